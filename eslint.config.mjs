@@ -1,0 +1,56 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // Network text is never rendered as HTML.
+      'vue/no-v-html': 'error',
+    },
+  },
+  {
+    // The core and the contract run under plain Node and in the renderer: never Electron.
+    files: ['src/main/core/**', 'src/shared/**', 'src/main/bridge/**', 'src/main/web.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The core must not depend on Electron; put this in src/main/shell.' }],
+          patterns: [{ group: ['electron/*'], message: 'The core must not depend on Electron.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src/shared is used by the renderer too.' }],
+          patterns: [{ group: ['node:*', 'electron/*'], message: 'src/shared must not import Node or Electron modules.' }],
+        },
+      ],
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,44 @@
+/**
+ * The interface between the AccountManager and one account's connection (AccountSession in
+ * session.ts). Kept in its own file so both sides can be built and tested apart.
+ */
+import type { Client } from '@xmpp/client-core';
+import type { ConnectionView } from '../../../shared/contract';
+
+export interface SessionConfig {
+  /** Normalized bare JID of the account. */
+  jid: string;
+  password: string;
+  /** Overrides for the TCP endpoint; null means the JID's domain on 5222. */
+  host: string | null;
+  port: number | null;
+  /** SHA-256 fingerprints ("AB:CD:…") the user chose to trust for this account. */
+  pinnedCertificates: string[];
+  /** Resource to bind; a random one when absent. */
+  resource?: string;
+}
+
+export interface SessionOnline {
+  xmpp: Client;
+  boundJid: string;
+  /** True when XEP-0198 resumed the previous stream: not a new session, features keep their state. */
+  resumed: boolean;
+}
+
+export interface SessionHooks {
+  /** Every change of the connection state the UI shows. */
+  onStatus(view: ConnectionView): void;
+  /** The stream is usable: after bind (new session) or after <resumed/>. */
+  onOnline(info: SessionOnline): void;
+  /** The stream went away (before any reconnect attempt). */
+  onOffline(): void;
+}
+
+/** What the AccountManager needs from a session; AccountSession implements it. */
+export interface SessionHandle {
+  start(): void;
+  stop(): Promise<void>;
+  reconnectNow(): void;
+}
+
+export type SessionFactory = (config: SessionConfig, hooks: SessionHooks) => SessionHandle;

@@ -1,0 +1,126 @@
+/**
+ * The composition root of the core: opens the store, builds the account manager and features, and
+ * implements every command of the contract. Shells talk to it only through MessengerApi.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import {
+  commands,
+  isCommandName,
+  type CommandName,
+  type CommandOutput,
+  type ParsedInput,
+  type Snapshot,
+} from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
+import { AccountManager } from './accounts/account-manager';
+import { AccountSession } from './accounts/session';
+import type { SessionFactory } from './accounts/session-api';
+import { EventBus } from './events';
+import type { Logger } from './log';
+import type { MessengerApi } from './messenger-api';
+import type { SecretStore } from './secrets';
+import { AccountsRepository } from './store/accounts-repo';
+import { openDatabase, type Db } from './store/db';
+import { SettingsRepository } from './store/settings-repo';
+
+export const DATABASE_FILE = 'jabberwock.sqlite3';
+
+export interface MessengerOptions {
+  /** Directory for the SQLite file; created when missing. ':memory:' keeps everything in memory. */
+  dataDir: string;
+  secrets: SecretStore;
+  log: Logger;
+  /** Extra CA certificates to trust (tests); production relies on the system store and NODE_EXTRA_CA_CERTS. */
+  extraCa?: string;
+  /** Replaces real sessions (unit tests of the command layer only). */
+  sessionFactory?: SessionFactory;
+  /** Event batch interval in ms. */
+  flushMs?: number;
+}
+
+export interface Messenger extends MessengerApi {
+  readonly accounts: AccountManager;
+  readonly settings: SettingsRepository;
+  readonly db: Db;
+}
+
+type Handlers = {
+  [K in CommandName]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
+};
+
+export async function createMessenger(options: MessengerOptions): Promise<Messenger> {
+  const { log } = options;
+  let file = ':memory:';
+  if (options.dataDir !== ':memory:') {
+    fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    file = path.join(options.dataDir, DATABASE_FILE);
+  }
+  const db = openDatabase(file);
+  const bus = new EventBus(options.flushMs);
+  const settings = new SettingsRepository(db);
+  const sessionFactory: SessionFactory =
+    options.sessionFactory ??
+    ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
+  const accounts = new AccountManager(new AccountsRepository(db), options.secrets, bus, sessionFactory, log.child('accounts'));
+
+  const handlers: Handlers = {
+    'app.snapshot': () => {
+      // Flush first: every event emitted before this snapshot carries a seq at or below it.
+      const seq = bus.flush();
+      const snapshot: Snapshot = { seq, accounts: accounts.list(), secretStorage: options.secrets.info };
+      return ok(snapshot);
+    },
+    'account.add': (input) => accounts.add(input),
+    'account.update': (input) => accounts.update(input),
+    'account.remove': (input) => accounts.remove(input.id),
+    'account.setEnabled': (input) => accounts.setEnabled(input.id, input.enabled),
+    'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
+    'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
+    'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
+  };
+
+  async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
+    if (!isCommandName(command)) return fail('invalid_input', 'Unknown command.');
+    const parsed = (commands[command].input as z.ZodType).safeParse(input);
+    if (!parsed.success) return invalidInput(parsed.error);
+    try {
+      const handler = handlers[command] as (input: unknown) => Result<unknown> | Promise<Result<unknown>>;
+      return await handler(parsed.data);
+    } catch (error) {
+      log.error(`command ${command} failed`, error);
+      return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
+    }
+  }
+
+  accounts.startAll();
+
+  let closed = false;
+  return {
+    accounts,
+    settings,
+    db,
+    invoke,
+    subscribe: (listener) => bus.subscribe(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await accounts.close();
+      bus.close();
+      db.close();
+    },
+  };
+}
+
+/** Turns zod issues into one message and per-field messages the form can show. */
+function invalidInput(error: z.ZodError): Result<never> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : '';
+    if (field && !(field in fields)) fields[field] = issue.message;
+  }
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  return fail('invalid_input', `${where}${first?.message ?? 'Invalid input.'}`, Object.keys(fields).length ? fields : undefined);
+}

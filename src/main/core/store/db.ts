@@ -1,0 +1,52 @@
+/**
+ * Opens the SQLite store: pragmas per design §5, then the numbered migrations on user_version.
+ */
+import Database from 'better-sqlite3';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `This data was written by a newer version of Jabberwock (schema ${found}; this version knows up to ${supported}). ` +
+        'Update Jabberwock to open it; nothing was changed.',
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // Short busy wait: the main process must never block for seconds on a lock.
+    db.pragma('busy_timeout = 250');
+    // Accounts and settings are things the user typed: make every commit durable.
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Applies every migration above the database's user_version, each in its own transaction. */
+export function migrate(db: Db, list: readonly string[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > list.length) throw new DatabaseTooNewError(current, list.length);
+  for (let version = current + 1; version <= list.length; version++) {
+    db.transaction(() => {
+      db.exec(list[version - 1]);
+      const violations = db.pragma('foreign_key_check') as unknown[];
+      if (violations.length > 0) throw new Error(`Migration ${version} left foreign key violations.`);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return list.length;
+}

@@ -1,0 +1,226 @@
+/**
+ * The contract between the core (main process) and the renderer: one table of commands with
+ * zod-validated inputs and typed outputs, and a union of events delivered in numbered batches.
+ * Both shells (Electron IPC and the browser bridge) carry exactly this and nothing else.
+ */
+import { z } from 'zod';
+import { parseAccountJid } from './jid';
+import type { Result } from './result';
+
+// ---------- DTOs ----------
+
+export type ConnectionStatus = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'error';
+
+export type ConnectionErrorKind =
+  | 'auth' // wrong password or account disabled: never retried automatically
+  | 'unreachable' // DNS, refused, timeout: retried with backoff
+  | 'certificate' // certificate not trusted for the account's domain: waits for the user
+  | 'tls-unavailable' // server does not offer STARTTLS: never used in plaintext
+  | 'conflict' // another client took our resource
+  | 'needs-password' // no password known (not persisted): the user is asked once
+  | 'protocol' // stream error or unexpected server behaviour
+  | 'other';
+
+export interface CertificateInfo {
+  /** SHA-256 fingerprint as upper-case hex pairs separated by colons. */
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** Why the certificate was not trusted, in words. */
+  reason: string;
+  /** True when a different certificate had been pinned for this account before. */
+  changedFromPinned: boolean;
+}
+
+export interface ConnectionError {
+  kind: ConnectionErrorKind;
+  message: string;
+  certificate?: CertificateInfo;
+}
+
+export interface ConnectionView {
+  status: ConnectionStatus;
+  /** Epoch ms when this status began. */
+  since: number;
+  /** With 'reconnecting': epoch ms of the next attempt. */
+  nextAttemptAt?: number;
+  /** With 'reconnecting': how many attempts have failed in a row. */
+  attempt?: number;
+  /** With 'error', and with 'reconnecting' for the failure that caused it. */
+  error?: ConnectionError;
+  /** With 'online': our full JID. */
+  boundJid?: string;
+}
+
+/** Whether and how the password is kept: in the OS keychain, for this run only, in a plain file, or not at all. */
+export type PasswordState = 'keychain' | 'session' | 'plain-file' | 'missing';
+
+export interface AccountView {
+  id: string;
+  jid: string;
+  host: string | null;
+  port: number | null;
+  label: string;
+  color: string;
+  enabled: boolean;
+  password: PasswordState;
+  /** Fingerprints the user chose to trust for this account. */
+  pinnedCertificates: string[];
+  connection: ConnectionView;
+}
+
+export interface SecretStorageInfo {
+  /** True when passwords can be kept encrypted by the OS (keychain, DPAPI, libsecret/kwallet). */
+  encrypted: boolean;
+  /** Short description for the UI, e.g. "macOS Keychain" or "no keychain available". */
+  description: string;
+}
+
+export interface Snapshot {
+  /** Events with seq above this number are newer than the snapshot. */
+  seq: number;
+  accounts: AccountView[];
+  secretStorage: SecretStorageInfo;
+}
+
+// ---------- events ----------
+
+export type AppEvent =
+  | { type: 'account.upserted'; account: AccountView }
+  | { type: 'account.removed'; id: string }
+  | { type: 'account.connection'; id: string; connection: ConnectionView };
+
+export interface EventBatch {
+  seq: number;
+  events: AppEvent[];
+}
+
+// ---------- input schemas ----------
+
+const MAX_PASSWORD = 1024;
+
+export const accountIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Not an account id.');
+
+export const accountJidSchema = z
+  .string()
+  .max(3071)
+  .transform((value, ctx) => {
+    const parsed = parseAccountJid(value);
+    if ('error' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.jid;
+  });
+
+// A DNS name or an IP literal; no scheme, no port, no path.
+export const hostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/, 'Enter a host name like xmpp.example.org, without a scheme or port.');
+
+export const portSchema = z.number().int('The port is a whole number.').min(1, 'Ports go from 1 to 65535.').max(65535, 'Ports go from 1 to 65535.');
+
+export const passwordSchema = z.string().min(1, 'Enter the password.').max(MAX_PASSWORD, 'The password is too long.');
+
+export const labelSchema = z.string().trim().max(64, 'Keep the label under 64 characters.');
+
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #3366cc.');
+
+export const fingerprintSchema = z
+  .string()
+  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint as 32 hex pairs.');
+
+/** Output types are phantom: they exist only for the type checker. */
+function returns<T>(): T {
+  return undefined as unknown as T;
+}
+
+export const commands = {
+  'app.snapshot': {
+    input: z.object({}).strict(),
+    output: returns<Snapshot>(),
+  },
+  'account.add': {
+    input: z
+      .object({
+        jid: accountJidSchema,
+        password: passwordSchema,
+        host: hostSchema.nullish(),
+        port: portSchema.nullish(),
+        label: labelSchema.optional(),
+        color: colorSchema.optional(),
+        /** Keep the password across restarts (in the keychain, or a plain file when no keychain exists). */
+        rememberPassword: z.boolean().default(true),
+        enabled: z.boolean().default(true),
+      })
+      .strict(),
+    output: returns<AccountView>(),
+  },
+  'account.update': {
+    input: z
+      .object({
+        id: accountIdSchema,
+        jid: accountJidSchema.optional(),
+        /** Write-only: a new password. Omit to keep the current one. */
+        password: passwordSchema.optional(),
+        host: hostSchema.nullish(),
+        port: portSchema.nullish(),
+        label: labelSchema.optional(),
+        color: colorSchema.optional(),
+        rememberPassword: z.boolean().optional(),
+      })
+      .strict(),
+    output: returns<AccountView>(),
+  },
+  'account.remove': {
+    input: z.object({ id: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  'account.setEnabled': {
+    input: z.object({ id: accountIdSchema, enabled: z.boolean() }).strict(),
+    output: returns<AccountView>(),
+  },
+  'account.reconnectNow': {
+    input: z.object({ id: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Pin the certificate the server presented on the last failed attempt; then reconnect. */
+  'account.trustCertificate': {
+    input: z.object({ id: accountIdSchema, fingerprint: fingerprintSchema }).strict(),
+    output: returns<AccountView>(),
+  },
+  'account.forgetCertificate': {
+    input: z.object({ id: accountIdSchema, fingerprint: fingerprintSchema }).strict(),
+    output: returns<AccountView>(),
+  },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+/** What the renderer sends (before defaults and transforms are applied). */
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+/** What main receives after validation. */
+export type ParsedInput<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = Commands[K]['output'];
+
+export const commandNames = Object.keys(commands) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+/** What both shells expose to the renderer (window.jabberwock in Electron). */
+export interface JabberwockApi {
+  invoke<K extends CommandName>(command: K, input: CommandInput<K>): Promise<Result<CommandOutput<K>>>;
+  /** Registers the single batch listener; returns a function that removes it. */
+  onEvents(listener: (batch: EventBatch) => void): () => void;
+}
+
+/** The IPC channel names used by the Electron shell and preload. */
+export const IPC_INVOKE = 'jabberwock:invoke';
+export const IPC_EVENTS = 'jabberwock:events';

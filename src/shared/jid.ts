@@ -1,0 +1,66 @@
+/**
+ * JID helpers shared by main and renderer (RFC 7622, simplified: no full PRECIS).
+ * @xmpp/jid does no length checks and parses 'a@b@c' as domain 'b@c', so we validate here.
+ */
+
+export interface ParsedJid {
+  local: string;
+  domain: string;
+  resource: string;
+}
+
+const MAX_PART_BYTES = 1023;
+// Characters RFC 7622 forbids in a localpart, plus whitespace and controls anywhere in local/domain.
+const FORBIDDEN_LOCAL = /["&'/:<>@\s\p{Cc}]/u;
+const FORBIDDEN_DOMAIN = /[@/\s\p{Cc}\\]/u;
+
+function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** Parses and normalizes a JID; returns an error message in words when invalid. */
+export function parseJid(input: string): { jid: ParsedJid } | { error: string } {
+  const text = input.trim();
+  if (text === '') return { error: 'Enter an address like name@example.org.' };
+  const slash = text.indexOf('/');
+  const bare = slash === -1 ? text : text.slice(0, slash);
+  const resource = slash === -1 ? '' : text.slice(slash + 1);
+  const at = bare.indexOf('@');
+  if (at !== bare.lastIndexOf('@')) return { error: 'An address can contain only one "@".' };
+  const local = at === -1 ? '' : bare.slice(0, at).normalize('NFC').toLowerCase();
+  let domain = (at === -1 ? bare : bare.slice(at + 1)).normalize('NFC').toLowerCase();
+  if (domain.endsWith('.')) domain = domain.slice(0, -1);
+  if (at !== -1 && local === '') return { error: 'The part before "@" is empty.' };
+  if (domain === '') return { error: 'The server part after "@" is empty.' };
+  if (FORBIDDEN_LOCAL.test(local)) return { error: 'The name part contains a character that is not allowed.' };
+  if (FORBIDDEN_DOMAIN.test(domain) || domain.startsWith('.') || domain.includes('..'))
+    return { error: 'The server part is not a valid domain name.' };
+  if (byteLength(local) > MAX_PART_BYTES || byteLength(domain) > MAX_PART_BYTES || byteLength(resource) > MAX_PART_BYTES)
+    return { error: 'The address is too long.' };
+  if (slash !== -1 && resource === '') return { error: 'The part after "/" is empty.' };
+  return { jid: { local, domain, resource } };
+}
+
+/** Parses an account JID: must have a local part and no resource. Returns the normalized bare JID. */
+export function parseAccountJid(input: string): { jid: string } | { error: string } {
+  const parsed = parseJid(input);
+  if ('error' in parsed) return parsed;
+  if (parsed.jid.local === '') return { error: 'An account address needs a name before "@", like name@example.org.' };
+  if (parsed.jid.resource !== '') return { error: 'Leave out the "/resource" part; Jabberwock picks one.' };
+  return { jid: `${parsed.jid.local}@${parsed.jid.domain}` };
+}
+
+export function bareJid(jid: string): string {
+  const slash = jid.indexOf('/');
+  return slash === -1 ? jid : jid.slice(0, slash);
+}
+
+export function domainOf(bare: string): string {
+  const at = bare.indexOf('@');
+  return at === -1 ? bare : bare.slice(at + 1);
+}
+
+export function localOf(bare: string): string {
+  const at = bare.indexOf('@');
+  return at === -1 ? '' : bare.slice(0, at);
+}

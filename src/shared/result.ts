@@ -1,0 +1,27 @@
+/** The small set of error codes the UI knows how to explain. */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_connected'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'timeout'
+  | 'untrusted_sender'
+  | 'internal';
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+  /** Field-level messages for form validation, keyed by input field name. */
+  fields?: Record<string, string>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: ErrorCode, message: string, fields?: Record<string, string>): Result<T> {
+  return { ok: false, error: fields ? { code, message, fields } : { code, message } };
+}

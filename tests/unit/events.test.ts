@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionView, EventBatch } from '../../src/shared/contract';
+import { EventBus } from '../../src/main/core/events';
+
+const view = (status: ConnectionView['status']): ConnectionView => ({ status, since: 1 });
+
+afterEach(() => vi.useRealTimers());
+
+describe('EventBus', () => {
+  it('batches events emitted together and numbers batches in order', () => {
+    vi.useFakeTimers();
+    const bus = new EventBus(16);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    bus.emit({ type: 'account.removed', id: 'a' });
+    bus.emit({ type: 'account.removed', id: 'b' });
+    expect(batches).toHaveLength(0);
+    vi.advanceTimersByTime(16);
+    bus.emit({ type: 'account.removed', id: 'c' });
+    vi.advanceTimersByTime(16);
+    expect(batches.map((b) => b.seq)).toEqual([1, 2]);
+    expect(batches[0].events).toHaveLength(2);
+  });
+
+  it('keeps only the last connection state per account, at the position of the last one', () => {
+    const bus = new EventBus(1000);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    bus.emit({ type: 'account.connection', id: 'a', connection: view('connecting') });
+    bus.emit({ type: 'account.removed', id: 'x' });
+    bus.emit({ type: 'account.connection', id: 'b', connection: view('connecting') });
+    bus.emit({ type: 'account.connection', id: 'a', connection: view('online') });
+    bus.flush();
+    expect(batches).toHaveLength(1);
+    expect(batches[0].events).toEqual([
+      { type: 'account.removed', id: 'x' },
+      { type: 'account.connection', id: 'b', connection: view('connecting') },
+      { type: 'account.connection', id: 'a', connection: view('online') },
+    ]);
+  });
+
+  it('flush with nothing pending sends nothing and returns the last seq', () => {
+    const bus = new EventBus();
+    const listener = vi.fn();
+    bus.subscribe(listener);
+    expect(bus.flush()).toBe(0);
+    bus.emit({ type: 'account.removed', id: 'a' });
+    expect(bus.flush()).toBe(1);
+    expect(bus.flush()).toBe(1);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('a throwing listener does not stop the others', () => {
+    const bus = new EventBus();
+    const good = vi.fn();
+    bus.subscribe(() => {
+      throw new Error('boom');
+    });
+    bus.subscribe(good);
+    bus.emit({ type: 'account.removed', id: 'a' });
+    bus.flush();
+    expect(good).toHaveBeenCalledOnce();
+  });
+});
