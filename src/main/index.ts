@@ -1,0 +1,115 @@
+/**
+ * The Electron entry: wires the shell (src/main/shell) to the core. Everything that can be tested
+ * without Electron lives in the shell modules and the core; this file only decides the order.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, protocol, screen, session } from 'electron';
+import { consoleSink, createLogger } from './core/log';
+import { createMessenger } from './core/messenger';
+import type { MessengerApi } from './core/messenger-api';
+import { FileSecretStore } from './core/secrets';
+import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, originOf } from './shell/app-protocol';
+import { bindIpc } from './shell/ipc';
+import { preloadPath, rendererRoot, resourcePath } from './shell/paths';
+import { createSafeStorageCipher } from './shell/secret-cipher';
+import {
+  createMainWindow,
+  focusWindow,
+  hardenWebContents,
+  installPermissionPolicy,
+  openExternalWithConsent,
+} from './shell/window';
+import { restoreWindowState, trackWindowState } from './shell/window-state';
+
+const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
+// electron-vite sets this in `dev` only; a packaged app always loads app://.
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] : [])].filter(
+  (origin): origin is string => origin !== null,
+);
+
+let mainWindow: BrowserWindow | null = null;
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+// Every webContents, whoever creates it, gets the navigation, window-open and webview rules.
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, (url) => {
+    openExternalWithConsent(mainWindow, url).catch((error) => log.warn('could not open link', { error }));
+  });
+});
+
+function openMainWindow(): BrowserWindow {
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const win = createMainWindow({
+    preloadPath: preloadPath(),
+    devTools: !app.isPackaged,
+    state: restoreWindowState(stateFile, screen),
+    iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
+  });
+  trackWindowState(win, stateFile, (error) => log.warn('could not save the window state', { error }));
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  win.loadURL(devServerUrl ?? APP_ENTRY_URL).catch((error) => log.error('could not load the renderer', { error }));
+  return win;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  if (process.platform === 'win32') app.setAppUserModelId('org.jabberwock.app');
+  installPermissionPolicy(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot()));
+
+  const userData = app.getPath('userData');
+  const secrets = new FileSecretStore(path.join(userData, 'secrets.json'), createSafeStorageCipher());
+  let messenger: MessengerApi;
+  try {
+    messenger = await createMessenger({ dataDir: userData, secrets, log: log.child('core') });
+  } catch (error) {
+    log.error('the core could not start', { error });
+    dialog.showErrorBox('Jabberwock cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+  const unbindIpc = bindIpc({ messenger, getMainWindow: () => mainWindow, allowedOrigins, log: log.child('ipc') });
+  mainWindow = openMainWindow();
+
+  app.on('second-instance', () => {
+    if (mainWindow) focusWindow(mainWindow);
+    else mainWindow = openMainWindow();
+  });
+  app.on('activate', () => {
+    if (!mainWindow) mainWindow = openMainWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Close the core (disconnect accounts, close the database) before the process goes away.
+  let closing: 'no' | 'pending' | 'done' = 'no';
+  app.on('before-quit', (event) => {
+    if (closing === 'done') return;
+    event.preventDefault();
+    if (closing === 'pending') return;
+    closing = 'pending';
+    unbindIpc();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    Promise.race([messenger.close(), timeout])
+      .catch((error) => log.error('closing the core failed', { error }))
+      .finally(() => {
+        closing = 'done';
+        app.quit();
+      });
+  });
+}
+
+// A second start hands over to the first (which focuses its window, above) and exits.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start().catch((error) => {
+    log.error('start-up failed', { error });
+    app.exit(1);
+  });
+}
