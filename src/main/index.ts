@@ -8,7 +8,14 @@ import { consoleSink, createLogger } from './core/log';
 import { createMessenger } from './core/messenger';
 import type { MessengerApi } from './core/messenger-api';
 import { FileSecretStore } from './core/secrets';
-import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, originOf } from './shell/app-protocol';
+import {
+  APP_ENTRY_URL,
+  APP_ORIGIN,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createAppProtocolHandler,
+  originOf,
+} from './shell/app-protocol';
 import { bindIpc } from './shell/ipc';
 import { preloadPath, rendererRoot, resourcePath } from './shell/paths';
 import { createSafeStorageCipher } from './shell/secret-cipher';

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { IPC_EVENTS, IPC_INVOKE } from '../shared/contract';
+import { IPC_EVENTS, IPC_INVOKE } from '../shared/ipc-channels';
 import type { EventBatch, JabberwockApi } from '../shared/contract';
 
 const api: JabberwockApi = {

@@ -221,6 +221,4 @@ export interface JabberwockApi {
   onEvents(listener: (batch: EventBatch) => void): () => void;
 }
 
-/** The IPC channel names used by the Electron shell and preload. */
-export const IPC_INVOKE = 'jabberwock:invoke';
-export const IPC_EVENTS = 'jabberwock:events';
+export { IPC_EVENTS, IPC_INVOKE } from './ipc-channels';

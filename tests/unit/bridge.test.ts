@@ -16,7 +16,8 @@ function fakeMessenger() {
   const api: MessengerApi = {
     async invoke(command, input): Promise<Result<unknown>> {
       calls.push({ command, input });
-      if (command === 'app.snapshot') return ok({ seq: 7, accounts: [], secretStorage: { encrypted: false, description: 'none' } });
+      if (command === 'app.snapshot')
+        return ok({ seq: 7, accounts: [], secretStorage: { encrypted: false, description: 'none' } });
       return fail('invalid_input', `Unknown command ${String(command)}`);
     },
     subscribe(listener) {
@@ -119,7 +120,9 @@ describe('browser bridge', () => {
   });
 
   it('serves assets with the cookie alone', async () => {
-    const res = await rawGet(bridge.port, '/assets/app.js', { Cookie: `jabberwock_token_${bridge.port}=${bridge.token}` });
+    const res = await rawGet(bridge.port, '/assets/app.js', {
+      Cookie: `jabberwock_token_${bridge.port}=${bridge.token}`,
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/javascript');
     expect(res.headers['content-security-policy']).toBeDefined();
@@ -132,7 +135,13 @@ describe('browser bridge', () => {
 
   it('refuses path traversal, encoded or not, and symlinks leading out', async () => {
     const auth = { Cookie: `jabberwock_token_${bridge.port}=${bridge.token}` };
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/link.txt']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/link.txt',
+    ]) {
       const res = await rawGet(bridge.port, p, auth);
       expect(res.status, p).toBe(404);
       expect(res.body, p).not.toContain('outside the renderer');

@@ -15,7 +15,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { EventBatch } from '../../shared/contract';
 import { fail, type Result } from '../../shared/result';
 import type { MessengerApi } from '../core/messenger-api';
-import { bridgeCsp } from './csp';
+import { buildCsp } from '../shell/csp';
 
 export interface BridgeOptions {
   messenger: MessengerApi;
@@ -86,7 +86,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const hostIsOurs = (req: http.IncomingMessage) => req.headers.host === `${host}:${port}`;
 
   const securityHeaders = (): Record<string, string> => ({
-    'Content-Security-Policy': bridgeCsp(port),
+    'Content-Security-Policy': buildCsp({ connectSrc: [`ws://${host}:${port}`] }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
@@ -111,7 +111,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!url || !hostIsOurs(req)) return reply(res, 403, 'Forbidden');
     const auth = hasToken(req, url);
     if (!auth.ok) return reply(res, 403, 'Forbidden: open the URL printed by `npm run web`, with its token.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reply(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
 
     const file = await resolveFile(rendererDir, url.pathname);
     if (!file) return reply(res, 404, 'Not found');

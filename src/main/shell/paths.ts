@@ -13,6 +13,8 @@ export function rendererRoot(): string {
 
 /** Files from resources/ (icons), shipped as extraResources by electron-builder.yml. */
 export function resourcePath(name: string): string {
-  const base = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
+  const base = app.isPackaged
+    ? path.join(process.resourcesPath, 'resources')
+    : path.join(app.getAppPath(), 'resources');
   return path.join(base, name);
 }

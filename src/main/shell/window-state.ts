@@ -88,7 +88,10 @@ export function clampWindowState(state: WindowState, workAreas: Rect[], primary:
   let bestArea = 0;
   for (const area of workAreas) {
     const o = overlap(bounds, area);
-    if (o.width >= Math.min(MIN_VISIBLE.width, bounds.width) && o.height >= Math.min(MIN_VISIBLE.height, bounds.height)) {
+    if (
+      o.width >= Math.min(MIN_VISIBLE.width, bounds.width) &&
+      o.height >= Math.min(MIN_VISIBLE.height, bounds.height)
+    ) {
       if (o.width * o.height > bestArea) {
         best = area;
         bestArea = o.width * o.height;
@@ -117,7 +120,10 @@ export function clampWindowState(state: WindowState, workAreas: Rect[], primary:
 }
 
 /** Loads the state and fits it to the displays Electron reports now. */
-export function restoreWindowState(file: string, screen: Pick<Screen, 'getAllDisplays' | 'getPrimaryDisplay'>): WindowState {
+export function restoreWindowState(
+  file: string,
+  screen: Pick<Screen, 'getAllDisplays' | 'getPrimaryDisplay'>,
+): WindowState {
   const areas = screen.getAllDisplays().map((display) => display.workArea);
   return clampWindowState(loadWindowState(file), areas, screen.getPrimaryDisplay().workArea);
 }

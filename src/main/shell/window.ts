@@ -56,6 +56,8 @@ export function isSafeExternalUrl(raw: unknown): boolean {
   }
   if (!EXTERNAL_PROTOCOLS.has(url.protocol)) return false;
   if (url.protocol === 'mailto:') return url.pathname.length > 0;
+  // The URL parser repairs 'https:/x' and 'https:///x' into 'https://x/'; accept only the plain form.
+  if (!/^https?:\/\/[^/]/i.test(raw)) return false;
   return url.hostname.length > 0 && url.username === '' && url.password === '';
 }
 
@@ -78,7 +80,10 @@ export async function openExternalWithConsent(parent: BrowserWindow | null, raw:
     noLink: true,
   });
   if (!isSafeExternalUrl(raw)) {
-    const notice = { ...options('Jabberwock does not open this kind of link.', raw.slice(0, 300), ['OK']), type: 'warning' as const };
+    const notice = {
+      ...options('Jabberwock does not open this kind of link.', raw.slice(0, 300), ['OK']),
+      type: 'warning' as const,
+    };
     if (parent) await dialog.showMessageBox(parent, notice);
     else await dialog.showMessageBox(notice);
     return false;

@@ -1,0 +1,66 @@
+/**
+ * The event pump: the only listener for event batches. It loads a snapshot whenever the link to
+ * the core comes up (at start, and after a bridge reconnect), applies buffered batches newer than
+ * the snapshot, then applies each live batch with one action per store (design §6).
+ */
+import type { EventBatch } from '../../../shared/contract';
+import type { useAccountsStore } from '../stores/accounts';
+import type { useAppStore } from '../stores/app';
+import type { Transport } from './transport';
+
+export interface PumpStores {
+  accounts: ReturnType<typeof useAccountsStore>;
+  app: ReturnType<typeof useAppStore>;
+}
+
+const SNAPSHOT_RETRY_MS = 2000;
+
+export function startEventPump(transport: Transport, stores: PumpStores): () => void {
+  let lastSeq = -1;
+  // Batches that arrive while a snapshot is on its way; applied afterwards if newer than it.
+  let buffer: EventBatch[] | null = null;
+  let generation = 0;
+  let retryTimer: number | undefined;
+
+  const apply = (batch: EventBatch) => {
+    if (batch.seq <= lastSeq) return;
+    lastSeq = batch.seq;
+    stores.accounts.applyEvents(batch.events);
+  };
+
+  const loadSnapshot = async () => {
+    const mine = ++generation;
+    buffer = [];
+    const result = await transport.invoke('app.snapshot', {});
+    if (mine !== generation) return;
+    if (!result.ok) {
+      stores.app.setSnapshotError(result.error.message);
+      retryTimer = window.setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
+      return;
+    }
+    const snapshot = result.value;
+    stores.accounts.applySnapshot(snapshot);
+    stores.app.setSnapshotError(null);
+    lastSeq = snapshot.seq;
+    const waiting = buffer;
+    buffer = null;
+    waiting.forEach(apply);
+  };
+
+  const stopEvents = transport.onEvents((batch) => {
+    if (buffer) buffer.push(batch);
+    else apply(batch);
+  });
+  const stopLink = transport.onLink((up) => {
+    stores.app.setLink(up);
+    window.clearTimeout(retryTimer);
+    if (up) void loadSnapshot();
+    else generation++;
+  });
+
+  return () => {
+    stopEvents();
+    stopLink();
+    window.clearTimeout(retryTimer);
+  };
+}

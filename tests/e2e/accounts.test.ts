@@ -1,0 +1,244 @@
+/**
+ * End to end: the built renderer in Chromium, through the browser bridge (`node out/main/web.js`),
+ * against the real core and a real Prosody. `npm run test:e2e` builds first.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProsody, type ProsodyServer } from '../support/prosody';
+
+const ROOT = path.resolve(__dirname, '../..');
+const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
+const BOB = { user: 'bob', password: 'bob-Pa55-2b81d4' };
+const CAROL = { user: 'carol', password: 'carol-Pa55-9a0e55' };
+const ONLINE_TIMEOUT = 20_000;
+
+interface WebProcess {
+  url: string;
+  stop(): Promise<number | null>;
+  output(): string;
+}
+
+/** Starts the bridge like a user would, trusting the test CA, and waits for its `ready <url>` line. */
+function startWeb(dataDir: string, caFile: string): Promise<WebProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not become ready\n${output()}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`web exited with ${code}\n${output()}`)));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /^ready (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        output,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+  });
+}
+
+/** Every file in the data directory except the secrets file the user may have opted into. */
+function dataFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+function fileContains(file: string, text: string): boolean {
+  const data = fs.readFileSync(file);
+  return data.includes(Buffer.from(text, 'utf8')) || data.includes(Buffer.from(text, 'utf16le'));
+}
+
+describe('accounts in the browser UI', () => {
+  let prosody: ProsodyServer;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let web: WebProcess | null = null;
+  const cspViolations: string[] = [];
+
+  const accountRow = (jid: string): Locator =>
+    page.getByRole('navigation', { name: 'Accounts' }).getByRole('listitem').filter({ hasText: jid });
+  const accountRows = (): Locator => page.getByRole('navigation', { name: 'Accounts' }).getByRole('listitem');
+  const dialog = (): Locator => page.getByRole('dialog');
+
+  async function openAddDialog(): Promise<Locator> {
+    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
+    const d = dialog();
+    await d.waitFor();
+    return d;
+  }
+
+  async function fillAccount(d: Locator, jid: string, password: string, opts: { label?: string; remember?: boolean }) {
+    await d.getByLabel('Address (JID)').fill(jid);
+    await d.getByLabel('Password', { exact: true }).fill(password);
+    if (opts.label) await d.getByLabel(/Name in Jabberwock/).fill(opts.label);
+    if (opts.remember) await d.getByLabel(/Store password in a plain file/).check();
+    await d.getByText('Advanced').click();
+    await d.getByLabel(/Server host/).fill(prosody.host);
+    await d.getByLabel(/^Port/).fill(String(prosody.port));
+  }
+
+  async function openPage(url: string) {
+    await page.goto(url);
+    await page.getByRole('navigation', { name: 'Accounts' }).waitFor();
+    // The token leaves the address bar once read; the cookie keeps the session.
+    expect(page.url()).not.toContain('token=');
+  }
+
+  beforeAll(async () => {
+    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-'));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1100, height: 680 }, colorScheme: 'light' });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    web = await startWeb(dataDir, prosody.caFile);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await prosody?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds an account in the UI and sees it online', async () => {
+    await openPage(web!.url);
+    await page.getByRole('heading', { name: 'Welcome to Jabberwock' }).waitFor();
+
+    const d = await openAddDialog();
+    // The bridge has no keychain: storing the password is an explicit, clearly worded opt-in.
+    const plainFile = d.getByLabel('Store password in a plain file on this computer (not encrypted)');
+    expect(await plainFile.isChecked()).toBe(false);
+    await fillAccount(d, 'alice@localhost', ALICE.password, {});
+    await d.getByRole('button', { name: 'Add account' }).click();
+    await d.waitFor({ state: 'detached' });
+
+    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await page.getByRole('main').getByText(/^alice@localhost\/.+/).waitFor();
+
+    // A second account whose password the user chose to keep in a plain file.
+    const d2 = await openAddDialog();
+    await fillAccount(d2, 'bob@localhost', BOB.password, { label: 'Work', remember: true });
+    await d2.getByRole('button', { name: 'Add account' }).click();
+    await d2.waitFor({ state: 'detached' });
+    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+
+    await accountRow('alice@localhost').getByRole('button', { name: /alice@localhost/ }).click();
+    const shot = path.join(ROOT, 'out/screenshots/accounts.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot });
+    if (process.env.UPDATE_SCREENSHOT === '1') fs.copyFileSync(shot, path.join(ROOT, 'docs/screenshot.png'));
+  });
+
+  it('keeps no password in the database while running', () => {
+    const files = dataFiles(dataDir).filter((file) => path.basename(file) !== 'secrets.json');
+    expect(files.some((file) => /\.sqlite3$/.test(file))).toBe(true);
+    for (const file of files) {
+      expect(fileContains(file, ALICE.password), file).toBe(false);
+      expect(fileContains(file, BOB.password), file).toBe(false);
+    }
+  });
+
+  it('after a restart on the same data dir, lists the accounts and reconnects (asking once for the unsaved password)', async () => {
+    expect(await web!.stop()).toBe(0);
+    // Nothing on disk holds Alice's password; Bob's is only in the plain file he opted into.
+    for (const file of dataFiles(dataDir)) {
+      expect(fileContains(file, ALICE.password), file).toBe(false);
+      if (path.basename(file) !== 'secrets.json') expect(fileContains(file, BOB.password), file).toBe(false);
+    }
+    expect(fileContains(path.join(dataDir, 'secrets.json'), BOB.password)).toBe(true);
+
+    web = await startWeb(dataDir, prosody.caFile);
+    await openPage(web.url);
+    await accountRow('alice@localhost').waitFor();
+    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+
+    // Alice's password was kept for the last run only: the prompt opens by itself.
+    const prompt = page.getByRole('dialog', { name: 'Password for alice@localhost' });
+    await prompt.waitFor();
+    await prompt.getByLabel('Password', { exact: true }).fill(ALICE.password);
+    await prompt.getByRole('button', { name: 'Connect' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    expect(await accountRows().count()).toBe(2);
+  });
+
+  it('shows a field error for a bad JID, and for a duplicate, and creates nothing', async () => {
+    const d = await openAddDialog();
+    await d.getByLabel('Address (JID)').fill('alice@@localhost');
+    await d.getByLabel('Password', { exact: true }).fill('whatever');
+    await d.getByRole('button', { name: 'Add account' }).click();
+    const jidField = d.getByLabel('Address (JID)');
+    expect(await jidField.getAttribute('aria-invalid')).toBe('true');
+    expect(await d.getByText('An address can contain only one "@".').isVisible()).toBe(true);
+
+    // Valid locally, refused by the core: its field error lands on the same field.
+    await jidField.fill('Alice@localhost');
+    await d.getByRole('button', { name: 'Add account' }).click();
+    await d.getByText('This account is already set up.').waitFor();
+    expect(await jidField.getAttribute('aria-invalid')).toBe('true');
+
+    await page.keyboard.press('Escape');
+    await d.waitFor({ state: 'detached' });
+    await page.reload();
+    await accountRow('bob@localhost').waitFor();
+    expect(await accountRows().count()).toBe(2);
+  });
+
+  it('shows a wrong password as an authentication error in words, without retrying', async () => {
+    const d = await openAddDialog();
+    await fillAccount(d, 'carol@localhost', 'not-her-password', {});
+    await d.getByRole('button', { name: 'Add account' }).click();
+    await d.waitFor({ state: 'detached' });
+
+    const row = accountRow('carol@localhost');
+    await row.getByText('Error: wrong password or sign-in refused').waitFor({ timeout: ONLINE_TIMEOUT });
+    await page.getByRole('main').getByText(/password/i).first().waitFor();
+    await row.getByRole('button', { name: 'Enter password…' }).waitFor();
+    // No retry loop: still the same error a few seconds later.
+    await page.waitForTimeout(3000);
+    expect(await row.getByText('Error: wrong password or sign-in refused').isVisible()).toBe(true);
+
+    // Remove it again, through the confirmation.
+    await row.getByRole('button', { name: /carol@localhost/ }).click();
+    await page.getByRole('button', { name: 'Remove carol@localhost' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove carol@localhost?' });
+    await confirm.getByRole('button', { name: 'Remove account' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await accountRows().count()).toBe(2);
+  });
+
+  it('ran without Content-Security-Policy violations', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The Electron entry (src/main/index.ts) with `electron` and the core stubbed: start-up order,
+ * single-instance behaviour and a clean quit.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Mock } from 'vitest';
+import { IPC_INVOKE } from '../../src/shared/contract';
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+const h = vi.hoisted(() => ({
+  state: {} as {
+    lock: boolean;
+    userData: string;
+    app: EventEmitter;
+    windows: EventEmitter[];
+    messenger: { invoke: Mock<AnyFn>; subscribe: Mock<AnyFn>; close: Mock<() => Promise<void>> };
+    createMessenger: Mock<AnyFn>;
+    electron: Record<string, unknown>;
+  },
+}));
+
+function makeElectron() {
+  const app = Object.assign(new EventEmitter(), {
+    isPackaged: true,
+    requestSingleInstanceLock: vi.fn(() => h.state.lock),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    whenReady: vi.fn(async () => {}),
+    getPath: vi.fn(() => h.state.userData),
+    getAppPath: vi.fn(() => '/app'),
+    setAppUserModelId: vi.fn(),
+  });
+  class FakeBrowserWindow extends EventEmitter {
+    webContents = {
+      mainFrame: { url: 'app://jabberwock/index.html' },
+      getURL: () => 'app://jabberwock/index.html',
+      send: vi.fn(),
+    };
+    loadURL = vi.fn(async () => {});
+    isDestroyed = vi.fn(() => false);
+    isMinimized = vi.fn(() => true);
+    isVisible = vi.fn(() => true);
+    isMaximized = vi.fn(() => false);
+    isFullScreen = vi.fn(() => false);
+    getNormalBounds = vi.fn(() => ({ x: 5, y: 6, width: 700, height: 500 }));
+    restore = vi.fn();
+    show = vi.fn();
+    focus = vi.fn();
+    maximize = vi.fn();
+    constructor(public options: Record<string, unknown>) {
+      super();
+      h.state.windows.push(this as never);
+    }
+  }
+  const display = { workArea: { x: 0, y: 0, width: 1920, height: 1080 } };
+  h.state.app = app as never;
+  return {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+    session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
+    screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
+    dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn() },
+    shell: { openExternal: vi.fn() },
+    ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptString: vi.fn(),
+      decryptString: vi.fn(),
+    },
+  };
+}
+
+vi.mock('electron', () => {
+  h.state.electron = makeElectron();
+  return h.state.electron;
+});
+
+vi.mock('../../src/main/core/messenger', () => ({
+  createMessenger: (...args: unknown[]) => h.state.createMessenger(...args),
+}));
+
+type Electron = ReturnType<typeof makeElectron>;
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function startMain(lock: boolean): Promise<Electron> {
+  h.state.lock = lock;
+  // The electron stub survives resetModules: start each run from a clean app object.
+  if (h.state.electron) (h.state.electron as Electron).app.removeAllListeners();
+  vi.clearAllMocks();
+  vi.resetModules();
+  await import('../../src/main/index');
+  await flush();
+  return h.state.electron as Electron;
+}
+
+beforeEach(() => {
+  // Electron defines this in the main process; the packaged-path branch reads it.
+  Object.assign(process, { resourcesPath: '/opt/Jabberwock/resources' });
+  h.state.userData = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-main-'));
+  h.state.windows = [];
+  h.state.messenger = {
+    invoke: vi.fn<AnyFn>(),
+    subscribe: vi.fn<AnyFn>(() => () => {}),
+    close: vi.fn(async () => {}),
+  };
+  h.state.createMessenger = vi.fn<AnyFn>(async () => h.state.messenger);
+});
+afterEach(() => fs.rmSync(h.state.userData, { recursive: true, force: true }));
+
+describe('Electron entry', () => {
+  it('registers app:// as a privileged standard, secure scheme before anything else', async () => {
+    const electron = await startMain(true);
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+  });
+
+  it('a second instance quits at once and starts nothing', async () => {
+    const electron = await startMain(false);
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(h.state.createMessenger).not.toHaveBeenCalled();
+    expect(h.state.windows).toHaveLength(0);
+  });
+
+  it('starts the core, binds IPC and opens the hardened window on app://', async () => {
+    const electron = await startMain(true);
+    expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
+    expect(electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(h.state.createMessenger).toHaveBeenCalledTimes(1);
+    const options = h.state.createMessenger.mock.calls[0][0] as { dataDir: string; secrets: { info: unknown } };
+    expect(options.dataDir).toBe(h.state.userData);
+    // basic_text on Linux (or no keychain elsewhere) is not treated as encryption.
+    if (process.platform === 'linux') expect(options.secrets.info).toMatchObject({ encrypted: false });
+    expect(electron.ipcMain.handle).toHaveBeenCalledWith(IPC_INVOKE, expect.any(Function));
+    expect(h.state.windows).toHaveLength(1);
+    const win = h.state.windows[0] as unknown as {
+      options: { webPreferences: Record<string, unknown> };
+      loadURL: ReturnType<typeof vi.fn>;
+    };
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      devTools: false,
+    });
+    expect(path.isAbsolute(win.options.webPreferences.preload as string)).toBe(true);
+    expect(win.loadURL).toHaveBeenCalledWith('app://jabberwock/index.html');
+  });
+
+  it('focuses the existing window when a second instance starts', async () => {
+    const electron = await startMain(true);
+    electron.app.emit('second-instance', {}, [], '/');
+    const win = h.state.windows[0] as unknown as Record<string, ReturnType<typeof vi.fn>>;
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    expect(h.state.windows).toHaveLength(1);
+  });
+
+  it('closes the core before quitting', async () => {
+    const electron = await startMain(true);
+    const event = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(h.state.messenger.close).toHaveBeenCalledTimes(1);
+    expect(electron.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_INVOKE);
+    await flush();
+    expect(electron.app.quit).toHaveBeenCalledTimes(1);
+    // The second before-quit (from that app.quit) lets the app go.
+    const second = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+    expect(h.state.messenger.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows an error and exits when the core cannot start', async () => {
+    h.state.createMessenger = vi.fn<AnyFn>(async () => {
+      throw new Error('The database was written by a newer Jabberwock.');
+    });
+    const electron = await startMain(true);
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Jabberwock cannot start',
+      'The database was written by a newer Jabberwock.',
+    );
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(h.state.windows).toHaveLength(0);
+  });
+});
