@@ -85,7 +85,7 @@ const status = run('npx', [
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${reportFile}`,
-  ...process.argv.slice(2),
+  ...(process.argv.length > 2 ? process.argv.slice(2) : ['--project', 'unit', '--project', 'integration', '--project', 'e2e']),
 ]);
 
 let passed = 0;

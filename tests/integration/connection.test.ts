@@ -175,10 +175,14 @@ describe('AccountSession against Prosody', () => {
     b.session.start();
     await b.waitFor('online');
     // Prosody kicks the older session with <conflict/>; it comes back under a new resource.
-    await a.waitFor('reconnecting');
-    const back = await a.waitFor('online');
-    expect(a.views.some((v) => v.error?.kind === 'conflict')).toBe(true);
-    expect(back.boundJid).toMatch(/^bob@localhost\/jabberwock-/);
+    const deadline = Date.now() + 10_000;
+    while (!/jabberwock-/.test(a.session.status.boundJid ?? '') && Date.now() < deadline) await sleep(25);
+    expect(a.views.some((v) => v.status === 'reconnecting' && v.error?.kind === 'conflict')).toBe(true);
+    expect(a.session.status.boundJid).toMatch(/^bob@localhost\/jabberwock-[0-9a-f]{8}$/);
+    expect(a.onlines[1].resumed).toBe(false);
+    await sleep(500);
+    expect(a.session.status.status).toBe('online');
+    expect(b.session.status.status).toBe('online');
     expect(b.session.status.boundJid).toBe('bob@localhost/same');
   });
 

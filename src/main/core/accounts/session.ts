@@ -581,6 +581,8 @@ export class AccountSession implements SessionHandle {
       if (!this.conflictRetried) {
         this.conflictRetried = true;
         this.resource = randomResource();
+        // Never resume the stream that was taken over: that would reclaim the contested resource.
+        this.xmpp.streamManagement.id = '';
         this.log.warn('resource conflict: retrying once with a new resource');
         this.schedule(failure, 0);
         return;
