@@ -30,7 +30,7 @@ function defaultDataDir(): string {
   return path.join(base, 'jabberwock-web');
 }
 
-export function parseWebArgs(argv: string[]): WebArgs {
+function parseWebArgs(argv: string[]): WebArgs {
   const args: WebArgs = { port: 0, dataDir: defaultDataDir() };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);

@@ -75,7 +75,12 @@ declare module '@xmpp/events' {
   import { EventEmitter } from 'node:events';
   export { EventEmitter };
   export class TimeoutError extends Error {}
-  export function promise<T = unknown>(target: EventEmitter, event: string, rejectEvent?: string | null, timeout?: number): Promise<T>;
+  export function promise<T = unknown>(
+    target: EventEmitter,
+    event: string,
+    rejectEvent?: string | null,
+    timeout?: number,
+  ): Promise<T>;
   export function procedure<T = unknown>(
     entity: EventEmitter,
     stanza: import('@xmpp/xml').Element | null,
@@ -231,7 +236,10 @@ declare module '@xmpp/sasl' {
     fast: null,
     entity: Client,
   ) => Promise<void>;
-  export default function sasl(options: { streamFeatures: StreamFeatures; saslFactory: SASLFactory }, onAuthenticate: OnAuthenticate): void;
+  export default function sasl(
+    options: { streamFeatures: StreamFeatures; saslFactory: SASLFactory },
+    onAuthenticate: OnAuthenticate,
+  ): void;
 }
 
 declare module '@xmpp/sasl/lib/SASLError.js' {

@@ -3,11 +3,12 @@
  * against the real core and a real Prosody. `npm run test:e2e` builds first.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -24,6 +25,8 @@ const CHROMIUM_ARGS = [
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
 const BOB = { user: 'bob', password: 'bob-Pa55-2b81d4' };
 const CAROL = { user: 'carol', password: 'carol-Pa55-9a0e55' };
+const DAVE = { user: 'dave', password: 'dave-Pa55-51c0aa' };
+const PASSWORDS = [ALICE, BOB, CAROL, DAVE].map((u) => u.password);
 const ONLINE_TIMEOUT = 20_000;
 
 interface WebProcess {
@@ -82,6 +85,9 @@ describe('accounts in the browser UI', () => {
   let dataDir: string;
   let web: WebProcess | null = null;
   const cspViolations: string[] = [];
+  // Every WebSocket frame, both ways, for the "no password ever reaches the renderer" check.
+  const framesReceived: string[] = [];
+  const framesSent: string[] = [];
 
   const accountRow = (jid: string): Locator =>
     page.getByRole('navigation', { name: 'Accounts' }).getByRole('listitem').filter({ hasText: jid });
@@ -95,14 +101,20 @@ describe('accounts in the browser UI', () => {
     return d;
   }
 
-  async function fillAccount(d: Locator, jid: string, password: string, opts: { label?: string; remember?: boolean }) {
+  async function fillAccount(
+    d: Locator,
+    jid: string,
+    password: string,
+    opts: { label?: string; remember?: boolean; server?: ProsodyServer },
+  ) {
+    const server = opts.server ?? prosody;
     await d.getByLabel('Address (JID)').fill(jid);
     await d.getByLabel('Password', { exact: true }).fill(password);
     if (opts.label) await d.getByLabel(/Name in Jabberwock/).fill(opts.label);
     if (opts.remember) await d.getByLabel(/Store password in a plain file/).check();
     await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
+    await d.getByLabel(/Server host/).fill(server.host);
+    await d.getByLabel(/^Port/).fill(String(server.port));
   }
 
   async function openPage(url: string) {
@@ -121,7 +133,20 @@ describe('accounts in the browser UI', () => {
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
+      ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));
+    });
     web = await startWeb(dataDir, prosody.caFile);
+  });
+
+  // A picture of the page when a test fails, and the bridge's output, say more than a timeout.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !page) return;
+    const file = path.join(ROOT, 'out/screenshots', `failed-${context.task.name.replace(/\W+/g, '-')}.png`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file }).catch(() => {});
+    console.error(`screenshot: ${file}\n${web?.output() ?? ''}`);
   });
 
   afterAll(async () => {
@@ -144,7 +169,10 @@ describe('accounts in the browser UI', () => {
     await d.waitFor({ state: 'detached' });
 
     await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
-    await page.getByRole('main').getByText(/^alice@localhost\/.+/).waitFor();
+    await page
+      .getByRole('main')
+      .getByText(/^alice@localhost\/.+/)
+      .waitFor();
 
     // A second account whose password the user chose to keep in a plain file.
     const d2 = await openAddDialog();
@@ -153,11 +181,16 @@ describe('accounts in the browser UI', () => {
     await d2.waitFor({ state: 'detached' });
     await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
 
-    await accountRow('alice@localhost').getByRole('button', { name: /alice@localhost/ }).click();
+    await accountRow('alice@localhost')
+      .getByRole('button', { name: /alice@localhost/ })
+      .click();
     const shot = path.join(ROOT, 'out/screenshots/accounts.png');
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot });
-    if (process.env.UPDATE_SCREENSHOT === '1') fs.copyFileSync(shot, path.join(ROOT, 'docs/screenshot.png'));
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+      fs.copyFileSync(shot, path.join(ROOT, 'docs/screenshot.png'));
+    }
   });
 
   it('keeps no password in the database while running', () => {
@@ -195,6 +228,15 @@ describe('accounts in the browser UI', () => {
 
   it('shows a field error for a bad JID, and for a duplicate, and creates nothing', async () => {
     const d = await openAddDialog();
+    // Keyboard: the dialog starts on the address field and Tab stays inside it.
+    const focused = () =>
+      page.evaluate('document.activeElement?.getAttribute("name") ?? document.activeElement?.textContent');
+    expect(await focused()).toBe('jid');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Add account');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('jid');
+
     await d.getByLabel('Address (JID)').fill('alice@@localhost');
     await d.getByLabel('Password', { exact: true }).fill('whatever');
     await d.getByRole('button', { name: 'Add account' }).click();
@@ -223,7 +265,11 @@ describe('accounts in the browser UI', () => {
 
     const row = accountRow('carol@localhost');
     await row.getByText('Error: wrong password or sign-in refused').waitFor({ timeout: ONLINE_TIMEOUT });
-    await page.getByRole('main').getByText(/password/i).first().waitFor();
+    await page
+      .getByRole('main')
+      .getByText(/password/i)
+      .first()
+      .waitFor();
     await row.getByRole('button', { name: 'Enter password…' }).waitFor();
     // No retry loop: still the same error a few seconds later.
     await page.waitForTimeout(3000);
@@ -238,7 +284,101 @@ describe('accounts in the browser UI', () => {
     expect(await accountRows().count()).toBe(2);
   });
 
+  it('edits an account (password write-only) and turns it off and on', async () => {
+    await accountRow('bob@localhost')
+      .getByRole('button', { name: /bob@localhost/ })
+      .click();
+    await page.getByRole('button', { name: 'Edit Work' }).click();
+    const d = page.getByRole('dialog', { name: 'Edit Work' });
+    const password = d.getByLabel('Password', { exact: true });
+    expect(await password.inputValue()).toBe('');
+    expect(await password.getAttribute('placeholder')).toBe('unchanged');
+    // Bob chose the plain file when adding; the edit dialog shows that choice.
+    expect(await d.getByLabel(/Store password in a plain file/).isChecked()).toBe(true);
+    await d.getByLabel(/Name in Jabberwock/).fill('Office');
+    await d.getByRole('button', { name: 'Save' }).click();
+    await d.waitFor({ state: 'detached' });
+    const row = accountRow('bob@localhost');
+    await row.getByText('Office', { exact: true }).waitFor();
+    expect(await row.getByText('Online', { exact: true }).isVisible()).toBe(true);
+
+    const toggle = row.getByRole('switch', { name: 'Connect Office' });
+    await toggle.uncheck();
+    await row.getByText('Offline', { exact: true }).waitFor();
+    await toggle.check();
+    await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+  });
+
+  it('shows the reconnect countdown while the server is down, and "Reconnect now" brings it back', async () => {
+    await prosody.halt();
+    const row = accountRow('alice@localhost');
+    await row.getByText(/^Reconnecting in \d+ s$/).waitFor({ timeout: ONLINE_TIMEOUT });
+    // Wait for a wait long enough that the server is back before the automatic attempt, so
+    // it is the button that reconnects (the backoff grows with each failed attempt).
+    await row.getByText(/^Reconnecting in ([5-9]|\d{2,}) s$/).waitFor({ timeout: 60_000 });
+    await prosody.start();
+    await row.getByRole('button', { name: 'Reconnect now' }).click();
+    await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+  }, 120_000);
+
+  it('shows an untrusted certificate with its fingerprint, and connects once the user trusts it', async () => {
+    const selfSigned = await startProsody({ users: [DAVE], selfSigned: true });
+    try {
+      const d = await openAddDialog();
+      await fillAccount(d, 'dave@localhost', DAVE.password, { server: selfSigned });
+      await d.getByRole('button', { name: 'Add account' }).click();
+
+      const prompt = page.getByRole('dialog', { name: 'Certificate not trusted' });
+      await prompt.waitFor({ timeout: ONLINE_TIMEOUT });
+      const fingerprint = new X509Certificate(selfSigned.serverCertPem).fingerprint256;
+      await prompt.getByLabel(`SHA-256 fingerprint ${fingerprint}`).waitFor();
+      await prompt.getByRole('button', { name: 'Trust this certificate for dave@localhost' }).click();
+      await prompt.waitFor({ state: 'detached' });
+      const row = accountRow('dave@localhost');
+      await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+      await page.getByRole('main').getByText(fingerprint).waitFor();
+
+      // Done: remove it so the other checks see the two accounts they expect.
+      await page.getByRole('button', { name: 'Remove dave@localhost' }).click();
+      await page
+        .getByRole('dialog', { name: 'Remove dave@localhost?' })
+        .getByRole('button', { name: 'Remove account' })
+        .click();
+      await row.waitFor({ state: 'detached' });
+    } finally {
+      await selfSigned.stop();
+    }
+  });
+
+  it('never sent a password to the renderer, and the renderer stored none', async () => {
+    // The recording works: the passwords typed by the user went out, once each.
+    expect(framesSent.some((frame) => frame.includes(ALICE.password))).toBe(true);
+    expect(framesReceived.length).toBeGreaterThan(10);
+    for (const password of PASSWORDS) {
+      expect(framesReceived.filter((frame) => frame.includes(password))).toEqual([]);
+    }
+    // Evaluated in the page (DOM globals), hence a string rather than a type-checked function.
+    const stored = await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
+    expect(stored).toBe('{}{}');
+  });
+
   it('ran without Content-Security-Policy violations', () => {
     expect(cspViolations).toEqual([]);
+  });
+
+  it('enforces the CSP on the bridge page: no string eval, no injected inline script', async () => {
+    // Code run through page.evaluate is exempt from CSP (DevTools), so the page itself must do the
+    // evaluating: a string timer and an injected inline script, both of which the policy must block.
+    const outcome = await page.evaluate(`(async () => {
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.effectiveDirective));
+      setTimeout('window.__timer = 1', 0);
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.body.append(script);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { timer: window.__timer ?? null, inline: window.__inline ?? null, violations: violations.sort() };
+    })()`);
+    expect(outcome).toEqual({ timer: null, inline: null, violations: ['script-src', 'script-src-elem'] });
   });
 });

@@ -3,14 +3,26 @@
  * will not do (no STARTTLS, malformed XML), against the scripted server.
  */
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession, type AccountSessionOptions } from '../../src/main/core/accounts/session';
 import type { SessionConfig, SessionOnline } from '../../src/main/core/accounts/session-api';
 import { TLS_UNAVAILABLE_MESSAGE } from '../../src/main/core/accounts/session-errors';
 import { createLogger } from '../../src/main/core/log';
 import type { ConnectionStatus, ConnectionView } from '../../src/shared/contract';
-import { startProsody, type ProsodyServer } from '../support/prosody';
-import { NS_TLS, mechanisms, startScriptedServer } from '../support/scripted-server';
+import { createTestCa, freePort, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
+import {
+  NS_TLS,
+  NS_SM,
+  fakeLogin,
+  featuresWithSm,
+  mechanisms,
+  standardFeatures,
+  startScriptedServer,
+  type ScriptedServerOptions,
+} from '../support/scripted-server';
 
 const ALICE = { user: 'alice', password: 'alice-canary-Pa55' };
 const BOB = { user: 'bob', password: 'bob-canary-Pa55' };
@@ -31,7 +43,10 @@ interface Tracked {
   waitFor(status: ConnectionStatus, timeoutMs?: number): Promise<ConnectionView>;
 }
 
-function track(config: Partial<SessionConfig> & { jid: string; password: string }, options: Partial<AccountSessionOptions> = {}): Tracked {
+function track(
+  config: Partial<SessionConfig> & { jid: string; password: string },
+  options: Partial<AccountSessionOptions> = {},
+): Tracked {
   const views: ConnectionView[] = [];
   const onlines: SessionOnline[] = [];
   const tracked = { views, onlines, offlines: 0 } as Tracked;
@@ -50,7 +65,9 @@ function track(config: Partial<SessionConfig> & { jid: string; password: string 
     const deadline = Date.now() + timeoutMs;
     while (session.status.status !== status) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${status}; views: ${JSON.stringify(views.map((v) => [v.status, v.error?.kind, v.error?.message]))}`);
+        throw new Error(
+          `timed out waiting for ${status}; views: ${JSON.stringify(views.map((v) => [v.status, v.error?.kind, v.error?.message]))}`,
+        );
       }
       await sleep(25);
     }
@@ -75,6 +92,7 @@ afterAll(async () => {
   const all = logLines.join('\n');
   expect(all).not.toContain(ALICE.password);
   expect(all).not.toContain(BOB.password);
+  expect(all).not.toContain('carol-canary');
 });
 
 describe('AccountSession against Prosody', () => {
@@ -96,10 +114,11 @@ describe('AccountSession against Prosody', () => {
     expect(t.offlines).toBe(1);
   });
 
-  it('uses the configured resource', async () => {
-    const t = track({ jid: 'bob@localhost', password: BOB.password, resource: 'desk' });
+  it('uses the configured resource (user registered while Prosody runs)', async () => {
+    await prosody.register('carol', 'carol-canary-Pa55');
+    const t = track({ jid: 'carol@localhost', password: 'carol-canary-Pa55', resource: 'desk' });
     t.session.start();
-    expect((await t.waitFor('online')).boundJid).toBe('bob@localhost/desk');
+    expect((await t.waitFor('online')).boundJid).toBe('carol@localhost/desk');
   });
 
   it('a wrong password ends in the auth error with no further attempts', async () => {
@@ -133,6 +152,16 @@ describe('AccountSession against Prosody', () => {
     expect(view.error?.certificate?.changedFromPinned).toBe(false);
     await sleep(1500);
     expect(t.session.attempts).toBe(1);
+  });
+
+  it('a pinned certificate is accepted even though its CA is unknown', async () => {
+    const fingerprint = new X509Certificate(prosody.serverCertPem).fingerprint256;
+    const t = track(
+      { jid: 'alice@localhost', password: ALICE.password, pinnedCertificates: [fingerprint] },
+      { ca: undefined },
+    );
+    t.session.start();
+    expect((await t.waitFor('online')).boundJid).toMatch(/^alice@localhost\//);
   });
 
   it('reconnects by itself after Prosody is stopped and started again', async () => {
@@ -206,7 +235,12 @@ describe('certificate pinning (self-signed Prosody)', () => {
     await selfSigned?.stop();
   });
 
-  const config = () => ({ jid: 'alice@localhost', password: ALICE.password, host: selfSigned.host, port: selfSigned.port });
+  const config = () => ({
+    jid: 'alice@localhost',
+    password: ALICE.password,
+    host: selfSigned.host,
+    port: selfSigned.port,
+  });
 
   it('refuses the self-signed certificate and shows its fingerprint', async () => {
     const t = track(config(), { ca: selfSigned.caPem });
@@ -233,6 +267,52 @@ describe('certificate pinning (self-signed Prosody)', () => {
     expect(view.error?.kind).toBe('certificate');
     expect(view.error?.certificate?.fingerprint256).toBe(fingerprint);
     expect(view.error?.certificate?.changedFromPinned).toBe(true);
+  });
+});
+
+describe('lifecycle against a closed port', () => {
+  it('"reconnect now" skips a long wait, and stop() ends the retries', async () => {
+    const port = await freePort(); // nothing listens there
+    const t = track(
+      { jid: 'alice@localhost', password: ALICE.password, host: '127.0.0.1', port },
+      { backoff: { baseMs: 60_000, capMs: 120_000 } },
+    );
+    t.session.start();
+    const waiting = await t.waitFor('reconnecting');
+    expect(waiting.error?.kind).toBe('unreachable');
+    expect(waiting.nextAttemptAt! - Date.now()).toBeGreaterThan(50_000);
+    expect(t.session.attempts).toBe(1);
+
+    t.session.reconnectNow();
+    const deadline = Date.now() + 5000;
+    while (t.session.attempts < 2 && Date.now() < deadline) await sleep(10);
+    expect(t.session.attempts).toBe(2);
+    await t.waitFor('reconnecting');
+
+    await t.session.stop();
+    expect(t.session.status.status).toBe('offline');
+    t.session.reconnectNow(); // from offline this is a fresh start…
+    await t.waitFor('reconnecting');
+    await t.session.stop(); // …and stop() again ends it for good
+    const attempts = t.session.attempts;
+    await sleep(500);
+    expect(t.session.attempts).toBe(attempts);
+    expect(t.session.status.status).toBe('offline');
+  });
+});
+
+describe('a real Prosody without TLS', () => {
+  it('is refused before any auth bytes are sent', async () => {
+    const plain = await startProsody({ users: [ALICE], starttls: false });
+    try {
+      const t = track({ jid: 'alice@localhost', password: ALICE.password, host: plain.host, port: plain.port });
+      t.session.start();
+      const view = await t.waitFor('error');
+      expect(view.error?.kind).toBe('tls-unavailable');
+      expect(t.session.attempts).toBe(1);
+    } finally {
+      await plain.stop();
+    }
   });
 });
 
@@ -267,9 +347,149 @@ describe('AccountSession against a scripted server', () => {
       const view = await t.waitFor('reconnecting');
       expect(view.error?.kind).toBe('protocol');
       expect(view.error?.message).toMatch(/malformed XML/);
-      await t.waitFor('connecting', 5000); // and it tries again by itself
+      const deadline = Date.now() + 5000; // and it tries again by itself
+      while (t.session.attempts < 2 && Date.now() < deadline) await sleep(25);
+      expect(t.session.attempts).toBeGreaterThanOrEqual(2);
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('AccountSession against a scripted server over STARTTLS', () => {
+  let dir: string;
+  let caPem: string;
+  let localhostTls: { key: string; cert: string };
+  let otherTls: { key: string; cert: string };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'jabberwock-scripted-'));
+    const ca = await createTestCa(dir);
+    caPem = ca.caPem;
+    const good = await issueServerCert(dir, ca, ['localhost'], 'good');
+    const other = await issueServerCert(dir, ca, ['other.example'], 'other');
+    localhostTls = { key: readFileSync(good.keyFile, 'utf8'), cert: good.certPem };
+    otherTls = { key: readFileSync(other.keyFile, 'utf8'), cert: other.certPem };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function withServer(options: ScriptedServerOptions, body: (t: Tracked) => Promise<void>) {
+    const server = await startScriptedServer(options);
+    try {
+      const t = track(
+        { jid: 'alice@localhost', password: ALICE.password, host: server.host, port: server.port },
+        { ca: caPem },
+      );
+      t.session.start();
+      await body(t);
+    } finally {
+      await server.stop();
+    }
+    return server;
+  }
+
+  it('verifies the certificate against the account domain, not the host it connected to', async () => {
+    await withServer({ tls: otherTls, features: standardFeatures }, async (t) => {
+      const view = await t.waitFor('error');
+      expect(view.error?.kind).toBe('certificate');
+      expect(view.error?.certificate?.reason).toMatch(/different server name, not localhost/);
+      expect(view.error?.certificate?.subject).toContain('CN=other.example');
+    });
+  });
+
+  it('signs in with PLAIN only over verified TLS and goes online (the scripted login works)', async () => {
+    const server = await withServer(
+      {
+        tls: localhostTls,
+        features: standardFeatures,
+        onData: (conn, chunk) => void fakeLogin(conn, chunk, 'alice@localhost'),
+      },
+      async (t) => {
+        const view = await t.waitFor('online');
+        expect(view.boundJid).toMatch(/^alice@localhost\/jabberwock-/);
+        expect(t.session.xmpp.streamManagement.enabled).toBe(false); // not offered
+      },
+    );
+    expect(server.connections[0].secure).toBe(true);
+    expect(server.connections[0].received).toMatch(/mechanism=["']PLAIN/);
+  });
+
+  it('checkAlive() drops a connection whose server stopped answering and reconnects', async () => {
+    await withServer(
+      {
+        tls: localhostTls,
+        features: standardFeatures,
+        onData: (conn, chunk) => void fakeLogin(conn, chunk, 'alice@localhost'),
+      },
+      async (t) => {
+        await t.waitFor('online');
+        t.session.checkAlive(300); // the scripted server never answers the ping
+        const view = await t.waitFor('reconnecting', 5000);
+        expect(view.error).toEqual({ kind: 'unreachable', message: 'The server stopped answering.' });
+        expect(t.offlines).toBe(1);
+      },
+    );
+  });
+
+  it('malformed XML while online ends the stream with <not-well-formed/> and reconnects', async () => {
+    const server = await withServer(
+      {
+        tls: localhostTls,
+        features: standardFeatures,
+        onData: (conn, chunk) => {
+          if (fakeLogin(conn, chunk, 'alice@localhost') && chunk.includes('<bind')) {
+            setTimeout(() => conn.send('<message><body>&#0;</body></message>'), 50);
+          }
+        },
+      },
+      async (t) => {
+        await t.waitFor('online');
+        const view = await t.waitFor('reconnecting', 5000);
+        expect(view.error).toEqual({ kind: 'protocol', message: 'The server sent malformed XML.' });
+      },
+    );
+    expect(server.connections[0].received).toContain('not-well-formed');
+  });
+
+  it('answers an ack for stanzas never sent with <handled-count-too-high/> and reconnects (no crash)', async () => {
+    const server = await withServer(
+      {
+        tls: localhostTls,
+        features: featuresWithSm,
+        onData: (conn, chunk) => {
+          if (fakeLogin(conn, chunk, 'alice@localhost') && chunk.includes('<enable')) {
+            setTimeout(() => conn.send(`<a xmlns='${NS_SM}' h='1000'/>`), 50);
+          }
+        },
+      },
+      async (t) => {
+        await t.waitFor('online');
+        expect(t.session.xmpp.streamManagement.enabled).toBe(true);
+        const view = await t.waitFor('reconnecting', 5000);
+        expect(view.error?.kind).toBe('protocol');
+        expect(view.error?.message).toMatch(/acknowledged/);
+      },
+    );
+    expect(server.connections[0].received).toContain('handled-count-too-high');
+  });
+
+  it('prefers SCRAM-SHA-1 and refuses a <success/> that lacks the server signature', async () => {
+    const server = await withServer(
+      {
+        tls: localhostTls,
+        features: (n, conn) =>
+          conn.secure && !conn.authenticated ? mechanisms('PLAIN', 'SCRAM-SHA-1') : standardFeatures(n, conn),
+        onData: (conn, chunk) => void fakeLogin(conn, chunk, 'alice@localhost'),
+      },
+      async (t) => {
+        const view = await t.waitFor('error');
+        expect(view.error?.kind).toBe('auth');
+        expect(view.error?.message).toMatch(/server signature/);
+        await sleep(500);
+        expect(t.session.attempts).toBe(1);
+      },
+    );
+    expect(server.received()).toMatch(/mechanism=["']SCRAM-SHA-1/);
+    expect(server.received()).not.toMatch(/mechanism=["']PLAIN/);
   });
 });

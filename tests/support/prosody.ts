@@ -57,6 +57,11 @@ export interface ProsodyServer {
 export const DOMAIN = 'localhost';
 export const MUC_DOMAIN = 'conference.localhost';
 
+/** Environment for a Node process we spawn that must trust the test CA (Node reads it only at start). */
+export function envTrustingCa(caFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, NODE_EXTRA_CA_CERTS: caFile };
+}
+
 /** Every process group we started, killed on exit even when a test run crashes. */
 const liveGroups = new Set<number>();
 const liveDirs = new Set<string>();
@@ -65,7 +70,7 @@ let exitHandlerInstalled = false;
 function installExitHandler(): void {
   if (exitHandlerInstalled) return;
   exitHandlerInstalled = true;
-  process.on('exit', () => {
+  const cleanup = () => {
     for (const pid of liveGroups) {
       try {
         process.kill(-pid, 'SIGKILL');
@@ -73,8 +78,18 @@ function installExitHandler(): void {
         // already gone
       }
     }
+    liveGroups.clear();
     for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  });
+    liveDirs.clear();
+  };
+  process.on('exit', cleanup);
+  // 'exit' does not run when a signal ends the process: clean up, then let the signal do its work.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanup();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 /** Finds a free TCP port on 127.0.0.1 by listening on port 0. */

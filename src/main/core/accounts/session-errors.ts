@@ -65,54 +65,99 @@ export function classifyError(err: unknown): Classified {
   const condition = e.condition ?? '';
 
   if (e.name === 'SASLError') {
-    if (AUTH_CONDITIONS[condition]) return { error: { kind: 'auth', message: AUTH_CONDITIONS[condition] }, retry: 'never' };
+    if (AUTH_CONDITIONS[condition])
+      return { error: { kind: 'auth', message: AUTH_CONDITIONS[condition] }, retry: 'never' };
     if (condition === 'temporary-auth-failure') {
-      return { error: { kind: 'auth', message: 'The server could not sign in right now (temporary failure).' }, retry: 'backoff' };
+      return {
+        error: { kind: 'auth', message: 'The server could not sign in right now (temporary failure).' },
+        retry: 'backoff',
+      };
     }
     if (condition.startsWith('SASL: No compatible mechanism')) {
-      return { error: { kind: 'auth', message: 'The server offers no sign-in method Jabberwock supports.' }, retry: 'never' };
+      return {
+        error: { kind: 'auth', message: 'The server offers no sign-in method Jabberwock supports.' },
+        retry: 'never',
+      };
     }
-    return { error: { kind: 'auth', message: `Signing in failed (${condition || 'unknown reason'}).` }, retry: 'never' };
+    return {
+      error: { kind: 'auth', message: `Signing in failed (${condition || 'unknown reason'}).` },
+      retry: 'never',
+    };
   }
 
   if (e.name === 'StreamError') {
     switch (condition) {
       case 'conflict':
         return {
-          error: { kind: 'conflict', message: 'Another client signed in with the same resource and took over this connection.' },
+          error: {
+            kind: 'conflict',
+            message: 'Another client signed in with the same resource and took over this connection.',
+          },
           retry: 'new-resource',
         };
       case 'not-authorized':
         return { error: { kind: 'auth', message: 'The server refused this account.' }, retry: 'never' };
       case 'policy-violation':
-        return { error: { kind: 'protocol', message: 'The server closed the connection for a policy violation (e.g. rate limits).' }, retry: 'long-backoff' };
+        return {
+          error: {
+            kind: 'protocol',
+            message: 'The server closed the connection for a policy violation (e.g. rate limits).',
+          },
+          retry: 'long-backoff',
+        };
       case 'system-shutdown':
         return { error: { kind: 'protocol', message: 'The server is shutting down.' }, retry: 'backoff' };
       case 'see-other-host':
-        return { error: { kind: 'protocol', message: 'The server redirected to another host; Jabberwock does not follow redirects.' }, retry: 'backoff' };
+        return {
+          error: {
+            kind: 'protocol',
+            message: 'The server redirected to another host; Jabberwock does not follow redirects.',
+          },
+          retry: 'backoff',
+        };
       case 'host-unknown':
-        return { error: { kind: 'protocol', message: 'The server does not serve this account\'s domain.' }, retry: 'backoff' };
+        return {
+          error: { kind: 'protocol', message: "The server does not serve this account's domain." },
+          retry: 'backoff',
+        };
       default:
-        return { error: { kind: 'protocol', message: `The server ended the stream (${condition || 'stream error'}).` }, retry: 'backoff' };
+        return {
+          error: { kind: 'protocol', message: `The server ended the stream (${condition || 'stream error'}).` },
+          retry: 'backoff',
+        };
     }
   }
 
   if (e.name === 'StanzaError' && condition === 'conflict') {
-    return { error: { kind: 'conflict', message: 'The server refused our resource because it is in use.' }, retry: 'new-resource' };
+    return {
+      error: { kind: 'conflict', message: 'The server refused our resource because it is in use.' },
+      retry: 'new-resource',
+    };
   }
 
-  if (e.code && UNREACHABLE_CODES[e.code]) return { error: { kind: 'unreachable', message: UNREACHABLE_CODES[e.code] }, retry: 'backoff' };
-  if (e.name === 'TimeoutError') return { error: { kind: 'unreachable', message: 'The server did not answer in time.' }, retry: 'backoff' };
+  if (e.code && UNREACHABLE_CODES[e.code])
+    return { error: { kind: 'unreachable', message: UNREACHABLE_CODES[e.code] }, retry: 'backoff' };
+  if (e.name === 'TimeoutError')
+    return { error: { kind: 'unreachable', message: 'The server did not answer in time.' }, retry: 'backoff' };
   if (e.name === 'XMLError' || /xml|not-well-formed/i.test(e.message ?? '')) {
     return { error: { kind: 'protocol', message: 'The server sent malformed XML.' }, retry: 'backoff' };
   }
   if (e.code?.startsWith('ERR_SSL') || e.code === 'EPROTO') {
-    return { error: { kind: 'protocol', message: 'Could not establish an encrypted connection with the server.' }, retry: 'backoff' };
+    return {
+      error: { kind: 'protocol', message: 'Could not establish an encrypted connection with the server.' },
+      retry: 'backoff',
+    };
   }
   if (e.name === 'StanzaError') {
-    return { error: { kind: 'protocol', message: `The server refused a request while signing in (${condition}).` }, retry: 'backoff' };
+    return {
+      error: { kind: 'protocol', message: `The server refused a request while signing in (${condition}).` },
+      retry: 'backoff',
+    };
   }
-  return { error: { kind: 'other', message: e.message ? `Connection failed: ${e.message}` : 'Connection failed.' }, retry: 'backoff' };
+  return {
+    error: { kind: 'other', message: e.message ? `Connection failed: ${e.message}` : 'Connection failed.' },
+    retry: 'backoff',
+  };
 }
 
 const CERTIFICATE_CODES =

@@ -7,7 +7,8 @@
  * reconnects every second forever (security.md §0.4–0.7).
  */
 import { promises as dns } from 'node:dns';
-import { randomBytes } from 'node:crypto';
+import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
@@ -23,7 +24,6 @@ import sasl from '@xmpp/sasl';
 import SASLError from '@xmpp/sasl/lib/SASLError.js';
 import saslScramSha1 from '@xmpp/sasl-scram-sha-1';
 import saslPlain from '@xmpp/sasl-plain';
-import resourceBinding from '@xmpp/resource-binding';
 import createStreamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import SASLFactory from 'saslmechanisms';
 import type { ConnectionError, ConnectionView } from '../../../shared/contract';
@@ -44,11 +44,18 @@ const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
+const NS_SM = 'urn:xmpp:sm:3';
+const NS_XMPP_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
 /** A server that said policy-violation waits at least this long. */
 const POLICY_VIOLATION_DELAY_MS = 5 * 60_000;
 /** How many times in a row we reconnect without waiting (pinned-certificate handshake). */
 const MAX_IMMEDIATE_RETRIES = 2;
+/** Far above what servers use (Prosody 10 000), low enough that a hostile value cannot stall us. */
+const MAX_SCRAM_ITERATIONS = 1_000_000;
+
+const pbkdf2 = promisify(pbkdf2Callback);
 
 export interface AccountSessionOptions {
   log: Logger;
@@ -60,12 +67,14 @@ export interface AccountSessionOptions {
   stepTimeoutMs?: number;
   /** Extra CA to trust besides Node's store (tests). Production passes nothing. */
   ca?: string | Buffer;
+  /** Without stream management, ping the server this often to notice a dead link (ms). Default 60 s. */
+  keepaliveMs?: number;
   /** Look up _xmpp-client._tcp SRV records when no host is configured. Default true. */
   resolveSrv?: boolean;
 }
 
 /** The xmpp.js client plus the plugins features hook into. */
-export type SessionXmpp = Client & {
+export type SessionXmpp = GuardedClient & {
   middleware: Middleware;
   streamFeatures: StreamFeatures;
   iqCaller: IQCaller;
@@ -81,7 +90,7 @@ type Outcome = { ok: true; resumed: boolean } | { ok: false; error: unknown };
  * streaming UTF-8 decoder (no U+FFFD at chunk boundaries) and a parser exception becomes a stream
  * error instead of escaping the socket's 'data' handler; see-other-host is refused (§0.6).
  */
-class GuardedClient extends Client {
+export class GuardedClient extends Client {
   private decoders = new WeakMap<object, StringDecoder>();
 
   override _onData(data: Buffer | string): void {
@@ -103,9 +112,24 @@ class GuardedClient extends Client {
       parser.write(text);
     } catch (error) {
       this.parser = null; // the parser state is unknown: read nothing more from this stream
-      this.emit('error', Object.assign(new Error(`not-well-formed XML from the server: ${String(error)}`), { name: 'XMLError' }));
-      void this._streamError('not-well-formed').catch(() => {});
+      this.emit(
+        'error',
+        Object.assign(new Error(`not-well-formed XML from the server: ${String(error)}`), { name: 'XMLError' }),
+      );
+      this.abort('not-well-formed');
     }
+  }
+
+  /**
+   * Ends a stream the server broke: stream error, footer, close. Unlike xmpp.js's _streamError it
+   * does not wait for the server's polite reply, which a misbehaving server may never send.
+   */
+  abort(condition: string, children: Element[] = []): void {
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return;
+    const error = xml('stream:error', {}, xml(condition, { xmlns: NS_XMPP_STREAMS }, ...children));
+    socket.end(`${error.toString()}</stream:stream>`);
+    setTimeout(() => socket.destroy(), 1_000).unref();
   }
 
   override async _onSeeOtherHost(error: Error): Promise<void> {
@@ -118,7 +142,11 @@ function randomResource(): string {
 }
 
 function toPem(der: Buffer): string {
-  const body = der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
+  const body =
+    der
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -173,9 +201,12 @@ export class AccountSession implements SessionHandle {
   private lastError: unknown = null;
   private resumedThisAttempt = false;
   private tlsVerified = false;
-  /** DER of a pinned certificate the server presented, so the next handshake can trust exactly it. */
+  /** PEM of a pinned certificate the server presented, so the next handshake can trust exactly it. */
   private pinnedPem: { fingerprint: string; pem: string } | null = null;
   private onNegotiated: ((resumed: boolean) => void) | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly keepaliveMs: number;
+  private keepalive: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: SessionConfig,
@@ -187,6 +218,7 @@ export class AccountSession implements SessionHandle {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     this.extraCa = options.ca;
     this.resolveSrv = options.resolveSrv ?? true;
+    this.keepaliveMs = options.keepaliveMs ?? 60_000;
     this.domain = domainOf(config.jid);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
@@ -220,9 +252,38 @@ export class AccountSession implements SessionHandle {
     void this.attempt(++this.generation);
   }
 
+  /**
+   * Checks the link now (after sleep/resume or a network change): a ping must be answered within
+   * `timeoutMs`, else the connection is dropped and re-established. While waiting to reconnect, it
+   * connects at once.
+   */
+  checkAlive(timeoutMs = 10_000): void {
+    if (this.phase === 'waiting') return this.reconnectNow();
+    if (this.phase !== 'online') return;
+    const connection = this.attemptCount;
+    const ping = xml('iq', { type: 'get', to: this.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+    this.xmpp.iqCaller.request(ping, timeoutMs).catch((error: unknown) => {
+      // An error reply still proves the server is there; only silence counts.
+      if ((error as { name?: string })?.name !== 'TimeoutError') return;
+      if (this.phase !== 'online' || this.attemptCount !== connection) return;
+      this.log.warn('server stopped answering; reconnecting');
+      this.lastError ??= new SessionFailure(
+        { kind: 'unreachable', message: 'The server stopped answering.' },
+        'backoff',
+      );
+      this.xmpp.socket?.destroy();
+    });
+  }
+
   /** Says goodbye (unavailable presence, stream close) and goes offline. Never throws. */
-  async stop(): Promise<void> {
-    if (this.phase === 'idle') return;
+  stop(): Promise<void> {
+    if (this.phase === 'idle') return Promise.resolve();
+    this.stopping ??= this.shutDown().finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.stopKeepalive();
     const wasOnline = this.phase === 'online';
     this.generation++;
     this.clearTimer();
@@ -264,11 +325,21 @@ export class AccountSession implements SessionHandle {
     saslScramSha1(this.saslFactory);
     saslPlain(this.saslFactory);
     sasl({ streamFeatures, saslFactory: this.saslFactory }, (_done, mechanisms) => this.authenticate(mechanisms));
+    middleware.use(this.checkAcks());
     // Before the IQ plugins: they swallow the stanzas they handle, and SM must count every one.
     const streamManagement = createStreamManagement({ streamFeatures, entity, middleware });
     const iqCaller = createIqCaller({ middleware, entity });
     const iqCallee = createIqCallee({ middleware, entity });
-    resourceBinding({ streamFeatures, iqCaller }, () => this.resource);
+    // Our own bind step: @xmpp/resource-binding calls a resource function only once per client,
+    // and after a <conflict/> we must bind a new resource on the same client.
+    streamFeatures.use('bind', NS_BIND, async (_ctx, next) => {
+      const result = await iqCaller.set(xml('bind', { xmlns: NS_BIND }, xml('resource', {}, this.resource)));
+      const bound = result.getChildText('jid');
+      if (!bound) throw new Error('the server bound no JID');
+      entity._jid(bound);
+      entity._ready(false);
+      await next();
+    });
     streamFeatures.use('session', NS_SESSION, async (_ctx, next, feature) => {
       // RFC 3921 session establishment, only for servers that still require it.
       if (!feature.getChild('optional')) {
@@ -300,6 +371,29 @@ export class AccountSession implements SessionHandle {
     };
   }
 
+  /**
+   * XEP-0198 §Error Handling: an ack for more stanzas than we sent (or a non-numeric one) would make
+   * @xmpp/stream-management throw (security.md §0.8); answer it with <handled-count-too-high/>.
+   */
+  private checkAcks() {
+    return (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
+      if (!ctx.stanza.is('a', NS_SM)) return next();
+      const sm = this.xmpp.streamManagement;
+      const sent = sm.outbound + sm.outbound_q.length;
+      const h = ctx.stanza.attrs.h ?? '';
+      if (/^\d{1,10}$/.test(h) && Number(h) <= sent) return next();
+      this.log.warn('server acknowledged more stanzas than were sent', { h, sent });
+      this.lastError ??= new SessionFailure(
+        { kind: 'protocol', message: 'The server acknowledged messages that were never sent.' },
+        'backoff',
+      );
+      this.xmpp.abort('undefined-condition', [
+        xml('handled-count-too-high', { xmlns: NS_SM, h, 'send-count': String(sent) }),
+      ]);
+      return undefined;
+    };
+  }
+
   /** TLS is not optional: STARTTLS when offered, otherwise stop before anything else is sent. */
   private requireTls() {
     return async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
@@ -316,7 +410,10 @@ export class AccountSession implements SessionHandle {
     const answer = await entity.sendReceive(xml('starttls', { xmlns: NS_TLS }));
     if (!answer.is('proceed', NS_TLS)) {
       throw this.fail(
-        { kind: 'tls-unavailable', message: 'The server could not start encryption (STARTTLS failed); Jabberwock will not continue without it.' },
+        {
+          kind: 'tls-unavailable',
+          message: 'The server could not start encryption (STARTTLS failed); Jabberwock will not continue without it.',
+        },
         'never',
       );
     }
@@ -369,7 +466,7 @@ export class AccountSession implements SessionHandle {
       const onSecure = () => {
         socket.off('error', onError);
         if (!socket.authorized) {
-          // Unreachable with Node's defaults (rejectUnauthorized); kept as a second lock.
+          // Unreachable: Node's default verification already refused it. Kept as a second lock.
           socket.destroy();
           raw.destroy();
           reject(this.fail({ kind: 'certificate', message: 'The server certificate could not be verified.' }, 'never'));
@@ -405,7 +502,10 @@ export class AccountSession implements SessionHandle {
       return this.fail({ kind: 'certificate', message: 'Using the pinned certificate.' }, 'immediate');
     }
     if (!presented || !fingerprint) {
-      return this.fail({ kind: 'certificate', message: `The server's certificate is not trusted (${error.code}).` }, 'never');
+      return this.fail(
+        { kind: 'certificate', message: `The server's certificate is not trusted (${error.code}).` },
+        'never',
+      );
     }
     const certificate = certificateInfo(presented, error.code, this.domain, [...this.pins]);
     return this.fail(
@@ -425,7 +525,11 @@ export class AccountSession implements SessionHandle {
     if (!this.xmpp.isSecure() || !this.tlsVerified) {
       throw this.fail({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never');
     }
-    const mechanism = mechanisms.includes('SCRAM-SHA-1') ? 'SCRAM-SHA-1' : mechanisms.includes('PLAIN') ? 'PLAIN' : null;
+    const mechanism = mechanisms.includes('SCRAM-SHA-1')
+      ? 'SCRAM-SHA-1'
+      : mechanisms.includes('PLAIN')
+        ? 'PLAIN'
+        : null;
     if (!mechanism) {
       throw this.fail({ kind: 'auth', message: 'The server offers no sign-in method Jabberwock supports.' }, 'never');
     }
@@ -446,6 +550,7 @@ export class AccountSession implements SessionHandle {
       if (element.getNS() !== NS_SASL) return;
       if (element.name === 'challenge') {
         mech.challenge(decode64(element.text()));
+        if (mechanism === 'SCRAM-SHA-1') await this.saltPassword(mech, credentials);
         const response = await mech.response(credentials);
         await entity.send(xml('response', { xmlns: NS_SASL }, encode64(response)));
       } else if (element.name === 'failure') {
@@ -455,6 +560,20 @@ export class AccountSession implements SessionHandle {
         done();
       }
     });
+  }
+
+  /**
+   * Computes SCRAM's salted password with Node's native PBKDF2 off the main thread and hands it to
+   * the mechanism (which would otherwise run thousands of WebCrypto HMACs, ≈1 s per sign-in).
+   * Refuses absurd iteration counts a hostile server could use to burn our CPU.
+   */
+  private async saltPassword(mech: object, credentials: Record<string, unknown>): Promise<void> {
+    const { _salt: salt, _iterationCount: iterations } = mech as { _salt?: Uint8Array; _iterationCount?: number };
+    if (!salt || !iterations || !Number.isInteger(iterations) || iterations < 1 || iterations > MAX_SCRAM_ITERATIONS) {
+      throw this.fail({ kind: 'auth', message: 'The server sent an unusable SCRAM challenge.' }, 'never');
+    }
+    const salted = await pbkdf2(this.config.password, salt, iterations, 20, 'sha1');
+    Object.assign(credentials, { salt, saltedPassword: new Uint8Array(salted) });
   }
 
   /** RFC 5802 §3: the server proves it knows the password too (xmpp.js skips this, §0.9). */
@@ -468,7 +587,10 @@ export class AccountSession implements SessionHandle {
     const proof = fields.get('v');
     if (!expected || !proof || Buffer.from(expected).toString('base64') !== proof) {
       throw this.fail(
-        { kind: 'auth', message: 'The server could not prove it knows the password (SCRAM server signature mismatch).' },
+        {
+          kind: 'auth',
+          message: 'The server could not prove it knows the password (SCRAM server signature mismatch).',
+        },
         'never',
       );
     }
@@ -491,11 +613,18 @@ export class AccountSession implements SessionHandle {
     if (generation !== this.generation) return; // stopped or restarted meanwhile
     if (outcome.ok) {
       this.phase = 'online';
+      // Stream management requests acks every 30 s and drops a silent link; without it, ping.
+      if (!this.xmpp.streamManagement.enabled && this.keepaliveMs > 0) {
+        this.keepalive = setInterval(() => this.checkAlive(30_000), this.keepaliveMs);
+      }
       this.immediateRetries = 0;
       this.lastError = null;
       this.backoff.connected(Date.now());
       const boundJid = this.xmpp.jid?.toString() ?? this.config.jid;
-      this.log.info(outcome.resumed ? 'stream resumed' : 'online', { boundJid, sm: this.xmpp.streamManagement.enabled });
+      this.log.info(outcome.resumed ? 'stream resumed' : 'online', {
+        boundJid,
+        sm: this.xmpp.streamManagement.enabled,
+      });
       this.setView({ status: 'online', boundJid });
       this.safely(() => this.hooks.onOnline({ xmpp: this.xmpp, boundJid, resumed: outcome.resumed }));
       return;
@@ -526,10 +655,21 @@ export class AccountSession implements SessionHandle {
       const onDisconnect = () =>
         settle({
           ok: false,
-          error: this.attemptFailure ?? new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'backoff'),
+          error:
+            this.attemptFailure ??
+            new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'backoff'),
         });
       const timer = setTimeout(
-        () => settle({ ok: false, error: this.attemptFailure ?? new SessionFailure({ kind: 'unreachable', message: 'The server did not complete the sign-in in time.' }, 'backoff') }),
+        () =>
+          settle({
+            ok: false,
+            error:
+              this.attemptFailure ??
+              new SessionFailure(
+                { kind: 'unreachable', message: 'The server did not complete the sign-in in time.' },
+                'backoff',
+              ),
+          }),
         this.connectTimeoutMs,
       );
       entity.on('error', onError);
@@ -621,22 +761,33 @@ export class AccountSession implements SessionHandle {
   }
 
   private onDisconnect(): void {
+    this.stopKeepalive();
     if (this.phase !== 'online') return;
     this.backoff.disconnected(Date.now());
     this.safely(() => this.hooks.onOffline());
     const error =
-      this.lastError ?? new SessionFailure({ kind: 'unreachable', message: 'The connection to the server was lost.' }, 'backoff');
+      this.lastError ??
+      new SessionFailure({ kind: 'unreachable', message: 'The connection to the server was lost.' }, 'backoff');
     this.lastError = null;
     this.log.info('stream lost', { error });
     this.handleFailure(error);
   }
 
+  /** Destroys the socket and waits for its 'close', so a stale close never hits the next attempt. */
   private async destroySocket(): Promise<void> {
     const socket = this.xmpp.socket;
-    if (!socket || socket.destroyed) return;
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.destroy();
-    await withTimeout(closed, 2_000).catch(() => {});
+    if (!socket) return;
+    if (!socket.closed) {
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.destroy();
+      await withTimeout(closed, 2_000).catch(() => {});
+    }
+    if (this.xmpp.socket === socket) this.xmpp._detachSocket();
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = null;
   }
 
   private clearTimer(): void {

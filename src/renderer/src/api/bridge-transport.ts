@@ -4,7 +4,7 @@
  */
 import type { EventBatch } from '../../../shared/contract';
 import { fail, type Result } from '../../../shared/result';
-import type { Transport } from './transport';
+import type { Transport } from './types';
 
 const MAX_BACKOFF_MS = 5000;
 

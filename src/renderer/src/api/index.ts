@@ -1,5 +1,5 @@
 import { inject, type InjectionKey } from 'vue';
-import type { Transport } from './transport';
+import type { Transport } from './types';
 
 export const transportKey: InjectionKey<Transport> = Symbol('transport');
 

@@ -6,7 +6,7 @@
 import type { EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
-import type { Transport } from './transport';
+import type { Transport } from './types';
 
 export interface PumpStores {
   accounts: ReturnType<typeof useAccountsStore>;
@@ -20,7 +20,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
   // Batches that arrive while a snapshot is on its way; applied afterwards if newer than it.
   let buffer: EventBatch[] | null = null;
   let generation = 0;
-  let retryTimer: number | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   const apply = (batch: EventBatch) => {
     if (batch.seq <= lastSeq) return;
@@ -35,7 +35,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     if (mine !== generation) return;
     if (!result.ok) {
       stores.app.setSnapshotError(result.error.message);
-      retryTimer = window.setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
+      retryTimer = setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
       return;
     }
     const snapshot = result.value;
@@ -53,7 +53,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
   });
   const stopLink = transport.onLink((up) => {
     stores.app.setLink(up);
-    window.clearTimeout(retryTimer);
+    clearTimeout(retryTimer);
     if (up) void loadSnapshot();
     else generation++;
   });
@@ -61,6 +61,6 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
   return () => {
     stopEvents();
     stopLink();
-    window.clearTimeout(retryTimer);
+    clearTimeout(retryTimer);
   };
 }
