@@ -47,7 +47,9 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'src/shared is used by the renderer too.' }],
-          patterns: [{ group: ['node:*', 'electron/*'], message: 'src/shared must not import Node or Electron modules.' }],
+          patterns: [
+            { group: ['node:*', 'electron/*'], message: 'src/shared must not import Node or Electron modules.' },
+          ],
         },
       ],
     },

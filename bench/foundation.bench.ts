@@ -38,7 +38,12 @@ afterAll(async () => {
 async function core(): Promise<Messenger> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-'));
   dirs.push(dir);
-  return createMessenger({ dataDir: dir, secrets: createMemorySecretStore(), log: silentLogger, extraCa: server.caPem });
+  return createMessenger({
+    dataDir: dir,
+    secrets: createMemorySecretStore(),
+    log: silentLogger,
+    extraCa: server.caPem,
+  });
 }
 
 function allOnline(messenger: Messenger, count: number): Promise<void> {

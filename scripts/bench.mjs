@@ -5,5 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
-const result = spawnSync('npx', ['vitest', 'run', '--project', 'bench', ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync('npx', ['vitest', 'run', '--project', 'bench', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

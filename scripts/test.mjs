@@ -35,7 +35,9 @@ if (missing.length > 0) {
     console.log(`Installing Debian packages the tests need: ${missing.join(' ')}`);
     const sudo = isRoot ? [] : ['sudo'];
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(isRoot ? [] : ['apt-get']), 'update', '-qq'], { env });
+    const update = run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(isRoot ? [] : ['apt-get']), 'update', '-qq'], {
+      env,
+    });
     const install =
       update === 0
         ? run(sudo[0] ?? 'apt-get', [...(isRoot ? [] : ['apt-get']), 'install', '-y', '-qq', ...missing], { env })
@@ -85,7 +87,9 @@ const status = run('npx', [
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${reportFile}`,
-  ...(process.argv.length > 2 ? process.argv.slice(2) : ['--project', 'unit', '--project', 'integration', '--project', 'e2e']),
+  ...(process.argv.length > 2
+    ? process.argv.slice(2)
+    : ['--project', 'unit', '--project', 'integration', '--project', 'e2e']),
 ]);
 
 let passed = 0;
@@ -94,7 +98,9 @@ try {
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   passed = report.numPassedTests;
   // A file that fails to load has no test results of its own: count it as one failure.
-  const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  );
   failed = report.numFailedTests + brokenFiles.length;
   if (report.numTotalTests === 0) failed += 1; // a run that ran nothing is not a pass
 } catch {

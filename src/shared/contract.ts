@@ -101,7 +101,11 @@ export interface EventBatch {
 
 const MAX_PASSWORD = 1024;
 
-export const accountIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Not an account id.');
+export const accountIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not an account id.');
 
 export const accountJidSchema = z
   .string()
@@ -121,9 +125,16 @@ export const hostSchema = z
   .trim()
   .min(1)
   .max(253)
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/, 'Enter a host name like xmpp.example.org, without a scheme or port.');
+  .regex(
+    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/,
+    'Enter a host name like xmpp.example.org, without a scheme or port.',
+  );
 
-export const portSchema = z.number().int('The port is a whole number.').min(1, 'Ports go from 1 to 65535.').max(65535, 'Ports go from 1 to 65535.');
+export const portSchema = z
+  .number()
+  .int('The port is a whole number.')
+  .min(1, 'Ports go from 1 to 65535.')
+  .max(65535, 'Ports go from 1 to 65535.');
 
 export const passwordSchema = z.string().min(1, 'Enter the password.').max(MAX_PASSWORD, 'The password is too long.');
 

@@ -35,7 +35,11 @@ export function parseJid(input: string): { jid: ParsedJid } | { error: string } 
   if (FORBIDDEN_LOCAL.test(local)) return { error: 'The name part contains a character that is not allowed.' };
   if (FORBIDDEN_DOMAIN.test(domain) || domain.startsWith('.') || domain.includes('..'))
     return { error: 'The server part is not a valid domain name.' };
-  if (byteLength(local) > MAX_PART_BYTES || byteLength(domain) > MAX_PART_BYTES || byteLength(resource) > MAX_PART_BYTES)
+  if (
+    byteLength(local) > MAX_PART_BYTES ||
+    byteLength(domain) > MAX_PART_BYTES ||
+    byteLength(resource) > MAX_PART_BYTES
+  )
     return { error: 'The address is too long.' };
   if (slash !== -1 && resource === '') return { error: 'The part after "/" is empty.' };
   return { jid: { local, domain, resource } };

@@ -145,7 +145,11 @@ describe('account commands', () => {
     expect(JSON.stringify(view)).not.toContain('secret-canary');
     expect(JSON.stringify(await snapshot())).not.toContain('secret-canary');
     expect(sessions).toHaveLength(1);
-    expect(sessions[0].config).toMatchObject({ jid: 'alice@example.org', password: 'secret-canary', host: '127.0.0.1' });
+    expect(sessions[0].config).toMatchObject({
+      jid: 'alice@example.org',
+      password: 'secret-canary',
+      host: '127.0.0.1',
+    });
     expect(sessions[0].started).toBe(1);
   });
 

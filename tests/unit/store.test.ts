@@ -57,7 +57,10 @@ describe('store', () => {
 
   it('runs each migration in its own transaction: a failing one leaves the previous version intact', () => {
     const db = new Database(':memory:');
-    const list = ['CREATE TABLE a (x INTEGER) STRICT;', 'CREATE TABLE b (y INTEGER) STRICT; SELECT * FROM missing_table;'];
+    const list = [
+      'CREATE TABLE a (x INTEGER) STRICT;',
+      'CREATE TABLE b (y INTEGER) STRICT; SELECT * FROM missing_table;',
+    ];
     expect(() => migrate(db, list)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();

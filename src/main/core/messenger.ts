@@ -63,7 +63,13 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const sessionFactory: SessionFactory =
     options.sessionFactory ??
     ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
-  const accounts = new AccountManager(new AccountsRepository(db), options.secrets, bus, sessionFactory, log.child('accounts'));
+  const accounts = new AccountManager(
+    new AccountsRepository(db),
+    options.secrets,
+    bus,
+    sessionFactory,
+    log.child('accounts'),
+  );
 
   const handlers: Handlers = {
     'app.snapshot': () => {
@@ -122,5 +128,9 @@ function invalidInput(error: z.ZodError): Result<never> {
   }
   const first = error.issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  return fail('invalid_input', `${where}${first?.message ?? 'Invalid input.'}`, Object.keys(fields).length ? fields : undefined);
+  return fail(
+    'invalid_input',
+    `${where}${first?.message ?? 'Invalid input.'}`,
+    Object.keys(fields).length ? fields : undefined,
+  );
 }

@@ -172,7 +172,8 @@ export class AccountManager {
   async forgetCertificate(id: string, fingerprint: string): Promise<Result<AccountView>> {
     const account = this.accounts.get(id);
     if (!account) return notFound();
-    if (!account.row.pinnedCertificates.includes(fingerprint)) return fail('not_found', 'That certificate is not pinned.');
+    if (!account.row.pinnedCertificates.includes(fingerprint))
+      return fail('not_found', 'That certificate is not pinned.');
     this.repo.unpinCertificate(id, fingerprint);
     account.row = {
       ...account.row,
