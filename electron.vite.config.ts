@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           web: resolve(__dirname, 'src/main/web.ts'),
         },
+        // @xmpp/* are ES modules whose default export must be unwrapped when required from CJS.
+        output: { interop: 'auto' },
       },
     },
   },

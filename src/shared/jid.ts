@@ -47,6 +47,7 @@ export function parseJid(input: string): { jid: ParsedJid } | { error: string } 
 
 /** Parses an account JID: must have a local part and no resource. Returns the normalized bare JID. */
 export function parseAccountJid(input: string): { jid: string } | { error: string } {
+  if (input.trim() !== '' && !input.includes('@')) return { error: 'An account address looks like name@example.org.' };
   const parsed = parseJid(input);
   if ('error' in parsed) return parsed;
   if (parsed.jid.local === '') return { error: 'An account address needs a name before "@", like name@example.org.' };

@@ -20,14 +20,9 @@ export type FieldErrors = Record<string, string>;
 type Checked<T> = { input: T; errors: null } | { input: null; errors: FieldErrors };
 
 const PORT_MESSAGE = 'Enter a port from 1 to 65535, or leave it empty.';
-const NO_AT_MESSAGE = 'An account address looks like name@example.org.';
-
-/** Errors the schemas would word less helpfully (a missing "@" reads as a bad domain to them). */
-function extraErrors(values: AccountFormValues, port: number | null | 'invalid', jidGiven: boolean): FieldErrors {
-  const errors: FieldErrors = {};
-  if (jidGiven && values.jid.trim() !== '' && !values.jid.includes('@')) errors.jid = NO_AT_MESSAGE;
-  if (port === 'invalid') errors.port = PORT_MESSAGE;
-  return errors;
+/** The port is typed as text: a non-number never reaches the schema, so it is worded here. */
+function portErrors(port: number | null | 'invalid'): FieldErrors {
+  return port === 'invalid' ? { port: PORT_MESSAGE } : {};
 }
 
 function parsePort(text: string): number | null | 'invalid' {
@@ -69,7 +64,7 @@ export function buildAddInput(values: AccountFormValues): Checked<CommandInput<'
     rememberPassword: values.rememberPassword,
   };
   if (values.label.trim()) candidate.label = values.label.trim();
-  return check(commands['account.add'].input, candidate, extraErrors(values, port, true));
+  return check(commands['account.add'].input, candidate, portErrors(port));
 }
 
 /** Sends what changed; the password only when a new one was typed (it is write-only). */
@@ -90,5 +85,5 @@ export function buildUpdateInput(
   if (values.password !== '' || values.rememberPassword !== rememberedBefore) {
     candidate.rememberPassword = values.rememberPassword;
   }
-  return check(commands['account.update'].input, candidate, extraErrors(values, port, candidate.jid !== undefined));
+  return check(commands['account.update'].input, candidate, portErrors(port));
 }
