@@ -3,7 +3,7 @@
  * without Electron lives in the shell modules and the core; this file only decides the order.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session } from 'electron';
 import { consoleSink, createLogger } from './core/log';
 import { createMessenger } from './core/messenger';
 import type { MessengerApi } from './core/messenger-api';
@@ -81,6 +81,8 @@ async function start(): Promise<void> {
   }
   const unbindIpc = bindIpc({ messenger, getMainWindow: () => mainWindow, allowedOrigins, log: log.child('ipc') });
   mainWindow = openMainWindow();
+  // After sleep a TCP connection may be dead without anyone having said so: check now, not in a minute.
+  powerMonitor.on('resume', () => messenger.checkConnections());
 
   app.on('second-instance', () => {
     if (mainWindow) focusWindow(mainWindow);

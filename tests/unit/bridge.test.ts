@@ -24,6 +24,7 @@ function fakeMessenger() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    checkConnections() {},
     async close() {},
   };
   return { api, calls, listeners, emit: (batch: EventBatch) => listeners.forEach((l) => l(batch)) };

@@ -16,6 +16,7 @@ interface FakeSession {
   started: number;
   stopped: number;
   reconnects: number;
+  checks: number;
 }
 
 let messenger: Messenger;
@@ -28,12 +29,13 @@ beforeEach(async () => {
     secrets: createMemorySecretStore(),
     log: silentLogger,
     sessionFactory: (config, hooks) => {
-      const session: FakeSession = { config, hooks, started: 0, stopped: 0, reconnects: 0 };
+      const session: FakeSession = { config, hooks, started: 0, stopped: 0, reconnects: 0, checks: 0 };
       sessions.push(session);
       return {
         start: () => void session.started++,
         stop: async () => void session.stopped++,
         reconnectNow: () => void session.reconnects++,
+        checkAlive: () => void session.checks++,
       };
     },
   });
@@ -211,6 +213,17 @@ describe('account commands', () => {
     expect(trusted).toMatchObject({ ok: true, value: { pinnedCertificates: [FP] } });
     expect(sessions).toHaveLength(2);
     expect(sessions[1].config.pinnedCertificates).toEqual([FP]);
+  });
+
+  it('checks every live connection when the computer wakes up', async () => {
+    const alice = await addAlice();
+    await messenger.invoke('account.add', { jid: 'bob@example.org', password: 'pw', enabled: false });
+    messenger.checkConnections();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0].checks).toBe(1);
+    await messenger.invoke('account.setEnabled', { id: alice.id, enabled: false });
+    messenger.checkConnections();
+    expect(sessions[0].checks).toBe(1);
   });
 
   it('emits connection changes as numbered batches after the snapshot', async () => {

@@ -27,6 +27,7 @@ class FakeMessenger implements MessengerApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  checkConnections(): void {}
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -18,7 +18,12 @@ const h = vi.hoisted(() => ({
     userData: string;
     app: EventEmitter;
     windows: EventEmitter[];
-    messenger: { invoke: Mock<AnyFn>; subscribe: Mock<AnyFn>; close: Mock<() => Promise<void>> };
+    messenger: {
+      invoke: Mock<AnyFn>;
+      subscribe: Mock<AnyFn>;
+      close: Mock<() => Promise<void>>;
+      checkConnections: Mock<() => void>;
+    };
     createMessenger: Mock<AnyFn>;
     electron: Record<string, unknown>;
   },
@@ -62,6 +67,7 @@ function makeElectron() {
   return {
     app,
     BrowserWindow: FakeBrowserWindow,
+    powerMonitor: new EventEmitter(),
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
@@ -109,6 +115,7 @@ beforeEach(() => {
     invoke: vi.fn<AnyFn>(),
     subscribe: vi.fn<AnyFn>(() => () => {}),
     close: vi.fn(async () => {}),
+    checkConnections: vi.fn(),
   };
   h.state.createMessenger = vi.fn<AnyFn>(async () => h.state.messenger);
 });
@@ -153,6 +160,13 @@ describe('Electron entry', () => {
     });
     expect(path.isAbsolute(win.options.webPreferences.preload as string)).toBe(true);
     expect(win.loadURL).toHaveBeenCalledWith('app://jabberwock/index.html');
+  });
+
+  it('checks every connection when the computer resumes from sleep', async () => {
+    const electron = await startMain(true);
+    expect(h.state.messenger.checkConnections).not.toHaveBeenCalled();
+    electron.powerMonitor.emit('resume');
+    expect(h.state.messenger.checkConnections).toHaveBeenCalledTimes(1);
   });
 
   it('focuses the existing window when a second instance starts', async () => {

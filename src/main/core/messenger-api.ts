@@ -10,6 +10,8 @@ export interface MessengerApi {
   invoke(command: unknown, input: unknown): Promise<Result<unknown>>;
   /** Adds a batch listener; returns a function that removes it. */
   subscribe(listener: (batch: EventBatch) => void): () => void;
+  /** The computer woke up or the network changed: check every connection now (not a renderer command). */
+  checkConnections(): void;
   /** Disconnects every account and closes the store. */
   close(): Promise<void>;
 }

@@ -109,6 +109,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     db,
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
+    checkConnections: () => accounts.checkConnections(),
     async close() {
       if (closed) return;
       closed = true;

@@ -149,6 +149,11 @@ export class AccountManager {
     return ok(null);
   }
 
+  /** The computer woke up or the network changed: every live session checks its link. */
+  checkConnections(): void {
+    for (const account of this.accounts.values()) account.session?.checkAlive();
+  }
+
   /**
    * Pins the certificate that the server presented on the last failed attempt. Only that exact
    * fingerprint can be pinned: the renderer cannot make us trust an arbitrary certificate.

@@ -2,7 +2,7 @@
  * The interface between the AccountManager and one account's connection (AccountSession in
  * session.ts). Kept in its own file so both sides can be built and tested apart.
  */
-import type { Client } from '@xmpp/client-core';
+import type { SessionXmpp } from './session';
 import type { ConnectionView } from '../../../shared/contract';
 
 export interface SessionConfig {
@@ -19,7 +19,7 @@ export interface SessionConfig {
 }
 
 export interface SessionOnline {
-  xmpp: Client;
+  xmpp: SessionXmpp;
   boundJid: string;
   /** True when XEP-0198 resumed the previous stream: not a new session, features keep their state. */
   resumed: boolean;
@@ -39,6 +39,8 @@ export interface SessionHandle {
   start(): void;
   stop(): Promise<void>;
   reconnectNow(): void;
+  /** After sleep or a network change: prove the link is alive now, or reconnect. */
+  checkAlive(): void;
 }
 
 export type SessionFactory = (config: SessionConfig, hooks: SessionHooks) => SessionHandle;
