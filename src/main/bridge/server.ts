@@ -15,6 +15,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { EventBatch } from '../../shared/contract';
 import { fail, type Result } from '../../shared/result';
 import type { MessengerApi } from '../core/messenger-api';
+import { mimeTypeOf } from '../shell/app-protocol';
 import { buildCsp } from '../shell/csp';
 
 export interface BridgeOptions {
@@ -47,21 +48,6 @@ export type BridgeMessage = { id: number | string; result: Result<unknown> } | {
 export const BRIDGE_PATH = '/bridge';
 const MAX_PAYLOAD = 1024 * 1024;
 const MAX_ID_LENGTH = 64;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
@@ -119,7 +105,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const body = await fs.readFile(file);
     const headers: Record<string, string> = {
       ...securityHeaders(),
-      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': mimeTypeOf(file),
       'Content-Length': String(body.length),
     };
     if (auth.fromQuery) {
