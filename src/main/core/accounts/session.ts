@@ -182,6 +182,7 @@ export class AccountSession implements SessionHandle {
   private readonly connectTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
+  private extraCaContext: tls.SecureContext | undefined;
   private readonly resolveSrv: boolean;
   private readonly pins: Set<string>;
   private readonly saslFactory = new SASLFactory();
@@ -442,7 +443,9 @@ export class AccountSession implements SessionHandle {
       // Node ≥ 22.9 (Electron): lets a pinned leaf that is not self-signed act as the anchor.
       Object.assign(options, { allowPartialTrustChain: true });
     } else if (this.extraCa) {
-      options.ca = [...tls.rootCertificates, this.extraCa.toString()];
+      // Built once: parsing Node's whole root store for every handshake blocks the event loop.
+      this.extraCaContext ??= tls.createSecureContext({ ca: [...tls.rootCertificates, this.extraCa.toString()] });
+      options.secureContext = this.extraCaContext;
     }
 
     return new Promise((resolve, reject) => {
