@@ -4,7 +4,7 @@
  * Both shells (Electron IPC and the browser bridge) carry exactly this and nothing else.
  */
 import { z } from 'zod';
-import { parseAccountJid } from './jid';
+import { parseAccountJid, parseJid } from './jid';
 import type { Result } from './result';
 
 // ---------- DTOs ----------
@@ -78,11 +78,60 @@ export interface SecretStorageInfo {
   description: string;
 }
 
+export type Subscription = 'none' | 'to' | 'from' | 'both';
+
+/** One roster item of one account (RFC 6121 §2.1.2). */
+export interface RosterItemView {
+  accountId: string;
+  /** Normalized bare JID. */
+  jid: string;
+  /** The roster name as stored (capped at ROSTER_TEXT_MAX characters); null when the item has none. */
+  name: string | null;
+  subscription: Subscription;
+  /** We asked to see their presence and they have not answered (ask='subscribe'). */
+  pendingOut: boolean;
+  /** Roster groups, each capped at ROSTER_TEXT_MAX characters; empty means the default group. */
+  groups: string[];
+}
+
+/**
+ * Whether an account's roster on screen is the server's: 'cached' comes from SQLite and has not been
+ * confirmed in this session; 'syncing' while the roster request is out; 'synced' once answered.
+ */
+export interface RosterSyncView {
+  accountId: string;
+  state: 'cached' | 'syncing' | 'synced';
+  /** XEP-0237 version we hold, if the server versions rosters. */
+  version: string | null;
+  /** Epoch ms of the last successful sync, in any session. */
+  syncedAt: number | null;
+}
+
+/** Preferences the UI keeps across restarts (stored by the core in SQLite). */
+export interface Prefs {
+  rosterSort: 'availability' | 'name';
+  rosterHideOffline: boolean;
+  /** Collapsed roster groups, as view keys: `*|<group>` in the all-accounts view, `<accountId>|<group>` otherwise. */
+  rosterCollapsed: string[];
+  /** 'all' or an account id. */
+  rosterView: string;
+}
+
+export const DEFAULT_PREFS: Prefs = {
+  rosterSort: 'availability',
+  rosterHideOffline: false,
+  rosterCollapsed: [],
+  rosterView: 'all',
+};
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
   accounts: AccountView[];
   secretStorage: SecretStorageInfo;
+  roster: RosterItemView[];
+  rosterSync: RosterSyncView[];
+  prefs: Prefs;
 }
 
 // ---------- events ----------
@@ -90,7 +139,12 @@ export interface Snapshot {
 export type AppEvent =
   | { type: 'account.upserted'; account: AccountView }
   | { type: 'account.removed'; id: string }
-  | { type: 'account.connection'; id: string; connection: ConnectionView };
+  | { type: 'account.connection'; id: string; connection: ConnectionView }
+  /** An item was added or changed (from a fetch diff or a push). */
+  | { type: 'roster.item'; item: RosterItemView }
+  | { type: 'roster.removed'; accountId: string; jid: string }
+  | { type: 'roster.sync'; sync: RosterSyncView }
+  | { type: 'prefs.changed'; prefs: Prefs };
 
 export interface EventBatch {
   seq: number;
@@ -100,6 +154,11 @@ export interface EventBatch {
 // ---------- input schemas ----------
 
 const MAX_PASSWORD = 1024;
+
+/** Longest roster name or group kept from the server; longer ones are cut (and logged). */
+export const ROSTER_TEXT_MAX = 1024;
+/** Most groups one roster item may carry. */
+export const ROSTER_GROUPS_MAX = 64;
 
 export const accountIdSchema = z
   .string()
@@ -145,6 +204,41 @@ export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like 
 export const fingerprintSchema = z
   .string()
   .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint as 32 hex pairs.');
+
+export const contactJidSchema = z
+  .string()
+  .max(3071)
+  .transform((value, ctx) => {
+    const parsed = parseJid(value);
+    if ('error' in parsed || parsed.jid.resource !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'error' in parsed ? parsed.error : 'Use an address without "/resource".',
+      });
+      return z.NEVER;
+    }
+    return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
+  });
+
+export const rosterNameSchema = z
+  .string()
+  .trim()
+  .max(ROSTER_TEXT_MAX, `Keep the name under ${ROSTER_TEXT_MAX} characters.`);
+
+export const groupNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A group needs a name.')
+  .max(ROSTER_TEXT_MAX, `Keep the group name under ${ROSTER_TEXT_MAX} characters.`);
+
+const prefsSchema = z
+  .object({
+    rosterSort: z.enum(['availability', 'name']),
+    rosterHideOffline: z.boolean(),
+    rosterCollapsed: z.array(z.string().max(ROSTER_TEXT_MAX + 80)).max(10_000),
+    rosterView: z.union([z.literal('all'), accountIdSchema]),
+  })
+  .strict();
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -208,6 +302,33 @@ export const commands = {
   'account.forgetCertificate': {
     input: z.object({ id: accountIdSchema, fingerprint: fingerprintSchema }).strict(),
     output: returns<AccountView>(),
+  },
+  /** Sets a contact's roster name and/or groups (roster set); the change arrives as a push. */
+  'roster.update': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        /** Empty string or null removes the name. */
+        name: rosterNameSchema.nullable().optional(),
+        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Removes a contact from the roster (which also cancels both subscriptions). */
+  'roster.remove': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Renames a group on every contact of the account that is in it; returns how many contacts changed. */
+  'roster.renameGroup': {
+    input: z.object({ accountId: accountIdSchema, from: groupNameSchema, to: groupNameSchema }).strict(),
+    output: returns<{ changed: number }>(),
+  },
+  'prefs.update': {
+    input: prefsSchema.partial(),
+    output: returns<Prefs>(),
   },
 } as const;
 

@@ -92,6 +92,30 @@ const malformed: Record<CommandName, unknown[]> = {
   'account.reconnectNow': [{}, { id: null }],
   'account.trustCertificate': [{ id: ID }, { id: ID, fingerprint: 'AB:CD' }, { id: ID, fingerprint: FP.toLowerCase() }],
   'account.forgetCertificate': [{ id: ID }, { id: ID, fingerprint: 'zz' }],
+  'roster.update': [
+    {},
+    { accountId: ID, jid: 'a@b@c' },
+    { accountId: ID, jid: 'bob@example.org/phone', name: 'Bob' },
+    { accountId: ID, jid: 'bob@example.org', name: 'x'.repeat(1025) },
+    { accountId: ID, jid: 'bob@example.org', groups: [''] },
+    { accountId: ID, jid: 'bob@example.org', groups: 'Friends' },
+    { accountId: ID, jid: 'bob@example.org', groups: Array.from({ length: 65 }, (_, i) => `g${i}`) },
+    { accountId: ID, jid: 'bob@example.org', subscription: 'both' },
+  ],
+  'roster.remove': [{ accountId: ID }, { jid: 'bob@example.org' }, { accountId: ID, jid: '' }],
+  'roster.renameGroup': [
+    { accountId: ID, from: 'A' },
+    { accountId: ID, from: '', to: 'B' },
+    { accountId: ID, from: 'A', to: ' ' },
+  ],
+  'prefs.update': [
+    null,
+    { rosterSort: 'random' },
+    { rosterHideOffline: 1 },
+    { rosterView: '../x' },
+    { rosterCollapsed: 'Friends' },
+    { theme: 'dark' },
+  ],
 };
 
 describe('command validation', () => {

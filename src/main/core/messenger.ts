@@ -24,6 +24,7 @@ import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
 import { openDatabase, type Db } from './store/db';
 import { SettingsRepository } from './store/settings-repo';
+import { PrefsService } from './prefs';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -63,6 +64,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const sessionFactory: SessionFactory =
     options.sessionFactory ??
     ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
+  const prefs = new PrefsService(settings, bus);
   const accounts = new AccountManager(
     new AccountsRepository(db),
     options.secrets,
@@ -75,7 +77,14 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
       const seq = bus.flush();
-      const snapshot: Snapshot = { seq, accounts: accounts.list(), secretStorage: options.secrets.info };
+      const snapshot: Snapshot = {
+        seq,
+        accounts: accounts.list(),
+        secretStorage: options.secrets.info,
+        roster: [],
+        rosterSync: [],
+        prefs: prefs.get(),
+      };
       return ok(snapshot);
     },
     'account.add': (input) => accounts.add(input),
@@ -85,6 +94,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
     'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
     'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
+    'roster.update': () => fail('internal', 'not yet'),
+    'roster.remove': () => fail('internal', 'not yet'),
+    'roster.renameGroup': () => fail('internal', 'not yet'),
+    'prefs.update': (input) => ok(prefs.update(input)),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {

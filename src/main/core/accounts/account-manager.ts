@@ -15,6 +15,8 @@ const PALETTE = ['#3b82f6', '#10b981', '#f59e0b', '#ef4444', '#8b5cf6', '#14b8a6
 
 /** Lets features (roster, presence, …) follow each account's stream. */
 export interface AccountLifecycleListener {
+  /** The account's client exists (once per session object): register stanza handlers here. */
+  onClient?(accountId: string, xmpp: SessionOnline['xmpp']): void;
   onOnline?(accountId: string, online: SessionOnline): void;
   onOffline?(accountId: string): void;
   onRemoved?(accountId: string): void;
@@ -217,6 +219,9 @@ export class AccountManager {
         resource: account.row.resource,
       },
       {
+        onClient: (xmpp) => {
+          for (const listener of this.lifecycle) listener.onClient?.(id, xmpp);
+        },
         // A session that was replaced may still report; only the current one speaks for the account.
         onStatus: (view) => {
           if (account.session === session) this.setConnection(account, view);

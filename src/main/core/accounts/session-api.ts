@@ -26,6 +26,8 @@ export interface SessionOnline {
 }
 
 export interface SessionHooks {
+  /** Once, when the client is created (before any connection): features register their handlers. */
+  onClient?(xmpp: SessionXmpp): void;
   /** Every change of the connection state the UI shows. */
   onStatus(view: ConnectionView): void;
   /** The stream is usable: after bind (new session) or after <resumed/>. */

@@ -224,6 +224,8 @@ export class AccountSession implements SessionHandle {
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
     this.xmpp = this.createClient(options.stepTimeoutMs ?? 10_000);
+    // Features register their stanza handlers once, before the first connection.
+    this.safely(() => hooks.onClient?.(this.xmpp));
   }
 
   /** What the UI shows now. */
