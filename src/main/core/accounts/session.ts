@@ -137,6 +137,21 @@ export class GuardedClient extends Client {
   }
 }
 
+const extraCaContexts = new Map<string, tls.SecureContext>();
+
+/**
+ * A TLS context trusting Node's roots plus `extraCa`, built once per process: parsing the whole root
+ * store takes ≈20 ms of main-thread time, which ten accounts signing in at once would pay ten times.
+ */
+function secureContextTrusting(extraCa: string): tls.SecureContext {
+  let context = extraCaContexts.get(extraCa);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, extraCa] });
+    extraCaContexts.set(extraCa, context);
+  }
+  return context;
+}
+
 function randomResource(): string {
   return `jabberwock-${randomBytes(4).toString('hex')}`;
 }
@@ -182,7 +197,6 @@ export class AccountSession implements SessionHandle {
   private readonly connectTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
-  private extraCaContext: tls.SecureContext | undefined;
   private readonly resolveSrv: boolean;
   private readonly pins: Set<string>;
   private readonly saslFactory = new SASLFactory();
@@ -445,9 +459,7 @@ export class AccountSession implements SessionHandle {
       // Node ≥ 22.9 (Electron): lets a pinned leaf that is not self-signed act as the anchor.
       Object.assign(options, { allowPartialTrustChain: true });
     } else if (this.extraCa) {
-      // Built once: parsing Node's whole root store for every handshake blocks the event loop.
-      this.extraCaContext ??= tls.createSecureContext({ ca: [...tls.rootCertificates, this.extraCa.toString()] });
-      options.secureContext = this.extraCaContext;
+      options.secureContext = secureContextTrusting(this.extraCa.toString());
     }
 
     return new Promise((resolve, reject) => {
