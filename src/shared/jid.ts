@@ -14,8 +14,10 @@ const MAX_PART_BYTES = 1023;
 const FORBIDDEN_LOCAL = /["&'/:<>@\s\p{Cc}]/u;
 const FORBIDDEN_DOMAIN = /[@/\s\p{Cc}\\]/u;
 
-function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+/** Over 1023 bytes of UTF-8; counts bytes only when the length in characters leaves doubt (hot path). */
+function tooLong(part: string): boolean {
+  if (part.length * 3 <= MAX_PART_BYTES) return false;
+  return part.length > MAX_PART_BYTES || new TextEncoder().encode(part).length > MAX_PART_BYTES;
 }
 
 /** Parses and normalizes a JID; returns an error message in words when invalid. */
@@ -35,12 +37,7 @@ export function parseJid(input: string): { jid: ParsedJid } | { error: string } 
   if (FORBIDDEN_LOCAL.test(local)) return { error: 'The name part contains a character that is not allowed.' };
   if (FORBIDDEN_DOMAIN.test(domain) || domain.startsWith('.') || domain.includes('..'))
     return { error: 'The server part is not a valid domain name.' };
-  if (
-    byteLength(local) > MAX_PART_BYTES ||
-    byteLength(domain) > MAX_PART_BYTES ||
-    byteLength(resource) > MAX_PART_BYTES
-  )
-    return { error: 'The address is too long.' };
+  if (tooLong(local) || tooLong(domain) || tooLong(resource)) return { error: 'The address is too long.' };
   if (slash !== -1 && resource === '') return { error: 'The part after "/" is empty.' };
   return { jid: { local, domain, resource } };
 }
