@@ -81,6 +81,12 @@ export class PresenceTracker {
     return this.errors.get(bare);
   }
 
+  /** Every JID we hold something for: available resources or an error. */
+  *knownJids(): IterableIterator<string> {
+    yield* this.contacts.keys();
+    for (const bare of this.errors.keys()) if (!this.contacts.has(bare)) yield bare;
+  }
+
   /** Number of JIDs with at least one available resource. */
   get availableCount(): number {
     return this.contacts.size;

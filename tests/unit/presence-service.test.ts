@@ -1,0 +1,121 @@
+/**
+ * The presence feature fed with stanzas through a client stand-in that runs its middleware and
+ * records what it sends (no network: the Prosody round trips come with the integration suite).
+ */
+import type { Handler } from '@xmpp/middleware';
+import type { Element } from '@xmpp/xml';
+import { describe, expect, it } from 'vitest';
+import type { Subscription } from '../../src/shared/contract';
+import { silentLogger } from '../../src/main/core/log';
+import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
+import { parseStanza } from '../support/xml';
+
+function fakeClient() {
+  const handlers: Handler[] = [];
+  const sent: string[] = [];
+  const client: PresenceClient = {
+    middleware: { use: (fn: Handler) => (handlers.push(fn), fn), filter: (fn: Handler) => fn },
+    send: async (element: Element) => void sent.push(element.toString()),
+  };
+  /** Runs the stanza through the handlers; true when none passed it on. */
+  const receive = async (text: string) => {
+    const stanza = parseStanza(text);
+    let passed = false;
+    for (const handler of handlers) {
+      passed = false;
+      await handler({ stanza } as never, async () => (passed = true));
+      if (!passed) return true;
+    }
+    return !passed;
+  };
+  return { client, sent, receive };
+}
+
+function setup(subscriptions: Record<string, Subscription> = {}) {
+  const changed: string[] = [];
+  const lastSeen: string[] = [];
+  const service = new PresenceService({
+    log: silentLogger,
+    subscriptionOf: (_account, bare) => subscriptions[bare] ?? null,
+    onContactChanged: (_account, bare) => changed.push(bare),
+    onLastSeen: (_account, bare, seen) => lastSeen.push(`${bare}/${seen.resource}@${seen.at}`),
+    now: () => 1_000,
+  });
+  const { client, sent, receive } = fakeClient();
+  service.attach('acc', 'me@x', client);
+  return { service, changed, lastSeen, sent, receive };
+}
+
+describe('PresenceService', () => {
+  it('announces our presence on a new session and tracks contacts per resource', async () => {
+    const { service, changed, sent, receive } = setup();
+    await service.sessionStarted('acc');
+    expect(sent).toEqual(['<presence/>']);
+    await receive(`<presence from='bob@x/desk'><show>away</show><priority>10</priority></presence>`);
+    await receive(`<presence from='bob@x/phone'><show>chat</show><priority>9</priority></presence>`);
+    expect(service.tracker('acc')?.aggregate('bob@x')?.resource).toBe('phone');
+    expect(changed).toEqual(['bob@x', 'bob@x']);
+  });
+
+  it('records last seen when a known resource leaves, and nothing for unknown ones', async () => {
+    const { service, lastSeen, receive } = setup();
+    await service.sessionStarted('acc');
+    await receive(`<presence from='bob@x/desk'/>`);
+    await receive(`<presence from='bob@x/ghost' type='unavailable'/>`);
+    await receive(
+      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='1970-01-01T00:00:00.500Z'/></presence>`,
+    );
+    expect(lastSeen).toEqual(['bob@x/desk@500']);
+  });
+
+  it('changing only the status keeps the show, and re-sends to directed recipients', async () => {
+    const { service, sent } = setup();
+    await service.sessionStarted('acc');
+    await service.setOwn('acc', { show: 'dnd', priority: 5 });
+    await service.sendDirected('acc', 'carol@y/laptop');
+    sent.length = 0;
+    await service.setOwn('acc', { status: 'in a meeting' });
+    expect(service.own('acc')).toEqual({ show: 'dnd', status: 'in a meeting', priority: 5 });
+    expect(sent).toEqual([
+      '<presence><show>dnd</show><status>in a meeting</status><priority>5</priority></presence>',
+      '<presence to="carol@y/laptop"><show>dnd</show><status>in a meeting</status><priority>5</priority></presence>',
+    ]);
+  });
+
+  it('going offline ends directed presences before the broadcast unavailable', async () => {
+    const { service, sent } = setup();
+    await service.sessionStarted('acc');
+    await service.sendDirected('acc', 'carol@y');
+    sent.length = 0;
+    await service.setOwn('acc', { show: 'offline' });
+    expect(sent).toEqual(['<presence to="carol@y" type="unavailable"/>', '<presence type="unavailable"/>']);
+    expect(service.directedTo('acc')).toEqual([]);
+  });
+
+  it('answers a probe only from someone allowed to see us', async () => {
+    const { service, sent, receive } = setup({ 'friend@x': 'from', 'stranger@x': 'to' });
+    await service.sessionStarted('acc');
+    sent.length = 0;
+    await receive(`<presence from='stranger@x/r' type='probe'/>`);
+    await receive(`<presence from='nobody@x/r' type='probe'/>`);
+    expect(sent).toEqual([]);
+    await receive(`<presence from='friend@x/r' type='probe'/>`);
+    expect(sent).toEqual(['<presence to="friend@x/r"/>']);
+  });
+
+  it('passes subscription and MUC presence on, swallows invalid ones, and a new session forgets contacts', async () => {
+    const { service, changed, receive } = setup();
+    await service.sessionStarted('acc');
+    expect(await receive(`<presence from='bob@x' type='subscribe'/>`)).toBe(false);
+    expect(await receive(`<presence from='r@conf/n'><x xmlns='http://jabber.org/protocol/muc#user'/></presence>`)).toBe(
+      false,
+    );
+    expect(await receive(`<presence from='bob@x/r'><priority>300</priority></presence>`)).toBe(true);
+    expect(service.tracker('acc')?.availableCount).toBe(0);
+    await receive(`<presence from='bob@x/r'/>`);
+    changed.length = 0;
+    await service.sessionStarted('acc');
+    expect(changed).toEqual(['bob@x']);
+    expect(service.tracker('acc')?.availableCount).toBe(0);
+  });
+});
