@@ -1,0 +1,46 @@
+/**
+ * What we advertise about ourselves (XEP-0115 §6.1, XEP-0030 §3.1): the <c/> for our presence and
+ * the disco#info answer behind it. The same DiscoInfo feeds both, so our ver always verifies.
+ *
+ * Wiring (per session): `xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(own, NODE))`,
+ * and append `ownCapsElement(own, NODE)` to every available presence we send.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import { capsHash, discoInfoElement, NS_CAPS, NS_DISCO_INFO, type CapsHashAlgo, type DiscoInfo } from './caps-hash';
+
+export { ownCapsElement } from './caps-hash';
+
+/** The project's homepage (package.json), as XEP-0115 §4 recommends for the caps node. */
+export const JABBERWOCK_CAPS_NODE = 'https://jabberwock.im';
+
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+
+/** Features every session has today; add one here when a feature module starts handling it. */
+export const BASE_FEATURES: readonly string[] = [NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping'];
+
+export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {
+  return {
+    identities: [{ category: 'client', type: 'pc', lang: null, name }],
+    features: [...new Set(features)],
+    forms: [],
+  };
+}
+
+/**
+ * An iqCallee handler for disco#info gets: answers without a node, and for `node#ver` of our
+ * current caps; any other node → item-not-found (XEP-0030 §3.1). Returns the element the callee
+ * puts in the result (or an <error/>, which it turns into an error reply).
+ */
+export function discoInfoResponder(
+  own: DiscoInfo | (() => DiscoInfo),
+  node: string = JABBERWOCK_CAPS_NODE,
+  algo: CapsHashAlgo = 'sha-1',
+): (ctx: { element: Element }) => Element {
+  return (ctx) => {
+    const info = typeof own === 'function' ? own() : own;
+    const asked = ctx.element.attrs.node;
+    if (asked === undefined || asked === '') return discoInfoElement(info);
+    if (asked === `${node}#${capsHash(info, algo)}`) return discoInfoElement(info, asked);
+    return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: NS_STANZAS }));
+  };
+}

@@ -1,0 +1,437 @@
+/**
+ * Entity capabilities cache (XEP-0115 §5.4, security.md test 53): what client and device a contact's
+ * resource runs, from the caps `ver` in its presence.
+ *
+ * - One disco#info query per ver, however many resources, contacts and accounts share it: lookups
+ *   are keyed by (hash, ver) and everyone who asks while one is pending just waits for it.
+ * - The answer is verified by recomputing the hash. Only a verified answer is cached (memory and
+ *   SQLite) and used for other JIDs; a mismatching one is kept for the JID that sent it alone, and
+ *   the ver is asked of another contact (a different bare JID, at most `maxAttempts` of them).
+ * - At most `maxInFlight` queries at once, the rest queued (bounded, and bounded per bare JID, so a
+ *   flood of new hashes cannot grow memory or starve everyone else); each query times out.
+ * - Legacy caps (no `hash`), unknown hash algorithms and vers that cannot be a digest are ignored.
+ * - A JID whose query failed for a ver is not asked again for it for `retryAfterMs`.
+ *
+ * Presence calls `resolve` for every available presence with caps; it is synchronous and cheap:
+ * known → the info; unknown → null, and `onResolved` fires when the lookup completes.
+ */
+import type { Element } from '@xmpp/xml';
+import type { Logger } from '../log';
+import {
+  capsHashAlgo,
+  checkCaps,
+  compareOctets,
+  NS_DISCO_INFO,
+  plausibleVer,
+  type CapsHashAlgo,
+  type DiscoIdentity,
+  type DiscoInfo,
+} from './caps-hash';
+import type { CapsRecord, CapsRepository, Device } from './caps-repo';
+import type { CapsReference } from './presence-stanza';
+
+export type { Device } from './caps-repo';
+
+export interface ClientInfo {
+  hashAlgo: CapsHashAlgo;
+  ver: string;
+  identities: readonly DiscoIdentity[];
+  features: readonly string[];
+  /** From the client identity's name, else XEP-0232 software info; capped. */
+  clientName: string | null;
+  device: Device;
+  /** False only for a mismatching answer, which is given to the JID that sent it and no one else. */
+  verified: boolean;
+}
+
+/** Sends disco#info with `node` to the full JID `to`; resolves with the <query/> (or the whole <iq/>). */
+export type CapsQuery = (to: string, node: string) => Promise<Element>;
+
+export interface CapsResolved {
+  info: ClientInfo;
+  /** The resources that asked for this ver while it was being looked up. */
+  jids: ReadonlyArray<{ accountId: string; jid: string }>;
+}
+
+export interface CapsCacheOptions {
+  /** Null: memory only. */
+  repo: CapsRepository | null;
+  log: Logger;
+  maxInFlight?: number;
+  timeoutMs?: number;
+  /** Distinct vers waiting for a query slot; more are dropped (asked again on a later presence). */
+  maxQueued?: number;
+  /** Lookups one bare JID may have started and not finished. */
+  maxPerBare?: number;
+  /** Different bare JIDs asked about one ver before giving up. XEP-0115 §9: no more than five. */
+  maxAttempts?: number;
+  retryAfterMs?: number;
+  /** Rows kept in SQLite; older ones are pruned now and then. */
+  maxStored?: number;
+  now?: () => number;
+}
+
+export const CLIENT_NAME_MAX = 128;
+const MEMORY_MAX = 10_000;
+const FAILURES_MAX = 50_000;
+const WAITERS_MAX = 20_000;
+const NS_SOFTWARE_INFO = 'urn:xmpp:dataforms:softwareinfo';
+
+const CLIENT_DEVICES: Readonly<Record<string, Device>> = {
+  pc: 'pc',
+  phone: 'phone',
+  handheld: 'handheld',
+  web: 'web',
+  bot: 'bot',
+  console: 'console',
+};
+
+interface Waiter {
+  accountId: string;
+  jid: string;
+  bare: string;
+  node: string;
+  query: CapsQuery;
+}
+
+interface Lookup {
+  key: string;
+  hashAlgo: CapsHashAlgo;
+  ver: string;
+  /** Bare JID whose presence started it (for the per-bare limit). */
+  owner: string;
+  /** account\0jid → waiter, in arrival order. */
+  waiters: Map<string, Waiter>;
+  /** Bare JIDs already asked (XEP-0115 §9: never ask the same user@host twice). */
+  tried: Set<string>;
+}
+
+/** The device type from the identities: the first client identity (in i;octet order) with a known type. */
+export function deviceOf(identities: readonly DiscoIdentity[]): Device {
+  const clients = identities
+    .filter((identity) => identity.category === 'client' && Object.hasOwn(CLIENT_DEVICES, identity.type))
+    .sort((a, b) => compareOctets(a.type, b.type));
+  return clients.length > 0 ? CLIENT_DEVICES[clients[0].type] : 'unknown';
+}
+
+/** A display name for the client software, or null. */
+export function clientNameOf(info: DiscoInfo): string | null {
+  const named = info.identities.filter((identity) => identity.name !== null);
+  const preferred =
+    named.find((i) => i.category === 'client' && (i.lang === null || i.lang.toLowerCase().startsWith('en'))) ??
+    named.find((i) => i.category === 'client');
+  let name = preferred?.name ?? null;
+  if (name === null) {
+    const form = info.forms.find((f) => f.formType === NS_SOFTWARE_INFO);
+    const value = (field: string) => form?.fields.find((f) => f.var === field)?.values[0];
+    const software = value('software');
+    if (software) name = [software, value('software_version')].filter(Boolean).join(' ');
+  }
+  name ??= named[0]?.name ?? null;
+  if (name === null) return null;
+  // Shown in the UI: one line, bounded.
+  const clean = name.replace(/\p{Cc}/gu, ' ').trim();
+  return clean === '' ? null : clean.slice(0, CLIENT_NAME_MAX);
+}
+
+function bareOf(jid: string): string {
+  const slash = jid.indexOf('/');
+  return slash === -1 ? jid : jid.slice(0, slash);
+}
+
+export class CapsCache {
+  private readonly repo: CapsRepository | null;
+  private readonly log: Logger;
+  private readonly maxInFlight: number;
+  private readonly timeoutMs: number;
+  private readonly maxQueued: number;
+  private readonly maxPerBare: number;
+  private readonly maxAttempts: number;
+  private readonly retryAfterMs: number;
+  private readonly maxStored: number;
+  private readonly now: () => number;
+
+  /** Verified infos by key, oldest first. */
+  private readonly known = new Map<string, ClientInfo>();
+  /** account\0jid → a mismatching answer that JID gave (trusted for it alone). */
+  private readonly unverified = new Map<string, ClientInfo>();
+  /** key\0account\0jid → time until which that JID is not asked about that ver again. */
+  private readonly failures = new Map<string, number>();
+  private readonly pending = new Map<string, Lookup>();
+  private readonly queue: Lookup[] = [];
+  private readonly perBare = new Map<string, number>();
+  private readonly listeners = new Set<(resolved: CapsResolved) => void>();
+  private inFlight = 0;
+  private sent = 0;
+  private stored = 0;
+  private dropped = 0;
+
+  constructor(options: CapsCacheOptions) {
+    this.repo = options.repo;
+    this.log = options.log;
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.maxQueued = options.maxQueued ?? 1000;
+    this.maxPerBare = options.maxPerBare ?? 4;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryAfterMs = options.retryAfterMs ?? 10 * 60_000;
+    this.maxStored = options.maxStored ?? 5000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The client behind `capsRef` as seen from `fullJid` on `accountId`: the info when known, else
+   * null (and a lookup is started or joined; `onResolved` reports it). Never throws.
+   */
+  resolve(accountId: string, fullJid: string, capsRef: CapsReference, query: CapsQuery): ClientInfo | null {
+    const hashAlgo = capsHashAlgo(capsRef.hash);
+    if (hashAlgo === null || !plausibleVer(hashAlgo, capsRef.ver)) return null;
+    const key = `${hashAlgo} ${capsRef.ver}`;
+    const known = this.lookupKnown(key, hashAlgo, capsRef.ver);
+    if (known) return known;
+    const jidKey = `${accountId}\0${fullJid}`;
+    const own = this.unverified.get(jidKey);
+    if (own && own.hashAlgo === hashAlgo && own.ver === capsRef.ver) return own;
+
+    const waiter: Waiter = { accountId, jid: fullJid, bare: bareOf(fullJid), node: capsRef.node, query };
+    const pending = this.pending.get(key);
+    if (pending) {
+      if (pending.waiters.size < WAITERS_MAX) pending.waiters.set(jidKey, waiter);
+      return null;
+    }
+    const failedUntil = this.failures.get(`${key}\0${jidKey}`);
+    if (failedUntil !== undefined) {
+      if (failedUntil > this.now()) return null;
+      this.failures.delete(`${key}\0${jidKey}`);
+    }
+    if (this.queue.length >= this.maxQueued || (this.perBare.get(waiter.bare) ?? 0) >= this.maxPerBare) {
+      this.dropped++;
+      if (this.dropped % 1000 === 1) this.log.warn('caps lookups dropped: too many pending', { dropped: this.dropped });
+      return null;
+    }
+    const lookup: Lookup = {
+      key,
+      hashAlgo,
+      ver: capsRef.ver,
+      owner: waiter.bare,
+      waiters: new Map([[jidKey, waiter]]),
+      tried: new Set(),
+    };
+    this.pending.set(key, lookup);
+    this.perBare.set(waiter.bare, (this.perBare.get(waiter.bare) ?? 0) + 1);
+    this.queue.push(lookup);
+    this.pump();
+    return null;
+  }
+
+  /** Known verified info for a ver without starting anything (e.g. for building views). */
+  peek(hash: string, ver: string): ClientInfo | null {
+    const hashAlgo = capsHashAlgo(hash);
+    if (hashAlgo === null || !plausibleVer(hashAlgo, ver)) return null;
+    return this.lookupKnown(`${hashAlgo} ${ver}`, hashAlgo, ver) ?? null;
+  }
+
+  onResolved(listener: (resolved: CapsResolved) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The account is gone or its session ended: stop waiting on its resources. */
+  forgetAccount(accountId: string): void {
+    const prefix = `${accountId}\0`;
+    for (const lookup of this.pending.values()) {
+      for (const jidKey of lookup.waiters.keys()) if (jidKey.startsWith(prefix)) lookup.waiters.delete(jidKey);
+    }
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].waiters.size === 0) this.finish(this.queue.splice(i, 1)[0]);
+    }
+    for (const jidKey of this.unverified.keys()) if (jidKey.startsWith(prefix)) this.unverified.delete(jidKey);
+  }
+
+  /** Counters for tests and the benchmark. */
+  stats(): { queriesSent: number; inFlight: number; queued: number; dropped: number } {
+    return { queriesSent: this.sent, inFlight: this.inFlight, queued: this.queue.length, dropped: this.dropped };
+  }
+
+  private lookupKnown(key: string, hashAlgo: CapsHashAlgo, ver: string): ClientInfo | undefined {
+    // Oldest-first eviction without refreshing on hits: this is the per-presence hot path, and an
+    // evicted ver is one indexed SQLite read away.
+    const hit = this.known.get(key);
+    if (hit) return hit;
+    if (!this.repo || this.pending.has(key)) return undefined;
+    let record: CapsRecord | undefined;
+    try {
+      record = this.repo.getVerified(hashAlgo, ver);
+    } catch (error) {
+      this.log.error('reading caps failed', { error });
+    }
+    if (!record) return undefined;
+    const info: ClientInfo = {
+      hashAlgo,
+      ver,
+      identities: record.identities,
+      features: record.features,
+      clientName: record.clientName,
+      device: record.device,
+      verified: true,
+    };
+    this.remember(this.known, key, info, MEMORY_MAX);
+    return info;
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > max) map.delete(map.keys().next().value as string);
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const lookup = this.queue.shift() as Lookup;
+      this.inFlight++;
+      void this.attempt(lookup)
+        .catch((error: unknown) => {
+          // A bug, not the network: give the ver up rather than leave it pending forever.
+          this.log.error('caps lookup failed', { ver: lookup.ver, error });
+          this.finish(lookup);
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+
+  /** Asks one waiter that has not been asked; on failure requeues the lookup for the next one. */
+  private async attempt(lookup: Lookup): Promise<void> {
+    const waiter = this.nextWaiter(lookup);
+    if (!waiter || lookup.tried.size >= this.maxAttempts) {
+      this.finish(lookup);
+      return;
+    }
+    lookup.tried.add(waiter.bare);
+    const jidKey = `${waiter.accountId}\0${waiter.jid}`;
+    const context = { jid: waiter.jid, hash: lookup.hashAlgo, ver: lookup.ver };
+    // iqCaller.get resolves with undefined when the result has no <query/>.
+    let reply: Element | undefined;
+    try {
+      this.sent++;
+      reply = await this.withTimeout(waiter.query(waiter.jid, `${waiter.node}#${lookup.ver}`));
+    } catch (error) {
+      this.log.info('caps query failed', { ...context, error });
+      this.failed(lookup, jidKey);
+      return;
+    }
+    const query = reply?.name === 'iq' ? reply.getChild('query', NS_DISCO_INFO) : reply;
+    const check = query
+      ? checkCaps(query, lookup.hashAlgo, lookup.ver)
+      : ({ status: 'ill-formed', reason: 'no disco#info query' } as const);
+    switch (check.status) {
+      case 'valid': {
+        const info = this.toClientInfo(lookup, check.info, true);
+        this.remember(this.known, lookup.key, info, MEMORY_MAX);
+        try {
+          this.store({
+            ...info,
+            features: [...info.features],
+            identities: [...info.identities],
+            fetchedAt: this.now(),
+          });
+        } catch (error) {
+          this.log.error('storing caps failed', { error });
+        }
+        this.finish(lookup);
+        this.emit({ info, jids: [...lookup.waiters.values()].map(({ accountId, jid }) => ({ accountId, jid })) });
+        return;
+      }
+      case 'mismatch': {
+        this.log.warn('caps verification failed: disco#info does not hash to the advertised ver', {
+          ...context,
+          computed: check.computed,
+        });
+        const info = this.toClientInfo(lookup, check.info, false);
+        this.remember(this.unverified, jidKey, info, MEMORY_MAX);
+        this.failed(lookup, jidKey);
+        this.emit({ info, jids: [{ accountId: waiter.accountId, jid: waiter.jid }] });
+        return;
+      }
+      case 'ill-formed':
+        this.log.warn('caps verification failed: ill-formed disco#info', { ...context, reason: check.reason });
+        this.failed(lookup, jidKey);
+        return;
+    }
+  }
+
+  /** The first waiter from a bare JID not yet asked, and that has not failed this ver recently. */
+  private nextWaiter(lookup: Lookup): Waiter | undefined {
+    const now = this.now();
+    for (const [jidKey, waiter] of lookup.waiters) {
+      if (lookup.tried.has(waiter.bare)) continue;
+      if ((this.failures.get(`${lookup.key}\0${jidKey}`) ?? 0) > now) continue;
+      return waiter;
+    }
+    return undefined;
+  }
+
+  private store(record: CapsRecord): void {
+    if (!this.repo) return;
+    this.repo.put(record);
+    // Pruning sorts the table: do it every so often, not on every write.
+    if (++this.stored % 100 === 0) this.repo.prune(this.maxStored);
+  }
+
+  private failed(lookup: Lookup, jidKey: string): void {
+    this.remember(this.failures, `${lookup.key}\0${jidKey}`, this.now() + this.retryAfterMs, FAILURES_MAX);
+    if (this.nextWaiter(lookup) && lookup.tried.size < this.maxAttempts) {
+      this.queue.push(lookup);
+    } else {
+      this.finish(lookup);
+    }
+  }
+
+  private finish(lookup: Lookup): void {
+    if (this.pending.get(lookup.key) !== lookup) return;
+    this.pending.delete(lookup.key);
+    const count = (this.perBare.get(lookup.owner) ?? 1) - 1;
+    if (count > 0) this.perBare.set(lookup.owner, count);
+    else this.perBare.delete(lookup.owner);
+  }
+
+  private toClientInfo(lookup: Lookup, info: DiscoInfo, verified: boolean): ClientInfo {
+    return {
+      hashAlgo: lookup.hashAlgo,
+      ver: lookup.ver,
+      identities: info.identities,
+      features: info.features,
+      clientName: clientNameOf(info),
+      device: deviceOf(info.identities),
+      verified,
+    };
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply within ${this.timeoutMs} ms`)), this.timeoutMs);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  private emit(resolved: CapsResolved): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(resolved);
+      } catch (error) {
+        this.log.error('caps listener failed', { error });
+      }
+    }
+  }
+}
