@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionView, EventBatch } from '../../src/shared/contract';
+import type { ConnectionView, EventBatch, RosterItemView, RosterSyncView } from '../../src/shared/contract';
 import { EventBus } from '../../src/main/core/events';
 
 const view = (status: ConnectionView['status']): ConnectionView => ({ status, since: 1 });
@@ -36,6 +36,43 @@ describe('EventBus', () => {
       { type: 'account.removed', id: 'x' },
       { type: 'account.connection', id: 'b', connection: view('connecting') },
       { type: 'account.connection', id: 'a', connection: view('online') },
+    ]);
+  });
+
+  it('keeps only the last roster change per (account, jid) and the last sync state per account', () => {
+    const bus = new EventBus(1000);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    const item = (accountId: string, jid: string, name: string | null): RosterItemView => ({
+      accountId,
+      jid,
+      name,
+      subscription: 'both',
+      pendingOut: false,
+      groups: [],
+    });
+    const sync = (accountId: string, state: RosterSyncView['state']): RosterSyncView => ({
+      accountId,
+      state,
+      version: null,
+      syncedAt: null,
+    });
+    bus.emit({ type: 'roster.sync', sync: sync('a', 'syncing') });
+    bus.emit({ type: 'roster.item', item: item('a', 'x@y', 'first') });
+    bus.emit({ type: 'roster.item', item: item('b', 'x@y', 'other account') });
+    bus.emit({ type: 'roster.item', item: item('a', 'z@y', 'kept') });
+    bus.emit({ type: 'roster.removed', accountId: 'a', jid: 'x@y' });
+    bus.emit({ type: 'roster.removed', accountId: 'a', jid: 'z@y' });
+    bus.emit({ type: 'roster.item', item: item('a', 'z@y', 'back') });
+    bus.emit({ type: 'roster.sync', sync: sync('b', 'syncing') });
+    bus.emit({ type: 'roster.sync', sync: sync('a', 'synced') });
+    bus.flush();
+    expect(batches[0].events).toEqual([
+      { type: 'roster.item', item: item('b', 'x@y', 'other account') },
+      { type: 'roster.removed', accountId: 'a', jid: 'x@y' },
+      { type: 'roster.item', item: item('a', 'z@y', 'back') },
+      { type: 'roster.sync', sync: sync('b', 'syncing') },
+      { type: 'roster.sync', sync: sync('a', 'synced') },
     ]);
   });
 

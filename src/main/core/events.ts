@@ -12,6 +12,13 @@ function coalescingKey(event: AppEvent): string | null {
   switch (event.type) {
     case 'account.connection':
       return `connection:${event.id}`;
+    // An item changed then removed (or the reverse) in one batch: only the last word counts.
+    case 'roster.item':
+      return `roster:${event.item.accountId}\n${event.item.jid}`;
+    case 'roster.removed':
+      return `roster:${event.accountId}\n${event.jid}`;
+    case 'roster.sync':
+      return `rosterSync:${event.sync.accountId}`;
     default:
       return null;
   }

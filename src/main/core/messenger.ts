@@ -18,11 +18,13 @@ import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
+import { RosterService } from './features/roster';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
 import { openDatabase, type Db } from './store/db';
+import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
 import { PrefsService } from './prefs';
 
@@ -44,6 +46,7 @@ export interface MessengerOptions {
 export interface Messenger extends MessengerApi {
   readonly accounts: AccountManager;
   readonly settings: SettingsRepository;
+  readonly roster: RosterService;
   readonly db: Db;
 }
 
@@ -72,17 +75,22 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     sessionFactory,
     log.child('accounts'),
   );
+  // Loads every account's cached roster now, so the first snapshot shows it before any connection.
+  const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
+  accounts.addLifecycleListener(roster);
+  const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
       const seq = bus.flush();
+      const accountList = accounts.list();
       const snapshot: Snapshot = {
         seq,
-        accounts: accounts.list(),
+        accounts: accountList,
         secretStorage: options.secrets.info,
-        roster: [],
-        rosterSync: [],
+        roster: roster.items(),
+        rosterSync: accountList.map((account) => roster.syncView(account.id)),
         prefs: prefs.get(),
       };
       return ok(snapshot);
@@ -94,9 +102,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
     'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
     'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
-    'roster.update': () => fail('internal', 'not yet'),
-    'roster.remove': () => fail('internal', 'not yet'),
-    'roster.renameGroup': () => fail('internal', 'not yet'),
+    'roster.update': (input) => (knownAccount(input.accountId) ? roster.update(input) : noSuchAccount()),
+    'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
+    'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
     'prefs.update': (input) => ok(prefs.update(input)),
   };
 
@@ -119,6 +127,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   return {
     accounts,
     settings,
+    roster,
     db,
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
@@ -131,6 +140,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       db.close();
     },
   };
+}
+
+function noSuchAccount(): Result<never> {
+  return fail('not_found', 'There is no such account.');
 }
 
 /** Turns zod issues into one message and per-field messages the form can show. */

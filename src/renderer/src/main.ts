@@ -6,6 +6,8 @@ import { startEventPump } from './api/pump';
 import { createTransport } from './api/transport';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
+import { usePrefsStore } from './stores/prefs';
+import { useRosterStore } from './stores/roster';
 import './styles.css';
 
 const transport = createTransport();
@@ -13,5 +15,10 @@ const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
 app.provide(transportKey, transport);
-startEventPump(transport, { accounts: useAccountsStore(pinia), app: useAppStore(pinia) });
+startEventPump(transport, {
+  accounts: useAccountsStore(pinia),
+  app: useAppStore(pinia),
+  roster: useRosterStore(pinia),
+  prefs: usePrefsStore(pinia),
+});
 app.mount('#app');

@@ -1,7 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountView, CommandName, EventBatch, Snapshot } from '../../../src/shared/contract';
+import {
+  DEFAULT_PREFS,
+  type AccountView,
+  type CommandName,
+  type EventBatch,
+  type Snapshot,
+} from '../../../src/shared/contract';
 import { ok, type Result } from '../../../src/shared/result';
 import { startEventPump } from '../../../src/renderer/src/api/pump';
 import type { Transport } from '../../../src/renderer/src/api/types';
@@ -31,6 +37,8 @@ function account(id: string, jid: string, extra: Partial<AccountView> = {}): Acc
 }
 
 const storage = { encrypted: false, description: 'no keychain available' };
+/** Snapshot fields this file does not exercise. */
+const noRoster = { roster: [], rosterSync: [], prefs: DEFAULT_PREFS };
 
 /** A transport whose snapshot replies and events the test controls. */
 function fakeTransport() {
@@ -78,7 +86,12 @@ describe('accounts store and event pump', () => {
       seq: 6,
       events: [{ type: 'account.connection', id: 'a1', connection: { status: 'online', since: 1 } }],
     });
-    fake.answerSnapshot({ seq: 5, accounts: [account('a1', 'alice@example.org')], secretStorage: storage });
+    fake.answerSnapshot({
+      seq: 5,
+      accounts: [account('a1', 'alice@example.org')],
+      secretStorage: storage,
+      ...noRoster,
+    });
     await flush();
 
     expect(accounts.loaded).toBe(true);
@@ -96,7 +109,12 @@ describe('accounts store and event pump', () => {
     const fake = fakeTransport();
     startEventPump(fake.transport, { accounts, app });
     fake.setLink(true);
-    fake.answerSnapshot({ seq: 10, accounts: [account('a1', 'alice@example.org')], secretStorage: storage });
+    fake.answerSnapshot({
+      seq: 10,
+      accounts: [account('a1', 'alice@example.org')],
+      secretStorage: storage,
+      ...noRoster,
+    });
     await flush();
 
     fake.setLink(false);
@@ -104,7 +122,12 @@ describe('accounts store and event pump', () => {
     fake.setLink(true);
     expect(fake.pendingSnapshots()).toBe(1);
     // The core restarted: its sequence starts again, and a1 was removed meanwhile.
-    fake.answerSnapshot({ seq: 2, accounts: [account('a3', 'carol@example.org')], secretStorage: storage });
+    fake.answerSnapshot({
+      seq: 2,
+      accounts: [account('a3', 'carol@example.org')],
+      secretStorage: storage,
+      ...noRoster,
+    });
     await flush();
     expect(app.link).toBe('up');
     expect(accounts.list.map((a) => a.id)).toEqual(['a3']);
@@ -118,6 +141,7 @@ describe('accounts store and event pump', () => {
       seq: 0,
       accounts: [account('a1', 'alice@example.org'), account('a2', 'bob@example.org')],
       secretStorage: storage,
+      ...noRoster,
     });
     let runs = 0;
     effect(() => {

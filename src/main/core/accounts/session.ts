@@ -28,6 +28,7 @@ import createStreamManagement, { type StreamManagement } from '@xmpp/stream-mana
 import SASLFactory from 'saslmechanisms';
 import type { ConnectionError, ConnectionView } from '../../../shared/contract';
 import { domainOf, localOf } from '../../../shared/jid';
+import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
 import { Backoff, type BackoffOptions } from './backoff';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
@@ -47,6 +48,7 @@ const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
 const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
 const NS_SM = 'urn:xmpp:sm:3';
 const NS_XMPP_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
+const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
 
 /** A server that said policy-violation waits at least this long. */
 const POLICY_VIOLATION_DELAY_MS = 5 * 60_000;
@@ -80,6 +82,10 @@ export type SessionXmpp = GuardedClient & {
   iqCaller: IQCaller;
   iqCallee: IQCallee;
   streamManagement: StreamManagement;
+  /** Drops IQ replies from entities we did not ask (security.md §0.1). */
+  iqGuard: IqGuard;
+  /** The server advertised XEP-0237 roster versioning in the features of the current stream. */
+  rosterVersioning: boolean;
 };
 
 type Phase = 'idle' | 'connecting' | 'online' | 'waiting' | 'failed' | 'stopping';
@@ -336,6 +342,14 @@ export class AccountSession implements SessionHandle {
 
     // Order matters: middlewares run in registration order, stream features by priority.
     const middleware = createMiddleware({ entity });
+    middleware.use((ctx, next) => {
+      // The features after authentication are the last ones before 'online': remember what they offer.
+      if (ctx.stanza.is('features', NS_STREAM)) {
+        (entity as GuardedClient & { rosterVersioning?: boolean }).rosterVersioning =
+          ctx.stanza.getChild('ver', NS_ROSTERVER) !== undefined;
+      }
+      return next();
+    });
     middleware.use(this.negotiationWatcher());
     middleware.use(this.requireTls());
     const streamFeatures = createStreamFeatures({ middleware });
@@ -345,7 +359,11 @@ export class AccountSession implements SessionHandle {
     middleware.use(this.checkAcks());
     // Before the IQ plugins: they swallow the stanzas they handle, and SM must count every one.
     const streamManagement = createStreamManagement({ streamFeatures, entity, middleware });
+    // Before the IQ caller: it resolves replies by id alone, the guard checks who sent them.
+    const iqGuard = createIqGuard({ jid: () => entity.jid, domain: this.domain, log: this.log });
+    middleware.use(iqGuard.middleware);
     const iqCaller = createIqCaller({ middleware, entity });
+    iqGuard.wrap(iqCaller);
     const iqCallee = createIqCallee({ middleware, entity });
     // Our own bind step: @xmpp/resource-binding calls a resource function only once per client,
     // and after a <conflict/> we must bind a new resource on the same client.
@@ -376,7 +394,15 @@ export class AccountSession implements SessionHandle {
     entity.on('error', (error: unknown) => this.onClientError(error));
     entity.on('disconnect', () => this.onDisconnect());
 
-    return Object.assign(entity, { middleware, streamFeatures, iqCaller, iqCallee, streamManagement });
+    return Object.assign(entity, {
+      middleware,
+      streamFeatures,
+      iqCaller,
+      iqCallee,
+      streamManagement,
+      iqGuard,
+      rosterVersioning: false,
+    });
   }
 
   /** Announces 'online' once a features stanza has been handled completely (bind and SM done). */

@@ -30,4 +30,27 @@ export const migrations: readonly string[] = [
     value  TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: roster items and roster versions (XEP-0237), per account.
+  // Groups are a JSON array in the item's row rather than a side table: they are always read and
+  // written together with their item, a 10,000-item roster stays 10,000 rows instead of ~30,000,
+  // an update is one row write (no delete-and-reinsert of group rows), and renaming a group arrives
+  // from the server as one push per item anyway.
+  `
+  CREATE TABLE roster_items (
+    account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid            TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    name           TEXT,
+    subscription   TEXT NOT NULL DEFAULT 'none' CHECK (subscription IN ('none', 'to', 'from', 'both')),
+    ask_subscribe  INTEGER NOT NULL DEFAULT 0 CHECK (ask_subscribe IN (0, 1)),
+    groups         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(groups) AND json_type(groups) = 'array'),
+    PRIMARY KEY (account_id, jid)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE roster_versions (
+    account_id  TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT,     -- the account's bare JID the roster was synced for (the JID can be edited)
+    version     TEXT,
+    synced_at   INTEGER
+  ) STRICT;
+  `,
 ];

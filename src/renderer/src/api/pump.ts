@@ -6,14 +6,23 @@
 import type { EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
+import type { usePrefsStore } from '../stores/prefs';
+import type { useRosterStore } from '../stores/roster';
 import type { Transport } from './types';
 
 export interface PumpStores {
   accounts: ReturnType<typeof useAccountsStore>;
   app: ReturnType<typeof useAppStore>;
+  roster?: ReturnType<typeof useRosterStore>;
+  prefs?: ReturnType<typeof usePrefsStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
+
+/** Timeline marks for the renderer benchmark (no-ops where the Performance API is missing). */
+function mark(name: string) {
+  globalThis.performance?.mark?.(name);
+}
 
 export function startEventPump(transport: Transport, stores: PumpStores): () => void {
   let lastSeq = -1;
@@ -26,12 +35,16 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     if (batch.seq <= lastSeq) return;
     lastSeq = batch.seq;
     stores.accounts.applyEvents(batch.events);
+    stores.prefs?.applyEvents(batch.events);
+    stores.roster?.applyEvents(batch.events);
   };
 
   const loadSnapshot = async () => {
     const mine = ++generation;
     buffer = [];
+    mark('jw-snapshot-requested');
     const result = await transport.invoke('app.snapshot', {});
+    mark('jw-snapshot-received');
     if (mine !== generation) return;
     if (!result.ok) {
       stores.app.setSnapshotError(result.error.message);
@@ -40,6 +53,9 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     }
     const snapshot = result.value;
     stores.accounts.applySnapshot(snapshot);
+    stores.prefs?.applySnapshot(snapshot);
+    stores.roster?.applySnapshot(snapshot);
+    mark('jw-snapshot-applied');
     stores.app.setSnapshotError(null);
     lastSeq = snapshot.seq;
     const waiting = buffer;

@@ -1,0 +1,443 @@
+/**
+ * The roster of every account (RFC 6121 §2, XEP-0237 versioning).
+ *
+ * - At start the cached rosters come from SQLite (sync state 'cached'), so they show before any connection.
+ * - A new session fetches the roster with the stored version (only when the server advertised versioning);
+ *   an empty result means unchanged; otherwise the result replaces the roster and only the difference is
+ *   written (one transaction) and emitted. A resumed stream does not refetch.
+ * - Pushes are accepted only when the raw `from` is absent or our bare JID (CVE-2015-8688 class), and only
+ *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each.
+ * - Commands (update, remove, renameGroup) send roster sets; the store changes only when the server's push
+ *   comes back, never locally.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../shared/contract';
+import { fail, ok, type AppError, type Result } from '../../../shared/result';
+import type { AccountLifecycleListener } from '../accounts/account-manager';
+import type { SessionOnline } from '../accounts/session-api';
+import type { SessionXmpp } from '../accounts/session';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { RosterRepository } from '../store/roster-repo';
+import {
+  NS_ROSTER,
+  hasProblems,
+  newReport,
+  normalizeJid,
+  readRosterItem,
+  readRosterQuery,
+  sameItem,
+  type RosterParseReport,
+} from './roster-items';
+
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+/** A 10,000-item roster on a slow link still arrives well within this. */
+const FETCH_TIMEOUT_MS = 60_000;
+const COMMAND_TIMEOUT_MS = 20_000;
+/** Roster sets in flight at once while renaming a group. */
+const RENAME_BATCH = 8;
+
+/** What the last fetch of an account brought (for tests, benchmarks and diagnostics). */
+export interface RosterFetchStats {
+  /** Roster requests sent in this run. */
+  fetches: number;
+  /** Results without <query/>: the cached version was current (XEP-0237). */
+  unchanged: number;
+  /** Results carrying a full roster. */
+  full: number;
+  /** Items in the last full result (after skipping invalid ones). */
+  lastItems: number;
+  /** Items written and emitted by the last full result (new or changed). */
+  lastChanged: number;
+  /** Items removed by the last full result. */
+  lastRemoved: number;
+  /** Version sent with the last request (undefined: no ver attribute). */
+  lastRequestedVersion: string | undefined;
+  pushesApplied: number;
+  pushesRejected: number;
+}
+
+interface AccountRoster {
+  accountId: string;
+  items: Map<string, RosterItemView>;
+  /** Our bare JID the cached roster was synced for: a version is only reused for the same JID. */
+  syncedJid: string | null;
+  version: string | null;
+  syncedAt: number | null;
+  state: RosterSyncView['state'];
+  /** The client of the online session; null while offline. */
+  xmpp: SessionXmpp | null;
+  /** The current session's roster was fetched (a resumed stream need not fetch again). */
+  sessionSynced: boolean;
+  /** Bumped by every fetch and by going offline: an older fetch's answer is ignored. */
+  fetchToken: number;
+  stats: RosterFetchStats;
+}
+
+export class RosterService implements AccountLifecycleListener {
+  private readonly accounts = new Map<string, AccountRoster>();
+
+  constructor(
+    private readonly repo: RosterRepository,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+  ) {
+    for (const [accountId, stored] of repo.loadAll()) {
+      const state = this.state(accountId);
+      for (const item of stored.items) state.items.set(item.jid, item);
+      state.syncedJid = stored.jid;
+      state.version = stored.version;
+      state.syncedAt = stored.syncedAt;
+    }
+  }
+
+  /** Every account's items (for the snapshot). */
+  items(): RosterItemView[] {
+    const all: RosterItemView[] = [];
+    for (const state of this.accounts.values()) for (const item of state.items.values()) all.push(item);
+    return all;
+  }
+
+  itemsOf(accountId: string): RosterItemView[] {
+    return [...(this.accounts.get(accountId)?.items.values() ?? [])];
+  }
+
+  syncView(accountId: string): RosterSyncView {
+    const state = this.accounts.get(accountId);
+    if (!state) return { accountId, state: 'cached', version: null, syncedAt: null };
+    return { accountId, state: state.state, version: state.version, syncedAt: state.syncedAt };
+  }
+
+  stats(accountId: string): RosterFetchStats | null {
+    const state = this.accounts.get(accountId);
+    return state ? { ...state.stats } : null;
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    xmpp.iqCallee.set(NS_ROSTER, 'query', (ctx) => this.onPush(accountId, xmpp, ctx.stanza, ctx.element));
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    const state = this.state(accountId);
+    state.xmpp = online.xmpp;
+    if (online.resumed && state.sessionSynced) {
+      // XEP-0198 resumption: pushes missed meanwhile are redelivered; nothing to fetch.
+      this.setState(state, 'synced');
+      return;
+    }
+    void this.fetch(state, online.xmpp);
+  }
+
+  onOffline(accountId: string): void {
+    const state = this.accounts.get(accountId);
+    if (!state) return;
+    state.xmpp = null;
+    state.fetchToken++;
+    this.setState(state, 'cached');
+  }
+
+  onRemoved(accountId: string): void {
+    // The rows went with the account (ON DELETE CASCADE); the renderer drops the items on account.removed.
+    const state = this.accounts.get(accountId);
+    if (state) state.fetchToken++;
+    this.accounts.delete(accountId);
+  }
+
+  // ---------- fetch ----------
+
+  private async fetch(state: AccountRoster, xmpp: SessionXmpp): Promise<void> {
+    const token = ++state.fetchToken;
+    state.sessionSynced = false;
+    state.stats.fetches++;
+    this.setState(state, 'syncing');
+    // The account's JID may have been edited since the cache was synced: then its version means nothing.
+    const ownJid = xmpp.jid ? normalizeJid(xmpp.jid.bare().toString()) : null;
+    const cacheValid = ownJid !== null && ownJid === state.syncedJid;
+    const version = cacheValid ? state.version : null;
+    // XEP-0237: ver='' asks for the full roster with a version; no ver at all when not advertised.
+    const requested = xmpp.rosterVersioning ? (version ?? '') : undefined;
+    state.stats.lastRequestedVersion = requested;
+    let query: Element | undefined;
+    try {
+      query = await xmpp.iqCaller.get(
+        xml('query', requested === undefined ? { xmlns: NS_ROSTER } : { xmlns: NS_ROSTER, ver: requested }),
+        undefined,
+        FETCH_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (!this.current(state, token)) return;
+      this.log.warn('roster request failed', { accountId: state.accountId, error });
+      this.setState(state, 'cached');
+      return;
+    }
+    if (!this.current(state, token)) return;
+    try {
+      this.applyResult(state, query, ownJid, cacheValid);
+    } catch (error) {
+      this.log.error('roster result could not be applied', { accountId: state.accountId, error });
+      this.setState(state, 'cached');
+    }
+  }
+
+  private current(state: AccountRoster, token: number): boolean {
+    return state.fetchToken === token && this.accounts.get(state.accountId) === state;
+  }
+
+  private applyResult(
+    state: AccountRoster,
+    query: Element | undefined,
+    ownJid: string | null,
+    cacheValid: boolean,
+  ): void {
+    const { accountId } = state;
+    const syncedAt = Date.now();
+    if (!query && cacheValid) {
+      // XEP-0237 §2.3: an empty result means the cached roster is current (pushes follow for changes).
+      state.stats.unchanged++;
+      this.repo.applySync(accountId, [], [], state.version, syncedAt, ownJid);
+      this.finishSync(state, ownJid, state.version, syncedAt);
+      return;
+    }
+    // Without a cache that belongs to this JID, an empty result can only mean an empty roster.
+    const report = newReport();
+    const next = query ? readRosterQuery(accountId, query, report) : new Map<string, RosterItemView>();
+    this.logReport(accountId, 'roster result', report);
+    const version = query?.attrs.ver ?? null;
+
+    const changed: RosterItemView[] = [];
+    const previous = state.items;
+    for (const [jid, item] of next) {
+      const before = previous.get(jid);
+      if (before === undefined || !sameItem(before, item)) changed.push(item);
+      else next.set(jid, before); // keep the object the snapshot already handed out
+    }
+    const removed: string[] = [];
+    for (const jid of previous.keys()) if (!next.has(jid)) removed.push(jid);
+
+    this.repo.applySync(accountId, changed, removed, version, syncedAt, ownJid);
+    state.items = next;
+    state.stats.full++;
+    state.stats.lastItems = next.size;
+    state.stats.lastChanged = changed.length;
+    state.stats.lastRemoved = removed.length;
+    for (const jid of removed) this.bus.emit({ type: 'roster.removed', accountId, jid });
+    for (const item of changed) this.bus.emit({ type: 'roster.item', item });
+    this.finishSync(state, ownJid, version, syncedAt);
+  }
+
+  private finishSync(state: AccountRoster, ownJid: string | null, version: string | null, syncedAt: number): void {
+    state.syncedJid = ownJid;
+    state.version = version;
+    state.syncedAt = syncedAt;
+    state.sessionSynced = true;
+    this.setState(state, 'synced', true);
+  }
+
+  private setState(state: AccountRoster, next: RosterSyncView['state'], force = false): void {
+    if (state.state === next && !force) return;
+    state.state = next;
+    this.bus.emit({ type: 'roster.sync', sync: this.syncView(state.accountId) });
+  }
+
+  // ---------- pushes ----------
+
+  /** Handles a roster set from the server; returns an error element, or true for an empty result. */
+  private onPush(accountId: string, xmpp: SessionXmpp, stanza: Element, query: Element): Element | true {
+    const state = this.accounts.get(accountId) ?? this.state(accountId);
+    try {
+      const from = stanza.attrs.from;
+      if (from !== undefined && !this.isOwnBareJid(from, xmpp)) {
+        state.stats.pushesRejected++;
+        this.log.warn('ignored a forged roster push', { accountId, from: from.slice(0, 200) });
+        return stanzaError('cancel', 'service-unavailable');
+      }
+      const items = query.getChildren('item');
+      if (items.length !== 1) {
+        state.stats.pushesRejected++;
+        this.log.warn('ignored a roster push without exactly one item', { accountId, items: items.length });
+        return stanzaError('modify', 'bad-request');
+      }
+      const report = newReport();
+      const read = readRosterItem(accountId, items[0], report);
+      this.logReport(accountId, 'roster push', report);
+      if (!read) {
+        state.stats.pushesRejected++;
+        return stanzaError('modify', 'bad-request');
+      }
+      const version = query.attrs.ver ?? null;
+      const { item } = read;
+      const before = state.items.get(item.jid);
+      if (read.remove) {
+        this.repo.applyPush(accountId, { removed: item.jid }, version);
+        state.items.delete(item.jid);
+        if (before) this.bus.emit({ type: 'roster.removed', accountId, jid: item.jid });
+      } else {
+        this.repo.applyPush(accountId, { item }, version);
+        state.items.set(item.jid, item);
+        if (!before || !sameItem(before, item)) this.bus.emit({ type: 'roster.item', item });
+      }
+      if (version !== null) state.version = version;
+      state.stats.pushesApplied++;
+      return true;
+    } catch (error) {
+      this.log.error('roster push could not be applied', { accountId, error });
+      return stanzaError('wait', 'internal-server-error');
+    }
+  }
+
+  /** RFC 6121 §2.1.6: a push comes from our bare JID (or has no from). Our full JID does not count. */
+  private isOwnBareJid(from: string, xmpp: SessionXmpp): boolean {
+    const own = xmpp.jid ? normalizeJid(xmpp.jid.bare().toString()) : null;
+    return own !== null && normalizeJid(from) === own;
+  }
+
+  private logReport(accountId: string, what: string, report: RosterParseReport): void {
+    if (!hasProblems(report)) return;
+    const { examples, ...counts } = report;
+    this.log.warn(`${what}: skipped or trimmed bad items`, { accountId, ...counts, examples });
+  }
+
+  // ---------- commands ----------
+
+  /** Sets a contact's name and/or groups; the other field keeps its current value. */
+  async update(input: ParsedInput<'roster.update'>): Promise<Result<null>> {
+    const state = this.accounts.get(input.accountId);
+    const xmpp = this.online(state);
+    if (!state || !xmpp) return notConnected();
+    const current = state.items.get(input.jid);
+    const name = input.name === undefined ? (current?.name ?? null) : input.name || null;
+    const groups = input.groups === undefined ? (current?.groups ?? []) : [...new Set(input.groups)];
+    return this.rosterSet(xmpp, itemElement(input.jid, name, groups), 'the change');
+  }
+
+  async remove(input: ParsedInput<'roster.remove'>): Promise<Result<null>> {
+    const state = this.accounts.get(input.accountId);
+    const xmpp = this.online(state);
+    if (!state || !xmpp) return notConnected();
+    return this.rosterSet(xmpp, xml('item', { jid: input.jid, subscription: 'remove' }), 'the removal');
+  }
+
+  /** Renames a group on every contact in it: one roster set per contact, a few at a time. */
+  async renameGroup(input: ParsedInput<'roster.renameGroup'>): Promise<Result<{ changed: number }>> {
+    const state = this.accounts.get(input.accountId);
+    const xmpp = this.online(state);
+    if (!state || !xmpp) return notConnected();
+    if (input.from === input.to) return ok({ changed: 0 });
+    const members = [...state.items.values()].filter((item) => item.groups.includes(input.from));
+    let changed = 0;
+    let firstError: AppError | null = null;
+    for (let start = 0; start < members.length; start += RENAME_BATCH) {
+      const batch = members.slice(start, start + RENAME_BATCH);
+      const results = await Promise.all(
+        batch.map((item) => {
+          const groups = [...new Set(item.groups.map((group) => (group === input.from ? input.to : group)))];
+          return this.rosterSet(xmpp, itemElement(item.jid, item.name, groups), 'the rename');
+        }),
+      );
+      for (const result of results) {
+        if (result.ok) changed++;
+        else firstError ??= result.error;
+      }
+      if (firstError?.code === 'not_connected') break;
+    }
+    if (firstError) {
+      return fail(
+        firstError.code,
+        `Renamed the group for ${changed} of ${members.length} contacts. ${firstError.message}`,
+      );
+    }
+    return ok({ changed });
+  }
+
+  private online(state: AccountRoster | undefined): SessionXmpp | null {
+    const xmpp = state?.xmpp ?? null;
+    return xmpp && xmpp.status === 'online' ? xmpp : null;
+  }
+
+  private async rosterSet(xmpp: SessionXmpp, item: Element, what: string): Promise<Result<null>> {
+    try {
+      await xmpp.iqCaller.set(xml('query', { xmlns: NS_ROSTER }, item), undefined, COMMAND_TIMEOUT_MS);
+      return ok(null);
+    } catch (error) {
+      return commandError(error, what);
+    }
+  }
+
+  private state(accountId: string): AccountRoster {
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      state = {
+        accountId,
+        items: new Map(),
+        syncedJid: null,
+        version: null,
+        syncedAt: null,
+        state: 'cached',
+        xmpp: null,
+        sessionSynced: false,
+        fetchToken: 0,
+        stats: {
+          fetches: 0,
+          unchanged: 0,
+          full: 0,
+          lastItems: 0,
+          lastChanged: 0,
+          lastRemoved: 0,
+          lastRequestedVersion: undefined,
+          pushesApplied: 0,
+          pushesRejected: 0,
+        },
+      };
+      this.accounts.set(accountId, state);
+    }
+    return state;
+  }
+}
+
+function itemElement(jid: string, name: string | null, groups: readonly string[]): Element {
+  return xml(
+    'item',
+    name === null ? { jid } : { jid, name },
+    groups.map((group) => xml('group', {}, group)),
+  );
+}
+
+function stanzaError(type: string, condition: string): Element {
+  return xml('error', { type }, xml(condition, { xmlns: NS_STANZAS }));
+}
+
+function notConnected(): Result<never> {
+  return fail('not_connected', 'This account is not connected; connect it to change the roster.');
+}
+
+/** Turns a failed roster set into an error the UI can show where the action was taken. */
+export function commandError(error: unknown, what: string): Result<never> {
+  const e = error as { name?: string; condition?: string; text?: string } | null;
+  if (e?.name === 'TimeoutError') {
+    return fail('timeout', `The server did not answer in time; ${what} may not have been saved.`);
+  }
+  if (e?.name === 'StanzaError') {
+    const detail = e.text ? ` The server said: ${e.text.slice(0, 200)}` : '';
+    switch (e.condition) {
+      case 'forbidden':
+      case 'not-allowed':
+        return fail('forbidden', `The server does not allow ${what}.${detail}`);
+      case 'not-acceptable':
+      case 'bad-request':
+      case 'jid-malformed':
+        return fail('invalid_input', `The server refused ${what} as invalid (${e.condition}).${detail}`);
+      case 'item-not-found':
+        return fail('not_found', `That contact is not in the roster.${detail}`);
+      case 'conflict':
+        return fail('conflict', `The server reported a conflict.${detail}`);
+      case 'resource-constraint':
+      case 'policy-violation':
+        return fail('forbidden', `The server's limits do not allow ${what} (${e.condition}).${detail}`);
+      default:
+        return fail('internal', `The server refused ${what} (${e.condition ?? 'unknown error'}).${detail}`);
+    }
+  }
+  return fail('not_connected', `The connection dropped before the server confirmed ${what}.`);
+}

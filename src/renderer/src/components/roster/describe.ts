@@ -1,0 +1,55 @@
+/** Roster words for the UI: subscription states in plain language, capped labels. */
+import type { AccountView, RosterItemView } from '../../../../shared/contract';
+import { cap, DISPLAY_MAX, groupLabel, TITLE_MAX } from '../../lib/roster-index';
+import { accountName } from '../accounts/describe';
+
+export interface SubscriptionInfo {
+  /** Short badge text, or null when there is nothing to flag (mutual subscription). */
+  badge: 'to' | 'from' | 'none' | 'pending' | null;
+  /** The state in a sentence. */
+  text: string;
+}
+
+export function subscriptionInfo(item: Pick<RosterItemView, 'subscription' | 'pendingOut'>): SubscriptionInfo {
+  const asked = item.pendingOut ? ' You asked to see their status; waiting for their answer.' : '';
+  switch (item.subscription) {
+    case 'both':
+      return { badge: null, text: 'You see each other’s status.' };
+    case 'to':
+      return { badge: 'to', text: 'You see their status; they don’t see yours.' };
+    case 'from':
+      return { badge: item.pendingOut ? 'pending' : 'from', text: `Sees your status; you don’t see theirs.${asked}` };
+    case 'none':
+      return {
+        badge: item.pendingOut ? 'pending' : 'none',
+        text: `Neither of you sees the other’s status.${asked}`,
+      };
+  }
+}
+
+/** A group name fit for a label (the default group gets its name; long names are cut). */
+export function groupText(name: string): string {
+  return cap(groupLabel(name), DISPLAY_MAX);
+}
+
+export function titleText(text: string): string {
+  return cap(text, TITLE_MAX);
+}
+
+/** Short account label for row chips: the label, else the JID's local part. */
+export function accountChipText(account: Pick<AccountView, 'label' | 'jid'>): string {
+  const label = account.label.trim();
+  const text = label || account.jid.slice(0, Math.max(0, account.jid.indexOf('@'))) || account.jid;
+  return cap(text, 14);
+}
+
+export function accountTitle(account: Pick<AccountView, 'label' | 'jid'>): string {
+  return cap(accountName(account), TITLE_MAX);
+}
+
+const SHOWS = ['offline', 'xa', 'away', 'available', 'chat', 'dnd'] as const;
+
+/** The availability rank kept by the roster index (0 offline … 5 do-not-disturb, as ranked by design §4). */
+export function showForRank(rank: number): (typeof SHOWS)[number] {
+  return SHOWS[Math.max(0, Math.min(SHOWS.length - 1, Math.trunc(rank)))] ?? 'offline';
+}

@@ -1,0 +1,482 @@
+/**
+ * The grouped roster as the UI needs it, kept up to date from deltas (pure TypeScript, no Vue).
+ *
+ * Every contact is an entry keyed by (account, bare JID). Each entry sits in one sorted bucket per
+ * group it belongs to, twice over: once in the all-accounts view ('*') and once in its account's
+ * view. A bucket's total is its length and its online count is a counter moved by each change, so
+ * nothing is ever recounted per event. A single change costs a binary search and a splice per
+ * bucket; a large batch (or a snapshot, or a new sort order) rebuilds everything with one sort.
+ */
+import type { RosterItemView } from '../../../shared/contract';
+import { localOf } from '../../../shared/jid';
+
+/** The all-accounts view. Account views are keyed by account id (which never contains '|'). */
+export const ALL_VIEW = '*';
+/** Internal name of the group holding contacts without groups (a real group name is never empty). */
+export const DEFAULT_GROUP = '';
+export const DEFAULT_GROUP_LABEL = 'Contacts';
+/** Above this many changes in one batch, rebuilding with one sort beats splicing item by item. */
+export const REBUILD_THRESHOLD = 500;
+/** Longest text kept for display and sorting; the rest is cut (CSS ellipsis does the visual part). */
+export const DISPLAY_MAX = 256;
+/** Longest text put in a tooltip. */
+export const TITLE_MAX = 512;
+
+export type RosterSort = 'availability' | 'name';
+
+export interface RosterEntry {
+  /** `${accountId}|${jid}` */
+  readonly key: string;
+  item: RosterItemView;
+  /** Roster name, else the JID's local part, else the JID; capped at DISPLAY_MAX. */
+  display: string;
+  /** Lower-case name and JID, for the filter. */
+  search: string;
+  /** Distinct groups as stored (the core caps them); [DEFAULT_GROUP] when the item has none. */
+  groups: string[];
+  /** 0 = offline; higher is more available (filled in by the presence layer). */
+  rank: number;
+  /** Status text (filled in by the presence layer). */
+  status: string;
+}
+
+export interface GroupBucket {
+  /** The view key used in prefs.rosterCollapsed: `${view}|${name}`. */
+  readonly key: string;
+  readonly view: string;
+  readonly name: string;
+  /** Sorted by the index's current order. */
+  readonly entries: RosterEntry[];
+  online: number;
+}
+
+export interface GroupRow {
+  kind: 'group';
+  key: string;
+  group: GroupBucket;
+  collapsed: boolean;
+  /** 1-based place among the group rows shown (for aria-posinset). */
+  pos: number;
+  /** Contacts of the group that pass the filter (shown unless collapsed). */
+  size: number;
+}
+
+export interface ContactRow {
+  readonly kind: 'contact';
+  readonly key: string;
+  readonly entry: RosterEntry;
+  readonly group: GroupBucket;
+  /** 1-based place within its group's rows. */
+  readonly pos: number;
+  readonly header: GroupRow;
+}
+
+/** A contact row whose key is built only when asked for (only rows on screen need one). */
+class LazyContactRow implements ContactRow {
+  readonly kind = 'contact';
+  constructor(
+    readonly entry: RosterEntry,
+    readonly group: GroupBucket,
+    readonly pos: number,
+    readonly header: GroupRow,
+  ) {}
+
+  get key(): string {
+    return `${this.group.key}\n${this.entry.key}`;
+  }
+}
+
+export type RosterRow = GroupRow | ContactRow;
+
+export interface FlattenOptions {
+  view: string;
+  collapsed?: ReadonlySet<string>;
+  hideOffline?: boolean;
+  /** Case-insensitive substring of the name, JID or group. */
+  query?: string;
+}
+
+export interface FlatRoster {
+  rows: RosterRow[];
+  /** Contact rows among rows (a contact in three groups counts three times). */
+  contactRows: number;
+  /** Groups of the view before filtering. */
+  groupCount: number;
+  /** Group rows among rows. */
+  groupRows: number;
+}
+
+export type RosterChange =
+  { type: 'upsert'; item: RosterItemView } | { type: 'remove'; accountId: string; jid: string };
+
+interface ViewState {
+  buckets: Map<string, GroupBucket>;
+  /** Buckets sorted by group name, the default group last. */
+  order: GroupBucket[];
+}
+
+// No `numeric` option: it makes comparisons three times slower, and a 10,000-item sort is on the first-paint path.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+
+export function entryKey(accountId: string, jid: string): string {
+  return `${accountId}|${jid}`;
+}
+
+export function groupKey(view: string, group: string): string {
+  return `${view}|${group}`;
+}
+
+/** Cuts text to max UTF-16 units without splitting a surrogate pair. */
+export function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>): string {
+  const name = item.name?.trim();
+  return cap(name || localOf(item.jid) || item.jid, DISPLAY_MAX);
+}
+
+export function groupLabel(name: string): string {
+  return name === DEFAULT_GROUP ? DEFAULT_GROUP_LABEL : name;
+}
+
+function effectiveGroups(groups: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const group of groups) if (group !== DEFAULT_GROUP) out.add(group);
+  return out.size > 0 ? [...out] : [DEFAULT_GROUP];
+}
+
+function compareGroups(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === DEFAULT_GROUP) return 1;
+  if (b === DEFAULT_GROUP) return -1;
+  return collator.compare(a, b) || (a < b ? -1 : 1);
+}
+
+export class RosterIndex {
+  private readonly entries = new Map<string, RosterEntry>();
+  private readonly views = new Map<string, ViewState>();
+  /** Distinct contacts and online ones per view ('*' and each account), moved by every change. */
+  private readonly counts = new Map<string, { total: number; online: number }>();
+  private sort: RosterSort = 'availability';
+  private readonly compare = (a: RosterEntry, b: RosterEntry): number => {
+    if (this.sort === 'availability' && a.rank !== b.rank) return b.rank - a.rank;
+    return collator.compare(a.display, b.display) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  };
+
+  constructor(items: readonly RosterItemView[] = [], sort: RosterSort = 'availability') {
+    this.sort = sort;
+    this.reset(items);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get sortMode(): RosterSort {
+    return this.sort;
+  }
+
+  get(accountId: string, jid: string): RosterEntry | undefined {
+    return this.entries.get(entryKey(accountId, jid));
+  }
+
+  /** Replaces everything (a snapshot): one sort. */
+  reset(items: readonly RosterItemView[]): void {
+    this.entries.clear();
+    for (const item of items) {
+      const entry = this.makeEntry(item);
+      this.entries.set(entry.key, entry);
+    }
+    this.rebuild();
+  }
+
+  setSort(sort: RosterSort): void {
+    if (sort === this.sort) return;
+    this.sort = sort;
+    this.rebuild();
+  }
+
+  /** Applies a batch of changes in order; a large batch is applied to the map and rebuilt once. */
+  apply(changes: readonly RosterChange[]): void {
+    if (changes.length > REBUILD_THRESHOLD) {
+      for (const change of changes) {
+        if (change.type === 'upsert') {
+          const old = this.entries.get(entryKey(change.item.accountId, change.item.jid));
+          const entry = this.makeEntry(change.item, old);
+          this.entries.set(entry.key, entry);
+        } else {
+          this.entries.delete(entryKey(change.accountId, change.jid));
+        }
+      }
+      this.rebuild();
+      return;
+    }
+    for (const change of changes) {
+      if (change.type === 'upsert') this.upsert(change.item);
+      else this.remove(change.accountId, change.jid);
+    }
+  }
+
+  upsert(item: RosterItemView): void {
+    const key = entryKey(item.accountId, item.jid);
+    const old = this.entries.get(key);
+    if (old) this.unplace(old);
+    const entry = this.makeEntry(item, old);
+    this.entries.set(key, entry);
+    this.place(entry);
+  }
+
+  remove(accountId: string, jid: string): boolean {
+    const key = entryKey(accountId, jid);
+    const entry = this.entries.get(key);
+    if (!entry) return false;
+    this.unplace(entry);
+    this.entries.delete(key);
+    return true;
+  }
+
+  /** Drops every contact of an account (the account was removed). */
+  removeAccount(accountId: string): number {
+    const doomed = [...this.entries.values()].filter((entry) => entry.item.accountId === accountId);
+    if (doomed.length > REBUILD_THRESHOLD) {
+      for (const entry of doomed) this.entries.delete(entry.key);
+      this.rebuild();
+    } else {
+      for (const entry of doomed) this.remove(entry.item.accountId, entry.item.jid);
+    }
+    return doomed.length;
+  }
+
+  /** Moves one contact to its new place for a new availability (rank 0 = offline); counters follow. */
+  setAvailability(accountId: string, jid: string, rank: number, status = ''): boolean {
+    const entry = this.entries.get(entryKey(accountId, jid));
+    if (!entry) return false;
+    if (entry.rank === rank) {
+      entry.status = cap(status, DISPLAY_MAX);
+      return true;
+    }
+    this.unplace(entry);
+    entry.rank = rank;
+    entry.status = cap(status, DISPLAY_MAX);
+    this.place(entry);
+    return true;
+  }
+
+  bucket(view: string, group: string): GroupBucket | undefined {
+    return this.views.get(view)?.buckets.get(group);
+  }
+
+  /** The view's buckets in display order. */
+  groups(view: string): readonly GroupBucket[] {
+    return this.views.get(view)?.order ?? [];
+  }
+
+  /** Named groups of an account (or of all accounts), sorted, without the default group. */
+  groupNames(view: string): string[] {
+    return this.groups(view)
+      .map((bucket) => bucket.name)
+      .filter((name) => name !== DEFAULT_GROUP);
+  }
+
+  /** Accounts that have a contact in the group. */
+  accountsWithGroup(group: string): string[] {
+    const out: string[] = [];
+    for (const [view, state] of this.views) {
+      if (view !== ALL_VIEW && state.buckets.has(group)) out.push(view);
+    }
+    return out;
+  }
+
+  /** Distinct contacts of a view and how many are online. */
+  totals(view: string): { total: number; online: number } {
+    const count = this.counts.get(view);
+    return { total: count?.total ?? 0, online: count?.online ?? 0 };
+  }
+
+  private count(entry: RosterEntry, sign: 1 | -1): void {
+    this.countIn(ALL_VIEW, entry, sign);
+    this.countIn(entry.item.accountId, entry, sign);
+  }
+
+  private countIn(view: string, entry: RosterEntry, sign: 1 | -1): void {
+    let count = this.counts.get(view);
+    if (!count) {
+      count = { total: 0, online: 0 };
+      this.counts.set(view, count);
+    }
+    count.total += sign;
+    if (entry.rank > 0) count.online += sign;
+  }
+
+  /** The rows to show, in order: one pass over the view's buckets. */
+  flatten(options: FlattenOptions): FlatRoster {
+    const state = this.views.get(options.view);
+    const rows: RosterRow[] = [];
+    let contactRows = 0;
+    let groupRows = 0;
+    if (!state) return { rows, contactRows, groupCount: 0, groupRows };
+    const query = options.query?.trim().toLowerCase() ?? '';
+    const hideOffline = options.hideOffline ?? false;
+    const narrowing = query !== '' || hideOffline;
+    // Entries can sit in several groups: decide each once per flatten.
+    const matches = query ? new Map<RosterEntry, boolean>() : null;
+    const entryMatches = (entry: RosterEntry): boolean => {
+      if (!matches) return true;
+      let hit = matches.get(entry);
+      if (hit === undefined) {
+        hit = entry.search.includes(query);
+        matches.set(entry, hit);
+      }
+      return hit;
+    };
+
+    for (const group of state.order) {
+      const collapsed = options.collapsed?.has(group.key) ?? false;
+      if (!narrowing) {
+        const header: GroupRow = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size: 0 };
+        header.size = group.entries.length;
+        rows.push(header);
+        if (collapsed) continue;
+        let pos = 0;
+        for (const entry of group.entries) {
+          rows.push(new LazyContactRow(entry, group, ++pos, header));
+        }
+        contactRows += group.entries.length;
+        continue;
+      }
+      const groupHit = query !== '' && groupLabel(group.name).toLowerCase().includes(query);
+      let header: GroupRow | null = null;
+      let shown = 0;
+      for (const entry of group.entries) {
+        // Sorted by availability, the offline ones come last: nothing after the first is shown.
+        if (hideOffline && entry.rank <= 0) {
+          if (this.sort === 'availability') break;
+          continue;
+        }
+        if (!groupHit && !entryMatches(entry)) continue;
+        shown += 1;
+        if (!header) {
+          header = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size: 0 };
+          rows.push(header);
+        }
+        if (collapsed) continue; // the header is all a collapsed group shows (its size still counts)
+        rows.push(new LazyContactRow(entry, group, shown, header));
+      }
+      if (header) header.size = shown;
+      if (!collapsed) contactRows += shown;
+    }
+    return { rows, contactRows, groupCount: state.order.length, groupRows };
+  }
+
+  private makeEntry(item: RosterItemView, old?: RosterEntry): RosterEntry {
+    const display = displayName(item);
+    const jid = cap(item.jid, DISPLAY_MAX);
+    return {
+      key: entryKey(item.accountId, item.jid),
+      item,
+      display,
+      search: `${display}\n${jid}`.toLowerCase(),
+      groups: effectiveGroups(item.groups),
+      rank: old?.rank ?? 0,
+      status: old?.status ?? '',
+    };
+  }
+
+  private viewState(view: string): ViewState {
+    let state = this.views.get(view);
+    if (!state) {
+      state = { buckets: new Map(), order: [] };
+      this.views.set(view, state);
+    }
+    return state;
+  }
+
+  private bucketFor(view: string, group: string): GroupBucket {
+    const state = this.viewState(view);
+    let bucket = state.buckets.get(group);
+    if (!bucket) {
+      bucket = { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
+      state.buckets.set(group, bucket);
+      const at = lowerBound(state.order, bucket, (a, b) => compareGroups(a.name, b.name));
+      state.order.splice(at, 0, bucket);
+    }
+    return bucket;
+  }
+
+  private place(entry: RosterEntry): void {
+    this.count(entry, 1);
+    for (const group of entry.groups) {
+      for (const view of [ALL_VIEW, entry.item.accountId]) {
+        const bucket = this.bucketFor(view, group);
+        bucket.entries.splice(lowerBound(bucket.entries, entry, this.compare), 0, entry);
+        if (entry.rank > 0) bucket.online += 1;
+      }
+    }
+  }
+
+  /** Takes the entry out of its buckets; must run before the entry's sort fields change. */
+  private unplace(entry: RosterEntry): void {
+    this.count(entry, -1);
+    for (const group of entry.groups) {
+      for (const view of [ALL_VIEW, entry.item.accountId]) {
+        const state = this.views.get(view);
+        const bucket = state?.buckets.get(group);
+        if (!state || !bucket) continue;
+        const at = lowerBound(bucket.entries, entry, this.compare);
+        if (bucket.entries[at] !== entry) continue;
+        bucket.entries.splice(at, 1);
+        if (entry.rank > 0) bucket.online -= 1;
+        if (bucket.entries.length === 0) {
+          state.buckets.delete(group);
+          state.order.splice(state.order.indexOf(bucket), 1);
+        }
+      }
+    }
+  }
+
+  /** One sort of all entries; buckets filled in that order come out sorted. */
+  private rebuild(): void {
+    this.views.clear();
+    this.counts.clear();
+    const sorted = [...this.entries.values()].sort(this.compare);
+    const all = this.viewState(ALL_VIEW);
+    for (const entry of sorted) {
+      this.count(entry, 1);
+      const own = this.viewState(entry.item.accountId);
+      for (const group of entry.groups) {
+        this.append(all, ALL_VIEW, group, entry);
+        this.append(own, entry.item.accountId, group, entry);
+      }
+    }
+    for (const state of this.views.values()) state.order.sort((a, b) => compareGroups(a.name, b.name));
+  }
+
+  /** Rebuild step: entries arrive in sorted order, so appending keeps buckets sorted. */
+  private append(state: ViewState, view: string, group: string, entry: RosterEntry): void {
+    let bucket = state.buckets.get(group);
+    if (!bucket) {
+      bucket = { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
+      state.buckets.set(group, bucket);
+      state.order.push(bucket);
+    }
+    bucket.entries.push(entry);
+    if (entry.rank > 0) bucket.online += 1;
+  }
+}
+
+/** First index whose element is not less than value. */
+function lowerBound<T>(items: readonly T[], value: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(items[mid], value) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,84 @@
+/**
+ * The roster of every account, from the snapshot plus roster events. The grouped, sorted, counted
+ * index is a plain object in a shallowRef, mutated by deltas and triggered once per batch.
+ */
+import { defineStore } from 'pinia';
+import { shallowRef, triggerRef } from 'vue';
+import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
+import { RosterIndex, type RosterChange, type RosterSort } from '../lib/roster-index';
+
+export const useRosterStore = defineStore('roster', () => {
+  const index = shallowRef(new RosterIndex());
+  const sync = shallowRef(new Map<string, RosterSyncView>());
+
+  function applySnapshot(snapshot: Snapshot) {
+    index.value.setSort(snapshot.prefs.rosterSort);
+    index.value.reset(snapshot.roster);
+    sync.value = new Map(snapshot.rosterSync.map((view) => [view.accountId, view]));
+    triggerRef(index);
+  }
+
+  /** One action per batch: roster changes in order, then one trigger per ref that changed. */
+  function applyEvents(events: readonly AppEvent[]) {
+    const changes: RosterChange[] = [];
+    let indexChanged = false;
+    let syncChanged = false;
+    const flush = () => {
+      if (changes.length === 0) return;
+      index.value.apply(changes);
+      changes.length = 0;
+      indexChanged = true;
+    };
+    for (const event of events) {
+      switch (event.type) {
+        case 'roster.item':
+          changes.push({ type: 'upsert', item: event.item });
+          break;
+        case 'roster.removed':
+          changes.push({ type: 'remove', accountId: event.accountId, jid: event.jid });
+          break;
+        case 'roster.sync':
+          sync.value.set(event.sync.accountId, event.sync);
+          syncChanged = true;
+          break;
+        case 'account.removed':
+          flush();
+          if (index.value.removeAccount(event.id) > 0) indexChanged = true;
+          syncChanged = sync.value.delete(event.id) || syncChanged;
+          break;
+        case 'prefs.changed':
+          if (event.prefs.rosterSort !== index.value.sortMode) {
+            flush();
+            index.value.setSort(event.prefs.rosterSort);
+            indexChanged = true;
+          }
+          break;
+      }
+    }
+    flush();
+    if (indexChanged) triggerRef(index);
+    if (syncChanged) triggerRef(sync);
+  }
+
+  /** Presence hook for later: moves one contact; call inside a batch and trigger once with touch(). */
+  function setAvailability(accountId: string, jid: string, rank: number, status = '') {
+    return index.value.setAvailability(accountId, jid, rank, status);
+  }
+
+  function touch() {
+    triggerRef(index);
+  }
+
+  function setSort(sort: RosterSort) {
+    if (sort === index.value.sortMode) return;
+    index.value.setSort(sort);
+    triggerRef(index);
+  }
+
+  /** True when the account's roster on screen has not been confirmed by the server in this session. */
+  function unsynced(accountId: string): boolean {
+    return sync.value.get(accountId)?.state !== 'synced';
+  }
+
+  return { index, sync, applySnapshot, applyEvents, setAvailability, touch, setSort, unsynced };
+});
