@@ -14,6 +14,8 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import { startProsody, type ProsodyServer } from '../support/prosody';
+import xml from '@xmpp/xml';
+import type { SessionXmpp } from '../../src/main/core/accounts/session';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
@@ -109,6 +111,16 @@ describe('roster in the browser UI', () => {
     row(new RegExp(`^${escape(name)}, offline, ${account ? `(.*, )?account ${escape(account)}$` : ''}`));
   const serverItem = (who: 'alice' | 'bob', jid: string): RosterItemView | undefined =>
     other.roster.items().find((item) => item.accountId === otherIds[who] && item.jid === jid);
+  /** The second client's streams, to read the roster from the server afresh. */
+  const otherXmpp = new Map<string, SessionXmpp>();
+
+  /** One item as the server has it now, fetched with a new roster request: { name, groups } or undefined. */
+  async function fetchFromServer(who: 'alice' | 'bob', jid: string) {
+    const query = await otherXmpp.get(otherIds[who])!.iqCaller.get(xml('query', { xmlns: 'jabber:iq:roster' }));
+    const item = query.getChildren('item').find((el) => el.attrs.jid === jid);
+    if (!item) return undefined;
+    return { name: item.attrs.name ?? null, groups: sorted(item.getChildren('group').map((g) => g.text())) };
+  }
 
   async function otherAccount(user: typeof ALICE): Promise<string> {
     const added = await other.invoke('account.add', {
@@ -168,6 +180,7 @@ describe('roster in the browser UI', () => {
       log: createLogger((level, scope, message) => otherLog.push(`${level} ${scope}: ${message}`), 'info'),
       extraCa: prosody.caPem,
     });
+    other.accounts.addLifecycleListener({ onOnline: (id, online) => otherXmpp.set(id, online.xmpp) });
     otherIds.alice = await otherAccount(ALICE);
     otherIds.bob = await otherAccount(BOB);
     // Alice: Carol in two groups, Dave at work, Erin in no group. Bob: his own Carol, and Alice.
@@ -284,6 +297,10 @@ describe('roster in the browser UI', () => {
     await d.getByRole('button', { name: 'Rename' }).click();
     await d.waitFor({ state: 'detached' });
     await eventually(() => expect(serverItem('alice', 'carol@example.org')?.name).toBe('Caroline'));
+    expect(await fetchFromServer('alice', 'carol@example.org')).toEqual({
+      name: 'Caroline',
+      groups: ['Friends', 'Work'],
+    });
     await contact('Caroline', 'Home').first().waitFor();
     // Bob's Carol is another contact: unchanged.
     await contact('Carol', 'Office').waitFor();
@@ -300,6 +317,7 @@ describe('roster in the browser UI', () => {
     await d.getByRole('button', { name: 'Save groups' }).click();
     await d.waitFor({ state: 'detached' });
     await eventually(() => expect(serverItem('alice', 'dave@example.org')?.groups).toEqual(['Clients']));
+    expect(await fetchFromServer('alice', 'dave@example.org')).toEqual({ name: 'Dave', groups: ['Clients'] });
     await row('Clients, 0 of 1 online').waitFor();
     await row('Work, 0 of 2 online').waitFor();
   });
@@ -316,6 +334,8 @@ describe('roster in the browser UI', () => {
       expect(sorted(serverItem('alice', 'carol@example.org')?.groups)).toEqual(['Pals', 'Work']);
       expect(serverItem('bob', 'carol@example.org')?.groups).toEqual(['Pals']);
     });
+    expect((await fetchFromServer('alice', 'carol@example.org'))?.groups).toEqual(['Pals', 'Work']);
+    expect((await fetchFromServer('bob', 'carol@example.org'))?.groups).toEqual(['Pals']);
     await row('Pals, 0 of 2 online').waitFor();
     expect(await row(/^Friends/).count()).toBe(0);
   });
@@ -327,6 +347,7 @@ describe('roster in the browser UI', () => {
     await d.getByRole('button', { name: 'Remove contact' }).click();
     await d.waitFor({ state: 'detached' });
     await eventually(() => expect(serverItem('alice', 'erin@example.org')).toBeUndefined());
+    expect(await fetchFromServer('alice', 'erin@example.org')).toBeUndefined();
     await row(/^erin/).waitFor({ state: 'detached' });
     await row(/^Contacts,/).waitFor({ state: 'detached' });
   });
