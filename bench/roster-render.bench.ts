@@ -4,33 +4,22 @@
  * bottom watched for long tasks. Needs `npx electron-vite build` first. Budget: ≤ 500 ms from
  * navigation start to the first roster row painted. Reported, not asserted: the row counts are.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RosterItemView, Subscription } from '../src/shared/contract';
 import { DATABASE_FILE } from '../src/main/core/messenger';
 import { AccountsRepository } from '../src/main/core/store/accounts-repo';
 import { openDatabase } from '../src/main/core/store/db';
 import { RosterRepository } from '../src/main/core/store/roster-repo';
+import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web';
 
-const ROOT = path.resolve(__dirname, '..');
-const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
 const CONTACTS = 10_000;
 const GROUPS = 500;
 const BUDGET_MS = 500;
 const RUNS = 7;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SUBSCRIPTIONS: Subscription[] = ['both', 'both', 'both', 'to', 'from', 'none'];
 
 const dirs: string[] = [];
@@ -81,30 +70,6 @@ function seed(): { dir: string; memberships: number; groups: number } {
   return { dir, memberships, groups: used.size };
 }
 
-function startWeb(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir]);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web not ready:\n${out}`)), 30_000);
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /^ready (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
-}
-
 // Runs in the page before its scripts: collect element timing, paint and long tasks from the start.
 const OBSERVE = `
   window.__jw = { element: [], longtasks: [] };
@@ -133,7 +98,7 @@ describe('roster render from cache', () => {
   it(`paints the first of ${CONTACTS} cached contacts and scrolls through them`, async () => {
     expect(fs.existsSync(WEB_ENTRY), 'build first: npx electron-vite build').toBe(true);
     const data = seed();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const runs: Paint[] = [];
     let scroll: { ms: number; frames: number; longTasks: number; longestTaskMs: number; rowsSeen: number } | null =
       null;

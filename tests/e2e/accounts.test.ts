@@ -2,68 +2,21 @@
  * End to end: the built renderer in Chromium, through the browser bridge (`node out/main/web.js`),
  * against the real core and a real Prosody. `npm run test:e2e` builds first.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
-const ROOT = path.resolve(__dirname, '../..');
-const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
 const BOB = { user: 'bob', password: 'bob-Pa55-2b81d4' };
 const CAROL = { user: 'carol', password: 'carol-Pa55-9a0e55' };
 const DAVE = { user: 'dave', password: 'dave-Pa55-51c0aa' };
 const PASSWORDS = [ALICE, BOB, CAROL, DAVE].map((u) => u.password);
 const ONLINE_TIMEOUT = 20_000;
-
-interface WebProcess {
-  url: string;
-  stop(): Promise<number | null>;
-  output(): string;
-}
-
-/** Starts the bridge like a user would, trusting the test CA, and waits for its `ready <url>` line. */
-function startWeb(dataDir: string, caFile: string): Promise<WebProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web did not become ready\n${output()}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`web exited with ${code}\n${output()}`)));
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /^ready (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(stdout);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        output,
-        stop: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
-  });
-}
 
 /** Every file in the data directory except the secrets file the user may have opted into. */
 function dataFiles(dir: string): string[] {
@@ -128,7 +81,7 @@ describe('accounts in the browser UI', () => {
     expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
     prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-'));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 680 }, colorScheme: 'light' });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());

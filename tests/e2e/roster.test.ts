@@ -3,69 +3,23 @@
  * real Prosody, with two accounts. A second client of the same accounts (the core, in this process)
  * puts contacts on the server and confirms each edit made in the UI from the server's pushes.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
+import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 
-const ROOT = path.resolve(__dirname, '../..');
-const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
 const BOB = { user: 'bob', password: 'bob-Pa55-r0st3r' };
 const ONLINE_TIMEOUT = 20_000;
-
-interface WebProcess {
-  url: string;
-  stop(): Promise<number | null>;
-  output(): string;
-}
-
-function startWeb(dataDir: string, caFile: string): Promise<WebProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web did not become ready\n${output()}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`web exited with ${code}\n${output()}`)));
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /^ready (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(stdout);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        output,
-        stop: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
-  });
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -191,7 +145,7 @@ describe('roster in the browser UI', () => {
     await setOnServer('bob', 'alice@localhost', 'Alice', ['Work']);
 
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-roster-'));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 720 }, colorScheme: 'light' });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());

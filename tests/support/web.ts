@@ -1,0 +1,65 @@
+/**
+ * Runs the browser bridge as a user would (`node out/main/web.js --port 0 --data DIR`) and drives
+ * Debian's Chromium: shared by the e2e suites and the renderer benchmarks.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** As root Chromium needs --no-sandbox; the rest keeps it from reaching for the internet. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface WebProcess {
+  /** http://127.0.0.1:PORT/?token=… as printed on the `ready` line. */
+  url: string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  /** Everything the process printed so far, for failure messages. */
+  output(): string;
+}
+
+/** Starts the bridge on DIR, trusting `caFile` when given, and waits for its `ready <url>` line. */
+export function startWeb(dataDir: string, caFile?: string): Promise<WebProcess> {
+  const child = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir], {
+    env: caFile ? { ...process.env, NODE_EXTRA_CA_CERTS: caFile } : process.env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not become ready\n${output()}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`web exited with ${code}\n${output()}`)));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /^ready (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        output,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+  });
+}
