@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
+import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
@@ -95,11 +95,7 @@ describe('accounts in the browser UI', () => {
 
   // A picture of the page when a test fails, and the bridge's output, say more than a timeout.
   afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail' || !page) return;
-    const file = path.join(ROOT, 'out/screenshots', `failed-${context.task.name.replace(/\W+/g, '-')}.png`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    await page.screenshot({ path: file }).catch(() => {});
-    console.error(`screenshot: ${file}\n${web?.output() ?? ''}`);
+    if (context.task.result?.state === 'fail' && page) await screenshotFailure(page, context.task.name, web);
   });
 
   afterAll(async () => {

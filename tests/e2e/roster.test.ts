@@ -12,7 +12,7 @@ import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
-import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
+import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
@@ -154,11 +154,7 @@ describe('roster in the browser UI', () => {
   }, 120_000);
 
   afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail' || !page) return;
-    const file = path.join(ROOT, 'out/screenshots', `failed-${context.task.name.replace(/\W+/g, '-')}.png`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    await page.screenshot({ path: file }).catch(() => {});
-    console.error(`screenshot: ${file}\n${web?.output() ?? ''}`);
+    if (context.task.result?.state === 'fail' && page) await screenshotFailure(page, context.task.name, web);
   });
 
   afterAll(async () => {

@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');
@@ -62,4 +63,12 @@ export function startWeb(dataDir: string, caFile?: string): Promise<WebProcess> 
       });
     });
   });
+}
+
+/** Saves a screenshot of a failed test's page under out/screenshots and prints where, with the bridge's output. */
+export async function screenshotFailure(page: Page, testName: string, web: WebProcess | null): Promise<void> {
+  const file = path.join(ROOT, 'out/screenshots', `failed-${testName.replace(/\W+/g, '-')}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file }).catch(() => {});
+  console.error(`screenshot: ${file}\n${web?.output() ?? ''}`);
 }

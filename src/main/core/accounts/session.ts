@@ -30,6 +30,7 @@ import type { ConnectionError, ConnectionView } from '../../../shared/contract';
 import { domainOf, localOf } from '../../../shared/jid';
 import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
+import { withTimeout } from '../util/with-timeout';
 import { Backoff, type BackoffOptions } from './backoff';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import {
@@ -177,22 +178,6 @@ function encode64(text: string): string {
 
 function decode64(text: string): string {
   return Buffer.from(text, 'base64').toString('utf8');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 export class AccountSession implements SessionHandle {

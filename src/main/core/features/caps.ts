@@ -29,6 +29,7 @@ import {
 } from './caps-hash';
 import type { CapsRecord, CapsRepository, Device } from './caps-repo';
 import type { CapsReference } from './presence-stanza';
+import { withTimeout } from '../util/with-timeout';
 
 export type { Device } from './caps-repo';
 
@@ -316,7 +317,11 @@ export class CapsCache {
     let reply: Element | undefined;
     try {
       this.sent++;
-      reply = await this.withTimeout(waiter.query(waiter.jid, `${waiter.node}#${lookup.ver}`));
+      reply = await withTimeout(
+        waiter.query(waiter.jid, `${waiter.node}#${lookup.ver}`),
+        this.timeoutMs,
+        `no reply within ${this.timeoutMs} ms`,
+      );
     } catch (error) {
       this.log.info('caps query failed', { ...context, error });
       this.failed(lookup, jidKey);
@@ -407,22 +412,6 @@ export class CapsCache {
       device: deviceOf(info.identities),
       verified,
     };
-  }
-
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply within ${this.timeoutMs} ms`)), this.timeoutMs);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
   }
 
   private emit(resolved: CapsResolved): void {
