@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseAccountJid, parseJid } from './jid';
+import { SHOWS, type Show } from './presence';
 import type { Result } from './result';
 
 // ---------- DTOs ----------
@@ -107,6 +108,52 @@ export interface RosterSyncView {
   syncedAt: number | null;
 }
 
+/** Device type from a resource's entity capabilities (XEP-0115 + disco identity). */
+export type Device = 'pc' | 'phone' | 'web' | 'bot' | 'console' | 'handheld' | 'unknown';
+
+/** One available resource of a contact. */
+export interface ResourceView {
+  resource: string;
+  show: Show;
+  status: string | null;
+  /** −128..127; messages to the bare JID go to the highest non-negative one. */
+  priority: number;
+  /** Epoch ms since this presence (its <delay/> stamp when it had one). */
+  since: number;
+  /** From entity capabilities once known; null while unknown or when the resource sent none. */
+  client: { name: string | null; device: Device } | null;
+}
+
+/** When a contact (or one of its resources) was last seen available. */
+export interface LastSeenView {
+  resource: string;
+  at: number;
+  status: string | null;
+  device: Device | null;
+}
+
+/** Everything known about one JID's presence, from one account's point of view. */
+export interface ContactPresenceView {
+  accountId: string;
+  jid: string;
+  /** Available resources, most available first; empty when offline. */
+  resources: ResourceView[];
+  /** The last error presence, standing until the next available one. */
+  error: { condition: string; text: string | null } | null;
+  lastSeen: LastSeenView | null;
+  /** We sent this JID directed presence (RFC 6121 §4.6); it ends when we go offline. */
+  directed: boolean;
+}
+
+/** Our own presence on one account. */
+export interface OwnPresenceView {
+  show: Show | 'offline';
+  status: string | null;
+  priority: number;
+  /** Set by idle detection (auto-away/xa), not by the user. */
+  auto: boolean;
+}
+
 /** Preferences the UI keeps across restarts (stored by the core in SQLite). */
 export interface Prefs {
   rosterSort: 'availability' | 'name';
@@ -115,6 +162,13 @@ export interface Prefs {
   rosterCollapsed: string[];
   /** 'all' or an account id. */
   rosterView: string;
+  /** Closing the window hides it to the tray (Electron only). */
+  closeToTray: boolean;
+  idleEnabled: boolean;
+  /** Minutes of system idle before auto-away. */
+  idleAwayMinutes: number;
+  /** Minutes of system idle before auto-xa; null for never. */
+  idleXaMinutes: number | null;
 }
 
 export const DEFAULT_PREFS: Prefs = {
@@ -122,6 +176,10 @@ export const DEFAULT_PREFS: Prefs = {
   rosterHideOffline: false,
   rosterCollapsed: [],
   rosterView: 'all',
+  closeToTray: false,
+  idleEnabled: true,
+  idleAwayMinutes: 5,
+  idleXaMinutes: 20,
 };
 
 export interface Snapshot {
@@ -132,6 +190,12 @@ export interface Snapshot {
   roster: RosterItemView[];
   rosterSync: RosterSyncView[];
   prefs: Prefs;
+  /** Every JID we know presence, an error, last seen or directed presence for. */
+  presence: ContactPresenceView[];
+  /** Own presence per account id. */
+  ownPresence: Record<string, OwnPresenceView>;
+  /** Status texts used recently, newest first (for reuse in the status picker). */
+  recentStatuses: string[];
 }
 
 // ---------- events ----------
@@ -144,7 +208,9 @@ export type AppEvent =
   | { type: 'roster.item'; item: RosterItemView }
   | { type: 'roster.removed'; accountId: string; jid: string }
   | { type: 'roster.sync'; sync: RosterSyncView }
-  | { type: 'prefs.changed'; prefs: Prefs };
+  | { type: 'prefs.changed'; prefs: Prefs }
+  | { type: 'presence.contact'; presence: ContactPresenceView }
+  | { type: 'presence.own'; accountId: string; presence: OwnPresenceView; recentStatuses: string[] };
 
 export interface EventBatch {
   seq: number;
@@ -237,8 +303,17 @@ const prefsSchema = z
     rosterHideOffline: z.boolean(),
     rosterCollapsed: z.array(z.string().max(ROSTER_TEXT_MAX + 80)).max(10_000),
     rosterView: z.union([z.literal('all'), accountIdSchema]),
+    closeToTray: z.boolean(),
+    idleEnabled: z.boolean(),
+    idleAwayMinutes: z.number().int().min(1).max(240),
+    idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
   })
   .strict();
+
+/** Longest status text we send or keep. */
+export const STATUS_TEXT_MAX = 1024;
+
+export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -325,6 +400,37 @@ export const commands = {
   'roster.renameGroup': {
     input: z.object({ accountId: accountIdSchema, from: groupNameSchema, to: groupNameSchema }).strict(),
     output: returns<{ changed: number }>(),
+  },
+  /** Sets our presence on one account, or on every enabled account when accountId is omitted. */
+  'presence.set': {
+    input: z
+      .object({
+        accountId: accountIdSchema.optional(),
+        show: z.union([showSchema, z.literal('offline')]).optional(),
+        /** null clears the status text; omitted keeps it. */
+        status: z
+          .string()
+          .max(STATUS_TEXT_MAX, `Keep the status under ${STATUS_TEXT_MAX} characters.`)
+          .nullable()
+          .optional(),
+        priority: z.number().int('The priority is a whole number.').min(-128).max(127).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Sends (or ends) directed presence to a JID outside our subscriptions (RFC 6121 §4.6). */
+  'presence.directed': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: z
+          .string()
+          .max(3071)
+          .refine((value) => !('error' in parseJid(value)), 'Not a valid address.'),
+        send: z.boolean(),
+      })
+      .strict(),
+    output: returns<null>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

@@ -108,6 +108,19 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, from: '', to: 'B' },
     { accountId: ID, from: 'A', to: ' ' },
   ],
+  'presence.set': [
+    { show: 'busy' },
+    { show: 'away', priority: 128 },
+    { priority: 1.5 },
+    { status: 'x'.repeat(1025) },
+    { accountId: '../x', show: 'away' },
+    { show: 'away', mood: 'happy' },
+  ],
+  'presence.directed': [
+    { accountId: ID, jid: 'carol@example.org' },
+    { accountId: ID, jid: 'a@b@c', send: true },
+    { jid: 'carol@example.org', send: true },
+  ],
   'prefs.update': [
     null,
     { rosterSort: 'random' },
@@ -115,6 +128,9 @@ const malformed: Record<CommandName, unknown[]> = {
     { rosterView: '../x' },
     { rosterCollapsed: 'Friends' },
     { theme: 'dark' },
+    { idleAwayMinutes: 0 },
+    { idleXaMinutes: 2.5 },
+    { closeToTray: 'yes' },
   ],
 };
 

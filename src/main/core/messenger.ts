@@ -92,6 +92,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         roster: roster.items(),
         rosterSync: accountList.map((account) => roster.syncView(account.id)),
         prefs: prefs.get(),
+        // Filled in by the presence feature (issue 4).
+        presence: [],
+        ownPresence: {},
+        recentStatuses: [],
       };
       return ok(snapshot);
     },
@@ -106,6 +110,8 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
     'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
     'prefs.update': (input) => ok(prefs.update(input)),
+    'presence.set': () => fail('not_connected', 'Setting your status is not available yet.'),
+    'presence.directed': () => fail('not_connected', 'Directed presence is not available yet.'),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {

@@ -38,7 +38,14 @@ function account(id: string, jid: string, extra: Partial<AccountView> = {}): Acc
 
 const storage = { encrypted: false, description: 'no keychain available' };
 /** Snapshot fields this file does not exercise. */
-const noRoster = { roster: [], rosterSync: [], prefs: DEFAULT_PREFS };
+const noRoster = {
+  roster: [],
+  rosterSync: [],
+  prefs: DEFAULT_PREFS,
+  presence: [],
+  ownPresence: {},
+  recentStatuses: [],
+};
 
 /** A transport whose snapshot replies and events the test controls. */
 function fakeTransport() {

@@ -32,6 +32,9 @@ function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     roster: [],
     rosterSync: [],
     prefs: DEFAULT_PREFS,
+    presence: [],
+    ownPresence: {},
+    recentStatuses: [],
     ...extra,
   };
 }
