@@ -5,8 +5,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session } from 'electron';
 import { consoleSink, createLogger } from './core/log';
-import { createMessenger } from './core/messenger';
-import type { MessengerApi } from './core/messenger-api';
+import { createMessenger, type Messenger } from './core/messenger';
 import { FileSecretStore } from './core/secrets';
 import {
   APP_ENTRY_URL,
@@ -27,6 +26,8 @@ import {
   openExternalWithConsent,
 } from './shell/window';
 import { restoreWindowState, trackWindowState } from './shell/window-state';
+import { createTray, installCloseToTray, type TrayController } from './shell/tray';
+import { createPowerMonitorIdleSource } from './shell/idle-source';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // electron-vite sets this in `dev` only; a packaged app always loads app://.
@@ -36,6 +37,10 @@ const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] 
 );
 
 let mainWindow: BrowserWindow | null = null;
+let messenger: Messenger | null = null;
+let tray: TrayController | null = null;
+/** Set once the user quits: from then on closing the window really closes it. */
+let quitting = false;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
@@ -55,7 +60,15 @@ function openMainWindow(): BrowserWindow {
     iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
   });
   trackWindowState(win, stateFile, (error) => log.warn('could not save the window state', { error }));
+  installCloseToTray(
+    win,
+    // Only with a tray to come back from.
+    () => tray !== null && (messenger?.prefs.get().closeToTray ?? false),
+    () => quitting,
+  );
+  const unwatch = tray?.watchWindow(win);
   win.on('closed', () => {
+    unwatch?.();
     if (mainWindow === win) mainWindow = null;
   });
   win.loadURL(devServerUrl ?? APP_ENTRY_URL).catch((error) => log.error('could not load the renderer', { error }));
@@ -70,24 +83,46 @@ async function start(): Promise<void> {
 
   const userData = app.getPath('userData');
   const secrets = new FileSecretStore(path.join(userData, 'secrets.json'), createSafeStorageCipher());
-  let messenger: MessengerApi;
+  const idleSource = createPowerMonitorIdleSource(powerMonitor);
+  let core: Messenger;
   try {
-    messenger = await createMessenger({ dataDir: userData, secrets, log: log.child('core') });
+    core = await createMessenger({ dataDir: userData, secrets, log: log.child('core'), idle: { source: idleSource } });
   } catch (error) {
     log.error('the core could not start', { error });
     dialog.showErrorBox('Jabberwock cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
-  const unbindIpc = bindIpc({ messenger, getMainWindow: () => mainWindow, allowedOrigins, log: log.child('ipc') });
-  mainWindow = openMainWindow();
-  // After sleep a TCP connection may be dead without anyone having said so: check now, not in a minute.
-  powerMonitor.on('resume', () => messenger.checkConnections());
-
-  app.on('second-instance', () => {
+  messenger = core;
+  const unbindIpc = bindIpc({
+    messenger: core,
+    getMainWindow: () => mainWindow,
+    allowedOrigins,
+    log: log.child('ipc'),
+  });
+  const showWindow = () => {
     if (mainWindow) focusWindow(mainWindow);
     else mainWindow = openMainWindow();
-  });
+  };
+  try {
+    tray = createTray({
+      model: core.tray,
+      getWindow: () => mainWindow,
+      showWindow,
+      hideWindow: () => mainWindow?.hide(),
+      quit: () => app.quit(),
+      iconPath: (icon) => resourcePath(`tray-${icon}.png`),
+      log: log.child('tray'),
+    });
+  } catch (error) {
+    // Some Linux desktops have no tray: the app works without it (and then never hides to it).
+    log.warn('no tray icon', { error });
+  }
+  mainWindow = openMainWindow();
+  // After sleep a TCP connection may be dead without anyone having said so: check now, not in a minute.
+  powerMonitor.on('resume', () => core.checkConnections());
+
+  app.on('second-instance', showWindow);
   app.on('activate', () => {
     if (!mainWindow) mainWindow = openMainWindow();
   });
@@ -98,13 +133,17 @@ async function start(): Promise<void> {
   // Close the core (disconnect accounts, close the database) before the process goes away.
   let closing: 'no' | 'pending' | 'done' = 'no';
   app.on('before-quit', (event) => {
+    quitting = true;
     if (closing === 'done') return;
     event.preventDefault();
     if (closing === 'pending') return;
     closing = 'pending';
     unbindIpc();
+    tray?.destroy();
+    tray = null;
+    idleSource.dispose();
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
-    Promise.race([messenger.close(), timeout])
+    Promise.race([core.close(), timeout])
       .catch((error) => log.error('closing the core failed', { error }))
       .finally(() => {
         closing = 'done';

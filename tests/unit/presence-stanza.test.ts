@@ -15,7 +15,16 @@ describe('parsePresence', () => {
     expect(result).toEqual({
       kind: 'available',
       bare: 'bob@example.org',
-      presence: { resource: 'Phone', show: 'away', status: 'on the train', priority: -5, since: NOW - 3_600_000 },
+      presence: {
+        resource: 'Phone',
+        show: 'away',
+        status: 'on the train',
+        priority: -5,
+        since: NOW - 3_600_000,
+        caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
+        client: null,
+        view: null,
+      },
       caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
     });
   });

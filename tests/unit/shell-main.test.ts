@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Mock } from 'vitest';
 import { IPC_INVOKE } from '../../src/shared/contract';
+import type { IdleSource } from '../../src/main/core/idle';
+import { MemoryTrayModel } from '../../src/main/core/tray-api';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -18,11 +20,16 @@ const h = vi.hoisted(() => ({
     userData: string;
     app: EventEmitter;
     windows: EventEmitter[];
+    trays: (EventEmitter & { image: string; menu: { template: unknown[] } | null; destroy: Mock<AnyFn> })[];
+    idleSeconds: number;
+    closeToTray: boolean;
     messenger: {
       invoke: Mock<AnyFn>;
       subscribe: Mock<AnyFn>;
       close: Mock<() => Promise<void>>;
       checkConnections: Mock<() => void>;
+      tray: MemoryTrayModel;
+      prefs: { get: () => { closeToTray: boolean } };
     };
     createMessenger: Mock<AnyFn>;
     electron: Record<string, unknown>;
@@ -55,6 +62,7 @@ function makeElectron() {
     getNormalBounds = vi.fn(() => ({ x: 5, y: 6, width: 700, height: 500 }));
     restore = vi.fn();
     show = vi.fn();
+    hide = vi.fn();
     focus = vi.fn();
     maximize = vi.fn();
     constructor(public options: Record<string, unknown>) {
@@ -64,10 +72,31 @@ function makeElectron() {
   }
   const display = { workArea: { x: 0, y: 0, width: 1920, height: 1080 } };
   h.state.app = app as never;
+  class FakeTray extends EventEmitter {
+    menu: { template: unknown[] } | null = null;
+    setImage = vi.fn((image: string) => {
+      this.image = image;
+    });
+    setToolTip = vi.fn();
+    setContextMenu = vi.fn((menu: { template: unknown[] } | null) => {
+      this.menu = menu;
+    });
+    destroy = vi.fn();
+    constructor(public image: string) {
+      super();
+      h.state.trays.push(this as never);
+    }
+  }
+  const powerMonitor = Object.assign(new EventEmitter(), {
+    getSystemIdleTime: vi.fn(() => h.state.idleSeconds),
+    getSystemIdleState: vi.fn(() => 'active'),
+  });
   return {
     app,
     BrowserWindow: FakeBrowserWindow,
-    powerMonitor: new EventEmitter(),
+    Tray: FakeTray,
+    Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) },
+    powerMonitor,
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
@@ -111,11 +140,25 @@ beforeEach(() => {
   Object.assign(process, { resourcesPath: '/opt/Jabberwock/resources' });
   h.state.userData = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-main-'));
   h.state.windows = [];
+  h.state.trays = [];
+  h.state.idleSeconds = 0;
+  h.state.closeToTray = false;
   h.state.messenger = {
     invoke: vi.fn<AnyFn>(),
     subscribe: vi.fn<AnyFn>(() => () => {}),
     close: vi.fn(async () => {}),
     checkConnections: vi.fn(),
+    tray: new MemoryTrayModel([
+      {
+        id: 'a1',
+        label: 'Work',
+        jid: 'me@work.example',
+        enabled: true,
+        connection: { status: 'online', since: 0 },
+        show: 'available',
+      },
+    ]),
+    prefs: { get: () => ({ closeToTray: h.state.closeToTray }) },
   };
   h.state.createMessenger = vi.fn<AnyFn>(async () => h.state.messenger);
 });
@@ -205,5 +248,48 @@ describe('Electron entry', () => {
     );
     expect(electron.app.exit).toHaveBeenCalledWith(1);
     expect(h.state.windows).toHaveLength(0);
+  });
+
+  it("shows the tray from the core's tray model and sets the status through it", async () => {
+    const electron = await startMain(true);
+    expect(h.state.trays).toHaveLength(1);
+    const tray = h.state.trays[0];
+    expect(tray.image).toMatch(/tray-available\.png$/);
+    const setShow = vi.spyOn(h.state.messenger.tray, 'setShow');
+    type Item = { label?: string; submenu?: Item[]; click?: () => void };
+    const template = tray.menu!.template as Item[];
+    const all = template.find((item) => item.label === 'Set status for all accounts')!;
+    all.submenu!.find((item) => item.label === 'Do not disturb')!.click!();
+    await flush();
+    expect(setShow).toHaveBeenCalledWith('all', 'dnd');
+    expect(tray.image).toMatch(/tray-dnd\.png$/);
+    // The tray goes away with the app.
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    expect(tray.destroy).toHaveBeenCalled();
+  });
+
+  it('hides the window on close when the preference says so, and really closes when quitting', async () => {
+    const electron = await startMain(true);
+    const win = h.state.windows[0] as unknown as EventEmitter & { hide: Mock<AnyFn> };
+    const closeOnce = () => {
+      const event = { preventDefault: vi.fn() };
+      win.emit('close', event);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(closeOnce()).toBe(false); // closeToTray off
+    h.state.closeToTray = true;
+    expect(closeOnce()).toBe(true);
+    expect(win.hide).toHaveBeenCalledTimes(1);
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    expect(closeOnce()).toBe(false);
+  });
+
+  it('gives the core the system idle time from powerMonitor', async () => {
+    const electron = await startMain(true);
+    const options = h.state.createMessenger.mock.calls[0][0] as { idle?: { source: IdleSource } };
+    expect(options.idle).toBeDefined();
+    h.state.idleSeconds = 321;
+    expect(options.idle!.source.idleSeconds()).toBe(321);
+    expect(electron.powerMonitor.getSystemIdleTime).toHaveBeenCalled();
   });
 });

@@ -3,6 +3,9 @@
  * collects them and flushes one numbered batch at most every `flushMs`. Inside a batch, events
  * with the same coalescing key (e.g. the connection state of one account) keep only the last one,
  * at the position of the last one, so the order of what remains is still the order of causes.
+ *
+ * High-rate sources (presence floods) do not build an event per change: `emitLazy` marks a key
+ * dirty with a factory, and the factory runs once per key at flush time (null: nothing to send).
  */
 import type { AppEvent, EventBatch } from '../../shared/contract';
 
@@ -19,14 +22,26 @@ function coalescingKey(event: AppEvent): string | null {
       return `roster:${event.accountId}\n${event.jid}`;
     case 'roster.sync':
       return `rosterSync:${event.sync.accountId}`;
+    case 'presence.contact':
+      return presenceKey(event.presence.accountId, event.presence.jid);
+    case 'presence.own':
+      return `presenceOwn:${event.accountId}`;
     default:
       return null;
   }
 }
 
+/** The coalescing key of presence.contact for (account, bare JID): use it with emitLazy. */
+export function presenceKey(accountId: string, jid: string): string {
+  return `presence:${accountId}\n${jid}`;
+}
+
+/** Builds an event (or several) at flush time; null when there is nothing to send any more. */
+export type LazyEvent = () => AppEvent | readonly AppEvent[] | null;
+
 export class EventBus {
   private seq = 0;
-  private pending: (AppEvent | null)[] = [];
+  private pending: (AppEvent | LazyEvent | null)[] = [];
   private readonly pendingIndex = new Map<string, number>();
   private readonly listeners = new Set<BatchListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -34,13 +49,26 @@ export class EventBus {
   constructor(private readonly flushMs = 16) {}
 
   emit(event: AppEvent): void {
-    const key = coalescingKey(event);
+    this.push(coalescingKey(event), event);
+  }
+
+  /**
+   * Marks `key` changed; `build` runs once at flush time, at the position of the last mark, and its
+   * event replaces any pending one with the same key (so a single event's `key` must be the key it
+   * coalesces under, e.g. presenceKey). A factory may return several events for one key (e.g. every
+   * contact of an account that changed since the last flush).
+   */
+  emitLazy(key: string, build: LazyEvent): void {
+    this.push(key, build);
+  }
+
+  private push(key: string | null, entry: AppEvent | LazyEvent): void {
     if (key !== null) {
       const previous = this.pendingIndex.get(key);
       if (previous !== undefined) this.pending[previous] = null;
       this.pendingIndex.set(key, this.pending.length);
     }
-    this.pending.push(event);
+    this.pending.push(entry);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
@@ -48,9 +76,26 @@ export class EventBus {
   flush(): number {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const events = this.pending.filter((event): event is AppEvent => event !== null);
+    const pending = this.pending;
     this.pending = [];
     this.pendingIndex.clear();
+    const events: AppEvent[] = [];
+    for (const entry of pending) {
+      if (entry === null) continue;
+      if (typeof entry !== 'function') {
+        events.push(entry);
+        continue;
+      }
+      let built: AppEvent | readonly AppEvent[] | null = null;
+      try {
+        built = entry();
+      } catch {
+        // A failing factory loses its own events only.
+      }
+      if (built === null) continue;
+      if (Array.isArray(built)) for (const event of built as readonly AppEvent[]) events.push(event);
+      else events.push(built as AppEvent);
+    }
     if (events.length === 0) return this.seq;
     const batch: EventBatch = { seq: ++this.seq, events };
     for (const listener of this.listeners) {

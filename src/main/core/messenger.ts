@@ -18,15 +18,20 @@ import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
+import { CapsRepository } from './features/caps-repo';
+import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
 import { RosterService } from './features/roster';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
 import { openDatabase, type Db } from './store/db';
+import { PresenceRepository } from './store/presence-repo';
 import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
 import { PrefsService } from './prefs';
+import type { IdleController } from './idle';
+import type { TrayModel } from './tray-api';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -41,12 +46,20 @@ export interface MessengerOptions {
   sessionFactory?: SessionFactory;
   /** Event batch interval in ms. */
   flushMs?: number;
+  /** System idle time (Electron's powerMonitor; a fake in tests): enables auto-away. */
+  idle?: PresenceIdleOptions;
 }
 
 export interface Messenger extends MessengerApi {
   readonly accounts: AccountManager;
   readonly settings: SettingsRepository;
   readonly roster: RosterService;
+  readonly prefs: PrefsService;
+  readonly presence: PresenceFeature;
+  /** What the Electron tray shows and does. */
+  readonly tray: TrayModel;
+  /** Auto-away, when an idle source was given. */
+  readonly idle: IdleController | null;
   readonly db: Db;
 }
 
@@ -78,11 +91,25 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   // Loads every account's cached roster now, so the first snapshot shows it before any connection.
   const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
   accounts.addLifecycleListener(roster);
+  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
+  const presence = new PresenceFeature({
+    bus,
+    accounts,
+    roster,
+    repo: new PresenceRepository(db),
+    capsRepo: new CapsRepository(db),
+    settings,
+    log: log.child('presence'),
+    prefs: prefs.get(),
+    idle: options.idle,
+  });
+  accounts.addLifecycleListener(presence);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
+      presence.flushContacts();
       const seq = bus.flush();
       const accountList = accounts.list();
       const snapshot: Snapshot = {
@@ -92,26 +119,33 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         roster: roster.items(),
         rosterSync: accountList.map((account) => roster.syncView(account.id)),
         prefs: prefs.get(),
-        // Filled in by the presence feature (issue 4).
-        presence: [],
-        ownPresence: {},
-        recentStatuses: [],
+        presence: presence.views(),
+        ownPresence: presence.ownPresence(),
+        recentStatuses: presence.recentStatuses(),
       };
       return ok(snapshot);
     },
     'account.add': (input) => accounts.add(input),
     'account.update': (input) => accounts.update(input),
     'account.remove': (input) => accounts.remove(input.id),
-    'account.setEnabled': (input) => accounts.setEnabled(input.id, input.enabled),
+    'account.setEnabled': async (input) => {
+      const result = await accounts.setEnabled(input.id, input.enabled);
+      if (result.ok && !input.enabled) presence.sessionEnded(input.id);
+      return result;
+    },
     'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
     'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
     'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
     'roster.update': (input) => (knownAccount(input.accountId) ? roster.update(input) : noSuchAccount()),
     'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
     'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
-    'prefs.update': (input) => ok(prefs.update(input)),
-    'presence.set': () => fail('not_connected', 'Setting your status is not available yet.'),
-    'presence.directed': () => fail('not_connected', 'Directed presence is not available yet.'),
+    'prefs.update': (input) => {
+      const next = prefs.update(input);
+      presence.prefsChanged(next);
+      return ok(next);
+    },
+    'presence.set': (input) => presence.set(input),
+    'presence.directed': (input) => presence.directed(input),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -134,6 +168,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     accounts,
     settings,
     roster,
+    prefs,
+    presence,
+    tray: presence.tray,
+    idle: presence.idle,
     db,
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
@@ -141,7 +179,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     async close() {
       if (closed) return;
       closed = true;
+      presence.idle?.stop();
       await accounts.close();
+      presence.close();
       bus.close();
       db.close();
     },

@@ -7,6 +7,7 @@ import { createTransport } from './api/transport';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
 import { usePrefsStore } from './stores/prefs';
+import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
 import './styles.css';
 
@@ -20,5 +21,6 @@ startEventPump(transport, {
   app: useAppStore(pinia),
   roster: useRosterStore(pinia),
   prefs: usePrefsStore(pinia),
+  presence: usePresenceStore(pinia),
 });
 app.mount('#app');

@@ -21,14 +21,14 @@ export interface PresenceError {
 /** Receives signals without an object allocated per signal (this runs for every presence stanza). */
 export type SignalListener = (signal: PresenceSignal, bare: string, resource: string | null) => void;
 
-export class PresenceTracker {
-  private readonly contacts = new Map<string, Map<string, ResourcePresence>>();
+export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
+  private readonly contacts = new Map<string, Map<string, T>>();
   private readonly errors = new Map<string, PresenceError>();
 
   constructor(private readonly onSignal: SignalListener = () => {}) {}
 
   /** An available presence from bare/resource. Returns false when ignored (resource cap). */
-  available(bare: string, presence: ResourcePresence): boolean {
+  available(bare: string, presence: T): boolean {
     let resources = this.contacts.get(bare);
     if (resources === undefined) {
       resources = new Map();
@@ -68,13 +68,13 @@ export class PresenceTracker {
     this.errors.set(bare, error);
   }
 
-  resources(bare: string): ReadonlyMap<string, ResourcePresence> | undefined {
+  resources(bare: string): ReadonlyMap<string, T> | undefined {
     return this.contacts.get(bare);
   }
 
-  aggregate(bare: string): ResourcePresence | undefined {
+  aggregate(bare: string): T | undefined {
     const resources = this.contacts.get(bare);
-    return resources ? mostAvailable(resources.values()) : undefined;
+    return resources ? (mostAvailable(resources.values()) as T | undefined) : undefined;
   }
 
   errorOf(bare: string): PresenceError | undefined {

@@ -3,16 +3,19 @@
  * PresenceTracker), and what we say (own show/status/priority per account, re-sent on every new
  * session; directed presences remembered and ended when we go offline, RFC 6121 §4.6).
  *
- * Not wired into the messenger yet (the roster issue lands first); it reports changes through
- * `onContactChanged`, once per contact per stanza, so the caller can coalesce before building views.
+ * Session order: `sessionStarted` (a new session: forget what contacts said) → the roster answers →
+ * `announce` (our initial presence, RFC 6121 §2.2 roster before presence). A resumed stream calls
+ * `sessionResumed` and keeps everything. It reports changes through `onContactChanged`, once per
+ * contact per stanza, so the caller can coalesce before building views.
  */
 import type { Middleware } from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../shared/contract';
 import type { Show } from '../../../shared/presence';
 import type { Logger } from '../log';
+import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
 import { PresenceTracker, type PresenceError } from './presence-tracker';
-import { parsePresence, STATUS_MAX } from './presence-stanza';
+import { detach, parsePresence, STATUS_MAX, type CapsReference, type TrackedPresence } from './presence-stanza';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */
@@ -27,12 +30,16 @@ export const DEFAULT_OWN_PRESENCE: OwnPresence = { show: 'available', status: nu
 export interface PresenceClient {
   middleware: Middleware;
   send(element: Element): Promise<unknown>;
+  /** disco#info to a full JID with a node (for entity capabilities); without it caps stay unresolved. */
+  discoInfo?: CapsQuery;
 }
 
 export interface LastSeen {
   resource: string;
   at: number;
   status: string | null;
+  /** The client the resource ran, when its caps were known. */
+  client: ClientInfo | null;
 }
 
 export interface PresenceDeps {
@@ -43,15 +50,22 @@ export interface PresenceDeps {
   onContactChanged(accountId: string, bare: string): void;
   /** Called when a resource went offline (persist it as last seen). */
   onLastSeen?(accountId: string, bare: string, seen: LastSeen): void;
+  /** Resolves contacts' entity capabilities into client infos (one shared cache). */
+  caps?: CapsCache;
+  /** Our own <c/> (XEP-0115), appended to every available presence we send. */
+  ownCaps?: () => Element | null;
   now?: () => number;
 }
 
 interface AccountPresence {
+  accountId: string;
   bare: string;
-  tracker: PresenceTracker;
+  tracker: PresenceTracker<TrackedPresence>;
   own: OwnPresence;
   client: PresenceClient | null;
   online: boolean;
+  /** Our initial presence of this session went out (after the roster). */
+  announced: boolean;
   /** Full or bare JIDs we sent directed presence to; they get unavailable when we go offline. */
   directed: Set<string>;
 }
@@ -59,9 +73,11 @@ interface AccountPresence {
 export class PresenceService {
   private readonly accounts = new Map<string, AccountPresence>();
   private readonly now: () => number;
+  private readonly unsubscribeCaps: (() => void) | null;
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
+    this.unsubscribeCaps = deps.caps?.onResolved((resolved) => this.capsResolved(resolved)) ?? null;
   }
 
   /** Registers the account (with its remembered own presence) and its stanza handler. */
@@ -72,32 +88,73 @@ export class PresenceService {
     own: OwnPresence = DEFAULT_OWN_PRESENCE,
   ): void {
     const account: AccountPresence = {
+      accountId,
       bare: accountBare,
       tracker: new PresenceTracker(),
       own,
       client,
       online: false,
+      announced: false,
       directed: new Set(),
     };
+    // A new client for the account (re-enabled, endpoint edited): what the old one heard is gone.
+    const previous = this.accounts.get(accountId);
+    if (previous) this.forget(previous);
     this.accounts.set(accountId, account);
     client.middleware.use((ctx, next) => {
       if (ctx.stanza.name !== 'presence') return next();
-      return this.handle(accountId, account, ctx.stanza) ? undefined : next();
+      return this.handle(account, ctx.stanza) ? undefined : next();
     });
+  }
+
+  /**
+   * Handles one presence stanza for the account outside the middleware chain (fast paths).
+   * Returns false when the stanza is not this feature's (subscription, MUC): pass it on.
+   */
+  receive(accountId: string, stanza: Element): boolean {
+    const account = this.accounts.get(accountId);
+    return account ? this.handle(account, stanza) : false;
   }
 
   detach(accountId: string): void {
     this.accounts.delete(accountId);
+    this.deps.caps?.forgetAccount(accountId);
   }
 
-  /** A new session (not a resumed stream): forget everything contacts said, then announce ourselves. */
-  async sessionStarted(accountId: string): Promise<void> {
+  close(): void {
+    this.unsubscribeCaps?.();
+  }
+
+  /**
+   * A new session (not a resumed stream): forget everything contacts said and every directed
+   * presence. With `announce` our presence goes out at once; otherwise wait for `announce`.
+   */
+  async sessionStarted(accountId: string, announce = true): Promise<void> {
     const account = this.accounts.get(accountId);
     if (!account) return;
-    this.forget(accountId, account);
+    this.forget(account);
     account.online = true;
+    account.announced = false;
     account.directed.clear();
+    if (announce) await this.announce(accountId);
+  }
+
+  /** XEP-0198 resumed the stream: everything stands. */
+  sessionResumed(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) account.online = true;
+  }
+
+  /** Sends our initial presence of this session (once), unless we chose to be offline. */
+  async announce(accountId: string): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account?.online || account.announced) return;
+    account.announced = true;
     if (account.own.show !== 'offline') await this.sendOwn(account, null);
+  }
+
+  isAnnounced(accountId: string): boolean {
+    return this.accounts.get(accountId)?.announced ?? false;
   }
 
   /** The stream went away; presence stays until we know whether it resumes. */
@@ -106,19 +163,32 @@ export class PresenceService {
     if (account) account.online = false;
   }
 
+  /** The account went offline for good (disabled, stopped): forget contacts and directed presences. */
+  sessionEnded(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (!account) return;
+    account.online = false;
+    account.announced = false;
+    account.directed.clear();
+    this.forget(account);
+    this.deps.caps?.forgetAccount(accountId);
+  }
+
   /** Sets our presence for one account; changing only the status keeps the show (pass show undefined). */
   async setOwn(accountId: string, change: Partial<OwnPresence>): Promise<OwnPresence | null> {
     const account = this.accounts.get(accountId);
     if (!account) return null;
     const status = change.status === undefined ? account.own.status : change.status;
+    const wasOffline = account.own.show === 'offline';
     account.own = {
       show: change.show ?? account.own.show,
       status: status === null ? null : status.slice(0, STATUS_MAX),
       priority: change.priority ?? account.own.priority,
     };
-    if (!account.online || !account.client) return account.own;
+    // Before the roster is in, `announce` will send whatever is current then.
+    if (!account.online || !account.client || !account.announced) return account.own;
     if (account.own.show === 'offline') {
-      await this.goOffline(account);
+      if (!wasOffline) await this.goOffline(account);
     } else {
       await this.sendOwn(account, null);
       for (const to of account.directed) await this.sendOwn(account, to);
@@ -146,11 +216,21 @@ export class PresenceService {
     await account.client?.send(xml('presence', { to, type: 'unavailable' }));
   }
 
+  /** True when we sent directed presence to `bare` or one of its resources (no copy: runs per view). */
+  hasDirected(accountId: string, bare: string): boolean {
+    const directed = this.accounts.get(accountId)?.directed;
+    if (!directed || directed.size === 0) return false;
+    for (const to of directed) {
+      if (to === bare || (to.startsWith(bare) && to.charCodeAt(bare.length) === 47)) return true;
+    }
+    return false;
+  }
+
   directedTo(accountId: string): string[] {
     return [...(this.accounts.get(accountId)?.directed ?? [])];
   }
 
-  tracker(accountId: string): PresenceTracker | undefined {
+  tracker(accountId: string): PresenceTracker<TrackedPresence> | undefined {
     return this.accounts.get(accountId)?.tracker;
   }
 
@@ -159,31 +239,59 @@ export class PresenceService {
   }
 
   /** Returns true when the stanza was presence this feature owns (consumed). */
-  private handle(accountId: string, account: AccountPresence, stanza: Element): boolean {
+  private handle(account: AccountPresence, stanza: Element): boolean {
+    const { accountId } = account;
     const parsed = parsePresence(stanza, this.now());
     switch (parsed.kind) {
-      case 'available':
-        if (account.tracker.available(parsed.bare, parsed.presence)) {
+      case 'available': {
+        const presence = parsed.presence;
+        const caps = this.deps.caps;
+        if (parsed.caps && caps && account.client?.discoInfo) {
+          presence.client = caps.resolve(
+            accountId,
+            `${parsed.bare}/${presence.resource}`,
+            parsed.caps,
+            account.client.discoInfo,
+          );
+        }
+        const current = account.tracker.resources(parsed.bare)?.get(presence.resource);
+        if (current !== undefined) {
+          // Updated in place: the long-lived entry stays, the parsed one dies young (less GC in floods).
+          current.show = presence.show;
+          // Equal values keep the old (already long-lived) objects: nothing new to promote.
+          if (current.status !== presence.status) current.status = presence.status;
+          current.priority = presence.priority;
+          current.since = presence.since;
+          if (!sameCaps(current.caps, presence.caps)) current.caps = presence.caps;
+          current.client = presence.client;
+          current.view = null;
+          this.deps.onContactChanged(accountId, parsed.bare);
+        } else if (account.tracker.available(detach(parsed.bare), presence)) {
           this.deps.onContactChanged(accountId, parsed.bare);
         } else {
           this.deps.log.warn('too many resources; presence ignored', { from: parsed.bare });
         }
         return true;
+      }
       case 'unavailable': {
-        const known = account.tracker.resources(parsed.bare)?.has(parsed.resource) ?? false;
+        const left = account.tracker.resources(parsed.bare)?.get(parsed.resource);
+        if (left === undefined) return true;
         account.tracker.unavailable(parsed.bare, parsed.resource);
-        if (known) {
-          this.deps.onLastSeen?.(accountId, parsed.bare, {
-            resource: parsed.resource,
-            at: parsed.at,
-            status: parsed.status,
-          });
-          this.deps.onContactChanged(accountId, parsed.bare);
-        }
+        this.deps.onLastSeen?.(accountId, parsed.bare, {
+          resource: parsed.resource,
+          at: parsed.at,
+          status: parsed.status,
+          client: left.client,
+        });
+        this.deps.onContactChanged(accountId, parsed.bare);
         return true;
       }
       case 'error':
-        account.tracker.error(parsed.bare, { condition: parsed.condition, text: parsed.text, since: parsed.at });
+        account.tracker.error(detach(parsed.bare), {
+          condition: parsed.condition,
+          text: parsed.text,
+          since: parsed.at,
+        });
         this.deps.onContactChanged(accountId, parsed.bare);
         return true;
       case 'probe': {
@@ -205,18 +313,36 @@ export class PresenceService {
     }
   }
 
-  private forget(accountId: string, account: AccountPresence): void {
+  /** A caps lookup finished: give the client to every resource that still advertises that ver. */
+  private capsResolved(resolved: CapsResolved): void {
+    for (const { accountId, jid } of resolved.jids) {
+      const account = this.accounts.get(accountId);
+      const slash = jid.indexOf('/');
+      if (!account || slash === -1) continue;
+      const bare = jid.slice(0, slash);
+      const entry = account.tracker.resources(bare)?.get(jid.slice(slash + 1));
+      if (!entry?.caps || entry.caps.ver !== resolved.info.ver) continue;
+      entry.client = resolved.info;
+      entry.view = null;
+      this.deps.onContactChanged(accountId, bare);
+    }
+  }
+
+  private forget(account: AccountPresence): void {
     const gone = [...account.tracker.knownJids()];
     account.tracker.clear();
-    for (const bare of gone) this.deps.onContactChanged(accountId, bare);
+    for (const bare of gone) this.deps.onContactChanged(account.accountId, bare);
   }
 
   private async goOffline(account: AccountPresence): Promise<void> {
     const client = account.client;
     if (!client) return;
+    // RFC 6121 §4.6.3: end directed presences ourselves, before the broadcast.
     for (const to of account.directed) await client.send(xml('presence', { to, type: 'unavailable' }));
     account.directed.clear();
     await client.send(xml('presence', { type: 'unavailable' }));
+    // The server stops telling an unavailable resource about contacts: what we hold would go stale.
+    this.forget(account);
   }
 
   private sendOwn(account: AccountPresence, to: string | null): Promise<unknown> {
@@ -227,7 +353,12 @@ export class PresenceService {
       show !== 'available' && show !== 'offline' ? xml('show', {}, show) : null,
       status ? xml('status', {}, status) : null,
       priority !== 0 ? xml('priority', {}, String(priority)) : null,
+      this.deps.ownCaps?.() ?? null,
     );
     return account.client?.send(stanza) ?? Promise.resolve();
   }
+}
+
+function sameCaps(a: CapsReference | null, b: CapsReference | null): boolean {
+  return a === b || (a !== null && b !== null && a.ver === b.ver && a.node === b.node && a.hash === b.hash);
 }

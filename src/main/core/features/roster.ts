@@ -76,6 +76,7 @@ interface AccountRoster {
 
 export class RosterService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountRoster>();
+  private readonly sessionReady = new Set<(accountId: string, synced: boolean) => void>();
 
   constructor(
     private readonly repo: RosterRepository,
@@ -102,6 +103,11 @@ export class RosterService implements AccountLifecycleListener {
     return [...(this.accounts.get(accountId)?.items.values() ?? [])];
   }
 
+  /** One item, or undefined when `jid` is not in the account's roster. */
+  item(accountId: string, jid: string): RosterItemView | undefined {
+    return this.accounts.get(accountId)?.items.get(jid);
+  }
+
   syncView(accountId: string): RosterSyncView {
     const state = this.accounts.get(accountId);
     if (!state) return { accountId, state: 'cached', version: null, syncedAt: null };
@@ -111,6 +117,25 @@ export class RosterService implements AccountLifecycleListener {
   stats(accountId: string): RosterFetchStats | null {
     const state = this.accounts.get(accountId);
     return state ? { ...state.stats } : null;
+  }
+
+  /**
+   * Called once per session when its roster request was answered (synced) or failed: RFC 6121 §2.2
+   * wants the roster before the initial presence, so presence waits for this. Returns the undo.
+   */
+  onSessionReady(listener: (accountId: string, synced: boolean) => void): () => void {
+    this.sessionReady.add(listener);
+    return () => this.sessionReady.delete(listener);
+  }
+
+  private ready(accountId: string, synced: boolean): void {
+    for (const listener of this.sessionReady) {
+      try {
+        listener(accountId, synced);
+      } catch (error) {
+        this.log.error('roster session listener failed', { accountId, error });
+      }
+    }
   }
 
   // ---------- lifecycle ----------
@@ -125,6 +150,7 @@ export class RosterService implements AccountLifecycleListener {
     if (online.resumed && state.sessionSynced) {
       // XEP-0198 resumption: pushes missed meanwhile are redelivered; nothing to fetch.
       this.setState(state, 'synced');
+      this.ready(accountId, true);
       return;
     }
     void this.fetch(state, online.xmpp);
@@ -170,6 +196,7 @@ export class RosterService implements AccountLifecycleListener {
       if (!this.current(state, token)) return;
       this.log.warn('roster request failed', { accountId: state.accountId, error });
       this.setState(state, 'cached');
+      this.ready(state.accountId, false);
       return;
     }
     if (!this.current(state, token)) return;
@@ -178,6 +205,7 @@ export class RosterService implements AccountLifecycleListener {
     } catch (error) {
       this.log.error('roster result could not be applied', { accountId: state.accountId, error });
       this.setState(state, 'cached');
+      this.ready(state.accountId, false);
     }
   }
 
@@ -233,6 +261,7 @@ export class RosterService implements AccountLifecycleListener {
     state.syncedAt = syncedAt;
     state.sessionSynced = true;
     this.setState(state, 'synced', true);
+    this.ready(state.accountId, true);
   }
 
   private setState(state: AccountRoster, next: RosterSyncView['state'], force = false): void {

@@ -1,3 +1,5 @@
+import { CAPS_MIGRATION_SQL } from '../features/caps-repo';
+
 /**
  * Numbered, append-only schema migrations. Migration N brings the database from user_version N-1
  * to N inside one transaction. Never edit a migration that has shipped; add a new one.
@@ -52,5 +54,25 @@ export const migrations: readonly string[] = [
     version     TEXT,
     synced_at   INTEGER
   ) STRICT;
+  `,
+  // 3: entity capabilities (XEP-0115, global per ver), our own presence per account, and when each
+  // contact's resources were last seen (presence itself is session state, kept in memory).
+  `${CAPS_MIGRATION_SQL}
+  CREATE TABLE own_presence (
+    account_id  TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    show        TEXT NOT NULL CHECK (show IN ('available', 'chat', 'away', 'xa', 'dnd', 'offline')),
+    status      TEXT CHECK (status IS NULL OR length(status) <= 1024),
+    priority    INTEGER NOT NULL DEFAULT 0 CHECK (priority BETWEEN -128 AND 127)
+  ) STRICT;
+
+  CREATE TABLE last_seen (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    resource    TEXT NOT NULL CHECK (length(resource) <= 1023),
+    at          INTEGER NOT NULL,
+    status      TEXT CHECK (status IS NULL OR length(status) <= 1024),
+    device      TEXT CHECK (device IS NULL OR device IN ('pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown')),
+    PRIMARY KEY (account_id, jid, resource)
+  ) STRICT, WITHOUT ROWID;
   `,
 ];

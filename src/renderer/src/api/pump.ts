@@ -7,6 +7,7 @@ import type { EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { usePrefsStore } from '../stores/prefs';
+import type { usePresenceStore } from '../stores/presence';
 import type { useRosterStore } from '../stores/roster';
 import type { Transport } from './types';
 
@@ -15,6 +16,8 @@ export interface PumpStores {
   app: ReturnType<typeof useAppStore>;
   roster?: ReturnType<typeof useRosterStore>;
   prefs?: ReturnType<typeof usePrefsStore>;
+  /** Applied after the roster: it feeds availability into the roster index. */
+  presence?: ReturnType<typeof usePresenceStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -37,6 +40,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.accounts.applyEvents(batch.events);
     stores.prefs?.applyEvents(batch.events);
     stores.roster?.applyEvents(batch.events);
+    stores.presence?.applyEvents(batch.events);
   };
 
   const loadSnapshot = async () => {
@@ -55,6 +59,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.accounts.applySnapshot(snapshot);
     stores.prefs?.applySnapshot(snapshot);
     stores.roster?.applySnapshot(snapshot);
+    stores.presence?.applySnapshot(snapshot);
     mark('jw-snapshot-applied');
     stores.app.setSnapshotError(null);
     lastSeq = snapshot.seq;

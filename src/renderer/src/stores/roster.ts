@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
-import { RosterIndex, type RosterChange, type RosterSort } from '../lib/roster-index';
+import { RosterIndex, type AvailabilityChange, type RosterChange, type RosterSort } from '../lib/roster-index';
 
 export const useRosterStore = defineStore('roster', () => {
   const index = shallowRef(new RosterIndex());
@@ -60,9 +60,14 @@ export const useRosterStore = defineStore('roster', () => {
     if (syncChanged) triggerRef(sync);
   }
 
-  /** Presence hook for later: moves one contact; call inside a batch and trigger once with touch(). */
+  /** Moves one contact for its new availability; call inside a batch and trigger once with touch(). */
   function setAvailability(accountId: string, jid: string, rank: number, status = '') {
     return index.value.setAvailability(accountId, jid, rank, status);
+  }
+
+  /** A presence batch's availability changes (a large one is applied with one re-sort); then touch(). */
+  function setAvailabilities(changes: readonly AvailabilityChange[]) {
+    return index.value.setAvailabilities(changes);
   }
 
   function touch() {
@@ -80,5 +85,5 @@ export const useRosterStore = defineStore('roster', () => {
     return sync.value.get(accountId)?.state !== 'synced';
   }
 
-  return { index, sync, applySnapshot, applyEvents, setAvailability, touch, setSort, unsynced };
+  return { index, sync, applySnapshot, applyEvents, setAvailability, setAvailabilities, touch, setSort, unsynced };
 });

@@ -1,0 +1,81 @@
+/**
+ * Presence flood benchmark (issue 4): a scripted server (STARTTLS with the test CA, scripted login,
+ * a 10,000-item roster) waits for our initial presence, then streams 100,000 presence stanzas from
+ * 10,000 contacts (1–4 resources each, ~10 % unavailable, some with <delay/>, some with caps whose
+ * disco#info it answers) into the real core: parse, sender check, per-resource state, caps lookups,
+ * coalesced events. Measured from the first byte of the flood on the client's socket to the core
+ * having handled the last stanza (presencesPerSecond), and to a subscriber receiving the last
+ * (sentinel) contact's event, coalescing delay included (firstByteToEventsMs). Peak RSS is sampled
+ * every 10 ms; the server runs in its own process (presence-flood-server.mjs). Each
+ * run checks the final state against the one computed from the workload before reporting numbers.
+ * The workload lives in presence-flood.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOOD, runFlood, startFloodServer, stopFloodServer, type FloodExpectation } from './presence-flood';
+
+const RUNS = 5;
+const results: Record<string, number | string> = {};
+let expected: FloodExpectation;
+let floodBytes = 0;
+
+beforeAll(async () => {
+  ({ expected, floodBytes } = await startFloodServer());
+});
+
+afterAll(async () => {
+  await stopFloodServer();
+  const file = path.join(__dirname, 'results', 'presence.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const record = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, ...results };
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log('\nBENCH presence', JSON.stringify(record));
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+describe('presence', () => {
+  it(`${FLOOD.stanzas} presences from ${FLOOD.contacts} contacts: first byte → final state emitted`, async () => {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = await runFlood();
+      // The final state must be the one the workload implies before a number counts.
+      expect(run.onlineContacts).toBe(expected.onlineContacts);
+      expect(run.availableResources).toBe(expected.availableResources);
+      expect(run.snapshotOnline).toBe(expected.onlineContacts);
+      expect(run.snapshotWithLastSeen).toBeGreaterThan(0);
+      expect(run.contactEvents).toBeGreaterThanOrEqual(expected.onlineContacts);
+      runs.push(run);
+    }
+    const rates = runs.map((r) => r.presencesPerSecond);
+    Object.assign(results, {
+      stanzas: FLOOD.stanzas,
+      contacts: FLOOD.contacts,
+      floodBytes,
+      expectedOnlineContacts: expected.onlineContacts,
+      expectedAvailableResources: expected.availableResources,
+      unavailableStanzas: expected.unavailable,
+      delayedStanzas: expected.delayed,
+      contactEventsMedian: median(runs.map((r) => r.contactEvents)),
+      capsQueries: runs.at(-1)!.capsQueries,
+      presencesPerSecondMedian: Math.round(median(rates)),
+      presencesPerSecondMin: Math.round(Math.min(...rates)),
+      presencesPerSecondMax: Math.round(Math.max(...rates)),
+      firstByteToEventsMsMedian: round(median(runs.map((r) => r.firstByteToEventsMs))),
+      presencesPerCpuSecondMedian: Math.round(median(runs.map((r) => r.presencesPerCpuSecond))),
+      eventLoopDelayP99MsMedian: round(median(runs.map((r) => r.eventLoopDelayP99Ms))),
+      peakRssMb: round(Math.max(...runs.map((r) => r.peakRss)) / (1024 * 1024)),
+      // What the process held before the first run (test runner, modules): the core's own share is the rest.
+      rssBeforeFirstRunMb: round(runs[0].rssAtStart / (1024 * 1024)),
+      peakRssFirstRunMb: round(runs[0].peakRss / (1024 * 1024)),
+      runs: RUNS,
+    });
+  });
+});
