@@ -166,6 +166,15 @@ describe('presence in the messenger', () => {
     await h.messenger.close();
   });
 
+  it('announces the own presence of a newly added account', async () => {
+    const h = await open(':memory:');
+    const id = await addAccount(h, 'me@x');
+    await h.snapshot(); // flushes
+    const own = h.events.filter((e) => e.type === 'presence.own' && e.accountId === id);
+    expect(own.at(-1)).toMatchObject({ presence: { show: 'available', status: null, priority: 0, auto: false } });
+    await h.messenger.close();
+  });
+
   it('coalesces a flood into one view per contact per flush, most available first; MUC presence stays out', async () => {
     const h = await open(':memory:');
     const id = await addAccount(h, 'me@x');

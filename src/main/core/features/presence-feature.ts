@@ -206,6 +206,13 @@ export class PresenceFeature implements AccountLifecycleListener {
       (stanza) => this.service.receive(accountId, stanza),
       (error) => this.log.error('presence handler failed', { accountId, error }),
     );
+    // A new account (or a new session object) announces its own presence, so the UI never guesses it.
+    this.bus.emit({
+      type: 'presence.own',
+      accountId,
+      presence: this.ownView(accountId),
+      recentStatuses: this.recentStatuses(),
+    });
   }
 
   onOnline(accountId: string, online: SessionOnline): void {
