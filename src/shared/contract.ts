@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import { parseAccountJid, parseJid } from './jid';
+import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX } from './limits';
 import { SHOWS, type Show } from './presence';
+
+export { DEFAULT_PREFS, ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX } from './limits';
 import type { Result } from './result';
 
 // ---------- DTOs ----------
@@ -171,17 +174,6 @@ export interface Prefs {
   idleXaMinutes: number | null;
 }
 
-export const DEFAULT_PREFS: Prefs = {
-  rosterSort: 'availability',
-  rosterHideOffline: false,
-  rosterCollapsed: [],
-  rosterView: 'all',
-  closeToTray: false,
-  idleEnabled: true,
-  idleAwayMinutes: 5,
-  idleXaMinutes: 20,
-};
-
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -220,11 +212,6 @@ export interface EventBatch {
 // ---------- input schemas ----------
 
 const MAX_PASSWORD = 1024;
-
-/** Longest roster name or group kept from the server; longer ones are cut (and logged). */
-export const ROSTER_TEXT_MAX = 1024;
-/** Most groups one roster item may carry. */
-export const ROSTER_GROUPS_MAX = 64;
 
 export const accountIdSchema = z
   .string()
@@ -309,9 +296,6 @@ const prefsSchema = z
     idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
   })
   .strict();
-
-/** Longest status text we send or keep. */
-export const STATUS_TEXT_MAX = 1024;
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 

@@ -5,7 +5,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
-import { DEFAULT_PREFS, type AppEvent, type Prefs, type Snapshot } from '../../../shared/contract';
+import type { AppEvent, Prefs, Snapshot } from '../../../shared/contract';
+import { DEFAULT_PREFS } from '../../../shared/limits';
 import type { Transport } from '../api/types';
 
 export const usePrefsStore = defineStore('prefs', () => {

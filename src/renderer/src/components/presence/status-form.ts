@@ -2,7 +2,8 @@
  * The status picker's form as plain data: what it starts from for one account or for all, and the
  * presence.set input it sends (only what the user changed, so changing the text keeps the show).
  */
-import { STATUS_TEXT_MAX, type CommandInput, type OwnPresenceView } from '../../../../shared/contract';
+import type { CommandInput, OwnPresenceView } from '../../../../shared/contract';
+import { STATUS_TEXT_MAX } from '../../../../shared/limits';
 import { combinedOwn, type PresenceShow } from './describe';
 
 export const ALL_ACCOUNTS = 'all';

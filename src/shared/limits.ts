@@ -1,0 +1,23 @@
+/**
+ * Plain constants of the contract, kept apart from the zod schemas so the renderer's first bundle can
+ * use them without loading zod (it is needed only when a form validates).
+ */
+import type { Prefs } from './contract';
+
+/** Longest roster name or group kept from the server; longer ones are cut (and logged). */
+export const ROSTER_TEXT_MAX = 1024;
+/** Most groups one roster item may carry. */
+export const ROSTER_GROUPS_MAX = 64;
+/** Longest status text we send or keep. */
+export const STATUS_TEXT_MAX = 1024;
+
+export const DEFAULT_PREFS: Prefs = {
+  rosterSort: 'availability',
+  rosterHideOffline: false,
+  rosterCollapsed: [],
+  rosterView: 'all',
+  closeToTray: false,
+  idleEnabled: true,
+  idleAwayMinutes: 5,
+  idleXaMinutes: 20,
+};
