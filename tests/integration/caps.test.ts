@@ -22,6 +22,7 @@ import { createLogger, type Logger } from '../../src/main/core/log';
 import { migrate, openDatabase, type Db } from '../../src/main/core/store/db';
 import { migrations } from '../../src/main/core/store/migrations';
 import { startProsody, type ProsodyServer } from '../support/prosody';
+import { waitUntil } from '../support/wait';
 
 const USERS = [
   { user: 'alice', password: 'alice-caps-Pa55' },
@@ -34,15 +35,6 @@ const logLines: string[] = [];
 const log: Logger = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
 }, 'debug');
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 let server: ProsodyServer;
 let dir: string;

@@ -22,6 +22,7 @@ import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps-own';
 import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
+import { sleep, waitUntil } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-presence-Pa55' };
 const BOB = { user: 'bob', password: 'bob-presence-Pa55' };
@@ -39,16 +40,6 @@ const logLines: string[] = [];
 const log: Logger = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
 }, 'debug');
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A second real client: an AccountSession that records every presence it receives. */
 interface Peer {

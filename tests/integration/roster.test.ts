@@ -19,6 +19,7 @@ import { AccountSession } from '../../src/main/core/accounts/session';
 import type { SessionOnline } from '../../src/main/core/accounts/session-api';
 import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
 import { NS_BIND, fakeLogin, mechanisms, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
+import { sleep, waitUntil } from '../support/wait';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const ALICE = { user: 'alice', password: 'alice-roster-Pa55' };
@@ -29,20 +30,10 @@ const log: Logger = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
 }, 'debug');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function dataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-roster-'));
   dirs.push(dir);
   return dir;
-}
-
-async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** A messenger whose sessions the test can reach (to cut their socket), plus every event it emitted. */
