@@ -16,6 +16,7 @@ import { createLogger } from '../../src/main/core/log';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
+import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-pr3sence' };
 const BOB = { user: 'bob', password: 'bob-Pa55-pr3sence' };
@@ -25,19 +26,6 @@ const ERIN = { user: 'erin', password: 'erin-Pa55-pr3sence' };
 const ALICE_JID = 'alice@localhost';
 const BOB_JID = 'bob@localhost';
 const ONLINE_TIMEOUT = 20_000;
-
-async function eventually(check: () => void | Promise<void>, timeout = 10_000): Promise<void> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 interface Client {
   messenger: Messenger;

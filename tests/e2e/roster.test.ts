@@ -16,6 +16,7 @@ import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebP
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
+import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
 const BOB = { user: 'bob', password: 'bob-Pa55-r0st3r' };
@@ -28,20 +29,6 @@ function escape(text: string): string {
 /** A sorted copy (server order of groups is not ours to assume). */
 function sorted(list: readonly string[] | undefined): string[] {
   return [...(list ?? [])].sort();
-}
-
-/** Polls until check() passes (the server's pushes reach the second client asynchronously). */
-async function eventually(check: () => void, timeout = 10_000): Promise<void> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describe('roster in the browser UI', () => {

@@ -10,3 +10,17 @@ export async function waitUntil(what: string, predicate: () => boolean, timeoutM
     await sleep(20);
   }
 }
+
+/** Retries `check` every 100 ms until it stops throwing; after `timeoutMs` its last error is thrown. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await sleep(100);
+    }
+  }
+}
