@@ -10,22 +10,16 @@ import {
   type ContactPresenceView,
   type EventBatch,
   type ResourceView,
-  type RosterItemView,
   type Snapshot,
 } from '../../../src/shared/contract';
-import { ok } from '../../../src/shared/result';
 import { startEventPump } from '../../../src/renderer/src/api/pump';
-import type { Transport } from '../../../src/renderer/src/api/types';
 import { ALL_VIEW, DEFAULT_GROUP } from '../../../src/renderer/src/lib/roster-index';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
 import { usePresenceStore } from '../../../src/renderer/src/stores/presence';
 import { useRosterStore } from '../../../src/renderer/src/stores/roster';
-
-function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
-  return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
-}
+import { fakeTransport, item, snapshot } from './fixtures';
 
 function resource(name: string, extra: Partial<ResourceView> = {}): ResourceView {
   return { resource: name, show: 'available', status: null, priority: 0, since: 1000, client: null, ...extra };
@@ -35,35 +29,7 @@ function presence(accountId: string, jid: string, extra: Partial<ContactPresence
   return { accountId, jid, resources: [], error: null, lastSeen: null, directed: false, ...extra };
 }
 
-function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
-  return {
-    seq: 1,
-    accounts: [],
-    secretStorage: { encrypted: false, description: 'none' },
-    roster: [],
-    rosterSync: [],
-    prefs: DEFAULT_PREFS,
-    presence: [],
-    ownPresence: {},
-    recentStatuses: [],
-    ...extra,
-  };
-}
-
 function start(initial: Snapshot) {
-  let events: ((batch: EventBatch) => void) | null = null;
-  let link: ((up: boolean) => void) | null = null;
-  const transport: Transport = {
-    invoke: () => Promise.resolve(ok(initial)) as never,
-    onEvents(listener) {
-      events = listener;
-      return () => (events = null);
-    },
-    onLink(listener) {
-      link = listener;
-      return () => (link = null);
-    },
-  };
   const stores = {
     accounts: useAccountsStore(),
     app: useAppStore(),
@@ -71,10 +37,11 @@ function start(initial: Snapshot) {
     prefs: usePrefsStore(),
     presence: usePresenceStore(),
   };
-  startEventPump(transport, stores);
-  link!(true);
+  const fake = fakeTransport(initial);
+  startEventPump(fake.transport, stores);
+  fake.up();
   let seq = initial.seq;
-  return { ...stores, push: (batch: Omit<EventBatch, 'seq'>) => events?.({ seq: ++seq, ...batch }) };
+  return { ...stores, push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }) };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));

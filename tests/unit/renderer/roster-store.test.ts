@@ -5,59 +5,18 @@ import {
   DEFAULT_PREFS,
   type CommandInput,
   type CommandName,
-  type EventBatch,
   type Prefs,
-  type RosterItemView,
   type Snapshot,
 } from '../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../src/shared/result';
 import { startEventPump } from '../../../src/renderer/src/api/pump';
-import type { Transport } from '../../../src/renderer/src/api/types';
 import { ALL_VIEW, groupKey } from '../../../src/renderer/src/lib/roster-index';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
 import { useRosterStore } from '../../../src/renderer/src/stores/roster';
+import { fakeTransport, item, snapshot } from './fixtures';
 import { accountChipText, showForRank, subscriptionInfo } from '../../../src/renderer/src/components/roster/describe';
-
-function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
-  return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
-}
-
-function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
-  return {
-    seq: 1,
-    accounts: [],
-    secretStorage: { encrypted: false, description: 'none' },
-    roster: [],
-    rosterSync: [],
-    prefs: DEFAULT_PREFS,
-    presence: [],
-    ownPresence: {},
-    recentStatuses: [],
-    ...extra,
-  };
-}
-
-function fakeTransport(initial: Snapshot) {
-  let events: ((batch: EventBatch) => void) | null = null;
-  let link: ((up: boolean) => void) | null = null;
-  const transport: Transport = {
-    invoke<K extends CommandName>(command: K) {
-      if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
-      return Promise.resolve(ok(initial)) as never;
-    },
-    onEvents(listener) {
-      events = listener;
-      return () => (events = null);
-    },
-    onLink(listener) {
-      link = listener;
-      return () => (link = null);
-    },
-  };
-  return { transport, push: (batch: EventBatch) => events?.(batch), up: () => link?.(true) };
-}
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
