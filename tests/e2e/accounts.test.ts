@@ -8,7 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
+import {
+  collectCspViolations,
+  launchChromium,
+  ROOT,
+  screenshotFailure,
+  startWeb,
+  WEB_ENTRY,
+  type WebProcess,
+} from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
@@ -83,9 +91,7 @@ describe('accounts in the browser UI', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 680 }, colorScheme: 'light' });
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    collectCspViolations(page, cspViolations);
     page.on('websocket', (ws) => {
       ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
       ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));

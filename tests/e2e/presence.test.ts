@@ -14,7 +14,15 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
-import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
+import {
+  collectCspViolations,
+  launchChromium,
+  ROOT,
+  screenshotFailure,
+  startWeb,
+  WEB_ENTRY,
+  type WebProcess,
+} from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
@@ -137,9 +145,7 @@ describe('presence in the browser UI', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-presence-'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    collectCspViolations(page, cspViolations);
     // Long tasks on the page, with when they started (ms after navigation), reported at the end.
     await page.exposeFunction('__jwLongTask', (start: number, ms: number) => longTasks.push([start, ms]));
     // A string: it runs in the page, where the DOM types live (this file type-checks without them).

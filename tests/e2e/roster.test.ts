@@ -12,7 +12,15 @@ import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
-import { launchChromium, ROOT, screenshotFailure, startWeb, WEB_ENTRY, type WebProcess } from '../support/web';
+import {
+  collectCspViolations,
+  launchChromium,
+  ROOT,
+  screenshotFailure,
+  startWeb,
+  WEB_ENTRY,
+  type WebProcess,
+} from '../support/web';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
@@ -134,9 +142,7 @@ describe('roster in the browser UI', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-roster-'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 720 }, colorScheme: 'light' });
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    collectCspViolations(page, cspViolations);
     web = await startWeb(dataDir, prosody.caFile);
   }, 120_000);
 

@@ -72,3 +72,10 @@ export async function screenshotFailure(page: Page, testName: string, web: WebPr
   await page.screenshot({ path: file }).catch(() => {});
   console.error(`screenshot: ${file}\n${web?.output() ?? ''}`);
 }
+
+/** Records every Content-Security-Policy violation the page reports on its console, into `into`. */
+export function collectCspViolations(page: Page, into: string[]): void {
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) into.push(message.text());
+  });
+}
