@@ -5,10 +5,17 @@
  */
 import { z } from 'zod';
 import { parseAccountJid, parseJid } from './jid';
-import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX } from './limits';
+import { NICK_MAX, ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX, SUBSCRIPTION_BULK_MAX } from './limits';
 import { SHOWS, type Show } from './presence';
 
-export { DEFAULT_PREFS, ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX } from './limits';
+export {
+  DEFAULT_PREFS,
+  NICK_MAX,
+  ROSTER_GROUPS_MAX,
+  ROSTER_TEXT_MAX,
+  STATUS_TEXT_MAX,
+  SUBSCRIPTION_BULK_MAX,
+} from './limits';
 import type { Result } from './result';
 
 // ---------- DTOs ----------
@@ -174,6 +181,45 @@ export interface Prefs {
   idleXaMinutes: number | null;
 }
 
+// ---------- subscriptions (RFC 6121 §3) ----------
+
+/** What an account does with an incoming subscription request ('ask' shows it in the inbox). */
+export type SubscriptionPolicy = 'ask' | 'accept' | 'accept-subscribe' | 'deny';
+
+export interface SubscriptionPolicyView {
+  accountId: string;
+  incoming: SubscriptionPolicy;
+  /** Accept a request from a JID we asked to subscribe to ourselves, whatever `incoming` says. */
+  acceptAsked: boolean;
+}
+
+/** A pending incoming request ("pending in"), kept until answered here or by another of our clients. */
+export interface SubscriptionRequestView {
+  accountId: string;
+  /** Normalized bare JID of the requester. */
+  jid: string;
+  /** XEP-0172 nick the requester sent, capped; never a substitute for the JID. */
+  nick: string | null;
+  /** The <status/> text sent with the request, capped. */
+  message: string | null;
+  /** Epoch ms when it first arrived (a redelivery after reconnect keeps it). */
+  receivedAt: number;
+  /** The nick looks like an existing contact's name or address: the UI shows the real JID prominently. */
+  lookalikeOf: string | null;
+}
+
+/** What the roster alone cannot say about a contact's subscription, for the explainer. */
+export interface SubscriptionNoteView {
+  accountId: string;
+  jid: string;
+  /** When we last asked to see their status (sent subscribe); null when unknown. */
+  askedAt: number | null;
+  /** When they stopped sharing (or declined our request); null when they did not. */
+  endedAt: number | null;
+  /** 'declined': our request was refused; 'revoked': they stopped sharing after having shared. */
+  ended: 'declined' | 'revoked' | null;
+}
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -188,6 +234,11 @@ export interface Snapshot {
   ownPresence: Record<string, OwnPresenceView>;
   /** Status texts used recently, newest first (for reuse in the status picker). */
   recentStatuses: string[];
+  subscriptionRequests: SubscriptionRequestView[];
+  subscriptionPolicies: SubscriptionPolicyView[];
+  subscriptionNotes: SubscriptionNoteView[];
+  /** Account ids whose server offers XEP-0191 blocking (known once connected). */
+  blockingAccounts: string[];
 }
 
 // ---------- events ----------
@@ -202,7 +253,19 @@ export type AppEvent =
   | { type: 'roster.sync'; sync: RosterSyncView }
   | { type: 'prefs.changed'; prefs: Prefs }
   | { type: 'presence.contact'; presence: ContactPresenceView }
-  | { type: 'presence.own'; accountId: string; presence: OwnPresenceView; recentStatuses: string[] };
+  | { type: 'presence.own'; accountId: string; presence: OwnPresenceView; recentStatuses: string[] }
+  | { type: 'subscription.request'; request: SubscriptionRequestView }
+  | { type: 'subscription.requestRemoved'; accountId: string; jid: string }
+  | { type: 'subscription.policy'; policy: SubscriptionPolicyView }
+  | { type: 'subscription.note'; note: SubscriptionNoteView }
+  | { type: 'subscription.blocking'; accountId: string; supported: boolean };
+
+export interface SubscriptionRespondResult {
+  /** JIDs answered. */
+  done: string[];
+  /** JIDs that failed, each with the reason in words (the request stays pending). */
+  failed: { jid: string; message: string }[];
+}
 
 export interface EventBatch {
   seq: number;
@@ -415,6 +478,60 @@ export const commands = {
       })
       .strict(),
     output: returns<null>(),
+  },
+  /** Answers pending requests: several at once for deny and block; 'accept-add' also subscribes back. */
+  'subscription.respond': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jids: z.array(contactJidSchema).min(1, 'Choose at least one request.').max(SUBSCRIPTION_BULK_MAX),
+        action: z.enum(['accept', 'accept-add', 'deny', 'block']),
+        /** With 'accept-add': the roster name and groups for the new contact. */
+        name: rosterNameSchema.nullable().optional(),
+        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+      })
+      .strict(),
+    output: returns<SubscriptionRespondResult>(),
+  },
+  /** Adds a contact (roster set) and asks to see their status; an existing contact is left as it is. */
+  'subscription.add': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        name: rosterNameSchema.nullable().optional(),
+        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+        /** XEP-0172: the nick we introduce ourselves with. */
+        nick: z.string().trim().max(NICK_MAX, `Keep the nick under ${NICK_MAX} characters.`).optional(),
+        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+      })
+      .strict(),
+    output: returns<{ existing: boolean }>(),
+  },
+  /**
+   * Changes one contact's subscription: 'request' asks (again) to see their status, 'unsubscribe'
+   * stops seeing theirs, 'revoke' stops sharing ours (and cancels a pending request of theirs).
+   */
+  'subscription.change': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        action: z.enum(['request', 'unsubscribe', 'revoke']),
+        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  'subscription.setPolicy': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        incoming: z.enum(['ask', 'accept', 'accept-subscribe', 'deny']).optional(),
+        acceptAsked: z.boolean().optional(),
+      })
+      .strict(),
+    output: returns<SubscriptionPolicyView>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

@@ -11,6 +11,11 @@ export const ROSTER_GROUPS_MAX = 64;
 /** Longest status text we send or keep. */
 export const STATUS_TEXT_MAX = 1024;
 
+/** Longest XEP-0172 nick we send or keep. */
+export const NICK_MAX = 256;
+/** Most requests answered by one bulk action. */
+export const SUBSCRIPTION_BULK_MAX = 10_000;
+
 export const DEFAULT_PREFS: Prefs = {
   rosterSort: 'availability',
   rosterHideOffline: false,

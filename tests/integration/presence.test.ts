@@ -22,6 +22,7 @@ import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps-own';
 import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
+import { startPeer as startRealPeer, type Peer } from '../support/peer';
 import { sleep, waitUntil } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-presence-Pa55' };
@@ -41,56 +42,12 @@ const log: Logger = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
 }, 'debug');
 
-/** A second real client: an AccountSession that records every presence it receives. */
-interface Peer {
-  session: AccountSession;
-  xmpp: SessionXmpp;
-  presences: Element[];
-  send(stanza: Element): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function startPeer(
+const startPeer = (
   server: ProsodyServer,
   user: { user: string; password: string },
   resource: string,
   setup?: (xmpp: SessionXmpp) => void,
-): Promise<Peer> {
-  const presences: Element[] = [];
-  let online = false;
-  const session = new AccountSession(
-    {
-      jid: `${user.user}@localhost`,
-      password: user.password,
-      host: server.host,
-      port: server.port,
-      pinnedCertificates: [],
-      resource,
-    },
-    {
-      onClient: (xmpp) => {
-        xmpp.middleware.use((ctx, next) => {
-          if (ctx.stanza.name === 'presence') presences.push(ctx.stanza);
-          return next();
-        });
-        setup?.(xmpp);
-      },
-      onStatus: () => {},
-      onOnline: () => (online = true),
-      onOffline: () => (online = false),
-    },
-    { log: log.child(`${user.user}/${resource}`), ca: server.caPem, resolveSrv: false },
-  );
-  session.start();
-  await waitUntil(`${user.user}/${resource} online`, () => online);
-  return {
-    session,
-    xmpp: session.xmpp,
-    presences,
-    send: async (stanza) => void (await session.xmpp.send(stanza)),
-    stop: () => session.stop(),
-  };
-}
+) => startRealPeer(server, user, resource, log, setup);
 
 /** A fake idle source and a clock whose intervals never fire by themselves (the test polls). */
 function fakeIdle() {

@@ -121,6 +121,33 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, jid: 'a@b@c', send: true },
     { jid: 'carol@example.org', send: true },
   ],
+  'subscription.respond': [
+    { accountId: ID, jids: [], action: 'accept' },
+    { accountId: ID, jids: ['bob@example.org'], action: 'ignore' },
+    { accountId: ID, jids: ['bob@example.org/phone'], action: 'deny' },
+    { accountId: ID, jids: ['a@b@c'], action: 'deny' },
+    { accountId: ID, jids: Array.from({ length: 10_001 }, (_, i) => `u${i}@example.org`), action: 'deny' },
+    { accountId: ID, jids: 'bob@example.org', action: 'deny' },
+    { accountId: ID, jids: ['bob@example.org'], action: 'accept-add', groups: [''] },
+  ],
+  'subscription.add': [
+    { accountId: ID },
+    { accountId: ID, jid: 'not a jid' },
+    { accountId: ID, jid: 'bob@example.org/phone' },
+    { accountId: ID, jid: 'bob@example.org', nick: 'n'.repeat(257) },
+    { accountId: ID, jid: 'bob@example.org', message: 'm'.repeat(1025) },
+    { accountId: ID, jid: 'bob@example.org', subscription: 'both' },
+  ],
+  'subscription.change': [
+    { accountId: ID, jid: 'bob@example.org' },
+    { accountId: ID, jid: 'bob@example.org', action: 'approve' },
+    { accountId: ID, jid: '@example.org', action: 'request' },
+  ],
+  'subscription.setPolicy': [
+    { accountId: ID, incoming: 'always' },
+    { accountId: ID, acceptAsked: 'yes' },
+    { incoming: 'ask' },
+  ],
   'prefs.update': [
     null,
     { rosterSort: 'random' },

@@ -21,6 +21,7 @@ import { EventBus } from './events';
 import { CapsRepository } from './features/caps-repo';
 import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
 import { RosterService } from './features/roster';
+import { SubscriptionService } from './features/subscriptions';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
@@ -29,6 +30,7 @@ import { openDatabase, type Db } from './store/db';
 import { PresenceRepository } from './store/presence-repo';
 import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
+import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { PrefsService } from './prefs';
 import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
@@ -56,6 +58,7 @@ export interface Messenger extends MessengerApi {
   readonly roster: RosterService;
   readonly prefs: PrefsService;
   readonly presence: PresenceFeature;
+  readonly subscriptions: SubscriptionService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** Auto-away, when an idle source was given. */
@@ -104,6 +107,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     idle: options.idle,
   });
   accounts.addLifecycleListener(presence);
+  const subscriptions = new SubscriptionService({
+    repo: new SubscriptionsRepository(db),
+    roster,
+    accounts,
+    bus,
+    log: log.child('subscriptions'),
+  });
+  accounts.addLifecycleListener(subscriptions);
+  presence.countPendingRequestsWith(() => subscriptions.pendingCount());
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
@@ -122,6 +134,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         presence: presence.views(),
         ownPresence: presence.ownPresence(),
         recentStatuses: presence.recentStatuses(),
+        subscriptionRequests: subscriptions.requests(),
+        subscriptionPolicies: subscriptions.policies(),
+        subscriptionNotes: subscriptions.notes(),
+        blockingAccounts: subscriptions.blockingAccounts(),
       };
       return ok(snapshot);
     },
@@ -146,6 +162,10 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     },
     'presence.set': (input) => presence.set(input),
     'presence.directed': (input) => presence.directed(input),
+    'subscription.respond': (input) => (knownAccount(input.accountId) ? subscriptions.respond(input) : noSuchAccount()),
+    'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
+    'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
+    'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -170,6 +190,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     roster,
     prefs,
     presence,
+    subscriptions,
     tray: presence.tray,
     idle: presence.idle,
     db,
@@ -182,6 +203,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       presence.idle?.stop();
       await accounts.close();
       presence.close();
+      subscriptions.close();
       bus.close();
       db.close();
     },

@@ -112,6 +112,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   private lastSeenTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribers: (() => void)[] = [];
   private closed = false;
+  private pendingRequests: () => number = () => 0;
 
   constructor(options: PresenceFeatureOptions) {
     this.bus = options.bus;
@@ -150,7 +151,9 @@ export class PresenceFeature implements AccountLifecycleListener {
             event.type === 'presence.own' ||
             event.type === 'account.connection' ||
             event.type === 'account.upserted' ||
-            event.type === 'account.removed',
+            event.type === 'account.removed' ||
+            event.type === 'subscription.request' ||
+            event.type === 'subscription.requestRemoved',
         );
         if (relevant) this.notifyTray();
       }),
@@ -205,6 +208,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       xmpp as unknown as FastPathClient,
       (stanza) => this.service.receive(accountId, stanza),
       (error) => this.log.error('presence handler failed', { accountId, error }),
+      (raw) => this.service.receive(accountId, raw),
     );
     // A new account (or a new session object) announces its own presence, so the UI never guesses it.
     this.bus.emit({
@@ -543,7 +547,13 @@ export class PresenceFeature implements AccountLifecycleListener {
         connection: account.connection,
         show: this.effective(account.id).show,
       })),
+      this.pendingRequests(),
     );
+  }
+
+  /** The tray also counts pending subscription requests; the subscriptions feature supplies them. */
+  countPendingRequestsWith(count: () => number): void {
+    this.pendingRequests = count;
   }
 
   private notifyTray(): void {

@@ -74,9 +74,16 @@ interface AccountRoster {
   stats: RosterFetchStats;
 }
 
+export type RosterItemListener = (
+  accountId: string,
+  before: RosterItemView | undefined,
+  after: RosterItemView | undefined,
+) => void;
+
 export class RosterService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountRoster>();
   private readonly sessionReady = new Set<(accountId: string, synced: boolean) => void>();
+  private readonly itemListeners = new Set<RosterItemListener>();
 
   constructor(
     private readonly repo: RosterRepository,
@@ -126,6 +133,25 @@ export class RosterService implements AccountLifecycleListener {
   onSessionReady(listener: (accountId: string, synced: boolean) => void): () => void {
     this.sessionReady.add(listener);
     return () => this.sessionReady.delete(listener);
+  }
+
+  /**
+   * Called for every stored change of an item, from a fetch or a push: `before` is undefined for a
+   * new item, `after` for a removed one. Returns the undo.
+   */
+  onItemChanged(listener: RosterItemListener): () => void {
+    this.itemListeners.add(listener);
+    return () => this.itemListeners.delete(listener);
+  }
+
+  private itemChanged(accountId: string, before: RosterItemView | undefined, after: RosterItemView | undefined): void {
+    for (const listener of this.itemListeners) {
+      try {
+        listener(accountId, before, after);
+      } catch (error) {
+        this.log.error('roster item listener failed', { accountId, error });
+      }
+    }
   }
 
   private ready(accountId: string, synced: boolean): void {
@@ -250,8 +276,14 @@ export class RosterService implements AccountLifecycleListener {
     state.stats.lastItems = next.size;
     state.stats.lastChanged = changed.length;
     state.stats.lastRemoved = removed.length;
-    for (const jid of removed) this.bus.emit({ type: 'roster.removed', accountId, jid });
-    for (const item of changed) this.bus.emit({ type: 'roster.item', item });
+    for (const jid of removed) {
+      this.bus.emit({ type: 'roster.removed', accountId, jid });
+      this.itemChanged(accountId, previous.get(jid), undefined);
+    }
+    for (const item of changed) {
+      this.bus.emit({ type: 'roster.item', item });
+      this.itemChanged(accountId, previous.get(item.jid), item);
+    }
     this.finishSync(state, ownJid, version, syncedAt);
   }
 
@@ -301,11 +333,17 @@ export class RosterService implements AccountLifecycleListener {
       if (read.remove) {
         this.repo.applyPush(accountId, { removed: item.jid }, version);
         state.items.delete(item.jid);
-        if (before) this.bus.emit({ type: 'roster.removed', accountId, jid: item.jid });
+        if (before) {
+          this.bus.emit({ type: 'roster.removed', accountId, jid: item.jid });
+          this.itemChanged(accountId, before, undefined);
+        }
       } else {
         this.repo.applyPush(accountId, { item }, version);
         state.items.set(item.jid, item);
-        if (!before || !sameItem(before, item)) this.bus.emit({ type: 'roster.item', item });
+        if (!before || !sameItem(before, item)) {
+          this.bus.emit({ type: 'roster.item', item });
+          this.itemChanged(accountId, before, item);
+        }
       }
       if (version !== null) state.version = version;
       state.stats.pushesApplied++;

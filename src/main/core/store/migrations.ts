@@ -75,4 +75,33 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid, resource)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 4: subscriptions (RFC 6121 §3). The roster holds subscription and ask; what it cannot hold is
+  // kept here: incoming requests not yet answered ("pending in", which servers redeliver at every
+  // login, so a redelivery must not look new), the account's policy, and per contact when we asked
+  // and whether they declined or stopped sharing (for the explainer).
+  `
+  CREATE TABLE subscription_requests (
+    account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid          TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    nick         TEXT CHECK (nick IS NULL OR length(nick) <= 256),
+    message      TEXT CHECK (message IS NULL OR length(message) <= 1024),
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, jid)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE subscription_policies (
+    account_id    TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    incoming      TEXT NOT NULL CHECK (incoming IN ('ask', 'accept', 'accept-subscribe', 'deny')),
+    accept_asked  INTEGER NOT NULL CHECK (accept_asked IN (0, 1))
+  ) STRICT;
+
+  CREATE TABLE subscription_notes (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    asked_at    INTEGER,
+    ended_at    INTEGER,
+    ended       TEXT CHECK (ended IS NULL OR ended IN ('declined', 'revoked')),
+    PRIMARY KEY (account_id, jid)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
