@@ -240,7 +240,7 @@ describe('subscriptions against Prosody', () => {
     expect(asked.getChildText('status')).toBe('Hello from Alice');
     await waitUntil(
       'awaiting approval',
-      () => core.messenger.roster.item(core.accountId, 'gina@localhost')?.pendingOut,
+      () => core.messenger.roster.item(core.accountId, 'gina@localhost')?.pendingOut === true,
     );
     const note = core.messenger.subscriptions.notes().find((n) => n.jid === 'gina@localhost');
     expect(note?.askedAt).toBeGreaterThan(0);
