@@ -5,11 +5,21 @@
  */
 import { z } from 'zod';
 import { parseAccountJid, parseJid } from './jid';
-import { NICK_MAX, ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, STATUS_TEXT_MAX, SUBSCRIPTION_BULK_MAX } from './limits';
+import {
+  MUC_NICK_MAX,
+  MUC_SUBJECT_MAX,
+  NICK_MAX,
+  ROSTER_GROUPS_MAX,
+  ROSTER_TEXT_MAX,
+  STATUS_TEXT_MAX,
+  SUBSCRIPTION_BULK_MAX,
+} from './limits';
 import { SHOWS, type Show } from './presence';
 
 export {
   DEFAULT_PREFS,
+  MUC_NICK_MAX,
+  MUC_SUBJECT_MAX,
   NICK_MAX,
   ROSTER_GROUPS_MAX,
   ROSTER_TEXT_MAX,
@@ -220,6 +230,104 @@ export interface SubscriptionNoteView {
   ended: 'declined' | 'revoked' | null;
 }
 
+// ---------- group chat (XEP-0045) ----------
+
+export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
+export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
+
+/** One occupant of a room, keyed by (account, room, nick). */
+export interface OccupantView {
+  accountId: string;
+  /** Bare JID of the room. */
+  room: string;
+  /** Room nick as the room sent it (capped); may contain look-alike characters. */
+  nick: string;
+  role: MucRole;
+  affiliation: MucAffiliation;
+  /** The occupant's real JID when the room shows it (non-anonymous rooms, or to moderators). */
+  jid: string | null;
+  show: Show;
+  status: string | null;
+  /** This occupant is us. */
+  self: boolean;
+}
+
+export type RoomState = 'joining' | 'joined' | 'left' | 'error';
+
+/** Why a join failed or we were removed, in a form the UI can act on. */
+export type RoomErrorKind =
+  | 'nick-conflict'
+  | 'password'
+  | 'members-only'
+  | 'banned'
+  | 'not-found'
+  | 'service-unavailable'
+  | 'nick-invalid'
+  | 'other';
+
+export interface RoomView {
+  accountId: string;
+  room: string;
+  /** Our nick in the room (the one the room assigned, after 110/210). */
+  nick: string;
+  state: RoomState;
+  subject: string | null;
+  /** Nick of who set the subject, when known. */
+  subjectBy: string | null;
+  /** Our own role and affiliation once joined. */
+  role: MucRole;
+  affiliation: MucAffiliation;
+  /** Every occupant's real JID is visible (status 100/172). */
+  nonAnonymous: boolean;
+  occupantCount: number;
+  /** With state 'error' or 'left' after a removal: what happened, in words. */
+  error: { kind: RoomErrorKind; message: string; suggestedNick?: string } | null;
+}
+
+/** A line the room shows about what happened (status codes, moderation), not a chat message. */
+export interface RoomNoticeView {
+  accountId: string;
+  room: string;
+  at: number;
+  text: string;
+}
+
+/** A bookmarked room (XEP-0402, or XEP-0048 private storage when the server lacks it). */
+export interface BookmarkView {
+  accountId: string;
+  room: string;
+  name: string | null;
+  nick: string | null;
+  autojoin: boolean;
+  /** A room password is stored with the bookmark (never sent to the renderer). */
+  hasPassword: boolean;
+}
+
+/** An invitation to a room (direct XEP-0249 or mediated XEP-0045 §7.8.2), until answered. */
+export interface RoomInviteView {
+  accountId: string;
+  id: string;
+  room: string;
+  /** Bare JID of whoever invites (for mediated invites: as the room reports it). */
+  from: string;
+  reason: string | null;
+  kind: 'direct' | 'mediated';
+  at: number;
+}
+
+/** One room found by browsing a MUC service (disco#items). */
+export interface RoomListingView {
+  room: string;
+  name: string | null;
+}
+
+/** An entry of a room's affiliation list (members, admins, owners, outcasts). */
+export interface AffiliationEntryView {
+  jid: string;
+  nick: string | null;
+  reason: string | null;
+}
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -239,6 +347,12 @@ export interface Snapshot {
   subscriptionNotes: SubscriptionNoteView[];
   /** Account ids whose server offers XEP-0191 blocking (known once connected). */
   blockingAccounts: string[];
+  rooms: RoomView[];
+  occupants: OccupantView[];
+  /** The latest notices per room, oldest first. */
+  roomNotices: RoomNoticeView[];
+  bookmarks: BookmarkView[];
+  roomInvites: RoomInviteView[];
 }
 
 // ---------- events ----------
@@ -258,7 +372,16 @@ export type AppEvent =
   | { type: 'subscription.requestRemoved'; accountId: string; jid: string }
   | { type: 'subscription.policy'; policy: SubscriptionPolicyView }
   | { type: 'subscription.note'; note: SubscriptionNoteView }
-  | { type: 'subscription.blocking'; accountId: string; supported: boolean };
+  | { type: 'subscription.blocking'; accountId: string; supported: boolean }
+  | { type: 'muc.room'; room: RoomView }
+  | { type: 'muc.roomRemoved'; accountId: string; room: string }
+  /** Occupants that joined or changed, and nicks that left, in one room since the last batch. */
+  | { type: 'muc.occupants'; accountId: string; room: string; changed: OccupantView[]; left: string[] }
+  | { type: 'muc.notice'; notice: RoomNoticeView }
+  /** The account's whole bookmark list, after any change. */
+  | { type: 'muc.bookmarks'; accountId: string; bookmarks: BookmarkView[] }
+  | { type: 'muc.invite'; invite: RoomInviteView }
+  | { type: 'muc.inviteRemoved'; accountId: string; id: string };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -346,6 +469,20 @@ export const groupNameSchema = z
   .trim()
   .min(1, 'A group needs a name.')
   .max(ROSTER_TEXT_MAX, `Keep the group name under ${ROSTER_TEXT_MAX} characters.`);
+
+/** A room's bare JID: a local part is required, no resource. */
+export const roomJidSchema = contactJidSchema.refine(
+  (jid) => jid.includes('@'),
+  'A room address looks like room@conference.example.org.',
+);
+
+/** A room nick (XEP-0045 §7.2: a resource part, not empty). */
+export const roomNickSchema = z
+  .string()
+  .trim()
+  .min(1, 'Choose a nickname.')
+  .max(MUC_NICK_MAX, `Keep the nickname under ${MUC_NICK_MAX} characters.`)
+  .refine((nick) => !/[\p{Cc}]/u.test(nick), 'The nickname contains a control character.');
 
 const prefsSchema = z
   .object({
@@ -532,6 +669,115 @@ export const commands = {
       })
       .strict(),
     output: returns<SubscriptionPolicyView>(),
+  },
+  /** Joins a room; answers once the room confirms (status 110) or refuses, with the reason in words. */
+  'muc.join': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        nick: roomNickSchema,
+        password: z.string().max(1024).optional(),
+      })
+      .strict(),
+    output: returns<RoomView>(),
+  },
+  'muc.leave': {
+    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
+    output: returns<null>(),
+  },
+  'muc.setNick': {
+    input: z.object({ accountId: accountIdSchema, room: roomJidSchema, nick: roomNickSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Lists a MUC service's rooms (disco#items). */
+  'muc.browse': {
+    input: z.object({ accountId: accountIdSchema, service: contactJidSchema }).strict(),
+    output: returns<RoomListingView[]>(),
+  },
+  'muc.setSubject': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        subject: z.string().max(MUC_SUBJECT_MAX, `Keep the subject under ${MUC_SUBJECT_MAX} characters.`),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /**
+   * Moderation (XEP-0045 §8–§10): a role change by nick (kick = role none, voice = participant or
+   * visitor, moderator) or an affiliation change by nick or JID (ban = outcast), with a reason.
+   */
+  'muc.moderate': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        nick: roomNickSchema.optional(),
+        jid: contactJidSchema.optional(),
+        role: z.enum(['moderator', 'participant', 'visitor', 'none']).optional(),
+        affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']).optional(),
+        reason: z.string().max(1024).optional(),
+      })
+      .strict()
+      .refine(
+        (v) => (v.role === undefined) !== (v.affiliation === undefined),
+        'Change either the role or the affiliation.',
+      )
+      .refine((v) => v.role === undefined || v.nick !== undefined, 'A role is changed by nick.')
+      .refine((v) => v.affiliation === undefined || v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
+    output: returns<null>(),
+  },
+  /** Reads one affiliation list of a room. */
+  'muc.affiliations': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        affiliation: z.enum(['owner', 'admin', 'member', 'outcast']),
+      })
+      .strict(),
+    output: returns<AffiliationEntryView[]>(),
+  },
+  /** Adds, edits or removes (remove: true) a bookmark. A password given here stays in main. */
+  'muc.bookmark': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        remove: z.boolean().optional(),
+        name: z.string().trim().max(ROSTER_TEXT_MAX).nullable().optional(),
+        nick: roomNickSchema.nullable().optional(),
+        autojoin: z.boolean().optional(),
+        password: z.string().max(1024).nullable().optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Invites a contact to a room we are in (XEP-0249 direct invitation). */
+  'muc.invite': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        jid: contactJidSchema,
+        reason: z.string().max(1024).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Accepts (joins with `nick`) or declines an invitation. */
+  'muc.answerInvite': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        id: z.string().min(1).max(64),
+        accept: z.boolean(),
+        nick: roomNickSchema.optional(),
+      })
+      .strict(),
+    output: returns<RoomView | null>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

@@ -13,6 +13,10 @@ export const STATUS_TEXT_MAX = 1024;
 
 /** Longest XEP-0172 nick we send or keep. */
 export const NICK_MAX = 256;
+/** Longest room nick we send or keep (a resourcepart is at most 1023 bytes). */
+export const MUC_NICK_MAX = 256;
+/** Longest room subject we send or keep. */
+export const MUC_SUBJECT_MAX = 4096;
 /** Most requests answered by one bulk action. */
 export const SUBSCRIPTION_BULK_MAX = 10_000;
 

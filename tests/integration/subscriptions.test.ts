@@ -9,12 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountView, AppEvent, Snapshot, SubscriptionRequestView } from '../../src/shared/contract';
-import { createMessenger, type Messenger } from '../../src/main/core/messenger';
+import type { SubscriptionRequestView } from '../../src/shared/contract';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { AccountSession } from '../../src/main/core/accounts/session';
 import { NS_BLOCKING, NS_NICK } from '../../src/main/core/features/subscriptions';
+import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { sleep, waitUntil } from '../support/wait';
@@ -26,64 +25,9 @@ const KATE = user('kate');
 const LIAM = user('liam');
 
 const dirs: string[] = [];
-const logLines: string[] = [];
-const log: Logger = createLogger((level, scope, message, details) => {
-  logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
-}, 'debug');
-
-interface Core {
-  messenger: Messenger;
-  events: AppEvent[];
-  accountId: string;
-  snapshot(): Promise<Snapshot>;
-  invoke(command: string, input: unknown): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-async function openCore(server: ProsodyServer, dir: string, secrets: SecretStore, account?: typeof ALICE) {
-  const events: AppEvent[] = [];
-  const messenger = await createMessenger({
-    dataDir: dir,
-    secrets,
-    log,
-    extraCa: server.caPem,
-    flushMs: 5,
-    sessionFactory: (config, hooks) =>
-      new AccountSession(config, hooks, {
-        log: log.child(config.jid),
-        ca: server.caPem,
-        backoff: { baseMs: 100, capMs: 500 },
-        resolveSrv: false,
-      }),
-  });
-  messenger.subscribe((batch) => events.push(...batch.events));
-  const invoke = async (command: string, input: unknown) => {
-    const result = await messenger.invoke(command, input);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-    return result.value;
-  };
-  let accountId = messenger.accounts.list()[0]?.id;
-  if (account) {
-    const added = (await invoke('account.add', {
-      jid: `${account.user}@localhost`,
-      password: account.password,
-      host: server.host,
-      port: server.port,
-    })) as AccountView;
-    accountId = added.id;
-  }
-  await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
-  await waitUntil('roster synced', () => messenger.roster.syncView(accountId!).state === 'synced');
-  const core: Core = {
-    messenger,
-    events,
-    accountId: accountId!,
-    snapshot: async () => (await invoke('app.snapshot', {})) as Snapshot,
-    invoke,
-    close: () => messenger.close(),
-  };
-  return core;
-}
+const log: Logger = createLogger(() => {}, 'debug');
+const openCore = (server: ProsodyServer, dir: string, secrets: SecretStore, account?: typeof ALICE) =>
+  openTestCore(server, dir, secrets, log, account);
 
 function request(core: Core, jid: string): SubscriptionRequestView | undefined {
   return core.messenger.subscriptions.requests().find((r) => r.accountId === core.accountId && r.jid === jid);

@@ -22,6 +22,7 @@ import { CapsRepository } from './features/caps-repo';
 import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
 import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
+import { MucService } from './features/muc';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
@@ -59,6 +60,7 @@ export interface Messenger extends MessengerApi {
   readonly prefs: PrefsService;
   readonly presence: PresenceFeature;
   readonly subscriptions: SubscriptionService;
+  readonly muc: MucService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** Auto-away, when an idle source was given. */
@@ -116,6 +118,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(subscriptions);
   presence.countPendingRequestsWith(() => subscriptions.pendingCount());
+  const muc = new MucService({ bus, accounts, log: log.child('muc') });
+  accounts.addLifecycleListener(muc);
+  presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
@@ -138,6 +143,11 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         subscriptionPolicies: subscriptions.policies(),
         subscriptionNotes: subscriptions.notes(),
         blockingAccounts: subscriptions.blockingAccounts(),
+        rooms: muc.rooms(),
+        occupants: muc.occupants(),
+        roomNotices: muc.notices(),
+        bookmarks: [],
+        roomInvites: muc.invites(),
       };
       return ok(snapshot);
     },
@@ -166,6 +176,16 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
     'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
     'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
+    'muc.join': (input) => (knownAccount(input.accountId) ? muc.join(input) : noSuchAccount()),
+    'muc.leave': (input) => muc.leave(input),
+    'muc.setNick': (input) => muc.setNick(input),
+    'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
+    'muc.setSubject': (input) => muc.setSubject(input),
+    'muc.moderate': (input) => muc.moderate(input),
+    'muc.affiliations': (input) => muc.affiliations(input),
+    'muc.bookmark': () => fail('internal', 'Bookmarks are not available yet.'),
+    'muc.invite': (input) => muc.invite(input),
+    'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -191,6 +211,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     prefs,
     presence,
     subscriptions,
+    muc,
     tray: presence.tray,
     idle: presence.idle,
     db,
@@ -204,6 +225,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       await accounts.close();
       presence.close();
       subscriptions.close();
+      muc.close();
       bus.close();
       db.close();
     },

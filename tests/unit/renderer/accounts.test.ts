@@ -45,6 +45,15 @@ const noRoster = {
   presence: [],
   ownPresence: {},
   recentStatuses: [],
+  subscriptionRequests: [],
+  subscriptionPolicies: [],
+  subscriptionNotes: [],
+  blockingAccounts: [],
+  rooms: [],
+  occupants: [],
+  roomNotices: [],
+  bookmarks: [],
+  roomInvites: [],
 };
 
 /** A transport whose snapshot replies and events the test controls. */

@@ -5,12 +5,21 @@ import {
   type EventBatch,
   type RosterItemView,
   type Snapshot,
+  type SubscriptionRequestView,
 } from '../../../src/shared/contract';
 import { ok } from '../../../src/shared/result';
 import type { Transport } from '../../../src/renderer/src/api/types';
 
 export function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
+}
+
+export function request(
+  accountId: string,
+  jid: string,
+  extra: Partial<SubscriptionRequestView> = {},
+): SubscriptionRequestView {
+  return { accountId, jid, nick: null, message: null, receivedAt: 1000, lookalikeOf: null, ...extra };
 }
 
 export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
@@ -24,6 +33,15 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     presence: [],
     ownPresence: {},
     recentStatuses: [],
+    subscriptionRequests: [],
+    subscriptionPolicies: [],
+    subscriptionNotes: [],
+    blockingAccounts: [],
+    rooms: [],
+    occupants: [],
+    roomNotices: [],
+    bookmarks: [],
+    roomInvites: [],
     ...extra,
   };
 }

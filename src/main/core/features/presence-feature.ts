@@ -113,6 +113,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   private readonly unsubscribers: (() => void)[] = [];
   private closed = false;
   private pendingRequests: () => number = () => 0;
+  private isRoom: (accountId: string, bare: string) => boolean = () => false;
 
   constructor(options: PresenceFeatureOptions) {
     this.bus = options.bus;
@@ -129,6 +130,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       ownCaps: () => xml('c', { ...this.ownCaps.attrs }),
       now: options.now,
       subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+      isRoom: (accountId, bare) => this.isRoom(accountId, bare),
       onContactChanged: (accountId, bare) => this.changed(accountId, bare),
       onLastSeen: (accountId, bare, seen) => this.seen(accountId, bare, seen),
     });
@@ -549,6 +551,11 @@ export class PresenceFeature implements AccountLifecycleListener {
       })),
       this.pendingRequests(),
     );
+  }
+
+  /** Presence from these JIDs belongs to the MUC feature (room errors are not contacts' errors). */
+  leaveRoomsTo(isRoom: (accountId: string, bare: string) => boolean): void {
+    this.isRoom = isRoom;
   }
 
   /** The tray also counts pending subscription requests; the subscriptions feature supplies them. */

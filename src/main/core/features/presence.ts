@@ -46,6 +46,8 @@ export interface PresenceDeps {
   log: Logger;
   /** The subscription of `bare` in the account's roster, or null when it is not a contact. */
   subscriptionOf(accountId: string, bare: string): Subscription | null;
+  /** True when `bare` is a room of the account: its presence is not a contact's. */
+  isRoom?(accountId: string, bare: string): boolean;
   /** Called once per stanza that changed what we know of a contact. */
   onContactChanged(accountId: string, bare: string): void;
   /** Called when a resource went offline (persist it as last seen). */
@@ -287,6 +289,8 @@ export class PresenceService {
         return true;
       }
       case 'error':
+        // A room's error (a refused join) is the MUC feature's, never a contact's state.
+        if (this.deps.isRoom?.(accountId, parsed.bare)) return false;
         account.tracker.error(detach(parsed.bare), {
           condition: parsed.condition,
           text: parsed.text,

@@ -1,0 +1,79 @@
+/**
+ * The whole core (messenger, real sessions, SQLite on disk) against the test Prosody, for
+ * integration tests that act as a user would: commands in, events and state out.
+ */
+import type { AccountView, AppEvent, Snapshot } from '../../src/shared/contract';
+import { createMessenger, type Messenger } from '../../src/main/core/messenger';
+import type { SecretStore } from '../../src/main/core/secrets';
+import type { Logger } from '../../src/main/core/log';
+import { AccountSession } from '../../src/main/core/accounts/session';
+import type { ProsodyServer } from './prosody';
+import { waitUntil } from './wait';
+
+export interface Core {
+  messenger: Messenger;
+  /** Every event the core emitted, in order. */
+  events: AppEvent[];
+  /** The (first) account's id. */
+  accountId: string;
+  snapshot(): Promise<Snapshot>;
+  /** Invokes a command and returns its value; throws with the error message when it fails. */
+  invoke(command: string, input: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a core on `dir`; with `account` it adds that Prosody user first. Resolves once the account
+ * is online and its roster synced.
+ */
+export async function openTestCore(
+  server: ProsodyServer,
+  dir: string,
+  secrets: SecretStore,
+  log: Logger,
+  account?: { user: string; password: string },
+): Promise<Core> {
+  const events: AppEvent[] = [];
+  const messenger = await createMessenger({
+    dataDir: dir,
+    secrets,
+    log,
+    extraCa: server.caPem,
+    flushMs: 5,
+    sessionFactory: (config, hooks) =>
+      new AccountSession(config, hooks, {
+        log: log.child(config.jid),
+        ca: server.caPem,
+        backoff: { baseMs: 100, capMs: 500 },
+        resolveSrv: false,
+      }),
+  });
+  messenger.subscribe((batch) => events.push(...batch.events));
+  const invoke = async (command: string, input: unknown) => {
+    const result = await messenger.invoke(command, input);
+    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
+    return result.value;
+  };
+  let accountId = messenger.accounts.list()[0]?.id;
+  if (account) {
+    const added = (await invoke('account.add', {
+      jid: `${account.user}@localhost`,
+      password: account.password,
+      host: server.host,
+      port: server.port,
+    })) as AccountView;
+    accountId = added.id;
+  }
+  if (accountId === undefined) throw new Error('openTestCore: no account');
+  const id = accountId;
+  await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
+  await waitUntil('roster synced', () => messenger.roster.syncView(id).state === 'synced');
+  return {
+    messenger,
+    events,
+    accountId: id,
+    snapshot: async () => (await invoke('app.snapshot', {})) as Snapshot,
+    invoke,
+    close: () => messenger.close(),
+  };
+}
