@@ -9,6 +9,7 @@ import { useAppStore } from './stores/app';
 import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
+import { useSubscriptionsStore } from './stores/subscriptions';
 import './styles.css';
 
 const transport = createTransport();
@@ -22,5 +23,6 @@ startEventPump(transport, {
   roster: useRosterStore(pinia),
   prefs: usePrefsStore(pinia),
   presence: usePresenceStore(pinia),
+  subscriptions: useSubscriptionsStore(pinia),
 });
 app.mount('#app');

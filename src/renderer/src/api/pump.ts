@@ -9,6 +9,7 @@ import type { useAppStore } from '../stores/app';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
 import type { useRosterStore } from '../stores/roster';
+import type { useSubscriptionsStore } from '../stores/subscriptions';
 import type { Transport } from './types';
 
 export interface PumpStores {
@@ -18,6 +19,7 @@ export interface PumpStores {
   prefs?: ReturnType<typeof usePrefsStore>;
   /** Applied after the roster: it feeds availability into the roster index. */
   presence?: ReturnType<typeof usePresenceStore>;
+  subscriptions?: ReturnType<typeof useSubscriptionsStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -41,6 +43,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.prefs?.applyEvents(batch.events);
     stores.roster?.applyEvents(batch.events);
     stores.presence?.applyEvents(batch.events);
+    stores.subscriptions?.applyEvents(batch.events);
   };
 
   const loadSnapshot = async () => {
@@ -60,6 +63,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.prefs?.applySnapshot(snapshot);
     stores.roster?.applySnapshot(snapshot);
     stores.presence?.applySnapshot(snapshot);
+    stores.subscriptions?.applySnapshot(snapshot);
     mark('jw-snapshot-applied');
     stores.app.setSnapshotError(null);
     lastSeq = snapshot.seq;

@@ -1,0 +1,68 @@
+/**
+ * Answering requests from the inbox: one respond call per account (chunked at the contract's bulk
+ * limit), and what happened in words for the place the action was taken.
+ */
+import type { SubscriptionRespondResult } from '../../../../shared/contract';
+import { SUBSCRIPTION_BULK_MAX } from '../../../../shared/limits';
+import type { Transport } from '../../api/types';
+import { entryKey } from '../../lib/roster-index';
+
+export type RespondAction = 'accept' | 'deny' | 'block';
+
+export interface RespondOutcome {
+  done: number;
+  /** Per request key (entryKey): why it failed. */
+  failed: Map<string, string>;
+  /** A failure of a whole call (nothing in it was answered). */
+  errors: string[];
+}
+
+const PAST: Record<RespondAction, string> = { accept: 'Accepted', deny: 'Denied', block: 'Blocked' };
+const VERB: Record<RespondAction, string> = { accept: 'accept', deny: 'deny', block: 'block' };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Sends the answers: `targets` are [accountId, jid] pairs, in any order. */
+export async function respond(
+  api: Pick<Transport, 'invoke'>,
+  action: RespondAction,
+  targets: readonly (readonly [string, string])[],
+): Promise<RespondOutcome> {
+  const byAccount = new Map<string, string[]>();
+  for (const [accountId, jid] of targets) {
+    const list = byAccount.get(accountId);
+    if (list) list.push(jid);
+    else byAccount.set(accountId, [jid]);
+  }
+  const outcome: RespondOutcome = { done: 0, failed: new Map(), errors: [] };
+  for (const [accountId, jids] of byAccount) {
+    for (let at = 0; at < jids.length; at += SUBSCRIPTION_BULK_MAX) {
+      const chunk = jids.slice(at, at + SUBSCRIPTION_BULK_MAX);
+      const result = await api.invoke('subscription.respond', { accountId, jids: chunk, action });
+      if (!result.ok) {
+        outcome.errors.push(result.error.message);
+        for (const jid of chunk) outcome.failed.set(entryKey(accountId, jid), result.error.message);
+        continue;
+      }
+      const value: SubscriptionRespondResult = result.value;
+      outcome.done += value.done.length;
+      for (const failure of value.failed) outcome.failed.set(entryKey(accountId, failure.jid), failure.message);
+    }
+  }
+  return outcome;
+}
+
+/** "Denied 3 requests." / "Denied 1 request; 2 could not be denied: not connected." */
+export function outcomeText(action: RespondAction, outcome: RespondOutcome): string {
+  const parts: string[] = [];
+  if (outcome.done > 0) parts.push(`${PAST[action]} ${plural(outcome.done, 'request')}.`);
+  if (outcome.failed.size > 0) {
+    const reasons = [...new Set([...outcome.errors, ...outcome.failed.values()])].slice(0, 3);
+    parts.push(
+      `${plural(outcome.failed.size, 'request')} could not be ${PAST[action].toLowerCase()}: ${reasons.join(' ')}`,
+    );
+  }
+  return parts.join(' ') || `Nothing to ${VERB[action]}.`;
+}

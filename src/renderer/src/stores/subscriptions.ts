@@ -1,0 +1,165 @@
+/**
+ * Subscriptions (RFC 6121 §3): pending incoming requests by (account, JID), each account's policy,
+ * the notes the explainer needs (when we asked, whether they declined or stopped sharing), and which
+ * accounts' servers offer blocking. Maps live in shallowRefs triggered once per batch; the pending
+ * count per account is a counter moved by each change, so badges never recount 10,000 requests.
+ * The sorted list for the inbox is computed only while something reads it.
+ */
+import { defineStore } from 'pinia';
+import { computed, shallowRef, triggerRef } from 'vue';
+import type {
+  AppEvent,
+  Snapshot,
+  SubscriptionNoteView,
+  SubscriptionPolicyView,
+  SubscriptionRequestView,
+} from '../../../shared/contract';
+import { entryKey } from '../lib/roster-index';
+
+/** What the core does until it has told us the account's policy (its default: show the request). */
+export function defaultPolicy(accountId: string): SubscriptionPolicyView {
+  return { accountId, incoming: 'ask', acceptAsked: true };
+}
+
+/** Newest first; the same second by address, so the order is stable. */
+export function compareRequests(a: SubscriptionRequestView, b: SubscriptionRequestView): number {
+  return b.receivedAt - a.receivedAt || (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : a.accountId < b.accountId ? -1 : 1);
+}
+
+export const useSubscriptionsStore = defineStore('subscriptions', () => {
+  /** By entryKey(accountId, jid). */
+  const requests = shallowRef(new Map<string, SubscriptionRequestView>());
+  /** Pending requests per account id (accounts with none are absent). */
+  const counts = shallowRef(new Map<string, number>());
+  const policies = shallowRef(new Map<string, SubscriptionPolicyView>());
+  /** By entryKey(accountId, jid). */
+  const notes = shallowRef(new Map<string, SubscriptionNoteView>());
+  /** Account ids whose server offers XEP-0191 blocking. */
+  const blocking = shallowRef(new Set<string>());
+
+  const total = computed(() => requests.value.size);
+  /** Every pending request, newest first (sorted once per change, and only while shown). */
+  const list = computed(() => [...requests.value.values()].sort(compareRequests));
+
+  function countOf(accountId: string): number {
+    return counts.value.get(accountId) ?? 0;
+  }
+
+  function get(accountId: string, jid: string): SubscriptionRequestView | undefined {
+    return requests.value.get(entryKey(accountId, jid));
+  }
+
+  function noteOf(accountId: string, jid: string): SubscriptionNoteView | undefined {
+    return notes.value.get(entryKey(accountId, jid));
+  }
+
+  function policyOf(accountId: string): SubscriptionPolicyView {
+    return policies.value.get(accountId) ?? defaultPolicy(accountId);
+  }
+
+  function canBlock(accountId: string): boolean {
+    return blocking.value.has(accountId);
+  }
+
+  function bump(accountId: string, by: number) {
+    const next = (counts.value.get(accountId) ?? 0) + by;
+    if (next > 0) counts.value.set(accountId, next);
+    else counts.value.delete(accountId);
+  }
+
+  function applySnapshot(snapshot: Snapshot) {
+    const map = new Map<string, SubscriptionRequestView>();
+    const perAccount = new Map<string, number>();
+    for (const request of snapshot.subscriptionRequests ?? []) {
+      const key = entryKey(request.accountId, request.jid);
+      if (!map.has(key)) perAccount.set(request.accountId, (perAccount.get(request.accountId) ?? 0) + 1);
+      map.set(key, request);
+    }
+    requests.value = map;
+    counts.value = perAccount;
+    policies.value = new Map((snapshot.subscriptionPolicies ?? []).map((policy) => [policy.accountId, policy]));
+    notes.value = new Map((snapshot.subscriptionNotes ?? []).map((note) => [entryKey(note.accountId, note.jid), note]));
+    blocking.value = new Set(snapshot.blockingAccounts ?? []);
+  }
+
+  /** One action per batch: every subscription event in order, then one trigger per map that changed. */
+  function applyEvents(events: readonly AppEvent[]) {
+    const map = requests.value;
+    let requestsChanged = false;
+    let policiesChanged = false;
+    let notesChanged = false;
+    let blockingChanged = false;
+    for (const event of events) {
+      switch (event.type) {
+        case 'subscription.request': {
+          const key = entryKey(event.request.accountId, event.request.jid);
+          if (!map.has(key)) bump(event.request.accountId, 1);
+          map.set(key, event.request);
+          requestsChanged = true;
+          break;
+        }
+        case 'subscription.requestRemoved':
+          if (map.delete(entryKey(event.accountId, event.jid))) {
+            bump(event.accountId, -1);
+            requestsChanged = true;
+          }
+          break;
+        case 'subscription.policy':
+          policies.value.set(event.policy.accountId, event.policy);
+          policiesChanged = true;
+          break;
+        case 'subscription.note':
+          notes.value.set(entryKey(event.note.accountId, event.note.jid), event.note);
+          notesChanged = true;
+          break;
+        case 'subscription.blocking':
+          if (event.supported) blocking.value.add(event.accountId);
+          else blocking.value.delete(event.accountId);
+          blockingChanged = true;
+          break;
+        case 'account.removed': {
+          // Rare: one pass over the maps is fine here.
+          const prefix = entryKey(event.id, '');
+          for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+          if (counts.value.delete(event.id)) requestsChanged = true;
+          for (const key of notes.value.keys()) if (key.startsWith(prefix)) notes.value.delete(key);
+          policiesChanged = policies.value.delete(event.id) || policiesChanged;
+          blockingChanged = blocking.value.delete(event.id) || blockingChanged;
+          notesChanged = true;
+          break;
+        }
+      }
+    }
+    if (requestsChanged) {
+      triggerRef(requests);
+      triggerRef(counts);
+    }
+    if (policiesChanged) triggerRef(policies);
+    if (notesChanged) triggerRef(notes);
+    if (blockingChanged) triggerRef(blocking);
+  }
+
+  /** Shows an answered policy at once (the core also sends subscription.policy). */
+  function setPolicy(policy: SubscriptionPolicyView) {
+    policies.value.set(policy.accountId, policy);
+    triggerRef(policies);
+  }
+
+  return {
+    requests,
+    counts,
+    policies,
+    notes,
+    blocking,
+    total,
+    list,
+    countOf,
+    get,
+    noteOf,
+    policyOf,
+    canBlock,
+    applySnapshot,
+    applyEvents,
+    setPolicy,
+  };
+});
