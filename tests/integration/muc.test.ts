@@ -123,6 +123,14 @@ describe('group chat against Prosody', () => {
     expect(room(bob, LOUNGE)?.nick).toBe('Bobby');
   });
 
+  it("our status reaches the rooms we are in, shown like a contact's", async () => {
+    await alice.invoke('presence.set', { accountId: alice.accountId, show: 'away', status: 'brb' });
+    await waitUntil('Bob sees Alice away', () => occupant(bob, LOUNGE, 'Alice')?.show === 'away');
+    expect(occupant(bob, LOUNGE, 'Alice')?.status).toBe('brb');
+    await alice.invoke('presence.set', { accountId: alice.accountId, show: 'available', status: null });
+    await waitUntil('Bob sees Alice back', () => occupant(bob, LOUNGE, 'Alice')?.show === 'available');
+  });
+
   it('grants and revokes voice and moderator, sets the subject, and manages affiliation lists', async () => {
     const moderate = (change: Record<string, string>) =>
       alice.invoke('muc.moderate', { accountId: alice.accountId, room: LOUNGE, ...change });

@@ -121,6 +121,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const muc = new MucService({ bus, accounts, log: log.child('muc') });
   accounts.addLifecycleListener(muc);
   presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
+  bus.subscribe((batch) => {
+    for (const event of batch.events) {
+      if (event.type === 'presence.own')
+        muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
+    }
+  });
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {

@@ -107,6 +107,8 @@ interface Room {
 interface AccountRooms {
   accountId: string;
   xmpp: SessionXmpp | null;
+  /** Our show and status, sent to every room we are in (XEP-0045 §7.7). */
+  own: { show: Show; status: string | null };
   rooms: Map<string, Room>;
   invites: Map<string, RoomInviteView & { password: string | null }>;
 }
@@ -218,6 +220,20 @@ export class MucService implements AccountLifecycleListener {
   close(): void {
     for (const account of this.accounts.values()) {
       for (const room of account.rooms.values()) this.settle(room, fail('not_connected', 'Jabberwock is closing.'));
+    }
+  }
+
+  /** Our presence on the account changed: rooms we are in hear it too (offline is handled by the session). */
+  ownPresenceChanged(accountId: string, show: Show | 'offline', status: string | null): void {
+    if (show === 'offline') return;
+    const account = this.account(accountId);
+    if (account.own.show === show && account.own.status === status) return;
+    account.own = { show, status };
+    const xmpp = online(account);
+    if (!xmpp) return;
+    for (const room of account.rooms.values()) {
+      if (room.state !== 'joined') continue;
+      void xmpp.send(xml('presence', { to: `${room.room}/${room.nick}` }, ...ownChildren(account.own))).catch(() => {});
     }
   }
 
@@ -723,6 +739,7 @@ export class MucService implements AccountLifecycleListener {
           'presence',
           { to: `${room.room}/${room.nick}` },
           xml('x', { xmlns: NS_MUC }, room.password ? xml('password', {}, room.password) : null),
+          ...ownChildren(account.own),
         ),
       );
       return true;
@@ -887,7 +904,13 @@ export class MucService implements AccountLifecycleListener {
   private account(accountId: string): AccountRooms {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { accountId, xmpp: null, rooms: new Map(), invites: new Map() };
+      account = {
+        accountId,
+        xmpp: null,
+        own: { show: 'available', status: null },
+        rooms: new Map(),
+        invites: new Map(),
+      };
       this.accounts.set(accountId, account);
     }
     return account;
@@ -1004,6 +1027,13 @@ function affiliationWords(affiliation: MucAffiliation): string {
     case 'none':
       return 'without affiliation';
   }
+}
+
+function ownChildren(own: { show: Show; status: string | null }): Element[] {
+  const children: Element[] = [];
+  if (own.show !== 'available') children.push(xml('show', {}, own.show));
+  if (own.status) children.push(xml('status', {}, own.status));
+  return children;
 }
 
 function bareOf(jid: string): string {
