@@ -296,4 +296,32 @@ describe('group chat against Prosody', () => {
     await waitUntil('club joined again', () => room(alice, CLUB)?.state === 'joined');
     expect(room(alice, LOUNGE)?.affiliation).toBe('owner');
   });
+
+  it('bookmarks with autojoin: stored on the server, joined again on a new session', async () => {
+    const GARDEN = 'garden@conference.localhost';
+    await alice.invoke('muc.join', { accountId: alice.accountId, room: GARDEN, nick: 'Alice' });
+    await alice.invoke('muc.bookmark', {
+      accountId: alice.accountId,
+      room: GARDEN,
+      name: 'The garden',
+      nick: 'AliceG',
+      autojoin: true,
+    });
+    await waitUntil('bookmark listed', () =>
+      alice.messenger.bookmarks.list().some((b) => b.room === GARDEN && b.autojoin && b.nick === 'AliceG'),
+    );
+    // Left by hand: only the bookmark can bring it back.
+    await alice.invoke('muc.leave', { accountId: alice.accountId, room: GARDEN });
+    expect(room(alice, GARDEN)).toBeNull();
+
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
+    await waitUntil('Alice offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: true });
+    await waitUntil('garden autojoined', () => room(alice, GARDEN)?.state === 'joined');
+    expect(room(alice, GARDEN)?.nick).toBe('AliceG');
+    expect((await alice.snapshot()).bookmarks.find((b) => b.room === GARDEN)).toMatchObject({
+      name: 'The garden',
+      hasPassword: false,
+    });
+  });
 });

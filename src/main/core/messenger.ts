@@ -23,6 +23,7 @@ import { PresenceFeature, type PresenceIdleOptions } from './features/presence-f
 import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
 import { MucService } from './features/muc';
+import { BookmarksService } from './features/bookmarks';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
@@ -61,6 +62,7 @@ export interface Messenger extends MessengerApi {
   readonly presence: PresenceFeature;
   readonly subscriptions: SubscriptionService;
   readonly muc: MucService;
+  readonly bookmarks: BookmarksService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** Auto-away, when an idle source was given. */
@@ -121,6 +123,21 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const muc = new MucService({ bus, accounts, log: log.child('muc') });
   accounts.addLifecycleListener(muc);
   presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
+  // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
+  const bookmarks = new BookmarksService({
+    bus,
+    log: log.child('bookmarks'),
+    onAutojoin: (accountId, list) => {
+      for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
+    },
+    // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
+    onChanged: (accountId, before, after, origin) => {
+      if (origin !== 'remote') return;
+      if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
+      else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
+    },
+  });
+  accounts.addLifecycleListener(bookmarks);
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -152,7 +169,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         rooms: muc.rooms(),
         occupants: muc.occupants(),
         roomNotices: muc.notices(),
-        bookmarks: [],
+        bookmarks: bookmarks.list(),
         roomInvites: muc.invites(),
       };
       return ok(snapshot);
@@ -182,14 +199,20 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
     'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
     'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
-    'muc.join': (input) => (knownAccount(input.accountId) ? muc.join(input) : noSuchAccount()),
+    'muc.join': (input) =>
+      knownAccount(input.accountId)
+        ? muc.join({
+            ...input,
+            password: input.password ?? bookmarks.get(input.accountId, input.room)?.password ?? undefined,
+          })
+        : noSuchAccount(),
     'muc.leave': (input) => muc.leave(input),
     'muc.setNick': (input) => muc.setNick(input),
     'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
     'muc.setSubject': (input) => muc.setSubject(input),
     'muc.moderate': (input) => muc.moderate(input),
     'muc.affiliations': (input) => muc.affiliations(input),
-    'muc.bookmark': () => fail('internal', 'Bookmarks are not available yet.'),
+    'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
     'muc.invite': (input) => muc.invite(input),
     'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
   };
@@ -218,6 +241,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     presence,
     subscriptions,
     muc,
+    bookmarks,
     tray: presence.tray,
     idle: presence.idle,
     db,
@@ -232,6 +256,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       presence.close();
       subscriptions.close();
       muc.close();
+      bookmarks.close();
       bus.close();
       db.close();
     },

@@ -16,7 +16,13 @@ export const JABBERWOCK_CAPS_NODE = 'https://jabberwock.im';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 /** Features every session has today; add one here when a feature module starts handling it. */
-export const BASE_FEATURES: readonly string[] = [NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping'];
+export const BASE_FEATURES: readonly string[] = [
+  NS_DISCO_INFO,
+  NS_CAPS,
+  'urn:xmpp:ping',
+  // XEP-0402 §3.1: other clients' bookmark changes reach us as PEP events (features/bookmarks.ts).
+  'urn:xmpp:bookmarks:1+notify',
+];
 
 export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {
   return {

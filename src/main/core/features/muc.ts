@@ -101,6 +101,8 @@ interface Room {
   nickChange: PendingNick | null;
   /** 333 rejoins once; reset by a successful join. */
   rejoinedAfter333: boolean;
+  /** A join presence is out in this session and unanswered: a second join command waits for it. */
+  joinSent: boolean;
   view: RoomView | null;
 }
 
@@ -205,6 +207,7 @@ export class MucService implements AccountLifecycleListener {
       if (room.state !== 'joined' && room.state !== 'joining') continue;
       // Rejoined on the next session; until then what we knew of the occupants is stale.
       room.state = 'joining';
+      room.joinSent = false;
       this.clearOccupants(room);
       this.changedRoom(room);
     }
@@ -546,7 +549,7 @@ export class MucService implements AccountLifecycleListener {
     }
     room.nick = input.nick;
     if (input.password !== undefined) room.password = input.password || null;
-    const wasJoining = room.state === 'joining' && room.joins.length > 0;
+    const wasJoining = room.state === 'joining' && room.joinSent;
     room.state = 'joining';
     room.error = null;
     this.changedRoom(room);
@@ -563,6 +566,17 @@ export class MucService implements AccountLifecycleListener {
       if (!sent) this.settle(room, fail('not_connected', 'The connection dropped before the join was sent.'));
     }
     return answer;
+  }
+
+  /** Autojoin of a bookmark: its nick (or the account's local part) and its password. */
+  async joinBookmarked(accountId: string, bookmark: { room: string; nick: string | null; password: string | null }) {
+    const result = await this.join({
+      accountId,
+      room: bookmark.room,
+      nick: bookmark.nick ?? this.defaultNick(accountId),
+      password: bookmark.password ?? undefined,
+    });
+    if (!result.ok) this.log.warn('autojoin failed', { room: bookmark.room, error: result.error.message });
   }
 
   leave(input: ParsedInput<'muc.leave'>): Result<null> {
@@ -733,6 +747,7 @@ export class MucService implements AccountLifecycleListener {
   private async sendJoin(account: AccountRooms, room: Room): Promise<boolean> {
     const xmpp = online(account);
     if (!xmpp) return false;
+    room.joinSent = true;
     try {
       await xmpp.send(
         xml(
@@ -745,6 +760,7 @@ export class MucService implements AccountLifecycleListener {
       return true;
     } catch (error) {
       this.log.warn('join could not be sent', { room: room.room, error });
+      room.joinSent = false;
       return false;
     }
   }
@@ -781,6 +797,7 @@ export class MucService implements AccountLifecycleListener {
   }
 
   private settle(room: Room, result: Result<RoomView>): void {
+    room.joinSent = false;
     const joins = room.joins;
     room.joins = [];
     for (const join of joins) {
@@ -892,6 +909,7 @@ export class MucService implements AccountLifecycleListener {
       joins: [],
       nickChange: null,
       rejoinedAfter333: false,
+      joinSent: false,
       view: null,
     };
   }
