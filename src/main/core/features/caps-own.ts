@@ -22,6 +22,9 @@ export const BASE_FEATURES: readonly string[] = [
   'urn:xmpp:ping',
   // XEP-0402 §3.1: other clients' bookmark changes reach us as PEP events (features/bookmarks.ts).
   'urn:xmpp:bookmarks:1+notify',
+  // XEP-0045 rooms and XEP-0249 direct invitations (features/muc.ts).
+  'http://jabber.org/protocol/muc',
+  'jabber:x:conference',
 ];
 
 export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {
