@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseAccountJid, parseJid } from './jid';
 import {
+  MESSAGE_BODY_MAX,
   MUC_NICK_MAX,
   MUC_SUBJECT_MAX,
   NICK_MAX,
@@ -18,6 +19,7 @@ import { SHOWS, type Show } from './presence';
 
 export {
   DEFAULT_PREFS,
+  MESSAGE_BODY_MAX,
   MUC_NICK_MAX,
   MUC_SUBJECT_MAX,
   NICK_MAX,
@@ -328,6 +330,49 @@ export interface AffiliationEntryView {
   reason: string | null;
 }
 
+// ---------- messaging ----------
+
+/** A conversation is one contact (bare JID), one room, or one room occupant (private messages). */
+export type ConversationKind = 'chat' | 'groupchat' | 'pm';
+
+/**
+ * queued: stored, not yet written to the stream (or waiting for a connection); sent: the server
+ * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184); failed:
+ * the server refused it; received: an incoming message.
+ */
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'received';
+
+export interface MessageView {
+  accountId: string;
+  /** Local id, increasing in the order messages were stored. */
+  id: number;
+  /** Bare JID of the contact or room; room/nick for private messages. */
+  conversation: string;
+  kind: ConversationKind;
+  direction: 'in' | 'out';
+  /** Who wrote it: a bare JID in chats, a nick in rooms and private messages. */
+  from: string;
+  body: string;
+  /** Epoch ms: the sender's time when a valid <delay/> said so, else when we received or sent it. */
+  at: number;
+  state: MessageState;
+  /** The body was replaced by a correction (XEP-0308). */
+  corrected: boolean;
+  /** With state 'failed': why, in words. */
+  error: string | null;
+}
+
+export interface ConversationView {
+  accountId: string;
+  conversation: string;
+  kind: ConversationKind;
+  /** Epoch ms of the last message. */
+  lastAt: number;
+  /** The start of the last message's body. */
+  lastBody: string;
+  unread: number;
+}
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -353,6 +398,8 @@ export interface Snapshot {
   roomNotices: RoomNoticeView[];
   bookmarks: BookmarkView[];
   roomInvites: RoomInviteView[];
+  /** Every conversation with at least one message, most recent first. */
+  conversations: ConversationView[];
 }
 
 // ---------- events ----------
@@ -381,7 +428,10 @@ export type AppEvent =
   /** The account's whole bookmark list, after any change. */
   | { type: 'muc.bookmarks'; accountId: string; bookmarks: BookmarkView[] }
   | { type: 'muc.invite'; invite: RoomInviteView }
-  | { type: 'muc.inviteRemoved'; accountId: string; id: string };
+  | { type: 'muc.inviteRemoved'; accountId: string; id: string }
+  /** A message was stored or changed (state, correction). */
+  | { type: 'message'; message: MessageView }
+  | { type: 'conversation'; conversation: ConversationView };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -778,6 +828,55 @@ export const commands = {
       })
       .strict(),
     output: returns<RoomView | null>(),
+  },
+  /** Stores the message as queued, then sends it (now, or once the account is back online). */
+  'message.send': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().max(3071),
+        kind: z.enum(['chat', 'groupchat', 'pm']),
+        body: z
+          .string()
+          .refine((body) => body.trim() !== '', 'Type a message first.')
+          .refine((body) => body.length <= MESSAGE_BODY_MAX, `Messages are limited to ${MESSAGE_BODY_MAX} characters.`),
+        /** A chat message to one device (resource) instead of the bare JID. */
+        resource: z.string().min(1).max(1023).optional(),
+      })
+      .strict(),
+    output: returns<MessageView>(),
+  },
+  /** Sends a failed message again. */
+  'message.retry': {
+    input: z.object({ accountId: accountIdSchema, id: z.number().int().positive() }).strict(),
+    output: returns<MessageView>(),
+  },
+  /** A page of a conversation's history, newest last: messages with id below `before` (or the latest). */
+  'message.history': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().max(3071),
+        before: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: returns<MessageView[]>(),
+  },
+  /** Full-text search over every conversation (or one account), best matches first. */
+  'message.search': {
+    input: z
+      .object({
+        accountId: accountIdSchema.optional(),
+        query: z.string().trim().min(1, 'Type something to search for.').max(256),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: returns<MessageView[]>(),
+  },
+  'conversation.markRead': {
+    input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
+    output: returns<null>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

@@ -13,6 +13,8 @@ export const STATUS_TEXT_MAX = 1024;
 
 /** Longest XEP-0172 nick we send or keep. */
 export const NICK_MAX = 256;
+/** Longest message body we send or keep; longer incoming bodies are cut (and marked). */
+export const MESSAGE_BODY_MAX = 64 * 1024;
 /** Longest room nick we send or keep (a resourcepart is at most 1023 bytes). */
 export const MUC_NICK_MAX = 256;
 /** Longest room subject we send or keep. */

@@ -174,6 +174,16 @@ const malformed: Record<CommandName, unknown[]> = {
   ],
   'muc.invite': [{ accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' }],
   'muc.answerInvite': [{ accountId: ID, id: '', accept: true }, { accountId: ID, id: 'x' }],
+  'message.send': [
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat', body: '   ' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat', body: 'x'.repeat(64 * 1024 + 1) },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'email', body: 'hi' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat' },
+  ],
+  'message.retry': [{ accountId: ID, id: 0 }, { accountId: ID, id: 1.5 }],
+  'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
+  'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
+  'conversation.markRead': [{ accountId: ID }],
   'prefs.update': [
     null,
     { rosterSort: 'random' },

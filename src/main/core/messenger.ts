@@ -24,6 +24,8 @@ import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
 import { MucService } from './features/muc';
 import { BookmarksService } from './features/bookmarks';
+import { ChatService } from './features/chat';
+import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
@@ -63,6 +65,7 @@ export interface Messenger extends MessengerApi {
   readonly subscriptions: SubscriptionService;
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
+  readonly chat: ChatService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** Auto-away, when an idle source was given. */
@@ -138,6 +141,17 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     },
   });
   accounts.addLifecycleListener(bookmarks);
+  // After MUC: room subjects and invitations are taken before messages reach chat.
+  const chat = new ChatService({
+    repo: new MessagesRepository(db),
+    bus,
+    log: log.child('chat'),
+    inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
+    roomNick: (accountId, room) => muc.joinedNick(accountId, room),
+    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+  });
+  accounts.addLifecycleListener(chat);
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -171,6 +185,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         roomNotices: muc.notices(),
         bookmarks: bookmarks.list(),
         roomInvites: muc.invites(),
+        conversations: chat.conversations(),
       };
       return ok(snapshot);
     },
@@ -214,6 +229,11 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'muc.affiliations': (input) => muc.affiliations(input),
     'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
     'muc.invite': (input) => muc.invite(input),
+    'message.send': (input) => (knownAccount(input.accountId) ? chat.send(input) : noSuchAccount()),
+    'message.retry': (input) => chat.retry(input),
+    'message.history': (input) => chat.history(input),
+    'message.search': (input) => chat.search(input),
+    'conversation.markRead': (input) => chat.markRead(input),
     'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
   };
 
@@ -242,6 +262,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     subscriptions,
     muc,
     bookmarks,
+    chat,
     tray: presence.tray,
     idle: presence.idle,
     db,

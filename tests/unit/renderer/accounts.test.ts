@@ -54,6 +54,7 @@ const noRoster = {
   roomNotices: [],
   bookmarks: [],
   roomInvites: [],
+  conversations: [],
 };
 
 /** A transport whose snapshot replies and events the test controls. */

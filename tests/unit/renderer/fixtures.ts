@@ -42,6 +42,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     roomNotices: [],
     bookmarks: [],
     roomInvites: [],
+    conversations: [],
     ...extra,
   };
 }

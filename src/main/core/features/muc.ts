@@ -173,6 +173,12 @@ export class MucService implements AccountLifecycleListener {
     return this.accounts.get(accountId)?.rooms.has(bare) ?? false;
   }
 
+  /** Our nick in a room we are in (joined), else null. */
+  joinedNick(accountId: string, room: string): string | null {
+    const found = this.accounts.get(accountId)?.rooms.get(room);
+    return found?.state === 'joined' ? found.nick : null;
+  }
+
   room(accountId: string, room: string): RoomView | null {
     const found = this.accounts.get(accountId)?.rooms.get(room);
     return found ? this.view(found) : null;

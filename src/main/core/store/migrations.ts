@@ -104,4 +104,47 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 5: message history and the outbox. One row per message, stored once: incoming messages are
+  // deduplicated by (conversation, sender, origin-id) or by the stanza-id the archive/room assigned,
+  // never by the client-chosen id alone. Outgoing rows are written as 'queued' before any network
+  // write. messages_fts is an external-content FTS5 index over the bodies, kept by triggers.
+  `
+  CREATE TABLE messages (
+    id            INTEGER PRIMARY KEY,
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 3071),
+    kind          TEXT NOT NULL CHECK (kind IN ('chat', 'groupchat', 'pm')),
+    direction     TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    sender        TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'delivered', 'failed', 'received')),
+    stanza_id     TEXT NOT NULL,   -- the id attribute we sent, or the one we received
+    origin_id     TEXT,            -- XEP-0359 origin-id (ours, or the sender's)
+    server_id     TEXT,            -- XEP-0359 stanza-id assigned by our archive or the room
+    resource      TEXT,            -- outgoing chat to one device
+    corrected     INTEGER NOT NULL DEFAULT 0 CHECK (corrected IN (0, 1)),
+    error         TEXT,
+    read          INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1))
+  ) STRICT;
+  CREATE INDEX messages_by_conversation ON messages (account_id, conversation, id);
+  CREATE UNIQUE INDEX messages_origin ON messages (account_id, conversation, sender, origin_id)
+    WHERE origin_id IS NOT NULL;
+  CREATE UNIQUE INDEX messages_server_id ON messages (account_id, conversation, server_id)
+    WHERE server_id IS NOT NULL;
+  CREATE INDEX messages_outbox ON messages (account_id, id) WHERE state = 'queued';
+  CREATE INDEX messages_unread ON messages (account_id, conversation) WHERE read = 0;
+
+  CREATE VIRTUAL TABLE messages_fts USING fts5(body, content = 'messages', content_rowid = 'id');
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+  END;
+  `,
 ];

@@ -1,0 +1,534 @@
+/**
+ * One-to-one and room messages (XEP-0479's core IM where it concerns messages; design §4–§5).
+ *
+ * - Outbox: a message is stored as 'queued' before any network write, becomes 'sent' when stream
+ *   management acknowledges it (XEP-0198), 'delivered' on a receipt from the right JID (XEP-0184) or
+ *   when the room reflects it, 'failed' on an error reply (retry sends it again). Messages typed while
+ *   offline go out once, in order, when the account is back; a stream that could not be resumed puts
+ *   unacknowledged ones back in the queue.
+ * - Incoming: the sender must be a valid JID; room messages only from rooms we are in; a carbon
+ *   (XEP-0280) only when its outer `from` is our own bare JID (CVE-2017-5589 class). Stored once:
+ *   deduplicated by origin-id per sender or by the stanza-id our server or the room assigned.
+ * - Times come from a valid <delay/> stamp, else the receive time; bodies are capped.
+ */
+import { randomUUID } from 'node:crypto';
+import xml, { type Element } from '@xmpp/xml';
+import {
+  MESSAGE_BODY_MAX,
+  type ConversationKind,
+  type ConversationView,
+  type MessageView,
+  type ParsedInput,
+  type Subscription,
+} from '../../../shared/contract';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { AccountLifecycleListener } from '../accounts/account-manager';
+import type { SessionOnline } from '../accounts/session-api';
+import type { SessionXmpp } from '../accounts/session';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
+import { capText, normalizeBareJid, normalizeJid } from './roster-items';
+
+export const NS_RECEIPTS = 'urn:xmpp:receipts';
+export const NS_CARBONS = 'urn:xmpp:carbons:2';
+export const NS_FORWARD = 'urn:xmpp:forward:0';
+export const NS_SID = 'urn:xmpp:sid:0';
+export const NS_DELAY = 'urn:xmpp:delay';
+export const NS_CORRECT = 'urn:xmpp:message-correct:0';
+const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const IQ_TIMEOUT_MS = 20_000;
+/** A <delay/> this far in the future is not believed. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+export interface ChatOptions {
+  repo: MessagesRepository;
+  bus: EventBus;
+  log: Logger;
+  /** True when `room` is a room the account is in (joined). */
+  inRoom(accountId: string, room: string): boolean;
+  /** Our nick in a joined room. */
+  roomNick(accountId: string, room: string): string | null;
+  /** The account's own bare JID (known before any connection). */
+  accountJid(accountId: string): string | null;
+  /** The roster subscription of a contact, for receipts (never tell a stranger we are online). */
+  subscriptionOf(accountId: string, bare: string): Subscription | null;
+  now?: () => number;
+}
+
+/** Counters for tests and diagnostics. */
+export interface ChatStats {
+  received: number;
+  duplicates: number;
+  dropped: number;
+  sent: number;
+}
+
+interface AccountChat {
+  accountId: string;
+  xmpp: SessionXmpp | null;
+  ownJid: string | null;
+  /** Rows written in this stream and not yet acknowledged, by stanza id. */
+  inFlight: Map<string, number>;
+  /** The queue is being sent; a second flush waits for the next online. */
+  flushing: boolean;
+  stats: ChatStats;
+}
+
+export class ChatService implements AccountLifecycleListener {
+  private readonly repo: MessagesRepository;
+  private readonly bus: EventBus;
+  private readonly log: Logger;
+  private readonly options: ChatOptions;
+  private readonly now: () => number;
+  private readonly accounts = new Map<string, AccountChat>();
+
+  constructor(options: ChatOptions) {
+    this.options = options;
+    this.repo = options.repo;
+    this.bus = options.bus;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+  }
+
+  conversations(): ConversationView[] {
+    return this.repo.conversations();
+  }
+
+  stats(accountId: string): ChatStats | null {
+    const account = this.accounts.get(accountId);
+    return account ? { ...account.stats } : null;
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    const account = this.account(accountId);
+    xmpp.middleware.use((ctx, next) => {
+      if (ctx.stanza.name !== 'message') return next();
+      try {
+        return this.receive(account, ctx.stanza) ? undefined : next();
+      } catch (error) {
+        this.log.error('message could not be handled', { accountId, error });
+        return undefined;
+      }
+    });
+    xmpp.streamManagement.on('ack', (stanza: Element) => this.acked(account, stanza));
+    xmpp.streamManagement.on('fail', (stanza: Element) => this.unacked(account, stanza));
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    const account = this.account(accountId);
+    account.xmpp = online.xmpp;
+    account.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
+    if (!online.resumed) void this.enableCarbons(account, online.xmpp);
+    void this.flush(account);
+  }
+
+  onOffline(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) account.xmpp = null;
+  }
+
+  onRemoved(accountId: string): void {
+    this.accounts.delete(accountId);
+  }
+
+  // ---------- commands ----------
+
+  async send(input: ParsedInput<'message.send'>): Promise<Result<MessageView>> {
+    const target = conversationOf(input.conversation, input.kind);
+    if (!target)
+      return fail('invalid_input', 'That is not a valid address for this kind of conversation.', {
+        conversation: 'Not a valid address.',
+      });
+    const account = this.account(input.accountId);
+    if (input.kind === 'groupchat' && !this.options.inRoom(input.accountId, target)) {
+      return fail('not_found', 'You are not in that room.');
+    }
+    const stanzaId = randomUUID();
+    const stored = this.repo.add({
+      accountId: input.accountId,
+      conversation: target,
+      kind: input.kind,
+      direction: 'out',
+      sender:
+        input.kind === 'chat'
+          ? (account.ownJid ?? this.options.accountJid(input.accountId) ?? '')
+          : (this.options.roomNick(input.accountId, roomOf(target)) ?? ''),
+      body: input.body,
+      at: this.now(),
+      state: 'queued',
+      stanzaId,
+      originId: stanzaId,
+      serverId: null,
+      resource: input.kind === 'chat' ? (input.resource ?? null) : null,
+      read: true,
+    });
+    if (!stored) return fail('internal', 'The message could not be stored.');
+    this.changed(stored);
+    void this.flush(account);
+    return ok(view(stored));
+  }
+
+  async retry(input: ParsedInput<'message.retry'>): Promise<Result<MessageView>> {
+    const message = this.repo.get(input.id);
+    if (!message || message.accountId !== input.accountId || message.direction !== 'out') {
+      return fail('not_found', 'There is no such message to send again.');
+    }
+    if (message.state !== 'failed') return ok(view(message));
+    const queued = this.repo.setState(message.id, 'queued')!;
+    this.changed(queued);
+    void this.flush(this.account(input.accountId));
+    return ok(view(queued));
+  }
+
+  history(input: ParsedInput<'message.history'>): Result<MessageView[]> {
+    return ok(this.repo.history(input.accountId, input.conversation, input.before, input.limit).map(view));
+  }
+
+  search(input: ParsedInput<'message.search'>): Result<MessageView[]> {
+    return ok(this.repo.search(input.query, input.accountId, input.limit).map(view));
+  }
+
+  markRead(input: ParsedInput<'conversation.markRead'>): Result<null> {
+    if (this.repo.markRead(input.accountId, input.conversation) > 0) {
+      const conversation = this.repo.conversation(input.accountId, input.conversation);
+      if (conversation) this.bus.emit({ type: 'conversation', conversation });
+    }
+    return ok(null);
+  }
+
+  // ---------- outbox ----------
+
+  /** Sends every queued message of the account, in order, once. */
+  private async flush(account: AccountChat): Promise<void> {
+    if (account.flushing) return;
+    account.flushing = true;
+    try {
+      for (const message of this.repo.queued(account.accountId)) {
+        const xmpp = online(account);
+        if (!xmpp) return;
+        if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
+        if (message.kind === 'groupchat' && !this.options.inRoom(account.accountId, message.conversation)) continue;
+        await this.transmit(account, xmpp, message);
+      }
+    } finally {
+      account.flushing = false;
+    }
+  }
+
+  private async transmit(account: AccountChat, xmpp: SessionXmpp, message: StoredMessage): Promise<void> {
+    const to =
+      message.kind === 'chat' && message.resource
+        ? `${message.conversation}/${message.resource}`
+        : message.conversation;
+    const stanza = xml(
+      'message',
+      { to, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: message.stanzaId },
+      xml('body', {}, message.body),
+      xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
+      message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
+      // The original time for a message typed while offline (XEP-0203).
+      this.now() - message.at > 10_000
+        ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
+        : null,
+    );
+    account.inFlight.set(message.stanzaId, message.id);
+    account.stats.sent++;
+    try {
+      await xmpp.send(stanza);
+    } catch (error) {
+      account.inFlight.delete(message.stanzaId);
+      this.log.info('message not written; stays queued', { error });
+      return;
+    }
+    if (!xmpp.streamManagement.enabled) {
+      // Without stream management, written is all we can know.
+      account.inFlight.delete(message.stanzaId);
+      this.setState(message.id, 'sent');
+    }
+  }
+
+  private acked(account: AccountChat, stanza: Element): void {
+    if (stanza.name !== 'message') return;
+    const id = account.inFlight.get(stanza.attrs.id);
+    if (id === undefined) return;
+    account.inFlight.delete(stanza.attrs.id);
+    const current = this.repo.get(id);
+    if (current?.state === 'queued') this.setState(id, 'sent');
+  }
+
+  /** The stream ended without resumption: the server may not have it; send again next time (same origin-id). */
+  private unacked(account: AccountChat, stanza: Element): void {
+    if (stanza.name !== 'message') return;
+    account.inFlight.delete(stanza.attrs.id);
+  }
+
+  // ---------- incoming ----------
+
+  /** Returns true when the message was handled (consumed). */
+  private receive(account: AccountChat, stanza: Element): boolean {
+    const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
+    if (from === null) {
+      account.stats.dropped++;
+      this.log.warn('message from an invalid JID dropped', { from: String(stanza.attrs.from ?? '').slice(0, 200) });
+      return true;
+    }
+    const bare = bareOf(from);
+
+    const carbon = stanza.getChild('received', NS_CARBONS) ?? stanza.getChild('sent', NS_CARBONS);
+    if (carbon) {
+      if (bare !== account.ownJid || from !== bare) {
+        account.stats.dropped++;
+        this.log.warn('forged carbon dropped', { from: from.slice(0, 200) });
+        return true;
+      }
+      const inner = carbon.getChild('forwarded', NS_FORWARD)?.getChild('message');
+      if (!inner) return true;
+      if (carbon.name === 'received') return this.receive(account, inner);
+      this.ownCarbon(account, inner);
+      return true;
+    }
+
+    if (stanza.attrs.type === 'error') return this.errorReply(account, bare, stanza);
+
+    const receipt = stanza.getChild('received', NS_RECEIPTS);
+    if (receipt && typeof receipt.attrs.id === 'string') {
+      const id = this.repo.outgoingByStanzaId(account.accountId, bare, receipt.attrs.id);
+      if (id !== null) this.setState(id, 'delivered');
+      else this.log.info('receipt for no message of ours from that JID ignored', { from: bare });
+      if (!stanza.getChild('body')) return true;
+    }
+
+    const bodyText = stanza.getChildText('body');
+    if (bodyText === null) return false; // chat states, markers, …: other features'
+    const body = capText(bodyText, MESSAGE_BODY_MAX);
+
+    if (stanza.attrs.type === 'groupchat') return this.roomMessage(account, stanza, from, bare, body);
+
+    const slash = from.indexOf('/');
+    const isPm =
+      stanza.getChild('x', NS_MUC_USER) !== undefined && this.options.inRoom(account.accountId, bare) && slash !== -1;
+    if (bare === account.ownJid && !isPm) {
+      account.stats.dropped++;
+      return true;
+    }
+    const kind: ConversationKind = isPm ? 'pm' : 'chat';
+    const conversation = isPm ? from : bare;
+    const sender = isPm ? from.slice(slash + 1) : bare;
+    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+    if (typeof replace === 'string' && this.corrected(account, conversation, sender, replace, body)) return true;
+    this.store(account, stanza, {
+      conversation,
+      kind,
+      direction: 'in',
+      sender,
+      body,
+      state: 'received',
+      serverId: this.serverId(stanza, account.ownJid),
+    });
+    this.answerReceipt(account, stanza, from, bare);
+    return true;
+  }
+
+  private roomMessage(account: AccountChat, stanza: Element, from: string, bare: string, body: string): boolean {
+    const slash = from.indexOf('/');
+    if (!this.options.inRoom(account.accountId, bare) || slash === -1) {
+      account.stats.dropped++;
+      this.log.info('room message from a room we are not in (or from the room itself) dropped', { from: bare });
+      return true;
+    }
+    const nick = from.slice(slash + 1);
+    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+    // Our own message reflected by the room: that is its delivery.
+    if (nick === this.options.roomNick(account.accountId, bare) && typeof originId === 'string') {
+      const own = this.repo.outgoingByOriginId(account.accountId, bare, originId);
+      if (own !== null) {
+        this.setState(own, 'delivered');
+        return true;
+      }
+    }
+    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+    if (typeof replace === 'string' && this.corrected(account, bare, nick, replace, body)) return true;
+    this.store(account, stanza, {
+      conversation: bare,
+      kind: 'groupchat',
+      direction: 'in',
+      sender: nick,
+      body,
+      state: 'received',
+      serverId: this.serverId(stanza, bare),
+    });
+    return true;
+  }
+
+  /** A message another of our clients sent (carbon 'sent'): it belongs to the conversation with its recipient. */
+  private ownCarbon(account: AccountChat, inner: Element): void {
+    const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
+    const bodyText = inner.getChildText('body');
+    if (to === null || bodyText === null || inner.attrs.type === 'groupchat') return;
+    const isPm = inner.getChild('x', NS_MUC_USER) !== undefined && to.includes('/');
+    this.store(account, inner, {
+      conversation: isPm ? to : bareOf(to),
+      kind: isPm ? 'pm' : 'chat',
+      direction: 'out',
+      sender: account.ownJid ?? '',
+      body: capText(bodyText, MESSAGE_BODY_MAX),
+      state: 'sent',
+      serverId: null,
+    });
+  }
+
+  private errorReply(account: AccountChat, bare: string, stanza: Element): boolean {
+    const id =
+      typeof stanza.attrs.id === 'string'
+        ? this.repo.outgoingByStanzaId(account.accountId, bare, stanza.attrs.id)
+        : null;
+    if (id === null) return true;
+    const error = stanza.getChild('error');
+    const condition = error?.children.find(
+      (c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS,
+    )?.name;
+    const text = error?.getChildText('text', NS_STANZAS);
+    this.setState(
+      id,
+      'failed',
+      `The message was not delivered (${condition ?? 'error'})${text ? `: ${text.slice(0, 200)}` : '.'}`,
+    );
+    return true;
+  }
+
+  private corrected(
+    account: AccountChat,
+    conversation: string,
+    sender: string,
+    replaceId: string,
+    body: string,
+  ): boolean {
+    const updated = this.repo.correct(account.accountId, conversation, sender, replaceId, body);
+    if (!updated) return false;
+    this.changed(updated);
+    return true;
+  }
+
+  private store(
+    account: AccountChat,
+    stanza: Element,
+    fields: Pick<NewMessage, 'conversation' | 'kind' | 'direction' | 'sender' | 'body' | 'state' | 'serverId'>,
+  ): void {
+    account.stats.received++;
+    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+    const stanzaId = typeof stanza.attrs.id === 'string' ? stanza.attrs.id : randomUUID();
+    const stored = this.repo.add({
+      accountId: account.accountId,
+      ...fields,
+      at: delayedAt(stanza, this.now()),
+      stanzaId: stanzaId.slice(0, 256),
+      originId: typeof originId === 'string' ? originId.slice(0, 256) : null,
+      resource: null,
+      read: fields.direction === 'out',
+    });
+    if (!stored) {
+      account.stats.duplicates++;
+      return;
+    }
+    this.changed(stored);
+  }
+
+  /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
+  private serverId(stanza: Element, by: string | null): string | null {
+    if (by === null) return null;
+    for (const child of stanza.getChildren('stanza-id', NS_SID)) {
+      if (child.attrs.by === by && typeof child.attrs.id === 'string') return child.attrs.id.slice(0, 256);
+    }
+    return null;
+  }
+
+  private answerReceipt(account: AccountChat, stanza: Element, from: string, bare: string): void {
+    if (!stanza.getChild('request', NS_RECEIPTS) || typeof stanza.attrs.id !== 'string') return;
+    const subscription = this.options.subscriptionOf(account.accountId, bare);
+    if (subscription !== 'from' && subscription !== 'both') return; // a receipt would tell a stranger we are here
+    const xmpp = online(account);
+    void xmpp
+      ?.send(
+        xml('message', { to: from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })),
+      )
+      .catch(() => {});
+  }
+
+  private async enableCarbons(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
+    try {
+      await xmpp.iqCaller.set(xml('enable', { xmlns: NS_CARBONS }), undefined, IQ_TIMEOUT_MS);
+    } catch (error) {
+      this.log.info('carbons not enabled', { accountId: account.accountId, error });
+    }
+  }
+
+  private setState(id: number, state: MessageView['state'], error: string | null = null): void {
+    const updated = this.repo.setState(id, state, error);
+    if (updated) this.changed(updated);
+  }
+
+  private changed(message: StoredMessage): void {
+    this.bus.emit({ type: 'message', message: view(message) });
+    const conversation = this.repo.conversation(message.accountId, message.conversation);
+    if (conversation) this.bus.emit({ type: 'conversation', conversation });
+  }
+
+  private account(accountId: string): AccountChat {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = {
+        accountId,
+        xmpp: null,
+        ownJid: null,
+        inFlight: new Map(),
+        flushing: false,
+        stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },
+      };
+      this.accounts.set(accountId, account);
+    }
+    return account;
+  }
+}
+
+function view(message: StoredMessage): MessageView {
+  const { stanzaId: _s, originId: _o, resource: _r, ...rest } = message;
+  return rest;
+}
+
+/** The normalized conversation address for a kind: a bare JID, or room/nick for private messages. */
+function conversationOf(raw: string, kind: ConversationKind): string | null {
+  if (kind === 'pm') {
+    const full = normalizeJid(raw);
+    return full !== null && full.includes('/') && full.includes('@') ? full : null;
+  }
+  const bare = normalizeBareJid(raw);
+  if (bare === null) return null;
+  return kind === 'groupchat' && !bare.includes('@') ? null : bare;
+}
+
+function roomOf(conversation: string): string {
+  return bareOf(conversation);
+}
+
+function bareOf(jid: string): string {
+  const slash = jid.indexOf('/');
+  return slash === -1 ? jid : jid.slice(0, slash);
+}
+
+/** The sender's time from a valid <delay/> (not in the future), else `now`. */
+export function delayedAt(stanza: Element, now: number): number {
+  const stamp = stanza.getChild('delay', NS_DELAY)?.attrs.stamp;
+  if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp))
+    return now;
+  const at = Date.parse(stamp);
+  return Number.isFinite(at) && at <= now + FUTURE_SKEW_MS ? at : now;
+}
+
+function online(account: AccountChat): SessionXmpp | null {
+  const xmpp = account.xmpp;
+  return xmpp && xmpp.status === 'online' ? xmpp : null;
+}

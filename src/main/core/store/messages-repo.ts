@@ -1,0 +1,255 @@
+/**
+ * All SQL for messages (migration 5): history, the outbox, unread counts and full-text search.
+ * Every write here is something a user typed or received, so each is its own durable transaction
+ * (synchronous=FULL): a queued message survives a crash right after the user pressed Enter.
+ */
+import type { ConversationKind, ConversationView, MessageState, MessageView } from '../../../shared/contract';
+import type { Db } from './db';
+
+interface MessageRow {
+  id: number;
+  account_id: string;
+  conversation: string;
+  kind: ConversationKind;
+  direction: 'in' | 'out';
+  sender: string;
+  body: string;
+  at: number;
+  state: MessageState;
+  stanza_id: string;
+  origin_id: string | null;
+  resource: string | null;
+  corrected: number;
+  error: string | null;
+}
+
+export interface StoredMessage extends MessageView {
+  stanzaId: string;
+  originId: string | null;
+  resource: string | null;
+}
+
+export interface NewMessage {
+  accountId: string;
+  conversation: string;
+  kind: ConversationKind;
+  direction: 'in' | 'out';
+  /** Bare JID in chats, nick in rooms and private messages. */
+  sender: string;
+  body: string;
+  at: number;
+  state: MessageState;
+  stanzaId: string;
+  originId: string | null;
+  serverId: string | null;
+  resource: string | null;
+  /** Incoming messages in an open conversation are read at once. */
+  read: boolean;
+}
+
+const COLUMNS =
+  'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error';
+const LAST_BODY_CHARS = 200;
+
+export class MessagesRepository {
+  private readonly insert;
+  private readonly byId;
+  private readonly setStateStmt;
+  private readonly findOutgoing;
+  private readonly findByOrigin;
+  private readonly findCorrectable;
+  private readonly correctStmt;
+  private readonly queuedStmt;
+  private readonly latestStmt;
+  private readonly beforeStmt;
+  private readonly searchAll;
+  private readonly searchAccount;
+  private readonly markReadStmt;
+  private readonly conversationsStmt;
+  private readonly conversationStmt;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
+         server_id, resource, read)
+       VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
+         @serverId, @resource, @read)
+       ON CONFLICT DO NOTHING`,
+    );
+    this.byId = db.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
+    this.setStateStmt = db.prepare<[string, string | null, number]>(
+      'UPDATE messages SET state = ?, error = ? WHERE id = ?',
+    );
+    this.findOutgoing = db.prepare<[string, string, string], { id: number }>(
+      `SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND direction = 'out' AND stanza_id = ?
+       ORDER BY id DESC LIMIT 1`,
+    );
+    this.findByOrigin = db.prepare<[string, string, string], { id: number }>(
+      `SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND direction = 'out' AND origin_id = ?
+       ORDER BY id DESC LIMIT 1`,
+    );
+    this.findCorrectable = db.prepare<[string, string, string, string, string], { id: number }>(
+      `SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND sender = ? AND (stanza_id = ? OR origin_id = ?)
+       ORDER BY id DESC LIMIT 1`,
+    );
+    this.correctStmt = db.prepare<[string, number]>('UPDATE messages SET body = ?, corrected = 1 WHERE id = ?');
+    this.queuedStmt = db.prepare<[string], MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE account_id = ? AND state = 'queued' ORDER BY id`,
+    );
+    this.latestStmt = db.prepare<[string, string, number], MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE account_id = ? AND conversation = ? ORDER BY id DESC LIMIT ?`,
+    );
+    this.beforeStmt = db.prepare<[string, string, number, number], MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE account_id = ? AND conversation = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+    );
+    this.searchAll = db.prepare<[string, number], MessageRow>(
+      `SELECT ${COLUMNS.split(', ')
+        .map((c) => `m.${c}`)
+        .join(', ')} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+       WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?`,
+    );
+    this.searchAccount = db.prepare<[string, string, number], MessageRow>(
+      `SELECT ${COLUMNS.split(', ')
+        .map((c) => `m.${c}`)
+        .join(', ')} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+       WHERE messages_fts MATCH ? AND m.account_id = ? ORDER BY rank LIMIT ?`,
+    );
+    this.markReadStmt = db.prepare<[string, string]>(
+      'UPDATE messages SET read = 1 WHERE account_id = ? AND conversation = ? AND read = 0',
+    );
+    const conversationSql = (where: string) =>
+      `SELECT m.account_id, m.conversation, m.kind, m.at, substr(m.body, 1, ${LAST_BODY_CHARS}) AS last_body,
+         (SELECT count(*) FROM messages u WHERE u.account_id = m.account_id AND u.conversation = m.conversation
+            AND u.read = 0) AS unread
+       FROM messages m
+       WHERE m.id IN (SELECT max(id) FROM messages ${where} GROUP BY account_id, conversation)
+       ORDER BY m.at DESC, m.id DESC`;
+    this.conversationsStmt = db.prepare<[], ConversationRow>(conversationSql(''));
+    this.conversationStmt = db.prepare<[string, string], ConversationRow>(
+      conversationSql('WHERE account_id = ? AND conversation = ?'),
+    );
+  }
+
+  /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
+  add(message: NewMessage): StoredMessage | null {
+    const result = this.insert.run({ ...message, read: message.read ? 1 : 0 });
+    if (result.changes === 0) return null;
+    return this.get(Number(result.lastInsertRowid))!;
+  }
+
+  get(id: number): StoredMessage | null {
+    const row = this.byId.get(id);
+    return row ? toMessage(row) : null;
+  }
+
+  setState(id: number, state: MessageState, error: string | null = null): StoredMessage | null {
+    this.setStateStmt.run(state, error, id);
+    return this.get(id);
+  }
+
+  /** Our message with this id attribute in the conversation (receipts, errors). */
+  outgoingByStanzaId(accountId: string, conversation: string, stanzaId: string): number | null {
+    return this.findOutgoing.get(accountId, conversation, stanzaId)?.id ?? null;
+  }
+
+  outgoingByOriginId(accountId: string, conversation: string, originId: string): number | null {
+    return this.findByOrigin.get(accountId, conversation, originId)?.id ?? null;
+  }
+
+  /** Replaces the body of `sender`'s message `replaceId` (XEP-0308); null when there is no such message. */
+  correct(
+    accountId: string,
+    conversation: string,
+    sender: string,
+    replaceId: string,
+    body: string,
+  ): StoredMessage | null {
+    const found = this.findCorrectable.get(accountId, conversation, sender, replaceId, replaceId);
+    if (!found) return null;
+    this.correctStmt.run(body, found.id);
+    return this.get(found.id);
+  }
+
+  queued(accountId: string): StoredMessage[] {
+    return this.queuedStmt.all(accountId).map(toMessage);
+  }
+
+  /** Up to `limit` messages before `before` (or the latest), oldest first. */
+  history(accountId: string, conversation: string, before: number | undefined, limit: number): StoredMessage[] {
+    const rows =
+      before === undefined
+        ? this.latestStmt.all(accountId, conversation, limit)
+        : this.beforeStmt.all(accountId, conversation, before, limit);
+    return rows.reverse().map(toMessage);
+  }
+
+  search(query: string, accountId: string | undefined, limit: number): StoredMessage[] {
+    const match = ftsQuery(query);
+    if (match === '') return [];
+    const rows =
+      accountId === undefined ? this.searchAll.all(match, limit) : this.searchAccount.all(match, accountId, limit);
+    return rows.map(toMessage);
+  }
+
+  markRead(accountId: string, conversation: string): number {
+    return this.markReadStmt.run(accountId, conversation).changes;
+  }
+
+  conversations(): ConversationView[] {
+    return this.conversationsStmt.all().map(toConversation);
+  }
+
+  conversation(accountId: string, conversation: string): ConversationView | null {
+    const row = this.conversationStmt.get(accountId, conversation);
+    return row ? toConversation(row) : null;
+  }
+}
+
+interface ConversationRow {
+  account_id: string;
+  conversation: string;
+  kind: ConversationKind;
+  at: number;
+  last_body: string;
+  unread: number;
+}
+
+function toConversation(row: ConversationRow): ConversationView {
+  return {
+    accountId: row.account_id,
+    conversation: row.conversation,
+    kind: row.kind,
+    lastAt: row.at,
+    lastBody: row.last_body,
+    unread: row.unread,
+  };
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    accountId: row.account_id,
+    id: row.id,
+    conversation: row.conversation,
+    kind: row.kind,
+    direction: row.direction,
+    from: row.sender,
+    body: row.body,
+    at: row.at,
+    state: row.state,
+    corrected: row.corrected === 1,
+    error: row.error,
+    stanzaId: row.stanza_id,
+    originId: row.origin_id,
+    resource: row.resource,
+  };
+}
+
+/** The user's words as FTS5 phrases (each quoted), so operators and syntax errors cannot come from input. */
+export function ftsQuery(query: string): string {
+  return query
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .slice(0, 16)
+    .map((word) => `"${word.replace(/"/g, '""')}"`)
+    .join(' ');
+}
