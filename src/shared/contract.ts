@@ -431,7 +431,9 @@ export type AppEvent =
   | { type: 'muc.inviteRemoved'; accountId: string; id: string }
   /** A message was stored or changed (state, correction). */
   | { type: 'message'; message: MessageView }
-  | { type: 'conversation'; conversation: ConversationView };
+  | { type: 'conversation'; conversation: ConversationView }
+  /** Catching up from the server's archive (XEP-0313) after a new session. */
+  | { type: 'archive.sync'; accountId: string; state: 'syncing' | 'done' | 'failed'; fetched: number };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */

@@ -226,29 +226,22 @@ describe('messages against Prosody', () => {
     await alice.invoke('muc.leave', { accountId: alice.accountId, room: ROOM });
   });
 
-  it('messages typed offline go out once, in order, with their original time, when back online', async () => {
+  it('messages typed offline go out once, in order, keeping their time, when back online', async () => {
     await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
     await waitUntil('offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
+    const queued: MessageView[] = [];
     for (const body of ['one', 'two', 'three']) {
-      await alice.invoke('message.send', {
-        accountId: alice.accountId,
-        conversation: 'bob@localhost',
-        kind: 'chat',
-        body,
-      });
+      const message = { accountId: alice.accountId, conversation: 'bob@localhost', kind: 'chat', body };
+      queued.push((await alice.invoke('message.send', message)) as MessageView);
     }
-    expect(
-      history(alice, 'bob@localhost')
-        .slice(-3)
-        .map((m) => m.state),
-    ).toEqual(['queued', 'queued', 'queued']);
+    expect(queued.map((m) => m.state)).toEqual(['queued', 'queued', 'queued']);
+    // By id: the new session's archive catch-up may store older messages meanwhile.
+    const ids = new Set(queued.map((m) => m.id));
+    const ours = () => history(alice, 'bob@localhost').filter((m) => ids.has(m.id));
     const before = bobInbox.length;
     await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: true });
-    await waitUntil('all sent', () =>
-      history(alice, 'bob@localhost')
-        .slice(-3)
-        .every((m) => m.state === 'sent'),
-    );
+    await waitUntil('all sent', () => ours().every((m) => m.state === 'sent'));
+    expect(ours().map((m) => m.at)).toEqual(queued.map((m) => m.at));
     await waitUntil('Bob has three', () => bobInbox.slice(before).filter((m) => m.getChildText('body')).length >= 3);
     await sleep(300);
     const bodies = bobInbox
@@ -291,5 +284,53 @@ describe('messages against Prosody', () => {
     expect(found.map((m) => m.body.trim())).toEqual(['page 7 pineapple']);
     // Search syntax in the query is taken literally.
     expect(await alice.invoke('message.search', { query: 'NEAR( "x' })).toEqual([]);
+  });
+
+  it('catches up from the archive after being offline: the gap filled exactly once; forged results dropped', async () => {
+    const archiveDone = () => alice.events.filter((e) => e.type === 'archive.sync' && e.state === 'done').length;
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
+    await waitUntil('offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
+    for (let i = 1; i <= 3; i++) {
+      await bob.send(
+        xml('message', { to: 'alice@localhost', type: 'chat', id: `gap${i}` }, xml('body', {}, `gap ${i}`)),
+      );
+    }
+    await sleep(200);
+    const doneBefore = archiveDone();
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: true });
+    await waitUntil('caught up', () => archiveDone() > doneBefore);
+    const gap = () => history(alice, 'bob@localhost').filter((m) => m.body.startsWith('gap '));
+    expect(gap().map((m) => m.body)).toEqual(['gap 1', 'gap 2', 'gap 3']);
+
+    // Another new session: nothing new, nothing twice.
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
+    await waitUntil('offline again', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
+    const doneAgain = archiveDone();
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: true });
+    await waitUntil('caught up again', () => archiveDone() > doneAgain);
+    expect(gap()).toHaveLength(3);
+
+    // Bob forges an archive result: no query of ours, not from our archive.
+    await bob.send(
+      xml(
+        'message',
+        { to: 'alice@localhost' },
+        xml(
+          'result',
+          { xmlns: 'urn:xmpp:mam:2', queryid: 'guess', id: 'forged-1' },
+          xml(
+            'forwarded',
+            { xmlns: NS_FORWARD },
+            xml(
+              'message',
+              { from: 'carol@localhost/x', to: 'alice@localhost', type: 'chat' },
+              xml('body', {}, 'forged archive'),
+            ),
+          ),
+        ),
+      ),
+    );
+    await sleep(300);
+    expect(history(alice, 'carol@localhost').some((m) => m.body === 'forged archive')).toBe(false);
   });
 });

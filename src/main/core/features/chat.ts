@@ -36,6 +36,13 @@ export const NS_FORWARD = 'urn:xmpp:forward:0';
 export const NS_SID = 'urn:xmpp:sid:0';
 export const NS_DELAY = 'urn:xmpp:delay';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
+export const NS_MAM = 'urn:xmpp:mam:2';
+const NS_RSM = 'http://jabber.org/protocol/rsm';
+const NS_DATA = 'jabber:x:data';
+/** Archive page size, and how many messages a first session (no marker yet) fetches. */
+export const ARCHIVE_PAGE = 100;
+/** Pages per catch-up before giving up (a runaway archive must not loop forever). */
+const ARCHIVE_MAX_PAGES = 500;
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const IQ_TIMEOUT_MS = 20_000;
@@ -73,6 +80,8 @@ interface AccountChat {
   inFlight: Map<string, number>;
   /** The queue is being sent; a second flush waits for the next online. */
   flushing: boolean;
+  /** Archive queries we opened and have not finished: queryid → results received. */
+  queries: Map<string, number>;
   stats: ChatStats;
 }
 
@@ -122,8 +131,12 @@ export class ChatService implements AccountLifecycleListener {
     const account = this.account(accountId);
     account.xmpp = online.xmpp;
     account.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
-    if (!online.resumed) void this.enableCarbons(account, online.xmpp);
     void this.flush(account);
+    if (!online.resumed) {
+      void this.enableCarbons(account, online.xmpp);
+      // A resumed stream lost nothing; a new session catches up from the archive.
+      void this.catchUp(account, online.xmpp);
+    }
   }
 
   onOffline(accountId: string): void {
@@ -270,6 +283,8 @@ export class ChatService implements AccountLifecycleListener {
 
   /** Returns true when the message was handled (consumed). */
   private receive(account: AccountChat, stanza: Element): boolean {
+    const result = stanza.getChild('result', NS_MAM);
+    if (result) return this.archived(account, stanza, result);
     const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
     if (from === null) {
       account.stats.dropped++;
@@ -419,14 +434,13 @@ export class ChatService implements AccountLifecycleListener {
     fields: Pick<NewMessage, 'conversation' | 'kind' | 'direction' | 'sender' | 'body' | 'state' | 'serverId'>,
   ): void {
     account.stats.received++;
-    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
     const stanzaId = typeof stanza.attrs.id === 'string' ? stanza.attrs.id : randomUUID();
     const stored = this.repo.add({
       accountId: account.accountId,
       ...fields,
       at: delayedAt(stanza, this.now()),
       stanzaId: stanzaId.slice(0, 256),
-      originId: typeof originId === 'string' ? originId.slice(0, 256) : null,
+      originId: originIdOf(stanza),
       resource: null,
       read: fields.direction === 'out',
     });
@@ -458,6 +472,100 @@ export class ChatService implements AccountLifecycleListener {
       .catch(() => {});
   }
 
+  // ---------- archive (XEP-0313) ----------
+
+  /** Pages through our archive from the newest id we hold; a first session takes the latest page. */
+  private async catchUp(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
+    let after = this.repo.archiveMarker(account.accountId, '');
+    const firstSession = after === null;
+    let fetched = 0;
+    this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'syncing', fetched });
+    try {
+      for (let page = 0; page < ARCHIVE_MAX_PAGES; page++) {
+        const queryId = randomUUID();
+        account.queries.set(queryId, 0);
+        const rsm =
+          after === null
+            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before'))
+            : xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('after', {}, after));
+        const query = xml(
+          'query',
+          { xmlns: NS_MAM, queryid: queryId },
+          xml(
+            'x',
+            { xmlns: NS_DATA, type: 'submit' },
+            xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+          ),
+          rsm,
+        );
+        let reply: Element;
+        try {
+          reply = (await xmpp.iqCaller.request(xml('iq', { type: 'set' }, query), IQ_TIMEOUT_MS)) as Element;
+        } finally {
+          fetched += account.queries.get(queryId) ?? 0;
+          account.queries.delete(queryId);
+        }
+        const fin = reply.getChild('fin', NS_MAM);
+        const set = fin?.getChild('set', NS_RSM);
+        const last = set?.getChildText('last') ?? null;
+        if (last !== null) {
+          this.repo.setArchiveMarker(account.accountId, '', last);
+          after = last;
+        }
+        this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'syncing', fetched });
+        // A first session takes one page (the latest); after that, page on until complete.
+        if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
+      }
+      this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'done', fetched });
+    } catch (error) {
+      this.log.info('archive catch-up failed', { accountId: account.accountId, error });
+      this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'failed', fetched });
+    }
+  }
+
+  /** One archived message: only for a query we opened, only from our own archive. */
+  private archived(account: AccountChat, stanza: Element, result: Element): boolean {
+    const from = stanza.attrs.from;
+    const fromOwnArchive = from === undefined || (typeof from === 'string' && normalizeJid(from) === account.ownJid);
+    const received = account.queries.get(result.attrs.queryid);
+    if (received === undefined || !fromOwnArchive) {
+      account.stats.dropped++;
+      this.log.warn('archive result for no query of ours dropped', { from: String(from ?? '').slice(0, 200) });
+      return true;
+    }
+    account.queries.set(result.attrs.queryid, received + 1);
+    const forwarded = result.getChild('forwarded', NS_FORWARD);
+    const inner = forwarded?.getChild('message');
+    const archiveId = typeof result.attrs.id === 'string' ? result.attrs.id.slice(0, 256) : null;
+    if (!forwarded || !inner || archiveId === null) return true;
+    const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
+    const bodyText = inner.getChildText('body');
+    if (innerFrom === null || bodyText === null || inner.attrs.type === 'groupchat') return true;
+    const outgoing = bareOf(innerFrom) === account.ownJid;
+    const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
+    if (outgoing && to === null) return true;
+    const at = delayedAt(forwarded, this.now());
+    account.stats.received++;
+    const stored = this.repo.add({
+      accountId: account.accountId,
+      conversation: outgoing ? bareOf(to!) : bareOf(innerFrom),
+      kind: 'chat',
+      direction: outgoing ? 'out' : 'in',
+      sender: outgoing ? account.ownJid! : bareOf(innerFrom),
+      body: capText(bodyText, MESSAGE_BODY_MAX),
+      at,
+      state: outgoing ? 'sent' : 'received',
+      stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
+      originId: originIdOf(inner),
+      serverId: archiveId,
+      resource: null,
+      read: outgoing,
+    });
+    if (stored) this.changed(stored);
+    else account.stats.duplicates++;
+    return true;
+  }
+
   private async enableCarbons(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
     try {
       await xmpp.iqCaller.set(xml('enable', { xmlns: NS_CARBONS }), undefined, IQ_TIMEOUT_MS);
@@ -486,6 +594,7 @@ export class ChatService implements AccountLifecycleListener {
         ownJid: null,
         inFlight: new Map(),
         flushing: false,
+        queries: new Map(),
         stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },
       };
       this.accounts.set(accountId, account);
@@ -526,6 +635,11 @@ export function delayedAt(stanza: Element, now: number): number {
     return now;
   const at = Date.parse(stamp);
   return Number.isFinite(at) && at <= now + FUTURE_SKEW_MS ? at : now;
+}
+
+function originIdOf(stanza: Element): string | null {
+  const id = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+  return typeof id === 'string' ? id.slice(0, 256) : null;
 }
 
 function online(account: AccountChat): SessionXmpp | null {

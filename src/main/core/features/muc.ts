@@ -364,9 +364,13 @@ export class MucService implements AccountLifecycleListener {
       room.state = 'joined';
       room.error = null;
       room.rejoinedAfter333 = false;
-      if (codes.has('201')) void this.acceptDefaultConfiguration(account, room);
       this.changedRoom(room);
-      this.settle(room, ok(this.view(room)));
+      if (codes.has('201')) {
+        // A new room stays locked to others until configured: answer the join once it is open.
+        void this.acceptDefaultConfiguration(account, room).finally(() => this.settle(room, ok(this.view(room))));
+      } else {
+        this.settle(room, ok(this.view(room)));
+      }
       return;
     }
     this.changedRoom(room);

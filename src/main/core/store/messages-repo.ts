@@ -67,6 +67,8 @@ export class MessagesRepository {
   private readonly markReadStmt;
   private readonly conversationsStmt;
   private readonly conversationStmt;
+  private readonly markerGet;
+  private readonly markerSet;
 
   constructor(db: Db) {
     this.insert = db.prepare(
@@ -124,6 +126,13 @@ export class MessagesRepository {
        FROM messages m
        WHERE m.id IN (SELECT max(id) FROM messages ${where} GROUP BY account_id, conversation)
        ORDER BY m.at DESC, m.id DESC`;
+    this.markerGet = db.prepare<[string, string], { last_id: string }>(
+      'SELECT last_id FROM archive_markers WHERE account_id = ? AND archive = ?',
+    );
+    this.markerSet = db.prepare<[string, string, string]>(
+      `INSERT INTO archive_markers (account_id, archive, last_id) VALUES (?, ?, ?)
+       ON CONFLICT (account_id, archive) DO UPDATE SET last_id = excluded.last_id`,
+    );
     this.conversationsStmt = db.prepare<[], ConversationRow>(conversationSql(''));
     this.conversationStmt = db.prepare<[string, string], ConversationRow>(
       conversationSql('WHERE account_id = ? AND conversation = ?'),
@@ -193,6 +202,15 @@ export class MessagesRepository {
 
   markRead(accountId: string, conversation: string): number {
     return this.markReadStmt.run(accountId, conversation).changes;
+  }
+
+  /** The newest archive id we hold for an archive ('' = the account's own), or null. */
+  archiveMarker(accountId: string, archive: string): string | null {
+    return this.markerGet.get(accountId, archive)?.last_id ?? null;
+  }
+
+  setArchiveMarker(accountId: string, archive: string, lastId: string): void {
+    this.markerSet.run(accountId, archive, lastId);
   }
 
   conversations(): ConversationView[] {

@@ -135,6 +135,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX messages_outbox ON messages (account_id, id) WHERE state = 'queued';
   CREATE INDEX messages_unread ON messages (account_id, conversation) WHERE read = 0;
 
+  -- The newest archive id (XEP-0313) we hold per archive: '' is the account's own, else a room's JID.
+  CREATE TABLE archive_markers (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    archive     TEXT NOT NULL,
+    last_id     TEXT NOT NULL,
+    PRIMARY KEY (account_id, archive)
+  ) STRICT, WITHOUT ROWID;
+
   CREATE VIRTUAL TABLE messages_fts USING fts5(body, content = 'messages', content_rowid = 'id');
   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
     INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
