@@ -6,6 +6,7 @@ import { startEventPump } from './api/pump';
 import { createTransport } from './api/transport';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
+import { useMucStore } from './stores/muc';
 import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
@@ -24,5 +25,6 @@ startEventPump(transport, {
   prefs: usePrefsStore(pinia),
   presence: usePresenceStore(pinia),
   subscriptions: useSubscriptionsStore(pinia),
+  muc: useMucStore(pinia),
 });
 app.mount('#app');

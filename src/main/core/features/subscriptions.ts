@@ -33,7 +33,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
 import { NS_DISCO_INFO } from './caps-hash';
-import { skeleton } from './lookalike';
+import { skeleton } from '../../../shared/lookalike';
 import { capText, normalizeJid } from './roster-items';
 import { commandError, type RosterService } from './roster';
 

@@ -6,6 +6,7 @@
 import type { EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
+import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
 import type { useRosterStore } from '../stores/roster';
@@ -20,6 +21,7 @@ export interface PumpStores {
   /** Applied after the roster: it feeds availability into the roster index. */
   presence?: ReturnType<typeof usePresenceStore>;
   subscriptions?: ReturnType<typeof useSubscriptionsStore>;
+  muc?: ReturnType<typeof useMucStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -44,6 +46,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.roster?.applyEvents(batch.events);
     stores.presence?.applyEvents(batch.events);
     stores.subscriptions?.applyEvents(batch.events);
+    stores.muc?.applyEvents(batch.events);
   };
 
   const loadSnapshot = async () => {
@@ -64,6 +67,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.roster?.applySnapshot(snapshot);
     stores.presence?.applySnapshot(snapshot);
     stores.subscriptions?.applySnapshot(snapshot);
+    stores.muc?.applySnapshot(snapshot);
     mark('jw-snapshot-applied');
     stores.app.setSnapshotError(null);
     lastSeq = snapshot.seq;

@@ -1,0 +1,136 @@
+/**
+ * Group chat in words for the UI, and what our role and affiliation allow (XEP-0045 §5.1–§5.2:
+ * moderators kick and grant or revoke voice; admins and owners ban, grant or revoke moderator and
+ * set affiliations up to member; owners also make owners and admins). The server has the last
+ * word: its refusal is shown where the action was taken.
+ */
+import type { MucAffiliation, MucRole, OccupantView, RoomView } from '../../../../shared/contract';
+import { AFFILIATION_WORDS, ROLE_WORDS } from '../../lib/muc-occupants';
+import { cap, DISPLAY_MAX } from '../../lib/roster-index';
+
+/** The local part of a room (or account) JID, else the whole JID. */
+export function localPart(jid: string): string {
+  const at = jid.indexOf('@');
+  return at > 0 ? jid.slice(0, at) : jid;
+}
+
+/** A room's short name for lists: its bookmark name, else its local part. */
+export function roomName(room: string, bookmarkName?: string | null): string {
+  return cap(bookmarkName?.trim() || localPart(room), DISPLAY_MAX);
+}
+
+const STATE_WORDS: Readonly<Record<RoomView['state'], string>> = {
+  joining: 'joining',
+  joined: 'joined',
+  left: 'left',
+  error: 'not joined',
+};
+
+export function roomStateText(view: Pick<RoomView, 'state' | 'occupantCount'>): string {
+  if (view.state === 'joined') return view.occupantCount === 1 ? '1 occupant' : `${view.occupantCount} occupants`;
+  return STATE_WORDS[view.state];
+}
+
+/** "moderator, owner" for our own standing in a room. */
+export function standingText(role: MucRole, affiliation: MucAffiliation): string {
+  return `${ROLE_WORDS[role]}, ${AFFILIATION_WORDS[affiliation]}`;
+}
+
+const AFFILIATION_RANK: Readonly<Record<MucAffiliation, number>> = {
+  outcast: 0,
+  none: 1,
+  member: 2,
+  admin: 3,
+  owner: 4,
+};
+
+export type ModerationKind = 'kick' | 'voice' | 'devoice' | 'moderator' | 'unmoderator' | 'affiliation';
+
+export interface ModerationAction {
+  kind: ModerationKind;
+  label: string;
+  role?: MucRole;
+  affiliation?: MucAffiliation;
+  /** Asks "are you sure" styling. */
+  danger?: boolean;
+}
+
+export interface Standing {
+  role: MucRole;
+  affiliation: MucAffiliation;
+}
+
+/** The affiliations we may give `target` (empty when we may not change theirs). */
+export function assignableAffiliations(us: Standing, target: Pick<OccupantView, 'affiliation'>): MucAffiliation[] {
+  if (us.affiliation === 'owner') return ['owner', 'admin', 'member', 'none', 'outcast'];
+  if (us.affiliation === 'admin' && AFFILIATION_RANK[target.affiliation] < AFFILIATION_RANK.admin) {
+    return ['member', 'none', 'outcast'];
+  }
+  return [];
+}
+
+/** What we may do to `target`, in menu order; empty when nothing (the menu is then hidden). */
+export function moderationActions(us: Standing, target: OccupantView): ModerationAction[] {
+  if (target.self) return [];
+  const actions: ModerationAction[] = [];
+  const moderator = us.role === 'moderator';
+  const targetRank = AFFILIATION_RANK[target.affiliation];
+  const ourRank = AFFILIATION_RANK[us.affiliation];
+  // Nobody kicks, silences or demotes an admin or owner; nor anyone of a higher affiliation.
+  const protectedTarget = targetRank >= AFFILIATION_RANK.admin || targetRank > ourRank;
+  if (moderator && !protectedTarget) {
+    actions.push({ kind: 'kick', label: 'Kick', role: 'none', danger: true });
+    if (target.role === 'visitor') actions.push({ kind: 'voice', label: 'Grant voice', role: 'participant' });
+    if (target.role === 'participant') actions.push({ kind: 'devoice', label: 'Revoke voice', role: 'visitor' });
+  }
+  if (ourRank >= AFFILIATION_RANK.admin) {
+    if (target.role !== 'moderator') {
+      actions.push({ kind: 'moderator', label: 'Make moderator', role: 'moderator' });
+    } else if (targetRank < AFFILIATION_RANK.admin) {
+      actions.push({ kind: 'unmoderator', label: 'Revoke moderator', role: 'participant' });
+    }
+  }
+  for (const affiliation of assignableAffiliations(us, target)) {
+    if (affiliation === target.affiliation) continue;
+    actions.push({
+      kind: 'affiliation',
+      label: AFFILIATION_ACTION_LABELS[affiliation],
+      affiliation,
+      danger: affiliation === 'outcast',
+    });
+  }
+  return actions;
+}
+
+const AFFILIATION_ACTION_LABELS: Readonly<Record<MucAffiliation, string>> = {
+  owner: 'Make owner',
+  admin: 'Make admin',
+  member: 'Make member',
+  none: 'Remove affiliation',
+  outcast: 'Ban',
+};
+
+/** The affiliation lists we may view and edit (admins: members and outcasts; owners: all four). */
+export function editableLists(us: Standing): ('member' | 'admin' | 'owner' | 'outcast')[] {
+  if (us.affiliation === 'owner') return ['member', 'admin', 'owner', 'outcast'];
+  if (us.affiliation === 'admin') return ['member', 'outcast'];
+  return [];
+}
+
+export const LIST_LABELS: Readonly<Record<'member' | 'admin' | 'owner' | 'outcast', string>> = {
+  member: 'Members',
+  admin: 'Admins',
+  owner: 'Owners',
+  outcast: 'Banned',
+};
+
+/** The subject may be changed by moderators (rooms may also allow participants; the server decides). */
+export function canEditSubject(us: Standing): boolean {
+  return us.role === 'moderator';
+}
+
+/** The MUC service to browse first: conference.<the account's domain>. */
+export function defaultService(accountJid: string): string {
+  const domain = accountJid.slice(accountJid.indexOf('@') + 1).split('/')[0];
+  return `conference.${domain}`;
+}
