@@ -28,6 +28,7 @@ import {
 import { restoreWindowState, trackWindowState } from './shell/window-state';
 import { createTray, installCloseToTray, type TrayController } from './shell/tray';
 import { createPowerMonitorIdleSource } from './shell/idle-source';
+import { createElectronNotifier } from './shell/notifications';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // electron-vite sets this in `dev` only; a packaged app always loads app://.
@@ -75,6 +76,11 @@ function openMainWindow(): BrowserWindow {
   return win;
 }
 
+function showWindowNow(): void {
+  if (mainWindow) focusWindow(mainWindow);
+  else mainWindow = openMainWindow();
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   if (process.platform === 'win32') app.setAppUserModelId('org.jabberwock.app');
@@ -86,7 +92,18 @@ async function start(): Promise<void> {
   const idleSource = createPowerMonitorIdleSource(powerMonitor);
   let core: Messenger;
   try {
-    core = await createMessenger({ dataDir: userData, secrets, log: log.child('core'), idle: { source: idleSource } });
+    const notifier = createElectronNotifier((clicked) => {
+      showWindowNow();
+      messenger?.openConversation(clicked.accountId, clicked.conversation, clicked.kind);
+    }, log.child('notifications'));
+    core = await createMessenger({
+      dataDir: userData,
+      secrets,
+      log: log.child('core'),
+      idle: { source: idleSource },
+      notifier,
+      windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isFocused(),
+    });
   } catch (error) {
     log.error('the core could not start', { error });
     dialog.showErrorBox('Jabberwock cannot start', error instanceof Error ? error.message : String(error));
@@ -100,10 +117,7 @@ async function start(): Promise<void> {
     allowedOrigins,
     log: log.child('ipc'),
   });
-  const showWindow = () => {
-    if (mainWindow) focusWindow(mainWindow);
-    else mainWindow = openMainWindow();
-  };
+  const showWindow = showWindowNow;
   try {
     tray = createTray({
       model: core.tray,

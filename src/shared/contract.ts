@@ -362,6 +362,9 @@ export interface MessageView {
   error: string | null;
 }
 
+/** XEP-0085 chat states. */
+export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
+
 export interface ConversationView {
   accountId: string;
   conversation: string;
@@ -433,7 +436,11 @@ export type AppEvent =
   | { type: 'message'; message: MessageView }
   | { type: 'conversation'; conversation: ConversationView }
   /** Catching up from the server's archive (XEP-0313) after a new session. */
-  | { type: 'archive.sync'; accountId: string; state: 'syncing' | 'done' | 'failed'; fetched: number };
+  | { type: 'archive.sync'; accountId: string; state: 'syncing' | 'done' | 'failed'; fetched: number }
+  /** A contact's (or occupant's) chat state (XEP-0085). */
+  | { type: 'chat.typing'; accountId: string; conversation: string; from: string; state: ChatState }
+  /** The user clicked a notification: show this conversation. */
+  | { type: 'ui.openConversation'; accountId: string; conversation: string; kind: ConversationKind };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -844,9 +851,23 @@ export const commands = {
           .refine((body) => body.length <= MESSAGE_BODY_MAX, `Messages are limited to ${MESSAGE_BODY_MAX} characters.`),
         /** A chat message to one device (resource) instead of the bare JID. */
         resource: z.string().min(1).max(1023).optional(),
+        /** Corrects our last message in this conversation (XEP-0308): its local id. */
+        replaces: z.number().int().positive().optional(),
       })
       .strict(),
     output: returns<MessageView>(),
+  },
+  /** Tells the other side we are typing, paused, or looking (XEP-0085); chats and private messages only. */
+  'chat.setState': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().max(3071),
+        kind: z.enum(['chat', 'pm']),
+        state: z.enum(['active', 'composing', 'paused', 'inactive']),
+      })
+      .strict(),
+    output: returns<null>(),
   },
   /** Sends a failed message again. */
   'message.retry': {

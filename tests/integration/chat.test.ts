@@ -14,7 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { NS_CARBONS, NS_CORRECT, NS_DELAY, NS_FORWARD, NS_RECEIPTS, NS_SID } from '../../src/main/core/features/chat';
+import {
+  NS_CARBONS,
+  NS_CHATSTATES,
+  NS_CORRECT,
+  NS_DELAY,
+  NS_FORWARD,
+  NS_RECEIPTS,
+  NS_SID,
+} from '../../src/main/core/features/chat';
 import { NS_MUC } from '../../src/main/core/features/muc';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
@@ -159,6 +167,58 @@ describe('messages against Prosody', () => {
     );
     await waitUntil('Carol stored as her own', () => history(alice, 'carol@localhost').length === 1);
     expect(history(alice, 'bob@localhost').some((m) => m.body === 'pwned')).toBe(false);
+  });
+
+  it('typing both ways (XEP-0085) and correcting our last message (XEP-0308)', async () => {
+    await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('composing', { xmlns: NS_CHATSTATES })));
+    await waitUntil('Bob typing', () =>
+      alice.events.some(
+        (e) => e.type === 'chat.typing' && e.conversation === 'bob@localhost' && e.state === 'composing',
+      ),
+    );
+    const before = bobInbox.length;
+    await alice.invoke('chat.setState', {
+      accountId: alice.accountId,
+      conversation: 'bob@localhost',
+      kind: 'chat',
+      state: 'composing',
+    });
+    await waitUntil('Bob sees Alice typing', () =>
+      bobInbox.slice(before).some((m) => m.getChild('composing', NS_CHATSTATES) !== undefined),
+    );
+
+    const typo = (await alice.invoke('message.send', {
+      accountId: alice.accountId,
+      conversation: 'bob@localhost',
+      kind: 'chat',
+      body: 'See you at noom',
+    })) as MessageView;
+    await waitUntil('typo sent', () => history(alice, 'bob@localhost').find((m) => m.id === typo.id)?.state === 'sent');
+    const original = bobInbox.find((m) => m.getChildText('body') === 'See you at noom')!;
+    const fixed = (await alice.invoke('message.send', {
+      accountId: alice.accountId,
+      conversation: 'bob@localhost',
+      kind: 'chat',
+      body: 'See you at noon',
+      replaces: typo.id,
+    })) as MessageView;
+    expect(fixed).toMatchObject({ id: typo.id, body: 'See you at noon', corrected: true });
+    await waitUntil('Bob gets the correction', () =>
+      bobInbox.some((m) => m.getChildText('body') === 'See you at noon'),
+    );
+    const correction = bobInbox.find((m) => m.getChildText('body') === 'See you at noon')!;
+    expect(correction.getChild('replace', NS_CORRECT)?.attrs.id).toBe(original.attrs.id);
+    // Only our own messages can be corrected.
+    const bobs = history(alice, 'bob@localhost').find((m) => m.direction === 'in')!;
+    await expect(
+      alice.invoke('message.send', {
+        accountId: alice.accountId,
+        conversation: 'bob@localhost',
+        kind: 'chat',
+        body: 'rewritten',
+        replaces: bobs.id,
+      }),
+    ).rejects.toThrow(/Only your own messages/);
   });
 
   it('carbons: both directions from another client of ours; a forged one is dropped', async () => {

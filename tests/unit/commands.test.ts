@@ -180,6 +180,10 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, conversation: 'bob@example.org', kind: 'email', body: 'hi' },
     { accountId: ID, conversation: 'bob@example.org', kind: 'chat' },
   ],
+  'chat.setState': [
+    { accountId: ID, conversation: 'bob@example.org', kind: 'groupchat', state: 'composing' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat', state: 'gone' },
+  ],
   'message.retry': [{ accountId: ID, id: 0 }, { accountId: ID, id: 1.5 }],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],

@@ -11,6 +11,7 @@ import type { Mock } from 'vitest';
 import { IPC_INVOKE } from '../../src/shared/contract';
 import type { IdleSource } from '../../src/main/core/idle';
 import { MemoryTrayModel } from '../../src/main/core/tray-api';
+import type { Notifier } from '../../src/main/core/notify-api';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -30,7 +31,9 @@ const h = vi.hoisted(() => ({
       checkConnections: Mock<() => void>;
       tray: MemoryTrayModel;
       prefs: { get: () => { closeToTray: boolean } };
+      openConversation: Mock<AnyFn>;
     };
+    notifications: (EventEmitter & { options: { title: string; body: string }; show: Mock<AnyFn> })[];
     createMessenger: Mock<AnyFn>;
     electron: Record<string, unknown>;
   },
@@ -87,6 +90,14 @@ function makeElectron() {
       h.state.trays.push(this as never);
     }
   }
+  class FakeNotification extends EventEmitter {
+    static isSupported = () => true;
+    show = vi.fn();
+    constructor(public options: { title: string; body: string }) {
+      super();
+      h.state.notifications.push(this as never);
+    }
+  }
   const powerMonitor = Object.assign(new EventEmitter(), {
     getSystemIdleTime: vi.fn(() => h.state.idleSeconds),
     getSystemIdleState: vi.fn(() => 'active'),
@@ -95,6 +106,7 @@ function makeElectron() {
     app,
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
+    Notification: FakeNotification,
     Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) },
     powerMonitor,
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
@@ -159,7 +171,9 @@ beforeEach(() => {
       },
     ]),
     prefs: { get: () => ({ closeToTray: h.state.closeToTray }) },
+    openConversation: vi.fn(),
   };
+  h.state.notifications = [];
   h.state.createMessenger = vi.fn<AnyFn>(async () => h.state.messenger);
 });
 afterEach(() => fs.rmSync(h.state.userData, { recursive: true, force: true }));
@@ -291,5 +305,33 @@ describe('Electron entry', () => {
     h.state.idleSeconds = 321;
     expect(options.idle!.source.idleSeconds()).toBe(321);
     expect(electron.powerMonitor.getSystemIdleTime).toHaveBeenCalled();
+  });
+
+  it('shows message notifications the core asks for, only when the window is not focused; a click opens the conversation', async () => {
+    await startMain(true);
+    const options = h.state.createMessenger.mock.calls[0][0] as {
+      notifier?: Notifier;
+      windowFocused?: () => boolean;
+    };
+    const win = h.state.windows[0] as unknown as { isFocused: Mock<AnyFn>; focus: Mock<AnyFn> };
+    win.isFocused = vi.fn(() => true);
+    expect(options.windowFocused!()).toBe(true);
+    win.isFocused.mockReturnValue(false);
+    expect(options.windowFocused!()).toBe(false);
+
+    options.notifier!.show({
+      accountId: 'a1',
+      conversation: 'romeo@example.org',
+      kind: 'chat',
+      title: 'Romeo',
+      body: '<b>not html</b>',
+    });
+    expect(h.state.notifications).toHaveLength(1);
+    const shown = h.state.notifications[0];
+    expect(shown.options).toMatchObject({ title: 'Romeo', body: '<b>not html</b>' });
+    expect(shown.show).toHaveBeenCalled();
+    shown.emit('click');
+    expect(win.focus).toHaveBeenCalled();
+    expect(h.state.messenger.openConversation).toHaveBeenCalledWith('a1', 'romeo@example.org', 'chat');
   });
 });

@@ -10,6 +10,7 @@ import {
   isCommandName,
   type CommandName,
   type CommandOutput,
+  type ConversationKind,
   type ParsedInput,
   type Snapshot,
 } from '../../shared/contract';
@@ -38,6 +39,7 @@ import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { PrefsService } from './prefs';
 import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
+import { notifyIncoming, type Notifier } from './notify-api';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -54,6 +56,10 @@ export interface MessengerOptions {
   flushMs?: number;
   /** System idle time (Electron's powerMonitor; a fake in tests): enables auto-away. */
   idle?: PresenceIdleOptions;
+  /** Desktop notifications for new messages (Electron's Notification; a recorder in tests). */
+  notifier?: Notifier;
+  /** Whether the user is looking at the window (no notification then). */
+  windowFocused?: () => boolean;
 }
 
 export interface Messenger extends MessengerApi {
@@ -68,6 +74,8 @@ export interface Messenger extends MessengerApi {
   readonly chat: ChatService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
+  /** The user clicked a notification: the renderer shows that conversation. */
+  openConversation(accountId: string, conversation: string, kind: ConversationKind): void;
   /** Auto-away, when an idle source was given. */
   readonly idle: IdleController | null;
   readonly db: Db;
@@ -150,6 +158,18 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     roomNick: (accountId, room) => muc.joinedNick(accountId, room),
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+    onIncoming: (message) => {
+      if (!options.notifier) return;
+      notifyIncoming(
+        {
+          notifier: options.notifier,
+          windowFocused: options.windowFocused ?? (() => false),
+          ownPresence: (accountId) => presence.ownPresence()[accountId],
+          contactName: (accountId, jid) => roster.item(accountId, jid)?.name ?? null,
+        },
+        message,
+      );
+    },
   });
   accounts.addLifecycleListener(chat);
   bus.subscribe((batch) => {
@@ -231,6 +251,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'muc.invite': (input) => muc.invite(input),
     'message.send': (input) => (knownAccount(input.accountId) ? chat.send(input) : noSuchAccount()),
     'message.retry': (input) => chat.retry(input),
+    'chat.setState': (input) => chat.setChatState(input),
     'message.history': (input) => chat.history(input),
     'message.search': (input) => chat.search(input),
     'conversation.markRead': (input) => chat.markRead(input),
@@ -263,6 +284,8 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     muc,
     bookmarks,
     chat,
+    openConversation: (accountId, conversation, kind) =>
+      bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
     tray: presence.tray,
     idle: presence.idle,
     db,

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
   MESSAGE_BODY_MAX,
+  type ChatState,
   type ConversationKind,
   type ConversationView,
   type MessageView,
@@ -37,6 +38,9 @@ export const NS_SID = 'urn:xmpp:sid:0';
 export const NS_DELAY = 'urn:xmpp:delay';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_MAM = 'urn:xmpp:mam:2';
+export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+const NS_HINTS = 'urn:xmpp:hints';
+const CHAT_STATES: ReadonlySet<string> = new Set(['active', 'composing', 'paused', 'inactive', 'gone']);
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_DATA = 'jabber:x:data';
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */
@@ -61,6 +65,8 @@ export interface ChatOptions {
   accountJid(accountId: string): string | null;
   /** The roster subscription of a contact, for receipts (never tell a stranger we are online). */
   subscriptionOf(accountId: string, bare: string): Subscription | null;
+  /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
+  onIncoming?(message: MessageView): void;
   now?: () => number;
 }
 
@@ -151,6 +157,7 @@ export class ChatService implements AccountLifecycleListener {
   // ---------- commands ----------
 
   async send(input: ParsedInput<'message.send'>): Promise<Result<MessageView>> {
+    if (input.replaces !== undefined) return this.correct(input, input.replaces);
     const target = conversationOf(input.conversation, input.kind);
     if (!target)
       return fail('invalid_input', 'That is not a valid address for this kind of conversation.', {
@@ -183,6 +190,72 @@ export class ChatService implements AccountLifecycleListener {
     this.changed(stored);
     void this.flush(account);
     return ok(view(stored));
+  }
+
+  /**
+   * XEP-0308: replaces the body of our message `id` in this conversation. A message still queued is
+   * simply changed before it goes out; a sent one gets a correction stanza.
+   */
+  private async correct(input: ParsedInput<'message.send'>, id: number): Promise<Result<MessageView>> {
+    const original = this.repo.get(id);
+    const target = conversationOf(input.conversation, input.kind);
+    if (
+      !original ||
+      original.accountId !== input.accountId ||
+      original.direction !== 'out' ||
+      original.conversation !== target
+    ) {
+      return fail('not_found', 'Only your own messages in this conversation can be corrected.');
+    }
+    const account = this.account(input.accountId);
+    if (original.state !== 'queued' || account.inFlight.has(original.stanzaId)) {
+      const xmpp = online(account);
+      if (!xmpp) return fail('not_connected', 'Connect the account to correct a message that was already sent.');
+      const stanza = xml(
+        'message',
+        { to: original.conversation, type: original.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
+        xml('body', {}, input.body),
+        xml('replace', { xmlns: NS_CORRECT, id: original.stanzaId }),
+      );
+      try {
+        await xmpp.send(stanza);
+      } catch {
+        return fail('not_connected', 'The connection dropped before the correction was sent.');
+      }
+    }
+    const updated = this.repo.correct(
+      original.accountId,
+      original.conversation,
+      original.from,
+      original.stanzaId,
+      input.body,
+    );
+    if (!updated) return fail('not_found', 'That message is gone.');
+    this.changed(updated);
+    return ok(view(updated));
+  }
+
+  /** XEP-0085: our chat state, only to someone who may see our presence (or a room occupant). */
+  async setChatState(input: ParsedInput<'chat.setState'>): Promise<Result<null>> {
+    const target = conversationOf(input.conversation, input.kind);
+    if (!target) return fail('invalid_input', 'That is not a valid address.');
+    if (input.kind === 'chat') {
+      const subscription = this.options.subscriptionOf(input.accountId, target);
+      if (subscription !== 'from' && subscription !== 'both') return ok(null);
+    }
+    const xmpp = online(this.account(input.accountId));
+    if (!xmpp) return ok(null);
+    await xmpp
+      .send(
+        xml(
+          'message',
+          { to: target, type: 'chat' },
+          xml(input.state, { xmlns: NS_CHATSTATES }),
+          xml('no-store', { xmlns: NS_HINTS }),
+        ),
+      )
+      .catch(() => {});
+    return ok(null);
   }
 
   async retry(input: ParsedInput<'message.retry'>): Promise<Result<MessageView>> {
@@ -317,8 +390,9 @@ export class ChatService implements AccountLifecycleListener {
       if (!stanza.getChild('body')) return true;
     }
 
+    this.chatState(account, stanza, from, bare);
     const bodyText = stanza.getChildText('body');
-    if (bodyText === null) return false; // chat states, markers, …: other features'
+    if (bodyText === null) return false; // markers, …: other features'
     const body = capText(bodyText, MESSAGE_BODY_MAX);
 
     if (stanza.attrs.type === 'groupchat') return this.roomMessage(account, stanza, from, bare, body);
@@ -346,6 +420,25 @@ export class ChatService implements AccountLifecycleListener {
     });
     this.answerReceipt(account, stanza, from, bare);
     return true;
+  }
+
+  /** XEP-0085 from a contact or a room occupant (private messages): shown as typing. */
+  private chatState(account: AccountChat, stanza: Element, from: string, bare: string): void {
+    if (stanza.attrs.type === 'groupchat' || stanza.attrs.type === 'error') return;
+    const state = stanza.children.find(
+      (c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_CHATSTATES && CHAT_STATES.has(c.name),
+    )?.name as ChatState | undefined;
+    if (state === undefined || bare === account.ownJid) return;
+    const slash = from.indexOf('/');
+    const isPm =
+      stanza.getChild('x', NS_MUC_USER) !== undefined && this.options.inRoom(account.accountId, bare) && slash !== -1;
+    this.bus.emit({
+      type: 'chat.typing',
+      accountId: account.accountId,
+      conversation: isPm ? from : bare,
+      from: isPm ? from.slice(slash + 1) : bare,
+      state,
+    });
   }
 
   private roomMessage(account: AccountChat, stanza: Element, from: string, bare: string, body: string): boolean {
@@ -449,6 +542,7 @@ export class ChatService implements AccountLifecycleListener {
       return;
     }
     this.changed(stored);
+    if (stored.direction === 'in') this.options.onIncoming?.(view(stored));
   }
 
   /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
