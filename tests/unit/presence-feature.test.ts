@@ -4,6 +4,7 @@
  * presence per account or for all, remembered across a restart, last seen in batches, idle changes
  * that are not stored, the tray model, MUC presence kept out.
  */
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,7 @@ function fakeSessions() {
       status: 'online',
       jid: { bare: () => ({ toString: () => config.jid }), toString: () => full },
       rosterVersioning: false,
-      streamManagement: { enabled: true, inbound: 0 },
+      streamManagement: Object.assign(new EventEmitter(), { enabled: true, inbound: 0 }),
       middleware: { use: (fn: (typeof handlers)[number]) => handlers.push(fn), filter: () => {} },
       iqCallee: {
         get: (ns: string, name: string, fn: never) => callees.set(`get ${ns} ${name}`, fn),

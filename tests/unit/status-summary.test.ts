@@ -84,6 +84,14 @@ describe('summarize: tooltip and lines', () => {
     expect(summarize([account('online')], Number.NaN).pendingRequests).toBe(0);
   });
 
+  it('mentions unread messages before requests', () => {
+    const summary = summarize([account('online')], 2, 5);
+    expect(summary.tooltip).toBe('Jabberwock — 1 account online, 5 unread messages, 2 contact requests');
+    expect(summary.unreadMessages).toBe(5);
+    expect(summarize([account('online')], 0, 1).tooltip).toBe('Jabberwock — 1 account online, 1 unread message');
+    expect(summarize([account('online')], 0, -1).unreadMessages).toBe(0);
+  });
+
   it('describes each account: name (label, else JID), state, chosen show, icon and text', () => {
     const a = account('online', 'xa', { label: 'Work' });
     const b = account('reconnecting', 'dnd', { label: '  ' });

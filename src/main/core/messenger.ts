@@ -172,6 +172,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     },
   });
   accounts.addLifecycleListener(chat);
+  presence.countUnreadWith(() => chat.unreadTotal());
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')

@@ -68,6 +68,8 @@ export interface StatusSummary {
   /** The show every enabled account has chosen, or null when they differ (or there is none). */
   commonShow: OwnShow | null;
   pendingRequests: number;
+  /** Unread messages over every account. */
+  unreadMessages: number;
 }
 
 export const SHOW_LABELS: Readonly<Record<OwnShow, string>> = {
@@ -152,7 +154,7 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-function tooltipOf(lines: AccountStatusLine[], pendingRequests: number): string {
+function tooltipOf(lines: AccountStatusLine[], pendingRequests: number, unread: number): string {
   const enabled = lines.filter((line) => line.state !== 'disabled');
   const parts: string[] = [];
   if (enabled.length === 0) {
@@ -173,11 +175,12 @@ function tooltipOf(lines: AccountStatusLine[], pendingRequests: number): string 
       else parts.push(`${n} ${words}`);
     }
   }
+  if (unread > 0) parts.push(plural(unread, 'unread message', 'unread messages'));
   if (pendingRequests > 0) parts.push(plural(pendingRequests, 'contact request', 'contact requests'));
   return `${APP_NAME} — ${parts.join(', ')}`;
 }
 
-export function summarize(accounts: AccountStatusInput[], pendingRequests = 0): StatusSummary {
+export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, unreadMessages = 0): StatusSummary {
   const lines: AccountStatusLine[] = accounts.map((account) => {
     const state = stateOf(account);
     return {
@@ -193,6 +196,7 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0): 
   });
   const enabled = lines.filter((line) => line.state !== 'disabled');
   const pending = Number.isFinite(pendingRequests) && pendingRequests > 0 ? Math.floor(pendingRequests) : 0;
+  const unread = Number.isFinite(unreadMessages) && unreadMessages > 0 ? Math.floor(unreadMessages) : 0;
 
   let icon: StatusIcon;
   if (enabled.some((line) => line.state === 'error')) icon = 'error';
@@ -205,7 +209,14 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0): 
   const first = enabled[0]?.show;
   const commonShow = first !== undefined && enabled.every((line) => line.show === first) ? first : null;
 
-  return { icon, tooltip: tooltipOf(lines, pending), accounts: lines, commonShow, pendingRequests: pending };
+  return {
+    icon,
+    tooltip: tooltipOf(lines, pending, unread),
+    accounts: lines,
+    commonShow,
+    pendingRequests: pending,
+    unreadMessages: unread,
+  };
 }
 
 /** True when two summaries would draw the same tray (icon, tooltip and menu). */

@@ -43,6 +43,10 @@ export function buildTrayMenuTemplate(
 ): MenuItemConstructorOptions[] {
   const anyEnabled = summary.accounts.some((line) => line.enabled);
   const template: MenuItemConstructorOptions[] = [{ label: menuText(summary.tooltip), enabled: false }];
+  if (summary.unreadMessages > 0) {
+    const n = summary.unreadMessages;
+    template.push({ label: `${n} unread ${n === 1 ? 'message' : 'messages'}…`, click: () => actions.showWindow() });
+  }
   if (summary.pendingRequests > 0) {
     const n = summary.pendingRequests;
     template.push({ label: `${n} contact ${n === 1 ? 'request' : 'requests'}…`, click: () => actions.showWindow() });

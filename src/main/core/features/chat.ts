@@ -111,6 +111,11 @@ export class ChatService implements AccountLifecycleListener {
     return this.repo.conversations();
   }
 
+  /** Unread messages over every account (the tray shows it). */
+  unreadTotal(): number {
+    return this.repo.unreadTotal();
+  }
+
   stats(accountId: string): ChatStats | null {
     const account = this.accounts.get(accountId);
     return account ? { ...account.stats } : null;

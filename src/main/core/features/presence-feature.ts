@@ -113,6 +113,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   private readonly unsubscribers: (() => void)[] = [];
   private closed = false;
   private pendingRequests: () => number = () => 0;
+  private unreadMessages: () => number = () => 0;
   private isRoom: (accountId: string, bare: string) => boolean = () => false;
 
   constructor(options: PresenceFeatureOptions) {
@@ -155,7 +156,8 @@ export class PresenceFeature implements AccountLifecycleListener {
             event.type === 'account.upserted' ||
             event.type === 'account.removed' ||
             event.type === 'subscription.request' ||
-            event.type === 'subscription.requestRemoved',
+            event.type === 'subscription.requestRemoved' ||
+            event.type === 'conversation',
         );
         if (relevant) this.notifyTray();
       }),
@@ -550,6 +552,7 @@ export class PresenceFeature implements AccountLifecycleListener {
         show: this.effective(account.id).show,
       })),
       this.pendingRequests(),
+      this.unreadMessages(),
     );
   }
 
@@ -561,6 +564,11 @@ export class PresenceFeature implements AccountLifecycleListener {
   /** The tray also counts pending subscription requests; the subscriptions feature supplies them. */
   countPendingRequestsWith(count: () => number): void {
     this.pendingRequests = count;
+  }
+
+  /** The tray also counts unread messages; the chat feature supplies them. */
+  countUnreadWith(count: () => number): void {
+    this.unreadMessages = count;
   }
 
   private notifyTray(): void {

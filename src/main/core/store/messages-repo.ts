@@ -68,6 +68,7 @@ export class MessagesRepository {
   private readonly conversationsStmt;
   private readonly conversationStmt;
   private readonly markerGet;
+  private readonly unreadStmt;
   private readonly markerSet;
 
   constructor(db: Db) {
@@ -126,6 +127,7 @@ export class MessagesRepository {
        FROM messages m
        WHERE m.id IN (SELECT max(id) FROM messages ${where} GROUP BY account_id, conversation)
        ORDER BY m.at DESC, m.id DESC`;
+    this.unreadStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages WHERE read = 0');
     this.markerGet = db.prepare<[string, string], { last_id: string }>(
       'SELECT last_id FROM archive_markers WHERE account_id = ? AND archive = ?',
     );
@@ -198,6 +200,10 @@ export class MessagesRepository {
     const rows =
       accountId === undefined ? this.searchAll.all(match, limit) : this.searchAccount.all(match, accountId, limit);
     return rows.map(toMessage);
+  }
+
+  unreadTotal(): number {
+    return this.unreadStmt.get()?.n ?? 0;
   }
 
   markRead(accountId: string, conversation: string): number {
