@@ -393,4 +393,33 @@ describe('messages against Prosody', () => {
     await sleep(300);
     expect(history(alice, 'carol@localhost').some((m) => m.body === 'forged archive')).toBe(false);
   });
+
+  it('catches up a room from its archive after a new session: each message once', async () => {
+    const ROOM = 'archive@conference.localhost';
+    await alice.invoke('muc.join', { accountId: alice.accountId, room: ROOM, nick: 'Alice' });
+    await bob.send(xml('presence', { to: `${ROOM}/Bob` }, xml('x', { xmlns: NS_MUC })));
+    await waitUntil('Bob in', () => alice.messenger.muc.occupants().some((o) => o.room === ROOM && o.nick === 'Bob'));
+    await bob.send(xml('message', { to: ROOM, type: 'groupchat' }, xml('body', {}, 'before the gap')));
+    await waitUntil('live message', () => history(alice, ROOM).some((m) => m.body === 'before the gap'));
+
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
+    await waitUntil('offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
+    for (let i = 1; i <= 3; i++) {
+      await bob.send(xml('message', { to: ROOM, type: 'groupchat' }, xml('body', {}, `room gap ${i}`)));
+    }
+    await sleep(200);
+    await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: true });
+    await waitUntil('room back', () => alice.messenger.muc.room(alice.accountId, ROOM)?.state === 'joined');
+    await waitUntil('gap filled', () => history(alice, ROOM).filter((m) => m.body.startsWith('room gap')).length === 3);
+    await sleep(500); // the room's own join history arrives too; it must not add copies
+    const bodies = history(alice, ROOM).map((m) => m.body);
+    expect(bodies.filter((b) => b === 'before the gap')).toHaveLength(1);
+    expect(bodies.filter((b) => b.startsWith('room gap'))).toEqual(['room gap 1', 'room gap 2', 'room gap 3']);
+    expect(history(alice, ROOM).find((m) => m.body === 'room gap 2')).toMatchObject({ from: 'Bob', kind: 'groupchat' });
+    // The room's archive was read (its marker stored), not only the room's join history.
+    const marker = alice.messenger.db
+      .prepare('SELECT last_id FROM archive_markers WHERE account_id = ? AND archive = ?')
+      .get(alice.accountId, ROOM) as { last_id: string } | undefined;
+    expect(marker?.last_id).toBeTruthy();
+  });
 });

@@ -173,6 +173,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(chat);
   presence.countUnreadWith(() => chat.unreadTotal());
+  muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')

@@ -86,8 +86,8 @@ interface AccountChat {
   inFlight: Map<string, number>;
   /** The queue is being sent; a second flush waits for the next online. */
   flushing: boolean;
-  /** Archive queries we opened and have not finished: queryid → results received. */
-  queries: Map<string, number>;
+  /** Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room). */
+  queries: Map<string, { archive: string; received: number }>;
   stats: ChatStats;
 }
 
@@ -573,16 +573,29 @@ export class ChatService implements AccountLifecycleListener {
 
   // ---------- archive (XEP-0313) ----------
 
-  /** Pages through our archive from the newest id we hold; a first session takes the latest page. */
-  private async catchUp(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
-    let after = this.repo.archiveMarker(account.accountId, '');
+  /** A room we are in finished joining in a new session: catch up from its archive. */
+  roomJoined(accountId: string, room: string): void {
+    const account = this.accounts.get(accountId);
+    const xmpp = account ? online(account) : null;
+    if (account && xmpp) void this.catchUp(account, xmpp, room);
+  }
+
+  /**
+   * Pages through an archive ('' = our own, else a room's) from the newest id we hold; without
+   * one (a first session), takes the latest page only.
+   */
+  private async catchUp(account: AccountChat, xmpp: SessionXmpp, archive = ''): Promise<void> {
+    let after = this.repo.archiveMarker(account.accountId, archive);
     const firstSession = after === null;
     let fetched = 0;
-    this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'syncing', fetched });
+    const progress = (state: 'syncing' | 'done' | 'failed') => {
+      if (archive === '') this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state, fetched });
+    };
+    progress('syncing');
     try {
       for (let page = 0; page < ARCHIVE_MAX_PAGES; page++) {
         const queryId = randomUUID();
-        account.queries.set(queryId, 0);
+        account.queries.set(queryId, { archive, received: 0 });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before'))
@@ -599,67 +612,91 @@ export class ChatService implements AccountLifecycleListener {
         );
         let reply: Element;
         try {
-          reply = (await xmpp.iqCaller.request(xml('iq', { type: 'set' }, query), IQ_TIMEOUT_MS)) as Element;
+          const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
+          reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
         } finally {
-          fetched += account.queries.get(queryId) ?? 0;
+          fetched += account.queries.get(queryId)?.received ?? 0;
           account.queries.delete(queryId);
         }
         const fin = reply.getChild('fin', NS_MAM);
-        const set = fin?.getChild('set', NS_RSM);
-        const last = set?.getChildText('last') ?? null;
+        const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
         if (last !== null) {
-          this.repo.setArchiveMarker(account.accountId, '', last);
+          this.repo.setArchiveMarker(account.accountId, archive, last);
           after = last;
         }
-        this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'syncing', fetched });
-        // A first session takes one page (the latest); after that, page on until complete.
+        progress('syncing');
         if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
       }
-      this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'done', fetched });
+      progress('done');
     } catch (error) {
-      this.log.info('archive catch-up failed', { accountId: account.accountId, error });
-      this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state: 'failed', fetched });
+      this.log.info('archive catch-up failed', { accountId: account.accountId, archive, error });
+      progress('failed');
     }
   }
 
-  /** One archived message: only for a query we opened, only from our own archive. */
+  /** One archived message: only for a query we opened, only from the archive we asked. */
   private archived(account: AccountChat, stanza: Element, result: Element): boolean {
     const from = stanza.attrs.from;
-    const fromOwnArchive = from === undefined || (typeof from === 'string' && normalizeJid(from) === account.ownJid);
-    const received = account.queries.get(result.attrs.queryid);
-    if (received === undefined || !fromOwnArchive) {
+    const query = account.queries.get(result.attrs.queryid);
+    const sender = typeof from === 'string' ? normalizeJid(from) : null;
+    const fromArchive =
+      query !== undefined &&
+      (query.archive === '' ? from === undefined || sender === account.ownJid : sender === query.archive);
+    if (!query || !fromArchive) {
       account.stats.dropped++;
       this.log.warn('archive result for no query of ours dropped', { from: String(from ?? '').slice(0, 200) });
       return true;
     }
-    account.queries.set(result.attrs.queryid, received + 1);
+    query.received++;
     const forwarded = result.getChild('forwarded', NS_FORWARD);
     const inner = forwarded?.getChild('message');
     const archiveId = typeof result.attrs.id === 'string' ? result.attrs.id.slice(0, 256) : null;
     if (!forwarded || !inner || archiveId === null) return true;
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
-    if (innerFrom === null || bodyText === null || inner.attrs.type === 'groupchat') return true;
-    const outgoing = bareOf(innerFrom) === account.ownJid;
-    const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
-    if (outgoing && to === null) return true;
-    const at = delayedAt(forwarded, this.now());
-    account.stats.received++;
-    const stored = this.repo.add({
+    if (innerFrom === null || bodyText === null) return true;
+    const common = {
       accountId: account.accountId,
-      conversation: outgoing ? bareOf(to!) : bareOf(innerFrom),
-      kind: 'chat',
-      direction: outgoing ? 'out' : 'in',
-      sender: outgoing ? account.ownJid! : bareOf(innerFrom),
       body: capText(bodyText, MESSAGE_BODY_MAX),
-      at,
-      state: outgoing ? 'sent' : 'received',
+      at: delayedAt(forwarded, this.now()),
       stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
       originId: originIdOf(inner),
       serverId: archiveId,
       resource: null,
-      read: outgoing,
-    });
+    };
+    let message: NewMessage;
+    if (query.archive !== '') {
+      // A room's archive: messages from its occupants (room/nick) only.
+      const slash = innerFrom.indexOf('/');
+      if (inner.attrs.type !== 'groupchat' || bareOf(innerFrom) !== query.archive || slash === -1) return true;
+      const nick = innerFrom.slice(slash + 1);
+      const ours = nick === this.options.roomNick(account.accountId, query.archive);
+      message = {
+        ...common,
+        conversation: query.archive,
+        kind: 'groupchat',
+        direction: ours && common.originId !== null ? 'out' : 'in',
+        sender: nick,
+        state: ours && common.originId !== null ? 'delivered' : 'received',
+        read: ours,
+      };
+    } else {
+      if (inner.attrs.type === 'groupchat') return true;
+      const outgoing = bareOf(innerFrom) === account.ownJid;
+      const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
+      if (outgoing && to === null) return true;
+      message = {
+        ...common,
+        conversation: outgoing ? bareOf(to!) : bareOf(innerFrom),
+        kind: 'chat',
+        direction: outgoing ? 'out' : 'in',
+        sender: outgoing ? account.ownJid! : bareOf(innerFrom),
+        state: outgoing ? 'sent' : 'received',
+        read: outgoing,
+      };
+    }
+    account.stats.received++;
+    const stored = this.repo.add(message);
     if (stored) this.changed(stored);
     else account.stats.duplicates++;
     return true;

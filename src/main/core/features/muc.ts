@@ -128,12 +128,19 @@ export class MucService implements AccountLifecycleListener {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountRooms>();
+  private readonly joinedListeners = new Set<(accountId: string, room: string) => void>();
 
   constructor(options: MucOptions) {
     this.bus = options.bus;
     this.accountManager = options.accounts;
     this.log = options.log;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Called each time a room finishes joining (first join, or again after a new session). */
+  onJoined(listener: (accountId: string, room: string) => void): () => void {
+    this.joinedListeners.add(listener);
+    return () => this.joinedListeners.delete(listener);
   }
 
   // ---------- views ----------
@@ -365,6 +372,7 @@ export class MucService implements AccountLifecycleListener {
       room.error = null;
       room.rejoinedAfter333 = false;
       this.changedRoom(room);
+      for (const listener of this.joinedListeners) listener(room.accountId, room.room);
       if (codes.has('201')) {
         // A new room stays locked to others until configured: answer the join once it is open.
         void this.acceptDefaultConfiguration(account, room).finally(() => this.settle(room, ok(this.view(room))));
