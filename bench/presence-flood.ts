@@ -1,20 +1,14 @@
 /**
  * The presence flood workload (see presence.bench.ts): a deterministic stream of presence stanzas,
- * a server playing it (presence-flood-server.mjs, in its own process so this process measures only
- * the core), and one measured run against a fresh messenger. Kept apart from the vitest file so a
- * plain script can run it under --cpu-prof.
+ * a server playing it (presence-flood-server.mjs, in its own process), and a fresh child process per
+ * run that holds the core and nothing else (presence-flood-core.ts, which a plain script can also
+ * import to run under --cpu-prof).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { Element } from '@xmpp/xml';
-import type { AccountView, AppEvent, Snapshot } from '../src/shared/contract';
-import { createMessenger, type Messenger } from '../src/main/core/messenger';
-import { AccountSession } from '../src/main/core/accounts/session';
-import { createMemorySecretStore } from '../src/main/core/secrets';
-import { consoleSink, createLogger, silentLogger } from '../src/main/core/log';
+import { buildSync } from 'esbuild';
 import {
   capsHash,
   discoInfoElement,
@@ -22,13 +16,14 @@ import {
   NS_DISCO_INFO,
   type DiscoInfo,
 } from '../src/main/core/features/caps-hash';
+import { SENTINEL, STANZAS, type FloodRun, type FloodTarget } from './presence-flood-core';
 import { createTestCa, issueServerCert } from '../tests/support/prosody';
 
 const CONTACTS = 10_000;
-const STANZAS = 100_000;
 const CAPS_VERS = 20;
-const SENTINEL = 'zz-end@bench.example';
 const NODE = 'https://client.example';
+
+export type { FloodRun } from './presence-flood-core';
 
 export const FLOOD = { contacts: CONTACTS, stanzas: STANZAS };
 
@@ -130,7 +125,11 @@ function buildRoster(): string {
 }
 
 /** Builds the workload, writes it for the server process and starts that process. */
-export async function startFloodServer(): Promise<{ floodBytes: number; expected: FloodExpectation }> {
+export async function startFloodServer(): Promise<{
+  floodBytes: number;
+  expected: FloodExpectation;
+  target: FloodTarget;
+}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-presence-'));
   dirs.push(dir);
   const ca = await createTestCa(dir);
@@ -155,7 +154,7 @@ export async function startFloodServer(): Promise<{ floodBytes: number; expected
       if (match) resolve(Number(match[1]));
     });
   });
-  return { floodBytes: Buffer.byteLength(flood), expected };
+  return { floodBytes: Buffer.byteLength(flood), expected, target: { port: serverPort, caPem } };
 }
 
 export async function stopFloodServer(): Promise<void> {
@@ -167,117 +166,57 @@ export async function stopFloodServer(): Promise<void> {
     await exited;
   }
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  if (bundled) fs.rmSync(bundled, { force: true });
+  bundled = null;
 }
 
-export interface FloodRun {
-  /** First byte → the core has handled the last stanza (state final, events not yet flushed). */
-  presencesPerSecond: number;
-  /** First byte → a subscriber received the last contact's event (includes the coalescing delay). */
-  firstByteToEventsMs: number;
-  /** Per second of this process's CPU time (all threads, until the events were delivered). */
-  presencesPerCpuSecond: number;
-  eventLoopDelayP99Ms: number;
-  peakRss: number;
-  /** RSS when the run started (the test runner, earlier runs' garbage). */
-  rssAtStart: number;
-  contactEvents: number;
-  capsQueries: number;
-  /** Resources whose client is known from caps at the end. */
-  resourcesWithClient: number;
-  /** The state reached, to compare with the expectation. */
-  onlineContacts: number;
-  availableResources: number;
-  snapshotOnline: number;
-  snapshotWithLastSeen: number;
+export interface ChildFlood {
+  run: FloodRun;
+  /** The child's peak RSS over its whole life (ru_maxrss): start-up, the login, the flood, the GC. */
+  maxRss: number;
+  /** The child's RSS after loading the core's modules, before the run. */
+  rssBeforeRun: number;
 }
 
-/** One measured run against a fresh messenger with one account. */
-export async function runFlood(): Promise<FloodRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-presence-core-'));
-  dirs.push(dir);
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  let firstByte = 0;
-  let stateAt = 0;
-  let cpuAtFirstByte = process.cpuUsage();
-  const messenger: Messenger = await createMessenger({
-    dataDir: dir,
-    secrets: createMemorySecretStore(),
-    log: process.env.FLOOD_LOG ? createLogger(consoleSink, 'debug') : silentLogger,
-    extraCa: caPem,
-    sessionFactory: (config, hooks) => {
-      const session = new AccountSession(config, hooks, { log: silentLogger, ca: caPem, resolveSrv: false });
-      // Marks when the core has handled the last stanza (the parser binds _onElement at connect,
-      // so this wraps the presence fast path the feature installed).
-      const client = session.xmpp as unknown as { _onElement(element: Element): void };
-      const inner = client._onElement;
-      client._onElement = function (this: unknown, element: Element) {
-        inner.call(this, element);
-        if (element.name === 'presence' && element.attrs.from === `${SENTINEL}/x`) stateAt = performance.now();
-      };
-      // Our initial presence: the next bytes on the socket are the flood.
-      session.xmpp.on('send', (element) => {
-        if (element.name !== 'presence' || element.attrs.type || element.attrs.to || firstByte) return;
-        histogram.enable();
-        session.xmpp.socket?.prependOnceListener('data', () => {
-          firstByte = performance.now();
-          cpuAtFirstByte = process.cpuUsage();
-        });
-      });
-      return session;
-    },
+let bundled: string | null = null;
+
+/** presence-flood-core.ts bundled next to this file (node_modules left external), once per process. */
+function coreBundle(): string {
+  if (bundled) return bundled;
+  const bundle = path.join(__dirname, 'results', '.presence-flood-core.cjs');
+  fs.mkdirSync(path.dirname(bundle), { recursive: true });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'presence-flood-core.ts')],
+    bundle: true,
+    platform: 'node',
+    packages: 'external',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'warning',
   });
-  const rssAtStart = process.memoryUsage().rss;
-  let peakRss = rssAtStart;
-  let contactEvents = 0;
-  const done = new Promise<number>((resolve) => {
-    messenger.subscribe((batch) => {
-      for (const event of batch.events as AppEvent[]) {
-        if (event.type !== 'presence.contact') continue;
-        contactEvents++;
-        if (event.presence.jid === SENTINEL) resolve(performance.now());
-      }
+  bundled = bundle;
+  return bundle;
+}
+
+/**
+ * One flood in a fresh child process that holds the core and nothing else (presence-flood-core.ts):
+ * Node, the core's modules, one messenger that logs in and takes the flood, as the app's core does at
+ * sign-in. Its RSS is the honest figure for "the process running the core": a vitest worker carries
+ * the runner, its transforms and this file's workload on top, and a process that ran earlier floods
+ * carries their messengers' garbage until V8 shrinks its heap.
+ */
+export async function runFloodInChild(target: FloodTarget): Promise<ChildFlood> {
+  const child = fork(coreBundle(), [], {
+    env: { ...process.env, FLOOD_CHILD: JSON.stringify(target) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<ChildFlood>((resolve, reject) => {
+    let run: FloodRun | null = null;
+    child.on('message', (message: { run?: FloodRun; done?: { maxRss: number; rssBeforeRun: number } }) => {
+      if (message.run) run = message.run;
+      if (message.done && run) resolve({ run, ...message.done });
     });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the flood child exited (${code}) before reporting`)));
   });
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
-  const added = await messenger.invoke('account.add', {
-    jid: 'me@localhost',
-    password: 'x',
-    host: '127.0.0.1',
-    port: serverPort,
-  });
-  const id = (added as { ok: true; value: AccountView }).value.id;
-  const end = await done;
-  const cpu = process.cpuUsage(cpuAtFirstByte);
-  if (stateAt === 0) throw new Error('the sentinel never reached the core');
-  histogram.disable();
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-  const tracker = messenger.presence.service.tracker(id)!;
-  let availableResources = 0;
-  let resourcesWithClient = 0;
-  for (const jid of tracker.knownJids()) {
-    for (const entry of tracker.resources(jid)?.values() ?? []) {
-      availableResources++;
-      if (entry.client) resourcesWithClient++;
-    }
-  }
-  const snapshot = (await messenger.invoke('app.snapshot', {})) as { ok: true; value: Snapshot };
-  const run: FloodRun = {
-    presencesPerSecond: STANZAS / ((stateAt - firstByte) / 1000),
-    firstByteToEventsMs: end - firstByte,
-    presencesPerCpuSecond: STANZAS / ((cpu.user + cpu.system) / 1e6),
-    eventLoopDelayP99Ms: histogram.percentile(99) / 1e6,
-    peakRss,
-    rssAtStart,
-    contactEvents,
-    capsQueries: messenger.presence.caps.stats().queriesSent,
-    resourcesWithClient,
-    onlineContacts: tracker.availableCount,
-    availableResources,
-    snapshotOnline: snapshot.value.presence.filter((p) => p.resources.length > 0).length,
-    snapshotWithLastSeen: snapshot.value.presence.filter((p) => p.lastSeen !== null).length,
-  };
-  await messenger.close();
-  return run;
 }

@@ -28,7 +28,7 @@ import {
   type DiscoInfo,
 } from './caps-hash';
 import type { CapsRecord, CapsRepository, Device } from './caps-repo';
-import type { CapsReference } from './presence-stanza';
+import { detach, type CapsReference } from './presence-stanza';
 import { withTimeout } from '../util/with-timeout';
 
 export type { Device } from './caps-repo';
@@ -76,6 +76,7 @@ export const CLIENT_NAME_MAX = 128;
 const MEMORY_MAX = 10_000;
 const FAILURES_MAX = 50_000;
 const WAITERS_MAX = 20_000;
+const KEYS_MAX = 4096;
 const NS_SOFTWARE_INFO = 'urn:xmpp:dataforms:softwareinfo';
 
 const CLIENT_DEVICES: Readonly<Record<string, Device>> = {
@@ -87,12 +88,20 @@ const CLIENT_DEVICES: Readonly<Record<string, Device>> = {
   console: 'console',
 };
 
-interface Waiter {
+/**
+ * What a waiting resource needs besides its JID (which is its key in Lookup.waiters): one object
+ * shared by every waiter with the same account, node and query. A flood of presences with a ver
+ * being looked up adds a key and nothing else per resource.
+ */
+interface WaiterVia {
   accountId: string;
-  jid: string;
-  bare: string;
   node: string;
   query: CapsQuery;
+}
+
+interface Waiter extends WaiterVia {
+  jid: string;
+  bare: string;
 }
 
 interface Lookup {
@@ -101,8 +110,10 @@ interface Lookup {
   ver: string;
   /** Bare JID whose presence started it (for the per-bare limit). */
   owner: string;
-  /** account\0jid → waiter, in arrival order. */
-  waiters: Map<string, Waiter>;
+  /** account\0jid → how to ask it, in arrival order. */
+  waiters: Map<string, WaiterVia>;
+  /** The last WaiterVia added (the next waiter usually shares it). */
+  via: WaiterVia;
   /** Bare JIDs already asked (XEP-0115 §9: never ask the same user@host twice). */
   tried: Set<string>;
 }
@@ -135,6 +146,12 @@ export function clientNameOf(info: DiscoInfo): string | null {
   return clean === '' ? null : clean.slice(0, CLIENT_NAME_MAX);
 }
 
+/** A waiter from its key (account\0jid) and how to ask it. */
+function toWaiter(jidKey: string, via: WaiterVia): Waiter {
+  const jid = jidKey.slice(via.accountId.length + 1);
+  return { ...via, jid, bare: bareOf(jid) };
+}
+
 function bareOf(jid: string): string {
   const slash = jid.indexOf('/');
   return slash === -1 ? jid : jid.slice(0, slash);
@@ -159,6 +176,8 @@ export class CapsCache {
   /** key\0account\0jid → time until which that JID is not asked about that ver again. */
   private readonly failures = new Map<string, number>();
   private readonly pending = new Map<string, Lookup>();
+  /** ver → its key (see keyOf). */
+  private readonly keys = new Map<string, { hashAlgo: CapsHashAlgo; key: string }>();
   private readonly queue: Lookup[] = [];
   private readonly perBare = new Map<string, number>();
   private readonly listeners = new Set<(resolved: CapsResolved) => void>();
@@ -187,17 +206,23 @@ export class CapsCache {
   resolve(accountId: string, fullJid: string, capsRef: CapsReference, query: CapsQuery): ClientInfo | null {
     const hashAlgo = capsHashAlgo(capsRef.hash);
     if (hashAlgo === null || !plausibleVer(hashAlgo, capsRef.ver)) return null;
-    const key = `${hashAlgo} ${capsRef.ver}`;
+    const key = this.keyOf(hashAlgo, capsRef.ver);
     const known = this.lookupKnown(key, hashAlgo, capsRef.ver);
     if (known) return known;
     const jidKey = `${accountId}\0${fullJid}`;
     const own = this.unverified.get(jidKey);
     if (own && own.hashAlgo === hashAlgo && own.ver === capsRef.ver) return own;
 
-    const waiter: Waiter = { accountId, jid: fullJid, bare: bareOf(fullJid), node: capsRef.node, query };
     const pending = this.pending.get(key);
     if (pending) {
-      if (pending.waiters.size < WAITERS_MAX) pending.waiters.set(jidKey, waiter);
+      // Kept until the lookup ends: copies (the key is built from the parser's strings).
+      if (pending.waiters.size < WAITERS_MAX) {
+        let via = pending.via;
+        if (via.accountId !== accountId || via.node !== capsRef.node || via.query !== query) {
+          via = pending.via = { accountId, node: detach(capsRef.node), query };
+        }
+        pending.waiters.set(detach(jidKey), via);
+      }
       return null;
     }
     const failedUntil = this.failures.get(`${key}\0${jidKey}`);
@@ -205,24 +230,40 @@ export class CapsCache {
       if (failedUntil > this.now()) return null;
       this.failures.delete(`${key}\0${jidKey}`);
     }
-    if (this.queue.length >= this.maxQueued || (this.perBare.get(waiter.bare) ?? 0) >= this.maxPerBare) {
+    const bare = bareOf(fullJid);
+    if (this.queue.length >= this.maxQueued || (this.perBare.get(bare) ?? 0) >= this.maxPerBare) {
       this.dropped++;
       if (this.dropped % 1000 === 1) this.log.warn('caps lookups dropped: too many pending', { dropped: this.dropped });
       return null;
     }
+    const via: WaiterVia = { accountId, node: detach(capsRef.node), query };
     const lookup: Lookup = {
-      key,
+      key: detach(key),
       hashAlgo,
-      ver: capsRef.ver,
-      owner: waiter.bare,
-      waiters: new Map([[jidKey, waiter]]),
+      ver: detach(capsRef.ver),
+      owner: detach(bare),
+      waiters: new Map([[detach(jidKey), via]]),
+      via,
       tried: new Set(),
     };
-    this.pending.set(key, lookup);
-    this.perBare.set(waiter.bare, (this.perBare.get(waiter.bare) ?? 0) + 1);
+    this.pending.set(lookup.key, lookup);
+    this.perBare.set(lookup.owner, (this.perBare.get(lookup.owner) ?? 0) + 1);
     this.queue.push(lookup);
     this.pump();
     return null;
+  }
+
+  /**
+   * `${hashAlgo} ${ver}`, remembered per ver: this runs for every presence with caps, and building
+   * the key (and hashing a fresh string for the lookup) cost more than the lookup itself.
+   */
+  private keyOf(hashAlgo: CapsHashAlgo, ver: string): string {
+    const cached = this.keys.get(ver);
+    if (cached !== undefined && cached.hashAlgo === hashAlgo) return cached.key;
+    const key = detach(`${hashAlgo} ${ver}`);
+    if (this.keys.size >= KEYS_MAX) this.keys.clear();
+    this.keys.set(key.slice(hashAlgo.length + 1), { hashAlgo, key });
+    return key;
   }
 
   /** Known verified info for a ver without starting anything (e.g. for building views). */
@@ -269,14 +310,14 @@ export class CapsCache {
     if (!record) return undefined;
     const info: ClientInfo = {
       hashAlgo,
-      ver,
+      ver: detach(ver),
       identities: record.identities,
       features: record.features,
       clientName: record.clientName,
       device: record.device,
       verified: true,
     };
-    this.remember(this.known, key, info, MEMORY_MAX);
+    this.remember(this.known, detach(key), info, MEMORY_MAX);
     return info;
   }
 
@@ -346,7 +387,11 @@ export class CapsCache {
           this.log.error('storing caps failed', { error });
         }
         this.finish(lookup);
-        this.emit({ info, jids: [...lookup.waiters.values()].map(({ accountId, jid }) => ({ accountId, jid })) });
+        const jids = [...lookup.waiters].map(([jidKey, via]) => ({
+          accountId: via.accountId,
+          jid: jidKey.slice(via.accountId.length + 1),
+        }));
+        this.emit({ info, jids });
         return;
       }
       case 'mismatch': {
@@ -370,7 +415,8 @@ export class CapsCache {
   /** The first waiter from a bare JID not yet asked, and that has not failed this ver recently. */
   private nextWaiter(lookup: Lookup): Waiter | undefined {
     const now = this.now();
-    for (const [jidKey, waiter] of lookup.waiters) {
+    for (const [jidKey, via] of lookup.waiters) {
+      const waiter = toWaiter(jidKey, via);
       if (lookup.tried.has(waiter.bare)) continue;
       if ((this.failures.get(`${lookup.key}\0${jidKey}`) ?? 0) > now) continue;
       return waiter;

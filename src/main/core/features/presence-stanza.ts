@@ -7,7 +7,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../../../shared/jid';
-import { parsePriority, parseShow, type ResourcePresence } from '../../../shared/presence';
+import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../shared/presence';
 import type { ResourceView } from '../../../shared/contract';
 import type { ClientInfo } from './caps';
 
@@ -64,16 +64,79 @@ function cap(text: string | null | undefined): string | null {
 /** The <delay/> stamp in epoch ms, or `now` when absent or unparsable (then it is our receive time). */
 export function delayStamp(stanza: Element, now: number): number {
   const delay = stanza.getChild('delay', NS_DELAY);
-  return delay ? stampOf(delay, now) : now;
+  return delay ? stampOf(delay.attrs.stamp, now) : now;
 }
 
-function stampOf(delay: Element, now: number): number {
-  const stamp = delay.attrs.stamp;
+function stampOf(stamp: unknown, now: number): number {
   if (typeof stamp !== 'string') return now;
   const parsed = Date.parse(stamp);
   // A stamp in the future is as wrong as a missing one.
   return Number.isFinite(parsed) && parsed <= now ? parsed : now;
 }
+
+/**
+ * A presence as the lean stream parser (presence-stream-parser.ts) reads it, without an Element:
+ * what parsePresence reads from the attributes and children, with the same first-of-each rule.
+ * Only presences without a type or with type='unavailable' and without MUC user data come this way.
+ * One object per parser, refilled for every stanza: copy what you keep.
+ */
+export class RawPresence {
+  from: string | undefined = undefined;
+  type: string | undefined = undefined;
+  show: string | null = null;
+  status: string | null = null;
+  priority: string | null = null;
+  /** A <c xmlns='http://jabber.org/protocol/caps'/> child, with its attributes. */
+  caps = false;
+  capsHash: string | undefined = undefined;
+  capsNode: string | undefined = undefined;
+  capsVer: string | undefined = undefined;
+  /** A <delay xmlns='urn:xmpp:delay'/> child, with its stamp. */
+  delay = false;
+  delayStamp: string | undefined = undefined;
+
+  reset(): void {
+    this.from = undefined;
+    this.type = undefined;
+    this.show = null;
+    this.status = null;
+    this.priority = null;
+    this.caps = false;
+    this.capsHash = undefined;
+    this.capsNode = undefined;
+    this.capsVer = undefined;
+    this.delay = false;
+    this.delayStamp = undefined;
+  }
+}
+
+/**
+ * What readPresence found, for the presence feature's hot path: one object reused from stanza to
+ * stanza, nothing detached (strings may be views into the parser's input chunk), nothing allocated
+ * for the common kinds. Fields are meaningful per kind as parsePresence documents them.
+ */
+export class PresenceRead {
+  bare = '';
+  resource = '';
+  /** The sender, normalized (bare/resource): the full JID caps lookups are keyed by. */
+  full = '';
+  show: Show = 'available';
+  /** Capped to STATUS_MAX, not detached. */
+  status: string | null = null;
+  priority = 0;
+  /** Available: since; unavailable: at. */
+  since = 0;
+  /** A usable caps reference (node and ver present). */
+  caps = false;
+  capsNode = '';
+  capsVer = '';
+  capsHash = '';
+  reason = '';
+  /** The other kinds (error, probe, subscription), as parsePresence returns them. */
+  other: ParsedPresence | null = null;
+}
+
+type ReadKind = ParsedPresence['kind'];
 
 interface PresenceChildren {
   show: string | null;
@@ -93,20 +156,29 @@ function textOf(element: Element): string {
   return text;
 }
 
+/** Reused by scanChildren: the caller reads it before the next stanza. */
+const scanned: PresenceChildren = {
+  show: null,
+  status: null,
+  priority: null,
+  caps: undefined,
+  delay: undefined,
+  mucUser: false,
+};
+
 /**
  * Everything parsePresence reads, in one pass over the children (the first of each, like
  * getChild). Namespace prefixes (`<p:x xmlns:p=…>`) are rare: those stanzas take the slower
  * lookups that resolve them.
  */
 function scanChildren(stanza: Element): PresenceChildren {
-  const found: PresenceChildren = {
-    show: null,
-    status: null,
-    priority: null,
-    caps: undefined,
-    delay: undefined,
-    mucUser: false,
-  };
+  const found = scanned;
+  found.show = null;
+  found.status = null;
+  found.priority = null;
+  found.caps = undefined;
+  found.delay = undefined;
+  found.mucUser = false;
   for (const child of stanza.children) {
     if (typeof child === 'string') continue;
     switch (child.name) {
@@ -146,11 +218,26 @@ function scanSlowly(stanza: Element): PresenceChildren {
   };
 }
 
-export function parsePresence(stanza: Element, now: number): ParsedPresence {
-  const from = stanza.attrs.from;
-  if (typeof from !== 'string' || from === '') return { kind: 'invalid', reason: 'no sender' };
-  let bare: string;
-  let resource: string;
+/** Capped, not detached. */
+function capText(text: string | null | undefined): string | null {
+  if (text === null || text === undefined || text === '') return null;
+  return text.length > STATUS_MAX ? text.slice(0, STATUS_MAX) : text;
+}
+
+function invalid(out: PresenceRead, reason: string): ReadKind {
+  out.reason = reason;
+  return 'invalid';
+}
+
+/**
+ * Reads one presence (an Element, or a RawPresence from the lean stream parser) into `out` and
+ * returns its kind; parsePresence is this plus copies. Both inputs give the same result for the
+ * same stanza.
+ */
+export function readPresence(stanza: Element | RawPresence, now: number, out: PresenceRead): ReadKind {
+  const raw = stanza instanceof RawPresence ? stanza : null;
+  const from = raw !== null ? raw.from : (stanza as Element).attrs.from;
+  if (typeof from !== 'string' || from === '') return invalid(out, 'no sender');
   const slash = from.indexOf('/');
   const plainBare = slash === -1 ? from : from.slice(0, slash);
   if (
@@ -161,70 +248,148 @@ export function parsePresence(stanza: Element, now: number): ParsedPresence {
     from.charCodeAt(from.length - 1) > 32
   ) {
     // Already normalized (the vast majority): what parseJid would return, without its allocations.
-    // Not detached: most stanzas only look the contact up; whoever stores it as a key detaches it.
-    bare = plainBare;
-    resource = detach(from.slice(slash + 1));
+    // Not detached: most stanzas only look the contact up; whoever stores a string detaches it.
+    out.bare = plainBare;
+    out.resource = from.slice(slash + 1);
+    out.full = from;
   } else {
     const jid = parseJid(from);
-    if ('error' in jid) return { kind: 'invalid', reason: `bad sender: ${jid.error}` };
-    bare = jid.jid.local ? `${jid.jid.local}@${jid.jid.domain}` : jid.jid.domain;
-    resource = jid.jid.resource;
+    if ('error' in jid) return invalid(out, `bad sender: ${jid.error}`);
+    out.bare = jid.jid.local ? `${jid.jid.local}@${jid.jid.domain}` : jid.jid.domain;
+    out.resource = jid.jid.resource;
+    out.full = `${out.bare}/${out.resource}`;
   }
-  const type = stanza.attrs.type;
+  const type = raw !== null ? raw.type : (stanza as Element).attrs.type;
+  out.other = null;
 
   switch (type) {
     case undefined:
     case 'unavailable': {
-      const c = scanChildren(stanza);
-      // Room occupants are the MUC feature's; they never touch roster presence.
-      if (c.mucUser) return { kind: 'muc' };
-      const since = c.delay ? stampOf(c.delay, now) : now;
-      if (type === 'unavailable') return { kind: 'unavailable', bare, resource, at: since, status: cap(c.status) };
-      const priority = parsePriority(c.priority);
-      if (priority === null) return { kind: 'invalid', reason: 'priority is not an integer in -128..127' };
-      const caps = c.caps;
-      const capsRef =
-        caps && typeof caps.attrs.ver === 'string' && typeof caps.attrs.node === 'string'
-          ? { node: detach(caps.attrs.node), ver: detach(caps.attrs.ver), hash: String(caps.attrs.hash ?? '') }
-          : null;
-      return {
-        kind: 'available',
-        bare,
-        presence: {
-          resource,
-          show: parseShow(c.show),
-          status: cap(c.status),
-          priority,
-          since,
-          caps: capsRef,
-          client: null,
-          view: null,
-        },
-        caps: capsRef,
-      };
+      let show: string | null;
+      let status: string | null;
+      let priorityText: string | null;
+      let stamp: unknown;
+      let hasDelay: boolean;
+      let capsNode: unknown;
+      let capsVer: unknown;
+      let capsHash: unknown;
+      if (raw !== null) {
+        ({ show, status, priority: priorityText } = raw);
+        hasDelay = raw.delay;
+        stamp = raw.delayStamp;
+        capsNode = raw.caps ? raw.capsNode : undefined;
+        capsVer = raw.caps ? raw.capsVer : undefined;
+        capsHash = raw.capsHash;
+      } else {
+        const c = scanChildren(stanza as Element);
+        // Room occupants are the MUC feature's; they never touch roster presence.
+        if (c.mucUser) return 'muc';
+        ({ show, status, priority: priorityText } = c);
+        hasDelay = c.delay !== undefined;
+        stamp = c.delay?.attrs.stamp;
+        capsNode = c.caps?.attrs.node;
+        capsVer = c.caps?.attrs.ver;
+        capsHash = c.caps?.attrs.hash;
+      }
+      out.since = hasDelay ? stampOf(stamp, now) : now;
+      out.status = capText(status);
+      if (type === 'unavailable') return 'unavailable';
+      const priority = parsePriority(priorityText);
+      if (priority === null) return invalid(out, 'priority is not an integer in -128..127');
+      out.priority = priority;
+      out.show = parseShow(show);
+      out.caps = typeof capsVer === 'string' && typeof capsNode === 'string';
+      if (out.caps) {
+        out.capsNode = capsNode as string;
+        out.capsVer = capsVer as string;
+        out.capsHash = String(capsHash ?? '');
+      }
+      return 'available';
     }
     case 'error': {
-      const error = stanza.getChild('error');
+      const error = (stanza as Element).getChild('error');
       const condition = error?.children.find(
         (child): child is Element =>
           typeof child !== 'string' && child.attrs.xmlns === NS_STANZAS && child.name !== 'text',
       );
-      return {
+      out.other = {
         kind: 'error',
-        bare,
+        bare: out.bare,
         condition: condition?.name ?? 'undefined-condition',
         text: cap(error?.getChildText('text', NS_STANZAS)),
         at: now,
       };
+      return 'error';
     }
     case 'probe':
-      return { kind: 'probe', bare, from };
+      out.other = { kind: 'probe', bare: out.bare, from };
+      return 'probe';
     case 'subscribe':
     case 'subscribed':
     case 'unsubscribe':
     case 'unsubscribed':
-      return { kind: 'subscription', type, bare };
+      out.other = { kind: 'subscription', type, bare: out.bare };
+      return 'subscription';
     default:
-      return { kind: 'invalid', reason: `unknown presence type ${String(type).slice(0, 40)}` };
+      return invalid(out, `unknown presence type ${String(type).slice(0, 40)}`);
+  }
+}
+
+/** Caps references by ver: every resource running the same client build shares one (frozen) object. */
+const capsReferences = new Map<string, CapsReference>();
+const CAPS_REFERENCES_MAX = 4096;
+
+/** The caps reference of an available presence read into `read`: kept by the tracker, so a copy, shared. */
+export function capsReferenceOf(read: PresenceRead): CapsReference | null {
+  if (!read.caps) return null;
+  const known = capsReferences.get(read.capsVer);
+  if (known !== undefined && known.node === read.capsNode && known.hash === read.capsHash) return known;
+  const ref: CapsReference = Object.freeze({
+    node: detach(read.capsNode),
+    ver: detach(read.capsVer),
+    hash: detach(read.capsHash),
+  });
+  // Bounded: a flood of distinct vers starts over rather than grows.
+  if (capsReferences.size >= CAPS_REFERENCES_MAX) capsReferences.clear();
+  capsReferences.set(ref.ver, ref);
+  return ref;
+}
+
+export function parsePresence(stanza: Element | RawPresence, now: number): ParsedPresence {
+  const read = new PresenceRead();
+  const kind = readPresence(stanza, now, read);
+  switch (kind) {
+    case 'available': {
+      const caps = capsReferenceOf(read);
+      return {
+        kind,
+        bare: read.bare,
+        presence: {
+          resource: detach(read.resource),
+          show: read.show,
+          status: read.status === null ? null : detach(read.status),
+          priority: read.priority,
+          since: read.since,
+          caps,
+          client: null,
+          view: null,
+        },
+        caps,
+      };
+    }
+    case 'unavailable':
+      return {
+        kind,
+        bare: read.bare,
+        resource: detach(read.resource),
+        at: read.since,
+        status: read.status === null ? null : detach(read.status),
+      };
+    case 'muc':
+      return { kind };
+    case 'invalid':
+      return { kind, reason: read.reason };
+    default:
+      return read.other as ParsedPresence;
   }
 }

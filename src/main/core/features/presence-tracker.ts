@@ -21,8 +21,19 @@ export interface PresenceError {
 /** Receives signals without an object allocated per signal (this runs for every presence stanza). */
 export type SignalListener = (signal: PresenceSignal, bare: string, resource: string | null) => void;
 
+/**
+ * One JID's available resources, and the JID as the tracker keeps it: callers on the hot path hold
+ * this string rather than the one they parsed (a view into the parser's input chunk, which would
+ * keep the whole chunk alive wherever it is stored, see presence-stanza.ts detach).
+ */
+export class ContactResources<T> extends Map<string, T> {
+  constructor(readonly bare: string) {
+    super();
+  }
+}
+
 export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
-  private readonly contacts = new Map<string, Map<string, T>>();
+  private readonly contacts = new Map<string, ContactResources<T>>();
   private readonly errors = new Map<string, PresenceError>();
 
   constructor(private readonly onSignal: SignalListener = () => {}) {}
@@ -31,7 +42,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
   available(bare: string, presence: T): boolean {
     let resources = this.contacts.get(bare);
     if (resources === undefined) {
-      resources = new Map();
+      resources = new ContactResources(bare);
       this.contacts.set(bare, resources);
       this.errors.delete(bare);
       resources.set(presence.resource, presence);
@@ -68,7 +79,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     this.errors.set(bare, error);
   }
 
-  resources(bare: string): ReadonlyMap<string, T> | undefined {
+  resources(bare: string): ContactResources<T> | undefined {
     return this.contacts.get(bare);
   }
 

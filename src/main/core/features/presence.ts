@@ -15,7 +15,16 @@ import type { Show } from '../../../shared/presence';
 import type { Logger } from '../log';
 import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
 import { PresenceTracker, type PresenceError } from './presence-tracker';
-import { detach, parsePresence, STATUS_MAX, type CapsReference, type TrackedPresence } from './presence-stanza';
+import {
+  capsReferenceOf,
+  detach,
+  PresenceRead,
+  readPresence,
+  STATUS_MAX,
+  type CapsReference,
+  type RawPresence,
+  type TrackedPresence,
+} from './presence-stanza';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */
@@ -76,6 +85,9 @@ export class PresenceService {
   private readonly accounts = new Map<string, AccountPresence>();
   private readonly now: () => number;
   private readonly unsubscribeCaps: (() => void) | null;
+  /** Scratch for handle (synchronous, one stanza at a time). */
+  private readonly read = new PresenceRead();
+  private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
@@ -113,7 +125,7 @@ export class PresenceService {
    * Handles one presence stanza for the account outside the middleware chain (fast paths).
    * Returns false when the stanza is not this feature's (subscription, MUC): pass it on.
    */
-  receive(accountId: string, stanza: Element): boolean {
+  receive(accountId: string, stanza: Element | RawPresence): boolean {
     const account = this.accounts.get(accountId);
     return account ? this.handle(account, stanza) : false;
   }
@@ -241,53 +253,78 @@ export class PresenceService {
   }
 
   /** Returns true when the stanza was presence this feature owns (consumed). */
-  private handle(account: AccountPresence, stanza: Element): boolean {
+  private handle(account: AccountPresence, stanza: Element | RawPresence): boolean {
     const { accountId } = account;
-    const parsed = parsePresence(stanza, this.now());
-    switch (parsed.kind) {
+    // One reused read per service: nothing below keeps it, and strings are copied where they are kept.
+    const read = this.read;
+    const kind = readPresence(stanza, this.now(), read);
+    switch (kind) {
       case 'available': {
-        const presence = parsed.presence;
         const caps = this.deps.caps;
-        if (parsed.caps && caps && account.client?.discoInfo) {
-          presence.client = caps.resolve(
-            accountId,
-            `${parsed.bare}/${presence.resource}`,
-            parsed.caps,
-            account.client.discoInfo,
-          );
+        let client: ClientInfo | null = null;
+        if (read.caps && caps && account.client?.discoInfo) {
+          const ref = this.capsRef;
+          ref.node = read.capsNode;
+          ref.ver = read.capsVer;
+          ref.hash = read.capsHash;
+          client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
         }
-        const current = account.tracker.resources(parsed.bare)?.get(presence.resource);
+        // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
+        const resources = account.tracker.resources(read.bare);
+        const current = resources?.get(read.resource);
         if (current !== undefined) {
-          // Updated in place: the long-lived entry stays, the parsed one dies young (less GC in floods).
-          current.show = presence.show;
-          // Equal values keep the old (already long-lived) objects: nothing new to promote.
-          if (current.status !== presence.status) current.status = presence.status;
-          current.priority = presence.priority;
-          current.since = presence.since;
-          if (!sameCaps(current.caps, presence.caps)) current.caps = presence.caps;
-          current.client = presence.client;
+          // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
+          current.show = read.show;
+          if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
+          current.priority = read.priority;
+          current.since = read.since;
+          if (!sameCaps(current.caps, read)) current.caps = capsReferenceOf(read);
+          current.client = client;
           current.view = null;
-          this.deps.onContactChanged(accountId, parsed.bare);
-        } else if (account.tracker.available(detach(parsed.bare), presence)) {
-          this.deps.onContactChanged(accountId, parsed.bare);
+          this.deps.onContactChanged(accountId, resources!.bare);
+          return true;
+        }
+        const presence: TrackedPresence = {
+          resource: detach(read.resource),
+          show: read.show,
+          status: read.status === null ? null : detach(read.status),
+          priority: read.priority,
+          since: read.since,
+          caps: capsReferenceOf(read),
+          client,
+          view: null,
+        };
+        const bare = resources?.bare ?? detach(read.bare);
+        if (account.tracker.available(bare, presence)) {
+          this.deps.onContactChanged(accountId, bare);
         } else {
-          this.deps.log.warn('too many resources; presence ignored', { from: parsed.bare });
+          this.deps.log.warn('too many resources; presence ignored', { from: bare });
         }
         return true;
       }
       case 'unavailable': {
-        const left = account.tracker.resources(parsed.bare)?.get(parsed.resource);
+        const resources = account.tracker.resources(read.bare);
+        const left = resources?.get(read.resource);
         if (left === undefined) return true;
-        account.tracker.unavailable(parsed.bare, parsed.resource);
-        this.deps.onLastSeen?.(accountId, parsed.bare, {
-          resource: parsed.resource,
-          at: parsed.at,
-          status: parsed.status,
+        const bare = resources!.bare;
+        account.tracker.unavailable(bare, left.resource);
+        this.deps.onLastSeen?.(accountId, bare, {
+          resource: left.resource,
+          at: read.since,
+          status: read.status === null ? null : detach(read.status),
           client: left.client,
         });
-        this.deps.onContactChanged(accountId, parsed.bare);
+        this.deps.onContactChanged(accountId, bare);
         return true;
       }
+      case 'invalid':
+        this.deps.log.warn('invalid presence ignored', { reason: read.reason });
+        return true;
+      case 'muc':
+        return false;
+    }
+    const parsed = read.other!;
+    switch (parsed.kind) {
       case 'error':
         // A room's error (a refused join) is the MUC feature's, never a contact's state.
         if (this.deps.isRoom?.(accountId, parsed.bare)) return false;
@@ -308,11 +345,9 @@ export class PresenceService {
         }
         return true;
       }
-      case 'invalid':
-        this.deps.log.warn('invalid presence ignored', { reason: parsed.reason });
-        return true;
-      case 'muc':
       case 'subscription':
+        return false;
+      default:
         return false;
     }
   }
@@ -363,6 +398,8 @@ export class PresenceService {
   }
 }
 
-function sameCaps(a: CapsReference | null, b: CapsReference | null): boolean {
-  return a === b || (a !== null && b !== null && a.ver === b.ver && a.node === b.node && a.hash === b.hash);
+/** The kept caps reference against the one just read (no copy made to compare). */
+function sameCaps(kept: CapsReference | null, read: PresenceRead): boolean {
+  if (!read.caps) return kept === null;
+  return kept !== null && kept.ver === read.capsVer && kept.node === read.capsNode && kept.hash === read.capsHash;
 }

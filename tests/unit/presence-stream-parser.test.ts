@@ -1,0 +1,193 @@
+/**
+ * The lean presence path in front of xmpp.js's parser: for any stream and any way it is cut into
+ * reads, what the presence feature sees (presence read from the text, or Elements from ltx) and the
+ * order it sees it in are the same as with xmpp.js's parser alone; whatever the reader does not
+ * model goes to ltx unchanged (same elements, same errors).
+ */
+import { createRequire } from 'node:module';
+import xml, { type Element } from '@xmpp/xml';
+import { describe, expect, it } from 'vitest';
+import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
+import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
+
+const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
+
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const HEADER =
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='s' version='1.0'>";
+const CAPS =
+  "xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://client.example' ver='QgayPKawpkPSDYmwT/WM94uAlu0='";
+
+const STANZAS = [
+  `<presence from='a@example.org/r1' to='me@x/y'/>`,
+  `<presence from='a@example.org/r1'><show>away</show><priority>5</priority><status>Out &amp; about &lt;3 &#x1F600;</status></presence>`,
+  `<presence from="b@example.org/phone" xml:lang="en" id='p1'>\n  <show>dnd</show>\n  <status/>\n  <c ${CAPS}/>\n</presence>`,
+  `<presence from='c@example.org/r' type='unavailable'><status>bye</status><delay xmlns='urn:xmpp:delay' stamp='2026-11-21T09:00:00Z'/></presence>`,
+  `<presence from='d@example.org/r'><x xmlns='vcard-temp:x:update'><photo>abc</photo></x><priority> -3 </priority><c xmlns='other'/><c ${CAPS}></c></presence>`,
+  `<presence from='room@conf.example.org/nick'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/></x></presence>`,
+  `<presence from='e@example.org' type='subscribe'/>`,
+  `<presence from='f@example.org/r' type='error'><error type='cancel'><remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>`,
+  `<presence from='g@example.org/r'><p:show xmlns:p='jabber:client'>xa</p:show></presence>`,
+  `<presence from='h@example.org/r'><status>one</status><status>two</status><show>chat</show><show>away</show></presence>`,
+  `<presence from='i@example.org/r'><status><![CDATA[raw <text>]]></status></presence>`,
+  `<presence from='j@example.org/r' ><priority>200</priority></presence>`,
+  `<presence from = 'k@example.org/r' type="unavailable" />`,
+  `<presence from='l@example.org/r'><status>a<b/>c</status></presence>`,
+  `<presence from='m@example.org/r'><status>${'long status '.repeat(300)}</status></presence>`,
+  `<presence from='n@Example.ORG/R'><show>xa</show></presence>`,
+  `<presence from='o@example.org/r' title='a > b'><status>t</status></presence>`,
+  `<presence from='p@example.org/r'><nick xmlns='http://jabber.org/protocol/nick'>P &quot;Q&quot;</nick></presence>`,
+  `<message from='a@example.org/r1' to='me@x/y' type='chat'><body>hi &amp; bye</body></message>`,
+  `<iq type='result' id='1'><query xmlns='jabber:iq:roster'><item jid='a@example.org'><group>G</group></item></query></iq>`,
+  ` `,
+  `<presence from='q@example.org/r'/>`,
+];
+
+type Seen = [string, unknown];
+
+function describeElement(element: Element): Seen {
+  return element.name === 'presence'
+    ? ['element presence', parsePresence(element, NOW)]
+    : ['element', element.toString()];
+}
+
+/** xmpp.js's parser alone. */
+function reference(chunks: string[]): Seen[] {
+  const seen: Seen[] = [];
+  const parser = new xml.Parser();
+  parser.on('element', (element: Element) => seen.push(describeElement(element)));
+  parser.on('error', (error: Error) => seen.push(['error', error.message]));
+  try {
+    for (const chunk of chunks) parser.write(chunk);
+  } catch (error) {
+    seen.push(['thrown', (error as Error).message]);
+  }
+  return seen;
+}
+
+/** The lean path in front; every third presence read from the text is declined (goes on to ltx). */
+function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: Seen[]; raw: number } {
+  const seen: Seen[] = [];
+  let offered = 0;
+  let consumed = 0;
+  const Parser = presenceStreamParser(xml.Parser, (raw) => {
+    expect(raw).toBeInstanceOf(RawPresence);
+    if (decline(offered++)) return false;
+    consumed++;
+    // What the feature would make of it, compared with what it makes of ltx's Element.
+    seen.push(['element presence', parsePresence(raw, NOW)]);
+    return true;
+  });
+  const parser = new Parser();
+  parser.on('element', (element: Element) => seen.push(describeElement(element)));
+  parser.on('error', (error: Error) => seen.push(['error', error.message]));
+  try {
+    for (const chunk of chunks) parser.write(chunk);
+  } catch (error) {
+    seen.push(['thrown', (error as Error).message]);
+  }
+  return { seen, raw: consumed };
+}
+
+/** A deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function cut(text: string, random: () => number, maxChunk: number): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length;) {
+    const size = 1 + Math.floor(random() * maxChunk);
+    chunks.push(text.slice(i, i + size));
+    i += size;
+  }
+  return chunks;
+}
+
+describe('presence stream parser', () => {
+  it('sees the same presences and elements, in the same order, however the stream is cut', () => {
+    const random = prng(7);
+    const body = Array.from({ length: 300 }, () => STANZAS[Math.floor(random() * STANZAS.length)]).join('');
+    const stream = HEADER + body;
+    const expected = reference([stream]);
+    expect(expected.filter(([kind]) => kind === 'element presence').length).toBeGreaterThan(200);
+    for (const maxChunk of [1, 2, 7, 64, 500, 5000, stream.length]) {
+      for (let round = 0; round < 3; round++) {
+        // The header in one piece: ltx itself loses the stream when the XML declaration is split.
+        const chunks = [HEADER, ...cut(body, random, maxChunk)];
+        expect(reference(chunks)).toEqual(expected);
+        const { seen, raw } = lean(chunks);
+        expect(seen).toEqual(expected);
+        // The common shapes did take the lean path.
+        expect(raw).toBeGreaterThan(60);
+      }
+    }
+  });
+
+  it('leaves presence of other shapes to ltx', () => {
+    for (const stanza of [STANZAS[5], STANZAS[6], STANZAS[7], STANZAS[8], STANZAS[10], STANZAS[13]]) {
+      const { seen, raw } = lean([HEADER + stanza], () => false);
+      expect(raw).toBe(0);
+      expect(seen).toEqual(reference([HEADER + stanza]));
+    }
+  });
+
+  it('steps aside for what it does not model, and ltx reports the same errors', () => {
+    const cases = [
+      `<presence from='a@example.org/r'/><!-- a comment --><presence from='b@example.org/r'/>`,
+      `<presence from='a@example.org/r'><show>away</status></presence><presence from='b@example.org/r'/>`,
+      `<presence from='a@example.org/r'><status>&bogus;</status></presence>`,
+      `<presence from='a@example.org/r'><status>&#0;</status></presence>`,
+      `<presence from='a@example.org/r'/><?pi x?><presence from='b@example.org/r'/>`,
+      `<presence from='a@example.org/r'/></stream:stream><presence from='b@example.org/r'/>`,
+      `<presence from=a@example.org/r/><presence from='b@example.org/r'/>`,
+      `<message><body>&nope;</body></message><presence from='b@example.org/r'/>`,
+    ];
+    for (const body of cases) {
+      for (const maxChunk of [1, 5, body.length]) {
+        const chunks = [HEADER, ...cut(body, prng(maxChunk), maxChunk)];
+        expect(lean(chunks, () => false).seen).toEqual(reference(chunks));
+      }
+    }
+  });
+
+  it('unescapes exactly as ltx does', () => {
+    const random = prng(11);
+    const pieces = [
+      'a',
+      ' ',
+      '&amp;',
+      '&lt;',
+      '&gt;',
+      '&quot;',
+      '&apos;',
+      '&#65;',
+      '&#x1F600;',
+      '&',
+      ';',
+      '&#;',
+      '&x;',
+      '&#xD800;',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const n = Math.floor(random() * 8);
+      for (let j = 0; j < n; j++) text += pieces[Math.floor(random() * pieces.length)];
+      const padded = `<<${text}>>`;
+      let expected: string;
+      try {
+        expected = ltxEscape.unescapeXML(text);
+      } catch (error) {
+        expect(() => unescapeXml(padded, 2, padded.length - 2)).toThrow((error as Error).message);
+        continue;
+      }
+      expect(unescapeXml(padded, 2, padded.length - 2)).toBe(expected);
+    }
+  });
+});
