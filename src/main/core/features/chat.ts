@@ -142,6 +142,9 @@ export class ChatService implements AccountLifecycleListener {
     const account = this.account(accountId);
     account.xmpp = online.xmpp;
     account.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
+    // A new stream resends nothing by itself: whatever was unacknowledged goes out again (same
+    // origin-id, so receivers that saw it drop the copy). A resumed stream resends its own queue.
+    if (!online.resumed) account.inFlight.clear();
     void this.flush(account);
     if (!online.resumed) {
       void this.enableCarbons(account, online.xmpp);
