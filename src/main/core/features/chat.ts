@@ -324,6 +324,8 @@ export class ChatService implements AccountLifecycleListener {
       xml('body', {}, message.body),
       xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
       message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
+      // XEP-0045 §7.5: a private message to an occupant says so.
+      message.kind === 'pm' ? xml('x', { xmlns: NS_MUC_USER }) : null,
       // The original time for a message typed while offline (XEP-0203).
       this.now() - message.at > 10_000
         ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
@@ -503,6 +505,7 @@ export class ChatService implements AccountLifecycleListener {
         ? this.repo.outgoingByStanzaId(account.accountId, bare, stanza.attrs.id)
         : null;
     if (id === null) return true;
+    account.inFlight.delete(stanza.attrs.id); // answered: a retry must send it again
     const error = stanza.getChild('error');
     const condition = error?.children.find(
       (c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS,

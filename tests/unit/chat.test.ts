@@ -1,0 +1,137 @@
+/**
+ * ChatService fed stanzas directly over the real store (SQLite in memory) and event bus: what is
+ * dropped (invalid sender, rooms we are not in, forged receipts), caps on bodies, delay stamps,
+ * private messages marked as such, and the outbox's states without a network.
+ */
+import { EventEmitter } from 'node:events';
+import xml, { type Element } from '@xmpp/xml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MESSAGE_BODY_MAX } from '../../src/shared/contract';
+import type { SessionXmpp } from '../../src/main/core/accounts/session';
+import { EventBus } from '../../src/main/core/events';
+import { silentLogger } from '../../src/main/core/log';
+import { openDatabase, type Db } from '../../src/main/core/store/db';
+import { MessagesRepository } from '../../src/main/core/store/messages-repo';
+import { ChatService, delayedAt, NS_DELAY, NS_RECEIPTS } from '../../src/main/core/features/chat';
+
+const ACCOUNT = 'acc-1';
+const OWN = 'alice@example.org';
+const ROOM = 'room@conference.example.org';
+type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
+
+let db: Db;
+let bus: EventBus;
+let service: ChatService;
+let middleware: Middleware;
+let sent: Element[];
+let sm: EventEmitter & { enabled: boolean };
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  db.prepare(
+    `INSERT INTO accounts (id, jid, color, resource, position, created_at) VALUES (?, ?, '#336699', 'jw', 0, 0)`,
+  ).run(ACCOUNT, OWN);
+  bus = new EventBus(1);
+  sent = [];
+  service = new ChatService({
+    repo: new MessagesRepository(db),
+    bus,
+    log: silentLogger,
+    inRoom: (_a, room) => room === ROOM,
+    roomNick: (_a, room) => (room === ROOM ? 'Alice' : null),
+    accountJid: () => OWN,
+    subscriptionOf: () => 'both',
+    now: () => Date.parse('2026-11-21T12:00:00Z'),
+  });
+  sm = Object.assign(new EventEmitter(), { enabled: true });
+  const fake = {
+    status: 'online',
+    jid: { bare: () => ({ toString: () => OWN }) },
+    send: async (stanza: Element) => void sent.push(stanza),
+    iqCaller: { set: async () => undefined, request: async () => xml('iq') },
+    streamManagement: sm,
+    middleware: { use: (fn: Middleware) => (middleware = fn) },
+  };
+  service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
+  service.onOnline(ACCOUNT, { xmpp: fake as unknown as SessionXmpp, boundJid: `${OWN}/jw`, resumed: true });
+});
+
+afterEach(() => {
+  bus.close();
+  db.close();
+});
+
+function deliver(stanza: Element): void {
+  middleware({ stanza }, () => undefined);
+}
+
+const history = (conversation: string) => {
+  const page = service.history({ accountId: ACCOUNT, conversation, limit: 100 });
+  return page.ok ? page.value : [];
+};
+
+describe('incoming messages', () => {
+  it('drops a sender that is not a JID, and room messages from rooms we are not in', () => {
+    deliver(xml('message', { from: 'a@b@c', type: 'chat' }, xml('body', {}, 'x')));
+    deliver(xml('message', { from: 'other@conference.example.org/Bob', type: 'groupchat' }, xml('body', {}, 'x')));
+    deliver(xml('message', { from: ROOM, type: 'groupchat' }, xml('body', {}, 'from the room itself')));
+    expect(service.conversations()).toEqual([]);
+    expect(service.stats(ACCOUNT)?.dropped).toBe(3);
+  });
+
+  it('caps a 2 MB body and falls back to the receive time for a bad or future delay', () => {
+    deliver(xml('message', { from: 'bob@example.org/x', type: 'chat' }, xml('body', {}, 'b'.repeat(2 * 1024 * 1024))));
+    expect(history('bob@example.org')[0].body).toHaveLength(MESSAGE_BODY_MAX);
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    const at = (stamp: string) => delayedAt(xml('message', {}, xml('delay', { xmlns: NS_DELAY, stamp })), now);
+    expect(at('2026-11-20T10:00:00Z')).toBe(Date.parse('2026-11-20T10:00:00Z'));
+    expect(at('2026-11-20T10:00:00.123+02:00')).toBe(Date.parse('2026-11-20T08:00:00.123Z'));
+    expect(at('not a date')).toBe(now);
+    expect(at('2027-01-01T00:00:00Z')).toBe(now);
+  });
+
+  it('a receipt changes our message only when it comes from its recipient', async () => {
+    const queued = await service.send({
+      accountId: ACCOUNT,
+      conversation: 'bob@example.org',
+      kind: 'chat',
+      body: 'hi',
+    });
+    if (!queued.ok) throw new Error(queued.error.message);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const id = sent[0].attrs.id;
+    sm.emit('ack', sent[0]);
+    expect(history('bob@example.org')[0].state).toBe('sent');
+    deliver(xml('message', { from: 'mallory@example.org/x' }, xml('received', { xmlns: NS_RECEIPTS, id })));
+    expect(history('bob@example.org')[0].state).toBe('sent');
+    deliver(xml('message', { from: 'bob@example.org/phone' }, xml('received', { xmlns: NS_RECEIPTS, id })));
+    expect(history('bob@example.org')[0].state).toBe('delivered');
+  });
+
+  it('an error reply marks our message failed with the reason; retry queues it again', async () => {
+    await service.send({ accountId: ACCOUNT, conversation: 'bob@example.org', kind: 'chat', body: 'hi' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    deliver(
+      xml(
+        'message',
+        { from: 'bob@example.org', type: 'error', id: sent[0].attrs.id },
+        xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })),
+      ),
+    );
+    const [failed] = history('bob@example.org');
+    expect(failed).toMatchObject({ state: 'failed' });
+    expect(failed.error).toContain('service-unavailable');
+    const retried = await service.retry({ accountId: ACCOUNT, id: failed.id });
+    expect(retried.ok && retried.value.state).toBe('queued');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toHaveLength(2);
+    expect(sent[1].attrs.id).toBe(sent[0].attrs.id); // same message, same id
+  });
+
+  it('sends private messages to an occupant marked as such', async () => {
+    await service.send({ accountId: ACCOUNT, conversation: `${ROOM}/Bob`, kind: 'pm', body: 'psst' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent[0].attrs).toMatchObject({ to: `${ROOM}/Bob`, type: 'chat' });
+    expect(sent[0].getChild('x', 'http://jabber.org/protocol/muc#user')).toBeDefined();
+  });
+});
