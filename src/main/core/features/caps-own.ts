@@ -25,6 +25,11 @@ export const BASE_FEATURES: readonly string[] = [
   // XEP-0045 rooms and XEP-0249 direct invitations (features/muc.ts).
   'http://jabber.org/protocol/muc',
   'jabber:x:conference',
+  // Messaging (features/chat.ts): receipts, chat states and corrections, each of which its XEP
+  // says a client advertises.
+  'urn:xmpp:receipts',
+  'http://jabber.org/protocol/chatstates',
+  'urn:xmpp:message-correct:0',
 ];
 
 export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {
