@@ -173,7 +173,10 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, room: 'room@conference.example.org', autojoin: 'yes' },
   ],
   'muc.invite': [{ accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' }],
-  'muc.answerInvite': [{ accountId: ID, id: '', accept: true }, { accountId: ID, id: 'x' }],
+  'muc.answerInvite': [
+    { accountId: ID, id: '', accept: true },
+    { accountId: ID, id: 'x' },
+  ],
   'message.send': [
     { accountId: ID, conversation: 'bob@example.org', kind: 'chat', body: '   ' },
     { accountId: ID, conversation: 'bob@example.org', kind: 'chat', body: 'x'.repeat(64 * 1024 + 1) },
@@ -184,7 +187,10 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, conversation: 'bob@example.org', kind: 'groupchat', state: 'composing' },
     { accountId: ID, conversation: 'bob@example.org', kind: 'chat', state: 'gone' },
   ],
-  'message.retry': [{ accountId: ID, id: 0 }, { accountId: ID, id: 1.5 }],
+  'message.retry': [
+    { accountId: ID, id: 0 },
+    { accountId: ID, id: 1.5 },
+  ],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
   'conversation.markRead': [{ accountId: ID }],

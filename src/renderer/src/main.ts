@@ -6,6 +6,7 @@ import { startEventPump } from './api/pump';
 import { createTransport } from './api/transport';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
+import { useChatStore } from './stores/chat';
 import { useMucStore } from './stores/muc';
 import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
@@ -26,5 +27,6 @@ startEventPump(transport, {
   presence: usePresenceStore(pinia),
   subscriptions: useSubscriptionsStore(pinia),
   muc: useMucStore(pinia),
+  chat: useChatStore(pinia),
 });
 app.mount('#app');

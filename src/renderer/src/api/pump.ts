@@ -6,6 +6,7 @@
 import type { EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
+import type { useChatStore } from '../stores/chat';
 import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
@@ -22,6 +23,7 @@ export interface PumpStores {
   presence?: ReturnType<typeof usePresenceStore>;
   subscriptions?: ReturnType<typeof useSubscriptionsStore>;
   muc?: ReturnType<typeof useMucStore>;
+  chat?: ReturnType<typeof useChatStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -47,6 +49,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.presence?.applyEvents(batch.events);
     stores.subscriptions?.applyEvents(batch.events);
     stores.muc?.applyEvents(batch.events);
+    stores.chat?.applyEvents(batch.events);
   };
 
   const loadSnapshot = async () => {
@@ -68,6 +71,7 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     stores.presence?.applySnapshot(snapshot);
     stores.subscriptions?.applySnapshot(snapshot);
     stores.muc?.applySnapshot(snapshot);
+    stores.chat?.applySnapshot(snapshot);
     mark('jw-snapshot-applied');
     stores.app.setSnapshotError(null);
     lastSeq = snapshot.seq;
