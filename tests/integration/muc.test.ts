@@ -324,4 +324,50 @@ describe('group chat against Prosody', () => {
       hasPassword: false,
     });
   });
+
+  it('a password-protected room: refused without it (in words), joined with it; found by browsing the service', async () => {
+    const VAULT = 'vault@conference.localhost';
+    await alice.invoke('muc.join', { accountId: alice.accountId, room: VAULT, nick: 'Alice' });
+    const aliceDesk = await startPeer(server, ALICE, 'vault', log);
+    try {
+      await aliceDesk.xmpp.iqCaller.set(
+        xml(
+          'query',
+          { xmlns: NS_MUC_OWNER },
+          xml(
+            'x',
+            { xmlns: 'jabber:x:data', type: 'submit' },
+            xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/muc#roomconfig')),
+            xml('field', { var: 'muc#roomconfig_passwordprotectedroom' }, xml('value', {}, '1')),
+            xml('field', { var: 'muc#roomconfig_roomsecret' }, xml('value', {}, 'open sesame')),
+            xml('field', { var: 'muc#roomconfig_publicroom' }, xml('value', {}, '1')),
+            xml('field', { var: 'muc#roomconfig_roomname' }, xml('value', {}, 'The vault')),
+          ),
+        ),
+        VAULT,
+      );
+    } finally {
+      await aliceDesk.stop();
+    }
+    const refused = await failure(bob.invoke('muc.join', { accountId: bob.accountId, room: VAULT, nick: 'Bob' }));
+    expect(refused).toContain('needs a password');
+    expect(room(bob, VAULT)?.error?.kind).toBe('password');
+    const wrong = await failure(
+      bob.invoke('muc.join', { accountId: bob.accountId, room: VAULT, nick: 'Bob', password: 'guess' }),
+    );
+    expect(wrong).toContain('password');
+    const joined = (await bob.invoke('muc.join', {
+      accountId: bob.accountId,
+      room: VAULT,
+      nick: 'Bob',
+      password: 'open sesame',
+    })) as RoomView;
+    expect(joined.state).toBe('joined');
+
+    const listed = (await bob.invoke('muc.browse', {
+      accountId: bob.accountId,
+      service: 'conference.localhost',
+    })) as { room: string; name: string | null }[];
+    expect(listed).toContainEqual({ room: VAULT, name: 'The vault' });
+  });
 });
