@@ -167,4 +167,22 @@ describe('MUC presence', () => {
     deliver(xml('message', { from: 'dave@example.org/x' }, xml('x', { xmlns: 'jabber:x:conference', jid: ROOM })));
     expect(service.invites().map((i) => [i.room, i.from, i.kind])).toEqual([[ROOM, 'carol@example.org', 'direct']]);
   });
+
+  it('210: the room assigned another nick; 332 and 321 remove us with the reason in words', async () => {
+    const answer = service.join({ accountId: ACCOUNT, room: ROOM, nick: 'Me' });
+    await Promise.resolve();
+    deliver(occupantPresence('me-normalized', { role: 'participant', affiliation: 'none' }, ['110', '210']));
+    const result = await answer;
+    expect(result.ok && result.value.nick).toBe('me-normalized');
+    expect(service.occupants().map((o) => [o.nick, o.self])).toEqual([['me-normalized', true]]);
+
+    deliver(occupantPresence('me-normalized', { role: 'none', affiliation: 'none' }, ['110', '332'], 'unavailable'));
+    expect(service.room(ACCOUNT, ROOM)).toMatchObject({ state: 'left', error: { kind: 'service-unavailable' } });
+    expect(service.room(ACCOUNT, ROOM)?.error?.message).toContain('shutting down');
+
+    await joined('again');
+    deliver(occupantPresence('again', { role: 'none', affiliation: 'none' }, ['110', '321'], 'unavailable'));
+    expect(service.room(ACCOUNT, ROOM)).toMatchObject({ state: 'left', error: { kind: 'members-only' } });
+    expect(service.room(ACCOUNT, ROOM)?.error?.message).toContain('affiliation changed');
+  });
 });
