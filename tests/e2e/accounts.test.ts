@@ -4,19 +4,21 @@
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startWeb } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  closeBrowserUi,
+  expectBuilt,
+  fillAccountForm,
+  LIVE_TIMEOUT,
+  openAddAccountDialog,
+  openApp,
+  openBrowserUi,
+  screenshotFailures,
+  type BrowserUi,
+} from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
@@ -24,7 +26,6 @@ const BOB = { user: 'bob', password: 'bob-Pa55-2b81d4' };
 const CAROL = { user: 'carol', password: 'carol-Pa55-9a0e55' };
 const DAVE = { user: 'dave', password: 'dave-Pa55-51c0aa' };
 const PASSWORDS = [ALICE, BOB, CAROL, DAVE].map((u) => u.password);
-const ONLINE_TIMEOUT = 20_000;
 
 /** Every file in the data directory except the secrets file the user may have opted into. */
 function dataFiles(dir: string): string[] {
@@ -41,11 +42,8 @@ function fileContains(file: string, text: string): boolean {
 
 describe('accounts in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
-  const cspViolations: string[] = [];
   // Every WebSocket frame, both ways, for the "no password ever reaches the renderer" check.
   const framesReceived: string[] = [];
   const framesSent: string[] = [];
@@ -53,66 +51,45 @@ describe('accounts in the browser UI', () => {
   const accountRow = (jid: string): Locator =>
     page.getByRole('navigation', { name: 'Accounts' }).getByRole('listitem').filter({ hasText: jid });
   const accountRows = (): Locator => page.getByRole('navigation', { name: 'Accounts' }).getByRole('listitem');
-  const dialog = (): Locator => page.getByRole('dialog');
-
-  async function openAddDialog(): Promise<Locator> {
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = dialog();
-    await d.waitFor();
-    return d;
-  }
-
-  async function fillAccount(
+  const openAddDialog = () => openAddAccountDialog(page);
+  const fillAccount = (
     d: Locator,
     jid: string,
     password: string,
     opts: { label?: string; remember?: boolean; server?: ProsodyServer },
-  ) {
-    const server = opts.server ?? prosody;
-    await d.getByLabel('Address (JID)').fill(jid);
-    await d.getByLabel('Password', { exact: true }).fill(password);
-    if (opts.label) await d.getByLabel(/Name in Jabberwock/).fill(opts.label);
-    if (opts.remember) await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(server.host);
-    await d.getByLabel(/^Port/).fill(String(server.port));
-  }
+  ) => fillAccountForm(d, opts.server ?? prosody, { jid, password, label: opts.label, remember: opts.remember });
 
   async function openPage(url: string) {
-    await page.goto(url);
-    await page.getByRole('navigation', { name: 'Accounts' }).waitFor();
+    await openApp(page, url);
     // The token leaves the address bar once read; the cookie keeps the session.
     expect(page.url()).not.toContain('token=');
   }
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 680 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    page.on('websocket', (ws) => {
-      ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
-      ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));
+    ui = await openBrowserUi({
+      viewport: { width: 1100, height: 680 },
+      server: prosody,
+      preparePage: (page) => {
+        page.on('websocket', (ws) => {
+          ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
+          ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));
+        });
+      },
     });
-    web = await startWeb(dataDir, prosody.caFile);
+    page = ui.page;
   });
 
-  // A picture of the page when a test fails, and the bridge's output, say more than a timeout.
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) await screenshotFailure(page, context.task.name, web);
-  });
+  screenshotFailures(() => ui);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('adds an account in the UI and sees it online', async () => {
-    await openPage(web!.url);
+    await openPage(ui.web.url);
     await page.getByRole('heading', { name: 'Welcome to Jabberwock' }).waitFor();
 
     const d = await openAddDialog();
@@ -123,7 +100,7 @@ describe('accounts in the browser UI', () => {
     await d.getByRole('button', { name: 'Add account' }).click();
     await d.waitFor({ state: 'detached' });
 
-    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
     await page
       .getByRole('main')
       .getByText(/^alice@localhost\/.+/)
@@ -134,7 +111,7 @@ describe('accounts in the browser UI', () => {
     await fillAccount(d2, 'bob@localhost', BOB.password, { label: 'Work', remember: true });
     await d2.getByRole('button', { name: 'Add account' }).click();
     await d2.waitFor({ state: 'detached' });
-    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
 
     await accountRow('alice@localhost')
       .getByRole('button', { name: /alice@localhost/ })
@@ -149,7 +126,7 @@ describe('accounts in the browser UI', () => {
   });
 
   it('keeps no password in the database while running', () => {
-    const files = dataFiles(dataDir).filter((file) => path.basename(file) !== 'secrets.json');
+    const files = dataFiles(ui.dataDir).filter((file) => path.basename(file) !== 'secrets.json');
     expect(files.some((file) => /\.sqlite3$/.test(file))).toBe(true);
     for (const file of files) {
       expect(fileContains(file, ALICE.password), file).toBe(false);
@@ -158,18 +135,18 @@ describe('accounts in the browser UI', () => {
   });
 
   it('after a restart on the same data dir, lists the accounts and reconnects (asking once for the unsaved password)', async () => {
-    expect(await web!.stop()).toBe(0);
+    expect(await ui.web.stop()).toBe(0);
     // Nothing on disk holds Alice's password; Bob's is only in the plain file he opted into.
-    for (const file of dataFiles(dataDir)) {
+    for (const file of dataFiles(ui.dataDir)) {
       expect(fileContains(file, ALICE.password), file).toBe(false);
       if (path.basename(file) !== 'secrets.json') expect(fileContains(file, BOB.password), file).toBe(false);
     }
-    expect(fileContains(path.join(dataDir, 'secrets.json'), BOB.password)).toBe(true);
+    expect(fileContains(path.join(ui.dataDir, 'secrets.json'), BOB.password)).toBe(true);
 
-    web = await startWeb(dataDir, prosody.caFile);
-    await openPage(web.url);
+    ui.web = await startWeb(ui.dataDir, prosody.caFile);
+    await openPage(ui.web.url);
     await accountRow('alice@localhost').waitFor();
-    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await accountRow('bob@localhost').getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
 
     // Alice's password was kept for the last run only: the prompt opens by itself.
     const prompt = page.getByRole('dialog', { name: 'Password for alice@localhost' });
@@ -177,7 +154,7 @@ describe('accounts in the browser UI', () => {
     await prompt.getByLabel('Password', { exact: true }).fill(ALICE.password);
     await prompt.getByRole('button', { name: 'Connect' }).click();
     await prompt.waitFor({ state: 'detached' });
-    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await accountRow('alice@localhost').getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
     expect(await accountRows().count()).toBe(2);
   });
 
@@ -219,7 +196,7 @@ describe('accounts in the browser UI', () => {
     await d.waitFor({ state: 'detached' });
 
     const row = accountRow('carol@localhost');
-    await row.getByText('Error: wrong password or sign-in refused').waitFor({ timeout: ONLINE_TIMEOUT });
+    await row.getByText('Error: wrong password or sign-in refused').waitFor({ timeout: LIVE_TIMEOUT });
     await page
       .getByRole('main')
       .getByText(/password/i)
@@ -261,19 +238,19 @@ describe('accounts in the browser UI', () => {
     await toggle.uncheck();
     await row.getByText('Offline', { exact: true }).waitFor();
     await toggle.check();
-    await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await row.getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
   });
 
   it('shows the reconnect countdown while the server is down, and "Reconnect now" brings it back', async () => {
     await prosody.halt();
     const row = accountRow('alice@localhost');
-    await row.getByText(/^Reconnecting in \d+ s$/).waitFor({ timeout: ONLINE_TIMEOUT });
+    await row.getByText(/^Reconnecting in \d+ s$/).waitFor({ timeout: LIVE_TIMEOUT });
     // Wait for a wait long enough that the server is back before the automatic attempt, so
     // it is the button that reconnects (the backoff grows with each failed attempt).
     await row.getByText(/^Reconnecting in ([5-9]|\d{2,}) s$/).waitFor({ timeout: 60_000 });
     await prosody.start();
     await row.getByRole('button', { name: 'Reconnect now' }).click();
-    await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await row.getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
   }, 120_000);
 
   it('shows an untrusted certificate with its fingerprint, and connects once the user trusts it', async () => {
@@ -284,13 +261,13 @@ describe('accounts in the browser UI', () => {
       await d.getByRole('button', { name: 'Add account' }).click();
 
       const prompt = page.getByRole('dialog', { name: 'Certificate not trusted' });
-      await prompt.waitFor({ timeout: ONLINE_TIMEOUT });
+      await prompt.waitFor({ timeout: LIVE_TIMEOUT });
       const fingerprint = new X509Certificate(selfSigned.serverCertPem).fingerprint256;
       await prompt.getByLabel(`SHA-256 fingerprint ${fingerprint}`).waitFor();
       await prompt.getByRole('button', { name: 'Trust this certificate for dave@localhost' }).click();
       await prompt.waitFor({ state: 'detached' });
       const row = accountRow('dave@localhost');
-      await row.getByText('Online', { exact: true }).waitFor({ timeout: ONLINE_TIMEOUT });
+      await row.getByText('Online', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
       await page.getByRole('main').getByText(fingerprint).waitFor();
 
       // Done: remove it so the other checks see the two accounts they expect.
@@ -318,7 +295,7 @@ describe('accounts in the browser UI', () => {
   });
 
   it('ran without Content-Security-Policy violations', () => {
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 
   it('enforces the CSP on the bridge page: no string eval, no injected inline script', async () => {

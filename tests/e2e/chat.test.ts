@@ -6,22 +6,21 @@
  * 10,000-message conversation and scrolling back, in the built renderer fed by a stand-in core,
  * with long tasks observed.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main/core/log';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  captureLog,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openBrowserUi,
+  screenshotFailures,
+  signInThroughUi,
+  type BrowserUi,
+} from '../support/e2e';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
@@ -36,20 +35,15 @@ const BOB = { user: 'bob', password: 'bob-Pa55-chat' };
 const ALICE_JID = 'alice@localhost';
 const BOB_JID = 'bob@localhost';
 const TEA = 'tea@conference.localhost';
-const LIVE_TIMEOUT = 20_000;
 
 describe('conversations in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
   let bob: Peer;
   /** Every message Bob received, oldest first. */
   const bobInbox: Element[] = [];
-  const cspViolations: string[] = [];
-  const log: string[] = [];
-  const logger = createLogger((level, scope, message) => log.push(`${level} ${scope}: ${message}`), 'info');
+  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -62,7 +56,7 @@ describe('conversations in the browser UI', () => {
     );
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, BOB] });
     // Alice and Bob see each other, made with stanzas before Alice's Jabberwock starts.
     const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
@@ -83,40 +77,21 @@ describe('conversations in the browser UI', () => {
     await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
     await aliceSetup.stop();
 
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-chat-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    web = await startWeb(dataDir, prosody.caFile);
-    await page.goto(web.url);
-    await sidebar().waitFor();
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = page.getByRole('dialog');
-    await d.getByLabel('Address (JID)').fill(ALICE_JID);
-    await d.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await d.getByLabel(/Name in Jabberwock/).fill('Home');
-    await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
-    await d.getByRole('button', { name: 'Add account' }).click();
-    await d.waitFor({ state: 'detached' });
-    await sidebar().getByText('Online', { exact: true }).first().waitFor({ timeout: LIVE_TIMEOUT });
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-chat-',
+      viewport: { width: 1400, height: 900 },
+      server: prosody,
+    });
+    page = ui.page;
+    await signInThroughUi(ui, prosody, ALICE);
   }, 180_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) {
-      await screenshotFailure(page, context.task.name, web);
-      console.error(log.slice(-40).join('\n'));
-    }
-  });
+  screenshotFailures(() => ui, log);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     await bob?.stop();
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('opens a chat from the roster and sends: Bob receives it, shown sent, then delivered on his receipt', async () => {
@@ -130,7 +105,7 @@ describe('conversations in the browser UI', () => {
     const composer = main().getByRole('textbox', { name: 'Message to bob' });
     await composer.fill('Hello Bob, pineapple');
     await composer.press('Enter');
-    expect(await composer.inputValue()).toBe('');
+    await eventually(async () => expect(await composer.inputValue()).toBe('')); // cleared once the send returns
 
     await bobGot((m) => m.getChildText('body') === 'Hello Bob, pineapple');
     const arrived = bobInbox.find((m) => m.getChildText('body') === 'Hello Bob, pineapple')!;
@@ -285,7 +260,7 @@ describe('conversations in the browser UI', () => {
     await main().getByRole('heading', { name: 'bob', exact: true }).waitFor();
     await messageRow('Hello Bob, pineapple').waitFor();
     await page.screenshot({ path: path.join(ROOT, 'out/screenshots/chat.png') });
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 });
 
@@ -341,24 +316,16 @@ const STAND_IN = `
 `;
 
 describe('a 10,000-message conversation in the renderer (measured, not timed)', () => {
-  let browser: Browser | null = null;
-  let web: WebProcess | null = null;
-  let dir = '';
+  let ui: BrowserUi | undefined;
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserUi(ui));
 
   it(`opens it and scrolls back through all ${MESSAGES} messages`, async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'build first: npx electron-vite build').toBe(true);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-chat-render-'));
-    web = await startWeb(dir);
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    expectBuilt();
+    ui = await openBrowserUi({ prefix: 'jw-chat-render-', viewport: { width: 1280, height: 800 } });
+    const page = ui.page;
     await page.addInitScript({ content: STAND_IN });
-    await page.goto(web.url);
+    await page.goto(ui.web.url);
     const entry = page.getByRole('button', { name: 'Romeo', exact: true });
     await entry.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(300);

@@ -5,22 +5,21 @@
  * A last part measures (does not assert a time) a 5,000-occupant muc.occupants batch in the built
  * renderer, fed by a stand-in core injected as window.jabberwock, with long tasks observed.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import xml from '@xmpp/xml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main/core/log';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  captureLog,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openBrowserUi,
+  screenshotFailures,
+  signInThroughUi,
+  type BrowserUi,
+} from '../support/e2e';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
@@ -35,19 +34,14 @@ const ALICE_JID = 'alice@localhost';
 const TEA = 'tea@conference.localhost';
 const CAKE = 'cake@conference.localhost';
 const PARTY = 'party@conference.localhost';
-const LIVE_TIMEOUT = 20_000;
 
 describe('group chat in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
   let bob: Peer;
   let carol: Peer;
-  const cspViolations: string[] = [];
-  const log: string[] = [];
-  const logger = createLogger((level, scope, message) => log.push(`${level} ${scope}: ${message}`), 'info');
+  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -81,48 +75,28 @@ describe('group chat in the browser UI', () => {
   }
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
     bob = await startPeer(prosody, BOB, 'desk', logger);
     carol = await startPeer(prosody, CAROL, 'desk', logger);
     await bob.send(xml('presence'));
     await carol.send(xml('presence'));
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-muc-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    web = await startWeb(dataDir, prosody.caFile);
-
-    await page.goto(web.url);
-    await sidebar().waitFor();
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = page.getByRole('dialog');
-    await d.getByLabel('Address (JID)').fill(ALICE_JID);
-    await d.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await d.getByLabel(/Name in Jabberwock/).fill('Home');
-    await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
-    await d.getByRole('button', { name: 'Add account' }).click();
-    await d.waitFor({ state: 'detached' });
-    await sidebar().getByText('Online', { exact: true }).first().waitFor({ timeout: LIVE_TIMEOUT });
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-muc-',
+      viewport: { width: 1400, height: 860 },
+      server: prosody,
+    });
+    page = ui.page;
+    await signInThroughUi(ui, prosody, ALICE);
   }, 180_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) {
-      await screenshotFailure(page, context.task.name, web);
-      console.error(log.slice(-40).join('\n'));
-    }
-  });
+  screenshotFailures(() => ui, log);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     await bob?.stop();
     await carol?.stop();
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('joins a new room from the dialog: listed, with our role and affiliation', async () => {
@@ -244,7 +218,7 @@ describe('group chat in the browser UI', () => {
         ),
       LIVE_TIMEOUT,
     );
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 });
 
@@ -306,24 +280,16 @@ const PUSH = `(round) => new Promise((resolve) => setTimeout(() => {
 }, 0))`;
 
 describe('a 5,000-occupant room in the renderer (measured, not timed)', () => {
-  let browser: Browser | null = null;
-  let web: WebProcess | null = null;
-  let dir = '';
+  let ui: BrowserUi | undefined;
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserUi(ui));
 
   it(`applies a muc.occupants batch of ${OCCUPANTS} and a busy-room batch`, async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'build first: npx electron-vite build').toBe(true);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-muc-render-'));
-    web = await startWeb(dir);
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    expectBuilt();
+    ui = await openBrowserUi({ prefix: 'jw-muc-render-', viewport: { width: 1280, height: 800 } });
+    const page = ui.page;
     await page.addInitScript({ content: STAND_IN });
-    await page.goto(web.url);
+    await page.goto(ui.web.url);
     await page.getByRole('button', { name: 'big, 1 occupant' }).click();
     await page.getByRole('heading', { name: 'Occupants (1)' }).waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);

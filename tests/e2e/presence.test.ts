@@ -4,25 +4,26 @@
  * in this process); a helper client of Alice's sets up the mutual subscription and sees nothing else.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import xml from '@xmpp/xml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
+import { ROOT } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  addAccountInUi,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openApp,
+  openBrowserUi,
+  screenshotFailures,
+  type BrowserUi,
+} from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
@@ -33,7 +34,6 @@ const DAVE = { user: 'dave', password: 'dave-Pa55-pr3sence' };
 const ERIN = { user: 'erin', password: 'erin-Pa55-pr3sence' };
 const ALICE_JID = 'alice@localhost';
 const BOB_JID = 'bob@localhost';
-const ONLINE_TIMEOUT = 20_000;
 
 interface Client {
   messenger: Messenger;
@@ -43,17 +43,14 @@ interface Client {
 
 describe('presence in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
   const clients: Client[] = [];
   let aliceHelper: Client;
   let bobDesk: Client;
   let bobPhone: Client;
   /** Goes offline once Alice's UI is online, to be "last seen". */
   let erinClient: Client;
-  const cspViolations: string[] = [];
   const log: string[] = [];
   const longTasks: [number, number][] = [];
 
@@ -120,7 +117,7 @@ describe('presence in the browser UI', () => {
   }
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, BOB, CAROL, DAVE, ERIN] });
     aliceHelper = await client(ALICE, 'alice-helper');
     bobDesk = await client(BOB, 'bob-desk');
@@ -142,52 +139,40 @@ describe('presence in the browser UI', () => {
     await setPresence(bobDesk, 'dnd', 'In a meeting', 5);
     await setPresence(bobPhone, 'away', 'On the train', 10);
 
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-presence-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    // Long tasks on the page, with when they started (ms after navigation), reported at the end.
-    await page.exposeFunction('__jwLongTask', (start: number, ms: number) => longTasks.push([start, ms]));
-    // A string: it runs in the page, where the DOM types live (this file type-checks without them).
-    await page.addInitScript({
-      content: `new PerformanceObserver((list) => {
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-presence-',
+      viewport: { width: 1200, height: 760 },
+      server: prosody,
+      preparePage: async (page) => {
+        // Long tasks on the page, with when they started (ms after navigation), reported at the end.
+        await page.exposeFunction('__jwLongTask', (start: number, ms: number) => longTasks.push([start, ms]));
+        // A string: it runs in the page, where the DOM types live (this file type-checks without them).
+        await page.addInitScript({
+          content: `new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) window.__jwLongTask(entry.startTime, entry.duration);
       }).observe({ type: 'longtask', buffered: true });`,
+        });
+      },
     });
-    web = await startWeb(dataDir, prosody.caFile);
+    page = ui.page;
   }, 180_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) await screenshotFailure(page, context.task.name, web);
-  });
+  screenshotFailures(() => ui);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     for (const c of clients) await c.messenger.close();
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows a contact’s two devices with status and priority, and which one gets messages', async () => {
-    await page.goto(web!.url);
-    await page.getByRole('navigation', { name: 'Accounts' }).waitFor();
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = page.getByRole('dialog');
-    await d.getByLabel('Address (JID)').fill(ALICE_JID);
-    await d.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await d.getByLabel(/Name in Jabberwock/).fill('Home');
-    await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
-    await d.getByRole('button', { name: 'Add account' }).click();
-    await d.waitFor({ state: 'detached' });
+    await openApp(page, ui.web.url);
+    await addAccountInUi(page, prosody, { jid: ALICE_JID, password: ALICE.password, label: 'Home', remember: true });
 
     // The row: the aggregate (dnd beats away), its status, and two devices.
     await tree()
       .getByRole('treeitem', { name: 'Bob, do not disturb, In a meeting, 2 devices' })
-      .waitFor({ timeout: ONLINE_TIMEOUT });
+      .waitFor({ timeout: LIVE_TIMEOUT });
     await tree().getByRole('treeitem', { name: 'Friends, 1 of 1 online' }).waitFor();
     await bobRow().dblclick();
     const panel = page.getByRole('main');
@@ -228,7 +213,7 @@ describe('presence in the browser UI', () => {
     await eventually(() => {
       const view = bobDesk.messenger.presence.contactView(bobDesk.accountId, ALICE_JID);
       expect(view.resources.map((r) => [r.show, r.status])).toContainEqual(['away', 'Out for lunch']);
-    }, ONLINE_TIMEOUT);
+    }, LIVE_TIMEOUT);
     // The sidebar says so too.
     await page.getByRole('button', { name: /^Your status: Away, Out for lunch\. Change status$/ }).waitFor();
 
@@ -254,7 +239,7 @@ describe('presence in the browser UI', () => {
     await eventually(() => {
       const view = bobDesk.messenger.presence.contactView(bobDesk.accountId, ALICE_JID);
       expect(view.resources.map((r) => [r.show, r.status, r.priority])).toContainEqual(['away', 'Back at 2', 3]);
-    }, ONLINE_TIMEOUT);
+    }, LIVE_TIMEOUT);
     await page.getByRole('button', { name: /^Your status: Away, Back at 2\. Change status$/ }).waitFor();
     await tree().getByRole('treeitem', { name: 'Work, 3 of 3 online' }).waitFor();
     await erinClient.messenger.invoke('account.setEnabled', { id: erinClient.accountId, enabled: false });
@@ -270,11 +255,11 @@ describe('presence in the browser UI', () => {
     await bobPhone.messenger.invoke('account.setEnabled', { id: bobPhone.accountId, enabled: false });
     await tree()
       .getByRole('treeitem', { name: 'Bob, do not disturb, In a meeting' })
-      .waitFor({ timeout: ONLINE_TIMEOUT });
+      .waitFor({ timeout: LIVE_TIMEOUT });
     await bobDesk.messenger.invoke('account.setEnabled', { id: bobDesk.accountId, enabled: false });
     await bobRow()
       .filter({ hasText: /last seen just now/ })
-      .waitFor({ timeout: ONLINE_TIMEOUT });
+      .waitFor({ timeout: LIVE_TIMEOUT });
     expect(await bobRow().getAttribute('aria-label')).toMatch(/^Bob, offline, last seen just now/);
     const panel = page.getByRole('main');
     await panel.getByText(/^Last seen just now/).waitFor();
@@ -309,17 +294,15 @@ describe('presence in the browser UI', () => {
     });
     expect(added.ok, JSON.stringify(added)).toBe(true);
     const frank = tree().getByRole('treeitem', { name: /^Frank, offline, / });
-    await frank.waitFor({ timeout: ONLINE_TIMEOUT });
+    await frank.waitFor({ timeout: LIVE_TIMEOUT });
     await frank.dblclick();
     const panel = page.getByRole('main');
     await panel.getByText('You don’t see their status.').waitFor();
     await panel.getByRole('button', { name: 'Send my presence to frank@localhost' }).click();
-    await panel.getByRole('button', { name: 'Stop sending my presence' }).waitFor({ timeout: ONLINE_TIMEOUT });
+    await panel.getByRole('button', { name: 'Stop sending my presence' }).waitFor({ timeout: LIVE_TIMEOUT });
     await panel.getByText('They receive your presence directly (until you go offline).').waitFor();
     await panel.getByRole('button', { name: 'Stop sending my presence' }).click();
-    await panel
-      .getByRole('button', { name: 'Send my presence to frank@localhost' })
-      .waitFor({ timeout: ONLINE_TIMEOUT });
+    await panel.getByRole('button', { name: 'Send my presence to frank@localhost' }).waitFor({ timeout: LIVE_TIMEOUT });
     // Bob's contact panel has no such action: he sees Alice's presence through the subscription.
     await bobRow().click();
     await panel.getByRole('heading', { name: 'Bob' }).waitFor();
@@ -327,7 +310,7 @@ describe('presence in the browser UI', () => {
   });
 
   it('ran without Content-Security-Policy violations (long tasks are reported, not asserted)', () => {
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
     // Reported, not asserted as timing: the budget is checked by the bench.
     const list = longTasks.map(([start, ms]) => `${Math.round(ms)} ms at ${Math.round(start)} ms`);
     console.info(`long tasks: ${longTasks.length} (${list.join(', ')})`);

@@ -4,23 +4,24 @@
  * puts contacts on the server and confirms each edit made in the UI from the server's pushes.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
+import { ROOT, startWeb } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  addAccountInUi,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openApp,
+  openBrowserUi,
+  screenshotFailures,
+  type BrowserUi,
+} from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
@@ -28,7 +29,6 @@ import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
 const BOB = { user: 'bob', password: 'bob-Pa55-r0st3r' };
-const ONLINE_TIMEOUT = 20_000;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -41,14 +41,11 @@ function sorted(list: readonly string[] | undefined): string[] {
 
 describe('roster in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
   /** The second client: the same two accounts, another resource each. */
   let other: Messenger;
   const otherIds: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
-  const cspViolations: string[] = [];
   const otherLog: string[] = [];
 
   const tree = (): Locator => page.getByRole('tree');
@@ -100,27 +97,11 @@ describe('roster in the browser UI', () => {
     });
   }
 
-  async function addAccount(jid: string, password: string, label: string) {
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = page.getByRole('dialog');
-    await d.getByLabel('Address (JID)').fill(jid);
-    await d.getByLabel('Password', { exact: true }).fill(password);
-    await d.getByLabel(/Name in Jabberwock/).fill(label);
-    await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
-    await d.getByRole('button', { name: 'Add account' }).click();
-    await d.waitFor({ state: 'detached' });
-  }
-
-  async function openPage(url: string) {
-    await page.goto(url);
-    await page.getByRole('navigation', { name: 'Accounts' }).waitFor();
-  }
+  const addAccount = (jid: string, password: string, label: string) =>
+    addAccountInUi(page, prosody, { jid, password, label, remember: true });
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, BOB] });
     other = await createMessenger({
       dataDir: ':memory:',
@@ -139,32 +120,29 @@ describe('roster in the browser UI', () => {
     await setOnServer('bob', 'carol@example.org', 'Carol', ['Friends']);
     await setOnServer('bob', 'alice@localhost', 'Alice', ['Work']);
 
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-roster-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 720 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    web = await startWeb(dataDir, prosody.caFile);
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-roster-',
+      viewport: { width: 1200, height: 720 },
+      server: prosody,
+    });
+    page = ui.page;
   }, 120_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) await screenshotFailure(page, context.task.name, web);
-  });
+  screenshotFailures(() => ui);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     await other?.close();
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows both accounts’ contacts grouped, with counts, the same JID twice labelled by account', async () => {
-    await openPage(web!.url);
+    await openApp(page, ui.web.url);
     await addAccount('alice@localhost', ALICE.password, 'Home');
     await addAccount('bob@localhost', BOB.password, 'Office');
 
     // Unified view: Friends holds Alice's Carol and Bob's Carol; Work holds Carol, Dave and Bob's Alice.
-    await row('Friends, 0 of 2 online').waitFor({ timeout: ONLINE_TIMEOUT });
+    await row('Friends, 0 of 2 online').waitFor({ timeout: LIVE_TIMEOUT });
     await row('Work, 0 of 3 online').waitFor();
     await row('Contacts, 0 of 1 online').waitFor();
     await contact('Carol', 'Home').first().waitFor();
@@ -172,7 +150,7 @@ describe('roster in the browser UI', () => {
     // Carol of Home is in two groups: two rows.
     expect(await contact('Carol', 'Home').count()).toBe(2);
     await contact('erin', 'Home').waitFor();
-    await expect.poll(() => page.locator('.roster-unsynced').count(), { timeout: ONLINE_TIMEOUT }).toBe(0);
+    await expect.poll(() => page.locator('.roster-unsynced').count(), { timeout: LIVE_TIMEOUT }).toBe(0);
 
     // One click (or Ctrl+1) for one account's view.
     await page.getByRole('tab', { name: /^Home/ }).click();
@@ -345,15 +323,15 @@ describe('roster in the browser UI', () => {
     expect(serverItem('bob', 'carol@example.org')?.name).toBe('Carol (Bob)');
     await contact('Carol (Bob)', 'Office').first().waitFor();
     await office.check();
-    await page.locator('.roster-unsynced').waitFor({ state: 'detached', timeout: ONLINE_TIMEOUT });
+    await page.locator('.roster-unsynced').waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
   });
 
   it('after a restart with the server down, shows the cached roster marked not synced', async () => {
-    expect(await web!.stop()).toBe(0);
+    expect(await ui.web.stop()).toBe(0);
     await prosody.halt();
     try {
-      web = await startWeb(dataDir, prosody.caFile);
-      await openPage(web.url);
+      ui.web = await startWeb(ui.dataDir, prosody.caFile);
+      await openApp(page, ui.web.url);
       await row('Pals, 0 of 3 online').waitFor();
       await contact('Caroline', 'Home').first().waitFor();
       await row('Clients, 0 of 1 online').waitFor();
@@ -367,6 +345,6 @@ describe('roster in the browser UI', () => {
   }, 120_000);
 
   it('ran without Content-Security-Policy violations', () => {
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 });

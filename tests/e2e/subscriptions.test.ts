@@ -7,23 +7,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import xml from '@xmpp/xml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main/core/log';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/core/messenger';
 import { AccountsRepository } from '../../src/main/core/store/accounts-repo';
 import { openDatabase } from '../../src/main/core/store/db';
 import { SubscriptionsRepository } from '../../src/main/core/store/subscriptions-repo';
+import { ROOT } from '../support/web';
 import {
-  collectCspViolations,
-  launchChromium,
-  ROOT,
-  screenshotFailure,
-  startWeb,
-  WEB_ENTRY,
-  type WebProcess,
-} from '../support/web';
+  captureLog,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openBrowserUi,
+  screenshotFailures,
+  signInThroughUi,
+  type BrowserUi,
+} from '../support/e2e';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
@@ -37,18 +38,13 @@ const TYBALT = { user: 'tybalt', password: 'tybalt-Pa55-subs' };
 const MALLORY = { user: 'mallory', password: 'mallory-Pa55-subs' };
 const SPAMMER = { user: 'spammer', password: 'spammer-Pa55-subs' };
 const ALICE_JID = 'alice@localhost';
-const LIVE_TIMEOUT = 20_000;
 
 describe('subscriptions in the browser UI', () => {
   let prosody: ProsodyServer;
-  let browser: Browser;
+  let ui: BrowserUi;
   let page: Page;
-  let dataDir: string;
-  let web: WebProcess | null = null;
   const peers = new Map<string, Peer>();
-  const cspViolations: string[] = [];
-  const log: string[] = [];
-  const logger = createLogger((level, scope, message) => log.push(`${level} ${scope}: ${message}`), 'info');
+  const { log, logger } = captureLog();
 
   const peer = (user: { user: string }) => peers.get(user.user)!;
   const tree = (): Locator => page.getByRole('tree');
@@ -86,7 +82,7 @@ describe('subscriptions in the browser UI', () => {
   }
 
   beforeAll(async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
+    expectBuilt();
     prosody = await startProsody({ users: [ALICE, ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER] });
     for (const user of [ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER]) {
       const started = await startPeer(prosody, user, 'desk', logger);
@@ -96,41 +92,21 @@ describe('subscriptions in the browser UI', () => {
       await started.send(xml('presence'));
       peers.set(user.user, started);
     }
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-e2e-subscriptions-'));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    collectCspViolations(page, cspViolations);
-    web = await startWeb(dataDir, prosody.caFile);
-
-    await page.goto(web.url);
-    await sidebar().waitFor();
-    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
-    const d = page.getByRole('dialog');
-    await d.getByLabel('Address (JID)').fill(ALICE_JID);
-    await d.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await d.getByLabel(/Name in Jabberwock/).fill('Home');
-    await d.getByLabel(/Store password in a plain file/).check();
-    await d.getByText('Advanced').click();
-    await d.getByLabel(/Server host/).fill(prosody.host);
-    await d.getByLabel(/^Port/).fill(String(prosody.port));
-    await d.getByRole('button', { name: 'Add account' }).click();
-    await d.waitFor({ state: 'detached' });
-    await sidebar().getByText('Online', { exact: true }).first().waitFor({ timeout: LIVE_TIMEOUT });
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-subscriptions-',
+      viewport: { width: 1280, height: 800 },
+      server: prosody,
+    });
+    page = ui.page;
+    await signInThroughUi(ui, prosody, ALICE);
   }, 180_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page) {
-      await screenshotFailure(page, context.task.name, web);
-      console.error(log.slice(-40).join('\n'));
-    }
-  });
+  screenshotFailures(() => ui, log);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await closeBrowserUi(ui);
     for (const p of peers.values()) await p.stop();
     await prosody?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows a request with its nick in the inbox, without a dialog; accept and add ends in both', async () => {
@@ -337,21 +313,15 @@ describe('subscriptions in the browser UI', () => {
   });
 
   it('ran without Content-Security-Policy violations', () => {
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 });
 
 describe('the request inbox with 10,000 pending requests', () => {
   const COUNT = 10_000;
-  let browser: Browser | null = null;
-  let web: WebProcess | null = null;
-  let dir = '';
+  let ui: BrowserUi | undefined;
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserUi(ui));
 
   /** A data directory with one disabled account holding COUNT stored requests from distinct JIDs. */
   function seed(): string {
@@ -384,20 +354,16 @@ describe('the request inbox with 10,000 pending requests', () => {
   }
 
   it('renders only the rows in view, goes to the end by keyboard, and selects all at once', async () => {
-    expect(fs.existsSync(WEB_ENTRY), 'run `npm run test:e2e` (it builds first)').toBe(true);
-    dir = seed();
-    web = await startWeb(dir);
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    const violations: string[] = [];
-    collectCspViolations(page, violations);
+    expectBuilt();
+    ui = await openBrowserUi({ dataDir: seed(), viewport: { width: 1280, height: 800 } });
+    const { page, cspViolations: violations } = ui;
     await page.addInitScript({
       content: `window.__jwLong = [];
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries()) window.__jwLong.push([Math.round(entry.startTime), Math.round(entry.duration)]);
         }).observe({ type: 'longtask', buffered: true });`,
     });
-    await page.goto(web.url);
+    await page.goto(ui.web.url);
     const sidebar = page.getByRole('navigation', { name: 'Accounts' });
     const open = sidebar.getByRole('button', { name: `Contact requests, ${COUNT} waiting` });
     await open.waitFor({ timeout: 30_000 });

@@ -10,9 +10,10 @@ import { MESSAGE_BODY_MAX } from '../../src/shared/contract';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { silentLogger } from '../../src/main/core/log';
-import { openDatabase, type Db } from '../../src/main/core/store/db';
+import type { Db } from '../../src/main/core/store/db';
 import { MessagesRepository } from '../../src/main/core/store/messages-repo';
 import { ChatService, delayedAt, NS_DELAY, NS_RECEIPTS } from '../../src/main/core/features/chat';
+import { memoryDbWithAccount } from '../support/db';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
@@ -27,10 +28,7 @@ let sent: Element[];
 let sm: EventEmitter & { enabled: boolean };
 
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  db.prepare(
-    `INSERT INTO accounts (id, jid, color, resource, position, created_at) VALUES (?, ?, '#336699', 'jw', 0, 0)`,
-  ).run(ACCOUNT, OWN);
+  db = memoryDbWithAccount(ACCOUNT, OWN);
   bus = new EventBus(1);
   sent = [];
   service = new ChatService({

@@ -10,7 +10,7 @@ import { ok } from '../../src/shared/result';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger } from '../../src/main/core/log';
-import { openDatabase, type Db } from '../../src/main/core/store/db';
+import type { Db } from '../../src/main/core/store/db';
 import { SubscriptionsRepository } from '../../src/main/core/store/subscriptions-repo';
 import {
   AUTO_ANSWERS_PER_JID,
@@ -19,6 +19,7 @@ import {
   type SubscriptionRoster,
 } from '../../src/main/core/features/subscriptions';
 import type { RosterItemListener } from '../../src/main/core/features/roster';
+import { memoryDbWithAccount } from '../support/db';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
@@ -89,10 +90,7 @@ const presence = (from: string | undefined, type: string, ...children: Element[]
   xml('presence', from === undefined ? { type } : { from, type }, ...children);
 
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  db.prepare(
-    `INSERT INTO accounts (id, jid, color, resource, position, created_at) VALUES (?, ?, '#336699', 'jw', 0, 0)`,
-  ).run(ACCOUNT, OWN);
+  db = memoryDbWithAccount(ACCOUNT, OWN);
   bus = new EventBus(1);
   events = [];
   bus.subscribe((batch) => events.push(...batch.events));

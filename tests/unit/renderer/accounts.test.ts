@@ -1,16 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PREFS,
-  type AccountView,
-  type CommandName,
-  type EventBatch,
-  type Snapshot,
-} from '../../../src/shared/contract';
+import type { AccountView, CommandName, Snapshot } from '../../../src/shared/contract';
 import { ok, type Result } from '../../../src/shared/result';
 import { startEventPump } from '../../../src/renderer/src/api/pump';
-import type { Transport } from '../../../src/renderer/src/api/types';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import {
@@ -19,6 +12,7 @@ import {
   type AccountFormValues,
 } from '../../../src/renderer/src/components/accounts/account-form';
 import { inkFor, statusLine } from '../../../src/renderer/src/components/accounts/describe';
+import { flush, scriptedTransport, snapshot } from './fixtures';
 
 function account(id: string, jid: string, extra: Partial<AccountView> = {}): AccountView {
   return {
@@ -37,55 +31,19 @@ function account(id: string, jid: string, extra: Partial<AccountView> = {}): Acc
 }
 
 const storage = { encrypted: false, description: 'no keychain available' };
-/** Snapshot fields this file does not exercise. */
-const noRoster = {
-  roster: [],
-  rosterSync: [],
-  prefs: DEFAULT_PREFS,
-  presence: [],
-  ownPresence: {},
-  recentStatuses: [],
-  subscriptionRequests: [],
-  subscriptionPolicies: [],
-  subscriptionNotes: [],
-  blockingAccounts: [],
-  rooms: [],
-  occupants: [],
-  roomNotices: [],
-  bookmarks: [],
-  roomInvites: [],
-  conversations: [],
-};
-
 /** A transport whose snapshot replies and events the test controls. */
 function fakeTransport() {
-  let events: ((batch: EventBatch) => void) | null = null;
-  let link: ((up: boolean) => void) | null = null;
   const snapshots: ((result: Result<Snapshot>) => void)[] = [];
-  const transport: Transport = {
-    invoke<K extends CommandName>(command: K) {
-      if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
-      return new Promise((resolve) => snapshots.push(resolve as (result: Result<Snapshot>) => void)) as never;
-    },
-    onEvents(listener) {
-      events = listener;
-      return () => (events = null);
-    },
-    onLink(listener) {
-      link = listener;
-      return () => (link = null);
-    },
-  };
+  const fake = scriptedTransport(<K extends CommandName>(command: K) => {
+    if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
+    return new Promise((resolve) => snapshots.push(resolve as (result: Result<Snapshot>) => void)) as never;
+  });
   return {
-    transport,
-    push: (batch: EventBatch) => events?.(batch),
-    setLink: (up: boolean) => link?.(up),
+    ...fake,
     answerSnapshot: (snapshot: Snapshot) => snapshots.shift()?.(ok(snapshot)),
     pendingSnapshots: () => snapshots.length,
   };
 }
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('accounts store and event pump', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -103,12 +61,7 @@ describe('accounts store and event pump', () => {
       seq: 6,
       events: [{ type: 'account.connection', id: 'a1', connection: { status: 'online', since: 1 } }],
     });
-    fake.answerSnapshot({
-      seq: 5,
-      accounts: [account('a1', 'alice@example.org')],
-      secretStorage: storage,
-      ...noRoster,
-    });
+    fake.answerSnapshot(snapshot({ seq: 5, accounts: [account('a1', 'alice@example.org')], secretStorage: storage }));
     await flush();
 
     expect(accounts.loaded).toBe(true);
@@ -126,12 +79,7 @@ describe('accounts store and event pump', () => {
     const fake = fakeTransport();
     startEventPump(fake.transport, { accounts, app });
     fake.setLink(true);
-    fake.answerSnapshot({
-      seq: 10,
-      accounts: [account('a1', 'alice@example.org')],
-      secretStorage: storage,
-      ...noRoster,
-    });
+    fake.answerSnapshot(snapshot({ seq: 10, accounts: [account('a1', 'alice@example.org')], secretStorage: storage }));
     await flush();
 
     fake.setLink(false);
@@ -139,12 +87,7 @@ describe('accounts store and event pump', () => {
     fake.setLink(true);
     expect(fake.pendingSnapshots()).toBe(1);
     // The core restarted: its sequence starts again, and a1 was removed meanwhile.
-    fake.answerSnapshot({
-      seq: 2,
-      accounts: [account('a3', 'carol@example.org')],
-      secretStorage: storage,
-      ...noRoster,
-    });
+    fake.answerSnapshot(snapshot({ seq: 2, accounts: [account('a3', 'carol@example.org')], secretStorage: storage }));
     await flush();
     expect(app.link).toBe('up');
     expect(accounts.list.map((a) => a.id)).toEqual(['a3']);
@@ -154,12 +97,13 @@ describe('accounts store and event pump', () => {
 
   it('applies a whole batch with one change notification, keeping each account in its place', () => {
     const accounts = useAccountsStore();
-    accounts.applySnapshot({
-      seq: 0,
-      accounts: [account('a1', 'alice@example.org'), account('a2', 'bob@example.org')],
-      secretStorage: storage,
-      ...noRoster,
-    });
+    accounts.applySnapshot(
+      snapshot({
+        seq: 0,
+        accounts: [account('a1', 'alice@example.org'), account('a2', 'bob@example.org')],
+        secretStorage: storage,
+      }),
+    );
     let runs = 0;
     effect(() => {
       void accounts.byId;

@@ -7,7 +7,6 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandName, ConversationView, EventBatch, MessageView, Snapshot } from '../../../src/shared/contract';
 import { fail, ok } from '../../../src/shared/result';
-import type { Transport } from '../../../src/renderer/src/api/types';
 import { startEventPump } from '../../../src/renderer/src/api/pump';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
@@ -18,7 +17,7 @@ import {
   upsertMessage,
   useChatStore,
 } from '../../../src/renderer/src/stores/chat';
-import { snapshot } from './fixtures';
+import { scriptedTransport, snapshot } from './fixtures';
 
 const BOB = 'bob@x';
 
@@ -45,38 +44,26 @@ function conversation(accountId: string, jid: string, lastAt: number, unread: nu
 
 /** A transport serving app.snapshot and message.history from `stored` (ids ascending). */
 function transportWith(initial: Snapshot, stored: MessageView[]) {
-  let events: ((batch: EventBatch) => void) | null = null;
-  let link: ((up: boolean) => void) | null = null;
   const calls: { command: CommandName; input: unknown }[] = [];
   /** While set, history answers wait for it. */
   let gate: Promise<void> | null = null;
-  const transport: Transport = {
-    async invoke(command, input) {
-      calls.push({ command, input });
-      if (command === 'app.snapshot') return ok(initial) as never;
-      if (command === 'message.history') {
-        if (gate) await gate;
-        const { conversation, before, limit } = input as { conversation: string; before?: number; limit: number };
-        const list = stored.filter((m) => m.conversation === conversation && (before === undefined || m.id < before));
-        return ok(list.slice(Math.max(0, list.length - limit))) as never;
-      }
-      return fail('internal', `unexpected ${command}`) as never;
-    },
-    onEvents(listener) {
-      events = listener;
-      return () => (events = null);
-    },
-    onLink(listener) {
-      link = listener;
-      return () => (link = null);
-    },
-  };
+  const fake = scriptedTransport(async (command, input) => {
+    calls.push({ command, input });
+    if (command === 'app.snapshot') return ok(initial) as never;
+    if (command === 'message.history') {
+      if (gate) await gate;
+      const { conversation, before, limit } = input as { conversation: string; before?: number; limit: number };
+      const list = stored.filter((m) => m.conversation === conversation && (before === undefined || m.id < before));
+      return ok(list.slice(Math.max(0, list.length - limit))) as never;
+    }
+    return fail('internal', `unexpected ${command}`) as never;
+  });
   let seq = initial.seq;
   return {
-    transport,
+    transport: fake.transport,
     calls,
-    up: () => link?.(true),
-    push: (batch: Omit<EventBatch, 'seq'>) => events?.({ seq: ++seq, ...batch }),
+    up: () => fake.setLink(true),
+    push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }),
     hold() {
       let release!: () => void;
       gate = new Promise((resolve) => (release = resolve));

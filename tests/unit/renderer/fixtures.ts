@@ -9,6 +9,7 @@ import {
 } from '../../../src/shared/contract';
 import { ok } from '../../../src/shared/result';
 import type { Transport } from '../../../src/renderer/src/api/types';
+import { startEventPump, type PumpStores } from '../../../src/renderer/src/api/pump';
 
 export function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
@@ -47,15 +48,12 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
   };
 }
 
-/** Answers app.snapshot with `initial`; the test pushes batches and raises the link. */
-export function fakeTransport(initial: Snapshot) {
+/** A transport whose commands `invoke` answers; the test pushes batches and raises or drops the link. */
+export function scriptedTransport(invoke: Transport['invoke']) {
   let events: ((batch: EventBatch) => void) | null = null;
   let link: ((up: boolean) => void) | null = null;
   const transport: Transport = {
-    invoke<K extends CommandName>(command: K) {
-      if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
-      return Promise.resolve(ok(initial)) as never;
-    },
+    invoke,
     onEvents(listener) {
       events = listener;
       return () => (events = null);
@@ -65,5 +63,33 @@ export function fakeTransport(initial: Snapshot) {
       return () => (link = null);
     },
   };
-  return { transport, push: (batch: EventBatch) => events?.(batch), up: () => link?.(true) };
+  return { transport, push: (batch: EventBatch) => events?.(batch), setLink: (up: boolean) => link?.(up) };
+}
+
+/** Answers app.snapshot with `initial`; the test pushes batches and raises the link. */
+export function fakeTransport(initial: Snapshot) {
+  const fake = scriptedTransport(<K extends CommandName>(command: K) => {
+    if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
+    return Promise.resolve(ok(initial)) as never;
+  });
+  return { transport: fake.transport, push: fake.push, up: () => fake.setLink(true) };
+}
+
+/** Lets the pump apply what it was given (a snapshot reply, a batch). */
+export const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs the event pump into `stores` on a transport answering app.snapshot with `initial`, link up.
+ * `push` numbers batches on from the snapshot's seq; `pushBatch` sends one as given.
+ */
+export function pumpInto<S extends PumpStores>(initial: Snapshot, stores: S) {
+  const fake = fakeTransport(initial);
+  startEventPump(fake.transport, stores);
+  fake.up();
+  let seq = initial.seq;
+  return {
+    ...stores,
+    push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }),
+    pushBatch: fake.push,
+  };
 }

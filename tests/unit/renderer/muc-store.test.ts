@@ -5,15 +5,14 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventBatch, OccupantView, RoomView, Snapshot } from '../../../src/shared/contract';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
+import type { OccupantView, RoomView, Snapshot } from '../../../src/shared/contract';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { useMucStore } from '../../../src/renderer/src/stores/muc';
 import { OccupantIndex } from '../../../src/renderer/src/lib/muc-occupants';
 import { contactSkeletons, imitatedContact, visibleNick } from '../../../src/renderer/src/lib/muc-nick';
 import { moderationActions } from '../../../src/renderer/src/components/muc/describe';
-import { fakeTransport, snapshot } from './fixtures';
+import { flush, pumpInto, snapshot } from './fixtures';
 
 const ROOM = 'tea@conference.x';
 
@@ -50,15 +49,8 @@ function occupant(nick: string, extra: Partial<OccupantView> = {}): OccupantView
 }
 
 function start(initial: Snapshot) {
-  const stores = { accounts: useAccountsStore(), app: useAppStore(), muc: useMucStore() };
-  const fake = fakeTransport(initial);
-  startEventPump(fake.transport, stores);
-  fake.up();
-  let seq = initial.seq;
-  return { ...stores, push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }) };
+  return pumpInto(initial, { accounts: useAccountsStore(), app: useAppStore(), muc: useMucStore() });
 }
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function nicks(index: OccupantIndex, grouping: 'role' | 'affiliation'): string[] {
   const out: string[] = [];

@@ -8,18 +8,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_PREFS,
   type ContactPresenceView,
-  type EventBatch,
   type ResourceView,
   type Snapshot,
 } from '../../../src/shared/contract';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
 import { ALL_VIEW, DEFAULT_GROUP } from '../../../src/renderer/src/lib/roster-index';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
 import { usePresenceStore } from '../../../src/renderer/src/stores/presence';
 import { useRosterStore } from '../../../src/renderer/src/stores/roster';
-import { fakeTransport, item, snapshot } from './fixtures';
+import { flush, item, pumpInto, snapshot } from './fixtures';
 
 function resource(name: string, extra: Partial<ResourceView> = {}): ResourceView {
   return { resource: name, show: 'available', status: null, priority: 0, since: 1000, client: null, ...extra };
@@ -30,21 +28,14 @@ function presence(accountId: string, jid: string, extra: Partial<ContactPresence
 }
 
 function start(initial: Snapshot) {
-  const stores = {
+  return pumpInto(initial, {
     accounts: useAccountsStore(),
     app: useAppStore(),
     roster: useRosterStore(),
     prefs: usePrefsStore(),
     presence: usePresenceStore(),
-  };
-  const fake = fakeTransport(initial);
-  startEventPump(fake.transport, stores);
-  fake.up();
-  let seq = initial.seq;
-  return { ...stores, push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }) };
+  });
 }
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Display names of the default group, in the index's order. */
 function order(s: ReturnType<typeof start>): string[] {

@@ -9,31 +9,25 @@ import {
   type Snapshot,
 } from '../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../src/shared/result';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
 import { ALL_VIEW, groupKey } from '../../../src/renderer/src/lib/roster-index';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
 import { useRosterStore } from '../../../src/renderer/src/stores/roster';
-import { fakeTransport, item, snapshot } from './fixtures';
+import { flush, item, pumpInto, snapshot } from './fixtures';
 import { accountChipText, showForRank, subscriptionInfo } from '../../../src/renderer/src/components/roster/describe';
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('roster store through the event pump', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
   function start(initial: Snapshot) {
-    const stores = {
+    const { pushBatch, ...stores } = pumpInto(initial, {
       accounts: useAccountsStore(),
       app: useAppStore(),
       roster: useRosterStore(),
       prefs: usePrefsStore(),
-    };
-    const fake = fakeTransport(initial);
-    startEventPump(fake.transport, stores);
-    fake.up();
-    return { ...stores, push: fake.push };
+    });
+    return { ...stores, push: pushBatch };
   }
 
   it('shows the cached roster from the snapshot, marked unsynced until the sync event', async () => {

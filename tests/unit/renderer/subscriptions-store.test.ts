@@ -5,23 +5,19 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventBatch, Snapshot } from '../../../src/shared/contract';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
+import type { Snapshot } from '../../../src/shared/contract';
 import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../src/renderer/src/stores/app';
 import { useSubscriptionsStore } from '../../../src/renderer/src/stores/subscriptions';
-import { fakeTransport, request, snapshot } from './fixtures';
+import { flush, pumpInto, request, snapshot } from './fixtures';
 
 function start(initial: Snapshot) {
-  const stores = { accounts: useAccountsStore(), app: useAppStore(), subscriptions: useSubscriptionsStore() };
-  const fake = fakeTransport(initial);
-  startEventPump(fake.transport, stores);
-  fake.up();
-  let seq = initial.seq;
-  return { ...stores, push: (batch: Omit<EventBatch, 'seq'>) => fake.push({ seq: ++seq, ...batch }) };
+  return pumpInto(initial, {
+    accounts: useAccountsStore(),
+    app: useAppStore(),
+    subscriptions: useSubscriptionsStore(),
+  });
 }
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('subscriptions store', () => {
   beforeEach(() => setActivePinia(createPinia()));
