@@ -9,9 +9,10 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: {
-          // The Electron entry, and the browser bridge entry (plain Node, no Electron).
+          // The Electron entry, the browser bridge entry and the headless bench client (plain Node).
           index: resolve(__dirname, 'src/main/index.ts'),
           web: resolve(__dirname, 'src/main/web.ts'),
+          headless: resolve(__dirname, 'src/main/headless.ts'),
         },
         // @xmpp/* are ES modules whose default export must be unwrapped when required from CJS.
         output: { interop: 'auto' },

@@ -74,6 +74,8 @@ export interface AccountSessionOptions {
   keepaliveMs?: number;
   /** Look up _xmpp-client._tcp SRV records when no host is configured. Default true. */
   resolveSrv?: boolean;
+  /** Called for each XEP-0199 ping we answer (the headless bench client records its counts then). */
+  onPing?: () => void;
 }
 
 /** The xmpp.js client plus the plugins features hook into. */
@@ -213,6 +215,7 @@ export class AccountSession implements SessionHandle {
   private stopping: Promise<void> | null = null;
   private readonly keepaliveMs: number;
   private keepalive: NodeJS.Timeout | null = null;
+  private readonly onPing: (() => void) | undefined;
 
   constructor(
     private readonly config: SessionConfig,
@@ -225,6 +228,7 @@ export class AccountSession implements SessionHandle {
     this.extraCa = options.ca;
     this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
+    this.onPing = options.onPing;
     this.domain = domainOf(config.jid);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
@@ -371,7 +375,10 @@ export class AccountSession implements SessionHandle {
       }
       return next();
     });
-    iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+    iqCallee.get('urn:xmpp:ping', 'ping', () => {
+      this.onPing?.();
+      return {};
+    });
 
     streamManagement.on('resumed', () => {
       this.resumedThisAttempt = true;
