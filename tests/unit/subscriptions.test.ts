@@ -228,4 +228,17 @@ describe('incoming subscription presence', () => {
     expect(requestEvents()).toHaveLength(10_000);
     expect(sent).toEqual([]);
   });
+
+  it('a removed account takes its queued request writes with it; the others are still written', () => {
+    db.prepare(
+      `INSERT INTO accounts (id, jid, color, resource, position, created_at) VALUES ('acc-2', 'b@example.org', '#336699', 'jw', 1, 0)`,
+    ).run();
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe'));
+    service.receive('acc-2', presence('carol@example.org', 'subscribe'));
+    db.prepare('DELETE FROM accounts WHERE id = ?').run(ACCOUNT);
+    service.onRemoved(ACCOUNT);
+    expect(() => repo.flush()).not.toThrow();
+    const rows = db.prepare('SELECT account_id, jid FROM subscription_requests').all();
+    expect(rows).toEqual([{ account_id: 'acc-2', jid: 'carol@example.org' }]);
+  });
 });

@@ -178,7 +178,7 @@ export class SubscriptionService implements AccountLifecycleListener {
 
   onRemoved(accountId: string): void {
     // The rows went with the account (ON DELETE CASCADE); queued writes for it must not follow.
-    this.repo.flush();
+    this.repo.dropQueued(accountId);
     this.accounts.delete(accountId);
   }
 

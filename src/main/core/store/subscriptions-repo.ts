@@ -93,6 +93,13 @@ export class SubscriptionsRepository {
     this.queue.push({ remove: { accountId, jid } });
   }
 
+  /** Forgets queued writes of an account whose rows are gone (removed: a write would violate its foreign key). */
+  dropQueued(accountId: string): void {
+    this.queue = this.queue.filter(
+      (write) => ('put' in write ? write.put.accountId : write.remove.accountId) !== accountId,
+    );
+  }
+
   get pendingWrites(): number {
     return this.queue.length;
   }
