@@ -264,6 +264,8 @@ export class MucService implements AccountLifecycleListener {
     const bare = normalizeBareJid(slash === -1 ? from : from.slice(0, slash));
     const room = bare === null ? undefined : account.rooms.get(bare);
     if (!room) return false;
+    // A room we left (or could not enter) still shows, but what it sends now is not ours to apply.
+    if (room.state === 'left' || room.state === 'error') return true;
     const nick = slash === -1 ? null : from.slice(slash + 1);
     try {
       if (stanza.attrs.type === 'error') this.onError(room, nick, stanza);
