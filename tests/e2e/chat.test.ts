@@ -336,6 +336,7 @@ describe('a 10,000-message conversation in the renderer (measured, not timed)', 
     const log = page.getByRole('region', { name: 'Messages with Romeo' });
     await log.locator(`[data-message-id="${MESSAGES}"]`).waitFor();
     const openMs = Date.now() - openStarted;
+    const openedAt = (await page.evaluate('performance.now()')) as number;
     // At the bottom, with the newest message in view.
     expect(await log.locator(`[data-message-id="${MESSAGES}"]`).isVisible()).toBe(true);
 
@@ -374,16 +375,20 @@ describe('a 10,000-message conversation in the renderer (measured, not timed)', 
     // Every page once, plus the empty answer that tells the start (a full last page cannot).
     expect(pages).toBe(MESSAGES / 100 + 1);
 
-    const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];
+    // Long tasks that started before the newest message was seen belong to opening, the rest to scrolling.
+    const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before})`)) as [number, number][];
+    const openTasks = tasks.filter(([start]) => start < openedAt).map(([, ms]) => ms);
+    const scrollTasks = tasks.filter(([start]) => start >= openedAt).map(([, ms]) => ms);
     const result = {
       messages: MESSAGES,
       openMs,
       scrollBackMs: scrollMs,
       pages,
       renderedRows: rendered,
-      longTasks: tasks.map(Math.round),
-      longestTaskMs: Math.round(Math.max(0, ...tasks)),
-      tasksOverBudget: tasks.filter((ms) => ms > BUDGET_MS).length,
+      openLongTasks: openTasks.map(Math.round),
+      scrollLongTasks: scrollTasks.map(Math.round),
+      longestTaskMs: Math.round(Math.max(0, ...openTasks, ...scrollTasks)),
+      tasksOverBudget: [...openTasks, ...scrollTasks].filter((ms) => ms > BUDGET_MS).length,
       largestJumpPx: Math.round(Math.max(0, ...jumps)),
     };
     console.info(`chat: ${JSON.stringify(result)}`);

@@ -79,8 +79,11 @@ export function dayLabel(at: number, now = Date.now()): string {
   return new Date(at).toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
 }
 
+let timeFormat: Intl.DateTimeFormat | undefined;
+/** "14:05" in the user's locale (one formatter: toLocaleTimeString builds one per call). */
 export function timeText(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+  return timeFormat.format(at);
 }
 
 /** "(3) Jabberwock": the window title with the unread total. */

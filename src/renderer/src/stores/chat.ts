@@ -4,10 +4,13 @@
  * from message.history, older pages as the user scrolls back), live `message` events merged by id
  * (state changes and corrections replace the row), what the other side is typing (composing expires
  * after TYPING_EXPIRY_MS without news), archive catch-up progress per account, and the conversation
- * a notification asked to open. Maps live in shallowRefs triggered once per batch.
+ * a notification asked to open. Maps live in shallowRefs triggered once per batch. Each loaded page
+ * is its own shallowReactive object: a message, a status change or an older page triggers the views
+ * of that conversation only (on the property that changed), never the map; its message array is
+ * raw (never deeply reactive) and changed in place, with `version` bumped once per change.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, markRaw, ref, shallowReactive, shallowRef, triggerRef } from 'vue';
 import type {
   AppEvent,
   ChatState,
@@ -36,7 +39,8 @@ export interface MessagePage {
   key: string;
   accountId: string;
   conversation: string;
-  /** Ordered by local id (the order messages were stored), oldest first. */
+  /** Ordered by local id (the order messages were stored), oldest first. Raw: changed in place
+   * (with `version` bumped) or replaced when a page is merged in. */
   messages: MessageView[];
   /** The core may hold messages older than the first one here. */
   hasOlder: boolean;
@@ -44,7 +48,7 @@ export interface MessagePage {
   /** The first (latest) page has arrived. */
   loaded: boolean;
   error: string | null;
-  /** Bumped on every change, for views that read the array in place. */
+  /** Bumped on every change to `messages`, for views that read the array in place. */
   version: number;
 }
 
@@ -232,7 +236,7 @@ export const useChatStore = defineStore('chat', () => {
   /** One action per batch: every messaging event in order, then one trigger per map that changed. */
   function applyEvents(events: readonly AppEvent[]) {
     let conversationsChanged = false;
-    let pagesChanged = false;
+    let pagesChanged = false; // pages added or removed
     let typingChanged = false;
     let archiveChanged = false;
     for (const event of events) {
@@ -242,9 +246,9 @@ export const useChatStore = defineStore('chat', () => {
           const key = conversationKey(m.accountId, m.conversation);
           const loaded = pages.value.get(key);
           if (loaded) {
+            // Triggers this page's views only (the map is unchanged).
             upsertMessage(loaded.messages, m);
             loaded.version++;
-            pagesChanged = true;
           }
           // A message ends its sender's typing.
           if (m.direction === 'in' && setTyping(key, m.from, null)) typingChanged = true;
@@ -311,17 +315,17 @@ export const useChatStore = defineStore('chat', () => {
       touch(key, existing);
       return;
     }
-    const fresh: MessagePage = {
+    const fresh: MessagePage = shallowReactive({
       key,
       accountId,
       conversation: jid,
-      messages: [],
+      messages: markRaw<MessageView[]>([]),
       hasOlder: false,
       loading: true,
       loaded: false,
       error: null,
       version: 0,
-    };
+    });
     touch(key, fresh);
     triggerRef(pages);
     const result = await transport.invoke('message.history', { accountId, conversation: jid, limit: PAGE_SIZE });
@@ -330,13 +334,12 @@ export const useChatStore = defineStore('chat', () => {
     if (!result.ok) {
       fresh.error = result.error.message;
     } else {
-      fresh.messages = mergeMessages(fresh.messages, result.value);
+      fresh.messages = markRaw(mergeMessages(fresh.messages, result.value));
+      fresh.version++;
       fresh.hasOlder = result.value.length >= PAGE_SIZE;
       fresh.loaded = true;
       fresh.error = null;
     }
-    fresh.version++;
-    triggerRef(pages);
   }
 
   /** Loads the page before the oldest loaded message; resolves to how many arrived. */
@@ -346,8 +349,6 @@ export const useChatStore = defineStore('chat', () => {
     if (!loaded || !loaded.loaded || loaded.loading || !loaded.hasOlder) return 0;
     const before = loaded.messages[0]?.id;
     loaded.loading = true;
-    loaded.version++;
-    triggerRef(pages);
     const result = await transport.invoke('message.history', {
       accountId,
       conversation: jid,
@@ -360,12 +361,13 @@ export const useChatStore = defineStore('chat', () => {
     if (!result.ok) loaded.error = result.error.message;
     else {
       count = result.value.length;
-      loaded.messages = mergeMessages(loaded.messages, result.value);
+      if (count > 0) {
+        loaded.messages = markRaw(mergeMessages(loaded.messages, result.value));
+        loaded.version++;
+      }
       loaded.hasOlder = result.value.length >= PAGE_SIZE;
       loaded.error = null;
     }
-    loaded.version++;
-    triggerRef(pages);
     return count;
   }
 
@@ -375,7 +377,6 @@ export const useChatStore = defineStore('chat', () => {
     if (!loaded) return;
     upsertMessage(loaded.messages, message);
     loaded.version++;
-    triggerRef(pages);
   }
 
   return {
