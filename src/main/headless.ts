@@ -20,10 +20,20 @@
  * rosterItems counts roster items; availableResources the available resources of every JID we
  * hold presence for (our own resources excepted); onlineContacts the JIDs with at least one. Anything else goes to stderr; a
  * failure to get online exits 1.
+ *
+ * Optional, for the bench suite (bench/README.md); none of them changes the line above:
+ *
+ *   BENCH_METRICS_FILE       write a JSON of timings and counts there (see BenchMetrics)
+ *   BENCH_JOIN_ROOM          room@service/nick: join that room once the roster is processed
+ *   BENCH_DATA_DIR           keep the store in this directory (created if needed, never deleted), so a
+ *                            second run continues from what the first stored (e.g. the archive marker)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Element } from '@xmpp/xml';
+import type { AppEvent } from '../shared/contract';
 import { AccountSession } from './core/accounts/session';
 import { consoleSink, createLogger, silentLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
@@ -43,6 +53,56 @@ export interface BenchConfig {
   password: string;
   ca: string | undefined;
   peer: string;
+  metricsFile?: string;
+  joinRoom?: { room: string; nick: string };
+  dataDir?: string;
+}
+
+/** What BENCH_METRICS_FILE receives; times in ms, `…At` since the process started. */
+export interface BenchMetrics {
+  peer: string;
+  onlineAt: number | null;
+  /** online → roster.sync 'synced' seen by the event bus's subscriber. */
+  rosterSyncedMs: number | null;
+  /** online → the last ping handled (everything the server sent before it was handled). */
+  lastPingMs: number | null;
+  /** online → the server closed the stream. */
+  closedMs: number | null;
+  pings: number;
+  /** Main event-loop delay, from online to the stream's end. */
+  eventLoopDelayP50Ms: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Peak RSS of this process over its life (ru_maxrss), bytes. */
+  maxRssBytes: number;
+  counts: BenchCounts;
+  atPing: BenchCounts | null;
+  room: {
+    room: string;
+    nick: string;
+    state: string | null;
+    /** The room as of the last ping (the stream's end empties it: the room is then rejoined on the next session). */
+    atPing: { state: string; occupants: number } | null;
+    /** join presence sent → self-presence (110) handled and the occupants event flushed to the subscriber. */
+    joinedListedMs: number | null;
+    occupants: number;
+    /** Distinct nicks the subscriber was told about (changed minus left) when the room turned joined. */
+    listedAtJoin: number;
+    /** The same at the end. */
+    listed: number;
+    selfListed: boolean;
+    subject: string | null;
+    messagesStored: number;
+  } | null;
+  archive: {
+    /** XEP-0313 queries to our own archive sent (pages asked for). */
+    queries: number;
+    state: string | null;
+    fetched: number;
+    /** online → archive.sync 'done' (or 'failed'). */
+    doneMs: number | null;
+  };
+  messages: { stored: number; distinctServerIds: number; conversations: number; duplicates: number };
 }
 
 /** Reads the BENCH_* variables; throws with the name of what is missing or wrong. */
@@ -71,7 +131,17 @@ export function benchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     password: need('BENCH_PASSWORD'),
     ca,
     peer: env.BENCH_PEER ?? 'jabberwock',
+    metricsFile: env.BENCH_METRICS_FILE || undefined,
+    joinRoom: joinRoomOf(env.BENCH_JOIN_ROOM),
+    dataDir: env.BENCH_DATA_DIR || undefined,
   };
+}
+
+function joinRoomOf(value: string | undefined): { room: string; nick: string } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const slash = value.indexOf('/');
+  if (slash <= 0 || slash === value.length - 1) throw new Error('BENCH_JOIN_ROOM must be room@service/nick.');
+  return { room: value.slice(0, slash).toLowerCase(), nick: value.slice(slash + 1) };
 }
 
 /** The counts of the first account, from the core's own state. */
@@ -94,11 +164,31 @@ export function countsOf(messenger: Messenger, accountId: string): BenchCounts {
 
 /** Runs one session; resolves with the result line once the server closed the stream. */
 export async function runHeadless(config: BenchConfig, debug = false): Promise<string> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-headless-'));
+  const keepDir = config.dataDir !== undefined;
+  const dataDir = config.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jabberwock-headless-'));
+  if (keepDir) fs.mkdirSync(dataDir, { recursive: true });
   const log = debug ? createLogger((...args) => consoleSink(...args), 'debug') : silentLogger;
   let atPing: BenchCounts | null = null;
   let accountId = '';
   let messenger: Messenger | null = null;
+  // Timings and counts for BENCH_METRICS_FILE (cheap enough to keep always).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const at = {
+    online: null as number | null,
+    rosterSynced: null as number | null,
+    lastPing: null as number | null,
+    joinSent: null as number | null,
+    joinedListed: null as number | null,
+    archiveDone: null as number | null,
+  };
+  let pings = 0;
+  let archiveQueries = 0;
+  let archiveState: string | null = null;
+  let archiveFetched = 0;
+  const listed = new Set<string>();
+  let listedAtJoin = 0;
+  let joinRequested = false;
+  let roomAtPing: { state: string; occupants: number } | null = null;
   // The stream's end, as the session sees it (before any reconnect attempt).
   let streamClosed!: () => void;
   const closed = new Promise<void>((resolve) => (streamClosed = resolve));
@@ -111,12 +201,14 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     extraCa: config.ca,
     sessionFactory: (sessionConfig, hooks) => {
       let wasOnline = false;
-      return new AccountSession(
+      const session = new AccountSession(
         { ...sessionConfig, resource: config.resource },
         {
           ...hooks,
           onOnline: (info) => {
             wasOnline = true;
+            at.online ??= performance.now();
+            loopDelay.enable();
             hooks.onOnline(info);
           },
           onOffline: () => {
@@ -136,31 +228,159 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           backoff: { baseMs: 60_000, capMs: 60_000 },
           // The counts as of each ping the server sends; the last one is reported as atPing.
           onPing: () => {
+            pings++;
+            at.lastPing = performance.now();
             if (messenger && accountId) atPing = countsOf(messenger, accountId);
+            if (messenger && accountId && config.joinRoom) {
+              const room = messenger.muc.room(accountId, config.joinRoom.room);
+              roomAtPing = room ? { state: room.state, occupants: room.occupantCount } : null;
+            }
           },
         },
       );
+      // What goes out: the room join and the archive queries (our own archive: no `to`).
+      session.xmpp.on('send', (element: Element) => {
+        if (element.name === 'iq' && !element.attrs.to && element.getChild('query', NS_MAM)) archiveQueries++;
+        const join = config.joinRoom;
+        if (
+          join &&
+          at.joinSent === null &&
+          element.name === 'presence' &&
+          element.attrs.to === `${join.room}/${join.nick}` &&
+          element.getChild('x', NS_MUC)
+        )
+          at.joinSent = performance.now();
+      });
+      return session;
     },
   });
   const core = messenger;
+  core.subscribe((batch) => {
+    for (const event of batch.events as AppEvent[]) {
+      if (event.type === 'roster.sync' && event.sync.state === 'synced' && event.sync.accountId === accountId) {
+        at.rosterSynced ??= performance.now();
+        if (config.joinRoom && !joinRequested) {
+          joinRequested = true;
+          void core
+            .invoke('muc.join', { accountId, room: config.joinRoom.room, nick: config.joinRoom.nick })
+            .then((result) => {
+              if (!result.ok) process.stderr.write(`headless: join failed: ${result.error.message}\n`);
+            });
+        }
+      } else if (event.type === 'archive.sync' && event.accountId === accountId) {
+        archiveState = event.state;
+        archiveFetched = event.fetched;
+        if (event.state !== 'syncing') at.archiveDone ??= performance.now();
+      } else if (event.type === 'muc.occupants' && event.room === config.joinRoom?.room) {
+        for (const occupant of event.changed) listed.add(occupant.nick);
+        for (const nick of event.left) listed.delete(nick);
+      } else if (
+        event.type === 'muc.room' &&
+        event.room.room === config.joinRoom?.room &&
+        event.room.state === 'joined' &&
+        at.joinedListed === null
+      ) {
+        // The batch that says "joined" carries the occupants event of the same flush before it.
+        at.joinedListed = performance.now();
+        listedAtJoin = listed.size;
+      }
+    }
+  });
   try {
-    const added = await core.invoke('account.add', {
-      jid: config.jid,
-      password: config.password,
-      host: config.host,
-      port: config.port,
-      rememberPassword: false,
-    });
+    const existing = core.accounts.list().find((account) => account.jid === config.jid);
+    const added = existing
+      ? await core.invoke('account.update', {
+          id: existing.id,
+          password: config.password,
+          host: config.host,
+          port: config.port,
+          rememberPassword: false,
+        })
+      : await core.invoke('account.add', {
+          jid: config.jid,
+          password: config.password,
+          host: config.host,
+          port: config.port,
+          rememberPassword: false,
+        });
     if (!added.ok) throw new Error(added.error.message);
     accountId = (added.value as { id: string }).id;
+    if (existing && !existing.enabled) await core.invoke('account.setEnabled', { id: accountId, enabled: true });
     await Promise.race([closed, failure]);
+    const closedAt = performance.now();
+    // Deliver the events still waiting for the bus's next batch (a snapshot flushes it first).
+    await core.invoke('app.snapshot', {});
+    loopDelay.disable();
     const final = countsOf(core, accountId);
+    if (config.metricsFile) {
+      const since = (t: number | null) => (t === null || at.online === null ? null : round(t - at.online));
+      const ms = (ns: number) => round(ns / 1e6);
+      const messages = core.db
+        .prepare(
+          `SELECT count(*) AS stored, count(DISTINCT server_id) AS servers, count(DISTINCT conversation) AS conversations
+           FROM messages WHERE account_id = ?`,
+        )
+        .get(accountId) as { stored: number; servers: number; conversations: number };
+      const join = config.joinRoom;
+      const room = join ? core.muc.room(accountId, join.room) : null;
+      const metrics: BenchMetrics = {
+        peer: config.peer,
+        onlineAt: at.online === null ? null : round(at.online),
+        rosterSyncedMs: since(at.rosterSynced),
+        lastPingMs: since(at.lastPing),
+        closedMs: since(closedAt),
+        pings,
+        eventLoopDelayP50Ms: ms(loopDelay.percentile(50)),
+        eventLoopDelayP99Ms: ms(loopDelay.percentile(99)),
+        eventLoopDelayMaxMs: ms(loopDelay.max),
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        counts: final,
+        atPing,
+        room: join
+          ? {
+              room: join.room,
+              nick: join.nick,
+              state: room?.state ?? null,
+              atPing: roomAtPing,
+              joinedListedMs:
+                at.joinSent === null || at.joinedListed === null ? null : round(at.joinedListed - at.joinSent),
+              occupants: room?.occupantCount ?? 0,
+              listedAtJoin,
+              listed: listed.size,
+              selfListed: listed.has(room?.nick ?? join.nick),
+              subject: room?.subject ?? null,
+              messagesStored: (
+                core.db
+                  .prepare('SELECT count(*) AS n FROM messages WHERE account_id = ? AND conversation = ?')
+                  .get(accountId, join.room) as { n: number }
+              ).n,
+            }
+          : null,
+        archive: {
+          queries: archiveQueries,
+          state: archiveState,
+          fetched: archiveFetched,
+          doneMs: since(at.archiveDone),
+        },
+        messages: {
+          stored: messages.stored,
+          distinctServerIds: messages.servers,
+          conversations: messages.conversations,
+          duplicates: core.chat.stats(accountId)?.duplicates ?? 0,
+        },
+      };
+      fs.writeFileSync(config.metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
+    }
     return `BENCH_RESULT ${JSON.stringify({ peer: config.peer, ...final, atPing: atPing ?? final })}`;
   } finally {
     await core.close().catch(() => {});
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+const NS_MAM = 'urn:xmpp:mam:2';
+const NS_MUC = 'http://jabber.org/protocol/muc';
+const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
   try {

@@ -59,6 +59,8 @@ afterEach(() => {
   db.close();
 });
 
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 function deliver(stanza: Element): void {
   middleware({ stanza }, () => undefined);
 }
@@ -77,8 +79,9 @@ describe('incoming messages', () => {
     expect(service.stats(ACCOUNT)?.dropped).toBe(3);
   });
 
-  it('caps a 2 MB body and falls back to the receive time for a bad or future delay', () => {
+  it('caps a 2 MB body and falls back to the receive time for a bad or future delay', async () => {
     deliver(xml('message', { from: 'bob@example.org/x', type: 'chat' }, xml('body', {}, 'b'.repeat(2 * 1024 * 1024))));
+    await endOfTurn(); // received messages of one turn are written together
     expect(history('bob@example.org')[0].body).toHaveLength(MESSAGE_BODY_MAX);
     const now = Date.parse('2026-11-21T12:00:00Z');
     const at = (stamp: string) => delayedAt(xml('message', {}, xml('delay', { xmlns: NS_DELAY, stamp })), now);
@@ -131,5 +134,25 @@ describe('incoming messages', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(sent[0].attrs).toMatchObject({ to: `${ROOM}/Bob`, type: 'chat' });
     expect(sent[0].getChild('x', 'http://jabber.org/protocol/muc#user')).toBeDefined();
+  });
+
+  it('writes the messages received in one turn together, and a correction finds an original of the same turn', async () => {
+    for (let i = 0; i < 500; i++) {
+      deliver(xml('message', { from: 'bob@example.org/x', type: 'chat', id: `m${i}` }, xml('body', {}, `burst ${i}`)));
+    }
+    deliver(
+      xml(
+        'message',
+        { from: 'bob@example.org/x', type: 'chat', id: 'fix' },
+        xml('body', {}, 'burst 0, fixed'),
+        xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm0' }),
+      ),
+    );
+    await endOfTurn();
+    const stored = history('bob@example.org');
+    expect(stored).toHaveLength(100); // one page of the history command
+    const all = service.history({ accountId: ACCOUNT, conversation: 'bob@example.org', limit: 500 });
+    expect(all.ok && all.value).toHaveLength(500);
+    expect(all.ok && all.value[0]).toMatchObject({ body: 'burst 0, fixed', corrected: true });
   });
 });

@@ -303,6 +303,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       subscriptions.close();
       muc.close();
       bookmarks.close();
+      chat.close();
       bus.close();
       db.close();
     },

@@ -86,8 +86,10 @@ interface AccountChat {
   inFlight: Map<string, number>;
   /** The queue is being sent; a second flush waits for the next online. */
   flushing: boolean;
+  /** Received messages of this loop turn, written together. */
+  incoming: NewMessage[];
   /** Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room). */
-  queries: Map<string, { archive: string; received: number }>;
+  queries: Map<string, { archive: string; received: number; page: NewMessage[] }>;
   stats: ChatStats;
 }
 
@@ -155,7 +157,14 @@ export class ChatService implements AccountLifecycleListener {
 
   onOffline(accountId: string): void {
     const account = this.accounts.get(accountId);
-    if (account) account.xmpp = null;
+    if (!account) return;
+    account.xmpp = null;
+    this.flushIncoming(account);
+  }
+
+  /** Writes what was received in this turn (before the store closes). */
+  close(): void {
+    for (const account of this.accounts.values()) this.flushIncoming(account);
   }
 
   onRemoved(accountId: string): void {
@@ -526,6 +535,7 @@ export class ChatService implements AccountLifecycleListener {
     replaceId: string,
     body: string,
   ): boolean {
+    this.flushIncoming(account); // the original may still be waiting in this turn
     const updated = this.repo.correct(account.accountId, conversation, sender, replaceId, body);
     if (!updated) return false;
     this.changed(updated);
@@ -539,7 +549,7 @@ export class ChatService implements AccountLifecycleListener {
   ): void {
     account.stats.received++;
     const stanzaId = typeof stanza.attrs.id === 'string' ? stanza.attrs.id : randomUUID();
-    const stored = this.repo.add({
+    account.incoming.push({
       accountId: account.accountId,
       ...fields,
       at: delayedAt(stanza, this.now()),
@@ -548,12 +558,39 @@ export class ChatService implements AccountLifecycleListener {
       resource: null,
       read: fields.direction === 'out',
     });
-    if (!stored) {
-      account.stats.duplicates++;
-      return;
+    // Received messages of one loop turn (a room's history, a burst) share one transaction.
+    if (account.incoming.length === 1) setImmediate(() => this.flushIncoming(account));
+  }
+
+  /** Writes the received messages waiting in this turn, then tells the UI (and maybe the desktop). */
+  private flushIncoming(account: AccountChat): void {
+    if (account.incoming.length === 0) return;
+    const batch = account.incoming;
+    account.incoming = [];
+    try {
+      this.announce(account, this.repo.addMany(batch), true);
+    } catch (error) {
+      // The server's archive still has them; the next catch-up brings them back.
+      this.log.error('received messages could not be stored', { accountId: account.accountId, error });
     }
-    this.changed(stored);
-    if (stored.direction === 'in') this.options.onIncoming?.(view(stored));
+  }
+
+  /** Events for stored messages (duplicates counted), one conversation event per conversation. */
+  private announce(account: AccountChat, stored: (StoredMessage | null)[], live: boolean): void {
+    const conversations = new Set<string>();
+    for (const message of stored) {
+      if (!message) {
+        account.stats.duplicates++;
+        continue;
+      }
+      this.bus.emit({ type: 'message', message: view(message) });
+      conversations.add(message.conversation);
+      if (live && message.direction === 'in') this.options.onIncoming?.(view(message));
+    }
+    for (const id of conversations) {
+      const conversation = this.repo.conversation(account.accountId, id);
+      if (conversation) this.bus.emit({ type: 'conversation', conversation });
+    }
   }
 
   /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
@@ -601,7 +638,7 @@ export class ChatService implements AccountLifecycleListener {
     try {
       for (let page = 0; page < ARCHIVE_MAX_PAGES; page++) {
         const queryId = randomUUID();
-        account.queries.set(queryId, { archive, received: 0 });
+        account.queries.set(queryId, { archive, received: 0, page: [] });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before'))
@@ -617,19 +654,26 @@ export class ChatService implements AccountLifecycleListener {
           rsm,
         );
         let reply: Element;
+        let page: NewMessage[] = [];
         try {
           const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
         } finally {
-          fetched += account.queries.get(queryId)?.received ?? 0;
+          const open = account.queries.get(queryId);
+          fetched += open?.received ?? 0;
+          page = open?.page ?? [];
           account.queries.delete(queryId);
         }
         const fin = reply.getChild('fin', NS_MAM);
         const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
-        if (last !== null) {
-          this.repo.setArchiveMarker(account.accountId, archive, last);
-          after = last;
-        }
+        // The page and the marker in one transaction: a page costs one commit, not one per message.
+        this.flushIncoming(account);
+        const stored = this.repo.storePage(
+          page,
+          last === null ? null : { accountId: account.accountId, archive, lastId: last },
+        );
+        this.announce(account, stored, false);
+        if (last !== null) after = last;
         progress('syncing');
         if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
       }
@@ -702,9 +746,7 @@ export class ChatService implements AccountLifecycleListener {
       };
     }
     account.stats.received++;
-    const stored = this.repo.add(message);
-    if (stored) this.changed(stored);
-    else account.stats.duplicates++;
+    query.page.push(message);
     return true;
   }
 
@@ -735,6 +777,7 @@ export class ChatService implements AccountLifecycleListener {
         xmpp: null,
         ownJid: null,
         inFlight: new Map(),
+        incoming: [],
         flushing: false,
         queries: new Map(),
         stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },

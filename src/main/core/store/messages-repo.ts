@@ -69,6 +69,8 @@ export class MessagesRepository {
   private readonly conversationStmt;
   private readonly markerGet;
   private readonly unreadStmt;
+  private readonly addManyTx;
+  private readonly storePageTx;
   private readonly markerSet;
 
   constructor(db: Db) {
@@ -127,6 +129,14 @@ export class MessagesRepository {
        FROM messages m
        WHERE m.id IN (SELECT max(id) FROM messages ${where} GROUP BY account_id, conversation)
        ORDER BY m.at DESC, m.id DESC`;
+    this.addManyTx = db.transaction((messages: NewMessage[]) => messages.map((message) => this.add(message)));
+    this.storePageTx = db.transaction(
+      (messages: NewMessage[], marker: { accountId: string; archive: string; lastId: string } | null) => {
+        const stored = messages.map((message) => this.add(message));
+        if (marker) this.markerSet.run(marker.accountId, marker.archive, marker.lastId);
+        return stored;
+      },
+    );
     this.unreadStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages WHERE read = 0');
     this.markerGet = db.prepare<[string, string], { last_id: string }>(
       'SELECT last_id FROM archive_markers WHERE account_id = ? AND archive = ?',
@@ -146,6 +156,22 @@ export class MessagesRepository {
     const result = this.insert.run({ ...message, read: message.read ? 1 : 0 });
     if (result.changes === 0) return null;
     return this.get(Number(result.lastInsertRowid))!;
+  }
+
+  /** Stores several received messages in one transaction; null where one was a duplicate. */
+  addMany(messages: NewMessage[]): (StoredMessage | null)[] {
+    return messages.length === 0 ? [] : this.addManyTx(messages);
+  }
+
+  /**
+   * One archive page (XEP-0313) and the archive's new marker, all or nothing: a crash before it is
+   * written leaves the marker where it was, and the page is fetched again next time.
+   */
+  storePage(
+    messages: NewMessage[],
+    marker: { accountId: string; archive: string; lastId: string } | null,
+  ): (StoredMessage | null)[] {
+    return this.storePageTx(messages, marker);
   }
 
   get(id: number): StoredMessage | null {
