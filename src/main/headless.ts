@@ -187,6 +187,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
   let archiveFetched = 0;
   const listed = new Set<string>();
   let listedAtJoin = 0;
+  let selfListedAtJoin = false;
   let joinRequested = false;
   let roomAtPing: { state: string; occupants: number } | null = null;
   // The stream's end, as the session sees it (before any reconnect attempt).
@@ -283,6 +284,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         // The batch that says "joined" carries the occupants event of the same flush before it.
         at.joinedListed = performance.now();
         listedAtJoin = listed.size;
+        selfListedAtJoin = listed.has(event.room.nick);
       }
     }
   });
@@ -347,7 +349,8 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
               occupants: room?.occupantCount ?? 0,
               listedAtJoin,
               listed: listed.size,
-              selfListed: listed.has(room?.nick ?? join.nick),
+              // As of the join (after the stream closes the room empties, as it should).
+              selfListed: selfListedAtJoin,
               subject: room?.subject ?? null,
               messagesStored: (
                 core.db
