@@ -124,6 +124,20 @@ function buildRoster(): string {
   return parts.join('');
 }
 
+/**
+ * Writes the workload where a server process reads it: DIR/roster.xml (the 10,000 roster items),
+ * DIR/flood.xml (the 100,000 stanzas and the sentinel, addressed to me@localhost/bench) and
+ * DIR/disco.json (caps ver → disco#info <query/>). Both presence-flood-server.mjs and the replay
+ * server (replay-server.mjs, workload `presence`) play these files. Same workload every time.
+ */
+export function writeFloodFiles(dir: string): { floodBytes: number; expected: FloodExpectation } {
+  const { flood, disco, expected } = buildWorkload();
+  fs.writeFileSync(path.join(dir, 'roster.xml'), buildRoster());
+  fs.writeFileSync(path.join(dir, 'flood.xml'), flood);
+  fs.writeFileSync(path.join(dir, 'disco.json'), JSON.stringify(disco));
+  return { floodBytes: Buffer.byteLength(flood), expected };
+}
+
 /** Builds the workload, writes it for the server process and starts that process. */
 export async function startFloodServer(): Promise<{
   floodBytes: number;
@@ -135,12 +149,9 @@ export async function startFloodServer(): Promise<{
   const ca = await createTestCa(dir);
   const cert = await issueServerCert(dir, ca, ['localhost']);
   caPem = ca.caPem;
-  const { flood, disco, expected } = buildWorkload();
   fs.copyFileSync(cert.keyFile, path.join(dir, 'key.pem'));
   fs.writeFileSync(path.join(dir, 'cert.pem'), cert.certPem);
-  fs.writeFileSync(path.join(dir, 'roster.xml'), buildRoster());
-  fs.writeFileSync(path.join(dir, 'flood.xml'), flood);
-  fs.writeFileSync(path.join(dir, 'disco.json'), JSON.stringify(disco));
+  const { floodBytes, expected } = writeFloodFiles(dir);
   const child = spawn(process.execPath, [path.join(__dirname, 'presence-flood-server.mjs'), dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -154,7 +165,7 @@ export async function startFloodServer(): Promise<{
       if (match) resolve(Number(match[1]));
     });
   });
-  return { floodBytes: Buffer.byteLength(flood), expected, target: { port: serverPort, caPem } };
+  return { floodBytes, expected, target: { port: serverPort, caPem } };
 }
 
 export async function stopFloodServer(): Promise<void> {

@@ -64,6 +64,18 @@ export interface BenchMetrics {
   onlineAt: number | null;
   /** online → roster.sync 'synced' seen by the event bus's subscriber. */
   rosterSyncedMs: number | null;
+  /**
+   * The first byte read after the roster request went out → roster.sync 'synced' seen by the
+   * subscriber (parsed, stored, every event emitted and flushed). That byte is the answer's unless
+   * the server answered something else first.
+   */
+  rosterFirstByteToSyncedMs: number | null;
+  /**
+   * Presence stanzas the core handled (PresenceService.receive) after our initial presence: how many,
+   * and when (online → the first byte read after our initial presence; online → the last one handled
+   * before the last ping, i.e. the last one the server sent before it).
+   */
+  presence: { handled: number; firstByteMs: number | null; lastHandledAtPingMs: number | null };
   /** online → the last ping handled (everything the server sent before it was handled). */
   lastPingMs: number | null;
   /** online → the server closed the stream. */
@@ -180,7 +192,14 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     joinSent: null as number | null,
     joinedListed: null as number | null,
     archiveDone: null as number | null,
+    rosterRequested: null as number | null,
+    rosterFirstByte: null as number | null,
+    initialPresence: null as number | null,
+    presenceFirstByte: null as number | null,
+    lastPresence: null as number | null,
+    lastPresenceAtPing: null as number | null,
   };
+  let presencesHandled = 0;
   let pings = 0;
   let archiveQueries = 0;
   let archiveState: string | null = null;
@@ -231,6 +250,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onPing: () => {
             pings++;
             at.lastPing = performance.now();
+            at.lastPresenceAtPing = at.lastPresence;
             if (messenger && accountId) atPing = countsOf(messenger, accountId);
             if (messenger && accountId && config.joinRoom) {
               const room = messenger.muc.room(accountId, config.joinRoom.room);
@@ -239,6 +259,27 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           },
         },
       );
+      // The first byte read after a marked stanza was handed to the socket: marked before the write
+      // (xmpp.js emits 'send' only once the write completed, and the answer may be read before that).
+      const nextByte = (mark: (t: number) => void) =>
+        session.xmpp.socket?.prependOnceListener('data', () => mark(performance.now()));
+      const send = session.xmpp.send.bind(session.xmpp);
+      session.xmpp.send = (element: Element) => {
+        if (
+          at.rosterRequested === null &&
+          element.name === 'iq' &&
+          element.attrs.type === 'get' &&
+          element.getChild('query', NS_ROSTER)
+        ) {
+          at.rosterRequested = performance.now();
+          nextByte((t) => (at.rosterFirstByte ??= t));
+        }
+        if (at.initialPresence === null && element.name === 'presence' && !element.attrs.type && !element.attrs.to) {
+          at.initialPresence = performance.now();
+          nextByte((t) => (at.presenceFirstByte ??= t));
+        }
+        return send(element);
+      };
       // What goes out: the room join and the archive queries (our own archive: no `to`).
       session.xmpp.on('send', (element: Element) => {
         if (element.name === 'iq' && !element.attrs.to && element.getChild('query', NS_MAM)) archiveQueries++;
@@ -256,9 +297,31 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     },
   });
   const core = messenger;
+  let rosterReady = false;
+  core.roster.onSessionReady((id, synced) => {
+    if (synced && id === accountId) rosterReady = true;
+  });
+  // Every presence the core handles, from an Element or read from the stream text, goes through
+  // PresenceService.receive: count those after our initial presence, and when the last one was.
+  const presenceService = core.presence.service;
+  const receive = presenceService.receive;
+  presenceService.receive = function (this: typeof presenceService, ...args: Parameters<typeof receive>) {
+    const handled = receive.apply(this, args);
+    if (at.initialPresence !== null) {
+      presencesHandled++;
+      at.lastPresence = performance.now();
+    }
+    return handled;
+  };
   core.subscribe((batch) => {
     for (const event of batch.events as AppEvent[]) {
-      if (event.type === 'roster.sync' && event.sync.state === 'synced' && event.sync.accountId === accountId) {
+      // 'synced' may share a batch with a later state of the same account (the bus keeps the last one):
+      // the first roster.sync after the roster service said "ready, synced" is that one.
+      if (
+        event.type === 'roster.sync' &&
+        event.sync.accountId === accountId &&
+        (event.sync.state === 'synced' || rosterReady)
+      ) {
         at.rosterSynced ??= performance.now();
         if (config.joinRoom && !joinRequested) {
           joinRequested = true;
@@ -329,6 +392,13 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         peer: config.peer,
         onlineAt: at.online === null ? null : round(at.online),
         rosterSyncedMs: since(at.rosterSynced),
+        rosterFirstByteToSyncedMs:
+          at.rosterFirstByte === null || at.rosterSynced === null ? null : round(at.rosterSynced - at.rosterFirstByte),
+        presence: {
+          handled: presencesHandled,
+          firstByteMs: since(at.presenceFirstByte),
+          lastHandledAtPingMs: since(at.lastPresenceAtPing),
+        },
         lastPingMs: since(at.lastPing),
         closedMs: since(closedAt),
         pings,
@@ -382,6 +452,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
 }
 
 const NS_MAM = 'urn:xmpp:mam:2';
+const NS_ROSTER = 'jabber:iq:roster';
 const NS_MUC = 'http://jabber.org/protocol/muc';
 const round = (value: number) => Math.round(value * 10) / 10;
 

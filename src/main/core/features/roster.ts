@@ -4,7 +4,11 @@
  * - At start the cached rosters come from SQLite (sync state 'cached'), so they show before any connection.
  * - A new session fetches the roster with the stored version (only when the server advertised versioning);
  *   an empty result means unchanged; otherwise the result replaces the roster and only the difference is
- *   written (one transaction) and emitted. A resumed stream does not refetch.
+ *   written and emitted. A resumed stream does not refetch. A small difference is applied in one transaction
+ *   in one event-loop turn; a large one (a first fetch of 10,000 items) is read, written and emitted in
+ *   chunks, one event-loop turn each, so the main process keeps answering meanwhile (issue 8: event-loop
+ *   delay p99 ≤ 50 ms). Then the stored version is cleared with the first chunk and written with the last:
+ *   a crash halfway leaves no version, and the next session fetches the full roster again.
  * - Pushes are accepted only when the raw `from` is absent or our bare JID (CVE-2015-8688 class), and only
  *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each.
  * - Commands (update, remove, renameGroup) send roster sets; the store changes only when the server's push
@@ -36,6 +40,20 @@ const FETCH_TIMEOUT_MS = 60_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 /** Roster sets in flight at once while renaming a group. */
 const RENAME_BATCH = 8;
+/**
+ * A result with more items than this is applied over several event-loop turns; it is also the size of
+ * the first chunk written (about 4 ms of SQLite and events on the bench machine when it is quiet).
+ */
+export const ROSTER_CHUNK = 1000;
+/** The time a turn of a large result aims at: reading stops after it, the next chunk is sized for it. */
+const TURN_MS = 10;
+/** Items read between two looks at the clock. */
+const READ_CHECK = 256;
+/** Bounds of a written chunk: not too many transactions, not a long turn after a slow one. */
+const MIN_CHUNK = 250;
+const MAX_CHUNK = 5000;
+/** As many examples as roster-items.ts keeps in a parse report. */
+const MAX_REPORT_EXAMPLES = 5;
 
 /** What the last fetch of an account brought (for tests, benchmarks and diagnostics). */
 export interface RosterFetchStats {
@@ -71,6 +89,12 @@ interface AccountRoster {
   sessionSynced: boolean;
   /** Bumped by every fetch and by going offline: an older fetch's answer is ignored. */
   fetchToken: number;
+  /**
+   * Set from the roster request until its result is applied (a large one over several turns), failed
+   * or was superseded: pushes wait for it (the server sends them after the result, and they are newer),
+   * so none is overwritten by an older item of the result, even when both arrive in one read.
+   */
+  applying: Promise<void> | null;
   stats: RosterFetchStats;
 }
 
@@ -200,6 +224,19 @@ export class RosterService implements AccountLifecycleListener {
   // ---------- fetch ----------
 
   private async fetch(state: AccountRoster, xmpp: SessionXmpp): Promise<void> {
+    // Pushes wait until this fetch's result is applied (or the fetch failed or was superseded).
+    let release!: () => void;
+    const pending = new Promise<void>((resolve) => (release = resolve));
+    state.applying = pending;
+    try {
+      await this.fetchAndApply(state, xmpp);
+    } finally {
+      if (state.applying === pending) state.applying = null;
+      release();
+    }
+  }
+
+  private async fetchAndApply(state: AccountRoster, xmpp: SessionXmpp): Promise<void> {
     const token = ++state.fetchToken;
     state.sessionSynced = false;
     state.stats.fetches++;
@@ -227,8 +264,11 @@ export class RosterService implements AccountLifecycleListener {
     }
     if (!this.current(state, token)) return;
     try {
-      this.applyResult(state, query, ownJid, cacheValid);
+      if (query !== undefined && query.children.length > ROSTER_CHUNK)
+        await this.applyLargeResult(state, token, query, ownJid);
+      else this.applyResult(state, query, ownJid, cacheValid);
     } catch (error) {
+      if (!this.current(state, token)) return;
       this.log.error('roster result could not be applied', { accountId: state.accountId, error });
       this.setState(state, 'cached');
       this.ready(state.accountId, false);
@@ -287,6 +327,107 @@ export class RosterService implements AccountLifecycleListener {
     this.finishSync(state, ownJid, version, syncedAt);
   }
 
+  /**
+   * A large full result, over several event-loop turns of about TURN_MS each: the items are read, then
+   * diffed in one turn, then the removals and the new and changed items are written in chunks (the first
+   * ROSTER_CHUNK items, then sized by the pace of the one before), each chunk in its own transaction and
+   * emitted right after it, in the same order as a small result (removals, then
+   * items in document order). The in-memory roster follows chunk by chunk, so a snapshot taken between
+   * two chunks plus the events after it is the roster. The first chunk clears the stored version, the
+   * last one writes the new version: a roster stored halfway has no version and is fetched in full
+   * next time. A newer fetch, going offline or removing the account stops it between two chunks (what
+   * was written stays, consistent with memory, with no version).
+   */
+  private async applyLargeResult(
+    state: AccountRoster,
+    token: number,
+    query: Element,
+    ownJid: string | null,
+  ): Promise<void> {
+    const { accountId } = state;
+    const report = newReport();
+    const next = new Map<string, RosterItemView>();
+    const children = query.children;
+    let turnStart = performance.now();
+    for (let k = 0; k < children.length; k++) {
+      if (k % READ_CHECK === 0 && k > 0 && performance.now() - turnStart > TURN_MS) {
+        if (!(await this.nextTurn(state, token))) return;
+        turnStart = performance.now();
+      }
+      const child = children[k];
+      if (typeof child === 'string' || child.name !== 'item') continue;
+      const read = readRosterItem(accountId, child, report);
+      if (!read) continue;
+      if (next.has(read.item.jid)) {
+        report.duplicates++;
+        noteDuplicate(report, read.item.jid);
+      }
+      next.set(read.item.jid, read.item);
+    }
+    this.logReport(accountId, 'roster result', report);
+    if (!(await this.nextTurn(state, token))) return;
+    const version = query.attrs.ver ?? null;
+    const syncedAt = Date.now();
+
+    const previous = state.items;
+    const changed: { before: RosterItemView | undefined; item: RosterItemView }[] = [];
+    for (const [jid, item] of next) {
+      const before = previous.get(jid);
+      if (before === undefined || !sameItem(before, item)) changed.push({ before, item });
+      else next.set(jid, before); // keep the object the snapshot already handed out
+    }
+    const removed: { jid: string; before: RosterItemView }[] = [];
+    for (const [jid, before] of previous) if (!next.has(jid)) removed.push({ jid, before });
+
+    // From here the stored roster is in between: no version until the last chunk is written.
+    state.version = null;
+    const total = removed.length + changed.length;
+    let done = 0;
+    if (total === 0) {
+      this.repo.applySync(accountId, [], [], version, syncedAt, ownJid);
+    }
+    let size = ROSTER_CHUNK;
+    while (done < total) {
+      if (done > 0 && !(await this.nextTurn(state, token))) return;
+      turnStart = performance.now();
+      const end = Math.min(total, done + size);
+      const gone = removed.slice(Math.min(done, removed.length), Math.min(end, removed.length));
+      const upserts = changed.slice(Math.max(0, done - removed.length), Math.max(0, end - removed.length));
+      const last = end === total;
+      const items = upserts.map((change) => change.item);
+      const jids = gone.map((removal) => removal.jid);
+      if (last) this.repo.applySync(accountId, items, jids, version, syncedAt, ownJid);
+      else this.repo.applySyncPart(accountId, items, jids);
+      for (const removal of gone) {
+        previous.delete(removal.jid);
+        this.bus.emit({ type: 'roster.removed', accountId, jid: removal.jid });
+        this.itemChanged(accountId, removal.before, undefined);
+      }
+      for (const change of upserts) {
+        previous.set(change.item.jid, change.item);
+        this.bus.emit({ type: 'roster.item', item: change.item });
+        this.itemChanged(accountId, change.before, change.item);
+      }
+      // The next chunk as large as fits in TURN_MS at this chunk's pace (a busy machine: smaller ones).
+      const took = Math.max(0.5, performance.now() - turnStart);
+      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round((size * TURN_MS) / took)));
+      done = end;
+    }
+    // Same items as `previous` now holds, in the server's order, with the unchanged objects kept.
+    state.items = next;
+    state.stats.full++;
+    state.stats.lastItems = next.size;
+    state.stats.lastChanged = changed.length;
+    state.stats.lastRemoved = removed.length;
+    this.finishSync(state, ownJid, version, syncedAt);
+  }
+
+  /** Yields to the event loop; false when this fetch no longer counts (newer fetch, offline, removed). */
+  private async nextTurn(state: AccountRoster, token: number): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.current(state, token);
+  }
+
   private finishSync(state: AccountRoster, ownJid: string | null, version: string | null, syncedAt: number): void {
     state.syncedJid = ownJid;
     state.version = version;
@@ -304,8 +445,22 @@ export class RosterService implements AccountLifecycleListener {
 
   // ---------- pushes ----------
 
-  /** Handles a roster set from the server; returns an error element, or true for an empty result. */
-  private onPush(accountId: string, xmpp: SessionXmpp, stanza: Element, query: Element): Element | true {
+  /**
+   * Handles a roster set from the server; returns an error element, or true for an empty result. While a
+   * roster request is pending or its result is being applied, the push waits for that (it is newer) and
+   * is answered once applied; pushes that wait are applied in the order they arrived.
+   */
+  private onPush(
+    accountId: string,
+    xmpp: SessionXmpp,
+    stanza: Element,
+    query: Element,
+  ): Element | true | Promise<Element | true> {
+    const applying = this.accounts.get(accountId)?.applying;
+    if (applying) {
+      const later = () => this.onPush(accountId, xmpp, stanza, query);
+      return applying.then(later, later);
+    }
     const state = this.accounts.get(accountId) ?? this.state(accountId);
     try {
       const from = stanza.attrs.from;
@@ -445,6 +600,7 @@ export class RosterService implements AccountLifecycleListener {
         xmpp: null,
         sessionSynced: false,
         fetchToken: 0,
+        applying: null,
         stats: {
           fetches: 0,
           unchanged: 0,
@@ -469,6 +625,11 @@ function itemElement(jid: string, name: string | null, groups: readonly string[]
     name === null ? { jid } : { jid, name },
     groups.map((group) => xml('group', {}, group)),
   );
+}
+
+/** As readRosterQuery notes a duplicate in its report. */
+function noteDuplicate(report: RosterParseReport, jid: string): void {
+  if (report.examples.length < MAX_REPORT_EXAMPLES) report.examples.push(`duplicate: ${jid.slice(0, 80)}`);
 }
 
 function stanzaError(type: string, condition: string): Element {
