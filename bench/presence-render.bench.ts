@@ -18,6 +18,12 @@ const CONTACTS = 10_000;
 const GROUPS = 500;
 const ROUNDS = 6;
 const BUDGET_MS = 50;
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+];
 
 let browser: Browser | null = null;
 let web: WebProcess | null = null;
@@ -92,10 +98,27 @@ describe('presence batches in the renderer', () => {
     await page.getByText(`0 online · ${CONTACTS} contacts`).waitFor();
     await page.waitForTimeout(500);
 
+    // Profiling output, off by default (the profiler and tracing slow the page down): BENCH_PROFILE=1
+    // writes a CPU profile of each round, BENCH_TRACE=<round> a Chromium trace of that round (both
+    // open in DevTools' Performance panel) to bench/results/presence-render-round<n>.*.
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    }
+    const output = (round: number, ext: string) =>
+      path.join(ROOT, `bench/results/presence-render-round${round}.${ext}`);
     const rounds: { applyMs: number; longTasks: number[] }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
+      const tracing = process.env.BENCH_TRACE === String(round);
+      if (tracing || cdp) fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+      if (tracing)
+        await browser.startTracing(page, { path: output(round, 'trace.json'), categories: TRACE_CATEGORIES });
+      if (cdp) await cdp.send('Profiler.start');
       const applyMs = (await page.evaluate(`(${PUSH})(${round})`)) as number;
+      if (cdp) fs.writeFileSync(output(round, 'cpuprofile'), JSON.stringify((await cdp.send('Profiler.stop')).profile));
+      if (tracing) await browser.stopTracing();
       // Each round leaves a tenth of the contacts offline.
       await page.getByText(`${CONTACTS - CONTACTS / 10} online · ${CONTACTS} contacts`).waitFor();
       const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];

@@ -309,7 +309,24 @@ describe('roster index at scale: 10,000 contacts in 500 groups', () => {
     index.apply(big);
     check();
 
+    // A presence batch over the threshold refills every bucket in place; single moves work after it.
+    const batch = (shift: number) =>
+      keys().map((key, i) => {
+        const entry = all.get(key)!;
+        entry.rank = (i * 7 + shift) % 6;
+        return { accountId: entry.item.accountId, jid: entry.item.jid, rank: entry.rank, status: `s${i}` };
+      });
+    expect(index.setAvailabilities(batch(0))).toBe(all.size);
+    check();
+    for (const key of keys().slice(0, 300)) {
+      const entry = all.get(key)!;
+      entry.rank = (entry.rank + 1) % 6;
+      index.setAvailability(entry.item.accountId, entry.item.jid, entry.rank);
+    }
+    check();
     index.setSort('name');
+    check();
+    expect(index.setAvailabilities(batch(3))).toBe(all.size);
     check();
     const flat = index.flatten({ view: ALL_VIEW });
     let memberships = 0;

@@ -30,6 +30,12 @@ export function useVirtualRows(options: VirtualRowsOptions) {
     Math.min(options.count(), Math.ceil((scrollTop.value + viewport.value) / rowHeight) + overscan),
   );
   const spacer = computed(() => ({ height: `${options.count() * rowHeight}px` }));
+  /**
+   * The most rows in the DOM at once for this view height. Rows keyed by `index % slots` are
+   * unique within the window, and a re-sorted list patches the rows in place instead of
+   * unmounting and mounting a new row for every contact that moved.
+   */
+  const slots = computed(() => Math.ceil(viewport.value / rowHeight) + 1 + 2 * overscan);
 
   // Read once a frame at most.
   let frame = 0;
@@ -75,5 +81,5 @@ export function useVirtualRows(options: VirtualRowsOptions) {
     return Math.floor((scroller.value?.clientHeight ?? 400) / rowHeight);
   }
 
-  return { scroller, first, last, spacer, onScroll, scrollIntoView, scrollToTop, rowsInView };
+  return { scroller, first, last, spacer, slots, onScroll, scrollIntoView, scrollToTop, rowsInView };
 }

@@ -112,6 +112,8 @@ export interface FlatRoster {
 export interface AvailabilityChange {
   accountId: string;
   jid: string;
+  /** entryKey(accountId, jid), when the caller has it at hand (saves building it again). */
+  key?: string;
   rank: number;
   status: string;
 }
@@ -170,10 +172,29 @@ function effectiveGroups(groups: readonly string[]): string[] {
 }
 
 function compareGroups(a: string, b: string): number {
+  return compareFoldedGroups(a, sortKey(a), b, sortKey(b));
+}
+
+/** compareGroups with each name's sortKey given. */
+function compareFoldedGroups(a: string, foldedA: string, b: string, foldedB: string): number {
   if (a === b) return 0;
   if (a === DEFAULT_GROUP) return 1;
   if (b === DEFAULT_GROUP) return -1;
-  return compareStrings(sortKey(a), sortKey(b)) || (a < b ? -1 : 1);
+  return compareStrings(foldedA, foldedB) || (a < b ? -1 : 1);
+}
+
+/** Sorts each list of buckets by group name, folding every distinct name once (not once per comparison). */
+function sortByGroup(lists: Iterable<GroupBucket[]>): void {
+  const folded = new Map<string, string>();
+  const fold = (name: string): string => {
+    let key = folded.get(name);
+    if (key === undefined) {
+      key = sortKey(name);
+      folded.set(name, key);
+    }
+    return key;
+  };
+  for (const list of lists) list.sort((a, b) => compareFoldedGroups(a.name, fold(a.name), b.name, fold(b.name)));
 }
 
 export class RosterIndex {
@@ -190,9 +211,11 @@ export class RosterIndex {
   };
   /**
    * Every entry in name order, kept while no entry is added, renamed or removed (presence changes
-   * only ranks): a rebuild for a big presence batch then needs no name comparison at all.
+   * only ranks): a re-rank for a big presence batch then needs no name comparison at all.
    */
   private nameOrder: RosterEntry[] | null = null;
+  /** The buckets each placed entry sits in (every view), so a re-rank needs no lookups. */
+  private placed = new WeakMap<RosterEntry, GroupBucket[]>();
 
   constructor(items: readonly RosterItemView[] = [], sort: RosterSort = 'availability') {
     this.sort = sort;
@@ -300,7 +323,8 @@ export class RosterIndex {
 
   /**
    * Many availability changes at once (a presence batch): one by one when few; when many, the new
-   * ranks are written and everything is rebuilt with one sort (10,000 splices would take ~100 ms).
+   * ranks are written and every bucket is refilled in the new order (10,000 splices would take
+   * ~100 ms). Groups and their buckets stay as they are: presence never changes who is in a group.
    * Returns how many contacts of the roster were found.
    */
   setAvailabilities(changes: readonly AvailabilityChange[]): number {
@@ -312,7 +336,7 @@ export class RosterIndex {
       return found;
     }
     for (const change of changes) {
-      const entry = this.entries.get(entryKey(change.accountId, change.jid));
+      const entry = this.entries.get(change.key ?? entryKey(change.accountId, change.jid));
       if (!entry) continue;
       entry.rank = change.rank;
       entry.status = cap(change.status, DISPLAY_MAX);
@@ -320,7 +344,7 @@ export class RosterIndex {
     }
     if (found > 0) {
       this.nameOrder ??= [...this.entries.values()].sort(this.compareNames);
-      this.rebuild();
+      if (!this.rerank(this.nameOrder)) this.rebuild();
     }
     return found;
   }
@@ -469,18 +493,22 @@ export class RosterIndex {
 
   private place(entry: RosterEntry): void {
     this.count(entry, 1);
+    const placed: GroupBucket[] = [];
     for (const group of entry.groups) {
       for (const view of [ALL_VIEW, entry.item.accountId]) {
         const bucket = this.bucketFor(view, group);
         bucket.entries.splice(lowerBound(bucket.entries, entry, this.compare), 0, entry);
         if (entry.rank > 0) bucket.online += 1;
+        placed.push(bucket);
       }
     }
+    this.placed.set(entry, placed);
   }
 
   /** Takes the entry out of its buckets; must run before the entry's sort fields change. */
   private unplace(entry: RosterEntry): void {
     this.count(entry, -1);
+    this.placed.delete(entry);
     for (const group of entry.groups) {
       for (const view of [ALL_VIEW, entry.item.accountId]) {
         const state = this.views.get(view);
@@ -502,17 +530,81 @@ export class RosterIndex {
   private rebuild(): void {
     this.views.clear();
     this.counts.clear();
+    this.placed = new WeakMap();
     const sorted = this.nameOrder ? this.fromNameOrder(this.nameOrder) : this.sortAll();
     const all = this.viewState(ALL_VIEW);
     for (const entry of sorted) {
       this.count(entry, 1);
       const own = this.viewState(entry.item.accountId);
+      const placed: GroupBucket[] = [];
       for (const group of entry.groups) {
-        this.append(all, ALL_VIEW, group, entry);
-        this.append(own, entry.item.accountId, group, entry);
+        placed.push(this.append(all, ALL_VIEW, group, entry), this.append(own, entry.item.accountId, group, entry));
+      }
+      this.placed.set(entry, placed);
+    }
+    sortByGroup([...this.views.values()].map((state) => state.order));
+  }
+
+  /**
+   * After rank changes only (the same entries in the same groups): every bucket keeps its place
+   * and is refilled in the new order (by name it keeps its order), and the online counters are
+   * recounted. No bucket is made, looked up or sorted. False when an entry is not placed or its
+   * account has no count (the views do not match the entries): the caller then rebuilds.
+   */
+  private rerank(byName: readonly RosterEntry[]): boolean {
+    const refill = this.sort === 'availability';
+    // An account's bucket holding every contact of the group (with one account, all of them) is
+    // the all-accounts bucket again: it is copied from that one afterwards, not filled entry by entry.
+    const mirrors: [GroupBucket, GroupBucket][] = [];
+    const all = this.views.get(ALL_VIEW);
+    if (refill && all) {
+      for (const [view, state] of this.views) {
+        if (view === ALL_VIEW) continue;
+        for (const bucket of state.order) {
+          const shared = all.buckets.get(bucket.name);
+          if (shared && shared.entries.length === bucket.entries.length) mirrors.push([bucket, shared]);
+        }
       }
     }
-    for (const state of this.views.values()) state.order.sort((a, b) => compareGroups(a.name, b.name));
+    for (const state of this.views.values()) {
+      for (const bucket of state.order) {
+        if (refill) (bucket as { entries: RosterEntry[] }).entries = [];
+        bucket.online = 0;
+      }
+    }
+    for (const [bucket] of mirrors) (bucket as { entries: RosterEntry[] }).entries = MIRRORED;
+    for (const count of this.counts.values()) count.online = 0;
+    const allCount = this.counts.get(ALL_VIEW);
+    if (!allCount) return false;
+    // By availability: one pass over the name order per rank, most available first (a stable
+    // split by rank without building the sorted list); by name, one pass for the counters.
+    const passes: (number | null)[] = refill ? ranksOf(byName) : [null];
+    let accountId: string | null = null;
+    let ownCount: { total: number; online: number } | undefined;
+    for (const rank of passes) {
+      for (let i = 0; i < byName.length; i++) {
+        const entry = byName[i];
+        if (rank !== null && entry.rank !== rank) continue;
+        if (entry.item.accountId !== accountId) {
+          accountId = entry.item.accountId;
+          ownCount = this.counts.get(accountId);
+        }
+        const placed = this.placed.get(entry);
+        if (!placed || !ownCount) return false;
+        const online = entry.rank > 0;
+        if (online) {
+          allCount.online += 1;
+          ownCount.online += 1;
+        }
+        for (let j = 0; j < placed.length; j++) {
+          const bucket = placed[j];
+          if (refill && bucket.entries !== MIRRORED) bucket.entries.push(entry);
+          if (online) bucket.online += 1;
+        }
+      }
+    }
+    for (const [bucket, shared] of mirrors) (bucket as { entries: RosterEntry[] }).entries = shared.entries.slice();
+    return true;
   }
 
   /** One sort by the current order; when that is also the name order (every rank equal, as after a snapshot), keep it. */
@@ -537,7 +629,7 @@ export class RosterIndex {
   }
 
   /** Rebuild step: entries arrive in sorted order, so appending keeps buckets sorted. */
-  private append(state: ViewState, view: string, group: string, entry: RosterEntry): void {
+  private append(state: ViewState, view: string, group: string, entry: RosterEntry): GroupBucket {
     let bucket = state.buckets.get(group);
     if (!bucket) {
       bucket = { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
@@ -546,7 +638,18 @@ export class RosterIndex {
     }
     bucket.entries.push(entry);
     if (entry.rank > 0) bucket.online += 1;
+    return bucket;
   }
+}
+
+/** Stands in, during a re-rank, for the entries of a bucket that will be copied (never filled). */
+const MIRRORED: RosterEntry[] = [];
+
+/** The distinct ranks of the entries, highest first. */
+function ranksOf(entries: readonly RosterEntry[]): number[] {
+  const ranks = new Set<number>();
+  for (let i = 0; i < entries.length; i++) ranks.add(entries[i].rank);
+  return [...ranks].sort((a, b) => b - a);
 }
 
 /** First index whose element is not less than value. */

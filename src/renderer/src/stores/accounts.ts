@@ -25,7 +25,7 @@ export const useAccountsStore = defineStore('accounts', () => {
   }
 
   /** One action per batch: every account event of the batch, then one trigger. */
-  function applyEvents(events: AppEvent[]) {
+  function applyEvents(events: readonly AppEvent[]) {
     const map = byId.value;
     let changed = false;
     for (const event of events) {

@@ -1,18 +1,47 @@
 /**
  * Presence: every contact's ContactPresenceView by (account, JID), our own presence per account,
- * and the recent status texts. Maps live in shallowRefs triggered once per batch. Each contact
- * that changed in a batch is fed to the roster index once (its aggregate rank and status line),
- * and the roster is triggered once: per-item work stays O(log n), a big batch is one re-sort.
+ * and the recent status texts. Maps live in shallowRefs triggered once per batch. The contacts
+ * that changed in a batch are fed to the roster index (their aggregate rank and status line) and
+ * the roster is triggered once: per-item work stays O(log n), a big batch is one re-rank.
  */
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ContactPresenceView, OwnPresenceView, Snapshot } from '../../../shared/contract';
-import { entryKey, type AvailabilityChange } from '../lib/roster-index';
+import { entryKey, REBUILD_THRESHOLD, type AvailabilityChange } from '../lib/roster-index';
 import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../components/presence/describe';
 import { useRosterStore } from './roster';
 
-function availability(view: ContactPresenceView): AvailabilityChange {
-  return { accountId: view.accountId, jid: view.jid, rank: aggregateRank(view), status: aggregateStatus(view) };
+function availability(view: ContactPresenceView, key: string): AvailabilityChange {
+  return { accountId: view.accountId, jid: view.jid, key, rank: aggregateRank(view), status: aggregateStatus(view) };
+}
+
+/**
+ * The availability changes of one batch in order, built in the same pass that reads the events. A
+ * contact may come more than once: a batch big enough for the index to write every rank and
+ * re-rank once takes them as they are (the last one wins); a smaller one, applied one move at a
+ * time, is first cut to each contact once (in first-seen order, with its last view).
+ */
+class Changes {
+  private list: AvailabilityChange[] = [];
+
+  add(key: string, view: ContactPresenceView): void {
+    this.list.push(availability(view, key));
+  }
+
+  dropAccount(accountId: string): void {
+    this.list = this.list.filter((change) => change.accountId !== accountId);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  values(): AvailabilityChange[] {
+    if (this.list.length > REBUILD_THRESHOLD) return this.list;
+    const last = new Map<string, AvailabilityChange>();
+    for (const change of this.list) last.set(change.key ?? entryKey(change.accountId, change.jid), change);
+    return last.size === this.list.length ? this.list : [...last.values()];
+  }
 }
 
 export const usePresenceStore = defineStore('presence', () => {
@@ -33,33 +62,36 @@ export const usePresenceStore = defineStore('presence', () => {
   }
 
   /** Feeds the roster index (apply the roster's part of a snapshot or batch first). */
-  function feed(changed: Iterable<ContactPresenceView>) {
-    const changes: AvailabilityChange[] = [];
-    for (const view of changed) changes.push(availability(view));
-    if (changes.length === 0) return;
-    if (roster.setAvailabilities(changes) > 0) roster.touch();
+  function feed(changed: Changes) {
+    if (changed.size === 0) return;
+    if (roster.setAvailabilities(changed.values()) > 0) roster.touch();
   }
 
   function applySnapshot(snapshot: Snapshot) {
     const map = new Map<string, ContactPresenceView>();
-    for (const view of snapshot.presence) map.set(entryKey(view.accountId, view.jid), view);
+    const changed = new Changes();
+    for (const view of snapshot.presence) {
+      const key = entryKey(view.accountId, view.jid);
+      map.set(key, view);
+      changed.add(key, view);
+    }
     contacts.value = map;
     own.value = new Map(Object.entries(snapshot.ownPresence));
     recentStatuses.value = snapshot.recentStatuses;
-    feed(map.values());
+    feed(changed);
   }
 
-  /** One action per batch: the last view per contact wins; each changed contact is fed once. */
+  /** One action per batch, in one pass over its events: the last view per contact wins. */
   function applyEvents(events: readonly AppEvent[]) {
     const map = contacts.value;
-    const changed = new Map<string, ContactPresenceView>();
+    const changed = new Changes();
     let ownChanged = false;
     for (const event of events) {
       switch (event.type) {
         case 'presence.contact': {
           const key = entryKey(event.presence.accountId, event.presence.jid);
           map.set(key, event.presence);
-          changed.set(key, event.presence);
+          changed.add(key, event.presence);
           break;
         }
         case 'presence.own':
@@ -70,18 +102,16 @@ export const usePresenceStore = defineStore('presence', () => {
         case 'roster.item': {
           // A contact (re-)added to the roster starts offline in the index: give it what we know.
           const key = entryKey(event.item.accountId, event.item.jid);
+          // (What the batch brings for it later still wins: changes are applied in order.)
           const known = map.get(key);
-          if (known && !changed.has(key)) changed.set(key, known);
+          if (known) changed.add(key, known);
           break;
         }
         case 'account.removed': {
           // Rare: one pass over the map is fine here.
           const prefix = entryKey(event.id, '');
-          for (const key of map.keys()) {
-            if (!key.startsWith(prefix)) continue;
-            map.delete(key);
-            changed.delete(key);
-          }
+          for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+          changed.dropAccount(event.id);
           ownChanged = own.value.delete(event.id) || ownChanged;
           triggerRef(contacts);
           break;
@@ -90,7 +120,7 @@ export const usePresenceStore = defineStore('presence', () => {
     }
     if (changed.size > 0) {
       triggerRef(contacts);
-      feed(changed.values());
+      feed(changed);
     }
     if (ownChanged) triggerRef(own);
   }
