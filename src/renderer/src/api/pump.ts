@@ -1,7 +1,8 @@
 /**
  * The event pump: the only listener for event batches. It loads a snapshot whenever the link to
  * the core comes up (at start, and after a bridge reconnect), applies buffered batches newer than
- * the snapshot, then applies each live batch with one action per store (design §6).
+ * the snapshot, then applies each live batch with one action per store (design §6). It can start
+ * before the stores exist (startEarlyEventPump): what arrives meanwhile is applied when they do.
  */
 import type { AppEvent, EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
@@ -46,7 +47,29 @@ function mark(name: string) {
   globalThis.performance?.mark?.(name);
 }
 
-export function startEventPump(transport: Transport, stores: PumpStores): () => void {
+/** An event pump started before the stores exist (see startEarlyEventPump). */
+export interface EarlyEventPump {
+  /**
+   * Hands over the stores: everything that arrived so far (link changes, the snapshot, batches)
+   * is applied to them at once, in arrival order; later arrivals go straight to them. Once only.
+   */
+  attach(stores: PumpStores): void;
+  stop(): void;
+}
+
+/**
+ * Starts the pump before the stores exist, so the snapshot is asked for as soon as the link is
+ * up: the core reads and sends it while the rest of the renderer is still loading. Until attach(),
+ * every store update is queued in order; nothing the transport delivers is dropped or reordered.
+ */
+export function startEarlyEventPump(transport: Transport): EarlyEventPump {
+  let stores: PumpStores | null = null;
+  let queued: ((stores: PumpStores) => void)[] | null = [];
+  const toStores = (update: (stores: PumpStores) => void) => {
+    if (stores) update(stores);
+    else queued?.push(update);
+  };
+
   let lastSeq = -1;
   // Batches that arrive while a snapshot is on its way; applied afterwards if newer than it.
   let buffer: EventBatch[] | null = null;
@@ -56,14 +79,16 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
   const apply = (batch: EventBatch) => {
     if (batch.seq <= lastSeq) return;
     lastSeq = batch.seq;
-    const rest = withoutContactPresence(batch.events);
-    stores.accounts.applyEvents(rest);
-    stores.prefs?.applyEvents(rest);
-    stores.roster?.applyEvents(rest);
-    stores.presence?.applyEvents(batch.events);
-    stores.subscriptions?.applyEvents(rest);
-    stores.muc?.applyEvents(rest);
-    stores.chat?.applyEvents(rest);
+    toStores((stores) => {
+      const rest = withoutContactPresence(batch.events);
+      stores.accounts.applyEvents(rest);
+      stores.prefs?.applyEvents(rest);
+      stores.roster?.applyEvents(rest);
+      stores.presence?.applyEvents(batch.events);
+      stores.subscriptions?.applyEvents(rest);
+      stores.muc?.applyEvents(rest);
+      stores.chat?.applyEvents(rest);
+    });
   };
 
   const loadSnapshot = async () => {
@@ -74,20 +99,23 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     mark('jw-snapshot-received');
     if (mine !== generation) return;
     if (!result.ok) {
-      stores.app.setSnapshotError(result.error.message);
+      const message = result.error.message;
+      toStores((stores) => stores.app.setSnapshotError(message));
       retryTimer = setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
       return;
     }
     const snapshot = result.value;
-    stores.accounts.applySnapshot(snapshot);
-    stores.prefs?.applySnapshot(snapshot);
-    stores.roster?.applySnapshot(snapshot);
-    stores.presence?.applySnapshot(snapshot);
-    stores.subscriptions?.applySnapshot(snapshot);
-    stores.muc?.applySnapshot(snapshot);
-    stores.chat?.applySnapshot(snapshot);
-    mark('jw-snapshot-applied');
-    stores.app.setSnapshotError(null);
+    toStores((stores) => {
+      stores.accounts.applySnapshot(snapshot);
+      stores.prefs?.applySnapshot(snapshot);
+      stores.roster?.applySnapshot(snapshot);
+      stores.presence?.applySnapshot(snapshot);
+      stores.subscriptions?.applySnapshot(snapshot);
+      stores.muc?.applySnapshot(snapshot);
+      stores.chat?.applySnapshot(snapshot);
+      mark('jw-snapshot-applied');
+      stores.app.setSnapshotError(null);
+    });
     lastSeq = snapshot.seq;
     const waiting = buffer;
     buffer = null;
@@ -99,15 +127,31 @@ export function startEventPump(transport: Transport, stores: PumpStores): () => 
     else apply(batch);
   });
   const stopLink = transport.onLink((up) => {
-    stores.app.setLink(up);
+    toStores((stores) => stores.app.setLink(up));
     clearTimeout(retryTimer);
     if (up) void loadSnapshot();
     else generation++;
   });
 
-  return () => {
-    stopEvents();
-    stopLink();
-    clearTimeout(retryTimer);
+  return {
+    attach(given) {
+      if (stores) throw new Error('The event pump already has its stores.');
+      stores = given;
+      const waiting = queued ?? [];
+      queued = null;
+      for (const update of waiting) update(given);
+    },
+    stop() {
+      stopEvents();
+      stopLink();
+      clearTimeout(retryTimer);
+      queued = null;
+    },
   };
+}
+
+export function startEventPump(transport: Transport, stores: PumpStores): () => void {
+  const pump = startEarlyEventPump(transport);
+  pump.attach(stores);
+  return () => pump.stop();
 }

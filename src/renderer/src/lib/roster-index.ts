@@ -127,11 +127,16 @@ interface ViewState {
   order: GroupBucket[];
 }
 
+/** Any character outside ASCII (where folding can change more than case). */
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 /**
  * The key names sort by: case and accents folded once per entry, so sorting compares plain strings.
  * (Intl.Collator is more exact but several times slower, and a 10,000-item sort is on the first-paint path.)
  */
 export function sortKey(text: string): string {
+  // ASCII is its own NFKD form and has no combining marks: only the case to fold.
+  if (!NOT_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -166,6 +171,8 @@ export function groupLabel(name: string): string {
 }
 
 function effectiveGroups(groups: readonly string[]): string[] {
+  // The common case, without a set.
+  if (groups.length === 1 && groups[0] !== DEFAULT_GROUP) return [groups[0]];
   const out = new Set<string>();
   for (const group of groups) if (group !== DEFAULT_GROUP) out.add(group);
   return out.size > 0 ? [...out] : [DEFAULT_GROUP];

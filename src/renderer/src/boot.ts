@@ -1,0 +1,34 @@
+/** Creates the app and its stores, hands the stores to the already running event pump, and mounts. */
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { transportKey } from './api';
+import type { EarlyEventPump } from './api/pump';
+import type { Transport } from './api/types';
+import { useAccountsStore } from './stores/accounts';
+import { useAppStore } from './stores/app';
+import { useChatStore } from './stores/chat';
+import { useMucStore } from './stores/muc';
+import { usePrefsStore } from './stores/prefs';
+import { usePresenceStore } from './stores/presence';
+import { useRosterStore } from './stores/roster';
+import { useSubscriptionsStore } from './stores/subscriptions';
+
+export function boot(transport: Transport, pump: EarlyEventPump): void {
+  const app = createApp(App);
+  const pinia = createPinia();
+  app.use(pinia);
+  app.provide(transportKey, transport);
+  // When the snapshot is already in, the stores get it here and the first render shows the roster.
+  pump.attach({
+    accounts: useAccountsStore(pinia),
+    app: useAppStore(pinia),
+    roster: useRosterStore(pinia),
+    prefs: usePrefsStore(pinia),
+    presence: usePresenceStore(pinia),
+    subscriptions: useSubscriptionsStore(pinia),
+    muc: useMucStore(pinia),
+    chat: useChatStore(pinia),
+  });
+  app.mount('#app');
+}
