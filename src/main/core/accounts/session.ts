@@ -91,6 +91,11 @@ export type SessionXmpp = GuardedClient & {
   rosterVersioning: boolean;
 };
 
+/** The client when its stream is usable now (commands send only then), else null. */
+export function onlineClient(xmpp: SessionXmpp | null | undefined): SessionXmpp | null {
+  return xmpp && xmpp.status === 'online' ? xmpp : null;
+}
+
 type Phase = 'idle' | 'connecting' | 'online' | 'waiting' | 'failed' | 'stopping';
 type Outcome = { ok: true; resumed: boolean } | { ok: false; error: unknown };
 

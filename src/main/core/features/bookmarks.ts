@@ -20,7 +20,7 @@ import type { BookmarkView, ParsedInput } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
+import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import {
@@ -417,7 +417,7 @@ export class BookmarksService implements AccountLifecycleListener {
   /** Adds, edits (omitted fields keep their value) or removes a bookmark on the server. */
   set(input: ParsedInput<'muc.bookmark'>): Promise<Result<null>> {
     const state = this.accounts.get(input.accountId);
-    if (!state || !online(state)) return Promise.resolve(notConnected());
+    if (!state || !onlineClient(state.xmpp)) return Promise.resolve(notConnected());
     const run = state.writes.then(() => this.apply(state, input));
     state.writes = run.catch(() => undefined);
     return run;
@@ -425,7 +425,7 @@ export class BookmarksService implements AccountLifecycleListener {
 
   private async apply(state: AccountBookmarks, input: ParsedInput<'muc.bookmark'>): Promise<Result<null>> {
     if (!state.loaded && state.loading) await state.loading;
-    const xmpp = online(state);
+    const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
     if (!state.loaded) {
       return fail('not_connected', 'The bookmarks could not be read from the server yet; try again in a moment.');
@@ -595,11 +595,6 @@ function merged(
 
 function isBookmarksEvent(event: Element): boolean {
   return event.getChildElements().some((child) => child.attrs.node === NS_BOOKMARKS);
-}
-
-function online(state: AccountBookmarks): SessionXmpp | null {
-  const xmpp = state.xmpp;
-  return xmpp && xmpp.status === 'online' ? xmpp : null;
 }
 
 function ownBareJid(xmpp: SessionXmpp): string | null {

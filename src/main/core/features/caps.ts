@@ -15,6 +15,7 @@
  * Presence calls `resolve` for every available presence with caps; it is synchronous and cheap:
  * known → the info; unknown → null, and `onResolved` fires when the lookup completes.
  */
+import { bareJid } from '../../../shared/jid';
 import type { Element } from '@xmpp/xml';
 import type { Logger } from '../log';
 import {
@@ -149,12 +150,7 @@ export function clientNameOf(info: DiscoInfo): string | null {
 /** A waiter from its key (account\0jid) and how to ask it. */
 function toWaiter(jidKey: string, via: WaiterVia): Waiter {
   const jid = jidKey.slice(via.accountId.length + 1);
-  return { ...via, jid, bare: bareOf(jid) };
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf('/');
-  return slash === -1 ? jid : jid.slice(0, slash);
+  return { ...via, jid, bare: bareJid(jid) };
 }
 
 export class CapsCache {
@@ -230,7 +226,7 @@ export class CapsCache {
       if (failedUntil > this.now()) return null;
       this.failures.delete(`${key}\0${jidKey}`);
     }
-    const bare = bareOf(fullJid);
+    const bare = bareJid(fullJid);
     if (this.queue.length >= this.maxQueued || (this.perBare.get(bare) ?? 0) >= this.maxPerBare) {
       this.dropped++;
       if (this.dropped % 1000 === 1) this.log.warn('caps lookups dropped: too many pending', { dropped: this.dropped });

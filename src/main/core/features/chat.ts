@@ -11,6 +11,7 @@
  *   deduplicated by origin-id per sender or by the stanza-id our server or the room assigned.
  * - Times come from a valid <delay/> stamp, else the receive time; bodies are capped.
  */
+import { bareJid } from '../../../shared/jid';
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
@@ -25,7 +26,7 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
+import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
@@ -193,7 +194,7 @@ export class ChatService implements AccountLifecycleListener {
       sender:
         input.kind === 'chat'
           ? (account.ownJid ?? this.options.accountJid(input.accountId) ?? '')
-          : (this.options.roomNick(input.accountId, roomOf(target)) ?? ''),
+          : (this.options.roomNick(input.accountId, bareJid(target)) ?? ''),
       body: input.body,
       at: this.now(),
       state: 'queued',
@@ -226,7 +227,7 @@ export class ChatService implements AccountLifecycleListener {
     }
     const account = this.account(input.accountId);
     if (original.state !== 'queued' || account.inFlight.has(original.stanzaId)) {
-      const xmpp = online(account);
+      const xmpp = onlineClient(account.xmpp);
       if (!xmpp) return fail('not_connected', 'Connect the account to correct a message that was already sent.');
       const stanza = xml(
         'message',
@@ -260,7 +261,7 @@ export class ChatService implements AccountLifecycleListener {
       const subscription = this.options.subscriptionOf(input.accountId, target);
       if (subscription !== 'from' && subscription !== 'both') return ok(null);
     }
-    const xmpp = online(this.account(input.accountId));
+    const xmpp = onlineClient(this.account(input.accountId).xmpp);
     if (!xmpp) return ok(null);
     await xmpp
       .send(
@@ -311,7 +312,7 @@ export class ChatService implements AccountLifecycleListener {
     account.flushing = true;
     try {
       for (const message of this.repo.queued(account.accountId)) {
-        const xmpp = online(account);
+        const xmpp = onlineClient(account.xmpp);
         if (!xmpp) return;
         if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
         if (message.kind === 'groupchat' && !this.options.inRoom(account.accountId, message.conversation)) continue;
@@ -383,7 +384,7 @@ export class ChatService implements AccountLifecycleListener {
       this.log.warn('message from an invalid JID dropped', { from: String(stanza.attrs.from ?? '').slice(0, 200) });
       return true;
     }
-    const bare = bareOf(from);
+    const bare = bareJid(from);
 
     const carbon = stanza.getChild('received', NS_CARBONS) ?? stanza.getChild('sent', NS_CARBONS);
     if (carbon) {
@@ -498,7 +499,7 @@ export class ChatService implements AccountLifecycleListener {
     if (to === null || bodyText === null || inner.attrs.type === 'groupchat') return;
     const isPm = inner.getChild('x', NS_MUC_USER) !== undefined && to.includes('/');
     this.store(account, inner, {
-      conversation: isPm ? to : bareOf(to),
+      conversation: isPm ? to : bareJid(to),
       kind: isPm ? 'pm' : 'chat',
       direction: 'out',
       sender: account.ownJid ?? '',
@@ -606,7 +607,7 @@ export class ChatService implements AccountLifecycleListener {
     if (!stanza.getChild('request', NS_RECEIPTS) || typeof stanza.attrs.id !== 'string') return;
     const subscription = this.options.subscriptionOf(account.accountId, bare);
     if (subscription !== 'from' && subscription !== 'both') return; // a receipt would tell a stranger we are here
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     void xmpp
       ?.send(
         xml('message', { to: from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })),
@@ -619,7 +620,7 @@ export class ChatService implements AccountLifecycleListener {
   /** A room we are in finished joining in a new session: catch up from its archive. */
   roomJoined(accountId: string, room: string): void {
     const account = this.accounts.get(accountId);
-    const xmpp = account ? online(account) : null;
+    const xmpp = account ? onlineClient(account.xmpp) : null;
     if (account && xmpp) void this.catchUp(account, xmpp, room);
   }
 
@@ -718,7 +719,7 @@ export class ChatService implements AccountLifecycleListener {
     if (query.archive !== '') {
       // A room's archive: messages from its occupants (room/nick) only.
       const slash = innerFrom.indexOf('/');
-      if (inner.attrs.type !== 'groupchat' || bareOf(innerFrom) !== query.archive || slash === -1) return true;
+      if (inner.attrs.type !== 'groupchat' || bareJid(innerFrom) !== query.archive || slash === -1) return true;
       const nick = innerFrom.slice(slash + 1);
       const ours = nick === this.options.roomNick(account.accountId, query.archive);
       message = {
@@ -732,15 +733,15 @@ export class ChatService implements AccountLifecycleListener {
       };
     } else {
       if (inner.attrs.type === 'groupchat') return true;
-      const outgoing = bareOf(innerFrom) === account.ownJid;
+      const outgoing = bareJid(innerFrom) === account.ownJid;
       const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
       if (outgoing && to === null) return true;
       message = {
         ...common,
-        conversation: outgoing ? bareOf(to!) : bareOf(innerFrom),
+        conversation: outgoing ? bareJid(to!) : bareJid(innerFrom),
         kind: 'chat',
         direction: outgoing ? 'out' : 'in',
-        sender: outgoing ? account.ownJid! : bareOf(innerFrom),
+        sender: outgoing ? account.ownJid! : bareJid(innerFrom),
         state: outgoing ? 'sent' : 'received',
         read: outgoing,
       };
@@ -804,15 +805,6 @@ function conversationOf(raw: string, kind: ConversationKind): string | null {
   return kind === 'groupchat' && !bare.includes('@') ? null : bare;
 }
 
-function roomOf(conversation: string): string {
-  return bareOf(conversation);
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf('/');
-  return slash === -1 ? jid : jid.slice(0, slash);
-}
-
 /** The sender's time from a valid <delay/> (not in the future), else `now`. */
 export function delayedAt(stanza: Element, now: number): number {
   const stamp = stanza.getChild('delay', NS_DELAY)?.attrs.stamp;
@@ -825,9 +817,4 @@ export function delayedAt(stanza: Element, now: number): number {
 function originIdOf(stanza: Element): string | null {
   const id = stanza.getChild('origin-id', NS_SID)?.attrs.id;
   return typeof id === 'string' ? id.slice(0, 256) : null;
-}
-
-function online(account: AccountChat): SessionXmpp | null {
-  const xmpp = account.xmpp;
-  return xmpp && xmpp.status === 'online' ? xmpp : null;
 }

@@ -12,6 +12,7 @@
  * - After a new session (not a resumed stream) every room we were in is joined again; 333
  *   (technical removal) rejoins once.
  */
+import { bareJid } from '../../../shared/jid';
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
@@ -32,7 +33,7 @@ import { parseShow, type Show } from '../../../shared/presence';
 import { fail, ok, type ErrorCode, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
+import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
@@ -245,7 +246,7 @@ export class MucService implements AccountLifecycleListener {
     const account = this.account(accountId);
     if (account.own.show === show && account.own.status === status) return;
     account.own = { show, status };
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return;
     for (const room of account.rooms.values()) {
       if (room.state !== 'joined') continue;
@@ -502,7 +503,7 @@ export class MucService implements AccountLifecycleListener {
       this.invited(account, {
         room: bare,
         // In an anonymous room the inviter is named by occupant JID (room/nick): keep the nick.
-        from: inviter === null ? bare : bareOf(inviter) === bare ? inviter : bareOf(inviter),
+        from: inviter === null ? bare : bareJid(inviter) === bare ? inviter : bareJid(inviter),
         reason: mediated.getChildText('reason'),
         password: stanza.getChild('x', NS_MUC_USER)?.getChildText('password') ?? null,
         kind: 'mediated',
@@ -560,7 +561,7 @@ export class MucService implements AccountLifecycleListener {
 
   async join(input: ParsedInput<'muc.join'>): Promise<Result<RoomView>> {
     const account = this.account(input.accountId);
-    if (!online(account)) return notConnected();
+    if (!onlineClient(account.xmpp)) return notConnected();
     let room = account.rooms.get(input.room);
     if (room && room.state === 'joined' && room.nick === input.nick) return ok(this.view(room));
     if (!room) {
@@ -603,7 +604,7 @@ export class MucService implements AccountLifecycleListener {
     const account = this.accounts.get(input.accountId);
     const room = account?.rooms.get(input.room);
     if (!account || !room) return ok(null);
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     if (xmpp && (room.state === 'joined' || room.state === 'joining')) {
       void xmpp.send(xml('presence', { to: `${room.room}/${room.nick}`, type: 'unavailable' })).catch(() => {});
     }
@@ -639,7 +640,7 @@ export class MucService implements AccountLifecycleListener {
 
   async browse(input: ParsedInput<'muc.browse'>): Promise<Result<RoomListingView[]>> {
     const account = this.account(input.accountId);
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return notConnected();
     try {
       const query = (await xmpp.iqCaller.get(
@@ -681,7 +682,7 @@ export class MucService implements AccountLifecycleListener {
       const jid = room.occupants.get(input.nick!)?.jid;
       if (!jid) return fail('not_found', `The room does not show ${input.nick}'s address; use the address instead.`);
       delete attrs.nick;
-      attrs.jid = bareOf(jid);
+      attrs.jid = bareJid(jid);
     }
     if (input.role !== undefined) attrs.role = input.role;
     if (input.affiliation !== undefined) attrs.affiliation = input.affiliation;
@@ -748,7 +749,7 @@ export class MucService implements AccountLifecycleListener {
     account.invites.delete(input.id);
     this.bus.emit({ type: 'muc.inviteRemoved', accountId: account.accountId, id: input.id });
     if (!input.accept) {
-      const xmpp = online(account);
+      const xmpp = onlineClient(account.xmpp);
       if (xmpp && invite.kind === 'mediated') {
         void xmpp
           .send(
@@ -765,7 +766,7 @@ export class MucService implements AccountLifecycleListener {
   // ---------- helpers ----------
 
   private async sendJoin(account: AccountRooms, room: Room): Promise<boolean> {
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return false;
     room.joinSent = true;
     try {
@@ -787,7 +788,7 @@ export class MucService implements AccountLifecycleListener {
 
   /** Status 201: the room was created for us; accept the default configuration (an instant room). */
   private async acceptDefaultConfiguration(account: AccountRooms, room: Room): Promise<void> {
-    const xmpp = online(account);
+    const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return;
     try {
       await xmpp.iqCaller.set(
@@ -809,7 +810,7 @@ export class MucService implements AccountLifecycleListener {
     | { account: AccountRooms; room: Room; xmpp: SessionXmpp; error: null }
     | { error: Result<never>; account?: never; room?: never; xmpp?: never } {
     const account = this.accounts.get(accountId);
-    const xmpp = account ? online(account) : null;
+    const xmpp = account ? onlineClient(account.xmpp) : null;
     if (!account || !xmpp) return { error: notConnected() };
     const room = account.rooms.get(roomJid);
     if (!room || room.state !== 'joined') return { error: fail('not_found', 'You are not in that room.') };
@@ -1072,16 +1073,6 @@ function ownChildren(own: { show: Show; status: string | null }): Element[] {
   if (own.show !== 'available') children.push(xml('show', {}, own.show));
   if (own.status) children.push(xml('status', {}, own.status));
   return children;
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf('/');
-  return slash === -1 ? jid : jid.slice(0, slash);
-}
-
-function online(account: AccountRooms): SessionXmpp | null {
-  const xmpp = account.xmpp;
-  return xmpp && xmpp.status === 'online' ? xmpp : null;
 }
 
 function notConnected(): Result<never> {

@@ -20,7 +20,7 @@ import {
   type Prefs,
   type ResourceView,
 } from '../../../shared/contract';
-import { parseJid } from '../../../shared/jid';
+import { parseJid, bareJid } from '../../../shared/jid';
 import { compareResources } from '../../../shared/presence';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
@@ -391,7 +391,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   private jidsOf(accountId: string): Set<string> {
     const jids = new Set<string>(this.service.tracker(accountId)?.knownJids() ?? []);
     for (const jid of this.lastSeen.get(accountId)?.keys() ?? []) jids.add(jid);
-    for (const to of this.service.directedTo(accountId)) jids.add(bareOf(to));
+    for (const to of this.service.directedTo(accountId)) jids.add(bareJid(to));
     return jids;
   }
 
@@ -596,9 +596,4 @@ export class PresenceFeature implements AccountLifecycleListener {
 
 function idleSettings(prefs: Prefs = DEFAULT_PREFS) {
   return { enabled: prefs.idleEnabled, awayAfterMin: prefs.idleAwayMinutes, xaAfterMin: prefs.idleXaMinutes };
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf('/');
-  return slash === -1 ? jid : jid.slice(0, slash);
 }

@@ -19,7 +19,7 @@ import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../share
 import { fail, ok, type AppError, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
+import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { RosterRepository } from '../store/roster-repo';
@@ -574,8 +574,7 @@ export class RosterService implements AccountLifecycleListener {
   }
 
   private online(state: AccountRoster | undefined): SessionXmpp | null {
-    const xmpp = state?.xmpp ?? null;
-    return xmpp && xmpp.status === 'online' ? xmpp : null;
+    return onlineClient(state?.xmpp);
   }
 
   private async rosterSet(xmpp: SessionXmpp, item: Element, what: string): Promise<Result<null>> {

@@ -13,6 +13,7 @@
  *   (and then the note says "declined" or "stopped sharing").
  * - Blocking (XEP-0191) when the server offers it; block also denies.
  */
+import { bareJid } from '../../../shared/jid';
 import xml, { type Element } from '@xmpp/xml';
 import {
   NICK_MAX,
@@ -28,7 +29,7 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
+import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
@@ -206,7 +207,7 @@ export class SubscriptionService implements AccountLifecycleListener {
       });
       return;
     }
-    const bare = bareOf(from);
+    const bare = bareJid(from);
     if (bare === state.ownJid) {
       state.stats.dropped++;
       this.log.info('subscription presence from our own JID ignored', { accountId, type });
@@ -287,7 +288,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     types: readonly SubscriptionType[],
     reason: string,
   ): boolean {
-    const xmpp = online(state);
+    const xmpp = onlineClient(state.xmpp);
     const count = state.autoAnswers.get(bare) ?? 0;
     if (!xmpp || count >= AUTO_ANSWERS_PER_JID) {
       if (xmpp) this.log.warn('too many automatic answers to one JID; left to the user', { from: bare });
@@ -354,7 +355,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     }
     // A nick that is itself an address, but not the sender's.
     const asJid = normalizeJid(nick);
-    return asJid !== null && nick.includes('@') && bareOf(asJid) !== bare ? nick : null;
+    return asJid !== null && nick.includes('@') && bareJid(asJid) !== bare ? nick : null;
   }
 
   // ---------- roster changes ----------
@@ -395,7 +396,7 @@ export class SubscriptionService implements AccountLifecycleListener {
 
   async respond(input: ParsedInput<'subscription.respond'>): Promise<Result<SubscriptionRespondResult>> {
     const state = this.state(input.accountId);
-    const xmpp = online(state);
+    const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
     if (input.action === 'block' && !state.blocking) {
       return fail('forbidden', 'This account’s server does not offer blocking (XEP-0191).');
@@ -477,7 +478,7 @@ export class SubscriptionService implements AccountLifecycleListener {
 
   async add(input: ParsedInput<'subscription.add'>): Promise<Result<{ existing: boolean }>> {
     const state = this.state(input.accountId);
-    const xmpp = online(state);
+    const xmpp = onlineClient(state.xmpp);
     if (this.roster.item(input.accountId, input.jid)) return ok({ existing: true });
     if (input.jid === (state.ownJid ?? this.ownBareJid(input.accountId))) {
       return fail('invalid_input', 'That is this account’s own address.', { jid: 'That is your own address.' });
@@ -503,7 +504,7 @@ export class SubscriptionService implements AccountLifecycleListener {
 
   async change(input: ParsedInput<'subscription.change'>): Promise<Result<null>> {
     const state = this.state(input.accountId);
-    const xmpp = online(state);
+    const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
     try {
       switch (input.action) {
@@ -626,16 +627,6 @@ export class SubscriptionService implements AccountLifecycleListener {
 
 function isSubscriptionType(type: unknown): type is SubscriptionType {
   return type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed';
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf('/');
-  return slash === -1 ? jid : jid.slice(0, slash);
-}
-
-function online(state: AccountSubscriptions): SessionXmpp | null {
-  const xmpp = state.xmpp;
-  return xmpp && xmpp.status === 'online' ? xmpp : null;
 }
 
 function notConnected(): Result<never> {
