@@ -173,6 +173,8 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(chat);
   presence.countUnreadWith(() => chat.unreadTotal());
+  // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
+  roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
   bus.subscribe((batch) => {
     for (const event of batch.events) {

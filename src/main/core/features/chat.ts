@@ -89,6 +89,8 @@ interface AccountChat {
   flushing: boolean;
   /** Received messages of this loop turn, written together. */
   incoming: NewMessage[];
+  /** A new session whose archive catch-up waits for our initial presence. */
+  catchUpPending: boolean;
   /** Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room). */
   queries: Map<string, { archive: string; received: number; page: NewMessage[] }>;
   stats: ChatStats;
@@ -151,9 +153,20 @@ export class ChatService implements AccountLifecycleListener {
     void this.flush(account);
     if (!online.resumed) {
       void this.enableCarbons(account, online.xmpp);
-      // A resumed stream lost nothing; a new session catches up from the archive.
-      void this.catchUp(account, online.xmpp);
+      // A resumed stream lost nothing; a new session catches up from the archive, once our initial
+      // presence is out (sessionReady): until then the server archives messages instead of
+      // delivering them, and one arriving between the query and our presence would be missed.
+      account.catchUpPending = true;
     }
+  }
+
+  /** The session's roster is in and our initial presence went out (RosterService.onSessionReady). */
+  sessionReady(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    const xmpp = onlineClient(account?.xmpp);
+    if (!account || !xmpp || !account.catchUpPending) return;
+    account.catchUpPending = false;
+    void this.catchUp(account, xmpp);
   }
 
   onOffline(accountId: string): void {
@@ -779,6 +792,7 @@ export class ChatService implements AccountLifecycleListener {
         ownJid: null,
         inFlight: new Map(),
         incoming: [],
+        catchUpPending: false,
         flushing: false,
         queries: new Map(),
         stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },
