@@ -45,6 +45,7 @@ describe('the early event pump (started before the app is loaded)', () => {
       app: {
         setLink: (up: boolean) => calls.push(`link ${up}`),
         setSnapshotError: (error: string | null) => calls.push(`error ${error}`),
+        snapshotApplied: () => calls.push('applied'),
       },
       accounts: {
         applySnapshot: (s: { seq: number }) => calls.push(`snapshot ${s.seq}`),
@@ -54,7 +55,7 @@ describe('the early event pump (started before the app is loaded)', () => {
     } as unknown as PumpStores;
     expect(calls).toEqual([]);
     early.attach(stores);
-    expect(calls).toEqual(['link true', 'snapshot 5', 'error null', 'events a1', 'events a2']);
+    expect(calls).toEqual(['link true', 'snapshot 5', 'error null', 'applied', 'events a1', 'events a2']);
 
     fake.push({ seq: 8, events: [{ type: 'account.removed', id: 'a3' }] });
     await flush();

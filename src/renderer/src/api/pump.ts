@@ -115,6 +115,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.chat?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
+      stores.app.snapshotApplied();
     });
     lastSeq = snapshot.seq;
     const waiting = buffer;

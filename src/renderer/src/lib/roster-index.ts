@@ -32,8 +32,6 @@ export interface RosterEntry {
   display: string;
   /** sortKey(display): what the name order compares. */
   sortKey: string;
-  /** Lower-case name and JID, for the filter. */
-  search: string;
   /** Distinct groups as stored (the core caps them); [DEFAULT_GROUP] when the item has none. */
   groups: string[];
   /** 0 = offline; higher is more available (filled in by the presence layer). */
@@ -121,6 +119,14 @@ export interface AvailabilityChange {
 export type RosterChange =
   { type: 'upsert'; item: RosterItemView } | { type: 'remove'; accountId: string; jid: string };
 
+/** An entry as the index keeps it: what it needs besides the fields the UI reads. */
+interface IndexedEntry extends RosterEntry {
+  /** The buckets it sits in (every view), so a re-rank needs no lookups; null when not placed. */
+  placed: GroupBucket[] | null;
+  /** Lower-case name and JID for the filter, made on the first filter that needs it. */
+  search: string | null;
+}
+
 interface ViewState {
   buckets: Map<string, GroupBucket>;
   /** Buckets sorted by group name, the default group last. */
@@ -205,7 +211,7 @@ function sortByGroup(lists: Iterable<GroupBucket[]>): void {
 }
 
 export class RosterIndex {
-  private readonly entries = new Map<string, RosterEntry>();
+  private readonly entries = new Map<string, IndexedEntry>();
   private readonly views = new Map<string, ViewState>();
   /** Distinct contacts and online ones per view ('*' and each account), moved by every change. */
   private readonly counts = new Map<string, { total: number; online: number }>();
@@ -220,9 +226,7 @@ export class RosterIndex {
    * Every entry in name order, kept while no entry is added, renamed or removed (presence changes
    * only ranks): a re-rank for a big presence batch then needs no name comparison at all.
    */
-  private nameOrder: RosterEntry[] | null = null;
-  /** The buckets each placed entry sits in (every view), so a re-rank needs no lookups. */
-  private placed = new WeakMap<RosterEntry, GroupBucket[]>();
+  private nameOrder: IndexedEntry[] | null = null;
 
   constructor(items: readonly RosterItemView[] = [], sort: RosterSort = 'availability') {
     this.sort = sort;
@@ -392,12 +396,17 @@ export class RosterIndex {
     this.countIn(entry.item.accountId, entry, sign);
   }
 
-  private countIn(view: string, entry: RosterEntry, sign: 1 | -1): void {
+  private countOf(view: string): { total: number; online: number } {
     let count = this.counts.get(view);
     if (!count) {
       count = { total: 0, online: 0 };
       this.counts.set(view, count);
     }
+    return count;
+  }
+
+  private countIn(view: string, entry: RosterEntry, sign: 1 | -1): void {
+    const count = this.countOf(view);
     count.total += sign;
     if (entry.rank > 0) count.online += sign;
   }
@@ -414,10 +423,11 @@ export class RosterIndex {
     const narrowing = query !== '' || hideOffline;
     // Entries can sit in several groups: decide each once per flatten.
     const matches = query ? new Map<RosterEntry, boolean>() : null;
-    const entryMatches = (entry: RosterEntry): boolean => {
+    const entryMatches = (entry: IndexedEntry): boolean => {
       if (!matches) return true;
       let hit = matches.get(entry);
       if (hit === undefined) {
+        entry.search ??= `${entry.display}\n${cap(entry.item.jid, DISPLAY_MAX)}`.toLowerCase();
         hit = entry.search.includes(query);
         matches.set(entry, hit);
       }
@@ -447,7 +457,7 @@ export class RosterIndex {
           if (this.sort === 'availability') break;
           continue;
         }
-        if (!groupHit && !entryMatches(entry)) continue;
+        if (!groupHit && !entryMatches(entry as IndexedEntry)) continue;
         shown += 1;
         if (!header) {
           header = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size: 0 };
@@ -462,18 +472,18 @@ export class RosterIndex {
     return { rows, contactRows, groupCount: state.order.length, groupRows };
   }
 
-  private makeEntry(item: RosterItemView, old?: RosterEntry): RosterEntry {
+  private makeEntry(item: RosterItemView, old?: RosterEntry): IndexedEntry {
     const display = displayName(item);
-    const jid = cap(item.jid, DISPLAY_MAX);
     return {
       key: entryKey(item.accountId, item.jid),
       item,
       display,
       sortKey: sortKey(display),
-      search: `${display}\n${jid}`.toLowerCase(),
       groups: effectiveGroups(item.groups),
       rank: old?.rank ?? 0,
       status: old?.status ?? '',
+      placed: null,
+      search: null,
     };
   }
 
@@ -498,7 +508,7 @@ export class RosterIndex {
     return bucket;
   }
 
-  private place(entry: RosterEntry): void {
+  private place(entry: IndexedEntry): void {
     this.count(entry, 1);
     const placed: GroupBucket[] = [];
     for (const group of entry.groups) {
@@ -509,13 +519,13 @@ export class RosterIndex {
         placed.push(bucket);
       }
     }
-    this.placed.set(entry, placed);
+    entry.placed = placed;
   }
 
   /** Takes the entry out of its buckets; must run before the entry's sort fields change. */
-  private unplace(entry: RosterEntry): void {
+  private unplace(entry: IndexedEntry): void {
     this.count(entry, -1);
-    this.placed.delete(entry);
+    entry.placed = null;
     for (const group of entry.groups) {
       for (const view of [ALL_VIEW, entry.item.accountId]) {
         const state = this.views.get(view);
@@ -537,17 +547,33 @@ export class RosterIndex {
   private rebuild(): void {
     this.views.clear();
     this.counts.clear();
-    this.placed = new WeakMap();
     const sorted = this.nameOrder ? this.fromNameOrder(this.nameOrder) : this.sortAll();
     const all = this.viewState(ALL_VIEW);
-    for (const entry of sorted) {
-      this.count(entry, 1);
-      const own = this.viewState(entry.item.accountId);
-      const placed: GroupBucket[] = [];
-      for (const group of entry.groups) {
-        placed.push(this.append(all, ALL_VIEW, group, entry), this.append(own, entry.item.accountId, group, entry));
+    const allCount = this.countOf(ALL_VIEW);
+    // On the first paint's path (10,000 entries, cold code): plain loops, and the account's view and
+    // count looked up again only when the account changes.
+    let accountId: string | null = null;
+    let own = all;
+    let ownCount = allCount;
+    for (let i = 0; i < sorted.length; i++) {
+      const entry = sorted[i];
+      if (entry.item.accountId !== accountId) {
+        accountId = entry.item.accountId;
+        own = this.viewState(accountId);
+        ownCount = this.countOf(accountId);
       }
-      this.placed.set(entry, placed);
+      allCount.total += 1;
+      ownCount.total += 1;
+      if (entry.rank > 0) {
+        allCount.online += 1;
+        ownCount.online += 1;
+      }
+      const groups = entry.groups;
+      const placed: GroupBucket[] = [];
+      for (let g = 0; g < groups.length; g++) {
+        placed.push(this.append(all, ALL_VIEW, groups[g], entry), this.append(own, accountId, groups[g], entry));
+      }
+      entry.placed = placed;
     }
     sortByGroup([...this.views.values()].map((state) => state.order));
   }
@@ -558,7 +584,7 @@ export class RosterIndex {
    * recounted. No bucket is made, looked up or sorted. False when an entry is not placed or its
    * account has no count (the views do not match the entries): the caller then rebuilds.
    */
-  private rerank(byName: readonly RosterEntry[]): boolean {
+  private rerank(byName: readonly IndexedEntry[]): boolean {
     const refill = this.sort === 'availability';
     // An account's bucket holding every contact of the group (with one account, all of them) is
     // the all-accounts bucket again: it is copied from that one afterwards, not filled entry by entry.
@@ -596,7 +622,7 @@ export class RosterIndex {
           accountId = entry.item.accountId;
           ownCount = this.counts.get(accountId);
         }
-        const placed = this.placed.get(entry);
+        const placed = entry.placed;
         if (!placed || !ownCount) return false;
         const online = entry.rank > 0;
         if (online) {
@@ -615,7 +641,7 @@ export class RosterIndex {
   }
 
   /** One sort by the current order; when that is also the name order (every rank equal, as after a snapshot), keep it. */
-  private sortAll(): RosterEntry[] {
+  private sortAll(): IndexedEntry[] {
     const sorted = [...this.entries.values()].sort(this.compare);
     const rank = sorted[0]?.rank;
     if (this.sort === 'name' || sorted.every((entry) => entry.rank === rank)) this.nameOrder = sorted;
@@ -623,9 +649,9 @@ export class RosterIndex {
   }
 
   /** The current order from the name order: by name it is that; by availability, a stable split by rank. */
-  private fromNameOrder(byName: readonly RosterEntry[]): readonly RosterEntry[] {
+  private fromNameOrder(byName: readonly IndexedEntry[]): readonly IndexedEntry[] {
     if (this.sort === 'name') return byName;
-    const byRank = new Map<number, RosterEntry[]>();
+    const byRank = new Map<number, IndexedEntry[]>();
     for (const entry of byName) {
       const list = byRank.get(entry.rank);
       if (list) list.push(entry);
