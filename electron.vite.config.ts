@@ -1,6 +1,32 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+
+/**
+ * The renderer's entry asks the core for the snapshot first and then imports the app (src/boot.ts).
+ * This makes the page fetch the app's chunk while the HTML is parsed, not only once the entry runs:
+ * it is in when the snapshot arrives, instead of queuing behind it.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'jabberwock-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        // boot.ts shares its chunk with the modules only it imports, so it is not always its facade.
+        const chunk = Object.values(context.bundle ?? {}).find(
+          (output) => output.type === 'chunk' && output.moduleIds.some((id) => id.endsWith('/src/renderer/src/boot.ts')),
+        );
+        if (!chunk) throw new Error('preloadApp: no chunk holds src/renderer/src/boot.ts');
+        return [
+          { tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` }, injectTo: 'head' },
+        ];
+      },
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -34,6 +60,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
-    plugins: [vue()],
+    plugins: [vue(), preloadApp()],
   },
 });
