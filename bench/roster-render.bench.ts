@@ -3,6 +3,7 @@
  * from the SQLite cache, through the real browser bridge into Chromium, then a scroll from top to
  * bottom watched for long tasks. Needs `npx electron-vite build` first. Budget: ≤ 500 ms from
  * navigation start to the first roster row painted. Reported, not asserted: the row counts are.
+ * For diagnosis, BENCH_TRACE=1 or BENCH_PROFILE=1 record the first run (its number is then slowed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -108,6 +109,30 @@ describe('roster render from cache', () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
       try {
         await page.addInitScript(OBSERVE);
+        // BENCH_TRACE=1: a Chromium trace of the first load (opens in DevTools' Performance panel).
+        const tracing = run === 0 && Boolean(process.env.BENCH_TRACE);
+        if (tracing) {
+          fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+          await browser.startTracing(page, {
+            path: path.join(ROOT, 'bench/results/roster-render.trace.json'),
+            categories: [
+              'devtools.timeline',
+              'disabled-by-default-devtools.timeline',
+              'v8.execute',
+              'blink.user_timing',
+              'fonts',
+            ],
+          });
+        }
+        // BENCH_PROFILE=1: the first load under the CPU profiler, started on a page of the same origin
+        // (so the renderer process stays the same) to bench/results/roster-render.cpuprofile.
+        const cdp = run === 0 && process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+        if (cdp) {
+          await page.goto(new URL('/profile-start', web.url).href);
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+          await cdp.send('Profiler.start');
+        }
         await page.goto(web.url);
         await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
         // Let the frame with the first rows paint, then read the timings.
@@ -129,6 +154,12 @@ describe('roster render from cache', () => {
             snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
           });
         }, 50)))`)) as Paint;
+        if (tracing) await browser.stopTracing();
+        if (cdp) {
+          const { profile } = await cdp.send('Profiler.stop');
+          fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+          fs.writeFileSync(path.join(ROOT, 'bench/results/roster-render.cpuprofile'), JSON.stringify(profile));
+        }
         runs.push(paint);
         expect(paint.summary).toContain(`${CONTACTS} contacts`);
         expect(paint.groupRows).toBe(data.groups);
