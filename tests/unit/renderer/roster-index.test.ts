@@ -335,3 +335,128 @@ describe('roster index at scale: 10,000 contacts in 500 groups', () => {
     expect(flat.rows.length).toBe(memberships + index.groups(ALL_VIEW).length);
   }, 60_000);
 });
+
+describe('roster index: views built when first asked for', () => {
+  type Known = Map<string, { item: RosterItemView; rank: number }>;
+
+  /** The view as "group: account|jid …" lines, computed from scratch. */
+  function expectedView(all: Known, view: string, sort: 'availability' | 'name'): string[] {
+    const groups = new Map<string, { key: string; rank: number; name: string }[]>();
+    for (const [key, { item: it, rank }] of all) {
+      if (view !== ALL_VIEW && it.accountId !== view) continue;
+      const names = it.groups.length > 0 ? new Set(it.groups) : new Set([DEFAULT_GROUP]);
+      for (const group of names) {
+        const list = groups.get(group) ?? [];
+        list.push({ key, rank, name: sortKey(displayName(it)) });
+        groups.set(group, list);
+      }
+    }
+    const byName = [...groups.keys()].sort((a, b) =>
+      a === DEFAULT_GROUP
+        ? 1
+        : b === DEFAULT_GROUP
+          ? -1
+          : sortKey(a) < sortKey(b)
+            ? -1
+            : sortKey(a) > sortKey(b)
+              ? 1
+              : a < b
+                ? -1
+                : 1,
+    );
+    return byName.map((group) => {
+      const members = groups
+        .get(group)!
+        .sort(
+          (a, b) =>
+            (sort === 'availability' ? b.rank - a.rank : 0) ||
+            (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : 1),
+        );
+      return `${group}: ${members.map((m) => m.key).join(' ')}`;
+    });
+  }
+
+  function actualView(index: RosterIndex, view: string): string[] {
+    return index.groups(view).map((bucket) => `${bucket.name}: ${bucket.entries.map((e) => e.key).join(' ')}`);
+  }
+
+  it('builds only the views asked for, and a view built late matches one built from scratch', () => {
+    const rnd = random(7);
+    const all: Known = new Map();
+    const items: RosterItemView[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const it = item(i % 4 === 0 ? 'a2' : 'a1', `u${i}@example.org`, {
+        name: `U ${i % 300}`,
+        groups: someGroups(rnd, 40),
+      });
+      items.push(it);
+      all.set(`${it.accountId}|${it.jid}`, { item: it, rank: 0 });
+    }
+    const index = new RosterIndex(items);
+    const changeSome = (round: number) => {
+      const keys = [...all.keys()];
+      for (let i = 0; i < 150; i++) {
+        const key = keys[Math.floor(rnd() * keys.length)];
+        const current = all.get(key);
+        if (!current) continue;
+        const r = rnd();
+        if (r < 0.3) {
+          const next = { ...current.item, groups: someGroups(rnd, 45), name: `R ${Math.floor(rnd() * 500)}` };
+          index.upsert(next);
+          all.set(key, { item: next, rank: current.rank });
+        } else if (r < 0.45) {
+          index.remove(current.item.accountId, current.item.jid);
+          all.delete(key);
+        } else if (r < 0.6) {
+          const fresh = item(rnd() < 0.5 ? 'a1' : 'a2', `n${round}-${i}@example.org`, { groups: someGroups(rnd, 45) });
+          index.upsert(fresh);
+          all.set(`${fresh.accountId}|${fresh.jid}`, { item: fresh, rank: 0 });
+        } else {
+          const rank = Math.floor(rnd() * 4);
+          index.setAvailability(current.item.accountId, current.item.jid, rank);
+          current.rank = rank;
+        }
+      }
+    };
+    const expectViews = (views: string[]) => {
+      for (const view of views) expect(actualView(index, view)).toEqual(expectedView(all, view, index.sortMode));
+    };
+
+    // Only the all-accounts view is on screen; the account views are not built, yet counted.
+    expectViews([ALL_VIEW]);
+    changeSome(1);
+    expectViews([ALL_VIEW]);
+    expect(index.totals('a2').total).toBe([...all.values()].filter((k) => k.item.accountId === 'a2').length);
+
+    // An account view asked for after those changes, then both kept up to date together.
+    expectViews(['a1']);
+    changeSome(2);
+    expectViews([ALL_VIEW, 'a1']);
+
+    // A presence batch re-ranks the built views; the other is built afterwards in the new order.
+    const batch = [...all.values()].map(({ item: it }, i) => {
+      const rank = (i * 5) % 4;
+      all.get(`${it.accountId}|${it.jid}`)!.rank = rank;
+      return { accountId: it.accountId, jid: it.jid, rank, status: '' };
+    });
+    expect(index.setAvailabilities(batch)).toBe(all.size);
+    expectViews([ALL_VIEW, 'a1', 'a2']);
+
+    // A new order drops the views; only the one asked for is built, the rest later, after more changes.
+    index.setSort('name');
+    expectViews(['a2']);
+    changeSome(3);
+    expectViews(['a2', ALL_VIEW, 'a1']);
+    expect(index.accountsWithGroup(DEFAULT_GROUP).sort()).toEqual(
+      [...new Set([...all.values()].filter((k) => k.item.groups.length === 0).map((k) => k.item.accountId))].sort(),
+    );
+  });
+
+  it('has no view for an account without contacts, and builds it once one arrives', () => {
+    const index = new RosterIndex([item('a1', 'bob@x')]);
+    expect(index.groups('a2')).toEqual([]);
+    index.upsert(item('a2', 'carol@x', { groups: ['Friends'] }));
+    expect(index.groupNames('a2')).toEqual(['Friends']);
+    expect(index.flatten({ view: 'a2' }).contactRows).toBe(1);
+  });
+});

@@ -2,10 +2,12 @@
  * The grouped roster as the UI needs it, kept up to date from deltas (pure TypeScript, no Vue).
  *
  * Every contact is an entry keyed by (account, bare JID). Each entry sits in one sorted bucket per
- * group it belongs to, twice over: once in the all-accounts view ('*') and once in its account's
- * view. A bucket's total is its length and its online count is a counter moved by each change, so
- * nothing is ever recounted per event. A single change costs a binary search and a splice per
- * bucket; a large batch (or a snapshot, or a new sort order) rebuilds everything with one sort.
+ * group it belongs to, in each view that is built: the all-accounts view ('*') and its account's
+ * view. A view is built when first asked for (usually only the one on screen), so a snapshot costs
+ * one view, not two. A bucket's total is its length and its online count is a counter moved by
+ * each change, so nothing is ever recounted per event. A single change costs a binary search and a
+ * splice per built bucket; a large batch (or a snapshot, or a new sort order) drops the views and
+ * the next one asked for is built from one sort.
  */
 import type { RosterItemView } from '../../../shared/contract';
 import { localOf } from '../../../shared/jid';
@@ -121,8 +123,8 @@ export type RosterChange =
 
 /** An entry as the index keeps it: what it needs besides the fields the UI reads. */
 interface IndexedEntry extends RosterEntry {
-  /** The buckets it sits in (every view), so a re-rank needs no lookups; null when not placed. */
-  placed: GroupBucket[] | null;
+  /** The buckets it sits in (every built view), so a re-rank needs no lookups. */
+  placed: GroupBucket[];
   /** Lower-case name and JID for the filter, made on the first filter that needs it. */
   search: string | null;
 }
@@ -212,8 +214,9 @@ function sortByGroup(lists: Iterable<GroupBucket[]>): void {
 
 export class RosterIndex {
   private readonly entries = new Map<string, IndexedEntry>();
+  /** The views built so far (see view()). */
   private readonly views = new Map<string, ViewState>();
-  /** Distinct contacts and online ones per view ('*' and each account), moved by every change. */
+  /** Distinct contacts and online ones per view ('*' and each account, built or not), moved by every change. */
   private readonly counts = new Map<string, { total: number; online: number }>();
   private sort: RosterSort = 'availability';
   private readonly compareNames = (a: RosterEntry, b: RosterEntry): number =>
@@ -361,12 +364,12 @@ export class RosterIndex {
   }
 
   bucket(view: string, group: string): GroupBucket | undefined {
-    return this.views.get(view)?.buckets.get(group);
+    return this.view(view)?.buckets.get(group);
   }
 
   /** The view's buckets in display order. */
   groups(view: string): readonly GroupBucket[] {
-    return this.views.get(view)?.order ?? [];
+    return this.view(view)?.order ?? [];
   }
 
   /** Named groups of an account (or of all accounts), sorted, without the default group. */
@@ -378,11 +381,9 @@ export class RosterIndex {
 
   /** Accounts that have a contact in the group. */
   accountsWithGroup(group: string): string[] {
-    const out: string[] = [];
-    for (const [view, state] of this.views) {
-      if (view !== ALL_VIEW && state.buckets.has(group)) out.push(view);
-    }
-    return out;
+    const out = new Set<string>();
+    for (const entry of this.entries.values()) if (entry.groups.includes(group)) out.add(entry.item.accountId);
+    return [...out];
   }
 
   /** Distinct contacts of a view and how many are online. */
@@ -413,7 +414,7 @@ export class RosterIndex {
 
   /** The rows to show, in order: one pass over the view's buckets. */
   flatten(options: FlattenOptions): FlatRoster {
-    const state = this.views.get(options.view);
+    const state = this.view(options.view);
     const rows: RosterRow[] = [];
     let contactRows = 0;
     let groupRows = 0;
@@ -482,84 +483,92 @@ export class RosterIndex {
       groups: effectiveGroups(item.groups),
       rank: old?.rank ?? 0,
       status: old?.status ?? '',
-      placed: null,
+      placed: [],
       search: null,
     };
   }
 
-  private viewState(view: string): ViewState {
-    let state = this.views.get(view);
-    if (!state) {
-      state = { buckets: new Map(), order: [] };
-      this.views.set(view, state);
+  /**
+   * The view, built now if it is not yet: its entries in the current order, appended to their
+   * groups' buckets (so each bucket comes out sorted), then the buckets sorted by group name.
+   * Undefined while the view has no contacts.
+   */
+  private view(view: string): ViewState | undefined {
+    const built = this.views.get(view);
+    if (built) return built;
+    if (!this.counts.get(view)?.total) return undefined;
+    this.nameOrder ??= [...this.entries.values()].sort(this.compareNames);
+    const ordered = this.fromNameOrder(this.nameOrder);
+    const state: ViewState = { buckets: new Map(), order: [] };
+    const all = view === ALL_VIEW;
+    // On the first paint's path (10,000 entries, cold code): plain loops.
+    for (let i = 0; i < ordered.length; i++) {
+      const entry = ordered[i];
+      if (!all && entry.item.accountId !== view) continue;
+      const groups = entry.groups;
+      for (let g = 0; g < groups.length; g++) entry.placed.push(this.append(state, view, groups[g], entry));
     }
+    sortByGroup([state.order]);
+    this.views.set(view, state);
     return state;
   }
 
-  private bucketFor(view: string, group: string): GroupBucket {
-    const state = this.viewState(view);
-    let bucket = state.buckets.get(group);
-    if (!bucket) {
-      bucket = { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
-      state.buckets.set(group, bucket);
-      const at = lowerBound(state.order, bucket, (a, b) => compareGroups(a.name, b.name));
-      state.order.splice(at, 0, bucket);
-    }
-    return bucket;
-  }
-
+  /** Adds the entry to its buckets in every built view, each at its place in the order. */
   private place(entry: IndexedEntry): void {
     this.count(entry, 1);
-    const placed: GroupBucket[] = [];
-    for (const group of entry.groups) {
-      for (const view of [ALL_VIEW, entry.item.accountId]) {
-        const bucket = this.bucketFor(view, group);
+    for (const view of [ALL_VIEW, entry.item.accountId]) {
+      const state = this.views.get(view);
+      if (!state) continue;
+      for (const group of entry.groups) {
+        let bucket = state.buckets.get(group);
+        if (!bucket) {
+          bucket = newBucket(view, group);
+          state.buckets.set(group, bucket);
+          state.order.splice(
+            lowerBound(state.order, bucket, (a, b) => compareGroups(a.name, b.name)),
+            0,
+            bucket,
+          );
+        }
         bucket.entries.splice(lowerBound(bucket.entries, entry, this.compare), 0, entry);
         if (entry.rank > 0) bucket.online += 1;
-        placed.push(bucket);
+        entry.placed.push(bucket);
       }
     }
-    entry.placed = placed;
   }
 
   /** Takes the entry out of its buckets; must run before the entry's sort fields change. */
   private unplace(entry: IndexedEntry): void {
     this.count(entry, -1);
-    entry.placed = null;
-    for (const group of entry.groups) {
-      for (const view of [ALL_VIEW, entry.item.accountId]) {
-        const state = this.views.get(view);
-        const bucket = state?.buckets.get(group);
-        if (!state || !bucket) continue;
-        const at = lowerBound(bucket.entries, entry, this.compare);
-        if (bucket.entries[at] !== entry) continue;
-        bucket.entries.splice(at, 1);
-        if (entry.rank > 0) bucket.online -= 1;
-        if (bucket.entries.length === 0) {
-          state.buckets.delete(group);
+    for (const bucket of entry.placed) {
+      const at = lowerBound(bucket.entries, entry, this.compare);
+      if (bucket.entries[at] !== entry) continue;
+      bucket.entries.splice(at, 1);
+      if (entry.rank > 0) bucket.online -= 1;
+      if (bucket.entries.length === 0) {
+        const state = this.views.get(bucket.view);
+        if (state?.buckets.get(bucket.name) === bucket) {
+          state.buckets.delete(bucket.name);
           state.order.splice(state.order.indexOf(bucket), 1);
         }
       }
     }
+    entry.placed = [];
   }
 
-  /** One sort of all entries; buckets filled in that order come out sorted. */
+  /** After a change of many entries or of the order: the counts recounted, every view dropped (see view()). */
   private rebuild(): void {
     this.views.clear();
     this.counts.clear();
-    const sorted = this.nameOrder ? this.fromNameOrder(this.nameOrder) : this.sortAll();
-    const all = this.viewState(ALL_VIEW);
     const allCount = this.countOf(ALL_VIEW);
-    // On the first paint's path (10,000 entries, cold code): plain loops, and the account's view and
-    // count looked up again only when the account changes.
+    // The account's count is looked up again only when the account changes (entries of one
+    // account mostly follow each other).
     let accountId: string | null = null;
-    let own = all;
     let ownCount = allCount;
-    for (let i = 0; i < sorted.length; i++) {
-      const entry = sorted[i];
+    for (const entry of this.entries.values()) {
+      entry.placed = [];
       if (entry.item.accountId !== accountId) {
         accountId = entry.item.accountId;
-        own = this.viewState(accountId);
         ownCount = this.countOf(accountId);
       }
       allCount.total += 1;
@@ -568,14 +577,7 @@ export class RosterIndex {
         allCount.online += 1;
         ownCount.online += 1;
       }
-      const groups = entry.groups;
-      const placed: GroupBucket[] = [];
-      for (let g = 0; g < groups.length; g++) {
-        placed.push(this.append(all, ALL_VIEW, groups[g], entry), this.append(own, accountId, groups[g], entry));
-      }
-      entry.placed = placed;
     }
-    sortByGroup([...this.views.values()].map((state) => state.order));
   }
 
   /**
@@ -623,7 +625,7 @@ export class RosterIndex {
           ownCount = this.counts.get(accountId);
         }
         const placed = entry.placed;
-        if (!placed || !ownCount) return false;
+        if (!ownCount) return false;
         const online = entry.rank > 0;
         if (online) {
           allCount.online += 1;
@@ -638,14 +640,6 @@ export class RosterIndex {
     }
     for (const [bucket, shared] of mirrors) (bucket as { entries: RosterEntry[] }).entries = shared.entries.slice();
     return true;
-  }
-
-  /** One sort by the current order; when that is also the name order (every rank equal, as after a snapshot), keep it. */
-  private sortAll(): IndexedEntry[] {
-    const sorted = [...this.entries.values()].sort(this.compare);
-    const rank = sorted[0]?.rank;
-    if (this.sort === 'name' || sorted.every((entry) => entry.rank === rank)) this.nameOrder = sorted;
-    return sorted;
   }
 
   /** The current order from the name order: by name it is that; by availability, a stable split by rank. */
@@ -665,7 +659,7 @@ export class RosterIndex {
   private append(state: ViewState, view: string, group: string, entry: RosterEntry): GroupBucket {
     let bucket = state.buckets.get(group);
     if (!bucket) {
-      bucket = { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
+      bucket = newBucket(view, group);
       state.buckets.set(group, bucket);
       state.order.push(bucket);
     }
@@ -673,6 +667,10 @@ export class RosterIndex {
     if (entry.rank > 0) bucket.online += 1;
     return bucket;
   }
+}
+
+function newBucket(view: string, group: string): GroupBucket {
+  return { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
 }
 
 /** Stands in, during a re-rank, for the entries of a bucket that will be copied (never filled). */
