@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../src/renderer/src/stores/app';
 import { flush } from './fixtures';
 
 const timers = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -32,6 +32,21 @@ describe('app store: the first paint of the roster', () => {
     app.snapshotApplied(); // a later snapshot (the bridge came back) waits for nothing
     expect(frames).toHaveLength(0);
     expect(app.firstPaintDone).toBe(true);
+  });
+
+  it('in a hidden window (no frames come), lets them render after a while anyway', () => {
+    vi.useFakeTimers();
+    try {
+      (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = () => 0;
+      const app = useAppStore();
+      app.snapshotApplied();
+      vi.advanceTimersByTime(HIDDEN_WINDOW_WAIT_MS - 1);
+      expect(app.firstPaintDone).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(app.firstPaintDone).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('without animation frames (no window), lets them render after one timer', async () => {

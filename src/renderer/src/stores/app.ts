@@ -1,6 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
+/** How long the parts beside the roster wait for a first frame that a hidden window never gets. */
+export const HIDDEN_WINDOW_WAIT_MS = 1000;
+
 /** The state of the link to the core, as the user needs to know it. */
 export const useAppStore = defineStore('app', () => {
   /** 'starting' until the link first comes up; 'lost' when it drops (bridge only). */
@@ -11,6 +14,7 @@ export const useAppStore = defineStore('app', () => {
    * (conversations, rooms, the account overview) wait for it, so they are not on its first frame.
    */
   const firstPaintDone = ref(false);
+  let waitingForPaint = false;
 
   function setLink(up: boolean) {
     if (up) link.value = 'up';
@@ -23,11 +27,14 @@ export const useAppStore = defineStore('app', () => {
 
   /** The first snapshot is in the stores: after the frame that paints it, the rest renders. */
   function snapshotApplied() {
-    if (firstPaintDone.value) return;
+    if (firstPaintDone.value || waitingForPaint) return;
+    waitingForPaint = true;
     const done = () => setTimeout(() => (firstPaintDone.value = true));
-    // A timer set in an animation frame callback runs after that frame is painted.
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(done);
-    else done();
+    if (typeof requestAnimationFrame !== 'function') return done();
+    // A timer set in an animation frame callback runs after that frame is painted. A hidden
+    // window gets no frames: then the rest renders after a second anyway.
+    requestAnimationFrame(done);
+    setTimeout(() => (firstPaintDone.value = true), HIDDEN_WINDOW_WAIT_MS);
   }
 
   return { link, snapshotError, firstPaintDone, setLink, setSnapshotError, snapshotApplied };
