@@ -33,6 +33,11 @@ declare module '@xmpp/xml' {
   export class Parser extends EventEmitter {
     write(data: string): void;
     end(data?: string): void;
+    /** The stream header's element, and the element being built (null between stanzas: the root). */
+    root: Element | null;
+    cursor: Element | null;
+    /** Called by ltx for each end tag: closes the cursor (a subclass may look at it first). */
+    onEndElement(name: string): void;
   }
 
   export class XMLError extends Error {}

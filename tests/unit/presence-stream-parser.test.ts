@@ -9,6 +9,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
 import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
+import { NS_ROSTER, countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 
@@ -39,6 +40,17 @@ const STANZAS = [
   `<presence from='p@example.org/r'><nick xmlns='http://jabber.org/protocol/nick'>P &quot;Q&quot;</nick></presence>`,
   `<message from='a@example.org/r1' to='me@x/y' type='chat'><body>hi &amp; bye</body></message>`,
   `<iq type='result' id='1'><query xmlns='jabber:iq:roster'><item jid='a@example.org'><group>G</group></item></query></iq>`,
+  // Roster results: their items are read as they end and leave the tree (roster-items.ts).
+  `<iq type='result' id='2' to='me@x/y'><query xmlns='jabber:iq:roster' ver='v2'>
+    <item jid='b@example.org' name='B &amp; Co' subscription='both'><group>Friends</group><group>Work</group></item>
+    <item jid='not a jid' subscription='to'/>
+    <item jid='c@example.org' ask='subscribe'><group>${'g'.repeat(3000)}</group><note>x</note></item>
+    <item jid='b@example.org' subscription='from'/>
+  </query></iq>`,
+  // Not results of the roster query: the items stay (a push, a deeper query, another namespace).
+  `<iq type='set' id='3'><query xmlns='jabber:iq:roster'><item jid='d@example.org' subscription='remove'/></query></iq>`,
+  `<iq type='result' id='4'><wrap><query xmlns='jabber:iq:roster'><item jid='e@example.org'/></query></wrap></iq>`,
+  `<iq type='result' id='5'><query xmlns='jabber:iq:private'><item jid='f@example.org'/></query></iq>`,
   ` `,
   `<presence from='q@example.org/r'/>`,
 ];
@@ -46,9 +58,16 @@ const STANZAS = [
 type Seen = [string, unknown];
 
 function describeElement(element: Element): Seen {
-  return element.name === 'presence'
-    ? ['element presence', parsePresence(element, NOW)]
-    : ['element', element.toString()];
+  if (element.name === 'presence') return ['element presence', parsePresence(element, NOW)];
+  const query =
+    element.name === 'iq' && element.attrs.type === 'result' ? element.getChild('query', NS_ROSTER) : undefined;
+  if (!query) return ['element', element.toString()];
+  // A roster result: the items the roster service reads from it (some or all read while parsing),
+  // and the rest of the stanza without them. Anything else (a push) must arrive whole.
+  const report = newReport();
+  const items = [...readRosterQuery('account', query, report).values()];
+  query.children = query.children.filter((child) => typeof child === 'string' || child.name !== 'item');
+  return ['element roster', { items, report, rest: element.toString() }];
 }
 
 /** xmpp.js's parser alone. */
@@ -128,6 +147,35 @@ describe('presence stream parser', () => {
         expect(raw).toBeGreaterThan(60);
       }
     }
+  });
+
+  it('reads the items of a roster result as they end, so the result holds none of them', () => {
+    const items = Array.from(
+      { length: 2000 },
+      (_, i) => `<item jid='u${i}@example.org'><group>G${i % 7}</group></item>`,
+    );
+    const stanza = `<iq type='result' id='r'><query xmlns='jabber:iq:roster' ver='7'>${items.join('\n')}</query></iq>`;
+    const results: Element[] = [];
+    const Parser = presenceStreamParser(xml.Parser, () => false);
+    const parser = new Parser();
+    parser.on('element', (element: Element) => results.push(element));
+    for (const chunk of cut(HEADER + stanza, prng(3), 700)) parser.write(chunk);
+    expect(results).toHaveLength(1);
+    const query = results[0].getChild('query', NS_ROSTER)!;
+    expect(query.getChildren('item')).toEqual([]);
+    expect(countRosterItems(query)).toBe(2000);
+    const read = readRosterQuery('a1', query, newReport());
+    expect(read.size).toBe(2000);
+    expect(read.get('u1999@example.org')).toEqual({
+      accountId: 'a1',
+      jid: 'u1999@example.org',
+      name: null,
+      subscription: 'none',
+      pendingOut: false,
+      groups: ['G4'],
+    });
+    // Taken once: a second read finds only what is left in the tree.
+    expect(countRosterItems(query)).toBe(0);
   });
 
   it('leaves presence of other shapes to ltx', () => {

@@ -19,9 +19,13 @@
  *   skipped over (their element goes to ltx).
  *
  * Stream management counting and the online check are the fast path's (presence-fastpath.ts).
+ *
+ * One more thing happens here because this is where elements end: the items of a roster result are
+ * read as they end and leave the tree (roster-items.ts, readStreamedRosterItem).
  */
 import type { Parser } from '@xmpp/xml';
 import { RawPresence } from './presence-stanza';
+import { readStreamedRosterItem } from './roster-items';
 
 const NS_CAPS = 'http://jabber.org/protocol/caps';
 const NS_DELAY = 'urn:xmpp:delay';
@@ -485,6 +489,14 @@ export function presenceStreamParser(
 
     override end(data?: string): void {
       if (data) this.write(data);
+    }
+
+    // Every element that ends, before anything else sees it: the items of a roster result are read
+    // and taken out of the tree right away (roster-items.ts, readStreamedRosterItem).
+    override onEndElement(name: string): void {
+      const closing = this.cursor;
+      super.onEndElement(name);
+      if (closing && closing.name === name && closing !== this.root) readStreamedRosterItem(closing);
     }
 
     /** From text[from] on, ltx alone reads this stream. */

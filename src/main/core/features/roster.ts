@@ -25,12 +25,15 @@ import type { Logger } from '../log';
 import type { RosterRepository } from '../store/roster-repo';
 import {
   NS_ROSTER,
+  countRosterItems,
   hasProblems,
   newReport,
   normalizeJid,
+  putRosterItem,
   readRosterItem,
   readRosterQuery,
   sameItem,
+  takeStreamedRosterItems,
   type RosterParseReport,
 } from './roster-items';
 
@@ -52,8 +55,6 @@ const READ_CHECK = 256;
 /** Bounds of a written chunk: not too many transactions, not a long turn after a slow one. */
 const MIN_CHUNK = 250;
 const MAX_CHUNK = 5000;
-/** As many examples as roster-items.ts keeps in a parse report. */
-const MAX_REPORT_EXAMPLES = 5;
 
 /** What the last fetch of an account brought (for tests, benchmarks and diagnostics). */
 export interface RosterFetchStats {
@@ -264,7 +265,7 @@ export class RosterService implements AccountLifecycleListener {
     }
     if (!this.current(state, token)) return;
     try {
-      if (query !== undefined && query.children.length > ROSTER_CHUNK)
+      if (query !== undefined && countRosterItems(query) > ROSTER_CHUNK)
         await this.applyLargeResult(state, token, query, ownJid);
       else this.applyResult(state, query, ownJid, cacheValid);
     } catch (error) {
@@ -347,6 +348,8 @@ export class RosterService implements AccountLifecycleListener {
     const { accountId } = state;
     const report = newReport();
     const next = new Map<string, RosterItemView>();
+    // Usually every item was read while the result was parsed; any still in the tree are read here.
+    for (const item of takeStreamedRosterItems(accountId, query, report)) putRosterItem(next, item, report);
     const children = query.children;
     let turnStart = performance.now();
     for (let k = 0; k < children.length; k++) {
@@ -358,11 +361,7 @@ export class RosterService implements AccountLifecycleListener {
       if (typeof child === 'string' || child.name !== 'item') continue;
       const read = readRosterItem(accountId, child, report);
       if (!read) continue;
-      if (next.has(read.item.jid)) {
-        report.duplicates++;
-        noteDuplicate(report, read.item.jid);
-      }
-      next.set(read.item.jid, read.item);
+      putRosterItem(next, read.item, report);
     }
     this.logReport(accountId, 'roster result', report);
     if (!(await this.nextTurn(state, token))) return;
@@ -624,11 +623,6 @@ function itemElement(jid: string, name: string | null, groups: readonly string[]
     name === null ? { jid } : { jid, name },
     groups.map((group) => xml('group', {}, group)),
   );
-}
-
-/** As readRosterQuery notes a duplicate in its report. */
-function noteDuplicate(report: RosterParseReport, jid: string): void {
-  if (report.examples.length < MAX_REPORT_EXAMPLES) report.examples.push(`duplicate: ${jid.slice(0, 80)}`);
 }
 
 function stanzaError(type: string, condition: string): Element {
