@@ -30,7 +30,10 @@ export const useAppStore = defineStore('app', () => {
     if (firstPaintDone.value || waitingForPaint) return;
     waitingForPaint = true;
     const done = () => setTimeout(() => (firstPaintDone.value = true));
-    if (typeof requestAnimationFrame !== 'function') return done();
+    if (typeof requestAnimationFrame !== 'function') {
+      done();
+      return;
+    }
     // A timer set in an animation frame callback runs after that frame is painted. A hidden
     // window gets no frames: then the rest renders after a second anyway.
     requestAnimationFrame(done);
