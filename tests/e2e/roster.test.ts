@@ -25,6 +25,7 @@ import {
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
+import { NS_ROSTER, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
@@ -62,10 +63,11 @@ describe('roster in the browser UI', () => {
 
   /** One item as the server has it now, fetched with a new roster request: { name, groups } or undefined. */
   async function fetchFromServer(who: 'alice' | 'bob', jid: string) {
-    const query = await otherXmpp.get(otherIds[who])!.iqCaller.get(xml('query', { xmlns: 'jabber:iq:roster' }));
-    const item = query.getChildren('item').find((el) => el.attrs.jid === jid);
+    const query = await otherXmpp.get(otherIds[who])!.iqCaller.get(xml('query', { xmlns: NS_ROSTER }));
+    // The core's own stream parser reads a roster result's items as they arrive (roster-items.ts).
+    const item = readRosterQuery(otherIds[who], query, newReport()).get(jid);
     if (!item) return undefined;
-    return { name: item.attrs.name ?? null, groups: sorted(item.getChildren('group').map((g) => g.text())) };
+    return { name: item.name, groups: sorted(item.groups) };
   }
 
   async function otherAccount(user: typeof ALICE): Promise<string> {
