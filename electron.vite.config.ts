@@ -17,11 +17,16 @@ function preloadApp(): Plugin {
       handler(_html, context) {
         // boot.ts shares its chunk with the modules only it imports, so it is not always its facade.
         const chunk = Object.values(context.bundle ?? {}).find(
-          (output) => output.type === 'chunk' && output.moduleIds.some((id) => id.endsWith('/src/renderer/src/boot.ts')),
+          (output) =>
+            output.type === 'chunk' && output.moduleIds.some((id) => id.endsWith('/src/renderer/src/boot.ts')),
         );
         if (!chunk) throw new Error('preloadApp: no chunk holds src/renderer/src/boot.ts');
         return [
-          { tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` }, injectTo: 'head' },
+          {
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` },
+            injectTo: 'head',
+          },
         ];
       },
     },
