@@ -583,8 +583,8 @@ export class RosterIndex {
   /**
    * After rank changes only (the same entries in the same groups): every bucket keeps its place
    * and is refilled in the new order (by name it keeps its order), and the online counters are
-   * recounted. No bucket is made, looked up or sorted. False when an entry is not placed or its
-   * account has no count (the views do not match the entries): the caller then rebuilds.
+   * recounted, in the views built so far. No bucket is made, looked up or sorted. False when an
+   * entry's account has no count (the counts do not match the entries): the caller then rebuilds.
    */
   private rerank(byName: readonly IndexedEntry[]): boolean {
     const refill = this.sort === 'availability';
@@ -624,8 +624,8 @@ export class RosterIndex {
           accountId = entry.item.accountId;
           ownCount = this.counts.get(accountId);
         }
-        const placed = entry.placed;
         if (!ownCount) return false;
+        const placed = entry.placed;
         const online = entry.rank > 0;
         if (online) {
           allCount.online += 1;
