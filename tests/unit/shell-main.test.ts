@@ -179,10 +179,10 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(h.state.userData, { recursive: true, force: true }));
 
 describe('Electron entry', () => {
-  it('registers app:// as a privileged standard, secure scheme before anything else', async () => {
+  it('registers app:// as a privileged standard, secure scheme with a code cache, before anything else', async () => {
     const electron = await startMain(true);
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, codeCache: true }) },
     ]);
   });
 
