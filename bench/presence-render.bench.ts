@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser } from 'playwright';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
 

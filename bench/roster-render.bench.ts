@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser } from 'playwright';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RosterItemView, Subscription } from '../src/shared/contract';
 import { DATABASE_FILE } from '../src/main/core/messenger';

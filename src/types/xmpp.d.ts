@@ -276,15 +276,6 @@ declare module 'saslmechanisms' {
   }
 }
 
-declare module '@xmpp/resource-binding' {
-  import type { StreamFeatures } from '@xmpp/stream-features';
-  import type { IQCaller } from '@xmpp/iq/caller.js';
-  export default function resourceBinding(
-    options: { streamFeatures: StreamFeatures; iqCaller: IQCaller },
-    resource?: string | (() => string | Promise<string>),
-  ): void;
-}
-
 declare module '@xmpp/stream-management' {
   import { EventEmitter } from 'node:events';
   import type { Element } from '@xmpp/xml';

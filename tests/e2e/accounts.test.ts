@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startWeb } from '../support/web';
 import {

@@ -7,7 +7,7 @@
  * with long tasks observed.
  */
 import path from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/web';

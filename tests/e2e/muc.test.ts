@@ -6,7 +6,7 @@
  * renderer, fed by a stand-in core injected as window.jabberwock, with long tasks observed.
  */
 import path from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/web';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright';
 import { afterEach, expect } from 'vitest';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import type { ProsodyServer } from './prosody';

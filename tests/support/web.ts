@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const WEB_ENTRY = path.join(ROOT, 'out/main/web.js');

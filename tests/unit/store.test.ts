@@ -19,6 +19,14 @@ afterEach(() => {
 });
 
 describe('store', () => {
+  it('runs on an SQLite without the WAL-reset corruption bug (fixed in 3.51.3)', () => {
+    const db = new Database(':memory:');
+    const { version } = db.prepare('SELECT sqlite_version() AS version').get() as { version: string };
+    db.close();
+    const [major, minor, patch] = version.split('.').map(Number);
+    expect(major * 1_000_000 + minor * 1_000 + patch).toBeGreaterThanOrEqual(3_051_003);
+  });
+
   it('migrates an empty database from zero to the latest version with the pragmas of design §5', () => {
     const db = openDatabase(tempFile());
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
