@@ -3,9 +3,11 @@
  * browser bridge has no spell checker to drive (only Electron's session has), so the page runs on a
  * stand-in core that answers the two spellcheck commands the way the real one does and records them.
  */
+import path from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeBrowserUi, expectBuilt, openBrowserUi, screenshotFailures, type BrowserUi } from '../support/e2e';
+import { ROOT } from '../support/web';
 
 // Runs in the page before its scripts: one account, two conversations, dictionaries for three languages.
 const STAND_IN = `
@@ -85,6 +87,7 @@ describe('spell checking language per conversation (built renderer, stand-in cor
     await expect.poll(() => picker().inputValue()).toBe('de-DE');
     await open('Mercutio');
     await expect.poll(() => picker().inputValue()).toBe('fr');
+    await page.screenshot({ path: path.join(ROOT, 'out/screenshots/spellcheck.png') });
     await picker().selectOption('');
     await expect
       .poll(calls)
