@@ -1,5 +1,5 @@
 /**
- * The whole core (messenger, real sessions, SQLite on disk) against the test Prosody, for
+ * The whole core (messenger, real sessions, SQLite on disk) against the test server, for
  * integration tests that act as a user would: commands in, events and state out.
  */
 import type { AccountView, AppEvent, Snapshot } from '../../src/shared/contract';
@@ -7,7 +7,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import type { SecretStore } from '../../src/main/core/secrets';
 import type { Logger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import type { ProsodyServer } from './prosody';
+import type { TestServer } from './server-process';
 import { waitUntil } from './wait';
 
 export interface Core {
@@ -23,11 +23,11 @@ export interface Core {
 }
 
 /**
- * Opens a core on `dir`; with `account` it adds that Prosody user first. Resolves once the account
+ * Opens a core on `dir`; with `account` it adds that server's user first. Resolves once the account
  * is online and its roster synced.
  */
 export async function openTestCore(
-  server: ProsodyServer,
+  server: TestServer,
   dir: string,
   secrets: SecretStore,
   log: Logger,

@@ -1,11 +1,11 @@
 /**
  * A second real XMPP client for integration and e2e tests: an AccountSession against the test
- * Prosody that records every presence it receives and can read its own roster.
+ * server that records every presence it receives and can read its own roster.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/session';
 import type { Logger } from '../../src/main/core/log';
-import type { ProsodyServer } from './prosody';
+import type { TestServer } from './server-process';
 import { waitUntil } from './wait';
 
 export interface Peer {
@@ -22,7 +22,7 @@ export interface Peer {
 }
 
 export async function startPeer(
-  server: ProsodyServer,
+  server: TestServer,
   user: { user: string; password: string },
   resource: string,
   log: Logger,
