@@ -1,11 +1,12 @@
 /**
  * The real servers the integration suites run against, one `describe` block each:
  *
- *   describe.each(SERVERS)('roster against $name', ({ start }) => { beforeAll(() => start({ users })) … });
+ *   forEachServer('roster against %s', ({ start }) => { beforeAll(() => start({ users })) … });
  *
  * Each block starts its own server once (in its beforeAll) and stops it in its afterAll. Set
  * JABBERWOCK_TEST_SERVERS=prosody (or ejabberd, or both comma-separated) to run only some.
  */
+import { describe } from 'vitest';
 import { startEjabberd } from './ejabberd';
 import { startProsody } from './prosody';
 import type { ServerKind, TestServer, TestServerOptions } from './server-process';
@@ -32,3 +33,8 @@ function selected(): ServerUnderTest[] {
 }
 
 export const SERVERS: readonly ServerUnderTest[] = selected();
+
+/** One `describe` per server, named by `title` with %s replaced by the server's name. */
+export function forEachServer(title: string, body: (server: ServerUnderTest) => void): void {
+  for (const server of SERVERS) describe(title.replace('%s', server.name), () => body(server));
+}
