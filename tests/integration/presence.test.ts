@@ -1,6 +1,6 @@
 /**
  * Presence through the whole core (messenger → account manager → real session → PresenceFeature →
- * SQLite) against a real Prosody, with Bob (two resources) and Carol as second real clients:
+ * SQLite) against each real server (Prosody, ejabberd), with Bob (two resources) and Carol as second real clients:
  * subscriptions made with stanzas, Bob's devices tracked and ranked, caps resolved, last seen stored,
  * an error presence replacing Bob's resources, directed presence to Carol ended when we go offline,
  * our own status seen by Bob, our presence remembered across a restart and re-sent, idle away and back.
@@ -20,7 +20,8 @@ import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/s
 import type { IdleClock } from '../../src/main/core/idle';
 import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps-own';
-import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
+import { createTestCa, issueServerCert } from '../support/certs';
+import { forEachServer, type TestServer } from '../support/servers';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { startPeer as startRealPeer, type Peer } from '../support/peer';
 import { sleep, waitUntil } from '../support/wait';
@@ -43,7 +44,7 @@ const log: Logger = createLogger((level, scope, message, details) => {
 }, 'debug');
 
 const startPeer = (
-  server: ProsodyServer,
+  server: TestServer,
   user: { user: string; password: string },
   resource: string,
   setup?: (xmpp: SessionXmpp) => void,
@@ -110,14 +111,14 @@ function fromAlice(peer: Peer): Element | undefined {
   return peer.presences.filter((p) => p.attrs.from?.startsWith('alice@localhost/')).at(-1);
 }
 
-describe('presence against Prosody', () => {
-  let server: ProsodyServer;
+forEachServer('presence against %s', ({ start }) => {
+  let server: TestServer;
   let bobDesk: Peer;
   let bobPhone: Peer;
   let carol: Peer;
 
   beforeAll(async () => {
-    server = await startProsody({ users: [ALICE, BOB, CAROL] });
+    server = await start({ users: [ALICE, BOB, CAROL] });
     // Subscriptions both ways between Alice and Bob, made with stanzas by a plain Alice client.
     const aliceSetup = await startPeer(server, ALICE, 'setup');
     bobDesk = await startPeer(server, BOB, 'desk', (xmpp) => {

@@ -2,7 +2,7 @@
  * Starts a real ejabberd (Debian's 23.01) for a test run, the way tests/support/prosody.ts starts
  * Prosody: its own temporary directory with config, Mnesia spool, logs and a certificate from the
  * test CA, c2s with STARTTLS required on a free port on 127.0.0.1, MUC on conference.localhost, users
- * registered with `ejabberdctl register` while the node runs. The system installation (/etc/ejabberd,
+ * registered with ejabberdctl while the node runs. The system installation (/etc/ejabberd,
  * /var/lib/ejabberd, the ejabberd service) is never touched.
  *
  * `ejabberdctl [--config-dir D] [--spool D] [--logs D] [--node N] COMMAND` reads
@@ -28,6 +28,7 @@ import {
   serverProcess,
   type TestServer,
   type TestServerOptions,
+  type TestUser,
 } from './server-process';
 
 const run = promisify(execFile);
@@ -132,6 +133,23 @@ modules:
 `;
 }
 
+const xmlAttr = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** Users with their passwords as an XEP-0227 export, which `ejabberdctl import_piefxis` registers. */
+function piefxis(users: TestUser[]): string {
+  const entries = users.map((u) => `    <user name="${xmlAttr(u.user)}" password="${xmlAttr(u.password)}"/>`);
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<server-data xmlns="urn:xmpp:pie:0">`,
+    `  <host jid="${DOMAIN}">`,
+    ...entries,
+    '  </host>',
+    '</server-data>',
+    '',
+  ].join('\n');
+}
+
 /**
  * Debian's ejabberdctl, run as root, re-runs itself as the system user `ejabberd` (which cannot read
  * our temporary directory) and refuses anyone else. Our copy differs in that one line: it runs the
@@ -218,12 +236,13 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
     };
 
     await proc.spawn();
-    // Each ejabberdctl call boots an Erlang VM (~0.7 s): a few at a time.
-    const users = [...(opts.users ?? [])];
-    const workers = Array.from({ length: 3 }, async () => {
-      for (let u = users.shift(); u; u = users.shift()) await register(u.user, u.password);
-    });
-    await Promise.all(workers);
+    if (opts.users?.length) {
+      // Each ejabberdctl call boots an Erlang VM (about a second, several on a busy machine), so the
+      // first users come in one call: an XEP-0227 (PIEFXIS) file that ejabberd registers them from.
+      const usersFile = path.join(dir, 'users.xml');
+      writeFileSync(usersFile, piefxis(opts.users));
+      await ctlCommand('import_piefxis', usersFile);
+    }
 
     const server: EjabberdServer = {
       kind: 'ejabberd',
