@@ -23,8 +23,8 @@ import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../
 import { createTestCa, issueServerCert } from '../support/certs';
 import { forEachServer, type TestServer } from '../support/servers';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
-import { startPeer as startRealPeer, type Peer } from '../support/peer';
-import { sleep, waitUntil } from '../support/wait';
+import { startPeer as startRealPeer, subscribeBothWays, type Peer } from '../support/peer';
+import { waitUntil } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-presence-Pa55' };
 const BOB = { user: 'bob', password: 'bob-presence-Pa55' };
@@ -124,19 +124,7 @@ forEachServer('presence against %s', ({ start }) => {
     bobDesk = await startPeer(server, BOB, 'desk', (xmpp) => {
       xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(BOB_INFO, BOB_NODE));
     });
-    await bobDesk.send(xml('presence', { to: 'alice@localhost', type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribe' }));
-    await bobDesk.send(xml('presence', { to: 'alice@localhost', type: 'subscribed' }));
-    const both = async () => {
-      const query = await aliceSetup.xmpp.iqCaller.get(xml('query', { xmlns: NS_ROSTER }));
-      return query.getChildren('item').find((i) => i.attrs.jid === 'bob@localhost')?.attrs.subscription;
-    };
-    const deadline = Date.now() + 10_000;
-    while ((await both()) !== 'both') {
-      if (Date.now() > deadline) throw new Error('Alice and Bob never became subscribed both ways');
-      await sleep(50);
-    }
+    await subscribeBothWays(aliceSetup, bobDesk);
     await aliceSetup.stop();
     // Available, so the server tells Bob's desk about Alice.
     await bobDesk.send(xml('presence', {}, xml('priority', {}, '1')));
