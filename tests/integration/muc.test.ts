@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import xml from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OccupantView, RoomView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
+import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { NS_CONFERENCE, NS_MUC, NS_MUC_OWNER, NS_MUC_USER } from '../../src/main/core/features/muc';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
@@ -81,6 +82,47 @@ forEachServer('group chat against %s', ({ kind, start }) => {
     await server?.stop();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  // Only ejabberd announces a room's own caps, in a presence from the bare room JID. First, so that
+  // no earlier room has made its ver known already.
+  it.skipIf(kind !== 'ejabberd')(
+    "a new room's caps from its bare JID: asked at the bare room JID, answered, verified; the room stays out of roster presence",
+    async () => {
+      const ATRIUM = 'atrium@conference.localhost';
+      const { xmpp } = alice.sessions.at(-1)!;
+      const capsQueries: string[] = [];
+      const replies: string[] = [];
+      const roomCaps: { hash: string; ver: string }[] = [];
+      const onSend = (element: Element) => {
+        const node = element.getChild('query', NS_DISCO_INFO)?.attrs.node;
+        if (element.name === 'iq' && typeof node === 'string' && node.includes('#')) capsQueries.push(element.attrs.to);
+      };
+      const onElement = (element: Element) => {
+        const caps = element.getChild('c', NS_CAPS);
+        if (element.name === 'presence' && element.attrs.from === ATRIUM && caps) roomCaps.push(caps.attrs as never);
+        if (element.name === 'iq' && element.getChild('query', NS_DISCO_INFO)) replies.push(element.attrs.from);
+      };
+      xmpp.on('send', onSend);
+      xmpp.on('element', onElement);
+      try {
+        await alice.invoke('muc.join', { accountId: alice.accountId, room: ATRIUM, nick: 'Alice' });
+        await waitUntil("the room's caps", () => roomCaps.length > 0);
+        const { hash, ver } = roomCaps[0];
+        await waitUntil('the caps verified', () => alice.messenger.presence.caps.peek(hash, ver) !== null);
+        expect(capsQueries).toEqual([ATRIUM]); // the bare room JID: no empty resource
+        expect(replies).toContain(ATRIUM);
+        expect(alice.messenger.presence.caps.peek(hash, ver)?.identities).toContainEqual(
+          expect.objectContaining({ category: 'conference', type: 'text' }),
+        );
+        expect(xmpp.iqGuard.dropped).toBe(0);
+        expect(alice.messenger.presence.views().some((v) => v.jid === ATRIUM)).toBe(false);
+      } finally {
+        xmpp.off('send', onSend);
+        xmpp.off('element', onElement);
+        await alice.invoke('muc.leave', { accountId: alice.accountId, room: ATRIUM });
+      }
+    },
+  );
 
   it('creates a room (201), refuses a taken nick with a suggestion, and lists occupants by role and affiliation', async () => {
     const created = (await alice.invoke('muc.join', {

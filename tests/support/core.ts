@@ -14,6 +14,8 @@ export interface Core {
   messenger: Messenger;
   /** Every event the core emitted, in order. */
   events: AppEvent[];
+  /** Every session the core made, oldest first (the last one is the account's current session). */
+  sessions: AccountSession[];
   /** The (first) account's id. */
   accountId: string;
   snapshot(): Promise<Snapshot>;
@@ -34,19 +36,23 @@ export async function openTestCore(
   account?: { user: string; password: string },
 ): Promise<Core> {
   const events: AppEvent[] = [];
+  const sessions: AccountSession[] = [];
   const messenger = await createMessenger({
     dataDir: dir,
     secrets,
     log,
     extraCa: server.caPem,
     flushMs: 5,
-    sessionFactory: (config, hooks) =>
-      new AccountSession(config, hooks, {
+    sessionFactory: (config, hooks) => {
+      const session = new AccountSession(config, hooks, {
         log: log.child(config.jid),
         ca: server.caPem,
         backoff: { baseMs: 100, capMs: 500 },
         resolveSrv: false,
-      }),
+      });
+      sessions.push(session);
+      return session;
+    },
   });
   messenger.subscribe((batch) => events.push(...batch.events));
   const invoke = async (command: string, input: unknown) => {
@@ -71,6 +77,7 @@ export async function openTestCore(
   return {
     messenger,
     events,
+    sessions,
     accountId: id,
     snapshot: async () => (await invoke('app.snapshot', {})) as Snapshot,
     invoke,
