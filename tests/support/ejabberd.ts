@@ -175,7 +175,7 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
   const starttls = opts.starttls ?? true;
   try {
     const ca = await createTestCa(dir);
-    const hostnames = [DOMAIN, MUC_DOMAIN];
+    const hostnames = [DOMAIN, MUC_DOMAIN, `pubsub.${DOMAIN}`]; // mod_pubsub's service has a name too
     const cert = opts.selfSigned
       ? await createSelfSignedCert(dir, hostnames)
       : await issueServerCert(dir, ca, hostnames);
@@ -215,9 +215,14 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
       env,
       port,
       logFile,
+      // The Erlang VM (its pid file), but only while that pid is still our node: never a stranger.
       politeTarget: () => {
-        const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+        try {
+          const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(node) ? pid : undefined;
+        } catch {
+          return undefined; // no pid file or no /proc: the whole group gets the SIGTERM
+        }
       },
     });
     let stopped = false;
