@@ -14,6 +14,7 @@ import { createLogger } from '../../src/main/core/log';
 import type { ConnectionStatus, ConnectionView } from '../../src/shared/contract';
 import { createTestCa, issueServerCert } from '../support/certs';
 import { freePort } from '../support/server-process';
+import { startProsody } from '../support/prosody';
 import { forEachServer, type TestServer } from '../support/servers';
 import {
   NS_TLS,
@@ -228,12 +229,13 @@ forEachServer('AccountSession against %s', ({ start }) => {
   });
 });
 
-forEachServer('certificate pinning (self-signed %s)', ({ start }) => {
+// Prosody only: pinning checks our TLS handling, not the server, and each server start costs time.
+describe('certificate pinning (self-signed Prosody)', () => {
   let selfSigned: TestServer;
   let fingerprint: string;
 
   beforeAll(async () => {
-    selfSigned = await start({ users: [ALICE], selfSigned: true });
+    selfSigned = await startProsody({ users: [ALICE], selfSigned: true });
     fingerprint = new X509Certificate(selfSigned.serverCertPem).fingerprint256;
   });
   afterAll(async () => {
@@ -306,9 +308,10 @@ describe('lifecycle against a closed port', () => {
   });
 });
 
-forEachServer('a real %s without TLS', ({ start }) => {
+// Prosody only: refusing a server without TLS is our check, not the server's.
+describe('a real Prosody without TLS', () => {
   it('is refused before any auth bytes are sent', async () => {
-    const plain = await start({ users: [ALICE], starttls: false });
+    const plain = await startProsody({ users: [ALICE], starttls: false });
     try {
       const t = track({ jid: 'alice@localhost', password: ALICE.password, host: plain.host, port: plain.port });
       t.session.start();
