@@ -2,6 +2,7 @@
  * The whole core (messenger, real sessions, SQLite on disk) against the test server, for
  * integration tests that act as a user would: commands in, events and state out.
  */
+import xml from '@xmpp/xml';
 import type { AccountView, AppEvent, Snapshot } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import type { SecretStore } from '../../src/main/core/secrets';
@@ -26,7 +27,7 @@ export interface Core {
 
 /**
  * Opens a core on `dir`; with `account` it adds that server's user first. Resolves once the account
- * is online and its roster synced.
+ * is online, its roster synced and its initial presence taken in by the server.
  */
 export async function openTestCore(
   server: TestServer,
@@ -74,6 +75,11 @@ export async function openTestCore(
   const id = accountId;
   await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
   await waitUntil('roster synced', () => messenger.roster.syncView(id).state === 'synced');
+  // Our initial presence is out and (a round trip later) the server has it: what others send to
+  // "available resources" now reaches this one (ejabberd would store a subscription request for
+  // later, and redeliver it without its nick).
+  await waitUntil('own presence sent', () => messenger.presence.service.isAnnounced(id));
+  await sessions.at(-1)?.xmpp.iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), server.domain);
   return {
     messenger,
     events,
