@@ -309,11 +309,9 @@ export class SubscriptionService implements AccountLifecycleListener {
     const nickText = stanza.getChildText('nick', NS_NICK);
     const statusText = stanza.getChildText('status');
     const existing = state.requests.get(bare);
-    // A server may redeliver a request with less than it first carried (ejabberd keeps only the
-    // status, not the nick): what it leaves out keeps its stored value.
-    const nick = nickText && nickText.trim() ? capText(nickText.trim(), NICK_MAX) : (existing?.nick ?? null);
-    const message =
-      statusText && statusText.trim() ? capText(statusText, STATUS_TEXT_MAX) : (existing?.message ?? null);
+    // A redelivery may carry less (ejabberd drops the nick): what it leaves out keeps its stored value.
+    const nick = nickText?.trim() ? capText(nickText.trim(), NICK_MAX) : (existing?.nick ?? null);
+    const message = statusText?.trim() ? capText(statusText, STATUS_TEXT_MAX) : (existing?.message ?? null);
     if (existing && existing.nick === nick && existing.message === message) return; // a redelivery
     const request: SubscriptionRequestView = {
       accountId: state.accountId,
