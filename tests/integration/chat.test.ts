@@ -53,7 +53,7 @@ function history(core: Core, conversation: string): MessageView[] {
   return page.value;
 }
 
-forEachServer('messages against %s', ({ start }) => {
+forEachServer('messages against %s', { users: [ALICE, BOB, CAROL] }, ({ started }) => {
   let server: TestServer;
   let alice: Core;
   let bob: Peer;
@@ -61,7 +61,7 @@ forEachServer('messages against %s', ({ start }) => {
   let bobInbox: Element[];
 
   beforeAll(async () => {
-    server = await start({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     // Alice and Bob see each other (so receipts may be answered), made with stanzas.
     const aliceSetup = await startPeer(server, ALICE, 'setup', log);
     bob = await startPeer(server, BOB, 'desk', log);

@@ -94,9 +94,9 @@ afterAll(async () => {
   expect(all).not.toContain('carol-canary');
 });
 
-forEachServer('AccountSession against %s', ({ start }) => {
+forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }) => {
   beforeAll(async () => {
-    server = await start({ users: [ALICE, BOB] });
+    server = await started();
   });
   afterAll(async () => {
     await server?.stop();

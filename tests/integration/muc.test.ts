@@ -56,14 +56,14 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the command to fail');
 }
 
-forEachServer('group chat against %s', ({ kind, start }) => {
+forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, started }) => {
   let server: TestServer;
   let alice: Core;
   let bob: Core;
   let carol: Peer;
 
   beforeAll(async () => {
-    server = await start({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     const open = async (account: typeof ALICE) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `jw-muc-${account.user}-`));
       dirs.push(dir);

@@ -111,14 +111,14 @@ function fromAlice(peer: Peer): Element | undefined {
   return peer.presences.filter((p) => p.attrs.from?.startsWith('alice@localhost/')).at(-1);
 }
 
-forEachServer('presence against %s', ({ start }) => {
+forEachServer('presence against %s', { users: [ALICE, BOB, CAROL] }, ({ started }) => {
   let server: TestServer;
   let bobDesk: Peer;
   let bobPhone: Peer;
   let carol: Peer;
 
   beforeAll(async () => {
-    server = await start({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     // Subscriptions both ways between Alice and Bob, made with stanzas by a plain Alice client.
     const aliceSetup = await startPeer(server, ALICE, 'setup');
     bobDesk = await startPeer(server, BOB, 'desk', (xmpp) => {

@@ -108,7 +108,7 @@ function storedItems(core: Core, accountId: string): RosterItemView[] {
 
 const byJid = (items: RosterItemView[]) => [...items].sort((a, b) => a.jid.localeCompare(b.jid));
 
-forEachServer('roster against %s', ({ kind, start }) => {
+forEachServer('roster against %s', { users: [ALICE] }, ({ kind, started }) => {
   let server: TestServer;
   let other: AccountSession;
   let otherOnline: SessionOnline | null = null;
@@ -141,7 +141,7 @@ forEachServer('roster against %s', ({ kind, start }) => {
     );
 
   beforeAll(async () => {
-    server = await start({ users: [ALICE] });
+    server = await started();
     other = new AccountSession(
       {
         jid: 'alice@localhost',

@@ -42,7 +42,7 @@ function fromAlice(peer: Peer, type: string): Element[] {
   return peer.presences.filter((p) => p.attrs.from?.startsWith('alice@localhost') && p.attrs.type === type);
 }
 
-forEachServer('subscriptions against %s', ({ start }) => {
+forEachServer('subscriptions against %s', { users: [ALICE, ...PEERS, KATE, LIAM] }, ({ started }) => {
   let server: TestServer;
   let core: Core;
   let dir: string;
@@ -51,7 +51,7 @@ forEachServer('subscriptions against %s', ({ start }) => {
   const peer = (name: string) => peers.get(name)!;
 
   beforeAll(async () => {
-    server = await start({ users: [ALICE, ...PEERS, KATE, LIAM] });
+    server = await started();
     for (const p of PEERS) {
       const started = await startPeer(server, p, 'desk', log);
       // Available and "interested" (it asked for its roster): the server delivers subscription
