@@ -16,12 +16,16 @@ import type { Handler } from '@xmpp/middleware';
 import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { JID } from '@xmpp/jid';
 import type { Logger } from '../log';
+import { installListenFirstRequest } from './iq-request';
 import { normalizeJid } from './roster-items';
 
 export interface IqGuard {
   /** Register with middleware.use() before the IQ caller's own middleware. */
   readonly middleware: Handler;
-  /** Makes `caller.request` (and so get/set) record every outgoing request. Call once. */
+  /**
+   * Makes `caller.request` (and so get/set) record every outgoing request, and listen to its reply
+   * before the request is written (see iq-request.ts). Call once.
+   */
   wrap(caller: IQCaller): void;
   /** Replies dropped because they came from the wrong entity. */
   readonly dropped: number;
@@ -42,6 +46,8 @@ interface Own {
   full: string | null;
   domain: string;
 }
+
+const newId = () => randomBytes(9).toString('base64url');
 
 export function createIqGuard(options: IqGuardOptions): IqGuard {
   /** Request id → normalized `to`, or null when the request had none. */
@@ -87,9 +93,10 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   return {
     middleware,
     wrap(caller) {
+      installListenFirstRequest(caller, newId);
       const request = caller.request.bind(caller);
       caller.request = async (stanza, timeout) => {
-        if (!stanza.attrs.id) stanza.attrs.id = randomBytes(9).toString('base64url');
+        if (!stanza.attrs.id) stanza.attrs.id = newId();
         const id = stanza.attrs.id;
         const to = stanza.attrs.to;
         expected.set(id, to ? (normalizeJid(to) ?? to) : null);
