@@ -6,7 +6,7 @@ import type { Handler } from '@xmpp/middleware';
 import type { Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../src/shared/contract';
-import { silentLogger } from '../../src/main/core/log';
+import { createLogger, silentLogger } from '../../src/main/core/log';
 import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
 import { parseStanza } from '../support/xml';
 
@@ -117,5 +117,27 @@ describe('PresenceService', () => {
     await service.sessionStarted('acc');
     expect(changed).toEqual(['bob@x']);
     expect(service.tracker('acc')?.availableCount).toBe(0);
+  });
+});
+
+describe('PresenceService under a flood', () => {
+  it('logs presences over the per-contact resource cap once a minute, not once each', async () => {
+    const lines: string[] = [];
+    let now = 1_000;
+    const service = new PresenceService({
+      log: createLogger((level, _scope, message) => lines.push(`${level} ${message}`), 'debug'),
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      now: () => now,
+    });
+    const { client, receive } = fakeClient();
+    service.attach('acc', 'me@x', client);
+    for (let i = 0; i < 5000; i++) await receive(`<presence from='bob@x/r${i}'/>`);
+    const capped = (service.tracker('acc')?.resources('bob@x')?.size ?? 0) as number;
+    expect(capped).toBeLessThan(5000);
+    expect(lines).toEqual(['warn too many resources; presence ignored']);
+    now += 60_000;
+    await receive(`<presence from='bob@x/one-more'/>`);
+    expect(lines[1]).toBe(`warn too many resources; presence ignored (${5000 - capped - 1} more like it not logged)`);
   });
 });

@@ -28,7 +28,7 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
 
@@ -100,6 +100,7 @@ export class ChatService implements AccountLifecycleListener {
   private readonly repo: MessagesRepository;
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: RateLimitedLogger;
   private readonly options: ChatOptions;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountChat>();
@@ -109,6 +110,7 @@ export class ChatService implements AccountLifecycleListener {
     this.repo = options.repo;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
     this.now = options.now ?? Date.now;
   }
 
@@ -394,7 +396,9 @@ export class ChatService implements AccountLifecycleListener {
     const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
     if (from === null) {
       account.stats.dropped++;
-      this.log.warn('message from an invalid JID dropped', { from: String(stanza.attrs.from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.invalid-from', 'message from an invalid JID dropped', {
+        from: String(stanza.attrs.from ?? '').slice(0, 200),
+      });
       return true;
     }
     const bare = bareJid(from);
@@ -403,7 +407,7 @@ export class ChatService implements AccountLifecycleListener {
     if (carbon) {
       if (bare !== account.ownJid || from !== bare) {
         account.stats.dropped++;
-        this.log.warn('forged carbon dropped', { from: from.slice(0, 200) });
+        this.floodLog.warn('chat.forged-carbon', 'forged carbon dropped', { from: from.slice(0, 200) });
         return true;
       }
       const inner = carbon.getChild('forwarded', NS_FORWARD)?.getChild('message');
@@ -419,7 +423,10 @@ export class ChatService implements AccountLifecycleListener {
     if (receipt && typeof receipt.attrs.id === 'string') {
       const id = this.repo.outgoingByStanzaId(account.accountId, bare, receipt.attrs.id);
       if (id !== null) this.setState(id, 'delivered');
-      else this.log.info('receipt for no message of ours from that JID ignored', { from: bare });
+      else
+        this.floodLog.info('chat.stray-receipt', 'receipt for no message of ours from that JID ignored', {
+          from: bare,
+        });
       if (!stanza.getChild('body')) return true;
     }
 
@@ -478,7 +485,11 @@ export class ChatService implements AccountLifecycleListener {
     const slash = from.indexOf('/');
     if (!this.options.inRoom(account.accountId, bare) || slash === -1) {
       account.stats.dropped++;
-      this.log.info('room message from a room we are not in (or from the room itself) dropped', { from: bare });
+      this.floodLog.info(
+        'chat.stray-room-message',
+        'room message from a room we are not in (or from the room itself) dropped',
+        { from: bare },
+      );
       return true;
     }
     const nick = from.slice(slash + 1);
@@ -708,7 +719,9 @@ export class ChatService implements AccountLifecycleListener {
       (query.archive === '' ? from === undefined || sender === account.ownJid : sender === query.archive);
     if (!query || !fromArchive) {
       account.stats.dropped++;
-      this.log.warn('archive result for no query of ours dropped', { from: String(from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.stray-archive-result', 'archive result for no query of ours dropped', {
+        from: String(from ?? '').slice(0, 200),
+      });
       return true;
     }
     query.received++;

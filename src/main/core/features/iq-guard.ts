@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Handler } from '@xmpp/middleware';
 import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { JID } from '@xmpp/jid';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import { installListenFirstRequest } from './iq-request';
 import { normalizeJid } from './roster-items';
 
@@ -53,6 +53,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   /** Request id → normalized `to`, or null when the request had none. */
   const expected = new Map<string, string | null>();
   let dropped = 0;
+  const floodLog = rateLimited(options.log);
 
   const own = (): Own => {
     const jid = options.jid();
@@ -81,7 +82,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
     const to = expected.get(id) ?? null;
     if (allowed(stanza.attrs.from, to)) return next();
     dropped++;
-    options.log.warn('ignored an IQ reply from an entity we did not ask', {
+    floodLog.warn('iq.spoofed-reply', 'ignored an IQ reply from an entity we did not ask', {
       id,
       type,
       from: stanza.attrs.from,
