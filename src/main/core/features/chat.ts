@@ -28,6 +28,7 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
+import { delayTime, NS_DELAY } from '../util/delay-stamp';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
@@ -36,7 +37,7 @@ export const NS_RECEIPTS = 'urn:xmpp:receipts';
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
 export const NS_FORWARD = 'urn:xmpp:forward:0';
 export const NS_SID = 'urn:xmpp:sid:0';
-export const NS_DELAY = 'urn:xmpp:delay';
+export { NS_DELAY } from '../util/delay-stamp';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_MAM = 'urn:xmpp:mam:2';
 export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
@@ -52,7 +53,6 @@ const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const IQ_TIMEOUT_MS = 20_000;
 /** A <delay/> this far in the future is not believed. */
-const FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface ChatOptions {
   repo: MessagesRepository;
@@ -577,7 +577,7 @@ export class ChatService implements AccountLifecycleListener {
     account.incoming.push({
       accountId: account.accountId,
       ...fields,
-      at: delayedAt(stanza, this.now()),
+      at: delayTime(stanza, this.now()),
       stanzaId: stanzaId.slice(0, 256),
       originId: originIdOf(stanza),
       resource: null,
@@ -735,7 +735,7 @@ export class ChatService implements AccountLifecycleListener {
     const common = {
       accountId: account.accountId,
       body: capText(bodyText, MESSAGE_BODY_MAX),
-      at: delayedAt(forwarded, this.now()),
+      at: delayTime(forwarded, this.now()),
       stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
       originId: originIdOf(inner),
       serverId: archiveId,
@@ -830,15 +830,6 @@ function conversationOf(raw: string, kind: ConversationKind): string | null {
   const bare = normalizeBareJid(raw);
   if (bare === null) return null;
   return kind === 'groupchat' && !bare.includes('@') ? null : bare;
-}
-
-/** The sender's time from a valid <delay/> (not in the future), else `now`. */
-export function delayedAt(stanza: Element, now: number): number {
-  const stamp = stanza.getChild('delay', NS_DELAY)?.attrs.stamp;
-  if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp))
-    return now;
-  const at = Date.parse(stamp);
-  return Number.isFinite(at) && at <= now + FUTURE_SKEW_MS ? at : now;
 }
 
 function originIdOf(stanza: Element): string | null {
