@@ -131,7 +131,14 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(subscriptions);
   presence.countPendingRequestsWith(() => subscriptions.pendingCount());
-  const muc = new MucService({ bus, accounts, log: log.child('muc') });
+  const muc = new MucService({
+    bus,
+    accounts,
+    log: log.child('muc'),
+    // Read when an invitation arrives, long after `bookmarks` below exists.
+    bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
+    inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+  });
   accounts.addLifecycleListener(muc);
   presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
