@@ -417,6 +417,11 @@ export class ChatService implements AccountLifecycleListener {
       return true;
     }
 
+    // A forward outside a carbon or an archive result is the sender's quote: never the inner sender's message.
+    if (stanza.getChild('forwarded', NS_FORWARD))
+      this.floodLog.warn('chat.bare-forward', 'ignoring unencapsulated forwarded message', {
+        from: from.slice(0, 200),
+      });
     if (stanza.attrs.type === 'error') return this.errorReply(account, bare, stanza);
 
     const receipt = stanza.getChild('received', NS_RECEIPTS);
@@ -619,12 +624,11 @@ export class ChatService implements AccountLifecycleListener {
   }
 
   /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
+  /** The stanza-id `by` assigned; none when two claim it (the archive strips others', so one is forged). */
   private serverId(stanza: Element, by: string | null): string | null {
     if (by === null) return null;
-    for (const child of stanza.getChildren('stanza-id', NS_SID)) {
-      if (child.attrs.by === by && typeof child.attrs.id === 'string') return child.attrs.id.slice(0, 256);
-    }
-    return null;
+    const ids = stanza.getChildren('stanza-id', NS_SID).filter((child) => child.attrs.by === by);
+    return ids.length === 1 && typeof ids[0].attrs.id === 'string' ? ids[0].attrs.id.slice(0, 256) : null;
   }
 
   private answerReceipt(account: AccountChat, stanza: Element, from: string, bare: string): void {
