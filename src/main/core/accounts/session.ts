@@ -66,7 +66,12 @@ export interface AccountSessionOptions {
   backoff?: Backoff | BackoffOptions;
   /** Whole connect-to-online budget (ms). Default 30 s. */
   connectTimeoutMs?: number;
-  /** Budget of each protocol step: stream header, STARTTLS answer, stream close (ms). Default 10 s. */
+  /**
+   * Budget of each step of signing in (ms): TCP connect to stream header, each element the server
+   * owes us next (features, STARTTLS answer, TLS handshake and the new header, SASL answers, bind,
+   * stream management), and the stream close. Default 10 s: a slow link (3 s round trips) passes, a
+   * tarpit fails in one step's time instead of the whole attempt's.
+   */
   stepTimeoutMs?: number;
   /** Extra CA to trust besides Node's store (tests). Production passes nothing. */
   ca?: string | Buffer;
@@ -193,6 +198,7 @@ export class AccountSession implements SessionHandle {
   private readonly log: Logger;
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
+  private readonly stepTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
   private readonly resolveSrv: boolean;
@@ -230,6 +236,7 @@ export class AccountSession implements SessionHandle {
     this.log = options.log;
     this.backoff = options.backoff instanceof Backoff ? options.backoff : new Backoff(options.backoff);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.extraCa = options.ca;
     this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
@@ -237,7 +244,7 @@ export class AccountSession implements SessionHandle {
     this.domain = domainOf(config.jid);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
-    this.xmpp = this.createClient(options.stepTimeoutMs ?? 10_000);
+    this.xmpp = this.createClient(this.stepTimeoutMs);
     // Features register their stanza handlers once, before the first connection.
     this.safely(() => hooks.onClient?.(this.xmpp));
   }
@@ -686,8 +693,11 @@ export class AccountSession implements SessionHandle {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(stepTimer);
         entity.off('error', onError);
         entity.off('disconnect', onDisconnect);
+        entity.off('element', nextStep);
+        entity.off('open', nextStep);
         this.onNegotiated = null;
         resolve(outcome);
       };
@@ -712,6 +722,27 @@ export class AccountSession implements SessionHandle {
           }),
         this.connectTimeoutMs,
       );
+      // Each step has its own limit: every header or element from the server starts the next one.
+      let stepTimer: NodeJS.Timeout | undefined;
+      const nextStep = () => {
+        clearTimeout(stepTimer);
+        stepTimer = setTimeout(
+          () =>
+            settle({
+              ok: false,
+              error:
+                this.attemptFailure ??
+                new SessionFailure(
+                  { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
+                  'backoff',
+                ),
+            }),
+          this.stepTimeoutMs,
+        );
+      };
+      nextStep();
+      entity.on('element', nextStep);
+      entity.on('open', nextStep);
       entity.on('error', onError);
       entity.on('disconnect', onDisconnect);
       this.onNegotiated = (resumed) => settle({ ok: true, resumed });
