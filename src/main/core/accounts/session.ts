@@ -32,6 +32,7 @@ import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
 import { withTimeout } from '../util/with-timeout';
 import { Backoff, type BackoffOptions } from './backoff';
+import { watchSteps } from './step-watchdog';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import {
   SessionFailure,
@@ -66,12 +67,7 @@ export interface AccountSessionOptions {
   backoff?: Backoff | BackoffOptions;
   /** Whole connect-to-online budget (ms). Default 30 s. */
   connectTimeoutMs?: number;
-  /**
-   * Budget of each step of signing in (ms): TCP connect to stream header, each element the server
-   * owes us next (features, STARTTLS answer, TLS handshake and the new header, SASL answers, bind,
-   * stream management), and the stream close. Default 10 s: a slow link (3 s round trips) passes, a
-   * tarpit fails in one step's time instead of the whole attempt's.
-   */
+  /** Budget of each step of signing in and of the stream close (ms; step-watchdog.ts). Default 10 s. */
   stepTimeoutMs?: number;
   /** Extra CA to trust besides Node's store (tests). Production passes nothing. */
   ca?: string | Buffer;
@@ -693,11 +689,9 @@ export class AccountSession implements SessionHandle {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        clearTimeout(stepTimer);
+        stopWatching();
         entity.off('error', onError);
         entity.off('disconnect', onDisconnect);
-        entity.off('element', nextStep);
-        entity.off('open', nextStep);
         this.onNegotiated = null;
         resolve(outcome);
       };
@@ -722,27 +716,17 @@ export class AccountSession implements SessionHandle {
           }),
         this.connectTimeoutMs,
       );
-      // Each step has its own limit: every header or element from the server starts the next one.
-      let stepTimer: NodeJS.Timeout | undefined;
-      const nextStep = () => {
-        clearTimeout(stepTimer);
-        stepTimer = setTimeout(
-          () =>
-            settle({
-              ok: false,
-              error:
-                this.attemptFailure ??
-                new SessionFailure(
-                  { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
-                  'backoff',
-                ),
-            }),
-          this.stepTimeoutMs,
-        );
-      };
-      nextStep();
-      entity.on('element', nextStep);
-      entity.on('open', nextStep);
+      const stopWatching = watchSteps(entity, this.stepTimeoutMs, () =>
+        settle({
+          ok: false,
+          error:
+            this.attemptFailure ??
+            new SessionFailure(
+              { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
+              'backoff',
+            ),
+        }),
+      );
       entity.on('error', onError);
       entity.on('disconnect', onDisconnect);
       this.onNegotiated = (resumed) => settle({ ok: true, resumed });
