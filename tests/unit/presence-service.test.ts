@@ -31,6 +31,9 @@ function fakeClient() {
   return { client, sent, receive };
 }
 
+/** Delay stamps before 1990 are not believed: the clock is a real date. */
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+
 function setup(subscriptions: Record<string, Subscription> = {}) {
   const changed: string[] = [];
   const lastSeen: string[] = [];
@@ -39,7 +42,7 @@ function setup(subscriptions: Record<string, Subscription> = {}) {
     subscriptionOf: (_account, bare) => subscriptions[bare] ?? null,
     onContactChanged: (_account, bare) => changed.push(bare),
     onLastSeen: (_account, bare, seen) => lastSeen.push(`${bare}/${seen.resource}@${seen.at}`),
-    now: () => 1_000,
+    now: () => NOW,
   });
   const { client, sent, receive } = fakeClient();
   service.attach('acc', 'me@x', client);
@@ -63,9 +66,9 @@ describe('PresenceService', () => {
     await receive(`<presence from='bob@x/desk'/>`);
     await receive(`<presence from='bob@x/ghost' type='unavailable'/>`);
     await receive(
-      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='1970-01-01T00:00:00.500Z'/></presence>`,
+      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='2026-11-21T11:59:59.500Z'/></presence>`,
     );
-    expect(lastSeen).toEqual(['bob@x/desk@500']);
+    expect(lastSeen).toEqual([`bob@x/desk@${NOW - 500}`]);
   });
 
   it('changing only the status keeps the show, and re-sends to directed recipients', async () => {

@@ -40,6 +40,7 @@ import { PrefsService } from './prefs';
 import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
+import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -146,12 +147,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     bus,
     log: log.child('bookmarks'),
     onAutojoin: (accountId, list) => {
-      for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
+      for (const bookmark of list) background(muc.joinBookmarked(accountId, bookmark), log, 'autojoin');
     },
     // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
     onChanged: (accountId, before, after, origin) => {
       if (origin !== 'remote') return;
-      if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
+      if (after?.autojoin && !before?.autojoin) background(muc.joinBookmarked(accountId, after), log, 'autojoin');
       else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
     },
   });

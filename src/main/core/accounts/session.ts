@@ -42,6 +42,7 @@ import {
   isCertificateError,
   normalizeFingerprint,
 } from './session-errors';
+import { background } from '../util/background';
 
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -259,7 +260,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase !== 'idle') return;
     this.conflictRetried = false;
     this.backoff.reset();
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /** Skips the wait: connects now from 'reconnecting', 'error' or 'offline'. */
@@ -269,7 +270,7 @@ export class AccountSession implements SessionHandle {
     this.clearTimer();
     this.conflictRetried = false;
     this.immediateRetries = 0;
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /**
@@ -767,7 +768,7 @@ export class AccountSession implements SessionHandle {
       if (this.immediateRetries < MAX_IMMEDIATE_RETRIES) {
         this.immediateRetries += 1;
         this.log.debug('retrying at once', { reason: failure.message });
-        void this.attempt(++this.generation);
+        background(this.attempt(++this.generation), this.log, 'connecting');
         return;
       }
       retry = 'never';
@@ -801,7 +802,8 @@ export class AccountSession implements SessionHandle {
     this.setView({ status: 'reconnecting', nextAttemptAt, attempt: Math.max(1, this.backoff.attempt), error });
     this.clearTimer();
     this.timer = setTimeout(() => {
-      if (generation === this.generation && this.phase === 'waiting') void this.attempt(generation);
+      if (generation === this.generation && this.phase === 'waiting')
+        background(this.attempt(generation), this.log, 'connecting');
     }, delayMs);
   }
 

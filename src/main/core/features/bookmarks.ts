@@ -49,6 +49,7 @@ import {
 } from './bookmarks-items';
 import { NS_DISCO_INFO } from './caps-hash';
 import { normalizeJid } from './roster-items';
+import { background } from '../util/background';
 
 export type { StoredBookmark } from './bookmarks-items';
 
@@ -170,12 +171,12 @@ export class BookmarksService implements AccountLifecycleListener {
     state.xmpp = online.xmpp;
     if (online.resumed) {
       // XEP-0198: events missed meanwhile are redelivered. Only a read that the drop cut short is redone.
-      if (!state.loaded) void this.load(state, online.xmpp);
+      if (!state.loaded) background(this.load(state, online.xmpp), this.log, 'reading bookmarks');
       return;
     }
     state.loaded = false;
     state.autojoinDone = false;
-    void this.load(state, online.xmpp);
+    background(this.load(state, online.xmpp), this.log, 'reading bookmarks');
   }
 
   onOffline(accountId: string): void {

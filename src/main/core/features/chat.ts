@@ -32,6 +32,7 @@ import { delayTime, NS_DELAY } from '../util/delay-stamp';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
+import { background } from '../util/background';
 
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
@@ -152,9 +153,9 @@ export class ChatService implements AccountLifecycleListener {
     // A new stream resends nothing by itself: whatever was unacknowledged goes out again (same
     // origin-id, so receivers that saw it drop the copy). A resumed stream resends its own queue.
     if (!online.resumed) account.inFlight.clear();
-    void this.flush(account);
+    background(this.flush(account), this.log, 'sending the outbox');
     if (!online.resumed) {
-      void this.enableCarbons(account, online.xmpp);
+      background(this.enableCarbons(account, online.xmpp), this.log, 'enabling carbons');
       // A resumed stream lost nothing; a new session catches up from the archive, once our initial
       // presence is out (sessionReady): until then the server archives messages instead of
       // delivering them, and one arriving between the query and our presence would be missed.
@@ -168,7 +169,7 @@ export class ChatService implements AccountLifecycleListener {
     const xmpp = onlineClient(account?.xmpp);
     if (!account || !xmpp || !account.catchUpPending) return;
     account.catchUpPending = false;
-    void this.catchUp(account, xmpp);
+    background(this.catchUp(account, xmpp), this.log, 'archive catch-up');
   }
 
   onOffline(accountId: string): void {
@@ -221,7 +222,7 @@ export class ChatService implements AccountLifecycleListener {
     });
     if (!stored) return fail('internal', 'The message could not be stored.');
     this.changed(stored);
-    void this.flush(account);
+    background(this.flush(account), this.log, 'sending the outbox');
     return ok(view(stored));
   }
 
@@ -299,7 +300,7 @@ export class ChatService implements AccountLifecycleListener {
     if (message.state !== 'failed') return ok(view(message));
     const queued = this.repo.setState(message.id, 'queued')!;
     this.changed(queued);
-    void this.flush(this.account(input.accountId));
+    background(this.flush(this.account(input.accountId)), this.log, 'sending the outbox');
     return ok(view(queued));
   }
 
@@ -649,7 +650,7 @@ export class ChatService implements AccountLifecycleListener {
   roomJoined(accountId: string, room: string): void {
     const account = this.accounts.get(accountId);
     const xmpp = account ? onlineClient(account.xmpp) : null;
-    if (account && xmpp) void this.catchUp(account, xmpp, room);
+    if (account && xmpp) background(this.catchUp(account, xmpp, room), this.log, 'room archive catch-up');
   }
 
   /**

@@ -39,6 +39,7 @@ import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
 import { commandError } from './roster';
 import { InvitationLimiter, NS_CONFERENCE, NS_MUC_USER, readInvitation, type Invitation } from './muc-invitations';
+import { background } from '../util/background';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
@@ -218,7 +219,8 @@ export class MucService implements AccountLifecycleListener {
     if (online.resumed) return;
     // A new session is in no room: join again every room we were in or joining.
     for (const room of account.rooms.values()) {
-      if (room.state === 'joined' || room.state === 'joining') void this.sendJoin(account, room);
+      if (room.state === 'joined' || room.state === 'joining')
+        background(this.sendJoin(account, room), this.log, 'join');
     }
   }
 
@@ -387,7 +389,10 @@ export class MucService implements AccountLifecycleListener {
       for (const listener of this.joinedListeners) listener(room.accountId, room.room);
       if (codes.has('201')) {
         // A new room stays locked to others until configured: answer the join once it is open.
-        void this.acceptDefaultConfiguration(account, room).finally(() => this.settle(room, ok(this.view(room))));
+        const setUp = this.acceptDefaultConfiguration(account, room).finally(() =>
+          this.settle(room, ok(this.view(room))),
+        );
+        background(setUp, this.log, 'room setup');
       } else {
         this.settle(room, ok(this.view(room)));
       }
@@ -448,7 +453,7 @@ export class MucService implements AccountLifecycleListener {
       this.notice(room, 'The room lost track of you; joining again.');
       room.state = 'joining';
       this.changedRoom(room);
-      void this.sendJoin(account, room);
+      background(this.sendJoin(account, room), this.log, 'join');
       return;
     }
     const removal = removalText(codes, reason, actor);

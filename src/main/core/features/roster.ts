@@ -36,6 +36,7 @@ import {
   takeStreamedRosterItems,
   type RosterParseReport,
 } from './roster-items';
+import { background } from '../util/background';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 /** A 10,000-item roster on a slow link still arrives well within this. */
@@ -206,7 +207,7 @@ export class RosterService implements AccountLifecycleListener {
       this.ready(accountId, true);
       return;
     }
-    void this.fetch(state, online.xmpp);
+    background(this.fetch(state, online.xmpp), this.log, 'roster fetch');
   }
 
   onOffline(accountId: string): void {

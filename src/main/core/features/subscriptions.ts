@@ -37,6 +37,7 @@ import { NS_DISCO_INFO } from './caps-hash';
 import { skeleton } from '../../../shared/lookalike';
 import { capText, normalizeJid } from './roster-items';
 import { commandError, type RosterService } from './roster';
+import { background } from '../util/background';
 
 export const NS_NICK = 'http://jabber.org/protocol/nick';
 export const NS_BLOCKING = 'urn:xmpp:blocking';
@@ -171,7 +172,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     state.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
     if (online.resumed) return;
     state.autoAnswers.clear();
-    void this.discoverBlocking(state, online.xmpp);
+    background(this.discoverBlocking(state, online.xmpp), this.log, 'blocking discovery');
   }
 
   onOffline(accountId: string): void {
