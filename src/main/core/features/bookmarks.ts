@@ -22,7 +22,7 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import {
   BOOKMARKS_MAX,
   NS_BOOKMARKS,
@@ -117,6 +117,7 @@ interface AccountBookmarks {
 export class BookmarksService implements AccountLifecycleListener {
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: ReturnType<typeof rateLimited>;
   private readonly options: BookmarksOptions;
   private readonly accounts = new Map<string, AccountBookmarks>();
   private closed = false;
@@ -125,6 +126,7 @@ export class BookmarksService implements AccountLifecycleListener {
     this.options = options;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
   }
 
   // ---------- views ----------
@@ -350,7 +352,7 @@ export class BookmarksService implements AccountLifecycleListener {
       const own = ownBareJid(xmpp);
       if (own === null || normalizeJid(from) !== own) {
         state.stats.eventsRejected++;
-        this.log.warn('ignored a bookmarks event not from our own account', {
+        this.floodLog.warn('bookmarks.forged-event', 'ignored a bookmarks event not from our own account', {
           accountId,
           from: String(from).slice(0, 200),
         });

@@ -303,7 +303,7 @@ export class MucService implements AccountLifecycleListener {
       return;
     }
     if (room.state !== 'joining') {
-      this.log.info('error from a room we are in', { room: room.room, condition });
+      this.floodLog.info('muc.room-error', 'error from a room we are in', { room: room.room, condition });
       return;
     }
     const described = describeJoinError(condition, text, room.nick);
@@ -320,7 +320,10 @@ export class MucService implements AccountLifecycleListener {
 
   private onOccupantPresence(account: AccountRooms, room: Room, rawNick: string, stanza: Element): void {
     if (Buffer.byteLength(rawNick) > NICK_BYTES_MAX) {
-      this.log.warn('occupant with an oversized nick ignored', { room: room.room, bytes: Buffer.byteLength(rawNick) });
+      this.floodLog.warn('muc.long-nick', 'occupant with an oversized nick ignored', {
+        room: room.room,
+        bytes: Buffer.byteLength(rawNick),
+      });
       return;
     }
     const x = stanza.getChild('x', NS_MUC_USER);
