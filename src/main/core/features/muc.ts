@@ -239,6 +239,7 @@ export class MucService implements AccountLifecycleListener {
   }
 
   onRemoved(accountId: string): void {
+    this.invitePrompts.forgetAccount(accountId);
     const account = this.accounts.get(accountId);
     if (!account) return;
     for (const room of account.rooms.values()) this.settle(room, fail('not_found', 'The account was removed.'));
