@@ -37,6 +37,7 @@ import type { AppEvent } from '../shared/contract';
 import { AccountSession } from './core/accounts/session';
 import { consoleSink, createLogger, silentLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
+import { installProcessGuard } from './core/process-guard';
 import { createMemorySecretStore } from './core/secrets';
 
 export interface BenchCounts {
@@ -457,6 +458,8 @@ const NS_MUC = 'http://jabber.org/protocol/muc';
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
+  // Logged to stderr even when the rest is silent: a stray rejection must show in the run's output.
+  installProcessGuard(createLogger(consoleSink, 'warn', 'headless'), { onUncaughtException: 'exit' });
   try {
     const line = await runHeadless(benchConfig(process.env), process.env.BENCH_DEBUG === '1');
     process.stdout.write(`${line}\n`);

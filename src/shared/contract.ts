@@ -322,8 +322,12 @@ export interface RoomInviteView {
   accountId: string;
   id: string;
   room: string;
-  /** Bare JID of whoever invites (for mediated invites: as the room reports it). */
+  /** The JID that actually sent the invitation (for a mediated one: the room itself). */
   from: string;
+  /** Mediated only: who the room says invited us. A claim: name it as one. */
+  claimedInviter: string | null;
+  /** A direct invitation from someone not in the roster. */
+  stranger: boolean;
   reason: string | null;
   kind: 'direct' | 'mediated';
   at: number;

@@ -41,6 +41,7 @@ import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
+import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -134,7 +135,14 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(subscriptions);
   presence.countPendingRequestsWith(() => subscriptions.pendingCount());
-  const muc = new MucService({ bus, accounts, log: log.child('muc') });
+  const muc = new MucService({
+    bus,
+    accounts,
+    log: log.child('muc'),
+    // Read when an invitation arrives, long after `bookmarks` below exists.
+    bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
+    inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+  });
   accounts.addLifecycleListener(muc);
   presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
@@ -142,12 +150,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     bus,
     log: log.child('bookmarks'),
     onAutojoin: (accountId, list) => {
-      for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
+      for (const bookmark of list) background(muc.joinBookmarked(accountId, bookmark), log, 'autojoin');
     },
     // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
     onChanged: (accountId, before, after, origin) => {
       if (origin !== 'remote') return;
-      if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
+      if (after?.autojoin && !before?.autojoin) background(muc.joinBookmarked(accountId, after), log, 'autojoin');
       else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
     },
   });

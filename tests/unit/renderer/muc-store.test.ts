@@ -72,7 +72,17 @@ describe('muc store', () => {
         roomNotices: [{ accountId: 'a1', room: ROOM, at: 1, text: 'You joined.' }],
         bookmarks: [{ accountId: 'a1', room: ROOM, name: 'Tea', nick: null, autojoin: true, hasPassword: false }],
         roomInvites: [
-          { accountId: 'a1', id: 'i1', room: 'x@conference.x', from: 'romeo@x', reason: null, kind: 'direct', at: 1 },
+          {
+            accountId: 'a1',
+            id: 'i1',
+            room: 'x@conference.x',
+            from: 'romeo@x',
+            claimedInviter: null,
+            stranger: false,
+            reason: null,
+            kind: 'direct',
+            at: 1,
+          },
         ],
       }),
     );
@@ -135,7 +145,17 @@ describe('muc store', () => {
     expect(s.muc.bookmarksOf('a1')).toHaveLength(1);
     s.push({ events: [{ type: 'muc.bookmarks', accountId: 'a1', bookmarks: [] }] });
     expect(s.muc.bookmarksOf('a1')).toHaveLength(0);
-    const invite = { accountId: 'a1', id: 'z', room: ROOM, from: 'r@x', reason: 'hi', kind: 'direct' as const, at: 5 };
+    const invite = {
+      accountId: 'a1',
+      id: 'z',
+      room: ROOM,
+      from: 'r@x',
+      claimedInviter: null,
+      stranger: false,
+      reason: 'hi',
+      kind: 'direct' as const,
+      at: 5,
+    };
     s.push({ events: [{ type: 'muc.invite', invite }] });
     expect(s.muc.inviteList).toHaveLength(1);
     s.push({ events: [{ type: 'muc.inviteRemoved', accountId: 'a1', id: 'z' }] });

@@ -32,6 +32,7 @@ import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
 import { withTimeout } from '../util/with-timeout';
 import { Backoff, type BackoffOptions } from './backoff';
+import { watchSteps } from './step-watchdog';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import {
   SessionFailure,
@@ -41,6 +42,7 @@ import {
   isCertificateError,
   normalizeFingerprint,
 } from './session-errors';
+import { background } from '../util/background';
 
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -66,7 +68,7 @@ export interface AccountSessionOptions {
   backoff?: Backoff | BackoffOptions;
   /** Whole connect-to-online budget (ms). Default 30 s. */
   connectTimeoutMs?: number;
-  /** Budget of each protocol step: stream header, STARTTLS answer, stream close (ms). Default 10 s. */
+  /** Budget of each step of signing in and of the stream close (ms; step-watchdog.ts). Default 10 s. */
   stepTimeoutMs?: number;
   /** Extra CA to trust besides Node's store (tests). Production passes nothing. */
   ca?: string | Buffer;
@@ -193,6 +195,7 @@ export class AccountSession implements SessionHandle {
   private readonly log: Logger;
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
+  private readonly stepTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
   private readonly resolveSrv: boolean;
@@ -230,6 +233,7 @@ export class AccountSession implements SessionHandle {
     this.log = options.log;
     this.backoff = options.backoff instanceof Backoff ? options.backoff : new Backoff(options.backoff);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.extraCa = options.ca;
     this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
@@ -237,7 +241,7 @@ export class AccountSession implements SessionHandle {
     this.domain = domainOf(config.jid);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
-    this.xmpp = this.createClient(options.stepTimeoutMs ?? 10_000);
+    this.xmpp = this.createClient(this.stepTimeoutMs);
     // Features register their stanza handlers once, before the first connection.
     this.safely(() => hooks.onClient?.(this.xmpp));
   }
@@ -256,7 +260,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase !== 'idle') return;
     this.conflictRetried = false;
     this.backoff.reset();
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /** Skips the wait: connects now from 'reconnecting', 'error' or 'offline'. */
@@ -266,7 +270,7 @@ export class AccountSession implements SessionHandle {
     this.clearTimer();
     this.conflictRetried = false;
     this.immediateRetries = 0;
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /**
@@ -686,6 +690,7 @@ export class AccountSession implements SessionHandle {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        stopWatching();
         entity.off('error', onError);
         entity.off('disconnect', onDisconnect);
         this.onNegotiated = null;
@@ -711,6 +716,17 @@ export class AccountSession implements SessionHandle {
               ),
           }),
         this.connectTimeoutMs,
+      );
+      const stopWatching = watchSteps(entity, this.stepTimeoutMs, () =>
+        settle({
+          ok: false,
+          error:
+            this.attemptFailure ??
+            new SessionFailure(
+              { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
+              'backoff',
+            ),
+        }),
       );
       entity.on('error', onError);
       entity.on('disconnect', onDisconnect);
@@ -752,7 +768,7 @@ export class AccountSession implements SessionHandle {
       if (this.immediateRetries < MAX_IMMEDIATE_RETRIES) {
         this.immediateRetries += 1;
         this.log.debug('retrying at once', { reason: failure.message });
-        void this.attempt(++this.generation);
+        background(this.attempt(++this.generation), this.log, 'connecting');
         return;
       }
       retry = 'never';
@@ -786,7 +802,8 @@ export class AccountSession implements SessionHandle {
     this.setView({ status: 'reconnecting', nextAttemptAt, attempt: Math.max(1, this.backoff.attempt), error });
     this.clearTimer();
     this.timer = setTimeout(() => {
-      if (generation === this.generation && this.phase === 'waiting') void this.attempt(generation);
+      if (generation === this.generation && this.phase === 'waiting')
+        background(this.attempt(generation), this.log, 'connecting');
     }, delayMs);
   }
 

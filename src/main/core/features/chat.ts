@@ -28,15 +28,17 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { delayTime, NS_DELAY } from '../util/delay-stamp';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
+import { background } from '../util/background';
 
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
 export const NS_FORWARD = 'urn:xmpp:forward:0';
 export const NS_SID = 'urn:xmpp:sid:0';
-export const NS_DELAY = 'urn:xmpp:delay';
+export { NS_DELAY } from '../util/delay-stamp';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_MAM = 'urn:xmpp:mam:2';
 export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
@@ -52,7 +54,6 @@ const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const IQ_TIMEOUT_MS = 20_000;
 /** A <delay/> this far in the future is not believed. */
-const FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface ChatOptions {
   repo: MessagesRepository;
@@ -100,6 +101,7 @@ export class ChatService implements AccountLifecycleListener {
   private readonly repo: MessagesRepository;
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: RateLimitedLogger;
   private readonly options: ChatOptions;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountChat>();
@@ -109,6 +111,7 @@ export class ChatService implements AccountLifecycleListener {
     this.repo = options.repo;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
     this.now = options.now ?? Date.now;
   }
 
@@ -150,9 +153,9 @@ export class ChatService implements AccountLifecycleListener {
     // A new stream resends nothing by itself: whatever was unacknowledged goes out again (same
     // origin-id, so receivers that saw it drop the copy). A resumed stream resends its own queue.
     if (!online.resumed) account.inFlight.clear();
-    void this.flush(account);
+    background(this.flush(account), this.log, 'sending the outbox');
     if (!online.resumed) {
-      void this.enableCarbons(account, online.xmpp);
+      background(this.enableCarbons(account, online.xmpp), this.log, 'enabling carbons');
       // A resumed stream lost nothing; a new session catches up from the archive, once our initial
       // presence is out (sessionReady): until then the server archives messages instead of
       // delivering them, and one arriving between the query and our presence would be missed.
@@ -166,7 +169,7 @@ export class ChatService implements AccountLifecycleListener {
     const xmpp = onlineClient(account?.xmpp);
     if (!account || !xmpp || !account.catchUpPending) return;
     account.catchUpPending = false;
-    void this.catchUp(account, xmpp);
+    background(this.catchUp(account, xmpp), this.log, 'archive catch-up');
   }
 
   onOffline(accountId: string): void {
@@ -219,7 +222,7 @@ export class ChatService implements AccountLifecycleListener {
     });
     if (!stored) return fail('internal', 'The message could not be stored.');
     this.changed(stored);
-    void this.flush(account);
+    background(this.flush(account), this.log, 'sending the outbox');
     return ok(view(stored));
   }
 
@@ -297,7 +300,7 @@ export class ChatService implements AccountLifecycleListener {
     if (message.state !== 'failed') return ok(view(message));
     const queued = this.repo.setState(message.id, 'queued')!;
     this.changed(queued);
-    void this.flush(this.account(input.accountId));
+    background(this.flush(this.account(input.accountId)), this.log, 'sending the outbox');
     return ok(view(queued));
   }
 
@@ -391,7 +394,9 @@ export class ChatService implements AccountLifecycleListener {
     const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
     if (from === null) {
       account.stats.dropped++;
-      this.log.warn('message from an invalid JID dropped', { from: String(stanza.attrs.from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.invalid-from', 'message from an invalid JID dropped', {
+        from: String(stanza.attrs.from ?? '').slice(0, 200),
+      });
       return true;
     }
     const bare = bareJid(from);
@@ -400,7 +405,7 @@ export class ChatService implements AccountLifecycleListener {
     if (carbon) {
       if (bare !== account.ownJid || from !== bare) {
         account.stats.dropped++;
-        this.log.warn('forged carbon dropped', { from: from.slice(0, 200) });
+        this.floodLog.warn('chat.forged-carbon', 'forged carbon dropped', { from: from.slice(0, 200) });
         return true;
       }
       const inner = carbon.getChild('forwarded', NS_FORWARD)?.getChild('message');
@@ -410,13 +415,21 @@ export class ChatService implements AccountLifecycleListener {
       return true;
     }
 
+    // A forward outside a carbon or an archive result is the sender's quote: never the inner sender's message.
+    if (stanza.getChild('forwarded', NS_FORWARD))
+      this.floodLog.warn('chat.bare-forward', 'ignoring unencapsulated forwarded message', {
+        from: from.slice(0, 200),
+      });
     if (stanza.attrs.type === 'error') return this.errorReply(account, bare, stanza);
 
     const receipt = stanza.getChild('received', NS_RECEIPTS);
     if (receipt && typeof receipt.attrs.id === 'string') {
       const id = this.repo.outgoingByStanzaId(account.accountId, bare, receipt.attrs.id);
       if (id !== null) this.setState(id, 'delivered');
-      else this.log.info('receipt for no message of ours from that JID ignored', { from: bare });
+      else
+        this.floodLog.info('chat.stray-receipt', 'receipt for no message of ours from that JID ignored', {
+          from: bare,
+        });
       if (!stanza.getChild('body')) return true;
     }
 
@@ -475,7 +488,11 @@ export class ChatService implements AccountLifecycleListener {
     const slash = from.indexOf('/');
     if (!this.options.inRoom(account.accountId, bare) || slash === -1) {
       account.stats.dropped++;
-      this.log.info('room message from a room we are not in (or from the room itself) dropped', { from: bare });
+      this.floodLog.info(
+        'chat.stray-room-message',
+        'room message from a room we are not in (or from the room itself) dropped',
+        { from: bare },
+      );
       return true;
     }
     const nick = from.slice(slash + 1);
@@ -563,7 +580,7 @@ export class ChatService implements AccountLifecycleListener {
     account.incoming.push({
       accountId: account.accountId,
       ...fields,
-      at: delayedAt(stanza, this.now()),
+      at: delayTime(stanza, this.now()),
       stanzaId: stanzaId.slice(0, 256),
       originId: originIdOf(stanza),
       resource: null,
@@ -605,12 +622,11 @@ export class ChatService implements AccountLifecycleListener {
   }
 
   /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
+  /** The stanza-id `by` assigned; none when two claim it (the archive strips others', so one is forged). */
   private serverId(stanza: Element, by: string | null): string | null {
     if (by === null) return null;
-    for (const child of stanza.getChildren('stanza-id', NS_SID)) {
-      if (child.attrs.by === by && typeof child.attrs.id === 'string') return child.attrs.id.slice(0, 256);
-    }
-    return null;
+    const ids = stanza.getChildren('stanza-id', NS_SID).filter((child) => child.attrs.by === by);
+    return ids.length === 1 && typeof ids[0].attrs.id === 'string' ? ids[0].attrs.id.slice(0, 256) : null;
   }
 
   private answerReceipt(account: AccountChat, stanza: Element, from: string, bare: string): void {
@@ -631,7 +647,7 @@ export class ChatService implements AccountLifecycleListener {
   roomJoined(accountId: string, room: string): void {
     const account = this.accounts.get(accountId);
     const xmpp = account ? onlineClient(account.xmpp) : null;
-    if (account && xmpp) void this.catchUp(account, xmpp, room);
+    if (account && xmpp) background(this.catchUp(account, xmpp, room), this.log, 'room archive catch-up');
   }
 
   /**
@@ -705,7 +721,9 @@ export class ChatService implements AccountLifecycleListener {
       (query.archive === '' ? from === undefined || sender === account.ownJid : sender === query.archive);
     if (!query || !fromArchive) {
       account.stats.dropped++;
-      this.log.warn('archive result for no query of ours dropped', { from: String(from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.stray-archive-result', 'archive result for no query of ours dropped', {
+        from: String(from ?? '').slice(0, 200),
+      });
       return true;
     }
     query.received++;
@@ -719,7 +737,7 @@ export class ChatService implements AccountLifecycleListener {
     const common = {
       accountId: account.accountId,
       body: capText(bodyText, MESSAGE_BODY_MAX),
-      at: delayedAt(forwarded, this.now()),
+      at: delayTime(forwarded, this.now()),
       stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
       originId: originIdOf(inner),
       serverId: archiveId,
@@ -814,15 +832,6 @@ function conversationOf(raw: string, kind: ConversationKind): string | null {
   const bare = normalizeBareJid(raw);
   if (bare === null) return null;
   return kind === 'groupchat' && !bare.includes('@') ? null : bare;
-}
-
-/** The sender's time from a valid <delay/> (not in the future), else `now`. */
-export function delayedAt(stanza: Element, now: number): number {
-  const stamp = stanza.getChild('delay', NS_DELAY)?.attrs.stamp;
-  if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp))
-    return now;
-  const at = Date.parse(stamp);
-  return Number.isFinite(at) && at <= now + FUTURE_SKEW_MS ? at : now;
 }
 
 function originIdOf(stanza: Element): string | null {

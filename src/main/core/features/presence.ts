@@ -12,7 +12,7 @@ import type { Middleware } from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../shared/contract';
 import type { Show } from '../../../shared/presence';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
 import { PresenceTracker, type PresenceError } from './presence-tracker';
 import {
@@ -88,9 +88,12 @@ export class PresenceService {
   /** Scratch for handle (synchronous, one stanza at a time). */
   private readonly read = new PresenceRead();
   private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
+  /** A flood repeats these per stanza: one line a minute per kind. */
+  private readonly floodLog: ReturnType<typeof rateLimited>;
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
+    this.floodLog = rateLimited(deps.log, { now: this.now });
     this.unsubscribeCaps = deps.caps?.onResolved((resolved) => this.capsResolved(resolved)) ?? null;
   }
 
@@ -301,7 +304,7 @@ export class PresenceService {
         if (account.tracker.available(bare, presence)) {
           this.deps.onContactChanged(accountId, bare);
         } else {
-          this.deps.log.warn('too many resources; presence ignored', { from: bare });
+          this.floodLog.warn('presence.resource-cap', 'too many resources; presence ignored', { from: bare });
         }
         return true;
       }
@@ -322,7 +325,7 @@ export class PresenceService {
         return true;
       }
       case 'invalid':
-        this.deps.log.warn('invalid presence ignored', { reason: read.reason });
+        this.floodLog.warn('presence.invalid', 'invalid presence ignored', { reason: read.reason });
         return true;
       case 'muc':
         return false;
@@ -345,7 +348,7 @@ export class PresenceService {
         if ((subscription === 'from' || subscription === 'both') && account.online && account.own.show !== 'offline') {
           void this.sendOwn(account, parsed.from).catch(() => {});
         } else {
-          this.deps.log.info('probe ignored: sender may not see our presence', { from: parsed.bare });
+          this.floodLog.info('presence.probe', 'probe ignored: sender may not see our presence', { from: parsed.bare });
         }
         return true;
       }
