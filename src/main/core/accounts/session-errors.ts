@@ -65,7 +65,7 @@ const REFUSED: Record<RefusedConstruct, string> = {
   'entity-declaration': 'an entity declaration',
   comment: 'a comment',
   'processing-instruction': 'a processing instruction',
-  'entity-reference': 'an entity other than the five XML predefines',
+  'entity-reference': 'a custom entity reference',
   'invalid-utf8': 'text that is not valid UTF-8',
   'illegal-character': 'a character XML does not allow',
   'duplicate-attribute': 'an attribute given twice in one element',
