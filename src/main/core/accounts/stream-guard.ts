@@ -9,8 +9,8 @@
  *   entity reference other than the five predefined ones;
  * - not-well-formed: invalid UTF-8, a character outside XML 1.0's Char (also as a character
  *   reference), an attribute given twice in one tag, any markup that is not well-formed XML;
- * - policy-violation: a stanza larger or deeper than the limits below, counted as the text arrives,
- *   so an oversized stanza is refused as soon as it crosses the limit, never held whole.
+ * - policy-violation: a stanza larger or deeper than the limits (stream-limits.ts), counted as the
+ *   text arrives, so an oversized stanza is refused as soon as it crosses the limit, never held whole.
  *
  * The guard is stricter than ltx everywhere, so whatever it lets through is tokenized by ltx exactly
  * as by the guard (ltx would take `<!DOCTYPE` for a comment and swallow the rest of the stream).
@@ -18,92 +18,22 @@
  * so a stanza a server let through under a byte limit of N never counts more than N here.
  */
 
-import { isUtf8 } from 'node:buffer';
+import {
+  ILLEGAL_CHARACTER,
+  NAME,
+  PREDEFINED,
+  StrictUtf8Decoder,
+  indexOrEnd,
+  isNameChar,
+  isNameStart,
+  isSpace,
+  isXmlChar,
+  onlySpace,
+  unescapeValue,
+} from './stream-text';
+import { STREAM_LIMITS, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
-export type GuardCondition = 'restricted-xml' | 'not-well-formed' | 'policy-violation';
-
-/** What the guard refused (session-errors.ts words each for the user). */
-export type RefusedConstruct =
-  | 'doctype'
-  | 'entity-declaration'
-  | 'comment'
-  | 'processing-instruction'
-  | 'entity-reference'
-  | 'invalid-utf8'
-  | 'illegal-character'
-  | 'duplicate-attribute'
-  | 'mismatched-end-tag'
-  | 'malformed'
-  | 'stanza-size'
-  | 'stanza-depth'
-  | 'roster-item-size'
-  | 'roster-items';
-
-const CONDITIONS: Record<RefusedConstruct, GuardCondition> = {
-  doctype: 'restricted-xml',
-  'entity-declaration': 'restricted-xml',
-  comment: 'restricted-xml',
-  'processing-instruction': 'restricted-xml',
-  'entity-reference': 'restricted-xml',
-  'invalid-utf8': 'not-well-formed',
-  'illegal-character': 'not-well-formed',
-  'duplicate-attribute': 'not-well-formed',
-  'mismatched-end-tag': 'not-well-formed',
-  malformed: 'not-well-formed',
-  'stanza-size': 'policy-violation',
-  'stanza-depth': 'policy-violation',
-  'roster-item-size': 'policy-violation',
-  'roster-items': 'policy-violation',
-};
-
-export interface StreamLimits {
-  /** Largest top-level element (stanza, stream header) or run of text between stanzas. */
-  stanza: number;
-  /** Deepest nesting inside a stanza; the stanza itself is at depth 1. */
-  depth: number;
-  /** Largest child of a roster result's <query/> (an <item/>). */
-  rosterItem: number;
-  /** Most children of the <query/> of one roster result. */
-  rosterItems: number;
-}
-
-export const STREAM_LIMITS: Readonly<StreamLimits> = {
-  // What reaches a client was sent by another client or server through its server's input limit:
-  // Prosody 0.12 c2s_stanza_size_limit 256 KiB and s2s_stanza_size_limit 512 KiB, ejabberd's shipped
-  // max_stanza_size 256 KiB (c2s) and 512 KiB (s2s). Our server then wraps some of it (carbons, MAM
-  // <forwarded/>, <delay/>: well under 1 KiB), and builds some results itself that no input limit
-  // bounds (disco#items of a large service). Twice the larger server limit leaves room for both; it
-  // is also the default of Prosody's own stream parser (util.xmppstream, 1 MiB).
-  stanza: 1024 * 1024,
-  // The deepest stanzas in use (a MAM result wrapping a carbon wrapping a message with an XHTML-IM
-  // or Atom payload) nest about 15 deep. Servers limit size, not depth, so a contact can send 100,000
-  // levels within 512 KiB; 128 leaves ample room and keeps the recursive walks over an element tree
-  // (ltx's toString and clone) far from the stack limit.
-  depth: 128,
-  // A roster result is read item by item and each item leaves the tree once read, so the result is
-  // bounded per item and by item count instead of by the stanza limit (a 10,000-contact roster is
-  // ≈1.4 MB). A typical item is ≈150 bytes; 8 KiB holds a maximal JID (3,071 bytes), a long name and
-  // a dozen groups.
-  rosterItem: 8 * 1024,
-  // Five times the 10,000 contacts the client is built and measured for. Neither Prosody nor
-  // ejabberd caps a roster by default, so this bounds what one result can make us store.
-  rosterItems: 50_000,
-};
-
-/** Why the guard stopped a stream; emitted as the connection's error (named XMLError, like a parser's). */
-export class StreamViolation extends Error {
-  readonly condition: GuardCondition;
-
-  constructor(
-    readonly construct: RefusedConstruct,
-    /** For illegal-character: the code point; for policy-violation: the limit crossed. */
-    readonly detail?: number,
-  ) {
-    super(`stream refused (${CONDITIONS[construct]}): ${construct}${detail === undefined ? '' : ` ${detail}`}`);
-    this.name = 'XMLError';
-    this.condition = CONDITIONS[construct];
-  }
-}
+export { STREAM_LIMITS, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
 // Tokenizer states.
 const TEXT = 0;
@@ -136,84 +66,17 @@ const DECL = 15;
 const NS_ROSTER = 'jabber:iq:roster';
 /** The longest reference read before deciding what it is ("&" and ";" not counted). */
 const MAX_REFERENCE = 40;
+/** Up to this many attributes per tag, duplicates are found by comparing with each. */
+const FEW_ATTRIBUTES = 8;
 const MARKUP_DECLARATIONS = ['DOCTYPE', 'ENTITY', 'ELEMENT', 'ATTLIST', 'NOTATION'];
 const CDATA_OPEN = '[CDATA[';
-/** Characters outside XML 1.0's Char (valid UTF-8 never decodes to a lone surrogate). */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const ILLEGAL_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-
-/** ASCII name characters: 1 name start and name, 2 name only. Everything from U+0080 on counts as a name character. */
-const ASCII_NAME = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z_:]/.test(ch)) ASCII_NAME[c] = 1;
-  else if (/[0-9.-]/.test(ch)) ASCII_NAME[c] = 2;
-}
-
-function isNameStart(c: number): boolean {
-  return c < 128 ? ASCII_NAME[c] === 1 : true;
-}
-
-function isNameChar(c: number): boolean {
-  return c < 128 ? ASCII_NAME[c] !== 0 : true;
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
-
-function isXmlChar(code: number): boolean {
-  return (
-    code === 0x9 ||
-    code === 0xa ||
-    code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    (code >= 0x10000 && code <= 0x10ffff)
-  );
-}
-
-/** Length of the UTF-8 sequence a lead byte begins (bytes that cannot lead count 4: never complete early). */
-function sequenceLength(lead: number): number {
-  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-}
-
-/** How many bytes at the end of `bytes` begin a UTF-8 sequence that is not complete yet (0–3). */
-function incompleteTail(bytes: Buffer): number {
-  const length = bytes.length;
-  for (let back = 1; back <= 3 && back <= length; back++) {
-    const byte = bytes[length - back];
-    if (byte < 0x80) return 0;
-    if (byte >= 0xc0) return sequenceLength(byte) > back ? back : 0;
-  }
-  return 0;
-}
-
-function onlySpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
-  return true;
-}
-
-const NAME = /^[A-Za-z_:\u0080-\uffff][A-Za-z0-9._:\u0080-\uffff-]*$/;
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** The value of an attribute the guard checked, references resolved. */
-function unescapeValue(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[^;]+);/g, (_, ref: string) =>
-    ref[0] === '#'
-      ? String.fromCodePoint(ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10))
-      : (PREDEFINED[ref] ?? ''),
-  );
-}
 
 export class StreamGuard {
   /** Set once the stream was refused; from then on nothing more is read. */
   violation: StreamViolation | null = null;
 
   private readonly limits: StreamLimits;
-  /** The start of a UTF-8 sequence the last chunk ended in. */
-  private pendingBytes: Buffer | null = null;
+  private readonly decoder = new StrictUtf8Decoder();
   /** Stream offset (UTF-16 code units) of the first character of the chunk being read. */
   private base = 0;
   private state = TEXT;
@@ -229,6 +92,7 @@ export class StreamGuard {
   /** Whitespace since the tag name or the last attribute value (an attribute must follow some). */
   private spaceBefore = false;
   private readonly attrNames: string[] = [];
+  private readonly manyAttributes = new Set<string>();
   private attrCount = 0;
   private quote = 0;
   private refReturn = TEXT;
@@ -265,7 +129,7 @@ export class StreamGuard {
    */
   read(chunk: Uint8Array): string {
     if (this.violation) return '';
-    const text = this.decode(chunk);
+    const text = this.decoder.decode(chunk);
     if (text === null) {
       this.fail('invalid-utf8', this.base);
       return '';
@@ -286,37 +150,6 @@ export class StreamGuard {
     }
     if (this.violation) return text.slice(0, Math.min(length, Math.max(0, this.unitStart - this.base)));
     this.base += length;
-    return text;
-  }
-
-  /**
-   * The text of `chunk`, or null when it is not valid UTF-8. Checked by simdutf (buffer.isUtf8) and
-   * decoded by Buffer#toString, several times faster than a fatal TextDecoder; a sequence split
-   * between chunks waits for the rest.
-   */
-  private decode(chunk: Uint8Array): string | null {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let head = '';
-    const pending = this.pendingBytes;
-    if (pending) {
-      const take = Math.min(bytes.length, sequenceLength(pending[0]) - pending.length);
-      const joined = Buffer.concat([pending, bytes.subarray(0, take)]);
-      bytes = bytes.subarray(take);
-      if (joined.length < sequenceLength(joined[0])) {
-        this.pendingBytes = joined;
-        return '';
-      }
-      this.pendingBytes = null;
-      if (!isUtf8(joined)) return null;
-      head = joined.toString('utf8');
-    }
-    const tail = incompleteTail(bytes);
-    const body = tail === 0 ? bytes : bytes.subarray(0, bytes.length - tail);
-    if (!isUtf8(body)) return null;
-    if (tail !== 0) this.pendingBytes = Buffer.from(bytes.subarray(bytes.length - tail));
-    let text = head + body.toString('utf8');
-    // A byte order mark may open the stream (XML 1.0 §4.3.3); it is not text.
-    if (this.base === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return text;
   }
 
@@ -373,7 +206,7 @@ export class StreamGuard {
         case LT: {
           const c = text.charCodeAt(pos);
           this.partial = '';
-          if (c < 128 ? ASCII_NAME[c] === 1 : true) {
+          if (isNameStart(c)) {
             if (!this.beginElement()) return;
             mark = pos++;
             state = TAG_NAME;
@@ -656,8 +489,19 @@ export class StreamGuard {
   private attributeName(name: string, at: number): boolean {
     const names = this.attrNames;
     const count = this.attrCount;
-    for (let i = 0; i < count; i++) if (names[i] === name) return this.fail('duplicate-attribute', at);
-    names[count] = name;
+    if (count < FEW_ATTRIBUTES) {
+      for (let i = 0; i < count; i++) if (names[i] === name) return this.fail('duplicate-attribute', at);
+      names[count] = name;
+    } else {
+      // A tag with many attributes (a hostile one may carry 100,000): a set, not a quadratic scan.
+      const seen = this.manyAttributes;
+      if (count === FEW_ATTRIBUTES) {
+        seen.clear();
+        for (let i = 0; i < count; i++) seen.add(names[i]);
+      }
+      if (seen.has(name)) return this.fail('duplicate-attribute', at);
+      seen.add(name);
+    }
     this.attrCount = count + 1;
     const level = this.level;
     this.capturing =
@@ -740,10 +584,4 @@ export class StreamGuard {
     }
     return true;
   }
-}
-
-/** text.indexOf(search, from), or `end` when it is not before `end`. */
-function indexOrEnd(text: string, search: string, from: number, end: number): number {
-  const index = text.indexOf(search, from);
-  return index === -1 || index > end ? end : index;
 }
