@@ -24,6 +24,10 @@ import {
   PREDEFINED,
   StrictUtf8Decoder,
   indexOrEnd,
+  sameText,
+  scanStartTag,
+  textIs,
+  startTag,
   isNameChar,
   isNameStart,
   isSpace,
@@ -31,7 +35,7 @@ import {
   onlySpace,
   unescapeValue,
 } from './stream-text';
-import { STREAM_LIMITS, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
+import { STREAM_LIMITS, StanzaMeter, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
 export { STREAM_LIMITS, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
@@ -63,11 +67,12 @@ const DECL_TARGET = 14;
 /** Inside the XML declaration. */
 const DECL = 15;
 
-const NS_ROSTER = 'jabber:iq:roster';
 /** The longest reference read before deciding what it is ("&" and ";" not counted). */
 const MAX_REFERENCE = 40;
 /** Up to this many attributes per tag, duplicates are found by comparing with each. */
 const FEW_ATTRIBUTES = 8;
+/** Slots of the element name cache (a power of two). */
+const NAME_CACHE = 256;
 const MARKUP_DECLARATIONS = ['DOCTYPE', 'ENTITY', 'ELEMENT', 'ATTLIST', 'NOTATION'];
 const CDATA_OPEN = '[CDATA[';
 
@@ -76,6 +81,7 @@ export class StreamGuard {
   violation: StreamViolation | null = null;
 
   private readonly limits: StreamLimits;
+  private readonly meter: StanzaMeter;
   private readonly decoder = new StrictUtf8Decoder();
   /** Stream offset (UTF-16 code units) of the first character of the chunk being read. */
   private base = 0;
@@ -92,25 +98,14 @@ export class StreamGuard {
   /** Whitespace since the tag name or the last attribute value (an attribute must follow some). */
   private spaceBefore = false;
   private readonly attrNames: string[] = [];
+  /** Element names seen lately, by a hash of their first and last character and length. */
+  private readonly recentNames: string[] = new Array<string>(NAME_CACHE).fill('');
   private readonly manyAttributes = new Set<string>();
   private attrCount = 0;
   private quote = 0;
   private refReturn = TEXT;
   /** How many of a closing "]]>" (CDATA) or "?>" (declaration) the last chunk ended with. */
   private closers = 0;
-
-  // Size accounting, in stream offsets.
-  /** Start of the current top-level unit: a stanza, the stream header, or the text between stanzas. */
-  private unitStart = 0;
-  /** Code units of the current stanza that do not count against the stanza limit (roster items read). */
-  private excluded = 0;
-  /** Start of the open child of a roster result's <query/>, or -1. */
-  private childStart = -1;
-  private rosterChildren = 0;
-  /** The open stanza is <iq type='result'>. */
-  private rosterResult = false;
-  /** A roster <query/> is open at level 3 inside that result. */
-  private rosterQuery = false;
 
   // Attributes the roster accounting needs: the stanza's type, the query's xmlns.
   private capturing = false;
@@ -120,6 +115,7 @@ export class StreamGuard {
 
   constructor(limits: Partial<StreamLimits> = {}) {
     this.limits = { ...STREAM_LIMITS, ...limits };
+    this.meter = new StanzaMeter(this.limits);
   }
 
   /**
@@ -144,29 +140,24 @@ export class StreamGuard {
         this.fail('illegal-character', this.base + end, text.charCodeAt(end));
       } else {
         // A '<' at the very end might open a roster item or not: counted once the next chunk tells.
-        const over = this.oversize(this.base + length - (this.state === LT ? 1 : 0));
-        if (over) this.violation = over;
+        this.violation = this.meter.oversize(this.base + length - (this.state === LT ? 1 : 0));
       }
     }
-    if (this.violation) return text.slice(0, Math.min(length, Math.max(0, this.unitStart - this.base)));
+    if (this.violation) return text.slice(0, Math.min(length, Math.max(0, this.meter.unitStart - this.base)));
     this.base += length;
     return text;
   }
 
   /** Records the violation at stream offset `at`, unless a size limit was crossed before it; returns false. */
   private fail(construct: RefusedConstruct, at: number, detail?: number): false {
-    this.violation ??= this.oversize(at) ?? new StreamViolation(construct, detail);
+    this.violation ??= this.meter.oversize(at) ?? new StreamViolation(construct, detail);
     return false;
   }
 
-  /** The size limit the text up to stream offset `at` crosses, if any. */
-  private oversize(at: number): StreamViolation | null {
-    const inChild = this.childStart >= 0 ? at - this.childStart : 0;
-    if (inChild > this.limits.rosterItem) return new StreamViolation('roster-item-size', this.limits.rosterItem);
-    if (at - this.unitStart - this.excluded - inChild > this.limits.stanza) {
-      return new StreamViolation('stanza-size', this.limits.stanza);
-    }
-    return null;
+  /** True without `violation`; records it otherwise. */
+  private ok(violation: StreamViolation | null): boolean {
+    this.violation ??= violation;
+    return violation === null;
   }
 
   /** Tokenizes text[0, end) from the state the previous chunk left. */
@@ -208,9 +199,28 @@ export class StreamGuard {
           this.partial = '';
           if (isNameStart(c)) {
             if (!this.beginElement()) return;
-            mark = pos++;
-            state = TAG_NAME;
+            if (nextLt < pos) nextLt = indexOrEnd(text, '<', pos, end);
+            if (nextAmp < pos) nextAmp = indexOrEnd(text, '&', pos, end);
+            const after = this.fastStartTag(text, pos, end, nextLt, nextAmp);
+            if (after === 0) return;
+            if (after > 0) {
+              pos = after;
+              state = TEXT;
+            } else {
+              mark = pos++;
+              state = TAG_NAME;
+            }
           } else if (c === 47 /* / */) {
+            // The usual end tag, `</name>` of the open element, in one go.
+            const open = this.level > 0 ? this.names[this.level - 1] : '';
+            const gt = pos + 1 + open.length;
+            if (open !== '' && gt < end && text.charCodeAt(gt) === 62 && textIs(text, pos + 1, open)) {
+              this.tagName = open;
+              pos = gt + 1;
+              if (!this.endTag(base + pos)) return;
+              state = TEXT;
+              continue;
+            }
             pos = mark = pos + 1;
             state = END_TAG_NAME;
           } else if (c === 33 /* ! */) {
@@ -229,7 +239,7 @@ export class StreamGuard {
         case TAG_NAME: {
           while (pos < end && isNameChar(text.charCodeAt(pos))) pos++;
           if (pos === end) continue;
-          this.tagName = this.partial === '' ? text.slice(mark, pos) : this.partial + text.slice(mark, pos);
+          this.tagName = this.partial === '' ? this.nameAt(text, mark, pos) : this.partial + text.slice(mark, pos);
           this.partial = '';
           this.attrCount = 0;
           this.iqType = '';
@@ -332,7 +342,7 @@ export class StreamGuard {
           if (pos === end) continue;
           // Compared in place with the element it should end: no copy of the name in the usual case.
           const open = this.level > 0 ? this.names[this.level - 1] : '';
-          if (this.partial === '' && pos - mark === open.length && text.startsWith(open, mark)) {
+          if (this.partial === '' && pos - mark === open.length && textIs(text, mark, open)) {
             this.tagName = open;
           } else {
             this.tagName = this.partial + text.slice(mark, pos);
@@ -463,26 +473,44 @@ export class StreamGuard {
 
   /** A start tag begins ('<' and a name character at ltOffset): depth and size checks. */
   private beginElement(): boolean {
-    const at = this.ltOffset;
-    const level = this.level;
-    if (level === 0 && this.rootClosed) return this.fail('malformed', at);
-    if (level > this.limits.depth) return this.fail('stanza-depth', at, this.limits.depth);
-    if (level === 1) {
-      // A stanza begins: the text before it is a unit of its own.
-      const over = this.oversize(at);
-      if (over) return this.fail('stanza-size', at);
-      this.unitStart = at;
-      this.excluded = 0;
-      this.rosterChildren = 0;
-    } else if (level === 3 && this.rosterQuery) {
-      const over = this.oversize(at);
-      if (over) return this.fail('stanza-size', at);
-      if (++this.rosterChildren > this.limits.rosterItems) {
-        return this.fail('roster-items', at, this.limits.rosterItems);
+    if (this.level === 0 && this.rootClosed) return this.fail('malformed', this.ltOffset);
+    return this.ok(this.meter.elementBegins(this.level, this.ltOffset));
+  }
+
+  /**
+   * A start tag of the usual shape read in one go (scanStartTag) from its name at `from`: returns the
+   * index after it, 0 when it was refused, -1 when the states must read it. It refuses only what the
+   * states would refuse at the same place: a duplicate attribute (a tag of the usual shape has
+   * nothing else to refuse).
+   */
+  private fastStartTag(text: string, from: number, end: number, ltAt: number, ampAt: number): number {
+    const after = scanStartTag(text, from, end, ltAt, ampAt);
+    if (after < 0) return -1;
+    const { attrs, count } = startTag;
+    for (let j = 1; j < count; j++) {
+      const start = attrs[j * 4];
+      const length = attrs[j * 4 + 1] - start;
+      for (let i = 0; i < j; i++) {
+        if (attrs[i * 4 + 1] - attrs[i * 4] === length && sameText(text, attrs[i * 4], start, length)) {
+          this.fail('duplicate-attribute', this.base + start + length);
+          return 0;
+        }
       }
-      this.childStart = at;
     }
-    return true;
+    const name = this.nameAt(text, from, startTag.nameEnd);
+    this.tagName = name;
+    if (this.level === 1 && name === 'iq') this.iqType = attributeOf(text, 'type');
+    else if (this.level === 2 && name === 'query') this.queryNs = attributeOf(text, 'xmlns');
+    return this.endStartTag(startTag.empty, this.base + after) ? after : 0;
+  }
+
+  /** The element name text[from, to), as the same string as last time when it repeats (no copy per element). */
+  private nameAt(text: string, from: number, to: number): string {
+    const length = to - from;
+    const slot = (text.charCodeAt(from) * 31 + text.charCodeAt(to - 1) * 7 + length) & (NAME_CACHE - 1);
+    const cached = this.recentNames[slot];
+    if (cached.length === length && textIs(text, from, cached)) return cached;
+    return (this.recentNames[slot] = text.slice(from, to));
   }
 
   /** An attribute name was read: refuse duplicates, note the attributes the roster accounting needs. */
@@ -506,7 +534,7 @@ export class StreamGuard {
     const level = this.level;
     this.capturing =
       (level === 1 && name === 'type' && this.tagName === 'iq') ||
-      (level === 2 && name === 'xmlns' && this.rosterResult && this.tagName === 'query');
+      (level === 2 && name === 'xmlns' && this.tagName === 'query');
     return true;
   }
 
@@ -533,24 +561,11 @@ export class StreamGuard {
     const level = this.level;
     const name = this.tagName;
     this.capturing = false;
-    if (level === 0) {
-      // The stream header: a unit of its own, then the text before the first stanza.
-      if (this.oversize(after)) return this.fail('stanza-size', after);
-      this.unitStart = after;
-      if (empty) this.rootClosed = true;
-      else this.names[this.level++] = name;
-      return true;
-    }
-    if (level === 1) {
-      this.rosterResult = name === 'iq' && this.iqType === 'result';
-    } else if (level === 2 && this.rosterResult && name === 'query' && this.queryNs === NS_ROSTER) {
-      this.rosterQuery = !empty;
-    }
-    if (!empty) {
-      this.names[this.level++] = name;
-      return true;
-    }
-    return this.elementEnded(level + 1, name, after);
+    const attribute = level === 1 ? this.iqType : this.queryNs;
+    if (!this.ok(this.meter.startTagEnded(level, name, attribute, empty, after))) return false;
+    if (!empty) this.names[this.level++] = name;
+    else if (level === 0) this.rootClosed = true;
+    return true;
   }
 
   /** An end tag ended at stream offset `after`. */
@@ -560,28 +575,19 @@ export class StreamGuard {
     const name = this.tagName;
     if (name !== this.names[level - 1]) return this.fail('mismatched-end-tag', after);
     this.level = level - 1;
-    return this.elementEnded(level, name, after);
+    if (level === 1) this.rootClosed = true;
+    return this.ok(this.meter.elementEnded(level, name, after));
   }
+}
 
-  /** The element named `name` at `level` (the root is 1) ended at stream offset `after`. */
-  private elementEnded(level: number, name: string, after: number): boolean {
-    if (level === 1) {
-      this.rootClosed = true;
-      this.unitStart = after;
-    } else if (level === 2) {
-      if (this.oversize(after)) return this.fail('stanza-size', after);
-      this.unitStart = after;
-      this.excluded = 0;
-      this.rosterResult = false;
-    } else if (level === 3) {
-      this.rosterQuery = false;
-    } else if (level === 4 && this.childStart >= 0) {
-      if (this.oversize(after)) return this.fail('roster-item-size', after);
-      // An <item/> left the tree once read; anything else stays in it and counts as the stanza's.
-      if (name === 'item') this.excluded += after - this.childStart;
-      this.childStart = -1;
-      if (this.oversize(after)) return this.fail('stanza-size', after);
+/** The value of the attribute `name` scanStartTag read, or ''. */
+function attributeOf(text: string, name: string): string {
+  const { attrs, count } = startTag;
+  for (let i = 0; i < count; i++) {
+    const at = i * 4;
+    if (attrs[at + 1] - attrs[at] === name.length && text.startsWith(name, attrs[at])) {
+      return text.slice(attrs[at + 2], attrs[at + 3]);
     }
-    return true;
   }
+  return '';
 }

@@ -88,3 +88,98 @@ export class StreamViolation extends Error {
     this.condition = CONDITIONS[construct];
   }
 }
+
+const NS_ROSTER = 'jabber:iq:roster';
+
+/**
+ * Measures the stream against the limits as the tokenizer reports its elements. Offsets are stream
+ * offsets in UTF-16 code units; `level` counts the open elements, the stream's root included, so a
+ * stanza opens at level 1. Every check returns the violation, or null.
+ *
+ * Each top-level unit counts against the stanza limit: the stream header, a stanza, or a run of text
+ * between stanzas. In a roster result (<iq type='result'> with a <query xmlns='jabber:iq:roster'/>)
+ * each child of the query counts against the item limit instead and the children are counted; an
+ * <item/> is then taken off the stanza's count (the parser reads it and drops it from the tree), any
+ * other child is added to it (it stays in the tree).
+ */
+export class StanzaMeter {
+  /** Start of the current top-level unit. */
+  unitStart = 0;
+  /** Code units of the current stanza that do not count against the stanza limit (roster items read). */
+  private excluded = 0;
+  /** Start of the open child of a roster result's <query/>, or -1. */
+  private childStart = -1;
+  private rosterChildren = 0;
+  /** The open stanza is <iq type='result'>. */
+  private rosterResult = false;
+  /** A roster <query/> is open at level 3 inside that result. */
+  private rosterQuery = false;
+
+  constructor(private readonly limits: StreamLimits) {}
+
+  /** The limit the text up to `at` crosses, if any. */
+  oversize(at: number): StreamViolation | null {
+    const inChild = this.childStart >= 0 ? at - this.childStart : 0;
+    if (inChild > this.limits.rosterItem) return new StreamViolation('roster-item-size', this.limits.rosterItem);
+    if (at - this.unitStart - this.excluded - inChild > this.limits.stanza) {
+      return new StreamViolation('stanza-size', this.limits.stanza);
+    }
+    return null;
+  }
+
+  /** A start tag begins at `at` ('<' and a name character). */
+  elementBegins(level: number, at: number): StreamViolation | null {
+    const over = this.oversize(at);
+    if (over) return over;
+    if (level > this.limits.depth) return new StreamViolation('stanza-depth', this.limits.depth);
+    if (level === 1) {
+      // A stanza: the text before it was a unit of its own.
+      this.unitStart = at;
+      this.excluded = 0;
+      this.rosterChildren = 0;
+    } else if (level === 3 && this.rosterQuery) {
+      if (++this.rosterChildren > this.limits.rosterItems) {
+        return new StreamViolation('roster-items', this.limits.rosterItems);
+      }
+      this.childStart = at;
+    }
+    return null;
+  }
+
+  /**
+   * The start tag of `name` ended just before `after`; `attribute` is its type (a stanza) or its
+   * xmlns (a child of a stanza), unescaped.
+   */
+  startTagEnded(level: number, name: string, attribute: string, empty: boolean, after: number): StreamViolation | null {
+    if (level === 0) {
+      // The stream header: a unit of its own, then the text before the first stanza.
+      const over = this.oversize(after);
+      if (!over) this.unitStart = after;
+      return over;
+    }
+    if (level === 1) {
+      this.rosterResult = name === 'iq' && attribute === 'result';
+    } else if (level === 2 && this.rosterResult && name === 'query' && attribute === NS_ROSTER) {
+      this.rosterQuery = !empty;
+    }
+    return empty ? this.elementEnded(level + 1, name, after) : null;
+  }
+
+  /** The element `name` that was open at `level` (the root is 1) ended just before `after`. */
+  elementEnded(level: number, name: string, after: number): StreamViolation | null {
+    const over = this.oversize(after);
+    if (over) return over;
+    if (level === 1 || level === 2) {
+      this.unitStart = after;
+      this.excluded = 0;
+      this.rosterResult = false;
+    } else if (level === 3) {
+      this.rosterQuery = false;
+    } else if (level === 4 && this.childStart >= 0) {
+      if (name === 'item') this.excluded += after - this.childStart;
+      this.childStart = -1;
+      return this.oversize(after);
+    }
+    return null;
+  }
+}

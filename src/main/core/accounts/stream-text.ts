@@ -118,3 +118,76 @@ export class StrictUtf8Decoder {
     return text;
   }
 }
+
+/** Most attributes scanStartTag reads; a tag with more takes the tokenizer's states. */
+const FAST_ATTRIBUTES = 8;
+
+/** What scanStartTag read: offsets into the text. */
+export const startTag = {
+  nameEnd: 0,
+  empty: false,
+  count: 0,
+  /** nameStart, nameEnd, valueStart, valueEnd per attribute. */
+  attrs: new Int32Array(FAST_ATTRIBUTES * 4),
+};
+
+/**
+ * Reads a start tag of the usual shape in one go, from its name at `from` (just after '<') to its
+ * '>' within text[0, end): a name, then up to FAST_ATTRIBUTES whitespace-separated `name='value'`
+ * with no whitespace around '=' and no '<' or '&' in the value. `ltAt` and `ampAt` are the first
+ * '<' and '&' at or after `from` (or `end`). Returns the index after the tag, or -1 for anything
+ * else, which the tokenizer's states then read one token at a time.
+ */
+export function scanStartTag(text: string, from: number, end: number, ltAt: number, ampAt: number): number {
+  const attrs = startTag.attrs;
+  let pos = from;
+  let c = 0;
+  while (pos < end && isNameChar((c = text.charCodeAt(pos)))) pos++;
+  if (pos >= end) return -1;
+  startTag.nameEnd = pos;
+  let count = 0;
+  for (;;) {
+    let space = false;
+    while (c === 32 || c === 10 || c === 9 || c === 13) {
+      space = true;
+      if (++pos >= end) return -1;
+      c = text.charCodeAt(pos);
+    }
+    if (c === 62 /* > */ || c === 47 /* / */) {
+      const empty = c === 47;
+      if (empty && (pos + 1 >= end || text.charCodeAt(pos + 1) !== 62)) return -1;
+      startTag.empty = empty;
+      startTag.count = count;
+      return empty ? pos + 2 : pos + 1;
+    }
+    if (!space || count === FAST_ATTRIBUTES || !isNameStart(c)) return -1;
+    const nameStart = pos;
+    while (++pos < end && isNameChar((c = text.charCodeAt(pos))));
+    if (pos + 1 >= end || c !== 61 /* = */) return -1;
+    const nameEnd = pos;
+    const quote = text.charCodeAt(++pos);
+    if (quote !== 34 && quote !== 39) return -1;
+    const valueStart = pos + 1;
+    pos = text.indexOf(quote === 34 ? '"' : "'", valueStart);
+    if (pos === -1 || pos + 1 >= end || ltAt < pos || ampAt < pos) return -1;
+    const at = count++ * 4;
+    attrs[at] = nameStart;
+    attrs[at + 1] = nameEnd;
+    attrs[at + 2] = valueStart;
+    attrs[at + 3] = pos++;
+    c = text.charCodeAt(pos);
+  }
+}
+
+/** text[a, a + length) equals text[b, b + length). */
+export function sameText(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/** text.startsWith(name, at), without the builtin's call overhead (names are short). */
+export function textIs(text: string, at: number, name: string): boolean {
+  const length = name.length;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
+  return true;
+}
