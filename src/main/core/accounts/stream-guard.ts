@@ -71,8 +71,6 @@ const DECL = 15;
 const MAX_REFERENCE = 40;
 /** Up to this many attributes per tag, duplicates are found by comparing with each. */
 const FEW_ATTRIBUTES = 8;
-/** Slots of the element name cache (a power of two). */
-const NAME_CACHE = 256;
 const MARKUP_DECLARATIONS = ['DOCTYPE', 'ENTITY', 'ELEMENT', 'ATTLIST', 'NOTATION'];
 const CDATA_OPEN = '[CDATA[';
 
@@ -98,8 +96,6 @@ export class StreamGuard {
   /** Whitespace since the tag name or the last attribute value (an attribute must follow some). */
   private spaceBefore = false;
   private readonly attrNames: string[] = [];
-  /** Element names seen lately, by a hash of their first and last character and length. */
-  private readonly recentNames: string[] = new Array<string>(NAME_CACHE).fill('');
   private readonly manyAttributes = new Set<string>();
   private attrCount = 0;
   private quote = 0;
@@ -239,7 +235,7 @@ export class StreamGuard {
         case TAG_NAME: {
           while (pos < end && isNameChar(text.charCodeAt(pos))) pos++;
           if (pos === end) continue;
-          this.tagName = this.partial === '' ? this.nameAt(text, mark, pos) : this.partial + text.slice(mark, pos);
+          this.tagName = this.partial === '' ? text.slice(mark, pos) : this.partial + text.slice(mark, pos);
           this.partial = '';
           this.attrCount = 0;
           this.iqType = '';
@@ -497,20 +493,11 @@ export class StreamGuard {
         }
       }
     }
-    const name = this.nameAt(text, from, startTag.nameEnd);
+    const name = text.slice(from, startTag.nameEnd);
     this.tagName = name;
     if (this.level === 1 && name === 'iq') this.iqType = attributeOf(text, 'type');
     else if (this.level === 2 && name === 'query') this.queryNs = attributeOf(text, 'xmlns');
     return this.endStartTag(startTag.empty, this.base + after) ? after : 0;
-  }
-
-  /** The element name text[from, to), as the same string as last time when it repeats (no copy per element). */
-  private nameAt(text: string, from: number, to: number): string {
-    const length = to - from;
-    const slot = (text.charCodeAt(from) * 31 + text.charCodeAt(to - 1) * 7 + length) & (NAME_CACHE - 1);
-    const cached = this.recentNames[slot];
-    if (cached.length === length && textIs(text, from, cached)) return cached;
-    return (this.recentNames[slot] = text.slice(from, to));
   }
 
   /** An attribute name was read: refuse duplicates, note the attributes the roster accounting needs. */
