@@ -122,10 +122,10 @@ describe('XML that is not well-formed ends the stream with <not-well-formed/>', 
     expect(whole(HEADER + stanza).verdict).toBe('not-well-formed/duplicate-attribute');
   });
 
-  it('a duplicate among many attributes, found without comparing every pair', () => {
-    const many = Array.from({ length: 50_000 }, (_, n) => `a${n}='${n}'`).join(' ');
+  it('a duplicate among many attributes (past eight they go into a set)', () => {
+    const many = Array.from({ length: 10_000 }, (_, n) => `a${n}='${n}'`).join(' ');
     expect(whole(`${HEADER}<message ${many}/>`).verdict).toBe('ok');
-    expect(whole(`${HEADER}<message ${many} a49999='again'/>`).verdict).toBe('not-well-formed/duplicate-attribute');
+    expect(whole(`${HEADER}<message ${many} a9999='again'/>`).verdict).toBe('not-well-formed/duplicate-attribute');
     expect(whole(`${HEADER}<message a1='1' a2='2' a3='3' a4='4' a5='5' a6='6' a7='7' a8='8' a1='x'/>`).verdict).toBe(
       'not-well-formed/duplicate-attribute',
     );
