@@ -127,17 +127,22 @@ export class StanzaMeter {
     return null;
   }
 
-  /** A start tag begins at `at` ('<' and a name character). */
+  /**
+   * A start tag begins at `at` ('<' and a name character). Sizes are checked where a unit or a roster
+   * item begins and ends and at the end of each chunk (the guard's), not at every element.
+   */
   elementBegins(level: number, at: number): StreamViolation | null {
-    const over = this.oversize(at);
-    if (over) return over;
-    if (level > this.limits.depth) return new StreamViolation('stanza-depth', this.limits.depth);
+    if (level > this.limits.depth) return this.oversize(at) ?? new StreamViolation('stanza-depth', this.limits.depth);
     if (level === 1) {
       // A stanza: the text before it was a unit of its own.
+      const over = this.oversize(at);
+      if (over) return over;
       this.unitStart = at;
       this.excluded = 0;
       this.rosterChildren = 0;
     } else if (level === 3 && this.rosterQuery) {
+      const over = this.oversize(at);
+      if (over) return over;
       if (++this.rosterChildren > this.limits.rosterItems) {
         return new StreamViolation('roster-items', this.limits.rosterItems);
       }
@@ -167,15 +172,18 @@ export class StanzaMeter {
 
   /** The element `name` that was open at `level` (the root is 1) ended just before `after`. */
   elementEnded(level: number, name: string, after: number): StreamViolation | null {
-    const over = this.oversize(after);
-    if (over) return over;
-    if (level === 1 || level === 2) {
+    if (level > 4) return null;
+    if (level <= 2) {
+      const over = this.oversize(after);
+      if (over) return over;
       this.unitStart = after;
       this.excluded = 0;
       this.rosterResult = false;
     } else if (level === 3) {
       this.rosterQuery = false;
-    } else if (level === 4 && this.childStart >= 0) {
+    } else if (this.childStart >= 0) {
+      const over = this.oversize(after);
+      if (over) return over;
       if (name === 'item') this.excluded += after - this.childStart;
       this.childStart = -1;
       return this.oversize(after);
