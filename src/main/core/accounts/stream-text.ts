@@ -90,7 +90,7 @@ export class StrictUtf8Decoder {
   private started = false;
 
   decode(chunk: Uint8Array): string | null {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let head = '';
     const pending = this.pendingBytes;
     if (pending) {
