@@ -11,7 +11,6 @@ import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@xmpp/client-core';
 import xml, { type Element } from '@xmpp/xml';
 import { procedure } from '@xmpp/events';
@@ -43,6 +42,7 @@ import {
   normalizeFingerprint,
 } from './session-errors';
 import { background } from '../util/background';
+import { StreamGuard } from './stream-guard';
 
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -102,38 +102,36 @@ type Phase = 'idle' | 'connecting' | 'online' | 'waiting' | 'failed' | 'stopping
 type Outcome = { ok: true; resumed: boolean } | { ok: false; error: unknown };
 
 /**
- * The connection with the fixes security.md §0.4 asks for: socket bytes are decoded with a
- * streaming UTF-8 decoder (no U+FFFD at chunk boundaries) and a parser exception becomes a stream
- * error instead of escaping the socket's 'data' handler; see-other-host is refused (§0.6).
+ * The connection with the fixes security.md §0.4 asks for: socket bytes pass the stream guard
+ * (strict UTF-8, restricted XML, size and depth limits) before any parser sees them, and a parser
+ * exception becomes a stream error instead of escaping the socket's 'data' handler; see-other-host
+ * is refused (§0.6).
  */
 export class GuardedClient extends Client {
-  private decoders = new WeakMap<object, StringDecoder>();
+  /** One guard per stream: every stream (the first, after STARTTLS, after SASL) gets a new parser. */
+  private guards = new WeakMap<object, StreamGuard>();
 
   override _onData(data: Buffer | string): void {
     const parser = this.parser;
     if (!parser) return;
-    let text: string;
-    if (typeof data === 'string') {
-      text = data;
-    } else {
-      const key = this.socket ?? this;
-      let decoder = this.decoders.get(key);
-      if (!decoder) {
-        decoder = new StringDecoder('utf8');
-        this.decoders.set(key, decoder);
-      }
-      text = decoder.write(data);
-    }
+    let guard = this.guards.get(parser);
+    if (!guard) this.guards.set(parser, (guard = new StreamGuard()));
+    const text = guard.read(typeof data === 'string' ? Buffer.from(data) : data);
     try {
-      parser.write(text);
+      if (text) parser.write(text);
     } catch (error) {
-      this.parser = null; // the parser state is unknown: read nothing more from this stream
-      this.emit(
-        'error',
-        Object.assign(new Error(`not-well-formed XML from the server: ${String(error)}`), { name: 'XMLError' }),
-      );
-      this.abort('not-well-formed');
+      const thrown = new Error(`not-well-formed XML from the server: ${String(error)}`);
+      return this.refuse(Object.assign(thrown, { name: 'XMLError' }), 'not-well-formed');
     }
+    if (guard.violation && this.parser === parser) this.refuse(guard.violation, guard.violation.condition);
+  }
+
+  /** Reads nothing more from this stream (its parser state is unknown or refused) and ends it. */
+  private refuse(error: Error, condition: string): void {
+    this.parser = null;
+    this.socket?.pause();
+    this.emit('error', error);
+    this.abort(condition);
   }
 
   /**
