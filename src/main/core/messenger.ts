@@ -31,7 +31,7 @@ import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
-import type { Db } from './store/db';
+import { closeKeepingWal, type Db } from './store/db';
 import { openStore, recoverStore, type OpenedStore } from './store/recovery';
 import { isCorruption, storeFailureMessage, type StoreCheckResult } from './store/store-check';
 import { AppNotices } from './app-notices';
@@ -231,6 +231,15 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
           muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
       }
     });
+    /** The snapshot shows what it can: a damaged part is reported (the notice says so) and shown empty. */
+    const readOrReport = <T>(read: () => T, fallback: T): T => {
+      try {
+        return read();
+      } catch (error) {
+        if (health.failed(error) === null) throw error;
+        return fallback;
+      }
+    };
     const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
     const handlers: Handlers = {
@@ -258,7 +267,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
           roomNotices: muc.notices(),
           bookmarks: bookmarks.list(),
           roomInvites: muc.invites(),
-          conversations: chat.conversations(),
+          conversations: readOrReport(() => chat.conversations(), []),
           notices: notices.list(),
         };
         health.snapshotServed();
@@ -368,7 +377,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         bookmarks.close();
         chat.close();
         bus.close();
-        db.close();
+        // A damaged file keeps its -wal as it is: the next start moves them aside together.
+        if (health.damageFound) closeKeepingWal(db, file);
+        else db.close();
       },
     };
   }

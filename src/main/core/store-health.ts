@@ -21,6 +21,8 @@ export class StoreHealth {
   private check: Promise<StoreCheckResult | null> | null = null;
   private fallback: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** Damage was found while running: the file is closed without a checkpoint, for the next start to move aside. */
+  damageFound = false;
 
   constructor(
     private readonly file: string,
@@ -84,6 +86,7 @@ export class StoreHealth {
   }
 
   private damaged(problem: string): void {
+    this.damageFound = true;
     if (this.notices.has('store.damaged')) return;
     this.log.error('the store is damaged; it is repaired at the next start', { problem });
     markForCheck(this.file);

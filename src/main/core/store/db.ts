@@ -32,7 +32,8 @@ export function openDatabase(file: string): Db {
     migrate(db);
     return db;
   } catch (error) {
-    closeKeepingWal(db, file, error);
+    if (isCorruption(error)) closeKeepingWal(db, file);
+    else db.close();
     throw error;
   }
 }
@@ -41,11 +42,13 @@ export function openDatabase(file: string): Db {
  * Closes a connection that failed on a damaged file without checkpointing its `-wal` into it: the
  * last connection to close checkpoints, so a read-only one (which never does) stays open meanwhile.
  */
-function closeKeepingWal(db: Db, file: string, error: unknown): void {
+export function closeKeepingWal(db: Db, file: string): void {
   let reader: Db | null = null;
-  if (isCorruption(error) && file !== ':memory:') {
+  if (file !== ':memory:') {
     try {
       reader = new Database(file, { readonly: true, fileMustExist: true });
+      // Only a connection that has read holds the lock that keeps a closing one from checkpointing.
+      reader.pragma('schema_version');
     } catch {
       // Unreadable: nothing to keep apart.
     }

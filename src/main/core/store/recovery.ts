@@ -117,14 +117,17 @@ export function recoverStore(
   markForCheck(file);
   const reader = openReader(file);
   open?.close();
-  const kept = reader ? readKeptRows(reader, log) : new Map<string, Record<string, unknown>[]>();
+  let kept = reader ? readKeptRows(reader, log) : null;
   reader?.close();
   const keptAs = moveAside(file, now());
+  if (kept === null || [...kept.values()].every((rows) => rows.length === 0)) {
+    kept = readTruncated(keptAs, log) ?? kept ?? new Map();
+  }
   const db = openDatabase(file);
   const accountIds = restoreRows(db, kept, log);
   fs.rmSync(checkMarkerPath(file), { force: true });
   log.error('the store was damaged: moved aside and replaced by a fresh one', {
-    problem,
+    problem: problem.slice(0, 500),
     keptAs,
     accountsKept: accountIds.length,
   });
@@ -132,10 +135,15 @@ export function recoverStore(
 }
 
 function openReader(file: string): Database.Database | null {
+  let db: Database.Database | null = null;
   try {
-    return new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    // Only a connection that has read holds the lock that keeps a closing one from checkpointing.
+    db.pragma('schema_version');
+    return db;
   } catch {
-    return null;
+    // Unreadable beyond its header: nothing to read rows from, and nothing to keep apart.
+    return db;
   }
 }
 
@@ -152,6 +160,42 @@ function readKeptRows(db: Database.Database, log: Logger): Map<string, Record<st
     kept.set(table, rows);
   }
   return kept;
+}
+
+/**
+ * SQLite refuses a whole file that is shorter than its header says. Its rows are read from a copy
+ * (of the moved-aside, closed file) whose header gives the pages it really has and no `-wal`.
+ */
+function readTruncated(keptAs: string, log: Logger): Map<string, Record<string, unknown>[]> | null {
+  const copy = `${keptAs}.reading`;
+  try {
+    const header = Buffer.alloc(100);
+    const fd = fs.openSync(keptAs, 'r');
+    const read = fs.readSync(fd, header, 0, 100, 0);
+    fs.closeSync(fd);
+    if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return null;
+    const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16);
+    const pages = Math.floor(fs.statSync(keptAs).size / pageSize);
+    if (pages === 0 || pages >= header.readUInt32BE(28)) return null;
+    header.writeUInt32BE(pages, 28);
+    header.writeUInt8(1, 18); // rollback journal: the copy has no -wal to look for
+    header.writeUInt8(1, 19);
+    fs.copyFileSync(keptAs, copy);
+    const out = fs.openSync(copy, 'r+');
+    fs.writeSync(out, header, 0, 100, 0);
+    fs.closeSync(out);
+    const db = new Database(copy, { readonly: true, fileMustExist: true });
+    try {
+      return readKeptRows(db, log);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    log.warn('nothing could be read from the truncated store', { error });
+    return null;
+  } finally {
+    for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(copy + suffix, { force: true });
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ export function storeFailureOf(error: unknown): StoreFailure | null {
   return 'other';
 }
 
-/** The user's words for a failed store write where the user acted (a Result error message). */
+/** The user's words for a failed store operation where the user acted (a Result error message). */
 export function storeFailureMessage(failure: StoreFailure): string {
   switch (failure) {
     case 'full':
@@ -49,7 +49,7 @@ export function storeFailureMessage(failure: StoreFailure): string {
     case 'busy':
       return 'Jabberwock’s data file is in use by another program, so this was not saved. Try again.';
     case 'corrupt':
-      return 'Jabberwock’s data file is damaged, so this was not saved. Restart Jabberwock to repair it.';
+      return 'Jabberwock’s data file is damaged. Restart Jabberwock to repair it.';
     case 'other':
       return 'Jabberwock could not save this; the details are in the log.';
   }
@@ -58,7 +58,7 @@ export function storeFailureMessage(failure: StoreFailure): string {
 /** SQLite's verdict on the rows of `PRAGMA quick_check`: null when the file is fine. */
 function verdict(rows: unknown[]): string | null {
   const lines = rows.map((row) => String(Object.values(row as Record<string, unknown>)[0]));
-  return lines.length === 1 && lines[0] === 'ok' ? null : lines.slice(0, 5).join('; ');
+  return lines.length === 1 && lines[0] === 'ok' ? null : lines.join('; ').slice(0, 500);
 }
 
 /**
