@@ -37,6 +37,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Crash consistency: run by `npm run torture` (200 kills); `npm test` runs 20 in the integration suite.
+          name: 'torture',
+          include: ['bench/**/*.torture.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // Benchmarks: run by `npm run bench`, never by `npm test`.
           name: 'bench',
           include: ['bench/**/*.bench.ts'],
