@@ -22,7 +22,7 @@ export function requestAcksUnderLoad(
   entity: Sender,
   middleware: Filterable,
   sm: { enabled: boolean; outbound_q: unknown[] },
-  maxWaitMs = 1_000,
+  maxWaitMs = 500,
 ): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   middleware.filter((ctx, next) => {
