@@ -63,7 +63,12 @@ export function openStore(file: string, log: Logger, now: () => number = Date.no
   let problem: string | null = null;
   if (fs.existsSync(marker)) {
     // Slow on a large store, but only after a run found damage or a recovery was cut short.
-    const checked = quickCheck(file);
+    let checked;
+    try {
+      checked = quickCheck(file);
+    } catch (error) {
+      throw new StoreUnavailableError(file, error);
+    }
     if (!checked.ok) problem = checked.problem;
   }
   problem ??= probe(file);
