@@ -36,12 +36,8 @@ const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2 };
 
 export interface TortureOptions {
   iterations: number;
-  /**
-   * When the core is killed (ms after it was spawned): 30 % of the kills uniform in [50, 2000) (the
-   * process starting: loading takes about 1.5 s here), 70 % in [2000, 4000) (logging in, catching up,
-   * sending and being acknowledged).
-   */
-  killAt?: (random: () => number) => number;
+  /** How long to wait for the core to get online or catch up before killing it anyway (ms). */
+  stallMs?: number;
   /** Progress lines (one per iteration). */
   progress?: (line: string) => void;
   seed?: number;
@@ -49,8 +45,13 @@ export interface TortureOptions {
 
 export interface TortureSummary {
   iterations: number;
-  /** Kills before the run's archive catch-up was done (starting, logging in, catching up) and after it. */
-  killed: { beforeCatchUp: number; afterCatchUp: number };
+  /**
+   * Kills by phase, counted by what the core had printed when it died: while starting (before online),
+   * while logging in and catching up (online, catch-up not done), while sending (caught up).
+   */
+  killed: { starting: number; catchingUp: number; sending: number };
+  /** Runs that did not get online or catch up within stallMs (killed anyway). */
+  stalled: number;
   outgoingStored: number;
   outgoingShownSent: number;
   /** Messages the peer got more than once on the wire (a resend after a kill; dropped by origin-id). */
@@ -82,16 +83,15 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
   const started = Date.now();
   const seed = options.seed ?? Date.now() % 1_000_000;
   const next = random(seed);
-  const killAt =
-    options.killAt ??
-    ((r: () => number) => (r() < 0.3 ? 50 + Math.floor(r() * 1_950) : 2_000 + Math.floor(r() * 2_000)));
+  const stallMs = options.stallMs ?? 20_000;
   const say = options.progress ?? (() => {});
   const log = createLogger(() => {}, 'error');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-torture-'));
   const file = path.join(dataDir, DATABASE_FILE);
   const summary: TortureSummary = {
     iterations: 0,
-    killed: { beforeCatchUp: 0, afterCatchUp: 0 },
+    killed: { starting: 0, catchingUp: 0, sending: 0 },
+    stalled: 0,
     outgoingStored: 0,
     outgoingShownSent: 0,
     resends: 0,
@@ -159,18 +159,49 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
       summary.iterations = iteration;
       const spawnedAt = Date.now();
       const child = startCore(server, dataDir);
+      let online = false;
       let caughtUp = false;
       child.stdout!.on('data', (data: Buffer) => {
-        if (data.toString().includes('BENCH_CAUGHT_UP')) caughtUp = true;
+        const text = data.toString();
+        if (text.includes('BENCH_ONLINE')) online = true;
+        if (text.includes('BENCH_CAUGHT_UP')) caughtUp = true;
       });
+      let exitedNow = false;
+      const exited = new Promise<void>((resolve) =>
+        child.once('exit', () => {
+          exitedNow = true;
+          resolve();
+        }),
+      );
+      // Kill points relative to what the core reports, so a slower machine moves them with it: 20 %
+      // while the process starts, 30 % in the first 300 ms online (roster, presence, catch-up), 50 %
+      // in the second after the catch-up (sending, acks asked for every 500 ms). The last run settles.
       const last = iteration === options.iterations;
-      // The last run is not killed at random: it catches up and sends until everything is settled.
-      const killAfter = last ? 0 : killAt(next);
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      if (last) await waitFor(() => caughtUp, 30_000);
-      else await Promise.race([sleep(killAfter), exited]);
-      if (caughtUp) summary.killed.afterCatchUp++;
-      else summary.killed.beforeCatchUp++;
+      const phase = next();
+      let plan: string;
+      if (last) {
+        plan = 'after settling';
+        if (!(await waitFor(() => caughtUp || exitedNow, stallMs))) summary.stalled++;
+        await sleep(1_500);
+      } else if (phase < 0.2) {
+        const ms = Math.floor(next() * 1_500);
+        plan = `${ms} ms after start`;
+        await Promise.race([sleep(ms), exited]);
+      } else if (phase < 0.5) {
+        const ms = Math.floor(next() * 300);
+        plan = `${ms} ms after online`;
+        if (!(await waitFor(() => online || exitedNow, stallMs))) summary.stalled++;
+        await Promise.race([sleep(ms), exited]);
+      } else {
+        const ms = Math.floor(next() * 1_000);
+        plan = `${ms} ms after catch-up`;
+        if (!(await waitFor(() => caughtUp || exitedNow, stallMs))) summary.stalled++;
+        await Promise.race([sleep(ms), exited]);
+      }
+      const hadExited = exitedNow;
+      if (caughtUp) summary.killed.sending++;
+      else if (online) summary.killed.catchingUp++;
+      else summary.killed.starting++;
       child.kill('SIGKILL');
       await exited;
 
@@ -206,7 +237,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
       summary.outgoingShownSent = shownSent.length;
       summary.incomingStored = store.in.size;
       say(
-        `iteration ${iteration}: killed after ${last ? 'settling' : `${killAfter} ms`}${caughtUp ? ' (caught up)' : ''}; ` +
+        `iteration ${iteration}: killed ${plan}${hadExited ? ' (it had exited by itself)' : ''}; ` +
           `${store.out.size} sent stored (${shownSent.length} shown sent), ${store.in.size} received stored`,
       );
     }

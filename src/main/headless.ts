@@ -28,8 +28,8 @@
  *   BENCH_DATA_DIR           keep the store in this directory (created if needed, never deleted), so a
  *                            second run continues from what the first stored (e.g. the archive marker)
  *   BENCH_SEND_TO            a JID: once the roster is processed, send it a chat message every
- *                            BENCH_SEND_EVERY_MS (default 50) through the real outbox, and print the line
- *                            `BENCH_CAUGHT_UP` when the archive catch-up is done (for `npm run torture`)
+ *                            BENCH_SEND_EVERY_MS (default 50) through the real outbox, and print the lines
+ *                            `BENCH_ONLINE` and `BENCH_CAUGHT_UP` (archive catch-up done) (`npm run torture`)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -235,6 +235,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onOnline: (info) => {
             wasOnline = true;
             at.online ??= performance.now();
+            if (config.sendTo) process.stdout.write('BENCH_ONLINE\n');
             loopDelay.enable();
             hooks.onOnline(info);
           },

@@ -62,12 +62,15 @@ export class StoreHealth {
     return this.check;
   }
 
-  /** A store operation failed: tell the user what kind of failure; damage is repaired at the next start. */
-  failed(error: unknown): StoreFailure | null {
+  /**
+   * A store operation failed: damage is marked for repair at the next start and told; a failed write of
+   * received data (`received`) is told as a notice, while a command's failure is told by its Result.
+   */
+  failed(error: unknown, received = true): StoreFailure | null {
     const failure = storeFailureOf(error);
     if (failure === null || this.closed) return failure;
     if (failure === 'corrupt') this.damaged((error as Error).message);
-    else if (!this.notices.has('store.writeFailed')) {
+    else if (received && !this.notices.has('store.writeFailed')) {
       this.log.error('a store write failed', { failure, error });
       this.notices.show({ code: 'store.writeFailed', reason: failure });
     }
