@@ -1,7 +1,7 @@
 /**
  * Crash consistency, measured (`npm run torture`; 20 iterations run in `npm test`): the real core (the
  * built headless client, `out/main/headless.js`) talks to a real Prosody with a peer, sending the peer
- * a message every 40 ms through its outbox while the peer sends one every 60 ms. It is SIGKILLed at a
+ * a message every 100 ms through its outbox while the peer sends one every 150 ms. It is SIGKILLed at a
  * random moment (while starting, logging in, catching up or sending), started again on the same data
  * directory, and after each kill the store is checked:
  *
@@ -11,7 +11,10 @@
  *   exactly once and reached the peer (the peer keeps each origin-id once, as XEP-0359 asks; copies
  *   sent again after a kill are counted as resends);
  * - after a run whose archive catch-up completed, every message the server accepted from the peer
- *   before that run started is stored exactly once.
+ *   before that run started is stored exactly once;
+ * - after the last run (which is not killed before it has caught up and sent for 1.5 s), every message
+ *   an earlier run stored — queued, perhaps killed before it was written to the socket — was sent,
+ *   acknowledged and received.
  *
  * Needs `npx electron-vite build` first.
  */
@@ -141,7 +144,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
           ),
         )
         .catch(() => {});
-    }, 60);
+    }, 150);
 
     // The first session of an account reads only the latest archive page (a new account does not
     // fetch years of history): let it finish once, so every later session reads from its marker.
@@ -232,12 +235,21 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
         summary.incomingChecked = Math.max(summary.incomingChecked, due.length);
       }
       for (const [origin, n] of store.in) if (n !== 1) fail(`incoming ${origin} stored ${n} times`);
+      // After the settled run, what any earlier run had stored (queued when it was killed, perhaps
+      // before it was ever written to the socket) has been sent, acknowledged and received.
+      if (last) {
+        for (const origin of previous.keys()) {
+          const state = store.out.get(origin)?.state;
+          if (state !== 'sent' && state !== 'delivered') fail(`outgoing ${origin} still ${state} after settling`);
+          else if (!received.has(origin)) fail(`outgoing ${origin} never reached the peer`);
+        }
+      }
       previous = store.out;
       summary.outgoingStored = store.out.size;
       summary.outgoingShownSent = shownSent.length;
       summary.incomingStored = store.in.size;
       say(
-        `iteration ${iteration}: killed ${plan}${hadExited ? ' (it had exited by itself)' : ''}; ` +
+        `iteration ${iteration}: killed ${plan}${hadExited ? ' (it had exited by itself)' : ''} (${Date.now() - spawnedAt} ms); ` +
           `${store.out.size} sent stored (${shownSent.length} shown sent), ${store.in.size} received stored`,
       );
     }
@@ -266,7 +278,7 @@ function startCore(server: ProsodyServer, dataDir: string): ChildProcess {
       BENCH_CA: server.caPem,
       BENCH_DATA_DIR: dataDir,
       BENCH_SEND_TO: PEER_JID,
-      BENCH_SEND_EVERY_MS: '40',
+      BENCH_SEND_EVERY_MS: '100',
     },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
