@@ -236,7 +236,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       try {
         return read();
       } catch (error) {
-        if (health.failed(error) === null) throw error;
+        if (health.failed(error, false) === null) throw error;
         return fallback;
       }
     };
@@ -335,7 +335,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       } catch (error) {
         log.error(`command ${command} failed`, error);
         // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
-        const failure = health.failed(error);
+        const failure = health.failed(error, false);
         if (failure !== null) return fail('storage', storeFailureMessage(failure));
         return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
       }
