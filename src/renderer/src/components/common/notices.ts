@@ -16,7 +16,9 @@ export function noticeText(notice: AppNoticeView): { title: string; detail: stri
       const kept =
         notice.accountsKept === 0
           ? 'No account could be read back from it: add your accounts again.'
-          : `${notice.accountsKept === 1 ? 'Your account was' : `${notice.accountsKept} accounts were`} kept, with their settings.`;
+          : notice.accountsKept === 1
+            ? 'Your account was kept, with its settings.'
+            : `${notice.accountsKept} accounts were kept, with their settings.`;
       return {
         title: 'Jabberwock repaired its damaged data file.',
         detail: `${kept} Contacts, bookmarks and recent messages are fetched again from the server. The damaged file was kept as ${notice.keptAs}.`,
