@@ -105,284 +105,276 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     file = path.join(options.dataDir, DATABASE_FILE);
   }
   const store = openStore(file, log.child('store'));
+  const undo: (() => void)[] = [];
   try {
-    return buildMessenger(options, file, store);
+    return buildMessenger(options, file, store, undo);
   } catch (error) {
+    for (const step of undo.splice(0).reverse()) step();
     // Damage the open did not touch, met while loading what the first snapshot shows.
-    if (!isCorruption(error) || file === ':memory:') throw error;
-    return buildMessenger(
-      options,
-      file,
-      recoverStore(file, (error as Error).message, log.child('store'), Date.now, store.db),
-    );
+    if (!isCorruption(error) || file === ':memory:') {
+      store.db.close();
+      throw error;
+    }
+    const fresh = recoverStore(file, (error as Error).message, log.child('store'), Date.now, store.db);
+    return buildMessenger(options, file, fresh, undo);
   }
 }
 
-/** Everything that runs on one store; on a throw it undoes what it started and leaves the store open. */
-function buildMessenger(options: MessengerOptions, file: string, store: OpenedStore): Messenger {
+/** Everything that runs on one store; what it starts is stopped by `undo` if it throws half-way. */
+function buildMessenger(options: MessengerOptions, file: string, store: OpenedStore, undo: (() => void)[]): Messenger {
   const { log } = options;
   const { db, recovered } = store;
   const bus = new EventBus(options.flushMs);
-  const undo: (() => void)[] = [() => bus.close()];
-  try {
-    return build();
-  } catch (error) {
-    for (const step of undo.reverse()) step();
-    throw error;
-  }
-
-  function build(): Messenger {
-    const settings = new SettingsRepository(db);
-    const notices = new AppNotices(bus, settings, log.child('notices'));
-    if (recovered)
-      notices.show({ code: 'store.recovered', keptAs: recovered.keptAs, accountsKept: recovered.accountsKept });
-    const health = new StoreHealth(file, notices, log.child('store'));
-    undo.push(() => health.close());
-    const sessionFactory: SessionFactory =
-      options.sessionFactory ??
-      ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
-    const prefs = new PrefsService(settings, bus);
-    const accounts = new AccountManager(
-      new AccountsRepository(db),
-      options.secrets,
-      bus,
-      sessionFactory,
-      log.child('accounts'),
-    );
-    // Loads every account's cached roster now, so the first snapshot shows it before any connection.
-    const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
-    accounts.addLifecycleListener(roster);
-    // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
-    const presence = new PresenceFeature({
-      bus,
-      accounts,
-      roster,
-      repo: new PresenceRepository(db),
-      capsRepo: new CapsRepository(db),
-      settings,
-      log: log.child('presence'),
-      prefs: prefs.get(),
-      idle: options.idle,
-    });
-    undo.push(() => presence.idle?.stop());
-    accounts.addLifecycleListener(presence);
-    const subscriptions = new SubscriptionService({
-      repo: new SubscriptionsRepository(db),
-      roster,
-      accounts,
-      bus,
-      log: log.child('subscriptions'),
-    });
-    accounts.addLifecycleListener(subscriptions);
-    presence.countPendingRequestsWith(() => subscriptions.pendingCount());
-    const muc = new MucService({ bus, accounts, log: log.child('muc') });
-    accounts.addLifecycleListener(muc);
-    presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
-    // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
-    const bookmarks = new BookmarksService({
-      bus,
-      log: log.child('bookmarks'),
-      onAutojoin: (accountId, list) => {
-        for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
-      },
-      // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
-      onChanged: (accountId, before, after, origin) => {
-        if (origin !== 'remote') return;
-        if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
-        else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
-      },
-    });
-    accounts.addLifecycleListener(bookmarks);
-    // After MUC: room subjects and invitations are taken before messages reach chat.
-    const chat = new ChatService({
-      repo: new MessagesRepository(db),
-      bus,
-      log: log.child('chat'),
-      inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
-      roomNick: (accountId, room) => muc.joinedNick(accountId, room),
-      accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
-      subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
-      onIncoming: (message) => {
-        if (!options.notifier) return;
-        notifyIncoming(
-          {
-            notifier: options.notifier,
-            windowFocused: options.windowFocused ?? (() => false),
-            ownPresence: (accountId) => presence.ownPresence()[accountId],
-            contactName: (accountId, jid) => roster.item(accountId, jid)?.name ?? null,
-          },
-          message,
-        );
-      },
-      storeFailed: (error) => health.failed(error),
-      storeRecovered: () => health.recovered(),
-      storeRetryMs: options.storeRetryMs,
-      restoreHistoryOf: new Set(recovered?.accountIds ?? []),
-    });
-    undo.push(() => chat.close());
-    accounts.addLifecycleListener(chat);
-    presence.countUnreadWith(() => chat.unreadTotal());
-    // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
-    roster.onSessionReady((accountId) => chat.sessionReady(accountId));
-    muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
-    bus.subscribe((batch) => {
-      for (const event of batch.events) {
-        if (event.type === 'presence.own')
-          muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
-      }
-    });
-    /** The snapshot shows what it can: a damaged part is reported (the notice says so) and shown empty. */
-    const readOrReport = <T>(read: () => T, fallback: T): T => {
-      try {
-        return read();
-      } catch (error) {
-        if (health.failed(error, false) === null) throw error;
-        return fallback;
-      }
-    };
-    const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
-
-    const handlers: Handlers = {
-      'app.snapshot': () => {
-        // Flush first: every event emitted before this snapshot carries a seq at or below it.
-        presence.flushContacts();
-        const seq = bus.flush();
-        const accountList = accounts.list();
-        const snapshot: Snapshot = {
-          seq,
-          accounts: accountList,
-          secretStorage: options.secrets.info,
-          roster: roster.items(),
-          rosterSync: accountList.map((account) => roster.syncView(account.id)),
-          prefs: prefs.get(),
-          presence: presence.views(),
-          ownPresence: presence.ownPresence(),
-          recentStatuses: presence.recentStatuses(),
-          subscriptionRequests: subscriptions.requests(),
-          subscriptionPolicies: subscriptions.policies(),
-          subscriptionNotes: subscriptions.notes(),
-          blockingAccounts: subscriptions.blockingAccounts(),
-          rooms: muc.rooms(),
-          occupants: muc.occupants(),
-          roomNotices: muc.notices(),
-          bookmarks: bookmarks.list(),
-          roomInvites: muc.invites(),
-          conversations: readOrReport(() => chat.conversations(), []),
-          notices: notices.list(),
-        };
-        health.snapshotServed();
-        return ok(snapshot);
-      },
-      'app.dismissNotice': (input) =>
-        notices.dismiss(input.id) ? ok(null) : fail('not_found', 'That notice is already gone.'),
-      'account.add': (input) => accounts.add(input),
-      'account.update': (input) => accounts.update(input),
-      'account.remove': (input) => accounts.remove(input.id),
-      'account.setEnabled': async (input) => {
-        const result = await accounts.setEnabled(input.id, input.enabled);
-        if (result.ok && !input.enabled) presence.sessionEnded(input.id);
-        return result;
-      },
-      'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
-      'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
-      'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
-      'roster.update': (input) => (knownAccount(input.accountId) ? roster.update(input) : noSuchAccount()),
-      'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
-      'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
-      'prefs.update': (input) => {
-        const next = prefs.update(input);
-        presence.prefsChanged(next);
-        return ok(next);
-      },
-      'presence.set': (input) => presence.set(input),
-      'presence.directed': (input) => presence.directed(input),
-      'subscription.respond': (input) =>
-        knownAccount(input.accountId) ? subscriptions.respond(input) : noSuchAccount(),
-      'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
-      'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
-      'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
-      'muc.join': (input) =>
-        knownAccount(input.accountId)
-          ? muc.join({
-              ...input,
-              password: input.password ?? bookmarks.get(input.accountId, input.room)?.password ?? undefined,
-            })
-          : noSuchAccount(),
-      'muc.leave': (input) => muc.leave(input),
-      'muc.setNick': (input) => muc.setNick(input),
-      'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
-      'muc.setSubject': (input) => muc.setSubject(input),
-      'muc.moderate': (input) => muc.moderate(input),
-      'muc.affiliations': (input) => muc.affiliations(input),
-      'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
-      'muc.invite': (input) => muc.invite(input),
-      'message.send': (input) => (knownAccount(input.accountId) ? chat.send(input) : noSuchAccount()),
-      'message.retry': (input) => chat.retry(input),
-      'chat.setState': (input) => chat.setChatState(input),
-      'message.history': (input) => chat.history(input),
-      'message.search': (input) => chat.search(input),
-      'conversation.markRead': (input) => chat.markRead(input),
-      'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
-    };
-
-    async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
-      if (!isCommandName(command)) return fail('invalid_input', 'Unknown command.');
-      const parsed = (commands[command].input as z.ZodType).safeParse(input);
-      if (!parsed.success) return invalidInput(parsed.error);
-      try {
-        const handler = handlers[command] as (input: unknown) => Result<unknown> | Promise<Result<unknown>>;
-        return await handler(parsed.data);
-      } catch (error) {
-        log.error(`command ${command} failed`, error);
-        // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
-        const failure = health.failed(error, false);
-        if (failure !== null) return fail('storage', storeFailureMessage(failure));
-        return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
-      }
+  undo.push(() => bus.close());
+  const settings = new SettingsRepository(db);
+  const notices = new AppNotices(bus, settings, log.child('notices'));
+  if (recovered)
+    notices.show({ code: 'store.recovered', keptAs: recovered.keptAs, accountsKept: recovered.accountsKept });
+  const health = new StoreHealth(file, notices, log.child('store'));
+  undo.push(() => health.close());
+  const sessionFactory: SessionFactory =
+    options.sessionFactory ??
+    ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
+  const prefs = new PrefsService(settings, bus);
+  const accounts = new AccountManager(
+    new AccountsRepository(db),
+    options.secrets,
+    bus,
+    sessionFactory,
+    log.child('accounts'),
+  );
+  // Loads every account's cached roster now, so the first snapshot shows it before any connection.
+  const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
+  accounts.addLifecycleListener(roster);
+  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
+  const presence = new PresenceFeature({
+    bus,
+    accounts,
+    roster,
+    repo: new PresenceRepository(db),
+    capsRepo: new CapsRepository(db),
+    settings,
+    log: log.child('presence'),
+    prefs: prefs.get(),
+    idle: options.idle,
+  });
+  undo.push(() => presence.idle?.stop());
+  accounts.addLifecycleListener(presence);
+  const subscriptions = new SubscriptionService({
+    repo: new SubscriptionsRepository(db),
+    roster,
+    accounts,
+    bus,
+    log: log.child('subscriptions'),
+  });
+  accounts.addLifecycleListener(subscriptions);
+  presence.countPendingRequestsWith(() => subscriptions.pendingCount());
+  const muc = new MucService({ bus, accounts, log: log.child('muc') });
+  accounts.addLifecycleListener(muc);
+  presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
+  // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
+  const bookmarks = new BookmarksService({
+    bus,
+    log: log.child('bookmarks'),
+    onAutojoin: (accountId, list) => {
+      for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
+    },
+    // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
+    onChanged: (accountId, before, after, origin) => {
+      if (origin !== 'remote') return;
+      if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
+      else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
+    },
+  });
+  accounts.addLifecycleListener(bookmarks);
+  // After MUC: room subjects and invitations are taken before messages reach chat.
+  const chat = new ChatService({
+    repo: new MessagesRepository(db),
+    bus,
+    log: log.child('chat'),
+    inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
+    roomNick: (accountId, room) => muc.joinedNick(accountId, room),
+    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+    onIncoming: (message) => {
+      if (!options.notifier) return;
+      notifyIncoming(
+        {
+          notifier: options.notifier,
+          windowFocused: options.windowFocused ?? (() => false),
+          ownPresence: (accountId) => presence.ownPresence()[accountId],
+          contactName: (accountId, jid) => roster.item(accountId, jid)?.name ?? null,
+        },
+        message,
+      );
+    },
+    storeFailed: (error) => health.failed(error),
+    storeRecovered: () => health.recovered(),
+    storeRetryMs: options.storeRetryMs,
+    restoreHistoryOf: new Set(recovered?.accountIds ?? []),
+  });
+  undo.push(() => chat.close());
+  accounts.addLifecycleListener(chat);
+  presence.countUnreadWith(() => chat.unreadTotal());
+  // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
+  roster.onSessionReady((accountId) => chat.sessionReady(accountId));
+  muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
+  bus.subscribe((batch) => {
+    for (const event of batch.events) {
+      if (event.type === 'presence.own')
+        muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
     }
+  });
+  /** The snapshot shows what it can: a damaged part is reported (the notice says so) and shown empty. */
+  const readOrReport = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (health.failed(error, false) === null) throw error;
+      return fallback;
+    }
+  };
+  const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
-    accounts.startAll();
-    health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
+  const handlers: Handlers = {
+    'app.snapshot': () => {
+      // Flush first: every event emitted before this snapshot carries a seq at or below it.
+      presence.flushContacts();
+      const seq = bus.flush();
+      const accountList = accounts.list();
+      const snapshot: Snapshot = {
+        seq,
+        accounts: accountList,
+        secretStorage: options.secrets.info,
+        roster: roster.items(),
+        rosterSync: accountList.map((account) => roster.syncView(account.id)),
+        prefs: prefs.get(),
+        presence: presence.views(),
+        ownPresence: presence.ownPresence(),
+        recentStatuses: presence.recentStatuses(),
+        subscriptionRequests: subscriptions.requests(),
+        subscriptionPolicies: subscriptions.policies(),
+        subscriptionNotes: subscriptions.notes(),
+        blockingAccounts: subscriptions.blockingAccounts(),
+        rooms: muc.rooms(),
+        occupants: muc.occupants(),
+        roomNotices: muc.notices(),
+        bookmarks: bookmarks.list(),
+        roomInvites: muc.invites(),
+        conversations: readOrReport(() => chat.conversations(), []),
+        notices: notices.list(),
+      };
+      health.snapshotServed();
+      return ok(snapshot);
+    },
+    'app.dismissNotice': (input) =>
+      notices.dismiss(input.id) ? ok(null) : fail('not_found', 'That notice is already gone.'),
+    'account.add': (input) => accounts.add(input),
+    'account.update': (input) => accounts.update(input),
+    'account.remove': (input) => accounts.remove(input.id),
+    'account.setEnabled': async (input) => {
+      const result = await accounts.setEnabled(input.id, input.enabled);
+      if (result.ok && !input.enabled) presence.sessionEnded(input.id);
+      return result;
+    },
+    'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
+    'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
+    'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
+    'roster.update': (input) => (knownAccount(input.accountId) ? roster.update(input) : noSuchAccount()),
+    'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
+    'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
+    'prefs.update': (input) => {
+      const next = prefs.update(input);
+      presence.prefsChanged(next);
+      return ok(next);
+    },
+    'presence.set': (input) => presence.set(input),
+    'presence.directed': (input) => presence.directed(input),
+    'subscription.respond': (input) => (knownAccount(input.accountId) ? subscriptions.respond(input) : noSuchAccount()),
+    'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
+    'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
+    'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
+    'muc.join': (input) =>
+      knownAccount(input.accountId)
+        ? muc.join({
+            ...input,
+            password: input.password ?? bookmarks.get(input.accountId, input.room)?.password ?? undefined,
+          })
+        : noSuchAccount(),
+    'muc.leave': (input) => muc.leave(input),
+    'muc.setNick': (input) => muc.setNick(input),
+    'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
+    'muc.setSubject': (input) => muc.setSubject(input),
+    'muc.moderate': (input) => muc.moderate(input),
+    'muc.affiliations': (input) => muc.affiliations(input),
+    'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
+    'muc.invite': (input) => muc.invite(input),
+    'message.send': (input) => (knownAccount(input.accountId) ? chat.send(input) : noSuchAccount()),
+    'message.retry': (input) => chat.retry(input),
+    'chat.setState': (input) => chat.setChatState(input),
+    'message.history': (input) => chat.history(input),
+    'message.search': (input) => chat.search(input),
+    'conversation.markRead': (input) => chat.markRead(input),
+    'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
+  };
 
-    let closed = false;
-    return {
-      accounts,
-      settings,
-      roster,
-      prefs,
-      presence,
-      subscriptions,
-      muc,
-      bookmarks,
-      chat,
-      openConversation: (accountId, conversation, kind) =>
-        bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
-      tray: presence.tray,
-      idle: presence.idle,
-      db,
-      recovered,
-      storeCheck: () => health.runCheck(),
-      invoke,
-      subscribe: (listener) => bus.subscribe(listener),
-      checkConnections: () => accounts.checkConnections(),
-      async close() {
-        if (closed) return;
-        closed = true;
-        health.close();
-        presence.idle?.stop();
-        await accounts.close();
-        presence.close();
-        subscriptions.close();
-        muc.close();
-        bookmarks.close();
-        chat.close();
-        bus.close();
-        // A damaged file keeps its -wal as it is: the next start moves them aside together.
-        if (health.damageFound) closeKeepingWal(db, file);
-        else db.close();
-      },
-    };
+  async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
+    if (!isCommandName(command)) return fail('invalid_input', 'Unknown command.');
+    const parsed = (commands[command].input as z.ZodType).safeParse(input);
+    if (!parsed.success) return invalidInput(parsed.error);
+    try {
+      const handler = handlers[command] as (input: unknown) => Result<unknown> | Promise<Result<unknown>>;
+      return await handler(parsed.data);
+    } catch (error) {
+      log.error(`command ${command} failed`, error);
+      // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
+      const failure = health.failed(error, false);
+      if (failure !== null) return fail('storage', storeFailureMessage(failure));
+      return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
+    }
   }
+
+  accounts.startAll();
+  health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
+
+  let closed = false;
+  return {
+    accounts,
+    settings,
+    roster,
+    prefs,
+    presence,
+    subscriptions,
+    muc,
+    bookmarks,
+    chat,
+    openConversation: (accountId, conversation, kind) =>
+      bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
+    tray: presence.tray,
+    idle: presence.idle,
+    db,
+    recovered,
+    storeCheck: () => health.runCheck(),
+    invoke,
+    subscribe: (listener) => bus.subscribe(listener),
+    checkConnections: () => accounts.checkConnections(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      health.close();
+      presence.idle?.stop();
+      await accounts.close();
+      presence.close();
+      subscriptions.close();
+      muc.close();
+      bookmarks.close();
+      chat.close();
+      bus.close();
+      // A damaged file keeps its -wal as it is: the next start moves them aside together.
+      if (health.damageFound) closeKeepingWal(db, file);
+      else db.close();
+    },
+  };
 }
 
 function noSuchAccount(): Result<never> {

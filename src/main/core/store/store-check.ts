@@ -100,9 +100,11 @@ parentPort.postMessage(answer);
 `;
 
 /**
- * The same check on a worker thread, so a large store never blocks the main event loop (on a store
- * of 10,000 contacts and 20,000 messages with their search index, 11 MB, quick_check takes 40–130 ms;
- * it grows with the history). Falls back to this thread if a worker cannot load SQLite.
+ * The same check on a worker thread, so a large store never blocks the main event loop: on a store of
+ * 10,000 contacts and 20,000 messages with their search index (8–11 MB) quick_check took 40–160 ms,
+ * up to 340 ms on a loaded machine (bench/store-check.bench.ts), and it grows with the history. That
+ * is far over a few tens of ms, so it runs after the first snapshot (StoreHealth), never before it.
+ * Falls back to this thread if a worker cannot load SQLite.
  */
 export function quickCheckInWorker(file: string): Promise<StoreCheckResult> {
   if (!fs.existsSync(file)) return Promise.resolve({ ok: true });
