@@ -44,6 +44,7 @@ import { PrefsService } from './prefs';
 import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
+import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -68,6 +69,8 @@ export interface MessengerOptions {
   storeCheckFallbackMs?: number;
   /** How often message writes the store refused are tried again (ms). */
   storeRetryMs?: number;
+  /** The composer's spell checker (Electron's session); without it there is no language to choose. */
+  spellcheck?: SpellcheckHost;
 }
 
 export interface Messenger extends MessengerApi {
@@ -234,6 +237,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       return fallback;
     }
   };
+  const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
@@ -316,6 +320,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'message.search': (input) => chat.search(input),
     'conversation.markRead': (input) => chat.markRead(input),
     'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
+    'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
+    'spellcheck.setLanguage': (input) =>
+      knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
