@@ -11,7 +11,7 @@
  *   deduplicated by origin-id per sender or by the stanza-id our server or the room assigned.
  * - Times come from a valid <delay/> stamp, else the receive time; bodies are capped.
  */
-import { bareJid } from '../../../shared/jid';
+import { bareJid, jidOf } from '../../../shared/jid';
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
@@ -365,10 +365,7 @@ export class ChatService implements AccountLifecycleListener {
   }
 
   private async transmit(account: AccountChat, xmpp: SessionXmpp, message: StoredMessage): Promise<void> {
-    const to =
-      message.kind === 'chat' && message.resource
-        ? `${message.conversation}/${message.resource}`
-        : message.conversation;
+    const to = jidOf(message.conversation, message.kind === 'chat' ? message.resource : null);
     const stanza = xml(
       'message',
       { to, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: message.stanzaId },

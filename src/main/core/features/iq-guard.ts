@@ -9,7 +9,8 @@
  * Who may answer (RFC 6120 §8.1.2.1, §10.3.3): a request without `to` (or to our own bare JID) is
  * answered by our server on behalf of the account: no `from`, our bare JID, our full JID or our
  * domain. A request to our domain: no `from` or the domain. Anything else: exactly the JID we
- * asked (compared after normalization).
+ * asked. Both sides are compared the same way: normalized when they parse, else as the exact text,
+ * so an answer from the very address asked is never taken for a stranger's.
  */
 import { randomBytes } from 'node:crypto';
 import type { Handler } from '@xmpp/middleware';
@@ -43,8 +44,16 @@ interface Own {
   domain: string;
 }
 
+/**
+ * How an address is compared: its normalized form, or (not a valid JID) its exact text after a NUL,
+ * which no valid JID starts with, so the two kinds never meet.
+ */
+function comparable(address: string): string {
+  return normalizeJid(address) ?? `\u0000${address}`;
+}
+
 export function createIqGuard(options: IqGuardOptions): IqGuard {
-  /** Request id → normalized `to`, or null when the request had none. */
+  /** Request id → `to` as compared (see comparable), or null when the request had none. */
   const expected = new Map<string, string | null>();
   let dropped = 0;
 
@@ -56,7 +65,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   };
 
   const allowed = (from: string | undefined, to: string | null): boolean => {
-    const sender = from === undefined ? undefined : (normalizeJid(from) ?? `invalid:${from}`);
+    const sender = from === undefined ? undefined : comparable(from);
     const me = own();
     if (to === null || to === me.bare) {
       return sender === undefined || sender === me.bare || sender === me.full || sender === me.domain;
@@ -92,7 +101,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
         if (!stanza.attrs.id) stanza.attrs.id = randomBytes(9).toString('base64url');
         const id = stanza.attrs.id;
         const to = stanza.attrs.to;
-        expected.set(id, to ? (normalizeJid(to) ?? to) : null);
+        expected.set(id, to ? comparable(to) : null);
         try {
           return await request(stanza, timeout);
         } finally {

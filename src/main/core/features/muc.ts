@@ -12,7 +12,7 @@
  * - After a new session (not a resumed stream) every room we were in is joined again; 333
  *   (technical removal) rejoins once.
  */
-import { bareJid } from '../../../shared/jid';
+import { bareJid, jidOf } from '../../../shared/jid';
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
@@ -250,7 +250,7 @@ export class MucService implements AccountLifecycleListener {
     if (!xmpp) return;
     for (const room of account.rooms.values()) {
       if (room.state !== 'joined') continue;
-      void xmpp.send(xml('presence', { to: `${room.room}/${room.nick}` }, ...ownChildren(account.own))).catch(() => {});
+      void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick) }, ...ownChildren(account.own))).catch(() => {});
     }
   }
 
@@ -606,7 +606,7 @@ export class MucService implements AccountLifecycleListener {
     if (!account || !room) return ok(null);
     const xmpp = onlineClient(account.xmpp);
     if (xmpp && (room.state === 'joined' || room.state === 'joining')) {
-      void xmpp.send(xml('presence', { to: `${room.room}/${room.nick}`, type: 'unavailable' })).catch(() => {});
+      void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick), type: 'unavailable' })).catch(() => {});
     }
     this.settle(room, fail('not_found', 'You left the room.'));
     if (room.nickChange) clearTimeout(room.nickChange.timer);
@@ -628,7 +628,7 @@ export class MucService implements AccountLifecycleListener {
       room.nickChange = { nick: input.nick, resolve, timer };
     });
     try {
-      await xmpp.send(xml('presence', { to: `${room.room}/${input.nick}` }));
+      await xmpp.send(xml('presence', { to: jidOf(room.room, input.nick) }));
     } catch {
       const pending = room.nickChange as PendingNick | null;
       if (pending) clearTimeout(pending.timer);
@@ -773,7 +773,7 @@ export class MucService implements AccountLifecycleListener {
       await xmpp.send(
         xml(
           'presence',
-          { to: `${room.room}/${room.nick}` },
+          { to: jidOf(room.room, room.nick) },
           xml('x', { xmlns: NS_MUC }, room.password ? xml('password', {}, room.password) : null),
           ...ownChildren(account.own),
         ),

@@ -20,7 +20,7 @@ import {
   type Prefs,
   type ResourceView,
 } from '../../../shared/contract';
-import { parseJid, bareJid } from '../../../shared/jid';
+import { formatJid, parseJid, bareJid } from '../../../shared/jid';
 import { compareResources } from '../../../shared/presence';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
@@ -293,9 +293,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     }
     const parsed = parseJid(input.jid);
     if ('error' in parsed) return fail('invalid_input', parsed.error);
-    const { local, domain, resource } = parsed.jid;
-    const bare = local ? `${local}@${domain}` : domain;
-    const to = resource ? `${bare}/${resource}` : bare;
+    const to = formatJid(parsed.jid);
     try {
       if (input.send) {
         const sent = await this.service.sendDirected(input.accountId, to);
@@ -308,7 +306,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     } catch {
       return fail('not_connected', 'The connection dropped before the presence was sent.');
     }
-    this.changed(input.accountId, bare);
+    this.changed(input.accountId, bareJid(to));
     return ok(null);
   }
 

@@ -6,7 +6,7 @@
  * features. Runs for every presence stanza, so it avoids work it does not need.
  */
 import type { Element } from '@xmpp/xml';
-import { parseJid } from '../../../shared/jid';
+import { jidOf, parseJid } from '../../../shared/jid';
 import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../shared/presence';
 import type { ResourceView } from '../../../shared/contract';
 import type { ClientInfo } from './caps';
@@ -257,7 +257,7 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
     if ('error' in jid) return invalid(out, `bad sender: ${jid.error}`);
     out.bare = jid.jid.local ? `${jid.jid.local}@${jid.jid.domain}` : jid.jid.domain;
     out.resource = jid.jid.resource;
-    out.full = `${out.bare}/${out.resource}`;
+    out.full = jidOf(out.bare, out.resource); // a bare sender (a room, a service) stays bare
   }
   const type = raw !== null ? raw.type : (stanza as Element).attrs.type;
   out.other = null;

@@ -269,6 +269,9 @@ export class PresenceService {
           ref.hash = read.capsHash;
           client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
         }
+        // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
+        // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
+        if (this.deps.isRoom?.(accountId, read.bare)) return false;
         // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
         const resources = account.tracker.resources(read.bare);
         const current = resources?.get(read.resource);
@@ -303,6 +306,7 @@ export class PresenceService {
         return true;
       }
       case 'unavailable': {
+        if (this.deps.isRoom?.(accountId, read.bare)) return false;
         const resources = account.tracker.resources(read.bare);
         const left = resources?.get(read.resource);
         if (left === undefined) return true;
@@ -356,10 +360,10 @@ export class PresenceService {
   private capsResolved(resolved: CapsResolved): void {
     for (const { accountId, jid } of resolved.jids) {
       const account = this.accounts.get(accountId);
-      const slash = jid.indexOf('/');
-      if (!account || slash === -1) continue;
-      const bare = jid.slice(0, slash);
-      const entry = account.tracker.resources(bare)?.get(jid.slice(slash + 1));
+      if (!account) continue;
+      const slash = jid.indexOf('/'); // none: a bare sender, tracked with the empty resource
+      const bare = slash === -1 ? jid : jid.slice(0, slash);
+      const entry = account.tracker.resources(bare)?.get(slash === -1 ? '' : jid.slice(slash + 1));
       if (!entry?.caps || entry.caps.ver !== resolved.info.ver) continue;
       entry.client = resolved.info;
       entry.view = null;

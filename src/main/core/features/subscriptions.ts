@@ -308,9 +308,10 @@ export class SubscriptionService implements AccountLifecycleListener {
   private storeRequest(state: AccountSubscriptions, bare: string, stanza: Element): void {
     const nickText = stanza.getChildText('nick', NS_NICK);
     const statusText = stanza.getChildText('status');
-    const nick = nickText && nickText.trim() ? capText(nickText.trim(), NICK_MAX) : null;
-    const message = statusText && statusText.trim() ? capText(statusText, STATUS_TEXT_MAX) : null;
     const existing = state.requests.get(bare);
+    // A redelivery may carry less (ejabberd drops the nick): what it leaves out keeps its stored value.
+    const nick = nickText?.trim() ? capText(nickText.trim(), NICK_MAX) : (existing?.nick ?? null);
+    const message = statusText?.trim() ? capText(statusText, STATUS_TEXT_MAX) : (existing?.message ?? null);
     if (existing && existing.nick === nick && existing.message === message) return; // a redelivery
     const request: SubscriptionRequestView = {
       accountId: state.accountId,
