@@ -1,6 +1,8 @@
 /**
  * Crash consistency in `npm test`: 20 SIGKILLs of the built core (out/main/headless.js) while it sends
  * and receives against a real Prosody; after each, the store is checked (bench/torture.ts says what).
+ * Among them are kills between storing a message and writing it to the socket: such a message is
+ * still queued after the restart and goes out then, once (checked after the last, settled run).
  * `npm run torture` runs 200. Needs `electron-vite build` first (npm test builds before the suites).
  */
 import fs from 'node:fs';
