@@ -246,7 +246,7 @@ const STAND_IN = `
       closeToTray: false, idleEnabled: false, idleAwayMinutes: 5, idleXaMinutes: null },
     presence: [], ownPresence: { bench: { show: 'available', status: null, priority: 0, auto: false } }, recentStatuses: [],
     subscriptionRequests: [], subscriptionPolicies: [], subscriptionNotes: [], blockingAccounts: [],
-    rooms: [room], occupants: [self], roomNotices: [], bookmarks: [], roomInvites: [] };
+    rooms: [room], occupants: [self], roomNotices: [], bookmarks: [], roomInvites: [], notices: [] };
   window.jabberwock = {
     invoke: (command) => Promise.resolve(command === 'app.snapshot' ? { ok: true, value: snapshot }
       : { ok: false, error: { code: 'internal', message: 'stand-in' } }),

@@ -46,6 +46,8 @@ describe('the early event pump (started before the app is loaded)', () => {
         setLink: (up: boolean) => calls.push(`link ${up}`),
         setSnapshotError: (error: string | null) => calls.push(`error ${error}`),
         snapshotApplied: () => calls.push('applied'),
+        applySnapshot: () => {},
+        applyEvents: () => {},
       },
       accounts: {
         applySnapshot: (s: { seq: number }) => calls.push(`snapshot ${s.seq}`),

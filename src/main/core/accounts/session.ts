@@ -30,6 +30,7 @@ import { domainOf, localOf } from '../../../shared/jid';
 import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
 import { withTimeout } from '../util/with-timeout';
+import { requestAcksUnderLoad } from './sm-ack-request';
 import { Backoff, type BackoffOptions } from './backoff';
 import { watchSteps } from './step-watchdog';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
@@ -355,6 +356,7 @@ export class AccountSession implements SessionHandle {
     middleware.use(this.checkAcks());
     // Before the IQ plugins: they swallow the stanzas they handle, and SM must count every one.
     const streamManagement = createStreamManagement({ streamFeatures, entity, middleware });
+    requestAcksUnderLoad(entity, middleware, streamManagement);
     // Before the IQ caller: it resolves replies by id alone, the guard checks who sent them.
     const iqGuard = createIqGuard({ jid: () => entity.jid, domain: this.domain, log: this.log });
     middleware.use(iqGuard.middleware);

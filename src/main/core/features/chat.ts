@@ -31,6 +31,8 @@ import type { EventBus } from '../events';
 import { delayTime, NS_DELAY } from '../util/delay-stamp';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
+import { storeFailureOf } from '../store/store-check';
+import { movesForward, PendingWrites } from './chat-pending';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
 import { background } from '../util/background';
 
@@ -50,6 +52,10 @@ const NS_DATA = 'jabber:x:data';
 export const ARCHIVE_PAGE = 100;
 /** Pages per catch-up before giving up (a runaway archive must not loop forever). */
 const ARCHIVE_MAX_PAGES = 500;
+/** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
+const RESTORE_PAGES = 20;
+const RESTORE_DAYS = 30;
+const DAY_MS = 86_400_000;
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const IQ_TIMEOUT_MS = 20_000;
@@ -69,6 +75,14 @@ export interface ChatOptions {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
+  /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
+  storeFailed?(error: unknown): void;
+  /** Every write that had failed has now been made. */
+  storeRecovered?(): void;
+  /** How often writes that failed are tried again (ms). */
+  storeRetryMs?: number;
+  /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
+  restoreHistoryOf?: ReadonlySet<string>;
   now?: () => number;
 }
 
@@ -105,6 +119,7 @@ export class ChatService implements AccountLifecycleListener {
   private readonly options: ChatOptions;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountChat>();
+  private readonly pending: PendingWrites;
 
   constructor(options: ChatOptions) {
     this.options = options;
@@ -113,6 +128,11 @@ export class ChatService implements AccountLifecycleListener {
     this.log = options.log;
     this.floodLog = rateLimited(options.log);
     this.now = options.now ?? Date.now;
+    this.pending = new PendingWrites(
+      () => this.retryStoreWrites(),
+      () => options.storeRecovered?.(),
+      options.storeRetryMs,
+    );
   }
 
   conversations(): ConversationView[] {
@@ -139,10 +159,11 @@ export class ChatService implements AccountLifecycleListener {
         return this.receive(account, ctx.stanza) ? undefined : next();
       } catch (error) {
         this.log.error('message could not be handled', { accountId, error });
+        this.storeFailed(error, account, '');
         return undefined;
       }
     });
-    xmpp.streamManagement.on('ack', (stanza: Element) => this.acked(account, stanza));
+    xmpp.streamManagement.on('ack', (stanza: Element) => this.guard(() => this.acked(account, stanza)));
     xmpp.streamManagement.on('fail', (stanza: Element) => this.unacked(account, stanza));
   }
 
@@ -153,6 +174,8 @@ export class ChatService implements AccountLifecycleListener {
     // A new stream resends nothing by itself: whatever was unacknowledged goes out again (same
     // origin-id, so receivers that saw it drop the copy). A resumed stream resends its own queue.
     if (!online.resumed) account.inFlight.clear();
+    // A new session reads the archives again from their markers anyway.
+    if (!online.resumed) this.pending.takeArchives(accountId);
     background(this.flush(account), this.log, 'sending the outbox');
     if (!online.resumed) {
       background(this.enableCarbons(account, online.xmpp), this.log, 'enabling carbons');
@@ -181,6 +204,7 @@ export class ChatService implements AccountLifecycleListener {
 
   /** Writes what was received in this turn (before the store closes). */
   close(): void {
+    this.pending.close();
     for (const account of this.accounts.values()) this.flushIncoming(account);
   }
 
@@ -331,9 +355,13 @@ export class ChatService implements AccountLifecycleListener {
         const xmpp = onlineClient(account.xmpp);
         if (!xmpp) return;
         if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
+        if (this.pending.hasState(message.id)) continue; // answered; the answer waits to be stored
         if (message.kind === 'groupchat' && !this.options.inRoom(account.accountId, message.conversation)) continue;
         await this.transmit(account, xmpp, message);
       }
+    } catch (error) {
+      this.log.error('the outbox could not be sent', { accountId: account.accountId, error });
+      this.storeFailed(error);
     } finally {
       account.flushing = false;
     }
@@ -598,8 +626,10 @@ export class ChatService implements AccountLifecycleListener {
     try {
       this.announce(account, this.repo.addMany(batch), true);
     } catch (error) {
-      // The server's archive still has them; the next catch-up brings them back.
+      // The server's archive still has them: read it again from its marker once storing works.
       this.log.error('received messages could not be stored', { accountId: account.accountId, error });
+      const archives = new Set(batch.map((message) => (message.kind === 'groupchat' ? message.conversation : '')));
+      for (const archive of archives) this.storeFailed(error, account, archive);
     }
   }
 
@@ -657,18 +687,22 @@ export class ChatService implements AccountLifecycleListener {
   private async catchUp(account: AccountChat, xmpp: SessionXmpp, archive = ''): Promise<void> {
     let after = this.repo.archiveMarker(account.accountId, archive);
     const firstSession = after === null;
+    // A rebuilt store reads its history back, newest first: RESTORE_PAGES pages of the last RESTORE_DAYS.
+    const restoring = firstSession && (this.options.restoreHistoryOf?.has(account.accountId) ?? false);
+    let before: string | null = null;
+    let newestStored = false;
     let fetched = 0;
     const progress = (state: 'syncing' | 'done' | 'failed') => {
       if (archive === '') this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state, fetched });
     };
     progress('syncing');
     try {
-      for (let page = 0; page < ARCHIVE_MAX_PAGES; page++) {
+      for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
         account.queries.set(queryId, { archive, received: 0, page: [] });
         const rsm =
           after === null
-            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before'))
+            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
             : xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('after', {}, after));
         const query = xml(
           'query',
@@ -677,6 +711,13 @@ export class ChatService implements AccountLifecycleListener {
             'x',
             { xmlns: NS_DATA, type: 'submit' },
             xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+            restoring
+              ? xml(
+                  'field',
+                  { var: 'start' },
+                  xml('value', {}, new Date(this.now() - RESTORE_DAYS * DAY_MS).toISOString()),
+                )
+              : null,
           ),
           rsm,
         );
@@ -693,13 +734,21 @@ export class ChatService implements AccountLifecycleListener {
         }
         const fin = reply.getChild('fin', NS_MAM);
         const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+        // Restored history was read before the store was lost; only the newest page moves the marker.
+        if (restoring) for (const message of page) message.read = true;
+        const marker: Parameters<MessagesRepository['storePage']>[1] =
+          last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
         // The page and the marker in one transaction: a page costs one commit, not one per message.
         this.flushIncoming(account);
-        const stored = this.repo.storePage(
-          page,
-          last === null ? null : { accountId: account.accountId, archive, lastId: last },
-        );
+        const stored = this.repo.storePage(page, marker);
         this.announce(account, stored, false);
+        if (restoring) {
+          newestStored ||= marker !== null;
+          before = fin?.getChild('set', NS_RSM)?.getChildText('first') ?? null;
+          progress('syncing');
+          if (fin?.attrs.complete === 'true' || before === null || pageNo + 1 >= RESTORE_PAGES) break;
+          continue;
+        }
         if (last !== null) after = last;
         progress('syncing');
         if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
@@ -707,6 +756,7 @@ export class ChatService implements AccountLifecycleListener {
       progress('done');
     } catch (error) {
       this.log.info('archive catch-up failed', { accountId: account.accountId, archive, error });
+      this.storeFailed(error, account, archive);
       progress('failed');
     }
   }
@@ -787,9 +837,57 @@ export class ChatService implements AccountLifecycleListener {
     }
   }
 
+  /** Stores a state change, then shows it; one the store refused is kept and written later. */
   private setState(id: number, state: MessageView['state'], error: string | null = null): void {
-    const updated = this.repo.setState(id, state, error);
+    let updated: StoredMessage | null;
+    try {
+      updated = this.repo.setState(id, state, error);
+    } catch (failure) {
+      if (storeFailureOf(failure) === null) throw failure;
+      this.pending.addState(id, { state, error });
+      this.storeFailed(failure);
+      return;
+    }
     if (updated) this.changed(updated);
+  }
+
+  /**
+   * A store failure: the user is told (once per failure kind), and for received messages the archive
+   * they came from is read again once storing works. Other errors are only logged by the caller.
+   */
+  private storeFailed(error: unknown, account?: AccountChat, archive?: string): void {
+    if (storeFailureOf(error) === null) return;
+    if (account && archive !== undefined) this.pending.addArchive(account.accountId, archive);
+    this.options.storeFailed?.(error);
+  }
+
+  /** Runs an event handler of the stream: an error there must not reach xmpp.js's parser. */
+  private guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.log.error('a message event could not be handled', { error });
+      this.storeFailed(error);
+    }
+  }
+
+  /** Writes what the store refused before (PendingWrites), then sends what is queued. */
+  private async retryStoreWrites(): Promise<void> {
+    for (const [id, pending] of this.pending.takeStates()) {
+      const current = this.repo.get(id);
+      if (current && movesForward(current.state, pending.state)) this.setState(id, pending.state, pending.error);
+    }
+    const catchUps: Promise<void>[] = [];
+    for (const accountId of this.pending.accountsWithArchives()) {
+      const account = this.accounts.get(accountId);
+      const xmpp = onlineClient(account?.xmpp);
+      // Offline: the next session reads every archive from its marker anyway.
+      const archives = this.pending.takeArchives(accountId);
+      if (!account || !xmpp) continue;
+      for (const archive of archives) catchUps.push(this.catchUp(account, xmpp, archive));
+    }
+    await Promise.all(catchUps);
+    for (const account of this.accounts.values()) void this.flush(account);
   }
 
   private changed(message: StoredMessage): void {
