@@ -887,7 +887,7 @@ export class ChatService implements AccountLifecycleListener {
       for (const archive of archives) catchUps.push(this.catchUp(account, xmpp, archive));
     }
     await Promise.all(catchUps);
-    for (const account of this.accounts.values()) void this.flush(account);
+    for (const account of this.accounts.values()) background(this.flush(account), this.log, 'sending the outbox');
   }
 
   private changed(message: StoredMessage): void {
