@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../src/renderer/src/stores/app';
-import { flush } from './fixtures';
+import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../../src/renderer/src/stores/app';
+import { flush } from '../fixtures';
 
 const timers = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RosterItemView } from '../../../src/shared/contract';
+import type { RosterItemView } from '../../../../src/shared/contract';
 import {
   ALL_VIEW,
   DEFAULT_GROUP,
@@ -11,7 +11,7 @@ import {
   type RosterChange,
   type RosterEntry,
   type RosterRow,
-} from '../../../src/renderer/src/lib/roster-index';
+} from '../../../../src/renderer/src/lib/roster-index';
 
 function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
