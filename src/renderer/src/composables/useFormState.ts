@@ -1,13 +1,12 @@
 import { ref } from 'vue';
-
-/** Field name → what is wrong with it. */
-export type FieldErrors = Record<string, string>;
+import type { FieldErrors } from '../lib/form-check';
 
 /**
  * The state a dialog's form shares: errors per field, an error for the form as a whole, and
- * whether a command is on its way (the submit button shows it and a second submit is ignored).
+ * whether a command is on its way (the action shows it and a second submit is ignored).
+ * `fields` are the fields the form shows: an error about any other is shown for the whole form.
  */
-export function useFormState() {
+export function useFormState(options: { fields?: readonly string[]; messageWithFields?: boolean } = {}) {
   const errors = ref<FieldErrors>({});
   const formError = ref<string | null>(null);
   const busy = ref(false);
@@ -22,11 +21,21 @@ export function useFormState() {
     return result;
   }
 
-  /** Shows a refused command: on its fields when it names any, else for the whole form. */
-  function showFailure(error: { message: string; fields?: FieldErrors }) {
-    if (error.fields) errors.value = error.fields;
-    else formError.value = error.message;
+  /**
+   * Shows refused input: each error on its field; errors about fields the form does not show, else
+   * the message, for the whole form. The message stands only when no field explains the refusal,
+   * unless `messageWithFields`.
+   */
+  function showErrors(fields: FieldErrors = {}, message: string | null = null) {
+    const shown = options.fields ?? Object.keys(fields);
+    const own = Object.entries(fields).filter(([field]) => shown.includes(field));
+    const other = Object.entries(fields)
+      .filter(([field]) => !shown.includes(field))
+      .map(([, text]) => text);
+    errors.value = Object.fromEntries(own);
+    formError.value =
+      other.length > 0 ? other.join(' ') : own.length > 0 && !options.messageWithFields ? null : message;
   }
 
-  return { errors, formError, busy, send, showFailure };
+  return { errors, formError, busy, send, showErrors };
 }
