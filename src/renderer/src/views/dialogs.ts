@@ -1,11 +1,10 @@
 /**
  * Every dialog the dialog host can show: its component (loaded on first use, so that dialogs, and
  * zod which the account form validates with, stay out of the first bundle, which is on the path to
- * the roster's first paint), its props and what its events do. A dialog about an account, contact,
+ * the roster's first paint) and its props. A dialog about an account, contact,
  * request or room gets it from its store and closes when it is gone: nothing is left to act on.
  */
 import { computed, defineAsyncComponent, watch, type Component, type ComputedRef } from 'vue';
-import type { AccountView } from '../../../shared/contract';
 import { accountName } from '../components/accounts/describe';
 import { ALL_VIEW } from '../lib/roster-index';
 import { useAccountsStore } from '../stores/accounts';
@@ -13,22 +12,18 @@ import { useDialogStore, type DialogKind, type DialogProps } from '../stores/dia
 import { useMucStore } from '../stores/muc';
 import { useRosterStore } from '../stores/roster';
 import { useSubscriptionsStore } from '../stores/subscriptions';
-import { useViewStore } from '../stores/view';
 
 interface Entry<K extends DialogKind> {
   component: Component;
   /** The dialog's props (none when left out), or null when what it is about is gone. */
   props?: (asked: DialogProps[K]) => Record<string, unknown> | null;
-  /** What its events (besides close) do. */
-  on?: Record<string, (...args: never[]) => void>;
 }
 
-/** What the host renders: the open dialog's component, props and event handlers. */
+/** What the host renders: the open dialog's component and props. */
 export interface ShownDialog {
   key: number;
   component: Component;
   props: Record<string, unknown>;
-  on: Record<string, (...args: never[]) => void>;
 }
 
 const load = (loader: () => Promise<Component>) => defineAsyncComponent(loader);
@@ -39,7 +34,6 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
   const roster = useRosterStore();
   const subscriptions = useSubscriptionsStore();
   const muc = useMucStore();
-  const view = useViewStore();
   const dialogs = useDialogStore();
 
   const AccountDialog = load(() => import('../components/accounts/AccountDialog.vue'));
@@ -62,10 +56,7 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
   }
 
   const DIALOGS: { [K in DialogKind]: Entry<K> } = {
-    'add-account': {
-      component: AccountDialog,
-      on: { saved: (account: AccountView) => view.selectAccount(account.id) },
-    },
+    'add-account': { component: AccountDialog },
     'edit-account': { component: AccountDialog, props: ({ accountId }) => withAccount(accountId) },
     'remove-account': {
       component: load(() => import('../components/accounts/RemoveAccountDialog.vue')),
@@ -88,7 +79,6 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     'add-contact': {
       component: load(() => import('../components/subscription/AddContactDialog.vue')),
       props: (asked) => asked,
-      on: { open: (accountId: string, jid: string) => view.openContact(accountId, jid) },
     },
     'rename-contact': {
       component: load(() => import('../components/roster/RenameContactDialog.vue')),
@@ -126,12 +116,8 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     'join-room': {
       component: load(() => import('../components/muc/JoinRoomDialog.vue')),
       props: (asked) => asked,
-      on: { joined: (accountId: string, room: string) => view.openRoom(accountId, room) },
     },
-    'browse-rooms': {
-      component: load(() => import('../components/muc/BrowseRoomsDialog.vue')),
-      on: { join: (init: { accountId: string; room: string }) => dialogs.open('join-room', init) },
-    },
+    'browse-rooms': { component: load(() => import('../components/muc/BrowseRoomsDialog.vue')) },
     bookmark: { component: load(() => import('../components/muc/BookmarkDialog.vue')), props: (asked) => asked },
     moderate: {
       component: load(() => import('../components/muc/ModerateDialog.vue')),
@@ -150,7 +136,7 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     const entry = DIALOGS[open.kind] as Entry<DialogKind>;
     const resolve = entry.props as ((asked: unknown) => Record<string, unknown> | null) | undefined;
     const props = resolve ? resolve(open.props) : {};
-    return props && { key: open.n, component: entry.component, props, on: entry.on ?? {} };
+    return props && { key: open.n, component: entry.component, props };
   });
   watch(
     () => dialogs.current !== null && shown.value === null,

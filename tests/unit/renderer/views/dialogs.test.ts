@@ -1,7 +1,6 @@
 /**
  * The dialog host's model: the open dialog gets what it is about from the stores and closes when
- * that is gone; its events act on the view; connection prompts open once per occurrence, never over
- * another dialog.
+ * that is gone; connection prompts open once per occurrence, never over another dialog.
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { effectScope, nextTick } from 'vue';
@@ -103,17 +102,30 @@ describe('dialogs', () => {
     expect(shown.value!.key).not.toBe(first);
   });
 
-  it('acts on its events: a contact added is opened, a room browsed is joined, a room joined is shown', async () => {
-    const { shown, dialogs, view } = await start();
-    dialogs.open('add-contact', { accountId: 'a1' });
-    (shown.value!.on.open as (accountId: string, jid: string) => void)('a1', 'juliet@x');
-    expect(view.main).toMatchObject({ kind: 'contact', jid: 'juliet@x', focus: true });
+  it('gives the certificate prompt the certificate, and closes it once the connection no longer waits on it', async () => {
+    const { shown, dialogs, push } = await start();
+    const certificate = {
+      fingerprint256: 'AB:CD',
+      subject: 'CN=x',
+      issuer: 'CN=x',
+      validFrom: '2026-01-01',
+      validTo: '2027-01-01',
+      reason: 'self-signed',
+      changedFromPinned: false,
+    };
+    const refused: ConnectionView = {
+      status: 'error',
+      since: 3,
+      error: { kind: 'certificate', message: 'No', certificate },
+    };
+    push({ events: [{ type: 'account.connection', id: 'a1', connection: refused }] });
+    await settle();
+    dialogs.open('certificate', { accountId: 'a1' });
+    expect(shown.value?.props).toMatchObject({ certificate: { fingerprint256: 'AB:CD' } });
 
-    dialogs.open('browse-rooms');
-    (shown.value!.on.join as (init: { accountId: string; room: string }) => void)({ accountId: 'a1', room: TEA });
-    expect(dialogs.current).toMatchObject({ kind: 'join-room', props: { accountId: 'a1', room: TEA } });
-    (shown.value!.on.joined as (accountId: string, room: string) => void)('a1', TEA);
-    expect(view.shown).toEqual({ kind: 'room', accountId: 'a1', room: TEA });
+    push({ events: [{ type: 'account.connection', id: 'a1', connection: { status: 'connecting', since: 4 } }] });
+    await settle();
+    expect(dialogs.current).toBeNull();
   });
 });
 
