@@ -7,8 +7,8 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ContactPresenceView, OwnPresenceView, Snapshot } from '../../../shared/contract';
+import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../lib/presence';
 import { entryKey, REBUILD_THRESHOLD, type AvailabilityChange } from '../lib/roster-index';
-import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../components/presence/describe';
 import { useRosterStore } from './roster';
 
 function availability(view: ContactPresenceView, key: string): AvailabilityChange {

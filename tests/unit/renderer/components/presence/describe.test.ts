@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactPresenceView, OwnPresenceView, ResourceView } from '../../../../../src/shared/contract';
 import { messageTarget } from '../../../../../src/shared/presence';
+import { aggregateRank, aggregateShow, aggregateStatus } from '../../../../../src/renderer/src/lib/presence';
 import {
-  aggregateRank,
-  aggregateShow,
-  aggregateStatus,
   combinedOwn,
   contactLine,
   deviceCount,
