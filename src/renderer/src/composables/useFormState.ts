@@ -1,23 +1,25 @@
 import { ref } from 'vue';
+import type { Result } from '../../../shared/result';
 import type { FieldErrors } from '../lib/form-check';
 
 /**
  * The state a dialog's form shares: errors per field, an error for the form as a whole, and
  * whether a command is on its way (the action shows it and a second submit is ignored).
- * `fields` are the fields the form shows: an error about any other is shown for the whole form.
+ * `fields` are the fields the form shows errors on; without them, every refusal is the form's.
  */
 export function useFormState(options: { fields?: readonly string[]; messageWithFields?: boolean } = {}) {
   const errors = ref<FieldErrors>({});
   const formError = ref<string | null>(null);
   const busy = ref(false);
 
-  /** Clears the errors and runs `command` (one api.invoke) with busy set; resolves to its result. */
-  async function send<T>(command: () => Promise<T>): Promise<T> {
+  /** Clears the errors and runs `command` (one api.invoke) with busy set; a refusal is shown as showErrors does. */
+  async function send<T>(command: () => Promise<Result<T>>): Promise<Result<T>> {
     errors.value = {};
     formError.value = null;
     busy.value = true;
     const result = await command();
     busy.value = false;
+    if (!result.ok) showErrors(result.error.fields, result.error.message);
     return result;
   }
 
@@ -27,7 +29,11 @@ export function useFormState(options: { fields?: readonly string[]; messageWithF
    * unless `messageWithFields`.
    */
   function showErrors(fields: FieldErrors = {}, message: string | null = null) {
-    const shown = options.fields ?? Object.keys(fields);
+    if (!options.fields) {
+      formError.value = message ?? (Object.values(fields).join(' ') || null);
+      return;
+    }
+    const shown = options.fields;
     const own = Object.entries(fields).filter(([field]) => shown.includes(field));
     const other = Object.entries(fields)
       .filter(([field]) => !shown.includes(field))

@@ -45,40 +45,23 @@ export function isPlainEnter(event: KeyboardEvent): boolean {
 }
 
 /**
- * Where a list's navigation key moves from row `index` of `count` (a page being `page` rows):
- * one row, one page, the first or the last, never past either end. Null for any other key.
+ * Where a navigation key moves from item `index` of `count`: one item (the arrows along the list),
+ * one page of `page` items (vertical lists), the first or the last (Home, End). A list stops at its
+ * ends; a tab list (`wrap`) goes round. Null for any other key.
  */
-export function listMove(key: string, index: number, count: number, page: number): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return Math.min(count - 1, index + 1);
-    case 'ArrowUp':
-      return Math.max(0, index - 1);
-    case 'PageDown':
-      return Math.min(count - 1, index + page);
-    case 'PageUp':
-      return Math.max(0, index - page);
-    case 'Home':
-      return 0;
-    case 'End':
-      return count - 1;
-    default:
-      return null;
-  }
-}
-
-/** Where a horizontal tab list's key moves from tab `index` of `count`: arrows wrap around. Null for other keys. */
-export function tabMove(key: string, index: number, count: number): number | null {
-  switch (key) {
-    case 'ArrowRight':
-      return (index + 1) % count;
-    case 'ArrowLeft':
-      return (index - 1 + count) % count;
-    case 'Home':
-      return 0;
-    case 'End':
-      return count - 1;
-    default:
-      return null;
-  }
+export function listMove(
+  key: string,
+  index: number,
+  count: number,
+  { page = 1, horizontal = false, wrap = false }: { page?: number; horizontal?: boolean; wrap?: boolean } = {},
+): number | null {
+  let to: number;
+  if (key === (horizontal ? 'ArrowRight' : 'ArrowDown')) to = index + 1;
+  else if (key === (horizontal ? 'ArrowLeft' : 'ArrowUp')) to = index - 1;
+  else if (key === 'PageDown' && !horizontal) to = index + page;
+  else if (key === 'PageUp' && !horizontal) to = index - page;
+  else if (key === 'Home') return 0;
+  else if (key === 'End') return count - 1;
+  else return null;
+  return wrap ? (to + count) % count : Math.max(0, Math.min(count - 1, to));
 }

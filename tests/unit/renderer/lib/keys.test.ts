@@ -7,7 +7,6 @@ import {
   ROSTER_VIEW_SHORTCUT,
   shortcutText,
   STATUS_SHORTCUT,
-  tabMove,
 } from '../../../../src/renderer/src/lib/keys';
 
 function key(name: string, mods: Partial<Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>> = {}) {
@@ -46,21 +45,22 @@ describe('keys', () => {
   });
 
   it('moves through a list by row, page and end, never past either end', () => {
-    expect(listMove('ArrowDown', 3, 10, 4)).toBe(4);
-    expect(listMove('ArrowDown', 9, 10, 4)).toBe(9);
-    expect(listMove('ArrowUp', 0, 10, 4)).toBe(0);
-    expect(listMove('PageDown', 8, 10, 4)).toBe(9);
-    expect(listMove('PageUp', 3, 10, 4)).toBe(0);
-    expect(listMove('Home', 5, 10, 4)).toBe(0);
-    expect(listMove('End', 5, 10, 4)).toBe(9);
-    expect(listMove('Enter', 5, 10, 4)).toBeNull();
+    expect(listMove('ArrowDown', 3, 10, { page: 4 })).toBe(4);
+    expect(listMove('ArrowDown', 9, 10, { page: 4 })).toBe(9);
+    expect(listMove('ArrowUp', 0, 10, { page: 4 })).toBe(0);
+    expect(listMove('PageDown', 8, 10, { page: 4 })).toBe(9);
+    expect(listMove('PageUp', 3, 10, { page: 4 })).toBe(0);
+    expect(listMove('Home', 5, 10, { page: 4 })).toBe(0);
+    expect(listMove('End', 5, 10, { page: 4 })).toBe(9);
+    expect(listMove('Enter', 5, 10, { page: 4 })).toBeNull();
   });
 
   it('moves through tabs with the arrows wrapping around', () => {
-    expect(tabMove('ArrowRight', 2, 3)).toBe(0);
-    expect(tabMove('ArrowLeft', 0, 3)).toBe(2);
-    expect(tabMove('End', 0, 3)).toBe(2);
-    expect(tabMove('Home', 2, 3)).toBe(0);
-    expect(tabMove('ArrowDown', 1, 3)).toBeNull();
+    expect(listMove('ArrowRight', 2, 3, { horizontal: true, wrap: true })).toBe(0);
+    expect(listMove('ArrowLeft', 0, 3, { horizontal: true, wrap: true })).toBe(2);
+    expect(listMove('End', 0, 3, { horizontal: true, wrap: true })).toBe(2);
+    expect(listMove('Home', 2, 3, { horizontal: true, wrap: true })).toBe(0);
+    expect(listMove('PageDown', 1, 3, { horizontal: true, wrap: true })).toBeNull();
+    expect(listMove('ArrowDown', 1, 3, { horizontal: true, wrap: true })).toBeNull();
   });
 });
