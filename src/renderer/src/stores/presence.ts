@@ -8,7 +8,8 @@ import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ContactPresenceView, OwnPresenceView, Snapshot } from '../../../shared/contract';
 import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../lib/presence';
-import { entryKey, REBUILD_THRESHOLD, type AvailabilityChange } from '../lib/roster-index';
+import { REBUILD_THRESHOLD } from '../lib/roster-index';
+import { entryKey, type AvailabilityChange } from '../lib/roster-model';
 import { useRosterStore } from './roster';
 
 function availability(view: ContactPresenceView, key: string): AvailabilityChange {

@@ -6,7 +6,7 @@
  */
 import { computed, defineAsyncComponent, watch, type Component, type ComputedRef } from 'vue';
 import { accountName } from '../components/accounts/describe';
-import { ALL_VIEW } from '../lib/roster-index';
+import { ALL_VIEW } from '../lib/roster-model';
 import { useAccountsStore } from '../stores/accounts';
 import { useDialogStore, type DialogKind, type DialogProps } from '../stores/dialog';
 import { useMucStore } from '../stores/muc';

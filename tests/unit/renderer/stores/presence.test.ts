@@ -11,7 +11,7 @@ import {
   type ResourceView,
   type Snapshot,
 } from '../../../../src/shared/contract';
-import { ALL_VIEW, DEFAULT_GROUP } from '../../../../src/renderer/src/lib/roster-index';
+import { ALL_VIEW, DEFAULT_GROUP } from '../../../../src/renderer/src/lib/roster-model';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../../src/renderer/src/stores/prefs';

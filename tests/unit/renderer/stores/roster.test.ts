@@ -9,7 +9,7 @@ import {
   type Snapshot,
 } from '../../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../../src/shared/result';
-import { ALL_VIEW, groupKey } from '../../../../src/renderer/src/lib/roster-index';
+import { ALL_VIEW, groupKey } from '../../../../src/renderer/src/lib/roster-model';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../../src/renderer/src/stores/app';
 import { usePrefsStore } from '../../../../src/renderer/src/stores/prefs';

@@ -2,13 +2,13 @@
  * The one text field every dialog uses: the label names the input, the note and the error describe
  * it (in that order), aria-invalid follows the error, and other attributes reach the input.
  */
-import { createSSRApp, h } from 'vue';
+import { createSSRApp, h, type Component } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it } from 'vitest';
 import TextField from '../../../../../src/renderer/src/components/common/TextField.vue';
 
 async function render(props: Record<string, unknown>): Promise<string> {
-  const app = createSSRApp({ render: () => h(TextField, { modelValue: 'x', ...props }) });
+  const app = createSSRApp({ render: () => h(TextField as Component, { modelValue: 'x', ...props }) });
   return renderToString(app);
 }
 
