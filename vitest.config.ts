@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
-// Three suites, one runner: unit (modules fed directly), integration (the core against a real
-// Prosody started per test file) and e2e (the built renderer in Chromium through the browser bridge).
+// Suites, one runner: unit (modules fed directly), integration (the core against a real Prosody
+// started per test file), e2e (the built renderer in Chromium through the browser bridge), electron
+// (the real shell, where its binary is installed) and the benchmarks.
 export default defineConfig({
   test: {
     projects: [
@@ -29,6 +30,18 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The real Electron shell: run by `npm run test:electron` (better-sqlite3 built for Electron),
+          // skipped with its reason where there is no Electron binary.
+          name: 'electron',
+          include: ['tests/electron/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

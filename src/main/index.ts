@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session } f
 import { consoleSink, createLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
 import { FileSecretStore } from './core/secrets';
+import type { MessageNotification } from './core/notify-api';
 import {
   APP_ENTRY_URL,
   APP_ORIGIN,
@@ -28,7 +29,13 @@ import {
 import { restoreWindowState, trackWindowState } from './shell/window-state';
 import { createTray, installCloseToTray, type TrayController } from './shell/tray';
 import { createPowerMonitorIdleSource } from './shell/idle-source';
-import { createElectronNotifier } from './shell/notifications';
+import { createElectronNotifier, messengerNotificationHandlers } from './shell/notifications';
+import { installContextMenu } from './shell/context-menu';
+import { createSpellcheckHost } from './shell/spellcheck';
+import { createUnreadBadge, type UnreadBadge } from './shell/badge';
+import { applyStartAtLogin, defaultLoginItemEnv, syncStartAtLogin } from './shell/login-item';
+import { handOverData, openedAtLogin, readSecondStart, startupMode } from './shell/launch';
+import { createTrayHint, showTrayHint } from './shell/tray-hint';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // electron-vite sets this in `dev` only; a packaged app always loads app://.
@@ -40,25 +47,34 @@ const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] 
 let mainWindow: BrowserWindow | null = null;
 let messenger: Messenger | null = null;
 let tray: TrayController | null = null;
+let badge: UnreadBadge | null = null;
+/** Called each time closing the window hid it to the tray. */
+let hiddenToTray: (() => void) | null = null;
 /** Set once the user quits: from then on closing the window really closes it. */
 let quitting = false;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-// Every webContents, whoever creates it, gets the navigation, window-open and webview rules.
+const TRAY_HINT_SHOWN_KEY = 'shell.trayHintShown';
+
+function openLink(url: string): void {
+  openExternalWithConsent(mainWindow, url).catch((error) => log.warn('could not open link', { error }));
+}
+
+// Every webContents, whoever creates it, gets the navigation, window-open and webview rules, and our menu.
 app.on('web-contents-created', (_event, contents) => {
-  hardenWebContents(contents, (url) => {
-    openExternalWithConsent(mainWindow, url).catch((error) => log.warn('could not open link', { error }));
-  });
+  hardenWebContents(contents, openLink);
+  installContextMenu(contents, { devTools: !app.isPackaged, openLink });
 });
 
-function openMainWindow(): BrowserWindow {
+function openMainWindow(minimized = false): BrowserWindow {
   const stateFile = path.join(app.getPath('userData'), 'window-state.json');
   const win = createMainWindow({
     preloadPath: preloadPath(),
     devTools: !app.isPackaged,
     state: restoreWindowState(stateFile, screen),
     iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
+    minimized,
   });
   trackWindowState(win, stateFile, (error) => log.warn('could not save the window state', { error }));
   installCloseToTray(
@@ -66,7 +82,10 @@ function openMainWindow(): BrowserWindow {
     // Only with a tray to come back from.
     () => tray !== null && (messenger?.prefs.get().closeToTray ?? false),
     () => quitting,
+    () => hiddenToTray?.(),
   );
+  // Windows: the unread overlay belongs to the taskbar button, which comes with the shown window.
+  win.on('show', () => badge?.redraw());
   const unwatch = tray?.watchWindow(win);
   win.on('closed', () => {
     unwatch?.();
@@ -92,10 +111,15 @@ async function start(): Promise<void> {
   const idleSource = createPowerMonitorIdleSource(powerMonitor);
   let core: Messenger;
   try {
-    const notifier = createElectronNotifier((clicked) => {
+    const notificationLog = log.child('notifications');
+    const openConversation = (clicked: MessageNotification) => {
       showWindowNow();
       messenger?.openConversation(clicked.accountId, clicked.conversation, clicked.kind);
-    }, log.child('notifications'));
+    };
+    const notifier = createElectronNotifier(
+      messengerNotificationHandlers(() => messenger, openConversation, notificationLog),
+      notificationLog,
+    );
     core = await createMessenger({
       dataDir: userData,
       secrets,
@@ -103,6 +127,7 @@ async function start(): Promise<void> {
       idle: { source: idleSource },
       notifier,
       windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isFocused(),
+      spellcheck: createSpellcheckHost(session.defaultSession, log.child('spellcheck')),
     });
   } catch (error) {
     log.error('the core could not start', { error });
@@ -128,18 +153,42 @@ async function start(): Promise<void> {
       iconPath: (icon) => resourcePath(`tray-${icon}.png`),
       log: log.child('tray'),
     });
+    log.info('tray icon shown');
   } catch (error) {
     // Some Linux desktops have no tray: the app works without it (and then never hides to it).
     log.warn('no tray icon', { error });
   }
-  mainWindow = openMainWindow();
+  hiddenToTray = createTrayHint({
+    wasShown: () => core.settings.get<unknown>(TRAY_HINT_SHOWN_KEY, false) === true,
+    markShown: () => core.settings.set(TRAY_HINT_SHOWN_KEY, true),
+    show: (text) => showTrayHint(text, log),
+  });
+  badge = createUnreadBadge({ model: core.tray, app, getWindow: () => mainWindow, log: log.child('badge') });
+  const unsyncLoginItem = syncStartAtLogin(
+    core,
+    core.prefs.get(),
+    (setting) => applyStartAtLogin(defaultLoginItemEnv(app), setting),
+    log.child('login-item'),
+  );
+  const mode = startupMode({
+    argv: process.argv,
+    platform: process.platform,
+    prefs: core.prefs.get(),
+    wasOpenedAtLogin: openedAtLogin(app, process.platform),
+    hasTray: tray !== null,
+  });
+  if (mode !== 'tray') mainWindow = openMainWindow(mode === 'minimized');
+  else log.info('started hidden in the tray');
   // After sleep a TCP connection may be dead without anyone having said so: check now, not in a minute.
   powerMonitor.on('resume', () => core.checkConnections());
 
-  app.on('second-instance', showWindow);
-  app.on('activate', () => {
-    if (!mainWindow) mainWindow = openMainWindow();
+  // A second start (e.g. from the menu while we run in the tray) shows the window; one that was only
+  // asked to run hidden (a login item of a user who started us already) has nothing to add.
+  app.on('second-instance', (_event, argv, _workingDirectory, data) => {
+    if (!readSecondStart(argv, data).hidden) showWindow();
   });
+  // macOS: a click on the Dock icon brings back a closed or hidden window.
+  app.on('activate', showWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -153,6 +202,9 @@ async function start(): Promise<void> {
     if (closing === 'pending') return;
     closing = 'pending';
     unbindIpc();
+    unsyncLoginItem();
+    badge?.dispose();
+    badge = null;
     tray?.destroy();
     tray = null;
     idleSource.dispose();
@@ -167,7 +219,7 @@ async function start(): Promise<void> {
 }
 
 // A second start hands over to the first (which focuses its window, above) and exits.
-if (!app.requestSingleInstanceLock()) {
+if (!app.requestSingleInstanceLock(handOverData(process.argv))) {
   app.quit();
 } else {
   start().catch((error) => {

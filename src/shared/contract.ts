@@ -176,6 +176,14 @@ export interface OwnPresenceView {
   auto: boolean;
 }
 
+/** The composer's spell checking in one conversation (Electron on Windows and Linux; macOS picks by itself). */
+export interface SpellcheckView {
+  /** Languages there are dictionaries for, e.g. ['de-DE', 'en-US']; empty when there is no choice to make. */
+  available: string[];
+  /** The language chosen for this conversation; null for the default languages. */
+  language: string | null;
+}
+
 /** Preferences the UI keeps across restarts (stored by the core in SQLite). */
 export interface Prefs {
   rosterSort: 'availability' | 'name';
@@ -186,6 +194,10 @@ export interface Prefs {
   rosterView: string;
   /** Closing the window hides it to the tray (Electron only). */
   closeToTray: boolean;
+  /** Start Jabberwock when the user logs in to the computer (Electron only). */
+  startAtLogin: boolean;
+  /** A start at login opens hidden in the tray, without the window (Electron only). */
+  startHidden: boolean;
   idleEnabled: boolean;
   /** Minutes of system idle before auto-away. */
   idleAwayMinutes: number;
@@ -550,11 +562,19 @@ const prefsSchema = z
     rosterCollapsed: z.array(z.string().max(ROSTER_TEXT_MAX + 80)).max(10_000),
     rosterView: z.union([z.literal('all'), accountIdSchema]),
     closeToTray: z.boolean(),
+    startAtLogin: z.boolean(),
+    startHidden: z.boolean(),
     idleEnabled: z.boolean(),
     idleAwayMinutes: z.number().int().min(1).max(240),
     idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
   })
   .strict();
+
+/** A dictionary's language tag as Chromium names them: 'en-US', 'de', 'pt-BR', 'sr-Latn'. */
+export const spellcheckLanguageSchema = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
@@ -904,6 +924,22 @@ export const commands = {
   'prefs.update': {
     input: prefsSchema.partial(),
     output: returns<Prefs>(),
+  },
+  /** The conversation's spell checking language, which is also put to use (its composer is in front). */
+  'spellcheck.forConversation': {
+    input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
+    output: returns<SpellcheckView>(),
+  },
+  /** Chooses (and puts to use) the conversation's spell checking language; null goes back to the default. */
+  'spellcheck.setLanguage': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().max(3071),
+        language: spellcheckLanguageSchema.nullable(),
+      })
+      .strict(),
+    output: returns<SpellcheckView>(),
   },
 } as const;
 

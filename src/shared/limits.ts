@@ -28,6 +28,8 @@ export const DEFAULT_PREFS: Prefs = {
   rosterCollapsed: [],
   rosterView: 'all',
   closeToTray: false,
+  startAtLogin: false,
+  startHidden: false,
   idleEnabled: true,
   idleAwayMinutes: 5,
   idleXaMinutes: 20,

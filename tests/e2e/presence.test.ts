@@ -266,7 +266,7 @@ describe('presence in the browser UI', () => {
     await tree().getByRole('treeitem', { name: 'Friends, 0 of 1 online' }).waitFor();
   });
 
-  it('keeps idle and tray settings, refusing nonsense in the dialog', async () => {
+  it('keeps idle, tray and start-at-login settings, refusing nonsense in the dialog', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await settings.getByLabel('Away after (minutes)', { exact: true }).fill('0');
@@ -274,6 +274,10 @@ describe('presence in the browser UI', () => {
     await settings.getByText('A whole number of minutes from 1 to 240.').waitFor();
     await settings.getByLabel('Away after (minutes)', { exact: true }).fill('12');
     await settings.getByLabel(/keeps Jabberwock running in the tray/).check();
+    // Starting hidden is a choice only for a start at login.
+    expect(await settings.getByLabel('Start hidden in the tray').isDisabled()).toBe(true);
+    await settings.getByLabel('Start Jabberwock when I log in').check();
+    await settings.getByLabel('Start hidden in the tray').check();
     await settings.getByRole('button', { name: 'Save' }).click();
     await settings.waitFor({ state: 'detached' });
     // Reopened after a reload: what the core kept.
@@ -281,6 +285,8 @@ describe('presence in the browser UI', () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await expect.poll(() => settings.getByLabel('Away after (minutes)', { exact: true }).inputValue()).toBe('12');
     expect(await settings.getByLabel(/keeps Jabberwock running in the tray/).isChecked()).toBe(true);
+    expect(await settings.getByLabel('Start Jabberwock when I log in').isChecked()).toBe(true);
+    expect(await settings.getByLabel('Start hidden in the tray').isChecked()).toBe(true);
     await page.keyboard.press('Escape');
     await settings.waitFor({ state: 'detached' });
   });

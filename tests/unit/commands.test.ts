@@ -204,6 +204,15 @@ const malformed: Record<CommandName, unknown[]> = {
     { idleAwayMinutes: 0 },
     { idleXaMinutes: 2.5 },
     { closeToTray: 'yes' },
+    { startAtLogin: 'true' },
+    { startHidden: null },
+  ],
+  'spellcheck.forConversation': [{ accountId: ID }, { accountId: ID, conversation: 1 }],
+  'spellcheck.setLanguage': [
+    { accountId: ID, conversation: 'bob@example.org' },
+    { accountId: ID, conversation: 'bob@example.org', language: '../../etc' },
+    { accountId: ID, conversation: 'bob@example.org', language: 'en_US' },
+    { accountId: ID, conversation: 'bob@example.org', language: 'x'.repeat(40) },
   ],
 };
 

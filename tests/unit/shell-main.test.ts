@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Mock } from 'vitest';
-import { IPC_INVOKE } from '../../src/shared/contract';
+import { DEFAULT_PREFS, IPC_INVOKE, type EventBatch } from '../../src/shared/contract';
 import type { IdleSource } from '../../src/main/core/idle';
 import { MemoryTrayModel } from '../../src/main/core/tray-api';
 import type { Notifier } from '../../src/main/core/notify-api';
+import { execLine } from '../../src/main/shell/login-item';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -24,13 +25,20 @@ const h = vi.hoisted(() => ({
     trays: (EventEmitter & { image: string; menu: { template: unknown[] } | null; destroy: Mock<AnyFn> })[];
     idleSeconds: number;
     closeToTray: boolean;
+    startAtLogin: boolean;
+    argv: string[];
+    settings: Map<string, unknown>;
+    spellcheckLanguages: string[];
+    menus: { template: { label?: string; role?: string }[]; popup: Mock<AnyFn> }[];
+    batchListeners: ((batch: EventBatch) => void)[];
     messenger: {
       invoke: Mock<AnyFn>;
       subscribe: Mock<AnyFn>;
       close: Mock<() => Promise<void>>;
       checkConnections: Mock<() => void>;
       tray: MemoryTrayModel;
-      prefs: { get: () => { closeToTray: boolean } };
+      prefs: { get: () => { closeToTray: boolean; startAtLogin: boolean; startHidden: boolean } };
+      settings: { get: (key: string, fallback: unknown) => unknown; set: (key: string, value: unknown) => void };
       openConversation: Mock<AnyFn>;
     };
     notifications: (EventEmitter & { options: { title: string; body: string }; show: Mock<AnyFn> })[];
@@ -49,6 +57,9 @@ function makeElectron() {
     getPath: vi.fn(() => h.state.userData),
     getAppPath: vi.fn(() => '/app'),
     setAppUserModelId: vi.fn(),
+    setBadgeCount: vi.fn(() => true),
+    setLoginItemSettings: vi.fn(),
+    getLoginItemSettings: vi.fn(() => ({ openAtLogin: false, wasOpenedAtLogin: false })),
   });
   class FakeBrowserWindow extends EventEmitter {
     webContents = {
@@ -68,6 +79,8 @@ function makeElectron() {
     hide = vi.fn();
     focus = vi.fn();
     maximize = vi.fn();
+    minimize = vi.fn();
+    setOverlayIcon = vi.fn();
     constructor(public options: Record<string, unknown>) {
       super();
       h.state.windows.push(this as never);
@@ -107,10 +120,29 @@ function makeElectron() {
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
     Notification: FakeNotification,
-    Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) },
+    Menu: {
+      buildFromTemplate: vi.fn((template: { label?: string; role?: string }[]) => {
+        const menu = { template, popup: vi.fn() };
+        h.state.menus.push(menu);
+        return menu;
+      }),
+    },
+    nativeImage: { createFromBitmap: vi.fn((buffer: Buffer) => ({ buffer })) },
+    clipboard: { writeText: vi.fn() },
     powerMonitor,
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-    session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: vi.fn(),
+        setPermissionCheckHandler: vi.fn(),
+        setSpellCheckerEnabled: vi.fn(),
+        availableSpellCheckerLanguages: ['de-DE', 'en-US', 'fr'],
+        getSpellCheckerLanguages: vi.fn(() => h.state.spellcheckLanguages),
+        setSpellCheckerLanguages: vi.fn((languages: string[]) => {
+          h.state.spellcheckLanguages = languages;
+        }),
+      },
+    },
     screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
     dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn() },
     shell: { openExternal: vi.fn() },
@@ -136,14 +168,20 @@ vi.mock('../../src/main/core/messenger', () => ({
 type Electron = ReturnType<typeof makeElectron>;
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function startMain(lock: boolean): Promise<Electron> {
+async function startMain(lock: boolean, args: string[] = []): Promise<Electron> {
   h.state.lock = lock;
   // The electron stub survives resetModules: start each run from a clean app object.
   if (h.state.electron) (h.state.electron as Electron).app.removeAllListeners();
   vi.clearAllMocks();
   vi.resetModules();
-  await import('../../src/main/index');
-  await flush();
+  const argv = process.argv;
+  process.argv = [argv[0], ...args];
+  try {
+    await import('../../src/main/index');
+    await flush();
+  } finally {
+    process.argv = argv;
+  }
   return h.state.electron as Electron;
 }
 
@@ -155,9 +193,17 @@ beforeEach(() => {
   h.state.trays = [];
   h.state.idleSeconds = 0;
   h.state.closeToTray = false;
+  h.state.startAtLogin = false;
+  h.state.settings = new Map();
+  h.state.spellcheckLanguages = ['en-US'];
+  h.state.menus = [];
+  h.state.batchListeners = [];
   h.state.messenger = {
     invoke: vi.fn<AnyFn>(),
-    subscribe: vi.fn<AnyFn>(() => () => {}),
+    subscribe: vi.fn<AnyFn>((listener) => {
+      h.state.batchListeners.push(listener as (batch: EventBatch) => void);
+      return () => {};
+    }),
     close: vi.fn(async () => {}),
     checkConnections: vi.fn(),
     tray: new MemoryTrayModel([
@@ -170,7 +216,13 @@ beforeEach(() => {
         show: 'available',
       },
     ]),
-    prefs: { get: () => ({ closeToTray: h.state.closeToTray }) },
+    prefs: {
+      get: () => ({ closeToTray: h.state.closeToTray, startAtLogin: h.state.startAtLogin, startHidden: false }),
+    },
+    settings: {
+      get: (key, fallback) => (h.state.settings.has(key) ? h.state.settings.get(key) : fallback),
+      set: (key, value) => void h.state.settings.set(key, value),
+    },
     openConversation: vi.fn(),
   };
   h.state.notifications = [];
@@ -333,5 +385,176 @@ describe('Electron entry', () => {
     shown.emit('click');
     expect(win.focus).toHaveBeenCalled();
     expect(h.state.messenger.openConversation).toHaveBeenCalledWith('a1', 'romeo@example.org', 'chat');
+  });
+
+  it('starts hidden in the tray with --hidden; a second start shows the window, one with --hidden does not', async () => {
+    const electron = await startMain(true, ['--hidden']);
+    expect(h.state.trays).toHaveLength(1);
+    expect(h.state.windows).toHaveLength(0);
+    electron.app.emit('second-instance', {}, ['/opt/jabberwock', '--hidden'], '/', { args: ['--hidden'] });
+    expect(h.state.windows).toHaveLength(0);
+    electron.app.emit('second-instance', {}, ['/opt/jabberwock'], '/', { args: [] });
+    expect(h.state.windows).toHaveLength(1);
+  });
+
+  it('hands its own arguments to the running instance when it is the second start', async () => {
+    const electron = await startMain(false, ['--hidden']);
+    expect(electron.app.requestSingleInstanceLock).toHaveBeenCalledWith({ args: ['--hidden'] });
+    expect(electron.app.quit).toHaveBeenCalled();
+  });
+
+  it('gives every webContents the context menu, without Inspect Element in a packaged build', async () => {
+    const electron = await startMain(true);
+    const contents = Object.assign(new EventEmitter(), {
+      setWindowOpenHandler: vi.fn(),
+      replaceMisspelling: vi.fn(),
+      inspectElement: vi.fn(),
+      session: { addWordToSpellCheckerDictionary: vi.fn() },
+    });
+    electron.app.emit('web-contents-created', {}, contents);
+    contents.emit(
+      'context-menu',
+      {},
+      {
+        isEditable: true,
+        misspelledWord: 'helo',
+        dictionarySuggestions: ['hello', 'help'],
+        editFlags: { canUndo: true, canRedo: true, canCut: true, canCopy: true, canPaste: true, canSelectAll: true },
+        selectionText: '',
+        linkURL: '',
+        x: 1,
+        y: 2,
+      },
+    );
+    const menu = h.state.menus.at(-1)!;
+    expect(menu.popup).toHaveBeenCalled();
+    const labels = menu.template.map((item) => item.label ?? item.role);
+    expect(labels.slice(0, 3)).toEqual(['hello', 'help', 'Add to dictionary']);
+    expect(labels).not.toContain('Inspect element');
+    (menu.template[0] as { click: () => void }).click();
+    expect(contents.replaceMisspelling).toHaveBeenCalledWith('hello');
+  });
+
+  it("turns the session's spell checker on and gives the core a host that switches its language", async () => {
+    const electron = await startMain(true);
+    const session = electron.session.defaultSession;
+    expect(session.setSpellCheckerEnabled).toHaveBeenCalledWith(true);
+    const options = h.state.createMessenger.mock.calls[0][0] as {
+      spellcheck: { available(): string[]; use(language: string | null): void };
+    };
+    if (process.platform === 'darwin') return; // the system checker picks the language there
+    expect(options.spellcheck.available()).toEqual(['de-DE', 'en-US', 'fr']);
+    options.spellcheck.use('de-DE');
+    expect(session.setSpellCheckerLanguages).toHaveBeenLastCalledWith(['de-DE']);
+    options.spellcheck.use(null);
+    expect(session.setSpellCheckerLanguages).toHaveBeenLastCalledWith(['en-US']);
+  });
+
+  it('shows the unread count of the tray model on the dock, launcher or taskbar button', async () => {
+    const electron = await startMain(true);
+    const win = h.state.windows[0] as unknown as EventEmitter & { setOverlayIcon: Mock<AnyFn> };
+    const accounts = h.state.messenger.tray.summary().accounts.map((line) => ({
+      id: line.id,
+      label: line.name,
+      jid: line.jid,
+      enabled: true,
+      connection: { status: 'online' as const, since: 0 },
+      show: 'available' as const,
+    }));
+    h.state.messenger.tray.update(accounts, 0, 3);
+    if (process.platform === 'win32') {
+      expect(win.setOverlayIcon).toHaveBeenLastCalledWith(expect.anything(), '3 unread messages');
+    } else {
+      expect(electron.app.setBadgeCount).toHaveBeenLastCalledWith(3);
+    }
+    h.state.messenger.tray.update(accounts, 0, 0);
+    if (process.platform === 'win32') expect(win.setOverlayIcon).toHaveBeenLastCalledWith(null, '');
+    else expect(electron.app.setBadgeCount).toHaveBeenLastCalledWith(0);
+  });
+
+  it('says once, the first time ever, that closing left Jabberwock running in the tray', async () => {
+    h.state.closeToTray = true;
+    await startMain(true);
+    const win = h.state.windows[0] as unknown as EventEmitter;
+    win.emit('close', { preventDefault: vi.fn() });
+    expect(h.state.notifications).toHaveLength(1);
+    expect(h.state.notifications[0].options.title).toMatch(/still running/);
+    expect(h.state.notifications[0].options.body).toMatch(/Quit/);
+    expect(h.state.notifications[0].show).toHaveBeenCalled();
+    win.emit('close', { preventDefault: vi.fn() });
+    expect(h.state.notifications).toHaveLength(1);
+    expect(h.state.settings.get('shell.trayHintShown')).toBe(true);
+
+    // The next run remembers it.
+    await startMain(true);
+    (h.state.windows.at(-1) as unknown as EventEmitter).emit('close', { preventDefault: vi.fn() });
+    expect(h.state.notifications).toHaveLength(1);
+  });
+
+  it('Quit in the tray menu really quits, even with closing to the tray on', async () => {
+    h.state.closeToTray = true;
+    const electron = await startMain(true);
+    type Item = { label?: string; click?: () => void };
+    const quit = (h.state.trays[0].menu!.template as Item[]).find((item) => item.label === 'Quit')!;
+    quit.click!();
+    expect(electron.app.quit).toHaveBeenCalledTimes(1);
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    const close = { preventDefault: vi.fn() };
+    (h.state.windows[0] as unknown as EventEmitter).emit('close', close);
+    expect(close.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('sends a reply typed into a notification as a message, and marks the conversation read', async () => {
+    await startMain(true);
+    h.state.messenger.invoke.mockImplementation(async () => ({ ok: true, value: null }));
+    const options = h.state.createMessenger.mock.calls[0][0] as { notifier: Notifier };
+    options.notifier.show({
+      accountId: 'a1',
+      conversation: 'romeo@example.org',
+      kind: 'chat',
+      title: 'Romeo',
+      body: 'Are you there?',
+    });
+    h.state.notifications[0].emit('reply', {}, 'On my way');
+    await flush();
+    expect(h.state.messenger.invoke.mock.calls).toEqual([
+      ['message.send', { accountId: 'a1', conversation: 'romeo@example.org', kind: 'chat', body: 'On my way' }],
+      ['conversation.markRead', { accountId: 'a1', conversation: 'romeo@example.org' }],
+    ]);
+    h.state.messenger.invoke.mockClear();
+    h.state.notifications[0].emit('action', {}, 0);
+    await flush();
+    expect(h.state.messenger.invoke.mock.calls).toEqual([
+      ['conversation.markRead', { accountId: 'a1', conversation: 'romeo@example.org' }],
+    ]);
+  });
+
+  it('registers the start at login when the preference is on, and follows its changes', async () => {
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-xdg-'));
+    const saved = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = config;
+    try {
+      h.state.startAtLogin = true;
+      const electron = await startMain(true);
+      const entry = path.join(config, 'autostart', 'org.jabberwock.app.desktop');
+      if (process.platform === 'linux') {
+        expect(fs.readFileSync(entry, 'utf8')).toContain(`\nExec=${execLine([process.execPath])}\n`);
+      } else {
+        expect(electron.app.setLoginItemSettings).toHaveBeenLastCalledWith(
+          expect.objectContaining({ openAtLogin: true }),
+        );
+      }
+      const prefs = { ...DEFAULT_PREFS, startAtLogin: false };
+      for (const listener of h.state.batchListeners) listener({ seq: 2, events: [{ type: 'prefs.changed', prefs }] });
+      if (process.platform === 'linux') expect(fs.existsSync(entry)).toBe(false);
+      else
+        expect(electron.app.setLoginItemSettings).toHaveBeenLastCalledWith(
+          expect.objectContaining({ openAtLogin: false }),
+        );
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = saved;
+      fs.rmSync(config, { recursive: true, force: true });
+    }
   });
 });

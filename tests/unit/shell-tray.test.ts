@@ -345,6 +345,24 @@ describe('close to tray', () => {
     expect(win.hide).not.toHaveBeenCalled();
   });
 
+  it('tells after each hide, so the first-time hint can be shown; not when really closing', () => {
+    const win = new FakeWindow();
+    let quitting = false;
+    const onHidden = vi.fn();
+    installCloseToTray(
+      win as never,
+      () => true,
+      () => quitting,
+      onHidden,
+    );
+    win.emit('close', closeEvent());
+    expect(onHidden).toHaveBeenCalledTimes(1);
+    expect(win.hide.mock.invocationCallOrder[0]).toBeLessThan(onHidden.mock.invocationCallOrder[0]);
+    quitting = true;
+    win.emit('close', closeEvent());
+    expect(onHidden).toHaveBeenCalledTimes(1);
+  });
+
   it('can be undone', () => {
     const win = new FakeWindow();
     const undo = installCloseToTray(

@@ -15,6 +15,7 @@ const electron = vi.hoisted(() => {
     }
     show = vi.fn();
     maximize = vi.fn();
+    minimize = vi.fn();
   }
   return {
     created,
@@ -82,6 +83,7 @@ describe('webPreferences', () => {
       webviewTag: false,
       navigateOnDragDrop: false,
       devTools: false,
+      spellcheck: true,
     });
     expect(prefs).not.toHaveProperty('enableBlinkFeatures');
     expect(path.isAbsolute(prefs.preload!)).toBe(true);
@@ -105,6 +107,19 @@ describe('webPreferences', () => {
     win.handlers.get('ready-to-show')!();
     expect(win.maximize).toHaveBeenCalled();
     expect(win.show).toHaveBeenCalled();
+    expect(win.minimize).not.toHaveBeenCalled();
+  });
+
+  it('opens minimized to the taskbar when asked (a hidden start without a tray)', () => {
+    const win = createMainWindow({
+      preloadPath: PRELOAD,
+      devTools: false,
+      state: { x: 10, y: 20, width: 800, height: 600, maximized: false },
+      minimized: true,
+    }) as unknown as InstanceType<typeof electron.BrowserWindow>;
+    win.handlers.get('ready-to-show')!();
+    expect(win.minimize).toHaveBeenCalled();
+    expect(win.show).not.toHaveBeenCalled();
   });
 });
 

@@ -40,6 +40,7 @@ import { PrefsService } from './prefs';
 import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
+import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -60,6 +61,8 @@ export interface MessengerOptions {
   notifier?: Notifier;
   /** Whether the user is looking at the window (no notification then). */
   windowFocused?: () => boolean;
+  /** The composer's spell checker (Electron's session); without it there is no language to choose. */
+  spellcheck?: SpellcheckHost;
 }
 
 export interface Messenger extends MessengerApi {
@@ -182,6 +185,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
     }
   });
+  const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
@@ -260,6 +264,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'message.search': (input) => chat.search(input),
     'conversation.markRead': (input) => chat.markRead(input),
     'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
+    'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
+    'spellcheck.setLanguage': (input) =>
+      knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {

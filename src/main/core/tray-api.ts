@@ -28,12 +28,13 @@ export class MemoryTrayModel implements TrayModel {
   constructor(
     accounts: AccountStatusInput[] = [],
     private pendingRequests = 0,
+    private unreadMessages = 0,
   ) {
     this.accounts = accounts.map((account) => ({ ...account }));
   }
 
   summary(): StatusSummary {
-    return summarize(this.accounts, this.pendingRequests);
+    return summarize(this.accounts, this.pendingRequests, this.unreadMessages);
   }
 
   subscribe(listener: () => void): () => void {
@@ -50,10 +51,15 @@ export class MemoryTrayModel implements TrayModel {
     this.notify();
   }
 
-  /** Replaces the accounts (or the pending request count) and notifies. */
-  update(accounts: AccountStatusInput[], pendingRequests = this.pendingRequests): void {
+  /** Replaces the accounts (or the pending request or unread message count) and notifies. */
+  update(
+    accounts: AccountStatusInput[],
+    pendingRequests = this.pendingRequests,
+    unreadMessages = this.unreadMessages,
+  ): void {
     this.accounts = accounts.map((account) => ({ ...account }));
     this.pendingRequests = pendingRequests;
+    this.unreadMessages = unreadMessages;
     this.notify();
   }
 

@@ -178,17 +178,20 @@ export function createTray(options: TrayOptions): TrayController {
 
 /**
  * Makes closing the window hide it instead, while `isEnabled()` (the user's setting) says so; when the
- * app is quitting the window really closes. Returns the undo.
+ * app is quitting the window really closes. `onHidden` runs after each such hide (the first-time hint).
+ * Returns the undo.
  */
 export function installCloseToTray(
   win: Pick<BrowserWindow, 'on' | 'removeListener' | 'hide'>,
   isEnabled: () => boolean,
   isQuitting: () => boolean,
+  onHidden?: () => void,
 ): () => void {
   const onClose = (event: { preventDefault(): void }) => {
     if (isQuitting() || !isEnabled()) return;
     event.preventDefault();
     win.hide();
+    onHidden?.();
   };
   win.on('close', onClose);
   return () => {

@@ -31,6 +31,8 @@ export function createWebPreferences(options: WebPreferencesOptions): WebPrefere
     webviewTag: false,
     navigateOnDragDrop: false,
     safeDialogs: true,
+    // The composer's spell checker; its language and menu come from spellcheck.ts and context-menu.ts.
+    spellcheck: true,
     devTools: options.devTools,
   };
 }
@@ -131,6 +133,8 @@ export interface MainWindowOptions extends WebPreferencesOptions {
   state: WindowState;
   /** Window icon (Linux; macOS and Windows take it from the bundle). */
   iconPath?: string;
+  /** Open minimized to the taskbar instead of in front (a hidden start without a tray). */
+  minimized?: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -151,7 +155,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   win.once('ready-to-show', () => {
     if (state.maximized) win.maximize();
-    win.show();
+    if (options.minimized) win.minimize();
+    else win.show();
   });
   return win;
 }
