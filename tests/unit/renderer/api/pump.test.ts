@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AppEvent } from '../../../src/shared/contract';
-import { startEarlyEventPump, withoutContactPresence, type PumpStores } from '../../../src/renderer/src/api/pump';
-import { fakeTransport, flush, snapshot } from './fixtures';
+import type { AppEvent } from '../../../../src/shared/contract';
+import { startEarlyEventPump, withoutContactPresence, type PumpStores } from '../../../../src/renderer/src/api/pump';
+import { fakeTransport, flush, snapshot } from '../fixtures';
 
 const contact = (jid: string): AppEvent => ({
   type: 'presence.contact',

@@ -1,34 +1,18 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountView, CommandName, Snapshot } from '../../../src/shared/contract';
-import { ok, type Result } from '../../../src/shared/result';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
+import type { CommandName, Snapshot } from '../../../../src/shared/contract';
+import { ok, type Result } from '../../../../src/shared/result';
+import { startEventPump } from '../../../../src/renderer/src/api/pump';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
 import {
   buildAddInput,
   buildUpdateInput,
   type AccountFormValues,
-} from '../../../src/renderer/src/components/accounts/account-form';
-import { inkFor, statusLine } from '../../../src/renderer/src/components/accounts/describe';
-import { flush, scriptedTransport, snapshot } from './fixtures';
-
-function account(id: string, jid: string, extra: Partial<AccountView> = {}): AccountView {
-  return {
-    id,
-    jid,
-    host: null,
-    port: null,
-    label: '',
-    color: '#3a5bd9',
-    enabled: true,
-    password: 'session',
-    pinnedCertificates: [],
-    connection: { status: 'offline', since: 0 },
-    ...extra,
-  };
-}
+} from '../../../../src/renderer/src/components/accounts/account-form';
+import { inkFor, statusLine } from '../../../../src/renderer/src/components/accounts/describe';
+import { account, flush, scriptedTransport, snapshot } from '../fixtures';
 
 const storage = { encrypted: false, description: 'no keychain available' };
 /** A transport whose snapshot replies and events the test controls. */

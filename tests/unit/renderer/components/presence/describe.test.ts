@@ -1,11 +1,9 @@
 /** Presence in words (rows, panel, picker) and the status picker's form logic. */
 import { describe, expect, it } from 'vitest';
-import type { ContactPresenceView, OwnPresenceView, ResourceView } from '../../../src/shared/contract';
-import { messageTarget } from '../../../src/shared/presence';
+import type { ContactPresenceView, OwnPresenceView, ResourceView } from '../../../../../src/shared/contract';
+import { messageTarget } from '../../../../../src/shared/presence';
+import { aggregateRank, aggregateShow, aggregateStatus } from '../../../../../src/renderer/src/lib/presence';
 import {
-  aggregateRank,
-  aggregateShow,
-  aggregateStatus,
   combinedOwn,
   contactLine,
   deviceCount,
@@ -14,8 +12,12 @@ import {
   ownShowLabel,
   relativeTime,
   resourceSummary,
-} from '../../../src/renderer/src/components/presence/describe';
-import { ALL_ACCOUNTS, buildPresenceSet, startValues } from '../../../src/renderer/src/components/presence/status-form';
+} from '../../../../../src/renderer/src/components/presence/describe';
+import {
+  ALL_ACCOUNTS,
+  buildPresenceSet,
+  startValues,
+} from '../../../../../src/renderer/src/components/presence/status-form';
 
 const HOUR = 3_600_000;
 const NOW = 1_800_000_000_000;

@@ -10,14 +10,14 @@ import {
   type ContactPresenceView,
   type ResourceView,
   type Snapshot,
-} from '../../../src/shared/contract';
-import { ALL_VIEW, DEFAULT_GROUP } from '../../../src/renderer/src/lib/roster-index';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
-import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
-import { usePresenceStore } from '../../../src/renderer/src/stores/presence';
-import { useRosterStore } from '../../../src/renderer/src/stores/roster';
-import { flush, item, pumpInto, snapshot } from './fixtures';
+} from '../../../../src/shared/contract';
+import { ALL_VIEW, DEFAULT_GROUP } from '../../../../src/renderer/src/lib/roster-model';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
+import { usePrefsStore } from '../../../../src/renderer/src/stores/prefs';
+import { usePresenceStore } from '../../../../src/renderer/src/stores/presence';
+import { useRosterStore } from '../../../../src/renderer/src/stores/roster';
+import { flush, item, pumpInto, snapshot } from '../fixtures';
 
 function resource(name: string, extra: Partial<ResourceView> = {}): ResourceView {
   return { resource: name, show: 'available', status: null, priority: 0, since: 1000, client: null, ...extra };

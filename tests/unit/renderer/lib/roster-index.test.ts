@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { RosterItemView } from '../../../src/shared/contract';
+import type { RosterItemView } from '../../../../src/shared/contract';
+import { DISPLAY_MAX } from '../../../../src/renderer/src/lib/text';
+import { RosterIndex } from '../../../../src/renderer/src/lib/roster-index';
 import {
   ALL_VIEW,
   DEFAULT_GROUP,
-  DISPLAY_MAX,
-  RosterIndex,
   displayName,
   groupKey,
   sortKey,
   type RosterChange,
   type RosterEntry,
   type RosterRow,
-} from '../../../src/renderer/src/lib/roster-index';
+} from '../../../../src/renderer/src/lib/roster-model';
 
 function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };

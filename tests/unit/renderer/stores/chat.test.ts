@@ -5,19 +5,19 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CommandName, ConversationView, EventBatch, MessageView, Snapshot } from '../../../src/shared/contract';
-import { fail, ok } from '../../../src/shared/result';
-import { startEventPump } from '../../../src/renderer/src/api/pump';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
+import type { CommandName, ConversationView, EventBatch, MessageView, Snapshot } from '../../../../src/shared/contract';
+import { fail, ok } from '../../../../src/shared/result';
+import { startEventPump } from '../../../../src/renderer/src/api/pump';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
 import {
   mergeMessages,
   PAGE_SIZE,
   TYPING_EXPIRY_MS,
   upsertMessage,
   useChatStore,
-} from '../../../src/renderer/src/stores/chat';
-import { scriptedTransport, snapshot } from './fixtures';
+} from '../../../../src/renderer/src/stores/chat';
+import { scriptedTransport, snapshot } from '../fixtures';
 
 const BOB = 'bob@x';
 

@@ -7,15 +7,19 @@ import {
   type CommandName,
   type Prefs,
   type Snapshot,
-} from '../../../src/shared/contract';
-import { fail, ok, type Result } from '../../../src/shared/result';
-import { ALL_VIEW, groupKey } from '../../../src/renderer/src/lib/roster-index';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
-import { usePrefsStore } from '../../../src/renderer/src/stores/prefs';
-import { useRosterStore } from '../../../src/renderer/src/stores/roster';
-import { flush, item, pumpInto, snapshot } from './fixtures';
-import { accountChipText, showForRank, subscriptionInfo } from '../../../src/renderer/src/components/roster/describe';
+} from '../../../../src/shared/contract';
+import { fail, ok, type Result } from '../../../../src/shared/result';
+import { ALL_VIEW, groupKey } from '../../../../src/renderer/src/lib/roster-model';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
+import { usePrefsStore } from '../../../../src/renderer/src/stores/prefs';
+import { useRosterStore } from '../../../../src/renderer/src/stores/roster';
+import { flush, item, pumpInto, snapshot } from '../fixtures';
+import {
+  accountChipText,
+  showForRank,
+  subscriptionInfo,
+} from '../../../../src/renderer/src/components/roster/describe';
 
 describe('roster store through the event pump', () => {
   beforeEach(() => setActivePinia(createPinia()));

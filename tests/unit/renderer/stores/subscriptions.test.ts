@@ -5,11 +5,11 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../src/shared/contract';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
-import { useSubscriptionsStore } from '../../../src/renderer/src/stores/subscriptions';
-import { flush, pumpInto, request, snapshot } from './fixtures';
+import type { Snapshot } from '../../../../src/shared/contract';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
+import { useSubscriptionsStore } from '../../../../src/renderer/src/stores/subscriptions';
+import { flush, pumpInto, request, snapshot } from '../fixtures';
 
 function start(initial: Snapshot) {
   return pumpInto(initial, {

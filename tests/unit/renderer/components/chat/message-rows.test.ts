@@ -4,8 +4,8 @@
  * ones built from scratch, only the changed rows are built, and untouched rows stay the same objects.
  */
 import { describe, expect, it } from 'vitest';
-import type { MessageView } from '../../../src/shared/contract';
-import { MessageRows, type Row } from '../../../src/renderer/src/components/chat/message-rows';
+import type { MessageView } from '../../../../../src/shared/contract';
+import { MessageRows, type Row } from '../../../../../src/renderer/src/components/chat/message-rows';
 
 const DAY = 86_400_000;
 const START = new Date(2026, 0, 10, 9, 0).getTime();

@@ -5,33 +5,16 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OccupantView, RoomView, Snapshot } from '../../../src/shared/contract';
-import { useAccountsStore } from '../../../src/renderer/src/stores/accounts';
-import { useAppStore } from '../../../src/renderer/src/stores/app';
-import { useMucStore } from '../../../src/renderer/src/stores/muc';
-import { OccupantIndex } from '../../../src/renderer/src/lib/muc-occupants';
-import { contactSkeletons, imitatedContact, visibleNick } from '../../../src/renderer/src/lib/muc-nick';
-import { moderationActions } from '../../../src/renderer/src/components/muc/describe';
-import { flush, pumpInto, snapshot } from './fixtures';
+import type { OccupantView, Snapshot } from '../../../../src/shared/contract';
+import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
+import { useAppStore } from '../../../../src/renderer/src/stores/app';
+import { useMucStore } from '../../../../src/renderer/src/stores/muc';
+import { OccupantIndex } from '../../../../src/renderer/src/lib/muc-occupants';
+import { contactSkeletons, imitatedContact, visibleNick } from '../../../../src/renderer/src/lib/muc-nick';
+import { moderationActions } from '../../../../src/renderer/src/components/muc/describe';
+import { flush, pumpInto, room, snapshot } from '../fixtures';
 
 const ROOM = 'tea@conference.x';
-
-function room(extra: Partial<RoomView> = {}): RoomView {
-  return {
-    accountId: 'a1',
-    room: ROOM,
-    nick: 'me',
-    state: 'joined',
-    subject: null,
-    subjectBy: null,
-    role: 'moderator',
-    affiliation: 'owner',
-    nonAnonymous: false,
-    occupantCount: 0,
-    error: null,
-    ...extra,
-  };
-}
 
 function occupant(nick: string, extra: Partial<OccupantView> = {}): OccupantView {
   return {

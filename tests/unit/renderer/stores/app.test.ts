@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../src/renderer/src/stores/app';
-import { noticeText } from '../../../src/renderer/src/components/common/notices';
-import { flush, snapshot } from './fixtures';
+import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../../src/renderer/src/stores/app';
+import { noticeText } from '../../../../src/renderer/src/components/common/notices';
+import { flush, snapshot } from '../fixtures';
 
 const timers = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -1,6 +1,9 @@
 /** The subscription explainer: every state in plain words, and at most one fix. */
 import { describe, expect, it } from 'vitest';
-import { explainSubscription, type ExplainInput } from '../../../src/renderer/src/components/subscription/explain';
+import {
+  explainSubscription,
+  type ExplainInput,
+} from '../../../../../src/renderer/src/components/subscription/explain';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,16 +1,16 @@
 /** The add-contact and accept-and-add checks, answering requests in bulk, and policies in words. */
 import { describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName } from '../../../src/shared/contract';
-import { SUBSCRIPTION_BULK_MAX } from '../../../src/shared/limits';
-import { fail, ok } from '../../../src/shared/result';
-import type { Transport } from '../../../src/renderer/src/api/types';
+import type { CommandInput, CommandName } from '../../../../../src/shared/contract';
+import { SUBSCRIPTION_BULK_MAX } from '../../../../../src/shared/limits';
+import { fail, ok } from '../../../../../src/shared/result';
+import type { Transport } from '../../../../../src/renderer/src/api/types';
 import {
   buildAcceptAddInput,
   buildAddContactInput,
   type AddContactValues,
-} from '../../../src/renderer/src/components/subscription/contact-form';
-import { outcomeText, respond } from '../../../src/renderer/src/components/subscription/respond';
-import { policyText } from '../../../src/renderer/src/components/subscription/policy';
+} from '../../../../../src/renderer/src/components/subscription/contact-form';
+import { outcomeText, respond } from '../../../../../src/renderer/src/components/subscription/respond';
+import { policyText } from '../../../../../src/renderer/src/components/subscription/policy';
 
 function values(extra: Partial<AddContactValues> = {}): AddContactValues {
   return { accountId: 'a1', jid: 'romeo@example.org', name: '', groups: [], nick: '', message: '', ...extra };

@@ -1,8 +1,8 @@
 /** Link detection and message text helpers: only http(s) ever becomes a link. */
 import { describe, expect, it } from 'vitest';
-import { dayKey, meAction, safeLink, splitLinks, windowTitle } from '../../../src/renderer/src/lib/chat-text';
-import { conversationName, senderName, typingText } from '../../../src/renderer/src/components/chat/describe';
-import type { MessageView } from '../../../src/shared/contract';
+import { dayKey, meAction, safeLink, splitLinks, windowTitle } from '../../../../src/renderer/src/lib/chat-text';
+import { conversationName, senderName, typingText } from '../../../../src/renderer/src/components/chat/describe';
+import type { MessageView } from '../../../../src/shared/contract';
 
 const links = (text: string) => splitLinks(text).filter((p) => p.kind === 'link');
 
