@@ -52,3 +52,17 @@ if (pattern) {
     console.log(`${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${key}`);
   }
 }
+
+// LINES=functionName: where that function's own samples fall, by source line (V8's positionTicks).
+if (process.env.LINES) {
+  const lines = new Map();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== process.env.LINES) continue;
+    for (const { line, ticks: count } of node.positionTicks ?? []) lines.set(line, (lines.get(line) ?? 0) + count);
+  }
+  const sum = [...lines.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nlines of ${process.env.LINES} (${sum} samples)`);
+  for (const [line, count] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
+    console.log(`${String(count).padStart(7)}  ${((100 * count) / sum).toFixed(1).padStart(5)} %  line ${line}`);
+  }
+}

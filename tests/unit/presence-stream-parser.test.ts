@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
-import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
+import { presenceStreamParser } from '../../src/main/core/features/presence-stream-parser';
+import { unescapeXml } from '../../src/main/core/features/xml-scan';
 import { NS_ROSTER, countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
