@@ -13,10 +13,14 @@ import type { BenchMetrics, BenchState } from '../src/main/headless';
 
 export const HEADLESS = path.join(__dirname, '..', 'out', 'main', 'headless.js');
 
-/** The three clients measured side by side, and the script each one runs. */
+/**
+ * The clients measured side by side, and the script each one runs. `jabberwock-before` is another
+ * build of the headless client (BENCH_BEFORE=path/to/headless.js), for before/after in one run.
+ */
 export const CLIENTS = {
   ltx: path.join(__dirname, 'baseline-ltx.mjs'),
   'xmpp.js': path.join(__dirname, 'baseline-xmppjs.mjs'),
+  'jabberwock-before': process.env.BENCH_BEFORE ?? '',
   jabberwock: HEADLESS,
 } as const;
 export type ClientName = keyof typeof CLIENTS;

@@ -16,7 +16,9 @@
  * keep state, a digest of every roster item and every available resource, and for Jabberwock the
  * roster it stored in SQLite); a run that crashes or does not verify is recorded as failed and fails
  * the bench. Nothing is retried. MUC and archive run with Jabberwock alone (their budgets are
- * absolute). BENCH_RUNS=N sets every workload's number of runs (a quick check). `bench/report.mjs` prints the tables and the budgets from bench/results/side-by-side.json.
+ * absolute). BENCH_BEFORE=path/to/headless.js adds an earlier build of the headless client to every
+ * turn (`jabberwock-before`), so that a change is measured before and after under the same load.
+ * BENCH_RUNS=N sets every workload's number of runs (a quick check). `bench/report.mjs` prints the tables and the budgets from bench/results/side-by-side.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,7 +54,10 @@ const ROSTER_RUNS = runs(7);
 const PRESENCE_RUNS = runs(5);
 const MUC_RUNS = runs(5);
 const ARCHIVE_RUNS = runs(3);
-const CLIENTS: ClientName[] = ['ltx', 'xmpp.js', 'jabberwock'];
+/** With BENCH_BEFORE=path/to/headless.js, an earlier build runs in the same turns (before/after). */
+const CLIENTS: ClientName[] = process.env.BENCH_BEFORE
+  ? ['ltx', 'xmpp.js', 'jabberwock-before', 'jabberwock']
+  : ['ltx', 'xmpp.js', 'jabberwock'];
 const MODES = [
   { mode: 'pinned', serverCore: SERVER_CORE, clientCore: CLIENT_CORE },
   { mode: 'unpinned', serverCore: undefined, clientCore: undefined },
@@ -127,7 +132,7 @@ function must(condition: boolean, what: string): void {
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
-const isHeadless = (metrics: BenchMetrics | BaselineMetrics): metrics is BenchMetrics => metrics.peer === 'jabberwock';
+const isHeadless = (metrics: BenchMetrics | BaselineMetrics): metrics is BenchMetrics => 'rosterSyncedMs' in metrics;
 
 /** The roster Jabberwock stored, as the digest sees it. */
 function storedRosterDigest(dataDir: string): string {
