@@ -54,6 +54,11 @@ const ROSTER_RUNS = runs(7);
 const PRESENCE_RUNS = runs(5);
 const MUC_RUNS = runs(5);
 const ARCHIVE_RUNS = runs(3);
+/**
+ * How long a test may take: its runs, every client, both modes, on a busy machine (a flood through
+ * xmpp.js took 40 s at load 15). Only a harness limit: a run that fails is recorded, never retried.
+ */
+const MINUTE = 60_000;
 /** With BENCH_BEFORE=path/to/headless.js, an earlier build runs in the same turns (before/after). */
 const CLIENTS: ClientName[] = process.env.BENCH_BEFORE
   ? ['ltx', 'xmpp.js', 'jabberwock-before', 'jabberwock']
@@ -162,173 +167,189 @@ async function startServers(workload: string): Promise<Map<Mode, ReplayServer>> 
 }
 
 describe('realistic data, side by side', () => {
-  it(`roster of ${contacts.length} contacts: result written → initial presence and pong`, async () => {
-    const servers = await startServers('roster');
-    try {
-      for (let i = 0; i < ROSTER_RUNS; i++) {
-        for (const mode of MODES) {
-          for (const client of CLIENTS) {
-            const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-'));
-            try {
-              await measure(
-                'roster',
-                client,
-                mode,
-                servers.get(mode.mode)!,
-                (run) => {
-                  must(run.result.atPing.rosterItems === contacts.length, 'roster items at the ping');
-                  must(run.metrics.pings === 1, 'one ping');
-                  if (run.state) must(rosterDigest(run.state.roster) === expectedRoster, 'roster digest');
-                  const m = run.metrics;
-                  if (isHeadless(m)) {
-                    must(storedRosterDigest(dataDir) === expectedRoster, 'stored roster digest');
+  it(
+    `roster of ${contacts.length} contacts: result written → initial presence and pong`,
+    async () => {
+      const servers = await startServers('roster');
+      try {
+        for (let i = 0; i < ROSTER_RUNS; i++) {
+          for (const mode of MODES) {
+            for (const client of CLIENTS) {
+              const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-'));
+              try {
+                await measure(
+                  'roster',
+                  client,
+                  mode,
+                  servers.get(mode.mode)!,
+                  (run) => {
+                    must(run.result.atPing.rosterItems === contacts.length, 'roster items at the ping');
+                    must(run.metrics.pings === 1, 'one ping');
+                    if (run.state) must(rosterDigest(run.state.roster) === expectedRoster, 'roster digest');
+                    const m = run.metrics;
+                    if (isHeadless(m)) {
+                      must(storedRosterDigest(dataDir) === expectedRoster, 'stored roster digest');
+                      return {
+                        serverMs: run.timing!.rosterResultToPongMs!,
+                        clientMs: m.rosterFirstByteToSyncedMs!,
+                        cpuMs: m.rosterFirstByteToSyncedCpuMs!,
+                        eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                      };
+                    }
                     return {
                       serverMs: run.timing!.rosterResultToPongMs!,
-                      clientMs: m.rosterFirstByteToSyncedMs!,
-                      cpuMs: m.rosterFirstByteToSyncedCpuMs!,
-                      eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                      clientMs: m.rosterFirstByteToDoneMs!,
+                      cpuMs: m.rosterFirstByteToDoneCpuMs!,
                     };
-                  }
-                  return {
-                    serverMs: run.timing!.rosterResultToPongMs!,
-                    clientMs: m.rosterFirstByteToDoneMs!,
-                    cpuMs: m.rosterFirstByteToDoneCpuMs!,
-                  };
-                },
-                { BENCH_DATA_DIR: dataDir },
-              );
-            } finally {
-              fs.rmSync(dataDir, { recursive: true, force: true });
+                  },
+                  { BENCH_DATA_DIR: dataDir },
+                );
+              } finally {
+                fs.rmSync(dataDir, { recursive: true, force: true });
+              }
             }
           }
         }
+      } finally {
+        for (const server of servers.values()) await server.stop();
       }
-    } finally {
-      for (const server of servers.values()) await server.stop();
-    }
-    expect(failures('roster')).toEqual([]);
-  });
+      expect(failures('roster')).toEqual([]);
+    },
+    ROSTER_RUNS * 5 * MINUTE,
+  );
 
-  it('presence flood of 100,000 stanzas: first flood byte written → pong', async () => {
-    const servers = await startServers('presence');
-    try {
-      for (let i = 0; i < PRESENCE_RUNS; i++) {
+  it(
+    'presence flood of 100,000 stanzas: first flood byte written → pong',
+    async () => {
+      const servers = await startServers('presence');
+      try {
+        for (let i = 0; i < PRESENCE_RUNS; i++) {
+          for (const mode of MODES) {
+            for (const client of CLIENTS) {
+              await measure('presence', client, mode, servers.get(mode.mode)!, (run) => {
+                must(run.metrics.pings === 1, 'one ping');
+                const m = run.metrics;
+                if (client === 'ltx') {
+                  must((run.result.atPing as unknown as { presences: number }).presences === 100_000, 'presences read');
+                } else {
+                  must(
+                    run.result.atPing.rosterItems === contacts.length &&
+                      run.result.atPing.availableResources === flood.availableResources &&
+                      run.result.atPing.onlineContacts === flood.onlineContacts,
+                    `counts at the ping ${JSON.stringify(run.result.atPing)}`,
+                  );
+                  must(presenceDigest(run.state!.presence) === flood.digest, 'presence digest');
+                  must(m.presence.handled === 100_000, `presences handled: ${m.presence.handled}`);
+                }
+                const serverMs = run.timing!.floodStartToPongMs!;
+                return {
+                  serverMs,
+                  clientMs: isHeadless(m)
+                    ? m.presence.lastHandledAtPingMs! - m.presence.firstByteMs!
+                    : m.presence.firstByteToLastAtPingMs!,
+                  cpuMs: m.presence.firstByteToLastPingCpuMs!,
+                  eventLoopP99Ms: isHeadless(m) ? m.eventLoopDelayP99Ms : undefined,
+                  extra: {
+                    presencesPerSecond: Math.round(100_000 / (serverMs / 1000)),
+                    ...(isHeadless(m) ? { readFromText: m.presence.readFromText } : {}),
+                  },
+                };
+              });
+            }
+          }
+        }
+      } finally {
+        for (const server of servers.values()) await server.stop();
+      }
+      expect(failures('presence')).toEqual([]);
+    },
+    PRESENCE_RUNS * 15 * MINUTE,
+  );
+
+  it(
+    'room of 5,000 occupants: join sent → joined and listed (Jabberwock)',
+    async () => {
+      const servers = await startServers('muc');
+      try {
+        for (let i = 0; i < MUC_RUNS; i++) {
+          for (const mode of MODES) {
+            await measure(
+              'muc',
+              'jabberwock',
+              mode,
+              servers.get(mode.mode)!,
+              (run) => {
+                const m = run.metrics as BenchMetrics;
+                const room = m.room!;
+                must(room.atPing?.state === 'joined' && room.atPing.occupants === 5001, 'room at the ping');
+                must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
+                must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
+                must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
+                return { clientMs: room.joinedListedMs!, eventLoopP99Ms: m.eventLoopDelayP99Ms };
+              },
+              { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
+            );
+          }
+        }
+      } finally {
+        for (const server of servers.values()) await server.stop();
+      }
+      expect(failures('muc')).toEqual([]);
+    },
+    MUC_RUNS * 3 * MINUTE,
+  );
+
+  it(
+    'archive catch-up of 20,000 messages from a stored marker (Jabberwock)',
+    async () => {
+      for (let i = 0; i < ARCHIVE_RUNS; i++) {
         for (const mode of MODES) {
-          for (const client of CLIENTS) {
-            await measure('presence', client, mode, servers.get(mode.mode)!, (run) => {
-              must(run.metrics.pings === 1, 'one ping');
-              const m = run.metrics;
-              if (client === 'ltx') {
-                must((run.result.atPing as unknown as { presences: number }).presences === 100_000, 'presences read');
-              } else {
-                must(
-                  run.result.atPing.rosterItems === contacts.length &&
-                    run.result.atPing.availableResources === flood.availableResources &&
-                    run.result.atPing.onlineContacts === flood.onlineContacts,
-                  `counts at the ping ${JSON.stringify(run.result.atPing)}`,
-                );
-                must(presenceDigest(run.state!.presence) === flood.digest, 'presence digest');
-                must(m.presence.handled === 100_000, `presences handled: ${m.presence.handled}`);
-              }
-              const serverMs = run.timing!.floodStartToPongMs!;
-              return {
-                serverMs,
-                clientMs: isHeadless(m)
-                  ? m.presence.lastHandledAtPingMs! - m.presence.firstByteMs!
-                  : m.presence.firstByteToLastAtPingMs!,
-                cpuMs: m.presence.firstByteToLastPingCpuMs!,
-                eventLoopP99Ms: isHeadless(m) ? m.eventLoopDelayP99Ms : undefined,
-                extra: {
-                  presencesPerSecond: Math.round(100_000 / (serverMs / 1000)),
-                  ...(isHeadless(m) ? { readFromText: m.presence.readFromText } : {}),
-                },
-              };
-            });
+          // A fresh server per run: its first session sees 50 messages, its second 20,000 more.
+          const server = await startReplayServer('archive', { data: 'realistic', core: mode.serverCore });
+          const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-archive-'));
+          const env = { BENCH_DATA_DIR: dataDir };
+          try {
+            await measure(
+              'archive-seed',
+              'jabberwock',
+              mode,
+              server,
+              (run) => {
+                const m = run.metrics as BenchMetrics;
+                must(m.archive.state === 'done' && m.messages.stored === 50, 'first session: 50 messages');
+                return { clientMs: m.archive.doneMs! };
+              },
+              env,
+            );
+            await measure(
+              'archive',
+              'jabberwock',
+              mode,
+              server,
+              (run) => {
+                const m = run.metrics as BenchMetrics;
+                must(m.archive.state === 'done' && m.archive.fetched === 20_000, 'archive fetched');
+                must(m.messages.stored === 20_050 && m.messages.duplicates === 0, 'messages stored once');
+                checkArchiveStore(dataDir);
+                return {
+                  clientMs: m.archive.doneMs!,
+                  eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                  extra: { messagesPerSecond: Math.round(20_000 / (m.archive.doneMs! / 1000)) },
+                };
+              },
+              env,
+            );
+          } finally {
+            await server.stop();
+            fs.rmSync(dataDir, { recursive: true, force: true });
           }
         }
       }
-    } finally {
-      for (const server of servers.values()) await server.stop();
-    }
-    expect(failures('presence')).toEqual([]);
-  });
-
-  it('room of 5,000 occupants: join sent → joined and listed (Jabberwock)', async () => {
-    const servers = await startServers('muc');
-    try {
-      for (let i = 0; i < MUC_RUNS; i++) {
-        for (const mode of MODES) {
-          await measure(
-            'muc',
-            'jabberwock',
-            mode,
-            servers.get(mode.mode)!,
-            (run) => {
-              const m = run.metrics as BenchMetrics;
-              const room = m.room!;
-              must(room.atPing?.state === 'joined' && room.atPing.occupants === 5001, 'room at the ping');
-              must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
-              must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
-              must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
-              return { clientMs: room.joinedListedMs!, eventLoopP99Ms: m.eventLoopDelayP99Ms };
-            },
-            { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
-          );
-        }
-      }
-    } finally {
-      for (const server of servers.values()) await server.stop();
-    }
-    expect(failures('muc')).toEqual([]);
-  });
-
-  it('archive catch-up of 20,000 messages from a stored marker (Jabberwock)', async () => {
-    for (let i = 0; i < ARCHIVE_RUNS; i++) {
-      for (const mode of MODES) {
-        // A fresh server per run: its first session sees 50 messages, its second 20,000 more.
-        const server = await startReplayServer('archive', { data: 'realistic', core: mode.serverCore });
-        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-archive-'));
-        const env = { BENCH_DATA_DIR: dataDir };
-        try {
-          await measure(
-            'archive-seed',
-            'jabberwock',
-            mode,
-            server,
-            (run) => {
-              const m = run.metrics as BenchMetrics;
-              must(m.archive.state === 'done' && m.messages.stored === 50, 'first session: 50 messages');
-              return { clientMs: m.archive.doneMs! };
-            },
-            env,
-          );
-          await measure(
-            'archive',
-            'jabberwock',
-            mode,
-            server,
-            (run) => {
-              const m = run.metrics as BenchMetrics;
-              must(m.archive.state === 'done' && m.archive.fetched === 20_000, 'archive fetched');
-              must(m.messages.stored === 20_050 && m.messages.duplicates === 0, 'messages stored once');
-              checkArchiveStore(dataDir);
-              return {
-                clientMs: m.archive.doneMs!,
-                eventLoopP99Ms: m.eventLoopDelayP99Ms,
-                extra: { messagesPerSecond: Math.round(20_000 / (m.archive.doneMs! / 1000)) },
-              };
-            },
-            env,
-          );
-        } finally {
-          await server.stop();
-          fs.rmSync(dataDir, { recursive: true, force: true });
-        }
-      }
-    }
-    expect(failures('archive-seed')).toEqual([]);
-    expect(failures('archive')).toEqual([]);
-  });
+      expect(failures('archive-seed')).toEqual([]);
+      expect(failures('archive')).toEqual([]);
+    },
+    ARCHIVE_RUNS * 10 * MINUTE,
+  );
 });
 
 /** Every archive id exactly once, bodies as the archive has them (a sample), the marker at the last id. */
