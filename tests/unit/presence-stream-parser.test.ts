@@ -9,7 +9,8 @@ import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
 import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
-import { NS_ROSTER, countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 

@@ -22,17 +22,6 @@ export type OwnShow = Show | 'offline';
 /** The tray icon names; resources/tray-<icon>.png exists for each. */
 export type StatusIcon = Show | 'offline' | 'connecting' | 'error';
 
-export const STATUS_ICONS: readonly StatusIcon[] = [
-  'available',
-  'chat',
-  'away',
-  'xa',
-  'dnd',
-  'offline',
-  'connecting',
-  'error',
-];
-
 export interface AccountStatusInput {
   id: string;
   label: string;
@@ -217,9 +206,4 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, u
     pendingRequests: pending,
     unreadMessages: unread,
   };
-}
-
-/** True when two summaries would draw the same tray (icon, tooltip and menu). */
-export function sameSummary(a: StatusSummary, b: StatusSummary): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

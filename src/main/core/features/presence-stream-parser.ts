@@ -26,10 +26,7 @@
 import type { Parser } from '@xmpp/xml';
 import { RawPresence } from './presence-stanza';
 import { readStreamedRosterItem } from './roster-items';
-
-const NS_CAPS = 'http://jabber.org/protocol/caps';
-const NS_DELAY = 'urn:xmpp:delay';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../xmpp/ns';
 
 /** Not all of it is in the text yet. */
 const INCOMPLETE = -1;
