@@ -25,8 +25,9 @@ import {
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
-import { NS_ROSTER, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
 import { eventually } from '../support/wait';
+import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
 const BOB = { user: 'bob', password: 'bob-Pa55-r0st3r' };

@@ -18,7 +18,6 @@ import type { SessionOnline } from '../../src/main/core/accounts/session-api';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { BookmarksService, type StoredBookmark } from '../../src/main/core/features/bookmarks';
-import { NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import {
   discoInfoResponder,
   JABBERWOCK_CAPS_NODE,
@@ -36,6 +35,7 @@ import {
 } from '../support/scripted-server';
 import { parseStanza } from '../support/xml';
 import { eventually, waitUntil } from '../support/wait';
+import { NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
 
 const ALICE = { user: 'alice', password: 'alice-bookmarks-Pa55' };
 const NS = 'urn:xmpp:bookmarks:1';

@@ -12,11 +12,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SubscriptionRequestView } from '../../src/shared/contract';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { NS_BLOCKING, NS_NICK } from '../../src/main/core/features/subscriptions';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
 import { forEachServer, type TestServer } from '../support/servers';
 import { sleep, waitUntil } from '../support/wait';
+import { NS_BLOCKING, NS_NICK } from '../../src/main/core/xmpp/ns';
 
 const user = (name: string) => ({ user: name, password: `${name}-subs-Pa55` });
 const ALICE = user('alice');

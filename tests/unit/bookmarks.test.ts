@@ -13,8 +13,6 @@ import { createLogger } from '../../src/main/core/log';
 import { BookmarksService } from '../../src/main/core/features/bookmarks';
 import {
   BOOKMARK_PASSWORD_MAX,
-  NS_BOOKMARKS,
-  NS_BOOKMARKS_COMPAT,
   legacyStorageElement,
   newBookmarkReport,
   readLegacyStorage,
@@ -22,6 +20,7 @@ import {
 } from '../../src/main/core/features/bookmarks-items';
 import { BASE_FEATURES } from '../../src/main/core/features/caps-own';
 import { parseStanza } from '../support/xml';
+import { NS_BOOKMARKS, NS_BOOKMARKS_COMPAT } from '../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

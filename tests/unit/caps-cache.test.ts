@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Element } from '@xmpp/xml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CapsCache, clientNameOf, deviceOf, type CapsResolved } from '../../src/main/core/features/caps';
 import { capsHash, discoInfoElement, type DiscoInfo } from '../../src/main/core/features/caps-hash';
-import { CAPS_MIGRATION_SQL, CapsRepository } from '../../src/main/core/features/caps-repo';
+import { CapsRepository } from '../../src/main/core/features/caps-repo';
 import type { CapsReference } from '../../src/main/core/features/presence-stanza';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { migrate, openDatabase, type Db } from '../../src/main/core/store/db';
-import { migrations } from '../../src/main/core/store/migrations';
+import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { parseStanza } from '../support/xml';
 
 const DISCO = 'http://jabber.org/protocol/disco#info';
@@ -63,23 +61,9 @@ function recordingLogger(): { log: Logger; lines: string[] } {
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
-/**
- * The store with the caps migration. Until the lead appends CAPS_MIGRATION_SQL to migrations.ts,
- * openDatabase refuses a file that already has it (user_version too new), so reopening goes through
- * better-sqlite3 and migrate() with the extended list.
- */
-const appended = migrations.some((sql) => /CREATE TABLE caps\b/.test(sql));
+/** A store with every migration (the caps table is migration 3). */
 function capsDb(file = path.join(tempDir(), 'caps.sqlite3')): Db {
-  let db: Db;
-  if (appended) {
-    db = openDatabase(file);
-  } else if (fs.existsSync(file)) {
-    db = new Database(file);
-    migrate(db, [...migrations, CAPS_MIGRATION_SQL]);
-  } else {
-    db = openDatabase(file);
-    migrate(db, [...migrations, CAPS_MIGRATION_SQL]);
-  }
+  const db = openDatabase(file);
   dbs.push(db);
   return db;
 }

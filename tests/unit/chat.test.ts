@@ -12,9 +12,10 @@ import { EventBus } from '../../src/main/core/events';
 import { silentLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
 import { MessagesRepository } from '../../src/main/core/store/messages-repo';
-import { ChatService, NS_DELAY, NS_RECEIPTS } from '../../src/main/core/features/chat';
+import { ChatService } from '../../src/main/core/features/chat';
 import { delayTime } from '../../src/main/core/util/delay-stamp';
 import { memoryDbWithAccount } from '../support/db';
+import { NS_DELAY, NS_RECEIPTS } from '../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

@@ -5,8 +5,9 @@
 import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { PresenceRead, readPresence } from '../../src/main/core/features/presence-stanza';
-import { delayTime, NS_DELAY, parseDateTime, stampTime } from '../../src/main/core/util/delay-stamp';
+import { delayTime, parseDateTime, stampTime } from '../../src/main/core/util/delay-stamp';
 import { parseStanza } from '../support/xml';
+import { NS_DELAY } from '../../src/main/core/xmpp/ns';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 

@@ -10,7 +10,8 @@ import type { Result } from '../../src/shared/result';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { silentLogger } from '../../src/main/core/log';
-import { MucService, NS_MUC, NS_MUC_USER } from '../../src/main/core/features/muc';
+import { MucService } from '../../src/main/core/features/muc';
+import { NS_MUC, NS_MUC_USER } from '../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const ROOM = 'room@conference.example.org';

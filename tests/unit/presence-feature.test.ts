@@ -17,8 +17,8 @@ import { silentLogger } from '../../src/main/core/log';
 import type { SessionFactory, SessionHooks } from '../../src/main/core/accounts/session-api';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import type { IdleClock } from '../../src/main/core/idle';
-import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { parseStanza } from '../support/xml';
+import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const dirs: string[] = [];

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
 import { presenceStreamParser } from '../../src/main/core/features/presence-stream-parser';
 import { unescapeXml } from '../../src/main/core/features/xml-scan';
-import { NS_ROSTER, countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
 import {
   realisticArchiveMessage,
   realisticContacts,
@@ -20,6 +20,7 @@ import {
   realisticRoomMessage,
   rosterXml,
 } from '../../bench/realistic-data.mjs';
+import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 

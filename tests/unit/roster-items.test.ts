@@ -2,15 +2,15 @@ import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX } from '../../src/shared/contract';
 import {
-  NS_ROSTER,
-  capText,
   hasProblems,
   newReport,
-  normalizeBareJid,
   readRosterItem,
   readRosterQuery,
   sameItem,
 } from '../../src/main/core/features/roster-items';
+import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
+import { capText } from '../../src/main/core/util/text';
+import { normalizeBareJid } from '../../src/shared/jid';
 
 const item = (attrs: Record<string, string>, ...groups: string[]) =>
   xml(

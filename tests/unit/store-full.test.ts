@@ -16,9 +16,10 @@ import { silentLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
 import { MessagesRepository } from '../../src/main/core/store/messages-repo';
 import { storeFailureOf } from '../../src/main/core/store/store-check';
-import { ChatService, NS_MAM } from '../../src/main/core/features/chat';
+import { ChatService } from '../../src/main/core/features/chat';
 import { memoryDbWithAccount } from '../support/db';
 import { waitUntil } from '../support/wait';
+import { NS_MAM } from '../../src/main/core/xmpp/ns';
 
 /** Lets the database grow by no page from now on: the next insert that needs one fails with SQLITE_FULL. */
 function fillDisk(db: Db): void {

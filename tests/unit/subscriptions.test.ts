@@ -14,12 +14,12 @@ import type { Db } from '../../src/main/core/store/db';
 import { SubscriptionsRepository } from '../../src/main/core/store/subscriptions-repo';
 import {
   AUTO_ANSWERS_PER_JID,
-  NS_NICK,
   SubscriptionService,
   type SubscriptionRoster,
 } from '../../src/main/core/features/subscriptions';
 import type { RosterItemListener } from '../../src/main/core/features/roster';
 import { memoryDbWithAccount } from '../support/db';
+import { NS_NICK } from '../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

@@ -22,17 +22,6 @@ export type OwnShow = PresenceShow;
 /** The tray icon names; resources/tray-<icon>.png exists for each. */
 export type StatusIcon = Show | 'offline' | 'connecting' | 'error';
 
-export const STATUS_ICONS: readonly StatusIcon[] = [
-  'available',
-  'chat',
-  'away',
-  'xa',
-  'dnd',
-  'offline',
-  'connecting',
-  'error',
-];
-
 export interface AccountStatusInput {
   id: string;
   label: string;
@@ -208,9 +197,4 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, u
     pendingRequests: pending,
     unreadMessages: unread,
   };
-}
-
-/** True when two summaries would draw the same tray (icon, tooltip and menu). */
-export function sameSummary(a: StatusSummary, b: StatusSummary): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -44,15 +44,17 @@ import {
 } from './session-errors';
 import { background } from '../util/background';
 import { StreamGuard } from './stream-guard';
-
-const NS_STREAM = 'http://etherx.jabber.org/streams';
-const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
-const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
-const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
-const NS_SM = 'urn:xmpp:sm:3';
-const NS_XMPP_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
-const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
+import {
+  NS_BIND,
+  NS_PING,
+  NS_ROSTERVER,
+  NS_SASL,
+  NS_SESSION,
+  NS_SM,
+  NS_STREAM,
+  NS_TLS,
+  NS_XMPP_STREAMS,
+} from '../xmpp/ns';
 
 /** A server that said policy-violation waits at least this long. */
 const POLICY_VIOLATION_DELAY_MS = 5 * 60_000;
@@ -281,7 +283,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase === 'waiting') return this.reconnectNow();
     if (this.phase !== 'online') return;
     const connection = this.attemptCount;
-    const ping = xml('iq', { type: 'get', to: this.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+    const ping = xml('iq', { type: 'get', to: this.domain }, xml('ping', { xmlns: NS_PING }));
     this.xmpp.iqCaller.request(ping, timeoutMs).catch((error: unknown) => {
       // An error reply still proves the server is there; only silence counts.
       if ((error as { name?: string })?.name !== 'TimeoutError') return;
@@ -384,7 +386,7 @@ export class AccountSession implements SessionHandle {
       }
       return next();
     });
-    iqCallee.get('urn:xmpp:ping', 'ping', () => {
+    iqCallee.get(NS_PING, 'ping', () => {
       this.onPing?.();
       return {};
     });

@@ -3,6 +3,7 @@
  * stream error each one ends the stream with, and the size and depth limits with why they are set
  * where they are.
  */
+import { NS_ROSTER } from '../xmpp/ns';
 
 export type GuardCondition = 'restricted-xml' | 'not-well-formed' | 'policy-violation';
 
@@ -88,8 +89,6 @@ export class StreamViolation extends Error {
     this.condition = CONDITIONS[construct];
   }
 }
-
-const NS_ROSTER = 'jabber:iq:roster';
 
 /**
  * Measures the stream against the limits as the tokenizer reports its elements. Offsets are stream

@@ -14,19 +14,17 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import { MUC_NICK_MAX, ROSTER_TEXT_MAX, type BookmarkView } from '../../../shared/contract';
-import { capText, normalizeBareJid } from './roster-items';
-
-export const NS_BOOKMARKS = 'urn:xmpp:bookmarks:1';
-/** XEP-0402 §5.3: the server unifies XEP-0402 and XEP-0049 bookmarks (announced on the account). */
-export const NS_BOOKMARKS_COMPAT = `${NS_BOOKMARKS}#compat`;
-export const NS_BOOKMARKS_NOTIFY = `${NS_BOOKMARKS}+notify`;
-export const NS_LEGACY_BOOKMARKS = 'storage:bookmarks';
-export const NS_PRIVATE = 'jabber:iq:private';
-export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
-export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
-export const NS_PUBSUB_OWNER = 'http://jabber.org/protocol/pubsub#owner';
-export const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
-const NS_DATA = 'jabber:x:data';
+import { normalizeBareJid } from '../../../shared/jid';
+import { capText } from '../util/text';
+import {
+  NS_BOOKMARKS,
+  NS_DATA,
+  NS_LEGACY_BOOKMARKS,
+  NS_PUBSUB,
+  NS_PUBSUB_NODE_CONFIG,
+  NS_PUBSUB_OWNER,
+  NS_PUBSUB_PUBLISH_OPTIONS,
+} from '../xmpp/ns';
 
 /** Most bookmarks kept per account; the rest of a longer list is skipped (and logged). */
 export const BOOKMARKS_MAX = 10_000;
@@ -301,7 +299,7 @@ export function publishElement(bookmark: StoredBookmark, extra: readonly Element
     'pubsub',
     { xmlns: NS_PUBSUB },
     xml('publish', { node: NS_BOOKMARKS }, pepItemElement(bookmark, extra)),
-    xml('publish-options', {}, configForm('http://jabber.org/protocol/pubsub#publish-options')),
+    xml('publish-options', {}, configForm(NS_PUBSUB_PUBLISH_OPTIONS)),
   );
 }
 
@@ -319,7 +317,7 @@ export function configureElement(): Element {
   return xml(
     'pubsub',
     { xmlns: NS_PUBSUB_OWNER },
-    xml('configure', { node: NS_BOOKMARKS }, configForm('http://jabber.org/protocol/pubsub#node_config')),
+    xml('configure', { node: NS_BOOKMARKS }, configForm(NS_PUBSUB_NODE_CONFIG)),
   );
 }
 

@@ -23,14 +23,26 @@ import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger } from '../log';
+import { normalizeJid } from '../../../shared/jid';
 import {
-  BOOKMARKS_MAX,
   NS_BOOKMARKS,
   NS_BOOKMARKS_COMPAT,
+  NS_DISCO_INFO,
   NS_LEGACY_BOOKMARKS,
   NS_PRIVATE,
   NS_PUBSUB,
   NS_PUBSUB_EVENT,
+} from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import {
+  hasApplicationCondition,
+  isTimeout,
+  requestError,
+  stanzaCondition,
+  type ConditionWords,
+} from '../util/stanza-errors';
+import {
+  BOOKMARKS_MAX,
   bookmarkReportHasProblems,
   bookmarkView,
   configureElement,
@@ -47,13 +59,9 @@ import {
   type BookmarkParseReport,
   type StoredBookmark,
 } from './bookmarks-items';
-import { NS_DISCO_INFO } from './caps-hash';
-import { normalizeJid } from './roster-items';
 import { background } from '../util/background';
 
 export type { StoredBookmark } from './bookmarks-items';
-
-const IQ_TIMEOUT_MS = 20_000;
 
 /** Where an account's bookmarks live; null until the first session discovered it. */
 export type BookmarkStorage = 'pep' | 'private' | 'none';
@@ -439,9 +447,10 @@ export class BookmarksService implements AccountLifecycleListener {
       if (state.storage === 'private') return await this.applyLegacy(state, xmpp, input);
       return fail('forbidden', 'This account’s server does not store bookmarks.');
     } catch (error) {
-      return bookmarkError(
+      return requestError(
         error,
         input.remove ? `the removal of the bookmark for ${room}` : `the bookmark for ${room}`,
+        BOOKMARK_CONDITIONS,
       );
     }
   }
@@ -462,7 +471,7 @@ export class BookmarksService implements AccountLifecycleListener {
     try {
       await xmpp.iqCaller.set(publishElement(entry.bookmark, entry.extra), undefined, IQ_TIMEOUT_MS);
     } catch (error) {
-      if (!isPreconditionNotMet(error)) throw error;
+      if (!hasApplicationCondition(error, 'precondition-not-met')) throw error;
       // XEP-0402 §7: the node exists with another configuration (another client made it): make it
       // private and persistent first, then publish again. Never publish without the options.
       this.log.info('bookmarks node had another configuration; reconfiguring it', { accountId: state.accountId });
@@ -604,54 +613,21 @@ function ownBareJid(xmpp: SessionXmpp): string | null {
   return xmpp.jid ? normalizeJid(xmpp.jid.bare().toString()) : null;
 }
 
-function isTimeout(error: unknown): boolean {
-  return (error as { name?: string } | null)?.name === 'TimeoutError';
-}
-
-function stanzaCondition(error: unknown): string | undefined {
-  const e = error as { name?: string; condition?: string } | null;
-  return e?.name === 'StanzaError' ? e.condition : undefined;
-}
-
-function isPreconditionNotMet(error: unknown): boolean {
-  const e = error as { name?: string; application?: Element } | null;
-  return e?.name === 'StanzaError' && e.application?.name === 'precondition-not-met';
-}
-
 function notConnected(): Result<never> {
   return fail('not_connected', 'This account is not connected; connect it to change its bookmarks.');
 }
 
-/** Turns a failed bookmark request into words the UI can show where the action was taken. */
-export function bookmarkError(error: unknown, what: string): Result<never> {
-  const e = error as { name?: string; condition?: string; text?: string } | null;
-  if (e?.name === 'TimeoutError') {
-    return fail('timeout', `The server did not answer in time; ${what} may not have been saved.`);
-  }
-  if (e?.name === 'StanzaError') {
-    const detail = e.text ? ` The server said: ${e.text.slice(0, 200)}` : '';
-    switch (e.condition) {
-      case 'forbidden':
-      case 'not-allowed':
-      case 'not-authorized':
-        return fail('forbidden', `The server does not allow ${what}.${detail}`);
-      case 'not-acceptable':
-      case 'bad-request':
-      case 'jid-malformed':
-        return fail('invalid_input', `The server refused ${what} as invalid (${e.condition}).${detail}`);
-      case 'item-not-found':
-        return fail('not_found', `The server does not have ${what}.${detail}`);
-      case 'conflict':
-        return fail('conflict', `The server reported a conflict with ${what}.${detail}`);
-      case 'resource-constraint':
-      case 'policy-violation':
-        return fail('forbidden', `The server's limits do not allow ${what} (${e.condition}).${detail}`);
-      case 'service-unavailable':
-      case 'feature-not-implemented':
-        return fail('forbidden', `The server does not store bookmarks, so ${what} was not saved.${detail}`);
-      default:
-        return fail('internal', `The server refused ${what} (${e.condition ?? 'unknown error'}).${detail}`);
-    }
-  }
-  return fail('not_connected', `The connection dropped before the server confirmed ${what}.`);
-}
+/** What a refused bookmark request means, where it differs from other requests. */
+const BOOKMARK_CONDITIONS: Readonly<Record<string, ConditionWords>> = {
+  'not-authorized': { code: 'forbidden', words: (what) => `The server does not allow ${what}.` },
+  'item-not-found': { code: 'not_found', words: (what) => `The server does not have ${what}.` },
+  conflict: { code: 'conflict', words: (what) => `The server reported a conflict with ${what}.` },
+  'service-unavailable': {
+    code: 'forbidden',
+    words: (what) => `The server does not store bookmarks, so ${what} was not saved.`,
+  },
+  'feature-not-implemented': {
+    code: 'forbidden',
+    words: (what) => `The server does not store bookmarks, so ${what} was not saved.`,
+  },
+};

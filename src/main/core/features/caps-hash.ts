@@ -13,10 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-
-export const NS_CAPS = 'http://jabber.org/protocol/caps';
-export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-const NS_DATA = 'jabber:x:data';
+import { NS_CAPS, NS_DATA, NS_DISCO_INFO } from '../xmpp/ns';
 
 /** Hash function names from the IANA registry that XEP-0115 refers to; sha-1 is mandatory. */
 export type CapsHashAlgo = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';

@@ -5,31 +5,41 @@
  * Wiring (per session): `xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(own, NODE))`,
  * and append `ownCapsElement(own, NODE)` to every available presence we send.
  */
-import xml, { type Element } from '@xmpp/xml';
-import { capsHash, discoInfoElement, NS_CAPS, NS_DISCO_INFO, type CapsHashAlgo, type DiscoInfo } from './caps-hash';
+import type { Element } from '@xmpp/xml';
+import { stanzaErrorElement } from '../util/stanza-errors';
+import {
+  NS_BOOKMARKS_NOTIFY,
+  NS_CAPS,
+  NS_CHATSTATES,
+  NS_CONFERENCE,
+  NS_CORRECT,
+  NS_DISCO_INFO,
+  NS_MUC,
+  NS_PING,
+  NS_RECEIPTS,
+} from '../xmpp/ns';
+import { capsHash, discoInfoElement, type CapsHashAlgo, type DiscoInfo } from './caps-hash';
 
 export { ownCapsElement } from './caps-hash';
 
 /** The project's homepage (package.json), as XEP-0115 §4 recommends for the caps node. */
 export const JABBERWOCK_CAPS_NODE = 'https://jabberwock.im';
 
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-
 /** Features every session has today; add one here when a feature module starts handling it. */
 export const BASE_FEATURES: readonly string[] = [
   NS_DISCO_INFO,
   NS_CAPS,
-  'urn:xmpp:ping',
+  NS_PING,
   // XEP-0402 §3.1: other clients' bookmark changes reach us as PEP events (features/bookmarks.ts).
-  'urn:xmpp:bookmarks:1+notify',
+  NS_BOOKMARKS_NOTIFY,
   // XEP-0045 rooms and XEP-0249 direct invitations (features/muc.ts).
-  'http://jabber.org/protocol/muc',
-  'jabber:x:conference',
+  NS_MUC,
+  NS_CONFERENCE,
   // Messaging (features/chat.ts): receipts, chat states and corrections, each of which its XEP
   // says a client advertises.
-  'urn:xmpp:receipts',
-  'http://jabber.org/protocol/chatstates',
-  'urn:xmpp:message-correct:0',
+  NS_RECEIPTS,
+  NS_CHATSTATES,
+  NS_CORRECT,
 ];
 
 export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {
@@ -55,6 +65,6 @@ export function discoInfoResponder(
     const asked = ctx.element.attrs.node;
     if (asked === undefined || asked === '') return discoInfoElement(info);
     if (asked === `${node}#${capsHash(info, algo)}`) return discoInfoElement(info, asked);
-    return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: NS_STANZAS }));
+    return stanzaErrorElement('cancel', 'item-not-found');
   };
 }

@@ -1,7 +1,9 @@
 /**
  * SQLite storage for XEP-0115 caps: one row per (hash algorithm, ver). A verified ver names the
  * same disco#info for everyone, so rows are global, not per account or contact. Written once per
- * newly verified ver (never per presence).
+ * newly verified ver (never per presence). The table is made by migration 3 (store/migrations.ts). A
+ * row with verified = 0 is never trusted for any JID; the cache writes only verified rows (a
+ * mismatching answer is kept in memory for the one JID that sent it, XEP-0115 §5.4).
  */
 import type { Db } from '../store/db';
 import type { CapsHashAlgo, DiscoIdentity } from './caps-hash';
@@ -9,26 +11,6 @@ import type { CapsHashAlgo, DiscoIdentity } from './caps-hash';
 export type Device = 'pc' | 'phone' | 'web' | 'bot' | 'console' | 'handheld' | 'unknown';
 
 export const DEVICES: readonly Device[] = ['pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown'];
-
-/**
- * The migration the lead appends to src/main/core/store/migrations.ts. `verified` = 0 rows are
- * never trusted for any JID; the cache writes only verified rows today (a mismatching result is
- * kept in memory for the one JID that sent it, XEP-0115 §5.4).
- */
-export const CAPS_MIGRATION_SQL = `
-  CREATE TABLE caps (
-    hash_algo    TEXT NOT NULL CHECK (hash_algo IN ('sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512')),
-    ver          TEXT NOT NULL CHECK (length(ver) BETWEEN 1 AND 128),
-    identities   TEXT NOT NULL CHECK (json_valid(identities) AND json_type(identities) = 'array'),
-    features     TEXT NOT NULL CHECK (json_valid(features) AND json_type(features) = 'array'),
-    client_name  TEXT,
-    device       TEXT NOT NULL DEFAULT 'unknown'
-                 CHECK (device IN ('pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown')),
-    verified     INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
-    fetched_at   INTEGER NOT NULL,
-    PRIMARY KEY (hash_algo, ver)
-  ) STRICT, WITHOUT ROWID;
-  `;
 
 export interface CapsRecord {
   hashAlgo: CapsHashAlgo;

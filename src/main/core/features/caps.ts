@@ -22,7 +22,6 @@ import {
   capsHashAlgo,
   checkCaps,
   compareOctets,
-  NS_DISCO_INFO,
   plausibleVer,
   type CapsHashAlgo,
   type DiscoIdentity,
@@ -31,6 +30,8 @@ import {
 import type { CapsRecord, CapsRepository, Device } from './caps-repo';
 import { detach, type CapsReference } from './presence-stanza';
 import { withTimeout } from '../util/with-timeout';
+import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
 
 export type { Device } from './caps-repo';
 
@@ -78,7 +79,6 @@ const MEMORY_MAX = 10_000;
 const FAILURES_MAX = 50_000;
 const WAITERS_MAX = 20_000;
 const KEYS_MAX = 4096;
-const NS_SOFTWARE_INFO = 'urn:xmpp:dataforms:softwareinfo';
 
 const CLIENT_DEVICES: Readonly<Record<string, Device>> = {
   pc: 'pc',
@@ -188,7 +188,7 @@ export class CapsCache {
     this.repo = options.repo;
     this.log = options.log;
     this.maxInFlight = options.maxInFlight ?? 4;
-    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.timeoutMs = options.timeoutMs ?? IQ_TIMEOUT_MS;
     this.maxQueued = options.maxQueued ?? 1000;
     this.maxPerBare = options.maxPerBare ?? 4;
     this.maxAttempts = options.maxAttempts ?? 5;

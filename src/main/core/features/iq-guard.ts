@@ -18,7 +18,7 @@ import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { JID } from '@xmpp/jid';
 import { rateLimited, type Logger } from '../log';
 import { installListenFirstRequest } from './iq-request';
-import { normalizeJid } from './roster-items';
+import { normalizeJid } from '../../../shared/jid';
 
 export interface IqGuard {
   /** Register with middleware.use() before the IQ caller's own middleware. */

@@ -14,9 +14,7 @@
 import { TimeoutError } from '@xmpp/events';
 import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { Element } from '@xmpp/xml';
-
-/** xmpp.js's default, kept. */
-const DEFAULT_TIMEOUT_MS = 30_000;
+import { IQ_DEFAULT_TIMEOUT_MS } from '../xmpp/timeouts';
 
 interface Deferred {
   promise: Promise<Element>;
@@ -39,7 +37,7 @@ function deferred(): Deferred {
 /** Installs the request on `caller` (get and set go through it). `newId` names requests without an id. */
 export function installListenFirstRequest(caller: IQCaller, newId: () => string): void {
   const { handlers, entity } = caller as unknown as CallerInternals;
-  caller.request = async (stanza, timeout = DEFAULT_TIMEOUT_MS) => {
+  caller.request = async (stanza, timeout = IQ_DEFAULT_TIMEOUT_MS) => {
     if (!stanza.attrs.id) stanza.attrs.id = newId();
     const id = stanza.attrs.id as string;
     const reply = deferred();

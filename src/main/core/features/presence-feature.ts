@@ -34,7 +34,6 @@ import type { PresenceRepository } from '../store/presence-repo';
 import type { SettingsRepository } from '../store/settings-repo';
 import type { ShowTarget, TrayModel } from '../tray-api';
 import { CapsCache, type ClientInfo } from './caps';
-import { NS_DISCO_INFO } from './caps-hash';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement, ownDiscoInfo } from './caps-own';
 import type { CapsRepository } from './caps-repo';
 import { installPresenceFastPath, type FastPathClient } from './presence-fastpath';
@@ -42,12 +41,13 @@ import { DEFAULT_OWN_PRESENCE, PresenceService, type LastSeen, type OwnPresence 
 import { detach, type TrackedPresence } from './presence-stanza';
 import type { RosterService } from './roster';
 import { background } from '../util/background';
+import { NS_DISCO_INFO } from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
 
 export const RECENT_STATUSES_KEY = 'recentStatuses';
 export const RECENT_STATUSES_MAX = 10;
 /** Last-seen rows are written at most this often (one transaction each). */
 export const LAST_SEEN_FLUSH_MS = 250;
-const DISCO_TIMEOUT_MS = 20_000;
 /**
  * How long contacts' presence changes gather before they go to the bus. Presence is not a chat
  * message: a quarter of a second is hardly visible, and in a flood it sends each busy contact once
@@ -206,7 +206,7 @@ export class PresenceFeature implements AccountLifecycleListener {
         middleware: xmpp.middleware,
         send: (element) => xmpp.send(element),
         discoInfo: (to, node) =>
-          xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO, node }), to, DISCO_TIMEOUT_MS) as Promise<Element>,
+          xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO, node }), to, IQ_TIMEOUT_MS) as Promise<Element>,
       },
       this.effective(accountId),
     );

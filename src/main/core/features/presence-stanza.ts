@@ -9,7 +9,9 @@ import type { Element } from '@xmpp/xml';
 import { jidOf, parseJid } from '../../../shared/jid';
 import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../shared/presence';
 import type { ResourceView } from '../../../shared/contract';
-import { NS_DELAY, stampTime } from '../util/delay-stamp';
+import { stampTime } from '../util/delay-stamp';
+import { readStanzaError } from '../util/stanza-errors';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../xmpp/ns';
 import type { ClientInfo } from './caps';
 
 export const STATUS_MAX = 1024;
@@ -18,10 +20,6 @@ export const STATUS_MAX = 1024;
 const PLAIN_BARE_JID = /^[a-z0-9._+=-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 /** Resources this long cannot exceed 1023 bytes of UTF-8 (3 bytes per UTF-16 unit at most). */
 const MAX_PLAIN_RESOURCE = 341;
-
-const NS_CAPS = 'http://jabber.org/protocol/caps';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 export interface CapsReference {
   node: string;
@@ -294,16 +292,12 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       return 'available';
     }
     case 'error': {
-      const error = (stanza as Element).getChild('error');
-      const condition = error?.children.find(
-        (child): child is Element =>
-          typeof child !== 'string' && child.attrs.xmlns === NS_STANZAS && child.name !== 'text',
-      );
+      const error = readStanzaError((stanza as Element).getChild('error'));
       out.other = {
         kind: 'error',
         bare: out.bare,
-        condition: condition?.name ?? 'undefined-condition',
-        text: cap(error?.getChildText('text', NS_STANZAS)),
+        condition: error.condition ?? 'undefined-condition',
+        text: cap(error.text),
         at: now,
       };
       return 'error';

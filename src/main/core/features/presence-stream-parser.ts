@@ -25,7 +25,7 @@
  */
 import type { Parser } from '@xmpp/xml';
 import { RawPresence } from './presence-stanza';
-import { NS_ROSTER, readRosterItemText, readStreamedRosterItem, takeRosterItemText } from './roster-items';
+import { readRosterItemText, readStreamedRosterItem, takeRosterItemText } from './roster-items';
 import {
   INCOMPLETE,
   OTHER,
@@ -42,10 +42,7 @@ import {
   textOk,
   textOnly,
 } from './xml-scan';
-
-const NS_CAPS = 'http://jabber.org/protocol/caps';
-const NS_DELAY = 'urn:xmpp:delay';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_ROSTER } from '../xmpp/ns';
 
 /** A presence split across socket reads is held back (not given to ltx) up to this length. */
 const MAX_HELD = 256 * 1024;

@@ -6,7 +6,9 @@
  */
 import type { Element } from '@xmpp/xml';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
-import { formatJid, parseJid } from '../../../shared/jid';
+import { normalizeBareJid } from '../../../shared/jid';
+import { capText } from '../util/text';
+import { NS_ROSTER } from '../xmpp/ns';
 import {
   INCOMPLETE,
   OTHER,
@@ -23,8 +25,6 @@ import {
   textOk,
   textOnly,
 } from './xml-scan';
-
-export const NS_ROSTER = 'jabber:iq:roster';
 
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
 const MAX_EXAMPLES = 5;
@@ -54,33 +54,6 @@ export function hasProblems(report: RosterParseReport): boolean {
 
 function note(report: RosterParseReport, what: string, value: string): void {
   if (report.examples.length < MAX_EXAMPLES) report.examples.push(`${what}: ${value.slice(0, 80)}`);
-}
-
-/**
- * Already-normalized ASCII bare JIDs (the vast majority on the wire): parseJid would return them
- * unchanged, so skip its NFC normalization and byte counting (a 10,000-item roster calls this 10,000 times).
- */
-const PLAIN_BARE_JID = /^[a-z0-9._+=-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
-
-/** The normalized bare JID, or null when `raw` is not a valid JID or carries a resource. */
-export function normalizeBareJid(raw: string): string | null {
-  if (raw.length <= 1023 && PLAIN_BARE_JID.test(raw)) return raw;
-  const parsed = parseJid(raw);
-  if ('error' in parsed || parsed.jid.resource !== '') return null;
-  return formatJid(parsed.jid);
-}
-
-/** The normalized JID with its resource (if any), or null when invalid. */
-export function normalizeJid(raw: string): string | null {
-  const parsed = parseJid(raw);
-  return 'error' in parsed ? null : formatJid(parsed.jid);
-}
-
-/** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */
-export function capText(text: string, max = ROSTER_TEXT_MAX): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 export interface ReadItem {

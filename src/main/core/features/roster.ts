@@ -23,12 +23,14 @@ import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger } from '../log';
 import type { RosterRepository } from '../store/roster-repo';
+import { normalizeJid } from '../../../shared/jid';
+import { NS_ROSTER } from '../xmpp/ns';
+import { IQ_TIMEOUT_MS, ROSTER_FETCH_TIMEOUT_MS } from '../xmpp/timeouts';
+import { requestError, stanzaErrorElement } from '../util/stanza-errors';
 import {
-  NS_ROSTER,
   countRosterItems,
   hasProblems,
   newReport,
-  normalizeJid,
   putRosterItem,
   readRosterItem,
   readRosterQuery,
@@ -38,10 +40,6 @@ import {
 } from './roster-items';
 import { background } from '../util/background';
 
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-/** A 10,000-item roster on a slow link still arrives well within this. */
-const FETCH_TIMEOUT_MS = 60_000;
-const COMMAND_TIMEOUT_MS = 20_000;
 /** Roster sets in flight at once while renaming a group. */
 const RENAME_BATCH = 8;
 /**
@@ -257,7 +255,7 @@ export class RosterService implements AccountLifecycleListener {
       query = await xmpp.iqCaller.get(
         xml('query', requested === undefined ? { xmlns: NS_ROSTER } : { xmlns: NS_ROSTER, ver: requested }),
         undefined,
-        FETCH_TIMEOUT_MS,
+        ROSTER_FETCH_TIMEOUT_MS,
       );
     } catch (error) {
       if (!this.current(state, token)) return;
@@ -472,7 +470,7 @@ export class RosterService implements AccountLifecycleListener {
           accountId,
           from: from.slice(0, 200),
         });
-        return stanzaError('cancel', 'service-unavailable');
+        return stanzaErrorElement('cancel', 'service-unavailable');
       }
       const items = query.getChildren('item');
       if (items.length !== 1) {
@@ -481,14 +479,14 @@ export class RosterService implements AccountLifecycleListener {
           accountId,
           items: items.length,
         });
-        return stanzaError('modify', 'bad-request');
+        return stanzaErrorElement('modify', 'bad-request');
       }
       const report = newReport();
       const read = readRosterItem(accountId, items[0], report);
       this.logReport(accountId, 'roster push', report);
       if (!read) {
         state.stats.pushesRejected++;
-        return stanzaError('modify', 'bad-request');
+        return stanzaErrorElement('modify', 'bad-request');
       }
       const version = query.attrs.ver ?? null;
       const { item } = read;
@@ -513,7 +511,7 @@ export class RosterService implements AccountLifecycleListener {
       return true;
     } catch (error) {
       this.log.error('roster push could not be applied', { accountId, error });
-      return stanzaError('wait', 'internal-server-error');
+      return stanzaErrorElement('wait', 'internal-server-error');
     }
   }
 
@@ -587,10 +585,10 @@ export class RosterService implements AccountLifecycleListener {
 
   private async rosterSet(xmpp: SessionXmpp, item: Element, what: string): Promise<Result<null>> {
     try {
-      await xmpp.iqCaller.set(xml('query', { xmlns: NS_ROSTER }, item), undefined, COMMAND_TIMEOUT_MS);
+      await xmpp.iqCaller.set(xml('query', { xmlns: NS_ROSTER }, item), undefined, IQ_TIMEOUT_MS);
       return ok(null);
     } catch (error) {
-      return commandError(error, what);
+      return requestError(error, what);
     }
   }
 
@@ -634,40 +632,6 @@ function itemElement(jid: string, name: string | null, groups: readonly string[]
   );
 }
 
-function stanzaError(type: string, condition: string): Element {
-  return xml('error', { type }, xml(condition, { xmlns: NS_STANZAS }));
-}
-
 function notConnected(): Result<never> {
   return fail('not_connected', 'This account is not connected; connect it to change the roster.');
-}
-
-/** Turns a failed roster set into an error the UI can show where the action was taken. */
-export function commandError(error: unknown, what: string): Result<never> {
-  const e = error as { name?: string; condition?: string; text?: string } | null;
-  if (e?.name === 'TimeoutError') {
-    return fail('timeout', `The server did not answer in time; ${what} may not have been saved.`);
-  }
-  if (e?.name === 'StanzaError') {
-    const detail = e.text ? ` The server said: ${e.text.slice(0, 200)}` : '';
-    switch (e.condition) {
-      case 'forbidden':
-      case 'not-allowed':
-        return fail('forbidden', `The server does not allow ${what}.${detail}`);
-      case 'not-acceptable':
-      case 'bad-request':
-      case 'jid-malformed':
-        return fail('invalid_input', `The server refused ${what} as invalid (${e.condition}).${detail}`);
-      case 'item-not-found':
-        return fail('not_found', `That contact is not in the roster.${detail}`);
-      case 'conflict':
-        return fail('conflict', `The server reported a conflict.${detail}`);
-      case 'resource-constraint':
-      case 'policy-violation':
-        return fail('forbidden', `The server's limits do not allow ${what} (${e.condition}).${detail}`);
-      default:
-        return fail('internal', `The server refused ${what} (${e.condition ?? 'unknown error'}).${detail}`);
-    }
-  }
-  return fail('not_connected', `The connection dropped before the server confirmed ${what}.`);
 }

@@ -13,7 +13,7 @@
  *   (and then the note says "declined" or "stopped sharing").
  * - Blocking (XEP-0191) when the server offers it; block also denies.
  */
-import { bareJid } from '../../../shared/jid';
+import { bareJid, normalizeJid } from '../../../shared/jid';
 import xml, { type Element } from '@xmpp/xml';
 import {
   NICK_MAX,
@@ -33,21 +33,20 @@ import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
-import { NS_DISCO_INFO } from './caps-hash';
 import { skeleton } from '../../../shared/lookalike';
-import { capText, normalizeJid } from './roster-items';
-import { commandError, type RosterService } from './roster';
+import type { RosterService } from './roster';
 import { background } from '../util/background';
+import { requestError } from '../util/stanza-errors';
+import { capText } from '../util/text';
+import { NS_BLOCKING, NS_DISCO_INFO, NS_NICK } from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
 
-export const NS_NICK = 'http://jabber.org/protocol/nick';
-export const NS_BLOCKING = 'urn:xmpp:blocking';
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
 export const AUTO_ANSWERS_PER_JID = 3;
 /** Queued request writes are flushed this often (one transaction each). */
 export const REQUEST_FLUSH_MS = 100;
 /** JIDs per XEP-0191 block request. */
 const BLOCK_CHUNK = 500;
-const IQ_TIMEOUT_MS = 20_000;
 
 const DEFAULT_POLICY = { incoming: 'ask', acceptAsked: true } as const;
 
@@ -478,7 +477,7 @@ export class SubscriptionService implements AccountLifecycleListener {
           IQ_TIMEOUT_MS,
         );
       } catch (error) {
-        const result = commandError(error, 'the block');
+        const result = requestError(error, 'the block');
         const message = `Refused, but not blocked: ${result.ok ? 'the block failed.' : result.error.message}`;
         return jids.slice(start).map((jid) => ({ jid, message }));
       }
