@@ -797,27 +797,37 @@ export const commands = {
     output: returns<null>(),
   },
   /**
-   * Moderation (XEP-0045 §8–§10): a role change by nick (kick = role none, voice = participant or
-   * visitor, moderator) or an affiliation change by nick or JID (ban = outcast), with a reason.
+   * Changes an occupant's role by nick (XEP-0045 §8): 'none' kicks, 'participant' grants voice (or
+   * takes moderator away), 'visitor' revokes voice, 'moderator' grants moderator.
    */
-  'muc.moderate': {
+  'muc.setRole': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        nick: roomNickSchema,
+        role: z.enum(['moderator', 'participant', 'visitor', 'none']),
+        reason: z.string().max(1024).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /**
+   * Changes an affiliation (XEP-0045 §9–§10) of a JID, or of an occupant by nick when the room shows
+   * their real JID: 'outcast' bans, 'member', 'admin' and 'owner' grant, 'none' takes away.
+   */
+  'muc.setAffiliation': {
     input: z
       .object({
         accountId: accountIdSchema,
         room: roomJidSchema,
         nick: roomNickSchema.optional(),
         jid: contactJidSchema.optional(),
-        role: z.enum(['moderator', 'participant', 'visitor', 'none']).optional(),
-        affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']).optional(),
+        affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']),
         reason: z.string().max(1024).optional(),
       })
       .strict()
-      .refine(
-        (v) => (v.role === undefined) !== (v.affiliation === undefined),
-        'Change either the role or the affiliation.',
-      )
-      .refine((v) => v.role === undefined || v.nick !== undefined, 'A role is changed by nick.')
-      .refine((v) => v.affiliation === undefined || v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
+      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
     output: returns<null>(),
   },
   /** Reads one affiliation list of a room. */

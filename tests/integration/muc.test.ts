@@ -175,22 +175,28 @@ forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, 
   });
 
   it('grants and revokes voice and moderator, sets the subject, and manages affiliation lists', async () => {
-    const moderate = (change: Record<string, string>) =>
-      alice.invoke('muc.moderate', { accountId: alice.accountId, room: LOUNGE, ...change });
-    await moderate({ nick: 'Bobby', role: 'visitor', reason: 'quiet please' });
+    const setRole = (nick: string, role: 'moderator' | 'participant' | 'visitor', reason?: string) =>
+      alice.invoke('muc.setRole', {
+        accountId: alice.accountId,
+        room: LOUNGE,
+        nick,
+        role,
+        ...(reason ? { reason } : {}),
+      });
+    await setRole('Bobby', 'visitor', 'quiet please');
     await waitUntil('Bob is a visitor', () => room(bob, LOUNGE)?.role === 'visitor');
     await waitUntil('Alice sees it', () => occupant(alice, LOUNGE, 'Bobby')?.role === 'visitor');
     expect(notices(alice, LOUNGE)).toContain('Bobby can no longer speak (voice revoked).');
-    await moderate({ nick: 'Bobby', role: 'participant' });
+    await setRole('Bobby', 'participant');
     await waitUntil('voice back', () => room(bob, LOUNGE)?.role === 'participant');
-    await moderate({ nick: 'Bobby', role: 'moderator' });
+    await setRole('Bobby', 'moderator');
     await waitUntil('Bob moderates', () => room(bob, LOUNGE)?.role === 'moderator');
-    await moderate({ nick: 'Bobby', role: 'participant' });
+    await setRole('Bobby', 'participant');
     await waitUntil('Bob does not', () => room(bob, LOUNGE)?.role === 'participant');
 
     // Bob, a participant, may not kick: the server's refusal comes back in words.
     const refused = await failure(
-      bob.invoke('muc.moderate', { accountId: bob.accountId, room: LOUNGE, nick: 'Alice', role: 'none' }),
+      bob.invoke('muc.setRole', { accountId: bob.accountId, room: LOUNGE, nick: 'Alice', role: 'none' }),
     );
     expect(refused).toMatch(/not allow/);
 
@@ -198,7 +204,12 @@ forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, 
     await waitUntil('Bob sees the subject', () => room(bob, LOUNGE)?.subject === 'Tea at five');
     expect(room(bob, LOUNGE)?.subjectBy).toBe('Alice');
 
-    await moderate({ nick: 'Bobby', affiliation: 'member' });
+    await alice.invoke('muc.setAffiliation', {
+      accountId: alice.accountId,
+      room: LOUNGE,
+      nick: 'Bobby',
+      affiliation: 'member',
+    });
     await waitUntil('Bob is a member', () => room(bob, LOUNGE)?.affiliation === 'member');
     const members = (await alice.invoke('muc.affiliations', {
       accountId: alice.accountId,
@@ -209,7 +220,7 @@ forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, 
   });
 
   it('kick (307) and ban (301) reach the victim and the others', async () => {
-    await alice.invoke('muc.moderate', {
+    await alice.invoke('muc.setRole', {
       accountId: alice.accountId,
       room: LOUNGE,
       nick: 'Bobby',
@@ -223,7 +234,7 @@ forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, 
 
     await bob.invoke('muc.join', { accountId: bob.accountId, room: LOUNGE, nick: 'Bob' });
     await waitUntil('Alice sees Bob back', () => occupant(alice, LOUNGE, 'Bob') !== undefined);
-    await alice.invoke('muc.moderate', {
+    await alice.invoke('muc.setAffiliation', {
       accountId: alice.accountId,
       room: LOUNGE,
       nick: 'Bob',

@@ -161,12 +161,16 @@ const malformed: Record<CommandName, unknown[]> = {
   'muc.setNick': [{ accountId: ID, room: 'room@conference.example.org', nick: ' ' }],
   'muc.browse': [{ accountId: ID }, { accountId: ID, service: 'conference example' }],
   'muc.setSubject': [{ accountId: ID, room: 'room@conference.example.org', subject: 's'.repeat(4097) }],
-  'muc.moderate': [
+  'muc.setRole': [
     { accountId: ID, room: 'room@conference.example.org', nick: 'bob' },
     { accountId: ID, room: 'room@conference.example.org', nick: 'bob', role: 'king' },
     { accountId: ID, room: 'room@conference.example.org', jid: 'bob@example.org', role: 'none' },
     { accountId: ID, room: 'room@conference.example.org', nick: 'bob', role: 'none', affiliation: 'outcast' },
+  ],
+  'muc.setAffiliation': [
     { accountId: ID, room: 'room@conference.example.org', affiliation: 'member' },
+    { accountId: ID, room: 'room@conference.example.org', nick: 'bob', affiliation: 'king' },
+    { accountId: ID, room: 'room@conference.example.org', nick: 'bob', role: 'none', affiliation: 'outcast' },
   ],
   'muc.affiliations': [{ accountId: ID, room: 'room@conference.example.org', affiliation: 'none' }],
   'muc.bookmark': [

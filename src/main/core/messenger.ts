@@ -23,7 +23,7 @@ import { CapsRepository } from './features/caps-repo';
 import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
 import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
-import { MucService } from './features/muc';
+import { MucService } from './features/muc/service';
 import { BookmarksService } from './features/bookmarks';
 import { ChatService } from './features/chat';
 import { MessagesRepository } from './store/messages-repo';
@@ -317,7 +317,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'muc.setNick': (input) => muc.setNick(input),
     'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
     'muc.setSubject': (input) => muc.setSubject(input),
-    'muc.moderate': (input) => muc.moderate(input),
+    'muc.setRole': (input) => muc.setRole(input),
+    'muc.setAffiliation': (input) => muc.setAffiliation(input),
     'muc.affiliations': (input) => muc.affiliations(input),
     'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
     'muc.invite': (input) => muc.invite(input),
