@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
 import { MessagesRepository } from '../../src/main/core/store/messages-repo';
 import { storeFailureOf } from '../../src/main/core/store/store-check';
-import { ChatService } from '../../src/main/core/features/chat';
+import { ChatService } from '../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../support/db';
 import { waitUntil } from '../support/wait';
 import { NS_MAM } from '../../src/main/core/xmpp/ns';
@@ -107,8 +107,7 @@ describe('store failures under the chat service', () => {
       repo: new MessagesRepository(db),
       bus,
       log: silentLogger,
-      inRoom: () => false,
-      roomNick: () => null,
+      rooms: { joinedNick: () => null, onJoined: () => () => {} },
       accountJid: () => OWN,
       subscriptionOf: () => 'none',
       storeFailed: (error) => failures.push(storeFailureOf(error)),

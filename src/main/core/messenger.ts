@@ -25,7 +25,7 @@ import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
 import { MucService } from './features/muc/service';
 import { BookmarksService } from './features/bookmarks';
-import { ChatService } from './features/chat';
+import { ChatService } from './features/chat/service';
 import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
@@ -203,8 +203,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     repo: new MessagesRepository(db),
     bus,
     log: log.child('chat'),
-    inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
-    roomNick: (accountId, room) => muc.joinedNick(accountId, room),
+    rooms: muc,
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     onIncoming: (message) => {
@@ -229,7 +228,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   presence.countUnreadWith(() => chat.unreadTotal());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
-  muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')

@@ -9,7 +9,7 @@
  *
  * While anything is pending, `retry` runs every `retryMs`; once nothing is left, `recovered` is told.
  */
-import type { MessageState } from '../../../shared/contract';
+import type { MessageState } from '../../../../shared/contract';
 
 export interface PendingState {
   state: MessageState;

@@ -6,16 +6,16 @@
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_BODY_MAX } from '../../src/shared/contract';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
-import { EventBus } from '../../src/main/core/events';
-import { silentLogger } from '../../src/main/core/log';
-import type { Db } from '../../src/main/core/store/db';
-import { MessagesRepository } from '../../src/main/core/store/messages-repo';
-import { ChatService } from '../../src/main/core/features/chat';
-import { delayTime } from '../../src/main/core/util/delay-stamp';
-import { memoryDbWithAccount } from '../support/db';
-import { NS_DELAY, NS_RECEIPTS } from '../../src/main/core/xmpp/ns';
+import { MESSAGE_BODY_MAX } from '../../../../../../src/shared/contract';
+import type { SessionXmpp } from '../../../../../../src/main/core/accounts/session';
+import { EventBus } from '../../../../../../src/main/core/events';
+import { silentLogger } from '../../../../../../src/main/core/log';
+import type { Db } from '../../../../../../src/main/core/store/db';
+import { MessagesRepository } from '../../../../../../src/main/core/store/messages-repo';
+import { ChatService } from '../../../../../../src/main/core/features/chat/service';
+import { delayTime } from '../../../../../../src/main/core/util/delay-stamp';
+import { memoryDbWithAccount } from '../../../../../support/db';
+import { NS_DELAY, NS_MAM, NS_RECEIPTS } from '../../../../../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
@@ -28,17 +28,26 @@ let service: ChatService;
 let middleware: Middleware;
 let sent: Element[];
 let sm: EventEmitter & { enabled: boolean };
+let joinedListener: ((accountId: string, room: string) => void) | null;
+let requests: Element[];
 
 beforeEach(() => {
   db = memoryDbWithAccount(ACCOUNT, OWN);
   bus = new EventBus(1);
   sent = [];
+  requests = [];
+  joinedListener = null;
   service = new ChatService({
     repo: new MessagesRepository(db),
     bus,
     log: silentLogger,
-    inRoom: (_a, room) => room === ROOM,
-    roomNick: (_a, room) => (room === ROOM ? 'Alice' : null),
+    rooms: {
+      joinedNick: (_a, room) => (room === ROOM ? 'Alice' : null),
+      onJoined: (listener) => {
+        joinedListener = listener;
+        return () => (joinedListener = null);
+      },
+    },
     accountJid: () => OWN,
     subscriptionOf: () => 'both',
     now: () => Date.parse('2026-11-21T12:00:00Z'),
@@ -48,7 +57,13 @@ beforeEach(() => {
     status: 'online',
     jid: { bare: () => ({ toString: () => OWN }) },
     send: async (stanza: Element) => void sent.push(stanza),
-    iqCaller: { set: async () => undefined, request: async () => xml('iq') },
+    iqCaller: {
+      set: async () => undefined,
+      request: async (iq: Element) => {
+        requests.push(iq);
+        return xml('iq');
+      },
+    },
     streamManagement: sm,
     middleware: { use: (fn: Middleware) => (middleware = fn) },
   };
@@ -180,5 +195,12 @@ describe('incoming messages', () => {
     const all = service.history({ accountId: ACCOUNT, conversation: 'bob@example.org', limit: 500 });
     expect(all.ok && all.value).toHaveLength(500);
     expect(all.ok && all.value[0]).toMatchObject({ body: 'burst 0, fixed', corrected: true });
+  });
+
+  it('reads the archive of a room once its join completes', async () => {
+    expect(joinedListener).not.toBeNull();
+    joinedListener!(ACCOUNT, ROOM);
+    await endOfTurn();
+    expect(requests.map((iq) => [iq.attrs.to, iq.getChild('query', NS_MAM) !== undefined])).toEqual([[ROOM, true]]);
   });
 });
