@@ -308,7 +308,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onStatus: (view) => {
             hooks.onStatus(view);
             if (!wasOnline && view.status === 'error')
-              failed(new Error(view.error?.message ?? 'The connection failed.'));
+              failed(new Error(`connection failed: ${JSON.stringify(view.error ?? null)}`));
           },
         },
         {
@@ -410,7 +410,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           void core
             .invoke('muc.join', { accountId, room: config.joinRoom.room, nick: config.joinRoom.nick })
             .then((result) => {
-              if (!result.ok) process.stderr.write(`headless: join failed: ${result.error.message}\n`);
+              if (!result.ok) process.stderr.write(`headless: join failed: ${JSON.stringify(result.error)}\n`);
             });
         }
       } else if (event.type === 'archive.sync' && event.accountId === accountId) {
@@ -442,7 +442,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     sender = setInterval(() => {
       const body = `torture ${process.pid} ${++n}`;
       void core.invoke('message.send', { accountId, conversation: to, kind: 'chat', body }).then((result) => {
-        if (!result.ok) process.stderr.write(`headless: send failed: ${result.error.message}\n`);
+        if (!result.ok) process.stderr.write(`headless: send failed: ${JSON.stringify(result.error)}\n`);
       });
     }, config.sendEveryMs);
   };
@@ -463,7 +463,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           port: config.port,
           rememberPassword: false,
         });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(`account not added: ${JSON.stringify(added.error)}`);
     accountId = (added.value as { id: string }).id;
     if (existing && !existing.enabled) await core.invoke('account.setEnabled', { id: accountId, enabled: true });
     await Promise.race([closed, failure]);

@@ -17,6 +17,17 @@ import {
   type Prefs,
 } from './limits';
 import { SHOWS, type Show } from './presence';
+import type {
+  AppError,
+  CertificateProblem,
+  InputIssue,
+  ConnectionParams,
+  DeliveryError,
+  MucAffiliation,
+  Reasoned,
+  RoomNotice,
+  StoreFailure,
+} from './errors';
 
 export type { Prefs } from './limits';
 export {
@@ -31,6 +42,20 @@ export {
   SUBSCRIPTION_BULK_MAX,
 } from './limits';
 import type { Result } from './result';
+
+export type {
+  AppError,
+  CertificateProblem,
+  ConnectionReason,
+  DeliveryError,
+  ErrorCode,
+  ErrorReason,
+  InputIssue,
+  MucAffiliation,
+  RoomNotice,
+  RoomRemoval,
+  StoreFailure,
+} from './errors';
 
 // ---------- DTOs ----------
 
@@ -53,17 +78,17 @@ export interface CertificateInfo {
   issuer: string;
   validFrom: string;
   validTo: string;
-  /** Why the certificate was not trusted, in words. */
-  reason: string;
+  /** Why the certificate was not trusted. */
+  problem: CertificateProblem;
   /** True when a different certificate had been pinned for this account before. */
   changedFromPinned: boolean;
 }
 
-export interface ConnectionError {
+/** Why a connection failed: its kind (what the UI offers to do), the reason and its parameters. */
+export type ConnectionError = {
   kind: ConnectionErrorKind;
-  message: string;
   certificate?: CertificateInfo;
-}
+} & Reasoned<ConnectionParams>;
 
 export interface ConnectionView {
   status: ConnectionStatus;
@@ -228,7 +253,6 @@ export interface SubscriptionNoteView {
 // ---------- group chat (XEP-0045) ----------
 
 export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
-export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
 
 /** One occupant of a room, keyed by (account, room, nick). */
 export interface OccupantView {
@@ -275,17 +299,15 @@ export interface RoomView {
   /** Every occupant's real JID is visible (status 100/172). */
   nonAnonymous: boolean;
   occupantCount: number;
-  /** With state 'error' or 'left' after a removal: what happened, in words. */
-  error: { kind: RoomErrorKind; message: string; suggestedNick?: string } | null;
+  /** With state 'error' or 'left' after a removal: what happened (the refusal or the removal). */
+  error: RoomError | null;
 }
 
+/** Why we are not in a room: the join's refusal (muc.nickInUse, …) or our removal (muc.kicked, …). */
+export type RoomError = AppError & { kind: RoomErrorKind };
+
 /** A line the room shows about what happened (status codes, moderation), not a chat message. */
-export interface RoomNoticeView {
-  accountId: string;
-  room: string;
-  at: number;
-  text: string;
-}
+export type RoomNoticeView = { accountId: string; room: string; at: number } & RoomNotice;
 
 /** A bookmarked room (XEP-0402, or XEP-0048 private storage when the server lacks it). */
 export interface BookmarkView {
@@ -355,8 +377,8 @@ export interface MessageView {
   state: MessageState;
   /** The body was replaced by a correction (XEP-0308). */
   corrected: boolean;
-  /** With state 'failed': why, in words. */
-  error: string | null;
+  /** With state 'failed': the server's refusal. */
+  error: DeliveryError | null;
 }
 
 /** XEP-0085 chat states. */
@@ -374,9 +396,6 @@ export interface ConversationView {
 }
 
 // ---------- app notices ----------
-
-/** Why a store write failed: the disk is full, it reported an I/O error, the file is read-only, locked or damaged. */
-export type StoreFailure = 'full' | 'io' | 'readonly' | 'busy' | 'corrupt' | 'other';
 
 /**
  * Something about the app itself the user must know, until dismissed (the renderer words it). One per
@@ -465,8 +484,8 @@ export type AppEvent =
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
   done: string[];
-  /** JIDs that failed, each with the reason in words (the request stays pending). */
-  failed: { jid: string; message: string }[];
+  /** JIDs that failed, each with its error (the request stays pending). */
+  failed: { jid: string; error: AppError }[];
 }
 
 export interface EventBatch {
@@ -977,6 +996,30 @@ export const commandNames = Object.keys(commands) as CommandName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+/**
+ * A zod issue as errors carry it: the path, zod's code and its parameters (minimum, maximum, origin,
+ * format, keys, …; plain values only). Its message is kept only when `withMessage` (the renderer's
+ * own check, which words it): the core sends no text.
+ */
+export function inputIssue(issue: z.core.$ZodIssue, withMessage = false): InputIssue {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(issue)) {
+    if (['code', 'path', 'message', 'input', 'inst', 'errors'].includes(key)) continue;
+    if (typeof value === 'bigint') params[key] = String(value);
+    else if (isPlain(value) || (Array.isArray(value) && value.every(isPlain))) params[key] = value;
+  }
+  return {
+    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    code: issue.code,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    ...(withMessage ? { message: issue.message } : {}),
+  };
+}
+
+function isPlain(value: unknown): value is string | number | boolean | null {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 /** What both shells expose to the renderer (window.jabberwock in Electron). */

@@ -72,7 +72,7 @@ describe('presence in the browser UI', () => {
       host: prosody.host,
       port: prosody.port,
     });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     const accountId = (added.value as AccountView).id;
     await eventually(() => {
       expect(messenger.roster.syncView(accountId).state, `${name}:\n${log.join('\n')}`).toBe('synced');

@@ -78,7 +78,7 @@ describe('roster in the browser UI', () => {
       host: prosody.host,
       port: prosody.port,
     });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     const id = (added.value as AccountView).id;
     await eventually(
       () => expect(other.accounts.list().find((a) => a.id === id)?.connection.status).toBe('online'),

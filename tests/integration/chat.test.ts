@@ -49,7 +49,7 @@ function recordMessages(peer: Peer): Element[] {
 
 function history(core: Core, conversation: string): MessageView[] {
   const page = core.messenger.chat.history({ accountId: core.accountId, conversation, limit: 500 });
-  if (!page.ok) throw new Error(page.error.message);
+  if (!page.ok) throw new Error(JSON.stringify(page.error));
   return page.value;
 }
 

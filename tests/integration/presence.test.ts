@@ -93,7 +93,7 @@ async function openCore(
     events,
     async snapshot() {
       const result = await messenger.invoke('app.snapshot', {});
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.value as Snapshot;
     },
     contact(jid) {

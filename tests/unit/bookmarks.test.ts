@@ -21,6 +21,7 @@ import {
 import { BASE_FEATURES } from '../../src/main/core/features/caps-own';
 import { parseStanza } from '../support/xml';
 import { NS_BOOKMARKS, NS_BOOKMARKS_COMPAT } from '../../src/main/core/xmpp/ns';
+import { errorText } from '../../src/renderer/src/lib/words/errors';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
@@ -389,7 +390,7 @@ describe('commands', () => {
     };
     const refused = await service.set({ accountId: ACCOUNT, room: 'two@conference.example.org', autojoin: true });
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    if (!refused.ok) expect(refused.error.message).toContain('two@conference.example.org');
+    if (!refused.ok) expect(errorText(refused.error)).toContain('two@conference.example.org');
     expect(service.get(ACCOUNT, 'two@conference.example.org')).toBeUndefined();
     service.onOffline(ACCOUNT);
     const offline = await service.set({ accountId: ACCOUNT, room: 'two@conference.example.org' });

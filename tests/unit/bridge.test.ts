@@ -18,7 +18,7 @@ function fakeMessenger() {
       calls.push({ command, input });
       if (command === 'app.snapshot')
         return ok({ seq: 7, accounts: [], secretStorage: { encrypted: false, description: 'none' } });
-      return fail('invalid_input', `Unknown command ${String(command)}`);
+      return fail('invalid_input', 'app.unknownCommand');
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -122,7 +122,7 @@ async function open(dir: string, secrets: SecretStore = createMemorySecretStore(
     idle,
     async snapshot() {
       const result = await messenger.invoke('app.snapshot', {});
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.value as Snapshot;
     },
     contactEvents: (jid) =>
@@ -138,7 +138,7 @@ function tempDir(): string {
 
 async function addAccount(h: Harness, jid: string): Promise<string> {
   const added = await h.messenger.invoke('account.add', { jid, password: 'pw' });
-  if (!added.ok) throw new Error(added.error.message);
+  if (!added.ok) throw new Error(JSON.stringify(added.error));
   return (added.value as AccountView).id;
 }
 

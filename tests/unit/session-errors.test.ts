@@ -4,13 +4,14 @@ import { AccountSession } from '../../src/main/core/accounts/session';
 import {
   SessionFailure,
   certificateInfo,
-  certificateReason,
+  certificateProblem,
   classifyError,
   isCertificateError,
   normalizeFingerprint,
 } from '../../src/main/core/accounts/session-errors';
 import { silentLogger } from '../../src/main/core/log';
 import type { DetailedPeerCertificate } from 'node:tls';
+import { certificateProblemText, connectionErrorText } from '../../src/renderer/src/lib/words/connection';
 
 const xmppError = (name: string, condition: string) => Object.assign(new Error(condition), { name, condition });
 const systemError = (code: string) => Object.assign(new Error(code), { code });
@@ -22,7 +23,7 @@ describe('classifyError', () => {
       expect(error.kind).toBe('auth');
       expect(retry).toBe('never');
     }
-    expect(classifyError(xmppError('SASLError', 'not-authorized')).error.message).toMatch(/password/);
+    expect(connectionErrorText(classifyError(xmppError('SASLError', 'not-authorized')).error)).toMatch(/password/);
   });
 
   it('a temporary SASL failure is retried with backoff', () => {
@@ -52,12 +53,15 @@ describe('classifyError', () => {
       error: { kind: 'protocol' },
       retry: 'backoff',
     });
-    expect(classifyError(xmppError('StreamError', 'see-other-host')).error.message).toMatch(/redirect/);
+    expect(connectionErrorText(classifyError(xmppError('StreamError', 'see-other-host')).error)).toMatch(/redirect/);
   });
 
   it('keeps a failure the session already classified', () => {
-    const failure = new SessionFailure({ kind: 'tls-unavailable', message: 'no tls' }, 'never');
-    expect(classifyError(failure)).toEqual({ error: { kind: 'tls-unavailable', message: 'no tls' }, retry: 'never' });
+    const failure = new SessionFailure({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' }, 'never');
+    expect(classifyError(failure)).toEqual({
+      error: { kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' },
+      retry: 'never',
+    });
   });
 
   it('anything else is "other" with backoff, and never throws on odd input', () => {
@@ -82,11 +86,12 @@ describe('certificates', () => {
       expect(isCertificateError(code)).toBe(false);
   });
 
-  it('explains why in words', () => {
-    expect(certificateReason('DEPTH_ZERO_SELF_SIGNED_CERT', 'example.com')).toMatch(/self-signed/);
-    expect(certificateReason('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'example.com')).toMatch(/authority/);
-    expect(certificateReason('ERR_TLS_CERT_ALTNAME_INVALID', 'example.com')).toMatch(/not example\.com/);
-    expect(certificateReason('CERT_HAS_EXPIRED', 'example.com')).toMatch(/expired/);
+  it('says why as a code the renderer words', () => {
+    const why = (code: string) => certificateProblemText(certificateProblem(code, 'example.com'));
+    expect(why('DEPTH_ZERO_SELF_SIGNED_CERT')).toMatch(/self-signed/);
+    expect(why('UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toMatch(/authority/);
+    expect(why('ERR_TLS_CERT_ALTNAME_INVALID')).toMatch(/not example\.com/);
+    expect(why('CERT_HAS_EXPIRED')).toMatch(/expired/);
   });
 
   it('normalizes fingerprints to upper-case colon hex', () => {
@@ -109,9 +114,20 @@ describe('certificates', () => {
       issuer: 'CN=Some CA, O=Org',
       validFrom: '2026-11-21T15:01:50.000Z',
       validTo: '2026-12-21T15:01:50.000Z',
-      reason: 'The certificate was issued by an authority this computer does not trust.',
+      problem: {
+        code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        domain: 'example.com',
+        notBefore: 'Nov 21 15:01:50 2026 GMT',
+        notAfter: 'Dec 21 15:01:50 2026 GMT',
+      },
       changedFromPinned: true,
     });
+    expect(certificateProblemText(info.problem)).toBe(
+      'The certificate was issued by an authority this computer does not trust.',
+    );
+    expect(certificateProblemText(certificateInfo(cert, 'CERT_HAS_EXPIRED', 'example.com', []).problem)).toBe(
+      'The certificate expired on Dec 21 15:01:50 2026 GMT.',
+    );
     expect(certificateInfo(cert, 'X', 'example.com', []).changedFromPinned).toBe(false);
   });
 });

@@ -179,7 +179,7 @@ describe('IPC sender check', () => {
       throw new Error('secret detail');
     };
     const result = await handler()(eventFrom(win), 'app.snapshot', {});
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Something went wrong.' } });
+    expect(result).toEqual({ ok: false, error: { code: 'internal', reason: 'app.ipcFailed' } });
   });
 });
 

@@ -120,7 +120,11 @@ describe('tray icon and tooltip', () => {
     expect(tray.tooltip).toBe('Jabberwock — 1 account reconnecting');
     model.update([
       account('a', 'available', {
-        connection: { status: 'error', since: 2, error: { kind: 'unreachable', message: 'ECONNREFUSED' } },
+        connection: {
+          status: 'error',
+          since: 2,
+          error: { kind: 'unreachable', reason: 'connection.unreachable', params: { code: 'ECONNREFUSED' } },
+        },
       }),
     ]);
     expect(tray.image).toBe('/res/tray-error.png');

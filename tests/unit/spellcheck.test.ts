@@ -38,7 +38,7 @@ async function start(dir: string, spellcheck?: SpellcheckHost): Promise<Messenge
 
 async function addAccount(messenger: Messenger): Promise<string> {
   const result = await messenger.invoke('account.add', { jid: 'alice@example.org', password: 'pw' });
-  if (!result.ok) throw new Error(result.error.message);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
   return (result.value as AccountView).id;
 }
 

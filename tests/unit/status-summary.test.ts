@@ -96,7 +96,11 @@ describe('summarize: tooltip and lines', () => {
     const a = account('online', 'xa', { label: 'Work' });
     const b = account('reconnecting', 'dnd', { label: '  ' });
     const c = account('error', 'available', {
-      connection: { status: 'error', since: 0, error: { kind: 'auth', message: 'not-authorized' } },
+      connection: {
+        status: 'error',
+        since: 0,
+        error: { kind: 'auth', reason: 'connection.authRefused', params: { condition: 'not-authorized' } },
+      },
     });
     const d = account('online', 'available', { enabled: false });
     const [la, lb, lc, ld] = summarize([a, b, c, d]).accounts;

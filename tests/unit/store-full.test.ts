@@ -20,6 +20,7 @@ import { ChatService } from '../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../support/db';
 import { waitUntil } from '../support/wait';
 import { NS_MAM } from '../../src/main/core/xmpp/ns';
+import { errorText } from '../../src/renderer/src/lib/words/errors';
 
 /** Lets the database grow by no page from now on: the next insert that needs one fails with SQLITE_FULL. */
 function fillDisk(db: Db): void {
@@ -49,7 +50,7 @@ describe('a full disk where the user acted', () => {
       sessionFactory: () => ({ start() {}, stop: async () => {}, reconnectNow() {}, checkAlive() {} }),
     });
     const added = await messenger.invoke('account.add', { jid: 'alice@example.org', password: 'pw' });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     accountId = (added.value as { id: string }).id;
   });
 
@@ -62,11 +63,13 @@ describe('a full disk where the user acted', () => {
     const refused = await send('a long message '.repeat(2_000));
     expect(refused).toEqual({
       ok: false,
-      error: {
-        code: 'storage',
-        message: 'The disk is full, so Jabberwock could not save this. Free some space and try again.',
-      },
+      error: { code: 'storage', reason: 'store.writeFailed', params: { failure: 'full' } },
     });
+    if (!refused.ok) {
+      expect(errorText(refused.error)).toBe(
+        'The disk is full, so Jabberwock could not save this. Free some space and try again.',
+      );
+    }
     expect(messenger.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
     expectConsistent(messenger.db);
     const snapshot = await messenger.invoke('app.snapshot', {});
@@ -176,7 +179,7 @@ describe('store failures under the chat service', () => {
       kind: 'chat',
       body: 'hi',
     });
-    if (!queued.ok) throw new Error(queued.error.message);
+    if (!queued.ok) throw new Error(JSON.stringify(queued.error));
     await waitUntil('sent', () => sent.length === 1);
     db.pragma('query_only = 1'); // every write now fails (SQLITE_READONLY)
 

@@ -63,7 +63,7 @@ async function start(): Promise<{ messenger: Messenger; events: AppEvent[] }> {
 
 async function snapshot(messenger: Messenger): Promise<Snapshot> {
   const result = await messenger.invoke('app.snapshot', {});
-  if (!result.ok) throw new Error(result.error.message);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.value as Snapshot;
 }
 

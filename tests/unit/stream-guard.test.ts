@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { StreamGuard, type StreamLimits } from '../../src/main/core/accounts/stream-guard';
 import { classifyError } from '../../src/main/core/accounts/session-errors';
+import { connectionErrorText } from '../../src/renderer/src/lib/words/connection';
 
 const HEADER =
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
@@ -213,12 +214,19 @@ describe('what the parser gets when the guard trips', () => {
     const guard = new StreamGuard();
     guard.read(Buffer.from(`${HEADER}<!-- x -->`));
     expect(classifyError(guard.violation)).toEqual({
-      error: { kind: 'protocol', message: 'The server sent XML that XMPP does not allow (a comment).' },
+      error: {
+        kind: 'protocol',
+        reason: 'connection.streamViolation',
+        params: { construct: 'comment', condition: 'restricted-xml', detail: 0 },
+      },
       retry: 'backoff',
     });
+    expect(connectionErrorText(classifyError(guard.violation).error)).toBe(
+      'The server sent XML that XMPP does not allow (a comment).',
+    );
     const nul = new StreamGuard();
     nul.read(Buffer.from(`${HEADER}<message><body>\u0000`));
-    expect(classifyError(nul.violation).error.message).toBe(
+    expect(connectionErrorText(classifyError(nul.violation).error)).toBe(
       'The server sent malformed XML (a character XML does not allow: U+0000).',
     );
   });

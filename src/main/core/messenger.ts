@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   commands,
+  inputIssue,
   isCommandName,
   type CommandName,
   type CommandOutput,
@@ -33,7 +34,7 @@ import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
 import { closeKeepingWal, type Db } from './store/db';
 import { openStore, recoverStore, type OpenedStore } from './store/recovery';
-import { isCorruption, storeFailureMessage, type StoreCheckResult } from './store/store-check';
+import { isCorruption, type StoreCheckResult } from './store/store-check';
 import { AppNotices } from './app-notices';
 import { StoreHealth, STORE_CHECK_FALLBACK_MS } from './store-health';
 import { PresenceRepository } from './store/presence-repo';
@@ -277,8 +278,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       health.snapshotServed();
       return ok(snapshot);
     },
-    'app.dismissNotice': (input) =>
-      notices.dismiss(input.id) ? ok(null) : fail('not_found', 'That notice is already gone.'),
+    'app.dismissNotice': (input) => (notices.dismiss(input.id) ? ok(null) : fail('not_found', 'app.noticeGone')),
     'account.add': (input) => accounts.add(input),
     'account.update': (input) => accounts.update(input),
     'account.remove': (input) => accounts.remove(input.id),
@@ -333,7 +333,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
-    if (!isCommandName(command)) return fail('invalid_input', 'Unknown command.');
+    if (!isCommandName(command)) return fail('invalid_input', 'app.unknownCommand');
     const parsed = (commands[command].input as z.ZodType).safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
     try {
@@ -343,8 +343,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       log.error(`command ${command} failed`, error);
       // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
       const failure = health.failed(error, false);
-      if (failure !== null) return fail('storage', storeFailureMessage(failure));
-      return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
+      if (failure !== null) return fail('storage', 'store.writeFailed', { failure });
+      return fail('internal', 'app.unexpected');
     }
   }
 
@@ -392,21 +392,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
 }
 
 function noSuchAccount(): Result<never> {
-  return fail('not_found', 'There is no such account.');
+  return fail('not_found', 'account.notFound');
 }
 
-/** Turns zod issues into one message and per-field messages the form can show. */
+/** Refused input: where (the path), what (zod's issue code) and zod's parameters; the renderer words it. */
 function invalidInput(error: z.ZodError): Result<never> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-    if (field && !(field in fields)) fields[field] = issue.message;
-  }
-  const first = error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  return fail(
-    'invalid_input',
-    `${where}${first?.message ?? 'Invalid input.'}`,
-    Object.keys(fields).length ? fields : undefined,
-  );
+  return fail('invalid_input', 'input.invalid', { issues: error.issues.map((issue) => inputIssue(issue)) });
 }

@@ -36,7 +36,6 @@ import { watchSteps } from './step-watchdog';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import {
   SessionFailure,
-  TLS_UNAVAILABLE_MESSAGE,
   certificateInfo,
   classifyError,
   isCertificateError,
@@ -289,10 +288,7 @@ export class AccountSession implements SessionHandle {
       if ((error as { name?: string })?.name !== 'TimeoutError') return;
       if (this.phase !== 'online' || this.attemptCount !== connection) return;
       this.log.warn('server stopped answering; reconnecting');
-      this.lastError ??= new SessionFailure(
-        { kind: 'unreachable', message: 'The server stopped answering.' },
-        'backoff',
-      );
+      this.lastError ??= new SessionFailure({ kind: 'unreachable', reason: 'connection.stoppedAnswering' }, 'backoff');
       this.xmpp.socket?.destroy();
     });
   }
@@ -429,10 +425,7 @@ export class AccountSession implements SessionHandle {
       const h = ctx.stanza.attrs.h ?? '';
       if (/^\d{1,10}$/.test(h) && Number(h) <= sent) return next();
       this.log.warn('server acknowledged more stanzas than were sent', { h, sent });
-      this.lastError ??= new SessionFailure(
-        { kind: 'protocol', message: 'The server acknowledged messages that were never sent.' },
-        'backoff',
-      );
+      this.lastError ??= new SessionFailure({ kind: 'protocol', reason: 'connection.badAck' }, 'backoff');
       this.xmpp.abort('undefined-condition', [
         xml('handled-count-too-high', { xmlns: NS_SM, h, 'send-count': String(sent) }),
       ]);
@@ -445,7 +438,7 @@ export class AccountSession implements SessionHandle {
     return async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
       if (!ctx.stanza.is('features', NS_STREAM) || this.xmpp.isSecure()) return next();
       if (!ctx.stanza.getChild('starttls', NS_TLS)) {
-        throw this.fail({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never');
+        throw this.fail({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' }, 'never');
       }
       await this.startTls();
     };
@@ -455,13 +448,7 @@ export class AccountSession implements SessionHandle {
     const entity = this.xmpp;
     const answer = await entity.sendReceive(xml('starttls', { xmlns: NS_TLS }));
     if (!answer.is('proceed', NS_TLS)) {
-      throw this.fail(
-        {
-          kind: 'tls-unavailable',
-          message: 'The server could not start encryption (STARTTLS failed); Jabberwock will not continue without it.',
-        },
-        'never',
-      );
+      throw this.fail({ kind: 'tls-unavailable', reason: 'connection.starttlsFailed' }, 'never');
     }
     const raw = entity.socket;
     if (!raw) throw new Error('socket closed during STARTTLS');
@@ -515,7 +502,7 @@ export class AccountSession implements SessionHandle {
           // Unreachable: Node's default verification already refused it. Kept as a second lock.
           socket.destroy();
           raw.destroy();
-          reject(this.fail({ kind: 'certificate', message: 'The server certificate could not be verified.' }, 'never'));
+          reject(this.fail({ kind: 'certificate', reason: 'connection.certificateUnverified' }, 'never'));
           return;
         }
         this.tlsVerified = true;
@@ -533,7 +520,7 @@ export class AccountSession implements SessionHandle {
   ): SessionFailure {
     if (!isCertificateError(error.code)) {
       return this.fail(
-        { kind: 'protocol', message: `Could not establish an encrypted connection: ${error.message}` },
+        { kind: 'protocol', reason: 'connection.tlsError', params: { detail: error.message } },
         'backoff',
       );
     }
@@ -541,15 +528,15 @@ export class AccountSession implements SessionHandle {
     if (usedPin) {
       // The server no longer presents the pinned certificate: forget it and verify normally.
       this.pinnedPem = null;
-      return this.fail({ kind: 'certificate', message: 'The pinned certificate changed.' }, 'immediate');
+      return this.fail({ kind: 'certificate', reason: 'connection.pinnedChanged' }, 'immediate');
     }
     if (fingerprint && this.pins.has(fingerprint) && presented?.raw) {
       this.pinnedPem = { fingerprint, pem: toPem(presented.raw) };
-      return this.fail({ kind: 'certificate', message: 'Using the pinned certificate.' }, 'immediate');
+      return this.fail({ kind: 'certificate', reason: 'connection.pinnedUsed' }, 'immediate');
     }
     if (!presented || !fingerprint) {
       return this.fail(
-        { kind: 'certificate', message: `The server's certificate is not trusted (${error.code}).` },
+        { kind: 'certificate', reason: 'connection.certificateCode', params: { code: error.code ?? null } },
         'never',
       );
     }
@@ -557,9 +544,7 @@ export class AccountSession implements SessionHandle {
     return this.fail(
       {
         kind: 'certificate',
-        message: certificate.changedFromPinned
-          ? `The server's certificate changed and is not the one you trusted. ${certificate.reason}`
-          : `The server's certificate is not trusted. ${certificate.reason}`,
+        reason: certificate.changedFromPinned ? 'connection.certificateChanged' : 'connection.certificateNotTrusted',
         certificate,
       },
       'never',
@@ -569,7 +554,7 @@ export class AccountSession implements SessionHandle {
   /** SASL: SCRAM-SHA-1 when offered; PLAIN only over TLS verified for the account's domain. */
   private async authenticate(mechanisms: string[]): Promise<void> {
     if (!this.xmpp.isSecure() || !this.tlsVerified) {
-      throw this.fail({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never');
+      throw this.fail({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' }, 'never');
     }
     const mechanism = mechanisms.includes('SCRAM-SHA-1')
       ? 'SCRAM-SHA-1'
@@ -577,7 +562,7 @@ export class AccountSession implements SessionHandle {
         ? 'PLAIN'
         : null;
     if (!mechanism) {
-      throw this.fail({ kind: 'auth', message: 'The server offers no sign-in method Jabberwock supports.' }, 'never');
+      throw this.fail({ kind: 'auth', reason: 'connection.noMechanism' }, 'never');
     }
     const mech = this.saslFactory.create([mechanism]);
     if (!mech) throw new Error(`SASL mechanism ${mechanism} missing`);
@@ -616,7 +601,7 @@ export class AccountSession implements SessionHandle {
   private async saltPassword(mech: object, credentials: Record<string, unknown>): Promise<void> {
     const { _salt: salt, _iterationCount: iterations } = mech as { _salt?: Uint8Array; _iterationCount?: number };
     if (!salt || !iterations || !Number.isInteger(iterations) || iterations < 1 || iterations > MAX_SCRAM_ITERATIONS) {
-      throw this.fail({ kind: 'auth', message: 'The server sent an unusable SCRAM challenge.' }, 'never');
+      throw this.fail({ kind: 'auth', reason: 'connection.scramChallenge' }, 'never');
     }
     const salted = await pbkdf2(this.config.password, salt, iterations, 20, 'sha1');
     Object.assign(credentials, { salt, saltedPassword: new Uint8Array(salted) });
@@ -632,13 +617,7 @@ export class AccountSession implements SessionHandle {
     );
     const proof = fields.get('v');
     if (!expected || !proof || Buffer.from(expected).toString('base64') !== proof) {
-      throw this.fail(
-        {
-          kind: 'auth',
-          message: 'The server could not prove it knows the password (SCRAM server signature mismatch).',
-        },
-        'never',
-      );
+      throw this.fail({ kind: 'auth', reason: 'connection.scramMismatch' }, 'never');
     }
   }
 
@@ -703,8 +682,7 @@ export class AccountSession implements SessionHandle {
         settle({
           ok: false,
           error:
-            this.attemptFailure ??
-            new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'backoff'),
+            this.attemptFailure ?? new SessionFailure({ kind: 'unreachable', reason: 'connection.closed' }, 'backoff'),
         });
       const timer = setTimeout(
         () =>
@@ -712,10 +690,7 @@ export class AccountSession implements SessionHandle {
             ok: false,
             error:
               this.attemptFailure ??
-              new SessionFailure(
-                { kind: 'unreachable', message: 'The server did not complete the sign-in in time.' },
-                'backoff',
-              ),
+              new SessionFailure({ kind: 'unreachable', reason: 'connection.signInTimeout' }, 'backoff'),
           }),
         this.connectTimeoutMs,
       );
@@ -724,10 +699,7 @@ export class AccountSession implements SessionHandle {
           ok: false,
           error:
             this.attemptFailure ??
-            new SessionFailure(
-              { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
-              'backoff',
-            ),
+            new SessionFailure({ kind: 'unreachable', reason: 'connection.signInStalled' }, 'backoff'),
         }),
       );
       entity.on('error', onError);
@@ -769,7 +741,7 @@ export class AccountSession implements SessionHandle {
     if (retry === 'immediate') {
       if (this.immediateRetries < MAX_IMMEDIATE_RETRIES) {
         this.immediateRetries += 1;
-        this.log.debug('retrying at once', { reason: failure.message });
+        this.log.debug('retrying at once', { reason: failure.reason });
         background(this.attempt(++this.generation), this.log, 'connecting');
         return;
       }
@@ -787,7 +759,7 @@ export class AccountSession implements SessionHandle {
       }
       retry = 'never';
     }
-    this.log.warn('connection failed', { kind: failure.kind, message: failure.message, retry });
+    this.log.warn('connection failed', { kind: failure.kind, reason: failure.reason, retry });
     if (retry === 'never') {
       this.phase = 'failed';
       this.setView({ status: 'error', error: failure });
@@ -824,9 +796,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase !== 'online') return;
     this.backoff.disconnected(Date.now());
     this.safely(() => this.hooks.onOffline());
-    const error =
-      this.lastError ??
-      new SessionFailure({ kind: 'unreachable', message: 'The connection to the server was lost.' }, 'backoff');
+    const error = this.lastError ?? new SessionFailure({ kind: 'unreachable', reason: 'connection.lost' }, 'backoff');
     this.lastError = null;
     this.log.info('stream lost', { error });
     this.handleFailure(error);

@@ -17,7 +17,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { BookmarkView, ParsedInput } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
+import { fail, ok, type ErrorCode, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
@@ -34,13 +34,7 @@ import {
   NS_PUBSUB_EVENT,
 } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
-import {
-  hasApplicationCondition,
-  isTimeout,
-  requestError,
-  stanzaCondition,
-  type ConditionWords,
-} from '../util/stanza-errors';
+import { hasApplicationCondition, isTimeout, requestError, stanzaCondition } from '../util/stanza-errors';
 import {
   BOOKMARKS_MAX,
   bookmarkReportHasProblems,
@@ -439,17 +433,17 @@ export class BookmarksService implements AccountLifecycleListener {
     const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
     if (!state.loaded) {
-      return fail('not_connected', 'The bookmarks could not be read from the server yet; try again in a moment.');
+      return fail('not_connected', 'bookmark.notReadYet');
     }
     const room = input.room;
     try {
       if (state.storage === 'pep') return await this.applyPep(state, xmpp, input);
       if (state.storage === 'private') return await this.applyLegacy(state, xmpp, input);
-      return fail('forbidden', 'This account’s server does not store bookmarks.');
+      return fail('forbidden', 'bookmark.unsupported');
     } catch (error) {
       return requestError(
         error,
-        input.remove ? `the removal of the bookmark for ${room}` : `the bookmark for ${room}`,
+        { action: input.remove ? 'bookmark.removal' : 'bookmark.save', room },
         BOOKMARK_CONDITIONS,
       );
     }
@@ -462,7 +456,7 @@ export class BookmarksService implements AccountLifecycleListener {
   ): Promise<Result<null>> {
     const before = state.entries.get(input.room);
     if (input.remove) {
-      if (!before) return fail('not_found', `There is no bookmark for ${input.room}.`);
+      if (!before) return fail('not_found', 'bookmark.notFound', { room: input.room });
       await xmpp.iqCaller.set(retractElement(input.room), undefined, IQ_TIMEOUT_MS);
       this.commit(state, input.room, undefined);
       return ok(null);
@@ -489,12 +483,12 @@ export class BookmarksService implements AccountLifecycleListener {
   ): Promise<Result<null>> {
     // Read again: another client may have changed the list since, and we write it whole.
     const legacy = await this.fetchLegacy(state, xmpp);
-    if (legacy === null) return fail('forbidden', 'This account’s server does not store bookmarks.');
+    if (legacy === null) return fail('forbidden', 'bookmark.unsupported');
     this.replaceAll(state, legacy.bookmarks, legacy.others);
     const next = new Map(legacy.bookmarks);
     const before = next.get(input.room);
     if (input.remove) {
-      if (!before) return fail('not_found', `There is no bookmark for ${input.room}.`);
+      if (!before) return fail('not_found', 'bookmark.notFound', { room: input.room });
       next.delete(input.room);
     } else {
       next.set(input.room, merged(state.accountId, before, input));
@@ -614,20 +608,14 @@ function ownBareJid(xmpp: SessionXmpp): string | null {
 }
 
 function notConnected(): Result<never> {
-  return fail('not_connected', 'This account is not connected; connect it to change its bookmarks.');
+  return fail('not_connected', 'bookmark.notConnected');
 }
 
-/** What a refused bookmark request means, where it differs from other requests. */
-const BOOKMARK_CONDITIONS: Readonly<Record<string, ConditionWords>> = {
-  'not-authorized': { code: 'forbidden', words: (what) => `The server does not allow ${what}.` },
-  'item-not-found': { code: 'not_found', words: (what) => `The server does not have ${what}.` },
-  conflict: { code: 'conflict', words: (what) => `The server reported a conflict with ${what}.` },
-  'service-unavailable': {
-    code: 'forbidden',
-    words: (what) => `The server does not store bookmarks, so ${what} was not saved.`,
-  },
-  'feature-not-implemented': {
-    code: 'forbidden',
-    words: (what) => `The server does not store bookmarks, so ${what} was not saved.`,
-  },
+/** What a refused bookmark request means, where it differs from other requests (the renderer words these too). */
+const BOOKMARK_CONDITIONS: Readonly<Record<string, ErrorCode>> = {
+  'not-authorized': 'forbidden',
+  'item-not-found': 'not_found',
+  conflict: 'conflict',
+  'service-unavailable': 'forbidden',
+  'feature-not-implemented': 'forbidden',
 };

@@ -175,7 +175,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       },
       setShow: async (target: ShowTarget, show: OwnShow) => {
         const result = await this.set(target === 'all' ? { show } : { accountId: target, show });
-        if (!result.ok) throw new Error(result.error.message);
+        if (!result.ok) throw new Error(`presence not set: ${result.error.reason}`);
       },
     };
 
@@ -263,7 +263,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     const all = this.accounts.list();
     let targets: string[];
     if (input.accountId !== undefined) {
-      if (!all.some((a) => a.id === input.accountId)) return fail('not_found', 'There is no such account.');
+      if (!all.some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
       targets = [input.accountId];
     } else {
       targets = all.filter((a) => a.enabled).map((a) => a.id);
@@ -290,22 +290,22 @@ export class PresenceFeature implements AccountLifecycleListener {
   /** presence.directed: send our presence to (or end it for) a JID outside our subscriptions. */
   async directed(input: ParsedInput<'presence.directed'>): Promise<Result<null>> {
     if (!this.accounts.list().some((a) => a.id === input.accountId)) {
-      return fail('not_found', 'There is no such account.');
+      return fail('not_found', 'account.notFound');
     }
     const parsed = parseJid(input.jid);
-    if ('error' in parsed) return fail('invalid_input', parsed.error);
+    if ('error' in parsed) return fail('invalid_input', 'presence.invalidAddress');
     const to = formatJid(parsed.jid);
     try {
       if (input.send) {
         const sent = await this.service.sendDirected(input.accountId, to);
         if (!sent) {
-          return fail('not_connected', 'This account is not online (or set to offline); connect it first.');
+          return fail('not_connected', 'presence.notOnline');
         }
       } else {
         await this.service.endDirected(input.accountId, to);
       }
     } catch {
-      return fail('not_connected', 'The connection dropped before the presence was sent.');
+      return fail('not_connected', 'presence.notSent');
     }
     this.changed(input.accountId, bareJid(to));
     return ok(null);

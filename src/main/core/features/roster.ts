@@ -16,6 +16,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../shared/contract';
+import type { RequestAction } from '../../../shared/errors';
 import { fail, ok, type AppError, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
@@ -537,14 +538,14 @@ export class RosterService implements AccountLifecycleListener {
     const current = state.items.get(input.jid);
     const name = input.name === undefined ? (current?.name ?? null) : input.name || null;
     const groups = input.groups === undefined ? (current?.groups ?? []) : [...new Set(input.groups)];
-    return this.rosterSet(xmpp, itemElement(input.jid, name, groups), 'the change');
+    return this.rosterSet(xmpp, itemElement(input.jid, name, groups), 'roster.change');
   }
 
   async remove(input: ParsedInput<'roster.remove'>): Promise<Result<null>> {
     const state = this.accounts.get(input.accountId);
     const xmpp = this.online(state);
     if (!state || !xmpp) return notConnected();
-    return this.rosterSet(xmpp, xml('item', { jid: input.jid, subscription: 'remove' }), 'the removal');
+    return this.rosterSet(xmpp, xml('item', { jid: input.jid, subscription: 'remove' }), 'roster.removal');
   }
 
   /** Renames a group on every contact in it: one roster set per contact, a few at a time. */
@@ -561,7 +562,7 @@ export class RosterService implements AccountLifecycleListener {
       const results = await Promise.all(
         batch.map((item) => {
           const groups = [...new Set(item.groups.map((group) => (group === input.from ? input.to : group)))];
-          return this.rosterSet(xmpp, itemElement(item.jid, item.name, groups), 'the rename');
+          return this.rosterSet(xmpp, itemElement(item.jid, item.name, groups), 'roster.rename');
         }),
       );
       for (const result of results) {
@@ -571,10 +572,7 @@ export class RosterService implements AccountLifecycleListener {
       if (firstError?.code === 'not_connected') break;
     }
     if (firstError) {
-      return fail(
-        firstError.code,
-        `Renamed the group for ${changed} of ${members.length} contacts. ${firstError.message}`,
-      );
+      return fail(firstError.code, 'roster.renamePartial', { changed, total: members.length, cause: firstError });
     }
     return ok({ changed });
   }
@@ -583,12 +581,12 @@ export class RosterService implements AccountLifecycleListener {
     return onlineClient(state?.xmpp);
   }
 
-  private async rosterSet(xmpp: SessionXmpp, item: Element, what: string): Promise<Result<null>> {
+  private async rosterSet(xmpp: SessionXmpp, item: Element, action: RequestAction): Promise<Result<null>> {
     try {
       await xmpp.iqCaller.set(xml('query', { xmlns: NS_ROSTER }, item), undefined, IQ_TIMEOUT_MS);
       return ok(null);
     } catch (error) {
-      return requestError(error, what);
+      return requestError(error, { action });
     }
   }
 
@@ -633,5 +631,5 @@ function itemElement(jid: string, name: string | null, groups: readonly string[]
 }
 
 function notConnected(): Result<never> {
-  return fail('not_connected', 'This account is not connected; connect it to change the roster.');
+  return fail('not_connected', 'roster.notConnected');
 }

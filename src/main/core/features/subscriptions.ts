@@ -26,7 +26,7 @@ import {
   type SubscriptionRequestView,
   type SubscriptionRespondResult,
 } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
+import { appError, fail, failIn, ok, type AppError, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
@@ -36,7 +36,7 @@ import type { SubscriptionsRepository } from '../store/subscriptions-repo';
 import { skeleton } from '../../../shared/lookalike';
 import type { RosterService } from './roster';
 import { background } from '../util/background';
-import { requestError } from '../util/stanza-errors';
+import { requestFailure } from '../util/stanza-errors';
 import { capText } from '../util/text';
 import { NS_BLOCKING, NS_DISCO_INFO, NS_NICK } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
@@ -408,14 +408,14 @@ export class SubscriptionService implements AccountLifecycleListener {
     const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
     if (input.action === 'block' && !state.blocking) {
-      return fail('forbidden', 'This account’s server does not offer blocking (XEP-0191).');
+      return fail('forbidden', 'subscription.noBlocking');
     }
     const jids = [...new Set(input.jids)];
     const done: string[] = [];
-    const failed: { jid: string; message: string }[] = [];
+    const failed: { jid: string; error: AppError }[] = [];
     const pending = jids.filter((jid) => {
       if (state.requests.has(jid)) return true;
-      failed.push({ jid, message: 'There is no pending request from this address (it may have been answered).' });
+      failed.push({ jid, error: appError('not_found', 'subscription.requestGone') });
       return false;
     });
 
@@ -428,7 +428,7 @@ export class SubscriptionService implements AccountLifecycleListener {
           groups: input.groups,
         });
         if (!added.ok) {
-          failed.push({ jid, message: added.error.message });
+          failed.push({ jid, error: added.error });
           continue;
         }
         done.push(jid);
@@ -440,7 +440,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const answer: SubscriptionType =
       input.action === 'accept' || input.action === 'accept-add' ? 'subscribed' : 'unsubscribed';
     const sent = await Promise.all(
-      done.map(async (jid) => {
+      done.map(async (jid): Promise<{ jid: string; error: AppError } | null> => {
         try {
           await this.sendPresence(state, xmpp, jid, answer);
           if (input.action === 'accept-add') {
@@ -453,11 +453,11 @@ export class SubscriptionService implements AccountLifecycleListener {
           this.removeRequest(state, jid);
           return null;
         } catch {
-          return { jid, message: 'The connection dropped before the answer was sent.' };
+          return { jid, error: appError('not_connected', 'subscription.answerNotSent') };
         }
       }),
     );
-    const sendFailures = sent.filter((entry): entry is { jid: string; message: string } => entry !== null);
+    const sendFailures = sent.filter((entry): entry is { jid: string; error: AppError } => entry !== null);
     const failedSend = new Set(sendFailures.map((entry) => entry.jid));
     const answered = done.filter((jid) => !failedSend.has(jid));
     // Blocked after the refusal went out: the server would not deliver it to a blocked JID.
@@ -467,7 +467,7 @@ export class SubscriptionService implements AccountLifecycleListener {
   }
 
   /** XEP-0191 block, in chunks; returns the JIDs that could not be blocked, with the reason. */
-  private async block(xmpp: SessionXmpp, jids: string[]): Promise<{ jid: string; message: string }[]> {
+  private async block(xmpp: SessionXmpp, jids: string[]): Promise<{ jid: string; error: AppError }[]> {
     for (let start = 0; start < jids.length; start += BLOCK_CHUNK) {
       const chunk = jids.slice(start, start + BLOCK_CHUNK);
       try {
@@ -477,9 +477,9 @@ export class SubscriptionService implements AccountLifecycleListener {
           IQ_TIMEOUT_MS,
         );
       } catch (error) {
-        const result = requestError(error, 'the block');
-        const message = `Refused, but not blocked: ${result.ok ? 'the block failed.' : result.error.message}`;
-        return jids.slice(start).map((jid) => ({ jid, message }));
+        const cause = requestFailure(error, { action: 'subscription.block' });
+        const notBlocked = appError(cause.code, 'subscription.notBlocked', { cause });
+        return jids.slice(start).map((jid) => ({ jid, error: notBlocked }));
       }
     }
     return [];
@@ -490,7 +490,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const xmpp = onlineClient(state.xmpp);
     if (this.roster.item(input.accountId, input.jid)) return ok({ existing: true });
     if (input.jid === (state.ownJid ?? this.ownBareJid(input.accountId))) {
-      return fail('invalid_input', 'That is this account’s own address.', { jid: 'That is your own address.' });
+      return failIn('jid', 'invalid_input', 'subscription.ownAddress');
     }
     if (!xmpp) return notConnected();
     const set = await this.roster.update({
@@ -506,7 +506,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     try {
       await this.send(state, xmpp, xml('presence', { to: input.jid, type: 'subscribe' }, nick, status));
     } catch {
-      return fail('not_connected', 'The contact was added, but the connection dropped before the request was sent.');
+      return fail('not_connected', 'subscription.requestNotSent');
     }
     return ok({ existing: false });
   }
@@ -533,14 +533,14 @@ export class SubscriptionService implements AccountLifecycleListener {
           break;
       }
     } catch {
-      return fail('not_connected', 'The connection dropped before the change was sent.');
+      return fail('not_connected', 'subscription.changeNotSent');
     }
     return ok(null);
   }
 
   setPolicy(input: ParsedInput<'subscription.setPolicy'>): Result<SubscriptionPolicyView> {
     if (!this.accountManager.list().some((account) => account.id === input.accountId)) {
-      return fail('not_found', 'There is no such account.');
+      return fail('not_found', 'account.notFound');
     }
     const state = this.state(input.accountId);
     const policy: SubscriptionPolicyView = {
@@ -639,5 +639,5 @@ function isSubscriptionType(type: unknown): type is SubscriptionType {
 }
 
 function notConnected(): Result<never> {
-  return fail('not_connected', 'This account is not connected; connect it to answer or send requests.');
+  return fail('not_connected', 'subscription.notConnected');
 }

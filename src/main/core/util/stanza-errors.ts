@@ -1,11 +1,12 @@
 /**
  * Stanza errors (RFC 6120 §8.3) in one place: reading the error of a failed IQ request (xmpp.js
- * rejects with a StanzaError or a TimeoutError) and turning it into an error the UI shows where the
- * action was taken, building the <error/> of a reply, and reading the defined condition of an
- * error element.
+ * rejects with a StanzaError or a TimeoutError) and turning it into an error (codes the renderer
+ * words) shown where the action was taken, building the <error/> of a reply, and reading the
+ * defined condition of an error element.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { fail, type ErrorCode, type Result } from '../../../shared/result';
+import type { RequestParams } from '../../../shared/errors';
+import { appError, type AppError, type ErrorCode, type Result } from '../../../shared/result';
 import { NS_STANZAS } from '../xmpp/ns';
 
 /** What xmpp.js rejects a request with: a StanzaError (from an error reply) or a TimeoutError. */
@@ -16,58 +17,47 @@ interface RequestFailure {
   application?: Element;
 }
 
-/** How one condition is worded: the error code and the sentence (the server's own text follows it). */
-export interface ConditionWords {
-  code: ErrorCode;
-  words(what: string, condition: string): string;
-}
-
-const notAllowed: ConditionWords = { code: 'forbidden', words: (what) => `The server does not allow ${what}.` };
-const invalid: ConditionWords = {
-  code: 'invalid_input',
-  words: (what, condition) => `The server refused ${what} as invalid (${condition}).`,
-};
-const overLimits: ConditionWords = {
-  code: 'forbidden',
-  words: (what, condition) => `The server's limits do not allow ${what} (${condition}).`,
-};
-
-/** The conditions every request maps the same way; a caller adds or replaces some (see requestError). */
-const CONDITIONS: Readonly<Record<string, ConditionWords>> = {
-  forbidden: notAllowed,
-  'not-allowed': notAllowed,
-  'not-acceptable': invalid,
-  'bad-request': invalid,
-  'jid-malformed': invalid,
-  'item-not-found': { code: 'not_found', words: () => 'That contact is not in the roster.' },
-  conflict: { code: 'conflict', words: () => 'The server reported a conflict.' },
-  'resource-constraint': overLimits,
-  'policy-violation': overLimits,
+/** The code of each condition a request may be refused with; a caller adds or replaces some (see requestError). */
+const CONDITION_CODES: Readonly<Record<string, ErrorCode>> = {
+  forbidden: 'forbidden',
+  'not-allowed': 'forbidden',
+  'not-acceptable': 'invalid_input',
+  'bad-request': 'invalid_input',
+  'jid-malformed': 'invalid_input',
+  'item-not-found': 'not_found',
+  conflict: 'conflict',
+  'resource-constraint': 'forbidden',
+  'policy-violation': 'forbidden',
 };
 
 /**
- * Turns a failed request into an error the UI can show where the action was taken: `what` names the
- * action ("the change", "the block"); `special` words conditions that mean something particular for
- * this kind of request. A timeout may have been saved after all; no reply at all means the
- * connection dropped first.
+ * Turns a failed request into an error shown where the action was taken: `request` names the
+ * action (and the room it concerns, if one); `special` gives the code of conditions that mean
+ * something particular for this kind of request. A timeout may have been saved after all; no reply
+ * at all means the connection dropped first. The server's own text goes with a refusal, capped.
  */
 export function requestError(
   error: unknown,
-  what: string,
-  special: Readonly<Record<string, ConditionWords>> = {},
+  request: RequestParams,
+  special: Readonly<Record<string, ErrorCode>> = {},
 ): Result<never> {
+  return { ok: false, error: requestFailure(error, request, special) };
+}
+
+/** The error of a failed request, as requestError returns it. */
+export function requestFailure(
+  error: unknown,
+  request: RequestParams,
+  special: Readonly<Record<string, ErrorCode>> = {},
+): AppError {
   const e = error as RequestFailure | null;
-  if (e?.name === 'TimeoutError') {
-    return fail('timeout', `The server did not answer in time; ${what} may not have been saved.`);
-  }
+  if (e?.name === 'TimeoutError') return appError('timeout', 'request.timeout', request);
   if (e?.name === 'StanzaError') {
-    const detail = e.text ? ` The server said: ${e.text.slice(0, 200)}` : '';
-    const condition = e.condition;
-    const mapped = condition === undefined ? undefined : (special[condition] ?? CONDITIONS[condition]);
-    if (mapped) return fail(mapped.code, `${mapped.words(what, condition!)}${detail}`);
-    return fail('internal', `The server refused ${what} (${condition ?? 'unknown error'}).${detail}`);
+    const condition = e.condition ?? null;
+    const code = (condition === null ? undefined : (special[condition] ?? CONDITION_CODES[condition])) ?? 'internal';
+    return appError(code, 'request.refused', { ...request, condition, text: e.text ? e.text.slice(0, 200) : null });
   }
-  return fail('not_connected', `The connection dropped before the server confirmed ${what}.`);
+  return appError('not_connected', 'request.dropped', request);
 }
 
 export function isTimeout(error: unknown): boolean {

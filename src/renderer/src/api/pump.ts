@@ -100,8 +100,8 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     mark('jw-snapshot-received');
     if (mine !== generation) return;
     if (!result.ok) {
-      const message = result.error.message;
-      toStores((stores) => stores.app.setSnapshotError(message));
+      const error = result.error;
+      toStores((stores) => stores.app.setSnapshotError(error));
       retryTimer = setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
       return;
     }

@@ -44,7 +44,7 @@ export class ChatStates {
   /** Our chat state, only to someone who may see our presence (or a room occupant). */
   async send(account: AccountChat, input: ParsedInput<'chat.setState'>): Promise<Result<null>> {
     const target = conversationOf(input.conversation, input.kind);
-    if (!target) return fail('invalid_input', 'That is not a valid address.');
+    if (!target) return fail('invalid_input', 'chat.notAnAddress');
     if (input.kind === 'chat') {
       const subscription = this.subscriptionOf(input.accountId, target);
       if (subscription !== 'from' && subscription !== 'both') return ok(null);

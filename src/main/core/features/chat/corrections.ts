@@ -31,11 +31,11 @@ export class Corrections {
       original.direction !== 'out' ||
       original.conversation !== target
     ) {
-      return fail('not_found', 'Only your own messages in this conversation can be corrected.');
+      return fail('not_found', 'chat.notYours');
     }
     if (original.state !== 'queued' || account.inFlight.has(original.stanzaId)) {
       const xmpp = onlineClient(account.xmpp);
-      if (!xmpp) return fail('not_connected', 'Connect the account to correct a message that was already sent.');
+      if (!xmpp) return fail('not_connected', 'chat.correctOffline');
       const stanza = xml(
         'message',
         { to: original.conversation, type: original.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
@@ -45,7 +45,7 @@ export class Corrections {
       try {
         await xmpp.send(stanza);
       } catch {
-        return fail('not_connected', 'The connection dropped before the correction was sent.');
+        return fail('not_connected', 'chat.correctionNotSent');
       }
     }
     const updated = this.repo.correct(
@@ -55,7 +55,7 @@ export class Corrections {
       original.stanzaId,
       input.body,
     );
-    if (!updated) return fail('not_found', 'That message is gone.');
+    if (!updated) return fail('not_found', 'chat.messageGone');
     this.writes.changed(updated);
     return ok(view(updated));
   }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, jidOf } from '../../../../shared/jid';
 import type { MessageView, ParsedInput } from '../../../../shared/contract';
-import { fail, ok, type Result } from '../../../../shared/result';
+import { fail, failIn, ok, type Result } from '../../../../shared/result';
 import { onlineClient, type SessionXmpp } from '../../accounts/session';
 import type { Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
@@ -40,13 +40,10 @@ export class Outbox {
   /** Stores a new message as queued and sends what is queued. */
   send(account: AccountChat, input: ParsedInput<'message.send'>): Result<MessageView> {
     const target = conversationOf(input.conversation, input.kind);
-    if (!target)
-      return fail('invalid_input', 'That is not a valid address for this kind of conversation.', {
-        conversation: 'Not a valid address.',
-      });
+    if (!target) return failIn('conversation', 'invalid_input', 'chat.invalidAddress');
     const { rooms } = this.options;
     if (input.kind === 'groupchat' && rooms.joinedNick(input.accountId, target) === null) {
-      return fail('not_found', 'You are not in that room.');
+      return fail('not_found', 'muc.notInRoom');
     }
     const stanzaId = randomUUID();
     const stored = this.repo.add({
@@ -67,7 +64,7 @@ export class Outbox {
       resource: input.kind === 'chat' ? (input.resource ?? null) : null,
       read: true,
     });
-    if (!stored) return fail('internal', 'The message could not be stored.');
+    if (!stored) return fail('internal', 'chat.notStored');
     this.writes.changed(stored);
     this.flushLater(account);
     return ok(view(stored));
@@ -77,7 +74,7 @@ export class Outbox {
   retry(account: AccountChat, id: number): Result<MessageView> {
     const message = this.repo.get(id);
     if (!message || message.accountId !== account.accountId || message.direction !== 'out') {
-      return fail('not_found', 'There is no such message to send again.');
+      return fail('not_found', 'chat.noSuchMessage');
     }
     if (message.state !== 'failed') return ok(view(message));
     const queued = this.repo.setState(message.id, 'queued')!;
@@ -149,11 +146,7 @@ export class Outbox {
       (c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS,
     )?.name;
     const text = error?.getChildText('text', NS_STANZAS);
-    this.writes.setState(
-      id,
-      'failed',
-      `The message was not delivered (${condition ?? 'error'})${text ? `: ${text.slice(0, 200)}` : '.'}`,
-    );
+    this.writes.setState(id, 'failed', { condition: condition ?? null, text: text ? text.slice(0, 200) : null });
     return true;
   }
 

@@ -9,11 +9,11 @@
  *
  * While anything is pending, `retry` runs every `retryMs`; once nothing is left, `recovered` is told.
  */
-import type { MessageState } from '../../../../shared/contract';
+import type { DeliveryError, MessageState } from '../../../../shared/contract';
 
 export interface PendingState {
   state: MessageState;
-  error: string | null;
+  error: DeliveryError | null;
 }
 
 const RANK: Record<MessageState, number> = { queued: 0, sent: 1, failed: 1, delivered: 2, received: 0 };

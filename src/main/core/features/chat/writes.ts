@@ -4,7 +4,7 @@
  * later, and a refused write of received messages makes their archive be read again. The user is
  * told of a store failure once per kind (the store health's notice).
  */
-import type { MessageView } from '../../../../shared/contract';
+import type { DeliveryError, MessageView } from '../../../../shared/contract';
 import type { EventBus } from '../../events';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { storeFailureOf } from '../../store/store-check';
@@ -43,7 +43,7 @@ export class MessageWrites {
   }
 
   /** Stores a state change, then shows it; one the store refused is kept and written later. */
-  setState(id: number, state: MessageView['state'], error: string | null = null): void {
+  setState(id: number, state: MessageView['state'], error: DeliveryError | null = null): void {
     let updated: StoredMessage | null;
     try {
       updated = this.repo.setState(id, state, error);

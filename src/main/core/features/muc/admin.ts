@@ -46,7 +46,7 @@ export class MucAdmin {
       browsed.add(input.service.toLowerCase());
       return ok(rooms);
     } catch (error) {
-      return requestError(error, 'the room list');
+      return requestError(error, { action: 'muc.roomList' });
     }
   }
 
@@ -68,10 +68,10 @@ export class MucAdmin {
         room.room,
         IQ_TIMEOUT_MS,
       );
-      this.rooms.notice(room, 'You created this room; it uses the default configuration.');
+      this.rooms.notice(room, { code: 'muc.created' });
     } catch (error) {
       this.log.warn('the new room refused its default configuration', { room: room.room, error });
-      this.rooms.notice(room, 'You created this room, but it did not accept the default configuration.');
+      this.rooms.notice(room, { code: 'muc.createdUnconfigured' });
     }
   }
 

@@ -197,7 +197,7 @@ export class RoomInvitations {
       );
       return ok(null);
     } catch {
-      return fail('not_connected', 'The connection dropped before the invitation was sent.');
+      return fail('not_connected', 'muc.inviteNotSent');
     }
   }
 
@@ -206,7 +206,7 @@ export class RoomInvitations {
     const account = rooms.account(input.accountId);
     const invites = this.pending.get(input.accountId);
     const invite = invites?.get(input.id);
-    if (!invites || !invite) return fail('not_found', 'That invitation is gone (it may have been answered).');
+    if (!invites || !invite) return fail('not_found', 'muc.inviteGone');
     invites.delete(input.id);
     bus.emit({ type: 'muc.inviteRemoved', accountId: account.accountId, id: input.id });
     if (!input.accept) {

@@ -43,12 +43,10 @@ export class RoomJoins {
     room.state = 'joining';
     room.error = null;
     this.rooms.changedRoom(room);
-    const answer = this.rooms.waitForJoin(room, JOIN_TIMEOUT_MS, () =>
-      fail('timeout', 'The room did not answer in time.'),
-    );
+    const answer = this.rooms.waitForJoin(room, JOIN_TIMEOUT_MS, () => fail('timeout', 'muc.joinTimeout'));
     if (!wasJoining) {
       const sent = await this.sendJoin(account, room);
-      if (!sent) this.rooms.settle(room, fail('not_connected', 'The connection dropped before the join was sent.'));
+      if (!sent) this.rooms.settle(room, fail('not_connected', 'muc.joinNotSent'));
     }
     return answer;
   }
@@ -61,7 +59,7 @@ export class RoomJoins {
       nick: bookmark.nick ?? this.defaultNick(accountId),
       password: bookmark.password ?? undefined,
     });
-    if (!result.ok) this.log.warn('autojoin failed', { room: bookmark.room, error: result.error.message });
+    if (!result.ok) this.log.warn('autojoin failed', { room: bookmark.room, error: result.error.reason });
   }
 
   leave(input: ParsedInput<'muc.leave'>): Result<null> {
@@ -72,7 +70,7 @@ export class RoomJoins {
     if (xmpp && (room.state === 'joined' || room.state === 'joining')) {
       void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick), type: 'unavailable' })).catch(() => {});
     }
-    this.rooms.settle(room, fail('not_found', 'You left the room.'));
+    this.rooms.settle(room, fail('not_found', 'muc.left'));
     if (room.nickChange) clearTimeout(room.nickChange.timer);
     this.rooms.remove(account, room);
     return ok(null);
@@ -83,11 +81,11 @@ export class RoomJoins {
     const { room, xmpp, error } = this.rooms.inRoom(input.accountId, input.room);
     if (error) return error;
     if (room.nick === input.nick) return ok(null);
-    if (room.nickChange) return fail('conflict', 'A nickname change is already under way.');
+    if (room.nickChange) return fail('conflict', 'muc.nickChangePending');
     const answer = new Promise<Result<null>>((resolve) => {
       const timer = setTimeout(() => {
         room.nickChange = null;
-        resolve(fail('timeout', 'The room did not answer in time.'));
+        resolve(fail('timeout', 'muc.nickTimeout'));
       }, JOIN_TIMEOUT_MS);
       room.nickChange = { nick: input.nick, resolve, timer };
     });
@@ -97,7 +95,7 @@ export class RoomJoins {
       const pending = room.nickChange as PendingNick | null;
       if (pending) clearTimeout(pending.timer);
       room.nickChange = null;
-      return fail('not_connected', 'The connection dropped before the change was sent.');
+      return fail('not_connected', 'muc.nickNotSent');
     }
     return answer;
   }

@@ -12,14 +12,14 @@
 import type { Element } from '@xmpp/xml';
 import { normalizeBareJid, normalizeJid } from '../../../../shared/jid';
 import { parseShow } from '../../../../shared/presence';
-import { fail, ok } from '../../../../shared/result';
+import { ok, type Result } from '../../../../shared/result';
 import type { Logger, RateLimitedLogger } from '../../log';
 import { background } from '../../util/background';
 import { capText } from '../../util/text';
 import { NS_MUC_USER, NS_STANZAS } from '../../xmpp/ns';
 import type { MucAdmin } from './admin';
 import type { RoomJoins } from './joins';
-import { describeJoinError, removalText } from './room-errors';
+import { joinRefusal, removal, removalOf } from './room-errors';
 import { readStanding, type RoomRoles } from './roles';
 import type { AccountRooms, MucRooms, Room } from './rooms';
 
@@ -72,24 +72,21 @@ export class RoomPresence {
       const change = room.nickChange;
       room.nickChange = null;
       clearTimeout(change.timer);
-      const described = describeJoinError(condition, text, change.nick);
-      change.resolve(fail(described.code, described.message));
+      const { kind: _kind, ...refused } = joinRefusal(condition, text, change.nick);
+      change.resolve({ ok: false, error: refused });
       return;
     }
     if (room.state !== 'joining') {
       this.options.floodLog.info('muc.room-error', 'error from a room we are in', { room: room.room, condition });
       return;
     }
-    const described = describeJoinError(condition, text, room.nick);
+    const refusal = joinRefusal(condition, text, room.nick);
     room.state = 'error';
-    room.error = {
-      kind: described.kind,
-      message: described.message,
-      ...(described.suggestedNick ? { suggestedNick: described.suggestedNick } : {}),
-    };
+    room.error = refusal;
     this.rooms.clearOccupants(room);
     this.rooms.changedRoom(room);
-    this.rooms.settle(room, fail(described.code, described.message));
+    const { kind: _kind, ...refused } = refusal;
+    this.rooms.settle(room, { ok: false, error: refused } as Result<never>);
   }
 
   private onOccupantPresence(account: AccountRooms, room: Room, rawNick: string, stanza: Element): void {
@@ -144,7 +141,7 @@ export class RoomPresence {
 
     if (!self) return;
     if (codes.has('210') || rawNick !== room.nick) {
-      if (room.state === 'joined') this.rooms.notice(room, `The room changed your nickname to ${rawNick}.`);
+      if (room.state === 'joined') this.rooms.notice(room, { code: 'muc.nickAssigned', nick: rawNick });
       if (room.occupants.has(room.nick) && room.nick !== rawNick) this.rooms.removeOccupant(room, room.nick);
       room.nick = rawNick;
     }
@@ -189,10 +186,10 @@ export class RoomPresence {
         room.nickChange.resolve(ok(null));
         room.nickChange = null;
       }
-      this.rooms.notice(room, `You are now known as ${to}.`);
+      this.rooms.notice(room, { code: 'muc.selfRenamed', nick: to });
       this.rooms.changedRoom(room);
     } else {
-      this.rooms.notice(room, `${from} is now known as ${to}.`);
+      this.rooms.notice(room, { code: 'muc.renamed', from, to });
     }
   }
 
@@ -205,8 +202,8 @@ export class RoomPresence {
   ): void {
     if (!room.occupants.has(nick)) return;
     this.rooms.removeOccupant(room, nick);
-    const removal = removalText(codes, reason, actor);
-    if (removal) this.rooms.notice(room, `${nick} ${removal.third}`);
+    const removed = removalOf(codes);
+    if (removed) this.rooms.notice(room, { code: removed.code, ...removal(nick, actor, reason) });
     this.rooms.changedRoom(room);
   }
 
@@ -221,14 +218,14 @@ export class RoomPresence {
     if (codes.has('333') && !room.rejoinedAfter333) {
       // A technical removal (XEP-0045 §9.9 / XEP-0410): try once to get back in.
       room.rejoinedAfter333 = true;
-      this.rooms.notice(room, 'The room lost track of you; joining again.');
+      this.rooms.notice(room, { code: 'muc.rejoining' });
       room.state = 'joining';
       this.rooms.changedRoom(room);
       background(this.options.joins.sendJoin(account, room), this.options.log, 'join');
       return;
     }
-    const removal = removalText(codes, reason, actor);
-    if (!removal) {
+    const removed = removalOf(codes);
+    if (!removed) {
       // Not removed, and not our leave (that forgets the room): our unavailable broadcast as we go
       // offline. The room is joined again with the next session.
       room.state = 'joining';
@@ -237,9 +234,10 @@ export class RoomPresence {
     }
     room.state = 'left';
     room.role = 'none';
-    room.error = { kind: removal.kind, message: `You ${removal.second}` };
-    this.rooms.notice(room, `You ${removal.second}`);
+    const ours = removal(null, actor, reason);
+    room.error = { kind: removed.kind, code: 'forbidden', reason: removed.code, params: ours };
+    this.rooms.notice(room, { code: removed.code, ...ours });
     this.rooms.changedRoom(room);
-    this.rooms.settle(room, fail('forbidden', room.error.message));
+    this.rooms.settle(room, { ok: false, error: { code: 'forbidden', reason: removed.code, params: ours } });
   }
 }

@@ -42,15 +42,16 @@ export class RoomRoles {
 
   /** Lines for role and affiliation changes the way XEP-0045 §8–§10 describes them. */
   changed(room: Room, occupant: Occupant, role: MucRole, affiliation: MucAffiliation): void {
+    const nick = occupant.nick;
     if (occupant.role !== role) {
-      if (role === 'moderator') this.rooms.notice(room, `${occupant.nick} is now a moderator.`);
-      else if (occupant.role === 'moderator') this.rooms.notice(room, `${occupant.nick} is no longer a moderator.`);
-      else if (role === 'visitor') this.rooms.notice(room, `${occupant.nick} can no longer speak (voice revoked).`);
+      if (role === 'moderator') this.rooms.notice(room, { code: 'muc.moderatorGranted', nick });
+      else if (occupant.role === 'moderator') this.rooms.notice(room, { code: 'muc.moderatorRevoked', nick });
+      else if (role === 'visitor') this.rooms.notice(room, { code: 'muc.voiceRevoked', nick });
       else if (role === 'participant' && occupant.role === 'visitor')
-        this.rooms.notice(room, `${occupant.nick} can speak now (voice granted).`);
+        this.rooms.notice(room, { code: 'muc.voiceGranted', nick });
     }
     if (occupant.affiliation !== affiliation)
-      this.rooms.notice(room, `${occupant.nick} is now ${affiliationWords(affiliation)}.`);
+      this.rooms.notice(room, { code: 'muc.affiliationChanged', nick, affiliation });
   }
 
   /** Changes an occupant's role by nick. */
@@ -68,7 +69,7 @@ export class RoomRoles {
     if (jid === undefined) {
       // Affiliations belong to real JIDs: find the occupant's.
       const real = room.occupants.get(input.nick!)?.jid;
-      if (!real) return fail('not_found', `The room does not show ${input.nick}'s address; use the address instead.`);
+      if (!real) return fail('not_found', 'muc.addressHidden', { nick: input.nick! });
       jid = bareJid(real);
     }
     return this.change(xmpp, room, { jid, affiliation: input.affiliation }, input.reason);
@@ -96,7 +97,7 @@ export class RoomRoles {
       }
       return ok(entries);
     } catch (err) {
-      return requestError(err, 'reading the list');
+      return requestError(err, { action: 'muc.readList' });
     }
   }
 
@@ -111,22 +112,7 @@ export class RoomRoles {
       await xmpp.iqCaller.set(xml('query', { xmlns: NS_MUC_ADMIN }, item), room.room, IQ_TIMEOUT_MS);
       return ok(null);
     } catch (err) {
-      return requestError(err, 'this change');
+      return requestError(err, { action: 'muc.change' });
     }
-  }
-}
-
-function affiliationWords(affiliation: MucAffiliation): string {
-  switch (affiliation) {
-    case 'owner':
-      return 'an owner';
-    case 'admin':
-      return 'an admin';
-    case 'member':
-      return 'a member';
-    case 'outcast':
-      return 'banned';
-    case 'none':
-      return 'without affiliation';
   }
 }

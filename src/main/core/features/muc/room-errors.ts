@@ -1,103 +1,56 @@
 /**
  * What a room's refusals and removals mean: the error of a join or nick change (XEP-0045
- * §7.2.6–§7.2.11) and the status codes that remove an occupant (301 ban, 307 kick, 321, 322, 332, 333).
+ * §7.2.6–§7.2.11) and the status codes that remove an occupant (301 ban, 307 kick, 321, 322, 332,
+ * 333). The room's own text and reason go with them, capped; the renderer words them.
  */
-import { MUC_NICK_MAX, type RoomErrorKind } from '../../../../shared/contract';
-import type { ErrorCode } from '../../../../shared/result';
+import { MUC_NICK_MAX, type RoomError, type RoomErrorKind } from '../../../../shared/contract';
+import type { RoomRemoval, RoomRemovalCode } from '../../../../shared/errors';
+import { appError } from '../../../../shared/result';
 
-/** Why a join (or nick change) was refused, in words (XEP-0045 §7.2.6–§7.2.11). */
-export function describeJoinError(
-  condition: string | undefined,
-  text: string | null,
-  nick: string,
-): { kind: RoomErrorKind; code: ErrorCode; message: string; suggestedNick?: string } {
-  const said = text ? ` The room said: ${text.slice(0, 200)}` : '';
+/** Why a join (or a change to `nick`) was refused. */
+export function joinRefusal(condition: string | undefined, roomText: string | null, nick: string): RoomError {
+  const said = { text: roomText ? roomText.slice(0, 200) : null };
   switch (condition) {
     case 'conflict':
       return {
         kind: 'nick-conflict',
-        code: 'conflict',
-        message: `The nickname ${nick} is already taken in this room.`,
-        suggestedNick: `${nick.slice(0, MUC_NICK_MAX - 1)}_`,
+        ...appError('conflict', 'muc.nickInUse', { nick, suggestedNick: `${nick.slice(0, MUC_NICK_MAX - 1)}_` }),
       };
     case 'not-authorized':
-      return {
-        kind: 'password',
-        code: 'forbidden',
-        message: `This room needs a password, or the one given is wrong.${said}`,
-      };
+      return { kind: 'password', ...appError('forbidden', 'muc.passwordRequired', said) };
     case 'registration-required':
-      return { kind: 'members-only', code: 'forbidden', message: `Only members can enter this room.${said}` };
+      return { kind: 'members-only', ...appError('forbidden', 'muc.membersOnly', said) };
     case 'forbidden':
-      return { kind: 'banned', code: 'forbidden', message: `You are banned from this room.${said}` };
+      return { kind: 'banned', ...appError('forbidden', 'muc.joinBanned', said) };
     case 'item-not-found':
-      return { kind: 'not-found', code: 'not_found', message: `There is no such room.${said}` };
+      return { kind: 'not-found', ...appError('not_found', 'muc.noSuchRoom', said) };
     case 'not-allowed':
-      return {
-        kind: 'not-found',
-        code: 'forbidden',
-        message: `The room does not exist and this service does not let you create it.${said}`,
-      };
+      return { kind: 'not-found', ...appError('forbidden', 'muc.cannotCreate', said) };
     case 'jid-malformed':
     case 'not-acceptable':
-      return {
-        kind: 'nick-invalid',
-        code: 'invalid_input',
-        message: `The room does not accept the nickname ${nick}.${said}`,
-      };
+      return { kind: 'nick-invalid', ...appError('invalid_input', 'muc.nickRefused', { ...said, nick }) };
     case 'service-unavailable':
-      return {
-        kind: 'service-unavailable',
-        code: 'not_connected',
-        message: `The room is full or the service is unavailable.${said}`,
-      };
+      return { kind: 'service-unavailable', ...appError('not_connected', 'muc.unavailable', said) };
     case 'remote-server-not-found':
     case 'remote-server-timeout':
-      return {
-        kind: 'service-unavailable',
-        code: 'not_connected',
-        message: `The room's server cannot be reached.${said}`,
-      };
+      return { kind: 'service-unavailable', ...appError('not_connected', 'muc.unreachable', said) };
     default:
-      return { kind: 'other', code: 'internal', message: `The room refused (${condition ?? 'unknown error'}).${said}` };
+      return { kind: 'other', ...appError('internal', 'muc.refused', { ...said, condition: condition ?? null }) };
   }
 }
 
-/** How a removal is told, in the second person and in the third (XEP-0045 status codes). */
-export function removalText(
-  codes: Set<string>,
-  reason: string | null,
-  actor: string | null,
-): { kind: RoomErrorKind; second: string; third: string } | null {
-  const by = actor ? ` by ${actor}` : '';
-  const because = reason ? `: ${reason.slice(0, 500)}` : '.';
-  if (codes.has('301'))
-    return { kind: 'banned', second: `were banned${by}${because}`, third: `was banned${by}${because}` };
-  if (codes.has('307'))
-    return { kind: 'other', second: `were kicked${by}${because}`, third: `was kicked${by}${because}` };
-  if (codes.has('321'))
-    return {
-      kind: 'members-only',
-      second: `were removed because your affiliation changed${because}`,
-      third: `was removed because their affiliation changed${because}`,
-    };
-  if (codes.has('322'))
-    return {
-      kind: 'members-only',
-      second: `were removed because the room is now members-only${because}`,
-      third: `was removed because the room is now members-only${because}`,
-    };
-  if (codes.has('332'))
-    return {
-      kind: 'service-unavailable',
-      second: `were removed because the service is shutting down${because}`,
-      third: `was removed because the service is shutting down${because}`,
-    };
-  if (codes.has('333'))
-    return {
-      kind: 'service-unavailable',
-      second: `were removed after a technical problem${because}`,
-      third: `was removed after a technical problem${because}`,
-    };
+/** The removal a set of status codes tells of, if any, and the room error it is when it removes us. */
+export function removalOf(codes: Set<string>): { code: RoomRemovalCode; kind: RoomErrorKind } | null {
+  if (codes.has('301')) return { code: 'muc.banned', kind: 'banned' };
+  if (codes.has('307')) return { code: 'muc.kicked', kind: 'other' };
+  if (codes.has('321')) return { code: 'muc.removedAffiliation', kind: 'members-only' };
+  if (codes.has('322')) return { code: 'muc.removedMembersOnly', kind: 'members-only' };
+  if (codes.has('332')) return { code: 'muc.removedShutdown', kind: 'service-unavailable' };
+  if (codes.has('333')) return { code: 'muc.removedTechnical', kind: 'service-unavailable' };
   return null;
+}
+
+/** Who was removed (null: we were), by whom and why, as the room said it (the reason capped). */
+export function removal(nick: string | null, actor: string | null, reason: string | null): RoomRemoval {
+  return { nick, actor, reason: reason ? reason.slice(0, 500) : null };
 }

@@ -4,7 +4,14 @@
  * per flush, and occupant changes are marked per room and sent once per flush (EventBus.emitLazy),
  * so a 5,000-occupant join is a handful of events, not 5,000.
  */
-import type { MucAffiliation, MucRole, OccupantView, RoomNoticeView, RoomView } from '../../../../shared/contract';
+import type {
+  MucAffiliation,
+  MucRole,
+  OccupantView,
+  RoomNotice,
+  RoomNoticeView,
+  RoomView,
+} from '../../../../shared/contract';
 import type { Show } from '../../../../shared/presence';
 import { fail, type Result } from '../../../../shared/result';
 import { onlineClient, type SessionXmpp } from '../../accounts/session';
@@ -111,7 +118,7 @@ export class MucRooms {
     const xmpp = account ? onlineClient(account.xmpp) : null;
     if (!account || !xmpp) return { error: notConnected() };
     const room = account.rooms.get(roomJid);
-    if (!room || room.state !== 'joined') return { error: fail('not_found', 'You are not in that room.') };
+    if (!room || room.state !== 'joined') return { error: fail('not_found', 'muc.notInRoom') };
     return { account, room, xmpp, error: null };
   }
 
@@ -208,8 +215,8 @@ export class MucRooms {
 
   // ---------- changes ----------
 
-  notice(room: Room, text: string): void {
-    const notice: RoomNoticeView = { accountId: room.accountId, room: room.room, at: this.now(), text };
+  notice(room: Room, what: RoomNotice): void {
+    const notice: RoomNoticeView = { accountId: room.accountId, room: room.room, at: this.now(), ...what };
     room.notices.push(notice);
     if (room.notices.length > NOTICES_PER_ROOM) room.notices.splice(0, room.notices.length - NOTICES_PER_ROOM);
     this.bus.emit({ type: 'muc.notice', notice });
@@ -292,5 +299,5 @@ export function newRoom(accountId: string, roomJid: string, nick: string): Room 
 }
 
 export function notConnected(): Result<never> {
-  return fail('not_connected', 'This account is not connected; connect it to use group chats.');
+  return fail('not_connected', 'muc.notConnected');
 }

@@ -142,14 +142,13 @@ export class MucService implements AccountLifecycleListener {
     this.admin.forgetAccount(accountId);
     const account = this.state.existing(accountId);
     if (!account) return;
-    for (const room of account.rooms.values()) this.state.settle(room, fail('not_found', 'The account was removed.'));
+    for (const room of account.rooms.values()) this.state.settle(room, fail('not_found', 'muc.accountRemoved'));
     this.state.forget(accountId);
   }
 
   close(): void {
     for (const account of this.state.all()) {
-      for (const room of account.rooms.values())
-        this.state.settle(room, fail('not_connected', 'Jabberwock is closing.'));
+      for (const room of account.rooms.values()) this.state.settle(room, fail('not_connected', 'app.closing'));
     }
   }
 

@@ -18,10 +18,10 @@ export class RoomSubjects {
     room.subject = subject === '' ? null : capText(subject, MUC_SUBJECT_MAX);
     room.subjectBy = nick;
     if (room.state === 'joined' && room.subjectBy) {
-      this.rooms.notice(
-        room,
-        room.subject ? `${room.subjectBy} changed the subject.` : `${room.subjectBy} cleared the subject.`,
-      );
+      this.rooms.notice(room, {
+        code: room.subject ? 'muc.subjectChanged' : 'muc.subjectCleared',
+        nick: room.subjectBy,
+      });
     }
     this.rooms.changedRoom(room);
     return true;
@@ -34,7 +34,7 @@ export class RoomSubjects {
       await xmpp.send(xml('message', { to: room.room, type: 'groupchat' }, xml('subject', {}, input.subject)));
       return ok(null);
     } catch {
-      return fail('not_connected', 'The connection dropped before the subject was sent.');
+      return fail('not_connected', 'muc.subjectNotSent');
     }
   }
 }

@@ -7,6 +7,7 @@ import type {
   PasswordState,
   SecretStorageInfo,
 } from '../../../../shared/contract';
+import { connectionErrorText } from '../../lib/words/connection';
 
 const ERROR_TITLES: Record<ConnectionErrorKind, string> = {
   auth: 'wrong password or sign-in refused',
@@ -52,7 +53,7 @@ export function statusDetail(connection: ConnectionView): string | null {
   const error = connection.error;
   if (!error) return null;
   if (error.kind === 'needs-password') return 'Jabberwock did not keep the password. Enter it to connect.';
-  return error.message || null;
+  return connectionErrorText(error);
 }
 
 export function passwordStateText(state: PasswordState, storage: SecretStorageInfo): string {

@@ -139,7 +139,7 @@ describe('incoming messages', () => {
       kind: 'chat',
       body: 'hi',
     });
-    if (!queued.ok) throw new Error(queued.error.message);
+    if (!queued.ok) throw new Error(JSON.stringify(queued.error));
     await new Promise((resolve) => setTimeout(resolve, 0));
     const id = sent[0].attrs.id;
     sm.emit('ack', sent[0]);
@@ -162,7 +162,7 @@ describe('incoming messages', () => {
     );
     const [failed] = history('bob@example.org');
     expect(failed).toMatchObject({ state: 'failed' });
-    expect(failed.error).toContain('service-unavailable');
+    expect(failed.error).toEqual({ condition: 'service-unavailable', text: null });
     const retried = await service.retry({ accountId: ACCOUNT, id: failed.id });
     expect(retried.ok && retried.value.state).toBe('queued');
     await new Promise((resolve) => setTimeout(resolve, 0));

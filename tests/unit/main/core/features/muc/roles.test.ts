@@ -96,10 +96,10 @@ describe('moderation', () => {
   it('tells the room when an occupant gains or loses voice, moderator or an affiliation', () => {
     deliver(presence('bob', { role: 'visitor', affiliation: 'none' }));
     deliver(presence('bob', { role: 'moderator', affiliation: 'member' }));
-    expect(service.notices().map((n) => n.text)).toEqual([
-      'bob can no longer speak (voice revoked).',
-      'bob is now a moderator.',
-      'bob is now a member.',
+    expect(service.notices()).toMatchObject([
+      { code: 'muc.voiceRevoked', nick: 'bob' },
+      { code: 'muc.moderatorGranted', nick: 'bob' },
+      { code: 'muc.affiliationChanged', nick: 'bob', affiliation: 'member' },
     ]);
   });
 });

@@ -55,7 +55,7 @@ async function joined(nick = 'me'): Promise<RoomView> {
   await Promise.resolve();
   deliver(occupantPresence(nick, { role: 'participant', affiliation: 'none' }, ['110']));
   const result: Result<RoomView> = await answer;
-  if (!result.ok) throw new Error(result.error.message);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.value;
 }
 
@@ -169,7 +169,7 @@ describe('MUC presence', () => {
     expect(service.invites().map((i) => [i.room, i.from, i.kind])).toEqual([[ROOM, 'carol@example.org', 'direct']]);
   });
 
-  it('210: the room assigned another nick; 332 and 321 remove us with the reason in words', async () => {
+  it('210: the room assigned another nick; 332 and 321 remove us, saying which', async () => {
     const answer = service.join({ accountId: ACCOUNT, room: ROOM, nick: 'Me' });
     await Promise.resolve();
     deliver(occupantPresence('me-normalized', { role: 'participant', affiliation: 'none' }, ['110', '210']));
@@ -179,11 +179,11 @@ describe('MUC presence', () => {
 
     deliver(occupantPresence('me-normalized', { role: 'none', affiliation: 'none' }, ['110', '332'], 'unavailable'));
     expect(service.room(ACCOUNT, ROOM)).toMatchObject({ state: 'left', error: { kind: 'service-unavailable' } });
-    expect(service.room(ACCOUNT, ROOM)?.error?.message).toContain('shutting down');
+    expect(service.room(ACCOUNT, ROOM)?.error).toMatchObject({ reason: 'muc.removedShutdown', params: { nick: null } });
 
     await joined('again');
     deliver(occupantPresence('again', { role: 'none', affiliation: 'none' }, ['110', '321'], 'unavailable'));
     expect(service.room(ACCOUNT, ROOM)).toMatchObject({ state: 'left', error: { kind: 'members-only' } });
-    expect(service.room(ACCOUNT, ROOM)?.error?.message).toContain('affiliation changed');
+    expect(service.room(ACCOUNT, ROOM)?.error).toMatchObject({ reason: 'muc.removedAffiliation' });
   });
 });
