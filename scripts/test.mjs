@@ -28,6 +28,10 @@ const missing = [];
 if (!has('prosody') || !has('prosodyctl')) missing.push('prosody');
 if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
 if (!has('openssl')) missing.push('openssl');
+// The independent OMEMO peer of the interop tests (tests/support/omemo_peer.py).
+const pythonOmemo = ['python3-omemo', 'python3-oldmemo', 'python3-slixmpp', 'python3-xmlschema'];
+if (spawnSync('/usr/bin/python3', ['-c', 'import omemo, oldmemo, slixmpp, xmlschema'], { stdio: 'ignore' }).status !== 0)
+  missing.push(...pythonOmemo);
 if (missing.length > 0) {
   const isDebian = fs.existsSync('/etc/debian_version') && has('apt-get');
   const isRoot = process.getuid?.() === 0;
@@ -54,6 +58,7 @@ if (missing.length > 0) {
         '  - Prosody 0.12 or newer (https://prosody.im/download/): prosody and prosodyctl on PATH',
         '  - Chromium or Chrome at /usr/bin/chromium, or set CHROMIUM_PATH to its executable',
         '  - OpenSSL 1.1 or newer on PATH',
+        '  - Python 3 with python-omemo, python-oldmemo (with xmlschema) and slixmpp (the OMEMO interop peer)',
         'macOS: brew install prosody openssl; Chrome from google.com/chrome, then CHROMIUM_PATH=".../Google Chrome".',
       ].join('\n'),
     );

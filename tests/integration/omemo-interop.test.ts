@@ -1,0 +1,214 @@
+/**
+ * OMEMO 0.3 interop through a real Prosody (PEP with open access model by publish-options) with an
+ * independent implementation: Debian's python3-omemo + python3-oldmemo on slixmpp
+ * (tests/support/omemo_peer.py). Both directions; a second peer device joining mid-conversation is
+ * learned from the PEP event and both of its directions work; our own second device reads what we
+ * sent as a carbon would carry it. The core API only (EncryptionService), no UI.
+ */
+import { spawnSync } from 'node:child_process';
+import { KeyHelper } from '@privacyresearch/libsignal-protocol-typescript';
+import xml, { type Element } from '@xmpp/xml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdentityVault } from '../../src/main/core/encryption/identity-vault';
+import { ENCRYPTION_FEATURES, EncryptionService } from '../../src/main/core/encryption/service';
+import type { DecryptResult } from '../../src/main/core/encryption/types';
+import { NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
+import {
+  BASE_FEATURES,
+  discoInfoResponder,
+  JABBERWOCK_CAPS_NODE,
+  ownCapsElement,
+  ownDiscoInfo,
+} from '../../src/main/core/features/caps-own';
+import { createLogger, type Logger } from '../../src/main/core/log';
+import { createMemorySecretStore } from '../../src/main/core/secrets';
+import { rawPublic } from '../../src/main/core/encryption/omemo/signal-store';
+import { bundleElement } from '../../src/main/core/encryption/omemo/stanzas';
+import { OmemoRepository } from '../../src/main/core/store/omemo-repo';
+import { memoryDbWithAccount } from '../support/db';
+import { pythonOmemoAvailable, startPythonOmemoPeer, type PythonOmemoPeer } from '../support/omemo-peer';
+import { startPeer, type Peer } from '../support/peer';
+import { startProsody, type ProsodyServer } from '../support/prosody';
+import { eventually, waitUntil } from '../support/wait';
+
+const JW = { user: 'jw', password: 'jw-omemo-Pa55' };
+const PY = { user: 'py', password: 'py-omemo-Pa55' };
+const JW_JID = 'jw@localhost';
+const PY_JID = 'py@localhost';
+
+const logLines: string[] = [];
+const log: Logger = createLogger((level, scope, message, details) => {
+  if (level !== 'debug') logLines.push(`${level} ${scope}: ${message} ${JSON.stringify(details ?? '')}`.slice(0, 400));
+}, 'info');
+
+interface JabberwockDevice {
+  service: EncryptionService;
+  accountId: string;
+  session: Peer;
+  /** Every message with an encrypted element that reached this device. */
+  inbox: Element[];
+  stop(): Promise<void>;
+}
+
+async function startJabberwock(server: ProsodyServer, resource: string): Promise<JabberwockDevice> {
+  const accountId = `account-${resource}`;
+  const repo = new OmemoRepository(memoryDbWithAccount(accountId, JW_JID));
+  const service = new EncryptionService({
+    repo,
+    vault: createIdentityVault(createMemorySecretStore()),
+    log,
+    accountJid: () => JW_JID,
+  });
+  const inbox: Element[] = [];
+  const features = [...BASE_FEATURES, ...ENCRYPTION_FEATURES];
+  const session = await startPeer(server, JW, resource, log, (xmpp) => {
+    service.onClient(accountId, xmpp);
+    xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(ownDiscoInfo(features)));
+    xmpp.middleware.use((ctx, next) => {
+      const stanza = ctx.stanza;
+      if (stanza.name === 'presence' && stanza.attrs.type === 'subscribe')
+        void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' }));
+      if (stanza.name === 'message' && service.isEncrypted(stanza)) inbox.push(stanza);
+      return next();
+    });
+  });
+  const xmpp = session.xmpp;
+  service.onOnline(accountId, { xmpp, boundJid: xmpp.jid!.toString(), resumed: false });
+  await session.send(xml('presence', {}, ownCapsElement(ownDiscoInfo(features), JABBERWOCK_CAPS_NODE)));
+  await eventually(async () => expect((await service.status(accountId))?.published).toBe(true), 30_000);
+  return { service, accountId, session, inbox, stop: () => session.stop() };
+}
+
+async function decryptNext(device: JabberwockDevice, from: number): Promise<DecryptResult> {
+  await waitUntil('an encrypted message for Jabberwock', () => device.inbox.length > from, 30_000);
+  const stanza = device.inbox[from];
+  const sender = String(stanza.attrs.from).split('/')[0];
+  return device.service.decryptMessage(device.accountId, stanza, { sender, via: 'live' });
+}
+
+const available = await pythonOmemoAvailable();
+
+describe.skipIf(!available)('OMEMO 0.3 interop with python-omemo/oldmemo over Prosody', () => {
+  let server: ProsodyServer;
+  let jw: JabberwockDevice;
+  let py: PythonOmemoPeer;
+  const extra: { stop(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    server = await startProsody({ users: [JW, PY] });
+    jw = await startJabberwock(server, 'desk');
+    py = await startPythonOmemoPeer(server, PY, 'bot');
+    // Mutual presence subscription: PEP sends device list changes to contacts (XEP-0163 §4).
+    await jw.session.send(xml('presence', { to: PY_JID, type: 'subscribe' }));
+    await eventually(async () => expect((await jw.session.rosterItem(PY_JID))?.subscription).toBe('both'), 30_000);
+  });
+
+  afterAll(async () => {
+    for (const item of [...extra, py, jw]) await item?.stop().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('the peer reads what Jabberwock encrypts (a pre-key message, then a normal one)', async () => {
+    for (const body of ['first words, encrypted by Jabberwock', 'second words ✓ ünïcode']) {
+      const from = py.events.length;
+      const result = await jw.service.encryptMessage(jw.accountId, PY_JID, body);
+      expect(result.ok || result.reason).toBe(true);
+      if (!result.ok) return;
+      expect(result.devices).toContainEqual({ jid: PY_JID, deviceId: py.deviceId });
+      await jw.session.send(xml('message', { to: PY_JID, type: 'chat', id: `m-${from}` }, ...result.children));
+      const read = await py.next((e) => e.event === 'message' || e.event === 'undecryptable', 'peer decrypts', from);
+      expect(read, logLines.slice(-5).join('\n')).toMatchObject({ event: 'message', from: JW_JID, body });
+    }
+  });
+
+  it('Jabberwock reads what the peer encrypts, and knows which device sent it', async () => {
+    for (const body of ['hello from python-omemo', 'and once more']) {
+      const from = jw.inbox.length;
+      py.send(JW_JID, body);
+      const read = await decryptNext(jw, from);
+      expect(read).toMatchObject({
+        kind: 'decrypted',
+        body,
+        device: { jid: PY_JID, deviceId: py.deviceId, trust: 'blind' },
+      });
+    }
+  });
+
+  it('a device the peer adds mid-conversation is learned from PEP and works both ways', async () => {
+    const second = await startPythonOmemoPeer(server, PY, 'phone');
+    extra.push(second);
+    expect(second.deviceId).not.toBe(py.deviceId);
+    await eventually(async () => {
+      const devices = await jw.service.devices(jw.accountId, PY_JID);
+      expect(devices.filter((d) => d.active).map((d) => d.deviceId)).toContain(second.deviceId);
+    }, 30_000);
+
+    const fromOld = py.events.length;
+    const fromNew = second.events.length;
+    const result = await jw.service.encryptMessage(jw.accountId, PY_JID, 'to both of your devices');
+    expect(result.ok && result.devices.map((d) => d.deviceId)).toEqual(
+      expect.arrayContaining([py.deviceId, second.deviceId]),
+    );
+    if (!result.ok) return;
+    await jw.session.send(xml('message', { to: PY_JID, type: 'chat', id: 'both' }, ...result.children));
+    const readOld = await py.next((e) => e.event === 'message' || e.event === 'undecryptable', 'old device', fromOld);
+    const readNew = await second.next((e) => e.event === 'message' || e.event === 'undecryptable', 'new', fromNew);
+    expect(readOld).toMatchObject({ event: 'message', body: 'to both of your devices' });
+    expect(readNew).toMatchObject({ event: 'message', body: 'to both of your devices' });
+
+    const from = jw.inbox.length;
+    second.send(JW_JID, 'hello from the new device');
+    const read = await decryptNext(jw, from);
+    expect(read).toMatchObject({ kind: 'decrypted', body: 'hello from the new device', device: { deviceId: second.deviceId } });
+  });
+
+  it('our second Jabberwock device reads what the first sent, as a carbon carries it', async () => {
+    const laptop = await startJabberwock(server, 'laptop');
+    extra.push(laptop);
+    const laptopDevice = (await laptop.service.status(laptop.accountId))!.deviceId;
+    await eventually(async () => {
+      const own = await jw.service.devices(jw.accountId, JW_JID);
+      expect(own.filter((d) => d.active).map((d) => d.deviceId)).toContain(laptopDevice);
+    }, 30_000);
+    const result = await jw.service.encryptMessage(jw.accountId, PY_JID, 'a copy for my laptop');
+    expect(result.ok && result.devices).toContainEqual({ jid: JW_JID, deviceId: laptopDevice });
+    if (!result.ok) return;
+    const sent = xml('message', { from: `${JW_JID}/desk`, to: PY_JID, type: 'chat' }, ...result.children);
+    const read = await laptop.service.decryptMessage(laptop.accountId, sent, { sender: JW_JID, via: 'carbon' });
+    expect(read).toMatchObject({ kind: 'decrypted', body: 'a copy for my laptop' });
+  });
+
+  it('the peer accepts our signed pre-key signatures whichever sign bit our identity key has', async () => {
+    // libsignal's Curve25519 signatures carry the Ed25519 sign bit in the signature's last byte;
+    // oldmemo reads it from there. Sixteen identities cover both values (all alike: 1 in 32,768).
+    const bundles: string[] = [];
+    const signBits = new Set<number>();
+    for (let i = 0; i < 16; i++) {
+      const identity = await KeyHelper.generateIdentityKeyPair();
+      const signed = await KeyHelper.generateSignedPreKey(identity, i + 1);
+      const preKey = await KeyHelper.generatePreKey(1);
+      const signature = Buffer.from(signed.signature);
+      signBits.add(signature[63] >> 7);
+      const element = bundleElement({
+        identityKey: rawPublic(identity.pubKey),
+        signedPreKeyId: i + 1,
+        signedPreKey: rawPublic(signed.keyPair.pubKey),
+        signature,
+        preKeys: [{ keyId: 1, publicKey: rawPublic(preKey.keyPair.pubKey) }],
+      });
+      bundles.push(element.toString());
+    }
+    const script = [
+      'import sys, json, xml.etree.ElementTree as ET, oldmemo.etree, xeddsa',
+      'out = []',
+      'for line in sys.stdin:',
+      "    b = oldmemo.etree.parse_bundle(ET.fromstring(line), 'x@localhost', 1).bundle",
+      "    out.append(xeddsa.ed25519_verify(b.signed_pre_key_sig, b.identity_key, b'\\x05' + b.signed_pre_key))",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const run = spawnSync('/usr/bin/python3', ['-c', script], { input: `${bundles.join('\n')}\n`, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(bundles.map(() => true));
+    expect(signBits).toEqual(new Set([0, 1]));
+  });
+});
