@@ -327,6 +327,7 @@ export class Omemo03 implements EncryptionProtocol {
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
     for (const device of [...contact.usable, ...(own?.usable ?? [])]) {
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         const cipher = new SessionCipher(this.store, new SignalProtocolAddress(device.jid, device.deviceId));
         const message = await cipher.encrypt(toArrayBuffer(keyMaterial));
@@ -412,6 +413,9 @@ export class Omemo03 implements EncryptionProtocol {
   async decrypt(message: Element, context: IncomingContext): Promise<DecryptResult> {
     const element = findEncrypted(message);
     if (!element) return { kind: 'plain' };
+    // The curve arithmetic runs on this thread: one message per event-loop turn, so a thousand
+    // archived messages never hold the loop for more than one of them.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       return await this.decryptElement(element, context);
     } catch (error) {
