@@ -74,12 +74,12 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onOnline(accountId: string, online: SessionOnline): void {
-    if (online.resumed) return;
     const ownJid = normalizeBareJid(online.boundJid.split('/')[0]);
     if (ownJid === null) return;
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
+    // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
     void this.engine(accountId)
-      .then((engine) => engine?.online(pep))
+      .then((engine) => (online.resumed ? engine?.resume(pep) : engine?.online(pep)))
       .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
   }
 

@@ -141,6 +141,11 @@ export class Omemo03 implements EncryptionProtocol {
     await this.publishOwn();
   }
 
+  /** A resumed stream: the same session goes on, nothing to publish again. */
+  resume(pep: PepClient): void {
+    this.pep = pep;
+  }
+
   offline(): void {
     this.pep = null;
   }
