@@ -91,10 +91,18 @@ describe('omemo', () => {
       // The conversation while the laptop is off: the archive keeps every message for it.
       const archive: { message: Element; sender: string }[] = [];
       for (let i = 0; i < ARCHIVED / 2; i++) {
-        const fromAlice = messageWith(await alice.engine.encrypt('bob@example.com', `alice ${i}`), 'alice@example.com', 'bob@example.com');
+        const fromAlice = messageWith(
+          await alice.engine.encrypt('bob@example.com', `alice ${i}`),
+          'alice@example.com',
+          'bob@example.com',
+        );
         await bob.engine.decrypt(copy(fromAlice), { sender: 'alice@example.com', via: 'live' });
         archive.push({ message: fromAlice, sender: 'alice@example.com' });
-        const fromBob = messageWith(await bob.engine.encrypt('alice@example.com', `bob ${i}`), 'bob@example.com', 'alice@example.com');
+        const fromBob = messageWith(
+          await bob.engine.encrypt('alice@example.com', `bob ${i}`),
+          'bob@example.com',
+          'alice@example.com',
+        );
         await alice.engine.decrypt(copy(fromBob), { sender: 'bob@example.com', via: 'live' });
         archive.push({ message: fromBob, sender: 'bob@example.com' });
       }

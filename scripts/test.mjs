@@ -30,7 +30,9 @@ if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
 if (!has('openssl')) missing.push('openssl');
 // The independent OMEMO peer of the interop tests (tests/support/omemo_peer.py).
 const pythonOmemo = ['python3-omemo', 'python3-oldmemo', 'python3-slixmpp', 'python3-xmlschema'];
-if (spawnSync('/usr/bin/python3', ['-c', 'import omemo, oldmemo, slixmpp, xmlschema'], { stdio: 'ignore' }).status !== 0)
+if (
+  spawnSync('/usr/bin/python3', ['-c', 'import omemo, oldmemo, slixmpp, xmlschema'], { stdio: 'ignore' }).status !== 0
+)
   missing.push(...pythonOmemo);
 if (missing.length > 0) {
   const isDebian = fs.existsSync('/etc/debian_version') && has('apt-get');

@@ -159,7 +159,11 @@ describe.skipIf(!available)('OMEMO 0.3 interop with python-omemo/oldmemo over Pr
     const from = jw.inbox.length;
     second.send(JW_JID, 'hello from the new device');
     const read = await decryptNext(jw, from);
-    expect(read).toMatchObject({ kind: 'decrypted', body: 'hello from the new device', device: { deviceId: second.deviceId } });
+    expect(read).toMatchObject({
+      kind: 'decrypted',
+      body: 'hello from the new device',
+      device: { deviceId: second.deviceId },
+    });
   });
 
   it('our second Jabberwock device reads what the first sent, as a carbon carries it', async () => {

@@ -95,7 +95,16 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
           xml(
             'items',
             { node: NODE_DEVICELIST },
-            xml('item', { id: 'current' }, xml('list', { xmlns: 'eu.siacs.conversations.axolotl' }, xml('device', { id: String(bobDevice) }), xml('device', { id: '77' }))),
+            xml(
+              'item',
+              { id: 'current' },
+              xml(
+                'list',
+                { xmlns: 'eu.siacs.conversations.axolotl' },
+                xml('device', { id: String(bobDevice) }),
+                xml('device', { id: '77' }),
+              ),
+            ),
           ),
         ),
       ),
@@ -111,9 +120,18 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     const alice = account(pep, 'a', 'alice@example.com');
     alice.online();
     await settle();
-    expect(await alice.service.decryptMessage('a', xml('message', {}, xml('body', {}, 'hi')), { sender: 'bob@example.com', via: 'live' })).toEqual({ kind: 'plain' });
-    expect(await alice.service.setTrust('a', 'bob@example.com', 'not a fingerprint', 'verified')).toBe('bad-fingerprint');
-    expect(await alice.service.setTrust('nobody', 'bob@example.com', 'ab'.repeat(32), 'verified')).toBe('unknown-account');
+    expect(
+      await alice.service.decryptMessage('a', xml('message', {}, xml('body', {}, 'hi')), {
+        sender: 'bob@example.com',
+        via: 'live',
+      }),
+    ).toEqual({ kind: 'plain' });
+    expect(await alice.service.setTrust('a', 'bob@example.com', 'not a fingerprint', 'verified')).toBe(
+      'bad-fingerprint',
+    );
+    expect(await alice.service.setTrust('nobody', 'bob@example.com', 'ab'.repeat(32), 'verified')).toBe(
+      'unknown-account',
+    );
     const uri = `xmpp:bob@example.com?omemo-sid-5=${'ab'.repeat(32)}`;
     expect(await alice.service.verifyUri('a', uri, 'carol@example.com')).toBe('wrong-contact');
     expect(await alice.service.verifyUri('a', 'xmpp:bob@example.com', 'bob@example.com')).toBe('bad-uri');

@@ -13,11 +13,7 @@ import {
   strictBase64,
 } from '../../src/main/core/encryption/omemo/stanzas';
 import { openPayload, sealPayload } from '../../src/main/core/encryption/omemo/payload';
-import {
-  formatFingerprint,
-  parseFingerprint,
-  parseVerificationUri,
-} from '../../src/main/core/encryption/trust';
+import { formatFingerprint, parseFingerprint, parseVerificationUri } from '../../src/main/core/encryption/trust';
 
 const key33 = (fill: number) => Buffer.concat([Buffer.from([5]), Buffer.alloc(32, fill)]).toString('base64');
 
@@ -109,7 +105,10 @@ describe('OMEMO 0.3 wire format', () => {
     const tampered = Buffer.from(sealed.ciphertext);
     tampered[0] ^= 1;
     expect(openPayload(sealed.keyMaterial, sealed.iv, tampered)).toEqual({ ok: false, reason: 'bad-tag' });
-    expect(openPayload(Buffer.alloc(20), sealed.iv, sealed.ciphertext)).toEqual({ ok: false, reason: 'bad-key-material' });
+    expect(openPayload(Buffer.alloc(20), sealed.iv, sealed.ciphertext)).toEqual({
+      ok: false,
+      reason: 'bad-key-material',
+    });
   });
 });
 

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NODE_DEVICELIST, NS_OMEMO_03, bundleNode, deviceListElement, parseBundle } from '../../src/main/core/encryption/omemo/stanzas';
+import {
+  NODE_DEVICELIST,
+  NS_OMEMO_03,
+  bundleNode,
+  deviceListElement,
+  parseBundle,
+} from '../../src/main/core/encryption/omemo/stanzas';
 import { createPepClient, PepReplyError } from '../../src/main/core/encryption/pep';
 import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { FileSecretStore, createMemorySecretStore, type SecretCipher } from '../../src/main/core/secrets';
@@ -67,7 +73,10 @@ describe('OMEMO 0.3 between Jabberwock devices', { timeout: 60_000 }, () => {
     const alice = await openDevice(pep, ALICE);
     expect(await alice.engine.encrypt('nobody@example.com', 'x')).toMatchObject({ ok: false, reason: 'no-devices' });
     alice.engine.offline();
-    expect(await alice.engine.encrypt('stranger@example.com', 'x')).toMatchObject({ ok: false, reason: 'not-connected' });
+    expect(await alice.engine.encrypt('stranger@example.com', 'x')).toMatchObject({
+      ok: false,
+      reason: 'not-connected',
+    });
   });
 });
 
@@ -103,7 +112,11 @@ describe('bad input', { timeout: 60_000 }, () => {
         xml(
           'event',
           { xmlns: 'http://jabber.org/protocol/pubsub#event' },
-          xml('items', { node: NODE_DEVICELIST }, xml('item', { id: 'current' }, deviceListElement([{ deviceId: 666, label: null }]))),
+          xml(
+            'items',
+            { node: NODE_DEVICELIST },
+            xml('item', { id: 'current' }, deviceListElement([{ deviceId: 666, label: null }])),
+          ),
         ),
       );
     for (const from of [`${ALICE}/phone`, 'example.com', undefined, 'not a jid@@']) {
@@ -123,7 +136,11 @@ describe('bad input', { timeout: 60_000 }, () => {
             xml(
               'event',
               { xmlns: 'http://jabber.org/protocol/pubsub#event' },
-              xml('items', { node: NODE_DEVICELIST }, xml('item', { id: 'current' }, deviceListElement([{ deviceId: alice.deviceId, label: null }]))),
+              xml(
+                'items',
+                { node: NODE_DEVICELIST },
+                xml('item', { id: 'current' }, deviceListElement([{ deviceId: alice.deviceId, label: null }])),
+              ),
             ),
           ),
         );
@@ -138,8 +155,14 @@ describe('bad input', { timeout: 60_000 }, () => {
         request: async (iq: Element) =>
           xml(
             'iq',
-            replyFrom === undefined ? { type: 'result', id: iq.attrs.id } : { type: 'result', id: iq.attrs.id, from: replyFrom },
-            xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: bundleNode(1) }, xml('item', { id: 'current' }))),
+            replyFrom === undefined
+              ? { type: 'result', id: iq.attrs.id }
+              : { type: 'result', id: iq.attrs.id, from: replyFrom },
+            xml(
+              'pubsub',
+              { xmlns: 'http://jabber.org/protocol/pubsub' },
+              xml('items', { node: bundleNode(1) }, xml('item', { id: 'current' })),
+            ),
           ),
       },
     } as unknown as SessionXmpp;
@@ -162,7 +185,10 @@ describe('bad input', { timeout: 60_000 }, () => {
     const message = await send(alice, BOB, 'garbled');
     const key = keyFor(message, bob.deviceId);
     key.children = [Buffer.from('not a signal message at all').toString('base64')];
-    expect(await bob.engine.decrypt(message, live)).toMatchObject({ kind: 'undecryptable', reason: 'bad-key-material' });
+    expect(await bob.engine.decrypt(message, live)).toMatchObject({
+      kind: 'undecryptable',
+      reason: 'bad-key-material',
+    });
     key.attrs.prekey = 'true';
     expect(await bob.engine.decrypt(message, live)).toMatchObject({ kind: 'undecryptable', reason: 'malformed' });
     const broken = await send(alice, BOB, 'broken element');
@@ -187,7 +213,10 @@ describe('bad input', { timeout: 60_000 }, () => {
     expect(keyFor(preKeyMessage, bob.deviceId).attrs.prekey).toBe('true');
     expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({ body: 'from a new device' });
     const carolSession = bob.repo.session(bob.accountId, NS_OMEMO_03, ALICE, carol.deviceId);
-    expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({ kind: 'undecryptable', reason: 'replayed' });
+    expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({
+      kind: 'undecryptable',
+      reason: 'replayed',
+    });
     expect(bob.repo.session(bob.accountId, NS_OMEMO_03, ALICE, carol.deviceId)).toBe(carolSession);
   });
 
@@ -197,7 +226,10 @@ describe('bad input', { timeout: 60_000 }, () => {
     const preKeyMessage = await send(dave, BOB, 'pre-key');
     expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({ body: 'pre-key' });
     bob.repo.deleteSession(bob.accountId, NS_OMEMO_03, ALICE, dave.deviceId);
-    expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({ kind: 'undecryptable', reason: 'replayed' });
+    expect(await bob.engine.decrypt(copy(preKeyMessage), live)).toMatchObject({
+      kind: 'undecryptable',
+      reason: 'replayed',
+    });
     expect(bob.repo.session(bob.accountId, NS_OMEMO_03, ALICE, dave.deviceId)).toBeNull();
   });
 
@@ -238,8 +270,38 @@ describe('bad input', { timeout: 60_000 }, () => {
   it('never throws, whatever the element holds', async () => {
     const odd = [
       xml('message', {}, xml('encrypted', { xmlns: NS_OMEMO_03 }, 'text')),
-      xml('message', {}, xml('encrypted', { xmlns: NS_OMEMO_03 }, xml('header', { sid: '1' }, xml('key', { rid: String(bob.deviceId) }, 'AAAA'), xml('iv', {}, 'AAAAAAAAAAAAAAAA')))),
-      xml('message', {}, xml('encrypted', { xmlns: NS_OMEMO_03 }, xml('header', { sid: '1' }, xml('key', { rid: String(bob.deviceId), prekey: 'true' }, Buffer.from([0x33, 0x0a, 0x21, 5]).toString('base64')), xml('iv', {}, 'AAAAAAAAAAAAAAAA')))),
+      xml(
+        'message',
+        {},
+        xml(
+          'encrypted',
+          { xmlns: NS_OMEMO_03 },
+          xml(
+            'header',
+            { sid: '1' },
+            xml('key', { rid: String(bob.deviceId) }, 'AAAA'),
+            xml('iv', {}, 'AAAAAAAAAAAAAAAA'),
+          ),
+        ),
+      ),
+      xml(
+        'message',
+        {},
+        xml(
+          'encrypted',
+          { xmlns: NS_OMEMO_03 },
+          xml(
+            'header',
+            { sid: '1' },
+            xml(
+              'key',
+              { rid: String(bob.deviceId), prekey: 'true' },
+              Buffer.from([0x33, 0x0a, 0x21, 5]).toString('base64'),
+            ),
+            xml('iv', {}, 'AAAAAAAAAAAAAAAA'),
+          ),
+        ),
+      ),
     ];
     for (const message of odd) {
       const result = await bob.engine.decrypt(message, live);
@@ -274,7 +336,9 @@ describe('trust', { timeout: 60_000 }, () => {
     await settle();
     const second = await alice.engine.encrypt(BOB, 'after verification');
     expect(second.ok && second.devices).toEqual([{ jid: BOB, deviceId: bob.deviceId }]);
-    expect(second.ok && second.skipped).toEqual([{ device: { jid: BOB, deviceId: bob2.deviceId }, reason: 'undecided' }]);
+    expect(second.ok && second.skipped).toEqual([
+      { device: { jid: BOB, deviceId: bob2.deviceId }, reason: 'undecided' },
+    ]);
     // A message from the undecided device still reads, marked as such.
     const fromBob2 = await send(bob2, ALICE, 'from the new phone');
     expect(await alice.engine.decrypt(fromBob2, { sender: BOB, via: 'live' })).toMatchObject({
@@ -327,7 +391,11 @@ describe('keys and storage', { timeout: 60_000 }, () => {
     const fresh = restarted.engine.status();
     expect(fresh.state).toBe('ready');
     expect(fresh.deviceId).not.toBe(alice.deviceId);
-    const list = pep.item(ALICE, NODE_DEVICELIST)!.getChild('list')!.getChildren('device').map((d) => Number(d.attrs.id));
+    const list = pep
+      .item(ALICE, NODE_DEVICELIST)!
+      .getChild('list')!
+      .getChildren('device')
+      .map((d) => Number(d.attrs.id));
     expect(list).toEqual([fresh.deviceId]);
     expect(pep.item(ALICE, bundleNode(alice.deviceId))).toBeUndefined();
     const again = await bob.engine.encrypt(ALICE, 'to your new device');

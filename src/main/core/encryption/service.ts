@@ -101,7 +101,13 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   async decryptMessage(accountId: string, message: Element, context: IncomingContext): Promise<DecryptResult> {
     if (!this.isEncrypted(message)) return { kind: 'plain' };
     const engine = await this.engine(accountId).catch(() => null);
-    if (!engine) return { kind: 'undecryptable', protocol: 'eu.siacs.conversations.axolotl', reason: 'identity-unavailable', device: null };
+    if (!engine)
+      return {
+        kind: 'undecryptable',
+        protocol: 'eu.siacs.conversations.axolotl',
+        reason: 'identity-unavailable',
+        device: null,
+      };
     return engine.decrypt(message, context);
   }
 

@@ -23,7 +23,9 @@ export function fingerprintOf(identityKey: Uint8Array): string {
 
 /** "05a1b2…" → "a1b2c3d4 e5f6…": eight blocks of eight characters. */
 export function formatFingerprint(identityKey: Uint8Array): string {
-  return fingerprintOf(identityKey).match(/.{1,8}/g)!.join(' ');
+  return fingerprintOf(identityKey)
+    .match(/.{1,8}/g)!
+    .join(' ');
 }
 
 /**

@@ -66,13 +66,7 @@ export interface IncomingContext {
   via: 'live' | 'carbon' | 'archive';
 }
 
-export type SkipReason =
-  | 'untrusted'
-  | 'undecided'
-  | 'no-bundle'
-  | 'bad-bundle'
-  | 'bad-signature'
-  | 'session-failed';
+export type SkipReason = 'untrusted' | 'undecided' | 'no-bundle' | 'bad-bundle' | 'bad-signature' | 'session-failed';
 
 export type EncryptFailure =
   /** The contact has published no device. */

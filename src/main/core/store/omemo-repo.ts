@@ -56,14 +56,18 @@ export class OmemoRepository {
     private readonly now: () => number = Date.now,
   ) {
     this.s = {
-      identity: db.prepare<[string], { device_id: number; registration_id: number; public_key: Buffer; created_at: number }>(
-        'SELECT device_id, registration_id, public_key, created_at FROM omemo_identity WHERE account_id = ?',
-      ),
+      identity: db.prepare<
+        [string],
+        { device_id: number; registration_id: number; public_key: Buffer; created_at: number }
+      >('SELECT device_id, registration_id, public_key, created_at FROM omemo_identity WHERE account_id = ?'),
       putIdentity: db.prepare(
         `INSERT OR REPLACE INTO omemo_identity (account_id, device_id, registration_id, public_key, created_at)
          VALUES (?, ?, ?, ?, ?)`,
       ),
-      signedPreKeys: db.prepare<[string, string], { key_id: number; public_key: Buffer; private_key: Buffer; signature: Buffer; created_at: number }>(
+      signedPreKeys: db.prepare<
+        [string, string],
+        { key_id: number; public_key: Buffer; private_key: Buffer; signature: Buffer; created_at: number }
+      >(
         `SELECT key_id, public_key, private_key, signature, created_at FROM omemo_signed_prekeys
          WHERE account_id = ? AND namespace = ? ORDER BY created_at DESC, key_id DESC`,
       ),
@@ -92,7 +96,9 @@ export class OmemoRepository {
         `SELECT jid, device_id, active, label, identity_key FROM omemo_devices
          WHERE account_id = ? AND namespace = ? AND jid = ? AND device_id = ?`,
       ),
-      deactivateDevices: db.prepare('UPDATE omemo_devices SET active = 0 WHERE account_id = ? AND namespace = ? AND jid = ?'),
+      deactivateDevices: db.prepare(
+        'UPDATE omemo_devices SET active = 0 WHERE account_id = ? AND namespace = ? AND jid = ?',
+      ),
       upsertDevice: db.prepare(
         `INSERT INTO omemo_devices (account_id, namespace, jid, device_id, active, label, first_seen)
          VALUES (?, ?, ?, ?, 1, ?, ?)
@@ -145,7 +151,12 @@ export class OmemoRepository {
   identity(accountId: string): IdentityRow | null {
     const row = this.s.identity.get(accountId);
     return row
-      ? { deviceId: row.device_id, registrationId: row.registration_id, publicKey: row.public_key, createdAt: row.created_at }
+      ? {
+          deviceId: row.device_id,
+          registrationId: row.registration_id,
+          publicKey: row.public_key,
+          createdAt: row.created_at,
+        }
       : null;
   }
 
@@ -171,7 +182,15 @@ export class OmemoRepository {
   }
 
   putSignedPreKey(accountId: string, namespace: string, key: Omit<SignedPreKeyRow, 'createdAt'>): void {
-    this.s.putSignedPreKey.run(accountId, namespace, key.keyId, key.publicKey, key.privateKey, key.signature, this.now());
+    this.s.putSignedPreKey.run(
+      accountId,
+      namespace,
+      key.keyId,
+      key.publicKey,
+      key.privateKey,
+      key.signature,
+      this.now(),
+    );
   }
 
   preKey(accountId: string, namespace: string, keyId: number): PreKeyRow | null {
@@ -218,7 +237,8 @@ export class OmemoRepository {
     const now = this.now();
     this.db.transaction(() => {
       this.s.deactivateDevices.run(accountId, namespace, jid);
-      for (const device of devices) this.s.upsertDevice.run(accountId, namespace, jid, device.deviceId, device.label, now);
+      for (const device of devices)
+        this.s.upsertDevice.run(accountId, namespace, jid, device.deviceId, device.label, now);
       this.s.putListRead.run(accountId, namespace, jid, now);
     })();
   }

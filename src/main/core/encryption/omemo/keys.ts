@@ -27,14 +27,23 @@ export type IdentityLoad =
  * Loads the account's identity, creating one only when the account never had one. A stored public
  * key without its private key stays unavailable: replacing it is the user's decision (resetIdentity).
  */
-export async function loadIdentity(repo: OmemoRepository, vault: IdentityVault, accountId: string): Promise<IdentityLoad> {
+export async function loadIdentity(
+  repo: OmemoRepository,
+  vault: IdentityVault,
+  accountId: string,
+): Promise<IdentityLoad> {
   const row = repo.identity(accountId);
   if (row) {
     const privateKey = vault.load(accountId);
-    if (privateKey === undefined) return { state: 'identity-unavailable', deviceId: row.deviceId, publicKey: row.publicKey };
+    if (privateKey === undefined)
+      return { state: 'identity-unavailable', deviceId: row.deviceId, publicKey: row.publicKey };
     return {
       state: 'ready',
-      identity: { deviceId: row.deviceId, registrationId: row.registrationId, pair: { publicKey: row.publicKey, privateKey } },
+      identity: {
+        deviceId: row.deviceId,
+        registrationId: row.registrationId,
+        pair: { publicKey: row.publicKey, privateKey },
+      },
     };
   }
   return { state: 'ready', identity: await createIdentity(repo, vault, accountId, []) };
@@ -104,7 +113,12 @@ export async function topUpKeys(
 }
 
 /** What we publish: the newest signed pre-key and every unused one-time pre-key. */
-export function ownBundle(repo: OmemoRepository, accountId: string, namespace: string, identity: LoadedIdentity): Bundle {
+export function ownBundle(
+  repo: OmemoRepository,
+  accountId: string,
+  namespace: string,
+  identity: LoadedIdentity,
+): Bundle {
   const [signed] = repo.signedPreKeys(accountId, namespace);
   return {
     identityKey: identity.pair.publicKey,

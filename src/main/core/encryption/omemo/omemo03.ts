@@ -328,7 +328,8 @@ export class Omemo03 implements EncryptionProtocol {
     const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
     if (contact === null) return { ok: false, reason: 'not-connected', skipped };
     if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped };
-    const own = to === this.ownJid ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
+    const own =
+      to === this.ownJid ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
     for (const device of [...contact.usable, ...(own?.usable ?? [])]) {
@@ -336,7 +337,11 @@ export class Omemo03 implements EncryptionProtocol {
       try {
         const cipher = new SessionCipher(this.store, new SignalProtocolAddress(device.jid, device.deviceId));
         const message = await cipher.encrypt(toArrayBuffer(keyMaterial));
-        keys.push({ rid: device.deviceId, preKey: message.type === 3, data: Buffer.from(message.body ?? '', 'binary') });
+        keys.push({
+          rid: device.deviceId,
+          preKey: message.type === 3,
+          data: Buffer.from(message.body ?? '', 'binary'),
+        });
         devices.push(device);
       } catch (error) {
         this.log.warn('encrypting to a device failed', { device, error });

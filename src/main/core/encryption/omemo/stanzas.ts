@@ -77,7 +77,9 @@ export function deviceListElement(devices: ListedDevice[]): Element {
   return xml(
     'list',
     { xmlns: NS_OMEMO_03 },
-    ...devices.map((d) => xml('device', d.label ? { id: String(d.deviceId), label: d.label } : { id: String(d.deviceId) })),
+    ...devices.map((d) =>
+      xml('device', d.label ? { id: String(d.deviceId), label: d.label } : { id: String(d.deviceId) }),
+    ),
   );
 }
 
@@ -182,7 +184,11 @@ export function encryptedElement(message: EncryptedMessage): Element {
       'header',
       { sid: String(message.sid) },
       ...message.keys.map((k) =>
-        xml('key', k.preKey ? { prekey: 'true', rid: String(k.rid) } : { rid: String(k.rid) }, k.data.toString('base64')),
+        xml(
+          'key',
+          k.preKey ? { prekey: 'true', rid: String(k.rid) } : { rid: String(k.rid) },
+          k.data.toString('base64'),
+        ),
       ),
       xml('iv', {}, message.iv.toString('base64')),
     ),
