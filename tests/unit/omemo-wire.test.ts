@@ -2,8 +2,13 @@
  * The OMEMO 0.3 wire format and the trust helpers, fed directly: strict parsing of device lists,
  * bundles, <encrypted/> elements and pre-key messages; fingerprints and Conversations' xmpp: URIs.
  */
+import { randomBytes } from 'node:crypto';
+import { Curve25519Wrapper } from '@privacyresearch/curve25519-typescript';
+import { KeyHelper, type KeyPairType } from '@privacyresearch/libsignal-protocol-typescript';
+import * as Internal from '@privacyresearch/libsignal-protocol-typescript/lib/internal';
 import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
+import { useNativeX25519 } from '../../src/main/core/encryption/omemo/native-curve';
 import { readPreKeyMessage } from '../../src/main/core/encryption/omemo/prekey-message';
 import {
   NS_OMEMO_03,
@@ -145,5 +150,28 @@ describe('fingerprints and verification URIs', () => {
     expect(parseVerificationUri(`xmpp:alice@example.com?omemo-sid-1=abc`)).toEqual({ error: 'bad-fingerprint' });
     expect(parseVerificationUri(`xmpp:alice@example.com?omemo-sid-0=${fp}`)).toEqual({ error: 'bad-fingerprint' });
     expect(parseVerificationUri(`xmpp:@@?omemo-sid-1=${fp}`)).toEqual({ error: 'bad-jid' });
+  });
+});
+
+describe("Node's X25519 for the Signal library", () => {
+  it('makes the same key pairs and shared secrets as the library’s own Curve25519', async () => {
+    useNativeX25519();
+    const asm = await Curve25519Wrapper.create();
+    for (let i = 0; i < 8; i++) {
+      const a = new Uint8Array(randomBytes(32));
+      const b = new Uint8Array(randomBytes(32));
+      const native = await KeyHelper.generateIdentityKeyPair(); // through the installed curve
+      expect(native.pubKey.byteLength).toBe(33);
+      const mine = await (Internal.crypto as unknown as { createKeyPair(p: ArrayBuffer): Promise<KeyPairType> }).createKeyPair(a.slice().buffer);
+      const theirs = asm.keyPair(a.slice().buffer);
+      expect(Buffer.from(mine.privKey)).toEqual(Buffer.from(theirs.privKey));
+      expect(Buffer.from(mine.pubKey).subarray(1)).toEqual(Buffer.from(theirs.pubKey));
+      const other = asm.keyPair(b.slice().buffer);
+      const agreed = await Internal.crypto.ECDHE(mine.pubKey, other.privKey);
+      expect(Buffer.from(agreed)).toEqual(Buffer.from(asm.sharedSecret(theirs.pubKey, other.privKey)));
+      // Signatures stay the library's: one made with a natively made key verifies there.
+      const signature = await Internal.crypto.Ed25519Sign(mine.privKey, new Uint8Array([1, 2, 3]).buffer);
+      expect(asm.verify(theirs.pubKey, new Uint8Array([1, 2, 3]).buffer, signature)).toBe(false); // false = valid
+    }
   });
 });

@@ -8,7 +8,10 @@ import { KeyHelper } from '@privacyresearch/libsignal-protocol-typescript';
 import type { OmemoRepository } from '../../store/omemo-repo';
 import type { IdentityVault } from '../identity-vault';
 import { rawPublic, serializedPublic, toArrayBuffer, type IdentityKeyPair } from './signal-store';
+import { useNativeX25519 } from './native-curve';
 import { MAX_DEVICE_ID, type Bundle } from './stanzas';
+
+useNativeX25519();
 
 export const PREKEY_COUNT = 100;
 

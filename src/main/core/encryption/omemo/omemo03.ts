@@ -35,6 +35,7 @@ import type {
 } from '../types';
 import { createIdentity, loadIdentity, ownBundle, topUpKeys, type IdentityLoad } from './keys';
 import { openPayload, sealPayload, keyTransportMaterial } from './payload';
+import { useNativeX25519 } from './native-curve';
 import { readPreKeyMessage } from './prekey-message';
 import { rawPublic, serializedPublic, SignalStore, toArrayBuffer } from './signal-store';
 import {
@@ -51,6 +52,8 @@ import {
   type EncryptedKey,
   type ListedDevice,
 } from './stanzas';
+
+useNativeX25519();
 
 const NS_EME = 'urn:xmpp:eme:0';
 const NS_HINTS = 'urn:xmpp:hints';
