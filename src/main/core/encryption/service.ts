@@ -114,7 +114,8 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   async encryptMessage(accountId: string, to: string, body: string): Promise<EncryptResult> {
     const engine = await this.engine(accountId);
     const jid = normalizeBareJid(to);
-    if (!engine || jid === null) return { ok: false, reason: 'no-devices', skipped: [] };
+    if (!engine) return { ok: false, reason: 'not-connected', skipped: [] };
+    if (jid === null) return { ok: false, reason: 'no-devices', skipped: [] };
     return engine.encrypt(jid, body);
   }
 
