@@ -28,6 +28,7 @@ import { OmemoRepository } from '../../src/main/core/store/omemo-repo';
 import { memoryDbWithAccount } from '../support/db';
 import { pythonOmemoAvailable, startPythonOmemoPeer, type PythonOmemoPeer } from '../support/omemo-peer';
 import { startPeer, type Peer } from '../support/peer';
+import { profanityAvailable, startProfanity, type Profanity } from '../support/profanity';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually, waitUntil } from '../support/wait';
 
@@ -35,6 +36,8 @@ const JW = { user: 'jw', password: 'jw-omemo-Pa55' };
 const PY = { user: 'py', password: 'py-omemo-Pa55' };
 const JW_JID = 'jw@localhost';
 const PY_JID = 'py@localhost';
+const PROF = { user: 'prof', password: 'prof-omemo-Pa55' };
+const PROF_JID = 'prof@localhost';
 
 const logLines: string[] = [];
 const log: Logger = createLogger((level, scope, message, details) => {
@@ -216,3 +219,61 @@ describe.skipIf(!available)('OMEMO 0.3 interop with python-omemo/oldmemo over Pr
     expect(signBits).toEqual(new Set([0, 1]));
   });
 });
+
+describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsignal-protocol-c) over Prosody', () => {
+  let server: ProsodyServer;
+  let jw: JabberwockDevice;
+  let prof: Profanity;
+
+  beforeAll(async () => {
+    server = await startProsody({ users: [JW, PROF] });
+    jw = await startJabberwock(server, 'desk');
+    prof = await startProfanity(server, PROF);
+    // Mutual presence subscription, as between contacts (profanity publishes with the default access model).
+    await jw.session.send(xml('presence', { to: PROF_JID, type: 'subscribe' }));
+    await prof.type(`/sub allow ${JW_JID}`);
+    await prof.type(`/sub request ${JW_JID}`);
+    await eventually(async () => expect((await jw.session.rosterItem(PROF_JID))?.subscription).toBe('both'), 30_000);
+  });
+
+  afterAll(async () => {
+    await prof?.stop();
+    await jw?.stop();
+    await server?.stop();
+  });
+
+  it('profanity reads what Jabberwock encrypts', async () => {
+    for (const body of ['hello profanity, from Jabberwock', 'and a second one ✓']) {
+      // Profanity publishes its device list a moment after its keys are generated.
+      let result = await jw.service.encryptMessage(jw.accountId, PROF_JID, body);
+      await eventually(async () => {
+        result = await jw.service.encryptMessage(jw.accountId, PROF_JID, body);
+        expect(result.ok || result.reason).toBe(true);
+      }, 30_000);
+      if (!result.ok) return;
+      expect(result.devices).toContainEqual({ jid: PROF_JID, deviceId: prof.deviceId });
+      await jw.session.send(xml('message', { to: PROF_JID, type: 'chat', id: `p-${body.length}` }, ...result.children));
+      try {
+        await waitUntil('profanity stores the message', () => prof.received(JW_JID).some((m) => m.message === body), 30_000);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${await prof.screen()}`);
+      }
+    }
+  });
+
+  it('Jabberwock reads what profanity encrypts', async () => {
+    const from = jw.inbox.length;
+    await prof.type(`/msg ${JW_JID}`);
+    await prof.type(`/omemo start ${JW_JID}`);
+    await prof.type('hello Jabberwock, from profanity');
+    const read = await decryptNext(jw, from).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await prof.screen()}`);
+    });
+    expect(read, logLines.slice(-5).join('\n')).toMatchObject({
+      kind: 'decrypted',
+      body: 'hello Jabberwock, from profanity',
+      device: { jid: PROF_JID, deviceId: prof.deviceId },
+    });
+  });
+});
+

@@ -175,3 +175,13 @@ describe("Node's X25519 for the Signal library", () => {
     }
   });
 });
+
+describe('the Signal library in our process', () => {
+  it('leaves no handler that would abort the process on any unhandled rejection', async () => {
+    await import('../../src/main/core/encryption/omemo/omemo03');
+    const emscripten = (event: 'unhandledRejection' | 'uncaughtException') =>
+      process.listeners(event).filter((l) => /ASSERTIONS=1|ExitStatus/.test(Function.prototype.toString.call(l)));
+    expect(emscripten('unhandledRejection')).toEqual([]);
+    expect(emscripten('uncaughtException')).toEqual([]);
+  });
+});

@@ -73,6 +73,8 @@ export type EncryptFailure =
   | 'no-devices'
   /** The contact has devices, but none we may encrypt to (untrusted, undecided, broken bundles). */
   | 'no-usable-devices'
+  /** The contact's device list could not be read (e.g. only contacts who share presence may). */
+  | 'device-list-unavailable'
   | 'identity-unavailable'
   | 'not-connected';
 

@@ -50,11 +50,32 @@ class NodeX25519Curve implements AsyncCurve {
   }
 }
 
+/**
+ * The library's asm.js module is an Emscripten build: when it loads under Node it adds process-wide
+ * handlers that abort the whole process on any unhandled promise rejection and rethrow any uncaught
+ * exception, whoever caused them. Those handlers are not ours to keep; they are recognised by their
+ * Emscripten code and removed.
+ */
+export function removeEmscriptenProcessHandlers(): number {
+  let removed = 0;
+  for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
+    for (const listener of process.listeners(event)) {
+      const source = Function.prototype.toString.call(listener);
+      if (source.includes('ASSERTIONS=1') || source.includes('ExitStatus')) {
+        process.removeListener(event, listener as (...args: unknown[]) => void);
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
 let installed = false;
 
-/** Gives the Signal library Node's X25519 (once per process). */
+/** Gives the Signal library Node's X25519 (once per process) and drops the handlers its module added. */
 export function useNativeX25519(): void {
   if (installed) return;
   installed = true;
   setCurve(new NodeX25519Curve());
+  removeEmscriptenProcessHandlers();
 }

@@ -224,7 +224,9 @@ export class Omemo03 implements EncryptionProtocol {
 
   private applyDeviceList(jid: string, devices: ListedDevice[]): void {
     this.repo.setDeviceList(this.accountId, NS_OMEMO_03, jid, devices);
-    this.freshLists.add(jid);
+    // An empty list is read again next time: the contact may set OMEMO up before any event reaches us.
+    if (devices.length > 0) this.freshLists.add(jid);
+    else this.freshLists.delete(jid);
     if (jid !== this.ownJid || this.identityLoad.state !== 'ready' || !this.pep) return;
     const own = this.identityLoad.identity.deviceId;
     // Another client of ours dropped this device from the list: it is still here, so it goes back.
@@ -329,10 +331,12 @@ export class Omemo03 implements EncryptionProtocol {
     if (this.identityLoad.state !== 'ready') return { ok: false, reason: 'identity-unavailable', skipped };
     const sid = this.identityLoad.identity.deviceId;
     const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
+    if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped };
     if (contact === null) return { ok: false, reason: 'not-connected', skipped };
     if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped };
-    const own =
+    const ownDevices =
       to === this.ownJid ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
+    const own = typeof ownDevices === 'object' ? ownDevices : null;
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
     for (const device of [...contact.usable, ...(own?.usable ?? [])]) {
@@ -356,15 +360,20 @@ export class Omemo03 implements EncryptionProtocol {
   }
 
   /** `jid`'s listed devices (our own without this one) we may encrypt to, each with a session. */
-  private async usableDevices(jid: string, skipped: Skipped): Promise<{ listed: number; usable: DeviceRef[] } | null> {
+  private async usableDevices(
+    jid: string,
+    skipped: Skipped,
+  ): Promise<{ listed: number; usable: DeviceRef[] } | 'unreadable' | null> {
+    let unreadable = false;
     if (!this.freshLists.has(jid) && this.pep) {
       try {
         this.applyDeviceList(jid, (await this.fetchDeviceList(jid)) ?? []);
       } catch (error) {
+        unreadable = true;
         this.log.warn('reading a device list failed', { jid, error });
       }
     }
-    if (this.repo.deviceListReadAt(this.accountId, NS_OMEMO_03, jid) === null) return null;
+    if (this.repo.deviceListReadAt(this.accountId, NS_OMEMO_03, jid) === null) return unreadable ? 'unreadable' : null;
     const own = this.status().deviceId;
     const listed = this.repo
       .devices(this.accountId, NS_OMEMO_03, jid)
