@@ -87,6 +87,16 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   return {
     middleware,
     wrap(caller) {
+      // xmpp.js rejects a request's promise when an error reply arrives, and attaches its own
+      // handler only once the request was written: a reply that beats the write callback (a fast
+      // server, a loaded machine) is an unhandled rejection. Mark each one handled when it is made;
+      // the caller still receives the error.
+      const handlers = (caller as unknown as { handlers: Map<string, { promise: Promise<unknown> }> }).handlers;
+      const register = handlers.set.bind(handlers);
+      handlers.set = (id, deferred) => {
+        deferred.promise.catch(() => undefined);
+        return register(id, deferred);
+      };
       const request = caller.request.bind(caller);
       caller.request = async (stanza, timeout) => {
         if (!stanza.attrs.id) stanza.attrs.id = randomBytes(9).toString('base64url');

@@ -58,14 +58,14 @@ class NodeX25519Curve implements AsyncCurve {
  */
 export function removeEmscriptenProcessHandlers(): number {
   let removed = 0;
-  for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
-    for (const listener of process.listeners(event)) {
-      const source = Function.prototype.toString.call(listener);
-      if (source.includes('ASSERTIONS=1') || source.includes('ExitStatus')) {
-        process.removeListener(event, listener as (...args: unknown[]) => void);
-        removed++;
-      }
-    }
+  const emscripten = (listener: unknown) => /ASSERTIONS=1|ExitStatus/.test(Function.prototype.toString.call(listener));
+  for (const listener of process.listeners('unhandledRejection').filter(emscripten)) {
+    process.removeListener('unhandledRejection', listener);
+    removed++;
+  }
+  for (const listener of process.listeners('uncaughtException').filter(emscripten)) {
+    process.removeListener('uncaughtException', listener);
+    removed++;
   }
   return removed;
 }
