@@ -256,7 +256,7 @@ describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsig
       try {
         await waitUntil('profanity stores the message', () => prof.received(JW_JID).some((m) => m.message === body), 30_000);
       } catch (error) {
-        throw new Error(`${(error as Error).message}\n${await prof.screen()}`);
+        throw new Error(`${(error as Error).message}\n${await prof.screen()}\n${prof.log()}`);
       }
     }
   });

@@ -11,6 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import xml from '@xmpp/xml';
+import { createPepClient } from '../../src/main/core/encryption/pep';
+import { NODE_DEVICELIST, NS_OMEMO_03 } from '../../src/main/core/encryption/omemo/stanzas';
+import { silentLogger } from '../../src/main/core/log';
+import { startPeer } from './peer';
 import type { ProsodyServer } from './prosody';
 import { waitUntil } from './wait';
 
@@ -24,6 +29,8 @@ export interface Profanity {
   screen(): Promise<string>;
   /** Waits until the screen shows `pattern`; returns the match. */
   waitFor(pattern: RegExp, what: string): Promise<RegExpMatchArray>;
+  /** The end of profanity's own log (for failure messages). */
+  log(): string;
   /** Messages profanity stored (decrypted) from `from`. */
   received(from: string): { message: string; encryption: string | null }[];
   stop(): Promise<void>;
@@ -41,6 +48,14 @@ export async function startProfanity(
   user: { user: string; password: string },
 ): Promise<Profanity> {
   const jid = `${user.user}@localhost`;
+  // Profanity 0.13 publishes its device only into a device list that exists (on a fresh account it
+  // logs "can't get OMEMO device list" and publishes nothing): another client of the account
+  // starts an empty one, as one would exist on any account that used OMEMO before.
+  const seed = await startPeer(server, user, 'seed', silentLogger);
+  await createPepClient(seed.xmpp, jid).publish(NODE_DEVICELIST, 'current', xml('list', { xmlns: NS_OMEMO_03 }), {
+    access_model: 'open',
+  });
+  await seed.stop();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-profanity-'));
   const socket = `jw-profanity-${randomBytes(4).toString('hex')}`;
   const data = path.join(home, '.local/share/profanity');
@@ -106,6 +121,10 @@ export async function startProfanity(
     type,
     screen,
     waitFor,
+    log() {
+      const file = path.join(data, 'logs', 'profanity.log');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-6000) : '';
+    },
     received(from) {
       const file = path.join(data, 'database', `${user.user}_at_localhost`, 'chatlog.db');
       if (!fs.existsSync(file)) return [];
