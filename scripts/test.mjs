@@ -34,6 +34,9 @@ if (
   spawnSync('/usr/bin/python3', ['-c', 'import omemo, oldmemo, slixmpp, xmlschema'], { stdio: 'ignore' }).status !== 0
 )
   missing.push(...pythonOmemo);
+// The second OMEMO peer: profanity (libsignal-protocol-c), driven in tmux.
+if (!has('profanity')) missing.push('profanity');
+if (!has('tmux')) missing.push('tmux');
 if (missing.length > 0) {
   const isDebian = fs.existsSync('/etc/debian_version') && has('apt-get');
   const isRoot = process.getuid?.() === 0;
@@ -60,7 +63,7 @@ if (missing.length > 0) {
         '  - Prosody 0.12 or newer (https://prosody.im/download/): prosody and prosodyctl on PATH',
         '  - Chromium or Chrome at /usr/bin/chromium, or set CHROMIUM_PATH to its executable',
         '  - OpenSSL 1.1 or newer on PATH',
-        '  - Python 3 with python-omemo, python-oldmemo (with xmlschema) and slixmpp (the OMEMO interop peer)',
+        '  - Python 3 with python-omemo, python-oldmemo (with xmlschema) and slixmpp, profanity and tmux (OMEMO peers)',
         'macOS: brew install prosody openssl; Chrome from google.com/chrome, then CHROMIUM_PATH=".../Google Chrome".',
       ].join('\n'),
     );

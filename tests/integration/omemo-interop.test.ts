@@ -254,7 +254,11 @@ describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsig
       expect(result.devices).toContainEqual({ jid: PROF_JID, deviceId: prof.deviceId });
       await jw.session.send(xml('message', { to: PROF_JID, type: 'chat', id: `p-${body.length}` }, ...result.children));
       try {
-        await waitUntil('profanity stores the message', () => prof.received(JW_JID).some((m) => m.message === body), 30_000);
+        await waitUntil(
+          'profanity stores the message',
+          () => prof.received(JW_JID).some((m) => m.message === body),
+          30_000,
+        );
       } catch (error) {
         throw new Error(`${(error as Error).message}\n${await prof.screen()}\n${prof.log()}`);
       }
@@ -276,4 +280,3 @@ describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsig
     });
   });
 });
-

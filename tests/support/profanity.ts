@@ -130,9 +130,10 @@ export async function startProfanity(
       if (!fs.existsSync(file)) return [];
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
-        return db
-          .prepare('SELECT message, encryption FROM ChatLogs WHERE from_jid = ? ORDER BY id')
-          .all(from) as { message: string; encryption: string | null }[];
+        return db.prepare('SELECT message, encryption FROM ChatLogs WHERE from_jid = ? ORDER BY id').all(from) as {
+          message: string;
+          encryption: string | null;
+        }[];
       } finally {
         db.close();
       }

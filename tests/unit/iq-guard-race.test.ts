@@ -35,7 +35,11 @@ describe('IQ guard', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       },
     };
-    const guard = createIqGuard({ jid: () => new JID('me', 'example.com', 'r'), domain: 'example.com', log: silentLogger });
+    const guard = createIqGuard({
+      jid: () => new JID('me', 'example.com', 'r'),
+      domain: 'example.com',
+      log: silentLogger,
+    });
     middleware.use(guard.middleware as unknown as Handler);
     const caller = createIqCaller({ entity, middleware } as never);
     guard.wrap(caller);

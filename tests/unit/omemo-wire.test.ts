@@ -162,7 +162,9 @@ describe("Node's X25519 for the Signal library", () => {
       const b = new Uint8Array(randomBytes(32));
       const native = await KeyHelper.generateIdentityKeyPair(); // through the installed curve
       expect(native.pubKey.byteLength).toBe(33);
-      const mine = await (Internal.crypto as unknown as { createKeyPair(p: ArrayBuffer): Promise<KeyPairType> }).createKeyPair(a.slice().buffer);
+      const mine = await (
+        Internal.crypto as unknown as { createKeyPair(p: ArrayBuffer): Promise<KeyPairType> }
+      ).createKeyPair(a.slice().buffer);
       const theirs = asm.keyPair(a.slice().buffer);
       expect(Buffer.from(mine.privKey)).toEqual(Buffer.from(theirs.privKey));
       expect(Buffer.from(mine.pubKey).subarray(1)).toEqual(Buffer.from(theirs.pubKey));
@@ -179,7 +181,8 @@ describe("Node's X25519 for the Signal library", () => {
 describe('the Signal library in our process', () => {
   it('leaves no handler that would abort the process on any unhandled rejection', async () => {
     await import('../../src/main/core/encryption/omemo/omemo03');
-    const emscripten = (listener: unknown) => /ASSERTIONS=1|ExitStatus/.test(Function.prototype.toString.call(listener));
+    const emscripten = (listener: unknown) =>
+      /ASSERTIONS=1|ExitStatus/.test(Function.prototype.toString.call(listener));
     expect(process.listeners('unhandledRejection').filter(emscripten)).toEqual([]);
     expect(process.listeners('uncaughtException').filter(emscripten)).toEqual([]);
   });
