@@ -429,6 +429,35 @@ describe('keys and storage', { timeout: 60_000 }, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('rotates the signed pre-key after a week, and drops the replaced one four weeks later', async () => {
+    const pep = new MemoryPep();
+    const alice = await openDevice(pep, ALICE);
+    const bob = await openDevice(pep, BOB);
+    await settle();
+    const signedIds = () => bob.repo.signedPreKeys(bob.accountId, NS_OMEMO_03).map((k) => k.keyId);
+    const published = () => {
+      const parsed = parseBundle(pep.item(BOB, bundleNode(bob.deviceId))!.getChild('bundle', NS_OMEMO_03));
+      if ('error' in parsed) throw new Error(parsed.error);
+      return parsed.signedPreKeyId;
+    };
+    const [first] = signedIds();
+    expect(published()).toBe(first);
+    // Written on the old bundle, read only after the rotation.
+    const early = await send(alice, BOB, 'written before the rotation');
+    const day = 24 * 3600_000;
+    bob.db.prepare('UPDATE omemo_signed_prekeys SET created_at = created_at - ?').run(8 * day);
+    await bob.engine.online(pep.clientFor(BOB));
+    const second = published();
+    expect(second).not.toBe(first);
+    expect(signedIds()).toEqual([second, first]);
+    expect(await bob.engine.decrypt(early, { sender: ALICE, via: 'live' })).toMatchObject({
+      body: 'written before the rotation',
+    });
+    bob.db.prepare('UPDATE omemo_signed_prekeys SET created_at = created_at - ? WHERE key_id = ?').run(30 * day, first);
+    await bob.engine.online(pep.clientFor(BOB));
+    expect(signedIds()).toEqual([second]);
+  });
+
   it('replaces a used one-time pre-key and publishes 100 again', async () => {
     const pep = new MemoryPep();
     const alice = await openDevice(pep, ALICE);

@@ -75,6 +75,9 @@ export class OmemoRepository {
         `INSERT OR REPLACE INTO omemo_signed_prekeys (account_id, namespace, key_id, public_key, private_key, signature, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
+      deleteSignedPreKey: db.prepare(
+        'DELETE FROM omemo_signed_prekeys WHERE account_id = ? AND namespace = ? AND key_id = ?',
+      ),
       preKey: db.prepare<[string, string, number], { public_key: Buffer; private_key: Buffer }>(
         'SELECT public_key, private_key FROM omemo_prekeys WHERE account_id = ? AND namespace = ? AND key_id = ?',
       ),
@@ -191,6 +194,10 @@ export class OmemoRepository {
       key.signature,
       this.now(),
     );
+  }
+
+  deleteSignedPreKey(accountId: string, namespace: string, keyId: number): void {
+    this.s.deleteSignedPreKey.run(accountId, namespace, keyId);
   }
 
   preKey(accountId: string, namespace: string, keyId: number): PreKeyRow | null {

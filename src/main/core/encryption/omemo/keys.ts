@@ -14,6 +14,10 @@ import { MAX_DEVICE_ID, type Bundle } from './stanzas';
 useNativeX25519();
 
 export const PREKEY_COUNT = 100;
+/** A new signed pre-key every week (libsignal's and Conversations' habit)… */
+export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 3600_000;
+/** …and the replaced one kept four more weeks. */
+export const SIGNED_PREKEY_GRACE_MS = 28 * 24 * 3600_000;
 
 export interface LoadedIdentity {
   deviceId: number;
@@ -79,8 +83,13 @@ export async function topUpKeys(
   identity: LoadedIdentity,
 ): Promise<boolean> {
   let changed = false;
-  if (repo.signedPreKeys(accountId, namespace).length === 0) {
-    const keyId = randomInt(1, 0x1000000);
+  const signedKeys = repo.signedPreKeys(accountId, namespace);
+  const now = Date.now();
+  if (signedKeys.length === 0 || now - signedKeys[0].createdAt > SIGNED_PREKEY_ROTATION_MS) {
+    const used = new Set(signedKeys.map((k) => k.keyId));
+    let keyId: number;
+    do keyId = randomInt(1, 0x1000000);
+    while (used.has(keyId));
     const signed = await KeyHelper.generateSignedPreKey(
       { pubKey: serializedPublic(identity.pair.publicKey), privKey: toArrayBuffer(identity.pair.privateKey) },
       keyId,
@@ -92,6 +101,11 @@ export async function topUpKeys(
       signature: Buffer.from(signed.signature),
     });
     changed = true;
+  }
+  // Replaced signed pre-keys stay a while for pre-key messages written before the change arrived.
+  for (const old of signedKeys.slice(changed ? 0 : 1)) {
+    if (now - old.createdAt > SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS)
+      repo.deleteSignedPreKey(accountId, namespace, old.keyId);
   }
   const missing = PREKEY_COUNT - repo.preKeys(accountId, namespace).length;
   if (missing > 0) {
