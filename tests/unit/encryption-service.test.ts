@@ -82,6 +82,14 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     expect(await bob.service.decryptMessage('b', message, { sender: 'alice@example.com', via: 'live' })).toMatchObject({
       kind: 'decrypted',
       body: 'after resumption',
+      preKey: true,
+    });
+    // Bob answers the pre-key message with keys only.
+    const transport = await bob.service.keyTransport('b', 'alice@example.com');
+    const answer = xml('message', { from: 'bob@example.com/desk' }, ...transport!);
+    expect(await alice.service.decryptMessage('a', answer, { sender: 'bob@example.com', via: 'live' })).toMatchObject({
+      kind: 'key-transport',
+      device: { jid: 'bob@example.com', deviceId: bobDevice },
     });
 
     // A device list change from Bob's bare JID, delivered to Alice's session.

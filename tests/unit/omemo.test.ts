@@ -52,6 +52,7 @@ describe('OMEMO 0.3 between Jabberwock devices', { timeout: 60_000 }, () => {
       kind: 'decrypted',
       body: 'hello bob',
       device: { jid: ALICE, deviceId: alice.deviceId, trust: 'blind' },
+      preKey: true,
     });
     expect(await alice2.engine.decrypt(copy(message), { sender: ALICE, via: 'carbon' })).toMatchObject({
       kind: 'decrypted',
@@ -62,7 +63,10 @@ describe('OMEMO 0.3 between Jabberwock devices', { timeout: 60_000 }, () => {
       reason: 'own-device',
     });
     const reply = await send(bob, ALICE, 'hi alice');
-    expect(await alice.engine.decrypt(reply, { sender: BOB, via: 'live' })).toMatchObject({ body: 'hi alice' });
+    expect(await alice.engine.decrypt(reply, { sender: BOB, via: 'live' })).toMatchObject({
+      body: 'hi alice',
+      preKey: false, // Bob's session came from Alice's message: he answers with a normal one
+    });
     const transport = await alice.engine.keyTransport(BOB);
     const carried = xml('message', { from: ALICE }, transport!.element);
     expect(await bob.engine.decrypt(carried, { sender: ALICE, via: 'live' })).toMatchObject({ kind: 'key-transport' });

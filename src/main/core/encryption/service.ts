@@ -5,7 +5,7 @@
  * checked their envelope (carbons from our bare JID, archive results from the archive we asked);
  * nothing here trusts a sender it was not told.
  */
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import type { SessionXmpp } from '../accounts/session';
@@ -117,6 +117,18 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     if (!engine) return { ok: false, reason: 'not-connected', skipped: [] };
     if (jid === null) return { ok: false, reason: 'no-devices', skipped: [] };
     return engine.encrypt(jid, body);
+  }
+
+  /**
+   * The children of an empty message that only carries keys to `to`'s devices and our others (a
+   * key transport): the answer to a pre-key message when the user writes nothing back.
+   */
+  async keyTransport(accountId: string, to: string): Promise<Element[] | null> {
+    const engine = await this.engine(accountId);
+    const jid = normalizeBareJid(to);
+    if (!engine || jid === null) return null;
+    const transport = await engine.keyTransport(jid);
+    return transport ? [transport.element, xml('store', { xmlns: 'urn:xmpp:hints' })] : null;
   }
 
   // ---------- for the (future) contact panel and settings ----------

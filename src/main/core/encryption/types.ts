@@ -45,9 +45,13 @@ export type UndecryptableReason =
 export type DecryptResult =
   /** Carries no encryption we know. */
   | { kind: 'plain' }
-  | { kind: 'decrypted'; protocol: ProtocolNamespace; body: string; device: SenderDevice }
+  /**
+   * `preKey`: the message started (or restarted) the sender's session with us. Until we write back
+   * the sender keeps sending pre-key messages; when nothing else goes out soon, send a key transport.
+   */
+  | { kind: 'decrypted'; protocol: ProtocolNamespace; body: string; device: SenderDevice; preKey: boolean }
   /** Keys without a body: it completes or refreshes a session, there is nothing to show. */
-  | { kind: 'key-transport'; protocol: ProtocolNamespace; device: SenderDevice }
+  | { kind: 'key-transport'; protocol: ProtocolNamespace; device: SenderDevice; preKey: boolean }
   | {
       kind: 'undecryptable';
       protocol: ProtocolNamespace;

@@ -471,10 +471,12 @@ export class Omemo03 implements EncryptionProtocol {
       fingerprint: fingerprintOf(outcome.identityKey),
       trust: this.trust.evaluate(sender, outcome.identityKey),
     };
-    if (parsed.payload === null) return { kind: 'key-transport', protocol: NS_OMEMO_03, device: from };
+    const preKey = key.preKey;
+    if (parsed.payload === null) return { kind: 'key-transport', protocol: NS_OMEMO_03, device: from, preKey };
     const opened = openPayload(outcome.keyMaterial, parsed.iv, parsed.payload);
     if (!opened.ok) return this.undecryptable(opened.reason, device);
-    return { kind: 'decrypted', protocol: NS_OMEMO_03, body: opened.plaintext.toString('utf8'), device: from };
+    const body = opened.plaintext.toString('utf8');
+    return { kind: 'decrypted', protocol: NS_OMEMO_03, body, device: from, preKey };
   }
 
   /** Runs the ratchet on our key element; returns the key material and the sender's identity key. */
