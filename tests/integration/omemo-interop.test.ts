@@ -3,7 +3,9 @@
  * independent implementation: Debian's python3-omemo + python3-oldmemo on slixmpp
  * (tests/support/omemo_peer.py). Both directions; a second peer device joining mid-conversation is
  * learned from the PEP event and both of its directions work; our own second device reads what we
- * sent as a carbon would carry it. The core API only (EncryptionService), no UI.
+ * sent from a real carbon, and a message read from our archive (XEP-0313) instead of live. The core
+ * API only (EncryptionService), no UI. A second peer, Debian's profanity (libsignal-protocol-c), in
+ * tmux: both directions.
  */
 import { spawnSync } from 'node:child_process';
 import { KeyHelper } from '@privacyresearch/libsignal-protocol-typescript';
@@ -50,6 +52,10 @@ interface JabberwockDevice {
   session: Peer;
   /** Every message with an encrypted element that reached this device. */
   inbox: Element[];
+  /** The inner messages of carbons (XEP-0280) from our own bare JID. */
+  carbons: { direction: 'sent' | 'received'; message: Element }[];
+  /** The inner messages of our own archive's results (XEP-0313). */
+  archived: Element[];
   stop(): Promise<void>;
 }
 
@@ -63,6 +69,8 @@ async function startJabberwock(server: ProsodyServer, resource: string): Promise
     accountJid: () => JW_JID,
   });
   const inbox: Element[] = [];
+  const carbons: JabberwockDevice['carbons'] = [];
+  const archived: Element[] = [];
   const features = [...BASE_FEATURES, ...ENCRYPTION_FEATURES];
   const session = await startPeer(server, JW, resource, log, (xmpp) => {
     service.onClient(accountId, xmpp);
@@ -72,6 +80,14 @@ async function startJabberwock(server: ProsodyServer, resource: string): Promise
       if (stanza.name === 'presence' && stanza.attrs.type === 'subscribe')
         void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' }));
       if (stanza.name === 'message' && service.isEncrypted(stanza)) inbox.push(stanza);
+      // The envelope checks chat makes: carbons and our archive's results only from our bare JID.
+      const fromUs = stanza.attrs.from === undefined || stanza.attrs.from === JW_JID;
+      for (const direction of ['sent', 'received'] as const) {
+        const inner = stanza.getChild(direction, 'urn:xmpp:carbons:2')?.getChild('forwarded')?.getChild('message');
+        if (inner && fromUs) carbons.push({ direction, message: inner });
+      }
+      const result = stanza.getChild('result', 'urn:xmpp:mam:2')?.getChild('forwarded')?.getChild('message');
+      if (result && fromUs) archived.push(result);
       return next();
     });
   });
@@ -79,7 +95,7 @@ async function startJabberwock(server: ProsodyServer, resource: string): Promise
   service.onOnline(accountId, { xmpp, boundJid: xmpp.jid!.toString(), resumed: false });
   await session.send(xml('presence', {}, ownCapsElement(ownDiscoInfo(features), JABBERWOCK_CAPS_NODE)));
   await eventually(async () => expect((await service.status(accountId))?.published).toBe(true), 30_000);
-  return { service, accountId, session, inbox, stop: () => session.stop() };
+  return { service, accountId, session, inbox, carbons, archived, stop: () => session.stop() };
 }
 
 async function decryptNext(device: JabberwockDevice, from: number): Promise<DecryptResult> {
@@ -169,20 +185,55 @@ describe.skipIf(!available)('OMEMO 0.3 interop with python-omemo/oldmemo over Pr
     });
   });
 
-  it('our second Jabberwock device reads what the first sent, as a carbon carries it', async () => {
+  it('our second Jabberwock device reads a sent carbon and a copy from our archive', async () => {
     const laptop = await startJabberwock(server, 'laptop');
     extra.push(laptop);
+    await laptop.session.xmpp.iqCaller.set(xml('enable', { xmlns: 'urn:xmpp:carbons:2' }));
     const laptopDevice = (await laptop.service.status(laptop.accountId))!.deviceId;
     await eventually(async () => {
       const own = await jw.service.devices(jw.accountId, JW_JID);
       expect(own.filter((d) => d.active).map((d) => d.deviceId)).toContain(laptopDevice);
     }, 30_000);
+
+    // What the desk sends reaches the laptop as a 'sent' carbon: our own message, readable there.
     const result = await jw.service.encryptMessage(jw.accountId, PY_JID, 'a copy for my laptop');
     expect(result.ok && result.devices).toContainEqual({ jid: JW_JID, deviceId: laptopDevice });
     if (!result.ok) return;
-    const sent = xml('message', { from: `${JW_JID}/desk`, to: PY_JID, type: 'chat' }, ...result.children);
-    const read = await laptop.service.decryptMessage(laptop.accountId, sent, { sender: JW_JID, via: 'carbon' });
-    expect(read).toMatchObject({ kind: 'decrypted', body: 'a copy for my laptop' });
+    await jw.session.send(xml('message', { to: PY_JID, type: 'chat', id: 'carbon-1' }, ...result.children));
+    await waitUntil('the sent carbon', () => laptop.carbons.some((c) => c.direction === 'sent'), 30_000);
+    const sent = laptop.carbons.find((c) => c.direction === 'sent')!.message;
+    expect(
+      await laptop.service.decryptMessage(laptop.accountId, sent, { sender: JW_JID, via: 'carbon' }),
+    ).toMatchObject({
+      kind: 'decrypted',
+      body: 'a copy for my laptop',
+      device: { jid: JW_JID, deviceId: (await jw.service.status(jw.accountId))!.deviceId },
+    });
+    // The desk's own copy, back from the archive: kept as sent, not decrypted again.
+    expect(await jw.service.decryptMessage(jw.accountId, sent, { sender: JW_JID, via: 'archive' })).toMatchObject({
+      kind: 'undecryptable',
+      reason: 'own-device',
+    });
+
+    // The peer writes to both our devices; the laptop reads it from our archive, not live.
+    py.refresh(JW_JID);
+    await py.next((e) => e.event === 'devices' && (e.devices as number[]).includes(laptopDevice), 'peer sees laptop');
+    const before = laptop.inbox.length;
+    py.send(JW_JID, 'for both of your devices');
+    await waitUntil('the message reached the laptop', () => laptop.inbox.length > before, 30_000);
+    await laptop.session.xmpp.iqCaller.set(xml('query', { xmlns: 'urn:xmpp:mam:2', queryid: 'q1' }));
+    const archivedCopies = laptop.archived.filter((m) => String(m.attrs.from).startsWith(PY_JID));
+    const last = archivedCopies[archivedCopies.length - 1];
+    expect(
+      await laptop.service.decryptMessage(laptop.accountId, last, { sender: PY_JID, via: 'archive' }),
+    ).toMatchObject({
+      kind: 'decrypted',
+      body: 'for both of your devices',
+    });
+    // The live copy of the same message is then a replay: chat deduplicates before decrypting.
+    expect(
+      await laptop.service.decryptMessage(laptop.accountId, laptop.inbox[before], { sender: PY_JID, via: 'live' }),
+    ).toMatchObject({ kind: 'undecryptable', reason: 'replayed' });
   });
 
   it('the peer accepts our signed pre-key signatures whichever sign bit our identity key has', async () => {
