@@ -502,10 +502,13 @@ export class Omemo03 implements EncryptionProtocol {
         identityKey = rawPublic(header.identityKey);
         plain = await cipher.decryptPreKeyWhisperMessage(toArrayBuffer(key.data));
       } else {
-        const open = record?.getOpenSession() ?? record?.getSessions()[0];
-        if (!record || !open) return { reason: 'no-session' };
-        identityKey = rawPublic(open.indexInfo.remoteIdentityKey);
+        if (!record || record.getSessions().length === 0) return { reason: 'no-session' };
         plain = await cipher.decryptWhisperMessage(toArrayBuffer(key.data));
+        // The session that read it is now the open one (the MAC covers both identity keys).
+        const after = this.repo.session(this.accountId, NS_OMEMO_03, sender, deviceId);
+        const open = after === null ? undefined : SessionRecord.deserialize(after).getOpenSession();
+        if (!open) return { reason: 'no-session' };
+        identityKey = rawPublic(open.indexInfo.remoteIdentityKey);
       }
     } catch (error) {
       if (error instanceof Error && error.name === 'MessageCounterError') return { reason: 'replayed' };
