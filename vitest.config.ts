@@ -38,6 +38,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Crash consistency: run by `npm run torture` (200 kills); `npm test` runs 20 in the integration suite.
+          name: 'torture',
+          include: ['bench/**/*.torture.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // The real Electron shell: run by `npm run test:electron` (better-sqlite3 built for Electron),
           // skipped with its reason where there is no Electron binary.
           name: 'electron',

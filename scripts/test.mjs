@@ -22,10 +22,13 @@ function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-// 1. System packages: Prosody (integration and e2e), Chromium (e2e), OpenSSL (test certificates).
+// 1. System packages: Prosody (integration and e2e), ejabberd (integration, the second server),
+// Chromium (e2e), OpenSSL (test certificates).
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const EJABBERDCTL = process.env.EJABBERDCTL || '/usr/sbin/ejabberdctl';
 const missing = [];
 if (!has('prosody') || !has('prosodyctl')) missing.push('prosody');
+if (!fs.existsSync(EJABBERDCTL)) missing.push('ejabberd');
 if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
 if (!has('openssl')) missing.push('openssl');
 // The independent OMEMO peer of the interop tests (tests/support/omemo_peer.py).
@@ -61,10 +64,11 @@ if (missing.length > 0) {
         `The tests need these programs, which are missing: ${missing.join(', ')}.`,
         'Install them, then run npm test again:',
         '  - Prosody 0.12 or newer (https://prosody.im/download/): prosody and prosodyctl on PATH',
+        '  - ejabberd 23.01 or newer (https://www.ejabberd.im/): ejabberdctl at /usr/sbin, or set EJABBERDCTL to it',
         '  - Chromium or Chrome at /usr/bin/chromium, or set CHROMIUM_PATH to its executable',
         '  - OpenSSL 1.1 or newer on PATH',
         '  - Python 3 with python-omemo, python-oldmemo (with xmlschema) and slixmpp, profanity and tmux (OMEMO peers)',
-        'macOS: brew install prosody openssl; Chrome from google.com/chrome, then CHROMIUM_PATH=".../Google Chrome".',
+        'macOS: brew install prosody ejabberd openssl; Chrome from google.com/chrome, then CHROMIUM_PATH=".../Google Chrome".',
       ].join('\n'),
     );
     process.exit(1);

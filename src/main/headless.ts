@@ -27,6 +27,9 @@
  *   BENCH_JOIN_ROOM          room@service/nick: join that room once the roster is processed
  *   BENCH_DATA_DIR           keep the store in this directory (created if needed, never deleted), so a
  *                            second run continues from what the first stored (e.g. the archive marker)
+ *   BENCH_SEND_TO            a JID: once the roster is processed, send it a chat message every
+ *                            BENCH_SEND_EVERY_MS (default 50) through the real outbox, and print the lines
+ *                            `BENCH_ONLINE` and `BENCH_CAUGHT_UP` (archive catch-up done) (`npm run torture`)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +40,7 @@ import type { AppEvent } from '../shared/contract';
 import { AccountSession } from './core/accounts/session';
 import { consoleSink, createLogger, silentLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
+import { installProcessGuard } from './core/process-guard';
 import { createMemorySecretStore } from './core/secrets';
 
 export interface BenchCounts {
@@ -56,6 +60,8 @@ export interface BenchConfig {
   metricsFile?: string;
   joinRoom?: { room: string; nick: string };
   dataDir?: string;
+  sendTo?: string;
+  sendEveryMs: number;
 }
 
 /** What BENCH_METRICS_FILE receives; times in ms, `…At` since the process started. */
@@ -146,6 +152,8 @@ export function benchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     metricsFile: env.BENCH_METRICS_FILE || undefined,
     joinRoom: joinRoomOf(env.BENCH_JOIN_ROOM),
     dataDir: env.BENCH_DATA_DIR || undefined,
+    sendTo: env.BENCH_SEND_TO || undefined,
+    sendEveryMs: Number(env.BENCH_SEND_EVERY_MS) || 50,
   };
 }
 
@@ -228,6 +236,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onOnline: (info) => {
             wasOnline = true;
             at.online ??= performance.now();
+            if (config.sendTo) process.stdout.write('BENCH_ONLINE\n');
             loopDelay.enable();
             hooks.onOnline(info);
           },
@@ -323,6 +332,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         (event.sync.state === 'synced' || rosterReady)
       ) {
         at.rosterSynced ??= performance.now();
+        if (config.sendTo) startSending(config.sendTo);
         if (config.joinRoom && !joinRequested) {
           joinRequested = true;
           void core
@@ -334,6 +344,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
       } else if (event.type === 'archive.sync' && event.accountId === accountId) {
         archiveState = event.state;
         archiveFetched = event.fetched;
+        if (config.sendTo && event.state === 'done') process.stdout.write('BENCH_CAUGHT_UP\n');
         if (event.state !== 'syncing') at.archiveDone ??= performance.now();
       } else if (event.type === 'muc.occupants' && event.room === config.joinRoom?.room) {
         for (const occupant of event.changed) listed.add(occupant.nick);
@@ -351,6 +362,18 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
       }
     }
   });
+  // Messages through the real outbox (stored as queued, then sent), numbered per process.
+  let sender: ReturnType<typeof setInterval> | null = null;
+  const startSending = (to: string) => {
+    if (sender) return;
+    let n = 0;
+    sender = setInterval(() => {
+      const body = `torture ${process.pid} ${++n}`;
+      void core.invoke('message.send', { accountId, conversation: to, kind: 'chat', body }).then((result) => {
+        if (!result.ok) process.stderr.write(`headless: send failed: ${result.error.message}\n`);
+      });
+    }, config.sendEveryMs);
+  };
   try {
     const existing = core.accounts.list().find((account) => account.jid === config.jid);
     const added = existing
@@ -446,6 +469,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     }
     return `BENCH_RESULT ${JSON.stringify({ peer: config.peer, ...final, atPing: atPing ?? final })}`;
   } finally {
+    if (sender) clearInterval(sender);
     await core.close().catch(() => {});
     if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -457,6 +481,8 @@ const NS_MUC = 'http://jabber.org/protocol/muc';
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
+  // Logged to stderr even when the rest is silent: a stray rejection must show in the run's output.
+  installProcessGuard(createLogger(consoleSink, 'warn', 'headless'), { onUncaughtException: 'exit' });
   try {
     const line = await runHeadless(benchConfig(process.env), process.env.BENCH_DEBUG === '1');
     process.stdout.write(`${line}\n`);

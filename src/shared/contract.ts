@@ -322,8 +322,12 @@ export interface RoomInviteView {
   accountId: string;
   id: string;
   room: string;
-  /** Bare JID of whoever invites (for mediated invites: as the room reports it). */
+  /** The JID that actually sent the invitation (for a mediated one: the room itself). */
   from: string;
+  /** Mediated only: who the room says invited us. A claim: name it as one. */
+  claimedInviter: string | null;
+  /** A direct invitation from someone not in the roster. */
+  stranger: boolean;
   reason: string | null;
   kind: 'direct' | 'mediated';
   at: number;
@@ -388,6 +392,24 @@ export interface ConversationView {
   unread: number;
 }
 
+// ---------- app notices ----------
+
+/** Why a store write failed: the disk is full, it reported an I/O error, the file is read-only, locked or damaged. */
+export type StoreFailure = 'full' | 'io' | 'readonly' | 'busy' | 'corrupt' | 'other';
+
+/**
+ * Something about the app itself the user must know, until dismissed (the renderer words it). One per
+ * code: a newer one replaces the older (same id).
+ */
+export type AppNoticeView = { id: string; at: number } & (
+  | /** The data file was damaged: it was moved to `keptAs` and a fresh one made; contacts and messages come back from the server. */
+    { code: 'store.recovered'; keptAs: string; accountsKept: number }
+    /** A check found the data file damaged while running: the next start repairs it. */
+  | { code: 'store.damaged' }
+  /** Received data could not be saved (it is fetched again from the server once saving works). */
+  | { code: 'store.writeFailed'; reason: StoreFailure }
+);
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -415,6 +437,8 @@ export interface Snapshot {
   roomInvites: RoomInviteView[];
   /** Every conversation with at least one message, most recent first. */
   conversations: ConversationView[];
+  /** App notices not dismissed yet, oldest first. */
+  notices: AppNoticeView[];
 }
 
 // ---------- events ----------
@@ -452,7 +476,10 @@ export type AppEvent =
   /** A contact's (or occupant's) chat state (XEP-0085). */
   | { type: 'chat.typing'; accountId: string; conversation: string; from: string; state: ChatState }
   /** The user clicked a notification: show this conversation. */
-  | { type: 'ui.openConversation'; accountId: string; conversation: string; kind: ConversationKind };
+  | { type: 'ui.openConversation'; accountId: string; conversation: string; kind: ConversationKind }
+  /** An app notice appeared or changed (same id). */
+  | { type: 'app.notice'; notice: AppNoticeView }
+  | { type: 'app.noticeRemoved'; id: string };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -587,6 +614,10 @@ export const commands = {
   'app.snapshot': {
     input: z.object({}).strict(),
     output: returns<Snapshot>(),
+  },
+  'app.dismissNotice': {
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    output: returns<null>(),
   },
   'account.add': {
     input: z

@@ -52,6 +52,20 @@ export function parseAccountJid(input: string): { jid: string } | { error: strin
   return { jid: `${parsed.jid.local}@${parsed.jid.domain}` };
 }
 
+/**
+ * The one way an address is written: the bare JID alone when there is no resource (a bare JID stays
+ * bare, never "bare/", which is not a JID), else `bare/resource`. `bare` is an already valid bare
+ * JID; the resource is any non-empty text (a client's resource, a room nick).
+ */
+export function jidOf(bare: string, resource?: string | null): string {
+  return resource ? `${bare}/${resource}` : bare;
+}
+
+/** The address of parsed (normalized) parts, through jidOf. */
+export function formatJid(jid: ParsedJid): string {
+  return jidOf(jid.local ? `${jid.local}@${jid.domain}` : jid.domain, jid.resource);
+}
+
 export function bareJid(jid: string): string {
   const slash = jid.indexOf('/');
   return slash === -1 ? jid : jid.slice(0, slash);

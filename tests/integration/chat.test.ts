@@ -1,5 +1,5 @@
 /**
- * Messages through the whole core against a real Prosody: Alice is a Jabberwock core, Bob and
+ * Messages through the whole core against each real server (Prosody, ejabberd): Alice is a Jabberwock core, Bob and
  * Carol plain clients, and "alice/phone" another client of Alice's. Send and receive with the
  * outbox states (queued → sent on the stream management ack → delivered on Bob's receipt), a
  * receipt from the wrong JID ignored, carbons both ways and a forged one dropped, corrections,
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
@@ -25,9 +25,9 @@ import {
 } from '../../src/main/core/features/chat';
 import { NS_MUC } from '../../src/main/core/features/muc';
 import { openTestCore, type Core } from '../support/core';
-import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
-import { eventually, sleep, waitUntil } from '../support/wait';
+import { startPeer, subscribeBothWays, type Peer } from '../support/peer';
+import { forEachServer, type TestServer } from '../support/servers';
+import { sleep, waitUntil } from '../support/wait';
 
 const user = (name: string) => ({ user: name, password: `${name}-chat-Pa55` });
 const ALICE = user('alice');
@@ -53,27 +53,19 @@ function history(core: Core, conversation: string): MessageView[] {
   return page.value;
 }
 
-describe('messages against Prosody', () => {
-  let server: ProsodyServer;
+forEachServer('messages against %s', { users: [ALICE, BOB, CAROL] }, ({ started }) => {
+  let server: TestServer;
   let alice: Core;
   let bob: Peer;
   let carol: Peer;
   let bobInbox: Element[];
 
   beforeAll(async () => {
-    server = await startProsody({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     // Alice and Bob see each other (so receipts may be answered), made with stanzas.
     const aliceSetup = await startPeer(server, ALICE, 'setup', log);
     bob = await startPeer(server, BOB, 'desk', log);
-    await bob.rosterItem('alice@localhost');
-    await aliceSetup.rosterItem('bob@localhost');
-    await bob.send(xml('presence'));
-    await aliceSetup.send(xml('presence'));
-    await bob.send(xml('presence', { to: 'alice@localhost', type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribe' }));
-    await bob.send(xml('presence', { to: 'alice@localhost', type: 'subscribed' }));
-    await eventually(async () => expect((await aliceSetup.rosterItem('bob@localhost'))?.subscription).toBe('both'));
+    await subscribeBothWays(aliceSetup, bob);
     await aliceSetup.stop();
     bobInbox = recordMessages(bob);
     carol = await startPeer(server, CAROL, 'laptop', log);

@@ -1,6 +1,6 @@
 /**
- * AccountSession against a real Prosody (tests/support/prosody.ts) and, for what a real server
- * will not do (no STARTTLS, malformed XML), against the scripted server.
+ * AccountSession against each real server (Prosody and ejabberd, tests/support/servers.ts) and, for
+ * what a real server will not do (no STARTTLS, malformed XML), against the scripted server.
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,10 @@ import type { SessionConfig, SessionOnline } from '../../src/main/core/accounts/
 import { TLS_UNAVAILABLE_MESSAGE } from '../../src/main/core/accounts/session-errors';
 import { createLogger } from '../../src/main/core/log';
 import type { ConnectionStatus, ConnectionView } from '../../src/shared/contract';
-import { createTestCa, freePort, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
+import { createTestCa, issueServerCert } from '../support/certs';
+import { freePort } from '../support/server-process';
+import { startProsody } from '../support/prosody';
+import { forEachServer, type TestServer } from '../support/servers';
 import {
   NS_TLS,
   NS_SM,
@@ -27,7 +30,8 @@ import {
 const ALICE = { user: 'alice', password: 'alice-canary-Pa55' };
 const BOB = { user: 'bob', password: 'bob-canary-Pa55' };
 
-let prosody: ProsodyServer;
+/** The real server of the block running now. */
+let server: TestServer;
 const logLines: string[] = [];
 const log = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
@@ -51,13 +55,13 @@ function track(
   const onlines: SessionOnline[] = [];
   const tracked = { views, onlines, offlines: 0 } as Tracked;
   const session = new AccountSession(
-    { host: prosody.host, port: prosody.port, pinnedCertificates: [], ...config },
+    { host: server.host, port: server.port, pinnedCertificates: [], ...config },
     {
       onStatus: (view) => views.push(view),
       onOnline: (info) => onlines.push(info),
       onOffline: () => (tracked.offlines += 1),
     },
-    { log, ca: prosody.caPem, backoff: { baseMs: 200, capMs: 1000 }, resolveSrv: false, ...options },
+    { log, ca: server.caPem, backoff: { baseMs: 200, capMs: 1000 }, resolveSrv: false, ...options },
   );
   sessions.push(session);
   tracked.session = session;
@@ -78,16 +82,11 @@ function track(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  prosody = await startProsody({ users: [ALICE, BOB] });
-});
-
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.stop()));
 });
 
 afterAll(async () => {
-  await prosody?.stop();
   // The password never reaches a log line, whatever happened above.
   const all = logLines.join('\n');
   expect(all).not.toContain(ALICE.password);
@@ -95,7 +94,14 @@ afterAll(async () => {
   expect(all).not.toContain('carol-canary');
 });
 
-describe('AccountSession against Prosody', () => {
+forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }) => {
+  beforeAll(async () => {
+    server = await started();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('connects over verified STARTTLS to the overridden host/port, binds and enables stream management', async () => {
     const t = track({ jid: 'alice@localhost', password: ALICE.password });
     t.session.start();
@@ -114,8 +120,8 @@ describe('AccountSession against Prosody', () => {
     expect(t.offlines).toBe(1);
   });
 
-  it('uses the configured resource (user registered while Prosody runs)', async () => {
-    await prosody.register('carol', 'carol-canary-Pa55');
+  it('uses the configured resource (user registered while the server runs)', async () => {
+    await server.register('carol', 'carol-canary-Pa55');
     const t = track({ jid: 'carol@localhost', password: 'carol-canary-Pa55', resource: 'desk' });
     t.session.start();
     expect((await t.waitFor('online')).boundJid).toBe('carol@localhost/desk');
@@ -139,12 +145,12 @@ describe('AccountSession against Prosody', () => {
   });
 
   it('an untrusted certificate is refused with its fingerprint and is not retried', async () => {
-    // No `ca`: the test CA is unknown, so Prosody's certificate is untrusted.
+    // No `ca`: the test CA is unknown, so the server's certificate is untrusted.
     const t = track({ jid: 'alice@localhost', password: ALICE.password }, { ca: undefined });
     t.session.start();
     const view = await t.waitFor('error');
     expect(view.error?.kind).toBe('certificate');
-    const expected = new X509Certificate(prosody.serverCertPem).fingerprint256;
+    const expected = new X509Certificate(server.serverCertPem).fingerprint256;
     expect(view.error?.certificate?.fingerprint256).toBe(expected);
     expect(view.error?.certificate?.subject).toContain('CN=localhost');
     expect(view.error?.certificate?.issuer).toContain('Jabberwock Test CA');
@@ -155,7 +161,7 @@ describe('AccountSession against Prosody', () => {
   });
 
   it('a pinned certificate is accepted even though its CA is unknown', async () => {
-    const fingerprint = new X509Certificate(prosody.serverCertPem).fingerprint256;
+    const fingerprint = new X509Certificate(server.serverCertPem).fingerprint256;
     const t = track(
       { jid: 'alice@localhost', password: ALICE.password, pinnedCertificates: [fingerprint] },
       { ca: undefined },
@@ -164,12 +170,12 @@ describe('AccountSession against Prosody', () => {
     expect((await t.waitFor('online')).boundJid).toMatch(/^alice@localhost\//);
   });
 
-  it('reconnects by itself after Prosody is stopped and started again', async () => {
+  it('reconnects by itself after the server is stopped and started again', async () => {
     const t = track({ jid: 'alice@localhost', password: ALICE.password });
     t.session.start();
     await t.waitFor('online');
 
-    await prosody.halt();
+    await server.halt();
     const waiting = await t.waitFor('reconnecting');
     expect(waiting.nextAttemptAt).toBeGreaterThan(Date.now() - 1000);
     expect(waiting.attempt).toBeGreaterThanOrEqual(1);
@@ -178,7 +184,7 @@ describe('AccountSession against Prosody', () => {
     const refused = t.views.filter((v) => v.status === 'reconnecting' && v.error?.kind === 'unreachable');
     expect(refused.length).toBeGreaterThan(0);
 
-    await prosody.start();
+    await server.start();
     await t.waitFor('online', 20_000);
     expect(t.onlines).toHaveLength(2);
     expect(t.onlines[1].resumed).toBe(false); // the server forgot the old stream: a new session
@@ -203,7 +209,7 @@ describe('AccountSession against Prosody', () => {
     const b = track({ jid: 'bob@localhost', password: BOB.password, resource: 'same' });
     b.session.start();
     await b.waitFor('online');
-    // Prosody kicks the older session with <conflict/>; it comes back under a new resource.
+    // The server kicks the older session with <conflict/>; it comes back under a new resource.
     const deadline = Date.now() + 10_000;
     while (!/jabberwock-/.test(a.session.status.boundJid ?? '') && Date.now() < deadline) await sleep(25);
     expect(a.views.some((v) => v.status === 'reconnecting' && v.error?.kind === 'conflict')).toBe(true);
@@ -223,8 +229,9 @@ describe('AccountSession against Prosody', () => {
   });
 });
 
+// Prosody only: pinning checks our TLS handling, not the server, and each server start costs time.
 describe('certificate pinning (self-signed Prosody)', () => {
-  let selfSigned: ProsodyServer;
+  let selfSigned: TestServer;
   let fingerprint: string;
 
   beforeAll(async () => {
@@ -301,6 +308,7 @@ describe('lifecycle against a closed port', () => {
   });
 });
 
+// Prosody only: refusing a server without TLS is our check, not the server's.
 describe('a real Prosody without TLS', () => {
   it('is refused before any auth bytes are sent', async () => {
     const plain = await startProsody({ users: [ALICE], starttls: false });
@@ -334,7 +342,7 @@ describe('AccountSession against a scripted server', () => {
     }
   });
 
-  it('survives malformed XML from the server and retries with backoff', async () => {
+  it('survives restricted XML from the server (a custom entity) and retries with backoff', async () => {
     const server = await startScriptedServer({
       features: `<starttls xmlns='${NS_TLS}'/>`,
       onData: (conn, chunk) => {
@@ -346,7 +354,7 @@ describe('AccountSession against a scripted server', () => {
       t.session.start();
       const view = await t.waitFor('reconnecting');
       expect(view.error?.kind).toBe('protocol');
-      expect(view.error?.message).toMatch(/malformed XML/);
+      expect(view.error?.message).toBe('The server sent XML that XMPP does not allow (a custom entity reference).');
       const deadline = Date.now() + 5000; // and it tries again by itself
       while (t.session.attempts < 2 && Date.now() < deadline) await sleep(25);
       expect(t.session.attempts).toBeGreaterThanOrEqual(2);
@@ -445,7 +453,10 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
       async (t) => {
         await t.waitFor('online');
         const view = await t.waitFor('reconnecting', 5000);
-        expect(view.error).toEqual({ kind: 'protocol', message: 'The server sent malformed XML.' });
+        expect(view.error).toEqual({
+          kind: 'protocol',
+          message: 'The server sent malformed XML (a character XML does not allow: U+0000).',
+        });
       },
     );
     expect(server.connections[0].received).toContain('not-well-formed');

@@ -1,5 +1,6 @@
 /**
- * Group chat through the whole core against Prosody's MUC (conference.localhost): Alice and Bob are
+ * Group chat through the whole core against each real server's MUC (conference.localhost; Prosody and
+ * ejabberd): Alice and Bob are
  * two Jabberwock cores, Carol a plain second client. Creating a room (201), joining, nick conflict,
  * nick change (303), roles and affiliations, voice and moderator granted and revoked, subject, kick
  * (307) and ban (301) seen by the victim and the others, members-only removal (322), invitations
@@ -8,15 +9,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import xml from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import xml, { type Element } from '@xmpp/xml';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OccupantView, RoomView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
+import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { NS_CONFERENCE, NS_MUC, NS_MUC_OWNER, NS_MUC_USER } from '../../src/main/core/features/muc';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { forEachServer, type TestServer } from '../support/servers';
 import { sleep, waitUntil } from '../support/wait';
 
 const user = (name: string) => ({ user: name, password: `${name}-muc-Pa55` });
@@ -54,14 +56,14 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the command to fail');
 }
 
-describe('group chat against Prosody', () => {
-  let server: ProsodyServer;
+forEachServer('group chat against %s', { users: [ALICE, BOB, CAROL] }, ({ kind, started }) => {
+  let server: TestServer;
   let alice: Core;
   let bob: Core;
   let carol: Peer;
 
   beforeAll(async () => {
-    server = await startProsody({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     const open = async (account: typeof ALICE) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `jw-muc-${account.user}-`));
       dirs.push(dir);
@@ -80,6 +82,48 @@ describe('group chat against Prosody', () => {
     await server?.stop();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  // Only ejabberd announces a room's own caps, in a presence from the bare room JID. First, so that
+  // no earlier room has made its ver known already.
+  it.skipIf(kind !== 'ejabberd')(
+    "a new room's caps from its bare JID: asked at the bare room JID, answered, verified; the room stays out of roster presence",
+    async () => {
+      const ATRIUM = 'atrium@conference.localhost';
+      const { xmpp } = alice.sessions.at(-1)!;
+      const capsQueries: string[] = [];
+      const replies: string[] = [];
+      const roomCaps: { hash: string; ver: string }[] = [];
+      const onSend = (element: Element) => {
+        const node = element.getChild('query', NS_DISCO_INFO)?.attrs.node;
+        if (element.name === 'iq' && typeof node === 'string' && node.includes('#')) capsQueries.push(element.attrs.to);
+      };
+      const onElement = (element: Element) => {
+        const caps = element.getChild('c', NS_CAPS);
+        if (element.name === 'presence' && element.attrs.from === ATRIUM && caps) roomCaps.push(caps.attrs as never);
+        if (element.name === 'iq' && element.getChild('query', NS_DISCO_INFO)) replies.push(element.attrs.from);
+      };
+      xmpp.on('send', onSend);
+      xmpp.on('element', onElement);
+      try {
+        await alice.invoke('muc.join', { accountId: alice.accountId, room: ATRIUM, nick: 'Alice' });
+        await waitUntil("the room's caps", () => roomCaps.length > 0);
+        const { hash, ver } = roomCaps[0];
+        await waitUntil('the caps verified', () => alice.messenger.presence.caps.peek(hash, ver) !== null);
+        expect(capsQueries).toContain(ATRIUM); // the bare room JID: no empty resource
+        expect(capsQueries.filter((to) => to.startsWith(ATRIUM))).toEqual([ATRIUM]);
+        expect(replies).toContain(ATRIUM);
+        expect(alice.messenger.presence.caps.peek(hash, ver)?.identities).toContainEqual(
+          expect.objectContaining({ category: 'conference', type: 'text' }),
+        );
+        expect(xmpp.iqGuard.dropped).toBe(0);
+        expect(alice.messenger.presence.views().some((v) => v.jid === ATRIUM)).toBe(false);
+      } finally {
+        xmpp.off('send', onSend);
+        xmpp.off('element', onElement);
+        await alice.invoke('muc.leave', { accountId: alice.accountId, room: ATRIUM });
+      }
+    },
+  );
 
   it('creates a room (201), refuses a taken nick with a suggestion, and lists occupants by role and affiliation', async () => {
     const created = (await alice.invoke('muc.join', {
@@ -190,9 +234,12 @@ describe('group chat against Prosody', () => {
     await waitUntil('Bob banned', () => room(bob, LOUNGE)?.error?.kind === 'banned');
     expect(room(bob, LOUNGE)?.state).toBe('left');
     await waitUntil('Alice told of the ban', () => notices(alice, LOUNGE).some((t) => /^Bob was banned/.test(t)));
-    const again = await failure(bob.invoke('muc.join', { accountId: bob.accountId, room: LOUNGE, nick: 'Bob' }));
-    expect(again).toContain('banned');
-    expect(room(bob, LOUNGE)?.error?.kind).toBe('banned');
+    if (kind === 'prosody') {
+      // ejabberd 23.01 lets a banned former member (Bob was made a member above) join again.
+      const again = await failure(bob.invoke('muc.join', { accountId: bob.accountId, room: LOUNGE, nick: 'Bob' }));
+      expect(again).toContain('banned');
+      expect(room(bob, LOUNGE)?.error?.kind).toBe('banned');
+    }
   });
 
   it('members-only: a non-member is removed (322)', async () => {
@@ -231,7 +278,12 @@ describe('group chat against Prosody', () => {
     );
     await waitUntil('Bob invited', () => bob.messenger.muc.invites().some((i) => i.room === LOUNGE));
     const direct = bob.messenger.muc.invites().find((i) => i.room === LOUNGE)!;
-    expect(direct).toMatchObject({ from: 'carol@localhost', reason: 'come over', kind: 'direct' });
+    expect(direct).toMatchObject({
+      from: 'carol@localhost',
+      reason: 'come over',
+      kind: 'direct',
+      claimedInviter: null,
+    });
     // A second one for the same room does not prompt again.
     await carol.send(xml('message', { to: 'bob@localhost' }, xml('x', { xmlns: NS_CONFERENCE, jid: LOUNGE })));
     await sleep(200);
@@ -257,8 +309,15 @@ describe('group chat against Prosody', () => {
     );
     await waitUntil('Bob invited to the den', () => bob.messenger.muc.invites().some((i) => i.room === DEN));
     const mediated = bob.messenger.muc.invites().find((i) => i.room === DEN)!;
-    // Prosody names the inviter by occupant JID in a room that is not anonymous to everyone.
-    expect(mediated).toMatchObject({ from: `${DEN}/Carol`, reason: 'my den', kind: 'mediated' });
+    // Sent by the room. Prosody names the inviter by occupant JID in a room that is not anonymous to
+    // everyone; ejabberd names her real JID.
+    expect(mediated).toMatchObject({
+      from: DEN,
+      claimedInviter: kind === 'ejabberd' ? 'carol@localhost' : `${DEN}/Carol`,
+      stranger: false,
+      reason: 'my den',
+      kind: 'mediated',
+    });
     const joined = (await bob.invoke('muc.answerInvite', {
       accountId: bob.accountId,
       id: mediated.id,
@@ -284,7 +343,9 @@ describe('group chat against Prosody', () => {
     });
     await waitUntil('Carol invited', () => received.length > 0);
     expect(received[0].from).toBe(LOUNGE);
-    expect(received[0].inviter).toBe(`${LOUNGE}/Alice`);
+    expect(received[0].inviter).toMatch(
+      kind === 'ejabberd' ? /^alice@localhost(\/|$)/ : new RegExp(`^${LOUNGE}/Alice$`),
+    );
   });
 
   it('joins its rooms again after a new session', async () => {
@@ -368,6 +429,7 @@ describe('group chat against Prosody', () => {
       accountId: bob.accountId,
       service: 'conference.localhost',
     })) as { room: string; name: string | null }[];
-    expect(listed).toContainEqual({ room: VAULT, name: 'The vault' });
+    // ejabberd adds the occupant count to the name it lists.
+    expect(listed).toContainEqual({ room: VAULT, name: kind === 'ejabberd' ? 'The vault (2)' : 'The vault' });
   });
 });

@@ -128,6 +128,7 @@ describe('the outbox when things fail', () => {
     return {
       messenger,
       events: [],
+      sessions: [],
       accountId: messenger.accounts.list()[0].id,
       snapshot: async () => (await invoke('app.snapshot', {})) as never,
       invoke,

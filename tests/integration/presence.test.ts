@@ -1,6 +1,6 @@
 /**
  * Presence through the whole core (messenger → account manager → real session → PresenceFeature →
- * SQLite) against a real Prosody, with Bob (two resources) and Carol as second real clients:
+ * SQLite) against each real server (Prosody, ejabberd), with Bob (two resources) and Carol as second real clients:
  * subscriptions made with stanzas, Bob's devices tracked and ranked, caps resolved, last seen stored,
  * an error presence replacing Bob's resources, directed presence to Carol ended when we go offline,
  * our own status seen by Bob, our presence remembered across a restart and re-sent, idle away and back.
@@ -20,10 +20,11 @@ import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/s
 import type { IdleClock } from '../../src/main/core/idle';
 import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps-own';
-import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
+import { createTestCa, issueServerCert } from '../support/certs';
+import { forEachServer, type TestServer } from '../support/servers';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
-import { startPeer as startRealPeer, type Peer } from '../support/peer';
-import { sleep, waitUntil } from '../support/wait';
+import { startPeer as startRealPeer, subscribeBothWays, type Peer } from '../support/peer';
+import { waitUntil } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-presence-Pa55' };
 const BOB = { user: 'bob', password: 'bob-presence-Pa55' };
@@ -43,7 +44,7 @@ const log: Logger = createLogger((level, scope, message, details) => {
 }, 'debug');
 
 const startPeer = (
-  server: ProsodyServer,
+  server: TestServer,
   user: { user: string; password: string },
   resource: string,
   setup?: (xmpp: SessionXmpp) => void,
@@ -110,33 +111,22 @@ function fromAlice(peer: Peer): Element | undefined {
   return peer.presences.filter((p) => p.attrs.from?.startsWith('alice@localhost/')).at(-1);
 }
 
-describe('presence against Prosody', () => {
-  let server: ProsodyServer;
+forEachServer('presence against %s', { users: [ALICE, BOB, CAROL] }, ({ started }) => {
+  let server: TestServer;
   let bobDesk: Peer;
   let bobPhone: Peer;
   let carol: Peer;
 
   beforeAll(async () => {
-    server = await startProsody({ users: [ALICE, BOB, CAROL] });
+    server = await started();
     // Subscriptions both ways between Alice and Bob, made with stanzas by a plain Alice client.
     const aliceSetup = await startPeer(server, ALICE, 'setup');
     bobDesk = await startPeer(server, BOB, 'desk', (xmpp) => {
       xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(BOB_INFO, BOB_NODE));
     });
-    await bobDesk.send(xml('presence', { to: 'alice@localhost', type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: 'bob@localhost', type: 'subscribe' }));
-    await bobDesk.send(xml('presence', { to: 'alice@localhost', type: 'subscribed' }));
-    const both = async () => {
-      const query = await aliceSetup.xmpp.iqCaller.get(xml('query', { xmlns: NS_ROSTER }));
-      return query.getChildren('item').find((i) => i.attrs.jid === 'bob@localhost')?.attrs.subscription;
-    };
-    const deadline = Date.now() + 10_000;
-    while ((await both()) !== 'both') {
-      if (Date.now() > deadline) throw new Error('Alice and Bob never became subscribed both ways');
-      await sleep(50);
-    }
+    await subscribeBothWays(aliceSetup, bobDesk);
     await aliceSetup.stop();
+    bobDesk.presences.length = 0; // what Bob saw of the setup client is not the core's
     // Available, so the server tells Bob's desk about Alice.
     await bobDesk.send(xml('presence', {}, xml('priority', {}, '1')));
     bobPhone = await startPeer(server, BOB, 'phone');

@@ -1,5 +1,5 @@
 /**
- * Subscriptions through the whole core against a real Prosody, with real second clients: one test
+ * Subscriptions through the whole core against each real server (Prosody, ejabberd), with real second clients: one test
  * per path of issue 5 — each incoming policy, accept and add, deny (one and several), the request
  * surviving our restart without coming back as new, unsubscribe and unsubscribed, two Jabberwock
  * accounts that both subscribe back converging, and blocking (XEP-0191).
@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SubscriptionRequestView } from '../../src/shared/contract';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { NS_BLOCKING, NS_NICK } from '../../src/main/core/features/subscriptions';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { forEachServer, type TestServer } from '../support/servers';
 import { sleep, waitUntil } from '../support/wait';
 
 const user = (name: string) => ({ user: name, password: `${name}-subs-Pa55` });
@@ -26,7 +26,7 @@ const LIAM = user('liam');
 
 const dirs: string[] = [];
 const log: Logger = createLogger(() => {}, 'debug');
-const openCore = (server: ProsodyServer, dir: string, secrets: SecretStore, account?: typeof ALICE) =>
+const openCore = (server: TestServer, dir: string, secrets: SecretStore, account?: typeof ALICE) =>
   openTestCore(server, dir, secrets, log, account);
 
 function request(core: Core, jid: string): SubscriptionRequestView | undefined {
@@ -42,8 +42,8 @@ function fromAlice(peer: Peer, type: string): Element[] {
   return peer.presences.filter((p) => p.attrs.from?.startsWith('alice@localhost') && p.attrs.type === type);
 }
 
-describe('subscriptions against Prosody', () => {
-  let server: ProsodyServer;
+forEachServer('subscriptions against %s', { users: [ALICE, ...PEERS, KATE, LIAM] }, ({ started }) => {
+  let server: TestServer;
   let core: Core;
   let dir: string;
   const secrets = createMemorySecretStore();
@@ -51,10 +51,10 @@ describe('subscriptions against Prosody', () => {
   const peer = (name: string) => peers.get(name)!;
 
   beforeAll(async () => {
-    server = await startProsody({ users: [ALICE, ...PEERS, KATE, LIAM] });
+    server = await started();
     for (const p of PEERS) {
       const started = await startPeer(server, p, 'desk', log);
-      // Available and "interested" (it asked for its roster): Prosody delivers subscription
+      // Available and "interested" (it asked for its roster): the server delivers subscription
       // requests to available resources and answers only to interested ones (RFC 6121 §3).
       await started.rosterItem('alice@localhost');
       await started.send(xml('presence'));
@@ -93,7 +93,7 @@ describe('subscriptions against Prosody', () => {
     await core.close();
     core = await openCore(server, dir, secrets);
     expect(request(core, 'bob@localhost')?.receivedAt).toBe(first.receivedAt);
-    // Prosody redelivers the pending request after our initial presence.
+    // The server redelivers the pending request after our initial presence.
     await waitUntil('redelivered', () => core.messenger.subscriptions.stats(core.accountId)!.received >= 1);
     await sleep(50);
     expect(core.events.filter((e) => e.type === 'subscription.request')).toHaveLength(0);

@@ -1,11 +1,11 @@
 /**
  * A second real XMPP client for integration and e2e tests: an AccountSession against the test
- * Prosody that records every presence it receives and can read its own roster.
+ * server that records every presence it receives and can read its own roster.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/session';
 import type { Logger } from '../../src/main/core/log';
-import type { ProsodyServer } from './prosody';
+import type { TestServer } from './server-process';
 import { waitUntil } from './wait';
 
 export interface Peer {
@@ -22,7 +22,7 @@ export interface Peer {
 }
 
 export async function startPeer(
-  server: ProsodyServer,
+  server: TestServer,
   user: { user: string; password: string },
   resource: string,
   log: Logger,
@@ -68,4 +68,32 @@ export async function startPeer(
     },
     stop: () => session.stop(),
   };
+}
+
+/**
+ * Makes `a` and `b` (two peers of different accounts) subscribed both ways with stanzas, each
+ * answer sent only once its request reached the other side: not every server keeps an approval
+ * sent before the request (Prosody does, ejabberd does not).
+ */
+export async function subscribeBothWays(a: Peer, b: Peer): Promise<void> {
+  const aJid = a.xmpp.jid!.bare().toString();
+  const bJid = b.xmpp.jid!.bare().toString();
+  const asked = (peer: Peer, by: string) => () =>
+    peer.presences.some((p) => p.attrs.type === 'subscribe' && p.attrs.from?.startsWith(by));
+  // Available and "interested" (it asked for its roster): requests reach it at once (RFC 6121 §3.1.3).
+  for (const peer of [a, b]) {
+    await peer.rosterItem(peer === a ? bJid : aJid);
+    await peer.send(xml('presence'));
+  }
+  await b.send(xml('presence', { to: aJid, type: 'subscribe' }));
+  await waitUntil(`${aJid} asked by ${bJid}`, asked(a, bJid));
+  await a.send(xml('presence', { to: bJid, type: 'subscribed' }));
+  await a.send(xml('presence', { to: bJid, type: 'subscribe' }));
+  await waitUntil(`${bJid} asked by ${aJid}`, asked(b, aJid));
+  await b.send(xml('presence', { to: aJid, type: 'subscribed' }));
+  const deadline = Date.now() + 10_000;
+  while ((await a.rosterItem(bJid))?.subscription !== 'both' || (await b.rosterItem(aJid))?.subscription !== 'both') {
+    if (Date.now() > deadline) throw new Error(`${aJid} and ${bJid} never became subscribed both ways`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -4,10 +4,12 @@
  */
 import type { Handler } from '@xmpp/middleware';
 import type { Element } from '@xmpp/xml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Subscription } from '../../src/shared/contract';
-import { silentLogger } from '../../src/main/core/log';
+import { createLogger, silentLogger } from '../../src/main/core/log';
 import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
+import { CapsCache } from '../../src/main/core/features/caps';
+import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../src/main/core/features/caps-hash';
 import { parseStanza } from '../support/xml';
 
 function fakeClient() {
@@ -31,6 +33,9 @@ function fakeClient() {
   return { client, sent, receive };
 }
 
+/** Delay stamps before 1990 are not believed: the clock is a real date. */
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+
 function setup(subscriptions: Record<string, Subscription> = {}) {
   const changed: string[] = [];
   const lastSeen: string[] = [];
@@ -39,7 +44,7 @@ function setup(subscriptions: Record<string, Subscription> = {}) {
     subscriptionOf: (_account, bare) => subscriptions[bare] ?? null,
     onContactChanged: (_account, bare) => changed.push(bare),
     onLastSeen: (_account, bare, seen) => lastSeen.push(`${bare}/${seen.resource}@${seen.at}`),
-    now: () => 1_000,
+    now: () => NOW,
   });
   const { client, sent, receive } = fakeClient();
   service.attach('acc', 'me@x', client);
@@ -63,9 +68,9 @@ describe('PresenceService', () => {
     await receive(`<presence from='bob@x/desk'/>`);
     await receive(`<presence from='bob@x/ghost' type='unavailable'/>`);
     await receive(
-      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='1970-01-01T00:00:00.500Z'/></presence>`,
+      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='2026-11-21T11:59:59.500Z'/></presence>`,
     );
-    expect(lastSeen).toEqual(['bob@x/desk@500']);
+    expect(lastSeen).toEqual([`bob@x/desk@${NOW - 500}`]);
   });
 
   it('changing only the status keeps the show, and re-sends to directed recipients', async () => {
@@ -117,5 +122,91 @@ describe('PresenceService', () => {
     await service.sessionStarted('acc');
     expect(changed).toEqual(['bob@x']);
     expect(service.tracker('acc')?.availableCount).toBe(0);
+  });
+});
+
+describe('PresenceService with a bare sender (a room, a service) that announces caps', () => {
+  const ROOM_INFO: DiscoInfo = {
+    identities: [{ category: 'conference', type: 'text', lang: null, name: 'Lounge' }],
+    features: ['http://jabber.org/protocol/disco#info', 'http://jabber.org/protocol/muc'],
+    forms: [],
+  };
+  const GATEWAY_INFO: DiscoInfo = {
+    identities: [{ category: 'client', type: 'bot', lang: null, name: 'Gateway' }],
+    features: ['http://jabber.org/protocol/disco#info'],
+    forms: [],
+  };
+
+  function withCaps(rooms: string[]) {
+    const asked: string[] = [];
+    const answers = new Map([
+      ['room@conf', ROOM_INFO],
+      ['gateway.example', GATEWAY_INFO],
+    ]);
+    const caps = new CapsCache({ repo: null, log: silentLogger });
+    const changed: string[] = [];
+    const service = new PresenceService({
+      log: silentLogger,
+      subscriptionOf: () => null,
+      isRoom: (_account, bare) => rooms.includes(bare),
+      onContactChanged: (_account, bare) => changed.push(bare),
+      caps,
+      now: () => 1_000,
+    });
+    const { client, receive } = fakeClient();
+    client.discoInfo = async (to, node) => {
+      asked.push(to);
+      const info = answers.get(to);
+      if (!info) throw new Error(`no entity at ${to}`);
+      return discoInfoElement(info, node);
+    };
+    service.attach('acc', 'me@x', client);
+    return { service, caps, asked, changed, receive };
+  }
+
+  const presenceWithCaps = (from: string, info: DiscoInfo) =>
+    `<presence from='${from}'>${ownCapsElement(info, 'https://example.org').toString()}</presence>`;
+
+  it('asks the bare room JID (no trailing "/") and leaves the room presence to the MUC feature', async () => {
+    const { service, caps, asked, changed, receive } = withCaps(['room@conf']);
+    await service.sessionStarted('acc');
+    expect(await receive(presenceWithCaps('room@conf', ROOM_INFO))).toBe(false);
+    await vi.waitFor(() => expect(caps.peek('sha-1', ownCapsElement(ROOM_INFO, 'n').attrs.ver)).not.toBeNull());
+    expect(asked).toEqual(['room@conf']);
+    expect(caps.peek('sha-1', ownCapsElement(ROOM_INFO, 'n').attrs.ver)?.identities[0].category).toBe('conference');
+    expect(service.tracker('acc')?.resources('room@conf')).toBeUndefined();
+    expect(await receive(`<presence from='room@conf' type='unavailable'/>`)).toBe(false);
+    expect(changed).toEqual([]);
+  });
+
+  it('a contact presence from a bare JID is asked at that JID and gets its client', async () => {
+    const { service, asked, receive } = withCaps([]);
+    await service.sessionStarted('acc');
+    expect(await receive(presenceWithCaps('gateway.example', GATEWAY_INFO))).toBe(true);
+    await vi.waitFor(() => expect(service.tracker('acc')?.resources('gateway.example')?.get('')?.client).toBeTruthy());
+    expect(asked).toEqual(['gateway.example']);
+    expect(service.tracker('acc')?.resources('gateway.example')?.get('')?.client?.clientName).toBe('Gateway');
+  });
+});
+
+describe('PresenceService under a flood', () => {
+  it('logs presences over the per-contact resource cap once a minute, not once each', async () => {
+    const lines: string[] = [];
+    let now = 1_000;
+    const service = new PresenceService({
+      log: createLogger((level, _scope, message) => lines.push(`${level} ${message}`), 'debug'),
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      now: () => now,
+    });
+    const { client, receive } = fakeClient();
+    service.attach('acc', 'me@x', client);
+    for (let i = 0; i < 5000; i++) await receive(`<presence from='bob@x/r${i}'/>`);
+    const capped = (service.tracker('acc')?.resources('bob@x')?.size ?? 0) as number;
+    expect(capped).toBeLessThan(5000);
+    expect(lines).toEqual(['warn too many resources; presence ignored']);
+    now += 60_000;
+    await receive(`<presence from='bob@x/one-more'/>`);
+    expect(lines[1]).toBe(`warn too many resources; presence ignored (${5000 - capped - 1} more like it not logged)`);
   });
 });

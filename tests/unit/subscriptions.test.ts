@@ -159,6 +159,21 @@ describe('incoming subscription presence', () => {
     expect(service.requests().map((r) => r.jid)).toEqual(['bob@example.org']);
   });
 
+  it('a redelivery without the nick (as ejabberd sends it) keeps the nick and is not new', () => {
+    const nick = xml('nick', { xmlns: NS_NICK }, 'Bobby');
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe', nick, xml('status', {}, 'Hi Alice')));
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe', xml('status', {}, 'Hi Alice')));
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe'));
+    bus.flush();
+    expect(requestEvents()).toHaveLength(1);
+    expect(service.requests()).toEqual([expect.objectContaining({ nick: 'Bobby', message: 'Hi Alice' })]);
+    // A changed message is news.
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe', xml('status', {}, 'It is Bob')));
+    bus.flush();
+    expect(requestEvents()).toHaveLength(2);
+    expect(service.requests()).toEqual([expect.objectContaining({ nick: 'Bobby', message: 'It is Bob' })]);
+  });
+
   it('marks a nick that imitates a contact, but not a contact using its own name', () => {
     setItem('romeo@example.org', { name: 'Romeo', subscription: 'both' });
     service.receive(ACCOUNT, presence('evil@example.net', 'subscribe', xml('nick', { xmlns: NS_NICK }, 'Rоmeo\u200B')));

@@ -9,19 +9,24 @@
  * Who may answer (RFC 6120 §8.1.2.1, §10.3.3): a request without `to` (or to our own bare JID) is
  * answered by our server on behalf of the account: no `from`, our bare JID, our full JID or our
  * domain. A request to our domain: no `from` or the domain. Anything else: exactly the JID we
- * asked (compared after normalization).
+ * asked. Both sides are compared the same way: normalized when they parse, else as the exact text,
+ * so an answer from the very address asked is never taken for a stranger's.
  */
 import { randomBytes } from 'node:crypto';
 import type { Handler } from '@xmpp/middleware';
 import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { JID } from '@xmpp/jid';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
+import { installListenFirstRequest } from './iq-request';
 import { normalizeJid } from './roster-items';
 
 export interface IqGuard {
   /** Register with middleware.use() before the IQ caller's own middleware. */
   readonly middleware: Handler;
-  /** Makes `caller.request` (and so get/set) record every outgoing request. Call once. */
+  /**
+   * Makes `caller.request` (and so get/set) record every outgoing request, and listen to its reply
+   * before the request is written (see iq-request.ts). Call once.
+   */
   wrap(caller: IQCaller): void;
   /** Replies dropped because they came from the wrong entity. */
   readonly dropped: number;
@@ -43,10 +48,21 @@ interface Own {
   domain: string;
 }
 
+/**
+ * How an address is compared: its normalized form, or (not a valid JID) its exact text after a NUL,
+ * which no valid JID starts with, so the two kinds never meet.
+ */
+function comparable(address: string): string {
+  return normalizeJid(address) ?? `\u0000${address}`;
+}
+
+const newId = () => randomBytes(9).toString('base64url');
+
 export function createIqGuard(options: IqGuardOptions): IqGuard {
-  /** Request id → normalized `to`, or null when the request had none. */
+  /** Request id → `to` as compared (see comparable), or null when the request had none. */
   const expected = new Map<string, string | null>();
   let dropped = 0;
+  const floodLog = rateLimited(options.log);
 
   const own = (): Own => {
     const jid = options.jid();
@@ -56,7 +72,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   };
 
   const allowed = (from: string | undefined, to: string | null): boolean => {
-    const sender = from === undefined ? undefined : (normalizeJid(from) ?? `invalid:${from}`);
+    const sender = from === undefined ? undefined : comparable(from);
     const me = own();
     if (to === null || to === me.bare) {
       return sender === undefined || sender === me.bare || sender === me.full || sender === me.domain;
@@ -75,7 +91,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
     const to = expected.get(id) ?? null;
     if (allowed(stanza.attrs.from, to)) return next();
     dropped++;
-    options.log.warn('ignored an IQ reply from an entity we did not ask', {
+    floodLog.warn('iq.spoofed-reply', 'ignored an IQ reply from an entity we did not ask', {
       id,
       type,
       from: stanza.attrs.from,
@@ -87,22 +103,13 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   return {
     middleware,
     wrap(caller) {
-      // xmpp.js rejects a request's promise when an error reply arrives, and attaches its own
-      // handler only once the request was written: a reply that beats the write callback (a fast
-      // server, a loaded machine) is an unhandled rejection. Mark each one handled when it is made;
-      // the caller still receives the error.
-      const handlers = (caller as unknown as { handlers: Map<string, { promise: Promise<unknown> }> }).handlers;
-      const register = handlers.set.bind(handlers);
-      handlers.set = (id, deferred) => {
-        deferred.promise.catch(() => undefined);
-        return register(id, deferred);
-      };
+      installListenFirstRequest(caller, newId);
       const request = caller.request.bind(caller);
       caller.request = async (stanza, timeout) => {
-        if (!stanza.attrs.id) stanza.attrs.id = randomBytes(9).toString('base64url');
+        if (!stanza.attrs.id) stanza.attrs.id = newId();
         const id = stanza.attrs.id;
         const to = stanza.attrs.to;
-        expected.set(id, to ? (normalizeJid(to) ?? to) : null);
+        expected.set(id, to ? comparable(to) : null);
         try {
           return await request(stanza, timeout);
         } finally {

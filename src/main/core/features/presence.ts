@@ -12,7 +12,7 @@ import type { Middleware } from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../shared/contract';
 import type { Show } from '../../../shared/presence';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
 import { PresenceTracker, type PresenceError } from './presence-tracker';
 import {
@@ -88,9 +88,12 @@ export class PresenceService {
   /** Scratch for handle (synchronous, one stanza at a time). */
   private readonly read = new PresenceRead();
   private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
+  /** A flood repeats these per stanza: one line a minute per kind. */
+  private readonly floodLog: ReturnType<typeof rateLimited>;
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
+    this.floodLog = rateLimited(deps.log, { now: this.now });
     this.unsubscribeCaps = deps.caps?.onResolved((resolved) => this.capsResolved(resolved)) ?? null;
   }
 
@@ -269,6 +272,9 @@ export class PresenceService {
           ref.hash = read.capsHash;
           client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
         }
+        // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
+        // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
+        if (this.deps.isRoom?.(accountId, read.bare)) return false;
         // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
         const resources = account.tracker.resources(read.bare);
         const current = resources?.get(read.resource);
@@ -298,11 +304,12 @@ export class PresenceService {
         if (account.tracker.available(bare, presence)) {
           this.deps.onContactChanged(accountId, bare);
         } else {
-          this.deps.log.warn('too many resources; presence ignored', { from: bare });
+          this.floodLog.warn('presence.resource-cap', 'too many resources; presence ignored', { from: bare });
         }
         return true;
       }
       case 'unavailable': {
+        if (this.deps.isRoom?.(accountId, read.bare)) return false;
         const resources = account.tracker.resources(read.bare);
         const left = resources?.get(read.resource);
         if (left === undefined) return true;
@@ -318,7 +325,7 @@ export class PresenceService {
         return true;
       }
       case 'invalid':
-        this.deps.log.warn('invalid presence ignored', { reason: read.reason });
+        this.floodLog.warn('presence.invalid', 'invalid presence ignored', { reason: read.reason });
         return true;
       case 'muc':
         return false;
@@ -341,7 +348,7 @@ export class PresenceService {
         if ((subscription === 'from' || subscription === 'both') && account.online && account.own.show !== 'offline') {
           void this.sendOwn(account, parsed.from).catch(() => {});
         } else {
-          this.deps.log.info('probe ignored: sender may not see our presence', { from: parsed.bare });
+          this.floodLog.info('presence.probe', 'probe ignored: sender may not see our presence', { from: parsed.bare });
         }
         return true;
       }
@@ -356,10 +363,10 @@ export class PresenceService {
   private capsResolved(resolved: CapsResolved): void {
     for (const { accountId, jid } of resolved.jids) {
       const account = this.accounts.get(accountId);
-      const slash = jid.indexOf('/');
-      if (!account || slash === -1) continue;
-      const bare = jid.slice(0, slash);
-      const entry = account.tracker.resources(bare)?.get(jid.slice(slash + 1));
+      if (!account) continue;
+      const slash = jid.indexOf('/'); // none: a bare sender, tracked with the empty resource
+      const bare = slash === -1 ? jid : jid.slice(0, slash);
+      const entry = account.tracker.resources(bare)?.get(slash === -1 ? '' : jid.slice(slash + 1));
       if (!entry?.caps || entry.caps.ver !== resolved.info.ver) continue;
       entry.client = resolved.info;
       entry.view = null;

@@ -6,7 +6,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
-import { parseJid } from '../../../shared/jid';
+import { formatJid, parseJid } from '../../../shared/jid';
 
 export const NS_ROSTER = 'jabber:iq:roster';
 
@@ -51,16 +51,13 @@ export function normalizeBareJid(raw: string): string | null {
   if (raw.length <= 1023 && PLAIN_BARE_JID.test(raw)) return raw;
   const parsed = parseJid(raw);
   if ('error' in parsed || parsed.jid.resource !== '') return null;
-  return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
+  return formatJid(parsed.jid);
 }
 
 /** The normalized JID with its resource (if any), or null when invalid. */
 export function normalizeJid(raw: string): string | null {
   const parsed = parseJid(raw);
-  if ('error' in parsed) return null;
-  const { local, domain, resource } = parsed.jid;
-  const bare = local ? `${local}@${domain}` : domain;
-  return resource ? `${bare}/${resource}` : bare;
+  return 'error' in parsed ? null : formatJid(parsed.jid);
 }
 
 /** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */
