@@ -314,7 +314,7 @@ describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsig
         throw new Error(`${(error as Error).message}\n${await prof.screen()}\n${prof.log()}`);
       }
     }
-  });
+  }, 120_000); // a bound on a terminal client driven through tmux, not a speed check
 
   it('Jabberwock reads what profanity encrypts', async () => {
     const from = jw.inbox.length;
@@ -329,5 +329,5 @@ describe.skipIf(!profanityAvailable())('OMEMO 0.3 interop with profanity (libsig
       body: 'hello Jabberwock, from profanity',
       device: { jid: PROF_JID, deviceId: prof.deviceId },
     });
-  });
+  }, 120_000); // a bound on a terminal client driven through tmux, not a speed check
 });
