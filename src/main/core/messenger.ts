@@ -41,6 +41,7 @@ import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
+import { createMediaService, type MediaService } from './media/media-service';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -63,6 +64,10 @@ export interface MessengerOptions {
   windowFocused?: () => boolean;
   /** The composer's spell checker (Electron's session); without it there is no language to choose. */
   spellcheck?: SpellcheckHost;
+  /** The user's download folder (Electron's app.getPath('downloads')). Default ~/Downloads. */
+  downloadsDir?: string;
+  /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
+  pickFiles?: () => Promise<string[]>;
 }
 
 export interface Messenger extends MessengerApi {
@@ -75,6 +80,8 @@ export interface Messenger extends MessengerApi {
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
   readonly chat: ChatService;
+  /** Media store, uploads and downloads. */
+  readonly media: MediaService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** The user clicked a notification: the renderer shows that conversation. */
@@ -152,15 +159,30 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     },
   });
   accounts.addLifecycleListener(bookmarks);
+  const messages = new MessagesRepository(db);
+  const media = await createMediaService({
+    dataDir: options.dataDir,
+    log: log.child('media'),
+    bus,
+    accounts,
+    extraCa: options.extraCa,
+    downloadsDir: options.downloadsDir,
+    pickFiles: options.pickFiles,
+    // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
+    sendMessage: (file) =>
+      chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
+    message: (id) => messages.get(id),
+  });
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
-    repo: new MessagesRepository(db),
+    repo: messages,
     bus,
     log: log.child('chat'),
     inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
     roomNick: (accountId, room) => muc.joinedNick(accountId, room),
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+    outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
       if (!options.notifier) return;
       notifyIncoming(
@@ -214,6 +236,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         bookmarks: bookmarks.list(),
         roomInvites: muc.invites(),
         conversations: chat.conversations(),
+        transfers: media.transfers.views(),
       };
       return ok(snapshot);
     },
@@ -267,6 +290,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    ...media.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -295,6 +319,8 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     muc,
     bookmarks,
     chat,
+    media,
+    mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
     tray: presence.tray,
@@ -313,6 +339,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       muc.close();
       bookmarks.close();
       chat.close();
+      await media.close();
       bus.close();
       db.close();
     },

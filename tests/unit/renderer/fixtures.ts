@@ -44,6 +44,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     bookmarks: [],
     roomInvites: [],
     conversations: [],
+    transfers: [],
     ...extra,
   };
 }

@@ -68,6 +68,8 @@ export interface ChatOptions {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
+  /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
+  outgoingExtra?(message: StoredMessage): Element | null;
   now?: () => number;
 }
 
@@ -350,6 +352,7 @@ export class ChatService implements AccountLifecycleListener {
       this.now() - message.at > 10_000
         ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
         : null,
+      this.options.outgoingExtra?.(message) ?? null,
     );
     account.inFlight.set(message.stanzaId, message.id);
     account.stats.sent++;
