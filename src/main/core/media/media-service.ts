@@ -71,6 +71,24 @@ export interface MediaService {
   close(): Promise<void>;
 }
 
+function staged(result: StageResult): StagedFileView | null {
+  return result.ok ? { id: result.staged.id, name: result.staged.name, size: result.staged.size } : null;
+}
+
+/** What the shells serve: media by the ids the store handed out, and staging of posted files. */
+export function mediaAccessOf(store: MediaStore, staging: StagingArea): MediaAccess {
+  return {
+    resolve: (id) => store.resolve(id),
+    async stage(name, body): Promise<StageAnswer> {
+      const result = await staging.receive(name, body);
+      if (result.ok) return { ok: true, staged: staged(result)! };
+      if (result.reason === 'too-large') return { ok: false, status: 413, message: 'The file is too large.' };
+      if (result.reason === 'empty') return { ok: false, status: 400, message: 'The file is empty.' };
+      return { ok: false, status: 500, message: 'The file could not be kept.' };
+    },
+  };
+}
+
 export async function createMediaService(options: MediaServiceOptions): Promise<MediaService> {
   const { log } = options;
   const temporary = options.dataDir === ':memory:';
@@ -106,19 +124,7 @@ export async function createMediaService(options: MediaServiceOptions): Promise<
   // After the upload client: an account back online finds it online when its uploads start.
   options.accounts.addLifecycleListener(transfers);
 
-  const staged = (result: StageResult): StagedFileView | null =>
-    result.ok ? { id: result.staged.id, name: result.staged.name, size: result.staged.size } : null;
-
-  const access: MediaAccess = {
-    resolve: (id) => store.resolve(id),
-    async stage(name, body): Promise<StageAnswer> {
-      const result = await staging.receive(name, body);
-      if (result.ok) return { ok: true, staged: staged(result)! };
-      if (result.reason === 'too-large') return { ok: false, status: 413, message: 'The file is too large.' };
-      if (result.reason === 'empty') return { ok: false, status: 400, message: 'The file is empty.' };
-      return { ok: false, status: 500, message: 'The file could not be kept.' };
-    },
-  };
+  const access = mediaAccessOf(store, staging);
 
   const handlers: MediaHandlers = {
     'upload.pick': async () => {
@@ -157,6 +163,7 @@ export async function createMediaService(options: MediaServiceOptions): Promise<
       fetcher.close();
       http.close();
       await staging.close();
+      await store.settle();
       if (temporary) await fs.rm(dir, { recursive: true, force: true });
     },
   };

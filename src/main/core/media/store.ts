@@ -80,6 +80,7 @@ export class MediaStore {
   private readonly ids = new Map<string, string>();
   private readonly idSecret = randomBytes(32);
   private total = 0;
+  private readonly writes = new Set<Promise<void>>();
 
   private constructor(options: MediaStoreOptions) {
     this.filesDir = path.join(options.dir, 'files');
@@ -197,8 +198,10 @@ export class MediaStore {
         await fs.rm(tmp, { force: true });
         existing.sniffed ??= sniffed;
       } else {
-        await fs.rename(tmp, path.join(this.filesDir, name));
+        const file = path.join(this.filesDir, name);
+        await fs.rename(tmp, file);
         const now = this.now();
+        await fs.utimes(file, new Date(now), new Date(now)); // the file's mtime records its last use
         this.add({ name, size, sniffed, usedAt: now, savedAt: now });
       }
       const entry = this.entries.get(name)!;
@@ -229,7 +232,14 @@ export class MediaStore {
     if (entry.usedAt - entry.savedAt < SAVE_USE_EVERY_MS) return;
     entry.savedAt = entry.usedAt;
     const at = new Date(entry.usedAt);
-    fs.utimes(path.join(this.filesDir, entry.name), at, at).catch(() => {});
+    const write = fs.utimes(path.join(this.filesDir, entry.name), at, at).catch(() => {});
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Waits for the uses recorded in the background (before closing, and in tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.writes]);
   }
 
   /** Removes the least recently used files until the total fits (never `keep`, just stored). */
