@@ -1,7 +1,7 @@
 /**
  * How verified media reaches the renderer, and files reach the core, in both shells: the Electron
  * app:// protocol handler (fed web Requests as protocol.handle would) and the bridge's HTTP routes
- * (real HTTP on loopback). Plus the renderer's helper that builds those URLs.
+ * (real HTTP on loopback).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,7 +19,6 @@ import type { MessengerApi } from '../../src/main/core/messenger-api';
 import { startBridge, type Bridge } from '../../src/main/bridge/server';
 import { createAppProtocolHandler } from '../../src/main/shell/app-protocol';
 import { CSP } from '../../src/main/shell/csp';
-import { mediaUrl, stageFile, stageUrl } from '../../src/renderer/src/api/media';
 import type { MediaRef } from '../../src/shared/media';
 import { ok } from '../../src/shared/result';
 import { HTML, mp4, png } from '../support/media-samples';
@@ -157,7 +156,8 @@ describe('browser bridge: /media/<id> and /stage', () => {
   }
 
   it('refuses media without the token or with a wrong one', async () => {
-    for (const headers of [{}, { Cookie: `jabberwock_token_${bridge.port}=${'0'.repeat(64)}` }]) {
+    const wrong = { Cookie: `jabberwock_token_${bridge.port}=${'0'.repeat(64)}` };
+    for (const headers of [{}, wrong] as Record<string, string>[]) {
       const res = await request('GET', `/media/${imageRef.id}`, headers);
       expect(res.status).toBe(403);
       expect(res.body.includes(image.subarray(0, 8))).toBe(false);
@@ -191,28 +191,5 @@ describe('browser bridge: /media/<id> and /stage', () => {
     expect((await request('POST', '/stage?name=a', { Cookie: cookie }, HTML)).status).toBe(403);
     const tooBig = await request('POST', '/stage?name=a', { Cookie: cookie, Origin: origin }, Buffer.alloc(1024 * 1024 + 1));
     expect(tooBig.status).toBe(413);
-  });
-});
-
-describe('renderer media helper', () => {
-  it('builds the URL of either shell and never a remote one', () => {
-    expect(mediaUrl(imageRef, 'electron')).toBe(`app://media/${imageRef.id}`);
-    expect(mediaUrl(imageRef, 'bridge')).toBe(`/media/${imageRef.id}`);
-    expect(stageUrl('a b/c.png', 'electron')).toBe('app://jabberwock/stage?name=a%20b%2Fc.png');
-    expect(stageUrl('a.png', 'bridge')).toBe('/stage?name=a.png');
-  });
-
-  it('stages a blob through the shell route and reads the answer', async () => {
-    const calls: { url: string; init?: RequestInit }[] = [];
-    const post = (async (url: string, init?: RequestInit) => {
-      calls.push({ url, init });
-      return new Response(JSON.stringify({ id: 'abc', name: 'a.png', size: 3 }), { status: 200 });
-    }) as typeof fetch;
-    const result = await stageFile(new Blob([new Uint8Array([1, 2, 3])]), 'a.png', 'bridge', post);
-    expect(result).toEqual({ ok: true, value: { id: 'abc', name: 'a.png', size: 3 } });
-    expect(calls[0].url).toBe('/stage?name=a.png');
-    expect(calls[0].init?.method).toBe('POST');
-    const refused = await stageFile(new Blob([]), 'a', 'bridge', (async () => new Response('{}', { status: 413 })) as typeof fetch);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

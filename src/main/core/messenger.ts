@@ -68,6 +68,8 @@ export interface MessengerOptions {
   downloadsDir?: string;
   /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
   pickFiles?: () => Promise<string[]>;
+  /** Largest download accepted, whatever a server announces. Default 1 GiB. */
+  maxDownloadBytes?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -168,6 +170,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     extraCa: options.extraCa,
     downloadsDir: options.downloadsDir,
     pickFiles: options.pickFiles,
+    maxDownloadBytes: options.maxDownloadBytes,
     // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
     sendMessage: (file) =>
       chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),

@@ -146,7 +146,11 @@ export class HttpsClient {
       },
     });
     // The body only ends well when the response completed; an aborted one is an error, not an end.
-    response.on('aborted', () => bounded.destroy(new HttpError('network', 'The connection dropped.')));
+    response.on('aborted', () =>
+      bounded.destroy(
+        options.signal?.aborted ? new HttpError('cancelled', 'Cancelled.') : new HttpError('network', 'The connection dropped.'),
+      ),
+    );
     response.on('error', (error) => bounded.destroy(asHttpError(error, options.signal)));
     bounded.on('close', () => response.destroy());
     response.pipe(bounded);

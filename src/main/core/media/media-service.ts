@@ -50,6 +50,8 @@ export interface MediaServiceOptions {
   downloadsDir?: string;
   /** Main's file dialog (Electron): absolute paths the user chose, empty when cancelled. */
   pickFiles?: () => Promise<string[]>;
+  /** Largest download accepted. Default 1 GiB. */
+  maxDownloadBytes?: number;
   /** Stores an uploaded file's address in the chat outbox as a message. */
   sendMessage(message: FileMessage): Promise<Result<unknown>>;
   /** A stored message by local id (to find the file it shares). */
@@ -116,6 +118,7 @@ export async function createMediaService(options: MediaServiceOptions): Promise<
     staging,
     downloadsDir: () => options.downloadsDir ?? path.join(os.homedir(), 'Downloads'),
     fileOfMessage,
+    maxDownloadBytes: options.maxDownloadBytes,
     sendFileMessage: (message) => {
       uploaded.add(`${message.accountId}\n${message.url}`);
       return options.sendMessage(message);

@@ -68,7 +68,14 @@ interface AccountUpload {
 export class HttpUploadClient implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountUpload>();
 
-  constructor(private readonly log: Logger) {}
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly log: Logger,
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? IQ_TIMEOUT_MS;
+  }
 
   onOnline(accountId: string, online: SessionOnline): void {
     const account = this.account(accountId);
@@ -121,7 +128,7 @@ export class HttpUploadClient implements AccountLifecycleListener {
     );
     let reply: Element;
     try {
-      reply = (await xmpp.iqCaller.request(request, IQ_TIMEOUT_MS)) as Element;
+      reply = (await xmpp.iqCaller.request(request, this.timeoutMs)) as Element;
     } catch (error) {
       throw slotFailure(error);
     }
@@ -140,7 +147,7 @@ export class HttpUploadClient implements AccountLifecycleListener {
   }
 
   private async discover(xmpp: SessionXmpp, domain: string): Promise<UploadService | null> {
-    const items = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_ITEMS }), domain, IQ_TIMEOUT_MS)) as Element;
+    const items = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_ITEMS }), domain, this.timeoutMs)) as Element;
     const jids: string[] = [];
     for (const item of items.getChildren('item')) {
       const jid = typeof item.attrs.jid === 'string' ? normalizeJid(item.attrs.jid) : null;
@@ -151,7 +158,7 @@ export class HttpUploadClient implements AccountLifecycleListener {
     const infos = await Promise.all(
       jids.map((jid) =>
         xmpp.iqCaller
-          .get(xml('query', { xmlns: NS_DISCO_INFO }), jid, IQ_TIMEOUT_MS)
+          .get(xml('query', { xmlns: NS_DISCO_INFO }), jid, this.timeoutMs)
           .then((info) => ({ jid, info: info as Element }))
           .catch(() => null),
       ),
