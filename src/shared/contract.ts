@@ -647,9 +647,7 @@ export const spellcheckLanguageSchema = z
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Ids of staged files and transfers (opaque base64url). */
-export const transferIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
+export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {

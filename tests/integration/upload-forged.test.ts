@@ -68,7 +68,14 @@ beforeAll(async () => {
   });
   let online = false;
   session = new AccountSession(
-    { jid: 'me@localhost', password: 'x', host: server.host, port: server.port, pinnedCertificates: [], resource: 'desk' },
+    {
+      jid: 'me@localhost',
+      password: 'x',
+      host: server.host,
+      port: server.port,
+      pinnedCertificates: [],
+      resource: 'desk',
+    },
     { onStatus: () => {}, onOnline: () => (online = true), onOffline: () => {} },
     { log, ca: ca.caPem, resolveSrv: false, keepaliveMs: 0 },
   );
@@ -105,9 +112,13 @@ describe('upload slots from a scripted server', () => {
   it('ignores a slot from anyone but the upload service and uses the genuine one', async () => {
     answerSlot = (conn, id) => {
       for (const from of ['mallory@evil.example/r', 'localhost', 'me@localhost', 'evil.localhost']) {
-        conn.send(`<iq type='result' id='${id}' from='${from}'>${slot('https://evil.example/put', 'https://evil.example/get')}</iq>`);
+        conn.send(
+          `<iq type='result' id='${id}' from='${from}'>${slot('https://evil.example/put', 'https://evil.example/get')}</iq>`,
+        );
       }
-      conn.send(`<iq type='result' id='${id}' from='${SERVICE}'>${slot('https://up.localhost/put', 'https://up.localhost/get')}</iq>`);
+      conn.send(
+        `<iq type='result' id='${id}' from='${SERVICE}'>${slot('https://up.localhost/put', 'https://up.localhost/get')}</iq>`,
+      );
     };
     const dropped = session.xmpp.iqGuard.dropped;
     const service = (await upload.service('a'))!;
@@ -122,7 +133,9 @@ describe('upload slots from a scripted server', () => {
 
   it('with only forged slots the request times out', async () => {
     answerSlot = (conn, id) =>
-      conn.send(`<iq type='result' id='${id}' from='evil.example'>${slot('https://evil.example/p', 'https://evil.example/g')}</iq>`);
+      conn.send(
+        `<iq type='result' id='${id}' from='evil.example'>${slot('https://evil.example/p', 'https://evil.example/g')}</iq>`,
+      );
     expect((await slotError()).detail).toEqual({ code: 'timeout' });
   });
 
@@ -130,7 +143,11 @@ describe('upload slots from a scripted server', () => {
     for (const bad of [
       slot('http://up.localhost/put', 'https://up.localhost/get'),
       slot('https://up.localhost/put', 'file:///etc/passwd'),
-      slot('https://up.localhost/put', 'https://up.localhost/get', `<header name='Authorization'>Bearer t&#13;&#10;X-Evil: 1</header>`),
+      slot(
+        'https://up.localhost/put',
+        'https://up.localhost/get',
+        `<header name='Authorization'>Bearer t&#13;&#10;X-Evil: 1</header>`,
+      ),
     ]) {
       answerSlot = (conn, id) => conn.send(`<iq type='result' id='${id}' from='${SERVICE}'>${bad}</iq>`);
       expect((await slotError()).detail).toEqual({ code: 'bad-slot' });
@@ -147,7 +164,11 @@ describe('upload slots from a scripted server', () => {
         )}</iq>`,
       );
     const service = (await upload.service('a'))!;
-    expect((await upload.requestSlot('a', service, file)).headers).toEqual({ Authorization: 'A', Cookie: 'C', Expires: 'E' });
+    expect((await upload.requestSlot('a', service, file)).headers).toEqual({
+      Authorization: 'A',
+      Cookie: 'C',
+      Expires: 'E',
+    });
   });
 
   it('reads the limit from a file-too-large refusal', async () => {

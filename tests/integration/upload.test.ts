@@ -158,7 +158,10 @@ describe('HTTP File Upload against Prosody', () => {
     expect((info as { size: number }).size).toBe(expected.body.length);
     const names: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const started = (await alice.invoke('download.start', { accountId: alice.accountId, messageId: sent.id })) as TransferView;
+      const started = (await alice.invoke('download.start', {
+        accountId: alice.accountId,
+        messageId: sent.id,
+      })) as TransferView;
       await waitUntil('download done', () => latest(started.id)?.state === 'done');
       names.push(latest(started.id)!.name);
     }
@@ -252,7 +255,11 @@ describe('downloads from a hostile file host', () => {
     await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, url)));
     let found: MessageView | undefined;
     await waitUntil('Alice has the message', () => {
-      const page = alice.messenger.chat.history({ accountId: alice.accountId, conversation: 'bob@localhost', limit: 500 });
+      const page = alice.messenger.chat.history({
+        accountId: alice.accountId,
+        conversation: 'bob@localhost',
+        limit: 500,
+      });
       found = page.ok ? page.value.find((m) => m.body === url) : undefined;
       return found !== undefined;
     });
@@ -266,7 +273,10 @@ describe('downloads from a hostile file host', () => {
     };
     const before = fs.readdirSync(downloads).sort();
     const message = await shared(`${host.origin}/report.pdf`);
-    const started = (await alice.invoke('download.start', { accountId: alice.accountId, messageId: message.id })) as TransferView;
+    const started = (await alice.invoke('download.start', {
+      accountId: alice.accountId,
+      messageId: message.id,
+    })) as TransferView;
     await waitUntil('download failed', () => latest(started.id)?.state === 'failed');
     expect(latest(started.id)!.error).toMatchObject({ code: 'http.redirect' });
     expect(host.requests.some((request) => request.url === '/payload.exe')).toBe(false);
@@ -281,7 +291,10 @@ describe('downloads from a hostile file host', () => {
     };
     const before = fs.readdirSync(downloads).sort();
     const message = await shared(`${host.origin}/endless.bin`);
-    const started = (await alice.invoke('download.start', { accountId: alice.accountId, messageId: message.id })) as TransferView;
+    const started = (await alice.invoke('download.start', {
+      accountId: alice.accountId,
+      messageId: message.id,
+    })) as TransferView;
     await waitUntil('download failed', () => latest(started.id)?.state === 'failed');
     expect(latest(started.id)!.error).toMatchObject({ code: 'http.tooLarge' });
     expect(fs.readdirSync(downloads).sort()).toEqual(before);
@@ -289,7 +302,10 @@ describe('downloads from a hostile file host', () => {
 
   it('refuses an http: address without fetching it', async () => {
     const message = await shared(`${host.plainOrigin}/x.pdf`);
-    const result = await alice.messenger.invoke('download.start', { accountId: alice.accountId, messageId: message.id });
+    const result = await alice.messenger.invoke('download.start', {
+      accountId: alice.accountId,
+      messageId: message.id,
+    });
     expect(result).toMatchObject({ ok: false, error: { detail: { code: 'http.insecureUrl' } } });
     expect(host.requests.some((request) => request.url === '/x.pdf')).toBe(false);
   });

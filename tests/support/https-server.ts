@@ -50,7 +50,13 @@ export async function startScriptedHttps(existingCa?: TestCa): Promise<ScriptedH
     close: async () => {},
   };
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, received: 0, complete: false };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      received: 0,
+      complete: false,
+    };
     requests.push(record);
     req.on('data', (chunk: Buffer) => (record.received += chunk.length));
     req.on('end', () => (record.complete = true));
@@ -59,7 +65,9 @@ export async function startScriptedHttps(existingCa?: TestCa): Promise<ScriptedH
   const secure = https.createServer({ key: fs.readFileSync(cert.keyFile), cert: cert.certPem }, listener);
   const plain = http.createServer(listener);
   const listen = (server: http.Server) =>
-    new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
   state.origin = `https://127.0.0.1:${await listen(secure)}`;
   state.plainOrigin = `http://127.0.0.1:${await listen(plain)}`;
   state.close = async () => {

@@ -26,12 +26,20 @@ export function png(width: number, height: number, options: { headerOnly?: boole
   const row = Buffer.alloc(1 + width * 3, options.seed ?? 0x80);
   row[0] = 0; // filter: none
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A real 1-pixel GIF whose screen descriptor says `width` × `height`. */
 export function gif(width = 1, height = 1): Buffer {
-  const bytes = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
+  const bytes = Buffer.from(
+    '47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b',
+    'hex',
+  );
   bytes.writeUInt16LE(width, 6);
   bytes.writeUInt16LE(height, 8);
   return bytes;
@@ -41,7 +49,7 @@ export function gif(width = 1, height = 1): Buffer {
 export function jpeg(width: number, height: number, metadataBytes = 0): Buffer {
   const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
   parts.push(Buffer.from('ffe000104a46494600010100000100010000', 'hex'));
-  for (let left = metadataBytes; left > 0; ) {
+  for (let left = metadataBytes; left > 0;) {
     const size = Math.min(left, 65_000);
     const segment = Buffer.alloc(4 + size, 0x41);
     segment[0] = 0xff;
@@ -119,12 +127,18 @@ export function mp4(width: number, height: number, brand = 'isom', compatible = 
   tkhd.writeUInt32BE(width << 16, 76);
   tkhd.writeUInt32BE(height << 16, 80);
   const audioTkhd = Buffer.alloc(84); // an audio track first: no size
-  const moov = box('moov', box('mvhd', Buffer.alloc(100)), box('trak', box('tkhd', audioTkhd)), box('trak', box('tkhd', tkhd)));
+  const moov = box(
+    'moov',
+    box('mvhd', Buffer.alloc(100)),
+    box('trak', box('tkhd', audioTkhd)),
+    box('trak', box('tkhd', tkhd)),
+  );
   return Buffer.concat([ftyp(brand, ...compatible), moov, box('mdat', Buffer.alloc(32))]);
 }
 
 function ebml(id: number[], content: Buffer, unknownSize = false): Buffer {
-  if (unknownSize) return Buffer.concat([Buffer.from(id), Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), content]);
+  if (unknownSize)
+    return Buffer.concat([Buffer.from(id), Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), content]);
   const size = Buffer.alloc(8);
   size.writeUInt32BE(content.length, 4);
   size[0] = 0x01; // 8-byte length
@@ -142,9 +156,15 @@ export function webm(width: number, height: number, docType = 'webm'): Buffer {
   const header = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from(docType, 'latin1')));
   const video = ebml([0xe0], Buffer.concat([ebmlUint([0xb0], width), ebmlUint([0xba], height)]));
   const tracks = ebml([0x16, 0x54, 0xae, 0x6b], ebml([0xae], Buffer.concat([ebmlUint([0xd7], 1), video])));
-  const segment = ebml([0x18, 0x53, 0x80, 0x67], Buffer.concat([ebml([0x15, 0x49, 0xa9, 0x66], Buffer.alloc(8)), tracks]), true);
+  const segment = ebml(
+    [0x18, 0x53, 0x80, 0x67],
+    Buffer.concat([ebml([0x15, 0x49, 0xa9, 0x66], Buffer.alloc(8)), tracks]),
+    true,
+  );
   return Buffer.concat([header, segment]);
 }
 
 export const HTML = Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>');
-export const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>');
+export const SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>',
+);

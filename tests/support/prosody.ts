@@ -112,7 +112,12 @@ ${http.component}`;
 }
 
 function uploadService(upload: UploadConfig): TestUploadService {
-  return { jid: UPLOAD_DOMAIN, origin: `https://localhost:${upload.port}`, port: upload.port, sizeLimit: upload.sizeLimit };
+  return {
+    jid: UPLOAD_DOMAIN,
+    origin: `https://localhost:${upload.port}`,
+    port: upload.port,
+    sizeLimit: upload.sizeLimit,
+  };
 }
 
 export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodyServer> {

@@ -47,6 +47,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0049': ['jabber:iq:private'],
   '0059': ['http://jabber.org/protocol/rsm'],
   '0060': ['http://jabber.org/protocol/pubsub', 'http://jabber.org/protocol/pubsub#event'],
+  '0066': ['jabber:x:oob'],
   '0085': ['http://jabber.org/protocol/chatstates'],
   '0115': ['http://jabber.org/protocol/caps'],
   '0163': ['http://jabber.org/protocol/pubsub#event', '+notify'],
@@ -67,6 +68,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0313': ['urn:xmpp:mam:2'],
   '0334': ['urn:xmpp:hints', 'no-store'],
   '0359': ['urn:xmpp:sid:0', 'origin-id', 'stanza-id'],
+  '0363': ['urn:xmpp:http:upload:0', 'max-file-size'],
   '0402': ['urn:xmpp:bookmarks:1'],
 };
 
@@ -77,7 +79,6 @@ const XEP_WATCHED: Record<string, string> = {
   '0033': 'http://jabber.org/protocol/address',
   '0050': 'http://jabber.org/protocol/commands',
   '0054': 'vcard-temp',
-  '0066': 'jabber:x:oob',
   '0077': 'jabber:iq:register',
   '0080': 'http://jabber.org/protocol/geoloc',
   '0084': 'urn:xmpp:avatar:metadata',
@@ -92,7 +93,6 @@ const XEP_WATCHED: Record<string, string> = {
   '0352': 'urn:xmpp:csi:0',
   '0353': 'urn:xmpp:jingle-message:0',
   '0357': 'urn:xmpp:push:0',
-  '0363': 'urn:xmpp:http:upload:0',
   '0368': '_xmpps-client._tcp',
   '0369': 'urn:xmpp:mix:core:1',
   '0373': 'urn:xmpp:openpgp:0',

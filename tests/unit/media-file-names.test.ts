@@ -80,7 +80,14 @@ describe('creating a downloaded file', () => {
   });
 
   it('stays inside the folder whatever the name says', async () => {
-    for (const claimed of ['../escape.txt', '/tmp/abs.txt', '..\\..\\win.txt', 'a/../../b.txt', '\u202Etxt.exe', 'NUL']) {
+    for (const claimed of [
+      '../escape.txt',
+      '/tmp/abs.txt',
+      '..\\..\\win.txt',
+      'a/../../b.txt',
+      '\u202Etxt.exe',
+      'NUL',
+    ]) {
       const created = await createUniqueFile(folder, claimed);
       await created.handle.close();
       expect(path.dirname(created.file), claimed).toBe(path.resolve(folder));

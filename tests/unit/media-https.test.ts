@@ -42,7 +42,15 @@ async function failure(promise: Promise<unknown>): Promise<HttpError> {
 describe('HTTPS client', () => {
   it('accepts only https: URLs without credentials', () => {
     expect(parseHttpsUrl('https://up.example/a')?.hostname).toBe('up.example');
-    for (const bad of ['http://up.example/a', 'file:///etc/passwd', 'aesgcm://up.example/a#key', 'xmpp:a@b', 'https://user:pw@up.example/', 'javascript:alert(1)', 'not a url']) {
+    for (const bad of [
+      'http://up.example/a',
+      'file:///etc/passwd',
+      'aesgcm://up.example/a#key',
+      'xmpp:a@b',
+      'https://user:pw@up.example/',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       expect(parseHttpsUrl(bad), bad).toBeNull();
     }
   });
@@ -72,7 +80,11 @@ describe('HTTPS client', () => {
     for (const url of [`${server.plainOrigin}/x`, 'file:///etc/passwd', 'aesgcm://127.0.0.1/x']) {
       expect((await failure(client.get(url, { maxBytes: 10 }))).code).toBe('insecure-url');
       expect((await failure(client.head(url))).code).toBe('insecure-url');
-      const put = client.put(url, { body: () => Readable.from([Buffer.from('x')]), size: 1, contentType: 'text/plain' });
+      const put = client.put(url, {
+        body: () => Readable.from([Buffer.from('x')]),
+        size: 1,
+        contentType: 'text/plain',
+      });
       expect((await failure(put)).code).toBe('insecure-url');
     }
     expect(server.requests).toHaveLength(0);

@@ -148,7 +148,9 @@ describe('browser bridge: /media/<id> and /stage', () => {
       const req = http.request({ host: '127.0.0.1', port: bridge.port, path: rawPath, method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       });
       req.on('error', reject);
       req.end(body);
@@ -180,16 +182,28 @@ describe('browser bridge: /media/<id> and /stage', () => {
   });
 
   it('stages a file posted by our own page (cookie and Origin) and nothing else', async () => {
-    const res = await request('POST', '/stage?name=report%20%E2%80%AEfdp.exe', { Cookie: cookie, Origin: origin }, HTML);
+    const res = await request(
+      'POST',
+      '/stage?name=report%20%E2%80%AEfdp.exe',
+      { Cookie: cookie, Origin: origin },
+      HTML,
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const staged = JSON.parse(res.body.toString()) as { id: string; name: string; size: number };
     expect(staged).toMatchObject({ name: 'report fdp.exe', size: HTML.length });
     expect(fs.readFileSync(staging.get(staged.id)!.file)).toEqual(HTML);
-    expect((await request('POST', '/stage?name=a', { Cookie: cookie, Origin: 'http://evil.example' }, HTML)).status).toBe(403);
+    expect(
+      (await request('POST', '/stage?name=a', { Cookie: cookie, Origin: 'http://evil.example' }, HTML)).status,
+    ).toBe(403);
     expect((await request('POST', '/stage?name=a', { Origin: origin }, HTML)).status).toBe(403);
     expect((await request('POST', '/stage?name=a', { Cookie: cookie }, HTML)).status).toBe(403);
-    const tooBig = await request('POST', '/stage?name=a', { Cookie: cookie, Origin: origin }, Buffer.alloc(1024 * 1024 + 1));
+    const tooBig = await request(
+      'POST',
+      '/stage?name=a',
+      { Cookie: cookie, Origin: origin },
+      Buffer.alloc(1024 * 1024 + 1),
+    );
     expect(tooBig.status).toBe(413);
   });
 });

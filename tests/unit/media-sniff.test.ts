@@ -34,7 +34,14 @@ describe('media type and dimensions from the bytes', () => {
   });
 
   it('never takes HTML, SVG, text or noise for media', () => {
-    for (const bytes of [HTML, SVG, Buffer.from('GIF8'), Buffer.from('RIFF....WAVEfmt '), Buffer.alloc(0), randomBytes(4096)]) {
+    for (const bytes of [
+      HTML,
+      SVG,
+      Buffer.from('GIF8'),
+      Buffer.from('RIFF....WAVEfmt '),
+      Buffer.alloc(0),
+      randomBytes(4096),
+    ]) {
       expect(sniffMedia(bytes)).toBeNull();
     }
     // Matroska that is not WebM, HEIC, and QuickTime are not shown either.
@@ -48,12 +55,24 @@ describe('media type and dimensions from the bytes', () => {
   });
 
   it('survives every truncation and random corruption of a header without throwing', () => {
-    const samples = [png(5, 5), gif(2, 2), jpeg(100, 50, 1000), webpLossy(9, 9), webpLossless(9, 9), webpExtended(9, 9), avif([9, 9]), mp4(9, 9), webm(9, 9)];
+    const samples = [
+      png(5, 5),
+      gif(2, 2),
+      jpeg(100, 50, 1000),
+      webpLossy(9, 9),
+      webpLossless(9, 9),
+      webpExtended(9, 9),
+      avif([9, 9]),
+      mp4(9, 9),
+      webm(9, 9),
+    ];
     for (const sample of samples) {
-      for (let length = 0; length <= sample.length; length++) expect(() => sniffMedia(sample.subarray(0, length))).not.toThrow();
+      for (let length = 0; length <= sample.length; length++)
+        expect(() => sniffMedia(sample.subarray(0, length))).not.toThrow();
       for (let round = 0; round < 200; round++) {
         const broken = Buffer.from(sample);
-        for (let flips = 0; flips < 4; flips++) broken[Math.floor(Math.random() * broken.length)] = Math.floor(Math.random() * 256);
+        for (let flips = 0; flips < 4; flips++)
+          broken[Math.floor(Math.random() * broken.length)] = Math.floor(Math.random() * 256);
         expect(() => sniffMedia(broken)).not.toThrow();
       }
     }
@@ -61,7 +80,11 @@ describe('media type and dimensions from the bytes', () => {
 
   it('reports unknown dimensions when the header that holds them is cut off', () => {
     expect(sniffMedia(png(10, 10).subarray(0, 16))).toEqual({ mime: 'image/png', width: null, height: null });
-    expect(sniffMedia(jpeg(10, 10, 100_000).subarray(0, 50_000))).toEqual({ mime: 'image/jpeg', width: null, height: null });
+    expect(sniffMedia(jpeg(10, 10, 100_000).subarray(0, 50_000))).toEqual({
+      mime: 'image/jpeg',
+      width: null,
+      height: null,
+    });
     expect(sniffMedia(png(0, 10, { headerOnly: true }))).toEqual({ mime: 'image/png', width: null, height: null });
   });
 });

@@ -13,7 +13,11 @@ import { mediaIdOf, mediaReply, MEDIA_SECURITY_HEADERS, type MediaAccess } from 
 /** The media host of the app:// scheme. */
 export const MEDIA_HOST = 'media';
 
-const PLAIN_HEADERS = { ...MEDIA_SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+const PLAIN_HEADERS = {
+  ...MEDIA_SECURITY_HEADERS,
+  'Content-Type': 'text/plain; charset=utf-8',
+  'Cache-Control': 'no-store',
+};
 
 /** Answers a request for app://media/<id>. */
 export function mediaResponse(media: MediaAccess | null, request: Request, url: URL): Response {
@@ -26,7 +30,12 @@ export function mediaResponse(media: MediaAccess | null, request: Request, url: 
 }
 
 /** Answers a POST to app://jabberwock/stage?name=<file name> whose body is the file. */
-export async function stageResponse(media: MediaAccess | null, request: Request, url: URL, origin: string): Promise<Response> {
+export async function stageResponse(
+  media: MediaAccess | null,
+  request: Request,
+  url: URL,
+  origin: string,
+): Promise<Response> {
   const json = (status: number, value: unknown) =>
     new Response(JSON.stringify(value), {
       status,

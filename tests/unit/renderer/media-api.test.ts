@@ -21,7 +21,12 @@ describe('renderer media helper', () => {
     expect(result).toEqual({ ok: true, value: { id: 'abc', name: 'a.png', size: 3 } });
     expect(calls[0].url).toBe('/stage?name=a.png');
     expect(calls[0].init?.method).toBe('POST');
-    const refused = await stageFile(new Blob([]), 'a', 'bridge', (async () => new Response('{}', { status: 413 })) as typeof fetch);
+    const refused = await stageFile(
+      new Blob([]),
+      'a',
+      'bridge',
+      (async () => new Response('{}', { status: 413 })) as typeof fetch,
+    );
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

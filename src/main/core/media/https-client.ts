@@ -108,7 +108,9 @@ export class HttpsClient {
   constructor(options: HttpsClientOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     // Built once: parsing Node's whole root store takes tens of milliseconds of main-thread time.
-    const secureContext = options.ca ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca] }) : undefined;
+    const secureContext = options.ca
+      ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca] })
+      : undefined;
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ...(secureContext ? { secureContext } : {}) });
   }
 
@@ -148,7 +150,9 @@ export class HttpsClient {
     // The body only ends well when the response completed; an aborted one is an error, not an end.
     response.on('aborted', () =>
       bounded.destroy(
-        options.signal?.aborted ? new HttpError('cancelled', 'Cancelled.') : new HttpError('network', 'The connection dropped.'),
+        options.signal?.aborted
+          ? new HttpError('cancelled', 'Cancelled.')
+          : new HttpError('network', 'The connection dropped.'),
       ),
     );
     response.on('error', (error) => bounded.destroy(asHttpError(error, options.signal)));
@@ -252,7 +256,9 @@ export class HttpsClient {
         sent += chunk.length;
         options.onProgress?.(sent);
       });
-      body.on('error', (error) => request.destroy(new HttpError('network', `The file could not be read: ${error.message}`)));
+      body.on('error', (error) =>
+        request.destroy(new HttpError('network', `The file could not be read: ${error.message}`)),
+      );
       body.pipe(request);
     });
   }

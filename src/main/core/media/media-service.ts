@@ -94,7 +94,9 @@ export function mediaAccessOf(store: MediaStore, staging: StagingArea): MediaAcc
 export async function createMediaService(options: MediaServiceOptions): Promise<MediaService> {
   const { log } = options;
   const temporary = options.dataDir === ':memory:';
-  const dir = temporary ? mkdtempSync(path.join(os.tmpdir(), 'jabberwock-media-')) : path.join(options.dataDir, 'media');
+  const dir = temporary
+    ? mkdtempSync(path.join(os.tmpdir(), 'jabberwock-media-'))
+    : path.join(options.dataDir, 'media');
   const store = await MediaStore.open({ dir: path.join(dir, 'store'), log: log.child('store') });
   const staging = await StagingArea.open({ dir: path.join(dir, 'staging'), log: log.child('staging') });
   const fetcher = new MediaFetcher({ store, log: log.child('fetch') });

@@ -37,7 +37,12 @@ export const MEDIA_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const PLAIN = { ...MEDIA_SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /** The answer to `method` on media `id` with an optional Range header. */
-export function mediaReply(media: Pick<MediaAccess, 'resolve'>, id: string, method: string, range?: string | null): MediaReply {
+export function mediaReply(
+  media: Pick<MediaAccess, 'resolve'>,
+  id: string,
+  method: string,
+  range?: string | null,
+): MediaReply {
   if (method !== 'GET' && method !== 'HEAD') {
     return { status: 405, headers: { ...PLAIN, Allow: 'GET, HEAD' }, body: null };
   }

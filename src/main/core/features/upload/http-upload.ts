@@ -124,7 +124,12 @@ export class HttpUploadClient implements AccountLifecycleListener {
     const request = xml(
       'iq',
       { type: 'get', to: service.jid },
-      xml('request', { xmlns: NS_UPLOAD, filename: file.name, size: String(file.size), 'content-type': file.contentType }),
+      xml('request', {
+        xmlns: NS_UPLOAD,
+        filename: file.name,
+        size: String(file.size),
+        'content-type': file.contentType,
+      }),
     );
     let reply: Element;
     try {
@@ -191,7 +196,10 @@ export function maxFileSize(info: Element): number | null {
     const fields = form.getChildren('field');
     const type = fields.find((field) => field.attrs.var === 'FORM_TYPE')?.getChildText('value');
     if (type !== NS_UPLOAD) continue;
-    const value = fields.find((field) => field.attrs.var === 'max-file-size')?.getChildText('value')?.trim();
+    const value = fields
+      .find((field) => field.attrs.var === 'max-file-size')
+      ?.getChildText('value')
+      ?.trim();
     if (value && /^\d{1,15}$/.test(value)) return Number(value);
   }
   return null;

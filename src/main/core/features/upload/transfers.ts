@@ -122,7 +122,8 @@ export class TransferService implements AccountLifecycleListener {
       if (service === null) {
         return failWith('not_found', 'This server offers no file upload.', { code: 'upload.unavailable', params: {} });
       }
-      if (service?.maxFileSize != null && staged.size > service.maxFileSize) return tooLarge(staged.size, service.maxFileSize);
+      if (service?.maxFileSize != null && staged.size > service.maxFileSize)
+        return tooLarge(staged.size, service.maxFileSize);
     }
     const transfer = this.add({
       accountId: input.accountId,
@@ -177,7 +178,8 @@ export class TransferService implements AccountLifecycleListener {
       if (controller.signal.aborted) return; // cancel() set the state
       const offline = error instanceof SlotRequestError && error.detail.code === 'not-connected';
       this.setState(transfer, offline ? 'waiting' : 'failed', transferError(error, view.direction));
-      if (!offline) this.options.log.info('upload failed', { id: view.id, error: transferError(error, view.direction) });
+      if (!offline)
+        this.options.log.info('upload failed', { id: view.id, error: transferError(error, view.direction) });
     } finally {
       if (transfer.controller === controller) transfer.controller = null;
       this.schedule(view.accountId);
@@ -349,7 +351,9 @@ export class TransferService implements AccountLifecycleListener {
     for (const transfer of this.transfers.values()) transfer.controller?.abort();
   }
 
-  private add(fields: Pick<TransferView, 'accountId' | 'direction' | 'conversation' | 'kind' | 'name' | 'size' | 'state'>): Transfer {
+  private add(
+    fields: Pick<TransferView, 'accountId' | 'direction' | 'conversation' | 'kind' | 'name' | 'size' | 'state'>,
+  ): Transfer {
     const view: TransferView = {
       id: randomBytes(12).toString('base64url'),
       ...fields,
