@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // A few tests are exhaustive (a stream cut at every point); on a shared two-core machine
+          // they can take several seconds. This bounds a hang, it does not measure speed.
+          testTimeout: 20_000,
         },
       },
       {
@@ -32,6 +35,17 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Crash consistency: run by `npm run torture` (200 kills); `npm test` runs 20 in the integration suite.
+          name: 'torture',
+          include: ['bench/**/*.torture.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

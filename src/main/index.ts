@@ -6,6 +6,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session } from 'electron';
 import { consoleSink, createLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
+import { installProcessGuard } from './core/process-guard';
 import { FileSecretStore } from './core/secrets';
 import type { MessageNotification } from './core/notify-api';
 import {
@@ -38,6 +39,8 @@ import { handOverData, openedAtLogin, readSecondStart, startupMode } from './she
 import { createTrayHint, showTrayHint } from './shell/tray-hint';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
+// A stray rejection or exception is logged; the user's accounts and window stay up.
+installProcessGuard(log.child('process'), { onUncaughtException: 'log' });
 // electron-vite sets this in `dev` only; a packaged app always loads app://.
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] : [])].filter(

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, consoleSink } from './core/log';
 import { createMessenger } from './core/messenger';
+import { installProcessGuard } from './core/process-guard';
 import { FileSecretStore } from './core/secrets';
 import { startBridge } from './bridge/server';
 
@@ -55,6 +56,7 @@ function parseWebArgs(argv: string[]): WebArgs {
 async function main(): Promise<void> {
   const args = parseWebArgs(process.argv.slice(2));
   const log = createLogger(consoleSink);
+  installProcessGuard(log.child('process'), { onUncaughtException: 'log' });
   const messenger = await createMessenger({
     dataDir: args.dataDir,
     secrets: new FileSecretStore(path.join(args.dataDir, 'secrets.json'), null),

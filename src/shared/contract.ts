@@ -325,8 +325,12 @@ export interface RoomInviteView {
   accountId: string;
   id: string;
   room: string;
-  /** Bare JID of whoever invites (for mediated invites: as the room reports it). */
+  /** The JID that actually sent the invitation (for a mediated one: the room itself). */
   from: string;
+  /** Mediated only: who the room says invited us. A claim: name it as one. */
+  claimedInviter: string | null;
+  /** A direct invitation from someone not in the roster. */
+  stranger: boolean;
   reason: string | null;
   kind: 'direct' | 'mediated';
   at: number;
@@ -449,6 +453,23 @@ export interface FileInfoView {
   /** As the server claims it (a hint only: previews take the type from the bytes). */
   type: string | null;
 }
+// ---------- app notices ----------
+
+/** Why a store write failed: the disk is full, it reported an I/O error, the file is read-only, locked or damaged. */
+export type StoreFailure = 'full' | 'io' | 'readonly' | 'busy' | 'corrupt' | 'other';
+
+/**
+ * Something about the app itself the user must know, until dismissed (the renderer words it). One per
+ * code: a newer one replaces the older (same id).
+ */
+export type AppNoticeView = { id: string; at: number } & (
+  | /** The data file was damaged: it was moved to `keptAs` and a fresh one made; contacts and messages come back from the server. */
+    { code: 'store.recovered'; keptAs: string; accountsKept: number }
+    /** A check found the data file damaged while running: the next start repairs it. */
+  | { code: 'store.damaged' }
+  /** Received data could not be saved (it is fetched again from the server once saving works). */
+  | { code: 'store.writeFailed'; reason: StoreFailure }
+);
 
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
@@ -479,6 +500,8 @@ export interface Snapshot {
   conversations: ConversationView[];
   /** Uploads and downloads of this run, oldest first. */
   transfers: TransferView[];
+  /** App notices not dismissed yet, oldest first. */
+  notices: AppNoticeView[];
 }
 
 // ---------- events ----------
@@ -520,7 +543,10 @@ export type AppEvent =
   /** An upload or download started, moved on or ended (coalesced per transfer). */
   | { type: 'transfer'; transfer: TransferView }
   /** A finished transfer was cleared from the list. */
-  | { type: 'transfer.removed'; id: string };
+  | { type: 'transfer.removed'; id: string }
+  /** An app notice appeared or changed (same id). */
+  | { type: 'app.notice'; notice: AppNoticeView }
+  | { type: 'app.noticeRemoved'; id: string };
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -658,6 +684,10 @@ export const commands = {
   'app.snapshot': {
     input: z.object({}).strict(),
     output: returns<Snapshot>(),
+  },
+  'app.dismissNotice': {
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    output: returns<null>(),
   },
   'account.add': {
     input: z

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'conflict'
   | 'timeout'
   | 'untrusted_sender'
+  /** The data could not be saved (disk full, I/O error, …): nothing was half-saved. */
+  | 'storage'
   | 'internal';
 
 export interface AppError {

@@ -298,7 +298,7 @@ const STAND_IN = `
     subscriptionRequests: [], subscriptionPolicies: [], subscriptionNotes: [], blockingAccounts: [],
     rooms: [], occupants: [], roomNotices: [], bookmarks: [], roomInvites: [],
     conversations: [{ accountId: 'bench', conversation: peer, kind: 'chat', lastAt: messages[messages.length - 1].at,
-      lastBody: 'last', unread: 0 }] };
+      lastBody: 'last', unread: 0 }], notices: [] };
   const answer = (value) => Promise.resolve({ ok: true, value });
   window.jabberwock = {
     invoke: (command, input) => {

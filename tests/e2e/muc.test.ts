@@ -195,7 +195,7 @@ describe('group chat in the browser UI', () => {
     );
   });
 
-  it('prompts for a direct invitation naming who invites, and Accept joins', async () => {
+  it('prompts for a direct invitation naming who invites (a stranger: not in the roster), and Accept joins', async () => {
     await peerJoins(carol, PARTY, 'Carol', true);
     await carol.send(
       xml('message', { to: ALICE_JID }, xml('x', { xmlns: 'jabber:x:conference', jid: PARTY, reason: 'Cake at five' })),
@@ -204,6 +204,7 @@ describe('group chat in the browser UI', () => {
     await prompt.getByText('carol@localhost').waitFor({ timeout: LIVE_TIMEOUT });
     await prompt.getByText(PARTY).waitFor();
     await prompt.getByText('“Cake at five”').waitFor();
+    await prompt.getByText('not in your contacts').waitFor();
     // Not modal: the rest of the app stays usable.
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await prompt.getByLabel('Nick for the room').inputValue()).toBe('alice');
@@ -245,7 +246,7 @@ const STAND_IN = `
       closeToTray: false, idleEnabled: false, idleAwayMinutes: 5, idleXaMinutes: null },
     presence: [], ownPresence: { bench: { show: 'available', status: null, priority: 0, auto: false } }, recentStatuses: [],
     subscriptionRequests: [], subscriptionPolicies: [], subscriptionNotes: [], blockingAccounts: [],
-    rooms: [room], occupants: [self], roomNotices: [], bookmarks: [], roomInvites: [] };
+    rooms: [room], occupants: [self], roomNotices: [], bookmarks: [], roomInvites: [], notices: [] };
   window.jabberwock = {
     invoke: (command) => Promise.resolve(command === 'app.snapshot' ? { ok: true, value: snapshot }
       : { ok: false, error: { code: 'internal', message: 'stand-in' } }),

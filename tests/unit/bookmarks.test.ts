@@ -286,7 +286,8 @@ describe('PEP events', () => {
     }
     expect(service.get(ACCOUNT, 'evil@conference.example.org')).toBeUndefined();
     expect(service.stats(ACCOUNT)?.eventsRejected).toBe(4);
-    expect(logs.filter((line) => line.includes('not from our own account'))).toHaveLength(4);
+    // Counted each, logged once a minute (a flood of forged events is one line).
+    expect(logs.filter((line) => line.includes('not from our own account'))).toHaveLength(1);
 
     deliver(pepEvent('Alice@Example.org', conference('new@conference.example.org', `name='New'`)));
     deliver(pepEvent(undefined, `<retract id='one@conference.example.org'/>`));

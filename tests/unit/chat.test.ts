@@ -12,7 +12,8 @@ import { EventBus } from '../../src/main/core/events';
 import { silentLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
 import { MessagesRepository } from '../../src/main/core/store/messages-repo';
-import { ChatService, delayedAt, NS_DELAY, NS_RECEIPTS } from '../../src/main/core/features/chat';
+import { ChatService, NS_DELAY, NS_RECEIPTS } from '../../src/main/core/features/chat';
+import { delayTime } from '../../src/main/core/util/delay-stamp';
 import { memoryDbWithAccount } from '../support/db';
 
 const ACCOUNT = 'acc-1';
@@ -84,11 +85,35 @@ describe('incoming messages', () => {
     await endOfTurn(); // received messages of one turn are written together
     expect(history('bob@example.org')[0].body).toHaveLength(MESSAGE_BODY_MAX);
     const now = Date.parse('2026-11-21T12:00:00Z');
-    const at = (stamp: string) => delayedAt(xml('message', {}, xml('delay', { xmlns: NS_DELAY, stamp })), now);
+    const at = (stamp: string) => delayTime(xml('message', {}, xml('delay', { xmlns: NS_DELAY, stamp })), now);
     expect(at('2026-11-20T10:00:00Z')).toBe(Date.parse('2026-11-20T10:00:00Z'));
     expect(at('2026-11-20T10:00:00.123+02:00')).toBe(Date.parse('2026-11-20T08:00:00.123Z'));
     expect(at('not a date')).toBe(now);
     expect(at('2027-01-01T00:00:00Z')).toBe(now);
+  });
+
+  it('stores a live message and a room message stamped in year 1 or far ahead at the receive time', async () => {
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    const delay = (stamp: string) => xml('delay', { xmlns: NS_DELAY, stamp });
+    const chat = (id: string, body: string, stamp: string) =>
+      xml('message', { from: 'bob@example.org/x', type: 'chat', id }, xml('body', {}, body), delay(stamp));
+    deliver(chat('ok', 'an hour ago', '2026-11-21T11:00:00Z'));
+    deliver(chat('y9', 'year 9999', '9999-12-31T23:59:59Z'));
+    deliver(chat('y1', 'year 1', '0001-01-01T00:00:00Z'));
+    deliver(
+      xml(
+        'message',
+        { from: `${ROOM}/Bob`, type: 'groupchat', id: 'g1' },
+        xml('body', {}, 'room, year 1'),
+        delay('0001-01-01T00:00:00Z'),
+      ),
+    );
+    await endOfTurn();
+    const at = (conversation: string) => Object.fromEntries(history(conversation).map((m) => [m.body, m.at]));
+    expect(at('bob@example.org')).toEqual({ 'year 1': now, 'year 9999': now, 'an hour ago': now - 3_600_000 });
+    expect(at(ROOM)).toEqual({ 'room, year 1': now });
+    // The conversation list sorts by the last message: Bob's conversation is not sent back to year 1.
+    expect(service.conversations().find((c) => c.conversation === 'bob@example.org')?.lastAt).toBe(now);
   });
 
   it('a receipt changes our message only when it comes from its recipient', async () => {

@@ -68,6 +68,7 @@ const deep = (depth: number): unknown => {
 // For every command: inputs that must be refused.
 const malformed: Record<CommandName, unknown[]> = {
   'app.snapshot': [null, 'x', { extra: 1 }, []],
+  'app.dismissNotice': [null, {}, { id: '' }, { id: 'x'.repeat(65) }, { id: 'store.recovered', extra: 1 }],
   'account.add': [
     null,
     {},

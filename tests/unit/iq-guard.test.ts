@@ -15,9 +15,11 @@ import { parseStanza } from '../support/xml';
 function setup() {
   const guard = createIqGuard({ jid: () => jid('me@localhost/desk'), domain: 'localhost', log: silentLogger });
   const requests: Element[] = [];
-  // Requests stay unanswered: only the guard's middleware decides what reaches the caller.
+  // Requests stay unanswered: only the guard's middleware decides what reaches the caller. The
+  // stand-in has the two parts of xmpp.js's caller that the guard's request uses.
   const caller = {
-    request: (stanza: Element) => (requests.push(stanza), new Promise(() => {})),
+    handlers: new Map(),
+    entity: { send: async (stanza: Element) => void requests.push(stanza) },
   } as unknown as IQCaller;
   guard.wrap(caller);
   /** Sends a get to `to` and leaves it waiting; returns its id. */

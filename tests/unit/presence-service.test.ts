@@ -6,9 +6,9 @@ import type { Handler } from '@xmpp/middleware';
 import type { Element } from '@xmpp/xml';
 import { describe, expect, it, vi } from 'vitest';
 import type { Subscription } from '../../src/shared/contract';
-import { silentLogger } from '../../src/main/core/log';
+import { createLogger, silentLogger } from '../../src/main/core/log';
 import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
-import { CapsCache } from '../../src/main/core/features/caps';
+import { CapsCache, type ClientInfo } from '../../src/main/core/features/caps';
 import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../src/main/core/features/caps-hash';
 import { parseStanza } from '../support/xml';
 
@@ -33,6 +33,9 @@ function fakeClient() {
   return { client, sent, receive };
 }
 
+/** Delay stamps before 1990 are not believed: the clock is a real date. */
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+
 function setup(subscriptions: Record<string, Subscription> = {}) {
   const changed: string[] = [];
   const lastSeen: string[] = [];
@@ -41,7 +44,7 @@ function setup(subscriptions: Record<string, Subscription> = {}) {
     subscriptionOf: (_account, bare) => subscriptions[bare] ?? null,
     onContactChanged: (_account, bare) => changed.push(bare),
     onLastSeen: (_account, bare, seen) => lastSeen.push(`${bare}/${seen.resource}@${seen.at}`),
-    now: () => 1_000,
+    now: () => NOW,
   });
   const { client, sent, receive } = fakeClient();
   service.attach('acc', 'me@x', client);
@@ -65,9 +68,9 @@ describe('PresenceService', () => {
     await receive(`<presence from='bob@x/desk'/>`);
     await receive(`<presence from='bob@x/ghost' type='unavailable'/>`);
     await receive(
-      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='1970-01-01T00:00:00.500Z'/></presence>`,
+      `<presence from='bob@x/desk' type='unavailable'><delay xmlns='urn:xmpp:delay' stamp='2026-11-21T11:59:59.500Z'/></presence>`,
     );
-    expect(lastSeen).toEqual(['bob@x/desk@500']);
+    expect(lastSeen).toEqual([`bob@x/desk@${NOW - 500}`]);
   });
 
   it('changing only the status keeps the show, and re-sends to directed recipients', async () => {
@@ -119,6 +122,46 @@ describe('PresenceService', () => {
     await service.sessionStarted('acc');
     expect(changed).toEqual(['bob@x']);
     expect(service.tracker('acc')?.availableCount).toBe(0);
+  });
+
+  it('asks the caps cache once while a resource keeps announcing the same caps, again when they change', async () => {
+    const client: ClientInfo = {
+      hashAlgo: 'sha-1',
+      ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=',
+      identities: [],
+      features: [],
+      clientName: 'Client',
+      device: 'pc',
+      verified: true,
+    };
+    const asked: string[] = [];
+    const caps = {
+      resolve: (_account: string, full: string, ref: { ver: string }) => {
+        asked.push(`${full} ${ref.ver}`);
+        return ref.ver === client.ver ? client : null;
+      },
+      onResolved: () => () => {},
+      forgetAccount: () => {},
+    } as unknown as CapsCache;
+    const service = new PresenceService({
+      log: silentLogger,
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      caps,
+      now: () => 1_000,
+    });
+    const { client: stub, receive } = fakeClient();
+    service.attach('acc', 'me@x', Object.assign(stub, { discoInfo: {} as never }));
+    await service.sessionStarted('acc');
+    const c = (ver: string) =>
+      `<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://c.example' ver='${ver}'/>`;
+    await receive(`<presence from='bob@x/desk'>${c(client.ver)}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>away</show>${c(client.ver)}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>dnd</show>${c(client.ver)}</presence>`);
+    expect(service.tracker('acc')?.resources('bob@x')?.get('desk')?.client).toBe(client);
+    await receive(`<presence from='bob@x/desk'>${c('zzzzzzzzzzzzzzzzzzzzzzzzzzz=')}</presence>`);
+    expect(service.tracker('acc')?.resources('bob@x')?.get('desk')?.client).toBeNull();
+    expect(asked).toEqual([`bob@x/desk ${client.ver}`, 'bob@x/desk zzzzzzzzzzzzzzzzzzzzzzzzzzz=']);
   });
 });
 
@@ -183,5 +226,27 @@ describe('PresenceService with a bare sender (a room, a service) that announces 
     await vi.waitFor(() => expect(service.tracker('acc')?.resources('gateway.example')?.get('')?.client).toBeTruthy());
     expect(asked).toEqual(['gateway.example']);
     expect(service.tracker('acc')?.resources('gateway.example')?.get('')?.client?.clientName).toBe('Gateway');
+  });
+});
+
+describe('PresenceService under a flood', () => {
+  it('logs presences over the per-contact resource cap once a minute, not once each', async () => {
+    const lines: string[] = [];
+    let now = 1_000;
+    const service = new PresenceService({
+      log: createLogger((level, _scope, message) => lines.push(`${level} ${message}`), 'debug'),
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      now: () => now,
+    });
+    const { client, receive } = fakeClient();
+    service.attach('acc', 'me@x', client);
+    for (let i = 0; i < 5000; i++) await receive(`<presence from='bob@x/r${i}'/>`);
+    const capped = (service.tracker('acc')?.resources('bob@x')?.size ?? 0) as number;
+    expect(capped).toBeLessThan(5000);
+    expect(lines).toEqual(['warn too many resources; presence ignored']);
+    now += 60_000;
+    await receive(`<presence from='bob@x/one-more'/>`);
+    expect(lines[1]).toBe(`warn too many resources; presence ignored (${5000 - capped - 1} more like it not logged)`);
   });
 });

@@ -5,11 +5,21 @@
  * model goes to ltx unchanged (same elements, same errors).
  */
 import { createRequire } from 'node:module';
-import xml, { type Element } from '@xmpp/xml';
+import xml, { type Attrs, type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
-import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
+import { presenceStreamParser } from '../../src/main/core/features/presence-stream-parser';
+import { unescapeXml } from '../../src/main/core/features/xml-scan';
 import { NS_ROSTER, countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import {
+  realisticArchiveMessage,
+  realisticContacts,
+  realisticFlood,
+  realisticNicks,
+  realisticOccupantPresences,
+  realisticRoomMessage,
+  rosterXml,
+} from '../../bench/realistic-data.mjs';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 
@@ -84,12 +94,21 @@ function reference(chunks: string[]): Seen[] {
   return seen;
 }
 
+/** xmpp.js's parser, counting the roster <item/> elements ltx builds (those not read from the text). */
+let itemsBuilt = 0;
+class CountingParser extends xml.Parser {
+  override onStartElement(name: string, attrs: Attrs): void {
+    if (name === 'item' && this.cursor?.name === 'query') itemsBuilt++;
+    super.onStartElement(name, attrs);
+  }
+}
+
 /** The lean path in front; every third presence read from the text is declined (goes on to ltx). */
 function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: Seen[]; raw: number } {
   const seen: Seen[] = [];
   let offered = 0;
   let consumed = 0;
-  const Parser = presenceStreamParser(xml.Parser, (raw) => {
+  const Parser = presenceStreamParser(CountingParser, (raw) => {
     expect(raw).toBeInstanceOf(RawPresence);
     if (decline(offered++)) return false;
     consumed++;
@@ -147,7 +166,35 @@ describe('presence stream parser', () => {
         expect(raw).toBeGreaterThan(60);
       }
     }
-  });
+  }, 120_000);
+
+  it('reads realistic streams as ltx does, however they are cut, and takes the lean paths', () => {
+    // What real servers send: a roster result and presence with text in many scripts, entities and
+    // emoji, caps, vcard-update, idle, delay and unknown extensions; room occupants and messages.
+    const contacts = realisticContacts(120);
+    const to = 'me@localhost/bench';
+    const room = 'bench-room@conference.localhost';
+    const nicks = realisticNicks(12);
+    const body =
+      `<iq type='result' id='roster-1' to='${to}'><query xmlns='jabber:iq:roster' ver='r1'>${rosterXml(contacts)}</query></iq>` +
+      realisticFlood(contacts, to, 400).flood +
+      realisticOccupantPresences(room, to, nicks) +
+      Array.from({ length: 8 }, (_, k) => realisticRoomMessage(room, k, nicks).xml(to)).join('') +
+      Array.from({ length: 8 }, (_, k) => realisticArchiveMessage(k, 'me@localhost').xml).join('');
+    const expected = reference([HEADER + body]);
+    expect(expected.filter(([kind]) => kind === 'element presence').length).toBe(400 + 12);
+    const random = prng(15);
+    for (const maxChunk of [1, 3, 17, 256, 4096, body.length]) {
+      const chunks = [HEADER, ...cut(body, random, maxChunk)];
+      itemsBuilt = 0;
+      const { seen, raw } = lean(chunks);
+      expect(seen).toEqual(expected);
+      // Every roster item was read from the text (ltx built none), and the presences the lean
+      // path was not told to decline were read from it too (room occupants are the MUC feature's).
+      expect(itemsBuilt).toBe(0);
+      expect(raw).toBe(Math.floor((400 * 2) / 3) + 1);
+    }
+  }, 120_000);
 
   it('reads the items of a roster result as they end, so the result holds none of them', () => {
     const items = Array.from(

@@ -156,7 +156,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       messenger
         .invoke(request.command, request.input)
         .catch((): Result<unknown> => fail('internal', 'The command failed unexpectedly.'))
-        .then((result) => send({ id: request.id, result }));
+        .then((result) => send({ id: request.id, result }))
+        .catch(() => {}); // the socket went away meanwhile
     });
   }
 

@@ -20,6 +20,7 @@
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import type { OwnShow } from './status-summary';
+import { background } from './util/background';
 
 export interface IdleSource {
   /** Seconds since the last keyboard or mouse input, system-wide. */
@@ -169,9 +170,9 @@ export class IdleController {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.unsubscribe = this.options.source.onChange?.(() => void this.poll()) ?? null;
+    this.unsubscribe = this.options.source.onChange?.(() => background(this.poll(), this.log, 'idle check')) ?? null;
     this.schedule();
-    void this.poll();
+    background(this.poll(), this.log, 'idle check');
   }
 
   /** Stops polling. Does not restore: on quit the accounts go offline anyway. */
@@ -300,6 +301,6 @@ export class IdleController {
     if (this.timer !== null) this.clock.clearInterval(this.timer);
     this.timer = null;
     this.timerMs = wanted;
-    if (wanted > 0) this.timer = this.clock.setInterval(() => void this.poll(), wanted);
+    if (wanted > 0) this.timer = this.clock.setInterval(() => background(this.poll(), this.log, 'idle check'), wanted);
   }
 }

@@ -67,3 +67,57 @@ function safeJson(value: unknown): string {
 
 /** A logger that drops everything (benchmarks, quiet tests). */
 export const silentLogger: Logger = createLogger(() => {}, 'error');
+
+export interface RateLimitedLogger {
+  debug(key: string, message: string, details?: unknown): void;
+  info(key: string, message: string, details?: unknown): void;
+  warn(key: string, message: string, details?: unknown): void;
+  error(key: string, message: string, details?: unknown): void;
+}
+
+export interface RateLimitOptions {
+  /** One line per key per this many ms. Default one minute. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/** Keys are kinds of event, not senders; the bound only matters if a caller keys by something unbounded. */
+const MAX_KEYS = 1000;
+
+/**
+ * A logger for what a hostile or broken server can repeat thousands of times a second (dropped
+ * forged stanzas, presences over a cap, ignored replies): the first line of a key is logged, the
+ * repeats within the interval are only counted, and the next line logged for that key says how many
+ * were left out (`dropped`).
+ */
+export function rateLimited(log: Logger, options: RateLimitOptions = {}): RateLimitedLogger {
+  const intervalMs = options.intervalMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const keys = new Map<string, { loggedAt: number; dropped: number }>();
+  const emit = (level: LogLevel, key: string, message: string, details?: unknown) => {
+    const t = now();
+    const entry = keys.get(key);
+    if (entry && t - entry.loggedAt < intervalMs) {
+      entry.dropped++;
+      return;
+    }
+    const dropped = entry?.dropped ?? 0;
+    keys.delete(key); // re-inserted last: the map's order is the eviction order
+    keys.set(key, { loggedAt: t, dropped: 0 });
+    if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value as string);
+    if (dropped === 0) return log[level](message, details);
+    const counted =
+      details === undefined
+        ? { dropped }
+        : typeof details === 'object' && details !== null && !Array.isArray(details)
+          ? { ...details, dropped }
+          : { details, dropped };
+    log[level](`${message} (${dropped} more like it not logged)`, counted);
+  };
+  return {
+    debug: (key, message, details) => emit('debug', key, message, details),
+    info: (key, message, details) => emit('info', key, message, details),
+    warn: (key, message, details) => emit('warn', key, message, details),
+    error: (key, message, details) => emit('error', key, message, details),
+  };
+}

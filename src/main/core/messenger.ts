@@ -31,7 +31,11 @@ import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
-import { openDatabase, type Db } from './store/db';
+import { closeKeepingWal, type Db } from './store/db';
+import { openStore, recoverStore, type OpenedStore } from './store/recovery';
+import { isCorruption, storeFailureMessage, type StoreCheckResult } from './store/store-check';
+import { AppNotices } from './app-notices';
+import { StoreHealth, STORE_CHECK_FALLBACK_MS } from './store-health';
 import { PresenceRepository } from './store/presence-repo';
 import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
@@ -42,6 +46,7 @@ import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
+import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -62,6 +67,10 @@ export interface MessengerOptions {
   notifier?: Notifier;
   /** Whether the user is looking at the window (no notification then). */
   windowFocused?: () => boolean;
+  /** When the background store check starts if no snapshot is asked for first (ms). */
+  storeCheckFallbackMs?: number;
+  /** How often message writes the store refused are tried again (ms). */
+  storeRetryMs?: number;
   /** The composer's spell checker (Electron's session); without it there is no language to choose. */
   spellcheck?: SpellcheckHost;
   /** The user's download folder (Electron's app.getPath('downloads')). Default ~/Downloads. */
@@ -91,6 +100,10 @@ export interface Messenger extends MessengerApi {
   /** Auto-away, when an idle source was given. */
   readonly idle: IdleController | null;
   readonly db: Db;
+  /** Set when the store was damaged at start and replaced by a fresh one. */
+  readonly recovered: OpenedStore['recovered'];
+  /** The background check of the store file (started after the first snapshot; this starts it now). */
+  storeCheck(): Promise<StoreCheckResult | null>;
 }
 
 type Handlers = {
@@ -104,9 +117,34 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     file = path.join(options.dataDir, DATABASE_FILE);
   }
-  const db = openDatabase(file);
+  const store = openStore(file, log.child('store'));
+  const undo: (() => void)[] = [];
+  try {
+    return buildMessenger(options, file, store, undo);
+  } catch (error) {
+    for (const step of undo.splice(0).reverse()) step();
+    // Damage the open did not touch, met while loading what the first snapshot shows.
+    if (!isCorruption(error) || file === ':memory:') {
+      store.db.close();
+      throw error;
+    }
+    const fresh = recoverStore(file, (error as Error).message, log.child('store'), Date.now, store.db);
+    return buildMessenger(options, file, fresh, undo);
+  }
+}
+
+/** Everything that runs on one store; what it starts is stopped by `undo` if it throws half-way. */
+function buildMessenger(options: MessengerOptions, file: string, store: OpenedStore, undo: (() => void)[]): Messenger {
+  const { log } = options;
+  const { db, recovered } = store;
   const bus = new EventBus(options.flushMs);
+  undo.push(() => bus.close());
   const settings = new SettingsRepository(db);
+  const notices = new AppNotices(bus, settings, log.child('notices'));
+  if (recovered)
+    notices.show({ code: 'store.recovered', keptAs: recovered.keptAs, accountsKept: recovered.accountsKept });
+  const health = new StoreHealth(file, notices, log.child('store'));
+  undo.push(() => health.close());
   const sessionFactory: SessionFactory =
     options.sessionFactory ??
     ((config, hooks) => new AccountSession(config, hooks, { log: log.child(config.jid), ca: options.extraCa }));
@@ -133,6 +171,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     prefs: prefs.get(),
     idle: options.idle,
   });
+  undo.push(() => presence.idle?.stop());
   accounts.addLifecycleListener(presence);
   const subscriptions = new SubscriptionService({
     repo: new SubscriptionsRepository(db),
@@ -143,7 +182,14 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   });
   accounts.addLifecycleListener(subscriptions);
   presence.countPendingRequestsWith(() => subscriptions.pendingCount());
-  const muc = new MucService({ bus, accounts, log: log.child('muc') });
+  const muc = new MucService({
+    bus,
+    accounts,
+    log: log.child('muc'),
+    // Read when an invitation arrives, long after `bookmarks` below exists.
+    bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
+    inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+  });
   accounts.addLifecycleListener(muc);
   presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
@@ -151,18 +197,18 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     bus,
     log: log.child('bookmarks'),
     onAutojoin: (accountId, list) => {
-      for (const bookmark of list) void muc.joinBookmarked(accountId, bookmark);
+      for (const bookmark of list) background(muc.joinBookmarked(accountId, bookmark), log, 'autojoin');
     },
     // XEP-0402 §4: another of our clients turning autojoin on or off joins or leaves here too.
     onChanged: (accountId, before, after, origin) => {
       if (origin !== 'remote') return;
-      if (after?.autojoin && !before?.autojoin) void muc.joinBookmarked(accountId, after);
+      if (after?.autojoin && !before?.autojoin) background(muc.joinBookmarked(accountId, after), log, 'autojoin');
       else if (before?.autojoin && !after?.autojoin) muc.leave({ accountId, room: before.room });
     },
   });
   accounts.addLifecycleListener(bookmarks);
   const messages = new MessagesRepository(db);
-  const media = await createMediaService({
+  const media = createMediaService({
     dataDir: options.dataDir,
     log: log.child('media'),
     bus,
@@ -176,6 +222,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
     message: (id) => messages.get(id),
   });
+  undo.push(() => void media.close());
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
     repo: messages,
@@ -198,7 +245,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         message,
       );
     },
+    storeFailed: (error) => health.failed(error),
+    storeRecovered: () => health.recovered(),
+    storeRetryMs: options.storeRetryMs,
+    restoreHistoryOf: new Set(recovered?.accountIds ?? []),
   });
+  undo.push(() => chat.close());
   accounts.addLifecycleListener(chat);
   presence.countUnreadWith(() => chat.unreadTotal());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
@@ -210,6 +262,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         muc.ownPresenceChanged(event.accountId, event.presence.show, event.presence.status);
     }
   });
+  /** The snapshot shows what it can: a damaged part is reported (the notice says so) and shown empty. */
+  const readOrReport = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (health.failed(error, false) === null) throw error;
+      return fallback;
+    }
+  };
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
@@ -238,11 +299,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
         roomNotices: muc.notices(),
         bookmarks: bookmarks.list(),
         roomInvites: muc.invites(),
-        conversations: chat.conversations(),
+        conversations: readOrReport(() => chat.conversations(), []),
+        notices: notices.list(),
         transfers: media.transfers.views(),
       };
+      health.snapshotServed();
       return ok(snapshot);
     },
+    'app.dismissNotice': (input) =>
+      notices.dismiss(input.id) ? ok(null) : fail('not_found', 'That notice is already gone.'),
     'account.add': (input) => accounts.add(input),
     'account.update': (input) => accounts.update(input),
     'account.remove': (input) => accounts.remove(input.id),
@@ -305,11 +370,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       return await handler(parsed.data);
     } catch (error) {
       log.error(`command ${command} failed`, error);
+      // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
+      const failure = health.failed(error, false);
+      if (failure !== null) return fail('storage', storeFailureMessage(failure));
       return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
     }
   }
 
   accounts.startAll();
+  health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
 
   let closed = false;
   return {
@@ -329,12 +398,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     tray: presence.tray,
     idle: presence.idle,
     db,
+    recovered,
+    storeCheck: () => health.runCheck(),
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
     checkConnections: () => accounts.checkConnections(),
     async close() {
       if (closed) return;
       closed = true;
+      health.close();
       presence.idle?.stop();
       await accounts.close();
       presence.close();
@@ -344,7 +416,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
       chat.close();
       await media.close();
       bus.close();
-      db.close();
+      // A damaged file keeps its -wal as it is: the next start moves them aside together.
+      if (health.damageFound) closeKeepingWal(db, file);
+      else db.close();
     },
   };
 }

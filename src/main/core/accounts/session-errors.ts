@@ -4,6 +4,7 @@
  */
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import type { CertificateInfo, ConnectionError } from '../../../shared/contract';
+import { StreamViolation, type RefusedConstruct } from './stream-limits';
 
 /** backoff: try again later · long-backoff: the server asked us to back off · never: wait for the user ·
  *  new-resource: another client took our resource · immediate: retry at once (pinned certificate) */
@@ -58,9 +59,61 @@ const UNREACHABLE_CODES: Record<string, string> = {
   ECONNABORTED: 'The connection to the server was aborted.',
 };
 
+/** What the stream guard refused, in words ("The server sent malformed XML (…)"). */
+const REFUSED: Record<RefusedConstruct, string> = {
+  doctype: 'a document type declaration',
+  'entity-declaration': 'an entity declaration',
+  comment: 'a comment',
+  'processing-instruction': 'a processing instruction',
+  'entity-reference': 'a custom entity reference',
+  'invalid-utf8': 'text that is not valid UTF-8',
+  'illegal-character': 'a character XML does not allow',
+  'duplicate-attribute': 'an attribute given twice in one element',
+  'mismatched-end-tag': 'an end tag that does not match its element',
+  malformed: 'markup that is not well-formed',
+  'stanza-size': 'a stanza',
+  'stanza-depth': 'a stanza',
+  'roster-item-size': 'a roster entry',
+  'roster-items': 'a roster',
+};
+
+function sizeInWords(units: number): string {
+  return units % 1024 === 0
+    ? units >= 1024 * 1024
+      ? `${units / 1024 / 1024} MiB`
+      : `${units / 1024} KiB`
+    : `${units}`;
+}
+
+/** The sentence the user reads after the stream guard ended a stream. */
+export function streamViolationMessage(violation: StreamViolation): string {
+  const { construct, detail = 0 } = violation;
+  switch (construct) {
+    case 'stanza-size':
+    case 'roster-item-size':
+      return `The server sent ${REFUSED[construct]} larger than Jabberwock accepts (over ${sizeInWords(detail)}).`;
+    case 'stanza-depth':
+      return `The server sent a stanza nested deeper than Jabberwock accepts (over ${detail} levels).`;
+    case 'roster-items':
+      return `The server sent a roster of more than ${detail.toLocaleString('en-US')} contacts, more than Jabberwock accepts.`;
+    case 'illegal-character': {
+      const code = detail > 0x10ffff ? 'beyond U+10FFFF' : `U+${detail.toString(16).toUpperCase().padStart(4, '0')}`;
+      return `The server sent malformed XML (${REFUSED[construct]}: ${code}).`;
+    }
+    default:
+      return violation.condition === 'restricted-xml'
+        ? `The server sent XML that XMPP does not allow (${REFUSED[construct]}).`
+        : `The server sent malformed XML (${REFUSED[construct]}).`;
+  }
+}
+
 /** Classifies any error seen during connecting or while online. */
 export function classifyError(err: unknown): Classified {
   if (err instanceof SessionFailure) return { error: err.error, retry: err.retry };
+  // Our own stream error: the server may do better on the next connection, so retry with backoff.
+  if (err instanceof StreamViolation) {
+    return { error: { kind: 'protocol', message: streamViolationMessage(err) }, retry: 'backoff' };
+  }
   const e = (err ?? {}) as ErrorLike;
   const condition = e.condition ?? '';
 

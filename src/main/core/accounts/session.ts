@@ -11,7 +11,6 @@ import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@xmpp/client-core';
 import xml, { type Element } from '@xmpp/xml';
 import { procedure } from '@xmpp/events';
@@ -31,7 +30,9 @@ import { domainOf, localOf } from '../../../shared/jid';
 import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
 import { withTimeout } from '../util/with-timeout';
+import { requestAcksUnderLoad } from './sm-ack-request';
 import { Backoff, type BackoffOptions } from './backoff';
+import { watchSteps } from './step-watchdog';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import {
   SessionFailure,
@@ -41,6 +42,8 @@ import {
   isCertificateError,
   normalizeFingerprint,
 } from './session-errors';
+import { background } from '../util/background';
+import { StreamGuard } from './stream-guard';
 
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -66,7 +69,7 @@ export interface AccountSessionOptions {
   backoff?: Backoff | BackoffOptions;
   /** Whole connect-to-online budget (ms). Default 30 s. */
   connectTimeoutMs?: number;
-  /** Budget of each protocol step: stream header, STARTTLS answer, stream close (ms). Default 10 s. */
+  /** Budget of each step of signing in and of the stream close (ms; step-watchdog.ts). Default 10 s. */
   stepTimeoutMs?: number;
   /** Extra CA to trust besides Node's store (tests). Production passes nothing. */
   ca?: string | Buffer;
@@ -100,38 +103,36 @@ type Phase = 'idle' | 'connecting' | 'online' | 'waiting' | 'failed' | 'stopping
 type Outcome = { ok: true; resumed: boolean } | { ok: false; error: unknown };
 
 /**
- * The connection with the fixes security.md §0.4 asks for: socket bytes are decoded with a
- * streaming UTF-8 decoder (no U+FFFD at chunk boundaries) and a parser exception becomes a stream
- * error instead of escaping the socket's 'data' handler; see-other-host is refused (§0.6).
+ * The connection with the fixes security.md §0.4 asks for: socket bytes pass the stream guard
+ * (strict UTF-8, restricted XML, size and depth limits) before any parser sees them, and a parser
+ * exception becomes a stream error instead of escaping the socket's 'data' handler; see-other-host
+ * is refused (§0.6).
  */
 export class GuardedClient extends Client {
-  private decoders = new WeakMap<object, StringDecoder>();
+  /** One guard per stream: every stream (the first, after STARTTLS, after SASL) gets a new parser. */
+  private guards = new WeakMap<object, StreamGuard>();
 
   override _onData(data: Buffer | string): void {
     const parser = this.parser;
     if (!parser) return;
-    let text: string;
-    if (typeof data === 'string') {
-      text = data;
-    } else {
-      const key = this.socket ?? this;
-      let decoder = this.decoders.get(key);
-      if (!decoder) {
-        decoder = new StringDecoder('utf8');
-        this.decoders.set(key, decoder);
-      }
-      text = decoder.write(data);
-    }
+    let guard = this.guards.get(parser);
+    if (!guard) this.guards.set(parser, (guard = new StreamGuard()));
+    const text = guard.read(typeof data === 'string' ? Buffer.from(data) : data);
     try {
-      parser.write(text);
+      if (text) parser.write(text);
     } catch (error) {
-      this.parser = null; // the parser state is unknown: read nothing more from this stream
-      this.emit(
-        'error',
-        Object.assign(new Error(`not-well-formed XML from the server: ${String(error)}`), { name: 'XMLError' }),
-      );
-      this.abort('not-well-formed');
+      const thrown = new Error(`not-well-formed XML from the server: ${String(error)}`);
+      return this.refuse(Object.assign(thrown, { name: 'XMLError' }), 'not-well-formed');
     }
+    if (guard.violation && this.parser === parser) this.refuse(guard.violation, guard.violation.condition);
+  }
+
+  /** Reads nothing more from this stream (its parser state is unknown or refused) and ends it. */
+  private refuse(error: Error, condition: string): void {
+    this.parser = null;
+    this.socket?.pause();
+    this.emit('error', error);
+    this.abort(condition);
   }
 
   /**
@@ -193,6 +194,7 @@ export class AccountSession implements SessionHandle {
   private readonly log: Logger;
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
+  private readonly stepTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
   private readonly resolveSrv: boolean;
@@ -230,6 +232,7 @@ export class AccountSession implements SessionHandle {
     this.log = options.log;
     this.backoff = options.backoff instanceof Backoff ? options.backoff : new Backoff(options.backoff);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.extraCa = options.ca;
     this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
@@ -237,7 +240,7 @@ export class AccountSession implements SessionHandle {
     this.domain = domainOf(config.jid);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
-    this.xmpp = this.createClient(options.stepTimeoutMs ?? 10_000);
+    this.xmpp = this.createClient(this.stepTimeoutMs);
     // Features register their stanza handlers once, before the first connection.
     this.safely(() => hooks.onClient?.(this.xmpp));
   }
@@ -256,7 +259,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase !== 'idle') return;
     this.conflictRetried = false;
     this.backoff.reset();
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /** Skips the wait: connects now from 'reconnecting', 'error' or 'offline'. */
@@ -266,7 +269,7 @@ export class AccountSession implements SessionHandle {
     this.clearTimer();
     this.conflictRetried = false;
     this.immediateRetries = 0;
-    void this.attempt(++this.generation);
+    background(this.attempt(++this.generation), this.log, 'connecting');
   }
 
   /**
@@ -353,6 +356,7 @@ export class AccountSession implements SessionHandle {
     middleware.use(this.checkAcks());
     // Before the IQ plugins: they swallow the stanzas they handle, and SM must count every one.
     const streamManagement = createStreamManagement({ streamFeatures, entity, middleware });
+    requestAcksUnderLoad(entity, middleware, streamManagement);
     // Before the IQ caller: it resolves replies by id alone, the guard checks who sent them.
     const iqGuard = createIqGuard({ jid: () => entity.jid, domain: this.domain, log: this.log });
     middleware.use(iqGuard.middleware);
@@ -686,6 +690,7 @@ export class AccountSession implements SessionHandle {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        stopWatching();
         entity.off('error', onError);
         entity.off('disconnect', onDisconnect);
         this.onNegotiated = null;
@@ -711,6 +716,17 @@ export class AccountSession implements SessionHandle {
               ),
           }),
         this.connectTimeoutMs,
+      );
+      const stopWatching = watchSteps(entity, this.stepTimeoutMs, () =>
+        settle({
+          ok: false,
+          error:
+            this.attemptFailure ??
+            new SessionFailure(
+              { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
+              'backoff',
+            ),
+        }),
       );
       entity.on('error', onError);
       entity.on('disconnect', onDisconnect);
@@ -752,7 +768,7 @@ export class AccountSession implements SessionHandle {
       if (this.immediateRetries < MAX_IMMEDIATE_RETRIES) {
         this.immediateRetries += 1;
         this.log.debug('retrying at once', { reason: failure.message });
-        void this.attempt(++this.generation);
+        background(this.attempt(++this.generation), this.log, 'connecting');
         return;
       }
       retry = 'never';
@@ -786,7 +802,8 @@ export class AccountSession implements SessionHandle {
     this.setView({ status: 'reconnecting', nextAttemptAt, attempt: Math.max(1, this.backoff.attempt), error });
     this.clearTimer();
     this.timer = setTimeout(() => {
-      if (generation === this.generation && this.phase === 'waiting') void this.attempt(generation);
+      if (generation === this.generation && this.phase === 'waiting')
+        background(this.attempt(generation), this.log, 'connecting');
     }, delayMs);
   }
 

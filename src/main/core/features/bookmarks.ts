@@ -22,7 +22,7 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import {
   BOOKMARKS_MAX,
   NS_BOOKMARKS,
@@ -49,6 +49,7 @@ import {
 } from './bookmarks-items';
 import { NS_DISCO_INFO } from './caps-hash';
 import { normalizeJid } from './roster-items';
+import { background } from '../util/background';
 
 export type { StoredBookmark } from './bookmarks-items';
 
@@ -116,6 +117,7 @@ interface AccountBookmarks {
 export class BookmarksService implements AccountLifecycleListener {
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: ReturnType<typeof rateLimited>;
   private readonly options: BookmarksOptions;
   private readonly accounts = new Map<string, AccountBookmarks>();
   private closed = false;
@@ -124,6 +126,7 @@ export class BookmarksService implements AccountLifecycleListener {
     this.options = options;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
   }
 
   // ---------- views ----------
@@ -170,12 +173,12 @@ export class BookmarksService implements AccountLifecycleListener {
     state.xmpp = online.xmpp;
     if (online.resumed) {
       // XEP-0198: events missed meanwhile are redelivered. Only a read that the drop cut short is redone.
-      if (!state.loaded) void this.load(state, online.xmpp);
+      if (!state.loaded) background(this.load(state, online.xmpp), this.log, 'reading bookmarks');
       return;
     }
     state.loaded = false;
     state.autojoinDone = false;
-    void this.load(state, online.xmpp);
+    background(this.load(state, online.xmpp), this.log, 'reading bookmarks');
   }
 
   onOffline(accountId: string): void {
@@ -349,7 +352,7 @@ export class BookmarksService implements AccountLifecycleListener {
       const own = ownBareJid(xmpp);
       if (own === null || normalizeJid(from) !== own) {
         state.stats.eventsRejected++;
-        this.log.warn('ignored a bookmarks event not from our own account', {
+        this.floodLog.warn('bookmarks.forged-event', 'ignored a bookmarks event not from our own account', {
           accountId,
           from: String(from).slice(0, 200),
         });

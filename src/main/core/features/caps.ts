@@ -17,7 +17,7 @@
  */
 import { bareJid } from '../../../shared/jid';
 import type { Element } from '@xmpp/xml';
-import type { Logger } from '../log';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import {
   capsHashAlgo,
   checkCaps,
@@ -156,6 +156,8 @@ function toWaiter(jidKey: string, via: WaiterVia): Waiter {
 export class CapsCache {
   private readonly repo: CapsRepository | null;
   private readonly log: Logger;
+  /** What a flood of new hashes repeats: one line a minute per kind. */
+  private readonly floodLog: RateLimitedLogger;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number;
   private readonly maxQueued: number;
@@ -193,6 +195,7 @@ export class CapsCache {
     this.retryAfterMs = options.retryAfterMs ?? 10 * 60_000;
     this.maxStored = options.maxStored ?? 5000;
     this.now = options.now ?? Date.now;
+    this.floodLog = rateLimited(options.log, { now: this.now });
   }
 
   /**
@@ -229,7 +232,7 @@ export class CapsCache {
     const bare = bareJid(fullJid);
     if (this.queue.length >= this.maxQueued || (this.perBare.get(bare) ?? 0) >= this.maxPerBare) {
       this.dropped++;
-      if (this.dropped % 1000 === 1) this.log.warn('caps lookups dropped: too many pending', { dropped: this.dropped });
+      this.floodLog.warn('caps.queue-full', 'caps lookup dropped: too many pending', { total: this.dropped });
       return null;
     }
     const via: WaiterVia = { accountId, node: detach(capsRef.node), query };
@@ -360,7 +363,7 @@ export class CapsCache {
         `no reply within ${this.timeoutMs} ms`,
       );
     } catch (error) {
-      this.log.info('caps query failed', { ...context, error });
+      this.floodLog.info('caps.query-failed', 'caps query failed', { ...context, error });
       this.failed(lookup, jidKey);
       return;
     }
@@ -391,10 +394,14 @@ export class CapsCache {
         return;
       }
       case 'mismatch': {
-        this.log.warn('caps verification failed: disco#info does not hash to the advertised ver', {
-          ...context,
-          computed: check.computed,
-        });
+        this.floodLog.warn(
+          'caps.mismatch',
+          'caps verification failed: disco#info does not hash to the advertised ver',
+          {
+            ...context,
+            computed: check.computed,
+          },
+        );
         const info = this.toClientInfo(lookup, check.info, false);
         this.remember(this.unverified, jidKey, info, MEMORY_MAX);
         this.failed(lookup, jidKey);
@@ -402,7 +409,10 @@ export class CapsCache {
         return;
       }
       case 'ill-formed':
-        this.log.warn('caps verification failed: ill-formed disco#info', { ...context, reason: check.reason });
+        this.floodLog.warn('caps.ill-formed', 'caps verification failed: ill-formed disco#info', {
+          ...context,
+          reason: check.reason,
+        });
         this.failed(lookup, jidKey);
         return;
     }

@@ -28,15 +28,19 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { delayTime, NS_DELAY } from '../util/delay-stamp';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
+import { storeFailureOf } from '../store/store-check';
+import { movesForward, PendingWrites } from './chat-pending';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
+import { background } from '../util/background';
 
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
 export const NS_FORWARD = 'urn:xmpp:forward:0';
 export const NS_SID = 'urn:xmpp:sid:0';
-export const NS_DELAY = 'urn:xmpp:delay';
+export { NS_DELAY } from '../util/delay-stamp';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_MAM = 'urn:xmpp:mam:2';
 export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
@@ -48,11 +52,14 @@ const NS_DATA = 'jabber:x:data';
 export const ARCHIVE_PAGE = 100;
 /** Pages per catch-up before giving up (a runaway archive must not loop forever). */
 const ARCHIVE_MAX_PAGES = 500;
+/** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
+const RESTORE_PAGES = 20;
+const RESTORE_DAYS = 30;
+const DAY_MS = 86_400_000;
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const IQ_TIMEOUT_MS = 20_000;
 /** A <delay/> this far in the future is not believed. */
-const FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface ChatOptions {
   repo: MessagesRepository;
@@ -70,6 +77,14 @@ export interface ChatOptions {
   onIncoming?(message: MessageView): void;
   /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
   outgoingExtra?(message: StoredMessage): Element | null;
+  /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
+  storeFailed?(error: unknown): void;
+  /** Every write that had failed has now been made. */
+  storeRecovered?(): void;
+  /** How often writes that failed are tried again (ms). */
+  storeRetryMs?: number;
+  /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
+  restoreHistoryOf?: ReadonlySet<string>;
   now?: () => number;
 }
 
@@ -102,16 +117,24 @@ export class ChatService implements AccountLifecycleListener {
   private readonly repo: MessagesRepository;
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: RateLimitedLogger;
   private readonly options: ChatOptions;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountChat>();
+  private readonly pending: PendingWrites;
 
   constructor(options: ChatOptions) {
     this.options = options;
     this.repo = options.repo;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
     this.now = options.now ?? Date.now;
+    this.pending = new PendingWrites(
+      () => this.retryStoreWrites(),
+      () => options.storeRecovered?.(),
+      options.storeRetryMs,
+    );
   }
 
   conversations(): ConversationView[] {
@@ -138,10 +161,11 @@ export class ChatService implements AccountLifecycleListener {
         return this.receive(account, ctx.stanza) ? undefined : next();
       } catch (error) {
         this.log.error('message could not be handled', { accountId, error });
+        this.storeFailed(error, account, '');
         return undefined;
       }
     });
-    xmpp.streamManagement.on('ack', (stanza: Element) => this.acked(account, stanza));
+    xmpp.streamManagement.on('ack', (stanza: Element) => this.guard(() => this.acked(account, stanza)));
     xmpp.streamManagement.on('fail', (stanza: Element) => this.unacked(account, stanza));
   }
 
@@ -152,9 +176,11 @@ export class ChatService implements AccountLifecycleListener {
     // A new stream resends nothing by itself: whatever was unacknowledged goes out again (same
     // origin-id, so receivers that saw it drop the copy). A resumed stream resends its own queue.
     if (!online.resumed) account.inFlight.clear();
-    void this.flush(account);
+    // A new session reads the archives again from their markers anyway.
+    if (!online.resumed) this.pending.takeArchives(accountId);
+    background(this.flush(account), this.log, 'sending the outbox');
     if (!online.resumed) {
-      void this.enableCarbons(account, online.xmpp);
+      background(this.enableCarbons(account, online.xmpp), this.log, 'enabling carbons');
       // A resumed stream lost nothing; a new session catches up from the archive, once our initial
       // presence is out (sessionReady): until then the server archives messages instead of
       // delivering them, and one arriving between the query and our presence would be missed.
@@ -168,7 +194,7 @@ export class ChatService implements AccountLifecycleListener {
     const xmpp = onlineClient(account?.xmpp);
     if (!account || !xmpp || !account.catchUpPending) return;
     account.catchUpPending = false;
-    void this.catchUp(account, xmpp);
+    background(this.catchUp(account, xmpp), this.log, 'archive catch-up');
   }
 
   onOffline(accountId: string): void {
@@ -180,6 +206,7 @@ export class ChatService implements AccountLifecycleListener {
 
   /** Writes what was received in this turn (before the store closes). */
   close(): void {
+    this.pending.close();
     for (const account of this.accounts.values()) this.flushIncoming(account);
   }
 
@@ -221,7 +248,7 @@ export class ChatService implements AccountLifecycleListener {
     });
     if (!stored) return fail('internal', 'The message could not be stored.');
     this.changed(stored);
-    void this.flush(account);
+    background(this.flush(account), this.log, 'sending the outbox');
     return ok(view(stored));
   }
 
@@ -299,7 +326,7 @@ export class ChatService implements AccountLifecycleListener {
     if (message.state !== 'failed') return ok(view(message));
     const queued = this.repo.setState(message.id, 'queued')!;
     this.changed(queued);
-    void this.flush(this.account(input.accountId));
+    background(this.flush(this.account(input.accountId)), this.log, 'sending the outbox');
     return ok(view(queued));
   }
 
@@ -330,9 +357,13 @@ export class ChatService implements AccountLifecycleListener {
         const xmpp = onlineClient(account.xmpp);
         if (!xmpp) return;
         if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
+        if (this.pending.hasState(message.id)) continue; // answered; the answer waits to be stored
         if (message.kind === 'groupchat' && !this.options.inRoom(account.accountId, message.conversation)) continue;
         await this.transmit(account, xmpp, message);
       }
+    } catch (error) {
+      this.log.error('the outbox could not be sent', { accountId: account.accountId, error });
+      this.storeFailed(error);
     } finally {
       account.flushing = false;
     }
@@ -394,7 +425,9 @@ export class ChatService implements AccountLifecycleListener {
     const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
     if (from === null) {
       account.stats.dropped++;
-      this.log.warn('message from an invalid JID dropped', { from: String(stanza.attrs.from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.invalid-from', 'message from an invalid JID dropped', {
+        from: String(stanza.attrs.from ?? '').slice(0, 200),
+      });
       return true;
     }
     const bare = bareJid(from);
@@ -403,7 +436,7 @@ export class ChatService implements AccountLifecycleListener {
     if (carbon) {
       if (bare !== account.ownJid || from !== bare) {
         account.stats.dropped++;
-        this.log.warn('forged carbon dropped', { from: from.slice(0, 200) });
+        this.floodLog.warn('chat.forged-carbon', 'forged carbon dropped', { from: from.slice(0, 200) });
         return true;
       }
       const inner = carbon.getChild('forwarded', NS_FORWARD)?.getChild('message');
@@ -413,13 +446,21 @@ export class ChatService implements AccountLifecycleListener {
       return true;
     }
 
+    // A forward outside a carbon or an archive result is the sender's quote: never the inner sender's message.
+    if (stanza.getChild('forwarded', NS_FORWARD))
+      this.floodLog.warn('chat.bare-forward', 'ignoring unencapsulated forwarded message', {
+        from: from.slice(0, 200),
+      });
     if (stanza.attrs.type === 'error') return this.errorReply(account, bare, stanza);
 
     const receipt = stanza.getChild('received', NS_RECEIPTS);
     if (receipt && typeof receipt.attrs.id === 'string') {
       const id = this.repo.outgoingByStanzaId(account.accountId, bare, receipt.attrs.id);
       if (id !== null) this.setState(id, 'delivered');
-      else this.log.info('receipt for no message of ours from that JID ignored', { from: bare });
+      else
+        this.floodLog.info('chat.stray-receipt', 'receipt for no message of ours from that JID ignored', {
+          from: bare,
+        });
       if (!stanza.getChild('body')) return true;
     }
 
@@ -478,7 +519,11 @@ export class ChatService implements AccountLifecycleListener {
     const slash = from.indexOf('/');
     if (!this.options.inRoom(account.accountId, bare) || slash === -1) {
       account.stats.dropped++;
-      this.log.info('room message from a room we are not in (or from the room itself) dropped', { from: bare });
+      this.floodLog.info(
+        'chat.stray-room-message',
+        'room message from a room we are not in (or from the room itself) dropped',
+        { from: bare },
+      );
       return true;
     }
     const nick = from.slice(slash + 1);
@@ -566,7 +611,7 @@ export class ChatService implements AccountLifecycleListener {
     account.incoming.push({
       accountId: account.accountId,
       ...fields,
-      at: delayedAt(stanza, this.now()),
+      at: delayTime(stanza, this.now()),
       stanzaId: stanzaId.slice(0, 256),
       originId: originIdOf(stanza),
       resource: null,
@@ -584,8 +629,10 @@ export class ChatService implements AccountLifecycleListener {
     try {
       this.announce(account, this.repo.addMany(batch), true);
     } catch (error) {
-      // The server's archive still has them; the next catch-up brings them back.
+      // The server's archive still has them: read it again from its marker once storing works.
       this.log.error('received messages could not be stored', { accountId: account.accountId, error });
+      const archives = new Set(batch.map((message) => (message.kind === 'groupchat' ? message.conversation : '')));
+      for (const archive of archives) this.storeFailed(error, account, archive);
     }
   }
 
@@ -608,12 +655,11 @@ export class ChatService implements AccountLifecycleListener {
   }
 
   /** XEP-0359 stanza-id, believed only when `by` is the entity that assigns it (our account or the room). */
+  /** The stanza-id `by` assigned; none when two claim it (the archive strips others', so one is forged). */
   private serverId(stanza: Element, by: string | null): string | null {
     if (by === null) return null;
-    for (const child of stanza.getChildren('stanza-id', NS_SID)) {
-      if (child.attrs.by === by && typeof child.attrs.id === 'string') return child.attrs.id.slice(0, 256);
-    }
-    return null;
+    const ids = stanza.getChildren('stanza-id', NS_SID).filter((child) => child.attrs.by === by);
+    return ids.length === 1 && typeof ids[0].attrs.id === 'string' ? ids[0].attrs.id.slice(0, 256) : null;
   }
 
   private answerReceipt(account: AccountChat, stanza: Element, from: string, bare: string): void {
@@ -634,7 +680,7 @@ export class ChatService implements AccountLifecycleListener {
   roomJoined(accountId: string, room: string): void {
     const account = this.accounts.get(accountId);
     const xmpp = account ? onlineClient(account.xmpp) : null;
-    if (account && xmpp) void this.catchUp(account, xmpp, room);
+    if (account && xmpp) background(this.catchUp(account, xmpp, room), this.log, 'room archive catch-up');
   }
 
   /**
@@ -644,18 +690,22 @@ export class ChatService implements AccountLifecycleListener {
   private async catchUp(account: AccountChat, xmpp: SessionXmpp, archive = ''): Promise<void> {
     let after = this.repo.archiveMarker(account.accountId, archive);
     const firstSession = after === null;
+    // A rebuilt store reads its history back, newest first: RESTORE_PAGES pages of the last RESTORE_DAYS.
+    const restoring = firstSession && (this.options.restoreHistoryOf?.has(account.accountId) ?? false);
+    let before: string | null = null;
+    let newestStored = false;
     let fetched = 0;
     const progress = (state: 'syncing' | 'done' | 'failed') => {
       if (archive === '') this.bus.emit({ type: 'archive.sync', accountId: account.accountId, state, fetched });
     };
     progress('syncing');
     try {
-      for (let page = 0; page < ARCHIVE_MAX_PAGES; page++) {
+      for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
         account.queries.set(queryId, { archive, received: 0, page: [] });
         const rsm =
           after === null
-            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before'))
+            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
             : xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('after', {}, after));
         const query = xml(
           'query',
@@ -664,6 +714,13 @@ export class ChatService implements AccountLifecycleListener {
             'x',
             { xmlns: NS_DATA, type: 'submit' },
             xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+            restoring
+              ? xml(
+                  'field',
+                  { var: 'start' },
+                  xml('value', {}, new Date(this.now() - RESTORE_DAYS * DAY_MS).toISOString()),
+                )
+              : null,
           ),
           rsm,
         );
@@ -680,13 +737,21 @@ export class ChatService implements AccountLifecycleListener {
         }
         const fin = reply.getChild('fin', NS_MAM);
         const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+        // Restored history was read before the store was lost; only the newest page moves the marker.
+        if (restoring) for (const message of page) message.read = true;
+        const marker: Parameters<MessagesRepository['storePage']>[1] =
+          last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
         // The page and the marker in one transaction: a page costs one commit, not one per message.
         this.flushIncoming(account);
-        const stored = this.repo.storePage(
-          page,
-          last === null ? null : { accountId: account.accountId, archive, lastId: last },
-        );
+        const stored = this.repo.storePage(page, marker);
         this.announce(account, stored, false);
+        if (restoring) {
+          newestStored ||= marker !== null;
+          before = fin?.getChild('set', NS_RSM)?.getChildText('first') ?? null;
+          progress('syncing');
+          if (fin?.attrs.complete === 'true' || before === null || pageNo + 1 >= RESTORE_PAGES) break;
+          continue;
+        }
         if (last !== null) after = last;
         progress('syncing');
         if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
@@ -694,6 +759,7 @@ export class ChatService implements AccountLifecycleListener {
       progress('done');
     } catch (error) {
       this.log.info('archive catch-up failed', { accountId: account.accountId, archive, error });
+      this.storeFailed(error, account, archive);
       progress('failed');
     }
   }
@@ -708,7 +774,9 @@ export class ChatService implements AccountLifecycleListener {
       (query.archive === '' ? from === undefined || sender === account.ownJid : sender === query.archive);
     if (!query || !fromArchive) {
       account.stats.dropped++;
-      this.log.warn('archive result for no query of ours dropped', { from: String(from ?? '').slice(0, 200) });
+      this.floodLog.warn('chat.stray-archive-result', 'archive result for no query of ours dropped', {
+        from: String(from ?? '').slice(0, 200),
+      });
       return true;
     }
     query.received++;
@@ -722,7 +790,7 @@ export class ChatService implements AccountLifecycleListener {
     const common = {
       accountId: account.accountId,
       body: capText(bodyText, MESSAGE_BODY_MAX),
-      at: delayedAt(forwarded, this.now()),
+      at: delayTime(forwarded, this.now()),
       stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
       originId: originIdOf(inner),
       serverId: archiveId,
@@ -772,9 +840,57 @@ export class ChatService implements AccountLifecycleListener {
     }
   }
 
+  /** Stores a state change, then shows it; one the store refused is kept and written later. */
   private setState(id: number, state: MessageView['state'], error: string | null = null): void {
-    const updated = this.repo.setState(id, state, error);
+    let updated: StoredMessage | null;
+    try {
+      updated = this.repo.setState(id, state, error);
+    } catch (failure) {
+      if (storeFailureOf(failure) === null) throw failure;
+      this.pending.addState(id, { state, error });
+      this.storeFailed(failure);
+      return;
+    }
     if (updated) this.changed(updated);
+  }
+
+  /**
+   * A store failure: the user is told (once per failure kind), and for received messages the archive
+   * they came from is read again once storing works. Other errors are only logged by the caller.
+   */
+  private storeFailed(error: unknown, account?: AccountChat, archive?: string): void {
+    if (storeFailureOf(error) === null) return;
+    if (account && archive !== undefined) this.pending.addArchive(account.accountId, archive);
+    this.options.storeFailed?.(error);
+  }
+
+  /** Runs an event handler of the stream: an error there must not reach xmpp.js's parser. */
+  private guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.log.error('a message event could not be handled', { error });
+      this.storeFailed(error);
+    }
+  }
+
+  /** Writes what the store refused before (PendingWrites), then sends what is queued. */
+  private async retryStoreWrites(): Promise<void> {
+    for (const [id, pending] of this.pending.takeStates()) {
+      const current = this.repo.get(id);
+      if (current && movesForward(current.state, pending.state)) this.setState(id, pending.state, pending.error);
+    }
+    const catchUps: Promise<void>[] = [];
+    for (const accountId of this.pending.accountsWithArchives()) {
+      const account = this.accounts.get(accountId);
+      const xmpp = onlineClient(account?.xmpp);
+      // Offline: the next session reads every archive from its marker anyway.
+      const archives = this.pending.takeArchives(accountId);
+      if (!account || !xmpp) continue;
+      for (const archive of archives) catchUps.push(this.catchUp(account, xmpp, archive));
+    }
+    await Promise.all(catchUps);
+    for (const account of this.accounts.values()) background(this.flush(account), this.log, 'sending the outbox');
   }
 
   private changed(message: StoredMessage): void {
@@ -817,15 +933,6 @@ function conversationOf(raw: string, kind: ConversationKind): string | null {
   const bare = normalizeBareJid(raw);
   if (bare === null) return null;
   return kind === 'groupchat' && !bare.includes('@') ? null : bare;
-}
-
-/** The sender's time from a valid <delay/> (not in the future), else `now`. */
-export function delayedAt(stanza: Element, now: number): number {
-  const stamp = stanza.getChild('delay', NS_DELAY)?.attrs.stamp;
-  if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp))
-    return now;
-  const at = Date.parse(stamp);
-  return Number.isFinite(at) && at <= now + FUTURE_SKEW_MS ? at : now;
 }
 
 function originIdOf(stanza: Element): string | null {

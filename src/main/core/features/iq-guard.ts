@@ -16,13 +16,17 @@ import { randomBytes } from 'node:crypto';
 import type { Handler } from '@xmpp/middleware';
 import type { IQCaller } from '@xmpp/iq/caller.js';
 import type { JID } from '@xmpp/jid';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
+import { installListenFirstRequest } from './iq-request';
 import { normalizeJid } from './roster-items';
 
 export interface IqGuard {
   /** Register with middleware.use() before the IQ caller's own middleware. */
   readonly middleware: Handler;
-  /** Makes `caller.request` (and so get/set) record every outgoing request. Call once. */
+  /**
+   * Makes `caller.request` (and so get/set) record every outgoing request, and listen to its reply
+   * before the request is written (see iq-request.ts). Call once.
+   */
   wrap(caller: IQCaller): void;
   /** Replies dropped because they came from the wrong entity. */
   readonly dropped: number;
@@ -52,10 +56,13 @@ function comparable(address: string): string {
   return normalizeJid(address) ?? `\u0000${address}`;
 }
 
+const newId = () => randomBytes(9).toString('base64url');
+
 export function createIqGuard(options: IqGuardOptions): IqGuard {
   /** Request id → `to` as compared (see comparable), or null when the request had none. */
   const expected = new Map<string, string | null>();
   let dropped = 0;
+  const floodLog = rateLimited(options.log);
 
   const own = (): Own => {
     const jid = options.jid();
@@ -84,7 +91,7 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
     const to = expected.get(id) ?? null;
     if (allowed(stanza.attrs.from, to)) return next();
     dropped++;
-    options.log.warn('ignored an IQ reply from an entity we did not ask', {
+    floodLog.warn('iq.spoofed-reply', 'ignored an IQ reply from an entity we did not ask', {
       id,
       type,
       from: stanza.attrs.from,
@@ -96,9 +103,10 @@ export function createIqGuard(options: IqGuardOptions): IqGuard {
   return {
     middleware,
     wrap(caller) {
+      installListenFirstRequest(caller, newId);
       const request = caller.request.bind(caller);
       caller.request = async (stanza, timeout) => {
-        if (!stanza.attrs.id) stanza.attrs.id = randomBytes(9).toString('base64url');
+        if (!stanza.attrs.id) stanza.attrs.id = newId();
         const id = stanza.attrs.id;
         const to = stanza.attrs.to;
         expected.set(id, to ? comparable(to) : null);

@@ -12,7 +12,7 @@
  * - After a new session (not a resumed stream) every room we were in is joined again; 333
  *   (technical removal) rejoins once.
  */
-import { bareJid, jidOf } from '../../../shared/jid';
+import { bareJid, domainOf, jidOf } from '../../../shared/jid';
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
@@ -35,15 +35,16 @@ import type { AccountLifecycleListener, AccountManager } from '../accounts/accou
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import { capText, normalizeBareJid, normalizeJid } from './roster-items';
 import { commandError } from './roster';
+import { InvitationLimiter, NS_CONFERENCE, NS_MUC_USER, readInvitation, type Invitation } from './muc-invitations';
+import { background } from '../util/background';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
-export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 export const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
 export const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
-export const NS_CONFERENCE = 'jabber:x:conference';
+export { NS_CONFERENCE, NS_MUC_USER };
 const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
 const NS_DATA = 'jabber:x:data';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -114,6 +115,8 @@ interface AccountRooms {
   own: { show: Show; status: string | null };
   rooms: Map<string, Room>;
   invites: Map<string, RoomInviteView & { password: string | null }>;
+  /** MUC services the user browsed (their rooms' invitations count). */
+  browsed: Set<string>;
 }
 
 export interface MucOptions {
@@ -121,6 +124,9 @@ export interface MucOptions {
   accounts: Pick<AccountManager, 'list'>;
   log: Logger;
   now?: () => number;
+  /** Rooms the account has bookmarked (their services count as MUC services we know). */
+  bookmarkedRooms?: (accountId: string) => Iterable<string>;
+  inRoster?: (accountId: string, bare: string) => boolean;
 }
 
 export class MucService implements AccountLifecycleListener {
@@ -130,12 +136,16 @@ export class MucService implements AccountLifecycleListener {
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountRooms>();
   private readonly joinedListeners = new Set<(accountId: string, room: string) => void>();
+  private readonly floodLog: RateLimitedLogger;
+  private readonly invitePrompts: InvitationLimiter;
 
-  constructor(options: MucOptions) {
+  constructor(private readonly options: MucOptions) {
     this.bus = options.bus;
     this.accountManager = options.accounts;
     this.log = options.log;
     this.now = options.now ?? Date.now;
+    this.floodLog = rateLimited(options.log, { now: this.now });
+    this.invitePrompts = new InvitationLimiter(this.now);
   }
 
   /** Called each time a room finishes joining (first join, or again after a new session). */
@@ -209,7 +219,8 @@ export class MucService implements AccountLifecycleListener {
     if (online.resumed) return;
     // A new session is in no room: join again every room we were in or joining.
     for (const room of account.rooms.values()) {
-      if (room.state === 'joined' || room.state === 'joining') void this.sendJoin(account, room);
+      if (room.state === 'joined' || room.state === 'joining')
+        background(this.sendJoin(account, room), this.log, 'join');
     }
   }
 
@@ -228,6 +239,7 @@ export class MucService implements AccountLifecycleListener {
   }
 
   onRemoved(accountId: string): void {
+    this.invitePrompts.forgetAccount(accountId);
     const account = this.accounts.get(accountId);
     if (!account) return;
     for (const room of account.rooms.values()) this.settle(room, fail('not_found', 'The account was removed.'));
@@ -292,7 +304,7 @@ export class MucService implements AccountLifecycleListener {
       return;
     }
     if (room.state !== 'joining') {
-      this.log.info('error from a room we are in', { room: room.room, condition });
+      this.floodLog.info('muc.room-error', 'error from a room we are in', { room: room.room, condition });
       return;
     }
     const described = describeJoinError(condition, text, room.nick);
@@ -309,7 +321,10 @@ export class MucService implements AccountLifecycleListener {
 
   private onOccupantPresence(account: AccountRooms, room: Room, rawNick: string, stanza: Element): void {
     if (Buffer.byteLength(rawNick) > NICK_BYTES_MAX) {
-      this.log.warn('occupant with an oversized nick ignored', { room: room.room, bytes: Buffer.byteLength(rawNick) });
+      this.floodLog.warn('muc.long-nick', 'occupant with an oversized nick ignored', {
+        room: room.room,
+        bytes: Buffer.byteLength(rawNick),
+      });
       return;
     }
     const x = stanza.getChild('x', NS_MUC_USER);
@@ -378,7 +393,10 @@ export class MucService implements AccountLifecycleListener {
       for (const listener of this.joinedListeners) listener(room.accountId, room.room);
       if (codes.has('201')) {
         // A new room stays locked to others until configured: answer the join once it is open.
-        void this.acceptDefaultConfiguration(account, room).finally(() => this.settle(room, ok(this.view(room))));
+        const setUp = this.acceptDefaultConfiguration(account, room).finally(() =>
+          this.settle(room, ok(this.view(room))),
+        );
+        background(setUp, this.log, 'room setup');
       } else {
         this.settle(room, ok(this.view(room)));
       }
@@ -439,7 +457,7 @@ export class MucService implements AccountLifecycleListener {
       this.notice(room, 'The room lost track of you; joining again.');
       room.state = 'joining';
       this.changedRoom(room);
-      void this.sendJoin(account, room);
+      background(this.sendJoin(account, room), this.log, 'join');
       return;
     }
     const removal = removalText(codes, reason, actor);
@@ -497,61 +515,42 @@ export class MucService implements AccountLifecycleListener {
       return true;
     }
 
-    const mediated = stanza.getChild('x', NS_MUC_USER)?.getChild('invite');
-    if (mediated && slash === -1) {
-      const inviter = typeof mediated.attrs.from === 'string' ? normalizeJid(mediated.attrs.from) : null;
-      this.invited(account, {
-        room: bare,
-        // In an anonymous room the inviter is named by occupant JID (room/nick): keep the nick.
-        from: inviter === null ? bare : bareJid(inviter) === bare ? inviter : bareJid(inviter),
-        reason: mediated.getChildText('reason'),
-        password: stanza.getChild('x', NS_MUC_USER)?.getChildText('password') ?? null,
-        kind: 'mediated',
-      });
-      return true;
-    }
-    const direct = stanza.getChild('x', NS_CONFERENCE);
-    if (direct) {
-      const target = typeof direct.attrs.jid === 'string' ? normalizeBareJid(direct.attrs.jid) : null;
-      if (target === null || !target.includes('@')) {
-        this.log.warn('invitation to an invalid room ignored', { from: bare });
-        return true;
-      }
-      this.invited(account, {
-        room: target,
-        from: bare,
-        reason: typeof direct.attrs.reason === 'string' ? direct.attrs.reason : null,
-        password: typeof direct.attrs.password === 'string' ? direct.attrs.password : null,
-        kind: 'direct',
-      });
-      return true;
-    }
-    return false;
+    const read = readInvitation(stanza, {
+      inOrJoining: (room) => ['joined', 'joining'].includes(account.rooms.get(room)?.state ?? ''),
+      isMucService: (domain) => this.knownServices(account).has(domain),
+      inRoster: (jid) => this.options.inRoster?.(accountId, jid) ?? false,
+    });
+    if (read.kind === 'refused') this.floodLog.warn(`invite.${read.why}`, `${read.why}; ignored`, { from: read.from });
+    else if (read.kind === 'invitation') this.invited(account, read.invitation);
+    return read.kind !== 'none';
   }
 
-  private invited(
-    account: AccountRooms,
-    invite: { room: string; from: string; reason: string | null; password: string | null; kind: 'direct' | 'mediated' },
-  ): void {
+  /** Services of the rooms we have (in any state), have bookmarked, or browsed. */
+  private knownServices(account: AccountRooms): Set<string> {
+    const services = new Set(account.browsed);
+    for (const room of account.rooms.keys()) services.add(domainOf(room));
+    for (const room of this.options.bookmarkedRooms?.(account.accountId) ?? []) services.add(domainOf(room));
+    return services;
+  }
+
+  private invited(account: AccountRooms, invite: Invitation): void {
     const room = account.rooms.get(invite.room);
     if (room && (room.state === 'joined' || room.state === 'joining')) return; // already there
     for (const existing of account.invites.values()) {
       if (existing.room === invite.room) return; // one prompt per room
     }
     if (account.invites.size >= INVITES_MAX) {
-      this.log.warn('too many pending invitations; ignored', { room: invite.room });
+      this.floodLog.warn('invite.too-many', 'too many pending invitations; ignored', { room: invite.room });
       return;
     }
-    const stored = {
-      accountId: account.accountId,
-      id: randomUUID(),
-      room: invite.room,
-      from: invite.from,
-      reason: invite.reason ? capText(invite.reason, 1024) : null,
-      kind: invite.kind,
-      at: this.now(),
-      password: invite.password,
-    };
+    if (!this.invitePrompts.allow(account.accountId, invite.sender)) {
+      this.floodLog.info('invite.rate', 'more than one invitation from a sender within an hour; ignored', {
+        from: invite.sender,
+      });
+      return;
+    }
+    const { sender, password, ...rest } = invite;
+    const stored = { accountId: account.accountId, id: randomUUID(), ...rest, from: sender, at: this.now(), password };
     account.invites.set(stored.id, stored);
     const { password: _password, ...view } = stored;
     this.bus.emit({ type: 'muc.invite', invite: view });
@@ -654,6 +653,7 @@ export class MucService implements AccountLifecycleListener {
         if (jid === null || !jid.includes('@')) continue;
         rooms.push({ room: jid, name: typeof item.attrs.name === 'string' ? capText(item.attrs.name, 256) : null });
       }
+      account.browsed.add(input.service.toLowerCase());
       return ok(rooms);
     } catch (error) {
       return commandError(error, 'the room list');
@@ -753,7 +753,15 @@ export class MucService implements AccountLifecycleListener {
       if (xmpp && invite.kind === 'mediated') {
         void xmpp
           .send(
-            xml('message', { to: invite.room }, xml('x', { xmlns: NS_MUC_USER }, xml('decline', { to: invite.from }))),
+            xml(
+              'message',
+              { to: invite.room },
+              xml(
+                'x',
+                { xmlns: NS_MUC_USER },
+                xml('decline', invite.claimedInviter ? { to: invite.claimedInviter } : {}),
+              ),
+            ),
           )
           .catch(() => {});
       }
@@ -949,6 +957,7 @@ export class MucService implements AccountLifecycleListener {
         own: { show: 'available', status: null },
         rooms: new Map(),
         invites: new Map(),
+        browsed: new Set(),
       };
       this.accounts.set(accountId, account);
     }

@@ -41,6 +41,7 @@ import { installPresenceFastPath, type FastPathClient } from './presence-fastpat
 import { DEFAULT_OWN_PRESENCE, PresenceService, type LastSeen, type OwnPresence } from './presence';
 import { detach, type TrackedPresence } from './presence-stanza';
 import type { RosterService } from './roster';
+import { background } from '../util/background';
 
 export const RECENT_STATUSES_KEY = 'recentStatuses';
 export const RECENT_STATUSES_MAX = 10;
@@ -146,7 +147,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.recent = Array.isArray(recent) ? recent.filter((s): s is string => typeof s === 'string') : [];
 
     // RFC 6121 §2.2: the roster first, then our initial presence.
-    this.unsubscribers.push(roster.onSessionReady((accountId) => void this.announce(accountId)));
+    this.unsubscribers.push(roster.onSessionReady((id) => background(this.announce(id), this.log, 'our presence')));
     this.unsubscribers.push(
       this.bus.subscribe((batch) => {
         if (this.trayListeners.size === 0) return;
@@ -226,7 +227,7 @@ export class PresenceFeature implements AccountLifecycleListener {
 
   onOnline(accountId: string, online: SessionOnline): void {
     if (online.resumed) this.service.sessionResumed(accountId);
-    else void this.service.sessionStarted(accountId, false);
+    else background(this.service.sessionStarted(accountId, false), this.log, 'sending our presence');
   }
 
   onOffline(accountId: string): void {
@@ -535,7 +536,7 @@ export class PresenceFeature implements AccountLifecycleListener {
 
   /** Idle settings follow the preferences. */
   prefsChanged(prefs: Prefs): void {
-    void this.idle?.configure(idleSettings(prefs));
+    if (this.idle) background(this.idle.configure(idleSettings(prefs)), this.log, 'idle settings');
   }
 
   // ---------- tray ----------

@@ -9,6 +9,7 @@ import type { Element } from '@xmpp/xml';
 import { jidOf, parseJid } from '../../../shared/jid';
 import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../shared/presence';
 import type { ResourceView } from '../../../shared/contract';
+import { NS_DELAY, stampTime } from '../util/delay-stamp';
 import type { ClientInfo } from './caps';
 
 export const STATUS_MAX = 1024;
@@ -18,7 +19,6 @@ const PLAIN_BARE_JID = /^[a-z0-9._+=-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 /** Resources this long cannot exceed 1023 bytes of UTF-8 (3 bytes per UTF-16 unit at most). */
 const MAX_PLAIN_RESOURCE = 341;
 
-const NS_DELAY = 'urn:xmpp:delay';
 const NS_CAPS = 'http://jabber.org/protocol/caps';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -59,19 +59,6 @@ export function detach(text: string): string {
 function cap(text: string | null | undefined): string | null {
   if (text === null || text === undefined || text === '') return null;
   return detach(text.length > STATUS_MAX ? text.slice(0, STATUS_MAX) : text);
-}
-
-/** The <delay/> stamp in epoch ms, or `now` when absent or unparsable (then it is our receive time). */
-export function delayStamp(stanza: Element, now: number): number {
-  const delay = stanza.getChild('delay', NS_DELAY);
-  return delay ? stampOf(delay.attrs.stamp, now) : now;
-}
-
-function stampOf(stamp: unknown, now: number): number {
-  if (typeof stamp !== 'string') return now;
-  const parsed = Date.parse(stamp);
-  // A stamp in the future is as wrong as a missing one.
-  return Number.isFinite(parsed) && parsed <= now ? parsed : now;
 }
 
 /**
@@ -291,7 +278,7 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
         capsVer = c.caps?.attrs.ver;
         capsHash = c.caps?.attrs.hash;
       }
-      out.since = hasDelay ? stampOf(stamp, now) : now;
+      out.since = hasDelay ? stampTime(stamp, now) : now;
       out.status = capText(status);
       if (type === 'unavailable') return 'unavailable';
       const priority = parsePriority(priorityText);

@@ -12,7 +12,7 @@ import type { Middleware } from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../shared/contract';
 import type { Show } from '../../../shared/presence';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
 import { PresenceTracker, type PresenceError } from './presence-tracker';
 import {
@@ -88,9 +88,12 @@ export class PresenceService {
   /** Scratch for handle (synchronous, one stanza at a time). */
   private readonly read = new PresenceRead();
   private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
+  /** A flood repeats these per stanza: one line a minute per kind. */
+  private readonly floodLog: ReturnType<typeof rateLimited>;
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
+    this.floodLog = rateLimited(deps.log, { now: this.now });
     this.unsubscribeCaps = deps.caps?.onResolved((resolved) => this.capsResolved(resolved)) ?? null;
   }
 
@@ -260,28 +263,35 @@ export class PresenceService {
     const kind = readPresence(stanza, this.now(), read);
     switch (kind) {
       case 'available': {
+        // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
+        const resources = account.tracker.resources(read.bare);
+        const current = resources?.get(read.resource);
+        const capsUnchanged = current !== undefined && sameCaps(current.caps, read);
         const caps = this.deps.caps;
         let client: ClientInfo | null = null;
         if (read.caps && caps && account.client?.discoInfo) {
-          const ref = this.capsRef;
-          ref.node = read.capsNode;
-          ref.ver = read.capsVer;
-          ref.hash = read.capsHash;
-          client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
+          if (capsUnchanged && current.client !== null) {
+            // The caps this resource announced last time, already resolved (and kept current by
+            // capsResolved): what the cache would answer again, without asking it.
+            client = current.client;
+          } else {
+            const ref = this.capsRef;
+            ref.node = read.capsNode;
+            ref.ver = read.capsVer;
+            ref.hash = read.capsHash;
+            client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
+          }
         }
         // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
         // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
         if (this.deps.isRoom?.(accountId, read.bare)) return false;
-        // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
-        const resources = account.tracker.resources(read.bare);
-        const current = resources?.get(read.resource);
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
           if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
           current.priority = read.priority;
           current.since = read.since;
-          if (!sameCaps(current.caps, read)) current.caps = capsReferenceOf(read);
+          if (!capsUnchanged) current.caps = capsReferenceOf(read);
           current.client = client;
           current.view = null;
           this.deps.onContactChanged(accountId, resources!.bare);
@@ -301,7 +311,7 @@ export class PresenceService {
         if (account.tracker.available(bare, presence)) {
           this.deps.onContactChanged(accountId, bare);
         } else {
-          this.deps.log.warn('too many resources; presence ignored', { from: bare });
+          this.floodLog.warn('presence.resource-cap', 'too many resources; presence ignored', { from: bare });
         }
         return true;
       }
@@ -322,7 +332,7 @@ export class PresenceService {
         return true;
       }
       case 'invalid':
-        this.deps.log.warn('invalid presence ignored', { reason: read.reason });
+        this.floodLog.warn('presence.invalid', 'invalid presence ignored', { reason: read.reason });
         return true;
       case 'muc':
         return false;
@@ -345,7 +355,7 @@ export class PresenceService {
         if ((subscription === 'from' || subscription === 'both') && account.online && account.own.show !== 'offline') {
           void this.sendOwn(account, parsed.from).catch(() => {});
         } else {
-          this.deps.log.info('probe ignored: sender may not see our presence', { from: parsed.bare });
+          this.floodLog.info('presence.probe', 'probe ignored: sender may not see our presence', { from: parsed.bare });
         }
         return true;
       }

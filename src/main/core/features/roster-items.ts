@@ -7,6 +7,22 @@
 import type { Element } from '@xmpp/xml';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
 import { formatJid, parseJid } from '../../../shared/jid';
+import {
+  INCOMPLETE,
+  OTHER,
+  attrIs,
+  attrOk,
+  attrValue,
+  attrValueIs,
+  endTag,
+  readTextOnly,
+  sameAt,
+  scanTag,
+  skipContent,
+  tag,
+  textOk,
+  textOnly,
+} from './xml-scan';
 
 export const NS_ROSTER = 'jabber:iq:roster';
 
@@ -76,6 +92,29 @@ export interface ReadItem {
 /** Reads one <item/>; null when it must be skipped (invalid JID). */
 export function readRosterItem(accountId: string, element: Element, report: RosterParseReport): ReadItem | null {
   const attrs = element.attrs;
+  const groups: string[] = [];
+  for (const child of element.children) {
+    if (typeof child !== 'string' && child.name === 'group') groups.push(child.text());
+  }
+  return rosterItemOf(accountId, attrs, groups, report);
+}
+
+/** An item's attributes as read from the wire (an Element's attrs, or read from the stream text). */
+interface ItemAttributes {
+  jid?: unknown;
+  name?: unknown;
+  subscription?: unknown;
+  ask?: unknown;
+}
+
+/** The item from its attributes and the text of its <group/> children, in order; null when skipped. */
+function rosterItemOf(
+  accountId: string,
+  attrs: ItemAttributes,
+  groupTexts: readonly string[],
+  report: RosterParseReport,
+  groupCount = groupTexts.length,
+): ReadItem | null {
   const rawJid = attrs.jid;
   const jid = typeof rawJid === 'string' ? normalizeBareJid(rawJid) : null;
   if (jid === null) {
@@ -88,11 +127,11 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   let remove = false;
   const rawSubscription = attrs.subscription;
   if (rawSubscription !== undefined) {
-    if (SUBSCRIPTIONS.has(rawSubscription)) subscription = rawSubscription as Subscription;
+    if (SUBSCRIPTIONS.has(rawSubscription as string)) subscription = rawSubscription as Subscription;
     else if (rawSubscription === 'remove') remove = true;
     else {
       report.unknownSubscriptions++;
-      note(report, 'unknown subscription', rawSubscription);
+      note(report, 'unknown subscription', String(rawSubscription));
     }
   }
 
@@ -107,9 +146,8 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   }
 
   const groups: string[] = [];
-  for (const child of element.children) {
-    if (typeof child === 'string' || child.name !== 'group') continue;
-    const raw = child.text();
+  for (let g = 0; g < groupCount; g++) {
+    const raw = groupTexts[g];
     if (raw === '') continue; // RFC 6121 §2.1.2.4: a group name is never empty
     let group = raw;
     if (raw.length > ROSTER_TEXT_MAX) {
@@ -144,23 +182,121 @@ const streamedResults = new WeakMap<Element, { items: RosterItemView[]; report: 
 export function readStreamedRosterItem(element: Element): boolean {
   if (element.name !== 'item') return false;
   const query = element.parent;
-  if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return false;
-  const iq = query.parent;
-  // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
-  if (!iq || iq.parent || iq.name !== 'iq' || iq.attrs.type !== 'result') return false;
+  if (!isRosterResultQuery(query)) return false;
   const children = query.children;
   if (children[children.length - 1] !== element) return false;
-  let streamed = streamedResults.get(query);
-  if (!streamed) {
-    streamed = { items: [], report: newReport() };
-    streamedResults.set(query, streamed);
-  }
+  const streamed = streamedOf(query);
   // The account is not known here: the roster service fills it in when it takes the items.
   const read = readRosterItem('', element, streamed.report);
   if (read) streamed.items.push(read.item);
   children.pop();
   element.parent = null;
   return true;
+}
+
+/** Whether `query` is the <query/> of a top-level roster result (whose items are read while parsing). */
+function isRosterResultQuery(query: Element | null | undefined): query is Element {
+  if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return false;
+  const iq = query.parent;
+  // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
+  return Boolean(iq && !iq.parent && iq.name === 'iq' && iq.attrs.type === 'result');
+}
+
+function streamedOf(query: Element): { items: RosterItemView[]; report: RosterParseReport } {
+  let streamed = streamedResults.get(query);
+  if (!streamed) {
+    streamed = { items: [], report: newReport() };
+    streamedResults.set(query, streamed);
+  }
+  return streamed;
+}
+
+/** The last <item/> readRosterItemText read (one at a time: the parser is synchronous). */
+const textItem: ItemAttributes = {};
+/** Its groups: the first textGroupCount entries. */
+const textGroups: string[] = [];
+let textGroupCount = 0;
+/** The values of `subscription` and `ask` that mean something, compared in place (no copy). */
+const SUBSCRIPTION_VALUES = ['both', 'to', 'from', 'none', 'remove'];
+
+/**
+ * Reads the <item/> of a roster result starting at `lt` in the stream text, the way ltx and
+ * readRosterItem would read it: its attributes and the text of its <group/> children (entities
+ * resolved; other children skipped). Returns the index after it, INCOMPLETE when it is not all there,
+ * or OTHER when it is not of the shape read here (then ltx builds it and readStreamedRosterItem reads
+ * it). What it read is taken by takeRosterItemText.
+ */
+export function readRosterItemText(text: string, lt: number): number {
+  if (!sameAt(text, lt + 1, 'item')) return OTHER;
+  let pos = scanTag(text, lt, true);
+  if (pos < 0) return pos;
+  if (tag.nameEnd !== lt + 5) return OTHER;
+  textItem.jid = textItem.name = textItem.subscription = textItem.ask = undefined;
+  textGroupCount = 0;
+  try {
+    // As ltx: of an attribute given twice, the last one counts.
+    for (let i = 0; i < tag.attrCount; i++) {
+      if (!attrOk(text, i)) return OTHER;
+      if (attrIs(text, i, 'jid')) textItem.jid = attrValue(text, i);
+      else if (attrIs(text, i, 'name')) textItem.name = attrValue(text, i);
+      else if (attrIs(text, i, 'subscription')) textItem.subscription = knownValue(text, i, SUBSCRIPTION_VALUES);
+      else if (attrIs(text, i, 'ask')) textItem.ask = attrValueIs(text, i, 'subscribe') ? 'subscribe' : '';
+    }
+    if (tag.selfClosing) return pos;
+    for (;;) {
+      const lt2 = text.indexOf('<', pos);
+      if (lt2 === -1 || lt2 + 1 >= text.length) return INCOMPLETE;
+      if (lt2 > pos && !textOk(text, pos, lt2)) return OTHER;
+      const c = text.charCodeAt(lt2 + 1);
+      if (c === 47) return endTag(text, lt2, lt + 1, lt + 5);
+      if (c === 33 || c === 63) return OTHER;
+      const tagEnd = scanTag(text, lt2, true);
+      if (tagEnd < 0) return tagEnd;
+      for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
+      const nameStart = lt2 + 1;
+      const nameEnd = tag.nameEnd;
+      if (nameEnd - nameStart === 5 && sameAt(text, nameStart, 'group')) {
+        if (tag.selfClosing) {
+          pos = tagEnd;
+        } else {
+          // Text only, as Element#text() reads it (a group with child elements is ltx's).
+          const group = readTextOnly(text, tagEnd, nameStart, nameEnd);
+          if (group === null) return textOnly.end;
+          textGroups[textGroupCount++] = group;
+          pos = textOnly.end;
+        }
+        continue;
+      }
+      pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, nameStart, nameEnd);
+      if (pos < 0) return pos;
+    }
+  } catch {
+    // An entity ltx would reject: ltx gets the item and reports it.
+    return OTHER;
+  }
+}
+
+/**
+ * For the stream parser: the item readRosterItemText just read, added to the roster result whose
+ * <query/> is `query` (xmpp.js's parser's current element, which has seen everything before the
+ * item). False when `query` is not a roster result's: then the item goes to ltx.
+ */
+export function takeRosterItemText(query: Element | null | undefined): boolean {
+  if (!isRosterResultQuery(query)) return false;
+  const streamed = streamedOf(query);
+  // The account is not known here: the roster service fills it in when it takes the items.
+  // The strings stay views into the parser's input chunk, as ltx's attribute values do: a roster
+  // result is almost all items, so its chunks are mostly what the items hold anyway.
+  const read = rosterItemOf('', textItem, textGroups, streamed.report, textGroupCount);
+  if (read) streamed.items.push(read.item);
+  textGroups.fill('', 0, textGroupCount);
+  return true;
+}
+
+/** The attribute's value as the constant among `values` it equals (no copy), else the value itself. */
+function knownValue(text: string, index: number, values: readonly string[]): string {
+  for (const value of values) if (attrValueIs(text, index, value)) return value;
+  return attrValue(text, index);
 }
 
 /** How many items a roster result holds: read while parsing, and still in the tree. */

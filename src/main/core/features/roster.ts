@@ -21,7 +21,7 @@ import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger } from '../log';
 import type { RosterRepository } from '../store/roster-repo';
 import {
   NS_ROSTER,
@@ -36,6 +36,7 @@ import {
   takeStreamedRosterItems,
   type RosterParseReport,
 } from './roster-items';
+import { background } from '../util/background';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 /** A 10,000-item roster on a slow link still arrives well within this. */
@@ -109,12 +110,14 @@ export class RosterService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountRoster>();
   private readonly sessionReady = new Set<(accountId: string, synced: boolean) => void>();
   private readonly itemListeners = new Set<RosterItemListener>();
+  private readonly floodLog: ReturnType<typeof rateLimited>;
 
   constructor(
     private readonly repo: RosterRepository,
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {
+    this.floodLog = rateLimited(log);
     for (const [accountId, stored] of repo.loadAll()) {
       const state = this.state(accountId);
       for (const item of stored.items) state.items.set(item.jid, item);
@@ -204,7 +207,7 @@ export class RosterService implements AccountLifecycleListener {
       this.ready(accountId, true);
       return;
     }
-    void this.fetch(state, online.xmpp);
+    background(this.fetch(state, online.xmpp), this.log, 'roster fetch');
   }
 
   onOffline(accountId: string): void {
@@ -465,13 +468,19 @@ export class RosterService implements AccountLifecycleListener {
       const from = stanza.attrs.from;
       if (from !== undefined && !this.isOwnBareJid(from, xmpp)) {
         state.stats.pushesRejected++;
-        this.log.warn('ignored a forged roster push', { accountId, from: from.slice(0, 200) });
+        this.floodLog.warn('roster.forged-push', 'ignored a forged roster push', {
+          accountId,
+          from: from.slice(0, 200),
+        });
         return stanzaError('cancel', 'service-unavailable');
       }
       const items = query.getChildren('item');
       if (items.length !== 1) {
         state.stats.pushesRejected++;
-        this.log.warn('ignored a roster push without exactly one item', { accountId, items: items.length });
+        this.floodLog.warn('roster.bad-push', 'ignored a roster push without exactly one item', {
+          accountId,
+          items: items.length,
+        });
         return stanzaError('modify', 'bad-request');
       }
       const report = newReport();

@@ -31,12 +31,13 @@ import type { AccountLifecycleListener, AccountManager } from '../accounts/accou
 import type { SessionOnline } from '../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
 import { NS_DISCO_INFO } from './caps-hash';
 import { skeleton } from '../../../shared/lookalike';
 import { capText, normalizeJid } from './roster-items';
 import { commandError, type RosterService } from './roster';
+import { background } from '../util/background';
 
 export const NS_NICK = 'http://jabber.org/protocol/nick';
 export const NS_BLOCKING = 'urn:xmpp:blocking';
@@ -96,6 +97,7 @@ export class SubscriptionService implements AccountLifecycleListener {
   private readonly accountManager: Pick<AccountManager, 'list'>;
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly floodLog: RateLimitedLogger;
   private readonly now: () => number;
   private readonly accounts = new Map<string, AccountSubscriptions>();
   private readonly unsubscribeRoster: () => void;
@@ -107,6 +109,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     this.accountManager = options.accounts;
     this.bus = options.bus;
     this.log = options.log;
+    this.floodLog = rateLimited(options.log);
     this.now = options.now ?? Date.now;
     for (const policy of this.repo.loadPolicies()) this.state(policy.accountId).policy = policy;
     for (const stored of this.repo.loadRequests()) {
@@ -169,7 +172,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     state.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
     if (online.resumed) return;
     state.autoAnswers.clear();
-    void this.discoverBlocking(state, online.xmpp);
+    background(this.discoverBlocking(state, online.xmpp), this.log, 'blocking discovery');
   }
 
   onOffline(accountId: string): void {
@@ -200,7 +203,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
     if (from === null) {
       state.stats.dropped++;
-      this.log.warn('subscription presence from an invalid JID dropped', {
+      this.floodLog.warn('subscription.invalid-from', 'subscription presence from an invalid JID dropped', {
         accountId,
         type,
         from: String(stanza.attrs.from ?? '').slice(0, 200),
@@ -258,7 +261,10 @@ export class SubscriptionService implements AccountLifecycleListener {
     const item = this.roster.item(state.accountId, bare);
     if (!this.weAsked(state, bare, item)) {
       state.stats.dropped++;
-      this.log.warn('subscribed from a JID we never asked ignored', { accountId: state.accountId, from: bare });
+      this.floodLog.warn('subscription.unasked-subscribed', 'subscribed from a JID we never asked ignored', {
+        accountId: state.accountId,
+        from: bare,
+      });
       return;
     }
     // The roster push carries the new state; the note forgets an earlier refusal.
@@ -291,7 +297,10 @@ export class SubscriptionService implements AccountLifecycleListener {
     const xmpp = onlineClient(state.xmpp);
     const count = state.autoAnswers.get(bare) ?? 0;
     if (!xmpp || count >= AUTO_ANSWERS_PER_JID) {
-      if (xmpp) this.log.warn('too many automatic answers to one JID; left to the user', { from: bare });
+      if (xmpp)
+        this.floodLog.warn('subscription.auto-cap', 'too many automatic answers to one JID; left to the user', {
+          from: bare,
+        });
       return false;
     }
     state.autoAnswers.set(bare, count + 1);

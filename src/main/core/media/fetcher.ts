@@ -97,6 +97,7 @@ export class MediaFetcher {
   }
 
   private async obtain(id: string, key: MediaKey, limits: MediaLimits, source: MediaSource): Promise<MediaRef | null> {
+    await this.store.ready.catch(() => {});
     if (this.store.has(key)) {
       const ref = await this.store.ref(key);
       if (ref) return ref;

@@ -91,14 +91,15 @@ export function mediaAccessOf(store: MediaStore, staging: StagingArea): MediaAcc
   };
 }
 
-export async function createMediaService(options: MediaServiceOptions): Promise<MediaService> {
+/** Builds the media service at once; the store and the staging area get ready in the background. */
+export function createMediaService(options: MediaServiceOptions): MediaService {
   const { log } = options;
   const temporary = options.dataDir === ':memory:';
   const dir = temporary
     ? mkdtempSync(path.join(os.tmpdir(), 'jabberwock-media-'))
     : path.join(options.dataDir, 'media');
-  const store = await MediaStore.open({ dir: path.join(dir, 'store'), log: log.child('store') });
-  const staging = await StagingArea.open({ dir: path.join(dir, 'staging'), log: log.child('staging') });
+  const store = MediaStore.create({ dir: path.join(dir, 'store'), log: log.child('store') });
+  const staging = StagingArea.create({ dir: path.join(dir, 'staging'), log: log.child('staging') });
   const fetcher = new MediaFetcher({ store, log: log.child('fetch') });
   const http = new HttpsClient({ ca: options.extraCa });
   const upload = new HttpUploadClient(log.child('upload'));
@@ -167,7 +168,9 @@ export async function createMediaService(options: MediaServiceOptions): Promise<
       transfers.close();
       fetcher.close();
       http.close();
+      await staging.ready.catch(() => {});
       await staging.close();
+      await store.ready.catch(() => {});
       await store.settle();
       if (temporary) await fs.rm(dir, { recursive: true, force: true });
     },

@@ -47,12 +47,25 @@ export class StagingArea {
     this.maxTotalBytes = options.maxTotalBytes ?? 2 * 1024 * 1024 * 1024;
   }
 
-  /** Opens the area; copies left from an earlier run are removed (their ids meant nothing any more). */
+  /** Opens the area and waits until it is ready. */
   static async open(options: StagingOptions): Promise<StagingArea> {
-    await fs.rm(options.dir, { recursive: true, force: true });
-    await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
-    return new StagingArea(options.dir, options.log, options);
+    const area = StagingArea.create(options);
+    await area.ready;
+    return area;
   }
+
+  /** The area at once; copies left from an earlier run (their ids meant nothing any more) go in the background. */
+  static create(options: StagingOptions): StagingArea {
+    const area = new StagingArea(options.dir, options.log, options);
+    area.ready = (async () => {
+      await fs.rm(options.dir, { recursive: true, force: true });
+      await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
+    })();
+    area.ready.catch((error) => options.log.error('the staging area could not be made', { error }));
+    return area;
+  }
+
+  ready: Promise<void> = Promise.resolve();
 
   get(id: string): StagedFile | null {
     return this.files.get(id) ?? null;
@@ -60,6 +73,7 @@ export class StagingArea {
 
   /** Streams posted bytes into a private copy; stops as soon as they exceed the limits. */
   async receive(claimedName: string, body: AsyncIterable<Uint8Array>): Promise<StageResult> {
+    await this.ready.catch(() => {});
     const id = newId();
     const file = path.join(this.dir, id);
     let size = 0;

@@ -90,15 +90,34 @@ export class MediaStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Opens the store: reads what is on disk (oldest use first) and removes unfinished files. */
+  /** Opens the store and waits until it has read what is on disk. */
   static async open(options: MediaStoreOptions): Promise<MediaStore> {
+    const store = MediaStore.create(options);
+    await store.ready;
+    return store;
+  }
+
+  /**
+   * The store at once; it reads what is on disk in the background (`ready`), so starting the app
+   * never waits for thousands of avatar files. Until then nothing is kept and every call waits.
+   */
+  static create(options: MediaStoreOptions): MediaStore {
     const store = new MediaStore(options);
-    await fs.mkdir(store.filesDir, { recursive: true, mode: 0o700 });
-    await fs.rm(store.tmpDir, { recursive: true, force: true });
-    await fs.mkdir(store.tmpDir, { recursive: true, mode: 0o700 });
+    store.ready = store.load();
+    store.ready.catch((error) => store.log.error('the media store could not be read', { error }));
+    return store;
+  }
+
+  /** Settles once what is on disk is known (oldest use first) and unfinished files are removed. */
+  ready: Promise<void> = Promise.resolve();
+
+  private async load(): Promise<void> {
+    await fs.mkdir(this.filesDir, { recursive: true, mode: 0o700 });
+    await fs.rm(this.tmpDir, { recursive: true, force: true });
+    await fs.mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
     const found: Entry[] = [];
-    for (const name of await fs.readdir(store.filesDir)) {
-      const file = path.join(store.filesDir, name);
+    for (const name of await fs.readdir(this.filesDir)) {
+      const file = path.join(this.filesDir, name);
       const match = FILE_NAME.exec(name);
       const stat = await fs.stat(file).catch(() => null);
       if (!match || !stat?.isFile() || !mediaKey(match[1] as HashAlgo, match[2])) {
@@ -108,11 +127,11 @@ export class MediaStore {
       found.push({ name, size: stat.size, usedAt: stat.mtimeMs, savedAt: stat.mtimeMs });
     }
     found.sort((a, b) => a.usedAt - b.usedAt);
-    for (const entry of found) store.add(entry);
-    await store.evict();
-    return store;
+    for (const entry of found) if (!this.entries.has(entry.name)) this.add(entry);
+    await this.evict();
   }
 
+  /** Kept now (false while the store is still being read). */
   has(key: MediaKey): boolean {
     return this.entries.has(nameOf(key));
   }
@@ -124,6 +143,7 @@ export class MediaStore {
 
   /** The renderer's reference to a kept file (marking it used), or null when it is not kept. */
   async ref(key: MediaKey): Promise<MediaRef | null> {
+    await this.ready.catch(() => {});
     const entry = this.entries.get(nameOf(key));
     if (!entry) return null;
     if (entry.sniffed === undefined) entry.sniffed = await this.sniffFile(entry);
@@ -154,6 +174,7 @@ export class MediaStore {
     expected: MediaKey | HashAlgo,
     limits: MediaLimits,
   ): Promise<IngestResult> {
+    await this.ready.catch(() => {});
     const algo = typeof expected === 'string' ? expected : expected.algo;
     const tmp = path.join(this.tmpDir, randomBytes(12).toString('hex'));
     const hash = createHash(algo);

@@ -3,6 +3,7 @@
  */
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { isCorruption } from './store-check';
 
 export type Db = Database.Database;
 
@@ -31,8 +32,42 @@ export function openDatabase(file: string): Db {
     migrate(db);
     return db;
   } catch (error) {
-    db.close();
+    if (isCorruption(error)) closeKeepingWal(db, file);
+    else db.close();
     throw error;
+  }
+}
+
+/**
+ * Closes a connection that failed on a damaged file without checkpointing its `-wal` into it: the
+ * last connection to close checkpoints, so a read-only one (which never does) stays open meanwhile.
+ */
+export function closeKeepingWal(db: Db, file: string): void {
+  let reader: Db | null = null;
+  if (file !== ':memory:') {
+    try {
+      reader = new Database(file, { readonly: true, fileMustExist: true });
+      // Only a connection that has read holds the lock that keeps a closing one from checkpointing.
+      reader.pragma('schema_version');
+    } catch {
+      // Unreadable: nothing to keep apart.
+    }
+  }
+  db.close();
+  reader?.close();
+}
+
+/** A store file that exists but cannot be used (locked, unreadable, not writable): nothing was changed. */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      `Jabberwock cannot open its data file ${file}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Check that the file and its folder can be read and written, and that no other Jabberwock uses them; nothing was changed.',
+    );
+    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -81,6 +81,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     lastSeq = batch.seq;
     toStores((stores) => {
       const rest = withoutContactPresence(batch.events);
+      stores.app.applyEvents(rest);
       stores.accounts.applyEvents(rest);
       stores.prefs?.applyEvents(rest);
       stores.roster?.applyEvents(rest);
@@ -107,6 +108,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     const snapshot = result.value;
     toStores((stores) => {
       stores.accounts.applySnapshot(snapshot);
+      stores.app.applySnapshot(snapshot);
       stores.prefs?.applySnapshot(snapshot);
       stores.roster?.applySnapshot(snapshot);
       stores.presence?.applySnapshot(snapshot);

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { AppEvent, AppNoticeView, Snapshot } from '../../../shared/contract';
 
 /** How long the parts beside the roster wait for a first frame that a hidden window never gets. */
 export const HIDDEN_WINDOW_WAIT_MS = 1000;
@@ -15,6 +16,22 @@ export const useAppStore = defineStore('app', () => {
    */
   const firstPaintDone = ref(false);
   let waitingForPaint = false;
+  /** Notices about the app itself (a repaired store, data that could not be saved), oldest first. */
+  const notices = ref<AppNoticeView[]>([]);
+
+  function applySnapshot(snapshot: Snapshot) {
+    notices.value = snapshot.notices;
+  }
+
+  function applyEvents(events: readonly AppEvent[]) {
+    for (const event of events) {
+      if (event.type === 'app.notice') {
+        notices.value = [...notices.value.filter((notice) => notice.id !== event.notice.id), event.notice];
+      } else if (event.type === 'app.noticeRemoved') {
+        notices.value = notices.value.filter((notice) => notice.id !== event.id);
+      }
+    }
+  }
 
   function setLink(up: boolean) {
     if (up) link.value = 'up';
@@ -40,5 +57,15 @@ export const useAppStore = defineStore('app', () => {
     setTimeout(() => (firstPaintDone.value = true), HIDDEN_WINDOW_WAIT_MS);
   }
 
-  return { link, snapshotError, firstPaintDone, setLink, setSnapshotError, snapshotApplied };
+  return {
+    link,
+    snapshotError,
+    firstPaintDone,
+    notices,
+    setLink,
+    setSnapshotError,
+    snapshotApplied,
+    applySnapshot,
+    applyEvents,
+  };
 });

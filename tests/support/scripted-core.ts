@@ -1,0 +1,95 @@
+/**
+ * The whole core (messenger, real session, SQLite on disk) signed in to a scripted server
+ * (scripted-server.ts) as me@localhost/desk, for what only a hostile server can play: forged
+ * stanzas the test injects with `conn.send`, and the answers the core gives recorded in
+ * `conn.received`. The script must answer the roster request; `answerBasics` does that and the rest
+ * of a sign-in (STARTTLS, PLAIN, bind, SM) and answers every other request with an error.
+ */
+import type { AppEvent, AccountView } from '../../src/shared/contract';
+import { AccountSession } from '../../src/main/core/accounts/session';
+import type { Logger } from '../../src/main/core/log';
+import { createMessenger, type Messenger } from '../../src/main/core/messenger';
+import { createMemorySecretStore } from '../../src/main/core/secrets';
+import { fakeLogin, type ScriptedConnection, type ScriptedServer } from './scripted-server';
+import { waitUntil } from './wait';
+
+export const ME = 'me@localhost';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+
+export interface ScriptedCore {
+  messenger: Messenger;
+  accountId: string;
+  events: AppEvent[];
+  close(): Promise<void>;
+}
+
+/** The attributes of each `<iq>` start tag in `chunk`, with the 400 characters that follow it. */
+export function iqsIn(chunk: string): { id: string; type: string; to?: string; body: string }[] {
+  return [...chunk.matchAll(/<iq\b[^>]*>/g)].map((match) => ({
+    id: /\bid=["']([^"']+)["']/.exec(match[0])?.[1] ?? '',
+    type: /\btype=["']([^"']+)["']/.exec(match[0])?.[1] ?? '',
+    to: /\bto=["']([^"']+)["']/.exec(match[0])?.[1],
+    body: chunk.slice(match.index, match.index + 400),
+  }));
+}
+
+/**
+ * Signs in, closes the stream when the client does, answers the roster request with `rosterItems` and any other request with
+ * <service-unavailable/>, unless `onRequest` handled it (returned true). Returns true when it
+ * handled the whole chunk.
+ */
+export function answerBasics(
+  conn: ScriptedConnection,
+  chunk: string,
+  rosterItems: string,
+  onRequest: (iq: { id: string; type: string; to?: string; body: string }) => boolean = () => false,
+): boolean {
+  if (fakeLogin(conn, chunk, ME)) return true;
+  if (chunk.includes('</stream:stream>')) {
+    conn.close(); // answer the client's close at once
+    return true;
+  }
+  for (const iq of iqsIn(chunk)) {
+    if (iq.type !== 'get' && iq.type !== 'set') continue;
+    if (onRequest(iq)) continue;
+    if (iq.body.includes('jabber:iq:roster') && iq.type === 'get') {
+      conn.send(`<iq type='result' id='${iq.id}'><query xmlns='jabber:iq:roster' ver='1'>${rosterItems}</query></iq>`);
+    } else {
+      conn.send(
+        `<iq type='error' id='${iq.id}'${iq.to ? ` from='${iq.to}'` : ''}><error type='cancel'><service-unavailable xmlns='${NS_STANZAS}'/></error></iq>`,
+      );
+    }
+  }
+  return false;
+}
+
+/** Opens a core in `dir` with one account on `server`; resolves once it is online with its roster synced. */
+export async function openScriptedCore(
+  server: ScriptedServer,
+  caPem: string,
+  dir: string,
+  log: Logger,
+): Promise<ScriptedCore> {
+  const events: AppEvent[] = [];
+  const messenger = await createMessenger({
+    dataDir: dir,
+    secrets: createMemorySecretStore(),
+    log,
+    extraCa: caPem,
+    flushMs: 5,
+    sessionFactory: (config, hooks) =>
+      new AccountSession({ ...config, resource: 'desk' }, hooks, {
+        log: log.child(config.jid),
+        ca: caPem,
+        backoff: { baseMs: 60_000, capMs: 60_000 },
+        resolveSrv: false,
+      }),
+  });
+  messenger.subscribe((batch) => events.push(...batch.events));
+  const added = await messenger.invoke('account.add', { jid: ME, password: 'x', host: server.host, port: server.port });
+  if (!added.ok) throw new Error(added.error.message);
+  const accountId = (added.value as AccountView).id;
+  await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
+  await waitUntil('roster synced', () => messenger.roster.syncView(accountId).state === 'synced');
+  return { messenger, accountId, events, close: () => messenger.close() };
+}
