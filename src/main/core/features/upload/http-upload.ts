@@ -218,7 +218,7 @@ export function parseSlot(slot: Element | undefined): UploadSlot | null {
     const value = header.text().trim();
     if (!name) continue;
     // A line break would start another header; other controls are refused by HTTP itself.
-    if (value.length > MAX_HEADER_VALUE || /[\u0000-\u001f\u007f]/.test(value)) return null;
+    if (value.length > MAX_HEADER_VALUE || /\p{Cc}/u.test(value)) return null;
     headers[name] = value;
   }
   return { put: putUrl.href, get: getUrl.href, headers };
