@@ -1068,6 +1068,15 @@ export const commands = {
     input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
     output: returns<FileInfoView>(),
   },
+  /**
+   * A preview of the picture or short video a message shares: fetched by the core, checked (type from
+   * the bytes, size, dimensions) and kept; refused with a detail code (media.type, media.too-large,
+   * media.dimensions, http.*) when it is not one to show.
+   */
+  'media.preview': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<MediaRef>(),
+  },
   /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
   'download.start': {
     input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),

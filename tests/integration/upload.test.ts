@@ -13,14 +13,14 @@ import { Readable, Transform } from 'node:stream';
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, MessageView, TransferView } from '../../src/shared/contract';
+import type { AppEvent, MediaRef, MessageView, TransferView } from '../../src/shared/contract';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import type { PutOptions } from '../../src/main/core/media/https-client';
 import { NS_OOB } from '../../src/main/core/media/media-service';
 import { openTestCore, type Core } from '../support/core';
 import { startScriptedHttps, type ScriptedHttps } from '../support/https-server';
-import { png } from '../support/media-samples';
+import { HTML, png } from '../support/media-samples';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { waitUntil } from '../support/wait';
@@ -168,6 +168,25 @@ describe('HTTP File Upload against Prosody', () => {
     expect(names).toEqual(['holiday.png', 'holiday (1).png']);
     for (const name of names) expect(fs.readFileSync(path.join(downloads, name)).equals(expected.body)).toBe(true);
     expect(fs.readdirSync(downloads).sort()).toEqual(['holiday (1).png', 'holiday.png']);
+  });
+
+  it('previews a shared picture through the media store, and refuses a page dressed up as one', async () => {
+    const sent = aliceHistory().find((m) => m.body.endsWith('/holiday.png'))!;
+    const ref = (await alice.invoke('media.preview', { accountId: alice.accountId, messageId: sent.id })) as MediaRef;
+    expect(ref).toMatchObject({ mime: 'image/png', width: 700, height: 500 });
+    const served = alice.messenger.mediaAccess!.resolve(ref.id)!;
+    expect(fs.readFileSync(served.file).equals((await fetchAsBob(sent.body)).body)).toBe(true);
+    // Asked again: the same reference, from the store.
+    expect(await alice.invoke('media.preview', { accountId: alice.accountId, messageId: sent.id })).toEqual(ref);
+
+    const page = await upload(await stage('cute-cat.png', HTML));
+    await waitUntil('page uploaded', () => latest(page.id)?.state === 'done');
+    const pageMessage = aliceHistory().find((m) => m.body === latest(page.id)!.url)!;
+    const refused = await alice.messenger.invoke('media.preview', {
+      accountId: alice.accountId,
+      messageId: pageMessage.id,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { detail: { code: 'media.type' } } });
   });
 
   it('refuses a file over the service limit before anything is sent, saying the limit', async () => {

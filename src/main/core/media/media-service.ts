@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import type { CommandOutput, ParsedInput, StagedFileView } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
+import { fail, failWith, ok, type Result } from '../../../shared/result';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
 import { HttpUploadClient } from '../features/upload/http-upload';
@@ -19,6 +19,7 @@ import type { StoredMessage } from '../store/messages-repo';
 import { MediaFetcher } from './fetcher';
 import { HttpsClient } from './https-client';
 import type { MediaAccess, StageAnswer } from './serve';
+import { PreviewService } from './previews';
 import { StagingArea, type StageResult } from './staging';
 import { MediaStore } from './store';
 
@@ -32,6 +33,7 @@ type MediaCommand =
   | 'transfer.retry'
   | 'transfer.dismiss'
   | 'file.inspect'
+  | 'media.preview'
   | 'download.start';
 
 export type MediaHandlers = {
@@ -65,6 +67,7 @@ export interface MediaService {
   http: HttpsClient;
   upload: HttpUploadClient;
   transfers: TransferService;
+  previews: PreviewService;
   /** What the shells serve media and staging from. */
   access: MediaAccess;
   handlers: MediaHandlers;
@@ -131,6 +134,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
   options.accounts.addLifecycleListener(transfers);
 
   const access = mediaAccessOf(store, staging);
+  const previews = new PreviewService(store, http, log.child('previews'));
 
   const handlers: MediaHandlers = {
     'upload.pick': async () => {
@@ -149,6 +153,12 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     'transfer.dismiss': (input) => transfers.dismiss(input),
     'file.inspect': (input) => transfers.inspect(input),
     'download.start': (input) => transfers.startDownload(input),
+    'media.preview': async (input) => {
+      const shared = fileOfMessage(input.accountId, input.messageId);
+      if (!shared) return fail('not_found', 'That message shares no file.');
+      const result = await previews.preview(shared.url);
+      return result.ok ? ok(result.ref) : failWith('not_found', 'There is no preview of this file.', result.detail);
+    },
   };
 
   return {
@@ -158,6 +168,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     http,
     upload,
     transfers,
+    previews,
     access,
     handlers,
     outgoingExtra(message) {
