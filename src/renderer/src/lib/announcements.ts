@@ -45,13 +45,14 @@ export class AnnouncementState {
     for (const account of accounts) {
       present.add(account.id);
       const state = spokenState(account.connection);
-      const known = this.spoken.has(account.id);
+      // An account added while running was offline before: coming online is news.
+      const before = this.spoken.has(account.id) ? this.spoken.get(account.id) : this.started ? 'offline' : undefined;
       // A passing state keeps what was said before: online → connecting → online says nothing.
       if (state === null) {
-        if (!known) this.spoken.set(account.id, null);
+        this.spoken.set(account.id, before ?? null);
         continue;
       }
-      if (known && this.spoken.get(account.id) !== state && this.started) changed.push(account);
+      if (this.started && before !== undefined && before !== state) changed.push(account);
       this.spoken.set(account.id, state);
     }
     for (const id of this.spoken.keys()) if (!present.has(id)) this.spoken.delete(id);

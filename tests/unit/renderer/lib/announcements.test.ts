@@ -46,6 +46,9 @@ describe('announcements', () => {
     expect(state.accountsChanged([home(at('error', 'needs-password')), added])).toEqual([]);
     const online = { id: 'a2', connection: at('online') };
     expect(state.accountsChanged([home(at('error', 'needs-password')), online])).toEqual([online]);
+    // Added and online in the same breath: still news.
+    const third = { id: 'a3', connection: at('online') };
+    expect(state.accountsChanged([third])).toEqual([third]);
     expect(spokenState(at('connecting'))).toBeNull();
   });
 
