@@ -21,7 +21,11 @@ describe('occupantLabel', () => {
   it('names the role and the affiliation, "no affiliation" included', () => {
     expect(occupantLabel(occupant(), plain, null)).toBe('Bob, participant, no affiliation, available');
     expect(
-      occupantLabel(occupant({ role: 'moderator', affiliation: 'admin', jid: 'bob@x/desk', status: ' Tea ' }), plain, null),
+      occupantLabel(
+        occupant({ role: 'moderator', affiliation: 'admin', jid: 'bob@x/desk', status: ' Tea ' }),
+        plain,
+        null,
+      ),
     ).toBe('Bob, moderator, admin, available, bob@x, Tea');
     expect(occupantLabel(occupant({ role: 'visitor', affiliation: 'member', show: 'away' }), plain, null)).toBe(
       'Bob, visitor, member, away',
