@@ -19,7 +19,7 @@ describe('account state words', () => {
     expect(statusTone(waiting)).toBe('request');
     expect(statusLine(refused, 0)).toBe('Error: wrong password or sign-in refused');
     expect(statusTone(refused)).toBe('error');
-    expect(statusTone({ status: 'online', since: 0 })).toBe('online');
+    expect(statusTone({ status: 'online' })).toBe('online');
   });
 
   it('announces connection changes in a short sentence', () => {
