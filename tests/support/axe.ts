@@ -14,7 +14,7 @@ const FAILING = new Set(['serious', 'critical']);
 export interface AccessibleOptions {
   /** Only this part of the page (a CSS selector); by default the open dialog, else the whole page. */
   include?: string;
-  /** Checks one theme only (the other is checked elsewhere). */
+  /** The themes to check in (both unless told). */
   themes?: readonly ('light' | 'dark')[];
 }
 
