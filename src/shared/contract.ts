@@ -356,8 +356,9 @@ export type ConversationKind = 'chat' | 'groupchat' | 'pm';
 
 /**
  * queued: stored, not yet written to the stream (or waiting for a connection); sent: the server
- * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184); failed:
- * the server refused it; received: an incoming message.
+ * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184), or, for a
+ * room message, the room reflected it (it went out to the room; nobody confirmed it); failed: the
+ * server refused it; received: an incoming message.
  */
 export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'received';
 

@@ -119,6 +119,13 @@ describe('summarize: tooltip and lines', () => {
     expect(ld).toMatchObject({ enabled: false, state: 'disabled', icon: 'offline', text: 'Disabled' });
   });
 
+  it('words a password not kept across a restart as a request, not an error', () => {
+    const waiting = account('error', 'available', {
+      connection: { status: 'error', since: 0, error: { kind: 'needs-password', message: '' } },
+    });
+    expect(summarize([waiting]).accounts[0].text).toBe('Waiting for your password');
+  });
+
   it('reports the common chosen show of the enabled accounts, or null when they differ', () => {
     expect(summarize([account('online', 'away'), account('connecting', 'away')]).commonShow).toBe('away');
     expect(summarize([account('online', 'away'), account('online', 'dnd')]).commonShow).toBeNull();

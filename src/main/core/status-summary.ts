@@ -109,7 +109,6 @@ const ERROR_WORDS: Record<string, string> = {
   certificate: 'certificate not trusted',
   'tls-unavailable': 'server offers no encryption',
   conflict: 'signed in elsewhere',
-  'needs-password': 'password needed',
   protocol: 'server error',
 };
 
@@ -122,6 +121,8 @@ function textOf(state: AccountState, show: OwnShow, connection: ConnectionView):
     case 'reconnecting':
       return 'Reconnecting…';
     case 'error': {
+      // The password the user chose not to keep is asked for at each start: a request, not an error.
+      if (connection.error?.kind === 'needs-password') return 'Waiting for your password';
       const words = connection.error ? ERROR_WORDS[connection.error.kind] : undefined;
       return words ? `Error: ${words}` : 'Error';
     }
