@@ -7,7 +7,6 @@
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUC_NICK_MAX, ROSTER_TEXT_MAX, type AppEvent, type BookmarkView } from '../../src/shared/contract';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger } from '../../src/main/core/log';
 import { BookmarksService } from '../../src/main/core/features/bookmarks';
@@ -21,6 +20,7 @@ import {
 import { BASE_FEATURES } from '../../src/main/core/features/caps-own';
 import { parseStanza } from '../support/xml';
 import { NS_BOOKMARKS, NS_BOOKMARKS_COMPAT } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_BODY_MAX } from '../../src/shared/contract';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { silentLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
@@ -16,6 +15,7 @@ import { ChatService } from '../../src/main/core/features/chat';
 import { delayTime } from '../../src/main/core/util/delay-stamp';
 import { memoryDbWithAccount } from '../support/db';
 import { NS_DELAY, NS_RECEIPTS } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

@@ -114,6 +114,7 @@ const XEP_WATCHED: Record<string, string> = {
 const RFC_CODE: Record<string, string[]> = {
   '4616': ["'PLAIN'"],
   '5802': ['SCRAM-SHA-1'],
+  '7677': ['SCRAM-SHA-256'],
   '6120': [
     'urn:ietf:params:xml:ns:xmpp-tls',
     'urn:ietf:params:xml:ns:xmpp-sasl',
@@ -127,7 +128,6 @@ const RFC_CODE: Record<string, string[]> = {
 
 const RFC_WATCHED: Record<string, string> = {
   '7395': 'urn:ietf:params:xml:ns:xmpp-framing',
-  '7677': 'SCRAM-SHA-256',
   '9266': 'tls-exporter',
 };
 

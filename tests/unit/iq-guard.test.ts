@@ -9,7 +9,7 @@ import jid from '@xmpp/jid';
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/core/log';
-import { createIqGuard } from '../../src/main/core/features/iq-guard';
+import { createIqGuard } from '../../src/main/core/accounts/iq-guard';
 import { parseStanza } from '../support/xml';
 
 function setup() {

@@ -9,7 +9,7 @@ import createIqCaller from '@xmpp/iq/caller.js';
 import createMiddleware from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installListenFirstRequest } from '../../src/main/core/features/iq-request';
+import { installListenFirstRequest } from '../../src/main/core/accounts/iq-request';
 
 /** An entity whose writes complete only when the test says so. */
 function setup() {

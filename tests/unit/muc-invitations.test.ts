@@ -6,11 +6,11 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger } from '../../src/main/core/log';
 import { MucService } from '../../src/main/core/features/muc';
 import { NS_CONFERENCE, NS_MUC_USER } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ACCOUNT = 'acc-1';
 type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;

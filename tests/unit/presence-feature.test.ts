@@ -15,10 +15,12 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import type { SessionFactory, SessionHooks } from '../../src/main/core/accounts/session-api';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import type { IdleClock } from '../../src/main/core/idle';
 import { parseStanza } from '../support/xml';
 import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
+import { StreamHookRegistry } from '../../src/main/core/accounts/stream/hooks';
+import { PresenceFastPath } from '../../src/main/core/accounts/stream/presence-fastpath';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const dirs: string[] = [];
@@ -45,7 +47,11 @@ function fakeSessions() {
     const callees = new Map<string, (ctx: { element: Element; stanza: Element }) => unknown>();
     let rosterAnswer: ((query: Element) => void) | null = null;
     const full = `${config.jid}/test`;
+    // As GuardedClient does: presence takes the fast path to the stream hooks first, the rest the middleware.
+    const streamHooks = new StreamHookRegistry();
+    let fastPath: PresenceFastPath | null = null;
     const xmpp = {
+      hooks: streamHooks,
       status: 'online',
       jid: { bare: () => ({ toString: () => config.jid }), toString: () => full },
       rosterVersioning: false,
@@ -64,11 +70,13 @@ function fakeSessions() {
       },
       send: async (element: Element) => void sent.push(element),
       _onElement(element: Element) {
+        if (element.name === 'presence' && fastPath!.element(element)) return;
         let i = 0;
         const next = (): unknown => handlers[i] && handlers[i++]({ stanza: element }, next);
         next();
       },
     } as unknown as SessionXmpp;
+    fastPath = new PresenceFastPath(xmpp, streamHooks);
     const session: FakeSession = {
       jid: config.jid,
       xmpp,

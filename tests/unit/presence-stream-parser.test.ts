@@ -7,10 +7,17 @@
 import { createRequire } from 'node:module';
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
-import { parsePresence, RawPresence } from '../../src/main/core/features/presence-stanza';
-import { presenceStreamParser, unescapeXml } from '../../src/main/core/features/presence-stream-parser';
-import { countRosterItems, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { parsePresence } from '../../src/main/core/features/presence-stanza';
+import { presenceStreamParser, unescapeXml } from '../../src/main/core/accounts/stream/presence-stream-parser';
+import {
+  StreamedRosterItems,
+  countRosterItems,
+  newReport,
+  readRosterQuery,
+} from '../../src/main/core/features/roster-items';
+import { StreamHookRegistry } from '../../src/main/core/accounts/stream/hooks';
 import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
+import { RawPresence } from '../../src/main/core/accounts/stream/raw-presence';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 
@@ -58,6 +65,12 @@ const STANZAS = [
 
 type Seen = [string, unknown];
 
+/** Roster result items read as they end, as the roster service reads them through the stream hook. */
+const streamed = new StreamedRosterItems();
+const hooks = new StreamHookRegistry();
+hooks.onRosterItem((item, query) => streamed.add(item, query));
+const elementEnded = (element: Element) => hooks.elementEnded(element);
+
 function describeElement(element: Element): Seen {
   if (element.name === 'presence') return ['element presence', parsePresence(element, NOW)];
   const query =
@@ -66,7 +79,7 @@ function describeElement(element: Element): Seen {
   // A roster result: the items the roster service reads from it (some or all read while parsing),
   // and the rest of the stanza without them. Anything else (a push) must arrive whole.
   const report = newReport();
-  const items = [...readRosterQuery('account', query, report).values()];
+  const items = [...readRosterQuery('account', query, report, streamed).values()];
   query.children = query.children.filter((child) => typeof child === 'string' || child.name !== 'item');
   return ['element roster', { items, report, rest: element.toString() }];
 }
@@ -90,14 +103,19 @@ function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: S
   const seen: Seen[] = [];
   let offered = 0;
   let consumed = 0;
-  const Parser = presenceStreamParser(xml.Parser, (raw) => {
-    expect(raw).toBeInstanceOf(RawPresence);
-    if (decline(offered++)) return false;
-    consumed++;
-    // What the feature would make of it, compared with what it makes of ltx's Element.
-    seen.push(['element presence', parsePresence(raw, NOW)]);
-    return true;
-  });
+  const Parser = presenceStreamParser(
+    xml.Parser,
+    (raw) => {
+      expect(raw).toBeInstanceOf(RawPresence);
+      if (decline(offered++)) return false;
+      consumed++;
+      // What the feature would make of it, compared with what it makes of ltx's Element.
+      seen.push(['element presence', parsePresence(raw, NOW)]);
+      return true;
+    },
+    undefined,
+    elementEnded,
+  );
   const parser = new Parser();
   parser.on('element', (element: Element) => seen.push(describeElement(element)));
   parser.on('error', (error: Error) => seen.push(['error', error.message]));
@@ -157,15 +175,15 @@ describe('presence stream parser', () => {
     );
     const stanza = `<iq type='result' id='r'><query xmlns='jabber:iq:roster' ver='7'>${items.join('\n')}</query></iq>`;
     const results: Element[] = [];
-    const Parser = presenceStreamParser(xml.Parser, () => false);
+    const Parser = presenceStreamParser(xml.Parser, () => false, undefined, elementEnded);
     const parser = new Parser();
     parser.on('element', (element: Element) => results.push(element));
     for (const chunk of cut(HEADER + stanza, prng(3), 700)) parser.write(chunk);
     expect(results).toHaveLength(1);
     const query = results[0].getChild('query', NS_ROSTER)!;
     expect(query.getChildren('item')).toEqual([]);
-    expect(countRosterItems(query)).toBe(2000);
-    const read = readRosterQuery('a1', query, newReport());
+    expect(countRosterItems(query, streamed)).toBe(2000);
+    const read = readRosterQuery('a1', query, newReport(), streamed);
     expect(read.size).toBe(2000);
     expect(read.get('u1999@example.org')).toEqual({
       accountId: 'a1',
@@ -176,7 +194,7 @@ describe('presence stream parser', () => {
       groups: ['G4'],
     });
     // Taken once: a second read finds only what is left in the tree.
-    expect(countRosterItems(query)).toBe(0);
+    expect(countRosterItems(query, streamed)).toBe(0);
   });
 
   it('leaves presence of other shapes to ltx', () => {

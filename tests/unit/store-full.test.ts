@@ -8,7 +8,6 @@ import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent, MessageView } from '../../src/shared/contract';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { EventBus } from '../../src/main/core/events';
@@ -20,6 +19,7 @@ import { ChatService } from '../../src/main/core/features/chat';
 import { memoryDbWithAccount } from '../support/db';
 import { waitUntil } from '../support/wait';
 import { NS_MAM } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 /** Lets the database grow by no page from now on: the next insert that needs one fails with SQLITE_FULL. */
 function fillDisk(db: Db): void {

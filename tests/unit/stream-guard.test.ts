@@ -4,7 +4,7 @@
  * cut into chunks (at every byte, inside UTF-8 sequences, tags, references and keywords).
  */
 import { describe, expect, it } from 'vitest';
-import { StreamGuard, type StreamLimits } from '../../src/main/core/accounts/stream-guard';
+import { StreamGuard, type StreamLimits } from '../../src/main/core/accounts/stream/stream-guard';
 import { classifyError } from '../../src/main/core/accounts/session-errors';
 
 const HEADER =

@@ -7,7 +7,6 @@ import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NICK_MAX, type AppEvent, type RosterItemView } from '../../src/shared/contract';
 import { ok } from '../../src/shared/result';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger } from '../../src/main/core/log';
 import type { Db } from '../../src/main/core/store/db';
@@ -20,6 +19,7 @@ import {
 import type { RosterItemListener } from '../../src/main/core/features/roster';
 import { memoryDbWithAccount } from '../support/db';
 import { NS_NICK } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';

@@ -20,7 +20,6 @@ import type { BookmarkView, ParsedInput } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger } from '../log';
 import { normalizeJid } from '../../../shared/jid';
@@ -60,6 +59,7 @@ import {
   type StoredBookmark,
 } from './bookmarks-items';
 import { background } from '../util/background';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 export type { StoredBookmark } from './bookmarks-items';
 

@@ -26,7 +26,6 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { delayTime } from '../util/delay-stamp';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
@@ -52,6 +51,7 @@ import {
   NS_STANZAS,
 } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 const CHAT_STATES: ReadonlySet<string> = new Set(['active', 'composing', 'paused', 'inactive', 'gone']);
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */

@@ -33,24 +33,16 @@ import { parseShow, type Show } from '../../../shared/presence';
 import { fail, ok, type ErrorCode, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import { normalizeBareJid, normalizeJid } from '../../../shared/jid';
 import { capText } from '../util/text';
 import { requestError } from '../util/stanza-errors';
-import {
-  NS_DATA,
-  NS_DISCO_ITEMS,
-  NS_MUC,
-  NS_MUC_ADMIN,
-  NS_MUC_OWNER,
-  NS_MUC_USER,
-  NS_STANZAS,
-} from '../xmpp/ns';
+import { NS_DATA, NS_DISCO_ITEMS, NS_MUC, NS_MUC_ADMIN, NS_MUC_OWNER, NS_MUC_USER, NS_STANZAS } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
 import { InvitationLimiter, readInvitation, type Invitation } from './muc-invitations';
 import { background } from '../util/background';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 export const JOIN_TIMEOUT_MS = 30_000;
 /** Notices kept per room (the latest). */

@@ -25,7 +25,6 @@ import { compareResources } from '../../../shared/presence';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
 import type { EventBus, LazyEvent } from '../events';
 import { IdleController, type IdleAccounts, type IdleClock, type IdleSource } from '../idle';
 import type { Logger } from '../log';
@@ -36,13 +35,13 @@ import type { ShowTarget, TrayModel } from '../tray-api';
 import { CapsCache, type ClientInfo } from './caps';
 import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement, ownDiscoInfo } from './caps-own';
 import type { CapsRepository } from './caps-repo';
-import { installPresenceFastPath, type FastPathClient } from './presence-fastpath';
 import { DEFAULT_OWN_PRESENCE, PresenceService, type LastSeen, type OwnPresence } from './presence';
 import { detach, type TrackedPresence } from './presence-stanza';
 import type { RosterService } from './roster';
 import { background } from '../util/background';
 import { NS_DISCO_INFO } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import { type SessionXmpp } from '../accounts/client';
 
 export const RECENT_STATUSES_KEY = 'recentStatuses';
 export const RECENT_STATUSES_MAX = 10;
@@ -210,12 +209,10 @@ export class PresenceFeature implements AccountLifecycleListener {
       },
       this.effective(accountId),
     );
-    installPresenceFastPath(
-      xmpp as unknown as FastPathClient,
-      (stanza) => this.service.receive(accountId, stanza),
-      (error) => this.log.error('presence handler failed', { accountId, error }),
-      (raw) => this.service.receive(accountId, raw),
-    );
+    // Presence skips xmpp.js's middleware on the fast path; what this feature does not take goes on.
+    const failed = (error: unknown) => this.log.error('presence handler failed', { accountId, error });
+    xmpp.hooks.onPresence((stanza) => this.service.receive(accountId, stanza), failed);
+    xmpp.hooks.onRawPresence((raw) => this.service.receive(accountId, raw), failed);
     // A new account (or a new session object) announces its own presence, so the UI never guesses it.
     this.bus.emit({
       type: 'presence.own',

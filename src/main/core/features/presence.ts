@@ -22,9 +22,9 @@ import {
   readPresence,
   STATUS_MAX,
   type CapsReference,
-  type RawPresence,
   type TrackedPresence,
 } from './presence-stanza';
+import { type RawPresence } from '../accounts/stream/raw-presence';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */

@@ -8,7 +8,6 @@ import type { Element } from '@xmpp/xml';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
 import { normalizeBareJid } from '../../../shared/jid';
 import { capText } from '../util/text';
-import { NS_ROSTER } from '../xmpp/ns';
 
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
 const MAX_EXAMPLES = 5;
@@ -102,79 +101,73 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
 }
 
 /**
- * The items of roster results, read while the stream is parsed: the stream parser
- * (presence-stream-parser.ts) offers every element that ends to readStreamedRosterItem, which reads
- * an <item/> of a top-level <iq type='result'>'s roster <query/> at once and takes it out of the
- * tree. A 10,000-item result then never holds 10,000 item elements at the same time (the young
- * generation's GC copied them over and over while the result was parsed) and needs no second pass
- * over the tree afterwards (issue 8: 10,000 items from first byte to stored in ≤ 180 ms). The items
- * wait here, keyed by their <query/>, until the roster service takes them with the result; a
- * result nobody asked for is dropped with its element.
+ * The items of roster results, read while the stream is parsed: the stream layer offers every
+ * <item/> of a top-level <iq type='result'>'s roster <query/> as it ends (the `onRosterItem` stream
+ * hook), `add` reads it at once, and the stream layer takes it out of the tree. A 10,000-item result
+ * then never holds 10,000 item elements at the same time (the young generation's GC copied them over
+ * and over while the result was parsed) and needs no second pass over the tree afterwards (a budget
+ * of 180 ms from first byte to stored for 10,000 items). The items wait here, keyed by their
+ * <query/>, until the roster service takes them with the result; a result nobody asked for is
+ * dropped with its element.
  */
-const streamedResults = new WeakMap<Element, { items: RosterItemView[]; report: RosterParseReport }>();
+export class StreamedRosterItems {
+  private readonly results = new WeakMap<Element, { items: RosterItemView[]; report: RosterParseReport }>();
 
-/** For the stream parser: reads `element` when it is an item of a roster result (true: it left the tree). */
-export function readStreamedRosterItem(element: Element): boolean {
-  if (element.name !== 'item') return false;
-  const query = element.parent;
-  if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return false;
-  const iq = query.parent;
-  // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
-  if (!iq || iq.parent || iq.name !== 'iq' || iq.attrs.type !== 'result') return false;
-  const children = query.children;
-  if (children[children.length - 1] !== element) return false;
-  let streamed = streamedResults.get(query);
-  if (!streamed) {
-    streamed = { items: [], report: newReport() };
-    streamedResults.set(query, streamed);
+  /** For the stream hook: reads an item of the roster result whose <query/> is `query` (true: it may leave the tree). */
+  add(item: Element, query: Element): boolean {
+    let streamed = this.results.get(query);
+    if (!streamed) {
+      streamed = { items: [], report: newReport() };
+      this.results.set(query, streamed);
+    }
+    // The account is not known here: the roster service fills it in when it takes the items.
+    const read = readRosterItem('', item, streamed.report);
+    if (read) streamed.items.push(read.item);
+    return true;
   }
-  // The account is not known here: the roster service fills it in when it takes the items.
-  const read = readRosterItem('', element, streamed.report);
-  if (read) streamed.items.push(read.item);
-  children.pop();
-  element.parent = null;
-  return true;
+
+  /** How many items read while parsing wait for `query`. */
+  count(query: Element): number {
+    return this.results.get(query)?.items.length ?? 0;
+  }
+
+  /**
+   * The items of a roster result read while it was parsed (in document order, for `accountId`), once:
+   * their problems are added to `report`. The result's remaining <item/> children come after them.
+   */
+  take(accountId: string, query: Element, report: RosterParseReport): RosterItemView[] {
+    const streamed = this.results.get(query);
+    if (!streamed) return [];
+    this.results.delete(query);
+    const from = streamed.report;
+    report.invalidJids += from.invalidJids;
+    report.unknownSubscriptions += from.unknownSubscriptions;
+    report.truncated += from.truncated;
+    report.groupsDropped += from.groupsDropped;
+    report.duplicates += from.duplicates;
+    for (const example of from.examples) if (report.examples.length < MAX_EXAMPLES) report.examples.push(example);
+    // Nobody has seen these objects yet: they are finished here rather than copied.
+    for (const item of streamed.items) item.accountId = accountId;
+    return streamed.items;
+  }
 }
 
-/** How many items a roster result holds: read while parsing, and still in the tree. */
-export function countRosterItems(query: Element): number {
-  let count = streamedResults.get(query)?.items.length ?? 0;
+/** How many items a roster result holds: read while parsing (when `streamed` is given), and still in the tree. */
+export function countRosterItems(query: Element, streamed?: StreamedRosterItems): number {
+  let count = streamed?.count(query) ?? 0;
   for (const child of query.children) if (typeof child !== 'string' && child.name === 'item') count++;
   return count;
 }
 
-/**
- * The items of a roster result read while it was parsed (in document order, for `accountId`), once:
- * their problems are added to `report`. The result's remaining <item/> children come after them.
- */
-export function takeStreamedRosterItems(
-  accountId: string,
-  query: Element,
-  report: RosterParseReport,
-): RosterItemView[] {
-  const streamed = streamedResults.get(query);
-  if (!streamed) return [];
-  streamedResults.delete(query);
-  const from = streamed.report;
-  report.invalidJids += from.invalidJids;
-  report.unknownSubscriptions += from.unknownSubscriptions;
-  report.truncated += from.truncated;
-  report.groupsDropped += from.groupsDropped;
-  report.duplicates += from.duplicates;
-  for (const example of from.examples) if (report.examples.length < MAX_EXAMPLES) report.examples.push(example);
-  // Nobody has seen these objects yet: they are finished here rather than copied.
-  for (const item of streamed.items) item.accountId = accountId;
-  return streamed.items;
-}
-
-/** Reads every <item/> of a roster result into a map by JID (last duplicate wins). */
+/** Reads every <item/> of a roster result into a map by JID (last duplicate wins), those read while parsing first. */
 export function readRosterQuery(
   accountId: string,
   query: Element,
   report: RosterParseReport,
+  streamed?: StreamedRosterItems,
 ): Map<string, RosterItemView> {
   const items = new Map<string, RosterItemView>();
-  for (const item of takeStreamedRosterItems(accountId, query, report)) putRosterItem(items, item, report);
+  for (const item of streamed?.take(accountId, query, report) ?? []) putRosterItem(items, item, report);
   for (const child of query.children) {
     if (typeof child === 'string' || child.name !== 'item') continue;
     const read = readRosterItem(accountId, child, report);

@@ -19,7 +19,6 @@ import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../share
 import { fail, ok, type AppError, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger } from '../log';
 import type { RosterRepository } from '../store/roster-repo';
@@ -35,10 +34,11 @@ import {
   readRosterItem,
   readRosterQuery,
   sameItem,
-  takeStreamedRosterItems,
+  StreamedRosterItems,
   type RosterParseReport,
 } from './roster-items';
 import { background } from '../util/background';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 /** Roster sets in flight at once while renaming a group. */
 const RENAME_BATCH = 8;
@@ -108,6 +108,8 @@ export class RosterService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountRoster>();
   private readonly sessionReady = new Set<(accountId: string, synced: boolean) => void>();
   private readonly itemListeners = new Set<RosterItemListener>();
+  /** Items of roster results read while the stream was parsed. */
+  private readonly streamed = new StreamedRosterItems();
   private readonly floodLog: ReturnType<typeof rateLimited>;
 
   constructor(
@@ -139,6 +141,11 @@ export class RosterService implements AccountLifecycleListener {
   /** One item, or undefined when `jid` is not in the account's roster. */
   item(accountId: string, jid: string): RosterItemView | undefined {
     return this.accounts.get(accountId)?.items.get(jid);
+  }
+
+  /** Every item of a roster result for `accountId`, those read while the stream was parsed first. */
+  readQuery(accountId: string, query: Element, report: RosterParseReport): Map<string, RosterItemView> {
+    return readRosterQuery(accountId, query, report, this.streamed);
   }
 
   syncView(accountId: string): RosterSyncView {
@@ -194,6 +201,7 @@ export class RosterService implements AccountLifecycleListener {
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
     xmpp.iqCallee.set(NS_ROSTER, 'query', (ctx) => this.onPush(accountId, xmpp, ctx.stanza, ctx.element));
+    xmpp.hooks.onRosterItem((item, query) => this.streamed.add(item, query));
   }
 
   onOnline(accountId: string, online: SessionOnline): void {
@@ -266,7 +274,7 @@ export class RosterService implements AccountLifecycleListener {
     }
     if (!this.current(state, token)) return;
     try {
-      if (query !== undefined && countRosterItems(query) > ROSTER_CHUNK)
+      if (query !== undefined && countRosterItems(query, this.streamed) > ROSTER_CHUNK)
         await this.applyLargeResult(state, token, query, ownJid);
       else this.applyResult(state, query, ownJid, cacheValid);
     } catch (error) {
@@ -298,7 +306,7 @@ export class RosterService implements AccountLifecycleListener {
     }
     // Without a cache that belongs to this JID, an empty result can only mean an empty roster.
     const report = newReport();
-    const next = query ? readRosterQuery(accountId, query, report) : new Map<string, RosterItemView>();
+    const next = query ? this.readQuery(accountId, query, report) : new Map<string, RosterItemView>();
     this.logReport(accountId, 'roster result', report);
     const version = query?.attrs.ver ?? null;
 
@@ -350,7 +358,7 @@ export class RosterService implements AccountLifecycleListener {
     const report = newReport();
     const next = new Map<string, RosterItemView>();
     // Usually every item was read while the result was parsed; any still in the tree are read here.
-    for (const item of takeStreamedRosterItems(accountId, query, report)) putRosterItem(next, item, report);
+    for (const item of this.streamed.take(accountId, query, report)) putRosterItem(next, item, report);
     const children = query.children;
     let turnStart = performance.now();
     for (let k = 0; k < children.length; k++) {

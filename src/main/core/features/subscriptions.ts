@@ -29,7 +29,6 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
@@ -40,6 +39,7 @@ import { requestError } from '../util/stanza-errors';
 import { capText } from '../util/text';
 import { NS_BLOCKING, NS_DISCO_INFO, NS_NICK } from '../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
 export const AUTO_ANSWERS_PER_JID = 3;

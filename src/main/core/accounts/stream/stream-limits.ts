@@ -3,7 +3,7 @@
  * stream error each one ends the stream with, and the size and depth limits with why they are set
  * where they are.
  */
-import { NS_ROSTER } from '../xmpp/ns';
+import { NS_ROSTER } from '../../xmpp/ns';
 
 export type GuardCondition = 'restricted-xml' | 'not-well-formed' | 'policy-violation';
 
