@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // A few tests are exhaustive (a stream cut at every point); on a shared two-core machine
+          // they can take several seconds. This bounds a hang, it does not measure speed.
+          testTimeout: 20_000,
         },
       },
       {

@@ -6,6 +6,10 @@
  *
  *   node bench/replay-server.mjs WORKLOAD [DIR]      (or REPLAY_WORKLOAD / REPLAY_DIR)
  *
+ * REPLAY_DATA=realistic plays the same workloads with realistic data (realistic-data.mjs: names,
+ * groups, nicks and texts in many scripts, entities, emoji, eight domains, presence with caps,
+ * vcard-update, idle, delay and unknown extensions); the default is the ASCII data below.
+ *
  * DIR holds key.pem and cert.pem (a server certificate for `localhost` and 127.0.0.1); when they
  * are missing, a CA and a certificate are generated there with openssl and the CA is written to
  * DIR/ca.pem (give it to the client as BENCH_CA). Without DIR a temporary directory is used. The
@@ -29,13 +33,28 @@
  *             <fin complete='true'/>.
  * Other queries get an empty result (our own archive outside the archive workload: empty and
  * complete). Every generated message is deterministic (same ids, bodies and stamps every run).
+ *
+ * Timings seen from the server, the same for any client: when a session's stream ends, one line
+ * `timing {json}` goes to stdout with the times (ms on this process's clock) it wrote the roster
+ * result, got the initial presence, started and finished writing the flood or the room, sent the
+ * final ping and got its answer, and the intervals between them (see sessionTimings).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
+import {
+  realisticArchiveMessage,
+  realisticContacts,
+  realisticFlood,
+  realisticNicks,
+  realisticOccupantPresences,
+  realisticRoomMessage,
+  rosterXml,
+} from './realistic-data.mjs';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -118,10 +137,10 @@ function roomMessage(k) {
   };
 }
 
-export function historyMessages(to) {
+export function historyMessages(to, messageOf = roomMessage) {
   const parts = [];
   for (let k = 0; k < HISTORY; k++) {
-    const m = roomMessage(k);
+    const m = messageOf(k);
     parts.push(
       m.xml(
         to,
@@ -252,20 +271,55 @@ class Framer {
   }
 }
 
-export function startReplayServer({ workload, dir, port = 0, log = false }) {
+/** What a session's stream end reports (see the header): times, then the intervals between them. */
+function sessionTimings(session, t) {
+  const between = (from, to) => (t[from] === undefined || t[to] === undefined ? null : round(t[to] - t[from]));
+  return {
+    session,
+    ...Object.fromEntries(Object.entries(t).map(([name, value]) => [name, round(value)])),
+    rosterResultToInitialPresenceMs: between('rosterResultAt', 'initialPresenceAt'),
+    rosterResultToPongMs: between('rosterResultAt', 'pongAt'),
+    floodStartToPongMs: between('floodStartAt', 'pongAt'),
+    floodWrittenToPongMs: between('floodWrittenAt', 'pongAt'),
+    joinToRoomWrittenMs: between('joinAt', 'roomWrittenAt'),
+    joinToPongMs: between('joinAt', 'pongAt'),
+  };
+}
+
+const round = (value) => Math.round(value * 10) / 10;
+
+/** The room's messages (history and archive) for `data`. */
+function roomMessageOf(data) {
+  if (data !== 'realistic') return roomMessage;
+  const nicks = realisticNicks();
+  return (k) => ({ ...realisticRoomMessage(ROOM, k, nicks), stamp: stamp(ROOM_BASE, k * 30) });
+}
+
+export function startReplayServer({ workload, dir, port = 0, log = false, data = 'ascii' }) {
   const { key: keyFile, cert: certFile, ca } = ensureCertificate(dir);
   const key = fs.readFileSync(keyFile, 'utf8');
   const cert = fs.readFileSync(certFile, 'utf8');
   const read = (name) => fs.readFileSync(path.join(dir, name), 'utf8');
+  if (data !== 'ascii' && data !== 'realistic') throw new Error(`unknown data ${data}`);
+  const realistic = data === 'realistic';
   let roster = '';
   let flood = '';
   let disco = {};
-  if (workload === 'roster') roster = rosterItems();
-  else if (workload === 'presence') {
+  if (workload === 'roster') roster = realistic ? rosterXml(realisticContacts()) : rosterItems();
+  else if (workload === 'presence' && realistic) {
+    const contacts = realisticContacts();
+    roster = rosterXml(contacts);
+    ({ flood, disco } = realisticFlood(contacts, `me@${DOMAIN}/bench`));
+  } else if (workload === 'presence') {
     roster = read('roster.xml');
     flood = read('flood.xml');
     disco = JSON.parse(read('disco.json'));
   } else if (workload !== 'muc' && workload !== 'archive') throw new Error(`unknown workload ${workload}`);
+  const messageOfRoom = roomMessageOf(data);
+  const occupantsOf = realistic ? (to) => realisticOccupantPresences(ROOM, to) : occupantPresences;
+  const archiveMessageOf = realistic
+    ? (k, own) => ({ ...realisticArchiveMessage(k, own), stamp: stamp(ARCHIVE_BASE, k * 60) })
+    : archiveMessage;
   let sessions = 0;
 
   const server = net.createServer((raw) => {
@@ -281,6 +335,8 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
     let inbound = 0;
     let framer = new Framer();
     const state = { initialPresence: false, rosterSent: false, workloadDone: false, pingId: null, closed: false };
+    /** This session's times (performance.now()), reported at its end. */
+    const times = {};
     const own = () => `${local}@${DOMAIN}`;
     const send = (data) => {
       if (!socket.destroyed) socket.write(data);
@@ -294,6 +350,7 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
     const finish = () => {
       if (state.pingId) return;
       state.pingId = `final-ping-${session}`;
+      times.pingAt = performance.now();
       send(`<iq type='get' id='${state.pingId}' from='${DOMAIN}' to='${bound}'><ping xmlns='urn:xmpp:ping'/></iq>`);
     };
     const maybeFinish = () => {
@@ -302,6 +359,7 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
     const close = () => {
       if (state.closed) return;
       state.closed = true;
+      process.stdout.write(`timing ${JSON.stringify(sessionTimings(session, times))}\n`);
       if (!socket.destroyed) socket.end('</stream:stream>');
     };
     const room = { joined: false, nick: '', subjectSent: false, archiveAnswered: false, fallback: null };
@@ -356,7 +414,10 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
       const to = attr(head, 'to');
       const type = attr(head, 'type');
       if (type === 'result' || type === 'error') {
-        if (id && id === state.pingId) close();
+        if (id && id === state.pingId) {
+          times.pongAt = performance.now();
+          close();
+        }
         return;
       }
       if (element.includes(NS_BIND)) {
@@ -366,6 +427,7 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
       }
       if (element.includes(NS_ROSTER) && type === 'get') {
         state.rosterSent = true;
+        times.rosterResultAt = performance.now();
         send(
           `<iq type='result' id='${id}' to='${bound}'><query xmlns='${NS_ROSTER}' ver='replay-1'>${roster}</query></iq>`,
         );
@@ -436,7 +498,7 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
       if (to && to.toLowerCase() === ROOM && workload === 'muc') {
         if (roomArchive.length === 0) {
           for (let k = 0; k < HISTORY; k++) {
-            const m = roomMessage(k);
+            const m = messageOfRoom(k);
             roomArchive.push({
               id: m.id,
               stamp: m.stamp,
@@ -460,7 +522,7 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
         // The first session finds the seed; later sessions find the 20,000 that arrived since.
         const total = session === 1 ? ARCHIVE_SEED : ARCHIVE_SEED + ARCHIVE_NEW;
         for (let k = 0; k < total; k++) {
-          const m = archiveMessage(k, own());
+          const m = archiveMessageOf(k, own());
           ownArchive.push({ id: m.id, stamp: m.stamp, xml: m.xml });
         }
       }
@@ -486,8 +548,11 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
       if (!to && !type) {
         if (state.initialPresence) return;
         state.initialPresence = true;
+        times.initialPresenceAt = performance.now();
         if (workload === 'presence') {
+          times.floodStartAt = performance.now();
           sendPaced(socket, flood, () => {
+            times.floodWrittenAt = performance.now();
             state.workloadDone = true;
             maybeFinish();
           });
@@ -500,13 +565,15 @@ export function startReplayServer({ workload, dir, port = 0, log = false }) {
       if (slash === -1 || to.slice(0, slash).toLowerCase() !== ROOM || room.joined) return;
       if (!element.includes(NS_MUC)) return;
       room.joined = true;
+      times.joinAt = performance.now();
       room.nick = unescape(to.slice(slash + 1));
       const self =
         `<presence from='${ROOM}/${to.slice(slash + 1)}' to='${bound}'><x xmlns='${NS_MUC_USER}'>` +
         `<item affiliation='member' role='participant' jid='${bound}'/><status code='100'/><status code='110'/></x></presence>`;
       const subject = `<message from='${ROOM}/user00000' to='${bound}' type='groupchat' id='subject'><subject>${SUBJECT}</subject></message>`;
-      const text = occupantPresences(bound) + self + historyMessages(bound) + subject;
+      const text = occupantsOf(bound) + self + historyMessages(bound, messageOfRoom) + subject;
       sendPaced(socket, text, () => {
+        times.roomWrittenAt = performance.now();
         room.subjectSent = true;
         // A client that asks the room's archive after joining gets its answer before the ping.
         if (room.archiveAnswered) roomDone();
@@ -540,6 +607,7 @@ if (isMain) {
     dir,
     port: Number(process.env.REPLAY_PORT ?? 0),
     log: Boolean(process.env.REPLAY_LOG),
+    data: process.env.REPLAY_DATA || 'ascii',
   });
   process.stdout.write(`port ${port}\n${ca ? `ca ${ca}\n` : ''}`);
   process.on('SIGTERM', () => process.exit(0));

@@ -30,6 +30,8 @@
  *   BENCH_SEND_TO            a JID: once the roster is processed, send it a chat message every
  *                            BENCH_SEND_EVERY_MS (default 50) through the real outbox, and print the lines
  *                            `BENCH_ONLINE` and `BENCH_CAUGHT_UP` (archive catch-up done) (`npm run torture`)
+ *   BENCH_STATE_FILE         at the end, write what the core holds there as JSON (see BenchState), for
+ *                            the bench to compare with what its workload implies
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,6 +65,13 @@ export interface BenchConfig {
   dataDir?: string;
   sendTo?: string;
   sendEveryMs: number;
+  stateFile?: string;
+}
+
+/** What BENCH_STATE_FILE receives: the roster and every contact's available resources. */
+export interface BenchState {
+  roster: { jid: string; name: string | null; subscription: string; ask: boolean; groups: string[] }[];
+  presence: { jid: string; resource: string; show: string; priority: number; status: string | null }[];
 }
 
 /** What BENCH_METRICS_FILE receives; times in ms, `…At` since the process started. */
@@ -77,12 +86,22 @@ export interface BenchMetrics {
    * the server answered something else first.
    */
   rosterFirstByteToSyncedMs: number | null;
+  /** CPU time of this process (all threads, user + system) over the same interval. */
+  rosterFirstByteToSyncedCpuMs: number | null;
   /**
    * Presence stanzas the core handled (PresenceService.receive) after our initial presence: how many,
    * and when (online → the first byte read after our initial presence; online → the last one handled
    * before the last ping, i.e. the last one the server sent before it).
    */
-  presence: { handled: number; firstByteMs: number | null; lastHandledAtPingMs: number | null };
+  presence: {
+    handled: number;
+    /** How many of those the lean stream parser read from the text (the rest came as Elements from ltx). */
+    readFromText: number;
+    firstByteMs: number | null;
+    lastHandledAtPingMs: number | null;
+    /** CPU time of this process (all threads) from that first byte to the last ping. */
+    firstByteToLastPingCpuMs: number | null;
+  };
   /** online → the last ping handled (everything the server sent before it was handled). */
   lastPingMs: number | null;
   /** online → the server closed the stream. */
@@ -155,6 +174,7 @@ export function benchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     dataDir: env.BENCH_DATA_DIR || undefined,
     sendTo: env.BENCH_SEND_TO || undefined,
     sendEveryMs: Number(env.BENCH_SEND_EVERY_MS) || 50,
+    stateFile: env.BENCH_STATE_FILE || undefined,
   };
 }
 
@@ -183,6 +203,33 @@ export function countsOf(messenger: Messenger, accountId: string): BenchCounts {
   return { rosterItems: messenger.roster.itemsOf(accountId).length, availableResources, onlineContacts };
 }
 
+/** The first account's roster and contacts' presence, from the core's own state. */
+export function stateOf(messenger: Messenger, accountId: string): BenchState {
+  const own = messenger.accounts.list().find((account) => account.id === accountId)?.jid;
+  const roster = messenger.roster.itemsOf(accountId).map((item) => ({
+    jid: item.jid,
+    name: item.name,
+    subscription: item.subscription,
+    ask: item.pendingOut,
+    groups: item.groups,
+  }));
+  const presence: BenchState['presence'] = [];
+  const tracker = messenger.presence.service.tracker(accountId);
+  for (const jid of tracker?.knownJids() ?? []) {
+    if (jid === own) continue;
+    for (const entry of tracker!.resources(jid)?.values() ?? []) {
+      presence.push({
+        jid,
+        resource: entry.resource,
+        show: entry.show,
+        priority: entry.priority,
+        status: entry.status,
+      });
+    }
+  }
+  return { roster, presence };
+}
+
 /** Runs one session; resolves with the result line once the server closed the stream. */
 export async function runHeadless(config: BenchConfig, debug = false): Promise<string> {
   const keepDir = config.dataDir !== undefined;
@@ -208,7 +255,20 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     lastPresence: null as number | null,
     lastPresenceAtPing: null as number | null,
   };
+  // CPU time (µs, user + system) at the same moments; process.cpuUsage() is a system call, so
+  // only at the first bytes, the roster's end and the pings (not per presence).
+  const cpu = {
+    rosterFirstByte: null as number | null,
+    rosterSynced: null as number | null,
+    presenceFirstByte: null as number | null,
+    lastPing: null as number | null,
+  };
+  const cpuNow = () => {
+    const usage = process.cpuUsage();
+    return usage.user + usage.system;
+  };
   let presencesHandled = 0;
+  let presencesFromText = 0;
   let pings = 0;
   let archiveQueries = 0;
   let archiveState: string | null = null;
@@ -260,6 +320,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onPing: () => {
             pings++;
             at.lastPing = performance.now();
+            cpu.lastPing = cpuNow();
             at.lastPresenceAtPing = at.lastPresence;
             if (messenger && accountId) atPing = countsOf(messenger, accountId);
             if (messenger && accountId && config.joinRoom) {
@@ -282,11 +343,17 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           element.getChild('query', NS_ROSTER)
         ) {
           at.rosterRequested = performance.now();
-          nextByte((t) => (at.rosterFirstByte ??= t));
+          nextByte((t) => {
+            at.rosterFirstByte ??= t;
+            cpu.rosterFirstByte ??= cpuNow();
+          });
         }
         if (at.initialPresence === null && element.name === 'presence' && !element.attrs.type && !element.attrs.to) {
           at.initialPresence = performance.now();
-          nextByte((t) => (at.presenceFirstByte ??= t));
+          nextByte((t) => {
+            at.presenceFirstByte ??= t;
+            cpu.presenceFirstByte ??= cpuNow();
+          });
         }
         return send(element);
       };
@@ -319,6 +386,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     const handled = receive.apply(this, args);
     if (at.initialPresence !== null) {
       presencesHandled++;
+      if (!('attrs' in args[1])) presencesFromText++;
       at.lastPresence = performance.now();
     }
     return handled;
@@ -332,7 +400,10 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         event.sync.accountId === accountId &&
         (event.sync.state === 'synced' || rosterReady)
       ) {
-        at.rosterSynced ??= performance.now();
+        if (at.rosterSynced === null) {
+          at.rosterSynced = performance.now();
+          cpu.rosterSynced = cpuNow();
+        }
         if (config.sendTo) startSending(config.sendTo);
         if (config.joinRoom && !joinRequested) {
           joinRequested = true;
@@ -401,6 +472,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     await core.invoke('app.snapshot', {});
     loopDelay.disable();
     const final = countsOf(core, accountId);
+    if (config.stateFile) fs.writeFileSync(config.stateFile, JSON.stringify(stateOf(core, accountId)));
     if (config.metricsFile) {
       const since = (t: number | null) => (t === null || at.online === null ? null : round(t - at.online));
       const ms = (ns: number) => round(ns / 1e6);
@@ -418,10 +490,19 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         rosterSyncedMs: since(at.rosterSynced),
         rosterFirstByteToSyncedMs:
           at.rosterFirstByte === null || at.rosterSynced === null ? null : round(at.rosterSynced - at.rosterFirstByte),
+        rosterFirstByteToSyncedCpuMs:
+          cpu.rosterFirstByte === null || cpu.rosterSynced === null
+            ? null
+            : round((cpu.rosterSynced - cpu.rosterFirstByte) / 1000),
         presence: {
           handled: presencesHandled,
+          readFromText: presencesFromText,
           firstByteMs: since(at.presenceFirstByte),
           lastHandledAtPingMs: since(at.lastPresenceAtPing),
+          firstByteToLastPingCpuMs:
+            cpu.presenceFirstByte === null || cpu.lastPing === null
+              ? null
+              : round((cpu.lastPing - cpu.presenceFirstByte) / 1000),
         },
         lastPingMs: since(at.lastPing),
         closedMs: since(closedAt),

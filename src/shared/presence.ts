@@ -1,12 +1,25 @@
 /**
  * Presence semantics shared by core and renderer (RFC 6121 §4, aioxmpp's PresenceClient):
- * validating priority and show, and choosing a contact's most available resource.
+ * validating priority and show, choosing a contact's most available resource, and the shows' names.
  */
 
 /** 'available' is presence without a <show/>. */
 export type Show = 'chat' | 'available' | 'away' | 'xa' | 'dnd';
 
+/** A show, or no presence at all (unavailable). */
+export type PresenceShow = Show | 'offline';
+
 export const SHOWS: readonly Show[] = ['chat', 'available', 'away', 'xa', 'dnd'];
+
+/** What each show is called wherever it is shown: the tray's menu, the status picker, a contact's devices. */
+export const SHOW_LABELS: Readonly<Record<PresenceShow, string>> = {
+  available: 'Available',
+  chat: 'Free for chat',
+  away: 'Away',
+  xa: 'Extended away',
+  dnd: 'Do not disturb',
+  offline: 'Offline',
+};
 
 /**
  * How available each show is when choosing a contact's most available resource:

@@ -36,6 +36,8 @@ declare module '@xmpp/xml' {
     /** The stream header's element, and the element being built (null between stanzas: the root). */
     root: Element | null;
     cursor: Element | null;
+    /** Called by ltx for each start tag: opens an element under the cursor. */
+    onStartElement(name: string, attrs: Attrs): void;
     /** Called by ltx for each end tag: closes the cursor (a subclass may look at it first). */
     onEndElement(name: string): void;
   }

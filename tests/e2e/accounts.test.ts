@@ -298,6 +298,25 @@ describe('accounts in the browser UI', () => {
     expect(ui.cspViolations).toEqual([]);
   });
 
+  it('styles the page from its own stylesheet only: no style element of its own, an injected one blocked', async () => {
+    // The app's styles (every domain's, and every lazily loaded part's) come as CSS files from the app's
+    // origin; the policy (style-src 'self') blocks any style element, so the page must need none.
+    const outcome = await page.evaluate(`(async () => {
+      const own = document.querySelectorAll('style').length;
+      const sheets = [...document.styleSheets].map((sheet) => new URL(sheet.href ?? 'inline:').origin === location.origin);
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.effectiveDirective));
+      const style = document.createElement('style');
+      style.textContent = 'body { visibility: hidden; }';
+      document.head.append(style);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const visibility = getComputedStyle(document.body).visibility;
+      style.remove();
+      return { own, sheets, visibility, violations };
+    })()`);
+    expect(outcome).toEqual({ own: 0, sheets: [true], visibility: 'visible', violations: ['style-src-elem'] });
+  });
+
   it('enforces the CSP on the bridge page: no string eval, no injected inline script', async () => {
     // Code run through page.evaluate is exempt from CSP (DevTools), so the page itself must do the
     // evaluating: a string timer and an injected inline script, both of which the policy must block.

@@ -67,6 +67,8 @@ const XEP_CODE: Record<string, string[]> = {
   '0313': ['urn:xmpp:mam:2'],
   '0334': ['urn:xmpp:hints', 'no-store'],
   '0359': ['urn:xmpp:sid:0', 'origin-id', 'stanza-id'],
+  '0380': ['urn:xmpp:eme:0'],
+  '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
   '0402': ['urn:xmpp:bookmarks:1'],
 };
 
@@ -96,9 +98,7 @@ const XEP_WATCHED: Record<string, string> = {
   '0368': '_xmpps-client._tcp',
   '0369': 'urn:xmpp:mix:core:1',
   '0373': 'urn:xmpp:openpgp:0',
-  '0380': 'urn:xmpp:eme:0',
   '0382': 'urn:xmpp:spoiler:0',
-  '0384': 'eu.siacs.conversations.axolotl',
   '0386': 'urn:xmpp:bind:0',
   '0388': 'urn:xmpp:sasl:2',
   '0393': 'urn:xmpp:styling:0',

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Subscription } from '../../src/shared/contract';
 import { createLogger, silentLogger } from '../../src/main/core/log';
 import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
-import { CapsCache } from '../../src/main/core/features/caps';
+import { CapsCache, type ClientInfo } from '../../src/main/core/features/caps';
 import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../src/main/core/features/caps-hash';
 import { parseStanza } from '../support/xml';
 
@@ -122,6 +122,46 @@ describe('PresenceService', () => {
     await service.sessionStarted('acc');
     expect(changed).toEqual(['bob@x']);
     expect(service.tracker('acc')?.availableCount).toBe(0);
+  });
+
+  it('asks the caps cache once while a resource keeps announcing the same caps, again when they change', async () => {
+    const client: ClientInfo = {
+      hashAlgo: 'sha-1',
+      ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=',
+      identities: [],
+      features: [],
+      clientName: 'Client',
+      device: 'pc',
+      verified: true,
+    };
+    const asked: string[] = [];
+    const caps = {
+      resolve: (_account: string, full: string, ref: { ver: string }) => {
+        asked.push(`${full} ${ref.ver}`);
+        return ref.ver === client.ver ? client : null;
+      },
+      onResolved: () => () => {},
+      forgetAccount: () => {},
+    } as unknown as CapsCache;
+    const service = new PresenceService({
+      log: silentLogger,
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      caps,
+      now: () => 1_000,
+    });
+    const { client: stub, receive } = fakeClient();
+    service.attach('acc', 'me@x', Object.assign(stub, { discoInfo: {} as never }));
+    await service.sessionStarted('acc');
+    const c = (ver: string) =>
+      `<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://c.example' ver='${ver}'/>`;
+    await receive(`<presence from='bob@x/desk'>${c(client.ver)}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>away</show>${c(client.ver)}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>dnd</show>${c(client.ver)}</presence>`);
+    expect(service.tracker('acc')?.resources('bob@x')?.get('desk')?.client).toBe(client);
+    await receive(`<presence from='bob@x/desk'>${c('zzzzzzzzzzzzzzzzzzzzzzzzzzz=')}</presence>`);
+    expect(service.tracker('acc')?.resources('bob@x')?.get('desk')?.client).toBeNull();
+    expect(asked).toEqual([`bob@x/desk ${client.ver}`, 'bob@x/desk zzzzzzzzzzzzzzzzzzzzzzzzzzz=']);
   });
 });
 

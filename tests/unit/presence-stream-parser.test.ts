@@ -5,19 +5,29 @@
  * model goes to ltx unchanged (same elements, same errors).
  */
 import { createRequire } from 'node:module';
-import xml, { type Element } from '@xmpp/xml';
+import xml, { type Attrs, type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
+import { StreamHookRegistry } from '../../src/main/core/accounts/stream/hooks';
+import { presenceStreamParser } from '../../src/main/core/accounts/stream/presence-stream-parser';
+import { RawPresence } from '../../src/main/core/accounts/stream/raw-presence';
+import { unescapeXml } from '../../src/main/core/accounts/stream/xml-scan';
 import { parsePresence } from '../../src/main/core/features/presence-stanza';
-import { presenceStreamParser, unescapeXml } from '../../src/main/core/accounts/stream/presence-stream-parser';
 import {
   StreamedRosterItems,
   countRosterItems,
   newReport,
   readRosterQuery,
 } from '../../src/main/core/features/roster-items';
-import { StreamHookRegistry } from '../../src/main/core/accounts/stream/hooks';
 import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
-import { RawPresence } from '../../src/main/core/accounts/stream/raw-presence';
+import {
+  realisticArchiveMessage,
+  realisticContacts,
+  realisticFlood,
+  realisticNicks,
+  realisticOccupantPresences,
+  realisticRoomMessage,
+  rosterXml,
+} from '../../bench/realistic-data.mjs';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 
@@ -48,7 +58,7 @@ const STANZAS = [
   `<presence from='p@example.org/r'><nick xmlns='http://jabber.org/protocol/nick'>P &quot;Q&quot;</nick></presence>`,
   `<message from='a@example.org/r1' to='me@x/y' type='chat'><body>hi &amp; bye</body></message>`,
   `<iq type='result' id='1'><query xmlns='jabber:iq:roster'><item jid='a@example.org'><group>G</group></item></query></iq>`,
-  // Roster results: their items are read as they end and leave the tree (roster-items.ts).
+  // Roster results: their items are read as they arrive and never stay in the tree (through the stream hooks).
   `<iq type='result' id='2' to='me@x/y'><query xmlns='jabber:iq:roster' ver='v2'>
     <item jid='b@example.org' name='B &amp; Co' subscription='both'><group>Friends</group><group>Work</group></item>
     <item jid='not a jid' subscription='to'/>
@@ -65,11 +75,10 @@ const STANZAS = [
 
 type Seen = [string, unknown];
 
-/** Roster result items read as they end, as the roster service reads them through the stream hook. */
+/** Roster result items read while parsing, as the roster service reads them through the stream hook. */
 const streamed = new StreamedRosterItems();
 const hooks = new StreamHookRegistry();
 hooks.onRosterItem((item, query) => streamed.add(item, query));
-const elementEnded = (element: Element) => hooks.elementEnded(element);
 
 function describeElement(element: Element): Seen {
   if (element.name === 'presence') return ['element presence', parsePresence(element, NOW)];
@@ -98,13 +107,22 @@ function reference(chunks: string[]): Seen[] {
   return seen;
 }
 
+/** xmpp.js's parser, counting the roster <item/> elements ltx builds (those not read from the text). */
+let itemsBuilt = 0;
+class CountingParser extends xml.Parser {
+  override onStartElement(name: string, attrs: Attrs): void {
+    if (name === 'item' && this.cursor?.name === 'query') itemsBuilt++;
+    super.onStartElement(name, attrs);
+  }
+}
+
 /** The lean path in front; every third presence read from the text is declined (goes on to ltx). */
 function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: Seen[]; raw: number } {
   const seen: Seen[] = [];
   let offered = 0;
   let consumed = 0;
   const Parser = presenceStreamParser(
-    xml.Parser,
+    CountingParser,
     (raw) => {
       expect(raw).toBeInstanceOf(RawPresence);
       if (decline(offered++)) return false;
@@ -114,7 +132,7 @@ function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: S
       return true;
     },
     undefined,
-    elementEnded,
+    hooks,
   );
   const parser = new Parser();
   parser.on('element', (element: Element) => seen.push(describeElement(element)));
@@ -166,7 +184,35 @@ describe('presence stream parser', () => {
         expect(raw).toBeGreaterThan(60);
       }
     }
-  });
+  }, 120_000);
+
+  it('reads realistic streams as ltx does, however they are cut, and takes the lean paths', () => {
+    // What real servers send: a roster result and presence with text in many scripts, entities and
+    // emoji, caps, vcard-update, idle, delay and unknown extensions; room occupants and messages.
+    const contacts = realisticContacts(120);
+    const to = 'me@localhost/bench';
+    const room = 'bench-room@conference.localhost';
+    const nicks = realisticNicks(12);
+    const body =
+      `<iq type='result' id='roster-1' to='${to}'><query xmlns='jabber:iq:roster' ver='r1'>${rosterXml(contacts)}</query></iq>` +
+      realisticFlood(contacts, to, 400).flood +
+      realisticOccupantPresences(room, to, nicks) +
+      Array.from({ length: 8 }, (_, k) => realisticRoomMessage(room, k, nicks).xml(to)).join('') +
+      Array.from({ length: 8 }, (_, k) => realisticArchiveMessage(k, 'me@localhost').xml).join('');
+    const expected = reference([HEADER + body]);
+    expect(expected.filter(([kind]) => kind === 'element presence').length).toBe(400 + 12);
+    const random = prng(15);
+    for (const maxChunk of [1, 3, 17, 256, 4096, body.length]) {
+      const chunks = [HEADER, ...cut(body, random, maxChunk)];
+      itemsBuilt = 0;
+      const { seen, raw } = lean(chunks);
+      expect(seen).toEqual(expected);
+      // Every roster item was read from the text (ltx built none), and the presences the lean
+      // path was not told to decline were read from it too (room occupants are the MUC feature's).
+      expect(itemsBuilt).toBe(0);
+      expect(raw).toBe(Math.floor((400 * 2) / 3) + 1);
+    }
+  }, 120_000);
 
   it('reads the items of a roster result as they end, so the result holds none of them', () => {
     const items = Array.from(
@@ -175,7 +221,7 @@ describe('presence stream parser', () => {
     );
     const stanza = `<iq type='result' id='r'><query xmlns='jabber:iq:roster' ver='7'>${items.join('\n')}</query></iq>`;
     const results: Element[] = [];
-    const Parser = presenceStreamParser(xml.Parser, () => false, undefined, elementEnded);
+    const Parser = presenceStreamParser(xml.Parser, () => false, undefined, hooks);
     const parser = new Parser();
     parser.on('element', (element: Element) => results.push(element));
     for (const chunk of cut(HEADER + stanza, prng(3), 700)) parser.write(chunk);

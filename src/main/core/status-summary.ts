@@ -15,9 +15,9 @@
  * kept) counts as offline.
  */
 import type { ConnectionView } from '../../shared/contract';
-import { SHOW_RANK, type Show } from '../../shared/presence';
+import { SHOW_LABELS, SHOW_RANK, type PresenceShow, type Show } from '../../shared/presence';
 
-export type OwnShow = Show | 'offline';
+export type OwnShow = PresenceShow;
 
 /** The tray icon names; resources/tray-<icon>.png exists for each. */
 export type StatusIcon = Show | 'offline' | 'connecting' | 'error';
@@ -60,15 +60,6 @@ export interface StatusSummary {
   /** Unread messages over every account. */
   unreadMessages: number;
 }
-
-export const SHOW_LABELS: Readonly<Record<OwnShow, string>> = {
-  available: 'Available',
-  chat: 'Free for chat',
-  away: 'Away',
-  xa: 'Extended away',
-  dnd: 'Do not disturb',
-  offline: 'Offline',
-};
 
 export const APP_NAME = 'Jabberwock';
 

@@ -6,7 +6,8 @@
 import { Menu, Tray } from 'electron';
 import type { BrowserWindow, MenuItemConstructorOptions } from 'electron';
 import type { Logger } from '../core/log';
-import { APP_NAME, SHOW_LABELS, type OwnShow, type StatusIcon, type StatusSummary } from '../core/status-summary';
+import { SHOW_LABELS } from '../../shared/presence';
+import { APP_NAME, type OwnShow, type StatusIcon, type StatusSummary } from '../core/status-summary';
 import type { ShowTarget, TrayModel } from '../core/tray-api';
 
 /** The order of the status items in every status submenu. */

@@ -5,7 +5,7 @@
  */
 import { startEarlyEventPump } from './api/pump';
 import { createTransport } from './api/transport';
-import './styles.css';
+import './styles/index.css';
 
 const transport = createTransport();
 const pump = startEarlyEventPump(transport);

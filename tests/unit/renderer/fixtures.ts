@@ -1,8 +1,10 @@
 /** Shared fixtures for the renderer store tests: items, snapshots, and a transport the test drives. */
 import {
   DEFAULT_PREFS,
+  type AccountView,
   type CommandName,
   type EventBatch,
+  type RoomView,
   type RosterItemView,
   type Snapshot,
   type SubscriptionRequestView,
@@ -13,6 +15,40 @@ import { startEventPump, type PumpStores } from '../../../src/renderer/src/api/p
 
 export function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
+}
+
+export function account(id: string, jid: string, extra: Partial<AccountView> = {}): AccountView {
+  return {
+    id,
+    jid,
+    host: null,
+    port: null,
+    label: '',
+    color: '#3a5bd9',
+    enabled: true,
+    password: 'session',
+    pinnedCertificates: [],
+    connection: { status: 'offline', since: 0 },
+    ...extra,
+  };
+}
+
+/** A room of account a1, joined as moderator and owner ('tea@conference.x' unless `extra` says otherwise). */
+export function room(extra: Partial<RoomView> = {}): RoomView {
+  return {
+    accountId: 'a1',
+    room: 'tea@conference.x',
+    nick: 'me',
+    state: 'joined',
+    subject: null,
+    subjectBy: null,
+    role: 'moderator',
+    affiliation: 'owner',
+    nonAnonymous: false,
+    occupantCount: 0,
+    error: null,
+    ...extra,
+  };
 }
 
 export function request(

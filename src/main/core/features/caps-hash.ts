@@ -72,6 +72,8 @@ export type CapsCheck =
 
 /** The algorithm for a caps `hash` attribute, or null when absent (legacy caps) or unsupported. */
 export function capsHashAlgo(hash: string | null | undefined): CapsHashAlgo | null {
+  // Nearly every presence says 'sha-1': no lower-cased copy for that one.
+  if (hash === 'sha-1') return hash;
   const name = hash?.toLowerCase();
   return name !== undefined && Object.hasOwn(NODE_HASH, name) ? (name as CapsHashAlgo) : null;
 }

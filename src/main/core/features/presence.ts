@@ -263,28 +263,35 @@ export class PresenceService {
     const kind = readPresence(stanza, this.now(), read);
     switch (kind) {
       case 'available': {
+        // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
+        const resources = account.tracker.resources(read.bare);
+        const current = resources?.get(read.resource);
+        const capsUnchanged = current !== undefined && sameCaps(current.caps, read);
         const caps = this.deps.caps;
         let client: ClientInfo | null = null;
         if (read.caps && caps && account.client?.discoInfo) {
-          const ref = this.capsRef;
-          ref.node = read.capsNode;
-          ref.ver = read.capsVer;
-          ref.hash = read.capsHash;
-          client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
+          if (capsUnchanged && current.client !== null) {
+            // The caps this resource announced last time, already resolved (and kept current by
+            // capsResolved): what the cache would answer again, without asking it.
+            client = current.client;
+          } else {
+            const ref = this.capsRef;
+            ref.node = read.capsNode;
+            ref.ver = read.capsVer;
+            ref.hash = read.capsHash;
+            client = caps.resolve(accountId, read.full, ref, account.client.discoInfo);
+          }
         }
         // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
         // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
         if (this.deps.isRoom?.(accountId, read.bare)) return false;
-        // The contact's JID as the tracker keeps it (a copy): what is passed on and stored elsewhere.
-        const resources = account.tracker.resources(read.bare);
-        const current = resources?.get(read.resource);
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
           if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
           current.priority = read.priority;
           current.since = read.since;
-          if (!sameCaps(current.caps, read)) current.caps = capsReferenceOf(read);
+          if (!capsUnchanged) current.caps = capsReferenceOf(read);
           current.client = client;
           current.view = null;
           this.deps.onContactChanged(accountId, resources!.bare);

@@ -7,6 +7,7 @@
 import type { Element } from '@xmpp/xml';
 import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
 import { normalizeBareJid } from '../../../shared/jid';
+import { RawRosterItem } from '../accounts/stream/raw-roster-item';
 import { capText } from '../util/text';
 
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
@@ -48,6 +49,29 @@ export interface ReadItem {
 /** Reads one <item/>; null when it must be skipped (invalid JID). */
 export function readRosterItem(accountId: string, element: Element, report: RosterParseReport): ReadItem | null {
   const attrs = element.attrs;
+  const groups: string[] = [];
+  for (const child of element.children) {
+    if (typeof child !== 'string' && child.name === 'group') groups.push(child.text());
+  }
+  return rosterItemOf(accountId, attrs, groups, report);
+}
+
+/** An item's attributes as read from the wire (an Element's attrs, or read from the stream text). */
+export interface ItemAttributes {
+  jid?: unknown;
+  name?: unknown;
+  subscription?: unknown;
+  ask?: unknown;
+}
+
+/** The item from its attributes and the text of its <group/> children, in order; null when skipped. */
+function rosterItemOf(
+  accountId: string,
+  attrs: ItemAttributes,
+  groupTexts: readonly string[],
+  report: RosterParseReport,
+  groupCount = groupTexts.length,
+): ReadItem | null {
   const rawJid = attrs.jid;
   const jid = typeof rawJid === 'string' ? normalizeBareJid(rawJid) : null;
   if (jid === null) {
@@ -60,11 +84,11 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   let remove = false;
   const rawSubscription = attrs.subscription;
   if (rawSubscription !== undefined) {
-    if (SUBSCRIPTIONS.has(rawSubscription)) subscription = rawSubscription as Subscription;
+    if (SUBSCRIPTIONS.has(rawSubscription as string)) subscription = rawSubscription as Subscription;
     else if (rawSubscription === 'remove') remove = true;
     else {
       report.unknownSubscriptions++;
-      note(report, 'unknown subscription', rawSubscription);
+      note(report, 'unknown subscription', String(rawSubscription));
     }
   }
 
@@ -79,9 +103,8 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   }
 
   const groups: string[] = [];
-  for (const child of element.children) {
-    if (typeof child === 'string' || child.name !== 'group') continue;
-    const raw = child.text();
+  for (let g = 0; g < groupCount; g++) {
+    const raw = groupTexts[g];
     if (raw === '') continue; // RFC 6121 §2.1.2.4: a group name is never empty
     let group = raw;
     if (raw.length > ROSTER_TEXT_MAX) {
@@ -102,26 +125,31 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
 
 /**
  * The items of roster results, read while the stream is parsed: the stream layer offers every
- * <item/> of a top-level <iq type='result'>'s roster <query/> as it ends (the `onRosterItem` stream
- * hook), `add` reads it at once, and the stream layer takes it out of the tree. A 10,000-item result
- * then never holds 10,000 item elements at the same time (the young generation's GC copied them over
- * and over while the result was parsed) and needs no second pass over the tree afterwards (a budget
- * of 180 ms from first byte to stored for 10,000 items). The items wait here, keyed by their
- * <query/>, until the roster service takes them with the result; a result nobody asked for is
- * dropped with its element.
+ * <item/> of a top-level <iq type='result'>'s roster <query/> as it ends, or read straight from the
+ * stream text (the `onRosterItem` stream hook), `add` reads it at once, and it never stays in the
+ * tree. A 10,000-item result then never holds 10,000 item elements at the same time (the young
+ * generation's GC copied them over and over while the result was parsed) and needs no second pass
+ * over the tree afterwards (a budget of 180 ms from first byte to stored for 10,000 items). The
+ * items wait here, keyed by their <query/>, until the roster service takes them with the result; a
+ * result nobody asked for is dropped with its element.
  */
 export class StreamedRosterItems {
   private readonly results = new WeakMap<Element, { items: RosterItemView[]; report: RosterParseReport }>();
 
-  /** For the stream hook: reads an item of the roster result whose <query/> is `query` (true: it may leave the tree). */
-  add(item: Element, query: Element): boolean {
+  /** For the stream hook: reads an item of the roster result whose <query/> is `query` (true: taken). */
+  add(item: Element | RawRosterItem, query: Element): boolean {
     let streamed = this.results.get(query);
     if (!streamed) {
       streamed = { items: [], report: newReport() };
       this.results.set(query, streamed);
     }
-    // The account is not known here: the roster service fills it in when it takes the items.
-    const read = readRosterItem('', item, streamed.report);
+    // The account is not known here: the roster service fills it in when it takes the items. Read
+    // from the text, the strings stay views into the parser's input chunk, as ltx's attribute
+    // values do: a roster result is almost all items, so its chunks are mostly what the items hold anyway.
+    const read =
+      item instanceof RawRosterItem
+        ? rosterItemOf('', item, item.groups, streamed.report, item.groupCount)
+        : readRosterItem('', item, streamed.report);
     if (read) streamed.items.push(read.item);
     return true;
   }

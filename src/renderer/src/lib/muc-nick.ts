@@ -6,7 +6,7 @@
  * The skeleton folding is shared with the core (src/shared/lookalike.ts).
  */
 import { skeleton } from '../../../shared/lookalike';
-import { cap, DISPLAY_MAX } from './roster-index';
+import { cap, DISPLAY_MAX } from './text';
 
 export { skeleton };
 

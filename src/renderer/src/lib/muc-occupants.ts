@@ -7,7 +7,9 @@
  * The list reads rows by index (rowAt), so nothing proportional to the room is built per render.
  */
 import type { MucAffiliation, MucRole, OccupantView } from '../../../shared/contract';
-import { cap, DISPLAY_MAX, REBUILD_THRESHOLD, sortKey } from './roster-index';
+import { cap, DISPLAY_MAX } from './text';
+import { REBUILD_THRESHOLD } from './roster-index';
+import { sortKey } from './roster-model';
 
 export type OccupantGrouping = 'role' | 'affiliation';
 

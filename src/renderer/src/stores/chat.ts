@@ -20,7 +20,7 @@ import type {
   Snapshot,
 } from '../../../shared/contract';
 import type { Transport } from '../api/types';
-import { entryKey } from '../lib/roster-index';
+import { entryKey } from '../lib/roster-model';
 
 /** Messages per history request. */
 export const PAGE_SIZE = 100;

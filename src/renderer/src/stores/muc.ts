@@ -15,7 +15,7 @@ import type {
   Snapshot,
 } from '../../../shared/contract';
 import { OccupantIndex } from '../lib/muc-occupants';
-import { entryKey } from '../lib/roster-index';
+import { entryKey } from '../lib/roster-model';
 
 /** Notices kept per room (the core keeps as many). */
 export const NOTICES_KEPT = 50;

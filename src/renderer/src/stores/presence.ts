@@ -7,8 +7,9 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ContactPresenceView, OwnPresenceView, Snapshot } from '../../../shared/contract';
-import { entryKey, REBUILD_THRESHOLD, type AvailabilityChange } from '../lib/roster-index';
-import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../components/presence/describe';
+import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../lib/presence';
+import { REBUILD_THRESHOLD } from '../lib/roster-index';
+import { entryKey, type AvailabilityChange } from '../lib/roster-model';
 import { useRosterStore } from './roster';
 
 function availability(view: ContactPresenceView, key: string): AvailabilityChange {

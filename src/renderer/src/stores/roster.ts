@@ -5,7 +5,8 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
-import { RosterIndex, type AvailabilityChange, type RosterChange, type RosterSort } from '../lib/roster-index';
+import { RosterIndex } from '../lib/roster-index';
+import { type AvailabilityChange, type RosterChange, type RosterSort } from '../lib/roster-model';
 
 export const useRosterStore = defineStore('roster', () => {
   const index = shallowRef(new RosterIndex());

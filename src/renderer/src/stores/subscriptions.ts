@@ -14,7 +14,7 @@ import type {
   SubscriptionPolicyView,
   SubscriptionRequestView,
 } from '../../../shared/contract';
-import { entryKey } from '../lib/roster-index';
+import { entryKey } from '../lib/roster-model';
 
 /** What the core does until it has told us the account's policy (its default: show the request). */
 export function defaultPolicy(accountId: string): SubscriptionPolicyView {

@@ -7,17 +7,21 @@
 import type { Element } from '@xmpp/xml';
 import { NS_ROSTER } from '../../xmpp/ns';
 import type { RawPresence } from './raw-presence';
+import type { RosterItemTaps } from './presence-stream-parser';
+import type { RawRosterItem } from './raw-roster-item';
 
 /** True when the presence was consumed (it then skips xmpp.js's middleware); may throw. */
 export type PresenceHook = (stanza: Element) => boolean;
 /** The same for a presence read from the stream text; `raw` is reused for the next one: copy what you keep. */
 export type RawPresenceHook = (raw: RawPresence) => boolean;
 /**
- * An <item/> of a roster result (a top-level <iq type='result'> with a roster <query/>) just ended:
- * true when the handler read it, and it then leaves the tree, so a 10,000-item result never holds
- * 10,000 item elements at once. `query` is the result's <query/>, which identifies the result.
+ * An <item/> of a roster result (a top-level <iq type='result'> with a roster <query/>): read from
+ * the stream text (a RawRosterItem, reused for the next one: copy what you keep), or an Element that
+ * just ended. True when the handler read it: it then never stays in the tree, so a 10,000-item
+ * result never holds 10,000 item elements at once. `query` is the result's <query/>, which
+ * identifies the result.
  */
-export type RosterItemHook = (item: Element, query: Element) => boolean;
+export type RosterItemHook = (item: Element | RawRosterItem, query: Element) => boolean;
 
 export interface StreamHooks {
   /** Presence taking the fast path. A handler that throws is reported to `onError`, and the stanza counts as consumed. */
@@ -43,7 +47,7 @@ function remove<T>(list: T[], entry: T): () => void {
 }
 
 /** The hooks of one client, and how the stream layer runs them. */
-export class StreamHookRegistry implements StreamHooks {
+export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
   private readonly presence: Subscriber<PresenceHook>[] = [];
   private readonly rawPresence: Subscriber<RawPresenceHook>[] = [];
   private readonly rosterItems: RosterItemHook[] = [];
@@ -97,14 +101,25 @@ export class StreamHookRegistry implements StreamHooks {
     return false;
   }
 
+  /**
+   * An item of a roster result read from the stream text, with xmpp.js's parser's current element
+   * (which has seen everything before the item): true when a handler took it (it then skips ltx).
+   */
+  rawRosterItem(item: RawRosterItem, current: Element | null): boolean {
+    if (this.rosterItems.length === 0 || !isRosterResultQuery(current)) return false;
+    try {
+      for (const handler of this.rosterItems) if (handler(item, current)) return true;
+      return false;
+    } finally {
+      item.release();
+    }
+  }
+
   /** An element ended while the stream was parsed: an item of a roster result goes to the handlers. */
   elementEnded(element: Element): void {
     if (this.rosterItems.length === 0 || element.name !== 'item') return;
     const query = element.parent;
-    if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return;
-    const iq = query.parent;
-    // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
-    if (!iq || iq.parent || iq.name !== 'iq' || iq.attrs.type !== 'result') return;
+    if (!isRosterResultQuery(query)) return;
     const children = query.children;
     if (children[children.length - 1] !== element) return;
     for (const handler of this.rosterItems) {
@@ -114,4 +129,12 @@ export class StreamHookRegistry implements StreamHooks {
       return;
     }
   }
+}
+
+/** `query` is the <query/> of a top-level roster result (whose items are read while parsing). */
+function isRosterResultQuery(query: Element | null | undefined): query is Element {
+  if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return false;
+  const iq = query.parent;
+  // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
+  return Boolean(iq && !iq.parent && iq.name === 'iq' && iq.attrs.type === 'result');
 }

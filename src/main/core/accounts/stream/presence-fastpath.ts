@@ -66,7 +66,7 @@ export class PresenceFastPath {
             ? this.counted(this.hooks.consumeRawPresence(raw))
             : false,
         () => this.pace(),
-        (element) => this.hooks.elementEnded(element),
+        this.hooks,
       );
       this.wrapped = { base, parser };
     }

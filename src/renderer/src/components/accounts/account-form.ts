@@ -3,6 +3,7 @@
  * contract's own zod schemas so the dialog shows the same field errors the core would return.
  */
 import { commands, type AccountView, type CommandInput } from '../../../../shared/contract';
+import { issuesToErrors, type Checked, type FieldErrors } from '../../lib/form-check';
 
 export interface AccountFormValues {
   jid: string;
@@ -15,10 +16,6 @@ export interface AccountFormValues {
   rememberPassword: boolean;
 }
 
-export type FieldErrors = Record<string, string>;
-
-type Checked<T> = { input: T; errors: null } | { input: null; errors: FieldErrors };
-
 const PORT_MESSAGE = 'Enter a port from 1 to 65535, or leave it empty.';
 /** The port is typed as text: a non-number never reaches the schema, so it is worded here. */
 function portErrors(port: number | null | 'invalid'): FieldErrors {
@@ -29,16 +26,6 @@ function parsePort(text: string): number | null | 'invalid' {
   const trimmed = text.trim();
   if (trimmed === '') return null;
   return /^\d{1,5}$/.test(trimmed) ? Number(trimmed) : 'invalid';
-}
-
-/** Field errors from zod issues, first message per field. */
-function issuesToErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= issue.message;
-  }
-  return errors;
 }
 
 function check<T>(

@@ -1,7 +1,7 @@
 /** Words for conversations and messages: names, states, typing, counts. */
 import type { ConversationKind, MessageState, MessageView } from '../../../../shared/contract';
 import { visibleNick } from '../../lib/muc-nick';
-import { cap, DISPLAY_MAX } from '../../lib/roster-index';
+import { cap, DISPLAY_MAX } from '../../lib/text';
 import type { TypingView } from '../../stores/chat';
 
 export const STATE_WORDS: Readonly<Record<MessageState, string>> = {

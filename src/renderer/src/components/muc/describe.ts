@@ -6,7 +6,7 @@
  */
 import type { MucAffiliation, MucRole, OccupantView, RoomView } from '../../../../shared/contract';
 import { AFFILIATION_WORDS, ROLE_WORDS } from '../../lib/muc-occupants';
-import { cap, DISPLAY_MAX } from '../../lib/roster-index';
+import { cap, DISPLAY_MAX } from '../../lib/text';
 
 /** The local part of a room (or account) JID, else the whole JID. */
 export function localPart(jid: string): string {

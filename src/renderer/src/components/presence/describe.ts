@@ -1,22 +1,10 @@
 /**
- * Presence in words for the UI: show labels, a contact's aggregate (rank and status line), last
+ * Presence in words for the UI: the status picker's shows, dot labels, a contact's status line, last
  * seen and "since" as relative time, device words, error conditions, own status with its idle mark.
  */
 import type { ContactPresenceView, Device, OwnPresenceView, ResourceView } from '../../../../shared/contract';
-import { SHOW_RANK, type Show } from '../../../../shared/presence';
-
-export type PresenceShow = Show | 'offline';
-/** What a presence dot can show: a show, offline, or an error presence. */
-export type DotState = PresenceShow | 'error';
-
-export const SHOW_LABELS: Readonly<Record<PresenceShow, string>> = {
-  available: 'Available',
-  chat: 'Free for chat',
-  away: 'Away',
-  xa: 'Extended away',
-  dnd: 'Do not disturb',
-  offline: 'Offline',
-};
+import { SHOW_LABELS, type PresenceShow } from '../../../../shared/presence';
+import { aggregateStatus, type DotState } from '../../lib/presence';
 
 /** The order the status picker offers them in. */
 export const PICKER_SHOWS: readonly PresenceShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
@@ -35,23 +23,6 @@ const DEVICE_WORDS: Readonly<Record<Device, string>> = {
 
 export function deviceWord(device: Device | null | undefined): string | null {
   return device && device !== 'unknown' ? DEVICE_WORDS[device] : null;
-}
-
-/** The aggregate: 0 when offline (or an error stands), else the rank of the most available resource's show. */
-export function aggregateRank(view: ContactPresenceView | undefined): number {
-  const top = view?.resources[0];
-  return top ? SHOW_RANK[top.show] : 0;
-}
-
-export function aggregateShow(view: ContactPresenceView | undefined): DotState {
-  const top = view?.resources[0];
-  if (top) return top.show;
-  return view?.error ? 'error' : 'offline';
-}
-
-/** The most available resource's status text, else ''. */
-export function aggregateStatus(view: ContactPresenceView | undefined): string {
-  return view?.resources[0]?.status?.trim() ?? '';
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago", then a date. */
@@ -106,9 +77,6 @@ export function contactLine(view: ContactPresenceView | undefined, now: number):
 export function deviceCount(view: ContactPresenceView | undefined): number {
   return view?.resources.length ?? 0;
 }
-
-/** What the core assumes for an account it has no own presence for yet (issue 4: available, no text, priority 0). */
-export const DEFAULT_OWN: OwnPresenceView = { show: 'available', status: null, priority: 0, auto: false };
 
 /** "Away (idle)" for a status set by idle detection. */
 export function ownShowLabel(own: Pick<OwnPresenceView, 'show' | 'auto'> | undefined): string {

@@ -4,7 +4,9 @@
  */
 import type { CommandInput, OwnPresenceView } from '../../../../shared/contract';
 import { STATUS_TEXT_MAX } from '../../../../shared/limits';
-import { combinedOwn, type PresenceShow } from './describe';
+import type { PresenceShow } from '../../../../shared/presence';
+import { DEFAULT_OWN } from '../../lib/presence';
+import { combinedOwn } from './describe';
 
 export const ALL_ACCOUNTS = 'all';
 
@@ -23,8 +25,6 @@ export interface StatusFormValues {
   priority: string | number;
 }
 
-const FALLBACK: OwnPresenceView = { show: 'available', status: null, priority: 0, auto: false };
-
 /** Where the form starts: the account's own presence, or what all given accounts share. */
 export function startValues(
   target: string,
@@ -32,7 +32,7 @@ export function startValues(
   accountIds: readonly string[],
 ): StatusFormStart {
   if (target !== ALL_ACCOUNTS) {
-    const current = own(target) ?? FALLBACK;
+    const current = own(target) ?? DEFAULT_OWN;
     return { show: current.show, status: current.status ?? '', priority: current.priority, auto: current.auto };
   }
   const combined = combinedOwn(accountIds.map(own));

@@ -1,6 +1,7 @@
 /** Roster words for the UI: subscription states in plain language, capped labels. */
 import type { AccountView, RosterItemView } from '../../../../shared/contract';
-import { cap, DISPLAY_MAX, groupLabel, TITLE_MAX } from '../../lib/roster-index';
+import { cap, DISPLAY_MAX, TITLE_MAX } from '../../lib/text';
+import { groupLabel } from '../../lib/roster-model';
 import { accountName } from '../accounts/describe';
 
 export interface SubscriptionInfo {

@@ -3,10 +3,7 @@
  * schemas (the JID with shared/jid.ts rules), so the dialog shows the field errors the core would.
  */
 import { commands, type CommandInput } from '../../../../shared/contract';
-
-export type FieldErrors = Record<string, string>;
-
-type Checked<T> = { input: T; errors: null } | { input: null; errors: FieldErrors };
+import { issuesToErrors, type Checked } from '../../lib/form-check';
 
 export interface AddContactValues {
   accountId: string;
@@ -15,16 +12,6 @@ export interface AddContactValues {
   groups: string[];
   nick: string;
   message: string;
-}
-
-/** First message per field; a group's error goes to 'groups'. */
-function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= issue.message;
-  }
-  return errors;
 }
 
 /** The subscription.add input, normalized (the JID as the core will store it), or the field errors. */

@@ -5,7 +5,7 @@
 import type { SubscriptionRespondResult } from '../../../../shared/contract';
 import { SUBSCRIPTION_BULK_MAX } from '../../../../shared/limits';
 import type { Transport } from '../../api/types';
-import { entryKey } from '../../lib/roster-index';
+import { entryKey } from '../../lib/roster-model';
 
 export type RespondAction = 'accept' | 'deny' | 'block';
 

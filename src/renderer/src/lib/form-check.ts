@@ -1,0 +1,17 @@
+/** What a form checks before it sends: field errors from the contract's zod schemas. */
+
+/** Field name → what is wrong with it ('form' for the form as a whole). */
+export type FieldErrors = Record<string, string>;
+
+/** A command input built from a form, or why it cannot be sent. */
+export type Checked<T> = { input: T; errors: null } | { input: null; errors: FieldErrors };
+
+/** Field errors from zod issues: the first message per field (a list item's goes to its list). */
+export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
