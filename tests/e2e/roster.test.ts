@@ -24,7 +24,7 @@ import {
 } from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
-import { newReport } from '../../src/main/core/features/roster-items';
+import { newReport } from '../../src/main/core/features/roster/items';
 import { eventually } from '../support/wait';
 import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 import { type SessionXmpp } from '../../src/main/core/accounts/client';

@@ -17,13 +17,13 @@ import { AccountSession } from '../../src/main/core/accounts/session';
 import type { SessionOnline } from '../../src/main/core/accounts/session-api';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { BookmarksService, type StoredBookmark } from '../../src/main/core/features/bookmarks';
+import { BookmarksService, type StoredBookmark } from '../../src/main/core/features/bookmarks/service';
 import {
   discoInfoResponder,
   JABBERWOCK_CAPS_NODE,
   ownCapsElement,
   ownDiscoInfo,
-} from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/caps/own';
 import { startPeer, type Peer } from '../support/peer';
 import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
 import {

@@ -20,7 +20,7 @@ import {
   JABBERWOCK_CAPS_NODE,
   ownCapsElement,
   ownDiscoInfo,
-} from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/caps/own';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { rawPublic } from '../../src/main/core/encryption/omemo/signal-store';

@@ -62,8 +62,7 @@ listen:
 ${tls}
 auth_method: internal
 auth_password_format: scram
-auth_scram_hash: ${scramHash}
-disable_sasl_mechanisms:
+${scramHash === 'sha256' ? 'auth_scram_hash: sha256\n' : ''}disable_sasl_mechanisms:
   - "digest-md5"
   - "X-OAUTH2"
 s2s_access: none

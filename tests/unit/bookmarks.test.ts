@@ -9,15 +9,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUC_NICK_MAX, ROSTER_TEXT_MAX, type AppEvent, type BookmarkView } from '../../src/shared/contract';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger } from '../../src/main/core/log';
-import { BookmarksService } from '../../src/main/core/features/bookmarks';
+import { BookmarksService } from '../../src/main/core/features/bookmarks/service';
 import {
   BOOKMARK_PASSWORD_MAX,
   legacyStorageElement,
   newBookmarkReport,
   readLegacyStorage,
   readPepItems,
-} from '../../src/main/core/features/bookmarks-items';
-import { BASE_FEATURES } from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/bookmarks/items';
+import { BASE_FEATURES } from '../../src/main/core/features/caps/own';
 import { parseStanza } from '../support/xml';
 import { NS_BOOKMARKS, NS_BOOKMARKS_COMPAT } from '../../src/main/core/xmpp/ns';
 import { type SessionXmpp } from '../../src/main/core/accounts/client';

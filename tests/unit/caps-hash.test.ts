@@ -10,7 +10,7 @@ import {
   plausibleVer,
   verificationString,
   type DiscoInfo,
-} from '../../src/main/core/features/caps-hash';
+} from '../../src/main/core/features/caps/hash';
 import { parseStanza } from '../support/xml';
 
 const DISCO = 'http://jabber.org/protocol/disco#info';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { capsHashAlgo, checkCaps } from '../../src/main/core/features/caps-hash';
+import { capsHashAlgo, checkCaps } from '../../src/main/core/features/caps/hash';
 import {
   BASE_FEATURES,
   discoInfoResponder,
   JABBERWOCK_CAPS_NODE,
   ownCapsElement,
   ownDiscoInfo,
-} from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/caps/own';
 import { parseStanza } from '../support/xml';
 
 const DISCO = 'http://jabber.org/protocol/disco#info';

@@ -4,7 +4,7 @@
  */
 import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
-import { PresenceRead, readPresence } from '../../src/main/core/features/presence-stanza';
+import { PresenceRead, readPresence } from '../../src/main/core/features/presence/stanza';
 import { delayTime, parseDateTime, stampTime } from '../../src/main/core/util/delay-stamp';
 import { parseStanza } from '../support/xml';
 import { NS_DELAY } from '../../src/main/core/xmpp/ns';

@@ -98,4 +98,51 @@ describe('EventBus', () => {
     bus.flush();
     expect(good).toHaveBeenCalledOnce();
   });
+
+  it('a delayed lazy key waits its window from the first mark, then goes out with what is current', () => {
+    vi.useFakeTimers();
+    const bus = new EventBus(16);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    let state = 0;
+    let builds = 0;
+    const build = () => {
+      builds++;
+      return { type: 'account.removed' as const, id: `state ${state}` };
+    };
+    bus.emitLazy('k', build, 250);
+    vi.advanceTimersByTime(100);
+    state = 1;
+    bus.emitLazy('k', build, 250); // within the window: nothing new to schedule
+    // Other events keep the bus's own pace meanwhile.
+    bus.emit({ type: 'account.removed', id: 'other' });
+    vi.advanceTimersByTime(16);
+    expect(batches.map((b) => b.events)).toEqual([[{ type: 'account.removed', id: 'other' }]]);
+    expect(builds).toBe(0);
+    vi.advanceTimersByTime(133);
+    expect(batches).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(batches).toHaveLength(2);
+    expect(batches[1].events).toEqual([{ type: 'account.removed', id: 'state 1' }]);
+    expect(builds).toBe(1);
+    // A new window starts with the next mark.
+    state = 2;
+    bus.emitLazy('k', build, 250);
+    vi.advanceTimersByTime(249);
+    expect(batches).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(batches[2].events).toEqual([{ type: 'account.removed', id: 'state 2' }]);
+  });
+
+  it('flush sends delayed keys at once, so a snapshot covers them', () => {
+    vi.useFakeTimers();
+    const bus = new EventBus(16);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    bus.emitLazy('k', () => ({ type: 'account.removed', id: 'late' }), 250);
+    expect(bus.flush()).toBe(1);
+    expect(batches[0].events).toEqual([{ type: 'account.removed', id: 'late' }]);
+    vi.advanceTimersByTime(1000);
+    expect(batches).toHaveLength(1);
+  });
 });

@@ -10,7 +10,7 @@ import {
   type IdleClock,
   type IdlePresence,
   type IdleSettings,
-} from '../../src/main/core/idle';
+} from '../../src/main/core/features/presence/idle';
 
 class FakeClock implements IdleClock {
   time = 1_000_000;

@@ -15,7 +15,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import type { SessionFactory, SessionHooks } from '../../src/main/core/accounts/session-api';
-import type { IdleClock } from '../../src/main/core/idle';
+import type { IdleClock } from '../../src/main/core/features/presence/idle';
 import { parseStanza } from '../support/xml';
 import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
 import { type SessionXmpp } from '../../src/main/core/accounts/client';

@@ -7,9 +7,9 @@ import type { Element } from '@xmpp/xml';
 import { describe, expect, it, vi } from 'vitest';
 import type { Subscription } from '../../src/shared/contract';
 import { createLogger, silentLogger } from '../../src/main/core/log';
-import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence';
-import { CapsCache, type ClientInfo } from '../../src/main/core/features/caps';
-import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../src/main/core/features/caps-hash';
+import { PresenceService, type PresenceClient } from '../../src/main/core/features/presence/service';
+import { CapsCache, type ClientInfo } from '../../src/main/core/features/caps/cache';
+import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../src/main/core/features/caps/hash';
 import { parseStanza } from '../support/xml';
 
 function fakeClient() {

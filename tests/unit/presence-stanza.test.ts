@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStanza } from '../support/xml';
-import { parsePresence, STATUS_MAX } from '../../src/main/core/features/presence-stanza';
+import { parsePresence, STATUS_MAX } from '../../src/main/core/features/presence/stanza';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const read = (xml: string) => parsePresence(parseStanza(xml), NOW);

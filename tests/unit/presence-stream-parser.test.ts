@@ -11,13 +11,13 @@ import { StreamHookRegistry } from '../../src/main/core/accounts/stream/hooks';
 import { presenceStreamParser } from '../../src/main/core/accounts/stream/presence-stream-parser';
 import { RawPresence } from '../../src/main/core/accounts/stream/raw-presence';
 import { unescapeXml } from '../../src/main/core/accounts/stream/xml-scan';
-import { parsePresence } from '../../src/main/core/features/presence-stanza';
+import { parsePresence } from '../../src/main/core/features/presence/stanza';
 import {
   StreamedRosterItems,
   countRosterItems,
   newReport,
   readRosterQuery,
-} from '../../src/main/core/features/roster-items';
+} from '../../src/main/core/features/roster/items';
 import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 import {
   realisticArchiveMessage,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourcePresence } from '../../src/shared/presence';
-import { MAX_RESOURCES_PER_JID, PresenceTracker } from '../../src/main/core/features/presence-tracker';
+import { MAX_RESOURCES_PER_JID, PresenceTracker } from '../../src/main/core/features/presence/tracker';
 
 const presence = (resource: string, show: ResourcePresence['show'] = 'available', priority = 0): ResourcePresence => ({
   resource,

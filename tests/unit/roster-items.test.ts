@@ -7,7 +7,7 @@ import {
   readRosterItem,
   readRosterQuery,
   sameItem,
-} from '../../src/main/core/features/roster-items';
+} from '../../src/main/core/features/roster/items';
 import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
 import { capText } from '../../src/main/core/util/text';
 import { normalizeBareJid } from '../../src/shared/jid';

@@ -3,8 +3,8 @@
  * icon on Windows, both fed by the tray model's unread count.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AccountStatusInput } from '../../src/main/core/status-summary';
-import { MemoryTrayModel } from '../../src/main/core/tray-api';
+import type { AccountStatusInput } from '../../src/main/core/tray/status-summary';
+import { MemoryTrayModel } from '../../src/main/core/tray/tray-api';
 
 const electron = vi.hoisted(() => ({
   createFromBitmap: vi.fn((buffer: Buffer, options: { width: number; height: number; scaleFactor: number }) => ({

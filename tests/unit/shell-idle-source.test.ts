@@ -75,7 +75,7 @@ describe('powerMonitor idle source', () => {
   });
 
   it('drives the IdleController: a lock goes away at once', async () => {
-    const { IdleController } = await import('../../src/main/core/idle');
+    const { IdleController } = await import('../../src/main/core/features/presence/idle');
     const { monitor, source } = setup();
     const presence = new Map([['a', { show: 'available' as const, status: null }]]);
     const controller = new IdleController({

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Mock } from 'vitest';
 import { DEFAULT_PREFS, IPC_INVOKE, type EventBatch } from '../../src/shared/contract';
-import type { IdleSource } from '../../src/main/core/idle';
-import { MemoryTrayModel } from '../../src/main/core/tray-api';
+import type { IdleSource } from '../../src/main/core/features/presence/idle';
+import { MemoryTrayModel } from '../../src/main/core/tray/tray-api';
 import type { Notifier } from '../../src/main/core/notify-api';
 import { execLine } from '../../src/main/shell/login-item';
 

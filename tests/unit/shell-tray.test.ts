@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { AccountStatusInput, OwnShow } from '../../src/main/core/status-summary';
-import { MemoryTrayModel } from '../../src/main/core/tray-api';
+import type { AccountStatusInput, OwnShow } from '../../src/main/core/tray/status-summary';
+import { MemoryTrayModel } from '../../src/main/core/tray/tray-api';
 
 interface FakeTrayLike {
   image: string;

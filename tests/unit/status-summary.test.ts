@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../src/shared/contract';
-import { overallShow, summarize, type AccountStatusInput, type OwnShow } from '../../src/main/core/status-summary';
+import { overallShow, summarize, type AccountStatusInput, type OwnShow } from '../../src/main/core/tray/status-summary';
 
 let counter = 0;
 function account(status: ConnectionStatus, show: OwnShow = 'available', extra: Partial<AccountStatusInput> = {}) {

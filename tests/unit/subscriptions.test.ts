@@ -15,8 +15,8 @@ import {
   AUTO_ANSWERS_PER_JID,
   SubscriptionService,
   type SubscriptionRoster,
-} from '../../src/main/core/features/subscriptions';
-import type { RosterItemListener } from '../../src/main/core/features/roster';
+} from '../../src/main/core/features/subscriptions/service';
+import type { RosterItemListener } from '../../src/main/core/features/roster/service';
 import { memoryDbWithAccount } from '../support/db';
 import { NS_NICK } from '../../src/main/core/xmpp/ns';
 import { type SessionXmpp } from '../../src/main/core/accounts/client';

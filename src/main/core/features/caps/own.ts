@@ -1,12 +1,13 @@
 /**
  * What we advertise about ourselves (XEP-0115 §6.1, XEP-0030 §3.1): the <c/> for our presence and
  * the disco#info answer behind it. The same DiscoInfo feeds both, so our ver always verifies.
- *
- * Wiring (per session): `xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(own, NODE))`,
- * and append `ownCapsElement(own, NODE)` to every available presence we send.
+ * `OwnCaps` answers disco#info on every client and hands the presence feature the <c/> to append to
+ * every available presence we send.
  */
-import type { Element } from '@xmpp/xml';
-import { stanzaErrorElement } from '../util/stanza-errors';
+import xml, { type Element } from '@xmpp/xml';
+import type { AccountLifecycleListener } from '../../accounts/account-manager';
+import type { SessionXmpp } from '../../accounts/client';
+import { stanzaErrorElement } from '../../util/stanza-errors';
 import {
   NS_BOOKMARKS_NOTIFY,
   NS_CAPS,
@@ -17,10 +18,10 @@ import {
   NS_MUC,
   NS_PING,
   NS_RECEIPTS,
-} from '../xmpp/ns';
-import { capsHash, discoInfoElement, type CapsHashAlgo, type DiscoInfo } from './caps-hash';
+} from '../../xmpp/ns';
+import { capsHash, discoInfoElement, ownCapsElement, type CapsHashAlgo, type DiscoInfo } from './hash';
 
-export { ownCapsElement } from './caps-hash';
+export { ownCapsElement } from './hash';
 
 /** The project's homepage (package.json), as XEP-0115 §4 recommends for the caps node. */
 export const JABBERWOCK_CAPS_NODE = 'https://jabberwock.im';
@@ -67,4 +68,27 @@ export function discoInfoResponder(
     if (asked === `${node}#${capsHash(info, algo)}`) return discoInfoElement(info, asked);
     return stanzaErrorElement('cancel', 'item-not-found');
   };
+}
+
+/** Our disco#info on every client, and our <c/> for the presence we send. */
+export class OwnCaps implements AccountLifecycleListener {
+  readonly info: DiscoInfo;
+  private readonly caps: Element;
+
+  constructor(
+    info: DiscoInfo = ownDiscoInfo(),
+    private readonly node = JABBERWOCK_CAPS_NODE,
+  ) {
+    this.info = info;
+    this.caps = ownCapsElement(info, node);
+  }
+
+  /** A fresh <c/> (an element has one parent: each presence gets its own). */
+  element(): Element {
+    return xml('c', { ...this.caps.attrs });
+  }
+
+  onClient(_accountId: string, xmpp: SessionXmpp): void {
+    xmpp.iqCallee.get(NS_DISCO_INFO, 'query', discoInfoResponder(this.info, this.node));
+  }
 }

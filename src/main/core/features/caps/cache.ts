@@ -15,9 +15,9 @@
  * Presence calls `resolve` for every available presence with caps; it is synchronous and cheap:
  * known → the info; unknown → null, and `onResolved` fires when the lookup completes.
  */
-import { bareJid } from '../../../shared/jid';
+import { bareJid } from '../../../../shared/jid';
 import type { Element } from '@xmpp/xml';
-import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../../log';
 import {
   capsHashAlgo,
   checkCaps,
@@ -26,14 +26,14 @@ import {
   type CapsHashAlgo,
   type DiscoIdentity,
   type DiscoInfo,
-} from './caps-hash';
-import type { CapsRecord, CapsRepository, Device } from './caps-repo';
-import { detach, type CapsReference } from './presence-stanza';
-import { withTimeout } from '../util/with-timeout';
-import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../xmpp/ns';
-import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+} from './hash';
+import type { CapsRecord, CapsRepository, Device } from './repo';
+import { detach, type CapsReference } from '../presence/stanza';
+import { withTimeout } from '../../util/with-timeout';
+import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 
-export type { Device } from './caps-repo';
+export type { Device } from './repo';
 
 export interface ClientInfo {
   hashAlgo: CapsHashAlgo;

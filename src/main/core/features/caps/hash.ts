@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import { NS_CAPS, NS_DATA, NS_DISCO_INFO } from '../xmpp/ns';
+import { NS_CAPS, NS_DATA, NS_DISCO_INFO } from '../../xmpp/ns';
 
 /** Hash function names from the IANA registry that XEP-0115 refers to; sha-1 is mandatory. */
 export type CapsHashAlgo = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';

@@ -5,8 +5,8 @@
  * row with verified = 0 is never trusted for any JID; the cache writes only verified rows (a
  * mismatching answer is kept in memory for the one JID that sent it, XEP-0115 §5.4).
  */
-import type { Db } from '../store/db';
-import type { CapsHashAlgo, DiscoIdentity } from './caps-hash';
+import type { Db } from '../../store/db';
+import type { CapsHashAlgo, DiscoIdentity } from './hash';
 
 export type Device = 'pc' | 'phone' | 'web' | 'bot' | 'console' | 'handheld' | 'unknown';
 

@@ -16,30 +16,17 @@
  * - Passwords stay here: views carry hasPassword only.
  */
 import xml, { type Element } from '@xmpp/xml';
-import type { BookmarkView, ParsedInput } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
-import type { AccountLifecycleListener } from '../accounts/account-manager';
-import type { SessionOnline } from '../accounts/session-api';
-import type { EventBus } from '../events';
-import { rateLimited, type Logger } from '../log';
-import { normalizeJid } from '../../../shared/jid';
-import {
-  NS_BOOKMARKS,
-  NS_BOOKMARKS_COMPAT,
-  NS_DISCO_INFO,
-  NS_LEGACY_BOOKMARKS,
-  NS_PRIVATE,
-  NS_PUBSUB,
-  NS_PUBSUB_EVENT,
-} from '../xmpp/ns';
-import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
-import {
-  hasApplicationCondition,
-  isTimeout,
-  requestError,
-  stanzaCondition,
-  type ConditionWords,
-} from '../util/stanza-errors';
+import type { BookmarkView, ParsedInput } from '../../../../shared/contract';
+import { fail, ok, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener } from '../../accounts/account-manager';
+import type { SessionOnline } from '../../accounts/session-api';
+import type { EventBus } from '../../events';
+import { rateLimited, type Logger } from '../../log';
+import { normalizeJid } from '../../../../shared/jid';
+import { NS_BOOKMARKS, NS_PRIVATE, NS_PUBSUB_EVENT } from '../../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { discoverStorage, fetchLegacyStorage, fetchPepItems } from './requests';
+import { hasApplicationCondition, requestError, type ConditionWords } from '../../util/stanza-errors';
 import {
   BOOKMARKS_MAX,
   bookmarkReportHasProblems,
@@ -57,11 +44,11 @@ import {
   type BookmarkEntry,
   type BookmarkParseReport,
   type StoredBookmark,
-} from './bookmarks-items';
-import { background } from '../util/background';
-import { onlineClient, type SessionXmpp } from '../accounts/client';
+} from './items';
+import { background } from '../../util/background';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 
-export type { StoredBookmark } from './bookmarks-items';
+export type { StoredBookmark } from './items';
 
 /** Where an account's bookmarks live; null until the first session discovered it. */
 export type BookmarkStorage = 'pep' | 'private' | 'none';
@@ -281,37 +268,19 @@ export class BookmarksService implements AccountLifecycleListener {
     if (this.options.forceLegacy) return 'private';
     const own = ownBareJid(xmpp);
     if (own === null) return 'private';
-    try {
-      const info = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), own, IQ_TIMEOUT_MS)) as
-        Element | undefined;
-      const features = info?.getChildren('feature') ?? [];
-      return features.some((feature) => feature.attrs.var === NS_BOOKMARKS_COMPAT) ? 'pep' : 'private';
-    } catch (error) {
-      if (isTimeout(error)) throw error;
+    return discoverStorage(xmpp, own, (error) =>
       this.log.info('disco#info of our account failed; using private storage for bookmarks', {
         accountId: state.accountId,
         error,
-      });
-      return 'private';
-    }
+      }),
+    );
   }
 
   private async fetchPep(state: AccountBookmarks, xmpp: SessionXmpp): Promise<Map<string, BookmarkEntry>> {
     state.stats.reads++;
-    let pubsub: Element | undefined;
-    try {
-      pubsub = (await xmpp.iqCaller.get(
-        xml('pubsub', { xmlns: NS_PUBSUB }, xml('items', { node: NS_BOOKMARKS })),
-        undefined,
-        IQ_TIMEOUT_MS,
-      )) as Element | undefined;
-    } catch (error) {
-      // No node yet: no bookmarks yet.
-      if (stanzaCondition(error) === 'item-not-found') return new Map();
-      throw error;
-    }
+    const items = await fetchPepItems(xmpp);
     const report = newBookmarkReport();
-    const entries = readPepItems(state.accountId, pubsub?.getChild('items'), report);
+    const entries = readPepItems(state.accountId, items, report);
     this.logReport(state, 'bookmarks (XEP-0402)', report);
     return entries;
   }
@@ -322,23 +291,13 @@ export class BookmarksService implements AccountLifecycleListener {
     xmpp: SessionXmpp,
   ): Promise<ReturnType<typeof readLegacyStorage> | null> {
     state.stats.reads++;
-    let query: Element | undefined;
-    try {
-      query = (await xmpp.iqCaller.get(
-        xml('query', { xmlns: NS_PRIVATE }, xml('storage', { xmlns: NS_LEGACY_BOOKMARKS })),
-        undefined,
-        IQ_TIMEOUT_MS,
-      )) as Element | undefined;
-    } catch (error) {
-      const condition = stanzaCondition(error);
-      if (condition === 'service-unavailable' || condition === 'feature-not-implemented') {
-        this.log.info('the server stores no bookmarks (no private XML storage)', { accountId: state.accountId });
-        return null;
-      }
-      throw error;
+    const storage = await fetchLegacyStorage(xmpp);
+    if (storage === null) {
+      this.log.info('the server stores no bookmarks (no private XML storage)', { accountId: state.accountId });
+      return null;
     }
     const report = newBookmarkReport();
-    const legacy = readLegacyStorage(state.accountId, query?.getChild('storage', NS_LEGACY_BOOKMARKS), report);
+    const legacy = readLegacyStorage(state.accountId, storage, report);
     this.logReport(state, 'bookmarks (XEP-0048)', report);
     return legacy;
   }

@@ -5,7 +5,7 @@
  * presence replaces every resource of that JID until the next available one. Kept in memory only:
  * a new session starts empty (clear), a resumed stream keeps it.
  */
-import { mostAvailable, type ResourcePresence } from '../../../shared/presence';
+import { mostAvailable, type ResourcePresence } from '../../../../shared/presence';
 
 /** Beyond this many resources for one JID, new ones are ignored (a flood must not grow memory). */
 export const MAX_RESOURCES_PER_JID = 64;

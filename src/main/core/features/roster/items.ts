@@ -5,10 +5,15 @@
  * are counted in a report so a hostile 10,000-item roster produces one log line, not 10,000.
  */
 import type { Element } from '@xmpp/xml';
-import { ROSTER_GROUPS_MAX, ROSTER_TEXT_MAX, type RosterItemView, type Subscription } from '../../../shared/contract';
-import { normalizeBareJid } from '../../../shared/jid';
-import { RawRosterItem } from '../accounts/stream/raw-roster-item';
-import { capText } from '../util/text';
+import {
+  ROSTER_GROUPS_MAX,
+  ROSTER_TEXT_MAX,
+  type RosterItemView,
+  type Subscription,
+} from '../../../../shared/contract';
+import { normalizeBareJid } from '../../../../shared/jid';
+import { RawRosterItem } from '../../accounts/stream/raw-roster-item';
+import { capText } from '../../util/text';
 
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
 const MAX_EXAMPLES = 5;

@@ -6,14 +6,14 @@
  * features. Runs for every presence stanza, so it avoids work it does not need.
  */
 import type { Element } from '@xmpp/xml';
-import { jidOf, parseJid } from '../../../shared/jid';
-import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../shared/presence';
-import type { ResourceView } from '../../../shared/contract';
-import { RawPresence } from '../accounts/stream/raw-presence';
-import { stampTime } from '../util/delay-stamp';
-import { readStanzaError } from '../util/stanza-errors';
-import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../xmpp/ns';
-import type { ClientInfo } from './caps';
+import { jidOf, parseJid } from '../../../../shared/jid';
+import { parsePriority, parseShow, type ResourcePresence, type Show } from '../../../../shared/presence';
+import type { ResourceView } from '../../../../shared/contract';
+import { RawPresence } from '../../accounts/stream/raw-presence';
+import { stampTime } from '../../util/delay-stamp';
+import { readStanzaError } from '../../util/stanza-errors';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../../xmpp/ns';
+import type { ClientInfo } from '../caps/cache';
 
 export const STATUS_MAX = 1024;
 

@@ -17,10 +17,11 @@
  *
  * Pure: the idle source and the clock are injected, so tests drive it with fakes.
  */
-import type { Logger } from './log';
-import { silentLogger } from './log';
-import type { OwnShow } from './status-summary';
-import { background } from './util/background';
+import type { Logger } from '../../log';
+import { silentLogger } from '../../log';
+import type { Prefs } from '../../../../shared/contract';
+import type { PresenceShow } from '../../../../shared/presence';
+import { background } from '../../util/background';
 
 export interface IdleSource {
   /** Seconds since the last keyboard or mouse input, system-wide. */
@@ -68,7 +69,7 @@ export const DEFAULT_IDLE_SETTINGS: IdleSettings = {
 };
 
 export interface IdlePresence {
-  show: OwnShow;
+  show: PresenceShow;
   status: string | null;
 }
 
@@ -92,6 +93,19 @@ export interface IdleAccounts {
 export type IdleLevel = 'active' | 'away' | 'xa';
 
 const LEVEL_RANK: Record<IdleLevel, number> = { active: 0, away: 1, xa: 2 };
+
+/** What the messenger is given to detect idle (the shell's idle source, a fake in tests). */
+export interface IdleOptions {
+  source: IdleSource;
+  clock?: IdleClock;
+  pollSeconds?: number;
+  idlePollSeconds?: number;
+}
+
+/** The idle settings the preferences hold. */
+export function idleSettingsOf(prefs: Prefs): Partial<IdleSettings> {
+  return { enabled: prefs.idleEnabled, awayAfterMin: prefs.idleAwayMinutes, xaAfterMin: prefs.idleXaMinutes };
+}
 
 export interface IdleControllerOptions {
   source: IdleSource;

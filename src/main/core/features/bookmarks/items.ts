@@ -13,9 +13,9 @@
  * Problems are counted in a report so a hostile list produces one log line.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { MUC_NICK_MAX, ROSTER_TEXT_MAX, type BookmarkView } from '../../../shared/contract';
-import { normalizeBareJid } from '../../../shared/jid';
-import { capText } from '../util/text';
+import { MUC_NICK_MAX, ROSTER_TEXT_MAX, type BookmarkView } from '../../../../shared/contract';
+import { normalizeBareJid } from '../../../../shared/jid';
+import { capText } from '../../util/text';
 import {
   NS_BOOKMARKS,
   NS_DATA,
@@ -24,7 +24,7 @@ import {
   NS_PUBSUB_NODE_CONFIG,
   NS_PUBSUB_OWNER,
   NS_PUBSUB_PUBLISH_OPTIONS,
-} from '../xmpp/ns';
+} from '../../xmpp/ns';
 
 /** Most bookmarks kept per account; the rest of a longer list is skipped (and logged). */
 export const BOOKMARKS_MAX = 10_000;

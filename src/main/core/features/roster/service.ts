@@ -11,21 +11,21 @@
  *   a crash halfway leaves no version, and the next session fetches the full roster again.
  * - Pushes are accepted only when the raw `from` is absent or our bare JID (CVE-2015-8688 class), and only
  *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each.
- * - Commands (update, remove, renameGroup) send roster sets; the store changes only when the server's push
- *   comes back, never locally.
+ * - Commands (update, remove, renameGroup; commands.ts) send roster sets; the store changes only when the
+ *   server's push comes back, never locally.
  */
 import xml, { type Element } from '@xmpp/xml';
-import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../shared/contract';
-import { fail, ok, type AppError, type Result } from '../../../shared/result';
-import type { AccountLifecycleListener } from '../accounts/account-manager';
-import type { SessionOnline } from '../accounts/session-api';
-import type { EventBus } from '../events';
-import { rateLimited, type Logger } from '../log';
-import type { RosterRepository } from '../store/roster-repo';
-import { normalizeJid } from '../../../shared/jid';
-import { NS_ROSTER } from '../xmpp/ns';
-import { IQ_TIMEOUT_MS, ROSTER_FETCH_TIMEOUT_MS } from '../xmpp/timeouts';
-import { requestError, stanzaErrorElement } from '../util/stanza-errors';
+import type { ParsedInput, RosterItemView, RosterSyncView } from '../../../../shared/contract';
+import type { Result } from '../../../../shared/result';
+import type { AccountLifecycleListener } from '../../accounts/account-manager';
+import type { SessionOnline } from '../../accounts/session-api';
+import type { EventBus } from '../../events';
+import { rateLimited, type Logger } from '../../log';
+import type { RosterRepository } from '../../store/roster-repo';
+import { normalizeJid } from '../../../../shared/jid';
+import { NS_ROSTER } from '../../xmpp/ns';
+import { ROSTER_FETCH_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { stanzaErrorElement } from '../../util/stanza-errors';
 import {
   countRosterItems,
   hasProblems,
@@ -36,12 +36,11 @@ import {
   sameItem,
   StreamedRosterItems,
   type RosterParseReport,
-} from './roster-items';
-import { background } from '../util/background';
-import { onlineClient, type SessionXmpp } from '../accounts/client';
+} from './items';
+import { background } from '../../util/background';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import { notConnected, removeItem, renameGroup, updateItem } from './commands';
 
-/** Roster sets in flight at once while renaming a group. */
-const RENAME_BATCH = 8;
 /**
  * A result with more items than this is applied over several event-loop turns; it is also the size of
  * the first chunk written (about 4 ms of SQLite and events on the bench machine when it is quiet).
@@ -537,67 +536,24 @@ export class RosterService implements AccountLifecycleListener {
 
   // ---------- commands ----------
 
-  /** Sets a contact's name and/or groups; the other field keeps its current value. */
-  async update(input: ParsedInput<'roster.update'>): Promise<Result<null>> {
+  update(input: ParsedInput<'roster.update'>): Promise<Result<null>> {
     const state = this.accounts.get(input.accountId);
-    const xmpp = this.online(state);
-    if (!state || !xmpp) return notConnected();
-    const current = state.items.get(input.jid);
-    const name = input.name === undefined ? (current?.name ?? null) : input.name || null;
-    const groups = input.groups === undefined ? (current?.groups ?? []) : [...new Set(input.groups)];
-    return this.rosterSet(xmpp, itemElement(input.jid, name, groups), 'the change');
+    const xmpp = onlineClient(state?.xmpp);
+    if (!state || !xmpp) return Promise.resolve(notConnected());
+    return updateItem(xmpp, state.items.get(input.jid), input);
   }
 
-  async remove(input: ParsedInput<'roster.remove'>): Promise<Result<null>> {
+  remove(input: ParsedInput<'roster.remove'>): Promise<Result<null>> {
+    const xmpp = onlineClient(this.accounts.get(input.accountId)?.xmpp);
+    if (!xmpp) return Promise.resolve(notConnected());
+    return removeItem(xmpp, input.jid);
+  }
+
+  renameGroup(input: ParsedInput<'roster.renameGroup'>): Promise<Result<{ changed: number }>> {
     const state = this.accounts.get(input.accountId);
-    const xmpp = this.online(state);
-    if (!state || !xmpp) return notConnected();
-    return this.rosterSet(xmpp, xml('item', { jid: input.jid, subscription: 'remove' }), 'the removal');
-  }
-
-  /** Renames a group on every contact in it: one roster set per contact, a few at a time. */
-  async renameGroup(input: ParsedInput<'roster.renameGroup'>): Promise<Result<{ changed: number }>> {
-    const state = this.accounts.get(input.accountId);
-    const xmpp = this.online(state);
-    if (!state || !xmpp) return notConnected();
-    if (input.from === input.to) return ok({ changed: 0 });
-    const members = [...state.items.values()].filter((item) => item.groups.includes(input.from));
-    let changed = 0;
-    let firstError: AppError | null = null;
-    for (let start = 0; start < members.length; start += RENAME_BATCH) {
-      const batch = members.slice(start, start + RENAME_BATCH);
-      const results = await Promise.all(
-        batch.map((item) => {
-          const groups = [...new Set(item.groups.map((group) => (group === input.from ? input.to : group)))];
-          return this.rosterSet(xmpp, itemElement(item.jid, item.name, groups), 'the rename');
-        }),
-      );
-      for (const result of results) {
-        if (result.ok) changed++;
-        else firstError ??= result.error;
-      }
-      if (firstError?.code === 'not_connected') break;
-    }
-    if (firstError) {
-      return fail(
-        firstError.code,
-        `Renamed the group for ${changed} of ${members.length} contacts. ${firstError.message}`,
-      );
-    }
-    return ok({ changed });
-  }
-
-  private online(state: AccountRoster | undefined): SessionXmpp | null {
-    return onlineClient(state?.xmpp);
-  }
-
-  private async rosterSet(xmpp: SessionXmpp, item: Element, what: string): Promise<Result<null>> {
-    try {
-      await xmpp.iqCaller.set(xml('query', { xmlns: NS_ROSTER }, item), undefined, IQ_TIMEOUT_MS);
-      return ok(null);
-    } catch (error) {
-      return requestError(error, what);
-    }
+    const xmpp = onlineClient(state?.xmpp);
+    if (!state || !xmpp) return Promise.resolve(notConnected());
+    return renameGroup(xmpp, state.items.values(), input.from, input.to);
   }
 
   private state(accountId: string): AccountRoster {
@@ -630,16 +586,4 @@ export class RosterService implements AccountLifecycleListener {
     }
     return state;
   }
-}
-
-function itemElement(jid: string, name: string | null, groups: readonly string[]): Element {
-  return xml(
-    'item',
-    name === null ? { jid } : { jid, name },
-    groups.map((group) => xml('group', {}, group)),
-  );
-}
-
-function notConnected(): Result<never> {
-  return fail('not_connected', 'This account is not connected; connect it to change the roster.');
 }

@@ -10,11 +10,11 @@
  */
 import type { Middleware } from '@xmpp/middleware';
 import xml, { type Element } from '@xmpp/xml';
-import type { Subscription } from '../../../shared/contract';
-import type { Show } from '../../../shared/presence';
-import { rateLimited, type Logger } from '../log';
-import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from './caps';
-import { PresenceTracker, type PresenceError } from './presence-tracker';
+import type { Subscription } from '../../../../shared/contract';
+import type { Show } from '../../../../shared/presence';
+import { rateLimited, type Logger } from '../../log';
+import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from '../caps/cache';
+import { PresenceTracker, type PresenceError } from './tracker';
 import {
   capsReferenceOf,
   detach,
@@ -23,8 +23,8 @@ import {
   STATUS_MAX,
   type CapsReference,
   type TrackedPresence,
-} from './presence-stanza';
-import { type RawPresence } from '../accounts/stream/raw-presence';
+} from './stanza';
+import { type RawPresence } from '../../accounts/stream/raw-presence';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */

@@ -14,8 +14,8 @@
  * An account whose connection is online but whose own show is 'offline' (unavailable sent, link
  * kept) counts as offline.
  */
-import type { ConnectionView } from '../../shared/contract';
-import { SHOW_LABELS, SHOW_RANK, type PresenceShow, type Show } from '../../shared/presence';
+import type { ConnectionView } from '../../../shared/contract';
+import { SHOW_LABELS, SHOW_RANK, type PresenceShow, type Show } from '../../../shared/presence';
 
 export type OwnShow = PresenceShow;
 

@@ -13,40 +13,36 @@
  *   (and then the note says "declined" or "stopped sharing").
  * - Blocking (XEP-0191) when the server offers it; block also denies.
  */
-import { bareJid, normalizeJid } from '../../../shared/jid';
+import { bareJid, normalizeJid } from '../../../../shared/jid';
 import xml, { type Element } from '@xmpp/xml';
 import {
   NICK_MAX,
   STATUS_TEXT_MAX,
-  type AppEvent,
   type ParsedInput,
   type RosterItemView,
   type SubscriptionNoteView,
   type SubscriptionPolicyView,
   type SubscriptionRequestView,
   type SubscriptionRespondResult,
-} from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
-import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
-import type { SessionOnline } from '../accounts/session-api';
-import type { EventBus } from '../events';
-import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
-import type { SubscriptionsRepository } from '../store/subscriptions-repo';
-import { skeleton } from '../../../shared/lookalike';
-import type { RosterService } from './roster';
-import { background } from '../util/background';
-import { requestError } from '../util/stanza-errors';
-import { capText } from '../util/text';
-import { NS_BLOCKING, NS_DISCO_INFO, NS_NICK } from '../xmpp/ns';
-import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
-import { onlineClient, type SessionXmpp } from '../accounts/client';
+} from '../../../../shared/contract';
+import { fail, ok, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener, AccountManager } from '../../accounts/account-manager';
+import type { SessionOnline } from '../../accounts/session-api';
+import type { EventBus } from '../../events';
+import { rateLimited, type Logger, type RateLimitedLogger } from '../../log';
+import type { SubscriptionsRepository } from '../../store/subscriptions-repo';
+import type { RosterService } from '../roster/service';
+import { background } from '../../util/background';
+import { capText } from '../../util/text';
+import { NS_NICK } from '../../xmpp/ns';
+import { lookalikeIndex, lookalikeOf, type LookalikeIndex } from './lookalike';
+import { blockJids, serverBlocks } from './blocking';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
 export const AUTO_ANSWERS_PER_JID = 3;
 /** Queued request writes are flushed this often (one transaction each). */
 export const REQUEST_FLUSH_MS = 100;
-/** JIDs per XEP-0191 block request. */
-const BLOCK_CHUNK = 500;
 
 const DEFAULT_POLICY = { incoming: 'ask', acceptAsked: true } as const;
 
@@ -74,7 +70,7 @@ interface AccountSubscriptions {
   /** JIDs we just asked to stop seeing (our own unsubscribe): the lost 'to' is not "they revoked". */
   ownUnsubscribes: Set<string>;
   /** Skeletons of contacts' names and localparts, built on demand, dropped on roster change. */
-  lookalikes: Map<string, string> | null;
+  lookalikes: LookalikeIndex | null;
   stats: SubscriptionStats;
 }
 
@@ -332,39 +328,20 @@ export class SubscriptionService implements AccountLifecycleListener {
     state.requests.set(bare, request);
     this.repo.queuePut({ accountId: request.accountId, jid: bare, nick, message, receivedAt: request.receivedAt });
     this.scheduleFlush();
-    this.emit({ type: 'subscription.request', request });
+    this.bus.emit({ type: 'subscription.request', request });
   }
 
   private removeRequest(state: AccountSubscriptions, bare: string): void {
     if (!state.requests.delete(bare)) return;
     this.repo.queueRemove(state.accountId, bare);
     this.scheduleFlush();
-    this.emit({ type: 'subscription.requestRemoved', accountId: state.accountId, jid: bare });
+    this.bus.emit({ type: 'subscription.requestRemoved', accountId: state.accountId, jid: bare });
   }
 
-  /** The name of a contact (other than `bare`) that `nick` imitates, or null. */
+  /** The name of a contact (other than `bare`) that `nick` imitates, or null (the index is built on demand). */
   private lookalikeOf(state: AccountSubscriptions, bare: string, nick: string): string | null {
-    const key = skeleton(nick);
-    if (key === '') return null;
-    if (!state.lookalikes) {
-      state.lookalikes = new Map();
-      for (const item of this.roster.itemsOf(state.accountId)) {
-        const shown = item.name ?? item.jid;
-        for (const name of [item.name, item.jid, item.jid.split('@')[0]]) {
-          if (!name) continue;
-          const folded = skeleton(name);
-          if (folded && !state.lookalikes.has(folded)) state.lookalikes.set(folded, `${shown}\u0000${item.jid}`);
-        }
-      }
-    }
-    const match = state.lookalikes.get(key);
-    if (match !== undefined) {
-      const [shown, jid] = match.split('\u0000');
-      return jid === bare ? null : shown;
-    }
-    // A nick that is itself an address, but not the sender's.
-    const asJid = normalizeJid(nick);
-    return asJid !== null && nick.includes('@') && bareJid(asJid) !== bare ? nick : null;
+    state.lookalikes ??= lookalikeIndex(this.roster.itemsOf(state.accountId));
+    return lookalikeOf(state.lookalikes, bare, nick);
   }
 
   // ---------- roster changes ----------
@@ -461,28 +438,9 @@ export class SubscriptionService implements AccountLifecycleListener {
     const failedSend = new Set(sendFailures.map((entry) => entry.jid));
     const answered = done.filter((jid) => !failedSend.has(jid));
     // Blocked after the refusal went out: the server would not deliver it to a blocked JID.
-    if (input.action === 'block') failed.push(...(await this.block(xmpp, answered)));
+    if (input.action === 'block') failed.push(...(await blockJids(xmpp, answered)));
     const failedNow = new Set(failed.map((entry) => entry.jid));
     return ok({ done: answered.filter((jid) => !failedNow.has(jid)), failed: [...failed, ...sendFailures] });
-  }
-
-  /** XEP-0191 block, in chunks; returns the JIDs that could not be blocked, with the reason. */
-  private async block(xmpp: SessionXmpp, jids: string[]): Promise<{ jid: string; message: string }[]> {
-    for (let start = 0; start < jids.length; start += BLOCK_CHUNK) {
-      const chunk = jids.slice(start, start + BLOCK_CHUNK);
-      try {
-        await xmpp.iqCaller.set(
-          xml('block', { xmlns: NS_BLOCKING }, ...chunk.map((jid) => xml('item', { jid }))),
-          undefined,
-          IQ_TIMEOUT_MS,
-        );
-      } catch (error) {
-        const result = requestError(error, 'the block');
-        const message = `Refused, but not blocked: ${result.ok ? 'the block failed.' : result.error.message}`;
-        return jids.slice(start).map((jid) => ({ jid, message }));
-      }
-    }
-    return [];
   }
 
   async add(input: ParsedInput<'subscription.add'>): Promise<Result<{ existing: boolean }>> {
@@ -550,7 +508,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     };
     this.repo.savePolicy(policy);
     state.policy = policy;
-    this.emit({ type: 'subscription.policy', policy });
+    this.bus.emit({ type: 'subscription.policy', policy });
     return ok(policy);
   }
 
@@ -565,7 +523,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     this.repo.saveNote(note);
     if (note.askedAt === null && note.endedAt === null && note.ended === null) state.notes.delete(note.jid);
     else state.notes.set(note.jid, note);
-    this.emit({ type: 'subscription.note', note });
+    this.bus.emit({ type: 'subscription.note', note });
   }
 
   private sendPresence(state: AccountSubscriptions, xmpp: SessionXmpp, to: string, type: SubscriptionType) {
@@ -582,14 +540,13 @@ export class SubscriptionService implements AccountLifecycleListener {
     if (!domain) return;
     let supported = false;
     try {
-      const info = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), domain, IQ_TIMEOUT_MS)) as Element;
-      supported = info.getChildren('feature').some((feature) => feature.attrs.var === NS_BLOCKING);
+      supported = await serverBlocks(xmpp, domain);
     } catch (error) {
       this.log.info('server features unknown; blocking not offered', { accountId: state.accountId, error });
     }
     if (state.xmpp !== xmpp || state.blocking === supported) return;
     state.blocking = supported;
-    this.emit({ type: 'subscription.blocking', accountId: state.accountId, supported });
+    this.bus.emit({ type: 'subscription.blocking', accountId: state.accountId, supported });
   }
 
   private ownBareJid(accountId: string): string | null {
@@ -606,10 +563,6 @@ export class SubscriptionService implements AccountLifecycleListener {
         this.log.error('subscription requests could not be stored', { error });
       }
     }, REQUEST_FLUSH_MS);
-  }
-
-  private emit(event: AppEvent): void {
-    this.bus.emit(event);
   }
 
   private state(accountId: string): AccountSubscriptions {
