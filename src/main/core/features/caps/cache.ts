@@ -28,12 +28,19 @@ import {
   type DiscoInfo,
 } from './hash';
 import type { CapsRecord, CapsRepository, Device } from './repo';
-import { detach, type CapsReference } from '../presence/stanza';
+import { detach } from '../../util/text';
 import { withTimeout } from '../../util/with-timeout';
 import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 
 export type { Device } from './repo';
+
+/** The caps a presence announced (XEP-0115 <c/>): node, ver and hash. */
+export interface CapsReference {
+  node: string;
+  ver: string;
+  hash: string;
+}
 
 export interface ClientInfo {
   hashAlgo: CapsHashAlgo;

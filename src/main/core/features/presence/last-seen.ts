@@ -7,7 +7,7 @@ import type { LastSeenView } from '../../../../shared/contract';
 import type { Logger } from '../../log';
 import type { PresenceRepository } from '../../store/presence-repo';
 import type { LastSeen } from './service';
-import { detach } from './stanza';
+import { detach } from '../../util/text';
 
 /** Last-seen rows are written at most this often (one transaction each). */
 export const LAST_SEEN_FLUSH_MS = 250;

@@ -13,18 +13,11 @@ import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../../shared/contract';
 import type { Show } from '../../../../shared/presence';
 import { rateLimited, type Logger } from '../../log';
-import type { CapsCache, CapsQuery, CapsResolved, ClientInfo } from '../caps/cache';
+import type { RawPresence } from '../../accounts/stream/raw-presence';
+import { detach } from '../../util/text';
+import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
+import { capsReferenceOf, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
 import { PresenceTracker, type PresenceError } from './tracker';
-import {
-  capsReferenceOf,
-  detach,
-  PresenceRead,
-  readPresence,
-  STATUS_MAX,
-  type CapsReference,
-  type TrackedPresence,
-} from './stanza';
-import { type RawPresence } from '../../accounts/stream/raw-presence';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */

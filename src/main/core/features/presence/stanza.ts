@@ -13,7 +13,8 @@ import { RawPresence } from '../../accounts/stream/raw-presence';
 import { stampTime } from '../../util/delay-stamp';
 import { readStanzaError } from '../../util/stanza-errors';
 import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../../xmpp/ns';
-import type { ClientInfo } from '../caps/cache';
+import type { CapsReference, ClientInfo } from '../caps/cache';
+import { detach } from '../../util/text';
 
 export const STATUS_MAX = 1024;
 
@@ -21,12 +22,6 @@ export const STATUS_MAX = 1024;
 const PLAIN_BARE_JID = /^[a-z0-9._+=-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 /** Resources this long cannot exceed 1023 bytes of UTF-8 (3 bytes per UTF-16 unit at most). */
 const MAX_PLAIN_RESOURCE = 341;
-
-export interface CapsReference {
-  node: string;
-  ver: string;
-  hash: string;
-}
 
 /** One available resource as the tracker keeps it: the presence plus its caps and, once known, its client. */
 export interface TrackedPresence extends ResourcePresence {
@@ -45,15 +40,6 @@ export type ParsedPresence =
   | { kind: 'subscription'; type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed'; bare: string }
   | { kind: 'muc' }
   | { kind: 'invalid'; reason: string };
-
-/**
- * A copy of `text` that does not keep the parser's whole input chunk alive. V8 makes substrings of 13+
- * characters views into their source (a 64 KB socket chunk here); a contact's state holds on to its
- * JID and status for minutes, which would pin every chunk of a flood in memory.
- */
-export function detach(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
-}
 
 function cap(text: string | null | undefined): string | null {
   if (text === null || text === undefined || text === '') return null;
