@@ -1,5 +1,5 @@
 /**
- * Bookmarks (issue 6) through BookmarksService on real sessions against a real Prosody (mod_bookmarks
+ * Bookmarks through BookmarksService on real sessions against a real Prosody (mod_bookmarks
  * with XEP-0402 #compat, mod_pep, mod_private): add, edit and remove persisted on the server, read
  * back by a second connection of the same account both as XEP-0402 items and — Prosody mirrors them —
  * as XEP-0048 private storage; another of our clients' change arriving live as a PEP event; autojoin

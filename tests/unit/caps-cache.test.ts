@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CapsCache, clientNameOf, deviceOf, type CapsResolved } from '../../src/main/core/features/caps/cache';
 import { capsHash, discoInfoElement, type DiscoInfo } from '../../src/main/core/features/caps/hash';
 import { CapsRepository } from '../../src/main/core/features/caps/repo';
-import type { CapsReference } from '../../src/main/core/features/presence/stanza';
+import type { CapsReference } from '../../src/main/core/features/caps/cache';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { parseStanza } from '../support/xml';

@@ -116,7 +116,7 @@ describe('certificates', () => {
   });
 });
 
-describe('the guarded connection (security.md §0.4)', () => {
+describe('the guarded connection (socket text decoded across chunks, a parser error ends the stream)', () => {
   const session = () =>
     new AccountSession(
       { jid: 'me@example.com', password: 'x', host: null, port: null, pinnedCertificates: [] },

@@ -27,7 +27,7 @@ describe('store', () => {
     expect(major * 1_000_000 + minor * 1_000 + patch).toBeGreaterThanOrEqual(3_051_003);
   });
 
-  it('migrates an empty database from zero to the latest version with the pragmas of design §5', () => {
+  it('migrates an empty database from zero to the latest version, with WAL, foreign keys and synchronous=FULL', () => {
     const db = openDatabase(tempFile());
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -1,5 +1,5 @@
 /**
- * IQ reply guard (security.md §0.1, test 14). @xmpp/iq's caller resolves a pending request by id
+ * IQ reply guard: IQ results only from the JID we asked. @xmpp/iq's caller resolves a pending request by id
  * alone, so whoever sees or guesses an id could answer for the entity we asked. The guard records,
  * for every request the caller sends, who may answer it, and drops result/error replies from anyone
  * else before the caller sees them: the genuine reply still resolves the request, and if only

@@ -1,5 +1,5 @@
 /**
- * One-to-one and room messages (XEP-0479's core IM where it concerns messages; design §4–§5).
+ * One-to-one and room messages (XEP-0479's core IM where it concerns messages).
  *
  * - Outbox: a message is stored as 'queued' before any network write, becomes 'sent' when stream
  *   management acknowledges it (XEP-0198), 'delivered' on a receipt from the right JID (XEP-0184) or

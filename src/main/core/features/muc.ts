@@ -1,5 +1,5 @@
 /**
- * Group chat (XEP-0045; design §4): joining, leaving, nick changes, occupants by (room, nick) with
+ * Group chat (XEP-0045): joining, leaving, nick changes, occupants by (room, nick) with
  * role and affiliation, status codes, moderation, subject, invitations.
  *
  * - Only presence whose bare `from` is a room we are in (or joining) is read as room presence, and

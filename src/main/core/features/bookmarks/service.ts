@@ -1,5 +1,5 @@
 /**
- * Room bookmarks of every account (issue 6; design §4).
+ * Room bookmarks of every account (XEP-0402, or XEP-0048 where the server offers only that).
  *
  * - On every NEW session (a resumed stream does nothing) we ask our own bare JID for disco#info. With
  *   `urn:xmpp:bookmarks:1#compat` (XEP-0402 §5.3: the server unifies XEP-0402 with XEP-0049 storage) the

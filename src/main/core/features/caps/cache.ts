@@ -1,6 +1,6 @@
 /**
- * Entity capabilities cache (XEP-0115 §5.4, security.md test 53): what client and device a contact's
- * resource runs, from the caps `ver` in its presence.
+ * Entity capabilities cache (XEP-0115 §5.4): what client and device a contact's resource runs, from
+ * the caps `ver` in its presence. A flood of new vers must not become a flood of queries.
  *
  * - One disco#info query per ver, however many resources, contacts and accounts share it: lookups
  *   are keyed by (hash, ver) and everyone who asks while one is pending just waits for it.

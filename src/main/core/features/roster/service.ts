@@ -6,8 +6,8 @@
  *   an empty result means unchanged; otherwise the result replaces the roster and only the difference is
  *   written and emitted. A resumed stream does not refetch. A small difference is applied in one transaction
  *   in one event-loop turn; a large one (a first fetch of 10,000 items) is read, written and emitted in
- *   chunks, one event-loop turn each, so the main process keeps answering meanwhile (issue 8: event-loop
- *   delay p99 ≤ 50 ms). Then the stored version is cleared with the first chunk and written with the last:
+ *   chunks, one event-loop turn each, so the main process keeps answering meanwhile (the event loop's
+ *   delay stays under 50 ms at p99). Then the stored version is cleared with the first chunk and written with the last:
  *   a crash halfway leaves no version, and the next session fetches the full roster again.
  * - Pushes are accepted only when the raw `from` is absent or our bare JID (CVE-2015-8688 class), and only
  *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each.

@@ -1,5 +1,5 @@
 /**
- * Presence subscriptions (RFC 6121 §3; design §4): the request inbox, the per-account policy, and
+ * Presence subscriptions (RFC 6121 §3): the request inbox, the per-account policy, and
  * what the explainer needs beyond the roster.
  *
  * - State = the roster's subscription + ask (from roster pushes, never from presence) + pending in
