@@ -16,7 +16,7 @@ import { rateLimited, type Logger } from '../../log';
 import type { RawPresence } from '../../accounts/stream/raw-presence';
 import { detach } from '../../util/text';
 import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
-import { capsReferenceOf, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
+import { CapsReferences, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
 import { PresenceTracker, type PresenceError } from './tracker';
 
 export interface OwnPresence {
@@ -81,6 +81,8 @@ export class PresenceService {
   /** Scratch for handle (synchronous, one stanza at a time). */
   private readonly read = new PresenceRead();
   private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
+  /** The caps every tracked resource keeps, one shared object per ver. */
+  private readonly capsReferences = new CapsReferences();
   /** A flood repeats these per stanza: one line a minute per kind. */
   private readonly floodLog: ReturnType<typeof rateLimited>;
 
@@ -284,7 +286,7 @@ export class PresenceService {
           if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
           current.priority = read.priority;
           current.since = read.since;
-          if (!capsUnchanged) current.caps = capsReferenceOf(read);
+          if (!capsUnchanged) current.caps = this.capsReferences.of(read);
           current.client = client;
           current.view = null;
           this.deps.onContactChanged(accountId, resources!.bare);
@@ -296,7 +298,7 @@ export class PresenceService {
           status: read.status === null ? null : detach(read.status),
           priority: read.priority,
           since: read.since,
-          caps: capsReferenceOf(read),
+          caps: this.capsReferences.of(read),
           client,
           view: null,
         };

@@ -267,32 +267,39 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
   }
 }
 
-/** Caps references by ver: every resource running the same client build shares one (frozen) object. */
-const capsReferences = new Map<string, CapsReference>();
 const CAPS_REFERENCES_MAX = 4096;
 
-/** The caps reference of an available presence read into `read`: kept by the tracker, so a copy, shared. */
-export function capsReferenceOf(read: PresenceRead): CapsReference | null {
-  if (!read.caps) return null;
-  const known = capsReferences.get(read.capsVer);
-  if (known !== undefined && known.node === read.capsNode && known.hash === read.capsHash) return known;
-  const ref: CapsReference = Object.freeze({
-    node: detach(read.capsNode),
-    ver: detach(read.capsVer),
-    hash: detach(read.capsHash),
-  });
-  // Bounded: a flood of distinct vers starts over rather than grows.
-  if (capsReferences.size >= CAPS_REFERENCES_MAX) capsReferences.clear();
-  capsReferences.set(ref.ver, ref);
-  return ref;
+/** Caps references by ver: every resource running the same client build shares one (frozen) object. */
+export class CapsReferences {
+  private readonly byVer = new Map<string, CapsReference>();
+
+  /** The caps reference of an available presence read into `read`: kept by the tracker, so a copy, shared. */
+  of(read: PresenceRead): CapsReference | null {
+    if (!read.caps) return null;
+    const known = this.byVer.get(read.capsVer);
+    if (known !== undefined && known.node === read.capsNode && known.hash === read.capsHash) return known;
+    const ref: CapsReference = Object.freeze({
+      node: detach(read.capsNode),
+      ver: detach(read.capsVer),
+      hash: detach(read.capsHash),
+    });
+    // Bounded: a flood of distinct vers starts over rather than grows.
+    if (this.byVer.size >= CAPS_REFERENCES_MAX) this.byVer.clear();
+    this.byVer.set(ref.ver, ref);
+    return ref;
+  }
 }
 
-export function parsePresence(stanza: Element | RawPresence, now: number): ParsedPresence {
+export function parsePresence(
+  stanza: Element | RawPresence,
+  now: number,
+  references = new CapsReferences(),
+): ParsedPresence {
   const read = new PresenceRead();
   const kind = readPresence(stanza, now, read);
   switch (kind) {
     case 'available': {
-      const caps = capsReferenceOf(read);
+      const caps = references.of(read);
       return {
         kind,
         bare: read.bare,
