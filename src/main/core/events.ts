@@ -43,7 +43,7 @@ export type LazyEvent = () => AppEvent | readonly AppEvent[] | null;
 
 interface Delayed {
   build: LazyEvent;
-  /** When the key joins a batch (ms, Date.now). */
+  /** When the key joins a batch (ms, performance.now: monotonic, so a clock change moves nothing). */
   due: number;
 }
 
@@ -55,7 +55,7 @@ export class EventBus {
   private readonly delayed = new Map<string, Delayed>();
   private readonly listeners = new Set<BatchListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
-  /** When the timer fires (ms, Date.now): the next flush, or the first delayed key falling due. */
+  /** When the timer fires (ms, performance.now): the next flush, or the first delayed key falling due. */
   private timerDue = Infinity;
 
   constructor(private readonly flushMs = 16) {}
@@ -80,7 +80,7 @@ export class EventBus {
       return;
     }
     if (this.delayed.has(key)) return;
-    const due = Date.now() + delayMs;
+    const due = performance.now() + delayMs;
     this.delayed.set(key, { build, due });
     this.schedule(due);
   }
@@ -92,7 +92,7 @@ export class EventBus {
       this.pendingIndex.set(key, this.pending.length);
     }
     this.pending.push(entry);
-    this.schedule(Date.now() + this.flushMs);
+    this.schedule(performance.now() + this.flushMs);
   }
 
   /** The timer fires at `due` unless it fires sooner already. */
@@ -100,14 +100,15 @@ export class EventBus {
     if (this.timer !== null && this.timerDue <= due) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerDue = due;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, due - Date.now()));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, due - performance.now()));
   }
 
   /** Delayed keys that are due join what is pending, which is sent; the others wait on. */
   private fire(): void {
     this.timer = null;
     this.timerDue = Infinity;
-    const now = Date.now();
+    // A timer may fire a little before its time by this clock: what is due within a millisecond goes now.
+    const now = performance.now() + 1;
     for (const [key, { build, due }] of this.delayed) {
       if (due > now) continue;
       this.delayed.delete(key);
