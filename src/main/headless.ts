@@ -1,5 +1,5 @@
 /**
- * The headless client for side-by-side comparisons (issue 8): `node out/main/headless.js` runs the
+ * The headless client for side-by-side comparisons: `node out/main/headless.js` runs the
  * real core — the real store on a temporary data directory, the real features, the event bus with
  * no subscriber but this one — with no UI, against the server the environment names:
  *
@@ -44,6 +44,7 @@ import { consoleSink, createLogger, silentLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
 import { installProcessGuard } from './core/process-guard';
 import { createMemorySecretStore } from './core/secrets';
+import { NS_MAM, NS_MUC, NS_ROSTER } from './core/xmpp/ns';
 
 export interface BenchCounts {
   rosterItems: number;
@@ -556,9 +557,6 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
   }
 }
 
-const NS_MAM = 'urn:xmpp:mam:2';
-const NS_ROSTER = 'jabber:iq:roster';
-const NS_MUC = 'http://jabber.org/protocol/muc';
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {

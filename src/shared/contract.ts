@@ -14,9 +14,11 @@ import {
   ROSTER_TEXT_MAX,
   STATUS_TEXT_MAX,
   SUBSCRIPTION_BULK_MAX,
+  type Prefs,
 } from './limits';
 import { SHOWS, type Show } from './presence';
 
+export type { Prefs } from './limits';
 export {
   DEFAULT_PREFS,
   MESSAGE_BODY_MAX,
@@ -185,27 +187,6 @@ export interface SpellcheckView {
   available: string[];
   /** The language chosen for this conversation; null for the default languages. */
   language: string | null;
-}
-
-/** Preferences the UI keeps across restarts (stored by the core in SQLite). */
-export interface Prefs {
-  rosterSort: 'availability' | 'name';
-  rosterHideOffline: boolean;
-  /** Collapsed roster groups, as view keys: `*|<group>` in the all-accounts view, `<accountId>|<group>` otherwise. */
-  rosterCollapsed: string[];
-  /** 'all' or an account id. */
-  rosterView: string;
-  /** Closing the window hides it to the tray (Electron only). */
-  closeToTray: boolean;
-  /** Start Jabberwock when the user logs in to the computer (Electron only). */
-  startAtLogin: boolean;
-  /** A start at login opens hidden in the tray, without the window (Electron only). */
-  startHidden: boolean;
-  idleEnabled: boolean;
-  /** Minutes of system idle before auto-away. */
-  idleAwayMinutes: number;
-  /** Minutes of system idle before auto-xa; null for never. */
-  idleXaMinutes: number | null;
 }
 
 // ---------- subscriptions (RFC 6121 §3) ----------

@@ -14,12 +14,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OccupantView, RoomView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
-import { NS_CONFERENCE, NS_MUC, NS_MUC_OWNER, NS_MUC_USER } from '../../src/main/core/features/muc';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
 import { forEachServer, type TestServer } from '../support/servers';
 import { sleep, waitUntil } from '../support/wait';
+import { NS_CAPS, NS_CONFERENCE, NS_DISCO_INFO, NS_MUC, NS_MUC_OWNER, NS_MUC_USER } from '../../src/main/core/xmpp/ns';
 
 const user = (name: string) => ({ user: name, password: `${name}-muc-Pa55` });
 const ALICE = user('alice');

@@ -17,7 +17,7 @@ import type { AppEvent, MediaRef, MessageView, TransferView } from '../../src/sh
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import type { PutOptions } from '../../src/main/core/media/https-client';
-import { NS_OOB } from '../../src/main/core/media/media-service';
+import { NS_OOB } from '../../src/main/core/xmpp/ns';
 import { openTestCore, type Core } from '../support/core';
 import { startScriptedHttps, type ScriptedHttps } from '../support/https-server';
 import { HTML, png } from '../support/media-samples';

@@ -19,12 +19,15 @@ import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
-import { CapsRepository } from './features/caps-repo';
-import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
-import { RosterService } from './features/roster';
-import { SubscriptionService } from './features/subscriptions';
+import { CapsCache } from './features/caps/cache';
+import { OwnCaps } from './features/caps/own';
+import { CapsRepository } from './features/caps/repo';
+import { PresenceFeature } from './features/presence/feature';
+import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
+import { RosterService } from './features/roster/service';
+import { SubscriptionService } from './features/subscriptions/service';
 import { MucService } from './features/muc';
-import { BookmarksService } from './features/bookmarks';
+import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat';
 import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
@@ -41,8 +44,8 @@ import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
 import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { PrefsService } from './prefs';
-import type { IdleController } from './idle';
-import type { TrayModel } from './tray-api';
+import type { TrayModel } from './tray/tray-api';
+import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
@@ -62,7 +65,7 @@ export interface MessengerOptions {
   /** Event batch interval in ms. */
   flushMs?: number;
   /** System idle time (Electron's powerMonitor; a fake in tests): enables auto-away. */
-  idle?: PresenceIdleOptions;
+  idle?: IdleOptions;
   /** Desktop notifications for new messages (Electron's Notification; a recorder in tests). */
   notifier?: Notifier;
   /** Whether the user is looking at the window (no notification then). */
@@ -159,29 +162,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // Loads every account's cached roster now, so the first snapshot shows it before any connection.
   const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
   accounts.addLifecycleListener(roster);
-  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
-  const presence = new PresenceFeature({
-    bus,
-    accounts,
-    roster,
-    repo: new PresenceRepository(db),
-    capsRepo: new CapsRepository(db),
-    settings,
-    log: log.child('presence'),
-    prefs: prefs.get(),
-    idle: options.idle,
-  });
-  undo.push(() => presence.idle?.stop());
-  accounts.addLifecycleListener(presence);
-  const subscriptions = new SubscriptionService({
-    repo: new SubscriptionsRepository(db),
-    roster,
-    accounts,
-    bus,
-    log: log.child('subscriptions'),
-  });
-  accounts.addLifecycleListener(subscriptions);
-  presence.countPendingRequestsWith(() => subscriptions.pendingCount());
+  // Built before presence, which leaves rooms' presence to it; its listener registers after subscriptions.
   const muc = new MucService({
     bus,
     accounts,
@@ -190,8 +171,46 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
   });
+  // Our disco#info on every client, and the <c/> our presence carries.
+  const ownCaps = new OwnCaps();
+  accounts.addLifecycleListener(ownCaps);
+  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
+  const presenceLog = log.child('presence');
+  const presence = new PresenceFeature({
+    bus,
+    accounts,
+    roster,
+    repo: new PresenceRepository(db),
+    settings,
+    log: presenceLog,
+    caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
+    ownCaps: () => ownCaps.element(),
+    isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+  });
+  accounts.addLifecycleListener(presence);
+  // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
+  const idle = options.idle
+    ? new IdleController({
+        ...options.idle,
+        accounts: presence.idleAccounts(),
+        settings: idleSettingsOf(prefs.get()),
+        log: presenceLog.child('idle'),
+      })
+    : null;
+  if (idle) {
+    presence.onUserChoice((accountId) => idle.userChanged(accountId));
+    idle.start();
+    undo.push(() => idle.stop());
+  }
+  const subscriptions = new SubscriptionService({
+    repo: new SubscriptionsRepository(db),
+    roster,
+    accounts,
+    bus,
+    log: log.child('subscriptions'),
+  });
+  accounts.addLifecycleListener(subscriptions);
   accounts.addLifecycleListener(muc);
-  presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
   const bookmarks = new BookmarksService({
     bus,
@@ -252,7 +271,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   undo.push(() => chat.close());
   accounts.addLifecycleListener(chat);
-  presence.countUnreadWith(() => chat.unreadTotal());
+  const tray = new MessengerTrayModel({ bus, accounts, presence, subscriptions, chat, log: log.child('tray') });
+  undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
@@ -277,7 +297,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   const handlers: Handlers = {
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
-      presence.flushContacts();
       const seq = bus.flush();
       const accountList = accounts.list();
       const snapshot: Snapshot = {
@@ -324,7 +343,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
     'prefs.update': (input) => {
       const next = prefs.update(input);
-      presence.prefsChanged(next);
+      // Idle settings follow the preferences.
+      if (idle) background(idle.configure(idleSettingsOf(next)), log, 'idle settings');
       return ok(next);
     },
     'presence.set': (input) => presence.set(input),
@@ -395,8 +415,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
-    tray: presence.tray,
-    idle: presence.idle,
+    tray,
+    idle,
     db,
     recovered,
     storeCheck: () => health.runCheck(),
@@ -407,8 +427,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       if (closed) return;
       closed = true;
       health.close();
-      presence.idle?.stop();
+      idle?.stop();
       await accounts.close();
+      tray.close();
       presence.close();
       subscriptions.close();
       muc.close();

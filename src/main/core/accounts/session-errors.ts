@@ -4,7 +4,7 @@
  */
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import type { CertificateInfo, ConnectionError } from '../../../shared/contract';
-import { StreamViolation, type RefusedConstruct } from './stream-limits';
+import { StreamViolation, type RefusedConstruct } from './stream/stream-limits';
 
 /** backoff: try again later · long-backoff: the server asked us to back off · never: wait for the user ·
  *  new-resource: another client took our resource · immediate: retry at once (pinned certificate) */

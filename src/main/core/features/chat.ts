@@ -1,5 +1,5 @@
 /**
- * One-to-one and room messages (XEP-0479's core IM where it concerns messages; design §4–§5).
+ * One-to-one and room messages (XEP-0479's core IM where it concerns messages).
  *
  * - Outbox: a message is stored as 'queued' before any network write, becomes 'sent' when stream
  *   management acknowledges it (XEP-0198), 'delivered' on a receipt from the right JID (XEP-0184) or
@@ -26,28 +26,34 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
-import { delayTime, NS_DELAY } from '../util/delay-stamp';
+import { delayTime } from '../util/delay-stamp';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../store/messages-repo';
 import { storeFailureOf } from '../store/store-check';
 import { movesForward, PendingWrites } from './chat-pending';
-import { capText, normalizeBareJid, normalizeJid } from './roster-items';
 import { background } from '../util/background';
+import { capText } from '../util/text';
+import { normalizeBareJid, normalizeJid } from '../../../shared/jid';
+import {
+  NS_CARBONS,
+  NS_CHATSTATES,
+  NS_CORRECT,
+  NS_DATA,
+  NS_DELAY,
+  NS_FORWARD,
+  NS_HINTS,
+  NS_MAM,
+  NS_MUC_USER,
+  NS_RECEIPTS,
+  NS_RSM,
+  NS_SID,
+  NS_STANZAS,
+} from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
-export const NS_RECEIPTS = 'urn:xmpp:receipts';
-export const NS_CARBONS = 'urn:xmpp:carbons:2';
-export const NS_FORWARD = 'urn:xmpp:forward:0';
-export const NS_SID = 'urn:xmpp:sid:0';
-export { NS_DELAY } from '../util/delay-stamp';
-export const NS_CORRECT = 'urn:xmpp:message-correct:0';
-export const NS_MAM = 'urn:xmpp:mam:2';
-export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
-const NS_HINTS = 'urn:xmpp:hints';
 const CHAT_STATES: ReadonlySet<string> = new Set(['active', 'composing', 'paused', 'inactive', 'gone']);
-const NS_RSM = 'http://jabber.org/protocol/rsm';
-const NS_DATA = 'jabber:x:data';
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */
 export const ARCHIVE_PAGE = 100;
 /** Pages per catch-up before giving up (a runaway archive must not loop forever). */
@@ -56,10 +62,6 @@ const ARCHIVE_MAX_PAGES = 500;
 const RESTORE_PAGES = 20;
 const RESTORE_DAYS = 30;
 const DAY_MS = 86_400_000;
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-const IQ_TIMEOUT_MS = 20_000;
-/** A <delay/> this far in the future is not believed. */
 
 export interface ChatOptions {
   repo: MessagesRepository;

@@ -11,11 +11,10 @@
  * The prompt always names the JID that actually sent the stanza.
  */
 import type { Element } from '@xmpp/xml';
-import { bareJid, domainOf } from '../../../shared/jid';
-import { capText, normalizeBareJid, normalizeJid } from './roster-items';
+import { bareJid, domainOf, normalizeBareJid, normalizeJid } from '../../../shared/jid';
+import { capText } from '../util/text';
+import { NS_CONFERENCE, NS_MUC_USER } from '../xmpp/ns';
 
-export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-export const NS_CONFERENCE = 'jabber:x:conference';
 /** One prompt per sender per this long. */
 export const INVITE_INTERVAL_MS = 60 * 60_000;
 /** Senders remembered for the interval; past this the oldest are forgotten (a flood of senders). */

@@ -1,5 +1,5 @@
 /**
- * Group chat (XEP-0045; design §4): joining, leaving, nick changes, occupants by (room, nick) with
+ * Group chat (XEP-0045): joining, leaving, nick changes, occupants by (room, nick) with
  * role and affiliation, status codes, moderation, subject, invitations.
  *
  * - Only presence whose bare `from` is a room we are in (or joining) is read as room presence, and
@@ -33,24 +33,18 @@ import { parseShow, type Show } from '../../../shared/presence';
 import { fail, ok, type ErrorCode, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
-import { capText, normalizeBareJid, normalizeJid } from './roster-items';
-import { commandError } from './roster';
-import { InvitationLimiter, NS_CONFERENCE, NS_MUC_USER, readInvitation, type Invitation } from './muc-invitations';
+import { normalizeBareJid, normalizeJid } from '../../../shared/jid';
+import { capText } from '../util/text';
+import { requestError } from '../util/stanza-errors';
+import { NS_DATA, NS_DISCO_ITEMS, NS_MUC, NS_MUC_ADMIN, NS_MUC_OWNER, NS_MUC_USER, NS_STANZAS } from '../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../xmpp/timeouts';
+import { InvitationLimiter, readInvitation, type Invitation } from './muc-invitations';
 import { background } from '../util/background';
-
-export const NS_MUC = 'http://jabber.org/protocol/muc';
-export const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
-export const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
-export { NS_CONFERENCE, NS_MUC_USER };
-const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
-const NS_DATA = 'jabber:x:data';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+import { onlineClient, type SessionXmpp } from '../accounts/client';
 
 export const JOIN_TIMEOUT_MS = 30_000;
-const IQ_TIMEOUT_MS = 20_000;
 /** Notices kept per room (the latest). */
 export const NOTICES_PER_ROOM = 50;
 /** Pending invitations kept per account. */
@@ -656,7 +650,7 @@ export class MucService implements AccountLifecycleListener {
       account.browsed.add(input.service.toLowerCase());
       return ok(rooms);
     } catch (error) {
-      return commandError(error, 'the room list');
+      return requestError(error, 'the room list');
     }
   }
 
@@ -691,7 +685,7 @@ export class MucService implements AccountLifecycleListener {
       await xmpp.iqCaller.set(xml('query', { xmlns: NS_MUC_ADMIN }, item), room.room, IQ_TIMEOUT_MS);
       return ok(null);
     } catch (err) {
-      return commandError(err, 'this change');
+      return requestError(err, 'this change');
     }
   }
 
@@ -716,7 +710,7 @@ export class MucService implements AccountLifecycleListener {
       }
       return ok(entries);
     } catch (err) {
-      return commandError(err, 'reading the list');
+      return requestError(err, 'reading the list');
     }
   }
 

@@ -22,8 +22,7 @@ import type { MediaAccess, StageAnswer } from './serve';
 import { PreviewService } from './previews';
 import { StagingArea, type StageResult } from './staging';
 import { MediaStore } from './store';
-
-export const NS_OOB = 'jabber:x:oob';
+import { NS_OOB } from '../xmpp/ns';
 
 type MediaCommand =
   | 'upload.pick'
