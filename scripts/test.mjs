@@ -31,6 +31,15 @@ if (!has('prosody') || !has('prosodyctl')) missing.push('prosody');
 if (!fs.existsSync(EJABBERDCTL)) missing.push('ejabberd');
 if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
 if (!has('openssl')) missing.push('openssl');
+// The independent OMEMO peer of the interop tests (tests/support/omemo_peer.py).
+const pythonOmemo = ['python3-omemo', 'python3-oldmemo', 'python3-slixmpp', 'python3-xmlschema'];
+if (
+  spawnSync('/usr/bin/python3', ['-c', 'import omemo, oldmemo, slixmpp, xmlschema'], { stdio: 'ignore' }).status !== 0
+)
+  missing.push(...pythonOmemo);
+// The second OMEMO peer: profanity (libsignal-protocol-c), driven in tmux.
+if (!has('profanity')) missing.push('profanity');
+if (!has('tmux')) missing.push('tmux');
 if (missing.length > 0) {
   const isDebian = fs.existsSync('/etc/debian_version') && has('apt-get');
   const isRoot = process.getuid?.() === 0;
@@ -58,6 +67,7 @@ if (missing.length > 0) {
         '  - ejabberd 23.01 or newer (https://www.ejabberd.im/): ejabberdctl at /usr/sbin, or set EJABBERDCTL to it',
         '  - Chromium or Chrome at /usr/bin/chromium, or set CHROMIUM_PATH to its executable',
         '  - OpenSSL 1.1 or newer on PATH',
+        '  - Python 3 with python-omemo, python-oldmemo (with xmlschema) and slixmpp, profanity and tmux (OMEMO peers)',
         'macOS: brew install prosody ejabberd openssl; Chrome from google.com/chrome, then CHROMIUM_PATH=".../Google Chrome".',
       ].join('\n'),
     );

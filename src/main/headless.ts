@@ -1,5 +1,5 @@
 /**
- * The headless client for side-by-side comparisons (issue 8): `node out/main/headless.js` runs the
+ * The headless client for side-by-side comparisons: `node out/main/headless.js` runs the
  * real core — the real store on a temporary data directory, the real features, the event bus with
  * no subscriber but this one — with no UI, against the server the environment names:
  *

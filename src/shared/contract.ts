@@ -27,6 +27,7 @@ import type {
   Reasoned,
   RoomNotice,
   StoreFailure,
+  TransferError,
 } from './errors';
 
 export type { Prefs } from './limits';
@@ -42,6 +43,9 @@ export {
   SUBSCRIPTION_BULK_MAX,
 } from './limits';
 import type { Result } from './result';
+import type { MediaRef } from './media';
+
+export type { MediaMime, MediaRef } from './media';
 
 export type {
   AppError,
@@ -55,6 +59,7 @@ export type {
   RoomNotice,
   RoomRemoval,
   StoreFailure,
+  TransferError,
 } from './errors';
 
 // ---------- DTOs ----------
@@ -356,8 +361,9 @@ export type ConversationKind = 'chat' | 'groupchat' | 'pm';
 
 /**
  * queued: stored, not yet written to the stream (or waiting for a connection); sent: the server
- * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184); failed:
- * the server refused it; received: an incoming message.
+ * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184), or, for a
+ * room message, the room reflected it (it went out to the room; nobody confirmed it); failed: the
+ * server refused it; received: an incoming message.
  */
 export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'received';
 
@@ -395,6 +401,54 @@ export interface ConversationView {
   unread: number;
 }
 
+// ---------- files and media ----------
+
+/** A file waiting to be uploaded: picked in main's dialog or posted to the shell's staging route. */
+export interface StagedFileView {
+  /** Opaque; the renderer passes it to upload.start. */
+  id: string;
+  /** Safe display name (never a path). */
+  name: string;
+  size: number;
+}
+
+export type TransferState = 'waiting' | 'active' | 'done' | 'failed' | 'cancelled';
+
+/** One upload or download, with its progress. */
+export interface TransferView {
+  id: string;
+  accountId: string;
+  direction: 'upload' | 'download';
+  /** Uploads: where the file is sent; downloads: where the message came from (null when not from one). */
+  conversation: string | null;
+  kind: ConversationKind | null;
+  /** Safe display name (downloads: the name it was saved under once done). */
+  name: string;
+  /** Bytes in all, when known. */
+  size: number | null;
+  transferred: number;
+  /** Over the last few seconds; 0 when not moving. */
+  bytesPerSecond: number;
+  state: TransferState;
+  /** With 'failed' (and 'waiting' for a reason such as offline). */
+  error: TransferError | null;
+  /** Uploads once done: the address the file can be fetched from (sent as the message). */
+  url: string | null;
+  /** Downloads: the message the file came from. */
+  messageId: number | null;
+  /** A picture or short video the core verified, to show beside the transfer. */
+  preview: MediaRef | null;
+  startedAt: number;
+}
+
+/** What a HEAD request says about a shared file (before downloading it). */
+export interface FileInfoView {
+  /** Safe file name from the address. */
+  name: string;
+  size: number | null;
+  /** As the server claims it (a hint only: previews take the type from the bytes). */
+  type: string | null;
+}
 // ---------- app notices ----------
 
 /**
@@ -437,6 +491,8 @@ export interface Snapshot {
   roomInvites: RoomInviteView[];
   /** Every conversation with at least one message, most recent first. */
   conversations: ConversationView[];
+  /** Uploads and downloads of this run, oldest first. */
+  transfers: TransferView[];
   /** App notices not dismissed yet, oldest first. */
   notices: AppNoticeView[];
 }
@@ -477,6 +533,10 @@ export type AppEvent =
   | { type: 'chat.typing'; accountId: string; conversation: string; from: string; state: ChatState }
   /** The user clicked a notification: show this conversation. */
   | { type: 'ui.openConversation'; accountId: string; conversation: string; kind: ConversationKind }
+  /** An upload or download started, moved on or ended (coalesced per transfer). */
+  | { type: 'transfer'; transfer: TransferView }
+  /** A finished transfer was cleared from the list. */
+  | { type: 'transfer.removed'; id: string }
   /** An app notice appeared or changed (same id). */
   | { type: 'app.notice'; notice: AppNoticeView }
   | { type: 'app.noticeRemoved'; id: string };
@@ -604,6 +664,9 @@ export const spellcheckLanguageSchema = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
+
+/** Ids of staged files and transfers (opaque base64url). */
+export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -961,6 +1024,66 @@ export const commands = {
   'conversation.markRead': {
     input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
     output: returns<null>(),
+  },
+  /** Opens main's file dialog (Electron); the chosen files are staged for upload. Empty when cancelled. */
+  'upload.pick': {
+    input: z.object({}).strict(),
+    output: returns<StagedFileView[]>(),
+  },
+  /**
+   * Sends a staged file to a conversation: finds the upload service, refuses a file over its limit
+   * at once (error detail upload.tooLarge with size and limit), asks for a slot, uploads it with
+   * progress events, then sends its address as a message. Waits while the account is offline.
+   */
+  'upload.start': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().min(1).max(3071),
+        kind: z.enum(['chat', 'groupchat', 'pm']),
+        file: transferIdSchema,
+      })
+      .strict(),
+    output: returns<TransferView>(),
+  },
+  /** Stops an upload (nothing is sent) or a download (nothing is kept). */
+  'transfer.cancel': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Starts a failed or cancelled upload again (its file must still be staged). */
+  'transfer.retry': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<TransferView>(),
+  },
+  /** Clears a finished transfer from the list. */
+  'transfer.dismiss': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** The account's upload service and its limit (null: none found; maxFileSize null: no limit stated). */
+  'upload.service': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<{ maxFileSize: number | null } | null>(),
+  },
+  /** What the file a message shares is (HEAD request): name, size, claimed type. */
+  'file.inspect': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<FileInfoView>(),
+  },
+  /**
+   * A preview of the picture or short video a message shares: fetched by the core, checked (type from
+   * the bytes, size, dimensions) and kept; refused with a detail code (media.type, media.too-large,
+   * media.dimensions, http.*) when it is not one to show.
+   */
+  'media.preview': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<MediaRef>(),
+  },
+  /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
+  'download.start': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<TransferView>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

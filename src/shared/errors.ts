@@ -85,8 +85,66 @@ export type RoomRemovalCode =
   | 'muc.removedShutdown'
   | 'muc.removedTechnical';
 
+/** What the HTTPS transfer of a file or picture said: the status, the sizes in bytes, where they apply. */
+export interface HttpParams {
+  status?: number;
+  size?: number;
+  limit?: number;
+}
+
+/**
+ * Why a transfer failed or waits (TransferView.error), and why an upload, a download or a preview
+ * was refused; these are error reasons too.
+ */
+export interface TransferParams {
+  /** The server has no upload service. */
+  'upload.unavailable': None;
+  /** The file is larger than the service takes (`size` when known). */
+  'upload.tooLarge': { size?: number; limit: number };
+  /** The upload service said no. */
+  'upload.refused': { condition: string };
+  /** The upload service's answer was unusable. */
+  'upload.badSlot': None;
+  'upload.timeout': None;
+  /** The account is not connected: an upload waits for it. */
+  'upload.offline': None;
+  'http.insecureUrl': HttpParams;
+  'http.redirect': HttpParams;
+  'http.status': HttpParams;
+  'http.tooLarge': HttpParams;
+  'http.truncated': HttpParams;
+  'http.timeout': HttpParams;
+  'http.cancelled': HttpParams;
+  'http.network': HttpParams;
+  /** The file to upload cannot be read (`errno` when the system said why). */
+  'file.unreadable': { errno?: string };
+  /** The file to upload changed since it was chosen. */
+  'file.changed': None;
+  /** The download folder could not be written. */
+  'file.write': { errno?: string };
+  /** The message carrying the uploaded file could not be stored. */
+  'file.messageNotStored': { code: ErrorCode };
+  'transfer.internal': None;
+}
+
+/** Why a picture or video was not kept (the media store's limits). */
+export interface MediaParams {
+  'media.type': None;
+  'media.tooLarge': None;
+  'media.dimensions': None;
+  'media.unknownDimensions': None;
+  'media.hashMismatch': None;
+  'media.io': None;
+  'media.internal': None;
+}
+
+export type TransferReason = keyof TransferParams;
+export type TransferError = Reasoned<TransferParams>;
+export type HttpReason = Extract<TransferReason, `http.${string}`>;
+export type MediaReason = keyof MediaParams;
+
 /** Every reason a command can fail for, with the parameters its words need. */
-export interface ErrorParams {
+export interface ErrorParams extends TransferParams, MediaParams {
   'app.unknownCommand': None;
   /** The core failed unexpectedly (the details are in the log). */
   'app.unexpected': None;
@@ -182,6 +240,22 @@ export interface ErrorParams {
   'chat.correctionNotSent': None;
   'chat.messageGone': None;
   'chat.noSuchMessage': None;
+
+  /** The staged file is gone (sent, cleared, or from an earlier run). */
+  'upload.fileGone': None;
+  'upload.alreadySending': None;
+  'upload.notConnected': None;
+  /** The server did not say in time whether it offers file upload. */
+  'upload.noAnswer': None;
+  /** No file dialog in this shell (the browser bridge): drop or paste instead. */
+  'upload.noDialog': None;
+  /** The renderer could not hand a dropped or pasted file to the core (its own origin's staging route). */
+  'upload.stageFailed': None;
+  'upload.stageTooLarge': None;
+  'upload.stageRefused': None;
+  'transfer.notFound': None;
+  'transfer.stillRunning': None;
+  'file.notShared': None;
 
   'spellcheck.unavailable': None;
   'spellcheck.noDictionary': { language: string };

@@ -11,16 +11,16 @@ import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
-import { CapsCache, type CapsQuery, type CapsResolved } from '../../src/main/core/features/caps';
-import { discoInfoResponder, ownCapsElement, ownDiscoInfo } from '../../src/main/core/features/caps-own';
-import { CapsRepository } from '../../src/main/core/features/caps-repo';
-import { parsePresence } from '../../src/main/core/features/presence-stanza';
+import { CapsCache, type CapsQuery, type CapsResolved } from '../../src/main/core/features/caps/cache';
+import { discoInfoResponder, ownCapsElement, ownDiscoInfo } from '../../src/main/core/features/caps/own';
+import { CapsRepository } from '../../src/main/core/features/caps/repo';
+import { parsePresence } from '../../src/main/core/features/presence/stanza';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { waitUntil } from '../support/wait';
 import { NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const USERS = [
   { user: 'alice', password: 'alice-caps-Pa55' },

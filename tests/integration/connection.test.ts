@@ -15,7 +15,8 @@ import type { ConnectionStatus, ConnectionView } from '../../src/shared/contract
 import { createTestCa, issueServerCert } from '../support/certs';
 import { freePort } from '../support/server-process';
 import { startProsody } from '../support/prosody';
-import { forEachServer, type TestServer } from '../support/servers';
+import { startEjabberd } from '../support/ejabberd';
+import { SERVERS, forEachServer, type TestServer } from '../support/servers';
 import {
   NS_TLS,
   NS_SM,
@@ -233,6 +234,34 @@ forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }
     expect(view.error?.kind).toBe('unreachable');
   });
 });
+
+// ejabberd only: it can store SHA-256 credentials (and then offers SCRAM-SHA-256 alone); Prosody 0.12 cannot.
+describe.skipIf(!SERVERS.some((s) => s.kind === 'ejabberd'))(
+  'SCRAM-SHA-256 (ejabberd with SHA-256 credentials)',
+  () => {
+    beforeAll(async () => {
+      server = await startEjabberd({ users: [ALICE], scramHash: 'sha256' });
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('signs in with SCRAM-SHA-256, checking the server signature', async () => {
+      const sent: string[] = [];
+      const t = track({ jid: 'alice@localhost', password: ALICE.password });
+      t.session.xmpp.on('send', (element) => sent.push(element.toString()));
+      t.session.start();
+      await t.waitFor('online');
+      expect(sent.join('')).toMatch(/<auth [^>]*mechanism=["']SCRAM-SHA-256/);
+    });
+
+    it('a wrong password ends in the auth error', async () => {
+      const t = track({ jid: 'alice@localhost', password: 'not-the-password' });
+      t.session.start();
+      expect((await t.waitFor('error')).error?.kind).toBe('auth');
+    });
+  },
+);
 
 // Prosody only: pinning checks our TLS handling, not the server, and each server start costs time.
 describe('certificate pinning (self-signed Prosody)', () => {

@@ -1,6 +1,6 @@
 /**
  * Subscriptions through the whole core against each real server (Prosody, ejabberd), with real second clients: one test
- * per path of issue 5 — each incoming policy, accept and add, deny (one and several), the request
+ * per path a subscription can take — each incoming policy, accept and add, deny (one and several), the request
  * surviving our restart without coming back as new, unsubscribe and unsubscribed, two Jabberwock
  * accounts that both subscribe back converging, and blocking (XEP-0191).
  */

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
-import { ownDiscoInfo } from '../../src/main/core/features/caps-own';
+import { ownDiscoInfo } from '../../src/main/core/features/caps/own';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,6 +47,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0049': ['jabber:iq:private'],
   '0059': ['http://jabber.org/protocol/rsm'],
   '0060': ['http://jabber.org/protocol/pubsub', 'http://jabber.org/protocol/pubsub#event'],
+  '0066': ['jabber:x:oob'],
   '0085': ['http://jabber.org/protocol/chatstates'],
   '0115': ['http://jabber.org/protocol/caps'],
   '0163': ['http://jabber.org/protocol/pubsub#event', '+notify'],
@@ -67,6 +68,9 @@ const XEP_CODE: Record<string, string[]> = {
   '0313': ['urn:xmpp:mam:2'],
   '0334': ['urn:xmpp:hints', 'no-store'],
   '0359': ['urn:xmpp:sid:0', 'origin-id', 'stanza-id'],
+  '0363': ['urn:xmpp:http:upload:0', 'max-file-size'],
+  '0380': ['urn:xmpp:eme:0'],
+  '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
   '0402': ['urn:xmpp:bookmarks:1'],
 };
 
@@ -77,7 +81,6 @@ const XEP_WATCHED: Record<string, string> = {
   '0033': 'http://jabber.org/protocol/address',
   '0050': 'http://jabber.org/protocol/commands',
   '0054': 'vcard-temp',
-  '0066': 'jabber:x:oob',
   '0077': 'jabber:iq:register',
   '0080': 'http://jabber.org/protocol/geoloc',
   '0084': 'urn:xmpp:avatar:metadata',
@@ -92,13 +95,10 @@ const XEP_WATCHED: Record<string, string> = {
   '0352': 'urn:xmpp:csi:0',
   '0353': 'urn:xmpp:jingle-message:0',
   '0357': 'urn:xmpp:push:0',
-  '0363': 'urn:xmpp:http:upload:0',
   '0368': '_xmpps-client._tcp',
   '0369': 'urn:xmpp:mix:core:1',
   '0373': 'urn:xmpp:openpgp:0',
-  '0380': 'urn:xmpp:eme:0',
   '0382': 'urn:xmpp:spoiler:0',
-  '0384': 'eu.siacs.conversations.axolotl',
   '0386': 'urn:xmpp:bind:0',
   '0388': 'urn:xmpp:sasl:2',
   '0393': 'urn:xmpp:styling:0',
@@ -114,6 +114,7 @@ const XEP_WATCHED: Record<string, string> = {
 const RFC_CODE: Record<string, string[]> = {
   '4616': ["'PLAIN'"],
   '5802': ['SCRAM-SHA-1'],
+  '7677': ['SCRAM-SHA-256'],
   '6120': [
     'urn:ietf:params:xml:ns:xmpp-tls',
     'urn:ietf:params:xml:ns:xmpp-sasl',
@@ -127,7 +128,6 @@ const RFC_CODE: Record<string, string[]> = {
 
 const RFC_WATCHED: Record<string, string> = {
   '7395': 'urn:ietf:params:xml:ns:xmpp-framing',
-  '7677': 'SCRAM-SHA-256',
   '9266': 'tls-exporter',
 };
 

@@ -20,12 +20,15 @@ import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
-import { CapsRepository } from './features/caps-repo';
-import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
-import { RosterService } from './features/roster';
-import { SubscriptionService } from './features/subscriptions';
+import { CapsCache } from './features/caps/cache';
+import { OwnCaps } from './features/caps/own';
+import { CapsRepository } from './features/caps/repo';
+import { PresenceFeature } from './features/presence/feature';
+import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
+import { RosterService } from './features/roster/service';
+import { SubscriptionService } from './features/subscriptions/service';
 import { MucService } from './features/muc/service';
-import { BookmarksService } from './features/bookmarks';
+import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
 import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
@@ -42,10 +45,11 @@ import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
 import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { PrefsService } from './prefs';
-import type { IdleController } from './idle';
-import type { TrayModel } from './tray-api';
+import type { TrayModel } from './tray/tray-api';
+import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
+import { createMediaService, type MediaService } from './media/media-service';
 import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
@@ -62,7 +66,7 @@ export interface MessengerOptions {
   /** Event batch interval in ms. */
   flushMs?: number;
   /** System idle time (Electron's powerMonitor; a fake in tests): enables auto-away. */
-  idle?: PresenceIdleOptions;
+  idle?: IdleOptions;
   /** Desktop notifications for new messages (Electron's Notification; a recorder in tests). */
   notifier?: Notifier;
   /** Whether the user is looking at the window (no notification then). */
@@ -73,6 +77,12 @@ export interface MessengerOptions {
   storeRetryMs?: number;
   /** The composer's spell checker (Electron's session); without it there is no language to choose. */
   spellcheck?: SpellcheckHost;
+  /** The user's download folder (Electron's app.getPath('downloads')). Default ~/Downloads. */
+  downloadsDir?: string;
+  /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
+  pickFiles?: () => Promise<string[]>;
+  /** Largest download accepted, whatever a server announces. Default 1 GiB. */
+  maxDownloadBytes?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -85,6 +95,8 @@ export interface Messenger extends MessengerApi {
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
   readonly chat: ChatService;
+  /** Media store, uploads and downloads. */
+  readonly media: MediaService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** The user clicked a notification: the renderer shows that conversation. */
@@ -151,29 +163,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // Loads every account's cached roster now, so the first snapshot shows it before any connection.
   const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
   accounts.addLifecycleListener(roster);
-  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
-  const presence = new PresenceFeature({
-    bus,
-    accounts,
-    roster,
-    repo: new PresenceRepository(db),
-    capsRepo: new CapsRepository(db),
-    settings,
-    log: log.child('presence'),
-    prefs: prefs.get(),
-    idle: options.idle,
-  });
-  undo.push(() => presence.idle?.stop());
-  accounts.addLifecycleListener(presence);
-  const subscriptions = new SubscriptionService({
-    repo: new SubscriptionsRepository(db),
-    roster,
-    accounts,
-    bus,
-    log: log.child('subscriptions'),
-  });
-  accounts.addLifecycleListener(subscriptions);
-  presence.countPendingRequestsWith(() => subscriptions.pendingCount());
+  // Built before presence, which leaves rooms' presence to it; its listener registers after subscriptions.
   const muc = new MucService({
     bus,
     accounts,
@@ -182,8 +172,46 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
   });
+  // Our disco#info on every client, and the <c/> our presence carries.
+  const ownCaps = new OwnCaps();
+  accounts.addLifecycleListener(ownCaps);
+  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
+  const presenceLog = log.child('presence');
+  const presence = new PresenceFeature({
+    bus,
+    accounts,
+    roster,
+    repo: new PresenceRepository(db),
+    settings,
+    log: presenceLog,
+    caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
+    ownCaps: () => ownCaps.element(),
+    isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+  });
+  accounts.addLifecycleListener(presence);
+  // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
+  const idle = options.idle
+    ? new IdleController({
+        ...options.idle,
+        accounts: presence.idleAccounts(),
+        settings: idleSettingsOf(prefs.get()),
+        log: presenceLog.child('idle'),
+      })
+    : null;
+  if (idle) {
+    presence.onUserChoice((accountId) => idle.userChanged(accountId));
+    idle.start();
+    undo.push(() => idle.stop());
+  }
+  const subscriptions = new SubscriptionService({
+    repo: new SubscriptionsRepository(db),
+    roster,
+    accounts,
+    bus,
+    log: log.child('subscriptions'),
+  });
+  accounts.addLifecycleListener(subscriptions);
   accounts.addLifecycleListener(muc);
-  presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
   const bookmarks = new BookmarksService({
     bus,
@@ -199,14 +227,31 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     },
   });
   accounts.addLifecycleListener(bookmarks);
+  const messages = new MessagesRepository(db);
+  const media = createMediaService({
+    dataDir: options.dataDir,
+    log: log.child('media'),
+    bus,
+    accounts,
+    extraCa: options.extraCa,
+    downloadsDir: options.downloadsDir,
+    pickFiles: options.pickFiles,
+    maxDownloadBytes: options.maxDownloadBytes,
+    // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
+    sendMessage: (file) =>
+      chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
+    message: (id) => messages.get(id),
+  });
+  undo.push(() => void media.close());
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
-    repo: new MessagesRepository(db),
+    repo: messages,
     bus,
     log: log.child('chat'),
     rooms: muc,
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+    outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
       if (!options.notifier) return;
       notifyIncoming(
@@ -226,7 +271,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   undo.push(() => chat.close());
   accounts.addLifecycleListener(chat);
-  presence.countUnreadWith(() => chat.unreadTotal());
+  const tray = new MessengerTrayModel({ bus, accounts, presence, subscriptions, chat, log: log.child('tray') });
+  undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   bus.subscribe((batch) => {
@@ -250,7 +296,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   const handlers: Handlers = {
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
-      presence.flushContacts();
       const seq = bus.flush();
       const accountList = accounts.list();
       const snapshot: Snapshot = {
@@ -274,6 +319,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         roomInvites: muc.invites(),
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
+        transfers: media.transfers.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -295,7 +341,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
     'prefs.update': (input) => {
       const next = prefs.update(input);
-      presence.prefsChanged(next);
+      // Idle settings follow the preferences.
+      if (idle) background(idle.configure(idleSettingsOf(next)), log, 'idle settings');
       return ok(next);
     },
     'presence.set': (input) => presence.set(input),
@@ -330,6 +377,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    ...media.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -362,10 +410,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     muc,
     bookmarks,
     chat,
+    media,
+    mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
-    tray: presence.tray,
-    idle: presence.idle,
+    tray,
+    idle,
     db,
     recovered,
     storeCheck: () => health.runCheck(),
@@ -376,13 +426,15 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       if (closed) return;
       closed = true;
       health.close();
-      presence.idle?.stop();
+      idle?.stop();
       await accounts.close();
+      tray.close();
       presence.close();
       subscriptions.close();
       muc.close();
       bookmarks.close();
       chat.close();
+      await media.close();
       bus.close();
       // A damaged file keeps its -wal as it is: the next start moves them aside together.
       if (health.damageFound) closeKeepingWal(db, file);

@@ -5,7 +5,7 @@
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import type { CertificateInfo, ConnectionError } from '../../../shared/contract';
 import type { AuthCondition, CertificateProblem, UnreachableCode } from '../../../shared/errors';
-import { StreamViolation } from './stream-limits';
+import { StreamViolation } from './stream/stream-limits';
 
 /** backoff: try again later · long-backoff: the server asked us to back off · never: wait for the user ·
  *  new-resource: another client took our resource · immediate: retry at once (pinned certificate) */

@@ -168,4 +168,78 @@ export const migrations: readonly string[] = [
     INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
   END;
   `,
+  // 6: end-to-end encryption (XEP-0384 OMEMO). Our identity per account: device id and public key
+  // here, the private identity key in the secret store (never in this file). Signed and one-time
+  // pre-keys, sessions and devices are per protocol namespace, so a later OMEMO version can sit
+  // beside 0.3. Trust is per identity key (the 32-byte Curve25519 key), shared by the namespaces.
+  `
+  CREATE TABLE omemo_identity (
+    account_id       TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    device_id        INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),
+    registration_id  INTEGER NOT NULL CHECK (registration_id BETWEEN 1 AND 16380),
+    public_key       BLOB NOT NULL CHECK (length(public_key) = 32),
+    created_at       INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE omemo_signed_prekeys (
+    account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    namespace    TEXT NOT NULL CHECK (length(namespace) BETWEEN 1 AND 100),
+    key_id       INTEGER NOT NULL CHECK (key_id BETWEEN 0 AND 2147483647),
+    public_key   BLOB NOT NULL CHECK (length(public_key) = 32),
+    private_key  BLOB NOT NULL CHECK (length(private_key) = 32),
+    signature    BLOB NOT NULL CHECK (length(signature) = 64),
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, namespace, key_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE omemo_prekeys (
+    account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    namespace    TEXT NOT NULL CHECK (length(namespace) BETWEEN 1 AND 100),
+    key_id       INTEGER NOT NULL CHECK (key_id BETWEEN 1 AND 2147483647),
+    public_key   BLOB NOT NULL CHECK (length(public_key) = 32),
+    private_key  BLOB NOT NULL CHECK (length(private_key) = 32),
+    PRIMARY KEY (account_id, namespace, key_id)
+  ) STRICT, WITHOUT ROWID;
+
+  -- The device lists we read (XEP-0163), ours and our contacts'. A device stays known after it
+  -- leaves the list (active = 0): its sessions and trust still explain old messages.
+  CREATE TABLE omemo_devices (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    namespace     TEXT NOT NULL CHECK (length(namespace) BETWEEN 1 AND 100),
+    jid           TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    device_id     INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),
+    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    label         TEXT CHECK (label IS NULL OR length(label) <= 256),
+    identity_key  BLOB CHECK (identity_key IS NULL OR length(identity_key) = 32),
+    first_seen    INTEGER NOT NULL,
+    PRIMARY KEY (account_id, namespace, jid, device_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE omemo_device_lists (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    namespace   TEXT NOT NULL CHECK (length(namespace) BETWEEN 1 AND 100),
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    read_at     INTEGER NOT NULL,
+    PRIMARY KEY (account_id, namespace, jid)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE omemo_sessions (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    namespace   TEXT NOT NULL CHECK (length(namespace) BETWEEN 1 AND 100),
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    device_id   INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),
+    record      TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, namespace, jid, device_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE encryption_trust (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid           TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    identity_key  BLOB NOT NULL CHECK (length(identity_key) = 32),
+    state         TEXT NOT NULL CHECK (state IN ('verified', 'blind', 'undecided', 'untrusted')),
+    decided_at    INTEGER NOT NULL,
+    PRIMARY KEY (account_id, jid, identity_key)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

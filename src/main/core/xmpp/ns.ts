@@ -75,3 +75,13 @@ export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
 export const NS_HINTS = 'urn:xmpp:hints';
 /** XEP-0059 result set management. */
 export const NS_RSM = 'http://jabber.org/protocol/rsm';
+
+// ---------- files and encryption ----------
+/** XEP-0363 HTTP file upload. */
+export const NS_UPLOAD = 'urn:xmpp:http:upload:0';
+/** XEP-0066 out-of-band data: the URL of a shared file. */
+export const NS_OOB = 'jabber:x:oob';
+/** XEP-0380 explicit message encryption. */
+export const NS_EME = 'urn:xmpp:eme:0';
+/** XEP-0384 OMEMO 0.3 (the namespace Conversations, Dino, Gajim and profanity speak). */
+export const NS_OMEMO_03 = 'eu.siacs.conversations.axolotl';

@@ -1,5 +1,5 @@
 /**
- * Conversations and messages (design §4–§5): the conversation list with unread counts (per
+ * Conversations and messages: the conversation list with unread counts (per
  * conversation, per account, overall), the loaded history of the conversations on screen (a page
  * from message.history, older pages as the user scrolls back), live `message` events merged by id
  * (state changes and corrections replace the row), what the other side is typing (composing expires

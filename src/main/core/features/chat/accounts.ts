@@ -6,7 +6,7 @@
 import type { Element } from '@xmpp/xml';
 import { normalizeBareJid, normalizeJid } from '../../../../shared/jid';
 import type { ConversationKind, MessageView } from '../../../../shared/contract';
-import type { SessionXmpp } from '../../accounts/session';
+import type { SessionXmpp } from '../../accounts/client';
 import type { NewMessage, StoredMessage } from '../../store/messages-repo';
 import { NS_SID } from '../../xmpp/ns';
 

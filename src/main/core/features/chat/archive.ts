@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, normalizeJid } from '../../../../shared/jid';
 import { MESSAGE_BODY_MAX } from '../../../../shared/contract';
-import type { SessionXmpp } from '../../accounts/session';
+import type { SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import type { Logger, RateLimitedLogger } from '../../log';
 import type { MessagesRepository, NewMessage } from '../../store/messages-repo';

@@ -7,7 +7,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, normalizeJid } from '../../../../shared/jid';
 import { MESSAGE_BODY_MAX } from '../../../../shared/contract';
-import type { SessionXmpp } from '../../accounts/session';
+import type { SessionXmpp } from '../../accounts/client';
 import type { Logger, RateLimitedLogger } from '../../log';
 import { capText } from '../../util/text';
 import { NS_CARBONS, NS_FORWARD, NS_MUC_USER } from '../../xmpp/ns';

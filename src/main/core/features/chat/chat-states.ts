@@ -5,7 +5,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { ChatState, ParsedInput, Subscription } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { NS_CHATSTATES, NS_HINTS, NS_MUC_USER } from '../../xmpp/ns';
 import { conversationOf, type AccountChat, type JoinedRooms } from './accounts';

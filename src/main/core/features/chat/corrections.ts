@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import xml from '@xmpp/xml';
 import type { MessageView, ParsedInput } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { MessagesRepository } from '../../store/messages-repo';
 import { NS_CORRECT } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat } from './accounts';

@@ -10,7 +10,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { bareJid, jidOf } from '../../../../shared/jid';
 import type { MessageView, ParsedInput } from '../../../../shared/contract';
 import { fail, failIn, ok, type Result } from '../../../../shared/result';
-import { onlineClient, type SessionXmpp } from '../../accounts/session';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { background } from '../../util/background';
@@ -24,6 +24,8 @@ export interface OutboxOptions {
   rooms: JoinedRooms;
   /** The account's own bare JID (known before any connection). */
   accountJid(accountId: string): string | null;
+  /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
+  outgoingExtra?(message: StoredMessage): Element | null;
   log: Logger;
   now: () => number;
 }
@@ -164,6 +166,7 @@ export class Outbox {
       this.options.now() - message.at > 10_000
         ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
         : null,
+      this.options.outgoingExtra?.(message) ?? null,
     );
     account.inFlight.set(message.stanzaId, message.id);
     account.stats.sent++;

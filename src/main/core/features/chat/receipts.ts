@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import type { Subscription } from '../../../../shared/contract';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { RateLimitedLogger } from '../../log';
 import type { MessagesRepository } from '../../store/messages-repo';
 import { NS_RECEIPTS } from '../../xmpp/ns';

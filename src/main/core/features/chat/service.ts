@@ -17,10 +17,10 @@ import type { ConversationView, MessageView, ParsedInput, Subscription } from '.
 import { ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../../accounts/session';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
-import type { MessagesRepository } from '../../store/messages-repo';
+import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { background } from '../../util/background';
 import { newAccountChat, view, type AccountChat, type ChatStats, type JoinedRooms } from './accounts';
 import { Archive } from './archive';
@@ -49,6 +49,8 @@ export interface ChatOptions {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
+  /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
+  outgoingExtra?(message: StoredMessage): Element | null;
   /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
   storeFailed?(error: unknown): void;
   /** Every write that had failed has now been made. */
@@ -88,7 +90,15 @@ export class ChatService implements AccountLifecycleListener {
       storeRetryMs: options.storeRetryMs,
     }));
     const inbox = (this.inbox = new Inbox({ repo, bus, writes, log, now, onIncoming: options.onIncoming }));
-    const outbox = (this.outbox = new Outbox({ repo, writes, rooms, accountJid: options.accountJid, log, now }));
+    const outbox = (this.outbox = new Outbox({
+      repo,
+      writes,
+      rooms,
+      accountJid: options.accountJid,
+      outgoingExtra: options.outgoingExtra,
+      log,
+      now,
+    }));
     const corrections = (this.corrections = new Corrections(repo, writes, inbox));
     const chatStates = (this.chatStates = new ChatStates(bus, rooms, options.subscriptionOf));
     const carbons = (this.carbons = new Carbons(inbox, log, floodLog));

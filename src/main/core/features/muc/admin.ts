@@ -7,7 +7,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { domainOf, normalizeBareJid } from '../../../../shared/jid';
 import type { ParsedInput, RoomListingView } from '../../../../shared/contract';
 import { ok, type Result } from '../../../../shared/result';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { Logger } from '../../log';
 import { requestError } from '../../util/stanza-errors';
 import { capText } from '../../util/text';

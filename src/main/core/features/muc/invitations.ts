@@ -16,7 +16,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { bareJid, domainOf, normalizeBareJid, normalizeJid } from '../../../../shared/jid';
 import type { ParsedInput, RoomInviteView, RoomView } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import type { RateLimitedLogger } from '../../log';
 import { capText } from '../../util/text';

@@ -13,7 +13,7 @@ import type { ParsedInput, RoomView } from '../../../../shared/contract';
 import type { Show } from '../../../../shared/presence';
 import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountManager } from '../../accounts/account-manager';
-import { onlineClient } from '../../accounts/session';
+import { onlineClient } from '../../accounts/client';
 import type { Logger } from '../../log';
 import { background } from '../../util/background';
 import { NS_MUC } from '../../xmpp/ns';

@@ -14,7 +14,7 @@ import {
   type ParsedInput,
 } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
-import type { SessionXmpp } from '../../accounts/session';
+import type { SessionXmpp } from '../../accounts/client';
 import { requestError } from '../../util/stanza-errors';
 import { capText } from '../../util/text';
 import { NS_MUC_ADMIN } from '../../xmpp/ns';

@@ -14,7 +14,7 @@ import type {
 } from '../../../../shared/contract';
 import type { Show } from '../../../../shared/presence';
 import { fail, type Result } from '../../../../shared/result';
-import { onlineClient, type SessionXmpp } from '../../accounts/session';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 
 /** Notices kept per room (the latest). */

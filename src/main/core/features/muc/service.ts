@@ -25,7 +25,7 @@ import type { Show } from '../../../../shared/presence';
 import { fail, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener, AccountManager } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
-import type { SessionXmpp } from '../../accounts/session';
+import type { SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
 import { MucAdmin } from './admin';

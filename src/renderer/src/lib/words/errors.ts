@@ -8,6 +8,7 @@ import { accountErrorText } from './accounts';
 import { appErrorText } from './app';
 import { bookmarkErrorText } from './bookmarks';
 import { chatErrorText } from './chat';
+import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
@@ -47,6 +48,12 @@ export function errorText(error: AppError, inField = false): string {
       return mucErrorText(error as AppErrorOf<DomainReason<'muc'>>);
     case 'chat':
       return chatErrorText(error as AppErrorOf<DomainReason<'chat'>>, inField);
+    case 'upload':
+    case 'transfer':
+    case 'file':
+    case 'http':
+    case 'media':
+      return fileErrorText(error as Parameters<typeof fileErrorText>[0]);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:

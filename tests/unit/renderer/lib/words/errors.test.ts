@@ -11,6 +11,7 @@ import { connectionErrorText } from '../../../../../src/renderer/src/lib/words/c
 import { errorFields, errorText } from '../../../../../src/renderer/src/lib/words/errors';
 import { deliveryErrorText } from '../../../../../src/renderer/src/lib/words/chat';
 import { roomNoticeText } from '../../../../../src/renderer/src/lib/words/muc';
+import { transferErrorText } from '../../../../../src/renderer/src/lib/words/files';
 
 const said = { text: 'Go away' };
 const removal = { nick: null, actor: 'Alice', reason: 'out you go' };
@@ -104,6 +105,43 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'chat.correctionNotSent': appError('not_connected', 'chat.correctionNotSent'),
   'chat.messageGone': appError('not_found', 'chat.messageGone'),
   'chat.noSuchMessage': appError('not_found', 'chat.noSuchMessage'),
+  'upload.unavailable': appError('not_found', 'upload.unavailable'),
+  'upload.tooLarge': appError('invalid_input', 'upload.tooLarge', { size: 3_000_000, limit: 1_048_576 }),
+  'upload.refused': appError('forbidden', 'upload.refused', { condition: 'not-acceptable' }),
+  'upload.badSlot': appError('internal', 'upload.badSlot'),
+  'upload.timeout': appError('timeout', 'upload.timeout'),
+  'upload.offline': appError('not_connected', 'upload.offline'),
+  'upload.fileGone': appError('not_found', 'upload.fileGone'),
+  'upload.alreadySending': appError('conflict', 'upload.alreadySending'),
+  'upload.notConnected': appError('not_connected', 'upload.notConnected'),
+  'upload.noAnswer': appError('timeout', 'upload.noAnswer'),
+  'upload.noDialog': appError('not_found', 'upload.noDialog'),
+  'upload.stageFailed': appError('not_connected', 'upload.stageFailed'),
+  'upload.stageTooLarge': appError('invalid_input', 'upload.stageTooLarge'),
+  'upload.stageRefused': appError('internal', 'upload.stageRefused'),
+  'transfer.notFound': appError('not_found', 'transfer.notFound'),
+  'transfer.stillRunning': appError('conflict', 'transfer.stillRunning'),
+  'transfer.internal': appError('internal', 'transfer.internal'),
+  'file.notShared': appError('not_found', 'file.notShared'),
+  'file.unreadable': appError('not_found', 'file.unreadable', { errno: 'EACCES' }),
+  'file.changed': appError('conflict', 'file.changed'),
+  'file.write': appError('storage', 'file.write', {}),
+  'file.messageNotStored': appError('storage', 'file.messageNotStored', { code: 'storage' }),
+  'http.insecureUrl': appError('invalid_input', 'http.insecureUrl', {}),
+  'http.redirect': appError('forbidden', 'http.redirect', {}),
+  'http.status': appError('not_found', 'http.status', { status: 404 }),
+  'http.tooLarge': appError('invalid_input', 'http.tooLarge', { size: 20, limit: 10 }),
+  'http.truncated': appError('internal', 'http.truncated', {}),
+  'http.timeout': appError('timeout', 'http.timeout', {}),
+  'http.cancelled': appError('internal', 'http.cancelled', {}),
+  'http.network': appError('not_connected', 'http.network', {}),
+  'media.type': appError('not_found', 'media.type'),
+  'media.tooLarge': appError('not_found', 'media.tooLarge'),
+  'media.dimensions': appError('not_found', 'media.dimensions'),
+  'media.unknownDimensions': appError('not_found', 'media.unknownDimensions'),
+  'media.hashMismatch': appError('not_found', 'media.hashMismatch'),
+  'media.io': appError('storage', 'media.io'),
+  'media.internal': appError('internal', 'media.internal'),
   'spellcheck.unavailable': appError('invalid_input', 'spellcheck.unavailable'),
   'spellcheck.noDictionary': appError('invalid_input', 'spellcheck.noDictionary', { language: 'de-DE' }),
 };
@@ -227,5 +265,15 @@ describe('the words for every code', () => {
     expect(errorFields(ERRORS['input.invalid'])).toEqual({ nick: 'This cannot be empty.' });
     expect(errorText(ERRORS['input.invalid'])).toBe('nick: This cannot be empty.');
     expect(errorFields(ERRORS['muc.left'])).toEqual({});
+  });
+});
+
+describe('the words for files and transfers', () => {
+  it('gives sizes in units and the server’s limit', () => {
+    expect(errorText(ERRORS['upload.tooLarge'])).toBe('The file is larger than the server accepts (1.0 MB).');
+    expect(transferErrorText({ reason: 'http.status', params: { status: 403 } })).toBe(
+      'The file’s server answered 403.',
+    );
+    expect(transferErrorText({ reason: 'upload.offline' })).toBe('Waiting for the account to connect.');
   });
 });

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_BODY_MAX } from '../../../../../../src/shared/contract';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/session';
+import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import type { Db } from '../../../../../../src/main/core/store/db';

@@ -1,12 +1,12 @@
 /**
- * Room invitations with forged senders (security.md test 23), fed to MucService through its
+ * Room invitations with forged senders, fed to MucService through its
  * middleware: a mediated invitation counts only from a room on a MUC service we know (or a room we
  * are in or joining), a direct one from a stranger is marked as such, one prompt per sender per
  * hour, and the prompt names who sent it; the inviter a room names is only a claim.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/session';
+import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
@@ -71,7 +71,7 @@ const invites = () =>
 
 describe('mediated invitations', () => {
   it('are ignored unless a room on a MUC service we know sent them', () => {
-    // security.md test 23: a "room" on a service we never used, an occupant, a user, a server.
+    // Forged: a "room" on a service we never used, an occupant, a user, a server.
     for (const from of [
       'spam@muc.evil.example',
       'book@muc.bookmarked.example/mallory',

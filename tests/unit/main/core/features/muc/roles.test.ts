@@ -5,7 +5,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/session';
+import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
