@@ -242,4 +242,59 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid, identity_key)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 7: presence history (the timeline of each contact's devices). Compact on purpose, since a
+  // 10,000-contact roster can make millions of rows: contacts, devices and status texts are
+  // dictionaries named by integers; a run is one device in one state (show, status, priority) from
+  // `start` for `duration` seconds (NULL while it lasts), keyed by (device, start) without a rowid.
+  // Coverage says when we were listening: outside it nothing is known. The retention per account
+  // is in days (0: recording off); without a row it is the default.
+  `
+  CREATE TABLE presence_history_settings (
+    account_id      TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    retention_days  INTEGER NOT NULL CHECK (retention_days IN (0, 7, 30, 90))
+  ) STRICT;
+
+  CREATE TABLE presence_history_coverage (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    stop        INTEGER NOT NULL CHECK (stop >= start),
+    PRIMARY KEY (account_id, start)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE presence_history_contacts (
+    id          INTEGER PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    UNIQUE (account_id, jid)
+  ) STRICT;
+
+  CREATE TABLE presence_history_devices (
+    id        INTEGER PRIMARY KEY,
+    contact   INTEGER NOT NULL REFERENCES presence_history_contacts(id) ON DELETE CASCADE,
+    resource  TEXT NOT NULL CHECK (length(resource) <= 1023),
+    client    TEXT CHECK (client IS NULL OR length(client) <= 128),
+    kind      TEXT CHECK (kind IS NULL OR kind IN ('pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown')),
+    UNIQUE (contact, resource)
+  ) STRICT;
+
+  CREATE TABLE presence_history_statuses (
+    id       INTEGER PRIMARY KEY,
+    contact  INTEGER NOT NULL REFERENCES presence_history_contacts(id) ON DELETE CASCADE,
+    text     TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1024),
+    UNIQUE (contact, text)
+  ) STRICT;
+
+  -- show: 0 available, 1 chat, 2 away, 3 xa, 4 dnd. status: a presence_history_statuses id of the
+  -- same contact (no foreign key: deleting a status would scan every run for it).
+  CREATE TABLE presence_history_runs (
+    device    INTEGER NOT NULL REFERENCES presence_history_devices(id) ON DELETE CASCADE,
+    start     INTEGER NOT NULL,
+    duration  INTEGER CHECK (duration IS NULL OR duration >= 0),
+    show      INTEGER NOT NULL CHECK (show BETWEEN 0 AND 4),
+    status    INTEGER,
+    priority  INTEGER NOT NULL CHECK (priority BETWEEN -128 AND 127),
+    PRIMARY KEY (device, start)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX presence_history_open_runs ON presence_history_runs (device) WHERE duration IS NULL;
+  `,
 ];

@@ -8,14 +8,18 @@
  * - Initial presence waits for the roster of the new session (RFC 6121 §2.2).
  * - Presence takes the stream layer's fast path (the client's presence hooks); what this feature
  *   does not take (subscriptions, rooms) goes on to the middleware.
+ * - Presence history (history.ts) reads the same coalescing step: the contacts of a window are
+ *   compared with their recorded runs just before their views are built.
  */
 import xml, { type Element } from '@xmpp/xml';
 import type {
   AppEvent,
   ContactPresenceView,
+  HistorySettingsView,
   OwnPresenceView,
   ParsedInput,
   ResourceView,
+  TimelineView,
 } from '../../../../shared/contract';
 import { bareJid, formatJid, parseJid } from '../../../../shared/jid';
 import { compareResources } from '../../../../shared/presence';
@@ -25,6 +29,7 @@ import type { SessionXmpp } from '../../accounts/client';
 import type { SessionOnline } from '../../accounts/session-api';
 import type { EventBus, LazyEvent } from '../../events';
 import type { Logger } from '../../log';
+import type { PresenceHistoryRepository } from '../../store/presence-history-repo';
 import type { PresenceRepository } from '../../store/presence-repo';
 import type { SettingsRepository } from '../../store/settings-repo';
 import { background } from '../../util/background';
@@ -32,6 +37,7 @@ import { NS_DISCO_INFO } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { CapsCache, ClientInfo } from '../caps/cache';
 import type { RosterService } from '../roster/service';
+import { PresenceHistory } from './history';
 import type { IdleAccounts } from './idle';
 import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
@@ -54,6 +60,10 @@ export interface PresenceFeatureOptions {
   accounts: AccountManager;
   roster: RosterService;
   repo: PresenceRepository;
+  /** Presence history's store (the timeline). */
+  historyRepo: PresenceHistoryRepository;
+  /** Background writes and prunes of presence history (off in tests that drive them). */
+  historyInBackground?: boolean;
   settings: SettingsRepository;
   log: Logger;
   /** Resolves contacts' caps into clients (shared by every account). */
@@ -75,6 +85,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   readonly service: PresenceService;
   readonly caps: CapsCache;
   readonly own: OwnPresences;
+  readonly history: PresenceHistory;
 
   private readonly bus: EventBus;
   private readonly accounts: AccountManager;
@@ -96,6 +107,14 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.own = new OwnPresences(options.repo, options.settings);
     this.lastSeen = new LastSeenStore(options.repo, this.log, () => this.accounts.list().map((a) => a.id));
     const roster = options.roster;
+    this.history = new PresenceHistory({
+      repo: options.historyRepo,
+      log: this.log.child('history'),
+      tracker: (accountId) => this.service.tracker(accountId),
+      inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+      now: options.now,
+      background: options.historyInBackground,
+    });
     this.service = new PresenceService({
       log: this.log,
       caps: this.caps,
@@ -105,6 +124,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       isRoom: options.isRoom,
       onContactChanged: (accountId, bare) => this.changed(accountId, bare),
       onLastSeen: (accountId, bare, seen) => this.lastSeen.seen(accountId, bare, seen),
+      history: this.history,
     });
     // RFC 6121 §2.2: the roster first, then our initial presence.
     this.unsubscribers.push(roster.onSessionReady((id) => background(this.announce(id), this.log, 'our presence')));
@@ -115,6 +135,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const account = this.accounts.list().find((a) => a.id === accountId);
     if (!account) return;
+    this.history.attach(accountId, account.jid);
     this.service.attach(
       accountId,
       account.jid,
@@ -150,6 +171,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.userChose(accountId);
     this.own.forget(accountId);
     this.lastSeen.forget(accountId);
+    this.history.remove(accountId);
   }
 
   /** The account was disabled: what contacts said is no longer known. */
@@ -250,6 +272,29 @@ export class PresenceFeature implements AccountLifecycleListener {
         await this.apply(accountId);
       },
     };
+  }
+
+  // ---------- presence history ----------
+
+  /** timeline.get: one contact's recorded presence. */
+  timeline(input: ParsedInput<'timeline.get'>): Result<TimelineView> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    return ok(this.history.timeline(input.accountId, input.jid, input.days));
+  }
+
+  timelineSettings(): HistorySettingsView[] {
+    return this.history.settings(this.accounts.list().map((a) => a.id));
+  }
+
+  setRetention(input: ParsedInput<'timeline.setRetention'>): Result<HistorySettingsView> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    return ok(this.history.setRetention(input.accountId, input.retentionDays));
+  }
+
+  clearTimeline(input: ParsedInput<'timeline.clear'>): Result<null> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    this.history.clear(input.accountId, input.jid ?? null);
+    return ok(null);
   }
 
   // ---------- views ----------
@@ -355,6 +400,11 @@ export class PresenceFeature implements AccountLifecycleListener {
             jids.clear();
             return null;
           }
+          try {
+            this.history.capture(accountId, jids);
+          } catch (error) {
+            this.log.error('presence history failed', { accountId, error });
+          }
           const events: AppEvent[] = [];
           for (const jid of jids) events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid) });
           jids.clear();
@@ -400,6 +450,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.userChoiceListeners.clear();
     this.lastSeen.flush();
+    this.history.close();
     this.service.close();
   }
 }

@@ -14,6 +14,7 @@ import { stampTime } from '../../util/delay-stamp';
 import { readStanzaError } from '../../util/stanza-errors';
 import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../../xmpp/ns';
 import type { CapsReference, ClientInfo } from '../caps/cache';
+import type { HistoryRun } from '../../store/presence-history-repo';
 import { detach } from '../../util/text';
 
 export const STATUS_MAX = 1024;
@@ -30,6 +31,8 @@ export interface TrackedPresence extends ResourcePresence {
   client: ClientInfo | null;
   /** The view built from this presence, kept until it changes (views are rebuilt per flush). */
   view: ResourceView | null;
+  /** The run presence history keeps for this resource (history.ts); null while nothing is recorded. */
+  recorded: HistoryRun | null;
 }
 
 export type ParsedPresence =
@@ -312,6 +315,7 @@ export function parsePresence(
           caps,
           client: null,
           view: null,
+          recorded: null,
         },
         caps,
       };

@@ -1,0 +1,525 @@
+/**
+ * Presence history: what each contact's devices said over time, kept per account for the timeline
+ * (timeline.ts builds it). Only presence we received and the presence path accepted is recorded,
+ * of roster contacts and of our own account's devices; nothing is inferred, sent or synced.
+ *
+ * Cheap on the presence path, by construction:
+ * - A stanza costs nothing here. The presence feature's coalescing step (one flush per window)
+ *   hands over the contacts that changed; each tracked resource is compared with the run it is
+ *   recorded in (`TrackedPresence.recorded`). A resource that goes costs one call (`ended`).
+ * - A run is one device in one state (show, status, priority) from a start to an end. A state that
+ *   lasted under MIN_RUN_MS is taken over by the next one, so a flood of changes makes no rows.
+ * - Runs are stored in batches, off the flush: an ended run at the next write, a lasting one once
+ *   it is MIN_RUN_MS old (stored open, ended later), at most WRITE_CHUNK rows a transaction.
+ * - Bounded: MAX_RUNS_PER_CONTACT_DAY runs per contact and day; what is older than the account's
+ *   retention is pruned in the background, a few contacts a transaction.
+ * - Coverage records when we were listening, so the timeline never shows a gap in our knowledge as
+ *   the contact being offline; runs left open by a crash end where that coverage ends.
+ */
+import type { HistoryRetention, HistorySettingsView, TimelineView } from '../../../../shared/contract';
+import { rateLimited, type Logger } from '../../log';
+import {
+  DEFAULT_HISTORY_RETENTION,
+  OPEN,
+  Stored,
+  type HistoryRun,
+  type PresenceHistoryRepository,
+} from '../../store/presence-history-repo';
+import type { PresenceHistoryHooks } from './service';
+import type { TrackedPresence } from './stanza';
+import { buildTimeline } from './timeline';
+import type { PresenceTracker } from './tracker';
+
+/** A state that lasted less than this is taken over by the next one (no row for it). */
+export const MIN_RUN_MS = 60_000;
+/** How often runs are stored (and coverage brought up to date) while nothing else is waiting. */
+export const WRITE_INTERVAL_MS = 30_000;
+/** The pause between two chunks when more runs wait. */
+export const WRITE_CONTINUE_MS = 100;
+/** Runs per transaction. */
+export const WRITE_CHUNK = 1000;
+/** A contact (all its devices) starts at most this many runs a day; beyond, it is not recorded that day. */
+export const MAX_RUNS_PER_CONTACT_DAY = 500;
+/** Runs held for storing; a store that keeps refusing must not grow memory. */
+export const MAX_HELD_RUNS = 200_000;
+/** The first prune after start, then one every PRUNE_INTERVAL_MS. */
+export const PRUNE_FIRST_MS = 120_000;
+export const PRUNE_INTERVAL_MS = 6 * 3_600_000;
+/** Contacts per prune transaction. */
+export const PRUNE_CHUNK = 200;
+
+const DAY_MS = 86_400_000;
+
+export interface PresenceHistoryOptions {
+  repo: PresenceHistoryRepository;
+  log: Logger;
+  /** The account's tracker (live resources). */
+  tracker(accountId: string): PresenceTracker<TrackedPresence> | undefined;
+  /** True when `bare` is in the account's roster (only contacts and our own devices are recorded). */
+  inRoster(accountId: string, bare: string): boolean;
+  now?: () => number;
+  /** Background writes and prunes (off in unit tests that drive them). */
+  background?: boolean;
+}
+
+interface AccountHistory {
+  accountId: string;
+  ownJid: string;
+  retention: HistoryRetention;
+  /** Runs not stored yet: lasting ones younger than MIN_RUN_MS, and ended ones. */
+  pending: HistoryRun[];
+  /** Runs stored while they lasted that have ended since. */
+  ending: HistoryRun[];
+  /** Since when we hear the account's contacts (and record it); null while we do not. */
+  listeningSince: number | null;
+  /** The connection dropped then; a resumed stream clears it. */
+  lostAt: number | null;
+  /** Runs started today per contact (the day in UTC days). */
+  runsToday: Map<string, number>;
+  day: number;
+}
+
+export class PresenceHistory implements PresenceHistoryHooks {
+  private readonly accounts = new Map<string, AccountHistory>();
+  private readonly retentions: Map<string, HistoryRetention>;
+  private readonly now: () => number;
+  private readonly log: ReturnType<typeof rateLimited>;
+  private writeTimer: ReturnType<typeof setTimeout> | null = null;
+  private pruneTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Contacts waiting for the background prune: account, contact ids, cutoff. */
+  private pruneQueue: { accountId: string; ids: number[]; cutoff: number }[] = [];
+  private closed = false;
+
+  constructor(private readonly options: PresenceHistoryOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = rateLimited(options.log, { now: this.now });
+    this.retentions = options.repo.retentions();
+    try {
+      const ended = options.repo.endRunsLeftOpen();
+      if (ended > 0) options.log.info('presence history: runs left open by the last run ended', { ended });
+    } catch (error) {
+      options.log.error('presence history: ending runs left open failed', { error });
+    }
+    if (options.background !== false) {
+      this.scheduleWrite(WRITE_INTERVAL_MS);
+      this.schedulePrune(PRUNE_FIRST_MS);
+    }
+  }
+
+  // ---------- accounts ----------
+
+  /** The account's client (or its JID) is new: its own bare JID is recorded like a contact. */
+  attach(accountId: string, ownJid: string): void {
+    const account = this.account(accountId);
+    account.ownJid = ownJid;
+  }
+
+  /** The account is gone (its rows go with it): nothing of it is kept in memory either. */
+  remove(accountId: string): void {
+    this.accounts.delete(accountId);
+    this.retentions.delete(accountId);
+    this.pruneQueue = this.pruneQueue.filter((item) => item.accountId !== accountId);
+  }
+
+  retention(accountId: string): HistoryRetention {
+    return this.retentions.get(accountId) ?? DEFAULT_HISTORY_RETENTION;
+  }
+
+  settings(accountIds: Iterable<string>): HistorySettingsView[] {
+    return [...accountIds].map((accountId) => ({ accountId, retentionDays: this.retention(accountId) }));
+  }
+
+  /** Sets the retention; 0 stops recording and deletes everything kept for the account. */
+  setRetention(accountId: string, days: HistoryRetention): HistorySettingsView {
+    const before = this.retention(accountId);
+    this.options.repo.setRetention(accountId, days);
+    this.retentions.set(accountId, days);
+    const account = this.account(accountId);
+    account.retention = days;
+    if (days === 0) {
+      this.options.repo.clearAccount(accountId);
+      this.dropMemory(account, null);
+      return { accountId, retentionDays: days };
+    }
+    if (before === 0) {
+      // Recording starts now: the resources online now start their runs here, not when they came.
+      if (account.listeningSince !== null) account.listeningSince = this.now();
+      this.restartLive(account, null);
+    } else if (days < before) {
+      this.queuePrune(account);
+      this.schedulePrune(0);
+    }
+    return { accountId, retentionDays: days };
+  }
+
+  /** Deletes what was kept of one contact (or of every contact); recording goes on from now. */
+  clear(accountId: string, jid: string | null): void {
+    const account = this.account(accountId);
+    if (jid === null) this.options.repo.clearAccount(accountId);
+    else this.options.repo.clearContact(accountId, jid);
+    this.dropMemory(account, jid);
+    if (account.retention === 0) return;
+    if (jid === null && account.listeningSince !== null) account.listeningSince = this.now();
+    this.restartLive(account, jid);
+  }
+
+  // ---------- recording ----------
+
+  /** The coalescing step's contacts that changed: their tracked resources against their runs. */
+  capture(accountId: string, jids: Iterable<string>): void {
+    const account = this.accounts.get(accountId);
+    if (account === undefined || account.retention === 0) return;
+    const tracker = this.options.tracker(accountId);
+    if (!tracker) return;
+    for (const jid of jids) {
+      const resources = tracker.resources(jid);
+      if (resources === undefined || !this.recordable(account, resources.bare)) continue;
+      for (const entry of resources.values()) this.captureEntry(account, resources.bare, entry);
+    }
+  }
+
+  private recordable(account: AccountHistory, bare: string): boolean {
+    return bare === account.ownJid || this.options.inRoster(account.accountId, bare);
+  }
+
+  private captureEntry(account: AccountHistory, bare: string, entry: TrackedPresence): void {
+    const run = entry.recorded;
+    if (run === null) {
+      entry.recorded = this.begin(account, bare, entry, entry.since, 0);
+      return;
+    }
+    const client = entry.client;
+    if (client !== null && (run.clientName !== client.clientName || run.kind !== client.device)) {
+      // The client is known once caps resolve: it belongs to the device, not to a new run.
+      run.clientName = client.clientName;
+      run.kind = client.device;
+    }
+    if (run.show === entry.show && run.status === entry.status && run.priority === entry.priority) return;
+    if (run.stored === Stored.No && entry.since - run.start < MIN_RUN_MS) {
+      run.show = entry.show;
+      run.status = entry.status;
+      run.priority = entry.priority;
+      return;
+    }
+    this.end(account, run, entry.since);
+    entry.recorded = this.begin(account, bare, entry, entry.since, run.device);
+  }
+
+  private begin(
+    account: AccountHistory,
+    bare: string,
+    entry: TrackedPresence,
+    start: number,
+    device: number,
+  ): HistoryRun | null {
+    const day = Math.floor(this.now() / DAY_MS);
+    if (day !== account.day) {
+      account.day = day;
+      account.runsToday.clear();
+    }
+    const count = account.runsToday.get(bare) ?? 0;
+    if (count >= MAX_RUNS_PER_CONTACT_DAY || account.pending.length >= MAX_HELD_RUNS) {
+      this.log.warn('history.bound', 'presence history: a contact changes too often; not recorded today', {
+        from: bare,
+      });
+      return null;
+    }
+    account.runsToday.set(bare, count + 1);
+    const run: HistoryRun = {
+      bare,
+      resource: entry.resource,
+      start,
+      end: OPEN,
+      show: entry.show,
+      status: entry.status,
+      priority: entry.priority,
+      clientName: entry.client?.clientName ?? null,
+      kind: entry.client?.device ?? null,
+      device,
+      stored: Stored.No,
+    };
+    account.pending.push(run);
+    return run;
+  }
+
+  private end(account: AccountHistory, run: HistoryRun, at: number): void {
+    run.end = Math.max(at, run.start);
+    // A run not stored yet is in `pending` and is stored ended.
+    if (run.stored === Stored.Open) account.ending.push(run);
+  }
+
+  // ---------- hooks from the presence path ----------
+
+  ended(accountId: string, entry: TrackedPresence, at: number): void {
+    const run = entry.recorded;
+    if (run === null) return;
+    entry.recorded = null;
+    const account = this.accounts.get(accountId);
+    if (account !== undefined && account.retention !== 0) this.end(account, run, at);
+  }
+
+  listening(accountId: string, at: number): void {
+    const account = this.account(accountId);
+    account.lostAt = null;
+    if (account.listeningSince !== null) return;
+    account.listeningSince = at;
+    this.cover(account, at);
+  }
+
+  lost(accountId: string, at: number): void {
+    const account = this.accounts.get(accountId);
+    if (account) account.lostAt ??= at;
+  }
+
+  resumed(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) account.lostAt = null;
+  }
+
+  deaf(accountId: string, at: number): void {
+    const account = this.accounts.get(accountId);
+    if (!account || account.listeningSince === null) return;
+    this.cover(account, at);
+    account.listeningSince = null;
+    account.lostAt = null;
+  }
+
+  private cover(account: AccountHistory, stop: number): void {
+    if (account.retention === 0 || account.listeningSince === null) return;
+    try {
+      this.options.repo.cover(account.accountId, account.listeningSince, stop);
+    } catch (error) {
+      this.log.error('history.cover', 'presence history: storing coverage failed', { error });
+    }
+  }
+
+  // ---------- reading ----------
+
+  /** One contact's timeline over the last `days` (and its hours over all that is kept). */
+  timeline(accountId: string, jid: string, days: number): TimelineView {
+    const now = this.now();
+    const retention = this.retention(accountId);
+    const keptFrom = now - retention * DAY_MS;
+    const from = Math.max(keptFrom, now - days * DAY_MS);
+    const account = this.accounts.get(accountId);
+    const live = new Set<HistoryRun>();
+    for (const entry of this.options.tracker(accountId)?.resources(jid)?.values() ?? []) {
+      if (entry.recorded !== null) live.add(entry.recorded);
+    }
+    const memory = account ? [...account.pending, ...account.ending].filter((run) => run.bare === jid) : [];
+    const coverage = retention === 0 ? [] : this.options.repo.coverage(accountId, keptFrom);
+    if (account?.listeningSince != null && retention !== 0) {
+      coverage.push({ start: account.listeningSince, stop: account.lostAt ?? now });
+    }
+    return buildTimeline({
+      accountId,
+      jid,
+      now,
+      from,
+      keptFrom,
+      retentionDays: retention,
+      stored: retention === 0 ? { devices: [], runs: [] } : this.options.repo.contact(accountId, jid, keptFrom),
+      memory,
+      live,
+      coverage: mergeCoverage(coverage),
+    });
+  }
+
+  // ---------- storing ----------
+
+  /**
+   * Stores what is due: ended runs, and lasting runs MIN_RUN_MS old (every run with `all`, as when
+   * closing), at most WRITE_CHUNK of them unless `all`. Returns true when more are due.
+   */
+  writeNow(all = false): boolean {
+    const now = this.now();
+    let budget = all ? Infinity : WRITE_CHUNK;
+    for (const account of this.accounts.values()) {
+      if (account.retention === 0) continue;
+      if (account.listeningSince !== null) this.cover(account, account.lostAt ?? now);
+      const batch: HistoryRun[] = account.ending.splice(0, budget);
+      budget -= batch.length;
+      const waiting: HistoryRun[] = [];
+      for (const run of account.pending) {
+        if (budget > 0 && (all || run.end !== OPEN || now - run.start >= MIN_RUN_MS)) {
+          batch.push(run);
+          budget--;
+        } else {
+          waiting.push(run);
+        }
+      }
+      account.pending = waiting;
+      this.store(account, batch);
+    }
+    return budget <= 0;
+  }
+
+  private store(account: AccountHistory, batch: HistoryRun[]): void {
+    if (batch.length === 0) return;
+    const before = batch.map((run) => [run.device, run.stored] as const);
+    try {
+      this.options.repo.write(account.accountId, batch);
+    } catch (error) {
+      this.log.error('history.write', 'presence history: storing runs failed', { error });
+      // The transaction was rolled back: the runs are as they were, and wait for the next write.
+      batch.forEach((run, i) => {
+        run.device = before[i][0];
+        run.stored = before[i][1];
+      });
+      if (account.pending.length + account.ending.length + batch.length > MAX_HELD_RUNS) return;
+      for (const run of batch) (run.stored === Stored.Open ? account.ending : account.pending).push(run);
+    }
+  }
+
+  /** Prunes every account now (the background prune does it a chunk at a time). */
+  pruneNow(): number {
+    this.pruneQueue = [];
+    for (const account of this.allAccounts()) this.queuePrune(account);
+    let removed = 0;
+    while (this.pruneQueue.length > 0) removed += this.pruneStep(Infinity);
+    return removed;
+  }
+
+  private queuePrune(account: AccountHistory): void {
+    if (account.retention === 0) return;
+    const cutoff = this.now() - account.retention * DAY_MS;
+    try {
+      this.options.repo.pruneCoverage(account.accountId, cutoff);
+      const ids = this.options.repo.contactIds(account.accountId);
+      this.pruneQueue = this.pruneQueue.filter((item) => item.accountId !== account.accountId);
+      if (ids.length > 0) this.pruneQueue.push({ accountId: account.accountId, ids, cutoff });
+    } catch (error) {
+      this.log.error('history.prune', 'presence history: pruning failed', { error });
+    }
+  }
+
+  /** Prunes the next `count` contacts of the queue; returns the runs deleted. */
+  private pruneStep(count: number): number {
+    const item = this.pruneQueue[0];
+    if (!item) return 0;
+    const ids = item.ids.splice(0, count);
+    if (item.ids.length === 0) this.pruneQueue.shift();
+    try {
+      return this.options.repo.prune(ids, item.cutoff);
+    } catch (error) {
+      this.log.error('history.prune', 'presence history: pruning failed', { error });
+      return 0;
+    }
+  }
+
+  private scheduleWrite(ms: number): void {
+    if (this.closed) return;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = null;
+      const more = this.writeNow();
+      this.scheduleWrite(more ? WRITE_CONTINUE_MS : WRITE_INTERVAL_MS);
+    }, ms);
+    this.writeTimer.unref?.();
+  }
+
+  private schedulePrune(ms: number): void {
+    if (this.closed || this.options.background === false) return;
+    if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    this.pruneTimer = setTimeout(() => {
+      this.pruneTimer = null;
+      if (this.pruneQueue.length === 0) for (const account of this.allAccounts()) this.queuePrune(account);
+      this.pruneStep(PRUNE_CHUNK);
+      this.schedulePrune(this.pruneQueue.length > 0 ? WRITE_CONTINUE_MS : PRUNE_INTERVAL_MS);
+    }, ms);
+    this.pruneTimer.unref?.();
+  }
+
+  /** Ends every lasting run and coverage now and stores everything (the app is closing). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    const now = this.now();
+    for (const account of this.accounts.values()) {
+      if (account.retention === 0) continue;
+      const at = account.lostAt ?? now;
+      const tracker = this.options.tracker(account.accountId);
+      for (const jid of tracker?.knownJids() ?? []) {
+        for (const entry of tracker?.resources(jid)?.values() ?? []) this.ended(account.accountId, entry, at);
+      }
+      this.deaf(account.accountId, at);
+    }
+    this.writeNow(true);
+  }
+
+  // ---------- helpers ----------
+
+  private account(accountId: string): AccountHistory {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = {
+        accountId,
+        ownJid: '',
+        retention: this.retention(accountId),
+        pending: [],
+        ending: [],
+        listeningSince: null,
+        lostAt: null,
+        runsToday: new Map(),
+        day: 0,
+      };
+      this.accounts.set(accountId, account);
+    }
+    return account;
+  }
+
+  /** Accounts known in this run, and those with a retention setting stored. */
+  private allAccounts(): AccountHistory[] {
+    for (const accountId of this.retentions.keys()) this.account(accountId);
+    return [...this.accounts.values()];
+  }
+
+  /** Forgets the runs held in memory for one contact (or all) and detaches them from live resources. */
+  private dropMemory(account: AccountHistory, jid: string | null): void {
+    const mine = (run: HistoryRun) => jid === null || run.bare === jid;
+    account.pending = account.pending.filter((run) => !mine(run));
+    account.ending = account.ending.filter((run) => !mine(run));
+    if (jid === null) {
+      account.runsToday.clear();
+      account.listeningSince = account.listeningSince === null ? null : this.now();
+    } else {
+      account.runsToday.delete(jid);
+    }
+    this.forEachLive(account, jid, (entry) => (entry.recorded = null));
+  }
+
+  /** The resources online now start new runs at this moment. */
+  private restartLive(account: AccountHistory, jid: string | null): void {
+    const now = this.now();
+    this.forEachLive(account, jid, (entry, bare) => {
+      if (this.recordable(account, bare)) entry.recorded = this.begin(account, bare, entry, now, 0);
+    });
+  }
+
+  private forEachLive(
+    account: AccountHistory,
+    jid: string | null,
+    visit: (entry: TrackedPresence, bare: string) => void,
+  ): void {
+    const tracker = this.options.tracker(account.accountId);
+    if (!tracker) return;
+    for (const bare of jid === null ? [...tracker.knownJids()] : [jid]) {
+      const resources = tracker.resources(bare);
+      if (resources) for (const entry of resources.values()) visit(entry, resources.bare);
+    }
+  }
+}
+
+/** Coverage stretches oldest first, overlapping ones joined. */
+function mergeCoverage(stretches: { start: number; stop: number }[]): { start: number; stop: number }[] {
+  const sorted = [...stretches].sort((a, b) => a.start - b.start);
+  const out: { start: number; stop: number }[] = [];
+  for (const stretch of sorted) {
+    const last = out.at(-1);
+    if (last && stretch.start <= last.stop) last.stop = Math.max(last.stop, stretch.stop);
+    else out.push({ ...stretch });
+  }
+  return out;
+}
