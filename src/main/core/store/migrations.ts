@@ -243,11 +243,13 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   `,
   // 7: presence history (the timeline of each contact's devices). Compact on purpose, since a
-  // 10,000-contact roster can make millions of rows: contacts, devices and status texts are
-  // dictionaries named by integers; a run is one device in one state (show, status, priority) from
-  // `start` for `duration` seconds (NULL while it lasts), keyed by (device, start) without a rowid.
-  // Coverage says when we were listening: outside it nothing is known. The retention per account
-  // is in days (0: recording off); without a row it is the default.
+  // 10,000-contact roster makes millions of runs a month: contacts, devices and status texts (per
+  // contact, found by a hash of the text) are dictionaries named by integers, and a device's runs of
+  // one UTC day (day: days since 1970-01-01) are packed into one blob (presence-history-codec.ts);
+  // a run that crosses midnight is one piece per day. `open`: the day's last run still lasts. A
+  // status text knows the last day a run named it, so pruning days prunes texts without reading
+  // them. Coverage says when we were listening (seconds): outside it nothing is known. Retention
+  // per account in days (0: recording off); without a row it is the default.
   `
   CREATE TABLE presence_history_settings (
     account_id      TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
@@ -280,21 +282,19 @@ export const migrations: readonly string[] = [
   CREATE TABLE presence_history_statuses (
     id       INTEGER PRIMARY KEY,
     contact  INTEGER NOT NULL REFERENCES presence_history_contacts(id) ON DELETE CASCADE,
+    hash     INTEGER NOT NULL,
     text     TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1024),
-    UNIQUE (contact, text)
+    last_day INTEGER NOT NULL
   ) STRICT;
+  CREATE INDEX presence_history_statuses_by_text ON presence_history_statuses (contact, hash);
 
-  -- show: 0 available, 1 chat, 2 away, 3 xa, 4 dnd. status: a presence_history_statuses id of the
-  -- same contact (no foreign key: deleting a status would scan every run for it).
-  CREATE TABLE presence_history_runs (
-    device    INTEGER NOT NULL REFERENCES presence_history_devices(id) ON DELETE CASCADE,
-    start     INTEGER NOT NULL,
-    duration  INTEGER CHECK (duration IS NULL OR duration >= 0),
-    show      INTEGER NOT NULL CHECK (show BETWEEN 0 AND 4),
-    status    INTEGER,
-    priority  INTEGER NOT NULL CHECK (priority BETWEEN -128 AND 127),
-    PRIMARY KEY (device, start)
+  CREATE TABLE presence_history_days (
+    device  INTEGER NOT NULL REFERENCES presence_history_devices(id) ON DELETE CASCADE,
+    day     INTEGER NOT NULL,
+    runs    BLOB NOT NULL,
+    open    INTEGER NOT NULL DEFAULT 0 CHECK (open IN (0, 1)),
+    PRIMARY KEY (device, day)
   ) STRICT, WITHOUT ROWID;
-  CREATE INDEX presence_history_open_runs ON presence_history_runs (device) WHERE duration IS NULL;
+  CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
   `,
 ];

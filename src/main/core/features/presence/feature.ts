@@ -110,6 +110,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.history = new PresenceHistory({
       repo: options.historyRepo,
       log: this.log.child('history'),
+      accountIds: () => this.accounts.list().map((a) => a.id),
       tracker: (accountId) => this.service.tracker(accountId),
       inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
       now: options.now,

@@ -5,14 +5,16 @@
  *
  * Cheap on the presence path, by construction:
  * - A stanza costs nothing here. The presence feature's coalescing step (one flush per window)
- *   hands over the contacts that changed; each tracked resource is compared with the run it is
- *   recorded in (`TrackedPresence.recorded`). A resource that goes costs one call (`ended`).
- * - A run is one device in one state (show, status, priority) from a start to an end. A state that
- *   lasted under MIN_RUN_MS is taken over by the next one, so a flood of changes makes no rows.
+ *   hands over the contacts that changed, and a resource that goes costs one call (`ended`).
+ * - A run is one device in one state (show, status, priority) from a start to an end. While young
+ *   it is only a time on the tracked resource (`TrackedPresence.recordedSince`): its state is the
+ *   resource's, so a state that lasted under MIN_RUN_MS (up to a tick more) is taken over by the
+ *   next one, and a flood of changes allocates and writes nothing. A tick (every TICK_MS) turns runs
+ *   that lasted MIN_RUN_MS into objects (`recorded`), compared with each change from then on.
  * - Runs are stored in batches, off the flush: an ended run at the next write, a lasting one once
- *   it is MIN_RUN_MS old (stored open, ended later), at most WRITE_CHUNK rows a transaction.
- * - Bounded: MAX_RUNS_PER_CONTACT_DAY runs per contact and day; what is older than the account's
- *   retention is pruned in the background, a few contacts a transaction.
+ *   it is an object (stored open, ended later), at most WRITE_CHUNK rows a transaction.
+ * - Bounded: MAX_RUNS_PER_CONTACT_DAY runs stored per contact and day; what is older than the
+ *   account's retention is pruned in the background, a few contacts a transaction.
  * - Coverage records when we were listening, so the timeline never shows a gap in our knowledge as
  *   the contact being offline; runs left open by a crash end where that coverage ends.
  */
@@ -32,12 +34,14 @@ import type { PresenceTracker } from './tracker';
 
 /** A state that lasted less than this is taken over by the next one (no row for it). */
 export const MIN_RUN_MS = 60_000;
+/** How often young runs are looked at (and what is due stored). */
+export const TICK_MS = 10_000;
 /** How often runs are stored (and coverage brought up to date) while nothing else is waiting. */
 export const WRITE_INTERVAL_MS = 30_000;
 /** The pause between two chunks when more runs wait. */
 export const WRITE_CONTINUE_MS = 100;
-/** Runs per transaction. */
-export const WRITE_CHUNK = 1000;
+/** Runs per transaction: a thousand took 25–30 ms of CPU on a large store, too long a pause. */
+export const WRITE_CHUNK = 250;
 /** A contact (all its devices) starts at most this many runs a day; beyond, it is not recorded that day. */
 export const MAX_RUNS_PER_CONTACT_DAY = 500;
 /** Runs held for storing; a store that keeps refusing must not grow memory. */
@@ -53,6 +57,8 @@ const DAY_MS = 86_400_000;
 export interface PresenceHistoryOptions {
   repo: PresenceHistoryRepository;
   log: Logger;
+  /** Every account there is (pruning covers those not connected in this run too). */
+  accountIds(): Iterable<string>;
   /** The account's tracker (live resources). */
   tracker(accountId: string): PresenceTracker<TrackedPresence> | undefined;
   /** True when `bare` is in the account's roster (only contacts and our own devices are recorded). */
@@ -66,17 +72,18 @@ interface AccountHistory {
   accountId: string;
   ownJid: string;
   retention: HistoryRetention;
-  /** Runs not stored yet: lasting ones younger than MIN_RUN_MS, and ended ones. */
+  /** Runs not stored yet (lasting or ended). */
   pending: HistoryRun[];
-  /** Runs stored while they lasted that have ended since. */
-  ending: HistoryRun[];
+  /** Runs stored while they lasted to write again: they ended, or a day began since. */
+  rewrite: Set<HistoryRun>;
   /** Since when we hear the account's contacts (and record it); null while we do not. */
   listeningSince: number | null;
   /** The connection dropped then; a resumed stream clears it. */
   lostAt: number | null;
-  /** Runs started today per contact (the day in UTC days). */
+  /** Runs stored today per contact (the day in UTC days); touched by writes only. */
   runsToday: Map<string, number>;
   day: number;
+  lastWrite: number;
 }
 
 export class PresenceHistory implements PresenceHistoryHooks {
@@ -101,7 +108,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
       options.log.error('presence history: ending runs left open failed', { error });
     }
     if (options.background !== false) {
-      this.scheduleWrite(WRITE_INTERVAL_MS);
+      this.scheduleTick(TICK_MS);
       this.schedulePrune(PRUNE_FIRST_MS);
     }
   }
@@ -185,7 +192,8 @@ export class PresenceHistory implements PresenceHistoryHooks {
   private captureEntry(account: AccountHistory, bare: string, entry: TrackedPresence): void {
     const run = entry.recorded;
     if (run === null) {
-      entry.recorded = this.begin(account, bare, entry, entry.since, 0);
+      // New, or young: the run is the resource's state since then, whatever it changes to.
+      if (entry.recordedSince === 0) entry.recordedSince = entry.since;
       return;
     }
     const client = entry.client;
@@ -195,48 +203,35 @@ export class PresenceHistory implements PresenceHistoryHooks {
       run.kind = client.device;
     }
     if (run.show === entry.show && run.status === entry.status && run.priority === entry.priority) return;
-    if (run.stored === Stored.No && entry.since - run.start < MIN_RUN_MS) {
-      run.show = entry.show;
-      run.status = entry.status;
-      run.priority = entry.priority;
-      return;
-    }
     this.end(account, run, entry.since);
-    entry.recorded = this.begin(account, bare, entry, entry.since, run.device);
+    entry.recorded = null;
+    entry.recordedSince = entry.since;
   }
 
-  private begin(
-    account: AccountHistory,
-    bare: string,
-    entry: TrackedPresence,
-    start: number,
-    device: number,
-  ): HistoryRun | null {
-    const day = Math.floor(this.now() / DAY_MS);
-    if (day !== account.day) {
-      account.day = day;
-      account.runsToday.clear();
-    }
-    const count = account.runsToday.get(bare) ?? 0;
-    if (count >= MAX_RUNS_PER_CONTACT_DAY || account.pending.length >= MAX_HELD_RUNS) {
-      this.log.warn('history.bound', 'presence history: a contact changes too often; not recorded today', {
+  /**
+   * The young run of a resource becomes an object (to be stored), in the resource's state now. A
+   * delay stamp may date it back; nothing before what the account keeps is written.
+   */
+  private settle(account: AccountHistory, bare: string, entry: TrackedPresence): HistoryRun | null {
+    if (account.pending.length >= MAX_HELD_RUNS) {
+      this.log.warn('history.held', 'presence history: too many runs waiting to be stored; not recorded', {
         from: bare,
       });
       return null;
     }
-    account.runsToday.set(bare, count + 1);
     const run: HistoryRun = {
       bare,
       resource: entry.resource,
-      start,
+      start: Math.max(entry.recordedSince, this.now() - account.retention * DAY_MS),
       end: OPEN,
       show: entry.show,
       status: entry.status,
       priority: entry.priority,
       clientName: entry.client?.clientName ?? null,
       kind: entry.client?.device ?? null,
-      device,
+      device: 0,
       stored: Stored.No,
+      firstDay: 0,
     };
     account.pending.push(run);
     return run;
@@ -245,17 +240,46 @@ export class PresenceHistory implements PresenceHistoryHooks {
   private end(account: AccountHistory, run: HistoryRun, at: number): void {
     run.end = Math.max(at, run.start);
     // A run not stored yet is in `pending` and is stored ended.
-    if (run.stored === Stored.Open) account.ending.push(run);
+    if (run.stored === Stored.Open) account.rewrite.add(run);
+  }
+
+  /** Every young run becomes an object to be stored now (measurements; closing does it too). */
+  settleAll(): void {
+    this.settleYoung(true);
+  }
+
+  /**
+   * Young runs that lasted MIN_RUN_MS (every one with `all`) become objects to be stored; stored
+   * lasting runs go to be written again once a day began (a piece a day).
+   */
+  private settleYoung(all: boolean): void {
+    const now = this.now();
+    const today = Math.floor(now / DAY_MS);
+    for (const account of this.accounts.values()) {
+      if (account.retention === 0) continue;
+      this.forEachLive(account, null, (entry, bare) => {
+        const run = entry.recorded;
+        if (run === null) {
+          if (entry.recordedSince !== 0 && (all || now - entry.recordedSince >= MIN_RUN_MS)) {
+            entry.recorded = this.settle(account, bare, entry);
+          }
+        } else if (run.stored === Stored.Open && run.firstDay < today) {
+          account.rewrite.add(run);
+        }
+      });
+    }
   }
 
   // ---------- hooks from the presence path ----------
 
-  ended(accountId: string, entry: TrackedPresence, at: number): void {
-    const run = entry.recorded;
-    if (run === null) return;
-    entry.recorded = null;
+  ended(accountId: string, bare: string, entry: TrackedPresence, at: number): void {
+    if (entry.recordedSince === 0) return;
     const account = this.accounts.get(accountId);
-    if (account !== undefined && account.retention !== 0) this.end(account, run, at);
+    const run =
+      entry.recorded ?? (account !== undefined && account.retention !== 0 ? this.settle(account, bare, entry) : null);
+    entry.recorded = null;
+    entry.recordedSince = 0;
+    if (run !== null && account !== undefined && account.retention !== 0) this.end(account, run, at);
   }
 
   listening(accountId: string, at: number): void {
@@ -305,8 +329,9 @@ export class PresenceHistory implements PresenceHistoryHooks {
     const live = new Set<HistoryRun>();
     for (const entry of this.options.tracker(accountId)?.resources(jid)?.values() ?? []) {
       if (entry.recorded !== null) live.add(entry.recorded);
+      else if (entry.recordedSince !== 0) live.add(youngRun(jid, entry));
     }
-    const memory = account ? [...account.pending, ...account.ending].filter((run) => run.bare === jid) : [];
+    const memory = account ? [...account.pending, ...account.rewrite].filter((run) => run.bare === jid) : [];
     const coverage = retention === 0 ? [] : this.options.repo.coverage(accountId, keptFrom);
     if (account?.listeningSince != null && retention !== 0) {
       coverage.push({ start: account.listeningSince, stop: account.lostAt ?? now });
@@ -325,6 +350,13 @@ export class PresenceHistory implements PresenceHistoryHooks {
     });
   }
 
+  /** Runs held in memory for storing (for measurements). */
+  held(): number {
+    let count = 0;
+    for (const account of this.accounts.values()) count += account.pending.length + account.rewrite.size;
+    return count;
+  }
+
   // ---------- storing ----------
 
   /**
@@ -332,42 +364,65 @@ export class PresenceHistory implements PresenceHistoryHooks {
    * closing), at most WRITE_CHUNK of them unless `all`. Returns true when more are due.
    */
   writeNow(all = false): boolean {
+    this.settleYoung(all);
     const now = this.now();
     let budget = all ? Infinity : WRITE_CHUNK;
+    let more = false;
     for (const account of this.accounts.values()) {
       if (account.retention === 0) continue;
+      account.lastWrite = now;
       if (account.listeningSince !== null) this.cover(account, account.lostAt ?? now);
-      const batch: HistoryRun[] = account.ending.splice(0, budget);
-      budget -= batch.length;
-      const waiting: HistoryRun[] = [];
-      for (const run of account.pending) {
-        if (budget > 0 && (all || run.end !== OPEN || now - run.start >= MIN_RUN_MS)) {
-          batch.push(run);
-          budget--;
-        } else {
-          waiting.push(run);
-        }
+      const batch: HistoryRun[] = [];
+      for (const run of account.rewrite) {
+        if (batch.length >= budget) break;
+        batch.push(run);
+        account.rewrite.delete(run);
       }
-      account.pending = waiting;
+      budget -= batch.length;
+      const taken = Math.min(budget, account.pending.length);
+      for (const run of account.pending.splice(0, taken)) if (this.withinBound(account, run)) batch.push(run);
+      budget -= taken;
       this.store(account, batch);
+      more ||= account.pending.length > 0 || account.rewrite.size > 0;
     }
-    return budget <= 0;
+    return more;
+  }
+
+  /** Stores at most MAX_RUNS_PER_CONTACT_DAY new runs per contact and day; the others are dropped. */
+  private withinBound(account: AccountHistory, run: HistoryRun): boolean {
+    if (run.stored !== Stored.No) return true;
+    const day = Math.floor(this.now() / DAY_MS);
+    if (day !== account.day) {
+      account.day = day;
+      account.runsToday.clear();
+    }
+    const count = account.runsToday.get(run.bare) ?? 0;
+    if (count >= MAX_RUNS_PER_CONTACT_DAY) {
+      this.log.warn('history.bound', 'presence history: a contact changes too often; not recorded today', {
+        from: run.bare,
+      });
+      return false;
+    }
+    account.runsToday.set(run.bare, count + 1);
+    return true;
   }
 
   private store(account: AccountHistory, batch: HistoryRun[]): void {
     if (batch.length === 0) return;
-    const before = batch.map((run) => [run.device, run.stored] as const);
+    const before = batch.map((run) => [run.device, run.stored, run.firstDay] as const);
     try {
-      this.options.repo.write(account.accountId, batch);
+      this.options.repo.write(account.accountId, batch, this.now());
     } catch (error) {
       this.log.error('history.write', 'presence history: storing runs failed', { error });
       // The transaction was rolled back: the runs are as they were, and wait for the next write.
       batch.forEach((run, i) => {
-        run.device = before[i][0];
-        run.stored = before[i][1];
+        [run.device, run.stored, run.firstDay] = before[i];
       });
-      if (account.pending.length + account.ending.length + batch.length > MAX_HELD_RUNS) return;
-      for (const run of batch) (run.stored === Stored.Open ? account.ending : account.pending).push(run);
+      if (account.pending.length + account.rewrite.size + batch.length > MAX_HELD_RUNS) return;
+      for (const run of batch) {
+        if (run.stored === Stored.No) account.pending.push(run);
+        else account.rewrite.add(run);
+      }
     }
   }
 
@@ -407,15 +462,30 @@ export class PresenceHistory implements PresenceHistoryHooks {
     }
   }
 
-  private scheduleWrite(ms: number): void {
+  /** Every TICK_MS young runs are looked at; what is due is stored every WRITE_INTERVAL_MS, or sooner when much waits. */
+  private scheduleTick(ms: number): void {
     if (this.closed) return;
     if (this.writeTimer) clearTimeout(this.writeTimer);
     this.writeTimer = setTimeout(() => {
       this.writeTimer = null;
-      const more = this.writeNow();
-      this.scheduleWrite(more ? WRITE_CONTINUE_MS : WRITE_INTERVAL_MS);
+      this.scheduleTick(this.tick() ? WRITE_CONTINUE_MS : TICK_MS);
     }, ms);
     this.writeTimer.unref?.();
+  }
+
+  /** What the timer does: young runs that lasted become objects, and what is due is stored. True when more waits. */
+  tick(): boolean {
+    try {
+      this.settleYoung(false);
+      const now = this.now();
+      for (const account of this.accounts.values()) {
+        if (now - account.lastWrite >= WRITE_INTERVAL_MS || account.pending.length >= WRITE_CHUNK)
+          return this.writeNow();
+      }
+    } catch (error) {
+      this.log.error('history.tick', 'presence history: storing failed', { error });
+    }
+    return false;
   }
 
   private schedulePrune(ms: number): void {
@@ -440,10 +510,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
     for (const account of this.accounts.values()) {
       if (account.retention === 0) continue;
       const at = account.lostAt ?? now;
-      const tracker = this.options.tracker(account.accountId);
-      for (const jid of tracker?.knownJids() ?? []) {
-        for (const entry of tracker?.resources(jid)?.values() ?? []) this.ended(account.accountId, entry, at);
-      }
+      this.forEachLive(account, null, (entry, bare) => this.ended(account.accountId, bare, entry, at));
       this.deaf(account.accountId, at);
     }
     this.writeNow(true);
@@ -459,20 +526,20 @@ export class PresenceHistory implements PresenceHistoryHooks {
         ownJid: '',
         retention: this.retention(accountId),
         pending: [],
-        ending: [],
+        rewrite: new Set(),
         listeningSince: null,
         lostAt: null,
         runsToday: new Map(),
         day: 0,
+        lastWrite: 0,
       };
       this.accounts.set(accountId, account);
     }
     return account;
   }
 
-  /** Accounts known in this run, and those with a retention setting stored. */
   private allAccounts(): AccountHistory[] {
-    for (const accountId of this.retentions.keys()) this.account(accountId);
+    for (const accountId of this.options.accountIds()) this.account(accountId);
     return [...this.accounts.values()];
   }
 
@@ -480,21 +547,25 @@ export class PresenceHistory implements PresenceHistoryHooks {
   private dropMemory(account: AccountHistory, jid: string | null): void {
     const mine = (run: HistoryRun) => jid === null || run.bare === jid;
     account.pending = account.pending.filter((run) => !mine(run));
-    account.ending = account.ending.filter((run) => !mine(run));
+    for (const run of account.rewrite) if (mine(run)) account.rewrite.delete(run);
     if (jid === null) {
       account.runsToday.clear();
       account.listeningSince = account.listeningSince === null ? null : this.now();
     } else {
       account.runsToday.delete(jid);
     }
-    this.forEachLive(account, jid, (entry) => (entry.recorded = null));
+    this.forEachLive(account, jid, (entry) => {
+      entry.recorded = null;
+      entry.recordedSince = 0;
+    });
   }
 
   /** The resources online now start new runs at this moment. */
   private restartLive(account: AccountHistory, jid: string | null): void {
     const now = this.now();
     this.forEachLive(account, jid, (entry, bare) => {
-      if (this.recordable(account, bare)) entry.recorded = this.begin(account, bare, entry, now, 0);
+      entry.recorded = null;
+      entry.recordedSince = this.recordable(account, bare) ? now : 0;
     });
   }
 
@@ -510,6 +581,24 @@ export class PresenceHistory implements PresenceHistoryHooks {
       if (resources) for (const entry of resources.values()) visit(entry, resources.bare);
     }
   }
+}
+
+/** The run of a resource whose state has not lasted long enough to be an object: for reading only. */
+function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
+  return {
+    bare,
+    resource: entry.resource,
+    start: entry.recordedSince,
+    end: OPEN,
+    show: entry.show,
+    status: entry.status,
+    priority: entry.priority,
+    clientName: entry.client?.clientName ?? null,
+    kind: entry.client?.device ?? null,
+    device: 0,
+    stored: Stored.No,
+    firstDay: 0,
+  };
 }
 
 /** Coverage stretches oldest first, overlapping ones joined. */

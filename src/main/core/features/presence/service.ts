@@ -50,7 +50,7 @@ export interface LastSeen {
  */
 export interface PresenceHistoryHooks {
   /** A tracked resource is gone at `at` (unavailable, an error presence, or we stopped hearing). */
-  ended(accountId: string, entry: TrackedPresence, at: number): void;
+  ended(accountId: string, bare: string, entry: TrackedPresence, at: number): void;
   /** From `at` we hear the account's contacts (our available presence went out). */
   listening(accountId: string, at: number): void;
   /** The connection dropped at `at`; a resumed stream takes it back. */
@@ -333,6 +333,7 @@ export class PresenceService {
           caps: this.capsReferences.of(read),
           client,
           view: null,
+          recordedSince: 0,
           recorded: null,
         };
         const bare = resources?.bare ?? detach(read.bare);
@@ -350,7 +351,7 @@ export class PresenceService {
         if (left === undefined) return true;
         const bare = resources!.bare;
         account.tracker.unavailable(bare, left.resource);
-        this.deps.history?.ended(accountId, left, read.since);
+        this.deps.history?.ended(accountId, bare, left, read.since);
         this.deps.onLastSeen?.(accountId, bare, {
           resource: left.resource,
           at: read.since,
@@ -368,12 +369,11 @@ export class PresenceService {
     }
     const parsed = read.other!;
     switch (parsed.kind) {
-      case 'error':
+      case 'error': {
         // A room's error (a refused join) is the MUC feature's, never a contact's state.
         if (this.deps.isRoom?.(accountId, parsed.bare)) return false;
-        for (const entry of account.tracker.resources(parsed.bare)?.values() ?? []) {
-          this.deps.history?.ended(accountId, entry, parsed.at);
-        }
+        const erred = account.tracker.resources(parsed.bare);
+        for (const entry of erred?.values() ?? []) this.deps.history?.ended(accountId, erred!.bare, entry, parsed.at);
         account.tracker.error(detach(parsed.bare), {
           condition: parsed.condition,
           text: parsed.text,
@@ -381,6 +381,7 @@ export class PresenceService {
         });
         this.deps.onContactChanged(accountId, parsed.bare);
         return true;
+      }
       case 'probe': {
         // Servers answer probes themselves; one that reaches us gets an answer only if it may see us.
         const subscription = this.deps.subscriptionOf(accountId, parsed.bare);
@@ -420,8 +421,9 @@ export class PresenceService {
     if (history) {
       const at = account.lostAt ?? this.now();
       for (const bare of gone) {
-        for (const entry of account.tracker.resources(bare)?.values() ?? [])
-          history.ended(account.accountId, entry, at);
+        for (const entry of account.tracker.resources(bare)?.values() ?? []) {
+          history.ended(account.accountId, bare, entry, at);
+        }
       }
       history.deaf(account.accountId, at);
     }

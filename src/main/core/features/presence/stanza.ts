@@ -31,7 +31,9 @@ export interface TrackedPresence extends ResourcePresence {
   client: ClientInfo | null;
   /** The view built from this presence, kept until it changes (views are rebuilt per flush). */
   view: ResourceView | null;
-  /** The run presence history keeps for this resource (history.ts); null while nothing is recorded. */
+  /** Presence history (history.ts): since when this resource's current state is recorded; 0: it is not. */
+  recordedSince: number;
+  /** Its run, once the state lasted a while (history.ts); null before, and while nothing is recorded. */
   recorded: HistoryRun | null;
 }
 
@@ -315,6 +317,7 @@ export function parsePresence(
           caps,
           client: null,
           view: null,
+          recordedSince: 0,
           recorded: null,
         },
         caps,

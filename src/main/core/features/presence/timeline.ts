@@ -86,7 +86,10 @@ export function buildTimeline(input: TimelineInput): TimelineView {
   };
 }
 
-/** The stored runs by device, with what memory knows better (an end, or runs not stored yet). */
+/**
+ * The stored runs by device, with what memory knows better: a run held in memory (lasting, or ended
+ * and not written yet) replaces the pieces stored of it, which start at its start or later.
+ */
 function collectDevices(input: TimelineInput): Map<string, DeviceAcc> {
   const byResource = new Map<string, DeviceAcc>();
   const byId = new Map<number, DeviceAcc>();
@@ -103,30 +106,33 @@ function collectDevices(input: TimelineInput): Map<string, DeviceAcc> {
     if (row.client !== null || row.kind !== null) acc.client = { name: row.client, device: row.kind ?? 'unknown' };
     byId.set(row.id, acc);
   }
-  // Memory's word on a stored run (its end) goes by (device, start second).
   const memory = new Set([...input.memory, ...input.live]);
-  const endOf = (run: HistoryRun) => (run.end !== OPEN ? run.end : input.live.has(run) ? null : input.now);
-  const known = new Map<string, HistoryRun>();
-  for (const run of memory) {
-    if (run.stored !== Stored.No) known.set(`${run.device}:${Math.floor(run.start / 1000)}`, run);
-  }
+  const replaced = (deviceId: number, start: number) => {
+    for (const run of memory) {
+      if (
+        run.device === deviceId &&
+        run.stored !== Stored.No &&
+        start >= run.start &&
+        (run.end === OPEN || start < run.end)
+      )
+        return true;
+    }
+    return false;
+  };
   for (const row of input.stored.runs) {
     const acc = byId.get(row.device);
-    if (!acc) continue;
-    const mine = known.get(`${row.device}:${row.start / 1000}`);
-    // Stored as lasting, yet no run in memory lasts: nothing says it went on.
-    const end = mine ? endOf(mine) : (row.end ?? row.start);
-    acc.runs.push({ ...row, end, resource: acc.resource });
+    if (!acc || replaced(row.device, row.start)) continue;
+    // Stored as lasting, yet no run in memory lasts: it lasted as long as was written.
+    acc.runs.push({ ...row, end: row.end ?? row.until, resource: acc.resource });
   }
   for (const run of memory) {
-    if (run.stored !== Stored.No) continue;
     const acc = device(run.resource);
     if (run.clientName !== null || run.kind !== null)
       acc.client = { name: run.clientName, device: run.kind ?? 'unknown' };
     acc.runs.push({
       resource: run.resource,
       start: run.start,
-      end: endOf(run),
+      end: run.end !== OPEN ? run.end : input.live.has(run) ? null : input.now,
       show: run.show,
       status: run.status,
       priority: run.priority,

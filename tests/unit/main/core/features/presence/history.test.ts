@@ -12,11 +12,13 @@ import {
   MAX_RUNS_PER_CONTACT_DAY,
   MIN_RUN_MS,
   PresenceHistory,
+  TICK_MS,
 } from '../../../../../../src/main/core/features/presence/history';
 import { PresenceService, type PresenceClient } from '../../../../../../src/main/core/features/presence/service';
 import { PresenceHistoryRepository } from '../../../../../../src/main/core/store/presence-history-repo';
 import type { Db } from '../../../../../../src/main/core/store/db';
 import type { ClientInfo } from '../../../../../../src/main/core/features/caps/cache';
+import { decodeDay } from '../../../../../../src/main/core/store/presence-history-codec';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import { parseStanza } from '../../../../../support/xml';
 
@@ -35,6 +37,7 @@ function setup(options: { db?: Db; roster?: string[] } = {}) {
   const history = new PresenceHistory({
     repo,
     log: silentLogger,
+    accountIds: () => ['acc'],
     tracker: (accountId) => service.tracker(accountId),
     inRoster: (_accountId, bare) => roster.has(bare),
     now: () => clock.now,
@@ -59,10 +62,44 @@ function setup(options: { db?: Db; roster?: string[] } = {}) {
     history.capture('acc', changed);
     changed.clear();
   };
-  const advance = (ms: number) => (clock.now += ms);
+  /** Time passes as it does for the app: the recorder's tick every TICK_MS. */
+  const advance = (ms: number) => {
+    const until = clock.now + ms;
+    while (clock.now + TICK_MS <= until) {
+      clock.now += TICK_MS;
+      history.tick();
+    }
+    clock.now = until;
+  };
   const timeline = (jid = 'bob@x', days = 1) => history.timeline('acc', jid, days);
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  return { db, repo, clock, service, history, receive, flush, advance, timeline, count, roster };
+  /** Every stored run piece, unpacked: who, which device, when (ms), and whether it lasts. */
+  const stored = () => {
+    const texts = new Map(
+      (db.prepare('SELECT id, text FROM presence_history_statuses').all() as { id: number; text: string }[]).map(
+        (row) => [row.id, row.text],
+      ),
+    );
+    return (
+      db
+        .prepare(
+          `SELECT c.jid, d.resource, r.day, r.runs, r.open FROM presence_history_days r
+           JOIN presence_history_devices d ON d.id = r.device JOIN presence_history_contacts c ON c.id = d.contact
+           ORDER BY c.jid, d.resource, r.day`,
+        )
+        .all() as { jid: string; resource: string; day: number; runs: Buffer; open: number }[]
+    ).flatMap((row) =>
+      decodeDay(row.runs).map((run, i, all) => ({
+        jid: row.jid,
+        resource: row.resource,
+        start: (row.day * 86_400 + run.offset) * 1000,
+        duration: run.duration * 1000,
+        lasts: row.open === 1 && i === all.length - 1,
+        status: run.status === 0 ? null : (texts.get(run.status) ?? '(missing)'),
+      })),
+    );
+  };
+  return { db, repo, clock, service, history, receive, flush, advance, timeline, count, stored, roster };
 }
 
 async function online(h: ReturnType<typeof setup>) {
@@ -102,9 +139,13 @@ describe('presence history', () => {
 
     // Stored: the ended runs at once, the lasting one once it is a minute old; the same timeline after.
     h.history.writeNow();
-    expect(h.count('presence_history_runs')).toBe(3);
+    expect(h.stored()).toEqual([
+      { jid: 'bob@x', resource: 'desk', start: NOW, duration: 10 * MINUTE, lasts: false, status: 'at work' },
+      // Stored once it lasted (and the tick after): how long it had lasted then.
+      { jid: 'bob@x', resource: 'desk', start: NOW + 10 * MINUTE, duration: 70_000, lasts: true, status: 'meeting' },
+      { jid: 'bob@x', resource: 'phone', start: NOW, duration: 15 * MINUTE, lasts: false, status: null },
+    ]);
     expect(h.count('presence_history_devices')).toBe(2);
-    expect(h.count('presence_history_statuses')).toBe(2);
     expect(h.timeline()).toEqual(view);
   });
 
@@ -119,7 +160,7 @@ describe('presence history', () => {
     h.flush();
     h.advance(MIN_RUN_MS);
     h.history.writeNow();
-    expect(h.count('presence_history_runs')).toBe(1);
+    expect(h.stored()).toHaveLength(1);
     expect(h.timeline().devices[0].runs).toEqual([{ start: NOW, end: null, show: 'away', status: '199', priority: 0 }]);
   });
 
@@ -170,7 +211,7 @@ describe('presence history', () => {
     h.advance(MIN_RUN_MS);
     h.history.writeNow();
     expect(h.db.prepare('SELECT jid FROM presence_history_contacts').all()).toEqual([{ jid: 'me@x' }]);
-    expect(h.count('presence_history_runs')).toBe(1);
+    expect(h.stored()).toHaveLength(1);
     expect(h.timeline('stranger@y').devices).toEqual([]);
     expect(h.timeline('me@x').devices.map((d) => d.resource)).toEqual(['laptop']);
   });
@@ -182,8 +223,7 @@ describe('presence history', () => {
     h.flush();
     h.advance(MIN_RUN_MS);
     h.history.writeNow();
-    const row = h.db.prepare('SELECT length(text) AS n FROM presence_history_statuses').get();
-    expect(row).toEqual({ n: 1024 });
+    expect(h.stored()[0].status).toHaveLength(1024);
   });
 
   it('ends runs and coverage where we stopped hearing, and not when a stream resumes', async () => {
@@ -221,14 +261,41 @@ describe('presence history', () => {
     h.advance(5 * MINUTE);
     h.history.writeNow(); // stored open, coverage up to now
     const lastWrite = h.clock.now;
-    h.advance(20 * MINUTE); // then the process died: no close
+    h.clock.now += 20 * MINUTE; // then the process died: no tick, no close
     const after = setup({ db: h.db });
-    expect(after.db.prepare('SELECT duration FROM presence_history_runs').all()).toEqual([
-      { duration: (lastWrite - NOW) / 1000 },
+    expect(after.stored()).toEqual([
+      { jid: 'bob@x', resource: 'desk', start: NOW, duration: lastWrite - NOW, lasts: false, status: null },
     ]);
     after.clock.now = h.clock.now;
     expect(after.timeline().devices[0].runs).toEqual([
       { start: NOW, end: lastWrite, show: 'away', status: null, priority: 0 },
+    ]);
+  });
+
+  it('keeps a run across midnight as a piece a day, joined again when read, and ended right after a crash', async () => {
+    const h = setup();
+    await online(h);
+    h.receive(`<presence from='bob@x/desk'><status>on call</status></presence>`);
+    h.flush();
+    h.advance(36 * 3_600_000 + MINUTE); // 12:00 on day one to 00:01 on day three
+    const pieces = h.stored();
+    expect(pieces.map((p) => [p.start, p.lasts])).toEqual([
+      [NOW, false],
+      [NOW + 12 * 3_600_000, false],
+      [NOW + 36 * 3_600_000, true],
+    ]);
+    expect(pieces.map((p) => p.duration).slice(0, 2)).toEqual([12 * 3_600_000, DAY]);
+    const lastWrite = h.db.prepare('SELECT max(stop) AS stop FROM presence_history_coverage').get() as {
+      stop: number;
+    };
+    expect(h.timeline('bob@x', 7).devices[0].runs).toEqual([
+      { start: NOW, end: null, show: 'available', status: 'on call', priority: 0 },
+    ]);
+    h.clock.now += 3_600_000; // the process dies at 01:00
+    const after = setup({ db: h.db });
+    after.clock.now = h.clock.now;
+    expect(after.timeline('bob@x', 7).devices[0].runs).toEqual([
+      { start: NOW, end: lastWrite.stop * 1000, show: 'available', status: 'on call', priority: 0 },
     ]);
   });
 
@@ -238,10 +305,10 @@ describe('presence history', () => {
     h.receive(`<presence from='bob@x/desk'/>`);
     h.flush();
     h.advance(10_000); // younger than a minute: not stored yet
-    expect(h.count('presence_history_runs')).toBe(0);
+    expect(h.stored()).toEqual([]);
     h.history.close();
-    expect(h.db.prepare('SELECT start, duration FROM presence_history_runs').all()).toEqual([
-      { start: NOW / 1000, duration: 10 },
+    expect(h.stored()).toEqual([
+      { jid: 'bob@x', resource: 'desk', start: NOW, duration: 10_000, lasts: false, status: null },
     ]);
     expect(h.db.prepare('SELECT start, stop FROM presence_history_coverage').all()).toEqual([
       { start: NOW / 1000, stop: NOW / 1000 + 10 },
@@ -260,16 +327,9 @@ describe('presence history', () => {
     h.receive(`<presence from='carol@x/pc'/>`);
     h.flush();
     h.history.writeNow(true);
-    const perJid = h.db
-      .prepare(
-        `SELECT c.jid, count(*) AS n FROM presence_history_runs r JOIN presence_history_devices d ON d.id = r.device
-         JOIN presence_history_contacts c ON c.id = d.contact GROUP BY c.jid ORDER BY c.jid`,
-      )
-      .all();
-    expect(perJid).toEqual([
-      { jid: 'bob@x', n: MAX_RUNS_PER_CONTACT_DAY },
-      { jid: 'carol@x', n: 1 },
-    ]);
+    const runs = h.stored();
+    expect(runs.filter((run) => run.jid === 'bob@x')).toHaveLength(MAX_RUNS_PER_CONTACT_DAY);
+    expect(runs.filter((run) => run.jid === 'carol@x')).toHaveLength(1);
     // The next day Bob is recorded again.
     h.advance(DAY);
     h.receive(`<presence from='bob@x/desk'/>`);
@@ -280,7 +340,7 @@ describe('presence history', () => {
   it('prunes what ended before the retention, and nothing that lasts', async () => {
     const h = setup();
     await online(h);
-    h.receive(`<presence from='bob@x/old'/>`);
+    h.receive(`<presence from='bob@x/old'><status>old status</status></presence>`);
     h.receive(`<presence from='bob@x/always'/>`);
     h.receive(`<presence from='carol@x/pc'><status>long ago</status></presence>`);
     h.flush();
@@ -291,16 +351,21 @@ describe('presence history', () => {
     h.history.writeNow();
     h.advance(31 * DAY);
     h.receive(`<presence from='bob@x/new'/>`);
+    h.flush();
     h.receive(`<presence from='bob@x/new' type='unavailable'/>`);
     h.advance(MINUTE);
     h.receive(`<presence from='bob@x/new'/>`);
     h.flush();
     h.history.writeNow(true);
-    expect(h.count('presence_history_runs')).toBe(4);
-    expect(h.history.pruneNow()).toBe(2);
-    // Carol's contact, device and status text went with her only run; Bob's old device too.
+    const before = h.stored();
+    expect(before.filter((run) => run.resource === 'always')).toHaveLength(32); // a piece a day
+    expect(before.filter((run) => run.resource !== 'always')).toHaveLength(4);
+    // The first day goes: Bob's old device, Carol's only day, the always-online device's first piece,
+    // and the status texts no day names any more (Bob's, whose contact stays; Carol's with her).
+    expect(h.history.pruneNow()).toBe(3);
     expect(h.db.prepare('SELECT jid FROM presence_history_contacts').all()).toEqual([{ jid: 'bob@x' }]);
-    expect(h.count('presence_history_statuses')).toBe(0);
+    expect(h.stored().map((run) => run.status)).not.toContain('long ago');
+    expect(h.db.prepare('SELECT text FROM presence_history_statuses').all()).toEqual([]);
     expect(
       h
         .timeline('bob@x', 90)
@@ -328,17 +393,18 @@ describe('presence history', () => {
     expect(h.history.retention('acc')).toBe(30);
     expect(h.timeline('bob@x', 30).devices[0].runs.map((r) => r.show)).toEqual(['available', 'away']);
     h.history.setRetention('acc', 7);
-    expect(h.history.pruneNow()).toBe(1);
+    // Every day before the cutoff's day: the available run's eleven (its last shared with the away run).
+    expect(h.history.pruneNow()).toBe(11);
     expect(h.timeline('bob@x', 30).devices[0].runs.map((r) => r.show)).toEqual(['away']);
     h.history.setRetention('acc', 0);
-    for (const table of ['contacts', 'devices', 'statuses', 'runs', 'coverage']) {
+    for (const table of ['contacts', 'devices', 'days', 'coverage']) {
       expect(h.count(`presence_history_${table}`), table).toBe(0);
     }
     h.receive(`<presence from='bob@x/desk'><show>dnd</show></presence>`);
     h.flush();
     h.advance(MINUTE);
     h.history.writeNow(true);
-    expect(h.count('presence_history_runs')).toBe(0);
+    expect(h.stored()).toEqual([]);
     expect(h.timeline()).toMatchObject({ retentionDays: 0, devices: [], recorded: [] });
     // On again: from now, for what is online now.
     h.history.setRetention('acc', 30);
@@ -359,12 +425,12 @@ describe('presence history', () => {
     h.history.writeNow();
     h.history.clear('acc', 'bob@x');
     expect(h.db.prepare('SELECT jid FROM presence_history_contacts').all()).toEqual([{ jid: 'carol@x' }]);
-    expect(h.count('presence_history_statuses')).toBe(0);
+    expect(h.db.prepare('SELECT text FROM presence_history_statuses').all()).toEqual([]);
     expect(h.timeline('bob@x').devices[0].runs).toEqual([
       { start: h.clock.now, end: null, show: 'available', status: 'secret', priority: 0 },
     ]);
     h.history.clear('acc', null);
-    for (const table of ['contacts', 'runs', 'coverage']) expect(h.count(`presence_history_${table}`), table).toBe(0);
+    for (const table of ['contacts', 'days', 'coverage']) expect(h.count(`presence_history_${table}`), table).toBe(0);
     h.advance(MINUTE);
     expect(h.timeline('carol@x').recorded).toEqual([{ start: h.clock.now - MINUTE, end: h.clock.now }]);
   });
@@ -377,7 +443,7 @@ describe('presence history', () => {
     h.history.writeNow(true);
     h.history.remove('acc');
     h.db.prepare('DELETE FROM accounts').run();
-    for (const table of ['contacts', 'devices', 'runs', 'coverage', 'settings']) {
+    for (const table of ['contacts', 'devices', 'days', 'coverage', 'settings']) {
       expect(h.count(`presence_history_${table}`), table).toBe(0);
     }
   });

@@ -43,6 +43,7 @@ function memoryRun(overrides: Partial<HistoryRun>): HistoryRun {
     kind: null,
     device: 0,
     stored: Stored.No,
+    firstDay: 0,
     ...overrides,
   };
 }
@@ -51,6 +52,7 @@ const run = (device: number, startH: number, endH: number | null, show = 'availa
   device,
   start: NOW + startH * HOUR,
   end: endH === null ? null : NOW + endH * HOUR,
+  until: endH === null ? NOW + startH * HOUR : NOW + endH * HOUR,
   show: show as 'available',
   status: null,
   priority,
@@ -76,7 +78,7 @@ describe('buildTimeline', () => {
     ]);
   });
 
-  it('a stored lasting run nothing in memory lasts for ends where it began', () => {
+  it('a stored lasting run nothing in memory lasts for ends where what was written ends', () => {
     const view = buildTimeline(
       input({ stored: { devices: [{ id: 1, resource: 'desk', client: null, kind: null }], runs: [run(1, -2, null)] } }),
     );
