@@ -84,6 +84,8 @@ export interface MessengerOptions {
   pickFiles?: () => Promise<string[]>;
   /** Largest download accepted, whatever a server announces. Default 1 GiB. */
   maxDownloadBytes?: number;
+  /** How long a presence state must last to be kept in presence history (default a minute). */
+  presenceHistoryMinRunMs?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -184,6 +186,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     roster,
     repo: new PresenceRepository(db),
     historyRepo: new PresenceHistoryRepository(db),
+    historyMinRunMs: options.presenceHistoryMinRunMs,
     settings,
     log: presenceLog,
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),

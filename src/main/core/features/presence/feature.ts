@@ -64,6 +64,8 @@ export interface PresenceFeatureOptions {
   historyRepo: PresenceHistoryRepository;
   /** Background writes and prunes of presence history (off in tests that drive them). */
   historyInBackground?: boolean;
+  /** How long a state must last to be kept (default a minute; tests record every change). */
+  historyMinRunMs?: number;
   settings: SettingsRepository;
   log: Logger;
   /** Resolves contacts' caps into clients (shared by every account). */
@@ -115,6 +117,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
       now: options.now,
       background: options.historyInBackground,
+      minRunMs: options.historyMinRunMs,
     });
     this.service = new PresenceService({
       log: this.log,

@@ -66,6 +66,8 @@ export interface PresenceHistoryOptions {
   now?: () => number;
   /** Background writes and prunes (off in unit tests that drive them). */
   background?: boolean;
+  /** MIN_RUN_MS unless told (integration tests record every change at once). */
+  minRunMs?: number;
 }
 
 interface AccountHistory {
@@ -90,6 +92,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
   private readonly accounts = new Map<string, AccountHistory>();
   private readonly retentions: Map<string, HistoryRetention>;
   private readonly now: () => number;
+  private readonly minRunMs: number;
   private readonly log: ReturnType<typeof rateLimited>;
   private writeTimer: ReturnType<typeof setTimeout> | null = null;
   private pruneTimer: ReturnType<typeof setTimeout> | null = null;
@@ -99,6 +102,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
 
   constructor(private readonly options: PresenceHistoryOptions) {
     this.now = options.now ?? Date.now;
+    this.minRunMs = options.minRunMs ?? MIN_RUN_MS;
     this.log = rateLimited(options.log, { now: this.now });
     this.retentions = options.repo.retentions();
     try {
@@ -260,7 +264,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
       this.forEachLive(account, null, (entry, bare) => {
         const run = entry.recorded;
         if (run === null) {
-          if (entry.recordedSince !== 0 && (all || now - entry.recordedSince >= MIN_RUN_MS)) {
+          if (entry.recordedSince !== 0 && (all || now - entry.recordedSince >= this.minRunMs)) {
             entry.recorded = this.settle(account, bare, entry);
           }
         } else if (run.stored === Stored.Open && run.firstDay < today) {
@@ -601,13 +605,13 @@ function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
   };
 }
 
-/** Coverage stretches oldest first, overlapping ones joined. */
+/** Coverage stretches oldest first, overlapping ones joined (the file keeps whole seconds). */
 function mergeCoverage(stretches: { start: number; stop: number }[]): { start: number; stop: number }[] {
   const sorted = [...stretches].sort((a, b) => a.start - b.start);
   const out: { start: number; stop: number }[] = [];
   for (const stretch of sorted) {
     const last = out.at(-1);
-    if (last && stretch.start <= last.stop) last.stop = Math.max(last.stop, stretch.stop);
+    if (last && stretch.start < last.stop + 1000) last.stop = Math.max(last.stop, stretch.stop);
     else out.push({ ...stretch });
   }
   return out;
