@@ -292,7 +292,8 @@ export class PresenceHistoryRepository {
     }
     const start = seconds(run.start);
     const lasts = run.end === OPEN;
-    const end = lasts ? Math.max(now, start) : Math.max(seconds(run.end), start);
+    // An end rounds up: a device that came and went within a second still shows that it came.
+    const end = lasts ? Math.max(now, start) : Math.max(Math.ceil(run.end / 1000), start);
     const lastDay = lasts || end === start ? dayOf(end) : dayOf(end - 1);
     const status = run.status === null ? 0 : this.statusId(contact, run.status, lastDay, statuses);
     for (let day = Math.max(run.firstDay, dayOf(start)); day <= lastDay; day++) {

@@ -177,6 +177,21 @@ describe('presence history', () => {
     expect(h.timeline('carol@x').devices[0].runs[0]).toMatchObject({ start: NOW, end: null });
   });
 
+  it('keeps a device that came and went within a second, as a second', async () => {
+    const h = setup();
+    await online(h);
+    h.receive(`<presence from='bob@x/bot'/>`);
+    h.flush();
+    h.advance(300);
+    h.receive(`<presence from='bob@x/bot' type='unavailable'/>`);
+    h.flush();
+    h.history.writeNow();
+    expect(h.stored().map((run) => run.duration)).toEqual([1000]);
+    expect(h.timeline().devices[0].runs).toEqual([
+      { start: NOW, end: NOW + 1000, show: 'available', status: null, priority: 0 },
+    ]);
+  });
+
   it('keeps the client of each device once its caps are known, without starting a new run', async () => {
     const h = setup();
     await online(h);
