@@ -149,6 +149,7 @@ export async function runFlood(target: FloodTarget): Promise<FloodRun> {
   const historyRunsHeld = messenger.presence.history.held();
   const snapshot = (await messenger.invoke('app.snapshot', {})) as { ok: true; value: Snapshot };
   // What the background writes do over the next minutes: every run stored, a chunk a transaction.
+  const memoryBeforeStore = process.memoryUsage();
   const storeStart = performance.now();
   messenger.presence.history.settleAll();
   let historyStoreChunkMaxMs = 0;
@@ -158,6 +159,15 @@ export async function runFlood(target: FloodTarget): Promise<FloodRun> {
     historyStoreChunkMaxMs = Math.max(historyStoreChunkMaxMs, performance.now() - chunkStart);
   }
   const historyStoreMs = performance.now() - storeStart;
+  const memoryAfterStore = process.memoryUsage();
+  if (process.env.FLOOD_MEMORY) {
+    console.error('store memory (MB)', {
+      rss: [memoryBeforeStore.rss / 1048576, memoryAfterStore.rss / 1048576],
+      heapUsed: [memoryBeforeStore.heapUsed / 1048576, memoryAfterStore.heapUsed / 1048576],
+      external: [memoryBeforeStore.external / 1048576, memoryAfterStore.external / 1048576],
+      maxRss: process.resourceUsage().maxRSS / 1024,
+    });
+  }
   let historyRowsStored = 0;
   for (const row of messenger.db.prepare('SELECT runs FROM presence_history_days').all() as { runs: Buffer }[]) {
     historyRowsStored += decodeDay(row.runs).length;

@@ -43,6 +43,7 @@ import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
 import { PresenceService } from './service';
 import type { TrackedPresence } from './stanza';
+import type { ContactResources } from './tracker';
 
 export { LAST_SEEN_FLUSH_MS } from './last-seen';
 export { RECENT_STATUSES_KEY, RECENT_STATUSES_MAX } from './own';
@@ -331,10 +332,14 @@ export class PresenceFeature implements AccountLifecycleListener {
     return views;
   }
 
-  contactView(accountId: string, jid: string): ContactPresenceView {
+  /** `tracked`: the contact's resources when the caller looked them up already. */
+  contactView(
+    accountId: string,
+    jid: string,
+    tracked = this.service.tracker(accountId)?.resources(jid),
+  ): ContactPresenceView {
     const tracker = this.service.tracker(accountId);
     const resources: ResourceView[] = [];
-    const tracked = tracker?.resources(jid);
     if (tracked) {
       // A resource's view is built once per presence it sends, not once per flush of its contact.
       for (const entry of tracked.values()) {
@@ -404,13 +409,15 @@ export class PresenceFeature implements AccountLifecycleListener {
             jids.clear();
             return null;
           }
-          try {
-            this.history.capture(accountId, jids);
-          } catch (error) {
-            this.log.error('presence history failed', { accountId, error });
-          }
+          const tracker = this.service.tracker(accountId);
+          const recording = this.history.recording(accountId);
           const events: AppEvent[] = [];
-          for (const jid of jids) events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid) });
+          for (const jid of jids) {
+            // One lookup of the contact for its history and its view.
+            const tracked = tracker?.resources(jid);
+            if (recording && tracked) this.recordHistory(accountId, tracked);
+            events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid, tracked) });
+          }
           jids.clear();
           return events;
         },
@@ -420,6 +427,15 @@ export class PresenceFeature implements AccountLifecycleListener {
     // The first change since the last send opens the window; the others join it.
     if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, PRESENCE_COALESCE_MS);
     dirty.jids.add(bare);
+  }
+
+  /** A contact of the coalescing step to presence history; its failure loses no event. */
+  private recordHistory(accountId: string, tracked: ContactResources<TrackedPresence>): void {
+    try {
+      this.history.captureContact(accountId, tracked);
+    } catch (error) {
+      this.log.error('presence history failed', { accountId, error });
+    }
   }
 
   /** Writes queued last-seen rows now (one transaction). */

@@ -28,9 +28,9 @@ import {
   type PresenceHistoryRepository,
 } from '../../store/presence-history-repo';
 import type { PresenceHistoryHooks } from './service';
-import type { TrackedPresence } from './stanza';
+import { NOT_RECORDED, type TrackedPresence } from './stanza';
 import { buildTimeline } from './timeline';
-import type { PresenceTracker } from './tracker';
+import type { ContactResources, PresenceTracker } from './tracker';
 
 /** A state that lasted less than this is taken over by the next one (no row for it). */
 export const MIN_RUN_MS = 60_000;
@@ -99,6 +99,9 @@ export class PresenceHistory implements PresenceHistoryHooks {
   /** Contacts waiting for the background prune: account, contact ids, cutoff. */
   private pruneQueue: { accountId: string; ids: number[]; cutoff: number }[] = [];
   private closed = false;
+  /** When young runs were last looked at; a write that did not store everything goes on soon. */
+  private lastSettle = 0;
+  private continuing = false;
 
   constructor(private readonly options: PresenceHistoryOptions) {
     this.now = options.now ?? Date.now;
@@ -178,14 +181,33 @@ export class PresenceHistory implements PresenceHistoryHooks {
 
   /** The coalescing step's contacts that changed: their tracked resources against their runs. */
   capture(accountId: string, jids: Iterable<string>): void {
+    const tracker = this.options.tracker(accountId);
+    for (const jid of jids) {
+      const resources = tracker?.resources(jid);
+      if (resources !== undefined) this.captureContact(accountId, resources);
+    }
+  }
+
+  /** True while the account records (the coalescing step asks once per flush). */
+  recording(accountId: string): boolean {
+    const account = this.accounts.get(accountId);
+    return account !== undefined && account.retention !== 0;
+  }
+
+  /** One contact of the coalescing step. Whether it may be recorded is asked only for a new resource. */
+  captureContact(accountId: string, resources: ContactResources<TrackedPresence>): void {
     const account = this.accounts.get(accountId);
     if (account === undefined || account.retention === 0) return;
-    const tracker = this.options.tracker(accountId);
-    if (!tracker) return;
-    for (const jid of jids) {
-      const resources = tracker.resources(jid);
-      if (resources === undefined || !this.recordable(account, resources.bare)) continue;
-      for (const entry of resources.values()) this.captureEntry(account, resources.bare, entry);
+    let recordable: boolean | undefined;
+    for (const entry of resources.values()) {
+      if (entry.recorded === null) {
+        // New, or young: the run is the resource's state since then, whatever it changes to.
+        if (entry.recordedSince !== NOT_RECORDED) continue;
+        recordable ??= this.recordable(account, resources.bare);
+        if (recordable) entry.recordedSince = entry.since;
+        continue;
+      }
+      this.captureEntry(account, entry);
     }
   }
 
@@ -193,13 +215,9 @@ export class PresenceHistory implements PresenceHistoryHooks {
     return bare === account.ownJid || this.options.inRoster(account.accountId, bare);
   }
 
-  private captureEntry(account: AccountHistory, bare: string, entry: TrackedPresence): void {
-    const run = entry.recorded;
-    if (run === null) {
-      // New, or young: the run is the resource's state since then, whatever it changes to.
-      if (entry.recordedSince === 0) entry.recordedSince = entry.since;
-      return;
-    }
+  /** A resource whose run is an object: a change of state ends it, and the new state starts young. */
+  private captureEntry(account: AccountHistory, entry: TrackedPresence): void {
+    const run = entry.recorded!;
     const client = entry.client;
     if (client !== null && (run.clientName !== client.clientName || run.kind !== client.device)) {
       // The client is known once caps resolve: it belongs to the device, not to a new run.
@@ -264,7 +282,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
       this.forEachLive(account, null, (entry, bare) => {
         const run = entry.recorded;
         if (run === null) {
-          if (entry.recordedSince !== 0 && (all || now - entry.recordedSince >= this.minRunMs)) {
+          if (entry.recordedSince !== NOT_RECORDED && (all || now - entry.recordedSince >= this.minRunMs)) {
             entry.recorded = this.settle(account, bare, entry);
           }
         } else if (run.stored === Stored.Open && run.firstDay < today) {
@@ -277,12 +295,12 @@ export class PresenceHistory implements PresenceHistoryHooks {
   // ---------- hooks from the presence path ----------
 
   ended(accountId: string, bare: string, entry: TrackedPresence, at: number): void {
-    if (entry.recordedSince === 0) return;
+    if (entry.recordedSince === NOT_RECORDED) return;
     const account = this.accounts.get(accountId);
     const run =
       entry.recorded ?? (account !== undefined && account.retention !== 0 ? this.settle(account, bare, entry) : null);
     entry.recorded = null;
-    entry.recordedSince = 0;
+    entry.recordedSince = NOT_RECORDED;
     if (run !== null && account !== undefined && account.retention !== 0) this.end(account, run, at);
   }
 
@@ -333,7 +351,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
     const live = new Set<HistoryRun>();
     for (const entry of this.options.tracker(accountId)?.resources(jid)?.values() ?? []) {
       if (entry.recorded !== null) live.add(entry.recorded);
-      else if (entry.recordedSince !== 0) live.add(youngRun(jid, entry));
+      else if (entry.recordedSince !== NOT_RECORDED) live.add(youngRun(jid, entry));
     }
     const memory = account ? [...account.pending, ...account.rewrite].filter((run) => run.bare === jid) : [];
     const coverage = retention === 0 ? [] : this.options.repo.coverage(accountId, keptFrom);
@@ -368,7 +386,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
    * closing), at most WRITE_CHUNK of them unless `all`. Returns true when more are due.
    */
   writeNow(all = false): boolean {
-    this.settleYoung(all);
+    if (all) this.settleYoung(true);
     const now = this.now();
     let budget = all ? Infinity : WRITE_CHUNK;
     let more = false;
@@ -480,16 +498,22 @@ export class PresenceHistory implements PresenceHistoryHooks {
   /** What the timer does: young runs that lasted become objects, and what is due is stored. True when more waits. */
   tick(): boolean {
     try {
-      this.settleYoung(false);
       const now = this.now();
-      for (const account of this.accounts.values()) {
-        if (now - account.lastWrite >= WRITE_INTERVAL_MS || account.pending.length >= WRITE_CHUNK)
-          return this.writeNow();
+      // Chunks that follow one another (WRITE_CONTINUE_MS apart) do not look at every resource again.
+      if (now - this.lastSettle >= TICK_MS) {
+        this.lastSettle = now;
+        this.settleYoung(false);
       }
+      let due = this.continuing;
+      for (const account of this.accounts.values()) {
+        if (now - account.lastWrite >= WRITE_INTERVAL_MS || account.pending.length >= WRITE_CHUNK) due = true;
+      }
+      this.continuing = due && this.writeNow();
     } catch (error) {
+      this.continuing = false;
       this.log.error('history.tick', 'presence history: storing failed', { error });
     }
-    return false;
+    return this.continuing;
   }
 
   private schedulePrune(ms: number): void {
@@ -560,7 +584,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
     }
     this.forEachLive(account, jid, (entry) => {
       entry.recorded = null;
-      entry.recordedSince = 0;
+      entry.recordedSince = NOT_RECORDED;
     });
   }
 
@@ -569,7 +593,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
     const now = this.now();
     this.forEachLive(account, jid, (entry, bare) => {
       entry.recorded = null;
-      entry.recordedSince = this.recordable(account, bare) ? now : 0;
+      entry.recordedSince = this.recordable(account, bare) ? now : NOT_RECORDED;
     });
   }
 
@@ -580,10 +604,13 @@ export class PresenceHistory implements PresenceHistoryHooks {
   ): void {
     const tracker = this.options.tracker(account.accountId);
     if (!tracker) return;
-    for (const bare of jid === null ? [...tracker.knownJids()] : [jid]) {
-      const resources = tracker.resources(bare);
+    if (jid !== null) {
+      const resources = tracker.resources(jid);
       if (resources) for (const entry of resources.values()) visit(entry, resources.bare);
+      return;
     }
+    // Visiting changes no resource: no copy of the contacts is needed.
+    for (const resources of tracker.online()) for (const entry of resources.values()) visit(entry, resources.bare);
   }
 }
 

@@ -16,7 +16,7 @@ import { rateLimited, type Logger } from '../../log';
 import type { RawPresence } from '../../accounts/stream/raw-presence';
 import { detach } from '../../util/text';
 import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
-import { CapsReferences, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
+import { CapsReferences, NOT_RECORDED, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
 import { PresenceTracker, type PresenceError } from './tracker';
 
 export interface OwnPresence {
@@ -333,7 +333,7 @@ export class PresenceService {
           caps: this.capsReferences.of(read),
           client,
           view: null,
-          recordedSince: 0,
+          recordedSince: NOT_RECORDED,
           recorded: null,
         };
         const bare = resources?.bare ?? detach(read.bare);

@@ -28,6 +28,7 @@ const weekday = { format: (at: number) => new Intl.DateTimeFormat(undefined, { w
 
 export const TIMELINE_WORDS = {
   title: 'History',
+  ownTitle: 'Your devices over time',
   spans: 'Show',
   devices: 'Devices over time',
   changes: 'Every change',

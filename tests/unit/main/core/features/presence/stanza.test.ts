@@ -24,7 +24,7 @@ describe('parsePresence', () => {
         caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
         client: null,
         view: null,
-        recordedSince: 0,
+        recordedSince: -Infinity,
         recorded: null,
       },
       caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
