@@ -329,6 +329,10 @@ export interface OccupantView {
   status: string | null;
   /** This occupant is us. */
   self: boolean;
+  /** When they joined in this session (epoch ms); null: they were there before we joined. */
+  joinedAt?: number | null;
+  /** Their role changes seen in this session, oldest first (the latest few). */
+  roleChanges?: { role: MucRole; at: number }[];
 }
 
 export type RoomState = 'joining' | 'joined' | 'left' | 'error';

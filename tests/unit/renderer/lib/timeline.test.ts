@@ -14,7 +14,13 @@ import {
   unrecorded,
   usualHours,
 } from '../../../../src/renderer/src/lib/timeline';
-import { lastTargetText, runText, trackLabel, usualText } from '../../../../src/renderer/src/lib/words/timeline';
+import {
+  lastTargetText,
+  occupantSessionText,
+  runText,
+  trackLabel,
+  usualText,
+} from '../../../../src/renderer/src/lib/words/timeline';
 
 const HOUR = 3_600_000;
 const QUARTER = 15 * 60_000;
@@ -133,5 +139,16 @@ describe('timeline words', () => {
     expect(lastTargetText('bob@x', 'Gajim', now - HOUR, now)).toMatch(
       /^Messages sent to bob@x last went to Gajim, until/,
     );
+  });
+
+  it('a room occupant in this session: joined before us or when, and role changes', () => {
+    const now = Date.now();
+    const at = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(now - HOUR);
+    const role = (r: string) => r[0].toUpperCase() + r.slice(1);
+    expect(occupantSessionText({ joinedAt: null, roleChanges: [] }, role, now)).toBe('Here before you joined.');
+    expect(
+      occupantSessionText({ joinedAt: now - HOUR, roleChanges: [{ role: 'moderator', at: now - HOUR }] }, role, now),
+    ).toBe(`Joined at ${at}. Moderator from ${at}.`);
+    expect(occupantSessionText({}, role, now)).toBe('');
   });
 });

@@ -27,6 +27,10 @@ export interface Occupant {
   jid: string | null;
   show: Show;
   status: string | null;
+  /** When they joined in this session (epoch ms); null: they were there before we were. */
+  joinedAt: number | null;
+  /** Their role changes seen in this session, the latest few (a new array on each change). */
+  roleChanges: { role: MucRole; at: number }[] | null;
   view: OccupantView | null;
 }
 
@@ -174,6 +178,8 @@ export class MucRooms {
       show: occupant.show,
       status: occupant.status,
       self: occupant.nick === room.nick,
+      joinedAt: occupant.joinedAt,
+      roleChanges: occupant.roleChanges ?? [],
     };
     return occupant.view;
   }

@@ -3,7 +3,7 @@
  * device's runs (on hover and in the list), "usually online" hours, where messages to the bare
  * address last went, and the clearing prompts. Times are this computer's, formatted by Intl.
  */
-import type { HistoryRetention, TimelineRunView } from '../../../../shared/contract';
+import type { HistoryRetention, MucRole, OccupantView, TimelineRunView } from '../../../../shared/contract';
 import { SHOW_LABELS } from '../../../../shared/presence';
 
 /** The spans the timeline shows (lib/timeline.ts TimelineSpan). */
@@ -107,6 +107,19 @@ export function usualText(ranges: readonly [number, number][]): string {
   if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === 24) return 'Usually online around the clock.';
   const parts = ranges.map(([a, b]) => `${time.format(atHour(a))}–${time.format(atHour(b))}`);
   return `Usually online ${parts.join(', ')}.`;
+}
+
+/** A room occupant in this session, for the row's title: when they joined, and their role changes. */
+export function occupantSessionText(
+  view: Pick<OccupantView, 'joinedAt' | 'roleChanges'>,
+  roleWord: (role: MucRole) => string,
+  now: number,
+): string {
+  const parts: string[] = [];
+  if (view.joinedAt === null) parts.push('Here before you joined.');
+  else if (view.joinedAt !== undefined) parts.push(`Joined at ${when(view.joinedAt, now)}.`);
+  for (const change of view.roleChanges ?? []) parts.push(`${roleWord(change.role)} from ${when(change.at, now)}.`);
+  return parts.join(' ');
 }
 
 /** Where messages sent to the bare address went last: now, or until when. */
