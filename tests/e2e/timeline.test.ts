@@ -42,7 +42,7 @@ describe('presence history in the browser UI', () => {
   const log: string[] = [];
 
   const history = (): Locator => page.getByRole('main').getByRole('region', { name: 'History' });
-  const tracks = (): Locator => history().getByRole('list', { name: 'Devices over time' }).getByRole('img');
+  const tracks = (): Locator => history().getByRole('list', { name: 'Timeline of each device' }).getByRole('img');
 
   beforeAll(async () => {
     expectBuilt();
@@ -124,7 +124,7 @@ describe('presence history in the browser UI', () => {
     const labels = await tracks().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
     expect(labels[0]).toMatch(/^BobDesk: online \d+ min in the last day, one state$/);
     expect(labels[1]).toMatch(/^BobPhone: online \d+ min in the last day, one state$/);
-    const devices = history().getByRole('list', { name: 'Devices over time' }).getByRole('listitem');
+    const devices = history().getByRole('list', { name: 'Timeline of each device' }).getByRole('listitem');
     expect(await devices.nth(0).innerText()).toMatch(/BobDesk[\s\S]*computer[\s\S]*online now/);
     expect(await devices.nth(1).innerText()).toMatch(/BobPhone[\s\S]*phone[\s\S]*just now/);
     // The bars carry the status on hover.

@@ -30,7 +30,7 @@ export const TIMELINE_WORDS = {
   title: 'History',
   ownTitle: 'Your devices over time',
   spans: 'Show',
-  devices: 'Devices over time',
+  devices: 'Timeline of each device',
   changes: 'Every change',
   noChanges: 'Nothing recorded in this span.',
   loading: 'Reading the history…',
