@@ -40,7 +40,10 @@ export const TICK_MS = 10_000;
 export const WRITE_INTERVAL_MS = 30_000;
 /** The pause between two chunks when more runs wait. */
 export const WRITE_CONTINUE_MS = 100;
-/** Runs per transaction: a thousand took 25–30 ms of CPU on a large store, too long a pause. */
+/**
+ * Days of runs written per transaction (a run is written once for each day it touches): a thousand
+ * took 25–30 ms of CPU on a large store, too long a pause.
+ */
 export const WRITE_CHUNK = 250;
 /** A contact (all its devices) starts at most this many runs a day; beyond, it is not recorded that day. */
 export const MAX_RUNS_PER_CONTACT_DAY = 500;
@@ -396,14 +399,19 @@ export class PresenceHistory implements PresenceHistoryHooks {
       if (account.listeningSince !== null) this.cover(account, account.lostAt ?? now);
       const batch: HistoryRun[] = [];
       for (const run of account.rewrite) {
-        if (batch.length >= budget) break;
+        if (budget <= 0) break;
         batch.push(run);
         account.rewrite.delete(run);
+        budget -= daysTouched(run, now);
       }
-      budget -= batch.length;
-      const taken = Math.min(budget, account.pending.length);
-      for (const run of account.pending.splice(0, taken)) if (this.withinBound(account, run)) batch.push(run);
-      budget -= taken;
+      let taken = 0;
+      while (budget > 0 && taken < account.pending.length) {
+        const run = account.pending[taken++];
+        if (!this.withinBound(account, run)) continue;
+        batch.push(run);
+        budget -= daysTouched(run, now);
+      }
+      account.pending.splice(0, taken);
       this.store(account, batch);
       more ||= account.pending.length > 0 || account.rewrite.size > 0;
     }
@@ -612,6 +620,12 @@ export class PresenceHistory implements PresenceHistoryHooks {
     // Visiting changes no resource: no copy of the contacts is needed.
     for (const resources of tracker.online()) for (const entry of resources.values()) visit(entry, resources.bare);
   }
+}
+
+/** How many days' rows writing the run touches (its pieces not written for good yet). */
+function daysTouched(run: HistoryRun, now: number): number {
+  const last = Math.floor((run.end === OPEN ? now : run.end) / DAY_MS);
+  return Math.max(1, last - Math.max(run.firstDay, Math.floor(run.start / DAY_MS)) + 1);
 }
 
 /** The run of a resource whose state has not lasted long enough to be an object: for reading only. */
