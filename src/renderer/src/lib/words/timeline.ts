@@ -40,6 +40,7 @@ export const TIMELINE_WORDS = {
   legend: 'Legend',
   keep: 'Keep history',
   clear: 'Clear history…',
+  clearAll: 'Clear all history…',
   clearConfirm: 'Delete',
   keepIt: 'Keep',
   turnOff: 'Turn off',
@@ -64,6 +65,10 @@ export function privacyNote(days: HistoryRetention): string {
 
 export function clearPrompt(name: string): string {
   return `Delete the history kept of ${name}? Recording goes on from now.`;
+}
+
+export function clearAllPrompt(account: string): string {
+  return `Delete the history kept of every contact of ${account}? Recording goes on from now.`;
 }
 
 export function turnOffPrompt(account: string): string {
