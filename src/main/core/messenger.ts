@@ -23,6 +23,8 @@ import { CapsRepository } from './features/caps-repo';
 import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
 import { RosterService } from './features/roster';
 import { SubscriptionService } from './features/subscriptions';
+import { BlocklistService } from './features/blocklist';
+import { createControl, type Control } from './control';
 import { MucService } from './features/muc';
 import { BookmarksService } from './features/bookmarks';
 import { ChatService } from './features/chat';
@@ -84,6 +86,9 @@ export interface Messenger extends MessengerApi {
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
   readonly chat: ChatService;
+  readonly blocklist: BlocklistService;
+  /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
+  readonly control: Control;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** The user clicked a notification: the renderer shows that conversation. */
@@ -164,10 +169,13 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   undo.push(() => presence.idle?.stop());
   accounts.addLifecycleListener(presence);
+  const blocklist = new BlocklistService({ bus, log: log.child('blocklist') });
+  accounts.addLifecycleListener(blocklist);
   const subscriptions = new SubscriptionService({
     repo: new SubscriptionsRepository(db),
     roster,
     accounts,
+    blocklist,
     bus,
     log: log.child('subscriptions'),
   });
@@ -230,6 +238,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
+  // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
+  const control = createControl({ bus, accounts, blocklist, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -267,7 +277,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         subscriptionRequests: subscriptions.requests(),
         subscriptionPolicies: subscriptions.policies(),
         subscriptionNotes: subscriptions.notes(),
-        blockingAccounts: subscriptions.blockingAccounts(),
+        blockingAccounts: blocklist.blockingAccounts(),
         rooms: muc.rooms(),
         occupants: muc.occupants(),
         roomNotices: muc.notices(),
@@ -275,6 +285,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         roomInvites: muc.invites(),
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
+        blocklists: blocklist.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -331,6 +342,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    ...control.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -363,6 +375,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     muc,
     bookmarks,
     chat,
+    blocklist,
+    control,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
     tray: presence.tray,
@@ -378,6 +392,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       closed = true;
       health.close();
       presence.idle?.stop();
+      await control.close();
       await accounts.close();
       presence.close();
       subscriptions.close();

@@ -6,7 +6,6 @@
  * plaintext when STARTTLS is not offered, passes no TLS options, follows see-other-host and
  * reconnects every second forever (security.md §0.4–0.7).
  */
-import { promises as dns } from 'node:dns';
 import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Socket } from 'node:net';
@@ -44,6 +43,8 @@ import {
 } from './session-errors';
 import { background } from '../util/background';
 import { StreamGuard } from './stream-guard';
+import { Endpoints, serviceOf, useDirectTls, type SrvLookup } from './direct-tls';
+import { TlsVerifier } from './tls-verify';
 
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -75,8 +76,10 @@ export interface AccountSessionOptions {
   ca?: string | Buffer;
   /** Without stream management, ping the server this often to notice a dead link (ms). Default 60 s. */
   keepaliveMs?: number;
-  /** Look up _xmpp-client._tcp SRV records when no host is configured. Default true. */
+  /** Look up SRV records (Direct TLS and STARTTLS) when no host is configured. Default true. */
   resolveSrv?: boolean;
+  /** Replaces DNS SRV lookups (tests). */
+  srvLookup?: SrvLookup;
   /** Called for each XEP-0199 ping we answer (the headless bench client records its counts then). */
   onPing?: () => void;
 }
@@ -197,7 +200,7 @@ export class AccountSession implements SessionHandle {
   private readonly stepTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
-  private readonly resolveSrv: boolean;
+  private readonly endpoints: Endpoints;
   private readonly pins: Set<string>;
   private readonly saslFactory = new SASLFactory();
 
@@ -234,10 +237,10 @@ export class AccountSession implements SessionHandle {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.extraCa = options.ca;
-    this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
     this.onPing = options.onPing;
     this.domain = domainOf(config.jid);
+    this.endpoints = new Endpoints(this.domain, config, options.resolveSrv ?? true, options.srvLookup);
     this.resource = config.resource ?? randomResource();
     this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
     this.xmpp = this.createClient(this.stepTimeoutMs);
@@ -336,6 +339,11 @@ export class AccountSession implements SessionHandle {
     });
     entity._jid(this.config.jid); // RFC 6120 §4.7.1: 'from' on the stream header once TLS is up
     tcp({ entity });
+    // XEP-0368: `xmpps:` endpoints are TLS from the first byte, under the same certificate rules.
+    useDirectTls(entity, new TlsVerifier({ ...this.config, domain: this.domain, extraCa: this.extraCa }), {
+      onVerified: () => (this.tlsVerified = true),
+      onUnreachable: () => this.endpoints.unreachable(),
+    });
 
     // Order matters: middlewares run in registration order, stream features by priority.
     const middleware = createMiddleware({ entity });
@@ -741,22 +749,9 @@ export class AccountSession implements SessionHandle {
     });
   }
 
-  /** Where to connect: the configured host/port, else the SRV record, else the domain on 5222. */
+  /** Where to connect: the configured host/port, else the SRV records (direct-tls.ts), else the domain on 5222. */
   private async service(): Promise<string> {
-    const url = (host: string, port: number) => `xmpp://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    if (this.config.host || this.config.port) return url(this.config.host ?? this.domain, this.config.port ?? 5222);
-    if (this.resolveSrv) {
-      try {
-        const records = await withTimeout(dns.resolveSrv(`_xmpp-client._tcp.${this.domain}`), 5_000);
-        const best = records
-          .filter((r) => r.name && r.name !== '.')
-          .sort((a, b) => a.priority - b.priority || b.weight - a.weight)[0];
-        if (best) return url(best.name, best.port);
-      } catch {
-        // no SRV record: fall back to the domain itself
-      }
-    }
-    return url(this.domain, 5222);
+    return serviceOf(await this.endpoints.next());
   }
 
   private handleFailure(error: unknown): void {

@@ -11,7 +11,7 @@
  * - Spoofing: the sender must be a valid JID other than ours. `subscribed` from someone we never
  *   asked is ignored; `unsubscribed` changes nothing by itself: the roster push that follows does
  *   (and then the note says "declined" or "stopped sharing").
- * - Blocking (XEP-0191) when the server offers it; block also denies.
+ * - Blocking (XEP-0191, blocklist.ts) when the server offers it; block also denies.
  */
 import { bareJid } from '../../../shared/jid';
 import xml, { type Element } from '@xmpp/xml';
@@ -33,21 +33,17 @@ import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
-import { NS_DISCO_INFO } from './caps-hash';
+import type { BlocklistService } from './blocklist';
 import { skeleton } from '../../../shared/lookalike';
 import { capText, normalizeJid } from './roster-items';
 import { commandError, type RosterService } from './roster';
-import { background } from '../util/background';
 
+export { NS_BLOCKING } from './blocklist';
 export const NS_NICK = 'http://jabber.org/protocol/nick';
-export const NS_BLOCKING = 'urn:xmpp:blocking';
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
 export const AUTO_ANSWERS_PER_JID = 3;
 /** Queued request writes are flushed this often (one transaction each). */
 export const REQUEST_FLUSH_MS = 100;
-/** JIDs per XEP-0191 block request. */
-const BLOCK_CHUNK = 500;
-const IQ_TIMEOUT_MS = 20_000;
 
 const DEFAULT_POLICY = { incoming: 'ask', acceptAsked: true } as const;
 
@@ -69,7 +65,6 @@ interface AccountSubscriptions {
   requests: Map<string, SubscriptionRequestView>;
   notes: Map<string, SubscriptionNoteView>;
   policy: SubscriptionPolicyView;
-  blocking: boolean;
   /** Automatic answers sent per JID in this session. */
   autoAnswers: Map<string, number>;
   /** JIDs we just asked to stop seeing (our own unsubscribe): the lost 'to' is not "they revoked". */
@@ -86,6 +81,8 @@ export interface SubscriptionServiceOptions {
   repo: SubscriptionsRepository;
   roster: SubscriptionRoster;
   accounts: Pick<AccountManager, 'list'>;
+  /** Blocking (XEP-0191): whether the server offers it, and the block requests. */
+  blocklist: Pick<BlocklistService, 'supported' | 'blockMany'>;
   bus: EventBus;
   log: Logger;
   now?: () => number;
@@ -95,6 +92,7 @@ export class SubscriptionService implements AccountLifecycleListener {
   private readonly repo: SubscriptionsRepository;
   private readonly roster: SubscriptionRoster;
   private readonly accountManager: Pick<AccountManager, 'list'>;
+  private readonly blocklist: Pick<BlocklistService, 'supported' | 'blockMany'>;
   private readonly bus: EventBus;
   private readonly log: Logger;
   private readonly floodLog: RateLimitedLogger;
@@ -107,6 +105,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     this.repo = options.repo;
     this.roster = options.roster;
     this.accountManager = options.accounts;
+    this.blocklist = options.blocklist;
     this.bus = options.bus;
     this.log = options.log;
     this.floodLog = rateLimited(options.log);
@@ -139,10 +138,6 @@ export class SubscriptionService implements AccountLifecycleListener {
     return all;
   }
 
-  blockingAccounts(): string[] {
-    return [...this.accounts.values()].filter((state) => state.blocking).map((state) => state.accountId);
-  }
-
   /** Pending requests over every account (the tray shows it). */
   pendingCount(): number {
     let count = 0;
@@ -172,7 +167,6 @@ export class SubscriptionService implements AccountLifecycleListener {
     state.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
     if (online.resumed) return;
     state.autoAnswers.clear();
-    background(this.discoverBlocking(state, online.xmpp), this.log, 'blocking discovery');
   }
 
   onOffline(accountId: string): void {
@@ -408,7 +402,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const state = this.state(input.accountId);
     const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
-    if (input.action === 'block' && !state.blocking) {
+    if (input.action === 'block' && !this.blocklist.supported(input.accountId)) {
       return fail('forbidden', 'This account’s server does not offer blocking (XEP-0191).');
     }
     const jids = [...new Set(input.jids)];
@@ -462,28 +456,22 @@ export class SubscriptionService implements AccountLifecycleListener {
     const failedSend = new Set(sendFailures.map((entry) => entry.jid));
     const answered = done.filter((jid) => !failedSend.has(jid));
     // Blocked after the refusal went out: the server would not deliver it to a blocked JID.
-    if (input.action === 'block') failed.push(...(await this.block(xmpp, answered)));
+    if (input.action === 'block') failed.push(...(await this.block(input.accountId, xmpp, answered)));
     const failedNow = new Set(failed.map((entry) => entry.jid));
     return ok({ done: answered.filter((jid) => !failedNow.has(jid)), failed: [...failed, ...sendFailures] });
   }
 
-  /** XEP-0191 block, in chunks; returns the JIDs that could not be blocked, with the reason. */
-  private async block(xmpp: SessionXmpp, jids: string[]): Promise<{ jid: string; message: string }[]> {
-    for (let start = 0; start < jids.length; start += BLOCK_CHUNK) {
-      const chunk = jids.slice(start, start + BLOCK_CHUNK);
-      try {
-        await xmpp.iqCaller.set(
-          xml('block', { xmlns: NS_BLOCKING }, ...chunk.map((jid) => xml('item', { jid }))),
-          undefined,
-          IQ_TIMEOUT_MS,
-        );
-      } catch (error) {
-        const result = commandError(error, 'the block');
-        const message = `Refused, but not blocked: ${result.ok ? 'the block failed.' : result.error.message}`;
-        return jids.slice(start).map((jid) => ({ jid, message }));
-      }
-    }
-    return [];
+  /** XEP-0191 block (blocklist.ts); returns the JIDs that could not be blocked, with the reason. */
+  private async block(
+    accountId: string,
+    xmpp: SessionXmpp,
+    jids: string[],
+  ): Promise<{ jid: string; message: string }[]> {
+    const { failed } = await this.blocklist.blockMany(accountId, xmpp, jids);
+    if (!failed) return [];
+    const result = commandError(failed.cause, 'the block');
+    const message = `Refused, but not blocked: ${result.ok ? 'the block failed.' : result.error.message}`;
+    return failed.jids.map((jid) => ({ jid, message }));
   }
 
   async add(input: ParsedInput<'subscription.add'>): Promise<Result<{ existing: boolean }>> {
@@ -578,21 +566,6 @@ export class SubscriptionService implements AccountLifecycleListener {
     await xmpp.send(stanza);
   }
 
-  private async discoverBlocking(state: AccountSubscriptions, xmpp: SessionXmpp): Promise<void> {
-    const domain = xmpp.jid?.domain;
-    if (!domain) return;
-    let supported = false;
-    try {
-      const info = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), domain, IQ_TIMEOUT_MS)) as Element;
-      supported = info.getChildren('feature').some((feature) => feature.attrs.var === NS_BLOCKING);
-    } catch (error) {
-      this.log.info('server features unknown; blocking not offered', { accountId: state.accountId, error });
-    }
-    if (state.xmpp !== xmpp || state.blocking === supported) return;
-    state.blocking = supported;
-    this.emit({ type: 'subscription.blocking', accountId: state.accountId, supported });
-  }
-
   private ownBareJid(accountId: string): string | null {
     return this.accountManager.list().find((account) => account.id === accountId)?.jid ?? null;
   }
@@ -623,7 +596,6 @@ export class SubscriptionService implements AccountLifecycleListener {
         requests: new Map(),
         notes: new Map(),
         policy: { accountId, ...DEFAULT_POLICY },
-        blocking: false,
         autoAnswers: new Map(),
         ownUnsubscribes: new Set(),
         lookalikes: null,
