@@ -105,6 +105,8 @@ export class Endpoints {
  */
 class DirectTlsSocket extends EventEmitter {
   readonly secure = true;
+  /** TLS from the first byte: this connection never saw STARTTLS. */
+  readonly directTls = true;
   private tls: TLSSocket | null = null;
   private done = false;
 
