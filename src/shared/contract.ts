@@ -1049,7 +1049,9 @@ export const commands = {
    * the domain), asks for the registration form, and answers with it. Nothing is stored yet.
    */
   'registration.start': {
-    input: z.object({ domain: registrationDomainSchema, host: hostSchema.nullish(), port: portSchema.nullish() }).strict(),
+    input: z
+      .object({ domain: registrationDomainSchema, host: hostSchema.nullish(), port: portSchema.nullish() })
+      .strict(),
     output: returns<RegistrationView>(),
   },
   /** Submits the registration form; on success the account is added (and connects) like account.add. */

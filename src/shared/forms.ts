@@ -294,7 +294,8 @@ export function validateField(field: FormField, values: readonly string[], keeps
   if (values.length > FORM_VALUES_MAX) issue('form.field.tooManyValues', { max: FORM_VALUES_MAX });
   if (issues.length > 0) return issues;
   for (const value of filled) {
-    if (value.length > FORM_VALUE_MAX) return [{ var: name, code: 'form.field.tooLong', params: { max: FORM_VALUE_MAX } }];
+    if (value.length > FORM_VALUE_MAX)
+      return [{ var: name, code: 'form.field.tooLong', params: { max: FORM_VALUE_MAX } }];
   }
   switch (field.type) {
     case 'boolean':
@@ -340,7 +341,8 @@ function validateRules(field: FormField, name: string, filled: string[]): FormIs
   }
   // Options are the server's own; only free text in an "open" list field is checked.
   const offered = new Set(field.options.map((option) => option.value));
-  const typed = field.type === 'list-single' || field.type === 'list-multi' ? filled.filter((v) => !offered.has(v)) : filled;
+  const typed =
+    field.type === 'list-single' || field.type === 'list-multi' ? filled.filter((v) => !offered.has(v)) : filled;
   for (const value of typed) {
     if (!matchesDatatype(datatype, value)) {
       issues.push({ var: name, code: 'form.field.datatype', params: { datatype } });

@@ -47,8 +47,7 @@ export type XmppUriReason =
   | 'uri.fingerprint.invalid';
 
 export type XmppUriResult =
-  | { ok: true; uri: XmppUri }
-  | { ok: false; reason: XmppUriReason; params?: Record<string, string> };
+  { ok: true; uri: XmppUri } | { ok: false; reason: XmppUriReason; params?: Record<string, string> };
 
 /** Longest URI read (a prefilled body of a few thousand characters fits well within). */
 export const XMPP_URI_MAX = 16 * 1024;
@@ -94,7 +93,7 @@ function decode(text: string): string | null {
     return null;
   }
   // Controls other than tab and line breaks have no business in an address or a prefilled text.
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(decoded) ? null : decoded;
+  return /(?![\t\n\r])\p{Cc}/u.test(decoded) ? null : decoded;
 }
 
 export function parseXmppUri(input: string): XmppUriResult {
@@ -114,7 +113,8 @@ export function parseXmppUri(input: string): XmppUriResult {
     const authority = decode(slash === -1 ? path.slice(2) : path.slice(2, slash));
     if (authority === null) return refuse('uri.encoding');
     const parsed = parseJid(authority);
-    if ('error' in parsed || parsed.jid.local === '' || parsed.jid.resource !== '') return refuse('uri.account.invalid');
+    if ('error' in parsed || parsed.jid.local === '' || parsed.jid.resource !== '')
+      return refuse('uri.account.invalid');
     account = formatJid(parsed.jid);
     path = slash === -1 ? '' : path.slice(slash + 1);
   }

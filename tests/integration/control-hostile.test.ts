@@ -12,7 +12,12 @@ import type { AdhocStepView, DiscoInfoView, DiscoItemsView } from '../../src/sha
 import { createLogger } from '../../src/main/core/log';
 import { createTestCa, issueServerCert } from '../support/prosody';
 import { answerBasics, iqsIn, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
-import { featuresWithSm, startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../support/scripted-server';
+import {
+  featuresWithSm,
+  startScriptedServer,
+  type ScriptedConnection,
+  type ScriptedServer,
+} from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
 const MUC = 'conference.localhost';
@@ -90,7 +95,9 @@ describe('service discovery', () => {
       return true;
     };
     const { core: c } = await open();
-    const items = (await c.messenger.invoke('disco.items', { accountId: c.accountId, jid: MUC })) as { value: DiscoItemsView };
+    const items = (await c.messenger.invoke('disco.items', { accountId: c.accountId, jid: MUC })) as {
+      value: DiscoItemsView;
+    };
     expect(items.value.items).toEqual([{ jid: `room@${MUC}`, node: null, name: 'Room' }]);
     expect(await c.messenger.invoke('disco.info', { accountId: c.accountId, jid: MUC })).toMatchObject({
       ok: false,
@@ -102,9 +109,13 @@ describe('service discovery', () => {
     onRequest = (conn, iq) => {
       if (iq.to !== `${MALLORY}/x`) return false;
       if (iq.body.includes('urn:xmpp:time')) {
-        conn.send(`<iq type='result' id='${iq.id}' from='${MALLORY}/x'><time xmlns='urn:xmpp:time'><tzo>+99:00</tzo><utc>soon</utc></time></iq>`);
+        conn.send(
+          `<iq type='result' id='${iq.id}' from='${MALLORY}/x'><time xmlns='urn:xmpp:time'><tzo>+99:00</tzo><utc>soon</utc></time></iq>`,
+        );
       } else {
-        conn.send(`<iq type='result' id='${iq.id}' from='${MALLORY}/x'><query xmlns='jabber:iq:last' seconds='-5'/></iq>`);
+        conn.send(
+          `<iq type='result' id='${iq.id}' from='${MALLORY}/x'><query xmlns='jabber:iq:last' seconds='-5'/></iq>`,
+        );
       }
       return true;
     };
@@ -113,9 +124,9 @@ describe('service discovery', () => {
       ok: false,
       error: { reason: 'entity.time.malformed' },
     });
-    expect(await c.messenger.invoke('entity.lastActivity', { accountId: c.accountId, jid: `${MALLORY}/x` })).toMatchObject(
-      { ok: false, error: { reason: 'entity.lastActivity.malformed' } },
-    );
+    expect(
+      await c.messenger.invoke('entity.lastActivity', { accountId: c.accountId, jid: `${MALLORY}/x` }),
+    ).toMatchObject({ ok: false, error: { reason: 'entity.lastActivity.malformed' } });
   });
 });
 
@@ -134,7 +145,11 @@ describe('ad-hoc commands', () => {
       return true;
     };
     const { core: c } = await open();
-    const first = (await c.messenger.invoke('adhoc.execute', { accountId: c.accountId, jid: 'localhost', node: 'urn:test' })) as {
+    const first = (await c.messenger.invoke('adhoc.execute', {
+      accountId: c.accountId,
+      jid: 'localhost',
+      node: 'urn:test',
+    })) as {
       value: AdhocStepView;
     };
     expect(first.value).toMatchObject({ status: 'executing', actions: ['next'], defaultAction: 'next' });
@@ -147,7 +162,12 @@ describe('ad-hoc commands', () => {
     expect(second).toMatchObject({ ok: false, error: { reason: 'adhoc.mismatch' } });
     // The run is over.
     expect(
-      await c.messenger.invoke('adhoc.continue', { accountId: c.accountId, sessionId: first.value.sessionId, action: 'next', values: {} }),
+      await c.messenger.invoke('adhoc.continue', {
+        accountId: c.accountId,
+        sessionId: first.value.sessionId,
+        action: 'next',
+        values: {},
+      }),
     ).toMatchObject({ ok: false, error: { reason: 'adhoc.gone' } });
   });
 
@@ -162,7 +182,11 @@ describe('ad-hoc commands', () => {
       return true;
     };
     const { core: c } = await open();
-    const first = (await c.messenger.invoke('adhoc.execute', { accountId: c.accountId, jid: 'localhost', node: 'urn:test' })) as {
+    const first = (await c.messenger.invoke('adhoc.execute', {
+      accountId: c.accountId,
+      jid: 'localhost',
+      node: 'urn:test',
+    })) as {
       value: AdhocStepView;
     };
     const prev = await c.messenger.invoke('adhoc.continue', {
@@ -180,11 +204,15 @@ describe('block list pushes', () => {
   it('applies a push from our server, refuses one from anyone else', async () => {
     onRequest = (conn, iq) => {
       if (iq.to === 'localhost' && iq.body.includes(NS_INFO)) {
-        conn.send(`<iq type='result' id='${iq.id}' from='localhost'><query xmlns='${NS_INFO}'><feature var='${NS_BLOCKING}'/></query></iq>`);
+        conn.send(
+          `<iq type='result' id='${iq.id}' from='localhost'><query xmlns='${NS_INFO}'><feature var='${NS_BLOCKING}'/></query></iq>`,
+        );
         return true;
       }
       if (iq.body.includes('<blocklist')) {
-        conn.send(`<iq type='result' id='${iq.id}'><blocklist xmlns='${NS_BLOCKING}'><item jid='a@example.net'/></blocklist></iq>`);
+        conn.send(
+          `<iq type='result' id='${iq.id}'><blocklist xmlns='${NS_BLOCKING}'><item jid='a@example.net'/></blocklist></iq>`,
+        );
         return true;
       }
       return false;
@@ -193,7 +221,9 @@ describe('block list pushes', () => {
     const list = () => c.messenger.blocklist.views().find((v) => v.accountId === c.accountId)?.blocked;
     await waitUntil('list fetched', () => list() !== undefined);
     conn.send(`<iq type='set' id='forged' from='${MALLORY}'><unblock xmlns='${NS_BLOCKING}'/></iq>`);
-    await waitUntil('forged push answered', () => /<iq[^>]*id="forged"[^>]*type="error"|<iq[^>]*type="error"[^>]*id="forged"/.test(conn.received));
+    await waitUntil('forged push answered', () =>
+      /<iq[^>]*id="forged"[^>]*type="error"|<iq[^>]*type="error"[^>]*id="forged"/.test(conn.received),
+    );
     expect(list()).toEqual(['a@example.net']);
     conn.send(`<iq type='set' id='real'><block xmlns='${NS_BLOCKING}'><item jid='b@example.net'/></block></iq>`);
     await waitUntil('push applied', () => list()?.includes('b@example.net') === true);

@@ -46,7 +46,8 @@ function session(records: Record<string, SrvRecord[]>, ca: string, pinned: strin
   return { session: s, views, waitFor };
 }
 
-const isDirectTls = (s: AccountSession) => (s.xmpp.socket as unknown as { directTls?: boolean } | null)?.directTls === true;
+const isDirectTls = (s: AccountSession) =>
+  (s.xmpp.socket as unknown as { directTls?: boolean } | null)?.directTls === true;
 
 describe('Direct TLS against Prosody', () => {
   let server: ProsodyServer;
@@ -162,11 +163,9 @@ describe('Direct TLS against a scripted server', () => {
       expect(error.error?.kind).toBe('certificate');
       expect(error.error?.certificate?.reason).toMatch(/different server name, not localhost/);
       expect(server.received()).not.toContain('<auth');
-      const pinned = session(
-        { '_xmpps-client._tcp.localhost': [srv(server.port)] },
-        caPem,
-        [error.error!.certificate!.fingerprint256],
-      );
+      const pinned = session({ '_xmpps-client._tcp.localhost': [srv(server.port)] }, caPem, [
+        error.error!.certificate!.fingerprint256,
+      ]);
       pinned.session.start();
       try {
         await pinned.waitFor('online');

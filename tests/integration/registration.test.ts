@@ -96,10 +96,18 @@ describe('in-band registration (XEP-0077)', () => {
     expect(registration.legacy).toBe(false);
     expect(registration.form.formType).toBe('jabber:iq:register');
     const fields = registration.form.fields.map((f) => [f.var, f.type]);
-    expect(fields).toEqual(expect.arrayContaining([['username', 'text-single'], ['password', 'text-private']]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        ['username', 'text-single'],
+        ['password', 'text-private'],
+      ]),
+    );
 
     // Checked here first: the server never sees a form with a required field left empty.
-    const incomplete = await messenger.invoke('registration.submit', { id: registration.id, values: { username: ['newbie'] } });
+    const incomplete = await messenger.invoke('registration.submit', {
+      id: registration.id,
+      values: { username: ['newbie'] },
+    });
     expect(incomplete).toMatchObject({
       ok: false,
       error: { code: 'invalid_input', reason: 'form.invalid', fields: { password: 'form.field.required' } },
@@ -166,7 +174,11 @@ describe('registration without verified TLS', () => {
       const wrongName = await startScriptedServer({ tls: otherTls, features: standardFeatures });
       const scriptedMessenger = await createMessenger({ dataDir: ':memory:', secrets, log, extraCa: ca.caPem });
       try {
-        const noTls = await scriptedMessenger.invoke('registration.start', { domain: 'localhost', host: plain.host, port: plain.port });
+        const noTls = await scriptedMessenger.invoke('registration.start', {
+          domain: 'localhost',
+          host: plain.host,
+          port: plain.port,
+        });
         expect(noTls).toMatchObject({ ok: false, error: { reason: 'registration.connect.tls-unavailable' } });
         expect(plain.received()).not.toContain('jabber:iq:register');
         const badCert = await scriptedMessenger.invoke('registration.start', {
@@ -176,7 +188,10 @@ describe('registration without verified TLS', () => {
         });
         expect(badCert).toMatchObject({
           ok: false,
-          error: { reason: 'registration.connect.certificate', params: { fingerprint: expect.stringMatching(/^[0-9A-F:]{95}$/) } },
+          error: {
+            reason: 'registration.connect.certificate',
+            params: { fingerprint: expect.stringMatching(/^[0-9A-F:]{95}$/) },
+          },
         });
         expect(wrongName.received()).not.toContain('jabber:iq:register');
       } finally {
@@ -201,7 +216,8 @@ describe('a CAPTCHA (XEP-0158) in the registration form', () => {
       const submitted: string[] = [];
       const scripted = await startScriptedServer({
         tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
-        features: (_n, conn) => (conn.secure ? `<register xmlns='http://jabber.org/features/iq-register'/>` : standardFeatures(_n, conn)),
+        features: (_n, conn) =>
+          conn.secure ? `<register xmlns='http://jabber.org/features/iq-register'/>` : standardFeatures(_n, conn),
         onData: (conn, chunk) => {
           for (const iq of iqsIn(chunk)) {
             if (iq.type === 'get' && iq.body.includes('jabber:iq:register')) {

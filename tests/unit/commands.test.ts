@@ -240,9 +240,15 @@ const malformed: Record<CommandName, unknown[]> = {
   'account.changePassword': [{ id: ID }, { id: ID, password: '' }, { id: ID, password: 'x'.repeat(1025) }],
   'account.deleteOnServer': [{}, { id: "x' OR 1=1 --" }],
   'disco.info': [{ accountId: ID }, { accountId: ID, jid: 'a@b@c' }, { accountId: ID, jid: 'example.org', node: '' }],
-  'disco.items': [{ accountId: ID, jid: '' }, { accountId: ID, jid: 'example.org', node: 5 }],
+  'disco.items': [
+    { accountId: ID, jid: '' },
+    { accountId: ID, jid: 'example.org', node: 5 },
+  ],
   'adhoc.list': [{ accountId: ID }, { accountId: ID, jid: 'a b' }],
-  'adhoc.execute': [{ accountId: ID, jid: 'example.org' }, { accountId: ID, jid: 'example.org', node: '' }],
+  'adhoc.execute': [
+    { accountId: ID, jid: 'example.org' },
+    { accountId: ID, jid: 'example.org', node: '' },
+  ],
   'adhoc.continue': [
     { accountId: ID, sessionId: 'x', action: 'next' },
     { accountId: ID, sessionId: 'aaaaaaaaaaaa', action: 'cancel' },

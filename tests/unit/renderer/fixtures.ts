@@ -81,6 +81,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     roomInvites: [],
     conversations: [],
     notices: [],
+    blocklists: [],
     ...extra,
   };
 }

@@ -29,7 +29,10 @@ function field(type: FormField['type'], extra: Partial<FormField> = {}): FormFie
 }
 
 const codes = (f: FormField, values: string[]) => validateField(f, values).map((issue) => issue.code);
-const rule = (datatype: FormValidate['datatype'], method: FormValidate['method'] = { kind: 'basic' }): FormValidate => ({
+const rule = (
+  datatype: FormValidate['datatype'],
+  method: FormValidate['method'] = { kind: 'basic' },
+): FormValidate => ({
   datatype,
   method,
   listRange: null,
@@ -170,8 +173,8 @@ describe('a whole form', () => {
   });
 
   it('is not fooled by field names from Object.prototype', () => {
-    expect(validateForm(form, { name: ['n'], ['__proto__']: ['x'], constructor: ['y'] } as never).map((i) => i.var)).toEqual(
-      expect.arrayContaining(['constructor']),
-    );
+    expect(
+      validateForm(form, { name: ['n'], ['__proto__']: ['x'], constructor: ['y'] } as never).map((i) => i.var),
+    ).toEqual(expect.arrayContaining(['constructor']));
   });
 });

@@ -31,9 +31,14 @@ describe('xmpp: URIs', () => {
   });
 
   it('reads a message action with a percent-encoded body and subject', () => {
-    expect(ok('xmpp:romeo@montague.net?message;subject=Test%20Message;body=Here%27s%20a%20test%0Amessage')).toMatchObject(
-      { jid: 'romeo@montague.net', action: 'message', subject: 'Test Message', body: "Here's a test\nmessage" },
-    );
+    expect(
+      ok('xmpp:romeo@montague.net?message;subject=Test%20Message;body=Here%27s%20a%20test%0Amessage'),
+    ).toMatchObject({
+      jid: 'romeo@montague.net',
+      action: 'message',
+      subject: 'Test Message',
+      body: "Here's a test\nmessage",
+    });
   });
 
   it('reads a join action with a password, and only for a room address', () => {

@@ -44,7 +44,11 @@ export class AccountOnServer {
       // XEP-0077 §3.3: an error answer that carries a form asks for more than the password.
       const answer = (error as { element?: Element })?.element?.parent;
       if (answer?.getChild('query', NS_REGISTER)?.getChild('x', 'jabber:x:data')) {
-        return failWith('forbidden', 'account.password.formRequired', 'The server asks for more than the new password.');
+        return failWith(
+          'forbidden',
+          'account.password.formRequired',
+          'The server asks for more than the new password.',
+        );
       }
       return requestFailure(error, 'account.password');
     }

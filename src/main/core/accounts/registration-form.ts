@@ -76,7 +76,8 @@ export function readRegistrationForm(iq: Element): RegistrationForm {
   }
   if (!fields.some((f) => f.var === 'username') || !fields.some((f) => f.var === 'password')) {
     const url = query.getChild('x', NS_OOB)?.getChildText('url')?.trim();
-    if (url && /^https:\/\//i.test(url)) return { ok: false, reason: 'registration.web', params: { url: capText(url, 2048) } };
+    if (url && /^https:\/\//i.test(url))
+      return { ok: false, reason: 'registration.web', params: { url: capText(url, 2048) } };
     return { ok: false, reason: 'registration.formUnsupported' };
   }
   const form: DataForm = {
@@ -94,8 +95,7 @@ export function readRegistrationForm(iq: Element): RegistrationForm {
 }
 
 export type RegistrationAnswer =
-  | { ok: true; query: Element; username: string; password: string }
-  | { ok: false; issues: FormIssue[] };
+  { ok: true; query: Element; username: string; password: string } | { ok: false; issues: FormIssue[] };
 
 /** The `<query/>` that answers the form with `values`, with the username and password it carries. */
 export function answerRegistration(form: DataForm, legacy: boolean, values: FormValues): RegistrationAnswer {

@@ -82,7 +82,10 @@ export class Registrations {
     }
     let answer: Element;
     try {
-      answer = await stream.iqCaller.request(xml('iq', { type: 'get' }, xml('query', { xmlns: NS_REGISTER })), IQ_TIMEOUT_MS);
+      answer = await stream.iqCaller.request(
+        xml('iq', { type: 'get' }, xml('query', { xmlns: NS_REGISTER })),
+        IQ_TIMEOUT_MS,
+      );
     } catch (error) {
       await stream.close();
       return requestFailure(error, 'registration.start');
@@ -90,7 +93,12 @@ export class Registrations {
     const read = readRegistrationForm(answer);
     if (!read.ok) {
       await stream.close();
-      return failWith('not_found', read.reason, 'The server offers no registration form Jabberwock can fill in.', read.params);
+      return failWith(
+        'not_found',
+        read.reason,
+        'The server offers no registration form Jabberwock can fill in.',
+        read.params,
+      );
     }
     const id = randomBytes(12).toString('base64url');
     const view: RegistrationView = {
@@ -103,13 +111,25 @@ export class Registrations {
     const timer = setTimeout(() => void this.end(id), REGISTRATION_TTL_MS);
     timer.unref();
     if (this.registrations.size >= REGISTRATIONS_MAX) await this.end(this.registrations.keys().next().value!);
-    this.registrations.set(id, { id, domain, host, port, stream, view, form: read.form, legacy: read.legacy, media: read.media, timer });
+    this.registrations.set(id, {
+      id,
+      domain,
+      host,
+      port,
+      stream,
+      view,
+      form: read.form,
+      legacy: read.legacy,
+      media: read.media,
+      timer,
+    });
     return ok(view);
   }
 
   async submit(input: ParsedInput<'registration.submit'>): Promise<Result<AccountView>> {
     const registration = this.registrations.get(input.id);
-    if (!registration) return failWith('not_found', 'registration.gone', 'This registration is no longer open; start again.');
+    if (!registration)
+      return failWith('not_found', 'registration.gone', 'This registration is no longer open; start again.');
     const answer = answerRegistration(registration.form, registration.legacy, input.values);
     if (!answer.ok) {
       const fields = Object.fromEntries(answer.issues.map((issue) => [issue.var, issue.code]));
@@ -144,7 +164,8 @@ export class Registrations {
   }
 
   async cancel(id: string): Promise<Result<null>> {
-    if (!this.registrations.has(id)) return failWith('not_found', 'registration.gone', 'This registration is no longer open.');
+    if (!this.registrations.has(id))
+      return failWith('not_found', 'registration.gone', 'This registration is no longer open.');
     await this.end(id);
     return ok(null);
   }
@@ -174,12 +195,17 @@ export class Registrations {
     const endpoints = new Endpoints(domain, { host, port }, this.options.resolveSrv ?? true, this.options.srvLookup);
     let verified = false;
     tcp({ entity });
-    useDirectTls(entity, verifier, { onVerified: () => (verified = true), onUnreachable: () => endpoints.unreachable() });
+    useDirectTls(entity, verifier, {
+      onVerified: () => (verified = true),
+      onUnreachable: () => endpoints.unreachable(),
+    });
     const middleware = createMiddleware({ entity });
     const iqGuard = createIqGuard({ jid: () => entity.jid, domain, log });
     const ready = new Promise<void>((resolve, reject) => {
       entity.on('error', reject);
-      entity.on('disconnect', () => reject(new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'never')));
+      entity.on('disconnect', () =>
+        reject(new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'never')),
+      );
       middleware.use(async (ctx, next) => {
         if (!ctx.stanza.is('features', NS_STREAM)) return next();
         if (entity.isSecure() && verified) return resolve();

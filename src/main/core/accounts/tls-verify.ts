@@ -114,7 +114,10 @@ export class TlsVerifier {
           socket.destroy();
           raw?.destroy();
           reject(
-            new SessionFailure({ kind: 'certificate', message: 'The server certificate could not be verified.' }, 'never'),
+            new SessionFailure(
+              { kind: 'certificate', message: 'The server certificate could not be verified.' },
+              'never',
+            ),
           );
           return;
         }

@@ -73,7 +73,9 @@ export class AdhocService {
     const query = reply.getChild('query', NS_DISCO_ITEMS);
     if (!query) return failWith('internal', 'adhoc.list.malformed', 'The list of commands could not be read.');
     const items = readDiscoItems(query, input.jid, NS_COMMANDS).items;
-    return ok(items.flatMap((item) => (item.node === null ? [] : [{ jid: item.jid, node: item.node, name: item.name }])));
+    return ok(
+      items.flatMap((item) => (item.node === null ? [] : [{ jid: item.jid, node: item.node, name: item.name }])),
+    );
   }
 
   /** Starts a command: its first step. */
@@ -107,7 +109,9 @@ export class AdhocService {
     // Without <actions/>, a step is completed by executing it (XEP-0050 §3.4).
     const allowed = run.actions.length > 0 ? run.actions : (['complete'] as StepAction[]);
     if (!allowed.includes(action)) {
-      return failWith('invalid_input', 'adhoc.actionNotAllowed', `This step cannot be answered with ${action}.`, { action });
+      return failWith('invalid_input', 'adhoc.actionNotAllowed', `This step cannot be answered with ${action}.`, {
+        action,
+      });
     }
     const attrs = { xmlns: NS_COMMANDS, node: run.node, sessionid: run.remoteSession ?? '', action };
     if (action === 'prev' || !run.form) return this.step(run, xml('command', attrs));
@@ -125,7 +129,12 @@ export class AdhocService {
     this.runs.delete(run.id);
     const xmpp = this.clients.get(run.accountId);
     if (!xmpp || run.remoteSession === null) return ok(null);
-    const command = xml('command', { xmlns: NS_COMMANDS, node: run.node, sessionid: run.remoteSession, action: 'cancel' });
+    const command = xml('command', {
+      xmlns: NS_COMMANDS,
+      node: run.node,
+      sessionid: run.remoteSession,
+      action: 'cancel',
+    });
     try {
       await xmpp.iqCaller.request(xml('iq', { type: 'set', to: run.jid }, command), IQ_TIMEOUT_MS);
     } catch (error) {
@@ -174,13 +183,11 @@ export class AdhocService {
     }
     run.form = parsed?.ok ? parsed.form : null;
     const actionsElement = status === 'executing' ? answer.getChild('actions') : undefined;
-    run.actions = actionsElement
-      ? STEP_ACTIONS.filter((action) => actionsElement.getChild(action) !== undefined)
-      : [];
+    run.actions = actionsElement ? STEP_ACTIONS.filter((action) => actionsElement.getChild(action) !== undefined) : [];
     const declared = actionsElement?.attrs.execute;
     run.defaultAction = run.actions.includes(declared as StepAction)
       ? (declared as StepAction)
-      : (['next', 'complete'] as const).find((action) => run.actions.includes(action)) ?? null;
+      : ((['next', 'complete'] as const).find((action) => run.actions.includes(action)) ?? null);
     if (status !== 'executing') this.runs.delete(run.id);
     return ok({
       sessionId: run.id,

@@ -162,7 +162,8 @@ export class BlocklistService implements AccountLifecycleListener {
     if (jids === 'all') chunks.push('all');
     else {
       const unique = [...new Set(jids)];
-      for (let start = 0; start < unique.length; start += BLOCK_CHUNK) chunks.push(unique.slice(start, start + BLOCK_CHUNK));
+      for (let start = 0; start < unique.length; start += BLOCK_CHUNK)
+        chunks.push(unique.slice(start, start + BLOCK_CHUNK));
     }
     for (const chunk of chunks) {
       try {

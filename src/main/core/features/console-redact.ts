@@ -18,9 +18,11 @@ import xml, { type Element } from '@xmpp/xml';
 export const REDACTED = '[redacted]';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const NS_SASL2 = 'urn:xmpp:sasl:2';
+/** SASL2 and FAST in any version (Jabberwock speaks neither yet; a console shows what others send). */
+const SASL2_PREFIX = 'urn:xmpp:sasl:';
+const FAST_PREFIX = 'urn:xmpp:fast:';
+const UPLOAD_PREFIX = 'urn:xmpp:http:upload';
 const NS_DATA = 'jabber:x:data';
-const NS_FAST = 'urn:xmpp:fast:0';
 const SASL_PAYLOADS = new Set(['auth', 'response', 'challenge', 'success', 'initial-response', 'additional-data']);
 const SECRET_FIELD = /pass(word)?|secret|token/i;
 
@@ -61,19 +63,22 @@ export function renderRedacted(element: Element, inheritedNs = 'jabber:client'):
     let hideText = secretText;
     let secretValues = false;
     let hideUrls = false;
-    if (((ns === NS_SASL || ns === NS_SASL2) && SASL_PAYLOADS.has(local)) || local === 'password') hideText = true;
-    if (ns === NS_FAST && local === 'token') hideText = true;
+    const fast = ns.startsWith(FAST_PREFIX);
+    if (((ns === NS_SASL || ns.startsWith(SASL2_PREFIX)) && SASL_PAYLOADS.has(local)) || local === 'password') {
+      hideText = true;
+    }
+    if (fast && local === 'token') hideText = true;
     if (ns === NS_DATA && local === 'field') {
       secretValues = node.attrs.type === 'text-private' || SECRET_FIELD.test(node.attrs.var ?? '');
     }
-    if (ns.startsWith('urn:xmpp:http:upload') && (local === 'put' || local === 'get')) hideUrls = true;
-    if (ns.startsWith('urn:xmpp:http:upload') && local === 'header') hideText = true;
+    if (ns.startsWith(UPLOAD_PREFIX) && (local === 'put' || local === 'get')) hideUrls = true;
+    if (ns.startsWith(UPLOAD_PREFIX) && local === 'header') hideText = true;
 
     push(`<${node.name}`);
     for (const [key, value] of Object.entries(node.attrs)) {
       if (value === undefined || value === null) continue;
       let shown = String(value);
-      if ((hideUrls && key === 'url') || (ns === NS_FAST && key === 'token')) {
+      if ((hideUrls && key === 'url') || (fast && key === 'token')) {
         shown = REDACTED;
         redacted = true;
       }

@@ -29,7 +29,10 @@ export function parseConsoleStanza(text: string): ConsoleStanza {
   const guard = new StreamGuard();
   const passed = guard.read(Buffer.from(`${STREAM_OPEN}${text}`, 'utf8'));
   if (guard.violation) {
-    return { ok: false, reason: guard.violation.condition === 'restricted-xml' ? 'console.xml.restricted' : 'console.xml.malformed' };
+    return {
+      ok: false,
+      reason: guard.violation.condition === 'restricted-xml' ? 'console.xml.restricted' : 'console.xml.malformed',
+    };
   }
   const parser = new xml.Parser();
   const elements: Element[] = [];
@@ -54,7 +57,8 @@ export function parseConsoleStanza(text: string): ConsoleStanza {
   if (element.name === 'iq') {
     const type = element.attrs.type;
     if (typeof type !== 'string' || !IQ_TYPES.has(type)) return { ok: false, reason: 'console.xml.iqType' };
-    if ((type === 'get' || type === 'set') && !element.attrs.id) element.attrs.id = `console-${randomBytes(6).toString('hex')}`;
+    if ((type === 'get' || type === 'set') && !element.attrs.id)
+      element.attrs.id = `console-${randomBytes(6).toString('hex')}`;
   }
   element.parent = null;
   return { ok: true, element };

@@ -92,7 +92,8 @@ export function readDiscoItems(query: Element, jid: string, node: string | null)
   for (const item of query.getChildren('item')) {
     const itemJid = jidOrNull(item.attrs.jid);
     if (itemJid === null) continue;
-    const itemNode = typeof item.attrs.node === 'string' && item.attrs.node !== '' ? capText(item.attrs.node, 3071) : null;
+    const itemNode =
+      typeof item.attrs.node === 'string' && item.attrs.node !== '' ? capText(item.attrs.node, 3071) : null;
     const key = `${itemJid}\u0000${itemNode ?? ''}`;
     if (seen.has(key)) continue;
     if (items.length >= DISCO_ITEMS_MAX) {
@@ -106,7 +107,11 @@ export function readDiscoItems(query: Element, jid: string, node: string | null)
 }
 
 export function readVersion(query: Element): SoftwareVersionView {
-  return { name: text(query.getChildText('name')), version: text(query.getChildText('version')), os: text(query.getChildText('os')) };
+  return {
+    name: text(query.getChildText('name')),
+    version: text(query.getChildText('version')),
+    os: text(query.getChildText('os')),
+  };
 }
 
 export function readLastActivity(query: Element): LastActivityView | null {
@@ -125,7 +130,8 @@ export function readEntityTime(time: Element, now: number): EntityTimeView | nul
   const offset = TZO.exec(tzo);
   const at = Date.parse(utc);
   if (!UTC.test(utc) || !offset || Number.isNaN(at)) return null;
-  const offsetMinutes = offset[1] === 'Z' ? 0 : (offset[2] === '-' ? -1 : 1) * (Number(offset[3]) * 60 + Number(offset[4]));
+  const offsetMinutes =
+    offset[1] === 'Z' ? 0 : (offset[2] === '-' ? -1 : 1) * (Number(offset[3]) * 60 + Number(offset[4]));
   return { utc, tzo: tzo === 'Z' ? '+00:00' : tzo, offsetMinutes, skewSeconds: Math.round((at - now) / 1000) };
 }
 

@@ -68,7 +68,9 @@ function displayText(text: string | null | undefined): string | null {
 }
 
 function children(element: Element, name: string, ns?: string): Element[] {
-  return element.getChildElements().filter((child) => child.name === name && (ns === undefined || child.getNS() === ns));
+  return element
+    .getChildElements()
+    .filter((child) => child.name === name && (ns === undefined || child.getNS() === ns));
 }
 
 /** The first data form directly inside `parent` (with FORM_TYPE `formType` when given). */

@@ -35,7 +35,8 @@ export function submitValues(formType: string | null, values: FormValues): Eleme
   const fields = Object.entries(values).map(([name, list]) =>
     xml('field', { var: name }, ...list.map((value) => xml('value', {}, value))),
   );
-  const head = formType === null ? [] : [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, formType))];
+  const head =
+    formType === null ? [] : [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, formType))];
   return xml('x', { xmlns: NS_DATA, type: 'submit' }, ...head, ...fields);
 }
 

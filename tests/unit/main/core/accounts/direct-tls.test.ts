@@ -5,7 +5,12 @@
  */
 import type { SrvRecord } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { Endpoints, resolveEndpoints, serviceOf, type SrvLookup } from '../../../../../src/main/core/accounts/direct-tls';
+import {
+  Endpoints,
+  resolveEndpoints,
+  serviceOf,
+  type SrvLookup,
+} from '../../../../../src/main/core/accounts/direct-tls';
 
 function lookup(records: Record<string, SrvRecord[]>): SrvLookup & { asked: string[] } {
   const asked: string[] = [];
@@ -36,9 +41,13 @@ describe('endpoints', () => {
   });
 
   it('falls back to the domain on 5222 without records, and ignores "." targets', async () => {
-    expect(await resolveEndpoints('example.org', lookup({}))).toEqual([{ host: 'example.org', port: 5222, directTls: false }]);
+    expect(await resolveEndpoints('example.org', lookup({}))).toEqual([
+      { host: 'example.org', port: 5222, directTls: false },
+    ]);
     const none = lookup({ '_xmpps-client._tcp.example.org': [srv('.', 0)] });
-    expect(await resolveEndpoints('example.org', none)).toEqual([{ host: 'example.org', port: 5222, directTls: false }]);
+    expect(await resolveEndpoints('example.org', none)).toEqual([
+      { host: 'example.org', port: 5222, directTls: false },
+    ]);
   });
 
   it('uses a configured host or port as it is (STARTTLS), without asking DNS', async () => {

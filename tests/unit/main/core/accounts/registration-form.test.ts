@@ -54,13 +54,19 @@ describe('the registration form', () => {
     );
     if (!read.ok) throw new Error(read.reason);
     expect(read.legacy).toBe(false);
-    expect(read.form.fields.find((f) => f.var === 'ocr')?.media?.uris).toEqual([{ type: 'image/png', uri: `cid:${CID}` }]);
+    expect(read.form.fields.find((f) => f.var === 'ocr')?.media?.uris).toEqual([
+      { type: 'image/png', uri: `cid:${CID}` },
+    ]);
     expect([...read.media.keys()]).toEqual([`cid:${CID}`]);
     expect(read.media.get(`cid:${CID}`)?.data.equals(PNG)).toBe(true);
     const answer = answerRegistration(read.form, false, { username: ['bill'], password: ['pw'], ocr: ['7x9q'] });
-    expect(answer.ok && answer.query.getChild('x', 'jabber:x:data')?.getChildren('field').map((f) => f.attrs.var)).toEqual(
-      ['FORM_TYPE', 'username', 'password', 'ocr'],
-    );
+    expect(
+      answer.ok &&
+        answer.query
+          .getChild('x', 'jabber:x:data')
+          ?.getChildren('field')
+          .map((f) => f.attrs.var),
+    ).toEqual(['FORM_TYPE', 'username', 'password', 'ocr']);
   });
 
   it('refuses what cannot create an account, naming a web address for registration when given', () => {
@@ -74,6 +80,9 @@ describe('the registration form', () => {
         <field var='username'/></x></query></iq>`),
     );
     expect(noPassword).toEqual({ ok: false, reason: 'registration.formUnsupported' });
-    expect(readRegistrationForm(parseStanza(`<iq type='result' id='r'/>`))).toEqual({ ok: false, reason: 'registration.malformed' });
+    expect(readRegistrationForm(parseStanza(`<iq type='result' id='r'/>`))).toEqual({
+      ok: false,
+      reason: 'registration.malformed',
+    });
   });
 });

@@ -129,9 +129,13 @@ describe('block list', () => {
 
   it('applies pushes from our own account (another of our clients) live', async () => {
     const fake = await online(['a@example.net']);
-    expect(fake.push(`<iq type='set' id='p1'><block xmlns='${NS_BLOCKING}'><item jid='b@example.net'/></block></iq>`)).toBe(true);
+    expect(
+      fake.push(`<iq type='set' id='p1'><block xmlns='${NS_BLOCKING}'><item jid='b@example.net'/></block></iq>`),
+    ).toBe(true);
     expect(lastList()).toEqual(['a@example.net', 'b@example.net']);
-    fake.push(`<iq type='set' id='p2' from='${OWN}'><unblock xmlns='${NS_BLOCKING}'><item jid='a@example.net'/></unblock></iq>`);
+    fake.push(
+      `<iq type='set' id='p2' from='${OWN}'><unblock xmlns='${NS_BLOCKING}'><item jid='a@example.net'/></unblock></iq>`,
+    );
     expect(lastList()).toEqual(['b@example.net']);
     fake.push(`<iq type='set' id='p3' from='me@example.org'><unblock xmlns='${NS_BLOCKING}'/></iq>`);
     expect(lastList()).toEqual([]);

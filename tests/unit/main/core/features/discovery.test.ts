@@ -58,8 +58,14 @@ describe('disco#items', () => {
   });
 
   it('caps a huge list and says so', () => {
-    const many = Array.from({ length: DISCO_ITEMS_MAX + 5 }, (_, i) => `<item jid='r${i}@conference.localhost'/>`).join('');
-    const items = readDiscoItems(parseStanza(`<query xmlns='http://jabber.org/protocol/disco#items'>${many}</query>`), 'x', null);
+    const many = Array.from({ length: DISCO_ITEMS_MAX + 5 }, (_, i) => `<item jid='r${i}@conference.localhost'/>`).join(
+      '',
+    );
+    const items = readDiscoItems(
+      parseStanza(`<query xmlns='http://jabber.org/protocol/disco#items'>${many}</query>`),
+      'x',
+      null,
+    );
     expect(items.items).toHaveLength(DISCO_ITEMS_MAX);
     expect(items.truncated).toBe(true);
   });
@@ -68,7 +74,9 @@ describe('disco#items', () => {
 describe('what an entity says about itself', () => {
   it('reads the software version, cutting long texts', () => {
     expect(
-      readVersion(parseStanza(`<query xmlns='jabber:iq:version'><name>Psi</name><version>${'9'.repeat(5000)}</version></query>`)),
+      readVersion(
+        parseStanza(`<query xmlns='jabber:iq:version'><name>Psi</name><version>${'9'.repeat(5000)}</version></query>`),
+      ),
     ).toEqual({ name: 'Psi', version: '9'.repeat(1024), os: null });
   });
 
@@ -86,11 +94,16 @@ describe('what an entity says about itself', () => {
   it('reads the time with its offset and our clock difference, and refuses malformed times', () => {
     const now = Date.parse('2006-12-19T17:58:00Z');
     expect(
-      readEntityTime(parseStanza(`<time xmlns='urn:xmpp:time'><tzo>-06:00</tzo><utc>2006-12-19T17:58:35Z</utc></time>`), now),
+      readEntityTime(
+        parseStanza(`<time xmlns='urn:xmpp:time'><tzo>-06:00</tzo><utc>2006-12-19T17:58:35Z</utc></time>`),
+        now,
+      ),
     ).toEqual({ utc: '2006-12-19T17:58:35Z', tzo: '-06:00', offsetMinutes: -360, skewSeconds: 35 });
     expect(
-      readEntityTime(parseStanza(`<time xmlns='urn:xmpp:time'><tzo>Z</tzo><utc>2006-12-19T17:58:35.123Z</utc></time>`), now)
-        ?.offsetMinutes,
+      readEntityTime(
+        parseStanza(`<time xmlns='urn:xmpp:time'><tzo>Z</tzo><utc>2006-12-19T17:58:35.123Z</utc></time>`),
+        now,
+      )?.offsetMinutes,
     ).toBe(0);
     for (const [tzo, utc] of [
       ['+25:00', '2006-12-19T17:58:35Z'],
@@ -98,7 +111,9 @@ describe('what an entity says about itself', () => {
       ['-06:00', 'yesterday'],
       ['', '2006-12-19T17:58:35Z'],
     ]) {
-      expect(readEntityTime(parseStanza(`<time xmlns='urn:xmpp:time'><tzo>${tzo}</tzo><utc>${utc}</utc></time>`), now)).toBeNull();
+      expect(
+        readEntityTime(parseStanza(`<time xmlns='urn:xmpp:time'><tzo>${tzo}</tzo><utc>${utc}</utc></time>`), now),
+      ).toBeNull();
     }
   });
 });

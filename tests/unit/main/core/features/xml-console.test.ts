@@ -62,7 +62,8 @@ describe('redaction', () => {
     expect(form.text).toContain('<value>Room</value>');
     expect(form.text).not.toContain('s3cret-room');
     // A submit carries no field types: the var says it.
-    const submit = shown(`<iq type='set' id='c2'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>
+    const submit =
+      shown(`<iq type='set' id='c2'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>
       <field var='username'><value>bill</value></field><field var='password'><value>Calliope</value></field>
       <field var='muc#roomconfig_roomsecret'><value>other-secret</value></field></x></query></iq>`);
     expect(submit.text).not.toContain('Calliope');
@@ -77,7 +78,9 @@ describe('redaction', () => {
     expect(slot.text).not.toContain('upload.example');
     expect(slot.text).not.toContain('dXNlcjpwYXNz');
     expect(slot.text).toContain(`name="Authorization"`);
-    const legacy = shown(`<iq type='result' id='u2'><slot xmlns='urn:xmpp:http:upload'><put>https://upload.example/p</put><get>https://upload.example/g</get></slot></iq>`);
+    const legacy = shown(
+      `<iq type='result' id='u2'><slot xmlns='urn:xmpp:http:upload'><put>https://upload.example/p</put><get>https://upload.example/g</get></slot></iq>`,
+    );
     expect(legacy.text).not.toContain('upload.example');
   });
 
@@ -167,7 +170,9 @@ describe('the console', () => {
     const view = console.setCapture('a1', true);
     expect(view).toEqual({ ok: true, value: { accountId: 'a1', capturing: true, entries: [] } });
     client._onElement(parseStanza(`<message from='a@b'><body>in</body></message>`));
-    await client.send(xml('presence', {}, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('password', {}, 'pw1'))));
+    await client.send(
+      xml('presence', {}, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('password', {}, 'pw1'))),
+    );
     // The stanza still reaches xmpp.js.
     expect(client.received).toHaveLength(2);
     bus.flush();

@@ -186,7 +186,9 @@ describe('hostile forms', () => {
       problem: { code: 'form.notAForm' },
     });
     const values = '<value>v</value>'.repeat(10_001);
-    const parsed = parseDataForm(parseStanza(`<x xmlns='jabber:x:data'><field var='m' type='text-multi'>${values}</field></x>`));
+    const parsed = parseDataForm(
+      parseStanza(`<x xmlns='jabber:x:data'><field var='m' type='text-multi'>${values}</field></x>`),
+    );
     expect(!parsed.ok && parsed.problem.code).toBe('form.tooManyValues');
   });
 
