@@ -107,7 +107,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   if (process.platform === 'win32') app.setAppUserModelId('org.jabberwock.app');
   installPermissionPolicy(session.defaultSession);
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot()));
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler(rendererRoot(), { media: () => messenger?.mediaAccess ?? null }),
+  );
 
   const userData = app.getPath('userData');
   const secrets = new FileSecretStore(path.join(userData, 'secrets.json'), createSafeStorageCipher());
@@ -131,6 +134,14 @@ async function start(): Promise<void> {
       notifier,
       windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isFocused(),
       spellcheck: createSpellcheckHost(session.defaultSession, log.child('spellcheck')),
+      downloadsDir: app.getPath('downloads'),
+      pickFiles: async () => {
+        const options: Electron.OpenDialogOptions = { properties: ['openFile', 'multiSelections'] };
+        const picked = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return picked.canceled ? [] : picked.filePaths;
+      },
     });
   } catch (error) {
     log.error('the core could not start', { error });

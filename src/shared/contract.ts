@@ -28,7 +28,8 @@ export {
   STATUS_TEXT_MAX,
   SUBSCRIPTION_BULK_MAX,
 } from './limits';
-import type { Result } from './result';
+import type { ErrorDetail, Result } from './result';
+import type { MediaRef } from './media';
 import {
   CONSOLE_STANZA_MAX,
   discoNodeSchema,
@@ -48,6 +49,8 @@ import {
 
 export type * from './control';
 export type * from './forms';
+
+export type { MediaMime, MediaRef } from './media';
 
 // ---------- DTOs ----------
 
@@ -411,6 +414,64 @@ export interface ConversationView {
   unread: number;
 }
 
+// ---------- files and media ----------
+
+/** A file waiting to be uploaded: picked in main's dialog or posted to the shell's staging route. */
+export interface StagedFileView {
+  /** Opaque; the renderer passes it to upload.start. */
+  id: string;
+  /** Safe display name (never a path). */
+  name: string;
+  size: number;
+}
+
+export type TransferState = 'waiting' | 'active' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * Why a transfer failed or waits, as a code with parameters (the renderer words it):
+ * upload.unavailable: the server has no upload service; upload.tooLarge: { size, limit } bytes;
+ * upload.refused: { condition } the service said no; upload.badSlot: the service's answer was unusable;
+ * offline: the account is not connected (an upload waits for it); http.*: { status } … from the
+ * HTTPS transfer (insecureUrl, redirect, status, tooLarge { size?, limit }, truncated, timeout, network);
+ * file.unreadable, file.changed: the file to upload; file.write: the download folder; internal.
+ */
+export type TransferError = ErrorDetail;
+
+/** One upload or download, with its progress. */
+export interface TransferView {
+  id: string;
+  accountId: string;
+  direction: 'upload' | 'download';
+  /** Uploads: where the file is sent; downloads: where the message came from (null when not from one). */
+  conversation: string | null;
+  kind: ConversationKind | null;
+  /** Safe display name (downloads: the name it was saved under once done). */
+  name: string;
+  /** Bytes in all, when known. */
+  size: number | null;
+  transferred: number;
+  /** Over the last few seconds; 0 when not moving. */
+  bytesPerSecond: number;
+  state: TransferState;
+  /** With 'failed' (and 'waiting' for a reason such as offline). */
+  error: TransferError | null;
+  /** Uploads once done: the address the file can be fetched from (sent as the message). */
+  url: string | null;
+  /** Downloads: the message the file came from. */
+  messageId: number | null;
+  /** A picture or short video the core verified, to show beside the transfer. */
+  preview: MediaRef | null;
+  startedAt: number;
+}
+
+/** What a HEAD request says about a shared file (before downloading it). */
+export interface FileInfoView {
+  /** Safe file name from the address. */
+  name: string;
+  size: number | null;
+  /** As the server claims it (a hint only: previews take the type from the bytes). */
+  type: string | null;
+}
 // ---------- app notices ----------
 
 /** Why a store write failed: the disk is full, it reported an I/O error, the file is read-only, locked or damaged. */
@@ -456,6 +517,8 @@ export interface Snapshot {
   roomInvites: RoomInviteView[];
   /** Every conversation with at least one message, most recent first. */
   conversations: ConversationView[];
+  /** Uploads and downloads of this run, oldest first. */
+  transfers: TransferView[];
   /** App notices not dismissed yet, oldest first. */
   notices: AppNoticeView[];
   /** Block lists (XEP-0191) fetched in this session, per account. */
@@ -498,6 +561,10 @@ export type AppEvent =
   | { type: 'chat.typing'; accountId: string; conversation: string; from: string; state: ChatState }
   /** The user clicked a notification: show this conversation. */
   | { type: 'ui.openConversation'; accountId: string; conversation: string; kind: ConversationKind }
+  /** An upload or download started, moved on or ended (coalesced per transfer). */
+  | { type: 'transfer'; transfer: TransferView }
+  /** A finished transfer was cleared from the list. */
+  | { type: 'transfer.removed'; id: string }
   /** An app notice appeared or changed (same id). */
   | { type: 'app.notice'; notice: AppNoticeView }
   | { type: 'app.noticeRemoved'; id: string }
@@ -648,6 +715,9 @@ export const spellcheckLanguageSchema = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
+
+/** Ids of staged files and transfers (opaque base64url). */
+export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -995,6 +1065,66 @@ export const commands = {
   'conversation.markRead': {
     input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
     output: returns<null>(),
+  },
+  /** Opens main's file dialog (Electron); the chosen files are staged for upload. Empty when cancelled. */
+  'upload.pick': {
+    input: z.object({}).strict(),
+    output: returns<StagedFileView[]>(),
+  },
+  /**
+   * Sends a staged file to a conversation: finds the upload service, refuses a file over its limit
+   * at once (error detail upload.tooLarge with size and limit), asks for a slot, uploads it with
+   * progress events, then sends its address as a message. Waits while the account is offline.
+   */
+  'upload.start': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().min(1).max(3071),
+        kind: z.enum(['chat', 'groupchat', 'pm']),
+        file: transferIdSchema,
+      })
+      .strict(),
+    output: returns<TransferView>(),
+  },
+  /** Stops an upload (nothing is sent) or a download (nothing is kept). */
+  'transfer.cancel': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Starts a failed or cancelled upload again (its file must still be staged). */
+  'transfer.retry': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<TransferView>(),
+  },
+  /** Clears a finished transfer from the list. */
+  'transfer.dismiss': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** The account's upload service and its limit (null: none found; maxFileSize null: no limit stated). */
+  'upload.service': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<{ maxFileSize: number | null } | null>(),
+  },
+  /** What the file a message shares is (HEAD request): name, size, claimed type. */
+  'file.inspect': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<FileInfoView>(),
+  },
+  /**
+   * A preview of the picture or short video a message shares: fetched by the core, checked (type from
+   * the bytes, size, dimensions) and kept; refused with a detail code (media.type, media.too-large,
+   * media.dimensions, http.*) when it is not one to show.
+   */
+  'media.preview': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<MediaRef>(),
+  },
+  /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
+  'download.start': {
+    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
+    output: returns<TransferView>(),
   },
   'prefs.update': {
     input: prefsSchema.partial(),

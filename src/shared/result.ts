@@ -14,11 +14,15 @@ export type ErrorCode =
 export interface AppError {
   code: ErrorCode;
   message: string;
-  /** What exactly went wrong as a stable dotted code ('blocklist.unsupported'); the renderer words it. */
-  reason?: string;
-  params?: Record<string, string | number>;
   /** Field-level messages for form validation, keyed by input field name. */
   fields?: Record<string, string>;
+  /** What exactly went wrong, as a code with parameters the renderer can word (e.g. upload.tooLarge, limit). */
+  detail?: ErrorDetail;
+}
+
+export interface ErrorDetail {
+  code: string;
+  params: Record<string, string | number>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -31,16 +35,7 @@ export function fail<T = never>(code: ErrorCode, message: string, fields?: Recor
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
 }
 
-/** A failure with a stable dotted reason and its parameters (`message` is the English fallback for logs). */
-export function failWith<T = never>(
-  code: ErrorCode,
-  reason: string,
-  message: string,
-  params?: Record<string, string | number>,
-  fields?: Record<string, string>,
-): Result<T> {
-  return {
-    ok: false,
-    error: { code, message, reason, ...(params ? { params } : {}), ...(fields ? { fields } : {}) },
-  };
+/** A failure with a detail code and parameters for the renderer to word. */
+export function failWith<T = never>(code: ErrorCode, message: string, detail: ErrorDetail): Result<T> {
+  return { ok: false, error: { code, message, detail } };
 }

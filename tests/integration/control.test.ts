@@ -116,7 +116,7 @@ describe('service discovery', () => {
       jid: 'localhost',
       node: 'no-such-node',
     });
-    expect(result).toMatchObject({ ok: false, error: { reason: expect.stringMatching(/^disco\.info\./) } });
+    expect(result).toMatchObject({ ok: false, error: { detail: { code: expect.stringMatching(/^disco\.info\./) } } });
   });
 });
 
@@ -199,7 +199,7 @@ describe('ad-hoc commands', () => {
       action: 'execute',
       values: {},
     });
-    expect(gone).toMatchObject({ ok: false, error: { code: 'not_found', reason: 'adhoc.gone' } });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'not_found', detail: { code: 'adhoc.gone' } } });
   });
 });
 
@@ -241,7 +241,10 @@ describe('what an entity says about itself', () => {
     });
     expect(stranger).toMatchObject({
       ok: false,
-      error: { code: 'forbidden', reason: 'entity.lastActivity.forbidden', params: { condition: 'forbidden' } },
+      error: {
+        code: 'forbidden',
+        detail: { code: 'entity.lastActivity.forbidden', params: { condition: 'forbidden' } },
+      },
     });
     await core.invoke('subscription.add', { accountId: core.accountId, jid: 'bob@localhost' });
     await waitUntil('asked', () => bob.presences.some((p) => p.attrs.type === 'subscribe'));

@@ -58,7 +58,7 @@ afterAll(async () => {
 
 async function invoke<T>(command: string, input: unknown): Promise<T> {
   const result = await messenger.invoke(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.reason ?? result.error.message}`);
+  if (!result.ok) throw new Error(`${command}: ${result.error.detail?.code ?? result.error.message}`);
   return result.value as T;
 }
 
@@ -110,13 +110,16 @@ describe('in-band registration (XEP-0077)', () => {
     });
     expect(incomplete).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', reason: 'form.invalid', fields: { password: 'form.field.required' } },
+      error: { code: 'invalid_input', detail: { code: 'form.invalid' }, fields: { password: 'form.field.required' } },
     });
     const taken = await messenger.invoke('registration.submit', {
       id: registration.id,
       values: { username: [EXISTING.user], password: ['whatever-Pa55'] },
     });
-    expect(taken).toMatchObject({ ok: false, error: { code: 'conflict', reason: 'registration.submit.conflict' } });
+    expect(taken).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', detail: { code: 'registration.submit.conflict' } },
+    });
 
     // The same registration, corrected.
     const account = await invoke<AccountView>('registration.submit', {
@@ -129,7 +132,7 @@ describe('in-band registration (XEP-0077)', () => {
     await waitUntil('new account online', () => messenger.accounts.list()[0]?.connection.status === 'online');
     expect(await messenger.invoke('registration.cancel', { id: registration.id })).toMatchObject({
       ok: false,
-      error: { reason: 'registration.gone' },
+      error: { detail: { code: 'registration.gone' } },
     });
   });
 
@@ -159,7 +162,7 @@ describe('in-band registration (XEP-0077)', () => {
       id: registration.id,
       values: { username: ['late'], password: ['late-Pa55'] },
     });
-    expect(after).toMatchObject({ ok: false, error: { code: 'not_found', reason: 'registration.gone' } });
+    expect(after).toMatchObject({ ok: false, error: { code: 'not_found', detail: { code: 'registration.gone' } } });
   });
 });
 
@@ -179,7 +182,7 @@ describe('registration without verified TLS', () => {
           host: plain.host,
           port: plain.port,
         });
-        expect(noTls).toMatchObject({ ok: false, error: { reason: 'registration.connect.tls-unavailable' } });
+        expect(noTls).toMatchObject({ ok: false, error: { detail: { code: 'registration.connect.tls-unavailable' } } });
         expect(plain.received()).not.toContain('jabber:iq:register');
         const badCert = await scriptedMessenger.invoke('registration.start', {
           domain: 'localhost',
@@ -189,8 +192,10 @@ describe('registration without verified TLS', () => {
         expect(badCert).toMatchObject({
           ok: false,
           error: {
-            reason: 'registration.connect.certificate',
-            params: { fingerprint: expect.stringMatching(/^[0-9A-F:]{95}$/) },
+            detail: {
+              code: 'registration.connect.certificate',
+              params: { fingerprint: expect.stringMatching(/^[0-9A-F:]{95}$/) },
+            },
           },
         });
         expect(wrongName.received()).not.toContain('jabber:iq:register');
@@ -249,7 +254,7 @@ describe('a CAPTCHA (XEP-0158) in the registration form', () => {
           host: scripted.host,
           port: scripted.port,
         });
-        if (!registration.ok) throw new Error(registration.error.reason);
+        if (!registration.ok) throw new Error(registration.error.detail?.code);
         const view = registration.value as RegistrationView;
         expect(view.instructions).toBe('Solve the CAPTCHA.');
         const ocr = view.form.fields.find((f) => f.var === 'ocr')!;

@@ -4,7 +4,7 @@
  */
 import xml from '@xmpp/xml';
 import type { AccountView, AppEvent, Snapshot } from '../../src/shared/contract';
-import { createMessenger, type Messenger } from '../../src/main/core/messenger';
+import { createMessenger, type Messenger, type MessengerOptions } from '../../src/main/core/messenger';
 import type { SecretStore } from '../../src/main/core/secrets';
 import type { Logger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
@@ -35,6 +35,8 @@ export async function openTestCore(
   secrets: SecretStore,
   log: Logger,
   account?: { user: string; password: string },
+  /** More messenger options (e.g. the download folder). */
+  extra: Partial<MessengerOptions> = {},
 ): Promise<Core> {
   const events: AppEvent[] = [];
   const sessions: AccountSession[] = [];
@@ -44,6 +46,7 @@ export async function openTestCore(
     log,
     extraCa: server.caPem,
     flushMs: 5,
+    ...extra,
     sessionFactory: (config, hooks) => {
       const session = new AccountSession(config, hooks, {
         log: log.child(config.jid),

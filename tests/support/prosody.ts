@@ -12,12 +12,14 @@ import { createSelfSignedCert, createTestCa, issueServerCert, type IssuedCert } 
 import {
   DOMAIN,
   MUC_DOMAIN,
+  UPLOAD_DOMAIN,
   forgetDir,
   freePort,
   removeDirOnExit,
   serverProcess,
   type TestServer,
   type TestServerOptions,
+  type TestUploadService,
   type TestUser,
 } from './server-process';
 
@@ -48,6 +50,34 @@ function lua(value: string): string {
   return JSON.stringify(value); // a JSON string is a valid Lua string literal for our paths
 }
 
+interface UploadConfig {
+  port: number;
+  sizeLimit: number;
+  dailyQuota: number;
+}
+
+/**
+ * mod_http_file_share on upload.localhost, its HTTP paths served under the host "localhost" (which
+ * resolves here; upload.localhost does not) on an HTTPS-only loopback port, with the test CA's certificate.
+ */
+function uploadConfig(upload: UploadConfig, ssl: string): { global: string; component: string } {
+  return {
+    global: `https_ports = { ${upload.port} }
+https_interfaces = { "127.0.0.1" }
+http_interfaces = { "127.0.0.1" }
+https_${ssl}
+`,
+    component: `
+Component "${UPLOAD_DOMAIN}" "http_file_share"
+  http_host = "localhost"
+  http_external_url = "https://localhost:${upload.port}/"
+  http_file_share_size_limit = ${upload.sizeLimit}
+  http_file_share_daily_quota = ${upload.dailyQuota}
+  ${ssl}
+`,
+  };
+}
+
 function prosodyConfig(
   dir: string,
   port: number,
@@ -55,8 +85,10 @@ function prosodyConfig(
   starttls: boolean,
   opts: ProsodyOptions = {},
   directTlsPort: number | null = null,
+  upload?: UploadConfig,
 ): string {
   const ssl = `ssl = { certificate = ${lua(cert.certFile)}, key = ${lua(cert.keyFile)} }`;
+  const http = upload ? uploadConfig(upload, ssl) : { global: 'https_ports = {}\n', component: '' };
   const modules = [
     'roster', 'saslauth', 'disco', 'carbons', 'mam', 'pep', 'private', 'bookmarks', 'blocklist',
     'vcard', 'smacks', 'ping', 'time', 'version', 'uptime', 'posix',
@@ -82,8 +114,7 @@ s2s_ports = {}
 s2s_direct_tls_ports = {}
 component_ports = {}
 http_ports = {}
-https_ports = {}
-modules_enabled = { ${modules.map(lua).join(', ')} }
+${http.global}modules_enabled = { ${modules.map(lua).join(', ')} }
 modules_disabled = { "s2s", "offline" }
 c2s_require_encryption = ${starttls ? 'true' : 'false'}
 allow_unencrypted_plain_auth = false
@@ -101,7 +132,16 @@ Component "conference.localhost" "muc"
   modules_enabled = { "muc_mam" }
   restrict_room_creation = false
   ${ssl}
-`;
+${http.component}`;
+}
+
+function uploadService(upload: UploadConfig): TestUploadService {
+  return {
+    jid: UPLOAD_DOMAIN,
+    origin: `https://localhost:${upload.port}`,
+    port: upload.port,
+    sizeLimit: upload.sizeLimit,
+  };
 }
 
 export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodyServer> {
@@ -112,15 +152,20 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
   const starttls = opts.starttls ?? true;
   try {
     const ca = await createTestCa(dir);
-    const hostnames = [DOMAIN, MUC_DOMAIN];
+    const hostnames = [DOMAIN, MUC_DOMAIN, ...(opts.httpUpload ? [UPLOAD_DOMAIN] : [])];
     const cert = opts.selfSigned
       ? await createSelfSignedCert(dir, hostnames)
       : await issueServerCert(dir, ca, hostnames);
     const port = await freePort();
+    const upload: UploadConfig | undefined = opts.httpUpload && {
+      port: await freePort(),
+      sizeLimit: opts.httpUpload.sizeLimit,
+      dailyQuota: opts.httpUpload.dailyQuota ?? opts.httpUpload.sizeLimit * 100,
+    };
     const directTlsPort = opts.directTls ? await freePort() : null;
     const configFile = path.join(dir, 'prosody.cfg.lua');
     const logFile = path.join(dir, 'prosody.log');
-    writeFileSync(configFile, prosodyConfig(dir, port, cert, starttls, opts, directTlsPort));
+    writeFileSync(configFile, prosodyConfig(dir, port, cert, starttls, opts, directTlsPort, upload));
     const proc = serverProcess({
       name: 'Prosody',
       command: 'prosody',
@@ -152,6 +197,7 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
       dir,
       logFile,
       register,
+      upload: upload && uploadService(upload),
       get running() {
         return proc.running;
       },

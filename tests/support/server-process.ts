@@ -40,6 +40,8 @@ export interface TestServer {
   kill(): Promise<void>;
   /** True while the server process runs. */
   readonly running: boolean;
+  /** With the `httpUpload` option. */
+  upload?: TestUploadService;
 }
 
 export interface TestUser {
@@ -53,10 +55,26 @@ export interface TestServerOptions {
   starttls?: boolean;
   /** Serve a self-signed certificate that the test CA did NOT issue (for certificate pinning tests). */
   selfSigned?: boolean;
+  /**
+   * HTTP File Upload (XEP-0363) on `upload.localhost` (Prosody's mod_http_file_share), served over
+   * HTTPS on a free loopback port with a certificate from the test CA. Prosody only.
+   */
+  httpUpload?: { sizeLimit: number; dailyQuota?: number };
+}
+
+/** The upload service a server was started with (`httpUpload`). */
+export interface TestUploadService {
+  /** The service's JID: upload.localhost. */
+  jid: string;
+  /** https://localhost:PORT: where slots point. */
+  origin: string;
+  port: number;
+  sizeLimit: number;
 }
 
 export const DOMAIN = 'localhost';
 export const MUC_DOMAIN = 'conference.localhost';
+export const UPLOAD_DOMAIN = 'upload.localhost';
 
 /** Every process group we started, killed on exit even when a test run crashes. */
 const liveGroups = new Set<number>();

@@ -267,6 +267,24 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, conversation: 'bob@example.org', language: 'en_US' },
     { accountId: ID, conversation: 'bob@example.org', language: 'x'.repeat(40) },
   ],
+  'upload.pick': [null, { path: '/etc/passwd' }],
+  'upload.start': [
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat', file: '../../etc/passwd' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'chat', file: 'abc', path: '/etc/passwd' },
+    { accountId: ID, conversation: 'bob@example.org', kind: 'email', file: 'abc' },
+  ],
+  'upload.service': [{}, { accountId: '../x' }],
+  'transfer.cancel': [{}, { id: 'a/b' }, { id: 'x'.repeat(65) }],
+  'transfer.retry': [{}, { id: '' }],
+  'transfer.dismiss': [{ id: 5 }],
+  'file.inspect': [{ accountId: ID }, { accountId: ID, messageId: 0 }, { accountId: ID, url: 'https://x/y' }],
+  'media.preview': [{ accountId: ID }, { accountId: ID, messageId: 'x' }, { accountId: ID, url: 'https://a/b.png' }],
+  'download.start': [
+    { accountId: ID, messageId: -1 },
+    { accountId: ID, messageId: 1.5 },
+    { accountId: ID, messageId: 1, url: 'file:///etc/passwd' },
+  ],
 };
 
 describe('command validation', () => {

@@ -23,7 +23,8 @@ function directives(policy: string): Map<string, string[]> {
 describe('CSP', () => {
   it('is the strict policy of the design', () => {
     expect(CSP).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: app://media; " +
+        "media-src 'self' app://media; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
   });
@@ -41,7 +42,8 @@ describe('CSP', () => {
     const d = directives(policy);
     expect(d.get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:4711']);
     expect(d.get('script-src')).toEqual(["'self'"]);
-    expect(buildCsp({ connectSrc: [] })).toBe(CSP);
+    expect(buildCsp({ connectSrc: [], mediaSrc: ['app://media'] })).toBe(CSP);
+    expect(d.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
   });
 
   it('refuses sources that would inject directives or keywords', () => {

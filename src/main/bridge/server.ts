@@ -17,6 +17,8 @@ import { fail, type Result } from '../../shared/result';
 import type { MessengerApi } from '../core/messenger-api';
 import { mimeTypeOf } from '../shell/app-protocol';
 import { buildCsp } from '../shell/csp';
+import { BRIDGE_MEDIA_PATH, STAGE_PATH } from '../../shared/media';
+import { serveMedia, stageUpload } from './media-routes';
 
 export interface BridgeOptions {
   messenger: MessengerApi;
@@ -97,6 +99,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!url || !hostIsOurs(req)) return reply(res, 403, 'Forbidden');
     const auth = hasToken(req, url);
     if (!auth.ok) return reply(res, 403, 'Forbidden: open the URL printed by `npm run web`, with its token.');
+    if (url.pathname.startsWith(`${BRIDGE_MEDIA_PATH}/`)) {
+      return serveMedia(req, res, messenger.mediaAccess, url.pathname.slice(BRIDGE_MEDIA_PATH.length));
+    }
+    if (url.pathname === STAGE_PATH) return stageUpload(req, res, messenger.mediaAccess, url, ownOrigin());
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return reply(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
 

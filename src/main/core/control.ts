@@ -6,7 +6,7 @@
  * so its tap sees what the presence fast path consumes) and implements the commands.
  */
 import type { CommandOutput, ParsedInput } from '../../shared/contract';
-import { failWith, type Result } from '../../shared/result';
+import type { Result } from '../../shared/result';
 import { parseXmppUri } from '../../shared/xmpp-uri';
 import type { AccountManager } from './accounts/account-manager';
 import { AccountOnServer } from './accounts/account-on-server';
@@ -18,6 +18,7 @@ import { DiscoveryService } from './features/discovery';
 import { OnlineClients } from './features/online-clients';
 import { XmlConsole } from './features/xml-console';
 import type { Logger } from './log';
+import { failReason } from './features/request-failure';
 
 type ControlCommand =
   | 'blocklist.list'
@@ -81,7 +82,7 @@ export function createControl(options: ControlOptions): Control {
   const accountOnServer = new AccountOnServer(accounts, clients, log.child('account-on-server'));
 
   const known = (id: string) => accounts.list().some((account) => account.id === id);
-  const noSuchAccount = () => failWith('not_found', 'account.notFound', 'There is no such account.');
+  const noSuchAccount = () => failReason('not_found', 'account.notFound', 'There is no such account.');
   /** Runs `run` for a known account only. */
   const forAccount =
     <I extends { accountId: string }, O>(run: (input: I) => Result<O> | Promise<Result<O>>) =>

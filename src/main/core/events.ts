@@ -26,6 +26,11 @@ function coalescingKey(event: AppEvent): string | null {
       return presenceKey(event.presence.accountId, event.presence.jid);
     case 'presence.own':
       return `presenceOwn:${event.accountId}`;
+    // Progress of one transfer: only its latest state counts.
+    case 'transfer':
+      return transferKey(event.transfer.id);
+    case 'transfer.removed':
+      return transferKey(event.id);
     default:
       return null;
   }
@@ -34,6 +39,11 @@ function coalescingKey(event: AppEvent): string | null {
 /** The coalescing key of presence.contact for (account, bare JID): use it with emitLazy. */
 export function presenceKey(accountId: string, jid: string): string {
   return `presence:${accountId}\n${jid}`;
+}
+
+/** The coalescing key of one transfer's events: use it with emitLazy. */
+export function transferKey(id: string): string {
+  return `transfer:${id}`;
 }
 
 /** Builds an event (or several) at flush time; null when there is nothing to send any more. */

@@ -47,6 +47,7 @@ import type { IdleController } from './idle';
 import type { TrayModel } from './tray-api';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
+import { createMediaService, type MediaService } from './media/media-service';
 import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
@@ -74,6 +75,12 @@ export interface MessengerOptions {
   storeRetryMs?: number;
   /** The composer's spell checker (Electron's session); without it there is no language to choose. */
   spellcheck?: SpellcheckHost;
+  /** The user's download folder (Electron's app.getPath('downloads')). Default ~/Downloads. */
+  downloadsDir?: string;
+  /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
+  pickFiles?: () => Promise<string[]>;
+  /** Largest download accepted, whatever a server announces. Default 1 GiB. */
+  maxDownloadBytes?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -89,6 +96,8 @@ export interface Messenger extends MessengerApi {
   readonly blocklist: BlocklistService;
   /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
   readonly control: Control;
+  /** Media store, uploads and downloads. */
+  readonly media: MediaService;
   /** What the Electron tray shows and does. */
   readonly tray: TrayModel;
   /** The user clicked a notification: the renderer shows that conversation. */
@@ -206,15 +215,32 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     },
   });
   accounts.addLifecycleListener(bookmarks);
+  const messages = new MessagesRepository(db);
+  const media = createMediaService({
+    dataDir: options.dataDir,
+    log: log.child('media'),
+    bus,
+    accounts,
+    extraCa: options.extraCa,
+    downloadsDir: options.downloadsDir,
+    pickFiles: options.pickFiles,
+    maxDownloadBytes: options.maxDownloadBytes,
+    // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
+    sendMessage: (file) =>
+      chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
+    message: (id) => messages.get(id),
+  });
+  undo.push(() => void media.close());
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
-    repo: new MessagesRepository(db),
+    repo: messages,
     bus,
     log: log.child('chat'),
     inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
     roomNick: (accountId, room) => muc.joinedNick(accountId, room),
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+    outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
       if (!options.notifier) return;
       notifyIncoming(
@@ -286,6 +312,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
         blocklists: blocklist.views(),
+        transfers: media.transfers.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -343,6 +370,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
     ...control.handlers,
+    ...media.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -377,6 +405,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     chat,
     blocklist,
     control,
+    media,
+    mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
     tray: presence.tray,
@@ -399,6 +429,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       muc.close();
       bookmarks.close();
       chat.close();
+      await media.close();
       bus.close();
       // A damaged file keeps its -wal as it is: the next start moves them aside together.
       if (health.damageFound) closeKeepingWal(db, file);

@@ -4,7 +4,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { STAGE_PATH } from '../../shared/media';
+import type { MediaAccess } from '../core/media/serve';
 import { CSP } from './csp';
+import { MEDIA_HOST, mediaResponse, stageResponse } from './media-protocol';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'jabberwock';
@@ -91,9 +94,22 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+export interface AppProtocolOptions {
+  /** The core's media (app://media/<id>) and staging (POST app://jabberwock/stage); null until it runs. */
+  media?: () => MediaAccess | null;
+}
+
 /** Creates the protocol.handle handler for app:// serving files from `root`. */
-export function createAppProtocolHandler(root: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  root: string,
+  options: AppProtocolOptions = {},
+): (request: Request) => Promise<Response> {
   return async (request) => {
+    const url = URL.canParse(request.url) ? new URL(request.url) : null;
+    if (url?.host === MEDIA_HOST) return mediaResponse(options.media?.() ?? null, request, url);
+    if (url?.host === APP_HOST && url.pathname === STAGE_PATH) {
+      return stageResponse(options.media?.() ?? null, request, url, APP_ORIGIN);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: SECURITY_HEADERS });
     }

@@ -80,6 +80,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     bookmarks: [],
     roomInvites: [],
     conversations: [],
+    transfers: [],
     notices: [],
     blocklists: [],
     ...extra,

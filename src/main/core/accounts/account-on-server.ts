@@ -11,9 +11,9 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { AccountView } from '../../../shared/contract';
 import { localOf } from '../../../shared/jid';
-import { failWith, type Result } from '../../../shared/result';
+import type { Result } from '../../../shared/result';
 import type { OnlineClients } from '../features/online-clients';
-import { notConnected, requestFailure } from '../features/request-failure';
+import { failReason, notConnected, requestFailure } from '../features/request-failure';
 import type { Logger } from '../log';
 import type { AccountManager } from './account-manager';
 import { NS_REGISTER } from './registration-form';
@@ -29,7 +29,7 @@ export class AccountOnServer {
 
   async changePassword(id: string, password: string): Promise<Result<AccountView>> {
     const account = this.accounts.list().find((candidate) => candidate.id === id);
-    if (!account) return failWith('not_found', 'account.notFound', 'There is no such account.');
+    if (!account) return failReason('not_found', 'account.notFound', 'There is no such account.');
     const xmpp = this.clients.get(id);
     if (!xmpp) return notConnected('account.password');
     const query = xml(
@@ -44,7 +44,7 @@ export class AccountOnServer {
       // XEP-0077 §3.3: an error answer that carries a form asks for more than the password.
       const answer = (error as { element?: Element })?.element?.parent;
       if (answer?.getChild('query', NS_REGISTER)?.getChild('x', 'jabber:x:data')) {
-        return failWith(
+        return failReason(
           'forbidden',
           'account.password.formRequired',
           'The server asks for more than the new password.',
@@ -59,7 +59,7 @@ export class AccountOnServer {
 
   async deleteOnServer(id: string): Promise<Result<null>> {
     if (!this.accounts.list().some((candidate) => candidate.id === id)) {
-      return failWith('not_found', 'account.notFound', 'There is no such account.');
+      return failReason('not_found', 'account.notFound', 'There is no such account.');
     }
     const xmpp = this.clients.get(id);
     if (!xmpp) return notConnected('account.delete');

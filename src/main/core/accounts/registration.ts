@@ -17,9 +17,9 @@ import xml, { type Element } from '@xmpp/xml';
 import type { AccountView, ParsedInput } from '../../../shared/contract';
 import type { RegistrationView } from '../../../shared/control';
 import { parseAccountJid } from '../../../shared/jid';
-import { failWith, ok, type Result } from '../../../shared/result';
+import { ok, type Result } from '../../../shared/result';
 import { createIqGuard } from '../features/iq-guard';
-import { requestFailure } from '../features/request-failure';
+import { failReason, requestFailure } from '../features/request-failure';
 import { formForRenderer } from '../forms/submit';
 import type { Logger } from '../log';
 import { withTimeout } from '../util/with-timeout';
@@ -93,7 +93,7 @@ export class Registrations {
     const read = readRegistrationForm(answer);
     if (!read.ok) {
       await stream.close();
-      return failWith(
+      return failReason(
         'not_found',
         read.reason,
         'The server offers no registration form Jabberwock can fill in.',
@@ -129,15 +129,15 @@ export class Registrations {
   async submit(input: ParsedInput<'registration.submit'>): Promise<Result<AccountView>> {
     const registration = this.registrations.get(input.id);
     if (!registration)
-      return failWith('not_found', 'registration.gone', 'This registration is no longer open; start again.');
+      return failReason('not_found', 'registration.gone', 'This registration is no longer open; start again.');
     const answer = answerRegistration(registration.form, registration.legacy, input.values);
     if (!answer.ok) {
       const fields = Object.fromEntries(answer.issues.map((issue) => [issue.var, issue.code]));
-      return failWith('invalid_input', 'form.invalid', 'Some fields are not filled in correctly.', undefined, fields);
+      return failReason('invalid_input', 'form.invalid', 'Some fields are not filled in correctly.', undefined, fields);
     }
     const jid = parseAccountJid(`${answer.username}@${registration.domain}`);
     if ('error' in jid) {
-      return failWith('invalid_input', 'registration.username.invalid', jid.error, undefined, {
+      return failReason('invalid_input', 'registration.username.invalid', jid.error, undefined, {
         username: 'registration.username.invalid',
       });
     }
@@ -165,7 +165,7 @@ export class Registrations {
 
   async cancel(id: string): Promise<Result<null>> {
     if (!this.registrations.has(id))
-      return failWith('not_found', 'registration.gone', 'This registration is no longer open.');
+      return failReason('not_found', 'registration.gone', 'This registration is no longer open.');
     await this.end(id);
     return ok(null);
   }
@@ -255,7 +255,7 @@ function connectFailure(error: unknown): Result<never> {
     params.fingerprint = classified.certificate.fingerprint256;
     params.certificateReason = classified.certificate.reason;
   }
-  return failWith(
+  return failReason(
     classified.kind === 'unreachable' ? 'not_connected' : 'forbidden',
     `registration.connect.${classified.kind}`,
     classified.message,

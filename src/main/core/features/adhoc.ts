@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import type { AdhocAction, AdhocCommandView, AdhocNoteView, AdhocStepView } from '../../../shared/control';
 import type { DataForm, FormValues } from '../../../shared/forms';
-import { failWith, ok, type Result } from '../../../shared/result';
+import { ok, type Result } from '../../../shared/result';
 import { findDataForm, parseDataForm } from '../forms/parse';
 import { formForRenderer, submitForm } from '../forms/submit';
 import type { Logger } from '../log';
 import { readDiscoItems, NS_DISCO_ITEMS } from './discovery';
 import type { OnlineClients } from './online-clients';
-import { notConnected, requestFailure } from './request-failure';
+import { failReason, notConnected, requestFailure } from './request-failure';
 import { capText } from './roster-items';
 
 export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
@@ -71,7 +71,7 @@ export class AdhocService {
       return requestFailure(error, 'adhoc.list');
     }
     const query = reply.getChild('query', NS_DISCO_ITEMS);
-    if (!query) return failWith('internal', 'adhoc.list.malformed', 'The list of commands could not be read.');
+    if (!query) return failReason('internal', 'adhoc.list.malformed', 'The list of commands could not be read.');
     const items = readDiscoItems(query, input.jid, NS_COMMANDS).items;
     return ok(
       items.flatMap((item) => (item.node === null ? [] : [{ jid: item.jid, node: item.node, name: item.name }])),
@@ -109,7 +109,7 @@ export class AdhocService {
     // Without <actions/>, a step is completed by executing it (XEP-0050 §3.4).
     const allowed = run.actions.length > 0 ? run.actions : (['complete'] as StepAction[]);
     if (!allowed.includes(action)) {
-      return failWith('invalid_input', 'adhoc.actionNotAllowed', `This step cannot be answered with ${action}.`, {
+      return failReason('invalid_input', 'adhoc.actionNotAllowed', `This step cannot be answered with ${action}.`, {
         action,
       });
     }
@@ -118,7 +118,7 @@ export class AdhocService {
     const submitted = submitForm(run.form, input.values);
     if (!submitted.ok) {
       const fields = Object.fromEntries(submitted.issues.map((issue) => [issue.var, issue.code]));
-      return failWith('invalid_input', 'form.invalid', 'Some fields are not filled in correctly.', undefined, fields);
+      return failReason('invalid_input', 'form.invalid', 'Some fields are not filled in correctly.', undefined, fields);
     }
     return this.step(run, xml('command', attrs, submitted.element));
   }
@@ -172,14 +172,14 @@ export class AdhocService {
     if (!valid) {
       this.runs.delete(run.id);
       this.log.warn('ad-hoc answer for another command or session dropped', { node: run.node });
-      return failWith('internal', 'adhoc.mismatch', 'The answer did not belong to this command.');
+      return failReason('internal', 'adhoc.mismatch', 'The answer did not belong to this command.');
     }
     run.remoteSession = sessionid;
     const x = findDataForm(answer);
     const parsed = x ? parseDataForm(x) : null;
     if (parsed && !parsed.ok) {
       this.runs.delete(run.id);
-      return failWith('internal', parsed.problem.code, 'The command sent a form Jabberwock cannot show.');
+      return failReason('internal', parsed.problem.code, 'The command sent a form Jabberwock cannot show.');
     }
     run.form = parsed?.ok ? parsed.form : null;
     const actionsElement = status === 'executing' ? answer.getChild('actions') : undefined;
@@ -216,5 +216,5 @@ function readNotes(command: Element): AdhocNoteView[] {
 }
 
 function gone(): Result<never> {
-  return failWith('not_found', 'adhoc.gone', 'This command is no longer running.');
+  return failReason('not_found', 'adhoc.gone', 'This command is no longer running.');
 }

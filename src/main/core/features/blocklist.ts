@@ -13,7 +13,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { BlocklistView } from '../../../shared/control';
 import { formatJid, parseJid } from '../../../shared/jid';
-import { failWith, ok, type Result } from '../../../shared/result';
+import { ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { SessionOnline } from '../accounts/session-api';
@@ -21,7 +21,7 @@ import type { EventBus } from '../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../log';
 import { background } from '../util/background';
 import { NS_DISCO_INFO } from './caps-hash';
-import { notConnected, replyError, requestFailure } from './request-failure';
+import { failReason, notConnected, replyError, requestFailure } from './request-failure';
 import { normalizeJid } from './roster-items';
 
 export const NS_BLOCKING = 'urn:xmpp:blocking';
@@ -287,5 +287,5 @@ function itemsElement(name: 'block' | 'unblock', jids: string[]): Element {
 }
 
 function unsupported(): Result<never> {
-  return failWith('forbidden', 'blocklist.unsupported', 'This account’s server does not offer blocking (XEP-0191).');
+  return failReason('forbidden', 'blocklist.unsupported', 'This account’s server does not offer blocking (XEP-0191).');
 }

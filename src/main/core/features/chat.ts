@@ -75,6 +75,8 @@ export interface ChatOptions {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
+  /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
+  outgoingExtra?(message: StoredMessage): Element | null;
   /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
   storeFailed?(error: unknown): void;
   /** Every write that had failed has now been made. */
@@ -381,6 +383,7 @@ export class ChatService implements AccountLifecycleListener {
       this.now() - message.at > 10_000
         ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
         : null,
+      this.options.outgoingExtra?.(message) ?? null,
     );
     account.inFlight.set(message.stanzaId, message.id);
     account.stats.sent++;

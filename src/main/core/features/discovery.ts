@@ -20,13 +20,13 @@ import type {
 } from '../../../shared/control';
 import type { DataForm } from '../../../shared/forms';
 import { formatJid, parseJid } from '../../../shared/jid';
-import { failWith, ok, type Result } from '../../../shared/result';
+import { ok, type Result } from '../../../shared/result';
 import { formForRenderer } from '../forms/submit';
 import { NS_DATA, parseDataForm } from '../forms/parse';
 import type { Logger } from '../log';
 import { NS_DISCO_INFO } from './caps-hash';
 import type { OnlineClients } from './online-clients';
-import { notConnected, requestFailure } from './request-failure';
+import { failReason, notConnected, requestFailure } from './request-failure';
 import { capText } from './roster-items';
 
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -212,5 +212,5 @@ function queryOf(xmlns: string, node: string | null): Element {
 }
 
 function malformed(what: string): Result<never> {
-  return failWith('internal', `${what}.malformed`, `The answer to ${what} could not be read.`);
+  return failReason('internal', `${what}.malformed`, `The answer to ${what} could not be read.`);
 }

@@ -5,7 +5,7 @@
  * for logs; the renderer words the reason.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { failWith, type ErrorCode, type Result } from '../../../shared/result';
+import type { ErrorCode, Result } from '../../../shared/result';
 import { capText } from './roster-items';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -28,23 +28,37 @@ const CODES: Record<string, ErrorCode> = {
   'remote-server-timeout': 'timeout',
 };
 
+/**
+ * A failure with a stable dotted code and its parameters as the error's detail (the renderer words
+ * it; `message` is the English fallback for logs), and per-field codes for forms.
+ */
+export function failReason<T = never>(
+  code: ErrorCode,
+  reason: string,
+  message: string,
+  params: Record<string, string | number> = {},
+  fields?: Record<string, string>,
+): Result<T> {
+  return { ok: false, error: { code, message, detail: { code: reason, params }, ...(fields ? { fields } : {}) } };
+}
+
 /** `what` is the request's dotted name ('disco.info', 'blocklist.block'). */
 export function requestFailure(error: unknown, what: string): Result<never> {
   const e = error as { name?: string; condition?: string; text?: string } | null;
   if (e?.name === 'TimeoutError') {
-    return failWith('timeout', `${what}.timeout`, `The server did not answer ${what} in time.`);
+    return failReason('timeout', `${what}.timeout`, `The server did not answer ${what} in time.`);
   }
   if (e?.name === 'StanzaError') {
     const condition = e.condition ?? 'undefined-condition';
     const params: Record<string, string> = { condition };
     if (e.text) params.text = capText(e.text, 300);
-    return failWith(CODES[condition] ?? 'internal', `${what}.${condition}`, `${what} refused: ${condition}`, params);
+    return failReason(CODES[condition] ?? 'internal', `${what}.${condition}`, `${what} refused: ${condition}`, params);
   }
-  return failWith('not_connected', `${what}.disconnected`, `The connection dropped before ${what} was answered.`);
+  return failReason('not_connected', `${what}.disconnected`, `The connection dropped before ${what} was answered.`);
 }
 
 export function notConnected(what: string): Result<never> {
-  return failWith('not_connected', `${what}.notConnected`, 'This account is not connected.');
+  return failReason('not_connected', `${what}.notConnected`, 'This account is not connected.');
 }
 
 /** The <error/> of a reply we send. */

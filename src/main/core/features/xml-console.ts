@@ -13,14 +13,14 @@
  */
 import type { Element } from '@xmpp/xml';
 import type { ConsoleEntryView, ConsoleView } from '../../../shared/control';
-import { failWith, ok, type Result } from '../../../shared/result';
+import { ok, type Result } from '../../../shared/result';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import { onlineClient, type SessionXmpp } from '../accounts/session';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { renderRedacted } from './console-redact';
 import { parseConsoleStanza } from './console-stanza';
-import { notConnected } from './request-failure';
+import { failReason, notConnected } from './request-failure';
 
 /** Entries kept per account (the oldest go first). */
 export const CONSOLE_ENTRIES_MAX = 2000;
@@ -53,7 +53,12 @@ export class XmlConsole implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const state = this.state(accountId);
     state.client = xmpp;
-    this.tap(state, xmpp);
+    try {
+      this.tap(state, xmpp);
+    } catch (error) {
+      // A console that cannot listen must not keep the account from connecting.
+      this.log.warn('console cannot record this client', { accountId, error });
+    }
   }
 
   onRemoved(accountId: string): void {
@@ -79,14 +84,14 @@ export class XmlConsole implements AccountLifecycleListener {
   /** Sends a stanza the user typed, once it reads as exactly one stanza. */
   async send(accountId: string, text: string): Promise<Result<null>> {
     const parsed = parseConsoleStanza(text);
-    if (!parsed.ok) return failWith('invalid_input', parsed.reason, 'That is not one well-formed stanza.');
+    if (!parsed.ok) return failReason('invalid_input', parsed.reason, 'That is not one well-formed stanza.');
     const xmpp = onlineClient(this.accounts.get(accountId)?.client);
     if (!xmpp) return notConnected('console.send');
     try {
       await xmpp.send(parsed.element);
     } catch (error) {
       this.log.info('console stanza not sent', { error });
-      return failWith('not_connected', 'console.send.disconnected', 'The connection dropped before it was sent.');
+      return failReason('not_connected', 'console.send.disconnected', 'The connection dropped before it was sent.');
     }
     return ok(null);
   }

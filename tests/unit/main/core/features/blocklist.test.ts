@@ -122,7 +122,10 @@ describe('block list', () => {
     const result = await service.unblock('a1', ['a@example.net']);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'forbidden', reason: 'blocklist.unblock.not-allowed', params: { condition: 'not-allowed' } },
+      error: {
+        code: 'forbidden',
+        detail: { code: 'blocklist.unblock.not-allowed', params: { condition: 'not-allowed' } },
+      },
     });
     expect(service.views()[0].blocked).toEqual(['a@example.net']);
   });
@@ -167,13 +170,13 @@ describe('block list', () => {
   it('answers not connected and unsupported with their reasons', async () => {
     expect(await service.block('a1', ['x@example.net'])).toMatchObject({
       ok: false,
-      error: { code: 'not_connected', reason: 'blocklist.block.notConnected' },
+      error: { code: 'not_connected', detail: { code: 'blocklist.block.notConnected' } },
     });
     const fake = fakeClient([]);
     (fake.xmpp.iqCaller as unknown as { get: unknown }).get = async () => xml('query');
     service.onClient('a1', fake.xmpp);
     service.onOnline('a1', { xmpp: fake.xmpp, boundJid: `${OWN}/desk`, resumed: false });
     await settle();
-    expect(await service.list('a1')).toMatchObject({ ok: false, error: { reason: 'blocklist.unsupported' } });
+    expect(await service.list('a1')).toMatchObject({ ok: false, error: { detail: { code: 'blocklist.unsupported' } } });
   });
 });

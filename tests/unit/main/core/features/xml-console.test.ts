@@ -202,7 +202,7 @@ describe('the console', () => {
     const { console, client } = setup();
     expect(await console.send('a1', '<message to="a@b"><body>x</body></message><message/>')).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', reason: 'console.xml.notOne' },
+      error: { code: 'invalid_input', detail: { code: 'console.xml.notOne' } },
     });
     expect(client.sent).toHaveLength(0);
     expect(await console.send('a1', `<message to='a@b'><body>x</body></message>`)).toEqual({ ok: true, value: null });

@@ -1,0 +1,466 @@
+/**
+ * Uploads and downloads with progress, cancel and retry (the commands upload.*, transfer.*,
+ * download.*, file.inspect).
+ *
+ * An upload is a small outbox of its own: it waits while the account is offline and starts when it
+ * is back (a few at a time per account); a file over the service's limit is refused before anything
+ * is sent; the file streams from disk; once the server has it, its address is handed to the chat
+ * outbox exactly once (`sendFileMessage`), which stores and sends it like any message. A retry after
+ * that only sends the message again, never the file.
+ *
+ * A download reads the message's address (https: only), saves into the download folder under a new,
+ * safe name, bounded by a hard cap and the announced size.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { ConversationKind, FileInfoView, ParsedInput, TransferView } from '../../../../shared/contract';
+import { fail, failWith, ok, type ErrorDetail, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener } from '../../accounts/account-manager';
+import { transferKey, type EventBus } from '../../events';
+import type { Logger } from '../../log';
+import { HttpError, parseHttpsUrl, type HttpsClient } from '../../media/https-client';
+import type { StagingArea } from '../../media/staging';
+import { uploadContentType } from './content-type';
+import { downloadToFolder, fileNameOfUrl } from './download';
+import { SlotRequestError, type HttpUploadClient, type UploadService } from './http-upload';
+import { SpeedMeter } from './speed';
+
+/** A finished upload, to be sent as a message: the URL as body plus `<x xmlns='jabber:x:oob'><url/></x>`. */
+export interface FileMessage {
+  accountId: string;
+  conversation: string;
+  kind: ConversationKind;
+  url: string;
+  name: string;
+  size: number;
+}
+
+/** Stores the message in the chat outbox (which sends it when it can); called once per upload. */
+export type SendFileMessage = (message: FileMessage) => Promise<Result<unknown>>;
+
+/** The address a message shares, with its conversation; null when it shares none. */
+export type FileOfMessage = (
+  accountId: string,
+  messageId: number,
+) => { url: string; conversation: string; kind: ConversationKind } | null;
+
+export interface TransferServiceOptions {
+  bus: EventBus;
+  log: Logger;
+  http: HttpsClient;
+  upload: HttpUploadClient;
+  staging: StagingArea;
+  /** Where downloads are saved (the user's download folder). */
+  downloadsDir: () => string;
+  sendFileMessage: SendFileMessage;
+  fileOfMessage: FileOfMessage;
+  /** Largest download accepted, whatever is announced. Default 1 GiB. */
+  maxDownloadBytes?: number;
+  /** Uploads running at once per account. Default 2. */
+  parallelUploads?: number;
+  now?: () => number;
+}
+
+interface Transfer {
+  view: TransferView;
+  /** Uploads: the staged file. */
+  staged: string | null;
+  /** Downloads: the address. */
+  source: string | null;
+  controller: AbortController | null;
+  meter: SpeedMeter;
+  /** Uploads: the address was handed to the chat outbox (never twice). */
+  messageStored: boolean;
+}
+
+const DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024;
+
+export class TransferService implements AccountLifecycleListener {
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly now: () => number;
+  private readonly maxDownloadBytes: number;
+  private readonly parallelUploads: number;
+
+  constructor(private readonly options: TransferServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD;
+    this.parallelUploads = options.parallelUploads ?? 2;
+  }
+
+  /** Every transfer of this run, oldest first. */
+  views(): TransferView[] {
+    return [...this.transfers.values()].map((transfer) => this.snapshotOf(transfer));
+  }
+
+  onOnline(accountId: string): void {
+    this.schedule(accountId);
+  }
+
+  onRemoved(accountId: string): void {
+    for (const transfer of [...this.transfers.values()]) {
+      if (transfer.view.accountId !== accountId) continue;
+      transfer.controller?.abort();
+      this.forget(transfer);
+    }
+  }
+
+  // ---------- uploads ----------
+
+  async startUpload(input: ParsedInput<'upload.start'>): Promise<Result<TransferView>> {
+    const staged = this.options.staging.get(input.file);
+    if (!staged) return fail('not_found', 'That file is no longer ready to send; choose it again.');
+    const taken = [...this.transfers.values()].some((t) => t.staged === staged.id && t.view.state !== 'cancelled');
+    if (taken) return fail('conflict', 'That file is already being sent.');
+    if (this.options.upload.isOnline(input.accountId)) {
+      // Known now: refuse before anything is queued or sent.
+      let service: UploadService | null | undefined;
+      try {
+        service = await this.options.upload.service(input.accountId);
+      } catch {
+        service = undefined; // not answered: the upload waits and asks again
+      }
+      if (service === null) {
+        return failWith('not_found', 'This server offers no file upload.', { code: 'upload.unavailable', params: {} });
+      }
+      if (service?.maxFileSize != null && staged.size > service.maxFileSize)
+        return tooLarge(staged.size, service.maxFileSize);
+    }
+    const transfer = this.add({
+      accountId: input.accountId,
+      direction: 'upload',
+      conversation: input.conversation,
+      kind: input.kind,
+      name: staged.name,
+      size: staged.size,
+      state: 'waiting',
+    });
+    transfer.staged = staged.id;
+    this.changed(transfer);
+    this.schedule(input.accountId);
+    return ok(this.snapshotOf(transfer));
+  }
+
+  async serviceOf(accountId: string): Promise<Result<{ maxFileSize: number | null } | null>> {
+    if (!this.options.upload.isOnline(accountId)) return fail('not_connected', 'Connect the account first.');
+    try {
+      const service = await this.options.upload.service(accountId);
+      return ok(service ? { maxFileSize: service.maxFileSize } : null);
+    } catch {
+      return fail('timeout', 'The server did not say whether it offers file upload.');
+    }
+  }
+
+  /** Starts the account's waiting uploads, a few at a time, while it is online. */
+  private schedule(accountId: string): void {
+    if (!this.options.upload.isOnline(accountId)) return;
+    const ofAccount = [...this.transfers.values()].filter(
+      (t) => t.view.accountId === accountId && t.view.direction === 'upload',
+    );
+    let running = ofAccount.filter((t) => t.view.state === 'active').length;
+    for (const transfer of ofAccount) {
+      if (running >= this.parallelUploads) break;
+      if (transfer.view.state !== 'waiting') continue;
+      running++;
+      void this.runUpload(transfer);
+    }
+  }
+
+  private async runUpload(transfer: Transfer): Promise<void> {
+    const { view } = transfer;
+    const controller = new AbortController();
+    transfer.controller = controller;
+    this.setState(transfer, 'active', null);
+    try {
+      if (view.url === null) await this.putFile(transfer, controller.signal);
+      if (controller.signal.aborted) return;
+      await this.storeMessage(transfer);
+    } catch (error) {
+      if (controller.signal.aborted) return; // cancel() set the state
+      const offline = error instanceof SlotRequestError && error.detail.code === 'not-connected';
+      this.setState(transfer, offline ? 'waiting' : 'failed', transferError(error, view.direction));
+      if (!offline)
+        this.options.log.info('upload failed', { id: view.id, error: transferError(error, view.direction) });
+    } finally {
+      if (transfer.controller === controller) transfer.controller = null;
+      this.schedule(view.accountId);
+    }
+  }
+
+  private async putFile(transfer: Transfer, signal: AbortSignal): Promise<void> {
+    const { view } = transfer;
+    const staged = transfer.staged ? this.options.staging.get(transfer.staged) : null;
+    if (!staged) throw new TransferFailure({ code: 'file.unreadable', params: {} });
+    const service = await this.options.upload.service(view.accountId);
+    if (!service) throw new TransferFailure({ code: 'upload.unavailable', params: {} });
+    const stat = await fs.stat(staged.file).catch(() => null);
+    if (!stat?.isFile()) throw new TransferFailure({ code: 'file.unreadable', params: {} });
+    if (stat.size !== staged.size) throw new TransferFailure({ code: 'file.changed', params: {} });
+    if (service.maxFileSize !== null && stat.size > service.maxFileSize) {
+      throw new TransferFailure({ code: 'upload.tooLarge', params: { size: stat.size, limit: service.maxFileSize } });
+    }
+    const contentType = await uploadContentType(staged.file, staged.name);
+    const slot = await this.options.upload.requestSlot(view.accountId, service, {
+      name: staged.name,
+      size: stat.size,
+      contentType,
+    });
+    if (signal.aborted) return;
+    transfer.meter.reset();
+    await this.options.http.put(slot.put, {
+      body: () => createReadStream(staged.file, { highWaterMark: 256 * 1024 }),
+      size: stat.size,
+      contentType,
+      headers: slot.headers,
+      signal,
+      onProgress: (bytes) => this.progress(transfer, bytes),
+    });
+    view.url = slot.get;
+    view.transferred = stat.size;
+    this.changed(transfer);
+  }
+
+  /** Hands the address to the chat outbox once; the upload is done when it is stored there. */
+  private async storeMessage(transfer: Transfer): Promise<void> {
+    const { view } = transfer;
+    if (!transfer.messageStored) {
+      const result = await this.options.sendFileMessage({
+        accountId: view.accountId,
+        conversation: view.conversation!,
+        kind: view.kind!,
+        url: view.url!,
+        name: view.name,
+        size: view.size ?? 0,
+      });
+      if (!result.ok) throw new TransferFailure({ code: 'message.notStored', params: { reason: result.error.code } });
+      transfer.messageStored = true;
+    }
+    this.setState(transfer, 'done', null);
+    if (transfer.staged) await this.options.staging.release(transfer.staged);
+  }
+
+  // ---------- downloads ----------
+
+  async inspect(input: ParsedInput<'file.inspect'>): Promise<Result<FileInfoView>> {
+    const shared = this.options.fileOfMessage(input.accountId, input.messageId);
+    if (!shared) return fail('not_found', 'That message shares no file.');
+    try {
+      const head = await this.options.http.head(shared.url);
+      return ok({ name: fileNameOfUrl(shared.url), size: head.size, type: head.type });
+    } catch (error) {
+      const detail = transferError(error, 'download');
+      return failWith('not_found', 'The file could not be looked at.', detail);
+    }
+  }
+
+  startDownload(input: ParsedInput<'download.start'>): Result<TransferView> {
+    const shared = this.options.fileOfMessage(input.accountId, input.messageId);
+    if (!shared) return fail('not_found', 'That message shares no file.');
+    if (!parseHttpsUrl(shared.url)) {
+      return failWith('invalid_input', 'Only files at https: addresses are downloaded.', {
+        code: 'http.insecureUrl',
+        params: {},
+      });
+    }
+    const transfer = this.add({
+      accountId: input.accountId,
+      direction: 'download',
+      conversation: shared.conversation,
+      kind: shared.kind,
+      name: fileNameOfUrl(shared.url),
+      size: null,
+      state: 'active',
+    });
+    transfer.source = shared.url;
+    transfer.view.messageId = input.messageId;
+    void this.runDownload(transfer);
+    return ok(this.snapshotOf(transfer));
+  }
+
+  private async runDownload(transfer: Transfer): Promise<void> {
+    const controller = new AbortController();
+    transfer.controller = controller;
+    transfer.meter.reset();
+    this.setState(transfer, 'active', null);
+    try {
+      const saved = await downloadToFolder(
+        this.options.http,
+        transfer.source!,
+        this.options.downloadsDir(),
+        transfer.view.name,
+        {
+          signal: controller.signal,
+          maxBytes: this.maxDownloadBytes,
+          onSize: (size) => {
+            transfer.view.size = size;
+            this.changed(transfer);
+          },
+          onProgress: (bytes) => this.progress(transfer, bytes),
+        },
+      );
+      transfer.view.name = saved.name;
+      this.setState(transfer, 'done', null);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.setState(transfer, 'failed', transferError(error, 'download'));
+      this.options.log.info('download failed', { id: transfer.view.id, error: transferError(error, 'download') });
+    } finally {
+      if (transfer.controller === controller) transfer.controller = null;
+    }
+  }
+
+  // ---------- both ----------
+
+  cancel(input: ParsedInput<'transfer.cancel'>): Result<null> {
+    const transfer = this.transfers.get(input.id);
+    if (!transfer) return fail('not_found', 'There is no such transfer.');
+    if (transfer.view.state !== 'waiting' && transfer.view.state !== 'active') return ok(null);
+    // An upload whose file the server already has can no longer be taken back: it finishes.
+    if (transfer.messageStored) return ok(null);
+    this.setState(transfer, 'cancelled', null);
+    transfer.controller?.abort();
+    return ok(null);
+  }
+
+  retry(input: ParsedInput<'transfer.retry'>): Result<TransferView> {
+    const transfer = this.transfers.get(input.id);
+    if (!transfer) return fail('not_found', 'There is no such transfer.');
+    if (transfer.view.state !== 'failed' && transfer.view.state !== 'cancelled') return ok(this.snapshotOf(transfer));
+    if (transfer.view.direction === 'download') {
+      void this.runDownload(transfer);
+      return ok(this.snapshotOf(transfer));
+    }
+    if (transfer.view.url === null && !(transfer.staged && this.options.staging.get(transfer.staged))) {
+      return fail('not_found', 'The file is no longer ready to send; choose it again.');
+    }
+    this.setState(transfer, 'waiting', null);
+    this.schedule(transfer.view.accountId);
+    return ok(this.snapshotOf(transfer));
+  }
+
+  dismiss(input: ParsedInput<'transfer.dismiss'>): Result<null> {
+    const transfer = this.transfers.get(input.id);
+    if (!transfer) return ok(null);
+    if (transfer.view.state === 'waiting' || transfer.view.state === 'active') {
+      return fail('conflict', 'Cancel the transfer before clearing it.');
+    }
+    this.forget(transfer);
+    return ok(null);
+  }
+
+  close(): void {
+    for (const transfer of this.transfers.values()) transfer.controller?.abort();
+  }
+
+  private add(
+    fields: Pick<TransferView, 'accountId' | 'direction' | 'conversation' | 'kind' | 'name' | 'size' | 'state'>,
+  ): Transfer {
+    const view: TransferView = {
+      id: randomBytes(12).toString('base64url'),
+      ...fields,
+      transferred: 0,
+      bytesPerSecond: 0,
+      error: null,
+      url: null,
+      messageId: null,
+      preview: null,
+      startedAt: this.now(),
+    };
+    const transfer: Transfer = {
+      view,
+      staged: null,
+      source: null,
+      controller: null,
+      meter: new SpeedMeter(),
+      messageStored: false,
+    };
+    this.transfers.set(view.id, transfer);
+    return transfer;
+  }
+
+  private forget(transfer: Transfer): void {
+    this.transfers.delete(transfer.view.id);
+    if (transfer.staged) void this.options.staging.release(transfer.staged);
+    this.options.bus.emit({ type: 'transfer.removed', id: transfer.view.id });
+  }
+
+  private setState(transfer: Transfer, state: TransferView['state'], error: ErrorDetail | null): void {
+    transfer.view.state = state;
+    transfer.view.error = error;
+    this.changed(transfer);
+  }
+
+  private progress(transfer: Transfer, bytes: number): void {
+    if (transfer.view.state !== 'active') return;
+    transfer.view.transferred = bytes;
+    transfer.meter.add(this.now(), bytes);
+    this.changed(transfer);
+  }
+
+  /** The event is built at flush time, so a burst of progress costs one event per batch. */
+  private changed(transfer: Transfer): void {
+    this.options.bus.emitLazy(transferKey(transfer.view.id), () =>
+      this.transfers.get(transfer.view.id) === transfer
+        ? { type: 'transfer', transfer: this.snapshotOf(transfer) }
+        : null,
+    );
+  }
+
+  private snapshotOf(transfer: Transfer): TransferView {
+    const moving = transfer.view.state === 'active';
+    return { ...transfer.view, bytesPerSecond: moving ? transfer.meter.rate(this.now()) : 0 };
+  }
+}
+
+/** A failure with its code and parameters for the renderer. */
+class TransferFailure extends Error {
+  constructor(readonly detail: ErrorDetail) {
+    super(detail.code);
+    this.name = 'TransferFailure';
+  }
+}
+
+function tooLarge(size: number, limit: number): Result<never> {
+  return failWith('invalid_input', `The file is larger than the server accepts (${limit} bytes).`, {
+    code: 'upload.tooLarge',
+    params: { size, limit },
+  });
+}
+
+const HTTP_CODES: Record<HttpError['code'], string> = {
+  'insecure-url': 'http.insecureUrl',
+  redirect: 'http.redirect',
+  status: 'http.status',
+  'too-large': 'http.tooLarge',
+  truncated: 'http.truncated',
+  timeout: 'http.timeout',
+  cancelled: 'http.cancelled',
+  network: 'http.network',
+};
+
+/** The code and parameters of whatever stopped a transfer. */
+function transferError(error: unknown, direction: TransferView['direction']): ErrorDetail {
+  if (error instanceof TransferFailure) return error.detail;
+  if (error instanceof HttpError) return { code: HTTP_CODES[error.code], params: error.params };
+  if (error instanceof SlotRequestError) {
+    const detail = error.detail;
+    switch (detail.code) {
+      case 'not-connected':
+        return { code: 'offline', params: {} };
+      case 'refused':
+        return detail.limit !== null
+          ? { code: 'upload.tooLarge', params: { limit: detail.limit } }
+          : { code: 'upload.refused', params: { condition: detail.condition } };
+      case 'bad-slot':
+        return { code: 'upload.badSlot', params: {} };
+      case 'timeout':
+        return { code: 'upload.timeout', params: {} };
+      default:
+        return { code: 'upload.unavailable', params: {} };
+    }
+  }
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return { code: direction === 'upload' ? 'file.unreadable' : 'file.write', params: { errno: code } };
+  }
+  return { code: 'internal', params: {} };
+}

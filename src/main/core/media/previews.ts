@@ -1,0 +1,76 @@
+/**
+ * Previews of shared files: the picture or short video at an https: address, fetched by the core
+ * into the media store (keyed by the SHA-256 of what arrived) and handed to the renderer as a
+ * MediaRef. The bytes must be media we show within the preview limits (refused as soon as the
+ * first bytes say otherwise), and the download is capped by those limits whatever the server says.
+ * An address is fetched once (joined while in flight, remembered after), a few at a time.
+ */
+import type { MediaRef } from '../../../shared/media';
+import type { ErrorDetail } from '../../../shared/result';
+import type { Logger } from '../log';
+import { HttpError, parseHttpsUrl, type HttpsClient } from './https-client';
+import { VIDEO_PREVIEW_LIMITS, type MediaLimits } from './limits';
+import type { MediaKey, MediaStore } from './store';
+
+export type PreviewResult = { ok: true; ref: MediaRef } | { ok: false; detail: ErrorDetail };
+
+/** Addresses remembered with the hash of what they gave. */
+const REMEMBERED = 2000;
+
+export class PreviewService {
+  private readonly known = new Map<string, MediaKey>();
+  private readonly inFlight = new Map<string, Promise<PreviewResult>>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly store: MediaStore,
+    private readonly http: HttpsClient,
+    private readonly log: Logger,
+    private readonly parallel = 4,
+    private readonly limits: MediaLimits = VIDEO_PREVIEW_LIMITS,
+  ) {}
+
+  preview(url: string): Promise<PreviewResult> {
+    const current = this.inFlight.get(url);
+    if (current) return current;
+    const promise = this.fetch(url).finally(() => this.inFlight.delete(url));
+    this.inFlight.set(url, promise);
+    return promise;
+  }
+
+  private async fetch(url: string): Promise<PreviewResult> {
+    if (!parseHttpsUrl(url)) return { ok: false, detail: { code: 'http.insecureUrl', params: {} } };
+    const key = this.known.get(url);
+    const kept = key ? await this.store.ref(key) : null;
+    if (kept) return { ok: true, ref: kept };
+    if (this.running >= this.parallel) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      // The store refuses at the limit itself (and says so); the cap here is the backstop.
+      const response = await this.http.get(url, { maxBytes: this.limits.maxBytes + 1024 * 1024 });
+      const result = await this.store.ingest(response.body, 'sha256', this.limits);
+      response.body.destroy();
+      if (!result.ok) {
+        this.log.info('preview refused', { reason: result.reason });
+        return { ok: false, detail: { code: `media.${result.reason}`, params: {} } };
+      }
+      this.known.delete(url);
+      this.known.set(url, result.key);
+      if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value!);
+      return { ok: true, ref: result.ref };
+    } catch (error) {
+      if (error instanceof HttpError)
+        return { ok: false, detail: { code: `http.${camel(error.code)}`, params: error.params } };
+      this.log.info('preview failed', { error });
+      return { ok: false, detail: { code: 'internal', params: {} } };
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function camel(code: string): string {
+  return code.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

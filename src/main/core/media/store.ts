@@ -1,0 +1,308 @@
+/**
+ * The media store: pictures and short videos kept on disk under the data directory, named by their
+ * content hash (SHA-1 for avatars, because XEP-0084 and XEP-0153 name it; SHA-256 otherwise).
+ *
+ * Nothing enters unchecked: bytes stream into a temporary file while they are hashed, their type and
+ * dimensions are read from the first bytes (and refused early, before the rest arrives), the byte
+ * count is capped, and the file takes its name only when the hash is the one expected. The total is
+ * bounded; the least recently used files go first. The renderer reaches a file only through an
+ * opaque id made for this run (`ref`), which the shells resolve with `resolve`.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { MediaRef } from '../../../shared/media';
+import type { Logger } from '../log';
+import { refusal, type MediaLimits, type MediaRefusal } from './limits';
+import { SNIFF_BYTES, sniffMedia, type Sniffed } from './sniff';
+
+export type HashAlgo = 'sha1' | 'sha256';
+
+export interface MediaKey {
+  algo: HashAlgo;
+  /** Lower-case hex. */
+  hash: string;
+}
+
+const HEX_LENGTH: Record<HashAlgo, number> = { sha1: 40, sha256: 64 };
+const FILE_NAME = /^(sha1|sha256)-([0-9a-f]+)$/;
+
+/** A key from a hash as a protocol gave it (hex, any case), or null when it is not one. */
+export function mediaKey(algo: HashAlgo, hex: string): MediaKey | null {
+  const hash = hex.toLowerCase();
+  return hash.length === HEX_LENGTH[algo] && /^[0-9a-f]+$/.test(hash) ? { algo, hash } : null;
+}
+
+function nameOf(key: MediaKey): string {
+  return `${key.algo}-${key.hash}`;
+}
+
+export type IngestResult = { ok: true; key: MediaKey; ref: MediaRef } | { ok: false; reason: MediaRefusal };
+
+/** What a shell needs to serve one media id. */
+export interface ResolvedMedia {
+  file: string;
+  mime: MediaRef['mime'];
+  size: number;
+}
+
+export interface MediaStoreOptions {
+  /** The store's own directory (e.g. <data>/media); created when missing. */
+  dir: string;
+  log: Logger;
+  /** Total bytes kept before the least recently used files are removed. Default 512 MiB. */
+  maxTotalBytes?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  name: string;
+  size: number;
+  /** Read from the file's first bytes; undefined until needed after a restart. */
+  sniffed?: Sniffed | null;
+  usedAt: number;
+  /** When usedAt was last written to the file's mtime (so the order survives a restart). */
+  savedAt: number;
+}
+
+/** The file's mtime records its last use, written at most this often. */
+const SAVE_USE_EVERY_MS = 60 * 60_000;
+
+export class MediaStore {
+  private readonly filesDir: string;
+  private readonly tmpDir: string;
+  private readonly log: Logger;
+  private readonly maxTotalBytes: number;
+  private readonly now: () => number;
+  /** Least recently used first (Map order). */
+  private readonly entries = new Map<string, Entry>();
+  /** Opaque id → file name, for the ids handed out in this run. */
+  private readonly ids = new Map<string, string>();
+  private readonly idSecret = randomBytes(32);
+  private total = 0;
+  private readonly writes = new Set<Promise<void>>();
+
+  private constructor(options: MediaStoreOptions) {
+    this.filesDir = path.join(options.dir, 'files');
+    this.tmpDir = path.join(options.dir, 'tmp');
+    this.log = options.log;
+    this.maxTotalBytes = options.maxTotalBytes ?? 512 * 1024 * 1024;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Opens the store and waits until it has read what is on disk. */
+  static async open(options: MediaStoreOptions): Promise<MediaStore> {
+    const store = MediaStore.create(options);
+    await store.ready;
+    return store;
+  }
+
+  /**
+   * The store at once; it reads what is on disk in the background (`ready`), so starting the app
+   * never waits for thousands of avatar files. Until then nothing is kept and every call waits.
+   */
+  static create(options: MediaStoreOptions): MediaStore {
+    const store = new MediaStore(options);
+    store.ready = store.load();
+    store.ready.catch((error) => store.log.error('the media store could not be read', { error }));
+    return store;
+  }
+
+  /** Settles once what is on disk is known (oldest use first) and unfinished files are removed. */
+  ready: Promise<void> = Promise.resolve();
+
+  private async load(): Promise<void> {
+    await fs.mkdir(this.filesDir, { recursive: true, mode: 0o700 });
+    await fs.rm(this.tmpDir, { recursive: true, force: true });
+    await fs.mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
+    const found: Entry[] = [];
+    for (const name of await fs.readdir(this.filesDir)) {
+      const file = path.join(this.filesDir, name);
+      const match = FILE_NAME.exec(name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (!match || !stat?.isFile() || !mediaKey(match[1] as HashAlgo, match[2])) {
+        await fs.rm(file, { recursive: true, force: true });
+        continue;
+      }
+      found.push({ name, size: stat.size, usedAt: stat.mtimeMs, savedAt: stat.mtimeMs });
+    }
+    found.sort((a, b) => a.usedAt - b.usedAt);
+    for (const entry of found) if (!this.entries.has(entry.name)) this.add(entry);
+    await this.evict();
+  }
+
+  /** Kept now (false while the store is still being read). */
+  has(key: MediaKey): boolean {
+    return this.entries.has(nameOf(key));
+  }
+
+  /** Bytes and files kept. */
+  usage(): { bytes: number; files: number } {
+    return { bytes: this.total, files: this.entries.size };
+  }
+
+  /** The renderer's reference to a kept file (marking it used), or null when it is not kept. */
+  async ref(key: MediaKey): Promise<MediaRef | null> {
+    await this.ready.catch(() => {});
+    const entry = this.entries.get(nameOf(key));
+    if (!entry) return null;
+    if (entry.sniffed === undefined) entry.sniffed = await this.sniffFile(entry);
+    if (!this.entries.has(entry.name)) return null;
+    if (!entry.sniffed) {
+      await this.drop(entry); // no longer media we show: of no use to anyone
+      return null;
+    }
+    this.touch(entry);
+    return this.refOf(entry, entry.sniffed);
+  }
+
+  /** A file to serve for an id from `ref`, or null (unknown id, or evicted since). */
+  resolve(id: string): ResolvedMedia | null {
+    const name = this.ids.get(id);
+    const entry = name === undefined ? undefined : this.entries.get(name);
+    if (!entry?.sniffed) return null;
+    this.touch(entry);
+    return { file: path.join(this.filesDir, entry.name), mime: entry.sniffed.mime, size: entry.size };
+  }
+
+  /**
+   * Keeps media from `source` if it fits `limits` and hashes to `expected` (a key), or keys it by
+   * its own hash (an algorithm). Stops reading as soon as the bytes are refused.
+   */
+  async ingest(
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    expected: MediaKey | HashAlgo,
+    limits: MediaLimits,
+  ): Promise<IngestResult> {
+    await this.ready.catch(() => {});
+    const algo = typeof expected === 'string' ? expected : expected.algo;
+    const tmp = path.join(this.tmpDir, randomBytes(12).toString('hex'));
+    const hash = createHash(algo);
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let sniffed: Sniffed | null | undefined;
+    let size = 0;
+    let handle: fs.FileHandle | null = null;
+    const refuse = async (reason: MediaRefusal): Promise<IngestResult> => {
+      await handle?.close().catch(() => {});
+      await fs.rm(tmp, { force: true });
+      return { ok: false, reason };
+    };
+    try {
+      handle = await fs.open(tmp, 'wx', 0o600);
+      for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+        size += chunk.byteLength;
+        if (size > limits.maxBytes) return await refuse('too-large');
+        if (sniffed === undefined && headBytes < SNIFF_BYTES) {
+          head.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          headBytes += chunk.byteLength;
+          if (headBytes >= SNIFF_BYTES) {
+            sniffed = sniffMedia(Buffer.concat(head));
+            const refused = refusal(sniffed, null, limits);
+            if (refused) return await refuse(refused);
+          }
+        }
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
+      sniffed ??= sniffMedia(Buffer.concat(head));
+      const refused = refusal(sniffed, size, limits);
+      if (refused || !sniffed) return await refuse(refused ?? 'type');
+      const key: MediaKey = { algo, hash: hash.digest('hex') };
+      if (typeof expected !== 'string' && expected.hash !== key.hash) return await refuse('hash-mismatch');
+      await handle.sync();
+      await handle.close();
+      handle = null;
+      const name = nameOf(key);
+      const existing = this.entries.get(name);
+      if (existing) {
+        await fs.rm(tmp, { force: true });
+        existing.sniffed ??= sniffed;
+      } else {
+        const file = path.join(this.filesDir, name);
+        await fs.rename(tmp, file);
+        const now = this.now();
+        await fs.utimes(file, new Date(now), new Date(now)); // the file's mtime records its last use
+        this.add({ name, size, sniffed, usedAt: now, savedAt: now });
+      }
+      const entry = this.entries.get(name)!;
+      this.touch(entry);
+      await this.evict(name);
+      return { ok: true, key, ref: this.refOf(entry, sniffed) };
+    } catch (error) {
+      this.log.warn('media could not be stored', { error });
+      return refuse('io');
+    }
+  }
+
+  /** Removes one kept file (e.g. an avatar its owner removed). */
+  async remove(key: MediaKey): Promise<void> {
+    const entry = this.entries.get(nameOf(key));
+    if (entry) await this.drop(entry);
+  }
+
+  private add(entry: Entry): void {
+    this.entries.set(entry.name, entry);
+    this.total += entry.size;
+  }
+
+  private touch(entry: Entry): void {
+    entry.usedAt = this.now();
+    this.entries.delete(entry.name);
+    this.entries.set(entry.name, entry);
+    if (entry.usedAt - entry.savedAt < SAVE_USE_EVERY_MS) return;
+    entry.savedAt = entry.usedAt;
+    const at = new Date(entry.usedAt);
+    const write = fs.utimes(path.join(this.filesDir, entry.name), at, at).catch(() => {});
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Waits for the uses recorded in the background (before closing, and in tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
+
+  /** Removes the least recently used files until the total fits (never `keep`, just stored). */
+  private async evict(keep?: string): Promise<void> {
+    for (const entry of [...this.entries.values()]) {
+      if (this.total <= this.maxTotalBytes) return;
+      if (entry.name !== keep) await this.drop(entry);
+    }
+  }
+
+  private async drop(entry: Entry): Promise<void> {
+    if (this.entries.get(entry.name) !== entry) return;
+    this.entries.delete(entry.name);
+    this.ids.delete(this.idOf(entry.name));
+    this.total -= entry.size;
+    // A file being served stays readable (POSIX) or is removed at the next start (Windows).
+    await fs.rm(path.join(this.filesDir, entry.name), { force: true }).catch(() => {});
+  }
+
+  /** 128 bits of a keyed hash: stable within this run, meaningless outside it. */
+  private idOf(name: string): string {
+    return createHmac('sha256', this.idSecret).update(name).digest('base64url').slice(0, 22);
+  }
+
+  private refOf(entry: Entry, sniffed: Sniffed): MediaRef {
+    const id = this.idOf(entry.name);
+    this.ids.set(id, entry.name);
+    return { id, mime: sniffed.mime, size: entry.size, width: sniffed.width, height: sniffed.height };
+  }
+
+  private async sniffFile(entry: Entry): Promise<Sniffed | null> {
+    try {
+      const handle = await fs.open(path.join(this.filesDir, entry.name), 'r');
+      try {
+        const head = Buffer.alloc(Math.min(SNIFF_BYTES, entry.size));
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        return sniffMedia(head.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return null;
+    }
+  }
+}
