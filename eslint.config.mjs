@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', '.tmp/**'] },
@@ -53,6 +54,19 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // No module imports itself through others: a cycle makes the load order decide what is undefined.
+    // (import-x skips `import type`; tests/unit/import-graph.test.ts refuses type-only cycles too.)
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.js', '.mjs', '.json'] })],
+      // The modules whose imports are followed (a .vue file's script is not read).
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: { 'import-x/no-cycle': 'error' },
   },
   prettier,
 );

@@ -71,7 +71,7 @@ export async function runTransfer(target: TransferTarget): Promise<TransferRun> 
   messenger.subscribe((batch) => events.push(...batch.events));
   const invoke = async <T>(command: string, input: unknown): Promise<T> => {
     const result = await messenger.invoke(command, input);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
+    if (!result.ok) throw new Error(`${command}: ${JSON.stringify(result.error)}`);
     return result.value as T;
   };
   const account = await invoke<AccountView>('account.add', {

@@ -9,15 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import {
-  capsHash,
-  discoInfoElement,
-  NS_CAPS,
-  NS_DISCO_INFO,
-  type DiscoInfo,
-} from '../src/main/core/features/caps-hash';
+import { capsHash, discoInfoElement, type DiscoInfo } from '../src/main/core/features/caps/hash';
 import { SENTINEL, STANZAS, type FloodRun, type FloodTarget } from './presence-flood-core';
 import { createTestCa, issueServerCert } from '../tests/support/prosody';
+import { NS_CAPS, NS_DISCO_INFO } from '../src/main/core/xmpp/ns';
 
 const CONTACTS = 10_000;
 const CAPS_VERS = 20;

@@ -1,5 +1,5 @@
 /**
- * The headless client for side-by-side comparisons (issue 8): `node out/main/headless.js` runs the
+ * The headless client for side-by-side comparisons: `node out/main/headless.js` runs the
  * real core — the real store on a temporary data directory, the real features, the event bus with
  * no subscriber but this one — with no UI, against the server the environment names:
  *
@@ -44,6 +44,7 @@ import { consoleSink, createLogger, silentLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
 import { installProcessGuard } from './core/process-guard';
 import { createMemorySecretStore } from './core/secrets';
+import { NS_MAM, NS_MUC, NS_ROSTER } from './core/xmpp/ns';
 
 export interface BenchCounts {
   rosterItems: number;
@@ -307,7 +308,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           onStatus: (view) => {
             hooks.onStatus(view);
             if (!wasOnline && view.status === 'error')
-              failed(new Error(view.error?.message ?? 'The connection failed.'));
+              failed(new Error(`connection failed: ${JSON.stringify(view.error ?? null)}`));
           },
         },
         {
@@ -409,7 +410,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           void core
             .invoke('muc.join', { accountId, room: config.joinRoom.room, nick: config.joinRoom.nick })
             .then((result) => {
-              if (!result.ok) process.stderr.write(`headless: join failed: ${result.error.message}\n`);
+              if (!result.ok) process.stderr.write(`headless: join failed: ${JSON.stringify(result.error)}\n`);
             });
         }
       } else if (event.type === 'archive.sync' && event.accountId === accountId) {
@@ -441,7 +442,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     sender = setInterval(() => {
       const body = `torture ${process.pid} ${++n}`;
       void core.invoke('message.send', { accountId, conversation: to, kind: 'chat', body }).then((result) => {
-        if (!result.ok) process.stderr.write(`headless: send failed: ${result.error.message}\n`);
+        if (!result.ok) process.stderr.write(`headless: send failed: ${JSON.stringify(result.error)}\n`);
       });
     }, config.sendEveryMs);
   };
@@ -462,7 +463,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
           port: config.port,
           rememberPassword: false,
         });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(`account not added: ${JSON.stringify(added.error)}`);
     accountId = (added.value as { id: string }).id;
     if (existing && !existing.enabled) await core.invoke('account.setEnabled', { id: accountId, enabled: true });
     await Promise.race([closed, failure]);
@@ -556,9 +557,6 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
   }
 }
 
-const NS_MAM = 'urn:xmpp:mam:2';
-const NS_ROSTER = 'jabber:iq:roster';
-const NS_MUC = 'http://jabber.org/protocol/muc';
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {

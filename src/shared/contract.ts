@@ -14,9 +14,23 @@ import {
   ROSTER_TEXT_MAX,
   STATUS_TEXT_MAX,
   SUBSCRIPTION_BULK_MAX,
+  type Prefs,
 } from './limits';
 import { SHOWS, type Show } from './presence';
+import type {
+  AppError,
+  CertificateProblem,
+  InputIssue,
+  ConnectionParams,
+  DeliveryError,
+  MucAffiliation,
+  Reasoned,
+  RoomNotice,
+  StoreFailure,
+  TransferError,
+} from './errors';
 
+export type { Prefs } from './limits';
 export {
   DEFAULT_PREFS,
   MESSAGE_BODY_MAX,
@@ -28,7 +42,7 @@ export {
   STATUS_TEXT_MAX,
   SUBSCRIPTION_BULK_MAX,
 } from './limits';
-import type { ErrorDetail, Result } from './result';
+import type { Result } from './result';
 import type { MediaRef } from './media';
 import {
   CONSOLE_STANZA_MAX,
@@ -52,6 +66,21 @@ export type * from './forms';
 
 export type { MediaMime, MediaRef } from './media';
 
+export type {
+  AppError,
+  CertificateProblem,
+  ConnectionReason,
+  DeliveryError,
+  ErrorCode,
+  ErrorReason,
+  InputIssue,
+  MucAffiliation,
+  RoomNotice,
+  RoomRemoval,
+  StoreFailure,
+  TransferError,
+} from './errors';
+
 // ---------- DTOs ----------
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'error';
@@ -73,17 +102,17 @@ export interface CertificateInfo {
   issuer: string;
   validFrom: string;
   validTo: string;
-  /** Why the certificate was not trusted, in words. */
-  reason: string;
+  /** Why the certificate was not trusted. */
+  problem: CertificateProblem;
   /** True when a different certificate had been pinned for this account before. */
   changedFromPinned: boolean;
 }
 
-export interface ConnectionError {
+/** Why a connection failed: its kind (what the UI offers to do), the reason and its parameters. */
+export type ConnectionError = {
   kind: ConnectionErrorKind;
-  message: string;
   certificate?: CertificateInfo;
-}
+} & Reasoned<ConnectionParams>;
 
 export interface ConnectionView {
   status: ConnectionStatus;
@@ -206,27 +235,6 @@ export interface SpellcheckView {
   language: string | null;
 }
 
-/** Preferences the UI keeps across restarts (stored by the core in SQLite). */
-export interface Prefs {
-  rosterSort: 'availability' | 'name';
-  rosterHideOffline: boolean;
-  /** Collapsed roster groups, as view keys: `*|<group>` in the all-accounts view, `<accountId>|<group>` otherwise. */
-  rosterCollapsed: string[];
-  /** 'all' or an account id. */
-  rosterView: string;
-  /** Closing the window hides it to the tray (Electron only). */
-  closeToTray: boolean;
-  /** Start Jabberwock when the user logs in to the computer (Electron only). */
-  startAtLogin: boolean;
-  /** A start at login opens hidden in the tray, without the window (Electron only). */
-  startHidden: boolean;
-  idleEnabled: boolean;
-  /** Minutes of system idle before auto-away. */
-  idleAwayMinutes: number;
-  /** Minutes of system idle before auto-xa; null for never. */
-  idleXaMinutes: number | null;
-}
-
 // ---------- subscriptions (RFC 6121 §3) ----------
 
 /** What an account does with an incoming subscription request ('ask' shows it in the inbox). */
@@ -269,7 +277,6 @@ export interface SubscriptionNoteView {
 // ---------- group chat (XEP-0045) ----------
 
 export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
-export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
 
 /** One occupant of a room, keyed by (account, room, nick). */
 export interface OccupantView {
@@ -316,17 +323,15 @@ export interface RoomView {
   /** Every occupant's real JID is visible (status 100/172). */
   nonAnonymous: boolean;
   occupantCount: number;
-  /** With state 'error' or 'left' after a removal: what happened, in words. */
-  error: { kind: RoomErrorKind; message: string; suggestedNick?: string } | null;
+  /** With state 'error' or 'left' after a removal: what happened (the refusal or the removal). */
+  error: RoomError | null;
 }
 
+/** Why we are not in a room: the join's refusal (muc.nickInUse, …) or our removal (muc.kicked, …). */
+export type RoomError = AppError & { kind: RoomErrorKind };
+
 /** A line the room shows about what happened (status codes, moderation), not a chat message. */
-export interface RoomNoticeView {
-  accountId: string;
-  room: string;
-  at: number;
-  text: string;
-}
+export type RoomNoticeView = { accountId: string; room: string; at: number } & RoomNotice;
 
 /** A bookmarked room (XEP-0402, or XEP-0048 private storage when the server lacks it). */
 export interface BookmarkView {
@@ -375,8 +380,9 @@ export type ConversationKind = 'chat' | 'groupchat' | 'pm';
 
 /**
  * queued: stored, not yet written to the stream (or waiting for a connection); sent: the server
- * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184); failed:
- * the server refused it; received: an incoming message.
+ * acknowledged it (XEP-0198); delivered: the recipient's client confirmed it (XEP-0184), or, for a
+ * room message, the room reflected it (it went out to the room; nobody confirmed it); failed: the
+ * server refused it; received: an incoming message.
  */
 export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'received';
 
@@ -396,8 +402,8 @@ export interface MessageView {
   state: MessageState;
   /** The body was replaced by a correction (XEP-0308). */
   corrected: boolean;
-  /** With state 'failed': why, in words. */
-  error: string | null;
+  /** With state 'failed': the server's refusal. */
+  error: DeliveryError | null;
 }
 
 /** XEP-0085 chat states. */
@@ -426,16 +432,6 @@ export interface StagedFileView {
 }
 
 export type TransferState = 'waiting' | 'active' | 'done' | 'failed' | 'cancelled';
-
-/**
- * Why a transfer failed or waits, as a code with parameters (the renderer words it):
- * upload.unavailable: the server has no upload service; upload.tooLarge: { size, limit } bytes;
- * upload.refused: { condition } the service said no; upload.badSlot: the service's answer was unusable;
- * offline: the account is not connected (an upload waits for it); http.*: { status } … from the
- * HTTPS transfer (insecureUrl, redirect, status, tooLarge { size?, limit }, truncated, timeout, network);
- * file.unreadable, file.changed: the file to upload; file.write: the download folder; internal.
- */
-export type TransferError = ErrorDetail;
 
 /** One upload or download, with its progress. */
 export interface TransferView {
@@ -473,9 +469,6 @@ export interface FileInfoView {
   type: string | null;
 }
 // ---------- app notices ----------
-
-/** Why a store write failed: the disk is full, it reported an I/O error, the file is read-only, locked or damaged. */
-export type StoreFailure = 'full' | 'io' | 'readonly' | 'busy' | 'corrupt' | 'other';
 
 /**
  * Something about the app itself the user must know, until dismissed (the renderer words it). One per
@@ -573,8 +566,8 @@ export type AppEvent =
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
   done: string[];
-  /** JIDs that failed, each with the reason in words (the request stays pending). */
-  failed: { jid: string; message: string }[];
+  /** JIDs that failed, each with its error (the request stays pending). */
+  failed: { jid: string; error: AppError }[];
 }
 
 export interface EventBatch {
@@ -930,27 +923,37 @@ export const commands = {
     output: returns<null>(),
   },
   /**
-   * Moderation (XEP-0045 §8–§10): a role change by nick (kick = role none, voice = participant or
-   * visitor, moderator) or an affiliation change by nick or JID (ban = outcast), with a reason.
+   * Changes an occupant's role by nick (XEP-0045 §8): 'none' kicks, 'participant' grants voice (or
+   * takes moderator away), 'visitor' revokes voice, 'moderator' grants moderator.
    */
-  'muc.moderate': {
+  'muc.setRole': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        nick: roomNickSchema,
+        role: z.enum(['moderator', 'participant', 'visitor', 'none']),
+        reason: z.string().max(1024).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /**
+   * Changes an affiliation (XEP-0045 §9–§10) of a JID, or of an occupant by nick when the room shows
+   * their real JID: 'outcast' bans, 'member', 'admin' and 'owner' grant, 'none' takes away.
+   */
+  'muc.setAffiliation': {
     input: z
       .object({
         accountId: accountIdSchema,
         room: roomJidSchema,
         nick: roomNickSchema.optional(),
         jid: contactJidSchema.optional(),
-        role: z.enum(['moderator', 'participant', 'visitor', 'none']).optional(),
-        affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']).optional(),
+        affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']),
         reason: z.string().max(1024).optional(),
       })
       .strict()
-      .refine(
-        (v) => (v.role === undefined) !== (v.affiliation === undefined),
-        'Change either the role or the affiliation.',
-      )
-      .refine((v) => v.role === undefined || v.nick !== undefined, 'A role is changed by nick.')
-      .refine((v) => v.affiliation === undefined || v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
+      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
     output: returns<null>(),
   },
   /** Reads one affiliation list of a room. */
@@ -1295,6 +1298,30 @@ export const commandNames = Object.keys(commands) as CommandName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+/**
+ * A zod issue as errors carry it: the path, zod's code and its parameters (minimum, maximum, origin,
+ * format, keys, …; plain values only). Its message is kept only when `withMessage` (the renderer's
+ * own check, which words it): the core sends no text.
+ */
+export function inputIssue(issue: z.core.$ZodIssue, withMessage = false): InputIssue {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(issue)) {
+    if (['code', 'path', 'message', 'input', 'inst', 'errors'].includes(key)) continue;
+    if (typeof value === 'bigint') params[key] = String(value);
+    else if (isPlain(value) || (Array.isArray(value) && value.every(isPlain))) params[key] = value;
+  }
+  return {
+    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    code: issue.code,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    ...(withMessage ? { message: issue.message } : {}),
+  };
+}
+
+function isPlain(value: unknown): value is string | number | boolean | null {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 /** What both shells expose to the renderer (window.jabberwock in Electron). */

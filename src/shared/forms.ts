@@ -171,6 +171,18 @@ export interface FormIssue {
   params?: Record<string, string | number>;
 }
 
+/** Why a form was refused or what was dropped from it (codes, not words). */
+export type FormProblem =
+  | { code: 'form.notAForm' }
+  | { code: 'form.tooManyFields'; max: number }
+  | { code: 'form.tooManyOptions'; var: string; max: number }
+  | { code: 'form.tooManyValues'; var: string; max: number }
+  | { code: 'form.duplicateVar'; var: string }
+  | { code: 'form.missingVar'; type: string }
+  | { code: 'form.unknownType'; var: string; type: string }
+  | { code: 'form.badValidate'; var: string }
+  | { code: 'form.badLayout' };
+
 // ---------- validation ----------
 
 const SINGLE_VALUE = new Set<FormFieldType>(['boolean', 'jid-single', 'list-single', 'text-private', 'text-single']);

@@ -1,8 +1,8 @@
 /**
- * Plain constants of the contract, kept apart from the zod schemas so the renderer's first bundle can
- * use them without loading zod (it is needed only when a form validates).
+ * Plain constants of the contract (and the preferences' shape their defaults need), kept apart from the
+ * zod schemas so the renderer's first bundle can use them without loading zod (it is needed only when a
+ * form validates).
  */
-import type { Prefs } from './contract';
 
 /** Longest roster name or group kept from the server; longer ones are cut (and logged). */
 export const ROSTER_TEXT_MAX = 1024;
@@ -21,6 +21,27 @@ export const MUC_NICK_MAX = 256;
 export const MUC_SUBJECT_MAX = 4096;
 /** Most requests answered by one bulk action. */
 export const SUBSCRIPTION_BULK_MAX = 10_000;
+
+/** Preferences the UI keeps across restarts (stored by the core in SQLite). */
+export interface Prefs {
+  rosterSort: 'availability' | 'name';
+  rosterHideOffline: boolean;
+  /** Collapsed roster groups, as view keys: `*|<group>` in the all-accounts view, `<accountId>|<group>` otherwise. */
+  rosterCollapsed: string[];
+  /** 'all' or an account id. */
+  rosterView: string;
+  /** Closing the window hides it to the tray (Electron only). */
+  closeToTray: boolean;
+  /** Start Jabberwock when the user logs in to the computer (Electron only). */
+  startAtLogin: boolean;
+  /** A start at login opens hidden in the tray, without the window (Electron only). */
+  startHidden: boolean;
+  idleEnabled: boolean;
+  /** Minutes of system idle before auto-away. */
+  idleAwayMinutes: number;
+  /** Minutes of system idle before auto-xa; null for never. */
+  idleXaMinutes: number | null;
+}
 
 export const DEFAULT_PREFS: Prefs = {
   rosterSort: 'availability',

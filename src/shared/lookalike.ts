@@ -1,7 +1,7 @@
 /**
  * A folding that makes names which look alike compare equal: a subscription request whose nick is
  * "Rоmeo" (Cyrillic о) or "Romeo\u200B" must be recognized as looking like our contact Romeo, so
- * the UI shows the real JID prominently (issue 5: subscription nicks; issue 6: room nicks). Shared by
+ * the UI shows the real JID prominently (subscription request nicks, room nicks). Shared by
  * main and renderer.
  *
  * Not a full Unicode confusables table: compatibility forms (NFKC), case, invisible characters,

@@ -1,29 +1,10 @@
-/** The small set of error codes the UI knows how to explain. */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_connected'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'timeout'
-  | 'untrusted_sender'
-  /** The data could not be saved (disk full, I/O error, …): nothing was half-saved. */
-  | 'storage'
-  | 'internal';
+/**
+ * What every command returns: a value, or an error as codes and parameters (errors.ts) that the
+ * renderer words.
+ */
+import type { AppError, AppErrorOf, ErrorCode, ErrorParams, ErrorReason, ParamsArg } from './errors';
 
-export interface AppError {
-  code: ErrorCode;
-  message: string;
-  /** Field-level messages for form validation, keyed by input field name. */
-  fields?: Record<string, string>;
-  /** What exactly went wrong, as a code with parameters the renderer can word (e.g. upload.tooLarge, limit). */
-  detail?: ErrorDetail;
-}
-
-export interface ErrorDetail {
-  code: string;
-  params: Record<string, string | number>;
-}
+export type { AppError, AppErrorOf, ErrorCode, ErrorReason } from './errors';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
@@ -31,11 +12,29 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: ErrorCode, message: string, fields?: Record<string, string>): Result<T> {
-  return { ok: false, error: fields ? { code, message, fields } : { code, message } };
+/** An error: its code, its reason and the reason's parameters. */
+export function appError<R extends ErrorReason>(
+  code: ErrorCode,
+  reason: R,
+  ...params: ParamsArg<ErrorParams, R>
+): AppErrorOf<R> {
+  return (params.length > 0 ? { code, reason, params: params[0] } : { code, reason }) as AppErrorOf<R>;
 }
 
-/** A failure with a detail code and parameters for the renderer to word. */
-export function failWith<T = never>(code: ErrorCode, message: string, detail: ErrorDetail): Result<T> {
-  return { ok: false, error: { code, message, detail } };
+export function fail<R extends ErrorReason>(
+  code: ErrorCode,
+  reason: R,
+  ...params: ParamsArg<ErrorParams, R>
+): Result<never> {
+  return { ok: false, error: appError(code, reason, ...params) };
+}
+
+/** An error about one field of the command's input (the form shows it there). */
+export function failIn<R extends ErrorReason>(
+  field: string,
+  code: ErrorCode,
+  reason: R,
+  ...params: ParamsArg<ErrorParams, R>
+): Result<never> {
+  return { ok: false, error: { ...appError(code, reason, ...params), field } };
 }

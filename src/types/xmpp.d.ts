@@ -143,6 +143,7 @@ declare module '@xmpp/connection' {
     write(data: string): Promise<void>;
     hook(event: 'close', handler: () => unknown): void;
     _onData(data: Buffer | string): void;
+    _onElement(element: Element): void;
     _attachSocket(socket: Socket): void;
     _detachSocket(): void;
     _status(status: string, ...args: unknown[]): void;
@@ -233,49 +234,9 @@ declare module '@xmpp/iq/callee.js' {
   export default function iqCallee(options: { middleware: Middleware; entity: Client }): IQCallee;
 }
 
-declare module '@xmpp/sasl' {
-  import type { StreamFeatures } from '@xmpp/stream-features';
-  import type { Client } from '@xmpp/client-core';
-  import type SASLFactory from 'saslmechanisms';
-  export type OnAuthenticate = (
-    done: (credentials: Record<string, unknown>, mechanism: string) => Promise<void>,
-    mechanisms: string[],
-    fast: null,
-    entity: Client,
-  ) => Promise<void>;
-  export default function sasl(
-    options: { streamFeatures: StreamFeatures; saslFactory: SASLFactory },
-    onAuthenticate: OnAuthenticate,
-  ): void;
-}
-
 declare module '@xmpp/sasl/lib/SASLError.js' {
   import XMPPError from '@xmpp/error';
   export default class SASLError extends XMPPError {}
-}
-
-declare module '@xmpp/sasl-scram-sha-1' {
-  import type SASLFactory from 'saslmechanisms';
-  export default function saslScramSha1(factory: SASLFactory): void;
-}
-
-declare module '@xmpp/sasl-plain' {
-  import type SASLFactory from 'saslmechanisms';
-  export default function saslPlain(factory: SASLFactory): void;
-}
-
-declare module 'saslmechanisms' {
-  export interface Mechanism {
-    name: string;
-    clientFirst?: boolean;
-    response(credentials: Record<string, unknown>): string | Promise<string>;
-    challenge(challenge: string): unknown;
-  }
-  export default class SASLFactory {
-    _mechs: Array<{ name: string }>;
-    use(mech: unknown): this;
-    create(names: string[]): Mechanism | null;
-  }
 }
 
 declare module '@xmpp/stream-management' {

@@ -219,10 +219,11 @@ describe('conversations in the browser UI', () => {
     await composer.fill('Coming!');
     await composer.press('Enter');
     await bobGot((m) => m.attrs.type === 'groupchat' && m.getChildText('body') === 'Coming!');
+    // The room's echo of our message: sent to the room (nobody confirmed receiving it).
     await roomChat
       .locator('[data-message-id]')
       .filter({ hasText: 'Coming!' })
-      .getByRole('img', { name: 'Delivered' })
+      .getByRole('img', { name: 'Sent to the room' })
       .waitFor({ timeout: LIVE_TIMEOUT });
 
     // A private message from Bob in the room appears as its own conversation.

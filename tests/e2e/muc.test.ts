@@ -127,7 +127,7 @@ describe('group chat in the browser UI', () => {
           'Moderators, 1',
           expect.stringMatching(/^alice, you, /),
           'Participants, 1',
-          expect.stringMatching(/^Bob, available/),
+          expect.stringMatching(/^Bob, participant, no affiliation, available/),
         ]),
       LIVE_TIMEOUT,
     );

@@ -12,7 +12,6 @@ import type { AccountView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
 import { ROOT } from '../support/web';
 import {
   addAccountInUi,
@@ -26,6 +25,7 @@ import {
 } from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-pr3sence' };
 const BOB = { user: 'bob', password: 'bob-Pa55-pr3sence' };
@@ -72,7 +72,7 @@ describe('presence in the browser UI', () => {
       host: prosody.host,
       port: prosody.port,
     });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     const accountId = (added.value as AccountView).id;
     await eventually(() => {
       expect(messenger.roster.syncView(accountId).state, `${name}:\n${log.join('\n')}`).toBe('synced');

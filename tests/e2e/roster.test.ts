@@ -24,9 +24,10 @@ import {
 } from '../support/e2e';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
-import type { SessionXmpp } from '../../src/main/core/accounts/session';
-import { NS_ROSTER, newReport, readRosterQuery } from '../../src/main/core/features/roster-items';
+import { newReport } from '../../src/main/core/features/roster/items';
 import { eventually } from '../support/wait';
+import { NS_ROSTER } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-r0st3r' };
 const BOB = { user: 'bob', password: 'bob-Pa55-r0st3r' };
@@ -64,8 +65,8 @@ describe('roster in the browser UI', () => {
   /** One item as the server has it now, fetched with a new roster request: { name, groups } or undefined. */
   async function fetchFromServer(who: 'alice' | 'bob', jid: string) {
     const query = await otherXmpp.get(otherIds[who])!.iqCaller.get(xml('query', { xmlns: NS_ROSTER }));
-    // The core's own stream parser reads a roster result's items as they arrive (roster-items.ts).
-    const item = readRosterQuery(otherIds[who], query, newReport()).get(jid);
+    // The core's stream layer hands a roster result's items to the roster service as they arrive.
+    const item = other.roster.readQuery(otherIds[who], query, newReport()).get(jid);
     if (!item) return undefined;
     return { name: item.name, groups: sorted(item.groups) };
   }
@@ -77,7 +78,7 @@ describe('roster in the browser UI', () => {
       host: prosody.host,
       port: prosody.port,
     });
-    if (!added.ok) throw new Error(added.error.message);
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     const id = (added.value as AccountView).id;
     await eventually(
       () => expect(other.accounts.list().find((a) => a.id === id)?.connection.status).toBe('online'),

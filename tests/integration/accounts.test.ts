@@ -12,6 +12,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { FileSecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import { startProsody, type ProsodyServer } from '../support/prosody';
+import { connectionErrorText } from '../../src/renderer/src/lib/words/connection';
 
 const PASSWORD = 'canary-Pa55word-7f3e';
 let server: ProsodyServer;
@@ -148,7 +149,7 @@ describe('accounts through the core', () => {
     const alice = (added as { value: AccountView }).value;
     const failed = await waitForConnection(core, alice.id, (view) => view.status === 'error');
     expect(failed.error?.kind).toBe('auth');
-    expect(failed.error?.message).toMatch(/password/i);
+    expect(connectionErrorText(failed.error!)).toMatch(/password/i);
     await core.close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Bookmarks (issue 6) through BookmarksService on real sessions against a real Prosody (mod_bookmarks
+ * Bookmarks through BookmarksService on real sessions against a real Prosody (mod_bookmarks
  * with XEP-0402 #compat, mod_pep, mod_private): add, edit and remove persisted on the server, read
  * back by a second connection of the same account both as XEP-0402 items and — Prosody mirrors them —
  * as XEP-0048 private storage; another of our clients' change arriving live as a PEP event; autojoin
@@ -17,14 +17,13 @@ import { AccountSession } from '../../src/main/core/accounts/session';
 import type { SessionOnline } from '../../src/main/core/accounts/session-api';
 import { EventBus } from '../../src/main/core/events';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { BookmarksService, type StoredBookmark } from '../../src/main/core/features/bookmarks';
-import { NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
+import { BookmarksService, type StoredBookmark } from '../../src/main/core/features/bookmarks/service';
 import {
   discoInfoResponder,
   JABBERWOCK_CAPS_NODE,
   ownCapsElement,
   ownDiscoInfo,
-} from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/caps/own';
 import { startPeer, type Peer } from '../support/peer';
 import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
 import {
@@ -36,6 +35,7 @@ import {
 } from '../support/scripted-server';
 import { parseStanza } from '../support/xml';
 import { eventually, waitUntil } from '../support/wait';
+import { NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
 
 const ALICE = { user: 'alice', password: 'alice-bookmarks-Pa55' };
 const NS = 'urn:xmpp:bookmarks:1';

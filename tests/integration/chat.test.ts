@@ -14,20 +14,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
+import { openTestCore, type Core } from '../support/core';
+import { startPeer, subscribeBothWays, type Peer } from '../support/peer';
+import { forEachServer, type TestServer } from '../support/servers';
+import { sleep, waitUntil } from '../support/wait';
 import {
   NS_CARBONS,
   NS_CHATSTATES,
   NS_CORRECT,
   NS_DELAY,
   NS_FORWARD,
+  NS_MUC,
   NS_RECEIPTS,
   NS_SID,
-} from '../../src/main/core/features/chat';
-import { NS_MUC } from '../../src/main/core/features/muc';
-import { openTestCore, type Core } from '../support/core';
-import { startPeer, subscribeBothWays, type Peer } from '../support/peer';
-import { forEachServer, type TestServer } from '../support/servers';
-import { sleep, waitUntil } from '../support/wait';
+} from '../../src/main/core/xmpp/ns';
 
 const user = (name: string) => ({ user: name, password: `${name}-chat-Pa55` });
 const ALICE = user('alice');
@@ -49,7 +49,7 @@ function recordMessages(peer: Peer): Element[] {
 
 function history(core: Core, conversation: string): MessageView[] {
   const page = core.messenger.chat.history({ accountId: core.accountId, conversation, limit: 500 });
-  if (!page.ok) throw new Error(page.error.message);
+  if (!page.ok) throw new Error(JSON.stringify(page.error));
   return page.value;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Tarpits and slow servers (security.md section 6, case 50): every step of signing in has its own
+ * Tarpits and slow servers: every step of signing in has its own
  * time limit, far below the whole attempt's, so a server that accepts the connection and then
  * stalls (no stream header, a TLS handshake never answered, a SASL or bind answer that never
  * comes, a header dribbled at one byte a second) ends in an error and a backoff in one step's

@@ -9,13 +9,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession, type AccountSessionOptions } from '../../src/main/core/accounts/session';
 import type { SessionConfig, SessionOnline } from '../../src/main/core/accounts/session-api';
-import { TLS_UNAVAILABLE_MESSAGE } from '../../src/main/core/accounts/session-errors';
+import { certificateProblemText, connectionErrorText } from '../../src/renderer/src/lib/words/connection';
 import { createLogger } from '../../src/main/core/log';
 import type { ConnectionStatus, ConnectionView } from '../../src/shared/contract';
 import { createTestCa, issueServerCert } from '../support/certs';
 import { freePort } from '../support/server-process';
 import { startProsody } from '../support/prosody';
-import { forEachServer, type TestServer } from '../support/servers';
+import { startEjabberd } from '../support/ejabberd';
+import { SERVERS, forEachServer, type TestServer } from '../support/servers';
 import {
   NS_TLS,
   NS_SM,
@@ -26,6 +27,11 @@ import {
   startScriptedServer,
   type ScriptedServerOptions,
 } from '../support/scripted-server';
+
+/** The connection error as the user reads it (the renderer's words for the core's reason). */
+function words(view: ConnectionView): string {
+  return view.error ? connectionErrorText(view.error) : '';
+}
 
 const ALICE = { user: 'alice', password: 'alice-canary-Pa55' };
 const BOB = { user: 'bob', password: 'bob-canary-Pa55' };
@@ -70,7 +76,7 @@ function track(
     while (session.status.status !== status) {
       if (Date.now() > deadline) {
         throw new Error(
-          `timed out waiting for ${status}; views: ${JSON.stringify(views.map((v) => [v.status, v.error?.kind, v.error?.message]))}`,
+          `timed out waiting for ${status}; views: ${JSON.stringify(views.map((v) => [v.status, v.error?.kind, v.error?.reason]))}`,
         );
       }
       await sleep(25);
@@ -132,7 +138,7 @@ forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }
     t.session.start();
     const view = await t.waitFor('error');
     expect(view.error?.kind).toBe('auth');
-    expect(view.error?.message).toMatch(/password/);
+    expect(words(view)).toMatch(/password/);
     await sleep(3000);
     expect(t.session.attempts).toBe(1);
     expect(t.session.status.status).toBe('error');
@@ -154,7 +160,7 @@ forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }
     expect(view.error?.certificate?.fingerprint256).toBe(expected);
     expect(view.error?.certificate?.subject).toContain('CN=localhost');
     expect(view.error?.certificate?.issuer).toContain('Jabberwock Test CA');
-    expect(view.error?.certificate?.reason).toMatch(/authority/);
+    expect(certificateProblemText(view.error!.certificate!.problem)).toMatch(/authority/);
     expect(view.error?.certificate?.changedFromPinned).toBe(false);
     await sleep(1500);
     expect(t.session.attempts).toBe(1);
@@ -229,6 +235,34 @@ forEachServer('AccountSession against %s', { users: [ALICE, BOB] }, ({ started }
   });
 });
 
+// ejabberd only: it can store SHA-256 credentials (and then offers SCRAM-SHA-256 alone); Prosody 0.12 cannot.
+describe.skipIf(!SERVERS.some((s) => s.kind === 'ejabberd'))(
+  'SCRAM-SHA-256 (ejabberd with SHA-256 credentials)',
+  () => {
+    beforeAll(async () => {
+      server = await startEjabberd({ users: [ALICE], scramHash: 'sha256' });
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('signs in with SCRAM-SHA-256, checking the server signature', async () => {
+      const sent: string[] = [];
+      const t = track({ jid: 'alice@localhost', password: ALICE.password });
+      t.session.xmpp.on('send', (element) => sent.push(element.toString()));
+      t.session.start();
+      await t.waitFor('online');
+      expect(sent.join('')).toMatch(/<auth [^>]*mechanism=["']SCRAM-SHA-256/);
+    });
+
+    it('a wrong password ends in the auth error', async () => {
+      const t = track({ jid: 'alice@localhost', password: 'not-the-password' });
+      t.session.start();
+      expect((await t.waitFor('error')).error?.kind).toBe('auth');
+    });
+  },
+);
+
 // Prosody only: pinning checks our TLS handling, not the server, and each server start costs time.
 describe('certificate pinning (self-signed Prosody)', () => {
   let selfSigned: TestServer;
@@ -255,7 +289,7 @@ describe('certificate pinning (self-signed Prosody)', () => {
     const view = await t.waitFor('error');
     expect(view.error?.kind).toBe('certificate');
     expect(view.error?.certificate?.fingerprint256).toBe(fingerprint);
-    expect(view.error?.certificate?.reason).toMatch(/self-signed/);
+    expect(certificateProblemText(view.error!.certificate!.problem)).toMatch(/self-signed/);
   });
 
   it('connects once the user pinned that fingerprint', async () => {
@@ -331,7 +365,10 @@ describe('AccountSession against a scripted server', () => {
       const t = track({ jid: 'alice@localhost', password: ALICE.password, host: server.host, port: server.port });
       t.session.start();
       const view = await t.waitFor('error');
-      expect(view.error).toEqual({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE });
+      expect(view.error).toEqual({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' });
+      expect(words(view)).toBe(
+        'The server does not offer encryption (STARTTLS); Jabberwock will not send your password in plaintext.',
+      );
       await sleep(500);
       expect(server.received()).toContain('<stream:stream');
       expect(server.received()).not.toContain('<auth');
@@ -354,7 +391,7 @@ describe('AccountSession against a scripted server', () => {
       t.session.start();
       const view = await t.waitFor('reconnecting');
       expect(view.error?.kind).toBe('protocol');
-      expect(view.error?.message).toBe('The server sent XML that XMPP does not allow (a custom entity reference).');
+      expect(words(view)).toBe('The server sent XML that XMPP does not allow (a custom entity reference).');
       const deadline = Date.now() + 5000; // and it tries again by itself
       while (t.session.attempts < 2 && Date.now() < deadline) await sleep(25);
       expect(t.session.attempts).toBeGreaterThanOrEqual(2);
@@ -400,7 +437,7 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
     await withServer({ tls: otherTls, features: standardFeatures }, async (t) => {
       const view = await t.waitFor('error');
       expect(view.error?.kind).toBe('certificate');
-      expect(view.error?.certificate?.reason).toMatch(/different server name, not localhost/);
+      expect(certificateProblemText(view.error!.certificate!.problem)).toMatch(/different server name, not localhost/);
       expect(view.error?.certificate?.subject).toContain('CN=other.example');
     });
   });
@@ -433,7 +470,7 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
         await t.waitFor('online');
         t.session.checkAlive(300); // the scripted server never answers the ping
         const view = await t.waitFor('reconnecting', 5000);
-        expect(view.error).toEqual({ kind: 'unreachable', message: 'The server stopped answering.' });
+        expect(view.error).toEqual({ kind: 'unreachable', reason: 'connection.stoppedAnswering' });
         expect(t.offlines).toBe(1);
       },
     );
@@ -453,10 +490,8 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
       async (t) => {
         await t.waitFor('online');
         const view = await t.waitFor('reconnecting', 5000);
-        expect(view.error).toEqual({
-          kind: 'protocol',
-          message: 'The server sent malformed XML (a character XML does not allow: U+0000).',
-        });
+        expect(view.error).toMatchObject({ kind: 'protocol', reason: 'connection.streamViolation' });
+        expect(words(view)).toBe('The server sent malformed XML (a character XML does not allow: U+0000).');
       },
     );
     expect(server.connections[0].received).toContain('not-well-formed');
@@ -478,7 +513,7 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
         expect(t.session.xmpp.streamManagement.enabled).toBe(true);
         const view = await t.waitFor('reconnecting', 5000);
         expect(view.error?.kind).toBe('protocol');
-        expect(view.error?.message).toMatch(/acknowledged/);
+        expect(words(view)).toMatch(/acknowledged/);
       },
     );
     expect(server.connections[0].received).toContain('handled-count-too-high');
@@ -495,7 +530,7 @@ describe('AccountSession against a scripted server over STARTTLS', () => {
       async (t) => {
         const view = await t.waitFor('error');
         expect(view.error?.kind).toBe('auth');
-        expect(view.error?.message).toMatch(/server signature/);
+        expect(words(view)).toMatch(/server signature/);
         await sleep(500);
         expect(t.session.attempts).toBe(1);
       },

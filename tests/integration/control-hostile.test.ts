@@ -101,7 +101,7 @@ describe('service discovery', () => {
     expect(items.value.items).toEqual([{ jid: `room@${MUC}`, node: null, name: 'Room' }]);
     expect(await c.messenger.invoke('disco.info', { accountId: c.accountId, jid: MUC })).toMatchObject({
       ok: false,
-      error: { detail: { code: 'disco.info.malformed' } },
+      error: { reason: 'disco.malformed', params: { action: 'disco.info' } },
     });
   });
 
@@ -122,11 +122,11 @@ describe('service discovery', () => {
     const { core: c } = await open();
     expect(await c.messenger.invoke('entity.time', { accountId: c.accountId, jid: `${MALLORY}/x` })).toMatchObject({
       ok: false,
-      error: { detail: { code: 'entity.time.malformed' } },
+      error: { reason: 'disco.malformed', params: { action: 'entity.time' } },
     });
     expect(
       await c.messenger.invoke('entity.lastActivity', { accountId: c.accountId, jid: `${MALLORY}/x` }),
-    ).toMatchObject({ ok: false, error: { detail: { code: 'entity.lastActivity.malformed' } } });
+    ).toMatchObject({ ok: false, error: { reason: 'disco.malformed', params: { action: 'entity.lastActivity' } } });
   });
 });
 
@@ -159,7 +159,7 @@ describe('ad-hoc commands', () => {
       action: 'next',
       values: { n: ['1'] },
     });
-    expect(second).toMatchObject({ ok: false, error: { detail: { code: 'adhoc.mismatch' } } });
+    expect(second).toMatchObject({ ok: false, error: { reason: 'adhoc.mismatch' } });
     // The run is over.
     expect(
       await c.messenger.invoke('adhoc.continue', {
@@ -168,7 +168,7 @@ describe('ad-hoc commands', () => {
         action: 'next',
         values: {},
       }),
-    ).toMatchObject({ ok: false, error: { detail: { code: 'adhoc.gone' } } });
+    ).toMatchObject({ ok: false, error: { reason: 'adhoc.gone' } });
   });
 
   it('refuses an action the step does not offer without asking the entity', async () => {
@@ -195,7 +195,7 @@ describe('ad-hoc commands', () => {
       action: 'prev',
       values: {},
     });
-    expect(prev).toMatchObject({ ok: false, error: { detail: { code: 'adhoc.actionNotAllowed' } } });
+    expect(prev).toMatchObject({ ok: false, error: { reason: 'adhoc.actionNotAllowed' } });
     expect(asked).toBe(1);
   });
 });
@@ -218,7 +218,7 @@ describe('block list pushes', () => {
       return false;
     };
     const { core: c, conn } = await open();
-    const list = () => c.messenger.blocklist.views().find((v) => v.accountId === c.accountId)?.blocked;
+    const list = () => c.messenger.blocking.views().find((v) => v.accountId === c.accountId)?.blocked;
     await waitUntil('list fetched', () => list() !== undefined);
     conn.send(`<iq type='set' id='forged' from='${MALLORY}'><unblock xmlns='${NS_BLOCKING}'/></iq>`);
     await waitUntil('forged push answered', () =>

@@ -21,7 +21,7 @@ import type {
 } from '../../src/shared/contract';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
-import { NS_BLOCKING } from '../../src/main/core/features/blocklist';
+import { NS_BLOCKING } from '../../src/main/core/xmpp/ns';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
@@ -55,7 +55,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const blocked = () => core.messenger.blocklist.views().find((v) => v.accountId === core.accountId)?.blocked;
+const blocked = () => core.messenger.blocking.views().find((v) => v.accountId === core.accountId)?.blocked;
 
 describe('block list', () => {
   it('blocks and unblocks, and applies what another of our clients changes', async () => {
@@ -116,7 +116,7 @@ describe('service discovery', () => {
       jid: 'localhost',
       node: 'no-such-node',
     });
-    expect(result).toMatchObject({ ok: false, error: { detail: { code: expect.stringMatching(/^disco\.info\./) } } });
+    expect(result).toMatchObject({ ok: false, error: { reason: 'request.refused', params: { action: 'disco.info' } } });
   });
 });
 
@@ -149,7 +149,11 @@ describe('ad-hoc commands', () => {
     });
     expect(bad).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', fields: { accountjid: 'form.field.jid' } },
+      error: {
+        code: 'invalid_input',
+        reason: 'form.invalid',
+        params: { issues: [expect.objectContaining({ var: 'accountjid', code: 'form.field.jid' })] },
+      },
     });
     const done = (await core.invoke('adhoc.continue', {
       accountId: core.accountId,
@@ -199,7 +203,7 @@ describe('ad-hoc commands', () => {
       action: 'execute',
       values: {},
     });
-    expect(gone).toMatchObject({ ok: false, error: { code: 'not_found', detail: { code: 'adhoc.gone' } } });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'not_found', reason: 'adhoc.gone' } });
   });
 });
 
@@ -243,7 +247,8 @@ describe('what an entity says about itself', () => {
       ok: false,
       error: {
         code: 'forbidden',
-        detail: { code: 'entity.lastActivity.forbidden', params: { condition: 'forbidden' } },
+        reason: 'request.refused',
+        params: { action: 'entity.lastActivity', condition: 'forbidden' },
       },
     });
     await core.invoke('subscription.add', { accountId: core.accountId, jid: 'bob@localhost' });

@@ -1,5 +1,5 @@
 /**
- * The built headless client (`node out/main/headless.js`, issue 8) against a real Prosody: it logs
+ * The built headless client (`node out/main/headless.js`) against a real Prosody: it logs
  * in from the BENCH_* variables, fetches the roster, goes available, answers a ping (recording its
  * counts then), and when the server shuts down prints exactly one BENCH_RESULT line and exits 0.
  * Needs `electron-vite build` first (npm test builds before it runs the suites).

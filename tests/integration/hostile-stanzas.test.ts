@@ -1,7 +1,7 @@
 /**
- * The whole core against a scripted server that forges what a real one would not (security.md
- * section 6, cases 13, 17 and 24): group chat carbons and forwards inside room messages, origin-ids
- * and stanza-ids reused by someone else, and IQs nobody should answer for us.
+ * The whole core against a scripted server that forges what a real one would not: group chat carbons
+ * and forwards inside room messages, origin-ids and stanza-ids reused by someone else, and IQs nobody
+ * should answer for us.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,7 +91,7 @@ async function joinRoom(c: ScriptedCore): Promise<void> {
   expect(result.ok).toBe(true);
 }
 
-describe('case 13: group chat carbons and forwards inside room messages', () => {
+describe('group chat carbons and forwards inside room messages', () => {
   it('never shows a forwarded message as written by its inner sender, and logs it', async () => {
     const { core: c, conn } = await open();
     await joinRoom(c);
@@ -127,7 +127,7 @@ describe('case 13: group chat carbons and forwards inside room messages', () => 
   });
 });
 
-describe('case 17: de-duplication per conversation and sender', () => {
+describe('de-duplication per conversation and sender', () => {
   it("Mallory reusing Alice's origin-id and stanza-ids neither hides nor merges; Alice's live and archived copies are one", async () => {
     onRequest = (conn, iq) => {
       const queryId = /<query\b[^>]*urn:xmpp:mam:2[^>]*queryid=["']([^"']+)["']/.exec(iq.body)?.[1];
@@ -184,7 +184,7 @@ describe('case 17: de-duplication per conversation and sender', () => {
   });
 });
 
-describe('case 24: unsolicited IQs', () => {
+describe('unsolicited IQs', () => {
   it('answers unknown gets and sets with an error to the sender, never answers results or errors', async () => {
     const { conn } = await open();
     const stranger = 'stranger@evil.example/x';

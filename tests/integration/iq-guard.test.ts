@@ -1,5 +1,5 @@
 /**
- * The IQ reply guard (security.md §0.1, test 14) in a real session against the scripted server:
+ * The IQ reply guard (IQ results only from the JID we asked) in a real session against the scripted server:
  * a spoofed result or error with the id of our request is dropped, the genuine reply from the JID
  * we asked resolves it, and with only spoofed replies the request times out.
  */

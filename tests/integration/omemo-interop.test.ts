@@ -14,14 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityVault } from '../../src/main/core/encryption/identity-vault';
 import { ENCRYPTION_FEATURES, EncryptionService } from '../../src/main/core/encryption/service';
 import type { DecryptResult } from '../../src/main/core/encryption/types';
-import { NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
 import {
   BASE_FEATURES,
   discoInfoResponder,
   JABBERWOCK_CAPS_NODE,
   ownCapsElement,
   ownDiscoInfo,
-} from '../../src/main/core/features/caps-own';
+} from '../../src/main/core/features/caps/own';
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { rawPublic } from '../../src/main/core/encryption/omemo/signal-store';
@@ -33,6 +32,7 @@ import { startPeer, type Peer } from '../support/peer';
 import { profanityAvailable, startProfanity, type Profanity } from '../support/profanity';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually, waitUntil } from '../support/wait';
+import { NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
 
 const JW = { user: 'jw', password: 'jw-omemo-Pa55' };
 const PY = { user: 'py', password: 'py-omemo-Pa55' };

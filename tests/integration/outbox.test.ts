@@ -22,7 +22,7 @@ const log: Logger = createLogger(() => {}, 'debug');
 
 function messages(core: Core, conversation: string): MessageView[] {
   const page = core.messenger.chat.history({ accountId: core.accountId, conversation, limit: 500 });
-  if (!page.ok) throw new Error(page.error.message);
+  if (!page.ok) throw new Error(JSON.stringify(page.error));
   return page.value;
 }
 
@@ -122,7 +122,7 @@ describe('the outbox when things fail', () => {
     });
     const invoke = async (command: string, input: unknown) => {
       const result = await messenger.invoke(command, input);
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.value;
     };
     return {

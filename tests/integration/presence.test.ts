@@ -16,15 +16,16 @@ import type { AccountView, AppEvent, ContactPresenceView, Snapshot } from '../..
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/session';
-import type { IdleClock } from '../../src/main/core/idle';
-import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/features/caps-hash';
-import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps-own';
+import { AccountSession } from '../../src/main/core/accounts/session';
+import type { IdleClock } from '../../src/main/core/features/presence/idle';
+import { discoInfoResponder, JABBERWOCK_CAPS_NODE, ownCapsElement } from '../../src/main/core/features/caps/own';
 import { createTestCa, issueServerCert } from '../support/certs';
 import { forEachServer, type TestServer } from '../support/servers';
 import { fakeLogin, featuresWithSm, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { startPeer as startRealPeer, subscribeBothWays, type Peer } from '../support/peer';
 import { waitUntil } from '../support/wait';
+import { NS_CAPS, NS_DISCO_INFO } from '../../src/main/core/xmpp/ns';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 const ALICE = { user: 'alice', password: 'alice-presence-Pa55' };
 const BOB = { user: 'bob', password: 'bob-presence-Pa55' };
@@ -93,7 +94,7 @@ async function openCore(
     events,
     async snapshot() {
       const result = await messenger.invoke('app.snapshot', {});
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.value as Snapshot;
     },
     contact(jid) {

@@ -58,7 +58,7 @@ afterAll(async () => {
 
 async function invoke<T>(command: string, input: unknown): Promise<T> {
   const result = await messenger.invoke(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.detail?.code ?? result.error.message}`);
+  if (!result.ok) throw new Error(`${command}: ${result.error.reason}`);
   return result.value as T;
 }
 
@@ -110,7 +110,11 @@ describe('in-band registration (XEP-0077)', () => {
     });
     expect(incomplete).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', detail: { code: 'form.invalid' }, fields: { password: 'form.field.required' } },
+      error: {
+        code: 'invalid_input',
+        reason: 'form.invalid',
+        params: { issues: [{ var: 'password', code: 'form.field.required' }] },
+      },
     });
     const taken = await messenger.invoke('registration.submit', {
       id: registration.id,
@@ -118,7 +122,11 @@ describe('in-band registration (XEP-0077)', () => {
     });
     expect(taken).toMatchObject({
       ok: false,
-      error: { code: 'conflict', detail: { code: 'registration.submit.conflict' } },
+      error: {
+        code: 'conflict',
+        reason: 'request.refused',
+        params: { action: 'registration.submit', condition: 'conflict' },
+      },
     });
 
     // The same registration, corrected.
@@ -132,7 +140,7 @@ describe('in-band registration (XEP-0077)', () => {
     await waitUntil('new account online', () => messenger.accounts.list()[0]?.connection.status === 'online');
     expect(await messenger.invoke('registration.cancel', { id: registration.id })).toMatchObject({
       ok: false,
-      error: { detail: { code: 'registration.gone' } },
+      error: { reason: 'registration.gone' },
     });
   });
 
@@ -162,18 +170,27 @@ describe('in-band registration (XEP-0077)', () => {
       id: registration.id,
       values: { username: ['late'], password: ['late-Pa55'] },
     });
-    expect(after).toMatchObject({ ok: false, error: { code: 'not_found', detail: { code: 'registration.gone' } } });
+    expect(after).toMatchObject({ ok: false, error: { code: 'not_found', reason: 'registration.gone' } });
   });
 });
 
 describe('registration without verified TLS', () => {
-  it('refuses a server that offers no STARTTLS, and one whose certificate is for another name', async () => {
+  it('refuses a server that offers registration without STARTTLS, and one whose certificate is for another name', async () => {
     const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-register-certs-'));
     try {
       const ca = await createTestCa(certDir);
       const other = await issueServerCert(certDir, ca, ['other.example'], 'other');
       const otherTls = { key: fs.readFileSync(other.keyFile, 'utf8'), cert: other.certPem };
-      const plain = await startScriptedServer({ features: '' });
+      // A plaintext server that offers registration and would answer with a form: never asked.
+      const plain = await startScriptedServer({
+        features: `<register xmlns='http://jabber.org/features/iq-register'/>`,
+        onData: (conn, chunk) => {
+          for (const iq of iqsIn(chunk)) {
+            conn.send(`<iq type='result' id='${iq.id}'><query xmlns='jabber:iq:register'>
+              <username/><password/></query></iq>`);
+          }
+        },
+      });
       const wrongName = await startScriptedServer({ tls: otherTls, features: standardFeatures });
       const scriptedMessenger = await createMessenger({ dataDir: ':memory:', secrets, log, extraCa: ca.caPem });
       try {
@@ -182,7 +199,13 @@ describe('registration without verified TLS', () => {
           host: plain.host,
           port: plain.port,
         });
-        expect(noTls).toMatchObject({ ok: false, error: { detail: { code: 'registration.connect.tls-unavailable' } } });
+        expect(noTls).toMatchObject({
+          ok: false,
+          error: {
+            reason: 'registration.connectFailed',
+            params: { connection: { reason: 'connection.tlsUnavailable' } },
+          },
+        });
         expect(plain.received()).not.toContain('jabber:iq:register');
         const badCert = await scriptedMessenger.invoke('registration.start', {
           domain: 'localhost',
@@ -192,9 +215,13 @@ describe('registration without verified TLS', () => {
         expect(badCert).toMatchObject({
           ok: false,
           error: {
-            detail: {
-              code: 'registration.connect.certificate',
-              params: { fingerprint: expect.stringMatching(/^[0-9A-F:]{95}$/) },
+            reason: 'registration.connectFailed',
+            params: {
+              connection: { reason: 'connection.certificateNotTrusted' },
+              certificate: {
+                fingerprint256: expect.stringMatching(/^[0-9A-F:]{95}$/),
+                problem: { code: 'ERR_TLS_CERT_ALTNAME_INVALID', domain: 'localhost' },
+              },
             },
           },
         });
@@ -254,7 +281,7 @@ describe('a CAPTCHA (XEP-0158) in the registration form', () => {
           host: scripted.host,
           port: scripted.port,
         });
-        if (!registration.ok) throw new Error(registration.error.detail?.code);
+        if (!registration.ok) throw new Error(registration.error.reason);
         const view = registration.value as RegistrationView;
         expect(view.instructions).toBe('Solve the CAPTCHA.');
         const ocr = view.form.fields.find((f) => f.var === 'ocr')!;

@@ -15,7 +15,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import { ROSTER_CHUNK } from '../../src/main/core/features/roster';
+import { ROSTER_CHUNK } from '../../src/main/core/features/roster/service';
 import { createTestCa, issueServerCert } from '../support/prosody';
 import { NS_BIND, fakeLogin, mechanisms, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';

@@ -72,7 +72,7 @@ async function openCore(dir: string, ca: string): Promise<Core> {
     events,
     async snapshot() {
       const result = await messenger.invoke('app.snapshot', {});
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.value as Snapshot;
     },
   };

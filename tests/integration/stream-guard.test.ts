@@ -24,6 +24,7 @@ import {
   type ScriptedServer,
 } from '../support/scripted-server';
 import { eventually, waitUntil } from '../support/wait';
+import { connectionErrorText } from '../../src/renderer/src/lib/words/connection';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
@@ -112,7 +113,7 @@ async function hostileServer(attack: (conn: ScriptedConnection) => void): Promis
   const id = (added as { value: AccountView }).value.id;
   const search = async (query: string) => {
     const result = await messenger.invoke('message.search', { accountId: id, query });
-    if (!result.ok) throw new Error(result.error.message);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
     return result.value as MessageView[];
   };
   return {
@@ -136,7 +137,8 @@ async function expectRefusedAndReconnected(h: Hostile, condition: string, messag
   const first = h.server.connections[0].received;
   expect(first).toContain(`<stream:error><${condition} xmlns="${NS_STREAMS}"/></stream:error></stream:stream>`);
   const reconnecting = h.views.find((view) => view.status === 'reconnecting');
-  expect(reconnecting?.error).toEqual({ kind: 'protocol', message });
+  expect(reconnecting?.error).toMatchObject({ kind: 'protocol', reason: 'connection.streamViolation' });
+  expect(connectionErrorText(reconnecting!.error!)).toBe(message);
   // Reconnected by itself, with backoff: not a permanent failure.
   expect(h.views.some((view) => view.status === 'error')).toBe(false);
   expect(h.views.at(-1)?.status).toBe('online');

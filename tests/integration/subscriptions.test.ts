@@ -1,6 +1,6 @@
 /**
  * Subscriptions through the whole core against each real server (Prosody, ejabberd), with real second clients: one test
- * per path of issue 5 — each incoming policy, accept and add, deny (one and several), the request
+ * per path a subscription can take — each incoming policy, accept and add, deny (one and several), the request
  * surviving our restart without coming back as new, unsubscribe and unsubscribed, two Jabberwock
  * accounts that both subscribe back converging, and blocking (XEP-0191).
  */
@@ -12,11 +12,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SubscriptionRequestView } from '../../src/shared/contract';
 import { createMemorySecretStore, type SecretStore } from '../../src/main/core/secrets';
 import { createLogger, type Logger } from '../../src/main/core/log';
-import { NS_BLOCKING, NS_NICK } from '../../src/main/core/features/subscriptions';
 import { openTestCore, type Core } from '../support/core';
 import { startPeer, type Peer } from '../support/peer';
 import { forEachServer, type TestServer } from '../support/servers';
 import { sleep, waitUntil } from '../support/wait';
+import { NS_BLOCKING, NS_NICK } from '../../src/main/core/xmpp/ns';
 
 const user = (name: string) => ({ user: name, password: `${name}-subs-Pa55` });
 const ALICE = user('alice');

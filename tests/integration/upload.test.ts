@@ -17,7 +17,7 @@ import type { AppEvent, MediaRef, MessageView, TransferView } from '../../src/sh
 import { createLogger, type Logger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import type { PutOptions } from '../../src/main/core/media/https-client';
-import { NS_OOB } from '../../src/main/core/media/media-service';
+import { NS_OOB } from '../../src/main/core/xmpp/ns';
 import { openTestCore, type Core } from '../support/core';
 import { startScriptedHttps, type ScriptedHttps } from '../support/https-server';
 import { HTML, png } from '../support/media-samples';
@@ -114,7 +114,7 @@ const slotRequests = (sent: Element[]) =>
 
 function aliceHistory(): MessageView[] {
   const page = alice.messenger.chat.history({ accountId: alice.accountId, conversation: 'bob@localhost', limit: 500 });
-  if (!page.ok) throw new Error(page.error.message);
+  if (!page.ok) throw new Error(page.error.reason);
   return page.value;
 }
 
@@ -186,7 +186,7 @@ describe('HTTP File Upload against Prosody', () => {
       accountId: alice.accountId,
       messageId: pageMessage.id,
     });
-    expect(refused).toMatchObject({ ok: false, error: { detail: { code: 'media.type' } } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found', reason: 'media.type' } });
   });
 
   it('refuses a file over the service limit before anything is sent, saying the limit', async () => {
@@ -200,7 +200,7 @@ describe('HTTP File Upload against Prosody', () => {
     });
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', detail: { code: 'upload.tooLarge', params: { size: LIMIT + 1, limit: LIMIT } } },
+      error: { code: 'invalid_input', reason: 'upload.tooLarge', params: { size: LIMIT + 1, limit: LIMIT } },
     });
     expect(slotRequests(sent)).toHaveLength(0);
     expect(alice.messenger.media.transfers.views().some((t) => t.name === 'big.bin')).toBe(false);
@@ -297,7 +297,7 @@ describe('downloads from a hostile file host', () => {
       messageId: message.id,
     })) as TransferView;
     await waitUntil('download failed', () => latest(started.id)?.state === 'failed');
-    expect(latest(started.id)!.error).toMatchObject({ code: 'http.redirect' });
+    expect(latest(started.id)!.error).toMatchObject({ reason: 'http.redirect' });
     expect(host.requests.some((request) => request.url === '/payload.exe')).toBe(false);
     expect(fs.readdirSync(downloads).sort()).toEqual(before);
   });
@@ -315,7 +315,7 @@ describe('downloads from a hostile file host', () => {
       messageId: message.id,
     })) as TransferView;
     await waitUntil('download failed', () => latest(started.id)?.state === 'failed');
-    expect(latest(started.id)!.error).toMatchObject({ code: 'http.tooLarge' });
+    expect(latest(started.id)!.error).toMatchObject({ reason: 'http.tooLarge' });
     expect(fs.readdirSync(downloads).sort()).toEqual(before);
   });
 
@@ -325,7 +325,7 @@ describe('downloads from a hostile file host', () => {
       accountId: alice.accountId,
       messageId: message.id,
     });
-    expect(result).toMatchObject({ ok: false, error: { detail: { code: 'http.insecureUrl' } } });
+    expect(result).toMatchObject({ ok: false, error: { reason: 'http.insecureUrl' } });
     expect(host.requests.some((request) => request.url === '/x.pdf')).toBe(false);
   });
 });

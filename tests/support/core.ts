@@ -10,6 +10,7 @@ import type { Logger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import type { TestServer } from './server-process';
 import { waitUntil } from './wait';
+import { errorText } from '../../src/renderer/src/lib/words/errors';
 
 export interface Core {
   messenger: Messenger;
@@ -61,7 +62,7 @@ export async function openTestCore(
   messenger.subscribe((batch) => events.push(...batch.events));
   const invoke = async (command: string, input: unknown) => {
     const result = await messenger.invoke(command, input);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
+    if (!result.ok) throw new Error(`${command}: ${errorText(result.error)}`);
     return result.value;
   };
   let accountId = messenger.accounts.list()[0]?.id;

@@ -3,10 +3,11 @@
  * server that records every presence it receives and can read its own roster.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { AccountSession, type SessionXmpp } from '../../src/main/core/accounts/session';
+import { AccountSession } from '../../src/main/core/accounts/session';
 import type { Logger } from '../../src/main/core/log';
 import type { TestServer } from './server-process';
 import { waitUntil } from './wait';
+import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
 export interface Peer {
   session: AccountSession;

@@ -12,6 +12,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { fakeLogin, type ScriptedConnection, type ScriptedServer } from './scripted-server';
 import { waitUntil } from './wait';
+import { errorText } from '../../src/renderer/src/lib/words/errors';
 
 export const ME = 'me@localhost';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -87,7 +88,7 @@ export async function openScriptedCore(
   });
   messenger.subscribe((batch) => events.push(...batch.events));
   const added = await messenger.invoke('account.add', { jid: ME, password: 'x', host: server.host, port: server.port });
-  if (!added.ok) throw new Error(added.error.message);
+  if (!added.ok) throw new Error(errorText(added.error));
   const accountId = (added.value as AccountView).id;
   await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
   await waitUntil('roster synced', () => messenger.roster.syncView(accountId).state === 'synced');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
-import { ownDiscoInfo } from '../../src/main/core/features/caps-own';
+import { ownDiscoInfo } from '../../src/main/core/features/caps/own';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -118,6 +118,7 @@ const XEP_WATCHED: Record<string, string> = {
 const RFC_CODE: Record<string, string[]> = {
   '4616': ["'PLAIN'"],
   '5802': ['SCRAM-SHA-1'],
+  '7677': ['SCRAM-SHA-256'],
   '6120': [
     'urn:ietf:params:xml:ns:xmpp-tls',
     'urn:ietf:params:xml:ns:xmpp-sasl',
@@ -131,7 +132,6 @@ const RFC_CODE: Record<string, string[]> = {
 
 const RFC_WATCHED: Record<string, string> = {
   '7395': 'urn:ietf:params:xml:ns:xmpp-framing',
-  '7677': 'SCRAM-SHA-256',
   '9266': 'tls-exporter',
 };
 

@@ -155,7 +155,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       messenger
         .invoke(request.command, request.input)
-        .catch((): Result<unknown> => fail('internal', 'The command failed unexpectedly.'))
+        .catch((): Result<unknown> => fail('internal', 'app.bridgeFailed'))
         .then((result) => send({ id: request.id, result }))
         .catch(() => {}); // the socket went away meanwhile
     });

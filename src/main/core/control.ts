@@ -1,24 +1,23 @@
 /**
- * Control and discovery, composed for the messenger: the block list (its service is made earlier,
+ * Control and discovery, composed for the messenger: the block list (the blocking service is made earlier,
  * because subscriptions block through it), the account on the server and registration, service
  * discovery with ad-hoc commands and contact info, the XML console, and `xmpp:` links handed over by
  * the operating system. Registers its lifecycle listeners (the console last of all the messenger's,
  * so its tap sees what the presence fast path consumes) and implements the commands.
  */
 import type { CommandOutput, ParsedInput } from '../../shared/contract';
-import type { Result } from '../../shared/result';
+import { fail, type Result } from '../../shared/result';
 import { parseXmppUri } from '../../shared/xmpp-uri';
 import type { AccountManager } from './accounts/account-manager';
 import { AccountOnServer } from './accounts/account-on-server';
+import { OnlineClients } from './accounts/online-clients';
 import { Registrations } from './accounts/registration';
 import type { EventBus } from './events';
-import { AdhocService } from './features/adhoc';
-import type { BlocklistService } from './features/blocklist';
-import { DiscoveryService } from './features/discovery';
-import { OnlineClients } from './features/online-clients';
-import { XmlConsole } from './features/xml-console';
+import { AdhocService } from './features/adhoc/service';
+import type { BlockingService } from './features/blocking/service';
+import { XmlConsole } from './features/console/service';
+import { DiscoveryService } from './features/discovery/service';
 import type { Logger } from './log';
-import { failReason } from './features/request-failure';
 
 type ControlCommand =
   | 'blocklist.list'
@@ -61,13 +60,13 @@ export interface Control {
 export interface ControlOptions {
   bus: EventBus;
   accounts: AccountManager;
-  blocklist: BlocklistService;
+  blocking: BlockingService;
   log: Logger;
   extraCa?: string;
 }
 
 export function createControl(options: ControlOptions): Control {
-  const { bus, accounts, blocklist, log } = options;
+  const { bus, accounts, blocking, log } = options;
   const clients = new OnlineClients();
   accounts.addLifecycleListener(clients);
   const discovery = new DiscoveryService({ clients, log: log.child('disco') });
@@ -82,7 +81,7 @@ export function createControl(options: ControlOptions): Control {
   const accountOnServer = new AccountOnServer(accounts, clients, log.child('account-on-server'));
 
   const known = (id: string) => accounts.list().some((account) => account.id === id);
-  const noSuchAccount = () => failReason('not_found', 'account.notFound', 'There is no such account.');
+  const noSuchAccount = () => fail('not_found', 'account.notFound');
   /** Runs `run` for a known account only. */
   const forAccount =
     <I extends { accountId: string }, O>(run: (input: I) => Result<O> | Promise<Result<O>>) =>
@@ -90,9 +89,9 @@ export function createControl(options: ControlOptions): Control {
       known(input.accountId) ? run(input) : noSuchAccount();
 
   const handlers: ControlHandlers = {
-    'blocklist.list': forAccount((input) => blocklist.list(input.accountId)),
-    'blocklist.block': forAccount((input) => blocklist.block(input.accountId, input.jids)),
-    'blocklist.unblock': forAccount((input) => blocklist.unblock(input.accountId, input.all ? 'all' : input.jids!)),
+    'blocklist.list': forAccount((input) => blocking.list(input.accountId)),
+    'blocklist.block': forAccount((input) => blocking.block(input.accountId, input.jids)),
+    'blocklist.unblock': forAccount((input) => blocking.unblock(input.accountId, input.all ? 'all' : input.jids!)),
     'registration.start': (input) => registrations.start(input),
     'registration.submit': (input) => registrations.submit(input),
     'registration.cancel': (input) => registrations.cancel(input.id),

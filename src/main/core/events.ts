@@ -5,7 +5,9 @@
  * at the position of the last one, so the order of what remains is still the order of causes.
  *
  * High-rate sources (presence floods) do not build an event per change: `emitLazy` marks a key
- * dirty with a factory, and the factory runs once per key at flush time (null: nothing to send).
+ * dirty with a factory, and the factory runs once per key at flush time (null: nothing to send). With
+ * a delay, the key waits that long before it joins a batch (one coalescing window for the source, in
+ * the bus, instead of a timer of its own in front of the bus's).
  */
 import type { AppEvent, EventBatch } from '../../shared/contract';
 
@@ -49,12 +51,22 @@ export function transferKey(id: string): string {
 /** Builds an event (or several) at flush time; null when there is nothing to send any more. */
 export type LazyEvent = () => AppEvent | readonly AppEvent[] | null;
 
+interface Delayed {
+  build: LazyEvent;
+  /** When the key joins a batch (ms, performance.now: monotonic, so a clock change moves nothing). */
+  due: number;
+}
+
 export class EventBus {
   private seq = 0;
   private pending: (AppEvent | LazyEvent | null)[] = [];
   private readonly pendingIndex = new Map<string, number>();
+  /** Lazy keys waiting out their delay (a few: one per source and account). */
+  private readonly delayed = new Map<string, Delayed>();
   private readonly listeners = new Set<BatchListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the timer fires (ms, performance.now): the next flush, or the first delayed key falling due. */
+  private timerDue = Infinity;
 
   constructor(private readonly flushMs = 16) {}
 
@@ -67,9 +79,20 @@ export class EventBus {
    * event replaces any pending one with the same key (so a single event's `key` must be the key it
    * coalesces under, e.g. presenceKey). A factory may return several events for one key (e.g. every
    * contact of an account that changed since the last flush).
+   *
+   * With `delayMs`, the key joins the batch that flushes once `delayMs` have passed since its first
+   * mark; marks meanwhile change nothing (the factory builds whatever is current when it runs), so a
+   * source that changes a thousand times in the window sends once. `flush()` sends it at once.
    */
-  emitLazy(key: string, build: LazyEvent): void {
-    this.push(key, build);
+  emitLazy(key: string, build: LazyEvent, delayMs = 0): void {
+    if (delayMs <= 0) {
+      this.push(key, build);
+      return;
+    }
+    if (this.delayed.has(key)) return;
+    const due = performance.now() + delayMs;
+    this.delayed.set(key, { build, due });
+    this.schedule(due);
   }
 
   private push(key: string | null, entry: AppEvent | LazyEvent): void {
@@ -79,13 +102,62 @@ export class EventBus {
       this.pendingIndex.set(key, this.pending.length);
     }
     this.pending.push(entry);
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.schedule(performance.now() + this.flushMs);
   }
 
-  /** Sends what is pending now. Returns the sequence number of the last batch sent. */
+  /** The timer fires at `due` unless it fires sooner already. */
+  private schedule(due: number): void {
+    if (this.timer !== null && this.timerDue <= due) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, due - performance.now()));
+  }
+
+  /** Delayed keys that are due join what is pending, which is sent; the others wait on. */
+  private fire(): void {
+    this.timer = null;
+    this.timerDue = Infinity;
+    // A timer may fire a little before its time by this clock: what is due within a millisecond goes now.
+    const now = performance.now() + 1;
+    for (const [key, { build, due }] of this.delayed) {
+      if (due > now) continue;
+      this.delayed.delete(key);
+      this.pushNow(key, build);
+    }
+    if (this.pending.length > 0) this.send(false);
+    this.scheduleDelayed();
+  }
+
+  /** Adds to what is pending without a timer of its own (the caller flushes). */
+  private pushNow(key: string, entry: LazyEvent): void {
+    const previous = this.pendingIndex.get(key);
+    if (previous !== undefined) this.pending[previous] = null;
+    this.pendingIndex.set(key, this.pending.length);
+    this.pending.push(entry);
+  }
+
+  private scheduleDelayed(): void {
+    let first = Infinity;
+    for (const { due } of this.delayed.values()) first = Math.min(first, due);
+    if (first !== Infinity) this.schedule(first);
+  }
+
+  /**
+   * Sends what is pending now, delayed keys included. Returns the sequence number of the last batch
+   * sent: every event emitted before the call carries a seq at or below it.
+   */
   flush(): number {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.timerDue = Infinity;
+    return this.send(true);
+  }
+
+  private send(includeDelayed: boolean): number {
+    if (includeDelayed) {
+      for (const [key, { build }] of this.delayed) this.pushNow(key, build);
+      this.delayed.clear();
+    }
     const pending = this.pending;
     this.pending = [];
     this.pendingIndex.clear();

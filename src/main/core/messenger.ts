@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   commands,
+  inputIssue,
   isCommandName,
   type CommandName,
   type CommandOutput,
@@ -19,15 +20,18 @@ import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
-import { CapsRepository } from './features/caps-repo';
-import { PresenceFeature, type PresenceIdleOptions } from './features/presence-feature';
-import { RosterService } from './features/roster';
-import { SubscriptionService } from './features/subscriptions';
-import { BlocklistService } from './features/blocklist';
+import { CapsCache } from './features/caps/cache';
+import { OwnCaps } from './features/caps/own';
+import { CapsRepository } from './features/caps/repo';
+import { PresenceFeature } from './features/presence/feature';
+import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
+import { RosterService } from './features/roster/service';
+import { SubscriptionService } from './features/subscriptions/service';
+import { BlockingService } from './features/blocking/service';
 import { createControl, type Control } from './control';
-import { MucService } from './features/muc';
-import { BookmarksService } from './features/bookmarks';
-import { ChatService } from './features/chat';
+import { MucService } from './features/muc/service';
+import { BookmarksService } from './features/bookmarks/service';
+import { ChatService } from './features/chat/service';
 import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
@@ -35,7 +39,7 @@ import type { SecretStore } from './secrets';
 import { AccountsRepository } from './store/accounts-repo';
 import { closeKeepingWal, type Db } from './store/db';
 import { openStore, recoverStore, type OpenedStore } from './store/recovery';
-import { isCorruption, storeFailureMessage, type StoreCheckResult } from './store/store-check';
+import { isCorruption, type StoreCheckResult } from './store/store-check';
 import { AppNotices } from './app-notices';
 import { StoreHealth, STORE_CHECK_FALLBACK_MS } from './store-health';
 import { PresenceRepository } from './store/presence-repo';
@@ -43,8 +47,8 @@ import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
 import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { PrefsService } from './prefs';
-import type { IdleController } from './idle';
-import type { TrayModel } from './tray-api';
+import type { TrayModel } from './tray/tray-api';
+import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
@@ -64,7 +68,7 @@ export interface MessengerOptions {
   /** Event batch interval in ms. */
   flushMs?: number;
   /** System idle time (Electron's powerMonitor; a fake in tests): enables auto-away. */
-  idle?: PresenceIdleOptions;
+  idle?: IdleOptions;
   /** Desktop notifications for new messages (Electron's Notification; a recorder in tests). */
   notifier?: Notifier;
   /** Whether the user is looking at the window (no notification then). */
@@ -93,7 +97,7 @@ export interface Messenger extends MessengerApi {
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
   readonly chat: ChatService;
-  readonly blocklist: BlocklistService;
+  readonly blocking: BlockingService;
   /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
   readonly control: Control;
   /** Media store, uploads and downloads. */
@@ -164,32 +168,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // Loads every account's cached roster now, so the first snapshot shows it before any connection.
   const roster = new RosterService(new RosterRepository(db), bus, log.child('roster'));
   accounts.addLifecycleListener(roster);
-  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
-  const presence = new PresenceFeature({
-    bus,
-    accounts,
-    roster,
-    repo: new PresenceRepository(db),
-    capsRepo: new CapsRepository(db),
-    settings,
-    log: log.child('presence'),
-    prefs: prefs.get(),
-    idle: options.idle,
-  });
-  undo.push(() => presence.idle?.stop());
-  accounts.addLifecycleListener(presence);
-  const blocklist = new BlocklistService({ bus, log: log.child('blocklist') });
-  accounts.addLifecycleListener(blocklist);
-  const subscriptions = new SubscriptionService({
-    repo: new SubscriptionsRepository(db),
-    roster,
-    accounts,
-    blocklist,
-    bus,
-    log: log.child('subscriptions'),
-  });
-  accounts.addLifecycleListener(subscriptions);
-  presence.countPendingRequestsWith(() => subscriptions.pendingCount());
+  // Built before presence, which leaves rooms' presence to it; its listener registers after subscriptions.
   const muc = new MucService({
     bus,
     accounts,
@@ -198,8 +177,49 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
   });
+  // Our disco#info on every client, and the <c/> our presence carries.
+  const ownCaps = new OwnCaps();
+  accounts.addLifecycleListener(ownCaps);
+  // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
+  const presenceLog = log.child('presence');
+  const presence = new PresenceFeature({
+    bus,
+    accounts,
+    roster,
+    repo: new PresenceRepository(db),
+    settings,
+    log: presenceLog,
+    caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
+    ownCaps: () => ownCaps.element(),
+    isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+  });
+  accounts.addLifecycleListener(presence);
+  // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
+  const idle = options.idle
+    ? new IdleController({
+        ...options.idle,
+        accounts: presence.idleAccounts(),
+        settings: idleSettingsOf(prefs.get()),
+        log: presenceLog.child('idle'),
+      })
+    : null;
+  if (idle) {
+    presence.onUserChoice((accountId) => idle.userChanged(accountId));
+    idle.start();
+    undo.push(() => idle.stop());
+  }
+  const blocking = new BlockingService({ bus, log: log.child('blocking') });
+  accounts.addLifecycleListener(blocking);
+  const subscriptions = new SubscriptionService({
+    repo: new SubscriptionsRepository(db),
+    roster,
+    accounts,
+    blocking,
+    bus,
+    log: log.child('subscriptions'),
+  });
+  accounts.addLifecycleListener(subscriptions);
   accounts.addLifecycleListener(muc);
-  presence.leaveRoomsTo((accountId, bare) => muc.isRoom(accountId, bare));
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
   const bookmarks = new BookmarksService({
     bus,
@@ -236,8 +256,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     repo: messages,
     bus,
     log: log.child('chat'),
-    inRoom: (accountId, room) => muc.joinedNick(accountId, room) !== null,
-    roomNick: (accountId, room) => muc.joinedNick(accountId, room),
+    rooms: muc,
     accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
@@ -260,12 +279,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   undo.push(() => chat.close());
   accounts.addLifecycleListener(chat);
-  presence.countUnreadWith(() => chat.unreadTotal());
+  const tray = new MessengerTrayModel({ bus, accounts, presence, subscriptions, chat, log: log.child('tray') });
+  undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
-  muc.onJoined((accountId, room) => chat.roomJoined(accountId, room));
   // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
-  const control = createControl({ bus, accounts, blocklist, log, extraCa: options.extraCa });
+  const control = createControl({ bus, accounts, blocking, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -287,7 +306,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   const handlers: Handlers = {
     'app.snapshot': () => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
-      presence.flushContacts();
       const seq = bus.flush();
       const accountList = accounts.list();
       const snapshot: Snapshot = {
@@ -303,7 +321,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         subscriptionRequests: subscriptions.requests(),
         subscriptionPolicies: subscriptions.policies(),
         subscriptionNotes: subscriptions.notes(),
-        blockingAccounts: blocklist.blockingAccounts(),
+        blockingAccounts: blocking.blockingAccounts(),
         rooms: muc.rooms(),
         occupants: muc.occupants(),
         roomNotices: muc.notices(),
@@ -311,14 +329,13 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         roomInvites: muc.invites(),
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
-        blocklists: blocklist.views(),
+        blocklists: blocking.views(),
         transfers: media.transfers.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
     },
-    'app.dismissNotice': (input) =>
-      notices.dismiss(input.id) ? ok(null) : fail('not_found', 'That notice is already gone.'),
+    'app.dismissNotice': (input) => (notices.dismiss(input.id) ? ok(null) : fail('not_found', 'app.noticeGone')),
     'account.add': (input) => accounts.add(input),
     'account.update': (input) => accounts.update(input),
     'account.remove': (input) => accounts.remove(input.id),
@@ -335,7 +352,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
     'prefs.update': (input) => {
       const next = prefs.update(input);
-      presence.prefsChanged(next);
+      // Idle settings follow the preferences.
+      if (idle) background(idle.configure(idleSettingsOf(next)), log, 'idle settings');
       return ok(next);
     },
     'presence.set': (input) => presence.set(input),
@@ -355,7 +373,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'muc.setNick': (input) => muc.setNick(input),
     'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
     'muc.setSubject': (input) => muc.setSubject(input),
-    'muc.moderate': (input) => muc.moderate(input),
+    'muc.setRole': (input) => muc.setRole(input),
+    'muc.setAffiliation': (input) => muc.setAffiliation(input),
     'muc.affiliations': (input) => muc.affiliations(input),
     'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
     'muc.invite': (input) => muc.invite(input),
@@ -374,7 +393,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
-    if (!isCommandName(command)) return fail('invalid_input', 'Unknown command.');
+    if (!isCommandName(command)) return fail('invalid_input', 'app.unknownCommand');
     const parsed = (commands[command].input as z.ZodType).safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
     try {
@@ -384,8 +403,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       log.error(`command ${command} failed`, error);
       // A store write refused (disk full, I/O error): SQLite rolled the statement back, nothing is half-saved.
       const failure = health.failed(error, false);
-      if (failure !== null) return fail('storage', storeFailureMessage(failure));
-      return fail('internal', 'Something went wrong inside Jabberwock; the details are in the log.');
+      if (failure !== null) return fail('storage', 'store.writeFailed', { failure });
+      return fail('internal', 'app.unexpected');
     }
   }
 
@@ -403,14 +422,14 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     muc,
     bookmarks,
     chat,
-    blocklist,
+    blocking,
     control,
     media,
     mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
       bus.emit({ type: 'ui.openConversation', accountId, conversation, kind }),
-    tray: presence.tray,
-    idle: presence.idle,
+    tray,
+    idle,
     db,
     recovered,
     storeCheck: () => health.runCheck(),
@@ -421,9 +440,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       if (closed) return;
       closed = true;
       health.close();
-      presence.idle?.stop();
+      idle?.stop();
       await control.close();
       await accounts.close();
+      tray.close();
       presence.close();
       subscriptions.close();
       muc.close();
@@ -439,21 +459,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
 }
 
 function noSuchAccount(): Result<never> {
-  return fail('not_found', 'There is no such account.');
+  return fail('not_found', 'account.notFound');
 }
 
-/** Turns zod issues into one message and per-field messages the form can show. */
+/** Refused input: where (the path), what (zod's issue code) and zod's parameters; the renderer words it. */
 function invalidInput(error: z.ZodError): Result<never> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-    if (field && !(field in fields)) fields[field] = issue.message;
-  }
-  const first = error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  return fail(
-    'invalid_input',
-    `${where}${first?.message ?? 'Invalid input.'}`,
-    Object.keys(fields).length ? fields : undefined,
-  );
+  return fail('invalid_input', 'input.invalid', { issues: error.issues.map((issue) => inputIssue(issue)) });
 }

@@ -35,10 +35,10 @@ export class SpellcheckService {
   setLanguage(input: ParsedInput<'spellcheck.setLanguage'>): Result<SpellcheckView> {
     const available = this.available();
     if (!this.host || available.length === 0) {
-      return fail('invalid_input', 'The spell checking language can be chosen only in the desktop app.');
+      return fail('invalid_input', 'spellcheck.unavailable');
     }
     if (input.language !== null && !available.includes(input.language)) {
-      return fail('invalid_input', `There is no dictionary for ${input.language}.`);
+      return fail('invalid_input', 'spellcheck.noDictionary', { language: input.language });
     }
     this.settings.set(keyOf(input.accountId, input.conversation), input.language);
     this.host.use(input.language);

@@ -6,7 +6,7 @@
 import { nativeImage } from 'electron';
 import type { App, BrowserWindow, NativeImage } from 'electron';
 import type { Logger } from '../core/log';
-import type { TrayModel } from '../core/tray-api';
+import type { TrayModel } from '../core/tray/tray-api';
 import { BADGE_SCALE_FACTOR, BADGE_SIZE, badgeDescription, badgeText, drawUnreadBadge } from './badge-image';
 
 export type OverlayWindow = Pick<BrowserWindow, 'isDestroyed' | 'setOverlayIcon'>;

@@ -4,7 +4,7 @@
  * getSystemIdleState() reporting 'locked' (where the platform supports it, some Linux desktops too).
  */
 import { powerMonitor } from 'electron';
-import type { IdleSource } from '../core/idle';
+import type { IdleSource } from '../core/features/presence/idle';
 
 type PowerMonitorLike = Pick<typeof powerMonitor, 'getSystemIdleTime' | 'getSystemIdleState' | 'on' | 'removeListener'>;
 

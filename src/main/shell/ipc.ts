@@ -51,14 +51,14 @@ export function createInvokeHandler(
   return async (event, command, input) => {
     if (!isTrustedSender(event, getMainWindow(), allowedOrigins)) {
       log.warn('IPC call from an untrusted sender refused', { url: event.senderFrame?.url ?? null });
-      return fail('untrusted_sender', 'This window may not use Jabberwock.');
+      return fail('untrusted_sender', 'app.untrustedSender');
     }
     try {
       return await messenger.invoke(command, input);
     } catch (error) {
       // MessengerApi.invoke never throws by contract; if it does anyway, do not leak the error object.
       log.error('command failed', { command: typeof command === 'string' ? command : null, error });
-      return fail('internal', 'Something went wrong.');
+      return fail('internal', 'app.ipcFailed');
     }
   };
 }

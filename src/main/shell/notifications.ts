@@ -104,7 +104,7 @@ export function messengerNotificationHandlers(
       accountId: message.accountId,
       conversation: message.conversation,
     });
-    if (result && !result.ok) log.warn('could not mark the conversation read', { error: result.error.message });
+    if (result && !result.ok) log.warn('could not mark the conversation read', { error: result.error });
   };
   return {
     open: openConversation,
@@ -120,7 +120,7 @@ export function messengerNotificationHandlers(
         })
         .then((result) => {
           if (result.ok) return markRead(message);
-          log.warn('the reply from a notification was not sent', { error: result.error.message });
+          log.warn('the reply from a notification was not sent', { error: result.error });
           openConversation(message);
         });
     },

@@ -1,6 +1,6 @@
 /**
  * A SecretCipher over Electron's safeStorage, or null when the OS offers no real protection: then the
- * core keeps passwords for this run only unless the user opts in to a plain file (security case 57).
+ * core keeps passwords for this run only unless the user opts in to a plain file (never silently).
  * Call after app 'ready' (safeStorage reports nothing useful before).
  */
 import { safeStorage } from 'electron';

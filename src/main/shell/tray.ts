@@ -7,8 +7,8 @@ import { Menu, Tray } from 'electron';
 import type { BrowserWindow, MenuItemConstructorOptions } from 'electron';
 import type { Logger } from '../core/log';
 import { SHOW_LABELS } from '../../shared/presence';
-import { APP_NAME, type OwnShow, type StatusIcon, type StatusSummary } from '../core/status-summary';
-import type { ShowTarget, TrayModel } from '../core/tray-api';
+import { APP_NAME, type OwnShow, type StatusIcon, type StatusSummary } from '../core/tray/status-summary';
+import type { ShowTarget, TrayModel } from '../core/tray/tray-api';
 
 /** The order of the status items in every status submenu. */
 export const MENU_SHOWS: readonly OwnShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];

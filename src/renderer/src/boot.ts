@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { transportKey } from './api';
+import { checkedTransport } from './api/checked';
 import type { EarlyEventPump } from './api/pump';
 import type { Transport } from './api/types';
 import { useAccountsStore } from './stores/accounts';
@@ -18,7 +19,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
   const app = createApp(App);
   const pinia = createPinia();
   app.use(pinia);
-  app.provide(transportKey, transport);
+  app.provide(transportKey, checkedTransport(transport));
   // When the snapshot is already in, the stores get it here and the first render shows the roster.
   pump.attach({
     accounts: useAccountsStore(pinia),

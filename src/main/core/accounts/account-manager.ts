@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AccountView, ConnectionView, ParsedInput } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
+import { fail, failIn, ok, type Result } from '../../../shared/result';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { SecretStore } from '../secrets';
@@ -59,7 +59,7 @@ export class AccountManager {
 
   add(input: ParsedInput<'account.add'>): Result<AccountView> {
     if (this.repo.jidTaken(input.jid)) {
-      return fail('conflict', `${input.jid} is already set up.`, { jid: 'This account is already set up.' });
+      return failIn('jid', 'conflict', 'account.exists', { jid: input.jid });
     }
     const row: AccountRow = {
       id: randomUUID(),
@@ -86,7 +86,7 @@ export class AccountManager {
     const account = this.accounts.get(input.id);
     if (!account) return notFound();
     if (input.jid !== undefined && this.repo.jidTaken(input.jid, input.id)) {
-      return fail('conflict', `${input.jid} is already set up.`, { jid: 'Another account uses this address.' });
+      return failIn('jid', 'conflict', 'account.jidTaken', { jid: input.jid });
     }
     const before = account.row;
     const row: AccountRow = {
@@ -145,9 +145,9 @@ export class AccountManager {
   reconnectNow(id: string): Result<null> {
     const account = this.accounts.get(id);
     if (!account) return notFound();
-    if (!account.row.enabled) return fail('conflict', 'Enable the account first.');
+    if (!account.row.enabled) return fail('conflict', 'account.disabled');
     if (account.session) account.session.reconnectNow();
-    else if (!this.connectIfPossible(account)) return fail('conflict', 'Enter the password first.');
+    else if (!this.connectIfPossible(account)) return fail('conflict', 'account.passwordMissing');
     return ok(null);
   }
 
@@ -165,7 +165,7 @@ export class AccountManager {
     if (!account) return notFound();
     const offered = account.connection.error?.certificate?.fingerprint256;
     if (offered !== fingerprint) {
-      return fail('conflict', 'That is not the certificate the server presented; try connecting again.');
+      return fail('conflict', 'account.certificateNotPresented');
     }
     this.repo.pinCertificate(id, fingerprint);
     account.row = { ...account.row, pinnedCertificates: [...account.row.pinnedCertificates, fingerprint] };
@@ -179,8 +179,7 @@ export class AccountManager {
   async forgetCertificate(id: string, fingerprint: string): Promise<Result<AccountView>> {
     const account = this.accounts.get(id);
     if (!account) return notFound();
-    if (!account.row.pinnedCertificates.includes(fingerprint))
-      return fail('not_found', 'That certificate is not pinned.');
+    if (!account.row.pinnedCertificates.includes(fingerprint)) return fail('not_found', 'account.certificateNotPinned');
     this.repo.unpinCertificate(id, fingerprint);
     account.row = {
       ...account.row,
@@ -203,7 +202,8 @@ export class AccountManager {
         since: Date.now(),
         error: {
           kind: 'needs-password',
-          message: `Enter the password for ${account.row.jid} to connect. It was not saved on this computer.`,
+          reason: 'connection.needsPassword',
+          params: { jid: account.row.jid },
         },
       });
       return false;
@@ -288,5 +288,5 @@ function offline(): ConnectionView {
 }
 
 function notFound<T>(): Result<T> {
-  return fail('not_found', 'There is no such account.');
+  return fail('not_found', 'account.notFound');
 }

@@ -4,21 +4,20 @@
  * this run only or plain file), and sign in again with it; or delete it on the server, then here.
  *
  * Both are asked of our own server (no `to`), so only its answer counts (the IQ guard). A password
- * change the server wants a form for is refused with `account.password.formRequired` (no server we
+ * change the server wants a form for is refused with `registration.formRequired` (no server we
  * test asks for one). A deletion counts only once the server confirmed it: a stream that closes
  * before the answer leaves the account here as it was.
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { AccountView } from '../../../shared/contract';
 import { localOf } from '../../../shared/jid';
-import type { Result } from '../../../shared/result';
-import type { OnlineClients } from '../features/online-clients';
-import { failReason, notConnected, requestFailure } from '../features/request-failure';
+import { fail, type Result } from '../../../shared/result';
 import type { Logger } from '../log';
+import { requestError } from '../util/stanza-errors';
+import { NS_DATA, NS_REGISTER } from '../xmpp/ns';
+import { REGISTRATION_TIMEOUT_MS } from '../xmpp/timeouts';
 import type { AccountManager } from './account-manager';
-import { NS_REGISTER } from './registration-form';
-
-const IQ_TIMEOUT_MS = 30_000;
+import type { OnlineClients } from './online-clients';
 
 export class AccountOnServer {
   constructor(
@@ -29,9 +28,9 @@ export class AccountOnServer {
 
   async changePassword(id: string, password: string): Promise<Result<AccountView>> {
     const account = this.accounts.list().find((candidate) => candidate.id === id);
-    if (!account) return failReason('not_found', 'account.notFound', 'There is no such account.');
+    if (!account) return fail('not_found', 'account.notFound');
     const xmpp = this.clients.get(id);
-    if (!xmpp) return notConnected('account.password');
+    if (!xmpp) return fail('not_connected', 'registration.notConnected');
     const query = xml(
       'query',
       { xmlns: NS_REGISTER },
@@ -39,18 +38,14 @@ export class AccountOnServer {
       xml('password', {}, password),
     );
     try {
-      await xmpp.iqCaller.request(xml('iq', { type: 'set' }, query), IQ_TIMEOUT_MS);
+      await xmpp.iqCaller.request(xml('iq', { type: 'set' }, query), REGISTRATION_TIMEOUT_MS);
     } catch (error) {
       // XEP-0077 §3.3: an error answer that carries a form asks for more than the password.
       const answer = (error as { element?: Element })?.element?.parent;
-      if (answer?.getChild('query', NS_REGISTER)?.getChild('x', 'jabber:x:data')) {
-        return failReason(
-          'forbidden',
-          'account.password.formRequired',
-          'The server asks for more than the new password.',
-        );
+      if (answer?.getChild('query', NS_REGISTER)?.getChild('x', NS_DATA)) {
+        return fail('forbidden', 'registration.formRequired');
       }
-      return requestFailure(error, 'account.password');
+      return requestError(error, { action: 'registration.passwordChange' });
     }
     this.log.info('password changed on the server', { id });
     // Stored the way it was kept before; the session signs in again with it.
@@ -59,17 +54,17 @@ export class AccountOnServer {
 
   async deleteOnServer(id: string): Promise<Result<null>> {
     if (!this.accounts.list().some((candidate) => candidate.id === id)) {
-      return failReason('not_found', 'account.notFound', 'There is no such account.');
+      return fail('not_found', 'account.notFound');
     }
     const xmpp = this.clients.get(id);
-    if (!xmpp) return notConnected('account.delete');
+    if (!xmpp) return fail('not_connected', 'registration.notConnected');
     try {
       await xmpp.iqCaller.request(
         xml('iq', { type: 'set' }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))),
-        IQ_TIMEOUT_MS,
+        REGISTRATION_TIMEOUT_MS,
       );
     } catch (error) {
-      return requestFailure(error, 'account.delete');
+      return requestError(error, { action: 'registration.removal' });
     }
     this.log.info('account deleted on the server', { id });
     return this.accounts.remove(id);

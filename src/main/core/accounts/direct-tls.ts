@@ -1,8 +1,8 @@
 /**
  * Direct TLS (XEP-0368): TLS from the first byte, found through `_xmpps-client._tcp` SRV records,
  * preferred over STARTTLS when the server offers it at the same or a better priority, with ALPN
- * `xmpp-client` and the same certificate rules as STARTTLS (tls-verify.ts: SNI and verification
- * against the account's domain, pins).
+ * `xmpp-client` and the same certificate rules as STARTTLS (tls.ts: SNI and verification against
+ * the account's domain, pins).
  *
  * Two parts for the session: `Endpoints` picks where to connect (`xmpps://host:port` for Direct
  * TLS, `xmpp://host:port` for STARTTLS) and moves on to the next candidate when a Direct TLS
@@ -15,7 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import type { Client } from '@xmpp/client-core';
 import { withTimeout } from '../util/with-timeout';
-import type { TlsVerifier } from './tls-verify';
+import type { TlsVerifier } from './tls';
 
 export const SRV_DIRECT_TLS = '_xmpps-client._tcp';
 export const SRV_STARTTLS = '_xmpp-client._tcp';

@@ -14,13 +14,11 @@ import {
   type FormIssue,
   type FormValues,
 } from '../../../shared/forms';
-import { findDataForm, parseDataForm, type FormProblem } from '../forms/parse';
+import { appError, type AppError } from '../../../shared/result';
+import { findDataForm, parseDataForm } from '../forms/parse';
 import { submitForm } from '../forms/submit';
-import { capText } from '../features/roster-items';
-
-export const NS_REGISTER = 'jabber:iq:register';
-export const NS_BOB = 'urn:xmpp:bob';
-const NS_OOB = 'jabber:x:oob';
+import { capText } from '../util/text';
+import { NS_BOB, NS_OOB, NS_REGISTER } from '../xmpp/ns';
 
 /** XEP-0077 §14.1: the legacy fields a server may ask for. */
 const LEGACY_FIELDS = [
@@ -39,22 +37,22 @@ export interface BitsOfBinary {
 
 export type RegistrationForm =
   | { ok: true; form: DataForm; legacy: boolean; instructions: string | null; media: Map<string, BitsOfBinary> }
-  | { ok: false; reason: string; params?: Record<string, string> };
+  | { ok: false; error: AppError };
 
 /** Reads the answer to `<query xmlns='jabber:iq:register'/>` (the whole iq, for its bits of binary). */
 export function readRegistrationForm(iq: Element): RegistrationForm {
   const query = iq.getChild('query', NS_REGISTER);
-  if (!query) return { ok: false, reason: 'registration.malformed' };
+  if (!query) return { ok: false, error: appError('not_found', 'registration.malformed') };
   const instructionsText = query.getChildText('instructions');
   const instructions = instructionsText ? capText(instructionsText.trim(), 4096) : null;
   const media = readBitsOfBinary([iq, query]);
   const x = findDataForm(query, NS_REGISTER) ?? findDataForm(query);
   if (x) {
     const parsed = parseDataForm(x);
-    if (!parsed.ok) return { ok: false, reason: problemReason(parsed.problem) };
+    if (!parsed.ok) return { ok: false, error: appError('not_found', 'form.unusable', { problem: parsed.problem }) };
     const form = parsed.form;
     if (!hasField(form, 'username') || !hasField(form, 'password')) {
-      return { ok: false, reason: 'registration.formUnsupported' };
+      return { ok: false, error: appError('not_found', 'registration.formUnsupported') };
     }
     return { ok: true, form, legacy: false, instructions: instructions ?? form.instructions[0] ?? null, media };
   }
@@ -77,8 +75,8 @@ export function readRegistrationForm(iq: Element): RegistrationForm {
   if (!fields.some((f) => f.var === 'username') || !fields.some((f) => f.var === 'password')) {
     const url = query.getChild('x', NS_OOB)?.getChildText('url')?.trim();
     if (url && /^https:\/\//i.test(url))
-      return { ok: false, reason: 'registration.web', params: { url: capText(url, 2048) } };
-    return { ok: false, reason: 'registration.formUnsupported' };
+      return { ok: false, error: appError('not_found', 'registration.web', { url: capText(url, 2048) }) };
+    return { ok: false, error: appError('not_found', 'registration.formUnsupported') };
   }
   const form: DataForm = {
     type: 'form',
@@ -115,10 +113,6 @@ export function answerRegistration(form: DataForm, legacy: boolean, values: Form
 
 function hasField(form: DataForm, name: string): boolean {
   return form.fields.some((field) => field.var === name && field.type !== 'fixed' && field.type !== 'hidden');
-}
-
-function problemReason(problem: FormProblem): string {
-  return problem.code;
 }
 
 /** XEP-0231 data elements directly in `parents`, by cid, within the limits above. */

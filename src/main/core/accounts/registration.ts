@@ -1,7 +1,7 @@
 /**
  * Creating an account on a server (XEP-0077 in-band registration): a connection of its own that
  * never authenticates. It connects like a session (Direct TLS when the server's SRV records offer it,
- * else STARTTLS, which is required; the certificate verified for the domain through tls-verify.ts,
+ * else STARTTLS, which is required; the certificate verified for the domain through tls.ts,
  * every byte through the stream guard), asks for the registration form, and submits what the user
  * entered. On success the connection closes and the account is added like any other.
  *
@@ -17,23 +17,23 @@ import xml, { type Element } from '@xmpp/xml';
 import type { AccountView, ParsedInput } from '../../../shared/contract';
 import type { RegistrationView } from '../../../shared/control';
 import { parseAccountJid } from '../../../shared/jid';
-import { ok, type Result } from '../../../shared/result';
-import { createIqGuard } from '../features/iq-guard';
-import { failReason, requestFailure } from '../features/request-failure';
+import { fail, failIn, ok, type Result } from '../../../shared/result';
 import { formForRenderer } from '../forms/submit';
 import type { Logger } from '../log';
+import { requestError, requestFailure } from '../util/stanza-errors';
 import { withTimeout } from '../util/with-timeout';
+import { NS_REGISTER, NS_STREAM, NS_TLS } from '../xmpp/ns';
+import { REGISTRATION_TIMEOUT_MS } from '../xmpp/timeouts';
 import { Endpoints, serviceOf, useDirectTls, type SrvLookup } from './direct-tls';
-import { answerRegistration, NS_REGISTER, readRegistrationForm, type BitsOfBinary } from './registration-form';
-import { GuardedClient } from './session';
-import { classifyError, SessionFailure, TLS_UNAVAILABLE_MESSAGE } from './session-errors';
-import { startTls, TlsVerifier } from './tls-verify';
+import { createIqGuard } from './iq-guard';
+import { answerRegistration, readRegistrationForm, type BitsOfBinary } from './registration-form';
+import { classifyError, SessionFailure } from './session-errors';
+import { GuardedClient } from './stream/guarded-client';
+import { startTls, TlsVerifier, type FailAttempt } from './tls';
 
 export const REGISTRATIONS_MAX = 4;
 const REGISTRATION_TTL_MS = 10 * 60_000;
 const CONNECT_TIMEOUT_MS = 30_000;
-const IQ_TIMEOUT_MS = 30_000;
-const NS_STREAM = 'http://etherx.jabber.org/streams';
 
 export interface RegistrationsOptions {
   log: Logger;
@@ -84,21 +84,16 @@ export class Registrations {
     try {
       answer = await stream.iqCaller.request(
         xml('iq', { type: 'get' }, xml('query', { xmlns: NS_REGISTER })),
-        IQ_TIMEOUT_MS,
+        REGISTRATION_TIMEOUT_MS,
       );
     } catch (error) {
       await stream.close();
-      return requestFailure(error, 'registration.start');
+      return requestError(error, { action: 'registration.form' });
     }
     const read = readRegistrationForm(answer);
     if (!read.ok) {
       await stream.close();
-      return failReason(
-        'not_found',
-        read.reason,
-        'The server offers no registration form Jabberwock can fill in.',
-        read.params,
-      );
+      return { ok: false, error: read.error };
     }
     const id = randomBytes(12).toString('base64url');
     const view: RegistrationView = {
@@ -128,26 +123,18 @@ export class Registrations {
 
   async submit(input: ParsedInput<'registration.submit'>): Promise<Result<AccountView>> {
     const registration = this.registrations.get(input.id);
-    if (!registration)
-      return failReason('not_found', 'registration.gone', 'This registration is no longer open; start again.');
+    if (!registration) return fail('not_found', 'registration.gone');
     const answer = answerRegistration(registration.form, registration.legacy, input.values);
-    if (!answer.ok) {
-      const fields = Object.fromEntries(answer.issues.map((issue) => [issue.var, issue.code]));
-      return failReason('invalid_input', 'form.invalid', 'Some fields are not filled in correctly.', undefined, fields);
-    }
+    if (!answer.ok) return fail('invalid_input', 'form.invalid', { issues: answer.issues });
     const jid = parseAccountJid(`${answer.username}@${registration.domain}`);
-    if ('error' in jid) {
-      return failReason('invalid_input', 'registration.username.invalid', jid.error, undefined, {
-        username: 'registration.username.invalid',
-      });
-    }
+    if ('error' in jid) return failIn('username', 'invalid_input', 'registration.usernameInvalid');
     try {
-      await registration.stream.iqCaller.request(xml('iq', { type: 'set' }, answer.query), IQ_TIMEOUT_MS);
+      await registration.stream.iqCaller.request(xml('iq', { type: 'set' }, answer.query), REGISTRATION_TIMEOUT_MS);
     } catch (error) {
-      const failure = requestFailure(error, 'registration.submit');
+      const failure = requestFailure(error, { action: 'registration.submit' });
       // Without a connection there is nothing left to correct.
-      if (!failure.ok && failure.error.code === 'not_connected') await this.end(registration.id);
-      return failure;
+      if (failure.code === 'not_connected') await this.end(registration.id);
+      return { ok: false, error: failure };
     }
     await this.end(registration.id);
     this.options.log.info('account registered', { jid: jid.jid });
@@ -164,8 +151,7 @@ export class Registrations {
   }
 
   async cancel(id: string): Promise<Result<null>> {
-    if (!this.registrations.has(id))
-      return failReason('not_found', 'registration.gone', 'This registration is no longer open.');
+    if (!this.registrations.has(id)) return fail('not_found', 'registration.gone');
     await this.end(id);
     return ok(null);
   }
@@ -191,7 +177,8 @@ export class Registrations {
   private async open(domain: string, host: string | null, port: number | null): Promise<RegistrationStream> {
     const { log, extraCa } = this.options;
     const entity = new GuardedClient({ service: '', domain, lang: 'en', timeout: 10_000 });
-    const verifier = new TlsVerifier({ domain, pinnedCertificates: [], extraCa });
+    const failure: FailAttempt = (error, retry) => new SessionFailure(error, retry);
+    const verifier = new TlsVerifier({ domain, pinnedCertificates: [], extraCa, fail: failure });
     const endpoints = new Endpoints(domain, { host, port }, this.options.resolveSrv ?? true, this.options.srvLookup);
     let verified = false;
     tcp({ entity });
@@ -203,16 +190,15 @@ export class Registrations {
     const iqGuard = createIqGuard({ jid: () => entity.jid, domain, log });
     const ready = new Promise<void>((resolve, reject) => {
       entity.on('error', reject);
-      entity.on('disconnect', () =>
-        reject(new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'never')),
-      );
+      entity.on('disconnect', () => reject(failure({ kind: 'unreachable', reason: 'connection.closed' }, 'never')));
       middleware.use(async (ctx, next) => {
         if (!ctx.stanza.is('features', NS_STREAM)) return next();
+        // Never registers over a stream that is not TLS verified for the domain: no STARTTLS, no form.
         if (entity.isSecure() && verified) return resolve();
-        if (!ctx.stanza.getChild('starttls', 'urn:ietf:params:xml:ns:xmpp-tls')) {
-          return reject(new SessionFailure({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never'));
+        if (!ctx.stanza.getChild('starttls', NS_TLS)) {
+          return reject(failure({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' }, 'never'));
         }
-        await startTls(entity, verifier, () => (verified = true));
+        await startTls(entity, verifier, failure, () => (verified = true));
       });
     });
     ready.catch(() => {});
@@ -233,6 +219,10 @@ export class Registrations {
           await entity.connect(serviceOf(await endpoints.next()));
           await entity.open({ domain, lang: 'en' });
           await ready;
+          // A second lock: whatever resolved `ready`, nothing is asked over a stream not verified for the domain.
+          if (!entity.isSecure() || !verified) {
+            throw failure({ kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' }, 'never');
+          }
         })(),
         CONNECT_TIMEOUT_MS,
         'registration connect timeout',
@@ -250,15 +240,9 @@ export class Registrations {
 /** A failed connection, with the session's classification (certificates included) as the reason. */
 function connectFailure(error: unknown): Result<never> {
   const { error: classified } = classifyError(error);
-  const params: Record<string, string> = { kind: classified.kind };
-  if (classified.certificate) {
-    params.fingerprint = classified.certificate.fingerprint256;
-    params.certificateReason = classified.certificate.reason;
-  }
-  return failReason(
-    classified.kind === 'unreachable' ? 'not_connected' : 'forbidden',
-    `registration.connect.${classified.kind}`,
-    classified.message,
-    params,
-  );
+  const { kind, certificate, ...connection } = classified;
+  return fail(kind === 'unreachable' ? 'not_connected' : 'forbidden', 'registration.connectFailed', {
+    connection,
+    certificate: certificate ? { fingerprint256: certificate.fingerprint256, problem: certificate.problem } : null,
+  });
 }

@@ -2,8 +2,8 @@
  * The interface between the AccountManager and one account's connection (AccountSession in
  * session.ts). Kept in its own file so both sides can be built and tested apart.
  */
-import type { SessionXmpp } from './session';
 import type { ConnectionView } from '../../../shared/contract';
+import { type SessionXmpp } from './client';
 
 export interface SessionConfig {
   /** Normalized bare JID of the account. */

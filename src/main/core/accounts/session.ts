@@ -1,68 +1,28 @@
 /**
- * One account's connection: connect, STARTTLS (our own, with the account domain as the TLS identity),
- * SASL, bind, stream management; reconnect with backoff; report every state change in words.
- *
- * Composed from @xmpp/* 0.14 packages instead of @xmpp/client because that one would continue in
- * plaintext when STARTTLS is not offered, passes no TLS options, follows see-other-host and
- * reconnects every second forever (security.md §0.4–0.7).
+ * One account's connection: connect, reconnect with backoff, stream management, keepalive; report
+ * every state change in words. The client itself is composed in client.ts, TLS is tls.ts and
+ * signing in is sasl.ts.
  */
-import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import type { Socket } from 'node:net';
-import tls from 'node:tls';
-import { Client } from '@xmpp/client-core';
-import xml, { type Element } from '@xmpp/xml';
-import { procedure } from '@xmpp/events';
-import tcp from '@xmpp/tcp';
-import createMiddleware, { type Middleware } from '@xmpp/middleware';
-import createStreamFeatures, { type StreamFeatures } from '@xmpp/stream-features';
-import createIqCaller, { type IQCaller } from '@xmpp/iq/caller.js';
-import createIqCallee, { type IQCallee } from '@xmpp/iq/callee.js';
-import sasl from '@xmpp/sasl';
-import SASLError from '@xmpp/sasl/lib/SASLError.js';
-import saslScramSha1 from '@xmpp/sasl-scram-sha-1';
-import saslPlain from '@xmpp/sasl-plain';
-import createStreamManagement, { type StreamManagement } from '@xmpp/stream-management';
-import SASLFactory from 'saslmechanisms';
+import { randomBytes } from 'node:crypto';
+import xml from '@xmpp/xml';
 import type { ConnectionError, ConnectionView } from '../../../shared/contract';
 import { domainOf, localOf } from '../../../shared/jid';
-import { createIqGuard, type IqGuard } from '../features/iq-guard';
 import type { Logger } from '../log';
-import { withTimeout } from '../util/with-timeout';
-import { requestAcksUnderLoad } from './sm-ack-request';
-import { Backoff, type BackoffOptions } from './backoff';
-import { watchSteps } from './step-watchdog';
-import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
-import {
-  SessionFailure,
-  TLS_UNAVAILABLE_MESSAGE,
-  certificateInfo,
-  classifyError,
-  isCertificateError,
-  normalizeFingerprint,
-} from './session-errors';
 import { background } from '../util/background';
-import { StreamGuard } from './stream-guard';
-import { Endpoints, serviceOf, useDirectTls, type SrvLookup } from './direct-tls';
-import { TlsVerifier } from './tls-verify';
-
-const NS_STREAM = 'http://etherx.jabber.org/streams';
-const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
-const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
-const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
-const NS_SM = 'urn:xmpp:sm:3';
-const NS_XMPP_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
-const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
+import { withTimeout } from '../util/with-timeout';
+import { NS_PING } from '../xmpp/ns';
+import { Backoff, type BackoffOptions } from './backoff';
+import { createClient, type SessionXmpp } from './client';
+import { Endpoints, serviceOf, type SrvLookup } from './direct-tls';
+import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
+import { SessionFailure, classifyError } from './session-errors';
+import { watchSteps } from './step-watchdog';
+import type { TlsStep } from './tls';
 
 /** A server that said policy-violation waits at least this long. */
 const POLICY_VIOLATION_DELAY_MS = 5 * 60_000;
 /** How many times in a row we reconnect without waiting (pinned-certificate handshake). */
 const MAX_IMMEDIATE_RETRIES = 2;
-/** Far above what servers use (Prosody 10 000), low enough that a hostile value cannot stall us. */
-const MAX_SCRAM_ITERATIONS = 1_000_000;
-
-const pbkdf2 = promisify(pbkdf2Callback);
 
 export interface AccountSessionOptions {
   log: Logger;
@@ -84,112 +44,8 @@ export interface AccountSessionOptions {
   onPing?: () => void;
 }
 
-/** The xmpp.js client plus the plugins features hook into. */
-export type SessionXmpp = GuardedClient & {
-  middleware: Middleware;
-  streamFeatures: StreamFeatures;
-  iqCaller: IQCaller;
-  iqCallee: IQCallee;
-  streamManagement: StreamManagement;
-  /** Drops IQ replies from entities we did not ask (security.md §0.1). */
-  iqGuard: IqGuard;
-  /** The server advertised XEP-0237 roster versioning in the features of the current stream. */
-  rosterVersioning: boolean;
-};
-
-/** The client when its stream is usable now (commands send only then), else null. */
-export function onlineClient(xmpp: SessionXmpp | null | undefined): SessionXmpp | null {
-  return xmpp && xmpp.status === 'online' ? xmpp : null;
-}
-
 type Phase = 'idle' | 'connecting' | 'online' | 'waiting' | 'failed' | 'stopping';
 type Outcome = { ok: true; resumed: boolean } | { ok: false; error: unknown };
-
-/**
- * The connection with the fixes security.md §0.4 asks for: socket bytes pass the stream guard
- * (strict UTF-8, restricted XML, size and depth limits) before any parser sees them, and a parser
- * exception becomes a stream error instead of escaping the socket's 'data' handler; see-other-host
- * is refused (§0.6).
- */
-export class GuardedClient extends Client {
-  /** One guard per stream: every stream (the first, after STARTTLS, after SASL) gets a new parser. */
-  private guards = new WeakMap<object, StreamGuard>();
-
-  override _onData(data: Buffer | string): void {
-    const parser = this.parser;
-    if (!parser) return;
-    let guard = this.guards.get(parser);
-    if (!guard) this.guards.set(parser, (guard = new StreamGuard()));
-    const text = guard.read(typeof data === 'string' ? Buffer.from(data) : data);
-    try {
-      if (text) parser.write(text);
-    } catch (error) {
-      const thrown = new Error(`not-well-formed XML from the server: ${String(error)}`);
-      return this.refuse(Object.assign(thrown, { name: 'XMLError' }), 'not-well-formed');
-    }
-    if (guard.violation && this.parser === parser) this.refuse(guard.violation, guard.violation.condition);
-  }
-
-  /** Reads nothing more from this stream (its parser state is unknown or refused) and ends it. */
-  private refuse(error: Error, condition: string): void {
-    this.parser = null;
-    this.socket?.pause();
-    this.emit('error', error);
-    this.abort(condition);
-  }
-
-  /**
-   * Ends a stream the server broke: stream error, footer, close. Unlike xmpp.js's _streamError it
-   * does not wait for the server's polite reply, which a misbehaving server may never send.
-   */
-  abort(condition: string, children: Element[] = []): void {
-    const socket = this.socket;
-    if (!socket || socket.destroyed) return;
-    const error = xml('stream:error', {}, xml(condition, { xmlns: NS_XMPP_STREAMS }, ...children));
-    socket.end(`${error.toString()}</stream:stream>`);
-    setTimeout(() => socket.destroy(), 1_000).unref();
-  }
-
-  override async _onSeeOtherHost(error: Error): Promise<void> {
-    this.emit('error', error);
-  }
-}
-
-const extraCaContexts = new Map<string, tls.SecureContext>();
-
-/**
- * A TLS context trusting Node's roots plus `extraCa`, built once per process: parsing the whole root
- * store takes ≈20 ms of main-thread time, which ten accounts signing in at once would pay ten times.
- */
-function secureContextTrusting(extraCa: string): tls.SecureContext {
-  let context = extraCaContexts.get(extraCa);
-  if (!context) {
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, extraCa] });
-    extraCaContexts.set(extraCa, context);
-  }
-  return context;
-}
-
-function randomResource(): string {
-  return `jabberwock-${randomBytes(4).toString('hex')}`;
-}
-
-function toPem(der: Buffer): string {
-  const body =
-    der
-      .toString('base64')
-      .match(/.{1,64}/g)
-      ?.join('\n') ?? '';
-  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
-}
-
-function encode64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
-}
-
-function decode64(text: string): string {
-  return Buffer.from(text, 'base64').toString('utf8');
-}
 
 export class AccountSession implements SessionHandle {
   /** The client; stable for the life of the session (stream management state lives in it). */
@@ -201,8 +57,7 @@ export class AccountSession implements SessionHandle {
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
   private readonly endpoints: Endpoints;
-  private readonly pins: Set<string>;
-  private readonly saslFactory = new SASLFactory();
+  private readonly tls: TlsStep;
 
   private phase: Phase = 'idle';
   private view: ConnectionView = { status: 'offline', since: Date.now() };
@@ -218,9 +73,6 @@ export class AccountSession implements SessionHandle {
   /** The last connection-level error seen while online (reported when the stream goes away). */
   private lastError: unknown = null;
   private resumedThisAttempt = false;
-  private tlsVerified = false;
-  /** PEM of a pinned certificate the server presented, so the next handshake can trust exactly it. */
-  private pinnedPem: { fingerprint: string; pem: string } | null = null;
   private onNegotiated: ((resumed: boolean) => void) | null = null;
   private stopping: Promise<void> | null = null;
   private readonly keepaliveMs: number;
@@ -242,8 +94,7 @@ export class AccountSession implements SessionHandle {
     this.domain = domainOf(config.jid);
     this.endpoints = new Endpoints(this.domain, config, options.resolveSrv ?? true, options.srvLookup);
     this.resource = config.resource ?? randomResource();
-    this.pins = new Set(config.pinnedCertificates.map(normalizeFingerprint));
-    this.xmpp = this.createClient(this.stepTimeoutMs);
+    ({ xmpp: this.xmpp, tls: this.tls } = this.createClient(this.stepTimeoutMs));
     // Features register their stanza handlers once, before the first connection.
     this.safely(() => hooks.onClient?.(this.xmpp));
   }
@@ -284,16 +135,13 @@ export class AccountSession implements SessionHandle {
     if (this.phase === 'waiting') return this.reconnectNow();
     if (this.phase !== 'online') return;
     const connection = this.attemptCount;
-    const ping = xml('iq', { type: 'get', to: this.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+    const ping = xml('iq', { type: 'get', to: this.domain }, xml('ping', { xmlns: NS_PING }));
     this.xmpp.iqCaller.request(ping, timeoutMs).catch((error: unknown) => {
       // An error reply still proves the server is there; only silence counts.
       if ((error as { name?: string })?.name !== 'TimeoutError') return;
       if (this.phase !== 'online' || this.attemptCount !== connection) return;
       this.log.warn('server stopped answering; reconnecting');
-      this.lastError ??= new SessionFailure(
-        { kind: 'unreachable', message: 'The server stopped answering.' },
-        'backoff',
-      );
+      this.lastError ??= new SessionFailure({ kind: 'unreachable', reason: 'connection.stoppedAnswering' }, 'backoff');
       this.xmpp.socket?.destroy();
     });
   }
@@ -330,322 +178,29 @@ export class AccountSession implements SessionHandle {
 
   // ---------- wiring ----------
 
-  private createClient(stepTimeoutMs: number): SessionXmpp {
-    const entity = new GuardedClient({
-      service: '',
+  private createClient(stepTimeoutMs: number): { xmpp: SessionXmpp; tls: TlsStep } {
+    const composed = createClient({
+      jid: this.config.jid,
       domain: this.domain,
-      lang: 'en',
-      timeout: stepTimeoutMs,
-    });
-    entity._jid(this.config.jid); // RFC 6120 §4.7.1: 'from' on the stream header once TLS is up
-    tcp({ entity });
-    // XEP-0368: `xmpps:` endpoints are TLS from the first byte, under the same certificate rules.
-    useDirectTls(entity, new TlsVerifier({ ...this.config, domain: this.domain, extraCa: this.extraCa }), {
-      onVerified: () => (this.tlsVerified = true),
-      onUnreachable: () => this.endpoints.unreachable(),
-    });
-
-    // Order matters: middlewares run in registration order, stream features by priority.
-    const middleware = createMiddleware({ entity });
-    middleware.use((ctx, next) => {
-      // The features after authentication are the last ones before 'online': remember what they offer.
-      if (ctx.stanza.is('features', NS_STREAM)) {
-        (entity as GuardedClient & { rosterVersioning?: boolean }).rosterVersioning =
-          ctx.stanza.getChild('ver', NS_ROSTERVER) !== undefined;
-      }
-      return next();
-    });
-    middleware.use(this.negotiationWatcher());
-    middleware.use(this.requireTls());
-    const streamFeatures = createStreamFeatures({ middleware });
-    saslScramSha1(this.saslFactory);
-    saslPlain(this.saslFactory);
-    sasl({ streamFeatures, saslFactory: this.saslFactory }, (_done, mechanisms) => this.authenticate(mechanisms));
-    middleware.use(this.checkAcks());
-    // Before the IQ plugins: they swallow the stanzas they handle, and SM must count every one.
-    const streamManagement = createStreamManagement({ streamFeatures, entity, middleware });
-    requestAcksUnderLoad(entity, middleware, streamManagement);
-    // Before the IQ caller: it resolves replies by id alone, the guard checks who sent them.
-    const iqGuard = createIqGuard({ jid: () => entity.jid, domain: this.domain, log: this.log });
-    middleware.use(iqGuard.middleware);
-    const iqCaller = createIqCaller({ middleware, entity });
-    iqGuard.wrap(iqCaller);
-    const iqCallee = createIqCallee({ middleware, entity });
-    // Our own bind step: @xmpp/resource-binding calls a resource function only once per client,
-    // and after a <conflict/> we must bind a new resource on the same client.
-    streamFeatures.use('bind', NS_BIND, async (_ctx, next) => {
-      const result = await iqCaller.set(xml('bind', { xmlns: NS_BIND }, xml('resource', {}, this.resource)));
-      const bound = result.getChildText('jid');
-      if (!bound) throw new Error('the server bound no JID');
-      entity._jid(bound);
-      entity._ready(false);
-      await next();
-    });
-    streamFeatures.use('session', NS_SESSION, async (_ctx, next, feature) => {
-      // RFC 3921 session establishment, only for servers that still require it.
-      if (!feature.getChild('optional')) {
-        try {
-          await iqCaller.set(xml('session', { xmlns: NS_SESSION }));
-        } catch (error) {
-          this.log.warn('session establishment failed', { error });
-        }
-      }
-      return next();
-    });
-    iqCallee.get('urn:xmpp:ping', 'ping', () => {
-      this.onPing?.();
-      return {};
-    });
-
-    streamManagement.on('resumed', () => {
-      this.resumedThisAttempt = true;
-    });
-    entity.on('error', (error: unknown) => this.onClientError(error));
-    entity.on('disconnect', () => this.onDisconnect());
-
-    return Object.assign(entity, {
-      middleware,
-      streamFeatures,
-      iqCaller,
-      iqCallee,
-      streamManagement,
-      iqGuard,
-      rosterVersioning: false,
-    });
-  }
-
-  /** Announces 'online' once a features stanza has been handled completely (bind and SM done). */
-  private negotiationWatcher() {
-    return async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
-      if (!ctx.stanza.is('features', NS_STREAM)) return next();
-      await next();
-      if (this.xmpp.status === 'online') this.onNegotiated?.(this.resumedThisAttempt);
-    };
-  }
-
-  /**
-   * XEP-0198 §Error Handling: an ack for more stanzas than we sent (or a non-numeric one) would make
-   * @xmpp/stream-management throw (security.md §0.8); answer it with <handled-count-too-high/>.
-   */
-  private checkAcks() {
-    return (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
-      if (!ctx.stanza.is('a', NS_SM)) return next();
-      const sm = this.xmpp.streamManagement;
-      const sent = sm.outbound + sm.outbound_q.length;
-      const h = ctx.stanza.attrs.h ?? '';
-      if (/^\d{1,10}$/.test(h) && Number(h) <= sent) return next();
-      this.log.warn('server acknowledged more stanzas than were sent', { h, sent });
-      this.lastError ??= new SessionFailure(
-        { kind: 'protocol', message: 'The server acknowledged messages that were never sent.' },
-        'backoff',
-      );
-      this.xmpp.abort('undefined-condition', [
-        xml('handled-count-too-high', { xmlns: NS_SM, h, 'send-count': String(sent) }),
-      ]);
-      return undefined;
-    };
-  }
-
-  /** TLS is not optional: STARTTLS when offered, otherwise stop before anything else is sent. */
-  private requireTls() {
-    return async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
-      if (!ctx.stanza.is('features', NS_STREAM) || this.xmpp.isSecure()) return next();
-      if (!ctx.stanza.getChild('starttls', NS_TLS)) {
-        throw this.fail({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never');
-      }
-      await this.startTls();
-    };
-  }
-
-  private async startTls(): Promise<void> {
-    const entity = this.xmpp;
-    const answer = await entity.sendReceive(xml('starttls', { xmlns: NS_TLS }));
-    if (!answer.is('proceed', NS_TLS)) {
-      throw this.fail(
-        {
-          kind: 'tls-unavailable',
-          message: 'The server could not start encryption (STARTTLS failed); Jabberwock will not continue without it.',
-        },
-        'never',
-      );
-    }
-    const raw = entity.socket;
-    if (!raw) throw new Error('socket closed during STARTTLS');
-    const secure = await this.upgrade(raw);
-    entity._detachSocket();
-    entity._attachSocket(Object.assign(secure, { secure: true }));
-    await entity.restart();
-  }
-
-  /**
-   * The TLS handshake, verified against the account's domain (never the configured host). Node
-   * verifies the chain and the name; a certificate the user pinned is trusted by a second handshake
-   * that has exactly that certificate as its only authority (we learn its bytes from the first one).
-   */
-  private upgrade(raw: Socket): Promise<tls.TLSSocket> {
-    const pinned = this.pinnedPem && this.pins.has(this.pinnedPem.fingerprint) ? this.pinnedPem : null;
-    const options: tls.ConnectionOptions = { socket: raw, servername: this.domain };
-    if (pinned) {
-      options.ca = [pinned.pem];
-      options.checkServerIdentity = (_host, cert) =>
-        this.pins.has(normalizeFingerprint(cert.fingerprint256))
-          ? undefined
-          : Object.assign(new Error('certificate is not the pinned one'), { code: 'ERR_JABBERWOCK_PIN' });
-      // Node ≥ 22.9 (Electron): lets a pinned leaf that is not self-signed act as the anchor.
-      Object.assign(options, { allowPartialTrustChain: true });
-    } else if (this.extraCa) {
-      options.secureContext = secureContextTrusting(this.extraCa.toString());
-    }
-
-    return new Promise((resolve, reject) => {
-      const socket = tls.connect(options);
-      let presented: tls.DetailedPeerCertificate | null = null;
-      // Runs before Node's own verification, which destroys the socket on failure: the only way to
-      // learn which certificate was refused, so the user can see its fingerprint and pin it.
-      socket.prependListener('secure', () => {
-        try {
-          presented = socket.getPeerCertificate(true);
-        } catch {
-          presented = null;
-        }
-      });
-      const onError = (error: Error & { code?: string }) => {
-        socket.off('secureConnect', onSecure);
-        const failure = this.tlsFailure(error, presented, pinned !== null); // recorded before the close event
-        raw.destroy();
-        reject(failure);
-      };
-      const onSecure = () => {
-        socket.off('error', onError);
-        if (!socket.authorized) {
-          // Unreachable: Node's default verification already refused it. Kept as a second lock.
-          socket.destroy();
-          raw.destroy();
-          reject(this.fail({ kind: 'certificate', message: 'The server certificate could not be verified.' }, 'never'));
-          return;
-        }
-        this.tlsVerified = true;
-        resolve(socket);
-      };
-      socket.once('error', onError);
-      socket.once('secureConnect', onSecure);
-    });
-  }
-
-  private tlsFailure(
-    error: Error & { code?: string },
-    presented: tls.DetailedPeerCertificate | null,
-    usedPin: boolean,
-  ): SessionFailure {
-    if (!isCertificateError(error.code)) {
-      return this.fail(
-        { kind: 'protocol', message: `Could not establish an encrypted connection: ${error.message}` },
-        'backoff',
-      );
-    }
-    const fingerprint = presented?.fingerprint256 ? normalizeFingerprint(presented.fingerprint256) : null;
-    if (usedPin) {
-      // The server no longer presents the pinned certificate: forget it and verify normally.
-      this.pinnedPem = null;
-      return this.fail({ kind: 'certificate', message: 'The pinned certificate changed.' }, 'immediate');
-    }
-    if (fingerprint && this.pins.has(fingerprint) && presented?.raw) {
-      this.pinnedPem = { fingerprint, pem: toPem(presented.raw) };
-      return this.fail({ kind: 'certificate', message: 'Using the pinned certificate.' }, 'immediate');
-    }
-    if (!presented || !fingerprint) {
-      return this.fail(
-        { kind: 'certificate', message: `The server's certificate is not trusted (${error.code}).` },
-        'never',
-      );
-    }
-    const certificate = certificateInfo(presented, error.code, this.domain, [...this.pins]);
-    return this.fail(
-      {
-        kind: 'certificate',
-        message: certificate.changedFromPinned
-          ? `The server's certificate changed and is not the one you trusted. ${certificate.reason}`
-          : `The server's certificate is not trusted. ${certificate.reason}`,
-        certificate,
+      stepTimeoutMs,
+      log: this.log,
+      tls: { pinnedCertificates: this.config.pinnedCertificates, extraCa: this.extraCa },
+      sasl: { username: localOf(this.config.jid), password: this.config.password },
+      fail: (error, retry) => this.fail(error, retry),
+      resource: () => this.resource,
+      negotiated: () => this.onNegotiated?.(this.resumedThisAttempt),
+      resumed: () => {
+        this.resumedThisAttempt = true;
       },
-      'never',
-    );
-  }
-
-  /** SASL: SCRAM-SHA-1 when offered; PLAIN only over TLS verified for the account's domain. */
-  private async authenticate(mechanisms: string[]): Promise<void> {
-    if (!this.xmpp.isSecure() || !this.tlsVerified) {
-      throw this.fail({ kind: 'tls-unavailable', message: TLS_UNAVAILABLE_MESSAGE }, 'never');
-    }
-    const mechanism = mechanisms.includes('SCRAM-SHA-1')
-      ? 'SCRAM-SHA-1'
-      : mechanisms.includes('PLAIN')
-        ? 'PLAIN'
-        : null;
-    if (!mechanism) {
-      throw this.fail({ kind: 'auth', message: 'The server offers no sign-in method Jabberwock supports.' }, 'never');
-    }
-    const mech = this.saslFactory.create([mechanism]);
-    if (!mech) throw new Error(`SASL mechanism ${mechanism} missing`);
-    const credentials = {
-      username: localOf(this.config.jid),
-      password: this.config.password,
-      server: this.domain,
-      host: this.domain,
-      realm: this.domain,
-      serviceType: 'xmpp',
-      serviceName: this.domain,
-    };
-    const entity = this.xmpp;
-    const initial = mech.clientFirst ? encode64(await mech.response(credentials)) : '';
-    await procedure(entity, xml('auth', { xmlns: NS_SASL, mechanism }, initial), async (element, done) => {
-      if (element.getNS() !== NS_SASL) return;
-      if (element.name === 'challenge') {
-        mech.challenge(decode64(element.text()));
-        if (mechanism === 'SCRAM-SHA-1') await this.saltPassword(mech, credentials);
-        const response = await mech.response(credentials);
-        await entity.send(xml('response', { xmlns: NS_SASL }, encode64(response)));
-      } else if (element.name === 'failure') {
-        throw SASLError.fromElement(element);
-      } else if (element.name === 'success') {
-        if (mechanism === 'SCRAM-SHA-1') this.verifyServerSignature(mech, element.text());
-        done();
-      }
+      directTlsUnreachable: () => this.endpoints.unreachable(),
+      protocolError: (failure) => {
+        this.lastError ??= failure;
+      },
+      onPing: this.onPing,
     });
-  }
-
-  /**
-   * Computes SCRAM's salted password with Node's native PBKDF2 off the main thread and hands it to
-   * the mechanism (which would otherwise run thousands of WebCrypto HMACs, ≈1 s per sign-in).
-   * Refuses absurd iteration counts a hostile server could use to burn our CPU.
-   */
-  private async saltPassword(mech: object, credentials: Record<string, unknown>): Promise<void> {
-    const { _salt: salt, _iterationCount: iterations } = mech as { _salt?: Uint8Array; _iterationCount?: number };
-    if (!salt || !iterations || !Number.isInteger(iterations) || iterations < 1 || iterations > MAX_SCRAM_ITERATIONS) {
-      throw this.fail({ kind: 'auth', message: 'The server sent an unusable SCRAM challenge.' }, 'never');
-    }
-    const salted = await pbkdf2(this.config.password, salt, iterations, 20, 'sha1');
-    Object.assign(credentials, { salt, saltedPassword: new Uint8Array(salted) });
-  }
-
-  /** RFC 5802 §3: the server proves it knows the password too (xmpp.js skips this, §0.9). */
-  private verifyServerSignature(mech: object, additionalData: string): void {
-    const expected = (mech as { _serverSignature?: Uint8Array })._serverSignature;
-    const fields = new Map(
-      decode64(additionalData)
-        .split(',')
-        .map((part) => [part.slice(0, 1), part.slice(2)] as const),
-    );
-    const proof = fields.get('v');
-    if (!expected || !proof || Buffer.from(expected).toString('base64') !== proof) {
-      throw this.fail(
-        {
-          kind: 'auth',
-          message: 'The server could not prove it knows the password (SCRAM server signature mismatch).',
-        },
-        'never',
-      );
-    }
+    composed.xmpp.on('error', (error: unknown) => this.onClientError(error));
+    composed.xmpp.on('disconnect', () => this.onDisconnect());
+    return composed;
   }
 
   private fail(error: ConnectionError, retry: SessionFailure['retry']): SessionFailure {
@@ -691,7 +246,7 @@ export class AccountSession implements SessionHandle {
     const entity = this.xmpp;
     this.attemptFailure = null;
     this.resumedThisAttempt = false;
-    this.tlsVerified = false;
+    this.tls.verified = false;
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const settle = (outcome: Outcome) => {
@@ -709,8 +264,7 @@ export class AccountSession implements SessionHandle {
         settle({
           ok: false,
           error:
-            this.attemptFailure ??
-            new SessionFailure({ kind: 'unreachable', message: 'The server closed the connection.' }, 'backoff'),
+            this.attemptFailure ?? new SessionFailure({ kind: 'unreachable', reason: 'connection.closed' }, 'backoff'),
         });
       const timer = setTimeout(
         () =>
@@ -718,10 +272,7 @@ export class AccountSession implements SessionHandle {
             ok: false,
             error:
               this.attemptFailure ??
-              new SessionFailure(
-                { kind: 'unreachable', message: 'The server did not complete the sign-in in time.' },
-                'backoff',
-              ),
+              new SessionFailure({ kind: 'unreachable', reason: 'connection.signInTimeout' }, 'backoff'),
           }),
         this.connectTimeoutMs,
       );
@@ -730,10 +281,7 @@ export class AccountSession implements SessionHandle {
           ok: false,
           error:
             this.attemptFailure ??
-            new SessionFailure(
-              { kind: 'unreachable', message: 'The server stopped answering while signing in.' },
-              'backoff',
-            ),
+            new SessionFailure({ kind: 'unreachable', reason: 'connection.signInStalled' }, 'backoff'),
         }),
       );
       entity.on('error', onError);
@@ -762,7 +310,7 @@ export class AccountSession implements SessionHandle {
     if (retry === 'immediate') {
       if (this.immediateRetries < MAX_IMMEDIATE_RETRIES) {
         this.immediateRetries += 1;
-        this.log.debug('retrying at once', { reason: failure.message });
+        this.log.debug('retrying at once', { reason: failure.reason });
         background(this.attempt(++this.generation), this.log, 'connecting');
         return;
       }
@@ -780,7 +328,7 @@ export class AccountSession implements SessionHandle {
       }
       retry = 'never';
     }
-    this.log.warn('connection failed', { kind: failure.kind, message: failure.message, retry });
+    this.log.warn('connection failed', { kind: failure.kind, reason: failure.reason, retry });
     if (retry === 'never') {
       this.phase = 'failed';
       this.setView({ status: 'error', error: failure });
@@ -817,9 +365,7 @@ export class AccountSession implements SessionHandle {
     if (this.phase !== 'online') return;
     this.backoff.disconnected(Date.now());
     this.safely(() => this.hooks.onOffline());
-    const error =
-      this.lastError ??
-      new SessionFailure({ kind: 'unreachable', message: 'The connection to the server was lost.' }, 'backoff');
+    const error = this.lastError ?? new SessionFailure({ kind: 'unreachable', reason: 'connection.lost' }, 'backoff');
     this.lastError = null;
     this.log.info('stream lost', { error });
     this.handleFailure(error);
@@ -859,4 +405,8 @@ export class AccountSession implements SessionHandle {
       this.log.error('session hook threw', { error });
     }
   }
+}
+
+function randomResource(): string {
+  return `jabberwock-${randomBytes(4).toString('hex')}`;
 }

@@ -6,8 +6,7 @@
  * after a restart, although the server had it long ago. The ack itself is handled by the plugin.
  */
 import xml from '@xmpp/xml';
-
-const NS_SM = 'urn:xmpp:sm:3';
+import { NS_SM } from '../xmpp/ns';
 
 interface Filterable {
   filter(fn: (ctx: { stanza: { name: string } }, next: () => unknown) => unknown): void;

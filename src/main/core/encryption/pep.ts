@@ -5,11 +5,10 @@
  * session's IQ guard: a device list or bundle is only ever taken from its owner.
  */
 import xml, { type Element } from '@xmpp/xml';
-import type { SessionXmpp } from '../accounts/session';
-import { NS_PUBSUB, NS_PUBSUB_OWNER } from '../features/bookmarks-items';
-import { normalizeJid } from '../features/roster-items';
+import { type SessionXmpp } from '../accounts/client';
+import { NS_DATA, NS_PUBSUB, NS_PUBSUB_OWNER } from '../xmpp/ns';
+import { normalizeJid } from '../../../shared/jid';
 
-const NS_DATA = 'jabber:x:data';
 const IQ_TIMEOUT_MS = 15_000;
 
 export interface PepClient {

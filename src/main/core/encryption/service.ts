@@ -8,8 +8,6 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionOnline } from '../accounts/session-api';
-import type { SessionXmpp } from '../accounts/session';
-import { normalizeBareJid } from '../features/roster-items';
 import type { Logger } from '../log';
 import type { OmemoRepository } from '../store/omemo-repo';
 import type { IdentityVault } from './identity-vault';
@@ -25,6 +23,8 @@ import type {
   IncomingContext,
   VerifyOutcome,
 } from './types';
+import { type SessionXmpp } from '../accounts/client';
+import { normalizeBareJid } from '../../../shared/jid';
 
 /** Features to add to our disco#info so the server sends us device list changes (XEP-0163 +notify). */
 export const ENCRYPTION_FEATURES: readonly string[] = [FEATURE_DEVICELIST_NOTIFY];

@@ -9,8 +9,8 @@
  *
  * Fingerprints are the 32-byte Curve25519 identity key in hexadecimal, shown in blocks of 8.
  */
-import { normalizeBareJid } from '../features/roster-items';
 import type { OmemoRepository, TrustState } from '../store/omemo-repo';
+import { normalizeBareJid } from '../../../shared/jid';
 
 export type { TrustState } from '../store/omemo-repo';
 

@@ -31,25 +31,10 @@ import {
   type FormPage,
   type FormType,
   type FormValidate,
+  type FormProblem,
   type FormValidateMethod,
 } from '../../../shared/forms';
-
-export const NS_DATA = 'jabber:x:data';
-export const NS_DATA_VALIDATE = 'http://jabber.org/protocol/xdata-validate';
-export const NS_DATA_LAYOUT = 'http://jabber.org/protocol/xdata-layout';
-export const NS_MEDIA = 'urn:xmpp:media-element';
-
-/** Why a form was refused or what was dropped from it (logged; codes, not words). */
-export type FormProblem =
-  | { code: 'form.notAForm' }
-  | { code: 'form.tooManyFields'; max: number }
-  | { code: 'form.tooManyOptions'; var: string; max: number }
-  | { code: 'form.tooManyValues'; var: string; max: number }
-  | { code: 'form.duplicateVar'; var: string }
-  | { code: 'form.missingVar'; type: string }
-  | { code: 'form.unknownType'; var: string; type: string }
-  | { code: 'form.badValidate'; var: string }
-  | { code: 'form.badLayout' };
+import { NS_DATA, NS_DATA_LAYOUT, NS_DATA_VALIDATE, NS_MEDIA } from '../xmpp/ns';
 
 export type ParsedForm = { ok: true; form: DataForm; dropped: FormProblem[] } | { ok: false; problem: FormProblem };
 

@@ -14,7 +14,7 @@ import {
   type FormIssue,
   type FormValues,
 } from '../../../shared/forms';
-import { NS_DATA } from './parse';
+import { NS_DATA } from '../xmpp/ns';
 
 export type SubmitResult = { ok: true; element: Element } | { ok: false; issues: FormIssue[] };
 

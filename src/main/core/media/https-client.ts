@@ -15,6 +15,7 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import tls from 'node:tls';
 import { Transform, type Readable } from 'node:stream';
+import type { HttpParams, HttpReason } from '../../../shared/errors';
 
 export type HttpErrorCode =
   /** Not an https: URL (or one with credentials in it). */
@@ -31,11 +32,27 @@ export type HttpErrorCode =
   | 'cancelled'
   | 'network';
 
+const HTTP_REASONS: Record<HttpErrorCode, HttpReason> = {
+  'insecure-url': 'http.insecureUrl',
+  redirect: 'http.redirect',
+  status: 'http.status',
+  'too-large': 'http.tooLarge',
+  truncated: 'http.truncated',
+  timeout: 'http.timeout',
+  cancelled: 'http.cancelled',
+  network: 'http.network',
+};
+
+/** The error reason the renderer words for what the HTTPS transfer said. */
+export function httpReason(error: HttpError): HttpReason {
+  return HTTP_REASONS[error.code];
+}
+
 export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
-    readonly params: Record<string, string | number> = {},
+    readonly params: HttpParams = {},
   ) {
     super(message);
     this.name = 'HttpError';

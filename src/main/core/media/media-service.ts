@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import type { CommandOutput, ParsedInput, StagedFileView } from '../../../shared/contract';
-import { fail, failWith, ok, type Result } from '../../../shared/result';
+import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
 import { HttpUploadClient } from '../features/upload/http-upload';
@@ -22,8 +22,7 @@ import type { MediaAccess, StageAnswer } from './serve';
 import { PreviewService } from './previews';
 import { StagingArea, type StageResult } from './staging';
 import { MediaStore } from './store';
-
-export const NS_OOB = 'jabber:x:oob';
+import { NS_OOB } from '../xmpp/ns';
 
 type MediaCommand =
   | 'upload.pick'
@@ -138,7 +137,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
 
   const handlers: MediaHandlers = {
     'upload.pick': async () => {
-      if (!options.pickFiles) return fail('not_found', 'There is no file dialog here: drop or paste the file instead.');
+      if (!options.pickFiles) return fail('not_found', 'upload.noDialog');
       const files: StagedFileView[] = [];
       for (const file of await options.pickFiles()) {
         const view = staged(await staging.adopt(file));
@@ -155,9 +154,9 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     'download.start': (input) => transfers.startDownload(input),
     'media.preview': async (input) => {
       const shared = fileOfMessage(input.accountId, input.messageId);
-      if (!shared) return fail('not_found', 'That message shares no file.');
+      if (!shared) return fail('not_found', 'file.notShared');
       const result = await previews.preview(shared.url);
-      return result.ok ? ok(result.ref) : failWith('not_found', 'There is no preview of this file.', result.detail);
+      return result.ok ? ok(result.ref) : { ok: false, error: { code: 'not_found', ...result.refusal } };
     },
   };
 

@@ -6,13 +6,15 @@
  * An address is fetched once (joined while in flight, remembered after), a few at a time.
  */
 import type { MediaRef } from '../../../shared/media';
-import type { ErrorDetail } from '../../../shared/result';
+import type { HttpReason, MediaParams, Reasoned, TransferParams } from '../../../shared/errors';
 import type { Logger } from '../log';
-import { HttpError, parseHttpsUrl, type HttpsClient } from './https-client';
-import { VIDEO_PREVIEW_LIMITS, type MediaLimits } from './limits';
+import { HttpError, httpReason, parseHttpsUrl, type HttpsClient } from './https-client';
+import { VIDEO_PREVIEW_LIMITS, type MediaLimits, type MediaRefusal } from './limits';
 import type { MediaKey, MediaStore } from './store';
 
-export type PreviewResult = { ok: true; ref: MediaRef } | { ok: false; detail: ErrorDetail };
+/** Why a preview was not made: the media store's refusal, or what the HTTPS fetch said. */
+export type PreviewRefusal = Reasoned<MediaParams & Pick<TransferParams, HttpReason>>;
+export type PreviewResult = { ok: true; ref: MediaRef } | { ok: false; refusal: PreviewRefusal };
 
 /** Addresses remembered with the hash of what they gave. */
 const REMEMBERED = 2000;
@@ -40,7 +42,7 @@ export class PreviewService {
   }
 
   private async fetch(url: string): Promise<PreviewResult> {
-    if (!parseHttpsUrl(url)) return { ok: false, detail: { code: 'http.insecureUrl', params: {} } };
+    if (!parseHttpsUrl(url)) return { ok: false, refusal: { reason: 'http.insecureUrl', params: {} } };
     const key = this.known.get(url);
     const kept = key ? await this.store.ref(key) : null;
     if (kept) return { ok: true, ref: kept };
@@ -53,7 +55,7 @@ export class PreviewService {
       response.body.destroy();
       if (!result.ok) {
         this.log.info('preview refused', { reason: result.reason });
-        return { ok: false, detail: { code: `media.${result.reason}`, params: {} } };
+        return { ok: false, refusal: { reason: MEDIA_REASONS[result.reason] } };
       }
       this.known.delete(url);
       this.known.set(url, result.key);
@@ -61,9 +63,9 @@ export class PreviewService {
       return { ok: true, ref: result.ref };
     } catch (error) {
       if (error instanceof HttpError)
-        return { ok: false, detail: { code: `http.${camel(error.code)}`, params: error.params } };
+        return { ok: false, refusal: { reason: httpReason(error), params: error.params } };
       this.log.info('preview failed', { error });
-      return { ok: false, detail: { code: 'internal', params: {} } };
+      return { ok: false, refusal: { reason: 'media.internal' } };
     } finally {
       this.running--;
       this.waiting.shift()?.();
@@ -71,6 +73,11 @@ export class PreviewService {
   }
 }
 
-function camel(code: string): string {
-  return code.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-}
+const MEDIA_REASONS: Record<MediaRefusal, keyof MediaParams> = {
+  type: 'media.type',
+  'too-large': 'media.tooLarge',
+  dimensions: 'media.dimensions',
+  'unknown-dimensions': 'media.unknownDimensions',
+  'hash-mismatch': 'media.hashMismatch',
+  io: 'media.io',
+};

@@ -1,5 +1,6 @@
 /**
- * Opens the SQLite store: pragmas per design §5, then the numbered migrations on user_version.
+ * Opens the SQLite store: WAL, foreign keys on, a short busy timeout and synchronous=FULL (what the user
+ * typed must survive a crash), then the numbered migrations on user_version.
  */
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';

@@ -3,7 +3,13 @@
  * Every write here is something a user typed or received, so each is its own durable transaction
  * (synchronous=FULL): a queued message survives a crash right after the user pressed Enter.
  */
-import type { ConversationKind, ConversationView, MessageState, MessageView } from '../../../shared/contract';
+import type {
+  ConversationKind,
+  ConversationView,
+  DeliveryError,
+  MessageState,
+  MessageView,
+} from '../../../shared/contract';
 import type { Db } from './db';
 
 interface MessageRow {
@@ -179,8 +185,8 @@ export class MessagesRepository {
     return row ? toMessage(row) : null;
   }
 
-  setState(id: number, state: MessageState, error: string | null = null): StoredMessage | null {
-    this.setStateStmt.run(state, error, id);
+  setState(id: number, state: MessageState, error: DeliveryError | null = null): StoredMessage | null {
+    this.setStateStmt.run(state, error === null ? null : JSON.stringify(error), id);
     return this.get(id);
   }
 
@@ -287,7 +293,7 @@ function toMessage(row: MessageRow): StoredMessage {
     at: row.at,
     state: row.state,
     corrected: row.corrected === 1,
-    error: row.error,
+    error: readDeliveryError(row.error),
     stanzaId: row.stanza_id,
     originId: row.origin_id,
     resource: row.resource,
@@ -302,4 +308,26 @@ export function ftsQuery(query: string): string {
     .slice(0, 16)
     .map((word) => `"${word.replace(/"/g, '""')}"`)
     .join(' ');
+}
+
+/** Rows written before errors were stored as codes hold the sentence that then said it. */
+const WORDED_ERROR = /^The message was not delivered \((.*?)\)(?:: ([\s\S]*)|\.)$/;
+
+/** The stored refusal of a failed message: `{ condition, text }` as JSON (or, in older rows, the sentence). */
+function readDeliveryError(stored: string | null): DeliveryError | null {
+  if (stored === null) return null;
+  try {
+    const parsed = JSON.parse(stored) as Partial<DeliveryError> | null;
+    if (parsed && typeof parsed === 'object') {
+      return {
+        condition: typeof parsed.condition === 'string' ? parsed.condition : null,
+        text: typeof parsed.text === 'string' ? parsed.text : null,
+      };
+    }
+  } catch {
+    // An older row: read the sentence below.
+  }
+  const worded = WORDED_ERROR.exec(stored);
+  if (!worded) return { condition: null, text: null };
+  return { condition: worded[1] === 'error' ? null : worded[1], text: worded[2] ?? null };
 }

@@ -1,8 +1,8 @@
-import { CAPS_MIGRATION_SQL } from '../features/caps-repo';
-
 /**
  * Numbered, append-only schema migrations. Migration N brings the database from user_version N-1
- * to N inside one transaction. Never edit a migration that has shipped; add a new one.
+ * to N inside one transaction. Never edit a migration that has shipped; add a new one. Every
+ * migration's SQL is written out here, never imported: a constant shared with other code would
+ * change a shipped migration whenever that code changes (tests/unit pins each one by its hash).
  */
 export const migrations: readonly string[] = [
   // 1: accounts, pinned certificates, settings
@@ -57,7 +57,20 @@ export const migrations: readonly string[] = [
   `,
   // 3: entity capabilities (XEP-0115, global per ver), our own presence per account, and when each
   // contact's resources were last seen (presence itself is session state, kept in memory).
-  `${CAPS_MIGRATION_SQL}
+  `
+  CREATE TABLE caps (
+    hash_algo    TEXT NOT NULL CHECK (hash_algo IN ('sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512')),
+    ver          TEXT NOT NULL CHECK (length(ver) BETWEEN 1 AND 128),
+    identities   TEXT NOT NULL CHECK (json_valid(identities) AND json_type(identities) = 'array'),
+    features     TEXT NOT NULL CHECK (json_valid(features) AND json_type(features) = 'array'),
+    client_name  TEXT,
+    device       TEXT NOT NULL DEFAULT 'unknown'
+                 CHECK (device IN ('pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown')),
+    verified     INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+    fetched_at   INTEGER NOT NULL,
+    PRIMARY KEY (hash_algo, ver)
+  ) STRICT, WITHOUT ROWID;
+  
   CREATE TABLE own_presence (
     account_id  TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
     show        TEXT NOT NULL CHECK (show IN ('available', 'chat', 'away', 'xa', 'dnd', 'offline')),

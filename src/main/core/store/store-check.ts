@@ -37,24 +37,6 @@ export function storeFailureOf(error: unknown): StoreFailure | null {
   return 'other';
 }
 
-/** The user's words for a failed store operation where the user acted (a Result error message). */
-export function storeFailureMessage(failure: StoreFailure): string {
-  switch (failure) {
-    case 'full':
-      return 'The disk is full, so Jabberwock could not save this. Free some space and try again.';
-    case 'io':
-      return 'The disk reported an error, so Jabberwock could not save this. Try again; if it keeps failing, check the disk.';
-    case 'readonly':
-      return 'Jabberwock’s data file cannot be written (it is read-only), so this was not saved.';
-    case 'busy':
-      return 'Jabberwock’s data file is in use by another program, so this was not saved. Try again.';
-    case 'corrupt':
-      return 'Jabberwock’s data file is damaged. Restart Jabberwock to repair it.';
-    case 'other':
-      return 'Jabberwock could not save this; the details are in the log.';
-  }
-}
-
 /** SQLite's verdict on the rows of `PRAGMA quick_check`: null when the file is fine. */
 function verdict(rows: unknown[]): string | null {
   const lines = rows.map((row) => String(Object.values(row as Record<string, unknown>)[0]));

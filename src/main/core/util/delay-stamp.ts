@@ -5,8 +5,8 @@
  * ahead of our clock (more than clock skew) is replaced by the time we received the stanza.
  */
 import type { Element } from '@xmpp/xml';
+import { NS_DELAY } from '../xmpp/ns';
 
-export const NS_DELAY = 'urn:xmpp:delay';
 /** 1990-01-01T00:00:00Z: older stamps are not believed. */
 export const EARLIEST_STAMP_MS = Date.UTC(1990, 0, 1);
 /** How far ahead of our clock a stamp may be (clock skew). */

@@ -69,7 +69,7 @@ export function createBridgeTransport(location: Location): Transport {
       socket = null;
       setLink(false);
       for (const resolve of pending.values()) {
-        resolve(fail('not_connected', 'The connection to Jabberwock was lost. Try again in a moment.'));
+        resolve(fail('not_connected', 'app.linkLost'));
       }
       pending.clear();
       const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures);
@@ -83,7 +83,7 @@ export function createBridgeTransport(location: Location): Transport {
     invoke(command, input) {
       const ws = socket;
       if (!ws || ws.readyState !== WebSocket.OPEN) {
-        return Promise.resolve(fail('not_connected', 'Not connected to Jabberwock right now. Try again in a moment.'));
+        return Promise.resolve(fail('not_connected', 'app.linkDown'));
       }
       const id = nextId++;
       return new Promise((resolve) => {

@@ -41,7 +41,7 @@ export async function stageFile(
   try {
     response = await post(stageUrl(name, shell), { method: 'POST', body, credentials: 'same-origin' });
   } catch {
-    return fail('not_connected', 'The file could not be handed to Jabberwock.');
+    return fail('not_connected', 'upload.stageFailed');
   }
   let value: unknown = null;
   try {
@@ -50,8 +50,8 @@ export async function stageFile(
     value = null;
   }
   if (response.ok && isStaged(value)) return ok(value);
-  if (response.status === 413) return fail('invalid_input', 'The file is too large.');
-  return fail('internal', 'The file could not be prepared for sending.');
+  if (response.status === 413) return fail('invalid_input', 'upload.stageTooLarge');
+  return fail('internal', 'upload.stageRefused');
 }
 
 function isStaged(value: unknown): value is StagedFileView {

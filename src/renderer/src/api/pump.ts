@@ -1,7 +1,7 @@
 /**
  * The event pump: the only listener for event batches. It loads a snapshot whenever the link to
  * the core comes up (at start, and after a bridge reconnect), applies buffered batches newer than
- * the snapshot, then applies each live batch with one action per store (design §6). It can start
+ * the snapshot, then applies each live batch with one action per store (one reactive trigger each). It can start
  * before the stores exist (startEarlyEventPump): what arrives meanwhile is applied when they do.
  */
 import type { AppEvent, EventBatch } from '../../../shared/contract';
@@ -100,8 +100,8 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     mark('jw-snapshot-received');
     if (mine !== generation) return;
     if (!result.ok) {
-      const message = result.error.message;
-      toStores((stores) => stores.app.setSnapshotError(message));
+      const error = result.error;
+      toStores((stores) => stores.app.setSnapshotError(error));
       retryTimer = setTimeout(() => void loadSnapshot(), SNAPSHOT_RETRY_MS);
       return;
     }

@@ -1,6 +1,7 @@
 import { ref } from 'vue';
 import type { Result } from '../../../shared/result';
 import type { FieldErrors } from '../lib/form-check';
+import { errorFields, errorText } from '../lib/words/errors';
 
 /**
  * The state a dialog's form shares: errors per field, an error for the form as a whole, and
@@ -19,7 +20,7 @@ export function useFormState(options: { fields?: readonly string[]; messageWithF
     busy.value = true;
     const result = await command();
     busy.value = false;
-    if (!result.ok) showErrors(result.error.fields, result.error.message);
+    if (!result.ok) showErrors(errorFields(result.error), errorText(result.error));
     return result;
   }
 

@@ -1,7 +1,8 @@
 /** What a form checks before it sends: field errors from the contract's zod schemas. */
 
-/** Field name → what is wrong with it ('form' for the form as a whole). */
-export type FieldErrors = Record<string, string>;
+import type { FieldErrors } from './words/input';
+
+export type { FieldErrors } from './words/input';
 
 /** A command input built from a form, or why it cannot be sent. */
 export type Checked<T> = { input: T; errors: null } | { input: null; errors: FieldErrors };

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { AppEvent, AppNoticeView, Snapshot } from '../../../shared/contract';
+import { computed, ref } from 'vue';
+import type { AppError, AppEvent, AppNoticeView, Snapshot } from '../../../shared/contract';
+import { errorText } from '../lib/words/errors';
 
 /** How long the parts beside the roster wait for a first frame that a hidden window never gets. */
 export const HIDDEN_WINDOW_WAIT_MS = 1000;
@@ -9,7 +10,9 @@ export const HIDDEN_WINDOW_WAIT_MS = 1000;
 export const useAppStore = defineStore('app', () => {
   /** 'starting' until the link first comes up; 'lost' when it drops (bridge only). */
   const link = ref<'starting' | 'up' | 'lost'>('starting');
-  const snapshotError = ref<string | null>(null);
+  const snapshotFailure = ref<AppError | null>(null);
+  /** Why the snapshot could not be read, in words (it is asked for again). */
+  const snapshotError = computed(() => (snapshotFailure.value ? errorText(snapshotFailure.value) : null));
   /**
    * False until the first snapshot's roster has been painted: the parts beside the roster
    * (conversations, rooms, the account overview) wait for it, so they are not on its first frame.
@@ -38,8 +41,8 @@ export const useAppStore = defineStore('app', () => {
     else if (link.value !== 'starting') link.value = 'lost';
   }
 
-  function setSnapshotError(message: string | null) {
-    snapshotError.value = message;
+  function setSnapshotError(error: AppError | null) {
+    snapshotFailure.value = error;
   }
 
   /** The first snapshot is in the stores: after the frame that paints it, the rest renders. */

@@ -1,5 +1,5 @@
 /**
- * Conversations and messages (design §4–§5): the conversation list with unread counts (per
+ * Conversations and messages: the conversation list with unread counts (per
  * conversation, per account, overall), the loaded history of the conversations on screen (a page
  * from message.history, older pages as the user scrolls back), live `message` events merged by id
  * (state changes and corrections replace the row), what the other side is typing (composing expires
@@ -20,6 +20,7 @@ import type {
   Snapshot,
 } from '../../../shared/contract';
 import type { Transport } from '../api/types';
+import { errorText } from '../lib/words/errors';
 import { entryKey } from '../lib/roster-model';
 
 /** Messages per history request. */
@@ -332,7 +333,7 @@ export const useChatStore = defineStore('chat', () => {
     if (pages.value.get(key) !== fresh) return; // reset or dropped meanwhile
     fresh.loading = false;
     if (!result.ok) {
-      fresh.error = result.error.message;
+      fresh.error = errorText(result.error);
     } else {
       fresh.messages = markRaw(mergeMessages(fresh.messages, result.value));
       fresh.version++;
@@ -358,7 +359,7 @@ export const useChatStore = defineStore('chat', () => {
     if (pages.value.get(key) !== loaded) return 0;
     loaded.loading = false;
     let count = 0;
-    if (!result.ok) loaded.error = result.error.message;
+    if (!result.ok) loaded.error = errorText(result.error);
     else {
       count = result.value.length;
       if (count > 0) {

@@ -8,6 +8,7 @@ import { computed, shallowRef } from 'vue';
 import type { AppEvent, Prefs, Snapshot } from '../../../shared/contract';
 import { DEFAULT_PREFS } from '../../../shared/limits';
 import type { Transport } from '../api/types';
+import { errorText } from '../lib/words/errors';
 
 export const usePrefsStore = defineStore('prefs', () => {
   const stored = shallowRef<Prefs>(DEFAULT_PREFS);
@@ -38,7 +39,7 @@ export const usePrefsStore = defineStore('prefs', () => {
       stored.value = { ...DEFAULT_PREFS, ...result.value };
       error.value = null;
     } else {
-      error.value = `Could not save the setting: ${result.error.message}`;
+      error.value = `Could not save the setting: ${errorText(result.error)}`;
     }
     if (inFlight === 0) overlay.value = {};
     return result.ok;

@@ -44,7 +44,7 @@ describe('the early event pump (started before the app is loaded)', () => {
     const stores = {
       app: {
         setLink: (up: boolean) => calls.push(`link ${up}`),
-        setSnapshotError: (error: string | null) => calls.push(`error ${error}`),
+        setSnapshotError: (error: unknown) => calls.push(`error ${error}`),
         snapshotApplied: () => calls.push('applied'),
         applySnapshot: () => {},
         applyEvents: () => {},

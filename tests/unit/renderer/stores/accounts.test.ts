@@ -171,7 +171,10 @@ describe('connection words', () => {
     expect(statusLine({ status: 'reconnecting', since: now, nextAttemptAt: now - 5 }, now)).toBe('Reconnecting…');
     expect(statusLine({ status: 'connecting', since: now }, now)).toBe('Connecting…');
     expect(
-      statusLine({ status: 'error', since: now, error: { kind: 'tls-unavailable', message: 'No STARTTLS.' } }, now),
+      statusLine(
+        { status: 'error', since: now, error: { kind: 'tls-unavailable', reason: 'connection.tlsUnavailable' } },
+        now,
+      ),
     ).toBe('Error: the server does not offer encryption');
   });
 

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HIDDEN_WINDOW_WAIT_MS, useAppStore } from '../../../../src/renderer/src/stores/app';
-import { noticeText } from '../../../../src/renderer/src/components/common/notices';
+import { noticeText } from '../../../../src/renderer/src/lib/words/app';
 import { flush, snapshot } from '../fixtures';
 
 const timers = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -56,7 +56,7 @@ function transportWith(initial: Snapshot, stored: MessageView[]) {
       const list = stored.filter((m) => m.conversation === conversation && (before === undefined || m.id < before));
       return ok(list.slice(Math.max(0, list.length - limit))) as never;
     }
-    return fail('internal', `unexpected ${command}`) as never;
+    return fail('internal', 'app.unexpected') as never;
   });
   let seq = initial.seq;
   return {
@@ -150,7 +150,12 @@ describe('chat store', () => {
         { type: 'message', message: message(1, { body: 'fixed', corrected: true }) },
         {
           type: 'message',
-          message: message(3, { direction: 'out', from: 'me@x', state: 'failed', error: 'Refused.' }),
+          message: message(3, {
+            direction: 'out',
+            from: 'me@x',
+            state: 'failed',
+            error: { condition: 'forbidden', text: null },
+          }),
         },
       ],
     });

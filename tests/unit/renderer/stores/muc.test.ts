@@ -13,6 +13,7 @@ import { OccupantIndex } from '../../../../src/renderer/src/lib/muc-occupants';
 import { contactSkeletons, imitatedContact, visibleNick } from '../../../../src/renderer/src/lib/muc-nick';
 import { moderationActions } from '../../../../src/renderer/src/components/muc/describe';
 import { flush, pumpInto, room, snapshot } from '../fixtures';
+import { roomNoticeText } from '../../../../src/renderer/src/lib/words/muc';
 
 const ROOM = 'tea@conference.x';
 
@@ -52,7 +53,7 @@ describe('muc store', () => {
       snapshot({
         rooms: [room({ occupantCount: 2 })],
         occupants: [occupant('me', { self: true, role: 'moderator', affiliation: 'owner' }), occupant('bob')],
-        roomNotices: [{ accountId: 'a1', room: ROOM, at: 1, text: 'You joined.' }],
+        roomNotices: [{ accountId: 'a1', room: ROOM, at: 1, code: 'muc.created' }],
         bookmarks: [{ accountId: 'a1', room: ROOM, name: 'Tea', nick: null, autojoin: true, hasPassword: false }],
         roomInvites: [
           {
@@ -75,7 +76,9 @@ describe('muc store', () => {
     expect(index.size).toBe(2);
     expect(index.self?.nick).toBe('me');
     expect(nicks(index, 'role')).toEqual(['[moderator 1]', 'me', '[participant 1]', 'bob']);
-    expect(s.muc.noticesOf('a1', ROOM).map((n) => n.text)).toEqual(['You joined.']);
+    expect(s.muc.noticesOf('a1', ROOM).map(roomNoticeText)).toEqual([
+      'You created this room; it uses the default configuration.',
+    ]);
     expect(s.muc.bookmark('a1', ROOM)?.name).toBe('Tea');
     expect(s.muc.inviteList.map((i) => i.id)).toEqual(['i1']);
   });
@@ -106,13 +109,24 @@ describe('muc store', () => {
           changed: [occupant('dave'), occupant('bob', { affiliation: 'member' }), occupant('erin')],
           left: ['carol'],
         },
-        { type: 'muc.notice', notice: { accountId: 'a1', room: ROOM, at: 2, text: 'carol was kicked.' } },
+        {
+          type: 'muc.notice',
+          notice: {
+            accountId: 'a1',
+            room: ROOM,
+            at: 2,
+            code: 'muc.kicked',
+            nick: 'carol',
+            actor: null,
+            reason: null,
+          },
+        },
       ],
     });
     expect(nicks(index, 'role')).toEqual(['[participant 3]', 'bob', 'dave', 'erin']);
     expect(nicks(index, 'affiliation')).toEqual(['[member 1]', 'bob', '[none 2]', 'dave', 'erin']);
     expect(index.indexOf('role', 'erin')).toBe(3);
-    expect(s.muc.noticesOf('a1', ROOM).map((n) => n.text)).toEqual(['carol was kicked.']);
+    expect(s.muc.noticesOf('a1', ROOM).map(roomNoticeText)).toEqual(['carol was kicked.']);
 
     s.push({ events: [{ type: 'muc.roomRemoved', accountId: 'a1', room: ROOM }] });
     expect(s.muc.room('a1', ROOM)).toBeUndefined();

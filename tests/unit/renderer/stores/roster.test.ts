@@ -136,10 +136,12 @@ describe('prefs store', () => {
     // A refused change falls back to the stored value and says why.
     const third = prefs.update(api, { rosterHideOffline: true });
     expect(prefs.prefs.rosterHideOffline).toBe(true);
-    calls[2].resolve(fail('internal', 'disk full'));
+    calls[2].resolve(fail('storage', 'store.writeFailed', { failure: 'full' }));
     expect(await third).toBe(false);
     expect(prefs.prefs.rosterHideOffline).toBe(false);
-    expect(prefs.error).toContain('disk full');
+    expect(prefs.error).toBe(
+      'Could not save the setting: The disk is full, so Jabberwock could not save this. Free some space and try again.',
+    );
 
     // Changes made elsewhere arrive as events.
     prefs.applyEvents([{ type: 'prefs.changed', prefs: { ...DEFAULT_PREFS, rosterView: 'a1' } }]);

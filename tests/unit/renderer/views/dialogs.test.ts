@@ -110,13 +110,13 @@ describe('dialogs', () => {
       issuer: 'CN=x',
       validFrom: '2026-01-01',
       validTo: '2027-01-01',
-      reason: 'self-signed',
+      problem: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', domain: 'example.org', notBefore: null, notAfter: null },
       changedFromPinned: false,
     };
     const refused: ConnectionView = {
       status: 'error',
       since: 3,
-      error: { kind: 'certificate', message: 'No', certificate },
+      error: { kind: 'certificate', reason: 'connection.certificateNotTrusted', certificate },
     };
     push({ events: [{ type: 'account.connection', id: 'a1', connection: refused }] });
     await settle();
@@ -139,7 +139,7 @@ describe('connection prompts', () => {
   const needsPassword = (since: number): ConnectionView => ({
     status: 'error',
     since,
-    error: { kind: 'needs-password', message: 'Password needed' },
+    error: { kind: 'needs-password', reason: 'connection.needsPassword', params: { jid: 'alice@example.org' } },
   });
 
   it('asks for a password once per occurrence, and never over another dialog', async () => {

@@ -14,8 +14,6 @@
 import xml, { type Element } from '@xmpp/xml';
 import { SessionBuilder, SessionCipher, SignalProtocolAddress } from '@privacyresearch/libsignal-protocol-typescript';
 import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/lib/session-record';
-import { NS_PUBSUB_EVENT } from '../../features/bookmarks-items';
-import { normalizeBareJid } from '../../features/roster-items';
 import type { Logger } from '../../log';
 import type { DeviceRow, OmemoRepository } from '../../store/omemo-repo';
 import type { IdentityVault } from '../identity-vault';
@@ -52,11 +50,11 @@ import {
   type EncryptedKey,
   type ListedDevice,
 } from './stanzas';
+import { NS_EME, NS_HINTS, NS_PUBSUB_EVENT } from '../../xmpp/ns';
+import { normalizeBareJid } from '../../../../shared/jid';
 
 useNativeX25519();
 
-const NS_EME = 'urn:xmpp:eme:0';
-const NS_HINTS = 'urn:xmpp:hints';
 /** What clients without OMEMO show instead (Conversations sends the same sense). */
 export const FALLBACK_BODY =
   'This message is encrypted with OMEMO (XEP-0384), which your client does not seem to support.';

@@ -6,7 +6,9 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 
-export const NS_OMEMO_03 = 'eu.siacs.conversations.axolotl';
+import { NS_OMEMO_03 } from '../../xmpp/ns';
+
+export { NS_OMEMO_03 };
 export const NODE_DEVICELIST = `${NS_OMEMO_03}.devicelist`;
 export const NODE_BUNDLES_PREFIX = `${NS_OMEMO_03}.bundles:`;
 /** XEP-0163 §4: ask the server for device list changes of everyone whose presence we see. */

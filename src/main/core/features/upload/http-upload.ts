@@ -11,16 +11,13 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
-import { onlineClient, type SessionXmpp } from '../../accounts/session';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
 import { parseHttpsUrl } from '../../media/https-client';
-import { normalizeJid } from '../roster-items';
+import { normalizeJid } from '../../../../shared/jid';
+import { NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_UPLOAD } from '../../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 
-export const NS_UPLOAD = 'urn:xmpp:http:upload:0';
-const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
-const NS_DATA = 'jabber:x:data';
-const IQ_TIMEOUT_MS = 20_000;
 /** Items of our server asked about; a server lists a handful of components. */
 const MAX_ITEMS = 32;
 const ALLOWED_HEADERS = new Map([

@@ -14,11 +14,12 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ConversationKind, FileInfoView, ParsedInput, TransferView } from '../../../../shared/contract';
-import { fail, failWith, ok, type ErrorDetail, type Result } from '../../../../shared/result';
+import type { ErrorCode, TransferError } from '../../../../shared/errors';
+import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import { transferKey, type EventBus } from '../../events';
 import type { Logger } from '../../log';
-import { HttpError, parseHttpsUrl, type HttpsClient } from '../../media/https-client';
+import { HttpError, httpReason, parseHttpsUrl, type HttpsClient } from '../../media/https-client';
 import type { StagingArea } from '../../media/staging';
 import { uploadContentType } from './content-type';
 import { downloadToFolder, fileNameOfUrl } from './download';
@@ -108,9 +109,9 @@ export class TransferService implements AccountLifecycleListener {
 
   async startUpload(input: ParsedInput<'upload.start'>): Promise<Result<TransferView>> {
     const staged = this.options.staging.get(input.file);
-    if (!staged) return fail('not_found', 'That file is no longer ready to send; choose it again.');
+    if (!staged) return fail('not_found', 'upload.fileGone');
     const taken = [...this.transfers.values()].some((t) => t.staged === staged.id && t.view.state !== 'cancelled');
-    if (taken) return fail('conflict', 'That file is already being sent.');
+    if (taken) return fail('conflict', 'upload.alreadySending');
     if (this.options.upload.isOnline(input.accountId)) {
       // Known now: refuse before anything is queued or sent.
       let service: UploadService | null | undefined;
@@ -119,9 +120,7 @@ export class TransferService implements AccountLifecycleListener {
       } catch {
         service = undefined; // not answered: the upload waits and asks again
       }
-      if (service === null) {
-        return failWith('not_found', 'This server offers no file upload.', { code: 'upload.unavailable', params: {} });
-      }
+      if (service === null) return fail('not_found', 'upload.unavailable');
       if (service?.maxFileSize != null && staged.size > service.maxFileSize)
         return tooLarge(staged.size, service.maxFileSize);
     }
@@ -141,12 +140,12 @@ export class TransferService implements AccountLifecycleListener {
   }
 
   async serviceOf(accountId: string): Promise<Result<{ maxFileSize: number | null } | null>> {
-    if (!this.options.upload.isOnline(accountId)) return fail('not_connected', 'Connect the account first.');
+    if (!this.options.upload.isOnline(accountId)) return fail('not_connected', 'upload.notConnected');
     try {
       const service = await this.options.upload.service(accountId);
       return ok(service ? { maxFileSize: service.maxFileSize } : null);
     } catch {
-      return fail('timeout', 'The server did not say whether it offers file upload.');
+      return fail('timeout', 'upload.noAnswer');
     }
   }
 
@@ -189,14 +188,14 @@ export class TransferService implements AccountLifecycleListener {
   private async putFile(transfer: Transfer, signal: AbortSignal): Promise<void> {
     const { view } = transfer;
     const staged = transfer.staged ? this.options.staging.get(transfer.staged) : null;
-    if (!staged) throw new TransferFailure({ code: 'file.unreadable', params: {} });
+    if (!staged) throw new TransferFailure({ reason: 'file.unreadable', params: {} });
     const service = await this.options.upload.service(view.accountId);
-    if (!service) throw new TransferFailure({ code: 'upload.unavailable', params: {} });
+    if (!service) throw new TransferFailure({ reason: 'upload.unavailable' });
     const stat = await fs.stat(staged.file).catch(() => null);
-    if (!stat?.isFile()) throw new TransferFailure({ code: 'file.unreadable', params: {} });
-    if (stat.size !== staged.size) throw new TransferFailure({ code: 'file.changed', params: {} });
+    if (!stat?.isFile()) throw new TransferFailure({ reason: 'file.unreadable', params: {} });
+    if (stat.size !== staged.size) throw new TransferFailure({ reason: 'file.changed' });
     if (service.maxFileSize !== null && stat.size > service.maxFileSize) {
-      throw new TransferFailure({ code: 'upload.tooLarge', params: { size: stat.size, limit: service.maxFileSize } });
+      throw new TransferFailure({ reason: 'upload.tooLarge', params: { size: stat.size, limit: service.maxFileSize } });
     }
     const contentType = await uploadContentType(staged.file, staged.name);
     const slot = await this.options.upload.requestSlot(view.accountId, service, {
@@ -231,7 +230,8 @@ export class TransferService implements AccountLifecycleListener {
         name: view.name,
         size: view.size ?? 0,
       });
-      if (!result.ok) throw new TransferFailure({ code: 'message.notStored', params: { reason: result.error.code } });
+      if (!result.ok)
+        throw new TransferFailure({ reason: 'file.messageNotStored', params: { code: result.error.code } });
       transfer.messageStored = true;
     }
     this.setState(transfer, 'done', null);
@@ -242,24 +242,20 @@ export class TransferService implements AccountLifecycleListener {
 
   async inspect(input: ParsedInput<'file.inspect'>): Promise<Result<FileInfoView>> {
     const shared = this.options.fileOfMessage(input.accountId, input.messageId);
-    if (!shared) return fail('not_found', 'That message shares no file.');
+    if (!shared) return fail('not_found', 'file.notShared');
     try {
       const head = await this.options.http.head(shared.url);
       return ok({ name: fileNameOfUrl(shared.url), size: head.size, type: head.type });
     } catch (error) {
-      const detail = transferError(error, 'download');
-      return failWith('not_found', 'The file could not be looked at.', detail);
+      return failBecause('not_found', transferError(error, 'download'));
     }
   }
 
   startDownload(input: ParsedInput<'download.start'>): Result<TransferView> {
     const shared = this.options.fileOfMessage(input.accountId, input.messageId);
-    if (!shared) return fail('not_found', 'That message shares no file.');
+    if (!shared) return fail('not_found', 'file.notShared');
     if (!parseHttpsUrl(shared.url)) {
-      return failWith('invalid_input', 'Only files at https: addresses are downloaded.', {
-        code: 'http.insecureUrl',
-        params: {},
-      });
+      return fail('invalid_input', 'http.insecureUrl', {});
     }
     const transfer = this.add({
       accountId: input.accountId,
@@ -312,7 +308,7 @@ export class TransferService implements AccountLifecycleListener {
 
   cancel(input: ParsedInput<'transfer.cancel'>): Result<null> {
     const transfer = this.transfers.get(input.id);
-    if (!transfer) return fail('not_found', 'There is no such transfer.');
+    if (!transfer) return fail('not_found', 'transfer.notFound');
     if (transfer.view.state !== 'waiting' && transfer.view.state !== 'active') return ok(null);
     // An upload whose file the server already has can no longer be taken back: it finishes.
     if (transfer.messageStored) return ok(null);
@@ -323,14 +319,14 @@ export class TransferService implements AccountLifecycleListener {
 
   retry(input: ParsedInput<'transfer.retry'>): Result<TransferView> {
     const transfer = this.transfers.get(input.id);
-    if (!transfer) return fail('not_found', 'There is no such transfer.');
+    if (!transfer) return fail('not_found', 'transfer.notFound');
     if (transfer.view.state !== 'failed' && transfer.view.state !== 'cancelled') return ok(this.snapshotOf(transfer));
     if (transfer.view.direction === 'download') {
       void this.runDownload(transfer);
       return ok(this.snapshotOf(transfer));
     }
     if (transfer.view.url === null && !(transfer.staged && this.options.staging.get(transfer.staged))) {
-      return fail('not_found', 'The file is no longer ready to send; choose it again.');
+      return fail('not_found', 'upload.fileGone');
     }
     this.setState(transfer, 'waiting', null);
     this.schedule(transfer.view.accountId);
@@ -341,7 +337,7 @@ export class TransferService implements AccountLifecycleListener {
     const transfer = this.transfers.get(input.id);
     if (!transfer) return ok(null);
     if (transfer.view.state === 'waiting' || transfer.view.state === 'active') {
-      return fail('conflict', 'Cancel the transfer before clearing it.');
+      return fail('conflict', 'transfer.stillRunning');
     }
     this.forget(transfer);
     return ok(null);
@@ -383,7 +379,7 @@ export class TransferService implements AccountLifecycleListener {
     this.options.bus.emit({ type: 'transfer.removed', id: transfer.view.id });
   }
 
-  private setState(transfer: Transfer, state: TransferView['state'], error: ErrorDetail | null): void {
+  private setState(transfer: Transfer, state: TransferView['state'], error: TransferError | null): void {
     transfer.view.state = state;
     transfer.view.error = error;
     this.changed(transfer);
@@ -411,56 +407,47 @@ export class TransferService implements AccountLifecycleListener {
   }
 }
 
-/** A failure with its code and parameters for the renderer. */
+/** A failure with its reason and parameters for the renderer. */
 class TransferFailure extends Error {
-  constructor(readonly detail: ErrorDetail) {
-    super(detail.code);
+  constructor(readonly error: TransferError) {
+    super(error.reason);
     this.name = 'TransferFailure';
   }
 }
 
 function tooLarge(size: number, limit: number): Result<never> {
-  return failWith('invalid_input', `The file is larger than the server accepts (${limit} bytes).`, {
-    code: 'upload.tooLarge',
-    params: { size, limit },
-  });
+  return fail('invalid_input', 'upload.tooLarge', { size, limit });
 }
 
-const HTTP_CODES: Record<HttpError['code'], string> = {
-  'insecure-url': 'http.insecureUrl',
-  redirect: 'http.redirect',
-  status: 'http.status',
-  'too-large': 'http.tooLarge',
-  truncated: 'http.truncated',
-  timeout: 'http.timeout',
-  cancelled: 'http.cancelled',
-  network: 'http.network',
-};
+/** A command's failure for what stopped a transfer. */
+function failBecause(code: ErrorCode, error: TransferError): Result<never> {
+  return { ok: false, error: { code, ...error } };
+}
 
-/** The code and parameters of whatever stopped a transfer. */
-function transferError(error: unknown, direction: TransferView['direction']): ErrorDetail {
-  if (error instanceof TransferFailure) return error.detail;
-  if (error instanceof HttpError) return { code: HTTP_CODES[error.code], params: error.params };
+/** The reason and parameters of whatever stopped a transfer. */
+function transferError(error: unknown, direction: TransferView['direction']): TransferError {
+  if (error instanceof TransferFailure) return error.error;
+  if (error instanceof HttpError) return { reason: httpReason(error), params: error.params };
   if (error instanceof SlotRequestError) {
     const detail = error.detail;
     switch (detail.code) {
       case 'not-connected':
-        return { code: 'offline', params: {} };
+        return { reason: 'upload.offline' };
       case 'refused':
         return detail.limit !== null
-          ? { code: 'upload.tooLarge', params: { limit: detail.limit } }
-          : { code: 'upload.refused', params: { condition: detail.condition } };
+          ? { reason: 'upload.tooLarge', params: { limit: detail.limit } }
+          : { reason: 'upload.refused', params: { condition: detail.condition } };
       case 'bad-slot':
-        return { code: 'upload.badSlot', params: {} };
+        return { reason: 'upload.badSlot' };
       case 'timeout':
-        return { code: 'upload.timeout', params: {} };
+        return { reason: 'upload.timeout' };
       default:
-        return { code: 'upload.unavailable', params: {} };
+        return { reason: 'upload.unavailable' };
     }
   }
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    return { code: direction === 'upload' ? 'file.unreadable' : 'file.write', params: { errno: code } };
+    return { reason: direction === 'upload' ? 'file.unreadable' : 'file.write', params: { errno: code } };
   }
-  return { code: 'internal', params: {} };
+  return { reason: 'transfer.internal' };
 }

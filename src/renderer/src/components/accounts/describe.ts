@@ -7,6 +7,7 @@ import type {
   PasswordState,
   SecretStorageInfo,
 } from '../../../../shared/contract';
+import { connectionErrorText } from '../../lib/words/connection';
 
 const ERROR_TITLES: Record<ConnectionErrorKind, string> = {
   auth: 'wrong password or sign-in refused',
@@ -27,7 +28,20 @@ export function errorTitle(error: ConnectionError | undefined): string {
   return ERROR_TITLES[error?.kind ?? 'other'];
 }
 
-/** One short line: "Online", "Reconnecting in 12 s", "Error: server unreachable". */
+/**
+ * Waiting for the password the user chose not to keep: the expected request after a restart, not
+ * something that broke. It is worded and styled as a request.
+ */
+export function awaitsPassword(connection: Pick<ConnectionView, 'status' | 'error'>): boolean {
+  return connection.status === 'error' && connection.error?.kind === 'needs-password';
+}
+
+/** How the state looks (its class): the connection status, or 'request' while it waits for the password. */
+export function statusTone(connection: Pick<ConnectionView, 'status' | 'error'>): string {
+  return awaitsPassword(connection) ? 'request' : connection.status;
+}
+
+/** One short line: "Online", "Reconnecting in 12 s", "Error: server unreachable", "Waiting for your password". */
 export function statusLine(connection: ConnectionView, now: number): string {
   switch (connection.status) {
     case 'offline':
@@ -42,7 +56,25 @@ export function statusLine(connection: ConnectionView, now: number): string {
       return seconds > 0 ? `Reconnecting in ${seconds} s` : 'Reconnecting…';
     }
     case 'error':
-      return `Error: ${errorTitle(connection.error)}`;
+      return awaitsPassword(connection) ? 'Waiting for your password' : `Error: ${errorTitle(connection.error)}`;
+  }
+}
+
+/** A change of connection as it is announced: "Home is online", "Home could not connect: server unreachable". */
+export function connectionAnnouncement(name: string, connection: ConnectionView): string {
+  switch (connection.status) {
+    case 'online':
+      return `${name} is online`;
+    case 'offline':
+      return `${name} is offline`;
+    case 'connecting':
+      return `${name} is connecting`;
+    case 'reconnecting':
+      return `${name} lost its connection and is reconnecting`;
+    case 'error':
+      return awaitsPassword(connection)
+        ? `${name} is waiting for your password`
+        : `${name} could not connect: ${errorTitle(connection.error)}`;
   }
 }
 
@@ -52,7 +84,7 @@ export function statusDetail(connection: ConnectionView): string | null {
   const error = connection.error;
   if (!error) return null;
   if (error.kind === 'needs-password') return 'Jabberwock did not keep the password. Enter it to connect.';
-  return error.message || null;
+  return connectionErrorText(error);
 }
 
 export function passwordStateText(state: PasswordState, storage: SecretStorageInfo): string {

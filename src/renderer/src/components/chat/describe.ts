@@ -20,6 +20,16 @@ export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
   received: '',
 };
 
+/**
+ * A message's state in words and as its mark. In a room, "delivered" only means that the room sent
+ * our message back to us, as it does to everyone in it (nobody confirmed receiving it): it reads
+ * "Sent to the room", marked with one tick.
+ */
+export function messageState(message: Pick<MessageView, 'kind' | 'state'>): { words: string; icon: string } {
+  if (message.kind === 'groupchat' && message.state === 'delivered') return { words: 'Sent to the room', icon: '✓' };
+  return { words: STATE_WORDS[message.state], icon: STATE_ICONS[message.state] };
+}
+
 /** The room and the nick of a private-message conversation ("room@service/nick"). */
 export function splitPm(conversation: string): { room: string; nick: string } {
   const slash = conversation.indexOf('/');
@@ -67,4 +77,16 @@ export function typingText(list: readonly TypingView[], name: (from: string) => 
 
 export function unreadLabel(count: number): string {
   return count === 1 ? '1 unread message' : `${count} unread messages`;
+}
+
+/**
+ * New messages elsewhere as they are announced: "New message from Bob", "3 new messages in tea",
+ * "5 new messages in 2 conversations".
+ */
+export function newMessagesText(news: readonly { name: string; room: boolean; count: number }[]): string {
+  const total = news.reduce((sum, n) => sum + n.count, 0);
+  if (news.length !== 1) return `${total} new messages in ${news.length} conversations`;
+  const [only] = news;
+  const where = only.room ? `in ${only.name}` : `from ${only.name}`;
+  return only.count === 1 ? `New message ${where}` : `${only.count} new messages ${where}`;
 }

@@ -5,8 +5,10 @@
  * word: its refusal is shown where the action was taken.
  */
 import type { MucAffiliation, MucRole, OccupantView, RoomView } from '../../../../shared/contract';
+import type { ContactName } from '../../lib/muc-nick';
 import { AFFILIATION_WORDS, ROLE_WORDS } from '../../lib/muc-occupants';
 import { cap, DISPLAY_MAX } from '../../lib/text';
+import { DOT_LABELS } from '../presence/describe';
 
 /** The local part of a room (or account) JID, else the whole JID. */
 export function localPart(jid: string): string {
@@ -34,6 +36,29 @@ export function roomStateText(view: Pick<RoomView, 'state' | 'occupantCount'>): 
 /** "moderator, owner" for our own standing in a room. */
 export function standingText(role: MucRole, affiliation: MucAffiliation): string {
   return `${ROLE_WORDS[role]}, ${AFFILIATION_WORDS[affiliation]}`;
+}
+
+/**
+ * An occupant row's accessible name: the nick as shown, whether it is us, the role and the
+ * affiliation (what they may do, always said: "no affiliation" too), the presence, a hidden-character
+ * or look-alike warning, the real address when the room shows it, and the status text.
+ * "Bob, participant, no affiliation, available, bob@example.org".
+ */
+export function occupantLabel(
+  view: Pick<OccupantView, 'self' | 'role' | 'affiliation' | 'show' | 'jid' | 'status'>,
+  shown: { text: string; hidden: boolean },
+  imitates: ContactName | null,
+): string {
+  const parts = [shown.text];
+  if (view.self) parts.push('you');
+  parts.push(ROLE_WORDS[view.role], AFFILIATION_WORDS[view.affiliation], DOT_LABELS[view.show].toLowerCase());
+  if (shown.hidden) parts.push('nick contains hidden characters');
+  const address = view.jid ? view.jid.split('/')[0] : null;
+  if (imitates) {
+    parts.push(`looks like your contact ${imitates.name} but is ${address ? `not: ${address}` : 'not known to be'}`);
+  } else if (address) parts.push(address);
+  if (view.status) parts.push(cap(view.status.trim(), 200));
+  return parts.join(', ');
 }
 
 const AFFILIATION_RANK: Readonly<Record<MucAffiliation, number>> = {

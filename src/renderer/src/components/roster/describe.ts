@@ -50,7 +50,7 @@ export function accountTitle(account: Pick<AccountView, 'label' | 'jid'>): strin
 
 const SHOWS = ['offline', 'xa', 'away', 'available', 'chat', 'dnd'] as const;
 
-/** The availability rank kept by the roster index (0 offline … 5 do-not-disturb, as ranked by design §4). */
+/** The availability rank kept by the roster index (0 offline … 5 do-not-disturb, as shared/presence.ts ranks). */
 export function showForRank(rank: number): (typeof SHOWS)[number] {
   return SHOWS[Math.max(0, Math.min(SHOWS.length - 1, Math.trunc(rank)))] ?? 'offline';
 }

@@ -6,6 +6,7 @@ import type { SubscriptionRespondResult } from '../../../../shared/contract';
 import { SUBSCRIPTION_BULK_MAX } from '../../../../shared/limits';
 import type { Transport } from '../../api/types';
 import { entryKey } from '../../lib/roster-model';
+import { errorText } from '../../lib/words/errors';
 
 export type RespondAction = 'accept' | 'deny' | 'block';
 
@@ -42,13 +43,15 @@ export async function respond(
       const chunk = jids.slice(at, at + SUBSCRIPTION_BULK_MAX);
       const result = await api.invoke('subscription.respond', { accountId, jids: chunk, action });
       if (!result.ok) {
-        outcome.errors.push(result.error.message);
-        for (const jid of chunk) outcome.failed.set(entryKey(accountId, jid), result.error.message);
+        const message = errorText(result.error);
+        outcome.errors.push(message);
+        for (const jid of chunk) outcome.failed.set(entryKey(accountId, jid), message);
         continue;
       }
       const value: SubscriptionRespondResult = result.value;
       outcome.done += value.done.length;
-      for (const failure of value.failed) outcome.failed.set(entryKey(accountId, failure.jid), failure.message);
+      for (const failure of value.failed)
+        outcome.failed.set(entryKey(accountId, failure.jid), errorText(failure.error));
     }
   }
   return outcome;

@@ -17,7 +17,7 @@ describe('the registration form', () => {
         <instructions>Choose a username and password.</instructions>
         <username/><password/><email/><key>k123</key></query></iq>`),
     );
-    if (!read.ok) throw new Error(read.reason);
+    if (!read.ok) throw new Error(read.error.reason);
     expect(read.legacy).toBe(true);
     expect(read.instructions).toBe('Choose a username and password.');
     expect(read.form.fields.map((f) => [f.var, f.type, f.required])).toEqual([
@@ -52,7 +52,7 @@ describe('the registration form', () => {
         <data xmlns='urn:xmpp:bob' cid='sha1+${'0'.repeat(40)}@bob.xmpp.org' type='image/png'>${PNG.toString('base64')}</data>
       </query></iq>`),
     );
-    if (!read.ok) throw new Error(read.reason);
+    if (!read.ok) throw new Error(read.error.reason);
     expect(read.legacy).toBe(false);
     expect(read.form.fields.find((f) => f.var === 'ocr')?.media?.uris).toEqual([
       { type: 'image/png', uri: `cid:${CID}` },
@@ -74,15 +74,18 @@ describe('the registration form', () => {
       parseStanza(`<iq type='result' id='r'><query xmlns='jabber:iq:register'><instructions>Go to the web site.</instructions>
         <x xmlns='jabber:x:oob'><url>https://example.org/register</url></x></query></iq>`),
     );
-    expect(web).toEqual({ ok: false, reason: 'registration.web', params: { url: 'https://example.org/register' } });
+    expect(web).toEqual({
+      ok: false,
+      error: { code: 'not_found', reason: 'registration.web', params: { url: 'https://example.org/register' } },
+    });
     const noPassword = readRegistrationForm(
       parseStanza(`<iq type='result' id='r'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>
         <field var='username'/></x></query></iq>`),
     );
-    expect(noPassword).toEqual({ ok: false, reason: 'registration.formUnsupported' });
+    expect(noPassword).toEqual({ ok: false, error: { code: 'not_found', reason: 'registration.formUnsupported' } });
     expect(readRegistrationForm(parseStanza(`<iq type='result' id='r'/>`))).toEqual({
       ok: false,
-      reason: 'registration.malformed',
+      error: { code: 'not_found', reason: 'registration.malformed' },
     });
   });
 });

@@ -66,7 +66,7 @@ describe('message rows', () => {
     const before = rows.rows.slice();
 
     const changed = list.slice();
-    changed[5000] = message(5001, { state: 'failed', error: 'Refused.' });
+    changed[5000] = message(5001, { state: 'failed', error: { condition: 'forbidden', text: null } });
     expect(rows.sync(changed, NOW)).toEqual({ built: 2, removed: 2 });
     expect(shape(rows.rows)).toEqual(scratch(changed));
     const same = rows.rows.filter((r, i) => r === before[i]).length;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandInput, CommandName } from '../../../../../src/shared/contract';
 import { SUBSCRIPTION_BULK_MAX } from '../../../../../src/shared/limits';
-import { fail, ok } from '../../../../../src/shared/result';
+import { appError, fail, ok } from '../../../../../src/shared/result';
 import type { Transport } from '../../../../../src/renderer/src/api/types';
 import {
   buildAcceptAddInput,
@@ -76,10 +76,12 @@ describe('answering requests', () => {
     const { transport, calls } = api((input) =>
       Promise.resolve(
         input.accountId === 'a2'
-          ? fail('not_connected', 'The account is not connected.')
+          ? fail('not_connected', 'subscription.notConnected')
           : ok({
               done: input.jids.filter((j) => j !== 's3@spam.example'),
-              failed: [{ jid: 's3@spam.example', message: 'Timed out.' }].filter((f) => input.jids.includes(f.jid)),
+              failed: [
+                { jid: 's3@spam.example', error: appError('not_connected', 'subscription.answerNotSent') },
+              ].filter((f) => input.jids.includes(f.jid)),
             }),
       ),
     );
@@ -94,11 +96,11 @@ describe('answering requests', () => {
     ]);
     expect(outcome.done).toBe(SUBSCRIPTION_BULK_MAX + 4);
     expect([...outcome.failed]).toEqual([
-      ['a1|s3@spam.example', 'Timed out.'],
-      ['a2|romeo@example.org', 'The account is not connected.'],
+      ['a1|s3@spam.example', 'The connection dropped before the answer was sent.'],
+      ['a2|romeo@example.org', 'This account is not connected; connect it to answer or send requests.'],
     ]);
     expect(outcomeText('deny', outcome)).toBe(
-      `Denied ${SUBSCRIPTION_BULK_MAX + 4} requests. 2 requests could not be denied: The account is not connected. Timed out.`,
+      `Denied ${SUBSCRIPTION_BULK_MAX + 4} requests. 2 requests could not be denied: This account is not connected; connect it to answer or send requests. The connection dropped before the answer was sent.`,
     );
   });
 

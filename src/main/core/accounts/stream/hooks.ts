@@ -1,0 +1,140 @@
+/**
+ * The typed hooks through which features see what the stream layer reads before xmpp.js's
+ * middleware does: presence on the fast path (as an Element, or read straight from the stream text)
+ * and the items of a roster result as each one ends. Features subscribe here; only the stream layer
+ * (this folder) touches xmpp.js's internals.
+ */
+import type { Element } from '@xmpp/xml';
+import { NS_ROSTER } from '../../xmpp/ns';
+import type { RawPresence } from './raw-presence';
+import type { RosterItemTaps } from './presence-stream-parser';
+import type { RawRosterItem } from './raw-roster-item';
+
+/** True when the presence was consumed (it then skips xmpp.js's middleware); may throw. */
+export type PresenceHook = (stanza: Element) => boolean;
+/** The same for a presence read from the stream text; `raw` is reused for the next one: copy what you keep. */
+export type RawPresenceHook = (raw: RawPresence) => boolean;
+/**
+ * An <item/> of a roster result (a top-level <iq type='result'> with a roster <query/>): read from
+ * the stream text (a RawRosterItem, reused for the next one: copy what you keep), or an Element that
+ * just ended. True when the handler read it: it then never stays in the tree, so a 10,000-item
+ * result never holds 10,000 item elements at once. `query` is the result's <query/>, which
+ * identifies the result.
+ */
+export type RosterItemHook = (item: Element | RawRosterItem, query: Element) => boolean;
+
+export interface StreamHooks {
+  /** Presence taking the fast path. A handler that throws is reported to `onError`, and the stanza counts as consumed. */
+  onPresence(handler: PresenceHook, onError?: (error: unknown) => void): () => void;
+  /** Presence of the common shape read from the stream text (the lean parser is installed while one is registered). */
+  onRawPresence(handler: RawPresenceHook, onError?: (error: unknown) => void): () => void;
+  /** Roster result items as they end (the lean parser is installed while one is registered). */
+  onRosterItem(handler: RosterItemHook): () => void;
+}
+
+interface Subscriber<H> {
+  handler: H;
+  onError: (error: unknown) => void;
+}
+
+const ignore = (): void => {};
+
+function remove<T>(list: T[], entry: T): () => void {
+  return () => {
+    const at = list.indexOf(entry);
+    if (at !== -1) list.splice(at, 1);
+  };
+}
+
+/** The hooks of one client, and how the stream layer runs them. */
+export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
+  private readonly presence: Subscriber<PresenceHook>[] = [];
+  private readonly rawPresence: Subscriber<RawPresenceHook>[] = [];
+  private readonly rosterItems: RosterItemHook[] = [];
+
+  onPresence(handler: PresenceHook, onError: (error: unknown) => void = ignore): () => void {
+    const entry = { handler, onError };
+    this.presence.push(entry);
+    return remove(this.presence, entry);
+  }
+
+  onRawPresence(handler: RawPresenceHook, onError: (error: unknown) => void = ignore): () => void {
+    const entry = { handler, onError };
+    this.rawPresence.push(entry);
+    return remove(this.rawPresence, entry);
+  }
+
+  onRosterItem(handler: RosterItemHook): () => void {
+    this.rosterItems.push(handler);
+    return remove(this.rosterItems, handler);
+  }
+
+  /** Whether a new stream should be read by the lean parser (someone wants what only it reads). */
+  wantsStreamParser(): boolean {
+    return this.rawPresence.length > 0 || this.rosterItems.length > 0;
+  }
+
+  /** Offers a presence Element to the handlers; true when one consumed it (or failed on it). */
+  consumePresence(stanza: Element): boolean {
+    for (const { handler, onError } of this.presence) {
+      try {
+        if (handler(stanza)) return true;
+      } catch (error) {
+        // Taken out of the stream like any stanza a handler failed on: consumed, not run again.
+        onError(error);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Offers a presence read from the text to the handlers; true when one consumed it (or failed on it). */
+  consumeRawPresence(raw: RawPresence): boolean {
+    for (const { handler, onError } of this.rawPresence) {
+      try {
+        if (handler(raw)) return true;
+      } catch (error) {
+        onError(error);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An item of a roster result read from the stream text, with xmpp.js's parser's current element
+   * (which has seen everything before the item): true when a handler took it (it then skips ltx).
+   */
+  rawRosterItem(item: RawRosterItem, current: Element | null): boolean {
+    if (this.rosterItems.length === 0 || !isRosterResultQuery(current)) return false;
+    try {
+      for (const handler of this.rosterItems) if (handler(item, current)) return true;
+      return false;
+    } finally {
+      item.release();
+    }
+  }
+
+  /** An element ended while the stream was parsed: an item of a roster result goes to the handlers. */
+  elementEnded(element: Element): void {
+    if (this.rosterItems.length === 0 || element.name !== 'item') return;
+    const query = element.parent;
+    if (!isRosterResultQuery(query)) return;
+    const children = query.children;
+    if (children[children.length - 1] !== element) return;
+    for (const handler of this.rosterItems) {
+      if (!handler(element, query)) continue;
+      children.pop();
+      element.parent = null;
+      return;
+    }
+  }
+}
+
+/** `query` is the <query/> of a top-level roster result (whose items are read while parsing). */
+function isRosterResultQuery(query: Element | null | undefined): query is Element {
+  if (!query || query.name !== 'query' || query.attrs.xmlns !== NS_ROSTER) return false;
+  const iq = query.parent;
+  // A top-level stanza has no parent until it has ended. Pushes (type 'set') keep their items.
+  return Boolean(iq && !iq.parent && iq.name === 'iq' && iq.attrs.type === 'result');
+}

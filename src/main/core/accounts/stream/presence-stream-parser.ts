@@ -1,0 +1,380 @@
+/**
+ * A lean path for incoming <presence/> in front of xmpp.js's parser, for the presence flood budget
+ * (≥ 120,000 presences a second through the core).
+ *
+ * xmpp.js tokenizes the stream with ltx one character at a time and builds an Element tree per
+ * stanza (an Element, an attrs object and a children array per element, text nodes, an event per
+ * tag), which costs more than everything the presence feature then does with it. This parser sits
+ * where xmpp.js's Parser sits (a subclass, so every other stanza goes through the very same code):
+ *
+ * - It finds the top-level elements of the stream itself, by tags, with indexOf.
+ * - A top-level <presence> of the common shape (no type or type='unavailable'; children show,
+ *   status, priority, caps <c/>, <delay/> and anything else without prefixes; complete in the text
+ *   at hand) is read straight into a reused RawPresence and offered to `onPresence`. Consumed: it
+ *   never reaches ltx. Declined (or of any other shape): its text goes to ltx like everything else.
+ * - Everything else is handed to ltx unchanged and in order, so every other stanza is parsed,
+ *   built and emitted exactly as before.
+ * - Anything this reader does not model exactly as ltx would (comments, processing instructions
+ *   inside the stream, mismatched or unusual tags, a stanza held back too long) makes it step aside
+ *   for good: from that byte on, the rest of the stream goes to ltx alone. CDATA sections are
+ *   skipped over (their element goes to ltx).
+ *
+ * Stream management counting and the online check are the fast path's (presence-fastpath.ts).
+ *
+ * One more thing happens here because this is where elements end: the items of a roster result go
+ * to `taps` (the stream hooks, and through them to the roster feature, which reads each at once so it
+ * never stays in the tree): read straight from the text when they have the common shape, or as an
+ * Element when it ends.
+ */
+import type { Element, Parser } from '@xmpp/xml';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_ROSTER } from '../../xmpp/ns';
+import { RawPresence } from './raw-presence';
+import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
+import {
+  INCOMPLETE,
+  OTHER,
+  attrIs,
+  attrOk,
+  attrValue,
+  attrValueIs,
+  endTag,
+  readTextOnly,
+  sameAt,
+  scanTag,
+  skipContent,
+  tag,
+  textOk,
+  textOnly,
+} from './xml-scan';
+
+/** A presence split across socket reads is held back (not given to ltx) up to this length. */
+const MAX_HELD = 256 * 1024;
+/** How much of a new chunk is joined to what the last one left unfinished (see read). */
+const JOIN_HEAD = 2048;
+
+/**
+ * Reads the top-level <presence> starting at `lt` into `raw`. Returns the index after it, INCOMPLETE
+ * when it is not all there yet, or OTHER when it is not of the shape read here.
+ */
+export function readRawPresence(text: string, lt: number, raw: RawPresence): number {
+  if (!sameAt(text, lt + 1, 'presence')) return OTHER;
+  let pos = scanTag(text, lt, true);
+  if (pos < 0) return pos;
+  if (tag.nameEnd !== lt + 9) return OTHER;
+  raw.reset();
+  try {
+    for (let i = 0; i < tag.attrCount; i++) {
+      if (attrIs(text, i, 'from')) raw.from = attrValue(text, i);
+      else if (attrIs(text, i, 'type')) raw.type = attrValue(text, i);
+      else if (!attrOk(text, i)) return OTHER;
+      // Prefix declarations: the Element path resolves prefixed children; those take it.
+      else if (sameAt(text, tag.attrs[i * 4], 'xmlns:')) return OTHER;
+    }
+  } catch {
+    return OTHER;
+  }
+  if (raw.type !== undefined && raw.type !== 'unavailable') return OTHER;
+  if (tag.selfClosing) return pos;
+  try {
+    for (;;) {
+      const lt2 = text.indexOf('<', pos);
+      if (lt2 === -1 || lt2 + 1 >= text.length) return INCOMPLETE;
+      if (lt2 > pos && !textOk(text, pos, lt2)) return OTHER;
+      const c = text.charCodeAt(lt2 + 1);
+      if (c === 47) return endTag(text, lt2, lt + 1, lt + 9);
+      if (c === 33 || c === 63) return OTHER;
+      const tagEnd = scanTag(text, lt2, true);
+      if (tagEnd < 0) return tagEnd;
+      const nameStart = lt2 + 1;
+      const nameEnd = tag.nameEnd;
+      const nameLength = nameEnd - nameStart;
+      if (tag.prefixed) return OTHER;
+      // The namespace is compared in place, only for the children read here.
+      let xmlns = -1;
+      for (let i = 0; i < tag.attrCount; i++) {
+        if (!attrOk(text, i)) return OTHER;
+        if (attrIs(text, i, 'xmlns')) xmlns = i;
+      }
+      const first = text.charCodeAt(nameStart);
+      const isShow = nameLength === 4 && first === 115 /* s */ && sameAt(text, nameStart, 'show');
+      const isStatus = nameLength === 6 && first === 115 /* s */ && sameAt(text, nameStart, 'status');
+      const isPriority = nameLength === 8 && first === 112 /* p */ && sameAt(text, nameStart, 'priority');
+      if (isShow || isStatus || isPriority) {
+        let value = '';
+        if (tag.selfClosing) {
+          pos = tagEnd;
+        } else {
+          // Text only: one text node, as getChildText reads it.
+          value = readTextOnly(text, tagEnd, nameStart, nameEnd)!;
+          if (textOnly.end < 0) return textOnly.end;
+          pos = textOnly.end;
+        }
+        // The first of each counts (getChild).
+        if (isShow) raw.show ??= value;
+        else if (isStatus) raw.status ??= value;
+        else raw.priority ??= value;
+        continue;
+      }
+      if (nameLength === 1 && first === 99 /* c */ && !raw.caps && xmlns >= 0 && attrValueIs(text, xmlns, NS_CAPS)) {
+        raw.caps = true;
+        for (let i = 0; i < tag.attrCount; i++) {
+          if (attrIs(text, i, 'hash')) raw.capsHash = attrValue(text, i);
+          else if (attrIs(text, i, 'node')) raw.capsNode = attrValue(text, i);
+          else if (attrIs(text, i, 'ver')) raw.capsVer = attrValue(text, i);
+        }
+      } else if (
+        nameLength === 5 &&
+        first === 100 /* d */ &&
+        !raw.delay &&
+        sameAt(text, nameStart, 'delay') &&
+        xmlns >= 0 &&
+        attrValueIs(text, xmlns, NS_DELAY)
+      ) {
+        raw.delay = true;
+        for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'stamp')) raw.delayStamp = attrValue(text, i);
+      } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0 && attrValueIs(text, xmlns, NS_MUC_USER)) {
+        // Room occupants are the MUC feature's: the normal path.
+        return OTHER;
+      }
+      pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, nameStart, nameEnd);
+      if (pos < 0) return pos;
+    }
+  } catch {
+    // An entity ltx would reject: ltx gets the stanza and reports it.
+    return OTHER;
+  }
+}
+
+/** Offered each presence read on the lean path; true when consumed (false: it goes to ltx). */
+export type RawPresenceHandler = (raw: RawPresence, parser: Parser) => boolean;
+
+type ParserClass = new () => Parser;
+
+/** Where the items of roster results go (hooks.ts, StreamHookRegistry). */
+export interface RosterItemTaps {
+  /** An item read from the text; `current` is xmpp.js's parser's current element. True: taken (it skips ltx). */
+  rawRosterItem(item: RawRosterItem, current: Element | null): boolean;
+  /** Every element that ends, before anything else sees it. */
+  elementEnded(element: Element): void;
+}
+
+const NO_TAPS: RosterItemTaps = { rawRosterItem: () => false, elementEnded: () => {} };
+
+/** A subclass of xmpp.js's Parser (the client's `Parser`) with the lean presence path in front. */
+export function presenceStreamParser(
+  Base: ParserClass,
+  onPresence: RawPresenceHandler,
+  afterWrite: () => void = () => {},
+  taps: RosterItemTaps = NO_TAPS,
+): ParserClass {
+  return class PresenceStreamParser extends Base {
+    /** Text of an unfinished tag or presence, not yet given to ltx. */
+    private held = '';
+    /** After something this reader does not model: everything goes to ltx. */
+    private bypass = false;
+    private depth = 0;
+    private readonly names: string[] = [];
+    /** Inside a top-level <iq type='result'> / inside its roster <query/> (whose items are read here). */
+    private inResult = false;
+    private inRosterResult = false;
+    private readonly raw = new RawPresence();
+    private readonly rawItem = new RawRosterItem();
+
+    override write(data: string): void {
+      try {
+        this.read(data);
+      } finally {
+        afterWrite();
+      }
+    }
+
+    private read(data: string): void {
+      if (this.bypass) {
+        super.write(data);
+        return;
+      }
+      if (this.held === '') {
+        this.scan(data);
+        return;
+      }
+      // Joining what was held to the whole chunk would copy the chunk (a flat string per read):
+      // join it to the chunk's head only, up to a tag start, and read the rest where it is.
+      const held = this.held;
+      this.held = '';
+      const cut = data.indexOf('<', JOIN_HEAD);
+      if (cut === -1) {
+        this.scan(held + data);
+        return;
+      }
+      this.scan(held + data.slice(0, cut));
+      const rest = data.slice(cut);
+      if (this.bypass) {
+        super.write(rest);
+      } else if (this.held === '') {
+        this.scan(rest);
+      } else {
+        // What was held is longer than the head: join after all.
+        const longer = this.held;
+        this.held = '';
+        this.scan(longer + rest);
+      }
+    }
+
+    /** Reads `text` (what was held joined to new data), feeding ltx all it does not consume. */
+    private scan(text: string): void {
+      const len = text.length;
+      // text[0, fed) went to ltx or was consumed.
+      let fed = 0;
+      let pos = 0;
+      while (pos < len) {
+        const lt = text.indexOf('<', pos);
+        if (lt === -1) {
+          pos = len;
+          break;
+        }
+        if (lt + 1 >= len) {
+          pos = lt;
+          break;
+        }
+        const c = text.charCodeAt(lt + 1);
+        if (c === 47) {
+          // An end tag: it must close what is open, by name.
+          const gt = text.indexOf('>', lt + 2);
+          if (gt === -1) {
+            pos = lt;
+            break;
+          }
+          const open = this.depth > 0 ? this.names[this.depth - 1] : null;
+          if (open === null || gt - lt - 2 !== open.length || !sameAt(text, lt + 2, open)) {
+            return this.stepAside(text, fed);
+          }
+          this.depth--;
+          if (this.depth < 3) this.inRosterResult = false;
+          if (this.depth < 2) this.inResult = false;
+          pos = gt + 1;
+          // The stream's end: whatever follows is ltx's business.
+          if (this.depth === 0) return this.stepAside(text, fed);
+          continue;
+        }
+        if (c === 33 && this.depth > 0 && text.startsWith('![CDATA[', lt + 1)) {
+          // Character data inside an element (ltx ends it at the first "]]>"); the element is ltx's.
+          const end = text.indexOf(']]>', lt + 9);
+          if (end === -1) {
+            pos = lt;
+            break;
+          }
+          pos = end + 3;
+          continue;
+        }
+        if (c === 33 || (c === 63 && this.depth > 0)) {
+          // "<!" might still become "<![CDATA[": wait for enough text to tell.
+          if (c === 33 && len - lt < 9 && '<![CDATA['.startsWith(text.slice(lt))) {
+            pos = lt;
+            break;
+          }
+          return this.stepAside(text, fed);
+        }
+        if (c === 63) {
+          // The XML declaration before the stream header (ltx ends it at the first "?>").
+          const end = text.indexOf('?>', lt + 1);
+          if (end === -1) {
+            pos = lt;
+            break;
+          }
+          pos = end + 2;
+          continue;
+        }
+        if (this.depth === 1 && c === 112 /* p */) {
+          const end = readRawPresence(text, lt, this.raw);
+          if (end >= 0) {
+            if (lt > fed) super.write(text.slice(fed, lt));
+            fed = lt;
+            // Consumed: skipped. Declined: it stays in what goes to ltx next.
+            if (onPresence(this.raw, this)) fed = end;
+            pos = end;
+            continue;
+          }
+          if (end === INCOMPLETE && len - lt <= MAX_HELD) {
+            pos = lt;
+            break;
+          }
+        }
+        if (this.inRosterResult && this.depth === 3 && c === 105 /* i */) {
+          const end = readRawRosterItem(text, lt, this.rawItem);
+          if (end >= 0) {
+            if (lt > fed) super.write(text.slice(fed, lt));
+            fed = lt;
+            // xmpp.js's parser has seen everything before the item: its current element is the <query/>.
+            if (taps.rawRosterItem(this.rawItem, this.cursor)) fed = end;
+            pos = end;
+            continue;
+          }
+          if (end === INCOMPLETE && len - lt <= MAX_HELD) {
+            pos = lt;
+            break;
+          }
+        }
+        // The attributes of top-level stanzas and their children: is this a roster result?
+        const end = scanTag(text, lt, this.depth <= 2);
+        if (end === INCOMPLETE) {
+          pos = lt;
+          break;
+        }
+        if (end === OTHER) return this.stepAside(text, fed);
+        if (!tag.selfClosing) {
+          if (this.depth === 1) this.inResult = this.isResultIq(text, lt);
+          else if (this.depth === 2 && this.inResult) this.inRosterResult = this.isRosterQuery(text, lt);
+          this.names[this.depth++] = text.slice(lt + 1, tag.nameEnd);
+        }
+        pos = end;
+      }
+      if (pos > fed) super.write(text.slice(fed, pos));
+      if (pos < len) {
+        if (len - pos > MAX_HELD) return this.stepAside(text, pos);
+        this.held = text.slice(pos);
+      }
+    }
+
+    override end(data?: string): void {
+      if (data) this.write(data);
+    }
+
+    // Every element that ends, before anything else sees it (the items of a roster result are read
+    // and taken out of the tree right away).
+    override onEndElement(name: string): void {
+      const closing = this.cursor;
+      super.onEndElement(name);
+      if (closing && closing.name === name && closing !== this.root) taps.elementEnded(closing);
+    }
+
+    /** The start tag just scanned at `lt` is <iq type='result'> (as ltx reads attributes: the last one counts). */
+    private isResultIq(text: string, lt: number): boolean {
+      if (tag.nameEnd !== lt + 3 || !sameAt(text, lt + 1, 'iq')) return false;
+      return this.lastAttributeIs(text, 'type', 'result');
+    }
+
+    /** The start tag just scanned at `lt` is a roster <query/> (no prefix). */
+    private isRosterQuery(text: string, lt: number): boolean {
+      if (tag.nameEnd !== lt + 6 || !sameAt(text, lt + 1, 'query')) return false;
+      return this.lastAttributeIs(text, 'xmlns', NS_ROSTER);
+    }
+
+    private lastAttributeIs(text: string, name: string, value: string): boolean {
+      let found = false;
+      try {
+        for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, name)) found = attrValueIs(text, i, value);
+      } catch {
+        // A value ltx cannot read: ltx reports it; nothing is read here.
+        return false;
+      }
+      return found;
+    }
+
+    /** From text[from] on, ltx alone reads this stream. */
+    private stepAside(text: string, from: number): void {
+      this.bypass = true;
+      this.held = '';
+      if (from < text.length) super.write(from === 0 ? text : text.slice(from));
+    }
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * A roster result's <item/> as the lean stream parser reads it from the text, without an Element:
+ * its attributes and the text of its <group/> children, what the roster feature reads of an item.
+ */
+import {
+  INCOMPLETE,
+  OTHER,
+  attrIs,
+  attrOk,
+  attrValue,
+  attrValueIs,
+  endTag,
+  readTextOnly,
+  sameAt,
+  scanTag,
+  skipContent,
+  tag,
+  textOk,
+  textOnly,
+} from './xml-scan';
+
+/** The values of `subscription` and `ask` that mean something, compared in place (no copy). */
+const SUBSCRIPTION_VALUES = ['both', 'to', 'from', 'none', 'remove'];
+
+/** One object per parser, refilled for every item: copy what you keep (strings may be views into the input). */
+export class RawRosterItem {
+  jid: string | undefined = undefined;
+  name: string | undefined = undefined;
+  subscription: string | undefined = undefined;
+  ask: string | undefined = undefined;
+  /** The groups' texts: the first groupCount entries. */
+  readonly groups: string[] = [];
+  groupCount = 0;
+
+  reset(): void {
+    this.jid = this.name = this.subscription = this.ask = undefined;
+    this.groupCount = 0;
+  }
+
+  /** Lets go of the groups' texts (views into the parser's input chunk). */
+  release(): void {
+    this.groups.fill('', 0, this.groupCount);
+  }
+}
+
+/**
+ * Reads the <item/> of a roster result starting at `lt` in the stream text into `item`, the way ltx
+ * and an Element would read it: its attributes and the text of its <group/> children (entities
+ * resolved; other children skipped). Returns the index after it, INCOMPLETE when it is not all there,
+ * or OTHER when it is not of the shape read here (then ltx builds it, and it is offered as an Element
+ * when it ends).
+ */
+export function readRawRosterItem(text: string, lt: number, item: RawRosterItem): number {
+  if (!sameAt(text, lt + 1, 'item')) return OTHER;
+  let pos = scanTag(text, lt, true);
+  if (pos < 0) return pos;
+  if (tag.nameEnd !== lt + 5) return OTHER;
+  item.reset();
+  try {
+    // As ltx: of an attribute given twice, the last one counts.
+    for (let i = 0; i < tag.attrCount; i++) {
+      if (!attrOk(text, i)) return OTHER;
+      if (attrIs(text, i, 'jid')) item.jid = attrValue(text, i);
+      else if (attrIs(text, i, 'name')) item.name = attrValue(text, i);
+      else if (attrIs(text, i, 'subscription')) item.subscription = knownValue(text, i, SUBSCRIPTION_VALUES);
+      else if (attrIs(text, i, 'ask')) item.ask = attrValueIs(text, i, 'subscribe') ? 'subscribe' : '';
+    }
+    if (tag.selfClosing) return pos;
+    for (;;) {
+      const lt2 = text.indexOf('<', pos);
+      if (lt2 === -1 || lt2 + 1 >= text.length) return INCOMPLETE;
+      if (lt2 > pos && !textOk(text, pos, lt2)) return OTHER;
+      const c = text.charCodeAt(lt2 + 1);
+      if (c === 47) return endTag(text, lt2, lt + 1, lt + 5);
+      if (c === 33 || c === 63) return OTHER;
+      const tagEnd = scanTag(text, lt2, true);
+      if (tagEnd < 0) return tagEnd;
+      for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
+      const nameStart = lt2 + 1;
+      const nameEnd = tag.nameEnd;
+      if (nameEnd - nameStart === 5 && sameAt(text, nameStart, 'group')) {
+        if (tag.selfClosing) {
+          pos = tagEnd;
+        } else {
+          // Text only, as Element#text() reads it (a group with child elements is ltx's).
+          const group = readTextOnly(text, tagEnd, nameStart, nameEnd);
+          if (group === null) return textOnly.end;
+          item.groups[item.groupCount++] = group;
+          pos = textOnly.end;
+        }
+        continue;
+      }
+      pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, nameStart, nameEnd);
+      if (pos < 0) return pos;
+    }
+  } catch {
+    // An entity ltx would reject: ltx gets the item and reports it.
+    return OTHER;
+  }
+}
+
+/** The attribute's value as the constant among `values` it equals (no copy), else the value itself. */
+function knownValue(text: string, index: number, values: readonly string[]): string {
+  for (const value of values) if (attrValueIs(text, index, value)) return value;
+  return attrValue(text, index);
+}

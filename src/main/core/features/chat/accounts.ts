@@ -1,0 +1,79 @@
+/**
+ * What chat keeps per account, and the small helpers every part of it shares. Each part owns its
+ * fields: the outbox `inFlight` and `flushing`, the inbox `incoming`, the archive `queries` and
+ * `catchUpPending`; the service sets `xmpp` and `ownJid` as the connection comes and goes.
+ */
+import type { Element } from '@xmpp/xml';
+import { normalizeBareJid, normalizeJid } from '../../../../shared/jid';
+import type { ConversationKind, MessageView } from '../../../../shared/contract';
+import type { SessionXmpp } from '../../accounts/client';
+import type { NewMessage, StoredMessage } from '../../store/messages-repo';
+import { NS_SID } from '../../xmpp/ns';
+
+/** Counters for tests and diagnostics. */
+export interface ChatStats {
+  received: number;
+  duplicates: number;
+  dropped: number;
+  sent: number;
+}
+
+export interface AccountChat {
+  accountId: string;
+  xmpp: SessionXmpp | null;
+  ownJid: string | null;
+  /** Rows written in this stream and not yet acknowledged, by stanza id. */
+  inFlight: Map<string, number>;
+  /** The queue is being sent; a second flush waits for the next online. */
+  flushing: boolean;
+  /** Received messages of this loop turn, written together. */
+  incoming: NewMessage[];
+  /** A new session whose archive catch-up waits for our initial presence. */
+  catchUpPending: boolean;
+  /** Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room). */
+  queries: Map<string, { archive: string; received: number; page: NewMessage[] }>;
+  stats: ChatStats;
+}
+
+export function newAccountChat(accountId: string): AccountChat {
+  return {
+    accountId,
+    xmpp: null,
+    ownJid: null,
+    inFlight: new Map(),
+    incoming: [],
+    catchUpPending: false,
+    flushing: false,
+    queries: new Map(),
+    stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },
+  };
+}
+
+/** The rooms chat needs to know of (MucService): our nick in a room we are in, and when a join completes. */
+export interface JoinedRooms {
+  /** Our nick in a room we are in (joined), else null. */
+  joinedNick(accountId: string, room: string): string | null;
+  /** Called each time a room finishes joining (first join, or again after a new session). */
+  onJoined(listener: (accountId: string, room: string) => void): () => void;
+}
+
+export function view(message: StoredMessage): MessageView {
+  const { stanzaId: _s, originId: _o, resource: _r, ...rest } = message;
+  return rest;
+}
+
+/** The normalized conversation address for a kind: a bare JID, or room/nick for private messages. */
+export function conversationOf(raw: string, kind: ConversationKind): string | null {
+  if (kind === 'pm') {
+    const full = normalizeJid(raw);
+    return full !== null && full.includes('/') && full.includes('@') ? full : null;
+  }
+  const bare = normalizeBareJid(raw);
+  if (bare === null) return null;
+  return kind === 'groupchat' && !bare.includes('@') ? null : bare;
+}
+
+export function originIdOf(stanza: Element): string | null {
+  const id = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+  return typeof id === 'string' ? id.slice(0, 256) : null;
+}

@@ -1,0 +1,198 @@
+/**
+ * Catching up from the server's archive (XEP-0313) after a new session: the account's archive once
+ * our initial presence is out, and each joined room's archive, read from the newest id we hold, in
+ * pages (each page and its marker in one transaction). Without a marker (a first session) only the
+ * latest page is taken; after the store was rebuilt, up to RESTORE_PAGES pages of the last
+ * RESTORE_DAYS. Results count only for a query we opened and only from the archive we asked.
+ */
+import { randomUUID } from 'node:crypto';
+import xml, { type Element } from '@xmpp/xml';
+import { bareJid, normalizeJid } from '../../../../shared/jid';
+import { MESSAGE_BODY_MAX } from '../../../../shared/contract';
+import type { SessionXmpp } from '../../accounts/client';
+import type { EventBus } from '../../events';
+import type { Logger, RateLimitedLogger } from '../../log';
+import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
+import { delayTime } from '../../util/delay-stamp';
+import { capText } from '../../util/text';
+import { NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { originIdOf, type AccountChat, type JoinedRooms } from './accounts';
+import type { Inbox } from './inbox';
+import type { MessageWrites } from './writes';
+
+/** Archive page size, and how many messages a first session (no marker yet) fetches. */
+export const ARCHIVE_PAGE = 100;
+/** Pages per catch-up before giving up (a runaway archive must not loop forever). */
+const ARCHIVE_MAX_PAGES = 500;
+/** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
+const RESTORE_PAGES = 20;
+const RESTORE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export interface ArchiveOptions {
+  repo: MessagesRepository;
+  bus: EventBus;
+  inbox: Inbox;
+  writes: MessageWrites;
+  rooms: JoinedRooms;
+  log: Logger;
+  floodLog: RateLimitedLogger;
+  now: () => number;
+  /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
+  restoreHistoryOf?: ReadonlySet<string>;
+}
+
+export class Archive {
+  private readonly repo: MessagesRepository;
+
+  constructor(private readonly options: ArchiveOptions) {
+    this.repo = options.repo;
+  }
+
+  /**
+   * Pages through an archive ('' = our own, else a room's) from the newest id we hold; without
+   * one (a first session), takes the latest page only.
+   */
+  async catchUp(account: AccountChat, xmpp: SessionXmpp, archive = ''): Promise<void> {
+    const { bus, inbox, now } = this.options;
+    let after = this.repo.archiveMarker(account.accountId, archive);
+    const firstSession = after === null;
+    // A rebuilt store reads its history back, newest first: RESTORE_PAGES pages of the last RESTORE_DAYS.
+    const restoring = firstSession && (this.options.restoreHistoryOf?.has(account.accountId) ?? false);
+    let before: string | null = null;
+    let newestStored = false;
+    let fetched = 0;
+    const progress = (state: 'syncing' | 'done' | 'failed') => {
+      if (archive === '') bus.emit({ type: 'archive.sync', accountId: account.accountId, state, fetched });
+    };
+    progress('syncing');
+    try {
+      for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
+        const queryId = randomUUID();
+        account.queries.set(queryId, { archive, received: 0, page: [] });
+        const rsm =
+          after === null
+            ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
+            : xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('after', {}, after));
+        const query = xml(
+          'query',
+          { xmlns: NS_MAM, queryid: queryId },
+          xml(
+            'x',
+            { xmlns: NS_DATA, type: 'submit' },
+            xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+            restoring
+              ? xml('field', { var: 'start' }, xml('value', {}, new Date(now() - RESTORE_DAYS * DAY_MS).toISOString()))
+              : null,
+          ),
+          rsm,
+        );
+        let reply: Element;
+        let page: NewMessage[] = [];
+        try {
+          const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
+          reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
+        } finally {
+          const open = account.queries.get(queryId);
+          fetched += open?.received ?? 0;
+          page = open?.page ?? [];
+          account.queries.delete(queryId);
+        }
+        const fin = reply.getChild('fin', NS_MAM);
+        const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+        // Restored history was read before the store was lost; only the newest page moves the marker.
+        if (restoring) for (const message of page) message.read = true;
+        const marker: Parameters<MessagesRepository['storePage']>[1] =
+          last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
+        // The page and the marker in one transaction: a page costs one commit, not one per message.
+        inbox.flush(account);
+        const stored = this.repo.storePage(page, marker);
+        inbox.announce(account, stored, false);
+        if (restoring) {
+          newestStored ||= marker !== null;
+          before = fin?.getChild('set', NS_RSM)?.getChildText('first') ?? null;
+          progress('syncing');
+          if (fin?.attrs.complete === 'true' || before === null || pageNo + 1 >= RESTORE_PAGES) break;
+          continue;
+        }
+        if (last !== null) after = last;
+        progress('syncing');
+        if (fin?.attrs.complete === 'true' || last === null || firstSession) break;
+      }
+      progress('done');
+    } catch (error) {
+      this.options.log.info('archive catch-up failed', { accountId: account.accountId, archive, error });
+      this.options.writes.storeFailed(error, account.accountId, archive);
+      progress('failed');
+    }
+  }
+
+  /** One archived message: only for a query we opened, only from the archive we asked. */
+  read(account: AccountChat, stanza: Element, result: Element): boolean {
+    const from = stanza.attrs.from;
+    const query = account.queries.get(result.attrs.queryid);
+    const sender = typeof from === 'string' ? normalizeJid(from) : null;
+    const fromArchive =
+      query !== undefined &&
+      (query.archive === '' ? from === undefined || sender === account.ownJid : sender === query.archive);
+    if (!query || !fromArchive) {
+      account.stats.dropped++;
+      this.options.floodLog.warn('chat.stray-archive-result', 'archive result for no query of ours dropped', {
+        from: String(from ?? '').slice(0, 200),
+      });
+      return true;
+    }
+    query.received++;
+    const forwarded = result.getChild('forwarded', NS_FORWARD);
+    const inner = forwarded?.getChild('message');
+    const archiveId = typeof result.attrs.id === 'string' ? result.attrs.id.slice(0, 256) : null;
+    if (!forwarded || !inner || archiveId === null) return true;
+    const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
+    const bodyText = inner.getChildText('body');
+    if (innerFrom === null || bodyText === null) return true;
+    const common = {
+      accountId: account.accountId,
+      body: capText(bodyText, MESSAGE_BODY_MAX),
+      at: delayTime(forwarded, this.options.now()),
+      stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
+      originId: originIdOf(inner),
+      serverId: archiveId,
+      resource: null,
+    };
+    let message: NewMessage;
+    if (query.archive !== '') {
+      // A room's archive: messages from its occupants (room/nick) only.
+      const slash = innerFrom.indexOf('/');
+      if (inner.attrs.type !== 'groupchat' || bareJid(innerFrom) !== query.archive || slash === -1) return true;
+      const nick = innerFrom.slice(slash + 1);
+      const ours = nick === this.options.rooms.joinedNick(account.accountId, query.archive);
+      message = {
+        ...common,
+        conversation: query.archive,
+        kind: 'groupchat',
+        direction: ours && common.originId !== null ? 'out' : 'in',
+        sender: nick,
+        state: ours && common.originId !== null ? 'delivered' : 'received',
+        read: ours,
+      };
+    } else {
+      if (inner.attrs.type === 'groupchat') return true;
+      const outgoing = bareJid(innerFrom) === account.ownJid;
+      const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
+      if (outgoing && to === null) return true;
+      message = {
+        ...common,
+        conversation: outgoing ? bareJid(to!) : bareJid(innerFrom),
+        kind: 'chat',
+        direction: outgoing ? 'out' : 'in',
+        sender: outgoing ? account.ownJid! : bareJid(innerFrom),
+        state: outgoing ? 'sent' : 'received',
+        read: outgoing,
+      };
+    }
+    account.stats.received++;
+    query.page.push(message);
+    return true;
+  }
+}

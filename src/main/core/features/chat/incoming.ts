@@ -1,0 +1,143 @@
+/**
+ * Reading an incoming message stanza and handing it to the part that owns it: archive results,
+ * carbons, error replies, receipts, chat states, corrections, room messages and chats.
+ *
+ * - The sender must be a valid JID; room messages only from rooms we are in (never the room
+ *   itself); a forward outside a carbon or an archive result is the sender's quote, never the inner
+ *   sender's message; our own bare JID is not a conversation (private messages aside).
+ * - Our own message reflected by a room (our nick, its origin-id) is its delivery.
+ * - Bodies are capped; messages without one (markers, …) go on to other features.
+ */
+import type { Element } from '@xmpp/xml';
+import { bareJid, normalizeJid } from '../../../../shared/jid';
+import { MESSAGE_BODY_MAX, type ConversationKind } from '../../../../shared/contract';
+import type { RateLimitedLogger } from '../../log';
+import type { MessagesRepository } from '../../store/messages-repo';
+import { capText } from '../../util/text';
+import { NS_CORRECT, NS_FORWARD, NS_MAM, NS_MUC_USER, NS_SID } from '../../xmpp/ns';
+import type { AccountChat, JoinedRooms } from './accounts';
+import type { Archive } from './archive';
+import type { Carbons } from './carbons';
+import type { ChatStates } from './chat-states';
+import type { Corrections } from './corrections';
+import { serverId, type Inbox } from './inbox';
+import type { Outbox } from './outbox';
+import type { Receipts } from './receipts';
+import type { MessageWrites } from './writes';
+
+export interface IncomingParts {
+  repo: MessagesRepository;
+  rooms: JoinedRooms;
+  writes: MessageWrites;
+  inbox: Inbox;
+  outbox: Outbox;
+  archive: Archive;
+  carbons: Carbons;
+  receipts: Receipts;
+  chatStates: ChatStates;
+  corrections: Corrections;
+  floodLog: RateLimitedLogger;
+}
+
+export class IncomingMessages {
+  constructor(private readonly parts: IncomingParts) {}
+
+  /** Returns true when the message was handled (consumed). */
+  receive(account: AccountChat, stanza: Element): boolean {
+    const { archive, carbons, outbox, receipts, chatStates, floodLog } = this.parts;
+    const result = stanza.getChild('result', NS_MAM);
+    if (result) return archive.read(account, stanza, result);
+    const from = typeof stanza.attrs.from === 'string' ? normalizeJid(stanza.attrs.from) : null;
+    if (from === null) {
+      account.stats.dropped++;
+      floodLog.warn('chat.invalid-from', 'message from an invalid JID dropped', {
+        from: String(stanza.attrs.from ?? '').slice(0, 200),
+      });
+      return true;
+    }
+    const bare = bareJid(from);
+
+    const carbon = carbons.read(account, stanza, from);
+    if (carbon.kind === 'received') return this.receive(account, carbon.inner);
+    if (carbon.kind === 'handled') return true;
+
+    // A forward outside a carbon or an archive result is the sender's quote: never the inner sender's message.
+    if (stanza.getChild('forwarded', NS_FORWARD))
+      floodLog.warn('chat.bare-forward', 'ignoring unencapsulated forwarded message', { from: from.slice(0, 200) });
+    if (stanza.attrs.type === 'error') return outbox.errorReply(account, bare, stanza);
+    if (receipts.read(account, stanza, bare)) return true;
+
+    chatStates.read(account, stanza, from, bare);
+    const bodyText = stanza.getChildText('body');
+    if (bodyText === null) return false; // markers, …: other features'
+    const body = capText(bodyText, MESSAGE_BODY_MAX);
+
+    if (stanza.attrs.type === 'groupchat') return this.roomMessage(account, stanza, from, bare, body);
+
+    const slash = from.indexOf('/');
+    const isPm =
+      stanza.getChild('x', NS_MUC_USER) !== undefined &&
+      this.parts.rooms.joinedNick(account.accountId, bare) !== null &&
+      slash !== -1;
+    if (bare === account.ownJid && !isPm) {
+      account.stats.dropped++;
+      return true;
+    }
+    const kind: ConversationKind = isPm ? 'pm' : 'chat';
+    const conversation = isPm ? from : bare;
+    const sender = isPm ? from.slice(slash + 1) : bare;
+    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+    if (typeof replace === 'string' && this.parts.corrections.received(account, conversation, sender, replace, body))
+      return true;
+    this.parts.inbox.store(account, stanza, {
+      conversation,
+      kind,
+      direction: 'in',
+      sender,
+      body,
+      state: 'received',
+      serverId: serverId(stanza, account.ownJid),
+    });
+    receipts.answer(account, stanza, from, bare);
+    return true;
+  }
+
+  private roomMessage(account: AccountChat, stanza: Element, from: string, bare: string, body: string): boolean {
+    const { rooms, repo, writes, floodLog } = this.parts;
+    const slash = from.indexOf('/');
+    const ownNick = rooms.joinedNick(account.accountId, bare);
+    if (ownNick === null || slash === -1) {
+      account.stats.dropped++;
+      floodLog.info(
+        'chat.stray-room-message',
+        'room message from a room we are not in (or from the room itself) dropped',
+        {
+          from: bare,
+        },
+      );
+      return true;
+    }
+    const nick = from.slice(slash + 1);
+    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+    // Our own message reflected by the room: that is its delivery.
+    if (nick === ownNick && typeof originId === 'string') {
+      const own = repo.outgoingByOriginId(account.accountId, bare, originId);
+      if (own !== null) {
+        writes.setState(own, 'delivered');
+        return true;
+      }
+    }
+    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+    if (typeof replace === 'string' && this.parts.corrections.received(account, bare, nick, replace, body)) return true;
+    this.parts.inbox.store(account, stanza, {
+      conversation: bare,
+      kind: 'groupchat',
+      direction: 'in',
+      sender: nick,
+      body,
+      state: 'received',
+      serverId: serverId(stanza, bare),
+    });
+    return true;
+  }
+}

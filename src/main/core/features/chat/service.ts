@@ -1,0 +1,290 @@
+/**
+ * One-to-one and room messages (XEP-0479's core IM where it concerns messages): the feature the
+ * account manager and the commands talk to. Its parts:
+ *
+ *   outbox.ts       queued → sent (stream management ack) → failed on an error reply; resending
+ *   receipts.ts     delivery receipts in and out
+ *   corrections.ts  corrections in and out
+ *   chat-states.ts  typing in and out
+ *   carbons.ts      copies of what our other clients send and receive
+ *   archive.ts      catching up from the account's and rooms' archives
+ *   incoming.ts     reading an incoming message; inbox.ts stores received ones once
+ *   writes.ts       stored changes shown, refused ones kept (pending.ts) and written later
+ */
+import type { Element } from '@xmpp/xml';
+import { normalizeJid } from '../../../../shared/jid';
+import type { ConversationView, MessageView, ParsedInput, Subscription } from '../../../../shared/contract';
+import { ok, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener } from '../../accounts/account-manager';
+import type { SessionOnline } from '../../accounts/session-api';
+import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import type { EventBus } from '../../events';
+import { rateLimited, type Logger } from '../../log';
+import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import { background } from '../../util/background';
+import { newAccountChat, view, type AccountChat, type ChatStats, type JoinedRooms } from './accounts';
+import { Archive } from './archive';
+import { Carbons } from './carbons';
+import { ChatStates } from './chat-states';
+import { Corrections } from './corrections';
+import { Inbox } from './inbox';
+import { IncomingMessages } from './incoming';
+import { Outbox } from './outbox';
+import { movesForward } from './pending';
+import { Receipts } from './receipts';
+import { MessageWrites } from './writes';
+
+export type { ChatStats, JoinedRooms } from './accounts';
+export { ARCHIVE_PAGE } from './archive';
+
+export interface ChatOptions {
+  repo: MessagesRepository;
+  bus: EventBus;
+  log: Logger;
+  /** The rooms we are in (MucService): room messages count only from them; a finished join catches up. */
+  rooms: JoinedRooms;
+  /** The account's own bare JID (known before any connection). */
+  accountJid(accountId: string): string | null;
+  /** The roster subscription of a contact, for receipts (never tell a stranger we are online). */
+  subscriptionOf(accountId: string, bare: string): Subscription | null;
+  /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
+  onIncoming?(message: MessageView): void;
+  /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
+  outgoingExtra?(message: StoredMessage): Element | null;
+  /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
+  storeFailed?(error: unknown): void;
+  /** Every write that had failed has now been made. */
+  storeRecovered?(): void;
+  /** How often writes that failed are tried again (ms). */
+  storeRetryMs?: number;
+  /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
+  restoreHistoryOf?: ReadonlySet<string>;
+  now?: () => number;
+}
+
+export class ChatService implements AccountLifecycleListener {
+  private readonly repo: MessagesRepository;
+  private readonly log: Logger;
+  private readonly accounts = new Map<string, AccountChat>();
+  private readonly writes: MessageWrites;
+  private readonly inbox: Inbox;
+  private readonly outbox: Outbox;
+  private readonly corrections: Corrections;
+  private readonly chatStates: ChatStates;
+  private readonly carbons: Carbons;
+  private readonly archive: Archive;
+  private readonly incoming: IncomingMessages;
+
+  constructor(private readonly options: ChatOptions) {
+    const { repo, bus, log, rooms } = options;
+    const now = options.now ?? Date.now;
+    const floodLog = rateLimited(log);
+    this.repo = repo;
+    this.log = log;
+    const writes = (this.writes = new MessageWrites({
+      repo,
+      bus,
+      retry: () => this.retryStoreWrites(),
+      storeFailed: options.storeFailed,
+      storeRecovered: options.storeRecovered,
+      storeRetryMs: options.storeRetryMs,
+    }));
+    const inbox = (this.inbox = new Inbox({ repo, bus, writes, log, now, onIncoming: options.onIncoming }));
+    const outbox = (this.outbox = new Outbox({
+      repo,
+      writes,
+      rooms,
+      accountJid: options.accountJid,
+      outgoingExtra: options.outgoingExtra,
+      log,
+      now,
+    }));
+    const corrections = (this.corrections = new Corrections(repo, writes, inbox));
+    const chatStates = (this.chatStates = new ChatStates(bus, rooms, options.subscriptionOf));
+    const carbons = (this.carbons = new Carbons(inbox, log, floodLog));
+    const receipts = new Receipts(repo, writes, floodLog, options.subscriptionOf);
+    const archive = (this.archive = new Archive({
+      repo,
+      bus,
+      inbox,
+      writes,
+      rooms,
+      log,
+      floodLog,
+      now,
+      restoreHistoryOf: options.restoreHistoryOf,
+    }));
+    this.incoming = new IncomingMessages({
+      repo,
+      rooms,
+      writes,
+      inbox,
+      outbox,
+      archive,
+      carbons,
+      receipts,
+      chatStates,
+      corrections,
+      floodLog,
+    });
+    // A room we are in finished joining in a new session: catch up from its archive.
+    rooms.onJoined((accountId, room) => this.roomJoined(accountId, room));
+  }
+
+  conversations(): ConversationView[] {
+    return this.repo.conversations();
+  }
+
+  /** Unread messages over every account (the tray shows it). */
+  unreadTotal(): number {
+    return this.repo.unreadTotal();
+  }
+
+  stats(accountId: string): ChatStats | null {
+    const account = this.accounts.get(accountId);
+    return account ? { ...account.stats } : null;
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    const account = this.account(accountId);
+    xmpp.middleware.use((ctx, next) => {
+      if (ctx.stanza.name !== 'message') return next();
+      try {
+        return this.incoming.receive(account, ctx.stanza) ? undefined : next();
+      } catch (error) {
+        this.log.error('message could not be handled', { accountId, error });
+        this.writes.storeFailed(error, account.accountId, '');
+        return undefined;
+      }
+    });
+    xmpp.streamManagement.on('ack', (stanza: Element) => this.guard(() => this.outbox.acked(account, stanza)));
+    xmpp.streamManagement.on('fail', (stanza: Element) => this.outbox.unacked(account, stanza));
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    const account = this.account(accountId);
+    account.xmpp = online.xmpp;
+    account.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
+    // A resumed stream resends its own queue; a new one sends again what was not acknowledged.
+    if (!online.resumed) this.outbox.newStream(account);
+    // A new session reads the archives again from their markers anyway.
+    if (!online.resumed) this.writes.pending.takeArchives(accountId);
+    this.outbox.flushLater(account);
+    if (!online.resumed) {
+      background(this.carbons.enable(account, online.xmpp), this.log, 'enabling carbons');
+      // A resumed stream lost nothing; a new session catches up from the archive, once our initial
+      // presence is out (sessionReady): until then the server archives messages instead of
+      // delivering them, and one arriving between the query and our presence would be missed.
+      account.catchUpPending = true;
+    }
+  }
+
+  /** The session's roster is in and our initial presence went out (RosterService.onSessionReady). */
+  sessionReady(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    const xmpp = onlineClient(account?.xmpp);
+    if (!account || !xmpp || !account.catchUpPending) return;
+    account.catchUpPending = false;
+    background(this.archive.catchUp(account, xmpp), this.log, 'archive catch-up');
+  }
+
+  onOffline(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (!account) return;
+    account.xmpp = null;
+    this.inbox.flush(account);
+  }
+
+  /** Writes what was received in this turn (before the store closes). */
+  close(): void {
+    this.writes.close();
+    for (const account of this.accounts.values()) this.inbox.flush(account);
+  }
+
+  onRemoved(accountId: string): void {
+    this.accounts.delete(accountId);
+  }
+
+  /** A room we are in finished joining in a new session: catch up from its archive. */
+  roomJoined(accountId: string, room: string): void {
+    const account = this.accounts.get(accountId);
+    const xmpp = account ? onlineClient(account.xmpp) : null;
+    if (account && xmpp) background(this.archive.catchUp(account, xmpp, room), this.log, 'room archive catch-up');
+  }
+
+  // ---------- commands ----------
+
+  async send(input: ParsedInput<'message.send'>): Promise<Result<MessageView>> {
+    const account = this.account(input.accountId);
+    if (input.replaces !== undefined) return this.corrections.correct(account, input, input.replaces);
+    return this.outbox.send(account, input);
+  }
+
+  /** XEP-0085: our chat state, only to someone who may see our presence (or a room occupant). */
+  setChatState(input: ParsedInput<'chat.setState'>): Promise<Result<null>> {
+    return this.chatStates.send(this.account(input.accountId), input);
+  }
+
+  async retry(input: ParsedInput<'message.retry'>): Promise<Result<MessageView>> {
+    return this.outbox.retry(this.account(input.accountId), input.id);
+  }
+
+  history(input: ParsedInput<'message.history'>): Result<MessageView[]> {
+    return ok(this.repo.history(input.accountId, input.conversation, input.before, input.limit).map(view));
+  }
+
+  search(input: ParsedInput<'message.search'>): Result<MessageView[]> {
+    return ok(this.repo.search(input.query, input.accountId, input.limit).map(view));
+  }
+
+  markRead(input: ParsedInput<'conversation.markRead'>): Result<null> {
+    if (this.repo.markRead(input.accountId, input.conversation) > 0) {
+      const conversation = this.repo.conversation(input.accountId, input.conversation);
+      if (conversation) this.options.bus.emit({ type: 'conversation', conversation });
+    }
+    return ok(null);
+  }
+
+  // ---------- store failures ----------
+
+  /** Runs an event handler of the stream: an error there must not reach xmpp.js's parser. */
+  private guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.log.error('a message event could not be handled', { error });
+      this.writes.storeFailed(error);
+    }
+  }
+
+  /** Writes what the store refused before (PendingWrites), then sends what is queued. */
+  private async retryStoreWrites(): Promise<void> {
+    const pending = this.writes.pending;
+    for (const [id, change] of pending.takeStates()) {
+      const current = this.repo.get(id);
+      if (current && movesForward(current.state, change.state)) this.writes.setState(id, change.state, change.error);
+    }
+    const catchUps: Promise<void>[] = [];
+    for (const accountId of pending.accountsWithArchives()) {
+      const account = this.accounts.get(accountId);
+      const xmpp = onlineClient(account?.xmpp);
+      // Offline: the next session reads every archive from its marker anyway.
+      const archives = pending.takeArchives(accountId);
+      if (!account || !xmpp) continue;
+      for (const archive of archives) catchUps.push(this.archive.catchUp(account, xmpp, archive));
+    }
+    await Promise.all(catchUps);
+    for (const account of this.accounts.values()) this.outbox.flushLater(account);
+  }
+
+  private account(accountId: string): AccountChat {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = newAccountChat(accountId);
+      this.accounts.set(accountId, account);
+    }
+    return account;
+  }
+}

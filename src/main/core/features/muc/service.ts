@@ -1,0 +1,227 @@
+/**
+ * Group chat (XEP-0045): the feature the account manager and the commands talk to. It routes room
+ * presence and room messages to the part that owns them and answers the commands:
+ *
+ *   rooms.ts        the rooms, occupants and notices of every account, their views and events
+ *   joins.ts        join, leave, nick changes, rejoining after a new session, our presence to rooms
+ *   occupants.ts    room presence: occupants, self-presence, status codes, removals
+ *   roles.ts        roles and affiliations: notices, moderation, affiliation lists
+ *   subject.ts      the subject
+ *   invitations.ts  invitations in and out
+ *   admin.ts        browsing services, the services we know, a new room's configuration
+ */
+import type { Element } from '@xmpp/xml';
+import { normalizeBareJid } from '../../../../shared/jid';
+import type {
+  AffiliationEntryView,
+  OccupantView,
+  ParsedInput,
+  RoomInviteView,
+  RoomListingView,
+  RoomNoticeView,
+  RoomView,
+} from '../../../../shared/contract';
+import type { Show } from '../../../../shared/presence';
+import { fail, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener, AccountManager } from '../../accounts/account-manager';
+import type { SessionOnline } from '../../accounts/session-api';
+import type { SessionXmpp } from '../../accounts/client';
+import type { EventBus } from '../../events';
+import { rateLimited, type Logger } from '../../log';
+import { MucAdmin } from './admin';
+import { RoomInvitations } from './invitations';
+import { RoomJoins } from './joins';
+import { RoomPresence } from './occupants';
+import { RoomRoles } from './roles';
+import { MucRooms } from './rooms';
+import { RoomSubjects } from './subject';
+
+export interface MucOptions {
+  bus: EventBus;
+  accounts: Pick<AccountManager, 'list'>;
+  log: Logger;
+  now?: () => number;
+  /** Rooms the account has bookmarked (their services count as MUC services we know). */
+  bookmarkedRooms?: (accountId: string) => Iterable<string>;
+  inRoster?: (accountId: string, bare: string) => boolean;
+}
+
+export class MucService implements AccountLifecycleListener {
+  private readonly state: MucRooms;
+  private readonly joins: RoomJoins;
+  private readonly admin: MucAdmin;
+  private readonly roles: RoomRoles;
+  private readonly presence: RoomPresence;
+  private readonly subjects: RoomSubjects;
+  private readonly invitations: RoomInvitations;
+
+  constructor(options: MucOptions) {
+    const now = options.now ?? Date.now;
+    const log = options.log;
+    const floodLog = rateLimited(log, { now });
+    const rooms = (this.state = new MucRooms(options.bus, now));
+    const joins = (this.joins = new RoomJoins(rooms, options.accounts, log));
+    const admin = (this.admin = new MucAdmin(rooms, log, options.bookmarkedRooms ?? (() => [])));
+    const roles = (this.roles = new RoomRoles(rooms));
+    this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog });
+    this.subjects = new RoomSubjects(rooms);
+    this.invitations = new RoomInvitations({
+      rooms,
+      joins,
+      admin,
+      bus: options.bus,
+      floodLog,
+      now,
+      inRoster: options.inRoster ?? (() => false),
+    });
+  }
+
+  /** Called each time a room finishes joining (first join, or again after a new session). */
+  onJoined(listener: (accountId: string, room: string) => void): () => void {
+    return this.state.onJoined(listener);
+  }
+
+  // ---------- views ----------
+
+  rooms(): RoomView[] {
+    return this.state.rooms();
+  }
+
+  occupants(): OccupantView[] {
+    return this.state.occupants();
+  }
+
+  notices(): RoomNoticeView[] {
+    return this.state.notices();
+  }
+
+  invites(): RoomInviteView[] {
+    return this.invitations.invites();
+  }
+
+  /** True when `bare` is a room of the account (joined, joining, or left but still shown). */
+  isRoom(accountId: string, bare: string): boolean {
+    return this.state.existing(accountId)?.rooms.has(bare) ?? false;
+  }
+
+  /** Our nick in a room we are in (joined), else null. */
+  joinedNick(accountId: string, room: string): string | null {
+    const found = this.state.existing(accountId)?.rooms.get(room);
+    return found?.state === 'joined' ? found.nick : null;
+  }
+
+  room(accountId: string, room: string): RoomView | null {
+    const found = this.state.existing(accountId)?.rooms.get(room);
+    return found ? this.state.view(found) : null;
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    xmpp.middleware.use((ctx, next) => {
+      const stanza = ctx.stanza;
+      if (stanza.name === 'presence') return this.onPresence(accountId, stanza) ? undefined : next();
+      if (stanza.name === 'message') return this.onMessage(accountId, stanza) ? undefined : next();
+      return next();
+    });
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    const account = this.state.account(accountId);
+    account.xmpp = online.xmpp;
+    if (!online.resumed) this.joins.rejoinAll(account);
+  }
+
+  onOffline(accountId: string): void {
+    const account = this.state.existing(accountId);
+    if (account) this.joins.wentOffline(account);
+  }
+
+  onRemoved(accountId: string): void {
+    this.invitations.forgetAccount(accountId);
+    this.admin.forgetAccount(accountId);
+    const account = this.state.existing(accountId);
+    if (!account) return;
+    for (const room of account.rooms.values()) this.state.settle(room, fail('not_found', 'muc.accountRemoved'));
+    this.state.forget(accountId);
+  }
+
+  close(): void {
+    for (const account of this.state.all()) {
+      for (const room of account.rooms.values()) this.state.settle(room, fail('not_connected', 'app.closing'));
+    }
+  }
+
+  /** Our presence on the account changed: rooms we are in hear it too (offline is handled by the session). */
+  ownPresenceChanged(accountId: string, show: Show | 'offline', status: string | null): void {
+    this.joins.ownPresenceChanged(accountId, show, status);
+  }
+
+  // ---------- commands ----------
+
+  join(input: ParsedInput<'muc.join'>): Promise<Result<RoomView>> {
+    return this.joins.join(input);
+  }
+
+  /** Autojoin of a bookmark: its nick (or the account's local part) and its password. */
+  joinBookmarked(accountId: string, bookmark: { room: string; nick: string | null; password: string | null }) {
+    return this.joins.joinBookmarked(accountId, bookmark);
+  }
+
+  leave(input: ParsedInput<'muc.leave'>): Result<null> {
+    return this.joins.leave(input);
+  }
+
+  setNick(input: ParsedInput<'muc.setNick'>): Promise<Result<null>> {
+    return this.joins.setNick(input);
+  }
+
+  browse(input: ParsedInput<'muc.browse'>): Promise<Result<RoomListingView[]>> {
+    return this.admin.browse(input);
+  }
+
+  setSubject(input: ParsedInput<'muc.setSubject'>): Promise<Result<null>> {
+    return this.subjects.set(input);
+  }
+
+  setRole(input: ParsedInput<'muc.setRole'>): Promise<Result<null>> {
+    return this.roles.setRole(input);
+  }
+
+  setAffiliation(input: ParsedInput<'muc.setAffiliation'>): Promise<Result<null>> {
+    return this.roles.setAffiliation(input);
+  }
+
+  affiliations(input: ParsedInput<'muc.affiliations'>): Promise<Result<AffiliationEntryView[]>> {
+    return this.roles.list(input);
+  }
+
+  invite(input: ParsedInput<'muc.invite'>): Promise<Result<null>> {
+    return this.invitations.invite(input);
+  }
+
+  answerInvite(input: ParsedInput<'muc.answerInvite'>): Promise<Result<RoomView | null>> {
+    return this.invitations.answer(input);
+  }
+
+  // ---------- incoming ----------
+
+  /** Room presence; returns true when consumed. */
+  private onPresence(accountId: string, stanza: Element): boolean {
+    const account = this.state.existing(accountId);
+    return account ? this.presence.read(account, stanza) : false;
+  }
+
+  /** Subjects and invitations; returns true when consumed. Room chat messages are the messaging feature's. */
+  private onMessage(accountId: string, stanza: Element): boolean {
+    const account = this.state.existing(accountId);
+    const from = stanza.attrs.from;
+    if (!account || typeof from !== 'string') return false;
+    const slash = from.indexOf('/');
+    const bare = normalizeBareJid(slash === -1 ? from : from.slice(0, slash));
+    if (bare === null) return false;
+    const room = account.rooms.get(bare);
+    if (room && this.subjects.read(room, stanza, slash === -1 ? null : from.slice(slash + 1))) return true;
+    return this.invitations.read(account, stanza);
+  }
+}

@@ -1,0 +1,405 @@
+/**
+ * Presence wired into the messenger: one PresenceService for every account, views built for the
+ * contract, our own presence (own.ts) and last seen (last-seen.ts), and the commands.
+ *
+ * - Per stanza only (account, jid) is marked dirty: every account's dirty contacts go to the bus as
+ *   one lazy entry (EventBus.emitLazy with PRESENCE_COALESCE_MS), whose views are built when it is
+ *   sent, however many presences a contact sent meanwhile.
+ * - Initial presence waits for the roster of the new session (RFC 6121 §2.2).
+ * - Presence takes the stream layer's fast path (the client's presence hooks); what this feature
+ *   does not take (subscriptions, rooms) goes on to the middleware.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import type {
+  AppEvent,
+  ContactPresenceView,
+  OwnPresenceView,
+  ParsedInput,
+  ResourceView,
+} from '../../../../shared/contract';
+import { bareJid, formatJid, parseJid } from '../../../../shared/jid';
+import { compareResources } from '../../../../shared/presence';
+import { fail, ok, type Result } from '../../../../shared/result';
+import type { AccountLifecycleListener, AccountManager } from '../../accounts/account-manager';
+import type { SessionXmpp } from '../../accounts/client';
+import type { SessionOnline } from '../../accounts/session-api';
+import type { EventBus, LazyEvent } from '../../events';
+import type { Logger } from '../../log';
+import type { PresenceRepository } from '../../store/presence-repo';
+import type { SettingsRepository } from '../../store/settings-repo';
+import { background } from '../../util/background';
+import { NS_DISCO_INFO } from '../../xmpp/ns';
+import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import type { CapsCache, ClientInfo } from '../caps/cache';
+import type { RosterService } from '../roster/service';
+import type { IdleAccounts } from './idle';
+import { LastSeenStore } from './last-seen';
+import { OwnPresences } from './own';
+import { PresenceService } from './service';
+import type { TrackedPresence } from './stanza';
+
+export { LAST_SEEN_FLUSH_MS } from './last-seen';
+export { RECENT_STATUSES_KEY, RECENT_STATUSES_MAX } from './own';
+
+/**
+ * How long contacts' presence changes gather before they go to the bus. Presence is not a chat
+ * message: a quarter of a second is hardly visible, and in a flood it sends each busy contact once
+ * per window, not once per stanza. 250 rather than 100 ms: each window builds a view per changed
+ * contact, and in the 100,000-stanza flood that garbage was what kept peak RSS above 150 MB.
+ */
+export const PRESENCE_COALESCE_MS = 250;
+
+export interface PresenceFeatureOptions {
+  bus: EventBus;
+  accounts: AccountManager;
+  roster: RosterService;
+  repo: PresenceRepository;
+  settings: SettingsRepository;
+  log: Logger;
+  /** Resolves contacts' caps into clients (shared by every account). */
+  caps: CapsCache;
+  /** Our own <c/>, appended to every available presence we send. */
+  ownCaps: () => Element;
+  /** Presence from these JIDs belongs to the MUC feature (a room's error is not a contact's). */
+  isRoom: (accountId: string, bare: string) => boolean;
+  now?: () => number;
+}
+
+interface DirtyContacts {
+  jids: Set<string>;
+  key: string;
+  build: LazyEvent;
+}
+
+export class PresenceFeature implements AccountLifecycleListener {
+  readonly service: PresenceService;
+  readonly caps: CapsCache;
+  readonly own: OwnPresences;
+
+  private readonly bus: EventBus;
+  private readonly accounts: AccountManager;
+  private readonly log: Logger;
+  private readonly lastSeen: LastSeenStore;
+  private readonly dirty = new Map<string, DirtyContacts>();
+  private readonly clientViews = new WeakMap<ClientInfo, NonNullable<ResourceView['client']>>();
+  /** Account ids removed in this run (ids are never reused). */
+  private readonly removed = new Set<string>();
+  private readonly userChoiceListeners = new Set<(accountId: string) => void>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private closed = false;
+
+  constructor(options: PresenceFeatureOptions) {
+    this.bus = options.bus;
+    this.accounts = options.accounts;
+    this.log = options.log;
+    this.caps = options.caps;
+    this.own = new OwnPresences(options.repo, options.settings);
+    this.lastSeen = new LastSeenStore(options.repo, this.log, () => this.accounts.list().map((a) => a.id));
+    const roster = options.roster;
+    this.service = new PresenceService({
+      log: this.log,
+      caps: this.caps,
+      ownCaps: options.ownCaps,
+      now: options.now,
+      subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
+      isRoom: options.isRoom,
+      onContactChanged: (accountId, bare) => this.changed(accountId, bare),
+      onLastSeen: (accountId, bare, seen) => this.lastSeen.seen(accountId, bare, seen),
+    });
+    // RFC 6121 §2.2: the roster first, then our initial presence.
+    this.unsubscribers.push(roster.onSessionReady((id) => background(this.announce(id), this.log, 'our presence')));
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    const account = this.accounts.list().find((a) => a.id === accountId);
+    if (!account) return;
+    this.service.attach(
+      accountId,
+      account.jid,
+      {
+        middleware: xmpp.middleware,
+        send: (element) => xmpp.send(element),
+        discoInfo: (to, node) =>
+          xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO, node }), to, IQ_TIMEOUT_MS) as Promise<Element>,
+      },
+      this.own.effective(accountId),
+    );
+    // Presence skips xmpp.js's middleware on the fast path; what this feature does not take goes on.
+    const failed = (error: unknown) => this.log.error('presence handler failed', { accountId, error });
+    xmpp.hooks.onPresence((stanza) => this.service.receive(accountId, stanza), failed);
+    xmpp.hooks.onRawPresence((raw) => this.service.receive(accountId, raw), failed);
+    // A new account (or a new session object) announces its own presence, so the UI never guesses it.
+    this.emitOwn(accountId);
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    if (online.resumed) this.service.sessionResumed(accountId);
+    else background(this.service.sessionStarted(accountId, false), this.log, 'sending our presence');
+  }
+
+  onOffline(accountId: string): void {
+    this.service.connectionLost(accountId);
+  }
+
+  onRemoved(accountId: string): void {
+    // The renderer drops the account's presence with account.removed; nothing left to build.
+    this.removed.add(accountId);
+    this.service.detach(accountId);
+    this.userChose(accountId);
+    this.own.forget(accountId);
+    this.lastSeen.forget(accountId);
+  }
+
+  /** The account was disabled: what contacts said is no longer known. */
+  sessionEnded(accountId: string): void {
+    this.service.sessionEnded(accountId);
+  }
+
+  /**
+   * Called when the user set an account's presence (or the account is gone): an idle override
+   * stops there. Returns the undo.
+   */
+  onUserChoice(listener: (accountId: string) => void): () => void {
+    this.userChoiceListeners.add(listener);
+    return () => this.userChoiceListeners.delete(listener);
+  }
+
+  private userChose(accountId: string): void {
+    for (const listener of this.userChoiceListeners) {
+      try {
+        listener(accountId);
+      } catch (error) {
+        this.log.error('presence choice listener failed', { accountId, error });
+      }
+    }
+  }
+
+  private async announce(accountId: string): Promise<void> {
+    try {
+      await this.service.announce(accountId);
+    } catch (error) {
+      this.log.warn('could not send our presence', { accountId, error });
+    }
+  }
+
+  // ---------- commands ----------
+
+  /** presence.set: one account, or every enabled account; omitted fields keep their value. */
+  async set(input: ParsedInput<'presence.set'>): Promise<Result<null>> {
+    const all = this.accounts.list();
+    let targets: string[];
+    if (input.accountId !== undefined) {
+      if (!all.some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+      targets = [input.accountId];
+    } else {
+      targets = all.filter((a) => a.enabled).map((a) => a.id);
+    }
+    if (typeof input.status === 'string' && input.status.trim() !== '') this.own.remember(input.status);
+    await Promise.all(
+      targets.map(async (accountId) => {
+        this.own.choose(accountId, input);
+        this.userChose(accountId);
+        await this.apply(accountId);
+      }),
+    );
+    return ok(null);
+  }
+
+  /** presence.directed: send our presence to (or end it for) a JID outside our subscriptions. */
+  async directed(input: ParsedInput<'presence.directed'>): Promise<Result<null>> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) {
+      return fail('not_found', 'account.notFound');
+    }
+    const parsed = parseJid(input.jid);
+    if ('error' in parsed) return fail('invalid_input', 'presence.invalidAddress');
+    const to = formatJid(parsed.jid);
+    try {
+      if (input.send) {
+        const sent = await this.service.sendDirected(input.accountId, to);
+        if (!sent) {
+          return fail('not_connected', 'presence.notOnline');
+        }
+      } else {
+        await this.service.endDirected(input.accountId, to);
+      }
+    } catch {
+      return fail('not_connected', 'presence.notSent');
+    }
+    this.changed(input.accountId, bareJid(to));
+    return ok(null);
+  }
+
+  /** The accounts' own presence as the idle controller sees and changes it (an override, never stored). */
+  idleAccounts(): IdleAccounts {
+    return {
+      accountIds: () =>
+        this.accounts
+          .list()
+          .filter((a) => a.enabled)
+          .map((a) => a.id),
+      own: (accountId) => {
+        if (!this.accounts.list().some((a) => a.id === accountId)) return undefined;
+        const current = this.own.effective(accountId);
+        return { show: current.show, status: current.status };
+      },
+      setOwn: async (accountId, presence, meta) => {
+        // Going idle sets an override; coming back drops it (the user's choice stands again).
+        this.own.setAuto(accountId, meta.idleSince !== null ? presence : null);
+        await this.apply(accountId);
+      },
+    };
+  }
+
+  // ---------- views ----------
+
+  ownView(accountId: string): OwnPresenceView {
+    return this.own.view(accountId);
+  }
+
+  ownPresence(): Record<string, OwnPresenceView> {
+    const views: Record<string, OwnPresenceView> = {};
+    for (const account of this.accounts.list()) views[account.id] = this.own.view(account.id);
+    return views;
+  }
+
+  recentStatuses(): string[] {
+    return this.own.recentStatuses();
+  }
+
+  /** The show the account sends now: the user's choice, or the idle override. */
+  showOf(accountId: string): OwnPresenceView['show'] {
+    return this.own.effective(accountId).show;
+  }
+
+  /** Every JID with presence, an error, last seen or directed presence, on every account. */
+  views(): ContactPresenceView[] {
+    const views: ContactPresenceView[] = [];
+    for (const account of this.accounts.list()) {
+      for (const jid of this.jidsOf(account.id)) views.push(this.contactView(account.id, jid));
+    }
+    return views;
+  }
+
+  contactView(accountId: string, jid: string): ContactPresenceView {
+    const tracker = this.service.tracker(accountId);
+    const resources: ResourceView[] = [];
+    const tracked = tracker?.resources(jid);
+    if (tracked) {
+      // A resource's view is built once per presence it sends, not once per flush of its contact.
+      for (const entry of tracked.values()) {
+        // Insertion sort: few resources, and Array#sort allocates a work array per call.
+        const view = (entry.view ??= this.resourceView(entry));
+        let i = resources.length;
+        resources.push(view);
+        while (i > 0 && compareResources(view, resources[i - 1]) < 0) {
+          resources[i] = resources[i - 1];
+          i--;
+        }
+        resources[i] = view;
+      }
+    }
+    const error = tracker?.errorOf(jid);
+    return {
+      accountId,
+      jid,
+      resources,
+      error: error ? { condition: error.condition, text: error.text } : null,
+      lastSeen: this.lastSeen.get(accountId, jid),
+      directed: this.service.hasDirected(accountId, jid),
+    };
+  }
+
+  private resourceView(entry: TrackedPresence): ResourceView {
+    return {
+      resource: entry.resource,
+      show: entry.show,
+      status: entry.status,
+      priority: entry.priority,
+      since: entry.since,
+      client: entry.client ? this.clientView(entry.client) : null,
+    };
+  }
+
+  private clientView(info: ClientInfo): ResourceView['client'] {
+    let view = this.clientViews.get(info);
+    if (!view) {
+      view = { name: info.clientName, device: info.device };
+      this.clientViews.set(info, view);
+    }
+    return view;
+  }
+
+  private jidsOf(accountId: string): Set<string> {
+    const jids = new Set<string>(this.service.tracker(accountId)?.knownJids() ?? []);
+    for (const jid of this.lastSeen.jids(accountId)) jids.add(jid);
+    for (const to of this.service.directedTo(accountId)) jids.add(bareJid(to));
+    return jids;
+  }
+
+  /**
+   * Marks (account, jid) dirty. A stanza costs a Set.add: the account's dirty contacts go to the bus
+   * PRESENCE_COALESCE_MS after the first change, as one lazy entry whose views are built when it is
+   * sent. A contact that changes ten times meanwhile is sent once.
+   */
+  private changed(accountId: string, bare: string): void {
+    let dirty = this.dirty.get(accountId);
+    if (!dirty) {
+      const jids = new Set<string>();
+      dirty = {
+        jids,
+        key: `presenceContacts:${accountId}`,
+        build: () => {
+          if (this.removed.has(accountId)) {
+            jids.clear();
+            return null;
+          }
+          const events: AppEvent[] = [];
+          for (const jid of jids) events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid) });
+          jids.clear();
+          return events;
+        },
+      };
+      this.dirty.set(accountId, dirty);
+    }
+    // The first change since the last send opens the window; the others join it.
+    if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, PRESENCE_COALESCE_MS);
+    dirty.jids.add(bare);
+  }
+
+  /** Writes queued last-seen rows now (one transaction). */
+  flushLastSeen(): void {
+    this.lastSeen.flush();
+  }
+
+  // ---------- own presence ----------
+
+  private emitOwn(accountId: string): void {
+    this.bus.emit({
+      type: 'presence.own',
+      accountId,
+      presence: this.own.view(accountId),
+      recentStatuses: this.own.recentStatuses(),
+    });
+  }
+
+  /** Sends the account's current presence (when connected) and announces it. */
+  private async apply(accountId: string): Promise<void> {
+    this.emitOwn(accountId);
+    try {
+      await this.service.setOwn(accountId, this.own.effective(accountId));
+    } catch (error) {
+      this.log.warn('could not send our presence', { accountId, error });
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.userChoiceListeners.clear();
+    this.lastSeen.flush();
+    this.service.close();
+  }
+}

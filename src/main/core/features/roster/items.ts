@@ -1,0 +1,231 @@
+/**
+ * Reading roster items from the wire (RFC 6121 §2.1.2) into RosterItemView, defensively: an item
+ * whose JID is not a valid bare JID is skipped, unknown subscription values become 'none', names
+ * and groups are capped, duplicate groups dropped, at most ROSTER_GROUPS_MAX groups kept. Problems
+ * are counted in a report so a hostile 10,000-item roster produces one log line, not 10,000.
+ */
+import type { Element } from '@xmpp/xml';
+import {
+  ROSTER_GROUPS_MAX,
+  ROSTER_TEXT_MAX,
+  type RosterItemView,
+  type Subscription,
+} from '../../../../shared/contract';
+import { normalizeBareJid } from '../../../../shared/jid';
+import { RawRosterItem } from '../../accounts/stream/raw-roster-item';
+import { capText } from '../../util/text';
+
+const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
+const MAX_EXAMPLES = 5;
+
+export interface RosterParseReport {
+  invalidJids: number;
+  unknownSubscriptions: number;
+  /** Names or groups cut to ROSTER_TEXT_MAX. */
+  truncated: number;
+  /** Groups dropped beyond ROSTER_GROUPS_MAX (duplicates and empty names are not counted). */
+  groupsDropped: number;
+  /** The same JID twice in one result: the last one wins. */
+  duplicates: number;
+  /** A few of the offending values, shortened, for the log. */
+  examples: string[];
+}
+
+export function newReport(): RosterParseReport {
+  return { invalidJids: 0, unknownSubscriptions: 0, truncated: 0, groupsDropped: 0, duplicates: 0, examples: [] };
+}
+
+export function hasProblems(report: RosterParseReport): boolean {
+  return (
+    report.invalidJids + report.unknownSubscriptions + report.truncated + report.groupsDropped + report.duplicates > 0
+  );
+}
+
+function note(report: RosterParseReport, what: string, value: string): void {
+  if (report.examples.length < MAX_EXAMPLES) report.examples.push(`${what}: ${value.slice(0, 80)}`);
+}
+
+export interface ReadItem {
+  item: RosterItemView;
+  /** subscription='remove' (only meaningful in a push). */
+  remove: boolean;
+}
+
+/** Reads one <item/>; null when it must be skipped (invalid JID). */
+export function readRosterItem(accountId: string, element: Element, report: RosterParseReport): ReadItem | null {
+  const attrs = element.attrs;
+  const groups: string[] = [];
+  for (const child of element.children) {
+    if (typeof child !== 'string' && child.name === 'group') groups.push(child.text());
+  }
+  return rosterItemOf(accountId, attrs, groups, report);
+}
+
+/** An item's attributes as read from the wire (an Element's attrs, or read from the stream text). */
+export interface ItemAttributes {
+  jid?: unknown;
+  name?: unknown;
+  subscription?: unknown;
+  ask?: unknown;
+}
+
+/** The item from its attributes and the text of its <group/> children, in order; null when skipped. */
+function rosterItemOf(
+  accountId: string,
+  attrs: ItemAttributes,
+  groupTexts: readonly string[],
+  report: RosterParseReport,
+  groupCount = groupTexts.length,
+): ReadItem | null {
+  const rawJid = attrs.jid;
+  const jid = typeof rawJid === 'string' ? normalizeBareJid(rawJid) : null;
+  if (jid === null) {
+    report.invalidJids++;
+    note(report, 'invalid jid', String(rawJid));
+    return null;
+  }
+
+  let subscription: Subscription = 'none';
+  let remove = false;
+  const rawSubscription = attrs.subscription;
+  if (rawSubscription !== undefined) {
+    if (SUBSCRIPTIONS.has(rawSubscription as string)) subscription = rawSubscription as Subscription;
+    else if (rawSubscription === 'remove') remove = true;
+    else {
+      report.unknownSubscriptions++;
+      note(report, 'unknown subscription', String(rawSubscription));
+    }
+  }
+
+  let name: string | null = null;
+  const rawName = attrs.name;
+  if (typeof rawName === 'string' && rawName !== '') {
+    name = capText(rawName);
+    if (name.length !== rawName.length) {
+      report.truncated++;
+      note(report, 'long name', jid);
+    }
+  }
+
+  const groups: string[] = [];
+  for (let g = 0; g < groupCount; g++) {
+    const raw = groupTexts[g];
+    if (raw === '') continue; // RFC 6121 §2.1.2.4: a group name is never empty
+    let group = raw;
+    if (raw.length > ROSTER_TEXT_MAX) {
+      group = capText(raw);
+      report.truncated++;
+      note(report, 'long group', jid);
+    }
+    if (groups.includes(group)) continue;
+    if (groups.length >= ROSTER_GROUPS_MAX) {
+      report.groupsDropped++;
+      continue;
+    }
+    groups.push(group);
+  }
+
+  return { item: { accountId, jid, name, subscription, pendingOut: attrs.ask === 'subscribe', groups }, remove };
+}
+
+/**
+ * The items of roster results, read while the stream is parsed: the stream layer offers every
+ * <item/> of a top-level <iq type='result'>'s roster <query/> as it ends, or read straight from the
+ * stream text (the `onRosterItem` stream hook), `add` reads it at once, and it never stays in the
+ * tree. A 10,000-item result then never holds 10,000 item elements at the same time (the young
+ * generation's GC copied them over and over while the result was parsed) and needs no second pass
+ * over the tree afterwards (a budget of 180 ms from first byte to stored for 10,000 items). The
+ * items wait here, keyed by their <query/>, until the roster service takes them with the result; a
+ * result nobody asked for is dropped with its element.
+ */
+export class StreamedRosterItems {
+  private readonly results = new WeakMap<Element, { items: RosterItemView[]; report: RosterParseReport }>();
+
+  /** For the stream hook: reads an item of the roster result whose <query/> is `query` (true: taken). */
+  add(item: Element | RawRosterItem, query: Element): boolean {
+    let streamed = this.results.get(query);
+    if (!streamed) {
+      streamed = { items: [], report: newReport() };
+      this.results.set(query, streamed);
+    }
+    // The account is not known here: the roster service fills it in when it takes the items. Read
+    // from the text, the strings stay views into the parser's input chunk, as ltx's attribute
+    // values do: a roster result is almost all items, so its chunks are mostly what the items hold anyway.
+    const read =
+      item instanceof RawRosterItem
+        ? rosterItemOf('', item, item.groups, streamed.report, item.groupCount)
+        : readRosterItem('', item, streamed.report);
+    if (read) streamed.items.push(read.item);
+    return true;
+  }
+
+  /** How many items read while parsing wait for `query`. */
+  count(query: Element): number {
+    return this.results.get(query)?.items.length ?? 0;
+  }
+
+  /**
+   * The items of a roster result read while it was parsed (in document order, for `accountId`), once:
+   * their problems are added to `report`. The result's remaining <item/> children come after them.
+   */
+  take(accountId: string, query: Element, report: RosterParseReport): RosterItemView[] {
+    const streamed = this.results.get(query);
+    if (!streamed) return [];
+    this.results.delete(query);
+    const from = streamed.report;
+    report.invalidJids += from.invalidJids;
+    report.unknownSubscriptions += from.unknownSubscriptions;
+    report.truncated += from.truncated;
+    report.groupsDropped += from.groupsDropped;
+    report.duplicates += from.duplicates;
+    for (const example of from.examples) if (report.examples.length < MAX_EXAMPLES) report.examples.push(example);
+    // Nobody has seen these objects yet: they are finished here rather than copied.
+    for (const item of streamed.items) item.accountId = accountId;
+    return streamed.items;
+  }
+}
+
+/** How many items a roster result holds: read while parsing (when `streamed` is given), and still in the tree. */
+export function countRosterItems(query: Element, streamed?: StreamedRosterItems): number {
+  let count = streamed?.count(query) ?? 0;
+  for (const child of query.children) if (typeof child !== 'string' && child.name === 'item') count++;
+  return count;
+}
+
+/** Reads every <item/> of a roster result into a map by JID (last duplicate wins), those read while parsing first. */
+export function readRosterQuery(
+  accountId: string,
+  query: Element,
+  report: RosterParseReport,
+  streamed?: StreamedRosterItems,
+): Map<string, RosterItemView> {
+  const items = new Map<string, RosterItemView>();
+  for (const item of streamed?.take(accountId, query, report) ?? []) putRosterItem(items, item, report);
+  for (const child of query.children) {
+    if (typeof child === 'string' || child.name !== 'item') continue;
+    const read = readRosterItem(accountId, child, report);
+    if (read) putRosterItem(items, read.item, report);
+  }
+  return items;
+}
+
+/** Adds an item of a result by JID: a later duplicate replaces the earlier one and is reported. */
+export function putRosterItem(
+  items: Map<string, RosterItemView>,
+  item: RosterItemView,
+  report: RosterParseReport,
+): void {
+  if (items.has(item.jid)) {
+    report.duplicates++;
+    note(report, 'duplicate', item.jid);
+  }
+  items.set(item.jid, item);
+}
+
+/** True when both views say the same (groups compared as sets: servers need not keep their order). */
+export function sameItem(a: RosterItemView, b: RosterItemView): boolean {
+  if (a.name !== b.name || a.subscription !== b.subscription || a.pendingOut !== b.pendingOut) return false;
+  if (a.groups.length !== b.groups.length) return false;
+  for (const group of a.groups) if (!b.groups.includes(group)) return false;
+  return true;
+}

@@ -1,0 +1,154 @@
+/**
+ * EncryptionService, the layer chat will call: fed by the account lifecycle (a new session
+ * publishes, a resumed one goes on, PEP events arrive through the session's middleware) and used
+ * through its narrow interface, with two accounts over PEP in memory.
+ */
+import type { Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
+import { describe, expect, it } from 'vitest';
+import { createIdentityVault } from '../../../../../src/main/core/encryption/identity-vault';
+import { bundleNode, NODE_DEVICELIST } from '../../../../../src/main/core/encryption/omemo/stanzas';
+import { EncryptionService } from '../../../../../src/main/core/encryption/service';
+import { silentLogger } from '../../../../../src/main/core/log';
+import { createMemorySecretStore, type SecretStore } from '../../../../../src/main/core/secrets';
+import { OmemoRepository } from '../../../../../src/main/core/store/omemo-repo';
+import { memoryDbWithAccount } from '../../../../support/db';
+import { MemoryPep } from '../../../../support/memory-pep';
+import { settle } from '../../../../support/omemo';
+import { type SessionXmpp } from '../../../../../src/main/core/accounts/client';
+
+type Handler = (ctx: { stanza: Element }, next: () => unknown) => unknown;
+
+interface Account {
+  service: EncryptionService;
+  secrets: SecretStore;
+  xmpp: SessionXmpp;
+  /** Delivers a stanza through the middleware the service registered. */
+  deliver(stanza: Element): void;
+  online(resumed?: boolean): void;
+}
+
+function account(pep: MemoryPep, id: string, jid: string): Account {
+  const secrets = createMemorySecretStore();
+  const service = new EncryptionService({
+    repo: new OmemoRepository(memoryDbWithAccount(id, jid)),
+    vault: createIdentityVault(secrets),
+    log: silentLogger,
+    accountJid: (accountId) => (accountId === id ? jid : null),
+    pepFor: (_xmpp, ownJid) => pep.clientFor(ownJid),
+  });
+  const handlers: Handler[] = [];
+  const xmpp = { middleware: { use: (handler: Handler) => handlers.push(handler) } } as unknown as SessionXmpp;
+  service.onClient(id, xmpp);
+  return {
+    service,
+    secrets,
+    xmpp,
+    deliver: (stanza) => {
+      for (const handler of handlers) handler({ stanza }, () => undefined);
+    },
+    online: (resumed = false) => service.onOnline(id, { xmpp, boundJid: `${jid}/desk`, resumed }),
+  };
+}
+
+describe('EncryptionService', { timeout: 60_000 }, () => {
+  it('publishes on a new session, goes on after a resumed one, and applies PEP events from its session', async () => {
+    const pep = new MemoryPep();
+    const alice = account(pep, 'a', 'alice@example.com');
+    const bob = account(pep, 'b', 'bob@example.com');
+    alice.online();
+    bob.online();
+    await settle();
+    await expect.poll(async () => (await bob.service.status('b'))?.published, { timeout: 30_000 }).toBe(true);
+    await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
+    const bobDevice = (await bob.service.status('b'))!.deviceId;
+    expect(pep.item('bob@example.com', bundleNode(bobDevice))).toBeDefined();
+
+    alice.service.onOffline('a');
+    await settle();
+    expect(await alice.service.encryptMessage('a', 'bob@example.com', 'offline')).toMatchObject({
+      ok: false,
+      reason: 'not-connected',
+    });
+    const publishes = pep.published.length;
+    alice.online(true);
+    await settle();
+    expect(pep.published.length).toBe(publishes); // nothing published again on a resumed stream
+    const sent = await alice.service.encryptMessage('a', 'bob@example.com', 'after resumption');
+    expect(sent.ok && sent.devices).toEqual([{ jid: 'bob@example.com', deviceId: bobDevice }]);
+    if (!sent.ok) return;
+    const message = xml('message', { from: 'alice@example.com/desk' }, ...sent.children);
+    expect(alice.service.isEncrypted(message)).toBe(true);
+    expect(await bob.service.decryptMessage('b', message, { sender: 'alice@example.com', via: 'live' })).toMatchObject({
+      kind: 'decrypted',
+      body: 'after resumption',
+      preKey: true,
+    });
+    // Bob answers the pre-key message with keys only.
+    const transport = await bob.service.keyTransport('b', 'alice@example.com');
+    const answer = xml('message', { from: 'bob@example.com/desk' }, ...transport!);
+    expect(await alice.service.decryptMessage('a', answer, { sender: 'bob@example.com', via: 'live' })).toMatchObject({
+      kind: 'key-transport',
+      device: { jid: 'bob@example.com', deviceId: bobDevice },
+    });
+
+    // A device list change from Bob's bare JID, delivered to Alice's session.
+    alice.deliver(
+      xml(
+        'message',
+        { from: 'bob@example.com' },
+        xml(
+          'event',
+          { xmlns: 'http://jabber.org/protocol/pubsub#event' },
+          xml(
+            'items',
+            { node: NODE_DEVICELIST },
+            xml(
+              'item',
+              { id: 'current' },
+              xml(
+                'list',
+                { xmlns: 'eu.siacs.conversations.axolotl' },
+                xml('device', { id: String(bobDevice) }),
+                xml('device', { id: '77' }),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+    await settle();
+    expect((await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId).sort()).toEqual(
+      [77, bobDevice].sort(),
+    );
+  });
+
+  it('answers management calls with codes and forgets the identity key with the account', async () => {
+    const pep = new MemoryPep();
+    const alice = account(pep, 'a', 'alice@example.com');
+    alice.online();
+    await settle();
+    expect(
+      await alice.service.decryptMessage('a', xml('message', {}, xml('body', {}, 'hi')), {
+        sender: 'bob@example.com',
+        via: 'live',
+      }),
+    ).toEqual({ kind: 'plain' });
+    expect(await alice.service.setTrust('a', 'bob@example.com', 'not a fingerprint', 'verified')).toBe(
+      'bad-fingerprint',
+    );
+    expect(await alice.service.setTrust('nobody', 'bob@example.com', 'ab'.repeat(32), 'verified')).toBe(
+      'unknown-account',
+    );
+    const uri = `xmpp:bob@example.com?omemo-sid-5=${'ab'.repeat(32)}`;
+    expect(await alice.service.verifyUri('a', uri, 'carol@example.com')).toBe('wrong-contact');
+    expect(await alice.service.verifyUri('a', 'xmpp:bob@example.com', 'bob@example.com')).toBe('bad-uri');
+    expect(await alice.service.verifyUri('a', uri, 'bob@example.com')).toEqual({
+      jid: 'bob@example.com',
+      devices: [{ deviceId: 5, result: 'verified-unseen' }],
+    });
+    expect(alice.secrets.state('omemo-identity:a')).toBe('session');
+    alice.service.onRemoved('a');
+    expect(alice.secrets.state('omemo-identity:a')).toBe('missing');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * A failed message keeps the server's refusal as its condition and text (the renderer words it);
+ * rows written before that hold the sentence the core used to store, and read back the same way.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../../../../src/main/core/store/db';
+import { MessagesRepository } from '../../../../../src/main/core/store/messages-repo';
+import { memoryDbWithAccount } from '../../../../support/db';
+
+let db: Db;
+let repo: MessagesRepository;
+
+beforeEach(() => {
+  db = memoryDbWithAccount('acc', 'me@example.org');
+  repo = new MessagesRepository(db);
+});
+afterEach(() => db.close());
+
+function queued(): number {
+  const stored = repo.add({
+    accountId: 'acc',
+    conversation: 'bob@example.org',
+    kind: 'chat',
+    direction: 'out',
+    sender: 'me@example.org',
+    body: 'hi',
+    at: 1,
+    state: 'queued',
+    stanzaId: `s${Math.random()}`,
+    originId: null,
+    serverId: null,
+    resource: null,
+    read: true,
+  });
+  return stored!.id;
+}
+
+describe('failed messages', () => {
+  it('keep the condition and the text of the refusal', () => {
+    const id = queued();
+    expect(repo.setState(id, 'failed', { condition: 'forbidden', text: 'Not to you.' })?.error).toEqual({
+      condition: 'forbidden',
+      text: 'Not to you.',
+    });
+    expect(repo.get(id)?.error).toEqual({ condition: 'forbidden', text: 'Not to you.' });
+    expect(repo.setState(id, 'queued')?.error).toBeNull();
+  });
+
+  it('read an older row that holds the sentence as the same condition and text', () => {
+    const withText = queued();
+    const without = queued();
+    const other = queued();
+    const write = db.prepare("UPDATE messages SET state = 'failed', error = ? WHERE id = ?");
+    write.run('The message was not delivered (service-unavailable): Gone: for good.', withText);
+    write.run('The message was not delivered (error).', without);
+    write.run('something else entirely', other);
+    expect(repo.get(withText)?.error).toEqual({ condition: 'service-unavailable', text: 'Gone: for good.' });
+    expect(repo.get(without)?.error).toEqual({ condition: null, text: null });
+    expect(repo.get(other)?.error).toEqual({ condition: null, text: null });
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * Shipped migrations never change: a database at user_version N ran exactly these statements, so an
+ * edit would leave old and new stores with different schemas under the same number.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { migrations } from '../../../../../src/main/core/store/migrations';
+
+/** SHA-256 of each shipped migration's SQL, in order. Append here when a new migration ships. */
+const SHIPPED = [
+  '919e456615920a50ea84a94fd5001ccd21ebc49b9aabd84710b7ac88ac0af71d',
+  'bc0d37facbf340d09fa5a60d12546fe8e1cbc91baaccde17bef7bd24155308bb',
+  '41647c5071fe5806633e7af36ea9719e1c48464542ceda9f04d2a5f881e4aa89',
+  'e9c566e88878c4758b7f1c77846d473c663b233023e3ec295ed2b5927fdfa571',
+  '67f9aec5fc186afab3f49884013337634c6e1a487d28c8e460da6f6f059ce488',
+];
+
+describe('migrations', () => {
+  it('keeps every shipped migration byte for byte', () => {
+    const hashes = migrations.map((sql) => createHash('sha256').update(sql).digest('hex'));
+    expect(hashes.slice(0, SHIPPED.length)).toEqual(SHIPPED);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { formatJid, jidOf, parseAccountJid, parseJid } from '../../../src/shared/jid';
+
+describe('JID parsing', () => {
+  it('normalizes case and a trailing dot in the domain', () => {
+    expect(parseAccountJid('Alice@Example.ORG.')).toEqual({ jid: 'alice@example.org' });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['a@b@c', 'two @'],
+    ['@example.org', 'empty local'],
+    ['alice@', 'empty domain'],
+    ['al ice@example.org', 'space in local'],
+    ['alice@exa mple.org', 'space in domain'],
+    ['alice@example..org', 'empty label'],
+    ["d'artagnan@example.org", 'apostrophe needs XEP-0106 escaping'],
+    ['alice@example.org/', 'empty resource'],
+    [`${'a'.repeat(1024)}@example.org`, 'local too long'],
+  ])('rejects %j (%s)', (input) => {
+    expect(parseJid(input)).toHaveProperty('error');
+  });
+
+  it('account JIDs need a local part and no resource', () => {
+    expect(parseAccountJid('example.org')).toHaveProperty('error');
+    expect(parseAccountJid('alice@example.org/phone')).toHaveProperty('error');
+  });
+
+  it('keeps the resource of a full JID as sent', () => {
+    expect(parseJid('alice@example.org/Desk Top')).toEqual({
+      jid: { local: 'alice', domain: 'example.org', resource: 'Desk Top' },
+    });
+  });
+});
+
+describe('writing an address', () => {
+  it('a bare JID stays bare: no resource, an empty one or null gives no trailing "/"', () => {
+    expect(jidOf('room@conference.localhost')).toBe('room@conference.localhost');
+    expect(jidOf('room@conference.localhost', '')).toBe('room@conference.localhost');
+    expect(jidOf('room@conference.localhost', null)).toBe('room@conference.localhost');
+    expect(jidOf('localhost', undefined)).toBe('localhost');
+  });
+
+  it('a resource or nick is joined with one "/" and kept as it is', () => {
+    expect(jidOf('room@conference.localhost', 'Alice')).toBe('room@conference.localhost/Alice');
+    expect(jidOf('bob@example.org', 'Desk Top/2')).toBe('bob@example.org/Desk Top/2');
+  });
+
+  it('parsed parts come back as the same address, and every address it writes parses again', () => {
+    for (const input of ['Bob@Example.org/Phone', 'example.org', 'room@conference.localhost', 'a@b/c/d']) {
+      const parsed = parseJid(input);
+      if ('error' in parsed) throw new Error(parsed.error);
+      const written = formatJid(parsed.jid);
+      expect(parseJid(written)).toEqual(parsed);
+      expect(written.endsWith('/')).toBe(false);
+    }
+    expect(formatJid({ local: '', domain: 'localhost', resource: '' })).toBe('localhost');
+  });
+});
