@@ -61,7 +61,10 @@ import {
   type SoftwareVersionView,
 } from './control';
 
+import { XMPP_URI_MAX, type XmppUriResult } from './xmpp-uri';
+
 export type * from './control';
+export type { XmppUri, XmppUriResult, XmppUriReason, XmppUriAction } from './xmpp-uri';
 export type * from './forms';
 
 export type { MediaMime, MediaRef } from './media';
@@ -516,6 +519,8 @@ export interface Snapshot {
   notices: AppNoticeView[];
   /** Block lists (XEP-0191) fetched in this session, per account. */
   blocklists: BlocklistView[];
+  /** An `xmpp:` link the operating system handed over before the window asked for this snapshot. */
+  xmppUri?: XmppUriResult | null;
 }
 
 // ---------- events ----------
@@ -1283,6 +1288,11 @@ export const commands = {
       })
       .strict(),
     output: returns<null>(),
+  },
+  /** Reads an `xmpp:` link a page was opened with (the bridge's ?xmpp= parameter), as the OS hand-over would. */
+  'uri.open': {
+    input: z.object({ uri: z.string().max(XMPP_URI_MAX) }).strict(),
+    output: returns<XmppUriResult>(),
   },
 } as const;
 

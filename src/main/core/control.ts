@@ -6,8 +6,8 @@
  * so its tap sees what the presence fast path consumes) and implements the commands.
  */
 import type { CommandOutput, ParsedInput } from '../../shared/contract';
-import { fail, type Result } from '../../shared/result';
-import { parseXmppUri } from '../../shared/xmpp-uri';
+import { fail, ok, type Result } from '../../shared/result';
+import { parseXmppUri, type XmppUriResult } from '../../shared/xmpp-uri';
 import type { AccountManager } from './accounts/account-manager';
 import { AccountOnServer } from './accounts/account-on-server';
 import { OnlineClients } from './accounts/online-clients';
@@ -39,7 +39,8 @@ type ControlCommand =
   | 'entity.time'
   | 'console.setCapture'
   | 'console.clear'
-  | 'console.send';
+  | 'console.send'
+  | 'uri.open';
 
 export type ControlHandlers = {
   [K in ControlCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
@@ -52,8 +53,13 @@ export interface Control {
   readonly registrations: Registrations;
   readonly accountOnServer: AccountOnServer;
   readonly handlers: ControlHandlers;
-  /** The operating system handed over an `xmpp:` link: the renderer shows its dialog, or why it was refused. */
+  /**
+   * The operating system handed over an `xmpp:` link: the renderer shows its dialog, or why it was
+   * refused. Before the window's first snapshot the link waits for it (the event would be older).
+   */
   openXmppUri(text: string): void;
+  /** The link that waits for the first snapshot (taken once), and marks that one was served. */
+  takeXmppUriForSnapshot(): XmppUriResult | null;
   close(): Promise<void>;
 }
 
@@ -109,7 +115,11 @@ export function createControl(options: ControlOptions): Control {
     'console.setCapture': forAccount((input) => console.setCapture(input.accountId, input.capture)),
     'console.clear': forAccount((input) => console.clear(input.accountId)),
     'console.send': forAccount((input) => console.send(input.accountId, input.xml)),
+    'uri.open': (input) => ok(parseXmppUri(input.uri)),
   };
+
+  let snapshotServed = false;
+  let waitingUri: XmppUriResult | null = null;
 
   return {
     discovery,
@@ -118,7 +128,17 @@ export function createControl(options: ControlOptions): Control {
     registrations,
     accountOnServer,
     handlers,
-    openXmppUri: (text) => bus.emit({ type: 'ui.openXmppUri', result: parseXmppUri(text) }),
+    openXmppUri: (text) => {
+      const result = parseXmppUri(text);
+      if (snapshotServed) bus.emit({ type: 'ui.openXmppUri', result });
+      else waitingUri = result;
+    },
+    takeXmppUriForSnapshot: () => {
+      snapshotServed = true;
+      const taken = waitingUri;
+      waitingUri = null;
+      return taken;
+    },
     close: () => registrations.close(),
   };
 }

@@ -330,6 +330,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
         blocklists: blocking.views(),
+        xmppUri: control.takeXmppUriForSnapshot(),
         transfers: media.transfers.views(),
       };
       health.snapshotServed();

@@ -264,6 +264,7 @@ const malformed: Record<CommandName, unknown[]> = {
   'entity.time': [{ accountId: ID, jid: 42 }],
   'console.setCapture': [{ accountId: ID }, { accountId: ID, capture: 'yes' }],
   'console.clear': [{ accountId: 1 }],
+  'uri.open': [{}, { uri: 42 }, { uri: 'x'.repeat(16 * 1024 + 1) }],
   'console.send': [{ accountId: ID, xml: '' }, { accountId: ID, xml: 'x'.repeat(64 * 1024 + 1) }, { accountId: ID }],
   'spellcheck.setLanguage': [
     { accountId: ID, conversation: 'bob@example.org' },
