@@ -128,6 +128,19 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     },
     affiliations: { component: load(() => import('../components/muc/AffiliationsDialog.vue')), props: withRoom },
     'invite-contact': { component: load(() => import('../components/muc/InviteContactDialog.vue')), props: withRoom },
+    blocklist: {
+      component: load(() => import('../components/control/BlocklistDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
+    'block-contact': {
+      component: load(() => import('../components/control/BlockContactDialog.vue')),
+      props: ({ accountId, jid }) => (accounts.get(accountId) ? { accountId, jid } : null),
+    },
+    'xmpp-link': { component: load(() => import('../components/control/XmppLinkDialog.vue')), props: (asked) => asked },
+    'adhoc-command': {
+      component: load(() => import('../components/control/AdhocCommandDialog.vue')),
+      props: (asked) => (accounts.get(asked.accountId) ? asked : null),
+    },
   };
 
   const shown = computed<ShownDialog | null>(() => {
