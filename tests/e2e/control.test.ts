@@ -140,6 +140,19 @@ describe('control and discovery in the browser UI', () => {
     expect(await main().getByText('sent while blocked').count()).toBe(0);
   });
 
+  it('asks about a contact’s client from its panel, only when asked, and says why it got no answer', async () => {
+    await bobRow().dblclick({ timeout: LIVE_TIMEOUT });
+    const about = main().getByRole('region', { name: 'Their client' });
+    await about.waitFor();
+    expect(await about.getByRole('button', { name: 'Ask' }).count()).toBe(3);
+    // Without a subscription, Prosody does not tell when Bob was last online.
+    await about.getByRole('button', { name: 'Ask' }).nth(1).click();
+    await about.getByText('The server does not allow the request for its last activity.').waitFor({
+      timeout: LIVE_TIMEOUT,
+    });
+    await expectAccessible(page, 'contact panel with what its client said');
+  });
+
   it('opens xmpp: links as dialogs: a message is prefilled, never sent; a room to join; a refused link says why', async () => {
     const link = (uri: string) => `${ui.web.url}&xmpp=${encodeURIComponent(uri)}`;
     const sentBefore = bobInbox.length;

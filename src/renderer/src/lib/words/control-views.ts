@@ -113,6 +113,7 @@ export const SERVICE_WORDS = {
   run: 'Run',
   runCommand: (name: string): string => `Run ${name}`,
   about: 'About this address',
+  contactAbout: 'Their client',
   version: 'Software',
   lastActivity: 'Last activity',
   time: 'Local time',
