@@ -53,6 +53,7 @@ describe('control and discovery in the browser UI', () => {
       users: [ALICE, BOB],
       modules: ['lastactivity', 'adhoc', 'admin_adhoc', 'announce'],
       admins: [ALICE_JID],
+      allowRegistration: true,
     });
     const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
     await aliceSetup.rosterItem(BOB_JID);
@@ -262,5 +263,52 @@ describe('control and discovery in the browser UI', () => {
       .waitFor();
     await main().getByRole('button', { name: 'Recording' }).click();
     await main().getByRole('button', { name: 'Record', pressed: false }).waitFor();
+  });
+
+  it('creates an account on the server from the Add account dialog, changes its password, then deletes it there', async () => {
+    await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
+    await dialog().getByRole('button', { name: 'Create a new account on a server…' }).click();
+    const d = dialog();
+    await d.getByRole('heading', { name: 'Create an account' }).waitFor();
+    await d.getByLabel('Server', { exact: true }).fill('localhost');
+    await d.getByText('Advanced').click();
+    await d.getByLabel(/^Server host/).fill(prosody.host);
+    await d.getByLabel(/^Port/).fill(String(prosody.port));
+    await expectAccessible(page, 'create an account: the server');
+    await d.getByRole('button', { name: 'Continue' }).click();
+    await d.getByText('What localhost asks for to create your account:').waitFor({ timeout: LIVE_TIMEOUT });
+    const username = d.getByRole('textbox', { name: /^username|^Username/ });
+    // Checked here first: a required field left empty never reaches the server.
+    await d.getByRole('button', { name: 'Create account' }).click();
+    await d.getByText(/fields? needs? attention/).waitFor();
+    await expectAccessible(page, 'create an account: the server’s form');
+    await username.fill(BOB.user);
+    await d.getByLabel(/^password|^Password/).fill('dave-Pa55-control');
+    await d.getByRole('button', { name: 'Create account' }).click();
+    await d.getByText('That username is taken; choose another.').first().waitFor({ timeout: LIVE_TIMEOUT });
+    await username.fill('dave');
+    await d.getByRole('button', { name: 'Create account' }).click();
+    await d.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    await main().getByRole('heading', { name: 'dave@localhost', exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await main().getByText('Online', { exact: true }).first().waitFor({ timeout: LIVE_TIMEOUT });
+
+    await main().getByRole('button', { name: 'Change the password of dave@localhost on its server' }).click();
+    await dialog().getByLabel('New password', { exact: true }).fill('dave-Pa55-changed');
+    await dialog().getByLabel('New password again').fill('dave-Pa55-changed');
+    await expectAccessible(page, 'change password dialog');
+    await dialog().getByRole('button', { name: 'Change password' }).click();
+    await dialog().waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    const dave = await startPeer(prosody, { user: 'dave', password: 'dave-Pa55-changed' }, 'check', logger);
+    await dave.stop();
+
+    await main().getByRole('button', { name: 'Delete dave@localhost on its server' }).click({ timeout: LIVE_TIMEOUT });
+    await dialog().getByRole('heading', { name: 'Delete dave@localhost on its server?' }).waitFor();
+    await expectAccessible(page, 'delete on the server dialog');
+    await dialog().getByRole('button', { name: 'Delete the account' }).click();
+    await dialog().waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    await page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByText('dave@localhost')
+      .waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
   });
 });

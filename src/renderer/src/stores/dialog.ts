@@ -39,6 +39,10 @@ export interface DialogProps {
   'block-contact': { accountId: string; jid: string };
   /** An xmpp: link the OS or the page handed over (a message, or why it was refused). */
   'xmpp-link': { result: XmppUriResult };
+  /** Create an account on a server (XEP-0077). */
+  register: Record<string, never>;
+  'change-password': { accountId: string };
+  'delete-on-server': { accountId: string };
   /** An ad-hoc command (XEP-0050) run step by step. */
   'adhoc-command': { accountId: string; jid: string; node: string; name: string | null };
 }

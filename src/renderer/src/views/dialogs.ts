@@ -137,6 +137,15 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
       props: ({ accountId, jid }) => (accounts.get(accountId) ? { accountId, jid } : null),
     },
     'xmpp-link': { component: load(() => import('../components/control/XmppLinkDialog.vue')), props: (asked) => asked },
+    register: { component: load(() => import('../components/control/RegisterDialog.vue')) },
+    'change-password': {
+      component: load(() => import('../components/control/ChangePasswordDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
+    'delete-on-server': {
+      component: load(() => import('../components/control/DeleteOnServerDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
     'adhoc-command': {
       component: load(() => import('../components/control/AdhocCommandDialog.vue')),
       props: (asked) => (accounts.get(asked.accountId) ? asked : null),

@@ -87,6 +87,46 @@ export const LINK_WORDS = {
   noAccount: 'Add an account first to open xmpp: links.',
 };
 
+export const REGISTER_WORDS = {
+  entry: 'Create a new account on a server…',
+  title: 'Create an account',
+  intro:
+    'Many servers let you create an account from here. Jabberwock connects to the server (always encrypted and verified for its name) and shows the form it asks you to fill in.',
+  server: 'Server',
+  serverNote: 'Its name, like example.org.',
+  advanced: 'Advanced',
+  host: 'Server host',
+  port: 'Port',
+  badPort: 'Ports go from 1 to 65535.',
+  next: 'Continue',
+  connecting: 'Connecting…',
+  formIntro: (domain: string): string => `What ${domain} asks for to create your account:`,
+  create: 'Create account',
+  creating: 'Creating…',
+  cancel: 'Cancel',
+};
+
+export const ACCOUNT_SERVER_WORDS = {
+  changePassword: 'Change password…',
+  changePasswordLabel: (account: string): string => `Change the password of ${account} on its server`,
+  changeTitle: (account: string): string => `Change the password of ${account}`,
+  changeIntro: (jid: string): string =>
+    `The password of ${jid} changes on its server, for all your clients; Jabberwock keeps the new one the way it kept the old one.`,
+  newPassword: 'New password',
+  repeat: 'New password again',
+  passwordMissing: 'Enter the new password.',
+  passwordsDiffer: 'The two passwords differ.',
+  change: 'Change password',
+  changing: 'Changing…',
+  deleteOnServer: 'Delete on the server…',
+  deleteOnServerLabel: (account: string): string => `Delete ${account} on its server`,
+  deleteTitle: (jid: string): string => `Delete ${jid} on its server?`,
+  deleteExplained: (jid: string): string =>
+    `The account ${jid} is deleted on its server, with its contacts and stored messages there, and removed from Jabberwock. Nobody can sign in to it again. This cannot be undone.`,
+  delete: 'Delete the account',
+  deleting: 'Deleting…',
+};
+
 export const SERVICE_WORDS = {
   title: 'Services',
   heading: (jid: string, node: string | null): string => (node ? `${jid} — ${node}` : jid),
