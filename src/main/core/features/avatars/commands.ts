@@ -122,7 +122,12 @@ export class ProfileCommands {
     try {
       // Data first, then the metadata that points at it (XEP-0084 §4.1).
       await pep.publish(NS_AVATAR_DATA, hash, dataElement(bytes), OPEN);
-      await pep.publish(NS_AVATAR_METADATA, hash, metadataElement({ hash, bytes: bytes.length, mime, width, height }), OPEN);
+      await pep.publish(
+        NS_AVATAR_METADATA,
+        hash,
+        metadataElement({ hash, bytes: bytes.length, mime, width, height }),
+        OPEN,
+      );
     } catch (error) {
       return requestError(error, { action: 'avatar.publish' });
     }

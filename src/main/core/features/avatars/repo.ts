@@ -30,7 +30,9 @@ export class IdentitiesRepository {
   private readonly deleteStatement;
 
   constructor(db: Db) {
-    this.allStatement = db.prepare<[], IdentityRow>('SELECT account_id, jid, avatar_hash, source, nick FROM identities');
+    this.allStatement = db.prepare<[], IdentityRow>(
+      'SELECT account_id, jid, avatar_hash, source, nick FROM identities',
+    );
     this.upsertStatement = db.prepare(
       `INSERT INTO identities (account_id, jid, avatar_hash, source, nick, updated_at)
        VALUES (@account_id, @jid, @avatar_hash, @source, @nick, @updated_at)

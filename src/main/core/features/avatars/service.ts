@@ -28,7 +28,15 @@ import type { HttpsClient } from '../../media/https-client';
 import { AVATAR_LIMITS } from '../../media/limits';
 import { mediaKey, type MediaStore } from '../../media/store';
 import { background } from '../../util/background';
-import { NS_AVATAR_DATA, NS_AVATAR_METADATA, NS_MUC_USER, NS_NICK, NS_PUBSUB, NS_PUBSUB_EVENT, NS_VCARD } from '../../xmpp/ns';
+import {
+  NS_AVATAR_DATA,
+  NS_AVATAR_METADATA,
+  NS_MUC_USER,
+  NS_NICK,
+  NS_PUBSUB,
+  NS_PUBSUB_EVENT,
+  NS_VCARD,
+} from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AvatarSource, IdentitiesRepository } from './repo';
 import { detach } from '../../util/text';
@@ -307,7 +315,10 @@ export class IdentityService implements AccountLifecycleListener {
     if (entry.source === 'pep') {
       return async () => {
         const items = await this.request(accountId, own ? null : jid, pubsubItems(hash));
-        const bytes = readAvatarData(items.getChild('pubsub', NS_PUBSUB)?.getChild('items')?.getChildren('item') ?? [], hash);
+        const bytes = readAvatarData(
+          items.getChild('pubsub', NS_PUBSUB)?.getChild('items')?.getChildren('item') ?? [],
+          hash,
+        );
         if (!bytes) throw new Error('the avatar data item is missing or not base64');
         return bytes;
       };
