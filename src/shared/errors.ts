@@ -200,8 +200,6 @@ export interface ErrorParams extends TransferParams, MediaParams {
   'bookmark.notConnected': None;
   /** Reading or changing a profile or avatar needs the account connected. */
   'profile.notConnected': None;
-  /** A profile reply that was not a vCard. */
-  'profile.unreadable': None;
   'bookmark.notReadYet': None;
   'bookmark.unsupported': None;
   'bookmark.notFound': { room: string };

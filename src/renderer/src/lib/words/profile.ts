@@ -6,8 +6,6 @@ export function profileErrorText(error: AppErrorOf<DomainReason<'profile'>>): st
   switch (error.reason) {
     case 'profile.notConnected':
       return 'Connect the account to read or change profiles and avatars.';
-    case 'profile.unreadable':
-      return 'The profile could not be read.';
   }
 }
 
