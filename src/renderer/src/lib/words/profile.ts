@@ -35,5 +35,6 @@ export const profileWords = {
   avatarRemoved: 'Avatar removed.',
   avatarOf: (name: string) => `Avatar of ${name}`,
   showProfile: 'Profile',
+  editOwn: (name: string) => `Profile and avatar of ${name}`,
   nickHint: (nick: string) => `Calls themselves “${nick}”`,
 };
