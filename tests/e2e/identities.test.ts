@@ -48,7 +48,11 @@ describe('avatars and profiles in the browser UI', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-faces-'));
     prosody = await startProsody({ users: [ALICE, PY] });
     peer = await startIdentityPeer(prosody, PY, 'desk');
-    ui = await openBrowserUi({ prefix: 'jabberwock-e2e-faces-', viewport: { width: 1280, height: 800 }, server: prosody });
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-faces-',
+      viewport: { width: 1280, height: 800 },
+      server: prosody,
+    });
     page = ui.page;
     await signInThroughUi(ui, prosody, ALICE);
     // Alice adds Py without a roster name; Py's client accepts and asks back.
@@ -71,14 +75,24 @@ describe('avatars and profiles in the browser UI', () => {
   it("shows a contact's avatar and nick in the roster and their profile card", async () => {
     await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });
     await peer.run({ cmd: 'publish_vcard', fn: 'Py Thon', org: 'Snakes Ltd', desc: 'Hisses politely.' });
-    await peer.run({ cmd: 'publish_avatar', data: png(48, 48, { seed: 5 }).toString('base64'), type: 'image/png', width: 48, height: 48 });
+    await peer.run({
+      cmd: 'publish_avatar',
+      data: png(48, 48, { seed: 5 }).toString('base64'),
+      type: 'image/png',
+      width: 48,
+      height: 48,
+    });
 
     // No roster name: the nick they chose names the row, with their picture beside it.
     const row = tree().getByRole('treeitem', { name: /^Pythonista, / });
     await row.waitFor({ timeout: LIVE_TIMEOUT });
     const image = row.locator('[data-avatar] img');
     await image.waitFor({ timeout: LIVE_TIMEOUT });
-    await eventually(async () => expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(48), LIVE_TIMEOUT);
+    await eventually(
+      async () =>
+        expect(await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(48),
+      LIVE_TIMEOUT,
+    );
     await expectAccessible(page, 'the roster with avatars');
 
     await row.dblclick();
@@ -93,7 +107,10 @@ describe('avatars and profiles in the browser UI', () => {
     const ours = png(64, 64, { seed: 9 });
     const file = path.join(dir, 'alice.png');
     fs.writeFileSync(file, ours);
-    await page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: /^Home, / }).click();
+    await page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByRole('button', { name: /^Home, / })
+      .click();
     await main().getByRole('button', { name: 'Profile and avatar of Home' }).click();
     const d = page.getByRole('dialog', { name: 'Your profile' });
     await d.getByLabel(/^Full name/).waitFor();

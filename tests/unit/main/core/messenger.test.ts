@@ -241,7 +241,18 @@ const malformed: Record<CommandName, unknown[]> = {
   'profile.setOwn': [
     { accountId: ID },
     { accountId: ID, profile: {} },
-    { accountId: ID, profile: { fullName: 'x'.repeat(2000), nickname: null, organisation: null, email: null, url: null, note: null, birthday: null } },
+    {
+      accountId: ID,
+      profile: {
+        fullName: 'x'.repeat(2000),
+        nickname: null,
+        organisation: null,
+        email: null,
+        url: null,
+        note: null,
+        birthday: null,
+      },
+    },
   ],
   'avatar.setOwn': [{ accountId: ID }, { accountId: ID, file: '../../etc/passwd' }, { accountId: ID, file: 5 }],
 };

@@ -15,7 +15,10 @@ const X = "xmlns='vcard-temp:x:update'";
 
 const CASES: [string, string | undefined][] = [
   [`<presence from='a@example.org/r'><x ${X}><photo>${HASH}</photo></x></presence>`, HASH],
-  [`<presence from='a@example.org/r'><show>away</show><x ${X}>\n  <photo>\n${HASH}\n</photo>\n</x><priority>1</priority></presence>`, `\n${HASH}\n`],
+  [
+    `<presence from='a@example.org/r'><show>away</show><x ${X}>\n  <photo>\n${HASH}\n</photo>\n</x><priority>1</priority></presence>`,
+    `\n${HASH}\n`,
+  ],
   [`<presence from='a@example.org/r'><x ${X}><photo/></x></presence>`, ''],
   [`<presence from='a@example.org/r'><x ${X}><photo></photo></x></presence>`, ''],
   [`<presence from='a@example.org/r'><x ${X}/></presence>`, undefined],

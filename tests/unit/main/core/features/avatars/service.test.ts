@@ -53,7 +53,10 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 function makeService(): IdentityService {
   const made = new IdentityService({
     bus,
-    log: createLogger((level, scope, message, details) => logs.push(`${level} ${message} ${JSON.stringify(details ?? '')}`), 'debug'),
+    log: createLogger(
+      (level, scope, message, details) => logs.push(`${level} ${message} ${JSON.stringify(details ?? '')}`),
+      'debug',
+    ),
     repo: new IdentitiesRepository(db),
     media: () => ({ store, fetcher, http: new HttpsClient() }),
     accountJid: () => OWN,
@@ -96,7 +99,15 @@ function dataReply(bytes: Uint8Array, hash: string, from: string): Element {
     xml(
       'pubsub',
       { xmlns: 'http://jabber.org/protocol/pubsub' },
-      xml('items', { node: 'urn:xmpp:avatar:data' }, xml('item', { id: hash }, xml('data', { xmlns: 'urn:xmpp:avatar:data' }, Buffer.from(bytes).toString('base64')))),
+      xml(
+        'items',
+        { node: 'urn:xmpp:avatar:data' },
+        xml(
+          'item',
+          { id: hash },
+          xml('data', { xmlns: 'urn:xmpp:avatar:data' }, Buffer.from(bytes).toString('base64')),
+        ),
+      ),
     ),
   );
 }
@@ -105,7 +116,13 @@ function vcardReply(bytes: Uint8Array | null): Element {
   return xml(
     'iq',
     { type: 'result' },
-    xml('vCard', { xmlns: 'vcard-temp' }, bytes ? xml('PHOTO', {}, xml('TYPE', {}, 'image/png'), xml('BINVAL', {}, Buffer.from(bytes).toString('base64'))) : null),
+    xml(
+      'vCard',
+      { xmlns: 'vcard-temp' },
+      bytes
+        ? xml('PHOTO', {}, xml('TYPE', {}, 'image/png'), xml('BINVAL', {}, Buffer.from(bytes).toString('base64')))
+        : null,
+    ),
   );
 }
 
@@ -128,7 +145,8 @@ beforeEach(async () => {
   requests = [];
   resent = 0;
   // Our own vCard read at login: none yet.
-  answer = () => Promise.reject(Object.assign(new Error('item-not-found'), { name: 'StanzaError', condition: 'item-not-found' }));
+  answer = () =>
+    Promise.reject(Object.assign(new Error('item-not-found'), { name: 'StanzaError', condition: 'item-not-found' }));
   service = makeService();
   await settle();
 });
@@ -203,7 +221,13 @@ describe('XEP-0084 avatars', () => {
     await settle();
     expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
     expect(identity(BOB)).toBeUndefined();
-    deliver(metadataEvent(BOB, hash, `<info id='${'b'.repeat(40)}' bytes='5' type='image/png' url='https://cdn.example/b.png'/>`));
+    deliver(
+      metadataEvent(
+        BOB,
+        hash,
+        `<info id='${'b'.repeat(40)}' bytes='5' type='image/png' url='https://cdn.example/b.png'/>`,
+      ),
+    );
     await settle();
     expect(identity(BOB)?.avatar).toMatchObject({ width: 16 });
   });
@@ -211,7 +235,10 @@ describe('XEP-0084 avatars', () => {
   it('goes on with other avatars while a fetch never answers', async () => {
     const picture = png(8, 8, { seed: 9 });
     const hash = sha1(picture);
-    answer = async (iq) => (iq.attrs.to === 'slow@example.org' ? new Promise<Element>(() => {}) : dataReply(picture, hash, iq.attrs.to as string));
+    answer = async (iq) =>
+      iq.attrs.to === 'slow@example.org'
+        ? new Promise<Element>(() => {})
+        : dataReply(picture, hash, iq.attrs.to as string);
     deliver(metadataEvent('slow@example.org', sha1(png(8, 8, { seed: 10 }))));
     deliver(metadataEvent(BOB, hash));
     await settle();
