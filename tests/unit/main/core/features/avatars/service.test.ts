@@ -24,6 +24,7 @@ import type { Db } from '../../../../../../src/main/core/store/db';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import { png } from '../../../../../support/media-samples';
 import { parseStanza } from '../../../../../support/xml';
+import { eventually, waitUntil } from '../../../../../support/wait';
 
 const ACCOUNT = 'acc';
 const OWN = 'me@example.org';
@@ -48,7 +49,12 @@ let resent: number;
 let service: IdentityService;
 
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Until every avatar fetch under way has ended (stored or refused) and its event is out. */
+async function settle(): Promise<void> {
+  const inFlight = (fetcher as unknown as { inFlight: Map<string, unknown> }).inFlight;
+  await waitUntil('fetches done', () => inFlight.size === 0);
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 function makeService(): IdentityService {
   const made = new IdentityService({
@@ -241,8 +247,7 @@ describe('XEP-0084 avatars', () => {
         : dataReply(picture, hash, iq.attrs.to as string);
     deliver(metadataEvent('slow@example.org', sha1(png(8, 8, { seed: 10 }))));
     deliver(metadataEvent(BOB, hash));
-    await settle();
-    expect(identity(BOB)?.avatar).not.toBeNull();
+    await eventually(() => expect(identity(BOB)?.avatar).toBeTruthy());
   });
 
   it('takes our own avatar from an event without a from, and an empty metadata removes it', async () => {
@@ -319,8 +324,7 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     handlers = [];
     requests = [];
     service = makeService();
-    await settle();
-    expect(identity(BOB)).toMatchObject({ nick: 'Bobby', avatar: { width: 8 } });
+    await eventually(() => expect(identity(BOB)).toMatchObject({ nick: 'Bobby', avatar: { width: 8 } }));
     expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
   });
 });
