@@ -151,6 +151,21 @@ describe('who is who against Prosody with slixmpp', () => {
     expect(await core.invoke('profile.get', { accountId: core.accountId, jid: JW_JID })).toMatchObject(mine);
   }, 60_000);
 
+  it('refuses a picked file that is not a picture, and publishes nothing', async () => {
+    const file = path.join(dir, 'not-a-picture.png');
+    fs.writeFileSync(file, '<!doctype html><script>alert(1)</script>');
+    const staged = await core.messenger.media.staging.adopt(file);
+    if (!staged.ok) throw new Error('not staged');
+    const before = peer.events.length;
+    const result = await core.messenger.invoke('avatar.setOwn', { accountId: core.accountId, file: staged.staged.id });
+    expect(result).toMatchObject({ ok: false, error: { reason: 'media.type' } });
+    await peer.run({ cmd: 'read_avatar', jid: JW_JID });
+    // Still the avatar published before.
+    expect(peer.events.slice(before).findLast((event) => event.event === 'avatar')).toMatchObject({
+      bytes: png(64, 64, { seed: 3 }).length,
+    });
+  }, 60_000);
+
   it('keeps avatars across a restart and does not fetch them again', async () => {
     await core.close();
     core = await openTestCore(server, path.join(dir, 'core'), secrets, log);

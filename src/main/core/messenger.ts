@@ -296,6 +296,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
+  roster.onSessionReady((accountId) => identities.rosterReady(accountId));
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')

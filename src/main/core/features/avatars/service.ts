@@ -87,7 +87,12 @@ interface AccountIdentities {
   online: boolean;
   /** Our own vCard photo's hash for our presence (XEP-0153 §4.2): undefined until read, '' for none. */
   ownPhotoHash: string | undefined;
+  /** Releases the fetcher's hold taken while this session's roster loads. */
+  releaseHold: (() => void) | null;
 }
+
+/** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
+const ROSTER_HOLD_MAX_MS = 30_000;
 
 export class IdentityService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountIdentities>();
@@ -167,6 +172,15 @@ export class IdentityService implements AccountLifecycleListener {
     account.xmpp = online.xmpp;
     account.online = true;
     if (online.resumed) return;
+    // Thousands of hashes announced at login wait until the roster is in (rosterReady).
+    this.releaseRosterHold(account);
+    const release = this.options.media().fetcher.hold();
+    const timer = setTimeout(() => this.releaseRosterHold(account), ROSTER_HOLD_MAX_MS);
+    timer.unref?.();
+    account.releaseHold = () => {
+      clearTimeout(timer);
+      release();
+    };
     for (const entry of account.entries.values()) entry.pepThisSession = false;
     background(this.readOwnVcard(accountId), this.options.log, 'own vCard');
     // Avatars announced earlier whose pictures are not kept (evicted, or refused before) are fetched now.
@@ -175,15 +189,31 @@ export class IdentityService implements AccountLifecycleListener {
 
   onOffline(accountId: string): void {
     const account = this.accounts.get(accountId);
-    if (account) account.online = false;
+    if (!account) return;
+    account.online = false;
+    this.releaseRosterHold(account);
   }
 
   onRemoved(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) this.releaseRosterHold(account);
     this.accounts.delete(accountId);
+  }
+
+  /** The session's roster was answered (or failed): avatar fetches may go. */
+  rosterReady(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) this.releaseRosterHold(account);
+  }
+
+  private releaseRosterHold(account: AccountIdentities): void {
+    account.releaseHold?.();
+    account.releaseHold = null;
   }
 
   close(): void {
     this.closed = true;
+    for (const account of this.accounts.values()) this.releaseRosterHold(account);
   }
 
   // ---------- what arrives ----------
@@ -401,7 +431,7 @@ export class IdentityService implements AccountLifecycleListener {
   private account(accountId: string): AccountIdentities {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { entries: new Map(), xmpp: null, online: false, ownPhotoHash: undefined };
+      account = { entries: new Map(), xmpp: null, online: false, ownPhotoHash: undefined, releaseHold: null };
       this.accounts.set(accountId, account);
     }
     return account;

@@ -56,7 +56,7 @@ async function settle(): Promise<void> {
   for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function makeService(): IdentityService {
+function makeService(rosterIn = true): IdentityService {
   const made = new IdentityService({
     bus,
     log: createLogger(
@@ -80,6 +80,7 @@ function makeService(): IdentityService {
   } as unknown as SessionXmpp;
   made.onClient(ACCOUNT, fake);
   made.onOnline(ACCOUNT, { xmpp: fake, boundJid: `${OWN}/jw`, resumed: false });
+  if (rosterIn) made.rosterReady(ACCOUNT);
   return made;
 }
 
@@ -236,6 +237,20 @@ describe('XEP-0084 avatars', () => {
     );
     await settle();
     expect(identity(BOB)?.avatar).toMatchObject({ width: 16 });
+  });
+
+  it('holds fetches back while the roster loads', async () => {
+    service.close();
+    handlers = [];
+    service = makeService(false);
+    const picture = png(8, 8, { seed: 12 });
+    answer = async (iq) => dataReply(picture, sha1(picture), iq.attrs.to as string);
+    deliver(metadataEvent(BOB, sha1(picture)));
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+    service.rosterReady(ACCOUNT);
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 8 });
   });
 
   it('goes on with other avatars while a fetch never answers', async () => {
