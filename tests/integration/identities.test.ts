@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityView, ProfileView, StagedFileView } from '../../src/shared/contract';
 import { createLogger, type Logger } from '../../src/main/core/log';
@@ -149,6 +150,22 @@ describe('who is who against Prosody with slixmpp', () => {
       photo: sha1(ours),
     });
     expect(await core.invoke('profile.get', { accountId: core.accountId, jid: JW_JID })).toMatchObject(mine);
+  }, 60_000);
+
+  it('carries our avatar hash in our room presence', async () => {
+    const seen: Element[] = [];
+    const xmpp = core.sessions.at(-1)!.xmpp;
+    const listener = (stanza: Element) => {
+      if (stanza.is('presence') && String(stanza.attrs.from).startsWith('faces@')) seen.push(stanza);
+    };
+    xmpp.on('stanza', listener);
+    await core.invoke('muc.join', { accountId: core.accountId, room: 'faces@conference.localhost', nick: 'jw' });
+    const ours = sha1(png(64, 64, { seed: 3 }));
+    // The room reflects our own presence back, as every occupant sees it.
+    await waitUntil('our reflected room presence', () =>
+      seen.some((stanza) => stanza.getChild('x', 'vcard-temp:x:update')?.getChildText('photo') === ours),
+    );
+    xmpp.removeListener('stanza', listener);
   }, 60_000);
 
   it('refuses a picked file that is not a picture, and publishes nothing', async () => {

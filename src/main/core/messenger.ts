@@ -176,6 +176,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read when an invitation arrives, long after `bookmarks` below exists.
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+    // Read at join time, long after `identities` below exists.
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   // Our disco#info on every client, and the <c/> our presence carries.
   const ownCaps = new OwnCaps();
