@@ -55,7 +55,10 @@ export type RequestAction =
   | 'muc.readList'
   | 'subscription.block'
   | 'bookmark.save'
-  | 'bookmark.removal';
+  | 'bookmark.removal'
+  | 'profile.read'
+  | 'profile.save'
+  | 'avatar.publish';
 
 export interface RequestParams {
   action: RequestAction;
@@ -195,6 +198,8 @@ export interface ErrorParams extends TransferParams, MediaParams {
   'subscription.changeNotSent': None;
 
   'bookmark.notConnected': None;
+  /** Reading or changing a profile or avatar needs the account connected. */
+  'profile.notConnected': None;
   'bookmark.notReadYet': None;
   'bookmark.unsupported': None;
   'bookmark.notFound': { room: string };

@@ -51,6 +51,9 @@ import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
 import { background } from './util/background';
+import { IdentityService } from './features/avatars/service';
+import { IdentitiesRepository } from './features/avatars/repo';
+import { ProfileCommands } from './features/avatars/commands';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -94,6 +97,8 @@ export interface Messenger extends MessengerApi {
   readonly subscriptions: SubscriptionService;
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
+  /** Avatars and nicknames. */
+  readonly identities: IdentityService;
   readonly chat: ChatService;
   /** Media store, uploads and downloads. */
   readonly media: MediaService;
@@ -171,10 +176,25 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read when an invitation arrives, long after `bookmarks` below exists.
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+    // Read at join time, long after `identities` below exists.
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   // Our disco#info on every client, and the <c/> our presence carries.
   const ownCaps = new OwnCaps();
   accounts.addLifecycleListener(ownCaps);
+  const accountJid = (accountId: string) => accounts.list().find((account) => account.id === accountId)?.jid ?? null;
+  // Avatars and nicknames; its middleware reads room presence before the MUC feature takes it.
+  const identities = new IdentityService({
+    bus,
+    log: log.child('identities'),
+    repo: new IdentitiesRepository(db),
+    media: () => media,
+    accountJid,
+    resendPresence: (accountId) =>
+      background(presence.service.setOwn(accountId, {}), log, 'our presence with our avatar'),
+  });
+  undo.push(() => identities.close());
+  accounts.addLifecycleListener(identities);
   // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
   const presenceLog = log.child('presence');
   const presence = new PresenceFeature({
@@ -187,6 +207,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
     ownCaps: () => ownCaps.element(),
     isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+    onPhoto: (accountId, bare, photo) => identities.presenceHash(accountId, bare, photo),
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   accounts.addLifecycleListener(presence);
   // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
@@ -243,13 +265,14 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());
+  identities.start();
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
     repo: messages,
     bus,
     log: log.child('chat'),
     rooms: muc,
-    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    accountJid,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -275,6 +298,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
+  roster.onSessionReady((accountId) => identities.rosterReady(accountId));
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -290,6 +314,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       return fallback;
     }
   };
+  const profiles = new ProfileCommands({ identities, accountJid, media: () => media, log: log.child('profiles') });
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
@@ -320,6 +345,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
         transfers: media.transfers.views(),
+        identities: identities.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -378,6 +404,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
     ...media.handlers,
+    'profile.get': (input) => profiles.get(input),
+    'profile.setOwn': (input) => profiles.setOwn(input),
+    'avatar.setOwn': (input) => profiles.setAvatar(input),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -409,6 +438,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     subscriptions,
     muc,
     bookmarks,
+    identities,
     chat,
     media,
     mediaAccess: media.access,
@@ -433,6 +463,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       subscriptions.close();
       muc.close();
       bookmarks.close();
+      identities.close();
       chat.close();
       await media.close();
       bus.close();

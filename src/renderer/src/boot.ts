@@ -14,6 +14,7 @@ import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
 import { useSubscriptionsStore } from './stores/subscriptions';
+import { useIdentitiesStore } from './stores/identities';
 
 export function boot(transport: Transport, pump: EarlyEventPump): void {
   const app = createApp(App);
@@ -30,6 +31,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
     subscriptions: useSubscriptionsStore(pinia),
     muc: useMucStore(pinia),
     chat: useChatStore(pinia),
+    identities: useIdentitiesStore(pinia),
   });
   app.mount('#app');
 }

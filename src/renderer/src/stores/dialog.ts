@@ -32,6 +32,8 @@ export interface DialogProps {
   moderate: { accountId: string; room: string; nick: string };
   affiliations: { accountId: string; room: string };
   'invite-contact': { accountId: string; room: string };
+  /** Our own avatar and profile on one account. */
+  'own-profile': { accountId: string };
 }
 
 export type DialogKind = keyof DialogProps;

@@ -11,6 +11,9 @@ const WHAT: Readonly<Record<RequestParams['action'], (room: string) => string>> 
   'subscription.block': () => 'the block',
   'bookmark.save': (room) => `the bookmark for ${room}`,
   'bookmark.removal': (room) => `the removal of the bookmark for ${room}`,
+  'profile.read': () => 'reading the profile',
+  'profile.save': () => 'saving the profile',
+  'avatar.publish': () => 'the new avatar',
 };
 
 type Words = (what: string, condition: string) => string;
