@@ -486,6 +486,28 @@ export type AppNoticeView = { id: string; at: number } & (
   | { code: 'store.writeFailed'; reason: StoreFailure }
 );
 
+/** Who someone is, as their own client announced it: avatar (XEP-0084 or XEP-0153) and nickname (XEP-0172). */
+export interface IdentityView {
+  accountId: string;
+  /** A contact's or account's bare JID, or a room occupant's room@service/nick. */
+  jid: string;
+  /** Verified against its hash, type from the bytes; null: none (or not fetched yet). */
+  avatar: MediaRef | null;
+  /** Capped; may imitate another contact's name (show it as theirs, never as a roster name). */
+  nick: string | null;
+}
+
+/** A vCard as the profile panel shows it (XEP-0054, or XEP-0292 vCard4); each field capped, null when absent. */
+export interface ProfileView {
+  fullName: string | null;
+  nickname: string | null;
+  organisation: string | null;
+  email: string | null;
+  url: string | null;
+  note: string | null;
+  birthday: string | null;
+}
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -521,6 +543,8 @@ export interface Snapshot {
   blocklists: BlocklistView[];
   /** An `xmpp:` link the operating system handed over before the window asked for this snapshot. */
   xmppUri?: XmppUriResult | null;
+  /** Avatars and nicknames known so far (more follow as `identity` events). */
+  identities: IdentityView[];
 }
 
 // ---------- events ----------
@@ -566,6 +590,8 @@ export type AppEvent =
   /** An app notice appeared or changed (same id). */
   | { type: 'app.notice'; notice: AppNoticeView }
   | { type: 'app.noticeRemoved'; id: string }
+  /** Someone's avatar or nickname changed (or was fetched). */
+  | { type: 'identity'; identity: IdentityView }
   | ControlEvent;
 
 export interface SubscriptionRespondResult {
@@ -716,6 +742,26 @@ export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Ids of staged files and transfers (opaque base64url). */
 export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
+
+/** One field of our own profile: trimmed, empty means none. */
+const profileFieldSchema = z
+  .string()
+  .trim()
+  .max(1024)
+  .transform((value) => (value === '' ? null : value))
+  .nullable();
+
+export const profileSchema = z
+  .object({
+    fullName: profileFieldSchema,
+    nickname: profileFieldSchema,
+    organisation: profileFieldSchema,
+    email: profileFieldSchema,
+    url: profileFieldSchema,
+    note: profileFieldSchema,
+    birthday: profileFieldSchema,
+  })
+  .strict();
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -1293,6 +1339,24 @@ export const commands = {
   'uri.open': {
     input: z.object({ uri: z.string().max(XMPP_URI_MAX) }).strict(),
     output: returns<XmppUriResult>(),
+  },
+  /** A contact's (or our own account's) profile, read from their vCard now. */
+  'profile.get': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
+    output: returns<ProfileView>(),
+  },
+  /** Replaces our own profile (vCard, and our nickname through XEP-0172); the photo stays. */
+  'profile.setOwn': {
+    input: z.object({ accountId: accountIdSchema, profile: profileSchema }).strict(),
+    output: returns<ProfileView>(),
+  },
+  /**
+   * Publishes a staged picture as our avatar (XEP-0084, and the vCard photo for XEP-0153), or removes
+   * it (null). The picture is checked like any avatar (type from the bytes, size, dimensions).
+   */
+  'avatar.setOwn': {
+    input: z.object({ accountId: accountIdSchema, file: transferIdSchema.nullable() }).strict(),
+    output: returns<IdentityView>(),
   },
 } as const;
 

@@ -58,6 +58,9 @@ export type RequestAction =
   | 'subscription.block'
   | 'bookmark.save'
   | 'bookmark.removal'
+  | 'profile.read'
+  | 'profile.save'
+  | 'avatar.publish'
   | ControlRequestAction;
 
 /** Requests of control and discovery (lib/words/control.ts names them). */
@@ -265,6 +268,8 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'subscription.changeNotSent': None;
 
   'bookmark.notConnected': None;
+  /** Reading or changing a profile or avatar needs the account connected. */
+  'profile.notConnected': None;
   'bookmark.notReadYet': None;
   'bookmark.unsupported': None;
   'bookmark.notFound': { room: string };

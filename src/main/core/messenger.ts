@@ -53,6 +53,9 @@ import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
 import { background } from './util/background';
+import { IdentityService } from './features/avatars/service';
+import { IdentitiesRepository } from './features/avatars/repo';
+import { ProfileCommands } from './features/avatars/commands';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -96,6 +99,8 @@ export interface Messenger extends MessengerApi {
   readonly subscriptions: SubscriptionService;
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
+  /** Avatars and nicknames. */
+  readonly identities: IdentityService;
   readonly chat: ChatService;
   readonly blocking: BlockingService;
   /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
@@ -176,10 +181,25 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read when an invitation arrives, long after `bookmarks` below exists.
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+    // Read at join time, long after `identities` below exists.
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   // Our disco#info on every client, and the <c/> our presence carries.
   const ownCaps = new OwnCaps();
   accounts.addLifecycleListener(ownCaps);
+  const accountJid = (accountId: string) => accounts.list().find((account) => account.id === accountId)?.jid ?? null;
+  // Avatars and nicknames; its middleware reads room presence before the MUC feature takes it.
+  const identities = new IdentityService({
+    bus,
+    log: log.child('identities'),
+    repo: new IdentitiesRepository(db),
+    media: () => media,
+    accountJid,
+    resendPresence: (accountId) =>
+      background(presence.service.setOwn(accountId, {}), log, 'our presence with our avatar'),
+  });
+  undo.push(() => identities.close());
+  accounts.addLifecycleListener(identities);
   // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
   const presenceLog = log.child('presence');
   const presence = new PresenceFeature({
@@ -192,6 +212,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
     ownCaps: () => ownCaps.element(),
     isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+    onPhoto: (accountId, bare, photo) => identities.presenceHash(accountId, bare, photo),
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   accounts.addLifecycleListener(presence);
   // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
@@ -251,13 +273,14 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());
+  identities.start();
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
     repo: messages,
     bus,
     log: log.child('chat'),
     rooms: muc,
-    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    accountJid,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -283,6 +306,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
+  roster.onSessionReady((accountId) => identities.rosterReady(accountId));
   // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
   const control = createControl({ bus, accounts, blocking, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {
@@ -300,6 +324,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       return fallback;
     }
   };
+  const profiles = new ProfileCommands({ identities, accountJid, media: () => media, log: log.child('profiles') });
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
@@ -332,6 +357,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         blocklists: blocking.views(),
         xmppUri: control.takeXmppUriForSnapshot(),
         transfers: media.transfers.views(),
+        identities: identities.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -391,6 +417,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
     ...control.handlers,
     ...media.handlers,
+    'profile.get': (input) => profiles.get(input),
+    'profile.setOwn': (input) => profiles.setOwn(input),
+    'avatar.setOwn': (input) => profiles.setAvatar(input),
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -422,6 +451,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     subscriptions,
     muc,
     bookmarks,
+    identities,
     chat,
     blocking,
     control,
@@ -449,6 +479,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       subscriptions.close();
       muc.close();
       bookmarks.close();
+      identities.close();
       chat.close();
       await media.close();
       bus.close();

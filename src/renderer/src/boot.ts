@@ -15,6 +15,7 @@ import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
 import { useSubscriptionsStore } from './stores/subscriptions';
+import { useIdentitiesStore } from './stores/identities';
 
 export function boot(transport: Transport, pump: EarlyEventPump): void {
   const app = createApp(App);
@@ -32,6 +33,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
     muc: useMucStore(pinia),
     chat: useChatStore(pinia),
     control: useControlStore(pinia),
+    identities: useIdentitiesStore(pinia),
   });
   app.mount('#app');
 }

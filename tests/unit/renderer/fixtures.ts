@@ -83,6 +83,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     transfers: [],
     notices: [],
     blocklists: [],
+    identities: [],
     ...extra,
   };
 }

@@ -242,4 +242,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid, identity_key)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 7: who is who. Per account and JID (a contact, one of our accounts, or a room occupant as
+  // room@service/nick): the avatar's SHA-1 (the file is in the media store under that hash), where it
+  // was announced ('pep' for XEP-0084, 'vcard' for XEP-0153), and the XEP-0172 nickname. A NULL hash
+  // with a row means "no avatar" as its owner said; no row means "not known yet".
+  `
+  CREATE TABLE identities (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    avatar_hash TEXT CHECK (avatar_hash IS NULL OR (length(avatar_hash) = 40 AND avatar_hash NOT GLOB '*[^0-9a-f]*')),
+    source      TEXT CHECK (source IS NULL OR source IN ('pep', 'vcard')),
+    nick        TEXT CHECK (nick IS NULL OR length(nick) <= 1024),
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, jid)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -107,3 +107,17 @@ export const NS_OOB = 'jabber:x:oob';
 export const NS_EME = 'urn:xmpp:eme:0';
 /** XEP-0384 OMEMO 0.3 (the namespace Conversations, Dino, Gajim and profanity speak). */
 export const NS_OMEMO_03 = 'eu.siacs.conversations.axolotl';
+
+// ---------- who is who: avatars, nicknames, profiles ----------
+/** XEP-0084 user avatar: the metadata node (what the avatar is) and the data node (its bytes). */
+export const NS_AVATAR_METADATA = 'urn:xmpp:avatar:metadata';
+export const NS_AVATAR_DATA = 'urn:xmpp:avatar:data';
+/** Advertised so that contacts' avatar and nickname changes reach us as PEP events (XEP-0163 §4). */
+export const NS_AVATAR_METADATA_NOTIFY = `${NS_AVATAR_METADATA}+notify`;
+export const NS_NICK_NOTIFY = 'http://jabber.org/protocol/nick+notify';
+/** XEP-0054 vcard-temp, and XEP-0153's avatar hash in presence. */
+export const NS_VCARD = 'vcard-temp';
+export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
+/** XEP-0292 vCard4 over XMPP (the PEP node and the vCard namespace). */
+export const NS_VCARD4_NODE = 'urn:xmpp:vcard4';
+export const NS_VCARD4 = 'urn:ietf:params:xml:ns:vcard-4.0';

@@ -115,8 +115,12 @@ export function groupKey(view: string, group: string): string {
   return `${view}|${group}`;
 }
 
-export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>): string {
-  const name = item.name?.trim();
+/**
+ * The one rule for a contact's name: the name the user gave them in the roster, else the nickname
+ * they chose (XEP-0172, when known), else their address's local part (or the whole address).
+ */
+export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>, nick?: string | null): string {
+  const name = item.name?.trim() || nick?.trim();
   return cap(name || localOf(item.jid) || item.jid, DISPLAY_MAX);
 }
 

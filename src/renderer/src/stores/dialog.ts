@@ -45,6 +45,8 @@ export interface DialogProps {
   'delete-on-server': { accountId: string };
   /** An ad-hoc command (XEP-0050) run step by step. */
   'adhoc-command': { accountId: string; jid: string; node: string; name: string | null };
+  /** Our own avatar and profile on one account. */
+  'own-profile': { accountId: string };
 }
 
 export type DialogKind = keyof DialogProps;

@@ -58,6 +58,10 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
   const DIALOGS: { [K in DialogKind]: Entry<K> } = {
     'add-account': { component: AccountDialog },
     'edit-account': { component: AccountDialog, props: ({ accountId }) => withAccount(accountId) },
+    'own-profile': {
+      component: load(() => import('../components/profile/OwnProfileDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
     'remove-account': {
       component: load(() => import('../components/accounts/RemoveAccountDialog.vue')),
       props: ({ accountId }) => withAccount(accountId),

@@ -290,6 +290,24 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, messageId: 1.5 },
     { accountId: ID, messageId: 1, url: 'file:///etc/passwd' },
   ],
+  'profile.get': [null, { accountId: ID }, { accountId: ID, jid: 'a@b/res' }, { accountId: ID, jid: 'a@b', x: 1 }],
+  'profile.setOwn': [
+    { accountId: ID },
+    { accountId: ID, profile: {} },
+    {
+      accountId: ID,
+      profile: {
+        fullName: 'x'.repeat(2000),
+        nickname: null,
+        organisation: null,
+        email: null,
+        url: null,
+        note: null,
+        birthday: null,
+      },
+    },
+  ],
+  'avatar.setOwn': [{ accountId: ID }, { accountId: ID, file: '../../etc/passwd' }, { accountId: ID, file: 5 }],
 };
 
 describe('command validation', () => {

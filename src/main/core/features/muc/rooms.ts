@@ -20,15 +20,9 @@ import type { EventBus } from '../../events';
 /** Notices kept per room (the latest). */
 export const NOTICES_PER_ROOM = 50;
 
-export interface Occupant {
-  nick: string;
-  role: MucRole;
-  affiliation: MucAffiliation;
-  jid: string | null;
-  show: Show;
-  status: string | null;
+export type Occupant = Pick<OccupantView, 'nick' | 'role' | 'affiliation' | 'jid' | 'show' | 'status'> & {
   view: OccupantView | null;
-}
+};
 
 interface PendingJoin {
   resolve(result: Result<RoomView>): void;

@@ -13,6 +13,7 @@ import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
+import { profileErrorText } from './profile';
 import { requestErrorText } from './requests';
 import { rosterErrorText } from './roster';
 import { spellcheckErrorText } from './spellcheck';
@@ -64,6 +65,8 @@ export function errorText(error: AppError, inField = false): string {
     case 'adhoc':
     case 'console':
       return controlErrorText(error as ControlError);
+    case 'profile':
+      return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:

@@ -12,6 +12,9 @@ const WHAT: Readonly<Record<Exclude<RequestParams['action'], ControlRequestActio
   'subscription.block': () => 'the block',
   'bookmark.save': (room) => `the bookmark for ${room}`,
   'bookmark.removal': (room) => `the removal of the bookmark for ${room}`,
+  'profile.read': () => 'reading the profile',
+  'profile.save': () => 'saving the profile',
+  'avatar.publish': () => 'the new avatar',
 };
 
 type Words = (what: string, condition: string) => string;

@@ -65,6 +65,7 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'subscription.requestNotSent': appError('not_connected', 'subscription.requestNotSent'),
   'subscription.changeNotSent': appError('not_connected', 'subscription.changeNotSent'),
   'bookmark.notConnected': appError('not_connected', 'bookmark.notConnected'),
+  'profile.notConnected': appError('not_connected', 'profile.notConnected'),
   'bookmark.notReadYet': appError('not_connected', 'bookmark.notReadYet'),
   'bookmark.unsupported': appError('forbidden', 'bookmark.unsupported'),
   'bookmark.notFound': appError('not_found', 'bookmark.notFound', { room: 'r@m' }),
