@@ -21,7 +21,7 @@ import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
 import { CapsCache } from './features/caps/cache';
-import { OwnCaps } from './features/caps/own';
+import { BASE_FEATURES, OwnCaps, ownDiscoInfo } from './features/caps/own';
 import { CapsRepository } from './features/caps/repo';
 import { PresenceFeature } from './features/presence/feature';
 import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
@@ -50,6 +50,8 @@ import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
+import { EncryptionFeature } from './encryption/feature';
+import { ENCRYPTION_FEATURES } from './encryption/service';
 import { background } from './util/background';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
@@ -172,8 +174,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
   });
-  // Our disco#info on every client, and the <c/> our presence carries.
-  const ownCaps = new OwnCaps();
+  // Our disco#info on every client, and the <c/> our presence carries (with the device list's +notify).
+  const ownCaps = new OwnCaps(ownDiscoInfo([...BASE_FEATURES, ...ENCRYPTION_FEATURES]));
   accounts.addLifecycleListener(ownCaps);
   // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
   const presenceLog = log.child('presence');
@@ -228,6 +230,17 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   accounts.addLifecycleListener(bookmarks);
   const messages = new MessagesRepository(db);
+  const accountJid = (accountId: string) => accounts.list().find((account) => account.id === accountId)?.jid ?? null;
+  // Before chat: device list events are taken before chat sees the message; waiting messages go once it can encrypt.
+  const encryption = new EncryptionFeature({
+    db,
+    secrets: options.secrets,
+    bus,
+    log: log.child('encryption'),
+    accountJid,
+    onReady: (accountId) => chat.encryptionReady(accountId),
+  });
+  accounts.addLifecycleListener(encryption);
   const media = createMediaService({
     dataDir: options.dataDir,
     log: log.child('media'),
@@ -249,7 +262,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bus,
     log: log.child('chat'),
     rooms: muc,
-    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    accountJid,
+    encryption: encryption.chat,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -378,6 +392,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
     ...media.handlers,
+    ...encryption.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
