@@ -10,7 +10,8 @@
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PepClient } from '../../../../../../src/main/core/encryption/pep';
+import { createPepClient, type PepClient } from '../../../../../../src/main/core/encryption/pep';
+import { NS_PUBSUB } from '../../../../../../src/main/core/xmpp/ns';
 import { NS_OMEMO_03 } from '../../../../../../src/main/core/encryption/omemo/stanzas';
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
@@ -189,6 +190,47 @@ describe('sending encrypted', { timeout: 60_000 }, () => {
     });
     expect(chat.sent.some((s) => /waiting for keys|and after it/.test(s.toString()))).toBe(false);
     expect(bob.deviceId).toBeGreaterThan(0);
+  });
+
+  it('takes a bundle only from its owner: one answered by another JID leaves the device out', async () => {
+    const pep = new MemoryPep();
+    await openDevice(pep, BOB);
+    const forging = (client: PepClient): PepClient => {
+      // The real PEP client, over a session whose answers to bundle requests come from Mallory.
+      const session = {
+        iqCaller: {
+          request: async (iq: Element) => {
+            const node = iq.getChild('pubsub', NS_PUBSUB)!.getChild('items')!.attrs.node;
+            const items = (await client.items(BOB, node)) ?? [];
+            return xml(
+              'iq',
+              { type: 'result', from: 'mallory@example.com', id: iq.attrs.id },
+              xml('pubsub', { xmlns: NS_PUBSUB }, xml('items', { node }, ...items)),
+            );
+          },
+        },
+      } as unknown as SessionXmpp;
+      const forged = createPepClient(session, ALICE);
+      return {
+        ...client,
+        items: (jid, node) => (node.includes('.bundles:') ? forged.items(jid, node) : client.items(jid, node)),
+      };
+    };
+    alice = await openEncryptedChat({ pep, wrapPep: forging });
+    const chat = alice;
+    await chat.encryption.handlers['encryption.setEncrypted']({
+      accountId: ACCOUNT,
+      conversation: BOB,
+      encrypted: true,
+    });
+    await chat.chat.send({ accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: 'keys from the wrong place' });
+    await expect.poll(() => chat.history(BOB)[0]?.state).toBe('failed');
+    expect(chat.history(BOB)[0].error?.encryption).toEqual({
+      reason: 'no-usable-devices',
+      skipped: { 'no-bundle': 1 },
+    });
+    expect(chat.encryption.devicesView(ACCOUNT, BOB).devices[0].fingerprint).toBeNull();
+    expect(toBob(chat)).toHaveLength(0);
   });
 
   it('a message written while offline is encrypted once the account is back; corrections stay encrypted', async () => {
