@@ -89,6 +89,8 @@ export class Omemo03 implements EncryptionProtocol {
   private published = false;
   private publishing: Promise<void> | null = null;
   private publishAgain = false;
+  /** This session's first publication of our keys and device (messages wait for it, see encryptKeys). */
+  private started: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: Omemo03Options,
@@ -141,7 +143,8 @@ export class Omemo03 implements EncryptionProtocol {
       this.log.warn('OMEMO identity key not available in this run; nothing published', { accountId: this.accountId });
       return;
     }
-    await this.publishOwn();
+    this.started = this.publishOwn();
+    await this.started;
   }
 
   /** A resumed stream: the same session goes on, nothing to publish again. */
@@ -353,6 +356,9 @@ export class Omemo03 implements EncryptionProtocol {
     const skipped: Skipped = [];
     if (this.identityLoad.state !== 'ready') return { ok: false, reason: 'identity-unavailable', skipped };
     const sid = this.identityLoad.identity.deviceId;
+    // Peers look our device up in our list and bundle before they read us (python-omemo refuses
+    // a sender it cannot find there): nothing goes out before this session published them.
+    await this.started.catch(() => undefined);
     const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
     if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped };
     if (contact === null) return { ok: false, reason: 'not-connected', skipped };

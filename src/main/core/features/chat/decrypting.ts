@@ -111,8 +111,10 @@ export class IncomingDecryption {
   archived(account: AccountChat, inner: Element, message: NewMessage, author: string): Promise<NewMessage | null> {
     return this.inTurn(account, message.conversation, null, async () => {
       const { repo, encryption } = this.parts;
-      if (repo.holds(account.accountId, message.conversation, message.sender, message.originId, message.serverId))
+      if (repo.holds(account.accountId, message.conversation, message.sender, message.originId, message.serverId)) {
+        account.stats.duplicates++;
         return null;
+      }
       const result = await encryption.decryptMessage(account.accountId, inner, { sender: author, via: 'archive' });
       const read = this.reading(account, inner, author, result);
       return read && { ...message, body: read.body, encryption: read.encryption };
