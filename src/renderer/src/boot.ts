@@ -9,6 +9,7 @@ import type { Transport } from './api/types';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
 import { useChatStore } from './stores/chat';
+import { useEncryptionStore } from './stores/encryption';
 import { useMucStore } from './stores/muc';
 import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
@@ -30,6 +31,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
     subscriptions: useSubscriptionsStore(pinia),
     muc: useMucStore(pinia),
     chat: useChatStore(pinia),
+    encryption: useEncryptionStore(pinia),
   });
   app.mount('#app');
 }

@@ -8,6 +8,7 @@ import type { AppEvent, EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
+import type { useEncryptionStore } from '../stores/encryption';
 import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
@@ -25,6 +26,7 @@ export interface PumpStores {
   subscriptions?: ReturnType<typeof useSubscriptionsStore>;
   muc?: ReturnType<typeof useMucStore>;
   chat?: ReturnType<typeof useChatStore>;
+  encryption?: ReturnType<typeof useEncryptionStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -89,6 +91,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.subscriptions?.applyEvents(rest);
       stores.muc?.applyEvents(rest);
       stores.chat?.applyEvents(rest);
+      stores.encryption?.applyEvents(rest);
     });
   };
 
@@ -115,6 +118,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.subscriptions?.applySnapshot(snapshot);
       stores.muc?.applySnapshot(snapshot);
       stores.chat?.applySnapshot(snapshot);
+      stores.encryption?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

@@ -32,6 +32,8 @@ export interface DialogProps {
   moderate: { accountId: string; room: string; nick: string };
   affiliations: { accountId: string; room: string };
   'invite-contact': { accountId: string; room: string };
+  /** A contact's devices for end-to-end encryption (verify, distrust). */
+  'encryption-devices': { accountId: string; jid: string; name: string };
 }
 
 export type DialogKind = keyof DialogProps;

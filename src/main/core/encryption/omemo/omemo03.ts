@@ -169,10 +169,23 @@ export class Omemo03 implements EncryptionProtocol {
     const item = items.getChildren('item').at(-1);
     const devices = item ? parseDeviceList(item.getChild('list', NS_OMEMO_03)) : [];
     if (devices === null) return true;
-    void this.withLock(owner, async () => this.applyDeviceList(owner, devices)).catch((error: unknown) =>
-      this.log.warn('applying a device list failed', { owner, error }),
-    );
+    void this.withLock(owner, async () => this.applyDeviceList(owner, devices))
+      .then(() => this.keysOfNewDevices(owner))
+      .catch((error: unknown) => this.log.warn('applying a device list failed', { owner, error }));
     return true;
+  }
+
+  /**
+   * Once one of `jid`'s keys was verified, a new device needs the user's decision: its key is
+   * fetched now, so that it shows up (undecided) before anything is sent.
+   */
+  private async keysOfNewDevices(jid: string): Promise<void> {
+    if (!this.repo.hasVerified(this.accountId, jid)) return;
+    const own = this.status().deviceId;
+    const unknown = this.repo
+      .devices(this.accountId, NS_OMEMO_03, jid)
+      .some((d) => d.active && d.identityKey === null && !(jid === this.ownJid && d.deviceId === own));
+    if (unknown) await this.refresh(jid);
   }
 
   // ---------- own keys and device ----------

@@ -50,7 +50,7 @@ export function encryptFailureText(failure: EncryptionFailure): string {
     .filter(([, n]) => n !== undefined && n > 0)
     .map(([reason, n]) => SKIPPED[reason as DeviceSkipReason](n!));
   const detail = skipped.length > 0 ? ` (${skipped.join('; ')})` : '';
-  return `Not sent, because it could not be encrypted: ${failureReasonText(failure.reason).replace(/\.$/, '')}${detail}.`;
+  return `It could not be encrypted: ${failureReasonText(failure.reason).replace(/\.$/, '')}${detail}.`;
 }
 
 /** Why an incoming encrypted message could not be read, and what fixes it. */

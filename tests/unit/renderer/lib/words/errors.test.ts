@@ -263,7 +263,7 @@ describe('the words for every code', () => {
         encryption: { reason: 'no-usable-devices', skipped: { undecided: 2, 'no-bundle': 1 } },
       }),
     ).toBe(
-      'Not sent, because it could not be encrypted: none of the contact’s devices can be encrypted for ' +
+      'It could not be encrypted: none of the contact’s devices can be encrypted for ' +
         '(2 new devices are not verified; one device published no keys).',
     );
     expect(deliveryErrorText({ condition: 'service-unavailable', text: null })).toBe(

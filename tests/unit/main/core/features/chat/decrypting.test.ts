@@ -211,6 +211,32 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
     expect(chat.history(BOB)).toHaveLength(1);
   });
 
+  it('once a contact’s key is verified, a new device of theirs shows up undecided before anything is sent', async () => {
+    const { chat, pep } = await setUp();
+    await chat.encryption.handlers['encryption.devices']({ accountId: ACCOUNT, jid: BOB });
+    await expect.poll(() => chat.encryption.devicesView(ACCOUNT, BOB).devices[0]?.fingerprint).toBeTruthy();
+    const [desk] = chat.encryption.devicesView(ACCOUNT, BOB).devices;
+    await chat.encryption.handlers['encryption.setTrust']({
+      accountId: ACCOUNT,
+      jid: BOB,
+      fingerprint: desk.fingerprint!,
+      trust: 'verified',
+    });
+    const phone = await openDevice(pep, BOB); // publishes, and the list push reaches Alice
+    await expect.poll(() => chat.encryption.conversationView(ACCOUNT, BOB).undecided).toBe(1);
+    expect(chat.encryption.devicesView(ACCOUNT, BOB).devices.find((d) => d.deviceId === phone.deviceId)).toMatchObject({
+      trust: 'undecided',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    await chat.idle();
+    expect(chat.events).toContainEqual(
+      expect.objectContaining({
+        type: 'encryption.conversation',
+        conversation: expect.objectContaining({ undecided: 1 }),
+      }),
+    );
+  });
+
   it('applies device list pushes only from the owner’s bare JID, and tells the renderer', async () => {
     const { chat, bob } = await setUp();
     const push = (from: string, ids: number[]) =>
