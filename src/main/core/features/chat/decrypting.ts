@@ -154,8 +154,10 @@ export class IncomingDecryption {
         };
       }
       case 'undecryptable':
-        // Keys without a text: nothing is lost by not reading them.
+        // Keys without a text: nothing is lost by not reading them. Our own correction coming back
+        // (it has no origin-id to find it by): its text is already in the message it corrected.
         if (!this.parts.encryption.carriesText(stanza)) return null;
+        if (result.reason === 'own-device' && stanza.getChild('replace', NS_CORRECT)) return null;
         this.parts.floodLog.info('chat.undecryptable', 'an encrypted message could not be read', {
           reason: result.reason,
         });

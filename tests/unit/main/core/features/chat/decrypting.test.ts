@@ -211,6 +211,60 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
     expect(chat.history(BOB)).toHaveLength(1);
   });
 
+  it('our own messages and corrections coming back from the archive are not stored again', async () => {
+    const pep = new MemoryPep();
+    await openDevice(pep, BOB);
+    let results: Element[] = [];
+    let deliver: (stanza: Element) => void = () => undefined;
+    alice = await openEncryptedChat({
+      pep,
+      request: async (iq) => {
+        const queryId = iq.getChild('query', 'urn:xmpp:mam:2')?.attrs.queryid ?? '';
+        results.forEach((inner, i) =>
+          deliver(
+            xml(
+              'message',
+              { to: `${ALICE}/desk` },
+              xml(
+                'result',
+                { xmlns: 'urn:xmpp:mam:2', id: `own-${i}`, queryid: queryId },
+                xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner),
+              ),
+            ),
+          ),
+        );
+        return xml('iq', { type: 'result' }, xml('fin', { xmlns: 'urn:xmpp:mam:2', complete: 'true' }));
+      },
+    });
+    const chat = alice;
+    deliver = chat.deliver;
+    await chat.encryption.handlers['encryption.setEncrypted']({
+      accountId: ACCOUNT,
+      conversation: BOB,
+      encrypted: true,
+    });
+    const sent = await chat.chat.send({ accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: 'mine' });
+    await expect.poll(() => chat.sent.filter((s) => s.attrs.to === BOB).length).toBe(1);
+    await chat.chat.send({
+      accountId: ACCOUNT,
+      conversation: BOB,
+      kind: 'chat',
+      body: 'mine, fixed',
+      replaces: sent.ok ? sent.value.id : 0,
+    });
+    const written = chat.sent.filter((s) => s.attrs.to === BOB);
+    expect(written).toHaveLength(2);
+    results = written.map((stanza) =>
+      parseStanza(stanza.toString().replace('<message ', `<message from='${ALICE}/desk' `)),
+    );
+    chat.chat.sessionReady(ACCOUNT);
+    await expect.poll(() => chat.events.some((e) => e.type === 'archive.sync' && e.state === 'done')).toBe(true);
+    await chat.idle();
+    expect(chat.history(BOB).map((m) => [m.body, m.encryption?.undecryptable ?? null])).toEqual([
+      ['mine, fixed', null],
+    ]);
+  });
+
   it('once a contact’s key is verified, a new device of theirs shows up undecided before anything is sent', async () => {
     const { chat, pep } = await setUp();
     await chat.encryption.handlers['encryption.devices']({ accountId: ACCOUNT, jid: BOB });
