@@ -228,6 +228,7 @@ export class Outbox {
     if (!xmpp.streamManagement.enabled) {
       // Without stream management, written is all we can know.
       account.inFlight.delete(message.stanzaId);
+      this.options.encryption?.seals.forget(message.id);
       this.writes.setState(message.id, 'sent');
     }
   }
