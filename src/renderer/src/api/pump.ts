@@ -9,6 +9,7 @@ import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
 import type { useIdentitiesStore } from '../stores/identities';
+import type { useEncryptionStore } from '../stores/encryption';
 import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
@@ -27,6 +28,7 @@ export interface PumpStores {
   muc?: ReturnType<typeof useMucStore>;
   chat?: ReturnType<typeof useChatStore>;
   identities?: ReturnType<typeof useIdentitiesStore>;
+  encryption?: ReturnType<typeof useEncryptionStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -92,6 +94,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.muc?.applyEvents(rest);
       stores.chat?.applyEvents(rest);
       stores.identities?.applyEvents(rest);
+      stores.encryption?.applyEvents(rest);
     });
   };
 
@@ -119,6 +122,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.muc?.applySnapshot(snapshot);
       stores.chat?.applySnapshot(snapshot);
       stores.identities?.applySnapshot(snapshot);
+      stores.encryption?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

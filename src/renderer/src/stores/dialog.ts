@@ -34,6 +34,8 @@ export interface DialogProps {
   'invite-contact': { accountId: string; room: string };
   /** Our own avatar and profile on one account. */
   'own-profile': { accountId: string };
+  /** A contact's devices for end-to-end encryption (verify, distrust). */
+  'encryption-devices': { accountId: string; jid: string; name: string };
 }
 
 export type DialogKind = keyof DialogProps;

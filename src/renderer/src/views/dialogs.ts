@@ -132,6 +132,10 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     },
     affiliations: { component: load(() => import('../components/muc/AffiliationsDialog.vue')), props: withRoom },
     'invite-contact': { component: load(() => import('../components/muc/InviteContactDialog.vue')), props: withRoom },
+    'encryption-devices': {
+      component: load(() => import('../components/encryption/EncryptionDevicesDialog.vue')),
+      props: (asked) => (accounts.get(asked.accountId) ? asked : null),
+    },
   };
 
   const shown = computed<ShownDialog | null>(() => {

@@ -8,6 +8,7 @@ import { accountErrorText } from './accounts';
 import { appErrorText } from './app';
 import { bookmarkErrorText } from './bookmarks';
 import { chatErrorText } from './chat';
+import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
@@ -57,6 +58,8 @@ export function errorText(error: AppError, inField = false): string {
       return fileErrorText(error as Parameters<typeof fileErrorText>[0]);
     case 'profile':
       return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
+    case 'encryption':
+      return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:
