@@ -17,6 +17,8 @@ import {
   type Prefs,
 } from './limits';
 import { SHOWS, type Show } from './presence';
+import type { ConversationEncryptionView, EncryptionDevicesView, MessageEncryption } from './encryption';
+import { FINGERPRINT_PATTERN } from './encryption';
 import type {
   AppError,
   CertificateProblem,
@@ -405,8 +407,10 @@ export interface MessageView {
   state: MessageState;
   /** The body was replaced by a correction (XEP-0308). */
   corrected: boolean;
-  /** With state 'failed': the server's refusal. */
+  /** With state 'failed': the server's refusal, or why it could not be encrypted. */
   error: DeliveryError | null;
+  /** Present when it travelled end-to-end encrypted (or must: an outgoing one is never sent in the clear). */
+  encryption?: MessageEncryption;
 }
 
 /** XEP-0085 chat states. */
@@ -587,6 +591,10 @@ export type AppEvent =
   | { type: 'transfer'; transfer: TransferView }
   /** A finished transfer was cleared from the list. */
   | { type: 'transfer.removed'; id: string }
+  /** A JID's devices or their trust changed (coalesced per account and JID). */
+  | { type: 'encryption.devices'; devices: EncryptionDevicesView }
+  /** A conversation's encryption changed (the user's choice, or the contact's devices). */
+  | { type: 'encryption.conversation'; conversation: ConversationEncryptionView }
   /** An app notice appeared or changed (same id). */
   | { type: 'app.notice'; notice: AppNoticeView }
   | { type: 'app.noticeRemoved'; id: string }
@@ -1088,10 +1096,46 @@ export const commands = {
       .strict(),
     output: returns<null>(),
   },
-  /** Sends a failed message again. */
+  /**
+   * Sends a failed message again. `withoutEncryption`: the user chose, when asked, to send a message
+   * that could not be encrypted in the clear.
+   */
   'message.retry': {
-    input: z.object({ accountId: accountIdSchema, id: z.number().int().positive() }).strict(),
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        id: z.number().int().positive(),
+        withoutEncryption: z.literal(true).optional(),
+      })
+      .strict(),
     output: returns<MessageView>(),
+  },
+  /** A one-to-one conversation's encryption; the contact's device list is read (again) in the background. */
+  'encryption.conversation': {
+    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema }).strict(),
+    output: returns<ConversationEncryptionView>(),
+  },
+  /** The user turns a conversation's encryption on or off (messages already queued keep theirs). */
+  'encryption.setEncrypted': {
+    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema, encrypted: z.boolean() }).strict(),
+    output: returns<ConversationEncryptionView>(),
+  },
+  /** A contact's devices, or our own account's (its JID), with fingerprints and trust; missing keys are fetched. */
+  'encryption.devices': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
+    output: returns<EncryptionDevicesView>(),
+  },
+  /** The user compared a device's fingerprint (verified) or refused it (untrusted). */
+  'encryption.setTrust': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'A fingerprint is 64 hexadecimal characters.'),
+        trust: z.enum(['verified', 'untrusted']),
+      })
+      .strict(),
+    output: returns<EncryptionDevicesView>(),
   },
   /** A page of a conversation's history, newest last: messages with id below `before` (or the latest). */
   'message.history': {
@@ -1406,3 +1450,12 @@ export interface JabberwockApi {
 }
 
 export { IPC_EVENTS, IPC_INVOKE } from './ipc-channels';
+export type {
+  ConversationEncryptionView,
+  EncryptionDevicesView,
+  EncryptionDeviceView,
+  EncryptionFailure,
+  MessageEncryption,
+  TrustState,
+  UndecryptableReason,
+} from './encryption';

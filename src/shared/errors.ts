@@ -12,6 +12,7 @@
  */
 
 import type { FormIssue, FormProblem } from './forms';
+import type { EncryptFailureReason, EncryptionFailure } from './encryption';
 
 /** The small set of error codes the UI knows how to react to. */
 export type ErrorCode =
@@ -332,6 +333,17 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'transfer.stillRunning': None;
   'file.notShared': None;
 
+  /** End-to-end encryption is for one-to-one chats (not rooms or private messages in rooms). */
+  'encryption.chatOnly': None;
+  /** The account's encryption has not started (it was never online in this run). */
+  'encryption.unavailable': None;
+  /** No device of that JID has this fingerprint. */
+  'encryption.unknownDevice': None;
+  /** Only a message that failed because it could not be encrypted can be sent without. */
+  'encryption.notEncrypted': None;
+  /** A correction of an encrypted message could not be encrypted (it is never sent in the clear). */
+  'encryption.notSent': { reason: EncryptFailureReason };
+
   'spellcheck.unavailable': None;
   'spellcheck.noDictionary': { language: string };
 }
@@ -478,8 +490,12 @@ export type RoomNotice =
   /** A room created for us: it took the default configuration, or refused it. */
   | { code: 'muc.created' | 'muc.createdUnconfigured' };
 
-/** A message the server refused (an error reply): its condition and its text, if any. */
+/**
+ * A message the server refused (an error reply): its condition and its text, if any; or one that
+ * had to be encrypted and could not be (then `encryption` says why, and condition and text are null).
+ */
 export interface DeliveryError {
   condition: string | null;
   text: string | null;
+  encryption?: EncryptionFailure;
 }

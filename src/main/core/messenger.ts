@@ -21,7 +21,7 @@ import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
 import { CapsCache } from './features/caps/cache';
-import { OwnCaps } from './features/caps/own';
+import { BASE_FEATURES, OwnCaps, ownDiscoInfo } from './features/caps/own';
 import { CapsRepository } from './features/caps/repo';
 import { PresenceFeature } from './features/presence/feature';
 import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
@@ -52,6 +52,8 @@ import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
+import { EncryptionFeature } from './encryption/feature';
+import { ENCRYPTION_FEATURES } from './encryption/service';
 import { background } from './util/background';
 import { IdentityService } from './features/avatars/service';
 import { IdentitiesRepository } from './features/avatars/repo';
@@ -184,8 +186,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read at join time, long after `identities` below exists.
     ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
-  // Our disco#info on every client, and the <c/> our presence carries.
-  const ownCaps = new OwnCaps();
+  // Our disco#info on every client, and the <c/> our presence carries (with the device list's +notify).
+  const ownCaps = new OwnCaps(ownDiscoInfo([...BASE_FEATURES, ...ENCRYPTION_FEATURES]));
   accounts.addLifecycleListener(ownCaps);
   const accountJid = (accountId: string) => accounts.list().find((account) => account.id === accountId)?.jid ?? null;
   // Avatars and nicknames; its middleware reads room presence before the MUC feature takes it.
@@ -258,6 +260,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   accounts.addLifecycleListener(bookmarks);
   const messages = new MessagesRepository(db);
+  // Before chat: device list events are taken before chat sees the message; waiting messages go once it can encrypt.
+  const encryption = new EncryptionFeature({
+    db,
+    secrets: options.secrets,
+    bus,
+    log: log.child('encryption'),
+    accountJid,
+    onReady: (accountId) => chat.encryptionReady(accountId),
+  });
+  accounts.addLifecycleListener(encryption);
   const media = createMediaService({
     dataDir: options.dataDir,
     log: log.child('media'),
@@ -281,6 +293,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('chat'),
     rooms: muc,
     accountJid,
+    encryption: encryption.chat,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -420,6 +433,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'profile.get': (input) => profiles.get(input),
     'profile.setOwn': (input) => profiles.setOwn(input),
     'avatar.setOwn': (input) => profiles.setAvatar(input),
+    ...encryption.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {

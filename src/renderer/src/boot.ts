@@ -10,6 +10,7 @@ import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
 import { useChatStore } from './stores/chat';
 import { useControlStore } from './stores/control';
+import { useEncryptionStore } from './stores/encryption';
 import { useMucStore } from './stores/muc';
 import { usePrefsStore } from './stores/prefs';
 import { usePresenceStore } from './stores/presence';
@@ -34,6 +35,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
     chat: useChatStore(pinia),
     control: useControlStore(pinia),
     identities: useIdentitiesStore(pinia),
+    encryption: useEncryptionStore(pinia),
   });
   app.mount('#app');
 }

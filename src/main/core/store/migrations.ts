@@ -257,4 +257,27 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 8: end-to-end encryption in chat. A message says whether it travelled encrypted (the protocol),
+  // which device sent it with its identity key and the trust it had when read, or why it could
+  // not be read (its body is then empty). An outgoing row marked encrypted is never sent in the
+  // clear. The user's choice per conversation; without one, a contact with devices is encrypted to.
+  `
+  ALTER TABLE messages ADD COLUMN encryption TEXT CHECK (encryption IS NULL OR encryption IN ('omemo'));
+  ALTER TABLE messages ADD COLUMN encryption_device INTEGER
+    CHECK (encryption_device IS NULL OR encryption_device BETWEEN 1 AND 2147483647);
+  ALTER TABLE messages ADD COLUMN encryption_key TEXT
+    CHECK (encryption_key IS NULL OR length(encryption_key) = 64);
+  ALTER TABLE messages ADD COLUMN encryption_trust TEXT
+    CHECK (encryption_trust IS NULL OR encryption_trust IN ('verified', 'blind', 'undecided', 'untrusted'));
+  ALTER TABLE messages ADD COLUMN undecryptable TEXT
+    CHECK (undecryptable IS NULL OR length(undecryptable) BETWEEN 1 AND 64);
+
+  CREATE TABLE conversation_encryption (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 3071),
+    mode          TEXT NOT NULL CHECK (mode IN ('omemo', 'plain')),
+    chosen_at     INTEGER NOT NULL,
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -10,6 +10,7 @@ import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
 import type { useControlStore } from '../stores/control';
 import type { useIdentitiesStore } from '../stores/identities';
+import type { useEncryptionStore } from '../stores/encryption';
 import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
@@ -29,6 +30,7 @@ export interface PumpStores {
   chat?: ReturnType<typeof useChatStore>;
   control?: ReturnType<typeof useControlStore>;
   identities?: ReturnType<typeof useIdentitiesStore>;
+  encryption?: ReturnType<typeof useEncryptionStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -95,6 +97,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.chat?.applyEvents(rest);
       stores.control?.applyEvents(rest);
       stores.identities?.applyEvents(rest);
+      stores.encryption?.applyEvents(rest);
     });
   };
 
@@ -123,6 +126,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.chat?.applySnapshot(snapshot);
       stores.control?.applySnapshot(snapshot);
       stores.identities?.applySnapshot(snapshot);
+      stores.encryption?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

@@ -47,6 +47,8 @@ export interface DialogProps {
   'adhoc-command': { accountId: string; jid: string; node: string; name: string | null };
   /** Our own avatar and profile on one account. */
   'own-profile': { accountId: string };
+  /** A contact's devices for end-to-end encryption (verify, distrust). */
+  'encryption-devices': { accountId: string; jid: string; name: string };
 }
 
 export type DialogKind = keyof DialogProps;

@@ -154,6 +154,10 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
       component: load(() => import('../components/control/AdhocCommandDialog.vue')),
       props: (asked) => (accounts.get(asked.accountId) ? asked : null),
     },
+    'encryption-devices': {
+      component: load(() => import('../components/encryption/EncryptionDevicesDialog.vue')),
+      props: (asked) => (accounts.get(asked.accountId) ? asked : null),
+    },
   };
 
   const shown = computed<ShownDialog | null>(() => {

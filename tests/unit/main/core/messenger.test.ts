@@ -195,6 +195,22 @@ const malformed: Record<CommandName, unknown[]> = {
   'message.retry': [
     { accountId: ID, id: 0 },
     { accountId: ID, id: 1.5 },
+    { accountId: ID, id: 1, withoutEncryption: false },
+  ],
+  'encryption.conversation': [
+    { accountId: ID },
+    { accountId: ID, conversation: 'bob@example.org/phone' },
+    { accountId: ID, conversation: 'bob@example.org', extra: 1 },
+  ],
+  'encryption.setEncrypted': [
+    { accountId: ID, conversation: 'bob@example.org' },
+    { accountId: ID, conversation: 'bob@example.org', encrypted: 'yes' },
+  ],
+  'encryption.devices': [{ accountId: ID }, { accountId: ID, jid: 'not a jid@@' }],
+  'encryption.setTrust': [
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'ab'.repeat(32), trust: 'blind' },
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'ab'.repeat(31), trust: 'verified' },
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'zz'.repeat(32), trust: 'verified' },
   ],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],

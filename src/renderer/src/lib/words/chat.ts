@@ -1,5 +1,6 @@
 /** Messaging in words: the commands' errors (chat.*) and why the server refused a message. */
 import type { AppErrorOf, DeliveryError, DomainReason } from '../../../../shared/errors';
+import { encryptFailureText } from './encryption';
 
 /** `inField`: the words for the form field the error is about, where they differ. */
 export function chatErrorText(error: AppErrorOf<DomainReason<'chat'>>, inField = false): string {
@@ -24,6 +25,7 @@ export function chatErrorText(error: AppErrorOf<DomainReason<'chat'>>, inField =
 }
 
 /** A message the server refused: its condition and the server's text. */
-export function deliveryErrorText({ condition, text }: DeliveryError): string {
+export function deliveryErrorText({ condition, text, encryption }: DeliveryError): string {
+  if (encryption) return encryptFailureText(encryption);
   return `The message was not delivered (${condition ?? 'error'})${text ? `: ${text}` : '.'}`;
 }

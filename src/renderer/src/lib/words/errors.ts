@@ -9,6 +9,7 @@ import { appErrorText } from './app';
 import { bookmarkErrorText } from './bookmarks';
 import { chatErrorText } from './chat';
 import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
+import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
@@ -67,6 +68,8 @@ export function errorText(error: AppError, inField = false): string {
       return controlErrorText(error as ControlError);
     case 'profile':
       return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
+    case 'encryption':
+      return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:

@@ -143,6 +143,11 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'media.hashMismatch': appError('not_found', 'media.hashMismatch'),
   'media.io': appError('storage', 'media.io'),
   'media.internal': appError('internal', 'media.internal'),
+  'encryption.chatOnly': appError('invalid_input', 'encryption.chatOnly'),
+  'encryption.unavailable': appError('not_found', 'encryption.unavailable'),
+  'encryption.unknownDevice': appError('not_found', 'encryption.unknownDevice'),
+  'encryption.notEncrypted': appError('conflict', 'encryption.notEncrypted'),
+  'encryption.notSent': appError('conflict', 'encryption.notSent', { reason: 'no-usable-devices' }),
   'spellcheck.unavailable': appError('invalid_input', 'spellcheck.unavailable'),
   'spellcheck.noDictionary': appError('invalid_input', 'spellcheck.noDictionary', { language: 'de-DE' }),
   'form.invalid': appError('invalid_input', 'form.invalid', {
@@ -282,6 +287,16 @@ describe('the words for every code', () => {
     );
     expect(connectionErrorText(CONNECTION['connection.streamViolation'])).toBe(
       'The server sent a stanza larger than Jabberwock accepts (over 1 MiB).',
+    );
+    expect(
+      deliveryErrorText({
+        condition: null,
+        text: null,
+        encryption: { reason: 'no-usable-devices', skipped: { undecided: 2, 'no-bundle': 1 } },
+      }),
+    ).toBe(
+      'It could not be encrypted: none of the contact’s devices can be encrypted for ' +
+        '(2 new devices are not verified; one device published no keys).',
     );
     expect(deliveryErrorText({ condition: 'service-unavailable', text: null })).toBe(
       'The message was not delivered (service-unavailable).',
