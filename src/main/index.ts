@@ -37,6 +37,7 @@ import { createUnreadBadge, type UnreadBadge } from './shell/badge';
 import { applyStartAtLogin, defaultLoginItemEnv, syncStartAtLogin } from './shell/login-item';
 import { handOverData, openedAtLogin, readSecondStart, startupMode } from './shell/launch';
 import { createTrayHint, showTrayHint } from './shell/tray-hint';
+import { listenForOpenUrl, registerXmppHandler, xmppLinkIn } from './shell/xmpp-links';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // A stray rejection or exception is logged; the user's accounts and window stay up.
@@ -57,6 +58,8 @@ let hiddenToTray: (() => void) | null = null;
 let quitting = false;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+// macOS may hand over an xmpp: link before the app is ready.
+const openUrlLinks = listenForOpenUrl(app);
 
 const TRAY_HINT_SHOWN_KEY = 'shell.trayHintShown';
 
@@ -198,9 +201,20 @@ async function start(): Promise<void> {
 
   // A second start (e.g. from the menu while we run in the tray) shows the window; one that was only
   // asked to run hidden (a login item of a user who started us already) has nothing to add.
+  // A second start opened with an xmpp: link hands it over; the window shows its dialog.
+  const openXmppLink = (link: string) => {
+    showWindow();
+    core.control.openXmppUri(link);
+  };
   app.on('second-instance', (_event, argv, _workingDirectory, data) => {
-    if (!readSecondStart(argv, data).hidden) showWindow();
+    const second = readSecondStart(argv, data);
+    if (second.xmppUri) openXmppLink(second.xmppUri);
+    else if (!second.hidden) showWindow();
   });
+  registerXmppHandler(app, log.child('xmpp-links'));
+  const firstLink = xmppLinkIn(process.argv.slice(1));
+  if (firstLink) core.control.openXmppUri(firstLink);
+  openUrlLinks.deliverTo(openXmppLink);
   // macOS: a click on the Dock icon brings back a closed or hidden window.
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {

@@ -4,7 +4,7 @@
  * Both shells (Electron IPC and the browser bridge) carry exactly this and nothing else.
  */
 import { z } from 'zod';
-import { parseAccountJid, parseJid } from './jid';
+import { formatJid, parseAccountJid, parseJid } from './jid';
 import {
   MESSAGE_BODY_MAX,
   MUC_NICK_MAX,
@@ -46,6 +46,28 @@ export {
 } from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
+import {
+  CONSOLE_STANZA_MAX,
+  discoNodeSchema,
+  formValuesSchema,
+  type AdhocCommandView,
+  type AdhocStepView,
+  type BlocklistView,
+  type ConsoleView,
+  type ControlEvent,
+  type DiscoInfoView,
+  type DiscoItemsView,
+  type EntityTimeView,
+  type LastActivityView,
+  type RegistrationView,
+  type SoftwareVersionView,
+} from './control';
+
+import { XMPP_URI_MAX, type XmppUriResult } from './xmpp-uri';
+
+export type * from './control';
+export type { XmppUri, XmppUriResult, XmppUriReason, XmppUriAction } from './xmpp-uri';
+export type * from './forms';
 
 export type { MediaMime, MediaRef } from './media';
 
@@ -521,6 +543,10 @@ export interface Snapshot {
   transfers: TransferView[];
   /** App notices not dismissed yet, oldest first. */
   notices: AppNoticeView[];
+  /** Block lists (XEP-0191) fetched in this session, per account. */
+  blocklists: BlocklistView[];
+  /** An `xmpp:` link the operating system handed over before the window asked for this snapshot. */
+  xmppUri?: XmppUriResult | null;
   /** Avatars and nicknames known so far (more follow as `identity` events). */
   identities: IdentityView[];
 }
@@ -573,7 +599,8 @@ export type AppEvent =
   | { type: 'app.notice'; notice: AppNoticeView }
   | { type: 'app.noticeRemoved'; id: string }
   /** Someone's avatar or nickname changed (or was fetched). */
-  | { type: 'identity'; identity: IdentityView };
+  | { type: 'identity'; identity: IdentityView }
+  | ControlEvent;
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -675,6 +702,28 @@ export const roomNickSchema = z
   .min(1, 'Choose a nickname.')
   .max(MUC_NICK_MAX, `Keep the nickname under ${MUC_NICK_MAX} characters.`)
   .refine((nick) => !/[\p{Cc}]/u.test(nick), 'The nickname contains a control character.');
+
+/** Any address (a bare, full or domain JID), normalized. */
+export const anyJidSchema = z
+  .string()
+  .max(3071)
+  .transform((value, ctx) => {
+    const parsed = parseJid(value);
+    if ('error' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    return formatJid(parsed.jid);
+  });
+
+/** The server to create an account on: a domain, no "@" or "/". */
+export const registrationDomainSchema = anyJidSchema.refine(
+  (jid) => !jid.includes('@') && !jid.includes('/'),
+  'Enter the server’s name, like example.org.',
+);
+
+export const registrationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a registration id.');
+export const adhocSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a command session id.');
 
 const prefsSchema = z
   .object({
@@ -1194,6 +1243,146 @@ export const commands = {
       })
       .strict(),
     output: returns<SpellcheckView>(),
+  },
+  // ---------- control and discovery ----------
+  /** Fetches the account's block list (XEP-0191) from the server. */
+  'blocklist.list': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<string[]>(),
+  },
+  /** Blocks addresses (bare, full or domain JIDs); the list changes with `blocklist.changed`. */
+  'blocklist.block': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jids: z.array(anyJidSchema).min(1, 'Choose at least one address.').max(SUBSCRIPTION_BULK_MAX),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Unblocks the given addresses, or everyone with `all`. */
+  'blocklist.unblock': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jids: z.array(anyJidSchema).min(1).max(SUBSCRIPTION_BULK_MAX).optional(),
+        all: z.literal(true).optional(),
+      })
+      .strict()
+      .refine((v) => (v.jids === undefined) !== (v.all === undefined), 'Name the addresses, or unblock all.'),
+    output: returns<null>(),
+  },
+  /**
+   * Starts creating an account on a server (XEP-0077): connects (Direct TLS or STARTTLS, verified for
+   * the domain), asks for the registration form, and answers with it. Nothing is stored yet.
+   */
+  'registration.start': {
+    input: z
+      .object({ domain: registrationDomainSchema, host: hostSchema.nullish(), port: portSchema.nullish() })
+      .strict(),
+    output: returns<RegistrationView>(),
+  },
+  /** Submits the registration form; on success the account is added (and connects) like account.add. */
+  'registration.submit': {
+    input: z
+      .object({
+        id: registrationIdSchema,
+        values: formValuesSchema,
+        rememberPassword: z.boolean().default(true),
+        label: labelSchema.optional(),
+        color: colorSchema.optional(),
+      })
+      .strict(),
+    output: returns<AccountView>(),
+  },
+  'registration.cancel': {
+    input: z.object({ id: registrationIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Changes the account's password on the server (XEP-0077), then the one Jabberwock keeps; reconnects with it. */
+  'account.changePassword': {
+    input: z.object({ id: accountIdSchema, password: passwordSchema }).strict(),
+    output: returns<AccountView>(),
+  },
+  /** Deletes the account on the server (XEP-0077), then here. */
+  'account.deleteOnServer': {
+    input: z.object({ id: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** What an entity (or one of its nodes) is and offers (disco#info); only its own answer counts. */
+  'disco.info': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
+    output: returns<DiscoInfoView>(),
+  },
+  /** What an entity (or one of its nodes) lists (disco#items). */
+  'disco.items': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
+    output: returns<DiscoItemsView>(),
+  },
+  /** The ad-hoc commands (XEP-0050) an entity offers us. */
+  'adhoc.list': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<AdhocCommandView[]>(),
+  },
+  /** Runs an ad-hoc command: its first step (a form, notes, or done). */
+  'adhoc.execute': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema }).strict(),
+    output: returns<AdhocStepView>(),
+  },
+  /** The next step of a running command: the form's values with next, prev, complete (or execute: the default). */
+  'adhoc.continue': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        sessionId: adhocSessionIdSchema,
+        action: z.enum(['execute', 'next', 'prev', 'complete']),
+        values: formValuesSchema.default({}),
+      })
+      .strict(),
+    output: returns<AdhocStepView>(),
+  },
+  'adhoc.cancel': {
+    input: z.object({ accountId: accountIdSchema, sessionId: adhocSessionIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** The software behind an address (XEP-0092), asked when the user opens it. */
+  'entity.version': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<SoftwareVersionView>(),
+  },
+  /** Last activity (XEP-0012): offline since (account), idle for (client), up for (server). */
+  'entity.lastActivity': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<LastActivityView>(),
+  },
+  /** An entity's local time (XEP-0202). */
+  'entity.time': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<EntityTimeView>(),
+  },
+  /** Starts or stops recording the account's stanzas for the XML console; answers with what is recorded. */
+  'console.setCapture': {
+    input: z.object({ accountId: accountIdSchema, capture: z.boolean() }).strict(),
+    output: returns<ConsoleView>(),
+  },
+  'console.clear': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Sends one raw stanza (iq, message or presence), checked as XML first. */
+  'console.send': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'A stanza typed here is limited to 64 KiB.'),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Reads an `xmpp:` link a page was opened with (the bridge's ?xmpp= parameter), as the OS hand-over would. */
+  'uri.open': {
+    input: z.object({ uri: z.string().max(XMPP_URI_MAX) }).strict(),
+    output: returns<XmppUriResult>(),
   },
   /** A contact's (or our own account's) profile, read from their vCard now. */
   'profile.get': {

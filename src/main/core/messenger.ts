@@ -27,6 +27,8 @@ import { PresenceFeature } from './features/presence/feature';
 import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
 import { RosterService } from './features/roster/service';
 import { SubscriptionService } from './features/subscriptions/service';
+import { BlockingService } from './features/blocking/service';
+import { createControl, type Control } from './control';
 import { MucService } from './features/muc/service';
 import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
@@ -102,6 +104,9 @@ export interface Messenger extends MessengerApi {
   /** Avatars and nicknames. */
   readonly identities: IdentityService;
   readonly chat: ChatService;
+  readonly blocking: BlockingService;
+  /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
+  readonly control: Control;
   /** Media store, uploads and downloads. */
   readonly media: MediaService;
   /** What the Electron tray shows and does. */
@@ -227,10 +232,13 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     idle.start();
     undo.push(() => idle.stop());
   }
+  const blocking = new BlockingService({ bus, log: log.child('blocking') });
+  accounts.addLifecycleListener(blocking);
   const subscriptions = new SubscriptionService({
     repo: new SubscriptionsRepository(db),
     roster,
     accounts,
+    blocking,
     bus,
     log: log.child('subscriptions'),
   });
@@ -312,6 +320,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   roster.onSessionReady((accountId) => identities.rosterReady(accountId));
+  // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
+  const control = createControl({ bus, accounts, blocking, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -349,7 +359,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         subscriptionRequests: subscriptions.requests(),
         subscriptionPolicies: subscriptions.policies(),
         subscriptionNotes: subscriptions.notes(),
-        blockingAccounts: subscriptions.blockingAccounts(),
+        blockingAccounts: blocking.blockingAccounts(),
         rooms: muc.rooms(),
         occupants: muc.occupants(),
         roomNotices: muc.notices(),
@@ -357,6 +367,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         roomInvites: muc.invites(),
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
+        blocklists: blocking.views(),
+        xmppUri: control.takeXmppUriForSnapshot(),
         transfers: media.transfers.views(),
         identities: identities.views(),
       };
@@ -416,6 +428,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    ...control.handlers,
     ...media.handlers,
     'profile.get': (input) => profiles.get(input),
     'profile.setOwn': (input) => profiles.setOwn(input),
@@ -454,6 +467,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     bookmarks,
     identities,
     chat,
+    blocking,
+    control,
     media,
     mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
@@ -471,6 +486,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       closed = true;
       health.close();
       idle?.stop();
+      await control.close();
       await accounts.close();
       tray.close();
       presence.close();

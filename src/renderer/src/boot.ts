@@ -9,6 +9,7 @@ import type { Transport } from './api/types';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
 import { useChatStore } from './stores/chat';
+import { useControlStore } from './stores/control';
 import { useEncryptionStore } from './stores/encryption';
 import { useMucStore } from './stores/muc';
 import { usePrefsStore } from './stores/prefs';
@@ -32,6 +33,7 @@ export function boot(transport: Transport, pump: EarlyEventPump): void {
     subscriptions: useSubscriptionsStore(pinia),
     muc: useMucStore(pinia),
     chat: useChatStore(pinia),
+    control: useControlStore(pinia),
     identities: useIdentitiesStore(pinia),
     encryption: useEncryptionStore(pinia),
   });

@@ -82,6 +82,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     conversations: [],
     transfers: [],
     notices: [],
+    blocklists: [],
     identities: [],
     ...extra,
   };

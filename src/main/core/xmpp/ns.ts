@@ -33,6 +33,28 @@ export const NS_BLOCKING = 'urn:xmpp:blocking';
 export const NS_DELAY = 'urn:xmpp:delay';
 /** XEP-0004 data forms. */
 export const NS_DATA = 'jabber:x:data';
+/** XEP-0122 data forms validation. */
+export const NS_DATA_VALIDATE = 'http://jabber.org/protocol/xdata-validate';
+/** XEP-0141 data forms layout. */
+export const NS_DATA_LAYOUT = 'http://jabber.org/protocol/xdata-layout';
+/** XEP-0221 data forms media element (XEP-0158 CAPTCHA images and sounds). */
+export const NS_MEDIA = 'urn:xmpp:media-element';
+
+// ---------- control and discovery ----------
+/** XEP-0077 in-band registration: creating an account, changing its password, removing it. */
+export const NS_REGISTER = 'jabber:iq:register';
+/** XEP-0231 bits of binary (a CAPTCHA's image sent with the form). */
+export const NS_BOB = 'urn:xmpp:bob';
+/** XEP-0050 ad-hoc commands. */
+export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+/** XEP-0092 software version. */
+export const NS_VERSION = 'jabber:iq:version';
+/** XEP-0012 last activity. */
+export const NS_LAST = 'jabber:iq:last';
+/** XEP-0202 entity time. */
+export const NS_TIME = 'urn:xmpp:time';
+/** The stanzas' own namespace on a client stream. */
+export const NS_CLIENT = 'jabber:client';
 
 // ---------- group chat ----------
 export const NS_MUC = 'http://jabber.org/protocol/muc';

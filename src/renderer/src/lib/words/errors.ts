@@ -8,6 +8,7 @@ import { accountErrorText } from './accounts';
 import { appErrorText } from './app';
 import { bookmarkErrorText } from './bookmarks';
 import { chatErrorText } from './chat';
+import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
 import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
@@ -30,8 +31,10 @@ export function errorText(error: AppError, inField = false): string {
       return appErrorText(error as AppErrorOf<DomainReason<'app'> | DomainReason<'store'>>);
     case 'input':
       return inputErrorText((error as AppErrorOf<'input.invalid'>).params.issues);
-    case 'request':
-      return requestErrorText(error as AppErrorOf<DomainReason<'request'>>);
+    case 'request': {
+      const request = error as AppErrorOf<DomainReason<'request'>>;
+      return isControlRequest(request.params.action) ? controlRequestText(request) : requestErrorText(request);
+    }
     case 'account':
       return accountErrorText(error as AppErrorOf<DomainReason<'account'>>, inField);
     case 'presence':
@@ -56,6 +59,13 @@ export function errorText(error: AppError, inField = false): string {
     case 'http':
     case 'media':
       return fileErrorText(error as Parameters<typeof fileErrorText>[0]);
+    case 'form':
+    case 'blocking':
+    case 'registration':
+    case 'disco':
+    case 'adhoc':
+    case 'console':
+      return controlErrorText(error as ControlError);
     case 'profile':
       return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
     case 'encryption':

@@ -1,7 +1,8 @@
 /** Requests the server refused or did not answer, in words (request.timeout, request.refused, request.dropped). */
-import type { AppErrorOf, DomainReason, RequestParams } from '../../../../shared/errors';
+import type { AppErrorOf, ControlRequestAction, DomainReason, RequestParams } from '../../../../shared/errors';
 
-const WHAT: Readonly<Record<RequestParams['action'], (room: string) => string>> = {
+/** Control and discovery words their own requests (control.ts). */
+const WHAT: Readonly<Record<Exclude<RequestParams['action'], ControlRequestAction>, (room: string) => string>> = {
   'roster.change': () => 'the change',
   'roster.removal': () => 'the removal',
   'roster.rename': () => 'the rename',
@@ -47,7 +48,7 @@ const BOOKMARK_CONDITIONS: Readonly<Record<string, Words>> = {
 };
 
 export function requestErrorText(error: AppErrorOf<DomainReason<'request'>>): string {
-  const what = WHAT[error.params.action](error.params.room ?? '');
+  const what = WHAT[error.params.action as keyof typeof WHAT](error.params.room ?? '');
   switch (error.reason) {
     case 'request.timeout':
       return `The server did not answer in time; ${what} may not have been saved.`;
