@@ -75,6 +75,7 @@ function openMainWindow(minimized = false): BrowserWindow {
   const win = createMainWindow({
     preloadPath: preloadPath(),
     devTools: !app.isPackaged,
+    locale: app.getLocale(),
     state: restoreWindowState(stateFile, screen),
     iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
     minimized,

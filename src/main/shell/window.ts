@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { BrowserWindow, dialog, shell } from 'electron';
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { LOCALE_ARGUMENT, LOCALE_TAG } from '../../shared/ipc-channels';
 import type { WindowState } from './window-state';
 
 export interface WebPreferencesOptions {
@@ -13,6 +14,8 @@ export interface WebPreferencesOptions {
   preloadPath: string;
   /** DevTools only in development builds. */
   devTools: boolean;
+  /** The OS's language (app.getLocale()), handed to the page through the preload. */
+  locale?: string;
 }
 
 /** The webPreferences of every Jabberwock window. Pure, so the unit tests can read it. */
@@ -34,6 +37,9 @@ export function createWebPreferences(options: WebPreferencesOptions): WebPrefere
     // The composer's spell checker; its language and menu come from spellcheck.ts and context-menu.ts.
     spellcheck: true,
     devTools: options.devTools,
+    ...(options.locale && LOCALE_TAG.test(options.locale)
+      ? { additionalArguments: [`${LOCALE_ARGUMENT}${options.locale}`] }
+      : {}),
   };
 }
 
