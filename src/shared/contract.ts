@@ -130,9 +130,14 @@ export interface AccountView {
 export interface SecretStorageInfo {
   /** True when passwords can be kept encrypted by the OS (keychain, DPAPI, libsecret/kwallet). */
   encrypted: boolean;
-  /** Short description for the UI, e.g. "macOS Keychain" or "no keychain available". */
+  /** Short description for logs, e.g. "macOS Keychain" or "no keychain available". */
   description: string;
+  /** Which OS store keeps them, for the UI to name in its language (absent without one). */
+  backend?: SecretBackend;
 }
+
+/** The OS's encrypted password stores: macOS Keychain, Windows DPAPI, Secret Service, KWallet. */
+export type SecretBackend = 'keychain' | 'dpapi' | 'secret-service' | 'kwallet';
 
 export type Subscription = 'none' | 'to' | 'from' | 'both';
 
