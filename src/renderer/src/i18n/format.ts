@@ -113,3 +113,13 @@ export function languageName(code: string): string {
     return code;
   }
 }
+
+/** A language's name in that language, capitalised as a menu item: 'de' → "Deutsch", 'fr' → "Français". */
+export function nativeLanguageName(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language', languageDisplay: 'standard' }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+  } catch {
+    return code;
+  }
+}
