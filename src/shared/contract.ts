@@ -593,11 +593,7 @@ export const hostSchema = z
     'check.host',
   );
 
-export const portSchema = z
-  .number()
-  .int('check.portWhole')
-  .min(1, 'check.portRange')
-  .max(65535, 'check.portRange');
+export const portSchema = z.number().int('check.portWhole').min(1, 'check.portRange').max(65535, 'check.portRange');
 
 export const passwordSchema = z.string().min(1, 'check.passwordEmpty').max(MAX_PASSWORD, 'check.passwordTooLong');
 
@@ -605,9 +601,7 @@ export const labelSchema = z.string().trim().max(64, 'check.labelTooLong');
 
 export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'check.color');
 
-export const fingerprintSchema = z
-  .string()
-  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'check.fingerprint');
+export const fingerprintSchema = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'check.fingerprint');
 
 export const contactJidSchema = z
   .string()
@@ -624,22 +618,12 @@ export const contactJidSchema = z
     return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
   });
 
-export const rosterNameSchema = z
-  .string()
-  .trim()
-  .max(ROSTER_TEXT_MAX, 'check.rosterNameTooLong');
+export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.rosterNameTooLong');
 
-export const groupNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'check.groupEmpty')
-  .max(ROSTER_TEXT_MAX, 'check.groupTooLong');
+export const groupNameSchema = z.string().trim().min(1, 'check.groupEmpty').max(ROSTER_TEXT_MAX, 'check.groupTooLong');
 
 /** A room's bare JID: a local part is required, no resource. */
-export const roomJidSchema = contactJidSchema.refine(
-  (jid) => jid.includes('@'),
-  'check.roomJid',
-);
+export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid');
 
 /** A room nick (XEP-0045 §7.2: a resource part, not empty). */
 export const roomNickSchema = z
@@ -773,11 +757,7 @@ export const commands = {
         accountId: accountIdSchema.optional(),
         show: z.union([showSchema, z.literal('offline')]).optional(),
         /** null clears the status text; omitted keeps it. */
-        status: z
-          .string()
-          .max(STATUS_TEXT_MAX, 'check.statusTooLong')
-          .nullable()
-          .optional(),
+        status: z.string().max(STATUS_TEXT_MAX, 'check.statusTooLong').nullable().optional(),
         priority: z.number().int('check.priorityWhole').min(-128).max(127).optional(),
       })
       .strict(),

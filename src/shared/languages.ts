@@ -18,7 +18,10 @@ export function isUiLanguage(value: unknown): value is UiLanguage {
 
 /** The language part of a BCP 47 tag or a POSIX locale: 'de-AT' → 'de', 'pt_BR.UTF-8' → 'pt'. */
 export function primaryLanguage(tag: string): string {
-  return tag.trim().split(/[-_.@]/)[0].toLowerCase();
+  return tag
+    .trim()
+    .split(/[-_.@]/)[0]
+    .toLowerCase();
 }
 
 /** The first of `preferred` (most preferred first) that Jabberwock speaks, else English. */
