@@ -55,17 +55,18 @@ const FSI = '\u2068';
 const PDI = '\u2069';
 
 /**
- * A parameter goes into the sentence isolated (FSI … PDI), so that a name in another script can
- * neither reorder the words around it nor be reordered by them: always in a right-to-left UI, and in
- * a left-to-right one when it holds right-to-left letters (a Latin name in English needs nothing).
+ * Parameters as they go into a sentence: a number written for the locale ("10,000", "10 000"), a text
+ * isolated (FSI … PDI) so that a name in another script can neither reorder the words around it nor
+ * be reordered by them: always in a right-to-left UI, and in a left-to-right one when it holds
+ * right-to-left letters (a Latin name in English needs nothing).
  */
-function isolated(params: MessageParams | undefined): MessageParams {
+function prepared(params: MessageParams | undefined): MessageParams {
   if (!params) return {};
   const rtlUi = localeDirection(currentLocale()) === 'rtl';
   const out: MessageParams = {};
   for (const [name, value] of Object.entries(params)) {
-    out[name] =
-      typeof value === 'string' && value !== '' && (rtlUi || RTL_TEXT.test(value)) ? FSI + value + PDI : value;
+    if (typeof value === 'number') out[name] = countText(value);
+    else out[name] = value !== '' && (rtlUi || RTL_TEXT.test(value)) ? FSI + value + PDI : value;
   }
   return out;
 }
@@ -79,7 +80,8 @@ function countText(count: number): string {
 }
 
 /**
- * The message `key` in the current language, its `{name}` placeholders filled from `params`.
+ * The message `key` in the current language, its `{name}` placeholders filled from `params` (a number
+ * written for the locale; a port or a code that is no quantity is passed as text).
  * With a `count`, the message is a plural (`one | other`, Russian `one | few | many | other`): the
  * form is chosen by Intl's plural rules and `{count}` is the number written for the locale.
  */
@@ -88,7 +90,7 @@ export function t(key: MessageKey, count: number, params?: MessageParams): strin
 export function t(key: MessageKey, countOrParams?: number | MessageParams, maybeParams?: MessageParams): string {
   if (typeof countOrParams === 'number') {
     const count = countOrParams;
-    return i18n.global.t(key, { count: countText(count), ...isolated(maybeParams) }, count);
+    return i18n.global.t(key, { count: countText(count), ...prepared(maybeParams) }, count);
   }
-  return i18n.global.t(key, isolated(countOrParams));
+  return i18n.global.t(key, prepared(countOrParams));
 }
