@@ -6,6 +6,7 @@
  * core's tests); i18n/locale.ts applies the chosen language to the document.
  */
 import { createI18n } from 'vue-i18n';
+import { UI_LANGUAGES } from '../../../shared/languages';
 import en from '../locales/en.json';
 import { pluralRule } from './plural';
 
@@ -24,7 +25,7 @@ export type MessageParams = Record<string, string | number>;
 export const PSEUDO_RTL = 'ar-XB';
 
 /** The locales the instance knows plural rules for: the shipped ones and the pseudo-locale. */
-const PLURAL_LOCALES = ['en', 'de', 'fr', 'es', 'ru', PSEUDO_RTL];
+const PLURAL_LOCALES = [...UI_LANGUAGES, PSEUDO_RTL];
 
 export const i18n = createI18n({
   legacy: false,
