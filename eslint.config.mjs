@@ -30,12 +30,19 @@ export default tseslint.config(
     },
   },
   {
-    // Every user-facing word goes through the catalogs (src/renderer/src/locales, en.json first): a
+    // Every user-facing word goes through the catalogs (src/renderer/src/locales/<language>/, English first): a
     // literal sentence in a template, or a key no catalog has, fails lint.
     files: ['src/renderer/**/*.vue', 'src/renderer/**/*.ts'],
     plugins: { '@intlify/vue-i18n': vueI18n },
     settings: {
-      'vue-i18n': { localeDir: './src/renderer/src/locales/*.json', messageSyntaxVersion: '^11.0.0' },
+      'vue-i18n': {
+        localeDir: {
+          pattern: './src/renderer/src/locales/*/*.json',
+          localeKey: 'path',
+          localePattern: /^.*\/(?<locale>[A-Za-z0-9-]+)\/[^/]+\.json$/,
+        },
+        messageSyntaxVersion: '^11.0.0',
+      },
     },
     rules: {
       '@intlify/vue-i18n/no-raw-text': [

@@ -16,9 +16,13 @@ function messages(catalog: Catalog): string[] {
   return Object.values(catalog).flatMap((value) => (typeof value === 'string' ? [value] : messages(value)));
 }
 
-/** A catalog's messages, read from src/renderer/src/locales/<locale>.json. */
+/** A catalog's messages, read from its domain files, src/renderer/src/locales/<locale>/*.json. */
 export function catalogMessages(locale: string): string[] {
-  return messages(JSON.parse(fs.readFileSync(path.join(LOCALES, `${locale}.json`), 'utf8')) as Catalog);
+  const dir = path.join(LOCALES, locale);
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .flatMap((file) => messages(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Catalog));
 }
 
 /**

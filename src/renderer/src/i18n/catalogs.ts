@@ -1,15 +1,19 @@
 /**
- * The catalogs besides English, loaded when a language is first chosen (each is its own chunk), and
- * the right-to-left pseudo-locale, made from English.
+ * The catalogs besides English, loaded when a language is first chosen (its domain files are chunks
+ * of their own, fetched together), and the right-to-left pseudo-locale, made from English.
  */
 import { i18n, PSEUDO_RTL, type Messages } from './index';
 
-const loaders = import.meta.glob<Messages>(['../locales/*.json', '!../locales/en.json'], { import: 'default' });
+const loaders = import.meta.glob<Partial<Messages>>(['../locales/*/*.json', '!../locales/en/*.json'], {
+  import: 'default',
+});
 
 async function messagesOf(locale: string): Promise<Messages | null> {
   if (locale === PSEUDO_RTL) return mirrored(i18n.global.getLocaleMessage('en') as Messages);
-  const load = loaders[`../locales/${locale}.json`];
-  return load ? await load() : null;
+  const files = Object.entries(loaders).filter(([file]) => file.startsWith(`../locales/${locale}/`));
+  if (files.length === 0) return null;
+  const parts = await Promise.all(files.map(([, load]) => load()));
+  return Object.assign({}, ...parts) as Messages;
 }
 
 /** Makes `locale`'s messages available (English always is); false when there is no such catalog. */

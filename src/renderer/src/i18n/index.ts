@@ -1,14 +1,25 @@
 /**
  * The renderer's words: one vue-i18n instance (composition API) holding the catalogs under
- * ../locales/ (en.json is the source; the others are loaded when chosen, i18n/catalogs.ts), and `t`,
+ * ../locales/<language>/<domain>.json (English is the source; the others are loaded when chosen,
+ * i18n/catalogs.ts), and `t`,
  * the one function components, stores and lib/words/ word things with. English is always loaded and
  * is what a missing key falls back to. Nothing here touches the DOM (lib/words runs under Node in the
  * core's tests); i18n/locale.ts applies the chosen language to the document.
  */
 import { createI18n } from 'vue-i18n';
 import { UI_LANGUAGES } from '../../../shared/languages';
-import en from '../locales/en.json';
+import accounts from '../locales/en/accounts.json';
+import chat from '../locales/en/chat.json';
+import common from '../locales/en/common.json';
+import errors from '../locales/en/errors.json';
+import muc from '../locales/en/muc.json';
+import presence from '../locales/en/presence.json';
+import roster from '../locales/en/roster.json';
+import subscriptions from '../locales/en/subscriptions.json';
 import { pluralRule } from './plural';
+
+/** English, every domain's file (a new domain file is imported here). */
+const en = { ...common, ...errors, ...accounts, ...presence, ...roster, ...subscriptions, ...muc, ...chat };
 
 export type Messages = typeof en;
 

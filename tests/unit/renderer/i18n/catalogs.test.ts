@@ -7,19 +7,26 @@ import { createParser } from '@intlify/message-compiler';
 import { describe, expect, it } from 'vitest';
 import { UI_LANGUAGES, type UiLanguage } from '../../../../src/shared/languages';
 import { pluralCategories } from '../../../../src/renderer/src/i18n/plural';
-import de from '../../../../src/renderer/src/locales/de.json';
-import en from '../../../../src/renderer/src/locales/en.json';
-import es from '../../../../src/renderer/src/locales/es.json';
-import fr from '../../../../src/renderer/src/locales/fr.json';
-import ru from '../../../../src/renderer/src/locales/ru.json';
-
 type Catalog = { [key: string]: string | Catalog };
 
-/** Every shipped catalog (a new language is added here too, and the type says where one is missing). */
-const CATALOGS: Record<UiLanguage, Catalog> = { en, de, fr, es, ru };
+/** Every domain file of every language: src/renderer/src/locales/<language>/<domain>.json. */
+const FILES = import.meta.glob<Catalog>('../../../../src/renderer/src/locales/*/*.json', {
+  eager: true,
+  import: 'default',
+});
 
+/** A language's catalog: its domain files together. */
 function load(locale: UiLanguage): Catalog {
-  return CATALOGS[locale];
+  const parts = Object.entries(FILES).filter(([file]) => file.includes(`/locales/${locale}/`));
+  return Object.assign({}, ...parts.map(([, part]) => part)) as Catalog;
+}
+
+/** The domain files a language has, by name: every language has English's. */
+function domains(locale: UiLanguage): string[] {
+  return Object.keys(FILES)
+    .filter((file) => file.includes(`/locales/${locale}/`))
+    .map((file) => file.slice(file.lastIndexOf('/') + 1))
+    .sort();
 }
 
 /** Every message by its dotted key. */
@@ -80,6 +87,10 @@ describe('the English catalog', () => {
 describe.each(UI_LANGUAGES.filter((locale) => locale !== 'en'))('the %s catalog', (locale) => {
   const catalog = flatten(load(locale));
   const categories = pluralCategories(locale);
+
+  it('has the domain files of English', () => {
+    expect(domains(locale)).toEqual(domains('en'));
+  });
 
   it('has exactly the keys of English', () => {
     const missing = [...english.keys()].filter((key) => !catalog.has(key));
