@@ -38,6 +38,7 @@ import { applyStartAtLogin, defaultLoginItemEnv, syncStartAtLogin } from './shel
 import { handOverData, openedAtLogin, readSecondStart, startupMode } from './shell/launch';
 import { createTrayHint, showTrayHint } from './shell/tray-hint';
 import { listenForOpenUrl, registerXmppHandler, xmppLinkIn } from './shell/xmpp-links';
+import { followLanguage, shellWords, wordsFor, type ShellWords } from './shell/words';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // A stray rejection or exception is logged; the user's accounts and window stay up.
@@ -56,6 +57,8 @@ let badge: UnreadBadge | null = null;
 let hiddenToTray: (() => void) | null = null;
 /** Set once the user quits: from then on closing the window really closes it. */
 let quitting = false;
+/** The shell's words: the language chosen in Settings, else the OS's (set once the app is ready). */
+let words: ShellWords = shellWords('en');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 // macOS may hand over an xmpp: link before the app is ready.
@@ -64,13 +67,13 @@ const openUrlLinks = listenForOpenUrl(app);
 const TRAY_HINT_SHOWN_KEY = 'shell.trayHintShown';
 
 function openLink(url: string): void {
-  openExternalWithConsent(mainWindow, url).catch((error) => log.warn('could not open link', { error }));
+  openExternalWithConsent(mainWindow, url, words).catch((error) => log.warn('could not open link', { error }));
 }
 
 // Every webContents, whoever creates it, gets the navigation, window-open and webview rules, and our menu.
 app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, openLink);
-  installContextMenu(contents, { devTools: !app.isPackaged, openLink });
+  installContextMenu(contents, { devTools: !app.isPackaged, openLink, words: () => words });
 });
 
 function openMainWindow(minimized = false): BrowserWindow {
@@ -78,6 +81,7 @@ function openMainWindow(minimized = false): BrowserWindow {
   const win = createMainWindow({
     preloadPath: preloadPath(),
     devTools: !app.isPackaged,
+    locale: app.getLocale(),
     state: restoreWindowState(stateFile, screen),
     iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
     minimized,
@@ -108,6 +112,8 @@ function showWindowNow(): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // Until the core has read the user's choice: the OS's language.
+  words = wordsFor(undefined, app.getLocale());
   if (process.platform === 'win32') app.setAppUserModelId('org.jabberwock.app');
   installPermissionPolicy(session.defaultSession);
   protocol.handle(
@@ -128,6 +134,7 @@ async function start(): Promise<void> {
     const notifier = createElectronNotifier(
       messengerNotificationHandlers(() => messenger, openConversation, notificationLog),
       notificationLog,
+      () => words,
     );
     core = await createMessenger({
       dataDir: userData,
@@ -148,11 +155,22 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     log.error('the core could not start', { error });
-    dialog.showErrorBox('Jabberwock cannot start', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(words.text('start.failed'), error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
   messenger = core;
+  words = wordsFor(core.prefs.get().language, app.getLocale());
+  const unfollowLanguage = followLanguage(
+    core,
+    app.getLocale(),
+    () => words,
+    (next) => {
+      words = next;
+      tray?.refresh();
+      badge?.refresh();
+    },
+  );
   const unbindIpc = bindIpc({
     messenger: core,
     getMainWindow: () => mainWindow,
@@ -168,6 +186,7 @@ async function start(): Promise<void> {
       hideWindow: () => mainWindow?.hide(),
       quit: () => app.quit(),
       iconPath: (icon) => resourcePath(`tray-${icon}.png`),
+      words: () => words,
       log: log.child('tray'),
     });
     log.info('tray icon shown');
@@ -179,8 +198,15 @@ async function start(): Promise<void> {
     wasShown: () => core.settings.get<unknown>(TRAY_HINT_SHOWN_KEY, false) === true,
     markShown: () => core.settings.set(TRAY_HINT_SHOWN_KEY, true),
     show: (text) => showTrayHint(text, log),
+    words: () => words,
   });
-  badge = createUnreadBadge({ model: core.tray, app, getWindow: () => mainWindow, log: log.child('badge') });
+  badge = createUnreadBadge({
+    model: core.tray,
+    app,
+    getWindow: () => mainWindow,
+    words: () => words,
+    log: log.child('badge'),
+  });
   const unsyncLoginItem = syncStartAtLogin(
     core,
     core.prefs.get(),
@@ -231,6 +257,7 @@ async function start(): Promise<void> {
     closing = 'pending';
     unbindIpc();
     unsyncLoginItem();
+    unfollowLanguage();
     badge?.dispose();
     badge = null;
     tray?.destroy();

@@ -16,6 +16,7 @@ import {
   SUBSCRIPTION_BULK_MAX,
   type Prefs,
 } from './limits';
+import { LANGUAGE_CHOICES, type LanguageChoice } from './languages';
 import { SHOWS, type Show } from './presence';
 import type { ConversationEncryptionView, EncryptionDevicesView, MessageEncryption } from './encryption';
 import { FINGERPRINT_PATTERN } from './encryption';
@@ -153,9 +154,14 @@ export interface AccountView {
 export interface SecretStorageInfo {
   /** True when passwords can be kept encrypted by the OS (keychain, DPAPI, libsecret/kwallet). */
   encrypted: boolean;
-  /** Short description for the UI, e.g. "macOS Keychain" or "no keychain available". */
+  /** Short description for logs, e.g. "macOS Keychain" or "no keychain available". */
   description: string;
+  /** Which OS store keeps them, for the UI to name in its language (absent without one). */
+  backend?: SecretBackend;
 }
+
+/** The OS's encrypted password stores: macOS Keychain, Windows DPAPI, Secret Service, KWallet. */
+export type SecretBackend = 'keychain' | 'dpapi' | 'secret-service' | 'kwallet';
 
 export type Subscription = 'none' | 'to' | 'from' | 'both';
 
@@ -615,6 +621,7 @@ export interface EventBatch {
 }
 
 // ---------- input schemas ----------
+// Their messages are codes ('check.*') the renderer words (lib/words/input.ts), never sentences.
 
 const MAX_PASSWORD = 1024;
 
@@ -622,7 +629,7 @@ export const accountIdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not an account id.');
+  .regex(/^[A-Za-z0-9_-]+$/, 'check.accountId');
 
 export const accountJidSchema = z
   .string()
@@ -644,24 +651,18 @@ export const hostSchema = z
   .max(253)
   .regex(
     /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/,
-    'Enter a host name like xmpp.example.org, without a scheme or port.',
+    'check.host',
   );
 
-export const portSchema = z
-  .number()
-  .int('The port is a whole number.')
-  .min(1, 'Ports go from 1 to 65535.')
-  .max(65535, 'Ports go from 1 to 65535.');
+export const portSchema = z.number().int('check.portWhole').min(1, 'check.portRange').max(65535, 'check.portRange');
 
-export const passwordSchema = z.string().min(1, 'Enter the password.').max(MAX_PASSWORD, 'The password is too long.');
+export const passwordSchema = z.string().min(1, 'check.passwordEmpty').max(MAX_PASSWORD, 'check.passwordTooLong');
 
-export const labelSchema = z.string().trim().max(64, 'Keep the label under 64 characters.');
+export const labelSchema = z.string().trim().max(64, 'check.labelTooLong');
 
-export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #3366cc.');
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'check.color');
 
-export const fingerprintSchema = z
-  .string()
-  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint as 32 hex pairs.');
+export const fingerprintSchema = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'check.fingerprint');
 
 export const contactJidSchema = z
   .string()
@@ -671,37 +672,27 @@ export const contactJidSchema = z
     if ('error' in parsed || parsed.jid.resource !== '') {
       ctx.addIssue({
         code: 'custom',
-        message: 'error' in parsed ? parsed.error : 'Use an address without "/resource".',
+        message: 'error' in parsed ? parsed.error : 'check.jidWithResource',
       });
       return z.NEVER;
     }
     return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
   });
 
-export const rosterNameSchema = z
-  .string()
-  .trim()
-  .max(ROSTER_TEXT_MAX, `Keep the name under ${ROSTER_TEXT_MAX} characters.`);
+export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.rosterNameTooLong');
 
-export const groupNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'A group needs a name.')
-  .max(ROSTER_TEXT_MAX, `Keep the group name under ${ROSTER_TEXT_MAX} characters.`);
+export const groupNameSchema = z.string().trim().min(1, 'check.groupEmpty').max(ROSTER_TEXT_MAX, 'check.groupTooLong');
 
 /** A room's bare JID: a local part is required, no resource. */
-export const roomJidSchema = contactJidSchema.refine(
-  (jid) => jid.includes('@'),
-  'A room address looks like room@conference.example.org.',
-);
+export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid');
 
 /** A room nick (XEP-0045 §7.2: a resource part, not empty). */
 export const roomNickSchema = z
   .string()
   .trim()
-  .min(1, 'Choose a nickname.')
-  .max(MUC_NICK_MAX, `Keep the nickname under ${MUC_NICK_MAX} characters.`)
-  .refine((nick) => !/[\p{Cc}]/u.test(nick), 'The nickname contains a control character.');
+  .min(1, 'check.nickEmpty')
+  .max(MUC_NICK_MAX, 'check.nickTooLong')
+  .refine((nick) => !/[\p{Cc}]/u.test(nick), 'check.nickControl');
 
 /** Any address (a bare, full or domain JID), normalized. */
 export const anyJidSchema = z
@@ -737,6 +728,7 @@ const prefsSchema = z
     idleEnabled: z.boolean(),
     idleAwayMinutes: z.number().int().min(1).max(240),
     idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
+    language: z.enum(LANGUAGE_CHOICES as [LanguageChoice, ...LanguageChoice[]]),
   })
   .strict();
 
@@ -744,12 +736,12 @@ const prefsSchema = z
 export const spellcheckLanguageSchema = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'check.languageTag');
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Ids of staged files and transfers (opaque base64url). */
-export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
+export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'check.transferId');
 
 /** One field of our own profile: trimmed, empty means none. */
 const profileFieldSchema = z
@@ -868,12 +860,8 @@ export const commands = {
         accountId: accountIdSchema.optional(),
         show: z.union([showSchema, z.literal('offline')]).optional(),
         /** null clears the status text; omitted keeps it. */
-        status: z
-          .string()
-          .max(STATUS_TEXT_MAX, `Keep the status under ${STATUS_TEXT_MAX} characters.`)
-          .nullable()
-          .optional(),
-        priority: z.number().int('The priority is a whole number.').min(-128).max(127).optional(),
+        status: z.string().max(STATUS_TEXT_MAX, 'check.statusTooLong').nullable().optional(),
+        priority: z.number().int('check.priorityWhole').min(-128).max(127).optional(),
       })
       .strict(),
     output: returns<null>(),
@@ -886,7 +874,7 @@ export const commands = {
         jid: z
           .string()
           .max(3071)
-          .refine((value) => !('error' in parseJid(value)), 'Not a valid address.'),
+          .refine((value) => !('error' in parseJid(value)), 'check.notAnAddress'),
         send: z.boolean(),
       })
       .strict(),
@@ -897,7 +885,7 @@ export const commands = {
     input: z
       .object({
         accountId: accountIdSchema,
-        jids: z.array(contactJidSchema).min(1, 'Choose at least one request.').max(SUBSCRIPTION_BULK_MAX),
+        jids: z.array(contactJidSchema).min(1, 'check.chooseRequest').max(SUBSCRIPTION_BULK_MAX),
         action: z.enum(['accept', 'accept-add', 'deny', 'block']),
         /** With 'accept-add': the roster name and groups for the new contact. */
         name: rosterNameSchema.nullable().optional(),
@@ -915,8 +903,8 @@ export const commands = {
         name: rosterNameSchema.nullable().optional(),
         groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
         /** XEP-0172: the nick we introduce ourselves with. */
-        nick: z.string().trim().max(NICK_MAX, `Keep the nick under ${NICK_MAX} characters.`).optional(),
-        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+        nick: z.string().trim().max(NICK_MAX, 'check.ownNickTooLong').optional(),
+        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
       })
       .strict(),
     output: returns<{ existing: boolean }>(),
@@ -931,7 +919,7 @@ export const commands = {
         accountId: accountIdSchema,
         jid: contactJidSchema,
         action: z.enum(['request', 'unsubscribe', 'revoke']),
-        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
       })
       .strict(),
     output: returns<null>(),
@@ -976,7 +964,7 @@ export const commands = {
       .object({
         accountId: accountIdSchema,
         room: roomJidSchema,
-        subject: z.string().max(MUC_SUBJECT_MAX, `Keep the subject under ${MUC_SUBJECT_MAX} characters.`),
+        subject: z.string().max(MUC_SUBJECT_MAX, 'check.subjectTooLong'),
       })
       .strict(),
     output: returns<null>(),
@@ -1012,7 +1000,7 @@ export const commands = {
         reason: z.string().max(1024).optional(),
       })
       .strict()
-      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
+      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'check.nameOccupant'),
     output: returns<null>(),
   },
   /** Reads one affiliation list of a room. */
@@ -1074,8 +1062,8 @@ export const commands = {
         kind: z.enum(['chat', 'groupchat', 'pm']),
         body: z
           .string()
-          .refine((body) => body.trim() !== '', 'Type a message first.')
-          .refine((body) => body.length <= MESSAGE_BODY_MAX, `Messages are limited to ${MESSAGE_BODY_MAX} characters.`),
+          .refine((body) => body.trim() !== '', 'check.typeMessage')
+          .refine((body) => body.length <= MESSAGE_BODY_MAX, 'check.bodyTooLong'),
         /** A chat message to one device (resource) instead of the bare JID. */
         resource: z.string().min(1).max(1023).optional(),
         /** Corrects our last message in this conversation (XEP-0308): its local id. */
@@ -1154,7 +1142,7 @@ export const commands = {
     input: z
       .object({
         accountId: accountIdSchema.optional(),
-        query: z.string().trim().min(1, 'Type something to search for.').max(256),
+        query: z.string().trim().min(1, 'check.searchEmpty').max(256),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
@@ -1447,9 +1435,11 @@ export interface JabberwockApi {
   invoke<K extends CommandName>(command: K, input: CommandInput<K>): Promise<Result<CommandOutput<K>>>;
   /** Registers the single batch listener; returns a function that removes it. */
   onEvents(listener: (batch: EventBatch) => void): () => void;
+  /** The OS's language (Electron's app.getLocale(), e.g. 'de-DE'); absent where the page asks its browser. */
+  readonly locale?: string;
 }
 
-export { IPC_EVENTS, IPC_INVOKE } from './ipc-channels';
+export { IPC_EVENTS, IPC_INVOKE, LOCALE_ARGUMENT, LOCALE_TAG } from './ipc-channels';
 export type {
   ConversationEncryptionView,
   EncryptionDevicesView,

@@ -4,13 +4,13 @@
  */
 import type { RosterItemView } from '../../../shared/contract';
 import { localOf } from '../../../shared/jid';
+import { t } from '../i18n';
 import { cap, DISPLAY_MAX } from './text';
 
 /** The all-accounts view. Account views are keyed by account id (which never contains '|'). */
 export const ALL_VIEW = '*';
 /** Internal name of the group holding contacts without groups (a real group name is never empty). */
 export const DEFAULT_GROUP = '';
-export const DEFAULT_GROUP_LABEL = 'Contacts';
 
 export type RosterSort = 'availability' | 'name';
 
@@ -125,5 +125,5 @@ export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>, nick?: s
 }
 
 export function groupLabel(name: string): string {
-  return name === DEFAULT_GROUP ? DEFAULT_GROUP_LABEL : name;
+  return name === DEFAULT_GROUP ? t('roster.defaultGroup') : name;
 }

@@ -1,7 +1,7 @@
 /**
  * Errors in words: the one place the renderer turns an AppError (codes and parameters from the core,
  * src/shared/errors.ts) into the sentence it shows, by the reason's domain. Each domain's words are in
- * its own file here, one function each, so a translation replaces them one by one.
+ * its own file here, one function each, looking its sentences up in the catalogs (src/renderer/src/locales).
  */
 import type { AppError, AppErrorOf, DomainReason } from '../../../../shared/errors';
 import { accountErrorText } from './accounts';
@@ -19,6 +19,7 @@ import { requestErrorText } from './requests';
 import { rosterErrorText } from './roster';
 import { spellcheckErrorText } from './spellcheck';
 import { subscriptionErrorText } from './subscriptions';
+import { t } from '../../i18n';
 
 export type { FieldErrors } from './input';
 
@@ -74,7 +75,7 @@ export function errorText(error: AppError, inField = false): string {
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:
       // A reason this renderer does not know (a newer core): say so rather than nothing.
-      return `Something went wrong (${error.reason}).`;
+      return t('errors.unknown', { reason: error.reason });
   }
 }
 
