@@ -21,7 +21,18 @@ import subscriptions from '../locales/en/subscriptions.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
-const en = { ...common, ...errors, ...accounts, ...presence, ...roster, ...subscriptions, ...muc, ...chat, ...encryption, ...profile };
+const en = {
+  ...common,
+  ...errors,
+  ...accounts,
+  ...presence,
+  ...roster,
+  ...subscriptions,
+  ...muc,
+  ...chat,
+  ...encryption,
+  ...profile,
+};
 
 export type Messages = typeof en;
 

@@ -52,7 +52,10 @@ export function encryptFailureText(failure: EncryptionFailure): string {
     .map(([reason, n]) => t(SKIPPED[reason as DeviceSkipReason], n!));
   const reason = failureReasonText(failure.reason);
   return skipped.length > 0
-    ? t('encryption.failure.notEncryptedDetail', { reason, detail: skipped.join(t('encryption.failure.detailSeparator')) })
+    ? t('encryption.failure.notEncryptedDetail', {
+        reason,
+        detail: skipped.join(t('encryption.failure.detailSeparator')),
+      })
     : t('encryption.failure.notEncrypted', { reason });
 }
 
