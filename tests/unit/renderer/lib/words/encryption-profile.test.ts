@@ -31,7 +31,7 @@ describe('encryption words', () => {
       'It could not be encrypted: none of the contact’s devices can be encrypted for (one new device is not verified; 3 devices published no keys).',
     );
     expect(
-      encryptionErrorText({ code: 'encryption', reason: 'encryption.notSent', params: { reason: 'no-devices' } }),
+      encryptionErrorText({ code: 'conflict', reason: 'encryption.notSent', params: { reason: 'no-devices' } }),
     ).toBe('The correction was not sent: the contact has no device that can read encrypted messages.');
   });
 
