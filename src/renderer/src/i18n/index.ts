@@ -11,15 +11,28 @@ import { UI_LANGUAGES } from '../../../shared/languages';
 import accounts from '../locales/en/accounts.json';
 import chat from '../locales/en/chat.json';
 import common from '../locales/en/common.json';
+import encryption from '../locales/en/encryption.json';
 import errors from '../locales/en/errors.json';
 import muc from '../locales/en/muc.json';
+import profile from '../locales/en/profile.json';
 import presence from '../locales/en/presence.json';
 import roster from '../locales/en/roster.json';
 import subscriptions from '../locales/en/subscriptions.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
-const en = { ...common, ...errors, ...accounts, ...presence, ...roster, ...subscriptions, ...muc, ...chat };
+const en = {
+  ...common,
+  ...errors,
+  ...accounts,
+  ...presence,
+  ...roster,
+  ...subscriptions,
+  ...muc,
+  ...chat,
+  ...encryption,
+  ...profile,
+};
 
 export type Messages = typeof en;
 
