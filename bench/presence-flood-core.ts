@@ -18,6 +18,7 @@ import { createMessenger, type Messenger } from '../src/main/core/messenger';
 import { AccountSession } from '../src/main/core/accounts/session';
 import { createMemorySecretStore } from '../src/main/core/secrets';
 import { consoleSink, createLogger, silentLogger } from '../src/main/core/log';
+import { decodeDay } from '../src/main/core/store/presence-history-codec';
 
 export const STANZAS = 100_000;
 export const SENTINEL = 'zz-end@bench.example';
@@ -26,6 +27,8 @@ export const SENTINEL = 'zz-end@bench.example';
 export interface FloodTarget {
   port: number;
   caPem: string;
+  /** Presence history recording (the account's retention: 30 days, or 0 = off). Default on. */
+  history?: boolean;
 }
 
 export interface FloodRun {
@@ -55,6 +58,14 @@ export interface FloodRun {
   availableResources: number;
   snapshotOnline: number;
   snapshotWithLastSeen: number;
+  /** Presence history: whether it recorded, the runs it held at the last contact event. */
+  history: boolean;
+  historyRunsHeld: number;
+  /** Storing every held run after the flood (what the background writes do in chunks), ms and runs. */
+  historyStoreMs: number;
+  /** The longest of those chunks (one event-loop turn each). */
+  historyStoreChunkMaxMs: number;
+  historyRowsStored: number;
 }
 
 /** One measured run against a fresh messenger with one account. */
@@ -114,6 +125,9 @@ export async function runFlood(target: FloodTarget): Promise<FloodRun> {
     port: serverPort,
   });
   const id = (added as { ok: true; value: AccountView }).value.id;
+  const history = target.history !== false;
+  // Before the connection is up (the flood follows our initial presence, after the roster).
+  if (!history) await messenger.invoke('timeline.setRetention', { accountId: id, retentionDays: 0 });
   const end = await done;
   // ru_maxrss is in KiB on Linux.
   const maxRssAtEvents = process.resourceUsage().maxRSS * 1024;
@@ -132,7 +146,32 @@ export async function runFlood(target: FloodTarget): Promise<FloodRun> {
       if (entry.client) resourcesWithClient++;
     }
   }
+  const historyRunsHeld = messenger.presence.history.held();
   const snapshot = (await messenger.invoke('app.snapshot', {})) as { ok: true; value: Snapshot };
+  // What the background writes do over the next minutes: every run stored, a chunk a transaction.
+  const memoryBeforeStore = process.memoryUsage();
+  const storeStart = performance.now();
+  messenger.presence.history.settleAll();
+  let historyStoreChunkMaxMs = 0;
+  for (let more = true; more;) {
+    const chunkStart = performance.now();
+    more = messenger.presence.history.writeNow();
+    historyStoreChunkMaxMs = Math.max(historyStoreChunkMaxMs, performance.now() - chunkStart);
+  }
+  const historyStoreMs = performance.now() - storeStart;
+  const memoryAfterStore = process.memoryUsage();
+  if (process.env.FLOOD_MEMORY) {
+    console.error('store memory (MB)', {
+      rss: [memoryBeforeStore.rss / 1048576, memoryAfterStore.rss / 1048576],
+      heapUsed: [memoryBeforeStore.heapUsed / 1048576, memoryAfterStore.heapUsed / 1048576],
+      external: [memoryBeforeStore.external / 1048576, memoryAfterStore.external / 1048576],
+      maxRss: process.resourceUsage().maxRSS / 1024,
+    });
+  }
+  let historyRowsStored = 0;
+  for (const row of messenger.db.prepare('SELECT runs FROM presence_history_days').all() as { runs: Buffer }[]) {
+    historyRowsStored += decodeDay(row.runs).length;
+  }
   const run: FloodRun = {
     presencesPerSecond: STANZAS / ((stateAt - firstByte) / 1000),
     firstByteToEventsMs: end - firstByte,
@@ -148,6 +187,11 @@ export async function runFlood(target: FloodTarget): Promise<FloodRun> {
     availableResources,
     snapshotOnline: snapshot.value.presence.filter((p) => p.resources.length > 0).length,
     snapshotWithLastSeen: snapshot.value.presence.filter((p) => p.lastSeen !== null).length,
+    history,
+    historyRunsHeld,
+    historyStoreMs,
+    historyStoreChunkMaxMs,
+    historyRowsStored,
   };
   await messenger.close();
   fs.rmSync(dir, { recursive: true, force: true });

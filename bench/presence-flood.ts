@@ -214,6 +214,8 @@ function coreBundle(): string {
 export async function runFloodInChild(target: FloodTarget): Promise<ChildFlood> {
   const child = fork(coreBundle(), [], {
     env: { ...process.env, FLOOD_CHILD: JSON.stringify(target) },
+    // FLOOD_CPU_PROF=DIR: a CPU profile of each run's core (read with profile-summary.mjs).
+    execArgv: process.env.FLOOD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOOD_CPU_PROF}`] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise<ChildFlood>((resolve, reject) => {

@@ -49,7 +49,13 @@ const MB = 1024 * 1024;
 describe('presence', () => {
   it(`${FLOOD.stanzas} presences from ${FLOOD.contacts} contacts: first byte → final state emitted`, async () => {
     const children = [];
+    const withoutHistory = [];
+    // Presence history off and on, turn by turn, so that both meet the same load.
     for (let i = 0; i < RUNS; i++) {
+      const off = await runFloodInChild({ ...target, history: false });
+      expect(off.run.onlineContacts).toBe(expected.onlineContacts);
+      expect(off.run.historyRowsStored).toBe(0);
+      withoutHistory.push(off);
       const child = await runFloodInChild(target);
       const run = child.run;
       // The final state must be the one the workload implies before a number counts.
@@ -58,8 +64,11 @@ describe('presence', () => {
       expect(run.snapshotOnline).toBe(expected.onlineContacts);
       expect(run.snapshotWithLastSeen).toBeGreaterThan(0);
       expect(run.contactEvents).toBeGreaterThanOrEqual(expected.onlineContacts);
+      // Every resource online at the end has a run; those that went have theirs too.
+      expect(run.historyRowsStored).toBeGreaterThanOrEqual(expected.availableResources - 1);
       children.push(child);
     }
+    const offRuns = withoutHistory.map((child) => child.run);
     const runs = children.map((child) => child.run);
     const rates = runs.map((r) => r.presencesPerSecond);
     Object.assign(results, {
@@ -87,6 +96,16 @@ describe('presence', () => {
       // What a child held before its run (Node, the core's modules): the flood's share is the rest.
       rssBeforeRunMb: round(median(children.map((c) => c.rssBeforeRun)) / MB),
       runs: RUNS,
+      // The same flood with presence history off, in the turns between.
+      historyOffPresencesPerSecondMedian: Math.round(median(offRuns.map((r) => r.presencesPerSecond))),
+      historyOffPresencesPerCpuSecondMedian: Math.round(median(offRuns.map((r) => r.presencesPerCpuSecond))),
+      historyOffPeakRssMb: round(Math.max(...offRuns.map((r) => r.maxRssAtEvents)) / MB),
+      historyOffPeakRssMedianMb: round(median(offRuns.map((r) => r.maxRssAtEvents)) / MB),
+      historyOffEventLoopDelayP99MsMedian: round(median(offRuns.map((r) => r.eventLoopDelayP99Ms))),
+      historyRunsHeldMedian: median(runs.map((r) => r.historyRunsHeld)),
+      historyRowsStoredMedian: median(runs.map((r) => r.historyRowsStored)),
+      historyStoreAllMsMedian: round(median(runs.map((r) => r.historyStoreMs))),
+      historyStoreChunkMaxMs: round(Math.max(...runs.map((r) => r.historyStoreChunkMaxMs))),
     });
   });
 });

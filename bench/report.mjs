@@ -237,6 +237,21 @@ if (presence) {
     atLeast: true,
   });
   budget('ASCII presence in-process: peak RSS', presence.peakRssMb, 150, { unit: ' MB' });
+  if (presence.historyOffPresencesPerSecondMedian) {
+    budget(
+      'presence history on: presences/s against off (median, same turns)',
+      (100 * presence.presencesPerSecondMedian) / presence.historyOffPresencesPerSecondMedian,
+      90,
+      { atLeast: true, unit: ' %' },
+    );
+  }
+}
+const history = load('presence-history');
+if (history) {
+  budget('presence history: 30 days of 10,000 contacts on disk', history.fileMb, 50, { unit: ' MB' });
+  budget('presence history: one contact’s timeline (slowest of the sample)', history.timelineMsMax, 50, {
+    unit: ' ms',
+  });
 }
 
 if (budgets.length === 0) {

@@ -229,6 +229,61 @@ export interface ContactPresenceView {
   directed: boolean;
 }
 
+// ---------- presence history (a contact's timeline) ----------
+
+/** Days of presence history an account keeps; 0: none is recorded (and none kept). */
+export type HistoryRetention = 0 | 7 | 30 | 90;
+
+export interface HistorySettingsView {
+  accountId: string;
+  retentionDays: HistoryRetention;
+}
+
+/** One device in one state, from `start` to `end` (epoch ms; null: it still is). */
+export interface TimelineRunView {
+  start: number;
+  end: number | null;
+  show: Show;
+  status: string | null;
+  priority: number;
+}
+
+export interface TimelineDeviceView {
+  resource: string;
+  client: { name: string | null; device: Device } | null;
+  /** When it was last seen online (epoch ms); null while it is online. */
+  lastSeen: number | null;
+  /** Its runs within the timeline's span, oldest first. */
+  runs: TimelineRunView[];
+}
+
+/** Seconds in each quarter hour from `from` (epoch ms, a quarter-hour boundary), one entry per quarter. */
+export interface QuarterHoursView {
+  from: number;
+  /** Seconds the contact had at least one device online. */
+  online: number[];
+  /** Seconds we were listening (online ourselves, recording on). */
+  recorded: number[];
+}
+
+/** What we recorded of one contact's presence: devices and their runs over a span, and the hours over all kept. */
+export interface TimelineView {
+  accountId: string;
+  jid: string;
+  /** The span of the runs (epoch ms); `to` is now. */
+  from: number;
+  to: number;
+  retentionDays: HistoryRetention;
+  /** Online devices first, then the most recently seen. */
+  devices: TimelineDeviceView[];
+  /** When we were listening within the span: outside these stretches nothing is known. */
+  recorded: { start: number; end: number }[];
+  /** Over everything kept: for "usually online". */
+  quarters: QuarterHoursView;
+  /** The device that last received messages sent to the bare address, and until when (null: now). */
+  lastTarget: { resource: string; until: number | null } | null;
+}
+
 /** Our own presence on one account. */
 export interface OwnPresenceView {
   show: Show | 'offline';
@@ -304,6 +359,10 @@ export interface OccupantView {
   status: string | null;
   /** This occupant is us. */
   self: boolean;
+  /** When they joined in this session (epoch ms); null: they were there before we joined. */
+  joinedAt?: number | null;
+  /** Their role changes seen in this session, oldest first (the latest few). */
+  roleChanges?: { role: MucRole; at: number }[];
 }
 
 export type RoomState = 'joining' | 'joined' | 'left' | 'error';
@@ -878,6 +937,37 @@ export const commands = {
         send: z.boolean(),
       })
       .strict(),
+    output: returns<null>(),
+  },
+  /** A contact's presence history: its devices over the last `days`, and the hours over all that is kept. */
+  'timeline.get': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        days: z.number().int().min(1).max(90).default(7),
+      })
+      .strict(),
+    output: returns<TimelineView>(),
+  },
+  /** How long each account keeps presence history. */
+  'timeline.settings': {
+    input: z.object({}).strict(),
+    output: returns<HistorySettingsView[]>(),
+  },
+  /** Sets an account's retention; 0 stops recording and deletes what was kept. */
+  'timeline.setRetention': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        retentionDays: z.union([z.literal(0), z.literal(7), z.literal(30), z.literal(90)]),
+      })
+      .strict(),
+    output: returns<HistorySettingsView>(),
+  },
+  /** Deletes the presence history kept of one contact, or of every contact of the account. */
+  'timeline.clear': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema.optional() }).strict(),
     output: returns<null>(),
   },
   /** Answers pending requests: several at once for deny and block; 'accept-add' also subscribes back. */

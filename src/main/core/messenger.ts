@@ -42,6 +42,7 @@ import { openStore, recoverStore, type OpenedStore } from './store/recovery';
 import { isCorruption, type StoreCheckResult } from './store/store-check';
 import { AppNotices } from './app-notices';
 import { StoreHealth, STORE_CHECK_FALLBACK_MS } from './store-health';
+import { PresenceHistoryRepository } from './store/presence-history-repo';
 import { PresenceRepository } from './store/presence-repo';
 import { RosterRepository } from './store/roster-repo';
 import { SettingsRepository } from './store/settings-repo';
@@ -90,6 +91,8 @@ export interface MessengerOptions {
   pickFiles?: () => Promise<string[]>;
   /** Largest download accepted, whatever a server announces. Default 1 GiB. */
   maxDownloadBytes?: number;
+  /** How long a presence state must last to be kept in presence history (default a minute). */
+  presenceHistoryMinRunMs?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -209,6 +212,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     accounts,
     roster,
     repo: new PresenceRepository(db),
+    historyRepo: new PresenceHistoryRepository(db),
+    historyMinRunMs: options.presenceHistoryMinRunMs,
     settings,
     log: presenceLog,
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
@@ -398,6 +403,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     },
     'presence.set': (input) => presence.set(input),
     'presence.directed': (input) => presence.directed(input),
+    'timeline.get': (input) => presence.timeline(input),
+    'timeline.settings': () => ok(presence.timelineSettings()),
+    'timeline.setRetention': (input) => presence.setRetention(input),
+    'timeline.clear': (input) => presence.clearTimeline(input),
     'subscription.respond': (input) => (knownAccount(input.accountId) ? subscriptions.respond(input) : noSuchAccount()),
     'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
     'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),

@@ -280,4 +280,59 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, conversation)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 9: presence history (the timeline of each contact's devices). Compact on purpose, since a
+  // 10,000-contact roster makes millions of runs a month: contacts, devices and status texts (per
+  // contact, found by a hash of the text) are dictionaries named by integers, and a device's runs of
+  // one UTC day (day: days since 1970-01-01) are packed into one blob (presence-history-codec.ts);
+  // a run that crosses midnight is one piece per day. `open`: the day's last run still lasts. A
+  // status text knows the last day a run named it, so pruning days prunes texts without reading
+  // them. Coverage says when we were listening (seconds): outside it nothing is known. Retention
+  // per account in days (0: recording off); without a row it is the default.
+  `
+  CREATE TABLE presence_history_settings (
+    account_id      TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    retention_days  INTEGER NOT NULL CHECK (retention_days IN (0, 7, 30, 90))
+  ) STRICT;
+
+  CREATE TABLE presence_history_coverage (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    stop        INTEGER NOT NULL CHECK (stop >= start),
+    PRIMARY KEY (account_id, start)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE presence_history_contacts (
+    id          INTEGER PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    UNIQUE (account_id, jid)
+  ) STRICT;
+
+  CREATE TABLE presence_history_devices (
+    id        INTEGER PRIMARY KEY,
+    contact   INTEGER NOT NULL REFERENCES presence_history_contacts(id) ON DELETE CASCADE,
+    resource  TEXT NOT NULL CHECK (length(resource) <= 1023),
+    client    TEXT CHECK (client IS NULL OR length(client) <= 128),
+    kind      TEXT CHECK (kind IS NULL OR kind IN ('pc', 'phone', 'web', 'bot', 'console', 'handheld', 'unknown')),
+    UNIQUE (contact, resource)
+  ) STRICT;
+
+  CREATE TABLE presence_history_statuses (
+    id       INTEGER PRIMARY KEY,
+    contact  INTEGER NOT NULL REFERENCES presence_history_contacts(id) ON DELETE CASCADE,
+    hash     INTEGER NOT NULL,
+    text     TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1024),
+    last_day INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX presence_history_statuses_by_text ON presence_history_statuses (contact, hash);
+
+  CREATE TABLE presence_history_days (
+    device  INTEGER NOT NULL REFERENCES presence_history_devices(id) ON DELETE CASCADE,
+    day     INTEGER NOT NULL,
+    runs    BLOB NOT NULL,
+    open    INTEGER NOT NULL DEFAULT 0 CHECK (open IN (0, 1)),
+    PRIMARY KEY (device, day)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
+  `,
 ];

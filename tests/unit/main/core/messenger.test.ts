@@ -122,6 +122,22 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, jid: 'a@b@c', send: true },
     { jid: 'carol@example.org', send: true },
   ],
+  'timeline.get': [
+    { accountId: ID },
+    { accountId: ID, jid: 'bob@example.org/phone' },
+    { accountId: ID, jid: 'bob@example.org', days: 0 },
+    { accountId: ID, jid: 'bob@example.org', days: 91 },
+    { accountId: ID, jid: 'bob@example.org', days: 1.5 },
+    { accountId: ID, jid: 'bob@example.org', from: 0 },
+  ],
+  'timeline.settings': [null, { accountId: ID }],
+  'timeline.setRetention': [
+    { accountId: ID },
+    { accountId: ID, retentionDays: 14 },
+    { accountId: ID, retentionDays: '30' },
+    { accountId: '../x', retentionDays: 30 },
+  ],
+  'timeline.clear': [{}, { accountId: ID, jid: 'a@b@c' }, { accountId: ID, jid: 'bob@example.org/phone' }],
   'subscription.respond': [
     { accountId: ID, jids: [], action: 'accept' },
     { accountId: ID, jids: ['bob@example.org'], action: 'ignore' },

@@ -25,6 +25,8 @@ import type { AccountRooms, MucRooms, Room } from './rooms';
 
 /** A nick longer than this many bytes is not a valid resourcepart (RFC 7622): the occupant is ignored. */
 const NICK_BYTES_MAX = 1023;
+/** Role changes kept per occupant (this session only, in memory). */
+const ROLE_CHANGES_MAX = 5;
 
 export interface RoomPresenceOptions {
   rooms: MucRooms;
@@ -33,6 +35,7 @@ export interface RoomPresenceOptions {
   admin: MucAdmin;
   log: Logger;
   floodLog: RateLimitedLogger;
+  now?: () => number;
 }
 
 export class RoomPresence {
@@ -129,12 +132,20 @@ export class RoomPresence {
       show: parseShow(stanza.getChildText('show')),
       status: status ? capText(status, 1024) : null,
     };
+    const now = this.options.now?.() ?? Date.now();
     if (occupant) {
       if (room.state === 'joined' && !self) this.options.roles.changed(room, occupant, fields.role, fields.affiliation);
+      if (room.state === 'joined' && occupant.role !== fields.role) {
+        occupant.roleChanges = [...(occupant.roleChanges ?? []), { role: fields.role, at: now }].slice(
+          -ROLE_CHANGES_MAX,
+        );
+      }
       Object.assign(occupant, fields);
       occupant.view = null;
     } else {
-      occupant = { nick: rawNick, ...fields, view: null };
+      // Those already there when we join: when they came is not ours to know.
+      const joinedAt = room.state === 'joined' || self ? now : null;
+      occupant = { nick: rawNick, ...fields, joinedAt, roleChanges: null, view: null };
       room.occupants.set(rawNick, occupant);
     }
     this.rooms.occupantChanged(room, rawNick);

@@ -21,6 +21,10 @@ import type { EventBus } from '../../events';
 export const NOTICES_PER_ROOM = 50;
 
 export type Occupant = Pick<OccupantView, 'nick' | 'role' | 'affiliation' | 'jid' | 'show' | 'status'> & {
+  /** When they joined in this session (epoch ms); null: they were there before we were. */
+  joinedAt: number | null;
+  /** Their role changes seen in this session, the latest few (a new array on each change). */
+  roleChanges: { role: MucRole; at: number }[] | null;
   view: OccupantView | null;
 };
 
@@ -168,6 +172,8 @@ export class MucRooms {
       show: occupant.show,
       status: occupant.status,
       self: occupant.nick === room.nick,
+      joinedAt: occupant.joinedAt,
+      roleChanges: occupant.roleChanges ?? [],
     };
     return occupant.view;
   }

@@ -8,14 +8,18 @@
  * - Initial presence waits for the roster of the new session (RFC 6121 §2.2).
  * - Presence takes the stream layer's fast path (the client's presence hooks); what this feature
  *   does not take (subscriptions, rooms) goes on to the middleware.
+ * - Presence history (history.ts) reads the same coalescing step: the contacts of a window are
+ *   compared with their recorded runs just before their views are built.
  */
 import xml, { type Element } from '@xmpp/xml';
 import type {
   AppEvent,
   ContactPresenceView,
+  HistorySettingsView,
   OwnPresenceView,
   ParsedInput,
   ResourceView,
+  TimelineView,
 } from '../../../../shared/contract';
 import { bareJid, formatJid, parseJid } from '../../../../shared/jid';
 import { compareResources } from '../../../../shared/presence';
@@ -25,6 +29,7 @@ import type { SessionXmpp } from '../../accounts/client';
 import type { SessionOnline } from '../../accounts/session-api';
 import type { EventBus, LazyEvent } from '../../events';
 import type { Logger } from '../../log';
+import type { PresenceHistoryRepository } from '../../store/presence-history-repo';
 import type { PresenceRepository } from '../../store/presence-repo';
 import type { SettingsRepository } from '../../store/settings-repo';
 import { background } from '../../util/background';
@@ -32,11 +37,13 @@ import { NS_DISCO_INFO } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { CapsCache, ClientInfo } from '../caps/cache';
 import type { RosterService } from '../roster/service';
+import { PresenceHistory } from './history';
 import type { IdleAccounts } from './idle';
 import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
 import { PresenceService } from './service';
 import type { TrackedPresence } from './stanza';
+import type { ContactResources } from './tracker';
 
 export { LAST_SEEN_FLUSH_MS } from './last-seen';
 export { RECENT_STATUSES_KEY, RECENT_STATUSES_MAX } from './own';
@@ -54,6 +61,12 @@ export interface PresenceFeatureOptions {
   accounts: AccountManager;
   roster: RosterService;
   repo: PresenceRepository;
+  /** Presence history's store (the timeline). */
+  historyRepo: PresenceHistoryRepository;
+  /** Background writes and prunes of presence history (off in tests that drive them). */
+  historyInBackground?: boolean;
+  /** How long a state must last to be kept (default a minute; tests record every change). */
+  historyMinRunMs?: number;
   settings: SettingsRepository;
   log: Logger;
   /** Resolves contacts' caps into clients (shared by every account). */
@@ -79,6 +92,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   readonly service: PresenceService;
   readonly caps: CapsCache;
   readonly own: OwnPresences;
+  readonly history: PresenceHistory;
 
   private readonly bus: EventBus;
   private readonly accounts: AccountManager;
@@ -100,6 +114,16 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.own = new OwnPresences(options.repo, options.settings);
     this.lastSeen = new LastSeenStore(options.repo, this.log, () => this.accounts.list().map((a) => a.id));
     const roster = options.roster;
+    this.history = new PresenceHistory({
+      repo: options.historyRepo,
+      log: this.log.child('history'),
+      accountIds: () => this.accounts.list().map((a) => a.id),
+      tracker: (accountId) => this.service.tracker(accountId),
+      inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+      now: options.now,
+      background: options.historyInBackground,
+      minRunMs: options.historyMinRunMs,
+    });
     this.service = new PresenceService({
       log: this.log,
       caps: this.caps,
@@ -111,6 +135,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       ownExtras: options.ownExtras,
       onContactChanged: (accountId, bare) => this.changed(accountId, bare),
       onLastSeen: (accountId, bare, seen) => this.lastSeen.seen(accountId, bare, seen),
+      history: this.history,
     });
     // RFC 6121 §2.2: the roster first, then our initial presence.
     this.unsubscribers.push(roster.onSessionReady((id) => background(this.announce(id), this.log, 'our presence')));
@@ -121,6 +146,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const account = this.accounts.list().find((a) => a.id === accountId);
     if (!account) return;
+    this.history.attach(accountId, account.jid);
     this.service.attach(
       accountId,
       account.jid,
@@ -156,6 +182,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     this.userChose(accountId);
     this.own.forget(accountId);
     this.lastSeen.forget(accountId);
+    this.history.remove(accountId);
   }
 
   /** The account was disabled: what contacts said is no longer known. */
@@ -258,6 +285,29 @@ export class PresenceFeature implements AccountLifecycleListener {
     };
   }
 
+  // ---------- presence history ----------
+
+  /** timeline.get: one contact's recorded presence. */
+  timeline(input: ParsedInput<'timeline.get'>): Result<TimelineView> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    return ok(this.history.timeline(input.accountId, input.jid, input.days));
+  }
+
+  timelineSettings(): HistorySettingsView[] {
+    return this.history.settings(this.accounts.list().map((a) => a.id));
+  }
+
+  setRetention(input: ParsedInput<'timeline.setRetention'>): Result<HistorySettingsView> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    return ok(this.history.setRetention(input.accountId, input.retentionDays));
+  }
+
+  clearTimeline(input: ParsedInput<'timeline.clear'>): Result<null> {
+    if (!this.accounts.list().some((a) => a.id === input.accountId)) return fail('not_found', 'account.notFound');
+    this.history.clear(input.accountId, input.jid ?? null);
+    return ok(null);
+  }
+
   // ---------- views ----------
 
   ownView(accountId: string): OwnPresenceView {
@@ -288,10 +338,14 @@ export class PresenceFeature implements AccountLifecycleListener {
     return views;
   }
 
-  contactView(accountId: string, jid: string): ContactPresenceView {
+  /** `tracked`: the contact's resources when the caller looked them up already. */
+  contactView(
+    accountId: string,
+    jid: string,
+    tracked = this.service.tracker(accountId)?.resources(jid),
+  ): ContactPresenceView {
     const tracker = this.service.tracker(accountId);
     const resources: ResourceView[] = [];
-    const tracked = tracker?.resources(jid);
     if (tracked) {
       // A resource's view is built once per presence it sends, not once per flush of its contact.
       for (const entry of tracked.values()) {
@@ -361,8 +415,15 @@ export class PresenceFeature implements AccountLifecycleListener {
             jids.clear();
             return null;
           }
+          const tracker = this.service.tracker(accountId);
+          const recording = this.history.recording(accountId);
           const events: AppEvent[] = [];
-          for (const jid of jids) events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid) });
+          for (const jid of jids) {
+            // One lookup of the contact for its history and its view.
+            const tracked = tracker?.resources(jid);
+            if (recording && tracked) this.recordHistory(accountId, tracked);
+            events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid, tracked) });
+          }
           jids.clear();
           return events;
         },
@@ -372,6 +433,15 @@ export class PresenceFeature implements AccountLifecycleListener {
     // The first change since the last send opens the window; the others join it.
     if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, PRESENCE_COALESCE_MS);
     dirty.jids.add(bare);
+  }
+
+  /** A contact of the coalescing step to presence history; its failure loses no event. */
+  private recordHistory(accountId: string, tracked: ContactResources<TrackedPresence>): void {
+    try {
+      this.history.captureContact(accountId, tracked);
+    } catch (error) {
+      this.log.error('presence history failed', { accountId, error });
+    }
   }
 
   /** Writes queued last-seen rows now (one transaction). */
@@ -406,6 +476,7 @@ export class PresenceFeature implements AccountLifecycleListener {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.userChoiceListeners.clear();
     this.lastSeen.flush();
+    this.history.close();
     this.service.close();
   }
 }

@@ -16,7 +16,7 @@ import { rateLimited, type Logger } from '../../log';
 import type { RawPresence } from '../../accounts/stream/raw-presence';
 import { detach } from '../../util/text';
 import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
-import { CapsReferences, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
+import { CapsReferences, NOT_RECORDED, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
 import { PresenceTracker, type PresenceError } from './tracker';
 
 export interface OwnPresence {
@@ -44,6 +44,22 @@ export interface LastSeen {
   client: ClientInfo | null;
 }
 
+/**
+ * What presence history (history.ts) is told by the presence path. `ended` runs for every tracked
+ * resource that goes, so it must be cheap; the others mark when we hear the account's contacts.
+ */
+export interface PresenceHistoryHooks {
+  /** A tracked resource is gone at `at` (unavailable, an error presence, or we stopped hearing). */
+  ended(accountId: string, bare: string, entry: TrackedPresence, at: number): void;
+  /** From `at` we hear the account's contacts (our available presence went out). */
+  listening(accountId: string, at: number): void;
+  /** The connection dropped at `at`; a resumed stream takes it back. */
+  lost(accountId: string, at: number): void;
+  resumed(accountId: string): void;
+  /** We stopped hearing them at `at` (a new session, offline, disabled). */
+  deaf(accountId: string, at: number): void;
+}
+
 export interface PresenceDeps {
   log: Logger;
   /** The subscription of `bare` in the account's roster, or null when it is not a contact. */
@@ -62,6 +78,8 @@ export interface PresenceDeps {
   caps?: CapsCache;
   /** Our own <c/> (XEP-0115), appended to every available presence we send. */
   ownCaps?: () => Element | null;
+  /** Presence history: told when resources go and when we start and stop hearing. */
+  history?: PresenceHistoryHooks;
   now?: () => number;
 }
 
@@ -76,6 +94,8 @@ interface AccountPresence {
   announced: boolean;
   /** Full or bare JIDs we sent directed presence to; they get unavailable when we go offline. */
   directed: Set<string>;
+  /** When the connection dropped, while we do not know whether the stream resumes. */
+  lostAt: number | null;
 }
 
 export class PresenceService {
@@ -112,6 +132,7 @@ export class PresenceService {
       online: false,
       announced: false,
       directed: new Set(),
+      lostAt: null,
     };
     // A new client for the account (re-enabled, endpoint edited): what the old one heard is gone.
     const previous = this.accounts.get(accountId);
@@ -152,13 +173,17 @@ export class PresenceService {
     account.online = true;
     account.announced = false;
     account.directed.clear();
+    account.lostAt = null;
     if (announce) await this.announce(accountId);
   }
 
   /** XEP-0198 resumed the stream: everything stands. */
   sessionResumed(accountId: string): void {
     const account = this.accounts.get(accountId);
-    if (account) account.online = true;
+    if (!account) return;
+    account.online = true;
+    account.lostAt = null;
+    this.deps.history?.resumed(accountId);
   }
 
   /** Sends our initial presence of this session (once), unless we chose to be offline. */
@@ -166,7 +191,10 @@ export class PresenceService {
     const account = this.accounts.get(accountId);
     if (!account?.online || account.announced) return;
     account.announced = true;
-    if (account.own.show !== 'offline') await this.sendOwn(account, null);
+    if (account.own.show === 'offline') return;
+    // Before the write: contacts' presence may answer before the send resolves.
+    this.deps.history?.listening(accountId, this.now());
+    await this.sendOwn(account, null);
   }
 
   isAnnounced(accountId: string): boolean {
@@ -176,7 +204,10 @@ export class PresenceService {
   /** The stream went away; presence stays until we know whether it resumes. */
   connectionLost(accountId: string): void {
     const account = this.accounts.get(accountId);
-    if (account) account.online = false;
+    if (!account) return;
+    account.online = false;
+    account.lostAt ??= this.now();
+    this.deps.history?.lost(accountId, account.lostAt);
   }
 
   /** The account went offline for good (disabled, stopped): forget contacts and directed presences. */
@@ -206,6 +237,7 @@ export class PresenceService {
     if (account.own.show === 'offline') {
       if (!wasOffline) await this.goOffline(account);
     } else {
+      if (wasOffline) this.deps.history?.listening(accountId, this.now());
       await this.sendOwn(account, null);
       for (const to of account.directed) await this.sendOwn(account, to);
     }
@@ -306,6 +338,8 @@ export class PresenceService {
           caps: this.capsReferences.of(read),
           client,
           view: null,
+          recordedSince: NOT_RECORDED,
+          recorded: null,
         };
         const bare = resources?.bare ?? detach(read.bare);
         if (account.tracker.available(bare, presence)) {
@@ -322,6 +356,7 @@ export class PresenceService {
         if (left === undefined) return true;
         const bare = resources!.bare;
         account.tracker.unavailable(bare, left.resource);
+        this.deps.history?.ended(accountId, bare, left, read.since);
         this.deps.onLastSeen?.(accountId, bare, {
           resource: left.resource,
           at: read.since,
@@ -339,9 +374,11 @@ export class PresenceService {
     }
     const parsed = read.other!;
     switch (parsed.kind) {
-      case 'error':
+      case 'error': {
         // A room's error (a refused join) is the MUC feature's, never a contact's state.
         if (this.deps.isRoom?.(accountId, parsed.bare)) return false;
+        const erred = account.tracker.resources(parsed.bare);
+        for (const entry of erred?.values() ?? []) this.deps.history?.ended(accountId, erred!.bare, entry, parsed.at);
         account.tracker.error(detach(parsed.bare), {
           condition: parsed.condition,
           text: parsed.text,
@@ -349,6 +386,7 @@ export class PresenceService {
         });
         this.deps.onContactChanged(accountId, parsed.bare);
         return true;
+      }
       case 'probe': {
         // Servers answer probes themselves; one that reaches us gets an answer only if it may see us.
         const subscription = this.deps.subscriptionOf(accountId, parsed.bare);
@@ -381,8 +419,19 @@ export class PresenceService {
     }
   }
 
+  /** Everything contacts said is no longer current: since the connection dropped, or from now. */
   private forget(account: AccountPresence): void {
     const gone = [...account.tracker.knownJids()];
+    const history = this.deps.history;
+    if (history) {
+      const at = account.lostAt ?? this.now();
+      for (const bare of gone) {
+        for (const entry of account.tracker.resources(bare)?.values() ?? []) {
+          history.ended(account.accountId, bare, entry, at);
+        }
+      }
+      history.deaf(account.accountId, at);
+    }
     account.tracker.clear();
     for (const bare of gone) this.deps.onContactChanged(account.accountId, bare);
   }

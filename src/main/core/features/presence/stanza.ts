@@ -14,6 +14,7 @@ import { stampTime } from '../../util/delay-stamp';
 import { readStanzaError } from '../../util/stanza-errors';
 import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_VCARD_UPDATE } from '../../xmpp/ns';
 import type { CapsReference, ClientInfo } from '../caps/cache';
+import type { HistoryRun } from '../../store/presence-history-repo';
 import { detach } from '../../util/text';
 
 export const STATUS_MAX = 1024;
@@ -23,6 +24,13 @@ const PLAIN_BARE_JID = /^[a-z0-9._+=-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 /** Resources this long cannot exceed 1023 bytes of UTF-8 (3 bytes per UTF-16 unit at most). */
 const MAX_PLAIN_RESOURCE = 341;
 
+/**
+ * TrackedPresence.recordedSince while nothing is recorded. A double, not 0: the field then holds
+ * doubles from the start, and setting the first time does not make V8 move every tracked object to
+ * a new shape in the middle of a flood.
+ */
+export const NOT_RECORDED = -Infinity;
+
 /** One available resource as the tracker keeps it: the presence plus its caps and, once known, its client. */
 export interface TrackedPresence extends ResourcePresence {
   caps: CapsReference | null;
@@ -30,6 +38,10 @@ export interface TrackedPresence extends ResourcePresence {
   client: ClientInfo | null;
   /** The view built from this presence, kept until it changes (views are rebuilt per flush). */
   view: ResourceView | null;
+  /** Presence history (history.ts): since when this resource's current state is recorded, or NOT_RECORDED. */
+  recordedSince: number;
+  /** Its run, once the state lasted a while (history.ts); null before, and while nothing is recorded. */
+  recorded: HistoryRun | null;
 }
 
 export type ParsedPresence =
@@ -324,6 +336,8 @@ export function parsePresence(
           caps,
           client: null,
           view: null,
+          recordedSince: NOT_RECORDED,
+          recorded: null,
         },
         caps,
       };

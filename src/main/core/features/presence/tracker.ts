@@ -92,6 +92,11 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     return this.errors.get(bare);
   }
 
+  /** Every JID with available resources, with them. */
+  online(): IterableIterator<ContactResources<T>> {
+    return this.contacts.values();
+  }
+
   /** Every JID we hold something for: available resources or an error. */
   *knownJids(): IterableIterator<string> {
     yield* this.contacts.keys();

@@ -93,6 +93,25 @@ describe('moderation', () => {
     expect(sets).toEqual([]);
   });
 
+  it('keeps when occupants joined in this session and their role changes', () => {
+    const before = Date.now();
+    deliver(presence('carol', { role: 'participant', affiliation: 'none' }));
+    deliver(presence('bob', { role: 'visitor', affiliation: 'none' }));
+    deliver(presence('bob', { role: 'participant', affiliation: 'none' }));
+    deliver(presence('bob', { role: 'participant', affiliation: 'none' })); // no change
+    const occupant = (nick: string) => service.occupants().find((o) => o.nick === nick)!;
+    // Bob and Eve were there when we joined: when they came is not known. Carol came after; so did we.
+    expect(occupant('bob').joinedAt).toBeNull();
+    expect(occupant('eve')).toMatchObject({ joinedAt: null, roleChanges: [] });
+    expect(occupant('carol').joinedAt).toBeGreaterThanOrEqual(before);
+    expect(occupant('me').joinedAt).toBeGreaterThan(0);
+    expect(occupant('bob').roleChanges?.map((change) => change.role)).toEqual(['visitor', 'participant']);
+    expect(occupant('bob').roleChanges?.[0].at).toBeGreaterThanOrEqual(before);
+    for (let i = 0; i < 10; i++)
+      deliver(presence('bob', { role: i % 2 ? 'participant' : 'visitor', affiliation: 'none' }));
+    expect(occupant('bob').roleChanges).toHaveLength(5);
+  });
+
   it('tells the room when an occupant gains or loses voice, moderator or an affiliation', () => {
     deliver(presence('bob', { role: 'visitor', affiliation: 'none' }));
     deliver(presence('bob', { role: 'moderator', affiliation: 'member' }));

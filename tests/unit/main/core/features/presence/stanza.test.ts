@@ -24,6 +24,8 @@ describe('parsePresence', () => {
         caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
         client: null,
         view: null,
+        recordedSince: -Infinity,
+        recorded: null,
       },
       caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
     });
