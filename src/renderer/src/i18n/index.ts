@@ -11,6 +11,7 @@ import { UI_LANGUAGES } from '../../../shared/languages';
 import accounts from '../locales/en/accounts.json';
 import chat from '../locales/en/chat.json';
 import common from '../locales/en/common.json';
+import control from '../locales/en/control.json';
 import errors from '../locales/en/errors.json';
 import muc from '../locales/en/muc.json';
 import presence from '../locales/en/presence.json';
@@ -19,7 +20,7 @@ import subscriptions from '../locales/en/subscriptions.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
-const en = { ...common, ...errors, ...accounts, ...presence, ...roster, ...subscriptions, ...muc, ...chat };
+const en = { ...common, ...errors, ...accounts, ...presence, ...roster, ...subscriptions, ...muc, ...chat, ...control };
 
 export type Messages = typeof en;
 
