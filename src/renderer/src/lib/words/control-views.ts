@@ -70,7 +70,7 @@ export const ADHOC_WORDS = {
 };
 
 export const BLOCKING_WORDS = {
-  dialogTitle: (account: string): string => `Blocked addresses of ${account}`,
+  dialogTitle: (account: string): string => t('control.blocking.dialogTitle', { account }),
   get intro(): string {
     return t('control.blocking.intro');
   },
@@ -87,12 +87,12 @@ export const BLOCKING_WORDS = {
     return t('control.blocking.empty');
   },
   listLabel: (count: number): string => t('control.blocking.listLabel', count),
-  select: (jid: string): string => `Select ${jid}`,
+  select: (jid: string): string => t('control.blocking.select', { jid }),
   get unblock(): string {
     return t('control.blocking.unblock');
   },
-  unblockOne: (jid: string): string => `Unblock ${jid}`,
-  unblockSelected: (count: number): string => `Unblock ${count} selected`,
+  unblockOne: (jid: string): string => t('control.blocking.unblockOne', { jid }),
+  unblockSelected: (count: number): string => t('control.blocking.unblockSelected', { count }),
   get unblockAll(): string {
     return t('control.blocking.unblockAll');
   },
@@ -117,9 +117,8 @@ export const BLOCKING_WORDS = {
   get close(): string {
     return t('control.blocking.close');
   },
-  blockTitle: (name: string): string => `Block ${name}?`,
-  blockExplained: (jid: string): string =>
-    `${jid} will not be able to send you messages or requests, and will not see your status. Your other clients follow the same list. You can unblock at any time.`,
+  blockTitle: (name: string): string => t('control.blocking.blockTitle', { name }),
+  blockExplained: (jid: string): string => t('control.blocking.blockExplained', { jid }),
   get blockAction(): string {
     return t('control.blocking.block');
   },
@@ -147,18 +146,15 @@ export const LINK_WORDS = {
   get refusedTitle(): string {
     return t('control.link.refusedTitle');
   },
-  messageTitle: (jid: string): string => `Write to ${jid}?`,
+  messageTitle: (jid: string): string => t('control.link.messageTitle', { jid }),
   get messageIntro(): string {
     return t('control.link.messageIntro');
   },
   get prefilled(): string {
     return t('control.link.prefilled');
   },
-  fingerprints: (count: number): string =>
-    count === 1
-      ? 'The link also carries a key fingerprint; Jabberwock does not use fingerprints from links yet.'
-      : `The link also carries ${count} key fingerprints; Jabberwock does not use fingerprints from links yet.`,
-  unknownAccount: (jid: string): string => `The link names the account ${jid}, which is not set up here.`,
+  fingerprints: (count: number): string => t('control.link.fingerprints', count),
+  unknownAccount: (jid: string): string => t('control.link.unknownAccount', { jid }),
   get open(): string {
     return t('control.link.open');
   },
@@ -207,7 +203,7 @@ export const REGISTER_WORDS = {
   get connecting(): string {
     return t('control.register.connecting');
   },
-  formIntro: (domain: string): string => `What ${domain} asks for to create your account:`,
+  formIntro: (domain: string): string => t('control.register.formIntro', { domain }),
   get create(): string {
     return t('control.register.create');
   },
@@ -223,10 +219,9 @@ export const ACCOUNT_SERVER_WORDS = {
   get changePassword(): string {
     return t('control.accountServer.changePassword');
   },
-  changePasswordLabel: (account: string): string => `Change the password of ${account} on its server`,
-  changeTitle: (account: string): string => `Change the password of ${account}`,
-  changeIntro: (jid: string): string =>
-    `The password of ${jid} changes on its server, for all your clients; Jabberwock keeps the new one the way it kept the old one.`,
+  changePasswordLabel: (account: string): string => t('control.accountServer.changePasswordLabel', { account }),
+  changeTitle: (account: string): string => t('control.accountServer.changeTitle', { account }),
+  changeIntro: (jid: string): string => t('control.accountServer.changeIntro', { jid }),
   get newPassword(): string {
     return t('control.accountServer.newPassword');
   },
@@ -248,10 +243,9 @@ export const ACCOUNT_SERVER_WORDS = {
   get deleteOnServer(): string {
     return t('control.accountServer.deleteOnServer');
   },
-  deleteOnServerLabel: (account: string): string => `Delete ${account} on its server`,
-  deleteTitle: (jid: string): string => `Delete ${jid} on its server?`,
-  deleteExplained: (jid: string): string =>
-    `The account ${jid} is deleted on its server, with its contacts and stored messages there, and removed from Jabberwock. Nobody can sign in to it again. This cannot be undone.`,
+  deleteOnServerLabel: (account: string): string => t('control.accountServer.deleteOnServerLabel', { account }),
+  deleteTitle: (jid: string): string => t('control.accountServer.deleteTitle', { jid }),
+  deleteExplained: (jid: string): string => t('control.accountServer.deleteExplained', { jid }),
   get delete(): string {
     return t('control.accountServer.delete');
   },
@@ -264,7 +258,7 @@ export const SERVICE_WORDS = {
   get title(): string {
     return t('control.service.title');
   },
-  heading: (jid: string, node: string | null): string => (node ? `${jid} — ${node}` : jid),
+  heading: (jid: string, node: string | null): string => (node ? t('control.service.headingNode', { jid, node }) : jid),
   get address(): string {
     return t('control.service.address');
   },
@@ -280,7 +274,7 @@ export const SERVICE_WORDS = {
   get back(): string {
     return t('control.service.back');
   },
-  backTo: (jid: string): string => `Back to ${jid}`,
+  backTo: (jid: string): string => t('control.service.backTo', { jid }),
   get close(): string {
     return t('control.service.close');
   },
@@ -306,7 +300,7 @@ export const SERVICE_WORDS = {
   get open(): string {
     return t('control.service.open');
   },
-  openItem: (name: string): string => `Open ${name}`,
+  openItem: (name: string): string => t('control.service.openItem', { name }),
   get commands(): string {
     return t('control.service.commands');
   },
@@ -322,7 +316,7 @@ export const SERVICE_WORDS = {
   get run(): string {
     return t('control.service.run');
   },
-  runCommand: (name: string): string => `Run ${name}`,
+  runCommand: (name: string): string => t('control.service.runCommand', { name }),
   get about(): string {
     return t('control.service.about');
   },
@@ -356,22 +350,22 @@ export const SERVICE_WORDS = {
   get openServices(): string {
     return t('control.service.openServices');
   },
-  openServicesLabel: (account: string): string => `Services of ${account}’s server`,
+  openServicesLabel: (account: string): string => t('control.service.openServicesLabel', { account }),
   get serverTools(): string {
     return t('control.service.serverTools');
   },
   get blockList(): string {
     return t('control.service.blockList');
   },
-  blockListLabel: (account: string): string => `Blocked addresses of ${account}`,
+  blockListLabel: (account: string): string => t('control.service.blockListLabel', { account }),
   get console(): string {
     return t('control.service.console');
   },
-  consoleLabel: (account: string): string => `XML console of ${account}`,
+  consoleLabel: (account: string): string => t('control.service.consoleLabel', { account }),
 };
 
 export const CONSOLE_WORDS = {
-  heading: (account: string): string => `XML console — ${account}`,
+  heading: (account: string): string => t('control.console.heading', { account }),
   get intro(): string {
     return t('control.console.intro');
   },
@@ -406,14 +400,14 @@ export const CONSOLE_WORDS = {
     return t('control.console.outgoing');
   },
   entriesLabel: (shown: number, total: number): string =>
-    shown === total ? `${total} stanzas` : `${shown} of ${total} stanzas`,
+    shown === total ? t('control.console.entries', total) : t('control.console.entriesShown', total, { shown }),
   get empty(): string {
     return t('control.console.empty');
   },
   get noMatch(): string {
     return t('control.console.noMatch');
   },
-  latest: (shown: number): string => `Showing the latest ${shown}.`,
+  latest: (shown: number): string => t('control.console.latest', shown),
   entry: (direction: 'in' | 'out', at: number): string =>
     t(direction === 'in' ? 'control.console.entryIn' : 'control.console.entryOut', { time: timeWithSeconds(at) }),
   get redacted(): string {
