@@ -419,9 +419,8 @@ export const CONSOLE_WORDS = {
   get sendLabel(): string {
     return t('control.console.sendLabel');
   },
-  get placeholder(): string {
-    return t('control.console.placeholder');
-  },
+  /** An example stanza, the same in every language: XML is not translated. */
+  placeholder: "<iq type='get' to='example.org'><query xmlns='jabber:iq:version'/></iq>",
   get send(): string {
     return t('control.console.send');
   },
