@@ -36,6 +36,6 @@ describe('control words in the chosen language', () => {
 
   it('words the errors in the chosen language', () => {
     use('de');
-    expect(controlErrorText(appError('not_found', 'adhoc.gone', {}))).toBe('Dieser Befehl läuft nicht mehr.');
+    expect(controlErrorText(appError('not_found', 'adhoc.gone'))).toBe('Dieser Befehl läuft nicht mehr.');
   });
 });
