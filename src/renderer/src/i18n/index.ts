@@ -12,6 +12,7 @@ import accounts from '../locales/en/accounts.json';
 import chat from '../locales/en/chat.json';
 import common from '../locales/en/common.json';
 import encryption from '../locales/en/encryption.json';
+import control from '../locales/en/control.json';
 import errors from '../locales/en/errors.json';
 import muc from '../locales/en/muc.json';
 import profile from '../locales/en/profile.json';
@@ -32,6 +33,7 @@ const en = {
   ...chat,
   ...encryption,
   ...profile,
+  ...control,
 };
 
 export type Messages = typeof en;

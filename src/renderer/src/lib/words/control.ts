@@ -7,6 +7,7 @@
 import type { AppErrorOf, ControlRequestAction, DomainReason, RequestAction } from '../../../../shared/errors';
 import type { FormIssue, FormProblem } from '../../../../shared/forms';
 import type { XmppUriReason } from '../../../../shared/xmpp-uri';
+import { t, type MessageKey } from '../../i18n';
 import { certificateProblemText, connectionErrorText } from './connection';
 
 /** The domains worded here. */
@@ -15,21 +16,21 @@ type ControlDomain = (typeof CONTROL_DOMAINS)[number];
 export type ControlError = AppErrorOf<DomainReason<ControlDomain>>;
 
 /** What each request was for ("the server did not answer …"). */
-const REQUESTS: Readonly<Record<ControlRequestAction, string>> = {
-  'blocking.list': 'the request for the block list',
-  'blocking.block': 'the block',
-  'blocking.unblock': 'the unblock',
-  'registration.form': 'the request for the registration form',
-  'registration.submit': 'the registration',
-  'registration.passwordChange': 'the password change',
-  'registration.removal': 'the removal of the account',
-  'disco.info': 'the request for its information',
-  'disco.items': 'the request for its items',
-  'adhoc.list': 'the request for its commands',
-  'adhoc.execute': 'the command',
-  'entity.version': 'the request for its software version',
-  'entity.lastActivity': 'the request for its last activity',
-  'entity.time': 'the request for its local time',
+const REQUESTS: Readonly<Record<ControlRequestAction, MessageKey>> = {
+  'blocking.list': 'control.request.blockingList',
+  'blocking.block': 'control.request.blockingBlock',
+  'blocking.unblock': 'control.request.blockingUnblock',
+  'registration.form': 'control.request.registrationForm',
+  'registration.submit': 'control.request.registrationSubmit',
+  'registration.passwordChange': 'control.request.registrationPasswordChange',
+  'registration.removal': 'control.request.registrationRemoval',
+  'disco.info': 'control.request.discoInfo',
+  'disco.items': 'control.request.discoItems',
+  'adhoc.list': 'control.request.adhocList',
+  'adhoc.execute': 'control.request.adhocExecute',
+  'entity.version': 'control.request.entityVersion',
+  'entity.lastActivity': 'control.request.entityLastActivity',
+  'entity.time': 'control.request.entityTime',
 };
 
 const CONTROL_ACTIONS = new Set<string>(Object.keys(REQUESTS));
@@ -38,50 +39,55 @@ export function isControlRequest(action: RequestAction): action is ControlReques
   return CONTROL_ACTIONS.has(action);
 }
 
-/** Conditions whose words are the same for every control request. */
-const CONDITIONS: Readonly<Record<string, (what: string) => string>> = {
-  forbidden: (what) => `The server does not allow ${what}.`,
-  'not-allowed': (what) => `The server does not allow ${what}.`,
-  'not-authorized': (what) => `The server does not allow ${what} without more rights.`,
-  'service-unavailable': () => 'That address does not offer this (service-unavailable).',
-  'feature-not-implemented': () => 'That address does not offer this (feature-not-implemented).',
-  'item-not-found': () => 'There is no such item there (item-not-found).',
-  'remote-server-not-found': () => 'That server could not be reached (remote-server-not-found).',
-  'remote-server-timeout': () => 'That server did not answer in time (remote-server-timeout).',
-  'bad-request': (what) => `The server refused ${what} as invalid (bad-request).`,
-  'not-acceptable': (what) => `The server refused ${what} as invalid (not-acceptable).`,
-  'jid-malformed': () => 'The server refused the address as malformed.',
-  'resource-constraint': (what) => `The server is too busy for ${what} now.`,
-  'policy-violation': (what) => `The server's rules do not allow ${what}.`,
+/** Conditions whose words are the same for every control request (`{what}`: the request). */
+const CONDITIONS: Readonly<Record<string, MessageKey>> = {
+  forbidden: 'control.condition.notAllowed',
+  'not-allowed': 'control.condition.notAllowed',
+  'not-authorized': 'control.condition.notAuthorized',
+  'service-unavailable': 'control.condition.serviceUnavailable',
+  'feature-not-implemented': 'control.condition.featureNotImplemented',
+  'item-not-found': 'control.condition.itemNotFound',
+  'remote-server-not-found': 'control.condition.remoteServerNotFound',
+  'remote-server-timeout': 'control.condition.remoteServerTimeout',
+  'bad-request': 'control.condition.badRequest',
+  'not-acceptable': 'control.condition.notAcceptable',
+  'jid-malformed': 'control.condition.jidMalformed',
+  'resource-constraint': 'control.condition.resourceConstraint',
+  'policy-violation': 'control.condition.policyViolation',
 };
 
 /** Conditions of registration that mean something particular (XEP-0077 §3.1, §3.2). */
-const REGISTRATION_CONDITIONS: Readonly<Record<string, string>> = {
-  conflict: 'That username is taken; choose another.',
-  'not-acceptable': 'The server refused the registration: a field is missing or not acceptable.',
-  'not-allowed': 'The server does not allow creating accounts from a client.',
-  'service-unavailable': 'The server does not offer creating accounts from a client.',
-  'resource-constraint': 'The server refused for now: too many registrations from here. Try again later.',
+const REGISTRATION_CONDITIONS: Readonly<Record<string, MessageKey>> = {
+  conflict: 'control.registrationCondition.conflict',
+  'not-acceptable': 'control.registrationCondition.notAcceptable',
+  'not-allowed': 'control.registrationCondition.notAllowed',
+  'service-unavailable': 'control.registrationCondition.serviceUnavailable',
+  'resource-constraint': 'control.registrationCondition.resourceConstraint',
 };
+
+function requestWords(action: ControlRequestAction): string {
+  return t(REQUESTS[action]);
+}
 
 /** A refused, unanswered or dropped request of control and discovery. */
 export function controlRequestText(error: AppErrorOf<DomainReason<'request'>>): string {
   const action = error.params.action as ControlRequestAction;
-  const what = REQUESTS[action];
+  const what = requestWords(action);
   switch (error.reason) {
     case 'request.timeout':
-      return `The server did not answer ${what} in time.`;
+      return t('control.requestError.timeout', { what });
     case 'request.dropped':
-      return `The connection dropped before ${what} was answered.`;
+      return t('control.requestError.dropped', { what });
     case 'request.refused': {
       const { condition, text } = error.params;
-      const said = text ? ` The server said: ${text}` : '';
+      const withSaid = (words: string): string => (text ? t('control.requestError.said', { words, text }) : words);
       const registration =
         action === 'registration.submit' && condition !== null ? REGISTRATION_CONDITIONS[condition] : undefined;
-      if (registration) return `${registration}${said}`;
+      if (registration) return withSaid(t(registration));
       const words = condition === null ? undefined : CONDITIONS[condition];
-      if (words) return `${words(what)}${said}`;
-      return `The server refused ${what} (${condition ?? 'unknown error'}).${said}`;
+      if (words) return withSaid(t(words, { what }));
+      const shown = condition ?? t('control.requestError.unknownCondition');
+      return withSaid(t('control.requestError.refused', { what, condition: shown }));
     }
   }
 }
@@ -90,23 +96,23 @@ export function controlRequestText(error: AppErrorOf<DomainReason<'request'>>): 
 export function formProblemText(problem: FormProblem): string {
   switch (problem.code) {
     case 'form.notAForm':
-      return 'The answer held no form.';
+      return t('control.formProblem.notAForm');
     case 'form.tooManyFields':
-      return `The form has more than ${problem.max} fields, more than Jabberwock shows.`;
+      return t('control.formProblem.tooManyFields', { max: problem.max });
     case 'form.tooManyOptions':
-      return `A field of the form offers more than ${problem.max} choices, more than Jabberwock shows.`;
+      return t('control.formProblem.tooManyOptions', { max: problem.max });
     case 'form.tooManyValues':
-      return `A field of the form has more than ${problem.max} values, more than Jabberwock shows.`;
+      return t('control.formProblem.tooManyValues', { max: problem.max });
     case 'form.duplicateVar':
-      return `The form names the field “${problem.var}” twice.`;
+      return t('control.formProblem.duplicateVar', { name: problem.var });
     case 'form.missingVar':
-      return 'A field of the form has no name.';
+      return t('control.formProblem.missingVar');
     case 'form.unknownType':
-      return `A field of the form has an unknown type (${problem.type}).`;
+      return t('control.formProblem.unknownType', { type: problem.type });
     case 'form.badValidate':
-      return `The form's rules for “${problem.var}” cannot be read.`;
+      return t('control.formProblem.badValidate', { name: problem.var });
     case 'form.badLayout':
-      return 'The form’s layout cannot be read.';
+      return t('control.formProblem.badLayout');
   }
 }
 
@@ -115,116 +121,117 @@ export function formIssueText(issue: FormIssue): string {
   const p = issue.params ?? {};
   switch (issue.code) {
     case 'form.field.unknown':
-      return 'The form has no such field.';
+      return t('control.formIssue.unknown');
     case 'form.field.readOnly':
-      return 'This field cannot be changed.';
+      return t('control.formIssue.readOnly');
     case 'form.field.required':
-      return 'Fill this in.';
+      return t('control.formIssue.required');
     case 'form.field.tooManyValues':
-      return p.max === 1 ? 'Give only one value.' : `Give at most ${p.max} values.`;
+      return t('control.formIssue.tooManyValues', Number(p.max));
     case 'form.field.tooLong':
-      return 'This is too long.';
+      return t('control.formIssue.tooLong');
     case 'form.field.singleLine':
-      return 'Keep this on one line.';
+      return t('control.formIssue.singleLine');
     case 'form.field.boolean':
-      return 'Choose yes or no.';
+      return t('control.formIssue.boolean');
     case 'form.field.jid':
-      return `“${p.value}” is not an address like name@example.org.`;
+      return t('control.formIssue.jid', { value: String(p.value) });
     case 'form.field.option':
-      return `“${p.value}” is not one of the choices.`;
+      return t('control.formIssue.option', { value: String(p.value) });
     case 'form.field.listRange':
-      return `Choose between ${p.min} and ${p.max}.`;
-    case 'form.field.datatype':
-      return DATATYPES[String(p.datatype)] ?? `Enter a value of type ${p.datatype}.`;
+      return t('control.formIssue.listRange', { min: String(p.min), max: String(p.max) });
+    case 'form.field.datatype': {
+      const known = DATATYPES[String(p.datatype)];
+      return known ? t(known) : t('control.datatype.other', { datatype: String(p.datatype) });
+    }
     case 'form.field.range':
       return rangeText(String(p.min ?? ''), String(p.max ?? ''));
     case 'form.field.regex':
-      return 'This does not have the form the server asks for.';
+      return t('control.formIssue.regex');
   }
 }
 
-const DATATYPES: Readonly<Record<string, string>> = {
-  'xs:integer': 'Enter a whole number.',
-  'xs:int': 'Enter a whole number.',
-  'xs:long': 'Enter a whole number.',
-  'xs:short': 'Enter a whole number between -32768 and 32767.',
-  'xs:byte': 'Enter a whole number between -128 and 127.',
-  'xs:decimal': 'Enter a number.',
-  'xs:double': 'Enter a number.',
-  'xs:boolean': 'Choose yes or no.',
-  'xs:date': 'Enter a date like 2025-01-31.',
-  'xs:dateTime': 'Enter a date and time like 2025-01-31T14:00:00Z.',
-  'xs:time': 'Enter a time like 14:00:00.',
-  'xs:language': 'Enter a language code like en or de-CH.',
-  'xs:anyURI': 'Enter an address without spaces.',
+const DATATYPES: Readonly<Record<string, MessageKey>> = {
+  'xs:integer': 'control.datatype.integer',
+  'xs:int': 'control.datatype.integer',
+  'xs:long': 'control.datatype.integer',
+  'xs:short': 'control.datatype.short',
+  'xs:byte': 'control.datatype.byte',
+  'xs:decimal': 'control.datatype.decimal',
+  'xs:double': 'control.datatype.decimal',
+  'xs:boolean': 'control.datatype.boolean',
+  'xs:date': 'control.datatype.date',
+  'xs:dateTime': 'control.datatype.dateTime',
+  'xs:time': 'control.datatype.time',
+  'xs:language': 'control.datatype.language',
+  'xs:anyURI': 'control.datatype.anyURI',
 };
 
+/** The bounds come from the form as text (a date, a decimal), so they are shown as they came. */
 function rangeText(min: string, max: string): string {
-  if (min !== '' && max !== '') return `Enter a value from ${min} to ${max}.`;
-  if (min !== '') return `Enter ${min} or more.`;
-  return `Enter ${max} or less.`;
+  if (min !== '' && max !== '') return t('control.formIssue.rangeFromTo', { min, max });
+  if (min !== '') return t('control.formIssue.rangeAtLeast', { min });
+  return t('control.formIssue.rangeAtMost', { max });
 }
 
 export function controlErrorText(error: ControlError): string {
   switch (error.reason) {
-    case 'form.invalid': {
-      const count = error.params.issues.length;
-      return count === 1 ? 'One field is not filled in correctly.' : `${count} fields are not filled in correctly.`;
-    }
+    case 'form.invalid':
+      return t('control.error.formInvalid', error.params.issues.length);
     case 'form.unusable':
-      return `Jabberwock cannot show this form. ${formProblemText(error.params.problem)}`;
+      return t('control.error.formUnusable', { problem: formProblemText(error.params.problem) });
     case 'blocking.unsupported':
-      return 'This account’s server does not offer blocking (XEP-0191).';
+      return t('control.error.blockingUnsupported');
     case 'blocking.notConnected':
-      return 'This account is not connected; connect it to change the block list.';
+      return t('control.error.blockingNotConnected');
     case 'registration.connectFailed': {
       const { connection, certificate } = error.params;
       const because = connectionErrorText({ kind: 'other', ...connection });
       const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
-      return `Could not connect to create the account. ${because}${problem}`;
+      return t('control.error.registrationConnectFailed', { because: `${because}${problem}` });
     }
     case 'registration.malformed':
-      return 'The server’s answer held no registration form.';
+      return t('control.error.registrationMalformed');
     case 'registration.formUnsupported':
-      return 'The server’s registration form asks for nothing Jabberwock can fill in (no username and password).';
+      return t('control.error.registrationFormUnsupported');
     case 'registration.web':
-      return `This server creates accounts on its web site only: ${error.params.url}`;
+      return t('control.error.registrationWeb', { url: error.params.url });
     case 'registration.gone':
-      return 'This registration is no longer open; start again.';
+      return t('control.error.registrationGone');
     case 'registration.usernameInvalid':
-      return 'That username cannot be part of an address; choose another.';
+      return t('control.error.registrationUsernameInvalid');
     case 'registration.formRequired':
-      return 'The server asks for more than the new password; change it on the server’s web site.';
+      return t('control.error.registrationFormRequired');
     case 'registration.notConnected':
-      return 'This account is not connected; connect it first.';
+      return t('control.error.registrationNotConnected');
     case 'disco.notConnected':
-      return 'This account is not connected; connect it to ask.';
+      return t('control.error.discoNotConnected');
     case 'disco.malformed':
-      return `The answer to ${REQUESTS[error.params.action]} could not be read.`;
+      return t('control.error.discoMalformed', { what: requestWords(error.params.action) });
     case 'adhoc.notConnected':
-      return 'This account is not connected; connect it to run commands.';
+      return t('control.error.adhocNotConnected');
     case 'adhoc.gone':
-      return 'This command is no longer running.';
+      return t('control.error.adhocGone');
     case 'adhoc.mismatch':
-      return 'The answer did not belong to this command; it was ended.';
+      return t('control.error.adhocMismatch');
     case 'adhoc.actionNotAllowed':
-      return `This step cannot be answered with “${error.params.action}”.`;
+      return t('control.error.adhocActionNotAllowed', { action: error.params.action });
     case 'console.notConnected':
-      return 'This account is not connected; connect it to send.';
+      return t('control.error.consoleNotConnected');
     case 'console.notSent':
-      return 'The connection dropped before it was sent.';
+      return t('control.error.consoleNotSent');
     case 'console.xmlMalformed':
-      return 'That is not well-formed XML.';
+      return t('control.error.consoleXmlMalformed');
     case 'console.xmlRestricted':
-      return 'XMPP does not allow that XML (no DOCTYPE, entities, comments or processing instructions).';
+      return t('control.error.consoleXmlRestricted');
     case 'console.xmlNotOne':
-      return 'Type exactly one stanza.';
+      return t('control.error.consoleXmlNotOne');
     case 'console.xmlNotStanza':
-      return 'Only a message, presence or iq can be sent from here.';
+      return t('control.error.consoleXmlNotStanza');
     case 'console.xmlNamespace':
-      return 'A stanza sent from here is in the jabber:client namespace.';
+      return t('control.error.consoleXmlNamespace');
     case 'console.xmlIqType':
-      return 'An iq needs a type: get, set, result or error.';
+      return t('control.error.consoleXmlIqType');
   }
 }
 
@@ -232,24 +239,28 @@ export function controlErrorText(error: ControlError): string {
 export function xmppUriErrorText(reason: XmppUriReason, params: Record<string, string> = {}): string {
   switch (reason) {
     case 'uri.scheme':
-      return 'This is not an xmpp: link.';
+      return t('control.uri.scheme');
     case 'uri.tooLong':
-      return 'This xmpp: link is too long.';
+      return t('control.uri.tooLong');
     case 'uri.encoding':
-      return 'This xmpp: link is not encoded correctly.';
+      return t('control.uri.encoding');
     case 'uri.jid.invalid':
-      return 'The address in this xmpp: link is not valid.';
+      return t('control.uri.jidInvalid');
     case 'uri.jid.room':
-      return 'To join, an xmpp: link names a room like room@conference.example.org.';
+      return t('control.uri.jidRoom');
     case 'uri.account.invalid':
-      return 'The account named in this xmpp: link is not a valid address.';
+      return t('control.uri.accountInvalid');
     case 'uri.action.unknown':
-      return `This xmpp: link asks for something Jabberwock does not know${params.action ? ` (${params.action})` : ''}.`;
+      return params.action
+        ? t('control.uri.actionUnknownNamed', { action: params.action })
+        : t('control.uri.actionUnknown');
     case 'uri.action.unsupported':
-      return `Jabberwock does not open xmpp: links that ${params.action ? `ask for “${params.action}”` : 'ask for this'} yet.`;
+      return params.action
+        ? t('control.uri.actionUnsupportedNamed', { action: params.action })
+        : t('control.uri.actionUnsupported');
     case 'uri.param.duplicate':
-      return `This xmpp: link gives ${params.key ? `“${params.key}”` : 'a value'} twice.`;
+      return params.key ? t('control.uri.paramDuplicateNamed', { key: params.key }) : t('control.uri.paramDuplicate');
     case 'uri.fingerprint.invalid':
-      return 'A key fingerprint in this xmpp: link is not valid.';
+      return t('control.uri.fingerprintInvalid');
   }
 }
