@@ -18,6 +18,7 @@ import profile from '../locales/en/profile.json';
 import presence from '../locales/en/presence.json';
 import roster from '../locales/en/roster.json';
 import subscriptions from '../locales/en/subscriptions.json';
+import timeline from '../locales/en/timeline.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -32,6 +33,7 @@ const en = {
   ...chat,
   ...encryption,
   ...profile,
+  ...timeline,
 };
 
 export type Messages = typeof en;
