@@ -80,6 +80,19 @@ export function formatTime(when: When): string {
   );
 }
 
+/** A weekday, short: "Wed", "Mi.". */
+export function formatWeekday(when: When): string {
+  return formatter('weekday', (locale) => new Intl.DateTimeFormat(locale, { weekday: 'short' })).format(when);
+}
+
+/** A weekday and the time of day: "Wed 14:05". */
+export function formatWeekdayTime(when: When): string {
+  return formatter(
+    'weekdaytime',
+    (locale) => new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' }),
+  ).format(when);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -19,6 +19,7 @@ import profile from '../locales/en/profile.json';
 import presence from '../locales/en/presence.json';
 import roster from '../locales/en/roster.json';
 import subscriptions from '../locales/en/subscriptions.json';
+import timeline from '../locales/en/timeline.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -34,6 +35,7 @@ const en = {
   ...encryption,
   ...profile,
   ...control,
+  ...timeline,
 };
 
 export type Messages = typeof en;
