@@ -66,5 +66,11 @@ export default defineConfig({
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
     plugins: [vue(), preloadApp()],
+    // vue-i18n: the composition API only, no devtools hooks (smaller and faster).
+    define: {
+      __VUE_I18N_FULL_INSTALL__: true,
+      __VUE_I18N_LEGACY_API__: false,
+      __INTLIFY_PROD_DEVTOOLS__: false,
+    },
   },
 });

@@ -4,6 +4,7 @@ import pluginVue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import vueI18n from '@intlify/eslint-plugin-vue-i18n';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', '.tmp/**'] },
@@ -26,6 +27,39 @@ export default tseslint.config(
     rules: {
       // Network text is never rendered as HTML.
       'vue/no-v-html': 'error',
+    },
+  },
+  {
+    // Every user-facing word goes through the catalogs (src/renderer/src/locales/<language>/, English first): a
+    // literal sentence in a template, or a key no catalog has, fails lint.
+    files: ['src/renderer/**/*.vue', 'src/renderer/**/*.ts'],
+    plugins: { '@intlify/vue-i18n': vueI18n },
+    settings: {
+      'vue-i18n': {
+        localeDir: {
+          pattern: './src/renderer/src/locales/*/*.json',
+          localeKey: 'path',
+          localePattern: /^.*\/(?<locale>[A-Za-z0-9-]+)\/[^/]+\.json$/,
+        },
+        messageSyntaxVersion: '^11.0.0',
+      },
+    },
+    rules: {
+      '@intlify/vue-i18n/no-raw-text': [
+        'error',
+        {
+          // Text and the attributes people read or hear; the props that carry words into a dialog.
+          attributes: {
+            '/.+/': ['title', 'aria-label', 'aria-description', 'placeholder', 'alt', 'label', 'note'],
+            '/Dialog$/': ['action', 'busy-label', 'cancel'],
+          },
+          // Punctuation, symbols and numbers alone say nothing in a language.
+          ignorePattern: '^[\\s\\d\\p{P}\\p{S}×]*$',
+          // The product's name and example addresses are the same in every language.
+          ignoreText: ['Jabberwock', 'name@example.org', 'xmpp.example.org', 'room@conference.example.org'],
+        },
+      ],
+      '@intlify/vue-i18n/no-missing-keys': 'error',
     },
   },
   {

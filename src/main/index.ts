@@ -37,6 +37,8 @@ import { createUnreadBadge, type UnreadBadge } from './shell/badge';
 import { applyStartAtLogin, defaultLoginItemEnv, syncStartAtLogin } from './shell/login-item';
 import { handOverData, openedAtLogin, readSecondStart, startupMode } from './shell/launch';
 import { createTrayHint, showTrayHint } from './shell/tray-hint';
+import { listenForOpenUrl, registerXmppHandler, xmppLinkIn } from './shell/xmpp-links';
+import { followLanguage, shellWords, wordsFor, type ShellWords } from './shell/words';
 
 const log = createLogger(consoleSink, app.isPackaged ? 'info' : 'debug', 'shell');
 // A stray rejection or exception is logged; the user's accounts and window stay up.
@@ -55,19 +57,23 @@ let badge: UnreadBadge | null = null;
 let hiddenToTray: (() => void) | null = null;
 /** Set once the user quits: from then on closing the window really closes it. */
 let quitting = false;
+/** The shell's words: the language chosen in Settings, else the OS's (set once the app is ready). */
+let words: ShellWords = shellWords('en');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+// macOS may hand over an xmpp: link before the app is ready.
+const openUrlLinks = listenForOpenUrl(app);
 
 const TRAY_HINT_SHOWN_KEY = 'shell.trayHintShown';
 
 function openLink(url: string): void {
-  openExternalWithConsent(mainWindow, url).catch((error) => log.warn('could not open link', { error }));
+  openExternalWithConsent(mainWindow, url, words).catch((error) => log.warn('could not open link', { error }));
 }
 
 // Every webContents, whoever creates it, gets the navigation, window-open and webview rules, and our menu.
 app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, openLink);
-  installContextMenu(contents, { devTools: !app.isPackaged, openLink });
+  installContextMenu(contents, { devTools: !app.isPackaged, openLink, words: () => words });
 });
 
 function openMainWindow(minimized = false): BrowserWindow {
@@ -75,6 +81,7 @@ function openMainWindow(minimized = false): BrowserWindow {
   const win = createMainWindow({
     preloadPath: preloadPath(),
     devTools: !app.isPackaged,
+    locale: app.getLocale(),
     state: restoreWindowState(stateFile, screen),
     iconPath: process.platform === 'linux' ? resourcePath('icon.png') : undefined,
     minimized,
@@ -105,6 +112,8 @@ function showWindowNow(): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // Until the core has read the user's choice: the OS's language.
+  words = wordsFor(undefined, app.getLocale());
   if (process.platform === 'win32') app.setAppUserModelId('org.jabberwock.app');
   installPermissionPolicy(session.defaultSession);
   protocol.handle(
@@ -125,6 +134,7 @@ async function start(): Promise<void> {
     const notifier = createElectronNotifier(
       messengerNotificationHandlers(() => messenger, openConversation, notificationLog),
       notificationLog,
+      () => words,
     );
     core = await createMessenger({
       dataDir: userData,
@@ -145,11 +155,22 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     log.error('the core could not start', { error });
-    dialog.showErrorBox('Jabberwock cannot start', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(words.text('start.failed'), error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
   messenger = core;
+  words = wordsFor(core.prefs.get().language, app.getLocale());
+  const unfollowLanguage = followLanguage(
+    core,
+    app.getLocale(),
+    () => words,
+    (next) => {
+      words = next;
+      tray?.refresh();
+      badge?.refresh();
+    },
+  );
   const unbindIpc = bindIpc({
     messenger: core,
     getMainWindow: () => mainWindow,
@@ -165,6 +186,7 @@ async function start(): Promise<void> {
       hideWindow: () => mainWindow?.hide(),
       quit: () => app.quit(),
       iconPath: (icon) => resourcePath(`tray-${icon}.png`),
+      words: () => words,
       log: log.child('tray'),
     });
     log.info('tray icon shown');
@@ -176,8 +198,15 @@ async function start(): Promise<void> {
     wasShown: () => core.settings.get<unknown>(TRAY_HINT_SHOWN_KEY, false) === true,
     markShown: () => core.settings.set(TRAY_HINT_SHOWN_KEY, true),
     show: (text) => showTrayHint(text, log),
+    words: () => words,
   });
-  badge = createUnreadBadge({ model: core.tray, app, getWindow: () => mainWindow, log: log.child('badge') });
+  badge = createUnreadBadge({
+    model: core.tray,
+    app,
+    getWindow: () => mainWindow,
+    words: () => words,
+    log: log.child('badge'),
+  });
   const unsyncLoginItem = syncStartAtLogin(
     core,
     core.prefs.get(),
@@ -198,9 +227,20 @@ async function start(): Promise<void> {
 
   // A second start (e.g. from the menu while we run in the tray) shows the window; one that was only
   // asked to run hidden (a login item of a user who started us already) has nothing to add.
+  // A second start opened with an xmpp: link hands it over; the window shows its dialog.
+  const openXmppLink = (link: string) => {
+    showWindow();
+    core.control.openXmppUri(link);
+  };
   app.on('second-instance', (_event, argv, _workingDirectory, data) => {
-    if (!readSecondStart(argv, data).hidden) showWindow();
+    const second = readSecondStart(argv, data);
+    if (second.xmppUri) openXmppLink(second.xmppUri);
+    else if (!second.hidden) showWindow();
   });
+  registerXmppHandler(app, log.child('xmpp-links'));
+  const firstLink = xmppLinkIn(process.argv.slice(1));
+  if (firstLink) core.control.openXmppUri(firstLink);
+  openUrlLinks.deliverTo(openXmppLink);
   // macOS: a click on the Dock icon brings back a closed or hidden window.
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
@@ -217,6 +257,7 @@ async function start(): Promise<void> {
     closing = 'pending';
     unbindIpc();
     unsyncLoginItem();
+    unfollowLanguage();
     badge?.dispose();
     badge = null;
     tray?.destroy();

@@ -4,7 +4,7 @@
  * Both shells (Electron IPC and the browser bridge) carry exactly this and nothing else.
  */
 import { z } from 'zod';
-import { parseAccountJid, parseJid } from './jid';
+import { formatJid, parseAccountJid, parseJid } from './jid';
 import {
   MESSAGE_BODY_MAX,
   MUC_NICK_MAX,
@@ -16,7 +16,10 @@ import {
   SUBSCRIPTION_BULK_MAX,
   type Prefs,
 } from './limits';
+import { LANGUAGE_CHOICES, type LanguageChoice } from './languages';
 import { SHOWS, type Show } from './presence';
+import type { ConversationEncryptionView, EncryptionDevicesView, MessageEncryption } from './encryption';
+import { FINGERPRINT_PATTERN } from './encryption';
 import type {
   AppError,
   CertificateProblem,
@@ -44,6 +47,28 @@ export {
 } from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
+import {
+  CONSOLE_STANZA_MAX,
+  discoNodeSchema,
+  formValuesSchema,
+  type AdhocCommandView,
+  type AdhocStepView,
+  type BlocklistView,
+  type ConsoleView,
+  type ControlEvent,
+  type DiscoInfoView,
+  type DiscoItemsView,
+  type EntityTimeView,
+  type LastActivityView,
+  type RegistrationView,
+  type SoftwareVersionView,
+} from './control';
+
+import { XMPP_URI_MAX, type XmppUriResult } from './xmpp-uri';
+
+export type * from './control';
+export type { XmppUri, XmppUriResult, XmppUriReason, XmppUriAction } from './xmpp-uri';
+export type * from './forms';
 
 export type { MediaMime, MediaRef } from './media';
 
@@ -129,9 +154,14 @@ export interface AccountView {
 export interface SecretStorageInfo {
   /** True when passwords can be kept encrypted by the OS (keychain, DPAPI, libsecret/kwallet). */
   encrypted: boolean;
-  /** Short description for the UI, e.g. "macOS Keychain" or "no keychain available". */
+  /** Short description for logs, e.g. "macOS Keychain" or "no keychain available". */
   description: string;
+  /** Which OS store keeps them, for the UI to name in its language (absent without one). */
+  backend?: SecretBackend;
 }
+
+/** The OS's encrypted password stores: macOS Keychain, Windows DPAPI, Secret Service, KWallet. */
+export type SecretBackend = 'keychain' | 'dpapi' | 'secret-service' | 'kwallet';
 
 export type Subscription = 'none' | 'to' | 'from' | 'both';
 
@@ -442,8 +472,10 @@ export interface MessageView {
   state: MessageState;
   /** The body was replaced by a correction (XEP-0308). */
   corrected: boolean;
-  /** With state 'failed': the server's refusal. */
+  /** With state 'failed': the server's refusal, or why it could not be encrypted. */
   error: DeliveryError | null;
+  /** Present when it travelled end-to-end encrypted (or must: an outgoing one is never sent in the clear). */
+  encryption?: MessageEncryption;
 }
 
 /** XEP-0085 chat states. */
@@ -523,6 +555,28 @@ export type AppNoticeView = { id: string; at: number } & (
   | { code: 'store.writeFailed'; reason: StoreFailure }
 );
 
+/** Who someone is, as their own client announced it: avatar (XEP-0084 or XEP-0153) and nickname (XEP-0172). */
+export interface IdentityView {
+  accountId: string;
+  /** A contact's or account's bare JID, or a room occupant's room@service/nick. */
+  jid: string;
+  /** Verified against its hash, type from the bytes; null: none (or not fetched yet). */
+  avatar: MediaRef | null;
+  /** Capped; may imitate another contact's name (show it as theirs, never as a roster name). */
+  nick: string | null;
+}
+
+/** A vCard as the profile panel shows it (XEP-0054, or XEP-0292 vCard4); each field capped, null when absent. */
+export interface ProfileView {
+  fullName: string | null;
+  nickname: string | null;
+  organisation: string | null;
+  email: string | null;
+  url: string | null;
+  note: string | null;
+  birthday: string | null;
+}
+
 export interface Snapshot {
   /** Events with seq above this number are newer than the snapshot. */
   seq: number;
@@ -554,6 +608,12 @@ export interface Snapshot {
   transfers: TransferView[];
   /** App notices not dismissed yet, oldest first. */
   notices: AppNoticeView[];
+  /** Block lists (XEP-0191) fetched in this session, per account. */
+  blocklists: BlocklistView[];
+  /** An `xmpp:` link the operating system handed over before the window asked for this snapshot. */
+  xmppUri?: XmppUriResult | null;
+  /** Avatars and nicknames known so far (more follow as `identity` events). */
+  identities: IdentityView[];
 }
 
 // ---------- events ----------
@@ -596,9 +656,16 @@ export type AppEvent =
   | { type: 'transfer'; transfer: TransferView }
   /** A finished transfer was cleared from the list. */
   | { type: 'transfer.removed'; id: string }
+  /** A JID's devices or their trust changed (coalesced per account and JID). */
+  | { type: 'encryption.devices'; devices: EncryptionDevicesView }
+  /** A conversation's encryption changed (the user's choice, or the contact's devices). */
+  | { type: 'encryption.conversation'; conversation: ConversationEncryptionView }
   /** An app notice appeared or changed (same id). */
   | { type: 'app.notice'; notice: AppNoticeView }
-  | { type: 'app.noticeRemoved'; id: string };
+  | { type: 'app.noticeRemoved'; id: string }
+  /** Someone's avatar or nickname changed (or was fetched). */
+  | { type: 'identity'; identity: IdentityView }
+  | ControlEvent;
 
 export interface SubscriptionRespondResult {
   /** JIDs answered. */
@@ -613,6 +680,7 @@ export interface EventBatch {
 }
 
 // ---------- input schemas ----------
+// Their messages are codes ('check.*') the renderer words (lib/words/input.ts), never sentences.
 
 const MAX_PASSWORD = 1024;
 
@@ -620,7 +688,7 @@ export const accountIdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not an account id.');
+  .regex(/^[A-Za-z0-9_-]+$/, 'check.accountId');
 
 export const accountJidSchema = z
   .string()
@@ -642,24 +710,18 @@ export const hostSchema = z
   .max(253)
   .regex(
     /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/,
-    'Enter a host name like xmpp.example.org, without a scheme or port.',
+    'check.host',
   );
 
-export const portSchema = z
-  .number()
-  .int('The port is a whole number.')
-  .min(1, 'Ports go from 1 to 65535.')
-  .max(65535, 'Ports go from 1 to 65535.');
+export const portSchema = z.number().int('check.portWhole').min(1, 'check.portRange').max(65535, 'check.portRange');
 
-export const passwordSchema = z.string().min(1, 'Enter the password.').max(MAX_PASSWORD, 'The password is too long.');
+export const passwordSchema = z.string().min(1, 'check.passwordEmpty').max(MAX_PASSWORD, 'check.passwordTooLong');
 
-export const labelSchema = z.string().trim().max(64, 'Keep the label under 64 characters.');
+export const labelSchema = z.string().trim().max(64, 'check.labelTooLong');
 
-export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #3366cc.');
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'check.color');
 
-export const fingerprintSchema = z
-  .string()
-  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint as 32 hex pairs.');
+export const fingerprintSchema = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'check.fingerprint');
 
 export const contactJidSchema = z
   .string()
@@ -669,37 +731,49 @@ export const contactJidSchema = z
     if ('error' in parsed || parsed.jid.resource !== '') {
       ctx.addIssue({
         code: 'custom',
-        message: 'error' in parsed ? parsed.error : 'Use an address without "/resource".',
+        message: 'error' in parsed ? parsed.error : 'check.jidWithResource',
       });
       return z.NEVER;
     }
     return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
   });
 
-export const rosterNameSchema = z
-  .string()
-  .trim()
-  .max(ROSTER_TEXT_MAX, `Keep the name under ${ROSTER_TEXT_MAX} characters.`);
+export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.rosterNameTooLong');
 
-export const groupNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'A group needs a name.')
-  .max(ROSTER_TEXT_MAX, `Keep the group name under ${ROSTER_TEXT_MAX} characters.`);
+export const groupNameSchema = z.string().trim().min(1, 'check.groupEmpty').max(ROSTER_TEXT_MAX, 'check.groupTooLong');
 
 /** A room's bare JID: a local part is required, no resource. */
-export const roomJidSchema = contactJidSchema.refine(
-  (jid) => jid.includes('@'),
-  'A room address looks like room@conference.example.org.',
-);
+export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid');
 
 /** A room nick (XEP-0045 §7.2: a resource part, not empty). */
 export const roomNickSchema = z
   .string()
   .trim()
-  .min(1, 'Choose a nickname.')
-  .max(MUC_NICK_MAX, `Keep the nickname under ${MUC_NICK_MAX} characters.`)
-  .refine((nick) => !/[\p{Cc}]/u.test(nick), 'The nickname contains a control character.');
+  .min(1, 'check.nickEmpty')
+  .max(MUC_NICK_MAX, 'check.nickTooLong')
+  .refine((nick) => !/[\p{Cc}]/u.test(nick), 'check.nickControl');
+
+/** Any address (a bare, full or domain JID), normalized. */
+export const anyJidSchema = z
+  .string()
+  .max(3071)
+  .transform((value, ctx) => {
+    const parsed = parseJid(value);
+    if ('error' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    return formatJid(parsed.jid);
+  });
+
+/** The server to create an account on: a domain, no "@" or "/". */
+export const registrationDomainSchema = anyJidSchema.refine(
+  (jid) => !jid.includes('@') && !jid.includes('/'),
+  'Enter the server’s name, like example.org.',
+);
+
+export const registrationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a registration id.');
+export const adhocSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a command session id.');
 
 const prefsSchema = z
   .object({
@@ -713,6 +787,7 @@ const prefsSchema = z
     idleEnabled: z.boolean(),
     idleAwayMinutes: z.number().int().min(1).max(240),
     idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
+    language: z.enum(LANGUAGE_CHOICES as [LanguageChoice, ...LanguageChoice[]]),
   })
   .strict();
 
@@ -720,12 +795,32 @@ const prefsSchema = z
 export const spellcheckLanguageSchema = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'check.languageTag');
 
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Ids of staged files and transfers (opaque base64url). */
-export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a file or transfer id.');
+export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'check.transferId');
+
+/** One field of our own profile: trimmed, empty means none. */
+const profileFieldSchema = z
+  .string()
+  .trim()
+  .max(1024)
+  .transform((value) => (value === '' ? null : value))
+  .nullable();
+
+export const profileSchema = z
+  .object({
+    fullName: profileFieldSchema,
+    nickname: profileFieldSchema,
+    organisation: profileFieldSchema,
+    email: profileFieldSchema,
+    url: profileFieldSchema,
+    note: profileFieldSchema,
+    birthday: profileFieldSchema,
+  })
+  .strict();
 
 /** Output types are phantom: they exist only for the type checker. */
 function returns<T>(): T {
@@ -824,12 +919,8 @@ export const commands = {
         accountId: accountIdSchema.optional(),
         show: z.union([showSchema, z.literal('offline')]).optional(),
         /** null clears the status text; omitted keeps it. */
-        status: z
-          .string()
-          .max(STATUS_TEXT_MAX, `Keep the status under ${STATUS_TEXT_MAX} characters.`)
-          .nullable()
-          .optional(),
-        priority: z.number().int('The priority is a whole number.').min(-128).max(127).optional(),
+        status: z.string().max(STATUS_TEXT_MAX, 'check.statusTooLong').nullable().optional(),
+        priority: z.number().int('check.priorityWhole').min(-128).max(127).optional(),
       })
       .strict(),
     output: returns<null>(),
@@ -842,7 +933,7 @@ export const commands = {
         jid: z
           .string()
           .max(3071)
-          .refine((value) => !('error' in parseJid(value)), 'Not a valid address.'),
+          .refine((value) => !('error' in parseJid(value)), 'check.notAnAddress'),
         send: z.boolean(),
       })
       .strict(),
@@ -884,7 +975,7 @@ export const commands = {
     input: z
       .object({
         accountId: accountIdSchema,
-        jids: z.array(contactJidSchema).min(1, 'Choose at least one request.').max(SUBSCRIPTION_BULK_MAX),
+        jids: z.array(contactJidSchema).min(1, 'check.chooseRequest').max(SUBSCRIPTION_BULK_MAX),
         action: z.enum(['accept', 'accept-add', 'deny', 'block']),
         /** With 'accept-add': the roster name and groups for the new contact. */
         name: rosterNameSchema.nullable().optional(),
@@ -902,8 +993,8 @@ export const commands = {
         name: rosterNameSchema.nullable().optional(),
         groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
         /** XEP-0172: the nick we introduce ourselves with. */
-        nick: z.string().trim().max(NICK_MAX, `Keep the nick under ${NICK_MAX} characters.`).optional(),
-        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+        nick: z.string().trim().max(NICK_MAX, 'check.ownNickTooLong').optional(),
+        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
       })
       .strict(),
     output: returns<{ existing: boolean }>(),
@@ -918,7 +1009,7 @@ export const commands = {
         accountId: accountIdSchema,
         jid: contactJidSchema,
         action: z.enum(['request', 'unsubscribe', 'revoke']),
-        message: z.string().max(STATUS_TEXT_MAX, `Keep the message under ${STATUS_TEXT_MAX} characters.`).optional(),
+        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
       })
       .strict(),
     output: returns<null>(),
@@ -963,7 +1054,7 @@ export const commands = {
       .object({
         accountId: accountIdSchema,
         room: roomJidSchema,
-        subject: z.string().max(MUC_SUBJECT_MAX, `Keep the subject under ${MUC_SUBJECT_MAX} characters.`),
+        subject: z.string().max(MUC_SUBJECT_MAX, 'check.subjectTooLong'),
       })
       .strict(),
     output: returns<null>(),
@@ -999,7 +1090,7 @@ export const commands = {
         reason: z.string().max(1024).optional(),
       })
       .strict()
-      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'Name the occupant.'),
+      .refine((v) => v.nick !== undefined || v.jid !== undefined, 'check.nameOccupant'),
     output: returns<null>(),
   },
   /** Reads one affiliation list of a room. */
@@ -1061,8 +1152,8 @@ export const commands = {
         kind: z.enum(['chat', 'groupchat', 'pm']),
         body: z
           .string()
-          .refine((body) => body.trim() !== '', 'Type a message first.')
-          .refine((body) => body.length <= MESSAGE_BODY_MAX, `Messages are limited to ${MESSAGE_BODY_MAX} characters.`),
+          .refine((body) => body.trim() !== '', 'check.typeMessage')
+          .refine((body) => body.length <= MESSAGE_BODY_MAX, 'check.bodyTooLong'),
         /** A chat message to one device (resource) instead of the bare JID. */
         resource: z.string().min(1).max(1023).optional(),
         /** Corrects our last message in this conversation (XEP-0308): its local id. */
@@ -1083,10 +1174,46 @@ export const commands = {
       .strict(),
     output: returns<null>(),
   },
-  /** Sends a failed message again. */
+  /**
+   * Sends a failed message again. `withoutEncryption`: the user chose, when asked, to send a message
+   * that could not be encrypted in the clear.
+   */
   'message.retry': {
-    input: z.object({ accountId: accountIdSchema, id: z.number().int().positive() }).strict(),
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        id: z.number().int().positive(),
+        withoutEncryption: z.literal(true).optional(),
+      })
+      .strict(),
     output: returns<MessageView>(),
+  },
+  /** A one-to-one conversation's encryption; the contact's device list is read (again) in the background. */
+  'encryption.conversation': {
+    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema }).strict(),
+    output: returns<ConversationEncryptionView>(),
+  },
+  /** The user turns a conversation's encryption on or off (messages already queued keep theirs). */
+  'encryption.setEncrypted': {
+    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema, encrypted: z.boolean() }).strict(),
+    output: returns<ConversationEncryptionView>(),
+  },
+  /** A contact's devices, or our own account's (its JID), with fingerprints and trust; missing keys are fetched. */
+  'encryption.devices': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
+    output: returns<EncryptionDevicesView>(),
+  },
+  /** The user compared a device's fingerprint (verified) or refused it (untrusted). */
+  'encryption.setTrust': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jid: contactJidSchema,
+        fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'A fingerprint is 64 hexadecimal characters.'),
+        trust: z.enum(['verified', 'untrusted']),
+      })
+      .strict(),
+    output: returns<EncryptionDevicesView>(),
   },
   /** A page of a conversation's history, newest last: messages with id below `before` (or the latest). */
   'message.history': {
@@ -1105,7 +1232,7 @@ export const commands = {
     input: z
       .object({
         accountId: accountIdSchema.optional(),
-        query: z.string().trim().min(1, 'Type something to search for.').max(256),
+        query: z.string().trim().min(1, 'check.searchEmpty').max(256),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
@@ -1195,6 +1322,164 @@ export const commands = {
       .strict(),
     output: returns<SpellcheckView>(),
   },
+  // ---------- control and discovery ----------
+  /** Fetches the account's block list (XEP-0191) from the server. */
+  'blocklist.list': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<string[]>(),
+  },
+  /** Blocks addresses (bare, full or domain JIDs); the list changes with `blocklist.changed`. */
+  'blocklist.block': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jids: z.array(anyJidSchema).min(1, 'Choose at least one address.').max(SUBSCRIPTION_BULK_MAX),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Unblocks the given addresses, or everyone with `all`. */
+  'blocklist.unblock': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        jids: z.array(anyJidSchema).min(1).max(SUBSCRIPTION_BULK_MAX).optional(),
+        all: z.literal(true).optional(),
+      })
+      .strict()
+      .refine((v) => (v.jids === undefined) !== (v.all === undefined), 'Name the addresses, or unblock all.'),
+    output: returns<null>(),
+  },
+  /**
+   * Starts creating an account on a server (XEP-0077): connects (Direct TLS or STARTTLS, verified for
+   * the domain), asks for the registration form, and answers with it. Nothing is stored yet.
+   */
+  'registration.start': {
+    input: z
+      .object({ domain: registrationDomainSchema, host: hostSchema.nullish(), port: portSchema.nullish() })
+      .strict(),
+    output: returns<RegistrationView>(),
+  },
+  /** Submits the registration form; on success the account is added (and connects) like account.add. */
+  'registration.submit': {
+    input: z
+      .object({
+        id: registrationIdSchema,
+        values: formValuesSchema,
+        rememberPassword: z.boolean().default(true),
+        label: labelSchema.optional(),
+        color: colorSchema.optional(),
+      })
+      .strict(),
+    output: returns<AccountView>(),
+  },
+  'registration.cancel': {
+    input: z.object({ id: registrationIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Changes the account's password on the server (XEP-0077), then the one Jabberwock keeps; reconnects with it. */
+  'account.changePassword': {
+    input: z.object({ id: accountIdSchema, password: passwordSchema }).strict(),
+    output: returns<AccountView>(),
+  },
+  /** Deletes the account on the server (XEP-0077), then here. */
+  'account.deleteOnServer': {
+    input: z.object({ id: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** What an entity (or one of its nodes) is and offers (disco#info); only its own answer counts. */
+  'disco.info': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
+    output: returns<DiscoInfoView>(),
+  },
+  /** What an entity (or one of its nodes) lists (disco#items). */
+  'disco.items': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
+    output: returns<DiscoItemsView>(),
+  },
+  /** The ad-hoc commands (XEP-0050) an entity offers us. */
+  'adhoc.list': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<AdhocCommandView[]>(),
+  },
+  /** Runs an ad-hoc command: its first step (a form, notes, or done). */
+  'adhoc.execute': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema }).strict(),
+    output: returns<AdhocStepView>(),
+  },
+  /** The next step of a running command: the form's values with next, prev, complete (or execute: the default). */
+  'adhoc.continue': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        sessionId: adhocSessionIdSchema,
+        action: z.enum(['execute', 'next', 'prev', 'complete']),
+        values: formValuesSchema.default({}),
+      })
+      .strict(),
+    output: returns<AdhocStepView>(),
+  },
+  'adhoc.cancel': {
+    input: z.object({ accountId: accountIdSchema, sessionId: adhocSessionIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** The software behind an address (XEP-0092), asked when the user opens it. */
+  'entity.version': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<SoftwareVersionView>(),
+  },
+  /** Last activity (XEP-0012): offline since (account), idle for (client), up for (server). */
+  'entity.lastActivity': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<LastActivityView>(),
+  },
+  /** An entity's local time (XEP-0202). */
+  'entity.time': {
+    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
+    output: returns<EntityTimeView>(),
+  },
+  /** Starts or stops recording the account's stanzas for the XML console; answers with what is recorded. */
+  'console.setCapture': {
+    input: z.object({ accountId: accountIdSchema, capture: z.boolean() }).strict(),
+    output: returns<ConsoleView>(),
+  },
+  'console.clear': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** Sends one raw stanza (iq, message or presence), checked as XML first. */
+  'console.send': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'A stanza typed here is limited to 64 KiB.'),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Reads an `xmpp:` link a page was opened with (the bridge's ?xmpp= parameter), as the OS hand-over would. */
+  'uri.open': {
+    input: z.object({ uri: z.string().max(XMPP_URI_MAX) }).strict(),
+    output: returns<XmppUriResult>(),
+  },
+  /** A contact's (or our own account's) profile, read from their vCard now. */
+  'profile.get': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
+    output: returns<ProfileView>(),
+  },
+  /** Replaces our own profile (vCard, and our nickname through XEP-0172); the photo stays. */
+  'profile.setOwn': {
+    input: z.object({ accountId: accountIdSchema, profile: profileSchema }).strict(),
+    output: returns<ProfileView>(),
+  },
+  /**
+   * Publishes a staged picture as our avatar (XEP-0084, and the vCard photo for XEP-0153), or removes
+   * it (null). The picture is checked like any avatar (type from the bytes, size, dimensions).
+   */
+  'avatar.setOwn': {
+    input: z.object({ accountId: accountIdSchema, file: transferIdSchema.nullable() }).strict(),
+    output: returns<IdentityView>(),
+  },
 } as const;
 
 export type Commands = typeof commands;
@@ -1240,6 +1525,17 @@ export interface JabberwockApi {
   invoke<K extends CommandName>(command: K, input: CommandInput<K>): Promise<Result<CommandOutput<K>>>;
   /** Registers the single batch listener; returns a function that removes it. */
   onEvents(listener: (batch: EventBatch) => void): () => void;
+  /** The OS's language (Electron's app.getLocale(), e.g. 'de-DE'); absent where the page asks its browser. */
+  readonly locale?: string;
 }
 
-export { IPC_EVENTS, IPC_INVOKE } from './ipc-channels';
+export { IPC_EVENTS, IPC_INVOKE, LOCALE_ARGUMENT, LOCALE_TAG } from './ipc-channels';
+export type {
+  ConversationEncryptionView,
+  EncryptionDevicesView,
+  EncryptionDeviceView,
+  EncryptionFailure,
+  MessageEncryption,
+  TrustState,
+  UndecryptableReason,
+} from './encryption';

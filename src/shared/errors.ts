@@ -11,6 +11,9 @@
  * as it came, in `params`; it is data, never our words.
  */
 
+import type { FormIssue, FormProblem } from './forms';
+import type { EncryptFailureReason, EncryptionFailure } from './encryption';
+
 /** The small set of error codes the UI knows how to react to. */
 export type ErrorCode =
   | 'invalid_input'
@@ -55,7 +58,28 @@ export type RequestAction =
   | 'muc.readList'
   | 'subscription.block'
   | 'bookmark.save'
-  | 'bookmark.removal';
+  | 'bookmark.removal'
+  | 'profile.read'
+  | 'profile.save'
+  | 'avatar.publish'
+  | ControlRequestAction;
+
+/** Requests of control and discovery (lib/words/control.ts names them). */
+export type ControlRequestAction =
+  | 'blocking.list'
+  | 'blocking.block'
+  | 'blocking.unblock'
+  | 'registration.form'
+  | 'registration.submit'
+  | 'registration.passwordChange'
+  | 'registration.removal'
+  | 'disco.info'
+  | 'disco.items'
+  | 'adhoc.list'
+  | 'adhoc.execute'
+  | 'entity.version'
+  | 'entity.lastActivity'
+  | 'entity.time';
 
 export interface RequestParams {
   action: RequestAction;
@@ -143,8 +167,58 @@ export type TransferError = Reasoned<TransferParams>;
 export type HttpReason = Extract<TransferReason, `http.${string}`>;
 export type MediaReason = keyof MediaParams;
 
+/**
+ * Control and discovery: data forms, the block list, the account on the server (XEP-0077),
+ * service discovery and ad-hoc commands, the XML console.
+ */
+export interface ControlParams {
+  /** What the user entered does not fit the form: one issue per field (the form shows each at its field). */
+  'form.invalid': { issues: FormIssue[] };
+  /** The entity sent a form Jabberwock cannot show. */
+  'form.unusable': { problem: FormProblem };
+  'blocking.unsupported': None;
+  'blocking.notConnected': None;
+  /** The connection for a registration failed (the account's connection words, and the certificate if it was the problem). */
+  'registration.connectFailed': {
+    connection: Reasoned<ConnectionParams>;
+    certificate: { fingerprint256: string; problem: CertificateProblem } | null;
+  };
+  /** The server's answer held no registration form. */
+  'registration.malformed': None;
+  /** The server's registration form has nothing Jabberwock can fill in. */
+  'registration.formUnsupported': None;
+  /** The server registers accounts on a web page only (XEP-0077 with jabber:x:oob). */
+  'registration.web': { url: string };
+  /** The registration was canceled, timed out or replaced. */
+  'registration.gone': None;
+  /** The username would not make an account address (field: username). */
+  'registration.usernameInvalid': None;
+  /** Changing the password asks for more than the new password (a form). */
+  'registration.formRequired': None;
+  'registration.notConnected': None;
+  'disco.notConnected': None;
+  /** The answer to a request could not be read. */
+  'disco.malformed': { action: ControlRequestAction };
+  'adhoc.notConnected': None;
+  /** The command ended, timed out or its account went offline. */
+  'adhoc.gone': None;
+  /** The command's answer was for another command or session. */
+  'adhoc.mismatch': None;
+  'adhoc.actionNotAllowed': { action: string };
+  'console.notConnected': None;
+  /** The connection dropped before the stanza was sent. */
+  'console.notSent': None;
+  /** What was typed is not one stanza the console may send. */
+  'console.xmlMalformed': None;
+  'console.xmlRestricted': None;
+  'console.xmlNotOne': None;
+  'console.xmlNotStanza': None;
+  'console.xmlNamespace': None;
+  'console.xmlIqType': None;
+}
+
 /** Every reason a command can fail for, with the parameters its words need. */
-export interface ErrorParams extends TransferParams, MediaParams {
+export interface ErrorParams extends TransferParams, MediaParams, ControlParams {
   'app.unknownCommand': None;
   /** The core failed unexpectedly (the details are in the log). */
   'app.unexpected': None;
@@ -195,6 +269,8 @@ export interface ErrorParams extends TransferParams, MediaParams {
   'subscription.changeNotSent': None;
 
   'bookmark.notConnected': None;
+  /** Reading or changing a profile or avatar needs the account connected. */
+  'profile.notConnected': None;
   'bookmark.notReadYet': None;
   'bookmark.unsupported': None;
   'bookmark.notFound': { room: string };
@@ -256,6 +332,17 @@ export interface ErrorParams extends TransferParams, MediaParams {
   'transfer.notFound': None;
   'transfer.stillRunning': None;
   'file.notShared': None;
+
+  /** End-to-end encryption is for one-to-one chats (not rooms or private messages in rooms). */
+  'encryption.chatOnly': None;
+  /** The account's encryption has not started (it was never online in this run). */
+  'encryption.unavailable': None;
+  /** No device of that JID has this fingerprint. */
+  'encryption.unknownDevice': None;
+  /** Only a message that failed because it could not be encrypted can be sent without. */
+  'encryption.notEncrypted': None;
+  /** A correction of an encrypted message could not be encrypted (it is never sent in the clear). */
+  'encryption.notSent': { reason: EncryptFailureReason };
 
   'spellcheck.unavailable': None;
   'spellcheck.noDictionary': { language: string };
@@ -403,8 +490,12 @@ export type RoomNotice =
   /** A room created for us: it took the default configuration, or refused it. */
   | { code: 'muc.created' | 'muc.createdUnconfigured' };
 
-/** A message the server refused (an error reply): its condition and its text, if any. */
+/**
+ * A message the server refused (an error reply): its condition and its text, if any; or one that
+ * had to be encrypted and could not be (then `encryption` says why, and condition and text are null).
+ */
 export interface DeliveryError {
   condition: string | null;
   text: string | null;
+  encryption?: EncryptionFailure;
 }

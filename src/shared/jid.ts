@@ -20,25 +20,39 @@ function tooLong(part: string): boolean {
   return part.length > MAX_PART_BYTES || new TextEncoder().encode(part).length > MAX_PART_BYTES;
 }
 
-/** Parses and normalizes a JID; returns an error message in words when invalid. */
-export function parseJid(input: string): { jid: ParsedJid } | { error: string } {
+/** Why an address is not a valid JID: a code the renderer words (lib/words/input.ts), never a sentence. */
+export type JidProblem =
+  | 'check.jidEmpty'
+  | 'check.jidTwoAts'
+  | 'check.jidNoLocal'
+  | 'check.jidNoDomain'
+  | 'check.jidLocalChar'
+  | 'check.jidDomain'
+  | 'check.jidTooLong'
+  | 'check.jidNoResource'
+  | 'check.accountJidNoAt'
+  | 'check.accountJidNoLocal'
+  | 'check.accountJidResource';
+
+/** Parses and normalizes a JID; says why when it is invalid. */
+export function parseJid(input: string): { jid: ParsedJid } | { error: JidProblem } {
   const text = input.trim();
-  if (text === '') return { error: 'Enter an address like name@example.org.' };
+  if (text === '') return { error: 'check.jidEmpty' };
   const slash = text.indexOf('/');
   const bare = slash === -1 ? text : text.slice(0, slash);
   const resource = slash === -1 ? '' : text.slice(slash + 1);
   const at = bare.indexOf('@');
-  if (at !== bare.lastIndexOf('@')) return { error: 'An address can contain only one "@".' };
+  if (at !== bare.lastIndexOf('@')) return { error: 'check.jidTwoAts' };
   const local = at === -1 ? '' : bare.slice(0, at).normalize('NFC').toLowerCase();
   let domain = (at === -1 ? bare : bare.slice(at + 1)).normalize('NFC').toLowerCase();
   if (domain.endsWith('.')) domain = domain.slice(0, -1);
-  if (at !== -1 && local === '') return { error: 'The part before "@" is empty.' };
-  if (domain === '') return { error: 'The server part after "@" is empty.' };
-  if (FORBIDDEN_LOCAL.test(local)) return { error: 'The name part contains a character that is not allowed.' };
+  if (at !== -1 && local === '') return { error: 'check.jidNoLocal' };
+  if (domain === '') return { error: 'check.jidNoDomain' };
+  if (FORBIDDEN_LOCAL.test(local)) return { error: 'check.jidLocalChar' };
   if (FORBIDDEN_DOMAIN.test(domain) || domain.startsWith('.') || domain.includes('..'))
-    return { error: 'The server part is not a valid domain name.' };
-  if (tooLong(local) || tooLong(domain) || tooLong(resource)) return { error: 'The address is too long.' };
-  if (slash !== -1 && resource === '') return { error: 'The part after "/" is empty.' };
+    return { error: 'check.jidDomain' };
+  if (tooLong(local) || tooLong(domain) || tooLong(resource)) return { error: 'check.jidTooLong' };
+  if (slash !== -1 && resource === '') return { error: 'check.jidNoResource' };
   return { jid: { local, domain, resource } };
 }
 
@@ -63,12 +77,12 @@ export function normalizeJid(raw: string): string | null {
 }
 
 /** Parses an account JID: must have a local part and no resource. Returns the normalized bare JID. */
-export function parseAccountJid(input: string): { jid: string } | { error: string } {
-  if (input.trim() !== '' && !input.includes('@')) return { error: 'An account address looks like name@example.org.' };
+export function parseAccountJid(input: string): { jid: string } | { error: JidProblem } {
+  if (input.trim() !== '' && !input.includes('@')) return { error: 'check.accountJidNoAt' };
   const parsed = parseJid(input);
   if ('error' in parsed) return parsed;
-  if (parsed.jid.local === '') return { error: 'An account address needs a name before "@", like name@example.org.' };
-  if (parsed.jid.resource !== '') return { error: 'Leave out the "/resource" part; Jabberwock picks one.' };
+  if (parsed.jid.local === '') return { error: 'check.accountJidNoLocal' };
+  if (parsed.jid.resource !== '') return { error: 'check.accountJidResource' };
   return { jid: `${parsed.jid.local}@${parsed.jid.domain}` };
 }
 

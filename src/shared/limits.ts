@@ -22,6 +22,8 @@ export const MUC_SUBJECT_MAX = 4096;
 /** Most requests answered by one bulk action. */
 export const SUBSCRIPTION_BULK_MAX = 10_000;
 
+import type { LanguageChoice } from './languages';
+
 /** Preferences the UI keeps across restarts (stored by the core in SQLite). */
 export interface Prefs {
   rosterSort: 'availability' | 'name';
@@ -41,6 +43,8 @@ export interface Prefs {
   idleAwayMinutes: number;
   /** Minutes of system idle before auto-xa; null for never. */
   idleXaMinutes: number | null;
+  /** The language of the UI and the tray: 'system' follows the OS. */
+  language: LanguageChoice;
 }
 
 export const DEFAULT_PREFS: Prefs = {
@@ -54,4 +58,5 @@ export const DEFAULT_PREFS: Prefs = {
   idleEnabled: true,
   idleAwayMinutes: 5,
   idleXaMinutes: 20,
+  language: 'system',
 };

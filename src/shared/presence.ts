@@ -11,7 +11,10 @@ export type PresenceShow = Show | 'offline';
 
 export const SHOWS: readonly Show[] = ['chat', 'available', 'away', 'xa', 'dnd'];
 
-/** What each show is called wherever it is shown: the tray's menu, the status picker, a contact's devices. */
+/**
+ * Each show's English name, for logs and tests.
+ * @deprecated The UI words shows through its catalogs (renderer: presence.show.*; the shell: show.*).
+ */
 export const SHOW_LABELS: Readonly<Record<PresenceShow, string>> = {
   available: 'Available',
   chat: 'Free for chat',

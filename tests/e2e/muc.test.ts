@@ -296,7 +296,9 @@ describe('a 5,000-occupant room in the renderer (measured, not timed)', () => {
     await page.waitForTimeout(500);
 
     const rounds: { applyMs: number; longTasks: number[] }[] = [];
-    const expected = [`Occupants (${OCCUPANTS + 1})`, `Occupants (${OCCUPANTS + 1})`];
+    // Counts are written for the UI's language (English here: 5,001).
+    const total = (OCCUPANTS + 1).toLocaleString('en');
+    const expected = [`Occupants (${total})`, `Occupants (${total})`];
     for (let round = 0; round < 2; round++) {
       const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
       const applyMs = (await page.evaluate(`(${PUSH})(${round})`)) as number;

@@ -338,7 +338,7 @@ describe('roster in the browser UI', () => {
       await row('Pals, 0 of 3 online').waitFor();
       await contact('Caroline', 'Home').first().waitFor();
       await row('Clients, 0 of 1 online').waitFor();
-      await page.getByText(/^Not yet synced: Home, Office$/).waitFor();
+      await page.getByText(/^Not yet synced: Home and Office$/).waitFor();
       await page.getByRole('tab', { name: /^Home — not yet synced/ }).waitFor();
     } finally {
       await prosody.start();

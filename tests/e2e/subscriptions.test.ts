@@ -319,6 +319,8 @@ describe('subscriptions in the browser UI', () => {
 
 describe('the request inbox with 10,000 pending requests', () => {
   const COUNT = 10_000;
+  /** The count as the (English) UI writes it. */
+  const SHOWN = COUNT.toLocaleString('en');
   let ui: BrowserUi | undefined;
 
   afterAll(() => closeBrowserUi(ui));
@@ -365,16 +367,16 @@ describe('the request inbox with 10,000 pending requests', () => {
     });
     await page.goto(ui.web.url);
     const sidebar = page.getByRole('navigation', { name: 'Accounts' });
-    const open = sidebar.getByRole('button', { name: `Contact requests, ${COUNT} waiting` });
+    const open = sidebar.getByRole('button', { name: `Contact requests, ${SHOWN} waiting` });
     await open.waitFor({ timeout: 30_000 });
     // The per-account badge reads 999+ past a thousand; its accessible name has the number.
-    await sidebar.getByRole('button', { name: `Contact requests for Flood, ${COUNT} waiting` }).waitFor();
+    await sidebar.getByRole('button', { name: `Contact requests for Flood, ${SHOWN} waiting` }).waitFor();
     expect(await page.getByRole('dialog').count()).toBe(0);
 
     const clickedAt = (await page.evaluate('Math.round(performance.now())')) as number;
     const clicked = Date.now();
     await open.click();
-    const list = page.getByRole('list', { name: `${COUNT} pending requests` });
+    const list = page.getByRole('list', { name: `${SHOWN} pending requests` });
     const newest = list.getByRole('listitem', { name: 'spam09999@spam.example' });
     await newest.waitFor();
     const openMs = Date.now() - clicked;
@@ -401,8 +403,8 @@ describe('the request inbox with 10,000 pending requests', () => {
       .toBe('Select request from spam00001@spam.example');
 
     const selecting = Date.now();
-    await page.getByRole('checkbox', { name: `Select all ${COUNT} requests` }).check();
-    await page.getByRole('button', { name: `Deny selected (${COUNT})` }).waitFor();
+    await page.getByRole('checkbox', { name: `Select all ${SHOWN} requests` }).check();
+    await page.getByRole('button', { name: `Deny selected (${SHOWN})` }).waitFor();
     const selectMs = Date.now() - selecting;
     expect(await oldest.getByRole('checkbox').isChecked()).toBe(true);
 

@@ -1,9 +1,9 @@
 /**
  * Smoke tests of the real Electron shell (`npm run test:electron`): the built app started with
  * Playwright's `_electron` on a temporary profile, against a real Prosody. The window is isolated and
- * sandboxed, the preload adds window.jabberwock and nothing else, an account added in the UI goes
- * online, the tray is there to close the window into, and a second start hands over its arguments
- * and quits. Without an Electron binary the whole file is skipped, the reason in its title.
+ * sandboxed, the preload adds window.jabberwock (with the OS's language) and nothing else, an account
+ * added in the UI goes online, the tray is there to close the window into, and a second start hands
+ * over its arguments and quits. Without an Electron binary the whole file is skipped, the reason in its title.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright';
@@ -86,11 +86,15 @@ describe.skipIf(!electron.path)(
       expect(reach).toEqual([]);
     });
 
-    it('the preload adds window.jabberwock with invoke and onEvents, and nothing else', async () => {
+    it("the preload adds window.jabberwock with invoke, onEvents and the OS's language, and nothing else", async () => {
       const keys = await page.evaluate(() =>
         Object.keys((globalThis as unknown as { jabberwock: Record<string, unknown> }).jabberwock).sort(),
       );
-      expect(keys).toEqual(['invoke', 'onEvents']);
+      expect(keys).toEqual(['invoke', 'locale', 'onEvents']);
+      const locale = await page.evaluate(
+        () => (globalThis as unknown as { jabberwock: { locale: string } }).jabberwock.locale,
+      );
+      expect(locale).toBe(await shell.app.evaluate(({ app }) => app.getLocale()));
       // The same blank page with and without our preload: the only new global is jabberwock.
       const added = await shell.app.evaluate(async ({ BrowserWindow }, preload) => {
         const globals = async (withPreload: boolean) => {

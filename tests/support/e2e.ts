@@ -46,13 +46,19 @@ export interface BrowserUiOptions {
   server?: ProsodyServer;
   /** Runs on the new page before the bridge starts: listeners, exposed functions, init scripts. */
   preparePage?: (page: Page) => void | Promise<void>;
+  /** The browser's language (navigator.languages), which the UI follows by default: English unless given. */
+  locale?: string;
 }
 
-/** Launches Chromium with one light page and starts the bridge on the data directory. */
+/** Launches Chromium with one light, English page and starts the bridge on the data directory. */
 export async function openBrowserUi(options: BrowserUiOptions): Promise<BrowserUi> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), options.prefix ?? 'jabberwock-e2e-'));
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: options.viewport, colorScheme: 'light' });
+  const page = await browser.newPage({
+    viewport: options.viewport,
+    colorScheme: 'light',
+    locale: options.locale ?? 'en-US',
+  });
   const cspViolations: string[] = [];
   collectCspViolations(page, cspViolations);
   await options.preparePage?.(page);

@@ -231,11 +231,20 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
     let stopped = false;
 
     const ctlCommand = async (...args: string[]) => {
-      try {
-        return await run(ctl, [...ctlArgs, ...args], { cwd: dir, env });
-      } catch (err) {
-        const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-        throw new Error(`ejabberdctl ${args[0]} failed: ${stdout ?? ''}${stderr ?? ''}`);
+      // Right after start the command table may not exist yet (mnesia `no_exists` for
+      // ejabberd_commands): the node answers before its commands are registered. Ask again a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run(ctl, [...ctlArgs, ...args], { cwd: dir, env });
+        } catch (err) {
+          const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+          const output = `${stdout ?? ''}${stderr ?? ''}`;
+          if (attempt < 5 && output.includes('no_exists') && output.includes('ejabberd_commands')) {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            continue;
+          }
+          throw new Error(`ejabberdctl ${args[0]} failed: ${output}`);
+        }
       }
     };
     const register = async (user: string, password: string) => {

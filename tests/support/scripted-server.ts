@@ -20,6 +20,10 @@ export interface ScriptedConnection {
   streams: number;
   /** True after STARTTLS. */
   secure: boolean;
+  /** With `directTls`: the ALPN protocol the client and we agreed on (false: none). */
+  alpn: string | false | null;
+  /** With `directTls`: the server name the client asked for (SNI). */
+  servername: string | false | null;
   /** True after fakeLogin answered <auth/> with <success/>. */
   authenticated: boolean;
   /** The full JID fakeLogin bound, if any. */
@@ -36,6 +40,8 @@ export interface ScriptedServerOptions {
   features?: string | ((n: number, conn: ScriptedConnection) => string);
   /** PEM key and certificate: <starttls/> from the client is answered with <proceed/> and a TLS handshake. */
   tls?: { key: string; cert: string };
+  /** PEM key and certificate: TLS from the first byte (XEP-0368 Direct TLS), offering ALPN xmpp-client. */
+  directTls?: { key: string; cert: string };
   /** Called with each chunk the client sends after its stream header(s) were answered. */
   onData?: (conn: ScriptedConnection, chunk: string) => void;
   /** Called when a client connects, before anything is read. */
@@ -115,6 +121,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       received: '',
       streams: 0,
       secure: false,
+      alpn: null,
+      servername: null,
       authenticated: false,
       boundJid: null,
       send: (data) => {
@@ -163,6 +171,23 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       if (options.tls && !conn.secure && /<starttls\b/.test(rest)) return startTls();
       options.onData?.(conn, rest);
     };
+    if (options.directTls) {
+      const secure = new tls.TLSSocket(raw, {
+        isServer: true,
+        key: options.directTls.key,
+        cert: options.directTls.cert,
+        ALPNProtocols: ['xmpp-client'],
+      });
+      secure.on('error', () => {}); // e.g. the client refused our certificate
+      secure.on('secure', () => {
+        conn.alpn = secure.alpnProtocol;
+        conn.servername = (secure as tls.TLSSocket & { servername?: string | false }).servername ?? null;
+      });
+      secure.on('data', onData);
+      conn.socket = secure;
+      conn.secure = true;
+      return;
+    }
     raw.on('data', onData);
   });
 

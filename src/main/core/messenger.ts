@@ -21,12 +21,14 @@ import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
 import { EventBus } from './events';
 import { CapsCache } from './features/caps/cache';
-import { OwnCaps } from './features/caps/own';
+import { BASE_FEATURES, OwnCaps, ownDiscoInfo } from './features/caps/own';
 import { CapsRepository } from './features/caps/repo';
 import { PresenceFeature } from './features/presence/feature';
 import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
 import { RosterService } from './features/roster/service';
 import { SubscriptionService } from './features/subscriptions/service';
+import { BlockingService } from './features/blocking/service';
+import { createControl, type Control } from './control';
 import { MucService } from './features/muc/service';
 import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
@@ -51,7 +53,12 @@ import { MessengerTrayModel } from './tray/tray-model';
 import { notifyIncoming, type Notifier } from './notify-api';
 import { SpellcheckService, type SpellcheckHost } from './spellcheck';
 import { createMediaService, type MediaService } from './media/media-service';
+import { EncryptionFeature } from './encryption/feature';
+import { ENCRYPTION_FEATURES } from './encryption/service';
 import { background } from './util/background';
+import { IdentityService } from './features/avatars/service';
+import { IdentitiesRepository } from './features/avatars/repo';
+import { ProfileCommands } from './features/avatars/commands';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -97,7 +104,12 @@ export interface Messenger extends MessengerApi {
   readonly subscriptions: SubscriptionService;
   readonly muc: MucService;
   readonly bookmarks: BookmarksService;
+  /** Avatars and nicknames. */
+  readonly identities: IdentityService;
   readonly chat: ChatService;
+  readonly blocking: BlockingService;
+  /** Control and discovery: registration, the account on the server, disco, ad-hoc, console, xmpp: links. */
+  readonly control: Control;
   /** Media store, uploads and downloads. */
   readonly media: MediaService;
   /** What the Electron tray shows and does. */
@@ -174,10 +186,25 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read when an invitation arrives, long after `bookmarks` below exists.
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+    // Read at join time, long after `identities` below exists.
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
-  // Our disco#info on every client, and the <c/> our presence carries.
-  const ownCaps = new OwnCaps();
+  // Our disco#info on every client, and the <c/> our presence carries (with the device list's +notify).
+  const ownCaps = new OwnCaps(ownDiscoInfo([...BASE_FEATURES, ...ENCRYPTION_FEATURES]));
   accounts.addLifecycleListener(ownCaps);
+  const accountJid = (accountId: string) => accounts.list().find((account) => account.id === accountId)?.jid ?? null;
+  // Avatars and nicknames; its middleware reads room presence before the MUC feature takes it.
+  const identities = new IdentityService({
+    bus,
+    log: log.child('identities'),
+    repo: new IdentitiesRepository(db),
+    media: () => media,
+    accountJid,
+    resendPresence: (accountId) =>
+      background(presence.service.setOwn(accountId, {}), log, 'our presence with our avatar'),
+  });
+  undo.push(() => identities.close());
+  accounts.addLifecycleListener(identities);
   // After the roster: a new session's initial presence waits for the roster (RFC 6121 §2.2).
   const presenceLog = log.child('presence');
   const presence = new PresenceFeature({
@@ -192,6 +219,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
     ownCaps: () => ownCaps.element(),
     isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
+    onPhoto: (accountId, bare, photo) => identities.presenceHash(accountId, bare, photo),
+    ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   accounts.addLifecycleListener(presence);
   // Auto-away changes our presence as an override; a choice of the user's ends it for that account.
@@ -208,10 +237,13 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     idle.start();
     undo.push(() => idle.stop());
   }
+  const blocking = new BlockingService({ bus, log: log.child('blocking') });
+  accounts.addLifecycleListener(blocking);
   const subscriptions = new SubscriptionService({
     repo: new SubscriptionsRepository(db),
     roster,
     accounts,
+    blocking,
     bus,
     log: log.child('subscriptions'),
   });
@@ -233,6 +265,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   accounts.addLifecycleListener(bookmarks);
   const messages = new MessagesRepository(db);
+  // Before chat: device list events are taken before chat sees the message; waiting messages go once it can encrypt.
+  const encryption = new EncryptionFeature({
+    db,
+    secrets: options.secrets,
+    bus,
+    log: log.child('encryption'),
+    accountJid,
+    onReady: (accountId) => chat.encryptionReady(accountId),
+  });
+  accounts.addLifecycleListener(encryption);
   const media = createMediaService({
     dataDir: options.dataDir,
     log: log.child('media'),
@@ -248,13 +290,15 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());
+  identities.start();
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
     repo: messages,
     bus,
     log: log.child('chat'),
     rooms: muc,
-    accountJid: (accountId) => accounts.list().find((account) => account.id === accountId)?.jid ?? null,
+    accountJid,
+    encryption: encryption.chat,
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -280,6 +324,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   undo.push(() => tray.close());
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
+  roster.onSessionReady((accountId) => identities.rosterReady(accountId));
+  // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
+  const control = createControl({ bus, accounts, blocking, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type === 'presence.own')
@@ -295,6 +342,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       return fallback;
     }
   };
+  const profiles = new ProfileCommands({ identities, accountJid, media: () => media, log: log.child('profiles') });
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
@@ -316,7 +364,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         subscriptionRequests: subscriptions.requests(),
         subscriptionPolicies: subscriptions.policies(),
         subscriptionNotes: subscriptions.notes(),
-        blockingAccounts: subscriptions.blockingAccounts(),
+        blockingAccounts: blocking.blockingAccounts(),
         rooms: muc.rooms(),
         occupants: muc.occupants(),
         roomNotices: muc.notices(),
@@ -324,7 +372,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         roomInvites: muc.invites(),
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
+        blocklists: blocking.views(),
+        xmppUri: control.takeXmppUriForSnapshot(),
         transfers: media.transfers.views(),
+        identities: identities.views(),
       };
       health.snapshotServed();
       return ok(snapshot);
@@ -386,7 +437,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
     'spellcheck.setLanguage': (input) =>
       knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    ...control.handlers,
     ...media.handlers,
+    'profile.get': (input) => profiles.get(input),
+    'profile.setOwn': (input) => profiles.setOwn(input),
+    'avatar.setOwn': (input) => profiles.setAvatar(input),
+    ...encryption.handlers,
   };
 
   async function invoke(command: unknown, input: unknown): Promise<Result<unknown>> {
@@ -418,7 +474,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     subscriptions,
     muc,
     bookmarks,
+    identities,
     chat,
+    blocking,
+    control,
     media,
     mediaAccess: media.access,
     openConversation: (accountId, conversation, kind) =>
@@ -436,12 +495,14 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       closed = true;
       health.close();
       idle?.stop();
+      await control.close();
       await accounts.close();
       tray.close();
       presence.close();
       subscriptions.close();
       muc.close();
       bookmarks.close();
+      identities.close();
       chat.close();
       await media.close();
       bus.close();

@@ -6,11 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PasswordState, SecretStorageInfo } from '../../shared/contract';
+import type { PasswordState, SecretBackend, SecretStorageInfo } from '../../shared/contract';
 
 export interface SecretCipher {
-  /** Human words for the UI, e.g. "the macOS Keychain". */
+  /** Words for logs, e.g. "the macOS Keychain". */
   description: string;
+  /** Which OS store it is, for the UI to name. */
+  backend?: SecretBackend;
   encrypt(plain: string): Buffer;
   decrypt(data: Buffer): string;
 }
@@ -44,7 +46,7 @@ export class FileSecretStore implements SecretStore {
     private readonly cipher: SecretCipher | null,
   ) {
     this.info = cipher
-      ? { encrypted: true, description: cipher.description }
+      ? { encrypted: true, description: cipher.description, ...(cipher.backend ? { backend: cipher.backend } : {}) }
       : { encrypted: false, description: 'no keychain available' };
     if (file && fs.existsSync(file)) {
       try {

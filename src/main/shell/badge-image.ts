@@ -2,6 +2,7 @@
  * The unread badge Windows lays over the taskbar button: a red disc with the count in white, drawn
  * into a raw bitmap so no image library or canvas is needed in the main process. Pure: no Electron.
  */
+import type { ShellWords } from './words';
 
 /** Pixels per side: the overlay is 16 × 16 logical pixels, drawn at twice that for sharp HiDPI. */
 export const BADGE_SIZE = 32;
@@ -32,8 +33,8 @@ export function badgeText(count: number): string {
 }
 
 /** Sighted users see the number; screen readers hear this. */
-export function badgeDescription(count: number): string {
-  return count === 1 ? '1 unread message' : `${count} unread messages`;
+export function badgeDescription(count: number, words: ShellWords): string {
+  return words.count('badge.unread', count);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { App, BrowserWindow, NativeImage } from 'electron';
 import type { Logger } from '../core/log';
 import type { TrayModel } from '../core/tray/tray-api';
 import { BADGE_SCALE_FACTOR, BADGE_SIZE, badgeDescription, badgeText, drawUnreadBadge } from './badge-image';
+import type { ShellWords } from './words';
 
 export type OverlayWindow = Pick<BrowserWindow, 'isDestroyed' | 'setOverlayIcon'>;
 
@@ -16,6 +17,8 @@ export interface UnreadBadgeOptions {
   app: Pick<App, 'setBadgeCount'>;
   /** The window whose taskbar button carries the overlay (Windows). */
   getWindow: () => OverlayWindow | null;
+  /** The words in the user's language (the overlay's description for screen readers). */
+  words: () => ShellWords;
   platform?: NodeJS.Platform;
   log?: Logger;
 }
@@ -54,11 +57,12 @@ export function createUnreadBadge(options: UnreadBadgeOptions): UnreadBadge {
         const win = options.getWindow();
         if (!win || win.isDestroyed()) return;
         // The overlay shows at most "9+": 12 and 13 unread draw the same image.
-        const text = badgeText(count);
+        const words = options.words();
+        const text = `${badgeText(count)}|${words.language}`;
         if (text === shownText && win === shownOn) return;
         shownText = text;
         shownOn = win;
-        win.setOverlayIcon(overlayImage(count), count > 0 ? badgeDescription(count) : '');
+        win.setOverlayIcon(overlayImage(count), count > 0 ? badgeDescription(count, words) : '');
       } else {
         if (count === shownCount) return;
         shownCount = count;

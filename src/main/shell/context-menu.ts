@@ -7,6 +7,7 @@
 import { clipboard, Menu } from 'electron';
 import type { ContextMenuParams, MenuItemConstructorOptions, WebContents } from 'electron';
 import { isSafeExternalUrl } from './window';
+import type { ShellWords } from './words';
 
 export type MenuParams = Pick<
   ContextMenuParams,
@@ -43,6 +44,7 @@ export function isOpenableLink(url: string): boolean {
 export function buildContextMenuTemplate(
   params: MenuParams,
   actions: ContextMenuActions,
+  words: ShellWords,
 ): MenuItemConstructorOptions[] {
   const groups: MenuItemConstructorOptions[][] = [];
   const word = params.misspelledWord;
@@ -54,8 +56,8 @@ export function buildContextMenuTemplate(
             label: label(suggestion),
             click: () => actions.replaceMisspelling(suggestion),
           }))
-        : [{ label: 'No spelling suggestions', enabled: false }]),
-      { label: 'Add to dictionary', click: () => actions.addToDictionary(word) },
+        : [{ label: words.text('context.noSuggestions'), enabled: false }]),
+      { label: words.text('context.addToDictionary'), click: () => actions.addToDictionary(word) },
     ]);
   }
   if (params.isEditable) {
@@ -78,13 +80,13 @@ export function buildContextMenuTemplate(
   if (params.linkURL && isOpenableLink(params.linkURL)) {
     const url = params.linkURL;
     groups.push([
-      { label: 'Open link in browser…', click: () => actions.openLink(url) },
-      { label: 'Copy link address', click: () => actions.copyText(url) },
+      { label: words.text('context.openLink'), click: () => actions.openLink(url) },
+      { label: words.text('context.copyLink'), click: () => actions.copyText(url) },
     ]);
   }
   if (actions.inspect) {
     const inspect = actions.inspect;
-    groups.push([{ label: 'Inspect element', click: () => inspect(params.x, params.y) }]);
+    groups.push([{ label: words.text('context.inspect'), click: () => inspect(params.x, params.y) }]);
   }
   return groups.flatMap((group, index) => (index === 0 ? group : [{ type: 'separator' as const }, ...group]));
 }
@@ -93,18 +95,24 @@ export interface ContextMenuOptions {
   /** Development builds: offers Inspect Element. */
   devTools: boolean;
   openLink: (url: string) => void;
+  /** The words in the user's language when the menu opens. */
+  words: () => ShellWords;
 }
 
 /** Shows the menu on every right click in `contents`. */
 export function installContextMenu(contents: WebContents, options: ContextMenuOptions): void {
   contents.on('context-menu', (_event, params) => {
-    const template = buildContextMenuTemplate(params, {
-      replaceMisspelling: (word) => contents.replaceMisspelling(word),
-      addToDictionary: (word) => contents.session.addWordToSpellCheckerDictionary(word),
-      openLink: options.openLink,
-      copyText: (text) => clipboard.writeText(text),
-      inspect: options.devTools ? (x, y) => contents.inspectElement(x, y) : undefined,
-    });
+    const template = buildContextMenuTemplate(
+      params,
+      {
+        replaceMisspelling: (word) => contents.replaceMisspelling(word),
+        addToDictionary: (word) => contents.session.addWordToSpellCheckerDictionary(word),
+        openLink: options.openLink,
+        copyText: (text) => clipboard.writeText(text),
+        inspect: options.devTools ? (x, y) => contents.inspectElement(x, y) : undefined,
+      },
+      options.words(),
+    );
     if (template.length > 0) Menu.buildFromTemplate(template).popup();
   });
 }

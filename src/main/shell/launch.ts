@@ -5,6 +5,7 @@
 import type { App } from 'electron';
 import type { Prefs } from '../../shared/contract';
 import { HIDDEN_FLAG } from './login-item';
+import { HANDED_LINK_MAX, isXmppLink, xmppLinkIn } from './xmpp-links';
 
 /** 'window': open it; 'tray': no window until the user asks; 'minimized': to the taskbar (no tray to live in). */
 export type StartupMode = 'window' | 'tray' | 'minimized';
@@ -46,12 +47,16 @@ const MAX_ARGS = 64;
 const MAX_ARG_LENGTH = 4096;
 
 export function handOverData(argv: readonly string[]): HandOver {
-  return { args: argv.slice(1, 1 + MAX_ARGS).map((arg) => arg.slice(0, MAX_ARG_LENGTH)) };
+  return {
+    args: argv.slice(1, 1 + MAX_ARGS).map((arg) => arg.slice(0, isXmppLink(arg) ? HANDED_LINK_MAX : MAX_ARG_LENGTH)),
+  };
 }
 
 /** What the first start makes of a second start: show the window, unless it was only asked to run hidden. */
 export interface SecondStart {
   hidden: boolean;
+  /** The `xmpp:` link the second start was opened with (the OS hands links over so), if any. */
+  xmppUri: string | null;
 }
 
 /**
@@ -68,5 +73,6 @@ export function readSecondStart(argv: readonly string[], data: unknown): SecondS
       : Array.isArray(argv)
         ? argv.filter((arg) => typeof arg === 'string')
         : [];
-  return { hidden: handed.includes(HIDDEN_FLAG) };
+  const xmppUri = xmppLinkIn(handed);
+  return { hidden: handed.includes(HIDDEN_FLAG) && xmppUri === null, xmppUri };
 }

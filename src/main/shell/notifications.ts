@@ -9,6 +9,7 @@ import type { NotificationConstructorOptions } from 'electron';
 import type { Logger } from '../core/log';
 import type { MessengerApi } from '../core/messenger-api';
 import type { MessageNotification, Notifier } from '../core/notify-api';
+import type { ShellWords } from './words';
 
 export interface NotificationHandlers {
   open(notification: MessageNotification): void;
@@ -22,8 +23,6 @@ export interface NotificationActionSupport {
   markRead: boolean;
 }
 
-export const MARK_READ_LABEL = 'Mark as read';
-
 /**
  * macOS notifications carry an inline reply and buttons. Electron 39 reports only a click for a
  * Windows toast (its buttons and reply box arrive from Electron 40 on), and Linux notification
@@ -34,17 +33,25 @@ export function notificationActionSupport(platform: NodeJS.Platform): Notificati
   return { reply: actions, markRead: actions };
 }
 
+/** Who wrote where, in words: "Romeo", "Juliet in tea@rooms.example", "Nurse (private, tea@…)". */
+export function notificationTitle(message: MessageNotification, words: ShellWords): string {
+  if (message.room === null) return message.sender;
+  const key = message.kind === 'pm' ? 'notification.private' : 'notification.inRoom';
+  return words.text(key, { nick: message.sender, room: message.room });
+}
+
 /** Text only: no HTML, nothing the message could make the OS interpret. */
 export function notificationOptions(
   message: MessageNotification,
   support: NotificationActionSupport,
+  words: ShellWords,
 ): NotificationConstructorOptions {
   return {
-    title: message.title,
+    title: notificationTitle(message, words),
     body: message.body,
     silent: false,
-    ...(support.reply ? { hasReply: true, replyPlaceholder: 'Reply…' } : {}),
-    ...(support.markRead ? { actions: [{ type: 'button' as const, text: MARK_READ_LABEL }] } : {}),
+    ...(support.reply ? { hasReply: true, replyPlaceholder: words.text('notification.reply') } : {}),
+    ...(support.markRead ? { actions: [{ type: 'button' as const, text: words.text('notification.markRead') }] } : {}),
   };
 }
 
@@ -64,6 +71,8 @@ function actionIndex(event: unknown, index: unknown): number | null {
 export function createElectronNotifier(
   handlers: NotificationHandlers,
   log: Logger,
+  /** The words in the user's language when a notification is shown. */
+  words: () => ShellWords,
   support: NotificationActionSupport = notificationActionSupport(process.platform),
 ): Notifier | undefined {
   if (!Notification.isSupported()) {
@@ -73,7 +82,7 @@ export function createElectronNotifier(
   const shown = new Set<Notification>();
   return {
     show(message) {
-      const notification = new Notification(notificationOptions(message, support));
+      const notification = new Notification(notificationOptions(message, support, words()));
       shown.add(notification);
       notification.on('click', () => handlers.open(message));
       notification.on('reply', (event: unknown, reply?: unknown) => {

@@ -4,18 +4,22 @@
  */
 import { dialog, Notification } from 'electron';
 import type { Logger } from '../core/log';
+import type { ShellWords } from './words';
 
 export interface TrayHintText {
   title: string;
   body: string;
+  /** The message box's button, where there are no notifications. */
+  ok: string;
 }
 
-export function trayHintText(platform: NodeJS.Platform): TrayHintText {
-  const where = platform === 'darwin' ? 'menu bar' : 'tray';
-  const quit = platform === 'darwin' ? 'choose Quit in its menu or press ⌘Q' : 'choose Quit in its menu';
+/** macOS has a menu bar (and ⌘Q), the others a tray. */
+export function trayHintText(platform: NodeJS.Platform, words: ShellWords): TrayHintText {
+  const where = platform === 'darwin' ? 'menuBar' : 'tray';
   return {
-    title: `Jabberwock is still running in the ${where}`,
-    body: `You stay online and get notifications. To quit, click the Jabberwock icon in the ${where} and ${quit}.`,
+    title: words.text(`hint.title.${where}`),
+    body: words.text(`hint.body.${where}`),
+    ok: words.text('hint.ok'),
   };
 }
 
@@ -24,6 +28,8 @@ export interface TrayHintOptions {
   wasShown(): boolean;
   markShown(): void;
   show(text: TrayHintText): void;
+  /** The words in the user's language when the hint is shown. */
+  words: () => ShellWords;
   platform?: NodeJS.Platform;
 }
 
@@ -34,7 +40,7 @@ export function createTrayHint(options: TrayHintOptions): () => void {
     if (shown || options.wasShown()) return;
     shown = true;
     options.markShown();
-    options.show(trayHintText(options.platform ?? process.platform));
+    options.show(trayHintText(options.platform ?? process.platform, options.words()));
   };
 }
 
@@ -51,6 +57,6 @@ export function showTrayHint(text: TrayHintText, log?: Logger): void {
     return;
   }
   dialog
-    .showMessageBox({ type: 'info', title: 'Jabberwock', message: text.title, detail: text.body, buttons: ['OK'] })
+    .showMessageBox({ type: 'info', title: 'Jabberwock', message: text.title, detail: text.body, buttons: [text.ok] })
     .catch((error) => log?.warn('could not show the tray hint', { error }));
 }

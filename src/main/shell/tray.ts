@@ -1,14 +1,15 @@
 /**
  * The tray icon: the overall state of all accounts as icon and tooltip, and a menu to set the show
  * of all accounts or one, show or hide the window, and quit. It reads and acts only through the
- * core's TrayModel. Also: closing the main window hides it to the tray when the user wants that.
+ * core's TrayModel, and words what the model says in the shell's words (the user's language).
+ * Also: closing the main window hides it to the tray when the user wants that.
  */
 import { Menu, Tray } from 'electron';
 import type { BrowserWindow, MenuItemConstructorOptions } from 'electron';
 import type { Logger } from '../core/log';
-import { SHOW_LABELS } from '../../shared/presence';
-import { APP_NAME, type OwnShow, type StatusIcon, type StatusSummary } from '../core/tray/status-summary';
+import type { AccountState, AccountStatusLine, OwnShow, StatusIcon, StatusSummary } from '../core/tray/status-summary';
 import type { ShowTarget, TrayModel } from '../core/tray/tray-api';
+import type { PluralKey, ShellWords, TextKey } from './words';
 
 /** The order of the status items in every status submenu. */
 export const MENU_SHOWS: readonly OwnShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
@@ -27,49 +28,106 @@ function menuText(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-function showItems(checked: OwnShow | null, onPick: (show: OwnShow) => void): MenuItemConstructorOptions[] {
+function showItems(
+  words: ShellWords,
+  checked: OwnShow | null,
+  onPick: (show: OwnShow) => void,
+): MenuItemConstructorOptions[] {
   return MENU_SHOWS.map((show) => ({
-    label: SHOW_LABELS[show],
+    label: words.text(`show.${show}`),
     type: 'radio',
     checked: show === checked,
     click: () => onPick(show),
   }));
 }
 
-/** The tray menu for a summary. Pure, so the tests read it without building a real menu. */
+/** One account's state in words: "Away", "Reconnecting…", "Error: server unreachable". */
+export function accountStateText(line: AccountStatusLine, words: ShellWords): string {
+  switch (line.state) {
+    case 'online':
+      return words.text(`show.${line.show}`);
+    case 'connecting':
+      return words.text('state.connecting');
+    case 'reconnecting':
+      return words.text('state.reconnecting');
+    case 'error': {
+      // The password the user chose not to keep is asked for at each start: a request, not an error.
+      if (line.problem === 'needs-password') return words.text('state.awaitsPassword');
+      const problem = line.problem && PROBLEMS.has(line.problem) ? (`problem.${line.problem}` as TextKey) : null;
+      return problem ? words.text('state.errorWith', { problem: words.text(problem) }) : words.text('state.error');
+    }
+    case 'disabled':
+      return words.text('state.disabled');
+    default:
+      return words.text('state.offline');
+  }
+}
+
+/** The error kinds the tray names; any other is a plain "Error". */
+const PROBLEMS = new Set(['auth', 'unreachable', 'certificate', 'tls-unavailable', 'conflict', 'protocol']);
+
+/** The states counted in the tooltip, in its order. */
+const COUNTED: readonly Exclude<AccountState, 'disabled'>[] = [
+  'online',
+  'connecting',
+  'reconnecting',
+  'error',
+  'offline',
+];
+
+/** "Jabberwock — 2 accounts online, 1 reconnecting, 5 unread messages, 1 contact request". */
+export function trayTooltip(summary: StatusSummary, words: ShellWords): string {
+  const enabled = summary.accounts.filter((line) => line.state !== 'disabled');
+  const parts: string[] = [];
+  if (enabled.length === 0) {
+    parts.push(words.text(summary.accounts.length === 0 ? 'tooltip.noAccount' : 'tooltip.allDisabled'));
+  } else {
+    for (const state of COUNTED) {
+      const n = enabled.filter((line) => line.state === state).length;
+      if (n === 0) continue;
+      // The first group carries the noun: "2 accounts online, 1 reconnecting".
+      const key = `tooltip.${parts.length === 0 ? 'first' : 'more'}.${state}` as PluralKey;
+      parts.push(words.count(key, n));
+    }
+  }
+  if (summary.unreadMessages > 0) parts.push(words.count('tooltip.unread', summary.unreadMessages));
+  if (summary.pendingRequests > 0) parts.push(words.count('tooltip.requests', summary.pendingRequests));
+  return words.text('tooltip', { parts: parts.join(words.text('tooltip.separator')) });
+}
+
+/** The tray menu for a summary, in `words`. Pure, so the tests read it without building a real menu. */
 export function buildTrayMenuTemplate(
   summary: StatusSummary,
   windowVisible: boolean,
   actions: TrayMenuActions,
+  words: ShellWords,
 ): MenuItemConstructorOptions[] {
   const anyEnabled = summary.accounts.some((line) => line.enabled);
-  const template: MenuItemConstructorOptions[] = [{ label: menuText(summary.tooltip), enabled: false }];
+  const template: MenuItemConstructorOptions[] = [{ label: menuText(trayTooltip(summary, words)), enabled: false }];
   if (summary.unreadMessages > 0) {
-    const n = summary.unreadMessages;
-    template.push({ label: `${n} unread ${n === 1 ? 'message' : 'messages'}…`, click: () => actions.showWindow() });
+    template.push({ label: words.count('menu.unread', summary.unreadMessages), click: () => actions.showWindow() });
   }
   if (summary.pendingRequests > 0) {
-    const n = summary.pendingRequests;
-    template.push({ label: `${n} contact ${n === 1 ? 'request' : 'requests'}…`, click: () => actions.showWindow() });
+    template.push({ label: words.count('menu.requests', summary.pendingRequests), click: () => actions.showWindow() });
   }
   template.push({ type: 'separator' });
   template.push({
-    label: 'Set status for all accounts',
+    label: words.text('menu.setAll'),
     enabled: anyEnabled,
     // No mark when the accounts disagree.
-    submenu: showItems(summary.commonShow, (show) => actions.setShow('all', show)),
+    submenu: showItems(words, summary.commonShow, (show) => actions.setShow('all', show)),
   });
   for (const line of summary.accounts) {
     template.push({
-      label: menuText(`${line.name} — ${line.text}`),
+      label: menuText(words.text('menu.account', { name: line.name, state: accountStateText(line, words) })),
       enabled: line.enabled,
-      submenu: showItems(line.show, (show) => actions.setShow(line.id, show)),
+      submenu: showItems(words, line.show, (show) => actions.setShow(line.id, show)),
     });
   }
   template.push(
     { type: 'separator' },
-    { label: windowVisible ? `Hide ${APP_NAME}` : `Show ${APP_NAME}`, click: () => actions.toggleWindow() },
-    { label: 'Quit', click: () => actions.quit() },
+    { label: words.text(windowVisible ? 'menu.hide' : 'menu.show'), click: () => actions.toggleWindow() },
+    { label: words.text('menu.quit'), click: () => actions.quit() },
   );
   return template;
 }
@@ -83,6 +141,8 @@ export interface TrayOptions {
   quit: () => void;
   /** Absolute path of resources/tray-<icon>.png. */
   iconPath: (icon: StatusIcon) => string;
+  /** The words in the user's language now (read at every refresh: a change of language redraws). */
+  words: () => ShellWords;
   log?: Logger;
   /** macOS opens the menu on click; elsewhere a click toggles the window. Defaults to the platform's habit. */
   toggleOnClick?: boolean;
@@ -105,7 +165,7 @@ export function createTray(options: TrayOptions): TrayController {
   const { model, log } = options;
   let summary = model.summary();
   let icon = summary.icon;
-  let tooltip = summary.tooltip;
+  let tooltip = trayTooltip(summary, options.words());
   let menuKey = '';
   let destroyed = false;
 
@@ -136,20 +196,22 @@ export function createTray(options: TrayOptions): TrayController {
   const refresh = () => {
     if (destroyed) return;
     summary = model.summary();
+    const words = options.words();
     if (summary.icon !== icon) {
       icon = summary.icon;
       tray.setImage(options.iconPath(icon));
     }
-    if (summary.tooltip !== tooltip) {
-      tooltip = summary.tooltip;
+    const nextTooltip = trayTooltip(summary, words);
+    if (nextTooltip !== tooltip) {
+      tooltip = nextTooltip;
       tray.setToolTip(tooltip);
     }
     const visible = isWindowVisible(options.getWindow());
-    const key = JSON.stringify([summary, visible]);
+    const key = JSON.stringify([summary, visible, words.language]);
     if (key === menuKey) return;
     menuKey = key;
     // Linux (AppIndicator) only picks up a changed menu through setContextMenu, so always set a new one.
-    tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenuTemplate(summary, visible, actions)));
+    tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenuTemplate(summary, visible, actions, words)));
   };
 
   const toggleOnClick = options.toggleOnClick ?? process.platform !== 'darwin';

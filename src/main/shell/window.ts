@@ -6,13 +6,17 @@
 import path from 'node:path';
 import { BrowserWindow, dialog, shell } from 'electron';
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { LOCALE_ARGUMENT, LOCALE_TAG } from '../../shared/ipc-channels';
 import type { WindowState } from './window-state';
+import type { ShellWords } from './words';
 
 export interface WebPreferencesOptions {
   /** Absolute path of the preload bundle (out/preload/index.cjs). */
   preloadPath: string;
   /** DevTools only in development builds. */
   devTools: boolean;
+  /** The OS's language (app.getLocale()), handed to the page through the preload. */
+  locale?: string;
 }
 
 /** The webPreferences of every Jabberwock window. Pure, so the unit tests can read it. */
@@ -34,6 +38,9 @@ export function createWebPreferences(options: WebPreferencesOptions): WebPrefere
     // The composer's spell checker; its language and menu come from spellcheck.ts and context-menu.ts.
     spellcheck: true,
     devTools: options.devTools,
+    ...(options.locale && LOCALE_TAG.test(options.locale)
+      ? { additionalArguments: [`${LOCALE_ARGUMENT}${options.locale}`] }
+      : {}),
   };
 }
 
@@ -70,7 +77,11 @@ export function describeExternalUrl(raw: string): { href: string; host: string }
 }
 
 /** Asks the user, then opens a safe link in the OS. Unsafe links are refused with a notice. */
-export async function openExternalWithConsent(parent: BrowserWindow | null, raw: string): Promise<boolean> {
+export async function openExternalWithConsent(
+  parent: BrowserWindow | null,
+  raw: string,
+  words: ShellWords,
+): Promise<boolean> {
   const options = (message: string, detail: string, buttons: string[]) => ({
     type: 'question' as const,
     title: 'Jabberwock',
@@ -83,7 +94,7 @@ export async function openExternalWithConsent(parent: BrowserWindow | null, raw:
   });
   if (!isSafeExternalUrl(raw)) {
     const notice = {
-      ...options('Jabberwock does not open this kind of link.', raw.slice(0, 300), ['OK']),
+      ...options(words.text('link.refused'), raw.slice(0, 300), [words.text('link.ok')]),
       type: 'warning' as const,
     };
     if (parent) await dialog.showMessageBox(parent, notice);
@@ -91,7 +102,7 @@ export async function openExternalWithConsent(parent: BrowserWindow | null, raw:
     return false;
   }
   const { href, host } = describeExternalUrl(raw);
-  const ask = options(`Open a link to ${host}?`, href, ['Open', 'Cancel']);
+  const ask = options(words.text('link.ask', { host }), href, [words.text('link.open'), words.text('link.cancel')]);
   const { response } = parent ? await dialog.showMessageBox(parent, ask) : await dialog.showMessageBox(ask);
   if (response !== 0) return false;
   await shell.openExternal(href);

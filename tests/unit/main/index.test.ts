@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Mock } from 'vitest';
 import { DEFAULT_PREFS, IPC_INVOKE, type EventBatch } from '../../../src/shared/contract';
+import type { LanguageChoice } from '../../../src/shared/languages';
 import type { IdleSource } from '../../../src/main/core/features/presence/idle';
 import { MemoryTrayModel } from '../../../src/main/core/tray/tray-api';
 import type { Notifier } from '../../../src/main/core/notify-api';
@@ -26,6 +27,9 @@ const h = vi.hoisted(() => ({
     idleSeconds: number;
     closeToTray: boolean;
     startAtLogin: boolean;
+    /** app.getLocale() */
+    locale: string;
+    language: LanguageChoice;
     argv: string[];
     settings: Map<string, unknown>;
     spellcheckLanguages: string[];
@@ -37,7 +41,9 @@ const h = vi.hoisted(() => ({
       close: Mock<() => Promise<void>>;
       checkConnections: Mock<() => void>;
       tray: MemoryTrayModel;
-      prefs: { get: () => { closeToTray: boolean; startAtLogin: boolean; startHidden: boolean } };
+      prefs: {
+        get: () => { closeToTray: boolean; startAtLogin: boolean; startHidden: boolean; language: LanguageChoice };
+      };
       settings: { get: (key: string, fallback: unknown) => unknown; set: (key: string, value: unknown) => void };
       openConversation: Mock<AnyFn>;
     };
@@ -55,6 +61,7 @@ function makeElectron() {
     exit: vi.fn(),
     whenReady: vi.fn(async () => {}),
     getPath: vi.fn(() => h.state.userData),
+    getLocale: vi.fn(() => h.state.locale),
     getAppPath: vi.fn(() => '/app'),
     setAppUserModelId: vi.fn(),
     setBadgeCount: vi.fn(() => true),
@@ -194,6 +201,8 @@ beforeEach(() => {
   h.state.idleSeconds = 0;
   h.state.closeToTray = false;
   h.state.startAtLogin = false;
+  h.state.locale = 'en-US';
+  h.state.language = 'system';
   h.state.settings = new Map();
   h.state.spellcheckLanguages = ['en-US'];
   h.state.menus = [];
@@ -217,7 +226,12 @@ beforeEach(() => {
       },
     ]),
     prefs: {
-      get: () => ({ closeToTray: h.state.closeToTray, startAtLogin: h.state.startAtLogin, startHidden: false }),
+      get: () => ({
+        closeToTray: h.state.closeToTray,
+        startAtLogin: h.state.startAtLogin,
+        startHidden: false,
+        language: h.state.language,
+      }),
     },
     settings: {
       get: (key, fallback) => (h.state.settings.has(key) ? h.state.settings.get(key) : fallback),
@@ -316,6 +330,21 @@ describe('Electron entry', () => {
     expect(h.state.windows).toHaveLength(0);
   });
 
+  it('words the tray in the OS language, then in the one chosen in Settings, at once', async () => {
+    h.state.locale = 'de-DE';
+    await startMain(true);
+    const tray = h.state.trays[0] as unknown as { setToolTip: Mock<AnyFn>; menu: { template: { label?: string }[] } };
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Jabberwock – 1 Konto online');
+    expect(tray.menu.template.at(-1)?.label).toBe('Beenden');
+    // The renderer gets the OS language through the preload's command line.
+    const win = h.state.windows[0] as unknown as { options: { webPreferences: Record<string, unknown> } };
+    expect(win.options.webPreferences.additionalArguments).toEqual(['--jabberwock-locale=de-DE']);
+    const prefs = { ...DEFAULT_PREFS, language: 'es' as const };
+    for (const listener of h.state.batchListeners) listener({ seq: 2, events: [{ type: 'prefs.changed', prefs }] });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Jabberwock — 1 cuenta en línea');
+    expect(tray.menu.template.at(-1)?.label).toBe('Salir');
+  });
+
   it("shows the tray from the core's tray model and sets the status through it", async () => {
     const electron = await startMain(true);
     expect(h.state.trays).toHaveLength(1);
@@ -375,7 +404,8 @@ describe('Electron entry', () => {
       accountId: 'a1',
       conversation: 'romeo@example.org',
       kind: 'chat',
-      title: 'Romeo',
+      sender: 'Romeo',
+      room: null,
       body: '<b>not html</b>',
     });
     expect(h.state.notifications).toHaveLength(1);
@@ -512,7 +542,8 @@ describe('Electron entry', () => {
       accountId: 'a1',
       conversation: 'romeo@example.org',
       kind: 'chat',
-      title: 'Romeo',
+      sender: 'Romeo',
+      room: null,
       body: 'Are you there?',
     });
     h.state.notifications[0].emit('reply', {}, 'On my way');

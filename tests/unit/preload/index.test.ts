@@ -84,3 +84,32 @@ describe('preload source', () => {
     }
   });
 });
+
+describe("the OS's language", () => {
+  async function exposedWith(args: string[]): Promise<JabberwockApi> {
+    const saved = process.argv;
+    process.argv = [...saved, ...args];
+    try {
+      vi.resetModules();
+      stub.exposed.clear();
+      await import('../../../src/preload/index');
+      return stub.exposed.get('jabberwock') as JabberwockApi;
+    } finally {
+      process.argv = saved;
+    }
+  }
+
+  it("is handed to the page as window.jabberwock.locale, from the shell's command-line argument", async () => {
+    const exposed = await exposedWith(['--jabberwock-locale=de-DE']);
+    expect(exposed.locale).toBe('de-DE');
+    expect(Object.keys(exposed).sort()).toEqual(['invoke', 'locale', 'onEvents']);
+  });
+
+  it('is left out unless it looks like a language tag', async () => {
+    for (const arg of ['--jabberwock-locale=<img src=x>', '--jabberwock-locale=', '--jabberwock-locale=de DE']) {
+      const exposed = await exposedWith([arg]);
+      expect(exposed.locale, arg).toBeUndefined();
+      expect(Object.keys(exposed).sort()).toEqual(['invoke', 'onEvents']);
+    }
+  });
+});

@@ -82,6 +82,8 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     conversations: [],
     transfers: [],
     notices: [],
+    blocklists: [],
+    identities: [],
     ...extra,
   };
 }

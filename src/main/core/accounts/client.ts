@@ -18,7 +18,8 @@ import { SessionFailure } from './session-errors';
 import { requestAcksUnderLoad } from './sm-ack-request';
 import { GuardedClient } from './stream/guarded-client';
 import type { StreamHooks } from './stream/hooks';
-import { TlsStep, type TlsOptions } from './tls';
+import { useDirectTls } from './direct-tls';
+import { TlsStep, type FailAttempt, type TlsOptions } from './tls';
 
 /** The xmpp.js client plus the plugins features hook into. */
 export type SessionXmpp = GuardedClient & {
@@ -49,7 +50,7 @@ export interface ClientOptions {
   tls: Omit<TlsOptions, 'domain' | 'fail'>;
   sasl: Omit<SaslOptions, 'tlsVerified' | 'fail'>;
   /** Records a failure of the current attempt (the first one is what the attempt reports). */
-  fail: TlsOptions['fail'];
+  fail: FailAttempt;
   /** The resource to bind now (a new one after a conflict). */
   resource(): string;
   /** A features stanza was handled completely while online: negotiation is over. */
@@ -58,6 +59,8 @@ export interface ClientOptions {
   resumed(): void;
   /** The server acknowledged more stanzas than we sent: why the stream ends. */
   protocolError(failure: SessionFailure): void;
+  /** A Direct TLS endpoint could not be reached: the next attempt tries the next one. */
+  directTlsUnreachable(): void;
   /** Called for each XEP-0199 ping we answer. */
   onPing?: () => void;
 }
@@ -74,6 +77,11 @@ export function createClient(options: ClientOptions): ComposedClient {
   entity._jid(options.jid); // RFC 6120 §4.7.1: 'from' on the stream header once TLS is up
   tcp({ entity });
   const tls = new TlsStep(entity, { ...options.tls, domain, fail });
+  // XEP-0368: `xmpps:` endpoints are TLS from the first byte, under the same certificate rules.
+  useDirectTls(entity, tls.verifier, {
+    onVerified: () => (tls.verified = true),
+    onUnreachable: () => options.directTlsUnreachable(),
+  });
 
   // Order matters: middlewares run in registration order, stream features by priority.
   const middleware = createMiddleware({ entity });

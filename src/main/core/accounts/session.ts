@@ -3,7 +3,6 @@
  * every state change in words. The client itself is composed in client.ts, TLS is tls.ts and
  * signing in is sasl.ts.
  */
-import { promises as dns } from 'node:dns';
 import { randomBytes } from 'node:crypto';
 import xml from '@xmpp/xml';
 import type { ConnectionError, ConnectionView } from '../../../shared/contract';
@@ -14,6 +13,7 @@ import { withTimeout } from '../util/with-timeout';
 import { NS_PING } from '../xmpp/ns';
 import { Backoff, type BackoffOptions } from './backoff';
 import { createClient, type SessionXmpp } from './client';
+import { Endpoints, serviceOf, type SrvLookup } from './direct-tls';
 import type { SessionConfig, SessionHandle, SessionHooks } from './session-api';
 import { SessionFailure, classifyError } from './session-errors';
 import { watchSteps } from './step-watchdog';
@@ -36,8 +36,10 @@ export interface AccountSessionOptions {
   ca?: string | Buffer;
   /** Without stream management, ping the server this often to notice a dead link (ms). Default 60 s. */
   keepaliveMs?: number;
-  /** Look up _xmpp-client._tcp SRV records when no host is configured. Default true. */
+  /** Look up SRV records (Direct TLS and STARTTLS) when no host is configured. Default true. */
   resolveSrv?: boolean;
+  /** Replaces DNS SRV lookups (tests). */
+  srvLookup?: SrvLookup;
   /** Called for each XEP-0199 ping we answer (the headless bench client records its counts then). */
   onPing?: () => void;
 }
@@ -54,7 +56,7 @@ export class AccountSession implements SessionHandle {
   private readonly stepTimeoutMs: number;
   private readonly domain: string;
   private readonly extraCa: string | Buffer | undefined;
-  private readonly resolveSrv: boolean;
+  private readonly endpoints: Endpoints;
   private readonly tls: TlsStep;
 
   private phase: Phase = 'idle';
@@ -87,10 +89,10 @@ export class AccountSession implements SessionHandle {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.extraCa = options.ca;
-    this.resolveSrv = options.resolveSrv ?? true;
     this.keepaliveMs = options.keepaliveMs ?? 60_000;
     this.onPing = options.onPing;
     this.domain = domainOf(config.jid);
+    this.endpoints = new Endpoints(this.domain, config, options.resolveSrv ?? true, options.srvLookup);
     this.resource = config.resource ?? randomResource();
     ({ xmpp: this.xmpp, tls: this.tls } = this.createClient(this.stepTimeoutMs));
     // Features register their stanza handlers once, before the first connection.
@@ -190,6 +192,7 @@ export class AccountSession implements SessionHandle {
       resumed: () => {
         this.resumedThisAttempt = true;
       },
+      directTlsUnreachable: () => this.endpoints.unreachable(),
       protocolError: (failure) => {
         this.lastError ??= failure;
       },
@@ -294,22 +297,9 @@ export class AccountSession implements SessionHandle {
     });
   }
 
-  /** Where to connect: the configured host/port, else the SRV record, else the domain on 5222. */
+  /** Where to connect: the configured host/port, else the SRV records (direct-tls.ts), else the domain on 5222. */
   private async service(): Promise<string> {
-    const url = (host: string, port: number) => `xmpp://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    if (this.config.host || this.config.port) return url(this.config.host ?? this.domain, this.config.port ?? 5222);
-    if (this.resolveSrv) {
-      try {
-        const records = await withTimeout(dns.resolveSrv(`_xmpp-client._tcp.${this.domain}`), 5_000);
-        const best = records
-          .filter((r) => r.name && r.name !== '.')
-          .sort((a, b) => a.priority - b.priority || b.weight - a.weight)[0];
-        if (best) return url(best.name, best.port);
-      } catch {
-        // no SRV record: fall back to the domain itself
-      }
-    }
-    return url(this.domain, 5222);
+    return serviceOf(await this.endpoints.next());
   }
 
   private handleFailure(error: unknown): void {

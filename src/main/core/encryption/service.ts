@@ -50,6 +50,10 @@ export interface EncryptionServiceOptions {
   accountJid(accountId: string): string | null;
   /** Makes the PEP client for a session (tests may pass their own). */
   pepFor?(xmpp: SessionXmpp, ownJid: string): PepClient;
+  /** A JID's devices changed (its list, a key learned, a trust decision). */
+  onChanged?(accountId: string, jid: string): void;
+  /** The account's engine has a session to work with (messages waiting to be encrypted can go). */
+  onReady?(accountId: string): void;
 }
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
@@ -79,7 +83,13 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
     // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
     void this.engine(accountId)
-      .then((engine) => (online.resumed ? engine?.resume(pep) : engine?.online(pep)))
+      .then((engine) => {
+        if (!engine) return;
+        // The engine uses the session from here on (publishing may still be on its way).
+        const started = online.resumed ? engine.resume(pep) : engine.online(pep);
+        this.options.onReady?.(accountId);
+        return started;
+      })
       .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
   }
 
@@ -96,6 +106,10 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
 
   isEncrypted(message: Element): boolean {
     return message.getChild('encrypted', 'eu.siacs.conversations.axolotl') !== undefined;
+  }
+
+  carriesText(message: Element): boolean {
+    return message.getChild('encrypted', 'eu.siacs.conversations.axolotl')?.getChild('payload') !== undefined;
   }
 
   async decryptMessage(accountId: string, message: Element, context: IncomingContext): Promise<DecryptResult> {
@@ -131,7 +145,24 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     return transport ? [transport.element, xml('store', { xmlns: 'urn:xmpp:hints' })] : null;
   }
 
-  // ---------- for the (future) contact panel and settings ----------
+  /** Whether `jid` lists devices, as far as we have read (false for an account not started yet). */
+  async hasDevices(accountId: string, jid: string): Promise<boolean> {
+    return (await this.engine(accountId).catch(() => null))?.hasDevices(jid) ?? false;
+  }
+
+  /** How many of `jid`'s listed devices wait for the user's trust decision. */
+  async undecided(accountId: string, jid: string): Promise<number> {
+    return (await this.engine(accountId).catch(() => null))?.undecided(jid) ?? 0;
+  }
+
+  /** Reads `jid`'s device list (when not read in this session) and the keys of devices without a session. */
+  async refresh(accountId: string, jid: string): Promise<void> {
+    const bare = normalizeBareJid(jid);
+    const engine = await this.engine(accountId);
+    if (engine && bare) await engine.refresh(bare);
+  }
+
+  // ---------- for the contact panel and settings ----------
 
   async status(accountId: string): Promise<EncryptionStatus | null> {
     return (await this.engine(accountId))?.status() ?? null;
@@ -194,6 +225,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
         accountId,
         ownJid: jid,
         log: this.options.log.child('omemo'),
+        onChanged: (changed) => this.options.onChanged?.(accountId, changed),
       });
       account = { jid, engine };
       this.engines.set(accountId, account);

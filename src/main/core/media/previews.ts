@@ -73,7 +73,8 @@ export class PreviewService {
   }
 }
 
-const MEDIA_REASONS: Record<MediaRefusal, keyof MediaParams> = {
+/** The error reason of each refusal. */
+export const MEDIA_REASONS: Record<MediaRefusal, keyof MediaParams> = {
   type: 'media.type',
   'too-large': 'media.tooLarge',
   dimensions: 'media.dimensions',

@@ -1,17 +1,11 @@
 /** All SQL for accounts and their pinned certificates. */
+import type { AccountView } from '../../../shared/contract';
 import type { Db } from './db';
 
-export interface AccountRow {
-  id: string;
-  jid: string;
-  host: string | null;
-  port: number | null;
-  label: string;
-  color: string;
-  enabled: boolean;
+export type AccountRow = Pick<AccountView, 'id' | 'jid' | 'host' | 'port' | 'label' | 'color' | 'enabled'> & {
   resource: string;
   pinnedCertificates: string[];
-}
+};
 
 type AccountRecord = Omit<AccountRow, 'enabled' | 'pinnedCertificates'> & { enabled: number };
 

@@ -8,7 +8,10 @@ import type {
   ConversationView,
   DeliveryError,
   MessageState,
+  MessageEncryption,
   MessageView,
+  TrustState,
+  UndecryptableReason,
 } from '../../../shared/contract';
 import type { Db } from './db';
 
@@ -27,6 +30,11 @@ interface MessageRow {
   resource: string | null;
   corrected: number;
   error: string | null;
+  encryption: 'omemo' | null;
+  encryption_device: number | null;
+  encryption_key: string | null;
+  encryption_trust: TrustState | null;
+  undecryptable: UndecryptableReason | null;
 }
 
 export interface StoredMessage extends MessageView {
@@ -51,10 +59,13 @@ export interface NewMessage {
   resource: string | null;
   /** Incoming messages in an open conversation are read at once. */
   read: boolean;
+  /** It travelled end-to-end encrypted (outgoing: it must); absent or null for a message in the clear. */
+  encryption?: MessageEncryption | null;
 }
 
 const COLUMNS =
-  'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error';
+  'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error, ' +
+  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable';
 const LAST_BODY_CHARS = 200;
 
 export class MessagesRepository {
@@ -78,14 +89,26 @@ export class MessagesRepository {
   private readonly addManyTx;
   private readonly storePageTx;
   private readonly markerSet;
+  private readonly setEncryptionStmt;
+  private readonly knownByOrigin;
+  private readonly knownByServerId;
 
   constructor(db: Db) {
     this.insert = db.prepare(
       `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
-         server_id, resource, read)
+         server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable)
        VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
-         @serverId, @resource, @read)
+         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable)
        ON CONFLICT DO NOTHING`,
+    );
+    this.setEncryptionStmt = db.prepare<[string | null, number]>(
+      'UPDATE messages SET encryption = ?, encryption_device = NULL, encryption_key = NULL, encryption_trust = NULL WHERE id = ?',
+    );
+    this.knownByOrigin = db.prepare<[string, string, string, string], { id: number }>(
+      'SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND sender = ? AND origin_id = ?',
+    );
+    this.knownByServerId = db.prepare<[string, string, string], { id: number }>(
+      'SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND server_id = ?',
     );
     this.byId = db.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
     this.setStateStmt = db.prepare<[string, string | null, number]>(
@@ -103,7 +126,10 @@ export class MessagesRepository {
       `SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND sender = ? AND (stanza_id = ? OR origin_id = ?)
        ORDER BY id DESC LIMIT 1`,
     );
-    this.correctStmt = db.prepare<[string, number]>('UPDATE messages SET body = ?, corrected = 1 WHERE id = ?');
+    this.correctStmt = db.prepare<[string, number | null, string | null, string | null, number]>(
+      `UPDATE messages SET body = ?, corrected = 1, encryption_device = coalesce(?, encryption_device),
+         encryption_key = coalesce(?, encryption_key), encryption_trust = coalesce(?, encryption_trust) WHERE id = ?`,
+    );
     this.queuedStmt = db.prepare<[string], MessageRow>(
       `SELECT ${COLUMNS} FROM messages WHERE account_id = ? AND state = 'queued' ORDER BY id`,
     );
@@ -159,7 +185,16 @@ export class MessagesRepository {
 
   /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
   add(message: NewMessage): StoredMessage | null {
-    const result = this.insert.run({ ...message, read: message.read ? 1 : 0 });
+    const { encryption, ...fields } = message;
+    const result = this.insert.run({
+      ...fields,
+      read: message.read ? 1 : 0,
+      encryption: encryption?.protocol ?? null,
+      encryptionDevice: encryption?.device?.id ?? null,
+      encryptionKey: encryption?.device?.fingerprint ?? null,
+      encryptionTrust: encryption?.device?.trust ?? null,
+      undecryptable: encryption?.undecryptable ?? null,
+    });
     if (result.changes === 0) return null;
     return this.get(Number(result.lastInsertRowid))!;
   }
@@ -199,18 +234,48 @@ export class MessagesRepository {
     return this.findByOrigin.get(accountId, conversation, originId)?.id ?? null;
   }
 
-  /** Replaces the body of `sender`'s message `replaceId` (XEP-0308); null when there is no such message. */
+  /**
+   * Replaces the body of `sender`'s message `replaceId` (XEP-0308); null when there is no such
+   * message. With `encryption` (a received correction: null when it came in the clear), the
+   * original must have travelled the same way: a correction in the clear never replaces an
+   * encrypted message, nor the reverse; an encrypted one records the device that sent it.
+   */
   correct(
     accountId: string,
     conversation: string,
     sender: string,
     replaceId: string,
     body: string,
+    encryption?: MessageEncryption | null,
   ): StoredMessage | null {
     const found = this.findCorrectable.get(accountId, conversation, sender, replaceId, replaceId);
     if (!found) return null;
-    this.correctStmt.run(body, found.id);
+    if (encryption !== undefined) {
+      const original = this.get(found.id);
+      if ((original?.encryption?.protocol ?? null) !== (encryption?.protocol ?? null)) return null;
+      if (original?.encryption?.undecryptable) return null;
+    }
+    const device = encryption?.device ?? null;
+    this.correctStmt.run(body, device?.id ?? null, device?.fingerprint ?? null, device?.trust ?? null, found.id);
     return this.get(found.id);
+  }
+
+  /** An outgoing message goes in the clear after all (the user chose it when its encryption failed). */
+  clearEncryption(id: number): StoredMessage | null {
+    this.setEncryptionStmt.run(null, id);
+    return this.get(id);
+  }
+
+  /** Whether a message is stored already: by the sender's origin-id, or by our archive's (or the room's) id. */
+  holds(
+    accountId: string,
+    conversation: string,
+    sender: string,
+    originId: string | null,
+    serverId: string | null,
+  ): boolean {
+    if (originId !== null && this.knownByOrigin.get(accountId, conversation, sender, originId)) return true;
+    return serverId !== null && this.knownByServerId.get(accountId, conversation, serverId) !== undefined;
   }
 
   queued(accountId: string): StoredMessage[] {
@@ -282,7 +347,7 @@ function toConversation(row: ConversationRow): ConversationView {
 }
 
 function toMessage(row: MessageRow): StoredMessage {
-  return {
+  const message: StoredMessage = {
     accountId: row.account_id,
     id: row.id,
     conversation: row.conversation,
@@ -298,6 +363,17 @@ function toMessage(row: MessageRow): StoredMessage {
     originId: row.origin_id,
     resource: row.resource,
   };
+  if (row.encryption !== null) {
+    message.encryption = {
+      protocol: row.encryption,
+      device:
+        row.encryption_device === null
+          ? null
+          : { id: row.encryption_device, fingerprint: row.encryption_key, trust: row.encryption_trust },
+      undecryptable: row.undecryptable,
+    };
+  }
+  return message;
 }
 
 /** The user's words as FTS5 phrases (each quoted), so operators and syntax errors cannot come from input. */
@@ -322,6 +398,7 @@ function readDeliveryError(stored: string | null): DeliveryError | null {
       return {
         condition: typeof parsed.condition === 'string' ? parsed.condition : null,
         text: typeof parsed.text === 'string' ? parsed.text : null,
+        ...(parsed.encryption && typeof parsed.encryption.reason === 'string' ? { encryption: parsed.encryption } : {}),
       };
     }
   } catch {

@@ -242,7 +242,45 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, jid, identity_key)
   ) STRICT, WITHOUT ROWID;
   `,
-  // 7: presence history (the timeline of each contact's devices). Compact on purpose, since a
+  // 7: who is who. Per account and JID (a contact, one of our accounts, or a room occupant as
+  // room@service/nick): the avatar's SHA-1 (the file is in the media store under that hash), where it
+  // was announced ('pep' for XEP-0084, 'vcard' for XEP-0153), and the XEP-0172 nickname. A NULL hash
+  // with a row means "no avatar" as its owner said; no row means "not known yet".
+  `
+  CREATE TABLE identities (
+    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    jid         TEXT NOT NULL CHECK (length(jid) BETWEEN 1 AND 3071),
+    avatar_hash TEXT CHECK (avatar_hash IS NULL OR (length(avatar_hash) = 40 AND avatar_hash NOT GLOB '*[^0-9a-f]*')),
+    source      TEXT CHECK (source IS NULL OR source IN ('pep', 'vcard')),
+    nick        TEXT CHECK (nick IS NULL OR length(nick) <= 1024),
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, jid)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 8: end-to-end encryption in chat. A message says whether it travelled encrypted (the protocol),
+  // which device sent it with its identity key and the trust it had when read, or why it could
+  // not be read (its body is then empty). An outgoing row marked encrypted is never sent in the
+  // clear. The user's choice per conversation; without one, a contact with devices is encrypted to.
+  `
+  ALTER TABLE messages ADD COLUMN encryption TEXT CHECK (encryption IS NULL OR encryption IN ('omemo'));
+  ALTER TABLE messages ADD COLUMN encryption_device INTEGER
+    CHECK (encryption_device IS NULL OR encryption_device BETWEEN 1 AND 2147483647);
+  ALTER TABLE messages ADD COLUMN encryption_key TEXT
+    CHECK (encryption_key IS NULL OR length(encryption_key) = 64);
+  ALTER TABLE messages ADD COLUMN encryption_trust TEXT
+    CHECK (encryption_trust IS NULL OR encryption_trust IN ('verified', 'blind', 'undecided', 'untrusted'));
+  ALTER TABLE messages ADD COLUMN undecryptable TEXT
+    CHECK (undecryptable IS NULL OR length(undecryptable) BETWEEN 1 AND 64);
+
+  CREATE TABLE conversation_encryption (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 3071),
+    mode          TEXT NOT NULL CHECK (mode IN ('omemo', 'plain')),
+    chosen_at     INTEGER NOT NULL,
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 9: presence history (the timeline of each contact's devices). Compact on purpose, since a
   // 10,000-contact roster makes millions of runs a month: contacts, devices and status texts (per
   // contact, found by a hash of the text) are dictionaries named by integers, and a device's runs of
   // one UTC day (day: days since 1970-01-01) are packed into one blob (presence-history-codec.ts);

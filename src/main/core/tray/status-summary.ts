@@ -1,6 +1,7 @@
 /**
- * The overall state of all accounts in one icon and one sentence, for the tray (and anything else
- * that needs "how am I present right now"). Pure: no Electron, no I/O.
+ * The overall state of all accounts in one icon and the counts and states the tray words (the shell
+ * owns the words, src/main/shell/words), for the tray and anything else that needs "how am I present
+ * right now". Pure: no Electron, no I/O, no sentences.
  *
  * The icon, first rule that applies (only enabled accounts count):
  *   1. any account in error                    → 'error'   (something needs the user)
@@ -14,8 +15,8 @@
  * An account whose connection is online but whose own show is 'offline' (unavailable sent, link
  * kept) counts as offline.
  */
-import type { ConnectionView } from '../../../shared/contract';
-import { SHOW_LABELS, SHOW_RANK, type PresenceShow, type Show } from '../../../shared/presence';
+import type { ConnectionErrorKind, ConnectionView } from '../../../shared/contract';
+import { SHOW_RANK, type PresenceShow, type Show } from '../../../shared/presence';
 
 export type OwnShow = PresenceShow;
 
@@ -45,14 +46,12 @@ export interface AccountStatusLine {
   /** The chosen show (drives the radio marks): kept while connecting, so the menu shows what will be sent. */
   show: OwnShow;
   icon: StatusIcon;
-  /** e.g. "Away", "Reconnecting…", "Error: wrong password". */
-  text: string;
+  /** Why an account in error is: the connection error's kind (the shell words it), else null. */
+  problem: ConnectionErrorKind | null;
 }
 
 export interface StatusSummary {
   icon: StatusIcon;
-  /** e.g. "Jabberwock — 2 accounts online, 1 reconnecting". */
-  tooltip: string;
   accounts: AccountStatusLine[];
   /** The show every enabled account has chosen, or null when they differ (or there is none). */
   commonShow: OwnShow | null;
@@ -60,8 +59,6 @@ export interface StatusSummary {
   /** Unread messages over every account. */
   unreadMessages: number;
 }
-
-export const APP_NAME = 'Jabberwock';
 
 function stateOf(account: AccountStatusInput): AccountState {
   if (!account.enabled) return 'disabled';
@@ -92,36 +89,6 @@ function iconOf(state: AccountState, show: OwnShow): StatusIcon {
   }
 }
 
-const ERROR_WORDS: Record<string, string> = {
-  auth: 'wrong password or account disabled',
-  unreachable: 'server unreachable',
-  certificate: 'certificate not trusted',
-  'tls-unavailable': 'server offers no encryption',
-  conflict: 'signed in elsewhere',
-  protocol: 'server error',
-};
-
-function textOf(state: AccountState, show: OwnShow, connection: ConnectionView): string {
-  switch (state) {
-    case 'online':
-      return SHOW_LABELS[show];
-    case 'connecting':
-      return 'Connecting…';
-    case 'reconnecting':
-      return 'Reconnecting…';
-    case 'error': {
-      // The password the user chose not to keep is asked for at each start: a request, not an error.
-      if (connection.error?.kind === 'needs-password') return 'Waiting for your password';
-      const words = connection.error ? ERROR_WORDS[connection.error.kind] : undefined;
-      return words ? `Error: ${words}` : 'Error';
-    }
-    case 'disabled':
-      return 'Disabled';
-    default:
-      return 'Offline';
-  }
-}
-
 /** The most available show: all equal → that one; otherwise the highest SHOW_RANK. */
 export function overallShow(shows: Show[]): Show | undefined {
   let best: Show | undefined;
@@ -129,36 +96,6 @@ export function overallShow(shows: Show[]): Show | undefined {
     if (best === undefined || SHOW_RANK[show] > SHOW_RANK[best]) best = show;
   }
   return best;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-function tooltipOf(lines: AccountStatusLine[], pendingRequests: number, unread: number): string {
-  const enabled = lines.filter((line) => line.state !== 'disabled');
-  const parts: string[] = [];
-  if (enabled.length === 0) {
-    parts.push(lines.length === 0 ? 'no account set up' : 'all accounts disabled');
-  } else {
-    const count = (state: AccountState) => enabled.filter((line) => line.state === state).length;
-    const groups: [number, string][] = [
-      [count('online'), 'online'],
-      [count('connecting'), 'connecting'],
-      [count('reconnecting'), 'reconnecting'],
-      [count('error'), 'with an error'],
-      [count('offline'), 'offline'],
-    ];
-    for (const [n, words] of groups) {
-      if (n === 0) continue;
-      // The first group carries the noun: "2 accounts online, 1 reconnecting".
-      if (parts.length === 0) parts.push(`${plural(n, 'account', 'accounts')} ${words}`);
-      else parts.push(`${n} ${words}`);
-    }
-  }
-  if (unread > 0) parts.push(plural(unread, 'unread message', 'unread messages'));
-  if (pendingRequests > 0) parts.push(plural(pendingRequests, 'contact request', 'contact requests'));
-  return `${APP_NAME} — ${parts.join(', ')}`;
 }
 
 export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, unreadMessages = 0): StatusSummary {
@@ -172,7 +109,7 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, u
       state,
       show: account.show,
       icon: iconOf(state, account.show),
-      text: textOf(state, account.show, account.connection),
+      problem: state === 'error' ? (account.connection.error?.kind ?? null) : null,
     };
   });
   const enabled = lines.filter((line) => line.state !== 'disabled');
@@ -192,7 +129,6 @@ export function summarize(accounts: AccountStatusInput[], pendingRequests = 0, u
 
   return {
     icon,
-    tooltip: tooltipOf(lines, pending, unread),
     accounts: lines,
     commonShow,
     pendingRequests: pending,

@@ -33,6 +33,28 @@ export const NS_BLOCKING = 'urn:xmpp:blocking';
 export const NS_DELAY = 'urn:xmpp:delay';
 /** XEP-0004 data forms. */
 export const NS_DATA = 'jabber:x:data';
+/** XEP-0122 data forms validation. */
+export const NS_DATA_VALIDATE = 'http://jabber.org/protocol/xdata-validate';
+/** XEP-0141 data forms layout. */
+export const NS_DATA_LAYOUT = 'http://jabber.org/protocol/xdata-layout';
+/** XEP-0221 data forms media element (XEP-0158 CAPTCHA images and sounds). */
+export const NS_MEDIA = 'urn:xmpp:media-element';
+
+// ---------- control and discovery ----------
+/** XEP-0077 in-band registration: creating an account, changing its password, removing it. */
+export const NS_REGISTER = 'jabber:iq:register';
+/** XEP-0231 bits of binary (a CAPTCHA's image sent with the form). */
+export const NS_BOB = 'urn:xmpp:bob';
+/** XEP-0050 ad-hoc commands. */
+export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+/** XEP-0092 software version. */
+export const NS_VERSION = 'jabber:iq:version';
+/** XEP-0012 last activity. */
+export const NS_LAST = 'jabber:iq:last';
+/** XEP-0202 entity time. */
+export const NS_TIME = 'urn:xmpp:time';
+/** The stanzas' own namespace on a client stream. */
+export const NS_CLIENT = 'jabber:client';
 
 // ---------- group chat ----------
 export const NS_MUC = 'http://jabber.org/protocol/muc';
@@ -85,3 +107,17 @@ export const NS_OOB = 'jabber:x:oob';
 export const NS_EME = 'urn:xmpp:eme:0';
 /** XEP-0384 OMEMO 0.3 (the namespace Conversations, Dino, Gajim and profanity speak). */
 export const NS_OMEMO_03 = 'eu.siacs.conversations.axolotl';
+
+// ---------- who is who: avatars, nicknames, profiles ----------
+/** XEP-0084 user avatar: the metadata node (what the avatar is) and the data node (its bytes). */
+export const NS_AVATAR_METADATA = 'urn:xmpp:avatar:metadata';
+export const NS_AVATAR_DATA = 'urn:xmpp:avatar:data';
+/** Advertised so that contacts' avatar and nickname changes reach us as PEP events (XEP-0163 §4). */
+export const NS_AVATAR_METADATA_NOTIFY = `${NS_AVATAR_METADATA}+notify`;
+export const NS_NICK_NOTIFY = 'http://jabber.org/protocol/nick+notify';
+/** XEP-0054 vcard-temp, and XEP-0153's avatar hash in presence. */
+export const NS_VCARD = 'vcard-temp';
+export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
+/** XEP-0292 vCard4 over XMPP (the PEP node and the vCard namespace). */
+export const NS_VCARD4_NODE = 'urn:xmpp:vcard4';
+export const NS_VCARD4 = 'urn:ietf:params:xml:ns:vcard-4.0';

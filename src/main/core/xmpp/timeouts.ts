@@ -11,3 +11,9 @@ export const ROSTER_FETCH_TIMEOUT_MS = 60_000;
 
 /** A request sent without a timeout of its own (xmpp.js's default; binding a resource, for one). */
 export const IQ_DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Registration and the account on the server (XEP-0077): a server may check a CAPTCHA or write the account first. */
+export const REGISTRATION_TIMEOUT_MS = 30_000;
+
+/** An ad-hoc command step (XEP-0050): the command may do real work (announce to every user) before it answers. */
+export const ADHOC_TIMEOUT_MS = 60_000;

@@ -8,6 +8,9 @@ import type { AppEvent, EventBatch } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
+import type { useControlStore } from '../stores/control';
+import type { useIdentitiesStore } from '../stores/identities';
+import type { useEncryptionStore } from '../stores/encryption';
 import type { useMucStore } from '../stores/muc';
 import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
@@ -25,6 +28,9 @@ export interface PumpStores {
   subscriptions?: ReturnType<typeof useSubscriptionsStore>;
   muc?: ReturnType<typeof useMucStore>;
   chat?: ReturnType<typeof useChatStore>;
+  control?: ReturnType<typeof useControlStore>;
+  identities?: ReturnType<typeof useIdentitiesStore>;
+  encryption?: ReturnType<typeof useEncryptionStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -89,6 +95,9 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.subscriptions?.applyEvents(rest);
       stores.muc?.applyEvents(rest);
       stores.chat?.applyEvents(rest);
+      stores.control?.applyEvents(rest);
+      stores.identities?.applyEvents(rest);
+      stores.encryption?.applyEvents(rest);
     });
   };
 
@@ -115,6 +124,9 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.subscriptions?.applySnapshot(snapshot);
       stores.muc?.applySnapshot(snapshot);
       stores.chat?.applySnapshot(snapshot);
+      stores.control?.applySnapshot(snapshot);
+      stores.identities?.applySnapshot(snapshot);
+      stores.encryption?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

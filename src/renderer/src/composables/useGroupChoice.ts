@@ -1,4 +1,5 @@
 import { computed, ref } from 'vue';
+import { t } from '../i18n';
 
 /**
  * Choosing roster groups: the known groups plus new ones typed in (listed first), narrowed by a
@@ -22,7 +23,7 @@ export function useGroupChoice(options: { known: () => readonly string[]; choose
     const name = newGroup.value.trim();
     fieldError.value = null;
     if (!name) {
-      fieldError.value = 'A group needs a name.';
+      fieldError.value = t('errors.check.groupEmpty');
       return false;
     }
     if (!all.value.includes(name)) added.value = [name, ...added.value];

@@ -3,6 +3,8 @@
  * data:, file: or anything else), /me actions (XEP-0245), day keys for separators. Pure functions:
  * the view renders the pieces as text nodes and buttons, never as HTML.
  */
+import { t } from '../i18n';
+import { formatDay, formatTime } from '../i18n/format';
 
 export type TextPiece = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string; host: string };
 
@@ -71,19 +73,17 @@ export function dayKey(at: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** "Today", "Yesterday", or the date in words. */
+/** "Today", "Yesterday", or the date in words, in the UI's language. */
 export function dayLabel(at: number, now = Date.now()): string {
   const key = dayKey(at);
-  if (key === dayKey(now)) return 'Today';
-  if (key === dayKey(now - 86_400_000)) return 'Yesterday';
-  return new Date(at).toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  if (key === dayKey(now)) return t('chat.today');
+  if (key === dayKey(now - 86_400_000)) return t('chat.yesterday');
+  return formatDay(at);
 }
 
-let timeFormat: Intl.DateTimeFormat | undefined;
-/** "14:05" in the user's locale (one formatter: toLocaleTimeString builds one per call). */
+/** "14:05" or "2:05 PM", as the UI's language writes the time. */
 export function timeText(at: number): string {
-  timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
-  return timeFormat.format(at);
+  return formatTime(at);
 }
 
 /** "(3) Jabberwock": the window title with the unread total. */

@@ -18,31 +18,6 @@ export const AFFILIATION_GROUPS = ['owner', 'admin', 'member', 'none'] as const;
 export type RoleGroup = (typeof ROLE_GROUPS)[number];
 export type AffiliationGroup = (typeof AFFILIATION_GROUPS)[number];
 
-export const GROUP_LABELS: Readonly<Record<RoleGroup | AffiliationGroup, string>> = {
-  moderator: 'Moderators',
-  participant: 'Participants',
-  visitor: 'Visitors',
-  owner: 'Owners',
-  admin: 'Admins',
-  member: 'Members',
-  none: 'No affiliation',
-};
-
-export const ROLE_WORDS: Readonly<Record<MucRole, string>> = {
-  moderator: 'moderator',
-  participant: 'participant',
-  visitor: 'visitor',
-  none: 'no role',
-};
-
-export const AFFILIATION_WORDS: Readonly<Record<MucAffiliation, string>> = {
-  owner: 'owner',
-  admin: 'admin',
-  member: 'member',
-  outcast: 'banned',
-  none: 'no affiliation',
-};
-
 /** The role bucket of an occupant (an occupant with role none is about to leave: shown as a visitor). */
 export function roleGroupOf(role: MucRole): RoleGroup {
   return role === 'moderator' || role === 'participant' ? role : 'visitor';

@@ -4,13 +4,13 @@
  */
 import type { RosterItemView } from '../../../shared/contract';
 import { localOf } from '../../../shared/jid';
+import { t } from '../i18n';
 import { cap, DISPLAY_MAX } from './text';
 
 /** The all-accounts view. Account views are keyed by account id (which never contains '|'). */
 export const ALL_VIEW = '*';
 /** Internal name of the group holding contacts without groups (a real group name is never empty). */
 export const DEFAULT_GROUP = '';
-export const DEFAULT_GROUP_LABEL = 'Contacts';
 
 export type RosterSort = 'availability' | 'name';
 
@@ -115,11 +115,15 @@ export function groupKey(view: string, group: string): string {
   return `${view}|${group}`;
 }
 
-export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>): string {
-  const name = item.name?.trim();
+/**
+ * The one rule for a contact's name: the name the user gave them in the roster, else the nickname
+ * they chose (XEP-0172, when known), else their address's local part (or the whole address).
+ */
+export function displayName(item: Pick<RosterItemView, 'name' | 'jid'>, nick?: string | null): string {
+  const name = item.name?.trim() || nick?.trim();
   return cap(name || localOf(item.jid) || item.jid, DISPLAY_MAX);
 }
 
 export function groupLabel(name: string): string {
-  return name === DEFAULT_GROUP ? DEFAULT_GROUP_LABEL : name;
+  return name === DEFAULT_GROUP ? t('roster.defaultGroup') : name;
 }

@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
+import type { XmppUriResult } from '../../../shared/contract';
 
 /** Account, contact, room and request dialogs name what they act on; they close when it is gone. */
 export interface DialogProps {
@@ -17,7 +18,8 @@ export interface DialogProps {
   settings: Record<string, never>;
   /** Our status: for 'all' enabled accounts or one account id. */
   status: { target: string };
-  'add-contact': { accountId: string | null };
+  /** `jid` and `name` when an xmpp: link asks to add a contact. */
+  'add-contact': { accountId: string | null; jid?: string; name?: string };
   'rename-contact': { accountId: string; jid: string };
   'edit-groups': { accountId: string; jid: string };
   'remove-contact': { accountId: string; jid: string };
@@ -32,6 +34,21 @@ export interface DialogProps {
   moderate: { accountId: string; room: string; nick: string };
   affiliations: { accountId: string; room: string };
   'invite-contact': { accountId: string; room: string };
+  /** An account's block list (XEP-0191). */
+  blocklist: { accountId: string };
+  'block-contact': { accountId: string; jid: string };
+  /** An xmpp: link the OS or the page handed over (a message, or why it was refused). */
+  'xmpp-link': { result: XmppUriResult };
+  /** Create an account on a server (XEP-0077). */
+  register: Record<string, never>;
+  'change-password': { accountId: string };
+  'delete-on-server': { accountId: string };
+  /** An ad-hoc command (XEP-0050) run step by step. */
+  'adhoc-command': { accountId: string; jid: string; node: string; name: string | null };
+  /** Our own avatar and profile on one account. */
+  'own-profile': { accountId: string };
+  /** A contact's devices for end-to-end encryption (verify, distrust). */
+  'encryption-devices': { accountId: string; jid: string; name: string };
 }
 
 export type DialogKind = keyof DialogProps;

@@ -9,6 +9,7 @@ import type { AppEvent, Prefs, Snapshot } from '../../../shared/contract';
 import { DEFAULT_PREFS } from '../../../shared/limits';
 import type { Transport } from '../api/types';
 import { errorText } from '../lib/words/errors';
+import { t } from '../i18n';
 
 export const usePrefsStore = defineStore('prefs', () => {
   const stored = shallowRef<Prefs>(DEFAULT_PREFS);
@@ -39,7 +40,7 @@ export const usePrefsStore = defineStore('prefs', () => {
       stored.value = { ...DEFAULT_PREFS, ...result.value };
       error.value = null;
     } else {
-      error.value = `Could not save the setting: ${errorText(result.error)}`;
+      error.value = t('settings.notSaved', { error: errorText(result.error) });
     }
     if (inFlight === 0) overlay.value = {};
     return result.ok;

@@ -25,7 +25,11 @@ export type MainView =
   /** The request inbox: for every account (null) or one. */
   | { kind: 'inbox'; accountId: string | null }
   /** Search results; `n` tells a repeated search from the one before, so that it runs again. */
-  | { kind: 'search'; query: string; n: number };
+  | { kind: 'search'; query: string; n: number }
+  /** Service discovery from an address (and node) on, as one account sees it. */
+  | { kind: 'services'; accountId: string; jid: string; node: string | null }
+  /** An account's XML console. */
+  | { kind: 'console'; accountId: string };
 
 const OVERVIEW: MainView = { kind: 'overview' };
 
@@ -113,6 +117,14 @@ export const useViewStore = defineStore('view', () => {
     main.value = { kind: 'search', query, n: ++searches };
   }
 
+  function openServices(accountId: string, jid: string, node: string | null = null) {
+    main.value = { kind: 'services', accountId, jid, node };
+  }
+
+  function openConsole(accountId: string) {
+    main.value = { kind: 'console', accountId };
+  }
+
   return {
     main,
     account,
@@ -128,5 +140,7 @@ export const useViewStore = defineStore('view', () => {
     openRoom,
     openInbox,
     openSearch,
+    openServices,
+    openConsole,
   };
 });

@@ -58,6 +58,10 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
   const DIALOGS: { [K in DialogKind]: Entry<K> } = {
     'add-account': { component: AccountDialog },
     'edit-account': { component: AccountDialog, props: ({ accountId }) => withAccount(accountId) },
+    'own-profile': {
+      component: load(() => import('../components/profile/OwnProfileDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
     'remove-account': {
       component: load(() => import('../components/accounts/RemoveAccountDialog.vue')),
       props: ({ accountId }) => withAccount(accountId),
@@ -128,6 +132,32 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     },
     affiliations: { component: load(() => import('../components/muc/AffiliationsDialog.vue')), props: withRoom },
     'invite-contact': { component: load(() => import('../components/muc/InviteContactDialog.vue')), props: withRoom },
+    blocklist: {
+      component: load(() => import('../components/control/BlocklistDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
+    'block-contact': {
+      component: load(() => import('../components/control/BlockContactDialog.vue')),
+      props: ({ accountId, jid }) => (accounts.get(accountId) ? { accountId, jid } : null),
+    },
+    'xmpp-link': { component: load(() => import('../components/control/XmppLinkDialog.vue')), props: (asked) => asked },
+    register: { component: load(() => import('../components/control/RegisterDialog.vue')) },
+    'change-password': {
+      component: load(() => import('../components/control/ChangePasswordDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
+    'delete-on-server': {
+      component: load(() => import('../components/control/DeleteOnServerDialog.vue')),
+      props: ({ accountId }) => withAccount(accountId),
+    },
+    'adhoc-command': {
+      component: load(() => import('../components/control/AdhocCommandDialog.vue')),
+      props: (asked) => (accounts.get(asked.accountId) ? asked : null),
+    },
+    'encryption-devices': {
+      component: load(() => import('../components/encryption/EncryptionDevicesDialog.vue')),
+      props: (asked) => (accounts.get(asked.accountId) ? asked : null),
+    },
   };
 
   const shown = computed<ShownDialog | null>(() => {

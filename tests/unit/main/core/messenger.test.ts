@@ -211,6 +211,22 @@ const malformed: Record<CommandName, unknown[]> = {
   'message.retry': [
     { accountId: ID, id: 0 },
     { accountId: ID, id: 1.5 },
+    { accountId: ID, id: 1, withoutEncryption: false },
+  ],
+  'encryption.conversation': [
+    { accountId: ID },
+    { accountId: ID, conversation: 'bob@example.org/phone' },
+    { accountId: ID, conversation: 'bob@example.org', extra: 1 },
+  ],
+  'encryption.setEncrypted': [
+    { accountId: ID, conversation: 'bob@example.org' },
+    { accountId: ID, conversation: 'bob@example.org', encrypted: 'yes' },
+  ],
+  'encryption.devices': [{ accountId: ID }, { accountId: ID, jid: 'not a jid@@' }],
+  'encryption.setTrust': [
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'ab'.repeat(32), trust: 'blind' },
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'ab'.repeat(31), trust: 'verified' },
+    { accountId: ID, jid: 'bob@example.org', fingerprint: 'zz'.repeat(32), trust: 'verified' },
   ],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
@@ -229,6 +245,59 @@ const malformed: Record<CommandName, unknown[]> = {
     { startHidden: null },
   ],
   'spellcheck.forConversation': [{ accountId: ID }, { accountId: ID, conversation: 1 }],
+  'blocklist.list': [{}, { accountId: '../x' }],
+  'blocklist.block': [
+    { accountId: ID, jids: [] },
+    { accountId: ID, jids: ['a@b@c'] },
+    { accountId: ID, jids: 'bob@example.org' },
+    { accountId: ID, jids: Array.from({ length: 10_001 }, (_, i) => `u${i}@example.org`) },
+  ],
+  'blocklist.unblock': [
+    { accountId: ID },
+    { accountId: ID, jids: ['bob@example.org'], all: true },
+    { accountId: ID, all: false },
+    { accountId: ID, jids: [] },
+  ],
+  'registration.start': [
+    {},
+    { domain: 'alice@example.org' },
+    { domain: 'example.org/res' },
+    { domain: 'example.org', port: 0 },
+    { domain: 'example.org', host: 'https://evil.example/' },
+  ],
+  'registration.submit': [
+    { id: 'short', values: {} },
+    { id: 'aaaaaaaaaaaa' },
+    { id: 'aaaaaaaaaaaa', values: { username: 'alice' } },
+    { id: 'aaaaaaaaaaaa', values: { password: ['x'.repeat(64 * 1024 + 1)] } },
+    { id: 'aaaaaaaaaaaa', values: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, []])) },
+  ],
+  'registration.cancel': [{}, { id: '../../x' }],
+  'account.changePassword': [{ id: ID }, { id: ID, password: '' }, { id: ID, password: 'x'.repeat(1025) }],
+  'account.deleteOnServer': [{}, { id: "x' OR 1=1 --" }],
+  'disco.info': [{ accountId: ID }, { accountId: ID, jid: 'a@b@c' }, { accountId: ID, jid: 'example.org', node: '' }],
+  'disco.items': [
+    { accountId: ID, jid: '' },
+    { accountId: ID, jid: 'example.org', node: 5 },
+  ],
+  'adhoc.list': [{ accountId: ID }, { accountId: ID, jid: 'a b' }],
+  'adhoc.execute': [
+    { accountId: ID, jid: 'example.org' },
+    { accountId: ID, jid: 'example.org', node: '' },
+  ],
+  'adhoc.continue': [
+    { accountId: ID, sessionId: 'x', action: 'next' },
+    { accountId: ID, sessionId: 'aaaaaaaaaaaa', action: 'cancel' },
+    { accountId: ID, sessionId: 'aaaaaaaaaaaa', action: 'next', values: { f: 'x' } },
+  ],
+  'adhoc.cancel': [{ accountId: ID }, { accountId: ID, sessionId: '<x/>' }],
+  'entity.version': [{ accountId: ID }, { accountId: ID, jid: '@example.org' }],
+  'entity.lastActivity': [{ accountId: ID, jid: 'a@b/' }],
+  'entity.time': [{ accountId: ID, jid: 42 }],
+  'console.setCapture': [{ accountId: ID }, { accountId: ID, capture: 'yes' }],
+  'console.clear': [{ accountId: 1 }],
+  'uri.open': [{}, { uri: 42 }, { uri: 'x'.repeat(16 * 1024 + 1) }],
+  'console.send': [{ accountId: ID, xml: '' }, { accountId: ID, xml: 'x'.repeat(64 * 1024 + 1) }, { accountId: ID }],
   'spellcheck.setLanguage': [
     { accountId: ID, conversation: 'bob@example.org' },
     { accountId: ID, conversation: 'bob@example.org', language: '../../etc' },
@@ -253,6 +322,24 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, messageId: 1.5 },
     { accountId: ID, messageId: 1, url: 'file:///etc/passwd' },
   ],
+  'profile.get': [null, { accountId: ID }, { accountId: ID, jid: 'a@b/res' }, { accountId: ID, jid: 'a@b', x: 1 }],
+  'profile.setOwn': [
+    { accountId: ID },
+    { accountId: ID, profile: {} },
+    {
+      accountId: ID,
+      profile: {
+        fullName: 'x'.repeat(2000),
+        nickname: null,
+        organisation: null,
+        email: null,
+        url: null,
+        note: null,
+        birthday: null,
+      },
+    },
+  ],
+  'avatar.setOwn': [{ accountId: ID }, { accountId: ID, file: '../../etc/passwd' }, { accountId: ID, file: 5 }],
 };
 
 describe('command validation', () => {

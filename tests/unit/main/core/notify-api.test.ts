@@ -1,6 +1,7 @@
 /**
  * When a new message becomes a desktop notification: not while the window is focused, not in
- * do-not-disturb, never for our own messages; titled with the contact's roster name or the room.
+ * do-not-disturb, never for our own messages; with the contact's roster name, or the nick and the room
+ * (the shell words the title).
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageView, OwnPresenceView } from '../../../../src/shared/contract';
@@ -37,7 +38,7 @@ describe('message notifications', () => {
     const { shown, deps } = setup();
     expect(notifyIncoming(deps, message())).toBe(true);
     expect(shown).toEqual([
-      { accountId: 'a1', conversation: 'romeo@example.org', kind: 'chat', title: 'Romeo', body: 'Hello' },
+      { accountId: 'a1', conversation: 'romeo@example.org', kind: 'chat', sender: 'Romeo', room: null, body: 'Hello' },
     ]);
   });
 
@@ -63,8 +64,8 @@ describe('message notifications', () => {
       deps,
       message({ kind: 'pm', conversation: 'tea@rooms.example/Nurse', from: 'Nurse', body: 'x'.repeat(5000) }),
     );
-    expect(shown[0]).toMatchObject({ title: 'Juliet in tea@rooms.example', body: '* Juliet waves' });
-    expect(shown[1].title).toBe('Nurse (private, tea@rooms.example)');
+    expect(shown[0]).toMatchObject({ sender: 'Juliet', room: 'tea@rooms.example', body: '* Juliet waves' });
+    expect(shown[1]).toMatchObject({ sender: 'Nurse', room: 'tea@rooms.example', kind: 'pm' });
     expect(shown[1].body).toHaveLength(NOTIFICATION_BODY_MAX);
   });
 });

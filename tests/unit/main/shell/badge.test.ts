@@ -16,6 +16,7 @@ const electron = vi.hoisted(() => ({
 vi.mock('electron', () => ({ nativeImage: { createFromBitmap: electron.createFromBitmap } }));
 
 import { createUnreadBadge } from '../../../../src/main/shell/badge';
+import { shellWords } from '../../../../src/main/shell/words';
 import { BADGE_SIZE, badgeText, drawUnreadBadge } from '../../../../src/main/shell/badge-image';
 
 const ACCOUNT: AccountStatusInput = {
@@ -32,7 +33,7 @@ function setup(platform: NodeJS.Platform, unread = 0) {
   const app = { setBadgeCount: vi.fn(() => true) };
   const win = { isDestroyed: vi.fn(() => false), setOverlayIcon: vi.fn() };
   let current: typeof win | null = win;
-  const badge = createUnreadBadge({ model, app, getWindow: () => current, platform });
+  const badge = createUnreadBadge({ model, app, getWindow: () => current, platform, words: () => shellWords('en') });
   const setUnread = (count: number) => model.update([ACCOUNT], 0, count);
   return { model, app, win, badge, setUnread, setWindow: (next: typeof win | null) => (current = next) };
 }

@@ -28,6 +28,10 @@ vi.mock('electron', () => ({
 }));
 
 import { buildContextMenuTemplate, installContextMenu, MAX_SUGGESTIONS } from '../../../../src/main/shell/context-menu';
+import { shellWords } from '../../../../src/main/shell/words';
+
+const english = shellWords('en');
+const words = () => english;
 import { createSpellcheckHost } from '../../../../src/main/shell/spellcheck';
 
 const ALL_EDITS = { canUndo: true, canRedo: false, canCut: true, canCopy: true, canPaste: true, canSelectAll: true };
@@ -65,7 +69,7 @@ beforeEach(() => {
 describe('context menu', () => {
   it('offers the suggestions for a misspelled word, replaces it, and adds it to the dictionary', () => {
     const contents = fakeContents();
-    installContextMenu(contents as never, { devTools: false, openLink: vi.fn() });
+    installContextMenu(contents as never, { devTools: false, openLink: vi.fn(), words });
     contents.emit(
       'context-menu',
       {},
@@ -95,12 +99,13 @@ describe('context menu', () => {
   });
 
   it('says when there are no suggestions, and keeps the list short and the labels literal', () => {
-    const none = buildContextMenuTemplate(params({ isEditable: true, misspelledWord: 'xqzv' }), actions());
+    const none = buildContextMenuTemplate(params({ isEditable: true, misspelledWord: 'xqzv' }), actions(), english);
     expect(none[0]).toMatchObject({ label: 'No spelling suggestions', enabled: false });
     const many = Array.from({ length: 12 }, (_, i) => `R&D${i}`);
     const template = buildContextMenuTemplate(
       params({ isEditable: true, misspelledWord: 'rnd', dictionarySuggestions: many }),
       actions(),
+      english,
     );
     expect(names(template).slice(0, MAX_SUGGESTIONS + 1)).toEqual([
       ...many.slice(0, MAX_SUGGESTIONS).map((word) => word.replace('&', '&&')),
@@ -108,10 +113,20 @@ describe('context menu', () => {
     ]);
   });
 
+  it('speaks the chosen language', () => {
+    const template = buildContextMenuTemplate(
+      params({ isEditable: true, misspelledWord: 'xqzv', linkURL: 'https://example.org/' }),
+      actions(),
+      shellWords('es'),
+    );
+    expect(names(template)).toContain('Añadir al diccionario');
+    expect(names(template)).toContain('Abrir el enlace en el navegador…');
+  });
+
   it('has only Copy for a selection outside a text field, and no menu for nothing', () => {
-    expect(names(buildContextMenuTemplate(params({ selectionText: 'hello' }), actions()))).toEqual(['copy']);
+    expect(names(buildContextMenuTemplate(params({ selectionText: 'hello' }), actions(), english))).toEqual(['copy']);
     const contents = fakeContents();
-    installContextMenu(contents as never, { devTools: false, openLink: vi.fn() });
+    installContextMenu(contents as never, { devTools: false, openLink: vi.fn(), words });
     contents.emit('context-menu', {}, params());
     expect(electron.menus).toHaveLength(0);
   });
@@ -119,7 +134,7 @@ describe('context menu', () => {
   it('opens http(s) links through the confirmation and copies their address', () => {
     const openLink = vi.fn();
     const contents = fakeContents();
-    installContextMenu(contents as never, { devTools: false, openLink });
+    installContextMenu(contents as never, { devTools: false, openLink, words });
     contents.emit('context-menu', {}, params({ linkURL: 'https://example.org/page' }));
     const template = electron.menus[0].template;
     expect(names(template)).toEqual(['Open link in browser…', 'Copy link address']);
@@ -140,18 +155,18 @@ describe('context menu', () => {
       'https://user:pw@example.org/',
       'data:text/html,<b>x</b>',
     ]) {
-      expect(names(buildContextMenuTemplate(params({ linkURL }), actions())), linkURL).toEqual([]);
+      expect(names(buildContextMenuTemplate(params({ linkURL }), actions(), english)), linkURL).toEqual([]);
     }
   });
 
   it('offers Inspect Element only in development builds', () => {
     const production = fakeContents();
-    installContextMenu(production as never, { devTools: false, openLink: vi.fn() });
+    installContextMenu(production as never, { devTools: false, openLink: vi.fn(), words });
     production.emit('context-menu', {}, params({ selectionText: 'x' }));
     expect(names(electron.menus[0].template)).not.toContain('Inspect element');
 
     const development = fakeContents();
-    installContextMenu(development as never, { devTools: true, openLink: vi.fn() });
+    installContextMenu(development as never, { devTools: true, openLink: vi.fn(), words });
     development.emit('context-menu', {}, params({ selectionText: 'x' }));
     const template = electron.menus[1].template;
     expect(names(template).at(-1)).toBe('Inspect element');

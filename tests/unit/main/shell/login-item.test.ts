@@ -194,11 +194,16 @@ describe('how a start shows itself', () => {
     expect(handOverData(['/opt/jabberwock', ...Array.from({ length: 100 }, () => 'x'.repeat(9000))]).args).toHaveLength(
       64,
     );
-    expect(readSecondStart([], { args: ['--hidden'] })).toEqual({ hidden: true });
-    expect(readSecondStart(['/opt/jabberwock', '--hidden'], { args: [] })).toEqual({ hidden: false });
+    expect(readSecondStart([], { args: ['--hidden'] })).toEqual({ hidden: true, xmppUri: null });
+    expect(readSecondStart(['/opt/jabberwock', '--hidden'], { args: [] })).toEqual({ hidden: false, xmppUri: null });
     // Without (or with malformed) data, argv is read.
-    expect(readSecondStart(['/opt/jabberwock', '--hidden'], undefined)).toEqual({ hidden: true });
-    expect(readSecondStart(['/opt/jabberwock'], { args: [42] })).toEqual({ hidden: false });
-    expect(readSecondStart(['/opt/jabberwock'], 'junk')).toEqual({ hidden: false });
+    expect(readSecondStart(['/opt/jabberwock', '--hidden'], undefined)).toEqual({ hidden: true, xmppUri: null });
+    expect(readSecondStart(['/opt/jabberwock'], { args: [42] })).toEqual({ hidden: false, xmppUri: null });
+    expect(readSecondStart(['/opt/jabberwock'], 'junk')).toEqual({ hidden: false, xmppUri: null });
+    // A link shows the window with its dialog, even from a start that asked to run hidden.
+    expect(readSecondStart([], { args: ['--hidden', 'xmpp:romeo@montague.example?message'] })).toEqual({
+      hidden: false,
+      xmppUri: 'xmpp:romeo@montague.example?message',
+    });
   });
 });

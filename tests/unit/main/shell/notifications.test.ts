@@ -29,11 +29,15 @@ vi.mock('electron', async () => {
 
 import {
   createElectronNotifier,
-  MARK_READ_LABEL,
   messengerNotificationHandlers,
   notificationActionSupport,
   notificationOptions,
+  notificationTitle,
 } from '../../../../src/main/shell/notifications';
+import { shellWords } from '../../../../src/main/shell/words';
+
+const english = shellWords('en');
+const words = () => english;
 import { createTrayHint, showTrayHint, trayHintText } from '../../../../src/main/shell/tray-hint';
 
 const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn(), child: () => log };
@@ -42,14 +46,16 @@ const ROMEO: MessageNotification = {
   accountId: 'a1',
   conversation: 'romeo@example.org',
   kind: 'chat',
-  title: 'Romeo',
+  sender: 'Romeo',
+  room: null,
   body: 'Wherefore art thou?',
 };
 const ROOM: MessageNotification = {
   accountId: 'a1',
   conversation: 'balcony@rooms.example.org',
   kind: 'groupchat',
-  title: 'Juliet in balcony@rooms.example.org',
+  sender: 'Juliet',
+  room: 'balcony@rooms.example.org',
   body: 'Here',
 };
 
@@ -66,31 +72,44 @@ describe('what a notification offers', () => {
     expect(notificationActionSupport('darwin')).toEqual({ reply: true, markRead: true });
     expect(notificationActionSupport('win32')).toEqual({ reply: false, markRead: false });
     expect(notificationActionSupport('linux')).toEqual({ reply: false, markRead: false });
-    expect(notificationOptions(ROMEO, notificationActionSupport('darwin'))).toEqual({
+    expect(notificationOptions(ROMEO, notificationActionSupport('darwin'), english)).toEqual({
       title: 'Romeo',
       body: 'Wherefore art thou?',
       silent: false,
       hasReply: true,
       replyPlaceholder: 'Reply…',
-      actions: [{ type: 'button', text: MARK_READ_LABEL }],
+      actions: [{ type: 'button', text: 'Mark as read' }],
     });
-    expect(notificationOptions(ROMEO, notificationActionSupport('linux'))).toEqual({
+    expect(notificationOptions(ROMEO, notificationActionSupport('linux'), english)).toEqual({
       title: 'Romeo',
       body: 'Wherefore art thou?',
       silent: false,
     });
   });
 
+  it('words who wrote where in the chosen language', () => {
+    expect(notificationTitle(ROMEO, english)).toBe('Romeo');
+    expect(notificationTitle(ROOM, english)).toBe('Juliet in balcony@rooms.example.org');
+    const pm = { ...ROOM, kind: 'pm' as const, sender: 'Nurse' };
+    expect(notificationTitle(pm, english)).toBe('Nurse (private, balcony@rooms.example.org)');
+    expect(notificationTitle(ROOM, shellWords('de'))).toBe('Juliet in balcony@rooms.example.org');
+    expect(notificationTitle(pm, shellWords('fr'))).toBe('Nurse (privé, balcony@rooms.example.org)');
+    expect(notificationOptions(ROMEO, notificationActionSupport('darwin'), shellWords('ru'))).toMatchObject({
+      replyPlaceholder: 'Ответить…',
+      actions: [{ type: 'button', text: 'Отметить как прочитанное' }],
+    });
+  });
+
   it('shows nothing where the desktop has no notifications', () => {
     electron.supported = false;
-    expect(createElectronNotifier({ open: vi.fn(), reply: vi.fn(), markRead: vi.fn() }, log)).toBeUndefined();
+    expect(createElectronNotifier({ open: vi.fn(), reply: vi.fn(), markRead: vi.fn() }, log, words)).toBeUndefined();
   });
 });
 
 describe('answers to a notification', () => {
   function notifier() {
     const handlers = { open: vi.fn(), reply: vi.fn(), markRead: vi.fn() };
-    const shown = createElectronNotifier(handlers, log, { reply: true, markRead: true })!;
+    const shown = createElectronNotifier(handlers, log, words, { reply: true, markRead: true })!;
     return { handlers, shown };
   }
 
@@ -177,35 +196,37 @@ describe('the close-to-tray hint', () => {
       wasShown: () => remembered,
       markShown: () => (remembered = true),
       show,
+      words,
       platform: 'win32',
     });
     hint();
     hint();
     expect(show).toHaveBeenCalledTimes(1);
-    expect(show.mock.calls[0][0]).toEqual(trayHintText('win32'));
+    expect(show.mock.calls[0][0]).toEqual(trayHintText('win32', english));
     expect(remembered).toBe(true);
 
     const later = vi.fn();
-    createTrayHint({ wasShown: () => true, markShown: vi.fn(), show: later })();
+    createTrayHint({ wasShown: () => true, markShown: vi.fn(), show: later, words })();
     expect(later).not.toHaveBeenCalled();
   });
 
   it('says where the icon is and how to quit', () => {
-    expect(trayHintText('linux')).toEqual({
+    expect(trayHintText('linux', english)).toEqual({
       title: 'Jabberwock is still running in the tray',
       body: 'You stay online and get notifications. To quit, click the Jabberwock icon in the tray and choose Quit in its menu.',
+      ok: 'OK',
     });
-    expect(trayHintText('darwin').title).toBe('Jabberwock is still running in the menu bar');
-    expect(trayHintText('darwin').body).toContain('⌘Q');
+    expect(trayHintText('darwin', english).title).toBe('Jabberwock is still running in the menu bar');
+    expect(trayHintText('darwin', english).body).toContain('⌘Q');
   });
 
   it('is a quiet notification, or a message box where there are no notifications', () => {
-    showTrayHint(trayHintText('linux'));
+    showTrayHint(trayHintText('linux', english));
     expect(electron.shown).toHaveLength(1);
     expect(electron.shown[0].options).toMatchObject({ title: 'Jabberwock is still running in the tray', silent: true });
     expect(electron.shown[0].show).toHaveBeenCalled();
     electron.supported = false;
-    showTrayHint(trayHintText('linux'));
+    showTrayHint(trayHintText('linux', english));
     expect(electron.shown).toHaveLength(1);
     expect(electron.showMessageBox).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'Jabberwock is still running in the tray' }),

@@ -34,6 +34,9 @@ describe('safeStorage cipher', () => {
     expect(createSafeStorageCipher(fakeSafeStorage(true, 'kwallet6'), 'linux')?.description).toBe('KWallet');
     expect(createSafeStorageCipher(fakeSafeStorage(true, 'basic_text'), 'darwin')?.description).toMatch(/Keychain/);
     expect(createSafeStorageCipher(fakeSafeStorage(true, 'basic_text'), 'win32')?.description).toMatch(/Windows/);
+    // The UI names the store in its own language from the backend's code.
+    expect(createSafeStorageCipher(fakeSafeStorage(true, 'kwallet5'), 'linux')?.backend).toBe('kwallet');
+    expect(createSafeStorageCipher(fakeSafeStorage(true, 'basic_text'), 'darwin')?.backend).toBe('keychain');
     expect(describeSecretBackend('freebsd')).toBeNull();
   });
 
@@ -41,7 +44,7 @@ describe('safeStorage cipher', () => {
     const storage = fakeSafeStorage(true, 'gnome_libsecret');
     const cipher = createSafeStorageCipher(storage, 'linux')!;
     const store = new FileSecretStore(null, cipher);
-    expect(store.info).toEqual({ encrypted: true, description: cipher.description });
+    expect(store.info).toEqual({ encrypted: true, description: cipher.description, backend: 'secret-service' });
     const sealed = cipher.encrypt('hunter2');
     expect(storage.encryptString).toHaveBeenCalledWith('hunter2');
     expect(sealed.toString('utf8')).not.toContain('hunter2');

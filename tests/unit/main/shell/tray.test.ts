@@ -46,7 +46,17 @@ vi.mock('electron', async () => {
   return { Tray: FakeTray, Menu: { buildFromTemplate: electron.buildFromTemplate } };
 });
 
-import { buildTrayMenuTemplate, createTray, installCloseToTray } from '../../../../src/main/shell/tray';
+import {
+  accountStateText,
+  buildTrayMenuTemplate,
+  createTray,
+  installCloseToTray,
+  trayTooltip,
+} from '../../../../src/main/shell/tray';
+import { shellWords, type ShellWords } from '../../../../src/main/shell/words';
+import { summarize } from '../../../../src/main/core/tray/status-summary';
+
+const english = shellWords('en');
 
 type Item = MenuItemConstructorOptions;
 
@@ -74,6 +84,8 @@ class FakeWindow extends EventEmitter {
   });
 }
 
+let language = english;
+
 function setup(accounts: AccountStatusInput[], pending = 0) {
   const model = new MemoryTrayModel(accounts, pending);
   const win = new FakeWindow();
@@ -88,6 +100,7 @@ function setup(accounts: AccountStatusInput[], pending = 0) {
     quit: vi.fn(),
     iconPath: (icon: string) => `/res/tray-${icon}.png`,
     toggleOnClick: true,
+    words: (): ShellWords => language,
   };
   const controller = createTray(options);
   controller.watchWindow(win as never);
@@ -102,6 +115,7 @@ function setup(accounts: AccountStatusInput[], pending = 0) {
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => {
+  language = english;
   electron.trays.length = 0;
   electron.buildFromTemplate.mockClear();
 });
@@ -217,6 +231,7 @@ describe('tray menu', () => {
       hideWindow: vi.fn(),
       quit: vi.fn(),
       iconPath: (icon) => icon,
+      words: () => english,
       log: { warn } as never,
     });
     const items = electron.trays.at(-1)!.menu!.template as Item[];
@@ -278,6 +293,7 @@ describe('showing and hiding the window', () => {
       hideWindow: vi.fn(),
       quit: vi.fn(),
       iconPath: (icon) => icon,
+      words: () => english,
       toggleOnClick: true,
     });
     const tray = electron.trays.at(-1)!;
@@ -296,6 +312,7 @@ describe('showing and hiding the window', () => {
       hideWindow: vi.fn(),
       quit: vi.fn(),
       iconPath: (icon) => icon,
+      words: () => english,
       toggleOnClick: false,
     });
     electron.trays.at(-1)!.emit('click');
@@ -385,8 +402,102 @@ describe('buildTrayMenuTemplate', () => {
   it('labels the toggle by the window state', () => {
     const model = new MemoryTrayModel([account('a', 'available')]);
     const actions = { setShow: vi.fn(), toggleWindow: vi.fn(), showWindow: vi.fn(), quit: vi.fn() };
-    const labels = (visible: boolean) => buildTrayMenuTemplate(model.summary(), visible, actions).map((i) => i.label);
+    const labels = (visible: boolean) =>
+      buildTrayMenuTemplate(model.summary(), visible, actions, english).map((i) => i.label);
     expect(labels(true)).toContain('Hide Jabberwock');
     expect(labels(false)).toContain('Show Jabberwock');
+  });
+});
+
+describe('the tray in words', () => {
+  let counter = 0;
+  function line(status: 'online' | 'connecting' | 'reconnecting' | 'error' | 'offline', show: OwnShow = 'available') {
+    counter += 1;
+    return account(`x${counter}`, show, { connection: { status, since: 0 } });
+  }
+  const tooltip = (accounts: AccountStatusInput[], pending = 0, unread = 0, words = english) =>
+    trayTooltip(summarize(accounts, pending, unread), words);
+
+  it('counts accounts by state, the noun on the first group', () => {
+    expect(tooltip([])).toBe('Jabberwock — no account set up');
+    expect(tooltip([line('error', 'available')].map((a) => ({ ...a, enabled: false })))).toBe(
+      'Jabberwock — all accounts disabled',
+    );
+    expect(tooltip([line('online'), line('online', 'dnd'), line('reconnecting')])).toBe(
+      'Jabberwock — 2 accounts online, 1 reconnecting',
+    );
+    expect(tooltip([line('online')])).toBe('Jabberwock — 1 account online');
+    expect(tooltip([line('error'), line('offline'), line('connecting')])).toBe(
+      'Jabberwock — 1 account connecting, 1 with an error, 1 offline',
+    );
+  });
+
+  it('mentions unread messages, then pending contact requests', () => {
+    expect(tooltip([line('online')], 1)).toBe('Jabberwock — 1 account online, 1 contact request');
+    expect(tooltip([line('online')], 2, 5)).toBe(
+      'Jabberwock — 1 account online, 5 unread messages, 2 contact requests',
+    );
+    expect(tooltip([line('online')], 0, 1)).toBe('Jabberwock — 1 account online, 1 unread message');
+  });
+
+  it('words each account: its show, or what its connection is doing, a password request as a request', () => {
+    const state = (input: AccountStatusInput) => accountStateText(summarize([input]).accounts[0], english);
+    expect(state(line('online', 'xa'))).toBe('Extended away');
+    expect(state(line('reconnecting', 'dnd'))).toBe('Reconnecting…');
+    const failing = (kind: 'auth' | 'needs-password' | 'other') =>
+      account('e', 'available', {
+        connection: {
+          status: 'error',
+          since: 0,
+          error:
+            kind === 'needs-password'
+              ? { kind, reason: 'connection.needsPassword', params: { jid: 'a@example.org' } }
+              : kind === 'auth'
+                ? { kind, reason: 'connection.authRefused', params: { condition: 'not-authorized' } }
+                : { kind, reason: 'connection.closed' },
+        },
+      });
+    expect(state(failing('auth'))).toBe('Error: wrong password or account disabled');
+    expect(state(failing('needs-password'))).toBe('Waiting for your password');
+    expect(state(failing('other'))).toBe('Error');
+    expect(state({ ...line('online'), enabled: false })).toBe('Disabled');
+  });
+
+  it('speaks the chosen language, with its plural forms', () => {
+    const ru = shellWords('ru');
+    expect(tooltip([line('online'), line('online'), line('reconnecting')], 0, 5, ru)).toBe(
+      'Jabberwock — 2 аккаунта в сети, 1 переподключается, 5 непрочитанных сообщений',
+    );
+    expect(tooltip([line('online')], 21, 0, ru)).toBe('Jabberwock — 1 аккаунт в сети, 21 запрос контакта');
+    const de = shellWords('de');
+    const actions = { setShow: vi.fn(), toggleWindow: vi.fn(), showWindow: vi.fn(), quit: vi.fn() };
+    const template = buildTrayMenuTemplate(summarize([line('online', 'away')], 0, 3), true, actions, de);
+    expect(template.map((item) => item.label ?? item.type)).toEqual([
+      'Jabberwock – 1 Konto online, 3 ungelesene Nachrichten',
+      '3 ungelesene Nachrichten…',
+      'separator',
+      'Status für alle Konten festlegen',
+      expect.stringMatching(/ – Abwesend$/),
+      'separator',
+      'Jabberwock ausblenden',
+      'Beenden',
+    ]);
+    expect((template[3].submenu as Item[]).map((item) => item.label)).toEqual([
+      'Verfügbar',
+      'Gesprächsbereit',
+      'Abwesend',
+      'Länger abwesend',
+      'Nicht stören',
+      'Offline',
+    ]);
+  });
+
+  it('redraws tooltip and menu in a newly chosen language', () => {
+    const { tray, controller, menu } = setup([account('a', 'available')]);
+    expect(tray.tooltip).toBe('Jabberwock — 1 account online');
+    language = shellWords('fr');
+    controller.refresh();
+    expect(tray.tooltip).toBe('Jabberwock — 1 compte en ligne');
+    expect(menu().at(-1)?.label).toBe('Quitter');
   });
 });

@@ -31,6 +31,9 @@ vi.mock('electron', () => ({
   shell: electron.shell,
 }));
 
+import { shellWords } from '../../../../src/main/shell/words';
+
+const english = shellWords('en');
 import {
   createMainWindow,
   createWebPreferences,
@@ -88,6 +91,15 @@ describe('webPreferences', () => {
     expect(prefs).not.toHaveProperty('enableBlinkFeatures');
     expect(path.isAbsolute(prefs.preload!)).toBe(true);
     expect(prefs.preload).toBe(PRELOAD);
+  });
+
+  it("hands the OS's language to the preload on the renderer's command line, a language tag only", () => {
+    expect(
+      createWebPreferences({ preloadPath: PRELOAD, devTools: false, locale: 'fr-CA' }).additionalArguments,
+    ).toEqual(['--jabberwock-locale=fr-CA']);
+    expect(
+      createWebPreferences({ preloadPath: PRELOAD, devTools: false, locale: 'x; --no-sandbox' }),
+    ).not.toHaveProperty('additionalArguments');
   });
 
   it('refuses a relative preload path', () => {
@@ -220,22 +232,34 @@ describe('external links', () => {
 
   it('opens a safe link only after the user confirms', async () => {
     electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
-    expect(await openExternalWithConsent(null, 'https://exаmple.com/x')).toBe(true);
-    const ask = electron.dialog.showMessageBox.mock.calls[0][0] as { message: string; detail: string };
-    expect(ask.message).toContain('xn--exmple-4nf.com');
+    expect(await openExternalWithConsent(null, 'https://exаmple.com/x', english)).toBe(true);
+    const ask = electron.dialog.showMessageBox.mock.calls[0][0] as {
+      message: string;
+      detail: string;
+      buttons: string[];
+    };
+    expect(ask.message).toBe('Open a link to xn--exmple-4nf.com?');
+    expect(ask.buttons).toEqual(['Open', 'Cancel']);
     expect(electron.shell.openExternal).toHaveBeenCalledWith('https://xn--exmple-4nf.com/x');
+  });
+
+  it('asks in the chosen language', async () => {
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    await openExternalWithConsent(null, 'https://example.com/', shellWords('de'));
+    const ask = electron.dialog.showMessageBox.mock.calls[0][0] as { message: string; buttons: string[] };
+    expect(ask).toMatchObject({ message: 'Einen Link zu example.com öffnen?', buttons: ['Öffnen', 'Abbrechen'] });
   });
 
   it('does not open when the user cancels', async () => {
     electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
-    expect(await openExternalWithConsent(null, 'https://example.com/')).toBe(false);
+    expect(await openExternalWithConsent(null, 'https://example.com/', english)).toBe(false);
     expect(electron.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it('refuses an unsafe link with a notice and never calls openExternal', async () => {
     electron.dialog.showMessageBox.mockResolvedValue({ response: 0, checkboxChecked: false });
     for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ms-msdt:/id PCWDiagnostic', '\\\\evil\\share']) {
-      expect(await openExternalWithConsent(null, url)).toBe(false);
+      expect(await openExternalWithConsent(null, url, english)).toBe(false);
     }
     expect(electron.dialog.showMessageBox).toHaveBeenCalledTimes(4);
     expect((electron.dialog.showMessageBox.mock.calls[0][0] as { type: string }).type).toBe('warning');

@@ -27,7 +27,7 @@
  * Element when it ends.
  */
 import type { Element, Parser } from '@xmpp/xml';
-import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_ROSTER } from '../../xmpp/ns';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_ROSTER, NS_VCARD_UPDATE } from '../../xmpp/ns';
 import { RawPresence } from './raw-presence';
 import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
 import {
@@ -132,9 +132,14 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
       ) {
         raw.delay = true;
         for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'stamp')) raw.delayStamp = attrValue(text, i);
-      } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0 && attrValueIs(text, xmlns, NS_MUC_USER)) {
+      } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0) {
         // Room occupants are the MUC feature's: the normal path.
-        return OTHER;
+        if (attrValueIs(text, xmlns, NS_MUC_USER)) return OTHER;
+        if (!tag.selfClosing && attrValueIs(text, xmlns, NS_VCARD_UPDATE)) {
+          pos = readVcardUpdate(text, tagEnd, nameStart, nameEnd, raw);
+          if (pos < 0) return pos;
+          continue;
+        }
       }
       pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, nameStart, nameEnd);
       if (pos < 0) return pos;
@@ -143,6 +148,36 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
     // An entity ltx would reject: ltx gets the stanza and reports it.
     return OTHER;
   }
+}
+
+/**
+ * The content of an XEP-0153 <x/> (start tag ended at `pos`): nothing, or one <photo/> without
+ * attributes holding text only; the photo's text goes to `raw` (the first one counts). Any other
+ * shape is OTHER: the Element path reads it.
+ */
+function readVcardUpdate(text: string, pos: number, nameStart: number, nameEnd: number, raw: RawPresence): number {
+  let lt = text.indexOf('<', pos);
+  if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
+  if (lt > pos && text.slice(pos, lt).trim() !== '') return OTHER;
+  let value: string | undefined;
+  if (text.charCodeAt(lt + 1) !== 47) {
+    const tagEnd = scanTag(text, lt, true);
+    if (tagEnd < 0) return tagEnd;
+    if (tag.prefixed || tag.attrCount !== 0 || tag.nameEnd !== lt + 6 || !sameAt(text, lt + 1, 'photo')) return OTHER;
+    let after = tagEnd;
+    value = '';
+    if (!tag.selfClosing) {
+      value = readTextOnly(text, tagEnd, lt + 1, lt + 6)!;
+      if (textOnly.end < 0) return textOnly.end;
+      after = textOnly.end;
+    }
+    lt = text.indexOf('<', after);
+    if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
+    if (lt > after && text.slice(after, lt).trim() !== '') return OTHER;
+  }
+  const end = endTag(text, lt, nameStart, nameEnd);
+  if (end >= 0 && value !== undefined) raw.photo ??= value;
+  return end;
 }
 
 /** Offered each presence read on the lean path; true when consumed (false: it goes to ltx). */

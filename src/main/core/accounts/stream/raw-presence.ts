@@ -18,6 +18,8 @@ export class RawPresence {
   /** A <delay xmlns='urn:xmpp:delay'/> child, with its stamp. */
   delay = false;
   delayStamp: string | undefined = undefined;
+  /** The text of the first <x xmlns='vcard-temp:x:update'>'s <photo/> (XEP-0153); undefined without one. */
+  photo: string | undefined = undefined;
 
   reset(): void {
     this.from = undefined;
@@ -31,5 +33,6 @@ export class RawPresence {
     this.capsVer = undefined;
     this.delay = false;
     this.delayStamp = undefined;
+    this.photo = undefined;
   }
 }

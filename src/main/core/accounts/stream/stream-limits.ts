@@ -3,26 +3,13 @@
  * stream error each one ends the stream with, and the size and depth limits with why they are set
  * where they are.
  */
+import type { RefusedConstruct } from '../../../../shared/errors';
 import { NS_ROSTER } from '../../xmpp/ns';
 
 export type GuardCondition = 'restricted-xml' | 'not-well-formed' | 'policy-violation';
 
-/** What the guard refused (session-errors.ts words each for the user). */
-export type RefusedConstruct =
-  | 'doctype'
-  | 'entity-declaration'
-  | 'comment'
-  | 'processing-instruction'
-  | 'entity-reference'
-  | 'invalid-utf8'
-  | 'illegal-character'
-  | 'duplicate-attribute'
-  | 'mismatched-end-tag'
-  | 'malformed'
-  | 'stanza-size'
-  | 'stanza-depth'
-  | 'roster-item-size'
-  | 'roster-items';
+/** What the guard refused (the renderer words each for the user). */
+export type { RefusedConstruct };
 
 const CONDITIONS: Record<RefusedConstruct, GuardCondition> = {
   doctype: 'restricted-xml',

@@ -9,6 +9,8 @@
  * only where it has entities. Tag and attribute names, which are short, are walked in JavaScript.
  */
 
+import { isXmlChar } from './stream-text';
+
 /** Not all of it is in the text yet. */
 export const INCOMPLETE = -1;
 /** Not of the shape read here: leave it to ltx. */
@@ -136,14 +138,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
 function unescapeEntity(entity: string): string {
   if (entity[1] === '#') {
     const code = entity[2] === 'x' ? parseInt(entity.slice(3), 16) : parseInt(entity.slice(2), 10);
-    if (
-      code === 0x9 ||
-      code === 0xa ||
-      code === 0xd ||
-      (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) ||
-      (code >= 0x10000 && code <= 0x10ffff)
-    ) {
+    if (isXmlChar(code)) {
       return String.fromCodePoint(code);
     }
     throw new Error(`Illegal XML character 0x${code.toString(16)}`);

@@ -68,6 +68,8 @@ export interface Omemo03Options {
   /** The account's normalized bare JID. */
   ownJid: string;
   log: Logger;
+  /** A JID's devices changed: its list, a device's identity key, or a trust decision. */
+  onChanged?(jid: string): void;
 }
 
 type Skipped = { device: DeviceRef; reason: SkipReason }[];
@@ -87,6 +89,8 @@ export class Omemo03 implements EncryptionProtocol {
   private published = false;
   private publishing: Promise<void> | null = null;
   private publishAgain = false;
+  /** This session's first publication of our keys and device (messages wait for it, see encryptKeys). */
+  private started: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: Omemo03Options,
@@ -139,7 +143,8 @@ export class Omemo03 implements EncryptionProtocol {
       this.log.warn('OMEMO identity key not available in this run; nothing published', { accountId: this.accountId });
       return;
     }
-    await this.publishOwn();
+    this.started = this.publishOwn();
+    await this.started;
   }
 
   /** A resumed stream: the same session goes on, nothing to publish again. */
@@ -164,10 +169,23 @@ export class Omemo03 implements EncryptionProtocol {
     const item = items.getChildren('item').at(-1);
     const devices = item ? parseDeviceList(item.getChild('list', NS_OMEMO_03)) : [];
     if (devices === null) return true;
-    void this.withLock(owner, async () => this.applyDeviceList(owner, devices)).catch((error: unknown) =>
-      this.log.warn('applying a device list failed', { owner, error }),
-    );
+    void this.withLock(owner, async () => this.applyDeviceList(owner, devices))
+      .then(() => this.keysOfNewDevices(owner))
+      .catch((error: unknown) => this.log.warn('applying a device list failed', { owner, error }));
     return true;
+  }
+
+  /**
+   * Once one of `jid`'s keys was verified, a new device needs the user's decision: its key is
+   * fetched now, so that it shows up (undecided) before anything is sent.
+   */
+  private async keysOfNewDevices(jid: string): Promise<void> {
+    if (!this.repo.hasVerified(this.accountId, jid)) return;
+    const own = this.status().deviceId;
+    const unknown = this.repo
+      .devices(this.accountId, NS_OMEMO_03, jid)
+      .some((d) => d.active && d.identityKey === null && !(jid === this.ownJid && d.deviceId === own));
+    if (unknown) await this.refresh(jid);
   }
 
   // ---------- own keys and device ----------
@@ -222,6 +240,7 @@ export class Omemo03 implements EncryptionProtocol {
 
   private applyDeviceList(jid: string, devices: ListedDevice[]): void {
     this.repo.setDeviceList(this.accountId, NS_OMEMO_03, jid, devices);
+    this.options.onChanged?.(jid);
     // An empty list is read again next time: the contact may set OMEMO up before any event reaches us.
     if (devices.length > 0) this.freshLists.add(jid);
     else this.freshLists.delete(jid);
@@ -275,12 +294,34 @@ export class Omemo03 implements EncryptionProtocol {
       const known = this.repo.device(this.accountId, NS_OMEMO_03, jid, deviceId)?.identityKey ?? null;
       if (known !== null && !known.equals(identityKey)) return { deviceId, result: 'mismatch' };
       this.trust.decide(jid, identityKey, 'verified');
+      this.options.onChanged?.(jid);
       return { deviceId, result: known === null ? 'verified-unseen' : 'verified' };
     });
   }
 
   decideTrust(jid: string, identityKey: Buffer, state: 'verified' | 'untrusted'): void {
     this.trust.decide(jid, identityKey, state);
+    this.options.onChanged?.(jid);
+  }
+
+  /** Whether `jid` lists devices (as far as we have read). */
+  hasDevices(jid: string): boolean {
+    return this.repo.devices(this.accountId, NS_OMEMO_03, jid).some((d) => d.active);
+  }
+
+  /** `jid`'s listed devices whose key waits for the user's decision. */
+  undecided(jid: string): number {
+    return this.devices(jid).filter((d) => d.active && d.trust === 'undecided').length;
+  }
+
+  /**
+   * Reads `jid`'s device list when it was not read in this session, and the bundles of devices we
+   * have no session with: their keys and trust become known (a new device shows up as undecided
+   * before anything is sent). Changes are reported through onChanged.
+   */
+  async refresh(jid: string): Promise<void> {
+    if (!this.pep || this.identityLoad.state !== 'ready') return;
+    await this.withLock(jid, () => this.usableDevices(jid, []));
   }
 
   // ---------- sending ----------
@@ -328,6 +369,9 @@ export class Omemo03 implements EncryptionProtocol {
     const skipped: Skipped = [];
     if (this.identityLoad.state !== 'ready') return { ok: false, reason: 'identity-unavailable', skipped };
     const sid = this.identityLoad.identity.deviceId;
+    // Peers look our device up in our list and bundle before they read us (python-omemo refuses
+    // a sender it cannot find there): nothing goes out before this session published them.
+    await this.started.catch(() => undefined);
     const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
     if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped };
     if (contact === null) return { ok: false, reason: 'not-connected', skipped };
@@ -393,6 +437,9 @@ export class Omemo03 implements EncryptionProtocol {
       const state = this.trust.evaluate(jid, device.identityKey);
       return isUsable(state) ? null : state === 'untrusted' ? 'untrusted' : 'undecided';
     }
+    // A key the user has not accepted: no bundle to fetch until they do.
+    const decided = device.identityKey ? this.trust.evaluate(jid, device.identityKey) : 'blind';
+    if (!isUsable(decided)) return decided === 'untrusted' ? 'untrusted' : 'undecided';
     if (!this.pep) return 'no-bundle';
     let items: Element[] | null;
     try {
@@ -407,7 +454,11 @@ export class Omemo03 implements EncryptionProtocol {
       return items === null || bundle.error === 'no-bundle' ? 'no-bundle' : 'bad-bundle';
     }
     const state = this.trust.evaluate(jid, bundle.identityKey);
-    if (!isUsable(state)) return state === 'untrusted' ? 'untrusted' : 'undecided';
+    // Known even when it may not be used: the user verifies or refuses it by this key.
+    if (!isUsable(state)) {
+      this.learnIdentity(jid, device.deviceId, bundle.identityKey);
+      return state === 'untrusted' ? 'untrusted' : 'undecided';
+    }
     const preKey = bundle.preKeys[Math.floor(Math.random() * bundle.preKeys.length)];
     try {
       await new SessionBuilder(this.store, new SignalProtocolAddress(jid, device.deviceId)).processPreKey({
@@ -424,8 +475,16 @@ export class Omemo03 implements EncryptionProtocol {
       this.log.warn('building a session from a bundle failed', { jid, deviceId: device.deviceId, error });
       return signature ? 'bad-signature' : 'session-failed';
     }
-    this.repo.setDeviceIdentity(this.accountId, NS_OMEMO_03, jid, device.deviceId, bundle.identityKey);
+    this.learnIdentity(jid, device.deviceId, bundle.identityKey);
     return null;
+  }
+
+  /** Records the identity key a device proved; a new one is a change of `jid`'s devices. */
+  private learnIdentity(jid: string, deviceId: number, identityKey: Buffer): void {
+    const known = this.repo.device(this.accountId, NS_OMEMO_03, jid, deviceId)?.identityKey ?? null;
+    if (known !== null && known.equals(identityKey)) return;
+    this.repo.setDeviceIdentity(this.accountId, NS_OMEMO_03, jid, deviceId, identityKey);
+    this.options.onChanged?.(jid);
   }
 
   // ---------- receiving ----------
@@ -463,7 +522,7 @@ export class Omemo03 implements EncryptionProtocol {
 
     const outcome = await this.withLock(sender, () => this.openKey(sender, parsed.sid, key));
     if ('reason' in outcome) return this.undecryptable(outcome.reason, device);
-    this.repo.setDeviceIdentity(this.accountId, NS_OMEMO_03, sender, parsed.sid, outcome.identityKey);
+    this.learnIdentity(sender, parsed.sid, outcome.identityKey);
     const from = {
       ...device,
       fingerprint: fingerprintOf(outcome.identityKey),

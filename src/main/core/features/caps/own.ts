@@ -9,6 +9,8 @@ import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionXmpp } from '../../accounts/client';
 import { stanzaErrorElement } from '../../util/stanza-errors';
 import {
+  NS_AVATAR_METADATA_NOTIFY,
+  NS_NICK_NOTIFY,
   NS_BOOKMARKS_NOTIFY,
   NS_CAPS,
   NS_CHATSTATES,
@@ -41,6 +43,9 @@ export const BASE_FEATURES: readonly string[] = [
   NS_RECEIPTS,
   NS_CHATSTATES,
   NS_CORRECT,
+  // Contacts' avatars and nicknames reach us as PEP events (features/avatars/).
+  NS_AVATAR_METADATA_NOTIFY,
+  NS_NICK_NOTIFY,
 ];
 
 export function ownDiscoInfo(features: readonly string[] = BASE_FEATURES, name = 'Jabberwock'): DiscoInfo {

@@ -1,7 +1,8 @@
 /**
  * What chat keeps per account, and the small helpers every part of it shares. Each part owns its
- * fields: the outbox `inFlight` and `flushing`, the inbox `incoming`, the archive `queries` and
- * `catchUpPending`; the service sets `xmpp` and `ownJid` as the connection comes and goes.
+ * fields: the outbox `inFlight`, `flushing` and `flushAgain`, the inbox `incoming`, the archive
+ * `queries` and `catchUpPending`, decryption (decrypting.ts) `decryptions` and `owedKeyTransports`;
+ * the service sets `xmpp` and `ownJid` as the connection comes and goes.
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeBareJid, normalizeJid } from '../../../../shared/jid';
@@ -24,16 +25,27 @@ export interface AccountChat {
   ownJid: string | null;
   /** Rows written in this stream and not yet acknowledged, by stanza id. */
   inFlight: Map<string, number>;
-  /** The queue is being sent; a second flush waits for the next online. */
+  /** The queue is being sent; a flush asked for meanwhile runs once this one ends (flushAgain). */
   flushing: boolean;
+  flushAgain: boolean;
   /** Received messages of this loop turn, written together. */
   incoming: NewMessage[];
   /** A new session whose archive catch-up waits for our initial presence. */
   catchUpPending: boolean;
-  /** Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room). */
-  queries: Map<string, { archive: string; received: number; page: NewMessage[] }>;
+  /**
+   * Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room);
+   * an encrypted message in a page is a promise until it is read (null: nothing to store).
+   */
+  queries: Map<string, { archive: string; received: number; page: PageEntry[] }>;
+  /** Encrypted messages being read, one after another: the last in line, and how many wait per conversation. */
+  decryptions: { tail: Promise<void>; waiting: Map<string, number>; total: number };
+  /** Senders of pre-key messages we read: they get a key transport unless we write to them first. */
+  owedKeyTransports: Set<string>;
   stats: ChatStats;
 }
+
+/** A message of an archive page: an encrypted one is a promise until it was read (null: nothing to store). */
+export type PageEntry = NewMessage | Promise<NewMessage | null>;
 
 export function newAccountChat(accountId: string): AccountChat {
   return {
@@ -44,7 +56,10 @@ export function newAccountChat(accountId: string): AccountChat {
     incoming: [],
     catchUpPending: false,
     flushing: false,
+    flushAgain: false,
     queries: new Map(),
+    decryptions: { tail: Promise.resolve(), waiting: new Map(), total: 0 },
+    owedKeyTransports: new Set(),
     stats: { received: 0, duplicates: 0, dropped: 0, sent: 0 },
   };
 }

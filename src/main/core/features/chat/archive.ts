@@ -4,6 +4,8 @@
  * pages (each page and its marker in one transaction). Without a marker (a first session) only the
  * latest page is taken; after the store was rebuilt, up to RESTORE_PAGES pages of the last
  * RESTORE_DAYS. Results count only for a query we opened and only from the archive we asked.
+ * Encrypted one-to-one messages are read (decrypting.ts) before their page is stored; when a page
+ * fails, what was read of it is stored all the same (it could not be read a second time).
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -17,7 +19,8 @@ import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import { originIdOf, type AccountChat, type JoinedRooms } from './accounts';
+import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
+import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
 import type { MessageWrites } from './writes';
 
@@ -41,6 +44,7 @@ export interface ArchiveOptions {
   now: () => number;
   /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
   restoreHistoryOf?: ReadonlySet<string>;
+  decryption?: IncomingDecryption;
 }
 
 export class Archive {
@@ -89,16 +93,21 @@ export class Archive {
           rsm,
         );
         let reply: Element;
-        let page: NewMessage[] = [];
+        let entries: PageEntry[] = [];
         try {
           const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
+        } catch (error) {
+          // Encrypted messages read so far cannot be read again: keep them (the marker stays).
+          await this.storeRead(account, account.queries.get(queryId)?.page ?? []);
+          throw error;
         } finally {
           const open = account.queries.get(queryId);
           fetched += open?.received ?? 0;
-          page = open?.page ?? [];
+          entries = open?.page ?? [];
           account.queries.delete(queryId);
         }
+        const page = (await Promise.all(entries)).filter((message) => message !== null);
         const fin = reply.getChild('fin', NS_MAM);
         const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
         // Restored history was read before the store was lost; only the newest page moves the marker.
@@ -128,6 +137,13 @@ export class Archive {
     }
   }
 
+  /** Stores the encrypted messages of a failed page that were read (the rest comes again with the page). */
+  private async storeRead(account: AccountChat, entries: PageEntry[]): Promise<void> {
+    const read = await Promise.all(entries.filter((entry) => entry instanceof Promise));
+    const messages = read.filter((message) => message !== null);
+    if (messages.length > 0) this.options.inbox.announce(account, this.repo.storePage(messages, null), false);
+  }
+
   /** One archived message: only for a query we opened, only from the archive we asked. */
   read(account: AccountChat, stanza: Element, result: Element): boolean {
     const from = stanza.attrs.from;
@@ -150,10 +166,11 @@ export class Archive {
     if (!forwarded || !inner || archiveId === null) return true;
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
-    if (innerFrom === null || bodyText === null) return true;
+    const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
+    if (innerFrom === null || (bodyText === null && !encrypted)) return true;
     const common = {
       accountId: account.accountId,
-      body: capText(bodyText, MESSAGE_BODY_MAX),
+      body: capText(bodyText ?? '', MESSAGE_BODY_MAX),
       at: delayTime(forwarded, this.options.now()),
       stanzaId: (typeof inner.attrs.id === 'string' ? inner.attrs.id : randomUUID()).slice(0, 256),
       originId: originIdOf(inner),
@@ -192,7 +209,10 @@ export class Archive {
       };
     }
     account.stats.received++;
-    query.page.push(message);
+    const author = message.direction === 'out' ? account.ownJid! : message.conversation;
+    if (encrypted && message.conversation !== account.ownJid)
+      query.page.push(this.options.decryption!.archived(account, inner, message, author));
+    else if (bodyText !== null) query.page.push(message);
     return true;
   }
 }

@@ -2,7 +2,7 @@
  * Message carbons (XEP-0280): enabled with each new session; a carbon counts only when its outer
  * `from` is our own bare JID (CVE-2017-5589 class). A 'received' carbon is read as the message it
  * wraps; a 'sent' one is a message another of our clients sent, stored in the conversation with its
- * recipient.
+ * recipient (decrypted first when it is encrypted: our devices encrypt for each other).
  */
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, normalizeJid } from '../../../../shared/jid';
@@ -13,6 +13,7 @@ import { capText } from '../../util/text';
 import { NS_CARBONS, NS_FORWARD, NS_MUC_USER } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AccountChat } from './accounts';
+import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
 
 /** What a message was as a carbon: none, handled here, or the received message it wraps. */
@@ -23,6 +24,7 @@ export class Carbons {
     private readonly inbox: Inbox,
     private readonly log: Logger,
     private readonly floodLog: RateLimitedLogger,
+    private readonly decryption?: IncomingDecryption,
   ) {}
 
   async enable(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
@@ -54,8 +56,20 @@ export class Carbons {
   private ownCarbon(account: AccountChat, inner: Element): void {
     const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
     const bodyText = inner.getChildText('body');
-    if (to === null || bodyText === null || inner.attrs.type === 'groupchat') return;
+    if (to === null || inner.attrs.type === 'groupchat') return;
     const isPm = inner.getChild('x', NS_MUC_USER) !== undefined && to.includes('/');
+    if (!isPm && account.ownJid !== null && this.decryption?.isEncrypted(inner)) {
+      const conversation = bareJid(to);
+      if (conversation === account.ownJid) return; // keys for our own devices: nothing to show
+      this.decryption.live(account, inner, {
+        conversation,
+        direction: 'out',
+        author: account.ownJid,
+        receiptTo: null,
+      });
+      return;
+    }
+    if (bodyText === null) return;
     this.inbox.store(account, inner, {
       conversation: isPm ? to : bareJid(to),
       kind: isPm ? 'pm' : 'chat',

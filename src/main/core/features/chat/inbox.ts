@@ -17,7 +17,7 @@ import type { MessageWrites } from './writes';
 
 export type ReceivedFields = Pick<
   NewMessage,
-  'conversation' | 'kind' | 'direction' | 'sender' | 'body' | 'state' | 'serverId'
+  'conversation' | 'kind' | 'direction' | 'sender' | 'body' | 'state' | 'serverId' | 'encryption'
 >;
 
 export interface InboxOptions {

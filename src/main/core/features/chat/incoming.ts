@@ -6,6 +6,8 @@
  *   itself); a forward outside a carbon or an archive result is the sender's quote, never the inner
  *   sender's message; our own bare JID is not a conversation (private messages aside).
  * - Our own message reflected by a room (our nick, its origin-id) is its delivery.
+ * - An encrypted one-to-one message is read (decrypting.ts) before it is stored; a message in the
+ *   clear waits for the encrypted ones of its conversation that came before it.
  * - Bodies are capped; messages without one (markers, …) go on to other features.
  */
 import type { Element } from '@xmpp/xml';
@@ -20,6 +22,7 @@ import type { Archive } from './archive';
 import type { Carbons } from './carbons';
 import type { ChatStates } from './chat-states';
 import type { Corrections } from './corrections';
+import type { IncomingDecryption } from './decrypting';
 import { serverId, type Inbox } from './inbox';
 import type { Outbox } from './outbox';
 import type { Receipts } from './receipts';
@@ -37,6 +40,7 @@ export interface IncomingParts {
   chatStates: ChatStates;
   corrections: Corrections;
   floodLog: RateLimitedLogger;
+  decryption?: IncomingDecryption;
 }
 
 export class IncomingMessages {
@@ -69,8 +73,10 @@ export class IncomingMessages {
 
     chatStates.read(account, stanza, from, bare);
     const bodyText = stanza.getChildText('body');
-    if (bodyText === null) return false; // markers, …: other features'
-    const body = capText(bodyText, MESSAGE_BODY_MAX);
+    const decryption = stanza.attrs.type === 'groupchat' ? undefined : this.parts.decryption;
+    const encrypted = decryption?.isEncrypted(stanza) ?? false;
+    if (bodyText === null && !encrypted) return false; // markers, …: other features'
+    const body = capText(bodyText ?? '', MESSAGE_BODY_MAX);
 
     if (stanza.attrs.type === 'groupchat') return this.roomMessage(account, stanza, from, bare, body);
 
@@ -80,25 +86,37 @@ export class IncomingMessages {
       this.parts.rooms.joinedNick(account.accountId, bare) !== null &&
       slash !== -1;
     if (bare === account.ownJid && !isPm) {
-      account.stats.dropped++;
+      // Keys from another of our devices (its answer to our pre-key message) complete its session.
+      if (decryption && encrypted && !decryption.hasText(stanza))
+        decryption.live(account, stanza, { conversation: bare, direction: 'in', author: bare, receiptTo: null });
+      else account.stats.dropped++;
       return true;
     }
+    if (decryption && encrypted && !isPm) {
+      decryption.live(account, stanza, { conversation: bare, direction: 'in', author: bare, receiptTo: from });
+      return true;
+    }
+    if (bodyText === null) return false;
     const kind: ConversationKind = isPm ? 'pm' : 'chat';
     const conversation = isPm ? from : bare;
     const sender = isPm ? from.slice(slash + 1) : bare;
-    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
-    if (typeof replace === 'string' && this.parts.corrections.received(account, conversation, sender, replace, body))
-      return true;
-    this.parts.inbox.store(account, stanza, {
-      conversation,
-      kind,
-      direction: 'in',
-      sender,
-      body,
-      state: 'received',
-      serverId: serverId(stanza, account.ownJid),
-    });
-    receipts.answer(account, stanza, from, bare);
+    const store = () => {
+      const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+      if (typeof replace === 'string' && this.parts.corrections.received(account, conversation, sender, replace, body))
+        return;
+      this.parts.inbox.store(account, stanza, {
+        conversation,
+        kind,
+        direction: 'in',
+        sender,
+        body,
+        state: 'received',
+        serverId: serverId(stanza, account.ownJid),
+      });
+      receipts.answer(account, stanza, from, bare);
+    };
+    if (decryption) decryption.inOrder(account, conversation, store);
+    else store();
     return true;
   }
 

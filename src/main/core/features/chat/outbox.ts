@@ -3,7 +3,9 @@
  * 'sent' when stream management acknowledges it (XEP-0198), 'failed' on an error reply (retry sends
  * it again). Messages typed while offline go out once, in order, when the account is back; a stream
  * that could not be resumed puts unacknowledged ones back in the queue (same origin-id, so receivers
- * that saw them drop the copy). Room messages wait until we are in the room.
+ * that saw them drop the copy). Room messages wait until we are in the room. A one-to-one message
+ * marked encrypted when it was written goes out only encrypted (sealing.ts); the messages after it
+ * in its conversation wait for it, other conversations do not.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -16,6 +18,8 @@ import type { MessagesRepository, StoredMessage } from '../../store/messages-rep
 import { background } from '../../util/background';
 import { NS_DELAY, NS_MUC_USER, NS_RECEIPTS, NS_SID, NS_STANZAS } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat, type JoinedRooms } from './accounts';
+import type { ChatEncryptionPort } from './encryption-port';
+import type { OutgoingSeals } from './sealing';
 import type { MessageWrites } from './writes';
 
 export interface OutboxOptions {
@@ -26,6 +30,10 @@ export interface OutboxOptions {
   accountJid(accountId: string): string | null;
   /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
   outgoingExtra?(message: StoredMessage): Element | null;
+  /** End-to-end encryption, with the encrypted children of messages being sent. */
+  encryption?: { port: ChatEncryptionPort; seals: OutgoingSeals };
+  /** An encrypted message went to `jid`: it answers a pre-key message as well as a key transport would. */
+  wroteEncrypted?(account: AccountChat, jid: string): void;
   log: Logger;
   now: () => number;
 }
@@ -48,6 +56,8 @@ export class Outbox {
       return fail('not_found', 'muc.notInRoom');
     }
     const stanzaId = randomUUID();
+    const encrypted =
+      input.kind === 'chat' && (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false);
     const stored = this.repo.add({
       accountId: input.accountId,
       conversation: target,
@@ -65,6 +75,7 @@ export class Outbox {
       serverId: null,
       resource: input.kind === 'chat' ? (input.resource ?? null) : null,
       read: true,
+      encryption: encrypted ? { protocol: 'omemo', device: null, undecryptable: null } : null,
     });
     if (!stored) return fail('internal', 'chat.notStored');
     this.writes.changed(stored);
@@ -72,13 +83,21 @@ export class Outbox {
     return ok(view(stored));
   }
 
-  /** Queues a failed message again. */
-  retry(account: AccountChat, id: number): Result<MessageView> {
+  /**
+   * Queues a failed message again (encrypted again when it was). `withoutEncryption`: the user chose
+   * to send one that could not be encrypted in the clear.
+   */
+  retry(account: AccountChat, id: number, withoutEncryption = false): Result<MessageView> {
     const message = this.repo.get(id);
     if (!message || message.accountId !== account.accountId || message.direction !== 'out') {
       return fail('not_found', 'chat.noSuchMessage');
     }
     if (message.state !== 'failed') return ok(view(message));
+    if (withoutEncryption) {
+      if (!message.error?.encryption) return fail('conflict', 'encryption.notEncrypted');
+      this.repo.clearEncryption(message.id);
+    }
+    this.options.encryption?.seals.forget(message.id);
     const queued = this.repo.setState(message.id, 'queued')!;
     this.writes.changed(queued);
     this.flushLater(account);
@@ -96,26 +115,45 @@ export class Outbox {
 
   /** Sends every queued message of the account, in order, once. */
   async flush(account: AccountChat): Promise<void> {
-    if (account.flushing) return;
+    if (account.flushing) {
+      account.flushAgain = true;
+      return;
+    }
     account.flushing = true;
+    /** Conversations whose next message is being encrypted: the rest of each waits, in order. */
+    const waiting = new Set<string>();
     try {
       for (const message of this.repo.queued(account.accountId)) {
         const xmpp = onlineClient(account.xmpp);
         if (!xmpp) return;
         if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
         if (this.writes.pending.hasState(message.id)) continue; // answered; the answer waits to be stored
+        if (waiting.has(message.conversation)) continue;
         if (
           message.kind === 'groupchat' &&
           this.options.rooms.joinedNick(account.accountId, message.conversation) === null
         )
           continue;
-        await this.transmit(account, xmpp, message);
+        let sealed: Element[] | null = null;
+        if (message.encryption) {
+          // Never in the clear: without an encryption layer it waits (and tells nobody it went).
+          sealed = this.options.encryption?.seals.children(account, message) ?? null;
+          if (sealed === null) {
+            waiting.add(message.conversation);
+            continue;
+          }
+        }
+        await this.transmit(account, xmpp, message, sealed);
       }
     } catch (error) {
       this.options.log.error('the outbox could not be sent', { accountId: account.accountId, error });
       this.writes.storeFailed(error);
     } finally {
       account.flushing = false;
+      if (account.flushAgain) {
+        account.flushAgain = false;
+        this.flushLater(account);
+      }
     }
   }
 
@@ -125,6 +163,7 @@ export class Outbox {
     const id = account.inFlight.get(stanza.attrs.id);
     if (id === undefined) return;
     account.inFlight.delete(stanza.attrs.id);
+    this.options.encryption?.seals.forget(id);
     const current = this.repo.get(id);
     if (current?.state === 'queued') this.writes.setState(id, 'sent');
   }
@@ -143,6 +182,7 @@ export class Outbox {
         : null;
     if (id === null) return true;
     account.inFlight.delete(stanza.attrs.id); // answered: a retry must send it again
+    this.options.encryption?.seals.forget(id);
     const error = stanza.getChild('error');
     const condition = error?.children.find(
       (c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS,
@@ -152,12 +192,18 @@ export class Outbox {
     return true;
   }
 
-  private async transmit(account: AccountChat, xmpp: SessionXmpp, message: StoredMessage): Promise<void> {
+  /** Writes one message: its body, or (`sealed`) its encrypted children with their fallback body. */
+  private async transmit(
+    account: AccountChat,
+    xmpp: SessionXmpp,
+    message: StoredMessage,
+    sealed: Element[] | null,
+  ): Promise<void> {
     const to = jidOf(message.conversation, message.kind === 'chat' ? message.resource : null);
     const stanza = xml(
       'message',
       { to, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: message.stanzaId },
-      xml('body', {}, message.body),
+      ...(sealed ?? [xml('body', {}, message.body)]),
       xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
       message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
       // XEP-0045 §7.5: a private message to an occupant says so.
@@ -166,8 +212,10 @@ export class Outbox {
       this.options.now() - message.at > 10_000
         ? xml('delay', { xmlns: NS_DELAY, stamp: new Date(message.at).toISOString() })
         : null,
-      this.options.outgoingExtra?.(message) ?? null,
+      // An address in the clear beside an encrypted body would tell the server what was shared.
+      sealed ? null : (this.options.outgoingExtra?.(message) ?? null),
     );
+    if (sealed) this.options.wroteEncrypted?.(account, message.conversation);
     account.inFlight.set(message.stanzaId, message.id);
     account.stats.sent++;
     try {
@@ -180,6 +228,7 @@ export class Outbox {
     if (!xmpp.streamManagement.enabled) {
       // Without stream management, written is all we can know.
       account.inFlight.delete(message.stanzaId);
+      this.options.encryption?.seals.forget(message.id);
       this.writes.setState(message.id, 'sent');
     }
   }

@@ -10,6 +10,8 @@
  *   archive.ts      catching up from the account's and rooms' archives
  *   incoming.ts     reading an incoming message; inbox.ts stores received ones once
  *   writes.ts       stored changes shown, refused ones kept (pending.ts) and written later
+ *   sealing.ts      end-to-end encryption of outgoing one-to-one messages (with an encryption layer)
+ *   decrypting.ts   reading encrypted incoming ones: live, carbons and the archive, in order
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
@@ -27,11 +29,14 @@ import { Archive } from './archive';
 import { Carbons } from './carbons';
 import { ChatStates } from './chat-states';
 import { Corrections } from './corrections';
+import { IncomingDecryption } from './decrypting';
+import type { ChatEncryptionPort } from './encryption-port';
 import { Inbox } from './inbox';
 import { IncomingMessages } from './incoming';
 import { Outbox } from './outbox';
 import { movesForward } from './pending';
 import { Receipts } from './receipts';
+import { OutgoingSeals } from './sealing';
 import { MessageWrites } from './writes';
 
 export type { ChatStats, JoinedRooms } from './accounts';
@@ -59,6 +64,8 @@ export interface ChatOptions {
   storeRetryMs?: number;
   /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
   restoreHistoryOf?: ReadonlySet<string>;
+  /** End-to-end encryption of one-to-one chats; without it everything goes in the clear. */
+  encryption?: ChatEncryptionPort;
   now?: () => number;
 }
 
@@ -90,19 +97,38 @@ export class ChatService implements AccountLifecycleListener {
       storeRetryMs: options.storeRetryMs,
     }));
     const inbox = (this.inbox = new Inbox({ repo, bus, writes, log, now, onIncoming: options.onIncoming }));
+    const port = options.encryption;
+    const sealing = port
+      ? { port, seals: new OutgoingSeals({ encryption: port, writes, log, sealed: (a) => this.outbox.flushLater(a) }) }
+      : undefined;
+    let decryption: IncomingDecryption | undefined;
     const outbox = (this.outbox = new Outbox({
       repo,
       writes,
       rooms,
       accountJid: options.accountJid,
       outgoingExtra: options.outgoingExtra,
+      encryption: sealing,
+      wroteEncrypted: (account, jid) => decryption?.wrote(account, jid),
       log,
       now,
     }));
-    const corrections = (this.corrections = new Corrections(repo, writes, inbox));
+    const corrections = (this.corrections = new Corrections(repo, writes, inbox, sealing));
     const chatStates = (this.chatStates = new ChatStates(bus, rooms, options.subscriptionOf));
-    const carbons = (this.carbons = new Carbons(inbox, log, floodLog));
     const receipts = new Receipts(repo, writes, floodLog, options.subscriptionOf);
+    if (port) {
+      decryption = new IncomingDecryption({
+        encryption: port,
+        repo,
+        inbox,
+        corrections,
+        receipts,
+        writes,
+        log,
+        floodLog,
+      });
+    }
+    const carbons = (this.carbons = new Carbons(inbox, log, floodLog, decryption));
     const archive = (this.archive = new Archive({
       repo,
       bus,
@@ -113,6 +139,7 @@ export class ChatService implements AccountLifecycleListener {
       floodLog,
       now,
       restoreHistoryOf: options.restoreHistoryOf,
+      decryption,
     }));
     this.incoming = new IncomingMessages({
       repo,
@@ -126,6 +153,7 @@ export class ChatService implements AccountLifecycleListener {
       chatStates,
       corrections,
       floodLog,
+      decryption,
     });
     // A room we are in finished joining in a new session: catch up from its archive.
     rooms.onJoined((accountId, room) => this.roomJoined(accountId, room));
@@ -228,7 +256,13 @@ export class ChatService implements AccountLifecycleListener {
   }
 
   async retry(input: ParsedInput<'message.retry'>): Promise<Result<MessageView>> {
-    return this.outbox.retry(this.account(input.accountId), input.id);
+    return this.outbox.retry(this.account(input.accountId), input.id, input.withoutEncryption ?? false);
+  }
+
+  /** The account's encryption can work now (its session is online): encrypted messages waiting go out. */
+  encryptionReady(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (account) this.outbox.flushLater(account);
   }
 
   history(input: ParsedInput<'message.history'>): Result<MessageView[]> {

@@ -26,6 +26,8 @@ export class RoomJoins {
     private readonly rooms: MucRooms,
     private readonly accounts: Pick<AccountManager, 'list'>,
     private readonly log: Logger,
+    /** What our room presence carries besides show and status (our XEP-0153 avatar hash). */
+    private readonly ownExtras: (accountId: string) => Element[] = () => [],
   ) {}
 
   async join(input: ParsedInput<'muc.join'>): Promise<Result<RoomView>> {
@@ -130,7 +132,8 @@ export class RoomJoins {
     if (!xmpp) return;
     for (const room of account.rooms.values()) {
       if (room.state !== 'joined') continue;
-      void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick) }, ...ownChildren(account.own))).catch(() => {});
+      const children = [...ownChildren(account.own), ...this.ownExtras(accountId)];
+      void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick) }, ...children)).catch(() => {});
     }
   }
 
@@ -146,6 +149,7 @@ export class RoomJoins {
           { to: jidOf(room.room, room.nick) },
           xml('x', { xmlns: NS_MUC }, room.password ? xml('password', {}, room.password) : null),
           ...ownChildren(account.own),
+          ...this.ownExtras(account.accountId),
         ),
       );
       return true;

@@ -20,19 +20,13 @@ import type { EventBus } from '../../events';
 /** Notices kept per room (the latest). */
 export const NOTICES_PER_ROOM = 50;
 
-export interface Occupant {
-  nick: string;
-  role: MucRole;
-  affiliation: MucAffiliation;
-  jid: string | null;
-  show: Show;
-  status: string | null;
+export type Occupant = Pick<OccupantView, 'nick' | 'role' | 'affiliation' | 'jid' | 'show' | 'status'> & {
   /** When they joined in this session (epoch ms); null: they were there before we were. */
   joinedAt: number | null;
   /** Their role changes seen in this session, the latest few (a new array on each change). */
   roleChanges: { role: MucRole; at: number }[] | null;
   view: OccupantView | null;
-}
+};
 
 interface PendingJoin {
   resolve(result: Result<RoomView>): void;

@@ -44,6 +44,8 @@ export interface MucOptions {
   /** Rooms the account has bookmarked (their services count as MUC services we know). */
   bookmarkedRooms?: (accountId: string) => Iterable<string>;
   inRoster?: (accountId: string, bare: string) => boolean;
+  /** What our room presence carries besides show and status (our XEP-0153 avatar hash). */
+  ownExtras?: (accountId: string) => Element[];
 }
 
 export class MucService implements AccountLifecycleListener {
@@ -60,7 +62,7 @@ export class MucService implements AccountLifecycleListener {
     const log = options.log;
     const floodLog = rateLimited(log, { now });
     const rooms = (this.state = new MucRooms(options.bus, now));
-    const joins = (this.joins = new RoomJoins(rooms, options.accounts, log));
+    const joins = (this.joins = new RoomJoins(rooms, options.accounts, log, options.ownExtras));
     const admin = (this.admin = new MucAdmin(rooms, log, options.bookmarkedRooms ?? (() => [])));
     const roles = (this.roles = new RoomRoles(rooms));
     this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog });

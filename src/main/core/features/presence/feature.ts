@@ -75,6 +75,10 @@ export interface PresenceFeatureOptions {
   ownCaps: () => Element;
   /** Presence from these JIDs belongs to the MUC feature (a room's error is not a contact's). */
   isRoom: (accountId: string, bare: string) => boolean;
+  /** A contact's (or our other client's) presence carried an XEP-0153 photo hash (unchecked text). */
+  onPhoto?: (accountId: string, bare: string, photo: string) => void;
+  /** Elements our presence carries besides caps. */
+  ownExtras?: (accountId: string) => Element[];
   now?: () => number;
 }
 
@@ -127,6 +131,8 @@ export class PresenceFeature implements AccountLifecycleListener {
       now: options.now,
       subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
       isRoom: options.isRoom,
+      onPhoto: options.onPhoto,
+      ownExtras: options.ownExtras,
       onContactChanged: (accountId, bare) => this.changed(accountId, bare),
       onLastSeen: (accountId, bare, seen) => this.lastSeen.seen(accountId, bare, seen),
       history: this.history,

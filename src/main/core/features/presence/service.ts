@@ -66,6 +66,10 @@ export interface PresenceDeps {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** True when `bare` is a room of the account: its presence is not a contact's. */
   isRoom?(accountId: string, bare: string): boolean;
+  /** An available presence carried an XEP-0153 <photo/> (its text, unchecked): about its sender's bare JID. */
+  onPhoto?(accountId: string, bare: string, photo: string): void;
+  /** Elements our presence carries besides caps (the XEP-0153 hash of our avatar). */
+  ownExtras?(accountId: string): Element[];
   /** Called once per stanza that changed what we know of a contact. */
   onContactChanged(accountId: string, bare: string): void;
   /** Called when a resource went offline (persist it as last seen). */
@@ -312,6 +316,7 @@ export class PresenceService {
         // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
         // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
         if (this.deps.isRoom?.(accountId, read.bare)) return false;
+        if (read.photo !== undefined) this.deps.onPhoto?.(accountId, resources?.bare ?? read.bare, read.photo);
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
@@ -451,6 +456,7 @@ export class PresenceService {
       status ? xml('status', {}, status) : null,
       priority !== 0 ? xml('priority', {}, String(priority)) : null,
       this.deps.ownCaps?.() ?? null,
+      ...(this.deps.ownExtras?.(account.accountId) ?? []),
     );
     return account.client?.send(stanza) ?? Promise.resolve();
   }

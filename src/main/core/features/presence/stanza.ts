@@ -12,7 +12,7 @@ import type { ResourceView } from '../../../../shared/contract';
 import { RawPresence } from '../../accounts/stream/raw-presence';
 import { stampTime } from '../../util/delay-stamp';
 import { readStanzaError } from '../../util/stanza-errors';
-import { NS_CAPS, NS_DELAY, NS_MUC_USER } from '../../xmpp/ns';
+import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_VCARD_UPDATE } from '../../xmpp/ns';
 import type { CapsReference, ClientInfo } from '../caps/cache';
 import type { HistoryRun } from '../../store/presence-history-repo';
 import { detach } from '../../util/text';
@@ -79,6 +79,8 @@ export class PresenceRead {
   capsNode = '';
   capsVer = '';
   capsHash = '';
+  /** Available: the text of an XEP-0153 <photo/> (not checked, not detached); undefined without one. */
+  photo: string | undefined = undefined;
   reason = '';
   /** The other kinds (error, probe, subscription), as parsePresence returns them. */
   other: ParsedPresence | null = null;
@@ -93,6 +95,7 @@ interface PresenceChildren {
   caps: Element | undefined;
   delay: Element | undefined;
   mucUser: boolean;
+  vcardUpdate: Element | undefined;
 }
 
 /** The text of a simple element (one text node: no join). */
@@ -112,6 +115,7 @@ const scanned: PresenceChildren = {
   caps: undefined,
   delay: undefined,
   mucUser: false,
+  vcardUpdate: undefined,
 };
 
 /**
@@ -127,6 +131,7 @@ function scanChildren(stanza: Element): PresenceChildren {
   found.caps = undefined;
   found.delay = undefined;
   found.mucUser = false;
+  found.vcardUpdate = undefined;
   for (const child of stanza.children) {
     if (typeof child === 'string') continue;
     switch (child.name) {
@@ -147,6 +152,7 @@ function scanChildren(stanza: Element): PresenceChildren {
         break;
       case 'x':
         if (child.attrs.xmlns === NS_MUC_USER) found.mucUser = true;
+        else if (child.attrs.xmlns === NS_VCARD_UPDATE) found.vcardUpdate ??= child;
         break;
       default:
         if (child.name.includes(':')) return scanSlowly(stanza);
@@ -163,6 +169,7 @@ function scanSlowly(stanza: Element): PresenceChildren {
     caps: stanza.getChild('c', NS_CAPS),
     delay: stanza.getChild('delay', NS_DELAY),
     mucUser: stanza.getChild('x', NS_MUC_USER) !== undefined,
+    vcardUpdate: stanza.getChild('x', NS_VCARD_UPDATE),
   };
 }
 
@@ -221,6 +228,7 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       let capsNode: unknown;
       let capsVer: unknown;
       let capsHash: unknown;
+      let photo: string | undefined;
       if (raw !== null) {
         ({ show, status, priority: priorityText } = raw);
         hasDelay = raw.delay;
@@ -228,6 +236,7 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
         capsNode = raw.caps ? raw.capsNode : undefined;
         capsVer = raw.caps ? raw.capsVer : undefined;
         capsHash = raw.capsHash;
+        photo = raw.photo;
       } else {
         const c = scanChildren(stanza as Element);
         // Room occupants are the MUC feature's; they never touch roster presence.
@@ -238,6 +247,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
         capsNode = c.caps?.attrs.node;
         capsVer = c.caps?.attrs.ver;
         capsHash = c.caps?.attrs.hash;
+        const photoElement = c.vcardUpdate?.getChild('photo');
+        photo = photoElement === undefined ? undefined : photoElement.text();
       }
       out.since = hasDelay ? stampTime(stamp, now) : now;
       out.status = capText(status);
@@ -246,6 +257,7 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       if (priority === null) return invalid(out, 'priority is not an integer in -128..127');
       out.priority = priority;
       out.show = parseShow(show);
+      out.photo = photo;
       out.caps = typeof capsVer === 'string' && typeof capsNode === 'string';
       if (out.caps) {
         out.capsNode = capsNode as string;

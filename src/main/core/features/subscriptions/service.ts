@@ -11,7 +11,7 @@
  * - Spoofing: the sender must be a valid JID other than ours. `subscribed` from someone we never
  *   asked is ignored; `unsubscribed` changes nothing by itself: the roster push that follows does
  *   (and then the note says "declined" or "stopped sharing").
- * - Blocking (XEP-0191) when the server offers it; block also denies.
+ * - Blocking (XEP-0191, the blocking feature) when the server offers it; block also denies.
  */
 import { bareJid, normalizeJid } from '../../../../shared/jid';
 import xml, { type Element } from '@xmpp/xml';
@@ -32,11 +32,11 @@ import type { EventBus } from '../../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../../log';
 import type { SubscriptionsRepository } from '../../store/subscriptions-repo';
 import type { RosterService } from '../roster/service';
-import { background } from '../../util/background';
 import { capText } from '../../util/text';
 import { NS_NICK } from '../../xmpp/ns';
 import { lookalikeIndex, lookalikeOf, type LookalikeIndex } from './lookalike';
-import { blockJids, serverBlocks } from './blocking';
+import type { BlockingService } from '../blocking/service';
+import { requestFailure } from '../../util/stanza-errors';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
@@ -64,7 +64,6 @@ interface AccountSubscriptions {
   requests: Map<string, SubscriptionRequestView>;
   notes: Map<string, SubscriptionNoteView>;
   policy: SubscriptionPolicyView;
-  blocking: boolean;
   /** Automatic answers sent per JID in this session. */
   autoAnswers: Map<string, number>;
   /** JIDs we just asked to stop seeing (our own unsubscribe): the lost 'to' is not "they revoked". */
@@ -81,6 +80,8 @@ export interface SubscriptionServiceOptions {
   repo: SubscriptionsRepository;
   roster: SubscriptionRoster;
   accounts: Pick<AccountManager, 'list'>;
+  /** Whether the server offers blocking, and the block requests (XEP-0191 has one owner). */
+  blocking: Pick<BlockingService, 'supported' | 'blockMany'>;
   bus: EventBus;
   log: Logger;
   now?: () => number;
@@ -90,6 +91,7 @@ export class SubscriptionService implements AccountLifecycleListener {
   private readonly repo: SubscriptionsRepository;
   private readonly roster: SubscriptionRoster;
   private readonly accountManager: Pick<AccountManager, 'list'>;
+  private readonly blocking: Pick<BlockingService, 'supported' | 'blockMany'>;
   private readonly bus: EventBus;
   private readonly log: Logger;
   private readonly floodLog: RateLimitedLogger;
@@ -102,6 +104,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     this.repo = options.repo;
     this.roster = options.roster;
     this.accountManager = options.accounts;
+    this.blocking = options.blocking;
     this.bus = options.bus;
     this.log = options.log;
     this.floodLog = rateLimited(options.log);
@@ -134,10 +137,6 @@ export class SubscriptionService implements AccountLifecycleListener {
     return all;
   }
 
-  blockingAccounts(): string[] {
-    return [...this.accounts.values()].filter((state) => state.blocking).map((state) => state.accountId);
-  }
-
   /** Pending requests over every account (the tray shows it). */
   pendingCount(): number {
     let count = 0;
@@ -167,7 +166,6 @@ export class SubscriptionService implements AccountLifecycleListener {
     state.ownJid = online.xmpp.jid ? normalizeJid(online.xmpp.jid.bare().toString()) : null;
     if (online.resumed) return;
     state.autoAnswers.clear();
-    background(this.discoverBlocking(state, online.xmpp), this.log, 'blocking discovery');
   }
 
   onOffline(accountId: string): void {
@@ -384,7 +382,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const state = this.state(input.accountId);
     const xmpp = onlineClient(state.xmpp);
     if (!xmpp) return notConnected();
-    if (input.action === 'block' && !state.blocking) {
+    if (input.action === 'block' && !this.blocking.supported(input.accountId)) {
       return fail('forbidden', 'subscription.noBlocking');
     }
     const jids = [...new Set(input.jids)];
@@ -438,7 +436,7 @@ export class SubscriptionService implements AccountLifecycleListener {
     const failedSend = new Set(sendFailures.map((entry) => entry.jid));
     const answered = done.filter((jid) => !failedSend.has(jid));
     // Blocked after the refusal went out: the server would not deliver it to a blocked JID.
-    if (input.action === 'block') failed.push(...(await blockJids(xmpp, answered)));
+    if (input.action === 'block') failed.push(...(await this.block(input.accountId, xmpp, answered)));
     const failedNow = new Set(failed.map((entry) => entry.jid));
     return ok({ done: answered.filter((jid) => !failedNow.has(jid)), failed: [...failed, ...sendFailures] });
   }
@@ -535,18 +533,17 @@ export class SubscriptionService implements AccountLifecycleListener {
     await xmpp.send(stanza);
   }
 
-  private async discoverBlocking(state: AccountSubscriptions, xmpp: SessionXmpp): Promise<void> {
-    const domain = xmpp.jid?.domain;
-    if (!domain) return;
-    let supported = false;
-    try {
-      supported = await serverBlocks(xmpp, domain);
-    } catch (error) {
-      this.log.info('server features unknown; blocking not offered', { accountId: state.accountId, error });
-    }
-    if (state.xmpp !== xmpp || state.blocking === supported) return;
-    state.blocking = supported;
-    this.bus.emit({ type: 'subscription.blocking', accountId: state.accountId, supported });
+  /** Blocks `jids` (the blocking feature); returns the JIDs that could not be blocked, with the reason. */
+  private async block(
+    accountId: string,
+    xmpp: SessionXmpp,
+    jids: string[],
+  ): Promise<{ jid: string; error: AppError }[]> {
+    const { failed } = await this.blocking.blockMany(accountId, xmpp, jids);
+    if (!failed) return [];
+    const cause = requestFailure(failed.cause, { action: 'subscription.block' });
+    const notBlocked = appError(cause.code, 'subscription.notBlocked', { cause });
+    return failed.jids.map((jid) => ({ jid, error: notBlocked }));
   }
 
   private ownBareJid(accountId: string): string | null {
@@ -575,7 +572,6 @@ export class SubscriptionService implements AccountLifecycleListener {
         requests: new Map(),
         notes: new Map(),
         policy: { accountId, ...DEFAULT_POLICY },
-        blocking: false,
         autoAnswers: new Map(),
         ownUnsubscribes: new Set(),
         lookalikes: null,

@@ -3,6 +3,7 @@
  * contract's own zod schemas so the dialog shows the same field errors the core would return.
  */
 import { commands, type AccountView, type CommandInput } from '../../../../shared/contract';
+import { t } from '../../i18n';
 import { issuesToErrors, type Checked, type FieldErrors } from '../../lib/form-check';
 
 export interface AccountFormValues {
@@ -16,10 +17,9 @@ export interface AccountFormValues {
   rememberPassword: boolean;
 }
 
-const PORT_MESSAGE = 'Enter a port from 1 to 65535, or leave it empty.';
 /** The port is typed as text: a non-number never reaches the schema, so it is worded here. */
 function portErrors(port: number | null | 'invalid'): FieldErrors {
-  return port === 'invalid' ? { port: PORT_MESSAGE } : {};
+  return port === 'invalid' ? { port: t('accounts.dialog.portInvalid') } : {};
 }
 
 function parsePort(text: string): number | null | 'invalid' {

@@ -1,4 +1,4 @@
-/** Connection states and errors in words the user can act on. */
+/** Connection states and errors in words the user can act on (the catalog's accounts.*). */
 import type {
   AccountView,
   ConnectionError,
@@ -7,25 +7,18 @@ import type {
   PasswordState,
   SecretStorageInfo,
 } from '../../../../shared/contract';
+import { t } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
 import { connectionErrorText } from '../../lib/words/connection';
-
-const ERROR_TITLES: Record<ConnectionErrorKind, string> = {
-  auth: 'wrong password or sign-in refused',
-  unreachable: 'server unreachable',
-  certificate: 'certificate not trusted',
-  'tls-unavailable': 'the server does not offer encryption',
-  conflict: 'signed in elsewhere with the same resource',
-  'needs-password': 'password needed',
-  protocol: 'the server sent something unexpected',
-  other: 'connection failed',
-};
 
 export function accountName(account: Pick<AccountView, 'label' | 'jid'>): string {
   return account.label.trim() || account.jid;
 }
 
+/** What kind of failure it is, in a few words ("server unreachable"). */
 export function errorTitle(error: ConnectionError | undefined): string {
-  return ERROR_TITLES[error?.kind ?? 'other'];
+  const kind: ConnectionErrorKind = error?.kind ?? 'other';
+  return t(`accounts.errorKind.${kind}`);
 }
 
 /**
@@ -45,18 +38,20 @@ export function statusTone(connection: Pick<ConnectionView, 'status' | 'error'>)
 export function statusLine(connection: ConnectionView, now: number): string {
   switch (connection.status) {
     case 'offline':
-      return 'Offline';
+      return t('accounts.status.offline');
     case 'connecting':
-      return 'Connecting…';
+      return t('accounts.status.connecting');
     case 'online':
-      return 'Online';
+      return t('accounts.status.online');
     case 'reconnecting': {
-      if (connection.nextAttemptAt === undefined) return 'Reconnecting…';
+      if (connection.nextAttemptAt === undefined) return t('accounts.status.reconnecting');
       const seconds = Math.ceil((connection.nextAttemptAt - now) / 1000);
-      return seconds > 0 ? `Reconnecting in ${seconds} s` : 'Reconnecting…';
+      return seconds > 0 ? t('accounts.status.reconnectingIn', { seconds }) : t('accounts.status.reconnecting');
     }
     case 'error':
-      return awaitsPassword(connection) ? 'Waiting for your password' : `Error: ${errorTitle(connection.error)}`;
+      return awaitsPassword(connection)
+        ? t('accounts.status.awaitsPassword')
+        : t('accounts.status.error', { title: errorTitle(connection.error) });
   }
 }
 
@@ -64,17 +59,17 @@ export function statusLine(connection: ConnectionView, now: number): string {
 export function connectionAnnouncement(name: string, connection: ConnectionView): string {
   switch (connection.status) {
     case 'online':
-      return `${name} is online`;
+      return t('accounts.announce.online', { name });
     case 'offline':
-      return `${name} is offline`;
+      return t('accounts.announce.offline', { name });
     case 'connecting':
-      return `${name} is connecting`;
+      return t('accounts.announce.connecting', { name });
     case 'reconnecting':
-      return `${name} lost its connection and is reconnecting`;
+      return t('accounts.announce.reconnecting', { name });
     case 'error':
       return awaitsPassword(connection)
-        ? `${name} is waiting for your password`
-        : `${name} could not connect: ${errorTitle(connection.error)}`;
+        ? t('accounts.announce.awaitsPassword', { name })
+        : t('accounts.announce.error', { name, title: errorTitle(connection.error) });
   }
 }
 
@@ -83,21 +78,19 @@ export function statusDetail(connection: ConnectionView): string | null {
   if (connection.status !== 'error' && connection.status !== 'reconnecting') return null;
   const error = connection.error;
   if (!error) return null;
-  if (error.kind === 'needs-password') return 'Jabberwock did not keep the password. Enter it to connect.';
+  if (error.kind === 'needs-password') return t('accounts.status.awaitsPasswordDetail');
   return connectionErrorText(error);
 }
 
+/** Where passwords are kept encrypted, named in the UI's language ("the macOS Keychain"). */
+export function storageName(storage: SecretStorageInfo): string {
+  return storage.backend ? t(`accounts.storage.${storage.backend}`) : storage.description;
+}
+
 export function passwordStateText(state: PasswordState, storage: SecretStorageInfo): string {
-  switch (state) {
-    case 'keychain':
-      return `Stored encrypted (${storage.description}).`;
-    case 'plain-file':
-      return 'Stored in a plain file on this computer (not encrypted).';
-    case 'session':
-      return 'Kept until Jabberwock quits; asked again at the next start.';
-    case 'missing':
-      return 'Not known: Jabberwock asks for it when connecting.';
-  }
+  return state === 'keychain'
+    ? t('accounts.password.keychain', { storage: storageName(storage) })
+    : t(`accounts.password.${state}`);
 }
 
 /** "AB:CD:…" → groups of four pairs, so a fingerprint can be read aloud and compared. */
@@ -108,9 +101,10 @@ export function fingerprintGroups(fingerprint: string): string[] {
   return groups;
 }
 
+/** A certificate's date as the UI's language writes it (as it came when it cannot be read). */
 export function formatDate(value: string): string {
   const time = Date.parse(value);
-  return Number.isNaN(time) ? value : new Date(time).toLocaleString();
+  return Number.isNaN(time) ? value : formatDateTime(time);
 }
 
 /** A small palette for new accounts; the user can pick any colour. */

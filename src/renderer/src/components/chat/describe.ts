@@ -3,14 +3,7 @@ import type { ConversationKind, MessageState, MessageView } from '../../../../sh
 import { visibleNick } from '../../lib/muc-nick';
 import { cap, DISPLAY_MAX } from '../../lib/text';
 import type { TypingView } from '../../stores/chat';
-
-export const STATE_WORDS: Readonly<Record<MessageState, string>> = {
-  queued: 'Queued',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  failed: 'Not sent',
-  received: 'Received',
-};
+import { t } from '../../i18n';
 
 export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
   queued: '○',
@@ -26,8 +19,10 @@ export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
  * "Sent to the room", marked with one tick.
  */
 export function messageState(message: Pick<MessageView, 'kind' | 'state'>): { words: string; icon: string } {
-  if (message.kind === 'groupchat' && message.state === 'delivered') return { words: 'Sent to the room', icon: '✓' };
-  return { words: STATE_WORDS[message.state], icon: STATE_ICONS[message.state] };
+  if (message.kind === 'groupchat' && message.state === 'delivered') {
+    return { words: t('chat.state.sentToRoom'), icon: '✓' };
+  }
+  return { words: t(`chat.state.${message.state}`), icon: STATE_ICONS[message.state] };
 }
 
 /** The room and the nick of a private-message conversation ("room@service/nick"). */
@@ -55,7 +50,10 @@ export function conversationName(
   if (kind === 'chat') return cap(lookup.contact?.(conversation) ?? conversation, DISPLAY_MAX);
   if (kind === 'groupchat') return cap(lookup.room?.(conversation)?.trim() || localPart(conversation), DISPLAY_MAX);
   const { room, nick } = splitPm(conversation);
-  return `${visibleNick(nick).text} (${cap(lookup.room?.(room)?.trim() || localPart(room), DISPLAY_MAX)})`;
+  return t('chat.privateName', {
+    nick: visibleNick(nick).text,
+    room: cap(lookup.room?.(room)?.trim() || localPart(room), DISPLAY_MAX),
+  });
 }
 
 /** Who wrote a message, as shown: a nick in rooms, the contact's name in chats, our own name for ours. */
@@ -66,17 +64,17 @@ export function senderName(message: MessageView, contactName: string, ownName: s
 
 /** "Bob is typing…", "Bob and Carol are typing…", "Bob has stopped typing." — or null. */
 export function typingText(list: readonly TypingView[], name: (from: string) => string): string | null {
-  const composing = list.filter((t) => t.state === 'composing').map((t) => name(t.from));
-  if (composing.length === 1) return `${composing[0]} is typing…`;
-  if (composing.length === 2) return `${composing[0]} and ${composing[1]} are typing…`;
-  if (composing.length > 2) return `${composing.length} people are typing…`;
-  const paused = list.filter((t) => t.state === 'paused');
-  if (paused.length === 1) return `${name(paused[0].from)} has stopped typing.`;
+  const composing = list.filter((one) => one.state === 'composing').map((one) => name(one.from));
+  if (composing.length === 1) return t('chat.typing.one', { name: composing[0] });
+  if (composing.length === 2) return t('chat.typing.two', { first: composing[0], second: composing[1] });
+  if (composing.length > 2) return t('chat.typing.many', { count: composing.length });
+  const paused = list.filter((one) => one.state === 'paused');
+  if (paused.length === 1) return t('chat.typing.paused', { name: name(paused[0].from) });
   return null;
 }
 
 export function unreadLabel(count: number): string {
-  return count === 1 ? '1 unread message' : `${count} unread messages`;
+  return t('chat.unread', count);
 }
 
 /**
@@ -85,8 +83,7 @@ export function unreadLabel(count: number): string {
  */
 export function newMessagesText(news: readonly { name: string; room: boolean; count: number }[]): string {
   const total = news.reduce((sum, n) => sum + n.count, 0);
-  if (news.length !== 1) return `${total} new messages in ${news.length} conversations`;
+  if (news.length !== 1) return t('chat.news.several', total, { conversations: news.length });
   const [only] = news;
-  const where = only.room ? `in ${only.name}` : `from ${only.name}`;
-  return only.count === 1 ? `New message ${where}` : `${only.count} new messages ${where}`;
+  return t(only.room ? 'chat.news.in' : 'chat.news.from', only.count, { name: only.name });
 }

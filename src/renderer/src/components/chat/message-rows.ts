@@ -8,6 +8,7 @@
  * over an array, with no lookups by key. Plain objects, never reactive.
  */
 import type { MessageView } from '../../../../shared/contract';
+import { currentLocale } from '../../i18n';
 import { dayKey, dayLabel } from '../../lib/chat-text';
 
 /** Messages from the same sender within this much time form a group (one head). */
@@ -113,9 +114,9 @@ export class MessageRows {
 
   /** Brings the rows up to date with `list` (ordered by id); rebuilds only what changed. */
   sync(list: readonly MessageView[], now = Date.now()): SyncResult {
-    const today = dayKey(now);
+    const today = `${dayKey(now)}|${currentLocale()}`;
     if (today !== this.today) {
-      // "Today" and "Yesterday" moved: every separator is labelled again.
+      // "Today" and "Yesterday" moved, or the language changed: every separator is labelled again.
       this.today = today;
       this.labels.clear();
       this.seen = [];

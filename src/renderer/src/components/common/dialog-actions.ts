@@ -6,7 +6,7 @@ export interface ActionProps {
   busyLabel?: string;
   busy?: boolean;
   disabled?: boolean;
-  /** The label of the button that leaves without acting ('Cancel'). */
+  /** The label of the button that leaves without acting (Cancel when left out). */
   cancel?: string;
   /** A destructive action. */
   danger?: boolean;

@@ -6,9 +6,25 @@
  */
 import type { MucAffiliation, MucRole, OccupantView, RoomView } from '../../../../shared/contract';
 import type { ContactName } from '../../lib/muc-nick';
-import { AFFILIATION_WORDS, ROLE_WORDS } from '../../lib/muc-occupants';
+import type { AffiliationGroup, RoleGroup } from '../../lib/muc-occupants';
 import { cap, DISPLAY_MAX } from '../../lib/text';
-import { DOT_LABELS } from '../presence/describe';
+import { currentLocale, t } from '../../i18n';
+import { showLabel } from '../presence/describe';
+
+/** "moderator", "no role". */
+export function roleWord(role: MucRole): string {
+  return t(`muc.role.${role}`);
+}
+
+/** "owner", "banned", "no affiliation". */
+export function affiliationWord(affiliation: MucAffiliation): string {
+  return t(`muc.affiliation.${affiliation}`);
+}
+
+/** An occupant group's heading: "Moderators", "No affiliation". */
+export function occupantGroupLabel(group: RoleGroup | AffiliationGroup): string {
+  return t(`muc.group.${group}`);
+}
 
 /** The local part of a room (or account) JID, else the whole JID. */
 export function localPart(jid: string): string {
@@ -21,21 +37,14 @@ export function roomName(room: string, bookmarkName?: string | null): string {
   return cap(bookmarkName?.trim() || localPart(room), DISPLAY_MAX);
 }
 
-const STATE_WORDS: Readonly<Record<RoomView['state'], string>> = {
-  joining: 'joining',
-  joined: 'joined',
-  left: 'left',
-  error: 'not joined',
-};
-
 export function roomStateText(view: Pick<RoomView, 'state' | 'occupantCount'>): string {
-  if (view.state === 'joined') return view.occupantCount === 1 ? '1 occupant' : `${view.occupantCount} occupants`;
-  return STATE_WORDS[view.state];
+  if (view.state === 'joined') return t('muc.state.joined', view.occupantCount);
+  return t(`muc.state.${view.state}`);
 }
 
 /** "moderator, owner" for our own standing in a room. */
 export function standingText(role: MucRole, affiliation: MucAffiliation): string {
-  return `${ROLE_WORDS[role]}, ${AFFILIATION_WORDS[affiliation]}`;
+  return t('muc.standing', { role: roleWord(role), affiliation: affiliationWord(affiliation) });
 }
 
 /**
@@ -50,12 +59,20 @@ export function occupantLabel(
   imitates: ContactName | null,
 ): string {
   const parts = [shown.text];
-  if (view.self) parts.push('you');
-  parts.push(ROLE_WORDS[view.role], AFFILIATION_WORDS[view.affiliation], DOT_LABELS[view.show].toLowerCase());
-  if (shown.hidden) parts.push('nick contains hidden characters');
+  if (view.self) parts.push(t('muc.occupantLabel.you'));
+  parts.push(
+    roleWord(view.role),
+    affiliationWord(view.affiliation),
+    showLabel(view.show).toLocaleLowerCase(currentLocale()),
+  );
+  if (shown.hidden) parts.push(t('muc.occupantLabel.hidden'));
   const address = view.jid ? view.jid.split('/')[0] : null;
   if (imitates) {
-    parts.push(`looks like your contact ${imitates.name} but is ${address ? `not: ${address}` : 'not known to be'}`);
+    parts.push(
+      address
+        ? t('muc.occupantLabel.imitates', { name: imitates.name, address })
+        : t('muc.occupantLabel.imitatesUnknown', { name: imitates.name }),
+    );
   } else if (address) parts.push(address);
   if (view.status) parts.push(cap(view.status.trim(), 200));
   return parts.join(', ');
@@ -104,36 +121,32 @@ export function moderationActions(us: Standing, target: OccupantView): Moderatio
   // Nobody kicks, silences or demotes an admin or owner; nor anyone of a higher affiliation.
   const protectedTarget = targetRank >= AFFILIATION_RANK.admin || targetRank > ourRank;
   if (moderator && !protectedTarget) {
-    actions.push({ kind: 'kick', label: 'Kick', role: 'none', danger: true });
-    if (target.role === 'visitor') actions.push({ kind: 'voice', label: 'Grant voice', role: 'participant' });
-    if (target.role === 'participant') actions.push({ kind: 'devoice', label: 'Revoke voice', role: 'visitor' });
+    actions.push({ kind: 'kick', label: t('muc.action.kick'), role: 'none', danger: true });
+    if (target.role === 'visitor') {
+      actions.push({ kind: 'voice', label: t('muc.action.voice'), role: 'participant' });
+    }
+    if (target.role === 'participant') {
+      actions.push({ kind: 'devoice', label: t('muc.action.devoice'), role: 'visitor' });
+    }
   }
   if (ourRank >= AFFILIATION_RANK.admin) {
     if (target.role !== 'moderator') {
-      actions.push({ kind: 'moderator', label: 'Make moderator', role: 'moderator' });
+      actions.push({ kind: 'moderator', label: t('muc.action.moderator'), role: 'moderator' });
     } else if (targetRank < AFFILIATION_RANK.admin) {
-      actions.push({ kind: 'unmoderator', label: 'Revoke moderator', role: 'participant' });
+      actions.push({ kind: 'unmoderator', label: t('muc.action.unmoderator'), role: 'participant' });
     }
   }
   for (const affiliation of assignableAffiliations(us, target)) {
     if (affiliation === target.affiliation) continue;
     actions.push({
       kind: 'affiliation',
-      label: AFFILIATION_ACTION_LABELS[affiliation],
+      label: t(`muc.action.${affiliation}`),
       affiliation,
       danger: affiliation === 'outcast',
     });
   }
   return actions;
 }
-
-const AFFILIATION_ACTION_LABELS: Readonly<Record<MucAffiliation, string>> = {
-  owner: 'Make owner',
-  admin: 'Make admin',
-  member: 'Make member',
-  none: 'Remove affiliation',
-  outcast: 'Ban',
-};
 
 /** The affiliation lists we may view and edit (admins: members and outcasts; owners: all four). */
 export function editableLists(us: Standing): ('member' | 'admin' | 'owner' | 'outcast')[] {
@@ -142,12 +155,10 @@ export function editableLists(us: Standing): ('member' | 'admin' | 'owner' | 'ou
   return [];
 }
 
-export const LIST_LABELS: Readonly<Record<'member' | 'admin' | 'owner' | 'outcast', string>> = {
-  member: 'Members',
-  admin: 'Admins',
-  owner: 'Owners',
-  outcast: 'Banned',
-};
+/** An affiliation list's name: "Members", "Banned". */
+export function listLabel(list: 'member' | 'admin' | 'owner' | 'outcast'): string {
+  return t(`muc.list.${list}`);
+}
 
 /** The subject may be changed by moderators (rooms may also allow participants; the server decides). */
 export function canEditSubject(us: Standing): boolean {

@@ -3,66 +3,63 @@
  * seen and "since" as relative time, device words, error conditions, own status with its idle mark.
  */
 import type { ContactPresenceView, Device, OwnPresenceView, ResourceView } from '../../../../shared/contract';
-import { SHOW_LABELS, type PresenceShow } from '../../../../shared/presence';
+import type { PresenceShow } from '../../../../shared/presence';
+import { t, type MessageKey } from '../../i18n';
+import { formatDate, formatRelative } from '../../i18n/format';
 import { aggregateStatus, type DotState } from '../../lib/presence';
 
 /** The order the status picker offers them in. */
 export const PICKER_SHOWS: readonly PresenceShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
 
-export const DOT_LABELS: Readonly<Record<DotState, string>> = { ...SHOW_LABELS, error: 'Error' };
-
-const DEVICE_WORDS: Readonly<Record<Device, string>> = {
-  pc: 'computer',
-  phone: 'phone',
-  web: 'web',
-  bot: 'bot',
-  console: 'terminal',
-  handheld: 'tablet',
-  unknown: 'device',
-};
+/** A show's name ("Away"); a dot's also "Error". */
+export function showLabel(show: DotState): string {
+  return t(`presence.show.${show}`);
+}
 
 export function deviceWord(device: Device | null | undefined): string | null {
-  return device && device !== 'unknown' ? DEVICE_WORDS[device] : null;
+  return device && device !== 'unknown' ? t(`presence.device.${device}`) : null;
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 days ago", then a date. */
+const MINUTE = 60_000;
+const MONTH = 30 * 24 * 60 * MINUTE;
+
+/** "just now", "5 minutes ago", "3 hours ago", "yesterday", "2 days ago", then the date. */
 export function relativeTime(at: number, now: number): string {
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 60) return 'just now';
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  if (days < 30) return days === 1 ? 'yesterday' : `${days} days ago`;
-  return `on ${new Date(at).toLocaleDateString()}`;
+  const ago = Math.max(0, now - at);
+  if (ago < MINUTE) return t('time.justNow');
+  if (ago < MONTH) return formatRelative(now - ago, now);
+  return t('time.onDate', { date: formatDate(at) });
 }
 
-/** "last seen 3 h ago (phone)". */
+/** "last seen 3 hours ago (phone)". */
 export function lastSeenText(view: Pick<ContactPresenceView, 'lastSeen'> | undefined, now: number): string {
   const seen = view?.lastSeen;
   if (!seen) return '';
-  const word = deviceWord(seen.device);
-  return `last seen ${relativeTime(seen.at, now)}${word ? ` (${word})` : ''}`;
+  const when = relativeTime(seen.at, now);
+  const device = deviceWord(seen.device);
+  return device ? t('presence.lastSeenOn', { when, device }) : t('presence.lastSeen', { when });
 }
 
-const ERROR_WORDS: Readonly<Record<string, string>> = {
-  'remote-server-not-found': 'Their server could not be found.',
-  'remote-server-timeout': 'Their server did not answer in time.',
-  'service-unavailable': 'Their server does not deliver presence for this address.',
-  'item-not-found': 'This address does not exist on their server.',
-  'recipient-unavailable': 'The contact is not available.',
-  forbidden: 'Their server refused to share presence.',
-  'not-authorized': 'Their server refused to share presence.',
-  gone: 'This address is no longer in use.',
-  redirect: 'This address has moved.',
-  'jid-malformed': 'The address is not valid.',
-};
+/** The error conditions with words of their own; any other is named. */
+const ERROR_CONDITIONS = new Set([
+  'remote-server-not-found',
+  'remote-server-timeout',
+  'service-unavailable',
+  'item-not-found',
+  'recipient-unavailable',
+  'forbidden',
+  'not-authorized',
+  'gone',
+  'redirect',
+  'jid-malformed',
+]);
 
 /** An error presence in a sentence (the server's own text, if any, is shown apart from this). */
 export function errorText(error: { condition: string } | null | undefined): string {
   if (!error) return '';
-  return ERROR_WORDS[error.condition] ?? `Presence error: ${error.condition.replace(/-/g, ' ')}.`;
+  return ERROR_CONDITIONS.has(error.condition)
+    ? t(`presence.presenceError.${error.condition}` as MessageKey)
+    : t('presence.presenceError.other', { condition: error.condition.replace(/-/g, ' ') });
 }
 
 /** The row's second line: the aggregate status, else "last seen…" for offline contacts, else the error. */
@@ -81,16 +78,17 @@ export function deviceCount(view: ContactPresenceView | undefined): number {
 /** "Away (idle)" for a status set by idle detection. */
 export function ownShowLabel(own: Pick<OwnPresenceView, 'show' | 'auto'> | undefined): string {
   const show = own?.show ?? 'offline';
-  return own?.auto && show !== 'offline' ? `${SHOW_LABELS[show]} (idle)` : SHOW_LABELS[show];
+  return own?.auto && show !== 'offline' ? t('presence.idle', { show: showLabel(show) }) : showLabel(show);
 }
 
 /** A resource's one-line description: "Away · phone · priority 5". */
 export function resourceSummary(resource: ResourceView): string {
-  const parts = [SHOW_LABELS[resource.show]];
-  const word = deviceWord(resource.client?.device);
-  if (word) parts.push(word);
-  parts.push(`priority ${resource.priority}`);
-  return parts.join(' · ');
+  const show = showLabel(resource.show);
+  const device = deviceWord(resource.client?.device);
+  const priority = resource.priority;
+  return device
+    ? t('presence.resourceSummary', { show, device, priority })
+    : t('presence.resourceSummaryNoDevice', { show, priority });
 }
 
 /**

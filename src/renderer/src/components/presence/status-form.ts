@@ -7,6 +7,8 @@ import { STATUS_TEXT_MAX } from '../../../../shared/limits';
 import type { PresenceShow } from '../../../../shared/presence';
 import { DEFAULT_OWN } from '../../lib/presence';
 import { combinedOwn } from './describe';
+import { t } from '../../i18n';
+import { formatNumber } from '../../i18n/format';
 
 export const ALL_ACCOUNTS = 'all';
 
@@ -55,7 +57,9 @@ export function buildPresenceSet(target: string, start: StatusFormStart, values:
   if (values.show !== null && (values.show !== start.show || start.auto)) input.show = values.show;
   const text = values.status.trim();
   if (text.length > STATUS_TEXT_MAX) {
-    return { error: { field: 'status', message: `Keep the status under ${STATUS_TEXT_MAX} characters.` } };
+    return {
+      error: { field: 'status', message: t('errors.check.statusTooLong', { maximum: formatNumber(STATUS_TEXT_MAX) }) },
+    };
   }
   if (text !== start.status.trim()) input.status = text === '' ? null : text;
   if (target !== ALL_ACCOUNTS) {
@@ -63,7 +67,7 @@ export function buildPresenceSet(target: string, start: StatusFormStart, values:
     const raw = String(values.priority).trim();
     const priority = Number(raw);
     if (raw === '' || !Number.isInteger(priority) || priority < -128 || priority > 127) {
-      return { error: { field: 'priority', message: 'The priority is a whole number from −128 to 127.' } };
+      return { error: { field: 'priority', message: t('presence.picker.priorityInvalid') } };
     }
     if (priority !== start.priority) input.priority = priority;
   }

@@ -3,6 +3,7 @@ import type { AccountView, RosterItemView } from '../../../../shared/contract';
 import { cap, DISPLAY_MAX, TITLE_MAX } from '../../lib/text';
 import { groupLabel } from '../../lib/roster-model';
 import { accountName } from '../accounts/describe';
+import { t } from '../../i18n';
 
 export interface SubscriptionInfo {
   /** Short badge text, or null when there is nothing to flag (mutual subscription). */
@@ -12,19 +13,16 @@ export interface SubscriptionInfo {
 }
 
 export function subscriptionInfo(item: Pick<RosterItemView, 'subscription' | 'pendingOut'>): SubscriptionInfo {
-  const asked = item.pendingOut ? ' You asked to see their status; waiting for their answer.' : '';
+  const asked = (state: string) => (item.pendingOut ? t('roster.subscription.asked', { state }) : state);
   switch (item.subscription) {
     case 'both':
-      return { badge: null, text: 'You see each other’s status.' };
+      return { badge: null, text: t('roster.subscription.both') };
     case 'to':
-      return { badge: 'to', text: 'You see their status; they don’t see yours.' };
+      return { badge: 'to', text: t('roster.subscription.to') };
     case 'from':
-      return { badge: item.pendingOut ? 'pending' : 'from', text: `Sees your status; you don’t see theirs.${asked}` };
+      return { badge: item.pendingOut ? 'pending' : 'from', text: asked(t('roster.subscription.from')) };
     case 'none':
-      return {
-        badge: item.pendingOut ? 'pending' : 'none',
-        text: `Neither of you sees the other’s status.${asked}`,
-      };
+      return { badge: item.pendingOut ? 'pending' : 'none', text: asked(t('roster.subscription.none')) };
   }
 }
 

@@ -1,4 +1,5 @@
 /** Subscription words shared by badges and buttons. */
+import { t } from '../../i18n';
 
 /** A badge's number: exact up to 999, then "999+". */
 export function countText(count: number): string {
@@ -7,7 +8,10 @@ export function countText(count: number): string {
 
 /** "Contact requests, 3 waiting" / "…for Work" — the accessible name of a button that opens the inbox. */
 export function requestsLabel(count: number, accountName?: string): string {
-  const whose = accountName ? ` for ${accountName}` : '';
-  if (count === 0) return `Contact requests${whose}, none waiting`;
-  return `Contact requests${whose}, ${count} waiting`;
+  if (accountName) {
+    return count === 0
+      ? t('subscriptions.requestsLabelForNone', { name: accountName })
+      : t('subscriptions.requestsLabelFor', { name: accountName, count });
+  }
+  return count === 0 ? t('subscriptions.requestsLabelNone') : t('subscriptions.requestsLabel', { count });
 }

@@ -4,6 +4,7 @@
  * noted about the contact, their pending request, the name to use and the time.
  */
 import type { RosterItemView, SubscriptionNoteView, SubscriptionRequestView } from '../../../../shared/contract';
+import { t } from '../../i18n';
 import { relativeTime } from '../presence/describe';
 
 /** 'accept' answers their pending request; 'request' (sub.change request) asks to see their status. */
@@ -30,13 +31,9 @@ export interface ExplainInput {
   now: number;
 }
 
-function possessive(name: string): string {
-  return `${name}’s`;
-}
-
-/** "3 days ago" → used after a verb: "You asked Romeo 3 days ago". */
-function when(at: number | null | undefined, now: number): string {
-  return at == null ? '' : ` ${relativeTime(at, now)}`;
+/** How long ago, used after a verb: "You asked Romeo 3 days ago". */
+function ago(at: number, now: number): string {
+  return relativeTime(at, now);
 }
 
 export function explainSubscription({ item, note, request, name, now }: ExplainInput): Explanation {
@@ -49,67 +46,54 @@ export function explainSubscription({ item, note, request, name, now }: ExplainI
       : null;
   const asked = item.pendingOut
     ? note?.askedAt != null
-      ? `You asked ${name}${when(note.askedAt, now)}; no answer yet.`
-      : `You asked to see ${possessive(name)} status; no answer yet.`
+      ? t('subscriptions.explain.askedAt', { name, when: ago(note.askedAt, now) })
+      : t('subscriptions.explain.asked', { name })
     : '';
-
+  const accept: ExplainFix = { action: 'accept', label: t('subscriptions.explain.accept') };
   // They asked to see ours: answering is the fix, whatever our side is.
   if (request && !theySee) {
-    const wants = `${name} wants to see your status (asked ${relativeTime(request.receivedAt, now)}).`;
+    const wants = t('subscriptions.explain.wants', { name, when: ago(request.receivedAt, now) });
     const ours = weSee
-      ? `You see ${possessive(name)} status.`
+      ? t('subscriptions.explain.youSee', { name })
       : asked ||
-        (ended === 'declined' ? `${name} declined your request.` : `You don’t see ${possessive(name)} status.`);
-    return { text: `${wants} ${ours}`, fix: { action: 'accept', label: 'Accept' }, state: 'pending-in' };
+        (ended === 'declined'
+          ? t('subscriptions.explain.declinedShort', { name })
+          : t('subscriptions.explain.youDontSee', { name }));
+    return { text: `${wants} ${ours}`, fix: accept, state: 'pending-in' };
   }
-
   if (item.subscription === 'both') {
-    return { text: `You and ${name} see each other’s status.`, fix: null, state: 'both' };
+    return { text: t('subscriptions.explain.both', { name }), fix: null, state: 'both' };
   }
   if (item.subscription === 'to') {
-    return {
-      text: `You see ${possessive(name)} status, but ${name} doesn’t see yours.`,
-      fix: null,
-      state: 'to',
-    };
+    return { text: t('subscriptions.explain.to', { name }), fix: null, state: 'to' };
   }
-
-  const askAgain: ExplainFix = { action: 'request', label: 'Ask again' };
-  const askFirst: ExplainFix = { action: 'request', label: `Ask to see ${possessive(name)} status` };
-  const theirSide = theySee ? `${name} sees your status` : `${name} doesn’t see yours`;
-
+  const askAgain: ExplainFix = { action: 'request', label: t('subscriptions.explain.askAgain') };
+  const askFirst: ExplainFix = { action: 'request', label: t('subscriptions.explain.askFirst', { name }) };
   if (item.pendingOut) {
-    return {
-      text: theySee ? `${asked} ${theirSide}.` : `${asked} ${theirSide} either.`,
-      fix: askAgain,
-      state: 'pending-out',
-    };
+    const theirSide = theySee
+      ? t('subscriptions.explain.theySee', { name })
+      : t('subscriptions.explain.theyDontEither', { name });
+    return { text: `${asked} ${theirSide}`, fix: askAgain, state: 'pending-out' };
   }
   if (ended === 'declined') {
-    const at = when(note?.endedAt, now);
-    return {
-      text: theySee
-        ? `${name} declined your request${at}. ${theirSide}.`
-        : `${name} declined your request${at}. You don’t see each other’s status.`,
-      fix: null,
-      state: 'declined',
-    };
+    const declined =
+      note?.endedAt != null
+        ? t('subscriptions.explain.declinedAt', { name, when: ago(note.endedAt, now) })
+        : t('subscriptions.explain.declined', { name });
+    const rest = theySee ? t('subscriptions.explain.theySee', { name }) : t('subscriptions.explain.neitherSees');
+    return { text: `${declined} ${rest}`, fix: null, state: 'declined' };
   }
   if (ended === 'revoked') {
     return {
       text: theySee
-        ? `${name} stopped sharing their status with you, but still sees yours.`
-        : `${name} stopped sharing their status with you. ${theirSide} either.`,
+        ? t('subscriptions.explain.revokedStillSees', { name })
+        : `${t('subscriptions.explain.revoked', { name })} ${t('subscriptions.explain.theyDontEither', { name })}`,
       fix: askAgain,
       state: 'revoked',
     };
   }
   if (theySee) {
-    return {
-      text: `${name} sees your status, but you don’t see ${possessive(name)}.`,
-      fix: askFirst,
-      state: 'from',
-    };
+    return { text: t('subscriptions.explain.from', { name }), fix: askFirst, state: 'from' };
   }
-  return { text: `You and ${name} don’t see each other’s status.`, fix: askFirst, state: 'none' };
+  return { text: t('subscriptions.explain.none', { name }), fix: askFirst, state: 'none' };
 }

@@ -7,6 +7,7 @@ import { SUBSCRIPTION_BULK_MAX } from '../../../../shared/limits';
 import type { Transport } from '../../api/types';
 import { entryKey } from '../../lib/roster-model';
 import { errorText } from '../../lib/words/errors';
+import { t } from '../../i18n';
 
 export type RespondAction = 'accept' | 'deny' | 'block';
 
@@ -16,13 +17,6 @@ export interface RespondOutcome {
   failed: Map<string, string>;
   /** A failure of a whole call (nothing in it was answered). */
   errors: string[];
-}
-
-const PAST: Record<RespondAction, string> = { accept: 'Accepted', deny: 'Denied', block: 'Blocked' };
-const VERB: Record<RespondAction, string> = { accept: 'accept', deny: 'deny', block: 'block' };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Sends the answers: `targets` are [accountId, jid] pairs, in any order. */
@@ -57,15 +51,18 @@ export async function respond(
   return outcome;
 }
 
-/** "Denied 3 requests." / "Denied 1 request; 2 could not be denied: not connected." */
+/** "Denied 3 requests." / "Denied 1 request. 2 requests could not be denied: not connected." */
 export function outcomeText(action: RespondAction, outcome: RespondOutcome): string {
   const parts: string[] = [];
-  if (outcome.done > 0) parts.push(`${PAST[action]} ${plural(outcome.done, 'request')}.`);
+  if (outcome.done > 0) parts.push(t(`subscriptions.outcome.${action}.done`, outcome.done));
   if (outcome.failed.size > 0) {
     const reasons = [...new Set([...outcome.errors, ...outcome.failed.values()])].slice(0, 3);
-    parts.push(
-      `${plural(outcome.failed.size, 'request')} could not be ${PAST[action].toLowerCase()}: ${reasons.join(' ')}`,
-    );
+    parts.push(t(`subscriptions.outcome.${action}.failed`, outcome.failed.size, { reasons: reasons.join(' ') }));
   }
-  return parts.join(' ') || `Nothing to ${VERB[action]}.`;
+  return parts.join(' ') || t(`subscriptions.outcome.${action}.nothing`);
+}
+
+/** One request's answer failed: "Not denied: …". */
+export function notDoneText(action: RespondAction, error: string): string {
+  return t(`subscriptions.outcome.${action}.notDone`, { error });
 }

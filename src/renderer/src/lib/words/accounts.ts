@@ -1,22 +1,23 @@
 /** Account commands' errors in words (account.*). */
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 /** `inField`: the words for the form field the error is about, where they differ. */
 export function accountErrorText(error: AppErrorOf<DomainReason<'account'>>, inField = false): string {
   switch (error.reason) {
     case 'account.notFound':
-      return 'There is no such account.';
+      return t('errors.account.notFound');
     case 'account.exists':
-      return inField ? 'This account is already set up.' : `${error.params.jid} is already set up.`;
+      return inField ? t('errors.account.existsField') : t('errors.account.exists', { jid: error.params.jid });
     case 'account.jidTaken':
-      return inField ? 'Another account uses this address.' : `${error.params.jid} is already set up.`;
+      return inField ? t('errors.account.jidTakenField') : t('errors.account.jidTaken', { jid: error.params.jid });
     case 'account.disabled':
-      return 'Enable the account first.';
+      return t('errors.account.disabled');
     case 'account.passwordMissing':
-      return 'Enter the password first.';
+      return t('errors.account.passwordMissing');
     case 'account.certificateNotPresented':
-      return 'That is not the certificate the server presented; try connecting again.';
+      return t('errors.account.certificateNotPresented');
     case 'account.certificateNotPinned':
-      return 'That certificate is not pinned.';
+      return t('errors.account.certificateNotPinned');
   }
 }

@@ -1,15 +1,16 @@
 /** Bookmark commands' errors in words (bookmark.*; refused requests are worded in requests.ts). */
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 export function bookmarkErrorText(error: AppErrorOf<DomainReason<'bookmark'>>): string {
   switch (error.reason) {
     case 'bookmark.notConnected':
-      return 'This account is not connected; connect it to change its bookmarks.';
+      return t('errors.bookmark.notConnected');
     case 'bookmark.notReadYet':
-      return 'The bookmarks could not be read from the server yet; try again in a moment.';
+      return t('errors.bookmark.notReadYet');
     case 'bookmark.unsupported':
-      return 'This account’s server does not store bookmarks.';
+      return t('errors.bookmark.unsupported');
     case 'bookmark.notFound':
-      return `There is no bookmark for ${error.params.room}.`;
+      return t('errors.bookmark.notFound', { room: error.params.room });
   }
 }

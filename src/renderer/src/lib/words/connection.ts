@@ -1,76 +1,48 @@
 /** Why a connection failed, in words (ConnectionError: the core sends the reason and its parameters). */
 import type { ConnectionError } from '../../../../shared/contract';
-import type { AuthCondition, CertificateProblem, ConnectionParams, UnreachableCode } from '../../../../shared/errors';
-
-const AUTH_CONDITIONS: Readonly<Record<AuthCondition, string>> = {
-  'not-authorized': 'The server did not accept the password for this account (wrong password or unknown account).',
-  'account-disabled': 'The server says this account is disabled.',
-  'credentials-expired': 'The server says the password for this account has expired.',
-  'invalid-authzid': 'The server refused the account name.',
-  'encryption-required': 'The server requires stronger encryption for signing in.',
-  'mechanism-too-weak': 'The server refused the sign-in method as too weak.',
-  'invalid-mechanism': 'The server refused the sign-in method.',
-};
-
-const UNREACHABLE: Readonly<Record<UnreachableCode, string>> = {
-  ECONNREFUSED: 'The server refused the connection (nothing is listening on that address and port).',
-  ENOTFOUND: 'The server could not be found (no address for that name).',
-  EAI_AGAIN: 'The server name could not be looked up (DNS is not answering).',
-  ETIMEDOUT: 'The server did not answer in time.',
-  EHOSTUNREACH: 'The server is not reachable from this network.',
-  ENETUNREACH: 'The network is unreachable.',
-  ENETDOWN: 'The network is down.',
-  ECONNRESET: 'The connection to the server was reset.',
-  EPIPE: 'The connection to the server was broken.',
-  ECONNABORTED: 'The connection to the server was aborted.',
-};
+import type { CertificateProblem, ConnectionParams } from '../../../../shared/errors';
+import { t } from '../../i18n';
+import { formatNumber } from '../../i18n/format';
 
 type Construct = ConnectionParams['connection.streamViolation']['construct'];
-
-/** What the stream guard refused ("The server sent malformed XML (…)"). */
-const REFUSED: Readonly<Record<Construct, string>> = {
-  doctype: 'a document type declaration',
-  'entity-declaration': 'an entity declaration',
-  comment: 'a comment',
-  'processing-instruction': 'a processing instruction',
-  'entity-reference': 'a custom entity reference',
-  'invalid-utf8': 'text that is not valid UTF-8',
-  'illegal-character': 'a character XML does not allow',
-  'duplicate-attribute': 'an attribute given twice in one element',
-  'mismatched-end-tag': 'an end tag that does not match its element',
-  malformed: 'markup that is not well-formed',
-  'stanza-size': 'a stanza',
-  'stanza-depth': 'a stanza',
-  'roster-item-size': 'a roster entry',
-  'roster-items': 'a roster',
-};
 
 function sizeInWords(units: number): string {
   return units % 1024 === 0
     ? units >= 1024 * 1024
-      ? `${units / 1024 / 1024} MiB`
-      : `${units / 1024} KiB`
-    : `${units}`;
+      ? `${formatNumber(units / 1024 / 1024)} MiB`
+      : `${formatNumber(units / 1024)} KiB`
+    : formatNumber(units);
+}
+
+/** What the stream guard refused, as a noun ("a comment"). */
+function refusedText(
+  construct: Exclude<Construct, 'stanza-size' | 'stanza-depth' | 'roster-item-size' | 'roster-items'>,
+) {
+  return t(`errors.connection.refused.${construct}`);
 }
 
 /** The sentence the user reads after the stream guard ended a stream. */
 function streamViolationText({ construct, condition, detail }: ConnectionParams['connection.streamViolation']): string {
   switch (construct) {
     case 'stanza-size':
+      return t('errors.connection.stanzaSize', { size: sizeInWords(detail) });
     case 'roster-item-size':
-      return `The server sent ${REFUSED[construct]} larger than Jabberwock accepts (over ${sizeInWords(detail)}).`;
+      return t('errors.connection.rosterItemSize', { size: sizeInWords(detail) });
     case 'stanza-depth':
-      return `The server sent a stanza nested deeper than Jabberwock accepts (over ${detail} levels).`;
+      return t('errors.connection.stanzaDepth', { levels: formatNumber(detail) });
     case 'roster-items':
-      return `The server sent a roster of more than ${detail.toLocaleString('en-US')} contacts, more than Jabberwock accepts.`;
+      return t('errors.connection.rosterItems', { count: formatNumber(detail) });
     case 'illegal-character': {
-      const code = detail > 0x10ffff ? 'beyond U+10FFFF' : `U+${detail.toString(16).toUpperCase().padStart(4, '0')}`;
-      return `The server sent malformed XML (${REFUSED[construct]}: ${code}).`;
+      const code =
+        detail > 0x10ffff
+          ? t('errors.connection.beyondUnicode')
+          : `U+${detail.toString(16).toUpperCase().padStart(4, '0')}`;
+      return t('errors.connection.illegalCharacter', { code });
     }
     default:
       return condition === 'restricted-xml'
-        ? `The server sent XML that XMPP does not allow (${REFUSED[construct]}).`
-        : `The server sent malformed XML (${REFUSED[construct]}).`;
+        ? t('errors.connection.restrictedXml', { what: refusedText(construct) })
+        : t('errors.connection.malformedXmlWhat', { what: refusedText(construct) });
   }
 }
 
@@ -79,107 +51,118 @@ export function certificateProblemText({ code, domain, notBefore, notAfter }: Ce
   switch (code) {
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return 'The certificate is self-signed: no authority this computer trusts vouches for it.';
+      return t('errors.certificate.selfSigned');
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'CERT_UNTRUSTED':
-      return 'The certificate was issued by an authority this computer does not trust.';
+      return t('errors.certificate.untrustedIssuer');
     case 'CERT_HAS_EXPIRED':
-      return `The certificate expired${notAfter ? ` on ${notAfter}` : ''}.`;
+      return notAfter ? t('errors.certificate.expiredOn', { date: notAfter }) : t('errors.certificate.expired');
     case 'CERT_NOT_YET_VALID':
-      return `The certificate is not valid yet${notBefore ? ` (valid from ${notBefore})` : ''}.`;
+      return notBefore
+        ? t('errors.certificate.notYetValidFrom', { date: notBefore })
+        : t('errors.certificate.notYetValid');
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
     case 'HOSTNAME_MISMATCH':
-      return `The certificate is for a different server name, not ${domain}.`;
+      return t('errors.certificate.wrongName', { domain });
     case 'CERT_REVOKED':
-      return 'The certificate has been revoked.';
+      return t('errors.certificate.revoked');
     case 'ERR_JABBERWOCK_PIN':
-      return 'The certificate is not the one trusted for this account.';
+      return t('errors.certificate.notPinned');
     default:
-      return `The certificate could not be verified (${code ?? 'unknown reason'}).`;
+      return t('errors.certificate.unverified', { code: code ?? t('errors.connection.unknownReason') });
   }
 }
 
 export function connectionErrorText(error: ConnectionError): string {
   switch (error.reason) {
     case 'connection.authRefused':
-      return AUTH_CONDITIONS[error.params.condition];
+      return t(`errors.connection.auth.${error.params.condition}`);
     case 'connection.authTemporary':
-      return 'The server could not sign in right now (temporary failure).';
+      return t('errors.connection.authTemporary');
     case 'connection.noMechanism':
-      return 'The server offers no sign-in method Jabberwock supports.';
+      return t('errors.connection.noMechanism');
     case 'connection.authFailed':
-      return `Signing in failed (${error.params.condition ?? 'unknown reason'}).`;
+      return t('errors.connection.authFailed', {
+        condition: error.params.condition ?? t('errors.connection.unknownReason'),
+      });
     case 'connection.accountRefused':
-      return 'The server refused this account.';
+      return t('errors.connection.accountRefused');
     case 'connection.resourceTaken':
-      return 'Another client signed in with the same resource and took over this connection.';
+      return t('errors.connection.resourceTaken');
     case 'connection.resourceInUse':
-      return 'The server refused our resource because it is in use.';
+      return t('errors.connection.resourceInUse');
     case 'connection.policyViolation':
-      return 'The server closed the connection for a policy violation (e.g. rate limits).';
+      return t('errors.connection.policyViolation');
     case 'connection.serverShutdown':
-      return 'The server is shutting down.';
+      return t('errors.connection.serverShutdown');
     case 'connection.redirected':
-      return 'The server redirected to another host; Jabberwock does not follow redirects.';
+      return t('errors.connection.redirected');
     case 'connection.hostUnknown':
-      return "The server does not serve this account's domain.";
+      return t('errors.connection.hostUnknown');
     case 'connection.streamError':
-      return `The server ended the stream (${error.params.condition ?? 'stream error'}).`;
+      return t('errors.connection.streamError', {
+        condition: error.params.condition ?? t('errors.connection.streamErrorNone'),
+      });
     case 'connection.unreachable':
-      return UNREACHABLE[error.params.code];
+      return t(`errors.connection.unreachable.${error.params.code}`);
     case 'connection.timeout':
-      return 'The server did not answer in time.';
+      return t('errors.connection.timeout');
     case 'connection.malformedXml':
-      return 'The server sent malformed XML.';
+      return t('errors.connection.malformedXml');
     case 'connection.tlsFailed':
-      return 'Could not establish an encrypted connection with the server.';
+      return t('errors.connection.tlsFailed');
     case 'connection.requestRefused':
-      return `The server refused a request while signing in (${error.params.condition ?? ''}).`;
+      return t('errors.connection.requestRefused', { condition: error.params.condition ?? '' });
     case 'connection.failed':
-      return error.params.detail ? `Connection failed: ${error.params.detail}` : 'Connection failed.';
+      return error.params.detail
+        ? t('errors.connection.failedDetail', { detail: error.params.detail })
+        : t('errors.connection.failed');
     case 'connection.streamViolation':
       return streamViolationText(error.params);
     case 'connection.stoppedAnswering':
-      return 'The server stopped answering.';
+      return t('errors.connection.stoppedAnswering');
     case 'connection.badAck':
-      return 'The server acknowledged messages that were never sent.';
+      return t('errors.connection.badAck');
     case 'connection.tlsUnavailable':
-      return 'The server does not offer encryption (STARTTLS); Jabberwock will not send your password in plaintext.';
+      return t('errors.connection.tlsUnavailable');
     case 'connection.starttlsFailed':
-      return 'The server could not start encryption (STARTTLS failed); Jabberwock will not continue without it.';
+      return t('errors.connection.starttlsFailed');
     case 'connection.certificateUnverified':
-      return 'The server certificate could not be verified.';
+      return t('errors.connection.certificateUnverified');
     case 'connection.tlsError':
-      return `Could not establish an encrypted connection: ${error.params.detail}`;
+      return t('errors.connection.tlsError', { detail: error.params.detail });
     case 'connection.pinnedChanged':
-      return 'The pinned certificate changed.';
+      return t('errors.connection.pinnedChanged');
     case 'connection.pinnedUsed':
-      return 'Using the pinned certificate.';
+      return t('errors.connection.pinnedUsed');
     case 'connection.certificateCode':
-      return `The server's certificate is not trusted (${error.params.code ?? ''}).`;
+      return t('errors.connection.certificateCode', { code: error.params.code ?? '' });
     case 'connection.certificateNotTrusted':
-      return `The server's certificate is not trusted.${problem(error)}`;
+      return withProblem(t('errors.connection.certificateNotTrusted'), error);
     case 'connection.certificateChanged':
-      return `The server's certificate changed and is not the one you trusted.${problem(error)}`;
+      return withProblem(t('errors.connection.certificateChanged'), error);
     case 'connection.scramChallenge':
-      return 'The server sent an unusable SCRAM challenge.';
+      return t('errors.connection.scramChallenge');
     case 'connection.scramMismatch':
-      return 'The server could not prove it knows the password (SCRAM server signature mismatch).';
+      return t('errors.connection.scramMismatch');
     case 'connection.closed':
-      return 'The server closed the connection.';
+      return t('errors.connection.closed');
     case 'connection.signInTimeout':
-      return 'The server did not complete the sign-in in time.';
+      return t('errors.connection.signInTimeout');
     case 'connection.signInStalled':
-      return 'The server stopped answering while signing in.';
+      return t('errors.connection.signInStalled');
     case 'connection.lost':
-      return 'The connection to the server was lost.';
+      return t('errors.connection.lost');
     case 'connection.needsPassword':
-      return `Enter the password for ${error.params.jid} to connect. It was not saved on this computer.`;
+      return t('errors.connection.needsPassword', { jid: error.params.jid });
   }
 }
 
-function problem(error: ConnectionError): string {
-  return error.certificate ? ` ${certificateProblemText(error.certificate.problem)}` : '';
+/** The sentence, followed by why the certificate was not trusted when the error says. */
+function withProblem(sentence: string, error: ConnectionError): string {
+  return error.certificate
+    ? t('errors.connection.withProblem', { sentence, problem: certificateProblemText(error.certificate.problem) })
+    : sentence;
 }

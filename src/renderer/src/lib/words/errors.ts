@@ -1,21 +1,25 @@
 /**
  * Errors in words: the one place the renderer turns an AppError (codes and parameters from the core,
  * src/shared/errors.ts) into the sentence it shows, by the reason's domain. Each domain's words are in
- * its own file here, one function each, so a translation replaces them one by one.
+ * its own file here, one function each, looking its sentences up in the catalogs (src/renderer/src/locales).
  */
 import type { AppError, AppErrorOf, DomainReason } from '../../../../shared/errors';
 import { accountErrorText } from './accounts';
 import { appErrorText } from './app';
 import { bookmarkErrorText } from './bookmarks';
 import { chatErrorText } from './chat';
+import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
+import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
+import { profileErrorText } from './profile';
 import { requestErrorText } from './requests';
 import { rosterErrorText } from './roster';
 import { spellcheckErrorText } from './spellcheck';
 import { subscriptionErrorText } from './subscriptions';
+import { t } from '../../i18n';
 
 export type { FieldErrors } from './input';
 
@@ -28,8 +32,10 @@ export function errorText(error: AppError, inField = false): string {
       return appErrorText(error as AppErrorOf<DomainReason<'app'> | DomainReason<'store'>>);
     case 'input':
       return inputErrorText((error as AppErrorOf<'input.invalid'>).params.issues);
-    case 'request':
-      return requestErrorText(error as AppErrorOf<DomainReason<'request'>>);
+    case 'request': {
+      const request = error as AppErrorOf<DomainReason<'request'>>;
+      return isControlRequest(request.params.action) ? controlRequestText(request) : requestErrorText(request);
+    }
     case 'account':
       return accountErrorText(error as AppErrorOf<DomainReason<'account'>>, inField);
     case 'presence':
@@ -54,11 +60,22 @@ export function errorText(error: AppError, inField = false): string {
     case 'http':
     case 'media':
       return fileErrorText(error as Parameters<typeof fileErrorText>[0]);
+    case 'form':
+    case 'blocking':
+    case 'registration':
+    case 'disco':
+    case 'adhoc':
+    case 'console':
+      return controlErrorText(error as ControlError);
+    case 'profile':
+      return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
+    case 'encryption':
+      return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:
       // A reason this renderer does not know (a newer core): say so rather than nothing.
-      return `Something went wrong (${error.reason}).`;
+      return t('errors.unknown', { reason: error.reason });
   }
 }
 

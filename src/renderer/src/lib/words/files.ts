@@ -3,6 +3,8 @@
  * http.*) and pictures the core did not keep (media.*).
  */
 import type { DomainReason, ErrorParams, Reasoned, TransferError } from '../../../../shared/errors';
+import { t } from '../../i18n';
+import { formatBytes } from '../../i18n/format';
 
 type FileReason =
   | DomainReason<'upload'>
@@ -10,18 +12,6 @@ type FileReason =
   | DomainReason<'file'>
   | DomainReason<'http'>
   | DomainReason<'media'>;
-
-function bytes(count: number): string {
-  if (count < 1024) return `${count} bytes`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = count / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 /** Why a transfer failed or waits (TransferView.error), in one sentence. */
 export function transferErrorText(error: TransferError): string {
@@ -32,84 +22,86 @@ export function transferErrorText(error: TransferError): string {
 export function fileErrorText(error: Reasoned<Pick<ErrorParams, FileReason>>): string {
   switch (error.reason) {
     case 'upload.unavailable':
-      return 'This server offers no file upload.';
+      return t('errors.file.upload.unavailable');
     case 'upload.tooLarge':
-      return `The file is larger than the server accepts (${bytes(error.params.limit)}).`;
+      return t('errors.file.upload.tooLarge', { limit: formatBytes(error.params.limit) });
     case 'upload.refused':
-      return `The server refused the upload (${error.params.condition}).`;
+      return t('errors.file.upload.refused', { condition: error.params.condition });
     case 'upload.badSlot':
-      return 'The server’s upload service gave an unusable answer.';
+      return t('errors.file.upload.badSlot');
     case 'upload.timeout':
-      return 'The server’s upload service did not answer in time.';
+      return t('errors.file.upload.timeout');
     case 'upload.offline':
-      return 'Waiting for the account to connect.';
+      return t('errors.file.upload.offline');
     case 'upload.fileGone':
-      return 'That file is no longer ready to send; choose it again.';
+      return t('errors.file.upload.fileGone');
     case 'upload.alreadySending':
-      return 'That file is already being sent.';
+      return t('errors.file.upload.alreadySending');
     case 'upload.notConnected':
-      return 'Connect the account first.';
+      return t('errors.file.upload.notConnected');
     case 'upload.noAnswer':
-      return 'The server did not say whether it offers file upload.';
+      return t('errors.file.upload.noAnswer');
     case 'upload.noDialog':
-      return 'There is no file dialog here: drop or paste the file instead.';
+      return t('errors.file.upload.noDialog');
     case 'upload.stageFailed':
-      return 'The file could not be handed to Jabberwock.';
+      return t('errors.file.upload.stageFailed');
     case 'upload.stageTooLarge':
-      return 'The file is too large.';
+      return t('errors.file.upload.stageTooLarge');
     case 'upload.stageRefused':
-      return 'The file could not be prepared for sending.';
+      return t('errors.file.upload.stageRefused');
     case 'transfer.notFound':
-      return 'There is no such transfer.';
+      return t('errors.file.transfer.notFound');
     case 'transfer.stillRunning':
-      return 'Cancel the transfer before clearing it.';
+      return t('errors.file.transfer.stillRunning');
     case 'transfer.internal':
-      return 'The transfer failed unexpectedly (the details are in the log).';
+      return t('errors.file.transfer.internal');
     case 'file.notShared':
-      return 'That message shares no file.';
+      return t('errors.file.file.notShared');
     case 'file.unreadable':
       return error.params?.errno
-        ? `The file could not be read (${error.params.errno}).`
-        : 'The file could not be read.';
+        ? t('errors.file.file.unreadableCode', { errno: error.params.errno })
+        : t('errors.file.file.unreadable');
     case 'file.changed':
-      return 'The file changed after it was chosen; choose it again.';
+      return t('errors.file.file.changed');
     case 'file.write':
       return error.params?.errno
-        ? `The file could not be saved in the download folder (${error.params.errno}).`
-        : 'The file could not be saved in the download folder.';
+        ? t('errors.file.file.writeCode', { errno: error.params.errno })
+        : t('errors.file.file.write');
     case 'file.messageNotStored':
-      return 'The file was uploaded, but the message carrying it could not be stored.';
+      return t('errors.file.file.messageNotStored');
     case 'http.insecureUrl':
-      return 'Only files at https: addresses are fetched.';
+      return t('errors.file.http.insecureUrl');
     case 'http.redirect':
-      return 'The file’s server sent us somewhere we do not follow.';
+      return t('errors.file.http.redirect');
     case 'http.status':
-      return error.params.status ? `The file’s server answered ${error.params.status}.` : 'The file’s server refused.';
+      return error.params.status
+        ? t('errors.file.http.status', { status: error.params.status })
+        : t('errors.file.http.statusNone');
     case 'http.tooLarge':
       return error.params.limit !== undefined
-        ? `The file is larger than allowed (${bytes(error.params.limit)}).`
-        : 'The file is larger than allowed.';
+        ? t('errors.file.http.tooLarge', { limit: formatBytes(error.params.limit) })
+        : t('errors.file.http.tooLargeNone');
     case 'http.truncated':
-      return 'The file arrived incomplete.';
+      return t('errors.file.http.truncated');
     case 'http.timeout':
-      return 'The file’s server stopped answering.';
+      return t('errors.file.http.timeout');
     case 'http.cancelled':
-      return 'The transfer was cancelled.';
+      return t('errors.file.http.cancelled');
     case 'http.network':
-      return 'The file’s server could not be reached.';
+      return t('errors.file.http.network');
     case 'media.type':
-      return 'This kind of file is not shown as a picture.';
+      return t('errors.file.media.type');
     case 'media.tooLarge':
-      return 'The picture is too large to show.';
+      return t('errors.file.media.tooLarge');
     case 'media.dimensions':
-      return 'The picture is too large to show (its pixel size).';
+      return t('errors.file.media.dimensions');
     case 'media.unknownDimensions':
-      return 'The picture does not say its size, so it is not shown.';
+      return t('errors.file.media.unknownDimensions');
     case 'media.hashMismatch':
-      return 'The picture is not the one announced.';
+      return t('errors.file.media.hashMismatch');
     case 'media.io':
-      return 'The picture could not be kept on this computer.';
+      return t('errors.file.media.io');
     case 'media.internal':
-      return 'The picture could not be fetched (the details are in the log).';
+      return t('errors.file.media.internal');
   }
 }

@@ -3,67 +3,64 @@
  * room, and the room's notices. What the room sent (its text, a moderator's reason) is quoted as it came.
  */
 import type { RoomError } from '../../../../shared/contract';
-import type {
-  AppErrorOf,
-  DomainReason,
-  MucAffiliation,
-  RoomNotice,
-  RoomRemoval,
-  RoomRemovalCode,
-} from '../../../../shared/errors';
+import type { AppErrorOf, DomainReason, RoomNotice, RoomRemoval, RoomRemovalCode } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
-/** The room's own text after a refusal, if it sent one. */
-function said(text: string | null): string {
-  return text ? ` The room said: ${text}` : '';
+/** A refusal, with the room's own text after it if it sent one. */
+function said(sentence: string, text: string | null): string {
+  return text ? t('errors.muc.roomSaid', { sentence, text }) : sentence;
 }
 
 export function mucErrorText(error: AppErrorOf<DomainReason<'muc'>>): string {
   switch (error.reason) {
     case 'muc.notConnected':
-      return 'This account is not connected; connect it to use group chats.';
+      return t('errors.muc.notConnected');
     case 'muc.notInRoom':
-      return 'You are not in that room.';
+      return t('errors.muc.notInRoom');
     case 'muc.accountRemoved':
-      return 'The account was removed.';
+      return t('errors.muc.accountRemoved');
     case 'muc.joinTimeout':
     case 'muc.nickTimeout':
-      return 'The room did not answer in time.';
+      return t('errors.muc.timeout');
     case 'muc.joinNotSent':
-      return 'The connection dropped before the join was sent.';
+      return t('errors.muc.joinNotSent');
     case 'muc.left':
-      return 'You left the room.';
+      return t('errors.muc.left');
     case 'muc.nickChangePending':
-      return 'A nickname change is already under way.';
+      return t('errors.muc.nickChangePending');
     case 'muc.nickNotSent':
-      return 'The connection dropped before the change was sent.';
+      return t('errors.muc.nickNotSent');
     case 'muc.subjectNotSent':
-      return 'The connection dropped before the subject was sent.';
+      return t('errors.muc.subjectNotSent');
     case 'muc.inviteNotSent':
-      return 'The connection dropped before the invitation was sent.';
+      return t('errors.muc.inviteNotSent');
     case 'muc.inviteGone':
-      return 'That invitation is gone (it may have been answered).';
+      return t('errors.muc.inviteGone');
     case 'muc.addressHidden':
-      return `The room does not show ${error.params.nick}'s address; use the address instead.`;
+      return t('errors.muc.addressHidden', { nick: error.params.nick });
     case 'muc.nickInUse':
-      return `The nickname ${error.params.nick} is already taken in this room.`;
+      return t('errors.muc.nickInUse', { nick: error.params.nick });
     case 'muc.passwordRequired':
-      return `This room needs a password, or the one given is wrong.${said(error.params.text)}`;
+      return said(t('errors.muc.passwordRequired'), error.params.text);
     case 'muc.membersOnly':
-      return `Only members can enter this room.${said(error.params.text)}`;
+      return said(t('errors.muc.membersOnly'), error.params.text);
     case 'muc.joinBanned':
-      return `You are banned from this room.${said(error.params.text)}`;
+      return said(t('errors.muc.joinBanned'), error.params.text);
     case 'muc.noSuchRoom':
-      return `There is no such room.${said(error.params.text)}`;
+      return said(t('errors.muc.noSuchRoom'), error.params.text);
     case 'muc.cannotCreate':
-      return `The room does not exist and this service does not let you create it.${said(error.params.text)}`;
+      return said(t('errors.muc.cannotCreate'), error.params.text);
     case 'muc.nickRefused':
-      return `The room does not accept the nickname ${error.params.nick}.${said(error.params.text)}`;
+      return said(t('errors.muc.nickRefused', { nick: error.params.nick }), error.params.text);
     case 'muc.unavailable':
-      return `The room is full or the service is unavailable.${said(error.params.text)}`;
+      return said(t('errors.muc.unavailable'), error.params.text);
     case 'muc.unreachable':
-      return `The room's server cannot be reached.${said(error.params.text)}`;
+      return said(t('errors.muc.unreachable'), error.params.text);
     case 'muc.refused':
-      return `The room refused (${error.params.condition ?? 'unknown error'}).${said(error.params.text)}`;
+      return said(
+        t('errors.muc.refused', { condition: error.params.condition ?? t('errors.muc.unknownCondition') }),
+        error.params.text,
+      );
     case 'muc.banned':
     case 'muc.kicked':
     case 'muc.removedAffiliation':
@@ -76,23 +73,17 @@ export function mucErrorText(error: AppErrorOf<DomainReason<'muc'>>): string {
 
 /** A removal, of us ("You were kicked by …") or of an occupant ("Bob was kicked by …"). */
 function removalText(code: RoomRemovalCode, { nick, actor, reason }: RoomRemoval): string {
-  const who = nick === null ? 'You were' : `${nick} was`;
-  const by = actor ? ` by ${actor}` : '';
-  const because = reason ? `: ${reason}` : '.';
-  switch (code) {
-    case 'muc.banned':
-      return `${who} banned${by}${because}`;
-    case 'muc.kicked':
-      return `${who} kicked${by}${because}`;
-    case 'muc.removedAffiliation':
-      return `${who} removed because ${nick === null ? 'your' : 'their'} affiliation changed${because}`;
-    case 'muc.removedMembersOnly':
-      return `${who} removed because the room is now members-only${because}`;
-    case 'muc.removedShutdown':
-      return `${who} removed because the service is shutting down${because}`;
-    case 'muc.removedTechnical':
-      return `${who} removed after a technical problem${because}`;
-  }
+  const who = nick === null ? 'self' : 'other';
+  const what =
+    actor && (code === 'muc.banned' || code === 'muc.kicked')
+      ? t(`errors.removal.${code === 'muc.banned' ? 'banned' : 'kicked'}.${who}By`, { nick: nick ?? '', actor })
+      : t(`errors.removal.${removalKey(code)}.${who}`, { nick: nick ?? '' });
+  return reason ? t('errors.removal.because', { what, reason }) : t('errors.removal.plain', { what });
+}
+
+function removalKey(code: RoomRemovalCode) {
+  return code.slice('muc.'.length) as
+    'banned' | 'kicked' | 'removedAffiliation' | 'removedMembersOnly' | 'removedShutdown' | 'removedTechnical';
 }
 
 /** Why we are not in a room (the join's refusal or our removal). */
@@ -105,14 +96,6 @@ export function suggestedNick(error: { reason: string; params?: unknown } | null
   return error?.reason === 'muc.nickInUse' ? (error.params as { suggestedNick: string }).suggestedNick : null;
 }
 
-const AFFILIATION_NOTICE: Readonly<Record<MucAffiliation, string>> = {
-  owner: 'an owner',
-  admin: 'an admin',
-  member: 'a member',
-  outcast: 'banned',
-  none: 'without affiliation',
-};
-
 /** A line the room shows about what happened. */
 export function roomNoticeText(notice: RoomNotice): string {
   switch (notice.code) {
@@ -124,30 +107,30 @@ export function roomNoticeText(notice: RoomNotice): string {
     case 'muc.removedTechnical':
       return removalText(notice.code, notice);
     case 'muc.nickAssigned':
-      return `The room changed your nickname to ${notice.nick}.`;
+      return t('roomNotice.nickAssigned', { nick: notice.nick });
     case 'muc.selfRenamed':
-      return `You are now known as ${notice.nick}.`;
+      return t('roomNotice.selfRenamed', { nick: notice.nick });
     case 'muc.renamed':
-      return `${notice.from} is now known as ${notice.to}.`;
+      return t('roomNotice.renamed', { from: notice.from, to: notice.to });
     case 'muc.rejoining':
-      return 'The room lost track of you; joining again.';
+      return t('roomNotice.rejoining');
     case 'muc.moderatorGranted':
-      return `${notice.nick} is now a moderator.`;
+      return t('roomNotice.moderatorGranted', { nick: notice.nick });
     case 'muc.moderatorRevoked':
-      return `${notice.nick} is no longer a moderator.`;
+      return t('roomNotice.moderatorRevoked', { nick: notice.nick });
     case 'muc.voiceGranted':
-      return `${notice.nick} can speak now (voice granted).`;
+      return t('roomNotice.voiceGranted', { nick: notice.nick });
     case 'muc.voiceRevoked':
-      return `${notice.nick} can no longer speak (voice revoked).`;
+      return t('roomNotice.voiceRevoked', { nick: notice.nick });
     case 'muc.affiliationChanged':
-      return `${notice.nick} is now ${AFFILIATION_NOTICE[notice.affiliation]}.`;
+      return t(`roomNotice.affiliation.${notice.affiliation}`, { nick: notice.nick });
     case 'muc.subjectChanged':
-      return `${notice.nick} changed the subject.`;
+      return t('roomNotice.subjectChanged', { nick: notice.nick });
     case 'muc.subjectCleared':
-      return `${notice.nick} cleared the subject.`;
+      return t('roomNotice.subjectCleared', { nick: notice.nick });
     case 'muc.created':
-      return 'You created this room; it uses the default configuration.';
+      return t('roomNotice.created');
     case 'muc.createdUnconfigured':
-      return 'You created this room, but it did not accept the default configuration.';
+      return t('roomNotice.createdUnconfigured');
   }
 }

@@ -1,13 +1,14 @@
 /** Presence commands' errors in words (presence.*). */
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 export function presenceErrorText(error: AppErrorOf<DomainReason<'presence'>>): string {
   switch (error.reason) {
     case 'presence.invalidAddress':
-      return 'Not a valid address.';
+      return t('errors.presence.invalidAddress');
     case 'presence.notOnline':
-      return 'This account is not online (or set to offline); connect it first.';
+      return t('errors.presence.notOnline');
     case 'presence.notSent':
-      return 'The connection dropped before the presence was sent.';
+      return t('errors.presence.notSent');
   }
 }

@@ -1,23 +1,12 @@
 /** Requests the server refused or did not answer, in words (request.timeout, request.refused, request.dropped). */
-import type { AppErrorOf, DomainReason, RequestParams } from '../../../../shared/errors';
-
-const WHAT: Readonly<Record<RequestParams['action'], (room: string) => string>> = {
-  'roster.change': () => 'the change',
-  'roster.removal': () => 'the removal',
-  'roster.rename': () => 'the rename',
-  'muc.roomList': () => 'the room list',
-  'muc.change': () => 'this change',
-  'muc.readList': () => 'reading the list',
-  'subscription.block': () => 'the block',
-  'bookmark.save': (room) => `the bookmark for ${room}`,
-  'bookmark.removal': (room) => `the removal of the bookmark for ${room}`,
-};
+import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t, type MessageKey } from '../../i18n';
 
 type Words = (what: string, condition: string) => string;
 
-const notAllowed: Words = (what) => `The server does not allow ${what}.`;
-const invalid: Words = (what, condition) => `The server refused ${what} as invalid (${condition}).`;
-const overLimits: Words = (what, condition) => `The server's limits do not allow ${what} (${condition}).`;
+const notAllowed: Words = (what) => t('errors.request.notAllowed', { what });
+const invalid: Words = (what, condition) => t('errors.request.invalid', { what, condition });
+const overLimits: Words = (what, condition) => t('errors.request.overLimits', { what, condition });
 
 /** The conditions every request words the same way. */
 const CONDITIONS: Readonly<Record<string, Words>> = {
@@ -26,37 +15,39 @@ const CONDITIONS: Readonly<Record<string, Words>> = {
   'not-acceptable': invalid,
   'bad-request': invalid,
   'jid-malformed': invalid,
-  'item-not-found': () => 'That contact is not in the roster.',
-  conflict: () => 'The server reported a conflict.',
+  'item-not-found': () => t('errors.request.notInRoster'),
+  conflict: () => t('errors.request.conflict'),
   'resource-constraint': overLimits,
   'policy-violation': overLimits,
 };
 
-const noBookmarkStorage: Words = (what) => `The server does not store bookmarks, so ${what} was not saved.`;
+const noBookmarkStorage: Words = (what) => t('errors.request.bookmark.noStorage', { what });
 
 /** What a refused bookmark request means, where it differs from other requests. */
 const BOOKMARK_CONDITIONS: Readonly<Record<string, Words>> = {
   'not-authorized': notAllowed,
-  'item-not-found': (what) => `The server does not have ${what}.`,
-  conflict: (what) => `The server reported a conflict with ${what}.`,
+  'item-not-found': (what) => t('errors.request.bookmark.notFound', { what }),
+  conflict: (what) => t('errors.request.bookmark.conflict', { what }),
   'service-unavailable': noBookmarkStorage,
   'feature-not-implemented': noBookmarkStorage,
 };
 
 export function requestErrorText(error: AppErrorOf<DomainReason<'request'>>): string {
-  const what = WHAT[error.params.action](error.params.room ?? '');
+  const what = t(`errors.request.what.${error.params.action}` as MessageKey, { room: error.params.room ?? '' });
   switch (error.reason) {
     case 'request.timeout':
-      return `The server did not answer in time; ${what} may not have been saved.`;
+      return t('errors.request.timeout', { what });
     case 'request.dropped':
-      return `The connection dropped before the server confirmed ${what}.`;
+      return t('errors.request.dropped', { what });
     case 'request.refused': {
       const { condition, text } = error.params;
-      const detail = text ? ` The server said: ${text}` : '';
       const special = error.params.action.startsWith('bookmark.') ? BOOKMARK_CONDITIONS : {};
       const words = condition === null ? undefined : (special[condition] ?? CONDITIONS[condition]);
-      if (words) return `${words(what, condition!)}${detail}`;
-      return `The server refused ${what} (${condition ?? 'unknown error'}).${detail}`;
+      const sentence = words
+        ? words(what, condition!)
+        : t('errors.request.refused', { what, condition: condition ?? t('errors.request.unknownCondition') });
+      // What the server said is quoted as it came.
+      return text ? `${sentence} ${t('errors.request.serverSaid', { text })}` : sentence;
     }
   }
 }

@@ -1,5 +1,6 @@
 /** Roster commands' errors in words (roster.*). */
 import type { AppError, AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 /** `causeText` words the error a partial rename stopped at. */
 export function rosterErrorText(
@@ -8,10 +9,10 @@ export function rosterErrorText(
 ): string {
   switch (error.reason) {
     case 'roster.notConnected':
-      return 'This account is not connected; connect it to change the roster.';
+      return t('errors.roster.notConnected');
     case 'roster.renamePartial': {
       const { changed, total, cause } = error.params;
-      return `Renamed the group for ${changed} of ${total} contacts. ${causeText(cause)}`;
+      return t('errors.roster.renamePartial', { changed, total, cause: causeText(cause) });
     }
   }
 }

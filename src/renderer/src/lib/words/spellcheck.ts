@@ -1,11 +1,12 @@
 /** Spell checking commands' errors in words (spellcheck.*). */
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 export function spellcheckErrorText(error: AppErrorOf<DomainReason<'spellcheck'>>): string {
   switch (error.reason) {
     case 'spellcheck.unavailable':
-      return 'The spell checking language can be chosen only in the desktop app.';
+      return t('errors.spellcheck.unavailable');
     case 'spellcheck.noDictionary':
-      return `There is no dictionary for ${error.params.language}.`;
+      return t('errors.spellcheck.noDictionary', { language: error.params.language });
   }
 }

@@ -1,5 +1,6 @@
 /** Subscription commands' errors in words (subscription.*). */
 import type { AppError, AppErrorOf, DomainReason } from '../../../../shared/errors';
+import { t } from '../../i18n';
 
 /**
  * `causeText` words why a block failed; `inField`: the words for the form field the error is about,
@@ -12,20 +13,20 @@ export function subscriptionErrorText(
 ): string {
   switch (error.reason) {
     case 'subscription.notConnected':
-      return 'This account is not connected; connect it to answer or send requests.';
+      return t('errors.subscription.notConnected');
     case 'subscription.noBlocking':
-      return 'This account’s server does not offer blocking (XEP-0191).';
+      return t('errors.subscription.noBlocking');
     case 'subscription.requestGone':
-      return 'There is no pending request from this address (it may have been answered).';
+      return t('errors.subscription.requestGone');
     case 'subscription.answerNotSent':
-      return 'The connection dropped before the answer was sent.';
+      return t('errors.subscription.answerNotSent');
     case 'subscription.notBlocked':
-      return `Refused, but not blocked: ${causeText(error.params.cause)}`;
+      return t('errors.subscription.notBlocked', { cause: causeText(error.params.cause) });
     case 'subscription.ownAddress':
-      return inField ? 'That is your own address.' : 'That is this account’s own address.';
+      return inField ? t('errors.subscription.ownAddressField') : t('errors.subscription.ownAddress');
     case 'subscription.requestNotSent':
-      return 'The contact was added, but the connection dropped before the request was sent.';
+      return t('errors.subscription.requestNotSent');
     case 'subscription.changeNotSent':
-      return 'The connection dropped before the change was sent.';
+      return t('errors.subscription.changeNotSent');
   }
 }

@@ -1,10 +1,11 @@
 /**
  * A contact's presence history in words: the privacy sentence, the span and retention choices, a
  * device's runs (on hover and in the list), "usually online" hours, where messages to the bare
- * address last went, and the clearing prompts. Times are this computer's, formatted by Intl.
+ * address last went, and the clearing prompts. Times are this computer's, written for the UI's language.
  */
 import type { HistoryRetention, MucRole, OccupantView, TimelineRunView } from '../../../../shared/contract';
-import { SHOW_LABELS } from '../../../../shared/presence';
+import { t } from '../../i18n';
+import { formatList, formatTime, formatWeekday, formatWeekdayTime } from '../../i18n/format';
 
 /** The spans the timeline shows (lib/timeline.ts TimelineSpan). */
 type TimelineSpan = 'day' | 'week';
@@ -16,102 +17,147 @@ function atHour(hour: number): number {
   return date.getTime();
 }
 
-// Made when used: they take the time zone in force then.
-const time = {
-  format: (at: number) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(at),
-};
-const dayAndTime = {
-  format: (at: number) =>
-    new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(at),
-};
-const weekday = { format: (at: number) => new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(at) };
-
+// Getters: each read words the text in the language in force then.
 export const TIMELINE_WORDS = {
-  title: 'History',
-  ownTitle: 'Your devices over time',
-  spans: 'Show',
-  devices: 'Timeline of each device',
-  changes: 'Every change',
-  noChanges: 'Nothing recorded in this span.',
-  loading: 'Reading the history…',
-  notRecorded: 'not recorded',
-  offline: 'offline',
-  online: 'online now',
-  legend: 'Legend',
-  keep: 'Keep history',
-  clear: 'Clear history…',
-  clearAll: 'Clear all history…',
-  clearConfirm: 'Delete',
-  keepIt: 'Keep',
-  turnOff: 'Turn off',
-  otherDevices: 'Other devices seen',
-  usualUnknown: 'Not enough history yet to tell when they are usually online.',
-  usualNever: 'Not usually online at any hour (from what was recorded).',
-  failed: 'The history could not be read.',
-} as const;
+  get title(): string {
+    return t('timeline.title');
+  },
+  get ownTitle(): string {
+    return t('timeline.ownTitle');
+  },
+  get spans(): string {
+    return t('timeline.spans');
+  },
+  get devices(): string {
+    return t('timeline.devices');
+  },
+  get changes(): string {
+    return t('timeline.changes');
+  },
+  get noChanges(): string {
+    return t('timeline.noChanges');
+  },
+  get loading(): string {
+    return t('timeline.loading');
+  },
+  get notRecorded(): string {
+    return t('timeline.notRecorded');
+  },
+  get offline(): string {
+    return t('timeline.offline');
+  },
+  get online(): string {
+    return t('timeline.online');
+  },
+  get legend(): string {
+    return t('timeline.legend');
+  },
+  get keep(): string {
+    return t('timeline.keep');
+  },
+  get clear(): string {
+    return t('timeline.clear');
+  },
+  get clearAll(): string {
+    return t('timeline.clearAll');
+  },
+  get clearConfirm(): string {
+    return t('timeline.clearConfirm');
+  },
+  get keepIt(): string {
+    return t('timeline.keepIt');
+  },
+  get turnOff(): string {
+    return t('timeline.turnOff');
+  },
+  get otherDevices(): string {
+    return t('timeline.otherDevices');
+  },
+  get usualUnknown(): string {
+    return t('timeline.usualUnknown');
+  },
+  get usualNever(): string {
+    return t('timeline.usualNever');
+  },
+  get failed(): string {
+    return t('timeline.failed');
+  },
+};
 
-export const SPAN_WORDS: Readonly<Record<TimelineSpan, string>> = { day: 'Last day', week: 'Last week' };
+export const SPAN_WORDS: Readonly<Record<TimelineSpan, string>> = {
+  get day() {
+    return t('timeline.span.day');
+  },
+  get week() {
+    return t('timeline.span.week');
+  },
+};
 
 export function retentionWord(days: HistoryRetention): string {
-  return days === 0 ? 'Off' : `${days} days`;
+  return days === 0 ? t('timeline.retention.off') : t('timeline.retention.days', days);
 }
 
 /** The one sentence that explains it, where it is shown. */
 export function privacyNote(days: HistoryRetention): string {
-  return days === 0
-    ? 'History is not recorded for this account.'
-    : `Kept only on this computer for ${days} days, from the presence you received; never sent anywhere or synced.`;
+  return days === 0 ? t('timeline.privacy.off') : t('timeline.privacy.kept', days);
 }
 
 export function clearPrompt(name: string): string {
-  return `Delete the history kept of ${name}? Recording goes on from now.`;
+  return t('timeline.clearPrompt', { name });
 }
 
 export function clearAllPrompt(account: string): string {
-  return `Delete the history kept of every contact of ${account}? Recording goes on from now.`;
+  return t('timeline.clearAllPrompt', { account });
 }
 
 export function turnOffPrompt(account: string): string {
-  return `Stop recording for ${account} and delete the history kept of every contact?`;
+  return t('timeline.turnOffPrompt', { account });
 }
 
 /** An axis mark: the hour in the day view, the weekday at each midnight in the week view. */
 export function axisWord(span: TimelineSpan, at: number): string {
-  return span === 'day' ? time.format(at) : weekday.format(at);
+  return span === 'day' ? formatTime(at) : formatWeekday(at);
 }
 
 function when(at: number, now: number): string {
-  return now - at < 20 * 3_600_000 ? time.format(at) : dayAndTime.format(at);
+  return now - at < 20 * 3_600_000 ? formatTime(at) : formatWeekdayTime(at);
 }
 
 /** "Away 09:12–10:40: On the train (priority 5)". */
 export function runText(run: TimelineRunView, now: number): string {
-  const end = run.end === null ? 'now' : when(run.end, now);
-  const status = run.status ? `: ${run.status}` : '';
-  return `${SHOW_LABELS[run.show]} ${when(run.start, now)}–${end}${status} (priority ${run.priority})`;
+  const params = {
+    show: t(`presence.show.${run.show}`),
+    start: when(run.start, now),
+    end: run.end === null ? t('timeline.now') : when(run.end, now),
+    priority: run.priority,
+  };
+  return run.status ? t('timeline.runWithStatus', { ...params, status: run.status }) : t('timeline.run', params);
 }
 
 export function durationWord(ms: number): string {
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('timeline.duration.minutes', { minutes });
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+  return rest === 0
+    ? t('timeline.duration.hours', { hours })
+    : t('timeline.duration.hoursMinutes', { hours, minutes: rest });
 }
 
 /** What a device's bar says to a screen reader. */
 export function trackLabel(device: string, runs: number, online: number, span: TimelineSpan): string {
-  if (runs === 0) return `${device}: ${TIMELINE_WORDS.noChanges}`;
-  return `${device}: online ${durationWord(online)} in the ${span === 'day' ? 'last day' : 'last week'}, ${
-    runs === 1 ? 'one state' : `${runs} states`
-  }`;
+  if (runs === 0) return t('timeline.track.empty', { device });
+  return t(span === 'day' ? 'timeline.track.day' : 'timeline.track.week', runs, {
+    device,
+    duration: durationWord(online),
+  });
 }
 
 export function usualText(ranges: readonly [number, number][]): string {
   if (ranges.length === 0) return TIMELINE_WORDS.usualNever;
-  if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === 24) return 'Usually online around the clock.';
-  const parts = ranges.map(([a, b]) => `${time.format(atHour(a))}–${time.format(atHour(b))}`);
-  return `Usually online ${parts.join(', ')}.`;
+  if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === 24) return t('timeline.usual.always');
+  const parts = ranges.map(([a, b]) => t('timeline.range', { from: formatTime(atHour(a)), to: formatTime(atHour(b)) }));
+  return t('timeline.usual.hours', { hours: formatList(parts) });
 }
 
 /** A room occupant in this session, for the row's title: when they joined, and their role changes. */
@@ -121,15 +167,16 @@ export function occupantSessionText(
   now: number,
 ): string {
   const parts: string[] = [];
-  if (view.joinedAt === null) parts.push('Here before you joined.');
-  else if (view.joinedAt !== undefined) parts.push(`Joined at ${when(view.joinedAt, now)}.`);
-  for (const change of view.roleChanges ?? []) parts.push(`${roleWord(change.role)} from ${when(change.at, now)}.`);
+  if (view.joinedAt === null) parts.push(t('timeline.occupant.before'));
+  else if (view.joinedAt !== undefined) parts.push(t('timeline.occupant.joined', { time: when(view.joinedAt, now) }));
+  for (const change of view.roleChanges ?? [])
+    parts.push(t('timeline.occupant.role', { role: roleWord(change.role), time: when(change.at, now) }));
   return parts.join(' ');
 }
 
 /** Where messages sent to the bare address went last: now, or until when. */
 export function lastTargetText(jid: string, device: string, until: number | null, now: number): string {
   return until === null
-    ? `Messages sent to ${jid} go to ${device}.`
-    : `Messages sent to ${jid} last went to ${device}, until ${when(until, now)}.`;
+    ? t('timeline.lastTarget.now', { jid, device })
+    : t('timeline.lastTarget.until', { jid, device, time: when(until, now) });
 }

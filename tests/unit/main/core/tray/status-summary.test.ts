@@ -24,10 +24,8 @@ function account(status: ConnectionStatus, show: OwnShow = 'available', extra: P
 describe('summarize: the icon', () => {
   it('is offline with no accounts, or only disabled ones', () => {
     expect(summarize([]).icon).toBe('offline');
-    expect(summarize([]).tooltip).toBe('Jabberwock — no account set up');
     const disabled = summarize([account('error', 'available', { enabled: false })]);
     expect(disabled.icon).toBe('offline');
-    expect(disabled.tooltip).toBe('Jabberwock — all accounts disabled');
   });
 
   it('is error when any enabled account is in error, whatever the others do', () => {
@@ -70,34 +68,17 @@ describe('summarize: the icon', () => {
   });
 });
 
-describe('summarize: tooltip and lines', () => {
-  it('counts accounts by state, noun on the first group', () => {
-    const summary = summarize([account('online'), account('online', 'dnd'), account('reconnecting')]);
-    expect(summary.tooltip).toBe('Jabberwock — 2 accounts online, 1 reconnecting');
-    expect(summarize([account('online')]).tooltip).toBe('Jabberwock — 1 account online');
-    expect(summarize([account('error'), account('offline'), account('connecting')]).tooltip).toBe(
-      'Jabberwock — 1 account connecting, 1 with an error, 1 offline',
-    );
-  });
-
-  it('mentions pending contact requests', () => {
-    expect(summarize([account('online')], 1).tooltip).toBe('Jabberwock — 1 account online, 1 contact request');
-    const summary = summarize([account('online')], 3);
-    expect(summary.tooltip).toBe('Jabberwock — 1 account online, 3 contact requests');
-    expect(summary.pendingRequests).toBe(3);
+describe('summarize: counts and lines (the shell words them)', () => {
+  it('keeps the pending request and unread message counts, never below zero', () => {
+    const summary = summarize([account('online')], 2, 5);
+    expect(summary.pendingRequests).toBe(2);
+    expect(summary.unreadMessages).toBe(5);
     expect(summarize([account('online')], -2).pendingRequests).toBe(0);
     expect(summarize([account('online')], Number.NaN).pendingRequests).toBe(0);
-  });
-
-  it('mentions unread messages before requests', () => {
-    const summary = summarize([account('online')], 2, 5);
-    expect(summary.tooltip).toBe('Jabberwock — 1 account online, 5 unread messages, 2 contact requests');
-    expect(summary.unreadMessages).toBe(5);
-    expect(summarize([account('online')], 0, 1).tooltip).toBe('Jabberwock — 1 account online, 1 unread message');
     expect(summarize([account('online')], 0, -1).unreadMessages).toBe(0);
   });
 
-  it('describes each account: name (label, else JID), state, chosen show, icon and text', () => {
+  it('describes each account: name (label, else JID), state, chosen show, icon and problem', () => {
     const a = account('online', 'xa', { label: 'Work' });
     const b = account('reconnecting', 'dnd', { label: '  ' });
     const c = account('error', 'available', {
@@ -115,20 +96,20 @@ describe('summarize: tooltip and lines', () => {
       state: 'online',
       show: 'xa',
       icon: 'xa',
-      text: 'Extended away',
+      problem: null,
     });
     expect(lb).toMatchObject({
       name: b.jid,
       state: 'reconnecting',
       show: 'dnd',
       icon: 'connecting',
-      text: 'Reconnecting…',
+      problem: null,
     });
-    expect(lc).toMatchObject({ state: 'error', icon: 'error', text: 'Error: wrong password or account disabled' });
-    expect(ld).toMatchObject({ enabled: false, state: 'disabled', icon: 'offline', text: 'Disabled' });
+    expect(lc).toMatchObject({ state: 'error', icon: 'error', problem: 'auth' });
+    expect(ld).toMatchObject({ enabled: false, state: 'disabled', icon: 'offline', problem: null });
   });
 
-  it('words a password not kept across a restart as a request, not an error', () => {
+  it('says an account waits for a password not kept across a restart', () => {
     const waiting = account('error', 'available', {
       connection: {
         status: 'error',
@@ -136,7 +117,7 @@ describe('summarize: tooltip and lines', () => {
         error: { kind: 'needs-password', reason: 'connection.needsPassword', params: { jid: 'a@example.org' } },
       },
     });
-    expect(summarize([waiting]).accounts[0].text).toBe('Waiting for your password');
+    expect(summarize([waiting]).accounts[0]).toMatchObject({ state: 'error', problem: 'needs-password' });
   });
 
   it('reports the common chosen show of the enabled accounts, or null when they differ', () => {

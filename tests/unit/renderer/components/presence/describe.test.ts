@@ -54,18 +54,18 @@ describe('contact presence in words', () => {
 
   it('says when an offline contact was last seen, and on which device', () => {
     const seen = view({ lastSeen: { resource: 'p', at: NOW - 3 * HOUR, status: null, device: 'phone' } });
-    expect(lastSeenText(seen, NOW)).toBe('last seen 3 h ago (phone)');
-    expect(contactLine(seen, NOW)).toBe('last seen 3 h ago (phone)');
+    expect(lastSeenText(seen, NOW)).toBe('last seen 3 hours ago (phone)');
+    expect(contactLine(seen, NOW)).toBe('last seen 3 hours ago (phone)');
     const unknown = view({ lastSeen: { resource: 'p', at: NOW - 5 * 60_000, status: null, device: 'unknown' } });
-    expect(lastSeenText(unknown, NOW)).toBe('last seen 5 min ago');
+    expect(lastSeenText(unknown, NOW)).toBe('last seen 5 minutes ago');
     // Online: the status, never "last seen".
     expect(contactLine({ ...seen, resources: [resource('r')] }, NOW)).toBe('');
   });
 
-  it('writes relative times', () => {
+  it('writes relative times (Intl, in the UI’s language)', () => {
     expect(relativeTime(NOW - 10_000, NOW)).toBe('just now');
     expect(relativeTime(NOW + 10_000, NOW)).toBe('just now'); // a clock a little ahead
-    expect(relativeTime(NOW - 59 * 60_000, NOW)).toBe('59 min ago');
+    expect(relativeTime(NOW - 59 * 60_000, NOW)).toBe('59 minutes ago');
     expect(relativeTime(NOW - 24 * HOUR, NOW)).toBe('yesterday');
     expect(relativeTime(NOW - 72 * HOUR, NOW)).toBe('3 days ago');
     expect(relativeTime(NOW - 90 * 24 * HOUR, NOW)).toMatch(/^on /);

@@ -98,16 +98,16 @@ describe('explainSubscription', () => {
   it('pending in: they want to see ours; the fix is to accept, and our side is said too', () => {
     const request = { receivedAt: NOW - 5 * 60_000 };
     expect(explain({ item: { subscription: 'none', pendingOut: false }, request })).toEqual({
-      text: 'Romeo wants to see your status (asked 5 min ago). You don’t see Romeo’s status.',
+      text: 'Romeo wants to see your status (asked 5 minutes ago). You don’t see Romeo’s status.',
       fix: { action: 'accept', label: 'Accept' },
       state: 'pending-in',
     });
     expect(explain({ item: { subscription: 'to', pendingOut: false }, request }).text).toBe(
-      'Romeo wants to see your status (asked 5 min ago). You see Romeo’s status.',
+      'Romeo wants to see your status (asked 5 minutes ago). You see Romeo’s status.',
     );
     const note = { askedAt: NOW - 3 * DAY, endedAt: null, ended: null };
     expect(explain({ item: { subscription: 'none', pendingOut: true }, request, note }).text).toBe(
-      'Romeo wants to see your status (asked 5 min ago). You asked Romeo 3 days ago; no answer yet.',
+      'Romeo wants to see your status (asked 5 minutes ago). You asked Romeo 3 days ago; no answer yet.',
     );
     // Already sharing: a stale request is not offered.
     expect(explain({ item: { subscription: 'both', pendingOut: false }, request }).state).toBe('both');

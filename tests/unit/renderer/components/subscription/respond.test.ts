@@ -100,7 +100,7 @@ describe('answering requests', () => {
       ['a2|romeo@example.org', 'This account is not connected; connect it to answer or send requests.'],
     ]);
     expect(outcomeText('deny', outcome)).toBe(
-      `Denied ${SUBSCRIPTION_BULK_MAX + 4} requests. 2 requests could not be denied: This account is not connected; connect it to answer or send requests. The connection dropped before the answer was sent.`,
+      `Denied ${(SUBSCRIPTION_BULK_MAX + 4).toLocaleString('en')} requests. 2 requests could not be denied: This account is not connected; connect it to answer or send requests. The connection dropped before the answer was sent.`,
     );
   });
 

@@ -65,6 +65,7 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'subscription.requestNotSent': appError('not_connected', 'subscription.requestNotSent'),
   'subscription.changeNotSent': appError('not_connected', 'subscription.changeNotSent'),
   'bookmark.notConnected': appError('not_connected', 'bookmark.notConnected'),
+  'profile.notConnected': appError('not_connected', 'profile.notConnected'),
   'bookmark.notReadYet': appError('not_connected', 'bookmark.notReadYet'),
   'bookmark.unsupported': appError('forbidden', 'bookmark.unsupported'),
   'bookmark.notFound': appError('not_found', 'bookmark.notFound', { room: 'r@m' }),
@@ -142,8 +143,44 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'media.hashMismatch': appError('not_found', 'media.hashMismatch'),
   'media.io': appError('storage', 'media.io'),
   'media.internal': appError('internal', 'media.internal'),
+  'encryption.chatOnly': appError('invalid_input', 'encryption.chatOnly'),
+  'encryption.unavailable': appError('not_found', 'encryption.unavailable'),
+  'encryption.unknownDevice': appError('not_found', 'encryption.unknownDevice'),
+  'encryption.notEncrypted': appError('conflict', 'encryption.notEncrypted'),
+  'encryption.notSent': appError('conflict', 'encryption.notSent', { reason: 'no-usable-devices' }),
   'spellcheck.unavailable': appError('invalid_input', 'spellcheck.unavailable'),
   'spellcheck.noDictionary': appError('invalid_input', 'spellcheck.noDictionary', { language: 'de-DE' }),
+  'form.invalid': appError('invalid_input', 'form.invalid', {
+    issues: [{ var: 'username', code: 'form.field.required' }],
+  }),
+  'form.unusable': appError('internal', 'form.unusable', { problem: { code: 'form.tooManyFields', max: 1000 } }),
+  'blocking.unsupported': appError('forbidden', 'blocking.unsupported'),
+  'blocking.notConnected': appError('not_connected', 'blocking.notConnected'),
+  'registration.connectFailed': appError('forbidden', 'registration.connectFailed', {
+    connection: { reason: 'connection.tlsUnavailable' },
+    certificate: null,
+  }),
+  'registration.malformed': appError('not_found', 'registration.malformed'),
+  'registration.formUnsupported': appError('not_found', 'registration.formUnsupported'),
+  'registration.web': appError('not_found', 'registration.web', { url: 'https://example.org/register' }),
+  'registration.gone': appError('not_found', 'registration.gone'),
+  'registration.usernameInvalid': appError('invalid_input', 'registration.usernameInvalid'),
+  'registration.formRequired': appError('forbidden', 'registration.formRequired'),
+  'registration.notConnected': appError('not_connected', 'registration.notConnected'),
+  'disco.notConnected': appError('not_connected', 'disco.notConnected'),
+  'disco.malformed': appError('internal', 'disco.malformed', { action: 'disco.items' }),
+  'adhoc.notConnected': appError('not_connected', 'adhoc.notConnected'),
+  'adhoc.gone': appError('not_found', 'adhoc.gone'),
+  'adhoc.mismatch': appError('internal', 'adhoc.mismatch'),
+  'adhoc.actionNotAllowed': appError('invalid_input', 'adhoc.actionNotAllowed', { action: 'prev' }),
+  'console.notConnected': appError('not_connected', 'console.notConnected'),
+  'console.notSent': appError('not_connected', 'console.notSent'),
+  'console.xmlMalformed': appError('invalid_input', 'console.xmlMalformed'),
+  'console.xmlRestricted': appError('invalid_input', 'console.xmlRestricted'),
+  'console.xmlNotOne': appError('invalid_input', 'console.xmlNotOne'),
+  'console.xmlNotStanza': appError('invalid_input', 'console.xmlNotStanza'),
+  'console.xmlNamespace': appError('invalid_input', 'console.xmlNamespace'),
+  'console.xmlIqType': appError('invalid_input', 'console.xmlIqType'),
 };
 
 const nothing = { kind: 'other' } as const;
@@ -250,6 +287,16 @@ describe('the words for every code', () => {
     );
     expect(connectionErrorText(CONNECTION['connection.streamViolation'])).toBe(
       'The server sent a stanza larger than Jabberwock accepts (over 1 MiB).',
+    );
+    expect(
+      deliveryErrorText({
+        condition: null,
+        text: null,
+        encryption: { reason: 'no-usable-devices', skipped: { undecided: 2, 'no-bundle': 1 } },
+      }),
+    ).toBe(
+      'It could not be encrypted: none of the contact’s devices can be encrypted for ' +
+        '(2 new devices are not verified; one device published no keys).',
     );
     expect(deliveryErrorText({ condition: 'service-unavailable', text: null })).toBe(
       'The message was not delivered (service-unavailable).',

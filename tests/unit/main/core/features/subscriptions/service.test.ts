@@ -69,6 +69,7 @@ function makeService(): SubscriptionService {
     repo,
     roster: rosterSource,
     accounts: { list: () => [{ id: ACCOUNT, jid: OWN }] as never },
+    blocking: { supported: () => false, blockMany: async () => ({ blocked: [], failed: null }) },
     bus,
     log: createLogger((level, scope, message) => logs.push(`${level} ${message}`), 'debug'),
     now: () => 1_000_000,

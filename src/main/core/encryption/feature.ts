@@ -1,0 +1,208 @@
+/**
+ * End-to-end encryption as the rest of the core sees it: the EncryptionService (one engine per
+ * account) on the account lifecycle, the port chat encrypts and decrypts through (with each
+ * conversation's setting), the encryption.* commands, and the events that tell the renderer when a
+ * JID's devices, their trust or a conversation's setting changed.
+ *
+ * A conversation's setting is the user's choice; without one it is on when the contact has
+ * devices (as Conversations and Dino do), and that default is kept as the choice the first time a
+ * message goes out under it, so a conversation never falls back to the clear by itself.
+ */
+import type { CommandOutput, ParsedInput } from '../../../shared/contract';
+import type { ConversationEncryptionView, EncryptionDevicesView } from '../../../shared/encryption';
+import { normalizeBareJid } from '../../../shared/jid';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { AccountLifecycleListener } from '../accounts/account-manager';
+import type { SessionXmpp } from '../accounts/client';
+import type { SessionOnline } from '../accounts/session-api';
+import type { EventBus } from '../events';
+import type { ChatEncryptionPort } from '../features/chat/encryption-port';
+import type { Logger } from '../log';
+import type { SecretStore } from '../secrets';
+import { ConversationEncryptionRepository } from '../store/conversation-encryption-repo';
+import type { Db } from '../store/db';
+import { OmemoRepository } from '../store/omemo-repo';
+import { background } from '../util/background';
+import { createIdentityVault } from './identity-vault';
+import { NS_OMEMO_03 } from './omemo/stanzas';
+import type { PepClient } from './pep';
+import { EncryptionService } from './service';
+import { fingerprintOf, parseFingerprint, TrustBook } from './trust';
+
+type EncryptionCommand =
+  'encryption.conversation' | 'encryption.setEncrypted' | 'encryption.devices' | 'encryption.setTrust';
+
+export type EncryptionHandlers = {
+  [K in EncryptionCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
+};
+
+export interface EncryptionFeatureOptions {
+  db: Db;
+  secrets: SecretStore;
+  bus: EventBus;
+  log: Logger;
+  /** The account's bare JID (null for an unknown account). */
+  accountJid(accountId: string): string | null;
+  /** The account's encryption can work now (its session is online): chat sends what waited for it. */
+  onReady?(accountId: string): void;
+  /** Makes the PEP client for a session (tests may pass their own). */
+  pepFor?(xmpp: SessionXmpp, ownJid: string): PepClient;
+}
+
+export class EncryptionFeature implements AccountLifecycleListener {
+  readonly service: EncryptionService;
+  readonly handlers: EncryptionHandlers;
+  /** What chat encrypts and decrypts through. */
+  readonly chat: ChatEncryptionPort;
+  private readonly repo: OmemoRepository;
+  private readonly modes: ConversationEncryptionRepository;
+
+  constructor(private readonly options: EncryptionFeatureOptions) {
+    const { db, log } = options;
+    this.repo = new OmemoRepository(db);
+    this.modes = new ConversationEncryptionRepository(db);
+    const service = (this.service = new EncryptionService({
+      repo: this.repo,
+      vault: createIdentityVault(options.secrets),
+      log: log.child('encryption'),
+      accountJid: options.accountJid,
+      pepFor: options.pepFor,
+      onChanged: (accountId, jid) => this.changed(accountId, jid),
+      onReady: (accountId) => options.onReady?.(accountId),
+    }));
+    this.chat = {
+      isEncrypted: (message) => service.isEncrypted(message),
+      carriesText: (message) => service.carriesText(message),
+      decryptMessage: (accountId, message, context) => service.decryptMessage(accountId, message, context),
+      encryptMessage: (accountId, to, body) => service.encryptMessage(accountId, to, body),
+      keyTransport: (accountId, to) => service.keyTransport(accountId, to),
+      encryptsTo: (accountId, conversation) => this.encryptsTo(accountId, conversation),
+    };
+    this.handlers = {
+      'encryption.conversation': (input) => {
+        if (this.options.accountJid(input.accountId) === null) return fail('not_found', 'account.notFound');
+        this.refreshLater(input.accountId, input.conversation);
+        return ok(this.conversationView(input.accountId, input.conversation));
+      },
+      'encryption.setEncrypted': (input) => {
+        if (this.options.accountJid(input.accountId) === null) return fail('not_found', 'account.notFound');
+        this.modes.setMode(input.accountId, input.conversation, input.encrypted ? 'omemo' : 'plain');
+        const view = this.conversationView(input.accountId, input.conversation);
+        this.options.bus.emit({ type: 'encryption.conversation', conversation: view });
+        return ok(view);
+      },
+      'encryption.devices': (input) => {
+        if (this.options.accountJid(input.accountId) === null) return fail('not_found', 'account.notFound');
+        this.refreshLater(input.accountId, input.jid);
+        return ok(this.devicesView(input.accountId, input.jid));
+      },
+      'encryption.setTrust': async (input) => {
+        if (this.options.accountJid(input.accountId) === null) return fail('not_found', 'account.notFound');
+        const key = parseFingerprint(input.fingerprint);
+        const known = this.repo
+          .devices(input.accountId, NS_OMEMO_03, input.jid)
+          .some((device) => key !== null && device.identityKey?.equals(key));
+        if (!known) return fail('not_found', 'encryption.unknownDevice');
+        const refused = await service.setTrust(input.accountId, input.jid, input.fingerprint, input.trust);
+        if (refused !== null) return fail('not_found', 'encryption.unavailable');
+        return ok(this.devicesView(input.accountId, input.jid));
+      },
+    };
+  }
+
+  // ---------- lifecycle ----------
+
+  onClient(accountId: string, xmpp: SessionXmpp): void {
+    this.service.onClient(accountId, xmpp);
+  }
+
+  onOnline(accountId: string, online: SessionOnline): void {
+    this.service.onOnline(accountId, online);
+  }
+
+  onOffline(accountId: string): void {
+    this.service.onOffline(accountId);
+  }
+
+  onRemoved(accountId: string): void {
+    this.service.onRemoved(accountId);
+  }
+
+  // ---------- views ----------
+
+  conversationView(accountId: string, conversation: string): ConversationEncryptionView {
+    const chosen = this.modes.mode(accountId, conversation);
+    const devices = this.devicesView(accountId, conversation).devices.filter((device) => device.active);
+    const available = devices.length > 0;
+    return {
+      accountId,
+      conversation,
+      encrypted: chosen === null ? available : chosen === 'omemo',
+      chosen: chosen !== null,
+      available,
+      undecided: devices.filter((device) => device.trust === 'undecided').length,
+    };
+  }
+
+  /** The devices of `jid` (ours first, then the listed ones), with fingerprints and trust as they are now. */
+  devicesView(accountId: string, jid: string): EncryptionDevicesView {
+    const identity = this.repo.identity(accountId);
+    const ownJid = this.options.accountJid(accountId);
+    const isOwn = (deviceId: number) => jid === ownJid && deviceId === identity?.deviceId;
+    const trust = new TrustBook(this.repo, accountId);
+    const devices = this.repo.devices(accountId, NS_OMEMO_03, jid).map((device) => ({
+      deviceId: device.deviceId,
+      active: device.active,
+      label: device.label,
+      fingerprint: isOwn(device.deviceId)
+        ? fingerprintOf(identity!.publicKey)
+        : device.identityKey && fingerprintOf(device.identityKey),
+      trust: isOwn(device.deviceId) || !device.identityKey ? null : trust.peek(jid, device.identityKey),
+      own: isOwn(device.deviceId),
+    }));
+    if (identity && jid === ownJid && !devices.some((device) => device.own)) {
+      // Not in our published list yet (never online, or being published): still this device.
+      devices.push({
+        deviceId: identity.deviceId,
+        active: false,
+        label: null,
+        fingerprint: fingerprintOf(identity.publicKey),
+        trust: null,
+        own: true,
+      });
+    }
+    devices.sort((a, b) => Number(b.own) - Number(a.own) || Number(b.active) - Number(a.active));
+    return { accountId, jid, devices };
+  }
+
+  // ---------- chat ----------
+
+  private encryptsTo(accountId: string, conversation: string): boolean {
+    const view = this.conversationView(accountId, conversation);
+    if (view.encrypted && !view.chosen) {
+      this.modes.setMode(accountId, conversation, 'omemo');
+      this.options.bus.emit({ type: 'encryption.conversation', conversation: { ...view, chosen: true } });
+    }
+    return view.encrypted;
+  }
+
+  // ---------- changes ----------
+
+  private refreshLater(accountId: string, jid: string): void {
+    background(this.service.refresh(accountId, jid), this.options.log, 'reading a device list');
+  }
+
+  /** A JID's devices changed: its view, and (for a contact) its conversation's, once per flush. */
+  private changed(accountId: string, jid: string): void {
+    const bare = normalizeBareJid(jid);
+    if (bare === null) return;
+    this.options.bus.emitLazy(`encryption|${accountId}|${bare}`, () => {
+      const devices = { type: 'encryption.devices' as const, devices: this.devicesView(accountId, bare) };
+      if (bare === this.options.accountJid(accountId)) return devices;
+      return [
+        devices,
+        { type: 'encryption.conversation' as const, conversation: this.conversationView(accountId, bare) },
+      ];
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * SQLite storage for who-is-who (migration 7, store/migrations.ts): per account and JID the avatar's
+ * SHA-1 and where it was announced, and the nickname. Written when one of them changes, never per
+ * presence; read once at start so avatars show before any connection.
+ */
+import type { Db } from '../../store/db';
+
+export type AvatarSource = 'pep' | 'vcard';
+
+export interface IdentityRecord {
+  accountId: string;
+  jid: string;
+  /** Undefined: not known; null: its owner has none. */
+  avatarHash: string | null | undefined;
+  source: AvatarSource | null;
+  nick: string | null;
+}
+
+interface IdentityRow {
+  account_id: string;
+  jid: string;
+  avatar_hash: string | null;
+  source: AvatarSource | null;
+  nick: string | null;
+}
+
+export class IdentitiesRepository {
+  private readonly allStatement;
+  private readonly upsertStatement;
+  private readonly deleteStatement;
+
+  constructor(db: Db) {
+    this.allStatement = db.prepare<[], IdentityRow>(
+      'SELECT account_id, jid, avatar_hash, source, nick FROM identities',
+    );
+    this.upsertStatement = db.prepare(
+      `INSERT INTO identities (account_id, jid, avatar_hash, source, nick, updated_at)
+       VALUES (@account_id, @jid, @avatar_hash, @source, @nick, @updated_at)
+       ON CONFLICT (account_id, jid) DO UPDATE SET
+         avatar_hash = excluded.avatar_hash, source = excluded.source, nick = excluded.nick,
+         updated_at = excluded.updated_at`,
+    );
+    this.deleteStatement = db.prepare<[string, string]>('DELETE FROM identities WHERE account_id = ? AND jid = ?');
+  }
+
+  all(): IdentityRecord[] {
+    return this.allStatement.all().map((row) => ({
+      accountId: row.account_id,
+      jid: row.jid,
+      // A row without a source never announced an avatar: only its nick is known.
+      avatarHash: row.source === null ? undefined : row.avatar_hash,
+      source: row.source,
+      nick: row.nick,
+    }));
+  }
+
+  save(record: IdentityRecord, now: number): void {
+    this.upsertStatement.run({
+      account_id: record.accountId,
+      jid: record.jid,
+      avatar_hash: record.avatarHash ?? null,
+      source: record.avatarHash === undefined ? null : record.source,
+      nick: record.nick,
+      updated_at: now,
+    });
+  }
+
+  delete(accountId: string, jid: string): void {
+    this.deleteStatement.run(accountId, jid);
+  }
+}

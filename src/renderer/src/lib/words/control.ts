@@ -1,0 +1,266 @@
+/**
+ * Control and discovery in words: the errors of the block list, registration and the account on the
+ * server, service discovery and ad-hoc commands, the XML console and data forms (their reasons
+ * from src/shared/errors.ts), the requests of those features (request.* with a control action),
+ * a form field's issues (src/shared/forms.ts) and why an `xmpp:` link was refused.
+ */
+import type { AppErrorOf, ControlRequestAction, DomainReason, RequestAction } from '../../../../shared/errors';
+import type { FormIssue, FormProblem } from '../../../../shared/forms';
+import type { XmppUriReason } from '../../../../shared/xmpp-uri';
+import { t, type MessageKey } from '../../i18n';
+import { certificateProblemText, connectionErrorText } from './connection';
+
+/** The domains worded here. */
+export const CONTROL_DOMAINS = ['form', 'blocking', 'registration', 'disco', 'adhoc', 'console'] as const;
+type ControlDomain = (typeof CONTROL_DOMAINS)[number];
+export type ControlError = AppErrorOf<DomainReason<ControlDomain>>;
+
+/** What each request was for ("the server did not answer …"). */
+const REQUESTS: Readonly<Record<ControlRequestAction, MessageKey>> = {
+  'blocking.list': 'control.request.blockingList',
+  'blocking.block': 'control.request.blockingBlock',
+  'blocking.unblock': 'control.request.blockingUnblock',
+  'registration.form': 'control.request.registrationForm',
+  'registration.submit': 'control.request.registrationSubmit',
+  'registration.passwordChange': 'control.request.registrationPasswordChange',
+  'registration.removal': 'control.request.registrationRemoval',
+  'disco.info': 'control.request.discoInfo',
+  'disco.items': 'control.request.discoItems',
+  'adhoc.list': 'control.request.adhocList',
+  'adhoc.execute': 'control.request.adhocExecute',
+  'entity.version': 'control.request.entityVersion',
+  'entity.lastActivity': 'control.request.entityLastActivity',
+  'entity.time': 'control.request.entityTime',
+};
+
+const CONTROL_ACTIONS = new Set<string>(Object.keys(REQUESTS));
+
+export function isControlRequest(action: RequestAction): action is ControlRequestAction {
+  return CONTROL_ACTIONS.has(action);
+}
+
+/** Conditions whose words are the same for every control request (`{what}`: the request). */
+const CONDITIONS: Readonly<Record<string, MessageKey>> = {
+  forbidden: 'control.condition.notAllowed',
+  'not-allowed': 'control.condition.notAllowed',
+  'not-authorized': 'control.condition.notAuthorized',
+  'service-unavailable': 'control.condition.serviceUnavailable',
+  'feature-not-implemented': 'control.condition.featureNotImplemented',
+  'item-not-found': 'control.condition.itemNotFound',
+  'remote-server-not-found': 'control.condition.remoteServerNotFound',
+  'remote-server-timeout': 'control.condition.remoteServerTimeout',
+  'bad-request': 'control.condition.badRequest',
+  'not-acceptable': 'control.condition.notAcceptable',
+  'jid-malformed': 'control.condition.jidMalformed',
+  'resource-constraint': 'control.condition.resourceConstraint',
+  'policy-violation': 'control.condition.policyViolation',
+};
+
+/** Conditions of registration that mean something particular (XEP-0077 §3.1, §3.2). */
+const REGISTRATION_CONDITIONS: Readonly<Record<string, MessageKey>> = {
+  conflict: 'control.registrationCondition.conflict',
+  'not-acceptable': 'control.registrationCondition.notAcceptable',
+  'not-allowed': 'control.registrationCondition.notAllowed',
+  'service-unavailable': 'control.registrationCondition.serviceUnavailable',
+  'resource-constraint': 'control.registrationCondition.resourceConstraint',
+};
+
+function requestWords(action: ControlRequestAction): string {
+  return t(REQUESTS[action]);
+}
+
+/** A refused, unanswered or dropped request of control and discovery. */
+export function controlRequestText(error: AppErrorOf<DomainReason<'request'>>): string {
+  const action = error.params.action as ControlRequestAction;
+  const what = requestWords(action);
+  switch (error.reason) {
+    case 'request.timeout':
+      return t('control.requestError.timeout', { what });
+    case 'request.dropped':
+      return t('control.requestError.dropped', { what });
+    case 'request.refused': {
+      const { condition, text } = error.params;
+      const withSaid = (words: string): string => (text ? t('control.requestError.said', { words, text }) : words);
+      const registration =
+        action === 'registration.submit' && condition !== null ? REGISTRATION_CONDITIONS[condition] : undefined;
+      if (registration) return withSaid(t(registration));
+      const words = condition === null ? undefined : CONDITIONS[condition];
+      if (words) return withSaid(t(words, { what }));
+      const shown = condition ?? t('control.requestError.unknownCondition');
+      return withSaid(t('control.requestError.refused', { what, condition: shown }));
+    }
+  }
+}
+
+/** Why a form could not be shown. */
+export function formProblemText(problem: FormProblem): string {
+  switch (problem.code) {
+    case 'form.notAForm':
+      return t('control.formProblem.notAForm');
+    case 'form.tooManyFields':
+      return t('control.formProblem.tooManyFields', { max: problem.max });
+    case 'form.tooManyOptions':
+      return t('control.formProblem.tooManyOptions', { max: problem.max });
+    case 'form.tooManyValues':
+      return t('control.formProblem.tooManyValues', { max: problem.max });
+    case 'form.duplicateVar':
+      return t('control.formProblem.duplicateVar', { name: problem.var });
+    case 'form.missingVar':
+      return t('control.formProblem.missingVar');
+    case 'form.unknownType':
+      return t('control.formProblem.unknownType', { type: problem.type });
+    case 'form.badValidate':
+      return t('control.formProblem.badValidate', { name: problem.var });
+    case 'form.badLayout':
+      return t('control.formProblem.badLayout');
+  }
+}
+
+/** What is wrong with a field's value. */
+export function formIssueText(issue: FormIssue): string {
+  const p = issue.params ?? {};
+  switch (issue.code) {
+    case 'form.field.unknown':
+      return t('control.formIssue.unknown');
+    case 'form.field.readOnly':
+      return t('control.formIssue.readOnly');
+    case 'form.field.required':
+      return t('control.formIssue.required');
+    case 'form.field.tooManyValues':
+      return t('control.formIssue.tooManyValues', Number(p.max));
+    case 'form.field.tooLong':
+      return t('control.formIssue.tooLong');
+    case 'form.field.singleLine':
+      return t('control.formIssue.singleLine');
+    case 'form.field.boolean':
+      return t('control.formIssue.boolean');
+    case 'form.field.jid':
+      return t('control.formIssue.jid', { value: String(p.value) });
+    case 'form.field.option':
+      return t('control.formIssue.option', { value: String(p.value) });
+    case 'form.field.listRange':
+      return t('control.formIssue.listRange', { min: String(p.min), max: String(p.max) });
+    case 'form.field.datatype': {
+      const known = DATATYPES[String(p.datatype)];
+      return known ? t(known) : t('control.datatype.other', { datatype: String(p.datatype) });
+    }
+    case 'form.field.range':
+      return rangeText(String(p.min ?? ''), String(p.max ?? ''));
+    case 'form.field.regex':
+      return t('control.formIssue.regex');
+  }
+}
+
+const DATATYPES: Readonly<Record<string, MessageKey>> = {
+  'xs:integer': 'control.datatype.integer',
+  'xs:int': 'control.datatype.integer',
+  'xs:long': 'control.datatype.integer',
+  'xs:short': 'control.datatype.short',
+  'xs:byte': 'control.datatype.byte',
+  'xs:decimal': 'control.datatype.decimal',
+  'xs:double': 'control.datatype.decimal',
+  'xs:boolean': 'control.datatype.boolean',
+  'xs:date': 'control.datatype.date',
+  'xs:dateTime': 'control.datatype.dateTime',
+  'xs:time': 'control.datatype.time',
+  'xs:language': 'control.datatype.language',
+  'xs:anyURI': 'control.datatype.anyURI',
+};
+
+/** The bounds come from the form as text (a date, a decimal), so they are shown as they came. */
+function rangeText(min: string, max: string): string {
+  if (min !== '' && max !== '') return t('control.formIssue.rangeFromTo', { min, max });
+  if (min !== '') return t('control.formIssue.rangeAtLeast', { min });
+  return t('control.formIssue.rangeAtMost', { max });
+}
+
+export function controlErrorText(error: ControlError): string {
+  switch (error.reason) {
+    case 'form.invalid':
+      return t('control.error.formInvalid', error.params.issues.length);
+    case 'form.unusable':
+      return t('control.error.formUnusable', { problem: formProblemText(error.params.problem) });
+    case 'blocking.unsupported':
+      return t('control.error.blockingUnsupported');
+    case 'blocking.notConnected':
+      return t('control.error.blockingNotConnected');
+    case 'registration.connectFailed': {
+      const { connection, certificate } = error.params;
+      const because = connectionErrorText({ kind: 'other', ...connection });
+      const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
+      return t('control.error.registrationConnectFailed', { because: `${because}${problem}` });
+    }
+    case 'registration.malformed':
+      return t('control.error.registrationMalformed');
+    case 'registration.formUnsupported':
+      return t('control.error.registrationFormUnsupported');
+    case 'registration.web':
+      return t('control.error.registrationWeb', { url: error.params.url });
+    case 'registration.gone':
+      return t('control.error.registrationGone');
+    case 'registration.usernameInvalid':
+      return t('control.error.registrationUsernameInvalid');
+    case 'registration.formRequired':
+      return t('control.error.registrationFormRequired');
+    case 'registration.notConnected':
+      return t('control.error.registrationNotConnected');
+    case 'disco.notConnected':
+      return t('control.error.discoNotConnected');
+    case 'disco.malformed':
+      return t('control.error.discoMalformed', { what: requestWords(error.params.action) });
+    case 'adhoc.notConnected':
+      return t('control.error.adhocNotConnected');
+    case 'adhoc.gone':
+      return t('control.error.adhocGone');
+    case 'adhoc.mismatch':
+      return t('control.error.adhocMismatch');
+    case 'adhoc.actionNotAllowed':
+      return t('control.error.adhocActionNotAllowed', { action: error.params.action });
+    case 'console.notConnected':
+      return t('control.error.consoleNotConnected');
+    case 'console.notSent':
+      return t('control.error.consoleNotSent');
+    case 'console.xmlMalformed':
+      return t('control.error.consoleXmlMalformed');
+    case 'console.xmlRestricted':
+      return t('control.error.consoleXmlRestricted');
+    case 'console.xmlNotOne':
+      return t('control.error.consoleXmlNotOne');
+    case 'console.xmlNotStanza':
+      return t('control.error.consoleXmlNotStanza');
+    case 'console.xmlNamespace':
+      return t('control.error.consoleXmlNamespace');
+    case 'console.xmlIqType':
+      return t('control.error.consoleXmlIqType');
+  }
+}
+
+/** Why an `xmpp:` link was not opened. */
+export function xmppUriErrorText(reason: XmppUriReason, params: Record<string, string> = {}): string {
+  switch (reason) {
+    case 'uri.scheme':
+      return t('control.uri.scheme');
+    case 'uri.tooLong':
+      return t('control.uri.tooLong');
+    case 'uri.encoding':
+      return t('control.uri.encoding');
+    case 'uri.jid.invalid':
+      return t('control.uri.jidInvalid');
+    case 'uri.jid.room':
+      return t('control.uri.jidRoom');
+    case 'uri.account.invalid':
+      return t('control.uri.accountInvalid');
+    case 'uri.action.unknown':
+      return params.action
+        ? t('control.uri.actionUnknownNamed', { action: params.action })
+        : t('control.uri.actionUnknown');
+    case 'uri.action.unsupported':
+      return params.action
+        ? t('control.uri.actionUnsupportedNamed', { action: params.action })
+        : t('control.uri.actionUnsupported');
+    case 'uri.param.duplicate':
+      return params.key ? t('control.uri.paramDuplicateNamed', { key: params.key }) : t('control.uri.paramDuplicate');
+    case 'uri.fingerprint.invalid':
+      return t('control.uri.fingerprintInvalid');
+  }
+}

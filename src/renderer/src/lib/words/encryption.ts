@@ -1,0 +1,132 @@
+/**
+ * End-to-end encryption in words: the commands' errors (encryption.*), why a message could not be
+ * sent encrypted or read, trust states, the lock, the device panel and the new-device prompt.
+ */
+import type { EncryptionFailure, TrustState, UndecryptableReason } from '../../../../shared/contract';
+import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+import type { DeviceSkipReason, EncryptFailureReason } from '../../../../shared/encryption';
+import { t, type MessageKey } from '../../i18n';
+
+export function encryptionErrorText(error: AppErrorOf<DomainReason<'encryption'>>): string {
+  switch (error.reason) {
+    case 'encryption.chatOnly':
+      return t('encryption.errors.chatOnly');
+    case 'encryption.unavailable':
+      return t('encryption.errors.unavailable');
+    case 'encryption.unknownDevice':
+      return t('encryption.errors.unknownDevice');
+    case 'encryption.notEncrypted':
+      return t('encryption.errors.notEncrypted');
+    case 'encryption.notSent':
+      return t('encryption.errors.notSent', { reason: failureReasonText(error.params.reason) });
+  }
+}
+
+/** Why nothing could be encrypted, as a clause without its full stop. */
+function failureReasonText(reason: EncryptFailureReason): string {
+  switch (reason) {
+    case 'no-devices':
+      return t('encryption.failure.noDevices');
+    case 'no-usable-devices':
+      return t('encryption.failure.noUsableDevices');
+    case 'device-list-unavailable':
+      return t('encryption.failure.deviceListUnavailable');
+    case 'identity-unavailable':
+      return t('encryption.failure.identityUnavailable');
+  }
+}
+
+const SKIPPED: Record<DeviceSkipReason, MessageKey> = {
+  undecided: 'encryption.skipped.undecided',
+  untrusted: 'encryption.skipped.untrusted',
+  'no-bundle': 'encryption.skipped.noBundle',
+  'bad-bundle': 'encryption.skipped.badBundle',
+  'bad-signature': 'encryption.skipped.badSignature',
+  'session-failed': 'encryption.skipped.sessionFailed',
+};
+
+/** Why an outgoing message could not be encrypted (it was not sent). */
+export function encryptFailureText(failure: EncryptionFailure): string {
+  const skipped = Object.entries(failure.skipped)
+    .filter(([, n]) => n !== undefined && n > 0)
+    .map(([reason, n]) => t(SKIPPED[reason as DeviceSkipReason], n!));
+  const reason = failureReasonText(failure.reason);
+  return skipped.length > 0
+    ? t('encryption.failure.notEncryptedDetail', {
+        reason,
+        detail: skipped.join(t('encryption.failure.detailSeparator')),
+      })
+    : t('encryption.failure.notEncrypted', { reason });
+}
+
+/** Why an incoming encrypted message could not be read, and what fixes it. */
+export function undecryptableText(reason: UndecryptableReason): string {
+  switch (reason) {
+    case 'malformed':
+      return t('encryption.undecryptable.malformed');
+    case 'not-for-this-device':
+      return t('encryption.undecryptable.notForThisDevice');
+    case 'no-session':
+      return t('encryption.undecryptable.noSession');
+    case 'replayed':
+      return t('encryption.undecryptable.replayed');
+    case 'bad-key-material':
+      return t('encryption.undecryptable.badKeyMaterial');
+    case 'bad-tag':
+      return t('encryption.undecryptable.badTag');
+    case 'identity-unavailable':
+      return t('encryption.undecryptable.identityUnavailable');
+    case 'own-device':
+      return t('encryption.undecryptable.ownDevice');
+  }
+}
+
+/** A trust state's label, in the current language whenever it is read. */
+export const TRUST_LABELS: Readonly<Record<TrustState, string>> = {
+  get verified() {
+    return t('encryption.trust.verified');
+  },
+  get blind() {
+    return t('encryption.trust.blind');
+  },
+  get undecided() {
+    return t('encryption.trust.undecided');
+  },
+  get untrusted() {
+    return t('encryption.trust.untrusted');
+  },
+};
+
+/** The lock in a conversation's header. */
+export function lockLabel(encrypted: boolean): string {
+  return encrypted ? t('encryption.lock.on') : t('encryption.lock.off');
+}
+
+export function lockTitle(encrypted: boolean, available: boolean): string {
+  if (encrypted) return t('encryption.lock.onTitle');
+  return available ? t('encryption.lock.offTitle') : t('encryption.lock.unavailableTitle');
+}
+
+/** The mark beside a message in a conversation. */
+export function messageMark(encrypted: boolean, trust: TrustState | null): string {
+  if (!encrypted) return t('encryption.mark.plain');
+  if (trust === 'untrusted') return t('encryption.mark.untrusted');
+  if (trust === 'undecided') return t('encryption.mark.undecided');
+  if (trust === 'verified') return t('encryption.mark.verified');
+  return t('encryption.mark.encrypted');
+}
+
+/** The prompt when a contact's new device waits for a decision. */
+export function newDevicesText(name: string, count: number): string {
+  return t('encryption.newDevices', count, { name });
+}
+
+/** A fingerprint in blocks of eight characters (64 hex characters: eight blocks). */
+export function fingerprintBlocks(fingerprint: string): string[] {
+  return fingerprint.toLowerCase().match(/.{1,8}/g) ?? [];
+}
+
+/** The warning before a message that could not be encrypted is sent in the clear. */
+export function sendUnencryptedConfirm(): string {
+  return t('encryption.sendUnencrypted.confirm');
+}

@@ -1,0 +1,124 @@
+/**
+ * End-to-end encryption as the views need it: each open one-to-one conversation's setting (the lock)
+ * and the devices of the JIDs shown (a contact's panel, the new-device prompt), asked for when a view
+ * opens and kept current by `encryption.conversation` and `encryption.devices` events. Maps live in
+ * shallowRefs triggered once per batch.
+ */
+import { defineStore } from 'pinia';
+import { shallowRef, triggerRef } from 'vue';
+import type { AppEvent, ConversationEncryptionView, EncryptionDevicesView, Snapshot } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+import type { Transport } from '../api/types';
+import { entryKey } from '../lib/roster-model';
+
+export const useEncryptionStore = defineStore('encryption', () => {
+  const conversations = shallowRef(new Map<string, ConversationEncryptionView>());
+  const devices = shallowRef(new Map<string, EncryptionDevicesView>());
+
+  function conversation(accountId: string, jid: string): ConversationEncryptionView | undefined {
+    return conversations.value.get(entryKey(accountId, jid));
+  }
+
+  function devicesOf(accountId: string, jid: string): EncryptionDevicesView | undefined {
+    return devices.value.get(entryKey(accountId, jid));
+  }
+
+  function putConversation(view: ConversationEncryptionView): void {
+    conversations.value.set(entryKey(view.accountId, view.conversation), view);
+  }
+
+  function putDevices(view: EncryptionDevicesView): void {
+    devices.value.set(entryKey(view.accountId, view.jid), view);
+  }
+
+  function applyEvents(events: readonly AppEvent[]): void {
+    let conversationsChanged = false;
+    let devicesChanged = false;
+    for (const event of events) {
+      if (event.type === 'encryption.conversation') {
+        putConversation(event.conversation);
+        conversationsChanged = true;
+      } else if (event.type === 'encryption.devices') {
+        putDevices(event.devices);
+        devicesChanged = true;
+      } else if (event.type === 'account.removed') {
+        for (const map of [conversations.value, devices.value])
+          for (const key of map.keys()) if (key.startsWith(entryKey(event.id, ''))) map.delete(key);
+        conversationsChanged = devicesChanged = true;
+      }
+    }
+    if (conversationsChanged) triggerRef(conversations);
+    if (devicesChanged) triggerRef(devices);
+  }
+
+  /** A new snapshot (the link came back): what was shown is asked for again by the views. */
+  function applySnapshot(_snapshot: Snapshot): void {
+    conversations.value = new Map();
+    devices.value = new Map();
+  }
+
+  /** The conversation's setting (the core reads the contact's devices again in the background). */
+  async function loadConversation(
+    api: Transport,
+    accountId: string,
+    jid: string,
+  ): Promise<Result<ConversationEncryptionView>> {
+    const result = await api.invoke('encryption.conversation', { accountId, conversation: jid });
+    if (result.ok) {
+      putConversation(result.value);
+      triggerRef(conversations);
+    }
+    return result;
+  }
+
+  async function setEncrypted(
+    api: Transport,
+    accountId: string,
+    jid: string,
+    encrypted: boolean,
+  ): Promise<Result<ConversationEncryptionView>> {
+    const result = await api.invoke('encryption.setEncrypted', { accountId, conversation: jid, encrypted });
+    if (result.ok) {
+      putConversation(result.value);
+      triggerRef(conversations);
+    }
+    return result;
+  }
+
+  async function loadDevices(api: Transport, accountId: string, jid: string): Promise<Result<EncryptionDevicesView>> {
+    const result = await api.invoke('encryption.devices', { accountId, jid });
+    if (result.ok) {
+      putDevices(result.value);
+      triggerRef(devices);
+    }
+    return result;
+  }
+
+  async function setTrust(
+    api: Transport,
+    accountId: string,
+    jid: string,
+    fingerprint: string,
+    trust: 'verified' | 'untrusted',
+  ): Promise<Result<EncryptionDevicesView>> {
+    const result = await api.invoke('encryption.setTrust', { accountId, jid, fingerprint, trust });
+    if (result.ok) {
+      putDevices(result.value);
+      triggerRef(devices);
+    }
+    return result;
+  }
+
+  return {
+    conversations,
+    devices,
+    conversation,
+    devicesOf,
+    applyEvents,
+    applySnapshot,
+    loadConversation,
+    setEncrypted,
+    loadDevices,
+    setTrust,
+  };
+});

@@ -1,0 +1,100 @@
+/**
+ * End-to-end encryption as the contract carries it (OMEMO in one-to-one chats): how a message
+ * travelled, why one could not be read or sent, a conversation's setting, and a JID's devices with
+ * their fingerprints and trust. Codes only; the renderer words them (lib/words/encryption.ts).
+ */
+
+/**
+ * How far a device's identity key is trusted: 'blind' (trusted before the user verified any key of
+ * that contact), 'verified' (compared by the user), 'undecided' (new after one was verified: it gets
+ * no messages until the user decides), 'untrusted' (refused by the user).
+ */
+export type TrustState = 'verified' | 'blind' | 'undecided' | 'untrusted';
+
+/** Why an encrypted message could not be read. */
+export type UndecryptableReason =
+  /** The encrypted element breaks the protocol's format. */
+  | 'malformed'
+  /** It carries no key for this device: the sender did not know this device yet. */
+  | 'not-for-this-device'
+  /** A follow-up message from a device we have no session with. */
+  | 'no-session'
+  /** A copy of a message already read: its keys are used up. */
+  | 'replayed'
+  /** The key did not authenticate. */
+  | 'bad-key-material'
+  /** The text's authentication tag does not verify (changed on the way). */
+  | 'bad-tag'
+  /** Our private identity key is not available in this run. */
+  | 'identity-unavailable'
+  /** This device sent it, and its text was not kept here. */
+  | 'own-device';
+
+/** How a stored message travelled, when it was encrypted. */
+export interface MessageEncryption {
+  protocol: 'omemo';
+  /**
+   * The device that sent it (the contact's, or another of ours) as it was when the message was
+   * read; null for what this device sent.
+   */
+  device: { id: number; fingerprint: string | null; trust: TrustState | null } | null;
+  /** Why it could not be read (its body is then empty); null when it was read. */
+  undecryptable: UndecryptableReason | null;
+}
+
+/** Why an outgoing message that must be encrypted was not sent (it is never sent in the clear). */
+export type EncryptFailureReason =
+  /** The contact has published no device. */
+  | 'no-devices'
+  /** The contact has devices, but none we may encrypt to (undecided, untrusted, broken keys). */
+  | 'no-usable-devices'
+  /** The contact's device list could not be read. */
+  | 'device-list-unavailable'
+  /** Our private identity key is not available in this run. */
+  | 'identity-unavailable';
+
+/** Why a device was left out of an encrypted message. */
+export type DeviceSkipReason =
+  'untrusted' | 'undecided' | 'no-bundle' | 'bad-bundle' | 'bad-signature' | 'session-failed';
+
+export interface EncryptionFailure {
+  reason: EncryptFailureReason;
+  /** The contact's devices left out, counted by why. */
+  skipped: Partial<Record<DeviceSkipReason, number>>;
+}
+
+/** A one-to-one conversation's encryption. */
+export interface ConversationEncryptionView {
+  accountId: string;
+  conversation: string;
+  /** Messages are encrypted: the user's choice, or (without one) because the contact has devices. */
+  encrypted: boolean;
+  /** The user chose it; otherwise it follows the contact's devices. */
+  chosen: boolean;
+  /** The contact has published devices, as far as we have read. */
+  available: boolean;
+  /** The contact's devices waiting for the user's decision (new after one was verified). */
+  undecided: number;
+}
+
+export interface EncryptionDeviceView {
+  deviceId: number;
+  /** In the owner's device list now (a device that left stays known: old messages name it). */
+  active: boolean;
+  label: string | null;
+  /** The identity key in hex (64 characters); null until a bundle or a message showed it. */
+  fingerprint: string | null;
+  trust: TrustState | null;
+  /** The device this app runs as. */
+  own: boolean;
+}
+
+/** A JID's devices (the contact's, or our own account's). */
+export interface EncryptionDevicesView {
+  accountId: string;
+  jid: string;
+  devices: EncryptionDeviceView[];
+}
+
+/** A fingerprint as the contract takes it: 64 hex characters (spaces allowed between blocks). */
+export const FINGERPRINT_PATTERN = /^(?:[0-9a-fA-F]{8} ?){7}[0-9a-fA-F]{8}$/;

@@ -1,0 +1,137 @@
+/**
+ * End to end: avatars, nicknames and profiles in Chromium, through the browser bridge, against the
+ * real core and a real Prosody. A second client (slixmpp, tests/support/identity_peer.py) publishes
+ * an avatar, a nickname and a vCard: the roster row shows the picture and the nick, the contact panel
+ * the profile card. Alice then publishes her own avatar and profile from the account's Profile
+ * dialog, and the second client reads them. axe checks each screen.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/axe';
+import {
+  captureLog,
+  closeBrowserUi,
+  expectBuilt,
+  LIVE_TIMEOUT,
+  openBrowserUi,
+  screenshotFailures,
+  signInThroughUi,
+  type BrowserUi,
+} from '../support/e2e';
+import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
+import { png } from '../support/media-samples';
+import { startProsody, type ProsodyServer } from '../support/prosody';
+import { eventually } from '../support/wait';
+
+const ALICE = { user: 'alice', password: 'alice-Pa55-faces' };
+const PY = { user: 'py', password: 'py-Pa55-faces' };
+const ALICE_JID = 'alice@localhost';
+const PY_JID = 'py@localhost';
+const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+
+describe('avatars and profiles in the browser UI', () => {
+  let prosody: ProsodyServer;
+  let ui: BrowserUi;
+  let page: Page;
+  let peer: IdentityPeer;
+  let dir: string;
+  const { log } = captureLog();
+  const tree = (): Locator => page.getByRole('tree');
+  const main = (): Locator => page.getByRole('main');
+
+  beforeAll(async () => {
+    expectBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-faces-'));
+    prosody = await startProsody({ users: [ALICE, PY] });
+    peer = await startIdentityPeer(prosody, PY, 'desk');
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-faces-',
+      viewport: { width: 1280, height: 800 },
+      server: prosody,
+    });
+    page = ui.page;
+    await signInThroughUi(ui, prosody, ALICE);
+    // Alice adds Py without a roster name; Py's client accepts and asks back.
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const d = page.getByRole('dialog', { name: 'Add a contact' });
+    await d.getByLabel('Address (JID)').fill(PY_JID);
+    await d.getByRole('button', { name: 'Add contact' }).click();
+    await d.waitFor({ state: 'detached' });
+  }, 180_000);
+
+  screenshotFailures(() => ui, log);
+
+  afterAll(async () => {
+    await peer?.stop();
+    await closeBrowserUi(ui);
+    await prosody?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows a contact's avatar and nick in the roster and their profile card", async () => {
+    await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });
+    await peer.run({ cmd: 'publish_vcard', fn: 'Py Thon', org: 'Snakes Ltd', desc: 'Hisses politely.' });
+    await peer.run({
+      cmd: 'publish_avatar',
+      data: png(48, 48, { seed: 5 }).toString('base64'),
+      type: 'image/png',
+      width: 48,
+      height: 48,
+    });
+
+    // No roster name: the nick they chose names the row, with their picture beside it.
+    const row = tree().getByRole('treeitem', { name: /^Pythonista, / });
+    await row.waitFor({ timeout: LIVE_TIMEOUT });
+    const image = row.locator('[data-avatar] img');
+    await image.waitFor({ timeout: LIVE_TIMEOUT });
+    await eventually(
+      async () =>
+        expect(await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(48),
+      LIVE_TIMEOUT,
+    );
+    await expectAccessible(page, 'the roster with avatars');
+
+    await row.dblclick();
+    const card = main().getByRole('region', { name: 'Profile' });
+    await card.getByText('Py Thon').waitFor({ timeout: LIVE_TIMEOUT });
+    await card.getByText('Snakes Ltd').waitFor();
+    await card.getByText('Hisses politely.').waitFor();
+    await expectAccessible(page, 'the contact panel with the profile card');
+  });
+
+  it('publishes our own avatar and profile from the account, read by the other client', async () => {
+    const ours = png(64, 64, { seed: 9 });
+    const file = path.join(dir, 'alice.png');
+    fs.writeFileSync(file, ours);
+    await page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByRole('button', { name: /^Home, / })
+      .click();
+    await main().getByRole('button', { name: 'Profile and avatar of Home' }).click();
+    const d = page.getByRole('dialog', { name: 'Your profile' });
+    await d.getByLabel(/^Full name/).waitFor();
+    await expectAccessible(page, 'the own profile dialog');
+
+    await d.locator('[data-avatar-input]').setInputFiles(file);
+    await d.getByText('Avatar published.').waitFor({ timeout: LIVE_TIMEOUT });
+    await peer.run({ cmd: 'read_avatar', jid: ALICE_JID });
+    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({ sha1: sha1(ours) });
+
+    await d.getByLabel(/^Full name/).fill('Alice Liddell');
+    await d.getByLabel(/^Nickname/).fill('Alice');
+    await d.getByRole('button', { name: 'Save profile' }).click();
+    await d.waitFor({ state: 'detached' });
+    await peer.run({ cmd: 'read_vcard', jid: ALICE_JID });
+    expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({
+      fn: 'Alice Liddell',
+      nickname: 'Alice',
+      photo: sha1(ours),
+    });
+    // Our own picture replaces the account badge in the sidebar.
+    await page.getByRole('navigation', { name: 'Accounts' }).locator('[data-avatar] img').first().waitFor();
+  });
+});

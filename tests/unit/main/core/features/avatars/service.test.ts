@@ -1,0 +1,345 @@
+/**
+ * IdentityService fed stanzas directly through a fake client (the real event bus, SQLite, media
+ * store and fetcher): whom it believes (PEP events only from a bare JID, presence hashes about
+ * their sender), what it refuses (a picture whose hash is not the announced one, oversized or not
+ * an image, an http: URL), that a fetch that never answers blocks nothing else, and that the kept
+ * hash survives a restart.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import xml, { type Element } from '@xmpp/xml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppEvent, IdentityView } from '../../../../../../src/shared/contract';
+import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
+import { EventBus } from '../../../../../../src/main/core/events';
+import { IdentitiesRepository } from '../../../../../../src/main/core/features/avatars/repo';
+import { IdentityService } from '../../../../../../src/main/core/features/avatars/service';
+import { createLogger } from '../../../../../../src/main/core/log';
+import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
+import { HttpsClient } from '../../../../../../src/main/core/media/https-client';
+import { MediaStore } from '../../../../../../src/main/core/media/store';
+import type { Db } from '../../../../../../src/main/core/store/db';
+import { memoryDbWithAccount } from '../../../../../support/db';
+import { png } from '../../../../../support/media-samples';
+import { parseStanza } from '../../../../../support/xml';
+import { eventually, waitUntil } from '../../../../../support/wait';
+
+const ACCOUNT = 'acc';
+const OWN = 'me@example.org';
+const BOB = 'bob@example.org';
+const EVENT = 'http://jabber.org/protocol/pubsub#event';
+
+type Handler = (ctx: { stanza: Element }, next: () => unknown) => unknown;
+/** How the fake server answers an IQ get: a reply element, an error, or never. */
+type Answer = (iq: Element) => Promise<Element>;
+
+let dir: string;
+let db: Db;
+let bus: EventBus;
+let events: AppEvent[];
+let logs: string[];
+let store: MediaStore;
+let fetcher: MediaFetcher;
+let handlers: Handler[];
+let requests: Element[];
+let answer: Answer;
+let resent: number;
+let service: IdentityService;
+
+const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+/** Until every avatar fetch under way has ended (stored or refused) and its event is out. */
+async function settle(): Promise<void> {
+  const inFlight = (fetcher as unknown as { inFlight: Map<string, unknown> }).inFlight;
+  await waitUntil('fetches done', () => inFlight.size === 0);
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function makeService(rosterIn = true): IdentityService {
+  const made = new IdentityService({
+    bus,
+    log: createLogger(
+      (level, scope, message, details) => logs.push(`${level} ${message} ${JSON.stringify(details ?? '')}`),
+      'debug',
+    ),
+    repo: new IdentitiesRepository(db),
+    media: () => ({ store, fetcher, http: new HttpsClient() }),
+    accountJid: () => OWN,
+    resendPresence: () => resent++,
+  });
+  made.start();
+  const fake = {
+    middleware: { use: (handler: Handler) => handlers.push(handler) },
+    iqCaller: {
+      request: (iq: Element) => {
+        requests.push(iq);
+        return answer(iq);
+      },
+    },
+  } as unknown as SessionXmpp;
+  made.onClient(ACCOUNT, fake);
+  made.onOnline(ACCOUNT, { xmpp: fake, boundJid: `${OWN}/jw`, resumed: false });
+  if (rosterIn) made.rosterReady(ACCOUNT);
+  return made;
+}
+
+/** Runs a stanza through the middleware like the client would; true when someone consumed it. */
+function deliver(stanza: Element): boolean {
+  let passed = false;
+  for (const handler of handlers) handler({ stanza }, () => (passed = true));
+  return !passed;
+}
+
+function metadataEvent(from: string | undefined, hash: string, extra = ''): Element {
+  const attrs = from === undefined ? '' : ` from='${from}'`;
+  return parseStanza(
+    `<message${attrs} type='headline'><event xmlns='${EVENT}'><items node='urn:xmpp:avatar:metadata'><item id='${hash}'>` +
+      `<metadata xmlns='urn:xmpp:avatar:metadata'>${extra}<info id='${hash}' bytes='1' type='image/png'/></metadata></item></items></event></message>`,
+  );
+}
+
+function dataReply(bytes: Uint8Array, hash: string, from: string): Element {
+  return xml(
+    'iq',
+    { type: 'result', from },
+    xml(
+      'pubsub',
+      { xmlns: 'http://jabber.org/protocol/pubsub' },
+      xml(
+        'items',
+        { node: 'urn:xmpp:avatar:data' },
+        xml(
+          'item',
+          { id: hash },
+          xml('data', { xmlns: 'urn:xmpp:avatar:data' }, Buffer.from(bytes).toString('base64')),
+        ),
+      ),
+    ),
+  );
+}
+
+function vcardReply(bytes: Uint8Array | null): Element {
+  return xml(
+    'iq',
+    { type: 'result' },
+    xml(
+      'vCard',
+      { xmlns: 'vcard-temp' },
+      bytes
+        ? xml('PHOTO', {}, xml('TYPE', {}, 'image/png'), xml('BINVAL', {}, Buffer.from(bytes).toString('base64')))
+        : null,
+    ),
+  );
+}
+
+function identity(jid: string): IdentityView | undefined {
+  bus.flush();
+  return events.flatMap((e) => (e.type === 'identity' && e.identity.jid === jid ? [e.identity] : [])).at(-1);
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-identity-unit-'));
+  db = memoryDbWithAccount(ACCOUNT, OWN);
+  bus = new EventBus(1000);
+  events = [];
+  bus.subscribe((batch) => events.push(...batch.events));
+  logs = [];
+  const log = createLogger(() => {}, 'info');
+  store = await MediaStore.open({ dir, log });
+  fetcher = new MediaFetcher({ store, log, parallel: 2 });
+  handlers = [];
+  requests = [];
+  resent = 0;
+  // Our own vCard read at login: none yet.
+  answer = () =>
+    Promise.reject(Object.assign(new Error('item-not-found'), { name: 'StanzaError', condition: 'item-not-found' }));
+  service = makeService();
+  await settle();
+});
+
+afterEach(() => {
+  fetcher.close();
+  service.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('XEP-0084 avatars', () => {
+  it("fetches a contact's announced avatar from their PEP data node once and shows it", async () => {
+    const picture = png(32, 32, { seed: 1 });
+    const hash = sha1(picture);
+    answer = async (iq) => dataReply(picture, hash, iq.attrs.to as string);
+    expect(deliver(metadataEvent(BOB, hash))).toBe(true);
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ mime: 'image/png', width: 32, height: 32 });
+    expect(requests.at(-1)!.attrs.to).toBe(BOB);
+    // The same announcement again (every login): nothing is fetched.
+    const asked = requests.length;
+    deliver(metadataEvent(BOB, hash));
+    await settle();
+    expect(requests.length).toBe(asked);
+  });
+
+  it('ignores metadata sent from a full JID (not a PEP service)', async () => {
+    const picture = png(8, 8);
+    answer = async (iq) => dataReply(picture, sha1(picture), iq.attrs.to as string);
+    expect(deliver(metadataEvent(`${BOB}/evil`, sha1(picture)))).toBe(true);
+    await settle();
+    expect(identity(BOB)).toBeUndefined();
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+    expect(logs.some((line) => line.includes('not from a bare JID'))).toBe(true);
+  });
+
+  it('refuses bytes whose SHA-1 is not the announced id', async () => {
+    const announced = sha1(png(8, 8, { seed: 1 }));
+    const other = png(8, 8, { seed: 2 });
+    answer = async (iq) => dataReply(other, announced, iq.attrs.to as string);
+    deliver(metadataEvent(BOB, announced));
+    await settle();
+    expect(identity(BOB)?.avatar ?? null).toBeNull();
+    expect(store.usage().files).toBe(0);
+    expect(fetcher.stats.failed).toBe(1);
+  });
+
+  it('refuses oversized data and data that is not an image', async () => {
+    const huge = Buffer.concat([png(64, 64), Buffer.alloc(2 * 1024 * 1024)]);
+    const html = Buffer.from('<!doctype html><script>alert(1)</script>');
+    answer = async (iq) => {
+      const id = (iq.getChild('pubsub')!.getChild('items')!.getChild('item')!.attrs.id as string) ?? '';
+      return dataReply(id === sha1(huge) ? huge : html, id, iq.attrs.to as string);
+    };
+    deliver(metadataEvent(BOB, sha1(huge)));
+    deliver(metadataEvent('carol@example.org', sha1(html)));
+    await settle();
+    expect(identity(BOB)?.avatar ?? null).toBeNull();
+    expect(identity('carol@example.org')?.avatar ?? null).toBeNull();
+    expect(store.usage().files).toBe(0);
+  });
+
+  it('never fetches an avatar at an http: URL, and prefers the data node over an https: one', async () => {
+    const picture = png(16, 16, { seed: 4 });
+    const hash = sha1(picture);
+    answer = async (iq) => dataReply(picture, hash, iq.attrs.to as string);
+    const event = parseStanza(
+      `<message from='${BOB}'><event xmlns='${EVENT}'><items node='urn:xmpp:avatar:metadata'><item id='x'><metadata xmlns='urn:xmpp:avatar:metadata'>` +
+        `<info id='${'a'.repeat(40)}' bytes='5' type='image/png' url='http://insecure.example/a.png'/></metadata></item></items></event></message>`,
+    );
+    deliver(event);
+    await settle();
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+    expect(identity(BOB)).toBeUndefined();
+    deliver(
+      metadataEvent(
+        BOB,
+        hash,
+        `<info id='${'b'.repeat(40)}' bytes='5' type='image/png' url='https://cdn.example/b.png'/>`,
+      ),
+    );
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 16 });
+  });
+
+  it('holds fetches back while the roster loads', async () => {
+    service.close();
+    handlers = [];
+    service = makeService(false);
+    const picture = png(8, 8, { seed: 12 });
+    answer = async (iq) => dataReply(picture, sha1(picture), iq.attrs.to as string);
+    deliver(metadataEvent(BOB, sha1(picture)));
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+    service.rosterReady(ACCOUNT);
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 8 });
+  });
+
+  it('goes on with other avatars while a fetch never answers', async () => {
+    const picture = png(8, 8, { seed: 9 });
+    const hash = sha1(picture);
+    answer = async (iq) =>
+      iq.attrs.to === 'slow@example.org'
+        ? new Promise<Element>(() => {})
+        : dataReply(picture, hash, iq.attrs.to as string);
+    deliver(metadataEvent('slow@example.org', sha1(png(8, 8, { seed: 10 }))));
+    deliver(metadataEvent(BOB, hash));
+    await eventually(() => expect(identity(BOB)?.avatar).toBeTruthy());
+  });
+
+  it('takes our own avatar from an event without a from, and an empty metadata removes it', async () => {
+    const picture = png(8, 8, { seed: 5 });
+    const hash = sha1(picture);
+    answer = async () => dataReply(picture, hash, OWN);
+    deliver(metadataEvent(undefined, hash));
+    await settle();
+    expect(identity(OWN)?.avatar).not.toBeNull();
+    expect(requests.at(-1)!.attrs.to).toBeUndefined();
+    deliver(
+      parseStanza(
+        `<message from='${OWN}'><event xmlns='${EVENT}'><items node='urn:xmpp:avatar:metadata'><item id='x'><metadata xmlns='urn:xmpp:avatar:metadata'/></item></items></event></message>`,
+      ),
+    );
+    expect(identity(OWN)?.avatar).toBeNull();
+  });
+});
+
+describe('XEP-0153 hashes and XEP-0172 nicks', () => {
+  it("fetches a contact's vCard photo for a presence hash, and an XEP-0084 avatar wins over it", async () => {
+    const photo = png(10, 10, { seed: 6 });
+    answer = async () => vcardReply(photo);
+    service.presenceHash(ACCOUNT, BOB, sha1(photo).toUpperCase());
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 10 });
+    expect(requests.at(-1)!.getChild('vCard')).toBeDefined();
+
+    const pep = png(12, 12, { seed: 7 });
+    answer = async (iq) => dataReply(pep, sha1(pep), iq.attrs.to as string);
+    deliver(metadataEvent(BOB, sha1(pep)));
+    await settle();
+    service.presenceHash(ACCOUNT, BOB, sha1(photo));
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 12 });
+  });
+
+  it('reads the hash of a room occupant from their own room presence, and ignores a malformed one', async () => {
+    const photo = png(6, 6, { seed: 8 });
+    answer = async () => vcardReply(photo);
+    const occupant = 'room@conference.example.org/Nick';
+    const presence = (hash: string) =>
+      parseStanza(
+        `<presence from='${occupant}'><x xmlns='http://jabber.org/protocol/muc#user'><item role='participant' affiliation='none'/></x><x xmlns='vcard-temp:x:update'><photo>${hash}</photo></x></presence>`,
+      );
+    // Passed on to the MUC feature either way.
+    expect(deliver(presence('not a hash'))).toBe(false);
+    expect(requests.filter((iq) => iq.attrs.to === occupant)).toHaveLength(0);
+    expect(deliver(presence(sha1(photo)))).toBe(false);
+    await settle();
+    expect(identity(occupant)?.avatar).toMatchObject({ width: 6 });
+    expect(requests.at(-1)!.attrs.to).toBe(occupant);
+  });
+
+  it('takes nicks from PEP events of bare JIDs only', () => {
+    const nickEvent = (from: string, nick: string) =>
+      parseStanza(
+        `<message from='${from}'><event xmlns='${EVENT}'><items node='http://jabber.org/protocol/nick'><item id='current'><nick xmlns='http://jabber.org/protocol/nick'>${nick}</nick></item></items></event></message>`,
+      );
+    deliver(nickEvent(`${BOB}/x`, 'Mallory'));
+    expect(identity(BOB)).toBeUndefined();
+    deliver(nickEvent(BOB, '  Bobby  '));
+    expect(identity(BOB)?.nick).toBe('Bobby');
+  });
+
+  it('keeps hashes and nicks across a restart', async () => {
+    const picture = png(8, 8, { seed: 11 });
+    answer = async (iq) => dataReply(picture, sha1(picture), iq.attrs.to as string);
+    deliver(metadataEvent(BOB, sha1(picture)));
+    service.nickChanged(ACCOUNT, BOB, 'Bobby');
+    await settle();
+    service.close();
+    events = [];
+    handlers = [];
+    requests = [];
+    service = makeService();
+    await eventually(() => expect(identity(BOB)).toMatchObject({ nick: 'Bobby', avatar: { width: 8 } }));
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+  });
+});
