@@ -106,6 +106,7 @@ describe('presence', () => {
       historyRowsStoredMedian: median(runs.map((r) => r.historyRowsStored)),
       historyStoreAllMsMedian: round(median(runs.map((r) => r.historyStoreMs))),
       historyStoreChunkMaxMs: round(Math.max(...runs.map((r) => r.historyStoreChunkMaxMs))),
+      historyStoreChunkCpuMaxMs: round(Math.max(...runs.map((r) => r.historyStoreChunkCpuMaxMs))),
     });
   });
 });

@@ -42,7 +42,7 @@ describe('presence history in the browser UI', () => {
   const log: string[] = [];
 
   const history = (): Locator => page.getByRole('main').getByRole('region', { name: 'History' });
-  const tracks = (): Locator => history().getByRole('list', { name: 'Devices over time' }).getByRole('img');
+  const tracks = (): Locator => history().getByRole('list', { name: 'Timeline of each device' }).getByRole('img');
 
   beforeAll(async () => {
     expectBuilt();
@@ -89,6 +89,9 @@ describe('presence history in the browser UI', () => {
 
   it('shows Bob’s devices coming and going, with their clients, in the contact panel', async () => {
     await signInThroughUi(ui, prosody, ALICE);
+    // The account's page shows our own devices over time: this one, online now.
+    const own = page.getByRole('main').getByRole('region', { name: 'Your devices over time' });
+    await expect.poll(() => own.getByRole('img').count(), { timeout: LIVE_TIMEOUT }).toBeGreaterThanOrEqual(1);
     const bobRow = page.getByRole('tree').getByRole('treeitem', { name: /^Bob, / });
     await bobRow.waitFor({ timeout: LIVE_TIMEOUT });
     // While Alice watches: the phone comes (priority 10, so it gets messages to the bare address) and goes.
@@ -124,7 +127,7 @@ describe('presence history in the browser UI', () => {
     const labels = await tracks().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
     expect(labels[0]).toMatch(/^BobDesk: online \d+ min in the last day, one state$/);
     expect(labels[1]).toMatch(/^BobPhone: online \d+ min in the last day, one state$/);
-    const devices = history().getByRole('list', { name: 'Devices over time' }).getByRole('listitem');
+    const devices = history().getByRole('list', { name: 'Timeline of each device' }).getByRole('listitem');
     expect(await devices.nth(0).innerText()).toMatch(/BobDesk[\s\S]*computer[\s\S]*online now/);
     expect(await devices.nth(1).innerText()).toMatch(/BobPhone[\s\S]*phone[\s\S]*just now/);
     // The bars carry the status on hover.
@@ -189,5 +192,17 @@ describe('presence history in the browser UI', () => {
       .getByText(/^Kept only on this computer for 7 days/)
       .waitFor();
     await expect.poll(() => tracks().count(), { timeout: LIVE_TIMEOUT }).toBe(1);
+
+    // The account's page clears every contact's history at once.
+    await page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByRole('button', { name: 'Home, alice@localhost' })
+      .click();
+    const own = page.getByRole('main').getByRole('region', { name: 'Your devices over time' });
+    await own.getByRole('button', { name: 'Clear all history…' }).click();
+    await own.getByText('Delete the history kept of every contact of Home? Recording goes on from now.').waitFor();
+    await own.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => own.getByRole('img').count(), { timeout: LIVE_TIMEOUT }).toBeGreaterThanOrEqual(1);
+    await expectAccessible(page, 'the account page with our devices over time', { themes: ['light'] });
   });
 });

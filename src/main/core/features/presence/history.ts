@@ -29,7 +29,8 @@ import {
 } from '../../store/presence-history-repo';
 import type { PresenceHistoryHooks } from './service';
 import { NOT_RECORDED, type TrackedPresence } from './stanza';
-import { buildTimeline } from './timeline';
+import { HistoryPruner } from './history-prune';
+import { buildTimeline, mergeCoverage, youngRun } from './timeline';
 import type { ContactResources, PresenceTracker } from './tracker';
 
 /** A state that lasted less than this is taken over by the next one (no row for it). */
@@ -40,17 +41,15 @@ export const TICK_MS = 10_000;
 export const WRITE_INTERVAL_MS = 30_000;
 /** The pause between two chunks when more runs wait. */
 export const WRITE_CONTINUE_MS = 100;
-/** Runs per transaction: a thousand took 25–30 ms of CPU on a large store, too long a pause. */
+/**
+ * Days of runs written per transaction (a run is written once for each day it touches): a thousand
+ * took 25–30 ms of CPU on a large store, too long a pause.
+ */
 export const WRITE_CHUNK = 250;
 /** A contact (all its devices) starts at most this many runs a day; beyond, it is not recorded that day. */
 export const MAX_RUNS_PER_CONTACT_DAY = 500;
 /** Runs held for storing; a store that keeps refusing must not grow memory. */
 export const MAX_HELD_RUNS = 200_000;
-/** The first prune after start, then one every PRUNE_INTERVAL_MS. */
-export const PRUNE_FIRST_MS = 120_000;
-export const PRUNE_INTERVAL_MS = 6 * 3_600_000;
-/** Contacts per prune transaction. */
-export const PRUNE_CHUNK = 200;
 
 const DAY_MS = 86_400_000;
 
@@ -95,9 +94,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
   private readonly minRunMs: number;
   private readonly log: ReturnType<typeof rateLimited>;
   private writeTimer: ReturnType<typeof setTimeout> | null = null;
-  private pruneTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Contacts waiting for the background prune: account, contact ids, cutoff. */
-  private pruneQueue: { accountId: string; ids: number[]; cutoff: number }[] = [];
+  private readonly pruner: HistoryPruner;
   private closed = false;
   /** When young runs were last looked at; a write that did not store everything goes on soon. */
   private lastSettle = 0;
@@ -114,10 +111,14 @@ export class PresenceHistory implements PresenceHistoryHooks {
     } catch (error) {
       options.log.error('presence history: ending runs left open failed', { error });
     }
-    if (options.background !== false) {
-      this.scheduleTick(TICK_MS);
-      this.schedulePrune(PRUNE_FIRST_MS);
-    }
+    this.pruner = new HistoryPruner({
+      repo: options.repo,
+      log: this.log,
+      now: this.now,
+      accounts: () => this.allAccounts(),
+      background: options.background !== false,
+    });
+    if (options.background !== false) this.scheduleTick(TICK_MS);
   }
 
   // ---------- accounts ----------
@@ -132,7 +133,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
   remove(accountId: string): void {
     this.accounts.delete(accountId);
     this.retentions.delete(accountId);
-    this.pruneQueue = this.pruneQueue.filter((item) => item.accountId !== accountId);
+    this.pruner.forget(accountId);
   }
 
   retention(accountId: string): HistoryRetention {
@@ -160,8 +161,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
       if (account.listeningSince !== null) account.listeningSince = this.now();
       this.restartLive(account, null);
     } else if (days < before) {
-      this.queuePrune(account);
-      this.schedulePrune(0);
+      this.pruner.soon(accountId, days);
     }
     return { accountId, retentionDays: days };
   }
@@ -396,14 +396,19 @@ export class PresenceHistory implements PresenceHistoryHooks {
       if (account.listeningSince !== null) this.cover(account, account.lostAt ?? now);
       const batch: HistoryRun[] = [];
       for (const run of account.rewrite) {
-        if (batch.length >= budget) break;
+        if (budget <= 0) break;
         batch.push(run);
         account.rewrite.delete(run);
+        budget -= daysTouched(run, now);
       }
-      budget -= batch.length;
-      const taken = Math.min(budget, account.pending.length);
-      for (const run of account.pending.splice(0, taken)) if (this.withinBound(account, run)) batch.push(run);
-      budget -= taken;
+      let taken = 0;
+      while (budget > 0 && taken < account.pending.length) {
+        const run = account.pending[taken++];
+        if (!this.withinBound(account, run)) continue;
+        batch.push(run);
+        budget -= daysTouched(run, now);
+      }
+      account.pending.splice(0, taken);
       this.store(account, batch);
       more ||= account.pending.length > 0 || account.rewrite.size > 0;
     }
@@ -448,42 +453,6 @@ export class PresenceHistory implements PresenceHistoryHooks {
     }
   }
 
-  /** Prunes every account now (the background prune does it a chunk at a time). */
-  pruneNow(): number {
-    this.pruneQueue = [];
-    for (const account of this.allAccounts()) this.queuePrune(account);
-    let removed = 0;
-    while (this.pruneQueue.length > 0) removed += this.pruneStep(Infinity);
-    return removed;
-  }
-
-  private queuePrune(account: AccountHistory): void {
-    if (account.retention === 0) return;
-    const cutoff = this.now() - account.retention * DAY_MS;
-    try {
-      this.options.repo.pruneCoverage(account.accountId, cutoff);
-      const ids = this.options.repo.contactIds(account.accountId);
-      this.pruneQueue = this.pruneQueue.filter((item) => item.accountId !== account.accountId);
-      if (ids.length > 0) this.pruneQueue.push({ accountId: account.accountId, ids, cutoff });
-    } catch (error) {
-      this.log.error('history.prune', 'presence history: pruning failed', { error });
-    }
-  }
-
-  /** Prunes the next `count` contacts of the queue; returns the runs deleted. */
-  private pruneStep(count: number): number {
-    const item = this.pruneQueue[0];
-    if (!item) return 0;
-    const ids = item.ids.splice(0, count);
-    if (item.ids.length === 0) this.pruneQueue.shift();
-    try {
-      return this.options.repo.prune(ids, item.cutoff);
-    } catch (error) {
-      this.log.error('history.prune', 'presence history: pruning failed', { error });
-      return 0;
-    }
-  }
-
   /** Every TICK_MS young runs are looked at; what is due is stored every WRITE_INTERVAL_MS, or sooner when much waits. */
   private scheduleTick(ms: number): void {
     if (this.closed) return;
@@ -493,6 +462,11 @@ export class PresenceHistory implements PresenceHistoryHooks {
       this.scheduleTick(this.tick() ? WRITE_CONTINUE_MS : TICK_MS);
     }, ms);
     this.writeTimer.unref?.();
+  }
+
+  /** Prunes every account now (the background prune does it a chunk at a time); returns the days deleted. */
+  pruneNow(): number {
+    return this.pruner.pruneNow();
   }
 
   /** What the timer does: young runs that lasted become objects, and what is due is stored. True when more waits. */
@@ -516,24 +490,12 @@ export class PresenceHistory implements PresenceHistoryHooks {
     return this.continuing;
   }
 
-  private schedulePrune(ms: number): void {
-    if (this.closed || this.options.background === false) return;
-    if (this.pruneTimer) clearTimeout(this.pruneTimer);
-    this.pruneTimer = setTimeout(() => {
-      this.pruneTimer = null;
-      if (this.pruneQueue.length === 0) for (const account of this.allAccounts()) this.queuePrune(account);
-      this.pruneStep(PRUNE_CHUNK);
-      this.schedulePrune(this.pruneQueue.length > 0 ? WRITE_CONTINUE_MS : PRUNE_INTERVAL_MS);
-    }, ms);
-    this.pruneTimer.unref?.();
-  }
-
   /** Ends every lasting run and coverage now and stores everything (the app is closing). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.writeTimer) clearTimeout(this.writeTimer);
-    if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    this.pruner.close();
     const now = this.now();
     for (const account of this.accounts.values()) {
       if (account.retention === 0) continue;
@@ -614,32 +576,8 @@ export class PresenceHistory implements PresenceHistoryHooks {
   }
 }
 
-/** The run of a resource whose state has not lasted long enough to be an object: for reading only. */
-function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
-  return {
-    bare,
-    resource: entry.resource,
-    start: entry.recordedSince,
-    end: OPEN,
-    show: entry.show,
-    status: entry.status,
-    priority: entry.priority,
-    clientName: entry.client?.clientName ?? null,
-    kind: entry.client?.device ?? null,
-    device: 0,
-    stored: Stored.No,
-    firstDay: 0,
-  };
-}
-
-/** Coverage stretches oldest first, overlapping ones joined (the file keeps whole seconds). */
-function mergeCoverage(stretches: { start: number; stop: number }[]): { start: number; stop: number }[] {
-  const sorted = [...stretches].sort((a, b) => a.start - b.start);
-  const out: { start: number; stop: number }[] = [];
-  for (const stretch of sorted) {
-    const last = out.at(-1);
-    if (last && stretch.start < last.stop + 1000) last.stop = Math.max(last.stop, stretch.stop);
-    else out.push({ ...stretch });
-  }
-  return out;
+/** How many days' rows writing the run touches (its pieces not written for good yet). */
+function daysTouched(run: HistoryRun, now: number): number {
+  const last = Math.floor((run.end === OPEN ? now : run.end) / DAY_MS);
+  return Math.max(1, last - Math.max(run.firstDay, Math.floor(run.start / DAY_MS)) + 1);
 }

@@ -12,6 +12,7 @@ import type {
   TimelineRunView,
   TimelineView,
 } from '../../../../shared/contract';
+import type { TrackedPresence } from './stanza';
 import { messageTarget, type ResourcePresence } from '../../../../shared/presence';
 import {
   OPEN,
@@ -244,4 +245,34 @@ function lastTarget(runs: readonly Run[]): TimelineView['lastTarget'] {
     })),
   );
   return target ? { resource: target.resource, until } : null;
+}
+
+/** The run of a resource whose state has not lasted long enough to be an object: for reading only. */
+export function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
+  return {
+    bare,
+    resource: entry.resource,
+    start: entry.recordedSince,
+    end: OPEN,
+    show: entry.show,
+    status: entry.status,
+    priority: entry.priority,
+    clientName: entry.client?.clientName ?? null,
+    kind: entry.client?.device ?? null,
+    device: 0,
+    stored: Stored.No,
+    firstDay: 0,
+  };
+}
+
+/** Coverage stretches oldest first, overlapping ones joined (the file keeps whole seconds). */
+export function mergeCoverage(stretches: { start: number; stop: number }[]): { start: number; stop: number }[] {
+  const sorted = [...stretches].sort((a, b) => a.start - b.start);
+  const out: { start: number; stop: number }[] = [];
+  for (const stretch of sorted) {
+    const last = out.at(-1);
+    if (last && stretch.start < last.stop + 1000) last.stop = Math.max(last.stop, stretch.stop);
+    else out.push({ ...stretch });
+  }
+  return out;
 }

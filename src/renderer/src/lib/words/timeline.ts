@@ -58,6 +58,9 @@ export const TIMELINE_WORDS = {
   get clear(): string {
     return t('timeline.clear');
   },
+  get clearAll(): string {
+    return t('timeline.clearAll');
+  },
   get clearConfirm(): string {
     return t('timeline.clearConfirm');
   },
@@ -101,6 +104,10 @@ export function privacyNote(days: HistoryRetention): string {
 
 export function clearPrompt(name: string): string {
   return t('timeline.clearPrompt', { name });
+}
+
+export function clearAllPrompt(account: string): string {
+  return t('timeline.clearAllPrompt', { account });
 }
 
 export function turnOffPrompt(account: string): string {

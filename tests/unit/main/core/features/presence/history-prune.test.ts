@@ -1,0 +1,88 @@
+/**
+ * Presence history's background pruning: nothing at once, then what ended before the account's
+ * retention, a few contacts a transaction, and again every PRUNE_INTERVAL_MS; a shorter retention
+ * is pruned soon.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rateLimited, silentLogger } from '../../../../../../src/main/core/log';
+import {
+  HistoryPruner,
+  PRUNE_CHUNK,
+  PRUNE_FIRST_MS,
+  PRUNE_INTERVAL_MS,
+} from '../../../../../../src/main/core/features/presence/history-prune';
+import {
+  PresenceHistoryRepository,
+  Stored,
+  type HistoryRetention,
+} from '../../../../../../src/main/core/store/presence-history-repo';
+import { memoryDbWithAccount } from '../../../../../support/db';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+function store(contacts: number, endedDaysAgo: number) {
+  const db = memoryDbWithAccount('acc', 'me@x');
+  const repo = new PresenceHistoryRepository(db);
+  const start = NOW - endedDaysAgo * DAY - 3_600_000;
+  repo.write(
+    'acc',
+    Array.from({ length: contacts }, (_, i) => ({
+      bare: `c${i}@x`,
+      resource: 'r',
+      start,
+      end: start + 60_000,
+      show: 'available' as const,
+      status: null,
+      priority: 0,
+      clientName: null,
+      kind: null,
+      device: 0,
+      stored: Stored.No,
+      firstDay: 0,
+    })),
+    NOW,
+  );
+  const count = () => (db.prepare('SELECT count(*) AS n FROM presence_history_days').get() as { n: number }).n;
+  return { repo, count };
+}
+
+function pruner(repo: PresenceHistoryRepository, retention: { days: HistoryRetention }) {
+  return new HistoryPruner({
+    repo,
+    log: rateLimited(silentLogger),
+    now: () => NOW,
+    accounts: () => [{ accountId: 'acc', retention: retention.days }],
+    background: true,
+  });
+}
+
+describe('background pruning of presence history', () => {
+  it('waits after start, then prunes a chunk of contacts a step, and again later', () => {
+    const { repo, count } = store(PRUNE_CHUNK + 50, 40);
+    const p = pruner(repo, { days: 30 });
+    expect(count()).toBe(PRUNE_CHUNK + 50);
+    vi.advanceTimersByTime(PRUNE_FIRST_MS);
+    expect(count()).toBe(50);
+    vi.advanceTimersByTime(1000);
+    expect(count()).toBe(0);
+    vi.advanceTimersByTime(PRUNE_INTERVAL_MS);
+    p.close();
+  });
+
+  it('keeps what the retention keeps, and prunes soon when it gets shorter', () => {
+    const { repo, count } = store(10, 10);
+    const retention: { days: HistoryRetention } = { days: 30 };
+    const p = pruner(repo, retention);
+    vi.advanceTimersByTime(PRUNE_FIRST_MS + 1000);
+    expect(count()).toBe(10);
+    retention.days = 7;
+    p.soon('acc', 7);
+    vi.advanceTimersByTime(1);
+    expect(count()).toBe(0);
+    p.close();
+  });
+});
