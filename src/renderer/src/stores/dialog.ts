@@ -34,6 +34,9 @@ export interface DialogProps {
   moderate: { accountId: string; room: string; nick: string };
   affiliations: { accountId: string; room: string };
   'invite-contact': { accountId: string; room: string };
+  /** A room's configuration form; `creating`: a new room locked until configured. */
+  'room-config': { accountId: string; room: string; creating?: boolean };
+  'destroy-room': { accountId: string; room: string };
   /** An account's block list (XEP-0191). */
   blocklist: { accountId: string };
   'block-contact': { accountId: string; jid: string };

@@ -193,7 +193,23 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, room: 'not a room' },
     { accountId: ID, room: 'room@conference.example.org', autojoin: 'yes' },
   ],
-  'muc.invite': [{ accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' }],
+  'muc.invite': [
+    { accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' },
+    { accountId: ID, room: 'room@conference.example.org', jid: 'x@y', direct: 'yes' },
+  ],
+  'muc.configuration': [{ accountId: ID, room: 'conference.example.org' }, { accountId: ID }],
+  'muc.configure': [
+    { accountId: ID, room: 'room@conference.example.org' },
+    { accountId: ID, room: 'room@conference.example.org', values: {}, instant: false },
+    { accountId: ID, room: 'room@conference.example.org', values: { a: 'x' } },
+  ],
+  'muc.destroy': [
+    { accountId: ID, room: 'room@conference.example.org', venue: 'conference.example.org' },
+    { accountId: ID, room: 'room@conference.example.org', reason: 'x'.repeat(1025) },
+  ],
+  'muc.requestVoice': [{ accountId: ID, room: 'room@conference.example.org/nick' }],
+  'muc.answerVoice': [{ accountId: ID, id: '', allow: true }, { accountId: ID, id: 'x', allow: 'yes' }],
+  'muc.roomInfo': [{ accountId: ID, room: 'x@y@z' }],
   'muc.answerInvite': [
     { accountId: ID, id: '', accept: true },
     { accountId: ID, id: 'x' },
