@@ -28,7 +28,8 @@ export interface DialogProps {
   /** Accept a pending request and add its sender. */
   'accept-add': { accountId: string; jid: string };
   policy: { accountId: string | null };
-  'join-room': { accountId?: string; room?: string; nick?: string };
+  /** `password`: a room password an xmpp: link carried. */
+  'join-room': { accountId?: string; room?: string; nick?: string; password?: string };
   'browse-rooms': Record<string, never>;
   bookmark: { accountId: string; room: string };
   moderate: { accountId: string; room: string; nick: string };
