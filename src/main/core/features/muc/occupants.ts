@@ -115,7 +115,8 @@ export class RoomPresence {
         this.renamed(room, rawNick, newNick, self);
         return;
       }
-      if (self) {
+      // A destroyed room may tell us without 110: our own nick with <destroy/> is ours.
+      if (self || (rawNick === room.nick && x?.getChild('destroy'))) {
         this.selfLeft(account, room, stanza, codes, reason, actor);
         return;
       }

@@ -6,19 +6,19 @@
  *   (the room's JID with a nick), a stranger or a room where we cannot grant it, it is ignored.
  * - The form must be a muc#request form of a few fields naming a nick; anything larger or
  *   malformed is ignored. The nick and real JID are the room's words, capped.
- * - One prompt per room and nick, at most REQUESTS_MAX per account; the answer submits the room's
- *   own form back with the decision.
+ * - One prompt per room and nick, at most VOICE_REQUESTS_MAX per account; the answer sends the
+ *   room's own form back with the decision.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { normalizeBareJid, normalizeJid } from '../../../../shared/jid';
 import { MUC_NICK_MAX, type ParsedInput, type VoiceRequestView } from '../../../../shared/contract';
-import type { DataForm } from '../../../../shared/forms';
+import type { DataForm, FormValues } from '../../../../shared/forms';
 import { fail, ok, type Result } from '../../../../shared/result';
 import { onlineClient } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { findDataForm, parseDataForm } from '../../forms/parse';
-import { submitForm, submitValues } from '../../forms/submit';
+import { submitValues } from '../../forms/submit';
 import type { RateLimitedLogger } from '../../log';
 import { capText } from '../../util/text';
 import { NS_MUC_REQUEST } from '../../xmpp/ns';
@@ -117,11 +117,14 @@ export class VoiceRequests {
     this.bus.emit({ type: 'muc.voiceRequestRemoved', accountId: input.accountId, id: input.id });
     const xmpp = onlineClient(this.rooms.existing(input.accountId)?.xmpp ?? null);
     if (!xmpp) return fail('not_connected', 'muc.notConnected');
-    const allow = request.form.fields.some((field) => field.var === 'muc#request_allow');
-    const submitted = submitForm(request.form, allow ? { 'muc#request_allow': [input.allow ? 'true' : 'false'] } : {});
-    if (!submitted.ok) return fail('invalid_input', 'form.invalid', { issues: submitted.issues });
+    // The room's form goes back as it came (its values are the room's, not the user's), with the decision.
+    const values: FormValues = {};
+    for (const field of request.form.fields) {
+      if (field.var !== null && field.var !== 'FORM_TYPE' && field.type !== 'fixed') values[field.var] = field.values;
+    }
+    values['muc#request_allow'] = [input.allow ? '1' : '0'];
     try {
-      await xmpp.send(xml('message', { to: request.room }, submitted.element));
+      await xmpp.send(xml('message', { to: request.room }, submitValues(NS_MUC_REQUEST, values)));
       return ok(null);
     } catch {
       return fail('not_connected', 'muc.voiceNotSent');
