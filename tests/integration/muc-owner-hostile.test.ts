@@ -70,8 +70,12 @@ describe('room configuration from a hostile server', () => {
   it("believes only the room: a form from an occupant's full JID with the same id is dropped", async () => {
     onRequest = (conn, iq) => {
       if (iq.to !== ROOM || !iq.body.includes(NS_OWNER)) return false;
-      conn.send(`<iq type='result' id='${iq.id}' from='${OCCUPANT}'><query xmlns='${NS_OWNER}'>${form('Forged')}</query></iq>`);
-      conn.send(`<iq type='result' id='${iq.id}' from='${ROOM}'><query xmlns='${NS_OWNER}'>${form('Real')}</query></iq>`);
+      conn.send(
+        `<iq type='result' id='${iq.id}' from='${OCCUPANT}'><query xmlns='${NS_OWNER}'>${form('Forged')}</query></iq>`,
+      );
+      conn.send(
+        `<iq type='result' id='${iq.id}' from='${ROOM}'><query xmlns='${NS_OWNER}'>${form('Real')}</query></iq>`,
+      );
       return true;
     };
     const c = await open();
@@ -85,7 +89,9 @@ describe('room configuration from a hostile server', () => {
     const many = Array.from({ length: 1001 }, (_, i) => `<field var='f${i}'/>`).join('');
     onRequest = (conn, iq) => {
       if (iq.to !== ROOM || !iq.body.includes(NS_OWNER)) return false;
-      conn.send(`<iq type='result' id='${iq.id}' from='${ROOM}'><query xmlns='${NS_OWNER}'>${form('Big', many)}</query></iq>`);
+      conn.send(
+        `<iq type='result' id='${iq.id}' from='${ROOM}'><query xmlns='${NS_OWNER}'>${form('Big', many)}</query></iq>`,
+      );
       return true;
     };
     const c = await open();
@@ -105,9 +111,9 @@ describe('room configuration from a hostile server', () => {
       ok: false,
       error: { code: 'timeout', reason: 'request.timeout', params: { action: 'room.configuration' } },
     });
-    expect(
-      await c.messenger.invoke('muc.configure', { accountId: c.accountId, room: ROOM, values: {} }),
-    ).toMatchObject({ ok: false, error: { reason: 'muc.configurationGone' } });
+    expect(await c.messenger.invoke('muc.configure', { accountId: c.accountId, room: ROOM, values: {} })).toMatchObject(
+      { ok: false, error: { reason: 'muc.configurationGone' } },
+    );
   }, 40_000);
 });
 

@@ -95,7 +95,11 @@ it('creates a room with its form, shows its info before joining, and grants a vo
 
 it('the other way round: Bob owns a moderated room, denies Alice, and she stays a visitor', async () => {
   await createModerated(bob, ANNEX, 'The Annex');
-  const joined = (await alice.invoke('muc.join', { accountId: alice.accountId, room: ANNEX, nick: 'Alice' })) as RoomView;
+  const joined = (await alice.invoke('muc.join', {
+    accountId: alice.accountId,
+    room: ANNEX,
+    nick: 'Alice',
+  })) as RoomView;
   expect(joined.role).toBe('visitor');
   await alice.invoke('muc.requestVoice', { accountId: alice.accountId, room: ANNEX });
   await waitUntil('the request at Bob', () => voiceRequests(bob, ANNEX).length === 1);

@@ -208,7 +208,10 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, room: 'room@conference.example.org', reason: 'x'.repeat(1025) },
   ],
   'muc.requestVoice': [{ accountId: ID, room: 'room@conference.example.org/nick' }],
-  'muc.answerVoice': [{ accountId: ID, id: '', allow: true }, { accountId: ID, id: 'x', allow: 'yes' }],
+  'muc.answerVoice': [
+    { accountId: ID, id: '', allow: true },
+    { accountId: ID, id: 'x', allow: 'yes' },
+  ],
   'muc.roomInfo': [{ accountId: ID, room: 'x@y@z' }],
   'muc.answerInvite': [
     { accountId: ID, id: '', accept: true },

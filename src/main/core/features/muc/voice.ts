@@ -43,7 +43,8 @@ export class VoiceRequests {
 
   requests(): VoiceRequestView[] {
     const all: VoiceRequestView[] = [];
-    for (const requests of this.pending.values()) for (const { form: _form, ...view } of requests.values()) all.push(view);
+    for (const requests of this.pending.values())
+      for (const { form: _form, ...view } of requests.values()) all.push(view);
     return all;
   }
 

@@ -129,7 +129,11 @@ describe('voice requests', () => {
     expect(answer.attrs.to).toBe(ROOM);
     const x = answer.getChild('x', NS_DATA)!;
     expect(x.attrs.type).toBe('submit');
-    const value = (name: string) => x.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value');
+    const value = (name: string) =>
+      x
+        .getChildren('field')
+        .find((f) => f.attrs.var === name)
+        ?.getChildText('value');
     expect(value('muc#request_allow')).toBe('1');
     expect(value('muc#jid')).toBe('visitor@example.org/phone');
     expect(value('FORM_TYPE')).toBe(NS_MUC_REQUEST);
@@ -202,7 +206,12 @@ describe('destroyed rooms', () => {
       xml(
         'presence',
         { from: `${ROOM}/me`, type: 'unavailable' },
-        xml('x', { xmlns: NS_MUC_USER }, xml('item', { role: 'none' }), xml('destroy', { jid: 'conference.example.org' })),
+        xml(
+          'x',
+          { xmlns: NS_MUC_USER },
+          xml('item', { role: 'none' }),
+          xml('destroy', { jid: 'conference.example.org' }),
+        ),
       ),
     );
     expect(service.room(ACCOUNT, ROOM)!.error).toMatchObject({ params: { reason: null, venue: null } });
@@ -237,7 +246,11 @@ describe('configuration', () => {
       await service.configure({ accountId: ACCOUNT, room: ROOM, values: { 'muc#roomconfig_forged': ['1'] } }),
     ).toMatchObject({ ok: false, error: { reason: 'form.invalid' } });
     expect(
-      await service.configure({ accountId: ACCOUNT, room: ROOM, values: { 'muc#roomconfig_moderatedroom': ['maybe'] } }),
+      await service.configure({
+        accountId: ACCOUNT,
+        room: ROOM,
+        values: { 'muc#roomconfig_moderatedroom': ['maybe'] },
+      }),
     ).toMatchObject({ ok: false, error: { reason: 'form.invalid' } });
     expect(iqs.filter((iq) => iq.type === 'set')).toEqual([]);
 
@@ -248,7 +261,11 @@ describe('configuration', () => {
     });
     expect(saved).toEqual({ ok: true, value: null });
     const x = iqs.at(-1)!.payload.getChild('x', NS_DATA)!;
-    const value = (name: string) => x.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value');
+    const value = (name: string) =>
+      x
+        .getChildren('field')
+        .find((f) => f.attrs.var === name)
+        ?.getChildText('value');
     expect(value('muc#roomconfig_roomname')).toBe('Lounge');
     expect(value('muc#roomconfig_moderatedroom')).toBe('1');
     expect(value('muc#roomconfig_roomsecret')).toBe('old-secret');
