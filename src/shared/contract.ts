@@ -1481,6 +1481,14 @@ export const commands = {
     input: z.object({ id: registrationIdSchema }).strict(),
     output: returns<null>(),
   },
+  /**
+   * A CAPTCHA's picture (XEP-0158) the server sent with the registration form as bits of binary, by
+   * its `cid:` address: a data URL of a PNG, JPEG, GIF or WebP (checked from its bytes), or null.
+   */
+  'registration.media': {
+    input: z.object({ id: registrationIdSchema, uri: z.string().max(2048).startsWith('cid:') }).strict(),
+    output: returns<{ mime: string; dataUrl: string } | null>(),
+  },
   /** Changes the account's password on the server (XEP-0077), then the one Jabberwock keeps; reconnects with it. */
   'account.changePassword': {
     input: z.object({ id: accountIdSchema, password: passwordSchema }).strict(),

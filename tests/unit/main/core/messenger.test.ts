@@ -291,6 +291,7 @@ const malformed: Record<CommandName, unknown[]> = {
     { id: 'aaaaaaaaaaaa', values: { password: ['x'.repeat(64 * 1024 + 1)] } },
     { id: 'aaaaaaaaaaaa', values: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, []])) },
   ],
+  'registration.media': [{ id: 'abcdefgh12', uri: 'https://example.org/x.png' }, { id: 'abcdefgh12' }],
   'registration.cancel': [{}, { id: '../../x' }],
   'account.changePassword': [{ id: ID }, { id: ID, password: '' }, { id: ID, password: 'x'.repeat(1025) }],
   'account.deleteOnServer': [{}, { id: "x' OR 1=1 --" }],
