@@ -69,6 +69,7 @@ import { XMPP_URI_MAX, type XmppUriResult } from './xmpp-uri';
 export type * from './control';
 export type { XmppUri, XmppUriResult, XmppUriReason, XmppUriAction } from './xmpp-uri';
 export type * from './forms';
+import type { DataForm } from './forms';
 
 export type { MediaMime, MediaRef } from './media';
 
@@ -393,6 +394,8 @@ export interface RoomView {
   /** Every occupant's real JID is visible (status 100/172). */
   nonAnonymous: boolean;
   occupantCount: number;
+  /** A room created for us with `configure`: locked to others until its configuration is submitted. */
+  awaitingConfiguration?: boolean;
   /** With state 'error' or 'left' after a removal: what happened (the refusal or the removal). */
   error: RoomError | null;
 }
@@ -434,6 +437,50 @@ export interface RoomInviteView {
 export interface RoomListingView {
   room: string;
   name: string | null;
+}
+
+/** A room's configuration form (XEP-0045 §10.2), as the room sent it (a password stays in the core). */
+export interface RoomConfigurationView {
+  accountId: string;
+  room: string;
+  form: DataForm;
+}
+
+/** A visitor asks a moderated room for voice (XEP-0045 §8.6): the room forwards it to its moderators. */
+export interface VoiceRequestView {
+  accountId: string;
+  /** Ours: names the request in muc.answerVoice. */
+  id: string;
+  room: string;
+  /** The nick the room says asked. */
+  nick: string;
+  /** Their real JID when the room gave it. */
+  jid: string | null;
+  at: number;
+}
+
+/** What a room says about itself before we join (disco#info with muc#roominfo, XEP-0045 §6.4). */
+export interface RoomInfoView {
+  room: string;
+  /** The room does not exist yet: joining creates it. */
+  exists: boolean;
+  name: string | null;
+  description: string | null;
+  subject: string | null;
+  /** Occupants now, when the room says. */
+  occupants: number | null;
+  language: string | null;
+  /** Its features as flags (muc_passwordprotected, muc_membersonly, …), each null when not said. */
+  passwordProtected: boolean | null;
+  membersOnly: boolean | null;
+  moderated: boolean | null;
+  /** Everyone sees real JIDs (muc_nonanonymous). */
+  nonAnonymous: boolean | null;
+  persistent: boolean | null;
+  public: boolean | null;
+  /** Where the room's public logs are (an https: address only). */
+  logs: string | null;
+  contacts: string[];
 }
 
 /** An entry of a room's affiliation list (members, admins, owners, outcasts). */
@@ -602,6 +649,8 @@ export interface Snapshot {
   roomNotices: RoomNoticeView[];
   bookmarks: BookmarkView[];
   roomInvites: RoomInviteView[];
+  /** Voice requests waiting for a moderator's answer. */
+  voiceRequests?: VoiceRequestView[];
   /** Every conversation with at least one message, most recent first. */
   conversations: ConversationView[];
   /** Uploads and downloads of this run, oldest first. */
@@ -643,6 +692,8 @@ export type AppEvent =
   | { type: 'muc.bookmarks'; accountId: string; bookmarks: BookmarkView[] }
   | { type: 'muc.invite'; invite: RoomInviteView }
   | { type: 'muc.inviteRemoved'; accountId: string; id: string }
+  | { type: 'muc.voiceRequest'; request: VoiceRequestView }
+  | { type: 'muc.voiceRequestRemoved'; accountId: string; id: string }
   /** A message was stored or changed (state, correction). */
   | { type: 'message'; message: MessageView }
   | { type: 'conversation'; conversation: ConversationView }
@@ -1032,9 +1083,58 @@ export const commands = {
         room: roomJidSchema,
         nick: roomNickSchema,
         password: z.string().max(1024).optional(),
+        /** A room created by this join stays locked until muc.configure (else it takes the default). */
+        configure: z.boolean().optional(),
       })
       .strict(),
     output: returns<RoomView>(),
+  },
+  /** Reads the configuration form of a room we own (XEP-0045 §10.2). */
+  'muc.configuration': {
+    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
+    output: returns<RoomConfigurationView>(),
+  },
+  /**
+   * Submits the form muc.configuration read, with what the user entered; `instant` accepts the
+   * room's default configuration instead (XEP-0045 §10.1.2).
+   */
+  'muc.configure': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        values: formValuesSchema,
+        instant: z.literal(true).optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** Destroys a room we own (XEP-0045 §10.9), telling occupants why and where to go instead. */
+  'muc.destroy': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        room: roomJidSchema,
+        reason: z.string().max(1024).optional(),
+        venue: roomJidSchema.optional(),
+      })
+      .strict(),
+    output: returns<null>(),
+  },
+  /** A visitor asks the room's moderators for voice (XEP-0045 §8.6). */
+  'muc.requestVoice': {
+    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
+    output: returns<null>(),
+  },
+  /** A moderator grants or denies a voice request. */
+  'muc.answerVoice': {
+    input: z.object({ accountId: accountIdSchema, id: z.string().min(1).max(64), allow: z.boolean() }).strict(),
+    output: returns<null>(),
+  },
+  /** What a room says about itself (disco#info), before joining it. */
+  'muc.roomInfo': {
+    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
+    output: returns<RoomInfoView>(),
   },
   'muc.leave': {
     input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
@@ -1119,7 +1219,10 @@ export const commands = {
       .strict(),
     output: returns<null>(),
   },
-  /** Invites a contact to a room we are in (XEP-0249 direct invitation). */
+  /**
+   * Invites a contact to a room we are in through the room (XEP-0045 §7.8.2: a members-only room
+   * adds them); `direct` also sends a direct invitation (XEP-0249) for clients that only take those.
+   */
   'muc.invite': {
     input: z
       .object({
@@ -1127,6 +1230,7 @@ export const commands = {
         room: roomJidSchema,
         jid: contactJidSchema,
         reason: z.string().max(1024).optional(),
+        direct: z.boolean().optional(),
       })
       .strict(),
     output: returns<null>(),
@@ -1376,6 +1480,14 @@ export const commands = {
   'registration.cancel': {
     input: z.object({ id: registrationIdSchema }).strict(),
     output: returns<null>(),
+  },
+  /**
+   * A CAPTCHA's picture (XEP-0158) the server sent with the registration form as bits of binary, by
+   * its `cid:` address: a data URL of a PNG, JPEG, GIF or WebP (checked from its bytes), or null.
+   */
+  'registration.media': {
+    input: z.object({ id: registrationIdSchema, uri: z.string().max(2048).startsWith('cid:') }).strict(),
+    output: returns<{ mime: string; dataUrl: string } | null>(),
   },
   /** Changes the account's password on the server (XEP-0077), then the one Jabberwock keeps; reconnects with it. */
   'account.changePassword': {

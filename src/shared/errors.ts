@@ -66,6 +66,10 @@ export type RequestAction =
 
 /** Requests of control and discovery (lib/words/control.ts names them). */
 export type ControlRequestAction =
+  | 'room.configuration'
+  | 'room.configure'
+  | 'room.destroy'
+  | 'room.info'
   | 'blocking.list'
   | 'blocking.block'
   | 'blocking.unblock'
@@ -98,6 +102,13 @@ export interface RoomRemoval {
   nick: string | null;
   actor: string | null;
   reason: string | null;
+}
+
+/** A room's destruction as its owner told it (both capped). */
+export interface RoomDestroyed {
+  reason: string | null;
+  /** The room to go to instead (a bare room JID), if the owner named one. */
+  venue: string | null;
 }
 
 /** The removals, by status code: 301 banned, 307 kicked, 321 affiliation, 322 members-only, 332 shutdown, 333 technical. */
@@ -287,6 +298,12 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'muc.subjectNotSent': None;
   'muc.inviteNotSent': None;
   'muc.inviteGone': None;
+  /** Configuring a room whose form was not read (or was read for another room). */
+  'muc.configurationGone': None;
+  'muc.voiceNotSent': None;
+  'muc.voiceRequestGone': None;
+  /** The room was destroyed (XEP-0045 §10.9): why, and the room its owner named instead. */
+  'muc.destroyed': RoomDestroyed;
   /** An affiliation by nick, but the room does not show the occupant's address. */
   'muc.addressHidden': { nick: string };
   // A join (or nick change) refused (XEP-0045 §7.2.6–§7.2.11):
@@ -488,7 +505,13 @@ export type RoomNotice =
   | { code: 'muc.affiliationChanged'; nick: string; affiliation: MucAffiliation }
   | { code: 'muc.subjectChanged' | 'muc.subjectCleared'; nick: string }
   /** A room created for us: it took the default configuration, or refused it. */
-  | { code: 'muc.created' | 'muc.createdUnconfigured' };
+  | { code: 'muc.created' | 'muc.createdUnconfigured' }
+  /** The room was destroyed; occupants may follow the venue. */
+  | ({ code: 'muc.destroyed' } & RoomDestroyed)
+  /** We asked for voice; the moderators decide. */
+  | { code: 'muc.voiceRequested' }
+  /** A room created for us was configured with the form, or with the default. */
+  | { code: 'muc.configured' };
 
 /**
  * A message the server refused (an error reply): its condition and its text, if any; or one that

@@ -289,6 +289,14 @@ describe('a CAPTCHA (XEP-0158) in the registration form', () => {
         const image = captchaMessenger.control.registrations.media(view.id, `cid:${cid}`);
         expect(image?.type).toBe('image/png');
         expect(image?.data.equals(png)).toBe(true);
+        // The dialog shows it as a picture checked from its bytes; nothing for an address it did not send.
+        expect(await captchaMessenger.invoke('registration.media', { id: view.id, uri: `cid:${cid}` })).toEqual({
+          ok: true,
+          value: { mime: 'image/png', dataUrl: `data:image/png;base64,${png.toString('base64')}` },
+        });
+        expect(
+          await captchaMessenger.invoke('registration.media', { id: view.id, uri: 'cid:other@bob.xmpp.org' }),
+        ).toEqual({ ok: true, value: null });
         const account = await captchaMessenger.invoke('registration.submit', {
           id: view.id,
           values: { username: ['robot'], password: ['robot-Pa55'], ocr: ['7x9q'] },

@@ -11,6 +11,7 @@ import { parseXmppUri, type XmppUriResult } from '../../shared/xmpp-uri';
 import type { AccountManager } from './accounts/account-manager';
 import { AccountOnServer } from './accounts/account-on-server';
 import { OnlineClients } from './accounts/online-clients';
+import { captchaImage } from './accounts/captcha';
 import { Registrations } from './accounts/registration';
 import type { EventBus } from './events';
 import { AdhocService } from './features/adhoc/service';
@@ -26,6 +27,7 @@ type ControlCommand =
   | 'registration.start'
   | 'registration.submit'
   | 'registration.cancel'
+  | 'registration.media'
   | 'account.changePassword'
   | 'account.deleteOnServer'
   | 'disco.info'
@@ -101,6 +103,7 @@ export function createControl(options: ControlOptions): Control {
     'registration.start': (input) => registrations.start(input),
     'registration.submit': (input) => registrations.submit(input),
     'registration.cancel': (input) => registrations.cancel(input.id),
+    'registration.media': (input) => ok(captchaImage(registrations.media(input.id, input.uri))),
     'account.changePassword': (input) => accountOnServer.changePassword(input.id, input.password),
     'account.deleteOnServer': (input) => accountOnServer.deleteOnServer(input.id),
     'disco.info': forAccount((input) => discovery.info(input)),

@@ -28,7 +28,11 @@ export function useXmppLinks(): void {
     const accountId = named?.id ?? null;
     switch (uri.action) {
       case 'join':
-        return dialogs.open('join-room', { ...(accountId ? { accountId } : {}), room: uri.jid });
+        return dialogs.open('join-room', {
+          ...(accountId ? { accountId } : {}),
+          room: uri.jid,
+          ...(uri.password ? { password: uri.password } : {}),
+        });
       case 'roster':
       case 'subscribe':
         return dialogs.open('add-contact', { accountId, jid: uri.jid, ...(uri.name ? { name: uri.name } : {}) });

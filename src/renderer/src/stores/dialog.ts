@@ -28,12 +28,16 @@ export interface DialogProps {
   /** Accept a pending request and add its sender. */
   'accept-add': { accountId: string; jid: string };
   policy: { accountId: string | null };
-  'join-room': { accountId?: string; room?: string; nick?: string };
+  /** `password`: a room password an xmpp: link carried. */
+  'join-room': { accountId?: string; room?: string; nick?: string; password?: string };
   'browse-rooms': Record<string, never>;
   bookmark: { accountId: string; room: string };
   moderate: { accountId: string; room: string; nick: string };
   affiliations: { accountId: string; room: string };
   'invite-contact': { accountId: string; room: string };
+  /** A room's configuration form; `creating`: a new room locked until configured. */
+  'room-config': { accountId: string; room: string; creating?: boolean };
+  'destroy-room': { accountId: string; room: string };
   /** An account's block list (XEP-0191). */
   blocklist: { accountId: string };
   'block-contact': { accountId: string; jid: string };

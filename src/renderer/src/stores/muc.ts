@@ -10,6 +10,7 @@ import type {
   AppEvent,
   BookmarkView,
   RoomInviteView,
+  VoiceRequestView,
   RoomNoticeView,
   RoomView,
   Snapshot,
@@ -40,6 +41,8 @@ export const useMucStore = defineStore('muc', () => {
   const bookmarks = shallowRef(new Map<string, BookmarkView[]>());
   /** By entryKey(accountId, invite id), in arrival order. */
   const invites = shallowRef(new Map<string, RoomInviteView>());
+  /** Voice requests for rooms we moderate, by entryKey(accountId, request id), in arrival order. */
+  const voiceRequests = shallowRef(new Map<string, VoiceRequestView>());
 
   /** Rooms per account id, each list sorted by address (rebuilt once per rooms change). */
   const roomsByAccount = computed(() => {
@@ -121,6 +124,12 @@ export const useMucStore = defineStore('muc', () => {
     }
     bookmarks.value = marks;
     invites.value = new Map((snapshot.roomInvites ?? []).map((i) => [entryKey(i.accountId, i.id), i]));
+    voiceRequests.value = new Map((snapshot.voiceRequests ?? []).map((r) => [entryKey(r.accountId, r.id), r]));
+  }
+
+  /** The voice requests waiting in one room. */
+  function voiceRequestsOf(accountId: string, room: string): VoiceRequestView[] {
+    return [...voiceRequests.value.values()].filter((r) => r.accountId === accountId && r.room === room);
   }
 
   /** One action per batch: every group-chat event in order, then one trigger per map that changed. */
@@ -130,6 +139,7 @@ export const useMucStore = defineStore('muc', () => {
     let noticesChanged = false;
     let bookmarksChanged = false;
     let invitesChanged = false;
+    let voiceChanged = false;
     for (const event of events) {
       switch (event.type) {
         case 'muc.room':
@@ -162,14 +172,22 @@ export const useMucStore = defineStore('muc', () => {
         case 'muc.inviteRemoved':
           invitesChanged = invites.value.delete(entryKey(event.accountId, event.id)) || invitesChanged;
           break;
+        case 'muc.voiceRequest':
+          voiceRequests.value.set(entryKey(event.request.accountId, event.request.id), event.request);
+          voiceChanged = true;
+          break;
+        case 'muc.voiceRequestRemoved':
+          voiceChanged = voiceRequests.value.delete(entryKey(event.accountId, event.id)) || voiceChanged;
+          break;
         case 'account.removed': {
           // Rare: one pass over the maps is fine here.
           const prefix = entryKey(event.id, '');
-          for (const map of [rooms.value, occupants.value, notices.value, invites.value] as Map<string, unknown>[]) {
+          const maps = [rooms.value, occupants.value, notices.value, invites.value, voiceRequests.value];
+          for (const map of maps as Map<string, unknown>[]) {
             for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
           }
           bookmarks.value.delete(event.id);
-          roomsChanged = occupantsChanged = noticesChanged = bookmarksChanged = invitesChanged = true;
+          roomsChanged = occupantsChanged = noticesChanged = bookmarksChanged = invitesChanged = voiceChanged = true;
           break;
         }
       }
@@ -179,6 +197,7 @@ export const useMucStore = defineStore('muc', () => {
     if (noticesChanged) triggerRef(notices);
     if (bookmarksChanged) triggerRef(bookmarks);
     if (invitesChanged) triggerRef(invites);
+    if (voiceChanged) triggerRef(voiceRequests);
   }
 
   /** Shows a room a command answered with at once (the core also sends muc.room). */
@@ -193,6 +212,8 @@ export const useMucStore = defineStore('muc', () => {
     notices,
     bookmarks,
     invites,
+    voiceRequests,
+    voiceRequestsOf,
     roomsByAccount,
     inviteList,
     room,

@@ -132,6 +132,11 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     },
     affiliations: { component: load(() => import('../components/muc/AffiliationsDialog.vue')), props: withRoom },
     'invite-contact': { component: load(() => import('../components/muc/InviteContactDialog.vue')), props: withRoom },
+    'room-config': {
+      component: load(() => import('../components/muc/RoomConfigDialog.vue')),
+      props: (asked) => (muc.room(asked.accountId, asked.room) ? asked : null),
+    },
+    'destroy-room': { component: load(() => import('../components/muc/DestroyRoomDialog.vue')), props: withRoom },
     blocklist: {
       component: load(() => import('../components/control/BlocklistDialog.vue')),
       props: ({ accountId }) => withAccount(accountId),

@@ -193,7 +193,26 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, room: 'not a room' },
     { accountId: ID, room: 'room@conference.example.org', autojoin: 'yes' },
   ],
-  'muc.invite': [{ accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' }],
+  'muc.invite': [
+    { accountId: ID, room: 'room@conference.example.org', jid: 'x@y@z' },
+    { accountId: ID, room: 'room@conference.example.org', jid: 'x@y', direct: 'yes' },
+  ],
+  'muc.configuration': [{ accountId: ID, room: 'conference.example.org' }, { accountId: ID }],
+  'muc.configure': [
+    { accountId: ID, room: 'room@conference.example.org' },
+    { accountId: ID, room: 'room@conference.example.org', values: {}, instant: false },
+    { accountId: ID, room: 'room@conference.example.org', values: { a: 'x' } },
+  ],
+  'muc.destroy': [
+    { accountId: ID, room: 'room@conference.example.org', venue: 'conference.example.org' },
+    { accountId: ID, room: 'room@conference.example.org', reason: 'x'.repeat(1025) },
+  ],
+  'muc.requestVoice': [{ accountId: ID, room: 'room@conference.example.org/nick' }],
+  'muc.answerVoice': [
+    { accountId: ID, id: '', allow: true },
+    { accountId: ID, id: 'x', allow: 'yes' },
+  ],
+  'muc.roomInfo': [{ accountId: ID, room: 'x@y@z' }],
   'muc.answerInvite': [
     { accountId: ID, id: '', accept: true },
     { accountId: ID, id: 'x' },
@@ -272,6 +291,7 @@ const malformed: Record<CommandName, unknown[]> = {
     { id: 'aaaaaaaaaaaa', values: { password: ['x'.repeat(64 * 1024 + 1)] } },
     { id: 'aaaaaaaaaaaa', values: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, []])) },
   ],
+  'registration.media': [{ id: 'abcdefgh12', uri: 'https://example.org/x.png' }, { id: 'abcdefgh12' }],
   'registration.cancel': [{}, { id: '../../x' }],
   'account.changePassword': [{ id: ID }, { id: ID, password: '' }, { id: ID, password: 'x'.repeat(1025) }],
   'account.deleteOnServer': [{}, { id: "x' OR 1=1 --" }],

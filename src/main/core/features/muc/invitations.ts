@@ -179,7 +179,10 @@ export class RoomInvitations {
     return read.kind !== 'none';
   }
 
-  /** Invites a contact to a room we are in, through the room (XEP-0045 §7.8.2): a members-only room can add them. */
+  /**
+   * Invites a contact to a room we are in, through the room (XEP-0045 §7.8.2): a members-only room
+   * can add them; `direct` also sends a direct invitation (XEP-0249), with the room's password if any.
+   */
   async invite(input: ParsedInput<'muc.invite'>): Promise<Result<null>> {
     const { room, xmpp, error } = this.options.rooms.inRoom(input.accountId, input.room);
     if (error) return error;
@@ -195,6 +198,13 @@ export class RoomInvitations {
           ),
         ),
       );
+      if (input.direct) {
+        // XEP-0249 besides: clients that ignore mediated invitations take this one.
+        const attrs: Record<string, string> = { xmlns: NS_CONFERENCE, jid: room.room };
+        if (input.reason) attrs.reason = input.reason;
+        if (room.password) attrs.password = room.password;
+        await xmpp.send(xml('message', { to: input.jid }, xml('x', attrs)));
+      }
       return ok(null);
     } catch {
       return fail('not_connected', 'muc.inviteNotSent');

@@ -41,6 +41,7 @@ export class RoomJoins {
     }
     room.nick = input.nick;
     if (input.password !== undefined) room.password = input.password || null;
+    room.configureOnCreate = input.configure === true;
     const wasJoining = room.state === 'joining' && room.joinSent;
     room.state = 'joining';
     room.error = null;

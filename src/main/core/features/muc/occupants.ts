@@ -18,6 +18,7 @@ import { background } from '../../util/background';
 import { capText } from '../../util/text';
 import { NS_MUC_USER, NS_STANZAS } from '../../xmpp/ns';
 import type { MucAdmin } from './admin';
+import { readDestroyed, roomDestroyed } from './destroy';
 import type { RoomJoins } from './joins';
 import { joinRefusal, removal, removalOf } from './room-errors';
 import { readStanding, type RoomRoles } from './roles';
@@ -114,8 +115,9 @@ export class RoomPresence {
         this.renamed(room, rawNick, newNick, self);
         return;
       }
-      if (self) {
-        this.selfLeft(account, room, codes, reason, actor);
+      // A destroyed room may tell us without 110: our own nick with <destroy/> is ours.
+      if (self || (rawNick === room.nick && x?.getChild('destroy'))) {
+        this.selfLeft(account, room, stanza, codes, reason, actor);
         return;
       }
       this.occupantLeft(room, rawNick, codes, reason, actor);
@@ -166,7 +168,11 @@ export class RoomPresence {
       room.rejoinedAfter333 = false;
       this.rooms.changedRoom(room);
       this.rooms.joinedNow(room);
-      if (codes.has('201')) {
+      if (codes.has('201') && room.configureOnCreate) {
+        // Locked until the user submits its form (or the default): muc.configure opens it.
+        room.awaitingConfiguration = true;
+        this.rooms.settle(room, ok(this.rooms.view(room)));
+      } else if (codes.has('201')) {
         // A new room stays locked to others until configured: answer the join once it is open.
         const setUp = this.options.admin
           .acceptDefaultConfiguration(account, room)
@@ -221,6 +227,7 @@ export class RoomPresence {
   private selfLeft(
     account: AccountRooms,
     room: Room,
+    stanza: Element,
     codes: Set<string>,
     reason: string | null,
     actor: string | null,
@@ -235,7 +242,12 @@ export class RoomPresence {
       background(this.options.joins.sendJoin(account, room), this.options.log, 'join');
       return;
     }
-    const removed = removalOf(codes);
+    const destroyed = readDestroyed(stanza.getChild('x', NS_MUC_USER));
+    const removed = destroyed ? null : removalOf(codes);
+    if (destroyed) {
+      roomDestroyed(this.rooms, room, destroyed);
+      return;
+    }
     if (!removed) {
       // Not removed, and not our leave (that forgets the room): our unavailable broadcast as we go
       // offline. The room is joined again with the next session.

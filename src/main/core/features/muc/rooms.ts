@@ -50,6 +50,10 @@ export interface Room {
   role: MucRole;
   affiliation: MucAffiliation;
   nonAnonymous: boolean;
+  /** Joined with `configure`: a room this join creates waits for its configuration. */
+  configureOnCreate: boolean;
+  /** Created for us and locked until configured (status 201 with configureOnCreate). */
+  awaitingConfiguration: boolean;
   error: RoomView['error'];
   occupants: Map<string, Occupant>;
   /** Nicks changed or left since the last flush. */
@@ -156,6 +160,7 @@ export class MucRooms {
       affiliation: room.affiliation,
       nonAnonymous: room.nonAnonymous,
       occupantCount: room.occupants.size,
+      ...(room.awaitingConfiguration ? { awaitingConfiguration: true } : {}),
       error: room.error,
     };
     return room.view;
@@ -285,6 +290,8 @@ export function newRoom(accountId: string, roomJid: string, nick: string): Room 
     role: 'none',
     affiliation: 'none',
     nonAnonymous: false,
+    configureOnCreate: false,
+    awaitingConfiguration: false,
     error: null,
     occupants: new Map(),
     changed: new Set(),

@@ -8,7 +8,11 @@
  *   roles.ts        roles and affiliations: notices, moderation, affiliation lists
  *   subject.ts      the subject
  *   invitations.ts  invitations in and out
- *   admin.ts        browsing services, the services we know, a new room's configuration
+ *   admin.ts        browsing services, the services we know, a new room's default configuration
+ *   configuration.ts  a room's configuration form, read and submitted
+ *   destroy.ts      destroying a room, and reading its destruction
+ *   voice.ts        voice requests, asked and answered
+ *   room-info.ts    what a room says about itself before we join
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeBareJid } from '../../../../shared/jid';
@@ -16,10 +20,13 @@ import type {
   AffiliationEntryView,
   OccupantView,
   ParsedInput,
+  RoomConfigurationView,
+  RoomInfoView,
   RoomInviteView,
   RoomListingView,
   RoomNoticeView,
   RoomView,
+  VoiceRequestView,
 } from '../../../../shared/contract';
 import type { Show } from '../../../../shared/presence';
 import { fail, type Result } from '../../../../shared/result';
@@ -29,6 +36,10 @@ import type { SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
 import { MucAdmin } from './admin';
+import { RoomConfiguration } from './configuration';
+import { destroyRoom } from './destroy';
+import { roomInfo } from './room-info';
+import { VoiceRequests } from './voice';
 import { RoomInvitations } from './invitations';
 import { RoomJoins } from './joins';
 import { RoomPresence } from './occupants';
@@ -56,6 +67,8 @@ export class MucService implements AccountLifecycleListener {
   private readonly presence: RoomPresence;
   private readonly subjects: RoomSubjects;
   private readonly invitations: RoomInvitations;
+  private readonly configuration: RoomConfiguration;
+  private readonly voice: VoiceRequests;
 
   constructor(options: MucOptions) {
     const now = options.now ?? Date.now;
@@ -67,6 +80,8 @@ export class MucService implements AccountLifecycleListener {
     const roles = (this.roles = new RoomRoles(rooms));
     this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog });
     this.subjects = new RoomSubjects(rooms);
+    this.configuration = new RoomConfiguration(rooms);
+    this.voice = new VoiceRequests(rooms, options.bus, floodLog, now);
     this.invitations = new RoomInvitations({
       rooms,
       joins,
@@ -99,6 +114,10 @@ export class MucService implements AccountLifecycleListener {
 
   invites(): RoomInviteView[] {
     return this.invitations.invites();
+  }
+
+  voiceRequests(): VoiceRequestView[] {
+    return this.voice.requests();
   }
 
   /** True when `bare` is a room of the account (joined, joining, or left but still shown). */
@@ -142,6 +161,8 @@ export class MucService implements AccountLifecycleListener {
   onRemoved(accountId: string): void {
     this.invitations.forgetAccount(accountId);
     this.admin.forgetAccount(accountId);
+    this.configuration.forgetAccount(accountId);
+    this.voice.forgetAccount(accountId);
     const account = this.state.existing(accountId);
     if (!account) return;
     for (const room of account.rooms.values()) this.state.settle(room, fail('not_found', 'muc.accountRemoved'));
@@ -171,6 +192,7 @@ export class MucService implements AccountLifecycleListener {
   }
 
   leave(input: ParsedInput<'muc.leave'>): Result<null> {
+    this.voice.forgetRoom(input.accountId, input.room);
     return this.joins.leave(input);
   }
 
@@ -206,6 +228,30 @@ export class MucService implements AccountLifecycleListener {
     return this.invitations.answer(input);
   }
 
+  configurationForm(input: ParsedInput<'muc.configuration'>): Promise<Result<RoomConfigurationView>> {
+    return this.configuration.read(input);
+  }
+
+  configure(input: ParsedInput<'muc.configure'>): Promise<Result<null>> {
+    return this.configuration.submit(input);
+  }
+
+  destroy(input: ParsedInput<'muc.destroy'>): Promise<Result<null>> {
+    return destroyRoom(this.state, input);
+  }
+
+  requestVoice(input: ParsedInput<'muc.requestVoice'>): Promise<Result<null>> {
+    return this.voice.request(input);
+  }
+
+  answerVoice(input: ParsedInput<'muc.answerVoice'>): Promise<Result<null>> {
+    return this.voice.answer(input);
+  }
+
+  roomInfo(input: ParsedInput<'muc.roomInfo'>): Promise<Result<RoomInfoView>> {
+    return roomInfo(this.state, input);
+  }
+
   // ---------- incoming ----------
 
   /** Room presence; returns true when consumed. */
@@ -214,7 +260,7 @@ export class MucService implements AccountLifecycleListener {
     return account ? this.presence.read(account, stanza) : false;
   }
 
-  /** Subjects and invitations; returns true when consumed. Room chat messages are the messaging feature's. */
+  /** Subjects, voice requests and invitations; returns true when consumed. Room chat messages are the messaging feature's. */
   private onMessage(accountId: string, stanza: Element): boolean {
     const account = this.state.existing(accountId);
     const from = stanza.attrs.from;
@@ -224,6 +270,7 @@ export class MucService implements AccountLifecycleListener {
     if (bare === null) return false;
     const room = account.rooms.get(bare);
     if (room && this.subjects.read(room, stanza, slash === -1 ? null : from.slice(slash + 1))) return true;
+    if (this.voice.read(account, stanza)) return true;
     return this.invitations.read(account, stanza);
   }
 }

@@ -17,6 +17,10 @@ export type ControlError = AppErrorOf<DomainReason<ControlDomain>>;
 
 /** What each request was for ("the server did not answer …"). */
 const REQUESTS: Readonly<Record<ControlRequestAction, MessageKey>> = {
+  'room.configuration': 'control.request.roomConfiguration',
+  'room.configure': 'control.request.roomConfigure',
+  'room.destroy': 'control.request.roomDestroy',
+  'room.info': 'control.request.roomInfo',
   'blocking.list': 'control.request.blockingList',
   'blocking.block': 'control.request.blockingBlock',
   'blocking.unblock': 'control.request.blockingUnblock',

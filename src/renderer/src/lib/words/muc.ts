@@ -3,7 +3,14 @@
  * room, and the room's notices. What the room sent (its text, a moderator's reason) is quoted as it came.
  */
 import type { RoomError } from '../../../../shared/contract';
-import type { AppErrorOf, DomainReason, RoomNotice, RoomRemoval, RoomRemovalCode } from '../../../../shared/errors';
+import type {
+  AppErrorOf,
+  DomainReason,
+  RoomDestroyed,
+  RoomNotice,
+  RoomRemoval,
+  RoomRemovalCode,
+} from '../../../../shared/errors';
 import { t } from '../../i18n';
 
 /** A refusal, with the room's own text after it if it sent one. */
@@ -36,6 +43,14 @@ export function mucErrorText(error: AppErrorOf<DomainReason<'muc'>>): string {
       return t('errors.muc.inviteNotSent');
     case 'muc.inviteGone':
       return t('errors.muc.inviteGone');
+    case 'muc.configurationGone':
+      return t('muc.errors.configurationGone');
+    case 'muc.voiceNotSent':
+      return t('muc.errors.voiceNotSent');
+    case 'muc.voiceRequestGone':
+      return t('muc.errors.voiceRequestGone');
+    case 'muc.destroyed':
+      return destroyedText(error.params);
     case 'muc.addressHidden':
       return t('errors.muc.addressHidden', { nick: error.params.nick });
     case 'muc.nickInUse':
@@ -69,6 +84,12 @@ export function mucErrorText(error: AppErrorOf<DomainReason<'muc'>>): string {
     case 'muc.removedTechnical':
       return removalText(error.reason, error.params);
   }
+}
+
+/** The room's destruction, its owner's reason and the room they named instead. */
+export function destroyedText({ reason, venue }: RoomDestroyed): string {
+  const what = reason ? t('muc.errors.destroyedBecause', { reason }) : t('muc.errors.destroyed');
+  return venue ? t('muc.errors.venue', { what, room: venue }) : what;
 }
 
 /** A removal, of us ("You were kicked by …") or of an occupant ("Bob was kicked by …"). */
@@ -132,5 +153,11 @@ export function roomNoticeText(notice: RoomNotice): string {
       return t('roomNotice.created');
     case 'muc.createdUnconfigured':
       return t('roomNotice.createdUnconfigured');
+    case 'muc.destroyed':
+      return destroyedText(notice);
+    case 'muc.voiceRequested':
+      return t('muc.notice.voiceRequested');
+    case 'muc.configured':
+      return t('muc.notice.configured');
   }
 }

@@ -11,6 +11,10 @@ import { formIssueText, formProblemText, xmppUriErrorText } from '../../../../..
 import { errorText } from '../../../../../src/renderer/src/lib/words/errors';
 
 const ACTIONS: Record<ControlRequestAction, true> = {
+  'room.configuration': true,
+  'room.configure': true,
+  'room.destroy': true,
+  'room.info': true,
   'blocking.list': true,
   'blocking.block': true,
   'blocking.unblock': true,

@@ -81,6 +81,10 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'muc.subjectNotSent': appError('not_connected', 'muc.subjectNotSent'),
   'muc.inviteNotSent': appError('not_connected', 'muc.inviteNotSent'),
   'muc.inviteGone': appError('not_found', 'muc.inviteGone'),
+  'muc.configurationGone': appError('not_found', 'muc.configurationGone'),
+  'muc.voiceNotSent': appError('not_connected', 'muc.voiceNotSent'),
+  'muc.voiceRequestGone': appError('not_found', 'muc.voiceRequestGone'),
+  'muc.destroyed': appError('not_found', 'muc.destroyed', { reason: null, venue: null }),
   'muc.addressHidden': appError('not_found', 'muc.addressHidden', { nick: 'bob' }),
   'muc.nickInUse': appError('conflict', 'muc.nickInUse', { nick: 'alice', suggestedNick: 'alice_' }),
   'muc.passwordRequired': appError('forbidden', 'muc.passwordRequired', said),
@@ -248,6 +252,9 @@ const NOTICES: Record<RoomNotice['code'], RoomNotice> = {
   'muc.subjectCleared': { code: 'muc.subjectCleared', nick: 'Bob' },
   'muc.created': { code: 'muc.created' },
   'muc.createdUnconfigured': { code: 'muc.createdUnconfigured' },
+  'muc.destroyed': { code: 'muc.destroyed', reason: 'moving', venue: 'new@conference.example.org' },
+  'muc.voiceRequested': { code: 'muc.voiceRequested' },
+  'muc.configured': { code: 'muc.configured' },
 };
 
 const worded = (text: string) => {
