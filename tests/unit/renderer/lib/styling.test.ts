@@ -26,7 +26,8 @@ function textOf(blocks: StyledBlock[]): string {
   return blocks
     .map((block) => {
       if (block.type === 'line') return plain(block.segments);
-      if (block.type === 'pre') return [block.open, ...block.lines, ...(block.close === null ? [] : [block.close])].join('\n');
+      if (block.type === 'pre')
+        return [block.open, ...block.lines, ...(block.close === null ? [] : [block.close])].join('\n');
       return textOf(block.children);
     })
     .join('\n');
@@ -84,7 +85,9 @@ describe('spans (XEP-0393 §6.2)', () => {
     expect(plain(segments)).toBe('*see https://example.org/a_b_c*d and ~https://example.org/x~ too~');
     const styled = parseSpans('_look at https://example.org/page_ now');
     expect(show(styled)).toBe('_look at <https://example.org/page_> now');
-    expect(show(parseSpans('*read https://example.org/ now*'))).toBe('*[strong:read ]<https://example.org/>[strong: now]*');
+    expect(show(parseSpans('*read https://example.org/ now*'))).toBe(
+      '*[strong:read ]<https://example.org/>[strong: now]*',
+    );
     expect(parseSpans('*read https://example.org/ now*').find((s) => s.link)?.styles).toEqual(['strong']);
   });
 });
