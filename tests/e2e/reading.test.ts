@@ -74,7 +74,11 @@ describe('reading and writing in the browser UI', () => {
     await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
     await aliceSetup.stop();
 
-    ui = await openBrowserUi({ prefix: 'jabberwock-e2e-reading-', viewport: { width: 1400, height: 900 }, server: prosody });
+    ui = await openBrowserUi({
+      prefix: 'jabberwock-e2e-reading-',
+      viewport: { width: 1400, height: 900 },
+      server: prosody,
+    });
     page = ui.page;
     await signInThroughUi(ui, prosody, ALICE);
     await openBobChat();
@@ -120,7 +124,7 @@ describe('reading and writing in the browser UI', () => {
     await composer().fill('');
     await messageRow('I am').getByRole('button', { name: 'Quote' }).click();
     await eventually(async () => expect(await composer().inputValue()).toMatch(/^> I am \*fully\* awake/));
-    expect(await composer().inputValue()).toContain('\n> > a quoted line\n');
+    expect(await composer().inputValue()).toContain('\n>> a quoted line\n');
     await expect(composer().evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await composer().fill('');
   });
