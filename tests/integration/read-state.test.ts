@@ -38,6 +38,7 @@ describe.runIf(haveSlixmpp)('read state against Prosody with slixmpp', () => {
   let bob: ReadingPeer;
   let carol: ReadingPeer;
   let phone: ReadingPeer;
+  const secrets = createMemorySecretStore();
 
   const conversation = (jid: string): ConversationView | undefined =>
     alice.messenger.chat.conversations().find((c) => c.conversation === jid);
@@ -69,7 +70,7 @@ describe.runIf(haveSlixmpp)('read state against Prosody with slixmpp', () => {
     await aliceSetup.stop();
     await bobSetup.stop();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-reading-'));
-    alice = await openTestCore(server, dir, createMemorySecretStore(), log, ALICE);
+    alice = await openTestCore(server, dir, secrets, log, ALICE);
     bob = await startReadingPeer(server, BOB, 'desk');
     await bob.presence();
     carol = await startReadingPeer(server, CAROL, 'laptop');
@@ -148,6 +149,18 @@ describe.runIf(haveSlixmpp)('read state against Prosody with slixmpp', () => {
     expect(conversation(BOB_JID)?.unread).toBe(1);
 
     await phone.publish(BOB_JID, stanzaId, ALICE_JID);
+    await eventually(() => expect(conversation(BOB_JID)?.unread).toBe(0));
+  });
+
+  it('reads the positions published while it was away when it comes back', async () => {
+    await alice.close();
+    await bob.send(ALICE_JID, 'while you were away', 'b-4');
+    await waitUntil('the phone got it', () => phone.messages.some((m) => m.body === 'while you were away'));
+    const stanzaId = phone.messages.find((m) => m.body === 'while you were away')!.stanza_id!;
+    await phone.publish(BOB_JID, stanzaId, ALICE_JID);
+    alice = await openTestCore(server, dir, secrets, log);
+    // The archive's catch-up stores the message; the position read after it marks it read.
+    await received(BOB_JID, 'while you were away');
     await eventually(() => expect(conversation(BOB_JID)?.unread).toBe(0));
   });
 });
