@@ -27,6 +27,8 @@ import { DATABASE_FILE } from '../../src/main/core/messenger';
 import { eventually } from '../support/wait';
 
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
+/** Runs in the page: the element has the focus. */
+const isActive = new Function('el', 'return el === document.activeElement') as (el: unknown) => boolean;
 const ALICE = { user: 'alice', password: 'alice-Pa55-reading' };
 const BOB = { user: 'bob', password: 'bob-Pa55-reading' };
 const ALICE_JID = 'alice@localhost';
@@ -125,7 +127,7 @@ describe('reading and writing in the browser UI', () => {
     await messageRow('I am').getByRole('button', { name: 'Quote' }).click();
     await eventually(async () => expect(await composer().inputValue()).toMatch(/^> I am \*fully\* awake/));
     expect(await composer().inputValue()).toContain('\n>> a quoted line\n');
-    await expect(composer().evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(composer().evaluate(isActive)).resolves.toBe(true);
     await composer().fill('');
   });
 
@@ -134,10 +136,10 @@ describe('reading and writing in the browser UI', () => {
     await composer().pressSequentially('Great ');
     await page.keyboard.press('Tab');
     const button = main().getByRole('button', { name: 'Insert an emoji' });
-    await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(button.evaluate(isActive)).resolves.toBe(true);
     await page.keyboard.press('Enter');
     const search = main().getByRole('combobox', { name: 'Find an emoji' });
-    await eventually(async () => expect(await search.evaluate((el) => el === document.activeElement)).toBe(true));
+    await eventually(async () => expect(await search.evaluate(isActive)).toBe(true));
     await page.keyboard.type('thumbs');
     await page.keyboard.press('Enter');
     await eventually(async () => expect(await composer().inputValue()).toBe('Great 👍'));
@@ -147,7 +149,7 @@ describe('reading and writing in the browser UI', () => {
     await search.waitFor();
     await page.keyboard.press('Escape');
     await search.waitFor({ state: 'detached' });
-    await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(button.evaluate(isActive)).resolves.toBe(true);
     await composer().fill('');
   });
 
