@@ -537,6 +537,8 @@ export interface ConversationView {
   /** The start of the last message's body. */
   lastBody: string;
   unread: number;
+  /** The local id of our newest message the contact marked displayed (XEP-0333): ours up to it are read. */
+  peerDisplayed?: number;
 }
 
 // ---------- files and media ----------
@@ -1344,6 +1346,22 @@ export const commands = {
   },
   'conversation.markRead': {
     input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
+    output: returns<null>(),
+  },
+  /** The draft the user left in a conversation's composer (kept across restarts); null for none. */
+  'draft.get': {
+    input: z.object({ accountId: accountIdSchema, conversation: z.string().min(1).max(3071) }).strict(),
+    output: returns<string | null>(),
+  },
+  /** Keeps the composer's text for the conversation; an empty text removes the draft. */
+  'draft.set': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().min(1).max(3071),
+        text: z.string().max(MESSAGE_BODY_MAX),
+      })
+      .strict(),
     output: returns<null>(),
   },
   /** Opens main's file dialog (Electron); the chosen files are staged for upload. Empty when cancelled. */

@@ -79,13 +79,16 @@ const XEP_CODE: Record<string, string[]> = {
   '0297': ['urn:xmpp:forward:0'],
   '0308': ['urn:xmpp:message-correct:0'],
   '0313': ['urn:xmpp:mam:2'],
+  '0333': ['urn:xmpp:chat-markers:0', 'markable', 'displayed'],
   '0334': ['urn:xmpp:hints', 'no-store'],
   '0359': ['urn:xmpp:sid:0', 'origin-id', 'stanza-id'],
   '0363': ['urn:xmpp:http:upload:0', 'max-file-size'],
   '0368': ['_xmpps-client._tcp', 'xmpp-client'],
   '0380': ['urn:xmpp:eme:0'],
   '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
+  '0393': ['parseStyling', 'strong', 'emphasis', 'strike'],
   '0402': ['urn:xmpp:bookmarks:1'],
+  '0490': ['urn:xmpp:mds:displayed:0', 'max_items'],
 };
 
 /** Specifications not implemented yet: when their namespace shows up in src/, doap.xml must list them. */
@@ -146,6 +149,7 @@ const MUST_ADVERTISE: Record<string, string> = {
   '0199': 'urn:xmpp:ping',
   '0249': 'jabber:x:conference',
   '0308': 'urn:xmpp:message-correct:0',
+  '0333': 'urn:xmpp:chat-markers:0',
   '0402': 'urn:xmpp:bookmarks:1+notify',
 };
 

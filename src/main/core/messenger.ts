@@ -32,6 +32,7 @@ import { createControl, type Control } from './control';
 import { MucService } from './features/muc/service';
 import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
+import { ReadStateRepository } from './store/read-state-repo';
 import { MessagesRepository } from './store/messages-repo';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
@@ -299,6 +300,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     rooms: muc,
     accountJid,
     encryption: encryption.chat,
+    readState: new ReadStateRepository(db),
     subscriptionOf: (accountId, bare) => roster.item(accountId, bare)?.subscription ?? null,
     outgoingExtra: (message) => media.outgoingExtra(message),
     onIncoming: (message) => {
@@ -434,6 +436,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'message.history': (input) => chat.history(input),
     'message.search': (input) => chat.search(input),
     'conversation.markRead': (input) => chat.markRead(input),
+    'draft.get': (input) => chat.draft(input),
+    'draft.set': (input) => (knownAccount(input.accountId) ? chat.setDraft(input) : noSuchAccount()),
     'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
     'muc.configuration': (input) => muc.configurationForm(input),
     'muc.configure': (input) => muc.configure(input),

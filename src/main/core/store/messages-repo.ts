@@ -157,7 +157,9 @@ export class MessagesRepository {
     const conversationSql = (where: string) =>
       `SELECT m.account_id, m.conversation, m.kind, m.at, substr(m.body, 1, ${LAST_BODY_CHARS}) AS last_body,
          (SELECT count(*) FROM messages u WHERE u.account_id = m.account_id AND u.conversation = m.conversation
-            AND u.read = 0) AS unread
+            AND u.read = 0) AS unread,
+         (SELECT r.peer_displayed FROM chat_read_state r WHERE r.account_id = m.account_id
+            AND r.conversation = m.conversation) AS peer_displayed
        FROM messages m
        WHERE m.id IN (SELECT max(id) FROM messages ${where} GROUP BY account_id, conversation)
        ORDER BY m.at DESC, m.id DESC`;
@@ -333,6 +335,7 @@ interface ConversationRow {
   at: number;
   last_body: string;
   unread: number;
+  peer_displayed: number | null;
 }
 
 function toConversation(row: ConversationRow): ConversationView {
@@ -343,6 +346,7 @@ function toConversation(row: ConversationRow): ConversationView {
     lastAt: row.at,
     lastBody: row.last_body,
     unread: row.unread,
+    ...(row.peer_displayed !== null ? { peerDisplayed: row.peer_displayed } : {}),
   };
 }
 

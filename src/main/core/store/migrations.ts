@@ -335,4 +335,24 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
   `,
+  // 11: read state and drafts. chat_read_state per conversation: peer_displayed is the local id of our
+  // newest message the contact marked displayed (XEP-0333; markers are cumulative), markable_id the
+  // stanza id of the newest incoming message that asked for markers and has not been marked yet.
+  // drafts: what the user was typing in a conversation, kept across restarts.
+  `
+  CREATE TABLE chat_read_state (
+    account_id      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation    TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 3071),
+    peer_displayed  INTEGER,
+    markable_id     TEXT CHECK (markable_id IS NULL OR length(markable_id) <= 256),
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE drafts (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 3071),
+    text          TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 65536),
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

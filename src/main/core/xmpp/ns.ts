@@ -87,6 +87,12 @@ export const NS_PUBSUB_NODE_CONFIG = 'http://jabber.org/protocol/pubsub#node_con
 // ---------- messages ----------
 /** XEP-0184 delivery receipts. */
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
+/** XEP-0333 chat markers ("displayed"). */
+export const NS_CHAT_MARKERS = 'urn:xmpp:chat-markers:0';
+/** XEP-0490 message displayed synchronization: our read position per conversation in our own PEP. */
+export const NS_MDS = 'urn:xmpp:mds:displayed:0';
+/** XEP-0490: advertised so that our other clients' read positions reach us as PEP events. */
+export const NS_MDS_NOTIFY = `${NS_MDS}+notify`;
 /** XEP-0280 message carbons. */
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
 /** XEP-0297 stanza forwarding. */

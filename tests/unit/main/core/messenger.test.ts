@@ -250,6 +250,12 @@ const malformed: Record<CommandName, unknown[]> = {
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
   'conversation.markRead': [{ accountId: ID }],
+  'draft.get': [{ accountId: ID }, { accountId: ID, conversation: '' }],
+  'draft.set': [
+    { accountId: ID, conversation: 'bob@example.org' },
+    { accountId: ID, conversation: 'bob@example.org', text: 'x'.repeat(64 * 1024 + 1) },
+    { accountId: ID, conversation: 'bob@example.org', text: 'hi', extra: 1 },
+  ],
   'prefs.update': [
     null,
     { rosterSort: 'random' },

@@ -13,10 +13,12 @@ import {
   NS_NICK_NOTIFY,
   NS_BOOKMARKS_NOTIFY,
   NS_CAPS,
+  NS_CHAT_MARKERS,
   NS_CHATSTATES,
   NS_CONFERENCE,
   NS_CORRECT,
   NS_DISCO_INFO,
+  NS_MDS_NOTIFY,
   NS_MUC,
   NS_PING,
   NS_RECEIPTS,
@@ -43,6 +45,10 @@ export const BASE_FEATURES: readonly string[] = [
   NS_RECEIPTS,
   NS_CHATSTATES,
   NS_CORRECT,
+  // Displayed markers (features/chat/markers.ts) and our other clients' read positions as PEP
+  // events (features/chat/displayed-sync.ts).
+  NS_CHAT_MARKERS,
+  NS_MDS_NOTIFY,
   // Contacts' avatars and nicknames reach us as PEP events (features/avatars/).
   NS_AVATAR_METADATA_NOTIFY,
   NS_NICK_NOTIFY,

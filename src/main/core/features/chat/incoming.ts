@@ -23,6 +23,7 @@ import type { Carbons } from './carbons';
 import type { ChatStates } from './chat-states';
 import type { Corrections } from './corrections';
 import type { IncomingDecryption } from './decrypting';
+import type { ChatMarkers } from './markers';
 import { serverId, type Inbox } from './inbox';
 import type { Outbox } from './outbox';
 import type { Receipts } from './receipts';
@@ -41,6 +42,7 @@ export interface IncomingParts {
   corrections: Corrections;
   floodLog: RateLimitedLogger;
   decryption?: IncomingDecryption;
+  markers?: ChatMarkers;
 }
 
 export class IncomingMessages {
@@ -70,6 +72,7 @@ export class IncomingMessages {
       floodLog.warn('chat.bare-forward', 'ignoring unencapsulated forwarded message', { from: from.slice(0, 200) });
     if (stanza.attrs.type === 'error') return outbox.errorReply(account, bare, stanza);
     if (receipts.read(account, stanza, bare)) return true;
+    if (this.parts.markers?.read(account, stanza, bare)) return true;
 
     chatStates.read(account, stanza, from, bare);
     const bodyText = stanza.getChildText('body');
@@ -114,6 +117,7 @@ export class IncomingMessages {
         serverId: serverId(stanza, account.ownJid),
       });
       receipts.answer(account, stanza, from, bare);
+      if (kind === 'chat') this.parts.markers?.remember(account, stanza, conversation);
     };
     if (decryption) decryption.inOrder(account, conversation, store);
     else store();

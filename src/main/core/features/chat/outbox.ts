@@ -16,7 +16,7 @@ import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { background } from '../../util/background';
-import { NS_DELAY, NS_MUC_USER, NS_RECEIPTS, NS_SID, NS_STANZAS } from '../../xmpp/ns';
+import { NS_CHAT_MARKERS, NS_DELAY, NS_MUC_USER, NS_RECEIPTS, NS_SID, NS_STANZAS } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat, type JoinedRooms } from './accounts';
 import type { ChatEncryptionPort } from './encryption-port';
 import type { OutgoingSeals } from './sealing';
@@ -206,6 +206,7 @@ export class Outbox {
       ...(sealed ?? [xml('body', {}, message.body)]),
       xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
       message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
+      message.kind === 'chat' ? xml('markable', { xmlns: NS_CHAT_MARKERS }) : null,
       // XEP-0045 §7.5: a private message to an occupant says so.
       message.kind === 'pm' ? xml('x', { xmlns: NS_MUC_USER }) : null,
       // The original time for a message typed while offline (XEP-0203).

@@ -6,6 +6,7 @@
  *   receipts.ts     delivery receipts in and out
  *   corrections.ts  corrections in and out
  *   chat-states.ts  typing in and out
+ *   markers.ts      chat markers (displayed) in and out; displayed-sync.ts our read position across devices
  *   carbons.ts      copies of what our other clients send and receive
  *   archive.ts      catching up from the account's and rooms' archives
  *   incoming.ts     reading an incoming message; inbox.ts stores received ones once
@@ -23,6 +24,7 @@ import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import type { ReadStateRepository } from '../../store/read-state-repo';
 import { background } from '../../util/background';
 import { newAccountChat, view, type AccountChat, type ChatStats, type JoinedRooms } from './accounts';
 import { Archive } from './archive';
@@ -31,8 +33,10 @@ import { ChatStates } from './chat-states';
 import { Corrections } from './corrections';
 import { IncomingDecryption } from './decrypting';
 import type { ChatEncryptionPort } from './encryption-port';
+import { DisplayedSync } from './displayed-sync';
 import { Inbox } from './inbox';
 import { IncomingMessages } from './incoming';
+import { ChatMarkers } from './markers';
 import { Outbox } from './outbox';
 import { movesForward } from './pending';
 import { Receipts } from './receipts';
@@ -66,6 +70,8 @@ export interface ChatOptions {
   restoreHistoryOf?: ReadonlySet<string>;
   /** End-to-end encryption of one-to-one chats; without it everything goes in the clear. */
   encryption?: ChatEncryptionPort;
+  /** Read state (chat markers, our read position across devices) and drafts; without it neither. */
+  readState?: ReadStateRepository;
   now?: () => number;
 }
 
@@ -81,6 +87,8 @@ export class ChatService implements AccountLifecycleListener {
   private readonly carbons: Carbons;
   private readonly archive: Archive;
   private readonly incoming: IncomingMessages;
+  private readonly markers?: ChatMarkers;
+  private readonly displayedSync?: DisplayedSync;
 
   constructor(private readonly options: ChatOptions) {
     const { repo, bus, log, rooms } = options;
@@ -141,6 +149,11 @@ export class ChatService implements AccountLifecycleListener {
       restoreHistoryOf: options.restoreHistoryOf,
       decryption,
     }));
+    const readState = options.readState;
+    const markers = (this.markers = readState
+      ? new ChatMarkers({ repo, readState, bus, floodLog, subscriptionOf: options.subscriptionOf })
+      : undefined);
+    if (readState) this.displayedSync = new DisplayedSync({ repo, readState, bus, log, floodLog });
     this.incoming = new IncomingMessages({
       repo,
       rooms,
@@ -154,6 +167,7 @@ export class ChatService implements AccountLifecycleListener {
       corrections,
       floodLog,
       decryption,
+      markers,
     });
     // A room we are in finished joining in a new session: catch up from its archive.
     rooms.onJoined((accountId, room) => this.roomJoined(accountId, room));
@@ -180,6 +194,7 @@ export class ChatService implements AccountLifecycleListener {
     xmpp.middleware.use((ctx, next) => {
       if (ctx.stanza.name !== 'message') return next();
       try {
+        if (this.displayedSync?.receive(account, ctx.stanza)) return undefined;
         return this.incoming.receive(account, ctx.stanza) ? undefined : next();
       } catch (error) {
         this.log.error('message could not be handled', { accountId, error });
@@ -215,7 +230,10 @@ export class ChatService implements AccountLifecycleListener {
     const xmpp = onlineClient(account?.xmpp);
     if (!account || !xmpp || !account.catchUpPending) return;
     account.catchUpPending = false;
-    background(this.archive.catchUp(account, xmpp), this.log, 'archive catch-up');
+    const sync = this.displayedSync;
+    // Read positions name archived messages: read them once the catch-up stored those.
+    const catchUp = this.archive.catchUp(account, xmpp).then(() => sync?.catchUp(account, xmpp));
+    background(catchUp, this.log, 'archive catch-up');
   }
 
   onOffline(accountId: string): void {
@@ -277,7 +295,22 @@ export class ChatService implements AccountLifecycleListener {
     if (this.repo.markRead(input.accountId, input.conversation) > 0) {
       const conversation = this.repo.conversation(input.accountId, input.conversation);
       if (conversation) this.options.bus.emit({ type: 'conversation', conversation });
+      const account = this.account(input.accountId);
+      if (conversation?.kind === 'chat') this.markers?.displayed(account, input.conversation);
+      if (conversation && this.displayedSync) {
+        const publishing = this.displayedSync.publish(account, input.conversation, conversation.kind);
+        background(publishing, this.log, 'publishing the read position');
+      }
     }
+    return ok(null);
+  }
+
+  draft(input: ParsedInput<'draft.get'>): Result<string | null> {
+    return ok(this.options.readState?.draft(input.accountId, input.conversation) ?? null);
+  }
+
+  setDraft(input: ParsedInput<'draft.set'>): Result<null> {
+    this.options.readState?.setDraft(input.accountId, input.conversation, input.text);
     return ok(null);
   }
 
