@@ -335,7 +335,7 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
   `,
-  // 11: read state and drafts. chat_read_state per conversation: peer_displayed is the local id of our
+  // 10: read state and drafts. chat_read_state per conversation: peer_displayed is the local id of our
   // newest message the contact marked displayed (XEP-0333; markers are cumulative), markable_id the
   // stanza id of the newest incoming message that asked for markers and has not been marked yet.
   // drafts: what the user was typing in a conversation, kept across restarts.
