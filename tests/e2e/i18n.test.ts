@@ -61,6 +61,7 @@ describe('the UI in every language', () => {
       await aliceSetup.stop();
     },
     signIn: ALICE,
+    // A conversation with a message each way.
     ready: async ({ page }) => {
       await page
         .getByRole('tree')
