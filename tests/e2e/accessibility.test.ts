@@ -6,22 +6,18 @@
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/core/messenger';
 import { expectAccessible } from '../support/axe';
 import {
   addAccountInUi,
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
   fillAccountForm,
   LIVE_TIMEOUT,
   openAddAccountDialog,
   openApp,
-  openBrowserUi,
-  screenshotFailures,
   type BrowserUi,
 } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { leafPages, overwritePages } from '../support/store-files';
@@ -40,7 +36,6 @@ describe('accessibility of every screen and dialog (axe, light and dark)', () =>
   let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -57,23 +52,17 @@ describe('accessibility of every screen and dialog (axe, light and dark)', () =>
     await d.waitFor({ state: 'detached' });
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    bob = await startPeer(prosody, BOB, 'desk', logger);
-    await bob.rosterItem(ALICE_JID);
-    await bob.send(xml('presence'));
-    ui = await openBrowserUi({ prefix: 'jw-e2e-a11y-', viewport: { width: 1400, height: 900 }, server: prosody });
-    page = ui.page;
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jw-e2e-a11y-',
+    prepare: async (prosody, logger) => {
+      bob = await startPeer(prosody, BOB, 'desk', logger);
+      await bob.rosterItem(ALICE_JID);
+      await bob.send(xml('presence'));
+    },
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('the welcome screen and the Add account dialog', async () => {
     await openApp(page, ui.web.url);

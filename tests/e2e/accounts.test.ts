@@ -6,19 +6,10 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startWeb } from '../support/web';
-import {
-  closeBrowserUi,
-  expectBuilt,
-  fillAccountForm,
-  LIVE_TIMEOUT,
-  openAddAccountDialog,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  type BrowserUi,
-} from '../support/e2e';
+import { fillAccountForm, LIVE_TIMEOUT, openAddAccountDialog, openApp, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-7f3c9e' };
@@ -65,28 +56,17 @@ describe('accounts in the browser UI', () => {
     expect(page.url()).not.toContain('token=');
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
-    ui = await openBrowserUi({
-      viewport: { width: 1100, height: 680 },
-      server: prosody,
-      preparePage: (page) => {
-        page.on('websocket', (ws) => {
-          ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
-          ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));
-        });
-      },
-    });
-    page = ui.page;
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB, CAROL] },
+    viewport: { width: 1100, height: 680 },
+    preparePage: (page) => {
+      page.on('websocket', (ws) => {
+        ws.on('framereceived', (frame) => framesReceived.push(String(frame.payload)));
+        ws.on('framesent', (frame) => framesSent.push(String(frame.payload)));
+      });
+    },
   });
-
-  screenshotFailures(() => ui);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await prosody?.stop();
-  });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('adds an account in the UI and sees it online', async () => {
     await openPage(ui.web.url);

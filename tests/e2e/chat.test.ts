@@ -11,18 +11,9 @@ import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/web';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { closeBrowserUi, expectBuilt, LIVE_TIMEOUT, openBrowserUi, type BrowserUi } from '../support/e2e';
+import { keepMessages, makeMutualContacts, useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const NS_RECEIPTS = 'urn:xmpp:receipts';
@@ -37,13 +28,11 @@ const BOB_JID = 'bob@localhost';
 const TEA = 'tea@conference.localhost';
 
 describe('conversations in the browser UI', () => {
-  let prosody: ProsodyServer;
   let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
   /** Every message Bob received, oldest first. */
   const bobInbox: Element[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -55,44 +44,20 @@ describe('conversations in the browser UI', () => {
       xml('message', { to: ALICE_JID, type: 'chat', id: `b-${Math.random()}` }, xml('body', {}, body), ...extra),
     );
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-chat-',
     // Alice and Bob see each other, made with stanzas before Alice's Jabberwock starts.
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    bob = await startPeer(prosody, BOB, 'desk', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'message') bobInbox.push(ctx.stanza);
-        return next();
-      }),
-    );
-    await bob.rosterItem(ALICE_JID);
-    await aliceSetup.rosterItem(BOB_JID);
-    await bob.send(xml('presence'));
-    await aliceSetup.send(xml('presence'));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribed' }));
-    await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
-    await aliceSetup.stop();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-chat-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+    prepare: async (prosody, logger) => {
+      const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
+      bob = await startPeer(prosody, BOB, 'desk', logger, keepMessages(bobInbox));
+      await makeMutualContacts(aliceSetup, ALICE_JID, bob, BOB_JID);
+      await aliceSetup.stop();
+    },
+    signIn: ALICE,
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ ui, page } = live));
 
   it('opens a chat from the roster and sends: Bob receives it, shown sent, then delivered on his receipt', async () => {
     await page

@@ -5,21 +5,12 @@
  */
 import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
+import { keepMessages, useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-control' };
@@ -33,7 +24,6 @@ describe('control and discovery in the browser UI', () => {
   let page: Page;
   let bob: Peer;
   const bobInbox: Element[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const dialog = (): Locator => page.getByRole('dialog');
@@ -47,43 +37,28 @@ describe('control and discovery in the browser UI', () => {
       .getByRole('treeitem', { name: /^bob, / })
       .first();
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({
+  const live = useLiveUi({
+    server: {
       users: [ALICE, BOB],
       modules: ['lastactivity', 'adhoc', 'admin_adhoc', 'announce'],
       admins: [ALICE_JID],
       allowRegistration: true,
-    });
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    await aliceSetup.rosterItem(BOB_JID);
-    await aliceSetup.xmpp.iqCaller.set(
-      xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: BOB_JID, name: 'bob' })),
-    );
-    await aliceSetup.stop();
-    bob = await startPeer(prosody, BOB, 'desk', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'message') bobInbox.push(ctx.stanza);
-        return next();
-      }),
-    );
-    await bob.send(xml('presence'));
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-control-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+    },
+    prefix: 'jabberwock-e2e-control-',
+    prepare: async (prosody, logger) => {
+      const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
+      await aliceSetup.rosterItem(BOB_JID);
+      await aliceSetup.xmpp.iqCaller.set(
+        xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: BOB_JID, name: 'bob' })),
+      );
+      await aliceSetup.stop();
+      bob = await startPeer(prosody, BOB, 'desk', logger, keepMessages(bobInbox));
+      await bob.send(xml('presence'));
+    },
+    signIn: ALICE,
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('shows the block list, blocks and unblocks an address there', async () => {
     await overviewOfHome();
@@ -228,7 +203,7 @@ describe('control and discovery in the browser UI', () => {
     await expectAccessible(page, 'ad-hoc command done');
     await d.getByRole('button', { name: 'Close' }).click();
     await d.waitFor({ state: 'detached' });
-    const carol = await startPeer(prosody, { user: 'carol', password: 'carol-Pa55-control' }, 'desk', logger);
+    const carol = await startPeer(prosody, { user: 'carol', password: 'carol-Pa55-control' }, 'desk', live.logger);
     expect(carol.xmpp.jid?.bare().toString()).toBe('carol@localhost');
     await carol.stop();
   });
@@ -298,7 +273,7 @@ describe('control and discovery in the browser UI', () => {
     await expectAccessible(page, 'change password dialog');
     await dialog().getByRole('button', { name: 'Change password' }).click();
     await dialog().waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
-    const dave = await startPeer(prosody, { user: 'dave', password: 'dave-Pa55-changed' }, 'check', logger);
+    const dave = await startPeer(prosody, { user: 'dave', password: 'dave-Pa55-changed' }, 'check', live.logger);
     await dave.stop();
 
     await main().getByRole('button', { name: 'Delete dave@localhost on its server' }).click({ timeout: LIVE_TIMEOUT });

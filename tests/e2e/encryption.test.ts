@@ -9,21 +9,13 @@
  */
 import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { LIVE_TIMEOUT } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { pythonOmemoAvailable, startPythonOmemoPeer, type PythonOmemoPeer } from '../support/omemo-peer';
 import { startPeer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-omemo' };
@@ -33,11 +25,9 @@ const BOB_JID = 'bob@localhost';
 
 describe.skipIf(!(await pythonOmemoAvailable()))('encrypted conversations in the browser UI', () => {
   let prosody: ProsodyServer;
-  let ui: BrowserUi;
   let page: Page;
   let bob: PythonOmemoPeer;
   const phones: PythonOmemoPeer[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const messageRow = (text: string | RegExp): Locator => main().locator('[data-message-id]').filter({ hasText: text });
@@ -45,39 +35,30 @@ describe.skipIf(!(await pythonOmemoAvailable()))('encrypted conversations in the
   const bobReads = (body: string, peer = bob, from = 0) =>
     peer.next((e) => e.event === 'message' && e.body === body, `Bob reads "${body}"`, from);
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    bob = await startPythonOmemoPeer(prosody, BOB, 'desk');
-    // Alice and Bob see each other (Bob's client accepts and asks back by itself).
-    const setup = await startPeer(prosody, ALICE, 'setup', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'presence' && ctx.stanza.attrs.type === 'subscribe')
-          void xmpp.send(xml('presence', { to: ctx.stanza.attrs.from, type: 'subscribed' }));
-        return next();
-      }),
-    );
-    await setup.send(xml('presence'));
-    await setup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
-    await eventually(async () => expect((await setup.rosterItem(BOB_JID))?.subscription).toBe('both'), 30_000);
-    await setup.stop();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-omemo-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    for (const peer of [...phones, bob]) await peer?.stop().catch(() => undefined);
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-omemo-',
+    prepare: async (prosody, logger) => {
+      bob = await startPythonOmemoPeer(prosody, BOB, 'desk');
+      // Alice and Bob see each other (Bob's client accepts and asks back by itself).
+      const setup = await startPeer(prosody, ALICE, 'setup', logger, (xmpp) =>
+        xmpp.middleware.use((ctx, next) => {
+          if (ctx.stanza.name === 'presence' && ctx.stanza.attrs.type === 'subscribe')
+            void xmpp.send(xml('presence', { to: ctx.stanza.attrs.from, type: 'subscribed' }));
+          return next();
+        }),
+      );
+      await setup.send(xml('presence'));
+      await setup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
+      await eventually(async () => expect((await setup.rosterItem(BOB_JID))?.subscription).toBe('both'), 30_000);
+      await setup.stop();
+    },
+    signIn: ALICE,
+    stop: async () => {
+      for (const peer of [...phones, bob]) await peer?.stop().catch(() => undefined);
+    },
   });
+  beforeAll(() => ({ prosody, page } = live));
 
   it('a contact with devices gets an encrypted conversation: Bob’s client reads it, and Alice reads his', async () => {
     await page

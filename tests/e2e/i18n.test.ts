@@ -8,19 +8,11 @@
 import xml from '@xmpp/xml';
 import type { Locator, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { LIVE_TIMEOUT, type BrowserUi } from '../support/e2e';
+import { makeMutualContacts, useLiveUi } from '../support/live-ui';
 import { englishLeft } from '../support/i18n';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-i18n' };
@@ -37,7 +29,6 @@ describe('the UI in every language', () => {
   let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
-  const { log, logger } = captureLog();
   const data = () => [BOB_NAME, BOB_JID, ALICE_JID, 'bob', 'Home', SENT, RECEIVED, prosody.host, 'localhost'];
 
   const open = (p: Page): Locator => p.locator('dialog[open]');
@@ -57,54 +48,37 @@ describe('the UI in every language', () => {
     expect(await englishLeft(p, locale, data()), `${locale}: ${screen}`).toEqual([]);
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    bob = await startPeer(prosody, BOB, 'desk', logger);
-    await bob.rosterItem(ALICE_JID);
-    await aliceSetup.rosterItem(BOB_JID);
-    await bob.send(xml('presence'));
-    await aliceSetup.send(xml('presence'));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribed' }));
-    await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
-    await aliceSetup.xmpp.iqCaller.set(
-      xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: BOB_JID, name: BOB_NAME })),
-    );
-    await aliceSetup.stop();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-i18n-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-i18n-',
+    prepare: async (prosody, logger) => {
+      const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
+      bob = await startPeer(prosody, BOB, 'desk', logger);
+      await makeMutualContacts(aliceSetup, ALICE_JID, bob, BOB_JID);
+      await aliceSetup.xmpp.iqCaller.set(
+        xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: BOB_JID, name: BOB_NAME })),
+      );
+      await aliceSetup.stop();
+    },
+    signIn: ALICE,
     // A conversation with a message each way.
-    await page
-      .getByRole('tree')
-      .getByRole('treeitem', { name: new RegExp(`^${BOB_NAME}, `) })
-      .dblclick({
-        timeout: LIVE_TIMEOUT,
-      });
-    await page.getByRole('main').getByRole('button', { name: 'Message', exact: true }).click();
-    const composer = page.getByRole('main').getByRole('textbox', { name: `Message to ${BOB_NAME}` });
-    await composer.fill(SENT);
-    await composer.press('Enter');
-    await bob.send(xml('message', { to: ALICE_JID, type: 'chat', id: 'b1' }, xml('body', {}, RECEIVED)));
-    await page.locator('main .chat-body').filter({ hasText: RECEIVED }).waitFor({ timeout: LIVE_TIMEOUT });
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+    ready: async ({ page }) => {
+      await page
+        .getByRole('tree')
+        .getByRole('treeitem', { name: new RegExp(`^${BOB_NAME}, `) })
+        .dblclick({
+          timeout: LIVE_TIMEOUT,
+        });
+      await page.getByRole('main').getByRole('button', { name: 'Message', exact: true }).click();
+      const composer = page.getByRole('main').getByRole('textbox', { name: `Message to ${BOB_NAME}` });
+      await composer.fill(SENT);
+      await composer.press('Enter');
+      await bob.send(xml('message', { to: ALICE_JID, type: 'chat', id: 'b1' }, xml('body', {}, RECEIVED)));
+      await page.locator('main .chat-body').filter({ hasText: RECEIVED }).waitFor({ timeout: LIVE_TIMEOUT });
+    },
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('starts in English, the browser’s language', async () => {
     expect(await page.evaluate('[document.documentElement.lang, document.documentElement.dir]')).toEqual(['en', 'ltr']);

@@ -10,21 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { LIVE_TIMEOUT } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
-import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-faces' };
@@ -34,43 +25,35 @@ const PY_JID = 'py@localhost';
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
 describe('avatars and profiles in the browser UI', () => {
-  let prosody: ProsodyServer;
-  let ui: BrowserUi;
   let page: Page;
   let peer: IdentityPeer;
   let dir: string;
-  const { log } = captureLog();
   const tree = (): Locator => page.getByRole('tree');
   const main = (): Locator => page.getByRole('main');
 
-  beforeAll(async () => {
-    expectBuilt();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-faces-'));
-    prosody = await startProsody({ users: [ALICE, PY] });
-    peer = await startIdentityPeer(prosody, PY, 'desk');
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-faces-',
-      viewport: { width: 1280, height: 800 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
+  const live = useLiveUi({
+    server: { users: [ALICE, PY] },
+    prefix: 'jabberwock-e2e-faces-',
+    viewport: { width: 1280, height: 800 },
+    prepare: async (prosody) => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-faces-'));
+      peer = await startIdentityPeer(prosody, PY, 'desk');
+    },
+    signIn: ALICE,
     // Alice adds Py without a roster name; Py's client accepts and asks back.
-    await page.getByRole('button', { name: 'Add contact' }).click();
-    const d = page.getByRole('dialog', { name: 'Add a contact' });
-    await d.getByLabel('Address (JID)').fill(PY_JID);
-    await d.getByRole('button', { name: 'Add contact' }).click();
-    await d.waitFor({ state: 'detached' });
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await peer?.stop();
-    await closeBrowserUi(ui);
-    await prosody?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    ready: async ({ page }) => {
+      await page.getByRole('button', { name: 'Add contact' }).click();
+      const d = page.getByRole('dialog', { name: 'Add a contact' });
+      await d.getByLabel('Address (JID)').fill(PY_JID);
+      await d.getByRole('button', { name: 'Add contact' }).click();
+      await d.waitFor({ state: 'detached' });
+    },
+    stop: async () => {
+      await peer?.stop();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
   });
+  beforeAll(() => ({ page } = live));
 
   it("shows a contact's avatar and nick in the roster and their profile card", async () => {
     await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });

@@ -8,19 +8,11 @@
  */
 import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  type BrowserUi,
-} from '../support/e2e';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
+import { keepMessages, useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const NS_MUC = 'http://jabber.org/protocol/muc';
@@ -35,7 +27,6 @@ describe('the keyboard alone', () => {
   let page: Page;
   let bob: Peer;
   const bobGot: Element[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -62,28 +53,18 @@ describe('the keyboard alone', () => {
     throw new Error(`${max} presses of ${back ? 'Shift+Tab' : 'Tab'} did not reach ${String(target)}`);
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    bob = await startPeer(prosody, BOB, 'desk', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'message') bobGot.push(ctx.stanza);
-        return next();
-      }),
-    );
-    await bob.rosterItem(ALICE_JID);
-    await bob.send(xml('presence'));
-    ui = await openBrowserUi({ prefix: 'jw-e2e-keys-', viewport: { width: 1280, height: 800 }, server: prosody });
-    page = ui.page;
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jw-e2e-keys-',
+    viewport: { width: 1280, height: 800 },
+    prepare: async (prosody, logger) => {
+      bob = await startPeer(prosody, BOB, 'desk', logger, keepMessages(bobGot));
+      await bob.rosterItem(ALICE_JID);
+      await bob.send(xml('presence'));
+    },
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('adds an account: the dialog starts on the address, Enter adds it, the focus goes back to "Add"', async () => {
     await openApp(page, ui.web.url);

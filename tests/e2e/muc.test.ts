@@ -10,18 +10,9 @@ import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/web';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { closeBrowserUi, expectBuilt, LIVE_TIMEOUT, openBrowserUi, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const NS_MUC = 'http://jabber.org/protocol/muc';
@@ -36,12 +27,10 @@ const CAKE = 'cake@conference.localhost';
 const PARTY = 'party@conference.localhost';
 
 describe('group chat in the browser UI', () => {
-  let prosody: ProsodyServer;
   let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
   let carol: Peer;
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -74,30 +63,23 @@ describe('group chat in the browser UI', () => {
     }
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB, CAROL] });
-    bob = await startPeer(prosody, BOB, 'desk', logger);
-    carol = await startPeer(prosody, CAROL, 'desk', logger);
-    await bob.send(xml('presence'));
-    await carol.send(xml('presence'));
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-muc-',
-      viewport: { width: 1400, height: 860 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await carol?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB, CAROL] },
+    prefix: 'jabberwock-e2e-muc-',
+    viewport: { width: 1400, height: 860 },
+    prepare: async (prosody, logger) => {
+      bob = await startPeer(prosody, BOB, 'desk', logger);
+      carol = await startPeer(prosody, CAROL, 'desk', logger);
+      await bob.send(xml('presence'));
+      await carol.send(xml('presence'));
+    },
+    signIn: ALICE,
+    stop: async () => {
+      await bob?.stop();
+      await carol?.stop();
+    },
   });
+  beforeAll(() => ({ ui, page } = live));
 
   it('joins a new room from the dialog: listed, with our role and affiliation', async () => {
     await sidebar().getByRole('button', { name: 'Join a room' }).click();

@@ -7,23 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import { ROOT } from '../support/web';
-import {
-  addAccountInUi,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  type BrowserUi,
-} from '../support/e2e';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { addAccountInUi, LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 import { type SessionXmpp } from '../../src/main/core/accounts/client';
 
@@ -116,54 +108,48 @@ describe('presence in the browser UI', () => {
     });
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB, CAROL, DAVE, ERIN] });
-    aliceHelper = await client(ALICE, 'alice-helper');
-    bobDesk = await client(BOB, 'bob-desk');
-    bobPhone = await client(BOB, 'bob-phone');
-    await subscribeBothWays(bobDesk, BOB_JID, 'Bob', ['Friends']);
-    // Colleagues, for a roster with some life in it (and the screenshot).
-    const carol = await client(CAROL, 'carol');
-    const dave = await client(DAVE, 'dave');
-    const erin = await client(ERIN, 'erin');
-    await subscribeBothWays(carol, 'carol@localhost', 'Carol', ['Work']);
-    await subscribeBothWays(dave, 'dave@localhost', 'Dave', ['Work']);
-    await subscribeBothWays(erin, 'erin@localhost', 'Erin', ['Work']);
-    await setPresence(carol, 'chat', 'Reviewing pull requests', 0);
-    await setPresence(dave, 'away', 'Back in 10 minutes', 0);
-    await setPresence(erin, 'available', 'Signing off', 0);
-    erinClient = erin;
-    // The helper must not count as one of Alice's devices in what Bob sees: it goes offline.
-    await aliceHelper.messenger.invoke('presence.set', { accountId: aliceHelper.accountId, show: 'offline' });
-    await setPresence(bobDesk, 'dnd', 'In a meeting', 5);
-    await setPresence(bobPhone, 'away', 'On the train', 10);
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-presence-',
-      viewport: { width: 1200, height: 760 },
-      server: prosody,
-      preparePage: async (page) => {
-        // Long tasks on the page, with when they started (ms after navigation), reported at the end.
-        await page.exposeFunction('__jwLongTask', (start: number, ms: number) => longTasks.push([start, ms]));
-        // A string: it runs in the page, where the DOM types live (this file type-checks without them).
-        await page.addInitScript({
-          content: `new PerformanceObserver((list) => {
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB, CAROL, DAVE, ERIN] },
+    prefix: 'jabberwock-e2e-presence-',
+    viewport: { width: 1200, height: 760 },
+    prepare: async (server) => {
+      // client() reaches the server through the suite's variable.
+      prosody = server;
+      aliceHelper = await client(ALICE, 'alice-helper');
+      bobDesk = await client(BOB, 'bob-desk');
+      bobPhone = await client(BOB, 'bob-phone');
+      await subscribeBothWays(bobDesk, BOB_JID, 'Bob', ['Friends']);
+      // Colleagues, for a roster with some life in it (and the screenshot).
+      const carol = await client(CAROL, 'carol');
+      const dave = await client(DAVE, 'dave');
+      const erin = await client(ERIN, 'erin');
+      await subscribeBothWays(carol, 'carol@localhost', 'Carol', ['Work']);
+      await subscribeBothWays(dave, 'dave@localhost', 'Dave', ['Work']);
+      await subscribeBothWays(erin, 'erin@localhost', 'Erin', ['Work']);
+      await setPresence(carol, 'chat', 'Reviewing pull requests', 0);
+      await setPresence(dave, 'away', 'Back in 10 minutes', 0);
+      await setPresence(erin, 'available', 'Signing off', 0);
+      erinClient = erin;
+      // The helper must not count as one of Alice's devices in what Bob sees: it goes offline.
+      await aliceHelper.messenger.invoke('presence.set', { accountId: aliceHelper.accountId, show: 'offline' });
+      await setPresence(bobDesk, 'dnd', 'In a meeting', 5);
+      await setPresence(bobPhone, 'away', 'On the train', 10);
+    },
+    preparePage: async (page) => {
+      // Long tasks on the page, with when they started (ms after navigation), reported at the end.
+      await page.exposeFunction('__jwLongTask', (start: number, ms: number) => longTasks.push([start, ms]));
+      // A string: it runs in the page, where the DOM types live (this file type-checks without them).
+      await page.addInitScript({
+        content: `new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) window.__jwLongTask(entry.startTime, entry.duration);
       }).observe({ type: 'longtask', buffered: true });`,
-        });
-      },
-    });
-    page = ui.page;
-  }, 180_000);
-
-  screenshotFailures(() => ui);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    for (const c of clients) await c.messenger.close();
-    await prosody?.stop();
+      });
+    },
+    stop: async () => {
+      for (const c of clients) await c.messenger.close();
+    },
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('shows a contact’s two devices with status and priority, and which one gets messages', async () => {
     await openApp(page, ui.web.url);

@@ -6,23 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import { ROOT, startWeb } from '../support/web';
-import {
-  addAccountInUi,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  type BrowserUi,
-} from '../support/e2e';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { addAccountInUi, LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
+import { type ProsodyServer } from '../support/prosody';
 import xml from '@xmpp/xml';
 import { newReport } from '../../src/main/core/features/roster/items';
 import { eventually } from '../support/wait';
@@ -103,41 +95,33 @@ describe('roster in the browser UI', () => {
   const addAccount = (jid: string, password: string, label: string) =>
     addAccountInUi(page, prosody, { jid, password, label, remember: true });
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    other = await createMessenger({
-      dataDir: ':memory:',
-      secrets: createMemorySecretStore(),
-      // Kept quiet, but at hand when the second client misbehaves.
-      log: createLogger((level, scope, message) => otherLog.push(`${level} ${scope}: ${message}`), 'info'),
-      extraCa: prosody.caPem,
-    });
-    other.accounts.addLifecycleListener({ onOnline: (id, online) => otherXmpp.set(id, online.xmpp) });
-    otherIds.alice = await otherAccount(ALICE);
-    otherIds.bob = await otherAccount(BOB);
-    // Alice: Carol in two groups, Dave at work, Erin in no group. Bob: his own Carol, and Alice.
-    await setOnServer('alice', 'carol@example.org', 'Carol', ['Friends', 'Work']);
-    await setOnServer('alice', 'dave@example.org', 'Dave', ['Work']);
-    await setOnServer('alice', 'erin@example.org', null, []);
-    await setOnServer('bob', 'carol@example.org', 'Carol', ['Friends']);
-    await setOnServer('bob', 'alice@localhost', 'Alice', ['Work']);
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-roster-',
-      viewport: { width: 1200, height: 720 },
-      server: prosody,
-    });
-    page = ui.page;
-  }, 120_000);
-
-  screenshotFailures(() => ui);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await other?.close();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-roster-',
+    viewport: { width: 1200, height: 720 },
+    prepare: async (server) => {
+      // otherAccount() reaches the server through the suite's variable.
+      prosody = server;
+      other = await createMessenger({
+        dataDir: ':memory:',
+        secrets: createMemorySecretStore(),
+        // Kept quiet, but at hand when the second client misbehaves.
+        log: createLogger((level, scope, message) => otherLog.push(`${level} ${scope}: ${message}`), 'info'),
+        extraCa: prosody.caPem,
+      });
+      other.accounts.addLifecycleListener({ onOnline: (id, online) => otherXmpp.set(id, online.xmpp) });
+      otherIds.alice = await otherAccount(ALICE);
+      otherIds.bob = await otherAccount(BOB);
+      // Alice: Carol in two groups, Dave at work, Erin in no group. Bob: his own Carol, and Alice.
+      await setOnServer('alice', 'carol@example.org', 'Carol', ['Friends', 'Work']);
+      await setOnServer('alice', 'dave@example.org', 'Dave', ['Work']);
+      await setOnServer('alice', 'erin@example.org', null, []);
+      await setOnServer('bob', 'carol@example.org', 'Carol', ['Friends']);
+      await setOnServer('bob', 'alice@localhost', 'Alice', ['Work']);
+    },
+    stop: async () => other?.close(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('shows both accounts’ contacts grouped, with counts, the same JID twice labelled by account', async () => {
     await openApp(page, ui.web.url);

@@ -15,18 +15,10 @@ import { AccountsRepository } from '../../src/main/core/store/accounts-repo';
 import { openDatabase } from '../../src/main/core/store/db';
 import { SubscriptionsRepository } from '../../src/main/core/store/subscriptions-repo';
 import { ROOT } from '../support/web';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { closeBrowserUi, expectBuilt, LIVE_TIMEOUT, openBrowserUi, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const NS_NICK = 'http://jabber.org/protocol/nick';
@@ -44,7 +36,6 @@ describe('subscriptions in the browser UI', () => {
   let ui: BrowserUi;
   let page: Page;
   const peers = new Map<string, Peer>();
-  const { log, logger } = captureLog();
 
   const peer = (user: { user: string }) => peers.get(user.user)!;
   const tree = (): Locator => page.getByRole('tree');
@@ -81,33 +72,26 @@ describe('subscriptions in the browser UI', () => {
     await main().getByRole('heading', { name: 'Contact requests' }).waitFor();
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER] });
-    for (const user of [ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER]) {
-      const started = await startPeer(prosody, user, 'desk', logger);
-      // Available and interested (it fetched its roster): Prosody delivers subscription presences
-      // to such resources only (RFC 6121 §3).
-      await started.rosterItem(ALICE_JID);
-      await started.send(xml('presence'));
-      peers.set(user.user, started);
-    }
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-subscriptions-',
-      viewport: { width: 1280, height: 800 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    for (const p of peers.values()) await p.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER] },
+    prefix: 'jabberwock-e2e-subscriptions-',
+    viewport: { width: 1280, height: 800 },
+    prepare: async (prosody, logger) => {
+      for (const user of [ROMEO, JULIET, NURSE, TYBALT, MALLORY, SPAMMER]) {
+        const started = await startPeer(prosody, user, 'desk', logger);
+        // Available and interested (it fetched its roster): Prosody delivers subscription presences
+        // to such resources only (RFC 6121 §3).
+        await started.rosterItem(ALICE_JID);
+        await started.send(xml('presence'));
+        peers.set(user.user, started);
+      }
+    },
+    signIn: ALICE,
+    stop: async () => {
+      for (const p of peers.values()) await p.stop();
+    },
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('shows a request with its nick in the inbox, without a dialog; accept and add ends in both', async () => {
     const romeo = peer(ROMEO);
@@ -210,7 +194,7 @@ describe('subscriptions in the browser UI', () => {
 
   it('explains none, from, to, both, pending out and pending in, each with its fix', async () => {
     // none: put Tybalt on Alice's roster from another client of hers (a roster set, no request).
-    const helper = await startPeer(prosody, ALICE, 'helper', logger);
+    const helper = await startPeer(prosody, ALICE, 'helper', live.logger);
     try {
       await helper.xmpp.iqCaller.set(
         xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: 'tybalt@localhost', name: 'Tybalt' })),

@@ -9,23 +9,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../src/shared/contract';
-import { createMessenger, type Messenger } from '../../src/main/core/messenger';
+import { createMessenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { createLogger } from '../../src/main/core/log';
 import { ROOT } from '../support/web';
-import {
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { LIVE_TIMEOUT, signInThroughUi, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { expectAccessible } from '../support/axe';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { type ProsodyServer } from '../support/prosody';
 import { startPresencePeer, type PresencePeer } from '../support/presence-peer';
 import { eventually } from '../support/wait';
 
@@ -37,55 +30,43 @@ describe('presence history in the browser UI', () => {
   let prosody: ProsodyServer;
   let ui: BrowserUi;
   let page: Page;
-  let helper: Messenger;
   let bob: PresencePeer;
-  const log: string[] = [];
 
   const history = (): Locator => page.getByRole('main').getByRole('region', { name: 'History' });
   const tracks = (): Locator => history().getByRole('list', { name: 'Timeline of each device' }).getByRole('img');
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-timeline-',
+    viewport: { width: 1200, height: 900 },
     // Bob's desk is online; Alice's helper adds him (slixmpp accepts and asks back), then goes offline.
-    bob = startPresencePeer(prosody, BOB);
-    await bob.online('desk', { status: 'At my desk', priority: 5, client: 'BobDesk', type: 'pc' });
-    helper = await createMessenger({
-      dataDir: ':memory:',
-      secrets: createMemorySecretStore(),
-      log: createLogger((level, scope, message) => log.push(`helper ${level} ${scope}: ${message}`), 'info'),
-      extraCa: prosody.caPem,
-    });
-    const added = await helper.invoke('account.add', {
-      jid: 'alice@localhost',
-      password: ALICE.password,
-      host: prosody.host,
-      port: prosody.port,
-    });
-    if (!added.ok) throw new Error(JSON.stringify(added.error));
-    const id = (added.value as AccountView).id;
-    await eventually(() => expect(helper.roster.syncView(id).state).toBe('synced'), 30_000);
-    await helper.invoke('subscription.setPolicy', { accountId: id, incoming: 'accept' });
-    await helper.invoke('subscription.add', { accountId: id, jid: BOB_JID, name: 'Bob', groups: ['Friends'] });
-    await eventually(() => expect(helper.roster.item(id, BOB_JID)?.subscription).toBe('both'), 30_000);
-    await helper.invoke('presence.set', { accountId: id, show: 'offline' });
-    await helper.close();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-timeline-',
-      viewport: { width: 1200, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+    prepare: async (prosody) => {
+      bob = startPresencePeer(prosody, BOB);
+      await bob.online('desk', { status: 'At my desk', priority: 5, client: 'BobDesk', type: 'pc' });
+      const helper = await createMessenger({
+        dataDir: ':memory:',
+        secrets: createMemorySecretStore(),
+        log: createLogger((level, scope, message) => live.log.push(`helper ${level} ${scope}: ${message}`), 'info'),
+        extraCa: prosody.caPem,
+      });
+      const added = await helper.invoke('account.add', {
+        jid: 'alice@localhost',
+        password: ALICE.password,
+        host: prosody.host,
+        port: prosody.port,
+      });
+      if (!added.ok) throw new Error(JSON.stringify(added.error));
+      const id = (added.value as AccountView).id;
+      await eventually(() => expect(helper.roster.syncView(id).state).toBe('synced'), 30_000);
+      await helper.invoke('subscription.setPolicy', { accountId: id, incoming: 'accept' });
+      await helper.invoke('subscription.add', { accountId: id, jid: BOB_JID, name: 'Bob', groups: ['Friends'] });
+      await eventually(() => expect(helper.roster.item(id, BOB_JID)?.subscription).toBe('both'), 30_000);
+      await helper.invoke('presence.set', { accountId: id, show: 'offline' });
+      await helper.close();
+    },
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it('shows Bob’s devices coming and going, with their clients, in the contact panel', async () => {
     await signInThroughUi(ui, prosody, ALICE);

@@ -57,18 +57,31 @@ export const useEncryptionStore = defineStore('encryption', () => {
     devices.value = new Map();
   }
 
+  /** Keeps the conversation setting the core answered with; hands the answer back as it came. */
+  function keepConversation(result: Result<ConversationEncryptionView>): Result<ConversationEncryptionView> {
+    if (result.ok) {
+      putConversation(result.value);
+      triggerRef(conversations);
+    }
+    return result;
+  }
+
+  /** Keeps the device list the core answered with; hands the answer back as it came. */
+  function keepDevices(result: Result<EncryptionDevicesView>): Result<EncryptionDevicesView> {
+    if (result.ok) {
+      putDevices(result.value);
+      triggerRef(devices);
+    }
+    return result;
+  }
+
   /** The conversation's setting (the core reads the contact's devices again in the background). */
   async function loadConversation(
     api: Transport,
     accountId: string,
     jid: string,
   ): Promise<Result<ConversationEncryptionView>> {
-    const result = await api.invoke('encryption.conversation', { accountId, conversation: jid });
-    if (result.ok) {
-      putConversation(result.value);
-      triggerRef(conversations);
-    }
-    return result;
+    return keepConversation(await api.invoke('encryption.conversation', { accountId, conversation: jid }));
   }
 
   async function setEncrypted(
@@ -77,21 +90,11 @@ export const useEncryptionStore = defineStore('encryption', () => {
     jid: string,
     encrypted: boolean,
   ): Promise<Result<ConversationEncryptionView>> {
-    const result = await api.invoke('encryption.setEncrypted', { accountId, conversation: jid, encrypted });
-    if (result.ok) {
-      putConversation(result.value);
-      triggerRef(conversations);
-    }
-    return result;
+    return keepConversation(await api.invoke('encryption.setEncrypted', { accountId, conversation: jid, encrypted }));
   }
 
   async function loadDevices(api: Transport, accountId: string, jid: string): Promise<Result<EncryptionDevicesView>> {
-    const result = await api.invoke('encryption.devices', { accountId, jid });
-    if (result.ok) {
-      putDevices(result.value);
-      triggerRef(devices);
-    }
-    return result;
+    return keepDevices(await api.invoke('encryption.devices', { accountId, jid }));
   }
 
   async function setTrust(
@@ -101,12 +104,7 @@ export const useEncryptionStore = defineStore('encryption', () => {
     fingerprint: string,
     trust: 'verified' | 'untrusted',
   ): Promise<Result<EncryptionDevicesView>> {
-    const result = await api.invoke('encryption.setTrust', { accountId, jid, fingerprint, trust });
-    if (result.ok) {
-      putDevices(result.value);
-      triggerRef(devices);
-    }
-    return result;
+    return keepDevices(await api.invoke('encryption.setTrust', { accountId, jid, fingerprint, trust }));
   }
 
   return {
