@@ -34,6 +34,7 @@ const CONFIGURED_PARALLEL = 4;
 const P99_BUDGET_MS = 50;
 /** Presences per stream read in the login burst. */
 const BURST_CHUNK = 100;
+const IDLE_MS = 3_000;
 
 const ACCOUNT = 'bench';
 const OWN = 'bench@example.org';
@@ -61,6 +62,8 @@ function vcardReply(bytes: Uint8Array): Element {
 }
 
 interface Run {
+  /** The event loop's delay p99 over IDLE_MS doing nothing, just before: what the machine's load alone costs. */
+  idleP99Ms: number;
   ms: number;
   maxConcurrent: number;
   requests: number;
@@ -68,7 +71,17 @@ interface Run {
   maxDelayMs: number;
 }
 
+/** The event loop's delay p99 while it does nothing for IDLE_MS (ms). */
+async function idleP99(): Promise<number> {
+  const idle = monitorEventLoopDelay({ resolution: 10 });
+  idle.enable();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  idle.disable();
+  return Math.round((idle.percentile(99) / 1e6) * 10) / 10;
+}
+
 async function runOnce(pictures: Buffer[], hashes: string[]): Promise<Run> {
+  const idleP99Ms = await idleP99();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-avatars-bench-'));
   dirs.push(dir);
   const log = createLogger(() => {}, 'warn');
@@ -136,6 +149,7 @@ async function runOnce(pictures: Buffer[], hashes: string[]): Promise<Run> {
   expect(asked.size).toBe(CONTACTS);
   expect([...asked.values()].every((count) => count === 1)).toBe(true);
   return {
+    idleP99Ms,
     ms: Math.round(ms),
     maxConcurrent,
     requests: [...asked.values()].reduce((a, b) => a + b, 0),
