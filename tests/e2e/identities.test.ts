@@ -71,6 +71,13 @@ describe('avatars and profiles in the browser UI', () => {
   });
 
   it("shows a contact's avatar and nick in the roster and their profile card", async () => {
+    // Before they publish anything: their initials on their XEP-0392 colour (from their bare JID).
+    const initials = tree().getByRole('treeitem', { name: /^py, / }).locator('[data-avatar]');
+    await initials.waitFor({ timeout: LIVE_TIMEOUT });
+    // XEP-0392 for 'py@localhost': hue 148.36°, HSLuv (100, 50), mixed with 0.2 of black (white's inverse).
+    expect(await initials.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(0, 109, 73)');
+    expect(await initials.textContent()).toBe('P');
+
     await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });
     await peer.run({ cmd: 'publish_vcard', fn: 'Py Thon', org: 'Snakes Ltd', desc: 'Hisses politely.' });
     await peer.run({
