@@ -75,7 +75,13 @@ describe('avatars and profiles in the browser UI', () => {
     const initials = tree().getByRole('treeitem', { name: /^py, / }).locator('[data-avatar]');
     await initials.waitFor({ timeout: LIVE_TIMEOUT });
     // XEP-0392 for 'py@localhost': hue 148.36°, HSLuv (100, 50), mixed with 0.2 of black (white's inverse).
-    expect(await initials.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(0, 109, 73)');
+    const background = await initials.evaluate(
+      (el) =>
+        (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(
+          el,
+        ).backgroundColor,
+    );
+    expect(background).toBe('rgb(0, 109, 73)');
     expect(await initials.textContent()).toBe('P');
 
     await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });
