@@ -5,7 +5,6 @@
  * the profile card. Alice then publishes her own avatar and profile from the account's Profile
  * dialog, and the second client reads them. axe checks each screen.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,14 +14,13 @@ import { expectAccessible } from '../support/axe';
 import { LIVE_TIMEOUT } from '../support/e2e';
 import { useLiveUi } from '../support/live-ui';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
-import { png } from '../support/media-samples';
+import { noisyPng, png } from '../support/media-samples';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-faces' };
 const PY = { user: 'py', password: 'py-Pa55-faces' };
 const ALICE_JID = 'alice@localhost';
 const PY_JID = 'py@localhost';
-const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
 describe('avatars and profiles in the browser UI', () => {
   let page: Page;
@@ -56,6 +54,19 @@ describe('avatars and profiles in the browser UI', () => {
   beforeAll(() => ({ page } = live));
 
   it("shows a contact's avatar and nick in the roster and their profile card", async () => {
+    // Before they publish anything: their initials on their XEP-0392 colour (from their bare JID).
+    const initials = tree().getByRole('treeitem', { name: /^py, / }).locator('[data-avatar]');
+    await initials.waitFor({ timeout: LIVE_TIMEOUT });
+    // XEP-0392 for 'py@localhost': hue 148.36°, HSLuv (100, 50), mixed with 0.2 of black (white's inverse).
+    const background = await initials.evaluate(
+      (el) =>
+        (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(
+          el,
+        ).backgroundColor,
+    );
+    expect(background).toBe('rgb(0, 109, 73)');
+    expect(await initials.textContent()).toBe('P');
+
     await peer.run({ cmd: 'publish_nick', nick: 'Pythonista' });
     await peer.run({ cmd: 'publish_vcard', fn: 'Py Thon', org: 'Snakes Ltd', desc: 'Hisses politely.' });
     await peer.run({
@@ -87,9 +98,12 @@ describe('avatars and profiles in the browser UI', () => {
   });
 
   it('publishes our own avatar and profile from the account, read by the other client', async () => {
-    const ours = png(64, 64, { seed: 9 });
+    // A photo's worth of bytes (over the core's 1 MiB avatar limit), not square: published as the
+    // centred square scaled to 192 × 192 PNG.
+    const photo = noisyPng(1200, 900, 9);
+    expect(photo.length).toBeGreaterThan(1024 * 1024);
     const file = path.join(dir, 'alice.png');
-    fs.writeFileSync(file, ours);
+    fs.writeFileSync(file, photo);
     await page
       .getByRole('navigation', { name: 'Accounts' })
       .getByRole('button', { name: /^Home, / })
@@ -102,7 +116,9 @@ describe('avatars and profiles in the browser UI', () => {
     await d.locator('[data-avatar-input]').setInputFiles(file);
     await d.getByText('Avatar published.').waitFor({ timeout: LIVE_TIMEOUT });
     await peer.run({ cmd: 'read_avatar', jid: ALICE_JID });
-    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({ sha1: sha1(ours) });
+    const published = peer.events.findLast((event) => event.event === 'avatar') as { sha1: string } | undefined;
+    expect(published).toMatchObject({ type: 'image/png', png_size: [192, 192] });
+    const ours = published!.sha1;
 
     await d.getByLabel(/^Full name/).fill('Alice Liddell');
     await d.getByLabel(/^Nickname/).fill('Alice');
@@ -112,9 +128,11 @@ describe('avatars and profiles in the browser UI', () => {
     expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({
       fn: 'Alice Liddell',
       nickname: 'Alice',
-      photo: sha1(ours),
+      photo: ours,
     });
     // Our own picture replaces the account badge in the sidebar.
-    await page.getByRole('navigation', { name: 'Accounts' }).locator('[data-avatar] img').first().waitFor();
+    const own = page.getByRole('navigation', { name: 'Accounts' }).locator('[data-avatar] img').first();
+    await own.waitFor();
+    expect(await own.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(192);
   });
 });

@@ -78,7 +78,17 @@ class Peer(ClientXMPP):
         data_items = await self["xep_0084"].retrieve_avatar(jid, avatar_id)
         data = data_items.xml.find(".//{urn:xmpp:avatar:data}data")
         raw = base64.b64decode(data.text or "") if data is not None else b""
-        emit(event="avatar", jid=jid, id=avatar_id, sha1=hashlib.sha1(raw).hexdigest(), bytes=len(raw))
+        # A PNG's dimensions from its header (IHDR: width and height, big endian, after the signature).
+        png = raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) >= 24
+        emit(
+            event="avatar",
+            jid=jid,
+            id=avatar_id,
+            sha1=hashlib.sha1(raw).hexdigest(),
+            bytes=len(raw),
+            type=info.get("type") if info is not None else None,
+            png_size=[int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")] if png else None,
+        )
 
     async def read_vcard(self, jid: str) -> None:
         result = await self["xep_0054"].get_vcard(jid, local=False, cached=False)

@@ -34,6 +34,31 @@ export function png(width: number, height: number, options: { headerOnly?: boole
   ]);
 }
 
+/** A real PNG of pseudo-random pixels (a photo's worth of bytes: it barely compresses). */
+export function noisyPng(width: number, height: number, seed = 1): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((1 + width * 3) * height);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < raw.length; i++) {
+    // xorshift32: the same picture for the same seed.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    raw[i] = i % (1 + width * 3) === 0 ? 0 : state & 0xff;
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** A real 1-pixel GIF whose screen descriptor says `width` × `height`. */
 export function gif(width = 1, height = 1): Buffer {
   const bytes = Buffer.from(

@@ -86,6 +86,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0368': ['_xmpps-client._tcp', 'xmpp-client'],
   '0380': ['urn:xmpp:eme:0'],
   '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
+  '0392': ['hsluvToRgb', 'identityColours'],
   '0393': ['parseStyling', 'strong', 'emphasis', 'strike'],
   '0402': ['urn:xmpp:bookmarks:1'],
   '0490': ['urn:xmpp:mds:displayed:0', 'max_items'],

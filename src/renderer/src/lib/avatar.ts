@@ -1,4 +1,5 @@
 /** What an avatar without a picture shows: initials on a colour of the person's own. */
+import { identityColours } from './colour';
 
 /** Up to two letters for an avatar without a picture: the first letters of the first two words. */
 export function initialsOf(name: string): string {
@@ -11,15 +12,22 @@ export function initialsOf(name: string): string {
 }
 
 /**
- * A colour for someone without a picture, the same every time for the same address (XEP-0392's
- * idea: a hue from the identifier; here from a 32-bit FNV-1a hash, with fixed saturation and
- * lightness dark enough for white text at 4.5:1 on every hue).
+ * What XEP-0392 colours someone by: their bare JID; for a room occupant (room@service/nick) whose
+ * real JID is hidden, the nick they chose in the room.
  */
-export function colourFor(jid: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < jid.length; i++) {
-    hash ^= jid.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `hsl(${hash % 360} 55% 28%)`;
+export function colourKeyOf(jid: string, realJid?: string | null): string {
+  if (realJid) return realJid.split('/')[0];
+  const slash = jid.indexOf('/');
+  return slash >= 0 ? jid.slice(slash + 1) : jid;
+}
+
+/** The fill behind someone's white initials: their XEP-0392 colour, the one their name has in rooms. */
+export function colourFor(key: string): string {
+  return identityColours(key).light;
+}
+
+/** A name in its XEP-0392 colour: custom properties the .identity-name rule reads (light and dark theme). */
+export function nameColourStyle(key: string): Record<string, string> {
+  const colours = identityColours(key);
+  return { '--name-light': colours.light, '--name-dark': colours.dark };
 }

@@ -119,6 +119,8 @@ export class RosterIndex {
    * only ranks): a re-rank for a big presence batch then needs no name comparison at all.
    */
   private nameOrder: IndexedEntry[] | null = null;
+  /** Nicks contacts chose (XEP-0172) by entry key: one without a roster name sorts by it. */
+  private readonly nicks = new Map<string, string>();
 
   constructor(items: readonly RosterItemView[] = [], sort: RosterSort = 'availability') {
     this.sort = sort;
@@ -184,6 +186,17 @@ export class RosterIndex {
     const entry = this.makeEntry(item, old);
     this.entries.set(key, entry);
     this.place(entry);
+  }
+
+  /** A contact's own nick (null: none); true when it moved them (they have no roster name). */
+  setNick(accountId: string, jid: string, nick: string | null): boolean {
+    const key = entryKey(accountId, jid);
+    if ((this.nicks.get(key) ?? null) === nick) return false;
+    void (nick ? this.nicks.set(key, nick) : this.nicks.delete(key));
+    const entry = this.entries.get(key);
+    if (!entry || entry.display === displayName(entry.item, nick)) return false;
+    this.upsert(entry.item);
+    return true;
   }
 
   remove(accountId: string, jid: string): boolean {
@@ -363,9 +376,10 @@ export class RosterIndex {
   }
 
   private makeEntry(item: RosterItemView, old?: RosterEntry): IndexedEntry {
-    const display = displayName(item);
+    const key = entryKey(item.accountId, item.jid);
+    const display = displayName(item, this.nicks.get(key));
     return {
-      key: entryKey(item.accountId, item.jid),
+      key,
       item,
       display,
       sortKey: sortKey(display),

@@ -14,6 +14,8 @@ export const useRosterStore = defineStore('roster', () => {
 
   function applySnapshot(snapshot: Snapshot) {
     index.value.setSort(snapshot.prefs.rosterSort);
+    for (const identity of snapshot.identities ?? [])
+      index.value.setNick(identity.accountId, identity.jid, identity.nick);
     index.value.reset(snapshot.roster);
     sync.value = new Map(snapshot.rosterSync.map((view) => [view.accountId, view]));
     triggerRef(index);
@@ -37,6 +39,11 @@ export const useRosterStore = defineStore('roster', () => {
           break;
         case 'roster.removed':
           changes.push({ type: 'remove', accountId: event.accountId, jid: event.jid });
+          break;
+        case 'identity':
+          flush();
+          if (index.value.setNick(event.identity.accountId, event.identity.jid, event.identity.nick))
+            indexChanged = true;
           break;
         case 'roster.sync':
           sync.value.set(event.sync.accountId, event.sync);

@@ -163,6 +163,20 @@ describe('roster index: sorting', () => {
     expect(outline(index.flatten({ view: 'a1' }).rows)).toBe('(default): Alan Bea Carl dora Item 10 Item 9');
   });
 
+  it('sorts a contact without a roster name by the nick they chose; a roster name wins', () => {
+    const index = new RosterIndex([...contacts, item('a1', 'zed@x')], 'name');
+    expect(outline(index.flatten({ view: 'a1' }).rows)).toBe('(default): Alan Bea Carl dora Item 10 Item 9 zed');
+    expect(index.setNick('a1', 'zed@x', 'Aaron')).toBe(true);
+    expect(outline(index.flatten({ view: 'a1' }).rows)).toBe('(default): Aaron Alan Bea Carl dora Item 10 Item 9');
+    expect(index.setNick('a1', 'carl@x', 'Zorro')).toBe(false);
+    expect(index.get('a1', 'carl@x')?.display).toBe('Carl');
+    // A nick known before the roster arrives is used when it does.
+    index.reset([item('a1', 'carl@x'), item('a1', 'bea@x', { name: 'Bea' })]);
+    expect(outline(index.flatten({ view: 'a1' }).rows)).toBe('(default): Bea Zorro');
+    expect(index.setNick('a1', 'carl@x', null)).toBe(true);
+    expect(outline(index.flatten({ view: 'a1' }).rows)).toBe('(default): Bea carl');
+  });
+
   it('sorts by availability then name, and moves one row when availability changes', () => {
     const index = new RosterIndex(contacts, 'availability');
     index.setAvailability('a1', 'dora@x', 3, 'here');

@@ -6,7 +6,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IdentityView } from '../../../../src/shared/contract';
-import { colourFor, initialsOf } from '../../../../src/renderer/src/lib/avatar';
+import { colourFor, colourKeyOf, initialsOf } from '../../../../src/renderer/src/lib/avatar';
 import { displayName } from '../../../../src/renderer/src/lib/roster-model';
 import { useIdentitiesStore } from '../../../../src/renderer/src/stores/identities';
 import { snapshot } from '../fixtures';
@@ -47,6 +47,11 @@ describe('names and faces', () => {
     expect(initialsOf('émile zola rocks')).toBe('ÉZ');
     expect(colourFor('bob@example.org')).toBe(colourFor('bob@example.org'));
     expect(colourFor('bob@example.org')).not.toBe(colourFor('carol@example.org'));
-    expect(colourFor('bob@example.org')).toMatch(/^hsl\(\d{1,3} 55% 28%\)$/);
+    expect(colourFor('bob@example.org')).toMatch(/^rgb\(\d+ \d+ \d+\)$/);
+    // XEP-0392: a contact by bare JID; an occupant by real JID when the room shows it, else by nick.
+    expect(colourKeyOf('bob@example.org')).toBe('bob@example.org');
+    expect(colourKeyOf('room@muc.example.org/Bobby')).toBe('Bobby');
+    expect(colourKeyOf('room@muc.example.org/Bobby', 'bob@example.org/laptop')).toBe('bob@example.org');
+    expect(colourFor(colourKeyOf('room@muc.example.org/Romeo'))).toBe('rgb(177 0 140)');
   });
 });

@@ -28,6 +28,7 @@ export class IdentitiesRepository {
   private readonly allStatement;
   private readonly upsertStatement;
   private readonly deleteStatement;
+  private readonly pruneOccupantsStatement;
 
   constructor(db: Db) {
     this.allStatement = db.prepare<[], IdentityRow>(
@@ -41,6 +42,10 @@ export class IdentitiesRepository {
          updated_at = excluded.updated_at`,
     );
     this.deleteStatement = db.prepare<[string, string]>('DELETE FROM identities WHERE account_id = ? AND jid = ?');
+    // Room occupants are room@service/nick: the only identities with a resource.
+    this.pruneOccupantsStatement = db.prepare<[number]>(
+      "DELETE FROM identities WHERE instr(jid, '/') > 0 AND updated_at < ?",
+    );
   }
 
   all(): IdentityRecord[] {
@@ -67,5 +72,10 @@ export class IdentitiesRepository {
 
   delete(accountId: string, jid: string): void {
     this.deleteStatement.run(accountId, jid);
+  }
+
+  /** Forgets room occupants whose avatar or nick last changed before `before`; how many. */
+  pruneOccupants(before: number): number {
+    return this.pruneOccupantsStatement.run(before).changes;
   }
 }

@@ -91,6 +91,14 @@ interface AccountIdentities {
   releaseHold: (() => void) | null;
 }
 
+/**
+ * How long a room occupant's identity is kept after it last changed. Occupants come and go by the
+ * thousand in big rooms; their room presence announces the hash again when they are seen, and the
+ * picture itself stays in the media store (by hash, evicted by its own limit), so forgetting them
+ * costs one row when they come back.
+ */
+export const OCCUPANT_KEEP_MS = 14 * 24 * 60 * 60 * 1000;
+
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
 
@@ -103,6 +111,8 @@ export class IdentityService implements AccountLifecycleListener {
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
     this.floodLog = rateLimited(options.log, { now: this.now });
+    const pruned = options.repo.pruneOccupants(this.now() - OCCUPANT_KEEP_MS);
+    if (pruned > 0) options.log.info('forgot room occupants not seen for a while', { pruned });
     for (const record of options.repo.all()) {
       this.account(record.accountId).entries.set(record.jid, {
         hash: record.avatarHash,

@@ -15,7 +15,7 @@ import type { AppEvent, IdentityView } from '../../../../../../src/shared/contra
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { IdentitiesRepository } from '../../../../../../src/main/core/features/avatars/repo';
-import { IdentityService } from '../../../../../../src/main/core/features/avatars/service';
+import { IdentityService, OCCUPANT_KEEP_MS } from '../../../../../../src/main/core/features/avatars/service';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
 import { HttpsClient } from '../../../../../../src/main/core/media/https-client';
@@ -326,6 +326,32 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     expect(identity(BOB)).toBeUndefined();
     deliver(nickEvent(BOB, '  Bobby  '));
     expect(identity(BOB)?.nick).toBe('Bobby');
+  });
+
+  it('forgets room occupants not seen for two weeks at start, and keeps contacts', () => {
+    const repo = new IdentitiesRepository(db);
+    const now = Date.now();
+    const old = now - OCCUPANT_KEEP_MS - 1000;
+    const hash = 'a'.repeat(40);
+    const record = (jid: string) => ({
+      accountId: ACCOUNT,
+      jid,
+      avatarHash: hash,
+      source: 'vcard' as const,
+      nick: null,
+    });
+    repo.save(record('room@conference.example.org/Gone'), old);
+    repo.save(record('room@conference.example.org/Recent'), now - 1000);
+    repo.save(record('carol@example.org'), old);
+    service.close();
+    service = makeService();
+    expect(
+      repo
+        .all()
+        .map((r) => r.jid)
+        .filter((jid) => jid !== OWN)
+        .sort(),
+    ).toEqual(['carol@example.org', 'room@conference.example.org/Recent']);
   });
 
   it('keeps hashes and nicks across a restart', async () => {

@@ -1,0 +1,222 @@
+/**
+ * Avatars in the roster (`avatars-render`): the first paint of a 10,000-contact cached roster of
+ * which 5,000 contacts have a cached avatar (a real PNG each, kept in the media store under its
+ * SHA-1 as the core keeps them), through the real browser bridge into Chromium, then a scroll from
+ * top to bottom with the pictures loading, watched for long tasks. Budgets: first row painted
+ * ≤ 500 ms (pictures may fill in after it); no long task over 50 ms while scrolling. Each run is
+ * checked first: the roster has every contact, and pictures show in the rows in view. Needs
+ * `npx electron-vite build` first.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright';
+import { afterAll, expect, it } from 'vitest';
+import type { RosterItemView } from '../src/shared/contract';
+import { IdentitiesRepository } from '../src/main/core/features/avatars/repo';
+import { createLogger } from '../src/main/core/log';
+import { AVATAR_LIMITS } from '../src/main/core/media/limits';
+import { MediaStore } from '../src/main/core/media/store';
+import { DATABASE_FILE } from '../src/main/core/messenger';
+import { AccountsRepository } from '../src/main/core/store/accounts-repo';
+import { openDatabase } from '../src/main/core/store/db';
+import { RosterRepository } from '../src/main/core/store/roster-repo';
+import { png } from '../tests/support/media-samples';
+import { launchChromium, startWeb, WEB_ENTRY } from '../tests/support/web';
+
+const CONTACTS = 10_000;
+const AVATARS = 5_000;
+const GROUPS = 500;
+const BUDGET_MS = 500;
+const LONG_TASK_BUDGET_MS = 50;
+const RUNS = 5;
+
+const dirs: string[] = [];
+let browser: Browser | null = null;
+
+afterAll(async () => {
+  await browser?.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A data directory: one disabled account, 10,000 cached contacts, every second one with a kept avatar (or none). */
+async function seed(avatars: number): Promise<{ dir: string; rows: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-avatars-bench-'));
+  dirs.push(dir);
+  const db = openDatabase(path.join(dir, DATABASE_FILE));
+  new AccountsRepository(db).insert({
+    id: 'bench',
+    jid: 'bench@example.invalid',
+    host: null,
+    port: null,
+    label: 'Bench',
+    color: '#3a5bd9',
+    enabled: false,
+    resource: 'bench',
+  });
+  const items: RosterItemView[] = [];
+  const used = new Set<string>();
+  for (let i = 0; i < CONTACTS; i++) {
+    const group = `Team ${String(i % GROUPS).padStart(3, '0')}`;
+    used.add(group);
+    items.push({
+      accountId: 'bench',
+      jid: `user${i}@example.org`,
+      name: `Contact ${String(i).padStart(5, '0')}`,
+      subscription: 'both',
+      pendingOut: false,
+      groups: [group],
+    });
+  }
+  new RosterRepository(db).applySync('bench', items, [], 'bench-1', Date.now());
+  // Where the media service keeps its store (media-service.ts: DATA_DIR/media/store).
+  const store = await MediaStore.open({
+    dir: path.join(dir, 'media', 'store'),
+    log: createLogger(() => {}, 'warn'),
+  });
+  const identities = new IdentitiesRepository(db);
+  for (let i = 0; i < avatars; i++) {
+    // Distinct pictures: sizes × colours.
+    const bytes = png(32 + (i % 32), 32 + (i % 32), { seed: Math.floor(i / 32) % 256 });
+    const hash = createHash('sha1').update(bytes).digest('hex');
+    const kept = await store.ingest(bytes, 'sha1', AVATAR_LIMITS);
+    expect(kept.ok).toBe(true);
+    identities.save(
+      { accountId: 'bench', jid: `user${i * 2}@example.org`, avatarHash: hash, source: 'pep', nick: null },
+      Date.now(),
+    );
+  }
+  db.close();
+  return { dir, rows: CONTACTS + used.size };
+}
+
+// Runs in the page before its scripts: collect element timing, paint and long tasks from the start.
+const OBSERVE = `
+  window.__jw = { element: [], longtasks: [] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__jw.element.push(entry.renderTime || entry.loadTime);
+  }).observe({ type: 'element', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__jw.longtasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+`;
+
+interface Paint {
+  firstRowPainted: number;
+  firstRowsMark: number;
+  summary: string;
+}
+
+type Scroll = { ms: number; frames: number; longTasks: number; longestTaskMs: number; rowsSeen: number };
+type Kind = 'avatars' | 'none';
+
+interface Measured {
+  painted: number[];
+  picturesInView: number[];
+  scroll: Scroll | null;
+}
+
+/** One load of the page on a data directory: the first row's paint, the pictures in view, optionally a scroll. */
+async function measure(data: { dir: string; rows: number }, pictures: boolean, scrollToo: boolean, into: Measured) {
+  const web = await startWeb(data.dir);
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
+  try {
+    await page.addInitScript(OBSERVE);
+    await page.goto(web.url);
+    await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
+    const paint = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+      const mark = performance.getEntriesByName('jw-roster-first-rows')[0];
+      resolve({
+        firstRowPainted: window.__jw.element.length ? Math.min(...window.__jw.element) : -1,
+        firstRowsMark: mark ? mark.startTime : -1,
+        summary: document.querySelector('.roster-summary').textContent,
+      });
+    }, 50)))`)) as Paint;
+    expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
+    into.painted.push(Math.round(paint.firstRowPainted >= 0 ? paint.firstRowPainted : paint.firstRowsMark));
+    const images = page.locator('[role="tree"] [data-avatar] img');
+    // The pictures fill in after the first paint: every second row in view has one.
+    if (pictures) await images.first().waitFor({ timeout: 60_000 });
+    into.picturesInView.push(await images.count());
+    if (pictures) expect(into.picturesInView.at(-1)).toBeGreaterThan(0);
+    else expect(into.picturesInView.at(-1)).toBe(0);
+    if (!scrollToo) return;
+    into.scroll = (await page.evaluate(`new Promise((resolve) => {
+      const el = document.querySelector('[role="tree"]');
+      const seen = new Set();
+      const before = window.__jw.longtasks.length;
+      const started = performance.now();
+      let frames = 0;
+      const step = () => {
+        frames += 1;
+        for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+          setTimeout(() => {
+            const tasks = window.__jw.longtasks.slice(before);
+            resolve({
+              ms: Math.round(performance.now() - started),
+              frames,
+              longTasks: tasks.length,
+              longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
+              rowsSeen: seen.size,
+            });
+          }, 100);
+          return;
+        }
+        el.scrollTop += el.clientHeight;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    })`)) as Scroll;
+    expect(into.scroll.rowsSeen).toBe(data.rows);
+  } finally {
+    await page.close();
+    await web.stop();
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avatars and scrolls through them`, async () => {
+  expect(fs.existsSync(WEB_ENTRY), 'build first: npx electron-vite build').toBe(true);
+  // The same roster without pictures, run turn by turn with it: on a loaded machine, what the
+  // pictures add is the difference under the same load.
+  const data: Record<Kind, { dir: string; rows: number }> = { avatars: await seed(AVATARS), none: await seed(0) };
+  browser ??= await launchChromium();
+  const results: Record<Kind, Measured> = {
+    avatars: { painted: [], picturesInView: [], scroll: null },
+    none: { painted: [], picturesInView: [], scroll: null },
+  };
+  for (let run = 0; run < RUNS; run++)
+    for (const kind of ['avatars', 'none'] as const)
+      await measure(data[kind], kind === 'avatars', run === RUNS - 1, results[kind]);
+  const withAvatars = results.avatars;
+  const record = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
+    load: os.loadavg().map((l) => Math.round(l * 10) / 10),
+    node: process.version,
+    contacts: CONTACTS,
+    avatars: AVATARS,
+    runs: RUNS,
+    firstRowPaintedMs: withAvatars.painted,
+    firstRowPaintedMedianMs: median(withAvatars.painted),
+    firstRowPaintedMinMs: Math.min(...withAvatars.painted),
+    picturesInView: withAvatars.picturesInView,
+    scroll: withAvatars.scroll,
+    withoutAvatars: {
+      firstRowPaintedMs: results.none.painted,
+      firstRowPaintedMedianMs: median(results.none.painted),
+      scroll: results.none.scroll,
+    },
+    budgetMs: BUDGET_MS,
+    withinBudget:
+      median(withAvatars.painted) <= BUDGET_MS &&
+      (withAvatars.scroll?.longestTaskMs ?? Infinity) <= LONG_TASK_BUDGET_MS,
+  };
+  const file = path.join(__dirname, 'results', 'avatars-render.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log('\nBENCH avatars-render', JSON.stringify(record));
+}, 1_800_000);
