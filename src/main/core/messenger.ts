@@ -89,6 +89,8 @@ export interface MessengerOptions {
   downloadsDir?: string;
   /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
   pickFiles?: () => Promise<string[]>;
+  /** Main's hand-over of a downloaded file to the system (Electron's shell.openPath). */
+  openFile?: (file: string) => Promise<boolean>;
   /** Largest download accepted, whatever a server announces. Default 1 GiB. */
   maxDownloadBytes?: number;
   /** How long a presence state must last to be kept in presence history (default a minute). */
@@ -283,10 +285,15 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     extraCa: options.extraCa,
     downloadsDir: options.downloadsDir,
     pickFiles: options.pickFiles,
+    openFile: options.openFile,
+    keepImageMetadata: () => prefs.get().keepImageMetadata,
     maxDownloadBytes: options.maxDownloadBytes,
     // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
     sendMessage: (file) =>
-      chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
+      chat.send(
+        { accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url },
+        { file: true },
+      ),
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());

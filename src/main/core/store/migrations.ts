@@ -335,4 +335,9 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
   `,
+  // 13: a message that shares a file: its body is exactly the address its jabber:x:oob (XEP-0066)
+  // names (received), or the address of our own upload (sent, and sent again with the element).
+  `
+  ALTER TABLE messages ADD COLUMN oob INTEGER NOT NULL DEFAULT 0 CHECK (oob IN (0, 1));
+  `,
 ];
