@@ -218,8 +218,7 @@ export class TransferService implements AccountLifecycleListener {
     if (signal.aborted) return;
     transfer.meter.reset();
     await this.options.http.put(slot.put, {
-      body: () =>
-        cleaned ? Readable.from([cleaned]) : createReadStream(staged.file, { highWaterMark: 256 * 1024 }),
+      body: () => (cleaned ? Readable.from([cleaned]) : createReadStream(staged.file, { highWaterMark: 256 * 1024 })),
       size,
       contentType,
       headers: slot.headers,
