@@ -89,6 +89,8 @@ export interface MessengerOptions {
   downloadsDir?: string;
   /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
   pickFiles?: () => Promise<string[]>;
+  /** A file server quiet this long is given up on. Default 30 s. */
+  httpIdleTimeoutMs?: number;
   /** Main's hand-over of a downloaded file to the system (Electron's shell.openPath). */
   openFile?: (file: string) => Promise<boolean>;
   /** Largest download accepted, whatever a server announces. Default 1 GiB. */
@@ -286,6 +288,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     downloadsDir: options.downloadsDir,
     pickFiles: options.pickFiles,
     openFile: options.openFile,
+    httpIdleTimeoutMs: options.httpIdleTimeoutMs,
     keepImageMetadata: () => prefs.get().keepImageMetadata,
     maxDownloadBytes: options.maxDownloadBytes,
     // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).

@@ -54,6 +54,8 @@ export interface MediaServiceOptions {
   pickFiles?: () => Promise<string[]>;
   /** Largest download accepted. Default 1 GiB. */
   maxDownloadBytes?: number;
+  /** A file server quiet this long is given up on (HEAD, GET, PUT). Default 30 s. */
+  httpIdleTimeoutMs?: number;
   /** Main's hand-over of a saved file to the system (Electron's shell); resolves false when it failed. */
   openFile?: (file: string) => Promise<boolean>;
   /** Pictures keep their metadata (the user's preference, asked when an upload starts). */
@@ -108,7 +110,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
   const store = MediaStore.create({ dir: path.join(dir, 'store'), log: log.child('store') });
   const staging = StagingArea.create({ dir: path.join(dir, 'staging'), log: log.child('staging') });
   const fetcher = new MediaFetcher({ store, log: log.child('fetch') });
-  const http = new HttpsClient({ ca: options.extraCa });
+  const http = new HttpsClient({ ca: options.extraCa, idleTimeoutMs: options.httpIdleTimeoutMs });
   const upload = new HttpUploadClient(log.child('upload'));
   options.accounts.addLifecycleListener(upload);
   const fileOfMessage: FileOfMessage = (accountId, id) => {

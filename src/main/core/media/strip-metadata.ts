@@ -105,7 +105,8 @@ function stripPng(bytes: Buffer): Buffer | null {
     const type = bytes.toString('latin1', at + 4, at + 8);
     if (!PNG_METADATA.has(type)) parts.push(bytes.subarray(at, end));
     at = end;
-    if (type === 'IEND') return Buffer.concat(parts);
+    // Whatever follows the end is not the camera's: kept as it is, as after a JPEG's scan.
+    if (type === 'IEND') return Buffer.concat([...parts, bytes.subarray(at)]);
   }
   return null;
 }
