@@ -116,11 +116,10 @@ describe('files in the browser UI', () => {
   });
 
   it('sends a file dropped onto the conversation and a picture pasted into the composer', async () => {
-    const dropped = await page.evaluateHandle(() => {
-      const data = new DataTransfer();
-      data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
-      return data;
-    });
+    // Built in the page (the tests are typed without the DOM): a drag carrying one file.
+    const dropped = await page.evaluateHandle(
+      `(() => { const data = new DataTransfer(); data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' })); return data; })()`,
+    );
     const chat = page.locator('section.chat');
     await chat.dispatchEvent('dragenter', { dataTransfer: dropped });
     await expect(chat.getAttribute('data-dropping')).resolves.not.toBeNull();
@@ -128,14 +127,15 @@ describe('files in the browser UI', () => {
     await bobGot('dropped.txt');
 
     const picture = png(40, 30, { seed: 5 }).toString('base64');
-    await main()
-      .getByRole('textbox', { name: 'Message to bob' })
-      .evaluate((box, bytes) => {
-        const data = new DataTransfer();
-        const raw = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
-        data.items.add(new File([raw], 'image.png', { type: 'image/png' }));
-        box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      }, picture);
+    await main().getByRole('textbox', { name: 'Message to bob' }).focus();
+    // A picture on the clipboard, pasted into the composer (the page's own paste event).
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      const raw = Uint8Array.from(atob('${picture}'), (c) => c.charCodeAt(0));
+      data.items.add(new File([raw], 'image.png', { type: 'image/png' }));
+      const box = document.activeElement;
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
     await bobGot('image.png');
     // Our own picture previews by itself, from the bridge's media route.
     const preview = fileRow('image.png').getByRole('img', { name: 'Preview of image.png' });
