@@ -3,7 +3,7 @@
  * without Electron lives in the shell modules and the core; this file only decides the order.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session, shell } from 'electron';
 import { consoleSink, createLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
 import { installProcessGuard } from './core/process-guard';
@@ -152,6 +152,8 @@ async function start(): Promise<void> {
           : await dialog.showOpenDialog(options);
         return picked.canceled ? [] : picked.filePaths;
       },
+      // Only files this run downloaded reach here (the core looks them up by transfer), on the user's click.
+      openFile: async (file) => (await shell.openPath(file)) === '',
     });
   } catch (error) {
     log.error('the core could not start', { error });

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     dataDir: args.dataDir,
     secrets: new FileSecretStore(path.join(args.dataDir, 'secrets.json'), null),
     log,
+    // A development and test bridge: downloads stay beside its data, never in the user's folder.
+    downloadsDir: path.join(args.dataDir, 'Downloads'),
   });
   const bridge = await startBridge({
     messenger,

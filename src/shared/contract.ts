@@ -523,6 +523,8 @@ export interface MessageView {
   error: DeliveryError | null;
   /** Present when it travelled end-to-end encrypted (or must: an outgoing one is never sent in the clear). */
   encryption?: MessageEncryption;
+  /** It shares a file: the body is exactly the address its jabber:x:oob (XEP-0066) names. */
+  file?: true;
 }
 
 /** XEP-0085 chat states. */
@@ -841,6 +843,8 @@ const prefsSchema = z
     idleAwayMinutes: z.number().int().min(1).max(240),
     idleXaMinutes: z.number().int().min(1).max(1440).nullable(),
     language: z.enum(LANGUAGE_CHOICES as [LanguageChoice, ...LanguageChoice[]]),
+    filePreviews: z.enum(['contacts', 'everyone', 'never']),
+    keepImageMetadata: z.boolean(),
   })
   .strict();
 
@@ -1418,6 +1422,11 @@ export const commands = {
   'media.preview': {
     input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
     output: returns<MediaRef>(),
+  },
+  /** Hands a finished download to the system, which opens it with the user's program for it (Electron only). */
+  'file.open': {
+    input: z.object({ id: transferIdSchema }).strict(),
+    output: returns<null>(),
   },
   /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
   'download.start': {

@@ -349,6 +349,8 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'transfer.notFound': None;
   'transfer.stillRunning': None;
   'file.notShared': None;
+  /** A downloaded file could not be handed to the system (gone, no program for it, or no way to open files here). */
+  'file.cannotOpen': None;
 
   /** End-to-end encryption is for one-to-one chats (not rooms or private messages in rooms). */
   'encryption.chatOnly': None;

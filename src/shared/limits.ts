@@ -45,6 +45,13 @@ export interface Prefs {
   idleXaMinutes: number | null;
   /** The language of the UI and the tray: 'system' follows the OS. */
   language: LanguageChoice;
+  /**
+   * Which shared pictures and videos load by themselves: only from contacts with a mutual
+   * subscription (in rooms: occupants whose real JID is one), from everyone, or none (all on a click).
+   */
+  filePreviews: 'contacts' | 'everyone' | 'never';
+  /** Pictures are sent as they are, metadata (EXIF, GPS) included; by default it is removed. */
+  keepImageMetadata: boolean;
 }
 
 export const DEFAULT_PREFS: Prefs = {
@@ -59,4 +66,6 @@ export const DEFAULT_PREFS: Prefs = {
   idleAwayMinutes: 5,
   idleXaMinutes: 20,
   language: 'system',
+  filePreviews: 'contacts',
+  keepImageMetadata: false,
 };

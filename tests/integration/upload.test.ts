@@ -269,9 +269,16 @@ describe('downloads from a hostile file host', () => {
   });
   afterAll(() => host?.close());
 
-  /** Bob shares `url` with Alice; resolves with the stored message. */
+  /** Bob shares `url` with Alice as a file (the body and jabber:x:oob); resolves with the stored message. */
   async function shared(url: string): Promise<MessageView> {
-    await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, url)));
+    await bob.send(
+      xml(
+        'message',
+        { to: 'alice@localhost', type: 'chat' },
+        xml('body', {}, url),
+        xml('x', { xmlns: NS_OOB }, xml('url', {}, url)),
+      ),
+    );
     let found: MessageView | undefined;
     await waitUntil('Alice has the message', () => {
       const page = alice.messenger.chat.history({
@@ -319,13 +326,14 @@ describe('downloads from a hostile file host', () => {
     expect(fs.readdirSync(downloads).sort()).toEqual(before);
   });
 
-  it('refuses an http: address without fetching it', async () => {
+  it('refuses an http: address without fetching it (it is not a file message)', async () => {
     const message = await shared(`${host.plainOrigin}/x.pdf`);
+    expect(message.file).toBeUndefined();
     const result = await alice.messenger.invoke('download.start', {
       accountId: alice.accountId,
       messageId: message.id,
     });
-    expect(result).toMatchObject({ ok: false, error: { reason: 'http.insecureUrl' } });
+    expect(result).toMatchObject({ ok: false, error: { reason: 'file.notShared' } });
     expect(host.requests.some((request) => request.url === '/x.pdf')).toBe(false);
   });
 });

@@ -193,3 +193,72 @@ export const HTML = Buffer.from('<!doctype html><html><body><script>alert(1)</sc
 export const SVG = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>',
 );
+
+/** Words a test finds in a picture's metadata when it was sent as it was. */
+export const GPS_SECRET = 'GPS 52.5200N 13.4050E';
+
+/**
+ * A JPEG (the header `jpeg` builds) whose camera wrote EXIF with an orientation and a GPS block,
+ * XMP and a comment, each carrying GPS_SECRET.
+ */
+export function jpegWithExif(width: number, height: number, orientation = 6): Buffer {
+  const tiff = Buffer.alloc(8 + 2 + 2 * 12 + 4 + 2 + 12 + 4);
+  tiff.write('II', 0, 'latin1');
+  tiff.writeUInt16LE(42, 2);
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(2, 8); // IFD0: two entries
+  tiff.writeUInt16LE(0x0112, 10); // Orientation, SHORT, 1
+  tiff.writeUInt16LE(3, 12);
+  tiff.writeUInt32LE(1, 14);
+  tiff.writeUInt16LE(orientation, 18);
+  const gpsIfd = 8 + 2 + 2 * 12 + 4;
+  tiff.writeUInt16LE(0x8825, 22); // GPSInfo pointer, LONG, 1
+  tiff.writeUInt16LE(4, 24);
+  tiff.writeUInt32LE(1, 26);
+  tiff.writeUInt32LE(gpsIfd, 30);
+  tiff.writeUInt32LE(0, 34); // no IFD1
+  tiff.writeUInt16LE(1, gpsIfd); // GPS IFD: GPSLatitudeRef 'N'
+  tiff.writeUInt16LE(1, gpsIfd + 2);
+  tiff.writeUInt16LE(2, gpsIfd + 4);
+  tiff.writeUInt32LE(2, gpsIfd + 6);
+  tiff.write('N\0', gpsIfd + 10, 'latin1');
+  const segment = (marker: number, payload: Buffer) => {
+    const head = Buffer.from([0xff, marker, 0, 0]);
+    head.writeUInt16BE(payload.length + 2, 2);
+    return Buffer.concat([head, payload]);
+  };
+  const exif = segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff, Buffer.from(GPS_SECRET)]));
+  const xmp = segment(
+    0xe1,
+    Buffer.from(`http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPS>${GPS_SECRET}</exif:GPS></x:xmpmeta>`),
+  );
+  const comment = segment(0xfe, Buffer.from(GPS_SECRET));
+  const plain = jpeg(width, height);
+  const jfifEnd = 2 + 18;
+  return Buffer.concat([plain.subarray(0, jfifEnd), exif, xmp, comment, plain.subarray(jfifEnd)]);
+}
+
+/** A real PNG with a tEXt chunk (as an editor writes one) carrying GPS_SECRET, after the pixels. */
+export function pngWithText(width: number, height: number): Buffer {
+  const plain = png(width, height);
+  const iend = plain.length - 12;
+  return Buffer.concat([
+    plain.subarray(0, iend),
+    chunk('tEXt', Buffer.from(`Location\0${GPS_SECRET}`, 'latin1')),
+    plain.subarray(iend),
+  ]);
+}
+
+/** An extended WebP with an EXIF chunk carrying GPS_SECRET (and the VP8X flag that says so). */
+export function webpWithExif(width: number, height: number): Buffer {
+  const extended = webpExtended(width, height);
+  extended[20] |= 0x08;
+  const exif = Buffer.from(`II*\0${GPS_SECRET}`, 'latin1');
+  const exifChunk = Buffer.alloc(8 + exif.length + (exif.length % 2));
+  exifChunk.write('EXIF', 0, 'latin1');
+  exifChunk.writeUInt32LE(exif.length, 4);
+  exif.copy(exifChunk, 8);
+  const bytes = Buffer.concat([extended, exifChunk]);
+  bytes.writeUInt32LE(bytes.length - 8, 4);
+  return bytes;
+}

@@ -90,6 +90,10 @@ export interface MessengerOptions {
   downloadsDir?: string;
   /** Main's file dialog (Electron): the paths the user chose to upload; empty when cancelled. */
   pickFiles?: () => Promise<string[]>;
+  /** A file server quiet this long is given up on. Default 30 s. */
+  httpIdleTimeoutMs?: number;
+  /** Main's hand-over of a downloaded file to the system (Electron's shell.openPath). */
+  openFile?: (file: string) => Promise<boolean>;
   /** Largest download accepted, whatever a server announces. Default 1 GiB. */
   maxDownloadBytes?: number;
   /** How long a presence state must last to be kept in presence history (default a minute). */
@@ -284,10 +288,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     extraCa: options.extraCa,
     downloadsDir: options.downloadsDir,
     pickFiles: options.pickFiles,
+    openFile: options.openFile,
+    httpIdleTimeoutMs: options.httpIdleTimeoutMs,
+    keepImageMetadata: () => prefs.get().keepImageMetadata,
     maxDownloadBytes: options.maxDownloadBytes,
     // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
     sendMessage: (file) =>
-      chat.send({ accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url }),
+      chat.send(
+        { accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url },
+        { file: true },
+      ),
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());

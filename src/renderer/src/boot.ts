@@ -22,6 +22,7 @@ import { usePresenceStore } from './stores/presence';
 import { useRosterStore } from './stores/roster';
 import { useSubscriptionsStore } from './stores/subscriptions';
 import { useIdentitiesStore } from './stores/identities';
+import { useTransfersStore } from './stores/transfers';
 
 export async function boot(transport: Transport, pump: EarlyEventPump): Promise<void> {
   const app = createApp(App);
@@ -42,6 +43,7 @@ export async function boot(transport: Transport, pump: EarlyEventPump): Promise<
     control: useControlStore(pinia),
     identities: useIdentitiesStore(pinia),
     encryption: useEncryptionStore(pinia),
+    transfers: useTransfersStore(pinia),
   });
   // The language chosen in Settings (known once the snapshot is in) or the system's; the first render
   // is already in it when the snapshot came first.

@@ -33,7 +33,8 @@ type MediaCommand =
   | 'transfer.dismiss'
   | 'file.inspect'
   | 'media.preview'
-  | 'download.start';
+  | 'download.start'
+  | 'file.open';
 
 export type MediaHandlers = {
   [K in MediaCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
@@ -53,6 +54,12 @@ export interface MediaServiceOptions {
   pickFiles?: () => Promise<string[]>;
   /** Largest download accepted. Default 1 GiB. */
   maxDownloadBytes?: number;
+  /** A file server quiet this long is given up on (HEAD, GET, PUT). Default 30 s. */
+  httpIdleTimeoutMs?: number;
+  /** Main's hand-over of a saved file to the system (Electron's shell); resolves false when it failed. */
+  openFile?: (file: string) => Promise<boolean>;
+  /** Pictures keep their metadata (the user's preference, asked when an upload starts). */
+  keepImageMetadata?: () => boolean;
   /** Stores an uploaded file's address in the chat outbox as a message. */
   sendMessage(message: FileMessage): Promise<Result<unknown>>;
   /** A stored message by local id (to find the file it shares). */
@@ -103,17 +110,14 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
   const store = MediaStore.create({ dir: path.join(dir, 'store'), log: log.child('store') });
   const staging = StagingArea.create({ dir: path.join(dir, 'staging'), log: log.child('staging') });
   const fetcher = new MediaFetcher({ store, log: log.child('fetch') });
-  const http = new HttpsClient({ ca: options.extraCa });
+  const http = new HttpsClient({ ca: options.extraCa, idleTimeoutMs: options.httpIdleTimeoutMs });
   const upload = new HttpUploadClient(log.child('upload'));
   options.accounts.addLifecycleListener(upload);
-  /** Addresses of our uploads per account, sent with jabber:x:oob (XEP-0066) as Conversations, Dino and Gajim do. */
-  const uploaded = new Set<string>();
   const fileOfMessage: FileOfMessage = (accountId, id) => {
     const message = options.message(id);
-    if (!message || message.accountId !== accountId) return null;
-    const body = message.body.trim();
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(body)) return null;
-    return { url: body, conversation: message.conversation, kind: message.kind };
+    // Only a message that shares a file (its body is its jabber:x:oob address): a link in text is never fetched.
+    if (!message || message.accountId !== accountId || !message.file) return null;
+    return { url: message.body.trim(), conversation: message.conversation, kind: message.kind };
   };
   const transfers = new TransferService({
     bus: options.bus,
@@ -124,10 +128,8 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     downloadsDir: () => options.downloadsDir ?? path.join(os.homedir(), 'Downloads'),
     fileOfMessage,
     maxDownloadBytes: options.maxDownloadBytes,
-    sendFileMessage: (message) => {
-      uploaded.add(`${message.accountId}\n${message.url}`);
-      return options.sendMessage(message);
-    },
+    keepImageMetadata: options.keepImageMetadata,
+    sendFileMessage: (message) => options.sendMessage(message),
   });
   // After the upload client: an account back online finds it online when its uploads start.
   options.accounts.addLifecycleListener(transfers);
@@ -152,6 +154,12 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     'transfer.dismiss': (input) => transfers.dismiss(input),
     'file.inspect': (input) => transfers.inspect(input),
     'download.start': (input) => transfers.startDownload(input),
+    'file.open': async (input) => {
+      const file = transfers.savedFile(input.id);
+      if (!file) return fail('not_found', 'transfer.notFound');
+      if (!options.openFile || !(await options.openFile(file))) return fail('not_found', 'file.cannotOpen');
+      return ok(null);
+    },
     'media.preview': async (input) => {
       const shared = fileOfMessage(input.accountId, input.messageId);
       if (!shared) return fail('not_found', 'file.notShared');
@@ -171,7 +179,8 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     access,
     handlers,
     outgoingExtra(message) {
-      if (message.direction !== 'out' || !uploaded.has(`${message.accountId}\n${message.body}`)) return null;
+      // Our uploads' addresses go with jabber:x:oob (XEP-0066), as Conversations, Dino and Gajim send them.
+      if (message.direction !== 'out' || !message.file) return null;
       return xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
     },
     async close() {

@@ -35,6 +35,7 @@ interface MessageRow {
   encryption_key: string | null;
   encryption_trust: TrustState | null;
   undecryptable: UndecryptableReason | null;
+  oob: number;
 }
 
 export interface StoredMessage extends MessageView {
@@ -61,11 +62,13 @@ export interface NewMessage {
   read: boolean;
   /** It travelled end-to-end encrypted (outgoing: it must); absent or null for a message in the clear. */
   encryption?: MessageEncryption | null;
+  /** It shares a file: the body is exactly its jabber:x:oob address. */
+  file?: boolean;
 }
 
 const COLUMNS =
   'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error, ' +
-  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable';
+  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob';
 const LAST_BODY_CHARS = 200;
 
 export class MessagesRepository {
@@ -96,9 +99,9 @@ export class MessagesRepository {
   constructor(db: Db) {
     this.insert = db.prepare(
       `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
-         server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable)
+         server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob)
        VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
-         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable)
+         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob)
        ON CONFLICT DO NOTHING`,
     );
     this.setEncryptionStmt = db.prepare<[string | null, number]>(
@@ -127,7 +130,7 @@ export class MessagesRepository {
        ORDER BY id DESC LIMIT 1`,
     );
     this.correctStmt = db.prepare<[string, number | null, string | null, string | null, number]>(
-      `UPDATE messages SET body = ?, corrected = 1, encryption_device = coalesce(?, encryption_device),
+      `UPDATE messages SET body = ?, corrected = 1, oob = 0, encryption_device = coalesce(?, encryption_device),
          encryption_key = coalesce(?, encryption_key), encryption_trust = coalesce(?, encryption_trust) WHERE id = ?`,
     );
     this.queuedStmt = db.prepare<[string], MessageRow>(
@@ -187,9 +190,10 @@ export class MessagesRepository {
 
   /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
   add(message: NewMessage): StoredMessage | null {
-    const { encryption, ...fields } = message;
+    const { encryption, file, ...fields } = message;
     const result = this.insert.run({
       ...fields,
+      oob: file ? 1 : 0,
       read: message.read ? 1 : 0,
       encryption: encryption?.protocol ?? null,
       encryptionDevice: encryption?.device?.id ?? null,
@@ -367,6 +371,7 @@ function toMessage(row: MessageRow): StoredMessage {
     originId: row.origin_id,
     resource: row.resource,
   };
+  if (row.oob === 1) message.file = true;
   if (row.encryption !== null) {
     message.encryption = {
       protocol: row.encryption,

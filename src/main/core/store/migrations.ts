@@ -355,4 +355,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, conversation)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 11: a message that shares a file: its body is exactly the address its jabber:x:oob (XEP-0066)
+  // names (received), or the address of our own upload (sent, and sent again with the element).
+  `
+  ALTER TABLE messages ADD COLUMN oob INTEGER NOT NULL DEFAULT 0 CHECK (oob IN (0, 1));
+  `,
 ];

@@ -16,6 +16,7 @@ import type { usePrefsStore } from '../stores/prefs';
 import type { usePresenceStore } from '../stores/presence';
 import type { useRosterStore } from '../stores/roster';
 import type { useSubscriptionsStore } from '../stores/subscriptions';
+import type { useTransfersStore } from '../stores/transfers';
 import type { Transport } from './types';
 
 export interface PumpStores {
@@ -31,6 +32,7 @@ export interface PumpStores {
   control?: ReturnType<typeof useControlStore>;
   identities?: ReturnType<typeof useIdentitiesStore>;
   encryption?: ReturnType<typeof useEncryptionStore>;
+  transfers?: ReturnType<typeof useTransfersStore>;
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
@@ -98,6 +100,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.control?.applyEvents(rest);
       stores.identities?.applyEvents(rest);
       stores.encryption?.applyEvents(rest);
+      stores.transfers?.applyEvents(rest);
     });
   };
 
@@ -127,6 +130,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       stores.control?.applySnapshot(snapshot);
       stores.identities?.applySnapshot(snapshot);
       stores.encryption?.applySnapshot(snapshot);
+      stores.transfers?.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

@@ -21,6 +21,7 @@ import roster from '../locales/en/roster.json';
 import subscriptions from '../locales/en/subscriptions.json';
 import timeline from '../locales/en/timeline.json';
 import reading from '../locales/en/reading.json';
+import files from '../locales/en/files.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -38,6 +39,7 @@ const en = {
   ...control,
   ...timeline,
   ...reading,
+  ...files,
 };
 
 export type Messages = typeof en;

@@ -343,6 +343,7 @@ const malformed: Record<CommandName, unknown[]> = {
   'transfer.dismiss': [{ id: 5 }],
   'file.inspect': [{ accountId: ID }, { accountId: ID, messageId: 0 }, { accountId: ID, url: 'https://x/y' }],
   'media.preview': [{ accountId: ID }, { accountId: ID, messageId: 'x' }, { accountId: ID, url: 'https://a/b.png' }],
+  'file.open': [{}, { id: '../x' }, { id: 'abc', path: '/etc/passwd' }],
   'download.start': [
     { accountId: ID, messageId: -1 },
     { accountId: ID, messageId: 1.5 },

@@ -19,6 +19,7 @@ import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { sharesFile } from '../upload/oob';
 import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
@@ -176,6 +177,7 @@ export class Archive {
       originId: originIdOf(inner),
       serverId: archiveId,
       resource: null,
+      file: bodyText !== null && sharesFile(inner, bodyText),
     };
     let message: NewMessage;
     if (query.archive !== '') {

@@ -48,7 +48,7 @@ export class Outbox {
   }
 
   /** Stores a new message as queued and sends what is queued. */
-  send(account: AccountChat, input: ParsedInput<'message.send'>): Result<MessageView> {
+  send(account: AccountChat, input: ParsedInput<'message.send'>, file = false): Result<MessageView> {
     const target = conversationOf(input.conversation, input.kind);
     if (!target) return failIn('conversation', 'invalid_input', 'chat.invalidAddress');
     const { rooms } = this.options;
@@ -76,6 +76,7 @@ export class Outbox {
       resource: input.kind === 'chat' ? (input.resource ?? null) : null,
       read: true,
       encryption: encrypted ? { protocol: 'omemo', device: null, undecryptable: null } : null,
+      file,
     });
     if (!stored) return fail('internal', 'chat.notStored');
     this.writes.changed(stored);

@@ -262,10 +262,11 @@ export class ChatService implements AccountLifecycleListener {
 
   // ---------- commands ----------
 
-  async send(input: ParsedInput<'message.send'>): Promise<Result<MessageView>> {
+  /** With `file`: the body is the address of our upload, sent with jabber:x:oob. */
+  async send(input: ParsedInput<'message.send'>, options: { file?: boolean } = {}): Promise<Result<MessageView>> {
     const account = this.account(input.accountId);
     if (input.replaces !== undefined) return this.corrections.correct(account, input, input.replaces);
-    return this.outbox.send(account, input);
+    return this.outbox.send(account, input, options.file ?? false);
   }
 
   /** XEP-0085: our chat state, only to someone who may see our presence (or a room occupant). */

@@ -13,6 +13,7 @@
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { ConversationKind, FileInfoView, ParsedInput, TransferView } from '../../../../shared/contract';
 import type { ErrorCode, TransferError } from '../../../../shared/errors';
 import { fail, ok, type Result } from '../../../../shared/result';
@@ -21,6 +22,7 @@ import { transferKey, type EventBus } from '../../events';
 import type { Logger } from '../../log';
 import { HttpError, httpReason, parseHttpsUrl, type HttpsClient } from '../../media/https-client';
 import type { StagingArea } from '../../media/staging';
+import { readWithoutMetadata } from '../../media/strip-metadata';
 import { uploadContentType } from './content-type';
 import { downloadToFolder, fileNameOfUrl } from './download';
 import { SlotRequestError, type HttpUploadClient, type UploadService } from './http-upload';
@@ -59,6 +61,8 @@ export interface TransferServiceOptions {
   maxDownloadBytes?: number;
   /** Uploads running at once per account. Default 2. */
   parallelUploads?: number;
+  /** Pictures go as they are, metadata included (asked when an upload starts). Default: never. */
+  keepImageMetadata?: () => boolean;
   now?: () => number;
 }
 
@@ -68,10 +72,14 @@ interface Transfer {
   staged: string | null;
   /** Downloads: the address. */
   source: string | null;
+  /** Downloads once done: where the file was saved (main only, never sent to the renderer). */
+  saved: string | null;
   controller: AbortController | null;
   meter: SpeedMeter;
   /** Uploads: the address was handed to the chat outbox (never twice). */
   messageStored: boolean;
+  /** Uploads: a picture keeps its metadata (EXIF, GPS), as the user chose when sending it. */
+  keepMetadata: boolean;
 }
 
 const DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024;
@@ -134,6 +142,7 @@ export class TransferService implements AccountLifecycleListener {
       state: 'waiting',
     });
     transfer.staged = staged.id;
+    transfer.keepMetadata = this.options.keepImageMetadata?.() ?? false;
     this.changed(transfer);
     this.schedule(input.accountId);
     return ok(this.snapshotOf(transfer));
@@ -198,23 +207,26 @@ export class TransferService implements AccountLifecycleListener {
       throw new TransferFailure({ reason: 'upload.tooLarge', params: { size: stat.size, limit: service.maxFileSize } });
     }
     const contentType = await uploadContentType(staged.file, staged.name);
+    const cleaned = transfer.keepMetadata ? null : await readWithoutMetadata(staged.file, stat.size, contentType);
+    const size = cleaned?.length ?? stat.size;
+    view.size = size;
     const slot = await this.options.upload.requestSlot(view.accountId, service, {
       name: staged.name,
-      size: stat.size,
+      size,
       contentType,
     });
     if (signal.aborted) return;
     transfer.meter.reset();
     await this.options.http.put(slot.put, {
-      body: () => createReadStream(staged.file, { highWaterMark: 256 * 1024 }),
-      size: stat.size,
+      body: () => (cleaned ? Readable.from([cleaned]) : createReadStream(staged.file, { highWaterMark: 256 * 1024 })),
+      size,
       contentType,
       headers: slot.headers,
       signal,
       onProgress: (bytes) => this.progress(transfer, bytes),
     });
     view.url = slot.get;
-    view.transferred = stat.size;
+    view.transferred = size;
     this.changed(transfer);
   }
 
@@ -294,6 +306,7 @@ export class TransferService implements AccountLifecycleListener {
         },
       );
       transfer.view.name = saved.name;
+      transfer.saved = saved.file;
       this.setState(transfer, 'done', null);
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -302,6 +315,12 @@ export class TransferService implements AccountLifecycleListener {
     } finally {
       if (transfer.controller === controller) transfer.controller = null;
     }
+  }
+
+  /** The saved file of a finished download, to hand to the system; null when there is none. */
+  savedFile(id: string): string | null {
+    const transfer = this.transfers.get(id);
+    return transfer?.view.state === 'done' ? transfer.saved : null;
   }
 
   // ---------- both ----------
@@ -365,9 +384,11 @@ export class TransferService implements AccountLifecycleListener {
       view,
       staged: null,
       source: null,
+      saved: null,
       controller: null,
       meter: new SpeedMeter(),
       messageStored: false,
+      keepMetadata: false,
     };
     this.transfers.set(view.id, transfer);
     return transfer;

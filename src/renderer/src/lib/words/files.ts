@@ -57,6 +57,8 @@ export function fileErrorText(error: Reasoned<Pick<ErrorParams, FileReason>>): s
       return t('errors.file.transfer.internal');
     case 'file.notShared':
       return t('errors.file.file.notShared');
+    case 'file.cannotOpen':
+      return t('files.errors.cannotOpen');
     case 'file.unreadable':
       return error.params?.errno
         ? t('errors.file.file.unreadableCode', { errno: error.params.errno })

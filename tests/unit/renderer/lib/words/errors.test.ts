@@ -128,6 +128,7 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'transfer.stillRunning': appError('conflict', 'transfer.stillRunning'),
   'transfer.internal': appError('internal', 'transfer.internal'),
   'file.notShared': appError('not_found', 'file.notShared'),
+  'file.cannotOpen': appError('not_found', 'file.cannotOpen'),
   'file.unreadable': appError('not_found', 'file.unreadable', { errno: 'EACCES' }),
   'file.changed': appError('conflict', 'file.changed'),
   'file.write': appError('storage', 'file.write', {}),

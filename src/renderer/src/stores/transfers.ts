@@ -1,0 +1,101 @@
+/**
+ * Uploads and downloads of this run as the core announced them (TransferView), by id, and what went
+ * wrong while handing files to the core (a file too large, no upload service), per conversation,
+ * until the user dismisses it. One shallowRef triggered once per batch.
+ */
+import { defineStore } from 'pinia';
+import { shallowRef, triggerRef } from 'vue';
+import type { AppEvent, Snapshot, TransferView } from '../../../shared/contract';
+import { entryKey } from '../lib/roster-model';
+
+export interface SendProblem {
+  id: number;
+  /** The file's name. */
+  name: string;
+  /** Already worded. */
+  text: string;
+}
+
+export const useTransfersStore = defineStore('transfers', () => {
+  const byId = shallowRef(new Map<string, TransferView>());
+  const problems = shallowRef(new Map<string, SendProblem[]>());
+  let nextProblem = 1;
+
+  function get(id: string): TransferView | undefined {
+    return byId.value.get(id);
+  }
+
+  /** The uploads into a conversation, oldest first. */
+  function uploadsTo(accountId: string, conversation: string): TransferView[] {
+    return [...byId.value.values()].filter(
+      (t) => t.direction === 'upload' && t.accountId === accountId && t.conversation === conversation,
+    );
+  }
+
+  /** The latest download of the file a message shares. */
+  function downloadOf(accountId: string, messageId: number): TransferView | undefined {
+    let found: TransferView | undefined;
+    for (const t of byId.value.values()) {
+      if (t.direction === 'download' && t.accountId === accountId && t.messageId === messageId) found = t;
+    }
+    return found;
+  }
+
+  /** Puts a command's answer in at once (its event may come a moment later). */
+  function put(transfer: TransferView) {
+    byId.value.set(transfer.id, transfer);
+    triggerRef(byId);
+  }
+
+  function problemsIn(accountId: string, conversation: string): readonly SendProblem[] {
+    return problems.value.get(entryKey(accountId, conversation)) ?? [];
+  }
+
+  function addProblem(accountId: string, conversation: string, name: string, text: string) {
+    const key = entryKey(accountId, conversation);
+    problems.value.set(key, [...(problems.value.get(key) ?? []), { id: nextProblem++, name, text }]);
+    triggerRef(problems);
+  }
+
+  function dismissProblem(accountId: string, conversation: string, id: number) {
+    const key = entryKey(accountId, conversation);
+    problems.value.set(
+      key,
+      (problems.value.get(key) ?? []).filter((p) => p.id !== id),
+    );
+    triggerRef(problems);
+  }
+
+  function applySnapshot(snapshot: Snapshot) {
+    byId.value = new Map((snapshot.transfers ?? []).map((t) => [t.id, t]));
+  }
+
+  function applyEvents(events: readonly AppEvent[]) {
+    let changed = false;
+    for (const event of events) {
+      if (event.type === 'transfer') {
+        byId.value.set(event.transfer.id, event.transfer);
+        changed = true;
+      } else if (event.type === 'transfer.removed') {
+        changed = byId.value.delete(event.id) || changed;
+      } else if (event.type === 'account.removed') {
+        for (const [id, t] of byId.value) if (t.accountId === event.id) byId.value.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) triggerRef(byId);
+  }
+
+  return {
+    byId,
+    get,
+    uploadsTo,
+    downloadOf,
+    put,
+    problemsIn,
+    addProblem,
+    dismissProblem,
+    applySnapshot,
+    applyEvents,
+  };
+});
