@@ -28,6 +28,7 @@ export class IdentitiesRepository {
   private readonly allStatement;
   private readonly upsertStatement;
   private readonly deleteStatement;
+  private readonly saveManyTx: (records: readonly IdentityRecord[], now: number) => void;
 
   constructor(db: Db) {
     this.allStatement = db.prepare<[], IdentityRow>(
@@ -41,6 +42,9 @@ export class IdentitiesRepository {
          updated_at = excluded.updated_at`,
     );
     this.deleteStatement = db.prepare<[string, string]>('DELETE FROM identities WHERE account_id = ? AND jid = ?');
+    this.saveManyTx = db.transaction((records: readonly IdentityRecord[], now: number) => {
+      for (const record of records) this.save(record, now);
+    });
   }
 
   all(): IdentityRecord[] {
@@ -63,6 +67,11 @@ export class IdentitiesRepository {
       nick: record.nick,
       updated_at: now,
     });
+  }
+
+  /** Several records in one transaction (one commit instead of one per record). */
+  saveMany(records: readonly IdentityRecord[], now: number): void {
+    this.saveManyTx(records, now);
   }
 
   delete(accountId: string, jid: string): void {

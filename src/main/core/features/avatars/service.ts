@@ -99,6 +99,11 @@ export class IdentityService implements AccountLifecycleListener {
   private readonly now: () => number;
   private readonly floodLog: ReturnType<typeof rateLimited>;
   private closed = false;
+  /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
+  private readonly unsaved = new Map<Entry, { accountId: string; jid: string }>();
+  private saveScheduled = false;
+  /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
+  private readonly fetching = new WeakSet<Entry>();
 
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -213,6 +218,7 @@ export class IdentityService implements AccountLifecycleListener {
 
   close(): void {
     this.closed = true;
+    this.writeUnsaved();
     for (const account of this.accounts.values()) this.releaseRosterHold(account);
   }
 
@@ -324,8 +330,17 @@ export class IdentityService implements AccountLifecycleListener {
     const key = mediaKey('sha1', hash)!;
     const source = this.sourceOf(accountId, jid, entry);
     const media = this.options.media();
+    // One fetch per contact at a time: a presence flood may announce a new hash with every stanza.
+    if (this.fetching.has(entry)) return;
+    this.fetching.add(entry);
     void media.fetcher.get(key, AVATAR_LIMITS, source).then((ref) => {
-      if (entry.hash !== hash || this.closed) return; // another avatar was announced meanwhile
+      this.fetching.delete(entry);
+      if (this.closed) return;
+      if (entry.hash !== hash) {
+        // Another avatar was announced meanwhile: that one is fetched now.
+        this.fetch(accountId, jid, entry);
+        return;
+      }
       if (ref === null && entry.ref === null) return;
       entry.ref = ref;
       this.emit(accountId, jid, entry);
@@ -447,15 +462,39 @@ export class IdentityService implements AccountLifecycleListener {
     return entry;
   }
 
+  /** Marks the entry for the next write: every change of a turn is stored in one transaction. */
   private save(accountId: string, jid: string, entry: Entry): void {
+    this.unsaved.set(entry, { accountId, jid });
+    if (this.saveScheduled || this.closed) return;
+    this.saveScheduled = true;
+    setImmediate(() => {
+      this.saveScheduled = false;
+      this.writeUnsaved();
+    });
+  }
+
+  private writeUnsaved(): void {
+    if (this.unsaved.size === 0) return;
+    const records = [...this.unsaved].map(([entry, { accountId, jid }]) => ({
+      accountId,
+      jid,
+      avatarHash: entry.hash,
+      source: entry.source,
+      nick: entry.nick,
+    }));
+    this.unsaved.clear();
+    const now = this.now();
     try {
-      this.options.repo.save(
-        { accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick },
-        this.now(),
-      );
-    } catch (error) {
-      // The account was removed meanwhile (its rows cascade away), or the store refused: memory still shows it.
-      this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
+      this.options.repo.saveMany(records, now);
+    } catch {
+      // One record was refused (its account was removed meanwhile, its rows cascaded away): the others one by one.
+      for (const record of records) {
+        try {
+          this.options.repo.save(record, now);
+        } catch (error) {
+          this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
+        }
+      }
     }
   }
 
