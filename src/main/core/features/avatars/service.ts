@@ -91,6 +91,9 @@ interface AccountIdentities {
   releaseHold: (() => void) | null;
 }
 
+/** Avatar fetches handed to the media fetcher at once (it runs a few of them on the network at a time). */
+const FETCHES_AT_ONCE = 16;
+
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
 
@@ -104,6 +107,12 @@ export class IdentityService implements AccountLifecycleListener {
   private saveScheduled = false;
   /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
   private readonly fetching = new WeakSet<Entry>();
+  /**
+   * Entries waiting for one of the FETCHES_AT_ONCE slots, in order: a Map entry each, not a pending
+   * fetch with its promises and closures (a flood announces thousands of pictures).
+   */
+  private readonly waiting = new Map<Entry, { accountId: string; jid: string }>();
+  private fetchesUnderWay = 0;
 
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -327,14 +336,22 @@ export class IdentityService implements AccountLifecycleListener {
     const hash = entry.hash;
     const account = this.accounts.get(accountId);
     if (!hash || !account?.online || this.closed) return;
+    // One fetch per contact at a time: a presence flood may announce a new hash with every stanza.
+    if (this.fetching.has(entry)) return;
+    if (this.fetchesUnderWay >= FETCHES_AT_ONCE) {
+      this.waiting.set(entry, { accountId, jid });
+      return;
+    }
+    this.waiting.delete(entry);
     const key = mediaKey('sha1', hash)!;
     const source = this.sourceOf(accountId, jid, entry);
     const media = this.options.media();
-    // One fetch per contact at a time: a presence flood may announce a new hash with every stanza.
-    if (this.fetching.has(entry)) return;
     this.fetching.add(entry);
+    this.fetchesUnderWay++;
     void media.fetcher.get(key, AVATAR_LIMITS, source).then((ref) => {
       this.fetching.delete(entry);
+      this.fetchesUnderWay--;
+      this.fetchNextWaiting();
       if (this.closed) return;
       if (entry.hash !== hash) {
         // Another avatar was announced meanwhile: that one is fetched now.
@@ -345,6 +362,14 @@ export class IdentityService implements AccountLifecycleListener {
       entry.ref = ref;
       this.emit(accountId, jid, entry);
     });
+  }
+
+  private fetchNextWaiting(): void {
+    for (const [entry, { accountId, jid }] of this.waiting) {
+      if (this.fetchesUnderWay >= FETCHES_AT_ONCE) return;
+      this.waiting.delete(entry);
+      this.fetch(accountId, jid, entry);
+    }
   }
 
   private sourceOf(accountId: string, jid: string, entry: Entry): MediaSource {

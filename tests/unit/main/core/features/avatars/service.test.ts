@@ -366,6 +366,22 @@ describe('a presence flood announcing a new hash with every stanza', () => {
     expect(identity(BOB)?.avatar).toMatchObject({ width: 13 });
   });
 
+  it('hands a few fetches to the fetcher at a time and the rest later, until every contact has its picture', async () => {
+    const photos = new Map(Array.from({ length: 60 }, (_, k) => [`c${k}@example.org`, png(6, 6, { seed: 100 + k })]));
+    const inFlight = (fetcher as unknown as { inFlight: Map<string, unknown> }).inFlight;
+    let most = 0;
+    answer = async (iq) => {
+      most = Math.max(most, inFlight.size);
+      await new Promise((resolve) => setImmediate(resolve));
+      return vcardReply(photos.get(iq.attrs.to as string)!);
+    };
+    for (const [jid, photo] of photos) service.presenceHash(ACCOUNT, jid, sha1(photo));
+    expect(inFlight.size).toBeLessThanOrEqual(16);
+    await waitUntil('every picture', () => [...photos.keys()].every((jid) => identity(jid)?.avatar));
+    expect(most).toBeLessThanOrEqual(16);
+    expect(requests.filter((iq) => iq.getChild('vCard') && iq.attrs.to)).toHaveLength(60);
+  });
+
   it('stores the changes of a turn in one transaction, and what is left when it closes', () => {
     answer = () => new Promise<Element>(() => {});
     const count = () => (db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n;
