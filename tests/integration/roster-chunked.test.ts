@@ -1,10 +1,10 @@
 /**
- * A large roster result (more than ROSTER_CHUNK items of difference) through the whole core against
- * the scripted server: it is read, written and emitted over several event-loop turns, yet the store
- * and the events end as a one-turn apply would leave them. The stored version is absent while the
- * items are being written and set only with the last chunk; a push that arrives meanwhile waits for
- * the result and wins; a fetch stopped halfway leaves memory and SQLite equal, with no version, so
- * the next session asks for the full roster.
+ * A large roster result through the whole core against the scripted server: the roster is in
+ * memory, emitted and the session ready (initial presence) before SQLite has it; the store follows in
+ * the background in a few transactions, its version cleared with the first and written with the last,
+ * and ends as a one-turn apply would leave it. A push that arrives meanwhile waits for the result, is
+ * stored after it and wins. A process killed halfway leaves a store with items and no version, and
+ * the next session fetches the full roster and stores it whole.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,8 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import { ROSTER_CHUNK } from '../../src/main/core/features/roster/service';
+import { RosterRepository } from '../../src/main/core/store/roster-repo';
+import type { SecretStore } from '../../src/main/core/secrets';
 import { createTestCa, issueServerCert } from '../support/prosody';
 import { NS_BIND, fakeLogin, mechanisms, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
@@ -52,6 +53,8 @@ interface Setup {
   messenger: Messenger;
   events: AppEvent[];
   id: string;
+  dataDir: string;
+  secrets: SecretStore;
 }
 
 /** The roster get of the n-th session is answered with `answer(n)` (the whole <iq/> payload after it). */
@@ -74,17 +77,9 @@ async function setUp(answer: (n: number) => string): Promise<Setup> {
       }
     },
   });
-  const events: AppEvent[] = [];
-  const messenger = await createMessenger({
-    dataDir: tempDir(),
-    secrets: createMemorySecretStore(),
-    log: silentLogger,
-    extraCa: caPem,
-    flushMs: 5,
-    sessionFactory: (config, hooks) =>
-      new AccountSession(config, hooks, { log: silentLogger, ca: caPem, resolveSrv: false }),
-  });
-  messenger.subscribe((batch) => events.push(...batch.events));
+  const dataDir = tempDir();
+  const secrets = createMemorySecretStore();
+  const { messenger, events } = await startMessenger(dataDir, secrets);
   const added = await messenger.invoke('account.add', {
     jid: 'me@localhost',
     password: 'anything',
@@ -93,7 +88,26 @@ async function setUp(answer: (n: number) => string): Promise<Setup> {
   });
   const id = (added as { value: AccountView }).value.id;
   await waitUntil('the first sync', () => synced(events, id) === 1);
-  return { server, messenger, events, id };
+  await waitUntil('the first roster stored', () => !messenger.roster.storing);
+  return { server, messenger, events, id, dataDir, secrets };
+}
+
+async function startMessenger(
+  dataDir: string,
+  secrets: SecretStore,
+): Promise<{ messenger: Messenger; events: AppEvent[] }> {
+  const events: AppEvent[] = [];
+  const messenger = await createMessenger({
+    dataDir,
+    secrets,
+    log: silentLogger,
+    extraCa: caPem,
+    flushMs: 5,
+    sessionFactory: (config, hooks) =>
+      new AccountSession(config, hooks, { log: silentLogger, ca: caPem, resolveSrv: false }),
+  });
+  messenger.subscribe((batch) => events.push(...batch.events));
+  return { messenger, events };
 }
 
 function synced(events: AppEvent[], id: string): number {
@@ -128,63 +142,84 @@ async function newSession(setup: Setup): Promise<void> {
   await waitUntil('the sync of the new session', () => synced(events, id) === 1);
 }
 
-describe('a large roster result, applied over several turns', () => {
-  it('ends as one apply would; no version until the last chunk; a push meanwhile waits and wins', async () => {
-    const first = range(0, 2500).map((i) => item(`c${i}@localhost`, `C${i}`));
-    // Second session: c0..c1199 gone, c1200..c1499 renamed, the rest kept, n0..n999 new; a push follows.
+/** What SQLite holds after each event-loop turn until the roster is stored: the version and the rows. */
+async function watchStore(
+  messenger: Messenger,
+  id: string,
+): Promise<{ version: string | null | undefined; rows: number }[]> {
+  const seen: { version: string | null | undefined; rows: number }[] = [];
+  while (messenger.roster.storing) {
+    seen.push({ version: storedVersion(messenger, id), rows: stored(messenger, id).length });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  seen.push({ version: storedVersion(messenger, id), rows: stored(messenger, id).length });
+  return seen;
+}
+
+const rosterResult = (ver: string, items: string[]) =>
+  `<iq type='result' id='ID'><query xmlns='${NS_ROSTER}' ver='${ver}'>${items.join('')}</query></iq>`;
+
+describe('a large roster result, stored in the background', () => {
+  it('is usable before it is stored; stored in order, the version last; a push meanwhile waits and wins', async () => {
+    const first = range(0, 3000).map((i) => item(`c${i}@localhost`, `C${i}`));
+    // Second session: c0..c2999 gone but c2000..c2099 (renamed), n0..n7999 new (more rows than one
+    // background transaction takes); a push follows.
     const second = [
-      ...range(1200, 1500).map((i) => item(`c${i}@localhost`, `Renamed ${i}`)),
-      ...range(1500, 2500).map((i) => item(`c${i}@localhost`, `C${i}`)),
-      ...range(0, 1000).map((i) => item(`n${i}@localhost`, `N${i}`)),
+      ...range(2000, 2100).map((i) => item(`c${i}@localhost`, `Renamed ${i}`)),
+      ...range(0, 8000).map((i) => item(`n${i}@localhost`, `N${i}`)),
     ];
     const push =
       `<iq type='set' id='push-1'><query xmlns='${NS_ROSTER}' ver='3'>` +
-      `<item jid='c2000@localhost' name='Pushed' subscription='both'/></query></iq>`;
-    const setup = await setUp((n) =>
-      n === 1
-        ? `<iq type='result' id='ID'><query xmlns='${NS_ROSTER}' ver='1'>${first.join('')}</query></iq>`
-        : `<iq type='result' id='ID'><query xmlns='${NS_ROSTER}' ver='2'>${second.join('')}</query></iq>${push}`,
-    );
+      `<item jid='pushed@localhost' name='Pushed' subscription='both'/></query></iq>`;
+    const setup = await setUp((n) => (n === 1 ? rosterResult('1', first) : rosterResult('2', second) + push));
     const { server, messenger, events, id } = setup;
     try {
-      expect(messenger.roster.itemsOf(id)).toHaveLength(2500);
+      expect(stored(messenger, id)).toHaveLength(3000);
       expect(storedVersion(messenger, id)).toBe('1');
 
-      // While the second result is applied: the version stored at each change, and whether another
-      // macrotask ran before the apply was done (it did, when the count seen then is not the total).
-      const versionsSeen = new Set<string | null | undefined>();
-      let changes = 0;
-      let changesAtNextTurn = -1;
-      const undo = messenger.roster.onItemChanged((accountId) => {
+      // When the session is ready (the initial presence goes out): the new roster is in memory, SQLite
+      // still holds the old one with its version.
+      let atReady: { memory: number; rows: number; version: string | null | undefined; storing: boolean } | null = null;
+      let watching: Promise<{ version: string | null | undefined; rows: number }[]> | null = null;
+      const undo = messenger.roster.onSessionReady((accountId) => {
         if (accountId !== id) return;
-        if (changes++ === 0) setImmediate(() => (changesAtNextTurn = changes));
-        versionsSeen.add(storedVersion(messenger, id));
+        atReady = {
+          memory: messenger.roster.itemsOf(id).length,
+          rows: stored(messenger, id).length,
+          version: storedVersion(messenger, id),
+          storing: messenger.roster.storing,
+        };
+        watching = watchStore(messenger, id);
       });
       await newSession(setup);
-      await waitUntil('the push applied', () => messenger.roster.item(id, 'c2000@localhost')?.name === 'Pushed');
       undo();
+      expect(atReady).toEqual({ memory: 8100, rows: 3000, version: '1', storing: true });
+      const seen = await watching!;
 
-      const diff = 1200 + 300 + 1000;
-      expect(diff).toBeGreaterThan(ROSTER_CHUNK);
-      expect(changes).toBe(diff + 1); // and the push
-      expect(changesAtNextTurn).toBeGreaterThan(0);
-      expect(changesAtNextTurn).toBeLessThan(diff);
-      // The items were written under no version; the version came with the last chunk, then the push's.
-      expect([...versionsSeen]).toEqual([null, '2', '3']);
+      // Several transactions; the old version cleared with the first, the new one only with all its rows.
+      const versions = seen.map((s) => s.version).filter((v, k, all) => k === 0 || all[k - 1] !== v);
+      expect(versions).toEqual(['1', null, '2', '3']);
+      expect(seen.filter((s) => s.version === null).length).toBeGreaterThan(0);
+      for (const s of seen) {
+        if (s.version === '2') expect(s.rows).toBe(8100);
+        if (s.version === '3') expect(s.rows).toBe(8101);
+      }
+
+      await waitUntil('the push applied', () => messenger.roster.item(id, 'pushed@localhost')?.name === 'Pushed');
       expect(storedVersion(messenger, id)).toBe('3');
       expect(messenger.roster.syncView(id)).toMatchObject({ state: 'synced', version: '3' });
       expect(messenger.roster.stats(id)).toMatchObject({
         full: 2,
-        lastItems: 2300,
-        lastChanged: 1300,
-        lastRemoved: 1200,
+        lastItems: 8100,
+        lastChanged: 8100,
+        lastRemoved: 2900,
       });
-      // The push is answered (once applied).
+      // The push is answered once stored.
       await waitUntil('the answer to the push', () =>
         /<iq\b(?=[^>]*\bid=["']push-1["'])(?=[^>]*\btype=["']result["'])/.test(server.connections.at(-1)!.received),
       );
 
-      // Same events in the same order as a one-turn apply: removals, then changes in document order.
+      // Same events in the same order as a small result: removals, then changes in document order.
       await waitUntil('the last events', () =>
         events.some((e) => e.type === 'roster.item' && e.item.name === 'Pushed'),
       );
@@ -192,21 +227,22 @@ describe('a large roster result, applied over several turns', () => {
         .filter((e) => e.type === 'roster.item' || e.type === 'roster.removed')
         .map((e) => (e.type === 'roster.removed' ? `-${e.jid}` : `+${e.item.jid}=${e.item.name}`));
       expect(changed).toEqual([
-        ...range(0, 1200).map((i) => `-c${i}@localhost`),
-        ...range(1200, 1500).map((i) => `+c${i}@localhost=Renamed ${i}`),
-        ...range(0, 1000).map((i) => `+n${i}@localhost=N${i}`),
-        '+c2000@localhost=Pushed',
+        ...range(0, 3000)
+          .filter((i) => i < 2000 || i >= 2100)
+          .map((i) => `-c${i}@localhost`),
+        ...range(2000, 2100).map((i) => `+c${i}@localhost=Renamed ${i}`),
+        ...range(0, 8000).map((i) => `+n${i}@localhost=N${i}`),
+        '+pushed@localhost=Pushed',
       ]);
       // The synced state is announced after every item event of the result.
-      const lastItem = events.findLastIndex((e) => e.type === 'roster.item' && e.item.jid === 'n999@localhost');
+      const lastItem = events.findLastIndex((e) => e.type === 'roster.item' && e.item.jid === 'n7999@localhost');
       const syncedAt = events.findIndex((e) => e.type === 'roster.sync' && e.sync.state === 'synced');
       expect(syncedAt).toBeGreaterThan(lastItem);
 
       const final = stored(messenger, id);
-      expect(final).toHaveLength(2300);
       expect(final).toEqual(inMemory(messenger, id));
-      expect(final.find((i) => i.jid === 'c2000@localhost')?.name).toBe('Pushed');
-      expect(final.find((i) => i.jid === 'c1300@localhost')?.name).toBe('Renamed 1300');
+      expect(final.find((i) => i.jid === 'pushed@localhost')?.name).toBe('Pushed');
+      expect(final.find((i) => i.jid === 'c2010@localhost')?.name).toBe('Renamed 2010');
       expect(final.some((i) => i.jid === 'c5@localhost')).toBe(false);
     } finally {
       await server.stop();
@@ -214,44 +250,62 @@ describe('a large roster result, applied over several turns', () => {
     }
   });
 
-  it('stopped halfway it leaves memory and SQLite equal with no version; the next session fetches in full', async () => {
-    const roster = (ver: string, name: (i: number) => string) =>
-      `<iq type='result' id='ID'><query xmlns='${NS_ROSTER}' ver='${ver}'>` +
-      `${range(0, 2500)
-        .map((i) => item(`c${i}@localhost`, name(i)))
-        .join('')}</query></iq>`;
-    const setup = await setUp((n) => roster(String(n), (i) => `Session ${n} contact ${i}`));
-    const { server, messenger, events, id } = setup;
+  it('killed halfway it leaves items without a version; the next start fetches in full and stores it whole', async () => {
+    const roster = (n: number) =>
+      rosterResult(
+        String(n),
+        range(0, 8000).map((i) => item(`c${i}@localhost`, `Session ${n} contact ${i}`)),
+      );
+    const setup = await setUp(roster);
+    const { server, messenger, id, dataDir, secrets } = setup;
+    const crashDir = tempDir();
+    let restarted: Messenger | null = null;
     try {
-      // The second session's apply loses its session after its first chunk.
-      let changes = 0;
-      const undo = messenger.roster.onItemChanged((accountId) => {
-        if (accountId === id && changes++ === 0) messenger.roster.onOffline(id);
-      });
-      await messenger.invoke('account.setEnabled', { id, enabled: false });
-      events.length = 0;
-      await messenger.invoke('account.setEnabled', { id, enabled: true });
-      await waitUntil('the first chunk', () => changes > 0);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      undo();
-      expect(changes).toBe(ROSTER_CHUNK);
-      expect(synced(events, id)).toBe(0);
-      expect(storedVersion(messenger, id)).toBeNull();
-      const half = stored(messenger, id);
-      expect(half).toEqual(inMemory(messenger, id));
-      expect(half.filter((i) => i.name!.startsWith('Session 2'))).toHaveLength(ROSTER_CHUNK);
-      expect(half.filter((i) => i.name!.startsWith('Session 1'))).toHaveLength(2500 - ROSTER_CHUNK);
+      // The second session's first transaction committed: what a kill now leaves on disk is copied.
+      const file = path.join(dataDir, 'jabberwock.sqlite3');
+      const realPart = RosterRepository.prototype.applySyncPart;
+      let parts = 0;
+      RosterRepository.prototype.applySyncPart = function (this: RosterRepository, ...args) {
+        realPart.apply(this, args);
+        if (parts++ === 0) {
+          for (const suffix of ['', '-wal']) {
+            if (fs.existsSync(file + suffix))
+              fs.copyFileSync(file + suffix, path.join(crashDir, 'jabberwock.sqlite3' + suffix));
+          }
+        }
+      };
+      try {
+        await newSession(setup);
+        await waitUntil('the second roster stored', () => !messenger.roster.storing);
+      } finally {
+        RosterRepository.prototype.applySyncPart = realPart;
+      }
+      expect(parts).toBeGreaterThan(0);
+      // The running process stores it whole.
+      expect(storedVersion(messenger, id)).toBe('2');
+      expect(stored(messenger, id).every((i) => i.name!.startsWith('Session 2'))).toBe(true);
+      await messenger.close();
 
-      // No version stored: the next session asks for the full roster (ver='') and completes it.
-      await newSession(setup);
-      expect(messenger.roster.stats(id)).toMatchObject({ lastRequestedVersion: '', lastItems: 2500 });
-      expect(storedVersion(messenger, id)).toBe('3');
-      const final = stored(messenger, id);
-      expect(final).toEqual(inMemory(messenger, id));
+      // The store as the kill left it: some items of session 2, the rest of session 1, no version.
+      const crashed = await startMessenger(crashDir, secrets);
+      restarted = crashed.messenger;
+      const half = stored(restarted, id);
+      expect(storedVersion(restarted, id)).toBeNull();
+      expect(half).toHaveLength(8000);
+      expect(half.filter((i) => i.name!.startsWith('Session 2')).length).toBeGreaterThan(0);
+      expect(half.filter((i) => i.name!.startsWith('Session 1')).length).toBeGreaterThan(0);
+      // Its cache shows what was stored; the session asks for the full roster (ver='') and stores it whole.
+      await waitUntil('the sync after the restart', () => synced(crashed.events, id) === 1);
+      await waitUntil('the roster stored', () => !restarted!.roster.storing);
+      expect(restarted.roster.stats(id)).toMatchObject({ lastRequestedVersion: '', lastItems: 8000 });
+      expect(storedVersion(restarted, id)).toBe('3');
+      const final = stored(restarted, id);
+      expect(final).toEqual(inMemory(restarted, id));
       expect(final.every((i) => i.name!.startsWith('Session 3'))).toBe(true);
     } finally {
       await server.stop();
       await messenger.close();
+      await restarted?.close();
     }
   });
 });

@@ -518,6 +518,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       idle?.stop();
       await control.close();
       await accounts.close();
+      // Roster changes still queued for SQLite are written before the database closes.
+      roster.close();
       tray.close();
       presence.close();
       subscriptions.close();

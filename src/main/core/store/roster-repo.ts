@@ -185,6 +185,11 @@ export class RosterRepository {
     this.applySyncPartTx(accountId, upserts as RosterItemView[], removed as string[]);
   }
 
+  /** Clears the stored version (the items stored may not be the version's): the next sync is a full one. */
+  forgetVersion(accountId: string): void {
+    this.clearVersion.run(accountId);
+  }
+
   /** One roster push: an item set or removed, and the push's version (kept when null). */
   applyPush(accountId: string, change: { item: RosterItemView } | { removed: string }, version: string | null): void {
     if ('item' in change) this.applyPushTx(accountId, change.item, null, version);

@@ -29,6 +29,7 @@ export class IdentitiesRepository {
   private readonly upsertStatement;
   private readonly deleteStatement;
   private readonly pruneOccupantsStatement;
+  private readonly saveManyTx: (records: readonly IdentityRecord[], now: number) => void;
 
   constructor(db: Db) {
     this.allStatement = db.prepare<[], IdentityRow>(
@@ -46,6 +47,9 @@ export class IdentitiesRepository {
     this.pruneOccupantsStatement = db.prepare<[number]>(
       "DELETE FROM identities WHERE instr(jid, '/') > 0 AND updated_at < ?",
     );
+    this.saveManyTx = db.transaction((records: readonly IdentityRecord[], now: number) => {
+      for (const record of records) this.save(record, now);
+    });
   }
 
   all(): IdentityRecord[] {
@@ -68,6 +72,11 @@ export class IdentitiesRepository {
       nick: record.nick,
       updated_at: now,
     });
+  }
+
+  /** Several records in one transaction (one commit instead of one per record). */
+  saveMany(records: readonly IdentityRecord[], now: number): void {
+    this.saveManyTx(records, now);
   }
 
   delete(accountId: string, jid: string): void {

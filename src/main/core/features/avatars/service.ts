@@ -98,6 +98,8 @@ interface AccountIdentities {
  * costs one row when they come back.
  */
 export const OCCUPANT_KEEP_MS = 14 * 24 * 60 * 60 * 1000;
+/** Avatar fetches handed to the media fetcher at once (it runs a few of them on the network at a time). */
+const FETCHES_AT_ONCE = 16;
 
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
@@ -107,6 +109,17 @@ export class IdentityService implements AccountLifecycleListener {
   private readonly now: () => number;
   private readonly floodLog: ReturnType<typeof rateLimited>;
   private closed = false;
+  /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
+  private readonly unsaved = new Map<Entry, { accountId: string; jid: string }>();
+  private saveScheduled = false;
+  /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
+  private readonly fetching = new WeakSet<Entry>();
+  /**
+   * Entries waiting for one of the FETCHES_AT_ONCE slots, in order: a Map entry each, not a pending
+   * fetch with its promises and closures (a flood announces thousands of pictures).
+   */
+  private readonly waiting = new Map<Entry, { accountId: string; jid: string }>();
+  private fetchesUnderWay = 0;
 
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -223,6 +236,7 @@ export class IdentityService implements AccountLifecycleListener {
 
   close(): void {
     this.closed = true;
+    this.writeUnsaved();
     for (const account of this.accounts.values()) this.releaseRosterHold(account);
   }
 
@@ -331,15 +345,40 @@ export class IdentityService implements AccountLifecycleListener {
     const hash = entry.hash;
     const account = this.accounts.get(accountId);
     if (!hash || !account?.online || this.closed) return;
+    // One fetch per contact at a time: a presence flood may announce a new hash with every stanza.
+    if (this.fetching.has(entry)) return;
+    if (this.fetchesUnderWay >= FETCHES_AT_ONCE) {
+      this.waiting.set(entry, { accountId, jid });
+      return;
+    }
+    this.waiting.delete(entry);
     const key = mediaKey('sha1', hash)!;
     const source = this.sourceOf(accountId, jid, entry);
     const media = this.options.media();
+    this.fetching.add(entry);
+    this.fetchesUnderWay++;
     void media.fetcher.get(key, AVATAR_LIMITS, source).then((ref) => {
-      if (entry.hash !== hash || this.closed) return; // another avatar was announced meanwhile
+      this.fetching.delete(entry);
+      this.fetchesUnderWay--;
+      this.fetchNextWaiting();
+      if (this.closed) return;
+      if (entry.hash !== hash) {
+        // Another avatar was announced meanwhile: that one is fetched now.
+        this.fetch(accountId, jid, entry);
+        return;
+      }
       if (ref === null && entry.ref === null) return;
       entry.ref = ref;
       this.emit(accountId, jid, entry);
     });
+  }
+
+  private fetchNextWaiting(): void {
+    for (const [entry, { accountId, jid }] of this.waiting) {
+      if (this.fetchesUnderWay >= FETCHES_AT_ONCE) return;
+      this.waiting.delete(entry);
+      this.fetch(accountId, jid, entry);
+    }
   }
 
   private sourceOf(accountId: string, jid: string, entry: Entry): MediaSource {
@@ -457,15 +496,39 @@ export class IdentityService implements AccountLifecycleListener {
     return entry;
   }
 
+  /** Marks the entry for the next write: every change of a turn is stored in one transaction. */
   private save(accountId: string, jid: string, entry: Entry): void {
+    this.unsaved.set(entry, { accountId, jid });
+    if (this.saveScheduled || this.closed) return;
+    this.saveScheduled = true;
+    setImmediate(() => {
+      this.saveScheduled = false;
+      this.writeUnsaved();
+    });
+  }
+
+  private writeUnsaved(): void {
+    if (this.unsaved.size === 0) return;
+    const records = [...this.unsaved].map(([entry, { accountId, jid }]) => ({
+      accountId,
+      jid,
+      avatarHash: entry.hash,
+      source: entry.source,
+      nick: entry.nick,
+    }));
+    this.unsaved.clear();
+    const now = this.now();
     try {
-      this.options.repo.save(
-        { accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick },
-        this.now(),
-      );
-    } catch (error) {
-      // The account was removed meanwhile (its rows cascade away), or the store refused: memory still shows it.
-      this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
+      this.options.repo.saveMany(records, now);
+    } catch {
+      // One record was refused (its account was removed meanwhile, its rows cascaded away): the others one by one.
+      for (const record of records) {
+        try {
+          this.options.repo.save(record, now);
+        } catch (error) {
+          this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
+        }
+      }
     }
   }
 

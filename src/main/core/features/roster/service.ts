@@ -4,13 +4,16 @@
  * - At start the cached rosters come from SQLite (sync state 'cached'), so they show before any connection.
  * - A new session fetches the roster with the stored version (only when the server advertised versioning);
  *   an empty result means unchanged; otherwise the result replaces the roster and only the difference is
- *   written and emitted. A resumed stream does not refetch. A small difference is applied in one transaction
- *   in one event-loop turn; a large one (a first fetch of 10,000 items) is read, written and emitted in
- *   chunks, one event-loop turn each, so the main process keeps answering meanwhile (the event loop's
- *   delay stays under 50 ms at p99). Then the stored version is cleared with the first chunk and written with the last:
- *   a crash halfway leaves no version, and the next session fetches the full roster again.
+ *   written and emitted. A resumed stream does not refetch. A large result (a first fetch of 10,000 items)
+ *   is read over several event-loop turns, so the main process keeps answering meanwhile (the event
+ *   loop's delay stays under 50 ms at p99).
+ * - The roster in memory, its events and the session's readiness (initial presence) come first; SQLite
+ *   follows through the store writer (store-writer.ts), in order: a large difference in the background,
+ *   in a few transactions, the stored version cleared with the first and written with the last, so a
+ *   crash halfway leaves no version and the next session fetches the full roster again.
  * - Pushes are accepted only when the raw `from` is absent or our bare JID (CVE-2015-8688 class), and only
- *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each.
+ *   with exactly one item (RFC 6121 §2.1.6). They are stored one small transaction each, after any
+ *   write queued before them, and answered once stored.
  * - Commands (update, remove, renameGroup; commands.ts) send roster sets; the store changes only when the
  *   server's push comes back, never locally.
  */
@@ -40,19 +43,14 @@ import {
 import { background } from '../../util/background';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import { notConnected, removeItem, renameGroup, updateItem } from './commands';
+import { RosterStoreWriter } from './store-writer';
 
-/**
- * A result with more items than this is applied over several event-loop turns; it is also the size of
- * the first chunk written (about 4 ms of SQLite and events on the bench machine when it is quiet).
- */
+/** A result with more items than this is read over several event-loop turns. */
 export const ROSTER_CHUNK = 1000;
-/** The time a turn of a large result aims at: reading stops after it, the next chunk is sized for it. */
+/** The time a turn of reading a large result aims at. */
 const TURN_MS = 10;
 /** Items read between two looks at the clock. */
 const READ_CHECK = 256;
-/** Bounds of a written chunk: not too many transactions, not a long turn after a slow one. */
-const MIN_CHUNK = 250;
-const MAX_CHUNK = 5000;
 
 /** What the last fetch of an account brought (for tests, benchmarks and diagnostics). */
 export interface RosterFetchStats {
@@ -89,8 +87,8 @@ interface AccountRoster {
   /** Bumped by every fetch and by going offline: an older fetch's answer is ignored. */
   fetchToken: number;
   /**
-   * Set from the roster request until its result is applied (a large one over several turns), failed
-   * or was superseded: pushes wait for it (the server sends them after the result, and they are newer),
+   * Set from the roster request until its result is applied in memory (a large one is read over several
+   * turns), failed or was superseded: pushes wait for it (the server sends them after the result, and they are newer),
    * so none is overwritten by an older item of the result, even when both arrive in one read.
    */
   applying: Promise<void> | null;
@@ -110,13 +108,20 @@ export class RosterService implements AccountLifecycleListener {
   /** Items of roster results read while the stream was parsed. */
   private readonly streamed = new StreamedRosterItems();
   private readonly floodLog: ReturnType<typeof rateLimited>;
+  /** Every write to SQLite, in the order memory changed. */
+  private readonly writer: RosterStoreWriter;
 
   constructor(
-    private readonly repo: RosterRepository,
+    repo: RosterRepository,
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {
     this.floodLog = rateLimited(log);
+    // What memory holds could not be stored: forget its version, so the next session fetches in full.
+    this.writer = new RosterStoreWriter(repo, log, (accountId) => {
+      const state = this.accounts.get(accountId);
+      if (state) state.version = null;
+    });
     for (const [accountId, stored] of repo.loadAll()) {
       const state = this.state(accountId);
       for (const item of stored.items) state.items.set(item.jid, item);
@@ -228,6 +233,17 @@ export class RosterService implements AccountLifecycleListener {
     const state = this.accounts.get(accountId);
     if (state) state.fetchToken++;
     this.accounts.delete(accountId);
+    this.writer.drop(accountId);
+  }
+
+  /** Stores every change still queued (the core is closing; the database closes after this). */
+  close(): void {
+    this.writer.flush();
+  }
+
+  /** True while roster changes are still being written to SQLite (for tests and benchmarks). */
+  get storing(): boolean {
+    return this.writer.busy;
   }
 
   // ---------- fetch ----------
@@ -299,7 +315,7 @@ export class RosterService implements AccountLifecycleListener {
     if (!query && cacheValid) {
       // XEP-0237 §2.3: an empty result means the cached roster is current (pushes follow for changes).
       state.stats.unchanged++;
-      this.repo.applySync(accountId, [], [], state.version, syncedAt, ownJid);
+      this.writer.sync({ accountId, upserts: [], removed: [], version: state.version, syncedAt, jid: ownJid });
       this.finishSync(state, ownJid, state.version, syncedAt);
       return;
     }
@@ -307,45 +323,15 @@ export class RosterService implements AccountLifecycleListener {
     const report = newReport();
     const next = query ? this.readQuery(accountId, query, report) : new Map<string, RosterItemView>();
     this.logReport(accountId, 'roster result', report);
-    const version = query?.attrs.ver ?? null;
-
-    const changed: RosterItemView[] = [];
-    const previous = state.items;
-    for (const [jid, item] of next) {
-      const before = previous.get(jid);
-      if (before === undefined || !sameItem(before, item)) changed.push(item);
-      else next.set(jid, before); // keep the object the snapshot already handed out
-    }
-    const removed: string[] = [];
-    for (const jid of previous.keys()) if (!next.has(jid)) removed.push(jid);
-
-    this.repo.applySync(accountId, changed, removed, version, syncedAt, ownJid);
-    state.items = next;
-    state.stats.full++;
-    state.stats.lastItems = next.size;
-    state.stats.lastChanged = changed.length;
-    state.stats.lastRemoved = removed.length;
-    for (const jid of removed) {
-      this.bus.emit({ type: 'roster.removed', accountId, jid });
-      this.itemChanged(accountId, previous.get(jid), undefined);
-    }
-    for (const item of changed) {
-      this.bus.emit({ type: 'roster.item', item });
-      this.itemChanged(accountId, previous.get(item.jid), item);
-    }
-    this.finishSync(state, ownJid, version, syncedAt);
+    this.applyItems(state, next, query?.attrs.ver ?? null, ownJid);
   }
 
   /**
-   * A large full result, over several event-loop turns of about TURN_MS each: the items are read, then
-   * diffed in one turn, then the removals and the new and changed items are written in chunks (the first
-   * ROSTER_CHUNK items, then sized by the pace of the one before), each chunk in its own transaction and
-   * emitted right after it, in the same order as a small result (removals, then
-   * items in document order). The in-memory roster follows chunk by chunk, so a snapshot taken between
-   * two chunks plus the events after it is the roster. The first chunk clears the stored version, the
-   * last one writes the new version: a roster stored halfway has no version and is fetched in full
-   * next time. A newer fetch, going offline or removing the account stops it between two chunks (what
-   * was written stays, consistent with memory, with no version).
+   * A large full result: the items are read over several event-loop turns of about TURN_MS each, then
+   * diffed, applied in memory and emitted in one turn, in the same order as a small result (removals,
+   * then items in document order), and the session is ready; the difference is stored in the
+   * background by the writer. A newer fetch, going offline or removing the account while the items are
+   * read stops it before anything changed.
    */
   private async applyLargeResult(
     state: AccountRoster,
@@ -373,59 +359,42 @@ export class RosterService implements AccountLifecycleListener {
     }
     this.logReport(accountId, 'roster result', report);
     if (!(await this.nextTurn(state, token))) return;
-    const version = query.attrs.ver ?? null;
-    const syncedAt = Date.now();
+    this.applyItems(state, next, query.attrs.ver ?? null, ownJid);
+  }
 
+  /** Diffs a full result against memory, queues the store write, applies and emits it, and finishes the sync. */
+  private applyItems(
+    state: AccountRoster,
+    next: Map<string, RosterItemView>,
+    version: string | null,
+    ownJid: string | null,
+  ): void {
+    const { accountId } = state;
+    const syncedAt = Date.now();
     const previous = state.items;
-    const changed: { before: RosterItemView | undefined; item: RosterItemView }[] = [];
+    const changed: RosterItemView[] = [];
     for (const [jid, item] of next) {
       const before = previous.get(jid);
-      if (before === undefined || !sameItem(before, item)) changed.push({ before, item });
+      if (before === undefined || !sameItem(before, item)) changed.push(item);
       else next.set(jid, before); // keep the object the snapshot already handed out
     }
-    const removed: { jid: string; before: RosterItemView }[] = [];
-    for (const [jid, before] of previous) if (!next.has(jid)) removed.push({ jid, before });
+    const removed: string[] = [];
+    for (const jid of previous.keys()) if (!next.has(jid)) removed.push(jid);
 
-    // From here the stored roster is in between: no version until the last chunk is written.
-    state.version = null;
-    const total = removed.length + changed.length;
-    let done = 0;
-    if (total === 0) {
-      this.repo.applySync(accountId, [], [], version, syncedAt, ownJid);
-    }
-    let size = ROSTER_CHUNK;
-    while (done < total) {
-      if (done > 0 && !(await this.nextTurn(state, token))) return;
-      turnStart = performance.now();
-      const end = Math.min(total, done + size);
-      const gone = removed.slice(Math.min(done, removed.length), Math.min(end, removed.length));
-      const upserts = changed.slice(Math.max(0, done - removed.length), Math.max(0, end - removed.length));
-      const last = end === total;
-      const items = upserts.map((change) => change.item);
-      const jids = gone.map((removal) => removal.jid);
-      if (last) this.repo.applySync(accountId, items, jids, version, syncedAt, ownJid);
-      else this.repo.applySyncPart(accountId, items, jids);
-      for (const removal of gone) {
-        previous.delete(removal.jid);
-        this.bus.emit({ type: 'roster.removed', accountId, jid: removal.jid });
-        this.itemChanged(accountId, removal.before, undefined);
-      }
-      for (const change of upserts) {
-        previous.set(change.item.jid, change.item);
-        this.bus.emit({ type: 'roster.item', item: change.item });
-        this.itemChanged(accountId, change.before, change.item);
-      }
-      // The next chunk as large as fits in TURN_MS at this chunk's pace (a busy machine: smaller ones).
-      const took = Math.max(0.5, performance.now() - turnStart);
-      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round((size * TURN_MS) / took)));
-      done = end;
-    }
-    // Same items as `previous` now holds, in the server's order, with the unchanged objects kept.
+    this.writer.sync({ accountId, upserts: changed, removed, version, syncedAt, jid: ownJid });
     state.items = next;
     state.stats.full++;
     state.stats.lastItems = next.size;
     state.stats.lastChanged = changed.length;
     state.stats.lastRemoved = removed.length;
+    for (const jid of removed) {
+      this.bus.emit({ type: 'roster.removed', accountId, jid });
+      this.itemChanged(accountId, previous.get(jid), undefined);
+    }
+    for (const item of changed) {
+      this.bus.emit({ type: 'roster.item', item });
+      this.itemChanged(accountId, previous.get(item.jid), item);
+    }
     this.finishSync(state, ownJid, version, syncedAt);
   }
 
@@ -499,14 +468,12 @@ export class RosterService implements AccountLifecycleListener {
       const { item } = read;
       const before = state.items.get(item.jid);
       if (read.remove) {
-        this.repo.applyPush(accountId, { removed: item.jid }, version);
         state.items.delete(item.jid);
         if (before) {
           this.bus.emit({ type: 'roster.removed', accountId, jid: item.jid });
           this.itemChanged(accountId, before, undefined);
         }
       } else {
-        this.repo.applyPush(accountId, { item }, version);
         state.items.set(item.jid, item);
         if (!before || !sameItem(before, item)) {
           this.bus.emit({ type: 'roster.item', item });
@@ -515,7 +482,18 @@ export class RosterService implements AccountLifecycleListener {
       }
       if (version !== null) state.version = version;
       state.stats.pushesApplied++;
-      return true;
+      // Stored after any write queued before it (a large sync still being written), answered once stored;
+      // a failed write makes the writer forget the version set above.
+      const stored = this.writer.push(
+        read.remove ? { accountId, version, removed: item.jid } : { accountId, version, item },
+      );
+      return stored.then(
+        () => true as const,
+        (error: unknown) => {
+          this.log.error('roster push could not be stored', { accountId, error });
+          return stanzaErrorElement('wait', 'internal-server-error');
+        },
+      );
     } catch (error) {
       this.log.error('roster push could not be applied', { accountId, error });
       return stanzaErrorElement('wait', 'internal-server-error');

@@ -369,3 +369,60 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
   });
 });
+
+describe('a presence flood announcing a new hash with every stanza', () => {
+  it('fetches one avatar per contact at a time, then the latest hash, and shows the latest', async () => {
+    const photos = [1, 2, 3, 4, 5].map((seed) => png(8 + seed, 8, { seed: 20 + seed }));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const asked: number[] = [];
+    answer = async () => {
+      asked.push(requests.length);
+      await gate;
+      return vcardReply(photos.at(-1)!);
+    };
+    for (const photo of photos) service.presenceHash(ACCOUNT, BOB, sha1(photo));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first fetch is under way; the four hashes announced meanwhile are not queued beside it.
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(1);
+    release();
+    await settle();
+    // Then the latest hash alone: two fetches, not five.
+    expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(2);
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 13 });
+  });
+
+  it('hands a few fetches to the fetcher at a time and the rest later, until every contact has its picture', async () => {
+    const photos = new Map(Array.from({ length: 60 }, (_, k) => [`c${k}@example.org`, png(6, 6, { seed: 100 + k })]));
+    const inFlight = (fetcher as unknown as { inFlight: Map<string, unknown> }).inFlight;
+    let most = 0;
+    answer = async (iq) => {
+      most = Math.max(most, inFlight.size);
+      await new Promise((resolve) => setImmediate(resolve));
+      return vcardReply(photos.get(iq.attrs.to as string)!);
+    };
+    for (const [jid, photo] of photos) service.presenceHash(ACCOUNT, jid, sha1(photo));
+    expect(inFlight.size).toBeLessThanOrEqual(16);
+    await waitUntil('every picture', () => [...photos.keys()].every((jid) => identity(jid)?.avatar));
+    expect(most).toBeLessThanOrEqual(16);
+    expect(requests.filter((iq) => iq.getChild('vCard') && iq.attrs.to)).toHaveLength(60);
+  });
+
+  it('stores the changes of a turn in one transaction, and what is left when it closes', () => {
+    answer = () => new Promise<Element>(() => {});
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n;
+    const before = count();
+    let commits = 0;
+    const repo = (service as unknown as { options: { repo: IdentitiesRepository } }).options.repo;
+    const saveMany = repo.saveMany.bind(repo);
+    repo.saveMany = (records, now) => {
+      commits++;
+      saveMany(records, now);
+    };
+    for (let k = 0; k < 500; k++) service.presenceHash(ACCOUNT, `c${k}@example.org`, sha1(png(4, 4, { seed: k })));
+    expect(count()).toBe(before);
+    service.close();
+    expect(commits).toBe(1);
+    expect(count()).toBe(before + 500);
+  });
+});
