@@ -68,12 +68,16 @@ export function newAccountChat(accountId: string): AccountChat {
 export interface JoinedRooms {
   /** Our nick in a room we are in (joined), else null. */
   joinedNick(accountId: string, room: string): string | null;
+  /** The room assigns occupant-ids (XEP-0421), so the one on a message names its sender. */
+  providesOccupantIds?(accountId: string, room: string): boolean;
+  /** Our role in a room we are in (moderation is a moderator's), else null. */
+  ownRole?(accountId: string, room: string): string | null;
   /** Called each time a room finishes joining (first join, or again after a new session). */
   onJoined(listener: (accountId: string, room: string) => void): () => void;
 }
 
 export function view(message: StoredMessage): MessageView {
-  const { stanzaId: _s, originId: _o, resource: _r, ...rest } = message;
+  const { stanzaId: _s, originId: _o, resource: _r, serverId: _i, occupantId: _c, replyId: _p, ...rest } = message;
   return rest;
 }
 

@@ -22,6 +22,8 @@ import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
+import { refersToMessage } from './references';
+import { readReply } from './replies';
 import type { MessageWrites } from './writes';
 
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */
@@ -168,6 +170,8 @@ export class Archive {
     const bodyText = inner.getChildText('body');
     const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
     if (innerFrom === null || (bodyText === null && !encrypted)) return true;
+    // A reaction or retraction is not a message: its fallback body is not stored as one.
+    if (refersToMessage(inner)) return true;
     const common = {
       accountId: account.accountId,
       body: capText(bodyText ?? '', MESSAGE_BODY_MAX),
@@ -207,6 +211,14 @@ export class Archive {
         state: outgoing ? 'sent' : 'received',
         read: outgoing,
       };
+    }
+    if (!encrypted) {
+      const self =
+        message.kind === 'groupchat' ? this.options.rooms.joinedNick(account.accountId, query.archive) : account.ownJid;
+      const context = { accountId: account.accountId, conversation: message.conversation, kind: message.kind, self };
+      const replied = readReply(this.repo, inner, message.body, context);
+      message.body = replied.body;
+      message.reply = replied.reply;
     }
     account.stats.received++;
     const author = message.direction === 'out' ? account.ownJid! : message.conversation;

@@ -17,6 +17,7 @@ const SHIPPED = [
   '7efd45069b737f82fdfc1efe4685e9c1f3cb8df72a1d6acd400081dd68692805',
   'b6a7e67041f00794ac5d20f4f803b83b4e87fe406a143555b32e0eeb607c56e5',
   '68a9b711ad7b62da95cf284c6fd0dbab094b8e6ca4640ef2b05d90feb1dd9d05',
+  'fae6ebadf8dbb95f1dc33235d09f147e1e1ae650734351e3d16f98b3054cc709',
 ];
 
 describe('migrations', () => {
