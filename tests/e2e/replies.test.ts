@@ -108,9 +108,7 @@ describe('replies, reactions and retraction in the browser UI', () => {
     const menu = await openMenu('Which day suits you?');
     await menu.getByRole('menuitem', { name: 'Reply' }).press('Enter');
     await main().getByRole('status').filter({ hasText: 'Replying to bob@localhost' }).waitFor();
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
-      .toBe('Message to bob');
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Message to bob');
     await page.keyboard.type('Thursday');
     await page.keyboard.press('Enter');
     const got = await bobGot((m) => m.getChild('reply', NS_REPLY) !== undefined);
@@ -120,7 +118,7 @@ describe('replies, reactions and retraction in the browser UI', () => {
     const quote = messageRow('Thursday').getByRole('button', { name: /go to the quoted message/ });
     await quote.click();
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
+      .poll(() => page.evaluate('document.activeElement?.textContent ?? ""'))
       .toContain('Which day suits you?');
   });
 
@@ -171,7 +169,11 @@ describe('replies, reactions and retraction in the browser UI', () => {
     const menu = await openMenu('Which day suits you?');
     await menu.getByRole('menuitem', { name: 'Add a reaction' }).press('Enter');
     const shortcode = messageRow('Which day suits you?').first().getByRole('textbox', { name: 'Type a shortcode' });
-    await expect.poll(() => shortcode.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() =>
+        shortcode.evaluate(new Function('el', 'return el === document.activeElement') as (el: unknown) => boolean),
+      )
+      .toBe(true);
     await page.keyboard.type(':tada:');
     await page.keyboard.press('Enter');
     await messageRow('Which day suits you?')

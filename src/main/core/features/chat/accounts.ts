@@ -34,9 +34,10 @@ export interface AccountChat {
   catchUpPending: boolean;
   /**
    * Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room);
-   * an encrypted message in a page is a promise until it is read (null: nothing to store).
+   * an encrypted message in a page is a promise until it is read (null: nothing to store); `after`:
+   * reactions and retractions of the page, applied once its messages are stored.
    */
-  queries: Map<string, { archive: string; received: number; page: PageEntry[] }>;
+  queries: Map<string, { archive: string; received: number; page: PageEntry[]; after: (() => void)[] }>;
   /** Encrypted messages being read, one after another: the last in line, and how many wait per conversation. */
   decryptions: { tail: Promise<void>; waiting: Map<string, number>; total: number };
   /** Senders of pre-key messages we read: they get a key transport unless we write to them first. */

@@ -22,7 +22,7 @@ import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
-import { refersToMessage } from './references';
+import { refersToMessage, type MessageReferences } from './references';
 import { readReply } from './replies';
 import type { MessageWrites } from './writes';
 
@@ -47,6 +47,8 @@ export interface ArchiveOptions {
   /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
   restoreHistoryOf?: ReadonlySet<string>;
   decryption?: IncomingDecryption;
+  /** Reactions and retractions found in the archive, applied with the live checks. */
+  references: MessageReferences;
 }
 
 export class Archive {
@@ -76,7 +78,7 @@ export class Archive {
     try {
       for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
-        account.queries.set(queryId, { archive, received: 0, page: [] });
+        account.queries.set(queryId, { archive, received: 0, page: [], after: [] });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
@@ -96,6 +98,7 @@ export class Archive {
         );
         let reply: Element;
         let entries: PageEntry[] = [];
+        let deferred: (() => void)[] = [];
         try {
           const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
@@ -107,6 +110,7 @@ export class Archive {
           const open = account.queries.get(queryId);
           fetched += open?.received ?? 0;
           entries = open?.page ?? [];
+          deferred = open?.after ?? [];
           account.queries.delete(queryId);
         }
         const page = (await Promise.all(entries)).filter((message) => message !== null);
@@ -120,6 +124,7 @@ export class Archive {
         inbox.flush(account);
         const stored = this.repo.storePage(page, marker);
         inbox.announce(account, stored, false);
+        for (const apply of deferred) apply();
         if (restoring) {
           newestStored ||= marker !== null;
           before = fin?.getChild('set', NS_RSM)?.getChildText('first') ?? null;
@@ -169,9 +174,13 @@ export class Archive {
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
     const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
-    if (innerFrom === null || (bodyText === null && !encrypted)) return true;
-    // A reaction or retraction is not a message: its fallback body is not stored as one.
-    if (refersToMessage(inner)) return true;
+    if (innerFrom === null) return true;
+    if (refersToMessage(inner)) {
+      // A reaction or retraction is not a message: it applies, checked as a live one, once the page is stored.
+      query.after.push(() => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom)));
+      return true;
+    }
+    if (bodyText === null && !encrypted) return true;
     const common = {
       accountId: account.accountId,
       body: capText(bodyText ?? '', MESSAGE_BODY_MAX),

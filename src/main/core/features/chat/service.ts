@@ -135,6 +135,9 @@ export class ChatService implements AccountLifecycleListener {
       });
     }
     const carbons = (this.carbons = new Carbons(inbox, log, floodLog, decryption));
+    const reactions = (this.reactions = new Reactions(repo, writes, inbox, now));
+    const retractions = (this.retractions = new Retractions(repo, writes, inbox));
+    const references = new MessageReferences(rooms, reactions, retractions, floodLog);
     const archive = (this.archive = new Archive({
       repo,
       bus,
@@ -146,11 +149,10 @@ export class ChatService implements AccountLifecycleListener {
       now,
       restoreHistoryOf: options.restoreHistoryOf,
       decryption,
+      references,
     }));
-    const reactions = (this.reactions = new Reactions(repo, writes, inbox, now));
-    const retractions = (this.retractions = new Retractions(repo, writes, inbox));
     this.incoming = new IncomingMessages({
-      references: new MessageReferences(rooms, reactions, retractions, floodLog),
+      references,
       repo,
       rooms,
       writes,

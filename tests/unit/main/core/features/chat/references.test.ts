@@ -14,6 +14,7 @@ import type { Db } from '../../../../../../src/main/core/store/db';
 import { MessagesRepository } from '../../../../../../src/main/core/store/messages-repo';
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../../../../../support/db';
+import { waitUntil } from '../../../../../support/wait';
 import {
   NS_FALLBACK,
   NS_FASTEN,
@@ -25,6 +26,10 @@ import {
   NS_RETRACT,
   NS_RETRACT_LEGACY,
   NS_SID,
+  NS_MAM,
+  NS_FORWARD,
+  NS_DELAY,
+  NS_RSM,
 } from '../../../../../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
@@ -40,6 +45,7 @@ let middleware: Middleware;
 let sent: Element[];
 let requests: Element[];
 let role: string;
+let archive: Element[];
 
 beforeEach(() => {
   db = memoryDbWithAccount(ACCOUNT, OWN);
@@ -47,6 +53,7 @@ beforeEach(() => {
   sent = [];
   requests = [];
   role = 'participant';
+  archive = [];
   service = new ChatService({
     repo: new MessagesRepository(db),
     bus,
@@ -69,7 +76,36 @@ beforeEach(() => {
       set: async () => undefined,
       request: async (iq: Element) => {
         requests.push(iq);
-        return xml('iq', { type: 'result' });
+        const query = iq.getChild('query', NS_MAM);
+        if (!query) return xml('iq', { type: 'result' });
+        // The room's archive: each entry as a result of this query, then the end of the page.
+        archive.forEach((inner, i) =>
+          deliver(
+            xml(
+              'message',
+              { from: iq.attrs.to },
+              xml(
+                'result',
+                { xmlns: NS_MAM, queryid: query.attrs.queryid, id: `arch-${i}` },
+                xml(
+                  'forwarded',
+                  { xmlns: NS_FORWARD },
+                  xml('delay', { xmlns: NS_DELAY, stamp: '2026-11-21T11:00:00Z' }),
+                  inner,
+                ),
+              ),
+            ),
+          ),
+        );
+        return xml(
+          'iq',
+          { type: 'result' },
+          xml(
+            'fin',
+            { xmlns: NS_MAM, complete: 'true' },
+            xml('set', { xmlns: NS_RSM }, xml('last', {}, `arch-${archive.length - 1}`)),
+          ),
+        );
       },
     },
     streamManagement: Object.assign(new EventEmitter(), { enabled: false }),
@@ -329,5 +365,31 @@ describe('moderation', () => {
     expect((await service.moderate({ accountId: ACCOUNT, id, reason: 'spam' })).ok).toBe(true);
     expect(requests[0].attrs).toMatchObject({ to: ROOM, type: 'set' });
     expect(requests[0].getChild('moderate', NS_MODERATE)?.attrs.id).toBe('sid-1');
+  });
+});
+
+describe('from the archive', () => {
+  it('applies a room archive’s retractions and reactions after its page is stored, with the live checks', async () => {
+    const from = (nick: string, occupantId: string, ...children: Element[]) =>
+      xml(
+        'message',
+        { from: `${ROOM}/${nick}`, type: 'groupchat' },
+        ...children,
+        xml('occupant-id', { xmlns: NS_OCCUPANT_ID, id: occupantId }),
+      );
+    archive = [
+      from('Bob', 'occ-bob', xml('body', {}, 'archived and taken back')),
+      from('Bob', 'occ-bob', xml('body', {}, 'archived and liked')),
+      from('Mallory', 'occ-mallory', retract('arch-1'), xml('body', {}, 'fallback')),
+      from('Bob', 'occ-bob', retract('arch-0'), xml('body', {}, 'fallback')),
+      from('Carol', 'occ-carol', reactions('arch-1', '👍')),
+    ];
+    service.roomJoined(ACCOUNT, ROOM);
+    await waitUntil('the page applied', () => history(ROOM).some((m) => m.reactions !== undefined));
+    expect(history(ROOM).map((m) => [m.body, m.retracted ?? null])).toEqual([
+      ['', 'sender'],
+      ['archived and liked', null],
+    ]);
+    expect(history(ROOM)[1].reactions).toEqual([{ emoji: '👍', count: 1, mine: false, by: ['Carol'] }]);
   });
 });
