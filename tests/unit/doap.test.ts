@@ -86,6 +86,12 @@ const XEP_CODE: Record<string, string[]> = {
   '0380': ['urn:xmpp:eme:0'],
   '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
   '0402': ['urn:xmpp:bookmarks:1'],
+  '0421': ['urn:xmpp:occupant-id:0'],
+  '0424': ['urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:0'],
+  '0425': ['urn:xmpp:message-moderate:1'],
+  '0428': ['urn:xmpp:fallback:0'],
+  '0444': ['urn:xmpp:reactions:0'],
+  '0461': ['urn:xmpp:reply:0'],
 };
 
 /** Specifications not implemented yet: when their namespace shows up in src/, doap.xml must list them. */
@@ -147,6 +153,9 @@ const MUST_ADVERTISE: Record<string, string> = {
   '0249': 'jabber:x:conference',
   '0308': 'urn:xmpp:message-correct:0',
   '0402': 'urn:xmpp:bookmarks:1+notify',
+  '0424': 'urn:xmpp:message-retract:1',
+  '0444': 'urn:xmpp:reactions:0',
+  '0461': 'urn:xmpp:reply:0',
 };
 
 // ---------- parsing ----------

@@ -19,7 +19,10 @@ import {
   NS_DISCO_INFO,
   NS_MUC,
   NS_PING,
+  NS_REACTIONS,
   NS_RECEIPTS,
+  NS_REPLY,
+  NS_RETRACT,
 } from '../../xmpp/ns';
 import { capsHash, discoInfoElement, ownCapsElement, type CapsHashAlgo, type DiscoInfo } from './hash';
 
@@ -43,6 +46,10 @@ export const BASE_FEATURES: readonly string[] = [
   NS_RECEIPTS,
   NS_CHATSTATES,
   NS_CORRECT,
+  // Replies, reactions and retraction (features/chat/replies.ts, reactions.ts, retractions.ts).
+  NS_REPLY,
+  NS_REACTIONS,
+  NS_RETRACT,
   // Contacts' avatars and nicknames reach us as PEP events (features/avatars/).
   NS_AVATAR_METADATA_NOTIFY,
   NS_NICK_NOTIFY,
