@@ -187,7 +187,9 @@ describe('conversations in the browser UI', () => {
     await chatFromBob('look https://example.org/tea?x=1 or javascript:alert(1) or file:///etc/passwd');
     const row = messageRow('look https://example.org');
     await row.waitFor({ timeout: LIVE_TIMEOUT });
-    expect(await row.locator('.chat-body').getByRole('button').allInnerTexts()).toEqual(['https://example.org/tea?x=1']);
+    expect(await row.locator('.chat-body').getByRole('button').allInnerTexts()).toEqual([
+      'https://example.org/tea?x=1',
+    ]);
     await row.getByRole('button', { name: 'https://example.org/tea?x=1' }).click();
     const d = page.getByRole('dialog', { name: 'Open a link to example.org?' });
     await d.waitFor();
