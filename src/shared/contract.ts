@@ -525,7 +525,37 @@ export interface MessageView {
   encryption?: MessageEncryption;
   /** It shares a file: the body is exactly the address its jabber:x:oob (XEP-0066) names. */
   file?: true;
+  /** XEP-0461: the message this one answers. */
+  reply?: ReplyView;
+  /** XEP-0444: reactions, one entry per emoji (first reacted first). */
+  reactions?: ReactionView[];
+  /** XEP-0424/0425: taken back by its sender or removed by a room moderator; the body is gone. */
+  retracted?: 'sender' | 'moderator';
 }
+
+export interface ReplyView {
+  /** Whom it quotes: a bare JID in chats, a nick in rooms. */
+  to: string;
+  /** The quote the reply carried (XEP-0428 fallback), for when the original is not loaded or not here. */
+  quote: string;
+  /** The original's local id, when it is stored and came from that author. */
+  target: number | null;
+}
+
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  /** We are among those who reacted with it. */
+  mine: boolean;
+  /** Who reacted with it (bare JIDs in chats, nicks in rooms), us excluded; capped. */
+  by: string[];
+}
+
+/** XEP-0444 limits we keep to (sent and received): distinct reactions per reactor, and each one's length. */
+export const REACTIONS_PER_REACTOR_MAX = 16;
+export const REACTION_LENGTH_MAX = 32;
+/** Distinct emojis kept per message (others' beyond it are dropped). */
+export const REACTIONS_PER_MESSAGE_MAX = 64;
 
 /** XEP-0085 chat states. */
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
@@ -1268,9 +1298,34 @@ export const commands = {
         resource: z.string().min(1).max(1023).optional(),
         /** Corrects our last message in this conversation (XEP-0308): its local id. */
         replaces: z.number().int().positive().optional(),
+        /** Answers a message of this conversation (XEP-0461): its local id. */
+        replyTo: z.number().int().positive().optional(),
       })
       .strict(),
     output: returns<MessageView>(),
+  },
+  /** Our reactions to a message (XEP-0444): the whole set, replacing the previous one (empty removes them). */
+  'message.react': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        id: z.number().int().positive(),
+        emojis: z.array(z.string().trim().min(1).max(REACTION_LENGTH_MAX)).max(REACTIONS_PER_REACTOR_MAX),
+      })
+      .strict(),
+    output: returns<MessageView>(),
+  },
+  /** Takes back one of our own messages (XEP-0424): it becomes "message removed" here and for others. */
+  'message.retract': {
+    input: z.object({ accountId: accountIdSchema, id: z.number().int().positive() }).strict(),
+    output: returns<MessageView>(),
+  },
+  /** A room moderator removes a message of the room (XEP-0425); the room tells everyone, us included. */
+  'muc.moderate': {
+    input: z
+      .object({ accountId: accountIdSchema, id: z.number().int().positive(), reason: z.string().max(1024).optional() })
+      .strict(),
+    output: returns<null>(),
   },
   /** Tells the other side we are typing, paused, or looking (XEP-0085); chats and private messages only. */
   'chat.setState': {

@@ -334,6 +334,18 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'chat.messageGone': None;
   'chat.noSuchMessage': None;
 
+  /** Replies, reactions, retractions and moderation (XEP-0461, 0444, 0424, 0425). */
+  'replies.offline': None;
+  'replies.notSent': None;
+  /** The message has no id others know it by (e.g. a room message whose stanza-id the room never gave). */
+  'replies.noReference': None;
+  /** Only our own messages can be taken back. */
+  'replies.notOwn': None;
+  /** Moderation is for room messages, by a moderator. */
+  'replies.notModerator': None;
+  /** The room refused the moderation, or does not offer it. */
+  'replies.moderationRefused': { condition: string | null };
+
   /** The staged file is gone (sent, cleared, or from an earlier run). */
   'upload.fileGone': None;
   'upload.alreadySending': None;

@@ -89,6 +89,12 @@ const XEP_CODE: Record<string, string[]> = {
   '0392': ['hsluvToRgb', 'identityColours'],
   '0393': ['parseStyling', 'strong', 'emphasis', 'strike'],
   '0402': ['urn:xmpp:bookmarks:1'],
+  '0421': ['urn:xmpp:occupant-id:0'],
+  '0424': ['urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:0'],
+  '0425': ['urn:xmpp:message-moderate:1'],
+  '0428': ['urn:xmpp:fallback:0'],
+  '0444': ['urn:xmpp:reactions:0'],
+  '0461': ['urn:xmpp:reply:0'],
   '0490': ['urn:xmpp:mds:displayed:0', 'max_items'],
 };
 
@@ -152,6 +158,9 @@ const MUST_ADVERTISE: Record<string, string> = {
   '0308': 'urn:xmpp:message-correct:0',
   '0333': 'urn:xmpp:chat-markers:0',
   '0402': 'urn:xmpp:bookmarks:1+notify',
+  '0424': 'urn:xmpp:message-retract:1',
+  '0444': 'urn:xmpp:reactions:0',
+  '0461': 'urn:xmpp:reply:0',
 };
 
 // ---------- parsing ----------

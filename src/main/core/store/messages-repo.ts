@@ -14,6 +14,7 @@ import type {
   UndecryptableReason,
 } from '../../../shared/contract';
 import type { Db } from './db';
+import { ReactionsRepository } from './reactions-repo';
 
 interface MessageRow {
   id: number;
@@ -36,12 +37,23 @@ interface MessageRow {
   encryption_trust: TrustState | null;
   undecryptable: UndecryptableReason | null;
   oob: number;
+  server_id: string | null;
+  occupant_id: string | null;
+  reply_to: string | null;
+  reply_id: string | null;
+  reply_quote: string | null;
+  reply_target: number | null;
+  retracted: 0 | 1 | 2;
 }
 
 export interface StoredMessage extends MessageView {
   stanzaId: string;
   originId: string | null;
   resource: string | null;
+  serverId: string | null;
+  occupantId: string | null;
+  /** XEP-0461: the id of the message this one answers (with `reply`). */
+  replyId: string | null;
 }
 
 export interface NewMessage {
@@ -64,11 +76,27 @@ export interface NewMessage {
   encryption?: MessageEncryption | null;
   /** It shares a file: the body is exactly its jabber:x:oob address. */
   file?: boolean;
+  /** XEP-0461: the message it answers (replies.ts read it and looked the original up). */
+  reply?: StoredReply | null;
+  /** XEP-0421: the occupant-id a room that assigns them gave it. */
+  occupantId?: string | null;
+}
+
+export interface StoredReply {
+  /** The id it refers to: the room's stanza-id in rooms, the message's id or origin-id in chats. */
+  id: string;
+  /** Whom it quotes: a bare JID in chats, a nick in rooms. */
+  to: string;
+  /** The fallback's quote (XEP-0428), shown while the original is not here. */
+  quote: string;
+  /** The original's local row, when it was found from that author. */
+  target: number | null;
 }
 
 const COLUMNS =
   'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error, ' +
-  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob';
+  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob, server_id, occupant_id, ' +
+  'reply_to, reply_id, reply_quote, reply_target, retracted';
 const LAST_BODY_CHARS = 200;
 
 export class MessagesRepository {
@@ -95,13 +123,18 @@ export class MessagesRepository {
   private readonly setEncryptionStmt;
   private readonly knownByOrigin;
   private readonly knownByServerId;
+  /** Reactions, replies' originals and retractions (migration 10). */
+  readonly reactions: ReactionsRepository;
 
   constructor(db: Db) {
+    this.reactions = new ReactionsRepository(db);
     this.insert = db.prepare(
       `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
-         server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob)
+         server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob,
+         occupant_id, reply_id, reply_to, reply_quote, reply_target)
        VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
-         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob)
+         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob,
+         @occupantId, @replyId, @replyTo, @replyQuote, @replyTarget)
        ON CONFLICT DO NOTHING`,
     );
     this.setEncryptionStmt = db.prepare<[string | null, number]>(
@@ -190,10 +223,15 @@ export class MessagesRepository {
 
   /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
   add(message: NewMessage): StoredMessage | null {
-    const { encryption, file, ...fields } = message;
+    const { encryption, file, reply, ...fields } = message;
     const result = this.insert.run({
       ...fields,
       oob: file ? 1 : 0,
+      occupantId: message.occupantId ?? null,
+      replyId: reply?.id ?? null,
+      replyTo: reply?.to ?? null,
+      replyQuote: reply?.quote ?? null,
+      replyTarget: reply?.target ?? null,
       read: message.read ? 1 : 0,
       encryption: encryption?.protocol ?? null,
       encryptionDevice: encryption?.device?.id ?? null,
@@ -223,7 +261,7 @@ export class MessagesRepository {
 
   get(id: number): StoredMessage | null {
     const row = this.byId.get(id);
-    return row ? toMessage(row) : null;
+    return row ? this.reactions.attach(toMessage(row)) : null;
   }
 
   setState(id: number, state: MessageState, error: DeliveryError | null = null): StoredMessage | null {
@@ -294,7 +332,7 @@ export class MessagesRepository {
       before === undefined
         ? this.latestStmt.all(accountId, conversation, limit)
         : this.beforeStmt.all(accountId, conversation, before, limit);
-    return rows.reverse().map(toMessage);
+    return rows.reverse().map((row) => this.reactions.attach(toMessage(row)));
   }
 
   search(query: string, accountId: string | undefined, limit: number): StoredMessage[] {
@@ -302,7 +340,7 @@ export class MessagesRepository {
     if (match === '') return [];
     const rows =
       accountId === undefined ? this.searchAll.all(match, limit) : this.searchAccount.all(match, accountId, limit);
-    return rows.map(toMessage);
+    return rows.map((row) => this.reactions.attach(toMessage(row)));
   }
 
   unreadTotal(): number {
@@ -370,8 +408,14 @@ function toMessage(row: MessageRow): StoredMessage {
     stanzaId: row.stanza_id,
     originId: row.origin_id,
     resource: row.resource,
+    serverId: row.server_id,
+    occupantId: row.occupant_id,
+    replyId: row.reply_id,
   };
   if (row.oob === 1) message.file = true;
+  if (row.reply_to !== null)
+    message.reply = { to: row.reply_to, quote: row.reply_quote ?? '', target: row.reply_target };
+  if (row.retracted !== 0) message.retracted = row.retracted === 2 ? 'moderator' : 'sender';
   if (row.encryption !== null) {
     message.encryption = {
       protocol: row.encryption,

@@ -360,4 +360,28 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE messages ADD COLUMN oob INTEGER NOT NULL DEFAULT 0 CHECK (oob IN (0, 1));
   `,
+  // 12: replies, reactions and retractions. A reply (XEP-0461) keeps the id it refers to, whom it
+  // quotes, the quote its fallback carried (XEP-0428: shown while the original is not here) and the
+  // original's row when it was found from that author. occupant_id: the XEP-0421 id a room that
+  // assigns them gave the message. retracted: 1 by its sender (XEP-0424), 2 by a room moderator
+  // (XEP-0425); its body is emptied, so the search index forgets it too. Reactions (XEP-0444): one
+  // row per message and reactor ('' is us; else a bare JID, a room's occupant-id or a nick), the
+  // reactor's emojis as a JSON array.
+  `
+  ALTER TABLE messages ADD COLUMN reply_id TEXT;
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  ALTER TABLE messages ADD COLUMN reply_quote TEXT;
+  ALTER TABLE messages ADD COLUMN reply_target INTEGER;
+  ALTER TABLE messages ADD COLUMN occupant_id TEXT;
+  ALTER TABLE messages ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1, 2));
+
+  CREATE TABLE message_reactions (
+    message  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    reactor  TEXT NOT NULL CHECK (length(reactor) <= 3071),
+    name     TEXT NOT NULL,
+    emojis   TEXT NOT NULL CHECK (json_valid(emojis) AND json_type(emojis) = 'array'),
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (message, reactor)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -133,3 +133,21 @@ export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
 /** XEP-0292 vCard4 over XMPP (the PEP node and the vCard namespace). */
 export const NS_VCARD4_NODE = 'urn:xmpp:vcard4';
 export const NS_VCARD4 = 'urn:ietf:params:xml:ns:vcard-4.0';
+
+// ---------- replies, reactions, retractions ----------
+/** XEP-0461 message replies. */
+export const NS_REPLY = 'urn:xmpp:reply:0';
+/** XEP-0428 fallback indication (and the older namespace clients still send). */
+export const NS_FALLBACK = 'urn:xmpp:fallback:0';
+export const NS_FALLBACK_LEGACY = 'urn:xmpp:feature-fallback:0';
+/** XEP-0444 message reactions. */
+export const NS_REACTIONS = 'urn:xmpp:reactions:0';
+/** XEP-0424 message retraction, and its version 0 inside a XEP-0422 fastening that older clients send. */
+export const NS_RETRACT = 'urn:xmpp:message-retract:1';
+export const NS_RETRACT_LEGACY = 'urn:xmpp:message-retract:0';
+export const NS_FASTEN = 'urn:xmpp:fasten:0';
+/** XEP-0425 moderation of room messages (and its version 0). */
+export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
+export const NS_MODERATE_LEGACY = 'urn:xmpp:message-moderate:0';
+/** XEP-0421 anonymous unique occupant identifiers. */
+export const NS_OCCUPANT_ID = 'urn:xmpp:occupant-id:0';

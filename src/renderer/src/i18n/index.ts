@@ -22,6 +22,7 @@ import subscriptions from '../locales/en/subscriptions.json';
 import timeline from '../locales/en/timeline.json';
 import reading from '../locales/en/reading.json';
 import files from '../locales/en/files.json';
+import replies from '../locales/en/replies.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -40,6 +41,7 @@ const en = {
   ...timeline,
   ...reading,
   ...files,
+  ...replies,
 };
 
 export type Messages = typeof en;

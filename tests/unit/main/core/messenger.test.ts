@@ -227,6 +227,16 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, conversation: 'bob@example.org', kind: 'groupchat', state: 'composing' },
     { accountId: ID, conversation: 'bob@example.org', kind: 'chat', state: 'gone' },
   ],
+  'message.react': [
+    { accountId: ID, id: 1, emojis: ['x'.repeat(33)] },
+    { accountId: ID, id: 1, emojis: Array.from({ length: 17 }, (_, i) => String(i)) },
+    { accountId: ID, id: 1, emojis: [''] },
+  ],
+  'message.retract': [{ accountId: ID, id: 0 }, { accountId: ID }],
+  'muc.moderate': [
+    { accountId: ID, id: 1, reason: 'x'.repeat(1025) },
+    { accountId: ID, id: -1 },
+  ],
   'message.retry': [
     { accountId: ID, id: 0 },
     { accountId: ID, id: 1.5 },

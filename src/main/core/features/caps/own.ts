@@ -21,7 +21,10 @@ import {
   NS_MDS_NOTIFY,
   NS_MUC,
   NS_PING,
+  NS_REACTIONS,
   NS_RECEIPTS,
+  NS_REPLY,
+  NS_RETRACT,
 } from '../../xmpp/ns';
 import { capsHash, discoInfoElement, ownCapsElement, type CapsHashAlgo, type DiscoInfo } from './hash';
 
@@ -49,6 +52,10 @@ export const BASE_FEATURES: readonly string[] = [
   // events (features/chat/displayed-sync.ts).
   NS_CHAT_MARKERS,
   NS_MDS_NOTIFY,
+  // Replies, reactions and retraction (features/chat/replies.ts, reactions.ts, retractions.ts).
+  NS_REPLY,
+  NS_REACTIONS,
+  NS_RETRACT,
   // Contacts' avatars and nicknames reach us as PEP events (features/avatars/).
   NS_AVATAR_METADATA_NOTIFY,
   NS_NICK_NOTIFY,

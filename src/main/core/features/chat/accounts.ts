@@ -34,9 +34,10 @@ export interface AccountChat {
   catchUpPending: boolean;
   /**
    * Archive queries we opened and have not finished, by queryid ('' = our own archive, else a room);
-   * an encrypted message in a page is a promise until it is read (null: nothing to store).
+   * an encrypted message in a page is a promise until it is read (null: nothing to store); `after`:
+   * reactions and retractions of the page, applied once its messages are stored.
    */
-  queries: Map<string, { archive: string; received: number; page: PageEntry[] }>;
+  queries: Map<string, { archive: string; received: number; page: PageEntry[]; after: (() => void)[] }>;
   /** Encrypted messages being read, one after another: the last in line, and how many wait per conversation. */
   decryptions: { tail: Promise<void>; waiting: Map<string, number>; total: number };
   /** Senders of pre-key messages we read: they get a key transport unless we write to them first. */
@@ -68,12 +69,16 @@ export function newAccountChat(accountId: string): AccountChat {
 export interface JoinedRooms {
   /** Our nick in a room we are in (joined), else null. */
   joinedNick(accountId: string, room: string): string | null;
+  /** The room assigns occupant-ids (XEP-0421), so the one on a message names its sender. */
+  providesOccupantIds?(accountId: string, room: string): boolean;
+  /** Our role in a room we are in (moderation is a moderator's), else null. */
+  ownRole?(accountId: string, room: string): string | null;
   /** Called each time a room finishes joining (first join, or again after a new session). */
   onJoined(listener: (accountId: string, room: string) => void): () => void;
 }
 
 export function view(message: StoredMessage): MessageView {
-  const { stanzaId: _s, originId: _o, resource: _r, ...rest } = message;
+  const { stanzaId: _s, originId: _o, resource: _r, serverId: _i, occupantId: _c, replyId: _p, ...rest } = message;
   return rest;
 }
 

@@ -23,6 +23,8 @@ import { sharesFile } from '../upload/oob';
 import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
+import { refersToMessage, type MessageReferences } from './references';
+import { readReply } from './replies';
 import type { MessageWrites } from './writes';
 
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */
@@ -46,6 +48,8 @@ export interface ArchiveOptions {
   /** Accounts whose store was rebuilt: an archive with no marker is read back further than a new account's. */
   restoreHistoryOf?: ReadonlySet<string>;
   decryption?: IncomingDecryption;
+  /** Reactions and retractions found in the archive, applied with the live checks. */
+  references: MessageReferences;
 }
 
 export class Archive {
@@ -75,7 +79,7 @@ export class Archive {
     try {
       for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
-        account.queries.set(queryId, { archive, received: 0, page: [] });
+        account.queries.set(queryId, { archive, received: 0, page: [], after: [] });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
@@ -95,6 +99,7 @@ export class Archive {
         );
         let reply: Element;
         let entries: PageEntry[] = [];
+        let deferred: (() => void)[] = [];
         try {
           const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
@@ -106,6 +111,7 @@ export class Archive {
           const open = account.queries.get(queryId);
           fetched += open?.received ?? 0;
           entries = open?.page ?? [];
+          deferred = open?.after ?? [];
           account.queries.delete(queryId);
         }
         const page = (await Promise.all(entries)).filter((message) => message !== null);
@@ -119,6 +125,7 @@ export class Archive {
         inbox.flush(account);
         const stored = this.repo.storePage(page, marker);
         inbox.announce(account, stored, false);
+        for (const apply of deferred) apply();
         if (restoring) {
           newestStored ||= marker !== null;
           before = fin?.getChild('set', NS_RSM)?.getChildText('first') ?? null;
@@ -168,7 +175,13 @@ export class Archive {
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
     const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
-    if (innerFrom === null || (bodyText === null && !encrypted)) return true;
+    if (innerFrom === null) return true;
+    if (refersToMessage(inner)) {
+      // A reaction or retraction is not a message: it applies, checked as a live one, once the page is stored.
+      query.after.push(() => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom)));
+      return true;
+    }
+    if (bodyText === null && !encrypted) return true;
     const common = {
       accountId: account.accountId,
       body: capText(bodyText ?? '', MESSAGE_BODY_MAX),
@@ -209,6 +222,14 @@ export class Archive {
         state: outgoing ? 'sent' : 'received',
         read: outgoing,
       };
+    }
+    if (!encrypted) {
+      const self =
+        message.kind === 'groupchat' ? this.options.rooms.joinedNick(account.accountId, query.archive) : account.ownJid;
+      const context = { accountId: account.accountId, conversation: message.conversation, kind: message.kind, self };
+      const replied = readReply(this.repo, inner, message.body, context);
+      message.body = replied.body;
+      message.reply = replied.reply;
     }
     account.stats.received++;
     const author = message.direction === 'out' ? account.ownJid! : message.conversation;

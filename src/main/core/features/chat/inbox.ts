@@ -18,7 +18,16 @@ import type { MessageWrites } from './writes';
 
 export type ReceivedFields = Pick<
   NewMessage,
-  'conversation' | 'kind' | 'direction' | 'sender' | 'body' | 'state' | 'serverId' | 'encryption'
+  | 'conversation'
+  | 'kind'
+  | 'direction'
+  | 'sender'
+  | 'body'
+  | 'state'
+  | 'serverId'
+  | 'encryption'
+  | 'reply'
+  | 'occupantId'
 >;
 
 export interface InboxOptions {

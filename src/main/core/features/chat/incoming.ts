@@ -27,6 +27,8 @@ import type { ChatMarkers } from './markers';
 import { serverId, type Inbox } from './inbox';
 import type { Outbox } from './outbox';
 import type { Receipts } from './receipts';
+import { occupantIdOf, type MessageReferences } from './references';
+import { readReply } from './replies';
 import type { MessageWrites } from './writes';
 
 export interface IncomingParts {
@@ -40,6 +42,7 @@ export interface IncomingParts {
   receipts: Receipts;
   chatStates: ChatStates;
   corrections: Corrections;
+  references: MessageReferences;
   floodLog: RateLimitedLogger;
   decryption?: IncomingDecryption;
   markers?: ChatMarkers;
@@ -75,6 +78,7 @@ export class IncomingMessages {
     if (this.parts.markers?.read(account, stanza, bare)) return true;
 
     chatStates.read(account, stanza, from, bare);
+    if (this.parts.references.read(account, stanza, from, bare)) return true;
     const bodyText = stanza.getChildText('body');
     const decryption = stanza.attrs.type === 'groupchat' ? undefined : this.parts.decryption;
     const encrypted = decryption?.isEncrypted(stanza) ?? false;
@@ -107,12 +111,20 @@ export class IncomingMessages {
       const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
       if (typeof replace === 'string' && this.parts.corrections.received(account, conversation, sender, replace, body))
         return;
+      const self = isPm ? this.parts.rooms.joinedNick(account.accountId, bare) : account.ownJid;
+      const replied = readReply(this.parts.repo, stanza, body, {
+        accountId: account.accountId,
+        conversation,
+        kind,
+        self,
+      });
       this.parts.inbox.store(account, stanza, {
         conversation,
         kind,
         direction: 'in',
         sender,
-        body,
+        body: replied.body,
+        reply: replied.reply,
         state: 'received',
         serverId: serverId(stanza, account.ownJid),
       });
@@ -145,18 +157,25 @@ export class IncomingMessages {
     if (nick === ownNick && typeof originId === 'string') {
       const own = repo.outgoingByOriginId(account.accountId, bare, originId);
       if (own !== null) {
+        // Others refer to it by the stanza-id the room gave it (replies, reactions, retraction).
+        const assigned = serverId(stanza, bare);
+        if (assigned !== null) repo.reactions.setServerId(own, assigned);
         writes.setState(own, 'delivered');
         return true;
       }
     }
     const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
     if (typeof replace === 'string' && this.parts.corrections.received(account, bare, nick, replace, body)) return true;
+    const context = { accountId: account.accountId, conversation: bare, kind: 'groupchat' as const, self: ownNick };
+    const replied = readReply(repo, stanza, body, context);
     this.parts.inbox.store(account, stanza, {
       conversation: bare,
       kind: 'groupchat',
       direction: 'in',
       sender: nick,
-      body,
+      body: replied.body,
+      reply: replied.reply,
+      occupantId: rooms.providesOccupantIds?.(account.accountId, bare) ? occupantIdOf(stanza) : null,
       state: 'received',
       serverId: serverId(stanza, bare),
     });

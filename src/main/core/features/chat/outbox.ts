@@ -14,11 +14,12 @@ import type { MessageView, ParsedInput } from '../../../../shared/contract';
 import { fail, failIn, ok, type Result } from '../../../../shared/result';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
-import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import type { MessagesRepository, StoredMessage, StoredReply } from '../../store/messages-repo';
 import { background } from '../../util/background';
 import { NS_CHAT_MARKERS, NS_DELAY, NS_MUC_USER, NS_RECEIPTS, NS_SID, NS_STANZAS } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat, type JoinedRooms } from './accounts';
 import type { ChatEncryptionPort } from './encryption-port';
+import { replyParts, replyTo } from './replies';
 import type { OutgoingSeals } from './sealing';
 import type { MessageWrites } from './writes';
 
@@ -55,6 +56,16 @@ export class Outbox {
     if (input.kind === 'groupchat' && rooms.joinedNick(input.accountId, target) === null) {
       return fail('not_found', 'muc.notInRoom');
     }
+    let reply: StoredReply | null = null;
+    if (input.replyTo !== undefined) {
+      const self =
+        input.kind === 'groupchat'
+          ? (rooms.joinedNick(input.accountId, target) ?? '')
+          : (account.ownJid ?? this.options.accountJid(input.accountId) ?? '');
+      const answered = replyTo(this.repo.get(input.replyTo), input.accountId, target, self);
+      if (!answered.ok) return answered;
+      reply = answered.value;
+    }
     const stanzaId = randomUUID();
     const encrypted =
       input.kind === 'chat' && (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false);
@@ -77,6 +88,7 @@ export class Outbox {
       read: true,
       encryption: encrypted ? { protocol: 'omemo', device: null, undecryptable: null } : null,
       file,
+      reply,
     });
     if (!stored) return fail('internal', 'chat.notStored');
     this.writes.changed(stored);
@@ -204,7 +216,8 @@ export class Outbox {
     const stanza = xml(
       'message',
       { to, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: message.stanzaId },
-      ...(sealed ?? [xml('body', {}, message.body)]),
+      // A reply's quote and reference travel in the clear only beside a body in the clear.
+      ...(sealed ?? replyParts(message) ?? [xml('body', {}, message.body)]),
       xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
       message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
       message.kind === 'chat' ? xml('markable', { xmlns: NS_CHAT_MARKERS }) : null,

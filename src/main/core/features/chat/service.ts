@@ -17,11 +17,12 @@
 import type { Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
 import type { ConversationView, MessageView, ParsedInput, Subscription } from '../../../../shared/contract';
-import { ok, type Result } from '../../../../shared/result';
+import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
+import { moderate } from '../muc/moderation';
 import { rateLimited, type Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import type { ReadStateRepository } from '../../store/read-state-repo';
@@ -39,7 +40,10 @@ import { IncomingMessages } from './incoming';
 import { ChatMarkers } from './markers';
 import { Outbox } from './outbox';
 import { movesForward } from './pending';
+import { Reactions } from './reactions';
 import { Receipts } from './receipts';
+import { MessageReferences } from './references';
+import { Retractions } from './retractions';
 import { OutgoingSeals } from './sealing';
 import { MessageWrites } from './writes';
 
@@ -89,6 +93,8 @@ export class ChatService implements AccountLifecycleListener {
   private readonly incoming: IncomingMessages;
   private readonly markers?: ChatMarkers;
   private readonly displayedSync?: DisplayedSync;
+  private readonly reactions: Reactions;
+  private readonly retractions: Retractions;
 
   constructor(private readonly options: ChatOptions) {
     const { repo, bus, log, rooms } = options;
@@ -137,6 +143,9 @@ export class ChatService implements AccountLifecycleListener {
       });
     }
     const carbons = (this.carbons = new Carbons(inbox, log, floodLog, decryption));
+    const reactions = (this.reactions = new Reactions(repo, writes, inbox, now));
+    const retractions = (this.retractions = new Retractions(repo, writes, inbox));
+    const references = new MessageReferences(rooms, reactions, retractions, floodLog);
     const archive = (this.archive = new Archive({
       repo,
       bus,
@@ -148,6 +157,7 @@ export class ChatService implements AccountLifecycleListener {
       now,
       restoreHistoryOf: options.restoreHistoryOf,
       decryption,
+      references,
     }));
     const readState = options.readState;
     const markers = (this.markers = readState
@@ -155,6 +165,7 @@ export class ChatService implements AccountLifecycleListener {
       : undefined);
     if (readState) this.displayedSync = new DisplayedSync({ repo, readState, bus, log, floodLog });
     this.incoming = new IncomingMessages({
+      references,
       repo,
       rooms,
       writes,
@@ -267,6 +278,29 @@ export class ChatService implements AccountLifecycleListener {
     const account = this.account(input.accountId);
     if (input.replaces !== undefined) return this.corrections.correct(account, input, input.replaces);
     return this.outbox.send(account, input, options.file ?? false);
+  }
+
+  /** XEP-0444: our whole set of reactions to a message. */
+  react(input: ParsedInput<'message.react'>): Promise<Result<MessageView>> {
+    return this.reactions.react(this.account(input.accountId), input);
+  }
+
+  /** XEP-0424: takes back one of our messages. */
+  retract(input: ParsedInput<'message.retract'>): Promise<Result<MessageView>> {
+    return this.retractions.retract(this.account(input.accountId), input.id);
+  }
+
+  /** XEP-0425: a room moderator asks the room to remove a message of it. */
+  async moderate(input: ParsedInput<'muc.moderate'>): Promise<Result<null>> {
+    const message = this.repo.get(input.id);
+    if (!message || message.accountId !== input.accountId || message.kind !== 'groupchat')
+      return fail('not_found', 'chat.noSuchMessage');
+    if (this.options.rooms.ownRole?.(input.accountId, message.conversation) !== 'moderator')
+      return fail('forbidden', 'replies.notModerator');
+    if (message.serverId === null) return fail('conflict', 'replies.noReference');
+    const xmpp = onlineClient(this.accounts.get(input.accountId)?.xmpp);
+    if (!xmpp) return fail('not_connected', 'replies.offline');
+    return moderate(xmpp, message.conversation, message.serverId, input.reason);
   }
 
   /** XEP-0085: our chat state, only to someone who may see our presence (or a room occupant). */

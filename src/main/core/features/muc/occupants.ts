@@ -16,7 +16,7 @@ import { ok, type Result } from '../../../../shared/result';
 import type { Logger, RateLimitedLogger } from '../../log';
 import { background } from '../../util/background';
 import { capText } from '../../util/text';
-import { NS_MUC_USER, NS_STANZAS } from '../../xmpp/ns';
+import { NS_OCCUPANT_ID, NS_MUC_USER, NS_STANZAS } from '../../xmpp/ns';
 import type { MucAdmin } from './admin';
 import { readDestroyed, roomDestroyed } from './destroy';
 import type { RoomJoins } from './joins';
@@ -160,6 +160,8 @@ export class RoomPresence {
     }
     room.role = role;
     room.affiliation = affiliation;
+    // A room that assigns occupant-ids (XEP-0421) puts one on our own presence and replaces any an occupant sends.
+    room.occupantIds = stanza.getChild('occupant-id', NS_OCCUPANT_ID) !== undefined;
     if (codes.has('100') || codes.has('172')) room.nonAnonymous = true;
     if (codes.has('173')) room.nonAnonymous = false;
     if (room.state !== 'joined') {

@@ -66,6 +66,8 @@ export interface Room {
   rejoinedAfter333: boolean;
   /** A join presence is out in this session and unanswered: a second join command waits for it. */
   joinSent: boolean;
+  /** The room assigns occupant-ids (XEP-0421): our own self-presence carried one. */
+  occupantIds: boolean;
   view: RoomView | null;
 }
 
@@ -301,6 +303,7 @@ export function newRoom(accountId: string, roomJid: string, nick: string): Room 
     nickChange: null,
     rejoinedAfter333: false,
     joinSent: false,
+    occupantIds: false,
     view: null,
   };
 }

@@ -131,6 +131,17 @@ export class MucService implements AccountLifecycleListener {
     return found?.state === 'joined' ? found.nick : null;
   }
 
+  /** The room assigns occupant-ids (XEP-0421), so the one on a message names its sender. */
+  providesOccupantIds(accountId: string, room: string): boolean {
+    return this.state.existing(accountId)?.rooms.get(room)?.occupantIds ?? false;
+  }
+
+  /** Our role in a room we are in, or null. */
+  ownRole(accountId: string, room: string): string | null {
+    const found = this.state.existing(accountId)?.rooms.get(room);
+    return found?.state === 'joined' ? found.role : null;
+  }
+
   room(accountId: string, room: string): RoomView | null {
     const found = this.state.existing(accountId)?.rooms.get(room);
     return found ? this.state.view(found) : null;

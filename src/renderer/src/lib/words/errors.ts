@@ -15,6 +15,7 @@ import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
 import { profileErrorText } from './profile';
+import { repliesErrorText } from './replies';
 import { requestErrorText } from './requests';
 import { rosterErrorText } from './roster';
 import { spellcheckErrorText } from './spellcheck';
@@ -71,6 +72,8 @@ export function errorText(error: AppError, inField = false): string {
       return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
     case 'encryption':
       return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
+    case 'replies':
+      return repliesErrorText(error as AppErrorOf<DomainReason<'replies'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:
