@@ -317,6 +317,11 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'chat.messageGone': None;
   'chat.noSuchMessage': None;
 
+  /** Older history from the server's archive: offline, no answer in time, or refused with a condition. */
+  'history.offline': None;
+  'history.timeout': None;
+  'history.refused': { condition: string };
+
   /** The staged file is gone (sent, cleared, or from an earlier run). */
   'upload.fileGone': None;
   'upload.alreadySending': None;

@@ -335,4 +335,15 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX presence_history_open_days ON presence_history_days (device) WHERE open = 1;
   `,
+  // 12: how far back each conversation was read from the server's archive (XEP-0313 paged backwards):
+  // the archive id to page before next (null: none yet), and whether the archive said it has no more.
+  `
+  CREATE TABLE archive_backfill (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL,
+    before_id     TEXT,
+    complete      INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

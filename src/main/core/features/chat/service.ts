@@ -8,6 +8,7 @@
  *   chat-states.ts  typing in and out
  *   carbons.ts      copies of what our other clients send and receive
  *   archive.ts      catching up from the account's and rooms' archives
+ *   archive-paging.ts  older pages of a conversation from the archive, as the user scrolls back
  *   incoming.ts     reading an incoming message; inbox.ts stores received ones once
  *   writes.ts       stored changes shown, refused ones kept (pending.ts) and written later
  *   sealing.ts      end-to-end encryption of outgoing one-to-one messages (with an encryption layer)
@@ -15,17 +16,25 @@
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
-import type { ConversationView, MessageView, ParsedInput, Subscription } from '../../../../shared/contract';
-import { ok, type Result } from '../../../../shared/result';
+import type {
+  ConversationView,
+  MessageView,
+  OlderMessages,
+  ParsedInput,
+  Subscription,
+} from '../../../../shared/contract';
+import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import type { OlderMessagesRepository } from '../../store/older-messages-repo';
 import { background } from '../../util/background';
 import { newAccountChat, view, type AccountChat, type ChatStats, type JoinedRooms } from './accounts';
 import { Archive } from './archive';
+import { ArchivePaging } from './archive-paging';
 import { Carbons } from './carbons';
 import { ChatStates } from './chat-states';
 import { Corrections } from './corrections';
@@ -66,6 +75,10 @@ export interface ChatOptions {
   restoreHistoryOf?: ReadonlySet<string>;
   /** End-to-end encryption of one-to-one chats; without it everything goes in the clear. */
   encryption?: ChatEncryptionPort;
+  /** Older pages from the server's archive as the user scrolls back; without it there are none. */
+  older?: OlderMessagesRepository;
+  /** How long an older page from the archive may take (the IQ time limit by default). */
+  olderPageTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -81,6 +94,7 @@ export class ChatService implements AccountLifecycleListener {
   private readonly carbons: Carbons;
   private readonly archive: Archive;
   private readonly incoming: IncomingMessages;
+  private readonly paging: ArchivePaging | null;
 
   constructor(private readonly options: ChatOptions) {
     const { repo, bus, log, rooms } = options;
@@ -141,6 +155,16 @@ export class ChatService implements AccountLifecycleListener {
       restoreHistoryOf: options.restoreHistoryOf,
       decryption,
     }));
+    this.paging = options.older
+      ? new ArchivePaging({
+          repo,
+          older: options.older,
+          archive,
+          bus,
+          log,
+          timeoutMs: options.olderPageTimeoutMs,
+        })
+      : null;
     this.incoming = new IncomingMessages({
       repo,
       rooms,
@@ -233,6 +257,7 @@ export class ChatService implements AccountLifecycleListener {
 
   onRemoved(accountId: string): void {
     this.accounts.delete(accountId);
+    this.paging?.forget(accountId);
   }
 
   /** A room we are in finished joining in a new session: catch up from its archive. */
@@ -267,6 +292,12 @@ export class ChatService implements AccountLifecycleListener {
 
   history(input: ParsedInput<'message.history'>): Result<MessageView[]> {
     return ok(this.repo.history(input.accountId, input.conversation, input.before, input.limit).map(view));
+  }
+
+  /** The page before the oldest stored message of a conversation, from the server's archive. */
+  older(input: ParsedInput<'history.older'>): Promise<Result<OlderMessages>> {
+    if (!this.paging) return Promise.resolve(fail('not_connected', 'history.offline'));
+    return this.paging.older(this.account(input.accountId), input);
   }
 
   search(input: ParsedInput<'message.search'>): Result<MessageView[]> {
