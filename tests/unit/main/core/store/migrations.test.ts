@@ -17,6 +17,7 @@ const SHIPPED = [
   '7efd45069b737f82fdfc1efe4685e9c1f3cb8df72a1d6acd400081dd68692805',
   'b6a7e67041f00794ac5d20f4f803b83b4e87fe406a143555b32e0eeb607c56e5',
   '68a9b711ad7b62da95cf284c6fd0dbab094b8e6ca4640ef2b05d90feb1dd9d05',
+  'f8c683bdf0874b9fafa2ef9f94801d2df82ab03a06a701bd8e32a2630f35a4c8',
 ];
 
 describe('migrations', () => {
