@@ -17,8 +17,8 @@ export interface FillCommand {
   count: number;
   /** Our nick when filling a room. */
   nick?: string;
-  /** After all were sent, message `index` is corrected to `body` (XEP-0308). */
-  correct?: { index: number; body: string };
+  /** Message `index` corrected to `body` (XEP-0308), sent right after message `after` (the last by default). */
+  correct?: { index: number; body: string; after?: number };
 }
 
 /** Sends the messages as `user` and resolves once they were sent and the client left. */

@@ -8,10 +8,10 @@ client really sent.
 Usage: archive_filler.py BARE_JID PASSWORD HOST PORT CAFILE
 Reads one JSON command on stdin:
   {"to": "alice@localhost", "type": "chat", "prefix": "old", "count": 120,
-   "correct": {"index": 7, "body": "old 7 (corrected)"}}
+   "correct": {"index": 7, "body": "old 7 (corrected)", "after": 150}}
   {"to": "room@conference.localhost", "type": "groupchat", "nick": "Filler", "prefix": "r", "count": 60}
 Message i has the body "<prefix> <i>" (from 1) and the id "<prefix>-<i>"; a correction replaces
-message "index" after all were sent. Writes {"event": "done"} (or {"event": "error"}) on stdout.
+message "index", sent right after message "after" (the last by default). Writes {"event": "done"} (or {"event": "error"}) on stdout.
 """
 import asyncio
 import json
@@ -49,18 +49,18 @@ class Filler(ClientXMPP):
         self.send_presence()
         if kind == "groupchat":
             await self["xep_0045"].join_muc_wait(c["to"], c.get("nick", "Filler"), maxstanzas=0)
+        correct = c.get("correct")
         for i in range(1, c["count"] + 1):
             message = self.make_message(mto=c["to"], mbody=f"{c['prefix']} {i}", mtype=kind)
             message["id"] = f"{c['prefix']}-{i}"
             message.send()
+            if correct and i == correct.get("after", c["count"]):
+                fix = self.make_message(mto=c["to"], mbody=correct["body"], mtype=kind)
+                fix["id"] = f"{c['prefix']}-correction"
+                fix["replace"]["id"] = f"{c['prefix']}-{correct['index']}"
+                fix.send()
             if i % 50 == 0:
                 await asyncio.sleep(0.05)  # let the server write its archive
-        correct = c.get("correct")
-        if correct:
-            message = self.make_message(mto=c["to"], mbody=correct["body"], mtype=kind)
-            message["id"] = f"{c['prefix']}-correction"
-            message["replace"]["id"] = f"{c['prefix']}-{correct['index']}"
-            message.send()
         # A ping round trip: everything sent before it was taken in by the server.
         await self["xep_0199"].ping(self.boundjid.domain, timeout=30)
 
