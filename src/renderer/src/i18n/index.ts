@@ -20,6 +20,7 @@ import presence from '../locales/en/presence.json';
 import roster from '../locales/en/roster.json';
 import subscriptions from '../locales/en/subscriptions.json';
 import timeline from '../locales/en/timeline.json';
+import history from '../locales/en/history.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -36,6 +37,7 @@ const en = {
   ...profile,
   ...control,
   ...timeline,
+  ...history,
 };
 
 export type Messages = typeof en;

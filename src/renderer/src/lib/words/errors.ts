@@ -11,6 +11,7 @@ import { chatErrorText } from './chat';
 import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
 import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
+import { historyErrorText } from './history';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
@@ -71,6 +72,8 @@ export function errorText(error: AppError, inField = false): string {
       return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
     case 'encryption':
       return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
+    case 'history':
+      return historyErrorText(error as AppErrorOf<DomainReason<'history'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:
