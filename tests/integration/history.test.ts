@@ -46,7 +46,7 @@ async function pageBackToTheStart(core: Core, conversation: string, kind: 'chat'
 }
 
 const numbered = (prefix: string, from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${from + i}`);
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${from + i}.`);
 
 forEachServer('history from the archive against %s', { users: [ALICE, BOB, CAROL] }, ({ started }) => {
   let server: TestServer;
@@ -88,18 +88,16 @@ forEachServer('history from the archive against %s', { users: [ALICE, BOB, CAROL
 
   it('catch-up applies a correction found in the archive to its original', async ({ skip }) => {
     if (!haveSlixmpp) skip();
-    await waitUntil('caught up', () => history(alice, 'bob@localhost').some((m) => m.body.startsWith('late 3')));
+    await waitUntil('caught up', () => history(alice, 'bob@localhost').some((m) => m.body === 'late 3.'));
     const late = history(alice, 'bob@localhost').filter((m) => m.body.startsWith('late'));
     expect(late.map((m) => [m.body, m.corrected])).toEqual([
-      ['late 1', false],
+      ['late 1.', false],
       ['late 2 (corrected)', true],
-      ['late 3', false],
+      ['late 3.', false],
     ]);
   });
 
-  it('pages a chat back to its first message: each once, in order, the early correction applied', async ({
-    skip,
-  }) => {
+  it('pages a chat back to its first message: each once, in order, the early correction applied', async ({ skip }) => {
     if (!haveSlixmpp) skip();
     const before = history(alice, 'bob@localhost').length;
     expect(before).toBeLessThan(303); // the first session took the latest page only
@@ -107,11 +105,11 @@ forEachServer('history from the archive against %s', { users: [ALICE, BOB, CAROL
     const all = history(alice, 'bob@localhost');
     const expected = numbered('old', 1, 300);
     expected[2] = 'old 3 (corrected)';
-    expect(all.map((m) => m.body)).toEqual([...expected, 'late 1', 'late 2 (corrected)', 'late 3']);
+    expect(all.map((m) => m.body)).toEqual([...expected, 'late 1.', 'late 2 (corrected)', 'late 3.']);
     expect(all[2].corrected).toBe(true);
     // Old history is not unread, and the conversation's last message is still the newest.
     const listed = alice.messenger.chat.conversations().find((c) => c.conversation === 'bob@localhost');
-    expect(listed?.lastBody).toBe('late 3');
+    expect(listed?.lastBody).toBe('late 3.');
     // How far back it reached is remembered: offline, the end of the archive is known without asking.
     await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
     await waitUntil('offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
@@ -135,7 +133,7 @@ forEachServer('history from the archive against %s', { users: [ALICE, BOB, CAROL
     await alice.invoke('muc.leave', { accountId: alice.accountId, room: ROOM });
     await fillArchive(server, BOB, { to: ROOM, type: 'groupchat', nick: 'Bob', prefix: 'room', count: 130 });
     await alice.invoke('muc.join', { accountId: alice.accountId, room: ROOM, nick: 'Alice' });
-    await waitUntil('room caught up', () => history(alice, ROOM).some((m) => m.body === 'room 130'));
+    await waitUntil('room caught up', () => history(alice, ROOM).some((m) => m.body === 'room 130.'));
     expect(history(alice, ROOM).length).toBeLessThan(130);
     await pageBackToTheStart(alice, ROOM, 'groupchat');
     const all = history(alice, ROOM);

@@ -12,7 +12,7 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'archive_
 export interface FillCommand {
   to: string;
   type: 'chat' | 'groupchat';
-  /** Message i (from 1) says "<prefix> <i>" with the id "<prefix>-<i>". */
+  /** Message i (from 1) says "<prefix> <i>." with the id "<prefix>-<i>". */
   prefix: string;
   count: number;
   /** Our nick when filling a room. */

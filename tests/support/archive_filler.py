@@ -10,7 +10,7 @@ Reads one JSON command on stdin:
   {"to": "alice@localhost", "type": "chat", "prefix": "old", "count": 120,
    "correct": {"index": 7, "body": "old 7 (corrected)", "after": 150}}
   {"to": "room@conference.localhost", "type": "groupchat", "nick": "Filler", "prefix": "r", "count": 60}
-Message i has the body "<prefix> <i>" (from 1) and the id "<prefix>-<i>"; a correction replaces
+Message i has the body "<prefix> <i>." (from 1; the full stop ends the number) and the id "<prefix>-<i>"; a correction replaces
 message "index", sent right after message "after" (the last by default). Writes {"event": "done"} (or {"event": "error"}) on stdout.
 """
 import asyncio
@@ -51,7 +51,7 @@ class Filler(ClientXMPP):
             await self["xep_0045"].join_muc_wait(c["to"], c.get("nick", "Filler"), maxstanzas=0)
         correct = c.get("correct")
         for i in range(1, c["count"] + 1):
-            message = self.make_message(mto=c["to"], mbody=f"{c['prefix']} {i}", mtype=kind)
+            message = self.make_message(mto=c["to"], mbody=f"{c['prefix']} {i}.", mtype=kind)
             message["id"] = f"{c['prefix']}-{i}"
             message.send()
             if correct and i == correct.get("after", c["count"]):
