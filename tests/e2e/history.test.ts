@@ -70,7 +70,9 @@ describe('history that reaches back, in the browser UI', () => {
       const before = await messages().evaluate(async (el) => {
         el.scrollTop = 0;
         // After the view took the scroll in (its "jump to the latest" button shows).
-        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        const frame = (globalThis as unknown as { requestAnimationFrame(callback: () => void): void })
+          .requestAnimationFrame;
+        await new Promise<void>((resolve) => frame(() => frame(resolve)));
         const top = [...el.querySelectorAll('[data-message-id]')].find(
           (r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 40,
         );

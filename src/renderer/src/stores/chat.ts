@@ -40,7 +40,7 @@ export interface MessagePage {
   key: string;
   accountId: string;
   conversation: string;
-  /** Ordered by local id (the order messages were stored), oldest first. Raw: changed in place
+  /** Ordered by local id (the conversation's order; pages from the archive below), oldest first. Raw: changed in place
    * (with `version` bumped) or replaced when a page is merged in. */
   messages: MessageView[];
   /** The core may hold messages older than the first one here. */
