@@ -175,7 +175,10 @@ describe('paging back through the archive', () => {
     // In the conversation's order: the older page before what was stored, read, below every id.
     expect(bodies()).toEqual(['old 1', 'old 2', 'newest']);
     expect(page.ok && page.value.messages.every((m) => m.id < 1)).toBe(true);
-    expect(service.conversations().find((c) => c.conversation === BOB)).toMatchObject({ lastBody: 'newest', unread: 1 });
+    expect(service.conversations().find((c) => c.conversation === BOB)).toMatchObject({
+      lastBody: 'newest',
+      unread: 1,
+    });
 
     // The next page starts where this one ended; the end of the archive is remembered.
     answers.push({ results: (q) => [result(q, 'a0', fromBob(0))], fin: { first: 'a0', complete: true } });
