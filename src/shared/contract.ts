@@ -505,7 +505,7 @@ export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'receive
 
 export interface MessageView {
   accountId: string;
-  /** Local id, increasing in the order messages were stored. */
+  /** Local id, increasing in the conversation's order (older pages from the archive take ids below the rest). */
   id: number;
   /** Bare JID of the contact or room; room/nick for private messages. */
   conversation: string;
@@ -556,6 +556,12 @@ export const REACTIONS_PER_REACTOR_MAX = 16;
 export const REACTION_LENGTH_MAX = 32;
 /** Distinct emojis kept per message (others' beyond it are dropped). */
 export const REACTIONS_PER_MESSAGE_MAX = 64;
+
+/** Older messages paged back from the server's archive, oldest first; `complete`: it holds no more. */
+export interface OlderMessages {
+  messages: MessageView[];
+  complete: boolean;
+}
 
 /** XEP-0085 chat states. */
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
@@ -1386,11 +1392,26 @@ export const commands = {
       .object({
         accountId: accountIdSchema,
         conversation: z.string().max(3071),
-        before: z.number().int().positive().optional(),
+        // Messages paged back from the server's archive have ids below 1 (older than any stored before).
+        before: z.number().int().optional(),
         limit: z.number().int().min(1).max(500).default(100),
       })
       .strict(),
     output: returns<MessageView[]>(),
+  },
+  /**
+   * The page before the oldest stored message of a chat or room, from the server's archive
+   * (XEP-0313): the messages it added, oldest first; `complete` when the archive has no more.
+   */
+  'history.older': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        conversation: z.string().min(1).max(3071),
+        kind: z.enum(['chat', 'groupchat']),
+      })
+      .strict(),
+    output: returns<OlderMessages>(),
   },
   /** Full-text search over every conversation (or one account), best matches first. */
   'message.search': {

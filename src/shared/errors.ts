@@ -345,6 +345,10 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'replies.notModerator': None;
   /** The room refused the moderation, or does not offer it. */
   'replies.moderationRefused': { condition: string | null };
+  /** Older history from the server's archive: offline, no answer in time, or refused with a condition. */
+  'history.offline': None;
+  'history.timeout': None;
+  'history.refused': { condition: string };
 
   /** The staged file is gone (sent, cleared, or from an earlier run). */
   'upload.fileGone': None;

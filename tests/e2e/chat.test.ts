@@ -275,6 +275,7 @@ const STAND_IN = `
         return answer(messages.slice(Math.max(0, end - (input.limit ?? 100)), end));
       }
       if (command === 'conversation.markRead' || command === 'chat.setState') return answer(null);
+      if (command === 'history.older') return answer({ messages: [], complete: true });
       return Promise.resolve({ ok: false, error: { code: 'internal', message: 'stand-in' } });
     },
     onEvents: (listener) => { window.__jw.listener = listener; return () => {}; },
@@ -334,7 +335,7 @@ describe('a 10,000-message conversation in the renderer (measured, not timed)', 
     }
     const scrollMs = Date.now() - scrollStarted;
     await log.locator('[data-message-id="1"]').waitFor();
-    await page.getByText('Start of the conversation').waitFor();
+    await page.getByText('Start of the conversation', { exact: false }).first().waitFor();
     const rendered = await log.locator('[data-message-id]').count();
     expect(rendered).toBeLessThan(150);
     const pages = (await page.evaluate('window.__jw.history')) as number;

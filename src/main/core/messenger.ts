@@ -34,6 +34,7 @@ import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
 import { ReadStateRepository } from './store/read-state-repo';
 import { MessagesRepository } from './store/messages-repo';
+import { OlderMessagesRepository } from './store/older-messages-repo';
 import type { Logger } from './log';
 import type { MessengerApi } from './messenger-api';
 import type { SecretStore } from './secrets';
@@ -84,6 +85,8 @@ export interface MessengerOptions {
   storeCheckFallbackMs?: number;
   /** How often message writes the store refused are tried again (ms). */
   storeRetryMs?: number;
+  /** How long an older page from the server's archive may take (tests shorten it). */
+  archivePageTimeoutMs?: number;
   /** The composer's spell checker (Electron's session); without it there is no language to choose. */
   spellcheck?: SpellcheckHost;
   /** The user's download folder (Electron's app.getPath('downloads')). Default ~/Downloads. */
@@ -329,6 +332,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     storeRecovered: () => health.recovered(),
     storeRetryMs: options.storeRetryMs,
     restoreHistoryOf: new Set(recovered?.accountIds ?? []),
+    older: new OlderMessagesRepository(db, messages),
+    olderPageTimeoutMs: options.archivePageTimeoutMs,
   });
   undo.push(() => chat.close());
   accounts.addLifecycleListener(chat);
@@ -448,6 +453,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'chat.setState': (input) => chat.setChatState(input),
     'message.history': (input) => chat.history(input),
     'message.search': (input) => chat.search(input),
+    'history.older': (input) => chat.older(input),
     'conversation.markRead': (input) => chat.markRead(input),
     'draft.get': (input) => chat.draft(input),
     'draft.set': (input) => (knownAccount(input.accountId) ? chat.setDraft(input) : noSuchAccount()),

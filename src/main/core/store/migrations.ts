@@ -384,4 +384,15 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (message, reactor)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 13: how far back each conversation was read from the server's archive (XEP-0313 paged backwards):
+  // the archive id to page before next (null: none yet), and whether the archive said it has no more.
+  `
+  CREATE TABLE archive_backfill (
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    conversation  TEXT NOT NULL,
+    before_id     TEXT,
+    complete      INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+    PRIMARY KEY (account_id, conversation)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

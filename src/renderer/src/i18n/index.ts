@@ -23,6 +23,7 @@ import timeline from '../locales/en/timeline.json';
 import reading from '../locales/en/reading.json';
 import files from '../locales/en/files.json';
 import replies from '../locales/en/replies.json';
+import history from '../locales/en/history.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -42,6 +43,7 @@ const en = {
   ...reading,
   ...files,
   ...replies,
+  ...history,
 };
 
 export type Messages = typeof en;

@@ -40,7 +40,7 @@ export interface MessagePage {
   key: string;
   accountId: string;
   conversation: string;
-  /** Ordered by local id (the order messages were stored), oldest first. Raw: changed in place
+  /** Ordered by local id (the conversation's order; pages from the archive below), oldest first. Raw: changed in place
    * (with `version` bumped) or replaced when a page is merged in. */
   messages: MessageView[];
   /** The core may hold messages older than the first one here. */
@@ -372,6 +372,14 @@ export const useChatStore = defineStore('chat', () => {
     return count;
   }
 
+  /** Older messages paged back from the server's archive (history.older), in their place. */
+  function putOlder(accountId: string, jid: string, messages: MessageView[]) {
+    const loaded = pages.value.get(conversationKey(accountId, jid));
+    if (!loaded || messages.length === 0) return;
+    loaded.messages = markRaw(mergeMessages(loaded.messages, messages));
+    loaded.version++;
+  }
+
   /** Shows a message a command answered with at once (the core also sends the event). */
   function putMessage(message: MessageView) {
     const loaded = pages.value.get(conversationKey(message.accountId, message.conversation));
@@ -399,6 +407,7 @@ export const useChatStore = defineStore('chat', () => {
     applyEvents,
     open,
     loadOlder,
+    putOlder,
     putMessage,
   };
 });

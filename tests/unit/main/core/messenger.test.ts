@@ -259,6 +259,11 @@ const malformed: Record<CommandName, unknown[]> = {
   ],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
+  'history.older': [
+    { accountId: ID, conversation: 'bob@example.org' },
+    { accountId: ID, conversation: 'bob@example.org/phone', kind: 'pm' },
+    { accountId: ID, conversation: '', kind: 'chat' },
+  ],
   'conversation.markRead': [{ accountId: ID }],
   'draft.get': [{ accountId: ID }, { accountId: ID, conversation: '' }],
   'draft.set': [

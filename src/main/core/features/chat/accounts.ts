@@ -37,12 +37,35 @@ export interface AccountChat {
    * an encrypted message in a page is a promise until it is read (null: nothing to store); `after`:
    * reactions and retractions of the page, applied once its messages are stored.
    */
-  queries: Map<string, { archive: string; received: number; page: PageEntry[]; after: (() => void)[] }>;
+  queries: Map<string, ArchiveQuery>;
   /** Encrypted messages being read, one after another: the last in line, and how many wait per conversation. */
   decryptions: { tail: Promise<void>; waiting: Map<string, number>; total: number };
   /** Senders of pre-key messages we read: they get a key transport unless we write to them first. */
   owedKeyTransports: Set<string>;
   stats: ChatStats;
+}
+
+/** One archive query we opened: its results are taken only from `archive` ('' = our own, else a room). */
+export interface ArchiveQuery {
+  archive: string;
+  received: number;
+  page: PageEntry[];
+  /** Corrections (XEP-0308) the page holds, applied once the page is stored. */
+  corrections: ArchivedCorrection[];
+  /** Reactions and retractions the page holds, applied once its messages are stored. */
+  after: (() => void)[];
+  /** A query for one conversation (`with`): results of any other are dropped. */
+  conversation?: string;
+  /** The page size we asked for: results beyond it are dropped. */
+  max?: number;
+  /** Paging back: encrypted messages are not read (their sessions moved on since). */
+  backwards?: boolean;
+}
+
+/** A correction read from an archive: its sender's message `replaceId` gets its body (else it is a message of its own). */
+export interface ArchivedCorrection {
+  replaceId: string;
+  message: NewMessage;
 }
 
 /** A message of an archive page: an encrypted one is a promise until it was read (null: nothing to store). */

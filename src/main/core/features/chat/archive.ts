@@ -4,6 +4,7 @@
  * pages (each page and its marker in one transaction). Without a marker (a first session) only the
  * latest page is taken; after the store was rebuilt, up to RESTORE_PAGES pages of the last
  * RESTORE_DAYS. Results count only for a query we opened and only from the archive we asked.
+ * Corrections in a page replace their originals' bodies once the page is stored.
  * Encrypted one-to-one messages are read (decrypting.ts) before their page is stored; when a page
  * fails, what was read of it is stored all the same (it could not be read a second time).
  */
@@ -17,10 +18,10 @@ import type { Logger, RateLimitedLogger } from '../../log';
 import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
-import { NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
+import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { sharesFile } from '../upload/oob';
-import { originIdOf, type AccountChat, type JoinedRooms, type PageEntry } from './accounts';
+import { originIdOf, type AccountChat, type ArchivedCorrection, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
 import { refersToMessage, type MessageReferences } from './references';
@@ -79,7 +80,7 @@ export class Archive {
     try {
       for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
-        account.queries.set(queryId, { archive, received: 0, page: [], after: [] });
+        account.queries.set(queryId, { archive, received: 0, page: [], corrections: [], after: [] });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
@@ -100,6 +101,7 @@ export class Archive {
         let reply: Element;
         let entries: PageEntry[] = [];
         let deferred: (() => void)[] = [];
+        let corrections: ArchivedCorrection[] = [];
         try {
           const iq = xml('iq', archive === '' ? { type: 'set' } : { type: 'set', to: archive }, query);
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
@@ -112,6 +114,7 @@ export class Archive {
           fetched += open?.received ?? 0;
           entries = open?.page ?? [];
           deferred = open?.after ?? [];
+          corrections = open?.corrections ?? [];
           account.queries.delete(queryId);
         }
         const page = (await Promise.all(entries)).filter((message) => message !== null);
@@ -125,6 +128,9 @@ export class Archive {
         inbox.flush(account);
         const stored = this.repo.storePage(page, marker);
         inbox.announce(account, stored, false);
+        // A correction of a message we do not hold is kept as a message of its own, as a live one is.
+        const unmatched = this.applyCorrections(account, corrections).map((correction) => correction.message);
+        if (unmatched.length > 0) inbox.announce(account, this.repo.storePage(unmatched, null), false);
         for (const apply of deferred) apply();
         if (restoring) {
           newestStored ||= marker !== null;
@@ -143,6 +149,21 @@ export class Archive {
       this.options.writes.storeFailed(error, account.accountId, archive);
       progress('failed');
     }
+  }
+
+  /**
+   * Applies the corrections a stored page held, in the archive's order; returns those whose
+   * original is not stored (yet).
+   */
+  applyCorrections(account: AccountChat, corrections: ArchivedCorrection[]): ArchivedCorrection[] {
+    const unmatched: ArchivedCorrection[] = [];
+    for (const correction of corrections) {
+      const { conversation, sender, body } = correction.message;
+      const updated = this.repo.correct(account.accountId, conversation, sender, correction.replaceId, body, null);
+      if (updated) this.options.writes.changed(updated);
+      else unmatched.push(correction);
+    }
+    return unmatched;
   }
 
   /** Stores the encrypted messages of a failed page that were read (the rest comes again with the page). */
@@ -168,6 +189,11 @@ export class Archive {
       return true;
     }
     query.received++;
+    // More results than the page we asked for: a server flooding us; the page keeps what it asked for.
+    if (query.max !== undefined && query.received > query.max) {
+      account.stats.dropped++;
+      return true;
+    }
     const forwarded = result.getChild('forwarded', NS_FORWARD);
     const inner = forwarded?.getChild('message');
     const archiveId = typeof result.attrs.id === 'string' ? result.attrs.id.slice(0, 256) : null;
@@ -175,6 +201,7 @@ export class Archive {
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
     const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
+    if (encrypted && query.backwards) return true;
     if (innerFrom === null) return true;
     if (refersToMessage(inner)) {
       // A reaction or retraction is not a message: it applies, checked as a live one, once the page is stored.
@@ -223,6 +250,11 @@ export class Archive {
         read: outgoing,
       };
     }
+    // A query for one conversation takes messages of that conversation only.
+    if (query.conversation !== undefined && message.conversation !== query.conversation) {
+      account.stats.dropped++;
+      return true;
+    }
     if (!encrypted) {
       const self =
         message.kind === 'groupchat' ? this.options.rooms.joinedNick(account.accountId, query.archive) : account.ownJid;
@@ -232,6 +264,12 @@ export class Archive {
       message.reply = replied.reply;
     }
     account.stats.received++;
+    const replaceId = inner.getChild('replace', NS_CORRECT)?.attrs.id;
+    if (typeof replaceId === 'string' && bodyText !== null && !encrypted) {
+      // A correction found in the archive replaces its original's body once the page is stored.
+      query.corrections.push({ replaceId: replaceId.slice(0, 256), message });
+      return true;
+    }
     const author = message.direction === 'out' ? account.ownJid! : message.conversation;
     if (encrypted && message.conversation !== account.ownJid)
       query.page.push(this.options.decryption!.archived(account, inner, message, author));

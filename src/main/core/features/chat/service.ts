@@ -9,6 +9,7 @@
  *   markers.ts      chat markers (displayed) in and out; displayed-sync.ts our read position across devices
  *   carbons.ts      copies of what our other clients send and receive
  *   archive.ts      catching up from the account's and rooms' archives
+ *   archive-paging.ts  older pages of a conversation from the archive, as the user scrolls back
  *   incoming.ts     reading an incoming message; inbox.ts stores received ones once
  *   writes.ts       stored changes shown, refused ones kept (pending.ts) and written later
  *   sealing.ts      end-to-end encryption of outgoing one-to-one messages (with an encryption layer)
@@ -16,7 +17,13 @@
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
-import type { ConversationView, MessageView, ParsedInput, Subscription } from '../../../../shared/contract';
+import type {
+  ConversationView,
+  MessageView,
+  OlderMessages,
+  ParsedInput,
+  Subscription,
+} from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
@@ -26,9 +33,11 @@ import { moderate } from '../muc/moderation';
 import { rateLimited, type Logger } from '../../log';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import type { ReadStateRepository } from '../../store/read-state-repo';
+import type { OlderMessagesRepository } from '../../store/older-messages-repo';
 import { background } from '../../util/background';
 import { newAccountChat, view, type AccountChat, type ChatStats, type JoinedRooms } from './accounts';
 import { Archive } from './archive';
+import { ArchivePaging } from './archive-paging';
 import { Carbons } from './carbons';
 import { ChatStates } from './chat-states';
 import { Corrections } from './corrections';
@@ -76,6 +85,10 @@ export interface ChatOptions {
   encryption?: ChatEncryptionPort;
   /** Read state (chat markers, our read position across devices) and drafts; without it neither. */
   readState?: ReadStateRepository;
+  /** Older pages from the server's archive as the user scrolls back; without it there are none. */
+  older?: OlderMessagesRepository;
+  /** How long an older page from the archive may take (the IQ time limit by default). */
+  olderPageTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -95,6 +108,7 @@ export class ChatService implements AccountLifecycleListener {
   private readonly displayedSync?: DisplayedSync;
   private readonly reactions: Reactions;
   private readonly retractions: Retractions;
+  private readonly paging: ArchivePaging | null;
 
   constructor(private readonly options: ChatOptions) {
     const { repo, bus, log, rooms } = options;
@@ -164,6 +178,16 @@ export class ChatService implements AccountLifecycleListener {
       ? new ChatMarkers({ repo, readState, bus, floodLog, subscriptionOf: options.subscriptionOf })
       : undefined);
     if (readState) this.displayedSync = new DisplayedSync({ repo, readState, bus, log, floodLog });
+    this.paging = options.older
+      ? new ArchivePaging({
+          repo,
+          older: options.older,
+          archive,
+          bus,
+          log,
+          timeoutMs: options.olderPageTimeoutMs,
+        })
+      : null;
     this.incoming = new IncomingMessages({
       references,
       repo,
@@ -262,6 +286,7 @@ export class ChatService implements AccountLifecycleListener {
 
   onRemoved(accountId: string): void {
     this.accounts.delete(accountId);
+    this.paging?.forget(accountId);
   }
 
   /** A room we are in finished joining in a new session: catch up from its archive. */
@@ -320,6 +345,12 @@ export class ChatService implements AccountLifecycleListener {
 
   history(input: ParsedInput<'message.history'>): Result<MessageView[]> {
     return ok(this.repo.history(input.accountId, input.conversation, input.before, input.limit).map(view));
+  }
+
+  /** The page before the oldest stored message of a conversation, from the server's archive. */
+  older(input: ParsedInput<'history.older'>): Promise<Result<OlderMessages>> {
+    if (!this.paging) return Promise.resolve(fail('not_connected', 'history.offline'));
+    return this.paging.older(this.account(input.accountId), input);
   }
 
   search(input: ParsedInput<'message.search'>): Result<MessageView[]> {

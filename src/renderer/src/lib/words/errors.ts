@@ -11,6 +11,7 @@ import { chatErrorText } from './chat';
 import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
 import { encryptionErrorText } from './encryption';
 import { fileErrorText } from './files';
+import { historyErrorText } from './history';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
 import { mucErrorText } from './muc';
 import { presenceErrorText } from './presence';
@@ -74,6 +75,8 @@ export function errorText(error: AppError, inField = false): string {
       return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
     case 'replies':
       return repliesErrorText(error as AppErrorOf<DomainReason<'replies'>>);
+    case 'history':
+      return historyErrorText(error as AppErrorOf<DomainReason<'history'>>);
     case 'spellcheck':
       return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
     default:

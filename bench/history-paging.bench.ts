@@ -1,0 +1,277 @@
+/**
+ * Paging back through a 20,000-message archive (XEP-0313 + RSM, 50 a page), twice:
+ *
+ * - the chat view: the built renderer in Chromium with a stand-in core injected as
+ *   window.jabberwock whose store holds the latest 100 messages and whose `history.older` answers
+ *   with the archive's pages (ids below the stored ones, as the core gives them) after 20 ms; the
+ *   view is scrolled to the top again and again until the first message is shown. Long tasks
+ *   while paging (budget: none over 50 ms), how far the top message moved when a page arrived,
+ *   rows in the DOM at the end.
+ * - the core: ArchivePaging over a real SQLite file and a fake server that answers each query with
+ *   its page at once: the time each page holds the main thread (reading its 50 results, storing
+ *   them in one transaction, the answer), p50/p99/max.
+ *
+ * Needs `npx electron-vite build` first. Checked before reporting: every message shown once in
+ * order (the view reached message 1; the core stored 20,000 rows, each archive id once).
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import xml, { type Element } from '@xmpp/xml';
+import type { Browser } from 'playwright';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SessionXmpp } from '../src/main/core/accounts/client';
+import { EventBus } from '../src/main/core/events';
+import { OLDER_PAGE } from '../src/main/core/features/chat/archive-paging';
+import { ChatService } from '../src/main/core/features/chat/service';
+import { silentLogger } from '../src/main/core/log';
+import { openDatabase } from '../src/main/core/store/db';
+import { MessagesRepository } from '../src/main/core/store/messages-repo';
+import { OlderMessagesRepository } from '../src/main/core/store/older-messages-repo';
+import { NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM } from '../src/main/core/xmpp/ns';
+import { launchChromium, ROOT, startWeb, type WebProcess } from '../tests/support/web';
+
+/** BENCH_HISTORY_ARCHIVE=N for a quick look (a multiple of 50, over 100). */
+const ARCHIVE = Number(process.env.BENCH_HISTORY_ARCHIVE ?? 20_000);
+const STORED = 100;
+const PAGE = 50;
+const BUDGET_MS = 50;
+
+let browser: Browser | null = null;
+let web: WebProcess | null = null;
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Runs in the page before its scripts: a stand-in core with one conversation and its archive.
+const STAND_IN = `
+  window.__jw = { longtasks: [], older: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__jw.longtasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  const account = { id: 'bench', jid: 'bench@example.org', host: null, port: null, label: 'Bench', color: '#3a5bd9',
+    enabled: true, password: 'session', pinnedCertificates: [], connection: { status: 'online', since: Date.now() } };
+  const peer = 'romeo@example.org';
+  const start = Date.now() - ${ARCHIVE} * 60_000;
+  const words = ['wherefore', 'art', 'thou', 'see https://example.org/balcony', 'light', 'yonder', 'window', 'breaks'];
+  // Message n (1 = oldest); the store holds the last ${STORED} (ids 1..${STORED}), the archive the rest (ids below 1).
+  const message = (n, id) => {
+    const out = n % 3 === 0;
+    const length = 1 + ((n * 7919) % 40);
+    const body = Array.from({ length }, (_, j) => words[(n + j) % words.length]).join(' ');
+    return { accountId: 'bench', id, conversation: peer, kind: 'chat', direction: out ? 'out' : 'in',
+      from: out ? 'bench@example.org' : peer, body: 'm' + n + ' ' + body, at: start + n * 60_000,
+      state: out ? 'delivered' : 'received', corrected: false, error: null };
+  };
+  const stored = [];
+  for (let i = 1; i <= ${STORED}; i++) stored.push(message(${ARCHIVE} - ${STORED} + i, i));
+  let reached = ${ARCHIVE} - ${STORED}; // messages 1..reached are still in the archive only
+  const snapshot = { seq: 1, accounts: [account], secretStorage: { encrypted: false, description: 'bench' },
+    roster: [{ accountId: 'bench', jid: peer, name: 'Romeo', subscription: 'both', pendingOut: false, groups: [] }],
+    rosterSync: [{ accountId: 'bench', state: 'synced', version: null, syncedAt: Date.now() }],
+    prefs: { rosterSort: 'availability', rosterHideOffline: false, rosterCollapsed: [], rosterView: 'all',
+      closeToTray: false, idleEnabled: false, idleAwayMinutes: 5, idleXaMinutes: null },
+    presence: [], ownPresence: { bench: { show: 'available', status: null, priority: 0, auto: false } }, recentStatuses: [],
+    subscriptionRequests: [], subscriptionPolicies: [], subscriptionNotes: [], blockingAccounts: [],
+    rooms: [], occupants: [], roomNotices: [], bookmarks: [], roomInvites: [],
+    conversations: [{ accountId: 'bench', conversation: peer, kind: 'chat', lastAt: stored[stored.length - 1].at,
+      lastBody: 'last', unread: 0 }], notices: [] };
+  const answer = (value, ms = 0) => new Promise((resolve) => setTimeout(() => resolve({ ok: true, value }), ms));
+  window.jabberwock = {
+    invoke: (command, input) => {
+      if (command === 'app.snapshot') return answer(snapshot);
+      if (command === 'message.history') {
+        const end = input.before === undefined ? stored.length : Math.max(0, input.before - 1);
+        return answer(input.before !== undefined && input.before <= 1 ? [] : stored.slice(Math.max(0, end - (input.limit ?? 100)), end));
+      }
+      if (command === 'history.older') {
+        window.__jw.older++;
+        const from = Math.max(1, reached - ${PAGE} + 1);
+        const page = [];
+        for (let n = from; n <= reached; n++) page.push(message(n, n - (${ARCHIVE} - ${STORED})));
+        reached = from - 1;
+        return answer({ messages: page, complete: reached === 0 }, 20);
+      }
+      if (command === 'conversation.markRead' || command === 'chat.setState') return answer(null);
+      return Promise.resolve({ ok: false, error: { code: 'internal', reason: 'app.internal' } });
+    },
+    onEvents: () => () => {},
+  };
+`;
+
+describe('paging back through a 20,000-message archive', () => {
+  it('keeps the chat view free of long tasks', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-history-render-'));
+    dirs.push(dir);
+    web = await startWeb(dir);
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
+    await page.addInitScript({ content: STAND_IN });
+    await page.goto(web.url);
+    const entry = page.getByRole('button', { name: 'Romeo', exact: true });
+    await entry.waitFor({ timeout: 30_000 });
+    await entry.click();
+    const log = page.getByRole('region', { name: 'Messages with Romeo' });
+    await log.locator(`[data-message-id="${STORED}"]`).waitFor();
+    await page.waitForTimeout(300);
+    const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
+    const started = Date.now();
+    // In the page, one page per round: scroll to the top, wait for the next page to be asked and
+    // shown, note how far the text at the top moved (no round trips to the test between rounds).
+    const jumps = (await log.evaluate(async (el) => {
+      const page = globalThis as unknown as {
+        __jw: { older: number };
+        requestAnimationFrame(callback: () => void): void;
+      };
+      const jw = page.__jw;
+      const frame = () => new Promise<void>((resolve) => page.requestAnimationFrame(resolve));
+      const moved: number[] = [];
+      for (let round = 0; round < 1000 && !el.textContent!.includes('m1 '); round++) {
+        el.scrollTop = 0;
+        await frame();
+        await frame();
+        const row = [...el.querySelectorAll('[data-message-id]')].find(
+          (r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 40,
+        );
+        const id = row?.getAttribute('data-message-id');
+        const y = row?.querySelector('.chat-body')?.getBoundingClientRect().top;
+        const asked = jw.older;
+        for (let i = 0; i < 600 && jw.older === asked; i++) await frame();
+        for (let i = 0; i < 4; i++) await frame();
+        const after = el.querySelector(`[data-message-id="${id}"] .chat-body`)?.getBoundingClientRect().top;
+        if (y !== undefined && after !== undefined) moved.push(Math.abs(after - y));
+      }
+      return moved;
+    })) as number[];
+    const pagingMs = Date.now() - started;
+    await log.getByText(/^m1 /).waitFor();
+    await page.getByText('Start of the conversation: the server keeps nothing older.').waitFor();
+    const pages = (await page.evaluate('window.__jw.older')) as number;
+    expect(pages).toBe((ARCHIVE - STORED) / PAGE);
+    const rendered = await log.locator('[data-message-id]').count();
+    const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];
+    const result = {
+      date: new Date().toISOString(),
+      loadavg: os.loadavg().map((n) => Math.round(n * 100) / 100),
+      archive: ARCHIVE,
+      pages,
+      pagingMs,
+      renderedRows: rendered,
+      longTasks: tasks.map(Math.round),
+      longestTaskMs: Math.round(Math.max(0, ...tasks)),
+      tasksOverBudget: tasks.filter((ms) => ms > BUDGET_MS).length,
+      largestJumpPx: Math.round(Math.max(0, ...jumps)),
+      budgetMs: BUDGET_MS,
+    };
+    write('history-render', result);
+    console.info(`BENCH history-render ${JSON.stringify(result)}`);
+  }, 1_800_000);
+
+  it('stores each page in the core in a few milliseconds', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-history-core-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'store.sqlite'));
+    db.prepare(
+      `INSERT INTO accounts (id, jid, color, resource, position, created_at) VALUES ('a', 'alice@example.org', '#336699', 'jw', 0, 0)`,
+    ).run();
+    const bus = new EventBus(1);
+    const repo = new MessagesRepository(db);
+    const service = new ChatService({
+      repo,
+      older: new OlderMessagesRepository(db, repo),
+      bus,
+      log: silentLogger,
+      rooms: { joinedNick: () => null, onJoined: () => () => {} },
+      accountJid: () => 'alice@example.org',
+      subscriptionOf: () => 'both',
+    });
+    let middleware: (ctx: { stanza: Element }, next: () => unknown) => unknown = () => undefined;
+    let reached = ARCHIVE;
+    const pageMs: number[] = [];
+    const fake = {
+      status: 'online',
+      jid: { bare: () => ({ toString: () => 'alice@example.org' }) },
+      send: async () => undefined,
+      iqCaller: {
+        request: async (iq: Element) => {
+          const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
+          const from = Math.max(1, reached - OLDER_PAGE + 1);
+          for (let n = from; n <= reached; n++) {
+            const stanza = xml(
+              'message',
+              {},
+              xml(
+                'result',
+                { xmlns: NS_MAM, queryid: queryId, id: `arch-${n}` },
+                xml(
+                  'forwarded',
+                  { xmlns: NS_FORWARD },
+                  xml('delay', { xmlns: NS_DELAY, stamp: new Date(1_700_000_000_000 + n * 60_000).toISOString() }),
+                  xml(
+                    'message',
+                    { from: 'romeo@example.org/balcony', to: 'alice@example.org', type: 'chat', id: `m${n}` },
+                    xml('body', {}, `m${n} wherefore art thou, see https://example.org/balcony`),
+                  ),
+                ),
+              ),
+            );
+            middleware({ stanza }, () => undefined);
+          }
+          const first = `arch-${from}`;
+          reached = from - 1;
+          return xml(
+            'iq',
+            { type: 'result' },
+            xml(
+              'fin',
+              { xmlns: NS_MAM, ...(reached === 0 ? { complete: 'true' } : {}) },
+              xml('set', { xmlns: NS_RSM }, xml('first', {}, first)),
+            ),
+          );
+        },
+      },
+      streamManagement: Object.assign(new EventEmitter(), { enabled: true }),
+      middleware: { use: (fn: typeof middleware) => (middleware = fn) },
+    } as unknown as SessionXmpp;
+    service.onClient('a', fake);
+    service.onOnline('a', { xmpp: fake, boundJid: 'alice@example.org/jw', resumed: true });
+    for (let i = 0; i < ARCHIVE / OLDER_PAGE; i++) {
+      const t0 = performance.now();
+      const page = await service.older({ accountId: 'a', conversation: 'romeo@example.org', kind: 'chat' });
+      pageMs.push(performance.now() - t0);
+      if (page.ok && page.value.complete) break;
+    }
+    const count = db.prepare('SELECT count(*) AS n, count(DISTINCT server_id) AS ids FROM messages').get() as {
+      n: number;
+      ids: number;
+    };
+    expect(count).toEqual({ n: ARCHIVE, ids: ARCHIVE });
+    const sorted = [...pageMs].sort((a, b) => a - b);
+    const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+    const result = {
+      date: new Date().toISOString(),
+      loadavg: os.loadavg().map((n) => Math.round(n * 100) / 100),
+      archive: ARCHIVE,
+      pages: pageMs.length,
+      pageP50Ms: at(0.5),
+      pageP99Ms: at(0.99),
+      pageMaxMs: Math.round(Math.max(...pageMs) * 10) / 10,
+      totalMs: Math.round(pageMs.reduce((a, b) => a + b, 0)),
+    };
+    bus.close();
+    db.close();
+    write('history-core', result);
+    console.info(`BENCH history-core ${JSON.stringify(result)}`);
+  }, 600_000);
+});
+
+function write(name: string, result: object): void {
+  const file = path.join(ROOT, `bench/results/${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+}
