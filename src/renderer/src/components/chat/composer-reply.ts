@@ -31,8 +31,10 @@ export function useComposerReply(where: () => Where, input: Ref<HTMLTextAreaElem
   /** Moves the reply to an earlier (-1) or later (+1) message; past the newest it ends the reply. */
   function step(direction: -1 | 1): void {
     const { accountId, conversation } = where();
+    // A chat's reply names the original by its origin-id, ours from the moment it is queued; a room's
+    // names the room's stanza-id, which our own message has only once the room reflected it.
     const messages = (chat.page(accountId, conversation)?.messages ?? []).filter(
-      (m) => !m.retracted && m.state !== 'queued' && m.state !== 'failed',
+      (m) => !m.retracted && m.state !== 'failed' && !(m.state === 'queued' && m.kind === 'groupchat'),
     );
     const current = replying.value ? messages.findIndex((m) => m.id === replying.value!.id) : messages.length;
     const next = current + direction;
