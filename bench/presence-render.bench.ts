@@ -95,7 +95,7 @@ describe('presence batches in the renderer', () => {
     await page.addInitScript({ content: STAND_IN });
     await page.goto(web.url);
     await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
-    await page.getByText(`0 online · ${CONTACTS} contacts`).waitFor();
+    await page.getByText(`0 online · ${CONTACTS.toLocaleString('en')} contacts`).waitFor();
     await page.waitForTimeout(500);
 
     // Profiling output, off by default (the profiler and tracing slow the page down): BENCH_PROFILE=1
@@ -120,7 +120,11 @@ describe('presence batches in the renderer', () => {
       if (cdp) fs.writeFileSync(output(round, 'cpuprofile'), JSON.stringify((await cdp.send('Profiler.stop')).profile));
       if (tracing) await browser.stopTracing();
       // Each round leaves a tenth of the contacts offline.
-      await page.getByText(`${CONTACTS - CONTACTS / 10} online · ${CONTACTS} contacts`).waitFor();
+      await page
+        .getByText(
+          `${(CONTACTS - CONTACTS / 10).toLocaleString('en')} online · ${CONTACTS.toLocaleString('en')} contacts`,
+        )
+        .waitFor();
       const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];
       rounds.push({ applyMs, longTasks: tasks });
     }

@@ -185,7 +185,7 @@ describe.each([
           fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
         }
         runs.push(paint);
-        expect(paint.summary).toContain(`${CONTACTS} contacts`);
+        expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
         expect(paint.groupRows).toBe(data.groups);
         expect(paint.rows).toBe(data.memberships + data.groups);
 
