@@ -519,7 +519,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     storeCheck: () => health.runCheck(),
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
-    checkConnections: () => accounts.checkConnections(),
+    checkConnections: () => {
+      accounts.checkConnections();
+      muc.checkRooms();
+    },
     async close() {
       if (closed) return;
       closed = true;
