@@ -83,10 +83,11 @@ export class MucService implements AccountLifecycleListener {
     const joins = (this.joins = new RoomJoins(rooms, options.accounts, log, options.ownExtras));
     const admin = (this.admin = new MucAdmin(rooms, log, options.bookmarkedRooms ?? (() => [])));
     const roles = (this.roles = new RoomRoles(rooms));
-    this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog });
+    const voice = (this.voice = new VoiceRequests(rooms, options.bus, floodLog, now));
+    const occupantGone = voice.occupantGone.bind(voice);
+    this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog, occupantGone });
     this.subjects = new RoomSubjects(rooms);
     this.configuration = new RoomConfiguration(rooms);
-    this.voice = new VoiceRequests(rooms, options.bus, floodLog, now);
     this.selfPing = new SelfPing({ rooms, joins, log, now, times: options.selfPing });
     this.invitations = new RoomInvitations({
       rooms,
