@@ -57,6 +57,8 @@ export interface MucOptions {
   /** Rooms the account has bookmarked (their services count as MUC services we know). */
   bookmarkedRooms?: (accountId: string) => Iterable<string>;
   inRoster?: (accountId: string, bare: string) => boolean;
+  /** True when one of the contact's online devices announces direct invitations (XEP-0249) in its caps. */
+  readsDirectInvitations?: (accountId: string, bare: string) => boolean;
   /** What our room presence carries besides show and status (our XEP-0153 avatar hash). */
   ownExtras?: (accountId: string) => Element[];
   /** Self-ping (XEP-0410) timing; the defaults are SELF_PING_TIMES. */
@@ -97,6 +99,8 @@ export class MucService implements AccountLifecycleListener {
       floodLog,
       now,
       inRoster: options.inRoster ?? (() => false),
+      readsDirectInvitations: options.readsDirectInvitations ?? (() => false),
+      roomInfo: (accountId, room) => roomInfo(rooms, { accountId, room }),
     });
   }
 
