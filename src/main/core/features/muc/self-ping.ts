@@ -13,8 +13,7 @@
  * - Any other error (<not-acceptable/>: not an occupant) means the room dropped us: we join again
  *   with the stored nick and password, and the room's timeline says so.
  */
-import xml from '@xmpp/xml';
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import { jidOf } from '../../../../shared/jid';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
