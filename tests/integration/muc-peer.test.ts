@@ -60,6 +60,7 @@ const presenceOf = (occupant: string, check: (p: MucPeerPresence) => boolean) =>
 /** Creates `jid` as Alice with its form: moderated, with a name. */
 async function createModerated(jid: string, name: string): Promise<void> {
   await alice.invoke('muc.join', { accountId: alice.accountId, room: jid, nick: 'Alice', configure: true });
+  await alice.invoke('muc.configuration', { accountId: alice.accountId, room: jid });
   await alice.invoke('muc.configure', {
     accountId: alice.accountId,
     room: jid,
@@ -130,7 +131,8 @@ describe('slixmpp as the other occupant', () => {
       from,
     )) as MucPeerMessage;
     // 104: a change that does not touch privacy; 172: the room now shows real JIDs to everyone.
-    expect(notice.codes.sort()).toEqual(['104', '172']);
+    // (Prosody may add 170 as the submitted form writes down its default of archiving.)
+    expect(notice.codes).toEqual(expect.arrayContaining(['104', '172']));
 
     from = carol.events.length;
     await alice.invoke('muc.destroy', { accountId: alice.accountId, room: ANNEX, reason: 'moving on', venue: HALL });
