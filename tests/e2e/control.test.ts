@@ -349,12 +349,12 @@ describe('control and discovery in the browser UI', () => {
       const captcha = d.getByRole('img', { name: 'Enter the text you see' });
       await captcha.waitFor({ timeout: LIVE_TIMEOUT });
       // The picture itself, decoded by the page at the size the form gives.
-      expect(await captcha.evaluate((node) => {
+      expect(
+        await captcha.evaluate((node) => {
           const img = node as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
           return [img.complete, img.naturalWidth, img.naturalHeight];
-        })).toEqual(
-        [true, 120, 40],
-      );
+        }),
+      ).toEqual([true, 120, 40]);
       await expectAccessible(page, 'create an account: a CAPTCHA');
       await d.getByRole('textbox', { name: /^Username/ }).fill('robot');
       await d.getByLabel(/^Password/).fill('robot-Pa55-captcha');

@@ -94,13 +94,20 @@ describe('slixmpp as the other occupant', () => {
 
     const from = carol.events.length;
     await alice.invoke('muc.answerVoice', { accountId: alice.accountId, id: request.id, allow: true });
-    await carol.next(presenceOf(`${HALL}/Carol`, (p) => p.role === 'participant'), 'Carol has voice', from);
+    await carol.next(
+      presenceOf(`${HALL}/Carol`, (p) => p.role === 'participant'),
+      'Carol has voice',
+      from,
+    );
     expect(voiceRequests(HALL)).toEqual([]);
   });
 
   it('a pending request follows Carol’s new nick, and goes when she leaves', async () => {
     await alice.invoke('muc.setRole', { accountId: alice.accountId, room: HALL, nick: 'Carol', role: 'visitor' });
-    await carol.next(presenceOf(`${HALL}/Carol`, (p) => p.role === 'visitor'), 'Carol a visitor again');
+    await carol.next(
+      presenceOf(`${HALL}/Carol`, (p) => p.role === 'visitor'),
+      'Carol a visitor again',
+    );
     await carol.run({ cmd: 'request_voice', room: HALL });
     await waitUntil('the second request at Alice', () => voiceRequests(HALL).length === 1);
 
@@ -156,7 +163,12 @@ describe('self-ping (XEP-0410)', () => {
       'room._occupants[occupant.nick] = nil',
       'return "forgotten"',
     ].join('; ');
-    const { stdout } = await run('prosodyctl', ['--config', path.join(server.dir, 'prosody.cfg.lua'), 'shell', `>${lua}`]);
+    const { stdout } = await run('prosodyctl', [
+      '--config',
+      path.join(server.dir, 'prosody.cfg.lua'),
+      'shell',
+      `>${lua}`,
+    ]);
     expect(stdout).toContain('forgotten');
   }
 

@@ -11,8 +11,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
 import { createTestCa, issueServerCert } from '../support/prosody';
-import { answerBasics, iqsIn, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
-import { featuresWithSm, startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../support/scripted-server';
+import { answerBasics, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
+import {
+  featuresWithSm,
+  startScriptedServer,
+  type ScriptedConnection,
+  type ScriptedServer,
+} from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
 const ROOM = 'den@conference.localhost';
@@ -36,7 +41,11 @@ function answerJoins(conn: ScriptedConnection, chunk: string): void {
   for (const match of chunk.matchAll(/<presence\b[^>]*>/g)) {
     const tag = match[0];
     const body = chunk.slice(match.index, match.index + 300);
-    if (!tag.includes(OCCUPANT) || /\btype=/.test(tag) || !/xmlns=["']http:\/\/jabber\.org\/protocol\/muc["']/.test(body))
+    if (
+      !tag.includes(OCCUPANT) ||
+      /\btype=/.test(tag) ||
+      !/xmlns=["']http:\/\/jabber\.org\/protocol\/muc["']/.test(body)
+    )
       continue;
     joins++;
     conn.send(

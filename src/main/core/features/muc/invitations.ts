@@ -212,7 +212,11 @@ export class RoomInvitations {
     const readsDirect = input.direct === undefined && readsDirectInvitations(input.accountId, bareJid(input.jid));
     // Asked only when it decides something: a members-only room must invite through itself.
     const info = readsDirect ? await roomInfo(input.accountId, room.room) : null;
-    const way = invitationWay({ direct: input.direct, readsDirect, membersOnly: info?.ok ? info.value.membersOnly : null });
+    const way = invitationWay({
+      direct: input.direct,
+      readsDirect,
+      membersOnly: info?.ok ? info.value.membersOnly : null,
+    });
     try {
       if (way === 'direct') {
         const attrs: Record<string, string> = { xmlns: NS_CONFERENCE, jid: room.room };

@@ -66,7 +66,12 @@ function selfPresence(nick = 'me'): Element {
   return xml(
     'presence',
     { from: `${ROOM}/${nick}` },
-    xml('x', { xmlns: NS_MUC_USER }, xml('item', { role: 'participant', affiliation: 'none' }), xml('status', { code: '110' })),
+    xml(
+      'x',
+      { xmlns: NS_MUC_USER },
+      xml('item', { role: 'participant', affiliation: 'none' }),
+      xml('status', { code: '110' }),
+    ),
   );
 }
 
