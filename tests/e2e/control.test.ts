@@ -3,6 +3,7 @@
  * and a real Prosody (blocking, disco, mod_admin_adhoc). Alice, a server admin, uses the UI; Bob is
  * a second real client on her roster. Each view and dialog passes the axe check.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -300,7 +301,8 @@ describe('control and discovery in the browser UI', () => {
     const ca = { caFile: prosody.caFile, caKeyFile: path.join(prosody.dir, 'ca.key'), caPem: prosody.caPem };
     const cert = await issueServerCert(certDir, ca, ['localhost'], 'captcha');
     const picture = png(120, 40, { seed: 0x30 });
-    const cid = 'sha1+0f6c1e4d3a8b9e2f1c7d5a4b3e2f1a0b9c8d7e6f@bob.xmpp.org';
+    // XEP-0231: the cid names the bytes by their hash.
+    const cid = `sha1+${createHash('sha1').update(picture).digest('hex')}@bob.xmpp.org`;
     const submitted: string[] = [];
     const scripted = await startScriptedServer({
       tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
