@@ -153,6 +153,46 @@ describe('slixmpp as the other occupant', () => {
   });
 });
 
+describe('invitations (XEP-0249 or XEP-0045 §7.8.2) decided from the invitee’s caps', () => {
+  const LOBBY = 'lobby@conference.localhost';
+  const readsDirect = () =>
+    [...(alice.messenger.presence.service.tracker(alice.accountId)?.resources('carol@localhost')?.values() ?? [])].some(
+      (device) => device.client?.features.includes('jabber:x:conference'),
+    );
+
+  it('invites through the room while Carol’s client is unknown, directly once its caps say it reads them', async () => {
+    await alice.invoke('muc.join', { accountId: alice.accountId, room: LOBBY, nick: 'Alice' });
+    let from = carol.events.length;
+    await alice.invoke('muc.invite', {
+      accountId: alice.accountId,
+      room: LOBBY,
+      jid: 'carol@localhost',
+      reason: 'tea',
+    });
+    expect(await carol.next((e) => e.event === 'invite', 'the invitation through the room', from)).toMatchObject({
+      kind: 'mediated',
+      from: LOBBY,
+      reason: 'tea',
+    });
+
+    await alice.invoke('subscription.add', { accountId: alice.accountId, jid: 'carol@localhost' });
+    await waitUntil('Carol’s caps at Alice', readsDirect);
+    from = carol.events.length;
+    await alice.invoke('muc.invite', {
+      accountId: alice.accountId,
+      room: LOBBY,
+      jid: 'carol@localhost',
+      reason: 'tea',
+    });
+    expect(await carol.next((e) => e.event === 'invite', 'the direct invitation', from)).toMatchObject({
+      kind: 'direct',
+      from: expect.stringMatching(/^alice@localhost\//),
+      room: LOBBY,
+      reason: 'tea',
+    });
+  });
+});
+
 describe('self-ping (XEP-0410)', () => {
   /** Makes Prosody's MUC forget Alice's occupant in `jid` without a word to anyone (her stream stays up). */
   async function forgetAlice(jid: string): Promise<void> {

@@ -2,7 +2,9 @@
 """
 Another occupant for MUC integration tests: python3-slixmpp with its own XEP-0045 plugin. It joins,
 asks for voice (XEP-0045 §8.6), changes its nick and leaves on command, and reports every room
-presence and every room message it receives, with their status codes and a destruction's venue.
+presence and every room message it receives, with their status codes and a destruction's venue,
+and every invitation. Its caps (XEP-0115) announce direct invitations (XEP-0249); it accepts every
+subscription request and asks back.
 
 Usage: muc_peer.py JID PASSWORD HOST PORT CAFILE
 Reads JSON commands on stdin, one per line:
@@ -14,6 +16,7 @@ Reads JSON commands on stdin, one per line:
 Writes JSON events on stdout, one per line: ready, done {cmd}, error {cmd, error}, and
   presence {from, type, role, affiliation, codes, destroy: {jid, reason} | null}
   message {from, type, codes, body}   (room messages only: from a room or an occupant)
+  invite {kind: direct|mediated, from, room, reason, password}
 """
 import asyncio
 import json
@@ -46,6 +49,10 @@ class Peer(ClientXMPP):
         super().__init__(jid, password)
         self.register_plugin("xep_0030")
         self.register_plugin("xep_0045")
+        self.register_plugin("xep_0115")
+        self.register_plugin("xep_0249")
+        self.auto_authorize = True
+        self.auto_subscribe = True
         self.rooms: set = set()
         self.add_event_handler("session_start", self.on_start)
         # Raw handlers: slixmpp's MUC events skip what this test needs (codes in messages, <destroy/>).
@@ -54,6 +61,7 @@ class Peer(ClientXMPP):
 
     async def on_start(self, _event: Any) -> None:
         await self.get_roster()
+        await self["xep_0115"].update_caps(broadcast=False)
         self.send_presence()
         emit(event="ready")
 
@@ -79,6 +87,19 @@ class Peer(ClientXMPP):
         )
 
     def on_message(self, message: Any) -> None:
+        direct = message.xml.find("{jabber:x:conference}x")
+        x = muc_user(message.xml)
+        invite = x.find("{%s}invite" % NS_MUC_USER) if x is not None else None
+        # A room's invitation may carry a jabber:x:conference element too (Prosody adds one): the
+        # muc#user <invite/> says it came through the room.
+        if invite is not None:
+            emit(event="invite", kind="mediated", **{"from": str(message["from"])}, room=message["from"].bare,
+                 reason=invite.findtext("{%s}reason" % NS_MUC_USER), password=x.findtext("{%s}password" % NS_MUC_USER))
+            return
+        if direct is not None:
+            emit(event="invite", kind="direct", **{"from": str(message["from"])}, room=direct.get("jid"),
+                 reason=direct.get("reason"), password=direct.get("password"))
+            return
         if message["from"].bare not in self.rooms:
             return
         emit(
