@@ -3,7 +3,8 @@
  * (tests/support/muc_peer.py) joins Alice's moderated room as a visitor and asks for voice, which
  * Alice sees and grants; a second request follows Carol's new nick and goes when she leaves.
  * Alice changes the configuration and Carol sees the status codes; Alice destroys the room and
- * Carol sees the reason and the venue.
+ * Carol sees the reason and the venue. Alice invites Carol through the room while Carol's client is
+ * unknown to her, and directly once its caps (slixmpp's XEP-0249 plugin) say it reads direct ones.
  *
  * Self-ping (XEP-0410): Prosody forgets Alice's occupant (through its admin shell) while her
  * stream stays up, as after a MUC restart; nothing tells her, until the ping on waking finds that
