@@ -1262,8 +1262,9 @@ export const commands = {
     output: returns<null>(),
   },
   /**
-   * Invites a contact to a room we are in through the room (XEP-0045 §7.8.2: a members-only room
-   * adds them); `direct` also sends a direct invitation (XEP-0249) for clients that only take those.
+   * Invites a contact to a room we are in: directly (XEP-0249) when their client announces it and
+   * the room is not members-only, else through the room (XEP-0045 §7.8.2: a members-only room adds
+   * them). `direct` chooses the way instead (true: directly, false: through the room).
    */
   'muc.invite': {
     input: z
