@@ -27,7 +27,7 @@
  * Element when it ends.
  */
 import type { Element, Parser } from '@xmpp/xml';
-import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_ROSTER, NS_VCARD_UPDATE } from '../../xmpp/ns';
+import { NS_CAPS, NS_DELAY, NS_IDLE, NS_MUC_USER, NS_ROSTER, NS_VCARD_UPDATE } from '../../xmpp/ns';
 import { RawPresence } from './raw-presence';
 import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
 import {
@@ -132,6 +132,17 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
       ) {
         raw.delay = true;
         for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'stamp')) raw.delayStamp = attrValue(text, i);
+      } else if (
+        nameLength === 4 &&
+        first === 105 /* i */ &&
+        !raw.idle &&
+        sameAt(text, nameStart, 'idle') &&
+        xmlns >= 0 &&
+        attrValueIs(text, xmlns, NS_IDLE)
+      ) {
+        // XEP-0319: read like <delay/>, checked by the presence feature.
+        raw.idle = true;
+        for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'since')) raw.idleSince = attrValue(text, i);
       } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0) {
         // Room occupants are the MUC feature's: the normal path.
         if (attrValueIs(text, xmlns, NS_MUC_USER)) return OTHER;
