@@ -78,12 +78,15 @@ describe('presence history in the browser UI', () => {
     await bobRow.waitFor({ timeout: LIVE_TIMEOUT });
     // While Alice watches: the phone comes (priority 10, so it gets messages to the bare address) and goes.
     await bob.online('desk', { status: 'At my desk', priority: 5 });
+    // The phone says its user is idle (XEP-0319) since a quarter of an hour.
+    const idleSince = new Date(Date.now() - 15 * 60_000);
     await bob.online('phone', {
       show: 'away',
       status: 'On the train',
       priority: 10,
       client: 'BobPhone',
       type: 'phone',
+      idle: idleSince.toISOString(),
     });
     await page
       .getByRole('tree')
@@ -114,14 +117,16 @@ describe('presence history in the browser UI', () => {
     expect(await devices.nth(1).innerText()).toMatch(/BobPhone[\s\S]*phone[\s\S]*just now/);
     // The bars carry the status on hover.
     const phoneRun = devices.nth(1).locator('.timeline-run');
-    expect(await phoneRun.getAttribute('title')).toMatch(/^Away .*–.*: On the train \(priority 10\)$/);
+    const idleTime = idleSince.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' });
+    expect(await phoneRun.getAttribute('title')).toMatch(/^Away .*–.*: On the train \(priority 10\), idle since .+$/);
+    expect(await phoneRun.getAttribute('title')).toContain(`idle since ${idleTime}`);
     await history().getByText(`Messages sent to ${BOB_JID} go to BobDesk.`).waitFor();
     await history().getByText('Not enough history yet to tell when they are usually online.').waitFor();
 
     // Every change, as a list (what the bars show, for the keyboard and screen readers).
     await history().getByText('Every change').click();
     await history()
-      .getByText(/^Away .*: On the train \(priority 10\)$/)
+      .getByText(/^Away .*: On the train \(priority 10\), idle since .+$/)
       .waitFor();
     await history()
       .getByText(/^Available .*–now: At my desk \(priority 5\)$/)

@@ -9,9 +9,9 @@
  *
  * - It finds the top-level elements of the stream itself, by tags, with indexOf.
  * - A top-level <presence> of the common shape (no type or type='unavailable'; children show,
- *   status, priority, caps <c/>, <delay/> and anything else without prefixes; complete in the text
- *   at hand) is read straight into a reused RawPresence and offered to `onPresence`. Consumed: it
- *   never reaches ltx. Declined (or of any other shape): its text goes to ltx like everything else.
+ *   status, priority, caps <c/>, <delay/>, XEP-0319 <idle/> and anything else without prefixes;
+ *   complete in the text at hand) is read straight into a reused RawPresence and offered to
+ *   `onPresence`. Consumed: it never reaches ltx. Declined (or of any other shape): its text goes to ltx like everything else.
  * - Everything else is handed to ltx unchanged and in order, so every other stanza is parsed,
  *   built and emitted exactly as before.
  * - Anything this reader does not model exactly as ltx would (comments, processing instructions
