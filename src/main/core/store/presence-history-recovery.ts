@@ -17,14 +17,43 @@ import type { Db } from './db';
 
 const SETTINGS = { table: 'presence_history_settings', columns: ['account_id', 'retention_days'] };
 
-/** Parents first (foreign keys); `parent`: the column naming a row of the table before it. */
-const RUN_TABLES = [
-  { table: 'presence_history_coverage', columns: ['account_id', 'start', 'stop'], parent: 'account' },
-  { table: 'presence_history_contacts', columns: ['id', 'account_id', 'jid'], parent: 'account' },
-  { table: 'presence_history_devices', columns: ['id', 'contact', 'resource', 'client', 'kind'], parent: 'contact' },
-  { table: 'presence_history_statuses', columns: ['id', 'contact', 'hash', 'text', 'last_day'], parent: 'contact' },
-  { table: 'presence_history_days', columns: ['device', 'day', 'runs', 'open'], parent: 'device' },
-] as const;
+type Kept = 'account' | 'contact' | 'device';
+
+interface RunTable {
+  table: string;
+  columns: string[];
+  /** The rows it names (its column `parentAt`): only those carried over are kept. */
+  parent: Kept;
+  parentAt: number;
+  /** Its ids (first column) name rows of the tables after it. */
+  ids?: Kept;
+}
+
+/** Parents first (foreign keys). */
+const RUN_TABLES: RunTable[] = [
+  { table: 'presence_history_coverage', columns: ['account_id', 'start', 'stop'], parent: 'account', parentAt: 0 },
+  {
+    table: 'presence_history_contacts',
+    columns: ['id', 'account_id', 'jid'],
+    parent: 'account',
+    parentAt: 1,
+    ids: 'contact',
+  },
+  {
+    table: 'presence_history_devices',
+    columns: ['id', 'contact', 'resource', 'client', 'kind'],
+    parent: 'contact',
+    parentAt: 1,
+    ids: 'device',
+  },
+  {
+    table: 'presence_history_statuses',
+    columns: ['id', 'contact', 'hash', 'text', 'last_day'],
+    parent: 'contact',
+    parentAt: 1,
+  },
+  { table: 'presence_history_days', columns: ['device', 'day', 'runs', 'open'], parent: 'device', parentAt: 0 },
+];
 
 export interface HistoryCarriedOver {
   /** Accounts whose retention was carried over. */
@@ -48,15 +77,17 @@ export function carryOverPresenceHistory(db: Db, keptAs: string, log: Logger): H
     const damaged = [SETTINGS, ...RUN_TABLES]
       .map(({ table }) => table)
       .filter((table) => !present.has(table) || !intact(old!, table));
-    const accounts = new Set((db.prepare('SELECT id FROM accounts').all() as { id: string }[]).map((row) => row.id));
+    const accounts = new Set<unknown>(
+      (db.prepare('SELECT id FROM accounts').all() as { id: string }[]).map((row) => row.id),
+    );
     db.transaction(() => {
       if (!damaged.includes(SETTINGS.table)) result.settings = copy(old!, db, SETTINGS, (row) => accounts.has(row[0]));
       if (RUN_TABLES.some(({ table }) => damaged.includes(table))) return;
-      const kept = { account: accounts, contact: new Set<unknown>(), device: new Set<unknown>() };
+      const kept: Record<Kept, Set<unknown>> = { account: accounts, contact: new Set(), device: new Set() };
       for (const spec of RUN_TABLES) {
-        const parents: Set<unknown> = kept[spec.parent];
-        const ids = spec.table === 'presence_history_contacts' ? kept.contact : kept.device;
-        const count = copy(old!, db, spec, (row) => parents.has(row[spec.columns.indexOf(parentColumn(spec.parent))]), ids);
+        const parents = kept[spec.parent];
+        const ids = spec.ids === undefined ? undefined : kept[spec.ids];
+        const count = copy(old!, db, spec, (row) => parents.has(row[spec.parentAt]), ids);
         if (spec.table === 'presence_history_days') result.days = count;
       }
     })();
@@ -76,10 +107,6 @@ export function carryOverPresenceHistory(db: Db, keptAs: string, log: Logger): H
     log.info('presence history carried over from the damaged store', { settings: result.settings, days: result.days });
   }
   return result;
-}
-
-function parentColumn(parent: 'account' | 'contact' | 'device'): string {
-  return parent === 'account' ? 'account_id' : parent;
 }
 
 /** The table and its indexes pass SQLite's integrity check (and can be read to the end). */

@@ -72,8 +72,8 @@ export interface StoredRun {
   show: Show;
   status: string | null;
   priority: number;
-  /** Epoch ms (whole seconds); null: not said. */
-  idleSince: number | null;
+  /** XEP-0319, epoch ms (whole seconds); null or absent: not said. */
+  idleSince?: number | null;
 }
 
 export interface StoredContactHistory {
