@@ -236,7 +236,12 @@ forEachServer('presence history against %s', { users: [ALICE, BOB] }, ({ started
 
     // Away, idle for ten minutes (whole seconds: the file keeps those).
     const idleSince = Math.floor((Date.now() - 600_000) / 1000) * 1000;
-    await peer.online('desk', { show: 'away', status: 'gone for coffee', priority: 5, idle: new Date(idleSince).toISOString() });
+    await peer.online('desk', {
+      show: 'away',
+      status: 'gone for coffee',
+      priority: 5,
+      idle: new Date(idleSince).toISOString(),
+    });
     await waitUntil('the desk idle', () => desk()?.idleSince === idleSince);
     expect(desk()).toMatchObject({ show: 'away', status: 'gone for coffee' });
     core.messenger.presence.history.tick();

@@ -152,7 +152,9 @@ export function decodeDay(blob: Uint8Array): DayRun[] {
     ) {
       throw new DayDecodeError('a value out of range');
     }
-    runs.push(idle === null ? { offset, duration, show, status, priority } : { offset, duration, show, status, priority, idle });
+    runs.push(
+      idle === null ? { offset, duration, show, status, priority } : { offset, duration, show, status, priority, idle },
+    );
   }
   if (!input.done) throw new DayDecodeError('bytes after the runs');
   return runs;

@@ -13,7 +13,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../../../../../src/main/core/log';
 import { markForCheck, openStore } from '../../../../../src/main/core/store/recovery';
 import { PresenceHistoryRepository } from '../../../../../src/main/core/store/presence-history-repo';
-import { leafPages, overwritePages, SEED_ACCOUNT, seedPresenceHistory, seedStore } from '../../../../support/store-files';
+import {
+  leafPages,
+  overwritePages,
+  SEED_ACCOUNT,
+  seedPresenceHistory,
+  seedStore,
+} from '../../../../support/store-files';
 
 const UNTIL = Date.parse('2026-12-06T00:00:00Z');
 const CONTACTS = 300;

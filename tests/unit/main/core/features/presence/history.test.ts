@@ -205,9 +205,7 @@ describe('presence history', () => {
     h.receive(`<presence from='bob@x/phone' type='unavailable'/>`);
     h.flush();
     const phone = () => h.timeline().devices.find((d) => d.resource === 'phone');
-    expect(phone()?.runs).toEqual([
-      { start: came, end: came + 50, show: 'away', status: 'on the go', priority: 0 },
-    ]);
+    expect(phone()?.runs).toEqual([{ start: came, end: came + 50, show: 'away', status: 'on the go', priority: 0 }]);
     expect(phone()?.lastSeen).toBe(came + 50);
     h.history.writeNow();
     expect(h.stored().filter((run) => run.resource === 'phone')).toEqual([

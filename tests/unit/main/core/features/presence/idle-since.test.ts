@@ -44,11 +44,22 @@ describe('XEP-0319 idle in presence', () => {
 
   it('has no idle time without the element, or with one of another namespace', () => {
     expectBoth(`<presence from='bob@x/desk'/>`, null, false);
-    expectBoth(`<presence from='bob@x/desk'><idle xmlns='urn:other' since='2026-11-21T11:30:00Z'/></presence>`, null, false);
+    expectBoth(
+      `<presence from='bob@x/desk'><idle xmlns='urn:other' since='2026-11-21T11:30:00Z'/></presence>`,
+      null,
+      false,
+    );
   });
 
   it('refuses malformed times and keeps the presence', () => {
-    for (const since of ['yesterday', '', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-11-21 11:30:00', '1700000000']) {
+    for (const since of [
+      'yesterday',
+      '',
+      '2026-13-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-11-21 11:30:00',
+      '1700000000',
+    ]) {
       expectBoth(withIdle(since), null, true);
     }
     // No since at all.
