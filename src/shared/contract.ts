@@ -207,6 +207,8 @@ export interface ResourceView {
   since: number;
   /** From entity capabilities once known; null while unknown or when the resource sent none. */
   client: { name: string | null; device: Device } | null;
+  /** XEP-0319: since when its user has been idle (epoch ms); null or absent when it did not say. */
+  idleSince?: number | null;
 }
 
 /** When a contact (or one of its resources) was last seen available. */
@@ -247,6 +249,8 @@ export interface TimelineRunView {
   show: Show;
   status: string | null;
   priority: number;
+  /** XEP-0319: the user idle since then (epoch ms) in this state; null or absent when not said. */
+  idleSince?: number | null;
 }
 
 export interface TimelineDeviceView {

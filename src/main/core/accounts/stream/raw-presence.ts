@@ -20,6 +20,9 @@ export class RawPresence {
   delayStamp: string | undefined = undefined;
   /** The text of the first <x xmlns='vcard-temp:x:update'>'s <photo/> (XEP-0153); undefined without one. */
   photo: string | undefined = undefined;
+  /** A <idle xmlns='urn:xmpp:idle:1'/> child (XEP-0319), with its since. */
+  idle = false;
+  idleSince: string | undefined = undefined;
 
   reset(): void {
     this.from = undefined;
@@ -34,5 +37,7 @@ export class RawPresence {
     this.delay = false;
     this.delayStamp = undefined;
     this.photo = undefined;
+    this.idle = false;
+    this.idleSince = undefined;
   }
 }
