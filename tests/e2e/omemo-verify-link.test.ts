@@ -48,7 +48,7 @@ describe.skipIf(!(await pythonOmemoAvailable()))('verification links in the key 
 
   it('a wrong link marks nothing and says so; the right one verifies Bob’s device', async () => {
     await page.getByRole('tree').getByRole('treeitem', { name: /^bob, / }).first().dblclick({ timeout: LIVE_TIMEOUT });
-    await main().getByRole('button', { name: 'Contact details' }).click();
+    // The contact's panel, with its encryption keys.
     const keys = main().getByRole('region', { name: 'Encryption keys' });
     const device = keys.getByRole('listitem').filter({ hasText: `Device ${bob.deviceId}` });
     await device.getByText('Trusted (not verified)').waitFor({ timeout: LIVE_TIMEOUT });
