@@ -47,7 +47,11 @@ describe.skipIf(!(await pythonOmemoAvailable()))('verification links in the key 
   beforeAll(() => ({ page } = live));
 
   it('a wrong link marks nothing and says so; the right one verifies Bob’s device', async () => {
-    await page.getByRole('tree').getByRole('treeitem', { name: /^bob, / }).first().dblclick({ timeout: LIVE_TIMEOUT });
+    await page
+      .getByRole('tree')
+      .getByRole('treeitem', { name: /^bob, / })
+      .first()
+      .dblclick({ timeout: LIVE_TIMEOUT });
     // The contact's panel, with its encryption keys.
     const keys = main().getByRole('region', { name: 'Encryption keys' });
     const device = keys.getByRole('listitem').filter({ hasText: `Device ${bob.deviceId}` });
@@ -80,10 +84,15 @@ describe.skipIf(!(await pythonOmemoAvailable()))('verification links in the key 
 
   it('a link for someone else is refused in words', async () => {
     const keys = main().getByRole('region', { name: 'Encryption keys' });
-    await keys.getByRole('textbox', { name: 'Verification link' }).fill(`xmpp:carol@localhost?omemo-sid-7=${'cd'.repeat(32)}`);
+    await keys
+      .getByRole('textbox', { name: 'Verification link' })
+      .fill(`xmpp:carol@localhost?omemo-sid-7=${'cd'.repeat(32)}`);
     await keys.getByRole('button', { name: 'Verify with link' }).click();
-    await keys.getByRole('alert').filter({ hasText: 'This link is for carol@localhost, not for this contact.' }).waitFor({
-      timeout: LIVE_TIMEOUT,
-    });
+    await keys
+      .getByRole('alert')
+      .filter({ hasText: 'This link is for carol@localhost, not for this contact.' })
+      .waitFor({
+        timeout: LIVE_TIMEOUT,
+      });
   });
 });

@@ -111,6 +111,8 @@ describe('app store: notices about the app itself', () => {
       deviceId: 222,
     });
     expect(newKey.title).toBe('New encryption key');
-    expect(newKey.detail).toMatch(/^The encryption key of alice@example\.org .* \(device 222\) and the old device 111 was removed/);
+    expect(newKey.detail).toMatch(
+      /^The encryption key of alice@example\.org .* \(device 222\) and the old device 111 was removed/,
+    );
   });
 });

@@ -72,7 +72,8 @@ export class Outbox {
     // An encrypted file's address carries its key: it goes encrypted whatever the conversation says now.
     const encrypted =
       input.kind === 'chat' &&
-      ((file && isAesgcmFile(input.body)) || (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false));
+      ((file && isAesgcmFile(input.body)) ||
+        (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false));
     const stored = this.repo.add({
       accountId: input.accountId,
       conversation: target,

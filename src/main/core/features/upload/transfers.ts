@@ -23,7 +23,16 @@ import type { Logger } from '../../log';
 import { HttpError, httpReason, type HttpsClient } from '../../media/https-client';
 import type { StagingArea } from '../../media/staging';
 import { readWithoutMetadata } from '../../media/strip-metadata';
-import { AesgcmError, aesgcmUrl, AESGCM_TAG_BYTES, encrypting, fileSource, newSecret, plainSize, uploadName } from './aesgcm';
+import {
+  AesgcmError,
+  aesgcmUrl,
+  AESGCM_TAG_BYTES,
+  encrypting,
+  fileSource,
+  newSecret,
+  plainSize,
+  uploadName,
+} from './aesgcm';
 import { uploadContentType } from './content-type';
 import { downloadToFolder, fileNameOfUrl } from './download';
 import { SlotRequestError, type HttpUploadClient, type UploadService } from './http-upload';

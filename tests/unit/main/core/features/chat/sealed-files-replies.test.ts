@@ -44,8 +44,15 @@ const toBob = (chat: EncryptedChat) => chat.sent.filter((s) => s.name === 'messa
 describe('encrypted files in the chat', { timeout: 60_000 }, () => {
   it('an aesgcm: address goes only encrypted, even after the conversation was turned to the clear', async () => {
     const { chat, bob } = await setUp();
-    await chat.encryption.handlers['encryption.setEncrypted']({ accountId: ACCOUNT, conversation: BOB, encrypted: false });
-    const sent = await chat.chat.send({ accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: ADDRESS }, { file: true });
+    await chat.encryption.handlers['encryption.setEncrypted']({
+      accountId: ACCOUNT,
+      conversation: BOB,
+      encrypted: false,
+    });
+    const sent = await chat.chat.send(
+      { accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: ADDRESS },
+      { file: true },
+    );
     expect(sent.ok && sent.value.encryption).toMatchObject({ protocol: 'omemo' });
     await expect.poll(() => toBob(chat).length).toBe(1);
     const [stanza] = toBob(chat);
@@ -58,7 +65,10 @@ describe('encrypted files in the chat', { timeout: 60_000 }, () => {
   it('an encrypted file message that could not be encrypted is never sent in the clear', async () => {
     alice = await openEncryptedChat();
     const chat = alice;
-    const sent = await chat.chat.send({ accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: ADDRESS }, { file: true });
+    const sent = await chat.chat.send(
+      { accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: ADDRESS },
+      { file: true },
+    );
     if (!sent.ok) throw new Error('not stored');
     await expect.poll(() => chat.history(BOB)[0]?.state).toBe('failed');
     const clear = await chat.chat.retry({ accountId: ACCOUNT, id: sent.value.id, withoutEncryption: true });
@@ -82,7 +92,12 @@ describe('encrypted files in the chat', { timeout: 60_000 }, () => {
 describe('replies in encrypted chats', { timeout: 60_000 }, () => {
   it('the reference goes in the clear beside the encrypted body, the quote only inside', async () => {
     const { chat, bob } = await setUp();
-    const original = await chat.chat.send({ accountId: ACCOUNT, conversation: BOB, kind: 'chat', body: 'lunch at noon?' });
+    const original = await chat.chat.send({
+      accountId: ACCOUNT,
+      conversation: BOB,
+      kind: 'chat',
+      body: 'lunch at noon?',
+    });
     if (!original.ok) throw new Error('not stored');
     await expect.poll(() => toBob(chat).length).toBe(1);
     const reply = await chat.chat.send({
