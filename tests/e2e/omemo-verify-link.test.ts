@@ -9,7 +9,7 @@ import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
-import { LIVE_TIMEOUT } from '../support/e2e';
+import { LIVE_TIMEOUT, openApp } from '../support/e2e';
 import { useLiveUi } from '../support/live-ui';
 import { pythonOmemoAvailable, startPythonOmemoPeer, type PythonOmemoPeer } from '../support/omemo-peer';
 import { startPeer } from '../support/peer';
@@ -94,5 +94,20 @@ describe.skipIf(!(await pythonOmemoAvailable()))('verification links in the key 
       .waitFor({
         timeout: LIVE_TIMEOUT,
       });
+  });
+
+  it('an opened xmpp: link with fingerprints offers to verify them in its dialog', async () => {
+    const uri = `xmpp:${BOB_JID}?omemo-sid-777=${'12'.repeat(32)}`;
+    await openApp(page, `${live.ui.web.url}&xmpp=${encodeURIComponent(uri)}`);
+    const dialog = page.getByRole('dialog');
+    const field = dialog.getByRole('textbox', { name: 'Verification link' });
+    await field.waitFor({ timeout: LIVE_TIMEOUT });
+    await expect(field.inputValue()).resolves.toBe(uri);
+    await expectAccessible(page, 'an xmpp: link with fingerprints');
+    await dialog.getByRole('button', { name: 'Verify with link' }).click();
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: 'Device 777 is not known yet' })
+      .waitFor({ timeout: LIVE_TIMEOUT });
   });
 });
