@@ -30,6 +30,12 @@ export interface TransferTarget {
   downloads: string;
   /** Who the file is sent to. */
   to: string;
+  /**
+   * The conversation is encrypted: the file goes up AES-256-GCM encrypted as it streams and comes
+   * down decrypted (aesgcm:). The recipient has no OMEMO device, so the message itself waits; the
+   * download reads the address from our stored message all the same.
+   */
+  encrypted?: boolean;
 }
 
 export interface TransferPhase {
@@ -117,6 +123,8 @@ export async function runTransfer(target: TransferTarget): Promise<TransferRun> 
     };
   };
 
+  if (target.encrypted)
+    await invoke('encryption.setEncrypted', { accountId: account.id, conversation: target.to, encrypted: true });
   const rssBeforeUpload = process.memoryUsage.rss();
   const uploaded = await measure(() =>
     invoke<TransferView>('upload.start', {

@@ -148,4 +148,45 @@ describe('file transfer', () => {
     expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
     expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
   });
+
+  it('100 MB encrypted (aesgcm:) up and down again: the same budget', async () => {
+    const runs: TransferRun[] = [];
+    const rounds = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+    for (let round = 0; round < rounds; round++) {
+      const downloads = path.join(dir, `downloads-encrypted-${round}`);
+      const run = await runInChild({
+        host: server.host,
+        port: server.port,
+        caPem: server.caPem,
+        user: ALICE.user,
+        password: ALICE.password,
+        file,
+        downloads,
+        to: 'bob@localhost',
+        encrypted: true,
+      });
+      // Decrypted and verified on the way down: the same bytes as went up.
+      expect(await sha256(path.join(downloads, run.savedAs))).toBe(fileHash);
+      fs.rmSync(downloads, { recursive: true, force: true });
+      runs.push(run);
+    }
+    const worst = (pick: (run: TransferRun) => number) => Math.max(...runs.map(pick));
+    const median = (pick: (run: TransferRun) => number) =>
+      runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+    Object.assign(results, {
+      encrypted: {
+        runs: runs.length,
+        uploadMedianMs: median((r) => r.upload.ms),
+        uploadEventLoopP99MsWorst: worst((r) => r.upload.eventLoopDelayP99Ms),
+        uploadPeakRssMbWorst: mb(worst((r) => r.upload.peakRss)),
+        downloadMedianMs: median((r) => r.download.ms),
+        downloadEventLoopP99MsWorst: worst((r) => r.download.eventLoopDelayP99Ms),
+        downloadPeakRssMbWorst: mb(worst((r) => r.download.peakRss)),
+        maxRssMbWorst: mb(worst((r) => r.maxRss)),
+      },
+    });
+    expect(worst((r) => r.maxRss)).toBeLessThanOrEqual(200 * 1024 * 1024);
+    expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+    expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+  });
 });

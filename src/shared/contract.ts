@@ -18,7 +18,12 @@ import {
 } from './limits';
 import { LANGUAGE_CHOICES, type LanguageChoice } from './languages';
 import { SHOWS, type Show } from './presence';
-import type { ConversationEncryptionView, EncryptionDevicesView, MessageEncryption } from './encryption';
+import type {
+  ConversationEncryptionView,
+  EncryptionDevicesView,
+  LinkVerification,
+  MessageEncryption,
+} from './encryption';
 import { FINGERPRINT_PATTERN } from './encryption';
 import type {
   AppError,
@@ -644,6 +649,11 @@ export type AppNoticeView = { id: string; at: number } & (
   | { code: 'store.damaged' }
   /** Received data could not be saved (it is fetched again from the server once saving works). */
   | { code: 'store.writeFailed'; reason: StoreFailure }
+  /**
+   * The account's encryption key was kept for one run only and is gone after the restart: a new key
+   * and device (`deviceId`) were made and published, the old device (`oldDeviceId`) left the list.
+   */
+  | { code: 'encryption.newKey'; accountId: string; jid: string; oldDeviceId: number; deviceId: number }
 );
 
 /** Who someone is, as their own client announced it: avatar (XEP-0084 or XEP-0153) and nickname (XEP-0172). */
@@ -1391,6 +1401,23 @@ export const commands = {
       .strict(),
     output: returns<EncryptionDevicesView>(),
   },
+  /**
+   * A verification link pasted into a contact's key panel (Conversations' QR code:
+   * `xmpp:jid?omemo-sid-<id>=<hex>;…`): the devices it names are verified unless one of them is
+   * known with another key (then nothing is marked).
+   */
+  'encryption.verifyLink': {
+    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema, link: z.string().max(8192) }).strict(),
+    output: returns<LinkVerification>(),
+  },
+  /**
+   * Makes a new identity key and device for the account (the user asked, and confirmed): the old
+   * device leaves our device list; contacts see a new, unverified device. Answers our own devices.
+   */
+  'encryption.newKey': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: returns<EncryptionDevicesView>(),
+  },
   /** A page of a conversation's history, newest last: messages with id below `before` (or the latest). */
   'message.history': {
     input: z
@@ -1755,6 +1782,7 @@ export type {
   EncryptionDevicesView,
   EncryptionDeviceView,
   EncryptionFailure,
+  LinkVerification,
   MessageEncryption,
   TrustState,
   UndecryptableReason,

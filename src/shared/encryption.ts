@@ -98,3 +98,16 @@ export interface EncryptionDevicesView {
 
 /** A fingerprint as the contract takes it: 64 hex characters (spaces allowed between blocks). */
 export const FINGERPRINT_PATTERN = /^(?:[0-9a-fA-F]{8} ?){7}[0-9a-fA-F]{8}$/;
+
+/** What a pasted verification link did (xmpp: with omemo-sid-<device>=<fingerprint> pairs). */
+export interface LinkVerification {
+  jid: string;
+  /**
+   * Per device the link names: 'verified' (known with that key, now verified), 'unseen' (not known
+   * yet: its key is verified for when it appears), 'mismatch' (known with another key).
+   */
+  outcomes: { deviceId: number; fingerprint: string; result: 'verified' | 'unseen' | 'mismatch' }[];
+  /** False when any device mismatched: then nothing was marked. */
+  marked: boolean;
+  devices: EncryptionDevicesView;
+}

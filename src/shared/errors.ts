@@ -159,6 +159,12 @@ export interface TransferParams {
   'file.write': { errno?: string };
   /** The message carrying the uploaded file could not be stored. */
   'file.messageNotStored': { code: ErrorCode };
+  /** An encrypted file's address (aesgcm:) carries no usable key and IV. */
+  'file.encryptedKey': None;
+  /** An encrypted file ended before its authentication tag. */
+  'file.encryptedShort': None;
+  /** An encrypted file's tag does not verify: it was changed on the way, or the key is wrong. Nothing was kept. */
+  'file.encryptedTag': None;
   'transfer.internal': None;
 }
 
@@ -378,6 +384,12 @@ export interface ErrorParams extends TransferParams, MediaParams, ControlParams 
   'encryption.notEncrypted': None;
   /** A correction of an encrypted message could not be encrypted (it is never sent in the clear). */
   'encryption.notSent': { reason: EncryptFailureReason };
+  /** An encrypted file's address carries its key: it is never sent in the clear. */
+  'encryption.fileKeyInClear': None;
+  /** A verification link (xmpp: with fingerprints) that cannot be read (`problem` names what is wrong). */
+  'encryption.badLink': { problem: string };
+  /** A verification link for someone else than the contact it was pasted for. */
+  'encryption.linkForOther': { jid: string };
 
   'spellcheck.unavailable': None;
   'spellcheck.noDictionary': { language: string };

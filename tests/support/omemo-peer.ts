@@ -20,6 +20,10 @@ export interface PythonOmemoPeer {
   events: PeerEvent[];
   send(to: string, body: string): void;
   refresh(jid: string): void;
+  /** Encrypts `data` (AES-256-GCM), uploads it and sends its aesgcm: address encrypted; a "file_sent" event follows. */
+  sendFile(to: string, name: string, data: Buffer, ivBytes?: 12 | 16): void;
+  /** Fetches and decrypts an aesgcm: address; a "file" event (sha256, bytes) or an "error" event follows. */
+  fetchFile(url: string): void;
   /** Waits for the first event after index `from` matching `predicate`. */
   next(predicate: (event: PeerEvent) => boolean, what: string, from?: number): Promise<PeerEvent>;
   stop(): Promise<void>;
@@ -77,6 +81,9 @@ export async function startPythonOmemoPeer(
     events,
     send: (to, body) => command({ cmd: 'send', to, body }),
     refresh: (jid) => command({ cmd: 'refresh', jid }),
+    sendFile: (to, name, data, ivBytes = 12) =>
+      command({ cmd: 'send_file', to, name, data: data.toString('base64'), iv_bytes: ivBytes }),
+    fetchFile: (url) => command({ cmd: 'fetch_file', url }),
     next,
     async stop() {
       if (child.exitCode === null) {

@@ -8,6 +8,8 @@ Usage: omemo_peer.py JID PASSWORD HOST PORT CAFILE
 Reads JSON commands on stdin, one per line:
   {"cmd": "send", "to": "bob@localhost", "body": "hi"}
   {"cmd": "refresh", "jid": "bob@localhost"}
+  {"cmd": "send_file", "to": "...", "name": "a.bin", "data": "<base64>", "iv_bytes": 12}   (aesgcm_files.py)
+  {"cmd": "fetch_file", "url": "aesgcm://..."}   (fetched, decrypted, reported as a "file" event)
   {"cmd": "quit"}
 Writes JSON events on stdout, one per line:
   {"event": "ready", "device_id": 123}
@@ -17,6 +19,7 @@ Writes JSON events on stdout, one per line:
 Trust: blind (every device trusted), which is what the peer needs to talk to a new Jabberwock device.
 """
 import asyncio
+import base64
 import json
 import logging
 import sys
@@ -30,6 +33,8 @@ from omemo.storage import Just, Maybe, Nothing, Storage
 from omemo.types import DeviceInformation, JSONType, TrustLevel
 from slixmpp import ClientXMPP
 from slixmpp.exceptions import IqError
+
+import aesgcm_files
 
 NS = oldmemo.oldmemo.NAMESPACE
 NS_PUBSUB = "http://jabber.org/protocol/pubsub"
@@ -218,6 +223,14 @@ async def read_commands(peer: Peer) -> None:
                 await peer.manager.refresh_device_list(NS, command["jid"])
                 devices = await peer.manager.get_device_information(command["jid"])
                 emit(event="devices", jid=command["jid"], devices=sorted(d.device_id for d in devices))
+            elif command["cmd"] == "send_file":
+                data = base64.b64decode(command["data"])
+                url = await aesgcm_files.send_file(peer, command["to"], data, command["name"], command.get("iv_bytes", 12))
+                emit(event="file_sent", url=url)
+            elif command["cmd"] == "fetch_file":
+                loop = asyncio.get_running_loop()
+                found = await loop.run_in_executor(None, aesgcm_files.fetch_file, command["url"], peer.ca_certs)
+                emit(event="file", url=command["url"], **found)
             elif command["cmd"] == "quit":
                 break
         except Exception as error:

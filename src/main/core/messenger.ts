@@ -288,6 +288,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('encryption'),
     accountJid,
     onReady: (accountId) => chat.encryptionReady(accountId),
+    onKeyReplaced: (accountId, oldDeviceId, deviceId) =>
+      notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({
@@ -301,6 +303,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     openFile: options.openFile,
     httpIdleTimeoutMs: options.httpIdleTimeoutMs,
     keepImageMetadata: () => prefs.get().keepImageMetadata,
+    encryptsFiles: (accountId, conversation, kind) =>
+      kind === 'chat' && encryption.conversationView(accountId, conversation).encrypted,
     maxDownloadBytes: options.maxDownloadBytes,
     // An uploaded file's address goes through the chat outbox like any message (stored once, sent when online).
     sendMessage: (file) =>

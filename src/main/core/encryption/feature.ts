@@ -28,9 +28,15 @@ import { NS_OMEMO_03 } from './omemo/stanzas';
 import type { PepClient } from './pep';
 import { EncryptionService } from './service';
 import { fingerprintOf, parseFingerprint, TrustBook } from './trust';
+import { verifyLink } from './verify-link';
 
 type EncryptionCommand =
-  'encryption.conversation' | 'encryption.setEncrypted' | 'encryption.devices' | 'encryption.setTrust';
+  | 'encryption.conversation'
+  | 'encryption.setEncrypted'
+  | 'encryption.devices'
+  | 'encryption.setTrust'
+  | 'encryption.verifyLink'
+  | 'encryption.newKey';
 
 export type EncryptionHandlers = {
   [K in EncryptionCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
@@ -47,6 +53,8 @@ export interface EncryptionFeatureOptions {
   onReady?(accountId: string): void;
   /** Makes the PEP client for a session (tests may pass their own). */
   pepFor?(xmpp: SessionXmpp, ownJid: string): PepClient;
+  /** A key kept for one run only was gone after a restart: a new one replaced it (the user is told). */
+  onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -69,6 +77,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
       pepFor: options.pepFor,
       onChanged: (accountId, jid) => this.changed(accountId, jid),
       onReady: (accountId) => options.onReady?.(accountId),
+      onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),
     }));
     this.chat = {
       isEncrypted: (message) => service.isEncrypted(message),
@@ -106,6 +115,19 @@ export class EncryptionFeature implements AccountLifecycleListener {
         const refused = await service.setTrust(input.accountId, input.jid, input.fingerprint, input.trust);
         if (refused !== null) return fail('not_found', 'encryption.unavailable');
         return ok(this.devicesView(input.accountId, input.jid));
+      },
+      'encryption.verifyLink': async (input) => {
+        if (this.options.accountJid(input.accountId) === null) return fail('not_found', 'account.notFound');
+        const verified = await verifyLink(this.repo, service, input);
+        if (!verified.ok) return verified;
+        return ok({ ...verified.value, devices: this.devicesView(input.accountId, verified.value.jid) });
+      },
+      'encryption.newKey': async (input) => {
+        const ownJid = this.options.accountJid(input.accountId);
+        if (ownJid === null) return fail('not_found', 'account.notFound');
+        if ((await service.resetIdentity(input.accountId)) !== null) return fail('not_found', 'encryption.unavailable');
+        this.changed(input.accountId, ownJid);
+        return ok(this.devicesView(input.accountId, ownJid));
       },
     };
   }

@@ -54,6 +54,8 @@ export interface EncryptionServiceOptions {
   onChanged?(accountId: string, jid: string): void;
   /** The account's engine has a session to work with (messages waiting to be encrypted can go). */
   onReady?(accountId: string): void;
+  /** A key kept for one run only was gone after a restart: a new one replaced it (see replaceGoneKey). */
+  onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
 }
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
@@ -83,14 +85,36 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
     // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
     void this.engine(accountId)
-      .then((engine) => {
+      .then(async (engine) => {
         if (!engine) return;
+        if (!online.resumed) await this.replaceGoneKey(accountId, engine, pep);
         // The engine uses the session from here on (publishing may still be on its way).
         const started = online.resumed ? engine.resume(pep) : engine.online(pep);
         this.options.onReady?.(accountId);
         return started;
       })
       .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
+  }
+
+  /**
+   * A key kept for this run only (no keychain, and no opt-in to a plain file) is gone after a
+   * restart for good: nothing can bring it back, and contacts keep encrypting to a device that can
+   * no longer read. So a new key and device replace it, the old device leaves our list, and the user
+   * is told. A key that is stored but could not be read (a keychain failing) may come back: it stays
+   * unavailable until the user makes a new one.
+   */
+  private async replaceGoneKey(accountId: string, engine: Omemo03, pep: PepClient): Promise<void> {
+    const status = engine.status();
+    if (status.state !== 'identity-unavailable' || status.keeping !== 'missing') return;
+    engine.resume(pep); // the session to publish the new device with
+    try {
+      await engine.resetIdentity();
+    } catch (error) {
+      // Made but not all published: the session's own publication adds the new device.
+      this.options.log.warn('publishing the new OMEMO key failed', { accountId, error });
+    }
+    if (engine.status().state === 'ready')
+      this.options.onKeyReplaced?.(accountId, status.deviceId, engine.status().deviceId);
   }
 
   onOffline(accountId: string): void {

@@ -12,6 +12,7 @@ import type { CommandOutput, ParsedInput, StagedFileView } from '../../../shared
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
+import { isAesgcmFile } from '../features/upload/aesgcm';
 import { HttpUploadClient } from '../features/upload/http-upload';
 import { TransferService, type FileMessage, type FileOfMessage } from '../features/upload/transfers';
 import type { Logger } from '../log';
@@ -60,6 +61,8 @@ export interface MediaServiceOptions {
   openFile?: (file: string) => Promise<boolean>;
   /** Pictures keep their metadata (the user's preference, asked when an upload starts). */
   keepImageMetadata?: () => boolean;
+  /** Files to this conversation are encrypted (aesgcm:), as its messages are. */
+  encryptsFiles?: (accountId: string, conversation: string, kind: StoredMessage['kind']) => boolean;
   /** Stores an uploaded file's address in the chat outbox as a message. */
   sendMessage(message: FileMessage): Promise<Result<unknown>>;
   /** A stored message by local id (to find the file it shares). */
@@ -129,6 +132,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     fileOfMessage,
     maxDownloadBytes: options.maxDownloadBytes,
     keepImageMetadata: options.keepImageMetadata,
+    encryptsFiles: options.encryptsFiles,
     sendFileMessage: (message) => options.sendMessage(message),
   });
   // After the upload client: an account back online finds it online when its uploads start.
@@ -180,7 +184,8 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     handlers,
     outgoingExtra(message) {
       // Our uploads' addresses go with jabber:x:oob (XEP-0066), as Conversations, Dino and Gajim send them.
-      if (message.direction !== 'out' || !message.file) return null;
+      // Never an encrypted file's address (it carries the key): that one travels only encrypted.
+      if (message.direction !== 'out' || !message.file || isAesgcmFile(message.body)) return null;
       return xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
     },
     async close() {

@@ -6,14 +6,18 @@
  * An address is fetched once (joined while in flight, remembered after), a few at a time.
  */
 import type { MediaRef } from '../../../shared/media';
+import { pipeline } from 'node:stream';
 import type { HttpReason, MediaParams, Reasoned, TransferParams } from '../../../shared/errors';
+import { AesgcmError, AESGCM_TAG_BYTES, decrypting, fileSource } from '../features/upload/aesgcm';
 import type { Logger } from '../log';
-import { HttpError, httpReason, parseHttpsUrl, type HttpsClient } from './https-client';
+import { HttpError, httpReason, type HttpsClient } from './https-client';
 import { VIDEO_PREVIEW_LIMITS, type MediaLimits, type MediaRefusal } from './limits';
 import type { MediaKey, MediaStore } from './store';
 
 /** Why a preview was not made: the media store's refusal, or what the HTTPS fetch said. */
-export type PreviewRefusal = Reasoned<MediaParams & Pick<TransferParams, HttpReason>>;
+export type PreviewRefusal = Reasoned<
+  MediaParams & Pick<TransferParams, HttpReason | 'file.encryptedKey' | 'file.encryptedShort' | 'file.encryptedTag'>
+>;
 export type PreviewResult = { ok: true; ref: MediaRef } | { ok: false; refusal: PreviewRefusal };
 
 /** Addresses remembered with the hash of what they gave. */
@@ -42,7 +46,8 @@ export class PreviewService {
   }
 
   private async fetch(url: string): Promise<PreviewResult> {
-    if (!parseHttpsUrl(url)) return { ok: false, refusal: { reason: 'http.insecureUrl', params: {} } };
+    const source = fileSource(url);
+    if ('error' in source) return { ok: false, refusal: source.error as PreviewRefusal };
     const key = this.known.get(url);
     const kept = key ? await this.store.ref(key) : null;
     if (kept) return { ok: true, ref: kept };
@@ -50,9 +55,20 @@ export class PreviewService {
     this.running++;
     try {
       // The store refuses at the limit itself (and says so); the cap here is the backstop.
-      const response = await this.http.get(url, { maxBytes: this.limits.maxBytes + 1024 * 1024 });
-      const result = await this.store.ingest(response.body, 'sha256', this.limits);
+      const response = await this.http.get(source.url, {
+        maxBytes: this.limits.maxBytes + 1024 * 1024 + (source.secret ? AESGCM_TAG_BYTES : 0),
+      });
+      // An encrypted file is decrypted on its way into the store, which keeps nothing when its tag fails.
+      let failure: AesgcmError | null = null;
+      const decrypt = source.secret ? decrypting(source.secret) : null;
+      decrypt?.once('error', (error) => {
+        if (error instanceof AesgcmError) failure = error;
+      });
+      const body = decrypt ? pipeline(response.body, decrypt, () => {}) : response.body;
+      const result = await this.store.ingest(body, 'sha256', this.limits);
+      body.destroy();
       response.body.destroy();
+      if (failure) return { ok: false, refusal: (failure as AesgcmError).error as PreviewRefusal };
       if (!result.ok) {
         this.log.info('preview refused', { reason: result.reason });
         return { ok: false, refusal: { reason: MEDIA_REASONS[result.reason] } };

@@ -6,7 +6,13 @@
  */
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
-import type { AppEvent, ConversationEncryptionView, EncryptionDevicesView, Snapshot } from '../../../shared/contract';
+import type {
+  AppEvent,
+  ConversationEncryptionView,
+  EncryptionDevicesView,
+  LinkVerification,
+  Snapshot,
+} from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import type { Transport } from '../api/types';
 import { entryKey } from '../lib/roster-model';
@@ -107,6 +113,23 @@ export const useEncryptionStore = defineStore('encryption', () => {
     return keepDevices(await api.invoke('encryption.setTrust', { accountId, jid, fingerprint, trust }));
   }
 
+  /** A pasted verification link: the devices it names are verified unless one mismatches. */
+  async function verifyLink(
+    api: Transport,
+    accountId: string,
+    jid: string,
+    link: string,
+  ): Promise<Result<LinkVerification>> {
+    const result = await api.invoke('encryption.verifyLink', { accountId, jid, link });
+    if (result.ok) keepDevices({ ok: true, value: result.value.devices });
+    return result;
+  }
+
+  /** A new identity key for the account (the user confirmed); answers our own devices. */
+  async function newKey(api: Transport, accountId: string): Promise<Result<EncryptionDevicesView>> {
+    return keepDevices(await api.invoke('encryption.newKey', { accountId }));
+  }
+
   return {
     conversations,
     devices,
@@ -118,5 +141,7 @@ export const useEncryptionStore = defineStore('encryption', () => {
     setEncrypted,
     loadDevices,
     setTrust,
+    verifyLink,
+    newKey,
   };
 });

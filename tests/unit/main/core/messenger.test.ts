@@ -257,6 +257,11 @@ const malformed: Record<CommandName, unknown[]> = {
     { accountId: ID, jid: 'bob@example.org', fingerprint: 'ab'.repeat(31), trust: 'verified' },
     { accountId: ID, jid: 'bob@example.org', fingerprint: 'zz'.repeat(32), trust: 'verified' },
   ],
+  'encryption.verifyLink': [
+    { accountId: ID, jid: 'bob@example.org' },
+    { accountId: ID, jid: 'bob@example.org', link: 'x'.repeat(8193) },
+  ],
+  'encryption.newKey': [{}, { accountId: ID, extra: 1 }],
   'message.history': [{ accountId: ID, conversation: 'bob@example.org', limit: 501 }],
   'message.search': [{ query: '   ' }, { query: 'q'.repeat(257) }],
   'history.older': [

@@ -101,5 +101,18 @@ describe('app store: notices about the app itself', () => {
     expect(noticeText({ id: 'store.writeFailed', at: 1, code: 'store.writeFailed', reason: 'full' }).title).toBe(
       'Received messages could not be saved because the disk is full.',
     );
+    const newKey = noticeText({
+      id: 'encryption.newKey',
+      at: 1,
+      code: 'encryption.newKey',
+      accountId: 'a',
+      jid: 'alice@example.org',
+      oldDeviceId: 111,
+      deviceId: 222,
+    });
+    expect(newKey.title).toBe('New encryption key');
+    expect(newKey.detail).toMatch(
+      /^The encryption key of alice@example\.org .* \(device 222\) and the old device 111 was removed/,
+    );
   });
 });

@@ -26,8 +26,10 @@ import { NS_CORRECT } from '../../xmpp/ns';
 import { originIdOf, type AccountChat } from './accounts';
 import type { Corrections } from './corrections';
 import type { ChatEncryptionPort } from './encryption-port';
+import { isAesgcmFile } from '../upload/aesgcm';
 import { serverId, type Inbox } from './inbox';
 import type { Receipts } from './receipts';
+import { readSealedReply } from './sealed-replies';
 import type { MessageWrites } from './writes';
 
 /** Where a live or carbon-copied encrypted message belongs, as chat verified it. */
@@ -89,15 +91,24 @@ export class IncomingDecryption {
         read.encryption.undecryptable === null &&
         corrections.received(account, conversation, sender, replace, read.body, read.encryption);
       if (!corrected) {
+        const replied = readSealedReply(repo, stanza, read.body, {
+          accountId: account.accountId,
+          conversation,
+          kind: 'chat',
+          self: account.ownJid,
+        });
         inbox.store(account, stanza, {
           conversation,
           kind: 'chat',
           direction,
           sender,
-          body: read.body,
+          body: replied.body,
+          reply: replied.reply,
           state: direction === 'out' ? 'sent' : 'received',
           serverId: byServer,
           encryption: read.encryption,
+          // An encrypted message shares a file when its text is exactly an aesgcm: address.
+          file: isAesgcmFile(read.body),
         });
       }
       if (envelope.receiptTo !== null) receipts.answer(account, stanza, envelope.receiptTo, conversation);
@@ -117,7 +128,16 @@ export class IncomingDecryption {
       }
       const result = await encryption.decryptMessage(account.accountId, inner, { sender: author, via: 'archive' });
       const read = this.reading(account, inner, author, result);
-      return read && { ...message, body: read.body, encryption: read.encryption };
+      if (!read) return null;
+      const context = { accountId: account.accountId, conversation: message.conversation, kind: 'chat' as const };
+      const replied = readSealedReply(repo, inner, read.body, { ...context, self: account.ownJid });
+      return {
+        ...message,
+        body: replied.body,
+        reply: replied.reply,
+        encryption: read.encryption,
+        file: isAesgcmFile(read.body),
+      };
     });
   }
 

@@ -28,6 +28,7 @@ export type ReceivedFields = Pick<
   | 'encryption'
   | 'reply'
   | 'occupantId'
+  | 'file'
 >;
 
 export interface InboxOptions {
@@ -57,7 +58,7 @@ export class Inbox {
       originId: originIdOf(stanza),
       resource: null,
       read: fields.direction === 'out',
-      file: sharesFile(stanza, fields.body),
+      file: fields.file ?? sharesFile(stanza, fields.body),
     });
     // Received messages of one loop turn (a room's history, a burst) share one transaction.
     if (account.incoming.length === 1) setImmediate(() => this.flush(account));

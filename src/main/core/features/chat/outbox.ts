@@ -19,7 +19,9 @@ import { background } from '../../util/background';
 import { NS_CHAT_MARKERS, NS_DELAY, NS_MUC_USER, NS_RECEIPTS, NS_SID, NS_STANZAS } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat, type JoinedRooms } from './accounts';
 import type { ChatEncryptionPort } from './encryption-port';
+import { isAesgcmFile } from '../upload/aesgcm';
 import { replyParts, replyTo } from './replies';
+import { sealedReference } from './sealed-replies';
 import type { OutgoingSeals } from './sealing';
 import type { MessageWrites } from './writes';
 
@@ -67,8 +69,11 @@ export class Outbox {
       reply = answered.value;
     }
     const stanzaId = randomUUID();
+    // An encrypted file's address carries its key: it goes encrypted whatever the conversation says now.
     const encrypted =
-      input.kind === 'chat' && (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false);
+      input.kind === 'chat' &&
+      ((file && isAesgcmFile(input.body)) ||
+        (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false));
     const stored = this.repo.add({
       accountId: input.accountId,
       conversation: target,
@@ -108,6 +113,7 @@ export class Outbox {
     if (message.state !== 'failed') return ok(view(message));
     if (withoutEncryption) {
       if (!message.error?.encryption) return fail('conflict', 'encryption.notEncrypted');
+      if (message.file && isAesgcmFile(message.body)) return fail('conflict', 'encryption.fileKeyInClear');
       this.repo.clearEncryption(message.id);
     }
     this.options.encryption?.seals.forget(message.id);
@@ -216,8 +222,8 @@ export class Outbox {
     const stanza = xml(
       'message',
       { to, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: message.stanzaId },
-      // A reply's quote and reference travel in the clear only beside a body in the clear.
-      ...(sealed ?? replyParts(message) ?? [xml('body', {}, message.body)]),
+      // Encrypted: the reply's reference beside it in the clear, its quote only inside (sealed-replies.ts).
+      ...(sealed ? [...sealed, ...sealedReference(message)] : (replyParts(message) ?? [xml('body', {}, message.body)])),
       xml('origin-id', { xmlns: NS_SID, id: message.originId ?? message.stanzaId }),
       message.kind === 'chat' ? xml('request', { xmlns: NS_RECEIPTS }) : null,
       message.kind === 'chat' ? xml('markable', { xmlns: NS_CHAT_MARKERS }) : null,

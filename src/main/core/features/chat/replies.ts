@@ -82,7 +82,7 @@ export function replyParts(message: StoredMessage): Element[] | null {
 }
 
 /** `> ` before each line of the quote, and a line after it. */
-function quoted(text: string): string {
+export function quoted(text: string): string {
   return (
     text
       .split('\n')

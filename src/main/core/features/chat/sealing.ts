@@ -12,6 +12,7 @@ import type { StoredMessage } from '../../store/messages-repo';
 import type { EncryptResult } from '../../encryption/types';
 import type { AccountChat } from './accounts';
 import type { ChatEncryptionPort } from './encryption-port';
+import { sealedBody } from './sealed-replies';
 import type { MessageWrites } from './writes';
 
 export interface SealsOptions {
@@ -35,7 +36,7 @@ export class OutgoingSeals {
    */
   children(account: AccountChat, message: StoredMessage): Element[] | null {
     const ready = this.ready.get(message.id);
-    if (ready && ready.body === message.body) return ready.children.map(copyOf);
+    if (ready && ready.body === sealedBody(message)) return ready.children.map(copyOf);
     if (!this.working.has(message.id)) {
       this.working.add(message.id);
       void this.seal(account, message);
@@ -51,8 +52,9 @@ export class OutgoingSeals {
   private async seal(account: AccountChat, message: StoredMessage): Promise<void> {
     const { encryption, writes, log } = this.options;
     let result: EncryptResult;
+    const body = sealedBody(message);
     try {
-      result = await encryption.encryptMessage(account.accountId, message.conversation, message.body);
+      result = await encryption.encryptMessage(account.accountId, message.conversation, body);
     } catch (error) {
       // Stays queued: the next flush (a new message, the next session) tries again.
       log.warn('encrypting a message failed unexpectedly', { accountId: account.accountId, error });
@@ -61,7 +63,7 @@ export class OutgoingSeals {
     }
     this.working.delete(message.id);
     if (result.ok) {
-      this.ready.set(message.id, { body: message.body, children: result.children });
+      this.ready.set(message.id, { body, children: result.children });
     } else if (result.reason === 'not-connected') {
       // The account's encryption is not online (yet): the outbox is flushed again when it is.
       return;

@@ -8,11 +8,14 @@ import { promises as fs, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createUniqueFile, sanitizeFileName } from '../../media/file-names';
 import type { HttpsClient } from '../../media/https-client';
+import { decrypting, type AesgcmSecret } from './aesgcm';
 
 export interface DownloadOptions {
   signal: AbortSignal;
   maxBytes: number;
   expectedSize?: number;
+  /** An encrypted file (aesgcm:): decrypted as it arrives, kept only when its tag verifies. */
+  secret?: AesgcmSecret | null;
   onSize?: (size: number | null) => void;
   onProgress?: (bytes: number) => void;
 }
@@ -46,7 +49,9 @@ export async function downloadToFolder(
       throw error;
     }
     partOpened = true;
-    await pipeline(response.body, createWriteStream('', { fd: handle }), { signal: options.signal });
+    const file = createWriteStream('', { fd: handle });
+    if (options.secret) await pipeline(response.body, decrypting(options.secret), file, { signal: options.signal });
+    else await pipeline(response.body, file, { signal: options.signal });
     await fs.rename(part, reserved.file);
     return { name: reserved.name, file: reserved.file };
   } catch (error) {

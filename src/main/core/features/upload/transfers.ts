@@ -20,9 +20,19 @@ import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import { transferKey, type EventBus } from '../../events';
 import type { Logger } from '../../log';
-import { HttpError, httpReason, parseHttpsUrl, type HttpsClient } from '../../media/https-client';
+import { HttpError, httpReason, type HttpsClient } from '../../media/https-client';
 import type { StagingArea } from '../../media/staging';
 import { readWithoutMetadata } from '../../media/strip-metadata';
+import {
+  AesgcmError,
+  aesgcmUrl,
+  AESGCM_TAG_BYTES,
+  encrypting,
+  fileSource,
+  newSecret,
+  plainSize,
+  uploadName,
+} from './aesgcm';
 import { uploadContentType } from './content-type';
 import { downloadToFolder, fileNameOfUrl } from './download';
 import { SlotRequestError, type HttpUploadClient, type UploadService } from './http-upload';
@@ -63,6 +73,8 @@ export interface TransferServiceOptions {
   parallelUploads?: number;
   /** Pictures go as they are, metadata included (asked when an upload starts). Default: never. */
   keepImageMetadata?: () => boolean;
+  /** Files to this conversation are encrypted (aesgcm:), as its messages are; asked when an upload starts. */
+  encryptsFiles?: (accountId: string, conversation: string, kind: ConversationKind) => boolean;
   now?: () => number;
 }
 
@@ -80,6 +92,8 @@ interface Transfer {
   messageStored: boolean;
   /** Uploads: a picture keeps its metadata (EXIF, GPS), as the user chose when sending it. */
   keepMetadata: boolean;
+  /** Uploads: the file is encrypted and shared as an aesgcm: address (the conversation is encrypted). */
+  encrypt: boolean;
 }
 
 const DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024;
@@ -143,6 +157,7 @@ export class TransferService implements AccountLifecycleListener {
     });
     transfer.staged = staged.id;
     transfer.keepMetadata = this.options.keepImageMetadata?.() ?? false;
+    transfer.encrypt = this.options.encryptsFiles?.(input.accountId, input.conversation, input.kind) ?? false;
     this.changed(transfer);
     this.schedule(input.accountId);
     return ok(this.snapshotOf(transfer));
@@ -208,24 +223,28 @@ export class TransferService implements AccountLifecycleListener {
     }
     const contentType = await uploadContentType(staged.file, staged.name);
     const cleaned = transfer.keepMetadata ? null : await readWithoutMetadata(staged.file, stat.size, contentType);
-    const size = cleaned?.length ?? stat.size;
+    // An encrypted file goes under a random name as opaque bytes, its tag appended.
+    const secret = transfer.encrypt ? newSecret() : null;
+    const size = (cleaned?.length ?? stat.size) + (secret ? AESGCM_TAG_BYTES : 0);
     view.size = size;
     const slot = await this.options.upload.requestSlot(view.accountId, service, {
-      name: staged.name,
+      name: secret ? uploadName(staged.name) : staged.name,
       size,
-      contentType,
+      contentType: secret ? 'application/octet-stream' : contentType,
     });
     if (signal.aborted) return;
     transfer.meter.reset();
+    const plain = () =>
+      cleaned ? Readable.from([cleaned]) : createReadStream(staged.file, { highWaterMark: 256 * 1024 });
     await this.options.http.put(slot.put, {
-      body: () => (cleaned ? Readable.from([cleaned]) : createReadStream(staged.file, { highWaterMark: 256 * 1024 })),
+      body: () => (secret ? encrypting(plain(), secret) : plain()),
       size,
-      contentType,
+      contentType: secret ? 'application/octet-stream' : contentType,
       headers: slot.headers,
       signal,
       onProgress: (bytes) => this.progress(transfer, bytes),
     });
-    view.url = slot.get;
+    view.url = secret ? aesgcmUrl(slot.get, secret) : slot.get;
     view.transferred = size;
     this.changed(transfer);
   }
@@ -255,9 +274,13 @@ export class TransferService implements AccountLifecycleListener {
   async inspect(input: ParsedInput<'file.inspect'>): Promise<Result<FileInfoView>> {
     const shared = this.options.fileOfMessage(input.accountId, input.messageId);
     if (!shared) return fail('not_found', 'file.notShared');
+    const source = fileSource(shared.url);
+    if ('error' in source) return failBecause('invalid_input', source.error);
     try {
-      const head = await this.options.http.head(shared.url);
-      return ok({ name: fileNameOfUrl(shared.url), size: head.size, type: head.type });
+      const head = await this.options.http.head(source.url);
+      // What the server says of an encrypted file's type is about its ciphertext: the name tells more.
+      const type = source.secret ? null : head.type;
+      return ok({ name: fileNameOfUrl(source.url), size: plainSize(head.size, source.secret), type });
     } catch (error) {
       return failBecause('not_found', transferError(error, 'download'));
     }
@@ -266,15 +289,14 @@ export class TransferService implements AccountLifecycleListener {
   startDownload(input: ParsedInput<'download.start'>): Result<TransferView> {
     const shared = this.options.fileOfMessage(input.accountId, input.messageId);
     if (!shared) return fail('not_found', 'file.notShared');
-    if (!parseHttpsUrl(shared.url)) {
-      return fail('invalid_input', 'http.insecureUrl', {});
-    }
+    const source = fileSource(shared.url);
+    if ('error' in source) return failBecause('invalid_input', source.error);
     const transfer = this.add({
       accountId: input.accountId,
       direction: 'download',
       conversation: shared.conversation,
       kind: shared.kind,
-      name: fileNameOfUrl(shared.url),
+      name: fileNameOfUrl(source.url),
       size: null,
       state: 'active',
     });
@@ -290,14 +312,17 @@ export class TransferService implements AccountLifecycleListener {
     transfer.meter.reset();
     this.setState(transfer, 'active', null);
     try {
+      const source = fileSource(transfer.source!);
+      if ('error' in source) throw new AesgcmError(source.error);
       const saved = await downloadToFolder(
         this.options.http,
-        transfer.source!,
+        source.url,
         this.options.downloadsDir(),
         transfer.view.name,
         {
           signal: controller.signal,
-          maxBytes: this.maxDownloadBytes,
+          maxBytes: this.maxDownloadBytes + (source.secret ? AESGCM_TAG_BYTES : 0),
+          secret: source.secret,
           onSize: (size) => {
             transfer.view.size = size;
             this.changed(transfer);
@@ -389,6 +414,7 @@ export class TransferService implements AccountLifecycleListener {
       meter: new SpeedMeter(),
       messageStored: false,
       keepMetadata: false,
+      encrypt: false,
     };
     this.transfers.set(view.id, transfer);
     return transfer;
@@ -447,7 +473,7 @@ function failBecause(code: ErrorCode, error: TransferError): Result<never> {
 
 /** The reason and parameters of whatever stopped a transfer. */
 function transferError(error: unknown, direction: TransferView['direction']): TransferError {
-  if (error instanceof TransferFailure) return error.error;
+  if (error instanceof TransferFailure || error instanceof AesgcmError) return error.error;
   if (error instanceof HttpError) return { reason: httpReason(error), params: error.params };
   if (error instanceof SlotRequestError) {
     const detail = error.detail;

@@ -25,6 +25,15 @@ export function noticeText(notice: AppNoticeView): { title: string; detail: stri
         title: t(`notices.writeFailed.title.${notice.reason}`),
         detail: t('notices.writeFailed.detail'),
       };
+    case 'encryption.newKey':
+      return {
+        title: t('omemoFiles.notice.newKeyTitle'),
+        detail: t('omemoFiles.notice.newKeyDetail', {
+          account: notice.jid,
+          id: String(notice.deviceId),
+          old: String(notice.oldDeviceId),
+        }),
+      };
   }
 }
 

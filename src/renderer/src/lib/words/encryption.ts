@@ -19,6 +19,12 @@ export function encryptionErrorText(error: AppErrorOf<DomainReason<'encryption'>
       return t('encryption.errors.notEncrypted');
     case 'encryption.notSent':
       return t('encryption.errors.notSent', { reason: failureReasonText(error.params.reason) });
+    case 'encryption.fileKeyInClear':
+      return t('omemoFiles.errors.fileKeyInClear');
+    case 'encryption.badLink':
+      return t('omemoFiles.errors.badLink');
+    case 'encryption.linkForOther':
+      return t('omemoFiles.errors.linkForOther', { jid: error.params.jid });
   }
 }
 

@@ -71,6 +71,12 @@ export function fileErrorText(error: Reasoned<Pick<ErrorParams, FileReason>>): s
         : t('errors.file.file.write');
     case 'file.messageNotStored':
       return t('errors.file.file.messageNotStored');
+    case 'file.encryptedKey':
+      return t('omemoFiles.errors.encryptedKey');
+    case 'file.encryptedShort':
+      return t('omemoFiles.errors.encryptedShort');
+    case 'file.encryptedTag':
+      return t('omemoFiles.errors.encryptedTag');
     case 'http.insecureUrl':
       return t('errors.file.http.insecureUrl');
     case 'http.redirect':
