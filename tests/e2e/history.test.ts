@@ -33,7 +33,8 @@ describe('history that reaches back, in the browser UI', () => {
     server: { users: [ALICE, BOB] },
     prefix: 'jabberwock-e2e-history-',
     viewport: { width: 1200, height: 800 },
-    prepare: (prosody) => fillArchive(prosody, BOB, { to: 'alice@localhost', type: 'chat', prefix: 'old', count: COUNT }),
+    prepare: (prosody) =>
+      fillArchive(prosody, BOB, { to: 'alice@localhost', type: 'chat', prefix: 'old', count: COUNT }),
     signIn: ALICE,
   });
   beforeAll(() => ({ ui, page } = live));
