@@ -47,7 +47,7 @@ interface CoreFollower {
 function inOrder(stores: PumpStores): CoreFollower[] {
   const { accounts, app, prefs, roster, presence, subscriptions, muc, chat } = stores;
   const { control, identities, encryption, transfers } = stores;
-  const all = [
+  const all: (CoreFollower | undefined)[] = [
     accounts,
     app,
     prefs,
