@@ -12,8 +12,8 @@ import xml, { type Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/web';
 import { closeBrowserUi, expectBuilt, LIVE_TIMEOUT, openBrowserUi, type BrowserUi } from '../support/e2e';
-import { keepMessages, makeMutualContacts, useLiveUi } from '../support/live-ui';
-import { startPeer, type Peer } from '../support/peer';
+import { openChatFromRoster, startMutualContact, useLiveUi } from '../support/live-ui';
+import type { Peer } from '../support/peer';
 import { eventually } from '../support/wait';
 
 const NS_RECEIPTS = 'urn:xmpp:receipts';
@@ -49,10 +49,7 @@ describe('conversations in the browser UI', () => {
     prefix: 'jabberwock-e2e-chat-',
     // Alice and Bob see each other, made with stanzas before Alice's Jabberwock starts.
     prepare: async (prosody, logger) => {
-      const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-      bob = await startPeer(prosody, BOB, 'desk', logger, keepMessages(bobInbox));
-      await makeMutualContacts(aliceSetup, ALICE_JID, bob, BOB_JID);
-      await aliceSetup.stop();
+      bob = await startMutualContact(prosody, logger, ALICE, BOB, bobInbox);
     },
     signIn: ALICE,
     stop: async () => bob?.stop(),
@@ -60,13 +57,7 @@ describe('conversations in the browser UI', () => {
   beforeAll(() => ({ ui, page } = live));
 
   it('opens a chat from the roster and sends: Bob receives it, shown sent, then delivered on his receipt', async () => {
-    await page
-      .getByRole('tree')
-      .getByRole('treeitem', { name: /^bob, / })
-      .first()
-      .dblclick({ timeout: LIVE_TIMEOUT });
-    await main().getByRole('button', { name: 'Message', exact: true }).click();
-    await main().getByRole('heading', { name: 'bob', exact: true }).waitFor();
+    await openChatFromRoster(page, 'bob');
     const composer = main().getByRole('textbox', { name: 'Message to bob' });
     await composer.fill('Hello Bob, pineapple');
     await composer.press('Enter');

@@ -6,19 +6,10 @@
  * conversation at its message, highlighted, with the messages before it loaded.
  */
 import { type Locator, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fillArchive } from '../support/archive-filler';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { LIVE_TIMEOUT, type BrowserUi } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { eventually } from '../support/wait';
 
 const ALICE = { user: 'alice', password: 'alice-Pa55-history' };
@@ -26,10 +17,8 @@ const BOB = { user: 'bob', password: 'bob-Pa55-history' };
 const COUNT = 160;
 
 describe('history that reaches back, in the browser UI', () => {
-  let prosody: ProsodyServer;
   let ui: BrowserUi;
   let page: Page;
-  const { log } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
@@ -40,25 +29,15 @@ describe('history that reaches back, in the browser UI', () => {
       .locator('[data-message-id]')
       .filter({ has: page.locator('.chat-body', { hasText: new RegExp(`${body}\\.`) }) });
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    await fillArchive(prosody, BOB, { to: 'alice@localhost', type: 'chat', prefix: 'old', count: COUNT });
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-history-',
-      viewport: { width: 1200, height: 800 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-history-',
+    viewport: { width: 1200, height: 800 },
+    prepare: (prosody) =>
+      fillArchive(prosody, BOB, { to: 'alice@localhost', type: 'chat', prefix: 'old', count: COUNT }),
+    signIn: ALICE,
   });
+  beforeAll(() => ({ ui, page } = live));
 
   it('scrolling up pages older messages from the archive, without a jump, down to the start', async () => {
     await sidebar().getByRole('button', { name: /^bob/ }).first().click({ timeout: LIVE_TIMEOUT });

@@ -6,19 +6,10 @@
  */
 import { type Locator, type Page } from 'playwright';
 import xml from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_TIMEOUT } from '../support/e2e';
+import { useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually } from '../support/wait';
 
 const NS_MUC = 'http://jabber.org/protocol/muc';
@@ -29,36 +20,23 @@ const FORUM = 'forum@conference.localhost';
 const PLAZA = 'plaza@conference.localhost';
 
 describe("a room's owner in the browser UI", () => {
-  let prosody: ProsodyServer;
-  let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const sidebar = (): Locator => page.getByRole('navigation', { name: 'Accounts' });
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    bob = await startPeer(prosody, BOB, 'desk', logger);
-    await bob.send(xml('presence'));
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-muc-owner-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-muc-owner-',
+    prepare: async (prosody, logger) => {
+      bob = await startPeer(prosody, BOB, 'desk', logger);
+      await bob.send(xml('presence'));
+    },
+    signIn: ALICE,
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ page } = live));
 
   it('creates a room with its configuration form, by keyboard', async () => {
     await sidebar().getByRole('button', { name: 'Join a room' }).click();

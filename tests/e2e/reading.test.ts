@@ -8,20 +8,11 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openApp,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
-import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
+import { openChatFromRoster, startMutualContact, useLiveUi } from '../support/live-ui';
+import type { Peer } from '../support/peer';
+import type { ProsodyServer } from '../support/prosody';
 import { startWeb } from '../support/web';
 import { DATABASE_FILE } from '../../src/main/core/messenger';
 import { eventually } from '../support/wait';
@@ -32,7 +23,6 @@ const isActive = new Function('el', 'return el === document.activeElement') as (
 const ALICE = { user: 'alice', password: 'alice-Pa55-reading' };
 const BOB = { user: 'bob', password: 'bob-Pa55-reading' };
 const ALICE_JID = 'alice@localhost';
-const BOB_JID = 'bob@localhost';
 
 describe('reading and writing in the browser UI', () => {
   let prosody: ProsodyServer;
@@ -40,59 +30,22 @@ describe('reading and writing in the browser UI', () => {
   let page: Page;
   let bob: Peer;
   const bobInbox: Element[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const messageRow = (text: string | RegExp): Locator => main().locator('[data-message-id]').filter({ hasText: text });
   const composer = (): Locator => main().getByRole('textbox', { name: 'Message to bob' });
-  const openBobChat = async () => {
-    await page
-      .getByRole('tree')
-      .getByRole('treeitem', { name: /^bob, / })
-      .first()
-      .dblclick({ timeout: LIVE_TIMEOUT });
-    await main().getByRole('button', { name: 'Message', exact: true }).click();
-    await main().getByRole('heading', { name: 'bob', exact: true }).waitFor();
-  };
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    bob = await startPeer(prosody, BOB, 'desk', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'message') bobInbox.push(ctx.stanza);
-        return next();
-      }),
-    );
-    await bob.rosterItem(ALICE_JID);
-    await aliceSetup.rosterItem(BOB_JID);
-    await bob.send(xml('presence'));
-    await aliceSetup.send(xml('presence'));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribed' }));
-    await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
-    await aliceSetup.stop();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-reading-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-    await openBobChat();
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-reading-',
+    prepare: async (server, logger) => {
+      bob = await startMutualContact(server, logger, ALICE, BOB, bobInbox);
+    },
+    signIn: ALICE,
+    ready: (parts) => openChatFromRoster(parts.page, 'bob'),
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ prosody, ui, page } = live));
 
   it("shows Bob's styling as styled text, and his markup as text", async () => {
     const body = 'I am *fully* awake, see `npm test` and <b>this</b>\n> a quoted line\n```\n*raw* code\n```';
@@ -178,7 +131,7 @@ describe('reading and writing in the browser UI', () => {
     expect(await ui.web.stop()).toBe(0);
     ui.web = await startWeb(ui.dataDir, prosody.caFile);
     await openApp(page, ui.web.url);
-    await openBobChat();
+    await openChatFromRoster(page, 'bob');
     await eventually(async () => expect(await composer().inputValue()).toBe('an unsent thought'), LIVE_TIMEOUT);
     // Sent, it is no draft any more.
     await composer().press('Enter');

@@ -6,19 +6,10 @@
  */
 import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
-import { startPeer, type Peer } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_TIMEOUT } from '../support/e2e';
+import { openChatFromRoster, startMutualContact, useLiveUi } from '../support/live-ui';
+import type { Peer } from '../support/peer';
 import { eventually } from '../support/wait';
 
 const NS_REPLY = 'urn:xmpp:reply:0';
@@ -31,12 +22,9 @@ const ALICE_JID = 'alice@localhost';
 const BOB_JID = 'bob@localhost';
 
 describe('replies, reactions and retraction in the browser UI', () => {
-  let prosody: ProsodyServer;
-  let ui: BrowserUi;
   let page: Page;
   let bob: Peer;
   const bobInbox: Element[] = [];
-  const { log, logger } = captureLog();
 
   const main = (): Locator => page.getByRole('main');
   const messageRow = (text: string | RegExp): Locator => main().locator('[data-message-id]').filter({ hasText: text });
@@ -58,50 +46,17 @@ describe('replies, reactions and retraction in the browser UI', () => {
     return menu;
   }
 
-  beforeAll(async () => {
-    expectBuilt();
-    prosody = await startProsody({ users: [ALICE, BOB] });
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    bob = await startPeer(prosody, BOB, 'desk', logger, (xmpp) =>
-      xmpp.middleware.use((ctx, next) => {
-        if (ctx.stanza.name === 'message') bobInbox.push(ctx.stanza);
-        return next();
-      }),
-    );
-    await bob.rosterItem(ALICE_JID);
-    await aliceSetup.rosterItem(BOB_JID);
-    await bob.send(xml('presence'));
-    await aliceSetup.send(xml('presence'));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribe' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribed' }));
-    await aliceSetup.send(xml('presence', { to: BOB_JID, type: 'subscribe' }));
-    await bob.send(xml('presence', { to: ALICE_JID, type: 'subscribed' }));
-    await eventually(async () => expect((await aliceSetup.rosterItem(BOB_JID))?.subscription).toBe('both'));
-    await aliceSetup.stop();
-
-    ui = await openBrowserUi({
-      prefix: 'jabberwock-e2e-replies-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
-    await page
-      .getByRole('tree')
-      .getByRole('treeitem', { name: /^bob, / })
-      .first()
-      .dblclick({ timeout: LIVE_TIMEOUT });
-    await main().getByRole('button', { name: 'Message', exact: true }).click();
-    await main().getByRole('heading', { name: 'bob', exact: true }).waitFor();
-  }, 180_000);
-
-  screenshotFailures(() => ui, log);
-
-  afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await prosody?.stop();
+  const live = useLiveUi({
+    server: { users: [ALICE, BOB] },
+    prefix: 'jabberwock-e2e-replies-',
+    prepare: async (server, logger) => {
+      bob = await startMutualContact(server, logger, ALICE, BOB, bobInbox);
+    },
+    signIn: ALICE,
+    ready: (parts) => openChatFromRoster(parts.page, 'bob'),
+    stop: async () => bob?.stop(),
   });
+  beforeAll(() => ({ page } = live));
 
   it('replies from the message menu with the keyboard; the quote jumps to the original', async () => {
     await fromBob('b-1', xml('body', {}, 'Which day suits you?'));

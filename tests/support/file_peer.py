@@ -17,42 +17,38 @@ fetched {url, status, sha256, bytes}, error {cmd, error}.
 import asyncio
 import base64
 import hashlib
-import json
-import logging
 import ssl
-import sys
 import urllib.request
-from typing import Any
+from typing import Any, Dict, Optional
 
-from slixmpp import ClientXMPP
-
-
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
+from peer_base import Command, CommandPeer, emit
 
 
-class Peer(ClientXMPP):
+class Peer(CommandPeer):
+    plugin_names = ["xep_0030", "xep_0066", "xep_0363"]
+
     def __init__(self, jid: str, password: str, cafile: str) -> None:
-        super().__init__(jid, password)
-        for plugin in ["xep_0030", "xep_0066", "xep_0363"]:
-            self.register_plugin(plugin)
-        self.cafile = cafile
-        self.auto_authorize = True
-        self.auto_subscribe = True
-        self.add_event_handler("session_start", self.on_start)
+        super().__init__(jid, password, cafile)
         self.add_event_handler("message", self.on_message)
-
-    async def on_start(self, _event: Any) -> None:
-        await self.get_roster()
-        self.send_presence()
-        emit(event="ready")
 
     def on_message(self, message: Any) -> None:
         if message["type"] not in ("chat", "normal"):
             return
         oob = message.xml.find("{jabber:x:oob}x/{jabber:x:oob}url")
         emit(event="message", **{"from": message["from"].bare}, body=message["body"], oob=oob.text if oob is not None else None)
+
+    async def run(self, command: Command) -> Optional[Dict[str, Any]]:
+        if command["cmd"] == "send_file":
+            return {"url": await self.send_file(command)}
+        if command["cmd"] == "send_url":
+            message = self.make_message(mto=command["to"], mbody=command["url"], mtype="chat")
+            if command.get("oob", True):
+                message["oob"]["url"] = command["url"]
+            message.send()
+        elif command["cmd"] == "fetch":
+            result = await asyncio.get_running_loop().run_in_executor(None, self.fetch, command["url"])
+            emit(event="fetched", url=command["url"], **result)
+        return None
 
     async def send_file(self, command: dict) -> str:
         data = base64.b64decode(command["data"])
@@ -87,45 +83,5 @@ class Peer(ClientXMPP):
             return {"status": response.status, "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
 
 
-async def read_commands(peer: Peer) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        try:
-            if command["cmd"] == "send_file":
-                url = await peer.send_file(command)
-                emit(event="done", cmd="send_file", url=url)
-            elif command["cmd"] == "send_url":
-                message = peer.make_message(mto=command["to"], mbody=command["url"], mtype="chat")
-                if command.get("oob", True):
-                    message["oob"]["url"] = command["url"]
-                message.send()
-                emit(event="done", cmd="send_url")
-            elif command["cmd"] == "fetch":
-                result = await loop.run_in_executor(None, peer.fetch, command["url"])
-                emit(event="fetched", url=command["url"], **result)
-                emit(event="done", cmd="fetch")
-            elif command["cmd"] == "quit":
-                break
-        except Exception as error:
-            emit(event="error", cmd=command["cmd"], error=f"{type(error).__name__}: {error}")
-    peer.disconnect()
-
-
-def main() -> None:
-    jid, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    peer = Peer(jid, password, cafile)
-    peer.ca_certs = cafile
-    peer.connect((host, int(port)))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(read_commands(peer))
-
-
 if __name__ == "__main__":
-    main()
+    Peer.main()

@@ -15,36 +15,31 @@ Reads JSON commands on stdin, one per line:
 Writes JSON events on stdout, one per line: ready, done {cmd}, avatar {jid, id, sha1}, vcard {...},
 presence_photo {jid, hash}, error {error}.
 """
-import asyncio
 import base64
 import hashlib
-import json
-import logging
-import sys
 from typing import Any
 
-from slixmpp import ClientXMPP
+from peer_base import Command, CommandPeer, emit
 
 
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
+class Peer(CommandPeer):
+    plugin_names = ["xep_0030", "xep_0060", "xep_0163", "xep_0084", "xep_0054", "xep_0153", "xep_0172", "xep_0115"]
 
-
-class Peer(ClientXMPP):
-    def __init__(self, jid: str, password: str) -> None:
-        super().__init__(jid, password)
-        for plugin in ["xep_0030", "xep_0060", "xep_0163", "xep_0084", "xep_0054", "xep_0153", "xep_0172", "xep_0115"]:
-            self.register_plugin(plugin)
-        self.auto_authorize = True
-        self.auto_subscribe = True
-        self.add_event_handler("session_start", self.on_start)
+    def __init__(self, jid: str, password: str, cafile: str) -> None:
+        super().__init__(jid, password, cafile)
         self.add_event_handler("presence_available", self.on_presence)
 
-    async def on_start(self, _event: Any) -> None:
-        await self.get_roster()
-        self.send_presence()
-        emit(event="ready")
+    async def run(self, command: Command) -> None:
+        if command["cmd"] == "publish_avatar":
+            await self.publish_avatar(command)
+        elif command["cmd"] == "publish_vcard":
+            await self.publish_vcard(command)
+        elif command["cmd"] == "publish_nick":
+            await self["xep_0172"].publish_nick(command["nick"])
+        elif command["cmd"] == "read_avatar":
+            await self.read_avatar(command["jid"])
+        elif command["cmd"] == "read_vcard":
+            await self.read_vcard(command["jid"])
 
     def on_presence(self, presence: Any) -> None:
         update = presence.xml.find("{vcard-temp:x:update}x")
@@ -99,43 +94,5 @@ class Peer(ClientXMPP):
         emit(event="vcard", jid=jid, fn=text("v:FN"), nickname=text("v:NICKNAME"), org=text("v:ORG/v:ORGNAME"), photo=photo)
 
 
-async def read_commands(peer: Peer) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        try:
-            if command["cmd"] == "publish_avatar":
-                await peer.publish_avatar(command)
-            elif command["cmd"] == "publish_vcard":
-                await peer.publish_vcard(command)
-            elif command["cmd"] == "publish_nick":
-                await peer["xep_0172"].publish_nick(command["nick"])
-            elif command["cmd"] == "read_avatar":
-                await peer.read_avatar(command["jid"])
-            elif command["cmd"] == "read_vcard":
-                await peer.read_vcard(command["jid"])
-            elif command["cmd"] == "quit":
-                break
-            emit(event="done", cmd=command["cmd"])
-        except Exception as error:
-            emit(event="error", cmd=command["cmd"], error=f"{type(error).__name__}: {error}")
-    peer.disconnect()
-
-
-def main() -> None:
-    jid, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    peer = Peer(jid, password)
-    peer.ca_certs = cafile
-    peer.connect((host, int(port)))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(read_commands(peer))
-
-
 if __name__ == "__main__":
-    main()
+    Peer.main()

@@ -1,9 +1,9 @@
 /**
  * The set-up most e2e suites share, registered once in the calling describe: a test Prosody, what
  * the suite prepares on it (peers, rosters), Chromium on the built bridge, optionally a user signed
- * in through the UI, screenshots of failures, and the teardown in reverse order. Also the two
- * preparations several suites make: two users who see each other, and a peer that keeps the
- * messages it receives.
+ * in through the UI, screenshots of failures, and the teardown in reverse order. Also what
+ * several suites prepare: two users who see each other, a contact online as a peer that keeps the
+ * messages it receives, and that contact's chat opened from the roster.
  */
 import type { Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
@@ -14,13 +14,14 @@ import {
   captureLog,
   closeBrowserUi,
   expectBuilt,
+  LIVE_TIMEOUT,
   openBrowserUi,
   screenshotFailures,
   signInThroughUi,
   type BrowserUi,
   type BrowserUiOptions,
 } from './e2e';
-import type { Peer } from './peer';
+import { startPeer, type Peer } from './peer';
 import { startProsody, type ProsodyOptions, type ProsodyServer } from './prosody';
 import { eventually } from './wait';
 
@@ -107,6 +108,38 @@ export async function makeMutualContacts(a: Peer, aJid: string, b: Peer, bJid: s
   await a.send(xml('presence', { to: bJid, type: 'subscribe' }));
   await b.send(xml('presence', { to: aJid, type: 'subscribed' }));
   await eventually(async () => expect((await a.rosterItem(bJid))?.subscription).toBe('both'));
+}
+
+/**
+ * Starts `contact` online as a peer at resource "desk", a mutual contact of `user` (made by a
+ * short-lived client of `user` before the UI signs in); the peer keeps what it receives in `inbox`.
+ */
+export async function startMutualContact(
+  prosody: ProsodyServer,
+  logger: Logger,
+  user: { user: string; password: string },
+  contact: { user: string; password: string },
+  inbox?: Element[],
+): Promise<Peer> {
+  const userJid = `${user.user}@localhost`;
+  const contactJid = `${contact.user}@localhost`;
+  const setup = await startPeer(prosody, user, 'setup', logger);
+  const peer = await startPeer(prosody, contact, 'desk', logger, inbox && keepMessages(inbox));
+  await makeMutualContacts(setup, userJid, peer, contactJid);
+  await setup.stop();
+  return peer;
+}
+
+/** Opens the chat with the roster entry whose name starts `name` and waits for its heading. */
+export async function openChatFromRoster(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('tree')
+    .getByRole('treeitem', { name: new RegExp(`^${name}, `) })
+    .first()
+    .dblclick({ timeout: LIVE_TIMEOUT });
+  const main = page.getByRole('main');
+  await main.getByRole('button', { name: 'Message', exact: true }).click();
+  await main.getByRole('heading', { name, exact: true }).waitFor();
 }
 
 /** A peer set-up (startPeer's last argument) that appends every message the peer receives to `inbox`. */

@@ -15,24 +15,18 @@ Reads JSON commands on stdin, one per line:
 Writes JSON events on stdout, one per line:
   {"event": "sent", "resource": "desk"}    (the presence went out)
   {"event": "offline", "resource": "desk"} (unavailable sent and disconnected)
-  {"event": "error", "error": "..."}
+  {"event": "done", "cmd": "..."} after each, or {"event": "error", "cmd": "...", "error": "..."}
 """
 import asyncio
-import json
-import logging
-import sys
 from typing import Any, Dict, Optional
 
 from xml.etree import ElementTree
 
 from slixmpp import ClientXMPP
 
+from peer_base import Command, emit, main, read_commands
+
 NS_IDLE = "urn:xmpp:idle:1"
-
-
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
 
 
 class Device(ClientXMPP):
@@ -59,57 +53,42 @@ class Device(ClientXMPP):
             self.gone.set_result(True)
 
 
-async def run(bare: str, password: str, host: str, port: int, cafile: str) -> None:
+async def serve(bare: str, password: str, host: str, port: int, cafile: str) -> None:
     devices: Dict[str, Device] = {}
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        try:
-            resource: Optional[str] = command.get("resource")
-            if command["cmd"] == "online":
-                device = devices.get(resource)
-                if device is None:
-                    device = Device(f"{bare}/{resource}", password, command.get("client", "Peer"),
-                                    command.get("type", "pc"))
-                    device.ca_certs = cafile
-                    device.connect((host, port))
-                    devices[resource] = device
-                    await asyncio.wait_for(device.started, 30)
-                    await device.get_roster()
-                presence = device.make_presence(
-                    pshow=command.get("show") or None,
-                    pstatus=command.get("status") or None,
-                    ppriority=command.get("priority", 0),
-                )
-                if command.get("idle") is not None:
-                    presence.xml.append(ElementTree.Element(f"{{{NS_IDLE}}}idle", {"since": command["idle"]}))
-                presence.send()
-                emit(event="sent", resource=resource)
-            elif command["cmd"] == "offline":
-                device = devices.pop(resource)
-                device.send_presence(ptype="unavailable", pstatus=command.get("status") or None)
-                await asyncio.sleep(0.2)
-                device.disconnect()
-                await asyncio.wait_for(device.gone, 30)
-                emit(event="offline", resource=resource)
-            elif command["cmd"] == "quit":
-                break
-        except Exception as error:  # reported to the test, which fails on it
-            emit(event="error", error=f"{type(error).__name__}: {error}")
+
+    async def run(command: Command) -> None:
+        resource: Optional[str] = command.get("resource")
+        if command["cmd"] == "online":
+            device = devices.get(resource)
+            if device is None:
+                device = Device(f"{bare}/{resource}", password, command.get("client", "Peer"),
+                                command.get("type", "pc"))
+                device.ca_certs = cafile
+                device.connect((host, port))
+                devices[resource] = device
+                await asyncio.wait_for(device.started, 30)
+                await device.get_roster()
+            presence = device.make_presence(
+                pshow=command.get("show") or None,
+                pstatus=command.get("status") or None,
+                ppriority=command.get("priority", 0),
+            )
+            if command.get("idle") is not None:
+                presence.xml.append(ElementTree.Element(f"{{{NS_IDLE}}}idle", {"since": command["idle"]}))
+            presence.send()
+            emit(event="sent", resource=resource)
+        elif command["cmd"] == "offline":
+            device = devices.pop(resource)
+            device.send_presence(ptype="unavailable", pstatus=command.get("status") or None)
+            await asyncio.sleep(0.2)
+            device.disconnect()
+            await asyncio.wait_for(device.gone, 30)
+            emit(event="offline", resource=resource)
+
+    await read_commands(run)
     for device in devices.values():
         device.disconnect()
 
 
-def main() -> None:
-    bare, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    asyncio.get_event_loop().run_until_complete(run(bare, password, host, int(port), cafile))
-
-
 if __name__ == "__main__":
-    main()
+    main(serve)

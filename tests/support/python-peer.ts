@@ -64,13 +64,15 @@ export async function startPythonPeer(options: PythonPeerOptions): Promise<Pytho
   child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const next: PythonPeer['next'] = async (predicate, what, from = 0) => {
-    let found: PythonPeerEvent | undefined;
+    const find = () => events.slice(from).find(predicate);
     await waitUntil(
       `${name}: ${what} (stderr: ${stderr.slice(-500)})`,
-      () => (found = events.slice(from).find(predicate)) !== undefined,
+      () => find() !== undefined || child.exitCode !== null,
       30_000,
     );
-    return found!;
+    const found = find();
+    if (!found) throw new Error(`${name} exited before ${what}\nstderr: ${stderr}`);
+    return found;
   };
   await next((event) => event.event === 'ready', 'ready');
   return {
@@ -88,6 +90,7 @@ export async function startPythonPeer(options: PythonPeerOptions): Promise<Pytho
       return end;
     },
     async stop() {
+      if (child.exitCode !== null) return;
       child.stdin.write('{"cmd": "quit"}\n');
       const timer = setTimeout(() => child.kill(), 5000);
       await exited;

@@ -4,7 +4,7 @@ A slixmpp client for read state tests: a contact that sends markable messages an
 or another client of the same account that publishes and reads its read positions (XEP-0490).
 
 Usage: reading_peer.py FULL_JID PASSWORD HOST PORT CAFILE
-Reads JSON commands on stdin, one per line, each with a "tag" echoed in its answer:
+Reads JSON commands on stdin, one per line (tests/support/peer_base.py's protocol):
   {"cmd": "presence"}                                   available presence (answers "done")
   {"cmd": "subscribed", "to": BARE}                     approve a subscription (answers "done")
   {"cmd": "subscribe", "to": BARE}                      ask for one (answers "done")
@@ -13,36 +13,30 @@ Reads JSON commands on stdin, one per line, each with a "tag" echoed in its answ
   {"cmd": "publish", "item": JID, "stanza_id": ID, "by": JID}
                                                         our read position, with XEP-0490's publish
                                                         options (answers "done" or "error")
-  {"cmd": "items"}                                      our read positions (answers "items")
+  {"cmd": "items"}                                      our read positions (answers "done" with them)
   {"cmd": "raw", "xml": TEXT}                           a stanza written as it is (answers "done")
   {"cmd": "quit"}
 Writes JSON events on stdout, one per line:
   {"event": "message", "from": JID, "id": ID, "body": TEXT|null, "markable": bool, "displayed": ID|null,
    "stanza_id": ID|null}
-  {"event": "done", "tag": T}, {"event": "items", "tag": T, "items": [{"id", "stanza_id", "by"}]},
-  {"event": "error", "tag": T, "error": "..."}
+  {"event": "ready"} once online (unavailable until the "presence" command),
+  {"event": "done", "cmd": C}, for "items" with "items": [{"id", "stanza_id", "by"}],
+  {"event": "error", "cmd": C, "error": "..."}
 """
 import asyncio
-import json
-import logging
-import sys
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Dict, Optional
 
-from slixmpp import ClientXMPP
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import StanzaPath
+
+from peer_base import Command, CommandPeer, emit
 
 NS_MARKERS = "urn:xmpp:chat-markers:0"
 NS_MDS = "urn:xmpp:mds:displayed:0"
 NS_SID = "urn:xmpp:sid:0"
 NS_PUBSUB = "http://jabber.org/protocol/pubsub"
 NS_DATA = "jabber:x:data"
-
-
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
 
 
 def publish_element(item: str, stanza_id: str, by: str) -> ET.Element:
@@ -66,18 +60,16 @@ def publish_element(item: str, stanza_id: str, by: str) -> ET.Element:
     return pubsub
 
 
-class Peer(ClientXMPP):
-    def __init__(self, jid: str, password: str) -> None:
-        super().__init__(jid, password)
-        self.started = asyncio.get_event_loop().create_future()
-        self.add_event_handler("session_start", self.on_start)
+class Peer(CommandPeer):
+    def __init__(self, jid: str, password: str, cafile: str) -> None:
+        super().__init__(jid, password, cafile)
         # Every message, markers without a body included (slixmpp's "message" event needs a body).
         self.register_handler(Callback("every message", StanzaPath("message"), self.on_message))
 
     async def on_start(self, _event: Any) -> None:
+        # No presence yet: the test sends it when it wants Bob online.
         await self.get_roster()
-        if not self.started.done():
-            self.started.set_result(True)
+        emit(event="ready")
 
     def on_message(self, msg: Any) -> None:
         node = msg.xml
@@ -94,70 +86,45 @@ class Peer(ClientXMPP):
             stanza_id=stanza_id.get("id") if stanza_id is not None else None,
         )
 
+    async def run(self, command: Command) -> Optional[Dict[str, Any]]:
+        cmd = command["cmd"]
+        if cmd == "presence":
+            self.send_presence()
+        elif cmd in ("subscribed", "subscribe"):
+            self.send_presence(pto=command["to"], ptype=cmd)
+        elif cmd == "send":
+            msg = self.make_message(mto=command["to"], mbody=command["body"], mtype="chat")
+            msg["id"] = command["id"]
+            msg.xml.append(ET.Element(f"{{{NS_MARKERS}}}markable"))
+            msg.send()
+        elif cmd == "displayed":
+            msg = self.make_message(mto=command["to"], mtype="chat")
+            msg.xml.append(ET.Element(f"{{{NS_MARKERS}}}displayed", id=command["id"]))
+            msg.send()
+        elif cmd == "raw":
+            self.send_raw(command["xml"])
+        elif cmd == "publish":
+            iq = self.make_iq_set()
+            iq.append(publish_element(command["item"], command["stanza_id"], command["by"]))
+            await iq.send(timeout=15)
+        elif cmd == "items":
+            return {"items": await self.read_positions()}
+        await asyncio.sleep(0)
+        return None
 
-async def run(jid: str, password: str, host: str, port: int, cafile: str) -> None:
-    peer = Peer(jid, password)
-    peer.ca_certs = cafile
-    peer.connect((host, port))
-    await asyncio.wait_for(peer.started, 30)
-    emit(event="online")
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        tag = command.get("tag")
-        try:
-            cmd = command["cmd"]
-            if cmd == "quit":
-                break
-            if cmd == "presence":
-                peer.send_presence()
-            elif cmd in ("subscribed", "subscribe"):
-                peer.send_presence(pto=command["to"], ptype=cmd)
-            elif cmd == "send":
-                msg = peer.make_message(mto=command["to"], mbody=command["body"], mtype="chat")
-                msg["id"] = command["id"]
-                msg.xml.append(ET.Element(f"{{{NS_MARKERS}}}markable"))
-                msg.send()
-            elif cmd == "displayed":
-                msg = peer.make_message(mto=command["to"], mtype="chat")
-                msg.xml.append(ET.Element(f"{{{NS_MARKERS}}}displayed", id=command["id"]))
-                msg.send()
-            elif cmd == "raw":
-                peer.send_raw(command["xml"])
-            elif cmd == "publish":
-                iq = peer.make_iq_set()
-                iq.append(publish_element(command["item"], command["stanza_id"], command["by"]))
-                await iq.send(timeout=15)
-            elif cmd == "items":
-                iq = peer.make_iq_get()
-                pubsub = ET.Element(f"{{{NS_PUBSUB}}}pubsub")
-                ET.SubElement(pubsub, "items", node=NS_MDS)
-                iq.append(pubsub)
-                result = await iq.send(timeout=15)
-                items = []
-                for item in result.xml.iter(f"{{{NS_PUBSUB}}}item"):
-                    sid = item.find(f"{{{NS_MDS}}}displayed/{{{NS_SID}}}stanza-id")
-                    items.append({"id": item.get("id"), "stanza_id": sid.get("id") if sid is not None else None,
-                                  "by": sid.get("by") if sid is not None else None})
-                emit(event="items", tag=tag, items=items)
-                continue
-            await asyncio.sleep(0)
-            emit(event="done", tag=tag)
-        except Exception as error:  # reported to the test, which fails on it
-            emit(event="error", tag=tag, error=f"{type(error).__name__}: {error}")
-    peer.disconnect()
-
-
-def main() -> None:
-    jid, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    asyncio.get_event_loop().run_until_complete(run(jid, password, host, int(port), cafile))
+    async def read_positions(self) -> list:
+        iq = self.make_iq_get()
+        pubsub = ET.Element(f"{{{NS_PUBSUB}}}pubsub")
+        ET.SubElement(pubsub, "items", node=NS_MDS)
+        iq.append(pubsub)
+        result = await iq.send(timeout=15)
+        items = []
+        for item in result.xml.iter(f"{{{NS_PUBSUB}}}item"):
+            sid = item.find(f"{{{NS_MDS}}}displayed/{{{NS_SID}}}stanza-id")
+            items.append({"id": item.get("id"), "stanza_id": sid.get("id") if sid is not None else None,
+                          "by": sid.get("by") if sid is not None else None})
+        return items
 
 
 if __name__ == "__main__":
-    main()
+    Peer.main()

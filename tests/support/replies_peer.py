@@ -17,15 +17,12 @@ Writes JSON events on stdout, one per line: ready, done {cmd}, error {error}, an
 received: message {from, type, id, body, origin_id, stanza_id, occupant_id, reply, fallback,
 reactions, retract}.
 """
-import asyncio
-import json
-import logging
-import sys
 from typing import Any
 
-from slixmpp import ClientXMPP
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
+
+from peer_base import Command, CommandPeer, emit
 
 NS_SID = "urn:xmpp:sid:0"
 NS_REPLY = "urn:xmpp:reply:0"
@@ -35,26 +32,13 @@ NS_OCCUPANT_ID = "urn:xmpp:occupant-id:0"
 NS_FALLBACK = "urn:xmpp:fallback:0"
 
 
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
+class Peer(CommandPeer):
+    plugin_names = ["xep_0030", "xep_0045", "xep_0359", "xep_0421", "xep_0444", "xep_0461", "xep_0424"]
 
-
-class Peer(ClientXMPP):
-    def __init__(self, jid: str, password: str) -> None:
-        super().__init__(jid, password)
-        for plugin in ["xep_0030", "xep_0045", "xep_0359", "xep_0421", "xep_0444", "xep_0461", "xep_0424"]:
-            self.register_plugin(plugin)
-        self.auto_authorize = True
-        self.auto_subscribe = True
-        self.add_event_handler("session_start", self.on_start)
+    def __init__(self, jid: str, password: str, cafile: str) -> None:
+        super().__init__(jid, password, cafile)
         # slixmpp's message events skip messages without a body (reactions): read every one.
         self.register_handler(Callback("every message", MatchXPath("{jabber:client}message"), self.on_message))
-
-    async def on_start(self, _event: Any) -> None:
-        await self.get_roster()
-        self.send_presence()
-        emit(event="ready")
 
     def on_message(self, message: Any) -> None:
         xml = message.xml
@@ -89,7 +73,7 @@ class Peer(ClientXMPP):
             message["origin_id"]["id"] = command["id"]
         return message
 
-    async def run(self, command: dict) -> None:
+    async def run(self, command: Command) -> None:
         cmd = command["cmd"]
         if cmd == "join":
             await self["xep_0045"].join_muc_wait(command["room"], command["nick"], maxstanzas=0, timeout=20)
@@ -116,34 +100,5 @@ class Peer(ClientXMPP):
             self["xep_0424"].send_retraction(command["to"], command["id"], mtype=command.get("type", "chat"))
 
 
-async def read_commands(peer: Peer) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        if command["cmd"] == "quit":
-            break
-        try:
-            await peer.run(command)
-            emit(event="done", cmd=command["cmd"])
-        except Exception as error:
-            emit(event="error", cmd=command["cmd"], error=f"{type(error).__name__}: {error}")
-    peer.disconnect()
-
-
-def main() -> None:
-    jid, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    peer = Peer(jid, password)
-    peer.ca_certs = cafile
-    peer.connect((host, int(port)))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(read_commands(peer))
-
-
 if __name__ == "__main__":
-    main()
+    Peer.main()

@@ -4,7 +4,7 @@
  * the snapshot, then applies each live batch with one action per store (one reactive trigger each). It can start
  * before the stores exist (startEarlyEventPump): what arrives meanwhile is applied when they do.
  */
-import type { AppEvent, EventBatch } from '../../../shared/contract';
+import type { AppEvent, EventBatch, Snapshot } from '../../../shared/contract';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
@@ -36,6 +36,33 @@ export interface PumpStores {
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
+
+/** What every store does with what the core sends. */
+interface CoreFollower {
+  applySnapshot(snapshot: Snapshot): void;
+  applyEvents(events: readonly AppEvent[]): void;
+}
+
+/** The stores there are, in the order they take the snapshot and each batch. */
+function inOrder(stores: PumpStores): CoreFollower[] {
+  const { accounts, app, prefs, roster, presence, subscriptions, muc, chat } = stores;
+  const { control, identities, encryption, transfers } = stores;
+  const all: (CoreFollower | undefined)[] = [
+    accounts,
+    app,
+    prefs,
+    roster,
+    presence,
+    subscriptions,
+    muc,
+    chat,
+    control,
+    identities,
+    encryption,
+    transfers,
+  ];
+  return all.filter((store): store is CoreFollower => store !== undefined);
+}
 
 /**
  * The batch without contacts' presence, in order. Only the presence store reads presence.contact,
@@ -89,18 +116,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     lastSeq = batch.seq;
     toStores((stores) => {
       const rest = withoutContactPresence(batch.events);
-      stores.app.applyEvents(rest);
-      stores.accounts.applyEvents(rest);
-      stores.prefs?.applyEvents(rest);
-      stores.roster?.applyEvents(rest);
-      stores.presence?.applyEvents(batch.events);
-      stores.subscriptions?.applyEvents(rest);
-      stores.muc?.applyEvents(rest);
-      stores.chat?.applyEvents(rest);
-      stores.control?.applyEvents(rest);
-      stores.identities?.applyEvents(rest);
-      stores.encryption?.applyEvents(rest);
-      stores.transfers?.applyEvents(rest);
+      for (const store of inOrder(stores)) store.applyEvents(store === stores.presence ? batch.events : rest);
     });
   };
 
@@ -119,18 +135,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     }
     const snapshot = result.value;
     toStores((stores) => {
-      stores.accounts.applySnapshot(snapshot);
-      stores.app.applySnapshot(snapshot);
-      stores.prefs?.applySnapshot(snapshot);
-      stores.roster?.applySnapshot(snapshot);
-      stores.presence?.applySnapshot(snapshot);
-      stores.subscriptions?.applySnapshot(snapshot);
-      stores.muc?.applySnapshot(snapshot);
-      stores.chat?.applySnapshot(snapshot);
-      stores.control?.applySnapshot(snapshot);
-      stores.identities?.applySnapshot(snapshot);
-      stores.encryption?.applySnapshot(snapshot);
-      stores.transfers?.applySnapshot(snapshot);
+      for (const store of inOrder(stores)) store.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
       stores.app.snapshotApplied();

@@ -20,6 +20,7 @@ import type { IdentityView, MediaRef } from '../../../../shared/contract';
 import { parseJid } from '../../../../shared/jid';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionXmpp } from '../../accounts/client';
+import { takeStanzas } from '../../accounts/take-stanzas';
 import type { SessionOnline } from '../../accounts/session-api';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger } from '../../log';
@@ -174,19 +175,18 @@ export class IdentityService implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const account = this.account(accountId);
     account.xmpp = xmpp;
-    xmpp.middleware.use((ctx, next) => {
-      const stanza = ctx.stanza;
+    takeStanzas(xmpp, (stanza) => {
       if (stanza.name === 'message') {
         const event = stanza.getChild('event', NS_PUBSUB_EVENT);
         const items = event?.getChild('items');
         const node = items?.attrs.node;
-        if (!items || (node !== NS_AVATAR_METADATA && node !== NS_NICK)) return next();
+        if (!items || (node !== NS_AVATAR_METADATA && node !== NS_NICK)) return false;
         this.pepEvent(accountId, stanza, items);
-        return undefined;
+        return true;
       }
       // Room presence goes on to the MUC feature; its XEP-0153 hash is read on the way.
       if (stanza.name === 'presence' && stanza.getChild('x', NS_MUC_USER)) this.occupantPresence(accountId, stanza);
-      return next();
+      return false;
     });
   }
 

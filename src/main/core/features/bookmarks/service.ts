@@ -47,6 +47,7 @@ import {
 } from './items';
 import { background } from '../../util/background';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import { takeStanzas } from '../../accounts/take-stanzas';
 
 export type { StoredBookmark } from './items';
 
@@ -152,13 +153,11 @@ export class BookmarksService implements AccountLifecycleListener {
   // ---------- lifecycle ----------
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
-    xmpp.middleware.use((ctx, next) => {
-      const stanza = ctx.stanza;
-      if (stanza.name !== 'message') return next();
-      const event = stanza.getChild('event', NS_PUBSUB_EVENT);
-      if (!event || !isBookmarksEvent(event)) return next();
+    takeStanzas(xmpp, (stanza) => {
+      const event = stanza.name === 'message' ? stanza.getChild('event', NS_PUBSUB_EVENT) : undefined;
+      if (!event || !isBookmarksEvent(event)) return false;
       this.receiveEvent(accountId, xmpp, stanza);
-      return undefined;
+      return true;
     });
   }
 

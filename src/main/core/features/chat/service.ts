@@ -28,6 +28,7 @@ import { fail, ok, type Result } from '../../../../shared/result';
 import type { AccountLifecycleListener } from '../../accounts/account-manager';
 import type { SessionOnline } from '../../accounts/session-api';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import { takeStanzas } from '../../accounts/take-stanzas';
 import type { EventBus } from '../../events';
 import { moderate } from '../muc/moderation';
 import { rateLimited, type Logger } from '../../log';
@@ -234,15 +235,14 @@ export class ChatService implements AccountLifecycleListener {
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const account = this.account(accountId);
-    xmpp.middleware.use((ctx, next) => {
-      if (ctx.stanza.name !== 'message') return next();
+    takeStanzas(xmpp, (stanza) => {
+      if (stanza.name !== 'message') return false;
       try {
-        if (this.displayedSync?.receive(account, ctx.stanza)) return undefined;
-        return this.incoming.receive(account, ctx.stanza) ? undefined : next();
+        return this.displayedSync?.receive(account, stanza) || this.incoming.receive(account, stanza);
       } catch (error) {
         this.log.error('message could not be handled', { accountId, error });
         this.writes.storeFailed(error, account.accountId, '');
-        return undefined;
+        return true;
       }
     });
     xmpp.streamManagement.on('ack', (stanza: Element) => this.guard(() => this.outbox.acked(account, stanza)));

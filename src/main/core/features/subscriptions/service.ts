@@ -38,6 +38,7 @@ import { lookalikeIndex, lookalikeOf, type LookalikeIndex } from './lookalike';
 import type { BlockingService } from '../blocking/service';
 import { requestFailure } from '../../util/stanza-errors';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import { takeStanzas } from '../../accounts/take-stanzas';
 
 /** Automatic answers to one JID per session before the inbox takes over (a loop breaker). */
 export const AUTO_ANSWERS_PER_JID = 3;
@@ -152,11 +153,10 @@ export class SubscriptionService implements AccountLifecycleListener {
   // ---------- lifecycle ----------
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
-    xmpp.middleware.use((ctx, next) => {
-      const stanza = ctx.stanza;
-      if (stanza.name !== 'presence' || !isSubscriptionType(stanza.attrs.type)) return next();
+    takeStanzas(xmpp, (stanza) => {
+      if (stanza.name !== 'presence' || !isSubscriptionType(stanza.attrs.type)) return false;
       this.receive(accountId, stanza);
-      return undefined;
+      return true;
     });
   }
 
