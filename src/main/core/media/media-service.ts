@@ -12,6 +12,7 @@ import type { CommandOutput, ParsedInput, StagedFileView } from '../../../shared
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
+import { fileMetadataElement } from '../features/upload/file-metadata';
 import { HttpUploadClient } from '../features/upload/http-upload';
 import { TransferService, type FileMessage, type FileOfMessage } from '../features/upload/transfers';
 import type { Logger } from '../log';
@@ -78,7 +79,7 @@ export interface MediaService {
   access: MediaAccess;
   handlers: MediaHandlers;
   /** For chat's outbox: the jabber:x:oob element of a message that sends an upload's address. */
-  outgoingExtra(message: StoredMessage): Element | null;
+  outgoingExtra(message: StoredMessage): Element | Element[] | null;
   close(): Promise<void>;
 }
 
@@ -181,7 +182,9 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     outgoingExtra(message) {
       // Our uploads' addresses go with jabber:x:oob (XEP-0066), as Conversations, Dino and Gajim send them.
       if (message.direction !== 'out' || !message.file) return null;
-      return xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
+      const oob = xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
+      // Its name, size and type (XEP-0446), so that others can describe it without asking its server.
+      return message.fileMeta ? [oob, fileMetadataElement(message.fileMeta)] : oob;
     },
     async close() {
       transfers.close();
