@@ -248,10 +248,14 @@ describe('sending files: progress, cancel, waiting for the account', () => {
   it('turns name colours off in Settings: initials then take the text colour', async () => {
     const initials = page.getByRole('tree').locator('[data-avatar]').first();
     const colours = () =>
-      initials.evaluate((el) => ({
-        ink: getComputedStyle(el).color,
-        text: getComputedStyle(document.body).color,
-      }));
+      initials.evaluate((el) => {
+        // Runs in the page (the tests are typed without the DOM).
+        const page = globalThis as unknown as {
+          getComputedStyle(element: unknown): { color: string };
+          document: { body: unknown };
+        };
+        return { ink: page.getComputedStyle(el).color, text: page.getComputedStyle(page.document.body).color };
+      });
     expect((await colours()).ink).not.toBe((await colours()).text);
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
