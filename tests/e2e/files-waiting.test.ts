@@ -58,8 +58,7 @@ describe('sending files: progress, cancel, waiting for the account', () => {
   const fileRow = (name: string): Locator => main().locator('[data-file-message]').filter({ hasText: name });
   const bobMessages = (name: string) =>
     bob.events.filter((e) => e.event === 'message' && String(e.body).endsWith(`/${name}`) && e.oob === e.body);
-  const bobGot = (name: string) =>
-    eventually(() => expect(bobMessages(name).length).toBeGreaterThan(0), LIVE_TIMEOUT);
+  const bobGot = (name: string) => eventually(() => expect(bobMessages(name).length).toBeGreaterThan(0), LIVE_TIMEOUT);
   let barriers = 0;
   /**
    * Alice writes to Bob and waits until he has it: her messages reach him in the order she sent
@@ -77,7 +76,9 @@ describe('sending files: progress, cancel, waiting for the account', () => {
   };
 
   async function pick(name: string, bytes: Buffer, mimeType = 'application/octet-stream') {
-    await main().locator('[data-testid=file-input]').setInputFiles([{ name, mimeType, buffer: bytes }]);
+    await main()
+      .locator('[data-testid=file-input]')
+      .setInputFiles([{ name, mimeType, buffer: bytes }]);
   }
 
   async function openConversation(name: string) {

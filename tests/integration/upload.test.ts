@@ -361,7 +361,10 @@ describe('downloads from a hostile file host', () => {
       found = aliceHistory().find((m) => m.body === url);
       return found !== undefined;
     });
-    expect(found).toMatchObject({ file: true, fileMeta: { name: 'minutes.pdf', size: 48213, type: 'application/pdf' } });
+    expect(found).toMatchObject({
+      file: true,
+      fileMeta: { name: 'minutes.pdf', size: 48213, type: 'application/pdf' },
+    });
     expect(host.requests.length).toBe(before);
   });
 

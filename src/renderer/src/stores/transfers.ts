@@ -53,13 +53,7 @@ export const useTransfersStore = defineStore('transfers', () => {
     return problems.value.get(entryKey(accountId, conversation)) ?? [];
   }
 
-  function addProblem(
-    accountId: string,
-    conversation: string,
-    name: string,
-    text: string,
-    asIs?: SendProblem['asIs'],
-  ) {
+  function addProblem(accountId: string, conversation: string, name: string, text: string, asIs?: SendProblem['asIs']) {
     const key = entryKey(accountId, conversation);
     const problem: SendProblem = { id: nextProblem++, name, text, ...(asIs ? { asIs } : {}) };
     problems.value.set(key, [...(problems.value.get(key) ?? []), problem]);

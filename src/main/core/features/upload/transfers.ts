@@ -141,7 +141,11 @@ export class TransferService implements AccountLifecycleListener {
     const keepMetadata = input.keepMetadata === true || (this.options.keepImageMetadata?.() ?? false);
     if (!keepMetadata) {
       // A picture that would leave with its metadata is asked about before anything is queued.
-      const cleaning = await cleanPictureFile(staged.file, staged.size, await uploadContentType(staged.file, staged.name));
+      const cleaning = await cleanPictureFile(
+        staged.file,
+        staged.size,
+        await uploadContentType(staged.file, staged.name),
+      );
       if (cleaning.kind === 'stays')
         return fail('conflict', 'upload.metadataStays', { why: cleaning.why, limit: cleaning.limit });
     }
@@ -255,7 +259,10 @@ export class TransferService implements AccountLifecycleListener {
     transfer.contentType = contentType;
     const cleaning = transfer.keepMetadata ? null : await cleanPictureFile(staged.file, stat.size, contentType);
     if (cleaning?.kind === 'stays') {
-      throw new TransferFailure({ reason: 'upload.metadataStays', params: { why: cleaning.why, limit: cleaning.limit } });
+      throw new TransferFailure({
+        reason: 'upload.metadataStays',
+        params: { why: cleaning.why, limit: cleaning.limit },
+      });
     }
     const cleaned = cleaning?.kind === 'cleaned' ? cleaning.bytes : null;
     const size = cleaned?.length ?? stat.size;
@@ -399,7 +406,9 @@ export class TransferService implements AccountLifecycleListener {
       return fail('not_found', 'upload.fileGone');
     }
     transfer.restarts = 0;
-    const waiting = this.options.upload.isOnline(transfer.view.accountId) ? null : { reason: 'upload.offline' as const };
+    const waiting = this.options.upload.isOnline(transfer.view.accountId)
+      ? null
+      : { reason: 'upload.offline' as const };
     this.setState(transfer, 'waiting', waiting);
     this.schedule(transfer.view.accountId);
     return ok(this.snapshotOf(transfer));

@@ -61,7 +61,10 @@ describe('failed messages', () => {
 });
 
 describe('what a file message says about its file (XEP-0446)', () => {
-  const received = (file: boolean, fileMeta: { name: string | null; size: number | null; type: string | null } | null) =>
+  const received = (
+    file: boolean,
+    fileMeta: { name: string | null; size: number | null; type: string | null } | null,
+  ) =>
     repo.add({
       accountId: 'acc',
       conversation: 'dave@example.org',

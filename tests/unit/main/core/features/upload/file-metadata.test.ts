@@ -7,11 +7,7 @@ const URL = 'https://upload.example/share/abc/report.pdf';
 const NS = 'urn:xmpp:file:metadata:0';
 
 function fileElement(fields: Record<string, string>) {
-  return xml(
-    'file',
-    { xmlns: NS },
-    ...Object.entries(fields).map(([name, value]) => xml(name, {}, value)),
-  );
+  return xml('file', { xmlns: NS }, ...Object.entries(fields).map(([name, value]) => xml(name, {}, value)));
 }
 
 const message = (...children: ReturnType<typeof xml>[]) =>

@@ -48,7 +48,11 @@ class Slots {
   async requestSlot() {
     if (!this.online) throw new SlotRequestError({ code: 'not-connected' });
     this.asked++;
-    return { put: `https://upload.example/put/${this.asked}`, get: `https://upload.example/get/${this.asked}`, headers: {} };
+    return {
+      put: `https://upload.example/put/${this.asked}`,
+      get: `https://upload.example/get/${this.asked}`,
+      headers: {},
+    };
   }
 }
 
@@ -208,7 +212,11 @@ describe('pictures whose metadata cannot be removed', () => {
     const refused = await upload(file);
     expect(refused).toMatchObject({
       ok: false,
-      error: { code: 'conflict', reason: 'upload.metadataStays', params: { why: 'unreadable', limit: 64 * 1024 * 1024 } },
+      error: {
+        code: 'conflict',
+        reason: 'upload.metadataStays',
+        params: { why: 'unreadable', limit: 64 * 1024 * 1024 },
+      },
     });
     expect(service.views()).toHaveLength(0);
 
