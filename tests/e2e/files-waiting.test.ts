@@ -32,8 +32,12 @@ import { eventually } from '../support/wait';
 const ALICE = { user: 'alice', password: 'alice-Pa55-waiting' };
 const BOB = { user: 'bob', password: 'bob-Pa55-waiting' };
 const DAVE = { user: 'dave', password: 'dave-Pa55-waiting' };
-/** Bytes a second towards the upload service: a 3 MB file takes a few seconds. */
-const RATE = 768 * 1024;
+/**
+ * Bytes a second towards the upload service. The client's socket takes the first few megabytes at
+ * once (the kernel's send buffer grows to 4 MB on loopback), so a file must be larger than that for
+ * its progress to follow the rate.
+ */
+const RATE = 1024 * 1024;
 
 /** Bytes that do not compress and say where they are (to compare what arrived). */
 function fileOf(size: number, seed: number): Buffer {
@@ -100,7 +104,11 @@ describe('sending files: progress, cancel, waiting for the account', () => {
         value: (el as unknown as { value: number }).value,
         max: (el as unknown as { max: number }).max,
       }));
-      if (seen.at(-1) !== value) seen.push(value);
+      if (seen.at(-1) === value) {
+        await page.waitForTimeout(50);
+        continue;
+      }
+      seen.push(value);
       if (until(value, max)) return seen;
       await page.waitForTimeout(50);
     }
@@ -148,13 +156,16 @@ describe('sending files: progress, cancel, waiting for the account', () => {
   });
 
   it('shows the upload moving; a cancel in the middle sends nothing; Try again sends it once', async () => {
-    const bytes = fileOf(3_000_000, 1);
+    const bytes = fileOf(12_000_000, 1);
     await pick('moving.bin', bytes);
     const row = uploadRow('moving.bin');
-    const seen = await progressWhileMoving(row, (value) => value > 1_000_000);
-    // Several values on the way, each above the last.
+    // Watched until it has shown a few values (or is nearly through, which fails the check below).
+    let shown = 0;
+    const seen = await progressWhileMoving(row, (value, max) => (value > 0 && ++shown >= 4) || value > max * 0.8);
+    // Several values on the way, each above the last, the upload still short of its end.
     const moving = seen.filter((value) => value > 0);
-    expect(moving.length).toBeGreaterThanOrEqual(3);
+    expect(moving.length, `progress seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(3);
+    expect(moving.at(-1)!).toBeLessThan(bytes.length * 0.8);
     expect(moving).toEqual([...moving].sort((a, b) => a - b));
     await row.getByText(/^Sending .+ of .+/).waitFor();
 
@@ -171,7 +182,11 @@ describe('sending files: progress, cancel, waiting for the account', () => {
     const got = bobMessages('moving.bin');
     expect(got).toHaveLength(1);
     // Sent with its name, size and type (XEP-0446), and the same bytes arrive.
-    expect(got[0].metadata).toEqual({ 'media-type': 'application/octet-stream', name: 'moving.bin', size: '3000000' });
+    expect(got[0].metadata).toEqual({
+      'media-type': 'application/octet-stream',
+      name: 'moving.bin',
+      size: String(bytes.length),
+    });
     await bob.run({ cmd: 'fetch', url: String(got[0].body) });
     const fetched = bob.events.find((e) => e.event === 'fetched' && e.url === got[0].body);
     expect(fetched).toMatchObject({ status: 200, bytes: bytes.length });
@@ -200,13 +215,13 @@ describe('sending files: progress, cancel, waiting for the account', () => {
     const before = proxy.connections;
     await pick('cut.bin', bytes);
     const row = uploadRow('cut.bin');
-    await progressWhileMoving(row, (value) => value > 300_000);
+    await progressWhileMoving(row, (value) => value > 200_000);
     proxy.cut();
     await bobGot('cut.bin');
     await settled();
     expect(bobMessages('cut.bin')).toHaveLength(1);
-    // A second connection carried the upload from its start.
-    expect(proxy.connections - before).toBeGreaterThanOrEqual(2);
+    // A new connection carried the upload again from its start (the first may have been one kept open).
+    expect(proxy.connections).toBeGreaterThan(before);
     const got = bobMessages('cut.bin')[0];
     await bob.run({ cmd: 'fetch', url: String(got.body) });
     expect(bob.events.find((e) => e.event === 'fetched' && e.url === got.body)).toMatchObject({
