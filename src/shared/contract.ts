@@ -534,6 +534,8 @@ export interface MessageView {
   encryption?: MessageEncryption;
   /** It shares a file: the body is exactly the address its jabber:x:oob (XEP-0066) names. */
   file?: true;
+  /** With `file`: what the message says about the file (XEP-0446), each field checked; a claim only. */
+  fileMeta?: FileMetadataView;
   /** XEP-0461: the message this one answers. */
   reply?: ReplyView;
   /** XEP-0444: reactions, one entry per emoji (first reacted first). */
@@ -626,6 +628,15 @@ export interface TransferView {
   /** A picture or short video the core verified, to show beside the transfer. */
   preview: MediaRef | null;
   startedAt: number;
+}
+
+/** What a message says about the file it shares (XEP-0446 file metadata); null where it said nothing usable. */
+export interface FileMetadataView {
+  /** A safe file name. */
+  name: string | null;
+  size: number | null;
+  /** A MIME type without parameters, lower case. */
+  type: string | null;
 }
 
 /** What a HEAD request says about a shared file (before downloading it). */
@@ -895,6 +906,7 @@ const prefsSchema = z
     language: z.enum(LANGUAGE_CHOICES as [LanguageChoice, ...LanguageChoice[]]),
     filePreviews: z.enum(['contacts', 'everyone', 'never']),
     keepImageMetadata: z.boolean(),
+    nameColours: z.boolean(),
   })
   .strict();
 
@@ -1484,7 +1496,8 @@ export const commands = {
   /**
    * Sends a staged file to a conversation: finds the upload service, refuses a file over its limit
    * at once (error detail upload.tooLarge with size and limit), asks for a slot, uploads it with
-   * progress events, then sends its address as a message. Waits while the account is offline.
+   * progress events, then sends its address as a message. Waits while the account is offline. A
+   * picture whose metadata cannot be removed is refused (upload.metadataStays) unless keepMetadata.
    */
   'upload.start': {
     input: z
@@ -1493,6 +1506,8 @@ export const commands = {
         conversation: z.string().min(1).max(3071),
         kind: z.enum(['chat', 'groupchat', 'pm']),
         file: transferIdSchema,
+        /** Send a picture as it is, metadata included (the user's answer to upload.metadataStays). */
+        keepMetadata: z.boolean().optional(),
       })
       .strict(),
     output: returns<TransferView>(),

@@ -143,6 +143,8 @@ export interface TransferParams {
   'upload.timeout': None;
   /** The account is not connected: an upload waits for it. */
   'upload.offline': None;
+  /** A picture would leave with its metadata (too large to rewrite, or not readable as its kind): asked first. */
+  'upload.metadataStays': { why: 'tooLarge' | 'unreadable'; limit: number };
   'http.insecureUrl': HttpParams;
   'http.redirect': HttpParams;
   'http.status': HttpParams;

@@ -52,6 +52,8 @@ export interface Prefs {
   filePreviews: 'contacts' | 'everyone' | 'never';
   /** Pictures are sent as they are, metadata (EXIF, GPS) included; by default it is removed. */
   keepImageMetadata: boolean;
+  /** Names and initials take their XEP-0392 colours; off: the neutral text colour. */
+  nameColours: boolean;
 }
 
 export const DEFAULT_PREFS: Prefs = {
@@ -68,4 +70,5 @@ export const DEFAULT_PREFS: Prefs = {
   language: 'system',
   filePreviews: 'contacts',
   keepImageMetadata: false,
+  nameColours: true,
 };

@@ -140,6 +140,18 @@ describe('HTTP File Upload against Prosody', () => {
     await waitUntil('Bob has the message', () => toBob.some((m) => m.getChildText('body') === done.url));
     const message = toBob.find((m) => m.getChildText('body') === done.url)!;
     expect(message.getChild('x', NS_OOB)?.getChildText('url')).toBe(done.url);
+    // With its name, size and type (XEP-0446), stored with our own message too.
+    const meta = message.getChild('file', 'urn:xmpp:file:metadata:0');
+    expect([meta?.getChildText('name'), meta?.getChildText('size'), meta?.getChildText('media-type')]).toEqual([
+      'holiday.png',
+      String(file.length),
+      'image/png',
+    ]);
+    expect(aliceHistory().find((m) => m.body === done.url)?.fileMeta).toEqual({
+      name: 'holiday.png',
+      size: file.length,
+      type: 'image/png',
+    });
     const fetched = await fetchAsBob(done.url!);
     expect(fetched.status).toBe(200);
     expect(fetched.body.equals(file)).toBe(true);
@@ -324,6 +336,36 @@ describe('downloads from a hostile file host', () => {
     await waitUntil('download failed', () => latest(started.id)?.state === 'failed');
     expect(latest(started.id)!.error).toMatchObject({ reason: 'http.tooLarge' });
     expect(fs.readdirSync(downloads).sort()).toEqual(before);
+  });
+
+  it("keeps the size and type a file message says (XEP-0446) without asking the file's server", async () => {
+    const url = `${host.origin}/minutes.pdf`;
+    const before = host.requests.length;
+    await bob.send(
+      xml(
+        'message',
+        { to: 'alice@localhost', type: 'chat' },
+        xml('body', {}, url),
+        xml('x', { xmlns: NS_OOB }, xml('url', {}, url)),
+        xml(
+          'file',
+          { xmlns: 'urn:xmpp:file:metadata:0' },
+          xml('media-type', {}, 'application/pdf'),
+          xml('name', {}, 'minutes.pdf'),
+          xml('size', {}, '48213'),
+        ),
+      ),
+    );
+    let found: MessageView | undefined;
+    await waitUntil('Alice has the message', () => {
+      found = aliceHistory().find((m) => m.body === url);
+      return found !== undefined;
+    });
+    expect(found).toMatchObject({
+      file: true,
+      fileMeta: { name: 'minutes.pdf', size: 48213, type: 'application/pdf' },
+    });
+    expect(host.requests.length).toBe(before);
   });
 
   it('refuses an http: address without fetching it (it is not a file message)', async () => {

@@ -9,9 +9,10 @@ Reads JSON commands on stdin, one per line:
   {"cmd": "send_file", "to": "...", "name": "...", "data": "<base64>", "type": "image/png"}
       uploads the file with XEP-0363, then sends its address as the body with jabber:x:oob
   {"cmd": "send_url", "to": "...", "url": "...", "oob": true}   (an address as the body, with jabber:x:oob unless oob is false)
+      with "metadata": {"name": "...", "size": 123, "type": "..."}: XEP-0446 file metadata beside it
   {"cmd": "fetch", "url": "..."}   (a plain HTTPS GET trusting CAFILE)
   {"cmd": "quit"}
-Writes JSON events on stdout, one per line: ready, done {cmd, ...}, message {from, body, oob},
+Writes JSON events on stdout, one per line: ready, done {cmd, ...}, message {from, body, oob, metadata},
 fetched {url, status, sha256, bytes}, error {cmd, error}.
 """
 import asyncio
@@ -19,9 +20,22 @@ import base64
 import hashlib
 import ssl
 import urllib.request
+import xml.etree.ElementTree as ET
 from typing import Any, Dict, Optional
 
 from peer_base import Command, CommandPeer, emit
+
+
+FILE_METADATA = "urn:xmpp:file:metadata:0"
+
+
+def metadata_element(fields: dict) -> ET.Element:
+    """XEP-0446 file metadata: name, size and media type as given."""
+    file = ET.Element(f"{{{FILE_METADATA}}}file")
+    for tag, key in (("media-type", "type"), ("name", "name"), ("size", "size")):
+        if key in fields:
+            ET.SubElement(file, f"{{{FILE_METADATA}}}{tag}").text = str(fields[key])
+    return file
 
 
 class Peer(CommandPeer):
@@ -35,7 +49,9 @@ class Peer(CommandPeer):
         if message["type"] not in ("chat", "normal"):
             return
         oob = message.xml.find("{jabber:x:oob}x/{jabber:x:oob}url")
-        emit(event="message", **{"from": message["from"].bare}, body=message["body"], oob=oob.text if oob is not None else None)
+        meta = message.xml.find(f"{{{FILE_METADATA}}}file")
+        metadata = {child.tag.split("}")[1]: child.text for child in meta} if meta is not None else None
+        emit(event="message", **{"from": message["from"].bare}, body=message["body"], oob=oob.text if oob is not None else None, metadata=metadata)
 
     async def run(self, command: Command) -> Optional[Dict[str, Any]]:
         if command["cmd"] == "send_file":
@@ -44,6 +60,8 @@ class Peer(CommandPeer):
             message = self.make_message(mto=command["to"], mbody=command["url"], mtype="chat")
             if command.get("oob", True):
                 message["oob"]["url"] = command["url"]
+            if "metadata" in command:
+                message.xml.append(metadata_element(command["metadata"]))
             message.send()
         elif command["cmd"] == "fetch":
             result = await asyncio.get_running_loop().run_in_executor(None, self.fetch, command["url"])

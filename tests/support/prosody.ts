@@ -52,6 +52,8 @@ function lua(value: string): string {
 
 interface UploadConfig {
   port: number;
+  /** The port the slots name (the same, or a proxy's). */
+  externalPort: number;
   sizeLimit: number;
   dailyQuota: number;
 }
@@ -70,7 +72,7 @@ https_${ssl}
     component: `
 Component "${UPLOAD_DOMAIN}" "http_file_share"
   http_host = "localhost"
-  http_external_url = "https://localhost:${upload.port}/"
+  http_external_url = "https://localhost:${upload.externalPort}/"
   http_file_share_size_limit = ${upload.sizeLimit}
   http_file_share_daily_quota = ${upload.dailyQuota}
   ${ssl}
@@ -157,8 +159,10 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
       ? await createSelfSignedCert(dir, hostnames)
       : await issueServerCert(dir, ca, hostnames);
     const port = await freePort();
+    const uploadPort = opts.httpUpload ? await freePort() : 0;
     const upload: UploadConfig | undefined = opts.httpUpload && {
-      port: await freePort(),
+      port: uploadPort,
+      externalPort: opts.httpUpload.externalPort ?? uploadPort,
       sizeLimit: opts.httpUpload.sizeLimit,
       dailyQuota: opts.httpUpload.dailyQuota ?? opts.httpUpload.sizeLimit * 100,
     };

@@ -57,9 +57,10 @@ export interface TestServerOptions {
   selfSigned?: boolean;
   /**
    * HTTP File Upload (XEP-0363) on `upload.localhost` (Prosody's mod_http_file_share), served over
-   * HTTPS on a free loopback port with a certificate from the test CA. Prosody only.
+   * HTTPS on a free loopback port with a certificate from the test CA. Prosody only. `externalPort`:
+   * the port the slots' addresses name instead (a proxy in front of it, such as throttle-proxy.ts).
    */
-  httpUpload?: { sizeLimit: number; dailyQuota?: number };
+  httpUpload?: { sizeLimit: number; dailyQuota?: number; externalPort?: number };
 }
 
 /** The upload service a server was started with (`httpUpload`). */

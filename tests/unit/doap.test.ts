@@ -94,6 +94,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0424': ['urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:0'],
   '0425': ['urn:xmpp:message-moderate:1'],
   '0428': ['urn:xmpp:fallback:0'],
+  '0446': ['urn:xmpp:file:metadata:0', 'media-type'],
   '0444': ['urn:xmpp:reactions:0'],
   '0461': ['urn:xmpp:reply:0'],
   '0490': ['urn:xmpp:mds:displayed:0', 'max_items'],

@@ -310,7 +310,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     sendMessage: (file) =>
       chat.send(
         { accountId: file.accountId, conversation: file.conversation, kind: file.kind, body: file.url },
-        { file: true },
+        { file: true, fileMeta: { name: file.name, size: file.size, type: file.type ?? null } },
       ),
     message: (id) => messages.get(id),
   });

@@ -11,6 +11,7 @@ import type { EarlyEventPump } from './api/pump';
 import type { Transport } from './api/types';
 import { i18n } from './i18n';
 import { applyLocale, resolveLocale, systemLanguages } from './i18n/locale';
+import { nameColoursOn } from './lib/avatar';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
 import { useChatStore } from './stores/chat';
@@ -51,6 +52,11 @@ export async function boot(transport: Transport, pump: EarlyEventPump): Promise<
   const system = systemLanguages();
   const locale = () => resolveLocale(prefs.prefs.language, system);
   watch(locale, (next) => void applyLocale(next));
+  watch(
+    () => prefs.prefs.nameColours,
+    (on) => (nameColoursOn.value = on),
+    { immediate: true },
+  );
   await applyLocale(locale());
   app.mount('#app');
 }

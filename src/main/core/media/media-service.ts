@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
 import { isAesgcmFile } from '../features/upload/aesgcm';
+import { fileMetadataElement } from '../features/upload/file-metadata';
 import { HttpUploadClient } from '../features/upload/http-upload';
 import { TransferService, type FileMessage, type FileOfMessage } from '../features/upload/transfers';
 import type { Logger } from '../log';
@@ -81,7 +82,7 @@ export interface MediaService {
   access: MediaAccess;
   handlers: MediaHandlers;
   /** For chat's outbox: the jabber:x:oob element of a message that sends an upload's address. */
-  outgoingExtra(message: StoredMessage): Element | null;
+  outgoingExtra(message: StoredMessage): Element | Element[] | null;
   close(): Promise<void>;
 }
 
@@ -186,7 +187,9 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
       // Our uploads' addresses go with jabber:x:oob (XEP-0066), as Conversations, Dino and Gajim send them.
       // Never an encrypted file's address (it carries the key): that one travels only encrypted.
       if (message.direction !== 'out' || !message.file || isAesgcmFile(message.body)) return null;
-      return xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
+      const oob = xml('x', { xmlns: NS_OOB }, xml('url', {}, message.body));
+      // Its name, size and type (XEP-0446), so that others can describe it without asking its server.
+      return message.fileMeta ? [oob, fileMetadataElement(message.fileMeta)] : oob;
     },
     async close() {
       transfers.close();

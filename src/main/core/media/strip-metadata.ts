@@ -5,7 +5,6 @@
  * its side) stay. Anything not recognised, or not well formed, is answered with null: the caller
  * decides (the bytes are never half rewritten).
  */
-import { readFile } from 'node:fs/promises';
 
 /** The rewritten bytes, or null when this is not a JPEG, PNG or WebP we could read. */
 export function stripImageMetadata(bytes: Buffer): Buffer | null {
@@ -133,12 +132,5 @@ function stripWebp(bytes: Buffer): Buffer | null {
   return Buffer.concat([header, body]);
 }
 
-/** Pictures larger than this are sent as they are (read whole to be rewritten; photos are far smaller). */
+/** Pictures larger than this are not rewritten (they are read whole; photos are far smaller): the user is asked. */
 export const STRIP_MAX_BYTES = 64 * 1024 * 1024;
-const STRIPPED_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
-
-/** The file's bytes without metadata when it is a picture that carries some room for it; else null. */
-export async function readWithoutMetadata(file: string, size: number, contentType: string): Promise<Buffer | null> {
-  if (!STRIPPED_TYPES.has(contentType) || size > STRIP_MAX_BYTES) return null;
-  return stripImageMetadata(await readFile(file));
-}

@@ -7,6 +7,7 @@ import type {
   ConversationKind,
   ConversationView,
   DeliveryError,
+  FileMetadataView,
   MessageState,
   MessageEncryption,
   MessageView,
@@ -37,6 +38,9 @@ interface MessageRow {
   encryption_trust: TrustState | null;
   undecryptable: UndecryptableReason | null;
   oob: number;
+  file_name: string | null;
+  file_size: number | null;
+  file_type: string | null;
   server_id: string | null;
   occupant_id: string | null;
   reply_to: string | null;
@@ -76,6 +80,8 @@ export interface NewMessage {
   encryption?: MessageEncryption | null;
   /** It shares a file: the body is exactly its jabber:x:oob address. */
   file?: boolean;
+  /** With `file`: what the message says about the file (XEP-0446). */
+  fileMeta?: FileMetadataView | null;
   /** XEP-0461: the message it answers (replies.ts read it and looked the original up). */
   reply?: StoredReply | null;
   /** XEP-0421: the occupant-id a room that assigns them gave it. */
@@ -95,7 +101,8 @@ export interface StoredReply {
 
 const COLUMNS =
   'id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id, resource, corrected, error, ' +
-  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob, server_id, occupant_id, ' +
+  'encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob, file_name, file_size, file_type, ' +
+  'server_id, occupant_id, ' +
   'reply_to, reply_id, reply_quote, reply_target, retracted';
 const LAST_BODY_CHARS = 200;
 
@@ -131,10 +138,10 @@ export class MessagesRepository {
     this.insert = db.prepare(
       `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
          server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob,
-         occupant_id, reply_id, reply_to, reply_quote, reply_target)
+         file_name, file_size, file_type, occupant_id, reply_id, reply_to, reply_quote, reply_target)
        VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
          @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob,
-         @occupantId, @replyId, @replyTo, @replyQuote, @replyTarget)
+         @fileName, @fileSize, @fileType, @occupantId, @replyId, @replyTo, @replyQuote, @replyTarget)
        ON CONFLICT DO NOTHING`,
     );
     this.setEncryptionStmt = db.prepare<[string | null, number]>(
@@ -223,10 +230,14 @@ export class MessagesRepository {
 
   /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
   add(message: NewMessage): StoredMessage | null {
-    const { encryption, file, reply, ...fields } = message;
+    const { encryption, file, fileMeta, reply, ...fields } = message;
+    const meta = file ? fileMeta : null;
     const result = this.insert.run({
       ...fields,
       oob: file ? 1 : 0,
+      fileName: meta?.name ?? null,
+      fileSize: meta?.size ?? null,
+      fileType: meta?.type ?? null,
       occupantId: message.occupantId ?? null,
       replyId: reply?.id ?? null,
       replyTo: reply?.to ?? null,
@@ -413,6 +424,8 @@ function toMessage(row: MessageRow): StoredMessage {
     replyId: row.reply_id,
   };
   if (row.oob === 1) message.file = true;
+  if (row.oob === 1 && (row.file_name !== null || row.file_size !== null || row.file_type !== null))
+    message.fileMeta = { name: row.file_name, size: row.file_size, type: row.file_type };
   if (row.reply_to !== null)
     message.reply = { to: row.reply_to, quote: row.reply_quote ?? '', target: row.reply_target };
   if (row.retracted !== 0) message.retracted = row.retracted === 2 ? 'moderator' : 'sender';

@@ -117,6 +117,10 @@ export const NS_RSM = 'http://jabber.org/protocol/rsm';
 export const NS_UPLOAD = 'urn:xmpp:http:upload:0';
 /** XEP-0066 out-of-band data: the URL of a shared file. */
 export const NS_OOB = 'jabber:x:oob';
+/** XEP-0446 file metadata: a shared file's name, size and media type. */
+export const NS_FILE_METADATA = 'urn:xmpp:file:metadata:0';
+/** XEP-0447 stateless file sharing (read only: where XEP-0446 metadata may come wrapped). */
+export const NS_SFS = 'urn:xmpp:sfs:0';
 /** XEP-0380 explicit message encryption. */
 export const NS_EME = 'urn:xmpp:eme:0';
 /** XEP-0384 OMEMO 0.3 (the namespace Conversations, Dino, Gajim and profanity speak). */

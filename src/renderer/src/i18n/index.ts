@@ -22,6 +22,7 @@ import subscriptions from '../locales/en/subscriptions.json';
 import timeline from '../locales/en/timeline.json';
 import reading from '../locales/en/reading.json';
 import files from '../locales/en/files.json';
+import filesMore from '../locales/en/filesMore.json';
 import replies from '../locales/en/replies.json';
 import history from '../locales/en/history.json';
 import omemoFiles from '../locales/en/omemoFiles.json';
@@ -43,6 +44,7 @@ const en = {
   ...timeline,
   ...reading,
   ...files,
+  ...filesMore,
   ...replies,
   ...history,
   ...omemoFiles,

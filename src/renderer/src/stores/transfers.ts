@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
-import type { AppEvent, Snapshot, TransferView } from '../../../shared/contract';
+import type { AppEvent, ConversationKind, Snapshot, StagedFileView, TransferView } from '../../../shared/contract';
 import { entryKey } from '../lib/roster-model';
 
 export interface SendProblem {
@@ -14,6 +14,8 @@ export interface SendProblem {
   name: string;
   /** Already worded. */
   text: string;
+  /** A picture that would leave with its metadata: the user is asked to send it as it is, or not. */
+  asIs?: { file: StagedFileView; kind: ConversationKind };
 }
 
 export const useTransfersStore = defineStore('transfers', () => {
@@ -51,9 +53,10 @@ export const useTransfersStore = defineStore('transfers', () => {
     return problems.value.get(entryKey(accountId, conversation)) ?? [];
   }
 
-  function addProblem(accountId: string, conversation: string, name: string, text: string) {
+  function addProblem(accountId: string, conversation: string, name: string, text: string, asIs?: SendProblem['asIs']) {
     const key = entryKey(accountId, conversation);
-    problems.value.set(key, [...(problems.value.get(key) ?? []), { id: nextProblem++, name, text }]);
+    const problem: SendProblem = { id: nextProblem++, name, text, ...(asIs ? { asIs } : {}) };
+    problems.value.set(key, [...(problems.value.get(key) ?? []), problem]);
     triggerRef(problems);
   }
 

@@ -43,4 +43,19 @@ describe('preferences', () => {
     expect(restored.value.prefs).toMatchObject({ rosterSort: 'name', rosterCollapsed: ['*|Friends'] });
     await second.close();
   });
+
+  it('keep name colours turned off across a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-prefs-'));
+    dirs.push(dir);
+    const first = await open(dir);
+    expect(await first.invoke('prefs.update', { nameColours: false })).toMatchObject({
+      ok: true,
+      value: { nameColours: false },
+    });
+    await first.close();
+    const second = await open(dir);
+    const restored = (await second.invoke('app.snapshot', {})) as { ok: true; value: Snapshot };
+    expect(restored.value.prefs.nameColours).toBe(false);
+    await second.close();
+  });
 });

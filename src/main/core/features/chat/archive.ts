@@ -20,7 +20,7 @@ import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import { sharesFile } from '../upload/oob';
+import { sharedFileOf } from '../upload/oob';
 import { originIdOf, type AccountChat, type ArchivedCorrection, type JoinedRooms, type PageEntry } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
@@ -217,7 +217,7 @@ export class Archive {
       originId: originIdOf(inner),
       serverId: archiveId,
       resource: null,
-      file: bodyText !== null && sharesFile(inner, bodyText),
+      ...(bodyText !== null ? sharedFileOf(inner, bodyText) : { file: false }),
     };
     let message: NewMessage;
     if (query.archive !== '') {

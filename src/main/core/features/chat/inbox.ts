@@ -12,7 +12,7 @@ import type { Logger } from '../../log';
 import type { MessagesRepository, NewMessage, StoredMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { NS_SID } from '../../xmpp/ns';
-import { sharesFile } from '../upload/oob';
+import { sharedFileOf } from '../upload/oob';
 import { originIdOf, view, type AccountChat } from './accounts';
 import type { MessageWrites } from './writes';
 
@@ -58,7 +58,9 @@ export class Inbox {
       originId: originIdOf(stanza),
       resource: null,
       read: fields.direction === 'out',
-      file: fields.file ?? sharesFile(stanza, fields.body),
+      ...sharedFileOf(stanza, fields.body),
+      // A decrypted aesgcm: address is a file by its encrypted body alone (no oob element with it).
+      ...(fields.file ? { file: true } : {}),
     });
     // Received messages of one loop turn (a room's history, a burst) share one transaction.
     if (account.incoming.length === 1) setImmediate(() => this.flush(account));

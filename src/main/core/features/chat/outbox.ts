@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, jidOf } from '../../../../shared/jid';
-import type { MessageView, ParsedInput } from '../../../../shared/contract';
+import type { FileMetadataView, MessageView, ParsedInput } from '../../../../shared/contract';
 import { fail, failIn, ok, type Result } from '../../../../shared/result';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import type { Logger } from '../../log';
@@ -32,7 +32,7 @@ export interface OutboxOptions {
   /** The account's own bare JID (known before any connection). */
   accountJid(accountId: string): string | null;
   /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
-  outgoingExtra?(message: StoredMessage): Element | null;
+  outgoingExtra?(message: StoredMessage): Element | Element[] | null;
   /** End-to-end encryption, with the encrypted children of messages being sent. */
   encryption?: { port: ChatEncryptionPort; seals: OutgoingSeals };
   /** An encrypted message went to `jid`: it answers a pre-key message as well as a key transport would. */
@@ -51,7 +51,12 @@ export class Outbox {
   }
 
   /** Stores a new message as queued and sends what is queued. */
-  send(account: AccountChat, input: ParsedInput<'message.send'>, file = false): Result<MessageView> {
+  send(
+    account: AccountChat,
+    input: ParsedInput<'message.send'>,
+    file = false,
+    fileMeta: FileMetadataView | null = null,
+  ): Result<MessageView> {
     const target = conversationOf(input.conversation, input.kind);
     if (!target) return failIn('conversation', 'invalid_input', 'chat.invalidAddress');
     const { rooms } = this.options;
@@ -93,6 +98,7 @@ export class Outbox {
       read: true,
       encryption: encrypted ? { protocol: 'omemo', device: null, undecryptable: null } : null,
       file,
+      fileMeta,
       reply,
     });
     if (!stored) return fail('internal', 'chat.notStored');

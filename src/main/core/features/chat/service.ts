@@ -19,6 +19,7 @@ import type { Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
 import type {
   ConversationView,
+  FileMetadataView,
   MessageView,
   OlderMessages,
   ParsedInput,
@@ -73,7 +74,7 @@ export interface ChatOptions {
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
   /** An element to add to an outgoing message (e.g. jabber:x:oob for an uploaded file's address). */
-  outgoingExtra?(message: StoredMessage): Element | null;
+  outgoingExtra?(message: StoredMessage): Element | Element[] | null;
   /** A message write failed in the store (disk full, I/O error, damage): tell the user. */
   storeFailed?(error: unknown): void;
   /** Every write that had failed has now been made. */
@@ -306,11 +307,14 @@ export class ChatService implements AccountLifecycleListener {
 
   // ---------- commands ----------
 
-  /** With `file`: the body is the address of our upload, sent with jabber:x:oob. */
-  async send(input: ParsedInput<'message.send'>, options: { file?: boolean } = {}): Promise<Result<MessageView>> {
+  /** With `file`: the body is the address of our upload, sent with jabber:x:oob (and `fileMeta`, XEP-0446). */
+  async send(
+    input: ParsedInput<'message.send'>,
+    options: { file?: boolean; fileMeta?: FileMetadataView } = {},
+  ): Promise<Result<MessageView>> {
     const account = this.account(input.accountId);
     if (input.replaces !== undefined) return this.corrections.correct(account, input, input.replaces);
-    return this.outbox.send(account, input, options.file ?? false);
+    return this.outbox.send(account, input, options.file ?? false, options.fileMeta ?? null);
   }
 
   /** XEP-0444: our whole set of reactions to a message. */

@@ -22,7 +22,6 @@ import { transferKey, type EventBus } from '../../events';
 import type { Logger } from '../../log';
 import { HttpError, httpReason, type HttpsClient } from '../../media/https-client';
 import type { StagingArea } from '../../media/staging';
-import { readWithoutMetadata } from '../../media/strip-metadata';
 import {
   AesgcmError,
   aesgcmUrl,
@@ -36,6 +35,7 @@ import {
 import { uploadContentType } from './content-type';
 import { downloadToFolder, fileNameOfUrl } from './download';
 import { SlotRequestError, type HttpUploadClient, type UploadService } from './http-upload';
+import { cleanPictureFile } from './picture-metadata';
 import { SpeedMeter } from './speed';
 
 /** A finished upload, to be sent as a message: the URL as body plus `<x xmlns='jabber:x:oob'><url/></x>`. */
@@ -46,6 +46,8 @@ export interface FileMessage {
   url: string;
   name: string;
   size: number;
+  /** The content type the upload declared (sent as XEP-0446 file metadata). */
+  type?: string;
 }
 
 /** Stores the message in the chat outbox (which sends it when it can); called once per upload. */
@@ -94,7 +96,14 @@ interface Transfer {
   keepMetadata: boolean;
   /** Uploads: the file is encrypted and shared as an aesgcm: address (the conversation is encrypted). */
   encrypt: boolean;
+  /** Uploads: times the upload started again after its connection dropped in the middle. */
+  restarts: number;
+  /** Uploads: the content type declared for the slot. */
+  contentType: string | null;
 }
+
+/** A drop in the middle of an upload starts it again this many times; the next one fails it. */
+const RESTARTS_AFTER_DROP = 1;
 
 const DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024;
 
@@ -119,6 +128,15 @@ export class TransferService implements AccountLifecycleListener {
     this.schedule(accountId);
   }
 
+  /** Uploads still waiting say that they wait for the account. */
+  onOffline(accountId: string): void {
+    for (const transfer of this.transfers.values()) {
+      const { view } = transfer;
+      if (view.accountId !== accountId || view.direction !== 'upload' || view.state !== 'waiting') continue;
+      if (view.error === null) this.setState(transfer, 'waiting', { reason: 'upload.offline' });
+    }
+  }
+
   onRemoved(accountId: string): void {
     for (const transfer of [...this.transfers.values()]) {
       if (transfer.view.accountId !== accountId) continue;
@@ -134,7 +152,19 @@ export class TransferService implements AccountLifecycleListener {
     if (!staged) return fail('not_found', 'upload.fileGone');
     const taken = [...this.transfers.values()].some((t) => t.staged === staged.id && t.view.state !== 'cancelled');
     if (taken) return fail('conflict', 'upload.alreadySending');
-    if (this.options.upload.isOnline(input.accountId)) {
+    const keepMetadata = input.keepMetadata === true || (this.options.keepImageMetadata?.() ?? false);
+    if (!keepMetadata) {
+      // A picture that would leave with its metadata is asked about before anything is queued.
+      const cleaning = await cleanPictureFile(
+        staged.file,
+        staged.size,
+        await uploadContentType(staged.file, staged.name),
+      );
+      if (cleaning.kind === 'stays')
+        return fail('conflict', 'upload.metadataStays', { why: cleaning.why, limit: cleaning.limit });
+    }
+    const online = this.options.upload.isOnline(input.accountId);
+    if (online) {
       // Known now: refuse before anything is queued or sent.
       let service: UploadService | null | undefined;
       try {
@@ -156,8 +186,9 @@ export class TransferService implements AccountLifecycleListener {
       state: 'waiting',
     });
     transfer.staged = staged.id;
-    transfer.keepMetadata = this.options.keepImageMetadata?.() ?? false;
+    transfer.keepMetadata = keepMetadata;
     transfer.encrypt = this.options.encryptsFiles?.(input.accountId, input.conversation, input.kind) ?? false;
+    if (!online) transfer.view.error = { reason: 'upload.offline' };
     this.changed(transfer);
     this.schedule(input.accountId);
     return ok(this.snapshotOf(transfer));
@@ -199,10 +230,24 @@ export class TransferService implements AccountLifecycleListener {
       await this.storeMessage(transfer);
     } catch (error) {
       if (controller.signal.aborted) return; // cancel() set the state
-      const offline = error instanceof SlotRequestError && error.detail.code === 'not-connected';
-      this.setState(transfer, offline ? 'waiting' : 'failed', transferError(error, view.direction));
-      if (!offline)
+      // A slot not asked, or not answered because the account went meanwhile, waits for the account.
+      const offline =
+        error instanceof SlotRequestError &&
+        (error.detail.code === 'not-connected' || !this.options.upload.isOnline(view.accountId));
+      if (offline) {
+        this.setState(transfer, 'waiting', { reason: 'upload.offline' });
+      } else if (droppedInTheMiddle(error) && transfer.restarts < RESTARTS_AFTER_DROP) {
+        // The connection went in the middle of the upload: it starts again, from the start, once the
+        // account is back (the server keeps no half of it).
+        transfer.restarts++;
+        view.transferred = 0;
+        const waiting = this.options.upload.isOnline(view.accountId) ? null : { reason: 'upload.offline' as const };
+        this.setState(transfer, 'waiting', waiting);
+        this.options.log.info('upload dropped; starting it again', { id: view.id });
+      } else {
+        this.setState(transfer, 'failed', transferError(error, view.direction));
         this.options.log.info('upload failed', { id: view.id, error: transferError(error, view.direction) });
+      }
     } finally {
       if (transfer.controller === controller) transfer.controller = null;
       this.schedule(view.accountId);
@@ -213,7 +258,11 @@ export class TransferService implements AccountLifecycleListener {
     const { view } = transfer;
     const staged = transfer.staged ? this.options.staging.get(transfer.staged) : null;
     if (!staged) throw new TransferFailure({ reason: 'file.unreadable', params: {} });
-    const service = await this.options.upload.service(view.accountId);
+    const service = await this.options.upload.service(view.accountId).catch((error: unknown) => {
+      // A discovery cut short by a dropped connection waits for the account like a slot would.
+      if (error instanceof SlotRequestError || this.options.upload.isOnline(view.accountId)) throw error;
+      throw new SlotRequestError({ code: 'not-connected' });
+    });
     if (!service) throw new TransferFailure({ reason: 'upload.unavailable' });
     const stat = await fs.stat(staged.file).catch(() => null);
     if (!stat?.isFile()) throw new TransferFailure({ reason: 'file.unreadable', params: {} });
@@ -222,7 +271,15 @@ export class TransferService implements AccountLifecycleListener {
       throw new TransferFailure({ reason: 'upload.tooLarge', params: { size: stat.size, limit: service.maxFileSize } });
     }
     const contentType = await uploadContentType(staged.file, staged.name);
-    const cleaned = transfer.keepMetadata ? null : await readWithoutMetadata(staged.file, stat.size, contentType);
+    transfer.contentType = contentType;
+    const cleaning = transfer.keepMetadata ? null : await cleanPictureFile(staged.file, stat.size, contentType);
+    if (cleaning?.kind === 'stays') {
+      throw new TransferFailure({
+        reason: 'upload.metadataStays',
+        params: { why: cleaning.why, limit: cleaning.limit },
+      });
+    }
+    const cleaned = cleaning?.kind === 'cleaned' ? cleaning.bytes : null;
     // An encrypted file goes under a random name as opaque bytes, its tag appended.
     const secret = transfer.encrypt ? newSecret() : null;
     const size = (cleaned?.length ?? stat.size) + (secret ? AESGCM_TAG_BYTES : 0);
@@ -260,6 +317,7 @@ export class TransferService implements AccountLifecycleListener {
         url: view.url!,
         name: view.name,
         size: view.size ?? 0,
+        ...(transfer.contentType ? { type: transfer.contentType } : {}),
       });
       if (!result.ok)
         throw new TransferFailure({ reason: 'file.messageNotStored', params: { code: result.error.code } });
@@ -372,7 +430,11 @@ export class TransferService implements AccountLifecycleListener {
     if (transfer.view.url === null && !(transfer.staged && this.options.staging.get(transfer.staged))) {
       return fail('not_found', 'upload.fileGone');
     }
-    this.setState(transfer, 'waiting', null);
+    transfer.restarts = 0;
+    const waiting = this.options.upload.isOnline(transfer.view.accountId)
+      ? null
+      : { reason: 'upload.offline' as const };
+    this.setState(transfer, 'waiting', waiting);
     this.schedule(transfer.view.accountId);
     return ok(this.snapshotOf(transfer));
   }
@@ -415,6 +477,8 @@ export class TransferService implements AccountLifecycleListener {
       messageStored: false,
       keepMetadata: false,
       encrypt: false,
+      restarts: 0,
+      contentType: null,
     };
     this.transfers.set(view.id, transfer);
     return transfer;
@@ -460,6 +524,11 @@ class TransferFailure extends Error {
     super(error.reason);
     this.name = 'TransferFailure';
   }
+}
+
+/** The upload's connection went while it ran (not a refusal: the same upload may well work again). */
+function droppedInTheMiddle(error: unknown): boolean {
+  return error instanceof HttpError && (error.code === 'network' || error.code === 'timeout');
 }
 
 function tooLarge(size: number, limit: number): Result<never> {

@@ -28,15 +28,20 @@ export function useFileSending() {
   const api = useApi();
   const transfers = useTransfersStore();
 
-  async function start(target: SendTarget, staged: StagedFileView): Promise<void> {
+  async function start(target: SendTarget, staged: StagedFileView, keepMetadata = false): Promise<void> {
     const result = await api.invoke('upload.start', {
       accountId: target.accountId,
       conversation: target.conversation,
       kind: target.kind,
       file: staged.id,
+      ...(keepMetadata ? { keepMetadata } : {}),
     });
     if (result.ok) transfers.put(result.value);
-    else transfers.addProblem(target.accountId, target.conversation, staged.name, errorText(result.error));
+    else {
+      // A picture whose metadata cannot be removed: the list asks whether to send it as it is.
+      const ask = result.error.reason === 'upload.metadataStays' ? { file: staged, kind: target.kind } : undefined;
+      transfers.addProblem(target.accountId, target.conversation, staged.name, errorText(result.error), ask);
+    }
   }
 
   /** Files from the page (drop, paste, the bridge's file input), one after the other, in order. */
@@ -59,7 +64,12 @@ export function useFileSending() {
     for (const staged of picked.value) await start(target, staged);
   }
 
-  return { sendFiles, pickAndSend };
+  /** The user's answer to a picture that would keep its metadata: send it as it is. */
+  function sendAsIs(target: SendTarget, staged: StagedFileView): Promise<void> {
+    return start(target, staged, true);
+  }
+
+  return { sendFiles, pickAndSend, sendAsIs };
 }
 
 /** The files a drag or paste carries (none when it carries only text). */

@@ -33,6 +33,10 @@ export function fileErrorText(error: Reasoned<Pick<ErrorParams, FileReason>>): s
       return t('errors.file.upload.timeout');
     case 'upload.offline':
       return t('errors.file.upload.offline');
+    case 'upload.metadataStays':
+      return error.params.why === 'tooLarge'
+        ? t('filesMore.metadata.tooLarge', { limit: formatBytes(error.params.limit) })
+        : t('filesMore.metadata.unreadable');
     case 'upload.fileGone':
       return t('errors.file.upload.fileGone');
     case 'upload.alreadySending':

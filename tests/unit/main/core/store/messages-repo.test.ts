@@ -59,3 +59,44 @@ describe('failed messages', () => {
     expect(repo.get(other)?.error).toEqual({ condition: null, text: null });
   });
 });
+
+describe('what a file message says about its file (XEP-0446)', () => {
+  const received = (
+    file: boolean,
+    fileMeta: { name: string | null; size: number | null; type: string | null } | null,
+  ) =>
+    repo.add({
+      accountId: 'acc',
+      conversation: 'dave@example.org',
+      kind: 'chat',
+      direction: 'in',
+      sender: 'dave@example.org',
+      body: 'https://files.example/a/report.pdf',
+      at: 1,
+      state: 'received',
+      stanzaId: `s${Math.random()}`,
+      originId: null,
+      serverId: null,
+      resource: null,
+      read: false,
+      file,
+      fileMeta,
+    })!;
+
+  it('is kept with the message and read back', () => {
+    const meta = { name: 'report.pdf', size: 1_234_567, type: 'application/pdf' };
+    const stored = received(true, meta);
+    expect(stored.fileMeta).toEqual(meta);
+    expect(repo.get(stored.id)?.fileMeta).toEqual(meta);
+    expect(repo.get(received(true, { name: null, size: 5, type: null }).id)?.fileMeta).toEqual({
+      name: null,
+      size: 5,
+      type: null,
+    });
+  });
+
+  it('is not kept for a message that shares no file, nor shown when it said nothing', () => {
+    expect(repo.get(received(false, { name: 'x.pdf', size: 1, type: null }).id)?.fileMeta).toBeUndefined();
+    expect(repo.get(received(true, null).id)?.fileMeta).toBeUndefined();
+  });
+});

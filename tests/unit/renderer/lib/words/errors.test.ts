@@ -125,6 +125,7 @@ const ERRORS: Record<ErrorReason, AppError> = {
   'upload.badSlot': appError('internal', 'upload.badSlot'),
   'upload.timeout': appError('timeout', 'upload.timeout'),
   'upload.offline': appError('not_connected', 'upload.offline'),
+  'upload.metadataStays': appError('conflict', 'upload.metadataStays', { why: 'tooLarge', limit: 64 * 1024 * 1024 }),
   'upload.fileGone': appError('not_found', 'upload.fileGone'),
   'upload.alreadySending': appError('conflict', 'upload.alreadySending'),
   'upload.notConnected': appError('not_connected', 'upload.notConnected'),
@@ -346,5 +347,11 @@ describe('the words for files and transfers', () => {
       'The file’s server answered 403.',
     );
     expect(transferErrorText({ reason: 'upload.offline' })).toBe('Waiting for the account to connect.');
+    expect(
+      transferErrorText({ reason: 'upload.metadataStays', params: { why: 'tooLarge', limit: 64 * 1024 * 1024 } }),
+    ).toBe('The picture is larger than 64 MB, so its location, camera and times cannot be removed.');
+    expect(transferErrorText({ reason: 'upload.metadataStays', params: { why: 'unreadable', limit: 1 } })).toBe(
+      'The picture could not be read to remove its location, camera and times.',
+    );
   });
 });
