@@ -30,6 +30,7 @@ import { SubscriptionService } from './features/subscriptions/service';
 import { BlockingService } from './features/blocking/service';
 import { createControl, type Control } from './control';
 import { MucService } from './features/muc/service';
+import { RoomEncryption } from './features/muc/room-encryption';
 import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
 import { ReadStateRepository } from './store/read-state-repo';
@@ -256,6 +257,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('subscriptions'),
   });
   accounts.addLifecycleListener(subscriptions);
+  // Before MUC, which consumes room presence: which rooms allow encryption, and their members.
+  const roomEncryption = new RoomEncryption({
+    rooms: muc,
+    log: log.child('room-encryption'),
+    accountJid,
+    onChanged: (accountId, room) => encryption.roomChanged(accountId, room),
+    refreshDevices: (accountId, jid) => encryption.service.refresh(accountId, jid),
+    onReady: (accountId) => chat.encryptionReady(accountId),
+  });
+  accounts.addLifecycleListener(roomEncryption);
   accounts.addLifecycleListener(muc);
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
   const bookmarks = new BookmarksService({
@@ -281,6 +292,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('encryption'),
     accountJid,
     onReady: (accountId) => chat.encryptionReady(accountId),
+    rooms: () => roomEncryption,
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

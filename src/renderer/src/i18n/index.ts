@@ -24,6 +24,7 @@ import reading from '../locales/en/reading.json';
 import files from '../locales/en/files.json';
 import replies from '../locales/en/replies.json';
 import history from '../locales/en/history.json';
+import omemoRoom from '../locales/en/omemoRoom.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -44,6 +45,7 @@ const en = {
   ...files,
   ...replies,
   ...history,
+  ...omemoRoom,
 };
 
 export type Messages = typeof en;

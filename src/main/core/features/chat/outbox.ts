@@ -68,7 +68,7 @@ export class Outbox {
     }
     const stanzaId = randomUUID();
     const encrypted =
-      input.kind === 'chat' && (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false);
+      input.kind !== 'pm' && (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false);
     const stored = this.repo.add({
       accountId: input.accountId,
       conversation: target,

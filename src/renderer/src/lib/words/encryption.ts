@@ -33,6 +33,8 @@ function failureReasonText(reason: EncryptFailureReason): string {
       return t('encryption.failure.deviceListUnavailable');
     case 'identity-unavailable':
       return t('encryption.failure.identityUnavailable');
+    case 'room-not-eligible':
+      return t('omemoRoom.roomNotEligible');
   }
 }
 
@@ -50,7 +52,8 @@ export function encryptFailureText(failure: EncryptionFailure): string {
   const skipped = Object.entries(failure.skipped)
     .filter(([, n]) => n !== undefined && n > 0)
     .map(([reason, n]) => t(SKIPPED[reason as DeviceSkipReason], n!));
-  const reason = failureReasonText(failure.reason);
+  const clause = failureReasonText(failure.reason);
+  const reason = failure.member ? t('omemoRoom.memberFailure', { reason: clause, member: failure.member }) : clause;
   return skipped.length > 0
     ? t('encryption.failure.notEncryptedDetail', {
         reason,
@@ -78,6 +81,8 @@ export function undecryptableText(reason: UndecryptableReason): string {
       return t('encryption.undecryptable.identityUnavailable');
     case 'own-device':
       return t('encryption.undecryptable.ownDevice');
+    case 'unknown-sender':
+      return t('omemoRoom.unknownSender');
   }
 }
 
