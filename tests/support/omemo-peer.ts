@@ -20,6 +20,10 @@ export interface PythonOmemoPeer {
   events: PeerEvent[];
   send(to: string, body: string): void;
   refresh(jid: string): void;
+  /** Joins a room (answered by a `joined` event). */
+  join(room: string, nick: string): void;
+  /** Sends an encrypted groupchat message to the room, encrypted to `members`' devices (and our others). */
+  roomSend(room: string, members: string[], body: string): void;
   /** Waits for the first event after index `from` matching `predicate`. */
   next(predicate: (event: PeerEvent) => boolean, what: string, from?: number): Promise<PeerEvent>;
   stop(): Promise<void>;
@@ -77,6 +81,8 @@ export async function startPythonOmemoPeer(
     events,
     send: (to, body) => command({ cmd: 'send', to, body }),
     refresh: (jid) => command({ cmd: 'refresh', jid }),
+    join: (room, nick) => command({ cmd: 'join', room, nick }),
+    roomSend: (room, members, body) => command({ cmd: 'room_send', room, members, body }),
     next,
     async stop() {
       if (child.exitCode === null) {
