@@ -146,7 +146,7 @@ describe.skipIf(!(await pythonOmemoAvailable()))('OMEMO in a members-only, non-a
       () =>
         expect(history(jw, ROOM).at(-1)).toMatchObject({
           direction: 'in',
-          sender: 'py',
+          from: 'py',
           body: 'hello room, from python-omemo',
           encryption: { protocol: 'omemo', device: { id: py.deviceId, trust: 'blind' }, undecryptable: null },
         }),

@@ -381,13 +381,10 @@ export class Omemo03 implements EncryptionProtocol {
       if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped, jid: to };
       usable.push(...contact.usable);
     }
-    const ownDevices = recipients.includes(this.ownJid)
-      ? null
-      : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
-    const own = typeof ownDevices === 'object' ? ownDevices : null;
+    const own = recipients.includes(this.ownJid) ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
-    for (const device of [...usable, ...(own?.usable ?? [])]) {
+    for (const device of [...usable, ...(typeof own === 'object' ? (own?.usable ?? []) : [])]) {
       await new Promise((resolve) => setImmediate(resolve));
       try {
         const cipher = new SessionCipher(this.store, new SignalProtocolAddress(device.jid, device.deviceId));

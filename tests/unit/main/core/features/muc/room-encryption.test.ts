@@ -194,7 +194,9 @@ afterEach(() => {
 });
 
 /** Alice in ROOM (nick alice) with Bob and Carol as members; occupants' real JIDs as the room shows them. */
-async function roomChat(options: { wrapPep?: (pep: PepClient) => PepClient } = {}) {
+async function roomChat(
+  options: { wrapPep?: (pep: PepClient) => PepClient; request?: (iq: Element) => Promise<Element> } = {},
+) {
   const pep = new MemoryPep();
   const bob = await openDevice(pep, BOB);
   const carol = await openDevice(pep, CAROL);
@@ -204,6 +206,7 @@ async function roomChat(options: { wrapPep?: (pep: PepClient) => PepClient } = {
   alice = await openEncryptedChat({
     pep,
     wrapPep: options.wrapPep,
+    request: options.request,
     encryptedRooms: roomEncryption,
     rooms: {
       joinedNick: (_accountId, room) => (room === ROOM ? 'alice' : null),
@@ -337,5 +340,51 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     await expect.poll(() => chat.history(ROOM)[0]?.state).toBe('failed');
     expect(chat.history(ROOM)[0].error?.encryption).toMatchObject({ member: CAROL });
     expect(toRoom(chat)).toEqual([]);
+  });
+
+  it('reads the room archive’s copies with the real JID the archive gives, and not one an occupant could forge', async () => {
+    let results: Element[] = [];
+    let deliver: (stanza: Element) => void = () => undefined;
+    const { chat, bob } = await roomChat({
+      request: async (iq) => {
+        const queryId = iq.getChild('query', 'urn:xmpp:mam:2')?.attrs.queryid ?? '';
+        for (const result of results) {
+          result.getChild('result', 'urn:xmpp:mam:2')!.attrs.queryid = queryId;
+          deliver(result);
+        }
+        return xml('iq', { type: 'result' }, xml('fin', { xmlns: 'urn:xmpp:mam:2', complete: 'true' }));
+      },
+    });
+    deliver = chat.deliver;
+    const realJid = (jid: string) => xml('x', { xmlns: NS_MUC_USER }, xml('item', { jid, affiliation: 'member' }));
+    const archived = (inner: Element, id: string) =>
+      xml(
+        'message',
+        { from: ROOM, to: `${ALICE}/desk` },
+        xml(
+          'result',
+          { xmlns: 'urn:xmpp:mam:2', id, queryid: '' },
+          xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
+            xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-01T10:00:00Z' }),
+            inner,
+          ),
+        ),
+      );
+    const genuine = await roomMessage(bob, 'bob', [ALICE], 'from the room archive');
+    genuine.append(realJid(BOB));
+    // Mallory's message claims Bob's JID; the archive added Mallory's own after it.
+    const forged = await roomMessage(bob, 'mallory', [ALICE], 'claims to be bob');
+    forged.append(realJid(BOB));
+    forged.append(realJid(MALLORY));
+    results = [archived(genuine, 'arch-1'), archived(forged, 'arch-2')];
+    chat.chat.roomJoined(ACCOUNT, ROOM);
+    await expect.poll(() => chat.history(ROOM).length).toBe(2);
+    expect(chat.history(ROOM).map((m) => [m.from, m.body, m.encryption?.undecryptable ?? null])).toEqual([
+      ['bob', 'from the room archive', null],
+      ['mallory', '', 'unknown-sender'],
+    ]);
+    expect(chat.history(ROOM)[0].encryption?.device?.id).toBe(bob.deviceId);
   });
 });
