@@ -133,9 +133,9 @@ describe.skipIf(!(await pythonOmemoAvailable()))('OMEMO in a members-only, non-a
         body: 'for the members only ✓',
       });
     }
-    await eventually(() => expect(history(jw, ROOM).map((m) => [m.body, m.state])).toEqual([
-      ['for the members only ✓', 'delivered'],
-    ]));
+    await eventually(() =>
+      expect(history(jw, ROOM).map((m) => [m.body, m.state])).toEqual([['for the members only ✓', 'delivered']]),
+    );
   });
 
   it('stores a member’s message decrypted, with the device that sent it', async () => {
@@ -159,7 +159,12 @@ describe.skipIf(!(await pythonOmemoAvailable()))('OMEMO in a members-only, non-a
   it('a member who loses the affiliation is no longer encrypted to', async () => {
     await jw.invoke('muc.setAffiliation', { accountId: jw.accountId, room: ROOM, jid: CAROL_JID, affiliation: 'none' });
     const from = py.events.length;
-    await jw.invoke('message.send', { accountId: jw.accountId, conversation: ROOM, kind: 'groupchat', body: 'without carol' });
+    await jw.invoke('message.send', {
+      accountId: jw.accountId,
+      conversation: ROOM,
+      kind: 'groupchat',
+      body: 'without carol',
+    });
     const read = await py.next((e) => e.event === 'room_message' && e.body === 'without carol', 'py reads', from);
     expect(read.rids).not.toContain(carol.deviceId);
     expect(read.rids).toContain(py.deviceId);

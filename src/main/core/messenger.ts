@@ -258,12 +258,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   });
   accounts.addLifecycleListener(subscriptions);
   // Before MUC, which consumes room presence: which rooms allow encryption, and their members.
-  const roomEncryption = new RoomEncryption({
+  const roomEncryption: RoomEncryption = new RoomEncryption({
     rooms: muc,
     log: log.child('room-encryption'),
     accountJid,
     onChanged: (accountId, room) => encryption.roomChanged(accountId, room),
-    refreshDevices: (accountId, jid) => encryption.service.refresh(accountId, jid),
+    refreshDevices: (accountId, jid): Promise<void> => encryption.service.refresh(accountId, jid),
     onReady: (accountId) => chat.encryptionReady(accountId),
   });
   accounts.addLifecycleListener(roomEncryption);
@@ -292,7 +292,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('encryption'),
     accountJid,
     onReady: (accountId) => chat.encryptionReady(accountId),
-    rooms: () => roomEncryption,
+    rooms: (): RoomEncryption => roomEncryption,
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -79,7 +79,9 @@ export class EncryptionFeature implements AccountLifecycleListener {
       carriesText: (message) => service.carriesText(message),
       decryptMessage: (accountId, message, context) => service.decryptMessage(accountId, message, context),
       encryptMessage: (accountId, to, body) =>
-        this.roomsOf(accountId, to) ? this.encryptForRoom(accountId, to, body) : service.encryptMessage(accountId, to, body),
+        this.roomsOf(accountId, to)
+          ? this.encryptForRoom(accountId, to, body)
+          : service.encryptMessage(accountId, to, body),
       keyTransport: (accountId, to) => service.keyTransport(accountId, to),
       encryptsTo: (accountId, conversation) => this.encryptsTo(accountId, conversation),
     };
@@ -233,7 +235,11 @@ export class EncryptionFeature implements AccountLifecycleListener {
     const recipients = this.roomsOf(accountId, room)?.recipients(accountId, room) ?? { blocked: 'unknown' };
     // Not read yet (joining, or its configuration being asked): waits like an account not online.
     if ('blocked' in recipients)
-      return { ok: false, reason: recipients.blocked === 'unknown' ? 'not-connected' : 'room-not-eligible', skipped: [] };
+      return {
+        ok: false,
+        reason: recipients.blocked === 'unknown' ? 'not-connected' : 'room-not-eligible',
+        skipped: [],
+      };
     return this.service.encryptToMembers(accountId, recipients.members, body);
   }
 
@@ -253,8 +259,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
     const recipients = rooms?.recipients(accountId, jid);
     // A room has no devices of its own: its members' are read.
     const jids = !rooms ? [jid] : recipients && 'members' in recipients ? recipients.members : [];
-    for (const one of jids)
-      background(this.service.refresh(accountId, one), this.options.log, 'reading a device list');
+    for (const one of jids) background(this.service.refresh(accountId, one), this.options.log, 'reading a device list');
   }
 
   /** A JID's devices changed: its view, and (for a contact) its conversation's, once per flush. */

@@ -326,7 +326,6 @@ export class Omemo03 implements EncryptionProtocol {
 
   // ---------- sending ----------
 
-  /** `to`: a contact, or a room's members (every one must be reachable). */
   async encrypt(to: string | readonly string[], body: string): Promise<EncryptResult> {
     const sealed = sealPayload(Buffer.from(body, 'utf8'));
     const result = await this.encryptKeys(typeof to === 'string' ? [to] : to, sealed.keyMaterial);
@@ -381,7 +380,9 @@ export class Omemo03 implements EncryptionProtocol {
       if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped, jid: to };
       usable.push(...contact.usable);
     }
-    const own = recipients.includes(this.ownJid) ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
+    const own = recipients.includes(this.ownJid)
+      ? null
+      : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
     for (const device of [...usable, ...(typeof own === 'object' ? (own?.usable ?? []) : [])]) {

@@ -85,7 +85,11 @@ function failureOf(result: Extract<EncryptResult, { ok: false }>, conversation: 
     if (device.jid === contact) skipped[reason] = (skipped[reason] ?? 0) + 1;
   }
   const reason = result.reason === 'not-connected' ? 'device-list-unavailable' : result.reason;
-  return { reason, skipped, ...(result.jid !== undefined && result.jid !== conversation ? { member: result.jid } : {}) };
+  return {
+    reason,
+    skipped,
+    ...(result.jid !== undefined && result.jid !== conversation ? { member: result.jid } : {}),
+  };
 }
 
 /** A deep copy of an element (an element has one parent; a message may be written more than once). */

@@ -117,7 +117,11 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     let config: RoomConfig = 'unknown';
     if (info.ok) {
       config =
-        info.value.membersOnly !== true ? 'not-members-only' : info.value.nonAnonymous !== true ? 'anonymous' : 'eligible';
+        info.value.membersOnly !== true
+          ? 'not-members-only'
+          : info.value.nonAnonymous !== true
+            ? 'anonymous'
+            : 'eligible';
     } else {
       this.options.log.info('room configuration not read', { room, reason: info.error.reason });
     }

@@ -21,7 +21,14 @@ import {
 } from '../../../../../../src/main/core/features/muc/room-encryption';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { NS_MUC_USER, NS_PUBSUB } from '../../../../../../src/main/core/xmpp/ns';
-import { ACCOUNT, ALICE, BOB, CAROL, openEncryptedChat, type EncryptedChat } from '../../../../../support/encrypted-chat';
+import {
+  ACCOUNT,
+  ALICE,
+  BOB,
+  CAROL,
+  openEncryptedChat,
+  type EncryptedChat,
+} from '../../../../../support/encrypted-chat';
 import { MemoryPep } from '../../../../../support/memory-pep';
 import { openDevice, type TestDevice } from '../../../../../support/omemo';
 import { parseStanza } from '../../../../../support/xml';
@@ -67,7 +74,9 @@ function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
     accountJid: () => ALICE,
     onChanged: (_accountId, room) => changed.push(room),
   });
-  encryption.onClient(ACCOUNT, { middleware: { use: (fn: Middleware) => handlers.push(fn) } } as unknown as SessionXmpp);
+  encryption.onClient(ACCOUNT, {
+    middleware: { use: (fn: Middleware) => handlers.push(fn) },
+  } as unknown as SessionXmpp);
   const deliver = (stanza: Element) => {
     let at = 0;
     const next = (): unknown => (at < handlers.length ? handlers[at++]({ stanza }, next) : undefined);
@@ -77,7 +86,13 @@ function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
 }
 
 /** Room presence of `nick` with its standing (as the room sends it). */
-function occupant(nick: string, jid: string, affiliation: string, extra: Record<string, string> = {}, codes: string[] = []) {
+function occupant(
+  nick: string,
+  jid: string,
+  affiliation: string,
+  extra: Record<string, string> = {},
+  codes: string[] = [],
+) {
   return xml(
     'presence',
     { from: `${ROOM}/${nick}`, to: `${ALICE}/desk`, ...extra },
@@ -170,7 +185,11 @@ describe('which rooms allow encryption, and their members', () => {
     // The room itself says it became semi-anonymous: read again, and it no longer qualifies.
     rooms.state.config = { membersOnly: true, nonAnonymous: false };
     deliver(
-      xml('message', { from: ROOM, type: 'groupchat' }, xml('x', { xmlns: NS_MUC_USER }, xml('status', { code: '173' }))),
+      xml(
+        'message',
+        { from: ROOM, type: 'groupchat' },
+        xml('x', { xmlns: NS_MUC_USER }, xml('status', { code: '173' })),
+      ),
     );
     await settled();
     expect(rooms.state.infoAsked).toBe(asked + 1);
@@ -335,7 +354,11 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
       withoutDevices: [CAROL],
     });
     // Chosen anyway: never in the clear, failed with the member it is about.
-    await chat.encryption.handlers['encryption.setEncrypted']({ accountId: ACCOUNT, conversation: ROOM, encrypted: true });
+    await chat.encryption.handlers['encryption.setEncrypted']({
+      accountId: ACCOUNT,
+      conversation: ROOM,
+      encrypted: true,
+    });
     await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'secret' });
     await expect.poll(() => chat.history(ROOM)[0]?.state).toBe('failed');
     expect(chat.history(ROOM)[0].error?.encryption).toMatchObject({ member: CAROL });
