@@ -55,6 +55,7 @@ async function createRoom(core: Core, room: string, values: Record<string, strin
     configure: true,
   })) as RoomView;
   expect(created).toMatchObject({ state: 'joined', affiliation: 'owner' });
+  await core.invoke('muc.configuration', { accountId: core.accountId, room });
   await core.invoke('muc.configure', { accountId: core.accountId, room, values });
 }
 
