@@ -157,6 +157,31 @@ describe.skipIf(!(await pythonOmemoAvailable()))('OMEMO in a members-only, non-a
     await carol.next((e) => e.event === 'room_message' && e.body === 'hello room, from python-omemo', 'carol reads');
   });
 
+  it('reads a member’s message that came while Jabberwock was away once (room history and archive)', async () => {
+    const before = history(jw, ROOM).length;
+    await jw.invoke('account.setEnabled', { id: jw.accountId, enabled: false });
+    const duplicates = jw.messenger.chat.stats(jw.accountId)?.duplicates ?? 0;
+    const from = py.events.length;
+    py.roomSend(ROOM, [JW_JID, CAROL_JID], 'while you were away');
+    await py.next((e) => e.event === 'room_sent' || e.event === 'error', 'peer sends', from);
+    await jw.invoke('account.setEnabled', { id: jw.accountId, enabled: true });
+    await eventually(
+      () =>
+        expect(
+          history(jw, ROOM)
+            .slice(before)
+            .map((m) => [m.from, m.body, m.encryption?.undecryptable ?? null]),
+        ).toEqual([['py', 'while you were away', null]]),
+      30_000,
+    );
+    // The room's history on joining and its archive both had it: the second copy was found, not read again.
+    await eventually(
+      () => expect(jw.messenger.chat.stats(jw.accountId)?.duplicates).toBeGreaterThan(duplicates),
+      30_000,
+    );
+    expect(history(jw, ROOM).slice(before)).toHaveLength(1);
+  });
+
   it('a member who loses the affiliation is no longer encrypted to', async () => {
     await jw.invoke('muc.setAffiliation', { accountId: jw.accountId, room: ROOM, jid: CAROL_JID, affiliation: 'none' });
     const from = py.events.length;
