@@ -55,7 +55,9 @@ export type EncryptFailureReason =
   /** Our private identity key is not available in this run. */
   | 'identity-unavailable'
   /** A room that does not allow encryption (not members-only, or anonymous). */
-  | 'room-not-eligible';
+  | 'room-not-eligible'
+  /** A room whose member list could not be read (whom to encrypt to is unknown). */
+  | 'room-members-unknown';
 
 /** Why a device was left out of an encrypted message. */
 export type DeviceSkipReason =

@@ -233,14 +233,11 @@ export class EncryptionFeature implements AccountLifecycleListener {
   /** A room message goes to every member's devices; never when the room does not allow it. */
   private async encryptForRoom(accountId: string, room: string, body: string): Promise<EncryptResult> {
     const recipients = this.roomsOf(accountId, room)?.recipients(accountId, room) ?? { blocked: 'unknown' };
-    // Not read yet (joining, or its configuration being asked): waits like an account not online.
-    if ('blocked' in recipients)
-      return {
-        ok: false,
-        reason: recipients.blocked === 'unknown' ? 'not-connected' : 'room-not-eligible',
-        skipped: [],
-      };
-    return this.service.encryptToMembers(accountId, recipients.members, body);
+    if (!('blocked' in recipients)) return this.service.encryptToMembers(accountId, recipients.members, body);
+    // Being read (joining, or its configuration asked): waits like an account not online.
+    if ('pending' in recipients && recipients.pending) return { ok: false, reason: 'not-connected', skipped: [] };
+    const reason = recipients.blocked === 'unknown' ? 'room-members-unknown' : 'room-not-eligible';
+    return { ok: false, reason, skipped: [] };
   }
 
   private encryptsTo(accountId: string, conversation: string): boolean {

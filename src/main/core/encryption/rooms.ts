@@ -9,7 +9,11 @@ export type RoomRecipients =
   /** The members' bare JIDs, without our own (messages go to their devices and our others). */
   | { members: string[] }
   /** Why the room does not allow encryption (member-without-devices is decided by the encryption layer). */
-  | { blocked: Exclude<RoomEncryptionBlock, 'member-without-devices'> };
+  | {
+      blocked: Exclude<RoomEncryptionBlock, 'member-without-devices'>;
+      /** 'unknown' because the room is being joined or read: messages wait for it. */
+      pending?: boolean;
+    };
 
 export interface EncryptedRooms {
   /** Whether `jid` is a room of the account (joined or being joined). */

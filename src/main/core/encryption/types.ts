@@ -84,7 +84,9 @@ export type EncryptFailure =
   | 'identity-unavailable'
   | 'not-connected'
   /** A room that is not members-only or not non-anonymous. */
-  | 'room-not-eligible';
+  | 'room-not-eligible'
+  /** A room whose member list could not be read. */
+  | 'room-members-unknown';
 
 export type EncryptResult =
   | {

@@ -36,6 +36,8 @@ interface RoomMembership {
   members: Set<string>;
   /** Bumped by each check: an older check's answer is dropped. */
   generation: number;
+  /** A check is under way (until its answer, the last configuration read stands). */
+  checking: boolean;
 }
 
 /** What this needs of the MUC feature. */
@@ -95,7 +97,8 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
 
   recipients(accountId: string, room: string): RoomRecipients {
     const state = this.accounts.get(accountId)?.get(room);
-    if (!state || state.config === 'unknown') return { blocked: 'unknown' };
+    // Not read yet, or being read: worth waiting for; read and unreadable (no member list): not.
+    if (!state || state.config === 'unknown') return { blocked: 'unknown', pending: !state || state.checking };
     if (state.config !== 'eligible') return { blocked: state.config };
     return { members: [...state.members] };
   }
@@ -112,6 +115,7 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
   async check(accountId: string, room: string): Promise<void> {
     const state = this.state(accountId, room);
     const generation = ++state.generation;
+    state.checking = true;
     const info = await this.options.rooms.roomInfo({ accountId, room });
     if (generation !== state.generation) return;
     let config: RoomConfig = 'unknown';
@@ -139,6 +143,7 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     }
     state.config = config;
     state.members = members;
+    state.checking = false;
     this.changed(accountId, room, [...members]);
     this.options.onReady?.(accountId);
   }
@@ -191,7 +196,7 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     let rooms = this.accounts.get(accountId);
     if (!rooms) this.accounts.set(accountId, (rooms = new Map()));
     let state = rooms.get(room);
-    if (!state) rooms.set(room, (state = { config: 'unknown', members: new Set(), generation: 0 }));
+    if (!state) rooms.set(room, (state = { config: 'unknown', members: new Set(), generation: 0, checking: false }));
     return state;
   }
 }

@@ -35,6 +35,8 @@ function failureReasonText(reason: EncryptFailureReason): string {
       return t('encryption.failure.identityUnavailable');
     case 'room-not-eligible':
       return t('omemoRoom.roomNotEligible');
+    case 'room-members-unknown':
+      return t('omemoRoom.membersUnknown');
   }
 }
 
