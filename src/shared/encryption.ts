@@ -28,7 +28,9 @@ export type UndecryptableReason =
   /** Our private identity key is not available in this run. */
   | 'identity-unavailable'
   /** This device sent it, and its text was not kept here. */
-  | 'own-device';
+  | 'own-device'
+  /** A room message whose sender's real JID is not known (so neither is whose keys to read it with). */
+  | 'unknown-sender';
 
 /** How a stored message travelled, when it was encrypted. */
 export interface MessageEncryption {
@@ -51,7 +53,11 @@ export type EncryptFailureReason =
   /** The contact's device list could not be read. */
   | 'device-list-unavailable'
   /** Our private identity key is not available in this run. */
-  | 'identity-unavailable';
+  | 'identity-unavailable'
+  /** A room that does not allow encryption (not members-only, or anonymous). */
+  | 'room-not-eligible'
+  /** A room whose member list could not be read (whom to encrypt to is unknown). */
+  | 'room-members-unknown';
 
 /** Why a device was left out of an encrypted message. */
 export type DeviceSkipReason =
@@ -61,7 +67,16 @@ export interface EncryptionFailure {
   reason: EncryptFailureReason;
   /** The contact's devices left out, counted by why. */
   skipped: Partial<Record<DeviceSkipReason, number>>;
+  /** In a room: the member the reason is about (e.g. the one without devices). */
+  member?: string;
 }
+
+/**
+ * Why a room's messages cannot be encrypted: it is not members-only, or it is (semi-)anonymous
+ * (members' real JIDs are hidden), a member has no devices, or the room's configuration is not
+ * known yet (not joined, or not read yet).
+ */
+export type RoomEncryptionBlock = 'not-members-only' | 'anonymous' | 'member-without-devices' | 'unknown';
 
 /** A one-to-one conversation's encryption. */
 export interface ConversationEncryptionView {
@@ -75,6 +90,10 @@ export interface ConversationEncryptionView {
   available: boolean;
   /** The contact's devices waiting for the user's decision (new after one was verified). */
   undecided: number;
+  /** A room: why its messages cannot be encrypted now, or null when they can. */
+  roomBlocked?: RoomEncryptionBlock | null;
+  /** A room: its members without devices (as far as we have read). */
+  withoutDevices?: string[];
 }
 
 export interface EncryptionDeviceView {

@@ -11,7 +11,9 @@ import type { SessionXmpp } from '../../src/main/core/accounts/client';
 import { EncryptionFeature } from '../../src/main/core/encryption/feature';
 import type { PepClient } from '../../src/main/core/encryption/pep';
 import { EventBus } from '../../src/main/core/events';
+import type { JoinedRooms } from '../../src/main/core/features/chat/accounts';
 import { ChatService } from '../../src/main/core/features/chat/service';
+import type { EncryptedRooms } from '../../src/main/core/encryption/rooms';
 import { silentLogger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import type { Db } from '../../src/main/core/store/db';
@@ -57,6 +59,10 @@ export interface EncryptedChatOptions {
   wrapPep?(pep: PepClient): PepClient;
   /** Answers Alice's IQ requests (MAM queries); the default answers with an empty result. */
   request?(iq: Element): Promise<Element>;
+  /** The rooms chat knows (none by default). */
+  rooms?: JoinedRooms;
+  /** Rooms and their members for the encryption layer (none by default). */
+  encryptedRooms?: EncryptedRooms;
 }
 
 export async function openEncryptedChat(options: EncryptedChatOptions = {}): Promise<EncryptedChat> {
@@ -88,12 +94,13 @@ export async function openEncryptedChat(options: EncryptedChatOptions = {}): Pro
     accountJid: (id) => (id === ACCOUNT ? ALICE : null),
     onReady: (id) => chat?.encryptionReady(id),
     pepFor: (_xmpp, ownJid) => (options.wrapPep ?? ((p) => p))(pep.clientFor(ownJid)),
+    rooms: () => options.encryptedRooms ?? null,
   });
   chat = new ChatService({
     repo: new MessagesRepository(db),
     bus,
     log: silentLogger,
-    rooms: { joinedNick: () => null, onJoined: () => () => undefined },
+    rooms: options.rooms ?? { joinedNick: () => null, onJoined: () => () => undefined },
     accountJid: () => ALICE,
     subscriptionOf: () => 'both',
     encryption: encryption.chat,

@@ -24,6 +24,10 @@ export interface PythonOmemoPeer {
   sendFile(to: string, name: string, data: Buffer, ivBytes?: 12 | 16): void;
   /** Fetches and decrypts an aesgcm: address; a "file" event (sha256, bytes) or an "error" event follows. */
   fetchFile(url: string): void;
+  /** Joins a room (answered by a `joined` event). */
+  join(room: string, nick: string): void;
+  /** Sends an encrypted groupchat message to the room, encrypted to `members`' devices (and our others). */
+  roomSend(room: string, members: string[], body: string): void;
   /** Waits for the first event after index `from` matching `predicate`. */
   next(predicate: (event: PeerEvent) => boolean, what: string, from?: number): Promise<PeerEvent>;
   stop(): Promise<void>;
@@ -84,6 +88,8 @@ export async function startPythonOmemoPeer(
     sendFile: (to, name, data, ivBytes = 12) =>
       command({ cmd: 'send_file', to, name, data: data.toString('base64'), iv_bytes: ivBytes }),
     fetchFile: (url) => command({ cmd: 'fetch_file', url }),
+    join: (room, nick) => command({ cmd: 'join', room, nick }),
+    roomSend: (room, members, body) => command({ cmd: 'room_send', room, members, body }),
     next,
     async stop() {
       if (child.exitCode === null) {

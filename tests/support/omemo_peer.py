@@ -10,12 +10,19 @@ Reads JSON commands on stdin, one per line:
   {"cmd": "refresh", "jid": "bob@localhost"}
   {"cmd": "send_file", "to": "...", "name": "a.bin", "data": "<base64>", "iv_bytes": 12}   (aesgcm_files.py)
   {"cmd": "fetch_file", "url": "aesgcm://..."}   (fetched, decrypted, reported as a "file" event)
+  {"cmd": "join", "room": "r@conference.localhost", "nick": "peer"}
+  {"cmd": "room_send", "room": "r@conference.localhost", "members": ["bob@localhost"], "body": "hi"}
   {"cmd": "quit"}
 Writes JSON events on stdout, one per line:
   {"event": "ready", "device_id": 123}
   {"event": "message", "from": "bob@localhost", "device_id": 456, "body": "hi"}
   {"event": "undecryptable", "from": "...", "error": "..."}
   {"event": "sent", "to": "...", "devices": [...]}, {"event": "error", "error": "..."}
+  {"event": "joined", "room": "..."}
+  {"event": "room_message", "room": "...", "nick": "...", "from": "real@jid", "device_id": 1, "body": "hi"}
+  {"event": "room_undecryptable", "room": "...", "nick": "...", "error": "..."}
+  {"event": "room_sent", "room": "...", "devices": [...]}
+In a room (members-only, non-anonymous) a sender's real JID comes from the room's presence.
 Trust: blind (every device trusted), which is what the peer needs to talk to a new Jabberwock device.
 """
 import asyncio
@@ -23,6 +30,7 @@ import base64
 import json
 import logging
 import sys
+import uuid
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, FrozenSet, Optional
 
@@ -41,6 +49,9 @@ NS_PUBSUB = "http://jabber.org/protocol/pubsub"
 NS_PUBSUB_OWNER = "http://jabber.org/protocol/pubsub#owner"
 NS_EVENT = "http://jabber.org/protocol/pubsub#event"
 NODE_DEVICELIST = f"{NS}.devicelist"
+NS_MUC = "http://jabber.org/protocol/muc"
+NS_MUC_USER = "http://jabber.org/protocol/muc#user"
+NS_SID = "urn:xmpp:sid:0"
 
 
 def emit(**event: Any) -> None:
@@ -81,6 +92,11 @@ class Peer(ClientXMPP):
         self.register_plugin("xep_0115")
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("message", self.on_message)
+        self.add_event_handler("presence", self.on_presence)
+        # Rooms: our nick, the occupants' real JIDs by nick, and joins waiting for our self-presence.
+        self.nicks: Dict[str, str] = {}
+        self.occupants: Dict[str, Dict[str, str]] = {}
+        self.joining: Dict[str, "asyncio.Future[None]"] = {}
 
     async def iq(self, kind: str, payload: ET.Element, to: Optional[str] = None) -> ET.Element:
         iq = self.make_iq(itype=kind, ito=to)
@@ -112,6 +128,9 @@ class Peer(ClientXMPP):
         encrypted = msg.xml.find(f"{{{NS}}}encrypted")
         if encrypted is None or self.manager is None:
             return
+        if msg["type"] == "groupchat":
+            await self.on_room_message(msg, encrypted)
+            return
         sender = msg["from"].bare
         try:
             message = await oldmemo.etree.parse_message(encrypted, sender, self.boundjid.bare, self.manager)
@@ -124,6 +143,74 @@ class Peer(ClientXMPP):
             )
         except Exception as error:  # report every failure to the test, keep running
             emit(event="undecryptable", **{"from": sender}, error=f"{type(error).__name__}: {error}")
+
+    def on_presence(self, presence: Any) -> None:
+        room, nick = presence["from"].bare, presence["from"].resource
+        if room not in self.nicks or nick == "":
+            return
+        item = presence.xml.find(f"{{{NS_MUC_USER}}}x/{{{NS_MUC_USER}}}item")
+        if presence["type"] == "unavailable":
+            self.occupants.get(room, {}).pop(nick, None)
+        elif item is not None and item.get("jid"):
+            self.occupants.setdefault(room, {})[nick] = item.get("jid").split("/")[0]
+        codes = {s.get("code") for s in presence.xml.findall(f"{{{NS_MUC_USER}}}x/{{{NS_MUC_USER}}}status")}
+        waiting = self.joining.get(room)
+        if "110" in codes and waiting is not None and not waiting.done():
+            waiting.set_result(None)
+
+    async def join(self, room: str, nick: str) -> None:
+        self.nicks[room] = nick
+        self.joining[room] = asyncio.get_running_loop().create_future()
+        presence = self.make_presence(pto=f"{room}/{nick}")
+        x = ET.SubElement(presence.xml, f"{{{NS_MUC}}}x")
+        ET.SubElement(x, f"{{{NS_MUC}}}history", {"maxstanzas": "0"})
+        presence.send()
+        await asyncio.wait_for(self.joining[room], 15)
+        emit(event="joined", room=room)
+
+    async def on_room_message(self, msg: Any, encrypted: ET.Element) -> None:
+        assert self.manager is not None
+        room, nick = msg["from"].bare, msg["from"].resource
+        if room not in self.nicks or nick == self.nicks[room]:
+            return  # our own, reflected
+        sender = self.occupants.get(room, {}).get(nick)
+        if sender is None:
+            emit(event="room_undecryptable", room=room, nick=nick, error="unknown real JID")
+            return
+        try:
+            message = await oldmemo.etree.parse_message(encrypted, sender, self.boundjid.bare, self.manager)
+            plaintext, device, _ = await self.manager.decrypt(message)
+            rids = sorted(int(key.get("rid", "0")) for key in encrypted.iter(f"{{{NS}}}key"))
+            emit(
+                event="room_message",
+                room=room,
+                nick=nick,
+                **{"from": sender},
+                rids=rids,
+                device_id=device.device_id,
+                body=None if plaintext is None else plaintext.decode("utf-8"),
+            )
+        except Exception as error:
+            emit(event="room_undecryptable", room=room, nick=nick, error=f"{type(error).__name__}: {error}")
+
+    async def send_room(self, room: str, members: list, body: str) -> None:
+        assert self.manager is not None
+        for member in members:
+            await self.manager.refresh_device_list(NS, member)
+        messages, errors = await self.manager.encrypt(frozenset(members), {NS: body.encode("utf-8")})
+        message = next(m for m in messages if m.namespace == NS)
+        stanza = self.make_message(mto=room, mtype="groupchat", mbody="This message is OMEMO encrypted.")
+        stanza.xml.append(oldmemo.etree.serialize_message(message))
+        ET.SubElement(stanza.xml, "{urn:xmpp:eme:0}encryption", {"namespace": NS, "name": "OMEMO"})
+        ET.SubElement(stanza.xml, "{urn:xmpp:hints}store")
+        ET.SubElement(stanza.xml, f"{{{NS_SID}}}origin-id", {"id": str(uuid.uuid4())})
+        stanza.send()
+        emit(
+            event="room_sent",
+            room=room,
+            devices=sorted(key.device_id for key, _ in message.keys),
+            errors=[str(e) for e in errors],
+        )
 
     async def send_encrypted(self, to: str, body: str) -> None:
         assert self.manager is not None
@@ -231,6 +318,10 @@ async def read_commands(peer: Peer) -> None:
                 loop = asyncio.get_running_loop()
                 found = await loop.run_in_executor(None, aesgcm_files.fetch_file, command["url"], peer.ca_certs)
                 emit(event="file", url=command["url"], **found)
+            elif command["cmd"] == "join":
+                await peer.join(command["room"], command["nick"])
+            elif command["cmd"] == "room_send":
+                await peer.send_room(command["room"], command["members"], command["body"])
             elif command["cmd"] == "quit":
                 break
         except Exception as error:

@@ -31,6 +31,7 @@ import { SubscriptionService } from './features/subscriptions/service';
 import { BlockingService } from './features/blocking/service';
 import { createControl, type Control } from './control';
 import { MucService } from './features/muc/service';
+import { RoomEncryption } from './features/muc/room-encryption';
 import { BookmarksService } from './features/bookmarks/service';
 import { ChatService } from './features/chat/service';
 import { ReadStateRepository } from './store/read-state-repo';
@@ -263,6 +264,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     log: log.child('subscriptions'),
   });
   accounts.addLifecycleListener(subscriptions);
+  // Before MUC, which consumes room presence: which rooms allow encryption, and their members.
+  const roomEncryption: RoomEncryption = new RoomEncryption({
+    rooms: muc,
+    log: log.child('room-encryption'),
+    accountJid,
+    onChanged: (accountId, room) => encryption.roomChanged(accountId, room),
+    refreshDevices: (accountId, jid): Promise<void> => encryption.service.refresh(accountId, jid),
+    onReady: (accountId) => chat.encryptionReady(accountId),
+  });
+  accounts.addLifecycleListener(roomEncryption);
   accounts.addLifecycleListener(muc);
   // Bookmarks after MUC: autojoin runs once the list is read, each room joining on its own.
   const bookmarks = new BookmarksService({
@@ -290,6 +301,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     onReady: (accountId) => chat.encryptionReady(accountId),
     onKeyReplaced: (accountId, oldDeviceId, deviceId) =>
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
+    rooms: (): RoomEncryption => roomEncryption,
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -26,9 +26,11 @@ import { background } from '../util/background';
 import { createIdentityVault } from './identity-vault';
 import { NS_OMEMO_03 } from './omemo/stanzas';
 import type { PepClient } from './pep';
+import type { EncryptedRooms } from './rooms';
 import { EncryptionService } from './service';
 import { fingerprintOf, parseFingerprint, TrustBook } from './trust';
 import { verifyLink } from './verify-link';
+import type { EncryptResult } from './types';
 
 type EncryptionCommand =
   | 'encryption.conversation'
@@ -55,6 +57,8 @@ export interface EncryptionFeatureOptions {
   pepFor?(xmpp: SessionXmpp, ownJid: string): PepClient;
   /** A key kept for one run only was gone after a restart: a new one replaced it (the user is told). */
   onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
+  /** Rooms and their members (read when asked: the rooms are built after this feature). */
+  rooms?(): EncryptedRooms | null;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -83,7 +87,10 @@ export class EncryptionFeature implements AccountLifecycleListener {
       isEncrypted: (message) => service.isEncrypted(message),
       carriesText: (message) => service.carriesText(message),
       decryptMessage: (accountId, message, context) => service.decryptMessage(accountId, message, context),
-      encryptMessage: (accountId, to, body) => service.encryptMessage(accountId, to, body),
+      encryptMessage: (accountId, to, body) =>
+        this.roomsOf(accountId, to)
+          ? this.encryptForRoom(accountId, to, body)
+          : service.encryptMessage(accountId, to, body),
       keyTransport: (accountId, to) => service.keyTransport(accountId, to),
       encryptsTo: (accountId, conversation) => this.encryptsTo(accountId, conversation),
     };
@@ -153,6 +160,8 @@ export class EncryptionFeature implements AccountLifecycleListener {
   // ---------- views ----------
 
   conversationView(accountId: string, conversation: string): ConversationEncryptionView {
+    const rooms = this.roomsOf(accountId, conversation);
+    if (rooms) return this.roomView(accountId, conversation, rooms);
     const chosen = this.modes.mode(accountId, conversation);
     const devices = this.devicesView(accountId, conversation).devices.filter((device) => device.active);
     const available = devices.length > 0;
@@ -197,7 +206,61 @@ export class EncryptionFeature implements AccountLifecycleListener {
     return { accountId, jid, devices };
   }
 
+  /**
+   * A room's encryption: possible when it is members-only and non-anonymous and every member has
+   * devices; on by default then (the choice is kept as for a contact).
+   */
+  private roomView(accountId: string, room: string, rooms: EncryptedRooms): ConversationEncryptionView {
+    const chosen = this.modes.mode(accountId, room);
+    const recipients = rooms.recipients(accountId, room);
+    const members = 'members' in recipients ? recipients.members : [];
+    const active = (jid: string) => this.repo.devices(accountId, NS_OMEMO_03, jid).filter((device) => device.active);
+    const withoutDevices = members.filter((member) => active(member).length === 0);
+    const roomBlocked =
+      'blocked' in recipients ? recipients.blocked : withoutDevices.length > 0 ? 'member-without-devices' : null;
+    const available = roomBlocked === null;
+    const undecided = members.reduce(
+      (sum, member) =>
+        sum + this.devicesView(accountId, member).devices.filter((d) => d.active && d.trust === 'undecided').length,
+      0,
+    );
+    return {
+      accountId,
+      conversation: room,
+      encrypted: chosen === null ? available : chosen === 'omemo',
+      chosen: chosen !== null,
+      available,
+      undecided,
+      roomBlocked,
+      withoutDevices,
+    };
+  }
+
+  /** A room's membership or configuration changed: its view, once per flush. */
+  roomChanged(accountId: string, room: string): void {
+    this.options.bus.emitLazy(`encryptionRoom|${accountId}|${room}`, () => ({
+      type: 'encryption.conversation' as const,
+      conversation: this.conversationView(accountId, room),
+    }));
+  }
+
   // ---------- chat ----------
+
+  /** The rooms port when `jid` is one of the account's rooms. */
+  private roomsOf(accountId: string, jid: string): EncryptedRooms | null {
+    const rooms = this.options.rooms?.() ?? null;
+    return rooms?.isRoom(accountId, jid) ? rooms : null;
+  }
+
+  /** A room message goes to every member's devices; never when the room does not allow it. */
+  private async encryptForRoom(accountId: string, room: string, body: string): Promise<EncryptResult> {
+    const recipients = this.roomsOf(accountId, room)?.recipients(accountId, room) ?? { blocked: 'unknown' };
+    if (!('blocked' in recipients)) return this.service.encryptToMembers(accountId, recipients.members, body);
+    // Being read (joining, or its configuration asked): waits like an account not online.
+    if ('pending' in recipients && recipients.pending) return { ok: false, reason: 'not-connected', skipped: [] };
+    const reason = recipients.blocked === 'unknown' ? 'room-members-unknown' : 'room-not-eligible';
+    return { ok: false, reason, skipped: [] };
+  }
 
   private encryptsTo(accountId: string, conversation: string): boolean {
     const view = this.conversationView(accountId, conversation);
@@ -211,13 +274,18 @@ export class EncryptionFeature implements AccountLifecycleListener {
   // ---------- changes ----------
 
   private refreshLater(accountId: string, jid: string): void {
-    background(this.service.refresh(accountId, jid), this.options.log, 'reading a device list');
+    const rooms = this.roomsOf(accountId, jid);
+    const recipients = rooms?.recipients(accountId, jid);
+    // A room has no devices of its own: its members' are read.
+    const jids = !rooms ? [jid] : recipients && 'members' in recipients ? recipients.members : [];
+    for (const one of jids) background(this.service.refresh(accountId, one), this.options.log, 'reading a device list');
   }
 
   /** A JID's devices changed: its view, and (for a contact) its conversation's, once per flush. */
   private changed(accountId: string, jid: string): void {
     const bare = normalizeBareJid(jid);
     if (bare === null) return;
+    for (const room of this.options.rooms?.()?.roomsOf(accountId, bare) ?? []) this.roomChanged(accountId, room);
     this.options.bus.emitLazy(`encryption|${accountId}|${bare}`, () => {
       const devices = { type: 'encryption.devices' as const, devices: this.devicesView(accountId, bare) };
       if (bare === this.options.accountJid(accountId)) return devices;

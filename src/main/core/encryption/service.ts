@@ -157,6 +157,13 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     return engine.encrypt(jid, body);
   }
 
+  /** The children for a room message: encrypted to every member's devices (bare JIDs) and our others. */
+  async encryptToMembers(accountId: string, members: readonly string[], body: string): Promise<EncryptResult> {
+    const engine = await this.engine(accountId);
+    if (!engine) return { ok: false, reason: 'not-connected', skipped: [] };
+    return engine.encrypt(members, body);
+  }
+
   /**
    * The children of an empty message that only carries keys to `to`'s devices and our others (a
    * key transport): the answer to a pre-key message when the user writes nothing back.

@@ -40,7 +40,9 @@ export type UndecryptableReason =
   /** Our private identity key is not available in this run (kept for one run only, or the keychain failed). */
   | 'identity-unavailable'
   /** This device sent it: we keep what we send ourselves, the copy is not for us. */
-  | 'own-device';
+  | 'own-device'
+  /** A room message whose sender's real JID is unknown: whose keys would read it is unknown too. */
+  | 'unknown-sender';
 
 export type DecryptResult =
   /** Carries no encryption we know. */
@@ -80,7 +82,11 @@ export type EncryptFailure =
   /** The contact's device list could not be read (e.g. only contacts who share presence may). */
   | 'device-list-unavailable'
   | 'identity-unavailable'
-  | 'not-connected';
+  | 'not-connected'
+  /** A room that is not members-only or not non-anonymous. */
+  | 'room-not-eligible'
+  /** A room whose member list could not be read. */
+  | 'room-members-unknown';
 
 export type EncryptResult =
   | {
@@ -91,7 +97,13 @@ export type EncryptResult =
       devices: DeviceRef[];
       skipped: { device: DeviceRef; reason: SkipReason }[];
     }
-  | { ok: false; reason: EncryptFailure; skipped: { device: DeviceRef; reason: SkipReason }[] };
+  | {
+      ok: false;
+      reason: EncryptFailure;
+      skipped: { device: DeviceRef; reason: SkipReason }[];
+      /** Whose devices the reason is about, when a message went to several JIDs (a room's members). */
+      jid?: string;
+    };
 
 export type EncryptionState =
   /** Identity loaded; device list and bundle published (or waiting to be). */

@@ -26,6 +26,7 @@ import filesMore from '../locales/en/filesMore.json';
 import replies from '../locales/en/replies.json';
 import history from '../locales/en/history.json';
 import omemoFiles from '../locales/en/omemoFiles.json';
+import omemoRoom from '../locales/en/omemoRoom.json';
 import { pluralRule } from './plural';
 
 /** English, every domain's file (a new domain file is imported here). */
@@ -48,6 +49,7 @@ const en = {
   ...replies,
   ...history,
   ...omemoFiles,
+  ...omemoRoom,
 };
 
 export type Messages = typeof en;

@@ -326,9 +326,9 @@ export class Omemo03 implements EncryptionProtocol {
 
   // ---------- sending ----------
 
-  async encrypt(to: string, body: string): Promise<EncryptResult> {
+  async encrypt(to: string | readonly string[], body: string): Promise<EncryptResult> {
     const sealed = sealPayload(Buffer.from(body, 'utf8'));
-    const result = await this.encryptKeys(to, sealed.keyMaterial);
+    const result = await this.encryptKeys(typeof to === 'string' ? [to] : to, sealed.keyMaterial);
     if (!result.ok) return result;
     const encrypted = encryptedElement({
       sid: result.sid,
@@ -353,14 +353,14 @@ export class Omemo03 implements EncryptionProtocol {
   /** A key transport element for `to`'s devices (and our others): keys, no body. */
   async keyTransport(to: string): Promise<{ element: Element; devices: DeviceRef[] } | null> {
     const material = keyTransportMaterial();
-    const result = await this.encryptKeys(to, material.keyMaterial);
+    const result = await this.encryptKeys([to], material.keyMaterial);
     if (!result.ok) return null;
     const element = encryptedElement({ sid: result.sid, keys: result.keys, iv: material.iv, payload: null });
     return { element, devices: result.devices };
   }
 
   private async encryptKeys(
-    to: string,
+    recipients: readonly string[],
     keyMaterial: Buffer,
   ): Promise<
     | { ok: true; sid: number; keys: EncryptedKey[]; devices: DeviceRef[]; skipped: Skipped }
@@ -372,16 +372,20 @@ export class Omemo03 implements EncryptionProtocol {
     // Peers look our device up in our list and bundle before they read us (python-omemo refuses
     // a sender it cannot find there): nothing goes out before this session published them.
     await this.started.catch(() => undefined);
-    const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
-    if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped };
-    if (contact === null) return { ok: false, reason: 'not-connected', skipped };
-    if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped };
-    const ownDevices =
-      to === this.ownJid ? null : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
-    const own = typeof ownDevices === 'object' ? ownDevices : null;
+    const usable: DeviceRef[] = [];
+    for (const to of recipients) {
+      const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
+      if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped, jid: to };
+      if (contact === null) return { ok: false, reason: 'not-connected', skipped };
+      if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped, jid: to };
+      usable.push(...contact.usable);
+    }
+    const own = recipients.includes(this.ownJid)
+      ? null
+      : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
-    for (const device of [...contact.usable, ...(own?.usable ?? [])]) {
+    for (const device of [...usable, ...(typeof own === 'object' ? (own?.usable ?? []) : [])]) {
       await new Promise((resolve) => setImmediate(resolve));
       try {
         const cipher = new SessionCipher(this.store, new SignalProtocolAddress(device.jid, device.deviceId));
@@ -397,7 +401,8 @@ export class Omemo03 implements EncryptionProtocol {
         skipped.push({ device, reason: 'session-failed' });
       }
     }
-    if (!devices.some((d) => d.jid === to)) return { ok: false, reason: 'no-usable-devices', skipped };
+    const unreached = recipients.find((to) => !devices.some((d) => d.jid === to));
+    if (unreached !== undefined) return { ok: false, reason: 'no-usable-devices', skipped, jid: unreached };
     return { ok: true, sid, keys, devices, skipped };
   }
 

@@ -94,6 +94,8 @@ export interface JoinedRooms {
   joinedNick(accountId: string, room: string): string | null;
   /** The room assigns occupant-ids (XEP-0421), so the one on a message names its sender. */
   providesOccupantIds?(accountId: string, room: string): boolean;
+  /** An occupant's real bare JID when the room shows it (whose keys read their encrypted messages). */
+  occupantJid?(accountId: string, room: string, nick: string): string | null;
   /** Our role in a room we are in (moderation is a moderator's), else null. */
   ownRole?(accountId: string, room: string): string | null;
   /** Called each time a room finishes joining (first join, or again after a new session). */

@@ -18,6 +18,7 @@ import type { Logger, RateLimitedLogger } from '../../log';
 import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
+import { archivedSenderJid } from '../muc/room-encryption';
 import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { sharedFileOf } from '../upload/oob';
@@ -200,7 +201,7 @@ export class Archive {
     if (!forwarded || !inner || archiveId === null) return true;
     const innerFrom = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
     const bodyText = inner.getChildText('body');
-    const encrypted = query.archive === '' && (this.options.decryption?.isEncrypted(inner) ?? false);
+    const encrypted = this.options.decryption?.isEncrypted(inner) ?? false;
     if (encrypted && query.backwards) return true;
     if (innerFrom === null) return true;
     if (refersToMessage(inner)) {
@@ -270,7 +271,13 @@ export class Archive {
       query.corrections.push({ replaceId: replaceId.slice(0, 256), message });
       return true;
     }
-    const author = message.direction === 'out' ? account.ownJid! : message.conversation;
+    // A room's: the sender's real JID as the room's archive gives it (null: unknown, not readable).
+    const author =
+      message.direction === 'out'
+        ? account.ownJid!
+        : message.kind === 'groupchat'
+          ? archivedSenderJid(inner)
+          : message.conversation;
     if (encrypted && message.conversation !== account.ownJid)
       query.page.push(this.options.decryption!.archived(account, inner, message, author));
     else if (bodyText !== null) query.page.push(message);

@@ -44,6 +44,23 @@ export interface Envelope {
   receiptTo: string | null;
 }
 
+/** An encrypted room message, as chat verified it (from an occupant of a room we are in). */
+export interface RoomEnvelope {
+  room: string;
+  nick: string;
+  /** The occupant's real bare JID (from the room's presence), or null when the room does not show it. */
+  author: string | null;
+  occupantId: string | null;
+}
+
+/** A room message whose sender's real JID is unknown: nobody's keys can be chosen to read it. */
+const UNKNOWN_SENDER: DecryptResult = {
+  kind: 'undecryptable',
+  protocol: 'eu.siacs.conversations.axolotl',
+  reason: 'unknown-sender',
+  device: null,
+};
+
 export interface DecryptionParts {
   encryption: ChatEncryptionPort;
   repo: MessagesRepository;
@@ -115,21 +132,61 @@ export class IncomingDecryption {
     });
   }
 
+  /** A room message from an occupant (our own reflected copies were matched before): read in turn, then stored. */
+  room(account: AccountChat, stanza: Element, envelope: RoomEnvelope): void {
+    const { room, nick, author } = envelope;
+    void this.inTurn(account, room, undefined, async () => {
+      const { repo, inbox, encryption } = this.parts;
+      const byServer = serverId(stanza, room);
+      inbox.flush(account);
+      if (repo.holds(account.accountId, room, nick, originIdOf(stanza), byServer)) {
+        account.stats.duplicates++;
+        return;
+      }
+      const result =
+        author === null
+          ? UNKNOWN_SENDER
+          : await encryption.decryptMessage(account.accountId, stanza, { sender: author, via: 'live' });
+      const read = this.reading(account, stanza, author ?? room, result);
+      if (!read) return;
+      inbox.store(account, stanza, {
+        conversation: room,
+        kind: 'groupchat',
+        direction: 'in',
+        sender: nick,
+        body: read.body,
+        occupantId: envelope.occupantId,
+        state: 'received',
+        serverId: byServer,
+        encryption: read.encryption,
+        file: isAesgcmFile(read.body),
+      });
+    });
+  }
+
   /**
    * A message of the account's archive, built as it would be stored: read in turn. Its page is
    * stored once every message of it was read; null when there is nothing to store.
    */
-  archived(account: AccountChat, inner: Element, message: NewMessage, author: string): Promise<NewMessage | null> {
+  archived(
+    account: AccountChat,
+    inner: Element,
+    message: NewMessage,
+    author: string | null,
+  ): Promise<NewMessage | null> {
     return this.inTurn(account, message.conversation, null, async () => {
       const { repo, encryption } = this.parts;
       if (repo.holds(account.accountId, message.conversation, message.sender, message.originId, message.serverId)) {
         account.stats.duplicates++;
         return null;
       }
-      const result = await encryption.decryptMessage(account.accountId, inner, { sender: author, via: 'archive' });
-      const read = this.reading(account, inner, author, result);
+      const result =
+        author === null
+          ? UNKNOWN_SENDER
+          : await encryption.decryptMessage(account.accountId, inner, { sender: author, via: 'archive' });
+      const read = this.reading(account, inner, author ?? message.conversation, result);
       if (!read) return null;
-      const context = { accountId: account.accountId, conversation: message.conversation, kind: 'chat' as const };
+      const context = { accountId: account.accountId, conversation: message.conversation, kind: message.kind };
       const replied = readSealedReply(repo, inner, read.body, { ...context, self: account.ownJid });
       return {
         ...message,

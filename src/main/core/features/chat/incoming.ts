@@ -7,7 +7,8 @@
  *   sender's message; our own bare JID is not a conversation (private messages aside).
  * - Our own message reflected by a room (our nick, its origin-id) is its delivery.
  * - An encrypted one-to-one message is read (decrypting.ts) before it is stored; a message in the
- *   clear waits for the encrypted ones of its conversation that came before it.
+ *   clear waits for the encrypted ones of its conversation that came before it. An encrypted room
+ *   message is read with its occupant's real JID (unknown: stored unreadable, with why).
  * - Bodies are capped; messages without one (markers, …) go on to other features.
  */
 import type { Element } from '@xmpp/xml';
@@ -80,7 +81,7 @@ export class IncomingMessages {
     chatStates.read(account, stanza, from, bare);
     if (this.parts.references.read(account, stanza, from, bare)) return true;
     const bodyText = stanza.getChildText('body');
-    const decryption = stanza.attrs.type === 'groupchat' ? undefined : this.parts.decryption;
+    const decryption = this.parts.decryption;
     const encrypted = decryption?.isEncrypted(stanza) ?? false;
     if (bodyText === null && !encrypted) return false; // markers, …: other features'
     const body = capText(bodyText ?? '', MESSAGE_BODY_MAX);
@@ -164,6 +165,13 @@ export class IncomingMessages {
         return true;
       }
     }
+    const occupantId = rooms.providesOccupantIds?.(account.accountId, bare) ? occupantIdOf(stanza) : null;
+    if (this.parts.decryption?.isEncrypted(stanza)) {
+      // Read with the keys of the occupant's real JID, as the room's presence shows it.
+      const author = rooms.occupantJid?.(account.accountId, bare, nick) ?? null;
+      this.parts.decryption.room(account, stanza, { room: bare, nick, author, occupantId });
+      return true;
+    }
     const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
     if (typeof replace === 'string' && this.parts.corrections.received(account, bare, nick, replace, body)) return true;
     const context = { accountId: account.accountId, conversation: bare, kind: 'groupchat' as const, self: ownNick };
@@ -175,7 +183,7 @@ export class IncomingMessages {
       sender: nick,
       body: replied.body,
       reply: replied.reply,
-      occupantId: rooms.providesOccupantIds?.(account.accountId, bare) ? occupantIdOf(stanza) : null,
+      occupantId,
       state: 'received',
       serverId: serverId(stanza, bare),
     });

@@ -76,7 +76,7 @@ export class Outbox {
     const stanzaId = randomUUID();
     // An encrypted file's address carries its key: it goes encrypted whatever the conversation says now.
     const encrypted =
-      input.kind === 'chat' &&
+      input.kind !== 'pm' &&
       ((file && isAesgcmFile(input.body)) ||
         (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false));
     const stored = this.repo.add({

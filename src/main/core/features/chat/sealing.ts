@@ -79,13 +79,19 @@ export class OutgoingSeals {
 }
 
 /** Why it failed, with the contact's devices left out counted by why. */
-function failureOf(result: Extract<EncryptResult, { ok: false }>, contact: string): EncryptionFailure {
+function failureOf(result: Extract<EncryptResult, { ok: false }>, conversation: string): EncryptionFailure {
+  // In a room, the member the reason is about.
+  const contact = result.jid ?? conversation;
   const skipped: EncryptionFailure['skipped'] = {};
   for (const { device, reason } of result.skipped) {
     if (device.jid === contact) skipped[reason] = (skipped[reason] ?? 0) + 1;
   }
   const reason = result.reason === 'not-connected' ? 'device-list-unavailable' : result.reason;
-  return { reason, skipped };
+  return {
+    reason,
+    skipped,
+    ...(result.jid !== undefined && result.jid !== conversation ? { member: result.jid } : {}),
+  };
 }
 
 /** A deep copy of an element (an element has one parent; a message may be written more than once). */

@@ -16,7 +16,7 @@
  *   self-ping.ts    whether a room still counts us in (XEP-0410), and joining again when not
  */
 import type { Element } from '@xmpp/xml';
-import { normalizeBareJid } from '../../../../shared/jid';
+import { bareJid, normalizeBareJid } from '../../../../shared/jid';
 import type {
   AffiliationEntryView,
   OccupantView,
@@ -145,6 +145,12 @@ export class MucService implements AccountLifecycleListener {
   /** The room assigns occupant-ids (XEP-0421), so the one on a message names its sender. */
   providesOccupantIds(accountId: string, room: string): boolean {
     return this.state.existing(accountId)?.rooms.get(room)?.occupantIds ?? false;
+  }
+
+  /** An occupant's real bare JID, when the room shows it to us (a non-anonymous room), else null. */
+  occupantJid(accountId: string, room: string, nick: string): string | null {
+    const jid = this.state.existing(accountId)?.rooms.get(room)?.occupants.get(nick)?.jid;
+    return jid ? bareJid(jid) : null;
   }
 
   /** Our role in a room we are in, or null. */

@@ -39,6 +39,10 @@ function failureReasonText(reason: EncryptFailureReason): string {
       return t('encryption.failure.deviceListUnavailable');
     case 'identity-unavailable':
       return t('encryption.failure.identityUnavailable');
+    case 'room-not-eligible':
+      return t('omemoRoom.roomNotEligible');
+    case 'room-members-unknown':
+      return t('omemoRoom.membersUnknown');
   }
 }
 
@@ -56,7 +60,8 @@ export function encryptFailureText(failure: EncryptionFailure): string {
   const skipped = Object.entries(failure.skipped)
     .filter(([, n]) => n !== undefined && n > 0)
     .map(([reason, n]) => t(SKIPPED[reason as DeviceSkipReason], n!));
-  const reason = failureReasonText(failure.reason);
+  const clause = failureReasonText(failure.reason);
+  const reason = failure.member ? t('omemoRoom.memberFailure', { reason: clause, member: failure.member }) : clause;
   return skipped.length > 0
     ? t('encryption.failure.notEncryptedDetail', {
         reason,
@@ -84,6 +89,8 @@ export function undecryptableText(reason: UndecryptableReason): string {
       return t('encryption.undecryptable.identityUnavailable');
     case 'own-device':
       return t('encryption.undecryptable.ownDevice');
+    case 'unknown-sender':
+      return t('omemoRoom.unknownSender');
   }
 }
 

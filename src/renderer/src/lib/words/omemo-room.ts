@@ -1,0 +1,23 @@
+/**
+ * Encryption in rooms, in words: why a room's lock is off (not members-only, anonymous, members
+ * without OMEMO, not checked yet).
+ */
+import type { ConversationEncryptionView } from '../../../../shared/encryption';
+import { t } from '../../i18n';
+import { formatList } from '../../i18n/format';
+
+/** Why the room's messages cannot be encrypted now, or null when they can. */
+export function roomBlockedText(view: ConversationEncryptionView): string | null {
+  switch (view.roomBlocked ?? null) {
+    case null:
+      return null;
+    case 'not-members-only':
+      return t('omemoRoom.blocked.notMembersOnly');
+    case 'anonymous':
+      return t('omemoRoom.blocked.anonymous');
+    case 'member-without-devices':
+      return t('omemoRoom.blocked.memberWithoutDevices', { members: formatList(view.withoutDevices ?? []) });
+    case 'unknown':
+      return t('omemoRoom.blocked.unknown');
+  }
+}
