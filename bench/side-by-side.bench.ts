@@ -63,6 +63,8 @@ const MINUTE = 60_000;
 const CLIENTS: ClientName[] = process.env.BENCH_BEFORE
   ? ['ltx', 'xmpp.js', 'jabberwock-before', 'jabberwock']
   : ['ltx', 'xmpp.js', 'jabberwock'];
+/** The MUC join runs Jabberwock alone, and with BENCH_BEFORE the earlier build in the same turns. */
+const JABBERWOCKS: ClientName[] = process.env.BENCH_BEFORE ? ['jabberwock-before', 'jabberwock'] : ['jabberwock'];
 const MODES = [
   { mode: 'pinned', serverCore: SERVER_CORE, clientCore: CLIENT_CORE },
   { mode: 'unpinned', serverCore: undefined, clientCore: undefined },
@@ -273,9 +275,10 @@ describe('realistic data, side by side', () => {
       try {
         for (let i = 0; i < MUC_RUNS; i++) {
           for (const mode of MODES) {
+            for (const client of JABBERWOCKS) {
             await measure(
               'muc',
-              'jabberwock',
+              client,
               mode,
               servers.get(mode.mode)!,
               (run) => {
@@ -289,6 +292,7 @@ describe('realistic data, side by side', () => {
               },
               { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
             );
+            }
           }
         }
       } finally {

@@ -230,6 +230,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       let capsHash: unknown;
       let photo: string | undefined;
       if (raw !== null) {
+        // Room occupants are the MUC feature's; they never touch roster presence.
+        if (raw.mucUser) return 'muc';
         ({ show, status, priority: priorityText } = raw);
         hasDelay = raw.delay;
         stamp = raw.delayStamp;
