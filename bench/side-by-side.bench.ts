@@ -276,22 +276,22 @@ describe('realistic data, side by side', () => {
         for (let i = 0; i < MUC_RUNS; i++) {
           for (const mode of MODES) {
             for (const client of JABBERWOCKS) {
-            await measure(
-              'muc',
-              client,
-              mode,
-              servers.get(mode.mode)!,
-              (run) => {
-                const m = run.metrics as BenchMetrics;
-                const room = m.room!;
-                must(room.atPing?.state === 'joined' && room.atPing.occupants === 5001, 'room at the ping');
-                must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
-                must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
-                must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
-                return { clientMs: room.joinedListedMs!, eventLoopP99Ms: m.eventLoopDelayP99Ms };
-              },
-              { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
-            );
+              await measure(
+                'muc',
+                client,
+                mode,
+                servers.get(mode.mode)!,
+                (run) => {
+                  const m = run.metrics as BenchMetrics;
+                  const room = m.room!;
+                  must(room.atPing?.state === 'joined' && room.atPing.occupants === 5001, 'room at the ping');
+                  must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
+                  must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
+                  must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
+                  return { clientMs: room.joinedListedMs!, eventLoopP99Ms: m.eventLoopDelayP99Ms };
+                },
+                { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
+              );
             }
           }
         }

@@ -52,7 +52,6 @@ import {
 import { NS_EME, NS_HINTS, NS_PUBSUB_EVENT } from '../../xmpp/ns';
 import { normalizeBareJid } from '../../../../shared/jid';
 
-
 /** What clients without OMEMO show instead (Conversations sends the same sense). */
 export const FALLBACK_BODY =
   'This message is encrypted with OMEMO (XEP-0384), which your client does not seem to support.';

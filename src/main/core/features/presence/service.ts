@@ -323,7 +323,9 @@ export class PresenceService {
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
-          if (current.status !== read.status) current.status = read.status === null ? null : this.texts.keep(read.status);
+          if (current.status !== read.status) {
+            current.status = read.status === null ? null : this.texts.keep(read.status);
+          }
           current.priority = read.priority;
           current.since = read.since;
           if (!capsUnchanged) current.caps = this.capsReferences.of(read);

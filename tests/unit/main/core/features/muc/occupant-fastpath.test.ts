@@ -95,7 +95,11 @@ const SELF = presence(
 /** After the join: a role change with a reason, a rename, a kick, a leave, a newcomer with odd children. */
 const AFTER = [
   presence(nicks[30], `<item affiliation='none' role='visitor'><reason>Calm &amp; quiet</reason></item>`),
-  presence(nicks[5], `<item affiliation='none' role='participant' nick='Renée &lt;новая&gt; 🙂'/><status code='303'/>`, " type='unavailable'"),
+  presence(
+    nicks[5],
+    `<item affiliation='none' role='participant' nick='Renée &lt;новая&gt; 🙂'/><status code='303'/>`,
+    " type='unavailable'",
+  ),
   presence('Renée <новая> 🙂', `<item affiliation='none' role='participant'/>`, '', '<show>chat</show>'),
   presence(
     nicks[6],
