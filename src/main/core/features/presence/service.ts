@@ -15,7 +15,6 @@ import type { Show } from '../../../../shared/presence';
 import { rateLimited, type Logger } from '../../log';
 import type { RawPresence } from '../../accounts/stream/raw-presence';
 import { detach } from '../../util/text';
-import { TextPool } from '../../util/text-pool';
 import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
 import { CapsReferences, NOT_RECORDED, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
 import { PresenceTracker, type PresenceError } from './tracker';
@@ -108,8 +107,6 @@ export class PresenceService {
   private readonly capsRef: CapsReference = { node: '', ver: '', hash: '' };
   /** The caps every tracked resource keeps, one shared object per ver. */
   private readonly capsReferences = new CapsReferences();
-  /** Status texts: one copy of each short one, shared by every resource showing it. */
-  private readonly texts = new TextPool();
   /** A flood repeats these per stanza: one line a minute per kind. */
   private readonly floodLog: ReturnType<typeof rateLimited>;
 
@@ -323,9 +320,7 @@ export class PresenceService {
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
-          if (current.status !== read.status) {
-            current.status = read.status === null ? null : this.texts.keep(read.status);
-          }
+          if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
           current.priority = read.priority;
           current.since = read.since;
           if (!capsUnchanged) current.caps = this.capsReferences.of(read);
@@ -337,7 +332,7 @@ export class PresenceService {
         const presence: TrackedPresence = {
           resource: detach(read.resource),
           show: read.show,
-          status: read.status === null ? null : this.texts.keep(read.status),
+          status: read.status === null ? null : detach(read.status),
           priority: read.priority,
           since: read.since,
           caps: this.capsReferences.of(read),
@@ -365,7 +360,7 @@ export class PresenceService {
         this.deps.onLastSeen?.(accountId, bare, {
           resource: left.resource,
           at: read.since,
-          status: read.status === null ? null : this.texts.keep(read.status),
+          status: read.status === null ? null : detach(read.status),
           client: left.client,
         });
         this.deps.onContactChanged(accountId, bare);
