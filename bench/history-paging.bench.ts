@@ -50,7 +50,8 @@ afterAll(async () => {
 
 // Runs in the page before its scripts: a stand-in core with one conversation and its archive.
 const STAND_IN = `
-  window.__jw = { longtasks: [], older: 0 };
+  // older/answered: history.older asked/answered; onAsk: called as a page is asked (before it is in the view).
+  window.__jw = { longtasks: [], older: 0, answered: 0, complete: false, onAsk: null };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) window.__jw.longtasks.push([entry.startTime, entry.duration]);
   }).observe({ type: 'longtask', buffered: true });
@@ -91,12 +92,19 @@ const STAND_IN = `
       }
       if (command === 'history.older') {
         window.__jw.older++;
+        window.__jw.onAsk?.();
         const from = Math.max(1, reached - ${PAGE} + 1);
         const page = [];
         for (let n = from; n <= reached; n++) page.push(message(n, n - (${ARCHIVE} - ${STORED})));
         reached = from - 1;
-        return answer({ messages: page, complete: reached === 0 }, 20);
+        const complete = reached === 0;
+        return answer({ messages: page, complete }, 20).then((result) => {
+          window.__jw.answered++;
+          window.__jw.complete = complete;
+          return result;
+        });
       }
+      if (command === 'draft.get') return answer(null);
       if (command === 'conversation.markRead' || command === 'chat.setState') return answer(null);
       return Promise.resolve({ ok: false, error: { code: 'internal', reason: 'app.internal' } });
     },
@@ -120,35 +128,57 @@ describe('paging back through a 20,000-message archive', () => {
     await log.locator(`[data-message-id="${STORED}"]`).waitFor();
     await page.waitForTimeout(300);
     const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
+    // The renderer's tasks with their thread (CPU) time: on a loaded machine a long task's wall time
+    // counts the time the thread waited for a core; its thread time is the view's own work.
+    await browser.startTracing(page, { categories: ['toplevel'] });
     const started = Date.now();
     // In the page, one page per round: scroll to the top, wait for the next page to be asked and
     // shown, note how far the text at the top moved (no round trips to the test between rounds).
-    const jumps = (await log.evaluate(async (el) => {
+    // The counter is read before the scroll: the view asks within the frame the scroll lands in,
+    // and the text at the top is noted as the page is asked, before it can arrive. A round whose
+    // scroll asks for nothing ends the loop with what the view showed (a failure, not a hang).
+    const paging = (await log.evaluate(async (el) => {
       const page = globalThis as unknown as {
-        __jw: { older: number };
+        __jw: { older: number; answered: number; complete: boolean; onAsk: (() => void) | null };
         requestAnimationFrame(callback: () => void): void;
       };
       const jw = page.__jw;
       const frame = () => new Promise<void>((resolve) => page.requestAnimationFrame(resolve));
-      const moved: number[] = [];
-      for (let round = 0; round < 1000 && !el.textContent!.includes('m1 '); round++) {
-        el.scrollTop = 0;
-        await frame();
-        await frame();
+      const topText = () => {
         const row = [...el.querySelectorAll('[data-message-id]')].find(
           (r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 40,
         );
         const id = row?.getAttribute('data-message-id');
         const y = row?.querySelector('.chat-body')?.getBoundingClientRect().top;
+        return id && y !== undefined ? { id, y } : null;
+      };
+      const moved: number[] = [];
+      let maxRows = 0;
+      for (let round = 0; round < 1000 && !jw.complete; round++) {
         const asked = jw.older;
+        let mark: { id: string; y: number } | null = null;
+        jw.onAsk = () => (mark ??= topText());
+        el.scrollTop = 0;
         for (let i = 0; i < 600 && jw.older === asked; i++) await frame();
+        if (jw.older === asked) {
+          const edge = el.querySelector('.history-edge')?.textContent?.trim();
+          return { moved, maxRows, stalled: { round, asked, scrollTop: el.scrollTop, edge } };
+        }
+        for (let i = 0; i < 600 && jw.answered < jw.older; i++) await frame();
         for (let i = 0; i < 4; i++) await frame();
-        const after = el.querySelector(`[data-message-id="${id}"] .chat-body`)?.getBoundingClientRect().top;
-        if (y !== undefined && after !== undefined) moved.push(Math.abs(after - y));
+        maxRows = Math.max(maxRows, el.querySelectorAll('[data-message-id]').length);
+        const at = mark as { id: string; y: number } | null;
+        const after = at && el.querySelector(`[data-message-id="${at.id}"] .chat-body`)?.getBoundingClientRect().top;
+        if (at && typeof after === 'number') moved.push(Math.abs(after - at.y));
       }
-      return moved;
-    })) as number[];
+      jw.onAsk = null;
+      return { moved, maxRows, stalled: null };
+    })) as { moved: number[]; maxRows: number; stalled: object | null };
     const pagingMs = Date.now() - started;
+    const cpuTasks = rendererTaskCpuMs(await browser.stopTracing());
+    expect(paging.stalled).toBeNull();
+    const jumps = paging.moved;
+    await log.evaluate((el) => (el.scrollTop = 0));
     await log.getByText(/^m1 /).waitFor();
     await page.getByText('Start of the conversation: the server keeps nothing older.').waitFor();
     const pages = (await page.evaluate('window.__jw.older')) as number;
@@ -162,10 +192,19 @@ describe('paging back through a 20,000-message archive', () => {
       pages,
       pagingMs,
       renderedRows: rendered,
+      maxRenderedRows: paging.maxRows,
+      jumpsMeasured: jumps.length,
       longTasks: tasks.map(Math.round),
       longestTaskMs: Math.round(Math.max(0, ...tasks)),
       tasksOverBudget: tasks.filter((ms) => ms > BUDGET_MS).length,
+      // The same tasks by thread time (trace): what the view itself spent.
+      cpuTasks: cpuTasks.length,
+      longestTaskCpuMs: Math.round(Math.max(0, ...cpuTasks)),
+      cpuTasksOverBudget: cpuTasks.filter((ms) => ms > BUDGET_MS).length,
+      cpuTaskP99Ms: Math.round(percentile(cpuTasks, 0.99) * 10) / 10,
       largestJumpPx: Math.round(Math.max(0, ...jumps)),
+      jumpsOver2Px: jumps.filter((px) => px > 2).length,
+      jumpP50Px: Math.round(percentile(jumps, 0.5) * 10) / 10,
       budgetMs: BUDGET_MS,
     };
     write('history-render', result);
@@ -269,6 +308,35 @@ describe('paging back through a 20,000-message archive', () => {
     console.info(`BENCH history-core ${JSON.stringify(result)}`);
   }, 600_000);
 });
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** The thread time (ms) of each task the page's main thread ran while tracing. */
+function rendererTaskCpuMs(trace: Buffer): number[] {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  return events
+    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
 
 function write(name: string, result: object): void {
   const file = path.join(ROOT, `bench/results/${name}.json`);

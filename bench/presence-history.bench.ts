@@ -7,7 +7,8 @@
  * The workload (seeded, the same every run): each contact has one to three devices; each device is
  * online once or twice a day with one to four states (show, priority, and half the time a status
  * text from a shared list, a text of the contact's own, or a long one); one device in ten gets a new
- * resource every day (as servers that pick resources do); clients from caps; we listened 07:00–24:00.
+ * resource every day (as servers that pick resources do); clients from caps; away and xa states carry
+ * an XEP-0319 idle time (unless BENCH_HISTORY_IDLE=0); we listened 07:00–24:00.
  * That is about 7.5 runs per contact and day, 2.2 million runs.
  */
 import fs from 'node:fs';
@@ -26,6 +27,8 @@ import { WRITE_CHUNK as CHUNK } from '../src/main/core/features/presence/history
 
 /** BENCH_HISTORY_CONTACTS: fewer contacts for a quick look (the budget is for 10,000). */
 const CONTACTS = Number(process.env.BENCH_HISTORY_CONTACTS ?? 10_000);
+/** BENCH_HISTORY_IDLE=0: no XEP-0319 idle times in the workload (as before they were recorded). */
+const IDLE = process.env.BENCH_HISTORY_IDLE !== '0';
 const DAYS = 30;
 const SAMPLES = 50;
 const DAY = 86_400_000;
@@ -128,16 +131,19 @@ it('keeps 30 days of 10,000 contacts compactly and opens a timeline fast', async
         const states = 1 + Math.floor(random() * 4);
         for (let k = 0; k < states; k++) {
           const length = 10 * 60_000 + Math.floor(random() * 2 * 3_600_000);
+          const show = SHOWS[Math.floor(random() * SHOWS.length)];
           today.push({
             bare: `contact${device.contact}@example.org`,
             resource,
             start: t,
             end: Math.min(t + length, dayStart + DAY - 1000),
-            show: SHOWS[Math.floor(random() * SHOWS.length)],
+            show,
             status: status(device.contact),
             priority: Math.floor(random() * 11),
             clientName: device.client[0],
             kind: device.client[1],
+            // Away and extended away say since when the user was idle (XEP-0319), as most clients do.
+            idleSince: IDLE && (show === 'away' || show === 'xa') ? t - 5 * 60_000 : null,
             device: 0,
             stored: Stored.No,
             firstDay: 0,

@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOD, runFloodInChild, startFloodServer, stopFloodServer, type FloodExpectation } from './presence-flood';
 import type { FloodTarget } from './presence-flood-core';
 
-const RUNS = 5;
+/** BENCH_RUNS: fewer turns on a loaded machine (each turn is one flood with history off and one with it on). */
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const results: Record<string, number | string> = {};
 let expected: FloodExpectation;
 let floodBytes = 0;

@@ -207,6 +207,8 @@ export interface ResourceView {
   since: number;
   /** From entity capabilities once known; null while unknown or when the resource sent none. */
   client: { name: string | null; device: Device } | null;
+  /** XEP-0319: since when its user has been idle (epoch ms); null or absent when it did not say. */
+  idleSince?: number | null;
 }
 
 /** When a contact (or one of its resources) was last seen available. */
@@ -247,6 +249,8 @@ export interface TimelineRunView {
   show: Show;
   status: string | null;
   priority: number;
+  /** XEP-0319: the user idle since then (epoch ms) in this state; null or absent when not said. */
+  idleSince?: number | null;
 }
 
 export interface TimelineDeviceView {
@@ -1262,8 +1266,9 @@ export const commands = {
     output: returns<null>(),
   },
   /**
-   * Invites a contact to a room we are in through the room (XEP-0045 §7.8.2: a members-only room
-   * adds them); `direct` also sends a direct invitation (XEP-0249) for clients that only take those.
+   * Invites a contact to a room we are in: directly (XEP-0249) when their client announces it and
+   * the room is not members-only, else through the room (XEP-0045 §7.8.2: a members-only room adds
+   * them). `direct` chooses the way instead (true: directly, false: through the room).
    */
   'muc.invite': {
     input: z

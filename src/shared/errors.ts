@@ -519,6 +519,8 @@ export type RoomNotice =
   | { code: 'muc.renamed'; from: string; to: string }
   /** A technical removal (333): joining again once. */
   | { code: 'muc.rejoining' }
+  /** A self-ping (XEP-0410) found that the room no longer counted us in: joining again. */
+  | { code: 'muc.selfPingRejoining' }
   | { code: 'muc.moderatorGranted' | 'muc.moderatorRevoked' | 'muc.voiceGranted' | 'muc.voiceRevoked'; nick: string }
   | { code: 'muc.affiliationChanged'; nick: string; affiliation: MucAffiliation }
   | { code: 'muc.subjectChanged' | 'muc.subjectCleared'; nick: string }

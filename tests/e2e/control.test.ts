@@ -3,10 +3,18 @@
  * and a real Prosody (blocking, disco, mod_admin_adhoc). Alice, a server admin, uses the UI; Bob is
  * a second real client on her roster. Each view and dialog passes the axe check.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
 import xml, { type Element } from '@xmpp/xml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
+import { issueServerCert } from '../support/certs';
+import { png } from '../support/media-samples';
+import { iqsIn } from '../support/scripted-core';
+import { fakeLogin, featuresWithSm, startScriptedServer } from '../support/scripted-server';
 import { LIVE_TIMEOUT, openApp, type BrowserUi } from '../support/e2e';
 import { keepMessages, useLiveUi } from '../support/live-ui';
 import { startPeer, type Peer } from '../support/peer';
@@ -285,5 +293,84 @@ describe('control and discovery in the browser UI', () => {
       .getByRole('navigation', { name: 'Accounts' })
       .getByText('dave@localhost')
       .waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+  });
+
+  it('shows the CAPTCHA picture of a registration form, and the server receives the answer typed under it', async () => {
+    // A server of our own script, with a certificate from the test CA the bridge trusts (Prosody's).
+    const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-captcha-'));
+    const ca = { caFile: prosody.caFile, caKeyFile: path.join(prosody.dir, 'ca.key'), caPem: prosody.caPem };
+    const cert = await issueServerCert(certDir, ca, ['localhost'], 'captcha');
+    const picture = png(120, 40, { seed: 0x30 });
+    // XEP-0231: the cid names the bytes by their hash.
+    const cid = `sha1+${createHash('sha1').update(picture).digest('hex')}@bob.xmpp.org`;
+    const submitted: string[] = [];
+    const scripted = await startScriptedServer({
+      tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
+      features: (n, conn) =>
+        featuresWithSm(n, conn) +
+        (conn.secure && !conn.authenticated ? `<register xmlns='http://jabber.org/features/iq-register'/>` : ''),
+      onData: (conn, chunk) => {
+        if (fakeLogin(conn, chunk, 'robot@localhost')) return;
+        for (const iq of iqsIn(chunk)) {
+          if (iq.type === 'get' && iq.body.includes('jabber:iq:register')) {
+            conn.send(`<iq type='result' id='${iq.id}'><query xmlns='jabber:iq:register'>
+              <x xmlns='jabber:x:data' type='form'>
+                <field var='FORM_TYPE' type='hidden'><value>jabber:iq:register</value></field>
+                <field var='username' type='text-single' label='Username'><required/></field>
+                <field var='password' type='text-private' label='Password'><required/></field>
+                <field var='challenge' type='hidden'><value>c-42</value></field>
+                <field var='ocr' type='text-single' label='Enter the text you see'>
+                  <media xmlns='urn:xmpp:media-element' width='120' height='40'><uri type='image/png'>cid:${cid}</uri></media>
+                  <required/>
+                </field>
+              </x>
+              <data xmlns='urn:xmpp:bob' cid='${cid}' type='image/png' max-age='0'>${picture.toString('base64')}</data>
+            </query></iq>`);
+          } else if (iq.type === 'set' && chunk.includes('jabber:iq:register')) {
+            submitted.push(chunk);
+            conn.send(`<iq type='result' id='${iq.id}'/>`);
+          } else if (iq.type === 'get' && iq.body.includes('jabber:iq:roster')) {
+            conn.send(`<iq type='result' id='${iq.id}'><query xmlns='jabber:iq:roster'/></iq>`);
+          } else if (iq.type === 'get' || iq.type === 'set') {
+            conn.send(
+              `<iq type='error' id='${iq.id}'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`,
+            );
+          }
+        }
+      },
+    });
+    try {
+      await page.getByRole('button', { name: 'Add account', exact: true }).first().click();
+      await dialog().getByRole('button', { name: 'Create a new account on a server…' }).click();
+      const d = dialog();
+      await d.getByLabel('Server', { exact: true }).fill('localhost');
+      await d.getByText('Advanced').click();
+      await d.getByLabel(/^Server host/).fill(scripted.host);
+      await d.getByLabel(/^Port/).fill(String(scripted.port));
+      await d.getByRole('button', { name: 'Continue' }).click();
+      const captcha = d.getByRole('img', { name: 'Enter the text you see' });
+      await captcha.waitFor({ timeout: LIVE_TIMEOUT });
+      // The picture itself, decoded by the page at the size the form gives.
+      expect(
+        await captcha.evaluate((node) => {
+          const img = node as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
+          return [img.complete, img.naturalWidth, img.naturalHeight];
+        }),
+      ).toEqual([true, 120, 40]);
+      await expectAccessible(page, 'create an account: a CAPTCHA');
+      await d.getByRole('textbox', { name: /^Username/ }).fill('robot');
+      await d.getByLabel(/^Password/).fill('robot-Pa55-captcha');
+      await d.getByRole('textbox', { name: /^Enter the text you see/ }).fill('7x9q');
+      await d.getByRole('button', { name: 'Create account' }).click();
+      await d.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+      expect(submitted).toHaveLength(1);
+      expect(submitted[0]).toMatch(/<field var=["']ocr["'][^>]*>\s*<value>7x9q<\/value>/);
+      expect(submitted[0]).toContain('<value>c-42</value>');
+      expect(submitted[0]).toContain('<value>robot</value>');
+      await main().getByRole('heading', { name: 'robot@localhost', exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    } finally {
+      await scripted.stop();
+      fs.rmSync(certDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
  * End to end: reading and writing in Chromium, through the browser bridge, against the real core
  * and a real Prosody. Alice uses the UI; Bob is a second real XMPP client. Bob's styled message is
  * shown styled as text (never markup), Bob's displayed marker shows Alice's message read, a quote
- * and an emoji go into the composer by keyboard, and a draft survives a restart of the core.
+ * (from the message menu) and an emoji go into the composer by keyboard, and a draft survives a restart of the core.
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
@@ -122,9 +122,20 @@ describe('reading and writing in the browser UI', () => {
     await row.getByText('Read', { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
   });
 
-  it('quotes a message into the composer', async () => {
+  it('quotes a message into the composer from its menu, by keyboard; the row has no separate Quote button', async () => {
     await composer().fill('');
-    await messageRow('I am').getByRole('button', { name: 'Quote' }).click();
+    const row = messageRow('I am').first();
+    await expect(row.getByRole('button', { name: 'Quote' }).count()).resolves.toBe(0);
+    const actions = row.getByRole('button', { name: 'Actions for this message' });
+    await actions.focus();
+    await actions.press('Enter');
+    const menu = row.getByRole('menu');
+    await menu.waitFor();
+    // Reply has the focus first; the next item is Quote.
+    await page.keyboard.press('ArrowDown');
+    await expect(menu.getByRole('menuitem', { name: 'Quote' }).evaluate(isActive)).resolves.toBe(true);
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached' });
     await eventually(async () => expect(await composer().inputValue()).toMatch(/^> I am \*fully\* awake/));
     expect(await composer().inputValue()).toContain('\n>> a quoted line\n');
     await expect(composer().evaluate(isActive)).resolves.toBe(true);

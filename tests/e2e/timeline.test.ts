@@ -4,7 +4,8 @@
  * desk stays online while his phone and tablet come and go; a helper client of Alice's sets up
  * the subscription. Checked: the devices over time with their clients and bars, the device that
  * gets messages to the bare address, the list of every change with its status text, the span,
- * clearing, turning recording off and on, and axe in both themes.
+ * clearing, turning recording off and on (in the contact panel and in the account's settings), and
+ * axe in both themes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,12 +78,15 @@ describe('presence history in the browser UI', () => {
     await bobRow.waitFor({ timeout: LIVE_TIMEOUT });
     // While Alice watches: the phone comes (priority 10, so it gets messages to the bare address) and goes.
     await bob.online('desk', { status: 'At my desk', priority: 5 });
+    // The phone says its user is idle (XEP-0319) since a quarter of an hour.
+    const idleSince = new Date(Date.now() - 15 * 60_000);
     await bob.online('phone', {
       show: 'away',
       status: 'On the train',
       priority: 10,
       client: 'BobPhone',
       type: 'phone',
+      idle: idleSince.toISOString(),
     });
     await page
       .getByRole('tree')
@@ -113,14 +117,16 @@ describe('presence history in the browser UI', () => {
     expect(await devices.nth(1).innerText()).toMatch(/BobPhone[\s\S]*phone[\s\S]*just now/);
     // The bars carry the status on hover.
     const phoneRun = devices.nth(1).locator('.timeline-run');
-    expect(await phoneRun.getAttribute('title')).toMatch(/^Away .*–.*: On the train \(priority 10\)$/);
+    const idleTime = idleSince.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' });
+    expect(await phoneRun.getAttribute('title')).toMatch(/^Away .*–.*: On the train \(priority 10\), idle since .+$/);
+    expect(await phoneRun.getAttribute('title')).toContain(`idle since ${idleTime}`);
     await history().getByText(`Messages sent to ${BOB_JID} go to BobDesk.`).waitFor();
     await history().getByText('Not enough history yet to tell when they are usually online.').waitFor();
 
     // Every change, as a list (what the bars show, for the keyboard and screen readers).
     await history().getByText('Every change').click();
     await history()
-      .getByText(/^Away .*: On the train \(priority 10\)$/)
+      .getByText(/^Away .*: On the train \(priority 10\), idle since .+$/)
       .waitFor();
     await history()
       .getByText(/^Available .*–now: At my desk \(priority 5\)$/)
@@ -185,5 +191,51 @@ describe('presence history in the browser UI', () => {
     await own.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => own.getByRole('img').count(), { timeout: LIVE_TIMEOUT }).toBeGreaterThanOrEqual(1);
     await expectAccessible(page, 'the account page with our devices over time', { themes: ['light'] });
+  });
+  it('sets the retention in the account’s settings: Off asks first and deletes what was kept', async () => {
+    // Still on the account's page, where the last test left recording on for 7 days.
+    const main = page.getByRole('main');
+    const settings = main.getByRole('region', { name: 'Presence history' });
+    const own = main.getByRole('region', { name: 'Your devices over time' });
+    await settings.getByText(/^Kept only on this computer for 7 days/).waitFor({ timeout: LIVE_TIMEOUT });
+    // Chosen here only: our devices' timeline beside it has no choice of its own.
+    expect(await own.getByLabel('Keep history').count()).toBe(0);
+    const keep = settings.getByLabel('Keep history');
+    expect(await keep.inputValue()).toBe('7');
+
+    await keep.selectOption({ label: '90 days' });
+    await settings.getByText(/^Kept only on this computer for 90 days/).waitFor();
+    await expect.poll(() => own.getByRole('img').count(), { timeout: LIVE_TIMEOUT }).toBeGreaterThanOrEqual(1);
+
+    // Off asks first; keeping it changes nothing.
+    await keep.selectOption({ label: 'Off' });
+    await settings.getByText('Stop recording for Home and delete the history kept of every contact?').waitFor();
+    await expectAccessible(page, 'the account’s history setting asking before turning it off', { themes: ['light'] });
+    await settings.getByRole('button', { name: 'Keep', exact: true }).click();
+    expect(await keep.inputValue()).toBe('90');
+    await settings.getByText(/^Kept only on this computer for 90 days/).waitFor();
+
+    // Turned off: everything kept is deleted, our devices' timeline says so.
+    await keep.selectOption({ label: 'Off' });
+    await settings.getByRole('button', { name: 'Turn off' }).click();
+    await settings.getByText('History is not recorded for this account.').waitFor();
+    await own.getByText('History is not recorded for this account.').waitFor();
+    expect(await own.getByRole('img').count()).toBe(0);
+
+    // Bob's panel agrees: nothing kept, recording off.
+    const bobRow = page.getByRole('tree').getByRole('treeitem', { name: /^Bob, / });
+    await bobRow.dblclick();
+    await history().getByText('History is not recorded for this account.').waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await history().getByLabel('Keep history').inputValue()).toBe('0');
+
+    // On again from the account's settings, for 30 days: from now.
+    await page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByRole('button', { name: 'Home, alice@localhost' })
+      .click();
+    await settings.getByLabel('Keep history').selectOption({ label: '30 days' });
+    await settings.getByText(/^Kept only on this computer for 30 days/).waitFor();
+    await expect.poll(() => own.getByRole('img').count(), { timeout: LIVE_TIMEOUT }).toBeGreaterThanOrEqual(1);
+    await expectAccessible(page, 'the account page with its history setting', { themes: ['light'] });
   });
 });

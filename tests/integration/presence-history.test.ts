@@ -6,8 +6,9 @@
  * retention delete what was kept. Then a scripted server for what a real one will not send: a
  * stranger's presence, malformed presence and an oversized stanza leave no history.
  *
- * States are kept from their first second here (presenceHistoryMinRunMs: 0) and the recorder's tick
- * is called after each change, so the test need not wait the minute a state must last in the app.
+ * States are kept from their first second here (presenceHistoryMinRunMs: 0) and the recorder settles
+ * young runs and ticks after each change, so the test need not wait the minute a state must last in
+ * the app (nor the ten seconds between the recorder's own looks at young runs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -105,6 +106,8 @@ forEachServer('presence history against %s', { users: [ALICE, BOB] }, ({ started
         const view = bob(core);
         return view !== undefined && check(view);
       });
+      // Young runs become runs now (a tick looks at them only every TICK_MS), then what is due is stored.
+      history().settleAll();
       history().tick();
       await sleep(1000);
     };
@@ -215,6 +218,60 @@ forEachServer('presence history against %s', { users: [ALICE, BOB] }, ({ started
     await core.close();
     expect(logLines.filter((line) => line.startsWith('error'))).toEqual([]);
   }, 180_000);
+  it('records Bob’s idle time (XEP-0319) with his state, and drops a forged one', async (context) => {
+    if (!(await slixmppAvailable())) return context.skip();
+    const dir = tempDir('jw-history-idle-');
+    const core = await openTestCore(server, dir, secrets, log, ALICE, { presenceHistoryMinRunMs: 0 });
+    const id = core.accountId;
+    peer ??= startPresencePeer(server, BOB);
+    await peer.online('desk', { status: 'at my desk', priority: 5, client: 'BobDesk', type: 'pc' });
+    await core.invoke('subscription.setPolicy', { accountId: id, incoming: 'accept' });
+    await core.invoke('subscription.add', { accountId: id, jid: BOB_JID, name: 'Bob' });
+    await waitUntil(
+      'Bob in the roster both ways',
+      () => core.messenger.roster.item(id, BOB_JID)?.subscription === 'both',
+    );
+    const desk = () => bob(core)?.resources.find((r) => r.resource === 'desk');
+    await peer.online('desk', { status: 'at my desk', priority: 5 });
+    await waitUntil('the desk online', () => desk()?.status === 'at my desk');
+    core.messenger.presence.history.settleAll();
+    await sleep(1000);
+
+    // Away, idle for ten minutes (whole seconds: the file keeps those).
+    const idleSince = Math.floor((Date.now() - 600_000) / 1000) * 1000;
+    await peer.online('desk', {
+      show: 'away',
+      status: 'gone for coffee',
+      priority: 5,
+      idle: new Date(idleSince).toISOString(),
+    });
+    await waitUntil('the desk idle', () => desk()?.idleSince === idleSince);
+    expect(desk()).toMatchObject({ show: 'away', status: 'gone for coffee' });
+    core.messenger.presence.history.settleAll();
+    await sleep(1000);
+    // A forged idle time (next year): the presence counts, the idle time does not.
+    const forged = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    await peer.online('desk', { show: 'away', status: 'still away', priority: 5, idle: forged });
+    await waitUntil('the forged idle time dropped', () => desk()?.status === 'still away');
+    expect(desk()?.idleSince).toBeUndefined();
+    core.messenger.presence.history.settleAll();
+
+    const view = (await core.invoke('timeline.get', { accountId: id, jid: BOB_JID, days: 1 })) as TimelineView;
+    // What the desk said before (the server's answer at login, an earlier test) comes first.
+    const runs = view.devices.find((d) => d.resource === 'desk')!.runs.slice(-3);
+    expect(runs.map((r) => [r.show, r.status, r.idleSince ?? null])).toEqual([
+      ['available', 'at my desk', null],
+      ['away', 'gone for coffee', idleSince],
+      ['away', 'still away', null],
+    ]);
+    await core.close();
+    // Kept in the file with the run.
+    const reopened = await openTestCore(server, dir, secrets, log, undefined, { presenceHistoryMinRunMs: 0 });
+    const stored = (await reopened.invoke('timeline.get', { accountId: id, jid: BOB_JID, days: 1 })) as TimelineView;
+    const storedRuns = stored.devices.find((d) => d.resource === 'desk')!.runs;
+    expect(storedRuns.find((r) => r.status === 'gone for coffee')?.idleSince).toBe(idleSince);
+    await reopened.close();
+  }, 120_000);
 });
 
 describe('presence history against the scripted server (strangers, bad and oversized presence)', () => {

@@ -18,6 +18,8 @@ export interface DevicePresence {
   /** The client name and device type its caps (disco identity) announce, when it connects. */
   client?: string;
   type?: 'pc' | 'phone' | 'web' | 'bot' | 'console' | 'handheld';
+  /** An XEP-0319 idle time, sent as given (a DateTime, or anything a test forges). */
+  idle?: string;
 }
 
 export interface PresencePeer {

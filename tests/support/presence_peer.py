@@ -7,7 +7,9 @@ offline on command. slixmpp accepts subscription requests and asks back by itsel
 Usage: presence_peer.py BARE_JID PASSWORD HOST PORT CAFILE
 Reads JSON commands on stdin, one per line:
   {"cmd": "online", "resource": "desk", "show": "away", "status": "at my desk", "priority": 5,
-   "client": "BobDesk", "type": "pc"}      (connects the resource first if it is not online)
+   "client": "BobDesk", "type": "pc", "idle": "2026-12-06T10:00:00Z"}
+                                           (connects the resource first if it is not online; "idle":
+                                            an XEP-0319 <idle since=…/>, sent as given)
   {"cmd": "offline", "resource": "desk", "status": "bye"}
   {"cmd": "quit"}
 Writes JSON events on stdout, one per line:
@@ -21,7 +23,11 @@ import logging
 import sys
 from typing import Any, Dict, Optional
 
+from xml.etree import ElementTree
+
 from slixmpp import ClientXMPP
+
+NS_IDLE = "urn:xmpp:idle:1"
 
 
 def emit(**event: Any) -> None:
@@ -75,11 +81,14 @@ async def run(bare: str, password: str, host: str, port: int, cafile: str) -> No
                     devices[resource] = device
                     await asyncio.wait_for(device.started, 30)
                     await device.get_roster()
-                device.send_presence(
+                presence = device.make_presence(
                     pshow=command.get("show") or None,
                     pstatus=command.get("status") or None,
                     ppriority=command.get("priority", 0),
                 )
+                if command.get("idle") is not None:
+                    presence.xml.append(ElementTree.Element(f"{{{NS_IDLE}}}idle", {"since": command["idle"]}))
+                presence.send()
                 emit(event="sent", resource=resource)
             elif command["cmd"] == "offline":
                 device = devices.pop(resource)

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
+import { PresenceHistoryRepository, Stored } from '../../src/main/core/store/presence-history-repo';
 
 export const SEED_ACCOUNT = { id: 'acc-alice', jid: 'alice@localhost' };
 export const SEED_PIN = Array.from({ length: 32 }, () => 'AB').join(':');
@@ -41,6 +42,41 @@ export function seedStore(file: string, contacts = 2_000, messages = 3_000): voi
       message.run(SEED_ACCOUNT.id, peer, peer, `message number ${i} about lunch and the release`, i, `s${i}`, `o${i}`);
     }
   })();
+  db.close();
+}
+
+/**
+ * Presence history in a seeded store: `contacts` of the seed account (roster contacts 0…) each with
+ * a device online an hour a day with a status, for `days` days up to `until`, and the retention set
+ * to `retention` days; coverage over all of it.
+ */
+export function seedPresenceHistory(file: string, contacts: number, days: number, until: number, retention = 30): void {
+  const db = openDatabase(file);
+  const repo = new PresenceHistoryRepository(db);
+  repo.setRetention(SEED_ACCOUNT.id, retention as 0 | 7 | 30 | 90);
+  const runs = [];
+  for (let c = 0; c < contacts; c++) {
+    for (let d = days; d >= 1; d--) {
+      const start = until - d * 86_400_000;
+      runs.push({
+        bare: `contact${c}@example.org`,
+        resource: 'phone',
+        start,
+        end: start + 3_600_000,
+        show: d % 2 === 0 ? ('away' as const) : ('available' as const),
+        status: `status ${c}`,
+        priority: 1,
+        clientName: 'Conversations',
+        kind: 'phone' as const,
+        idleSince: d % 2 === 0 ? start - 60_000 : null,
+        device: 0,
+        stored: Stored.No,
+        firstDay: 0,
+      });
+    }
+  }
+  repo.write(SEED_ACCOUNT.id, runs, until);
+  repo.cover(SEED_ACCOUNT.id, until - days * 86_400_000 - 60_000, until);
   db.close();
 }
 

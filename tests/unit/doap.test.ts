@@ -89,6 +89,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0392': ['hsluvToRgb', 'identityColours'],
   '0393': ['parseStyling', 'strong', 'emphasis', 'strike'],
   '0402': ['urn:xmpp:bookmarks:1'],
+  '0410': ['selfPingOutcome', 'muc.selfPingRejoining'],
   '0421': ['urn:xmpp:occupant-id:0'],
   '0424': ['urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:0'],
   '0425': ['urn:xmpp:message-moderate:1'],

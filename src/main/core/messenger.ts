@@ -23,6 +23,7 @@ import { EventBus } from './events';
 import { CapsCache } from './features/caps/cache';
 import { BASE_FEATURES, OwnCaps, ownDiscoInfo } from './features/caps/own';
 import { CapsRepository } from './features/caps/repo';
+import { NS_CONFERENCE } from './xmpp/ns';
 import { PresenceFeature } from './features/presence/feature';
 import { IdleController, idleSettingsOf, type IdleOptions } from './features/presence/idle';
 import { RosterService } from './features/roster/service';
@@ -194,6 +195,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     // Read when an invitation arrives, long after `bookmarks` below exists.
     bookmarkedRooms: (accountId) => bookmarks.list().flatMap((b) => (b.accountId === accountId ? [b.room] : [])),
     inRoster: (accountId, bare) => roster.item(accountId, bare) !== undefined,
+    // Read when the user invites, long after `presence` below exists.
+    readsDirectInvitations: (accountId, bare) => {
+      const devices = presence.service.tracker(accountId)?.resources(bare)?.values() ?? [];
+      for (const device of devices) if (device.client?.features.includes(NS_CONFERENCE)) return true;
+      return false;
+    },
     // Read at join time, long after `identities` below exists.
     ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
@@ -519,7 +526,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     storeCheck: () => health.runCheck(),
     invoke,
     subscribe: (listener) => bus.subscribe(listener),
-    checkConnections: () => accounts.checkConnections(),
+    checkConnections: () => {
+      accounts.checkConnections();
+      muc.checkRooms();
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -10,6 +10,9 @@
  *     duration: seconds
  *     show | status << 3   (show 0..4 as SHOW_CODES; status: the text's row id, 0: none)
  *     priority, zigzag-encoded (−128..127)
+ * Version 2 is version 1 with one more varint after each run's priority: its XEP-0319 idle time, 0
+ * for none, else 1 + the zigzag-encoded seconds it lies before the run's start. A day without any
+ * idle time is written as version 1 (a byte a run saved), and both are read.
  * A damaged blob throws DayDecodeError; the reader skips that day.
  */
 
@@ -23,6 +26,8 @@ export interface DayRun {
   /** The status text's row id; 0: no status. */
   status: number;
   priority: number;
+  /** XEP-0319: seconds the user had been idle at the run's start (negative: idle from later on); null or absent: none. */
+  idle?: number | null;
 }
 
 export class DayDecodeError extends Error {
@@ -33,6 +38,9 @@ export class DayDecodeError extends Error {
 }
 
 const VERSION = 1;
+const VERSION_IDLE = 2;
+/** Idle times stay within ±2^40 s (the varint stays an exact integer). */
+const IDLE_MAX = 2 ** 40;
 const SECONDS_PER_DAY = 86_400;
 /** Text row ids stay below this (2^45): show | status << 3 stays an exact integer. */
 const STATUS_MAX = 2 ** 45;
@@ -99,7 +107,8 @@ const unzigzag = (n: number) => (n % 2 === 1 ? -(n + 1) / 2 : n / 2);
 /** Packs a day's runs (sorted by offset, as they are kept). */
 export function encodeDay(runs: readonly DayRun[]): Buffer {
   const out = new Writer();
-  out.byte(VERSION);
+  const withIdle = runs.some((run) => run.idle != null);
+  out.byte(withIdle ? VERSION_IDLE : VERSION);
   out.varint(runs.length);
   let previous = 0;
   for (const run of runs) {
@@ -108,13 +117,18 @@ export function encodeDay(runs: readonly DayRun[]): Buffer {
     out.varint(run.duration);
     out.varint(run.show + run.status * 8);
     out.varint(zigzag(run.priority));
+    if (withIdle) {
+      const idle = run.idle;
+      out.varint(idle == null || Math.abs(idle) >= IDLE_MAX ? 0 : zigzag(Math.trunc(idle)) + 1);
+    }
   }
   return out.done();
 }
 
 export function decodeDay(blob: Uint8Array): DayRun[] {
   const input = new Reader(blob);
-  if (input.byte() !== VERSION) throw new DayDecodeError('unknown version');
+  const version = input.byte();
+  if (version !== VERSION && version !== VERSION_IDLE) throw new DayDecodeError('unknown version');
   const count = input.varint();
   if (count > blob.length) throw new DayDecodeError('too many runs');
   const runs: DayRun[] = [];
@@ -124,12 +138,23 @@ export function decodeDay(blob: Uint8Array): DayRun[] {
     const duration = input.varint();
     const head = input.varint();
     const priority = unzigzag(input.varint());
+    const idleCode = version === VERSION_IDLE ? input.varint() : 0;
+    const idle = idleCode === 0 ? null : unzigzag(idleCode - 1);
     const show = head % 8;
     const status = Math.floor(head / 8);
-    if (show > 4 || status >= STATUS_MAX || offset > SECONDS_PER_DAY || priority < -128 || priority > 127) {
+    if (
+      show > 4 ||
+      status >= STATUS_MAX ||
+      offset > SECONDS_PER_DAY ||
+      priority < -128 ||
+      priority > 127 ||
+      (idle !== null && Math.abs(idle) >= IDLE_MAX)
+    ) {
       throw new DayDecodeError('a value out of range');
     }
-    runs.push({ offset, duration, show, status, priority });
+    runs.push(
+      idle === null ? { offset, duration, show, status, priority } : { offset, duration, show, status, priority, idle },
+    );
   }
   if (!input.done) throw new DayDecodeError('bytes after the runs');
   return runs;

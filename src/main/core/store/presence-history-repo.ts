@@ -44,6 +44,8 @@ export interface HistoryRun {
   priority: number;
   clientName: string | null;
   kind: Device | null;
+  /** XEP-0319: the user idle since then (epoch ms) in this state; null: not said. */
+  idleSince: number | null;
   /** The device's row id once known (0: not yet). */
   device: number;
   stored: Stored;
@@ -70,6 +72,8 @@ export interface StoredRun {
   show: Show;
   status: string | null;
   priority: number;
+  /** XEP-0319, epoch ms (whole seconds); null or absent: not said. */
+  idleSince?: number | null;
 }
 
 export interface StoredContactHistory {
@@ -311,6 +315,7 @@ export class PresenceHistoryRepository {
         show: SHOW_CODES[run.show],
         status,
         priority: run.priority,
+        idle: run.idleSince === null ? null : from - seconds(run.idleSince),
         open: lasts && day === lastDay,
       });
     }
@@ -400,6 +405,7 @@ export class PresenceHistoryRepository {
             show: SHOW_OF_CODE[run.show] ?? 'available',
             status: texts.get(run.status) ?? null,
             priority: run.priority,
+            idleSince: run.idle == null ? null : start - run.idle * 1000,
           });
         });
       }

@@ -5,8 +5,9 @@
  * separated, the kept copy would be a different database), named with the date, and a fresh store is
  * created in its place. What the user typed and the server cannot give back is read out of the damaged
  * file first and kept where it can still be read: accounts (their passwords live in the secret store,
- * keyed by account id), pinned certificates, settings, own presence and subscription policies. Roster,
- * bookmarks and messages come back from the server.
+ * keyed by account id), pinned certificates, settings, own presence and subscription policies, and
+ * presence history where it is intact (presence-history-recovery.ts). Roster, bookmarks and messages
+ * come back from the server.
  *
  * Files are only moved while no connection of ours has them open.
  */
@@ -15,6 +16,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log';
 import { DatabaseTooNewError, openDatabase, StoreUnavailableError, type Db } from './db';
+import { carryOverPresenceHistory } from './presence-history-recovery';
 import { isCorruption, quickCheck } from './store-check';
 
 /** Tables read out of a damaged file, parents first (foreign keys). */
@@ -130,6 +132,7 @@ export function recoverStore(
   }
   const db = openDatabase(file);
   const accountIds = restoreRows(db, kept, log);
+  carryOverPresenceHistory(db, keptAs, log);
   fs.rmSync(checkMarkerPath(file), { force: true });
   log.error('the store was damaged: moved aside and replaced by a fresh one', {
     problem: problem.slice(0, 500),

@@ -31,6 +31,8 @@ export const NS_NICK = 'http://jabber.org/protocol/nick';
 export const NS_BLOCKING = 'urn:xmpp:blocking';
 /** XEP-0203 delayed delivery. */
 export const NS_DELAY = 'urn:xmpp:delay';
+/** XEP-0319 last user interaction in presence. */
+export const NS_IDLE = 'urn:xmpp:idle:1';
 /** XEP-0004 data forms. */
 export const NS_DATA = 'jabber:x:data';
 /** XEP-0122 data forms validation. */

@@ -17,3 +17,6 @@ export const REGISTRATION_TIMEOUT_MS = 30_000;
 
 /** An ad-hoc command step (XEP-0050): the command may do real work (announce to every user) before it answers. */
 export const ADHOC_TIMEOUT_MS = 60_000;
+
+/** A MUC self-ping (XEP-0410): the room answers for itself, but its server may be far away. */
+export const SELF_PING_TIMEOUT_MS = 30_000;

@@ -40,4 +40,18 @@ describe('checked transport', () => {
     expect(await transport.invoke('muc.join', input)).toEqual({ ok: true, value: null });
     expect(sent).toEqual(['muc.join']);
   });
+
+  it('sends a command without fields at once, without waiting for the contract to load', () => {
+    const { sent, transport } = recording();
+    void transport.invoke('app.snapshot', {});
+    // Synchronously: the first snapshot is not held up by loading every schema.
+    expect(sent).toEqual(['app.snapshot']);
+  });
+
+  it('still refuses fields the command does not take', async () => {
+    const { sent, transport } = recording();
+    const result = await transport.invoke('app.snapshot', { extra: true } as never);
+    expect(sent).toEqual([]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
 });

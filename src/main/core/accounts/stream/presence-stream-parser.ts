@@ -9,10 +9,10 @@
  *
  * - It finds the top-level elements of the stream itself, by tags, with indexOf.
  * - A top-level <presence> of the common shape (no type or type='unavailable'; children show,
- *   status, priority, caps <c/>, <delay/>, a room's muc#user <x/> and occupant-id, and anything
- *   else without prefixes; complete in the text at hand) is read straight into a reused
- *   RawPresence and offered to `onPresence`. Consumed: it never reaches ltx. Declined (or of any
- *   other shape): its text goes to ltx like everything else.
+ *   status, priority, caps <c/>, <delay/>, XEP-0319 <idle/>, a room's muc#user <x/> and
+ *   occupant-id, and anything else without prefixes; complete in the text at hand) is read
+ *   straight into a reused RawPresence and offered to `onPresence`. Consumed: it never reaches
+ *   ltx. Declined (or of any other shape): its text goes to ltx like everything else.
  * - Everything else is handed to ltx unchanged and in order, so every other stanza is parsed,
  *   built and emitted exactly as before.
  * - Anything this reader does not model exactly as ltx would (comments, processing instructions
@@ -28,7 +28,16 @@
  * Element when it ends.
  */
 import type { Element, Parser } from '@xmpp/xml';
-import { NS_CAPS, NS_CLIENT, NS_DELAY, NS_MUC_USER, NS_OCCUPANT_ID, NS_ROSTER, NS_VCARD_UPDATE } from '../../xmpp/ns';
+import {
+  NS_CAPS,
+  NS_CLIENT,
+  NS_DELAY,
+  NS_IDLE,
+  NS_MUC_USER,
+  NS_OCCUPANT_ID,
+  NS_ROSTER,
+  NS_VCARD_UPDATE,
+} from '../../xmpp/ns';
 import { RawPresence } from './raw-presence';
 import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
 import {
@@ -134,6 +143,17 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
       ) {
         raw.delay = true;
         for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'stamp')) raw.delayStamp = attrValue(text, i);
+      } else if (
+        nameLength === 4 &&
+        first === 105 /* i */ &&
+        !raw.idle &&
+        sameAt(text, nameStart, 'idle') &&
+        xmlns >= 0 &&
+        attrValueIs(text, xmlns, NS_IDLE)
+      ) {
+        // XEP-0319: read like <delay/>, checked by the presence feature.
+        raw.idle = true;
+        for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'since')) raw.idleSince = attrValue(text, i);
       } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0) {
         // Room presence: read for the MUC feature (the fast path hands it there, never to the presence feature).
         if (!raw.mucUser && attrValueIs(text, xmlns, NS_MUC_USER)) {

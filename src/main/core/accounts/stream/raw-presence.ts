@@ -21,6 +21,9 @@ export class RawPresence {
   delayStamp: string | undefined = undefined;
   /** The text of the first <x xmlns='vcard-temp:x:update'>'s <photo/> (XEP-0153); undefined without one. */
   photo: string | undefined = undefined;
+  /** A <idle xmlns='urn:xmpp:idle:1'/> child (XEP-0319), with its since. */
+  idle = false;
+  idleSince: string | undefined = undefined;
   /** Room presence: a <x xmlns='http://jabber.org/protocol/muc#user'/> child (the first one is read). */
   mucUser = false;
   /** Its <status code=''/> values: the first mucCodeCount entries. */
@@ -50,6 +53,8 @@ export class RawPresence {
     this.delay = false;
     this.delayStamp = undefined;
     this.photo = undefined;
+    this.idle = false;
+    this.idleSince = undefined;
     if (this.mucUser) this.resetRoom();
     this.occupantId = false;
   }

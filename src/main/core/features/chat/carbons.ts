@@ -2,7 +2,8 @@
  * Message carbons (XEP-0280): enabled with each new session; a carbon counts only when its outer
  * `from` is our own bare JID (CVE-2017-5589 class). A 'received' carbon is read as the message it
  * wraps; a 'sent' one is a message another of our clients sent, stored in the conversation with its
- * recipient (decrypted first when it is encrypted: our devices encrypt for each other).
+ * recipient (decrypted first when it is encrypted: our devices encrypt for each other), or a
+ * reaction it sent, applied as ours when the wrapped message's sender is our own account too.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, normalizeJid } from '../../../../shared/jid';
@@ -15,6 +16,7 @@ import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AccountChat } from './accounts';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
+import { refersToMessage, type MessageReferences } from './references';
 
 /** What a message was as a carbon: none, handled here, or the received message it wraps. */
 export type CarbonRead = { kind: 'none' } | { kind: 'handled' } | { kind: 'received'; inner: Element };
@@ -25,6 +27,7 @@ export class Carbons {
     private readonly log: Logger,
     private readonly floodLog: RateLimitedLogger,
     private readonly decryption?: IncomingDecryption,
+    private readonly references?: MessageReferences,
   ) {}
 
   async enable(account: AccountChat, xmpp: SessionXmpp): Promise<void> {
@@ -57,6 +60,13 @@ export class Carbons {
     const to = typeof inner.attrs.to === 'string' ? normalizeJid(inner.attrs.to) : null;
     const bodyText = inner.getChildText('body');
     if (to === null || inner.attrs.type === 'groupchat') return;
+    if (refersToMessage(inner)) {
+      const from = typeof inner.attrs.from === 'string' ? normalizeJid(inner.attrs.from) : null;
+      if (from !== null && account.ownJid !== null && bareJid(from) === account.ownJid)
+        this.references?.read(account, inner, from, account.ownJid);
+      else account.stats.dropped++;
+      return;
+    }
     const isPm = inner.getChild('x', NS_MUC_USER) !== undefined && to.includes('/');
     if (!isPm && account.ownJid !== null && this.decryption?.isEncrypted(inner)) {
       const conversation = bareJid(to);

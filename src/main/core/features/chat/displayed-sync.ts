@@ -7,7 +7,9 @@
  *
  * Only our own account's PEP speaks for us: an event from any other JID is dropped. A position is
  * believed only with the stanza-id of the archive that assigned it (our account for chats, the room
- * for room messages) and for a message we hold.
+ * for room messages). A position naming a message we do not hold yet (a room not caught up yet, a
+ * message still on its way) waits, the latest per conversation, until that message is stored live
+ * or from the archive.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { normalizeJid } from '../../../../shared/jid';
@@ -16,7 +18,7 @@ import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import { createPepClient } from '../../encryption/pep';
 import type { EventBus } from '../../events';
 import type { Logger, RateLimitedLogger } from '../../log';
-import type { MessagesRepository } from '../../store/messages-repo';
+import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import type { ReadStateRepository } from '../../store/read-state-repo';
 import { NS_MDS, NS_PUBSUB_EVENT, NS_SID } from '../../xmpp/ns';
 import type { AccountChat } from './accounts';
@@ -32,6 +34,9 @@ export const MDS_NODE_OPTIONS: Record<string, string> = {
   access_model: 'whitelist',
 };
 
+/** Conversations whose read position waits for its message; the longest waiting is forgotten beyond this. */
+export const WAITING_POSITIONS_MAX = 1000;
+
 export interface DisplayedSyncOptions {
   repo: MessagesRepository;
   readState: ReadStateRepository;
@@ -41,7 +46,22 @@ export interface DisplayedSyncOptions {
 }
 
 export class DisplayedSync {
+  /** The stanza-id of a read position whose message we do not hold yet, by account and conversation. */
+  private readonly waiting = new Map<string, string>();
+
   constructor(private readonly options: DisplayedSyncOptions) {}
+
+  /** Messages were stored (live or from the archive): a position waiting for one of them applies now. */
+  arrived(account: AccountChat, stored: readonly (StoredMessage | null)[]): void {
+    if (this.waiting.size === 0) return;
+    for (const message of stored) {
+      if (!message || message.serverId === null) continue;
+      const key = waitingKey(account.accountId, message.conversation);
+      if (this.waiting.get(key) !== message.serverId) continue;
+      this.waiting.delete(key);
+      this.options.readState.markReadUpTo(account.accountId, message.conversation, message.serverId);
+    }
+  }
 
   /** Reads a PEP event of our MDS node; returns true when the stanza was one (consumed). */
   receive(account: AccountChat, stanza: Element): boolean {
@@ -94,14 +114,23 @@ export class DisplayedSync {
     if (by !== account.ownJid && by !== conversation) return;
     const { repo, readState, bus } = this.options;
     const changed = readState.markReadUpTo(account.accountId, conversation, id);
+    const key = waitingKey(account.accountId, conversation);
+    // The latest position of a conversation replaces one still waiting.
+    this.waiting.delete(key);
     if (changed === null) {
-      this.options.floodLog.info('chat.mds-unknown', 'read position for a message we do not hold', {
+      this.options.floodLog.info('chat.mds-waiting', 'read position for a message we do not hold yet kept', {
         conversation: conversation.slice(0, 200),
       });
+      this.waiting.set(key, id.slice(0, 256));
+      if (this.waiting.size > WAITING_POSITIONS_MAX) this.waiting.delete(this.waiting.keys().next().value!);
       return;
     }
     if (changed === 0) return;
     const view = repo.conversation(account.accountId, conversation);
     if (view) bus.emit({ type: 'conversation', conversation: view });
   }
+}
+
+function waitingKey(accountId: string, conversation: string): string {
+  return `${accountId}\n${conversation}`;
 }

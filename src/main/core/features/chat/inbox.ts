@@ -38,6 +38,8 @@ export interface InboxOptions {
   now: () => number;
   /** A new incoming message arrived live (not from the archive, not a duplicate): notify if appropriate. */
   onIncoming?(message: MessageView): void;
+  /** Messages were stored, before their conversations are announced (a read position may wait for one). */
+  arrived?(account: AccountChat, stored: readonly (StoredMessage | null)[]): void;
 }
 
 export class Inbox {
@@ -78,7 +80,7 @@ export class Inbox {
 
   /** Events for stored messages (duplicates counted), one conversation event per conversation. */
   announce(account: AccountChat, stored: (StoredMessage | null)[], live: boolean): void {
-    const { bus, repo, onIncoming } = this.options;
+    const { bus, repo, onIncoming, arrived } = this.options;
     const conversations = new Set<string>();
     for (const message of stored) {
       if (!message) {
@@ -89,6 +91,7 @@ export class Inbox {
       conversations.add(message.conversation);
       if (live && message.direction === 'in') onIncoming?.(view(message));
     }
+    if (conversations.size > 0) arrived?.(account, stored);
     for (const id of conversations) {
       const conversation = repo.conversation(account.accountId, id);
       if (conversation) bus.emit({ type: 'conversation', conversation });

@@ -3,9 +3,12 @@
  * retractions (XEP-0424) and moderations (XEP-0425). This part establishes who sent one, from the
  * stanza's sender only, before reactions.ts or retractions.ts apply it: in a room we are in, the
  * nick (or the room itself), the occupant-id where the room assigns them, and whether it is our own
- * reflected back; in a chat, the contact's bare JID. Anything else is dropped.
+ * reflected back; in a chat, the contact's bare JID, or our own bare JID for a reaction another of
+ * our clients sent (its sent carbon, or our archive), kept as ours in the chat with its recipient.
+ * Anything else is dropped.
  */
 import type { Element } from '@xmpp/xml';
+import { bareJid, normalizeJid } from '../../../../shared/jid';
 import type { RateLimitedLogger } from '../../log';
 import { NS_FASTEN, NS_MUC_USER, NS_OCCUPANT_ID, NS_REACTIONS, NS_RETRACT } from '../../xmpp/ns';
 import type { AccountChat, JoinedRooms } from './accounts';
@@ -27,10 +30,7 @@ export class MessageReferences {
     if (stanza.attrs.type === 'groupchat') return this.fromRoom(account, stanza, from, bare);
     // Private messages in rooms are not a place for these.
     if (stanza.getChild('x', NS_MUC_USER)) return false;
-    if (bare === account.ownJid) {
-      account.stats.dropped++;
-      return true;
-    }
+    if (bare === account.ownJid) return this.fromOwnClient(account, stanza);
     const conversation = bare;
     const sender = { conversation, kind: 'chat' as const };
     return (
@@ -42,6 +42,22 @@ export class MessageReferences {
         own: false,
       }) || this.reactions.received(account, stanza, { ...sender, key: bare, name: bare })
     );
+  }
+
+  /**
+   * From our own account (the caller checked the sender): a reaction set one of our clients sent,
+   * ours in the chat with whom it went to. Anything else from ourselves (a retraction, one to
+   * ourselves) is dropped.
+   */
+  private fromOwnClient(account: AccountChat, stanza: Element): boolean {
+    const to = typeof stanza.attrs.to === 'string' ? normalizeJid(stanza.attrs.to) : null;
+    const conversation = to === null ? null : bareJid(to);
+    if (conversation === null || conversation === account.ownJid || !stanza.getChild('reactions', NS_REACTIONS)) {
+      account.stats.dropped++;
+      return true;
+    }
+    this.reactions.received(account, stanza, { conversation, kind: 'chat', key: OWN_REACTOR, name: '' });
+    return true;
   }
 
   private fromRoom(account: AccountChat, stanza: Element, from: string, room: string): boolean {

@@ -124,7 +124,15 @@ export class ChatService implements AccountLifecycleListener {
       storeRecovered: options.storeRecovered,
       storeRetryMs: options.storeRetryMs,
     }));
-    const inbox = (this.inbox = new Inbox({ repo, bus, writes, log, now, onIncoming: options.onIncoming }));
+    const inbox = (this.inbox = new Inbox({
+      repo,
+      bus,
+      writes,
+      log,
+      now,
+      onIncoming: options.onIncoming,
+      arrived: (account, stored) => this.displayedSync?.arrived(account, stored),
+    }));
     const port = options.encryption;
     const sealing = port
       ? { port, seals: new OutgoingSeals({ encryption: port, writes, log, sealed: (a) => this.outbox.flushLater(a) }) }
@@ -156,10 +164,10 @@ export class ChatService implements AccountLifecycleListener {
         floodLog,
       });
     }
-    const carbons = (this.carbons = new Carbons(inbox, log, floodLog, decryption));
     const reactions = (this.reactions = new Reactions(repo, writes, inbox, now));
     const retractions = (this.retractions = new Retractions(repo, writes, inbox));
     const references = new MessageReferences(rooms, reactions, retractions, floodLog);
+    const carbons = (this.carbons = new Carbons(inbox, log, floodLog, decryption, references));
     const archive = (this.archive = new Archive({
       repo,
       bus,

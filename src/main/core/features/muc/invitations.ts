@@ -10,11 +10,16 @@
  * - At most one prompt per sender per hour, however many rooms they name.
  * The prompt always names the JID that actually sent the stanza. One prompt per room; accepting joins
  * (with the invitation's password), declining a mediated one tells the room.
+ *
+ * Sending: directly (XEP-0249) when one of the invitee's online devices says in its caps that it
+ * reads direct invitations, else through the room (XEP-0045 §7.8.2), which reaches any client and
+ * offline storage. A members-only room adds whom it invites to its members, so there the
+ * invitation goes through the room whatever the caps say. The command may name the way instead.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { bareJid, domainOf, normalizeBareJid, normalizeJid } from '../../../../shared/jid';
-import type { ParsedInput, RoomInviteView, RoomView } from '../../../../shared/contract';
+import type { ParsedInput, RoomInfoView, RoomInviteView, RoomView } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
 import { onlineClient } from '../../accounts/client';
 import type { EventBus } from '../../events';
@@ -147,6 +152,23 @@ export interface InvitationOptions {
   floodLog: RateLimitedLogger;
   now: () => number;
   inRoster: (accountId: string, bare: string) => boolean;
+  /** True when one of the contact's online devices announces jabber:x:conference in its caps. */
+  readsDirectInvitations: (accountId: string, bare: string) => boolean;
+  /** What the room says about itself (members-only, among others); an error: not known. */
+  roomInfo: (accountId: string, room: string) => Promise<Result<RoomInfoView>>;
+}
+
+/**
+ * How an invitation goes: as the user chose, else directly when the invitee reads direct
+ * invitations and the room is not members-only (only a mediated one makes them a member).
+ */
+export function invitationWay(choice: {
+  direct: boolean | undefined;
+  readsDirect: boolean;
+  membersOnly: boolean | null;
+}): 'direct' | 'mediated' {
+  if (choice.direct !== undefined) return choice.direct ? 'direct' : 'mediated';
+  return choice.readsDirect && choice.membersOnly !== true ? 'direct' : 'mediated';
 }
 
 /** The invitations waiting for an answer, per account, and the commands that send and answer them. */
@@ -180,30 +202,31 @@ export class RoomInvitations {
   }
 
   /**
-   * Invites a contact to a room we are in, through the room (XEP-0045 §7.8.2): a members-only room
-   * can add them; `direct` also sends a direct invitation (XEP-0249), with the room's password if any.
+   * Invites a contact to a room we are in, directly (XEP-0249, with the room's password if any) or
+   * through the room (XEP-0045 §7.8.2); see invitationWay.
    */
   async invite(input: ParsedInput<'muc.invite'>): Promise<Result<null>> {
-    const { room, xmpp, error } = this.options.rooms.inRoom(input.accountId, input.room);
+    const { rooms, readsDirectInvitations, roomInfo } = this.options;
+    const { room, xmpp, error } = rooms.inRoom(input.accountId, input.room);
     if (error) return error;
+    const readsDirect = input.direct === undefined && readsDirectInvitations(input.accountId, bareJid(input.jid));
+    // Asked only when it decides something: a members-only room must invite through itself.
+    const info = readsDirect ? await roomInfo(input.accountId, room.room) : null;
+    const way = invitationWay({
+      direct: input.direct,
+      readsDirect,
+      membersOnly: info?.ok ? info.value.membersOnly : null,
+    });
     try {
-      await xmpp.send(
-        xml(
-          'message',
-          { to: room.room },
-          xml(
-            'x',
-            { xmlns: NS_MUC_USER },
-            xml('invite', { to: input.jid }, input.reason ? xml('reason', {}, input.reason) : null),
-          ),
-        ),
-      );
-      if (input.direct) {
-        // XEP-0249 besides: clients that ignore mediated invitations take this one.
+      if (way === 'direct') {
         const attrs: Record<string, string> = { xmlns: NS_CONFERENCE, jid: room.room };
         if (input.reason) attrs.reason = input.reason;
         if (room.password) attrs.password = room.password;
         await xmpp.send(xml('message', { to: input.jid }, xml('x', attrs)));
+      } else {
+        const reason = input.reason ? xml('reason', {}, input.reason) : null;
+        const invite = xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: input.jid }, reason));
+        await xmpp.send(xml('message', { to: room.room }, invite));
       }
       return ok(null);
     } catch {

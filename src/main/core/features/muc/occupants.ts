@@ -39,6 +39,8 @@ export interface RoomPresenceOptions {
   log: Logger;
   floodLog: RateLimitedLogger;
   now?: () => number;
+  /** Another occupant left (renamedTo null) or changed nick. */
+  occupantGone?: (room: Room, nick: string, renamedTo: string | null) => void;
 }
 
 export class RoomPresence {
@@ -222,6 +224,7 @@ export class RoomPresence {
       this.rooms.changedRoom(room);
     } else {
       this.rooms.notice(room, { code: 'muc.renamed', from, to });
+      this.options.occupantGone?.(room, from, to);
     }
   }
 
@@ -234,6 +237,7 @@ export class RoomPresence {
   ): void {
     if (!room.occupants.has(nick)) return;
     this.rooms.removeOccupant(room, nick);
+    this.options.occupantGone?.(room, nick, null);
     const removed = removalOf(codes);
     if (removed) this.rooms.notice(room, { code: removed.code, ...removal(nick, actor, reason) });
     this.rooms.changedRoom(room);

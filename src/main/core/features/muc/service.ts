@@ -13,6 +13,7 @@
  *   destroy.ts      destroying a room, and reading its destruction
  *   voice.ts        voice requests, asked and answered
  *   room-info.ts    what a room says about itself before we join
+ *   self-ping.ts    whether a room still counts us in (XEP-0410), and joining again when not
  */
 import type { Element } from '@xmpp/xml';
 import { normalizeBareJid } from '../../../../shared/jid';
@@ -45,6 +46,7 @@ import { RoomJoins } from './joins';
 import { RoomPresence } from './occupants';
 import { RoomRoles } from './roles';
 import { MucRooms } from './rooms';
+import { SelfPing, type SelfPingTimes } from './self-ping';
 import { RoomSubjects } from './subject';
 
 export interface MucOptions {
@@ -55,8 +57,12 @@ export interface MucOptions {
   /** Rooms the account has bookmarked (their services count as MUC services we know). */
   bookmarkedRooms?: (accountId: string) => Iterable<string>;
   inRoster?: (accountId: string, bare: string) => boolean;
+  /** True when one of the contact's online devices announces direct invitations (XEP-0249) in its caps. */
+  readsDirectInvitations?: (accountId: string, bare: string) => boolean;
   /** What our room presence carries besides show and status (our XEP-0153 avatar hash). */
   ownExtras?: (accountId: string) => Element[];
+  /** Self-ping (XEP-0410) timing; the defaults are SELF_PING_TIMES. */
+  selfPing?: Partial<SelfPingTimes>;
 }
 
 export class MucService implements AccountLifecycleListener {
@@ -70,6 +76,7 @@ export class MucService implements AccountLifecycleListener {
   private readonly configuration: RoomConfiguration;
   private readonly voice: VoiceRequests;
   private readonly log: Logger;
+  private readonly selfPing: SelfPing;
 
   constructor(options: MucOptions) {
     const now = options.now ?? Date.now;
@@ -79,10 +86,12 @@ export class MucService implements AccountLifecycleListener {
     const joins = (this.joins = new RoomJoins(rooms, options.accounts, log, options.ownExtras));
     const admin = (this.admin = new MucAdmin(rooms, log, options.bookmarkedRooms ?? (() => [])));
     const roles = (this.roles = new RoomRoles(rooms));
-    this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog });
+    const voice = (this.voice = new VoiceRequests(rooms, options.bus, floodLog, now));
+    const occupantGone = voice.occupantGone.bind(voice);
+    this.presence = new RoomPresence({ rooms, joins, roles, admin, log, floodLog, occupantGone });
     this.subjects = new RoomSubjects(rooms);
     this.configuration = new RoomConfiguration(rooms);
-    this.voice = new VoiceRequests(rooms, options.bus, floodLog, now);
+    this.selfPing = new SelfPing({ rooms, joins, log, now, times: options.selfPing });
     this.invitations = new RoomInvitations({
       rooms,
       joins,
@@ -91,6 +100,8 @@ export class MucService implements AccountLifecycleListener {
       floodLog,
       now,
       inRoster: options.inRoster ?? (() => false),
+      readsDirectInvitations: options.readsDirectInvitations ?? (() => false),
+      roomInfo: (accountId, room) => roomInfo(rooms, { accountId, room }),
     });
   }
 
@@ -151,6 +162,7 @@ export class MucService implements AccountLifecycleListener {
   // ---------- lifecycle ----------
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
+    this.selfPing.watch(accountId, xmpp);
     xmpp.middleware.use((ctx, next) => {
       const stanza = ctx.stanza;
       if (stanza.name === 'presence') return this.onPresence(accountId, stanza) ? undefined : next();
@@ -172,6 +184,7 @@ export class MucService implements AccountLifecycleListener {
     const account = this.state.account(accountId);
     account.xmpp = online.xmpp;
     if (!online.resumed) this.joins.rejoinAll(account);
+    else this.selfPing.pingAll(accountId);
   }
 
   onOffline(accountId: string): void {
@@ -190,7 +203,13 @@ export class MucService implements AccountLifecycleListener {
     this.state.forget(accountId);
   }
 
+  /** The computer woke up: every room we are in is asked whether it still counts us in. */
+  checkRooms(): void {
+    this.selfPing.pingAll();
+  }
+
   close(): void {
+    this.selfPing.close();
     for (const account of this.state.all()) {
       for (const room of account.rooms.values()) this.state.settle(room, fail('not_connected', 'app.closing'));
     }

@@ -8,6 +8,8 @@
  *   malformed is ignored. The nick and real JID are the room's words, capped.
  * - One prompt per room and nick, at most VOICE_REQUESTS_MAX per account; the answer sends the
  *   room's own form back with the decision.
+ * - A request follows its asker: it goes when they leave the room, and takes their new nick when
+ *   they change it.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -22,7 +24,7 @@ import { submitValues } from '../../forms/submit';
 import type { RateLimitedLogger } from '../../log';
 import { capText } from '../../util/text';
 import { NS_MUC_REQUEST } from '../../xmpp/ns';
-import type { AccountRooms, MucRooms } from './rooms';
+import type { AccountRooms, MucRooms, Room } from './rooms';
 
 /** Pending voice requests kept per account. */
 export const VOICE_REQUESTS_MAX = 100;
@@ -129,6 +131,28 @@ export class VoiceRequests {
       return ok(null);
     } catch {
       return fail('not_connected', 'muc.voiceNotSent');
+    }
+  }
+
+  /** The asker left (renamedTo null: the request goes) or changed nick (the request follows them). */
+  occupantGone(room: Room, nick: string, renamedTo: string | null): void {
+    const requests = this.pending.get(room.accountId);
+    if (!requests) return;
+    for (const request of [...requests.values()]) {
+      if (request.room !== room.room || request.nick !== nick) continue;
+      if (renamedTo === null || renamedTo.length > MUC_NICK_MAX) {
+        requests.delete(request.id);
+        this.bus.emit({ type: 'muc.voiceRequestRemoved', accountId: room.accountId, id: request.id });
+        continue;
+      }
+      request.nick = renamedTo;
+      // A room may find the asker by the nick its form names: the answer names the new one.
+      const fields = request.form.fields.map((field) =>
+        field.var === 'muc#roomnick' ? { ...field, values: [renamedTo] } : field,
+      );
+      request.form = { ...request.form, fields };
+      const { form: _form, ...view } = request;
+      this.bus.emit({ type: 'muc.voiceRequest', request: view });
     }
   }
 

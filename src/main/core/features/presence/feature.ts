@@ -39,6 +39,7 @@ import type { CapsCache, ClientInfo } from '../caps/cache';
 import type { RosterService } from '../roster/service';
 import { PresenceHistory } from './history';
 import type { IdleAccounts } from './idle';
+import { NOT_IDLE } from './idle-since';
 import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
 import { PresenceService } from './service';
@@ -372,7 +373,7 @@ export class PresenceFeature implements AccountLifecycleListener {
   }
 
   private resourceView(entry: TrackedPresence): ResourceView {
-    return {
+    const view: ResourceView = {
       resource: entry.resource,
       show: entry.show,
       status: entry.status,
@@ -380,6 +381,9 @@ export class PresenceFeature implements AccountLifecycleListener {
       since: entry.since,
       client: entry.client ? this.clientView(entry.client) : null,
     };
+    // Only when the contact said: most presence carries no idle time.
+    if (entry.idleSince !== NOT_IDLE) view.idleSince = entry.idleSince;
+    return view;
   }
 
   private clientView(info: ClientInfo): ResourceView['client'] {

@@ -29,6 +29,7 @@ import {
 } from '../../store/presence-history-repo';
 import type { PresenceHistoryHooks } from './service';
 import { NOT_RECORDED, type TrackedPresence } from './stanza';
+import { idleOrNull } from './idle-since';
 import { HistoryPruner } from './history-prune';
 import { buildTimeline, mergeCoverage, youngRun } from './timeline';
 import type { ContactResources, PresenceTracker } from './tracker';
@@ -224,7 +225,13 @@ export class PresenceHistory implements PresenceHistoryHooks {
       run.clientName = client.clientName;
       run.kind = client.device;
     }
-    if (run.show === entry.show && run.status === entry.status && run.priority === entry.priority) return;
+    if (
+      run.show === entry.show &&
+      run.status === entry.status &&
+      run.priority === entry.priority &&
+      run.idleSince === idleOrNull(entry.idleSince)
+    )
+      return;
     this.end(account, run, entry.since);
     entry.recorded = null;
     entry.recordedSince = entry.since;
@@ -251,6 +258,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
       priority: entry.priority,
       clientName: entry.client?.clientName ?? null,
       kind: entry.client?.device ?? null,
+      idleSince: idleOrNull(entry.idleSince),
       device: 0,
       stored: Stored.No,
       firstDay: 0,
@@ -295,8 +303,12 @@ export class PresenceHistory implements PresenceHistoryHooks {
   // ---------- hooks from the presence path ----------
 
   ended(accountId: string, bare: string, entry: TrackedPresence, at: number): void {
-    if (entry.recordedSince === NOT_RECORDED) return;
     const account = this.accounts.get(accountId);
+    if (entry.recordedSince === NOT_RECORDED) {
+      // Came and went within one coalescing window (no flush saw it): its stay is still a run.
+      if (account === undefined || account.retention === 0 || !this.recordable(account, bare)) return;
+      entry.recordedSince = entry.since;
+    }
     const run =
       entry.recorded ?? (account !== undefined && account.retention !== 0 ? this.settle(account, bare, entry) : null);
     entry.recorded = null;

@@ -317,12 +317,16 @@ export class PresenceService {
         // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
         if (this.deps.isRoom?.(accountId, read.bare)) return false;
         if (read.photo !== undefined) this.deps.onPhoto?.(accountId, resources?.bare ?? read.bare, read.photo);
+        if (read.idleRejected) {
+          this.floodLog.info('presence.idle', 'idle time not believed; presence kept without it', { from: read.bare });
+        }
         if (current !== undefined) {
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
           if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
           current.priority = read.priority;
           current.since = read.since;
+          current.idleSince = read.idleSince;
           if (!capsUnchanged) current.caps = this.capsReferences.of(read);
           current.client = client;
           current.view = null;
@@ -340,6 +344,7 @@ export class PresenceService {
           view: null,
           recordedSince: NOT_RECORDED,
           recorded: null,
+          idleSince: read.idleSince,
         };
         const bare = resources?.bare ?? detach(read.bare);
         if (account.tracker.available(bare, presence)) {

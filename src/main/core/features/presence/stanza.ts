@@ -12,10 +12,11 @@ import type { ResourceView } from '../../../../shared/contract';
 import { RawPresence } from '../../accounts/stream/raw-presence';
 import { stampTime } from '../../util/delay-stamp';
 import { readStanzaError } from '../../util/stanza-errors';
-import { NS_CAPS, NS_DELAY, NS_MUC_USER, NS_VCARD_UPDATE } from '../../xmpp/ns';
+import { NS_CAPS, NS_DELAY, NS_IDLE, NS_MUC_USER, NS_VCARD_UPDATE } from '../../xmpp/ns';
 import type { CapsReference, ClientInfo } from '../caps/cache';
 import type { HistoryRun } from '../../store/presence-history-repo';
 import { detach } from '../../util/text';
+import { NOT_IDLE, readIdleSince } from './idle-since';
 
 export const STATUS_MAX = 1024;
 
@@ -42,6 +43,8 @@ export interface TrackedPresence extends ResourcePresence {
   recordedSince: number;
   /** Its run, once the state lasted a while (history.ts); null before, and while nothing is recorded. */
   recorded: HistoryRun | null;
+  /** XEP-0319: since when its user has been idle (epoch ms), or NOT_IDLE. */
+  idleSince: number;
 }
 
 export type ParsedPresence =
@@ -81,6 +84,10 @@ export class PresenceRead {
   capsHash = '';
   /** Available: the text of an XEP-0153 <photo/> (not checked, not detached); undefined without one. */
   photo: string | undefined = undefined;
+  /** Available: the XEP-0319 idle time (epoch ms) when believable, else NOT_IDLE. */
+  idleSince = NOT_IDLE;
+  /** Available: it carried an idle time that was not believed (idle-since.ts). */
+  idleRejected = false;
   reason = '';
   /** The other kinds (error, probe, subscription), as parsePresence returns them. */
   other: ParsedPresence | null = null;
@@ -96,6 +103,7 @@ interface PresenceChildren {
   delay: Element | undefined;
   mucUser: boolean;
   vcardUpdate: Element | undefined;
+  idle: Element | undefined;
 }
 
 /** The text of a simple element (one text node: no join). */
@@ -116,6 +124,7 @@ const scanned: PresenceChildren = {
   delay: undefined,
   mucUser: false,
   vcardUpdate: undefined,
+  idle: undefined,
 };
 
 /**
@@ -132,6 +141,7 @@ function scanChildren(stanza: Element): PresenceChildren {
   found.delay = undefined;
   found.mucUser = false;
   found.vcardUpdate = undefined;
+  found.idle = undefined;
   for (const child of stanza.children) {
     if (typeof child === 'string') continue;
     switch (child.name) {
@@ -154,6 +164,9 @@ function scanChildren(stanza: Element): PresenceChildren {
         if (child.attrs.xmlns === NS_MUC_USER) found.mucUser = true;
         else if (child.attrs.xmlns === NS_VCARD_UPDATE) found.vcardUpdate ??= child;
         break;
+      case 'idle':
+        if (child.attrs.xmlns === NS_IDLE) found.idle ??= child;
+        break;
       default:
         if (child.name.includes(':')) return scanSlowly(stanza);
     }
@@ -170,6 +183,7 @@ function scanSlowly(stanza: Element): PresenceChildren {
     delay: stanza.getChild('delay', NS_DELAY),
     mucUser: stanza.getChild('x', NS_MUC_USER) !== undefined,
     vcardUpdate: stanza.getChild('x', NS_VCARD_UPDATE),
+    idle: stanza.getChild('idle', NS_IDLE),
   };
 }
 
@@ -178,6 +192,9 @@ function capText(text: string | null | undefined): string | null {
   if (text === null || text === undefined || text === '') return null;
   return text.length > STATUS_MAX ? text.slice(0, STATUS_MAX) : text;
 }
+
+/** Reused by readPresence: whether the idle time just read was refused. */
+const idleCheck = { rejected: false };
 
 function invalid(out: PresenceRead, reason: string): ReadKind {
   out.reason = reason;
@@ -229,6 +246,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       let capsVer: unknown;
       let capsHash: unknown;
       let photo: string | undefined;
+      let hasIdle: boolean;
+      let idleSince: unknown;
       if (raw !== null) {
         // Room occupants are the MUC feature's; they never touch roster presence.
         if (raw.mucUser) return 'muc';
@@ -239,6 +258,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
         capsVer = raw.caps ? raw.capsVer : undefined;
         capsHash = raw.capsHash;
         photo = raw.photo;
+        hasIdle = raw.idle;
+        idleSince = raw.idleSince;
       } else {
         const c = scanChildren(stanza as Element);
         // Room occupants are the MUC feature's; they never touch roster presence.
@@ -251,6 +272,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
         capsHash = c.caps?.attrs.hash;
         const photoElement = c.vcardUpdate?.getChild('photo');
         photo = photoElement === undefined ? undefined : photoElement.text();
+        hasIdle = c.idle !== undefined;
+        idleSince = c.idle?.attrs.since;
       }
       out.since = hasDelay ? stampTime(stamp, now) : now;
       out.status = capText(status);
@@ -260,6 +283,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       out.priority = priority;
       out.show = parseShow(show);
       out.photo = photo;
+      out.idleSince = readIdleSince(hasIdle, idleSince, now, idleCheck);
+      out.idleRejected = idleCheck.rejected;
       out.caps = typeof capsVer === 'string' && typeof capsNode === 'string';
       if (out.caps) {
         out.capsNode = capsNode as string;
@@ -340,6 +365,7 @@ export function parsePresence(
           view: null,
           recordedSince: NOT_RECORDED,
           recorded: null,
+          idleSince: read.idleSince,
         },
         caps,
       };

@@ -13,6 +13,7 @@ import type {
   TimelineView,
 } from '../../../../shared/contract';
 import type { TrackedPresence } from './stanza';
+import { idleOrNull } from './idle-since';
 import { messageTarget, type ResourcePresence } from '../../../../shared/presence';
 import {
   OPEN,
@@ -137,6 +138,7 @@ function collectDevices(input: TimelineInput): Map<string, DeviceAcc> {
       show: run.show,
       status: run.status,
       priority: run.priority,
+      idleSince: run.idleSince,
     });
   }
   return byResource;
@@ -158,7 +160,8 @@ function tidy(runs: Run[], now: number): Run[] {
         run.start === previousEnd &&
         previous.show === run.show &&
         previous.status === run.status &&
-        previous.priority === run.priority
+        previous.priority === run.priority &&
+        (previous.idleSince ?? null) === (run.idleSince ?? null)
       ) {
         previous.end = run.end;
         continue;
@@ -169,8 +172,17 @@ function tidy(runs: Run[], now: number): Run[] {
   return out;
 }
 
+/** The run as the view shows it; idleSince only when the contact said (most runs have none). */
 function clip(run: Run, from: number): TimelineRunView {
-  return { start: Math.max(run.start, from), end: run.end, show: run.show, status: run.status, priority: run.priority };
+  const view: TimelineRunView = {
+    start: Math.max(run.start, from),
+    end: run.end,
+    show: run.show,
+    status: run.status,
+    priority: run.priority,
+  };
+  if (run.idleSince != null) view.idleSince = run.idleSince;
+  return view;
 }
 
 /** Seconds online (any device) and listening per quarter hour, from the first we know of to now. */
@@ -259,6 +271,7 @@ export function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
     priority: entry.priority,
     clientName: entry.client?.clientName ?? null,
     kind: entry.client?.device ?? null,
+    idleSince: idleOrNull(entry.idleSince),
     device: 0,
     stored: Stored.No,
     firstDay: 0,

@@ -135,6 +135,8 @@ export function roomNoticeText(notice: RoomNotice): string {
       return t('roomNotice.renamed', { from: notice.from, to: notice.to });
     case 'muc.rejoining':
       return t('roomNotice.rejoining');
+    case 'muc.selfPingRejoining':
+      return t('control.room.selfPingRejoining');
     case 'muc.moderatorGranted':
       return t('roomNotice.moderatorGranted', { nick: notice.nick });
     case 'muc.moderatorRevoked':

@@ -82,6 +82,9 @@ export const TIMELINE_WORDS = {
   get failed(): string {
     return t('timeline.failed');
   },
+  get settingsTitle(): string {
+    return t('timeline.settingsTitle');
+  },
 };
 
 export const SPAN_WORDS: Readonly<Record<TimelineSpan, string>> = {
@@ -123,7 +126,7 @@ function when(at: number, now: number): string {
   return now - at < 20 * 3_600_000 ? formatTime(at) : formatWeekdayTime(at);
 }
 
-/** "Away 09:12–10:40: On the train (priority 5)". */
+/** "Away 09:12–10:40: On the train (priority 5)", and ", idle since 08:55" when the contact said (XEP-0319). */
 export function runText(run: TimelineRunView, now: number): string {
   const params = {
     show: t(`presence.show.${run.show}`),
@@ -131,7 +134,13 @@ export function runText(run: TimelineRunView, now: number): string {
     end: run.end === null ? t('timeline.now') : when(run.end, now),
     priority: run.priority,
   };
-  return run.status ? t('timeline.runWithStatus', { ...params, status: run.status }) : t('timeline.run', params);
+  const text = run.status ? t('timeline.runWithStatus', { ...params, status: run.status }) : t('timeline.run', params);
+  return run.idleSince == null ? text : t('timeline.runIdle', { run: text, time: when(run.idleSince, now) });
+}
+
+/** A device's XEP-0319 idle time, in the contact panel: "idle since 08:55". */
+export function idleSinceText(at: number, now: number): string {
+  return t('timeline.idleSince', { time: when(at, now) });
 }
 
 export function durationWord(ms: number): string {

@@ -253,6 +253,7 @@ const NOTICES: Record<RoomNotice['code'], RoomNotice> = {
   'muc.selfRenamed': { code: 'muc.selfRenamed', nick: 'me2' },
   'muc.renamed': { code: 'muc.renamed', from: 'Bob', to: 'Bobby' },
   'muc.rejoining': { code: 'muc.rejoining' },
+  'muc.selfPingRejoining': { code: 'muc.selfPingRejoining' },
   'muc.moderatorGranted': { code: 'muc.moderatorGranted', nick: 'Bob' },
   'muc.moderatorRevoked': { code: 'muc.moderatorRevoked', nick: 'Bob' },
   'muc.voiceGranted': { code: 'muc.voiceGranted', nick: 'Bob' },

@@ -76,6 +76,9 @@ const BASE_STANZAS = [
   `<iq type='result' id='5'><query xmlns='jabber:iq:private'><item jid='f@example.org'/></query></iq>`,
   ` `,
   `<presence from='q@example.org/r'/>`,
+  // XEP-0319 idle: read from the text as from the Element (a bad one is refused alike).
+  `<presence from='r@example.org/r'><show>away</show><idle xmlns='urn:xmpp:idle:1' since='2026-11-21T11:30:00Z'/></presence>`,
+  `<presence from='s@example.org/r'><idle xmlns='urn:xmpp:idle:1' since='2099-01-01T00:00:00Z'></idle><idle xmlns='urn:xmpp:idle:1' since='2026-11-21T11:30:00Z'/></presence>`,
 ];
 
 /** Room presence the lean path reads: codes, the first item with its reason and actor, entities, unknown children. */

@@ -155,3 +155,97 @@ describe('direct invitations', () => {
     expect(service.invites()).toEqual([]);
   });
 });
+
+describe('sending an invitation', () => {
+  const OPEN = 'open@muc.example.com';
+  const CLUB = 'club@muc.example.com';
+  let sender: MucService;
+  let out: Element[];
+  let senderMiddleware: Middleware;
+
+  beforeEach(() => {
+    out = [];
+    sender = new MucService({
+      bus,
+      accounts: { list: () => [] },
+      log: createLogger(() => {}, 'debug'),
+      // Only this contact's client announced jabber:x:conference in its caps.
+      readsDirectInvitations: (_account, bare) => bare === 'reader@example.com',
+    });
+    const fake = {
+      status: 'online',
+      send: async (stanza: Element) => void out.push(stanza),
+      iqCaller: {
+        // The rooms' disco#info: the club is members-only.
+        get: async (_query: Element, to: string) =>
+          xml(
+            'query',
+            { xmlns: 'http://jabber.org/protocol/disco#info' },
+            xml('identity', { category: 'conference', type: 'text' }),
+            xml('feature', { var: 'http://jabber.org/protocol/muc' }),
+            xml('feature', { var: to === CLUB ? 'muc_membersonly' : 'muc_open' }),
+          ),
+      },
+      hooks: new StreamHookRegistry(),
+      middleware: { use: (fn: Middleware) => (senderMiddleware = fn) },
+    };
+    sender.onClient(ACCOUNT, fake as unknown as SessionXmpp);
+    sender.onOnline(ACCOUNT, { xmpp: fake as unknown as SessionXmpp, boundJid: 'me@example.com/desk', resumed: false });
+  });
+
+  afterEach(() => sender.close());
+
+  async function join(room: string, password?: string): Promise<void> {
+    const answer = sender.join({ accountId: ACCOUNT, room, nick: 'me', password });
+    await Promise.resolve();
+    senderMiddleware(
+      {
+        stanza: xml(
+          'presence',
+          { from: `${room}/me` },
+          xml(
+            'x',
+            { xmlns: NS_MUC_USER },
+            xml('item', { role: 'moderator', affiliation: 'owner' }),
+            xml('status', { code: '110' }),
+          ),
+        ),
+      },
+      () => undefined,
+    );
+    await answer;
+    out.length = 0;
+  }
+
+  /** How the last invitation went: [to, 'direct' | 'mediated', password?]. */
+  const lastWay = () => {
+    const message = out.at(-1)!;
+    const direct = message.getChild('x', NS_CONFERENCE);
+    if (direct) return [message.attrs.to, 'direct', direct.attrs.password];
+    return [message.getChild('x', NS_MUC_USER)?.getChild('invite')?.attrs.to, 'mediated'];
+  };
+
+  it('goes directly to a client that announces it, with the room’s password; through the room to anyone else', async () => {
+    await join(OPEN, 'pw');
+    await sender.invite({ accountId: ACCOUNT, room: OPEN, jid: 'reader@example.com', reason: 'tea' });
+    expect(out).toHaveLength(1);
+    expect(lastWay()).toEqual(['reader@example.com', 'direct', 'pw']);
+    expect(out[0].getChild('x', NS_CONFERENCE)?.attrs).toMatchObject({ jid: OPEN, reason: 'tea' });
+    await sender.invite({ accountId: ACCOUNT, room: OPEN, jid: 'plain@example.com' });
+    expect(out).toHaveLength(2);
+    expect(out[1].attrs.to).toBe(OPEN);
+    expect(lastWay()).toEqual(['plain@example.com', 'mediated']);
+  });
+
+  it('goes through a members-only room whatever the caps say (only that makes them a member); the command may choose', async () => {
+    await join(CLUB);
+    await sender.invite({ accountId: ACCOUNT, room: CLUB, jid: 'reader@example.com' });
+    expect(lastWay()).toEqual(['reader@example.com', 'mediated']);
+    await sender.invite({ accountId: ACCOUNT, room: CLUB, jid: 'plain@example.com', direct: true });
+    expect(lastWay()).toEqual(['plain@example.com', 'direct', undefined]);
+    await join(OPEN);
+    await sender.invite({ accountId: ACCOUNT, room: OPEN, jid: 'reader@example.com', direct: false });
+    expect(lastWay()).toEqual(['reader@example.com', 'mediated']);
+    expect(out).toHaveLength(1);
+  });
+});

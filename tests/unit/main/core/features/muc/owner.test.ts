@@ -168,6 +168,49 @@ describe('voice requests', () => {
     expect(service.voiceRequests()).toHaveLength(1);
   });
 
+  it('a pending request follows its asker: a new nick is taken over, leaving the room takes it away', async () => {
+    await joined('moderator', 'owner');
+    deliver(occupantPresence('Vic', { role: 'visitor', affiliation: 'none', jid: 'visitor@example.org/phone' }));
+    deliver(occupantPresence('Ann', { role: 'visitor', affiliation: 'none' }));
+    deliver(voiceRequest(ROOM));
+    const [request] = service.voiceRequests();
+    const unavailable = (nick: string, codes: string[], item: Record<string, string> = {}) =>
+      xml(
+        'presence',
+        { from: `${ROOM}/${nick}`, type: 'unavailable' },
+        xml(
+          'x',
+          { xmlns: NS_MUC_USER },
+          xml('item', { role: 'visitor', affiliation: 'none', ...item }),
+          ...codes.map((code) => xml('status', { code })),
+        ),
+      );
+    deliver(unavailable('Ann', [])); // someone else leaving changes nothing
+    expect(service.voiceRequests()).toEqual([request]);
+
+    deliver(unavailable('Vic', ['303'], { nick: 'Victor' }));
+    deliver(occupantPresence('Victor', { role: 'visitor', affiliation: 'none' }));
+    expect(service.voiceRequests()).toEqual([{ ...request, nick: 'Victor' }]);
+    bus.flush();
+    expect(voiceEvents().at(-1)).toMatchObject({ request: { id: request.id, nick: 'Victor' } });
+    // Answered now, the room's form names the asker as they are called now.
+    await service.answerVoice({ accountId: ACCOUNT, id: request.id, allow: false });
+    const nickSent = sent
+      .at(-1)!
+      .getChild('x', NS_DATA)!
+      .getChildren('field')
+      .find((f) => f.attrs.var === 'muc#roomnick');
+    expect(nickSent?.getChildText('value')).toBe('Victor');
+
+    deliver(occupantPresence('Vic', { role: 'visitor', affiliation: 'none' }));
+    deliver(voiceRequest(ROOM));
+    const [again] = service.voiceRequests();
+    deliver(unavailable('Vic', []));
+    expect(service.voiceRequests()).toEqual([]);
+    bus.flush();
+    expect(events).toContainEqual({ type: 'muc.voiceRequestRemoved', accountId: ACCOUNT, id: again.id });
+  });
+
   it('a visitor asks with a muc#request submit to the room', async () => {
     await joined('visitor', 'none');
     expect(await service.requestVoice({ accountId: ACCOUNT, room: ROOM })).toEqual({ ok: true, value: null });

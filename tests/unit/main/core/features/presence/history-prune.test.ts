@@ -40,6 +40,7 @@ function store(contacts: number, endedDaysAgo: number) {
       priority: 0,
       clientName: null,
       kind: null,
+      idleSince: null,
       device: 0,
       stored: Stored.No,
       firstDay: 0,

@@ -192,6 +192,68 @@ describe('presence history', () => {
     ]);
   });
 
+  it('keeps a device that came and went within one coalescing window (no flush saw it) as a short run', async () => {
+    const h = setup();
+    await online(h);
+    h.receive(`<presence from='bob@x/desk'/>`);
+    h.flush();
+    h.advance(MINUTE);
+    // The phone comes and goes 50 ms apart, before the window's flush.
+    h.receive(`<presence from='bob@x/phone'><show>away</show><status>on the go</status></presence>`);
+    const came = h.clock.now;
+    h.advance(50);
+    h.receive(`<presence from='bob@x/phone' type='unavailable'/>`);
+    h.flush();
+    const phone = () => h.timeline().devices.find((d) => d.resource === 'phone');
+    expect(phone()?.runs).toEqual([{ start: came, end: came + 50, show: 'away', status: 'on the go', priority: 0 }]);
+    expect(phone()?.lastSeen).toBe(came + 50);
+    h.history.writeNow();
+    expect(h.stored().filter((run) => run.resource === 'phone')).toEqual([
+      { jid: 'bob@x', resource: 'phone', start: came, duration: 1000, lasts: false, status: 'on the go' },
+    ]);
+    // Nothing of strangers that come and go so.
+    h.receive(`<presence from='stranger@y/pc'/>`);
+    h.receive(`<presence from='stranger@y/pc' type='unavailable'/>`);
+    h.flush();
+    h.history.writeNow();
+    expect(h.db.prepare('SELECT jid FROM presence_history_contacts ORDER BY jid').all()).toEqual([{ jid: 'bob@x' }]);
+  });
+
+  it('records a contact’s idle time (XEP-0319) as part of the state, kept in the file', async () => {
+    const h = setup();
+    await online(h);
+    const idle = (ms: number) => `<idle xmlns='urn:xmpp:idle:1' since='${new Date(ms).toISOString()}'/>`;
+    h.receive(`<presence from='bob@x/desk'/>`);
+    h.flush();
+    h.advance(5 * MINUTE);
+    const away = h.clock.now;
+    h.receive(`<presence from='bob@x/desk'><show>away</show>${idle(NOW + 2 * MINUTE)}</presence>`);
+    h.flush();
+    h.advance(5 * MINUTE);
+    // The same show with a later idle time (the user came back and left again): a state of its own.
+    const again = h.clock.now;
+    h.receive(`<presence from='bob@x/desk'><show>away</show>${idle(again - 30_000)}</presence>`);
+    h.flush();
+    h.advance(5 * MINUTE);
+    // A forged idle time (from the future) is no idle time.
+    const forged = h.clock.now;
+    h.receive(`<presence from='bob@x/desk'><show>away</show>${idle(forged + DAY)}</presence>`);
+    h.flush();
+    h.advance(5 * MINUTE);
+    const expected = [
+      { start: NOW, end: away, show: 'available', status: null, priority: 0 },
+      { start: away, end: again, show: 'away', status: null, priority: 0, idleSince: NOW + 2 * MINUTE },
+      { start: again, end: forged, show: 'away', status: null, priority: 0, idleSince: again - 30_000 },
+      { start: forged, end: null, show: 'away', status: null, priority: 0 },
+    ];
+    expect(h.timeline().devices[0].runs).toEqual(expected);
+    // Stored with the run, to the second.
+    h.history.close();
+    const after = setup({ db: h.db });
+    after.clock.now = h.clock.now;
+    expect(after.timeline().devices[0].runs).toEqual([...expected.slice(0, 3), { ...expected[3], end: h.clock.now }]);
+  });
+
   it('keeps the client of each device once its caps are known, without starting a new run', async () => {
     const h = setup();
     await online(h);

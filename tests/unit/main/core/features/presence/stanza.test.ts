@@ -26,6 +26,7 @@ describe('parsePresence', () => {
         view: null,
         recordedSince: -Infinity,
         recorded: null,
+        idleSince: -Infinity,
       },
       caps: { node: 'https://dino.im', ver: 'abc=', hash: 'sha-1' },
     });

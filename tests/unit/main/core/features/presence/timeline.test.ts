@@ -41,6 +41,7 @@ function memoryRun(overrides: Partial<HistoryRun>): HistoryRun {
     priority: 0,
     clientName: null,
     kind: null,
+    idleSince: null,
     device: 0,
     stored: Stored.No,
     firstDay: 0,
