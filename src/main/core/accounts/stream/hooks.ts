@@ -1,7 +1,7 @@
 /**
  * The typed hooks through which features see what the stream layer reads before xmpp.js's
- * middleware does: presence on the fast path (as an Element, or read straight from the stream text)
- * and the items of a roster result as each one ends. Features subscribe here; only the stream layer
+ * middleware does: presence on the fast path (as an Element, or read straight from the stream text;
+ * room presence apart, for the MUC feature) and the items of a roster result as each one ends. Features subscribe here; only the stream layer
  * (this folder) touches xmpp.js's internals.
  */
 import type { Element } from '@xmpp/xml';
@@ -14,6 +14,13 @@ import type { RawRosterItem } from './raw-roster-item';
 export type PresenceHook = (stanza: Element) => boolean;
 /** The same for a presence read from the stream text; `raw` is reused for the next one: copy what you keep. */
 export type RawPresenceHook = (raw: RawPresence) => boolean;
+/**
+ * Room presence (a muc#user <x/>) read from the stream text; `raw` is reused: copy what you keep.
+ * True when consumed (the room's own feature checked the sender is a room of ours).
+ */
+export type RawRoomPresenceHook = (raw: RawPresence) => boolean;
+/** Told of each room presence a RawRoomPresenceHook consumed (it skips the middleware where they would have seen it). */
+export type RawRoomPresenceListener = (raw: RawPresence) => void;
 /**
  * An <item/> of a roster result (a top-level <iq type='result'> with a roster <query/>): read from
  * the stream text (a RawRosterItem, reused for the next one: copy what you keep), or an Element that
@@ -28,6 +35,10 @@ export interface StreamHooks {
   onPresence(handler: PresenceHook, onError?: (error: unknown) => void): () => void;
   /** Presence of the common shape read from the stream text (the lean parser is installed while one is registered). */
   onRawPresence(handler: RawPresenceHook, onError?: (error: unknown) => void): () => void;
+  /** Room presence read from the stream text (the lean parser is installed while one is registered). */
+  onRawRoomPresence(handler: RawRoomPresenceHook, onError?: (error: unknown) => void): () => void;
+  /** Room presence a handler of onRawRoomPresence consumed, for those who only read it on its way. */
+  onRawRoomPresenceTaken(listener: RawRoomPresenceListener, onError?: (error: unknown) => void): () => void;
   /** Roster result items as they end (the lean parser is installed while one is registered). */
   onRosterItem(handler: RosterItemHook): () => void;
 }
@@ -50,6 +61,8 @@ function remove<T>(list: T[], entry: T): () => void {
 export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
   private readonly presence: Subscriber<PresenceHook>[] = [];
   private readonly rawPresence: Subscriber<RawPresenceHook>[] = [];
+  private readonly rawRoomPresence: Subscriber<RawRoomPresenceHook>[] = [];
+  private readonly rawRoomPresenceTaken: Subscriber<RawRoomPresenceListener>[] = [];
   private readonly rosterItems: RosterItemHook[] = [];
 
   onPresence(handler: PresenceHook, onError: (error: unknown) => void = ignore): () => void {
@@ -64,6 +77,18 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
     return remove(this.rawPresence, entry);
   }
 
+  onRawRoomPresence(handler: RawRoomPresenceHook, onError: (error: unknown) => void = ignore): () => void {
+    const entry = { handler, onError };
+    this.rawRoomPresence.push(entry);
+    return remove(this.rawRoomPresence, entry);
+  }
+
+  onRawRoomPresenceTaken(listener: RawRoomPresenceListener, onError: (error: unknown) => void = ignore): () => void {
+    const entry = { handler: listener, onError };
+    this.rawRoomPresenceTaken.push(entry);
+    return remove(this.rawRoomPresenceTaken, entry);
+  }
+
   onRosterItem(handler: RosterItemHook): () => void {
     this.rosterItems.push(handler);
     return remove(this.rosterItems, handler);
@@ -71,7 +96,7 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
 
   /** Whether a new stream should be read by the lean parser (someone wants what only it reads). */
   wantsStreamParser(): boolean {
-    return this.rawPresence.length > 0 || this.rosterItems.length > 0;
+    return this.rawPresence.length > 0 || this.rawRoomPresence.length > 0 || this.rosterItems.length > 0;
   }
 
   /** Offers a presence Element to the handlers; true when one consumed it (or failed on it). */
@@ -99,6 +124,32 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
       }
     }
     return false;
+  }
+
+  /**
+   * Offers a room presence read from the text to the room handlers; true when one consumed it (or
+   * failed on it), and then the listeners read it.
+   */
+  consumeRawRoomPresence(raw: RawPresence): boolean {
+    let taken = false;
+    for (const { handler, onError } of this.rawRoomPresence) {
+      try {
+        taken = handler(raw);
+      } catch (error) {
+        onError(error);
+        taken = true;
+      }
+      if (taken) break;
+    }
+    if (!taken) return false;
+    for (const { handler, onError } of this.rawRoomPresenceTaken) {
+      try {
+        handler(raw);
+      } catch (error) {
+        onError(error);
+      }
+    }
+    return true;
   }
 
   /**

@@ -8,8 +8,9 @@
  * Two entries, one rule (GuardedClient calls both):
  * - `element`: presence that xmpp.js's parser built as an Element (from the client's `_onElement`).
  * - `parserFor`: the parser class for a new stream. presence-stream-parser.ts reads presence of the
- *   common shape straight from the stream text, without an Element, and offers it here first; what
- *   is not consumed goes on to xmpp.js's parser and then `_onElement` as before.
+ *   common shape straight from the stream text, without an Element, and offers it here first (room
+ *   presence to the room hooks, the rest to the presence hooks); what is not consumed goes on to
+ *   xmpp.js's parser and then `_onElement` as before.
  *
  * Stream management must still count the stanza (XEP-0198 'h'): the SM middleware would have added
  * one, so the fast path does.
@@ -63,7 +64,7 @@ export class PresenceFastPath {
         // Declined (not online, or a parser already replaced after a stream error): xmpp.js's parser gets the text.
         (raw, current) =>
           client.status === 'online' && client.parser === current
-            ? this.counted(this.hooks.consumeRawPresence(raw))
+            ? this.counted(raw.mucUser ? this.hooks.consumeRawRoomPresence(raw) : this.hooks.consumeRawPresence(raw))
             : false,
         () => this.pace(),
         this.hooks,

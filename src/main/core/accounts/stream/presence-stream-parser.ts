@@ -9,9 +9,10 @@
  *
  * - It finds the top-level elements of the stream itself, by tags, with indexOf.
  * - A top-level <presence> of the common shape (no type or type='unavailable'; children show,
- *   status, priority, caps <c/>, <delay/>, XEP-0319 <idle/> and anything else without prefixes;
- *   complete in the text at hand) is read straight into a reused RawPresence and offered to
- *   `onPresence`. Consumed: it never reaches ltx. Declined (or of any other shape): its text goes to ltx like everything else.
+ *   status, priority, caps <c/>, <delay/>, XEP-0319 <idle/>, a room's muc#user <x/> and
+ *   occupant-id, and anything else without prefixes; complete in the text at hand) is read
+ *   straight into a reused RawPresence and offered to `onPresence`. Consumed: it never reaches
+ *   ltx. Declined (or of any other shape): its text goes to ltx like everything else.
  * - Everything else is handed to ltx unchanged and in order, so every other stanza is parsed,
  *   built and emitted exactly as before.
  * - Anything this reader does not model exactly as ltx would (comments, processing instructions
@@ -27,7 +28,16 @@
  * Element when it ends.
  */
 import type { Element, Parser } from '@xmpp/xml';
-import { NS_CAPS, NS_DELAY, NS_IDLE, NS_MUC_USER, NS_ROSTER, NS_VCARD_UPDATE } from '../../xmpp/ns';
+import {
+  NS_CAPS,
+  NS_CLIENT,
+  NS_DELAY,
+  NS_IDLE,
+  NS_MUC_USER,
+  NS_OCCUPANT_ID,
+  NS_ROSTER,
+  NS_VCARD_UPDATE,
+} from '../../xmpp/ns';
 import { RawPresence } from './raw-presence';
 import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
 import {
@@ -67,8 +77,9 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
       if (attrIs(text, i, 'from')) raw.from = attrValue(text, i);
       else if (attrIs(text, i, 'type')) raw.type = attrValue(text, i);
       else if (!attrOk(text, i)) return OTHER;
-      // Prefix declarations: the Element path resolves prefixed children; those take it.
+      // Prefix declarations and another default namespace: the Element path resolves what children inherit.
       else if (sameAt(text, tag.attrs[i * 4], 'xmlns:')) return OTHER;
+      else if (attrIs(text, i, 'xmlns') && !attrValueIs(text, i, NS_CLIENT)) return OTHER;
     }
   } catch {
     return OTHER;
@@ -144,13 +155,26 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
         raw.idle = true;
         for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'since')) raw.idleSince = attrValue(text, i);
       } else if (nameLength === 1 && first === 120 /* x */ && xmlns >= 0) {
-        // Room occupants are the MUC feature's: the normal path.
-        if (attrValueIs(text, xmlns, NS_MUC_USER)) return OTHER;
+        // Room presence: read for the MUC feature (the fast path hands it there, never to the presence feature).
+        if (!raw.mucUser && attrValueIs(text, xmlns, NS_MUC_USER)) {
+          raw.mucUser = true;
+          pos = tag.selfClosing ? tagEnd : readMucUser(text, tagEnd, nameStart, nameEnd, raw);
+          if (pos < 0) return pos;
+          continue;
+        }
         if (!tag.selfClosing && attrValueIs(text, xmlns, NS_VCARD_UPDATE)) {
           pos = readVcardUpdate(text, tagEnd, nameStart, nameEnd, raw);
           if (pos < 0) return pos;
           continue;
         }
+      } else if (
+        nameLength === 11 &&
+        first === 111 /* o */ &&
+        xmlns >= 0 &&
+        sameAt(text, nameStart, 'occupant-id') &&
+        attrValueIs(text, xmlns, NS_OCCUPANT_ID)
+      ) {
+        raw.occupantId = true;
       }
       pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, nameStart, nameEnd);
       if (pos < 0) return pos;
@@ -189,6 +213,96 @@ function readVcardUpdate(text: string, pos: number, nameStart: number, nameEnd: 
   const end = endTag(text, lt, nameStart, nameEnd);
   if (end >= 0 && value !== undefined) raw.photo ??= value;
   return end;
+}
+
+/** Status codes read from one room presence; more take the Element path. */
+const MUC_CODES_MAX = 16;
+
+/**
+ * The content of a muc#user <x/> (start tag ended at `pos`) into `raw`, as the MUC feature reads it
+ * from an Element: every <status/>'s code, the first <item/> (its attributes, first <reason/> text
+ * and first <actor/> nick); other children skipped. A <destroy/> (a room's last word) is OTHER: the
+ * Element path reads it.
+ */
+function readMucUser(text: string, pos: number, nameStart: number, nameEnd: number, raw: RawPresence): number {
+  for (;;) {
+    const lt = text.indexOf('<', pos);
+    if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
+    if (lt > pos && !textOk(text, pos, lt)) return OTHER;
+    const c = text.charCodeAt(lt + 1);
+    if (c === 47) return endTag(text, lt, nameStart, nameEnd);
+    if (c === 33 || c === 63) return OTHER;
+    const tagEnd = scanTag(text, lt, true);
+    if (tagEnd < 0) return tagEnd;
+    if (tag.prefixed) return OTHER;
+    for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
+    const childStart = lt + 1;
+    const childEnd = tag.nameEnd;
+    const length = childEnd - childStart;
+    if (length === 6 && sameAt(text, childStart, 'status')) {
+      if (raw.mucCodeCount === MUC_CODES_MAX) return OTHER;
+      // As ltx: of an attribute given twice, the last one counts.
+      let code = -1;
+      for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'code')) code = i;
+      if (code >= 0) raw.mucCodes[raw.mucCodeCount++] = attrValue(text, code);
+    } else if (length === 4 && !raw.mucItem && sameAt(text, childStart, 'item')) {
+      raw.mucItem = true;
+      // As ltx: of an attribute given twice, the last one counts.
+      for (let i = 0; i < tag.attrCount; i++) {
+        if (attrIs(text, i, 'role')) raw.itemRole = attrValue(text, i);
+        else if (attrIs(text, i, 'affiliation')) raw.itemAffiliation = attrValue(text, i);
+        else if (attrIs(text, i, 'jid')) raw.itemJid = attrValue(text, i);
+        else if (attrIs(text, i, 'nick')) raw.itemNick = attrValue(text, i);
+      }
+      if (!tag.selfClosing) {
+        pos = readMucItem(text, tagEnd, childStart, childEnd, raw);
+        if (pos < 0) return pos;
+        continue;
+      }
+    } else if (length === 7 && sameAt(text, childStart, 'destroy')) {
+      return OTHER;
+    }
+    pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, childStart, childEnd);
+    if (pos < 0) return pos;
+  }
+}
+
+/** The content of a room presence's first <item/>: its first <reason/>'s text and first <actor/>'s nick. */
+function readMucItem(text: string, pos: number, nameStart: number, nameEnd: number, raw: RawPresence): number {
+  for (;;) {
+    const lt = text.indexOf('<', pos);
+    if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
+    if (lt > pos && !textOk(text, pos, lt)) return OTHER;
+    const c = text.charCodeAt(lt + 1);
+    if (c === 47) return endTag(text, lt, nameStart, nameEnd);
+    if (c === 33 || c === 63) return OTHER;
+    const tagEnd = scanTag(text, lt, true);
+    if (tagEnd < 0) return tagEnd;
+    if (tag.prefixed) return OTHER;
+    for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
+    const childStart = lt + 1;
+    const childEnd = tag.nameEnd;
+    const length = childEnd - childStart;
+    if (length === 6 && sameAt(text, childStart, 'reason')) {
+      let value = '';
+      if (tag.selfClosing) {
+        pos = tagEnd;
+      } else {
+        // Text only, as getChildText reads it.
+        value = readTextOnly(text, tagEnd, childStart, childEnd)!;
+        if (textOnly.end < 0) return textOnly.end;
+        pos = textOnly.end;
+      }
+      raw.itemReason ??= value;
+      continue;
+    }
+    if (length === 5 && raw.itemActor === undefined && sameAt(text, childStart, 'actor')) {
+      raw.itemActor = null;
+      for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'nick')) raw.itemActor = attrValue(text, i);
+    }
+    pos = tag.selfClosing ? tagEnd : skipContent(text, tagEnd, childStart, childEnd);
+    if (pos < 0) return pos;
+  }
 }
 
 /** Offered each presence read on the lean path; true when consumed (false: it goes to ltx). */

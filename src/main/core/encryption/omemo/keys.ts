@@ -4,14 +4,11 @@
  * signatures are the Signal library's (Curve25519, XEdDSA-compatible signatures).
  */
 import { randomInt } from 'node:crypto';
-import { KeyHelper } from '@privacyresearch/libsignal-protocol-typescript';
 import type { OmemoRepository } from '../../store/omemo-repo';
 import type { IdentityVault } from '../identity-vault';
 import { rawPublic, serializedPublic, toArrayBuffer, type IdentityKeyPair } from './signal-store';
-import { useNativeX25519 } from './native-curve';
+import { signalLibrary } from './native-curve';
 import { MAX_DEVICE_ID, type Bundle } from './stanzas';
-
-useNativeX25519();
 
 export const PREKEY_COUNT = 100;
 /** A new signed pre-key every week (libsignal's and Conversations' habit)… */
@@ -63,6 +60,7 @@ export async function createIdentity(
   accountId: string,
   takenDeviceIds: number[],
 ): Promise<LoadedIdentity> {
+  const { KeyHelper } = await signalLibrary();
   const generated = await KeyHelper.generateIdentityKeyPair();
   const pair = { publicKey: rawPublic(generated.pubKey), privateKey: Buffer.from(generated.privKey) };
   let deviceId: number;
@@ -90,6 +88,7 @@ export async function topUpKeys(
     let keyId: number;
     do keyId = randomInt(1, 0x1000000);
     while (used.has(keyId));
+    const { KeyHelper } = await signalLibrary();
     const signed = await KeyHelper.generateSignedPreKey(
       { pubKey: serializedPublic(identity.pair.publicKey), privKey: toArrayBuffer(identity.pair.privateKey) },
       keyId,
@@ -109,6 +108,7 @@ export async function topUpKeys(
   }
   const missing = PREKEY_COUNT - repo.preKeys(accountId, namespace).length;
   if (missing > 0) {
+    const { KeyHelper } = await signalLibrary();
     let next = repo.maxPreKeyId(accountId, namespace) + 1;
     if (next + missing > MAX_DEVICE_ID) next = 1; // ids wrap around after 2^31 (never in practice)
     const fresh = [];

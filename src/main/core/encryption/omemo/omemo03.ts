@@ -12,7 +12,6 @@
  * - Messages go only to devices whose key is verified or blindly trusted (see trust.ts).
  */
 import xml, { type Element } from '@xmpp/xml';
-import { SessionBuilder, SessionCipher, SignalProtocolAddress } from '@privacyresearch/libsignal-protocol-typescript';
 import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/lib/session-record';
 import type { Logger } from '../../log';
 import type { DeviceRow, OmemoRepository } from '../../store/omemo-repo';
@@ -33,7 +32,7 @@ import type {
 } from '../types';
 import { createIdentity, loadIdentity, ownBundle, topUpKeys, type IdentityLoad } from './keys';
 import { openPayload, sealPayload, keyTransportMaterial } from './payload';
-import { useNativeX25519 } from './native-curve';
+import { signalLibrary } from './native-curve';
 import { readPreKeyMessage } from './prekey-message';
 import { rawPublic, serializedPublic, SignalStore, toArrayBuffer } from './signal-store';
 import {
@@ -52,8 +51,6 @@ import {
 } from './stanzas';
 import { NS_EME, NS_HINTS, NS_PUBSUB_EVENT } from '../../xmpp/ns';
 import { normalizeBareJid } from '../../../../shared/jid';
-
-useNativeX25519();
 
 /** What clients without OMEMO show instead (Conversations sends the same sense). */
 export const FALLBACK_BODY =
@@ -385,6 +382,7 @@ export class Omemo03 implements EncryptionProtocol {
       : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
+    const { SessionCipher, SignalProtocolAddress } = await signalLibrary();
     for (const device of [...usable, ...(typeof own === 'object' ? (own?.usable ?? []) : [])]) {
       await new Promise((resolve) => setImmediate(resolve));
       try {
@@ -466,6 +464,7 @@ export class Omemo03 implements EncryptionProtocol {
     }
     const preKey = bundle.preKeys[Math.floor(Math.random() * bundle.preKeys.length)];
     try {
+      const { SessionBuilder, SignalProtocolAddress } = await signalLibrary();
       await new SessionBuilder(this.store, new SignalProtocolAddress(jid, device.deviceId)).processPreKey({
         identityKey: serializedPublic(bundle.identityKey),
         signedPreKey: {
@@ -547,6 +546,7 @@ export class Omemo03 implements EncryptionProtocol {
     deviceId: number,
     key: EncryptedKey,
   ): Promise<{ keyMaterial: Buffer; identityKey: Buffer } | { reason: UndecryptableReason }> {
+    const { SessionCipher, SignalProtocolAddress } = await signalLibrary();
     const address = new SignalProtocolAddress(sender, deviceId);
     const cipher = new SessionCipher(this.store, address);
     const stored = this.repo.session(this.accountId, NS_OMEMO_03, sender, deviceId);

@@ -185,8 +185,14 @@ export class IdentityService implements AccountLifecycleListener {
         return true;
       }
       // Room presence goes on to the MUC feature; its XEP-0153 hash is read on the way.
-      if (stanza.name === 'presence' && stanza.getChild('x', NS_MUC_USER)) this.occupantPresence(accountId, stanza);
+      if (stanza.name === 'presence' && stanza.getChild('x', NS_MUC_USER)) {
+        this.occupantPhoto(accountId, stanza.attrs.from, stanza.attrs.type, readVcardUpdate(stanza));
+      }
       return false;
+    });
+    // The same for room presence the MUC feature took from the stream text (it skips the middleware).
+    xmpp.hooks.onRawRoomPresenceTaken((raw) => {
+      if (raw.photo !== undefined) this.occupantPhoto(accountId, raw.from, raw.type, photoHash(raw.photo));
     });
   }
 
@@ -261,10 +267,9 @@ export class IdentityService implements AccountLifecycleListener {
     }
   }
 
-  private occupantPresence(accountId: string, stanza: Element): void {
-    const from = stanza.attrs.from;
-    if (typeof from !== 'string' || stanza.attrs.type !== undefined) return;
-    const hash = readVcardUpdate(stanza);
+  /** An occupant's room presence carried an XEP-0153 hash (undefined: none, or not a hash). */
+  private occupantPhoto(accountId: string, from: unknown, type: unknown, hash: string | undefined): void {
+    if (typeof from !== 'string' || type !== undefined) return;
     if (hash === undefined) return;
     const parsed = parseJid(from);
     if ('error' in parsed || !parsed.jid.local || parsed.jid.resource === '') return;

@@ -15,13 +15,15 @@ import { parseShow } from '../../../../shared/presence';
 import { ok, type Result } from '../../../../shared/result';
 import type { Logger, RateLimitedLogger } from '../../log';
 import { background } from '../../util/background';
-import { capText } from '../../util/text';
-import { NS_OCCUPANT_ID, NS_MUC_USER, NS_STANZAS } from '../../xmpp/ns';
+import type { RawPresence } from '../../accounts/stream/raw-presence';
+import { capText, detach } from '../../util/text';
+import { NS_STANZAS } from '../../xmpp/ns';
 import type { MucAdmin } from './admin';
 import { readDestroyed, roomDestroyed } from './destroy';
 import type { RoomJoins } from './joins';
 import { joinRefusal, removal, removalOf } from './room-errors';
-import { readStanding, type RoomRoles } from './roles';
+import { occupantPresenceOf, rawOccupantPresence, type OccupantPresence } from './occupant-presence';
+import { standing, type RoomRoles } from './roles';
 import type { AccountRooms, MucRooms, Room } from './rooms';
 
 /** A nick longer than this many bytes is not a valid resourcepart (RFC 7622): the occupant is ignored. */
@@ -50,7 +52,15 @@ export class RoomPresence {
 
   /** Returns true when the presence was a room's (consumed). */
   read(account: AccountRooms, stanza: Element): boolean {
-    const from = stanza.attrs.from;
+    return this.receive(account, stanza.attrs.from, stanza, null);
+  }
+
+  /** The same for room presence the lean stream parser read from the text (no type, or unavailable). */
+  readRaw(account: AccountRooms, raw: RawPresence): boolean {
+    return this.receive(account, raw.from, null, raw);
+  }
+
+  private receive(account: AccountRooms, from: unknown, stanza: Element | null, raw: RawPresence | null): boolean {
     if (typeof from !== 'string') return false;
     const slash = from.indexOf('/');
     const bare = normalizeBareJid(slash === -1 ? from : from.slice(0, slash));
@@ -60,8 +70,11 @@ export class RoomPresence {
     if (room.state === 'left' || room.state === 'error') return true;
     const nick = slash === -1 ? null : from.slice(slash + 1);
     try {
-      if (stanza.attrs.type === 'error') this.onError(room, nick, stanza);
-      else if (nick !== null) this.onOccupantPresence(account, room, nick, stanza);
+      if (stanza?.attrs.type === 'error') this.onError(room, nick, stanza);
+      else if (nick !== null) {
+        const presence = stanza ? occupantPresenceOf(stanza) : rawOccupantPresence(raw!);
+        this.onOccupantPresence(account, room, nick, presence);
+      }
     } catch (error) {
       this.options.log.error('room presence could not be handled', { room: room.room, error });
     }
@@ -95,31 +108,31 @@ export class RoomPresence {
     this.rooms.settle(room, { ok: false, error: refused } as Result<never>);
   }
 
-  private onOccupantPresence(account: AccountRooms, room: Room, rawNick: string, stanza: Element): void {
-    if (Buffer.byteLength(rawNick) > NICK_BYTES_MAX) {
+  private onOccupantPresence(account: AccountRooms, room: Room, viewNick: string, presence: OccupantPresence): void {
+    if (Buffer.byteLength(viewNick) > NICK_BYTES_MAX) {
       this.options.floodLog.warn('muc.long-nick', 'occupant with an oversized nick ignored', {
         room: room.room,
-        bytes: Buffer.byteLength(rawNick),
+        bytes: Buffer.byteLength(viewNick),
       });
       return;
     }
-    const x = stanza.getChild('x', NS_MUC_USER);
-    const codes = new Set((x?.getChildren('status') ?? []).map((s) => s.attrs.code as string));
-    const item = x?.getChild('item');
-    const { role, affiliation } = readStanding(item);
+    // From here on kept: a copy that does not pin the parser's input chunk (the raw path's strings are views).
+    const rawNick = detach(viewNick);
+    const { codes, item, x } = presence;
+    const { role, affiliation } = standing(item?.role, item?.affiliation);
     const self = codes.has('110');
-    const reason = item?.getChildText('reason') ?? null;
-    const actor = item?.getChild('actor')?.attrs.nick ?? null;
+    const reason = item?.reason != null ? detach(item.reason) : null;
+    const actor = item?.actor != null ? detach(item.actor) : null;
 
-    if (stanza.attrs.type === 'unavailable') {
-      const newNick = codes.has('303') ? item?.attrs.nick : undefined;
+    if (presence.type === 'unavailable') {
+      const newNick = codes.has('303') ? item?.nick : undefined;
       if (typeof newNick === 'string' && newNick !== '') {
-        this.renamed(room, rawNick, newNick, self);
+        this.renamed(room, rawNick, detach(newNick), self);
         return;
       }
       // A destroyed room may tell us without 110: our own nick with <destroy/> is ours.
       if (self || (rawNick === room.nick && x?.getChild('destroy'))) {
-        this.selfLeft(account, room, stanza, codes, reason, actor);
+        this.selfLeft(account, room, x, codes, reason, actor);
         return;
       }
       this.occupantLeft(room, rawNick, codes, reason, actor);
@@ -127,14 +140,14 @@ export class RoomPresence {
     }
 
     let occupant = room.occupants.get(rawNick);
-    const jid = typeof item?.attrs.jid === 'string' ? normalizeJid(item.attrs.jid) : null;
-    const status = stanza.getChildText('status');
+    const jid = typeof item?.jid === 'string' ? normalizeJid(item.jid) : null;
+    const status = presence.status;
     const fields = {
       role,
       affiliation,
-      jid: jid ?? occupant?.jid ?? null,
-      show: parseShow(stanza.getChildText('show')),
-      status: status ? capText(status, 1024) : null,
+      jid: jid === null ? (occupant?.jid ?? null) : detach(jid),
+      show: parseShow(presence.show),
+      status: status ? detach(capText(status, 1024)) : null,
     };
     const now = this.options.now?.() ?? Date.now();
     if (occupant) {
@@ -163,7 +176,7 @@ export class RoomPresence {
     room.role = role;
     room.affiliation = affiliation;
     // A room that assigns occupant-ids (XEP-0421) puts one on our own presence and replaces any an occupant sends.
-    room.occupantIds = stanza.getChild('occupant-id', NS_OCCUPANT_ID) !== undefined;
+    room.occupantIds = presence.occupantId;
     if (codes.has('100') || codes.has('172')) room.nonAnonymous = true;
     if (codes.has('173')) room.nonAnonymous = false;
     if (room.state !== 'joined') {
@@ -218,7 +231,7 @@ export class RoomPresence {
   private occupantLeft(
     room: Room,
     nick: string,
-    codes: Set<string>,
+    codes: ReadonlySet<string>,
     reason: string | null,
     actor: string | null,
   ): void {
@@ -233,8 +246,8 @@ export class RoomPresence {
   private selfLeft(
     account: AccountRooms,
     room: Room,
-    stanza: Element,
-    codes: Set<string>,
+    x: Element | undefined,
+    codes: ReadonlySet<string>,
     reason: string | null,
     actor: string | null,
   ): void {
@@ -248,7 +261,7 @@ export class RoomPresence {
       background(this.options.joins.sendJoin(account, room), this.options.log, 'join');
       return;
     }
-    const destroyed = readDestroyed(stanza.getChild('x', NS_MUC_USER));
+    const destroyed = readDestroyed(x);
     const removed = destroyed ? null : removalOf(codes);
     if (destroyed) {
       roomDestroyed(this.rooms, room, destroyed);

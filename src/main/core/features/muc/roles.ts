@@ -26,8 +26,11 @@ const AFFILIATIONS: ReadonlySet<string> = new Set<MucAffiliation>(['owner', 'adm
 
 /** The role and affiliation an occupant's <item/> gives; anything unknown is 'none'. */
 export function readStanding(item: Element | undefined): { role: MucRole; affiliation: MucAffiliation } {
-  const rawRole: unknown = item?.attrs.role;
-  const rawAffiliation: unknown = item?.attrs.affiliation;
+  return standing(item?.attrs.role, item?.attrs.affiliation);
+}
+
+/** The role and affiliation the attributes of an occupant's <item/> give; anything unknown is 'none'. */
+export function standing(rawRole: unknown, rawAffiliation: unknown): { role: MucRole; affiliation: MucAffiliation } {
   return {
     role: typeof rawRole === 'string' && ROLES.has(rawRole) ? (rawRole as MucRole) : 'none',
     affiliation:

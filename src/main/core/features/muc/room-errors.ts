@@ -40,7 +40,7 @@ export function joinRefusal(condition: string | undefined, roomText: string | nu
 }
 
 /** The removal a set of status codes tells of, if any, and the room error it is when it removes us. */
-export function removalOf(codes: Set<string>): { code: RoomRemovalCode; kind: RoomErrorKind } | null {
+export function removalOf(codes: ReadonlySet<string>): { code: RoomRemovalCode; kind: RoomErrorKind } | null {
   if (codes.has('301')) return { code: 'muc.banned', kind: 'banned' };
   if (codes.has('307')) return { code: 'muc.kicked', kind: 'other' };
   if (codes.has('321')) return { code: 'muc.removedAffiliation', kind: 'members-only' };

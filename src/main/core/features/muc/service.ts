@@ -75,11 +75,12 @@ export class MucService implements AccountLifecycleListener {
   private readonly invitations: RoomInvitations;
   private readonly configuration: RoomConfiguration;
   private readonly voice: VoiceRequests;
+  private readonly log: Logger;
   private readonly selfPing: SelfPing;
 
   constructor(options: MucOptions) {
     const now = options.now ?? Date.now;
-    const log = options.log;
+    const log = (this.log = options.log);
     const floodLog = rateLimited(log, { now });
     const rooms = (this.state = new MucRooms(options.bus, now));
     const joins = (this.joins = new RoomJoins(rooms, options.accounts, log, options.ownExtras));
@@ -174,6 +175,15 @@ export class MucService implements AccountLifecycleListener {
       if (stanza.name === 'message') return this.onMessage(accountId, stanza) ? undefined : next();
       return next();
     });
+    // Room presence of the common shape, read from the stream text (a 5,000-occupant join): the same
+    // checks, without an Element or the middleware. What is not a room of ours goes on to the above.
+    xmpp.hooks.onRawRoomPresence(
+      (raw) => {
+        const account = this.state.existing(accountId);
+        return account ? this.presence.readRaw(account, raw) : false;
+      },
+      (error) => this.log.error('room presence could not be handled', { accountId, error }),
+    );
   }
 
   onOnline(accountId: string, online: SessionOnline): void {

@@ -249,6 +249,8 @@ export function readPresence(stanza: Element | RawPresence, now: number, out: Pr
       let hasIdle: boolean;
       let idleSince: unknown;
       if (raw !== null) {
+        // Room occupants are the MUC feature's; they never touch roster presence.
+        if (raw.mucUser) return 'muc';
         ({ show, status, priority: priorityText } = raw);
         hasDelay = raw.delay;
         stamp = raw.delayStamp;

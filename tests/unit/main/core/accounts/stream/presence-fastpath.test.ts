@@ -73,6 +73,40 @@ describe('presence fast path', () => {
     expect(normal).toHaveLength(1);
   });
 
+  it('hands room presence read from the text to the room hooks only, counts it, and tells listeners of what was taken', () => {
+    const { entity, normal, sm } = client();
+    entity.Parser = xml.Parser;
+    const contacts: string[] = [];
+    const rooms: string[] = [];
+    const heard: string[] = [];
+    entity.hooks.onRawPresence((raw) => {
+      contacts.push(raw.from!);
+      return true;
+    });
+    entity.hooks.onRawRoomPresence((raw) => {
+      if (!raw.from!.startsWith('room@')) return false;
+      rooms.push(raw.from!);
+      return true;
+    });
+    entity.hooks.onRawRoomPresenceTaken((raw) => heard.push(`${raw.from} ${raw.photo}`));
+    const parser = new entity.Parser!();
+    entity.parser = parser;
+    parser.on('element', (element: Element) => entity._onElement(element));
+    const muc = `<x xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/></x>`;
+    parser.write(
+      `<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +
+        `<presence from='a@x/r'/>` +
+        `<presence from='room@conf.x/n'>${muc}<x xmlns='vcard-temp:x:update'><photo>ab</photo></x></presence>` +
+        `<presence from='other@conf.x/n'>${muc}</presence>`,
+    );
+    expect(contacts).toEqual(['a@x/r']);
+    expect(rooms).toEqual(['room@conf.x/n']);
+    expect(heard).toEqual(['room@conf.x/n ab']);
+    // Declined by the room hooks: the normal path, as an Element.
+    expect(normal).toEqual([`<presence from="other@conf.x/n">${muc.replaceAll("'", '"')}</presence>`]);
+    expect(sm.inbound).toBe(2);
+  });
+
   it('puts the lean parser in front of xmpp.js’s only while a hook wants what it reads', () => {
     const { entity } = client();
     entity.Parser = xml.Parser;
@@ -87,5 +121,9 @@ describe('presence fast path', () => {
     expect(entity.Parser).toBe(xml.Parser);
     entity.hooks.onRosterItem(() => true);
     expect(entity.Parser).toBe(Lean);
+    const { entity: rooms } = client();
+    rooms.Parser = xml.Parser;
+    rooms.hooks.onRawRoomPresence(() => true);
+    expect(rooms.Parser).not.toBe(xml.Parser);
   });
 });

@@ -18,7 +18,12 @@ import {
   newReport,
   readRosterQuery,
 } from '../../../../../../src/main/core/features/roster/items';
-import { NS_ROSTER } from '../../../../../../src/main/core/xmpp/ns';
+import {
+  occupantPresenceOf,
+  rawOccupantPresence,
+  type OccupantPresence,
+} from '../../../../../../src/main/core/features/muc/occupant-presence';
+import { NS_MUC_USER, NS_ROSTER } from '../../../../../../src/main/core/xmpp/ns';
 import {
   realisticArchiveMessage,
   realisticContacts,
@@ -37,7 +42,7 @@ const HEADER =
 const CAPS =
   "xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://client.example' ver='QgayPKawpkPSDYmwT/WM94uAlu0='";
 
-const STANZAS = [
+const BASE_STANZAS = [
   `<presence from='a@example.org/r1' to='me@x/y'/>`,
   `<presence from='a@example.org/r1'><show>away</show><priority>5</priority><status>Out &amp; about &lt;3 &#x1F600;</status></presence>`,
   `<presence from="b@example.org/phone" xml:lang="en" id='p1'>\n  <show>dnd</show>\n  <status/>\n  <c ${CAPS}/>\n</presence>`,
@@ -76,6 +81,31 @@ const STANZAS = [
   `<presence from='s@example.org/r'><idle xmlns='urn:xmpp:idle:1' since='2099-01-01T00:00:00Z'></idle><idle xmlns='urn:xmpp:idle:1' since='2026-11-21T11:30:00Z'/></presence>`,
 ];
 
+/** Room presence the lean path reads: codes, the first item with its reason and actor, entities, unknown children. */
+const ROOM_READ = [
+  `<presence from='room@conf.example.org/Zo&#xEB; &amp; &lt;co&gt;' xml:lang='en'><show>away</show><status>in &apos;a&apos; meeting</status><occupant-id xmlns='urn:xmpp:occupant-id:0' id='abc'/><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='member' role='participant' jid='z@example.org/r&amp;d'><vendor xmlns='urn:example'><deep><er/></deep></vendor></item><item role='moderator'/><status code='110'/><status code='100'></status><status/><status code='1' code='172'/><unknown a='1'>t</unknown></x><c xmlns='urn:example:other'/></presence>`,
+  `<presence from='room@conf.example.org/kicked' type='unavailable'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'><actor nick='Мод &amp; Co'/><actor nick='second'/><reason>Spam &amp; worse</reason><reason>second</reason></item><status code='307'/></x></presence>`,
+  `<presence from='room@conf.example.org/old' type='unavailable'>
+  <x xmlns='http://jabber.org/protocol/muc#user'>
+    <item nick='新しい' role='participant' affiliation='none'><actor/><reason/></item>
+    <status code='303'/>
+  </x>
+</presence>`,
+  `<presence from='room@conf.example.org/two'><x xmlns='http://jabber.org/protocol/muc#user'><item role='visitor'/></x><x xmlns='http://jabber.org/protocol/muc#user'><item role='moderator'/><status code='110'/></x></presence>`,
+  `<presence from='room@conf.example.org/self-closing'><x xmlns='http://jabber.org/protocol/muc#user'/></presence>`,
+];
+
+/** Room presence left to ltx: a destroyed room, prefixes, CDATA, an error, another default namespace. */
+const ROOM_OTHER = [
+  `<presence from='room@conf.example.org/me' type='unavailable'><x xmlns='http://jabber.org/protocol/muc#user'><item role='none'/><destroy jid='other@conf.example.org'><reason>moved</reason></destroy><status code='110'/></x></presence>`,
+  `<presence from='room@conf.example.org/pre'><x xmlns='http://jabber.org/protocol/muc#user'><m:item xmlns:m='http://jabber.org/protocol/muc#user' role='moderator'/></x></presence>`,
+  `<presence from='room@conf.example.org/cdata'><x xmlns='http://jabber.org/protocol/muc#user'><item role='participant'><reason><![CDATA[<b>]]></reason></item></x></presence>`,
+  `<presence from='room@conf.example.org/err' type='error'><x xmlns='http://jabber.org/protocol/muc#user'/><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>`,
+  `<presence xmlns='http://jabber.org/protocol/muc#user' from='room@conf.example.org/ns'><x><item role='moderator'/></x></presence>`,
+];
+
+const STANZAS = [...BASE_STANZAS, ...ROOM_READ, ...ROOM_OTHER];
+
 type Seen = [string, unknown];
 
 /** Roster result items read while parsing, as the roster service reads them through the stream hook. */
@@ -83,7 +113,15 @@ const streamed = new StreamedRosterItems();
 const hooks = new StreamHookRegistry();
 hooks.onRosterItem((item, query) => streamed.add(item, query));
 
+/** What the MUC feature reads of a room presence (the <x/> itself only for what the lean path leaves to ltx). */
+function describeRoom(presence: OccupantPresence): Seen {
+  return ['room presence', { ...presence, codes: [...presence.codes], x: presence.x?.getChild('destroy')?.toString() }];
+}
+
 function describeElement(element: Element): Seen {
+  if (element.name === 'presence' && element.getChild('x', NS_MUC_USER) && element.attrs.type !== 'error') {
+    return describeRoom(occupantPresenceOf(element));
+  }
   if (element.name === 'presence') return ['element presence', parsePresence(element, NOW)];
   const query =
     element.name === 'iq' && element.attrs.type === 'result' ? element.getChild('query', NS_ROSTER) : undefined;
@@ -130,8 +168,9 @@ function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: S
       expect(raw).toBeInstanceOf(RawPresence);
       if (decline(offered++)) return false;
       consumed++;
-      // What the feature would make of it, compared with what it makes of ltx's Element.
-      seen.push(['element presence', parsePresence(raw, NOW)]);
+      // What the feature would make of it, compared with what it makes of ltx's Element (room
+      // presence: what the MUC feature reads).
+      seen.push(raw.mucUser ? describeRoom(rawOccupantPresence(raw)) : ['element presence', parsePresence(raw, NOW)]);
       return true;
     },
     undefined,
@@ -175,7 +214,8 @@ describe('presence stream parser', () => {
     const body = Array.from({ length: 300 }, () => STANZAS[Math.floor(random() * STANZAS.length)]).join('');
     const stream = HEADER + body;
     const expected = reference([stream]);
-    expect(expected.filter(([kind]) => kind === 'element presence').length).toBeGreaterThan(200);
+    expect(expected.filter(([kind]) => kind.endsWith('presence')).length).toBeGreaterThan(200);
+    expect(expected.filter(([kind]) => kind === 'room presence').length).toBeGreaterThan(60);
     for (const maxChunk of [1, 2, 7, 64, 500, 5000, stream.length]) {
       for (let round = 0; round < 3; round++) {
         // The header in one piece: ltx itself loses the stream when the XML declaration is split.
@@ -203,7 +243,8 @@ describe('presence stream parser', () => {
       Array.from({ length: 8 }, (_, k) => realisticRoomMessage(room, k, nicks).xml(to)).join('') +
       Array.from({ length: 8 }, (_, k) => realisticArchiveMessage(k, 'me@localhost').xml).join('');
     const expected = reference([HEADER + body]);
-    expect(expected.filter(([kind]) => kind === 'element presence').length).toBe(400 + 12);
+    expect(expected.filter(([kind]) => kind === 'element presence').length).toBe(400);
+    expect(expected.filter(([kind]) => kind === 'room presence').length).toBe(12);
     const random = prng(15);
     for (const maxChunk of [1, 3, 17, 256, 4096, body.length]) {
       const chunks = [HEADER, ...cut(body, random, maxChunk)];
@@ -211,9 +252,9 @@ describe('presence stream parser', () => {
       const { seen, raw } = lean(chunks);
       expect(seen).toEqual(expected);
       // Every roster item was read from the text (ltx built none), and the presences the lean
-      // path was not told to decline were read from it too (room occupants are the MUC feature's).
+      // path was not told to decline were read from it too, room occupants included.
       expect(itemsBuilt).toBe(0);
-      expect(raw).toBe(Math.floor((400 * 2) / 3) + 1);
+      expect(raw).toBe(412 - Math.floor((412 + 1) / 3));
     }
   }, 120_000);
 
@@ -247,7 +288,7 @@ describe('presence stream parser', () => {
   });
 
   it('leaves presence of other shapes to ltx', () => {
-    for (const stanza of [STANZAS[5], STANZAS[6], STANZAS[7], STANZAS[8], STANZAS[10], STANZAS[13]]) {
+    for (const stanza of [STANZAS[6], STANZAS[7], STANZAS[8], STANZAS[10], STANZAS[13], ...ROOM_OTHER]) {
       const { seen, raw } = lean([HEADER + stanza], () => false);
       expect(raw).toBe(0);
       expect(seen).toEqual(reference([HEADER + stanza]));
@@ -264,6 +305,8 @@ describe('presence stream parser', () => {
       `<presence from='a@example.org/r'/></stream:stream><presence from='b@example.org/r'/>`,
       `<presence from=a@example.org/r/><presence from='b@example.org/r'/>`,
       `<message><body>&nope;</body></message><presence from='b@example.org/r'/>`,
+      `<presence from='room@conf.example.org/bad'><x xmlns='http://jabber.org/protocol/muc#user'><item role='a &bogus; b'/></x></presence>`,
+      `<presence from='room@conf.example.org/bad'><x xmlns='http://jabber.org/protocol/muc#user'><status code='1'>&#0;</status></x></presence>`,
     ];
     for (const body of cases) {
       for (const maxChunk of [1, 5, body.length]) {

@@ -8,7 +8,7 @@ import { KeyHelper, type KeyPairType } from '@privacyresearch/libsignal-protocol
 import * as Internal from '@privacyresearch/libsignal-protocol-typescript/lib/internal';
 import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
-import { useNativeX25519 } from '../../../../../../src/main/core/encryption/omemo/native-curve';
+import { signalLibrary } from '../../../../../../src/main/core/encryption/omemo/native-curve';
 import { readPreKeyMessage } from '../../../../../../src/main/core/encryption/omemo/prekey-message';
 import {
   NS_OMEMO_03,
@@ -159,7 +159,7 @@ describe('fingerprints and verification URIs', () => {
 
 describe("Node's X25519 for the Signal library", () => {
   it('makes the same key pairs and shared secrets as the library’s own Curve25519', async () => {
-    useNativeX25519();
+    await signalLibrary();
     const asm = await Curve25519Wrapper.create();
     for (let i = 0; i < 8; i++) {
       const a = new Uint8Array(randomBytes(32));

@@ -25,6 +25,7 @@ import { memoryDbWithAccount } from '../../../../../support/db';
 import { png } from '../../../../../support/media-samples';
 import { parseStanza } from '../../../../../support/xml';
 import { eventually, waitUntil } from '../../../../../support/wait';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc';
 const OWN = 'me@example.org';
@@ -70,6 +71,7 @@ function makeService(rosterIn = true): IdentityService {
   });
   made.start();
   const fake = {
+    hooks: new StreamHookRegistry(),
     middleware: { use: (handler: Handler) => handlers.push(handler) },
     iqCaller: {
       request: (iq: Element) => {

@@ -11,6 +11,7 @@ import { EventBus } from '../../../../../../src/main/core/events';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
 import { NS_CONFERENCE, NS_MUC_USER } from '../../../../../../src/main/core/xmpp/ns';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc-1';
 type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
@@ -39,6 +40,7 @@ beforeEach(() => {
     status: 'online',
     send: async (stanza: Element) => void sent.push(stanza),
     iqCaller: { get: async () => xml('query', {}, xml('item', { jid: 'lobby@muc.browsed.example' })) },
+    hooks: new StreamHookRegistry(),
     middleware: { use: (fn: Middleware) => (middleware = fn) },
   };
   service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
@@ -184,6 +186,7 @@ describe('sending an invitation', () => {
             xml('feature', { var: to === CLUB ? 'muc_membersonly' : 'muc_open' }),
           ),
       },
+      hooks: new StreamHookRegistry(),
       middleware: { use: (fn: Middleware) => (senderMiddleware = fn) },
     };
     sender.onClient(ACCOUNT, fake as unknown as SessionXmpp);

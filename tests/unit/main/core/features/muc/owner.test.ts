@@ -13,6 +13,7 @@ import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
 import { NS_DATA, NS_MUC_OWNER, NS_MUC_REQUEST, NS_MUC_USER } from '../../../../../../src/main/core/xmpp/ns';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc-1';
 const ROOM = 'room@conference.example.org';
@@ -101,6 +102,7 @@ beforeEach(() => {
         return xml('query', { xmlns: NS_MUC_OWNER }, configForm);
       },
     },
+    hooks: new StreamHookRegistry(),
     middleware: { use: (fn: Middleware) => (middleware = fn) },
   };
   service.onClient(ACCOUNT, fake as unknown as SessionXmpp);

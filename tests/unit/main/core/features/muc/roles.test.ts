@@ -10,6 +10,7 @@ import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
 import { NS_MUC_ADMIN, NS_MUC_USER } from '../../../../../../src/main/core/xmpp/ns';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc-1';
 const ROOM = 'room@conference.example.org';
@@ -43,6 +44,7 @@ beforeEach(async () => {
         return xml('query');
       },
     },
+    hooks: new StreamHookRegistry(),
     middleware: { use: (fn: Middleware) => (middleware = fn) },
   };
   service.onClient(ACCOUNT, fake as unknown as SessionXmpp);

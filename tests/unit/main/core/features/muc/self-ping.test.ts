@@ -17,6 +17,7 @@ import { silentLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
 import { selfPingOutcome } from '../../../../../../src/main/core/features/muc/self-ping';
 import { NS_MUC, NS_MUC_USER, NS_PING, NS_STANZAS } from '../../../../../../src/main/core/xmpp/ns';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc-1';
 const ROOM = 'room@conference.example.org';
@@ -43,6 +44,7 @@ function online(resumed = false): void {
     status: 'online',
     send: entity.send,
     iqCaller: caller,
+    hooks: new StreamHookRegistry(),
     middleware: { use: (fn: Middleware) => chain.push(fn) },
   } as unknown as SessionXmpp;
   service.onClient(ACCOUNT, fake);

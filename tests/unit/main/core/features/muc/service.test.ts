@@ -12,6 +12,7 @@ import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { MucService } from '../../../../../../src/main/core/features/muc/service';
 import { NS_MUC, NS_MUC_USER } from '../../../../../../src/main/core/xmpp/ns';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 
 const ACCOUNT = 'acc-1';
 const ROOM = 'room@conference.example.org';
@@ -29,6 +30,7 @@ function online(resumed = false): void {
     status: 'online',
     send: async (stanza: Element) => void sent.push(stanza),
     iqCaller: { set: async () => xml('query') },
+    hooks: new StreamHookRegistry(),
     middleware: { use: (fn: Middleware) => (middleware = fn) },
   };
   service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
