@@ -395,7 +395,7 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, conversation)
   ) STRICT, WITHOUT ROWID;
   `,
-  // 20: what a message that shares a file says about it (XEP-0446 file metadata): a safe name, the
+  // 14: what a message that shares a file says about it (XEP-0446 file metadata): a safe name, the
   // size in bytes and a media type, each bounded; null where it said nothing usable.
   `
   ALTER TABLE messages ADD COLUMN file_name TEXT CHECK (file_name IS NULL OR length(file_name) BETWEEN 1 AND 255);

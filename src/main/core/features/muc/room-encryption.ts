@@ -61,6 +61,12 @@ export interface RoomEncryptionOptions {
   onReady?(accountId: string): void;
 }
 
+/** An <item/> of muc#user: the real JID and affiliation it names, as given. */
+interface MemberItem {
+  jid?: unknown;
+  affiliation?: unknown;
+}
+
 export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms {
   private readonly accounts = new Map<string, Map<string, RoomMembership>>();
 
@@ -83,6 +89,15 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
       }
       return next();
     });
+    // Occupant presence of our rooms is read from the stream text and never reaches the middleware.
+    xmpp.hooks.onRawRoomPresenceTaken(
+      (raw) => {
+        if (raw.type === 'error' || typeof raw.from !== 'string') return;
+        const items = raw.mucItem ? [{ jid: raw.itemJid, affiliation: raw.itemAffiliation }] : [];
+        this.readPresenceItems(accountId, raw.from, items);
+      },
+      (error) => this.options.log.warn('room presence not read for encryption', { accountId, error }),
+    );
   }
 
   onRemoved(accountId: string): void {
@@ -163,11 +178,31 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     if (stanza.name === 'message' && codes.some((code) => CONFIG_CHANGED.has(code))) {
       background(this.check(accountId, room), this.options.log, 'room check');
     }
+    this.readItems(
+      accountId,
+      room,
+      state,
+      x.getChildren('item').map((item) => item.attrs),
+    );
+  }
+
+  /** Occupant presence read from the stream text: the same rule as above (from an occupant's room JID). */
+  private readPresenceItems(accountId: string, fromAttr: string, items: MemberItem[]): void {
+    const from = normalizeJid(fromAttr);
+    if (from === null) return;
+    const room = bareJid(from);
+    const state = this.accounts.get(accountId)?.get(room);
+    if (!state || from === room) return;
+    this.readItems(accountId, room, state, items);
+  }
+
+  /** Affiliations of real JIDs: members added, those who lost it dropped. */
+  private readItems(accountId: string, room: string, state: RoomMembership, items: readonly MemberItem[]): void {
     const added: string[] = [];
     let changed = false;
-    for (const item of x.getChildren('item')) {
-      const jid = typeof item.attrs.jid === 'string' ? normalizeBareJid(item.attrs.jid.split('/')[0]) : null;
-      const affiliation = String(item.attrs.affiliation ?? '');
+    for (const item of items) {
+      const jid = typeof item.jid === 'string' ? normalizeBareJid(item.jid.split('/')[0]) : null;
+      const affiliation = String(item.affiliation ?? '');
       if (jid === null) continue;
       if ((MEMBER_AFFILIATIONS as readonly string[]).includes(affiliation) && !state.members.has(jid)) {
         if (this.addMember(accountId, state.members, jid)) added.push(jid);

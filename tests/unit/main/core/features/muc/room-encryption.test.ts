@@ -19,6 +19,8 @@ import {
   RoomEncryption,
   type RoomsForEncryption,
 } from '../../../../../../src/main/core/features/muc/room-encryption';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
+import { RawPresence } from '../../../../../../src/main/core/accounts/stream/raw-presence';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { NS_MUC_USER, NS_PUBSUB } from '../../../../../../src/main/core/xmpp/ns';
 import {
@@ -74,15 +76,30 @@ function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
     accountJid: () => ALICE,
     onChanged: (_accountId, room) => changed.push(room),
   });
+  const hooks = new StreamHookRegistry();
+  // The MUC feature takes occupant presence read from the stream text; others only hear of it.
+  hooks.onRawRoomPresence(() => true);
   encryption.onClient(ACCOUNT, {
     middleware: { use: (fn: Middleware) => handlers.push(fn) },
+    hooks,
   } as unknown as SessionXmpp);
   const deliver = (stanza: Element) => {
     let at = 0;
     const next = (): unknown => (at < handlers.length ? handlers[at++]({ stanza }, next) : undefined);
     next();
   };
-  return { encryption, deliver, changed };
+  /** Occupant presence as the stream parser reads it (it never reaches the middleware). */
+  const deliverRaw = (nick: string, jid: string, affiliation: string, from = `${ROOM}/${nick}`) => {
+    const raw = new RawPresence();
+    raw.from = from;
+    raw.mucUser = true;
+    raw.mucItem = true;
+    raw.itemJid = jid;
+    raw.itemAffiliation = affiliation;
+    raw.itemRole = 'participant';
+    hooks.consumeRawRoomPresence(raw);
+  };
+  return { encryption, deliver, deliverRaw, changed };
 }
 
 /** Room presence of `nick` with its standing (as the room sends it). */
@@ -151,6 +168,20 @@ describe('which rooms allow encryption, and their members', () => {
       xml('message', { from: ROOM }, xml('x', { xmlns: NS_MUC_USER }, xml('item', { affiliation: 'none', jid: BOB }))),
     );
     expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: ['dave@example.com'] });
+  });
+
+  it('keeps the members current from occupant presence read from the stream text as well', async () => {
+    const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
+    const { encryption, deliverRaw } = openRoomEncryption(rooms);
+    rooms.join();
+    await settled();
+    deliverRaw('dave', 'dave@example.com/phone', 'member');
+    deliverRaw('visitor', 'eve@example.com', 'none');
+    // From the room's bare JID, presence is not an occupant's: not believed.
+    deliverRaw('', MALLORY, 'member', ROOM);
+    expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, CAROL, 'dave@example.com'] });
+    deliverRaw('carol', CAROL, 'none');
+    expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, 'dave@example.com'] });
   });
 
   it('believes affiliations and configuration changes only from the room itself, never from an occupant', async () => {
