@@ -184,6 +184,27 @@ describe('which rooms allow encryption, and their members', () => {
     expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, 'dave@example.com'] });
   });
 
+  it('keeps what presence said while the member list was being read over the list read', async () => {
+    const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
+    const answered = rooms.affiliations;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The lists are asked before the presence below arrives, and answered after it.
+    rooms.affiliations = async (input) => {
+      const list = await answered(input);
+      await gate;
+      return list;
+    };
+    const { encryption, deliver } = openRoomEncryption(rooms);
+    rooms.join();
+    await settled();
+    deliver(occupant('dave', 'dave@example.com', 'member'));
+    deliver(occupant('carol', CAROL, 'none', { type: 'unavailable' }, ['321']));
+    release();
+    await settled();
+    expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, 'dave@example.com'] });
+  });
+
   it('believes affiliations and configuration changes only from the room itself, never from an occupant', async () => {
     const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
     const { encryption, deliver } = openRoomEncryption(rooms);
