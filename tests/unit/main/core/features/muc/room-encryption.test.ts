@@ -365,6 +365,23 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('keeps the room’s order: a message in the clear waits for the encrypted one before it', async () => {
+    const { chat, bob } = await roomChat();
+    chat.deliver(await roomMessage(bob, 'bob', [ALICE, CAROL], 'encrypted first'));
+    chat.deliver(
+      xml(
+        'message',
+        { from: `${ROOM}/carol`, to: `${ALICE}/desk`, type: 'groupchat', id: 'p1' },
+        xml('body', {}, 'plain second'),
+      ),
+    );
+    await expect.poll(() => chat.history(ROOM).length).toBe(2);
+    expect(chat.history(ROOM).map((m) => [m.body, m.encryption?.protocol ?? 'clear'])).toEqual([
+      ['encrypted first', 'omemo'],
+      ['plain second', 'clear'],
+    ]);
+  });
+
   it('stores a message whose sender’s real JID is unknown as unreadable, with why', async () => {
     const { chat, bob, occupants } = await roomChat();
     delete occupants.bob; // the room did not show Bob's real JID
