@@ -162,6 +162,9 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
       }
       for (const entry of list.value) this.addMember(accountId, members, entry.jid);
     }
+    // Whether the room can be encrypted to depends on its members' devices too: read before it is decided.
+    await this.readDevices(accountId, [...members]);
+    if (generation !== state.generation) return;
     for (const [jid, member] of config === 'eligible' ? state.seenDuringCheck : []) {
       if (member) this.addMember(accountId, members, jid);
       else members.delete(jid);
@@ -170,7 +173,7 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     state.config = config;
     state.members = members;
     state.checking = false;
-    this.changed(accountId, room, [...members]);
+    this.changed(accountId, room, []);
     this.options.onReady?.(accountId);
   }
 
@@ -231,6 +234,19 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     if (bare === null || !bare.includes('@') || bare === this.options.accountJid(accountId)) return false;
     members.add(bare);
     return true;
+  }
+
+  /** The members' device lists, read again (one that cannot be read leaves that member without devices). */
+  private async readDevices(accountId: string, members: string[]): Promise<void> {
+    const refresh = this.options.refreshDevices;
+    if (!refresh) return;
+    await Promise.all(
+      members.map((member) =>
+        refresh(accountId, member).catch((error: unknown) =>
+          this.options.log.info('a member’s device list not read', { accountId, error }),
+        ),
+      ),
+    );
   }
 
   private changed(accountId: string, room: string, newMembers: string[]): void {

@@ -17,6 +17,7 @@ import { NODE_DEVICELIST, NS_OMEMO_03 } from '../../../../../../src/main/core/en
 import {
   archivedSenderJid,
   RoomEncryption,
+  type RoomEncryptionOptions,
   type RoomsForEncryption,
 } from '../../../../../../src/main/core/features/muc/room-encryption';
 import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
@@ -67,7 +68,10 @@ function fakeRooms(
   return rooms;
 }
 
-function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
+function openRoomEncryption(
+  rooms: ReturnType<typeof fakeRooms>,
+  wiring: Pick<RoomEncryptionOptions, 'refreshDevices' | 'onReady'> = {},
+) {
   const handlers: Middleware[] = [];
   const changed: string[] = [];
   const encryption = new RoomEncryption({
@@ -75,6 +79,7 @@ function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
     log: silentLogger,
     accountJid: () => ALICE,
     onChanged: (_accountId, room) => changed.push(room),
+    ...wiring,
   });
   const hooks = new StreamHookRegistry();
   // The MUC feature takes occupant presence read from the stream text; others only hear of it.
@@ -270,14 +275,28 @@ afterEach(() => {
 
 /** Alice in ROOM (nick alice) with Bob and Carol as members; occupants' real JIDs as the room shows them. */
 async function roomChat(
-  options: { wrapPep?: (pep: PepClient) => PepClient; request?: (iq: Element) => Promise<Element> } = {},
+  options: {
+    wrapPep?: (pep: PepClient) => PepClient;
+    request?: (iq: Element) => Promise<Element>;
+    /** The room's configuration is answered once this settles (the join's check is under way until then). */
+    infoAfter?: Promise<void>;
+  } = {},
 ) {
   const pep = new MemoryPep();
   const bob = await openDevice(pep, BOB);
   const carol = await openDevice(pep, CAROL);
   const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
+  const roomInfo = rooms.roomInfo;
+  rooms.roomInfo = async (input) => {
+    await options.infoAfter;
+    return roomInfo(input);
+  };
   const occupants: Record<string, string> = { bob: BOB, carol: CAROL, alice: ALICE };
-  const { encryption: roomEncryption, deliver: deliverToRooms } = openRoomEncryption(rooms);
+  // As the messenger wires it: members' devices read by the check, waiting messages sent after it.
+  const { encryption: roomEncryption, deliver: deliverToRooms } = openRoomEncryption(rooms, {
+    refreshDevices: async (accountId, jid) => alice?.encryption.service.refresh(accountId, jid),
+    onReady: (accountId) => alice?.chat.encryptionReady(accountId),
+  });
   alice = await openEncryptedChat({
     pep,
     wrapPep: options.wrapPep,
@@ -341,6 +360,56 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'without carol' });
     await expect.poll(() => toRoom(chat).length).toBe(2);
     expect(keyRids(toRoom(chat)[1])).toEqual([bob.deviceId]);
+  });
+
+  it('a message written before the room was read waits, then goes encrypted to a room that qualifies', async () => {
+    let release: () => void = () => undefined;
+    const { chat, bob, carol } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    // Being read: the lock is neither on nor off yet.
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({
+      pending: true,
+      roomBlocked: 'unknown',
+      chosen: false,
+    });
+    const sent = await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'too early' });
+    expect(sent.ok && sent.value).toMatchObject({ state: 'queued', encryption: { protocol: 'omemo' } });
+    await chat.idle();
+    expect(toRoom(chat)).toEqual([]);
+
+    release();
+    await expect.poll(() => toRoom(chat).length).toBe(1);
+    expect(toRoom(chat)[0].toString()).not.toContain('too early');
+    expect(keyRids(toRoom(chat)[0])).toEqual([bob.deviceId, carol.deviceId].sort());
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({ encrypted: true, pending: false });
+  });
+
+  it('a message written before the room was read goes in the clear only once the room turns out not to qualify', async () => {
+    let release: () => void = () => undefined;
+    const { chat, rooms } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'open room' });
+    await chat.idle();
+    expect(toRoom(chat)).toEqual([]);
+
+    rooms.state.config = { membersOnly: false, nonAnonymous: true };
+    release();
+    await expect.poll(() => toRoom(chat).length).toBe(1);
+    expect(toRoom(chat)[0].getChildText('body')).toBe('open room');
+    expect(chat.history(ROOM)[0].encryption ?? null).toBeNull();
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({
+      encrypted: false,
+      roomBlocked: 'not-members-only',
+    });
+  });
+
+  it('a message written before the room was read stays encrypted when the room’s members cannot be read', async () => {
+    let release: () => void = () => undefined;
+    const { chat, rooms } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'who reads this' });
+    rooms.state.lists = 'forbidden';
+    release();
+    await expect.poll(() => chat.history(ROOM)[0]?.state).toBe('failed');
+    expect(chat.history(ROOM)[0].error?.encryption).toMatchObject({ reason: 'room-members-unknown' });
+    expect(toRoom(chat)).toEqual([]);
   });
 
   it('reads a member’s message with their real JID; the reflected copy of ours is its delivery, not a message', async () => {
