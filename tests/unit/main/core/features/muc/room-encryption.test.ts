@@ -552,4 +552,53 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     ]);
     expect(chat.history(ROOM)[0].encryption?.device?.id).toBe(bob.deviceId);
   });
+  it('reads the archive’s copy into a replayed message stored unreadable because its sender had left', async () => {
+    let results: Element[] = [];
+    let deliver: (stanza: Element) => void = () => undefined;
+    const { chat, bob, occupants } = await roomChat({
+      request: async (iq) => {
+        const queryId = iq.getChild('query', 'urn:xmpp:mam:2')?.attrs.queryid ?? '';
+        for (const result of results) {
+          result.getChild('result', 'urn:xmpp:mam:2')!.attrs.queryid = queryId;
+          deliver(result);
+        }
+        return xml('iq', { type: 'result' }, xml('fin', { xmlns: 'urn:xmpp:mam:2', complete: 'true' }));
+      },
+    });
+    deliver = chat.deliver;
+    // The room's history on join: Bob left, so the room shows no real JID for him.
+    delete occupants.bob;
+    const replayed = await roomMessage(bob, 'bob', [ALICE], 'said before you came');
+    const byRoom = replayed.getChild('stanza-id', 'urn:xmpp:sid:0')!.attrs.id as string;
+    const archivedCopy = parseStanza(replayed.toString());
+    chat.deliver(replayed);
+    await expect.poll(() => chat.history(ROOM).length).toBe(1);
+    expect(chat.history(ROOM)[0].encryption?.undecryptable).toBe('unknown-sender');
+
+    // The archive's copy of the same message names Bob.
+    archivedCopy.children = archivedCopy.children.filter(
+      (child) => typeof child === 'string' || child.name !== 'stanza-id',
+    );
+    archivedCopy.append(xml('x', { xmlns: NS_MUC_USER }, xml('item', { jid: BOB, affiliation: 'member' })));
+    results = [
+      xml(
+        'message',
+        { from: ROOM, to: `${ALICE}/desk` },
+        xml(
+          'result',
+          { xmlns: 'urn:xmpp:mam:2', id: byRoom, queryid: '' },
+          xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
+            xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-01T10:00:00Z' }),
+            archivedCopy,
+          ),
+        ),
+      ),
+    ];
+    chat.chat.roomJoined(ACCOUNT, ROOM);
+    await expect.poll(() => chat.history(ROOM)[0]?.body).toBe('said before you came');
+    expect(chat.history(ROOM)).toHaveLength(1);
+    expect(chat.history(ROOM)[0].encryption).toMatchObject({ undecryptable: null, device: { id: bob.deviceId } });
+  });
 });
