@@ -26,7 +26,7 @@ describe('a room’s lock while the room is being read', () => {
       'Checking this room’s settings: messages wait until it is known whether they can be encrypted.',
     );
     expect(roomBlockedText(room({ pending: false }))).toBe(
-      'Encryption is off until this room’s settings have been checked.',
+      'Encryption is off: this room’s settings or member list could not be read.',
     );
   });
 });
