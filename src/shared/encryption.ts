@@ -94,6 +94,11 @@ export interface ConversationEncryptionView {
   roomBlocked?: RoomEncryptionBlock | null;
   /** A room: its members without devices (as far as we have read). */
   withoutDevices?: string[];
+  /**
+   * A room whose configuration, members and their devices are still being read, without the user's
+   * choice: whether it will be encrypted is not known yet, and messages wait until it is.
+   */
+  pending?: boolean;
 }
 
 export interface EncryptionDeviceView {

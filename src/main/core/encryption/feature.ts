@@ -92,7 +92,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
           ? this.encryptForRoom(accountId, to, body)
           : service.encryptMessage(accountId, to, body),
       keyTransport: (accountId, to) => service.keyTransport(accountId, to),
-      encryptsTo: (accountId, conversation) => this.encryptsTo(accountId, conversation),
+      encryptsTo: (accountId, conversation, waited) => this.encryptsTo(accountId, conversation, waited),
     };
     this.handlers = {
       'encryption.conversation': (input) => {
@@ -218,6 +218,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
     const withoutDevices = members.filter((member) => active(member).length === 0);
     const roomBlocked =
       'blocked' in recipients ? recipients.blocked : withoutDevices.length > 0 ? 'member-without-devices' : null;
+    const pending = chosen === null && 'blocked' in recipients && recipients.pending === true;
     const available = roomBlocked === null;
     const undecided = members.reduce(
       (sum, member) =>
@@ -233,6 +234,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
       undecided,
       roomBlocked,
       withoutDevices,
+      pending,
     };
   }
 
@@ -262,8 +264,11 @@ export class EncryptionFeature implements AccountLifecycleListener {
     return { ok: false, reason, skipped: [] };
   }
 
-  private encryptsTo(accountId: string, conversation: string): boolean {
+  private encryptsTo(accountId: string, conversation: string, waited = false): boolean | 'pending' {
     const view = this.conversationView(accountId, conversation);
+    // A room being read decides once it is read: neither its default nor the clear before that.
+    if (view.pending) return 'pending';
+    if (waited && !view.chosen && view.roomBlocked === 'unknown') return true;
     if (view.encrypted && !view.chosen) {
       this.modes.setMode(accountId, conversation, 'omemo');
       this.options.bus.emit({ type: 'encryption.conversation', conversation: { ...view, chosen: true } });

@@ -114,6 +114,7 @@ export class MessagesRepository {
   private readonly findByOrigin;
   private readonly findCorrectable;
   private readonly correctStmt;
+  private readonly readUnknownSenderStmt;
   private readonly queuedStmt;
   private readonly latestStmt;
   private readonly beforeStmt;
@@ -168,6 +169,10 @@ export class MessagesRepository {
     this.findCorrectable = db.prepare<[string, string, string, string, string], { id: number }>(
       `SELECT id FROM messages WHERE account_id = ? AND conversation = ? AND sender = ? AND (stanza_id = ? OR origin_id = ?)
        ORDER BY id DESC LIMIT 1`,
+    );
+    this.readUnknownSenderStmt = db.prepare<[string, number, number | null, string | null, string | null, number]>(
+      `UPDATE messages SET body = ?, oob = ?, encryption_device = ?, encryption_key = ?, encryption_trust = ?,
+         undecryptable = NULL WHERE id = ? AND undecryptable = 'unknown-sender'`,
     );
     this.correctStmt = db.prepare<[string, number | null, string | null, string | null, number]>(
       `UPDATE messages SET body = ?, corrected = 1, oob = 0, encryption_device = coalesce(?, encryption_device),
@@ -331,6 +336,36 @@ export class MessagesRepository {
   ): boolean {
     if (originId !== null && this.knownByOrigin.get(accountId, conversation, sender, originId)) return true;
     return serverId !== null && this.knownByServerId.get(accountId, conversation, serverId) !== undefined;
+  }
+
+  /** The row `holds` finds: by the sender's origin-id, else by our archive's (or the room's) id. */
+  heldId(
+    accountId: string,
+    conversation: string,
+    sender: string,
+    originId: string | null,
+    serverId: string | null,
+  ): number | null {
+    const byOrigin = originId !== null ? this.knownByOrigin.get(accountId, conversation, sender, originId) : undefined;
+    const found =
+      byOrigin ?? (serverId !== null ? this.knownByServerId.get(accountId, conversation, serverId) : undefined);
+    return found?.id ?? null;
+  }
+
+  /**
+   * A room message stored unreadable because its sender's real JID was unknown, read from another
+   * copy that named it (the room's archive): its text and the device that sent it replace the reason.
+   */
+  readUnknownSender(id: number, body: string, encryption: MessageEncryption, file: boolean): StoredMessage | null {
+    const changed = this.readUnknownSenderStmt.run(
+      body,
+      file ? 1 : 0,
+      encryption.device?.id ?? null,
+      encryption.device?.fingerprint ?? null,
+      encryption.device?.trust ?? null,
+      id,
+    );
+    return changed.changes > 0 ? this.get(id) : null;
   }
 
   queued(accountId: string): StoredMessage[] {

@@ -42,6 +42,11 @@ export interface AccountChat {
   decryptions: { tail: Promise<void>; waiting: Map<string, number>; total: number };
   /** Senders of pre-key messages we read: they get a key transport unless we write to them first. */
   owedKeyTransports: Set<string>;
+  /**
+   * Queued room messages written while the room was being read (stored encrypted, so never in the
+   * clear): whether they go encrypted is decided when the room is read.
+   */
+  undecided: Set<number>;
   stats: ChatStats;
 }
 
@@ -77,6 +82,7 @@ export function newAccountChat(accountId: string): AccountChat {
     xmpp: null,
     ownJid: null,
     inFlight: new Map(),
+    undecided: new Set(),
     incoming: [],
     catchUpPending: false,
     flushing: false,

@@ -178,6 +178,8 @@ export class IncomingDecryption {
       const { repo, encryption } = this.parts;
       if (repo.holds(account.accountId, message.conversation, message.sender, message.originId, message.serverId)) {
         account.stats.duplicates++;
+        if (author !== null && message.kind === 'groupchat')
+          await this.readHeldUnknownSender(account, inner, message, author);
         return null;
       }
       const result =
@@ -196,6 +198,27 @@ export class IncomingDecryption {
         file: isAesgcmFile(read.body),
       };
     });
+  }
+
+  /**
+   * A room message stored unreadable because the room did not show its sender's real JID (its
+   * history replayed on join, the sender gone): the archive's copy names it, and is read into that
+   * row. Its keys were never used (the first copy was not read), so it can be read now.
+   */
+  private async readHeldUnknownSender(
+    account: AccountChat,
+    inner: Element,
+    message: NewMessage,
+    author: string,
+  ): Promise<void> {
+    const { repo, encryption, writes } = this.parts;
+    const id = repo.heldId(account.accountId, message.conversation, message.sender, message.originId, message.serverId);
+    if (id === null || repo.get(id)?.encryption?.undecryptable !== 'unknown-sender') return;
+    const result = await encryption.decryptMessage(account.accountId, inner, { sender: author, via: 'archive' });
+    const read = this.reading(account, inner, author, result);
+    if (!read || read.encryption.undecryptable !== null) return;
+    const updated = repo.readUnknownSender(id, read.body, read.encryption, isAesgcmFile(read.body));
+    if (updated) writes.changed(updated);
   }
 
   /** Runs `store` now, or after the encrypted messages of its conversation that arrived before it. */

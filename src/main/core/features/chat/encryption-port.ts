@@ -20,7 +20,11 @@ export interface ChatEncryptionPort {
   /**
    * Whether a new message to this one-to-one conversation must be encrypted: the user's choice, or,
    * without one, whether the contact has devices (that default is then kept as the choice, so a
-   * conversation never falls back to the clear by itself).
+   * conversation never falls back to the clear by itself). 'pending': a room whose configuration,
+   * members and their devices are being read, without the user's choice: the message waits for them
+   * (kept encrypted meanwhile) and is decided then. `waited`: asked for such a message: a room that
+   * could not be read keeps it encrypted (it fails, and the user is asked), as the clear is only for
+   * a room known not to allow encryption.
    */
-  encryptsTo(accountId: string, conversation: string): boolean;
+  encryptsTo(accountId: string, conversation: string, waited?: boolean): boolean | 'pending';
 }

@@ -172,21 +172,26 @@ export class IncomingMessages {
       this.parts.decryption.room(account, stanza, { room: bare, nick, author, occupantId });
       return true;
     }
-    const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
-    if (typeof replace === 'string' && this.parts.corrections.received(account, bare, nick, replace, body)) return true;
-    const context = { accountId: account.accountId, conversation: bare, kind: 'groupchat' as const, self: ownNick };
-    const replied = readReply(repo, stanza, body, context);
-    this.parts.inbox.store(account, stanza, {
-      conversation: bare,
-      kind: 'groupchat',
-      direction: 'in',
-      sender: nick,
-      body: replied.body,
-      reply: replied.reply,
-      occupantId,
-      state: 'received',
-      serverId: serverId(stanza, bare),
-    });
+    const store = () => {
+      const replace = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+      if (typeof replace === 'string' && this.parts.corrections.received(account, bare, nick, replace, body)) return;
+      const context = { accountId: account.accountId, conversation: bare, kind: 'groupchat' as const, self: ownNick };
+      const replied = readReply(repo, stanza, body, context);
+      this.parts.inbox.store(account, stanza, {
+        conversation: bare,
+        kind: 'groupchat',
+        direction: 'in',
+        sender: nick,
+        body: replied.body,
+        reply: replied.reply,
+        occupantId,
+        state: 'received',
+        serverId: serverId(stanza, bare),
+      });
+    };
+    // A message in the clear waits for the room's encrypted ones that arrived before it.
+    if (this.parts.decryption) this.parts.decryption.inOrder(account, bare, store);
+    else store();
     return true;
   }
 }

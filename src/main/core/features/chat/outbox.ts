@@ -75,10 +75,12 @@ export class Outbox {
     }
     const stanzaId = randomUUID();
     // An encrypted file's address carries its key: it goes encrypted whatever the conversation says now.
-    const encrypted =
+    const decision: boolean | 'pending' =
       input.kind !== 'pm' &&
       ((file && isAesgcmFile(input.body)) ||
         (this.options.encryption?.port.encryptsTo(input.accountId, target) ?? false));
+    // Undecided (a room being read): kept encrypted, so that it cannot go in the clear before it is decided.
+    const encrypted = decision !== false;
     const stored = this.repo.add({
       accountId: input.accountId,
       conversation: target,
@@ -102,6 +104,7 @@ export class Outbox {
       reply,
     });
     if (!stored) return fail('internal', 'chat.notStored');
+    if (decision === 'pending') account.undecided.add(stored.id);
     this.writes.changed(stored);
     this.flushLater(account);
     return ok(view(stored));
@@ -148,7 +151,7 @@ export class Outbox {
     /** Conversations whose next message is being encrypted: the rest of each waits, in order. */
     const waiting = new Set<string>();
     try {
-      for (const message of this.repo.queued(account.accountId)) {
+      for (let message of this.repo.queued(account.accountId)) {
         const xmpp = onlineClient(account.xmpp);
         if (!xmpp) return;
         if (account.inFlight.has(message.stanzaId)) continue; // resent by stream resumption
@@ -159,6 +162,14 @@ export class Outbox {
           this.options.rooms.joinedNick(account.accountId, message.conversation) === null
         )
           continue;
+        if (account.undecided.has(message.id)) {
+          const decided = this.decide(account, message);
+          if (decided === null) {
+            waiting.add(message.conversation);
+            continue;
+          }
+          message = decided;
+        }
         let sealed: Element[] | null = null;
         if (message.encryption) {
           // Never in the clear: without an encryption layer it waits (and tells nobody it went).
@@ -180,6 +191,20 @@ export class Outbox {
         this.flushLater(account);
       }
     }
+  }
+
+  /**
+   * A room message written while the room was being read, once it is read: encrypted when the room's
+   * setting (the user's choice, else its default) says so, else in the clear; null while still read.
+   */
+  private decide(account: AccountChat, message: StoredMessage): StoredMessage | null {
+    const decision = this.options.encryption?.port.encryptsTo(account.accountId, message.conversation, true) ?? false;
+    if (decision === 'pending') return null;
+    account.undecided.delete(message.id);
+    if (decision) return message;
+    const clear = this.repo.clearEncryption(message.id);
+    if (clear) this.writes.changed(clear);
+    return clear;
   }
 
   /** The server acknowledged a stanza (XEP-0198). */

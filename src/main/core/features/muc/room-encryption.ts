@@ -38,6 +38,11 @@ interface RoomMembership {
   generation: number;
   /** A check is under way (until its answer, the last configuration read stands). */
   checking: boolean;
+  /**
+   * Members the room's stanzas added (true) or dropped (false) while a check was under way: they
+   * are newer than the lists it fetched, so they stand over its answer.
+   */
+  seenDuringCheck: Map<string, boolean>;
 }
 
 /** What this needs of the MUC feature. */
@@ -131,6 +136,7 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     const state = this.state(accountId, room);
     const generation = ++state.generation;
     state.checking = true;
+    state.seenDuringCheck.clear();
     const info = await this.options.rooms.roomInfo({ accountId, room });
     if (generation !== state.generation) return;
     let config: RoomConfig = 'unknown';
@@ -156,10 +162,18 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
       }
       for (const entry of list.value) this.addMember(accountId, members, entry.jid);
     }
+    // Whether the room can be encrypted to depends on its members' devices too: read before it is decided.
+    await this.readDevices(accountId, [...members]);
+    if (generation !== state.generation) return;
+    for (const [jid, member] of config === 'eligible' ? state.seenDuringCheck : []) {
+      if (member) this.addMember(accountId, members, jid);
+      else members.delete(jid);
+    }
+    state.seenDuringCheck.clear();
     state.config = config;
     state.members = members;
     state.checking = false;
-    this.changed(accountId, room, [...members]);
+    this.changed(accountId, room, []);
     this.options.onReady?.(accountId);
   }
 
@@ -204,7 +218,9 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
       const jid = typeof item.jid === 'string' ? normalizeBareJid(item.jid.split('/')[0]) : null;
       const affiliation = String(item.affiliation ?? '');
       if (jid === null) continue;
-      if ((MEMBER_AFFILIATIONS as readonly string[]).includes(affiliation) && !state.members.has(jid)) {
+      const member = (MEMBER_AFFILIATIONS as readonly string[]).includes(affiliation);
+      if (state.checking && (member || NOT_MEMBER.has(affiliation))) state.seenDuringCheck.set(jid, member);
+      if (member && !state.members.has(jid)) {
         if (this.addMember(accountId, state.members, jid)) added.push(jid);
       } else if (NOT_MEMBER.has(affiliation) && state.members.delete(jid)) {
         changed = true;
@@ -220,6 +236,19 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     return true;
   }
 
+  /** The members' device lists, read again (one that cannot be read leaves that member without devices). */
+  private async readDevices(accountId: string, members: string[]): Promise<void> {
+    const refresh = this.options.refreshDevices;
+    if (!refresh) return;
+    await Promise.all(
+      members.map((member) =>
+        refresh(accountId, member).catch((error: unknown) =>
+          this.options.log.info('a member’s device list not read', { accountId, error }),
+        ),
+      ),
+    );
+  }
+
   private changed(accountId: string, room: string, newMembers: string[]): void {
     this.options.onChanged?.(accountId, room);
     const refresh = this.options.refreshDevices;
@@ -231,7 +260,11 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
     let rooms = this.accounts.get(accountId);
     if (!rooms) this.accounts.set(accountId, (rooms = new Map()));
     let state = rooms.get(room);
-    if (!state) rooms.set(room, (state = { config: 'unknown', members: new Set(), generation: 0, checking: false }));
+    if (!state)
+      rooms.set(
+        room,
+        (state = { config: 'unknown', members: new Set(), generation: 0, checking: false, seenDuringCheck: new Map() }),
+      );
     return state;
   }
 }

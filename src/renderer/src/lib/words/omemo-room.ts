@@ -6,6 +6,11 @@ import type { ConversationEncryptionView } from '../../../../shared/encryption';
 import { t } from '../../i18n';
 import { formatList } from '../../i18n/format';
 
+/** The lock's label while the room is being read (neither on nor off yet). */
+export function roomPendingLabel(): string {
+  return t('omemoRoom.lock.pending');
+}
+
 /** Why the room's messages cannot be encrypted now, or null when they can. */
 export function roomBlockedText(view: ConversationEncryptionView): string | null {
   switch (view.roomBlocked ?? null) {
@@ -18,6 +23,7 @@ export function roomBlockedText(view: ConversationEncryptionView): string | null
     case 'member-without-devices':
       return t('omemoRoom.blocked.memberWithoutDevices', { members: formatList(view.withoutDevices ?? []) });
     case 'unknown':
-      return t('omemoRoom.blocked.unknown');
+      // Still being read (and not chosen): not off, undecided; messages wait for it.
+      return view.pending ? t('omemoRoom.blocked.pending') : t('omemoRoom.blocked.unknown');
   }
 }

@@ -17,6 +17,7 @@ import { NODE_DEVICELIST, NS_OMEMO_03 } from '../../../../../../src/main/core/en
 import {
   archivedSenderJid,
   RoomEncryption,
+  type RoomEncryptionOptions,
   type RoomsForEncryption,
 } from '../../../../../../src/main/core/features/muc/room-encryption';
 import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
@@ -67,7 +68,10 @@ function fakeRooms(
   return rooms;
 }
 
-function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
+function openRoomEncryption(
+  rooms: ReturnType<typeof fakeRooms>,
+  wiring: Pick<RoomEncryptionOptions, 'refreshDevices' | 'onReady'> = {},
+) {
   const handlers: Middleware[] = [];
   const changed: string[] = [];
   const encryption = new RoomEncryption({
@@ -75,6 +79,7 @@ function openRoomEncryption(rooms: ReturnType<typeof fakeRooms>) {
     log: silentLogger,
     accountJid: () => ALICE,
     onChanged: (_accountId, room) => changed.push(room),
+    ...wiring,
   });
   const hooks = new StreamHookRegistry();
   // The MUC feature takes occupant presence read from the stream text; others only hear of it.
@@ -184,6 +189,27 @@ describe('which rooms allow encryption, and their members', () => {
     expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, 'dave@example.com'] });
   });
 
+  it('keeps what presence said while the member list was being read over the list read', async () => {
+    const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
+    const answered = rooms.affiliations;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The lists are asked before the presence below arrives, and answered after it.
+    rooms.affiliations = async (input) => {
+      const list = await answered(input);
+      await gate;
+      return list;
+    };
+    const { encryption, deliver } = openRoomEncryption(rooms);
+    rooms.join();
+    await settled();
+    deliver(occupant('dave', 'dave@example.com', 'member'));
+    deliver(occupant('carol', CAROL, 'none', { type: 'unavailable' }, ['321']));
+    release();
+    await settled();
+    expect(encryption.recipients(ACCOUNT, ROOM)).toEqual({ members: [BOB, 'dave@example.com'] });
+  });
+
   it('believes affiliations and configuration changes only from the room itself, never from an occupant', async () => {
     const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
     const { encryption, deliver } = openRoomEncryption(rooms);
@@ -249,14 +275,28 @@ afterEach(() => {
 
 /** Alice in ROOM (nick alice) with Bob and Carol as members; occupants' real JIDs as the room shows them. */
 async function roomChat(
-  options: { wrapPep?: (pep: PepClient) => PepClient; request?: (iq: Element) => Promise<Element> } = {},
+  options: {
+    wrapPep?: (pep: PepClient) => PepClient;
+    request?: (iq: Element) => Promise<Element>;
+    /** The room's configuration is answered once this settles (the join's check is under way until then). */
+    infoAfter?: Promise<void>;
+  } = {},
 ) {
   const pep = new MemoryPep();
   const bob = await openDevice(pep, BOB);
   const carol = await openDevice(pep, CAROL);
   const rooms = fakeRooms({ membersOnly: true, nonAnonymous: true });
+  const roomInfo = rooms.roomInfo;
+  rooms.roomInfo = async (input) => {
+    await options.infoAfter;
+    return roomInfo(input);
+  };
   const occupants: Record<string, string> = { bob: BOB, carol: CAROL, alice: ALICE };
-  const { encryption: roomEncryption, deliver: deliverToRooms } = openRoomEncryption(rooms);
+  // As the messenger wires it: members' devices read by the check, waiting messages sent after it.
+  const { encryption: roomEncryption, deliver: deliverToRooms } = openRoomEncryption(rooms, {
+    refreshDevices: async (accountId, jid) => alice?.encryption.service.refresh(accountId, jid),
+    onReady: (accountId) => alice?.chat.encryptionReady(accountId),
+  });
   alice = await openEncryptedChat({
     pep,
     wrapPep: options.wrapPep,
@@ -322,6 +362,56 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     expect(keyRids(toRoom(chat)[1])).toEqual([bob.deviceId]);
   });
 
+  it('a message written before the room was read waits, then goes encrypted to a room that qualifies', async () => {
+    let release: () => void = () => undefined;
+    const { chat, bob, carol } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    // Being read: the lock is neither on nor off yet.
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({
+      pending: true,
+      roomBlocked: 'unknown',
+      chosen: false,
+    });
+    const sent = await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'too early' });
+    expect(sent.ok && sent.value).toMatchObject({ state: 'queued', encryption: { protocol: 'omemo' } });
+    await chat.idle();
+    expect(toRoom(chat)).toEqual([]);
+
+    release();
+    await expect.poll(() => toRoom(chat).length).toBe(1);
+    expect(toRoom(chat)[0].toString()).not.toContain('too early');
+    expect(keyRids(toRoom(chat)[0])).toEqual([bob.deviceId, carol.deviceId].sort());
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({ encrypted: true, pending: false });
+  });
+
+  it('a message written before the room was read goes in the clear only once the room turns out not to qualify', async () => {
+    let release: () => void = () => undefined;
+    const { chat, rooms } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'open room' });
+    await chat.idle();
+    expect(toRoom(chat)).toEqual([]);
+
+    rooms.state.config = { membersOnly: false, nonAnonymous: true };
+    release();
+    await expect.poll(() => toRoom(chat).length).toBe(1);
+    expect(toRoom(chat)[0].getChildText('body')).toBe('open room');
+    expect(chat.history(ROOM)[0].encryption ?? null).toBeNull();
+    expect(chat.encryption.conversationView(ACCOUNT, ROOM)).toMatchObject({
+      encrypted: false,
+      roomBlocked: 'not-members-only',
+    });
+  });
+
+  it('a message written before the room was read stays encrypted when the room’s members cannot be read', async () => {
+    let release: () => void = () => undefined;
+    const { chat, rooms } = await roomChat({ infoAfter: new Promise((resolve) => (release = resolve)) });
+    await chat.chat.send({ accountId: ACCOUNT, conversation: ROOM, kind: 'groupchat', body: 'who reads this' });
+    rooms.state.lists = 'forbidden';
+    release();
+    await expect.poll(() => chat.history(ROOM)[0]?.state).toBe('failed');
+    expect(chat.history(ROOM)[0].error?.encryption).toMatchObject({ reason: 'room-members-unknown' });
+    expect(toRoom(chat)).toEqual([]);
+  });
+
   it('reads a member’s message with their real JID; the reflected copy of ours is its delivery, not a message', async () => {
     const { chat, bob } = await roomChat();
     chat.deliver(await roomMessage(bob, 'bob', [ALICE, CAROL], 'hello room'));
@@ -341,6 +431,23 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
     expect(chat.history(ROOM).map((m) => [m.body, m.direction, m.state])).toEqual([
       ['hello room', 'in', 'received'],
       ['mine', 'out', 'delivered'],
+    ]);
+  });
+
+  it('keeps the room’s order: a message in the clear waits for the encrypted one before it', async () => {
+    const { chat, bob } = await roomChat();
+    chat.deliver(await roomMessage(bob, 'bob', [ALICE, CAROL], 'encrypted first'));
+    chat.deliver(
+      xml(
+        'message',
+        { from: `${ROOM}/carol`, to: `${ALICE}/desk`, type: 'groupchat', id: 'p1' },
+        xml('body', {}, 'plain second'),
+      ),
+    );
+    await expect.poll(() => chat.history(ROOM).length).toBe(2);
+    expect(chat.history(ROOM).map((m) => [m.body, m.encryption?.protocol ?? 'clear'])).toEqual([
+      ['encrypted first', 'omemo'],
+      ['plain second', 'clear'],
     ]);
   });
 
@@ -444,5 +551,54 @@ describe('encrypted room messages', { timeout: 60_000 }, () => {
       ['mallory', '', 'unknown-sender'],
     ]);
     expect(chat.history(ROOM)[0].encryption?.device?.id).toBe(bob.deviceId);
+  });
+  it('reads the archive’s copy into a replayed message stored unreadable because its sender had left', async () => {
+    let results: Element[] = [];
+    let deliver: (stanza: Element) => void = () => undefined;
+    const { chat, bob, occupants } = await roomChat({
+      request: async (iq) => {
+        const queryId = iq.getChild('query', 'urn:xmpp:mam:2')?.attrs.queryid ?? '';
+        for (const result of results) {
+          result.getChild('result', 'urn:xmpp:mam:2')!.attrs.queryid = queryId;
+          deliver(result);
+        }
+        return xml('iq', { type: 'result' }, xml('fin', { xmlns: 'urn:xmpp:mam:2', complete: 'true' }));
+      },
+    });
+    deliver = chat.deliver;
+    // The room's history on join: Bob left, so the room shows no real JID for him.
+    delete occupants.bob;
+    const replayed = await roomMessage(bob, 'bob', [ALICE], 'said before you came');
+    const byRoom = replayed.getChild('stanza-id', 'urn:xmpp:sid:0')!.attrs.id as string;
+    const archivedCopy = parseStanza(replayed.toString());
+    chat.deliver(replayed);
+    await expect.poll(() => chat.history(ROOM).length).toBe(1);
+    expect(chat.history(ROOM)[0].encryption?.undecryptable).toBe('unknown-sender');
+
+    // The archive's copy of the same message names Bob.
+    archivedCopy.children = archivedCopy.children.filter(
+      (child) => typeof child === 'string' || child.name !== 'stanza-id',
+    );
+    archivedCopy.append(xml('x', { xmlns: NS_MUC_USER }, xml('item', { jid: BOB, affiliation: 'member' })));
+    results = [
+      xml(
+        'message',
+        { from: ROOM, to: `${ALICE}/desk` },
+        xml(
+          'result',
+          { xmlns: 'urn:xmpp:mam:2', id: byRoom, queryid: '' },
+          xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
+            xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-01T10:00:00Z' }),
+            archivedCopy,
+          ),
+        ),
+      ),
+    ];
+    chat.chat.roomJoined(ACCOUNT, ROOM);
+    await expect.poll(() => chat.history(ROOM)[0]?.body).toBe('said before you came');
+    expect(chat.history(ROOM)).toHaveLength(1);
+    expect(chat.history(ROOM)[0].encryption).toMatchObject({ undecryptable: null, device: { id: bob.deviceId } });
   });
 });
