@@ -11,6 +11,7 @@ import type { EarlyEventPump } from './api/pump';
 import type { Transport } from './api/types';
 import { i18n } from './i18n';
 import { applyLocale, resolveLocale, systemLanguages } from './i18n/locale';
+import { warmUpWhileWaiting } from './i18n/warm-up';
 import { nameColoursOn } from './lib/avatar';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
@@ -59,4 +60,8 @@ export async function boot(transport: Transport, pump: EarlyEventPump): Promise<
   );
   await applyLocale(locale());
   app.mount('#app');
+  // While the snapshot is on its way, idle time prepares what the roster's first paint formats.
+  const accounts = useAccountsStore(pinia);
+  const appState = useAppStore(pinia);
+  warmUpWhileWaiting(() => accounts.list.length > 0 || appState.firstPaintDone);
 }
