@@ -1,9 +1,10 @@
 /**
  * End to end: history that reaches back, in Chromium through the browser bridge, against the real
- * core and a real Prosody. A second client (slixmpp) wrote 160 messages to Alice before her first
- * sign-in (of many lengths, so that rows are laid out by estimates until drawn), so her store holds only the latest page: scrolling up pages older ones from the server's
- * archive without moving what is on screen, down to the start; a search result opens the
- * conversation at its message, highlighted, with the messages before it loaded.
+ * core and a real Prosody. A second client (slixmpp) wrote 160 messages of many lengths (rows laid
+ * out by estimates until drawn) to Alice before her first sign-in, so her store holds only the
+ * latest page: scrolling up pages older ones from the server's archive without moving what is on
+ * screen, down to the start; a search result opens the conversation at its message, highlighted,
+ * with the messages before it loaded.
  */
 import { type Locator, type Page } from 'playwright';
 import { beforeAll, describe, expect, it } from 'vitest';
