@@ -15,6 +15,8 @@ export interface FillCommand {
   /** Message i (from 1) says "<prefix> <i>." with the id "<prefix>-<i>". */
   prefix: string;
   count: number;
+  /** Bodies of many lengths: 0 to 39 words before "<prefix> <i>." (rows whose heights estimates miss). */
+  wordy?: boolean;
   /** Our nick when filling a room. */
   nick?: string;
   /** Message `index` corrected to `body` (XEP-0308), sent right after message `after` (the last by default). */

@@ -10,7 +10,7 @@ Reads one JSON command on stdin:
   {"to": "alice@localhost", "type": "chat", "prefix": "old", "count": 120,
    "correct": {"index": 7, "body": "old 7 (corrected)", "after": 150}}
   {"to": "room@conference.localhost", "type": "groupchat", "nick": "Filler", "prefix": "r", "count": 60}
-Message i has the body "<prefix> <i>." (from 1; the full stop ends the number) and the id "<prefix>-<i>"; a correction replaces
+Message i has the body "<prefix> <i>." (from 1; the full stop ends the number; with "wordy": true, after 0 to 39 words) and the id "<prefix>-<i>"; a correction replaces
 message "index", sent right after message "after" (the last by default). Writes {"event": "done"} (or {"event": "error"}) on stdout.
 """
 import asyncio
@@ -51,7 +51,7 @@ class Filler(ClientXMPP):
             await self["xep_0045"].join_muc_wait(c["to"], c.get("nick", "Filler"), maxstanzas=0)
         correct = c.get("correct")
         for i in range(1, c["count"] + 1):
-            message = self.make_message(mto=c["to"], mbody=f"{c['prefix']} {i}.", mtype=kind)
+            message = self.make_message(mto=c["to"], mbody=body(c, i), mtype=kind)
             message["id"] = f"{c['prefix']}-{i}"
             message.send()
             if correct and i == correct.get("after", c["count"]):
@@ -63,6 +63,17 @@ class Filler(ClientXMPP):
                 await asyncio.sleep(0.05)  # let the server write its archive
         # A ping round trip: everything sent before it was taken in by the server.
         await self["xep_0199"].ping(self.boundjid.domain, timeout=30)
+
+
+WORDS = ["wherefore", "art", "thou", "light", "yonder", "window", "breaks", "balcony"]
+
+
+def body(c: dict, i: int) -> str:
+    """"<prefix> <i>.", after 0 to 39 words when the command asks for wordy bodies (rows of many heights)."""
+    if not c.get("wordy"):
+        return f"{c['prefix']} {i}."
+    words = " ".join(WORDS[(i + j) % len(WORDS)] for j in range((i * 7919) % 40))
+    return f"{words} {c['prefix']} {i}.".lstrip()
 
 
 async def run(bare: str, password: str, host: str, port: int, cafile: str) -> None:
