@@ -118,7 +118,11 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onOffline(accountId: string): void {
-    void this.engines.get(accountId)?.engine.then((engine) => engine.offline());
+    // An engine still opening when the store closes (the app quitting) fails to open: nothing to stop then.
+    void this.engines
+      .get(accountId)
+      ?.engine.then((engine) => engine.offline())
+      .catch((error: unknown) => this.options.log.info('OMEMO engine was not open', { accountId, error }));
   }
 
   onRemoved(accountId: string): void {
