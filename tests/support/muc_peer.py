@@ -18,22 +18,14 @@ Writes JSON events on stdout, one per line: ready, done {cmd}, error {cmd, error
   message {from, type, codes, body}   (room messages only: from a room or an occupant)
   invite {kind: direct|mediated, from, room, reason, password}
 """
-import asyncio
-import json
-import logging
-import sys
 from typing import Any, Optional
 
-from slixmpp import ClientXMPP
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
+from peer_base import Command, CommandPeer, emit
+
 NS_MUC_USER = "http://jabber.org/protocol/muc#user"
-
-
-def emit(**event: Any) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
-    sys.stdout.flush()
 
 
 def muc_user(xml: Any) -> Optional[Any]:
@@ -44,17 +36,12 @@ def codes_of(x: Optional[Any]) -> list:
     return [status.get("code") for status in x.findall("{%s}status" % NS_MUC_USER)] if x is not None else []
 
 
-class Peer(ClientXMPP):
-    def __init__(self, jid: str, password: str) -> None:
-        super().__init__(jid, password)
-        self.register_plugin("xep_0030")
-        self.register_plugin("xep_0045")
-        self.register_plugin("xep_0115")
-        self.register_plugin("xep_0249")
-        self.auto_authorize = True
-        self.auto_subscribe = True
+class Peer(CommandPeer):
+    plugin_names = ["xep_0030", "xep_0045", "xep_0115", "xep_0249"]
+
+    def __init__(self, jid: str, password: str, cafile: str) -> None:
+        super().__init__(jid, password, cafile)
         self.rooms: set = set()
-        self.add_event_handler("session_start", self.on_start)
         # Raw handlers: slixmpp's MUC events skip what this test needs (codes in messages, <destroy/>).
         self.register_handler(Callback("room presence", MatchXPath("{jabber:client}presence"), self.on_presence))
         self.register_handler(Callback("room message", MatchXPath("{jabber:client}message"), self.on_message))
@@ -110,7 +97,7 @@ class Peer(ClientXMPP):
             body=message["body"],
         )
 
-    async def run(self, command: dict) -> None:
+    async def run(self, command: Command) -> None:
         cmd = command["cmd"]
         if cmd == "join":
             self.rooms.add(command["room"])
@@ -124,34 +111,5 @@ class Peer(ClientXMPP):
             self["xep_0045"].leave_muc(command["room"], command["nick"])
 
 
-async def read_commands(peer: Peer) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        command = json.loads(line)
-        if command["cmd"] == "quit":
-            break
-        try:
-            await peer.run(command)
-            emit(event="done", cmd=command["cmd"])
-        except Exception as error:  # reported to the test, which fails on it
-            emit(event="error", cmd=command["cmd"], error=f"{type(error).__name__}: {error}")
-    peer.disconnect()
-
-
-def main() -> None:
-    jid, password, host, port, cafile = sys.argv[1:6]
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    peer = Peer(jid, password)
-    peer.ca_certs = cafile
-    peer.connect((host, int(port)))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(read_commands(peer))
-
-
 if __name__ == "__main__":
-    main()
+    Peer.main()
