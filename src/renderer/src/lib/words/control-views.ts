@@ -153,7 +153,6 @@ export const LINK_WORDS = {
   get prefilled(): string {
     return t('control.link.prefilled');
   },
-  fingerprints: (count: number): string => t('control.link.fingerprints', count),
   unknownAccount: (jid: string): string => t('control.link.unknownAccount', { jid }),
   get open(): string {
     return t('control.link.open');
