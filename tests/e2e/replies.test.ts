@@ -30,9 +30,28 @@ describe('replies, reactions and retraction in the browser UI', () => {
   const messageRow = (text: string | RegExp): Locator => main().locator('[data-message-id]').filter({ hasText: text });
   const composer = (): Locator => main().getByRole('textbox', { name: 'Message to bob' });
   const bobGot = async (predicate: (m: Element) => boolean): Promise<Element> => {
-    await eventually(() => expect(bobInbox.some(predicate)).toBe(true), LIVE_TIMEOUT);
+    try {
+      await eventually(() => expect(bobInbox.some(predicate)).toBe(true), LIVE_TIMEOUT);
+    } catch (error) {
+      throw new Error(`Bob did not get the message; ${await scene()}`, { cause: error });
+    }
     return bobInbox.filter(predicate).at(-1)!;
   };
+  /** What Bob got and what the chat shows, for a failure's message. */
+  async function scene(): Promise<string> {
+    const inbox = bobInbox
+      .slice(-6)
+      .map((m) => m.getChildText('body') ?? m.children.map((c) => (typeof c === 'string' ? c : c.name)).join(','));
+    return JSON.stringify({
+      inbox,
+      composer: await composer()
+        .inputValue()
+        .catch(() => '(no composer)'),
+      focused: await page.evaluate('document.activeElement?.outerHTML.slice(0, 160) ?? null'),
+      alerts: await page.getByRole('alert').allInnerTexts(),
+      rows: (await main().locator('[data-message-id]').allInnerTexts()).slice(-4),
+    });
+  }
   const fromBob = (id: string, ...children: Element[]) =>
     bob.send(xml('message', { to: ALICE_JID, type: 'chat', id }, ...children, xml('origin-id', { xmlns: NS_SID, id })));
   /** Opens a row's menu with the keyboard: focus its button, Enter. */
@@ -65,7 +84,9 @@ describe('replies, reactions and retraction in the browser UI', () => {
     await main().getByRole('status').filter({ hasText: 'Replying to bob@localhost' }).waitFor();
     await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Message to bob');
     await page.keyboard.type('Thursday');
+    await expect.poll(() => composer().inputValue()).toBe('Thursday');
     await page.keyboard.press('Enter');
+    await expect.poll(() => composer().inputValue()).toBe('');
     const got = await bobGot((m) => m.getChild('reply', NS_REPLY) !== undefined);
     expect(got.getChild('reply', NS_REPLY)?.attrs).toMatchObject({ to: BOB_JID, id: 'b-1' });
     expect(got.getChildText('body')).toBe('> Which day suits you?\nThursday');
