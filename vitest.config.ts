@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
+// expect.poll waits for something the code does on its own time (a Signal session, a stored row): on a
+// loaded two-core machine that can take seconds. This bounds a hang, it does not measure speed.
+const expect = { poll: { timeout: 10_000 } };
+
 // Suites, one runner: unit (modules fed directly), integration (the core against a real Prosody
 // started per test file), e2e (the built renderer in Chromium through the browser bridge), electron
 // (the real shell, where its binary is installed) and the benchmarks.
@@ -11,6 +15,7 @@ export default defineConfig({
         plugins: [vue()],
         test: {
           name: 'unit',
+          expect,
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
           // A few tests are exhaustive (a stream cut at every point); on a shared two-core machine
@@ -21,6 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          expect,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
@@ -32,6 +38,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          expect,
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
