@@ -72,7 +72,8 @@ export class RosterRepository {
     );
     const writeItems = (accountId: string, upserts: RosterItemView[], removed: string[]) => {
       for (const gone of removed) this.deleteItem.run(accountId, gone);
-      // In key order, the B-tree grows at its right edge instead of splitting pages all over.
+      // In key order, the B-tree grows at its right edge instead of splitting pages all over (an
+      // already ordered part, as the store writer hands them, costs one comparison a row here).
       const ordered = upserts.length > 1 ? [...upserts].sort(byJid) : upserts;
       let next = 0;
       if (ordered.length >= ROWS_PER_INSERT) {
@@ -221,7 +222,8 @@ function setRow(values: unknown[], at: number, accountId: string, item: RosterIt
   values[at + 5] = groupsJson(item.groups);
 }
 
-function byJid(a: RosterItemView, b: RosterItemView): number {
+/** Items in key order (the order the table keeps them in). */
+export function byJid(a: RosterItemView, b: RosterItemView): number {
   return a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0;
 }
 
