@@ -70,8 +70,25 @@ export function normalizeBareJid(raw: string): string | null {
   return formatJid(parsed.jid);
 }
 
+/** A resource this long in UTF-16 units is within 1023 bytes whatever its characters (3 bytes a unit at most). */
+const RESOURCE_UNITS_SURELY_SHORT = 341;
+const WHITESPACE = /\s/;
+
 /** The normalized JID with its resource (if any), or null when invalid. */
 export function normalizeJid(raw: string): string | null {
+  // A plain bare JID and a resource that cannot be too long nor end in what trim() drops (parseJid
+  // leaves the resource as it is otherwise): what parseJid would return, without its work (every
+  // occupant's presence carries two such JIDs).
+  const slash = raw.indexOf('/');
+  if (
+    slash > 0 &&
+    slash <= 1023 &&
+    slash < raw.length - 1 &&
+    raw.length - slash - 1 <= RESOURCE_UNITS_SURELY_SHORT &&
+    !WHITESPACE.test(raw[raw.length - 1]) &&
+    PLAIN_BARE_JID.test(raw.slice(0, slash))
+  )
+    return raw;
   const parsed = parseJid(raw);
   return 'error' in parsed ? null : formatJid(parsed.jid);
 }

@@ -302,6 +302,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     onKeyReplaced: (accountId, oldDeviceId, deviceId) =>
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
     rooms: (): RoomEncryption => roomEncryption,
+    startAfterRoster: true,
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({
@@ -365,6 +366,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // After the presence feature's listener (registered first): our presence goes out, then the catch-up.
   roster.onSessionReady((accountId) => chat.sessionReady(accountId));
   roster.onSessionReady((accountId) => identities.rosterReady(accountId));
+  roster.onSessionReady((accountId) => encryption.service.rosterReady(accountId));
   // Last of the lifecycle listeners: the console's tap sees what the presence fast path consumes.
   const control = createControl({ bus, accounts, blocking, log, extraCa: options.extraCa });
   bus.subscribe((batch) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJid, jidOf, parseAccountJid, parseJid } from '../../../src/shared/jid';
+import { formatJid, jidOf, normalizeJid, parseAccountJid, parseJid } from '../../../src/shared/jid';
 
 describe('JID parsing', () => {
   it('normalizes case and a trailing dot in the domain', () => {
@@ -30,6 +30,36 @@ describe('JID parsing', () => {
     expect(parseJid('alice@example.org/Desk Top')).toEqual({
       jid: { local: 'alice', domain: 'example.org', resource: 'Desk Top' },
     });
+  });
+});
+
+describe('normalizeJid', () => {
+  // Its shortcut for plain JIDs must give exactly what parsing gives, or null where parsing fails.
+  const parsed = (raw: string) => {
+    const result = parseJid(raw);
+    return 'error' in result ? null : formatJid(result.jid);
+  };
+  it.each([
+    'room@conference.localhost/nick',
+    'room@conference.localhost/Ник с пробелом',
+    'room@conference.localhost/nick ',
+    'room@conference.localhost/nick\u00a0',
+    'room@conference.localhost/nick\u3000',
+    'room@conference.localhost/a/b',
+    'room@conference.localhost/',
+    'Room@conference.localhost/nick',
+    'room@Conference.localhost/nick',
+    'room@conference.localhost./nick',
+    'zoë@example.org/phone',
+    'example.org/phone',
+    `room@conference.localhost/${'x'.repeat(341)}`,
+    `room@conference.localhost/${'й'.repeat(341)}`,
+    `room@conference.localhost/${'й'.repeat(600)}`,
+    `${'a'.repeat(1030)}@example.org/r`,
+    'alice@example.org',
+    ' alice@example.org/r',
+  ])('%j as parsing gives it', (raw) => {
+    expect(normalizeJid(raw)).toBe(parsed(raw));
   });
 });
 

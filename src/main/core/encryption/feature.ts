@@ -59,6 +59,8 @@ export interface EncryptionFeatureOptions {
   onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
   /** Rooms and their members (read when asked: the rooms are built after this feature). */
   rooms?(): EncryptedRooms | null;
+  /** See EncryptionServiceOptions.startAfterRoster. */
+  startAfterRoster?: boolean;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -82,6 +84,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
       onChanged: (accountId, jid) => this.changed(accountId, jid),
       onReady: (accountId) => options.onReady?.(accountId),
       onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),
+      startAfterRoster: options.startAfterRoster,
     }));
     this.chat = {
       isEncrypted: (message) => service.isEncrypted(message),

@@ -56,12 +56,19 @@ export interface EncryptionServiceOptions {
   onReady?(accountId: string): void;
   /** A key kept for one run only was gone after a restart: a new one replaced it (see replaceGoneKey). */
   onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
+  /**
+   * A new session's engine starts once `rosterReady` is called for it: making and publishing keys
+   * (hundreds of CPU-ms for a new identity) then does not hold up the roster and initial presence.
+   */
+  startAfterRoster?: boolean;
 }
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
 
 export class EncryptionService implements AccountLifecycleListener, ChatEncryption {
   private readonly engines = new Map<string, { jid: string; engine: Promise<Omemo03> }>();
+  /** New sessions' engine starts waiting for their roster (startAfterRoster). */
+  private readonly waitingForRoster = new Map<string, () => void>();
 
   constructor(private readonly options: EncryptionServiceOptions) {}
 
@@ -84,16 +91,26 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     if (ownJid === null) return;
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
     // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
-    void this.engine(accountId)
-      .then(async (engine) => {
-        if (!engine) return;
-        if (!online.resumed) await this.replaceGoneKey(accountId, engine, pep);
-        // The engine uses the session from here on (publishing may still be on its way).
-        const started = online.resumed ? engine.resume(pep) : engine.online(pep);
-        this.options.onReady?.(accountId);
-        return started;
-      })
-      .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
+    const start = () =>
+      void this.engine(accountId)
+        .then(async (engine) => {
+          if (!engine) return;
+          if (!online.resumed) await this.replaceGoneKey(accountId, engine, pep);
+          // The engine uses the session from here on (publishing may still be on its way).
+          const started = online.resumed ? engine.resume(pep) : engine.online(pep);
+          this.options.onReady?.(accountId);
+          return started;
+        })
+        .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
+    if (online.resumed || !this.options.startAfterRoster) start();
+    else this.waitingForRoster.set(accountId, start);
+  }
+
+  /** The session's roster is in (or its request failed): a start that waited for it goes now. */
+  rosterReady(accountId: string): void {
+    const start = this.waitingForRoster.get(accountId);
+    this.waitingForRoster.delete(accountId);
+    start?.();
   }
 
   /**
@@ -118,6 +135,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onOffline(accountId: string): void {
+    this.waitingForRoster.delete(accountId);
     // An engine still opening when the store closes (the app quitting) fails to open: nothing to stop then.
     void this.engines
       .get(accountId)
@@ -126,6 +144,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onRemoved(accountId: string): void {
+    this.waitingForRoster.delete(accountId);
     this.engines.delete(accountId);
     this.options.vault.delete(accountId);
   }

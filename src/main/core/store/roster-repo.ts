@@ -1,6 +1,7 @@
 /** All SQL for roster items and roster versions (migration 2). */
 import type { RosterItemView, Subscription } from '../../../shared/contract';
 import type { Db } from './db';
+import { withoutFsync } from './commit-without-fsync';
 
 /** Rows per multi-row INSERT: 10,000 single-row statements cost about twice as much as 100 of these. */
 const ROWS_PER_INSERT = 100;
@@ -72,7 +73,8 @@ export class RosterRepository {
     );
     const writeItems = (accountId: string, upserts: RosterItemView[], removed: string[]) => {
       for (const gone of removed) this.deleteItem.run(accountId, gone);
-      // In key order, the B-tree grows at its right edge instead of splitting pages all over.
+      // In key order, the B-tree grows at its right edge instead of splitting pages all over (an
+      // already ordered part, as the store writer hands them, costs one comparison a row here).
       const ordered = upserts.length > 1 ? [...upserts].sort(byJid) : upserts;
       let next = 0;
       if (ordered.length >= ROWS_PER_INSERT) {
@@ -98,28 +100,15 @@ export class RosterRepository {
         this.upsertVersion.run(accountId, jid, version, syncedAt);
       },
     );
-    const partTx = db.transaction((accountId: string, upserts: RosterItemView[], removed: string[]) => {
-      writeItems(accountId, upserts, removed);
-      this.clearVersion.run(accountId);
-    });
-    // A part is committed without its own fsync (synchronous=NORMAL for this one commit, restored in
-    // the same turn, so no other write shares it): in WAL mode that keeps the database consistent, a
-    // power cut may only lose the newest commits, and the WAL is replayed in order, so the final part
-    // (synchronous=FULL, whose fsync makes every earlier part durable with it) is never kept without
-    // the parts before it. One fsync per chunk cost 20–90 ms of blocked main thread on a busy disk.
-    // Prepared once: db.pragma() compiles its statement on every call, several per part.
-    const readSynchronous = db.prepare('PRAGMA synchronous').pluck();
-    const setSynchronous = [0, 1, 2, 3].map((level) => db.prepare(`PRAGMA synchronous = ${level}`));
-    const NORMAL = 1;
-    this.applySyncPartTx = (accountId: string, upserts: RosterItemView[], removed: string[]) => {
-      const previous = readSynchronous.get() as number;
-      setSynchronous[NORMAL].run();
-      try {
-        partTx(accountId, upserts, removed);
-      } finally {
-        setSynchronous[previous].run();
-      }
-    };
+    // A part is committed without its own fsync (commit-without-fsync.ts): the final part
+    // (synchronous=FULL) makes every earlier part durable with it, and is never kept without them.
+    this.applySyncPartTx = withoutFsync(
+      db,
+      db.transaction((accountId: string, upserts: RosterItemView[], removed: string[]) => {
+        writeItems(accountId, upserts, removed);
+        this.clearVersion.run(accountId);
+      }),
+    );
     this.applyPushTx = db.transaction(
       (accountId: string, item: RosterItemView | null, removedJid: string | null, version: string | null) => {
         if (item) this.writeItem(accountId, item);
@@ -221,7 +210,8 @@ function setRow(values: unknown[], at: number, accountId: string, item: RosterIt
   values[at + 5] = groupsJson(item.groups);
 }
 
-function byJid(a: RosterItemView, b: RosterItemView): number {
+/** Items in key order (the order the table keeps them in). */
+export function byJid(a: RosterItemView, b: RosterItemView): number {
   return a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0;
 }
 

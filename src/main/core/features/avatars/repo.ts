@@ -4,6 +4,7 @@
  * presence; read once at start so avatars show before any connection.
  */
 import type { Db } from '../../store/db';
+import { withoutFsync } from '../../store/commit-without-fsync';
 
 export type AvatarSource = 'pep' | 'vcard';
 
@@ -47,9 +48,14 @@ export class IdentitiesRepository {
     this.pruneOccupantsStatement = db.prepare<[number]>(
       "DELETE FROM identities WHERE instr(jid, '/') > 0 AND updated_at < ?",
     );
-    this.saveManyTx = db.transaction((records: readonly IdentityRecord[], now: number) => {
-      for (const record of records) this.save(record, now);
-    });
+    // Announced hashes and nicks, written a turn at a time while a room of thousands is joined: a
+    // power cut may lose the newest of them (they are announced again), never the database.
+    this.saveManyTx = withoutFsync(
+      db,
+      db.transaction((records: readonly IdentityRecord[], now: number) => {
+        for (const record of records) this.save(record, now);
+      }),
+    );
   }
 
   all(): IdentityRecord[] {

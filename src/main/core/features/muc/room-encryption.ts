@@ -202,10 +202,13 @@ export class RoomEncryption implements AccountLifecycleListener, EncryptedRooms 
 
   /** Occupant presence read from the stream text: the same rule as above (from an occupant's room JID). */
   private readPresenceItems(accountId: string, fromAttr: string, items: MemberItem[]): void {
+    const rooms = this.accounts.get(accountId);
+    // Most occupant presence is from rooms that are not read for encryption: nothing to parse then.
+    if (!rooms || rooms.size === 0) return;
     const from = normalizeJid(fromAttr);
     if (from === null) return;
     const room = bareJid(from);
-    const state = this.accounts.get(accountId)?.get(room);
+    const state = rooms.get(room);
     if (!state || from === room) return;
     this.readItems(accountId, room, state, items);
   }

@@ -17,7 +17,7 @@
  */
 import type { RosterItemView } from '../../../../shared/contract';
 import type { Logger } from '../../log';
-import type { RosterRepository } from '../../store/roster-repo';
+import { byJid, type RosterRepository } from '../../store/roster-repo';
 
 /** A sync with more rows than this is written in the background; fewer are written at once when idle. */
 export const LARGE_WRITE = 1000;
@@ -26,7 +26,7 @@ const TURN_MS = 20;
 /** Bounds of a background transaction: few of them, and no long turn after a slow one. */
 const MIN_ROWS = 1000;
 const MAX_ROWS = 5000;
-const FIRST_ROWS = 2500;
+const FIRST_ROWS = MIN_ROWS;
 
 export interface SyncWrite {
   accountId: string;
@@ -44,10 +44,13 @@ export type PushWrite = { accountId: string; version: string | null } & (
   { item: RosterItemView } | { removed: string }
 );
 
+/** What a step did: finished the job, wrote rows and has more, or only prepared (wrote none). */
+type Step = 'done' | 'more' | 'prepared';
+
 interface Job {
   accountId: string;
-  /** Writes at most `rows` rows; true when the job is done. */
-  step(rows: number): boolean;
+  /** Writes at most `rows` rows. */
+  step(rows: number): Step;
   /** Settles whoever waits for the job (a push's answer). */
   settle(error?: unknown): void;
 }
@@ -82,7 +85,7 @@ export class RosterStoreWriter {
         step: () => {
           if ('item' in write) this.repo.applyPush(write.accountId, { item: write.item }, write.version);
           else this.repo.applyPush(write.accountId, { removed: write.removed }, write.version);
-          return true;
+          return 'done';
         },
         settle: (error) => (error === undefined ? resolve() : reject(error as Error)),
       };
@@ -115,29 +118,32 @@ export class RosterStoreWriter {
       this.scheduled = false;
       if (this.queue.length === 0) return; // flushed or dropped meanwhile
       const started = performance.now();
-      this.runHead(this.rows);
+      const step = this.runHead(this.rows);
       // The next transaction as large as fits in TURN_MS at this one's pace.
-      const took = Math.max(0.5, performance.now() - started);
-      this.rows = Math.max(MIN_ROWS, Math.min(MAX_ROWS, Math.round((this.rows * TURN_MS) / took)));
+      if (step !== 'prepared') {
+        const took = Math.max(0.5, performance.now() - started);
+        this.rows = Math.max(MIN_ROWS, Math.min(MAX_ROWS, Math.round((this.rows * TURN_MS) / took)));
+      }
       this.schedule();
     });
   }
 
   /** Runs the head job for up to `rows` rows; drops it when done or failed. */
-  private runHead(rows: number): void {
+  private runHead(rows: number): Step {
     const job = this.queue[0];
-    let done: boolean;
+    let step: Step;
     try {
-      done = job.step(rows);
+      step = job.step(rows);
     } catch (error) {
       this.queue.shift();
       job.settle(error);
       this.failed(job.accountId, error);
-      return;
+      return 'done';
     }
-    if (!done) return;
+    if (step !== 'done') return step;
     this.queue.shift();
     job.settle();
+    return step;
   }
 
   private failed(accountId: string, error: unknown): void {
@@ -155,19 +161,30 @@ export class RosterStoreWriter {
 
 /** A sync written in parts: removals first, then upserts; the last part stores the version. */
 function syncJob(repo: RosterRepository, write: SyncWrite): Job {
-  const { accountId, upserts, removed } = write;
+  const { accountId, removed } = write;
+  let upserts = write.upserts;
+  let ordered = false;
   const total = removed.length + upserts.length;
   let done = 0;
   return {
     accountId,
     step(rows) {
+      // The whole sync in key order, not each part alone: every part then appends at the B-tree's
+      // right edge of a new roster. A large sync is sorted in a turn of its own, not the caller's.
+      if (!ordered) {
+        ordered = true;
+        if (upserts.length > rows) {
+          upserts = [...upserts].sort(byJid);
+          return 'prepared';
+        }
+      }
       const end = Math.min(total, done + rows);
       const gone = removed.slice(Math.min(done, removed.length), Math.min(end, removed.length));
       const items = upserts.slice(Math.max(0, done - removed.length), Math.max(0, end - removed.length));
       if (end === total) repo.applySync(accountId, items, gone, write.version, write.syncedAt, write.jid);
       else repo.applySyncPart(accountId, items, gone);
       done = end;
-      return done === total;
+      return done === total ? 'done' : 'more';
     },
     settle() {},
   };

@@ -28,7 +28,7 @@ interface Account {
   online(resumed?: boolean): void;
 }
 
-function account(pep: MemoryPep, id: string, jid: string): Account {
+function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = false): Account {
   const secrets = createMemorySecretStore();
   const service = new EncryptionService({
     repo: new OmemoRepository(memoryDbWithAccount(id, jid)),
@@ -36,6 +36,7 @@ function account(pep: MemoryPep, id: string, jid: string): Account {
     log: silentLogger,
     accountJid: (accountId) => (accountId === id ? jid : null),
     pepFor: (_xmpp, ownJid) => pep.clientFor(ownJid),
+    startAfterRoster,
   });
   const handlers: Handler[] = [];
   const xmpp = { middleware: { use: (handler: Handler) => handlers.push(handler) } } as unknown as SessionXmpp;
@@ -121,6 +122,26 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     expect((await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId).sort()).toEqual(
       [77, bobDevice].sort(),
     );
+  });
+
+  it('with startAfterRoster, a new session publishes only once its roster is in; going offline cancels the wait', async () => {
+    const pep = new MemoryPep();
+    const alice = account(pep, 'a', 'alice@example.com', true);
+    alice.online();
+    await settle();
+    expect(pep.published.length).toBe(0);
+    alice.service.onOffline('a');
+    alice.service.rosterReady('a'); // a late ready of the session that went away starts nothing
+    await settle();
+    expect(pep.published.length).toBe(0);
+
+    alice.online();
+    await settle();
+    expect(pep.published.length).toBe(0);
+    alice.service.rosterReady('a');
+    await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
+    const deviceId = (await alice.service.status('a'))!.deviceId;
+    expect(pep.item('alice@example.com', bundleNode(deviceId))).toBeDefined();
   });
 
   it('answers management calls with codes and forgets the identity key with the account', async () => {

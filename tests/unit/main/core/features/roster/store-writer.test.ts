@@ -72,7 +72,7 @@ describe('roster store writer', () => {
 
   it('stores a large sync over several transactions, the version with the last; a push after it waits', async () => {
     sync(items(2000, 'Old'), '1');
-    await turn();
+    while (writer.busy) await turn();
     expect(storedVersion()).toBe('1');
     sync(items(12_000, 'New'), '2');
     let pushStored = false;
@@ -96,6 +96,23 @@ describe('roster store writer', () => {
     for (const s of seen) if (s.version === null) expect(s.pushed).toBe(false);
     expect(seen.find((s) => s.version === '2')?.rows ?? 12_000).toBe(12_000);
     expect(seen.at(-1)).toEqual({ version: '3', rows: 12_000, pushed: true });
+  });
+
+  it('writes a large sync in key order over all its transactions, not only within each', async () => {
+    // Document order is the reverse of key order: a part of document order would hold the largest keys.
+    const upserts = items(3000, 'N').reverse();
+    sync(upserts, '1');
+    const keys = upserts.map((item) => item.jid).sort();
+    const storedJids = () =>
+      (db.prepare('SELECT jid FROM roster_items ORDER BY jid').all() as { jid: string }[]).map((row) => row.jid);
+    while (writer.busy) {
+      await turn();
+      const stored = storedJids();
+      // Whatever is stored so far is the smallest keys: each part appends after the one before.
+      expect(stored).toEqual(keys.slice(0, stored.length));
+    }
+    expect(storedJids()).toEqual(keys);
+    expect(storedVersion()).toBe('1');
   });
 
   it('flush() writes everything queued at once, in order', () => {
