@@ -142,7 +142,7 @@ async function loadOnce(
     if (tracing) {
       fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
       await browser!.startTracing(page, {
-        path: path.join(ROOT, `bench/results/${name}.trace.json`),
+        path: path.join(ROOT, `bench/results/${name.includes('.trace-') ? name : `${name}.trace`}.json`),
         categories: [
           'devtools.timeline',
           'disabled-by-default-devtools.timeline',
@@ -287,11 +287,13 @@ describe.each([
         : ['after'];
       for (const turn of turns) {
         const last = SCROLL && run === RUNS - 1 && turn === 'after';
+        // BENCH_TRACE=all traces every run (NAME[-before].trace-RUN.json), for CPU time by run.
+        const every = process.env.BENCH_TRACE === 'all';
         const { paint, scroll: scrolled } = await loadOnce(
           turn === 'after' ? WEB_ENTRY : BEFORE_ENTRY!,
           data.dir,
-          turn === 'after' ? name : `${name}-before`,
-          { record: run === 0, scrollAfter: last },
+          `${turn === 'after' ? name : `${name}-before`}${every ? `.trace-${run}` : ''}`,
+          { record: run === 0 || every, scrollAfter: last },
         );
         (turn === 'after' ? runs : before).push(paint);
         expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
