@@ -6,6 +6,9 @@
  * scripts, entities, emoji, eight domains, 5 % without a name), which lays out differently. Needs `npx electron-vite build` first. Budget: ≤ 500 ms from
  * navigation start to the first roster row painted. Reported, not asserted: the row counts are.
  * For diagnosis, BENCH_TRACE=1 or BENCH_PROFILE=1 record the first run (its number is then slowed).
+ * BENCH_BEFORE=path/to/out/main/web.js loads an earlier build in every run too, alternating which goes
+ * first, for before/after under the same load (`roster-render[-realistic]-before`); BENCH_RUNS=N;
+ * BENCH_SCROLL=0 skips the scroll.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +26,11 @@ import { realisticContacts } from './realistic-data.mjs';
 const CONTACTS = 10_000;
 const GROUPS = 500;
 const BUDGET_MS = 500;
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS) || 7;
+/** An earlier build of the bridge (and so of the renderer it serves), measured in the same runs. */
+const BEFORE_ENTRY = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
+/** BENCH_SCROLL=0 leaves out the scroll through the list (minutes on a loaded machine) and times the first paint only. */
+const SCROLL = process.env.BENCH_SCROLL !== '0';
 const SUBSCRIPTIONS: Subscription[] = ['both', 'both', 'both', 'to', 'from', 'none'];
 
 const dirs: string[] = [];
@@ -116,6 +123,149 @@ interface Paint {
   snapshot: [number, number, number];
 }
 
+type Scroll = { ms: number; frames: number; longTasks: number; longestTaskMs: number; rowsSeen: number };
+
+/** One load of the page on a fresh bridge of `entry`: the first paint, and with `scrollAfter` a scroll through. */
+async function loadOnce(
+  entry: string,
+  dataDir: string,
+  name: string,
+  options: { record: boolean; scrollAfter: boolean },
+): Promise<{ paint: Paint; scroll: Scroll | null }> {
+  const web = await startWeb(dataDir, undefined, entry);
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
+  let scroll: Scroll | null = null;
+  try {
+    await page.addInitScript(OBSERVE);
+    // BENCH_TRACE=1: a Chromium trace of the first load (opens in DevTools' Performance panel).
+    const tracing = options.record && Boolean(process.env.BENCH_TRACE);
+    if (tracing) {
+      fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+      await browser!.startTracing(page, {
+        path: path.join(ROOT, `bench/results/${name.includes('.trace-') ? name : `${name}.trace`}.json`),
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'blink.user_timing',
+          'fonts',
+        ],
+      });
+    }
+    // BENCH_PROFILE=1: the first load under the CPU profiler, started on a page of the same origin
+    // (so the renderer process stays the same) to bench/results/NAME.cpuprofile.
+    const cdp = options.record && process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await page.goto(new URL('/profile-start', web.url).href);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
+    await page.goto(web.url);
+    await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
+    // Let the frame with the first rows paint, then read the timings.
+    const paint = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+      const mark = performance.getEntriesByName('jw-roster-first-rows')[0];
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      const at = (name) => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? -1);
+      const tree = document.querySelector('[role="tree"]');
+      const first = tree.querySelector('[role="treeitem"]');
+      resolve({
+        firstRowPainted: window.__jw.element.length ? Math.min(...window.__jw.element) : -1,
+        firstRowsMark: mark ? mark.startTime : -1,
+        firstContentfulPaint: fcp ? fcp.startTime : -1,
+        summary: document.querySelector('.roster-summary').textContent,
+        groupRows: Number(first.getAttribute('aria-setsize')),
+        rows: Math.round(tree.scrollHeight / first.getBoundingClientRect().height),
+        longTasksBeforeFirstRow: window.__jw.longtasks.length,
+        longTasks: window.__jw.longtasks.map((t) => [Math.round(t.start), Math.round(t.duration)]),
+        snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
+      });
+    }, 50)))`)) as Paint;
+    if (tracing) await browser!.stopTracing();
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
+    }
+    if (options.scrollAfter) {
+      await page.screenshot({ path: path.join(ROOT, `out/screenshots/${name}.png`) });
+      // Scroll top to bottom one screen per frame, counting long tasks on the way.
+      scroll = (await page.evaluate(`new Promise((resolve) => {
+        const el = document.querySelector('[role="tree"]');
+        const seen = new Set();
+        const before = window.__jw.longtasks.length;
+        const started = performance.now();
+        let frames = 0;
+        const step = () => {
+          frames += 1;
+          for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+            setTimeout(() => {
+              const tasks = window.__jw.longtasks.slice(before);
+              resolve({
+                ms: Math.round(performance.now() - started),
+                frames,
+                longTasks: tasks.length,
+                longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
+                rowsSeen: seen.size,
+              });
+            }, 100);
+            return;
+          }
+          el.scrollTop += el.clientHeight;
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      })`)) as Scroll;
+    }
+    return { paint, scroll };
+  } finally {
+    await page.close();
+    await web.stop();
+  }
+}
+
+/** Writes bench/results/NAME.json and prints its BENCH line. */
+function report(
+  name: string,
+  kind: string,
+  data: { groups: number; memberships: number },
+  runs: Paint[],
+  scroll: Scroll | null,
+) {
+  const painted = runs.map((r) => Math.round(r.firstRowPainted >= 0 ? r.firstRowPainted : r.firstRowsMark));
+  const sorted = [...painted].sort((a, b) => a - b);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const record = {
+    data: kind,
+    date: new Date().toISOString(),
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
+    node: process.version,
+    load: os.loadavg().map((value) => Math.round(value * 10) / 10),
+    contacts: CONTACTS,
+    groups: data.groups,
+    rows: data.memberships + data.groups,
+    runs: runs.length,
+    firstRowPaintedMs: painted,
+    firstRowPaintedMedianMs: sorted[Math.floor(sorted.length / 2)],
+    // The least disturbed run: on a shared machine, closest to what the code itself costs.
+    firstRowPaintedMinMs: sorted[0],
+    firstRowsMarkMs: runs.map((r) => Math.round(r.firstRowsMark)),
+    firstContentfulPaintMs: runs.map((r) => Math.round(r.firstContentfulPaint)),
+    longTasksBeforeFirstRow: runs.map((r) => r.longTasks),
+    snapshotRequestedReceivedAppliedMs: runs.map((r) => r.snapshot),
+    snapshotMedianMs: [0, 1, 2].map((at) => median(runs.map((r) => r.snapshot[at]))),
+    budgetMs: BUDGET_MS,
+    withinBudget: sorted[Math.floor(sorted.length / 2)] <= BUDGET_MS,
+    scroll,
+  };
+  const file = path.join(__dirname, 'results', `${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\nBENCH ${name}`, JSON.stringify(record));
+}
+
 describe.each([
   { kind: 'ascii' as const, name: 'roster-render' },
   { kind: 'realistic' as const, name: 'roster-render-realistic' },
@@ -125,134 +275,37 @@ describe.each([
     const data = seed(kind);
     browser ??= await launchChromium();
     const runs: Paint[] = [];
-    let scroll: { ms: number; frames: number; longTasks: number; longestTaskMs: number; rowsSeen: number } | null =
-      null;
+    const before: Paint[] = [];
+    let scroll: Scroll | null = null;
 
     for (let run = 0; run < RUNS; run++) {
-      const web = await startWeb(data.dir);
-      const page = await browser.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
-      try {
-        await page.addInitScript(OBSERVE);
-        // BENCH_TRACE=1: a Chromium trace of the first load (opens in DevTools' Performance panel).
-        const tracing = run === 0 && Boolean(process.env.BENCH_TRACE);
-        if (tracing) {
-          fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-          await browser.startTracing(page, {
-            path: path.join(ROOT, `bench/results/${name}.trace.json`),
-            categories: [
-              'devtools.timeline',
-              'disabled-by-default-devtools.timeline',
-              'v8.execute',
-              'blink.user_timing',
-              'fonts',
-            ],
-          });
-        }
-        // BENCH_PROFILE=1: the first load under the CPU profiler, started on a page of the same origin
-        // (so the renderer process stays the same) to bench/results/NAME.cpuprofile.
-        const cdp = run === 0 && process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
-        if (cdp) {
-          await page.goto(new URL('/profile-start', web.url).href);
-          await cdp.send('Profiler.enable');
-          await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-          await cdp.send('Profiler.start');
-        }
-        await page.goto(web.url);
-        await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
-        // Let the frame with the first rows paint, then read the timings.
-        const paint = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
-          const mark = performance.getEntriesByName('jw-roster-first-rows')[0];
-          const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-          const at = (name) => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? -1);
-          const tree = document.querySelector('[role="tree"]');
-          const first = tree.querySelector('[role="treeitem"]');
-          resolve({
-            firstRowPainted: window.__jw.element.length ? Math.min(...window.__jw.element) : -1,
-            firstRowsMark: mark ? mark.startTime : -1,
-            firstContentfulPaint: fcp ? fcp.startTime : -1,
-            summary: document.querySelector('.roster-summary').textContent,
-            groupRows: Number(first.getAttribute('aria-setsize')),
-            rows: Math.round(tree.scrollHeight / first.getBoundingClientRect().height),
-            longTasksBeforeFirstRow: window.__jw.longtasks.length,
-            longTasks: window.__jw.longtasks.map((t) => [Math.round(t.start), Math.round(t.duration)]),
-            snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
-          });
-        }, 50)))`)) as Paint;
-        if (tracing) await browser.stopTracing();
-        if (cdp) {
-          const { profile } = await cdp.send('Profiler.stop');
-          fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-          fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
-        }
-        runs.push(paint);
+      // With an earlier build, both load in every run, taking turns to go first.
+      const turns: ('after' | 'before')[] = BEFORE_ENTRY
+        ? run % 2
+          ? ['before', 'after']
+          : ['after', 'before']
+        : ['after'];
+      for (const turn of turns) {
+        const last = SCROLL && run === RUNS - 1 && turn === 'after';
+        // BENCH_TRACE=all traces every run (NAME[-before].trace-RUN.json), for CPU time by run.
+        const every = process.env.BENCH_TRACE === 'all';
+        const { paint, scroll: scrolled } = await loadOnce(
+          turn === 'after' ? WEB_ENTRY : BEFORE_ENTRY!,
+          data.dir,
+          `${turn === 'after' ? name : `${name}-before`}${every ? `.trace-${run}` : ''}`,
+          { record: run === 0 || every, scrollAfter: last },
+        );
+        (turn === 'after' ? runs : before).push(paint);
         expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
         expect(paint.groupRows).toBe(data.groups);
         expect(paint.rows).toBe(data.memberships + data.groups);
-
-        if (run === RUNS - 1) {
-          await page.screenshot({ path: path.join(ROOT, `out/screenshots/${name}.png`) });
-          // Scroll top to bottom one screen per frame, counting long tasks on the way.
-          scroll = (await page.evaluate(`new Promise((resolve) => {
-            const el = document.querySelector('[role="tree"]');
-            const seen = new Set();
-            const before = window.__jw.longtasks.length;
-            const started = performance.now();
-            let frames = 0;
-            const step = () => {
-              frames += 1;
-              for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
-              if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
-                setTimeout(() => {
-                  const tasks = window.__jw.longtasks.slice(before);
-                  resolve({
-                    ms: Math.round(performance.now() - started),
-                    frames,
-                    longTasks: tasks.length,
-                    longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
-                    rowsSeen: seen.size,
-                  });
-                }, 100);
-                return;
-              }
-              el.scrollTop += el.clientHeight;
-              requestAnimationFrame(step);
-            };
-            requestAnimationFrame(step);
-          })`)) as typeof scroll;
-          expect(scroll!.rowsSeen).toBe(data.memberships + data.groups);
+        if (scrolled) {
+          scroll = scrolled;
+          expect(scroll.rowsSeen).toBe(data.memberships + data.groups);
         }
-      } finally {
-        await page.close();
-        await web.stop();
       }
     }
-
-    const painted = runs.map((r) => Math.round(r.firstRowPainted >= 0 ? r.firstRowPainted : r.firstRowsMark));
-    const sorted = [...painted].sort((a, b) => a - b);
-    const record = {
-      data: kind,
-      date: new Date().toISOString(),
-      machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
-      node: process.version,
-      contacts: CONTACTS,
-      groups: data.groups,
-      rows: data.memberships + data.groups,
-      runs: RUNS,
-      firstRowPaintedMs: painted,
-      firstRowPaintedMedianMs: sorted[Math.floor(sorted.length / 2)],
-      // The least disturbed run: on a shared machine, closest to what the code itself costs.
-      firstRowPaintedMinMs: sorted[0],
-      firstRowsMarkMs: runs.map((r) => Math.round(r.firstRowsMark)),
-      firstContentfulPaintMs: runs.map((r) => Math.round(r.firstContentfulPaint)),
-      longTasksBeforeFirstRow: runs.map((r) => r.longTasks),
-      snapshotRequestedReceivedAppliedMs: runs.map((r) => r.snapshot),
-      budgetMs: BUDGET_MS,
-      withinBudget: sorted[Math.floor(sorted.length / 2)] <= BUDGET_MS,
-      scroll,
-    };
-    const file = path.join(__dirname, 'results', `${name}.json`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`\nBENCH ${name}`, JSON.stringify(record));
+    report(name, kind, data, runs, scroll);
+    if (BEFORE_ENTRY) report(`${name}-before`, kind, data, before, null);
   });
 });

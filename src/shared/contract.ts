@@ -52,6 +52,7 @@ export {
 } from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
+import type { RosterTable } from './roster-table';
 import {
   CONSOLE_STANZA_MAX,
   discoNodeSchema,
@@ -694,7 +695,10 @@ export interface Snapshot {
   seq: number;
   accounts: AccountView[];
   secretStorage: SecretStorageInfo;
+  /** Empty when the snapshot was asked for with `compactRoster`: the items are in rosterTable then. */
   roster: RosterItemView[];
+  /** The roster in its compact form (shared/roster-table.ts), when asked for with `compactRoster`. */
+  rosterTable?: RosterTable;
   rosterSync: RosterSyncView[];
   prefs: Prefs;
   /** Every JID we know presence, an error, last seen or directed presence for. */
@@ -948,7 +952,8 @@ function returns<T>(): T {
 
 export const commands = {
   'app.snapshot': {
-    input: z.object({}).strict(),
+    // compactRoster: the roster as a RosterTable (the window's first paint), not as item objects.
+    input: z.object({ compactRoster: z.literal(true).optional() }).strict(),
     output: returns<Snapshot>(),
   },
   'app.dismissNotice': {

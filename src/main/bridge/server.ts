@@ -140,8 +140,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   function serveSocket(ws: WebSocket): void {
+    // Encoded once here: a string would be measured (one pass over it) and then encoded (another).
     const send = (message: BridgeMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState === ws.OPEN) ws.send(Buffer.from(JSON.stringify(message)), { binary: false });
     };
     const unsubscribe = messenger.subscribe((batch) => send({ events: batch }));
     ws.on('close', unsubscribe);

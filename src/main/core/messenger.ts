@@ -63,6 +63,7 @@ import { background } from './util/background';
 import { IdentityService } from './features/avatars/service';
 import { IdentitiesRepository } from './features/avatars/repo';
 import { ProfileCommands } from './features/avatars/commands';
+import { toRosterTable } from '../../shared/roster-table';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -389,15 +390,17 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
 
   const handlers: Handlers = {
-    'app.snapshot': () => {
+    'app.snapshot': (input) => {
       // Flush first: every event emitted before this snapshot carries a seq at or below it.
       const seq = bus.flush();
       const accountList = accounts.list();
+      const rosterItems = roster.items();
       const snapshot: Snapshot = {
         seq,
         accounts: accountList,
         secretStorage: options.secrets.info,
-        roster: roster.items(),
+        roster: input.compactRoster ? [] : rosterItems,
+        ...(input.compactRoster ? { rosterTable: toRosterTable(rosterItems) } : {}),
         rosterSync: accountList.map((account) => roster.syncView(account.id)),
         prefs: prefs.get(),
         presence: presence.views(),

@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
+import { fromRosterTable } from '../../../shared/roster-table';
 import { RosterIndex } from '../lib/roster-index';
 import { type AvailabilityChange, type RosterChange, type RosterSort } from '../lib/roster-model';
 
@@ -16,7 +17,7 @@ export const useRosterStore = defineStore('roster', () => {
     index.value.setSort(snapshot.prefs.rosterSort);
     for (const identity of snapshot.identities ?? [])
       index.value.setNick(identity.accountId, identity.jid, identity.nick);
-    index.value.reset(snapshot.roster);
+    index.value.reset(snapshot.rosterTable ? fromRosterTable(snapshot.rosterTable) : snapshot.roster);
     sync.value = new Map(snapshot.rosterSync.map((view) => [view.accountId, view]));
     triggerRef(index);
   }

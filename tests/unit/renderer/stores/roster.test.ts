@@ -9,6 +9,7 @@ import {
   type Snapshot,
 } from '../../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../../src/shared/result';
+import { toRosterTable } from '../../../../src/shared/roster-table';
 import { ALL_VIEW, groupKey } from '../../../../src/renderer/src/lib/roster-model';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../../src/renderer/src/stores/app';
@@ -47,6 +48,20 @@ describe('roster store through the event pump', () => {
     expect(roster.index.sortMode).toBe('name');
     expect(roster.unsynced('a1')).toBe(true);
     expect(roster.unsynced('a2')).toBe(true); // nothing known about it
+  });
+
+  it('takes the roster from the compact table the pump asks for, the same as from the items', async () => {
+    const items = [
+      item('a1', 'bob@x', { groups: ['Friends', 'Work'], name: 'Bob' }),
+      item('a1', 'carol@y'),
+      item('a2', 'dave@x', { groups: ['Work'] }),
+    ];
+    const { roster } = start(snapshot({ roster: [], rosterTable: toRosterTable(items) }));
+    await flush();
+    expect(roster.index.size).toBe(3);
+    expect(roster.index.get('a1', 'bob@x')?.item).toEqual(items[0]);
+    expect(roster.index.groupNames(ALL_VIEW)).toEqual(['Friends', 'Work']);
+    expect(roster.index.totals('a2').total).toBe(1);
   });
 
   it('applies a whole batch with one trigger, in order, and ignores batches already in the snapshot', async () => {
