@@ -41,16 +41,8 @@ import {
   type PresenceHistoryOptions,
 } from './history-tuning';
 
-export {
-  MAX_HELD_RUNS,
-  MAX_RUNS_PER_CONTACT_DAY,
-  MIN_RUN_MS,
-  TICK_MS,
-  WRITE_CHUNK,
-  WRITE_CONTINUE_MS,
-  WRITE_INTERVAL_MS,
-  type PresenceHistoryOptions,
-} from './history-tuning';
+// What tests and benchmarks tune or count by.
+export { MAX_RUNS_PER_CONTACT_DAY, MIN_RUN_MS, TICK_MS, WRITE_CHUNK } from './history-tuning';
 
 export class PresenceHistory implements PresenceHistoryHooks {
   private readonly accounts = new Map<string, AccountHistory>();
