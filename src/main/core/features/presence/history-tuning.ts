@@ -7,6 +7,7 @@ import type { Logger } from '../../log';
 import { OPEN, type HistoryRun, type PresenceHistoryRepository } from '../../store/presence-history-repo';
 import type { TrackedPresence } from './stanza';
 import type { PresenceTracker } from './tracker';
+import { DAY_MS } from '../../util/time';
 
 /** A state that lasted less than this is taken over by the next one (no row for it). */
 export const MIN_RUN_MS = 60_000;
@@ -25,8 +26,6 @@ export const WRITE_CHUNK = 250;
 export const MAX_RUNS_PER_CONTACT_DAY = 500;
 /** Runs held for storing; a store that keeps refusing must not grow memory. */
 export const MAX_HELD_RUNS = 200_000;
-
-export const DAY_MS = 86_400_000;
 
 export interface PresenceHistoryOptions {
   repo: PresenceHistoryRepository;

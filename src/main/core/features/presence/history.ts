@@ -27,8 +27,8 @@ import { idleOrNull } from './idle-since';
 import { HistoryPruner } from './history-prune';
 import { buildTimeline, mergeCoverage, youngRun } from './timeline';
 import type { ContactResources } from './tracker';
+import { DAY_MS } from '../../util/time';
 import {
-  DAY_MS,
   MAX_HELD_RUNS,
   MAX_RUNS_PER_CONTACT_DAY,
   MIN_RUN_MS,
