@@ -241,28 +241,23 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
   let messenger: Messenger | null = null;
   // Timings and counts for BENCH_METRICS_FILE (cheap enough to keep always).
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  const at = {
-    online: null as number | null,
-    rosterSynced: null as number | null,
-    lastPing: null as number | null,
-    joinSent: null as number | null,
-    joinedListed: null as number | null,
-    archiveDone: null as number | null,
-    rosterRequested: null as number | null,
-    rosterFirstByte: null as number | null,
-    initialPresence: null as number | null,
-    presenceFirstByte: null as number | null,
-    lastPresence: null as number | null,
-    lastPresenceAtPing: null as number | null,
-  };
+  const at = notYet(
+    'online',
+    'rosterSynced',
+    'lastPing',
+    'joinSent',
+    'joinedListed',
+    'archiveDone',
+    'rosterRequested',
+    'rosterFirstByte',
+    'initialPresence',
+    'presenceFirstByte',
+    'lastPresence',
+    'lastPresenceAtPing',
+  );
   // CPU time (µs, user + system) at the same moments; process.cpuUsage() is a system call, so
   // only at the first bytes, the roster's end and the pings (not per presence).
-  const cpu = {
-    rosterFirstByte: null as number | null,
-    rosterSynced: null as number | null,
-    presenceFirstByte: null as number | null,
-    lastPing: null as number | null,
-  };
+  const cpu = notYet('rosterFirstByte', 'rosterSynced', 'presenceFirstByte', 'lastPing');
   const cpuNow = () => {
     const usage = process.cpuUsage();
     return usage.user + usage.system;
@@ -558,6 +553,11 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
+
+/** Moments to note, each null until it comes. */
+function notYet<K extends string>(...names: K[]): Record<K, number | null> {
+  return Object.fromEntries(names.map((name) => [name, null])) as Record<K, number | null>;
+}
 
 async function main(): Promise<void> {
   // Logged to stderr even when the rest is silent: a stray rejection must show in the run's output.

@@ -38,18 +38,7 @@ import type {
   TransferError,
 } from './errors';
 
-export type { Prefs } from './limits';
-export {
-  DEFAULT_PREFS,
-  MESSAGE_BODY_MAX,
-  MUC_NICK_MAX,
-  MUC_SUBJECT_MAX,
-  NICK_MAX,
-  ROSTER_GROUPS_MAX,
-  ROSTER_TEXT_MAX,
-  STATUS_TEXT_MAX,
-  SUBSCRIPTION_BULK_MAX,
-} from './limits';
+export * from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
 import type { RosterTable } from './roster-table';
@@ -810,17 +799,22 @@ export const accountIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'check.accountId');
 
-export const accountJidSchema = z
-  .string()
-  .max(3071)
-  .transform((value, ctx) => {
-    const parsed = parseAccountJid(value);
-    if ('error' in parsed) {
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.jid;
-  });
+/** An address as `read` takes it: its normalized text, or the issue `read` names (a 'check.*' code). */
+function jidSchema(read: (value: string) => { jid: string } | { error: string }) {
+  return z
+    .string()
+    .max(3071)
+    .transform((value, ctx) => {
+      const result = read(value);
+      if ('error' in result) {
+        ctx.addIssue({ code: 'custom', message: result.error });
+        return z.NEVER;
+      }
+      return result.jid;
+    });
+}
+
+export const accountJidSchema = jidSchema(parseAccountJid);
 
 // A DNS name or an IP literal; no scheme, no port, no path.
 export const hostSchema = z
@@ -843,20 +837,12 @@ export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'check.color');
 
 export const fingerprintSchema = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'check.fingerprint');
 
-export const contactJidSchema = z
-  .string()
-  .max(3071)
-  .transform((value, ctx) => {
-    const parsed = parseJid(value);
-    if ('error' in parsed || parsed.jid.resource !== '') {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'error' in parsed ? parsed.error : 'check.jidWithResource',
-      });
-      return z.NEVER;
-    }
-    return parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain;
-  });
+export const contactJidSchema = jidSchema((value) => {
+  const parsed = parseJid(value);
+  if ('error' in parsed) return parsed;
+  if (parsed.jid.resource !== '') return { error: 'check.jidWithResource' };
+  return { jid: parsed.jid.local ? `${parsed.jid.local}@${parsed.jid.domain}` : parsed.jid.domain };
+});
 
 export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.rosterNameTooLong');
 
@@ -874,17 +860,10 @@ export const roomNickSchema = z
   .refine((nick) => !/[\p{Cc}]/u.test(nick), 'check.nickControl');
 
 /** Any address (a bare, full or domain JID), normalized. */
-export const anyJidSchema = z
-  .string()
-  .max(3071)
-  .transform((value, ctx) => {
-    const parsed = parseJid(value);
-    if ('error' in parsed) {
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }
-    return formatJid(parsed.jid);
-  });
+export const anyJidSchema = jidSchema((value) => {
+  const parsed = parseJid(value);
+  return 'error' in parsed ? parsed : { jid: formatJid(parsed.jid) };
+});
 
 /** The server to create an account on: a domain, no "@" or "/". */
 export const registrationDomainSchema = anyJidSchema.refine(
@@ -950,304 +929,173 @@ function returns<T>(): T {
   return undefined as unknown as T;
 }
 
+/** A command taking an object of `fields` (unknown keys are refused) and answering `output`. */
+function command<T, S extends z.core.$ZodLooseShape>(output: T, fields: S) {
+  return { input: z.strictObject({ ...fields }), output };
+}
+
+/** What most commands are about: an account, and a contact, an address or a room of it. */
+const onAccount = { accountId: accountIdSchema };
+const onContact = { ...onAccount, jid: contactJidSchema };
+const onAddress = { ...onAccount, jid: anyJidSchema };
+const inRoom = { ...onAccount, room: roomJidSchema };
+
 export const commands = {
-  'app.snapshot': {
-    // compactRoster: the roster as a RosterTable (the window's first paint), not as item objects.
-    input: z.object({ compactRoster: z.literal(true).optional() }).strict(),
-    output: returns<Snapshot>(),
-  },
-  'app.dismissNotice': {
-    input: z.object({ id: z.string().min(1).max(64) }).strict(),
-    output: returns<null>(),
-  },
-  'account.add': {
-    input: z
-      .object({
-        jid: accountJidSchema,
-        password: passwordSchema,
-        host: hostSchema.nullish(),
-        port: portSchema.nullish(),
-        label: labelSchema.optional(),
-        color: colorSchema.optional(),
-        /** Keep the password across restarts (in the keychain, or a plain file when no keychain exists). */
-        rememberPassword: z.boolean().default(true),
-        enabled: z.boolean().default(true),
-      })
-      .strict(),
-    output: returns<AccountView>(),
-  },
-  'account.update': {
-    input: z
-      .object({
-        id: accountIdSchema,
-        jid: accountJidSchema.optional(),
-        /** Write-only: a new password. Omit to keep the current one. */
-        password: passwordSchema.optional(),
-        host: hostSchema.nullish(),
-        port: portSchema.nullish(),
-        label: labelSchema.optional(),
-        color: colorSchema.optional(),
-        rememberPassword: z.boolean().optional(),
-      })
-      .strict(),
-    output: returns<AccountView>(),
-  },
-  'account.remove': {
-    input: z.object({ id: accountIdSchema }).strict(),
-    output: returns<null>(),
-  },
-  'account.setEnabled': {
-    input: z.object({ id: accountIdSchema, enabled: z.boolean() }).strict(),
-    output: returns<AccountView>(),
-  },
-  'account.reconnectNow': {
-    input: z.object({ id: accountIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  // compactRoster: the roster as a RosterTable (the window's first paint), not as item objects.
+  'app.snapshot': command(returns<Snapshot>(), { compactRoster: z.literal(true).optional() }),
+  'app.dismissNotice': command(returns<null>(), { id: z.string().min(1).max(64) }),
+  'account.add': command(returns<AccountView>(), {
+    jid: accountJidSchema,
+    password: passwordSchema,
+    host: hostSchema.nullish(),
+    port: portSchema.nullish(),
+    label: labelSchema.optional(),
+    color: colorSchema.optional(),
+    /** Keep the password across restarts (in the keychain, or a plain file when no keychain exists). */
+    rememberPassword: z.boolean().default(true),
+    enabled: z.boolean().default(true),
+  }),
+  'account.update': command(returns<AccountView>(), {
+    id: accountIdSchema,
+    jid: accountJidSchema.optional(),
+    /** Write-only: a new password. Omit to keep the current one. */
+    password: passwordSchema.optional(),
+    host: hostSchema.nullish(),
+    port: portSchema.nullish(),
+    label: labelSchema.optional(),
+    color: colorSchema.optional(),
+    rememberPassword: z.boolean().optional(),
+  }),
+  'account.remove': command(returns<null>(), { id: accountIdSchema }),
+  'account.setEnabled': command(returns<AccountView>(), { id: accountIdSchema, enabled: z.boolean() }),
+  'account.reconnectNow': command(returns<null>(), { id: accountIdSchema }),
   /** Pin the certificate the server presented on the last failed attempt; then reconnect. */
-  'account.trustCertificate': {
-    input: z.object({ id: accountIdSchema, fingerprint: fingerprintSchema }).strict(),
-    output: returns<AccountView>(),
-  },
-  'account.forgetCertificate': {
-    input: z.object({ id: accountIdSchema, fingerprint: fingerprintSchema }).strict(),
-    output: returns<AccountView>(),
-  },
+  'account.trustCertificate': command(returns<AccountView>(), { id: accountIdSchema, fingerprint: fingerprintSchema }),
+  'account.forgetCertificate': command(returns<AccountView>(), { id: accountIdSchema, fingerprint: fingerprintSchema }),
   /** Sets a contact's roster name and/or groups (roster set); the change arrives as a push. */
-  'roster.update': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: contactJidSchema,
-        /** Empty string or null removes the name. */
-        name: rosterNameSchema.nullable().optional(),
-        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'roster.update': command(returns<null>(), {
+    ...onContact,
+    /** Empty string or null removes the name. */
+    name: rosterNameSchema.nullable().optional(),
+    groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+  }),
   /** Removes a contact from the roster (which also cancels both subscriptions). */
-  'roster.remove': {
-    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
-    output: returns<null>(),
-  },
+  'roster.remove': command(returns<null>(), onContact),
   /** Renames a group on every contact of the account that is in it; returns how many contacts changed. */
-  'roster.renameGroup': {
-    input: z.object({ accountId: accountIdSchema, from: groupNameSchema, to: groupNameSchema }).strict(),
-    output: returns<{ changed: number }>(),
-  },
+  'roster.renameGroup': command(returns<{ changed: number }>(), {
+    ...onAccount,
+    from: groupNameSchema,
+    to: groupNameSchema,
+  }),
   /** Sets our presence on one account, or on every enabled account when accountId is omitted. */
-  'presence.set': {
-    input: z
-      .object({
-        accountId: accountIdSchema.optional(),
-        show: z.union([showSchema, z.literal('offline')]).optional(),
-        /** null clears the status text; omitted keeps it. */
-        status: z.string().max(STATUS_TEXT_MAX, 'check.statusTooLong').nullable().optional(),
-        priority: z.number().int('check.priorityWhole').min(-128).max(127).optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'presence.set': command(returns<null>(), {
+    accountId: accountIdSchema.optional(),
+    show: z.union([showSchema, z.literal('offline')]).optional(),
+    /** null clears the status text; omitted keeps it. */
+    status: z.string().max(STATUS_TEXT_MAX, 'check.statusTooLong').nullable().optional(),
+    priority: z.number().int('check.priorityWhole').min(-128).max(127).optional(),
+  }),
   /** Sends (or ends) directed presence to a JID outside our subscriptions (RFC 6121 §4.6). */
-  'presence.directed': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: z
-          .string()
-          .max(3071)
-          .refine((value) => !('error' in parseJid(value)), 'check.notAnAddress'),
-        send: z.boolean(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'presence.directed': command(returns<null>(), {
+    ...onAccount,
+    jid: z
+      .string()
+      .max(3071)
+      .refine((value) => !('error' in parseJid(value)), 'check.notAnAddress'),
+    send: z.boolean(),
+  }),
   /** A contact's presence history: its devices over the last `days`, and the hours over all that is kept. */
-  'timeline.get': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: contactJidSchema,
-        days: z.number().int().min(1).max(90).default(7),
-      })
-      .strict(),
-    output: returns<TimelineView>(),
-  },
+  'timeline.get': command(returns<TimelineView>(), { ...onContact, days: z.number().int().min(1).max(90).default(7) }),
   /** How long each account keeps presence history. */
-  'timeline.settings': {
-    input: z.object({}).strict(),
-    output: returns<HistorySettingsView[]>(),
-  },
+  'timeline.settings': command(returns<HistorySettingsView[]>(), {}),
   /** Sets an account's retention; 0 stops recording and deletes what was kept. */
-  'timeline.setRetention': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        retentionDays: z.union([z.literal(0), z.literal(7), z.literal(30), z.literal(90)]),
-      })
-      .strict(),
-    output: returns<HistorySettingsView>(),
-  },
+  'timeline.setRetention': command(returns<HistorySettingsView>(), {
+    ...onAccount,
+    retentionDays: z.union([z.literal(0), z.literal(7), z.literal(30), z.literal(90)]),
+  }),
   /** Deletes the presence history kept of one contact, or of every contact of the account. */
-  'timeline.clear': {
-    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema.optional() }).strict(),
-    output: returns<null>(),
-  },
+  'timeline.clear': command(returns<null>(), { ...onAccount, jid: contactJidSchema.optional() }),
   /** Answers pending requests: several at once for deny and block; 'accept-add' also subscribes back. */
-  'subscription.respond': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jids: z.array(contactJidSchema).min(1, 'check.chooseRequest').max(SUBSCRIPTION_BULK_MAX),
-        action: z.enum(['accept', 'accept-add', 'deny', 'block']),
-        /** With 'accept-add': the roster name and groups for the new contact. */
-        name: rosterNameSchema.nullable().optional(),
-        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
-      })
-      .strict(),
-    output: returns<SubscriptionRespondResult>(),
-  },
+  'subscription.respond': command(returns<SubscriptionRespondResult>(), {
+    ...onAccount,
+    jids: z.array(contactJidSchema).min(1, 'check.chooseRequest').max(SUBSCRIPTION_BULK_MAX),
+    action: z.enum(['accept', 'accept-add', 'deny', 'block']),
+    /** With 'accept-add': the roster name and groups for the new contact. */
+    name: rosterNameSchema.nullable().optional(),
+    groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+  }),
   /** Adds a contact (roster set) and asks to see their status; an existing contact is left as it is. */
-  'subscription.add': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: contactJidSchema,
-        name: rosterNameSchema.nullable().optional(),
-        groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
-        /** XEP-0172: the nick we introduce ourselves with. */
-        nick: z.string().trim().max(NICK_MAX, 'check.ownNickTooLong').optional(),
-        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
-      })
-      .strict(),
-    output: returns<{ existing: boolean }>(),
-  },
+  'subscription.add': command(returns<{ existing: boolean }>(), {
+    ...onContact,
+    name: rosterNameSchema.nullable().optional(),
+    groups: z.array(groupNameSchema).max(ROSTER_GROUPS_MAX).optional(),
+    /** XEP-0172: the nick we introduce ourselves with. */
+    nick: z.string().trim().max(NICK_MAX, 'check.ownNickTooLong').optional(),
+    message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
+  }),
   /**
    * Changes one contact's subscription: 'request' asks (again) to see their status, 'unsubscribe'
    * stops seeing theirs, 'revoke' stops sharing ours (and cancels a pending request of theirs).
    */
-  'subscription.change': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: contactJidSchema,
-        action: z.enum(['request', 'unsubscribe', 'revoke']),
-        message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
-  'subscription.setPolicy': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        incoming: z.enum(['ask', 'accept', 'accept-subscribe', 'deny']).optional(),
-        acceptAsked: z.boolean().optional(),
-      })
-      .strict(),
-    output: returns<SubscriptionPolicyView>(),
-  },
+  'subscription.change': command(returns<null>(), {
+    ...onContact,
+    action: z.enum(['request', 'unsubscribe', 'revoke']),
+    message: z.string().max(STATUS_TEXT_MAX, 'check.requestMessageTooLong').optional(),
+  }),
+  'subscription.setPolicy': command(returns<SubscriptionPolicyView>(), {
+    ...onAccount,
+    incoming: z.enum(['ask', 'accept', 'accept-subscribe', 'deny']).optional(),
+    acceptAsked: z.boolean().optional(),
+  }),
   /** Joins a room; answers once the room confirms (status 110) or refuses, with the reason in words. */
-  'muc.join': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        nick: roomNickSchema,
-        password: z.string().max(1024).optional(),
-        /** A room created by this join stays locked until muc.configure (else it takes the default). */
-        configure: z.boolean().optional(),
-      })
-      .strict(),
-    output: returns<RoomView>(),
-  },
+  'muc.join': command(returns<RoomView>(), {
+    ...inRoom,
+    nick: roomNickSchema,
+    password: z.string().max(1024).optional(),
+    /** A room created by this join stays locked until muc.configure (else it takes the default). */
+    configure: z.boolean().optional(),
+  }),
   /** Reads the configuration form of a room we own (XEP-0045 §10.2). */
-  'muc.configuration': {
-    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
-    output: returns<RoomConfigurationView>(),
-  },
+  'muc.configuration': command(returns<RoomConfigurationView>(), inRoom),
   /**
    * Submits the form muc.configuration read, with what the user entered; `instant` accepts the
    * room's default configuration instead (XEP-0045 §10.1.2).
    */
-  'muc.configure': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        values: formValuesSchema,
-        instant: z.literal(true).optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.configure': command(returns<null>(), {
+    ...inRoom,
+    values: formValuesSchema,
+    instant: z.literal(true).optional(),
+  }),
   /** Destroys a room we own (XEP-0045 §10.9), telling occupants why and where to go instead. */
-  'muc.destroy': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        reason: z.string().max(1024).optional(),
-        venue: roomJidSchema.optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.destroy': command(returns<null>(), {
+    ...inRoom,
+    reason: z.string().max(1024).optional(),
+    venue: roomJidSchema.optional(),
+  }),
   /** A visitor asks the room's moderators for voice (XEP-0045 §8.6). */
-  'muc.requestVoice': {
-    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
-    output: returns<null>(),
-  },
+  'muc.requestVoice': command(returns<null>(), inRoom),
   /** A moderator grants or denies a voice request. */
-  'muc.answerVoice': {
-    input: z.object({ accountId: accountIdSchema, id: z.string().min(1).max(64), allow: z.boolean() }).strict(),
-    output: returns<null>(),
-  },
+  'muc.answerVoice': command(returns<null>(), { ...onAccount, id: z.string().min(1).max(64), allow: z.boolean() }),
   /** What a room says about itself (disco#info), before joining it. */
-  'muc.roomInfo': {
-    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
-    output: returns<RoomInfoView>(),
-  },
-  'muc.leave': {
-    input: z.object({ accountId: accountIdSchema, room: roomJidSchema }).strict(),
-    output: returns<null>(),
-  },
-  'muc.setNick': {
-    input: z.object({ accountId: accountIdSchema, room: roomJidSchema, nick: roomNickSchema }).strict(),
-    output: returns<null>(),
-  },
+  'muc.roomInfo': command(returns<RoomInfoView>(), inRoom),
+  'muc.leave': command(returns<null>(), inRoom),
+  'muc.setNick': command(returns<null>(), { ...inRoom, nick: roomNickSchema }),
   /** Lists a MUC service's rooms (disco#items). */
-  'muc.browse': {
-    input: z.object({ accountId: accountIdSchema, service: contactJidSchema }).strict(),
-    output: returns<RoomListingView[]>(),
-  },
-  'muc.setSubject': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        subject: z.string().max(MUC_SUBJECT_MAX, 'check.subjectTooLong'),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.browse': command(returns<RoomListingView[]>(), { ...onAccount, service: contactJidSchema }),
+  'muc.setSubject': command(returns<null>(), {
+    ...inRoom,
+    subject: z.string().max(MUC_SUBJECT_MAX, 'check.subjectTooLong'),
+  }),
   /**
    * Changes an occupant's role by nick (XEP-0045 §8): 'none' kicks, 'participant' grants voice (or
    * takes moderator away), 'visitor' revokes voice, 'moderator' grants moderator.
    */
-  'muc.setRole': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        nick: roomNickSchema,
-        role: z.enum(['moderator', 'participant', 'visitor', 'none']),
-        reason: z.string().max(1024).optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.setRole': command(returns<null>(), {
+    ...inRoom,
+    nick: roomNickSchema,
+    role: z.enum(['moderator', 'participant', 'visitor', 'none']),
+    reason: z.string().max(1024).optional(),
+  }),
   /**
    * Changes an affiliation (XEP-0045 §9–§10) of a JID, or of an occupant by nick when the room shows
    * their real JID: 'outcast' bans, 'member', 'admin' and 'owner' grant, 'none' takes away.
@@ -1255,8 +1103,7 @@ export const commands = {
   'muc.setAffiliation': {
     input: z
       .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
+        ...inRoom,
         nick: roomNickSchema.optional(),
         jid: contactJidSchema.optional(),
         affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']),
@@ -1267,341 +1114,209 @@ export const commands = {
     output: returns<null>(),
   },
   /** Reads one affiliation list of a room. */
-  'muc.affiliations': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        affiliation: z.enum(['owner', 'admin', 'member', 'outcast']),
-      })
-      .strict(),
-    output: returns<AffiliationEntryView[]>(),
-  },
+  'muc.affiliations': command(returns<AffiliationEntryView[]>(), {
+    ...inRoom,
+    affiliation: z.enum(['owner', 'admin', 'member', 'outcast']),
+  }),
   /** Adds, edits or removes (remove: true) a bookmark. A password given here stays in main. */
-  'muc.bookmark': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        remove: z.boolean().optional(),
-        name: z.string().trim().max(ROSTER_TEXT_MAX).nullable().optional(),
-        nick: roomNickSchema.nullable().optional(),
-        autojoin: z.boolean().optional(),
-        password: z.string().max(1024).nullable().optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.bookmark': command(returns<null>(), {
+    ...inRoom,
+    remove: z.boolean().optional(),
+    name: z.string().trim().max(ROSTER_TEXT_MAX).nullable().optional(),
+    nick: roomNickSchema.nullable().optional(),
+    autojoin: z.boolean().optional(),
+    password: z.string().max(1024).nullable().optional(),
+  }),
   /**
    * Invites a contact to a room we are in: directly (XEP-0249) when their client announces it and
    * the room is not members-only, else through the room (XEP-0045 §7.8.2: a members-only room adds
    * them). `direct` chooses the way instead (true: directly, false: through the room).
    */
-  'muc.invite': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        room: roomJidSchema,
-        jid: contactJidSchema,
-        reason: z.string().max(1024).optional(),
-        direct: z.boolean().optional(),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.invite': command(returns<null>(), {
+    ...inRoom,
+    jid: contactJidSchema,
+    reason: z.string().max(1024).optional(),
+    direct: z.boolean().optional(),
+  }),
   /** Accepts (joins with `nick`) or declines an invitation. */
-  'muc.answerInvite': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        id: z.string().min(1).max(64),
-        accept: z.boolean(),
-        nick: roomNickSchema.optional(),
-      })
-      .strict(),
-    output: returns<RoomView | null>(),
-  },
+  'muc.answerInvite': command(returns<RoomView | null>(), {
+    ...onAccount,
+    id: z.string().min(1).max(64),
+    accept: z.boolean(),
+    nick: roomNickSchema.optional(),
+  }),
   /** Stores the message as queued, then sends it (now, or once the account is back online). */
-  'message.send': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().max(3071),
-        kind: z.enum(['chat', 'groupchat', 'pm']),
-        body: z
-          .string()
-          .refine((body) => body.trim() !== '', 'check.typeMessage')
-          .refine((body) => body.length <= MESSAGE_BODY_MAX, 'check.bodyTooLong'),
-        /** A chat message to one device (resource) instead of the bare JID. */
-        resource: z.string().min(1).max(1023).optional(),
-        /** Corrects our last message in this conversation (XEP-0308): its local id. */
-        replaces: z.number().int().positive().optional(),
-        /** Answers a message of this conversation (XEP-0461): its local id. */
-        replyTo: z.number().int().positive().optional(),
-      })
-      .strict(),
-    output: returns<MessageView>(),
-  },
+  'message.send': command(returns<MessageView>(), {
+    ...onAccount,
+    conversation: z.string().max(3071),
+    kind: z.enum(['chat', 'groupchat', 'pm']),
+    body: z
+      .string()
+      .refine((body) => body.trim() !== '', 'check.typeMessage')
+      .refine((body) => body.length <= MESSAGE_BODY_MAX, 'check.bodyTooLong'),
+    /** A chat message to one device (resource) instead of the bare JID. */
+    resource: z.string().min(1).max(1023).optional(),
+    /** Corrects our last message in this conversation (XEP-0308): its local id. */
+    replaces: z.number().int().positive().optional(),
+    /** Answers a message of this conversation (XEP-0461): its local id. */
+    replyTo: z.number().int().positive().optional(),
+  }),
   /** Our reactions to a message (XEP-0444): the whole set, replacing the previous one (empty removes them). */
-  'message.react': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        id: z.number().int().positive(),
-        emojis: z.array(z.string().trim().min(1).max(REACTION_LENGTH_MAX)).max(REACTIONS_PER_REACTOR_MAX),
-      })
-      .strict(),
-    output: returns<MessageView>(),
-  },
+  'message.react': command(returns<MessageView>(), {
+    ...onAccount,
+    id: z.number().int().positive(),
+    emojis: z.array(z.string().trim().min(1).max(REACTION_LENGTH_MAX)).max(REACTIONS_PER_REACTOR_MAX),
+  }),
   /** Takes back one of our own messages (XEP-0424): it becomes "message removed" here and for others. */
-  'message.retract': {
-    input: z.object({ accountId: accountIdSchema, id: z.number().int().positive() }).strict(),
-    output: returns<MessageView>(),
-  },
+  'message.retract': command(returns<MessageView>(), { ...onAccount, id: z.number().int().positive() }),
   /** A room moderator removes a message of the room (XEP-0425); the room tells everyone, us included. */
-  'muc.moderate': {
-    input: z
-      .object({ accountId: accountIdSchema, id: z.number().int().positive(), reason: z.string().max(1024).optional() })
-      .strict(),
-    output: returns<null>(),
-  },
+  'muc.moderate': command(returns<null>(), {
+    ...onAccount,
+    id: z.number().int().positive(),
+    reason: z.string().max(1024).optional(),
+  }),
   /** Tells the other side we are typing, paused, or looking (XEP-0085); chats and private messages only. */
-  'chat.setState': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().max(3071),
-        kind: z.enum(['chat', 'pm']),
-        state: z.enum(['active', 'composing', 'paused', 'inactive']),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'chat.setState': command(returns<null>(), {
+    ...onAccount,
+    conversation: z.string().max(3071),
+    kind: z.enum(['chat', 'pm']),
+    state: z.enum(['active', 'composing', 'paused', 'inactive']),
+  }),
   /**
    * Sends a failed message again. `withoutEncryption`: the user chose, when asked, to send a message
    * that could not be encrypted in the clear.
    */
-  'message.retry': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        id: z.number().int().positive(),
-        withoutEncryption: z.literal(true).optional(),
-      })
-      .strict(),
-    output: returns<MessageView>(),
-  },
+  'message.retry': command(returns<MessageView>(), {
+    ...onAccount,
+    id: z.number().int().positive(),
+    withoutEncryption: z.literal(true).optional(),
+  }),
   /** A one-to-one conversation's encryption; the contact's device list is read (again) in the background. */
-  'encryption.conversation': {
-    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema }).strict(),
-    output: returns<ConversationEncryptionView>(),
-  },
+  'encryption.conversation': command(returns<ConversationEncryptionView>(), {
+    ...onAccount,
+    conversation: contactJidSchema,
+  }),
   /** The user turns a conversation's encryption on or off (messages already queued keep theirs). */
-  'encryption.setEncrypted': {
-    input: z.object({ accountId: accountIdSchema, conversation: contactJidSchema, encrypted: z.boolean() }).strict(),
-    output: returns<ConversationEncryptionView>(),
-  },
+  'encryption.setEncrypted': command(returns<ConversationEncryptionView>(), {
+    ...onAccount,
+    conversation: contactJidSchema,
+    encrypted: z.boolean(),
+  }),
   /** A contact's devices, or our own account's (its JID), with fingerprints and trust; missing keys are fetched. */
-  'encryption.devices': {
-    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
-    output: returns<EncryptionDevicesView>(),
-  },
+  'encryption.devices': command(returns<EncryptionDevicesView>(), onContact),
   /** The user compared a device's fingerprint (verified) or refused it (untrusted). */
-  'encryption.setTrust': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jid: contactJidSchema,
-        fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'A fingerprint is 64 hexadecimal characters.'),
-        trust: z.enum(['verified', 'untrusted']),
-      })
-      .strict(),
-    output: returns<EncryptionDevicesView>(),
-  },
+  'encryption.setTrust': command(returns<EncryptionDevicesView>(), {
+    ...onContact,
+    fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'A fingerprint is 64 hexadecimal characters.'),
+    trust: z.enum(['verified', 'untrusted']),
+  }),
   /**
    * A verification link pasted into a contact's key panel (Conversations' QR code:
    * `xmpp:jid?omemo-sid-<id>=<hex>;…`): the devices it names are verified unless one of them is
    * known with another key (then nothing is marked).
    */
-  'encryption.verifyLink': {
-    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema, link: z.string().max(8192) }).strict(),
-    output: returns<LinkVerification>(),
-  },
+  'encryption.verifyLink': command(returns<LinkVerification>(), { ...onContact, link: z.string().max(8192) }),
   /**
    * Makes a new identity key and device for the account (the user asked, and confirmed): the old
    * device leaves our device list; contacts see a new, unverified device. Answers our own devices.
    */
-  'encryption.newKey': {
-    input: z.object({ accountId: accountIdSchema }).strict(),
-    output: returns<EncryptionDevicesView>(),
-  },
+  'encryption.newKey': command(returns<EncryptionDevicesView>(), onAccount),
   /** A page of a conversation's history, newest last: messages with id below `before` (or the latest). */
-  'message.history': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().max(3071),
-        // Messages paged back from the server's archive have ids below 1 (older than any stored before).
-        before: z.number().int().optional(),
-        limit: z.number().int().min(1).max(500).default(100),
-      })
-      .strict(),
-    output: returns<MessageView[]>(),
-  },
+  'message.history': command(returns<MessageView[]>(), {
+    ...onAccount,
+    conversation: z.string().max(3071),
+    // Messages paged back from the server's archive have ids below 1 (older than any stored before).
+    before: z.number().int().optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  }),
   /**
    * The page before the oldest stored message of a chat or room, from the server's archive
    * (XEP-0313): the messages it added, oldest first; `complete` when the archive has no more.
    */
-  'history.older': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().min(1).max(3071),
-        kind: z.enum(['chat', 'groupchat']),
-      })
-      .strict(),
-    output: returns<OlderMessages>(),
-  },
+  'history.older': command(returns<OlderMessages>(), {
+    ...onAccount,
+    conversation: z.string().min(1).max(3071),
+    kind: z.enum(['chat', 'groupchat']),
+  }),
   /** Full-text search over every conversation (or one account), best matches first. */
-  'message.search': {
-    input: z
-      .object({
-        accountId: accountIdSchema.optional(),
-        query: z.string().trim().min(1, 'check.searchEmpty').max(256),
-        limit: z.number().int().min(1).max(200).default(50),
-      })
-      .strict(),
-    output: returns<MessageView[]>(),
-  },
-  'conversation.markRead': {
-    input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
-    output: returns<null>(),
-  },
+  'message.search': command(returns<MessageView[]>(), {
+    accountId: accountIdSchema.optional(),
+    query: z.string().trim().min(1, 'check.searchEmpty').max(256),
+    limit: z.number().int().min(1).max(200).default(50),
+  }),
+  'conversation.markRead': command(returns<null>(), { ...onAccount, conversation: z.string().max(3071) }),
   /** The draft the user left in a conversation's composer (kept across restarts); null for none. */
-  'draft.get': {
-    input: z.object({ accountId: accountIdSchema, conversation: z.string().min(1).max(3071) }).strict(),
-    output: returns<string | null>(),
-  },
+  'draft.get': command(returns<string | null>(), { ...onAccount, conversation: z.string().min(1).max(3071) }),
   /** Keeps the composer's text for the conversation; an empty text removes the draft. */
-  'draft.set': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().min(1).max(3071),
-        text: z.string().max(MESSAGE_BODY_MAX),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'draft.set': command(returns<null>(), {
+    ...onAccount,
+    conversation: z.string().min(1).max(3071),
+    text: z.string().max(MESSAGE_BODY_MAX),
+  }),
   /** Opens main's file dialog (Electron); the chosen files are staged for upload. Empty when cancelled. */
-  'upload.pick': {
-    input: z.object({}).strict(),
-    output: returns<StagedFileView[]>(),
-  },
+  'upload.pick': command(returns<StagedFileView[]>(), {}),
   /**
    * Sends a staged file to a conversation: finds the upload service, refuses a file over its limit
    * at once (error detail upload.tooLarge with size and limit), asks for a slot, uploads it with
    * progress events, then sends its address as a message. Waits while the account is offline. A
    * picture whose metadata cannot be removed is refused (upload.metadataStays) unless keepMetadata.
    */
-  'upload.start': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().min(1).max(3071),
-        kind: z.enum(['chat', 'groupchat', 'pm']),
-        file: transferIdSchema,
-        /** Send a picture as it is, metadata included (the user's answer to upload.metadataStays). */
-        keepMetadata: z.boolean().optional(),
-      })
-      .strict(),
-    output: returns<TransferView>(),
-  },
+  'upload.start': command(returns<TransferView>(), {
+    ...onAccount,
+    conversation: z.string().min(1).max(3071),
+    kind: z.enum(['chat', 'groupchat', 'pm']),
+    file: transferIdSchema,
+    /** Send a picture as it is, metadata included (the user's answer to upload.metadataStays). */
+    keepMetadata: z.boolean().optional(),
+  }),
   /** Stops an upload (nothing is sent) or a download (nothing is kept). */
-  'transfer.cancel': {
-    input: z.object({ id: transferIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'transfer.cancel': command(returns<null>(), { id: transferIdSchema }),
   /** Starts a failed or cancelled upload again (its file must still be staged). */
-  'transfer.retry': {
-    input: z.object({ id: transferIdSchema }).strict(),
-    output: returns<TransferView>(),
-  },
+  'transfer.retry': command(returns<TransferView>(), { id: transferIdSchema }),
   /** Clears a finished transfer from the list. */
-  'transfer.dismiss': {
-    input: z.object({ id: transferIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'transfer.dismiss': command(returns<null>(), { id: transferIdSchema }),
   /** The account's upload service and its limit (null: none found; maxFileSize null: no limit stated). */
-  'upload.service': {
-    input: z.object({ accountId: accountIdSchema }).strict(),
-    output: returns<{ maxFileSize: number | null } | null>(),
-  },
+  'upload.service': command(returns<{ maxFileSize: number | null } | null>(), onAccount),
   /** What the file a message shares is (HEAD request): name, size, claimed type. */
-  'file.inspect': {
-    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
-    output: returns<FileInfoView>(),
-  },
+  'file.inspect': command(returns<FileInfoView>(), { ...onAccount, messageId: z.number().int().positive() }),
   /**
    * A preview of the picture or short video a message shares: fetched by the core, checked (type from
    * the bytes, size, dimensions) and kept; refused with a detail code (media.type, media.too-large,
    * media.dimensions, http.*) when it is not one to show.
    */
-  'media.preview': {
-    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
-    output: returns<MediaRef>(),
-  },
+  'media.preview': command(returns<MediaRef>(), { ...onAccount, messageId: z.number().int().positive() }),
   /** Hands a finished download to the system, which opens it with the user's program for it (Electron only). */
-  'file.open': {
-    input: z.object({ id: transferIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'file.open': command(returns<null>(), { id: transferIdSchema }),
   /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
-  'download.start': {
-    input: z.object({ accountId: accountIdSchema, messageId: z.number().int().positive() }).strict(),
-    output: returns<TransferView>(),
-  },
+  'download.start': command(returns<TransferView>(), { ...onAccount, messageId: z.number().int().positive() }),
   'prefs.update': {
     input: prefsSchema.partial(),
     output: returns<Prefs>(),
   },
   /** The conversation's spell checking language, which is also put to use (its composer is in front). */
-  'spellcheck.forConversation': {
-    input: z.object({ accountId: accountIdSchema, conversation: z.string().max(3071) }).strict(),
-    output: returns<SpellcheckView>(),
-  },
+  'spellcheck.forConversation': command(returns<SpellcheckView>(), {
+    ...onAccount,
+    conversation: z.string().max(3071),
+  }),
   /** Chooses (and puts to use) the conversation's spell checking language; null goes back to the default. */
-  'spellcheck.setLanguage': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        conversation: z.string().max(3071),
-        language: spellcheckLanguageSchema.nullable(),
-      })
-      .strict(),
-    output: returns<SpellcheckView>(),
-  },
+  'spellcheck.setLanguage': command(returns<SpellcheckView>(), {
+    ...onAccount,
+    conversation: z.string().max(3071),
+    language: spellcheckLanguageSchema.nullable(),
+  }),
   // ---------- control and discovery ----------
   /** Fetches the account's block list (XEP-0191) from the server. */
-  'blocklist.list': {
-    input: z.object({ accountId: accountIdSchema }).strict(),
-    output: returns<string[]>(),
-  },
+  'blocklist.list': command(returns<string[]>(), onAccount),
   /** Blocks addresses (bare, full or domain JIDs); the list changes with `blocklist.changed`. */
-  'blocklist.block': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        jids: z.array(anyJidSchema).min(1, 'Choose at least one address.').max(SUBSCRIPTION_BULK_MAX),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'blocklist.block': command(returns<null>(), {
+    ...onAccount,
+    jids: z.array(anyJidSchema).min(1, 'Choose at least one address.').max(SUBSCRIPTION_BULK_MAX),
+  }),
   /** Unblocks the given addresses, or everyone with `all`. */
   'blocklist.unblock': {
     input: z
       .object({
-        accountId: accountIdSchema,
+        ...onAccount,
         jids: z.array(anyJidSchema).min(1).max(SUBSCRIPTION_BULK_MAX).optional(),
         all: z.literal(true).optional(),
       })
@@ -1613,140 +1328,73 @@ export const commands = {
    * Starts creating an account on a server (XEP-0077): connects (Direct TLS or STARTTLS, verified for
    * the domain), asks for the registration form, and answers with it. Nothing is stored yet.
    */
-  'registration.start': {
-    input: z
-      .object({ domain: registrationDomainSchema, host: hostSchema.nullish(), port: portSchema.nullish() })
-      .strict(),
-    output: returns<RegistrationView>(),
-  },
+  'registration.start': command(returns<RegistrationView>(), {
+    domain: registrationDomainSchema,
+    host: hostSchema.nullish(),
+    port: portSchema.nullish(),
+  }),
   /** Submits the registration form; on success the account is added (and connects) like account.add. */
-  'registration.submit': {
-    input: z
-      .object({
-        id: registrationIdSchema,
-        values: formValuesSchema,
-        rememberPassword: z.boolean().default(true),
-        label: labelSchema.optional(),
-        color: colorSchema.optional(),
-      })
-      .strict(),
-    output: returns<AccountView>(),
-  },
-  'registration.cancel': {
-    input: z.object({ id: registrationIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'registration.submit': command(returns<AccountView>(), {
+    id: registrationIdSchema,
+    values: formValuesSchema,
+    rememberPassword: z.boolean().default(true),
+    label: labelSchema.optional(),
+    color: colorSchema.optional(),
+  }),
+  'registration.cancel': command(returns<null>(), { id: registrationIdSchema }),
   /**
    * A CAPTCHA's picture (XEP-0158) the server sent with the registration form as bits of binary, by
    * its `cid:` address: a data URL of a PNG, JPEG, GIF or WebP (checked from its bytes), or null.
    */
-  'registration.media': {
-    input: z.object({ id: registrationIdSchema, uri: z.string().max(2048).startsWith('cid:') }).strict(),
-    output: returns<{ mime: string; dataUrl: string } | null>(),
-  },
+  'registration.media': command(returns<{ mime: string; dataUrl: string } | null>(), {
+    id: registrationIdSchema,
+    uri: z.string().max(2048).startsWith('cid:'),
+  }),
   /** Changes the account's password on the server (XEP-0077), then the one Jabberwock keeps; reconnects with it. */
-  'account.changePassword': {
-    input: z.object({ id: accountIdSchema, password: passwordSchema }).strict(),
-    output: returns<AccountView>(),
-  },
+  'account.changePassword': command(returns<AccountView>(), { id: accountIdSchema, password: passwordSchema }),
   /** Deletes the account on the server (XEP-0077), then here. */
-  'account.deleteOnServer': {
-    input: z.object({ id: accountIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'account.deleteOnServer': command(returns<null>(), { id: accountIdSchema }),
   /** What an entity (or one of its nodes) is and offers (disco#info); only its own answer counts. */
-  'disco.info': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
-    output: returns<DiscoInfoView>(),
-  },
+  'disco.info': command(returns<DiscoInfoView>(), { ...onAddress, node: discoNodeSchema.optional() }),
   /** What an entity (or one of its nodes) lists (disco#items). */
-  'disco.items': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema.optional() }).strict(),
-    output: returns<DiscoItemsView>(),
-  },
+  'disco.items': command(returns<DiscoItemsView>(), { ...onAddress, node: discoNodeSchema.optional() }),
   /** The ad-hoc commands (XEP-0050) an entity offers us. */
-  'adhoc.list': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
-    output: returns<AdhocCommandView[]>(),
-  },
+  'adhoc.list': command(returns<AdhocCommandView[]>(), onAddress),
   /** Runs an ad-hoc command: its first step (a form, notes, or done). */
-  'adhoc.execute': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema, node: discoNodeSchema }).strict(),
-    output: returns<AdhocStepView>(),
-  },
+  'adhoc.execute': command(returns<AdhocStepView>(), { ...onAddress, node: discoNodeSchema }),
   /** The next step of a running command: the form's values with next, prev, complete (or execute: the default). */
-  'adhoc.continue': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        sessionId: adhocSessionIdSchema,
-        action: z.enum(['execute', 'next', 'prev', 'complete']),
-        values: formValuesSchema.default({}),
-      })
-      .strict(),
-    output: returns<AdhocStepView>(),
-  },
-  'adhoc.cancel': {
-    input: z.object({ accountId: accountIdSchema, sessionId: adhocSessionIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'adhoc.continue': command(returns<AdhocStepView>(), {
+    ...onAccount,
+    sessionId: adhocSessionIdSchema,
+    action: z.enum(['execute', 'next', 'prev', 'complete']),
+    values: formValuesSchema.default({}),
+  }),
+  'adhoc.cancel': command(returns<null>(), { ...onAccount, sessionId: adhocSessionIdSchema }),
   /** The software behind an address (XEP-0092), asked when the user opens it. */
-  'entity.version': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
-    output: returns<SoftwareVersionView>(),
-  },
+  'entity.version': command(returns<SoftwareVersionView>(), onAddress),
   /** Last activity (XEP-0012): offline since (account), idle for (client), up for (server). */
-  'entity.lastActivity': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
-    output: returns<LastActivityView>(),
-  },
+  'entity.lastActivity': command(returns<LastActivityView>(), onAddress),
   /** An entity's local time (XEP-0202). */
-  'entity.time': {
-    input: z.object({ accountId: accountIdSchema, jid: anyJidSchema }).strict(),
-    output: returns<EntityTimeView>(),
-  },
+  'entity.time': command(returns<EntityTimeView>(), onAddress),
   /** Starts or stops recording the account's stanzas for the XML console; answers with what is recorded. */
-  'console.setCapture': {
-    input: z.object({ accountId: accountIdSchema, capture: z.boolean() }).strict(),
-    output: returns<ConsoleView>(),
-  },
-  'console.clear': {
-    input: z.object({ accountId: accountIdSchema }).strict(),
-    output: returns<null>(),
-  },
+  'console.setCapture': command(returns<ConsoleView>(), { ...onAccount, capture: z.boolean() }),
+  'console.clear': command(returns<null>(), onAccount),
   /** Sends one raw stanza (iq, message or presence), checked as XML first. */
-  'console.send': {
-    input: z
-      .object({
-        accountId: accountIdSchema,
-        xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'A stanza typed here is limited to 64 KiB.'),
-      })
-      .strict(),
-    output: returns<null>(),
-  },
+  'console.send': command(returns<null>(), {
+    ...onAccount,
+    xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'A stanza typed here is limited to 64 KiB.'),
+  }),
   /** Reads an `xmpp:` link a page was opened with (the bridge's ?xmpp= parameter), as the OS hand-over would. */
-  'uri.open': {
-    input: z.object({ uri: z.string().max(XMPP_URI_MAX) }).strict(),
-    output: returns<XmppUriResult>(),
-  },
+  'uri.open': command(returns<XmppUriResult>(), { uri: z.string().max(XMPP_URI_MAX) }),
   /** A contact's (or our own account's) profile, read from their vCard now. */
-  'profile.get': {
-    input: z.object({ accountId: accountIdSchema, jid: contactJidSchema }).strict(),
-    output: returns<ProfileView>(),
-  },
+  'profile.get': command(returns<ProfileView>(), onContact),
   /** Replaces our own profile (vCard, and our nickname through XEP-0172); the photo stays. */
-  'profile.setOwn': {
-    input: z.object({ accountId: accountIdSchema, profile: profileSchema }).strict(),
-    output: returns<ProfileView>(),
-  },
+  'profile.setOwn': command(returns<ProfileView>(), { ...onAccount, profile: profileSchema }),
   /**
    * Publishes a staged picture as our avatar (XEP-0084, and the vCard photo for XEP-0153), or removes
    * it (null). The picture is checked like any avatar (type from the bytes, size, dimensions).
    */
-  'avatar.setOwn': {
-    input: z.object({ accountId: accountIdSchema, file: transferIdSchema.nullable() }).strict(),
-    output: returns<IdentityView>(),
-  },
+  'avatar.setOwn': command(returns<IdentityView>(), { ...onAccount, file: transferIdSchema.nullable() }),
 } as const;
 
 export type Commands = typeof commands;

@@ -17,15 +17,15 @@ export type UndecryptableReason =
   | 'malformed'
   /** It carries no key for this device: the sender did not know this device yet. */
   | 'not-for-this-device'
-  /** A follow-up message from a device we have no session with. */
+  /** A follow-up message from a device we have no session with (it was lost, or never made). */
   | 'no-session'
   /** A copy of a message already read: its keys are used up. */
   | 'replayed'
-  /** The key did not authenticate. */
+  /** The ratchet message does not authenticate, or is not one. */
   | 'bad-key-material'
   /** The text's authentication tag does not verify (changed on the way). */
   | 'bad-tag'
-  /** Our private identity key is not available in this run. */
+  /** Our private identity key is not available in this run (kept for one run only, or the keychain failed). */
   | 'identity-unavailable'
   /** This device sent it, and its text was not kept here. */
   | 'own-device'

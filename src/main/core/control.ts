@@ -5,8 +5,8 @@
  * the operating system. Registers its lifecycle listeners (the console last of all the messenger's,
  * so its tap sees what the presence fast path consumes) and implements the commands.
  */
-import type { CommandOutput, ParsedInput } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
+import type { CommandHandlers } from './command-handlers';
 import { parseXmppUri, type XmppUriResult } from '../../shared/xmpp-uri';
 import type { AccountManager } from './accounts/account-manager';
 import { AccountOnServer } from './accounts/account-on-server';
@@ -44,9 +44,7 @@ type ControlCommand =
   | 'console.send'
   | 'uri.open';
 
-export type ControlHandlers = {
-  [K in ControlCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
-};
+export type ControlHandlers = CommandHandlers<ControlCommand>;
 
 export interface Control {
   readonly discovery: DiscoveryService;

@@ -10,12 +10,11 @@ import {
   inputIssue,
   isCommandName,
   type CommandName,
-  type CommandOutput,
   type ConversationKind,
-  type ParsedInput,
   type Snapshot,
 } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
+import type { CommandHandlers } from './command-handlers';
 import { AccountManager } from './accounts/account-manager';
 import { AccountSession } from './accounts/session';
 import type { SessionFactory } from './accounts/session-api';
@@ -136,9 +135,7 @@ export interface Messenger extends MessengerApi {
   storeCheck(): Promise<StoreCheckResult | null>;
 }
 
-type Handlers = {
-  [K in CommandName]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
-};
+type Handlers = CommandHandlers<CommandName>;
 
 export async function createMessenger(options: MessengerOptions): Promise<Messenger> {
   const { log } = options;
@@ -388,6 +385,11 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   const profiles = new ProfileCommands({ identities, accountJid, media: () => media, log: log.child('profiles') });
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
+  /** The handler, run for a known account only: another gets account.notFound. */
+  const forKnownAccount =
+    <I extends { accountId: string }, O>(handler: (input: I) => O) =>
+    (input: I): O | Result<never> =>
+      knownAccount(input.accountId) ? handler(input) : noSuchAccount();
 
   const handlers: Handlers = {
     'app.snapshot': (input) => {
@@ -438,9 +440,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'account.reconnectNow': (input) => accounts.reconnectNow(input.id),
     'account.trustCertificate': (input) => accounts.trustCertificate(input.id, input.fingerprint),
     'account.forgetCertificate': (input) => accounts.forgetCertificate(input.id, input.fingerprint),
-    'roster.update': (input) => (knownAccount(input.accountId) ? roster.update(input) : noSuchAccount()),
-    'roster.remove': (input) => (knownAccount(input.accountId) ? roster.remove(input) : noSuchAccount()),
-    'roster.renameGroup': (input) => (knownAccount(input.accountId) ? roster.renameGroup(input) : noSuchAccount()),
+    'roster.update': forKnownAccount((input) => roster.update(input)),
+    'roster.remove': forKnownAccount((input) => roster.remove(input)),
+    'roster.renameGroup': forKnownAccount((input) => roster.renameGroup(input)),
     'prefs.update': (input) => {
       const next = prefs.update(input);
       // Idle settings follow the preferences.
@@ -453,27 +455,26 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'timeline.settings': () => ok(presence.timelineSettings()),
     'timeline.setRetention': (input) => presence.setRetention(input),
     'timeline.clear': (input) => presence.clearTimeline(input),
-    'subscription.respond': (input) => (knownAccount(input.accountId) ? subscriptions.respond(input) : noSuchAccount()),
-    'subscription.add': (input) => (knownAccount(input.accountId) ? subscriptions.add(input) : noSuchAccount()),
-    'subscription.change': (input) => (knownAccount(input.accountId) ? subscriptions.change(input) : noSuchAccount()),
+    'subscription.respond': forKnownAccount((input) => subscriptions.respond(input)),
+    'subscription.add': forKnownAccount((input) => subscriptions.add(input)),
+    'subscription.change': forKnownAccount((input) => subscriptions.change(input)),
     'subscription.setPolicy': (input) => subscriptions.setPolicy(input),
-    'muc.join': (input) =>
-      knownAccount(input.accountId)
-        ? muc.join({
-            ...input,
-            password: input.password ?? bookmarks.get(input.accountId, input.room)?.password ?? undefined,
-          })
-        : noSuchAccount(),
+    'muc.join': forKnownAccount((input) =>
+      muc.join({
+        ...input,
+        password: input.password ?? bookmarks.get(input.accountId, input.room)?.password ?? undefined,
+      }),
+    ),
     'muc.leave': (input) => muc.leave(input),
     'muc.setNick': (input) => muc.setNick(input),
-    'muc.browse': (input) => (knownAccount(input.accountId) ? muc.browse(input) : noSuchAccount()),
+    'muc.browse': forKnownAccount((input) => muc.browse(input)),
     'muc.setSubject': (input) => muc.setSubject(input),
     'muc.setRole': (input) => muc.setRole(input),
     'muc.setAffiliation': (input) => muc.setAffiliation(input),
     'muc.affiliations': (input) => muc.affiliations(input),
-    'muc.bookmark': (input) => (knownAccount(input.accountId) ? bookmarks.set(input) : noSuchAccount()),
+    'muc.bookmark': forKnownAccount((input) => bookmarks.set(input)),
     'muc.invite': (input) => muc.invite(input),
-    'message.send': (input) => (knownAccount(input.accountId) ? chat.send(input) : noSuchAccount()),
+    'message.send': forKnownAccount((input) => chat.send(input)),
     'message.retry': (input) => chat.retry(input),
     'message.react': (input) => chat.react(input),
     'message.retract': (input) => chat.retract(input),
@@ -484,17 +485,16 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     'history.older': (input) => chat.older(input),
     'conversation.markRead': (input) => chat.markRead(input),
     'draft.get': (input) => chat.draft(input),
-    'draft.set': (input) => (knownAccount(input.accountId) ? chat.setDraft(input) : noSuchAccount()),
-    'muc.answerInvite': (input) => (knownAccount(input.accountId) ? muc.answerInvite(input) : noSuchAccount()),
+    'draft.set': forKnownAccount((input) => chat.setDraft(input)),
+    'muc.answerInvite': forKnownAccount((input) => muc.answerInvite(input)),
     'muc.configuration': (input) => muc.configurationForm(input),
     'muc.configure': (input) => muc.configure(input),
     'muc.destroy': (input) => muc.destroy(input),
     'muc.requestVoice': (input) => muc.requestVoice(input),
-    'muc.answerVoice': (input) => (knownAccount(input.accountId) ? muc.answerVoice(input) : noSuchAccount()),
-    'muc.roomInfo': (input) => (knownAccount(input.accountId) ? muc.roomInfo(input) : noSuchAccount()),
+    'muc.answerVoice': forKnownAccount((input) => muc.answerVoice(input)),
+    'muc.roomInfo': forKnownAccount((input) => muc.roomInfo(input)),
     'spellcheck.forConversation': (input) => spellcheck.forConversation(input),
-    'spellcheck.setLanguage': (input) =>
-      knownAccount(input.accountId) ? spellcheck.setLanguage(input) : noSuchAccount(),
+    'spellcheck.setLanguage': forKnownAccount((input) => spellcheck.setLanguage(input)),
     ...control.handlers,
     ...media.handlers,
     'profile.get': (input) => profiles.get(input),

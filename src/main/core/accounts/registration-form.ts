@@ -6,17 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import {
-  effectiveValues,
-  validateForm,
-  type DataForm,
-  type FormField,
-  type FormIssue,
-  type FormValues,
-} from '../../../shared/forms';
+import { effectiveValues, type DataForm, type FormField, type FormIssue, type FormValues } from '../../../shared/forms';
 import { appError, type AppError } from '../../../shared/result';
 import { findDataForm, parseDataForm } from '../forms/parse';
-import { submitForm } from '../forms/submit';
+import { submitForm, submitLegacyFields } from '../forms/submit';
 import { capText } from '../util/text';
 import { NS_BOB, NS_OOB, NS_REGISTER } from '../xmpp/ns';
 
@@ -105,10 +98,9 @@ export function answerRegistration(form: DataForm, legacy: boolean, values: Form
     if (!submitted.ok) return submitted;
     return { ok: true, query: xml('query', { xmlns: NS_REGISTER }, submitted.element), username, password };
   }
-  const issues = validateForm(form, values);
-  if (issues.length > 0) return { ok: false, issues };
-  const children = form.fields.map((f) => xml(f.var!, {}, effectiveValues(f, values)[0] ?? ''));
-  return { ok: true, query: xml('query', { xmlns: NS_REGISTER }, ...children), username, password };
+  const submitted = submitLegacyFields(form, values);
+  if (!submitted.ok) return submitted;
+  return { ok: true, query: xml('query', { xmlns: NS_REGISTER }, ...submitted.elements), username, password };
 }
 
 function hasField(form: DataForm, name: string): boolean {

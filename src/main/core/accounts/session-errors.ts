@@ -67,6 +67,16 @@ export function streamViolationError(violation: StreamViolation): ConnectionErro
   };
 }
 
+/** Stream error conditions with a reason of their own, and what to do after each. */
+const STREAM_ERRORS = new Map<string, Classified>([
+  ['conflict', { error: { kind: 'conflict', reason: 'connection.resourceTaken' }, retry: 'new-resource' }],
+  ['not-authorized', { error: { kind: 'auth', reason: 'connection.accountRefused' }, retry: 'never' }],
+  ['policy-violation', { error: { kind: 'protocol', reason: 'connection.policyViolation' }, retry: 'long-backoff' }],
+  ['system-shutdown', { error: { kind: 'protocol', reason: 'connection.serverShutdown' }, retry: 'backoff' }],
+  ['see-other-host', { error: { kind: 'protocol', reason: 'connection.redirected' }, retry: 'backoff' }],
+  ['host-unknown', { error: { kind: 'protocol', reason: 'connection.hostUnknown' }, retry: 'backoff' }],
+]);
+
 /** Classifies any error seen during connecting or while online. */
 export function classifyError(err: unknown): Classified {
   if (err instanceof SessionFailure) return { error: err.error, retry: err.retry };
@@ -95,25 +105,12 @@ export function classifyError(err: unknown): Classified {
   }
 
   if (e.name === 'StreamError') {
-    switch (condition) {
-      case 'conflict':
-        return { error: { kind: 'conflict', reason: 'connection.resourceTaken' }, retry: 'new-resource' };
-      case 'not-authorized':
-        return { error: { kind: 'auth', reason: 'connection.accountRefused' }, retry: 'never' };
-      case 'policy-violation':
-        return { error: { kind: 'protocol', reason: 'connection.policyViolation' }, retry: 'long-backoff' };
-      case 'system-shutdown':
-        return { error: { kind: 'protocol', reason: 'connection.serverShutdown' }, retry: 'backoff' };
-      case 'see-other-host':
-        return { error: { kind: 'protocol', reason: 'connection.redirected' }, retry: 'backoff' };
-      case 'host-unknown':
-        return { error: { kind: 'protocol', reason: 'connection.hostUnknown' }, retry: 'backoff' };
-      default:
-        return {
-          error: { kind: 'protocol', reason: 'connection.streamError', params: { condition: condition || null } },
-          retry: 'backoff',
-        };
-    }
+    const known = STREAM_ERRORS.get(condition);
+    if (known) return { error: { ...known.error }, retry: known.retry };
+    return {
+      error: { kind: 'protocol', reason: 'connection.streamError', params: { condition: condition || null } },
+      retry: 'backoff',
+    };
   }
 
   if (e.name === 'StanzaError' && condition === 'conflict') {

@@ -8,10 +8,10 @@
  * devices (as Conversations and Dino do), and that default is kept as the choice the first time a
  * message goes out under it, so a conversation never falls back to the clear by itself.
  */
-import type { CommandOutput, ParsedInput } from '../../../shared/contract';
 import type { ConversationEncryptionView, EncryptionDevicesView } from '../../../shared/encryption';
 import { normalizeBareJid } from '../../../shared/jid';
-import { fail, ok, type Result } from '../../../shared/result';
+import { fail, ok } from '../../../shared/result';
+import type { CommandHandlers } from '../command-handlers';
 import type { AccountLifecycleListener } from '../accounts/account-manager';
 import type { SessionXmpp } from '../accounts/client';
 import type { SessionOnline } from '../accounts/session-api';
@@ -40,9 +40,7 @@ type EncryptionCommand =
   | 'encryption.verifyLink'
   | 'encryption.newKey';
 
-export type EncryptionHandlers = {
-  [K in EncryptionCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
-};
+export type EncryptionHandlers = CommandHandlers<EncryptionCommand>;
 
 export interface EncryptionFeatureOptions {
   db: Db;

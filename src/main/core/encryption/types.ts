@@ -4,10 +4,10 @@
  * results carry codes, never words (the renderer words them).
  */
 import type { Element } from '@xmpp/xml';
-import type { TrustState } from '../store/omemo-repo';
+import type { TrustState, UndecryptableReason } from '../../../shared/encryption';
 import type { IdentityKeeping } from './identity-vault';
 
-export type { TrustState } from '../store/omemo-repo';
+export type { TrustState, UndecryptableReason } from '../../../shared/encryption';
 
 /** Which protocol handled a message: its namespace. */
 export type ProtocolNamespace = string;
@@ -22,27 +22,6 @@ export interface SenderDevice extends DeviceRef {
   fingerprint: string;
   trust: TrustState;
 }
-
-/** Why an encrypted message could not be read. */
-export type UndecryptableReason =
-  /** The element breaks the protocol's format. */
-  | 'malformed'
-  /** No key for this device in the message: the sender did not know this device yet. */
-  | 'not-for-this-device'
-  /** A follow-up message from a device we have no session with (it was lost, or never made). */
-  | 'no-session'
-  /** A message (or a pre-key message) already read: its keys are used up. */
-  | 'replayed'
-  /** The ratchet message does not authenticate, or is not one. */
-  | 'bad-key-material'
-  /** The body's authentication tag does not verify (changed on the way). */
-  | 'bad-tag'
-  /** Our private identity key is not available in this run (kept for one run only, or the keychain failed). */
-  | 'identity-unavailable'
-  /** This device sent it: we keep what we send ourselves, the copy is not for us. */
-  | 'own-device'
-  /** A room message whose sender's real JID is unknown: whose keys would read it is unknown too. */
-  | 'unknown-sender';
 
 export type DecryptResult =
   /** Carries no encryption we know. */

@@ -30,6 +30,19 @@ export function submitForm(form: DataForm, values: FormValues): SubmitResult {
   return { ok: true, element: xml('x', { xmlns: NS_DATA, type: 'submit' }, ...fields) };
 }
 
+/**
+ * A form read from legacy fields answered as those fields again (`<username>…</username>`, one value
+ * each), or the issues that stop it: checked like a data form first.
+ */
+export function submitLegacyFields(
+  form: DataForm,
+  values: FormValues,
+): { ok: true; elements: Element[] } | { ok: false; issues: FormIssue[] } {
+  const issues = validateForm(form, values);
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, elements: form.fields.map((f) => xml(f.var!, {}, effectiveValues(f, values)[0] ?? '')) };
+}
+
 /** A submit built by us (not from a form the server sent): FORM_TYPE first, then `values`. */
 export function submitValues(formType: string | null, values: FormValues): Element {
   const fields = Object.entries(values).map(([name, list]) =>

@@ -8,8 +8,9 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
-import type { CommandOutput, ParsedInput, StagedFileView } from '../../../shared/contract';
+import type { StagedFileView } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
+import type { CommandHandlers } from '../command-handlers';
 import type { AccountManager } from '../accounts/account-manager';
 import type { EventBus } from '../events';
 import { isAesgcmFile } from '../features/upload/aesgcm';
@@ -38,9 +39,7 @@ type MediaCommand =
   | 'download.start'
   | 'file.open';
 
-export type MediaHandlers = {
-  [K in MediaCommand]: (input: ParsedInput<K>) => Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
-};
+export type MediaHandlers = CommandHandlers<MediaCommand>;
 
 export interface MediaServiceOptions {
   /** The data directory, or ':memory:' (a temporary directory, removed on close). */

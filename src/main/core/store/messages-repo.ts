@@ -17,16 +17,21 @@ import type {
 import type { Db } from './db';
 import { ReactionsRepository } from './reactions-repo';
 
-interface MessageRow {
-  id: number;
-  account_id: string;
+/** What a stored row and a message to store name alike. */
+interface MessageCore {
   conversation: string;
   kind: ConversationKind;
   direction: 'in' | 'out';
+  /** Bare JID in chats, nick in rooms and private messages. */
   sender: string;
   body: string;
   at: number;
   state: MessageState;
+}
+
+interface MessageRow extends MessageCore {
+  id: number;
+  account_id: string;
   stanza_id: string;
   origin_id: string | null;
   resource: string | null;
@@ -60,16 +65,8 @@ export interface StoredMessage extends MessageView {
   replyId: string | null;
 }
 
-export interface NewMessage {
+export interface NewMessage extends MessageCore {
   accountId: string;
-  conversation: string;
-  kind: ConversationKind;
-  direction: 'in' | 'out';
-  /** Bare JID in chats, nick in rooms and private messages. */
-  sender: string;
-  body: string;
-  at: number;
-  state: MessageState;
   stanzaId: string;
   originId: string | null;
   serverId: string | null;

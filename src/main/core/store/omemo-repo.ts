@@ -3,9 +3,10 @@
  * store), pre-keys, the device lists we read, sessions and trust. Keys are raw 32-byte Curve25519
  * values; the wire's 0x05 type prefix is added and removed at the protocol edge.
  */
+import type { TrustState } from '../../../shared/encryption';
 import type { Db } from './db';
 
-export type TrustState = 'verified' | 'blind' | 'undecided' | 'untrusted';
+export type { TrustState } from '../../../shared/encryption';
 
 export interface IdentityRow {
   deviceId: number;

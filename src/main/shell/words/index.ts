@@ -1,5 +1,5 @@
 /**
- * The shell's words (src/main/shell/words/<language>.ts), in the language the user chose in Settings
+ * The shell's words (src/main/shell/words/<language>.json), in the language the user chose in Settings
  * or, by default, the OS's (app.getLocale()). The core hands the shell codes and data (a summary of
  * states, a message's sender and room); the shell words them here. Every catalog has English's keys
  * (the type says so), plural forms by Intl.PluralRules, and numbers written for the language.
@@ -7,11 +7,11 @@
 import type { EventBatch } from '../../../shared/contract';
 import { chosenLanguage, type LanguageChoice, type UiLanguage } from '../../../shared/languages';
 import type { PluralKey, ShellCatalog, TextKey } from './catalog';
-import { DE } from './de';
-import { EN } from './en';
-import { ES } from './es';
-import { FR } from './fr';
-import { RU } from './ru';
+import DE from './de.json';
+import EN from './en.json';
+import ES from './es.json';
+import FR from './fr.json';
+import RU from './ru.json';
 
 export type { Plural, PluralKey, ShellCatalog, TextKey } from './catalog';
 

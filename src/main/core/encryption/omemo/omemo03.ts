@@ -33,8 +33,9 @@ import type {
 import { createIdentity, loadIdentity, ownBundle, topUpKeys, type IdentityLoad } from './keys';
 import { openPayload, sealPayload, keyTransportMaterial } from './payload';
 import { signalLibrary } from './native-curve';
-import { readPreKeyMessage } from './prekey-message';
-import { rawPublic, serializedPublic, SignalStore, toArrayBuffer } from './signal-store';
+import { TaskQueues } from './task-queues';
+import { openKey, type RatchetContext } from './open-key';
+import { serializedPublic, SignalStore, toArrayBuffer } from './signal-store';
 import {
   bundleElement,
   bundleNode,
@@ -79,7 +80,9 @@ export class Omemo03 implements EncryptionProtocol {
   private readonly log: Logger;
   private readonly trust: TrustBook;
   private readonly store: SignalStore;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly ratchet: RatchetContext;
+  /** Sessions and device lists of one JID change one task after another. */
+  private readonly queues = new TaskQueues();
   /** Device lists read (or pushed to us) in this session. */
   private readonly freshLists = new Set<string>();
   private pep: PepClient | null = null;
@@ -105,6 +108,7 @@ export class Omemo03 implements EncryptionProtocol {
       () => (this.identityLoad.state === 'ready' ? this.identityLoad.identity : null),
       () => this.schedulePublish(),
     );
+    this.ratchet = { repo: this.repo, accountId: this.accountId, store: this.store, log: this.log };
   }
 
   /** Loads the account's identity, or creates it when the account never had one. */
@@ -166,7 +170,8 @@ export class Omemo03 implements EncryptionProtocol {
     const item = items.getChildren('item').at(-1);
     const devices = item ? parseDeviceList(item.getChild('list', NS_OMEMO_03)) : [];
     if (devices === null) return true;
-    void this.withLock(owner, async () => this.applyDeviceList(owner, devices))
+    void this.queues
+      .run(owner, async () => this.applyDeviceList(owner, devices))
       .then(() => this.keysOfNewDevices(owner))
       .catch((error: unknown) => this.log.warn('applying a device list failed', { owner, error }));
     return true;
@@ -211,7 +216,7 @@ export class Omemo03 implements EncryptionProtocol {
     await topUpKeys(this.repo, this.accountId, NS_OMEMO_03, identity);
     const bundle = ownBundle(this.repo, this.accountId, NS_OMEMO_03, identity);
     await pep.publish(bundleNode(identity.deviceId), 'current', bundleElement(bundle), OPEN);
-    await this.withLock(this.ownJid, async () => {
+    await this.queues.run(this.ownJid, async () => {
       const listed = await this.fetchDeviceList(this.ownJid);
       this.applyDeviceList(this.ownJid, listed ?? []);
       if (!(listed ?? []).some((d) => d.deviceId === identity.deviceId)) {
@@ -262,7 +267,7 @@ export class Omemo03 implements EncryptionProtocol {
     this.identityLoad = { state: 'ready', identity };
     this.published = false;
     if (!this.pep) return;
-    await this.withLock(this.ownJid, async () => {
+    await this.queues.run(this.ownJid, async () => {
       const listed = (await this.fetchDeviceList(this.ownJid)) ?? [];
       await this.publishDeviceList(listed.filter((d) => d.deviceId !== old));
     });
@@ -318,7 +323,7 @@ export class Omemo03 implements EncryptionProtocol {
    */
   async refresh(jid: string): Promise<void> {
     if (!this.pep || this.identityLoad.state !== 'ready') return;
-    await this.withLock(jid, () => this.usableDevices(jid, []));
+    await this.queues.run(jid, () => this.usableDevices(jid, []));
   }
 
   // ---------- sending ----------
@@ -371,7 +376,7 @@ export class Omemo03 implements EncryptionProtocol {
     await this.started.catch(() => undefined);
     const usable: DeviceRef[] = [];
     for (const to of recipients) {
-      const contact = await this.withLock(to, () => this.usableDevices(to, skipped));
+      const contact = await this.queues.run(to, () => this.usableDevices(to, skipped));
       if (contact === 'unreadable') return { ok: false, reason: 'device-list-unavailable', skipped, jid: to };
       if (contact === null) return { ok: false, reason: 'not-connected', skipped };
       if (contact.listed === 0) return { ok: false, reason: 'no-devices', skipped, jid: to };
@@ -379,7 +384,7 @@ export class Omemo03 implements EncryptionProtocol {
     }
     const own = recipients.includes(this.ownJid)
       ? null
-      : await this.withLock(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
+      : await this.queues.run(this.ownJid, () => this.usableDevices(this.ownJid, skipped));
     const keys: EncryptedKey[] = [];
     const devices: DeviceRef[] = [];
     const { SessionCipher, SignalProtocolAddress } = await signalLibrary();
@@ -524,7 +529,7 @@ export class Omemo03 implements EncryptionProtocol {
     if (!key) return this.undecryptable('not-for-this-device', device);
     if (key.data.length === 0) return this.undecryptable('malformed', device);
 
-    const outcome = await this.withLock(sender, () => this.openKey(sender, parsed.sid, key));
+    const outcome = await this.queues.run(sender, () => openKey(this.ratchet, sender, parsed.sid, key));
     if ('reason' in outcome) return this.undecryptable(outcome.reason, device);
     this.learnIdentity(sender, parsed.sid, outcome.identityKey);
     const from = {
@@ -538,62 +543,5 @@ export class Omemo03 implements EncryptionProtocol {
     if (!opened.ok) return this.undecryptable(opened.reason, device);
     const body = opened.plaintext.toString('utf8');
     return { kind: 'decrypted', protocol: NS_OMEMO_03, body, device: from, preKey };
-  }
-
-  /** Runs the ratchet on our key element; returns the key material and the sender's identity key. */
-  private async openKey(
-    sender: string,
-    deviceId: number,
-    key: EncryptedKey,
-  ): Promise<{ keyMaterial: Buffer; identityKey: Buffer } | { reason: UndecryptableReason }> {
-    const { SessionCipher, SignalProtocolAddress } = await signalLibrary();
-    const address = new SignalProtocolAddress(sender, deviceId);
-    const cipher = new SessionCipher(this.store, address);
-    const stored = this.repo.session(this.accountId, NS_OMEMO_03, sender, deviceId);
-    const record = stored === null ? null : SessionRecord.deserialize(stored);
-    let identityKey: Buffer;
-    let plain: ArrayBuffer;
-    try {
-      if (key.preKey) {
-        const header = readPreKeyMessage(key.data);
-        if (header === null) return { reason: 'malformed' };
-        const known = record?.getSessionByBaseKey(toArrayBuffer(header.baseKey));
-        // Its one-time pre-key is gone and no session grew from it: a replay of a used pre-key message.
-        if (!known && header.preKeyId !== null && !this.repo.preKey(this.accountId, NS_OMEMO_03, header.preKeyId))
-          return { reason: 'replayed' };
-        identityKey = rawPublic(header.identityKey);
-        plain = await cipher.decryptPreKeyWhisperMessage(toArrayBuffer(key.data));
-      } else {
-        if (!record || record.getSessions().length === 0) return { reason: 'no-session' };
-        plain = await cipher.decryptWhisperMessage(toArrayBuffer(key.data));
-        // The session that read it is now the open one (the MAC covers both identity keys).
-        const after = this.repo.session(this.accountId, NS_OMEMO_03, sender, deviceId);
-        const open = after === null ? undefined : SessionRecord.deserialize(after).getOpenSession();
-        if (!open) return { reason: 'no-session' };
-        identityKey = rawPublic(open.indexInfo.remoteIdentityKey);
-      }
-    } catch (error) {
-      if (error instanceof Error && error.name === 'MessageCounterError') return { reason: 'replayed' };
-      this.log.info('ratchet message refused', { sender, deviceId, error: String(error).slice(0, 200) });
-      return { reason: 'bad-key-material' };
-    }
-    return { keyMaterial: Buffer.from(plain), identityKey };
-  }
-
-  // ---------- helpers ----------
-
-  /** Runs tasks for one JID one after another (sessions, device lists). */
-  private withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(key, tail);
-    void tail.then(() => {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    });
-    return run;
   }
 }

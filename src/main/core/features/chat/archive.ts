@@ -28,6 +28,7 @@ import type { Inbox } from './inbox';
 import { refersToMessage, type MessageReferences } from './references';
 import { readReply } from './replies';
 import type { MessageWrites } from './writes';
+import { DAY_MS } from '../../util/time';
 
 /** Archive page size, and how many messages a first session (no marker yet) fetches. */
 export const ARCHIVE_PAGE = 100;
@@ -36,7 +37,6 @@ const ARCHIVE_MAX_PAGES = 500;
 /** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
 const RESTORE_PAGES = 20;
 const RESTORE_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export interface ArchiveOptions {
   repo: MessagesRepository;

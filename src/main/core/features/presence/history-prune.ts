@@ -6,6 +6,7 @@
 import type { HistoryRetention } from '../../../../shared/contract';
 import type { RateLimitedLogger } from '../../log';
 import type { PresenceHistoryRepository } from '../../store/presence-history-repo';
+import { DAY_MS } from '../../util/time';
 
 export const PRUNE_FIRST_MS = 120_000;
 export const PRUNE_INTERVAL_MS = 6 * 3_600_000;
@@ -13,7 +14,6 @@ export const PRUNE_INTERVAL_MS = 6 * 3_600_000;
 export const PRUNE_CHUNK = 200;
 /** The pause between two prune transactions while contacts wait. */
 const PRUNE_CONTINUE_MS = 100;
-const DAY_MS = 86_400_000;
 
 export interface HistoryPrunerOptions {
   repo: PresenceHistoryRepository;

@@ -259,12 +259,15 @@ function lastTarget(runs: readonly Run[]): TimelineView['lastTarget'] {
   return target ? { resource: target.resource, until } : null;
 }
 
-/** The run of a resource whose state has not lasted long enough to be an object: for reading only. */
-export function youngRun(bare: string, entry: TrackedPresence): HistoryRun {
+/**
+ * The run of a resource whose state has not lasted long enough to be an object (for reading only),
+ * or the object it becomes (starting at `start`: no earlier than what is kept).
+ */
+export function youngRun(bare: string, entry: TrackedPresence, start = entry.recordedSince): HistoryRun {
   return {
     bare,
     resource: entry.resource,
-    start: entry.recordedSince,
+    start,
     end: OPEN,
     show: entry.show,
     status: entry.status,

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { EventBatch } from '../../../../../src/shared/contract';
 import { DEFAULT_PREFS } from '../../../../../src/shared/limits';
 import { UI_LANGUAGES } from '../../../../../src/shared/languages';
-import { EN } from '../../../../../src/main/shell/words/en';
+import EN from '../../../../../src/main/shell/words/en.json';
 import {
   followLanguage,
   SHELL_CATALOGS,
