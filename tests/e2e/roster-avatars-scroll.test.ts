@@ -93,19 +93,17 @@ describe('scrolling a roster with avatars', () => {
     expect(atTop).toBeGreaterThan(0);
 
     // One screen per frame to the bottom, as a fling does: each row is in the DOM for a frame or two.
-    const passed = (await tree.evaluate(
-      (el) =>
-        new Promise<number>((resolve) => {
-          const seen = new Set<string>();
-          const step = () => {
-            for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add((row as HTMLElement).dataset.index!);
-            if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return resolve(seen.size);
-            el.scrollTop += el.clientHeight;
-            requestAnimationFrame(step);
-          };
-          requestAnimationFrame(step);
-        }),
-    )) as number;
+    const passed = (await page.evaluate(`new Promise((resolve) => {
+      const el = document.querySelector('[role="tree"]');
+      const seen = new Set();
+      const step = () => {
+        for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return resolve(seen.size);
+        el.scrollTop += el.clientHeight;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    })`)) as number;
     expect(passed).toBe(CONTACTS + 6);
 
     // Where it stops, the pictures come.
