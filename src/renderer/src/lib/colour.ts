@@ -10,7 +10,13 @@
 
 export type Rgb = readonly [number, number, number];
 
-/** SHA-1 of some bytes (only the digest's first bytes are used: a colour, not a security check). */
+// The message schedule, reused: a roster's first scroll colours thousands of identifiers.
+const schedule = new Uint32Array(80);
+
+/**
+ * SHA-1 of some bytes (only the digest's first bytes are used: a colour, not a security check).
+ * Plain locals in the rounds: no arrays made per round, so a row's first colour stays cheap.
+ */
 export function sha1(bytes: Uint8Array): Uint8Array {
   const bitLength = bytes.length * 8;
   const padded = new Uint8Array((((bytes.length + 8) >> 6) + 1) * 64);
@@ -24,23 +30,40 @@ export function sha1(bytes: Uint8Array): Uint8Array {
   let h2 = 0x98badcfe;
   let h3 = 0x10325476;
   let h4 = 0xc3d2e1f0;
-  const w = new Uint32Array(80);
+  const w = schedule;
   for (let block = 0; block < padded.length; block += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4);
     for (let i = 16; i < 80; i++) {
       const x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
       w[i] = (x << 1) | (x >>> 31);
     }
-    let [a, b, c, d, e] = [h0, h1, h2, h3, h4];
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
     for (let i = 0; i < 80; i++) {
       let f: number;
       let k: number;
-      if (i < 20) [f, k] = [(b & c) | (~b & d), 0x5a827999];
-      else if (i < 40) [f, k] = [b ^ c ^ d, 0x6ed9eba1];
-      else if (i < 60) [f, k] = [(b & c) | (b & d) | (c & d), 0x8f1bbcdc];
-      else [f, k] = [b ^ c ^ d, 0xca62c1d6];
+      if (i < 20) {
+        f = (b & c) | (~b & d);
+        k = 0x5a827999;
+      } else if (i < 40) {
+        f = b ^ c ^ d;
+        k = 0x6ed9eba1;
+      } else if (i < 60) {
+        f = (b & c) | (b & d) | (c & d);
+        k = 0x8f1bbcdc;
+      } else {
+        f = b ^ c ^ d;
+        k = 0xca62c1d6;
+      }
       const next = (((a << 5) | (a >>> 27)) + f + e + k + w[i]) >>> 0;
-      [e, d, c, b, a] = [d, c, (b << 30) | (b >>> 2), a, next];
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
     }
     h0 = (h0 + a) >>> 0;
     h1 = (h1 + b) >>> 0;
@@ -50,13 +73,19 @@ export function sha1(bytes: Uint8Array): Uint8Array {
   }
   const digest = new Uint8Array(20);
   const out = new DataView(digest.buffer);
-  [h0, h1, h2, h3, h4].forEach((h, i) => out.setUint32(i * 4, h));
+  out.setUint32(0, h0);
+  out.setUint32(4, h1);
+  out.setUint32(8, h2);
+  out.setUint32(12, h3);
+  out.setUint32(16, h4);
   return digest;
 }
 
 /** The hue angle of an identifier, in degrees [0, 360). */
+const encoder = new TextEncoder();
+
 export function hueAngle(identifier: string): number {
-  const digest = sha1(new TextEncoder().encode(identifier));
+  const digest = sha1(encoder.encode(identifier));
   return ((digest[0] + digest[1] * 256) / 65536) * 360;
 }
 

@@ -12,6 +12,21 @@ export interface SubscriptionInfo {
   text: string;
 }
 
+/** The badge alone (no words looked up): most contacts' subscription is mutual and has none. */
+export function subscriptionBadge(
+  item: Pick<RosterItemView, 'subscription' | 'pendingOut'>,
+): SubscriptionInfo['badge'] {
+  switch (item.subscription) {
+    case 'both':
+      return null;
+    case 'to':
+      return 'to';
+    case 'from':
+    case 'none':
+      return item.pendingOut ? 'pending' : item.subscription;
+  }
+}
+
 export function subscriptionInfo(item: Pick<RosterItemView, 'subscription' | 'pendingOut'>): SubscriptionInfo {
   const asked = (state: string) => (item.pendingOut ? t('roster.subscription.asked', { state }) : state);
   switch (item.subscription) {
