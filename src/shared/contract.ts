@@ -41,7 +41,6 @@ import type {
 export * from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
-import type { RosterTable } from './roster-table';
 import {
   CONSOLE_STANZA_MAX,
   discoNodeSchema,
@@ -677,6 +676,17 @@ export interface ProfileView {
   url: string | null;
   note: string | null;
   birthday: string | null;
+}
+
+/** The roster in the window's first snapshot (encoded and decoded by shared/roster-table.ts). */
+/** [local part, domain index (-1: `local` is the whole JID), name, subscription × 2 + pending, ...group indexes] */
+export type RosterTableRow = [string, number, string | null, number, ...number[]];
+
+export interface RosterTable {
+  /** Group names and JID domains, each once; rows refer to them by index. */
+  groups: string[];
+  domains: string[];
+  accounts: { accountId: string; rows: RosterTableRow[] }[];
 }
 
 export interface Snapshot {

@@ -4,17 +4,9 @@
  * are then about a third of the bytes, and the core writes, the link carries and the window parses
  * that much less before the first paint. Decoding gives back exactly the items encoded.
  */
-import type { RosterItemView, Subscription } from './contract';
+import type { RosterItemView, RosterTable, RosterTableRow, Subscription } from './contract';
 
-/** [local part, domain index (-1: `local` is the whole JID), name, subscription × 2 + pending, ...group indexes] */
-export type RosterTableRow = [string, number, string | null, number, ...number[]];
-
-export interface RosterTable {
-  /** Group names and JID domains, each once; rows refer to them by index. */
-  groups: string[];
-  domains: string[];
-  accounts: { accountId: string; rows: RosterTableRow[] }[];
-}
+export type { RosterTable, RosterTableRow };
 
 const SUBSCRIPTIONS: readonly Subscription[] = ['none', 'to', 'from', 'both'];
 
