@@ -678,10 +678,10 @@ export interface ProfileView {
   birthday: string | null;
 }
 
-/** The roster in the window's first snapshot (encoded and decoded by shared/roster-table.ts). */
 /** [local part, domain index (-1: `local` is the whole JID), name, subscription × 2 + pending, ...group indexes] */
 export type RosterTableRow = [string, number, string | null, number, ...number[]];
 
+/** The roster in the window's first snapshot (encoded and decoded by shared/roster-table.ts). */
 export interface RosterTable {
   /** Group names and JID domains, each once; rows refer to them by index. */
   groups: string[];
