@@ -302,6 +302,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     onKeyReplaced: (accountId, oldDeviceId, deviceId) =>
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
     rooms: (): RoomEncryption => roomEncryption,
+    loginActivity: (accountId) => presence.service.loginActivity(accountId),
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -56,12 +56,25 @@ export interface EncryptionServiceOptions {
   onReady?(accountId: string): void;
   /** A key kept for one run only was gone after a restart: a new one replaced it (see replaceGoneKey). */
   onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
+  /**
+   * How far the login is: null until our initial presence went out, then a count that grows with
+   * every presence handled. Given, a new account's identity waits for the login to settle (see
+   * onOnline); without it, OMEMO starts at once.
+   */
+  loginActivity?(accountId: string): number | null;
 }
+
+/** The login has settled when no presence came in over one window this long… */
+const LOGIN_QUIET_MS = 1_000;
+/** …or when this long has passed since the session started. */
+const LOGIN_SETTLE_MAX_MS = 30_000;
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
 
 export class EncryptionService implements AccountLifecycleListener, ChatEncryption {
   private readonly engines = new Map<string, { jid: string; engine: Promise<Omemo03> }>();
+  /** Sessions whose OMEMO start waits for the login to settle (a new account's identity), by account. */
+  private readonly deferred = new Map<string, { start: () => void; started: Promise<void> }>();
 
   constructor(private readonly options: EncryptionServiceOptions) {}
 
@@ -72,7 +85,10 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
       const stanza = ctx.stanza;
       if (stanza.name !== 'message' || !stanza.getChild('event', 'http://jabber.org/protocol/pubsub#event'))
         return next();
-      void this.engine(accountId)
+      // Device lists announced during the login are applied once OMEMO started; they never start it.
+      const deferred = this.deferred.get(accountId)?.started ?? Promise.resolve();
+      void deferred
+        .then(() => this.engine(accountId))
         .then((engine) => engine?.handleEvent(stanza))
         .catch((error: unknown) => this.options.log.warn('PEP event not applied', { accountId, error }));
       return next();
@@ -83,6 +99,48 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     const ownJid = normalizeBareJid(online.boundJid.split('/')[0]);
     if (ownJid === null) return;
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
+    this.deferred.delete(accountId);
+    const start = () => this.start(accountId, online, pep);
+    // A new account's identity takes the Signal library (a 16 MB asm.js heap) and key generation: it
+    // is made once the roster and the first presences are in, or at the first use of OMEMO, so that
+    // it never adds to the login's peak memory and CPU.
+    const { loginActivity } = this.options;
+    if (loginActivity && !online.resumed && !this.engines.has(accountId) && !this.options.repo.identity(accountId)) {
+      let started = () => {};
+      const deferred = { start, started: new Promise<void>((resolve) => (started = resolve)) };
+      deferred.start = () => {
+        start();
+        started();
+      };
+      this.deferred.set(accountId, deferred);
+      this.startWhenSettled(accountId, deferred.start, () => loginActivity(accountId));
+      return;
+    }
+    start();
+  }
+
+  /** Polls the login's activity; starts OMEMO when a window passed without a presence (or at the limit). */
+  private startWhenSettled(accountId: string, start: () => void, activity: () => number | null): void {
+    let last: number | null = null;
+    let waited = 0;
+    const tick = () => {
+      if (this.deferred.get(accountId)?.start !== start) return; // started by a use, or the session ended
+      const now = activity();
+      waited += LOGIN_QUIET_MS;
+      if ((now !== null && now === last) || waited >= LOGIN_SETTLE_MAX_MS) return this.startDeferred(accountId);
+      last = now;
+      setTimeout(tick, LOGIN_QUIET_MS).unref();
+    };
+    setTimeout(tick, LOGIN_QUIET_MS).unref();
+  }
+
+  private startDeferred(accountId: string): void {
+    const deferred = this.deferred.get(accountId);
+    this.deferred.delete(accountId);
+    deferred?.start();
+  }
+
+  private start(accountId: string, online: SessionOnline, pep: PepClient): void {
     // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
     void this.engine(accountId)
       .then(async (engine) => {
@@ -118,6 +176,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onOffline(accountId: string): void {
+    this.deferred.delete(accountId);
     // An engine still opening when the store closes (the app quitting) fails to open: nothing to stop then.
     void this.engines
       .get(accountId)
@@ -126,6 +185,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onRemoved(accountId: string): void {
+    this.deferred.delete(accountId);
     this.engines.delete(accountId);
     this.options.vault.delete(accountId);
   }
@@ -265,6 +325,8 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
       account = { jid, engine };
       this.engines.set(accountId, account);
       engine.catch(() => this.engines.delete(accountId));
+      // The first use of OMEMO during a deferred login starts it now (the session to publish with).
+      this.startDeferred(accountId);
     }
     return account.engine;
   }

@@ -5,7 +5,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdentityVault } from '../../../../../src/main/core/encryption/identity-vault';
 import { bundleNode, NODE_DEVICELIST } from '../../../../../src/main/core/encryption/omemo/stanzas';
 import { EncryptionService } from '../../../../../src/main/core/encryption/service';
@@ -21,6 +21,7 @@ type Handler = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 interface Account {
   service: EncryptionService;
+  repo: OmemoRepository;
   secrets: SecretStore;
   xmpp: SessionXmpp;
   /** Delivers a stanza through the middleware the service registered. */
@@ -28,10 +29,17 @@ interface Account {
   online(resumed?: boolean): void;
 }
 
-function account(pep: MemoryPep, id: string, jid: string): Account {
+function account(
+  pep: MemoryPep,
+  id: string,
+  jid: string,
+  loginActivity?: (accountId: string) => number | null,
+): Account {
   const secrets = createMemorySecretStore();
+  const repo = new OmemoRepository(memoryDbWithAccount(id, jid));
   const service = new EncryptionService({
-    repo: new OmemoRepository(memoryDbWithAccount(id, jid)),
+    loginActivity,
+    repo,
     vault: createIdentityVault(secrets),
     log: silentLogger,
     accountJid: (accountId) => (accountId === id ? jid : null),
@@ -42,6 +50,7 @@ function account(pep: MemoryPep, id: string, jid: string): Account {
   service.onClient(id, xmpp);
   return {
     service,
+    repo,
     secrets,
     xmpp,
     deliver: (stanza) => {
@@ -150,5 +159,66 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     expect(alice.secrets.state('omemo-identity:a')).toBe('session');
     alice.service.onRemoved('a');
     expect(alice.secrets.state('omemo-identity:a')).toBe('missing');
+  });
+
+  describe('a new account during its login', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    const deviceListEvent = (from: string) =>
+      xml(
+        'message',
+        { from },
+        xml(
+          'event',
+          { xmlns: 'http://jabber.org/protocol/pubsub#event' },
+          xml(
+            'items',
+            { node: NODE_DEVICELIST },
+            xml(
+              'item',
+              { id: 'current' },
+              xml('list', { xmlns: 'eu.siacs.conversations.axolotl' }, xml('device', { id: '42' })),
+            ),
+          ),
+        ),
+      );
+
+    it('makes its identity once the roster and presences settled, with device lists that came meanwhile', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      const pep = new MemoryPep();
+      let activity: number | null = null; // the roster is not in yet
+      const alice = account(pep, 'a', 'alice@example.com', () => activity);
+      alice.online();
+      alice.deliver(deviceListEvent('bob@example.com'));
+      for (let second = 0; second < 5; second++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await settle();
+        activity = (activity ?? 0) + 100; // a presence flood after our initial presence
+      }
+      expect(alice.repo.identity('a')).toBeNull();
+      expect(pep.published).toEqual([]);
+      // A window without a presence: the login settled.
+      await vi.advanceTimersByTimeAsync(2_000);
+      vi.useRealTimers();
+      await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
+      expect(alice.repo.identity('a')).not.toBeNull();
+      expect((await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId)).toEqual([42]);
+    });
+
+    it('makes it at once when OMEMO is used before the login settled', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      const pep = new MemoryPep();
+      let activity = 0;
+      const alice = account(pep, 'a', 'alice@example.com', () => activity++);
+      alice.online();
+      await settle();
+      expect(alice.repo.identity('a')).toBeNull();
+      vi.useRealTimers();
+      // Asking for the account's status is a use: the engine opens and publishes without waiting.
+      await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
+      expect(alice.repo.identity('a')).not.toBeNull();
+    });
   });
 });
