@@ -18,9 +18,22 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOD, runFloodInChild, startFloodServer, stopFloodServer, type FloodExpectation } from './presence-flood';
 import type { FloodTarget } from './presence-flood-core';
+import { CORE_NODE_FLAGS } from '../src/main/core-node-flags';
 
 /** BENCH_RUNS: fewer turns on a loaded machine (each turn is one flood with history off and one with it on). */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/**
+ * BENCH_BEFORE_CORE=path/to/presence-flood-core.cjs: an earlier build of presence-flood-core.ts
+ * (`npx esbuild bench/presence-flood-core.ts --bundle --platform=node --packages=external
+ * --format=cjs --outfile=bench/results/before/presence-flood-core.cjs` on the earlier commit) adds
+ * a flood with history on through it to every turn, so before and after meet the same load.
+ */
+const BEFORE_CORE = process.env.BENCH_BEFORE_CORE;
+/** Node/V8 flags of the children: FLOOD_NODE_ARGS for this build, BENCH_BEFORE_NODE_ARGS for the earlier one. */
+const nodeArgs = (value: string | undefined, fallback: readonly string[]) =>
+  value === undefined ? fallback : value.split(' ').filter(Boolean);
+const NODE_ARGS = nodeArgs(process.env.FLOOD_NODE_ARGS, CORE_NODE_FLAGS);
+const BEFORE_NODE_ARGS = nodeArgs(process.env.BENCH_BEFORE_NODE_ARGS, []);
 const results: Record<string, number | string> = {};
 let expected: FloodExpectation;
 let floodBytes = 0;
@@ -51,13 +64,20 @@ describe('presence', () => {
   it(`${FLOOD.stanzas} presences from ${FLOOD.contacts} contacts: first byte → final state emitted`, async () => {
     const children = [];
     const withoutHistory = [];
-    // Presence history off and on, turn by turn, so that both meet the same load.
+    const before = [];
+    // Presence history off and on (and the earlier build), turn by turn, so that all meet the same load.
     for (let i = 0; i < RUNS; i++) {
-      const off = await runFloodInChild({ ...target, history: false });
+      if (BEFORE_CORE) {
+        const earlier = await runFloodInChild(target, { bundle: BEFORE_CORE, nodeArgs: BEFORE_NODE_ARGS });
+        expect(earlier.run.onlineContacts).toBe(expected.onlineContacts);
+        expect(earlier.run.availableResources).toBe(expected.availableResources);
+        before.push(earlier.run);
+      }
+      const off = await runFloodInChild({ ...target, history: false }, { nodeArgs: NODE_ARGS });
       expect(off.run.onlineContacts).toBe(expected.onlineContacts);
       expect(off.run.historyRowsStored).toBe(0);
       withoutHistory.push(off);
-      const child = await runFloodInChild(target);
+      const child = await runFloodInChild(target, { nodeArgs: NODE_ARGS });
       const run = child.run;
       // The final state must be the one the workload implies before a number counts.
       expect(run.onlineContacts).toBe(expected.onlineContacts);
@@ -108,6 +128,23 @@ describe('presence', () => {
       historyStoreAllMsMedian: round(median(runs.map((r) => r.historyStoreMs))),
       historyStoreChunkMaxMs: round(Math.max(...runs.map((r) => r.historyStoreChunkMaxMs))),
       historyStoreChunkCpuMaxMs: round(Math.max(...runs.map((r) => r.historyStoreChunkCpuMaxMs))),
+      nodeArgs: NODE_ARGS.join(' '),
+      loadAverage: os.loadavg().map(round).join(' '),
+      ...(before.length > 0
+        ? {
+            beforeNodeArgs: BEFORE_NODE_ARGS.join(' '),
+            beforePresencesPerSecondMedian: Math.round(median(before.map((r) => r.presencesPerSecond))),
+            beforePresencesPerCpuSecondMedian: Math.round(median(before.map((r) => r.presencesPerCpuSecond))),
+            beforePeakRssMb: round(Math.max(...before.map((r) => r.maxRssAtEvents)) / MB),
+            beforePeakRssMedianMb: round(median(before.map((r) => r.maxRssAtEvents)) / MB),
+            // Each turn's figures in order, for the before/after pairs: [before, off, on].
+            turns: before.map((r, k) =>
+              [r, offRuns[k], runs[k]]
+                .map((x) => `${round(x.maxRssAtEvents / MB)} MB ${Math.round(x.presencesPerCpuSecond)}/cpu-s`)
+                .join(' | '),
+            ),
+          }
+        : {}),
     });
   });
 });
