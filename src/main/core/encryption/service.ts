@@ -66,6 +66,8 @@ export interface EncryptionServiceOptions {
 
 /** The login has settled when no presence came in over one window this long… */
 const LOGIN_QUIET_MS = 1_000;
+/** …or over this many windows when none came at all yet (a loaded server may take seconds to answer)… */
+const LOGIN_QUIET_WINDOWS_BEFORE_ANY = 5;
 /** …or when this long has passed since the session started. */
 const LOGIN_SETTLE_MAX_MS = 30_000;
 
@@ -122,12 +124,15 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   /** Polls the login's activity; starts OMEMO when a window passed without a presence (or at the limit). */
   private startWhenSettled(accountId: string, start: () => void, activity: () => number | null): void {
     let last: number | null = null;
+    let quietWindows = 0;
     let waited = 0;
     const tick = () => {
       if (this.deferred.get(accountId)?.start !== start) return; // started by a use, or the session ended
       const now = activity();
       waited += LOGIN_QUIET_MS;
-      if ((now !== null && now === last) || waited >= LOGIN_SETTLE_MAX_MS) return this.startDeferred(accountId);
+      quietWindows = now !== null && now === last ? quietWindows + 1 : 0;
+      const settled = quietWindows >= (now === 0 ? LOGIN_QUIET_WINDOWS_BEFORE_ANY : 1);
+      if (settled || waited >= LOGIN_SETTLE_MAX_MS) return this.startDeferred(accountId);
       last = now;
       setTimeout(tick, LOGIN_QUIET_MS).unref();
     };
