@@ -64,9 +64,11 @@ export interface EncryptionServiceOptions {
   loginActivity?(accountId: string): number | null;
 }
 
-/** The login has settled when no presence came in over one window this long… */
+/** The login has settled when no presence came in over a few windows this long… */
 const LOGIN_QUIET_MS = 1_000;
-/** …or over this many windows when none came at all yet (a loaded server may take seconds to answer)… */
+/** …three once presences came (a loaded server pauses for a second within its flood)… */
+const LOGIN_QUIET_WINDOWS = 3;
+/** …five when none came at all yet (a loaded server may take seconds to answer our presence)… */
 const LOGIN_QUIET_WINDOWS_BEFORE_ANY = 5;
 /** …or when this long has passed since the session started. */
 const LOGIN_SETTLE_MAX_MS = 30_000;
@@ -131,7 +133,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
       const now = activity();
       waited += LOGIN_QUIET_MS;
       quietWindows = now !== null && now === last ? quietWindows + 1 : 0;
-      const settled = quietWindows >= (now === 0 ? LOGIN_QUIET_WINDOWS_BEFORE_ANY : 1);
+      const settled = quietWindows >= (now === 0 ? LOGIN_QUIET_WINDOWS_BEFORE_ANY : LOGIN_QUIET_WINDOWS);
       if (settled || waited >= LOGIN_SETTLE_MAX_MS) return this.startDeferred(accountId);
       last = now;
       setTimeout(tick, LOGIN_QUIET_MS).unref();
