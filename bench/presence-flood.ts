@@ -211,11 +211,17 @@ function coreBundle(): string {
  * the runner, its transforms and this file's workload on top, and a process that ran earlier floods
  * carries their messengers' garbage until V8 shrinks its heap.
  */
-export async function runFloodInChild(target: FloodTarget): Promise<ChildFlood> {
-  const child = fork(coreBundle(), [], {
+export async function runFloodInChild(
+  target: FloodTarget,
+  options: { bundle?: string; nodeArgs?: readonly string[] } = {},
+): Promise<ChildFlood> {
+  const child = fork(options.bundle ?? coreBundle(), [], {
     env: { ...process.env, FLOOD_CHILD: JSON.stringify(target) },
     // FLOOD_CPU_PROF=DIR: a CPU profile of each run's core (read with profile-summary.mjs).
-    execArgv: process.env.FLOOD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOOD_CPU_PROF}`] : [],
+    execArgv: [
+      ...(options.nodeArgs ?? []),
+      ...(process.env.FLOOD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOOD_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise<ChildFlood>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CORE_NODE_FLAGS } from '../src/main/core-node-flags';
 import type { BenchMetrics, BenchState } from '../src/main/headless';
 
 export const HEADLESS = path.join(__dirname, '..', 'out', 'main', 'headless.js');
@@ -167,6 +168,17 @@ export interface ClientRun {
 }
 
 /**
+ * The Node flags a client runs with: this build of the headless client those the app's core runs
+ * with (CORE_NODE_FLAGS), the earlier build BENCH_BEFORE_NODE_ARGS (space-separated; none unless
+ * given), the baselines none.
+ */
+function defaultNodeArgs(client: ClientName): string[] {
+  if (client === 'jabberwock') return [...CORE_NODE_FLAGS];
+  if (client === 'jabberwock-before') return (process.env.BENCH_BEFORE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [];
+}
+
+/**
  * One run of a client against `server`: a fresh process (on `core` only, if given) that logs in,
  * plays the workload and exits. Rejects when it exits with an error or prints anything unexpected.
  */
@@ -175,7 +187,7 @@ export async function runClient(
   server: ReplayServer,
   options: { env?: Record<string, string>; nodeArgs?: string[]; core?: number; state?: boolean } = {},
 ): Promise<ClientRun> {
-  const { env: extraEnv = {}, nodeArgs = [], core, state = false } = options;
+  const { env: extraEnv = {}, nodeArgs = defaultNodeArgs(client), core, state = false } = options;
   const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const metricsFile = path.join(server.dir, `metrics-${stamp}.json`);
   const stateFile = path.join(server.dir, `state-${stamp}.json`);

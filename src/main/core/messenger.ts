@@ -301,6 +301,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
     rooms: (): RoomEncryption => roomEncryption,
     startAfterRoster: true,
+    loginActivity: (accountId) => presence.service.loginActivity(accountId),
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -59,6 +59,8 @@ export interface EncryptionFeatureOptions {
   rooms?(): EncryptedRooms | null;
   /** See EncryptionServiceOptions.startAfterRoster. */
   startAfterRoster?: boolean;
+  /** How far the account's login is (see EncryptionServiceOptions.loginActivity). */
+  loginActivity?(accountId: string): number | null;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -79,6 +81,7 @@ export class EncryptionFeature implements AccountLifecycleListener {
       log: log.child('encryption'),
       accountJid: options.accountJid,
       pepFor: options.pepFor,
+      loginActivity: options.loginActivity,
       onChanged: (accountId, jid) => this.changed(accountId, jid),
       onReady: (accountId) => options.onReady?.(accountId),
       onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),

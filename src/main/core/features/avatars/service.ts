@@ -14,6 +14,7 @@
  *   fetched only over https:, and only when the data node does not have it.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import type { IdentityView, MediaRef } from '../../../../shared/contract';
@@ -104,6 +105,12 @@ const FETCHES_AT_ONCE = 16;
 
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
+/**
+ * Identity changes are stored at most this often: a login's presence flood announces a new photo
+ * hash in most stanzas, and a commit per turn cost more than the flood's parsing. What a crash
+ * loses in between is announced again at the next login.
+ */
+const SAVE_INTERVAL_MS = 1_000;
 
 export class IdentityService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountIdentities>();
@@ -113,6 +120,8 @@ export class IdentityService implements AccountLifecycleListener {
   /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
   private readonly unsaved = new Map<Entry, { accountId: string; jid: string }>();
   private saveScheduled = false;
+  /** When the last write ended (performance.now(); the injected clock may stand still in tests). */
+  private lastWriteAt = -Infinity;
   /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
   private readonly fetching = new WeakSet<Entry>();
   /**
@@ -501,15 +510,22 @@ export class IdentityService implements AccountLifecycleListener {
     return entry;
   }
 
-  /** Marks the entry for the next write: every change of a turn is stored in one transaction. */
+  /**
+   * Marks the entry for the next write: at the end of the turn when nothing was written for a
+   * while, else when SAVE_INTERVAL_MS have passed since the last write (every change meanwhile in
+   * one transaction, a contact's latest only).
+   */
   private save(accountId: string, jid: string, entry: Entry): void {
     this.unsaved.set(entry, { accountId, jid });
     if (this.saveScheduled || this.closed) return;
     this.saveScheduled = true;
-    setImmediate(() => {
+    const write = () => {
       this.saveScheduled = false;
       this.writeUnsaved();
-    });
+    };
+    const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
+    if (wait <= 0) setImmediate(write);
+    else setTimeout(write, wait).unref();
   }
 
   private writeUnsaved(): void {
@@ -522,6 +538,7 @@ export class IdentityService implements AccountLifecycleListener {
       nick: entry.nick,
     }));
     this.unsaved.clear();
+    this.lastWriteAt = performance.now();
     const now = this.now();
     try {
       this.options.repo.saveMany(records, now);

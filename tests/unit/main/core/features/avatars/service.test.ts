@@ -427,4 +427,29 @@ describe('a presence flood announcing a new hash with every stanza', () => {
     expect(commits).toBe(1);
     expect(count()).toBe(before + 500);
   });
+
+  it('stores a flood of changes at most once a second, each contact once', async () => {
+    answer = () => new Promise<Element>(() => {});
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n;
+    const repo = (service as unknown as { options: { repo: IdentitiesRepository } }).options.repo;
+    const saveMany = repo.saveMany.bind(repo);
+    const written: number[] = [];
+    repo.saveMany = (records, now) => {
+      written.push(records.length);
+      saveMany(records, now);
+    };
+    const before = count();
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    for (let k = 0; k < 100; k++) service.presenceHash(ACCOUNT, `c${k}@example.org`, sha1(png(4, 4, { seed: k })));
+    await expect.poll(() => written, { timeout: 10_000 }).toEqual([100]);
+    // The next turns announce new hashes for the same contacts: they wait for the next write.
+    for (let round = 1; round <= 3; round++) {
+      for (let k = 0; k < 100; k++)
+        service.presenceHash(ACCOUNT, `c${k}@example.org`, sha1(png(4, 4, { seed: 1000 * round + k })));
+      await turn();
+    }
+    expect(written).toEqual([100]);
+    await expect.poll(() => written, { timeout: 10_000 }).toEqual([100, 100]);
+    expect(count()).toBe(before + 100);
+  });
 });
