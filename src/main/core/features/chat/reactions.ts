@@ -4,7 +4,9 @@
  * room the occupant-id (XEP-0421) when the room assigns them, else the nick; ours (and our other
  * clients' or the room's reflection of ours) are kept as ours. A set is kept to the limits: at most
  * REACTIONS_PER_REACTOR_MAX distinct reactions of at most REACTION_LENGTH_MAX characters each, and
- * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis.
+ * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis. A set counts from when it
+ * was sent (its <delay/>, the archive's stamp): one read later but sent earlier than the reactor's
+ * kept set (an older archive page, a catch-up) changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -20,6 +22,7 @@ import { fail, ok, type Result } from '../../../../shared/result';
 import { onlineClient } from '../../accounts/client';
 import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { OWN_REACTOR } from '../../store/reactions-repo';
+import { delayTime } from '../../util/delay-stamp';
 import { NS_HINTS, NS_REACTIONS } from '../../xmpp/ns';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
@@ -86,8 +89,8 @@ export class Reactions {
     return ok(view(updated));
   }
 
-  /** An incoming set of reactions; false when the stanza carries none. */
-  received(account: AccountChat, stanza: Element, reactor: Reactor): boolean {
+  /** An incoming set of reactions, sent at `sentAt` (else its <delay/> or now); false when the stanza carries none. */
+  received(account: AccountChat, stanza: Element, reactor: Reactor, sentAt?: number): boolean {
     const element = stanza.getChild('reactions', NS_REACTIONS);
     if (!element) return false;
     const id = element.attrs.id;
@@ -103,7 +106,8 @@ export class Reactions {
     const room = REACTIONS_PER_MESSAGE_MAX - present.size;
     const fresh = emojis.filter((emoji) => !present.has(emoji));
     if (fresh.length > room) emojis = emojis.filter((emoji) => present.has(emoji) || fresh.indexOf(emoji) < room);
-    this.repo.reactions.set(target.id, reactor.key, reactor.name, emojis, this.now());
+    const at = sentAt ?? delayTime(stanza, this.now());
+    if (!this.repo.reactions.set(target.id, reactor.key, reactor.name, emojis, at)) return true;
     const updated = this.repo.get(target.id);
     if (updated) this.writes.changed(updated);
     return true;
