@@ -35,9 +35,12 @@ export interface WebProcess {
   output(): string;
 }
 
-/** Starts the bridge on DIR, trusting `caFile` when given, and waits for its `ready <url>` line. */
-export function startWeb(dataDir: string, caFile?: string): Promise<WebProcess> {
-  const child = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--data', dataDir], {
+/**
+ * Starts the bridge on DIR, trusting `caFile` when given, and waits for its `ready <url>` line;
+ * `entry` runs another build's bridge (a bench's before/after).
+ */
+export function startWeb(dataDir: string, caFile?: string, entry = WEB_ENTRY): Promise<WebProcess> {
+  const child = spawn(process.execPath, [entry, '--port', '0', '--data', dataDir], {
     env: caFile ? { ...process.env, NODE_EXTRA_CA_CERTS: caFile } : process.env,
   });
   let stdout = '';
