@@ -2,8 +2,8 @@
  * The SQL of replies, reactions and retractions (migration 10): finding the message a reply,
  * reaction or retraction refers to, the reactions of a message (one row per reactor, '' is us) and
  * taking a message back (its body emptied, so the full-text index forgets it, and its reactions gone).
- * A reactor's row holds the time of the set it keeps: a set sent earlier (an older archive page read
- * after a newer set) never replaces it, and a set emptied stays as an empty row for the same reason.
+ * A set read from an older archive page is only kept for a reactor with no row yet (what is there
+ * came later), so an emptied set stays as an empty row.
  */
 import type { ConversationKind, ReactionView } from '../../../shared/contract';
 import { REACTIONS_PER_MESSAGE_MAX } from '../../../shared/contract';
@@ -40,6 +40,7 @@ export interface Referenced {
 export class ReactionsRepository {
   private readonly ofMessage;
   private readonly upsert;
+  private readonly insertAbsent;
   private readonly removeAll;
   private readonly byServerId;
   private readonly byMessageId;
@@ -52,8 +53,11 @@ export class ReactionsRepository {
     );
     this.upsert = db.prepare<[number, string, string, string, number]>(
       `INSERT INTO message_reactions (message, reactor, name, emojis, at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (message, reactor) DO UPDATE SET name = excluded.name, emojis = excluded.emojis, at = excluded.at
-       WHERE excluded.at >= message_reactions.at`,
+       ON CONFLICT (message, reactor) DO UPDATE SET name = excluded.name, emojis = excluded.emojis`,
+    );
+    this.insertAbsent = db.prepare<[number, string, string, string, number]>(
+      `INSERT INTO message_reactions (message, reactor, name, emojis, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (message, reactor) DO NOTHING`,
     );
     this.removeAll = db.prepare<[number]>('DELETE FROM message_reactions WHERE message = ?');
     this.byServerId = db.prepare<[string, string, string], ReferencedRow>(
@@ -91,11 +95,13 @@ export class ReactionsRepository {
   }
 
   /**
-   * A reactor's whole set of emojis on a message (empty: none any more), sent at `at`; returns false
-   * when the reactor's kept set was sent later (this one is older news and changes nothing).
+   * A reactor's whole set of emojis on a message (empty: none any more). `older`: the set was sent
+   * before whatever the reactor's row holds (an older archive page), so it only fills an absent row.
+   * Returns false when nothing changed.
    */
-  set(message: number, reactor: string, name: string, emojis: readonly string[], at: number): boolean {
-    return this.upsert.run(message, reactor, name, JSON.stringify(emojis), at).changes > 0;
+  set(message: number, reactor: string, name: string, emojis: readonly string[], at: number, older = false): boolean {
+    const statement = older ? this.insertAbsent : this.upsert;
+    return statement.run(message, reactor, name, JSON.stringify(emojis), at).changes > 0;
   }
 
   /** Our own emojis on a message. */

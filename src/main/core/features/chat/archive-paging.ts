@@ -10,8 +10,8 @@
  * for this conversation, and no more than the page we asked for. A page that does not come fails
  * in the IQ time limit; a refusal carries the server's condition. Corrections (XEP-0308) in a page
  * replace their originals; one whose original is older still waits for the page that holds it, and
- * so does a reaction set (XEP-0444): a set is kept as of when it was sent, so one an older page
- * brings later never replaces its reactor's newer set. Encrypted messages are not read backwards
+ * so does a reaction set (XEP-0444). Reaction sets apply newest first, each only where its reactor
+ * has none on the message yet: what is there came later. Encrypted messages are not read backwards
  * (their sessions moved on since).
  */
 import { randomUUID } from 'node:crypto';
@@ -54,7 +54,7 @@ export class ArchivePaging {
   private readonly asking = new Map<string, Promise<Result<OlderMessages>>>();
   /** Corrections read before their original, by account and conversation. */
   private readonly carried = new Map<string, ArchivedCorrection[]>();
-  /** Reaction sets read before their message, by account and conversation. */
+  /** Reaction sets read before their message, by account and conversation, newest first. */
   private readonly carriedReactions = new Map<string, ArchivedReaction[]>();
 
   constructor(private readonly options: ArchivePagingOptions) {}
@@ -173,16 +173,18 @@ export class ArchivePaging {
     });
   }
 
-  /** Applies the page's reaction sets and those carried from newer pages whose message is stored now. */
+  /**
+   * Applies, newest first, the reaction sets carried from newer pages and the page's own (in the
+   * archive's order, so reversed) whose message is stored now; the rest wait.
+   */
   private react(accountId: string, conversation: string, kind: 'chat' | 'groupchat', page: ArchivedReaction[]): void {
     const key = `${accountId}\n${conversation}`;
     const waiting: ArchivedReaction[] = [];
-    for (const reaction of [...page, ...(this.carriedReactions.get(key) ?? [])]) {
+    for (const reaction of [...(this.carriedReactions.get(key) ?? []), ...page.reverse()]) {
       if (this.options.repo.reactions.referenced(accountId, conversation, kind, reaction.to)) reaction.apply();
       else waiting.push(reaction);
     }
-    // The newest are kept when too many wait: each page's come before those of newer pages.
-    if (waiting.length > 0) this.carriedReactions.set(key, waiting.slice(-CARRIED_REACTIONS_MAX));
+    if (waiting.length > 0) this.carriedReactions.set(key, waiting.slice(0, CARRIED_REACTIONS_MAX));
     else this.carriedReactions.delete(key);
   }
 

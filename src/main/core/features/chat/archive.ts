@@ -206,9 +206,9 @@ export class Archive {
     if (innerFrom === null) return true;
     if (refersToMessage(inner)) {
       // A reaction or retraction is not a message: it applies, checked as a live one, once the page is
-      // stored, as of when it was sent (a reaction set sent before the one kept changes nothing).
-      const sentAt = delayTime(forwarded, this.options.now());
-      const apply = () => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom), sentAt);
+      // stored (paging back, a reaction set never replaces a newer one).
+      const older = query.backwards === true;
+      const apply = () => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom), older);
       // Paging back, a reaction often comes a page before its message: it waits for it.
       const to = query.reactions ? inner.getChild('reactions', NS_REACTIONS)?.attrs.id : undefined;
       if (typeof to === 'string' && to !== '') query.reactions!.push({ to: to.slice(0, 256), apply });
