@@ -353,6 +353,10 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
     longestTaskCpuMs: Math.round(Math.max(0, ...cpuTasks)),
     cpuTasksOverBudget: cpuTasks.filter((ms) => ms > BUDGET_MS).length,
     cpuTaskP99Ms: Math.round(percentile(cpuTasks, 0.99) * 10) / 10,
+    cpuTaskP999Ms: Math.round(percentile(cpuTasks, 0.999) * 10) / 10,
+    cpuTasksOver35Ms: cpuTasks.filter((ms) => ms > 35).length,
+    // The renderer's main thread busy in all (the view's whole cost of paging back).
+    cpuTotalMs: Math.round(cpuTasks.reduce((a, b) => a + b, 0)),
     largestJumpPx: Math.round(Math.max(0, ...jumps)),
     jumpsOver2Px: jumps.filter((px) => px > 2).length,
     jumpP50Px: Math.round(percentile(jumps, 0.5) * 10) / 10,
