@@ -30,7 +30,7 @@ import { openDatabase } from '../src/main/core/store/db';
 import { MessagesRepository } from '../src/main/core/store/messages-repo';
 import { OlderMessagesRepository } from '../src/main/core/store/older-messages-repo';
 import { NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM } from '../src/main/core/xmpp/ns';
-import { launchChromium, ROOT, startWeb, type WebProcess } from '../tests/support/web';
+import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
 
 /** BENCH_HISTORY_ARCHIVE=N for a quick look (a multiple of 50, over 100). */
 const ARCHIVE = Number(process.env.BENCH_HISTORY_ARCHIVE ?? 20_000);
@@ -38,13 +38,36 @@ const STORED = 100;
 const PAGE = 50;
 const BUDGET_MS = 50;
 
+/**
+ * BENCH_BEFORE_WEB=path/to/out/main/web.js: an earlier build's renderer (a copy of its `out/`) runs
+ * in the same invocation, turn by turn with this one (before/after under the same load);
+ * BENCH_RUNS=N turns (default 1).
+ */
+const BEFORE_WEB = process.env.BENCH_BEFORE_WEB;
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+/** BENCH_TRACE=1: the paging's Chromium trace with timeline detail (what each long task did). */
+const TRACE = process.env.BENCH_TRACE === '1';
+/** BENCH_PROFILE=1: a CPU profile of the paging (opens in DevTools). Both slow that run. */
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const TRACE_CATEGORIES = TRACE
+  ? [
+      'toplevel',
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8',
+      'v8.execute',
+      'blink.user_timing',
+      'disabled-by-default-v8.gc',
+    ]
+  : ['toplevel'];
+
 let browser: Browser | null = null;
-let web: WebProcess | null = null;
+const webs: WebProcess[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
   await browser?.close();
-  await web?.stop();
+  for (const web of webs) await web.stop();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -114,102 +137,20 @@ const STAND_IN = `
 
 describe('paging back through a 20,000-message archive', () => {
   it('keeps the chat view free of long tasks', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-history-render-'));
-    dirs.push(dir);
-    web = await startWeb(dir);
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
-    await page.addInitScript({ content: STAND_IN });
-    await page.goto(web.url);
-    const entry = page.getByRole('button', { name: 'Romeo', exact: true });
-    await entry.waitFor({ timeout: 30_000 });
-    await entry.click();
-    const log = page.getByRole('region', { name: 'Messages with Romeo' });
-    await log.locator(`[data-message-id="${STORED}"]`).waitFor();
-    await page.waitForTimeout(300);
-    const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
-    // The renderer's tasks with their thread (CPU) time: on a loaded machine a long task's wall time
-    // counts the time the thread waited for a core; its thread time is the view's own work.
-    await browser.startTracing(page, { categories: ['toplevel'] });
-    const started = Date.now();
-    // In the page, one page per round: scroll to the top, wait for the next page to be asked and
-    // shown, note how far the text at the top moved (no round trips to the test between rounds).
-    // The counter is read before the scroll: the view asks within the frame the scroll lands in,
-    // and the text at the top is noted as the page is asked, before it can arrive. A round whose
-    // scroll asks for nothing ends the loop with what the view showed (a failure, not a hang).
-    const paging = (await log.evaluate(async (el) => {
-      const page = globalThis as unknown as {
-        __jw: { older: number; answered: number; complete: boolean; onAsk: (() => void) | null };
-        requestAnimationFrame(callback: () => void): void;
-      };
-      const jw = page.__jw;
-      const frame = () => new Promise<void>((resolve) => page.requestAnimationFrame(resolve));
-      const topText = () => {
-        const row = [...el.querySelectorAll('[data-message-id]')].find(
-          (r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 40,
-        );
-        const id = row?.getAttribute('data-message-id');
-        const y = row?.querySelector('.chat-body')?.getBoundingClientRect().top;
-        return id && y !== undefined ? { id, y } : null;
-      };
-      const moved: number[] = [];
-      let maxRows = 0;
-      for (let round = 0; round < 1000 && !jw.complete; round++) {
-        const asked = jw.older;
-        let mark: { id: string; y: number } | null = null;
-        jw.onAsk = () => (mark ??= topText());
-        el.scrollTop = 0;
-        for (let i = 0; i < 600 && jw.older === asked; i++) await frame();
-        if (jw.older === asked) {
-          const edge = el.querySelector('.history-edge')?.textContent?.trim();
-          return { moved, maxRows, stalled: { round, asked, scrollTop: el.scrollTop, edge } };
-        }
-        for (let i = 0; i < 600 && jw.answered < jw.older; i++) await frame();
-        for (let i = 0; i < 4; i++) await frame();
-        maxRows = Math.max(maxRows, el.querySelectorAll('[data-message-id]').length);
-        const at = mark as { id: string; y: number } | null;
-        const after = at && el.querySelector(`[data-message-id="${at.id}"] .chat-body`)?.getBoundingClientRect().top;
-        if (at && typeof after === 'number') moved.push(Math.abs(after - at.y));
+    const builds: [string, string][] = BEFORE_WEB
+      ? [
+          ['before', BEFORE_WEB],
+          ['after', WEB_ENTRY],
+        ]
+      : [['', WEB_ENTRY]];
+    for (let turn = 0; turn < RUNS; turn++) {
+      for (const [label, entry] of builds) {
+        const result = await pageBack(browser, entry, `history-render${label ? `-${label}` : ''}`);
+        console.info(`BENCH history-render${label ? ` ${label}` : ''} ${JSON.stringify(result)}`);
       }
-      jw.onAsk = null;
-      return { moved, maxRows, stalled: null };
-    })) as { moved: number[]; maxRows: number; stalled: object | null };
-    const pagingMs = Date.now() - started;
-    const cpuTasks = rendererTaskCpuMs(await browser.stopTracing());
-    expect(paging.stalled).toBeNull();
-    const jumps = paging.moved;
-    await log.evaluate((el) => (el.scrollTop = 0));
-    await log.getByText(/^m1 /).waitFor();
-    await page.getByText('Start of the conversation: the server keeps nothing older.').waitFor();
-    const pages = (await page.evaluate('window.__jw.older')) as number;
-    expect(pages).toBe((ARCHIVE - STORED) / PAGE);
-    const rendered = await log.locator('[data-message-id]').count();
-    const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];
-    const result = {
-      date: new Date().toISOString(),
-      loadavg: os.loadavg().map((n) => Math.round(n * 100) / 100),
-      archive: ARCHIVE,
-      pages,
-      pagingMs,
-      renderedRows: rendered,
-      maxRenderedRows: paging.maxRows,
-      jumpsMeasured: jumps.length,
-      longTasks: tasks.map(Math.round),
-      longestTaskMs: Math.round(Math.max(0, ...tasks)),
-      tasksOverBudget: tasks.filter((ms) => ms > BUDGET_MS).length,
-      // The same tasks by thread time (trace): what the view itself spent.
-      cpuTasks: cpuTasks.length,
-      longestTaskCpuMs: Math.round(Math.max(0, ...cpuTasks)),
-      cpuTasksOverBudget: cpuTasks.filter((ms) => ms > BUDGET_MS).length,
-      cpuTaskP99Ms: Math.round(percentile(cpuTasks, 0.99) * 10) / 10,
-      largestJumpPx: Math.round(Math.max(0, ...jumps)),
-      jumpsOver2Px: jumps.filter((px) => px > 2).length,
-      jumpP50Px: Math.round(percentile(jumps, 0.5) * 10) / 10,
-      budgetMs: BUDGET_MS,
-    };
-    write('history-render', result);
-    console.info(`BENCH history-render ${JSON.stringify(result)}`);
-  }, 1_800_000);
+    }
+  }, 3_600_000);
 
   it('stores each page in the core in a few milliseconds', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-history-core-'));
@@ -308,6 +249,124 @@ describe('paging back through a 20,000-message archive', () => {
     console.info(`BENCH history-core ${JSON.stringify(result)}`);
   }, 600_000);
 });
+
+/** Pages the view back through the whole archive with one build's renderer; writes and returns the result. */
+async function pageBack(browser: Browser, entry: string, name: string): Promise<Record<string, unknown>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-history-render-'));
+  dirs.push(dir);
+  const web = await startWeb(dir, undefined, entry);
+  webs.push(web);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
+  await page.addInitScript({ content: STAND_IN });
+  await page.goto(web.url);
+  const romeo = page.getByRole('button', { name: 'Romeo', exact: true });
+  await romeo.waitFor({ timeout: 30_000 });
+  await romeo.click();
+  const log = page.getByRole('region', { name: 'Messages with Romeo' });
+  await log.locator(`[data-message-id="${STORED}"]`).waitFor();
+  await page.waitForTimeout(300);
+  const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
+  // The renderer's tasks with their thread (CPU) time: on a loaded machine a long task's wall time
+  // counts the time the thread waited for a core; its thread time is the view's own work.
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const profiler = PROFILE ? await page.context().newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.send('Profiler.start');
+  }
+  const started = Date.now();
+  // In the page, one page per round: scroll to the top, wait for the next page to be asked and
+  // shown, note how far the text at the top moved (no round trips to the test between rounds).
+  // The counter is read before the scroll: the view asks within the frame the scroll lands in,
+  // and the text at the top is noted as the page is asked, before it can arrive. A round whose
+  // scroll asks for nothing ends the loop with what the view showed (a failure, not a hang).
+  const paging = (await log.evaluate(async (el) => {
+    const page = globalThis as unknown as {
+      __jw: { older: number; answered: number; complete: boolean; onAsk: (() => void) | null };
+      requestAnimationFrame(callback: () => void): void;
+    };
+    const jw = page.__jw;
+    const frame = () => new Promise<void>((resolve) => page.requestAnimationFrame(resolve));
+    const topText = () => {
+      const row = [...el.querySelectorAll('[data-message-id]')].find(
+        (r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 40,
+      );
+      const id = row?.getAttribute('data-message-id');
+      const y = row?.querySelector('.chat-body')?.getBoundingClientRect().top;
+      return id && y !== undefined ? { id, y } : null;
+    };
+    const moved: number[] = [];
+    let maxRows = 0;
+    for (let round = 0; round < 1000 && !jw.complete; round++) {
+      const asked = jw.older;
+      let mark: { id: string; y: number } | null = null;
+      jw.onAsk = () => (mark ??= topText());
+      el.scrollTop = 0;
+      for (let i = 0; i < 600 && jw.older === asked; i++) await frame();
+      if (jw.older === asked) {
+        const edge = el.querySelector('.history-edge')?.textContent?.trim();
+        return { moved, maxRows, stalled: { round, asked, scrollTop: el.scrollTop, edge } };
+      }
+      for (let i = 0; i < 600 && jw.answered < jw.older; i++) await frame();
+      for (let i = 0; i < 4; i++) await frame();
+      maxRows = Math.max(maxRows, el.querySelectorAll('[data-message-id]').length);
+      const at = mark as { id: string; y: number } | null;
+      const after = at && el.querySelector(`[data-message-id="${at.id}"] .chat-body`)?.getBoundingClientRect().top;
+      if (at && typeof after === 'number') moved.push(Math.abs(after - at.y));
+    }
+    jw.onAsk = null;
+    return { moved, maxRows, stalled: null };
+  })) as { moved: number[]; maxRows: number; stalled: object | null };
+  const pagingMs = Date.now() - started;
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
+  }
+  const trace = await browser.stopTracing();
+  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  if (TRACE) fs.writeFileSync(path.join(ROOT, `bench/results/${name}.trace.json`), trace);
+  const cpuTasks = rendererTaskCpuMs(trace);
+  expect(paging.stalled).toBeNull();
+  const jumps = paging.moved;
+  await log.evaluate((el) => (el.scrollTop = 0));
+  await log.getByText(/^m1 /).waitFor();
+  await page.getByText('Start of the conversation: the server keeps nothing older.').waitFor();
+  const pages = (await page.evaluate('window.__jw.older')) as number;
+  expect(pages).toBe((ARCHIVE - STORED) / PAGE);
+  const rendered = await log.locator('[data-message-id]').count();
+  const tasks = (await page.evaluate(`window.__jw.longtasks.slice(${before}).map((t) => t[1])`)) as number[];
+  const result = {
+    date: new Date().toISOString(),
+    loadavg: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    archive: ARCHIVE,
+    pages,
+    pagingMs,
+    renderedRows: rendered,
+    maxRenderedRows: paging.maxRows,
+    jumpsMeasured: jumps.length,
+    longTasks: tasks.map(Math.round),
+    longestTaskMs: Math.round(Math.max(0, ...tasks)),
+    tasksOverBudget: tasks.filter((ms) => ms > BUDGET_MS).length,
+    // The same tasks by thread time (trace): what the view itself spent.
+    cpuTasks: cpuTasks.length,
+    longestTaskCpuMs: Math.round(Math.max(0, ...cpuTasks)),
+    cpuTasksOverBudget: cpuTasks.filter((ms) => ms > BUDGET_MS).length,
+    cpuTaskP99Ms: Math.round(percentile(cpuTasks, 0.99) * 10) / 10,
+    cpuTaskP999Ms: Math.round(percentile(cpuTasks, 0.999) * 10) / 10,
+    cpuTasksOver35Ms: cpuTasks.filter((ms) => ms > 35).length,
+    // The renderer's main thread busy in all (the view's whole cost of paging back).
+    cpuTotalMs: Math.round(cpuTasks.reduce((a, b) => a + b, 0)),
+    largestJumpPx: Math.round(Math.max(0, ...jumps)),
+    jumpsOver2Px: jumps.filter((px) => px > 2).length,
+    jumpP50Px: Math.round(percentile(jumps, 0.5) * 10) / 10,
+    budgetMs: BUDGET_MS,
+  };
+  write(name, result);
+  await page.close();
+  await web.stop();
+  return result;
+}
 
 interface TraceEvent {
   ph: string;

@@ -20,6 +20,8 @@ const ALICE = { user: 'alice', password: 'alice-Pa55-replies' };
 const BOB = { user: 'bob', password: 'bob-Pa55-replies' };
 const ALICE_JID = 'alice@localhost';
 const BOB_JID = 'bob@localhost';
+/** Runs in the page: the element has the focus. */
+const isActive = new Function('el', 'return el === document.activeElement') as (el: unknown) => boolean;
 
 describe('replies, reactions and retraction in the browser UI', () => {
   let page: Page;
@@ -96,6 +98,28 @@ describe('replies, reactions and retraction in the browser UI', () => {
     await expect
       .poll(() => page.evaluate('document.activeElement?.textContent ?? ""'))
       .toContain('Which day suits you?');
+  });
+
+  it('opens a focused row’s menu with the context-menu key and with Shift+F10, as a right click would', async () => {
+    const row = messageRow('Which day suits you?').first();
+    const menu = row.getByRole('menu');
+    for (const key of ['ContextMenu', 'Shift+F10']) {
+      await row.focus();
+      await page.keyboard.press(key);
+      await menu.waitFor();
+      await expect(menu.getByRole('menuitem', { name: 'Reply' }).evaluate(isActive)).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      await expect(row.getByRole('button', { name: 'Actions for this message' }).evaluate(isActive)).resolves.toBe(
+        true,
+      );
+    }
+    // Another row's key opens that row's menu only.
+    await messageRow('Thursday').first().focus();
+    await page.keyboard.press('ContextMenu');
+    await messageRow('Thursday').first().getByRole('menu').waitFor();
+    expect(await menu.count()).toBe(0);
+    await page.keyboard.press('Escape');
   });
 
   it('Alt+Up in the composer picks the message to answer, Esc cancels; their reply shows its quote', async () => {

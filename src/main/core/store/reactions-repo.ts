@@ -2,6 +2,8 @@
  * The SQL of replies, reactions and retractions (migration 10): finding the message a reply,
  * reaction or retraction refers to, the reactions of a message (one row per reactor, '' is us) and
  * taking a message back (its body emptied, so the full-text index forgets it, and its reactions gone).
+ * A set read from an older archive page is only kept for a reactor with no row yet (what is there
+ * came later), so an emptied set stays as an empty row.
  */
 import type { ConversationKind, ReactionView } from '../../../shared/contract';
 import { REACTIONS_PER_MESSAGE_MAX } from '../../../shared/contract';
@@ -38,7 +40,7 @@ export interface Referenced {
 export class ReactionsRepository {
   private readonly ofMessage;
   private readonly upsert;
-  private readonly remove;
+  private readonly insertAbsent;
   private readonly removeAll;
   private readonly byServerId;
   private readonly byMessageId;
@@ -53,7 +55,10 @@ export class ReactionsRepository {
       `INSERT INTO message_reactions (message, reactor, name, emojis, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (message, reactor) DO UPDATE SET name = excluded.name, emojis = excluded.emojis`,
     );
-    this.remove = db.prepare<[number, string]>('DELETE FROM message_reactions WHERE message = ? AND reactor = ?');
+    this.insertAbsent = db.prepare<[number, string, string, string, number]>(
+      `INSERT INTO message_reactions (message, reactor, name, emojis, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (message, reactor) DO NOTHING`,
+    );
     this.removeAll = db.prepare<[number]>('DELETE FROM message_reactions WHERE message = ?');
     this.byServerId = db.prepare<[string, string, string], ReferencedRow>(
       `SELECT id, direction, sender, occupant_id, retracted FROM messages
@@ -89,10 +94,14 @@ export class ReactionsRepository {
     };
   }
 
-  /** A reactor's whole set of emojis on a message (empty: none any more). */
-  set(message: number, reactor: string, name: string, emojis: readonly string[], at: number): void {
-    if (emojis.length === 0) this.remove.run(message, reactor);
-    else this.upsert.run(message, reactor, name, JSON.stringify(emojis), at);
+  /**
+   * A reactor's whole set of emojis on a message (empty: none any more). `older`: the set was sent
+   * before whatever the reactor's row holds (an older archive page), so it only fills an absent row.
+   * Returns false when nothing changed.
+   */
+  set(message: number, reactor: string, name: string, emojis: readonly string[], at: number, older = false): boolean {
+    const statement = older ? this.insertAbsent : this.upsert;
+    return statement.run(message, reactor, name, JSON.stringify(emojis), at).changes > 0;
   }
 
   /** Our own emojis on a message. */
@@ -137,7 +146,8 @@ export class ReactionsRepository {
         else if (entry.by.length < NAMES_PER_EMOJI) entry.by.push(row.name);
       }
     }
-    message.reactions = [...byEmoji.values()];
+    // Only emptied sets: no reactions.
+    if (byEmoji.size > 0) message.reactions = [...byEmoji.values()];
     return message;
   }
 }

@@ -65,6 +65,14 @@ export interface ArchiveQuery {
   max?: number;
   /** Paging back: encrypted messages are not read (their sessions moved on since). */
   backwards?: boolean;
+  /** Paging back: the page's reactions, by the id they refer to, applied once their message is stored. */
+  reactions?: ArchivedReaction[];
+}
+
+/** A reaction set read from an archive page: applied once the message `to` names is stored. */
+export interface ArchivedReaction {
+  to: string;
+  apply: () => void;
 }
 
 /** A correction read from an archive: its sender's message `replaceId` gets its body (else it is a message of its own). */

@@ -9,8 +9,10 @@
  * Results count only for the query we opened, from the archive we asked (archive.ts reads them),
  * for this conversation, and no more than the page we asked for. A page that does not come fails
  * in the IQ time limit; a refusal carries the server's condition. Corrections (XEP-0308) in a page
- * replace their originals; one whose original is older still waits for the page that holds it.
- * Encrypted messages are not read backwards (their sessions moved on since).
+ * replace their originals; one whose original is older still waits for the page that holds it, and
+ * so does a reaction set (XEP-0444). Reaction sets apply newest first, each only where its reactor
+ * has none on the message yet: what is there came later. Encrypted messages are not read backwards
+ * (their sessions moved on since).
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -25,7 +27,7 @@ import type { OlderMessagesRepository } from '../../store/older-messages-repo';
 import { isTimeout, stanzaCondition } from '../../util/stanza-errors';
 import { NS_DATA, NS_MAM, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import { view, type AccountChat, type ArchivedCorrection } from './accounts';
+import { view, type AccountChat, type ArchivedCorrection, type ArchivedReaction } from './accounts';
 import type { Archive } from './archive';
 
 /** Messages per backwards page. */
@@ -34,6 +36,8 @@ export const OLDER_PAGE = 50;
 const PAGES_PER_ASK = 5;
 /** Corrections whose original is older than what was paged back, kept per conversation until it comes. */
 const CARRIED_CORRECTIONS_MAX = 200;
+/** The same for reaction sets. */
+const CARRIED_REACTIONS_MAX = 200;
 
 export interface ArchivePagingOptions {
   repo: MessagesRepository;
@@ -50,6 +54,8 @@ export class ArchivePaging {
   private readonly asking = new Map<string, Promise<Result<OlderMessages>>>();
   /** Corrections read before their original, by account and conversation. */
   private readonly carried = new Map<string, ArchivedCorrection[]>();
+  /** Reaction sets read before their message, by account and conversation, newest first. */
+  private readonly carriedReactions = new Map<string, ArchivedReaction[]>();
 
   constructor(private readonly options: ArchivePagingOptions) {}
 
@@ -66,7 +72,8 @@ export class ArchivePaging {
   }
 
   forget(accountId: string): void {
-    for (const key of this.carried.keys()) if (key.startsWith(`${accountId}\n`)) this.carried.delete(key);
+    for (const map of [this.carried, this.carriedReactions])
+      for (const key of map.keys()) if (key.startsWith(`${accountId}\n`)) map.delete(key);
   }
 
   private async ask(
@@ -99,11 +106,13 @@ export class ArchivePaging {
         conversation,
         max: OLDER_PAGE,
         backwards: true,
+        reactions: [],
       });
       let reply: Element;
       let page: NewMessage[];
       let corrections: ArchivedCorrection[];
       let deferred: (() => void)[];
+      let reactions: ArchivedReaction[];
       try {
         reply = (await xmpp.iqCaller.request(
           this.query(queryId, archive, kind === 'chat' ? conversation : null, before, end),
@@ -120,6 +129,7 @@ export class ArchivePaging {
         page = (open?.page ?? []).filter((entry): entry is NewMessage => !(entry instanceof Promise));
         corrections = open?.corrections ?? [];
         deferred = open?.after ?? [];
+        reactions = open?.reactions ?? [];
         account.queries.delete(queryId);
       }
       const set = reply.getChild('fin', NS_MAM)?.getChild('set', NS_RSM);
@@ -132,6 +142,7 @@ export class ArchivePaging {
       const messages = this.correct(account, conversation, corrections, stored.map(view));
       // Reactions and retractions of the page, once its messages are stored.
       for (const apply of deferred) apply();
+      this.react(account.accountId, conversation, kind, reactions);
       if (stored.length > 0) {
         const listed = this.options.repo.conversation(account.accountId, conversation);
         if (listed) this.options.bus.emit({ type: 'conversation', conversation: listed });
@@ -160,6 +171,21 @@ export class ArchivePaging {
       const now = this.options.repo.get(message.id);
       return now ? view(now) : message;
     });
+  }
+
+  /**
+   * Applies, newest first, the reaction sets carried from newer pages and the page's own (in the
+   * archive's order, so reversed) whose message is stored now; the rest wait.
+   */
+  private react(accountId: string, conversation: string, kind: 'chat' | 'groupchat', page: ArchivedReaction[]): void {
+    const key = `${accountId}\n${conversation}`;
+    const waiting: ArchivedReaction[] = [];
+    for (const reaction of [...(this.carriedReactions.get(key) ?? []), ...page.reverse()]) {
+      if (this.options.repo.reactions.referenced(accountId, conversation, kind, reaction.to)) reaction.apply();
+      else waiting.push(reaction);
+    }
+    if (waiting.length > 0) this.carriedReactions.set(key, waiting.slice(0, CARRIED_REACTIONS_MAX));
+    else this.carriedReactions.delete(key);
   }
 
   /** A backwards query: before an archive id (or the latest page up to a time), one conversation's messages. */

@@ -19,7 +19,7 @@ import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { archivedSenderJid } from '../muc/room-encryption';
-import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_RSM } from '../../xmpp/ns';
+import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_REACTIONS, NS_RSM } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { sharedFileOf } from '../upload/oob';
 import { originIdOf, type AccountChat, type ArchivedCorrection, type JoinedRooms, type PageEntry } from './accounts';
@@ -205,8 +205,14 @@ export class Archive {
     if (encrypted && query.backwards) return true;
     if (innerFrom === null) return true;
     if (refersToMessage(inner)) {
-      // A reaction or retraction is not a message: it applies, checked as a live one, once the page is stored.
-      query.after.push(() => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom)));
+      // A reaction or retraction is not a message: it applies, checked as a live one, once the page is
+      // stored (paging back, a reaction set never replaces a newer one).
+      const older = query.backwards === true;
+      const apply = () => this.options.references.read(account, inner, innerFrom, bareJid(innerFrom), older);
+      // Paging back, a reaction often comes a page before its message: it waits for it.
+      const to = query.reactions ? inner.getChild('reactions', NS_REACTIONS)?.attrs.id : undefined;
+      if (typeof to === 'string' && to !== '') query.reactions!.push({ to: to.slice(0, 256), apply });
+      else query.after.push(apply);
       return true;
     }
     if (bodyText === null && !encrypted) return true;

@@ -4,7 +4,8 @@
  * room the occupant-id (XEP-0421) when the room assigns them, else the nick; ours (and our other
  * clients' or the room's reflection of ours) are kept as ours. A set is kept to the limits: at most
  * REACTIONS_PER_REACTOR_MAX distinct reactions of at most REACTION_LENGTH_MAX characters each, and
- * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis.
+ * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis. A set from an older archive
+ * page was sent before any set the reactor has on the message: it never replaces one.
  */
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
@@ -86,8 +87,8 @@ export class Reactions {
     return ok(view(updated));
   }
 
-  /** An incoming set of reactions; false when the stanza carries none. */
-  received(account: AccountChat, stanza: Element, reactor: Reactor): boolean {
+  /** An incoming set of reactions (`older`: from an older archive page); false when the stanza carries none. */
+  received(account: AccountChat, stanza: Element, reactor: Reactor, older = false): boolean {
     const element = stanza.getChild('reactions', NS_REACTIONS);
     if (!element) return false;
     const id = element.attrs.id;
@@ -103,7 +104,7 @@ export class Reactions {
     const room = REACTIONS_PER_MESSAGE_MAX - present.size;
     const fresh = emojis.filter((emoji) => !present.has(emoji));
     if (fresh.length > room) emojis = emojis.filter((emoji) => present.has(emoji) || fresh.indexOf(emoji) < room);
-    this.repo.reactions.set(target.id, reactor.key, reactor.name, emojis, this.now());
+    if (!this.repo.reactions.set(target.id, reactor.key, reactor.name, emojis, this.now(), older)) return true;
     const updated = this.repo.get(target.id);
     if (updated) this.writes.changed(updated);
     return true;

@@ -24,13 +24,16 @@ export class MessageReferences {
     private readonly floodLog: RateLimitedLogger,
   ) {}
 
-  /** True when the stanza was a reaction, retraction or moderation (applied or dropped). */
-  read(account: AccountChat, stanza: Element, from: string, bare: string): boolean {
+  /**
+   * True when the stanza was a reaction, retraction or moderation (applied or dropped); `older`: read
+   * from an older archive page (a reaction set there never replaces one we have).
+   */
+  read(account: AccountChat, stanza: Element, from: string, bare: string, older = false): boolean {
     if (!refersToMessage(stanza)) return false;
-    if (stanza.attrs.type === 'groupchat') return this.fromRoom(account, stanza, from, bare);
+    if (stanza.attrs.type === 'groupchat') return this.fromRoom(account, stanza, from, bare, older);
     // Private messages in rooms are not a place for these.
     if (stanza.getChild('x', NS_MUC_USER)) return false;
-    if (bare === account.ownJid) return this.fromOwnClient(account, stanza);
+    if (bare === account.ownJid) return this.fromOwnClient(account, stanza, older);
     const conversation = bare;
     const sender = { conversation, kind: 'chat' as const };
     return (
@@ -40,7 +43,7 @@ export class MessageReferences {
         author: bare,
         occupantId: null,
         own: false,
-      }) || this.reactions.received(account, stanza, { ...sender, key: bare, name: bare })
+      }) || this.reactions.received(account, stanza, { ...sender, key: bare, name: bare }, older)
     );
   }
 
@@ -49,18 +52,18 @@ export class MessageReferences {
    * ours in the chat with whom it went to. Anything else from ourselves (a retraction, one to
    * ourselves) is dropped.
    */
-  private fromOwnClient(account: AccountChat, stanza: Element): boolean {
+  private fromOwnClient(account: AccountChat, stanza: Element, older: boolean): boolean {
     const to = typeof stanza.attrs.to === 'string' ? normalizeJid(stanza.attrs.to) : null;
     const conversation = to === null ? null : bareJid(to);
     if (conversation === null || conversation === account.ownJid || !stanza.getChild('reactions', NS_REACTIONS)) {
       account.stats.dropped++;
       return true;
     }
-    this.reactions.received(account, stanza, { conversation, kind: 'chat', key: OWN_REACTOR, name: '' });
+    this.reactions.received(account, stanza, { conversation, kind: 'chat', key: OWN_REACTOR, name: '' }, older);
     return true;
   }
 
-  private fromRoom(account: AccountChat, stanza: Element, from: string, room: string): boolean {
+  private fromRoom(account: AccountChat, stanza: Element, from: string, room: string, older: boolean): boolean {
     const ownNick = this.rooms.joinedNick(account.accountId, room);
     if (ownNick === null) {
       account.stats.dropped++;
@@ -77,7 +80,7 @@ export class MessageReferences {
     if (this.retractions.received(account, stanza, { ...sender, fromRoom, author: nick, occupantId, own })) return true;
     if (fromRoom) return true;
     const key = own ? OWN_REACTOR : occupantId !== null ? `occupant-id:${occupantId}` : `nick:${nick}`;
-    this.reactions.received(account, stanza, { ...sender, key, name: nick });
+    this.reactions.received(account, stanza, { ...sender, key, name: nick }, older);
     return true;
   }
 }

@@ -2,8 +2,9 @@
  * Paging back through the server's archive (XEP-0313 with RSM <before/>), fed stanzas directly over
  * the real store (SQLite in memory): older pages take ids below the stored ones, how far back a
  * conversation reached is remembered, corrections found in the archive are applied (also during
- * catch-up), and results are taken only from the archive we asked, for our query and conversation,
- * no more than the page we asked for.
+ * catch-up), reaction sets wait for their message and never replace a set sent later, and results
+ * are taken only from the archive we asked, for our query and conversation, no more than the page
+ * we asked for.
  */
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
@@ -23,6 +24,7 @@ import {
   NS_DELAY,
   NS_FORWARD,
   NS_MAM,
+  NS_REACTIONS,
   NS_RSM,
   NS_SID,
 } from '../../../../../../src/main/core/xmpp/ns';
@@ -127,6 +129,35 @@ function result(
       ),
     ),
   );
+}
+
+/** Bob's reaction set on message `to`, as our archive keeps it, sent at `stamp`. */
+function reactionResult(queryId: string, archiveId: string, to: string, emojis: string[], stamp: string): Element {
+  return xml(
+    'message',
+    {},
+    xml(
+      'result',
+      { xmlns: NS_MAM, queryid: queryId, id: archiveId },
+      xml(
+        'forwarded',
+        { xmlns: NS_FORWARD },
+        xml('delay', { xmlns: NS_DELAY, stamp }),
+        xml(
+          'message',
+          { from: `${BOB}/phone`, to: OWN, type: 'chat', id: `r-${archiveId}` },
+          xml('reactions', { xmlns: NS_REACTIONS, id: to }, ...emojis.map((e) => xml('reaction', {}, e))),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The emojis on the message with `body`. */
+function reactionsOn(body: string): string[] {
+  const page = service.history({ accountId: ACCOUNT, conversation: BOB, limit: 500 });
+  const message = page.ok ? page.value.find((m) => m.body === body) : undefined;
+  return (message?.reactions ?? []).map((r) => r.emoji);
 }
 
 const fromBob = (n: number) => ({ from: `${BOB}/phone`, id: `m${n}`, body: `old ${n}` });
@@ -245,6 +276,67 @@ describe('paging back through the archive', () => {
     expect(requests).toHaveLength(2);
     expect(page.ok && page.value.messages).toMatchObject([{ body: 'old 1, fixed', corrected: true }]);
     expect(bodies()).toEqual(['old 1, fixed']);
+  });
+
+  it('keeps the reaction set sent last when a page brings an older one for a message shown', async () => {
+    await liveFromBob('a5', 'live copy');
+    // Bob's set now (live, no delay), then a page that overlaps what is stored brings his earlier one.
+    middleware(
+      {
+        stanza: xml(
+          'message',
+          { from: `${BOB}/phone`, type: 'chat', id: 'react-live' },
+          xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }, xml('reaction', {}, '❤️')),
+        ),
+      },
+      () => undefined,
+    );
+    await endOfTurn();
+    expect(reactionsOn('live copy')).toEqual(['❤️']);
+    answers.push({
+      results: (q) => [result(q, 'a4', fromBob(4)), reactionResult(q, 'a4r', 'live', ['👍'], '2026-11-01T10:01:00Z')],
+      fin: { first: 'a4', complete: false },
+    });
+    await older();
+    expect(bodies()).toEqual(['old 4', 'live copy']);
+    expect(reactionsOn('live copy')).toEqual(['❤️']);
+    // An emptied set is news too: a set sent before it does not bring reactions back.
+    middleware(
+      {
+        stanza: xml(
+          'message',
+          { from: `${BOB}/phone`, type: 'chat', id: 'react-none' },
+          xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }),
+        ),
+      },
+      () => undefined,
+    );
+    await endOfTurn();
+    expect(reactionsOn('live copy')).toEqual([]);
+    answers.push({
+      results: (q) => [result(q, 'a3', fromBob(3)), reactionResult(q, 'a3r', 'live', ['🎉'], '2026-11-01T10:00:30Z')],
+      fin: { first: 'a3', complete: true },
+    });
+    await older();
+    expect(bodies()).toEqual(['old 3', 'old 4', 'live copy']);
+    expect(reactionsOn('live copy')).toEqual([]);
+  });
+
+  it('applies a reaction set paged back before its message once the message comes, the later set winning', async () => {
+    // Newest first: Bob's second set on m1, then (a page older) m1 with his first set.
+    answers.push({
+      results: (q) => [reactionResult(q, 'r2', 'm1', ['❤️'], '2026-11-01T10:02:00Z'), result(q, 'a3', fromBob(3))],
+      fin: { first: 'r2', complete: false },
+    });
+    answers.push({
+      results: (q) => [result(q, 'a1', fromBob(1)), reactionResult(q, 'r1', 'm1', ['👍'], '2026-11-01T10:01:00Z')],
+      fin: { first: 'a1', complete: true },
+    });
+    await older();
+    expect(bodies()).toEqual(['old 3']);
+    await older();
+    expect(bodies()).toEqual(['old 1', 'old 3']);
+    expect(reactionsOn('old 1')).toEqual(['❤️']);
   });
 
   it('says why a page did not come: no answer in time, a refusal, offline', async () => {
