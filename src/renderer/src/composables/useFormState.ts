@@ -1,4 +1,4 @@
-import { nextTick, ref, shallowRef } from 'vue';
+import { nextTick, ref, shallowRef, type Ref } from 'vue';
 import type { Result } from '../../../shared/result';
 import type { FieldErrors } from '../lib/form-check';
 import { errorFields, errorText } from '../lib/words/errors';
@@ -85,5 +85,10 @@ export function useFormState(options: FormStateOptions = {}) {
   return { errors, formError, busy, close: options.close, send, showErrors, refuse, focusInvalid, attach };
 }
 
-/** A form's state, as FormDialog reads it. */
-export type FormState = ReturnType<typeof useFormState>;
+/** What FormDialog and ConfirmDialog read of a form's state (useFormState). */
+export interface FormState {
+  busy: Ref<boolean>;
+  formError: Ref<string | null>;
+  close?: () => void;
+  attach(form: HTMLFormElement | null): void;
+}
