@@ -3,6 +3,7 @@ import type { ConnectionError } from '../../../../shared/contract';
 import type { CertificateProblem, ConnectionParams } from '../../../../shared/errors';
 import { t } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
+import { reasonText, type OwnWords } from './reason';
 
 type Construct = ConnectionParams['connection.streamViolation']['construct'];
 
@@ -75,89 +76,30 @@ export function certificateProblemText({ code, domain, notBefore, notAfter }: Ce
   }
 }
 
+/** Connection failures whose catalog sentence needs more: a condition the server may leave out, a certificate. */
+const CONNECTION_WORDS = {
+  'connection.authRefused': (error) => t(`errors.connection.auth.${error.params.condition}`),
+  'connection.authFailed': (error) =>
+    t('errors.connection.authFailed', { condition: error.params.condition ?? t('errors.connection.unknownReason') }),
+  'connection.streamError': (error) =>
+    t('errors.connection.streamError', {
+      condition: error.params.condition ?? t('errors.connection.streamErrorNone'),
+    }),
+  'connection.unreachable': (error) => t(`errors.connection.unreachable.${error.params.code}`),
+  'connection.requestRefused': (error) =>
+    t('errors.connection.requestRefused', { condition: error.params.condition ?? '' }),
+  'connection.failed': (error) =>
+    error.params.detail
+      ? t('errors.connection.failedDetail', { detail: error.params.detail })
+      : t('errors.connection.failed'),
+  'connection.streamViolation': (error) => streamViolationText(error.params),
+  'connection.certificateCode': (error) => t('errors.connection.certificateCode', { code: error.params.code ?? '' }),
+  'connection.certificateNotTrusted': (error) => withProblem(t('errors.connection.certificateNotTrusted'), error),
+  'connection.certificateChanged': (error) => withProblem(t('errors.connection.certificateChanged'), error),
+} satisfies OwnWords<ConnectionError>;
+
 export function connectionErrorText(error: ConnectionError): string {
-  switch (error.reason) {
-    case 'connection.authRefused':
-      return t(`errors.connection.auth.${error.params.condition}`);
-    case 'connection.authTemporary':
-      return t('errors.connection.authTemporary');
-    case 'connection.noMechanism':
-      return t('errors.connection.noMechanism');
-    case 'connection.authFailed':
-      return t('errors.connection.authFailed', {
-        condition: error.params.condition ?? t('errors.connection.unknownReason'),
-      });
-    case 'connection.accountRefused':
-      return t('errors.connection.accountRefused');
-    case 'connection.resourceTaken':
-      return t('errors.connection.resourceTaken');
-    case 'connection.resourceInUse':
-      return t('errors.connection.resourceInUse');
-    case 'connection.policyViolation':
-      return t('errors.connection.policyViolation');
-    case 'connection.serverShutdown':
-      return t('errors.connection.serverShutdown');
-    case 'connection.redirected':
-      return t('errors.connection.redirected');
-    case 'connection.hostUnknown':
-      return t('errors.connection.hostUnknown');
-    case 'connection.streamError':
-      return t('errors.connection.streamError', {
-        condition: error.params.condition ?? t('errors.connection.streamErrorNone'),
-      });
-    case 'connection.unreachable':
-      return t(`errors.connection.unreachable.${error.params.code}`);
-    case 'connection.timeout':
-      return t('errors.connection.timeout');
-    case 'connection.malformedXml':
-      return t('errors.connection.malformedXml');
-    case 'connection.tlsFailed':
-      return t('errors.connection.tlsFailed');
-    case 'connection.requestRefused':
-      return t('errors.connection.requestRefused', { condition: error.params.condition ?? '' });
-    case 'connection.failed':
-      return error.params.detail
-        ? t('errors.connection.failedDetail', { detail: error.params.detail })
-        : t('errors.connection.failed');
-    case 'connection.streamViolation':
-      return streamViolationText(error.params);
-    case 'connection.stoppedAnswering':
-      return t('errors.connection.stoppedAnswering');
-    case 'connection.badAck':
-      return t('errors.connection.badAck');
-    case 'connection.tlsUnavailable':
-      return t('errors.connection.tlsUnavailable');
-    case 'connection.starttlsFailed':
-      return t('errors.connection.starttlsFailed');
-    case 'connection.certificateUnverified':
-      return t('errors.connection.certificateUnverified');
-    case 'connection.tlsError':
-      return t('errors.connection.tlsError', { detail: error.params.detail });
-    case 'connection.pinnedChanged':
-      return t('errors.connection.pinnedChanged');
-    case 'connection.pinnedUsed':
-      return t('errors.connection.pinnedUsed');
-    case 'connection.certificateCode':
-      return t('errors.connection.certificateCode', { code: error.params.code ?? '' });
-    case 'connection.certificateNotTrusted':
-      return withProblem(t('errors.connection.certificateNotTrusted'), error);
-    case 'connection.certificateChanged':
-      return withProblem(t('errors.connection.certificateChanged'), error);
-    case 'connection.scramChallenge':
-      return t('errors.connection.scramChallenge');
-    case 'connection.scramMismatch':
-      return t('errors.connection.scramMismatch');
-    case 'connection.closed':
-      return t('errors.connection.closed');
-    case 'connection.signInTimeout':
-      return t('errors.connection.signInTimeout');
-    case 'connection.signInStalled':
-      return t('errors.connection.signInStalled');
-    case 'connection.lost':
-      return t('errors.connection.lost');
-    case 'connection.needsPassword':
-      return t('errors.connection.needsPassword', { jid: error.params.jid });
-  }
+  return reasonText(error, CONNECTION_WORDS);
 }
 
 /** The sentence, followed by why the certificate was not trusted when the error says. */

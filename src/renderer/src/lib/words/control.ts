@@ -8,12 +8,10 @@ import type { AppErrorOf, ControlRequestAction, DomainReason, RequestAction } fr
 import type { FormIssue, FormProblem } from '../../../../shared/forms';
 import type { XmppUriReason } from '../../../../shared/xmpp-uri';
 import { t, type MessageKey } from '../../i18n';
+import type { OwnWords } from './reason';
 import { certificateProblemText, connectionErrorText } from './connection';
 
-/** The domains worded here. */
-export const CONTROL_DOMAINS = ['form', 'blocking', 'registration', 'disco', 'adhoc', 'console'] as const;
-type ControlDomain = (typeof CONTROL_DOMAINS)[number];
-export type ControlError = AppErrorOf<DomainReason<ControlDomain>>;
+type ControlError = AppErrorOf<DomainReason<'form' | 'blocking' | 'registration' | 'disco' | 'adhoc' | 'console'>>;
 
 /** What each request was for ("the server did not answer …"). */
 const REQUESTS: Readonly<Record<ControlRequestAction, MessageKey>> = {
@@ -178,66 +176,18 @@ function rangeText(min: string, max: string): string {
   return t('control.formIssue.rangeAtMost', { max });
 }
 
-export function controlErrorText(error: ControlError): string {
-  switch (error.reason) {
-    case 'form.invalid':
-      return t('control.error.formInvalid', error.params.issues.length);
-    case 'form.unusable':
-      return t('control.error.formUnusable', { problem: formProblemText(error.params.problem) });
-    case 'blocking.unsupported':
-      return t('control.error.blockingUnsupported');
-    case 'blocking.notConnected':
-      return t('control.error.blockingNotConnected');
-    case 'registration.connectFailed': {
-      const { connection, certificate } = error.params;
-      const because = connectionErrorText({ kind: 'other', ...connection });
-      const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
-      return t('control.error.registrationConnectFailed', { because: `${because}${problem}` });
-    }
-    case 'registration.malformed':
-      return t('control.error.registrationMalformed');
-    case 'registration.formUnsupported':
-      return t('control.error.registrationFormUnsupported');
-    case 'registration.web':
-      return t('control.error.registrationWeb', { url: error.params.url });
-    case 'registration.gone':
-      return t('control.error.registrationGone');
-    case 'registration.usernameInvalid':
-      return t('control.error.registrationUsernameInvalid');
-    case 'registration.formRequired':
-      return t('control.error.registrationFormRequired');
-    case 'registration.notConnected':
-      return t('control.error.registrationNotConnected');
-    case 'disco.notConnected':
-      return t('control.error.discoNotConnected');
-    case 'disco.malformed':
-      return t('control.error.discoMalformed', { what: requestWords(error.params.action) });
-    case 'adhoc.notConnected':
-      return t('control.error.adhocNotConnected');
-    case 'adhoc.gone':
-      return t('control.error.adhocGone');
-    case 'adhoc.mismatch':
-      return t('control.error.adhocMismatch');
-    case 'adhoc.actionNotAllowed':
-      return t('control.error.adhocActionNotAllowed', { action: error.params.action });
-    case 'console.notConnected':
-      return t('control.error.consoleNotConnected');
-    case 'console.notSent':
-      return t('control.error.consoleNotSent');
-    case 'console.xmlMalformed':
-      return t('control.error.consoleXmlMalformed');
-    case 'console.xmlRestricted':
-      return t('control.error.consoleXmlRestricted');
-    case 'console.xmlNotOne':
-      return t('control.error.consoleXmlNotOne');
-    case 'console.xmlNotStanza':
-      return t('control.error.consoleXmlNotStanza');
-    case 'console.xmlNamespace':
-      return t('control.error.consoleXmlNamespace');
-    case 'console.xmlIqType':
-      return t('control.error.consoleXmlIqType');
-  }
-}
+/** Control errors whose catalog sentence needs more: a count, a form's problem, a connection's failure, a request. */
+export const CONTROL_WORDS = {
+  'form.invalid': (error) => t('errors.form.invalid', error.params.issues.length),
+  'form.unusable': (error) => t('errors.form.unusable', { problem: formProblemText(error.params.problem) }),
+  'registration.connectFailed': (error) => {
+    const { connection, certificate } = error.params;
+    const because = connectionErrorText({ kind: 'other', ...connection });
+    const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
+    return t('errors.registration.connectFailed', { because: `${because}${problem}` });
+  },
+  'disco.malformed': (error) => t('errors.disco.malformed', { what: requestWords(error.params.action) }),
+} satisfies OwnWords<ControlError>;
 
 /** Why an `xmpp:` link was not opened. */
 export function xmppUriErrorText(reason: XmppUriReason, params: Record<string, string> = {}): string {

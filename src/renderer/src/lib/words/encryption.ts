@@ -1,32 +1,17 @@
 /**
- * End-to-end encryption in words: the commands' errors (encryption.*), why a message could not be
+ * End-to-end encryption in words: the commands' errors that need more than their catalog sentence, why a message could not be
  * sent encrypted or read, trust states, the lock, the device panel and the new-device prompt.
  */
 import type { EncryptionFailure, TrustState, UndecryptableReason } from '../../../../shared/contract';
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
 import type { DeviceSkipReason, EncryptFailureReason } from '../../../../shared/encryption';
 import { t, type MessageKey } from '../../i18n';
+import type { OwnWords } from './reason';
 
-export function encryptionErrorText(error: AppErrorOf<DomainReason<'encryption'>>): string {
-  switch (error.reason) {
-    case 'encryption.chatOnly':
-      return t('encryption.errors.chatOnly');
-    case 'encryption.unavailable':
-      return t('encryption.errors.unavailable');
-    case 'encryption.unknownDevice':
-      return t('encryption.errors.unknownDevice');
-    case 'encryption.notEncrypted':
-      return t('encryption.errors.notEncrypted');
-    case 'encryption.notSent':
-      return t('encryption.errors.notSent', { reason: failureReasonText(error.params.reason) });
-    case 'encryption.fileKeyInClear':
-      return t('omemoFiles.errors.fileKeyInClear');
-    case 'encryption.badLink':
-      return t('omemoFiles.errors.badLink');
-    case 'encryption.linkForOther':
-      return t('omemoFiles.errors.linkForOther', { jid: error.params.jid });
-  }
-}
+/** Encryption errors whose catalog sentence needs more: why nothing could be encrypted (encryption.*). */
+export const ENCRYPTION_WORDS = {
+  'encryption.notSent': (error) => t('errors.encryption.notSent', { reason: failureReasonText(error.params.reason) }),
+} satisfies OwnWords<AppErrorOf<DomainReason<'encryption'>>>;
 
 /** Why nothing could be encrypted, as a clause without its full stop. */
 function failureReasonText(reason: EncryptFailureReason): string {

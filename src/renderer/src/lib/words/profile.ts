@@ -1,14 +1,6 @@
-/** Profiles, avatars and nicknames in words: errors (profile.*), field labels and the panel's sentences. */
-import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+/** Profiles, avatars and nicknames in words: field labels and the panel's sentences. */
 import type { ProfileView } from '../../../../shared/contract';
 import { t, type MessageKey } from '../../i18n';
-
-export function profileErrorText(error: AppErrorOf<DomainReason<'profile'>>): string {
-  switch (error.reason) {
-    case 'profile.notConnected':
-      return t('profile.errors.notConnected');
-  }
-}
 
 /** A profile field with its label (a getter: the label follows the chosen language). */
 function field(key: keyof ProfileView & string): { key: keyof ProfileView; label: string } {
