@@ -6,6 +6,7 @@ import type { EncryptionFailure, TrustState, UndecryptableReason } from '../../.
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
 import type { DeviceSkipReason, EncryptFailureReason } from '../../../../shared/encryption';
 import { t, type MessageKey } from '../../i18n';
+import { liveWords } from './live';
 import type { OwnWords } from './reason';
 
 /** Encryption errors whose catalog sentence needs more: why nothing could be encrypted (encryption.*). */
@@ -80,20 +81,12 @@ export function undecryptableText(reason: UndecryptableReason): string {
 }
 
 /** A trust state's label, in the current language whenever it is read. */
-export const TRUST_LABELS: Readonly<Record<TrustState, string>> = {
-  get verified() {
-    return t('encryption.trust.verified');
-  },
-  get blind() {
-    return t('encryption.trust.blind');
-  },
-  get undecided() {
-    return t('encryption.trust.undecided');
-  },
-  get untrusted() {
-    return t('encryption.trust.untrusted');
-  },
-};
+export const TRUST_LABELS: Readonly<Record<TrustState, string>> = liveWords({
+  verified: 'encryption.trust.verified',
+  blind: 'encryption.trust.blind',
+  undecided: 'encryption.trust.undecided',
+  untrusted: 'encryption.trust.untrusted',
+});
 
 /** The lock in a conversation's header. */
 export function lockLabel(encrypted: boolean): string {

@@ -344,10 +344,10 @@ describe('the words for every code', () => {
 });
 
 describe('the words for every code in every language', () => {
-  const sentences = () => [
-    ...Object.values(ERRORS).map((error) => [error.reason, errorText(error)]),
-    ...Object.values(CONNECTION).map((error) => [error.reason, connectionErrorText(error)]),
-    ...Object.values(NOTICES).map((notice) => [notice.code, roomNoticeText(notice)]),
+  const sentences = (): [string, string][] => [
+    ...Object.values(ERRORS).map((error): [string, string] => [error.reason, errorText(error)]),
+    ...Object.values(CONNECTION).map((error): [string, string] => [error.reason, connectionErrorText(error)]),
+    ...Object.values(NOTICES).map((notice): [string, string] => [notice.code, roomNoticeText(notice)]),
   ];
 
   beforeAll(async () => {
