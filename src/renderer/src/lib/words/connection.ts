@@ -1,7 +1,7 @@
 /** Why a connection failed, in words (ConnectionError: the core sends the reason and its parameters). */
 import type { ConnectionError } from '../../../../shared/contract';
 import type { CertificateProblem, ConnectionParams } from '../../../../shared/errors';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
 import { reasonText, type OwnWords } from './reason';
 
@@ -47,17 +47,23 @@ function streamViolationText({ construct, condition, detail }: ConnectionParams[
   }
 }
 
+/** The TLS codes worded without the certificate's details. */
+const CERTIFICATE_PROBLEMS = new Map<string, MessageKey>([
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', 'errors.certificate.selfSigned'],
+  ['SELF_SIGNED_CERT_IN_CHAIN', 'errors.certificate.selfSigned'],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'errors.certificate.untrustedIssuer'],
+  ['UNABLE_TO_GET_ISSUER_CERT', 'errors.certificate.untrustedIssuer'],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'errors.certificate.untrustedIssuer'],
+  ['CERT_UNTRUSTED', 'errors.certificate.untrustedIssuer'],
+  ['CERT_REVOKED', 'errors.certificate.revoked'],
+  ['ERR_JABBERWOCK_PIN', 'errors.certificate.notPinned'],
+]);
+
 /** Why a certificate was not trusted. */
 export function certificateProblemText({ code, domain, notBefore, notAfter }: CertificateProblem): string {
+  const plain = code === null ? undefined : CERTIFICATE_PROBLEMS.get(code);
+  if (plain) return t(plain);
   switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return t('errors.certificate.selfSigned');
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'CERT_UNTRUSTED':
-      return t('errors.certificate.untrustedIssuer');
     case 'CERT_HAS_EXPIRED':
       return notAfter ? t('errors.certificate.expiredOn', { date: notAfter }) : t('errors.certificate.expired');
     case 'CERT_NOT_YET_VALID':
@@ -67,10 +73,6 @@ export function certificateProblemText({ code, domain, notBefore, notAfter }: Ce
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
     case 'HOSTNAME_MISMATCH':
       return t('errors.certificate.wrongName', { domain });
-    case 'CERT_REVOKED':
-      return t('errors.certificate.revoked');
-    case 'ERR_JABBERWOCK_PIN':
-      return t('errors.certificate.notPinned');
     default:
       return t('errors.certificate.unverified', { code: code ?? t('errors.connection.unknownReason') });
   }

@@ -14,22 +14,18 @@ export const ENCRYPTION_WORDS = {
   'encryption.notSent': (error) => t('errors.encryption.notSent', { reason: failureReasonText(error.params.reason) }),
 } satisfies OwnWords<AppErrorOf<DomainReason<'encryption'>>>;
 
+const FAILURES: Readonly<Record<EncryptFailureReason, MessageKey>> = {
+  'no-devices': 'encryption.failure.noDevices',
+  'no-usable-devices': 'encryption.failure.noUsableDevices',
+  'device-list-unavailable': 'encryption.failure.deviceListUnavailable',
+  'identity-unavailable': 'encryption.failure.identityUnavailable',
+  'room-not-eligible': 'omemoRoom.roomNotEligible',
+  'room-members-unknown': 'omemoRoom.membersUnknown',
+};
+
 /** Why nothing could be encrypted, as a clause without its full stop. */
 function failureReasonText(reason: EncryptFailureReason): string {
-  switch (reason) {
-    case 'no-devices':
-      return t('encryption.failure.noDevices');
-    case 'no-usable-devices':
-      return t('encryption.failure.noUsableDevices');
-    case 'device-list-unavailable':
-      return t('encryption.failure.deviceListUnavailable');
-    case 'identity-unavailable':
-      return t('encryption.failure.identityUnavailable');
-    case 'room-not-eligible':
-      return t('omemoRoom.roomNotEligible');
-    case 'room-members-unknown':
-      return t('omemoRoom.membersUnknown');
-  }
+  return t(FAILURES[reason]);
 }
 
 const SKIPPED: Record<DeviceSkipReason, MessageKey> = {
@@ -56,28 +52,21 @@ export function encryptFailureText(failure: EncryptionFailure): string {
     : t('encryption.failure.notEncrypted', { reason });
 }
 
+const UNDECRYPTABLE: Readonly<Record<UndecryptableReason, MessageKey>> = {
+  malformed: 'encryption.undecryptable.malformed',
+  'not-for-this-device': 'encryption.undecryptable.notForThisDevice',
+  'no-session': 'encryption.undecryptable.noSession',
+  replayed: 'encryption.undecryptable.replayed',
+  'bad-key-material': 'encryption.undecryptable.badKeyMaterial',
+  'bad-tag': 'encryption.undecryptable.badTag',
+  'identity-unavailable': 'encryption.undecryptable.identityUnavailable',
+  'own-device': 'encryption.undecryptable.ownDevice',
+  'unknown-sender': 'omemoRoom.unknownSender',
+};
+
 /** Why an incoming encrypted message could not be read, and what fixes it. */
 export function undecryptableText(reason: UndecryptableReason): string {
-  switch (reason) {
-    case 'malformed':
-      return t('encryption.undecryptable.malformed');
-    case 'not-for-this-device':
-      return t('encryption.undecryptable.notForThisDevice');
-    case 'no-session':
-      return t('encryption.undecryptable.noSession');
-    case 'replayed':
-      return t('encryption.undecryptable.replayed');
-    case 'bad-key-material':
-      return t('encryption.undecryptable.badKeyMaterial');
-    case 'bad-tag':
-      return t('encryption.undecryptable.badTag');
-    case 'identity-unavailable':
-      return t('encryption.undecryptable.identityUnavailable');
-    case 'own-device':
-      return t('encryption.undecryptable.ownDevice');
-    case 'unknown-sender':
-      return t('omemoRoom.unknownSender');
-  }
+  return t(UNDECRYPTABLE[reason]);
 }
 
 /** A trust state's label, in the current language whenever it is read. */

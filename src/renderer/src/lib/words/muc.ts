@@ -11,8 +11,8 @@ import type {
   RoomRemoval,
   RoomRemovalCode,
 } from '../../../../shared/errors';
-import { t } from '../../i18n';
-import { reasonText, type OwnWords } from './reason';
+import { t, type MessageKey } from '../../i18n';
+import { reasonText, sentenceParams, type OwnWords } from './reason';
 
 /** A refusal, with the room's own text after it if it sent one. */
 function said(sentence: string, text: string | null): string {
@@ -94,49 +94,35 @@ export function suggestedNick(error: { reason: string; params?: unknown } | null
   return error?.reason === 'muc.nickInUse' ? (error.params as { suggestedNick: string }).suggestedNick : null;
 }
 
+/** The notices worded by their catalog sentence, filled with the notice's names. */
+const NOTICES: Readonly<Partial<Record<RoomNotice['code'], MessageKey>>> = {
+  'muc.nickAssigned': 'roomNotice.nickAssigned',
+  'muc.selfRenamed': 'roomNotice.selfRenamed',
+  'muc.renamed': 'roomNotice.renamed',
+  'muc.rejoining': 'roomNotice.rejoining',
+  'muc.selfPingRejoining': 'control.room.selfPingRejoining',
+  'muc.moderatorGranted': 'roomNotice.moderatorGranted',
+  'muc.moderatorRevoked': 'roomNotice.moderatorRevoked',
+  'muc.voiceGranted': 'roomNotice.voiceGranted',
+  'muc.voiceRevoked': 'roomNotice.voiceRevoked',
+  'muc.subjectChanged': 'roomNotice.subjectChanged',
+  'muc.subjectCleared': 'roomNotice.subjectCleared',
+  'muc.created': 'roomNotice.created',
+  'muc.createdUnconfigured': 'roomNotice.createdUnconfigured',
+  'muc.voiceRequested': 'muc.notice.voiceRequested',
+  'muc.configured': 'muc.notice.configured',
+};
+
 /** A line the room shows about what happened. */
 export function roomNoticeText(notice: RoomNotice): string {
+  const plain = NOTICES[notice.code];
+  if (plain) return t(plain, sentenceParams(notice));
   switch (notice.code) {
-    case 'muc.banned':
-    case 'muc.kicked':
-    case 'muc.removedAffiliation':
-    case 'muc.removedMembersOnly':
-    case 'muc.removedShutdown':
-    case 'muc.removedTechnical':
-      return removalText(notice.code, notice);
-    case 'muc.nickAssigned':
-      return t('roomNotice.nickAssigned', { nick: notice.nick });
-    case 'muc.selfRenamed':
-      return t('roomNotice.selfRenamed', { nick: notice.nick });
-    case 'muc.renamed':
-      return t('roomNotice.renamed', { from: notice.from, to: notice.to });
-    case 'muc.rejoining':
-      return t('roomNotice.rejoining');
-    case 'muc.selfPingRejoining':
-      return t('control.room.selfPingRejoining');
-    case 'muc.moderatorGranted':
-      return t('roomNotice.moderatorGranted', { nick: notice.nick });
-    case 'muc.moderatorRevoked':
-      return t('roomNotice.moderatorRevoked', { nick: notice.nick });
-    case 'muc.voiceGranted':
-      return t('roomNotice.voiceGranted', { nick: notice.nick });
-    case 'muc.voiceRevoked':
-      return t('roomNotice.voiceRevoked', { nick: notice.nick });
     case 'muc.affiliationChanged':
       return t(`roomNotice.affiliation.${notice.affiliation}`, { nick: notice.nick });
-    case 'muc.subjectChanged':
-      return t('roomNotice.subjectChanged', { nick: notice.nick });
-    case 'muc.subjectCleared':
-      return t('roomNotice.subjectCleared', { nick: notice.nick });
-    case 'muc.created':
-      return t('roomNotice.created');
-    case 'muc.createdUnconfigured':
-      return t('roomNotice.createdUnconfigured');
     case 'muc.destroyed':
       return destroyedText(notice);
-    case 'muc.voiceRequested':
-      return t('muc.notice.voiceRequested');
-    case 'muc.configured':
-      return t('muc.notice.configured');
+    default:
+      return removalText(notice.code as RoomRemovalCode, notice as RoomRemoval);
   }
 }

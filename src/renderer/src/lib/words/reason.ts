@@ -38,7 +38,7 @@ export function reasonText<E extends { reason: Reason; params?: object }>(
 }
 
 /** A reason's parameters as a sentence takes them: its texts and numbers (nothing absent, null or nested). */
-function sentenceParams(params: object | undefined): MessageParams {
+export function sentenceParams(params: object | undefined): MessageParams {
   const out: MessageParams = {};
   for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'string' || typeof value === 'number') out[name] = value;
