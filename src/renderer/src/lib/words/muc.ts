@@ -38,7 +38,7 @@ function refusalText(error: AppErrorOf<RefusalReason>): string {
 const removal = (error: AppErrorOf<RoomRemovalCode>) => removalText(error.reason, error.params);
 
 /** Group chat errors whose catalog sentence needs more: the room's text, a removal, a destruction (muc.*). */
-export const MUC_WORDS = {
+export const MUC_WORDS: OwnWords<AppErrorOf<DomainReason<'muc'>>> = {
   'muc.joinTimeout': () => t('errors.muc.timeout'),
   'muc.nickTimeout': () => t('errors.muc.timeout'),
   'muc.destroyed': (error) => destroyedText(error.params),
@@ -61,7 +61,7 @@ export const MUC_WORDS = {
   'muc.removedMembersOnly': removal,
   'muc.removedShutdown': removal,
   'muc.removedTechnical': removal,
-} satisfies OwnWords<AppErrorOf<DomainReason<'muc'>>>;
+};
 
 /** The room's destruction, its owner's reason and the room they named instead. */
 export function destroyedText({ reason, venue }: RoomDestroyed): string {
