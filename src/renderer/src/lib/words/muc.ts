@@ -30,15 +30,15 @@ type RefusalReason =
   | 'muc.unreachable';
 
 /** A refused join in its catalog sentence, with the room's own text after it. */
-function refusalText(error: AppErrorOf<RefusalReason>): string {
+function refusalText(error: { reason: RefusalReason; params: { text: string | null; nick?: string } }): string {
   const { text, ...params } = error.params;
-  return said(t(`errors.${error.reason}`, params), text);
+  return said(t(`errors.${error.reason}`, sentenceParams(params)), text);
 }
 
 const removal = (error: AppErrorOf<RoomRemovalCode>) => removalText(error.reason, error.params);
 
 /** Group chat errors whose catalog sentence needs more: the room's text, a removal, a destruction (muc.*). */
-export const MUC_WORDS: OwnWords<AppErrorOf<DomainReason<'muc'>>> = {
+export const MUC_WORDS = {
   'muc.joinTimeout': () => t('errors.muc.timeout'),
   'muc.nickTimeout': () => t('errors.muc.timeout'),
   'muc.destroyed': (error) => destroyedText(error.params),
@@ -61,7 +61,7 @@ export const MUC_WORDS: OwnWords<AppErrorOf<DomainReason<'muc'>>> = {
   'muc.removedMembersOnly': removal,
   'muc.removedShutdown': removal,
   'muc.removedTechnical': removal,
-};
+} satisfies OwnWords<AppErrorOf<DomainReason<'muc'>>>;
 
 /** The room's destruction, its owner's reason and the room they named instead. */
 export function destroyedText({ reason, venue }: RoomDestroyed): string {
