@@ -92,7 +92,7 @@ export interface RequestParams {
 }
 
 /** What the room said with a refusal (its <text/>, capped), or null. */
-interface RoomSaid {
+export interface RoomSaid {
   text: string | null;
 }
 

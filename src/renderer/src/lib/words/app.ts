@@ -1,10 +1,11 @@
 /**
  * The app itself in words: its notices (the core sends codes, AppNoticeView), and the errors of the
- * app, its store and its commands (app.*, store.*).
+ * app, its store and its commands (app.*, store.*) that need more than their catalog sentence.
  */
 import type { AppNoticeView } from '../../../../shared/contract';
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
 import { t } from '../../i18n';
+import type { OwnWords } from './reason';
 
 export function noticeText(notice: AppNoticeView): { title: string; detail: string } {
   switch (notice.code) {
@@ -37,28 +38,8 @@ export function noticeText(notice: AppNoticeView): { title: string; detail: stri
   }
 }
 
-export function appErrorText(error: AppErrorOf<DomainReason<'app'> | DomainReason<'store'>>): string {
-  switch (error.reason) {
-    case 'app.unknownCommand':
-      return t('errors.app.unknownCommand');
-    case 'app.unexpected':
-      return t('errors.app.unexpected');
-    case 'app.ipcFailed':
-      return t('errors.app.ipcFailed');
-    case 'app.bridgeFailed':
-      return t('errors.app.bridgeFailed');
-    case 'app.untrustedSender':
-      return t('errors.app.untrustedSender');
-    case 'app.linkLost':
-      return t('errors.app.linkLost');
-    case 'app.linkDown':
-      return t('errors.app.linkDown');
-    case 'app.closing':
-      return t('errors.app.closing');
-    case 'app.noticeGone':
-      return t('errors.app.noticeGone');
-    // A store write refused where the user acted: what happened and what to do.
-    case 'store.writeFailed':
-      return t(`errors.store.writeFailed.${error.params.failure}`);
-  }
-}
+/** The app's and its store's errors, where the catalog's sentence needs more (app.*, store.*). */
+export const APP_WORDS = {
+  // A store write refused where the user acted: what happened and what to do.
+  'store.writeFailed': (error) => t(`errors.store.writeFailed.${error.params.failure}`),
+} satisfies OwnWords<AppErrorOf<DomainReason<'app'> | DomainReason<'store'>>>;

@@ -8,12 +8,10 @@ import type { AppErrorOf, ControlRequestAction, DomainReason, RequestAction } fr
 import type { FormIssue, FormProblem } from '../../../../shared/forms';
 import type { XmppUriReason } from '../../../../shared/xmpp-uri';
 import { t, type MessageKey } from '../../i18n';
+import { sentenceParams, type OwnWords } from './reason';
 import { certificateProblemText, connectionErrorText } from './connection';
 
-/** The domains worded here. */
-export const CONTROL_DOMAINS = ['form', 'blocking', 'registration', 'disco', 'adhoc', 'console'] as const;
-type ControlDomain = (typeof CONTROL_DOMAINS)[number];
-export type ControlError = AppErrorOf<DomainReason<ControlDomain>>;
+type ControlError = AppErrorOf<DomainReason<'form' | 'blocking' | 'registration' | 'disco' | 'adhoc' | 'console'>>;
 
 /** What each request was for ("the server did not answer …"). */
 const REQUESTS: Readonly<Record<ControlRequestAction, MessageKey>> = {
@@ -96,48 +94,43 @@ export function controlRequestText(error: AppErrorOf<DomainReason<'request'>>): 
   }
 }
 
-/** Why a form could not be shown. */
+const FORM_PROBLEMS: Readonly<Record<FormProblem['code'], MessageKey>> = {
+  'form.notAForm': 'control.formProblem.notAForm',
+  'form.tooManyFields': 'control.formProblem.tooManyFields',
+  'form.tooManyOptions': 'control.formProblem.tooManyOptions',
+  'form.tooManyValues': 'control.formProblem.tooManyValues',
+  'form.duplicateVar': 'control.formProblem.duplicateVar',
+  'form.missingVar': 'control.formProblem.missingVar',
+  'form.unknownType': 'control.formProblem.unknownType',
+  'form.badValidate': 'control.formProblem.badValidate',
+  'form.badLayout': 'control.formProblem.badLayout',
+};
+
+/** Why a form could not be shown (the field's name is `{name}` in the words). */
 export function formProblemText(problem: FormProblem): string {
-  switch (problem.code) {
-    case 'form.notAForm':
-      return t('control.formProblem.notAForm');
-    case 'form.tooManyFields':
-      return t('control.formProblem.tooManyFields', { max: problem.max });
-    case 'form.tooManyOptions':
-      return t('control.formProblem.tooManyOptions', { max: problem.max });
-    case 'form.tooManyValues':
-      return t('control.formProblem.tooManyValues', { max: problem.max });
-    case 'form.duplicateVar':
-      return t('control.formProblem.duplicateVar', { name: problem.var });
-    case 'form.missingVar':
-      return t('control.formProblem.missingVar');
-    case 'form.unknownType':
-      return t('control.formProblem.unknownType', { type: problem.type });
-    case 'form.badValidate':
-      return t('control.formProblem.badValidate', { name: problem.var });
-    case 'form.badLayout':
-      return t('control.formProblem.badLayout');
-  }
+  const name = 'var' in problem ? problem.var : undefined;
+  return t(FORM_PROBLEMS[problem.code], sentenceParams({ ...problem, name }));
 }
+
+/** The issues worded without the value's details. */
+const FORM_ISSUES: Readonly<Partial<Record<FormIssue['code'], MessageKey>>> = {
+  'form.field.unknown': 'control.formIssue.unknown',
+  'form.field.readOnly': 'control.formIssue.readOnly',
+  'form.field.required': 'control.formIssue.required',
+  'form.field.tooLong': 'control.formIssue.tooLong',
+  'form.field.singleLine': 'control.formIssue.singleLine',
+  'form.field.boolean': 'control.formIssue.boolean',
+  'form.field.regex': 'control.formIssue.regex',
+};
 
 /** What is wrong with a field's value. */
 export function formIssueText(issue: FormIssue): string {
+  const plain = FORM_ISSUES[issue.code];
+  if (plain) return t(plain);
   const p = issue.params ?? {};
   switch (issue.code) {
-    case 'form.field.unknown':
-      return t('control.formIssue.unknown');
-    case 'form.field.readOnly':
-      return t('control.formIssue.readOnly');
-    case 'form.field.required':
-      return t('control.formIssue.required');
     case 'form.field.tooManyValues':
       return t('control.formIssue.tooManyValues', Number(p.max));
-    case 'form.field.tooLong':
-      return t('control.formIssue.tooLong');
-    case 'form.field.singleLine':
-      return t('control.formIssue.singleLine');
-    case 'form.field.boolean':
-      return t('control.formIssue.boolean');
     case 'form.field.jid':
       return t('control.formIssue.jid', { value: String(p.value) });
     case 'form.field.option':
@@ -148,10 +141,8 @@ export function formIssueText(issue: FormIssue): string {
       const known = DATATYPES[String(p.datatype)];
       return known ? t(known) : t('control.datatype.other', { datatype: String(p.datatype) });
     }
-    case 'form.field.range':
+    default: // form.field.range
       return rangeText(String(p.min ?? ''), String(p.max ?? ''));
-    case 'form.field.regex':
-      return t('control.formIssue.regex');
   }
 }
 
@@ -178,93 +169,42 @@ function rangeText(min: string, max: string): string {
   return t('control.formIssue.rangeAtMost', { max });
 }
 
-export function controlErrorText(error: ControlError): string {
-  switch (error.reason) {
-    case 'form.invalid':
-      return t('control.error.formInvalid', error.params.issues.length);
-    case 'form.unusable':
-      return t('control.error.formUnusable', { problem: formProblemText(error.params.problem) });
-    case 'blocking.unsupported':
-      return t('control.error.blockingUnsupported');
-    case 'blocking.notConnected':
-      return t('control.error.blockingNotConnected');
-    case 'registration.connectFailed': {
-      const { connection, certificate } = error.params;
-      const because = connectionErrorText({ kind: 'other', ...connection });
-      const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
-      return t('control.error.registrationConnectFailed', { because: `${because}${problem}` });
-    }
-    case 'registration.malformed':
-      return t('control.error.registrationMalformed');
-    case 'registration.formUnsupported':
-      return t('control.error.registrationFormUnsupported');
-    case 'registration.web':
-      return t('control.error.registrationWeb', { url: error.params.url });
-    case 'registration.gone':
-      return t('control.error.registrationGone');
-    case 'registration.usernameInvalid':
-      return t('control.error.registrationUsernameInvalid');
-    case 'registration.formRequired':
-      return t('control.error.registrationFormRequired');
-    case 'registration.notConnected':
-      return t('control.error.registrationNotConnected');
-    case 'disco.notConnected':
-      return t('control.error.discoNotConnected');
-    case 'disco.malformed':
-      return t('control.error.discoMalformed', { what: requestWords(error.params.action) });
-    case 'adhoc.notConnected':
-      return t('control.error.adhocNotConnected');
-    case 'adhoc.gone':
-      return t('control.error.adhocGone');
-    case 'adhoc.mismatch':
-      return t('control.error.adhocMismatch');
-    case 'adhoc.actionNotAllowed':
-      return t('control.error.adhocActionNotAllowed', { action: error.params.action });
-    case 'console.notConnected':
-      return t('control.error.consoleNotConnected');
-    case 'console.notSent':
-      return t('control.error.consoleNotSent');
-    case 'console.xmlMalformed':
-      return t('control.error.consoleXmlMalformed');
-    case 'console.xmlRestricted':
-      return t('control.error.consoleXmlRestricted');
-    case 'console.xmlNotOne':
-      return t('control.error.consoleXmlNotOne');
-    case 'console.xmlNotStanza':
-      return t('control.error.consoleXmlNotStanza');
-    case 'console.xmlNamespace':
-      return t('control.error.consoleXmlNamespace');
-    case 'console.xmlIqType':
-      return t('control.error.consoleXmlIqType');
-  }
-}
+/** Control errors whose catalog sentence needs more: a count, a form's problem, a connection's failure, a request. */
+export const CONTROL_WORDS = {
+  'form.invalid': (error) => t('errors.form.invalid', error.params.issues.length),
+  'form.unusable': (error) => t('errors.form.unusable', { problem: formProblemText(error.params.problem) }),
+  'registration.connectFailed': (error) => {
+    const { connection, certificate } = error.params;
+    const because = connectionErrorText({ kind: 'other', ...connection });
+    const problem = certificate ? ` ${certificateProblemText(certificate.problem)}` : '';
+    return t('errors.registration.connectFailed', { because: `${because}${problem}` });
+  },
+  'disco.malformed': (error) => t('errors.disco.malformed', { what: requestWords(error.params.action) }),
+} satisfies OwnWords<ControlError>;
+
+const URI_WORDS: Readonly<Record<XmppUriReason, MessageKey>> = {
+  'uri.scheme': 'control.uri.scheme',
+  'uri.tooLong': 'control.uri.tooLong',
+  'uri.encoding': 'control.uri.encoding',
+  'uri.jid.invalid': 'control.uri.jidInvalid',
+  'uri.jid.room': 'control.uri.jidRoom',
+  'uri.account.invalid': 'control.uri.accountInvalid',
+  'uri.action.unknown': 'control.uri.actionUnknown',
+  'uri.action.unsupported': 'control.uri.actionUnsupported',
+  'uri.param.duplicate': 'control.uri.paramDuplicate',
+  'uri.fingerprint.invalid': 'control.uri.fingerprintInvalid',
+};
+
+/** The words that name what the link had, when it says (its parameter, the words). */
+const URI_NAMED: Readonly<Partial<Record<XmppUriReason, readonly [string, MessageKey]>>> = {
+  'uri.action.unknown': ['action', 'control.uri.actionUnknownNamed'],
+  'uri.action.unsupported': ['action', 'control.uri.actionUnsupportedNamed'],
+  'uri.param.duplicate': ['key', 'control.uri.paramDuplicateNamed'],
+};
 
 /** Why an `xmpp:` link was not opened. */
 export function xmppUriErrorText(reason: XmppUriReason, params: Record<string, string> = {}): string {
-  switch (reason) {
-    case 'uri.scheme':
-      return t('control.uri.scheme');
-    case 'uri.tooLong':
-      return t('control.uri.tooLong');
-    case 'uri.encoding':
-      return t('control.uri.encoding');
-    case 'uri.jid.invalid':
-      return t('control.uri.jidInvalid');
-    case 'uri.jid.room':
-      return t('control.uri.jidRoom');
-    case 'uri.account.invalid':
-      return t('control.uri.accountInvalid');
-    case 'uri.action.unknown':
-      return params.action
-        ? t('control.uri.actionUnknownNamed', { action: params.action })
-        : t('control.uri.actionUnknown');
-    case 'uri.action.unsupported':
-      return params.action
-        ? t('control.uri.actionUnsupportedNamed', { action: params.action })
-        : t('control.uri.actionUnsupported');
-    case 'uri.param.duplicate':
-      return params.key ? t('control.uri.paramDuplicateNamed', { key: params.key }) : t('control.uri.paramDuplicate');
-    case 'uri.fingerprint.invalid':
-      return t('control.uri.fingerprintInvalid');
-  }
+  const [param, named] = URI_NAMED[reason] ?? [];
+  const value = param ? params[param] : undefined;
+  return named && value ? t(named, { [param!]: value }) : t(URI_WORDS[reason]);
 }

@@ -1,49 +1,31 @@
 /**
- * End-to-end encryption in words: the commands' errors (encryption.*), why a message could not be
+ * End-to-end encryption in words: the commands' errors that need more than their catalog sentence, why a message could not be
  * sent encrypted or read, trust states, the lock, the device panel and the new-device prompt.
  */
 import type { EncryptionFailure, TrustState, UndecryptableReason } from '../../../../shared/contract';
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
 import type { DeviceSkipReason, EncryptFailureReason } from '../../../../shared/encryption';
 import { t, type MessageKey } from '../../i18n';
+import { liveWords } from './live';
+import type { OwnWords } from './reason';
 
-export function encryptionErrorText(error: AppErrorOf<DomainReason<'encryption'>>): string {
-  switch (error.reason) {
-    case 'encryption.chatOnly':
-      return t('encryption.errors.chatOnly');
-    case 'encryption.unavailable':
-      return t('encryption.errors.unavailable');
-    case 'encryption.unknownDevice':
-      return t('encryption.errors.unknownDevice');
-    case 'encryption.notEncrypted':
-      return t('encryption.errors.notEncrypted');
-    case 'encryption.notSent':
-      return t('encryption.errors.notSent', { reason: failureReasonText(error.params.reason) });
-    case 'encryption.fileKeyInClear':
-      return t('omemoFiles.errors.fileKeyInClear');
-    case 'encryption.badLink':
-      return t('omemoFiles.errors.badLink');
-    case 'encryption.linkForOther':
-      return t('omemoFiles.errors.linkForOther', { jid: error.params.jid });
-  }
-}
+/** Encryption errors whose catalog sentence needs more: why nothing could be encrypted (encryption.*). */
+export const ENCRYPTION_WORDS = {
+  'encryption.notSent': (error) => t('errors.encryption.notSent', { reason: failureReasonText(error.params.reason) }),
+} satisfies OwnWords<AppErrorOf<DomainReason<'encryption'>>>;
+
+const FAILURES: Readonly<Record<EncryptFailureReason, MessageKey>> = {
+  'no-devices': 'encryption.failure.noDevices',
+  'no-usable-devices': 'encryption.failure.noUsableDevices',
+  'device-list-unavailable': 'encryption.failure.deviceListUnavailable',
+  'identity-unavailable': 'encryption.failure.identityUnavailable',
+  'room-not-eligible': 'omemoRoom.roomNotEligible',
+  'room-members-unknown': 'omemoRoom.membersUnknown',
+};
 
 /** Why nothing could be encrypted, as a clause without its full stop. */
 function failureReasonText(reason: EncryptFailureReason): string {
-  switch (reason) {
-    case 'no-devices':
-      return t('encryption.failure.noDevices');
-    case 'no-usable-devices':
-      return t('encryption.failure.noUsableDevices');
-    case 'device-list-unavailable':
-      return t('encryption.failure.deviceListUnavailable');
-    case 'identity-unavailable':
-      return t('encryption.failure.identityUnavailable');
-    case 'room-not-eligible':
-      return t('omemoRoom.roomNotEligible');
-    case 'room-members-unknown':
-      return t('omemoRoom.membersUnknown');
-  }
+  return t(FAILURES[reason]);
 }
 
 const SKIPPED: Record<DeviceSkipReason, MessageKey> = {
@@ -70,45 +52,30 @@ export function encryptFailureText(failure: EncryptionFailure): string {
     : t('encryption.failure.notEncrypted', { reason });
 }
 
+const UNDECRYPTABLE: Readonly<Record<UndecryptableReason, MessageKey>> = {
+  malformed: 'encryption.undecryptable.malformed',
+  'not-for-this-device': 'encryption.undecryptable.notForThisDevice',
+  'no-session': 'encryption.undecryptable.noSession',
+  replayed: 'encryption.undecryptable.replayed',
+  'bad-key-material': 'encryption.undecryptable.badKeyMaterial',
+  'bad-tag': 'encryption.undecryptable.badTag',
+  'identity-unavailable': 'encryption.undecryptable.identityUnavailable',
+  'own-device': 'encryption.undecryptable.ownDevice',
+  'unknown-sender': 'omemoRoom.unknownSender',
+};
+
 /** Why an incoming encrypted message could not be read, and what fixes it. */
 export function undecryptableText(reason: UndecryptableReason): string {
-  switch (reason) {
-    case 'malformed':
-      return t('encryption.undecryptable.malformed');
-    case 'not-for-this-device':
-      return t('encryption.undecryptable.notForThisDevice');
-    case 'no-session':
-      return t('encryption.undecryptable.noSession');
-    case 'replayed':
-      return t('encryption.undecryptable.replayed');
-    case 'bad-key-material':
-      return t('encryption.undecryptable.badKeyMaterial');
-    case 'bad-tag':
-      return t('encryption.undecryptable.badTag');
-    case 'identity-unavailable':
-      return t('encryption.undecryptable.identityUnavailable');
-    case 'own-device':
-      return t('encryption.undecryptable.ownDevice');
-    case 'unknown-sender':
-      return t('omemoRoom.unknownSender');
-  }
+  return t(UNDECRYPTABLE[reason]);
 }
 
 /** A trust state's label, in the current language whenever it is read. */
-export const TRUST_LABELS: Readonly<Record<TrustState, string>> = {
-  get verified() {
-    return t('encryption.trust.verified');
-  },
-  get blind() {
-    return t('encryption.trust.blind');
-  },
-  get undecided() {
-    return t('encryption.trust.undecided');
-  },
-  get untrusted() {
-    return t('encryption.trust.untrusted');
-  },
-};
+export const TRUST_LABELS: Readonly<Record<TrustState, string>> = liveWords({
+  verified: 'encryption.trust.verified',
+  blind: 'encryption.trust.blind',
+  undecided: 'encryption.trust.undecided',
+  untrusted: 'encryption.trust.untrusted',
+});
 
 /** The lock in a conversation's header. */
 export function lockLabel(encrypted: boolean): string {

@@ -1,88 +1,57 @@
 /**
  * Errors in words: the one place the renderer turns an AppError (codes and parameters from the core,
- * src/shared/errors.ts) into the sentence it shows, by the reason's domain. Each domain's words are in
- * its own file here, one function each, looking its sentences up in the catalogs (src/renderer/src/locales).
+ * src/shared/errors.ts) into the sentence it shows. A reason's sentence is the catalog's
+ * `errors.<reason>` (src/renderer/src/locales) filled with its parameters; the few reasons that need
+ * more have their own words, in their domain's file here (reason.ts says the rule).
  */
-import type { AppError, AppErrorOf, DomainReason } from '../../../../shared/errors';
-import { accountErrorText } from './accounts';
-import { appErrorText } from './app';
-import { bookmarkErrorText } from './bookmarks';
-import { chatErrorText } from './chat';
-import { controlErrorText, controlRequestText, isControlRequest, type ControlError } from './control';
-import { encryptionErrorText } from './encryption';
-import { fileErrorText } from './files';
-import { historyErrorText } from './history';
+import type { AppError, AppErrorOf, DomainReason, ErrorReason } from '../../../../shared/errors';
+import { APP_WORDS } from './app';
+import { CONTROL_WORDS, controlRequestText, isControlRequest } from './control';
+import { ENCRYPTION_WORDS } from './encryption';
+import { FILE_WORDS } from './files';
 import { inputErrorText, inputFieldErrors, type FieldErrors } from './input';
-import { mucErrorText } from './muc';
-import { presenceErrorText } from './presence';
-import { profileErrorText } from './profile';
-import { repliesErrorText } from './replies';
+import { MUC_WORDS } from './muc';
+import { reasonText, type OwnWords } from './reason';
+import { REPLIES_WORDS } from './replies';
 import { requestErrorText } from './requests';
-import { rosterErrorText } from './roster';
-import { spellcheckErrorText } from './spellcheck';
-import { subscriptionErrorText } from './subscriptions';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 
 export type { FieldErrors } from './input';
 
+/** A request refused, unanswered or dropped, in the words of the feature it was for. */
+function requestText(error: AppErrorOf<DomainReason<'request'>>): string {
+  return isControlRequest(error.params.action) ? controlRequestText(error) : requestErrorText(error);
+}
+
+/** Every domain's own words, and those of errors that carry another error (its cause). */
+const OWN_WORDS = {
+  ...APP_WORDS,
+  ...CONTROL_WORDS,
+  ...ENCRYPTION_WORDS,
+  ...FILE_WORDS,
+  ...MUC_WORDS,
+  ...REPLIES_WORDS,
+  'input.invalid': (error) => inputErrorText(error.params.issues),
+  'request.timeout': requestText,
+  'request.refused': requestText,
+  'request.dropped': requestText,
+  'roster.renamePartial': ({ params: { changed, total, cause } }) =>
+    t('errors.roster.renamePartial', { changed, total, cause: errorText(cause) }),
+  'subscription.notBlocked': (error) => t('errors.subscription.notBlocked', { cause: errorText(error.params.cause) }),
+} satisfies OwnWords<AppError>;
+
+/** Errors worded otherwise on the form field they concern ("This account is already set up."). */
+const ON_FIELD: Partial<Record<ErrorReason, MessageKey>> = {
+  'account.exists': 'errors.account.existsField',
+  'account.jidTaken': 'errors.account.jidTakenField',
+  'chat.invalidAddress': 'errors.chat.invalidAddressField',
+  'subscription.ownAddress': 'errors.subscription.ownAddressField',
+};
+
 /** What went wrong, in one sentence. `inField`: the words for the form field it is about, where they differ. */
 export function errorText(error: AppError, inField = false): string {
-  const domain = error.reason.slice(0, error.reason.indexOf('.'));
-  switch (domain) {
-    case 'app':
-    case 'store':
-      return appErrorText(error as AppErrorOf<DomainReason<'app'> | DomainReason<'store'>>);
-    case 'input':
-      return inputErrorText((error as AppErrorOf<'input.invalid'>).params.issues);
-    case 'request': {
-      const request = error as AppErrorOf<DomainReason<'request'>>;
-      return isControlRequest(request.params.action) ? controlRequestText(request) : requestErrorText(request);
-    }
-    case 'account':
-      return accountErrorText(error as AppErrorOf<DomainReason<'account'>>, inField);
-    case 'presence':
-      return presenceErrorText(error as AppErrorOf<DomainReason<'presence'>>);
-    case 'roster':
-      return rosterErrorText(error as AppErrorOf<DomainReason<'roster'>>, (cause) => errorText(cause));
-    case 'subscription':
-      return subscriptionErrorText(
-        error as AppErrorOf<DomainReason<'subscription'>>,
-        (cause) => errorText(cause),
-        inField,
-      );
-    case 'bookmark':
-      return bookmarkErrorText(error as AppErrorOf<DomainReason<'bookmark'>>);
-    case 'muc':
-      return mucErrorText(error as AppErrorOf<DomainReason<'muc'>>);
-    case 'chat':
-      return chatErrorText(error as AppErrorOf<DomainReason<'chat'>>, inField);
-    case 'upload':
-    case 'transfer':
-    case 'file':
-    case 'http':
-    case 'media':
-      return fileErrorText(error as Parameters<typeof fileErrorText>[0]);
-    case 'form':
-    case 'blocking':
-    case 'registration':
-    case 'disco':
-    case 'adhoc':
-    case 'console':
-      return controlErrorText(error as ControlError);
-    case 'profile':
-      return profileErrorText(error as AppErrorOf<DomainReason<'profile'>>);
-    case 'encryption':
-      return encryptionErrorText(error as AppErrorOf<DomainReason<'encryption'>>);
-    case 'replies':
-      return repliesErrorText(error as AppErrorOf<DomainReason<'replies'>>);
-    case 'history':
-      return historyErrorText(error as AppErrorOf<DomainReason<'history'>>);
-    case 'spellcheck':
-      return spellcheckErrorText(error as AppErrorOf<DomainReason<'spellcheck'>>);
-    default:
-      // A reason this renderer does not know (a newer core): say so rather than nothing.
-      return t('errors.unknown', { reason: error.reason });
-  }
+  const onField = inField ? ON_FIELD[error.reason] : undefined;
+  return onField ? t(onField) : reasonText(error, OWN_WORDS);
 }
 
 /** The error on the fields it concerns: each refused input field, or the field the error names. */

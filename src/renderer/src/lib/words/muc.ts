@@ -11,80 +11,57 @@ import type {
   RoomRemoval,
   RoomRemovalCode,
 } from '../../../../shared/errors';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
+import { reasonText, sentenceParams, type OwnWords } from './reason';
 
 /** A refusal, with the room's own text after it if it sent one. */
 function said(sentence: string, text: string | null): string {
   return text ? t('errors.muc.roomSaid', { sentence, text }) : sentence;
 }
 
-export function mucErrorText(error: AppErrorOf<DomainReason<'muc'>>): string {
-  switch (error.reason) {
-    case 'muc.notConnected':
-      return t('errors.muc.notConnected');
-    case 'muc.notInRoom':
-      return t('errors.muc.notInRoom');
-    case 'muc.accountRemoved':
-      return t('errors.muc.accountRemoved');
-    case 'muc.joinTimeout':
-    case 'muc.nickTimeout':
-      return t('errors.muc.timeout');
-    case 'muc.joinNotSent':
-      return t('errors.muc.joinNotSent');
-    case 'muc.left':
-      return t('errors.muc.left');
-    case 'muc.nickChangePending':
-      return t('errors.muc.nickChangePending');
-    case 'muc.nickNotSent':
-      return t('errors.muc.nickNotSent');
-    case 'muc.subjectNotSent':
-      return t('errors.muc.subjectNotSent');
-    case 'muc.inviteNotSent':
-      return t('errors.muc.inviteNotSent');
-    case 'muc.inviteGone':
-      return t('errors.muc.inviteGone');
-    case 'muc.configurationGone':
-      return t('muc.errors.configurationGone');
-    case 'muc.voiceNotSent':
-      return t('muc.errors.voiceNotSent');
-    case 'muc.voiceRequestGone':
-      return t('muc.errors.voiceRequestGone');
-    case 'muc.destroyed':
-      return destroyedText(error.params);
-    case 'muc.addressHidden':
-      return t('errors.muc.addressHidden', { nick: error.params.nick });
-    case 'muc.nickInUse':
-      return t('errors.muc.nickInUse', { nick: error.params.nick });
-    case 'muc.passwordRequired':
-      return said(t('errors.muc.passwordRequired'), error.params.text);
-    case 'muc.membersOnly':
-      return said(t('errors.muc.membersOnly'), error.params.text);
-    case 'muc.joinBanned':
-      return said(t('errors.muc.joinBanned'), error.params.text);
-    case 'muc.noSuchRoom':
-      return said(t('errors.muc.noSuchRoom'), error.params.text);
-    case 'muc.cannotCreate':
-      return said(t('errors.muc.cannotCreate'), error.params.text);
-    case 'muc.nickRefused':
-      return said(t('errors.muc.nickRefused', { nick: error.params.nick }), error.params.text);
-    case 'muc.unavailable':
-      return said(t('errors.muc.unavailable'), error.params.text);
-    case 'muc.unreachable':
-      return said(t('errors.muc.unreachable'), error.params.text);
-    case 'muc.refused':
-      return said(
-        t('errors.muc.refused', { condition: error.params.condition ?? t('errors.muc.unknownCondition') }),
-        error.params.text,
-      );
-    case 'muc.banned':
-    case 'muc.kicked':
-    case 'muc.removedAffiliation':
-    case 'muc.removedMembersOnly':
-    case 'muc.removedShutdown':
-    case 'muc.removedTechnical':
-      return removalText(error.reason, error.params);
-  }
+type RefusalReason =
+  | 'muc.passwordRequired'
+  | 'muc.membersOnly'
+  | 'muc.joinBanned'
+  | 'muc.noSuchRoom'
+  | 'muc.cannotCreate'
+  | 'muc.nickRefused'
+  | 'muc.unavailable'
+  | 'muc.unreachable';
+
+/** A refused join in its catalog sentence, with the room's own text after it. */
+function refusalText(error: { reason: RefusalReason; params: { text: string | null; nick?: string } }): string {
+  const { text, ...params } = error.params;
+  return said(t(`errors.${error.reason}`, sentenceParams(params)), text);
 }
+
+const removal = (error: AppErrorOf<RoomRemovalCode>) => removalText(error.reason, error.params);
+
+/** Group chat errors whose catalog sentence needs more: the room's text, a removal, a destruction (muc.*). */
+export const MUC_WORDS = {
+  'muc.joinTimeout': () => t('errors.muc.timeout'),
+  'muc.nickTimeout': () => t('errors.muc.timeout'),
+  'muc.destroyed': (error) => destroyedText(error.params),
+  'muc.passwordRequired': refusalText,
+  'muc.membersOnly': refusalText,
+  'muc.joinBanned': refusalText,
+  'muc.noSuchRoom': refusalText,
+  'muc.cannotCreate': refusalText,
+  'muc.nickRefused': refusalText,
+  'muc.unavailable': refusalText,
+  'muc.unreachable': refusalText,
+  'muc.refused': (error) =>
+    said(
+      t('errors.muc.refused', { condition: error.params.condition ?? t('errors.muc.unknownCondition') }),
+      error.params.text,
+    ),
+  'muc.banned': removal,
+  'muc.kicked': removal,
+  'muc.removedAffiliation': removal,
+  'muc.removedMembersOnly': removal,
+  'muc.removedShutdown': removal,
+  'muc.removedTechnical': removal,
+} satisfies OwnWords<AppErrorOf<DomainReason<'muc'>>>;
 
 /** The room's destruction, its owner's reason and the room they named instead. */
 export function destroyedText({ reason, venue }: RoomDestroyed): string {
@@ -109,7 +86,7 @@ function removalKey(code: RoomRemovalCode) {
 
 /** Why we are not in a room (the join's refusal or our removal). */
 export function roomErrorText(error: RoomError): string {
-  return mucErrorText(error as AppErrorOf<DomainReason<'muc'>>);
+  return reasonText(error as AppErrorOf<DomainReason<'muc'>>, MUC_WORDS);
 }
 
 /** The nick a refused join suggests instead (the room said ours is taken). */
@@ -117,49 +94,35 @@ export function suggestedNick(error: { reason: string; params?: unknown } | null
   return error?.reason === 'muc.nickInUse' ? (error.params as { suggestedNick: string }).suggestedNick : null;
 }
 
+/** The notices worded by their catalog sentence, filled with the notice's names. */
+const NOTICES: Readonly<Partial<Record<RoomNotice['code'], MessageKey>>> = {
+  'muc.nickAssigned': 'roomNotice.nickAssigned',
+  'muc.selfRenamed': 'roomNotice.selfRenamed',
+  'muc.renamed': 'roomNotice.renamed',
+  'muc.rejoining': 'roomNotice.rejoining',
+  'muc.selfPingRejoining': 'control.room.selfPingRejoining',
+  'muc.moderatorGranted': 'roomNotice.moderatorGranted',
+  'muc.moderatorRevoked': 'roomNotice.moderatorRevoked',
+  'muc.voiceGranted': 'roomNotice.voiceGranted',
+  'muc.voiceRevoked': 'roomNotice.voiceRevoked',
+  'muc.subjectChanged': 'roomNotice.subjectChanged',
+  'muc.subjectCleared': 'roomNotice.subjectCleared',
+  'muc.created': 'roomNotice.created',
+  'muc.createdUnconfigured': 'roomNotice.createdUnconfigured',
+  'muc.voiceRequested': 'muc.notice.voiceRequested',
+  'muc.configured': 'muc.notice.configured',
+};
+
 /** A line the room shows about what happened. */
 export function roomNoticeText(notice: RoomNotice): string {
+  const plain = NOTICES[notice.code];
+  if (plain) return t(plain, sentenceParams(notice));
   switch (notice.code) {
-    case 'muc.banned':
-    case 'muc.kicked':
-    case 'muc.removedAffiliation':
-    case 'muc.removedMembersOnly':
-    case 'muc.removedShutdown':
-    case 'muc.removedTechnical':
-      return removalText(notice.code, notice);
-    case 'muc.nickAssigned':
-      return t('roomNotice.nickAssigned', { nick: notice.nick });
-    case 'muc.selfRenamed':
-      return t('roomNotice.selfRenamed', { nick: notice.nick });
-    case 'muc.renamed':
-      return t('roomNotice.renamed', { from: notice.from, to: notice.to });
-    case 'muc.rejoining':
-      return t('roomNotice.rejoining');
-    case 'muc.selfPingRejoining':
-      return t('control.room.selfPingRejoining');
-    case 'muc.moderatorGranted':
-      return t('roomNotice.moderatorGranted', { nick: notice.nick });
-    case 'muc.moderatorRevoked':
-      return t('roomNotice.moderatorRevoked', { nick: notice.nick });
-    case 'muc.voiceGranted':
-      return t('roomNotice.voiceGranted', { nick: notice.nick });
-    case 'muc.voiceRevoked':
-      return t('roomNotice.voiceRevoked', { nick: notice.nick });
     case 'muc.affiliationChanged':
       return t(`roomNotice.affiliation.${notice.affiliation}`, { nick: notice.nick });
-    case 'muc.subjectChanged':
-      return t('roomNotice.subjectChanged', { nick: notice.nick });
-    case 'muc.subjectCleared':
-      return t('roomNotice.subjectCleared', { nick: notice.nick });
-    case 'muc.created':
-      return t('roomNotice.created');
-    case 'muc.createdUnconfigured':
-      return t('roomNotice.createdUnconfigured');
     case 'muc.destroyed':
       return destroyedText(notice);
-    case 'muc.voiceRequested':
-      return t('muc.notice.voiceRequested');
-    case 'muc.configured':
-      return t('muc.notice.configured');
+    default:
+      return removalText(notice.code as RoomRemovalCode, notice as RoomRemoval);
   }
 }

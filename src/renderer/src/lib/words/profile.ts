@@ -1,14 +1,7 @@
-/** Profiles, avatars and nicknames in words: errors (profile.*), field labels and the panel's sentences. */
-import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
+/** Profiles, avatars and nicknames in words: field labels and the panel's sentences. */
 import type { ProfileView } from '../../../../shared/contract';
 import { t, type MessageKey } from '../../i18n';
-
-export function profileErrorText(error: AppErrorOf<DomainReason<'profile'>>): string {
-  switch (error.reason) {
-    case 'profile.notConnected':
-      return t('profile.errors.notConnected');
-  }
-}
+import { liveWords } from './live';
 
 /** A profile field with its label (a getter: the label follows the chosen language). */
 function field(key: keyof ProfileView & string): { key: keyof ProfileView; label: string } {
@@ -32,51 +25,27 @@ export const PROFILE_FIELDS: readonly { key: keyof ProfileView; label: string }[
 ];
 
 /** The profile panel's words; each is looked up when read, so it follows the chosen language. */
-export const profileWords = {
-  title: (name: string) => t('profile.title', { name }),
-  get ownTitle() {
-    return t('profile.ownTitle');
+export const profileWords = liveWords(
+  {
+    ownTitle: 'profile.ownTitle',
+    loading: 'profile.loading',
+    empty: 'profile.empty',
+    close: 'profile.close',
+    save: 'profile.save',
+    saving: 'profile.saving',
+    saved: 'profile.saved',
+    refresh: 'profile.refresh',
+    avatar: 'profile.avatar',
+    chooseAvatar: 'profile.chooseAvatar',
+    removeAvatar: 'profile.removeAvatar',
+    avatarSaved: 'profile.avatarSaved',
+    avatarRemoved: 'profile.avatarRemoved',
+    showProfile: 'profile.showProfile',
   },
-  get loading() {
-    return t('profile.loading');
+  {
+    title: (name: string) => t('profile.title', { name }),
+    avatarOf: (name: string) => t('profile.avatarOf', { name }),
+    editOwn: (name: string) => t('profile.editOwn', { name }),
+    nickHint: (nick: string) => t('profile.nickHint', { nick }),
   },
-  get empty() {
-    return t('profile.empty');
-  },
-  get close() {
-    return t('profile.close');
-  },
-  get save() {
-    return t('profile.save');
-  },
-  get saving() {
-    return t('profile.saving');
-  },
-  get saved() {
-    return t('profile.saved');
-  },
-  get refresh() {
-    return t('profile.refresh');
-  },
-  get avatar() {
-    return t('profile.avatar');
-  },
-  get chooseAvatar() {
-    return t('profile.chooseAvatar');
-  },
-  get removeAvatar() {
-    return t('profile.removeAvatar');
-  },
-  get avatarSaved() {
-    return t('profile.avatarSaved');
-  },
-  get avatarRemoved() {
-    return t('profile.avatarRemoved');
-  },
-  avatarOf: (name: string) => t('profile.avatarOf', { name }),
-  get showProfile() {
-    return t('profile.showProfile');
-  },
-  editOwn: (name: string) => t('profile.editOwn', { name }),
-  nickHint: (nick: string) => t('profile.nickHint', { nick }),
-};
+);

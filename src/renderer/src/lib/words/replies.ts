@@ -1,29 +1,19 @@
 /**
- * Replies, reactions and retractions in words: the core's reasons (replies.*) and who reacted.
+ * Replies, reactions and retractions in words: the refused moderation (replies.*) and who reacted.
  */
 import type { AppErrorOf, DomainReason } from '../../../../shared/errors';
 import type { ReactionView } from '../../../../shared/contract';
 import { t } from '../../i18n';
+import type { OwnWords } from './reason';
 import { formatList, formatNumber } from '../../i18n/format';
 
-export function repliesErrorText(error: AppErrorOf<DomainReason<'replies'>>): string {
-  switch (error.reason) {
-    case 'replies.offline':
-      return t('replies.errors.offline');
-    case 'replies.notSent':
-      return t('replies.errors.notSent');
-    case 'replies.noReference':
-      return t('replies.errors.noReference');
-    case 'replies.notOwn':
-      return t('replies.errors.notOwn');
-    case 'replies.notModerator':
-      return t('replies.errors.notModerator');
-    case 'replies.moderationRefused':
-      return error.params.condition
-        ? t('replies.errors.moderationRefusedWhy', { condition: error.params.condition })
-        : t('replies.errors.moderationRefused');
-  }
-}
+/** Reply errors whose catalog sentence needs more: the room's condition, when it gave one (replies.*). */
+export const REPLIES_WORDS = {
+  'replies.moderationRefused': (error) =>
+    error.params.condition
+      ? t('errors.replies.moderationRefusedWhy', { condition: error.params.condition })
+      : t('errors.replies.moderationRefused'),
+} satisfies OwnWords<AppErrorOf<DomainReason<'replies'>>>;
 
 /** Who reacted with an emoji: "you, Bob and 3 more". `nameOf` turns a JID or nick into a shown name. */
 export function reactorsText(reaction: ReactionView, nameOf: (who: string) => string): string {

@@ -5,6 +5,7 @@
  */
 import type { HistoryRetention, MucRole, OccupantView, TimelineRunView } from '../../../../shared/contract';
 import { t } from '../../i18n';
+import { liveWords } from './live';
 import { formatList, formatTime, formatWeekday, formatWeekdayTime } from '../../i18n/format';
 
 /** The spans the timeline shows (lib/timeline.ts TimelineSpan). */
@@ -18,83 +19,35 @@ function atHour(hour: number): number {
 }
 
 // Getters: each read words the text in the language in force then.
-export const TIMELINE_WORDS = {
-  get title(): string {
-    return t('timeline.title');
-  },
-  get ownTitle(): string {
-    return t('timeline.ownTitle');
-  },
-  get spans(): string {
-    return t('timeline.spans');
-  },
-  get devices(): string {
-    return t('timeline.devices');
-  },
-  get changes(): string {
-    return t('timeline.changes');
-  },
-  get noChanges(): string {
-    return t('timeline.noChanges');
-  },
-  get loading(): string {
-    return t('timeline.loading');
-  },
-  get notRecorded(): string {
-    return t('timeline.notRecorded');
-  },
-  get offline(): string {
-    return t('timeline.offline');
-  },
-  get online(): string {
-    return t('timeline.online');
-  },
-  get legend(): string {
-    return t('timeline.legend');
-  },
-  get keep(): string {
-    return t('timeline.keep');
-  },
-  get clear(): string {
-    return t('timeline.clear');
-  },
-  get clearAll(): string {
-    return t('timeline.clearAll');
-  },
-  get clearConfirm(): string {
-    return t('timeline.clearConfirm');
-  },
-  get keepIt(): string {
-    return t('timeline.keepIt');
-  },
-  get turnOff(): string {
-    return t('timeline.turnOff');
-  },
-  get otherDevices(): string {
-    return t('timeline.otherDevices');
-  },
-  get usualUnknown(): string {
-    return t('timeline.usualUnknown');
-  },
-  get usualNever(): string {
-    return t('timeline.usualNever');
-  },
-  get failed(): string {
-    return t('timeline.failed');
-  },
-  get settingsTitle(): string {
-    return t('timeline.settingsTitle');
-  },
-};
+export const TIMELINE_WORDS = liveWords({
+  title: 'timeline.title',
+  ownTitle: 'timeline.ownTitle',
+  spans: 'timeline.spans',
+  devices: 'timeline.devices',
+  changes: 'timeline.changes',
+  noChanges: 'timeline.noChanges',
+  loading: 'timeline.loading',
+  notRecorded: 'timeline.notRecorded',
+  offline: 'timeline.offline',
+  online: 'timeline.online',
+  legend: 'timeline.legend',
+  keep: 'timeline.keep',
+  clear: 'timeline.clear',
+  clearAll: 'timeline.clearAll',
+  clearConfirm: 'timeline.clearConfirm',
+  keepIt: 'timeline.keepIt',
+  turnOff: 'timeline.turnOff',
+  otherDevices: 'timeline.otherDevices',
+  usualUnknown: 'timeline.usualUnknown',
+  usualNever: 'timeline.usualNever',
+  failed: 'timeline.failed',
+  settingsTitle: 'timeline.settingsTitle',
+});
 
-export const SPAN_WORDS: Readonly<Record<TimelineSpan, string>> = {
-  get day() {
-    return t('timeline.span.day');
-  },
-  get week() {
-    return t('timeline.span.week');
-  },
-};
+export const SPAN_WORDS: Readonly<Record<TimelineSpan, string>> = liveWords({
+  day: 'timeline.span.day',
+  week: 'timeline.span.week',
+});
 
 export function retentionWord(days: HistoryRetention): string {
   return days === 0 ? t('timeline.retention.off') : t('timeline.retention.days', days);

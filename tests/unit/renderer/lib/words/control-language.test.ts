@@ -7,7 +7,7 @@ import { i18n } from '../../../../../src/renderer/src/i18n';
 import { ensureCatalog } from '../../../../../src/renderer/src/i18n/catalogs';
 import { appError } from '../../../../../src/shared/result';
 import { BLOCKING_WORDS, CONSOLE_WORDS } from '../../../../../src/renderer/src/lib/words/control-views';
-import { controlErrorText } from '../../../../../src/renderer/src/lib/words/control';
+import { errorText } from '../../../../../src/renderer/src/lib/words/errors';
 
 function use(locale: string) {
   i18n.global.locale.value = locale;
@@ -36,6 +36,6 @@ describe('control words in the chosen language', () => {
 
   it('words the errors in the chosen language', () => {
     use('de');
-    expect(controlErrorText(appError('not_found', 'adhoc.gone'))).toBe('Dieser Befehl läuft nicht mehr.');
+    expect(errorText(appError('not_found', 'adhoc.gone'))).toBe('Dieser Befehl läuft nicht mehr.');
   });
 });

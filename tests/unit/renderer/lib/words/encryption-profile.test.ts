@@ -7,11 +7,11 @@ import { i18n } from '../../../../../src/renderer/src/i18n';
 import { ensureCatalog } from '../../../../../src/renderer/src/i18n/catalogs';
 import {
   encryptFailureText,
-  encryptionErrorText,
   lockLabel,
   newDevicesText,
   TRUST_LABELS,
 } from '../../../../../src/renderer/src/lib/words/encryption';
+import { errorText } from '../../../../../src/renderer/src/lib/words/errors';
 import { PROFILE_FIELDS, profileWords } from '../../../../../src/renderer/src/lib/words/profile';
 
 function use(locale: string) {
@@ -30,9 +30,9 @@ describe('encryption words', () => {
     expect(encryptFailureText(failure)).toBe(
       'It could not be encrypted: none of the contact’s devices can be encrypted for (one new device is not verified; 3 devices published no keys).',
     );
-    expect(
-      encryptionErrorText({ code: 'conflict', reason: 'encryption.notSent', params: { reason: 'no-devices' } }),
-    ).toBe('The correction was not sent: the contact has no device that can read encrypted messages.');
+    expect(errorText({ code: 'conflict', reason: 'encryption.notSent', params: { reason: 'no-devices' } })).toBe(
+      'The correction was not sent: the contact has no device that can read encrypted messages.',
+    );
   });
 
   it('follow the language, with Russian plural forms and OMEMO kept', () => {

@@ -3,7 +3,10 @@
  * notice can give is worded (the sample tables below must name each one, or the type check fails),
  * with no placeholder left, and the sentences are the ones the core used to send.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { i18n, t } from '../../../../../src/renderer/src/i18n';
+import { ensureCatalog } from '../../../../../src/renderer/src/i18n/catalogs';
+import { UI_LANGUAGES } from '../../../../../src/shared/languages';
 import type { ConnectionError } from '../../../../../src/shared/contract';
 import type { AppError, ConnectionReason, ErrorReason, RoomNotice } from '../../../../../src/shared/errors';
 import { appError } from '../../../../../src/shared/result';
@@ -337,6 +340,41 @@ describe('the words for every code', () => {
     expect(errorFields(ERRORS['input.invalid'])).toEqual({ nick: 'This cannot be empty.' });
     expect(errorText(ERRORS['input.invalid'])).toBe('nick: This cannot be empty.');
     expect(errorFields(ERRORS['muc.left'])).toEqual({});
+  });
+});
+
+describe('the words for every code in every language', () => {
+  const sentences = (): [string, string][] => [
+    ...Object.values(ERRORS).map((error): [string, string] => [error.reason, errorText(error)]),
+    ...Object.values(CONNECTION).map((error): [string, string] => [error.reason, connectionErrorText(error)]),
+    ...Object.values(NOTICES).map((notice): [string, string] => [notice.code, roomNoticeText(notice)]),
+  ];
+
+  beforeAll(async () => {
+    for (const locale of UI_LANGUAGES) expect(await ensureCatalog(locale)).toBe(true);
+  });
+
+  afterEach(() => {
+    i18n.global.locale.value = 'en';
+  });
+
+  it.each(UI_LANGUAGES.filter((locale) => locale !== 'en'))(
+    'words every reason in %s, from its own catalog',
+    (locale) => {
+      const english = new Map(sentences());
+      i18n.global.locale.value = locale;
+      for (const [reason, text] of sentences()) {
+        worded(text);
+        // A reason without a sentence in this catalog would fall back to English, or to "unknown".
+        expect(text, `${locale} ${reason}`).not.toBe(english.get(reason));
+        expect(text, `${locale} ${reason}`).not.toBe(t('errors.unknown', { reason }));
+      }
+    },
+  );
+
+  it('says a reason it does not know is unknown, naming it', () => {
+    const newer = { code: 'internal', reason: 'muc.fromANewerCore' } as unknown as AppError;
+    expect(errorText(newer)).toBe(t('errors.unknown', { reason: 'muc.fromANewerCore' }));
   });
 });
 
