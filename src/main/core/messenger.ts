@@ -521,6 +521,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   }
 
   accounts.startAll();
+  // The renderer's first command: zod compiles a schema's parser on its first use, so that happens in
+  // this idle moment before the window asks, not while its first paint waits.
+  setImmediate(() => commands['app.snapshot'].input.safeParse({})).unref();
   health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
 
   let closed = false;
