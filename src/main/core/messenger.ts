@@ -521,9 +521,13 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   }
 
   accounts.startAll();
-  // The renderer's first command: zod compiles a schema's parser on its first use, so that happens in
-  // this idle moment before the window asks, not while its first paint waits.
-  setImmediate(() => commands['app.snapshot'].input.safeParse({})).unref();
+  // The window's first command runs cold code: zod compiles a schema's parser on its first use, and the
+  // compact roster's loop over every contact starts interpreted. Both run once in this idle moment
+  // before the window asks (results dropped), not while its first paint waits.
+  setImmediate(() => {
+    commands['app.snapshot'].input.safeParse({});
+    toRosterTable(roster.items());
+  }).unref();
   health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
 
   let closed = false;
