@@ -6,6 +6,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, screen, session, shell } from 'electron';
 import { consoleSink, createLogger } from './core/log';
 import { createMessenger, type Messenger } from './core/messenger';
+import { CONNECT_FALLBACK_MS } from './core/first-snapshot';
 import { installProcessGuard } from './core/process-guard';
 import { FileSecretStore } from './core/secrets';
 import type { MessageNotification } from './core/notify-api';
@@ -145,6 +146,7 @@ async function start(): Promise<void> {
       windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isFocused(),
       spellcheck: createSpellcheckHost(session.defaultSession, log.child('spellcheck')),
       downloadsDir: app.getPath('downloads'),
+      connectAfterFirstSnapshotMs: CONNECT_FALLBACK_MS,
       pickFiles: async () => {
         const options: Electron.OpenDialogOptions = { properties: ['openFile', 'multiSelections'] };
         const picked = mainWindow

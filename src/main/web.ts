@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, consoleSink } from './core/log';
 import { createMessenger } from './core/messenger';
+import { CONNECT_FALLBACK_MS } from './core/first-snapshot';
 import { installProcessGuard } from './core/process-guard';
 import { FileSecretStore } from './core/secrets';
 import { startBridge } from './bridge/server';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     log,
     // A development and test bridge: downloads stay beside its data, never in the user's folder.
     downloadsDir: path.join(args.dataDir, 'Downloads'),
+    connectAfterFirstSnapshotMs: CONNECT_FALLBACK_MS,
   });
   const bridge = await startBridge({
     messenger,

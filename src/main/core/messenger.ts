@@ -63,6 +63,7 @@ import { IdentityService } from './features/avatars/service';
 import { IdentitiesRepository } from './features/avatars/repo';
 import { ProfileCommands } from './features/avatars/commands';
 import { toRosterTable } from '../../shared/roster-table';
+import { AfterFirstSnapshot, warmUpFirstSnapshot } from './first-snapshot';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -103,6 +104,8 @@ export interface MessengerOptions {
   maxDownloadBytes?: number;
   /** How long a presence state must last to be kept in presence history (default a minute). */
   presenceHistoryMinRunMs?: number;
+  /** Enabled accounts connect after the first snapshot, or after this many ms if none is asked for; else at once. */
+  connectAfterFirstSnapshotMs?: number;
 }
 
 export interface Messenger extends MessengerApi {
@@ -427,6 +430,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         identities: identities.views(),
       };
       health.snapshotServed();
+      connectAccounts.snapshotServed();
       return ok(snapshot);
     },
     'app.dismissNotice': (input) => (notices.dismiss(input.id) ? ok(null) : fail('not_found', 'app.noticeGone')),
@@ -520,7 +524,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     }
   }
 
-  accounts.startAll();
+  // Their TLS, login and roster sync would otherwise share the CPU with the first snapshot.
+  const connectAccounts = new AfterFirstSnapshot(() => accounts.startAll(), options.connectAfterFirstSnapshotMs);
+  undo.push(() => connectAccounts.close());
+  warmUpFirstSnapshot(() => roster.items());
   health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
 
   let closed = false;
@@ -555,6 +562,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     async close() {
       if (closed) return;
       closed = true;
+      connectAccounts.close();
       health.close();
       idle?.stop();
       await control.close();

@@ -17,9 +17,16 @@ import { quickCheckInWorker, storeFailureOf, type StoreCheckResult } from './sto
  */
 export const STORE_CHECK_FALLBACK_MS = 5_000;
 
+/**
+ * How long after the first snapshot the check starts: its worker (a thread, a SQLite connection, a
+ * read of the whole file) would otherwise share the CPU with the renderer applying that snapshot.
+ */
+export const STORE_CHECK_AFTER_SNAPSHOT_MS = 2_000;
+
 export class StoreHealth {
   private check: Promise<StoreCheckResult | null> | null = null;
   private fallback: ReturnType<typeof setTimeout> | null = null;
+  private afterSnapshot = false;
   private closed = false;
   /** Damage was found while running: the file is closed without a checkpoint, for the next start to move aside. */
   damageFound = false;
@@ -40,9 +47,13 @@ export class StoreHealth {
     this.fallback.unref?.();
   }
 
-  /** The first snapshot went out: check now (on a worker thread). */
-  snapshotServed(): void {
-    if (this.check === null && this.fallback !== null) setImmediate(() => void this.runCheck());
+  /** The first snapshot went out: check soon (on a worker thread), once the renderer has painted it. */
+  snapshotServed(afterMs = STORE_CHECK_AFTER_SNAPSHOT_MS): void {
+    if (this.check !== null || this.fallback === null || this.afterSnapshot) return;
+    this.afterSnapshot = true;
+    clearTimeout(this.fallback);
+    this.fallback = setTimeout(() => void this.runCheck(), afterMs);
+    this.fallback.unref?.();
   }
 
   /** The background check's result (null: not run, or it could not run). Starts it if it has not started. */
