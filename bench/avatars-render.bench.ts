@@ -33,6 +33,7 @@ import { openDatabase } from '../src/main/core/store/db';
 import { RosterRepository } from '../src/main/core/store/roster-repo';
 import { png } from '../tests/support/media-samples';
 import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web';
+import { percentile, rendererTaskCpuMs } from './trace-tasks';
 
 const CONTACTS = 10_000;
 const AVATARS = 5_000;
@@ -240,35 +241,6 @@ async function measure(
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-interface TraceEvent {
-  ph: string;
-  name: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/** The thread time (ms) of each task the page's main thread ran while tracing. */
-function rendererTaskCpuMs(trace: Buffer): number[] {
-  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  return events
-    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
-    .map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
-}
-
-function percentile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 const summary = (m: Measured) => ({
   firstRowPaintedMs: m.painted,

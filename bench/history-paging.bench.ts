@@ -31,6 +31,7 @@ import { MessagesRepository } from '../src/main/core/store/messages-repo';
 import { OlderMessagesRepository } from '../src/main/core/store/older-messages-repo';
 import { NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM } from '../src/main/core/xmpp/ns';
 import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
+import { percentile, rendererTaskCpuMs } from './trace-tasks';
 
 /** BENCH_HISTORY_ARCHIVE=N for a quick look (a multiple of 50, over 100). */
 const ARCHIVE = Number(process.env.BENCH_HISTORY_ARCHIVE ?? 20_000);
@@ -366,35 +367,6 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
   await page.close();
   await web.stop();
   return result;
-}
-
-interface TraceEvent {
-  ph: string;
-  name: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/** The thread time (ms) of each task the page's main thread ran while tracing. */
-function rendererTaskCpuMs(trace: Buffer): number[] {
-  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  return events
-    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
-    .map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
-}
-
-function percentile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function write(name: string, result: object): void {
