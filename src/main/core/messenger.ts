@@ -304,7 +304,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
     rooms: (): RoomEncryption => roomEncryption,
     startAfterRoster: true,
-    // Not loginActivity yet: with it a new account's key panel listed no devices until the 30 s cap.
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -59,8 +59,6 @@ export interface EncryptionFeatureOptions {
   rooms?(): EncryptedRooms | null;
   /** See EncryptionServiceOptions.startAfterRoster. */
   startAfterRoster?: boolean;
-  /** How far the account's login is (see EncryptionServiceOptions.loginActivity). */
-  loginActivity?(accountId: string): number | null;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -81,7 +79,6 @@ export class EncryptionFeature implements AccountLifecycleListener {
       log: log.child('encryption'),
       accountJid: options.accountJid,
       pepFor: options.pepFor,
-      loginActivity: options.loginActivity,
       onChanged: (accountId, jid) => this.changed(accountId, jid),
       onReady: (accountId) => options.onReady?.(accountId),
       onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),

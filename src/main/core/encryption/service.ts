@@ -57,37 +57,18 @@ export interface EncryptionServiceOptions {
   /** A key kept for one run only was gone after a restart: a new one replaced it (see replaceGoneKey). */
   onKeyReplaced?(accountId: string, oldDeviceId: number, deviceId: number): void;
   /**
-   * How far the login is: null until our initial presence went out, then a count that grows with
-   * every presence handled. Given, a new account's identity waits for the login to settle (see
-   * onOnline); without it, OMEMO starts at once.
-   */
-  loginActivity?(accountId: string): number | null;
-  /**
    * A new session's engine starts once `rosterReady` is called for it: making and publishing keys
    * (hundreds of CPU-ms for a new identity) then does not hold up the roster and initial presence.
    */
   startAfterRoster?: boolean;
 }
 
-/** The login has settled when no presence came in over a few windows this long… */
-const LOGIN_QUIET_MS = 1_000;
-/** …three once presences came (a loaded server pauses for a second within its flood)… */
-const LOGIN_QUIET_WINDOWS = 3;
-/** …five when none came at all yet (a loaded server may take seconds to answer our presence)… */
-const LOGIN_QUIET_WINDOWS_BEFORE_ANY = 5;
-/** …or when this long has passed since the session started. */
-const LOGIN_SETTLE_MAX_MS = 30_000;
-
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
 
 export class EncryptionService implements AccountLifecycleListener, ChatEncryption {
   private readonly engines = new Map<string, { jid: string; engine: Promise<Omemo03> }>();
-  /** Sessions whose OMEMO start waits for the login to settle (a new account's identity), by account. */
-  private readonly deferred = new Map<string, { start: () => void; started: Promise<void> }>();
-  /** New sessions' engine start waiting for their roster (startAfterRoster), by account. */
+  /** New sessions' engine starts waiting for their roster (startAfterRoster). */
   private readonly waitingForRoster = new Map<string, () => void>();
-  /** Accounts whose session's roster is in. */
-  private readonly rosterIn = new Set<string>();
 
   constructor(private readonly options: EncryptionServiceOptions) {}
 
@@ -98,10 +79,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
       const stanza = ctx.stanza;
       if (stanza.name !== 'message' || !stanza.getChild('event', 'http://jabber.org/protocol/pubsub#event'))
         return next();
-      // Device lists announced during the login are applied once OMEMO started; they never start it.
-      const deferred = this.deferred.get(accountId)?.started ?? Promise.resolve();
-      void deferred
-        .then(() => this.engine(accountId))
+      void this.engine(accountId)
         .then((engine) => engine?.handleEvent(stanza))
         .catch((error: unknown) => this.options.log.warn('PEP event not applied', { accountId, error }));
       return next();
@@ -112,51 +90,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
     const ownJid = normalizeBareJid(online.boundJid.split('/')[0]);
     if (ownJid === null) return;
     const pep = (this.options.pepFor ?? createPepClient)(online.xmpp, ownJid);
-    this.forgetSession(accountId);
-    const start = () => this.start(accountId, online, pep);
-    // A new account's identity takes the Signal library (a 16 MB asm.js heap) and key generation: it
-    // is made once the roster and the first presences are in, or at the first use of OMEMO, so that
-    // it never adds to the login's peak memory and CPU.
-    const { loginActivity } = this.options;
-    if (loginActivity && !online.resumed && !this.engines.has(accountId) && !this.options.repo.identity(accountId)) {
-      let started = () => {};
-      const deferred = { start, started: new Promise<void>((resolve) => (started = resolve)) };
-      deferred.start = () => {
-        start();
-        started();
-      };
-      this.deferred.set(accountId, deferred);
-      this.startWhenSettled(accountId, deferred.start, () => loginActivity(accountId));
-      return;
-    }
-    start();
-  }
-
-  /** Polls the login's activity; starts OMEMO when a window passed without a presence (or at the limit). */
-  private startWhenSettled(accountId: string, start: () => void, activity: () => number | null): void {
-    let last: number | null = null;
-    let quietWindows = 0;
-    let waited = 0;
-    const tick = () => {
-      if (this.deferred.get(accountId)?.start !== start) return; // started by a use, or the session ended
-      const now = activity();
-      waited += LOGIN_QUIET_MS;
-      quietWindows = now !== null && now === last ? quietWindows + 1 : 0;
-      const settled = quietWindows >= (now === 0 ? LOGIN_QUIET_WINDOWS_BEFORE_ANY : LOGIN_QUIET_WINDOWS);
-      if (settled || waited >= LOGIN_SETTLE_MAX_MS) return this.startDeferred(accountId);
-      last = now;
-      setTimeout(tick, LOGIN_QUIET_MS).unref();
-    };
-    setTimeout(tick, LOGIN_QUIET_MS).unref();
-  }
-
-  private startDeferred(accountId: string): void {
-    const deferred = this.deferred.get(accountId);
-    this.deferred.delete(accountId);
-    deferred?.start();
-  }
-
-  private start(accountId: string, online: SessionOnline, pep: PepClient): void {
     // A resumed stream (XEP-0198) keeps what we published and the events we missed are redelivered.
     const start = () =>
       void this.engine(accountId)
@@ -169,23 +102,15 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
           return started;
         })
         .catch((error: unknown) => this.options.log.warn('OMEMO start failed', { accountId, error }));
-    if (online.resumed || !this.options.startAfterRoster || this.rosterIn.has(accountId)) start();
+    if (online.resumed || !this.options.startAfterRoster) start();
     else this.waitingForRoster.set(accountId, start);
   }
 
   /** The session's roster is in (or its request failed): a start that waited for it goes now. */
   rosterReady(accountId: string): void {
-    this.rosterIn.add(accountId);
     const start = this.waitingForRoster.get(accountId);
     this.waitingForRoster.delete(accountId);
     start?.();
-  }
-
-  /** A session ended: nothing waits for it any more. */
-  private forgetSession(accountId: string): void {
-    this.deferred.delete(accountId);
-    this.waitingForRoster.delete(accountId);
-    this.rosterIn.delete(accountId);
   }
 
   /**
@@ -210,7 +135,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onOffline(accountId: string): void {
-    this.forgetSession(accountId);
+    this.waitingForRoster.delete(accountId);
     // An engine still opening when the store closes (the app quitting) fails to open: nothing to stop then.
     void this.engines
       .get(accountId)
@@ -219,7 +144,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   onRemoved(accountId: string): void {
-    this.forgetSession(accountId);
+    this.waitingForRoster.delete(accountId);
     this.engines.delete(accountId);
     this.options.vault.delete(accountId);
   }
@@ -359,8 +284,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
       account = { jid, engine };
       this.engines.set(accountId, account);
       engine.catch(() => this.engines.delete(accountId));
-      // The first use of OMEMO during a deferred login starts it now (the session to publish with).
-      this.startDeferred(accountId);
     }
     return account.engine;
   }

@@ -92,8 +92,6 @@ interface AccountPresence {
   online: boolean;
   /** Our initial presence of this session went out (after the roster). */
   announced: boolean;
-  /** Presence stanzas handled (a count that only grows): whether the login's burst is still coming. */
-  handled: number;
   /** Full or bare JIDs we sent directed presence to; they get unavailable when we go offline. */
   directed: Set<string>;
   /** When the connection dropped, while we do not know whether the stream resumes. */
@@ -133,7 +131,6 @@ export class PresenceService {
       client,
       online: false,
       announced: false,
-      handled: 0,
       directed: new Set(),
       lostAt: null,
     };
@@ -198,12 +195,6 @@ export class PresenceService {
     // Before the write: contacts' presence may answer before the send resolves.
     this.deps.history?.listening(accountId, this.now());
     await this.sendOwn(account, null);
-  }
-
-  /** Null until our initial presence of this session went out, then how many presences were handled. */
-  loginActivity(accountId: string): number | null {
-    const account = this.accounts.get(accountId);
-    return account?.announced ? account.handled : null;
   }
 
   isAnnounced(accountId: string): boolean {
@@ -298,7 +289,6 @@ export class PresenceService {
   /** Returns true when the stanza was presence this feature owns (consumed). */
   private handle(account: AccountPresence, stanza: Element | RawPresence): boolean {
     const { accountId } = account;
-    account.handled++;
     // One reused read per service: nothing below keeps it, and strings are copied where they are kept.
     const read = this.read;
     const kind = readPresence(stanza, this.now(), read);

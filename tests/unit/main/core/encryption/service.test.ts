@@ -5,10 +5,9 @@
  */
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIdentityVault } from '../../../../../src/main/core/encryption/identity-vault';
 import { bundleNode, NODE_DEVICELIST } from '../../../../../src/main/core/encryption/omemo/stanzas';
-import { Omemo03 } from '../../../../../src/main/core/encryption/omemo/omemo03';
 import { EncryptionService } from '../../../../../src/main/core/encryption/service';
 import { silentLogger } from '../../../../../src/main/core/log';
 import { createMemorySecretStore, type SecretStore } from '../../../../../src/main/core/secrets';
@@ -22,7 +21,6 @@ type Handler = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 interface Account {
   service: EncryptionService;
-  repo: OmemoRepository;
   secrets: SecretStore;
   xmpp: SessionXmpp;
   /** Delivers a stanza through the middleware the service registered. */
@@ -30,20 +28,10 @@ interface Account {
   online(resumed?: boolean): void;
 }
 
-function account(
-  pep: MemoryPep,
-  id: string,
-  jid: string,
-  {
-    startAfterRoster = false,
-    loginActivity,
-  }: { startAfterRoster?: boolean; loginActivity?: (accountId: string) => number | null } = {},
-): Account {
+function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = false): Account {
   const secrets = createMemorySecretStore();
-  const repo = new OmemoRepository(memoryDbWithAccount(id, jid));
   const service = new EncryptionService({
-    loginActivity,
-    repo,
+    repo: new OmemoRepository(memoryDbWithAccount(id, jid)),
     vault: createIdentityVault(secrets),
     log: silentLogger,
     accountJid: (accountId) => (accountId === id ? jid : null),
@@ -55,7 +43,6 @@ function account(
   service.onClient(id, xmpp);
   return {
     service,
-    repo,
     secrets,
     xmpp,
     deliver: (stanza) => {
@@ -139,7 +126,7 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
 
   it('with startAfterRoster, a new session publishes only once its roster is in; going offline cancels the wait', async () => {
     const pep = new MemoryPep();
-    const alice = account(pep, 'a', 'alice@example.com', { startAfterRoster: true });
+    const alice = account(pep, 'a', 'alice@example.com', true);
     alice.online();
     await settle();
     expect(pep.published.length).toBe(0);
@@ -184,91 +171,5 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     expect(alice.secrets.state('omemo-identity:a')).toBe('session');
     alice.service.onRemoved('a');
     expect(alice.secrets.state('omemo-identity:a')).toBe('missing');
-  });
-
-  describe('a new account during its login', () => {
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-
-    const deviceListEvent = (from: string) =>
-      xml(
-        'message',
-        { from },
-        xml(
-          'event',
-          { xmlns: 'http://jabber.org/protocol/pubsub#event' },
-          xml(
-            'items',
-            { node: NODE_DEVICELIST },
-            xml(
-              'item',
-              { id: 'current' },
-              xml('list', { xmlns: 'eu.siacs.conversations.axolotl' }, xml('device', { id: '42' })),
-            ),
-          ),
-        ),
-      );
-
-    it('makes its identity once the roster and presences settled, with device lists that came meanwhile', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout'] });
-      const opened = vi.spyOn(Omemo03, 'open');
-      const pep = new MemoryPep();
-      let activity: number | null = null; // the roster is not in yet
-      const alice = account(pep, 'a', 'alice@example.com', { loginActivity: () => activity });
-      alice.online();
-      alice.deliver(deviceListEvent('bob@example.com'));
-      await vi.advanceTimersByTimeAsync(3_000); // the roster on its way
-      activity = 0; // our initial presence went out; a loaded server answers after a few seconds
-      for (let second = 0; second < 4; second++) {
-        await vi.advanceTimersByTimeAsync(1_000);
-        await settle();
-      }
-      expect(opened).not.toHaveBeenCalled();
-      for (let second = 0; second < 5; second++) {
-        await vi.advanceTimersByTimeAsync(1_000);
-        await settle();
-        activity += 100; // the presence flood
-      }
-      expect(opened).not.toHaveBeenCalled();
-      expect(pep.published).toEqual([]);
-      // Two quiet seconds are a pause in the flood; three, the login settled.
-      await vi.advanceTimersByTimeAsync(2_000);
-      await settle();
-      expect(opened).not.toHaveBeenCalled();
-      await vi.advanceTimersByTimeAsync(2_000);
-      vi.useRealTimers();
-      await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
-      expect(alice.repo.identity('a')).not.toBeNull();
-      opened.mockRestore();
-      expect((await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId)).toEqual([42]);
-    });
-
-    it('with startAfterRoster too: a roster that came in before the login settled does not hold the start back', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout'] });
-      const pep = new MemoryPep();
-      let activity: number | null = null;
-      const alice = account(pep, 'a', 'alice@example.com', { startAfterRoster: true, loginActivity: () => activity });
-      alice.online();
-      alice.service.rosterReady('a'); // the roster is in while the login has not settled
-      activity = 0;
-      await vi.advanceTimersByTimeAsync(7_000); // five quiet seconds without a presence
-      vi.useRealTimers();
-      await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
-    });
-
-    it('makes it at once when OMEMO is used before the login settled', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout'] });
-      const pep = new MemoryPep();
-      let activity = 0;
-      const alice = account(pep, 'a', 'alice@example.com', { loginActivity: () => activity++ });
-      alice.online();
-      await settle();
-      expect(alice.repo.identity('a')).toBeNull();
-      vi.useRealTimers();
-      // Asking for the account's status is a use: the engine opens and publishes without waiting.
-      await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
-      expect(alice.repo.identity('a')).not.toBeNull();
-    });
   });
 });
