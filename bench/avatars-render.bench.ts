@@ -34,6 +34,7 @@ import { RosterRepository } from '../src/main/core/store/roster-repo';
 import { png } from '../tests/support/media-samples';
 import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web';
 import { percentile, rendererTaskCpuMs } from './trace-tasks';
+import { scrollThroughTree, type TreeScroll } from './roster-scroll';
 
 const CONTACTS = 10_000;
 const AVATARS = 5_000;
@@ -121,12 +122,7 @@ interface Paint {
   summary: string;
 }
 
-interface Scroll {
-  ms: number;
-  frames: number;
-  longTasks: number;
-  longestTaskMs: number;
-  rowsSeen: number;
+interface Scroll extends TreeScroll {
   /** By the main thread's CPU time per task: tasks over 50 ms, the longest, the 99th percentile, the sum. */
   cpu?: { longTasks: number; longestTaskMs: number; p99Ms: number; tasks: number; totalMs: number };
 }
@@ -192,33 +188,7 @@ async function measure(
             ]
           : ['toplevel'],
     });
-    const scroll = (await page.evaluate(`new Promise((resolve) => {
-      const el = document.querySelector('[role="tree"]');
-      const seen = new Set();
-      const before = window.__jw.longtasks.length;
-      const started = performance.now();
-      let frames = 0;
-      const step = () => {
-        frames += 1;
-        for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
-        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
-          setTimeout(() => {
-            const tasks = window.__jw.longtasks.slice(before);
-            resolve({
-              ms: Math.round(performance.now() - started),
-              frames,
-              longTasks: tasks.length,
-              longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
-              rowsSeen: seen.size,
-            });
-          }, 100);
-          return;
-        }
-        el.scrollTop += el.clientHeight;
-        requestAnimationFrame(step);
-      };
-      requestAnimationFrame(step);
-    })`)) as Scroll;
+    const scroll: Scroll = await scrollThroughTree(page);
     const trace = await browser!.stopTracing();
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');

@@ -22,6 +22,7 @@ import { openDatabase } from '../src/main/core/store/db';
 import { RosterRepository } from '../src/main/core/store/roster-repo';
 import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web';
 import { realisticContacts } from './realistic-data.mjs';
+import { scrollThroughTree, type TreeScroll } from './roster-scroll';
 
 const CONTACTS = 10_000;
 const GROUPS = 500;
@@ -123,18 +124,16 @@ interface Paint {
   snapshot: [number, number, number];
 }
 
-type Scroll = { ms: number; frames: number; longTasks: number; longestTaskMs: number; rowsSeen: number };
-
 /** One load of the page on a fresh bridge of `entry`: the first paint, and with `scrollAfter` a scroll through. */
 async function loadOnce(
   entry: string,
   dataDir: string,
   name: string,
   options: { record: boolean; scrollAfter: boolean },
-): Promise<{ paint: Paint; scroll: Scroll | null }> {
+): Promise<{ paint: Paint; scroll: TreeScroll | null }> {
   const web = await startWeb(dataDir, undefined, entry);
   const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
-  let scroll: Scroll | null = null;
+  let scroll: TreeScroll | null = null;
   try {
     await page.addInitScript(OBSERVE);
     // BENCH_TRACE=1: a Chromium trace of the first load (opens in DevTools' Performance panel).
@@ -190,34 +189,7 @@ async function loadOnce(
     }
     if (options.scrollAfter) {
       await page.screenshot({ path: path.join(ROOT, `out/screenshots/${name}.png`) });
-      // Scroll top to bottom one screen per frame, counting long tasks on the way.
-      scroll = (await page.evaluate(`new Promise((resolve) => {
-        const el = document.querySelector('[role="tree"]');
-        const seen = new Set();
-        const before = window.__jw.longtasks.length;
-        const started = performance.now();
-        let frames = 0;
-        const step = () => {
-          frames += 1;
-          for (const row of el.querySelectorAll('[role="treeitem"]')) seen.add(row.dataset.index);
-          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
-            setTimeout(() => {
-              const tasks = window.__jw.longtasks.slice(before);
-              resolve({
-                ms: Math.round(performance.now() - started),
-                frames,
-                longTasks: tasks.length,
-                longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
-                rowsSeen: seen.size,
-              });
-            }, 100);
-            return;
-          }
-          el.scrollTop += el.clientHeight;
-          requestAnimationFrame(step);
-        };
-        requestAnimationFrame(step);
-      })`)) as Scroll;
+      scroll = await scrollThroughTree(page);
     }
     return { paint, scroll };
   } finally {
@@ -232,7 +204,7 @@ function report(
   kind: string,
   data: { groups: number; memberships: number },
   runs: Paint[],
-  scroll: Scroll | null,
+  scroll: TreeScroll | null,
 ) {
   const painted = runs.map((r) => Math.round(r.firstRowPainted >= 0 ? r.firstRowPainted : r.firstRowsMark));
   const sorted = [...painted].sort((a, b) => a - b);
@@ -276,7 +248,7 @@ describe.each([
     browser ??= await launchChromium();
     const runs: Paint[] = [];
     const before: Paint[] = [];
-    let scroll: Scroll | null = null;
+    let scroll: TreeScroll | null = null;
 
     for (let run = 0; run < RUNS; run++) {
       // With an earlier build, both load in every run, taking turns to go first.
