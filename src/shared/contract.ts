@@ -912,6 +912,15 @@ export const spellcheckLanguageSchema = z
 export const showSchema = z.enum(SHOWS as [Show, ...Show[]]);
 
 /** Ids of staged files and transfers (opaque base64url). */
+/**
+ * A stored message's local id: newer messages count up from 1, older ones paged back from the
+ * archive count down from -1 (older-messages-repo.ts); 0 is never one.
+ */
+export const messageIdSchema = z
+  .number()
+  .int()
+  .refine((id) => id !== 0 && Number.isSafeInteger(id), 'check.messageId');
+
 export const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'check.transferId');
 
 /** One field of our own profile: trimmed, empty means none. */
@@ -1167,22 +1176,22 @@ export const commands = {
     /** A chat message to one device (resource) instead of the bare JID. */
     resource: z.string().min(1).max(1023).optional(),
     /** Corrects our last message in this conversation (XEP-0308): its local id. */
-    replaces: z.number().int().positive().optional(),
+    replaces: messageIdSchema.optional(),
     /** Answers a message of this conversation (XEP-0461): its local id. */
-    replyTo: z.number().int().positive().optional(),
+    replyTo: messageIdSchema.optional(),
   }),
   /** Our reactions to a message (XEP-0444): the whole set, replacing the previous one (empty removes them). */
   'message.react': command(returns<MessageView>(), {
     ...onAccount,
-    id: z.number().int().positive(),
+    id: messageIdSchema,
     emojis: z.array(z.string().trim().min(1).max(REACTION_LENGTH_MAX)).max(REACTIONS_PER_REACTOR_MAX),
   }),
   /** Takes back one of our own messages (XEP-0424): it becomes "message removed" here and for others. */
-  'message.retract': command(returns<MessageView>(), { ...onAccount, id: z.number().int().positive() }),
+  'message.retract': command(returns<MessageView>(), { ...onAccount, id: messageIdSchema }),
   /** A room moderator removes a message of the room (XEP-0425); the room tells everyone, us included. */
   'muc.moderate': command(returns<null>(), {
     ...onAccount,
-    id: z.number().int().positive(),
+    id: messageIdSchema,
     reason: z.string().max(1024).optional(),
   }),
   /** Tells the other side we are typing, paused, or looking (XEP-0085); chats and private messages only. */
@@ -1198,7 +1207,7 @@ export const commands = {
    */
   'message.retry': command(returns<MessageView>(), {
     ...onAccount,
-    id: z.number().int().positive(),
+    id: messageIdSchema,
     withoutEncryption: z.literal(true).optional(),
   }),
   /** A one-to-one conversation's encryption; the contact's device list is read (again) in the background. */
@@ -1288,17 +1297,17 @@ export const commands = {
   /** The account's upload service and its limit (null: none found; maxFileSize null: no limit stated). */
   'upload.service': command(returns<{ maxFileSize: number | null } | null>(), onAccount),
   /** What the file a message shares is (HEAD request): name, size, claimed type. */
-  'file.inspect': command(returns<FileInfoView>(), { ...onAccount, messageId: z.number().int().positive() }),
+  'file.inspect': command(returns<FileInfoView>(), { ...onAccount, messageId: messageIdSchema }),
   /**
    * A preview of the picture or short video a message shares: fetched by the core, checked (type from
    * the bytes, size, dimensions) and kept; refused with a detail code (media.type, media.too-large,
    * media.dimensions, http.*) when it is not one to show.
    */
-  'media.preview': command(returns<MediaRef>(), { ...onAccount, messageId: z.number().int().positive() }),
+  'media.preview': command(returns<MediaRef>(), { ...onAccount, messageId: messageIdSchema }),
   /** Hands a finished download to the system, which opens it with the user's program for it (Electron only). */
   'file.open': command(returns<null>(), { id: transferIdSchema }),
   /** Downloads the file a message shares into the download folder (a new, safe name; never replaces a file). */
-  'download.start': command(returns<TransferView>(), { ...onAccount, messageId: z.number().int().positive() }),
+  'download.start': command(returns<TransferView>(), { ...onAccount, messageId: messageIdSchema }),
   'prefs.update': {
     input: prefsSchema.partial(),
     output: returns<Prefs>(),

@@ -110,6 +110,16 @@ forEachServer('history from the archive against %s', { users: [ALICE, BOB, CAROL
     // Old history is not unread, and the conversation's last message is still the newest.
     const listed = alice.messenger.chat.conversations().find((c) => c.conversation === 'bob@localhost');
     expect(listed?.lastBody).toBe('late 3.');
+    // A paged-back message has an id below 0 and can be answered, corrected in view, reacted to like any other.
+    expect(all[0].id).toBeLessThan(0);
+    const answer = (await alice.invoke('message.send', {
+      accountId: alice.accountId,
+      conversation: 'bob@localhost',
+      kind: 'chat',
+      body: 'about the first one',
+      replyTo: all[0].id,
+    })) as MessageView;
+    expect(answer.reply).toMatchObject({ to: 'bob@localhost', target: all[0].id, quote: 'old 1.' });
     // How far back it reached is remembered: offline, the end of the archive is known without asking.
     await alice.invoke('account.setEnabled', { id: alice.accountId, enabled: false });
     await waitUntil('offline', () => alice.messenger.accounts.list()[0].connection.status === 'offline');
