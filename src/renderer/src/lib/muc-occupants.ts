@@ -10,6 +10,7 @@ import type { MucAffiliation, MucRole, OccupantView } from '../../../shared/cont
 import { cap, DISPLAY_MAX } from './text';
 import { REBUILD_THRESHOLD } from './roster-index';
 import { sortKey } from './roster-model';
+import { lowerBound } from './sorted';
 
 export type OccupantGrouping = 'role' | 'affiliation';
 
@@ -51,14 +52,7 @@ function compareEntries(a: OccupantEntry, b: OccupantEntry): number {
 
 /** Where `entry` is, or would go, in a sorted bucket. */
 function searchBucket(entries: readonly OccupantEntry[], entry: OccupantEntry): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareEntries(entries[mid], entry) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(entries, entry, compareEntries);
 }
 
 function insertSorted(entries: OccupantEntry[], entry: OccupantEntry) {

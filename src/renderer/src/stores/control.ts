@@ -5,6 +5,7 @@
  * entries per account as the core does.
  */
 import { defineStore } from 'pinia';
+import { ChangedRefs } from '../lib/changed-refs';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ConsoleEntryView, Snapshot, XmppUriResult } from '../../../shared/contract';
 import { normalizeJid } from '../../../shared/jid';
@@ -60,31 +61,29 @@ export const useControlStore = defineStore('control', () => {
   }
 
   function applyEvents(events: readonly AppEvent[]) {
-    let listsChanged = false;
-    let consoleChanged = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       switch (event.type) {
         case 'blocklist.changed':
           blocklists.value.set(event.accountId, new Set(event.blocked));
-          listsChanged = true;
+          changed.mark(blocklists);
           break;
         case 'console.entries': {
           const kept = [...consoleOf(event.accountId), ...event.entries];
           consoles.value.set(event.accountId, kept.length > CONSOLE_KEEP ? kept.slice(-CONSOLE_KEEP) : kept);
-          consoleChanged = true;
+          changed.mark(consoles);
           break;
         }
         case 'ui.openXmppUri':
           pendingLink.value = event.result;
           break;
         case 'account.removed':
-          listsChanged = blocklists.value.delete(event.id) || listsChanged;
-          consoleChanged = consoles.value.delete(event.id) || consoleChanged;
+          changed.mark(blocklists, blocklists.value.delete(event.id));
+          changed.mark(consoles, consoles.value.delete(event.id));
           break;
       }
     }
-    if (listsChanged) triggerRef(blocklists);
-    if (consoleChanged) triggerRef(consoles);
+    changed.trigger();
   }
 
   return {

@@ -5,6 +5,7 @@
  * shallowRefs triggered once per batch.
  */
 import { defineStore } from 'pinia';
+import { ChangedRefs } from '../lib/changed-refs';
 import { shallowRef, triggerRef } from 'vue';
 import type {
   AppEvent,
@@ -38,23 +39,22 @@ export const useEncryptionStore = defineStore('encryption', () => {
   }
 
   function applyEvents(events: readonly AppEvent[]): void {
-    let conversationsChanged = false;
-    let devicesChanged = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       if (event.type === 'encryption.conversation') {
         putConversation(event.conversation);
-        conversationsChanged = true;
+        changed.mark(conversations);
       } else if (event.type === 'encryption.devices') {
         putDevices(event.devices);
-        devicesChanged = true;
+        changed.mark(devices);
       } else if (event.type === 'account.removed') {
         for (const map of [conversations.value, devices.value])
           for (const key of map.keys()) if (key.startsWith(entryKey(event.id, ''))) map.delete(key);
-        conversationsChanged = devicesChanged = true;
+        changed.mark(conversations);
+        changed.mark(devices);
       }
     }
-    if (conversationsChanged) triggerRef(conversations);
-    if (devicesChanged) triggerRef(devices);
+    changed.trigger();
   }
 
   /** A new snapshot (the link came back): what was shown is asked for again by the views. */

@@ -5,7 +5,8 @@
  * pass (a 5,000-occupant join is one rebuild with one sort per grouping, later changes a splice).
  */
 import { defineStore } from 'pinia';
-import { computed, shallowRef, triggerRef } from 'vue';
+import { ChangedRefs } from '../lib/changed-refs';
+import { computed, shallowRef, triggerRef, type ShallowRef } from 'vue';
 import type {
   AppEvent,
   BookmarkView,
@@ -134,70 +135,61 @@ export const useMucStore = defineStore('muc', () => {
 
   /** One action per batch: every group-chat event in order, then one trigger per map that changed. */
   function applyEvents(events: readonly AppEvent[]) {
-    let roomsChanged = false;
-    let occupantsChanged = false;
-    let noticesChanged = false;
-    let bookmarksChanged = false;
-    let invitesChanged = false;
-    let voiceChanged = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       switch (event.type) {
         case 'muc.room':
           rooms.value.set(roomKey(event.room.accountId, event.room.room), event.room);
-          roomsChanged = true;
+          changed.mark(rooms);
           break;
         case 'muc.roomRemoved': {
           const key = roomKey(event.accountId, event.room);
-          roomsChanged = rooms.value.delete(key) || roomsChanged;
-          occupantsChanged = occupants.value.delete(key) || occupantsChanged;
-          noticesChanged = notices.value.delete(key) || noticesChanged;
+          changed.mark(rooms, rooms.value.delete(key));
+          changed.mark(occupants, occupants.value.delete(key));
+          changed.mark(notices, notices.value.delete(key));
           break;
         }
         case 'muc.occupants':
           indexFor(roomKey(event.accountId, event.room)).apply(event.changed, event.left);
-          occupantsChanged = true;
+          changed.mark(occupants);
           break;
         case 'muc.notice':
           addNotice(notices.value, event.notice);
-          noticesChanged = true;
+          changed.mark(notices);
           break;
         case 'muc.bookmarks':
           bookmarks.value.set(event.accountId, event.bookmarks);
-          bookmarksChanged = true;
+          changed.mark(bookmarks);
           break;
         case 'muc.invite':
           invites.value.set(entryKey(event.invite.accountId, event.invite.id), event.invite);
-          invitesChanged = true;
+          changed.mark(invites);
           break;
         case 'muc.inviteRemoved':
-          invitesChanged = invites.value.delete(entryKey(event.accountId, event.id)) || invitesChanged;
+          changed.mark(invites, invites.value.delete(entryKey(event.accountId, event.id)));
           break;
         case 'muc.voiceRequest':
           voiceRequests.value.set(entryKey(event.request.accountId, event.request.id), event.request);
-          voiceChanged = true;
+          changed.mark(voiceRequests);
           break;
         case 'muc.voiceRequestRemoved':
-          voiceChanged = voiceRequests.value.delete(entryKey(event.accountId, event.id)) || voiceChanged;
+          changed.mark(voiceRequests, voiceRequests.value.delete(entryKey(event.accountId, event.id)));
           break;
         case 'account.removed': {
           // Rare: one pass over the maps is fine here.
           const prefix = entryKey(event.id, '');
-          const maps = [rooms.value, occupants.value, notices.value, invites.value, voiceRequests.value];
-          for (const map of maps as Map<string, unknown>[]) {
-            for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+          const maps = [rooms, occupants, notices, invites, voiceRequests];
+          for (const map of maps as ShallowRef<Map<string, unknown>>[]) {
+            for (const key of map.value.keys()) if (key.startsWith(prefix)) map.value.delete(key);
+            changed.mark(map);
           }
           bookmarks.value.delete(event.id);
-          roomsChanged = occupantsChanged = noticesChanged = bookmarksChanged = invitesChanged = voiceChanged = true;
+          changed.mark(bookmarks);
           break;
         }
       }
     }
-    if (roomsChanged) triggerRef(rooms);
-    if (occupantsChanged) triggerRef(occupants);
-    if (noticesChanged) triggerRef(notices);
-    if (bookmarksChanged) triggerRef(bookmarks);
-    if (invitesChanged) triggerRef(invites);
-    if (voiceChanged) triggerRef(voiceRequests);
+    changed.trigger();
   }
 
   /** Shows a room a command answered with at once (the core also sends muc.room). */

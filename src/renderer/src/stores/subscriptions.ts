@@ -6,6 +6,7 @@
  * The sorted list for the inbox is computed only while something reads it.
  */
 import { defineStore } from 'pinia';
+import { ChangedRefs } from '../lib/changed-refs';
 import { computed, shallowRef, triggerRef } from 'vue';
 import type {
   AppEvent,
@@ -85,58 +86,51 @@ export const useSubscriptionsStore = defineStore('subscriptions', () => {
   /** One action per batch: every subscription event in order, then one trigger per map that changed. */
   function applyEvents(events: readonly AppEvent[]) {
     const map = requests.value;
-    let requestsChanged = false;
-    let policiesChanged = false;
-    let notesChanged = false;
-    let blockingChanged = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       switch (event.type) {
         case 'subscription.request': {
           const key = entryKey(event.request.accountId, event.request.jid);
           if (!map.has(key)) bump(event.request.accountId, 1);
           map.set(key, event.request);
-          requestsChanged = true;
+          changed.mark(requests);
+          changed.mark(counts);
           break;
         }
         case 'subscription.requestRemoved':
           if (map.delete(entryKey(event.accountId, event.jid))) {
             bump(event.accountId, -1);
-            requestsChanged = true;
+            changed.mark(requests);
+            changed.mark(counts);
           }
           break;
         case 'subscription.policy':
           policies.value.set(event.policy.accountId, event.policy);
-          policiesChanged = true;
+          changed.mark(policies);
           break;
         case 'subscription.note':
           notes.value.set(entryKey(event.note.accountId, event.note.jid), event.note);
-          notesChanged = true;
+          changed.mark(notes);
           break;
         case 'subscription.blocking':
           if (event.supported) blocking.value.add(event.accountId);
           else blocking.value.delete(event.accountId);
-          blockingChanged = true;
+          changed.mark(blocking);
           break;
         case 'account.removed': {
           // Rare: one pass over the maps is fine here.
           const prefix = entryKey(event.id, '');
           for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
-          if (counts.value.delete(event.id)) requestsChanged = true;
+          if (changed.mark(counts, counts.value.delete(event.id))) changed.mark(requests);
           for (const key of notes.value.keys()) if (key.startsWith(prefix)) notes.value.delete(key);
-          policiesChanged = policies.value.delete(event.id) || policiesChanged;
-          blockingChanged = blocking.value.delete(event.id) || blockingChanged;
-          notesChanged = true;
+          changed.mark(policies, policies.value.delete(event.id));
+          changed.mark(blocking, blocking.value.delete(event.id));
+          changed.mark(notes);
           break;
         }
       }
     }
-    if (requestsChanged) {
-      triggerRef(requests);
-      triggerRef(counts);
-    }
-    if (policiesChanged) triggerRef(policies);
-    if (notesChanged) triggerRef(notes);
-    if (blockingChanged) triggerRef(blocking);
+    changed.trigger();
   }
 
   /** Shows an answered policy at once (the core also sends subscription.policy). */

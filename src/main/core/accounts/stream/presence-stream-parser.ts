@@ -47,13 +47,14 @@ import {
   attrOk,
   attrValue,
   attrValueIs,
+  child,
   endTag,
+  nextChild,
   readTextOnly,
   sameAt,
   scanTag,
   skipContent,
   tag,
-  textOk,
   textOnly,
 } from './xml-scan';
 
@@ -88,24 +89,15 @@ export function readRawPresence(text: string, lt: number, raw: RawPresence): num
   if (tag.selfClosing) return pos;
   try {
     for (;;) {
-      const lt2 = text.indexOf('<', pos);
-      if (lt2 === -1 || lt2 + 1 >= text.length) return INCOMPLETE;
-      if (lt2 > pos && !textOk(text, pos, lt2)) return OTHER;
-      const c = text.charCodeAt(lt2 + 1);
-      if (c === 47) return endTag(text, lt2, lt + 1, lt + 9);
-      if (c === 33 || c === 63) return OTHER;
-      const tagEnd = scanTag(text, lt2, true);
-      if (tagEnd < 0) return tagEnd;
-      const nameStart = lt2 + 1;
+      const tagEnd = nextChild(text, pos, lt + 1, lt + 9);
+      if (tagEnd < 0 || child.closed) return tagEnd;
+      const nameStart = tag.nameStart;
       const nameEnd = tag.nameEnd;
       const nameLength = nameEnd - nameStart;
       if (tag.prefixed) return OTHER;
       // The namespace is compared in place, only for the children read here.
       let xmlns = -1;
-      for (let i = 0; i < tag.attrCount; i++) {
-        if (!attrOk(text, i)) return OTHER;
-        if (attrIs(text, i, 'xmlns')) xmlns = i;
-      }
+      for (let i = 0; i < tag.attrCount; i++) if (attrIs(text, i, 'xmlns')) xmlns = i;
       const first = text.charCodeAt(nameStart);
       const isShow = nameLength === 4 && first === 115 /* s */ && sameAt(text, nameStart, 'show');
       const isStatus = nameLength === 6 && first === 115 /* s */ && sameAt(text, nameStart, 'status');
@@ -226,17 +218,10 @@ const MUC_CODES_MAX = 16;
  */
 function readMucUser(text: string, pos: number, nameStart: number, nameEnd: number, raw: RawPresence): number {
   for (;;) {
-    const lt = text.indexOf('<', pos);
-    if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
-    if (lt > pos && !textOk(text, pos, lt)) return OTHER;
-    const c = text.charCodeAt(lt + 1);
-    if (c === 47) return endTag(text, lt, nameStart, nameEnd);
-    if (c === 33 || c === 63) return OTHER;
-    const tagEnd = scanTag(text, lt, true);
-    if (tagEnd < 0) return tagEnd;
+    const tagEnd = nextChild(text, pos, nameStart, nameEnd);
+    if (tagEnd < 0 || child.closed) return tagEnd;
     if (tag.prefixed) return OTHER;
-    for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
-    const childStart = lt + 1;
+    const childStart = tag.nameStart;
     const childEnd = tag.nameEnd;
     const length = childEnd - childStart;
     if (length === 6 && sameAt(text, childStart, 'status')) {
@@ -270,17 +255,10 @@ function readMucUser(text: string, pos: number, nameStart: number, nameEnd: numb
 /** The content of a room presence's first <item/>: its first <reason/>'s text and first <actor/>'s nick. */
 function readMucItem(text: string, pos: number, nameStart: number, nameEnd: number, raw: RawPresence): number {
   for (;;) {
-    const lt = text.indexOf('<', pos);
-    if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
-    if (lt > pos && !textOk(text, pos, lt)) return OTHER;
-    const c = text.charCodeAt(lt + 1);
-    if (c === 47) return endTag(text, lt, nameStart, nameEnd);
-    if (c === 33 || c === 63) return OTHER;
-    const tagEnd = scanTag(text, lt, true);
-    if (tagEnd < 0) return tagEnd;
+    const tagEnd = nextChild(text, pos, nameStart, nameEnd);
+    if (tagEnd < 0 || child.closed) return tagEnd;
     if (tag.prefixed) return OTHER;
-    for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
-    const childStart = lt + 1;
+    const childStart = tag.nameStart;
     const childEnd = tag.nameEnd;
     const length = childEnd - childStart;
     if (length === 6 && sameAt(text, childStart, 'reason')) {

@@ -3,19 +3,18 @@
  * its attributes and the text of its <group/> children, what the roster feature reads of an item.
  */
 import {
-  INCOMPLETE,
   OTHER,
   attrIs,
   attrOk,
   attrValue,
   attrValueIs,
-  endTag,
+  child,
+  nextChild,
   readTextOnly,
   sameAt,
   scanTag,
   skipContent,
   tag,
-  textOk,
   textOnly,
 } from './xml-scan';
 
@@ -67,16 +66,9 @@ export function readRawRosterItem(text: string, lt: number, item: RawRosterItem)
     }
     if (tag.selfClosing) return pos;
     for (;;) {
-      const lt2 = text.indexOf('<', pos);
-      if (lt2 === -1 || lt2 + 1 >= text.length) return INCOMPLETE;
-      if (lt2 > pos && !textOk(text, pos, lt2)) return OTHER;
-      const c = text.charCodeAt(lt2 + 1);
-      if (c === 47) return endTag(text, lt2, lt + 1, lt + 5);
-      if (c === 33 || c === 63) return OTHER;
-      const tagEnd = scanTag(text, lt2, true);
-      if (tagEnd < 0) return tagEnd;
-      for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
-      const nameStart = lt2 + 1;
+      const tagEnd = nextChild(text, pos, lt + 1, lt + 5);
+      if (tagEnd < 0 || child.closed) return tagEnd;
+      const nameStart = tag.nameStart;
       const nameEnd = tag.nameEnd;
       if (nameEnd - nameStart === 5 && sameAt(text, nameStart, 'group')) {
         if (tag.selfClosing) {

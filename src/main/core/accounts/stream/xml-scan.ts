@@ -26,6 +26,8 @@ const MAX_NESTING = 16;
  * attribute, nameStart, nameEnd, valueStart, valueEnd.
  */
 export const tag = {
+  /** The name is text[nameStart, nameEnd). */
+  nameStart: 0,
   nameEnd: 0,
   /** The name has a ':' (a prefix). */
   prefixed: false,
@@ -54,6 +56,7 @@ export function scanTag(text: string, lt: number, record: boolean): number {
   }
   if (pos >= len) return INCOMPLETE;
   if (pos === lt + 1) return OTHER;
+  tag.nameStart = lt + 1;
   tag.nameEnd = pos;
   tag.prefixed = prefixed;
   let count = 0;
@@ -238,6 +241,30 @@ export function endTag(text: string, lt: number, nameStart: number, nameEnd: num
     if (text.charCodeAt(lt + 2 + i) !== text.charCodeAt(nameStart + i)) return OTHER;
   }
   return close + 1;
+}
+
+/** What the last nextChild met: the parent's end tag (true), or a child's start tag, read into `tag`. */
+export const child = { closed: false };
+
+/**
+ * The next child of the element named text[nameStart, nameEnd) whose content goes on at `pos`, the
+ * text before it checked as ltx would unescape it: its start tag read into `tag` (every attribute
+ * value checked too) and the index after that tag returned; or the parent's end tag (`child.closed`)
+ * and the index after it. INCOMPLETE, or OTHER for comments, instructions and anything ltx reads
+ * otherwise. One loop body for every reader that walks an element's children.
+ */
+export function nextChild(text: string, pos: number, nameStart: number, nameEnd: number): number {
+  const lt = text.indexOf('<', pos);
+  if (lt === -1 || lt + 1 >= text.length) return INCOMPLETE;
+  if (lt > pos && !textOk(text, pos, lt)) return OTHER;
+  const c = text.charCodeAt(lt + 1);
+  child.closed = c === 47;
+  if (c === 47) return endTag(text, lt, nameStart, nameEnd);
+  if (c === 33 || c === 63) return OTHER;
+  const tagEnd = scanTag(text, lt, true);
+  if (tagEnd < 0) return tagEnd;
+  for (let i = 0; i < tag.attrCount; i++) if (!attrOk(text, i)) return OTHER;
+  return tagEnd;
 }
 
 /**

@@ -23,6 +23,7 @@ import { rateLimited, type Logger, type RateLimitedLogger } from '../../log';
 import { background } from '../../util/background';
 import { requestError, stanzaErrorElement } from '../../util/stanza-errors';
 import { NS_BLOCKING, NS_DISCO_INFO } from '../../xmpp/ns';
+import { iqGet } from '../../xmpp/iq-get';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 
 /** Addresses per block or unblock request. */
@@ -182,8 +183,8 @@ export class BlockingService implements AccountLifecycleListener {
     if (!domain) return;
     let supported = false;
     try {
-      const info = await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), domain, IQ_TIMEOUT_MS);
-      supported = info.getChildren('feature').some((feature) => feature.attrs.var === NS_BLOCKING);
+      const info = await iqGet(xmpp, xml('query', { xmlns: NS_DISCO_INFO }), domain);
+      supported = (info?.getChildren('feature') ?? []).some((feature) => feature.attrs.var === NS_BLOCKING);
     } catch (error) {
       this.log.info('server features unknown; blocking not offered', { accountId: state.accountId, error });
     }
@@ -198,16 +199,16 @@ export class BlockingService implements AccountLifecycleListener {
   private async fetch(state: AccountBlocklist, xmpp: SessionXmpp): Promise<Result<null>> {
     const token = ++state.fetchToken;
     state.queued ??= [];
-    let list: Element;
+    let list: Element | undefined;
     try {
-      list = await xmpp.iqCaller.get(xml('blocklist', { xmlns: NS_BLOCKING }), undefined, IQ_TIMEOUT_MS);
+      list = await iqGet(xmpp, xml('blocklist', { xmlns: NS_BLOCKING }));
     } catch (error) {
       if (token === state.fetchToken) state.queued = null;
       return requestError(error, { action: 'blocking.list' });
     }
     if (token !== state.fetchToken || state.xmpp !== xmpp) return ok(null);
     const blocked = new Set<string>();
-    for (const item of list.getChildren('item')) {
+    for (const item of list?.getChildren('item') ?? []) {
       const jid = typeof item.attrs.jid === 'string' ? blockedJid(item.attrs.jid) : null;
       if (jid !== null) blocked.add(jid);
     }

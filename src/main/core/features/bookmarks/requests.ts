@@ -14,7 +14,7 @@ import {
   NS_PRIVATE,
   NS_PUBSUB,
 } from '../../xmpp/ns';
-import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { iqGet } from '../../xmpp/iq-get';
 
 /**
  * Whether our account offers XEP-0402 with '#compat' (then PEP) or not (private storage). A failed
@@ -26,8 +26,7 @@ export async function discoverStorage(
   failed: (error: unknown) => void,
 ): Promise<'pep' | 'private'> {
   try {
-    const info = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), own, IQ_TIMEOUT_MS)) as
-      Element | undefined;
+    const info = await iqGet(xmpp, xml('query', { xmlns: NS_DISCO_INFO }), own);
     const features = info?.getChildren('feature') ?? [];
     return features.some((feature) => feature.attrs.var === NS_BOOKMARKS_COMPAT) ? 'pep' : 'private';
   } catch (error) {
@@ -40,11 +39,7 @@ export async function discoverStorage(
 /** The <items/> of the XEP-0402 node; undefined when there is no node yet (no bookmarks yet). */
 export async function fetchPepItems(xmpp: SessionXmpp): Promise<Element | undefined> {
   try {
-    const pubsub = (await xmpp.iqCaller.get(
-      xml('pubsub', { xmlns: NS_PUBSUB }, xml('items', { node: NS_BOOKMARKS })),
-      undefined,
-      IQ_TIMEOUT_MS,
-    )) as Element | undefined;
+    const pubsub = await iqGet(xmpp, xml('pubsub', { xmlns: NS_PUBSUB }, xml('items', { node: NS_BOOKMARKS })));
     return pubsub?.getChild('items');
   } catch (error) {
     if (stanzaCondition(error) === 'item-not-found') return undefined;
@@ -58,11 +53,10 @@ export async function fetchPepItems(xmpp: SessionXmpp): Promise<Element | undefi
  */
 export async function fetchLegacyStorage(xmpp: SessionXmpp): Promise<Element | undefined | null> {
   try {
-    const query = (await xmpp.iqCaller.get(
+    const query = await iqGet(
+      xmpp,
       xml('query', { xmlns: NS_PRIVATE }, xml('storage', { xmlns: NS_LEGACY_BOOKMARKS })),
-      undefined,
-      IQ_TIMEOUT_MS,
-    )) as Element | undefined;
+    );
     return query?.getChild('storage', NS_LEGACY_BOOKMARKS);
   } catch (error) {
     const condition = stanzaCondition(error);

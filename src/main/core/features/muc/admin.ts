@@ -3,7 +3,7 @@
  * services we know as MUC services (those we have a room on, bookmarked or browsed), and accepting
  * the default configuration of a room created for us (XEP-0045 §10.1.2, an instant room).
  */
-import xml, { type Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
 import { domainOf, normalizeBareJid } from '../../../../shared/jid';
 import type { ParsedInput, RoomListingView } from '../../../../shared/contract';
 import { ok, type Result } from '../../../../shared/result';
@@ -12,6 +12,7 @@ import type { Logger } from '../../log';
 import { requestError } from '../../util/stanza-errors';
 import { capText } from '../../util/text';
 import { NS_DATA, NS_DISCO_ITEMS, NS_MUC_OWNER } from '../../xmpp/ns';
+import { iqGet } from '../../xmpp/iq-get';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { notConnected, type AccountRooms, type MucRooms, type Room } from './rooms';
 
@@ -30,13 +31,9 @@ export class MucAdmin {
     const xmpp = onlineClient(this.rooms.account(input.accountId).xmpp);
     if (!xmpp) return notConnected();
     try {
-      const query = (await xmpp.iqCaller.get(
-        xml('query', { xmlns: NS_DISCO_ITEMS }),
-        input.service,
-        IQ_TIMEOUT_MS,
-      )) as Element;
+      const query = await iqGet(xmpp, xml('query', { xmlns: NS_DISCO_ITEMS }), input.service);
       const rooms: RoomListingView[] = [];
-      for (const item of query.getChildren('item')) {
+      for (const item of query?.getChildren('item') ?? []) {
         const jid = typeof item.attrs.jid === 'string' ? normalizeBareJid(item.attrs.jid) : null;
         if (jid === null || !jid.includes('@')) continue;
         rooms.push({ room: jid, name: typeof item.attrs.name === 'string' ? capText(item.attrs.name, 256) : null });

@@ -18,6 +18,7 @@ import { findDataForm, parseDataForm } from '../../forms/parse';
 import { formForRenderer, submitForm } from '../../forms/submit';
 import { requestError } from '../../util/stanza-errors';
 import { NS_DATA, NS_MUC_OWNER } from '../../xmpp/ns';
+import { iqGet } from '../../xmpp/iq-get';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { notConnected, type MucRooms } from './rooms';
 
@@ -34,9 +35,9 @@ export class RoomConfiguration {
   async read(input: ParsedInput<'muc.configuration'>): Promise<Result<RoomConfigurationView>> {
     const xmpp = onlineClient(this.rooms.existing(input.accountId)?.xmpp ?? null);
     if (!xmpp) return notConnected();
-    let query: Element;
+    let query: Element | undefined;
     try {
-      query = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_MUC_OWNER }), input.room, IQ_TIMEOUT_MS)) as Element;
+      query = await iqGet(xmpp, xml('query', { xmlns: NS_MUC_OWNER }), input.room);
     } catch (error) {
       return requestError(error, { action: 'room.configuration' });
     }

@@ -18,6 +18,7 @@ import type { SessionXmpp } from '../../accounts/client';
 import { requestError } from '../../util/stanza-errors';
 import { capText } from '../../util/text';
 import { NS_MUC_ADMIN } from '../../xmpp/ns';
+import { iqGet } from '../../xmpp/iq-get';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { MucRooms, Occupant, Room } from './rooms';
 
@@ -83,13 +84,13 @@ export class RoomRoles {
     const { room, xmpp, error } = this.rooms.inRoom(input.accountId, input.room);
     if (error) return error;
     try {
-      const query = (await xmpp.iqCaller.get(
+      const query = await iqGet(
+        xmpp,
         xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation: input.affiliation })),
         room.room,
-        IQ_TIMEOUT_MS,
-      )) as Element;
+      );
       const entries: AffiliationEntryView[] = [];
-      for (const item of query.getChildren('item')) {
+      for (const item of query?.getChildren('item') ?? []) {
         const jid = typeof item.attrs.jid === 'string' ? normalizeJid(item.attrs.jid) : null;
         if (jid === null) continue;
         entries.push({

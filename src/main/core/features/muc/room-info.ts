@@ -13,7 +13,7 @@ import { onlineClient } from '../../accounts/client';
 import { requestError, stanzaCondition } from '../../util/stanza-errors';
 import { capText } from '../../util/text';
 import { NS_DISCO_INFO, NS_MUC_ROOMINFO } from '../../xmpp/ns';
-import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { iqGet } from '../../xmpp/iq-get';
 import { readDiscoInfo } from '../discovery/service';
 import { notConnected, type MucRooms } from './rooms';
 
@@ -33,9 +33,9 @@ const FLAGS = {
 export async function roomInfo(rooms: MucRooms, input: ParsedInput<'muc.roomInfo'>): Promise<Result<RoomInfoView>> {
   const xmpp = onlineClient(rooms.existing(input.accountId)?.xmpp ?? null);
   if (!xmpp) return notConnected();
-  let query: Element;
+  let query: Element | undefined;
   try {
-    query = (await xmpp.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), input.room, IQ_TIMEOUT_MS)) as Element;
+    query = await iqGet(xmpp, xml('query', { xmlns: NS_DISCO_INFO }), input.room);
   } catch (error) {
     if (stanzaCondition(error) === 'item-not-found') return ok(readRoomInfo(input.room, null));
     return requestError(error, { action: 'room.info' });

@@ -41,31 +41,34 @@ export function isControlRequest(action: RequestAction): action is ControlReques
   return CONTROL_ACTIONS.has(action);
 }
 
-/** Conditions whose words are the same for every control request (`{what}`: the request). */
-const CONDITIONS: Readonly<Record<string, MessageKey>> = {
-  forbidden: 'control.condition.notAllowed',
-  'not-allowed': 'control.condition.notAllowed',
-  'not-authorized': 'control.condition.notAuthorized',
-  'service-unavailable': 'control.condition.serviceUnavailable',
-  'feature-not-implemented': 'control.condition.featureNotImplemented',
-  'item-not-found': 'control.condition.itemNotFound',
-  'remote-server-not-found': 'control.condition.remoteServerNotFound',
-  'remote-server-timeout': 'control.condition.remoteServerTimeout',
-  'bad-request': 'control.condition.badRequest',
-  'not-acceptable': 'control.condition.notAcceptable',
-  'jid-malformed': 'control.condition.jidMalformed',
-  'resource-constraint': 'control.condition.resourceConstraint',
-  'policy-violation': 'control.condition.policyViolation',
-};
+/**
+ * Conditions whose words are the same for every control request (`{what}`: the request). Conditions
+ * are the server's element names: these tables are Maps, so no name of Object's prototype matches.
+ */
+const CONDITIONS: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  ['forbidden', 'control.condition.notAllowed'],
+  ['not-allowed', 'control.condition.notAllowed'],
+  ['not-authorized', 'control.condition.notAuthorized'],
+  ['service-unavailable', 'control.condition.serviceUnavailable'],
+  ['feature-not-implemented', 'control.condition.featureNotImplemented'],
+  ['item-not-found', 'control.condition.itemNotFound'],
+  ['remote-server-not-found', 'control.condition.remoteServerNotFound'],
+  ['remote-server-timeout', 'control.condition.remoteServerTimeout'],
+  ['bad-request', 'control.condition.badRequest'],
+  ['not-acceptable', 'control.condition.notAcceptable'],
+  ['jid-malformed', 'control.condition.jidMalformed'],
+  ['resource-constraint', 'control.condition.resourceConstraint'],
+  ['policy-violation', 'control.condition.policyViolation'],
+]);
 
 /** Conditions of registration that mean something particular (XEP-0077 §3.1, §3.2). */
-const REGISTRATION_CONDITIONS: Readonly<Record<string, MessageKey>> = {
-  conflict: 'control.registrationCondition.conflict',
-  'not-acceptable': 'control.registrationCondition.notAcceptable',
-  'not-allowed': 'control.registrationCondition.notAllowed',
-  'service-unavailable': 'control.registrationCondition.serviceUnavailable',
-  'resource-constraint': 'control.registrationCondition.resourceConstraint',
-};
+const REGISTRATION_CONDITIONS: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  ['conflict', 'control.registrationCondition.conflict'],
+  ['not-acceptable', 'control.registrationCondition.notAcceptable'],
+  ['not-allowed', 'control.registrationCondition.notAllowed'],
+  ['service-unavailable', 'control.registrationCondition.serviceUnavailable'],
+  ['resource-constraint', 'control.registrationCondition.resourceConstraint'],
+]);
 
 function requestWords(action: ControlRequestAction): string {
   return t(REQUESTS[action]);
@@ -84,9 +87,9 @@ export function controlRequestText(error: AppErrorOf<DomainReason<'request'>>): 
       const { condition, text } = error.params;
       const withSaid = (words: string): string => (text ? t('control.requestError.said', { words, text }) : words);
       const registration =
-        action === 'registration.submit' && condition !== null ? REGISTRATION_CONDITIONS[condition] : undefined;
+        action === 'registration.submit' && condition !== null ? REGISTRATION_CONDITIONS.get(condition) : undefined;
       if (registration) return withSaid(t(registration));
-      const words = condition === null ? undefined : CONDITIONS[condition];
+      const words = condition === null ? undefined : CONDITIONS.get(condition);
       if (words) return withSaid(t(words, { what }));
       const shown = condition ?? t('control.requestError.unknownCondition');
       return withSaid(t('control.requestError.refused', { what, condition: shown }));
@@ -138,7 +141,7 @@ export function formIssueText(issue: FormIssue): string {
     case 'form.field.listRange':
       return t('control.formIssue.listRange', { min: String(p.min), max: String(p.max) });
     case 'form.field.datatype': {
-      const known = DATATYPES[String(p.datatype)];
+      const known = DATATYPES.get(String(p.datatype));
       return known ? t(known) : t('control.datatype.other', { datatype: String(p.datatype) });
     }
     default: // form.field.range
@@ -146,21 +149,22 @@ export function formIssueText(issue: FormIssue): string {
   }
 }
 
-const DATATYPES: Readonly<Record<string, MessageKey>> = {
-  'xs:integer': 'control.datatype.integer',
-  'xs:int': 'control.datatype.integer',
-  'xs:long': 'control.datatype.integer',
-  'xs:short': 'control.datatype.short',
-  'xs:byte': 'control.datatype.byte',
-  'xs:decimal': 'control.datatype.decimal',
-  'xs:double': 'control.datatype.decimal',
-  'xs:boolean': 'control.datatype.boolean',
-  'xs:date': 'control.datatype.date',
-  'xs:dateTime': 'control.datatype.dateTime',
-  'xs:time': 'control.datatype.time',
-  'xs:language': 'control.datatype.language',
-  'xs:anyURI': 'control.datatype.anyURI',
-};
+/** Keyed by the form's own string: a Map, so that no name of Object's prototype is taken for a datatype. */
+const DATATYPES: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  ['xs:integer', 'control.datatype.integer'],
+  ['xs:int', 'control.datatype.integer'],
+  ['xs:long', 'control.datatype.integer'],
+  ['xs:short', 'control.datatype.short'],
+  ['xs:byte', 'control.datatype.byte'],
+  ['xs:decimal', 'control.datatype.decimal'],
+  ['xs:double', 'control.datatype.decimal'],
+  ['xs:boolean', 'control.datatype.boolean'],
+  ['xs:date', 'control.datatype.date'],
+  ['xs:dateTime', 'control.datatype.dateTime'],
+  ['xs:time', 'control.datatype.time'],
+  ['xs:language', 'control.datatype.language'],
+  ['xs:anyURI', 'control.datatype.anyURI'],
+]);
 
 /** The bounds come from the form as text (a date, a decimal), so they are shown as they came. */
 function rangeText(min: string, max: string): string {

@@ -127,4 +127,17 @@ describe('control and discovery in words', () => {
       'Could not connect to create the account. The server does not offer encryption (STARTTLS); Jabberwock will not send your password in plaintext.',
     );
   });
+  it('takes a datatype or condition named like a property of every object for what it is: unknown', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(formIssueText({ var: 'f', code: 'form.field.datatype', params: { datatype: name } })).toBe(
+        `Enter a value of type ${name}.`,
+      );
+      const refused = (action: 'disco.items' | 'registration.submit' | 'roster.change' | 'bookmark.save') =>
+        errorText(appError('internal', 'request.refused', { action, condition: name, text: null }));
+      expect(refused('disco.items')).toBe(`The server refused the request for its items (${name}).`);
+      expect(refused('registration.submit')).toContain(`(${name})`);
+      expect(refused('roster.change')).toContain(`(${name})`);
+      expect(refused('bookmark.save')).toContain(`(${name})`);
+    }
+  });
 });
