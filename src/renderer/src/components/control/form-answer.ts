@@ -1,12 +1,13 @@
 /**
  * The state of a dialog that answers a data form (an ad-hoc command's step, a registration, a
  * room's configuration): the values, each field's problem, the line for the whole form, and
- * whether the answer is on its way. Bind `body` as the form's ref: the first field with a problem
- * gets the focus.
+ * whether the answer is on its way. Bind `body` as the form's ref, or hand `form` to FormDialog
+ * (`:form`): the first field with a problem gets the focus.
  */
 import { ref } from 'vue';
 import type { Result } from '../../../../shared/result';
 import type { DataForm, FormValues } from '../../../../shared/forms';
+import type { FormState } from '../../composables/useFormState';
 import { FORM_WORDS } from '../../lib/words/control-views';
 import { errorText } from '../../lib/words/errors';
 import { checkFormValues, refusedFields } from './form-issues';
@@ -53,5 +54,14 @@ export function useFormAnswer() {
     return result;
   }
 
-  return { values, errors, error, busy, body, focusInvalid, check, send };
+  /** What FormDialog reads: busy, the line for the whole form, and the form to focus the fields in. */
+  const form: FormState = {
+    busy,
+    formError: error,
+    attach: (element) => {
+      body.value = element;
+    },
+  };
+
+  return { values, errors, error, busy, body, form, focusInvalid, check, send };
 }

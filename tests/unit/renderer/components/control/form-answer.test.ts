@@ -2,7 +2,10 @@
  * The state the dialogs that answer a data form share (ad-hoc commands, registration, a room's
  * configuration): the form's own checks before sending, and a refusal's problems on its fields.
  */
+import { createSSRApp, h, type Component } from 'vue';
+import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it } from 'vitest';
+import FormDialog from '../../../../../src/renderer/src/components/common/FormDialog.vue';
 import type { DataForm, FormField } from '../../../../../src/shared/forms';
 import type { AppError } from '../../../../../src/shared/contract';
 import { ok } from '../../../../../src/shared/result';
@@ -66,5 +69,19 @@ describe('useFormAnswer', () => {
     expect([...answer.errors.value.keys()]).toEqual(['username']);
     expect(answer.error.value).toMatch(/\S/);
     expect(answer.busy.value).toBe(false);
+  });
+
+  it('hands FormDialog its state: the summary as the form’s line, and the busy label on the action', async () => {
+    const answer = useFormAnswer();
+    answer.values.value = { username: [''] };
+    answer.check(form);
+    answer.busy.value = true;
+    const app = createSSRApp({
+      render: () =>
+        h(FormDialog as Component, { title: 'Register', action: 'Create', busyLabel: 'Creating…', form: answer.form }),
+    });
+    const html = await renderToString(app);
+    expect(html).toContain('<p class="form-error" role="alert" dir="auto">One field needs attention.</p>');
+    expect(html).toMatch(/<button[^>]*disabled[^>]*>\s*Creating…\s*<\/button>/);
   });
 });
