@@ -1,0 +1,107 @@
+/**
+ * The shared pieces of lists and panels: the virtualized tree's rows and their tree semantics, the
+ * pressed-toggle group, and the fact list.
+ */
+import { createSSRApp, h, type Component } from 'vue';
+import { renderToString } from 'vue/server-renderer';
+import { describe, expect, it } from 'vitest';
+import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
+import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
+import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
+import type { TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
+
+async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
+  const app = createSSRApp({ render: () => h(component as Component, props, slots) });
+  return renderToString(app);
+}
+
+type Row = { kind: 'group'; name: string } | { kind: 'entry'; name: string; pos: number };
+const ROWS: Row[] = [
+  { kind: 'group', name: 'Friends' },
+  ...Array.from({ length: 99 }, (_, i): Row => ({ kind: 'entry', name: `Contact ${i}`, pos: i + 1 })),
+];
+
+function treeProps(extra: Record<string, unknown> = {}) {
+  return {
+    label: 'Contacts',
+    count: ROWS.length,
+    itemAt: (i: number) => ROWS[i],
+    stateOf: (row: Row): TreeRowState =>
+      row.kind === 'group'
+        ? { level: 1, expanded: true, label: `${row.name}, 99` }
+        : { level: 2, selected: row.name === 'Contact 1', setsize: 99, posinset: row.pos, label: row.name },
+    activeIndex: 2,
+    selectedClass: 'chosen',
+    rowHeight: 40,
+    overscan: 2,
+    fallbackHeight: 200,
+    ...extra,
+  };
+}
+
+describe('VirtualTree', () => {
+  it('puts only the rows in view (and the overscan) in the DOM, placed by their index', async () => {
+    const html = await render(VirtualTree, treeProps());
+    const rows = html.match(/<div[^>]*role="treeitem"[^>]*>/g) ?? [];
+    // 200 px of 40 px rows, plus two rows of overscan below.
+    expect(rows).toHaveLength(7);
+    expect(html).toContain('style="height:4000px;"');
+    expect(rows[6]).toContain('transform:translateY(240px);height:40px;');
+    expect(rows[6]).toContain('data-index="6"');
+  });
+
+  it('gives each row its tree semantics, and names the active one on the tree', async () => {
+    const html = await render(VirtualTree, treeProps({ rowClass: 'extra' }), {
+      default: ({ item }: { item: Row }) => h('span', item.name),
+    });
+    const tree = html.match(/<div[^>]*role="tree"[^>]*>/)?.[0] ?? '';
+    expect(tree).toContain('tabindex="0"');
+    expect(tree).toContain('aria-label="Contacts"');
+    const rows = html.match(/<div[^>]*role="treeitem"[^>]*>/g) ?? [];
+    const active = tree.match(/aria-activedescendant="([^"]+)"/)?.[1];
+    expect(rows[2]).toContain(`id="${active}"`);
+    const classes = (row = '') => (row.match(/class="([^"]*)"/)?.[1] ?? '').split(' ').sort();
+    expect(classes(rows[0])).toEqual(['extra', 'roster-row', 'roster-row-group']);
+    expect(rows[0]).toContain('aria-level="1"');
+    expect(rows[0]).toContain('aria-expanded="true"');
+    expect(rows[0]).not.toContain('aria-selected');
+    expect(classes(rows[2])).toEqual(['active', 'chosen', 'extra', 'roster-row']);
+    expect(classes(rows[3])).toEqual(['extra', 'roster-row']);
+    expect(rows[2]).toContain('aria-selected="true"');
+    expect(rows[3]).toContain('aria-selected="false"');
+    expect(rows[3]).toContain('aria-setsize="99"');
+    expect(rows[3]).toContain('aria-posinset="3"');
+    expect(rows[3]).toContain('aria-label="Contact 2"');
+    expect(html).toContain('<span>Contact 2</span>');
+  });
+});
+
+describe('ChoiceGroup', () => {
+  it('marks the current choice pressed, the others not, in a named group', async () => {
+    const html = await render(ChoiceGroup, {
+      label: 'Group by',
+      choices: ['role', 'affiliation'],
+      wordOf: (choice: string) => (choice === 'role' ? 'By role' : 'By affiliation'),
+      modelValue: 'affiliation',
+    });
+    expect(html).toMatch(/^<div[^>]*role="group"[^>]*aria-label="Group by"/);
+    expect(html).toMatch(/<button type="button" class="roster-tool" aria-pressed="false">\s*By role\s*<\/button>/);
+    expect(html).toMatch(/aria-pressed="true">\s*By affiliation\s*<\/button>/);
+  });
+});
+
+describe('FactList', () => {
+  it('lists the facts that have a value, in order; text written by others follows its own direction', async () => {
+    const html = await render(FactList, {
+      facts: [
+        { term: 'Name', value: 'Tea room', auto: true },
+        { term: 'Subject', value: null, auto: true },
+        { term: 'Occupants', value: '0' },
+        { term: 'Logs', value: '' },
+      ],
+    });
+    expect(html.replace(/<!--[^>]*-->/g, '')).toBe(
+      '<dl class="facts"><dt>Name</dt><dd dir="auto">Tea room</dd><dt>Occupants</dt><dd>0</dd></dl>',
+    );
+  });
+});
