@@ -320,12 +320,12 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
     return { moved, maxRows, stalled: null };
   })) as { moved: number[]; maxRows: number; stalled: object | null };
   const pagingMs = Date.now() - started;
+  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   if (profiler) {
     const { profile } = await profiler.send('Profiler.stop');
     fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
   }
   const trace = await browser.stopTracing();
-  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   if (TRACE) fs.writeFileSync(path.join(ROOT, `bench/results/${name}.trace.json`), trace);
   const cpuTasks = rendererTaskCpuMs(trace);
   expect(paging.stalled).toBeNull();

@@ -1,0 +1,79 @@
+/**
+ * Which rows the virtualized message list draws: every row in the view, and of the margin around
+ * it (drawn ahead so that a scroll shows rows at once) the rows already drawn plus a few new ones
+ * per frame, the nearest to the view first. Mounting a whole margin in one task (an older page
+ * arriving above the view, a jump to the top) is what made that task long; the rest of the margin
+ * comes over the next frames, where nobody sees it arrive.
+ */
+
+export interface PlacedRow<R> {
+  row: R;
+  /** Where the row is laid out, from the top of the list. */
+  top: number;
+}
+
+/** Keys of the rows drawn now (a Set, or the Map the view keeps by key). */
+export interface KeySet {
+  has(key: string): boolean;
+}
+
+export interface PickedRows<R> {
+  /** The rows to draw, in list order (the margin may have gaps while it fills in). */
+  rows: PlacedRow<R>[];
+  /** Some rows of the margin are left for a later frame. */
+  pending: boolean;
+}
+
+/** The index of the row at vertical position y (`offsets[i]` is row i's top, `offsets[count]` the end). */
+export function rowAt(offsets: ArrayLike<number>, count: number, y: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  if (hi < 0) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (offsets[mid] <= y) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The rows to draw for a view at `top` of `height`, with `margin` px above and below it: all rows in
+ * the view; in the margin, the rows in `drawn` (keys drawn now) and at most `budget` others.
+ */
+export function pickRows<R extends { key: string }>(
+  rows: readonly R[],
+  offsets: ArrayLike<number>,
+  view: { top: number; height: number },
+  margin: number,
+  drawn: KeySet,
+  budget: number,
+): PickedRows<R> {
+  const count = rows.length;
+  if (count === 0) return { rows: [], pending: false };
+  const bottom = view.top + view.height;
+  const first = rowAt(offsets, count, Math.max(0, view.top - margin));
+  const last = rowAt(offsets, count, bottom + margin);
+  const viewFirst = rowAt(offsets, count, Math.max(0, view.top));
+  const viewLast = rowAt(offsets, count, bottom);
+  const take = new Uint8Array(last - first + 1);
+  for (let i = viewFirst; i <= viewLast; i++) take[i - first] = 1;
+  let left = budget;
+  let pending = false;
+  // Outwards from the view, the nearer side first.
+  let up = viewFirst - 1;
+  let down = viewLast + 1;
+  while (up >= first || down <= last) {
+    const upGap = up >= first ? view.top - offsets[up + 1] : Infinity;
+    const downGap = down <= last ? offsets[down] - bottom : Infinity;
+    const i = upGap <= downGap ? up-- : down++;
+    if (drawn.has(rows[i].key)) take[i - first] = 1;
+    else if (left > 0) {
+      take[i - first] = 1;
+      left--;
+    } else pending = true;
+  }
+  const out: PlacedRow<R>[] = [];
+  for (let i = first; i <= last; i++) if (take[i - first]) out.push({ row: rows[i], top: offsets[i] });
+  return { rows: out, pending };
+}

@@ -1,0 +1,88 @@
+/**
+ * Which rows the virtualized message list draws (components/chat/visible-rows.ts): every row in the
+ * view at once; of the margin around it, the rows already drawn and a few new ones a frame, nearest
+ * to the view first, until the margin is full.
+ */
+import { describe, expect, it } from 'vitest';
+import { pickRows, rowAt } from '../../../../../src/renderer/src/components/chat/visible-rows';
+
+/** `count` rows of `height` px each, from y = 0. */
+function list(count: number, height = 10) {
+  const rows = Array.from({ length: count }, (_, i) => ({ key: `r${i}` }));
+  const offsets = Float64Array.from({ length: count + 1 }, (_, i) => i * height);
+  return { rows, offsets };
+}
+
+const keys = (picked: { rows: { row: { key: string } }[] }) => picked.rows.map((p) => p.row.key);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `r${from + i}`);
+
+describe('rowAt', () => {
+  it('finds the row at a position by its offsets', () => {
+    const { offsets } = list(10);
+    expect(rowAt(offsets, 10, 0)).toBe(0);
+    expect(rowAt(offsets, 10, 9.5)).toBe(0);
+    expect(rowAt(offsets, 10, 10)).toBe(1);
+    expect(rowAt(offsets, 10, 1_000)).toBe(9);
+    expect(rowAt(offsets, 0, 5)).toBe(0);
+  });
+});
+
+describe('pickRows', () => {
+  it('draws every row in the view, however many are new', () => {
+    const { rows, offsets } = list(100);
+    const picked = pickRows(rows, offsets, { top: 300, height: 100 }, 0, new Set(), 0);
+    expect(keys(picked)).toEqual(range(30, 40));
+    expect(picked.pending).toBe(false);
+  });
+
+  it('adds at most the budget of new rows in the margin, nearest to the view first', () => {
+    const { rows, offsets } = list(100);
+    const picked = pickRows(rows, offsets, { top: 300, height: 95 }, 50, new Set(), 4);
+    // In view: rows 30–39; the margin holds 25–29 above and 40–44 below.
+    expect(keys(picked)).toEqual(['r28', 'r29', ...range(30, 39), 'r40', 'r41']);
+    expect(picked.pending).toBe(true);
+  });
+
+  it('keeps what is drawn and fills the rest of the margin over the next frames', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 };
+    let drawn = new Set<string>();
+    const frames: string[][] = [];
+    for (let frame = 0; frame < 5; frame++) {
+      const picked = pickRows(rows, offsets, view, 50, drawn, 4);
+      frames.push(keys(picked));
+      drawn = new Set(keys(picked));
+      if (!picked.pending) break;
+    }
+    expect(frames).toHaveLength(3);
+    expect(frames[2]).toEqual(range(25, 44));
+    // Each frame draws what the one before drew, and at most 4 more.
+    for (let i = 1; i < frames.length; i++) {
+      expect(frames[i]).toEqual(expect.arrayContaining(frames[i - 1]));
+      expect(frames[i].length - frames[i - 1].length).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('keeps drawn rows of the margin after the view moved (an older page arrived above)', () => {
+    const { rows, offsets } = list(200);
+    // Drawn before: rows 0–24 (the view and its margin); 50 rows arrived above, the view followed
+    // its anchor to rows 55–64 with the margin 45–74: the drawn rows stay, 2 new ones join them.
+    const drawn = new Set(range(50, 74));
+    const picked = pickRows(rows, offsets, { top: 550, height: 95 }, 100, drawn, 2);
+    expect(keys(picked)).toEqual(range(48, 74));
+    expect(picked.pending).toBe(true);
+  });
+
+  it('draws nothing for no rows', () => {
+    expect(pickRows([], new Float64Array(1), { top: 0, height: 100 }, 50, new Set(), 8)).toEqual({
+      rows: [],
+      pending: false,
+    });
+  });
+
+  it('gives each row its laid-out top', () => {
+    const { rows, offsets } = list(10);
+    const picked = pickRows(rows, offsets, { top: 20, height: 15 }, 0, new Set(), 0);
+    expect(picked.rows.map((p) => p.top)).toEqual([20, 30]);
+  });
+});
