@@ -235,7 +235,7 @@ const malformed: Record<CommandName, unknown[]> = {
   'message.retract': [{ accountId: ID, id: 0 }, { accountId: ID }],
   'muc.moderate': [
     { accountId: ID, id: 1, reason: 'x'.repeat(1025) },
-    { accountId: ID, id: -1 },
+    { accountId: ID, id: 0 },
   ],
   'message.retry': [
     { accountId: ID, id: 0 },
@@ -365,7 +365,7 @@ const malformed: Record<CommandName, unknown[]> = {
   'media.preview': [{ accountId: ID }, { accountId: ID, messageId: 'x' }, { accountId: ID, url: 'https://a/b.png' }],
   'file.open': [{}, { id: '../x' }, { id: 'abc', path: '/etc/passwd' }],
   'download.start': [
-    { accountId: ID, messageId: -1 },
+    { accountId: ID, messageId: 0 },
     { accountId: ID, messageId: 1.5 },
     { accountId: ID, messageId: 1, url: 'file:///etc/passwd' },
   ],
