@@ -13,6 +13,7 @@ import type { Db } from '../../src/main/core/store/db';
 import { OmemoRepository } from '../../src/main/core/store/omemo-repo';
 import { memoryDbWithAccount } from './db';
 import { parseStanza } from './xml';
+import { waitUntil } from './wait';
 import type { MemoryPep } from './memory-pep';
 
 export interface TestDevice {
@@ -72,4 +73,16 @@ export function copy(stanza: Element): Element {
 /** Lets queued PEP event handling and publishes run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Until each device knows the devices opened after it: their device list events (pushed by the
+ * MemoryPep when each published its list) were applied. Pass the devices in the order they opened.
+ */
+export async function listsApplied(...devices: TestDevice[]): Promise<void> {
+  const knows = (device: TestDevice, other: TestDevice) =>
+    device.engine.devices(other.jid).some((d) => d.deviceId === other.deviceId && d.active);
+  await waitUntil('device lists applied', () =>
+    devices.every((device, i) => devices.slice(i + 1).every((later) => knows(device, later))),
+  );
 }

@@ -36,12 +36,12 @@ async function start() {
       subscriptions: useSubscriptionsStore(),
     },
   );
-  await flush();
+  await expect.poll(() => stores.accounts.loaded).toBe(true);
   const shown = scope.run(() => useDialogs())!;
   return { ...stores, shown, dialogs: useDialogStore(), view: useViewStore() };
 }
 
-/** Lets the watchers that close a dialog run. */
+/** Lets the watchers run: the wait before checking that a dialog did not open. */
 const settle = async () => {
   await flush();
   await nextTick();
@@ -64,8 +64,7 @@ describe('dialogs', () => {
     });
 
     push({ events: [{ type: 'subscription.requestRemoved', accountId: 'a1', jid: 'romeo@x' }] });
-    await settle();
-    expect(dialogs.current).toBeNull();
+    await expect.poll(() => dialogs.current).toBeNull();
     expect(shown.value).toBeNull();
   });
 
@@ -74,14 +73,12 @@ describe('dialogs', () => {
     dialogs.open('edit-groups', { accountId: 'a1', jid: 'juliet@x' });
     expect(shown.value?.props).toMatchObject({ item: { jid: 'juliet@x' }, existing: ['Friends'] });
     push({ events: [{ type: 'roster.removed', accountId: 'a1', jid: 'juliet@x' }] });
-    await settle();
-    expect(dialogs.current).toBeNull();
+    await expect.poll(() => dialogs.current).toBeNull();
 
     dialogs.open('moderate', { accountId: 'a1', room: TEA, nick: 'nurse' });
     expect(shown.value?.props).toMatchObject({ room: { room: TEA }, nick: 'nurse' });
     push({ events: [{ type: 'muc.roomRemoved', accountId: 'a1', room: TEA }] });
-    await settle();
-    expect(dialogs.current).toBeNull();
+    await expect.poll(() => dialogs.current).toBeNull();
   });
 
   it('closes an account dialog when the account is removed', async () => {
@@ -89,8 +86,7 @@ describe('dialogs', () => {
     dialogs.open('edit-account', { accountId: 'a1' });
     expect(shown.value?.props).toMatchObject({ account: { id: 'a1' } });
     push({ events: [{ type: 'account.removed', id: 'a1' }] });
-    await settle();
-    expect(dialogs.current).toBeNull();
+    await expect.poll(() => dialogs.current).toBeNull();
   });
 
   it('renders a new opening afresh, and a dialog about nothing in particular without props', async () => {
@@ -103,7 +99,7 @@ describe('dialogs', () => {
   });
 
   it('gives the certificate prompt the certificate, and closes it once the connection no longer waits on it', async () => {
-    const { shown, dialogs, push } = await start();
+    const { shown, dialogs, push, accounts } = await start();
     const certificate = {
       fingerprint256: 'AB:CD',
       subject: 'CN=x',
@@ -119,13 +115,12 @@ describe('dialogs', () => {
       error: { kind: 'certificate', reason: 'connection.certificateNotTrusted', certificate },
     };
     push({ events: [{ type: 'account.connection', id: 'a1', connection: refused }] });
-    await settle();
+    await expect.poll(() => accounts.get('a1')?.connection.since).toBe(3);
     dialogs.open('certificate', { accountId: 'a1' });
     expect(shown.value?.props).toMatchObject({ certificate: { fingerprint256: 'AB:CD' } });
 
     push({ events: [{ type: 'account.connection', id: 'a1', connection: { status: 'connecting', since: 4 } }] });
-    await settle();
-    expect(dialogs.current).toBeNull();
+    await expect.poll(() => dialogs.current).toBeNull();
   });
 });
 
@@ -143,23 +138,24 @@ describe('connection prompts', () => {
   });
 
   it('asks for a password once per occurrence, and never over another dialog', async () => {
-    const { dialogs, push } = await start();
+    const { dialogs, push, accounts } = await start();
     scope.run(() => useConnectionPrompts());
     dialogs.open('settings');
     push({ events: [{ type: 'account.connection', id: 'a1', connection: needsPassword(5) }] });
+    // The account waits for a password now; the prompt's watcher had its turn and left the settings open.
+    await expect.poll(() => accounts.get('a1')?.connection.since).toBe(5);
     await settle();
     expect(dialogs.current?.kind).toBe('settings');
 
     dialogs.close();
-    await settle();
-    expect(dialogs.current).toMatchObject({ kind: 'password', props: { accountId: 'a1' } });
+    await expect.poll(() => dialogs.current).toMatchObject({ kind: 'password', props: { accountId: 'a1' } });
 
+    // Closed, it stays closed for this occurrence: the watcher runs on the close and opens nothing.
     dialogs.close();
     await settle();
     expect(dialogs.current).toBeNull();
 
     push({ events: [{ type: 'account.connection', id: 'a1', connection: needsPassword(9) }] });
-    await settle();
-    expect(dialogs.current?.kind).toBe('password');
+    await expect.poll(() => dialogs.current?.kind).toBe('password');
   });
 });

@@ -17,7 +17,6 @@ import type { Db } from '../../../../../src/main/core/store/db';
 import { OmemoRepository } from '../../../../../src/main/core/store/omemo-repo';
 import { memoryDbWithAccount } from '../../../../support/db';
 import { MemoryPep } from '../../../../support/memory-pep';
-import { settle } from '../../../../support/omemo';
 
 interface Account {
   service: EncryptionService;
@@ -29,7 +28,12 @@ function account(
   pep: MemoryPep,
   id: string,
   jid: string,
-  options: { db?: Db; secrets?: SecretStore; onKeyReplaced?: (id: string, old: number, now: number) => void } = {},
+  options: {
+    db?: Db;
+    secrets?: SecretStore;
+    onKeyReplaced?: (id: string, old: number, now: number) => void;
+    onReady?: (id: string) => void;
+  } = {},
 ): Account {
   const repo = new OmemoRepository(options.db ?? memoryDbWithAccount(id, jid));
   const service = new EncryptionService({
@@ -39,6 +43,7 @@ function account(
     accountJid: (accountId) => (accountId === id ? jid : null),
     pepFor: (_xmpp, ownJid) => pep.clientFor(ownJid),
     onKeyReplaced: options.onKeyReplaced,
+    onReady: options.onReady,
   });
   const xmpp = { middleware: { use: () => undefined } } as unknown as SessionXmpp;
   service.onClient(id, xmpp);
@@ -162,11 +167,12 @@ describe('a key kept for one run only', { timeout: 60_000 }, () => {
       delete: (id) => failing.delete(id),
     };
     const replaced = vi.fn();
-    const again = account(pep, 'a', 'alice@example.com', { db, secrets, onKeyReplaced: replaced });
+    const ready = vi.fn();
+    const again = account(pep, 'a', 'alice@example.com', { db, secrets, onKeyReplaced: replaced, onReady: ready });
     again.online();
-    await settle();
-    await expect.poll(async () => (await again.service.status('a'))?.state).toBe('identity-unavailable');
-    await settle();
+    // Ready comes after the step that would replace a gone key.
+    await expect.poll(() => ready.mock.calls.length).toBe(1);
+    expect((await again.service.status('a'))?.state).toBe('identity-unavailable');
     expect(replaced).not.toHaveBeenCalled();
     expect(listed(pep, 'alice@example.com')).toEqual([old.deviceId]);
   });

@@ -26,10 +26,13 @@ interface Account {
   /** Delivers a stanza through the middleware the service registered. */
   deliver(stanza: Element): void;
   online(resumed?: boolean): void;
+  /** How many times the engine took up a session (new or resumed). */
+  readies(): number;
 }
 
 function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = false): Account {
   const secrets = createMemorySecretStore();
+  let readies = 0;
   const service = new EncryptionService({
     repo: new OmemoRepository(memoryDbWithAccount(id, jid)),
     vault: createIdentityVault(secrets),
@@ -37,6 +40,7 @@ function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = fal
     accountJid: (accountId) => (accountId === id ? jid : null),
     pepFor: (_xmpp, ownJid) => pep.clientFor(ownJid),
     startAfterRoster,
+    onReady: () => readies++,
   });
   const handlers: Handler[] = [];
   const xmpp = { middleware: { use: (handler: Handler) => handlers.push(handler) } } as unknown as SessionXmpp;
@@ -49,6 +53,7 @@ function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = fal
       for (const handler of handlers) handler({ stanza }, () => undefined);
     },
     online: (resumed = false) => service.onOnline(id, { xmpp, boundJid: `${jid}/desk`, resumed }),
+    readies: () => readies,
   };
 }
 
@@ -59,21 +64,22 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     const bob = account(pep, 'b', 'bob@example.com');
     alice.online();
     bob.online();
-    await settle();
     await expect.poll(async () => (await bob.service.status('b'))?.published, { timeout: 30_000 }).toBe(true);
     await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
     const bobDevice = (await bob.service.status('b'))!.deviceId;
     expect(pep.item('bob@example.com', bundleNode(bobDevice))).toBeDefined();
 
     alice.service.onOffline('a');
-    await settle();
+    // No wait: the service hands the engine to the going offline before any later call.
     expect(await alice.service.encryptMessage('a', 'bob@example.com', 'offline')).toMatchObject({
       ok: false,
       reason: 'not-connected',
     });
     const publishes = pep.published.length;
+    const readies = alice.readies();
     alice.online(true);
-    await settle();
+    await expect.poll(() => alice.readies()).toBe(readies + 1);
+    await settle(); // time for a publish the resumed stream must not make
     expect(pep.published.length).toBe(publishes); // nothing published again on a resumed stream
     const sent = await alice.service.encryptMessage('a', 'bob@example.com', 'after resumption');
     expect(sent.ok && sent.devices).toEqual([{ jid: 'bob@example.com', deviceId: bobDevice }]);
@@ -118,25 +124,32 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
         ),
       ),
     );
-    await settle();
-    expect((await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId).sort()).toEqual(
-      [77, bobDevice].sort(),
-    );
+    await expect
+      .poll(async () => (await alice.service.devices('a', 'bob@example.com')).map((d) => d.deviceId).sort())
+      .toEqual([77, bobDevice].sort());
   });
 
   it('with startAfterRoster, a new session publishes only once its roster is in; going offline cancels the wait', async () => {
     const pep = new MemoryPep();
     const alice = account(pep, 'a', 'alice@example.com', true);
+    let controls = 0;
+    /** An account that starts at once, started now: once it published, a start that did not wait would have too. */
+    const controlPublished = async () => {
+      const id = `control${++controls}`;
+      const control = account(new MemoryPep(), id, `${id}@example.com`);
+      control.online();
+      await expect.poll(async () => (await control.service.status(id))?.published, { timeout: 30_000 }).toBe(true);
+    };
     alice.online();
-    await settle();
+    await controlPublished();
     expect(pep.published.length).toBe(0);
     alice.service.onOffline('a');
     alice.service.rosterReady('a'); // a late ready of the session that went away starts nothing
-    await settle();
+    await controlPublished();
     expect(pep.published.length).toBe(0);
 
     alice.online();
-    await settle();
+    await controlPublished();
     expect(pep.published.length).toBe(0);
     alice.service.rosterReady('a');
     await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
@@ -148,7 +161,7 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     const pep = new MemoryPep();
     const alice = account(pep, 'a', 'alice@example.com');
     alice.online();
-    await settle();
+    await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
     expect(
       await alice.service.decryptMessage('a', xml('message', {}, xml('body', {}, 'hi')), {
         sender: 'bob@example.com',

@@ -171,7 +171,9 @@ describe('media fetcher', () => {
         return image;
       }),
     );
-    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Every fetch got past the store (queued, or started): none of them may have started.
+    const queue = (fetcher as unknown as { queue: unknown[] }).queue;
+    await expect.poll(() => queue.length + started).toBe(20);
     expect(started).toBe(0);
     release();
     const refs = await Promise.all(pending);

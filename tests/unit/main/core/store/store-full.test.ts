@@ -226,8 +226,7 @@ describe('store failures under the chat service', () => {
         () => undefined,
       );
     }
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(failures).toContain('full');
+    await expect.poll(() => failures).toContain('full');
     expect(stored()).toEqual([]);
     expectConsistent(db);
 

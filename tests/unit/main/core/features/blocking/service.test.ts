@@ -70,14 +70,14 @@ beforeEach(() => {
   service = new BlockingService({ bus, log: silentLogger });
 });
 
+/** Lets what is under way run: the wait before checking that something did not happen. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function online(list: string[] = ['spam@evil.example']) {
   const fake = fakeClient(list);
   service.onClient('a1', fake.xmpp);
   service.onOnline('a1', { xmpp: fake.xmpp, boundJid: `${OWN}/desk`, resumed: false });
-  await settle();
-  await settle();
+  await expect.poll(() => service.views().some((view) => view.accountId === 'a1')).toBe(true);
   return fake;
 }
 
@@ -161,12 +161,11 @@ describe('block list', () => {
     fake.holdGets();
     service.onClient('a1', fake.xmpp);
     service.onOnline('a1', { xmpp: fake.xmpp, boundJid: `${OWN}/desk`, resumed: false });
-    await settle();
+    await expect.poll(() => fake.requests.some((r) => r.name === 'blocklist')).toBe(true);
     fake.push(`<iq type='set' id='p1'><unblock xmlns='${NS_BLOCKING}'><item jid='a@example.net'/></unblock></iq>`);
     fake.push(`<iq type='set' id='p2'><block xmlns='${NS_BLOCKING}'><item jid='c@example.net'/></block></iq>`);
     fake.releaseGet();
-    await settle();
-    expect(service.views()[0].blocked).toEqual(['c@example.net']);
+    await expect.poll(() => service.views()[0]?.blocked).toEqual(['c@example.net']);
   });
 
   it('answers not connected and unsupported with their reasons', async () => {
@@ -175,10 +174,15 @@ describe('block list', () => {
       error: { code: 'not_connected', reason: 'blocking.notConnected' },
     });
     const fake = fakeClient([]);
-    (fake.xmpp.iqCaller as unknown as { get: unknown }).get = async () => xml('query');
+    let discoAnswered = false;
+    (fake.xmpp.iqCaller as unknown as { get: unknown }).get = async () => {
+      discoAnswered = true;
+      return xml('query');
+    };
     service.onClient('a1', fake.xmpp);
     service.onOnline('a1', { xmpp: fake.xmpp, boundJid: `${OWN}/desk`, resumed: false });
-    await settle();
+    await expect.poll(() => discoAnswered).toBe(true);
+    await settle(); // for the answer (no blocking feature) to be read
     expect(await service.list('a1')).toMatchObject({ ok: false, error: { reason: 'blocking.unsupported' } });
   });
 });

@@ -129,8 +129,10 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
     const transport = await carol.engine.keyTransport(BOB);
     keysOnly.append(transport!.element);
     chat.deliver(keysOnly);
-    await chat.idle();
-    expect(chat.history('carol@example.com')).toHaveLength(1);
+    // Carol's next message is read after her keys: once it is in, the keys were handled.
+    chat.deliver(messageWith(await carol.engine.encrypt(ALICE, 'after the keys'), 'carol@example.com/x', ALICE));
+    await expect.poll(() => chat.history('carol@example.com').at(-1)?.body).toBe('after the keys');
+    expect(chat.history('carol@example.com')).toHaveLength(2);
   });
 
   it('reads carbons from our bare JID only: received ones, and sent ones of our other device', async () => {
@@ -207,8 +209,10 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
     });
     // The live copy arrives late: found by its archive id, never read as a replay.
     chat.deliver(live);
-    await chat.idle();
-    expect(chat.history(BOB)).toHaveLength(1);
+    // Bob's next message is read after the late copy: once it is in, the copy was handled.
+    chat.deliver(await fromBob(bob, 'after the late copy'));
+    await expect.poll(() => chat.history(BOB).at(-1)?.body).toBe('after the late copy');
+    expect(chat.history(BOB).map((m) => m.body)).toEqual(['from the archive', 'after the late copy']);
   });
 
   it('our own messages and corrections coming back from the archive are not stored again', async () => {
@@ -282,13 +286,17 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
       trust: 'undecided',
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    await chat.idle();
-    expect(chat.events).toContainEqual(
-      expect.objectContaining({
-        type: 'encryption.conversation',
-        conversation: expect.objectContaining({ undecided: 1 }),
-      }),
-    );
+    await expect
+      .poll(() => {
+        chat.bus.flush();
+        return chat.events;
+      })
+      .toContainEqual(
+        expect.objectContaining({
+          type: 'encryption.conversation',
+          conversation: expect.objectContaining({ undecided: 1 }),
+        }),
+      );
   });
 
   it('applies device list pushes only from the owner’s bare JID, and tells the renderer', async () => {
@@ -319,13 +327,17 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
       )
       .toEqual([4242, bob.deviceId].sort());
     expect(chat.encryption.devicesView(ACCOUNT, 'example.com').devices).toEqual([]);
-    await chat.idle();
-    expect(chat.events).toContainEqual(
-      expect.objectContaining({
-        type: 'encryption.conversation',
-        conversation: expect.objectContaining({ conversation: BOB, available: true, encrypted: true }),
-      }),
-    );
+    await expect
+      .poll(() => {
+        chat.bus.flush();
+        return chat.events;
+      })
+      .toContainEqual(
+        expect.objectContaining({
+          type: 'encryption.conversation',
+          conversation: expect.objectContaining({ conversation: BOB, available: true, encrypted: true }),
+        }),
+      );
     // A plain correction never replaces an encrypted message; an encrypted one does.
     const original = await fromBob(bob, 'encrypted words');
     chat.deliver(original);
