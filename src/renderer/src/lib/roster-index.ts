@@ -34,33 +34,89 @@ import { cap, DISPLAY_MAX } from './text';
 /** Above this many changes in one batch, rebuilding with one sort beats splicing item by item. */
 export const REBUILD_THRESHOLD = 500;
 
-/** A contact row whose key is built only when asked for (only rows on screen need one). */
+/**
+ * A contact row whose entry and key are looked up only when asked for (only rows on screen need
+ * them): its entry is the one at its place in its group, which sorts that group on first use.
+ */
 class LazyContactRow implements ContactRow {
   readonly kind = 'contact';
+  private found: RosterEntry | undefined;
   constructor(
-    readonly entry: RosterEntry,
-    readonly group: GroupBucket,
+    readonly group: IndexBucket,
     readonly pos: number,
     readonly header: GroupRow,
-  ) {}
+    entry?: RosterEntry,
+  ) {
+    this.found = entry;
+  }
+
+  get entry(): RosterEntry {
+    return (this.found ??= this.group.entries[this.pos - 1]);
+  }
 
   get key(): string {
     return `${this.group.key}\n${this.entry.key}`;
   }
 }
 
+/**
+ * A group's contacts in one view, in the index's order. A view is filled without sorting (one pass
+ * over the entries); each group sorts itself the first time its entries are read, so a first paint
+ * sorts only the groups it shows, and the others sort when they are shown, searched or changed.
+ */
+class IndexBucket implements GroupBucket {
+  readonly key: string;
+  online = 0;
+  private list: RosterEntry[] = [];
+  private sorted = true;
+
+  constructor(
+    readonly view: string,
+    readonly name: string,
+    private readonly order: (a: RosterEntry, b: RosterEntry) => number,
+  ) {
+    this.key = groupKey(view, name);
+  }
+
+  /** The contacts, sorted. */
+  get entries(): RosterEntry[] {
+    if (!this.sorted) {
+      this.list.sort(this.order);
+      this.sorted = true;
+    }
+    return this.list;
+  }
+
+  /** Contacts already in order (a re-rank's refill, a copy of another bucket). */
+  set entries(list: RosterEntry[]) {
+    this.list = list;
+    this.sorted = true;
+  }
+
+  /** How many contacts, without sorting them. */
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Adds a contact while the view is filled; the order is restored when the entries are next read. */
+  add(entry: RosterEntry): void {
+    this.list.push(entry);
+    this.sorted = false;
+  }
+}
+
 /** An entry as the index keeps it: what it needs besides the fields the UI reads. */
 interface IndexedEntry extends RosterEntry {
   /** The buckets it sits in (every built view), so a re-rank needs no lookups. */
-  placed: GroupBucket[];
+  placed: IndexBucket[];
   /** Lower-case name and JID for the filter, made on the first filter that needs it. */
   search: string | null;
 }
 
 interface ViewState {
-  buckets: Map<string, GroupBucket>;
+  buckets: Map<string, IndexBucket>;
   /** Buckets sorted by group name, the default group last. */
-  order: GroupBucket[];
+  order: IndexBucket[];
 }
 
 function compareStrings(a: string, b: string): number {
@@ -340,15 +396,12 @@ export class RosterIndex {
     for (const group of state.order) {
       const collapsed = options.collapsed?.has(group.key) ?? false;
       if (!narrowing) {
-        const header: GroupRow = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size: 0 };
-        header.size = group.entries.length;
+        const size = group.size;
+        const header: GroupRow = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size };
         rows.push(header);
         if (collapsed) continue;
-        let pos = 0;
-        for (const entry of group.entries) {
-          rows.push(new LazyContactRow(entry, group, ++pos, header));
-        }
-        contactRows += group.entries.length;
+        for (let pos = 1; pos <= size; pos++) rows.push(new LazyContactRow(group, pos, header));
+        contactRows += size;
         continue;
       }
       const groupHit = query !== '' && groupLabel(group.name).toLowerCase().includes(query);
@@ -367,7 +420,7 @@ export class RosterIndex {
           rows.push(header);
         }
         if (collapsed) continue; // the header is all a collapsed group shows (its size still counts)
-        rows.push(new LazyContactRow(entry, group, shown, header));
+        rows.push(new LazyContactRow(group, shown, header, entry));
       }
       if (header) header.size = shown;
       if (!collapsed) contactRows += shown;
@@ -392,21 +445,18 @@ export class RosterIndex {
   }
 
   /**
-   * The view, built now if it is not yet: its entries in the current order, appended to their
-   * groups' buckets (so each bucket comes out sorted), then the buckets sorted by group name.
-   * Undefined while the view has no contacts.
+   * The view, built now if it is not yet: its entries added to their groups' buckets (each sorts
+   * itself when first read, see IndexBucket), then the buckets sorted by group name. Undefined
+   * while the view has no contacts.
    */
   private view(view: string): ViewState | undefined {
     const built = this.views.get(view);
     if (built) return built;
     if (!this.counts.get(view)?.total) return undefined;
-    this.nameOrder ??= [...this.entries.values()].sort(this.compareNames);
-    const ordered = this.fromNameOrder(this.nameOrder);
     const state: ViewState = { buckets: new Map(), order: [] };
     const all = view === ALL_VIEW;
-    // On the first paint's path (10,000 entries, cold code): plain loops.
-    for (let i = 0; i < ordered.length; i++) {
-      const entry = ordered[i];
+    // On the first paint's path (10,000 entries, cold code): plain loops, no name sort.
+    for (const entry of this.entries.values()) {
       if (!all && entry.item.accountId !== view) continue;
       const groups = entry.groups;
       for (let g = 0; g < groups.length; g++) entry.placed.push(this.append(state, view, groups[g], entry));
@@ -425,7 +475,7 @@ export class RosterIndex {
       for (const group of entry.groups) {
         let bucket = state.buckets.get(group);
         if (!bucket) {
-          bucket = newBucket(view, group);
+          bucket = new IndexBucket(view, group, this.compare);
           state.buckets.set(group, bucket);
           state.order.splice(
             lowerBound(state.order, bucket, (a, b) => compareGroups(a.name, b.name)),
@@ -493,7 +543,7 @@ export class RosterIndex {
     const refill = this.sort === 'availability';
     // An account's bucket holding every contact of the group (with one account, all of them) is
     // the all-accounts bucket again: it is copied from that one afterwards, not filled entry by entry.
-    const mirrors: [GroupBucket, GroupBucket][] = [];
+    const mirrors: [IndexBucket, IndexBucket][] = [];
     const all = this.views.get(ALL_VIEW);
     if (refill && all) {
       for (const [view, state] of this.views) {
@@ -506,11 +556,11 @@ export class RosterIndex {
     }
     for (const state of this.views.values()) {
       for (const bucket of state.order) {
-        if (refill) (bucket as { entries: RosterEntry[] }).entries = [];
+        if (refill) bucket.entries = [];
         bucket.online = 0;
       }
     }
-    for (const [bucket] of mirrors) (bucket as { entries: RosterEntry[] }).entries = MIRRORED;
+    for (const [bucket] of mirrors) bucket.entries = MIRRORED;
     for (const count of this.counts.values()) count.online = 0;
     const allCount = this.counts.get(ALL_VIEW);
     if (!allCount) return false;
@@ -541,39 +591,22 @@ export class RosterIndex {
         }
       }
     }
-    for (const [bucket, shared] of mirrors) (bucket as { entries: RosterEntry[] }).entries = shared.entries.slice();
+    for (const [bucket, shared] of mirrors) bucket.entries = shared.entries.slice();
     return true;
   }
 
-  /** The current order from the name order: by name it is that; by availability, a stable split by rank. */
-  private fromNameOrder(byName: readonly IndexedEntry[]): readonly IndexedEntry[] {
-    if (this.sort === 'name') return byName;
-    const byRank = new Map<number, IndexedEntry[]>();
-    for (const entry of byName) {
-      const list = byRank.get(entry.rank);
-      if (list) list.push(entry);
-      else byRank.set(entry.rank, [entry]);
-    }
-    const ranks = [...byRank.keys()].sort((a, b) => b - a);
-    return ranks.flatMap((rank) => byRank.get(rank)!);
-  }
-
-  /** Rebuild step: entries arrive in sorted order, so appending keeps buckets sorted. */
-  private append(state: ViewState, view: string, group: string, entry: RosterEntry): GroupBucket {
+  /** Rebuild step: the entry joins its group's bucket, which sorts when next read. */
+  private append(state: ViewState, view: string, group: string, entry: RosterEntry): IndexBucket {
     let bucket = state.buckets.get(group);
     if (!bucket) {
-      bucket = newBucket(view, group);
+      bucket = new IndexBucket(view, group, this.compare);
       state.buckets.set(group, bucket);
       state.order.push(bucket);
     }
-    bucket.entries.push(entry);
+    bucket.add(entry);
     if (entry.rank > 0) bucket.online += 1;
     return bucket;
   }
-}
-
-function newBucket(view: string, group: string): GroupBucket {
-  return { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
 }
 
 /** Stands in, during a re-rank, for the entries of a bucket that will be copied (never filled). */
