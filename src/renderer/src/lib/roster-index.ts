@@ -105,12 +105,29 @@ class IndexBucket implements GroupBucket {
   }
 }
 
-/** An entry as the index keeps it: what it needs besides the fields the UI reads. */
-interface IndexedEntry extends RosterEntry {
+/**
+ * An entry as the index keeps it: what it needs besides the fields the UI reads. Its sort key is
+ * folded on first use: a first paint compares only the contacts of the groups it shows.
+ */
+class IndexedEntry implements RosterEntry {
   /** The buckets it sits in (every built view), so a re-rank needs no lookups. */
-  placed: IndexBucket[];
+  placed: IndexBucket[] = [];
   /** Lower-case name and JID for the filter, made on the first filter that needs it. */
-  search: string | null;
+  search: string | null = null;
+  private folded: string | undefined;
+
+  constructor(
+    readonly key: string,
+    public item: RosterItemView,
+    public display: string,
+    public groups: string[],
+    public rank: number,
+    public status: string,
+  ) {}
+
+  get sortKey(): string {
+    return (this.folded ??= sortKey(this.display));
+  }
 }
 
 interface ViewState {
@@ -431,17 +448,7 @@ export class RosterIndex {
   private makeEntry(item: RosterItemView, old?: RosterEntry): IndexedEntry {
     const key = entryKey(item.accountId, item.jid);
     const display = displayName(item, this.nicks.get(key));
-    return {
-      key,
-      item,
-      display,
-      sortKey: sortKey(display),
-      groups: effectiveGroups(item.groups),
-      rank: old?.rank ?? 0,
-      status: old?.status ?? '',
-      placed: [],
-      search: null,
-    };
+    return new IndexedEntry(key, item, display, effectiveGroups(item.groups), old?.rank ?? 0, old?.status ?? '');
   }
 
   /**

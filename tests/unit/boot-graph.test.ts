@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SRC = path.resolve(__dirname, '../../../src/renderer/src');
+const SRC = path.resolve(__dirname, '../../src/renderer/src');
 
 /** Static imports and re-exports that bring code (not `import type`), and bare package names. */
 function staticImports(file: string): string[] {
