@@ -15,11 +15,9 @@ import {
   DEFAULT_GROUP,
   displayName,
   entryKey,
-  groupKey,
   groupLabel,
   sortKey,
   type AvailabilityChange,
-  type ContactRow,
   type FlatRoster,
   type FlattenOptions,
   type GroupBucket,
@@ -29,106 +27,11 @@ import {
   type RosterRow,
   type RosterSort,
 } from './roster-model';
+import { effectiveGroups, IndexBucket, IndexedEntry, LazyContactRow } from './roster-lazy';
 import { cap, DISPLAY_MAX } from './text';
 
 /** Above this many changes in one batch, rebuilding with one sort beats splicing item by item. */
 export const REBUILD_THRESHOLD = 500;
-
-/**
- * A contact row whose entry and key are looked up only when asked for (only rows on screen need
- * them): its entry is the one at its place in its group, which sorts that group on first use.
- */
-class LazyContactRow implements ContactRow {
-  readonly kind = 'contact';
-  private found: RosterEntry | undefined;
-  constructor(
-    readonly group: IndexBucket,
-    readonly pos: number,
-    readonly header: GroupRow,
-    entry?: RosterEntry,
-  ) {
-    this.found = entry;
-  }
-
-  get entry(): RosterEntry {
-    return (this.found ??= this.group.entries[this.pos - 1]);
-  }
-
-  get key(): string {
-    return `${this.group.key}\n${this.entry.key}`;
-  }
-}
-
-/**
- * A group's contacts in one view, in the index's order. A view is filled without sorting (one pass
- * over the entries); each group sorts itself the first time its entries are read, so a first paint
- * sorts only the groups it shows, and the others sort when they are shown, searched or changed.
- */
-class IndexBucket implements GroupBucket {
-  readonly key: string;
-  online = 0;
-  private list: RosterEntry[] = [];
-  private sorted = true;
-
-  constructor(
-    readonly view: string,
-    readonly name: string,
-    private readonly order: (a: RosterEntry, b: RosterEntry) => number,
-  ) {
-    this.key = groupKey(view, name);
-  }
-
-  /** The contacts, sorted. */
-  get entries(): RosterEntry[] {
-    if (!this.sorted) {
-      this.list.sort(this.order);
-      this.sorted = true;
-    }
-    return this.list;
-  }
-
-  /** Contacts already in order (a re-rank's refill, a copy of another bucket). */
-  set entries(list: RosterEntry[]) {
-    this.list = list;
-    this.sorted = true;
-  }
-
-  /** How many contacts, without sorting them. */
-  get size(): number {
-    return this.list.length;
-  }
-
-  /** Adds a contact while the view is filled; the order is restored when the entries are next read. */
-  add(entry: RosterEntry): void {
-    this.list.push(entry);
-    this.sorted = false;
-  }
-}
-
-/**
- * An entry as the index keeps it: what it needs besides the fields the UI reads. Its sort key is
- * folded on first use: a first paint compares only the contacts of the groups it shows.
- */
-class IndexedEntry implements RosterEntry {
-  /** The buckets it sits in (every built view), so a re-rank needs no lookups. */
-  placed: IndexBucket[] = [];
-  /** Lower-case name and JID for the filter, made on the first filter that needs it. */
-  search: string | null = null;
-  private folded: string | undefined;
-
-  constructor(
-    readonly key: string,
-    public item: RosterItemView,
-    public display: string,
-    public groups: string[],
-    public rank: number,
-    public status: string,
-  ) {}
-
-  get sortKey(): string {
-    return (this.folded ??= sortKey(this.display));
-  }
-}
 
 interface ViewState {
   buckets: Map<string, IndexBucket>;
@@ -138,14 +41,6 @@ interface ViewState {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function effectiveGroups(groups: readonly string[]): string[] {
-  // The common case, without a set.
-  if (groups.length === 1 && groups[0] !== DEFAULT_GROUP) return [groups[0]];
-  const out = new Set<string>();
-  for (const group of groups) if (group !== DEFAULT_GROUP) out.add(group);
-  return out.size > 0 ? [...out] : [DEFAULT_GROUP];
 }
 
 function compareGroups(a: string, b: string): number {
