@@ -5,7 +5,9 @@
  * realistic roster of realistic-data.mjs (`roster-render-realistic`: names and groups in many
  * scripts, entities, emoji, eight domains, 5 % without a name), which lays out differently. Needs `npx electron-vite build` first. Budget: ≤ 500 ms from
  * navigation start to the first roster row painted. Reported, not asserted: the row counts are.
- * For diagnosis, BENCH_TRACE=1 or BENCH_PROFILE=1 record the first run (its number is then slowed).
+ * For diagnosis, BENCH_TRACE=1 or BENCH_PROFILE=1 record the first run (its number is then slowed);
+ * BENCH_TRACE=all traces every run and reports the page main thread's CPU time to the first rows
+ * (`mainThreadCpuToFirstRowsMs`), which compares builds on a loaded machine where wall time does not.
  * BENCH_BEFORE=path/to/out/main/web.js loads an earlier build in every run too, alternating which goes
  * first, for before/after under the same load (`roster-render[-realistic]-before`); BENCH_RUNS=N;
  * BENCH_SCROLL=0 skips the scroll.
@@ -111,6 +113,18 @@ const OBSERVE = `
   }).observe({ type: 'longtask', buffered: true });
 `;
 
+// Resolves once a roster row is in the DOM (checked on every DOM change), fails after 30 s.
+const WAIT_FOR_FIRST_ROW = `new Promise((resolve, reject) => {
+  if (document.querySelector('.roster-row')) return resolve(true);
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('.roster-row')) return;
+    observer.disconnect();
+    resolve(true);
+  });
+  observer.observe(document, { childList: true, subtree: true });
+  setTimeout(() => reject(new Error('no roster row after 30 s')), 30000);
+})`;
+
 interface Paint {
   firstRowPainted: number;
   firstRowsMark: number;
@@ -122,6 +136,30 @@ interface Paint {
   longTasks: [number, number][];
   /** Snapshot requested, received, applied (ms since navigation start). */
   snapshot: [number, number, number];
+  /** Traced runs: CPU time of the page's main thread from navigation start to the first rows (-1 untraced). */
+  mainThreadCpu: number;
+}
+
+/**
+ * From a Chromium trace: the CPU time (thread time, not wall time) the page's main thread spent in
+ * tasks from navigation start to the first rows' mark. On a loaded machine wall time is mostly
+ * waiting for a core; this is the work the page itself did before its first rows.
+ */
+function mainThreadCpuToFirstRows(traceFile: string): number {
+  type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number };
+  const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(trace) ? trace : trace.traceEvents;
+  const mark = events.find((event) => event.name === 'jw-roster-first-rows');
+  if (!mark) return -1;
+  const onMain = (event: TraceEvent) => event.pid === mark.pid && event.tid === mark.tid;
+  const start = events.find((event) => event.name === 'navigationStart' && onMain(event))?.ts ?? -1;
+  if (start < 0) return -1;
+  let cpu = 0;
+  for (const event of events) {
+    if (event.name !== 'RunTask' || event.ph !== 'X' || !onMain(event)) continue;
+    if (event.ts >= start && event.ts < mark.ts) cpu += event.tdur ?? 0;
+  }
+  return Math.round(cpu / 1000);
 }
 
 /** One load of the page on a fresh bridge of `entry`: the first paint, and with `scrollAfter` a scroll through. */
@@ -138,10 +176,11 @@ async function loadOnce(
     await page.addInitScript(OBSERVE);
     // BENCH_TRACE=1: a Chromium trace of the first load (opens in DevTools' Performance panel).
     const tracing = options.record && Boolean(process.env.BENCH_TRACE);
+    const traceFile = path.join(ROOT, `bench/results/${name.includes('.trace-') ? name : `${name}.trace`}.json`);
     if (tracing) {
       fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
       await browser!.startTracing(page, {
-        path: path.join(ROOT, `bench/results/${name.includes('.trace-') ? name : `${name}.trace`}.json`),
+        path: traceFile,
         categories: [
           'devtools.timeline',
           'disabled-by-default-devtools.timeline',
@@ -161,7 +200,9 @@ async function loadOnce(
       await cdp.send('Profiler.start');
     }
     await page.goto(web.url);
-    await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
+    // Waits in the page itself: a Playwright locator would first load its selector engine (a large
+    // script) into the page, on the main thread the first paint needs (~40 ms of CPU, more under load).
+    await page.evaluate(WAIT_FOR_FIRST_ROW);
     // Let the frame with the first rows paint, then read the timings.
     const paint = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
       const mark = performance.getEntriesByName('jw-roster-first-rows')[0];
@@ -181,7 +222,11 @@ async function loadOnce(
         snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
       });
     }, 50)))`)) as Paint;
-    if (tracing) await browser!.stopTracing();
+    paint.mainThreadCpu = -1;
+    if (tracing) {
+      await browser!.stopTracing();
+      paint.mainThreadCpu = mainThreadCpuToFirstRows(traceFile);
+    }
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -228,6 +273,8 @@ function report(
     longTasksBeforeFirstRow: runs.map((r) => r.longTasks),
     snapshotRequestedReceivedAppliedMs: runs.map((r) => r.snapshot),
     snapshotMedianMs: [0, 1, 2].map((at) => median(runs.map((r) => r.snapshot[at]))),
+    // Traced runs only (BENCH_TRACE; =all traces every run).
+    mainThreadCpuToFirstRowsMs: runs.map((r) => r.mainThreadCpu),
     budgetMs: BUDGET_MS,
     withinBudget: sorted[Math.floor(sorted.length / 2)] <= BUDGET_MS,
     scroll,

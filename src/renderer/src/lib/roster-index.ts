@@ -15,11 +15,9 @@ import {
   DEFAULT_GROUP,
   displayName,
   entryKey,
-  groupKey,
   groupLabel,
   sortKey,
   type AvailabilityChange,
-  type ContactRow,
   type FlatRoster,
   type FlattenOptions,
   type GroupBucket,
@@ -29,50 +27,20 @@ import {
   type RosterRow,
   type RosterSort,
 } from './roster-model';
+import { effectiveGroups, IndexBucket, IndexedEntry, LazyContactRow } from './roster-lazy';
 import { cap, DISPLAY_MAX } from './text';
 
 /** Above this many changes in one batch, rebuilding with one sort beats splicing item by item. */
 export const REBUILD_THRESHOLD = 500;
 
-/** A contact row whose key is built only when asked for (only rows on screen need one). */
-class LazyContactRow implements ContactRow {
-  readonly kind = 'contact';
-  constructor(
-    readonly entry: RosterEntry,
-    readonly group: GroupBucket,
-    readonly pos: number,
-    readonly header: GroupRow,
-  ) {}
-
-  get key(): string {
-    return `${this.group.key}\n${this.entry.key}`;
-  }
-}
-
-/** An entry as the index keeps it: what it needs besides the fields the UI reads. */
-interface IndexedEntry extends RosterEntry {
-  /** The buckets it sits in (every built view), so a re-rank needs no lookups. */
-  placed: GroupBucket[];
-  /** Lower-case name and JID for the filter, made on the first filter that needs it. */
-  search: string | null;
-}
-
 interface ViewState {
-  buckets: Map<string, GroupBucket>;
+  buckets: Map<string, IndexBucket>;
   /** Buckets sorted by group name, the default group last. */
-  order: GroupBucket[];
+  order: IndexBucket[];
 }
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function effectiveGroups(groups: readonly string[]): string[] {
-  // The common case, without a set.
-  if (groups.length === 1 && groups[0] !== DEFAULT_GROUP) return [groups[0]];
-  const out = new Set<string>();
-  for (const group of groups) if (group !== DEFAULT_GROUP) out.add(group);
-  return out.size > 0 ? [...out] : [DEFAULT_GROUP];
 }
 
 function compareGroups(a: string, b: string): number {
@@ -340,15 +308,12 @@ export class RosterIndex {
     for (const group of state.order) {
       const collapsed = options.collapsed?.has(group.key) ?? false;
       if (!narrowing) {
-        const header: GroupRow = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size: 0 };
-        header.size = group.entries.length;
+        const size = group.size;
+        const header: GroupRow = { kind: 'group', key: group.key, group, collapsed, pos: ++groupRows, size };
         rows.push(header);
         if (collapsed) continue;
-        let pos = 0;
-        for (const entry of group.entries) {
-          rows.push(new LazyContactRow(entry, group, ++pos, header));
-        }
-        contactRows += group.entries.length;
+        for (let pos = 1; pos <= size; pos++) rows.push(new LazyContactRow(group, pos, header));
+        contactRows += size;
         continue;
       }
       const groupHit = query !== '' && groupLabel(group.name).toLowerCase().includes(query);
@@ -367,7 +332,7 @@ export class RosterIndex {
           rows.push(header);
         }
         if (collapsed) continue; // the header is all a collapsed group shows (its size still counts)
-        rows.push(new LazyContactRow(entry, group, shown, header));
+        rows.push(new LazyContactRow(group, shown, header, entry));
       }
       if (header) header.size = shown;
       if (!collapsed) contactRows += shown;
@@ -378,35 +343,22 @@ export class RosterIndex {
   private makeEntry(item: RosterItemView, old?: RosterEntry): IndexedEntry {
     const key = entryKey(item.accountId, item.jid);
     const display = displayName(item, this.nicks.get(key));
-    return {
-      key,
-      item,
-      display,
-      sortKey: sortKey(display),
-      groups: effectiveGroups(item.groups),
-      rank: old?.rank ?? 0,
-      status: old?.status ?? '',
-      placed: [],
-      search: null,
-    };
+    return new IndexedEntry(key, item, display, effectiveGroups(item.groups), old?.rank ?? 0, old?.status ?? '');
   }
 
   /**
-   * The view, built now if it is not yet: its entries in the current order, appended to their
-   * groups' buckets (so each bucket comes out sorted), then the buckets sorted by group name.
-   * Undefined while the view has no contacts.
+   * The view, built now if it is not yet: its entries added to their groups' buckets (each sorts
+   * itself when first read, see IndexBucket), then the buckets sorted by group name. Undefined
+   * while the view has no contacts.
    */
   private view(view: string): ViewState | undefined {
     const built = this.views.get(view);
     if (built) return built;
     if (!this.counts.get(view)?.total) return undefined;
-    this.nameOrder ??= [...this.entries.values()].sort(this.compareNames);
-    const ordered = this.fromNameOrder(this.nameOrder);
     const state: ViewState = { buckets: new Map(), order: [] };
     const all = view === ALL_VIEW;
-    // On the first paint's path (10,000 entries, cold code): plain loops.
-    for (let i = 0; i < ordered.length; i++) {
-      const entry = ordered[i];
+    // On the first paint's path (10,000 entries, cold code): plain loops, no name sort.
+    for (const entry of this.entries.values()) {
       if (!all && entry.item.accountId !== view) continue;
       const groups = entry.groups;
       for (let g = 0; g < groups.length; g++) entry.placed.push(this.append(state, view, groups[g], entry));
@@ -425,7 +377,7 @@ export class RosterIndex {
       for (const group of entry.groups) {
         let bucket = state.buckets.get(group);
         if (!bucket) {
-          bucket = newBucket(view, group);
+          bucket = new IndexBucket(view, group, this.compare);
           state.buckets.set(group, bucket);
           state.order.splice(
             lowerBound(state.order, bucket, (a, b) => compareGroups(a.name, b.name)),
@@ -493,7 +445,7 @@ export class RosterIndex {
     const refill = this.sort === 'availability';
     // An account's bucket holding every contact of the group (with one account, all of them) is
     // the all-accounts bucket again: it is copied from that one afterwards, not filled entry by entry.
-    const mirrors: [GroupBucket, GroupBucket][] = [];
+    const mirrors: [IndexBucket, IndexBucket][] = [];
     const all = this.views.get(ALL_VIEW);
     if (refill && all) {
       for (const [view, state] of this.views) {
@@ -506,11 +458,11 @@ export class RosterIndex {
     }
     for (const state of this.views.values()) {
       for (const bucket of state.order) {
-        if (refill) (bucket as { entries: RosterEntry[] }).entries = [];
+        if (refill) bucket.entries = [];
         bucket.online = 0;
       }
     }
-    for (const [bucket] of mirrors) (bucket as { entries: RosterEntry[] }).entries = MIRRORED;
+    for (const [bucket] of mirrors) bucket.entries = MIRRORED;
     for (const count of this.counts.values()) count.online = 0;
     const allCount = this.counts.get(ALL_VIEW);
     if (!allCount) return false;
@@ -541,39 +493,22 @@ export class RosterIndex {
         }
       }
     }
-    for (const [bucket, shared] of mirrors) (bucket as { entries: RosterEntry[] }).entries = shared.entries.slice();
+    for (const [bucket, shared] of mirrors) bucket.entries = shared.entries.slice();
     return true;
   }
 
-  /** The current order from the name order: by name it is that; by availability, a stable split by rank. */
-  private fromNameOrder(byName: readonly IndexedEntry[]): readonly IndexedEntry[] {
-    if (this.sort === 'name') return byName;
-    const byRank = new Map<number, IndexedEntry[]>();
-    for (const entry of byName) {
-      const list = byRank.get(entry.rank);
-      if (list) list.push(entry);
-      else byRank.set(entry.rank, [entry]);
-    }
-    const ranks = [...byRank.keys()].sort((a, b) => b - a);
-    return ranks.flatMap((rank) => byRank.get(rank)!);
-  }
-
-  /** Rebuild step: entries arrive in sorted order, so appending keeps buckets sorted. */
-  private append(state: ViewState, view: string, group: string, entry: RosterEntry): GroupBucket {
+  /** Rebuild step: the entry joins its group's bucket, which sorts when next read. */
+  private append(state: ViewState, view: string, group: string, entry: RosterEntry): IndexBucket {
     let bucket = state.buckets.get(group);
     if (!bucket) {
-      bucket = newBucket(view, group);
+      bucket = new IndexBucket(view, group, this.compare);
       state.buckets.set(group, bucket);
       state.order.push(bucket);
     }
-    bucket.entries.push(entry);
+    bucket.add(entry);
     if (entry.rank > 0) bucket.online += 1;
     return bucket;
   }
-}
-
-function newBucket(view: string, group: string): GroupBucket {
-  return { key: groupKey(view, group), view, name: group, entries: [], online: 0 };
 }
 
 /** Stands in, during a re-rank, for the entries of a bucket that will be copied (never filled). */

@@ -474,3 +474,69 @@ describe('roster index: views built when first asked for', () => {
     expect(index.flatten({ view: 'a2' }).contactRows).toBe(1);
   });
 });
+
+describe('roster index: the first screen sorts only what it shows', () => {
+  /** 2,000 contacts in 100 groups, given in reverse name order (the worst case for the old sort). */
+  function bigIndex(sort: 'availability' | 'name'): { index: RosterIndex; items: RosterItemView[] } {
+    const items: RosterItemView[] = [];
+    for (let i = 1999; i >= 0; i--) {
+      const groups = new Set([`Team ${String(i % 100).padStart(3, '0')}`]);
+      if (i % 7 === 0) groups.add(`Team ${String((i * 13) % 100).padStart(3, '0')}`);
+      const name = `Contact ${String(i).padStart(4, '0')}`;
+      items.push(item('a1', `user${i}@example.org`, { name, groups: [...groups] }));
+    }
+    return { index: new RosterIndex(items, sort), items };
+  }
+
+  /** Lengths of the arrays sorted while `work` runs. */
+  function sortedLengths(work: () => void): number[] {
+    const lengths: number[] = [];
+    const sort = Array.prototype.sort;
+    Array.prototype.sort = function (this: unknown[], compare?: (a: unknown, b: unknown) => number) {
+      lengths.push(this.length);
+      return sort.call(this, compare) as unknown[];
+    };
+    try {
+      work();
+    } finally {
+      Array.prototype.sort = sort;
+    }
+    return lengths;
+  }
+
+  it.each(['availability', 'name'] as const)(
+    'by %s: flattening sorts no contacts, the rows read sort only their groups, and every group reads sorted',
+    (sort) => {
+      const { index, items } = bigIndex(sort);
+      const memberships = items.reduce((sum, it) => sum + it.groups.length, 0);
+      let rows: RosterRow[] = [];
+      // The groups' order is one sort of 100 names; no contact list is sorted by the flatten itself.
+      const flattening = sortedLengths(() => (rows = index.flatten({ view: ALL_VIEW }).rows));
+      expect(flattening).toEqual([100]);
+      expect(rows.length).toBe(100 + memberships);
+      // The first screenful (30 rows, inside the first group of ~23 contacts and the next): two groups sorted.
+      const firstScreen = sortedLengths(() => rows.slice(0, 30).forEach((row) => row.key));
+      expect(firstScreen.length).toBeLessThanOrEqual(2);
+      expect(Math.max(...firstScreen)).toBeLessThan(40);
+      expect(outline(rows.slice(0, 3))).toBe('Team 000: Contact 0000 Contact 0100');
+      // Every group reads in order, and a row read late still names its place's contact.
+      for (const bucket of index.groups(ALL_VIEW)) {
+        const names = bucket.entries.map((entry) => entry.sortKey);
+        expect(names).toEqual([...names].sort());
+      }
+      const last = rows[rows.length - 1];
+      expect(last.kind === 'contact' && last.entry.display).toBe('Contact 1999');
+    },
+  );
+
+  it('keeps the order when contacts change in a group that was never read', () => {
+    const { index } = bigIndex('name');
+    index.flatten({ view: ALL_VIEW });
+    index.upsert(item('a1', 'new@example.org', { name: 'Aaron', groups: ['Team 050'] }));
+    index.remove('a1', 'user50@example.org');
+    const names = index.bucket(ALL_VIEW, 'Team 050')!.entries.map((entry) => entry.display);
+    expect(names[0]).toBe('Aaron');
+    expect(names).not.toContain('Contact 0050');
+    expect(names.slice(1)).toEqual([...names.slice(1)].sort());
+  });
+});
