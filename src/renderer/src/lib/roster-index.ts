@@ -29,6 +29,7 @@ import {
 } from './roster-model';
 import { effectiveGroups, IndexBucket, IndexedEntry, LazyContactRow } from './roster-lazy';
 import { cap, DISPLAY_MAX } from './text';
+import { lowerBound } from './sorted';
 
 /** Above this many changes in one batch, rebuilding with one sort beats splicing item by item. */
 export const REBUILD_THRESHOLD = 500;
@@ -519,16 +520,4 @@ function ranksOf(entries: readonly RosterEntry[]): number[] {
   const ranks = new Set<number>();
   for (let i = 0; i < entries.length; i++) ranks.add(entries[i].rank);
   return [...ranks].sort((a, b) => b - a);
-}
-
-/** First index whose element is not less than value. */
-function lowerBound<T>(items: readonly T[], value: T, compare: (a: T, b: T) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(items[mid], value) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
