@@ -133,11 +133,13 @@ export class MessagesRepository {
 
   constructor(db: Db) {
     this.reactions = new ReactionsRepository(db);
+    // A new message's id is above every id in use and at least 1: SQLite's own choice (the largest
+    // id + 1) would be 0 when only older messages paged back from the archive (ids below 0) are stored.
     this.insert = db.prepare(
-      `INSERT INTO messages (account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
+      `INSERT INTO messages (id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
          server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob,
          file_name, file_size, file_type, occupant_id, reply_id, reply_to, reply_quote, reply_target)
-       VALUES (@accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
+       VALUES ((SELECT max(coalesce(max(id), 0), 0) + 1 FROM messages), @accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
          @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob,
          @fileName, @fileSize, @fileType, @occupantId, @replyId, @replyTo, @replyQuote, @replyTarget)
        ON CONFLICT DO NOTHING`,

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../../src/main/core/store/db';
 import { MessagesRepository } from '../../../../../src/main/core/store/messages-repo';
+import { OlderMessagesRepository } from '../../../../../src/main/core/store/older-messages-repo';
 import { memoryDbWithAccount } from '../../../../support/db';
 
 let db: Db;
@@ -98,5 +99,37 @@ describe('what a file message says about its file (XEP-0446)', () => {
   it('is not kept for a message that shares no file, nor shown when it said nothing', () => {
     expect(repo.get(received(false, { name: 'x.pdf', size: 1, type: null }).id)?.fileMeta).toBeUndefined();
     expect(repo.get(received(true, null).id)?.fileMeta).toBeUndefined();
+  });
+});
+
+describe('message ids', () => {
+  it('a new message takes an id of 1 or more when only older pages from the archive (ids below 0) are stored', () => {
+    const older = new OlderMessagesRepository(db, repo);
+    const paged = older.storeOlder(
+      'acc',
+      'bob@example.org',
+      [
+        {
+          accountId: 'acc',
+          conversation: 'bob@example.org',
+          kind: 'chat',
+          direction: 'in',
+          sender: 'bob@example.org',
+          body: 'Which day suits you?',
+          at: 1,
+          state: 'received',
+          stanzaId: 'b-1',
+          originId: 'b-1',
+          serverId: 'archive-1',
+          resource: null,
+          read: true,
+        },
+      ],
+      { beforeId: 'archive-1', complete: true },
+    );
+    expect(paged.map((m) => m.id)).toEqual([-1]);
+    const first = queued();
+    expect(first).toBe(1);
+    expect(queued()).toBe(2);
   });
 });
