@@ -41,6 +41,12 @@ async function fromBob(bob: TestDevice, body: string, extra: Element[] = []): Pr
   return message;
 }
 
+/** The events the chat's bus has sent, after sending what it still held back. */
+function flushedEvents(chat: EncryptedChat) {
+  chat.bus.flush();
+  return chat.events;
+}
+
 async function setUp(): Promise<{ chat: EncryptedChat; bob: TestDevice; laptop: TestDevice; pep: MemoryPep }> {
   const pep = new MemoryPep();
   const bob = await openDevice(pep, BOB);
@@ -287,10 +293,7 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     await expect
-      .poll(() => {
-        chat.bus.flush();
-        return chat.events;
-      })
+      .poll(() => flushedEvents(chat))
       .toContainEqual(
         expect.objectContaining({
           type: 'encryption.conversation',
@@ -328,10 +331,7 @@ describe('receiving encrypted', { timeout: 60_000 }, () => {
       .toEqual([4242, bob.deviceId].sort());
     expect(chat.encryption.devicesView(ACCOUNT, 'example.com').devices).toEqual([]);
     await expect
-      .poll(() => {
-        chat.bus.flush();
-        return chat.events;
-      })
+      .poll(() => flushedEvents(chat))
       .toContainEqual(
         expect.objectContaining({
           type: 'encryption.conversation',
