@@ -70,7 +70,9 @@ describe('a roster row’s face', () => {
 describe('RosterContactRow', () => {
   it('draws the dot, the initials and the name, and no badge for a mutual subscription', async () => {
     const html = await row();
-    expect(html).toMatch(/<span class="(presence-dot presence-offline|presence-offline presence-dot)" aria-hidden="true" title="Offline"><\/span>/);
+    expect(html).toMatch(
+      /<span class="(presence-dot presence-offline|presence-offline presence-dot)" aria-hidden="true" title="Offline"><\/span>/,
+    );
     expect(html).toMatch(/<span class="avatar avatar-small"[^>]*aria-hidden="true" data-avatar>/);
     expect(html).toContain('<span class="avatar-initials">AL</span>');
     expect(html).toContain('>Alice Liddell</span>');
@@ -82,7 +84,9 @@ describe('RosterContactRow', () => {
 
   it('flags a subscription that is not mutual with its badge, named for screen readers', async () => {
     const html = await row({ subscription: 'to' });
-    expect(html).toMatch(/<span class="sub-badge-to sub-badge" title="[^"]+" aria-label="Subscription: [^"]+">to<\/span>/);
+    expect(html).toMatch(
+      /<span class="sub-badge-to sub-badge" title="[^"]+" aria-label="Subscription: [^"]+">to<\/span>/,
+    );
     const pending = await row({ subscription: 'none', pendingOut: true });
     expect(pending).toContain('sub-badge-pending');
     expect(pending).toContain('roster-contact-awaiting');
