@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
 import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
 import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
-import type { TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
+import { rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
 
 async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
   const app = createSSRApp({ render: () => h(component as Component, props, slots) });
@@ -73,6 +73,39 @@ describe('VirtualTree', () => {
     expect(rows[3]).toContain('aria-posinset="3"');
     expect(rows[3]).toContain('aria-label="Contact 2"');
     expect(html).toContain('<span>Contact 2</span>');
+  });
+});
+
+describe('rowKey (which row element a row takes over while scrolling)', () => {
+  // Groups of three contacts, as the roster flattens them: a header, then its contacts.
+  const kinds = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 'group' : 'contact'));
+  const state = (index: number): TreeRowState => {
+    const groupsUpTo = Math.floor(index / 4) + 1;
+    return kinds[index] === 'group'
+      ? { level: 1, label: '', recycle: { kind: 'group', ordinal: groupsUpTo } }
+      : { level: 2, label: '', recycle: { kind: 'contact', ordinal: index - groupsUpTo } };
+  };
+  const SLOTS = 13;
+  const window = (first: number) =>
+    Array.from({ length: SLOTS }, (_, i) => first + i).map((index) => rowKey(state(index), index, SLOTS));
+
+  it('is unique within every window of rows', () => {
+    for (let first = 0; first + SLOTS <= kinds.length; first++) expect(new Set(window(first)).size).toBe(SLOTS);
+  });
+
+  it('hands a contact row’s element only to another contact, and a header’s only to another header', () => {
+    for (let first = 0; first + 2 * SLOTS <= kinds.length; first += 7) {
+      const before = new Map(window(first).map((key, i) => [key, kinds[first + i]]));
+      window(first + 7).forEach((key, i) => {
+        const was = before.get(key);
+        if (was !== undefined) expect(was).toBe(kinds[first + 7 + i]);
+      });
+    }
+  });
+
+  it('keeps a row’s own key, else falls back to its slot in the window', () => {
+    expect(rowKey({ level: 2, label: '', key: 'bob' }, 40, SLOTS)).toBe('bob');
+    expect(rowKey({ level: 2, label: '' }, 40, SLOTS)).toBe(40 % SLOTS);
   });
 });
 
