@@ -106,7 +106,7 @@ describe('roster store through the event pump', () => {
   });
 
   it("applies a roster fetch's one event: its removals, then its items, with one trigger", async () => {
-    const s = start(snapshot({ roster: [item('a1', 'bob@x', { groups: ['Old'] }), item('a1', 'dave@x')] }));
+    const s = start(snapshot({ seq: 1, roster: [item('a1', 'bob@x', { groups: ['Old'] }), item('a1', 'dave@x')] }));
     await flush();
     let runs = 0;
     effect(() => {
@@ -114,6 +114,7 @@ describe('roster store through the event pump', () => {
       runs += 1;
     });
     s.push({
+      seq: 2,
       events: [
         {
           type: 'roster.items',
