@@ -131,6 +131,7 @@ function synced(messenger: Messenger): Promise<{ at: number; itemEvents: number 
     const unsubscribe = messenger.subscribe((batch) => {
       for (const event of batch.events as AppEvent[]) {
         if (event.type === 'roster.item' || event.type === 'roster.removed') itemEvents++;
+        if (event.type === 'roster.items') itemEvents += event.items.length + event.removed.length;
         if (event.type === 'roster.sync' && event.sync.state === 'synced') {
           const at = performance.now();
           unsubscribe();

@@ -742,6 +742,8 @@ export type AppEvent =
   /** An item was added or changed (from a fetch diff or a push). */
   | { type: 'roster.item'; item: RosterItemView }
   | { type: 'roster.removed'; accountId: string; jid: string }
+  /** A roster fetch's whole difference in one event: `removed` JIDs first, then `items` (new or changed). */
+  | { type: 'roster.items'; accountId: string; items: RosterItemView[]; removed: string[] }
   | { type: 'roster.sync'; sync: RosterSyncView }
   | { type: 'prefs.changed'; prefs: Prefs }
   | { type: 'presence.contact'; presence: ContactPresenceView }

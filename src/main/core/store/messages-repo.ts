@@ -135,13 +135,13 @@ export class MessagesRepository {
     this.reactions = new ReactionsRepository(db);
     // A new message's id is above every id in use and at least 1: SQLite's own choice (the largest
     // id + 1) would be 0 when only older messages paged back from the archive (ids below 0) are stored.
-    this.insert = db.prepare(
+    this.insert = db.prepare<InsertRow>(
       `INSERT INTO messages (id, account_id, conversation, kind, direction, sender, body, at, state, stanza_id, origin_id,
          server_id, resource, read, encryption, encryption_device, encryption_key, encryption_trust, undecryptable, oob,
          file_name, file_size, file_type, occupant_id, reply_id, reply_to, reply_quote, reply_target)
-       VALUES ((SELECT max(coalesce(max(id), 0), 0) + 1 FROM messages), @accountId, @conversation, @kind, @direction, @sender, @body, @at, @state, @stanzaId, @originId,
-         @serverId, @resource, @read, @encryption, @encryptionDevice, @encryptionKey, @encryptionTrust, @undecryptable, @oob,
-         @fileName, @fileSize, @fileType, @occupantId, @replyId, @replyTo, @replyQuote, @replyTarget)
+       VALUES ((SELECT max(coalesce(max(id), 0), 0) + 1 FROM messages), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     this.setEncryptionStmt = db.prepare<[string | null, number]>(
@@ -232,30 +232,46 @@ export class MessagesRepository {
     );
   }
 
-  /** Stores a message; null when it is a duplicate (same origin-id from the same sender, or same stanza-id). */
+  /**
+   * Stores a message; null when it is a duplicate (same origin-id from the same sender, or same
+   * stanza-id). The stored message is built from what was written and the new row's id, not read
+   * back: a new row has no reactions yet, and its other columns are their defaults.
+   */
   add(message: NewMessage): StoredMessage | null {
-    const { encryption, file, fileMeta, reply, ...fields } = message;
-    const meta = file ? fileMeta : null;
-    const result = this.insert.run({
-      ...fields,
-      oob: file ? 1 : 0,
-      fileName: meta?.name ?? null,
-      fileSize: meta?.size ?? null,
-      fileType: meta?.type ?? null,
-      occupantId: message.occupantId ?? null,
-      replyId: reply?.id ?? null,
-      replyTo: reply?.to ?? null,
-      replyQuote: reply?.quote ?? null,
-      replyTarget: reply?.target ?? null,
-      read: message.read ? 1 : 0,
-      encryption: encryption?.protocol ?? null,
-      encryptionDevice: encryption?.device?.id ?? null,
-      encryptionKey: encryption?.device?.fingerprint ?? null,
-      encryptionTrust: encryption?.device?.trust ?? null,
-      undecryptable: encryption?.undecryptable ?? null,
-    });
+    const { encryption, reply } = message;
+    const meta = message.file ? message.fileMeta : null;
+    const device = encryption?.device ?? null;
+    const result = this.insert.run(
+      message.accountId,
+      message.conversation,
+      message.kind,
+      message.direction,
+      message.sender,
+      message.body,
+      message.at,
+      message.state,
+      message.stanzaId,
+      message.originId,
+      message.serverId,
+      message.resource,
+      message.read ? 1 : 0,
+      encryption?.protocol ?? null,
+      device?.id ?? null,
+      device?.fingerprint ?? null,
+      device?.trust ?? null,
+      encryption?.undecryptable ?? null,
+      message.file ? 1 : 0,
+      meta?.name ?? null,
+      meta?.size ?? null,
+      meta?.type ?? null,
+      message.occupantId ?? null,
+      reply?.id ?? null,
+      reply?.to ?? null,
+      reply?.quote ?? null,
+      reply?.target ?? null,
+    );
     if (result.changes === 0) return null;
-    return this.get(Number(result.lastInsertRowid))!;
+    return storedMessageOf(Number(result.lastInsertRowid), message);
   }
 
   /** Stores several received messages in one transaction; null where one was a duplicate. */
@@ -435,6 +451,57 @@ function toConversation(row: ConversationRow): ConversationView {
     unread: row.unread,
     ...(row.peer_displayed !== null ? { peerDisplayed: row.peer_displayed } : {}),
   };
+}
+
+/** The insert's parameters, in its order. */
+type InsertRow = [
+  ...[accountId: string, conversation: string, kind: ConversationKind, direction: 'in' | 'out', sender: string],
+  ...[body: string, at: number, state: MessageState, stanzaId: string, originId: string | null],
+  ...[serverId: string | null, resource: string | null, read: 0 | 1, encryption: string | null],
+  ...[device: number | null, key: string | null, trust: TrustState | null, undecryptable: UndecryptableReason | null],
+  ...[oob: 0 | 1, fileName: string | null, fileSize: number | null, fileType: string | null],
+  ...[occupantId: string | null, replyId: string | null, replyTo: string | null, replyQuote: string | null],
+  replyTarget: number | null,
+];
+
+/** What `toMessage` reads from the row `add` wrote for `message` as `id` (the same fields, the same shape). */
+function storedMessageOf(id: number, message: NewMessage): StoredMessage {
+  const stored: StoredMessage = {
+    accountId: message.accountId,
+    id,
+    conversation: message.conversation,
+    kind: message.kind,
+    direction: message.direction,
+    from: message.sender,
+    body: message.body,
+    at: message.at,
+    state: message.state,
+    corrected: false,
+    error: null,
+    stanzaId: message.stanzaId,
+    originId: message.originId,
+    resource: message.resource,
+    serverId: message.serverId,
+    occupantId: message.occupantId ?? null,
+    replyId: message.reply?.id ?? null,
+  };
+  const meta = message.file ? message.fileMeta : null;
+  if (message.file) stored.file = true;
+  if (meta && (meta.name != null || meta.size != null || meta.type != null))
+    stored.fileMeta = { name: meta.name ?? null, size: meta.size ?? null, type: meta.type ?? null };
+  const reply = message.reply;
+  if (reply) stored.reply = { to: reply.to, quote: reply.quote ?? '', target: reply.target ?? null };
+  const encryption = message.encryption;
+  if (encryption) {
+    const device = encryption.device;
+    stored.encryption = {
+      protocol: encryption.protocol,
+      device:
+        device == null ? null : { id: device.id, fingerprint: device.fingerprint ?? null, trust: device.trust ?? null },
+      undecryptable: encryption.undecryptable ?? null,
+    };
+  }
+  return stored;
 }
 
 function toMessage(row: MessageRow): StoredMessage {

@@ -100,14 +100,16 @@ export const usePresenceStore = defineStore('presence', () => {
           recentStatuses.value = event.recentStatuses;
           ownChanged = true;
           break;
-        case 'roster.item': {
+        case 'roster.item':
+        case 'roster.items':
           // A contact (re-)added to the roster starts offline in the index: give it what we know.
-          const key = entryKey(event.item.accountId, event.item.jid);
           // (What the batch brings for it later still wins: changes are applied in order.)
-          const known = map.get(key);
-          if (known) changed.add(key, known);
+          for (const item of event.type === 'roster.item' ? [event.item] : event.items) {
+            const key = entryKey(item.accountId, item.jid);
+            const known = map.get(key);
+            if (known) changed.add(key, known);
+          }
           break;
-        }
         case 'account.removed': {
           // Rare: one pass over the map is fine here.
           const prefix = entryKey(event.id, '');

@@ -41,6 +41,10 @@ export const useRosterStore = defineStore('roster', () => {
         case 'roster.removed':
           changes.push({ type: 'remove', accountId: event.accountId, jid: event.jid });
           break;
+        case 'roster.items':
+          for (const jid of event.removed) changes.push({ type: 'remove', accountId: event.accountId, jid });
+          for (const item of event.items) changes.push({ type: 'upsert', item });
+          break;
         case 'identity':
           flush();
           if (index.value.setNick(event.identity.accountId, event.identity.jid, event.identity.nick))

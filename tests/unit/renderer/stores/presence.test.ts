@@ -139,6 +139,11 @@ describe('presence store', () => {
       ],
     });
     expect(s.roster.index.get('a1', 'zed@x')?.rank).toBe(4);
+    // Removed and added again by a roster fetch's one event: still fed.
+    s.push({ events: [{ type: 'roster.removed', accountId: 'a1', jid: 'zed@x' }] });
+    expect(s.roster.index.get('a1', 'zed@x')).toBeUndefined();
+    s.push({ events: [{ type: 'roster.items', accountId: 'a1', removed: [], items: [item('a1', 'zed@x')] }] });
+    expect(s.roster.index.get('a1', 'zed@x')?.rank).toBe(4);
   });
 
   it('keeps own presence and recent statuses from presence.own; forgets an account removed', async () => {

@@ -105,6 +105,32 @@ describe('roster store through the event pump', () => {
     expect(s.roster.index.totals(ALL_VIEW).total).toBe(1);
   });
 
+  it("applies a roster fetch's one event: its removals, then its items, with one trigger", async () => {
+    const s = start(snapshot({ seq: 1, roster: [item('a1', 'bob@x', { groups: ['Old'] }), item('a1', 'dave@x')] }));
+    await flush();
+    let runs = 0;
+    effect(() => {
+      void s.roster.index;
+      runs += 1;
+    });
+    s.push({
+      seq: 2,
+      events: [
+        {
+          type: 'roster.items',
+          accountId: 'a1',
+          removed: ['dave@x', 'carol@x'],
+          items: [item('a1', 'bob@x', { groups: ['New'] }), item('a1', 'carol@x', { name: 'Carol' })],
+        },
+      ],
+    });
+    expect(runs).toBe(2);
+    expect(s.roster.index.get('a1', 'dave@x')).toBeUndefined();
+    expect(s.roster.index.get('a1', 'carol@x')?.item.name).toBe('Carol');
+    expect(s.roster.index.groupNames(ALL_VIEW)).toEqual(['New']);
+    expect(s.roster.index.totals('a1').total).toBe(2);
+  });
+
   it('re-sorts when the sort preference changes', async () => {
     const s = start(snapshot({ roster: [item('a1', 'b@x'), item('a1', 'a@x')] }));
     await flush();

@@ -15,7 +15,7 @@ import type {
 import type { Show } from '../../../../shared/presence';
 import { fail, type Result } from '../../../../shared/result';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
-import type { EventBus } from '../../events';
+import type { EventBus, LazyEvent } from '../../events';
 
 /** Notices kept per room (the latest). */
 export const NOTICES_PER_ROOM = 50;
@@ -87,6 +87,7 @@ export type InRoom =
 export class MucRooms {
   private readonly accounts = new Map<string, AccountRooms>();
   private readonly joinedListeners = new Set<(accountId: string, room: string) => void>();
+  private readonly roomEvents = new WeakMap<Room, RoomEvents>();
 
   constructor(
     private readonly bus: EventBus,
@@ -249,11 +250,8 @@ export class MucRooms {
   /** The room's view (occupant count included) is rebuilt once per flush. */
   changedRoom(room: Room): void {
     room.view = null;
-    this.bus.emitLazy(`mucRoom:${room.accountId}\n${room.room}`, () => {
-      const account = this.accounts.get(room.accountId);
-      if (account?.rooms.get(room.room) !== room) return null;
-      return { type: 'muc.room', room: this.view(room) };
-    });
+    const events = this.eventsOf(room);
+    this.bus.emitLazy(events.roomKey, events.roomEvent);
   }
 
   /** Forgets a room we left: its view goes away. */
@@ -264,20 +262,49 @@ export class MucRooms {
 
   /** One muc.occupants event per room per flush, built when the batch goes out. */
   private scheduleOccupants(room: Room): void {
-    this.bus.emitLazy(`muc:${room.accountId}\n${room.room}`, () => {
-      const changed: OccupantView[] = [];
-      for (const nick of room.changed) {
-        const occupant = room.occupants.get(nick);
-        if (occupant) changed.push(this.occupantView(room, occupant));
-      }
-      const left = [...room.left];
-      room.changed.clear();
-      room.left.clear();
-      if (changed.length === 0 && left.length === 0) return null;
-      return { type: 'muc.occupants', accountId: room.accountId, room: room.room, changed, left };
-    });
+    const events = this.eventsOf(room);
+    this.bus.emitLazy(events.occupantsKey, events.occupantsEvent);
     this.changedRoom(room);
   }
+
+  /**
+   * The room's two lazy events, their keys and factories made once per room: a join of 5,000
+   * occupants marks both 5,000 times, and the same key string is hashed once.
+   */
+  private eventsOf(room: Room): RoomEvents {
+    let events = this.roomEvents.get(room);
+    if (events) return events;
+    events = {
+      roomKey: `mucRoom:${room.accountId}\n${room.room}`,
+      roomEvent: () => {
+        const account = this.accounts.get(room.accountId);
+        if (account?.rooms.get(room.room) !== room) return null;
+        return { type: 'muc.room', room: this.view(room) };
+      },
+      occupantsKey: `muc:${room.accountId}\n${room.room}`,
+      occupantsEvent: () => {
+        const changed: OccupantView[] = [];
+        for (const nick of room.changed) {
+          const occupant = room.occupants.get(nick);
+          if (occupant) changed.push(this.occupantView(room, occupant));
+        }
+        const left = [...room.left];
+        room.changed.clear();
+        room.left.clear();
+        if (changed.length === 0 && left.length === 0) return null;
+        return { type: 'muc.occupants', accountId: room.accountId, room: room.room, changed, left };
+      },
+    };
+    this.roomEvents.set(room, events);
+    return events;
+  }
+}
+
+interface RoomEvents {
+  roomKey: string;
+  roomEvent: LazyEvent;
+  occupantsKey: string;
+  occupantsEvent: LazyEvent;
 }
 
 export function newRoom(accountId: string, roomJid: string, nick: string): Room {

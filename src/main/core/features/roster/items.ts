@@ -131,46 +131,52 @@ function rosterItemOf(
 /**
  * The items of roster results, read while the stream is parsed: the stream layer offers every
  * <item/> of a top-level <iq type='result'>'s roster <query/> as it ends, or read straight from the
- * stream text (the `onRosterItem` stream hook), `add` reads it at once, and it never stays in the
- * tree. A 10,000-item result then never holds 10,000 item elements at the same time (the young
- * generation's GC copied them over and over while the result was parsed) and needs no second pass
- * over the tree afterwards (a budget of 180 ms from first byte to stored for 10,000 items). The
- * items wait here, keyed by their <query/>, until the roster service takes them with the result; a
- * result nobody asked for is dropped with its element.
+ * stream text (the `onRosterItem` stream hook), `add` reads it at once into the result's map by JID,
+ * and it never stays in the tree. A 10,000-item result then never holds 10,000 item elements at the
+ * same time (the young generation's GC copied them over and over while the result was parsed) and
+ * needs no second pass afterwards: the roster service takes the map as the next roster. The items
+ * wait here, keyed by their <query/>, until the roster service takes them with the result; a result
+ * nobody asked for is dropped with its element.
  */
 export class StreamedRosterItems {
-  private readonly results = new WeakMap<Element, { items: RosterItemView[]; report: RosterParseReport }>();
+  private readonly results = new WeakMap<
+    Element,
+    { accountId: string; items: Map<string, RosterItemView>; report: RosterParseReport }
+  >();
 
-  /** For the stream hook: reads an item of the roster result whose <query/> is `query` (true: taken). */
-  add(item: Element | RawRosterItem, query: Element): boolean {
+  /**
+   * For the stream hook: reads an item of the roster result whose <query/> is `query` (true: taken),
+   * for `accountId` when the hook knows it ('' when it does not: `take` fills it in then).
+   */
+  add(item: Element | RawRosterItem, query: Element, accountId = ''): boolean {
     let streamed = this.results.get(query);
     if (!streamed) {
-      streamed = { items: [], report: newReport() };
+      streamed = { accountId, items: new Map(), report: newReport() };
       this.results.set(query, streamed);
     }
-    // The account is not known here: the roster service fills it in when it takes the items. Read
-    // from the text, the strings stay views into the parser's input chunk, as ltx's attribute
+    // Read from the text, the strings stay views into the parser's input chunk, as ltx's attribute
     // values do: a roster result is almost all items, so its chunks are mostly what the items hold anyway.
     const read =
       item instanceof RawRosterItem
-        ? rosterItemOf('', item, item.groups, streamed.report, item.groupCount)
-        : readRosterItem('', item, streamed.report);
-    if (read) streamed.items.push(read.item);
+        ? rosterItemOf(streamed.accountId, item, item.groups, streamed.report, item.groupCount)
+        : readRosterItem(streamed.accountId, item, streamed.report);
+    if (read) putRosterItem(streamed.items, read.item, streamed.report);
     return true;
   }
 
   /** How many items read while parsing wait for `query`. */
   count(query: Element): number {
-    return this.results.get(query)?.items.length ?? 0;
+    return this.results.get(query)?.items.size ?? 0;
   }
 
   /**
-   * The items of a roster result read while it was parsed (in document order, for `accountId`), once:
-   * their problems are added to `report`. The result's remaining <item/> children come after them.
+   * The items of a roster result read while it was parsed (by JID in document order, for
+   * `accountId`), once: their problems are added to `report`. The result's remaining <item/>
+   * children come after them.
    */
-  take(accountId: string, query: Element, report: RosterParseReport): RosterItemView[] {
+  take(accountId: string, query: Element, report: RosterParseReport): Map<string, RosterItemView> {
     const streamed = this.results.get(query);
-    if (!streamed) return [];
+    if (!streamed) return new Map();
     this.results.delete(query);
     const from = streamed.report;
     report.invalidJids += from.invalidJids;
@@ -180,7 +186,7 @@ export class StreamedRosterItems {
     report.duplicates += from.duplicates;
     for (const example of from.examples) if (report.examples.length < MAX_EXAMPLES) report.examples.push(example);
     // Nobody has seen these objects yet: they are finished here rather than copied.
-    for (const item of streamed.items) item.accountId = accountId;
+    if (streamed.accountId !== accountId) for (const item of streamed.items.values()) item.accountId = accountId;
     return streamed.items;
   }
 }
@@ -199,8 +205,7 @@ export function readRosterQuery(
   report: RosterParseReport,
   streamed?: StreamedRosterItems,
 ): Map<string, RosterItemView> {
-  const items = new Map<string, RosterItemView>();
-  for (const item of streamed?.take(accountId, query, report) ?? []) putRosterItem(items, item, report);
+  const items = streamed?.take(accountId, query, report) ?? new Map<string, RosterItemView>();
   for (const child of query.children) {
     if (typeof child === 'string' || child.name !== 'item') continue;
     const read = readRosterItem(accountId, child, report);

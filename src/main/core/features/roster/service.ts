@@ -4,7 +4,7 @@
  * - At start the cached rosters come from SQLite (sync state 'cached'), so they show before any connection.
  * - A new session fetches the roster with the stored version (only when the server advertised versioning);
  *   an empty result means unchanged; otherwise the result replaces the roster and only the difference is
- *   written and emitted. A resumed stream does not refetch. A large result (a first fetch of 10,000 items)
+ *   written and emitted (one roster.items event). A resumed stream does not refetch. A large result (a first fetch of 10,000 items)
  *   is read over several event-loop turns, so the main process keeps answering meanwhile (the event
  *   loop's delay stays under 50 ms at p99).
  * - The roster in memory, its events and the session's readiness (initial presence) come first; SQLite
@@ -205,7 +205,7 @@ export class RosterService implements AccountLifecycleListener {
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
     xmpp.iqCallee.set(NS_ROSTER, 'query', (ctx) => this.onPush(accountId, xmpp, ctx.stanza, ctx.element));
-    xmpp.hooks.onRosterItem((item, query) => this.streamed.add(item, query));
+    xmpp.hooks.onRosterItem((item, query) => this.streamed.add(item, query, accountId));
   }
 
   onOnline(accountId: string, online: SessionOnline): void {
@@ -341,9 +341,8 @@ export class RosterService implements AccountLifecycleListener {
   ): Promise<void> {
     const { accountId } = state;
     const report = newReport();
-    const next = new Map<string, RosterItemView>();
     // Usually every item was read while the result was parsed; any still in the tree are read here.
-    for (const item of this.streamed.take(accountId, query, report)) putRosterItem(next, item, report);
+    const next = this.streamed.take(accountId, query, report);
     const children = query.children;
     let turnStart = performance.now();
     for (let k = 0; k < children.length; k++) {
@@ -387,14 +386,11 @@ export class RosterService implements AccountLifecycleListener {
     state.stats.lastItems = next.size;
     state.stats.lastChanged = changed.length;
     state.stats.lastRemoved = removed.length;
-    for (const jid of removed) {
-      this.bus.emit({ type: 'roster.removed', accountId, jid });
-      this.itemChanged(accountId, previous.get(jid), undefined);
-    }
-    for (const item of changed) {
-      this.bus.emit({ type: 'roster.item', item });
-      this.itemChanged(accountId, previous.get(item.jid), item);
-    }
+    // One event for the whole difference (10,000 items of a first fetch are one event, not 10,000).
+    if (removed.length > 0 || changed.length > 0)
+      this.bus.emit({ type: 'roster.items', accountId, items: changed, removed });
+    for (const jid of removed) this.itemChanged(accountId, previous.get(jid), undefined);
+    for (const item of changed) this.itemChanged(accountId, previous.get(item.jid), item);
     this.finishSync(state, ownJid, version, syncedAt);
   }
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../../src/main/core/store/db';
-import { MessagesRepository } from '../../../../../src/main/core/store/messages-repo';
+import { MessagesRepository, type NewMessage } from '../../../../../src/main/core/store/messages-repo';
 import { OlderMessagesRepository } from '../../../../../src/main/core/store/older-messages-repo';
 import { memoryDbWithAccount } from '../../../../support/db';
 
@@ -131,5 +131,82 @@ describe('message ids', () => {
     const first = queued();
     expect(first).toBe(1);
     expect(queued()).toBe(2);
+  });
+});
+
+describe('what add returns', () => {
+  const base = {
+    accountId: 'acc',
+    kind: 'chat' as const,
+    direction: 'in' as const,
+    at: 1_700_000_000_123,
+    state: 'received' as const,
+    originId: null,
+    serverId: null,
+    resource: null,
+    read: false,
+  };
+
+  it('is the row as read back, for every shape of message (built from what was written, not read)', () => {
+    const messages: NewMessage[] = [
+      { ...base, conversation: 'bob@example.org', sender: 'bob@example.org', body: 'Grüße 👋 &amp;', stanzaId: 'a' },
+      {
+        ...base,
+        conversation: 'room@conf.example.org',
+        kind: 'groupchat',
+        sender: 'Zoë',
+        body: 'in the room',
+        stanzaId: 'b',
+        originId: 'o-b',
+        serverId: 'srv-b',
+        resource: 'Zoë',
+        read: true,
+        occupantId: 'occ-1',
+        reply: { id: 'srv-a', to: 'Anna', quote: '> earlier', target: null },
+      },
+      {
+        ...base,
+        conversation: 'dave@example.org',
+        sender: 'dave@example.org',
+        body: 'https://files.example/a/b.png',
+        stanzaId: 'c',
+        file: true,
+        fileMeta: { name: 'b.png', size: null, type: 'image/png' },
+      },
+      { ...base, conversation: 'dave@example.org', sender: 'dave@example.org', body: 'x', stanzaId: 'd', file: true },
+      {
+        ...base,
+        conversation: 'eve@example.org',
+        sender: 'eve@example.org',
+        body: 'secret',
+        stanzaId: 'e',
+        encryption: {
+          protocol: 'omemo',
+          device: { id: 42, fingerprint: 'ab'.repeat(32), trust: 'undecided' },
+          undecryptable: null,
+        },
+      },
+      {
+        ...base,
+        conversation: 'eve@example.org',
+        direction: 'out',
+        sender: 'me@example.org',
+        body: '',
+        state: 'queued',
+        stanzaId: 'f',
+        encryption: { protocol: 'omemo', device: null, undecryptable: 'unknown-sender' },
+      },
+    ];
+    for (const message of messages) {
+      const stored = repo.add(message)!;
+      expect(stored.id).toBeGreaterThan(0);
+      expect(stored).toStrictEqual(repo.get(stored.id));
+    }
+    const many = repo.addMany([
+      { ...base, conversation: 'bob@example.org', sender: 'bob@example.org', body: 'one', stanzaId: 'g' },
+      messages[1], // stored above: a duplicate
+    ]);
+    expect(many[0]).toStrictEqual(repo.get(many[0]!.id));
+    expect(many[1]).toBeNull();
   });
 });
