@@ -40,7 +40,7 @@ import {
   NS_VCARD,
 } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import type { AvatarSource, IdentitiesRepository } from './repo';
+import type { AvatarSource, IdentitiesRepository, IdentityRecord } from './repo';
 import { detach } from '../../util/text';
 import {
   photoHash,
@@ -111,6 +111,11 @@ const ROSTER_HOLD_MAX_MS = 30_000;
  * loses in between is announced again at the next login.
  */
 const SAVE_INTERVAL_MS = 1_000;
+/**
+ * Records written per transaction; the rest go on in the next turn. A login's flood changes
+ * thousands within a second, and their one transaction held the loop for 100–170 ms.
+ */
+export const SAVE_CHUNK = 250;
 
 export class IdentityService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountIdentities>();
@@ -262,11 +267,13 @@ export class IdentityService implements AccountLifecycleListener {
    * by the presence feature only for presence it owns, with the sender's bare JID.
    */
   presenceHash(accountId: string, bare: string, photo: string): void {
+    const entry = this.accounts.get(accountId)?.entries.get(bare);
+    // The common case in a login burst: nothing changed. A hash is kept as checked (lower-case hex),
+    // so the same text again is the same hash, and nothing is allocated to see it.
+    if (entry && (entry.pepThisSession || entry.hash === photo)) return;
     const hash = photoHash(photo);
     if (hash === undefined) return;
-    const entry = this.accounts.get(accountId)?.entries.get(bare);
-    // The common case in a login burst: nothing changed.
-    if (entry && (entry.pepThisSession || entry.hash === (hash === '' ? null : hash))) return;
+    if (entry && entry.hash === (hash === '' ? null : hash)) return;
     this.announced(accountId, detach(bare), hash === '' ? null : hash, 'vcard', null);
     // Another of our clients changed our vCard photo: our own presence says so too.
     const account = this.accounts.get(accountId);
@@ -519,25 +526,29 @@ export class IdentityService implements AccountLifecycleListener {
     this.unsaved.set(entry, { accountId, jid });
     if (this.saveScheduled || this.closed) return;
     this.saveScheduled = true;
-    const write = () => {
-      this.saveScheduled = false;
-      this.writeUnsaved();
-    };
     const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
-    if (wait <= 0) setImmediate(write);
-    else setTimeout(write, wait).unref();
+    if (wait <= 0) setImmediate(this.writeChunk);
+    else setTimeout(this.writeChunk, wait).unref();
   }
 
-  private writeUnsaved(): void {
+  /** SAVE_CHUNK records now, the next chunk in the next turn until none is left. */
+  private readonly writeChunk = (): void => {
+    this.saveScheduled = false;
+    this.writeUnsaved(SAVE_CHUNK);
+    if (this.unsaved.size === 0 || this.closed) return;
+    this.saveScheduled = true;
+    setImmediate(this.writeChunk);
+  };
+
+  /** Writes the oldest `max` changed entries (all unless told) in one transaction. */
+  private writeUnsaved(max = Infinity): void {
     if (this.unsaved.size === 0) return;
-    const records = [...this.unsaved].map(([entry, { accountId, jid }]) => ({
-      accountId,
-      jid,
-      avatarHash: entry.hash,
-      source: entry.source,
-      nick: entry.nick,
-    }));
-    this.unsaved.clear();
+    const records: IdentityRecord[] = [];
+    for (const [entry, { accountId, jid }] of this.unsaved) {
+      if (records.length >= max) break;
+      records.push({ accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick });
+      this.unsaved.delete(entry);
+    }
     this.lastWriteAt = performance.now();
     const now = this.now();
     try {
