@@ -123,7 +123,9 @@ export class IdentityService implements AccountLifecycleListener {
   private readonly floodLog: ReturnType<typeof rateLimited>;
   private closed = false;
   /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
-  private readonly unsaved = new Map<Entry, { accountId: string; jid: string }>();
+  private unsaved = new Map<Entry, { accountId: string; jid: string }>();
+  /** The changes of the last write's start, being written a chunk a turn. */
+  private draining: Map<Entry, { accountId: string; jid: string }> | null = null;
   private saveScheduled = false;
   /** When the last write ended (performance.now(); the injected clock may stand still in tests). */
   private lastWriteAt = -Infinity;
@@ -525,29 +527,52 @@ export class IdentityService implements AccountLifecycleListener {
   private save(accountId: string, jid: string, entry: Entry): void {
     this.unsaved.set(entry, { accountId, jid });
     if (this.saveScheduled || this.closed) return;
+    this.scheduleWrite();
+  }
+
+  private scheduleWrite(): void {
     this.saveScheduled = true;
     const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
     if (wait <= 0) setImmediate(this.writeChunk);
     else setTimeout(this.writeChunk, wait).unref();
   }
 
-  /** SAVE_CHUNK records now, the next chunk in the next turn until none is left. */
+  /**
+   * What changed until now is written SAVE_CHUNK records a turn; what changes meanwhile waits for
+   * the next write (SAVE_INTERVAL_MS after the last chunk), so that a contact's changes still coalesce.
+   */
   private readonly writeChunk = (): void => {
     this.saveScheduled = false;
-    this.writeUnsaved(SAVE_CHUNK);
-    if (this.unsaved.size === 0 || this.closed) return;
-    this.saveScheduled = true;
-    setImmediate(this.writeChunk);
+    if (this.draining === null) {
+      this.draining = this.unsaved;
+      this.unsaved = new Map();
+    }
+    this.writeRecords(this.draining, SAVE_CHUNK);
+    if (this.closed) return;
+    if (this.draining.size > 0) {
+      this.saveScheduled = true;
+      setImmediate(this.writeChunk);
+      return;
+    }
+    this.draining = null;
+    if (this.unsaved.size > 0) this.scheduleWrite();
   };
 
-  /** Writes the oldest `max` changed entries (all unless told) in one transaction. */
-  private writeUnsaved(max = Infinity): void {
-    if (this.unsaved.size === 0) return;
+  /** Writes every change now (closing). */
+  private writeUnsaved(): void {
+    if (this.draining !== null) this.writeRecords(this.draining, Infinity);
+    this.draining = null;
+    this.writeRecords(this.unsaved, Infinity);
+  }
+
+  /** Writes the oldest `max` of these changed entries in one transaction and takes them out. */
+  private writeRecords(changed: Map<Entry, { accountId: string; jid: string }>, max: number): void {
+    if (changed.size === 0) return;
     const records: IdentityRecord[] = [];
-    for (const [entry, { accountId, jid }] of this.unsaved) {
+    for (const [entry, { accountId, jid }] of changed) {
       if (records.length >= max) break;
       records.push({ accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick });
-      this.unsaved.delete(entry);
+      changed.delete(entry);
     }
     this.lastWriteAt = performance.now();
     const now = this.now();

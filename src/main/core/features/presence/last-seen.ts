@@ -64,10 +64,15 @@ export class LastSeenStore {
     this.write(Infinity);
   }
 
-  /** The timer's write: LAST_SEEN_WRITE_CHUNK rows, the next chunk in the next turn. */
-  private writeChunk(): void {
-    this.write(LAST_SEEN_WRITE_CHUNK);
-    if (this.repo.queuedLastSeen > 0) this.continuing = setImmediate(() => this.writeChunk());
+  /**
+   * The timer's write: the rows queued until then, LAST_SEEN_WRITE_CHUNK a turn; rows queued
+   * meanwhile wait for the next flush window (fewer, larger transactions while a flood goes on).
+   */
+  private writeChunk(due = this.repo.queuedLastSeen): void {
+    const max = Math.min(due, LAST_SEEN_WRITE_CHUNK);
+    this.write(max);
+    if (due > max) this.continuing = setImmediate(() => this.writeChunk(due - max));
+    else if (this.repo.queuedLastSeen > 0) this.timer = setTimeout(() => this.writeChunk(), LAST_SEEN_FLUSH_MS);
   }
 
   private write(max: number): void {

@@ -53,6 +53,19 @@ describe('last seen', () => {
     expect(repo.queuedLastSeen).toBe(0);
   });
 
+  it('writes rows queued while a flood is written in the next flush window', () => {
+    const { repo, rows, goOffline, store } = setup();
+    goOffline(LAST_SEEN_WRITE_CHUNK + 1);
+    step();
+    expect(rows()).toBe(LAST_SEEN_WRITE_CHUNK);
+    store.seen('acc', 'late@x', { resource: 'r', at: AT, status: null, client: null });
+    step();
+    expect(rows()).toBe(LAST_SEEN_WRITE_CHUNK + 1);
+    expect(repo.queuedLastSeen).toBe(1);
+    afterFlushWindow();
+    expect(rows()).toBe(LAST_SEEN_WRITE_CHUNK + 2);
+  });
+
   it('writes every queued row at once when flushed (closing)', () => {
     const { store, rows, goOffline } = setup();
     goOffline(LAST_SEEN_WRITE_CHUNK * 3);
