@@ -109,25 +109,37 @@ interface KnownContact {
   id: number;
   accountId: string;
   jid: string;
-  /** resource → its row; null: not read yet. */
-  devices: Map<string, KnownDevice> | null;
-  /** Status texts named this session → their row; null: none yet. */
-  statuses: Map<string, KnownStatus> | null;
+  /** Its device rows; null: not read yet. A few each: a list costs less than a Map per contact. */
+  devices: KnownDevice[] | null;
+  /** Status texts named this session and their rows; null: none yet. */
+  statuses: KnownStatus[] | null;
 }
 
 interface KnownDevice {
+  resource: string;
   id: number;
   client: string | null;
   kind: string | null;
 }
 
 interface KnownStatus {
+  text: string;
   id: number;
   lastDay: number;
 }
 
 /** Status texts kept in memory per contact; one whose text changes all the time starts over beyond it. */
-const KNOWN_STATUSES_PER_CONTACT = 64;
+const KNOWN_STATUSES_PER_CONTACT = 16;
+
+function findDevice(devices: readonly KnownDevice[], resource: string): KnownDevice | undefined {
+  for (const device of devices) if (device.resource === resource) return device;
+  return undefined;
+}
+
+function findStatus(statuses: readonly KnownStatus[], text: string): KnownStatus | undefined {
+  for (const status of statuses) if (status.text === text) return status;
+  return undefined;
+}
 
 /** One number per day and device (days and row ids stay far below 2^21 and 2^31). */
 const dayKey = (day: number, device: number) => day * 2 ** 31 + device;
@@ -354,7 +366,7 @@ export class PresenceHistoryRepository {
     let contact = contacts.get(jid);
     if (contact === undefined) {
       const id = Number(this.insertContact.run(accountId, jid).lastInsertRowid);
-      contact = { id, accountId, jid, devices: new Map(), statuses: null };
+      contact = { id, accountId, jid, devices: [], statuses: null };
       contacts.set(jid, contact);
       this.knownIds.set(id, contact);
     }
@@ -363,8 +375,8 @@ export class PresenceHistoryRepository {
 
   /** The run's device row (made when new); its client is brought up to date when the run knows it. */
   private deviceOf(contact: KnownContact, run: HistoryRun): number {
-    const devices = (contact.devices ??= this.readDevices(contact.id));
-    let known = devices.get(run.resource);
+    const devices = (contact.devices ??= this.selectContactDevices.all(contact.id));
+    let known = findDevice(devices, run.resource);
     if (known === undefined || (run.device !== 0 && known.id !== run.device)) {
       if (run.device !== 0) {
         // A row this process no longer knows by the resource (read again since): only its client.
@@ -372,8 +384,8 @@ export class PresenceHistoryRepository {
         return run.device;
       }
       const id = Number(this.insertDevice.run(contact.id, run.resource, run.clientName, run.kind).lastInsertRowid);
-      known = { id, client: run.clientName, kind: run.kind };
-      devices.set(run.resource, known);
+      known = { resource: run.resource, id, client: run.clientName, kind: run.kind };
+      devices.push(known);
       this.fresh.add(id);
       return id;
     }
@@ -383,14 +395,6 @@ export class PresenceHistoryRepository {
       known.kind = run.kind;
     }
     return known.id;
-  }
-
-  private readDevices(contact: number): Map<string, KnownDevice> {
-    const devices = new Map<string, KnownDevice>();
-    for (const { id, resource, client, kind } of this.selectContactDevices.all(contact)) {
-      devices.set(resource, { id, client, kind });
-    }
-    return devices;
   }
 
   /** A run's pieces, one per day it touches that may still change, added to `days`. */
@@ -434,18 +438,18 @@ export class PresenceHistoryRepository {
 
   /** The status text's row (made when new), marked as named on `day`. */
   private statusId(contact: KnownContact, text: string, day: number): number {
-    let statuses = contact.statuses;
-    if (statuses === null || statuses.size >= KNOWN_STATUSES_PER_CONTACT) {
-      statuses = contact.statuses = new Map();
-    }
-    let known = statuses.get(text);
+    const statuses = (contact.statuses ??= []);
+    let known = findStatus(statuses, text);
     if (known === undefined) {
       const hash = textHash(text);
-      known = this.selectStatus.get(contact.id, hash, text) ?? {
-        id: Number(this.insertStatus.run(contact.id, hash, text, day).lastInsertRowid),
-        lastDay: day,
+      const row = this.selectStatus.get(contact.id, hash, text);
+      known = {
+        text,
+        id: row?.id ?? Number(this.insertStatus.run(contact.id, hash, text, day).lastInsertRowid),
+        lastDay: row?.lastDay ?? day,
       };
-      statuses.set(text, known);
+      if (statuses.length >= KNOWN_STATUSES_PER_CONTACT) statuses.length = 0;
+      statuses.push(known);
     }
     if (known.lastDay < day) {
       this.touchStatus.run(day, known.id);
