@@ -14,7 +14,6 @@
  *   fetched only over https:, and only when the data node does not have it.
  */
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import type { IdentityView, MediaRef } from '../../../../shared/contract';
@@ -40,7 +39,8 @@ import {
   NS_VCARD,
 } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import type { AvatarSource, IdentitiesRepository, IdentityRecord } from './repo';
+import type { AvatarSource, IdentitiesRepository } from './repo';
+import { IdentityWriter } from './identity-writer';
 import { detach } from '../../util/text';
 import {
   photoHash,
@@ -105,30 +105,13 @@ const FETCHES_AT_ONCE = 16;
 
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
-/**
- * Identity changes are stored at most this often: a login's presence flood announces a new photo
- * hash in most stanzas, and a commit per turn cost more than the flood's parsing. What a crash
- * loses in between is announced again at the next login.
- */
-const SAVE_INTERVAL_MS = 1_000;
-/**
- * Records written per transaction; the rest go on in the next turn. A login's flood changes
- * thousands within a second, and their one transaction held the loop for 100–170 ms.
- */
-export const SAVE_CHUNK = 250;
-
 export class IdentityService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountIdentities>();
   private readonly now: () => number;
   private readonly floodLog: ReturnType<typeof rateLimited>;
   private closed = false;
-  /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
-  private unsaved = new Map<Entry, { accountId: string; jid: string }>();
-  /** The changes of the last write's start, being written a chunk a turn. */
-  private draining: Map<Entry, { accountId: string; jid: string }> | null = null;
-  private saveScheduled = false;
-  /** When the last write ended (performance.now(); the injected clock may stand still in tests). */
-  private lastWriteAt = -Infinity;
+  /** Changed entries to the store, a flood's thousands coalesced and chunked. */
+  private readonly writer: IdentityWriter<Entry>;
   /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
   private readonly fetching = new WeakSet<Entry>();
   /**
@@ -141,6 +124,9 @@ export class IdentityService implements AccountLifecycleListener {
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
     this.floodLog = rateLimited(options.log, { now: this.now });
+    this.writer = new IdentityWriter(options.repo, this.now, (error) =>
+      this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error }),
+    );
     const pruned = options.repo.pruneOccupants(this.now() - OCCUPANT_KEEP_MS);
     if (pruned > 0) options.log.info('forgot room occupants not seen for a while', { pruned });
     for (const record of options.repo.all()) {
@@ -258,7 +244,7 @@ export class IdentityService implements AccountLifecycleListener {
 
   close(): void {
     this.closed = true;
-    this.writeUnsaved();
+    this.writer.close();
     for (const account of this.accounts.values()) this.releaseRosterHold(account);
   }
 
@@ -519,75 +505,9 @@ export class IdentityService implements AccountLifecycleListener {
     return entry;
   }
 
-  /**
-   * Marks the entry for the next write: at the end of the turn when nothing was written for a
-   * while, else when SAVE_INTERVAL_MS have passed since the last write (every change meanwhile in
-   * one transaction, a contact's latest only).
-   */
+  /** The entry changed: stored with the next write (identity-writer.ts). */
   private save(accountId: string, jid: string, entry: Entry): void {
-    this.unsaved.set(entry, { accountId, jid });
-    if (this.saveScheduled || this.closed) return;
-    this.scheduleWrite();
-  }
-
-  private scheduleWrite(): void {
-    this.saveScheduled = true;
-    const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
-    if (wait <= 0) setImmediate(this.writeChunk);
-    else setTimeout(this.writeChunk, wait).unref();
-  }
-
-  /**
-   * What changed until now is written SAVE_CHUNK records a turn; what changes meanwhile waits for
-   * the next write (SAVE_INTERVAL_MS after the last chunk), so that a contact's changes still coalesce.
-   */
-  private readonly writeChunk = (): void => {
-    this.saveScheduled = false;
-    if (this.draining === null) {
-      this.draining = this.unsaved;
-      this.unsaved = new Map();
-    }
-    this.writeRecords(this.draining, SAVE_CHUNK);
-    if (this.closed) return;
-    if (this.draining.size > 0) {
-      this.saveScheduled = true;
-      setImmediate(this.writeChunk);
-      return;
-    }
-    this.draining = null;
-    if (this.unsaved.size > 0) this.scheduleWrite();
-  };
-
-  /** Writes every change now (closing). */
-  private writeUnsaved(): void {
-    if (this.draining !== null) this.writeRecords(this.draining, Infinity);
-    this.draining = null;
-    this.writeRecords(this.unsaved, Infinity);
-  }
-
-  /** Writes the oldest `max` of these changed entries in one transaction and takes them out. */
-  private writeRecords(changed: Map<Entry, { accountId: string; jid: string }>, max: number): void {
-    if (changed.size === 0) return;
-    const records: IdentityRecord[] = [];
-    for (const [entry, { accountId, jid }] of changed) {
-      if (records.length >= max) break;
-      records.push({ accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick });
-      changed.delete(entry);
-    }
-    this.lastWriteAt = performance.now();
-    const now = this.now();
-    try {
-      this.options.repo.saveMany(records, now);
-    } catch {
-      // One record was refused (its account was removed meanwhile, its rows cascaded away): the others one by one.
-      for (const record of records) {
-        try {
-          this.options.repo.save(record, now);
-        } catch (error) {
-          this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
-        }
-      }
-    }
+    this.writer.changed(accountId, jid, entry);
   }
 
   private emit(accountId: string, jid: string, entry: Entry): void {

@@ -15,11 +15,8 @@ import type { AppEvent, IdentityView } from '../../../../../../src/shared/contra
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { IdentitiesRepository } from '../../../../../../src/main/core/features/avatars/repo';
-import {
-  IdentityService,
-  OCCUPANT_KEEP_MS,
-  SAVE_CHUNK,
-} from '../../../../../../src/main/core/features/avatars/service';
+import { IdentityService, OCCUPANT_KEEP_MS } from '../../../../../../src/main/core/features/avatars/service';
+import { SAVE_CHUNK } from '../../../../../../src/main/core/features/avatars/identity-writer';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
 import { HttpsClient } from '../../../../../../src/main/core/media/https-client';
