@@ -93,6 +93,57 @@ interface Piece extends DayRun {
   open: boolean;
 }
 
+/** The pieces of one device's day gathered by a write. */
+interface DayPieces {
+  day: number;
+  device: number;
+  pieces: Piece[];
+}
+
+/**
+ * A contact's row as this process knows it: an account's contacts are read once, at its first
+ * write, so that a first presence looks no row up; its devices at the first run that needs them
+ * (one query for all of them), its status texts as they are named.
+ */
+interface KnownContact {
+  id: number;
+  accountId: string;
+  jid: string;
+  /** Its device rows; null: not read yet. A few each: a list costs less than a Map per contact. */
+  devices: KnownDevice[] | null;
+  /** Status texts named this session and their rows; null: none yet. */
+  statuses: KnownStatus[] | null;
+}
+
+interface KnownDevice {
+  resource: string;
+  id: number;
+  client: string | null;
+  kind: string | null;
+}
+
+interface KnownStatus {
+  text: string;
+  id: number;
+  lastDay: number;
+}
+
+/** Status texts kept in memory per contact; one whose text changes all the time starts over beyond it. */
+const KNOWN_STATUSES_PER_CONTACT = 16;
+
+function findDevice(devices: readonly KnownDevice[], resource: string): KnownDevice | undefined {
+  for (const device of devices) if (device.resource === resource) return device;
+  return undefined;
+}
+
+function findStatus(statuses: readonly KnownStatus[], text: string): KnownStatus | undefined {
+  for (const status of statuses) if (status.text === text) return status;
+  return undefined;
+}
+
+/** One number per day and device (days and row ids stay far below 2^21 and 2^31). */
+const dayKey = (day: number, device: number) => day * 2 ** 31 + device;
+
 /** 32-bit FNV-1a over the UTF-16 code units: finds a status text's row (texts are compared too). */
 function textHash(text: string): number {
   let hash = 0x811c9dc5;
@@ -106,9 +157,9 @@ function textHash(text: string): number {
 export class PresenceHistoryRepository {
   private readonly selectRetention;
   private readonly upsertRetention;
-  private readonly selectContact;
+  private readonly selectContacts;
   private readonly insertContact;
-  private readonly selectDevice;
+  private readonly selectContactDevices;
   private readonly insertDevice;
   private readonly updateClient;
   private readonly selectStatus;
@@ -135,6 +186,12 @@ export class PresenceHistoryRepository {
   private readonly pruneTx;
   /** Days that could not be read, once each (a damaged blob is skipped, not fatal). */
   readonly damaged: { day: number; device: number; reason: string }[] = [];
+  /** Per account, its contacts' rows by JID once read (every contact of the account: one missing has no row). */
+  private readonly known = new Map<string, Map<string, KnownContact>>();
+  /** The same contacts by row id (a prune names them so). */
+  private readonly knownIds = new Map<number, KnownContact>();
+  /** Devices inserted by the running write: none of their days is stored yet. */
+  private readonly fresh = new Set<number>();
 
   constructor(private readonly db: Db) {
     this.selectRetention = db.prepare<[], { account_id: string; retention_days: number }>(
@@ -144,15 +201,16 @@ export class PresenceHistoryRepository {
       `INSERT INTO presence_history_settings (account_id, retention_days) VALUES (?, ?)
        ON CONFLICT (account_id) DO UPDATE SET retention_days = excluded.retention_days`,
     );
-    this.selectContact = db.prepare<[string, string], { id: number }>(
-      'SELECT id FROM presence_history_contacts WHERE account_id = ? AND jid = ?',
+    this.selectContacts = db.prepare<[string], { id: number; jid: string }>(
+      'SELECT id, jid FROM presence_history_contacts WHERE account_id = ?',
     );
     this.insertContact = db.prepare<[string, string]>(
       'INSERT INTO presence_history_contacts (account_id, jid) VALUES (?, ?)',
     );
-    this.selectDevice = db.prepare<[number, string], { id: number; client: string | null; kind: string | null }>(
-      'SELECT id, client, kind FROM presence_history_devices WHERE contact = ? AND resource = ?',
-    );
+    this.selectContactDevices = db.prepare<
+      [number],
+      { id: number; resource: string; client: string | null; kind: string | null }
+    >('SELECT id, resource, client, kind FROM presence_history_devices WHERE contact = ?');
     this.insertDevice = db.prepare<[number, string, string | null, string | null]>(
       'INSERT INTO presence_history_devices (contact, resource, client, kind) VALUES (?, ?, ?, ?)',
     );
@@ -227,11 +285,9 @@ export class PresenceHistoryRepository {
        WHERE r.open = 1`,
     );
     this.writeTx = db.transaction((accountId: string, runs: readonly HistoryRun[], now: number) => {
-      // Ids met in this batch: a login's runs name the same contacts over and over.
-      const contacts = new Map<string, number>();
-      const statuses = new Map<string, { id: number; lastDay: number }>();
-      const days = new Map<string, { day: number; device: number; pieces: Piece[] }>();
-      for (const run of runs) this.cut(accountId, run, seconds(now), contacts, statuses, days);
+      const contacts = this.known.get(accountId) ?? this.readContacts(accountId);
+      const days = new Map<number, DayPieces>();
+      for (const run of runs) this.cut(contacts, accountId, run, seconds(now), days);
       for (const { day, device, pieces } of days.values()) this.mergeDay(day, device, pieces);
     });
     this.pruneTx = db.transaction((contactIds: readonly number[], cutoffDay: number) => {
@@ -242,7 +298,13 @@ export class PresenceHistoryRepository {
         if (days === 0) continue;
         this.pruneStatuses.run({ contact, cutoff: cutoffDay });
         this.pruneDevices.run({ contact });
-        this.pruneContact.run({ contact });
+        const gone = this.pruneContact.run({ contact }).changes > 0;
+        // Its devices and texts may be gone: read again when next needed.
+        const known = this.knownIds.get(contact);
+        if (known === undefined) continue;
+        known.devices = null;
+        known.statuses = null;
+        if (gone) this.forgetContact(known);
       }
       return removed;
     });
@@ -263,47 +325,98 @@ export class PresenceHistoryRepository {
    * today, `now`, while it lasts). Sets each run's `device`, `stored` and `firstDay`.
    */
   write(accountId: string, runs: readonly HistoryRun[], now: number): void {
-    if (runs.length > 0 && this.db.open) this.writeTx(accountId, runs, now);
+    if (runs.length === 0 || !this.db.open) return;
+    try {
+      this.writeTx(accountId, runs, now);
+    } catch (error) {
+      // Rolled back: rows it inserted do not exist; what is known of the account is read again.
+      this.forget(accountId);
+      throw error;
+    } finally {
+      this.fresh.clear();
+    }
+  }
+
+  /** Forgets what is known of the account's rows (they are read again at its next write). */
+  forget(accountId: string): void {
+    const contacts = this.known.get(accountId);
+    if (contacts === undefined) return;
+    for (const contact of contacts.values()) this.knownIds.delete(contact.id);
+    this.known.delete(accountId);
+  }
+
+  private forgetContact(contact: KnownContact): void {
+    this.knownIds.delete(contact.id);
+    this.known.get(contact.accountId)?.delete(contact.jid);
+  }
+
+  /** Every contact row of the account, once (one query instead of one per contact first seen). */
+  private readContacts(accountId: string): Map<string, KnownContact> {
+    const contacts = new Map<string, KnownContact>();
+    for (const { id, jid } of this.selectContacts.all(accountId)) {
+      const contact: KnownContact = { id, accountId, jid, devices: null, statuses: null };
+      contacts.set(jid, contact);
+      this.knownIds.set(id, contact);
+    }
+    this.known.set(accountId, contacts);
+    return contacts;
+  }
+
+  private contactOf(contacts: Map<string, KnownContact>, accountId: string, jid: string): KnownContact {
+    let contact = contacts.get(jid);
+    if (contact === undefined) {
+      const id = Number(this.insertContact.run(accountId, jid).lastInsertRowid);
+      contact = { id, accountId, jid, devices: [], statuses: null };
+      contacts.set(jid, contact);
+      this.knownIds.set(id, contact);
+    }
+    return contact;
+  }
+
+  /** The run's device row (made when new); its client is brought up to date when the run knows it. */
+  private deviceOf(contact: KnownContact, run: HistoryRun): number {
+    const devices = (contact.devices ??= this.selectContactDevices.all(contact.id));
+    let known = findDevice(devices, run.resource);
+    if (known === undefined || (run.device !== 0 && known.id !== run.device)) {
+      if (run.device !== 0) {
+        // A row this process no longer knows by the resource (read again since): only its client.
+        if (run.clientName !== null) this.setClient(run);
+        return run.device;
+      }
+      const id = Number(this.insertDevice.run(contact.id, run.resource, run.clientName, run.kind).lastInsertRowid);
+      known = { resource: run.resource, id, client: run.clientName, kind: run.kind };
+      devices.push(known);
+      this.fresh.add(id);
+      return id;
+    }
+    if (run.clientName !== null && (known.client !== run.clientName || known.kind !== run.kind)) {
+      this.updateClient.run({ client: run.clientName, kind: run.kind, id: known.id });
+      known.client = run.clientName;
+      known.kind = run.kind;
+    }
+    return known.id;
   }
 
   /** A run's pieces, one per day it touches that may still change, added to `days`. */
   private cut(
+    contacts: Map<string, KnownContact>,
     accountId: string,
     run: HistoryRun,
     now: number,
-    contacts: Map<string, number>,
-    statuses: Map<string, { id: number; lastDay: number }>,
-    days: Map<string, { day: number; device: number; pieces: Piece[] }>,
+    days: Map<number, DayPieces>,
   ): void {
-    let contact = contacts.get(run.bare);
-    if (contact === undefined) {
-      contact =
-        this.selectContact.get(accountId, run.bare)?.id ??
-        Number(this.insertContact.run(accountId, run.bare).lastInsertRowid);
-      contacts.set(run.bare, contact);
-    }
-    if (run.device === 0) {
-      const known = this.selectDevice.get(contact, run.resource);
-      if (known === undefined) {
-        run.device = Number(this.insertDevice.run(contact, run.resource, run.clientName, run.kind).lastInsertRowid);
-      } else {
-        run.device = known.id;
-        if (run.clientName !== null && (known.client !== run.clientName || known.kind !== run.kind))
-          this.setClient(run);
-      }
-    } else if (run.clientName !== null) {
-      this.setClient(run);
-    }
+    const contact = this.contactOf(contacts, accountId, run.bare);
+    run.device = this.deviceOf(contact, run);
     const start = seconds(run.start);
     const lasts = run.end === OPEN;
     // An end rounds up: a device that came and went within a second still shows that it came.
     const end = lasts ? Math.max(now, start) : Math.max(Math.ceil(run.end / 1000), start);
     const lastDay = lasts || end === start ? dayOf(end) : dayOf(end - 1);
-    const status = run.status === null ? 0 : this.statusId(contact, run.status, lastDay, statuses);
+    const status = run.status === null ? 0 : this.statusId(contact, run.status, lastDay);
     for (let day = Math.max(run.firstDay, dayOf(start)); day <= lastDay; day++) {
       const from = Math.max(start, day * DAY_S);
       const to = Math.min(end, (day + 1) * DAY_S);
-      const key = `${day}:${run.device}`;
+      const key = dayKey(day, run.device);
       let entry = days.get(key);
       if (!entry) {
         entry = { day, device: run.device, pieces: [] };
@@ -324,21 +437,19 @@ export class PresenceHistoryRepository {
   }
 
   /** The status text's row (made when new), marked as named on `day`. */
-  private statusId(
-    contact: number,
-    text: string,
-    day: number,
-    statuses: Map<string, { id: number; lastDay: number }>,
-  ): number {
-    const key = `${contact}\n${text}`;
-    let known = statuses.get(key);
+  private statusId(contact: KnownContact, text: string, day: number): number {
+    const statuses = (contact.statuses ??= []);
+    let known = findStatus(statuses, text);
     if (known === undefined) {
       const hash = textHash(text);
-      known = this.selectStatus.get(contact, hash, text) ?? {
-        id: Number(this.insertStatus.run(contact, hash, text, day).lastInsertRowid),
-        lastDay: day,
+      const row = this.selectStatus.get(contact.id, hash, text);
+      known = {
+        text,
+        id: row?.id ?? Number(this.insertStatus.run(contact.id, hash, text, day).lastInsertRowid),
+        lastDay: row?.lastDay ?? day,
       };
-      statuses.set(key, known);
+      if (statuses.length >= KNOWN_STATUSES_PER_CONTACT) statuses.length = 0;
+      statuses.push(known);
     }
     if (known.lastDay < day) {
       this.touchStatus.run(day, known.id);
@@ -353,7 +464,8 @@ export class PresenceHistoryRepository {
 
   /** The day's stored runs with these pieces in (a piece replaces the run starting at its offset). */
   private mergeDay(day: number, device: number, pieces: Piece[]): void {
-    const row = this.selectDay.get(day, device);
+    // A device made by this write has no day stored yet.
+    const row = this.fresh.has(device) ? undefined : this.selectDay.get(day, device);
     const merged = new Map<number, Piece>();
     if (row) {
       const stored = this.decode(row.runs, day, device);
@@ -422,6 +534,8 @@ export class PresenceHistoryRepository {
   /** Forgets one contact's history (its devices and their days, status texts with them). */
   clearContact(accountId: string, jid: string): void {
     this.deleteContact.run(accountId, jid);
+    const known = this.known.get(accountId)?.get(jid);
+    if (known) this.forgetContact(known);
   }
 
   /** Forgets everything recorded for the account, coverage included. */
@@ -430,6 +544,7 @@ export class PresenceHistoryRepository {
       this.deleteAccountContacts.run(accountId);
       this.deleteAccountCoverage.run(accountId);
     })();
+    this.forget(accountId);
   }
 
   contactIds(accountId: string): number[] {

@@ -7,6 +7,7 @@
 import type { Device, LastSeenView } from '../../../shared/contract';
 import type { Show } from '../../../shared/presence';
 import type { Db } from './db';
+import { withoutFsync } from './commit-without-fsync';
 
 export interface StoredOwnPresence {
   show: Show | 'offline';
@@ -67,9 +68,14 @@ export class PresenceRepository {
            FROM last_seen)
          WHERE n > ?)`,
     );
-    this.writeSeenTx = db.transaction((records: LastSeenRecord[]) => {
-      for (const r of records) this.upsertSeen.run(r.accountId, r.jid, r.resource, r.at, r.status, r.device);
-    });
+    // A login's flood queues thousands of rows; a power cut may lose the newest of them (the contact is
+    // seen again), never the database: no fsync of its own for each of these commits.
+    this.writeSeenTx = withoutFsync(
+      db,
+      db.transaction((records: LastSeenRecord[]) => {
+        for (const r of records) this.upsertSeen.run(r.accountId, r.jid, r.resource, r.at, r.status, r.device);
+      }),
+    );
   }
 
   loadOwn(): Map<string, StoredOwnPresence> {
@@ -106,11 +112,15 @@ export class PresenceRepository {
     return this.queue.length;
   }
 
-  /** Writes every queued row in one transaction, skipping accounts that no longer exist. */
-  flushLastSeen(exists: (accountId: string) => boolean = () => true): number {
+  /**
+   * Writes the oldest `max` queued rows (every one unless told) in one transaction, skipping
+   * accounts that no longer exist; the rest stay queued. Returns the rows written.
+   */
+  flushLastSeen(exists: (accountId: string) => boolean = () => true, max = Infinity): number {
     if (this.queue.length === 0) return 0;
-    const records = this.queue.filter((record) => exists(record.accountId));
-    this.queue = [];
+    const taken = max >= this.queue.length ? this.queue : this.queue.slice(0, max);
+    this.queue = taken === this.queue ? [] : this.queue.slice(max);
+    const records = taken.filter((record) => exists(record.accountId));
     if (records.length > 0 && this.db.open) this.writeSeenTx(records);
     return records.length;
   }

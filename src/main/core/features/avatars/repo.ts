@@ -36,9 +36,9 @@ export class IdentitiesRepository {
     this.allStatement = db.prepare<[], IdentityRow>(
       'SELECT account_id, jid, avatar_hash, source, nick FROM identities',
     );
-    this.upsertStatement = db.prepare(
+    this.upsertStatement = db.prepare<[string, string, string | null, AvatarSource | null, string | null, number]>(
       `INSERT INTO identities (account_id, jid, avatar_hash, source, nick, updated_at)
-       VALUES (@account_id, @jid, @avatar_hash, @source, @nick, @updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, jid) DO UPDATE SET
          avatar_hash = excluded.avatar_hash, source = excluded.source, nick = excluded.nick,
          updated_at = excluded.updated_at`,
@@ -70,14 +70,15 @@ export class IdentitiesRepository {
   }
 
   save(record: IdentityRecord, now: number): void {
-    this.upsertStatement.run({
-      account_id: record.accountId,
-      jid: record.jid,
-      avatar_hash: record.avatarHash ?? null,
-      source: record.avatarHash === undefined ? null : record.source,
-      nick: record.nick,
-      updated_at: now,
-    });
+    // Bound by position: no object of named parameters per row (a flood writes thousands).
+    this.upsertStatement.run(
+      record.accountId,
+      record.jid,
+      record.avatarHash ?? null,
+      record.avatarHash === undefined ? null : record.source,
+      record.nick,
+      now,
+    );
   }
 
   /** Several records in one transaction (one commit instead of one per record). */

@@ -14,7 +14,6 @@
  *   fetched only over https:, and only when the data node does not have it.
  */
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import type { IdentityView, MediaRef } from '../../../../shared/contract';
@@ -41,6 +40,7 @@ import {
 } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AvatarSource, IdentitiesRepository } from './repo';
+import { IdentityWriter } from './identity-writer';
 import { detach } from '../../util/text';
 import {
   photoHash,
@@ -105,23 +105,13 @@ const FETCHES_AT_ONCE = 16;
 
 /** The longest the roster holds avatar fetches back (a roster that never answers must not stop them). */
 const ROSTER_HOLD_MAX_MS = 30_000;
-/**
- * Identity changes are stored at most this often: a login's presence flood announces a new photo
- * hash in most stanzas, and a commit per turn cost more than the flood's parsing. What a crash
- * loses in between is announced again at the next login.
- */
-const SAVE_INTERVAL_MS = 1_000;
-
 export class IdentityService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountIdentities>();
   private readonly now: () => number;
   private readonly floodLog: ReturnType<typeof rateLimited>;
   private closed = false;
-  /** Entries changed since the last write, written together a turn later (a flood announces thousands). */
-  private readonly unsaved = new Map<Entry, { accountId: string; jid: string }>();
-  private saveScheduled = false;
-  /** When the last write ended (performance.now(); the injected clock may stand still in tests). */
-  private lastWriteAt = -Infinity;
+  /** Changed entries to the store, a flood's thousands coalesced and chunked. */
+  private readonly writer: IdentityWriter<Entry>;
   /** Entries with a fetch under way: a hash announced meanwhile is fetched when it ends, not queued beside it. */
   private readonly fetching = new WeakSet<Entry>();
   /**
@@ -134,6 +124,9 @@ export class IdentityService implements AccountLifecycleListener {
   constructor(private readonly options: IdentityServiceOptions) {
     this.now = options.now ?? Date.now;
     this.floodLog = rateLimited(options.log, { now: this.now });
+    this.writer = new IdentityWriter(options.repo, this.now, (error) =>
+      this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error }),
+    );
     const pruned = options.repo.pruneOccupants(this.now() - OCCUPANT_KEEP_MS);
     if (pruned > 0) options.log.info('forgot room occupants not seen for a while', { pruned });
     for (const record of options.repo.all()) {
@@ -251,7 +244,7 @@ export class IdentityService implements AccountLifecycleListener {
 
   close(): void {
     this.closed = true;
-    this.writeUnsaved();
+    this.writer.close();
     for (const account of this.accounts.values()) this.releaseRosterHold(account);
   }
 
@@ -262,11 +255,13 @@ export class IdentityService implements AccountLifecycleListener {
    * by the presence feature only for presence it owns, with the sender's bare JID.
    */
   presenceHash(accountId: string, bare: string, photo: string): void {
+    const entry = this.accounts.get(accountId)?.entries.get(bare);
+    // The common case in a login burst: nothing changed. A hash is kept as checked (lower-case hex),
+    // so the same text again is the same hash, and nothing is allocated to see it.
+    if (entry && (entry.pepThisSession || entry.hash === photo)) return;
     const hash = photoHash(photo);
     if (hash === undefined) return;
-    const entry = this.accounts.get(accountId)?.entries.get(bare);
-    // The common case in a login burst: nothing changed.
-    if (entry && (entry.pepThisSession || entry.hash === (hash === '' ? null : hash))) return;
+    if (entry && entry.hash === (hash === '' ? null : hash)) return;
     this.announced(accountId, detach(bare), hash === '' ? null : hash, 'vcard', null);
     // Another of our clients changed our vCard photo: our own presence says so too.
     const account = this.accounts.get(accountId);
@@ -510,48 +505,9 @@ export class IdentityService implements AccountLifecycleListener {
     return entry;
   }
 
-  /**
-   * Marks the entry for the next write: at the end of the turn when nothing was written for a
-   * while, else when SAVE_INTERVAL_MS have passed since the last write (every change meanwhile in
-   * one transaction, a contact's latest only).
-   */
+  /** The entry changed: stored with the next write (identity-writer.ts). */
   private save(accountId: string, jid: string, entry: Entry): void {
-    this.unsaved.set(entry, { accountId, jid });
-    if (this.saveScheduled || this.closed) return;
-    this.saveScheduled = true;
-    const write = () => {
-      this.saveScheduled = false;
-      this.writeUnsaved();
-    };
-    const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
-    if (wait <= 0) setImmediate(write);
-    else setTimeout(write, wait).unref();
-  }
-
-  private writeUnsaved(): void {
-    if (this.unsaved.size === 0) return;
-    const records = [...this.unsaved].map(([entry, { accountId, jid }]) => ({
-      accountId,
-      jid,
-      avatarHash: entry.hash,
-      source: entry.source,
-      nick: entry.nick,
-    }));
-    this.unsaved.clear();
-    this.lastWriteAt = performance.now();
-    const now = this.now();
-    try {
-      this.options.repo.saveMany(records, now);
-    } catch {
-      // One record was refused (its account was removed meanwhile, its rows cascaded away): the others one by one.
-      for (const record of records) {
-        try {
-          this.options.repo.save(record, now);
-        } catch (error) {
-          this.floodLog.warn('identity.save', 'an avatar or nickname could not be stored', { error });
-        }
-      }
-    }
+    this.writer.changed(accountId, jid, entry);
   }
 
   private emit(accountId: string, jid: string, entry: Entry): void {

@@ -91,6 +91,7 @@ export class PresenceHistory implements PresenceHistoryHooks {
     this.accounts.delete(accountId);
     this.retentions.delete(accountId);
     this.pruner.forget(accountId);
+    this.options.repo.forget(accountId);
   }
 
   retention(accountId: string): HistoryRetention {

@@ -11,10 +11,17 @@ import { detach } from '../../util/text';
 
 /** Last-seen rows are written at most this often (one transaction each). */
 export const LAST_SEEN_FLUSH_MS = 250;
+/**
+ * Rows written per transaction; more go on in the next turns. A login's flood takes a thousand
+ * contacts offline within a flush, and their one transaction held the loop for 100–180 ms.
+ */
+export const LAST_SEEN_WRITE_CHUNK = 200;
 
 export class LastSeenStore {
   private readonly lastSeen = new Map<string, Map<string, LastSeenView>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A chunk was written and more rows wait: the next goes in the next turn. */
+  private continuing: ReturnType<typeof setImmediate> | null = null;
 
   constructor(
     private readonly repo: PresenceRepository,
@@ -49,16 +56,33 @@ export class LastSeenStore {
     if (!before) map.set(detach(bare), view);
     else if (before.at <= view.at) map.set(bare, view);
     this.repo.queueLastSeen({ accountId, jid: bare, ...view });
-    this.timer ??= setTimeout(() => this.flush(), LAST_SEEN_FLUSH_MS);
+    if (this.continuing === null) this.timer ??= setTimeout(() => this.writeChunk(), LAST_SEEN_FLUSH_MS);
   }
 
-  /** Writes queued rows now (one transaction). */
+  /** Writes every queued row now (one transaction; closing, tests). */
   flush(): void {
+    this.write(Infinity);
+  }
+
+  /**
+   * The timer's write: the rows queued until then, LAST_SEEN_WRITE_CHUNK a turn; rows queued
+   * meanwhile wait for the next flush window (fewer, larger transactions while a flood goes on).
+   */
+  private writeChunk(due = this.repo.queuedLastSeen): void {
+    const max = Math.min(due, LAST_SEEN_WRITE_CHUNK);
+    this.write(max);
+    if (due > max) this.continuing = setImmediate(() => this.writeChunk(due - max));
+    else if (this.repo.queuedLastSeen > 0) this.timer = setTimeout(() => this.writeChunk(), LAST_SEEN_FLUSH_MS);
+  }
+
+  private write(max: number): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.continuing) clearImmediate(this.continuing);
     this.timer = null;
+    this.continuing = null;
     try {
       const ids = new Set(this.accountIds());
-      this.repo.flushLastSeen((accountId) => ids.has(accountId));
+      this.repo.flushLastSeen((accountId) => ids.has(accountId), max);
     } catch (error) {
       this.log.error('storing last seen failed', { error });
     }

@@ -16,6 +16,7 @@ import type { SessionXmpp } from '../../../../../../src/main/core/accounts/clien
 import { EventBus } from '../../../../../../src/main/core/events';
 import { IdentitiesRepository } from '../../../../../../src/main/core/features/avatars/repo';
 import { IdentityService, OCCUPANT_KEEP_MS } from '../../../../../../src/main/core/features/avatars/service';
+import { SAVE_CHUNK } from '../../../../../../src/main/core/features/avatars/identity-writer';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
 import { HttpsClient } from '../../../../../../src/main/core/media/https-client';
@@ -432,6 +433,28 @@ describe('a presence flood announcing a new hash with every stanza', () => {
     service.close();
     expect(commits).toBe(1);
     expect(count()).toBe(before + 500);
+  });
+
+  it('stores a flood of changes a chunk a turn, every change in the end', async () => {
+    answer = () => new Promise<Element>(() => {});
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n;
+    const repo = (service as unknown as { options: { repo: IdentitiesRepository } }).options.repo;
+    const saveMany = repo.saveMany.bind(repo);
+    const written: number[] = [];
+    repo.saveMany = (records, now) => {
+      written.push(records.length);
+      saveMany(records, now);
+    };
+    const before = count();
+    const contacts = SAVE_CHUNK * 2 + 7;
+    for (let k = 0; k < contacts; k++) service.presenceHash(ACCOUNT, `c${k}@example.org`, sha1(png(4, 4, { seed: k })));
+    await vi.waitUntil(() => count() === before + contacts, { timeout: 10_000 });
+    expect(written).toEqual([SAVE_CHUNK, SAVE_CHUNK, 7]);
+    // The same hash again (as announced, or in upper case) is no change: nothing more is written.
+    for (let k = 0; k < contacts; k++)
+      service.presenceHash(ACCOUNT, `c${k}@example.org`, sha1(png(4, 4, { seed: k })).toUpperCase());
+    service.close();
+    expect(written).toEqual([SAVE_CHUNK, SAVE_CHUNK, 7]);
   });
 
   it('stores a flood of changes at most once a second, each contact once', async () => {
