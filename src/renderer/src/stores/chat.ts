@@ -23,9 +23,9 @@ import type {
 import type { Transport } from '../api/types';
 import { errorText } from '../lib/words/errors';
 import { entryKey } from '../lib/roster-model';
-import { findById, MessageChunks } from './message-chunks';
+import { MessageChunks } from './message-chunks';
 
-export { findById };
+export { findById, mergeMessages, upsertMessage } from './message-chunks';
 
 /** Messages per history request. */
 export const PAGE_SIZE = 100;
@@ -80,41 +80,6 @@ export function compareConversations(a: ConversationView, b: ConversationView): 
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** Puts one message in its place (a newer one at the end in O(1)); a known id is replaced. */
-export function upsertMessage(list: MessageView[], message: MessageView): void {
-  const last = list[list.length - 1];
-  if (!last || message.id > last.id) {
-    list.push(message);
-    return;
-  }
-  const at = findById(list, message.id);
-  if (at >= 0) list[at] = message;
-  else list.splice(-at - 1, 0, message);
-}
-
-/** Arrays (the chunked list in the store has its own merge and upsert). */
-function isOrderedBefore(page: readonly MessageView[], limit: number): boolean {
-  for (let i = 0; i < page.length; i++) {
-    if (page[i].id >= limit || (i > 0 && page[i].id <= page[i - 1].id)) return false;
-  }
-  return true;
-}
-
-/** Merges a page into a list: ordered by id, each id once, the page's copy winning unless ours is newer in state. */
-export function mergeMessages(list: readonly MessageView[], page: readonly MessageView[]): MessageView[] {
-  // The common case, an older page in order before everything loaded: no map, no sort.
-  if (page.length === 0) return list.slice();
-  if (list.length === 0 || isOrderedBefore(page, list[0].id)) {
-    if (list.length === 0 && isOrderedBefore(page, Infinity)) return page.slice();
-    if (list.length > 0) return page.concat(list);
-  }
-  const byId = new Map<number, MessageView>();
-  for (const m of page) byId.set(m.id, m);
-  // What live events brought while the page was on its way is at least as new as the page.
-  for (const m of list) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
-}
-
 export const useChatStore = defineStore('chat', () => {
   /** By conversationKey(accountId, conversation). */
   const conversations = shallowRef(new Map<string, ConversationView>());
@@ -166,6 +131,14 @@ export const useChatStore = defineStore('chat', () => {
   }
   function typingOf(accountId: string, jid: string): readonly TypingView[] {
     return typing.value.get(conversationKey(accountId, jid)) ?? [];
+  }
+  /** A loaded message by id; tracked through the page's version (its list changes in place, an older page may bring it). */
+  function loadedMessage(accountId: string, jid: string, id: number): MessageView | null {
+    const p = page(accountId, jid);
+    if (!p) return null;
+    void p.version;
+    const at = p.messages.indexOfId(id);
+    return at >= 0 ? (p.messages.at(at) ?? null) : null;
   }
   /** Our last message in a loaded conversation (the one the Up arrow corrects). */
   function lastOwn(accountId: string, jid: string): MessageView | undefined {
@@ -398,6 +371,7 @@ export const useChatStore = defineStore('chat', () => {
     page,
     typingOf,
     lastOwn,
+    loadedMessage,
     applySnapshot,
     applyEvents,
     open,

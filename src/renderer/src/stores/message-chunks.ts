@@ -47,6 +47,33 @@ function isOrderedBefore(page: readonly MessageView[], limit: number): boolean {
   return true;
 }
 
+/** The flat list's rules, which the chunked list follows (its reference in tests): puts one message in its place. */
+export function upsertMessage(list: MessageView[], message: MessageView): void {
+  const last = list[list.length - 1];
+  if (!last || message.id > last.id) {
+    list.push(message);
+    return;
+  }
+  const at = findById(list, message.id);
+  if (at >= 0) list[at] = message;
+  else list.splice(-at - 1, 0, message);
+}
+
+/** The flat list's merge (the chunked list's reference in tests): ordered by id, each id once, the page's copy winning unless ours is newer in state. */
+export function mergeMessages(list: readonly MessageView[], page: readonly MessageView[]): MessageView[] {
+  // The common case, an older page in order before everything loaded: no map, no sort.
+  if (page.length === 0) return list.slice();
+  if (list.length === 0 || isOrderedBefore(page, list[0].id)) {
+    if (list.length === 0 && isOrderedBefore(page, Infinity)) return page.slice();
+    if (list.length > 0) return page.concat(list);
+  }
+  const byId = new Map<number, MessageView>();
+  for (const m of page) byId.set(m.id, m);
+  // What live events brought while the page was on its way is at least as new as the page.
+  for (const m of list) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
 export class MessageChunks implements MessageSequence {
   /** Oldest first. Read, never change, from outside. */
   readonly chunks: MessageChunk[] = [];
