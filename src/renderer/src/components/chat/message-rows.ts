@@ -56,17 +56,6 @@ export interface SyncResult {
   removed: number;
 }
 
-/** Day keys by message: formatting 10,000 dates is not free. */
-const days = new WeakMap<MessageView, string>();
-export function dayOf(m: MessageView): string {
-  let d = days.get(m);
-  if (d === undefined) {
-    d = dayKey(m.at);
-    days.set(m, d);
-  }
-  return d;
-}
-
 export function startsGroup(prev: MessageView | null, m: MessageView): boolean {
   return !prev || prev.from !== m.from || prev.direction !== m.direction || m.at - prev.at > GROUP_GAP_MS;
 }
@@ -355,10 +344,12 @@ export class MessageRows implements RowSequence {
     now: number,
   ): Row[] {
     const out: Row[] = [];
-    let day = prev ? dayOf(prev) : '';
+    // Worked out as the rows are built (no table of 20,000 day keys kept per message: only a
+    // chunk is built at a time, and a weak table that size is work for every garbage collection).
+    let day = prev ? dayKey(prev.at) : '';
     for (let i = start; i < end; i++) {
       const m = list[i];
-      const d = dayOf(m);
+      const d = dayKey(m.at);
       if (d !== day) {
         day = d;
         out.push({
