@@ -326,8 +326,9 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
     fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
   }
   const trace = await browser.stopTracing();
-  if (TRACE) fs.writeFileSync(path.join(ROOT, `bench/results/${name}.trace.json`), trace);
+  if (TRACE) fs.writeFileSync(path.join(ROOT, `bench/results/${name}-${turnOf(name)}.trace.json`), trace);
   const cpuTasks = rendererTaskCpuMs(trace);
+  const gc = TRACE ? gcInTasks(trace) : null;
   expect(paging.stalled).toBeNull();
   const jumps = paging.moved;
   await log.evaluate((el) => (el.scrollTop = 0));
@@ -358,6 +359,8 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
     cpuTasksOver35Ms: cpuTasks.filter((ms) => ms > 35).length,
     // The renderer's main thread busy in all (the view's whole cost of paging back).
     cpuTotalMs: Math.round(cpuTasks.reduce((a, b) => a + b, 0)),
+    // With BENCH_TRACE=1: the garbage collector's share of the longest tasks and of all of them.
+    ...(gc ? gcSummary(gc) : {}),
     largestJumpPx: Math.round(Math.max(0, ...jumps)),
     jumpsOver2Px: jumps.filter((px) => px > 2).length,
     jumpP50Px: Math.round(percentile(jumps, 0.5) * 10) / 10,
@@ -367,6 +370,95 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
   await page.close();
   await web.stop();
   return result;
+}
+
+const turns = new Map<string, number>();
+/** 1 for a build's first turn, then 2, 3… (each turn's trace is kept). */
+function turnOf(name: string): number {
+  const n = (turns.get(name) ?? 0) + 1;
+  turns.set(name, n);
+  return n;
+}
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  cat?: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+interface TaskGc {
+  /** Thread time of the task, ms. */
+  cpuMs: number;
+  wallMs: number;
+  /** Wall time inside the task covered by garbage collection events on the same thread, ms. */
+  gcMs: number;
+  /** Their thread time, ms (on a loaded machine a scavenge's wall time is mostly waiting for its helper threads). */
+  gcCpuMs: number;
+}
+
+/** Each renderer main-thread task with the garbage collection inside it (a trace with the v8.gc category). */
+function gcInTasks(trace: Buffer): TaskGc[] {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  // The outermost GC events (they nest): disjoint, in order, with their thread time.
+  const spans = onMain
+    .filter((e) => e.cat?.includes('v8.gc') || /GC/.test(e.name))
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const union: [number, number, number][] = [];
+  for (const e of spans) {
+    const last = union[union.length - 1];
+    if (last && e.ts < last[1]) last[1] = Math.max(last[1], e.ts + (e.dur ?? 0));
+    else union.push([e.ts, e.ts + (e.dur ?? 0), e.tdur ?? 0]);
+  }
+  return onMain
+    .filter((e) => e.name === 'ThreadControllerImpl::RunTask')
+    .map((task) => {
+      const end = task.ts + (task.dur ?? 0);
+      let lo = 0;
+      let hi = union.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (union[mid][1] <= task.ts) lo = mid + 1;
+        else hi = mid;
+      }
+      let gcUs = 0;
+      let gcCpuUs = 0;
+      for (let i = lo; i < union.length && union[i][0] < end; i++) {
+        gcUs += Math.min(end, union[i][1]) - Math.max(task.ts, union[i][0]);
+        gcCpuUs += union[i][2];
+      }
+      return {
+        cpuMs: (task.tdur ?? task.dur ?? 0) / 1000,
+        wallMs: (task.dur ?? 0) / 1000,
+        gcMs: gcUs / 1000,
+        gcCpuMs: gcCpuUs / 1000,
+      };
+    });
+}
+
+function gcSummary(tasks: TaskGc[]): Record<string, unknown> {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  const longest = [...tasks].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
+  const longestWall = [...tasks].sort((a, b) => b.wallMs - a.wallMs).slice(0, 5);
+  return {
+    // [thread ms, wall ms, GC wall ms, GC thread ms] of the five longest tasks by thread time, and by wall time.
+    longestCpuTasksGc: longest.map((t) => [t.cpuMs, t.wallMs, t.gcMs, t.gcCpuMs].map(round)),
+    longestWallTasksGc: longestWall.map((t) => [t.cpuMs, t.wallMs, t.gcMs, t.gcCpuMs].map(round)),
+    gcMsInTasksOver35Ms: round(tasks.filter((t) => t.wallMs > 35).reduce((sum, t) => sum + t.gcMs, 0)),
+    gcMsInAll: round(tasks.reduce((sum, t) => sum + t.gcMs, 0)),
+    gcCpuMsInAll: round(tasks.reduce((sum, t) => sum + t.gcCpuMs, 0)),
+  };
 }
 
 function write(name: string, result: object): void {

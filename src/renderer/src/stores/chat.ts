@@ -6,8 +6,9 @@
  * after TYPING_EXPIRY_MS without news), archive catch-up progress per account, and the conversation
  * a notification asked to open. Maps live in shallowRefs triggered once per batch. Each loaded page
  * is its own shallowReactive object: a message, a status change or an older page triggers the views
- * of that conversation only (on the property that changed), never the map; its message array is
- * raw (never deeply reactive) and changed in place, with `version` bumped once per change.
+ * of that conversation only (on the property that changed), never the map; its messages are a raw
+ * chunked list (never deeply reactive, message-chunks.ts) changed in place, with `version` bumped
+ * once per change: an older page adds a chunk of its own size, nothing the size of the conversation.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowReactive, shallowRef, triggerRef } from 'vue';
@@ -22,6 +23,9 @@ import type {
 import type { Transport } from '../api/types';
 import { errorText } from '../lib/words/errors';
 import { entryKey } from '../lib/roster-model';
+import { MessageChunks } from './message-chunks';
+
+export { findById, mergeMessages, upsertMessage } from './message-chunks';
 
 /** Messages per history request. */
 export const PAGE_SIZE = 100;
@@ -41,8 +45,8 @@ export interface MessagePage {
   accountId: string;
   conversation: string;
   /** Ordered by local id (the conversation's order; pages from the archive below), oldest first. Raw: changed in place
-   * (with `version` bumped) or replaced when a page is merged in. */
-  messages: MessageView[];
+   * (with `version` bumped); a page merged in is a chunk of its own. */
+  messages: MessageChunks;
   /** The core may hold messages older than the first one here. */
   hasOlder: boolean;
   loading: boolean;
@@ -74,54 +78,6 @@ export function compareConversations(a: ConversationView, b: ConversationView): 
   const ka = conversationKey(a.accountId, a.conversation);
   const kb = conversationKey(b.accountId, b.conversation);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/** Index of the message with `id` in a list ordered by id, or -(insertion point) - 1. */
-export function findById(list: readonly MessageView[], id: number): number {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const at = list[mid].id;
-    if (at === id) return mid;
-    if (at < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -lo - 1;
-}
-
-/** Puts one message in its place (a newer one at the end in O(1)); a known id is replaced. */
-export function upsertMessage(list: MessageView[], message: MessageView): void {
-  const last = list[list.length - 1];
-  if (!last || message.id > last.id) {
-    list.push(message);
-    return;
-  }
-  const at = findById(list, message.id);
-  if (at >= 0) list[at] = message;
-  else list.splice(-at - 1, 0, message);
-}
-
-function isOrderedBefore(page: readonly MessageView[], limit: number): boolean {
-  for (let i = 0; i < page.length; i++) {
-    if (page[i].id >= limit || (i > 0 && page[i].id <= page[i - 1].id)) return false;
-  }
-  return true;
-}
-
-/** Merges a page into a list: ordered by id, each id once, the page's copy winning unless ours is newer in state. */
-export function mergeMessages(list: readonly MessageView[], page: readonly MessageView[]): MessageView[] {
-  // The common case, an older page in order before everything loaded: no map, no sort.
-  if (page.length === 0) return list.slice();
-  if (list.length === 0 || isOrderedBefore(page, list[0].id)) {
-    if (list.length === 0 && isOrderedBefore(page, Infinity)) return page.slice();
-    if (list.length > 0) return page.concat(list);
-  }
-  const byId = new Map<number, MessageView>();
-  for (const m of page) byId.set(m.id, m);
-  // What live events brought while the page was on its way is at least as new as the page.
-  for (const m of list) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
 export const useChatStore = defineStore('chat', () => {
@@ -176,10 +132,22 @@ export const useChatStore = defineStore('chat', () => {
   function typingOf(accountId: string, jid: string): readonly TypingView[] {
     return typing.value.get(conversationKey(accountId, jid)) ?? [];
   }
+  /** A loaded message by id; tracked through the page's version (its list changes in place, an older page may bring it). */
+  function loadedMessage(accountId: string, jid: string, id: number): MessageView | null {
+    const p = page(accountId, jid);
+    if (!p) return null;
+    void p.version;
+    const at = p.messages.indexOfId(id);
+    return at >= 0 ? (p.messages.at(at) ?? null) : null;
+  }
   /** Our last message in a loaded conversation (the one the Up arrow corrects). */
   function lastOwn(accountId: string, jid: string): MessageView | undefined {
-    const list = page(accountId, jid)?.messages ?? [];
-    for (let i = list.length - 1; i >= 0; i--) if (list[i].direction === 'out') return list[i];
+    const list = page(accountId, jid)?.messages;
+    if (!list) return undefined;
+    for (let c = list.chunks.length - 1; c >= 0; c--) {
+      const chunk = list.chunks[c].messages;
+      for (let i = chunk.length - 1; i >= 0; i--) if (chunk[i].direction === 'out') return chunk[i];
+    }
     return undefined;
   }
 
@@ -248,7 +216,7 @@ export const useChatStore = defineStore('chat', () => {
           const loaded = pages.value.get(key);
           if (loaded) {
             // Triggers this page's views only (the map is unchanged).
-            upsertMessage(loaded.messages, m);
+            loaded.messages.upsert(m);
             loaded.version++;
           }
           // A message ends its sender's typing.
@@ -320,7 +288,7 @@ export const useChatStore = defineStore('chat', () => {
       key,
       accountId,
       conversation: jid,
-      messages: markRaw<MessageView[]>([]),
+      messages: markRaw(new MessageChunks()),
       hasOlder: false,
       loading: true,
       loaded: false,
@@ -335,7 +303,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!result.ok) {
       fresh.error = errorText(result.error);
     } else {
-      fresh.messages = markRaw(mergeMessages(fresh.messages, result.value));
+      fresh.messages.merge(result.value);
       fresh.version++;
       fresh.hasOlder = result.value.length >= PAGE_SIZE;
       fresh.loaded = true;
@@ -348,7 +316,7 @@ export const useChatStore = defineStore('chat', () => {
     const key = conversationKey(accountId, jid);
     const loaded = pages.value.get(key);
     if (!loaded || !loaded.loaded || loaded.loading || !loaded.hasOlder) return 0;
-    const before = loaded.messages[0]?.id;
+    const before = loaded.messages.at(0)?.id;
     loaded.loading = true;
     const result = await transport.invoke('message.history', {
       accountId,
@@ -363,7 +331,7 @@ export const useChatStore = defineStore('chat', () => {
     else {
       count = result.value.length;
       if (count > 0) {
-        loaded.messages = markRaw(mergeMessages(loaded.messages, result.value));
+        loaded.messages.merge(result.value);
         loaded.version++;
       }
       loaded.hasOlder = result.value.length >= PAGE_SIZE;
@@ -376,7 +344,7 @@ export const useChatStore = defineStore('chat', () => {
   function putOlder(accountId: string, jid: string, messages: MessageView[]) {
     const loaded = pages.value.get(conversationKey(accountId, jid));
     if (!loaded || messages.length === 0) return;
-    loaded.messages = markRaw(mergeMessages(loaded.messages, messages));
+    loaded.messages.merge(messages);
     loaded.version++;
   }
 
@@ -384,7 +352,7 @@ export const useChatStore = defineStore('chat', () => {
   function putMessage(message: MessageView) {
     const loaded = pages.value.get(conversationKey(message.accountId, message.conversation));
     if (!loaded) return;
-    upsertMessage(loaded.messages, message);
+    loaded.messages.upsert(message);
     loaded.version++;
   }
 
@@ -403,6 +371,7 @@ export const useChatStore = defineStore('chat', () => {
     page,
     typingOf,
     lastOwn,
+    loadedMessage,
     applySnapshot,
     applyEvents,
     open,

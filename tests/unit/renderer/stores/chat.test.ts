@@ -5,6 +5,7 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { computed } from 'vue';
 import type { CommandName, ConversationView, EventBatch, MessageView, Snapshot } from '../../../../src/shared/contract';
 import { fail, ok } from '../../../../src/shared/result';
 import { startEventPump } from '../../../../src/renderer/src/api/pump';
@@ -135,6 +136,19 @@ describe('chat store', () => {
     expect(page.hasOlder).toBe(false);
     expect(page.messages.map((m) => m.id)).toEqual(stored.map((m) => m.id));
     expect(await chat.loadOlder(transport, 'a1', BOB)).toBe(0);
+  });
+
+  it('a loaded message read by id follows the list changing in place: an older page brings it, an event changes it', async () => {
+    const stored = Array.from({ length: 250 }, (_, i) => message(i + 1));
+    const { chat, transport, push } = await start(snapshot(), stored);
+    await chat.open(transport, 'a1', BOB);
+    // What a reply's quote shows of its original.
+    const original = computed(() => chat.loadedMessage('a1', BOB, 120)?.body ?? null);
+    expect(original.value).toBeNull();
+    await chat.loadOlder(transport, 'a1', BOB);
+    expect(original.value).toBe('message 120');
+    push({ events: [{ type: 'message', message: message(120, { body: 'fixed', corrected: true }) }] });
+    expect(original.value).toBe('fixed');
   });
 
   it('merges live messages by id: new ones appended, state changes and corrections replace the row', async () => {

@@ -12,6 +12,12 @@ export interface PlacedRow<R> {
   top: number;
 }
 
+/** Rows read by index (an array, or the view's chunked rows). */
+export interface IndexedRows<R> {
+  readonly length: number;
+  at(index: number): R | undefined;
+}
+
 /** Keys of the rows drawn now (a Set, or the Map the view keeps by key). */
 export interface KeySet {
   has(key: string): boolean;
@@ -42,7 +48,7 @@ export function rowAt(offsets: ArrayLike<number>, count: number, y: number): num
  * the view; in the margin, the rows in `drawn` (keys drawn now) and at most `budget` others.
  */
 export function pickRows<R extends { key: string }>(
-  rows: readonly R[],
+  rows: IndexedRows<R>,
   offsets: ArrayLike<number>,
   view: { top: number; height: number },
   margin: number,
@@ -67,13 +73,13 @@ export function pickRows<R extends { key: string }>(
     const upGap = up >= first ? view.top - offsets[up + 1] : Infinity;
     const downGap = down <= last ? offsets[down] - bottom : Infinity;
     const i = upGap <= downGap ? up-- : down++;
-    if (drawn.has(rows[i].key)) take[i - first] = 1;
+    if (drawn.has(rows.at(i)!.key)) take[i - first] = 1;
     else if (left > 0) {
       take[i - first] = 1;
       left--;
     } else pending = true;
   }
   const out: PlacedRow<R>[] = [];
-  for (let i = first; i <= last; i++) if (take[i - first]) out.push({ row: rows[i], top: offsets[i] });
+  for (let i = first; i <= last; i++) if (take[i - first]) out.push({ row: rows.at(i)!, top: offsets[i] });
   return { rows: out, pending };
 }
