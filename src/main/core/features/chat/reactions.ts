@@ -7,7 +7,6 @@
  * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis. A set from an older archive
  * page was sent before any set the reactor has on the message: it never replaces one.
  */
-import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
   REACTION_LENGTH_MAX,
@@ -24,6 +23,7 @@ import { OWN_REACTOR } from '../../store/reactions-repo';
 import { NS_HINTS, NS_REACTIONS } from '../../xmpp/ns';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
+import { sendAbout } from './message-about';
 import type { MessageWrites } from './writes';
 
 /** Who sent a reaction, as the incoming path established it. */
@@ -70,17 +70,11 @@ export class Reactions {
     const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return fail('not_connected', 'replies.offline');
     const emojis = keptReactions(input.emojis);
-    const stanza = xml(
-      'message',
-      { to: message.conversation, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
+    const sent = await sendAbout(xmpp, message, [
       xml('reactions', { xmlns: NS_REACTIONS, id: reference }, ...emojis.map((e) => xml('reaction', {}, e))),
       xml('store', { xmlns: NS_HINTS }),
-    );
-    try {
-      await xmpp.send(stanza);
-    } catch {
-      return fail('not_connected', 'replies.notSent');
-    }
+    ]);
+    if (!sent) return fail('not_connected', 'replies.notSent');
     this.repo.reactions.set(message.id, OWN_REACTOR, '', emojis, this.now());
     const updated = this.repo.get(message.id)!;
     this.writes.changed(updated);
