@@ -18,12 +18,12 @@ import {
 } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
 import { onlineClient } from '../../accounts/client';
-import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import type { MessagesRepository } from '../../store/messages-repo';
 import { OWN_REACTOR } from '../../store/reactions-repo';
 import { NS_HINTS, NS_REACTIONS } from '../../xmpp/ns';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
-import { sendAbout } from './message-about';
+import { referenceOf, sendAbout } from './message-about';
 import type { MessageWrites } from './writes';
 
 /** Who sent a reaction, as the incoming path established it. */
@@ -34,11 +34,6 @@ export interface Reactor {
   key: string;
   /** Shown for who reacted: the bare JID or the nick. */
   name: string;
-}
-
-/** What a message is known by to others: the room's stanza-id in rooms, its origin-id (or id) in chats. */
-export function referenceOf(message: StoredMessage): string | null {
-  return message.kind === 'groupchat' ? message.serverId : (message.originId ?? message.stanzaId);
 }
 
 /** A reaction set kept to the limits: trimmed, not empty, not too long, distinct, not too many. */

@@ -19,8 +19,7 @@ import { NS_FALLBACK, NS_FASTEN, NS_HINTS, NS_RETRACT, NS_RETRACT_LEGACY } from 
 import { readModeration } from '../muc/moderation';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
-import { sendAbout } from './message-about';
-import { referenceOf } from './reactions';
+import { referenceOf, sendAbout } from './message-about';
 import type { MessageWrites } from './writes';
 
 /** The fallback body XEP-0424 gives clients without retraction (protocol text, not shown by us). */
