@@ -4,7 +4,7 @@
  * results carry codes, never words (the renderer words them).
  */
 import type { Element } from '@xmpp/xml';
-import type { TrustState, UndecryptableReason } from '../../../shared/encryption';
+import type { EncryptionDeviceView, TrustState, UndecryptableReason } from '../../../shared/encryption';
 import type { IdentityKeeping } from './identity-vault';
 
 export type { TrustState, UndecryptableReason } from '../../../shared/encryption';
@@ -99,15 +99,8 @@ export interface EncryptionStatus {
   published: boolean;
 }
 
-export interface DeviceView extends DeviceRef {
-  active: boolean;
-  label: string | null;
-  /** Null until a bundle or a message showed the device's identity key. */
-  fingerprint: string | null;
-  trust: TrustState | null;
-  /** This is the device we run on. */
-  own: boolean;
-}
+/** A device as the views show it, with the JID it belongs to. */
+export interface DeviceView extends DeviceRef, EncryptionDeviceView {}
 
 export type VerifyOutcome =
   | { deviceId: number; result: 'verified' }

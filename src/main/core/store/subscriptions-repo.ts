@@ -6,16 +6,16 @@
  * wave must not cost 10,000 fsyncs. Losing the last few on a crash is harmless, because servers
  * redeliver every pending request at each login (RFC 6121 §3.1.3).
  */
-import type { SubscriptionNoteView, SubscriptionPolicy, SubscriptionPolicyView } from '../../../shared/contract';
+import type {
+  SubscriptionNoteView,
+  SubscriptionPolicy,
+  SubscriptionPolicyView,
+  SubscriptionRequestView,
+} from '../../../shared/contract';
 import type { Db } from './db';
 
-export interface StoredRequest {
-  accountId: string;
-  jid: string;
-  nick: string | null;
-  message: string | null;
-  receivedAt: number;
-}
+/** A request as stored (the look-alike is not: it depends on the roster of the moment). */
+export type StoredRequest = Omit<SubscriptionRequestView, 'lookalikeOf'>;
 
 type QueuedWrite = { put: StoredRequest } | { remove: { accountId: string; jid: string } };
 

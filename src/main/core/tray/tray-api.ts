@@ -5,6 +5,7 @@
  */
 import type { AccountStatusInput, OwnShow, StatusSummary } from './status-summary';
 import { summarize } from './status-summary';
+import { Listeners } from '../util/listeners';
 
 /** 'all' or an account id (account ids are UUIDs, so they never collide with 'all'). */
 export type ShowTarget = 'all' | string;
@@ -22,7 +23,7 @@ export interface TrayModel {
  * implementation: 'all' changes every enabled account, an unknown account id is ignored.
  */
 export class MemoryTrayModel implements TrayModel {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private accounts: AccountStatusInput[];
 
   constructor(
@@ -38,10 +39,7 @@ export class MemoryTrayModel implements TrayModel {
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   async setShow(target: ShowTarget, show: OwnShow): Promise<void> {
@@ -64,6 +62,9 @@ export class MemoryTrayModel implements TrayModel {
   }
 
   private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    // A test double: a listener's error reaches the caller.
+    this.listeners.tell(undefined, (error) => {
+      throw error;
+    });
   }
 }

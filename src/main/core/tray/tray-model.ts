@@ -11,6 +11,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { summarize, type OwnShow, type StatusSummary } from './status-summary';
 import type { ShowTarget, TrayModel } from './tray-api';
+import { Listeners } from '../util/listeners';
 
 /** The events after which the summary may read differently. */
 const RELEVANT: ReadonlySet<AppEvent['type']> = new Set<AppEvent['type']>([
@@ -38,7 +39,7 @@ export interface TrayModelOptions {
 }
 
 export class MessengerTrayModel implements TrayModel {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: TrayModelOptions) {
@@ -65,10 +66,7 @@ export class MessengerTrayModel implements TrayModel {
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   async setShow(target: ShowTarget, show: OwnShow): Promise<void> {
@@ -82,12 +80,6 @@ export class MessengerTrayModel implements TrayModel {
   }
 
   private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.options.log.error('tray listener failed', { error });
-      }
-    }
+    this.listeners.tell(undefined, (error) => this.options.log.error('tray listener failed', { error }));
   }
 }

@@ -13,6 +13,17 @@ export class ChangedRefs {
     return changed;
   }
 
+  /** Sets `key` in the map `ref` holds, and marks `ref`. */
+  set<K, V>(ref: ShallowRef<Map<K, V>>, key: K, value: V): void {
+    ref.value.set(key, value);
+    this.refs.add(ref);
+  }
+
+  /** Deletes `key` from the map `ref` holds; marks `ref` (and returns true) when it was there. */
+  delete<K>(ref: ShallowRef<Map<K, unknown>>, key: K): boolean {
+    return this.mark(ref, ref.value.delete(key));
+  }
+
   /** Triggers every ref marked since the batch began. */
   trigger(): void {
     for (const ref of this.refs) triggerRef(ref);

@@ -111,6 +111,18 @@ export function entryKey(accountId: string, jid: string): string {
   return `${accountId}|${jid}`;
 }
 
+/** Deletes an account's entries from a map keyed by entryKey; true when it held any. */
+export function dropAccountEntries(map: Map<string, unknown>, accountId: string): boolean {
+  const prefix = entryKey(accountId, '');
+  let dropped = false;
+  for (const key of map.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    map.delete(key);
+    dropped = true;
+  }
+  return dropped;
+}
+
 export function groupKey(view: string, group: string): string {
   return `${view}|${group}`;
 }

@@ -3,7 +3,8 @@
  * triggered once per batch, so a batch of connection changes costs one re-render.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
+import { ChangedRefs } from '../lib/changed-refs';
 import type { AccountView, AppEvent, SecretStorageInfo, Snapshot } from '../../../shared/contract';
 
 export const useAccountsStore = defineStore('accounts', () => {
@@ -26,23 +27,18 @@ export const useAccountsStore = defineStore('accounts', () => {
 
   /** One action per batch: every account event of the batch, then one trigger. */
   function applyEvents(events: readonly AppEvent[]) {
-    const map = byId.value;
-    let changed = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       if (event.type === 'account.upserted') {
-        map.set(event.account.id, event.account);
-        changed = true;
+        changed.set(byId, event.account.id, event.account);
       } else if (event.type === 'account.removed') {
-        changed = map.delete(event.id) || changed;
+        changed.delete(byId, event.id);
       } else if (event.type === 'account.connection') {
-        const account = map.get(event.id);
-        if (account) {
-          map.set(event.id, { ...account, connection: event.connection });
-          changed = true;
-        }
+        const account = byId.value.get(event.id);
+        if (account) changed.set(byId, event.id, { ...account, connection: event.connection });
       }
     }
-    if (changed) triggerRef(byId);
+    changed.trigger();
   }
 
   return { byId, list, secretStorage, loaded, get, applySnapshot, applyEvents };

@@ -16,7 +16,7 @@ import type {
 } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import type { Transport } from '../api/types';
-import { entryKey } from '../lib/roster-model';
+import { dropAccountEntries, entryKey } from '../lib/roster-model';
 
 export const useEncryptionStore = defineStore('encryption', () => {
   const conversations = shallowRef(new Map<string, ConversationEncryptionView>());
@@ -48,10 +48,8 @@ export const useEncryptionStore = defineStore('encryption', () => {
         putDevices(event.devices);
         changed.mark(devices);
       } else if (event.type === 'account.removed') {
-        for (const map of [conversations.value, devices.value])
-          for (const key of map.keys()) if (key.startsWith(entryKey(event.id, ''))) map.delete(key);
-        changed.mark(conversations);
-        changed.mark(devices);
+        changed.mark(conversations, dropAccountEntries(conversations.value, event.id));
+        changed.mark(devices, dropAccountEntries(devices.value, event.id));
       }
     }
     changed.trigger();

@@ -3,9 +3,10 @@
  * them (IdentityView), by entryKey(accountId, jid). One shallowRef triggered once per batch.
  */
 import { defineStore } from 'pinia';
-import { shallowRef, triggerRef } from 'vue';
+import { shallowRef } from 'vue';
 import type { AppEvent, IdentityView, Snapshot } from '../../../shared/contract';
-import { entryKey } from '../lib/roster-model';
+import { ChangedRefs } from '../lib/changed-refs';
+import { dropAccountEntries, entryKey } from '../lib/roster-model';
 
 export const useIdentitiesStore = defineStore('identities', () => {
   const byKey = shallowRef(new Map<string, IdentityView>());
@@ -21,17 +22,15 @@ export const useIdentitiesStore = defineStore('identities', () => {
   }
 
   function applyEvents(events: readonly AppEvent[]) {
-    let changed = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       if (event.type === 'identity') {
-        byKey.value.set(entryKey(event.identity.accountId, event.identity.jid), event.identity);
-        changed = true;
+        changed.set(byKey, entryKey(event.identity.accountId, event.identity.jid), event.identity);
       } else if (event.type === 'account.removed') {
-        for (const key of [...byKey.value.keys()]) if (key.startsWith(`${event.id}|`)) byKey.value.delete(key);
-        changed = true;
+        changed.mark(byKey, dropAccountEntries(byKey.value, event.id));
       }
     }
-    if (changed) triggerRef(byKey);
+    changed.trigger();
   }
 
   return { byKey, get, applySnapshot, applyEvents };

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { ChangedRefs } from '../lib/changed-refs';
-import { computed, shallowRef, triggerRef, type ShallowRef } from 'vue';
+import { computed, shallowRef, triggerRef } from 'vue';
 import type {
   AppEvent,
   BookmarkView,
@@ -17,7 +17,7 @@ import type {
   Snapshot,
 } from '../../../shared/contract';
 import { OccupantIndex } from '../lib/muc-occupants';
-import { entryKey } from '../lib/roster-model';
+import { dropAccountEntries, entryKey } from '../lib/roster-model';
 
 /** Notices kept per room (the core keeps as many). */
 export const NOTICES_KEPT = 50;
@@ -139,14 +139,13 @@ export const useMucStore = defineStore('muc', () => {
     for (const event of events) {
       switch (event.type) {
         case 'muc.room':
-          rooms.value.set(roomKey(event.room.accountId, event.room.room), event.room);
-          changed.mark(rooms);
+          changed.set(rooms, roomKey(event.room.accountId, event.room.room), event.room);
           break;
         case 'muc.roomRemoved': {
           const key = roomKey(event.accountId, event.room);
-          changed.mark(rooms, rooms.value.delete(key));
-          changed.mark(occupants, occupants.value.delete(key));
-          changed.mark(notices, notices.value.delete(key));
+          changed.delete(rooms, key);
+          changed.delete(occupants, key);
+          changed.delete(notices, key);
           break;
         }
         case 'muc.occupants':
@@ -158,35 +157,26 @@ export const useMucStore = defineStore('muc', () => {
           changed.mark(notices);
           break;
         case 'muc.bookmarks':
-          bookmarks.value.set(event.accountId, event.bookmarks);
-          changed.mark(bookmarks);
+          changed.set(bookmarks, event.accountId, event.bookmarks);
           break;
         case 'muc.invite':
-          invites.value.set(entryKey(event.invite.accountId, event.invite.id), event.invite);
-          changed.mark(invites);
+          changed.set(invites, entryKey(event.invite.accountId, event.invite.id), event.invite);
           break;
         case 'muc.inviteRemoved':
-          changed.mark(invites, invites.value.delete(entryKey(event.accountId, event.id)));
+          changed.delete(invites, entryKey(event.accountId, event.id));
           break;
         case 'muc.voiceRequest':
-          voiceRequests.value.set(entryKey(event.request.accountId, event.request.id), event.request);
-          changed.mark(voiceRequests);
+          changed.set(voiceRequests, entryKey(event.request.accountId, event.request.id), event.request);
           break;
         case 'muc.voiceRequestRemoved':
-          changed.mark(voiceRequests, voiceRequests.value.delete(entryKey(event.accountId, event.id)));
+          changed.delete(voiceRequests, entryKey(event.accountId, event.id));
           break;
-        case 'account.removed': {
+        case 'account.removed':
           // Rare: one pass over the maps is fine here.
-          const prefix = entryKey(event.id, '');
-          const maps = [rooms, occupants, notices, invites, voiceRequests];
-          for (const map of maps as ShallowRef<Map<string, unknown>>[]) {
-            for (const key of map.value.keys()) if (key.startsWith(prefix)) map.value.delete(key);
-            changed.mark(map);
-          }
-          bookmarks.value.delete(event.id);
-          changed.mark(bookmarks);
+          for (const map of [rooms, occupants, notices, invites, voiceRequests])
+            changed.mark(map, dropAccountEntries(map.value, event.id));
+          changed.delete(bookmarks, event.id);
           break;
-        }
       }
     }
     changed.trigger();

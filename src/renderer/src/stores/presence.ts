@@ -5,11 +5,12 @@
  * the roster is triggered once: per-item work stays O(log n), a big batch is one re-rank.
  */
 import { defineStore } from 'pinia';
-import { shallowRef, triggerRef } from 'vue';
+import { shallowRef } from 'vue';
 import type { AppEvent, ContactPresenceView, OwnPresenceView, Snapshot } from '../../../shared/contract';
 import { aggregateRank, aggregateStatus, DEFAULT_OWN } from '../lib/presence';
 import { REBUILD_THRESHOLD } from '../lib/roster-index';
-import { entryKey, type AvailabilityChange } from '../lib/roster-model';
+import { ChangedRefs } from '../lib/changed-refs';
+import { dropAccountEntries, entryKey, type AvailabilityChange } from '../lib/roster-model';
 import { useRosterStore } from './roster';
 
 function availability(view: ContactPresenceView, key: string): AvailabilityChange {
@@ -86,7 +87,7 @@ export const usePresenceStore = defineStore('presence', () => {
   function applyEvents(events: readonly AppEvent[]) {
     const map = contacts.value;
     const changed = new Changes();
-    let ownChanged = false;
+    const changedRefs = new ChangedRefs();
     for (const event of events) {
       switch (event.type) {
         case 'presence.contact': {
@@ -96,9 +97,8 @@ export const usePresenceStore = defineStore('presence', () => {
           break;
         }
         case 'presence.own':
-          own.value.set(event.accountId, event.presence);
+          changedRefs.set(own, event.accountId, event.presence);
           recentStatuses.value = event.recentStatuses;
-          ownChanged = true;
           break;
         case 'roster.item':
         case 'roster.items':
@@ -110,22 +110,19 @@ export const usePresenceStore = defineStore('presence', () => {
             if (known) changed.add(key, known);
           }
           break;
-        case 'account.removed': {
+        case 'account.removed':
           // Rare: one pass over the map is fine here.
-          const prefix = entryKey(event.id, '');
-          for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+          changedRefs.mark(contacts, dropAccountEntries(map, event.id));
           changed.dropAccount(event.id);
-          ownChanged = own.value.delete(event.id) || ownChanged;
-          triggerRef(contacts);
+          changedRefs.delete(own, event.id);
           break;
-        }
       }
     }
     if (changed.size > 0) {
-      triggerRef(contacts);
+      changedRefs.mark(contacts);
       feed(changed);
     }
-    if (ownChanged) triggerRef(own);
+    changedRefs.trigger();
   }
 
   return { contacts, own, recentStatuses, get, ownOf, applySnapshot, applyEvents };

@@ -15,7 +15,7 @@ import type {
   SubscriptionPolicyView,
   SubscriptionRequestView,
 } from '../../../shared/contract';
-import { entryKey } from '../lib/roster-model';
+import { dropAccountEntries, entryKey } from '../lib/roster-model';
 
 /** What the core does until it has told us the account's policy (its default: show the request). */
 export function defaultPolicy(accountId: string): SubscriptionPolicyView {
@@ -91,10 +91,11 @@ export const useSubscriptionsStore = defineStore('subscriptions', () => {
       switch (event.type) {
         case 'subscription.request': {
           const key = entryKey(event.request.accountId, event.request.jid);
-          if (!map.has(key)) bump(event.request.accountId, 1);
-          map.set(key, event.request);
-          changed.mark(requests);
-          changed.mark(counts);
+          if (!map.has(key)) {
+            bump(event.request.accountId, 1);
+            changed.mark(counts);
+          }
+          changed.set(requests, key, event.request);
           break;
         }
         case 'subscription.requestRemoved':
@@ -105,29 +106,24 @@ export const useSubscriptionsStore = defineStore('subscriptions', () => {
           }
           break;
         case 'subscription.policy':
-          policies.value.set(event.policy.accountId, event.policy);
-          changed.mark(policies);
+          changed.set(policies, event.policy.accountId, event.policy);
           break;
         case 'subscription.note':
-          notes.value.set(entryKey(event.note.accountId, event.note.jid), event.note);
-          changed.mark(notes);
+          changed.set(notes, entryKey(event.note.accountId, event.note.jid), event.note);
           break;
         case 'subscription.blocking':
           if (event.supported) blocking.value.add(event.accountId);
           else blocking.value.delete(event.accountId);
           changed.mark(blocking);
           break;
-        case 'account.removed': {
+        case 'account.removed':
           // Rare: one pass over the maps is fine here.
-          const prefix = entryKey(event.id, '');
-          for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
-          if (changed.mark(counts, counts.value.delete(event.id))) changed.mark(requests);
-          for (const key of notes.value.keys()) if (key.startsWith(prefix)) notes.value.delete(key);
-          changed.mark(policies, policies.value.delete(event.id));
+          changed.mark(requests, dropAccountEntries(map, event.id));
+          changed.delete(counts, event.id);
+          changed.mark(notes, dropAccountEntries(notes.value, event.id));
+          changed.delete(policies, event.id);
           changed.mark(blocking, blocking.value.delete(event.id));
-          changed.mark(notes);
           break;
-        }
       }
     }
     changed.trigger();

@@ -1,12 +1,13 @@
 /**
  * Uploads and downloads of this run as the core announced them (TransferView), by id, and what went
  * wrong while handing files to the core (a file too large, no upload service), per conversation,
- * until the user dismisses it. One shallowRef triggered once per batch.
+ * until the user dismisses it (or removes the account). Each map's shallowRef is triggered once per batch.
  */
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, ConversationKind, Snapshot, StagedFileView, TransferView } from '../../../shared/contract';
-import { entryKey } from '../lib/roster-model';
+import { ChangedRefs } from '../lib/changed-refs';
+import { dropAccountEntries, entryKey } from '../lib/roster-model';
 
 export interface SendProblem {
   id: number;
@@ -74,19 +75,18 @@ export const useTransfersStore = defineStore('transfers', () => {
   }
 
   function applyEvents(events: readonly AppEvent[]) {
-    let changed = false;
+    const changed = new ChangedRefs();
     for (const event of events) {
       if (event.type === 'transfer') {
-        byId.value.set(event.transfer.id, event.transfer);
-        changed = true;
+        changed.set(byId, event.transfer.id, event.transfer);
       } else if (event.type === 'transfer.removed') {
-        changed = byId.value.delete(event.id) || changed;
+        changed.delete(byId, event.id);
       } else if (event.type === 'account.removed') {
-        for (const [id, t] of byId.value) if (t.accountId === event.id) byId.value.delete(id);
-        changed = true;
+        for (const [id, t] of byId.value) if (t.accountId === event.id) changed.delete(byId, id);
+        changed.mark(problems, dropAccountEntries(problems.value, event.id));
       }
     }
-    if (changed) triggerRef(byId);
+    changed.trigger();
   }
 
   return {

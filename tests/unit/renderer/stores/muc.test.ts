@@ -159,6 +159,48 @@ describe('muc store', () => {
     expect(s.muc.inviteList).toHaveLength(0);
   });
 
+  it("drops a removed account's rooms, occupants, notices, bookmarks and invites, and keeps another's", async () => {
+    const invite = (accountId: string) => ({
+      accountId,
+      id: 'i1',
+      room: ROOM,
+      from: 'r@x',
+      claimedInviter: null,
+      stranger: false,
+      reason: null,
+      kind: 'direct' as const,
+      at: 1,
+    });
+    const mark = (accountId: string) => ({
+      accountId,
+      room: ROOM,
+      name: null,
+      nick: null,
+      autojoin: false,
+      hasPassword: false,
+    });
+    // 'a1' is a prefix of 'a11': only the removed account's own keys go.
+    const s = start(
+      snapshot({
+        rooms: [room(), room({ accountId: 'a11' })],
+        occupants: [occupant('bob'), occupant('bob', { accountId: 'a11' })],
+        roomNotices: [{ accountId: 'a1', room: ROOM, at: 1, code: 'muc.created' }],
+        bookmarks: [mark('a1'), mark('a11')],
+        roomInvites: [invite('a1'), invite('a11')],
+      }),
+    );
+    await flush();
+    s.push({ events: [{ type: 'account.removed', id: 'a1' }] });
+    expect(s.muc.room('a1', ROOM)).toBeUndefined();
+    expect(s.muc.occupantsOf('a1', ROOM)).toBeUndefined();
+    expect(s.muc.noticesOf('a1', ROOM)).toEqual([]);
+    expect(s.muc.bookmarksOf('a1')).toHaveLength(0);
+    expect(s.muc.inviteList.map((i) => i.accountId)).toEqual(['a11']);
+    expect(s.muc.room('a11', ROOM)?.state).toBe('joined');
+    expect(s.muc.occupantsOf('a11', ROOM)?.size).toBe(1);
+    expect(s.muc.bookmarksOf('a11')).toHaveLength(1);
+  });
+
   it('applies a 5,000-occupant join in one pass and a single change without re-sorting', async () => {
     const s = start(snapshot({ rooms: [room()] }));
     await flush();

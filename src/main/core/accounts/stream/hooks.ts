@@ -50,6 +50,28 @@ interface Subscriber<H> {
 
 const ignore = (): void => {};
 
+function subscribe<H>(list: Subscriber<H>[], handler: H, onError: (error: unknown) => void): () => void {
+  const entry = { handler, onError };
+  list.push(entry);
+  return remove(list, entry);
+}
+
+/**
+ * Offers `value` to each handler in turn: true when one consumed it, or threw (a stanza a handler
+ * failed on is taken out of the stream like a consumed one, not run again).
+ */
+function offer<T>(subscribers: readonly Subscriber<(value: T) => boolean>[], value: T): boolean {
+  for (const { handler, onError } of subscribers) {
+    try {
+      if (handler(value)) return true;
+    } catch (error) {
+      onError(error);
+      return true;
+    }
+  }
+  return false;
+}
+
 function remove<T>(list: T[], entry: T): () => void {
   return () => {
     const at = list.indexOf(entry);
@@ -66,27 +88,19 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
   private readonly rosterItems: RosterItemHook[] = [];
 
   onPresence(handler: PresenceHook, onError: (error: unknown) => void = ignore): () => void {
-    const entry = { handler, onError };
-    this.presence.push(entry);
-    return remove(this.presence, entry);
+    return subscribe(this.presence, handler, onError);
   }
 
   onRawPresence(handler: RawPresenceHook, onError: (error: unknown) => void = ignore): () => void {
-    const entry = { handler, onError };
-    this.rawPresence.push(entry);
-    return remove(this.rawPresence, entry);
+    return subscribe(this.rawPresence, handler, onError);
   }
 
   onRawRoomPresence(handler: RawRoomPresenceHook, onError: (error: unknown) => void = ignore): () => void {
-    const entry = { handler, onError };
-    this.rawRoomPresence.push(entry);
-    return remove(this.rawRoomPresence, entry);
+    return subscribe(this.rawRoomPresence, handler, onError);
   }
 
   onRawRoomPresenceTaken(listener: RawRoomPresenceListener, onError: (error: unknown) => void = ignore): () => void {
-    const entry = { handler: listener, onError };
-    this.rawRoomPresenceTaken.push(entry);
-    return remove(this.rawRoomPresenceTaken, entry);
+    return subscribe(this.rawRoomPresenceTaken, listener, onError);
   }
 
   onRosterItem(handler: RosterItemHook): () => void {
@@ -101,29 +115,12 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
 
   /** Offers a presence Element to the handlers; true when one consumed it (or failed on it). */
   consumePresence(stanza: Element): boolean {
-    for (const { handler, onError } of this.presence) {
-      try {
-        if (handler(stanza)) return true;
-      } catch (error) {
-        // Taken out of the stream like any stanza a handler failed on: consumed, not run again.
-        onError(error);
-        return true;
-      }
-    }
-    return false;
+    return offer(this.presence, stanza);
   }
 
   /** Offers a presence read from the text to the handlers; true when one consumed it (or failed on it). */
   consumeRawPresence(raw: RawPresence): boolean {
-    for (const { handler, onError } of this.rawPresence) {
-      try {
-        if (handler(raw)) return true;
-      } catch (error) {
-        onError(error);
-        return true;
-      }
-    }
-    return false;
+    return offer(this.rawPresence, raw);
   }
 
   /**
@@ -131,16 +128,7 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
    * failed on it), and then the listeners read it.
    */
   consumeRawRoomPresence(raw: RawPresence): boolean {
-    let taken = false;
-    for (const { handler, onError } of this.rawRoomPresence) {
-      try {
-        taken = handler(raw);
-      } catch (error) {
-        onError(error);
-        taken = true;
-      }
-      if (taken) break;
-    }
+    const taken = offer(this.rawRoomPresence, raw);
     if (!taken) return false;
     for (const { handler, onError } of this.rawRoomPresenceTaken) {
       try {

@@ -28,6 +28,7 @@ import {
   type DiscoInfo,
 } from './hash';
 import type { CapsRecord, CapsRepository, Device } from './repo';
+import { Listeners } from '../../util/listeners';
 import { detach } from '../../util/text';
 import { withTimeout } from '../../util/with-timeout';
 import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../../xmpp/ns';
@@ -185,7 +186,7 @@ export class CapsCache {
   private readonly keys = new Map<string, { hashAlgo: CapsHashAlgo; key: string }>();
   private readonly queue: Lookup[] = [];
   private readonly perBare = new Map<string, number>();
-  private readonly listeners = new Set<(resolved: CapsResolved) => void>();
+  private readonly listeners = new Listeners<CapsResolved>();
   private inFlight = 0;
   private sent = 0;
   private stored = 0;
@@ -280,8 +281,7 @@ export class CapsCache {
   }
 
   onResolved(listener: (resolved: CapsResolved) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** The account is gone or its session ended: stop waiting on its resources. */
@@ -474,12 +474,6 @@ export class CapsCache {
   }
 
   private emit(resolved: CapsResolved): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(resolved);
-      } catch (error) {
-        this.log.error('caps listener failed', { error });
-      }
-    }
+    this.listeners.tell(resolved, (error) => this.log.error('caps listener failed', { error }));
   }
 }

@@ -4,7 +4,6 @@
  * in the clear then), and a correction from the sender of the original, in the same conversation,
  * travelling as the original did (encrypted or not), replacing its body.
  */
-import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import type { MessageEncryption, MessageView, ParsedInput } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
@@ -14,6 +13,7 @@ import { NS_CORRECT } from '../../xmpp/ns';
 import { conversationOf, view, type AccountChat } from './accounts';
 import type { ChatEncryptionPort } from './encryption-port';
 import type { Inbox } from './inbox';
+import { sendAbout } from './message-about';
 import type { OutgoingSeals } from './sealing';
 import type { MessageWrites } from './writes';
 
@@ -50,15 +50,8 @@ export class Corrections {
         }
         content = sealed.children;
       }
-      const stanza = xml(
-        'message',
-        { to: original.conversation, type: original.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
-        ...content,
-        xml('replace', { xmlns: NS_CORRECT, id: original.stanzaId }),
-      );
-      try {
-        await xmpp.send(stanza);
-      } catch {
+      const replace = xml('replace', { xmlns: NS_CORRECT, id: original.stanzaId });
+      if (!(await sendAbout(xmpp, original, [...content, replace]))) {
         return fail('not_connected', 'chat.correctionNotSent');
       }
     }

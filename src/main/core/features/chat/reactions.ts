@@ -7,7 +7,6 @@
  * a message gathers at most REACTIONS_PER_MESSAGE_MAX distinct emojis. A set from an older archive
  * page was sent before any set the reactor has on the message: it never replaces one.
  */
-import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
   REACTION_LENGTH_MAX,
@@ -19,11 +18,12 @@ import {
 } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
 import { onlineClient } from '../../accounts/client';
-import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
+import type { MessagesRepository } from '../../store/messages-repo';
 import { OWN_REACTOR } from '../../store/reactions-repo';
 import { NS_HINTS, NS_REACTIONS } from '../../xmpp/ns';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
+import { referenceOf, sendAbout } from './message-about';
 import type { MessageWrites } from './writes';
 
 /** Who sent a reaction, as the incoming path established it. */
@@ -34,11 +34,6 @@ export interface Reactor {
   key: string;
   /** Shown for who reacted: the bare JID or the nick. */
   name: string;
-}
-
-/** What a message is known by to others: the room's stanza-id in rooms, its origin-id (or id) in chats. */
-export function referenceOf(message: StoredMessage): string | null {
-  return message.kind === 'groupchat' ? message.serverId : (message.originId ?? message.stanzaId);
 }
 
 /** A reaction set kept to the limits: trimmed, not empty, not too long, distinct, not too many. */
@@ -70,17 +65,11 @@ export class Reactions {
     const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return fail('not_connected', 'replies.offline');
     const emojis = keptReactions(input.emojis);
-    const stanza = xml(
-      'message',
-      { to: message.conversation, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
+    const sent = await sendAbout(xmpp, message, [
       xml('reactions', { xmlns: NS_REACTIONS, id: reference }, ...emojis.map((e) => xml('reaction', {}, e))),
       xml('store', { xmlns: NS_HINTS }),
-    );
-    try {
-      await xmpp.send(stanza);
-    } catch {
-      return fail('not_connected', 'replies.notSent');
-    }
+    ]);
+    if (!sent) return fail('not_connected', 'replies.notSent');
     this.repo.reactions.set(message.id, OWN_REACTOR, '', emojis, this.now());
     const updated = this.repo.get(message.id)!;
     this.writes.changed(updated);

@@ -12,6 +12,7 @@ import type { ConversationKind } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
 import type { MessagesRepository, StoredMessage, StoredReply } from '../../store/messages-repo';
 import { NS_FALLBACK, NS_FALLBACK_LEGACY, NS_REPLY } from '../../xmpp/ns';
+import { referenceOf } from './message-about';
 
 /** Characters of the original kept as the quote (ours and the fallback we read). */
 export const REPLY_QUOTE_MAX = 300;
@@ -26,13 +27,14 @@ export interface ReplyContext {
   self: string | null;
 }
 
+/** An incoming message's body without the fallback quote, and the reply it carries. */
+export interface ReadReply {
+  body: string;
+  reply: StoredReply | null;
+}
+
 /** Reads an incoming message's reply; `body` comes back without the fallback quote. */
-export function readReply(
-  repo: MessagesRepository,
-  stanza: Element,
-  body: string,
-  context: ReplyContext,
-): { body: string; reply: StoredReply | null } {
+export function readReply(repo: MessagesRepository, stanza: Element, body: string, context: ReplyContext): ReadReply {
   const element = stanza.getChild('reply', NS_REPLY);
   const id = element?.attrs.id;
   if (!element || typeof id !== 'string' || id === '' || id.length > REFERENCE_MAX) return { body, reply: null };
@@ -56,7 +58,7 @@ export function replyTo(
 ): Result<StoredReply> {
   if (!original || original.accountId !== accountId || original.conversation !== conversation)
     return fail('not_found', 'chat.noSuchMessage');
-  const id = original.kind === 'groupchat' ? original.serverId : (original.originId ?? original.stanzaId);
+  const id = referenceOf(original);
   if (id === null) return fail('conflict', 'replies.noReference');
   const to = original.direction === 'out' ? self : original.from;
   const quote = original.retracted ? '' : original.body.slice(0, REPLY_QUOTE_MAX);

@@ -10,7 +10,6 @@
  *   occupant-id where the room assigns them, else the same nick), and a moderation only from the
  *   room itself, about a message of that room.
  */
-import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import type { ConversationKind, MessageView } from '../../../../shared/contract';
 import { fail, ok, type Result } from '../../../../shared/result';
@@ -20,7 +19,7 @@ import { NS_FALLBACK, NS_FASTEN, NS_HINTS, NS_RETRACT, NS_RETRACT_LEGACY } from 
 import { readModeration } from '../muc/moderation';
 import { view, type AccountChat } from './accounts';
 import type { Inbox } from './inbox';
-import { referenceOf } from './reactions';
+import { referenceOf, sendAbout } from './message-about';
 import type { MessageWrites } from './writes';
 
 /** The fallback body XEP-0424 gives clients without retraction (protocol text, not shown by us). */
@@ -60,20 +59,14 @@ export class Retractions {
     if (reference === null) return fail('conflict', 'replies.noReference');
     const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return fail('not_connected', 'replies.offline');
-    const stanza = xml(
-      'message',
-      { to: message.conversation, type: message.kind === 'groupchat' ? 'groupchat' : 'chat', id: randomUUID() },
+    const sent = await sendAbout(xmpp, message, [
       xml('retract', { xmlns: NS_RETRACT, id: reference }),
       xml('apply-to', { xmlns: NS_FASTEN, id: reference }, xml('retract', { xmlns: NS_RETRACT_LEGACY })),
       xml('fallback', { xmlns: NS_FALLBACK, for: NS_RETRACT }),
       xml('body', {}, RETRACTION_FALLBACK),
       xml('store', { xmlns: NS_HINTS }),
-    );
-    try {
-      await xmpp.send(stanza);
-    } catch {
-      return fail('not_connected', 'replies.notSent');
-    }
+    ]);
+    if (!sent) return fail('not_connected', 'replies.notSent');
     this.repo.reactions.retract(message.id, 'sender');
     const updated = this.repo.get(message.id)!;
     this.writes.changed(updated);

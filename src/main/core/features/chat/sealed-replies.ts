@@ -8,9 +8,9 @@
  * fallback range when the sender put one beside it, else as the leading lines that start with ">".
  */
 import xml, { type Element } from '@xmpp/xml';
-import type { MessagesRepository, StoredMessage, StoredReply } from '../../store/messages-repo';
+import type { MessagesRepository, StoredMessage } from '../../store/messages-repo';
 import { NS_FALLBACK, NS_FALLBACK_LEGACY, NS_REPLY } from '../../xmpp/ns';
-import { quoted, readReply, REPLY_QUOTE_MAX, type ReplyContext } from './replies';
+import { quoted, readReply, REPLY_QUOTE_MAX, type ReadReply, type ReplyContext } from './replies';
 
 /** The text to encrypt: the fallback quote first, when the message is a reply. */
 export function sealedBody(message: StoredMessage): string {
@@ -30,7 +30,7 @@ export function readSealedReply(
   stanza: Element,
   body: string,
   context: ReplyContext,
-): { body: string; reply: StoredReply | null } {
+): ReadReply {
   const read = readReply(repo, stanza, body, context);
   const ranged = stanza.getChild('fallback', NS_FALLBACK) ?? stanza.getChild('fallback', NS_FALLBACK_LEGACY);
   if (!read.reply || ranged) return read;
