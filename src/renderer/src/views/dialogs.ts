@@ -42,7 +42,7 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     const account = accounts.get(accountId);
     return account ? accountName(account) : accountId;
   }
-  function withAccount(accountId: string) {
+  function withAccount({ accountId }: { accountId: string }) {
     const account = accounts.get(accountId);
     return account ? { account } : null;
   }
@@ -57,18 +57,18 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
 
   const DIALOGS: { [K in DialogKind]: Entry<K> } = {
     'add-account': { component: AccountDialog },
-    'edit-account': { component: AccountDialog, props: ({ accountId }) => withAccount(accountId) },
+    'edit-account': { component: AccountDialog, props: withAccount },
     'own-profile': {
       component: load(() => import('../components/profile/OwnProfileDialog.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     'remove-account': {
       component: load(() => import('../components/accounts/RemoveAccountDialog.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     password: {
       component: load(() => import('../components/accounts/PasswordPrompt.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     certificate: {
       component: load(() => import('../components/accounts/CertificateTrustPrompt.vue')),
@@ -139,7 +139,7 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     'destroy-room': { component: load(() => import('../components/muc/DestroyRoomDialog.vue')), props: withRoom },
     blocklist: {
       component: load(() => import('../components/control/BlocklistDialog.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     'block-contact': {
       component: load(() => import('../components/control/BlockContactDialog.vue')),
@@ -149,11 +149,11 @@ export function useDialogs(): ComputedRef<ShownDialog | null> {
     register: { component: load(() => import('../components/control/RegisterDialog.vue')) },
     'change-password': {
       component: load(() => import('../components/control/ChangePasswordDialog.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     'delete-on-server': {
       component: load(() => import('../components/control/DeleteOnServerDialog.vue')),
-      props: ({ accountId }) => withAccount(accountId),
+      props: withAccount,
     },
     'adhoc-command': {
       component: load(() => import('../components/control/AdhocCommandDialog.vue')),

@@ -1,4 +1,5 @@
 import type { FormState } from '../../composables/useFormState';
+import { i18n, t, type MessageKey, type MessageParams } from '../../i18n';
 
 /** What a dialog's action button says and does (DialogActions, and the dialogs built on it). */
 export interface ActionProps {
@@ -14,17 +15,48 @@ export interface ActionProps {
   danger?: boolean;
 }
 
-/** A dialog's props: its actions, its title, and its error and busy state, given or read from its form's state. */
-export interface DialogProps extends ActionProps {
-  title: string;
+/** A catalog prefix with a `title` under it ('roster.rename' for 'roster.rename.title'). */
+type TitledPrefix = MessageKey extends infer K ? (K extends `${infer P}.title` ? P : never) : never;
+
+/**
+ * A dialog's props: its words, its actions, and its error and busy state, given or read from its
+ * form's state. The words are given (title, action, busyLabel) or read from the catalog under
+ * `keys` (see dialogWords).
+ */
+export interface DialogProps extends Omit<ActionProps, 'action'> {
+  /** The catalog prefix of the dialog's words: `<keys>.title`, `<keys>.action`, `<keys>.busy`. */
+  keys?: TitledPrefix;
+  /** The placeholders of the title and the action read under `keys`. */
+  params?: MessageParams;
+  title?: string;
+  action?: string;
   error?: string | null;
   /** The form's state (useFormState, useDialogCommand): busy, the error and the way out come from it. */
   form?: FormState;
 }
 
+/**
+ * A dialog's title, action and busy label: each one given wins; the others are read under `keys`,
+ * where a dialog without its own action or busy word saves (Save, Saving…), the most common form.
+ */
+export function dialogWords(props: DialogProps): { title: string; action: string; busyLabel?: string } {
+  const { keys, params } = props;
+  if (!keys) return { title: props.title ?? '', action: props.action ?? '', busyLabel: props.busyLabel };
+  const word = (leaf: string, otherwise: MessageKey): string => {
+    const key = `${keys}.${leaf}` as MessageKey;
+    return i18n.global.te(key, 'en') ? t(key, params) : t(otherwise);
+  };
+  return {
+    title: props.title ?? t(`${keys}.title` as MessageKey, params),
+    action: props.action ?? word('action', 'common.save'),
+    busyLabel: props.busyLabel ?? word('busy', 'common.saving'),
+  };
+}
+
 /** The action props out of a dialog's props, to hand to DialogActions (busy also while the form's command runs). */
 export function actionProps(props: DialogProps): ActionProps {
-  const { action, busyLabel, disabled, cancel, danger } = props;
+  const { disabled, cancel, danger } = props;
+  const { action, busyLabel } = dialogWords(props);
   return { action, busyLabel, busy: props.busy || props.form?.busy.value, disabled, cancel, danger };
 }
 

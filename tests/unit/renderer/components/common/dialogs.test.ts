@@ -10,9 +10,12 @@ import FormDialog from '../../../../../src/renderer/src/components/common/FormDi
 import RadioGroup from '../../../../../src/renderer/src/components/common/RadioGroup.vue';
 import type { AppError } from '../../../../../src/shared/errors';
 import { useFormState } from '../../../../../src/renderer/src/composables/useFormState';
+import { i18n } from '../../../../../src/renderer/src/i18n';
 
 async function render(component: Component, props: Record<string, unknown>): Promise<string> {
-  return renderToString(createSSRApp({ render: () => h(component, props) }));
+  const app = createSSRApp({ render: () => h(component, props) });
+  app.use(i18n);
+  return renderToString(app);
 }
 
 /** The attributes of every `tag` element in `html`. */
@@ -46,6 +49,47 @@ describe('FormDialog and ConfirmDialog with a form state', () => {
     expect(html).not.toContain('role="alert"');
     expect(html).toMatch(/<button type="submit"[^>]*>\s*Save\s*<\/button>/);
     expect(allAttrs(html, 'button')[1].disabled).toBeUndefined();
+  });
+
+  it('read their words under `keys`: the title with its params, the action and the busy label', async () => {
+    const form = useFormState();
+    form.busy.value = true;
+    const html = await render(ConfirmDialog as Component, { keys: 'roster.remove', params: { name: 'Alice' }, form });
+    expect(html).toContain('Remove Alice?');
+    expect(html).toMatch(/<button[^>]*disabled[^>]*>\s*Removing…\s*<\/button>/);
+    const idle = await render(ConfirmDialog as Component, { keys: 'roster.remove', params: { name: 'Alice' } });
+    expect(idle).toMatch(/<button[^>]*>\s*Remove contact\s*<\/button>/);
+  });
+
+  it('under `keys` without an action or busy word, save: Save, and Saving… while busy', async () => {
+    const idle = await render(FormDialog as Component, { keys: 'settings', form: useFormState() });
+    expect(idle).toContain('Settings');
+    expect(idle).toMatch(/<button type="submit"[^>]*>\s*Save\s*<\/button>/);
+    const form = useFormState();
+    form.busy.value = true;
+    const busy = await render(FormDialog as Component, { keys: 'settings', form });
+    expect(busy).toMatch(/<button type="submit"[^>]*disabled[^>]*>\s*Saving…\s*<\/button>/);
+  });
+
+  it('given words win over those under `keys`', async () => {
+    const html = await render(FormDialog as Component, { keys: 'settings', title: 'Mine', action: 'Go' });
+    expect(html).toContain('Mine');
+    expect(html).not.toContain('Settings');
+    expect(html).toMatch(/<button type="submit"[^>]*>\s*Go\s*<\/button>/);
+  });
+
+  it('name the contact a dialog is about in its `<keys>.intro` sentence, and show a given intro', async () => {
+    const html = await render(FormDialog as Component, {
+      keys: 'roster.rename',
+      params: { name: 'Alice' },
+      contact: { jid: 'alice@example.org', account: 'Work' },
+      intro: 'One paragraph',
+    });
+    expect(html).toContain('<p>One paragraph</p>');
+    const sentence = html.replace(/<!--[^>]*-->/g, '');
+    expect(sentence).toContain(
+      '<p class="field-note" dir="auto"><bdi class="jid">alice@example.org</bdi> in <bdi>Work</bdi>. The name is kept',
+    );
   });
 
   it('a refused command leaves its words on the form state, and the close it was given is kept', async () => {
