@@ -136,6 +136,8 @@ interface Paint {
   longTasks: [number, number][];
   /** Snapshot requested, received, applied (ms since navigation start). */
   snapshot: [number, number, number];
+  /** The roster column's first screen applied (ms since navigation start; -1: none, the whole snapshot came first). */
+  firstScreen: number;
   /** Traced runs: CPU time of the page's main thread from navigation start to the first rows (-1 untraced). */
   mainThreadCpu: number;
 }
@@ -220,6 +222,7 @@ async function loadOnce(
         longTasksBeforeFirstRow: window.__jw.longtasks.length,
         longTasks: window.__jw.longtasks.map((t) => [Math.round(t.start), Math.round(t.duration)]),
         snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
+        firstScreen: at('jw-first-screen-applied'),
       });
     }, 50)))`)) as Paint;
     paint.mainThreadCpu = -1;
@@ -273,6 +276,7 @@ function report(
     longTasksBeforeFirstRow: runs.map((r) => r.longTasks),
     snapshotRequestedReceivedAppliedMs: runs.map((r) => r.snapshot),
     snapshotMedianMs: [0, 1, 2].map((at) => median(runs.map((r) => r.snapshot[at]))),
+    firstScreenAppliedMs: runs.map((r) => r.firstScreen),
     // Traced runs only (BENCH_TRACE; =all traces every run).
     mainThreadCpuToFirstRowsMs: runs.map((r) => r.mainThreadCpu),
     budgetMs: BUDGET_MS,
