@@ -144,7 +144,7 @@ interface Paint {
 
 /**
  * From a Chromium trace: the CPU time (thread time, not wall time) the page's main thread spent in
- * tasks from navigation start to the first rows' mark. On a loaded machine wall time is mostly
+ * tasks up to the first rows' mark. On a loaded machine wall time is mostly
  * waiting for a core; this is the work the page itself did before its first rows.
  */
 function mainThreadCpuToFirstRows(traceFile: string): number {
@@ -154,12 +154,13 @@ function mainThreadCpuToFirstRows(traceFile: string): number {
   const mark = events.find((event) => event.name === 'jw-roster-first-rows');
   if (!mark) return -1;
   const onMain = (event: TraceEvent) => event.pid === mark.pid && event.tid === mark.tid;
-  const start = events.find((event) => event.name === 'navigationStart' && onMain(event))?.ts ?? -1;
-  if (start < 0) return -1;
+  // Every task of the page's main thread before the mark: each page here is a new origin and so a
+  // new renderer process. (Its navigationStart events are not a reliable start: some traces hold
+  // several, in no order, some none for the page's own URL.)
   let cpu = 0;
   for (const event of events) {
     if (event.name !== 'RunTask' || event.ph !== 'X' || !onMain(event)) continue;
-    if (event.ts >= start && event.ts < mark.ts) cpu += event.tdur ?? 0;
+    if (event.ts < mark.ts) cpu += event.tdur ?? 0;
   }
   return Math.round(cpu / 1000);
 }
