@@ -5,8 +5,8 @@ import vue from '@vitejs/plugin-vue';
 
 /**
  * The renderer's entry asks the core for the snapshot first and then imports the app (src/boot.ts).
- * This makes the page fetch the app's chunk while the HTML is parsed, not only once the entry runs:
- * it is in when the snapshot arrives, instead of queuing behind it.
+ * This makes the page fetch the app's chunk and its styles while the HTML is parsed, not only once
+ * the entry runs: they are in when the snapshot arrives, instead of queuing behind it.
  */
 function preloadApp(): Plugin {
   return {
@@ -21,12 +21,20 @@ function preloadApp(): Plugin {
             output.type === 'chunk' && output.moduleIds.some((id) => id.endsWith('/src/renderer/src/boot.ts')),
         );
         if (!chunk) throw new Error('preloadApp: no chunk holds src/renderer/src/boot.ts');
+        // The app's styles are fetched from the start too, as a preload: a stylesheet link would
+        // hold the entry script back until it has loaded (boot.ts applies them before it mounts).
+        const styles = [...(chunk.type === 'chunk' ? (chunk.viteMetadata?.importedCss ?? []) : [])].map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` },
+          injectTo: 'head' as const,
+        }));
         return [
           {
             tag: 'link',
             attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` },
             injectTo: 'head',
           },
+          ...styles,
         ];
       },
     },

@@ -41,6 +41,7 @@ import type {
 export * from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
+import type { RosterFirstScreen } from './roster-first-screen';
 import {
   CONSOLE_STANZA_MAX,
   discoNodeSchema,
@@ -698,6 +699,11 @@ export interface Snapshot {
   roster: RosterItemView[];
   /** The roster in its compact form (shared/roster-table.ts), when asked for with `compactRoster`. */
   rosterTable?: RosterTable;
+  /**
+   * Asked for with `firstScreen`: the roster holds only the contacts of the column's first rows
+   * (presence and identities only theirs), and this gives the counts (shared/roster-first-screen.ts).
+   */
+  rosterFirstScreen?: RosterFirstScreen;
   rosterSync: RosterSyncView[];
   prefs: Prefs;
   /** Every JID we know presence, an error, last seen or directed presence for. */
@@ -963,7 +969,11 @@ const inRoom = { ...onAccount, room: roomJidSchema };
 
 export const commands = {
   // compactRoster: the roster as a RosterTable (the window's first paint), not as item objects.
-  'app.snapshot': command(returns<Snapshot>(), { compactRoster: z.literal(true).optional() }),
+  // firstScreen: N rows of the roster column only, answered at once; the whole snapshot is asked for too.
+  'app.snapshot': command(returns<Snapshot>(), {
+    compactRoster: z.literal(true).optional(),
+    firstScreen: z.number().int().min(1).max(500).optional(),
+  }),
   'app.dismissNotice': command(returns<null>(), { id: z.string().min(1).max(64) }),
   'account.add': command(returns<AccountView>(), {
     jid: accountJidSchema,

@@ -3,7 +3,8 @@
  */
 import { commands } from '../../shared/contract';
 import { toRosterTable } from '../../shared/roster-table';
-import type { RosterItemView } from '../../shared/contract';
+import type { RosterItemView, Snapshot } from '../../shared/contract';
+import { rosterFirstScreen } from '../../shared/roster-first-screen';
 
 /** How long the shells with a window let accounts wait for the first snapshot before connecting anyway. */
 export const CONNECT_FALLBACK_MS = 3_000;
@@ -49,4 +50,26 @@ export function warmUpFirstSnapshot(items: () => RosterItemView[]): void {
     commands['app.snapshot'].input.safeParse({});
     toRosterTable(items());
   }).unref();
+}
+
+/**
+ * The snapshot narrowed to the roster column's first `rows` rows (see shared/roster-first-screen.ts):
+ * their contacts as a compact table, presence and identities of those contacts only, and the counts.
+ * Without a first screen (someone online, offline contacts hidden) the roster is left empty and
+ * `rosterFirstScreen` unset: the window then waits for the whole snapshot.
+ */
+export function firstScreenSnapshot(snapshot: Snapshot, items: readonly RosterItemView[], rows: number): Snapshot {
+  const anyoneOnline = snapshot.presence.some((view) => view.resources.length > 0);
+  const first = rosterFirstScreen(items, snapshot.prefs, snapshot.identities ?? [], anyoneOnline, rows);
+  const shown = new Set(first?.items.map((item) => `${item.accountId}|${item.jid}`));
+  const isShown = (view: { accountId: string; jid: string }) => shown.has(`${view.accountId}|${view.jid}`);
+  return {
+    ...snapshot,
+    roster: [],
+    rosterTable: toRosterTable(first?.items ?? []),
+    ...(first ? { rosterFirstScreen: first.screen } : {}),
+    presence: snapshot.presence.filter(isShown),
+    identities: snapshot.identities?.filter(isShown),
+    xmppUri: null,
+  };
 }

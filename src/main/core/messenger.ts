@@ -63,7 +63,7 @@ import { IdentityService } from './features/avatars/service';
 import { IdentitiesRepository } from './features/avatars/repo';
 import { ProfileCommands } from './features/avatars/commands';
 import { toRosterTable } from '../../shared/roster-table';
-import { AfterFirstSnapshot, warmUpFirstSnapshot } from './first-snapshot';
+import { AfterFirstSnapshot, firstScreenSnapshot, warmUpFirstSnapshot } from './first-snapshot';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -404,8 +404,8 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         seq,
         accounts: accountList,
         secretStorage: options.secrets.info,
-        roster: input.compactRoster ? [] : rosterItems,
-        ...(input.compactRoster ? { rosterTable: toRosterTable(rosterItems) } : {}),
+        roster: input.compactRoster || input.firstScreen ? [] : rosterItems,
+        ...(input.compactRoster && !input.firstScreen ? { rosterTable: toRosterTable(rosterItems) } : {}),
         rosterSync: accountList.map((account) => roster.syncView(account.id)),
         prefs: prefs.get(),
         presence: presence.views(),
@@ -424,10 +424,12 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
         conversations: readOrReport(() => chat.conversations(), []),
         notices: notices.list(),
         blocklists: blocking.views(),
-        xmppUri: control.takeXmppUriForSnapshot(),
+        xmppUri: input.firstScreen ? null : control.takeXmppUriForSnapshot(),
         transfers: media.transfers.views(),
         identities: identities.views(),
       };
+      // The first screen comes before the whole snapshot, which is what counts as served.
+      if (input.firstScreen) return ok(firstScreenSnapshot(snapshot, rosterItems, input.firstScreen));
       health.snapshotServed();
       connectAccounts.snapshotServed();
       return ok(snapshot);

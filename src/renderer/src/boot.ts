@@ -25,6 +25,8 @@ import { useRosterStore } from './stores/roster';
 import { useSubscriptionsStore } from './stores/subscriptions';
 import { useIdentitiesStore } from './stores/identities';
 import { useTransfersStore } from './stores/transfers';
+// Loaded with this chunk (before it runs), not by the page: see main.ts.
+import './styles/index.css';
 
 export async function boot(transport: Transport, pump: EarlyEventPump): Promise<void> {
   const app = createApp(App);

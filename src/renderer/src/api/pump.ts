@@ -36,6 +36,8 @@ export interface PumpStores {
 }
 
 const SNAPSHOT_RETRY_MS = 2000;
+/** How long a hidden window (no frames) holds the whole snapshot behind its first screen. */
+const HIDDEN_WINDOW_WAIT_MS = 250;
 
 /** What every store does with what the core sends. */
 interface CoreFollower {
@@ -77,6 +79,22 @@ export function withoutContactPresence(events: readonly AppEvent[]): readonly Ap
   return rest;
 }
 
+/** Rows of the roster column the first screen covers: a tall window's worth (rows are 40 px). */
+export const FIRST_SCREEN_ROWS = 60;
+
+/** Runs `then` once the next frame is painted (or soon, in a hidden window that gets no frames). */
+function afterNextPaint(then: () => void) {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  // A timer set in an animation frame callback runs after that frame is painted.
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(once));
+  setTimeout(once, HIDDEN_WINDOW_WAIT_MS);
+}
+
 /** Timeline marks for the renderer benchmark (no-ops where the Performance API is missing). */
 function mark(name: string) {
   globalThis.performance?.mark?.(name);
@@ -99,11 +117,25 @@ export interface EarlyEventPump {
  */
 export function startEarlyEventPump(transport: Transport): EarlyEventPump {
   let stores: PumpStores | null = null;
+  // Store updates in arrival order: waiting for the stores, or for the first screen's frame.
   let queued: ((stores: PumpStores) => void)[] | null = [];
-  const toStores = (update: (stores: PumpStores) => void) => {
-    if (stores) update(stores);
-    else queued?.push(update);
+  let held = false;
+  const drain = () => {
+    while (stores && !held && queued && queued.length > 0) queued.shift()!(stores);
   };
+  const toStores = (update: (stores: PumpStores) => void) => {
+    queued?.push(update);
+    drain();
+  };
+  /** Holds every later update until the frame painting the first screen is out. */
+  const holdForPaint = () => {
+    held = true;
+    afterNextPaint(() => {
+      held = false;
+      drain();
+    });
+  };
+  let wholeApplied = false;
 
   let lastSeq = -1;
   // Batches that arrive while a snapshot is on its way; applied afterwards if newer than it.
@@ -120,10 +152,25 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     });
   };
 
+  /** The roster column's first rows, painted before the whole snapshot is parsed and applied. */
+  const loadFirstScreen = async (mine: number) => {
+    const result = await transport.invoke('app.snapshot', { compactRoster: true, firstScreen: FIRST_SCREEN_ROWS });
+    if (!result.ok || !result.value.rosterFirstScreen) return;
+    const first = result.value;
+    toStores((stores) => {
+      if (mine !== generation || wholeApplied) return;
+      for (const store of inOrder(stores)) store.applySnapshot(first);
+      mark('jw-first-screen-applied');
+      holdForPaint();
+    });
+  };
+
   const loadSnapshot = async () => {
     const mine = ++generation;
     buffer = [];
     mark('jw-snapshot-requested');
+    // Only a window showing nothing yet gains from a first screen (asked first: answered first).
+    if (!wholeApplied) void loadFirstScreen(mine);
     // The roster in its compact form: a third of the bytes to write, carry and parse.
     const result = await transport.invoke('app.snapshot', { compactRoster: true });
     mark('jw-snapshot-received');
@@ -136,6 +183,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     }
     const snapshot = result.value;
     toStores((stores) => {
+      wholeApplied = true;
       for (const store of inOrder(stores)) store.applySnapshot(snapshot);
       mark('jw-snapshot-applied');
       stores.app.setSnapshotError(null);
@@ -162,9 +210,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
     attach(given) {
       if (stores) throw new Error('The event pump already has its stores.');
       stores = given;
-      const waiting = queued ?? [];
-      queued = null;
-      for (const update of waiting) update(given);
+      drain();
     },
     stop() {
       stopEvents();

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
 import { fromRosterTable } from '../../../shared/roster-table';
+import { FirstScreenIndex } from '../lib/roster-first-screen';
 import { RosterIndex } from '../lib/roster-index';
 import { type AvailabilityChange, type RosterChange, type RosterSort } from '../lib/roster-model';
 
@@ -13,7 +14,11 @@ export const useRosterStore = defineStore('roster', () => {
   const index = shallowRef(new RosterIndex());
   const sync = shallowRef(new Map<string, RosterSyncView>());
 
+  /** Also takes a first screen (see lib/roster-first-screen.ts), which the whole snapshot replaces. */
   function applySnapshot(snapshot: Snapshot) {
+    // Leaving the first screen: a new index, as the first screen's counts belong to it alone.
+    if (snapshot.rosterFirstScreen) index.value = new FirstScreenIndex(snapshot.rosterFirstScreen);
+    else if (index.value instanceof FirstScreenIndex) index.value = new RosterIndex();
     index.value.setSort(snapshot.prefs.rosterSort);
     for (const identity of snapshot.identities ?? [])
       index.value.setNick(identity.accountId, identity.jid, identity.nick);

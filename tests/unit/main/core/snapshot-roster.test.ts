@@ -71,3 +71,31 @@ it('sends the cached roster as a compact table when asked, holding exactly the i
   expect(roster).toEqual([]);
   expect(fromRosterTable(rosterTable!)).toEqual((full.value as Snapshot).roster);
 });
+
+it('answers a first screen with the first rows’ contacts and the counts, leaving the link for the whole snapshot', async () => {
+  messenger = await createMessenger({
+    dataDir: dir,
+    secrets: createMemorySecretStore(),
+    log: silentLogger,
+    storeCheckFallbackMs: 60_000,
+    sessionFactory: () => ({ start() {}, stop: async () => {}, reconnectNow() {}, checkAlive() {} }),
+  });
+  messenger.control.openXmppUri('xmpp:romeo@montague.example?message;body=Hi');
+  const first = await messenger.invoke('app.snapshot', { compactRoster: true, firstScreen: 40 });
+  const whole = await messenger.invoke('app.snapshot', { compactRoster: true });
+  if (!first.ok || !whole.ok) throw new Error('no snapshot');
+  const screen = first.value as Snapshot;
+  const all = fromRosterTable((whole.value as Snapshot).rosterTable!);
+  const shown = fromRosterTable(screen.rosterTable!);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.length).toBeLessThanOrEqual(40);
+  for (const item of shown) expect(all).toContainEqual(item);
+  expect(screen.rosterFirstScreen).toMatchObject({ view: '*', total: 1700, rows: 40 });
+  const groups = screen.rosterFirstScreen!.groups;
+  expect(groups.reduce((sum, group) => sum + group.size, 0)).toBe(
+    all.reduce((sum, item) => sum + Math.max(1, new Set(item.groups).size), 0),
+  );
+  // The link opened before the window asked is the whole snapshot's, not the first screen's.
+  expect(screen.xmppUri).toBeNull();
+  expect((whole.value as Snapshot).xmppUri).toMatchObject({ ok: true });
+});

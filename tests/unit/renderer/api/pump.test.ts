@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import type { AppEvent } from '../../../../src/shared/contract';
+import { describe, expect, it, vi } from 'vitest';
+import type { AppEvent, CommandInput, CommandName } from '../../../../src/shared/contract';
+import { ok } from '../../../../src/shared/result';
 import { startEarlyEventPump, withoutContactPresence, type PumpStores } from '../../../../src/renderer/src/api/pump';
-import { fakeTransport, flush, snapshot } from '../fixtures';
+import { fakeTransport, flush, scriptedTransport, snapshot } from '../fixtures';
 
 const contact = (jid: string): AppEvent => ({
   type: 'presence.contact',
@@ -62,6 +63,85 @@ describe('the early event pump (started before the app is loaded)', () => {
     fake.push({ seq: 8, events: [{ type: 'account.removed', id: 'a3' }] });
     await flush();
     expect(calls.at(-1)).toBe('events a3');
+    early.stop();
+  });
+});
+
+describe('the first screen (the roster column’s first rows before the whole snapshot)', () => {
+  const screen = { view: '*', total: 2, groups: [{ name: '', size: 2 }], rows: 3 };
+
+  /** Stores that log what they are given; a transport answering the first screen and the whole snapshot. */
+  function setUp() {
+    const asked: unknown[] = [];
+    const fake = scriptedTransport(<K extends CommandName>(command: K, input: CommandInput<K>) => {
+      asked.push(input);
+      const first = (input as { firstScreen?: number }).firstScreen !== undefined;
+      return Promise.resolve(ok(snapshot(first ? { seq: 9, rosterFirstScreen: screen } : { seq: 5 }))) as never;
+    });
+    const calls: string[] = [];
+    const stores = {
+      app: {
+        setLink: () => {},
+        setSnapshotError: () => {},
+        snapshotApplied: () => calls.push('applied'),
+        applySnapshot: () => {},
+        applyEvents: () => {},
+      },
+      accounts: {
+        applySnapshot: (s: { rosterFirstScreen?: unknown }) =>
+          calls.push(s.rosterFirstScreen ? 'first screen' : 'whole snapshot'),
+        applyEvents: (events: { id?: string }[]) => calls.push(`events ${events.map((e) => e.id).join(',')}`),
+      },
+    } as unknown as PumpStores;
+    return { fake, asked, calls, stores };
+  }
+
+  it('applies the first screen, then the whole snapshot and the batches after it only after that frame', async () => {
+    vi.useFakeTimers();
+    try {
+      const { fake, asked, calls, stores } = setUp();
+      const early = startEarlyEventPump(fake.transport);
+      fake.setLink(true);
+      await vi.advanceTimersByTimeAsync(0);
+      fake.push({ seq: 6, events: [{ type: 'account.removed', id: 'a1' }] });
+      expect(asked).toEqual([{ compactRoster: true, firstScreen: 60 }, { compactRoster: true }]);
+      early.attach(stores);
+      // The first screen's frame: nothing else reaches the stores before it is painted.
+      expect(calls).toEqual(['first screen']);
+      fake.push({ seq: 7, events: [{ type: 'account.removed', id: 'a2' }] });
+      expect(calls).toEqual(['first screen']);
+      await vi.advanceTimersByTimeAsync(300);
+      expect(calls).toEqual(['first screen', 'whole snapshot', 'applied', 'events a1', 'events a2']);
+      // A reconnect asks for the whole snapshot only: the window already shows the roster.
+      fake.setLink(false);
+      fake.setLink(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(asked.slice(2)).toEqual([{ compactRoster: true }]);
+      expect(calls.at(-1)).toBe('applied');
+      early.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('skips a first screen that comes after the whole snapshot', async () => {
+    const { asked, calls, stores } = setUp();
+    let answerFirst: () => void = () => {};
+    const fake = scriptedTransport(<K extends CommandName>(_command: K, input: CommandInput<K>) => {
+      asked.push(input);
+      if ((input as { firstScreen?: number }).firstScreen === undefined)
+        return Promise.resolve(ok(snapshot())) as never;
+      return new Promise((resolve) => {
+        answerFirst = () => resolve(ok(snapshot({ rosterFirstScreen: screen })));
+      }) as never;
+    });
+    const early = startEarlyEventPump(fake.transport);
+    early.attach(stores);
+    fake.setLink(true);
+    await flush();
+    answerFirst();
+    await flush();
+    expect(calls).toEqual(['whole snapshot', 'applied']);
     early.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { effect } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CommandName, Snapshot } from '../../../../src/shared/contract';
+import type { CommandInput, CommandName, Snapshot } from '../../../../src/shared/contract';
 import { ok, type Result } from '../../../../src/shared/result';
 import { startEventPump } from '../../../../src/renderer/src/api/pump';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
@@ -18,8 +18,10 @@ const storage = { encrypted: false, description: 'no keychain available' };
 /** A transport whose snapshot replies and events the test controls. */
 function fakeTransport() {
   const snapshots: ((result: Result<Snapshot>) => void)[] = [];
-  const fake = scriptedTransport(<K extends CommandName>(command: K) => {
+  const fake = scriptedTransport(<K extends CommandName>(command: K, input: CommandInput<K>) => {
     if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
+    // The window's first screen: none here (the whole snapshot is what these tests answer).
+    if ((input as { firstScreen?: number }).firstScreen) return Promise.resolve(ok(snapshot())) as never;
     return new Promise((resolve) => snapshots.push(resolve as (result: Result<Snapshot>) => void)) as never;
   });
   return {
