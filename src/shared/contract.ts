@@ -41,7 +41,6 @@ import type {
 export * from './limits';
 import type { Result } from './result';
 import type { MediaRef } from './media';
-import type { RosterFirstScreen } from './roster-first-screen';
 import {
   CONSOLE_STANZA_MAX,
   discoNodeSchema,
@@ -656,6 +655,18 @@ export type AppNoticeView = { id: string; at: number } & (
    */
   | { code: 'encryption.newKey'; accountId: string; jid: string; oldDeviceId: number; deviceId: number }
 );
+
+/** The roster column's first screen in the first snapshot (shared/roster-first-screen.ts). */
+export interface RosterFirstScreen {
+  /** The index view the column shows: '*' or an account id. */
+  view: string;
+  /** Distinct contacts of the view (all offline). */
+  total: number;
+  /** Every group of the view in display order with its number of contacts ('' = no group). */
+  groups: { name: string; size: number }[];
+  /** How many rows the first screen's contacts fill from the top (group headers included). */
+  rows: number;
+}
 
 /** Who someone is, as their own client announced it: avatar (XEP-0084 or XEP-0153) and nickname (XEP-0172). */
 export interface IdentityView {

@@ -10,7 +10,7 @@
  * test compares the two. Everyone counts as offline: the core gives no first screen while any
  * contact is online (at start-up nobody is: accounts connect after the first snapshot).
  */
-import type { IdentityView, Prefs, RosterItemView } from './contract';
+import type { IdentityView, Prefs, RosterFirstScreen, RosterItemView } from './contract';
 import { localOf } from './jid';
 
 /** The all-accounts view of the roster column. */
@@ -20,17 +20,6 @@ const NO_GROUP = '';
 /** Longest display name kept (as the renderer's DISPLAY_MAX). */
 const NAME_MAX = 256;
 const NOT_ASCII = /[\u0080-\uffff]/;
-
-export interface RosterFirstScreen {
-  /** The index view the column shows: '*' or an account id. */
-  view: string;
-  /** Distinct contacts of the view (all offline). */
-  total: number;
-  /** Every group of the view in display order with its number of contacts ('' = no group). */
-  groups: { name: string; size: number }[];
-  /** How many rows the first screen's contacts fill from the top (group headers included). */
-  rows: number;
-}
 
 /** The folded key names sort by (the renderer's sortKey). */
 export function foldForSort(text: string): string {

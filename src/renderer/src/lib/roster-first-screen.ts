@@ -6,7 +6,7 @@
  * replaces this index (a frame later). A filter or another view waits for the whole roster: until
  * then they show the first screen's view as it is.
  */
-import type { RosterFirstScreen } from '../../../shared/roster-first-screen';
+import type { RosterFirstScreen } from '../../../shared/contract';
 import { RosterIndex } from './roster-index';
 import {
   groupKey,
@@ -31,6 +31,11 @@ const NOT_READ_YET: RosterEntry = {
 };
 
 /** A group as the first screen knows it: its size, and its contacts as far as the first screen shows them. */
+/** Whether a row's entry is a contact: a row past the first screen stands for one not read yet (for a frame) and opens, selects and changes nothing. */
+export function isRead(entry: RosterEntry): boolean {
+  return entry !== NOT_READ_YET;
+}
+
 class FirstScreenBucket implements GroupBucket {
   readonly key: string;
   online = 0;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PREFS, type IdentityView, type Prefs, type RosterItemView } from '../../../../src/shared/contract';
 import { rosterFirstScreen } from '../../../../src/shared/roster-first-screen';
-import { FirstScreenIndex } from '../../../../src/renderer/src/lib/roster-first-screen';
+import { FirstScreenIndex, isRead } from '../../../../src/renderer/src/lib/roster-first-screen';
 import { RosterIndex } from '../../../../src/renderer/src/lib/roster-index';
 import { ALL_VIEW, groupKey, type FlatRoster, type RosterRow } from '../../../../src/renderer/src/lib/roster-model';
 import { i18n } from '../../../../src/renderer/src/i18n';
@@ -90,6 +90,11 @@ function compare(items: RosterItemView[], prefs: Prefs, identities: IdentityView
     if (row.kind === 'group') expect(shown(early.rows[i])).toBe(shown(row));
     else expect(early.rows[i].key).toBe(`${row.group.key}\n#${row.pos}`);
   }
+  // The list opens and selects only the contacts it has read: the first screen's, never a row past it.
+  const readable = (rows: RosterRow[]) => rows.filter((row) => row.kind === 'contact' && isRead(row.entry)).length;
+  expect(readable(early.rows.slice(0, ROWS))).toBe(readable(full.rows.slice(0, ROWS)));
+  expect(readable(early.rows.slice(ROWS))).toBe(0);
+  expect(readable(full.rows)).toBe(full.contactRows);
   // A few KB for the first screen of a large roster.
   expect(first!.items.length).toBeLessThanOrEqual(ROWS);
 }
