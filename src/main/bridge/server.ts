@@ -154,11 +154,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         ws.close(1007, 'Malformed message');
         return;
       }
-      messenger
-        .invoke(request.command, request.input)
-        .catch((): Result<unknown> => fail('internal', 'app.bridgeFailed'))
-        .then((result) => send({ id: request.id, result }))
-        .catch(() => {}); // the socket went away meanwhile
+      // Each request in a task of its own: frames that came in one read would otherwise all run their
+      // (synchronous) handlers before the first answer is sent, and the window's first screen would
+      // wait for the whole snapshot asked right after it.
+      setImmediate(() => {
+        messenger
+          .invoke(request.command, request.input)
+          .catch((): Result<unknown> => fail('internal', 'app.bridgeFailed'))
+          .then((result) => send({ id: request.id, result }))
+          .catch(() => {}); // the socket went away meanwhile
+      });
     });
   }
 

@@ -12,6 +12,11 @@ const transport = createTransport();
 const pump = startEarlyEventPump(transport);
 void import('./boot').then(({ boot }) => boot(transport, pump));
 // The first Intl.NumberFormat of a page loads the number data (tens of ms, more under load), and the
-// roster's first render formats its counts: made here, it costs that while the core reads the
-// snapshot and the app's chunk loads, not in the render (formatters made later reuse the data).
-new Intl.NumberFormat(navigator.languages).format(0);
+// roster's first render formats its counts: made once the snapshot is asked for (the pump listens
+// first), it costs that while the core reads the snapshot, neither in the render nor before the ask.
+let numbersLoaded = false;
+transport.onLink((up) => {
+  if (!up || numbersLoaded) return;
+  numbersLoaded = true;
+  new Intl.NumberFormat(navigator.languages).format(0);
+});

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { EventBatch } from '../../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../../src/shared/result';
@@ -51,6 +52,20 @@ function openSocket(url: string, headers: Record<string, string>): Promise<WebSo
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
     ws.once('error', reject);
+  });
+}
+
+/** The next `count` messages on `ws`, parsed. */
+function nextMessages(ws: WebSocket, count: number): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const got: unknown[] = [];
+    const onMessage = (data: WebSocket.RawData) => {
+      got.push(JSON.parse(data.toString()));
+      if (got.length < count) return;
+      ws.off('message', onMessage);
+      resolve(got);
+    };
+    ws.on('message', onMessage);
   });
 }
 
@@ -199,6 +214,33 @@ describe('browser bridge', () => {
     const pushed = nextMessage(ws);
     fake.emit({ seq: 8, events: [{ type: 'account.removed', id: 'a1' }] });
     expect(await pushed).toEqual({ events: { seq: 8, events: [{ type: 'account.removed', id: 'a1' }] } });
+  });
+
+  it('answers each request before running the next, even when both came in one read', async () => {
+    const ws = await openSocket(`ws://127.0.0.1:${bridge.port}/bridge`, {
+      Origin: origin,
+      Cookie: `jabberwock_token_${bridge.port}=${bridge.token}`,
+    });
+    sockets.push(ws);
+    // How many commands the messenger had been asked when each answer went out.
+    const commandsRunAtAnswer: number[] = [];
+    const originalSend = WebSocket.prototype.send;
+    const send = vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, ...args) {
+      if (this !== ws) commandsRunAtAnswer.push(fake.calls.length);
+      originalSend.apply(this, args);
+    });
+    const before = fake.calls.length;
+    const replies = nextMessages(ws, 2);
+    // Both frames in one TCP write, so that the bridge reads them together (as the window's first
+    // screen and whole snapshot, asked at once, usually are).
+    const socket = (ws as unknown as { _socket: Socket })._socket;
+    socket.cork();
+    ws.send(JSON.stringify({ id: 1, command: 'app.snapshot', input: { firstScreen: 60 } }));
+    ws.send(JSON.stringify({ id: 2, command: 'app.snapshot', input: {} }));
+    socket.uncork();
+    expect((await replies).map((reply) => (reply as { id: number }).id)).toEqual([1, 2]);
+    send.mockRestore();
+    expect(commandsRunAtAnswer).toEqual([before + 1, before + 2]);
   });
 
   it('closes a socket that sends malformed JSON, keeps serving others, and unsubscribes it', async () => {
