@@ -74,7 +74,7 @@ describe("the first screen's code (what boot.ts reaches by static imports)", () 
           file,
         ) ||
         file.startsWith('components/encryption/') ||
-        (file.startsWith('components/control/') && !file.endsWith('BlockedMark.vue')),
+        file.startsWith('components/control/'),
     );
     expect(lazy).toEqual([]);
   });

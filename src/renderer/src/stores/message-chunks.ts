@@ -74,6 +74,22 @@ export function mergeMessages(list: readonly MessageView[], page: readonly Messa
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
+/**
+ * The chunk holding position v, given the chunks' starts in ascending order (counted from the same
+ * origin as v). `hint` is tried first: reads mostly run in order, so it is usually the chunk asked last.
+ */
+export function chunkHolding(starts: readonly number[], v: number, hint: number): number {
+  if (hint < starts.length && starts[hint] <= v && (hint + 1 === starts.length || starts[hint + 1] > v)) return hint;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export class MessageChunks implements MessageSequence {
   /** Oldest first. Read, never change, from outside. */
   readonly chunks: MessageChunk[] = [];
@@ -194,18 +210,6 @@ export class MessageChunks implements MessageSequence {
 
   /** The chunk holding index i (0 <= i < length). */
   private chunkAt(i: number): number {
-    const v = i + this.starts[0];
-    const starts = this.starts;
-    const c = this.cursor;
-    if (c < starts.length && starts[c] <= v && (c + 1 === starts.length || starts[c + 1] > v)) return c;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    this.cursor = lo;
-    return lo;
+    return (this.cursor = chunkHolding(this.starts, i + this.starts[0], this.cursor));
   }
 }

@@ -13,7 +13,7 @@
 import type { MessageView } from '../../../../shared/contract';
 import { currentLocale } from '../../i18n';
 import { dayKey, dayLabel } from '../../lib/chat-text';
-import type { MessageChunk, MessageChunks } from '../../stores/message-chunks';
+import { chunkHolding, type MessageChunk, type MessageChunks } from '../../stores/message-chunks';
 
 /** Messages from the same sender within this much time form a group (one head). */
 export const GROUP_GAP_MS = 5 * 60_000;
@@ -311,19 +311,7 @@ export class MessageRows implements RowSequence {
 
   /** The chunk holding row index i (0 <= i < length). */
   private chunkAt(i: number): number {
-    const v = i + this.starts[0];
-    const starts = this.starts;
-    const c = this.cursor;
-    if (c < starts.length && starts[c] <= v && (c + 1 === starts.length || starts[c + 1] > v)) return c;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    this.cursor = lo;
-    return lo;
+    return (this.cursor = chunkHolding(this.starts, i + this.starts[0], this.cursor));
   }
 
   private label(day: string, at: number, now: number): string {
