@@ -46,7 +46,8 @@ export class IdentityWriter<E extends WrittenIdentity> {
 
   /** The entry changed: it is written with the next write. */
   changed(accountId: string, jid: string, entry: E): void {
-    this.unsaved.set(entry, { accountId, jid });
+    // Already unsaved: its latest values are written (nothing allocated per change of a flood).
+    if (!this.unsaved.has(entry)) this.unsaved.set(entry, { accountId, jid });
     if (!this.scheduled && !this.closed) this.schedule();
   }
 
