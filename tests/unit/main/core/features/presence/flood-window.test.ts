@@ -82,6 +82,7 @@ describe('the presence window in a flood', () => {
     const events: AppEvent[] = [];
     messenger.subscribe((batch) => events.push(...batch.events));
     const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
     const id = (added.value as AccountView).id;
     session.answerRoster();
     await tick();
