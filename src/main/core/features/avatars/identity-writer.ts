@@ -1,6 +1,7 @@
 /**
  * Writes changed identities (avatar hash, source, nick) to the store, never per presence: at the
- * end of the turn when nothing was written for a while, else SAVE_INTERVAL_MS after the last write,
+ * end of the turn when nothing was written for a while, else SAVE_INTERVAL_MS after the last write
+ * (FLOOD_SAVE_INTERVAL_MS after one that began with a flood's worth),
  * a contact's latest values only; what changed until a write starts goes SAVE_CHUNK records a
  * transaction, a chunk a turn, and what changes meanwhile waits for the next interval.
  */
@@ -13,6 +14,12 @@ import type { AvatarSource, IdentitiesRepository, IdentityRecord } from './repo'
  * loses in between is announced again at the next login.
  */
 const SAVE_INTERVAL_MS = 1_000;
+/**
+ * After a write that started with a flood's worth of changes (SAVE_CHUNK or more), the next one
+ * waits this long: a login's flood that announces new hashes stanza after stanza would otherwise
+ * rewrite the same contacts every second while it lasts; the latest values are written once it calmed.
+ */
+const FLOOD_SAVE_INTERVAL_MS = 5_000;
 /**
  * Records written per transaction; the rest go on in the next turn. A login's flood changes
  * thousands within a second, and their one transaction held the loop for 100–170 ms.
@@ -37,6 +44,8 @@ export class IdentityWriter<E extends WrittenIdentity> {
   private closed = false;
   /** When the last write ended (performance.now(); the injected clock may stand still in tests). */
   private lastWriteAt = -Infinity;
+  /** How long after the last write the next one waits (SAVE_INTERVAL_MS, or FLOOD_SAVE_INTERVAL_MS after a flood's). */
+  private interval = SAVE_INTERVAL_MS;
 
   constructor(
     private readonly repo: IdentitiesRepository,
@@ -46,7 +55,8 @@ export class IdentityWriter<E extends WrittenIdentity> {
 
   /** The entry changed: it is written with the next write. */
   changed(accountId: string, jid: string, entry: E): void {
-    this.unsaved.set(entry, { accountId, jid });
+    // Already unsaved: its latest values are written (nothing allocated per change of a flood).
+    if (!this.unsaved.has(entry)) this.unsaved.set(entry, { accountId, jid });
     if (!this.scheduled && !this.closed) this.schedule();
   }
 
@@ -60,7 +70,7 @@ export class IdentityWriter<E extends WrittenIdentity> {
 
   private schedule(): void {
     this.scheduled = true;
-    const wait = this.lastWriteAt + SAVE_INTERVAL_MS - performance.now();
+    const wait = this.lastWriteAt + this.interval - performance.now();
     if (wait <= 0) setImmediate(this.writeChunk);
     else setTimeout(this.writeChunk, wait).unref();
   }
@@ -69,6 +79,7 @@ export class IdentityWriter<E extends WrittenIdentity> {
     this.scheduled = false;
     if (this.closed) return;
     if (this.draining === null) {
+      this.interval = this.unsaved.size >= SAVE_CHUNK ? FLOOD_SAVE_INTERVAL_MS : SAVE_INTERVAL_MS;
       this.draining = this.unsaved;
       this.unsaved = new Map();
     }

@@ -259,10 +259,11 @@ export class IdentityService implements AccountLifecycleListener {
     // The common case in a login burst: nothing changed. A hash is kept as checked (lower-case hex),
     // so the same text again is the same hash, and nothing is allocated to see it.
     if (entry && (entry.pepThisSession || entry.hash === photo)) return;
-    const hash = photoHash(photo);
+    const hash = isLowerSha1Hex(photo) ? photo : photoHash(photo);
     if (hash === undefined) return;
     if (entry && entry.hash === (hash === '' ? null : hash)) return;
-    this.announced(accountId, detach(bare), hash === '' ? null : hash, 'vcard', null);
+    // The entry keeps the hash for the session: a copy, not a view that pins the parser's whole input chunk.
+    this.announced(accountId, detach(bare), hash === '' ? null : detach(hash), 'vcard', null);
     // Another of our clients changed our vCard photo: our own presence says so too.
     const account = this.accounts.get(accountId);
     if (account && bare === this.options.accountJid(accountId) && account.ownPhotoHash !== hash) {
@@ -280,7 +281,7 @@ export class IdentityService implements AccountLifecycleListener {
     const occupant = `${parsed.jid.local}@${parsed.jid.domain}/${parsed.jid.resource}`;
     const entry = this.accounts.get(accountId)?.entries.get(occupant);
     if (entry && entry.hash === (hash === '' ? null : hash)) return;
-    this.announced(accountId, occupant, hash === '' ? null : hash, 'vcard', null);
+    this.announced(accountId, occupant, hash === '' ? null : detach(hash), 'vcard', null);
   }
 
   private pepEvent(accountId: string, stanza: Element, items: Element): void {
@@ -357,7 +358,8 @@ export class IdentityService implements AccountLifecycleListener {
     // One fetch per contact at a time: a presence flood may announce a new hash with every stanza.
     if (this.fetching.has(entry)) return;
     if (this.fetchesUnderWay >= FETCHES_AT_ONCE) {
-      this.waiting.set(entry, { accountId, jid });
+      // Already waiting: it keeps its place (and nothing is allocated per announcement of a flood).
+      if (!this.waiting.has(entry)) this.waiting.set(entry, { accountId, jid });
       return;
     }
     this.waiting.delete(entry);
@@ -514,6 +516,16 @@ export class IdentityService implements AccountLifecycleListener {
     if (this.closed) return;
     this.options.bus.emit({ type: 'identity', identity: viewOf(accountId, jid, entry) });
   }
+}
+
+/** 40 lower-case hex digits: a SHA-1 as clients announce it, usable as it is (no trim, case fold or regex). */
+function isLowerSha1Hex(text: string): boolean {
+  if (text.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 102))) return false;
+  }
+  return true;
 }
 
 function viewOf(accountId: string, jid: string, entry: Entry): IdentityView {

@@ -56,6 +56,14 @@ export { RECENT_STATUSES_KEY, RECENT_STATUSES_MAX } from './own';
  * contact, and in the 100,000-stanza flood that garbage was what kept peak RSS above 150 MB.
  */
 export const PRESENCE_COALESCE_MS = 250;
+/**
+ * A window that gathered this many contacts is a flood (a login's burst): the next one is
+ * PRESENCE_FLOOD_COALESCE_MS long, until a window gathers fewer. At 250 ms a flood of 100,000
+ * presences from 10,000 contacts built a view (and a history comparison) for nearly every stanza,
+ * since each window saw most contacts once; the roster's changes then show once a second.
+ */
+export const PRESENCE_FLOOD_CONTACTS = 1_000;
+export const PRESENCE_FLOOD_COALESCE_MS = 1_000;
 
 export interface PresenceFeatureOptions {
   bus: EventBus;
@@ -87,6 +95,8 @@ interface DirtyContacts {
   jids: Set<string>;
   key: string;
   build: LazyEvent;
+  /** The next window's length: PRESENCE_COALESCE_MS, or PRESENCE_FLOOD_COALESCE_MS after a flood's window. */
+  windowMs: number;
 }
 
 export class PresenceFeature implements AccountLifecycleListener {
@@ -404,7 +414,7 @@ export class PresenceFeature implements AccountLifecycleListener {
 
   /**
    * Marks (account, jid) dirty. A stanza costs a Set.add: the account's dirty contacts go to the bus
-   * PRESENCE_COALESCE_MS after the first change, as one lazy entry whose views are built when it is
+   * PRESENCE_COALESCE_MS (in a flood PRESENCE_FLOOD_COALESCE_MS) after the first change, as one lazy entry whose views are built when it is
    * sent. A contact that changes ten times meanwhile is sent once.
    */
   private changed(accountId: string, bare: string): void {
@@ -419,6 +429,7 @@ export class PresenceFeature implements AccountLifecycleListener {
             jids.clear();
             return null;
           }
+          dirty!.windowMs = jids.size >= PRESENCE_FLOOD_CONTACTS ? PRESENCE_FLOOD_COALESCE_MS : PRESENCE_COALESCE_MS;
           const tracker = this.service.tracker(accountId);
           const recording = this.history.recording(accountId);
           const events: AppEvent[] = [];
@@ -431,11 +442,12 @@ export class PresenceFeature implements AccountLifecycleListener {
           jids.clear();
           return events;
         },
+        windowMs: PRESENCE_COALESCE_MS,
       };
       this.dirty.set(accountId, dirty);
     }
     // The first change since the last send opens the window; the others join it.
-    if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, PRESENCE_COALESCE_MS);
+    if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, dirty.windowMs);
     dirty.jids.add(bare);
   }
 
