@@ -56,13 +56,15 @@ export function readRawRosterItem(text: string, lt: number, item: RawRosterItem)
   if (tag.nameEnd !== lt + 5) return OTHER;
   item.reset();
   try {
-    // As ltx: of an attribute given twice, the last one counts.
+    // As ltx: of an attribute given twice, the last one counts. Each value's entities are resolved
+    // once: reading a value throws where ltx would (caught below), so only the values not read are
+    // checked on their own.
     for (let i = 0; i < tag.attrCount; i++) {
-      if (!attrOk(text, i)) return OTHER;
       if (attrIs(text, i, 'jid')) item.jid = attrValue(text, i);
       else if (attrIs(text, i, 'name')) item.name = attrValue(text, i);
       else if (attrIs(text, i, 'subscription')) item.subscription = knownValue(text, i, SUBSCRIPTION_VALUES);
       else if (attrIs(text, i, 'ask')) item.ask = attrValueIs(text, i, 'subscribe') ? 'subscribe' : '';
+      else if (!attrOk(text, i)) return OTHER;
     }
     if (tag.selfClosing) return pos;
     for (;;) {

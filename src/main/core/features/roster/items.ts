@@ -13,7 +13,7 @@ import {
 } from '../../../../shared/contract';
 import { normalizeBareJid } from '../../../../shared/jid';
 import { RawRosterItem } from '../../accounts/stream/raw-roster-item';
-import { capText } from '../../util/text';
+import { capText, detach } from '../../util/text';
 
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set<Subscription>(['none', 'to', 'from', 'both']);
 const MAX_EXAMPLES = 5;
@@ -58,7 +58,8 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   for (const child of element.children) {
     if (typeof child !== 'string' && child.name === 'group') groups.push(child.text());
   }
-  return rosterItemOf(accountId, attrs, groups, report);
+  const item = rosterItemOf(accountId, attrs, groups, groups.length, report, null);
+  return item === null ? null : { item, remove: attrs.subscription === 'remove' };
 }
 
 /** An item's attributes as read from the wire (an Element's attrs, or read from the stream text). */
@@ -69,14 +70,24 @@ export interface ItemAttributes {
   ask?: unknown;
 }
 
-/** The item from its attributes and the text of its <group/> children, in order; null when skipped. */
+/** Distinct group names kept for sharing per result; beyond it a result's groups are kept as read. */
+const SHARED_GROUPS_MAX = 1000;
+
+/**
+ * The item from its attributes and the text of its first `groupCount` <group/> children, in order;
+ * null when skipped. It is the only object made per item (its groups array aside): a roster result
+ * of 10,000 keeps all of them, and every object that outlives the young generation is copied by the
+ * garbage collector while the result is read. With `sharedGroups`, a group name already seen in the
+ * result is taken from there (a few dozen names recur across thousands of items).
+ */
 function rosterItemOf(
   accountId: string,
   attrs: ItemAttributes,
   groupTexts: readonly string[],
+  groupCount: number,
   report: RosterParseReport,
-  groupCount = groupTexts.length,
-): ReadItem | null {
+  sharedGroups: Map<string, string> | null,
+): RosterItemView | null {
   const rawJid = attrs.jid;
   const jid = typeof rawJid === 'string' ? normalizeBareJid(rawJid) : null;
   if (jid === null) {
@@ -86,12 +97,10 @@ function rosterItemOf(
   }
 
   let subscription: Subscription = 'none';
-  let remove = false;
   const rawSubscription = attrs.subscription;
   if (rawSubscription !== undefined) {
     if (SUBSCRIPTIONS.has(rawSubscription as string)) subscription = rawSubscription as Subscription;
-    else if (rawSubscription === 'remove') remove = true;
-    else {
+    else if (rawSubscription !== 'remove') {
       report.unknownSubscriptions++;
       note(report, 'unknown subscription', String(rawSubscription));
     }
@@ -107,6 +116,44 @@ function rosterItemOf(
     }
   }
 
+  // Copies, not views into the parser's input chunks: a roster result's text (two bytes a character
+  // once any is not Latin-1) would otherwise be kept whole by its items, and copied by the garbage
+  // collector with them while the result is read.
+  return {
+    accountId,
+    jid: detach(jid),
+    name: name === null ? null : detach(name),
+    subscription,
+    pendingOut: attrs.ask === 'subscribe',
+    groups: groupsOf(groupTexts, groupCount, jid, report, sharedGroups),
+  };
+}
+
+/** An item's groups: empty names dropped, capped, duplicates dropped, at most ROSTER_GROUPS_MAX. */
+function groupsOf(
+  groupTexts: readonly string[],
+  groupCount: number,
+  jid: string,
+  report: RosterParseReport,
+  sharedGroups: Map<string, string> | null,
+): string[] {
+  // The usual item, one group or two distinct ones, in an array of its own size (a growing array
+  // reserves room for 16).
+  if (groupCount === 1) {
+    const only = groupTexts[0];
+    if (only !== '' && only.length <= ROSTER_TEXT_MAX) return [shared(only, sharedGroups)];
+  } else if (groupCount === 2) {
+    const first = groupTexts[0];
+    const second = groupTexts[1];
+    if (
+      first !== '' &&
+      second !== '' &&
+      first !== second &&
+      first.length <= ROSTER_TEXT_MAX &&
+      second.length <= ROSTER_TEXT_MAX
+    )
+      return [shared(first, sharedGroups), shared(second, sharedGroups)];
+  }
   const groups: string[] = [];
   for (let g = 0; g < groupCount; g++) {
     const raw = groupTexts[g];
@@ -122,10 +169,19 @@ function rosterItemOf(
       report.groupsDropped++;
       continue;
     }
-    groups.push(group);
+    groups.push(shared(group, sharedGroups));
   }
+  return groups;
+}
 
-  return { item: { accountId, jid, name, subscription, pendingOut: attrs.ask === 'subscribe', groups }, remove };
+/** The name as first seen in this result, or this one (then kept for the next items while there is room). */
+function shared(group: string, sharedGroups: Map<string, string> | null): string {
+  if (sharedGroups === null) return detach(group);
+  const seen = sharedGroups.get(group);
+  if (seen !== undefined) return seen;
+  const copy = detach(group);
+  if (sharedGroups.size < SHARED_GROUPS_MAX) sharedGroups.set(copy, copy);
+  return copy;
 }
 
 /**
@@ -141,7 +197,12 @@ function rosterItemOf(
 export class StreamedRosterItems {
   private readonly results = new WeakMap<
     Element,
-    { accountId: string; items: Map<string, RosterItemView>; report: RosterParseReport }
+    {
+      accountId: string;
+      items: Map<string, RosterItemView>;
+      report: RosterParseReport;
+      groups: Map<string, string>;
+    }
   >();
 
   /**
@@ -151,16 +212,16 @@ export class StreamedRosterItems {
   add(item: Element | RawRosterItem, query: Element, accountId = ''): boolean {
     let streamed = this.results.get(query);
     if (!streamed) {
-      streamed = { accountId, items: new Map(), report: newReport() };
+      streamed = { accountId, items: new Map(), report: newReport(), groups: new Map() };
       this.results.set(query, streamed);
     }
     // Read from the text, the strings stay views into the parser's input chunk, as ltx's attribute
     // values do: a roster result is almost all items, so its chunks are mostly what the items hold anyway.
     const read =
       item instanceof RawRosterItem
-        ? rosterItemOf(streamed.accountId, item, item.groups, streamed.report, item.groupCount)
-        : readRosterItem(streamed.accountId, item, streamed.report);
-    if (read) putRosterItem(streamed.items, read.item, streamed.report);
+        ? rosterItemOf(streamed.accountId, item, item.groups, item.groupCount, streamed.report, streamed.groups)
+        : readRosterItem(streamed.accountId, item, streamed.report)?.item;
+    if (read) putRosterItem(streamed.items, read, streamed.report);
     return true;
   }
 

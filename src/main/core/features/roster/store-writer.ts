@@ -22,11 +22,17 @@ import { byJid, type RosterRepository } from '../../store/roster-repo';
 /** A sync with more rows than this is written in the background; fewer are written at once when idle. */
 export const LARGE_WRITE = 1000;
 /** The time a background transaction aims at; the next one is sized by the pace of the one before. */
-const TURN_MS = 20;
+const TURN_MS = 10;
 /** Bounds of a background transaction: few of them, and no long turn after a slow one. */
-const MIN_ROWS = 1000;
+const MIN_ROWS = 250;
 const MAX_ROWS = 5000;
-const FIRST_ROWS = MIN_ROWS;
+/**
+ * The first transaction is small: it runs right after the roster was applied, when the server's
+ * answer to our initial presence (a ping, the first presences) is on its way and waits for it.
+ */
+const FIRST_ROWS = 500;
+/** A large sync is put in key order a run of this many items a turn, then merged as it is written. */
+export const SORT_RUN = 1000;
 
 export interface SyncWrite {
   accountId: string;
@@ -162,25 +168,30 @@ export class RosterStoreWriter {
 /** A sync written in parts: removals first, then upserts; the last part stores the version. */
 function syncJob(repo: RosterRepository, write: SyncWrite): Job {
   const { accountId, removed } = write;
-  let upserts = write.upserts;
-  let ordered = false;
+  const upserts = write.upserts;
   const total = removed.length + upserts.length;
+  // The whole sync in key order, not each part alone: every part then appends at the B-tree's right
+  // edge of a new roster. A large sync is sorted in runs of SORT_RUN, one a turn (sorting 10,000
+  // at once held the loop for tens of ms), and each part takes the smallest keys left in the runs.
+  const large = upserts.length > SORT_RUN;
+  const runs = new SortedRuns();
+  let sorted = large ? 0 : upserts.length;
   let done = 0;
   return {
     accountId,
     step(rows) {
-      // The whole sync in key order, not each part alone: every part then appends at the B-tree's
-      // right edge of a new roster. A large sync is sorted in a turn of its own, not the caller's.
-      if (!ordered) {
-        ordered = true;
-        if (upserts.length > rows) {
-          upserts = [...upserts].sort(byJid);
-          return 'prepared';
-        }
+      if (sorted < upserts.length) {
+        const end = Math.min(upserts.length, sorted + SORT_RUN);
+        runs.add(upserts.slice(sorted, end));
+        sorted = end;
+        return 'prepared';
       }
       const end = Math.min(total, done + rows);
       const gone = removed.slice(Math.min(done, removed.length), Math.min(end, removed.length));
-      const items = upserts.slice(Math.max(0, done - removed.length), Math.max(0, end - removed.length));
+      const count = Math.max(0, end - removed.length) - Math.max(0, done - removed.length);
+      const items = large
+        ? runs.take(count)
+        : upserts.slice(Math.max(0, done - removed.length), Math.max(0, end - removed.length));
       if (end === total) repo.applySync(accountId, items, gone, write.version, write.syncedAt, write.jid);
       else repo.applySyncPart(accountId, items, gone);
       done = end;
@@ -188,4 +199,30 @@ function syncJob(repo: RosterRepository, write: SyncWrite): Job {
     },
     settle() {},
   };
+}
+
+/** Sorted runs of items, merged a part at a time: each part takes the smallest keys left. */
+export class SortedRuns {
+  private readonly runs: RosterItemView[][] = [];
+  private readonly heads: number[] = [];
+
+  add(run: RosterItemView[]): void {
+    this.runs.push(run.sort(byJid));
+    this.heads.push(0);
+  }
+
+  /** The next `count` items in key order (fewer when the runs run out). */
+  take(count: number): RosterItemView[] {
+    const { runs, heads } = this;
+    const taken: RosterItemView[] = [];
+    for (let k = 0; k < count; k++) {
+      let best = -1;
+      for (let r = 0; r < runs.length; r++) {
+        if (heads[r] < runs[r].length && (best < 0 || byJid(runs[r][heads[r]], runs[best][heads[best]]) < 0)) best = r;
+      }
+      if (best < 0) break;
+      taken.push(runs[best][heads[best]++]);
+    }
+    return taken;
+  }
 }
