@@ -92,7 +92,8 @@ export default defineConfig({
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       // electron-vite leaves the renderer unminified; the app's chunk is fetched, parsed and compiled
       // before the first paint, and whitespace and long local names cost time there.
-      minify: 'esbuild',
+      // JW_UNMINIFIED=1 keeps the names, for reading a CPU profile.
+      minify: process.env.JW_UNMINIFIED ? false : 'esbuild',
     },
     plugins: [precompiledMessages(), vue(), preloadApp()],
     // The catalogs come compiled (precompiledMessages): vue-i18n's runtime-only build, without the compiler.

@@ -36,18 +36,18 @@ const PARAMS = new Proxy({} as Record<string, string>, {
 });
 
 function formatter(locale: string, messages: unknown) {
-  const i18n = createI18n({
+  const options = {
     legacy: false,
     locale,
-    messages: { [locale]: messages } as never,
+    messages: { [locale]: messages },
     pluralRules: { [locale]: pluralRule(locale) },
     missingWarn: false,
     fallbackWarn: false,
-  });
+  };
+  type Translate = (key: string, params: object, plural?: number) => string;
+  const { t } = (createI18n(options as never) as unknown as { global: { t: Translate } }).global;
   return (key: string, count?: number) =>
-    count === undefined
-      ? i18n.global.t(key, { ...spread(key) })
-      : i18n.global.t(key, { ...spread(key), count: String(count) }, count);
+    count === undefined ? t(key, spread(key)) : t(key, { ...spread(key), count: String(count) }, count);
 }
 
 /** The placeholders named in a message's key's text (vue-i18n reads params by name, not through `has`). */
