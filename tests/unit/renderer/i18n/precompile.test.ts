@@ -67,7 +67,10 @@ describe('catalogs compiled at build time', () => {
       expect(all.length).toBeGreaterThan(100);
       for (const key of all) {
         const source = key.split('.').reduce<string | Catalog>((node, part) => (node as Catalog)[part], text) as string;
-        names.set(key, [...source.matchAll(/\{\s*([A-Za-z_][\w]*)\s*\}/g)].map((m) => m[1]));
+        names.set(
+          key,
+          [...source.matchAll(/\{\s*([A-Za-z_][\w]*)\s*\}/g)].map((m) => m[1]),
+        );
         for (const count of [undefined, 0, 1, 2, 5, 21, 1.5]) {
           expect(fromTree(key, count), `${locale} ${key} ${count}`).toBe(fromText(key, count));
         }
@@ -95,7 +98,8 @@ describe('catalogs compiled at build time', () => {
     // Mirroring the text keeps the spaces around a plural's '|' inside the override; the compiler trims them.
     const trimmed = (words: string) => words.replace(/\s+(?=\u202c)|(?<=\u202e)\s+/g, '');
     for (const key of keys(text)) {
-      for (const count of [undefined, 1, 2]) expect(trimmed(fromTree(key, count)), key).toBe(trimmed(fromText(key, count)));
+      for (const count of [undefined, 1, 2])
+        expect(trimmed(fromTree(key, count)), key).toBe(trimmed(fromText(key, count)));
     }
     expect(fromTree('roster.label')).toMatch(/^\u202e.+\u202c$/);
   });
