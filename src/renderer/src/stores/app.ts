@@ -21,8 +21,8 @@ export const useAppStore = defineStore('app', () => {
   let waitingForPaint = false;
   /**
    * True from the first screen's arrival until the frame that paints it: that frame draws the
-   * roster column's rows and nothing else new; the sidebar, the column's tabs and tools, the main
-   * pane and the dialogs render in the task after it (App.vue keeps their places meanwhile).
+   * roster column and nothing else new; the account sidebar and the main pane render in the task
+   * after it (App.vue keeps their places meanwhile).
    */
   const rowsOnly = ref(false);
   let rowsOnlyTaken = false;
