@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { compiledCatalog } from './src/renderer/src/i18n/precompile';
 
 /**
  * The renderer's entry asks the core for the snapshot first and then imports the app (src/boot.ts).
@@ -41,6 +42,23 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * Every catalog (src/renderer/src/locales/<language>/<domain>.json) compiled at build time: each
+ * message becomes the tree vue-i18n's runtime formats, still JSON, so Vite's JSON import (and the
+ * other languages' lazy chunks) work as before. The first screen then compiles no message.
+ */
+function precompiledMessages(): Plugin {
+  const catalog = /\/src\/renderer\/src\/locales\/[^/]+\/[^/]+\.json$/;
+  return {
+    name: 'jabberwock-precompiled-messages',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!catalog.test(id)) return null;
+      return { code: JSON.stringify(compiledCatalog(JSON.parse(code), id)), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -74,14 +92,18 @@ export default defineConfig({
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       // electron-vite leaves the renderer unminified; the app's chunk is fetched, parsed and compiled
       // before the first paint, and whitespace and long local names cost time there.
-      minify: 'esbuild',
+      // JW_UNMINIFIED=1 keeps the names, for reading a CPU profile.
+      minify: process.env.JW_UNMINIFIED ? false : 'esbuild',
     },
-    plugins: [vue(), preloadApp()],
-    // vue-i18n: the composition API only, no devtools hooks (smaller and faster).
+    plugins: [precompiledMessages(), vue(), preloadApp()],
+    // The catalogs come compiled (precompiledMessages): vue-i18n's runtime-only build, without the compiler.
+    resolve: { alias: [{ find: /^vue-i18n$/, replacement: 'vue-i18n/dist/vue-i18n.runtime.mjs' }] },
+    // vue-i18n: the composition API only, no devtools hooks, no message compiler (smaller and faster).
     define: {
       __VUE_I18N_FULL_INSTALL__: true,
       __VUE_I18N_LEGACY_API__: false,
       __INTLIFY_PROD_DEVTOOLS__: false,
+      __INTLIFY_DROP_MESSAGE_COMPILER__: true,
     },
   },
 });

@@ -14,6 +14,7 @@ import { CONNECT_FALLBACK_MS } from './core/first-snapshot';
 import { installProcessGuard } from './core/process-guard';
 import { FileSecretStore } from './core/secrets';
 import { startBridge } from './bridge/server';
+import { warmUpBridge } from './bridge/warm-up';
 
 interface WebArgs {
   port: number;
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
+  // The window's first HTML then meets warm code and no start-up garbage.
+  await warmUpBridge(bridge.url);
   process.stdout.write(`ready ${bridge.url}\n`);
 }
 

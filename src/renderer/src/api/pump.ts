@@ -161,6 +161,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
       if (mine !== generation || wholeApplied) return;
       for (const store of inOrder(stores)) store.applySnapshot(first);
       mark('jw-first-screen-applied');
+      stores.app.firstScreenApplied();
       holdForPaint();
     });
   };

@@ -5,6 +5,7 @@
  * a message on its first use and caches it by its text). Each slice stops at the idle deadline, and
  * the whole warm-up stops as soon as `stop()` says the snapshot is in, so it never delays the paint.
  */
+import { isCompiledMessage } from './catalogs';
 import { i18n, t, type MessageKey } from './index';
 import { formatNumber } from './format';
 
@@ -16,7 +17,7 @@ export function messageKeys(domain: string): MessageKey[] {
   const messages = i18n.global.getLocaleMessage(i18n.global.locale.value) as Record<string, unknown>;
   const keys: string[] = [];
   const walk = (node: unknown, prefix: string) => {
-    if (typeof node === 'string') keys.push(prefix);
+    if (typeof node === 'string' || isCompiledMessage(node)) keys.push(prefix);
     else if (node && typeof node === 'object')
       for (const [name, child] of Object.entries(node)) walk(child, `${prefix}.${name}`);
   };

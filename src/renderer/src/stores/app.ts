@@ -19,6 +19,13 @@ export const useAppStore = defineStore('app', () => {
    */
   const firstPaintDone = ref(false);
   let waitingForPaint = false;
+  /**
+   * True from the first screen's arrival until the frame that paints it: that frame draws the
+   * roster column and nothing else new; the account sidebar and the main pane render in the task
+   * after it (App.vue keeps their places meanwhile).
+   */
+  const rowsOnly = ref(false);
+  let rowsOnlyTaken = false;
   /** Notices about the app itself (a repaired store, data that could not be saved), oldest first. */
   const notices = ref<AppNoticeView[]>([]);
 
@@ -49,26 +56,47 @@ export const useAppStore = defineStore('app', () => {
   function snapshotApplied() {
     if (firstPaintDone.value || waitingForPaint) return;
     waitingForPaint = true;
-    const done = () => setTimeout(() => (firstPaintDone.value = true));
-    if (typeof requestAnimationFrame !== 'function') {
-      done();
-      return;
-    }
-    // A timer set in an animation frame callback runs after that frame is painted. A hidden
-    // window gets no frames: then the rest renders after a second anyway.
-    requestAnimationFrame(done);
-    setTimeout(() => (firstPaintDone.value = true), HIDDEN_WINDOW_WAIT_MS);
+    afterPaint(() => (firstPaintDone.value = true));
+  }
+
+  /** The roster's first screen is in the stores (once per window): its rows first, the rest a frame later. */
+  function firstScreenApplied() {
+    if (rowsOnlyTaken || firstPaintDone.value || waitingForPaint) return;
+    rowsOnlyTaken = true;
+    rowsOnly.value = true;
+    afterPaint(() => (rowsOnly.value = false));
   }
 
   return {
     link,
     snapshotError,
     firstPaintDone,
+    rowsOnly,
     notices,
     setLink,
     setSnapshotError,
     snapshotApplied,
+    firstScreenApplied,
     applySnapshot,
     applyEvents,
   };
 });
+
+/**
+ * Runs `then` once the next frame has been painted: a timer set in an animation frame callback runs
+ * after that frame. A hidden window gets no frames: then after HIDDEN_WINDOW_WAIT_MS anyway.
+ */
+function afterPaint(then: () => void) {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(once);
+    return;
+  }
+  requestAnimationFrame(() => setTimeout(once));
+  setTimeout(once, HIDDEN_WINDOW_WAIT_MS);
+}

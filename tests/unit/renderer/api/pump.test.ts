@@ -84,6 +84,7 @@ describe('the first screen (the roster column’s first rows before the whole sn
         setLink: () => {},
         setSnapshotError: () => {},
         snapshotApplied: () => calls.push('applied'),
+        firstScreenApplied: () => calls.push('rows only'),
         applySnapshot: () => {},
         applyEvents: () => {},
       },
@@ -106,12 +107,13 @@ describe('the first screen (the roster column’s first rows before the whole sn
       fake.push({ seq: 6, events: [{ type: 'account.removed', id: 'a1' }] });
       expect(asked).toEqual([{ compactRoster: true, firstScreen: 60 }, { compactRoster: true }]);
       early.attach(stores);
-      // The first screen's frame: nothing else reaches the stores before it is painted.
-      expect(calls).toEqual(['first screen']);
+      // The first screen's frame: nothing else reaches the stores before it is painted, and the
+      // app store knows that frame draws the rows only.
+      expect(calls).toEqual(['first screen', 'rows only']);
       fake.push({ seq: 7, events: [{ type: 'account.removed', id: 'a2' }] });
-      expect(calls).toEqual(['first screen']);
+      expect(calls).toEqual(['first screen', 'rows only']);
       await vi.advanceTimersByTimeAsync(300);
-      expect(calls).toEqual(['first screen', 'whole snapshot', 'applied', 'events a1', 'events a2']);
+      expect(calls).toEqual(['first screen', 'rows only', 'whole snapshot', 'applied', 'events a1', 'events a2']);
       // A reconnect asks for the whole snapshot only: the window already shows the roster.
       fake.setLink(false);
       fake.setLink(true);

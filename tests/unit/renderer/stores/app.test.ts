@@ -116,3 +116,35 @@ describe('app store: notices about the app itself', () => {
     );
   });
 });
+
+describe('app store: the first screen’s frame draws the roster’s rows only', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => {
+    delete (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame;
+  });
+
+  it('holds back the rest from the first screen until the frame that paints it is out, once', async () => {
+    const frames: (() => void)[] = [];
+    (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = (callback: () => void) =>
+      frames.push(callback);
+    const app = useAppStore();
+    expect(app.rowsOnly).toBe(false); // before any snapshot, the frame renders as it is
+
+    app.firstScreenApplied();
+    expect(app.rowsOnly).toBe(true);
+    frames.shift()!();
+    expect(app.rowsOnly).toBe(true); // painted after the frame's callbacks, so one timer later
+    await timers();
+    expect(app.rowsOnly).toBe(false);
+
+    app.firstScreenApplied(); // a first screen again (a reload of the data) holds nothing back
+    expect(app.rowsOnly).toBe(false);
+  });
+
+  it('holds nothing back once the whole snapshot is in', () => {
+    const app = useAppStore();
+    app.snapshotApplied();
+    app.firstScreenApplied();
+    expect(app.rowsOnly).toBe(false);
+  });
+});
