@@ -188,7 +188,7 @@ async function measure(
             ]
           : ['toplevel'],
     });
-    const scroll: Scroll = await scrollThroughTree(page);
+    const scroll: Scroll = await scrollThroughTree(page, { trace: false });
     const trace = await browser!.stopTracing();
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');

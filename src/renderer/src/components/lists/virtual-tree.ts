@@ -40,3 +40,70 @@ export function rowKey(row: TreeRowState, index: number, slots: number): string 
   if (row.key !== undefined) return row.key;
   return row.recycle ? `${row.recycle.kind}:${row.recycle.ordinal % slots}` : index % slots;
 }
+
+/** A row element of a VirtualTree and what it shows now; `shown: false` keeps it hidden for later. */
+export interface PooledRow<Item> {
+  readonly key: string | number;
+  item: Item;
+  index: number;
+  row: TreeRowState;
+  shown: boolean;
+}
+
+/**
+ * The row elements of a VirtualTree. The rows in view are laid out in index order; a kind-keyed
+ * row element that the window no longer needs is kept, hidden, after them, and the next row of its
+ * kind takes it over: where group headers and contacts alternate, a scroll moves a header in and a
+ * contact out (or back) almost every frame, and would otherwise unmount one row component and
+ * mount another each time. A row with its own key is dropped when it leaves, as before. The kept
+ * rows are dropped when the number of rows or the window's size changes (a filter, a collapse, a
+ * resize: not a scroll).
+ */
+export class RowPool<Item> {
+  private readonly rows = new Map<string | number, PooledRow<Item> & { frame: number }>();
+  private frame = 0;
+  private count = -1;
+  private slots = -1;
+
+  /** The row elements for rows `first` to `end` (exclusive) of `count`, in a window of at most `slots`. */
+  layout(
+    first: number,
+    end: number,
+    count: number,
+    slots: number,
+    itemAt: (index: number) => Item | undefined,
+    stateOf: (item: Item, index: number) => TreeRowState,
+  ): PooledRow<Item>[] {
+    const frame = ++this.frame;
+    const keepHidden = count === this.count && slots === this.slots;
+    this.count = count;
+    this.slots = slots;
+    const out: PooledRow<Item>[] = [];
+    for (let index = first; index < end; index++) {
+      const item = itemAt(index);
+      if (item === undefined) continue;
+      const row = stateOf(item, index);
+      const key = rowKey(row, index, slots);
+      let pooled = this.rows.get(key);
+      if (pooled) {
+        pooled.item = item;
+        pooled.index = index;
+        pooled.row = row;
+        pooled.shown = true;
+        pooled.frame = frame;
+      } else {
+        pooled = { key, item, index, row, shown: true, frame };
+        this.rows.set(key, pooled);
+      }
+      out.push(pooled);
+    }
+    for (const [key, pooled] of this.rows) {
+      if (pooled.frame === frame) continue;
+      if (keepHidden && pooled.row.key === undefined) {
+        pooled.shown = false;
+        out.push(pooled);
+      } else this.rows.delete(key);
+    }
+    return out;
+  }
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
 import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
 import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
-import { rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
+import { RowPool, rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
 
 async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
   const app = createSSRApp({ render: () => h(component as Component, props, slots) });
@@ -106,6 +106,72 @@ describe('rowKey (which row element a row takes over while scrolling)', () => {
   it('keeps a row’s own key, else falls back to its slot in the window', () => {
     expect(rowKey({ level: 2, label: '', key: 'bob' }, 40, SLOTS)).toBe('bob');
     expect(rowKey({ level: 2, label: '' }, 40, SLOTS)).toBe(40 % SLOTS);
+  });
+});
+
+describe('RowPool (the row elements a scroll patches instead of remounting)', () => {
+  // A header, then three contacts, as in rowKey's tests; rows are their indices.
+  const kindOf = (index: number) => (index % 4 === 0 ? 'group' : 'contact');
+  const stateOf = (index: number): TreeRowState => {
+    const groupsUpTo = Math.floor(index / 4) + 1;
+    return kindOf(index) === 'group'
+      ? { level: 1, label: `group ${index}`, recycle: { kind: 'group', ordinal: groupsUpTo } }
+      : { level: 2, label: `contact ${index}`, recycle: { kind: 'contact', ordinal: index - groupsUpTo } };
+  };
+  const COUNT = 400;
+  const SLOTS = 13;
+  const layout = (pool: RowPool<number>, first: number, count = COUNT) =>
+    pool.layout(
+      first,
+      Math.min(count, first + SLOTS),
+      count,
+      SLOTS,
+      (i) => (i < count ? i : undefined),
+      (i) => stateOf(i),
+    );
+
+  it('keeps every row element through a scroll, hidden while its kind has fewer rows in view', () => {
+    const pool = new RowPool<number>();
+    let before = new Set(layout(pool, 0).map((row) => row.key));
+    for (let first = 5; first + SLOTS <= COUNT; first += 5) {
+      const rows = layout(pool, first);
+      const keys = new Set(rows.map((row) => row.key));
+      // No element of the frame before is dropped (none unmounted), and none is added twice.
+      for (const key of before) expect(keys.has(key)).toBe(true);
+      expect(keys.size).toBe(rows.length);
+      // The rows in view come first, in order, each in an element of its own kind; the kept ones after.
+      const shown = rows.filter((row) => row.shown);
+      expect(shown.map((row) => row.index)).toEqual(Array.from({ length: SLOTS }, (_, i) => first + i));
+      expect(rows.slice(0, SLOTS).every((row) => row.shown)).toBe(true);
+      for (const row of shown) expect(String(row.key).startsWith(kindOf(row.index))).toBe(true);
+      expect(shown.map((row) => row.row.label)).toEqual(shown.map((row) => stateOf(row.index).label));
+      before = keys;
+    }
+    // At most a window's worth of elements per kind.
+    expect(before.size).toBeLessThanOrEqual(2 * SLOTS);
+  });
+
+  it('drops the kept rows when the number of rows changes, and a row with its own key when it leaves', () => {
+    const pool = new RowPool<number>();
+    layout(pool, 0);
+    expect(layout(pool, 1).some((row) => !row.shown)).toBe(true);
+    expect(layout(pool, 1, 300).every((row) => row.shown)).toBe(true);
+    const owned = new RowPool<number>();
+    const ownKey = (first: number) =>
+      owned.layout(
+        first,
+        first + 3,
+        10,
+        3,
+        (i) => i,
+        (i) => ({ level: 2, label: '', key: `row ${i}` }),
+      );
+    ownKey(0);
+    expect(ownKey(1).map((row) => [row.key, row.shown])).toEqual([
+      ['row 1', true],
+      ['row 2', true],
+      ['row 3', true],
+    ]);
   });
 });
 

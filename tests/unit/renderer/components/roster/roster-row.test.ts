@@ -65,6 +65,14 @@ describe('a roster row’s face', () => {
     expect(neutral.style['--avatar-bg']).toBe(colourFor('alice@example.org'));
     expect(neutral.style['--avatar-bg']).not.toBe(face.style['--avatar-bg']);
   });
+
+  it('is kept for the last contacts seen only, not for every contact a scroll passed', () => {
+    const face = faceOf('alice@example.org', 'Alice Liddell');
+    for (let i = 0; i < 600; i++) faceOf(`user${i}@example.org`, `Contact ${i}`);
+    const again = faceOf('alice@example.org', 'Alice Liddell');
+    expect(again).not.toBe(face);
+    expect(again).toEqual(face);
+  });
 });
 
 describe('RosterContactRow', () => {
