@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AccountStatusInput, OwnShow } from '../../../../src/main/core/tray/status-summary';
-import { MemoryTrayModel } from '../../../../src/main/core/tray/tray-api';
+import { MemoryTrayModel } from '../../../support/tray-model';
 
 interface FakeTrayLike {
   image: string;
