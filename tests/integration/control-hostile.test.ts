@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdhocStepView, DiscoInfoView, DiscoItemsView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import { answerBasics, iqsIn, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
 import {
   featuresWithSm,
@@ -39,11 +39,10 @@ let onRequest: (conn: ScriptedConnection, iq: Iq) => boolean = () => false;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-control-hostile-'));
-  const ca = await createTestCa(dir);
+  const { ca, tls } = await localhostTls(dir);
   caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
   server = await startScriptedServer({
-    tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
+    tls,
     features: featuresWithSm,
     onData: (conn, chunk) => void answerBasics(conn, chunk, '', (iq) => onRequest(conn, iq)),
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import { answerBasics, iqsIn, ME, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
 import {
   featuresWithSm,
@@ -43,10 +43,9 @@ let onRequest: (conn: ScriptedConnection, iq: ReturnType<typeof iqsIn>[number]) 
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-hostile-'));
-  const ca = await createTestCa(dir);
+  const { ca, tls } = await localhostTls(dir);
   caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  tlsOptions = tls;
   server = await startScriptedServer({
     tls: tlsOptions,
     features: featuresWithSm,
