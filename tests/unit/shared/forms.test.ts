@@ -8,13 +8,25 @@ import {
   compileFormRegex,
   validateField,
   validateForm,
+  type DataForm,
   type FormField,
   type FormValidate,
 } from '../../../src/shared/forms';
-import { dataForm, formField } from '../../support/forms';
 
-const field = (type: FormField['type'], extra: Partial<FormField> = {}): FormField =>
-  formField({ var: 'f', type, ...extra });
+function field(type: FormField['type'], extra: Partial<FormField> = {}): FormField {
+  return {
+    var: 'f',
+    type,
+    label: null,
+    desc: null,
+    required: false,
+    values: [],
+    options: [],
+    media: null,
+    validate: null,
+    ...extra,
+  };
+}
 
 const codes = (f: FormField, values: string[]) => validateField(f, values).map((issue) => issue.code);
 const rule = (
@@ -130,14 +142,21 @@ describe('XEP-0122 validation', () => {
 });
 
 describe('a whole form', () => {
-  const form = dataForm(
-    [
+  const form: DataForm = {
+    type: 'form',
+    title: null,
+    instructions: [],
+    fields: [
       field('hidden', { var: 'FORM_TYPE', values: ['urn:test'] }),
       field('text-single', { var: 'name', required: true }),
       field('text-private', { var: 'secret', required: true, presetSecret: true }),
     ],
-    { formType: 'urn:test' },
-  );
+    pages: [],
+    reported: null,
+    items: [],
+    itemsDropped: 0,
+    formType: 'urn:test',
+  };
 
   it('takes a preset secret left alone as filled in, and one cleared as empty', () => {
     expect(validateForm(form, { name: ['n'] })).toEqual([]);
