@@ -12,6 +12,7 @@
  */
 import type { IdentityView, Prefs, RosterFirstScreen, RosterItemView } from './contract';
 import { localOf } from './jid';
+import { sortKey } from './names';
 
 /** The all-accounts view of the roster column. */
 export const ALL_ROSTER_VIEW = '*';
@@ -19,13 +20,6 @@ export const ALL_ROSTER_VIEW = '*';
 const NO_GROUP = '';
 /** Longest display name kept (as the renderer's DISPLAY_MAX). */
 const NAME_MAX = 256;
-const NOT_ASCII = /[\u0080-\uffff]/;
-
-/** The folded key names sort by (the renderer's sortKey). */
-export function foldForSort(text: string): string {
-  if (!NOT_ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
 
 function capName(text: string): string {
   if (text.length <= NAME_MAX) return text;
@@ -86,7 +80,7 @@ export function rosterFirstScreen(
       else byGroup.set(group, [item]);
     }
   }
-  const names = [...byGroup.keys()].map((name) => ({ name, fold: foldForSort(name) }));
+  const names = [...byGroup.keys()].map((name) => ({ name, fold: sortKey(name) }));
   names.sort((a, b) => {
     if (a.name === NO_GROUP) return 1;
     if (b.name === NO_GROUP) return -1;
@@ -101,7 +95,7 @@ export function rosterFirstScreen(
     if (collapsed.has(`${view}|${name}`)) continue;
     const members: Placed[] = byGroup.get(name)!.map((item) => {
       const key = `${item.accountId}|${item.jid}`;
-      return { item, key, fold: foldForSort(displayOf(item, nicks.get(key))) };
+      return { item, key, fold: sortKey(displayOf(item, nicks.get(key))) };
     });
     members.sort((a, b) => compareStrings(a.fold, b.fold) || compareStrings(a.key, b.key));
     for (let i = 0; i < members.length && filled < rows; i++, filled++) shown.add(members[i].item);

@@ -25,7 +25,8 @@ import {
   ownDiscoInfo,
 } from '../../src/main/core/features/caps/own';
 import { startPeer, type Peer } from '../support/peer';
-import { createTestCa, issueServerCert, startProsody, type ProsodyServer } from '../support/prosody';
+import { startProsody, type ProsodyServer } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   standardFeatures,
@@ -413,10 +414,9 @@ describe('XEP-0048 fallback chosen by detection (scripted server without #compat
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bookmarks-'));
-    const ca = await createTestCa(dir);
-    const cert = await issueServerCert(dir, ca, ['localhost']);
+    const { ca, tls } = await localhostTls(dir);
     scripted = await startScriptedServer({
-      tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
+      tls,
       features: standardFeatures,
       onData: (conn, chunk) => {
         if (fakeLogin(conn, chunk, 'me@localhost')) return;

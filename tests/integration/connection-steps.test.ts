@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import { createLogger } from '../../src/main/core/log';
 import type { ConnectionView } from '../../src/shared/contract';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   mechanisms,
@@ -41,10 +41,9 @@ const servers: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-steps-'));
-  const ca = await createTestCa(dir);
+  const { ca, tls } = await localhostTls(dir);
   caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  tlsOptions = tls;
 });
 
 afterEach(async () => {

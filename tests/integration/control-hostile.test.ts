@@ -4,20 +4,11 @@
  * for another session or command end the run, malformed answers are refused with a reason, and a
  * block list push from anyone but our own account changes nothing.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AdhocStepView, DiscoInfoView, DiscoItemsView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
-import { answerBasics, iqsIn, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
-import {
-  featuresWithSm,
-  startScriptedServer,
-  type ScriptedConnection,
-  type ScriptedServer,
-} from '../support/scripted-server';
+import { answerBasics, iqsIn, scriptedServerForFile } from '../support/scripted-core';
+import type { ScriptedConnection } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
 const MUC = 'conference.localhost';
@@ -27,44 +18,22 @@ const NS_ITEMS = 'http://jabber.org/protocol/disco#items';
 const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 const NS_BLOCKING = 'urn:xmpp:blocking';
 
-let dir: string;
-let caPem: string;
-let server: ScriptedServer;
-let core: ScriptedCore | null = null;
 const log = createLogger(() => {}, 'debug');
 
 type Iq = ReturnType<typeof iqsIn>[number];
 /** What the test's script does with each request (after the basics); true when it answered it. */
 let onRequest: (conn: ScriptedConnection, iq: Iq) => boolean = () => false;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-control-hostile-'));
-  const ca = await createTestCa(dir);
-  caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  server = await startScriptedServer({
-    tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
-    features: featuresWithSm,
-    onData: (conn, chunk) => void answerBasics(conn, chunk, '', (iq) => onRequest(conn, iq)),
-  });
-});
-
-afterEach(async () => {
-  await core?.close();
-  core = null;
+afterEach(() => {
   onRequest = () => false;
 });
 
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const scripted = scriptedServerForFile(
+  'jw-control-hostile-',
+  (conn, chunk) => void answerBasics(conn, chunk, '', (iq) => onRequest(conn, iq)),
+);
 
-async function open(): Promise<{ core: ScriptedCore; conn: ScriptedConnection }> {
-  const before = server.connections.length;
-  core = await openScriptedCore(server, caPem, fs.mkdtempSync(path.join(dir, 'core-')), log);
-  return { core, conn: server.connections[before] };
-}
+const open = () => scripted.open(log);
 
 describe('service discovery', () => {
   it('believes only the entity asked: a spoofed answer with the same id is dropped, the real one counts', async () => {

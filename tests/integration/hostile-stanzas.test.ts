@@ -3,20 +3,11 @@
  * and forwards inside room messages, origin-ids and stanza-ids reused by someone else, and IQs nobody
  * should answer for us.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
-import { answerBasics, iqsIn, ME, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
-import {
-  featuresWithSm,
-  startScriptedServer,
-  type ScriptedConnection,
-  type ScriptedServer,
-} from '../support/scripted-server';
+import { answerBasics, iqsIn, ME, scriptedServerForFile, type ScriptedCore } from '../support/scripted-core';
+import type { ScriptedConnection } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
 const ROOM = 'xsf@muc.example.com';
@@ -28,11 +19,6 @@ const NS_SID = 'urn:xmpp:sid:0';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const ROSTER = `<item jid='${ALICE}' subscription='both'/>`;
 
-let dir: string;
-let caPem: string;
-let tlsOptions: { key: string; cert: string };
-let server: ScriptedServer;
-let core: ScriptedCore | null = null;
 const logLines: string[] = [];
 const log = createLogger((level, scope, message, details) => {
   logLines.push(`${level} ${scope} ${message} ${JSON.stringify(details ?? null)}`);
@@ -41,45 +27,23 @@ const log = createLogger((level, scope, message, details) => {
 /** What the test's script does with each request (after the basics); true when it answered it. */
 let onRequest: (conn: ScriptedConnection, iq: ReturnType<typeof iqsIn>[number]) => boolean = () => false;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-hostile-'));
-  const ca = await createTestCa(dir);
-  caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
-  server = await startScriptedServer({
-    tls: tlsOptions,
-    features: featuresWithSm,
-    onData: (conn, chunk) => {
-      if (answerBasics(conn, chunk, ROSTER, (iq) => onRequest(conn, iq))) return;
-      // A join: the room answers with our self-presence (110).
-      const join = new RegExp(`<presence\\b[^>]*\\bto=["']${ROOM}/me["'][^>]*>[\\s\\S]*?${NS_MUC}`).exec(chunk);
-      if (join) {
-        conn.send(
-          `<presence from='${ROOM}/me'><x xmlns='${NS_MUC_USER}'><item affiliation='member' role='participant'/><status code='110'/></x></presence>`,
-        );
-      }
-    },
-  });
-});
-
-afterEach(async () => {
-  await core?.close();
-  core = null;
+afterEach(() => {
   onRequest = () => false;
   logLines.length = 0;
 });
 
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+const scripted = scriptedServerForFile('jw-hostile-', (conn, chunk) => {
+  if (answerBasics(conn, chunk, ROSTER, (iq) => onRequest(conn, iq))) return;
+  // A join: the room answers with our self-presence (110).
+  const join = new RegExp(`<presence\\b[^>]*\\bto=["']${ROOM}/me["'][^>]*>[\\s\\S]*?${NS_MUC}`).exec(chunk);
+  if (join) {
+    conn.send(
+      `<presence from='${ROOM}/me'><x xmlns='${NS_MUC_USER}'><item affiliation='member' role='participant'/><status code='110'/></x></presence>`,
+    );
+  }
 });
 
-async function open(): Promise<{ core: ScriptedCore; conn: ScriptedConnection }> {
-  const before = server.connections.length;
-  core = await openScriptedCore(server, caPem, fs.mkdtempSync(path.join(dir, 'core-')), log);
-  return { core, conn: server.connections[before] };
-}
+const open = () => scripted.open(log);
 
 function history(c: ScriptedCore, conversation: string): MessageView[] {
   const page = c.messenger.chat.history({ accountId: c.accountId, conversation, limit: 100 });

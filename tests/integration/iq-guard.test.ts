@@ -10,7 +10,7 @@ import xml from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   standardFeatures,
@@ -36,9 +36,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-iq-guard-'));
-  const ca = await createTestCa(dir);
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  const { ca, tls } = await localhostTls(dir);
+  tlsOptions = tls;
   caPem = ca.caPem;
   server = await startScriptedServer({
     tls: tlsOptions,

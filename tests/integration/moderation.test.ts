@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import { answerBasics, ME, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
 import {
   featuresWithSm,
@@ -43,10 +43,8 @@ const announcement = (from: string, id: string) =>
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-moderation-'));
-  const ca = await createTestCa(dir);
+  const { ca, tls } = await localhostTls(dir);
   caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  const tls = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
   server = await startScriptedServer({
     tls,
     features: featuresWithSm,

@@ -5,61 +5,33 @@
  * reason; an owner query that never answers ends as a timeout with the dialog's words, and leaves
  * nothing behind to submit.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomConfigurationView, RoomInfoView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
-import { answerBasics, iqsIn, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
-import {
-  featuresWithSm,
-  startScriptedServer,
-  type ScriptedConnection,
-  type ScriptedServer,
-} from '../support/scripted-server';
+import { answerBasics, iqsIn, scriptedServerForFile, type ScriptedCore } from '../support/scripted-core';
+import type { ScriptedConnection } from '../support/scripted-server';
 
 const ROOM = 'den@conference.localhost';
 const OCCUPANT = `${ROOM}/mallory`;
 const NS_OWNER = 'http://jabber.org/protocol/muc#owner';
 const NS_INFO = 'http://jabber.org/protocol/disco#info';
 
-let dir: string;
-let caPem: string;
-let server: ScriptedServer;
-let core: ScriptedCore | null = null;
 const log = createLogger(() => {}, 'debug');
 
 type Iq = ReturnType<typeof iqsIn>[number];
 let onRequest: (conn: ScriptedConnection, iq: Iq) => boolean = () => false;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-muc-owner-hostile-'));
-  const ca = await createTestCa(dir);
-  caPem = ca.caPem;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  server = await startScriptedServer({
-    tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
-    features: featuresWithSm,
-    onData: (conn, chunk) => void answerBasics(conn, chunk, '', (iq) => onRequest(conn, iq)),
-  });
-});
-
-afterEach(async () => {
-  await core?.close();
-  core = null;
+afterEach(() => {
   onRequest = () => false;
 });
 
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const scripted = scriptedServerForFile(
+  'jw-muc-owner-hostile-',
+  (conn, chunk) => void answerBasics(conn, chunk, '', (iq) => onRequest(conn, iq)),
+);
 
 async function open(): Promise<ScriptedCore> {
-  core = await openScriptedCore(server, caPem, fs.mkdtempSync(path.join(dir, 'core-')), log);
-  return core;
+  return (await scripted.open(log)).core;
 }
 
 const form = (name: string, fields = '') =>

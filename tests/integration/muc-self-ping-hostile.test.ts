@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import { answerBasics, openScriptedCore, type ScriptedCore } from '../support/scripted-core';
 import {
   featuresWithSm,
@@ -56,10 +56,9 @@ function answerJoins(conn: ScriptedConnection, chunk: string): void {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-self-ping-hostile-'));
-  const ca = await createTestCa(dir);
-  const cert = await issueServerCert(dir, ca, ['localhost']);
+  const { ca, tls } = await localhostTls(dir);
   server = await startScriptedServer({
-    tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
+    tls,
     features: featuresWithSm,
     onData: (conn, chunk) => {
       const done = answerBasics(conn, chunk, '', (iq) => {

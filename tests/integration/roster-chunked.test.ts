@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import { RosterRepository } from '../../src/main/core/store/roster-repo';
 import type { SecretStore } from '../../src/main/core/secrets';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import { NS_BIND, fakeLogin, mechanisms, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
@@ -34,9 +34,8 @@ function tempDir(): string {
 
 beforeAll(async () => {
   const dir = tempDir();
-  const ca = await createTestCa(dir);
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  const { ca, tls } = await localhostTls(dir);
+  tlsOptions = tls;
   caPem = ca.caPem;
 });
 

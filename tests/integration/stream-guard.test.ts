@@ -15,7 +15,7 @@ import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   standardFeatures,
@@ -40,9 +40,8 @@ function tempDir(): string {
 
 beforeAll(async () => {
   const dir = tempDir();
-  const ca = await createTestCa(dir);
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  const { ca, tls } = await localhostTls(dir);
+  tlsOptions = tls;
   caPem = ca.caPem;
 });
 

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   featuresWithSm,
@@ -40,10 +40,9 @@ let server: ScriptedServer | undefined;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-rejections-'));
-  const ca = await createTestCa(dir);
+  const { ca, tls } = await localhostTls(dir);
   caFile = ca.caFile;
-  const cert = await issueServerCert(dir, ca, ['localhost']);
-  tlsOptions = { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem };
+  tlsOptions = tls;
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import { HttpUploadClient, SlotRequestError } from '../../src/main/core/features/upload/http-upload';
 import { createLogger } from '../../src/main/core/log';
-import { createTestCa, issueServerCert } from '../support/prosody';
+import { localhostTls } from '../support/certs';
 import {
   fakeLogin,
   standardFeatures,
@@ -41,10 +41,9 @@ const slot = (put: string, get: string, headers = `<header name='Authorization'>
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-upload-forged-'));
-  const ca = await createTestCa(dir);
-  const cert = await issueServerCert(dir, ca, ['localhost']);
+  const { ca, tls } = await localhostTls(dir);
   server = await startScriptedServer({
-    tls: { key: fs.readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem },
+    tls,
     features: standardFeatures,
     onData: (conn, chunk) => {
       if (fakeLogin(conn, chunk, 'me@localhost')) return;

@@ -75,6 +75,13 @@ export async function issueServerCert(
   return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8') };
 }
 
+/** A test CA in `dir` and a certificate it issued for localhost, as a scripted server's TLS options take it. */
+export async function localhostTls(dir: string): Promise<{ ca: TestCa; tls: { key: string; cert: string } }> {
+  const ca = await createTestCa(dir);
+  const cert = await issueServerCert(dir, ca, ['localhost']);
+  return { ca, tls: { key: readFileSync(cert.keyFile, 'utf8'), cert: cert.certPem } };
+}
+
 /** A self-signed certificate for `hostnames`, issued by nobody we trust. */
 export async function createSelfSignedCert(
   dir: string,

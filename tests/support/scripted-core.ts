@@ -5,12 +5,24 @@
  * `conn.received`. The script must answer the roster request; `answerBasics` does that and the rest
  * of a sign-in (STARTTLS, PLAIN, bind, SM) and answers every other request with an error.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AppEvent, AccountView } from '../../src/shared/contract';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import type { Logger } from '../../src/main/core/log';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
-import { fakeLogin, type ScriptedConnection, type ScriptedServer } from './scripted-server';
+import { localhostTls } from './certs';
+import {
+  fakeLogin,
+  featuresWithSm,
+  startScriptedServer,
+  type ScriptedConnection,
+  type ScriptedServer,
+  type ScriptedServerOptions,
+} from './scripted-server';
 import { waitUntil } from './wait';
 import { errorText } from '../../src/renderer/src/lib/words/errors';
 
@@ -93,4 +105,38 @@ export async function openScriptedCore(
   await waitUntil('online', () => messenger.accounts.list()[0]?.connection.status === 'online');
   await waitUntil('roster synced', () => messenger.roster.syncView(accountId).state === 'synced');
   return { messenger, accountId, events, close: () => messenger.close() };
+}
+
+/**
+ * A test file's scripted server (with SM; `onData` is its script) over a test CA and a localhost
+ * certificate in a fresh folder, and the cores its tests open on it, each closed after its test.
+ * Call it after the file's own afterEach, so that the core is closed before the file resets its script.
+ */
+export function scriptedServerForFile(prefix: string, onData: NonNullable<ScriptedServerOptions['onData']>) {
+  let dir = '';
+  let caPem = '';
+  let server: ScriptedServer | undefined;
+  let core: ScriptedCore | null = null;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const { ca, tls } = await localhostTls(dir);
+    caPem = ca.caPem;
+    server = await startScriptedServer({ tls, features: featuresWithSm, onData });
+  });
+  afterEach(async () => {
+    await core?.close();
+    core = null;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    /** Opens a core signed in to the server, with the server's side of its connection. */
+    async open(log: Logger): Promise<{ core: ScriptedCore; conn: ScriptedConnection }> {
+      const before = server!.connections.length;
+      core = await openScriptedCore(server!, caPem, fs.mkdtempSync(path.join(dir, 'core-')), log);
+      return { core, conn: server!.connections[before] };
+    },
+  };
 }

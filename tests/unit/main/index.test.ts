@@ -11,7 +11,7 @@ import type { Mock } from 'vitest';
 import { DEFAULT_PREFS, IPC_INVOKE, type EventBatch } from '../../../src/shared/contract';
 import type { LanguageChoice } from '../../../src/shared/languages';
 import type { IdleSource } from '../../../src/main/core/features/presence/idle';
-import { MemoryTrayModel } from '../../../src/main/core/tray/tray-api';
+import { MemoryTrayModel } from '../../support/tray-model';
 import type { Notifier } from '../../../src/main/core/notify-api';
 import { execLine } from '../../../src/main/shell/login-item';
 

@@ -4,6 +4,7 @@ import {
   type AccountView,
   type CommandName,
   type EventBatch,
+  type OccupantView,
   type RoomView,
   type RosterItemView,
   type Snapshot,
@@ -47,6 +48,22 @@ export function room(extra: Partial<RoomView> = {}): RoomView {
     nonAnonymous: false,
     occupantCount: 0,
     error: null,
+    ...extra,
+  };
+}
+
+/** An occupant of account a1's room 'tea@conference.x': a participant, no affiliation, available. */
+export function occupant(nick: string, extra: Partial<OccupantView> = {}): OccupantView {
+  return {
+    accountId: 'a1',
+    room: 'tea@conference.x',
+    nick,
+    role: 'participant',
+    affiliation: 'none',
+    jid: null,
+    show: 'available',
+    status: null,
+    self: false,
     ...extra,
   };
 }

@@ -94,18 +94,7 @@ export interface AvailabilityChange {
 export type RosterChange =
   { type: 'upsert'; item: RosterItemView } | { type: 'remove'; accountId: string; jid: string };
 
-/** Any character outside ASCII (where folding can change more than case). */
-const NOT_ASCII = /[\u0080-\uffff]/;
-
-/**
- * The key names sort by: case and accents folded once per entry, so sorting compares plain strings.
- * (Intl.Collator is more exact but several times slower, and a 10,000-item sort is on the first-paint path.)
- */
-export function sortKey(text: string): string {
-  // ASCII is its own NFKD form and has no combining marks: only the case to fold.
-  if (!NOT_ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
+export { sortKey } from '../../../shared/names';
 
 export function entryKey(accountId: string, jid: string): string {
   return `${accountId}|${jid}`;

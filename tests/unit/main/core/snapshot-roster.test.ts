@@ -54,14 +54,19 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it('sends the cached roster as a compact table when asked, holding exactly the items of the full snapshot', async () => {
-  messenger = await createMessenger({
+/** The messenger over the stored roster, its sessions never connecting. */
+function openOffline(): Promise<Messenger> {
+  return createMessenger({
     dataDir: dir,
     secrets: createMemorySecretStore(),
     log: silentLogger,
     storeCheckFallbackMs: 60_000,
     sessionFactory: () => ({ start() {}, stop: async () => {}, reconnectNow() {}, checkAlive() {} }),
   });
+}
+
+it('sends the cached roster as a compact table when asked, holding exactly the items of the full snapshot', async () => {
+  messenger = await openOffline();
   const full = await messenger.invoke('app.snapshot', {});
   const compact = await messenger.invoke('app.snapshot', { compactRoster: true });
   if (!full.ok || !compact.ok) throw new Error('no snapshot');
@@ -73,13 +78,7 @@ it('sends the cached roster as a compact table when asked, holding exactly the i
 });
 
 it('answers a first screen with the first rows’ contacts and the counts, leaving the link for the whole snapshot', async () => {
-  messenger = await createMessenger({
-    dataDir: dir,
-    secrets: createMemorySecretStore(),
-    log: silentLogger,
-    storeCheckFallbackMs: 60_000,
-    sessionFactory: () => ({ start() {}, stop: async () => {}, reconnectNow() {}, checkAlive() {} }),
-  });
+  messenger = await openOffline();
   messenger.control.openXmppUri('xmpp:romeo@montague.example?message;body=Hi');
   const first = await messenger.invoke('app.snapshot', { compactRoster: true, firstScreen: 40 });
   const whole = await messenger.invoke('app.snapshot', { compactRoster: true });

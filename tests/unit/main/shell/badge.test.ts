@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountStatusInput } from '../../../../src/main/core/tray/status-summary';
-import { MemoryTrayModel } from '../../../../src/main/core/tray/tray-api';
+import { MemoryTrayModel } from '../../../support/tray-model';
 
 const electron = vi.hoisted(() => ({
   createFromBitmap: vi.fn((buffer: Buffer, options: { width: number; height: number; scaleFactor: number }) => ({

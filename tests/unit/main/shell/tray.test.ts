@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AccountStatusInput, OwnShow } from '../../../../src/main/core/tray/status-summary';
-import { MemoryTrayModel } from '../../../../src/main/core/tray/tray-api';
+import { MemoryTrayModel } from '../../../support/tray-model';
 
 interface FakeTrayLike {
   image: string;
@@ -110,6 +110,22 @@ function setup(accounts: AccountStatusInput[], pending = 0) {
     items.find((item) => (typeof label === 'string' ? item.label === label : label.test(item.label ?? '')))!;
   const click = (item: Item) => (item.click as () => void)();
   return { model, win, options, controller, tray, menu, find, click };
+}
+
+/** A tray before any window exists: its icon and the spy that shows the window. */
+function windowlessTray(toggleOnClick: boolean) {
+  const showWindow = vi.fn();
+  createTray({
+    model: new MemoryTrayModel(),
+    getWindow: () => null,
+    showWindow,
+    hideWindow: vi.fn(),
+    quit: vi.fn(),
+    iconPath: (icon) => icon,
+    words: () => english,
+    toggleOnClick,
+  });
+  return { tray: electron.trays.at(-1)!, showWindow };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -285,18 +301,7 @@ describe('showing and hiding the window', () => {
   });
 
   it('shows the window when there is none', () => {
-    const showWindow = vi.fn();
-    createTray({
-      model: new MemoryTrayModel(),
-      getWindow: () => null,
-      showWindow,
-      hideWindow: vi.fn(),
-      quit: vi.fn(),
-      iconPath: (icon) => icon,
-      words: () => english,
-      toggleOnClick: true,
-    });
-    const tray = electron.trays.at(-1)!;
+    const { tray, showWindow } = windowlessTray(true);
     expect(tray.image).toBe('offline');
     tray.emit('click');
     expect(showWindow).toHaveBeenCalledTimes(1);
@@ -304,18 +309,8 @@ describe('showing and hiding the window', () => {
   });
 
   it('does not toggle on click when told not to (macOS opens the menu instead)', () => {
-    const showWindow = vi.fn();
-    createTray({
-      model: new MemoryTrayModel(),
-      getWindow: () => null,
-      showWindow,
-      hideWindow: vi.fn(),
-      quit: vi.fn(),
-      iconPath: (icon) => icon,
-      words: () => english,
-      toggleOnClick: false,
-    });
-    electron.trays.at(-1)!.emit('click');
+    const { tray, showWindow } = windowlessTray(false);
+    tray.emit('click');
     expect(showWindow).not.toHaveBeenCalled();
   });
 

@@ -5,32 +5,17 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OccupantView, Snapshot } from '../../../../src/shared/contract';
+import type { Snapshot } from '../../../../src/shared/contract';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../../src/renderer/src/stores/app';
 import { useMucStore } from '../../../../src/renderer/src/stores/muc';
 import { OccupantIndex } from '../../../../src/renderer/src/lib/muc-occupants';
 import { contactSkeletons, imitatedContact, visibleNick } from '../../../../src/renderer/src/lib/muc-nick';
 import { moderationActions } from '../../../../src/renderer/src/components/muc/describe';
-import { flush, pumpInto, room, snapshot } from '../fixtures';
+import { flush, occupant, pumpInto, room, snapshot } from '../fixtures';
 import { roomNoticeText } from '../../../../src/renderer/src/lib/words/muc';
 
 const ROOM = 'tea@conference.x';
-
-function occupant(nick: string, extra: Partial<OccupantView> = {}): OccupantView {
-  return {
-    accountId: 'a1',
-    room: ROOM,
-    nick,
-    role: 'participant',
-    affiliation: 'none',
-    jid: null,
-    show: 'available',
-    status: null,
-    self: false,
-    ...extra,
-  };
-}
 
 function start(initial: Snapshot) {
   return pumpInto(initial, { accounts: useAccountsStore(), app: useAppStore(), muc: useMucStore() });

@@ -8,37 +8,20 @@ import { describe, expect, it } from 'vitest';
 import {
   OPEN,
   PresenceHistoryRepository,
-  Stored,
   type HistoryRun,
 } from '../../../../../src/main/core/store/presence-history-repo';
-import { memoryDbWithAccount } from '../../../../support/db';
+import { historyRun, memoryHistoryStore } from '../../../../support/presence-history';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const ACCOUNT = 'acc';
 
 function run(bare: string, resource: string, start: number, end: number, status: string | null = null): HistoryRun {
-  return {
-    bare,
-    resource,
-    start,
-    end,
-    show: 'available',
-    status,
-    priority: 0,
-    clientName: null,
-    kind: null,
-    idleSince: null,
-    device: 0,
-    stored: Stored.No,
-    firstDay: 0,
-  };
+  return historyRun({ bare, resource, start, end, status });
 }
 
 function setup() {
-  const db = memoryDbWithAccount(ACCOUNT, 'me@x');
-  const repo = new PresenceHistoryRepository(db);
-  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const { db, repo, count } = memoryHistoryStore(ACCOUNT);
   const texts = (jid: string) => repo.contact(ACCOUNT, jid, NOW - 40 * DAY).runs.map((r) => r.status);
   return { db, repo, count, texts };
 }

@@ -17,9 +17,9 @@ import { MessagesRepository } from '../../../../../src/main/core/store/messages-
 import { storeFailureOf } from '../../../../../src/main/core/store/store-check';
 import { ChatService } from '../../../../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../../../../support/db';
+import { bringOnline, fakeSession, type FakeSession } from '../../../../support/fake-session';
 import { waitUntil } from '../../../../support/wait';
 import { NS_MAM } from '../../../../../src/main/core/xmpp/ns';
-import { type SessionXmpp } from '../../../../../src/main/core/accounts/client';
 import { errorText } from '../../../../../src/renderer/src/lib/words/errors';
 
 /** Lets the database grow by no page from now on: the next insert that needs one fails with SQLITE_FULL. */
@@ -84,12 +84,11 @@ describe('a full disk where the user acted', () => {
 describe('store failures under the chat service', () => {
   const ACCOUNT = 'acc-1';
   const OWN = 'alice@example.org';
-  type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
   let db: Db;
   let bus: EventBus;
   let events: AppEvent[];
   let service: ChatService;
-  let middleware: Middleware;
+  let deliver: FakeSession['deliver'];
   let sent: Element[];
   let sm: EventEmitter & { enabled: boolean };
   let failures: (string | null)[];
@@ -102,7 +101,6 @@ describe('store failures under the chat service', () => {
     bus = new EventBus(1);
     events = [];
     bus.subscribe((batch) => events.push(...batch.events));
-    sent = [];
     failures = [];
     recovered = 0;
     archive = [];
@@ -118,49 +116,41 @@ describe('store failures under the chat service', () => {
       storeRetryMs: 5,
     });
     sm = Object.assign(new EventEmitter(), { enabled: true });
-    const fake = {
-      status: 'online',
-      jid: { bare: () => ({ toString: () => OWN }) },
-      send: async (stanza: Element) => void sent.push(stanza),
-      iqCaller: {
-        set: async () => undefined,
-        // Our archive (XEP-0313): every message, then <fin complete='true'/>.
-        request: async (iq: Element) => {
-          const queryid = iq.getChild('query', NS_MAM)?.attrs.queryid;
-          for (const message of archive) {
-            const result = xml(
-              'result',
-              { xmlns: NS_MAM, queryid, id: message.id },
-              xml(
-                'forwarded',
-                { xmlns: 'urn:xmpp:forward:0' },
-                xml(
-                  'message',
-                  { from: message.from, to: OWN, type: 'chat', id: message.originId },
-                  xml('body', {}, message.body),
-                  xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.originId }),
-                ),
-              ),
-            );
-            middleware({ stanza: xml('message', { to: OWN }, result) }, () => undefined);
-          }
-          const last = archive.at(-1)?.id;
-          return xml(
-            'iq',
-            { type: 'result' },
+    // Our archive (XEP-0313): every message, then <fin complete='true'/>.
+    const request = async (iq: Element) => {
+      const queryid = iq.getChild('query', NS_MAM)?.attrs.queryid;
+      for (const message of archive) {
+        const result = xml(
+          'result',
+          { xmlns: NS_MAM, queryid, id: message.id },
+          xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
             xml(
-              'fin',
-              { xmlns: NS_MAM, complete: 'true' },
-              xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, last ? xml('last', {}, last) : null),
+              'message',
+              { from: message.from, to: OWN, type: 'chat', id: message.originId },
+              xml('body', {}, message.body),
+              xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.originId }),
             ),
-          );
-        },
-      },
-      streamManagement: sm,
-      middleware: { use: (fn: Middleware) => (middleware = fn) },
+          ),
+        );
+        deliver(xml('message', { to: OWN }, result));
+      }
+      const last = archive.at(-1)?.id;
+      return xml(
+        'iq',
+        { type: 'result' },
+        xml(
+          'fin',
+          { xmlns: NS_MAM, complete: 'true' },
+          xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, last ? xml('last', {}, last) : null),
+        ),
+      );
     };
-    service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
-    service.onOnline(ACCOUNT, { xmpp: fake as unknown as SessionXmpp, boundJid: `${OWN}/jw`, resumed: true });
+    const session = fakeSession(OWN, { request, sm });
+    sent = session.sent;
+    deliver = session.deliver;
+    bringOnline(service, ACCOUNT, session, `${OWN}/jw`);
   });
 
   afterEach(() => {
@@ -213,17 +203,14 @@ describe('store failures under the chat service', () => {
     }));
     fillDisk(db);
     for (const message of archive) {
-      middleware(
-        {
-          stanza: xml(
-            'message',
-            { from: message.from, to: OWN, type: 'chat', id: message.originId },
-            xml('body', {}, message.body),
-            xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.originId }),
-            xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', by: OWN, id: message.id }),
-          ),
-        },
-        () => undefined,
+      deliver(
+        xml(
+          'message',
+          { from: message.from, to: OWN, type: 'chat', id: message.originId },
+          xml('body', {}, message.body),
+          xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.originId }),
+          xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', by: OWN, id: message.id }),
+        ),
       );
     }
     await expect.poll(() => failures).toContain('full');

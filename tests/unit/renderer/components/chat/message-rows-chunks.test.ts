@@ -6,36 +6,11 @@
  * ones built from scratch out of the flat list.
  */
 import { describe, expect, it } from 'vitest';
-import type { MessageView } from '../../../../../src/shared/contract';
-import { MessageRows, type Row } from '../../../../../src/renderer/src/components/chat/message-rows';
+import { MessageRows } from '../../../../../src/renderer/src/components/chat/message-rows';
 import { MessageChunks } from '../../../../../src/renderer/src/stores/message-chunks';
+import { START, message, shape } from './message-fixture';
 
-const DAY = 86_400_000;
-const START = new Date(2026, 0, 10, 9, 0).getTime();
 const NOW = new Date(2026, 2, 20, 12, 0).getTime();
-
-function message(id: number, extra: Partial<MessageView> = {}): MessageView {
-  // Ten messages a day, a minute apart, alternating senders every three.
-  const at = START + Math.floor(id / 10) * DAY + (id % 10) * 60_000;
-  const out = Math.floor(id / 3) % 2 === 0;
-  return {
-    accountId: 'a1',
-    id,
-    conversation: 'bob@x',
-    kind: 'chat',
-    direction: out ? 'out' : 'in',
-    from: out ? 'me@x' : 'bob@x',
-    body: `message ${id}`,
-    at,
-    state: out ? 'delivered' : 'received',
-    corrected: false,
-    error: null,
-    ...extra,
-  };
-}
-
-const shape = (rows: readonly Row[]) =>
-  rows.map((r) => (r.kind === 'day' ? `${r.key} ${r.label}` : `${r.key}${r.head ? ' head' : ''} ${r.message.body}`));
 
 /** The rows of the same messages built at once from a flat array. */
 function scratch(list: MessageChunks): MessageRows {

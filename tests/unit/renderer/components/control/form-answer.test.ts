@@ -6,33 +6,12 @@ import { createSSRApp, h, type Component } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it } from 'vitest';
 import FormDialog from '../../../../../src/renderer/src/components/common/FormDialog.vue';
-import type { DataForm, FormField } from '../../../../../src/shared/forms';
+import { dataForm, formField as field } from './form-fixture';
 import type { AppError } from '../../../../../src/shared/contract';
 import { ok } from '../../../../../src/shared/result';
 import { useFormAnswer } from '../../../../../src/renderer/src/components/control/form-answer';
 
-const field = (extra: Partial<FormField> & Pick<FormField, 'var' | 'type'>): FormField => ({
-  label: null,
-  desc: null,
-  required: false,
-  values: [],
-  options: [],
-  media: null,
-  validate: null,
-  ...extra,
-});
-
-const form: DataForm = {
-  type: 'form',
-  title: null,
-  instructions: [],
-  fields: [field({ var: 'username', type: 'text-single', required: true })],
-  pages: [],
-  reported: null,
-  items: [],
-  itemsDropped: 0,
-  formType: null,
-};
+const form = dataForm([field({ var: 'username', type: 'text-single', required: true })]);
 
 describe('useFormAnswer', () => {
   it('stops an answer the form itself refuses: the problem on its field, the summary for the form', () => {

@@ -3,35 +3,14 @@
  * field's problem and one line for the form before sending, and the fields a server refusal names.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataForm, FormField } from '../../../../../src/shared/forms';
+import { dataForm, formField as field } from './form-fixture';
 import type { AppError } from '../../../../../src/shared/contract';
 import { checkFormValues, refusedFields } from '../../../../../src/renderer/src/components/control/form-issues';
 
-const field = (extra: Partial<FormField> & Pick<FormField, 'var' | 'type'>): FormField => ({
-  label: null,
-  desc: null,
-  required: false,
-  values: [],
-  options: [],
-  media: null,
-  validate: null,
-  ...extra,
-});
-
-const form: DataForm = {
-  type: 'form',
-  title: null,
-  instructions: [],
-  fields: [
-    field({ var: 'username', type: 'text-single', required: true }),
-    field({ var: 'note', type: 'text-single' }),
-  ],
-  pages: [],
-  reported: null,
-  items: [],
-  itemsDropped: 0,
-  formType: null,
-};
+const form = dataForm([
+  field({ var: 'username', type: 'text-single', required: true }),
+  field({ var: 'note', type: 'text-single' }),
+]);
 
 describe('checkFormValues', () => {
   it('says which fields are wrong and sums them up for the form', () => {

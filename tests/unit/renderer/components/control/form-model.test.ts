@@ -3,7 +3,7 @@
  * the same issues the core would find, and a layout that leaves no field out.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataForm, FormField } from '../../../../../src/shared/forms';
+import { dataForm as form, formField as field } from './form-fixture';
 import {
   initialValues,
   issuesByField,
@@ -11,30 +11,6 @@ import {
   linesOf,
   valuesToSend,
 } from '../../../../../src/renderer/src/components/control/form-model';
-
-const field = (extra: Partial<FormField> & Pick<FormField, 'var' | 'type'>): FormField => ({
-  label: null,
-  desc: null,
-  required: false,
-  values: [],
-  options: [],
-  media: null,
-  validate: null,
-  ...extra,
-});
-
-const form = (fields: FormField[], extra: Partial<DataForm> = {}): DataForm => ({
-  type: 'form',
-  title: null,
-  instructions: [],
-  fields,
-  pages: [],
-  reported: null,
-  items: [],
-  itemsDropped: 0,
-  formType: null,
-  ...extra,
-});
 
 const config = form([
   field({ var: 'FORM_TYPE', type: 'hidden', values: ['urn:x'] }),

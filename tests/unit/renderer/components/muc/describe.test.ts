@@ -2,19 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OccupantView } from '../../../../../src/shared/contract';
 import { occupantLabel } from '../../../../../src/renderer/src/components/muc/describe';
+import { occupant as fixtureOccupant } from '../../fixtures';
 
-const occupant = (extra: Partial<OccupantView> = {}): OccupantView => ({
-  accountId: 'a1',
-  room: 'tea@conference.x',
-  nick: 'Bob',
-  role: 'participant',
-  affiliation: 'none',
-  jid: null,
-  show: 'available',
-  status: null,
-  self: false,
-  ...extra,
-});
+const occupant = (extra: Partial<OccupantView> = {}) => fixtureOccupant('Bob', extra);
 const plain = { text: 'Bob', hidden: false };
 
 describe('occupantLabel', () => {

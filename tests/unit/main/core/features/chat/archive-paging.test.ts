@@ -9,7 +9,6 @@
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import type { Db } from '../../../../../../src/main/core/store/db';
@@ -18,6 +17,7 @@ import { OlderMessagesRepository } from '../../../../../../src/main/core/store/o
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { OLDER_PAGE } from '../../../../../../src/main/core/features/chat/archive-paging';
 import { memoryDbWithAccount } from '../../../../../support/db';
+import { bringOnline, fakeSession, type FakeSession } from '../../../../../support/fake-session';
 import {
   NS_CORRECT,
   NS_DATA,
@@ -33,7 +33,6 @@ const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
 const BOB = 'bob@example.org';
 const ROOM = 'room@conference.example.org';
-type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 /** What the fake server answers a query with: the results it sends first, then its <fin/>. */
 interface Answer {
@@ -45,34 +44,23 @@ interface Answer {
 let db: Db;
 let bus: EventBus;
 let service: ChatService;
-let middleware: Middleware;
+let deliver: FakeSession['deliver'];
 let requests: Element[];
 let answers: Answer[];
 
-function client(): SessionXmpp {
-  return {
-    status: 'online',
-    jid: { bare: () => ({ toString: () => OWN }) },
-    send: async () => undefined,
-    iqCaller: {
-      set: async () => undefined,
-      request: async (iq: Element) => {
-        requests.push(iq);
-        const answer = answers.shift() ?? { fin: { first: null, complete: true } };
-        const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
-        for (const stanza of answer.results?.(queryId) ?? []) middleware({ stanza }, () => undefined);
-        if (answer.error) throw answer.error;
-        const set = answer.fin?.first ? xml('set', { xmlns: NS_RSM }, xml('first', {}, answer.fin.first)) : null;
-        return xml(
-          'iq',
-          { type: 'result' },
-          xml('fin', { xmlns: NS_MAM, ...(answer.fin?.complete ? { complete: 'true' } : {}) }, set),
-        );
-      },
-    },
-    streamManagement: Object.assign(new EventEmitter(), { enabled: true }),
-    middleware: { use: (fn: Middleware) => (middleware = fn) },
-  } as unknown as SessionXmpp;
+/** The fake server: each archive query answered with the next of `answers`. */
+async function answerQuery(iq: Element): Promise<Element> {
+  requests.push(iq);
+  const answer = answers.shift() ?? { fin: { first: null, complete: true } };
+  const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
+  for (const stanza of answer.results?.(queryId) ?? []) deliver(stanza);
+  if (answer.error) throw answer.error;
+  const set = answer.fin?.first ? xml('set', { xmlns: NS_RSM }, xml('first', {}, answer.fin.first)) : null;
+  return xml(
+    'iq',
+    { type: 'result' },
+    xml('fin', { xmlns: NS_MAM, ...(answer.fin?.complete ? { complete: 'true' } : {}) }, set),
+  );
 }
 
 beforeEach(() => {
@@ -91,9 +79,9 @@ beforeEach(() => {
     subscriptionOf: () => 'both',
     now: () => Date.parse('2026-11-21T12:00:00Z'),
   });
-  const xmpp = client();
-  service.onClient(ACCOUNT, xmpp);
-  service.onOnline(ACCOUNT, { xmpp, boundJid: `${OWN}/jw`, resumed: false });
+  const session = fakeSession(OWN, { request: answerQuery, sm: Object.assign(new EventEmitter(), { enabled: true }) });
+  deliver = session.deliver;
+  bringOnline(service, ACCOUNT, session, `${OWN}/jw`, false);
 });
 
 afterEach(() => {
@@ -173,16 +161,13 @@ function bodies(conversation = BOB): string[] {
 
 /** A live message from Bob with our archive's id, stored as the conversation's only one. */
 async function liveFromBob(archiveId: string, body: string): Promise<void> {
-  middleware(
-    {
-      stanza: xml(
-        'message',
-        { from: `${BOB}/phone`, type: 'chat', id: 'live' },
-        xml('body', {}, body),
-        xml('stanza-id', { xmlns: NS_SID, by: OWN, id: archiveId }),
-      ),
-    },
-    () => undefined,
+  deliver(
+    xml(
+      'message',
+      { from: `${BOB}/phone`, type: 'chat', id: 'live' },
+      xml('body', {}, body),
+      xml('stanza-id', { xmlns: NS_SID, by: OWN, id: archiveId }),
+    ),
   );
   await endOfTurn();
 }
@@ -281,15 +266,12 @@ describe('paging back through the archive', () => {
   it('keeps the reaction set sent last when a page brings an older one for a message shown', async () => {
     await liveFromBob('a5', 'live copy');
     // Bob's set now (live, no delay), then a page that overlaps what is stored brings his earlier one.
-    middleware(
-      {
-        stanza: xml(
-          'message',
-          { from: `${BOB}/phone`, type: 'chat', id: 'react-live' },
-          xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }, xml('reaction', {}, '❤️')),
-        ),
-      },
-      () => undefined,
+    deliver(
+      xml(
+        'message',
+        { from: `${BOB}/phone`, type: 'chat', id: 'react-live' },
+        xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }, xml('reaction', {}, '❤️')),
+      ),
     );
     await endOfTurn();
     expect(reactionsOn('live copy')).toEqual(['❤️']);
@@ -301,15 +283,12 @@ describe('paging back through the archive', () => {
     expect(bodies()).toEqual(['old 4', 'live copy']);
     expect(reactionsOn('live copy')).toEqual(['❤️']);
     // An emptied set is news too: a set sent before it does not bring reactions back.
-    middleware(
-      {
-        stanza: xml(
-          'message',
-          { from: `${BOB}/phone`, type: 'chat', id: 'react-none' },
-          xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }),
-        ),
-      },
-      () => undefined,
+    deliver(
+      xml(
+        'message',
+        { from: `${BOB}/phone`, type: 'chat', id: 'react-none' },
+        xml('reactions', { xmlns: NS_REACTIONS, id: 'live' }),
+      ),
     );
     await endOfTurn();
     expect(reactionsOn('live copy')).toEqual([]);

@@ -5,7 +5,6 @@
  * read position (XEP-0490) naming a message we do not hold yet waits for that message, live or
  * from the archive, the latest per conversation.
  */
-import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../../../../src/shared/contract';
@@ -17,6 +16,7 @@ import { MessagesRepository } from '../../../../../../src/main/core/store/messag
 import { ReadStateRepository } from '../../../../../../src/main/core/store/read-state-repo';
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../../../../../support/db';
+import { bringOnline, fakeSession, type FakeSession } from '../../../../../support/fake-session';
 import { waitUntil } from '../../../../../support/wait';
 import {
   NS_CARBONS,
@@ -33,12 +33,11 @@ import {
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
 const BOB = 'bob@example.org';
-type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 let db: Db;
 let bus: EventBus;
 let service: ChatService;
-let middleware: Middleware;
+let deliver: FakeSession['deliver'];
 let fake: SessionXmpp;
 /** Our account's archive: [archive id, the archived message]. */
 let archive: [string, Element][];
@@ -59,35 +58,27 @@ beforeEach(() => {
     subscriptionOf: () => 'both',
     now: () => Date.parse('2026-12-06T12:00:00Z'),
   });
-  fake = {
-    status: 'online',
-    jid: { bare: () => ({ toString: () => OWN }) },
-    send: async () => undefined,
-    iqCaller: {
-      set: async () => undefined,
-      request: async (iq: Element) => {
-        const query = iq.getChild('query', NS_MAM);
-        if (!query) return xml('iq', { type: 'result' });
-        queries++;
-        for (const [id, inner] of archive) {
-          const forwarded = xml(
-            'forwarded',
-            { xmlns: NS_FORWARD },
-            xml('delay', { xmlns: NS_DELAY, stamp: '2026-12-06T11:00:00Z' }),
-            inner,
-          );
-          deliver(xml('message', {}, xml('result', { xmlns: NS_MAM, queryid: query.attrs.queryid, id }, forwarded)));
-        }
-        const last = archive.at(-1)?.[0];
-        const set = xml('set', { xmlns: NS_RSM }, last === undefined ? null : xml('last', {}, last));
-        return xml('iq', { type: 'result' }, xml('fin', { xmlns: NS_MAM, complete: 'true' }, set));
-      },
-    },
-    streamManagement: Object.assign(new EventEmitter(), { enabled: false }),
-    middleware: { use: (fn: Middleware) => (middleware = fn) },
-  } as unknown as SessionXmpp;
-  service.onClient(ACCOUNT, fake);
-  service.onOnline(ACCOUNT, { xmpp: fake, boundJid: `${OWN}/jw`, resumed: true });
+  const request = async (iq: Element) => {
+    const query = iq.getChild('query', NS_MAM);
+    if (!query) return xml('iq', { type: 'result' });
+    queries++;
+    for (const [id, inner] of archive) {
+      const forwarded = xml(
+        'forwarded',
+        { xmlns: NS_FORWARD },
+        xml('delay', { xmlns: NS_DELAY, stamp: '2026-12-06T11:00:00Z' }),
+        inner,
+      );
+      deliver(xml('message', {}, xml('result', { xmlns: NS_MAM, queryid: query.attrs.queryid, id }, forwarded)));
+    }
+    const last = archive.at(-1)?.[0];
+    const set = xml('set', { xmlns: NS_RSM }, last === undefined ? null : xml('last', {}, last));
+    return xml('iq', { type: 'result' }, xml('fin', { xmlns: NS_MAM, complete: 'true' }, set));
+  };
+  const session = fakeSession(OWN, { request });
+  fake = session.xmpp;
+  deliver = session.deliver;
+  bringOnline(service, ACCOUNT, session, `${OWN}/jw`);
 });
 
 afterEach(() => {
@@ -96,7 +87,6 @@ afterEach(() => {
 });
 
 const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
-const deliver = (stanza: Element) => middleware({ stanza }, () => undefined);
 const history = (conversation: string): MessageView[] => {
   const page = service.history({ accountId: ACCOUNT, conversation, limit: 100 });
   return page.ok ? page.value : [];

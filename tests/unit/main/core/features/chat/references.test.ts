@@ -3,17 +3,16 @@
  * store: who may apply them (the original's sender, the room itself for moderation), forged
  * senders, oversized payloads and ids nobody has, and what our own commands send.
  */
-import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../../../../src/shared/contract';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import type { Db } from '../../../../../../src/main/core/store/db';
 import { MessagesRepository } from '../../../../../../src/main/core/store/messages-repo';
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { memoryDbWithAccount } from '../../../../../support/db';
+import { bringOnline, fakeSession, type FakeSession } from '../../../../../support/fake-session';
 import { waitUntil } from '../../../../../support/wait';
 import {
   NS_FALLBACK,
@@ -36,12 +35,11 @@ const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
 const BOB = 'bob@example.org';
 const ROOM = 'room@conference.example.org';
-type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 let db: Db;
 let bus: EventBus;
 let service: ChatService;
-let middleware: Middleware;
+let deliver: FakeSession['deliver'];
 let sent: Element[];
 let requests: Element[];
 let role: string;
@@ -50,7 +48,6 @@ let archive: Element[];
 beforeEach(() => {
   db = memoryDbWithAccount(ACCOUNT, OWN);
   bus = new EventBus(1);
-  sent = [];
   requests = [];
   role = 'participant';
   archive = [];
@@ -68,51 +65,43 @@ beforeEach(() => {
     subscriptionOf: () => 'both',
     now: () => Date.parse('2026-11-21T12:00:00Z'),
   });
-  const fake = {
-    status: 'online',
-    jid: { bare: () => ({ toString: () => OWN }) },
-    send: async (stanza: Element) => void sent.push(stanza),
-    iqCaller: {
-      set: async () => undefined,
-      request: async (iq: Element) => {
-        requests.push(iq);
-        const query = iq.getChild('query', NS_MAM);
-        if (!query) return xml('iq', { type: 'result' });
-        // The room's archive: each entry as a result of this query, then the end of the page.
-        archive.forEach((inner, i) =>
-          deliver(
+  const request = async (iq: Element) => {
+    requests.push(iq);
+    const query = iq.getChild('query', NS_MAM);
+    if (!query) return xml('iq', { type: 'result' });
+    // The room's archive: each entry as a result of this query, then the end of the page.
+    archive.forEach((inner, i) =>
+      deliver(
+        xml(
+          'message',
+          { from: iq.attrs.to },
+          xml(
+            'result',
+            { xmlns: NS_MAM, queryid: query.attrs.queryid, id: `arch-${i}` },
             xml(
-              'message',
-              { from: iq.attrs.to },
-              xml(
-                'result',
-                { xmlns: NS_MAM, queryid: query.attrs.queryid, id: `arch-${i}` },
-                xml(
-                  'forwarded',
-                  { xmlns: NS_FORWARD },
-                  xml('delay', { xmlns: NS_DELAY, stamp: '2026-11-21T11:00:00Z' }),
-                  inner,
-                ),
-              ),
+              'forwarded',
+              { xmlns: NS_FORWARD },
+              xml('delay', { xmlns: NS_DELAY, stamp: '2026-11-21T11:00:00Z' }),
+              inner,
             ),
           ),
-        );
-        return xml(
-          'iq',
-          { type: 'result' },
-          xml(
-            'fin',
-            { xmlns: NS_MAM, complete: 'true' },
-            xml('set', { xmlns: NS_RSM }, xml('last', {}, `arch-${archive.length - 1}`)),
-          ),
-        );
-      },
-    },
-    streamManagement: Object.assign(new EventEmitter(), { enabled: false }),
-    middleware: { use: (fn: Middleware) => (middleware = fn) },
+        ),
+      ),
+    );
+    return xml(
+      'iq',
+      { type: 'result' },
+      xml(
+        'fin',
+        { xmlns: NS_MAM, complete: 'true' },
+        xml('set', { xmlns: NS_RSM }, xml('last', {}, `arch-${archive.length - 1}`)),
+      ),
+    );
   };
-  service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
-  service.onOnline(ACCOUNT, { xmpp: fake as unknown as SessionXmpp, boundJid: `${OWN}/jw`, resumed: true });
+  const session = fakeSession(OWN, { request });
+  sent = session.sent;
+  deliver = session.deliver;
+  bringOnline(service, ACCOUNT, session, `${OWN}/jw`);
 });
 
 afterEach(() => {
@@ -121,7 +110,6 @@ afterEach(() => {
 });
 
 const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
-const deliver = (stanza: Element) => middleware({ stanza }, () => undefined);
 const history = (conversation: string): MessageView[] => {
   const page = service.history({ accountId: ACCOUNT, conversation, limit: 100 });
   return page.ok ? page.value : [];

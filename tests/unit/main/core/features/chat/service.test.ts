@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_BODY_MAX } from '../../../../../../src/shared/contract';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import type { Db } from '../../../../../../src/main/core/store/db';
@@ -15,17 +14,17 @@ import { MessagesRepository } from '../../../../../../src/main/core/store/messag
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { delayTime } from '../../../../../../src/main/core/util/delay-stamp';
 import { memoryDbWithAccount } from '../../../../../support/db';
+import { bringOnline, fakeSession, type FakeSession } from '../../../../../support/fake-session';
 import { NS_DELAY, NS_MAM, NS_RECEIPTS } from '../../../../../../src/main/core/xmpp/ns';
 
 const ACCOUNT = 'acc-1';
 const OWN = 'alice@example.org';
 const ROOM = 'room@conference.example.org';
-type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 
 let db: Db;
 let bus: EventBus;
 let service: ChatService;
-let middleware: Middleware;
+let deliver: FakeSession['deliver'];
 let sent: Element[];
 let sm: EventEmitter & { enabled: boolean };
 let joinedListener: ((accountId: string, room: string) => void) | null;
@@ -34,7 +33,6 @@ let requests: Element[];
 beforeEach(() => {
   db = memoryDbWithAccount(ACCOUNT, OWN);
   bus = new EventBus(1);
-  sent = [];
   requests = [];
   joinedListener = null;
   service = new ChatService({
@@ -53,22 +51,14 @@ beforeEach(() => {
     now: () => Date.parse('2026-11-21T12:00:00Z'),
   });
   sm = Object.assign(new EventEmitter(), { enabled: true });
-  const fake = {
-    status: 'online',
-    jid: { bare: () => ({ toString: () => OWN }) },
-    send: async (stanza: Element) => void sent.push(stanza),
-    iqCaller: {
-      set: async () => undefined,
-      request: async (iq: Element) => {
-        requests.push(iq);
-        return xml('iq');
-      },
-    },
-    streamManagement: sm,
-    middleware: { use: (fn: Middleware) => (middleware = fn) },
+  const request = async (iq: Element) => {
+    requests.push(iq);
+    return xml('iq');
   };
-  service.onClient(ACCOUNT, fake as unknown as SessionXmpp);
-  service.onOnline(ACCOUNT, { xmpp: fake as unknown as SessionXmpp, boundJid: `${OWN}/jw`, resumed: true });
+  const session = fakeSession(OWN, { request, sm });
+  sent = session.sent;
+  deliver = session.deliver;
+  bringOnline(service, ACCOUNT, session, `${OWN}/jw`);
 });
 
 afterEach(() => {
@@ -77,10 +67,6 @@ afterEach(() => {
 });
 
 const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
-
-function deliver(stanza: Element): void {
-  middleware({ stanza }, () => undefined);
-}
 
 const history = (conversation: string) => {
   const page = service.history({ accountId: ACCOUNT, conversation, limit: 100 });

@@ -13,10 +13,9 @@ import {
 } from '../../../../../../src/main/core/features/presence/history-prune';
 import {
   PresenceHistoryRepository,
-  Stored,
   type HistoryRetention,
 } from '../../../../../../src/main/core/store/presence-history-repo';
-import { memoryDbWithAccount } from '../../../../../support/db';
+import { historyRun, memoryHistoryStore } from '../../../../../support/presence-history';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-21T12:00:00Z');
@@ -25,30 +24,16 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 function store(contacts: number, endedDaysAgo: number) {
-  const db = memoryDbWithAccount('acc', 'me@x');
-  const repo = new PresenceHistoryRepository(db);
+  const { repo, count } = memoryHistoryStore('acc');
   const start = NOW - endedDaysAgo * DAY - 3_600_000;
   repo.write(
     'acc',
-    Array.from({ length: contacts }, (_, i) => ({
-      bare: `c${i}@x`,
-      resource: 'r',
-      start,
-      end: start + 60_000,
-      show: 'available' as const,
-      status: null,
-      priority: 0,
-      clientName: null,
-      kind: null,
-      idleSince: null,
-      device: 0,
-      stored: Stored.No,
-      firstDay: 0,
-    })),
+    Array.from({ length: contacts }, (_, i) =>
+      historyRun({ bare: `c${i}@x`, resource: 'r', start, end: start + 60_000 }),
+    ),
     NOW,
   );
-  const count = () => (db.prepare('SELECT count(*) AS n FROM presence_history_days').get() as { n: number }).n;
-  return { repo, count };
+  return { repo, count: () => count('presence_history_days') };
 }
 
 function pruner(repo: PresenceHistoryRepository, retention: { days: HistoryRetention }) {

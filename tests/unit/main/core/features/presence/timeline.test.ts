@@ -10,6 +10,7 @@ import {
   type TimelineInput,
 } from '../../../../../../src/main/core/features/presence/timeline';
 import { OPEN, Stored, type HistoryRun } from '../../../../../../src/main/core/store/presence-history-repo';
+import { historyRun } from '../../../../../support/presence-history';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const HOUR = 3_600_000;
@@ -31,22 +32,7 @@ function input(overrides: Partial<TimelineInput>): TimelineInput {
 }
 
 function memoryRun(overrides: Partial<HistoryRun>): HistoryRun {
-  return {
-    bare: 'bob@x',
-    resource: 'desk',
-    start: NOW - HOUR,
-    end: OPEN,
-    show: 'available',
-    status: null,
-    priority: 0,
-    clientName: null,
-    kind: null,
-    idleSince: null,
-    device: 0,
-    stored: Stored.No,
-    firstDay: 0,
-    ...overrides,
-  };
+  return historyRun({ bare: 'bob@x', resource: 'desk', start: NOW - HOUR, end: OPEN, ...overrides });
 }
 
 const run = (device: number, startH: number, endH: number | null, show = 'available', priority = 0) => ({
