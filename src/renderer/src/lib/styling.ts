@@ -70,7 +70,7 @@ function linkHolding(ranges: readonly LinkRange[], i: number): boolean {
     else if (i >= ranges[mid].end) lo = mid + 1;
     else return true;
   }
-  return WHITESPACE.test(line[i]);
+  return false;
 }
 
 /** The message's blocks. */
