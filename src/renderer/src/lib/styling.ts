@@ -110,6 +110,16 @@ function parseBlocks(lines: string[], depth: number): StyledBlock[] {
   return blocks;
 }
 
+/** The text of blocks that are one line of one unstyled segment without a link; otherwise null. */
+export function plainText(blocks: readonly StyledBlock[]): string | null {
+  if (blocks.length !== 1) return blocks.length === 0 ? '' : null;
+  const block = blocks[0];
+  if (block.type !== 'line' || block.segments.length > 1) return null;
+  const segment = block.segments[0];
+  if (!segment) return '';
+  return segment.styles.length === 0 && !segment.link && !segment.directive ? segment.text : null;
+}
+
 /** One line's spans. */
 export function parseSpans(line: string): StyledSegment[] {
   const n = line.length;
