@@ -3,7 +3,7 @@
  * data:, file: or anything else), /me actions (XEP-0245), day keys for separators. Pure functions:
  * the view renders the pieces as text nodes and buttons, never as HTML.
  */
-import { t } from '../i18n';
+import { currentLocale, t } from '../i18n';
 import { formatDay, formatTime } from '../i18n/format';
 
 export type TextPiece = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string; host: string };
@@ -81,9 +81,30 @@ export function dayLabel(at: number, now = Date.now()): string {
   return formatDay(at);
 }
 
+/**
+ * Times worded, by minute since the epoch (a minute is the same local minute in every zone of whole
+ * minutes): a page of messages sent close together words only a few. Cleared when the language
+ * changes, and when it grows past MAX_TIMES (a long archive is many minutes).
+ */
+const timesByMinute = new Map<number, string>();
+let timesLocale = '';
+const MAX_TIMES = 4096;
+
 /** "14:05" or "2:05 PM", as the UI's language writes the time. */
 export function timeText(at: number): string {
-  return formatTime(at);
+  const locale = currentLocale();
+  if (locale !== timesLocale) {
+    timesByMinute.clear();
+    timesLocale = locale;
+  }
+  const minute = Math.floor(at / 60_000);
+  let text = timesByMinute.get(minute);
+  if (text === undefined) {
+    if (timesByMinute.size >= MAX_TIMES) timesByMinute.clear();
+    text = formatTime(at);
+    timesByMinute.set(minute, text);
+  }
+  return text;
 }
 
 /** "(3) Jabberwock": the window title with the unread total. */

@@ -9,9 +9,10 @@
  * character that does not follow whitespace; spans stay in their line, do not nest in their own
  * kind, and nothing is styled inside `code`. Links (chat-text.ts) are found first and never cut.
  *
- * Linear in the text's length whatever it holds: the next closing directive of each kind is
- * precomputed per line, each character is looked at once per level, and quotes nest at most
- * MAX_QUOTE_DEPTH deep (deeper ">" marks are text).
+ * Linear in the text's length whatever it holds: the next closing directive of each kind is found
+ * by a forward scan that never passes a character twice, each character is looked at once per
+ * level, and quotes nest at most MAX_QUOTE_DEPTH deep (deeper ">" marks are text). Nothing is
+ * allocated per character: a line with no directive and no link is one segment at once.
  */
 import { splitLinks } from './chat-text';
 
@@ -33,11 +34,44 @@ export type StyledBlock =
 
 export const MAX_QUOTE_DEPTH = 8;
 
-const DIRECTIVES: Readonly<Record<string, SpanStyle>> = { '*': 'strong', _: 'emphasis', '~': 'strike', '`': 'code' };
-const KINDS = Object.keys(DIRECTIVES);
+/** The directives' characters (`*`, `_`, `~`, `` ` ``) and the style each opens, by kind. */
+const KIND_CODES = [0x2a, 0x5f, 0x7e, 0x60];
+const STYLES: readonly SpanStyle[] = ['strong', 'emphasis', 'strike', 'code'];
+/** A line that may hold a span or a link; any other is one plain segment. */
+const MAYBE_STYLED = /[*_~`]|https?:\/\//iu;
+const LINK_START = /https?:\/\//iu;
 const WHITESPACE = /\s/u;
 
-const isSpace = (c: string | undefined) => c !== undefined && WHITESPACE.test(c);
+interface LinkRange {
+  start: number;
+  end: number;
+  href: string;
+  host: string;
+}
+
+function kindOf(code: number): number {
+  return code === 0x2a ? 0 : code === 0x5f ? 1 : code === 0x7e ? 2 : code === 0x60 ? 3 : -1;
+}
+
+/** Whitespace as `\s` reads it; ASCII without a regular expression. */
+function isSpaceAt(line: string, i: number): boolean {
+  const code = line.charCodeAt(i);
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return WHITESPACE.test(line[i]);
+}
+
+/** Whether position i is inside one of the ranges (sorted, not overlapping). */
+function linkHolding(ranges: readonly LinkRange[], i: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (i < ranges[mid].start) hi = mid - 1;
+    else if (i >= ranges[mid].end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
 
 /** The message's blocks. */
 export function parseStyling(text: string): StyledBlock[] {
@@ -76,30 +110,49 @@ function parseBlocks(lines: string[], depth: number): StyledBlock[] {
   return blocks;
 }
 
+/** The text of blocks that are one line of one unstyled segment without a link; otherwise null. */
+export function plainText(blocks: readonly StyledBlock[]): string | null {
+  if (blocks.length !== 1) return blocks.length === 0 ? '' : null;
+  const block = blocks[0];
+  if (block.type !== 'line' || block.segments.length > 1) return null;
+  const segment = block.segments[0];
+  if (!segment) return '';
+  return segment.styles.length === 0 && !segment.link && !segment.directive ? segment.text : null;
+}
+
 /** One line's spans. */
 export function parseSpans(line: string): StyledSegment[] {
   const n = line.length;
-  const links = splitLinks(line);
-  // Characters inside a link are never directives.
-  const inLink = new Uint8Array(n);
-  const linkRanges: { start: number; end: number; href: string; host: string }[] = [];
-  let at = 0;
-  for (const piece of links) {
-    if (piece.kind === 'link') {
-      inLink.fill(1, at, at + piece.text.length);
-      linkRanges.push({ start: at, end: at + piece.text.length, href: piece.href, host: piece.host });
+  // Most lines have no directive and no link: one plain segment, nothing else worked out.
+  if (!MAYBE_STYLED.test(line)) return n === 0 ? [] : [{ text: line, styles: [] }];
+  const links = LINK_START.test(line) ? splitLinks(line) : null;
+  const linkRanges: LinkRange[] = [];
+  if (links) {
+    let at = 0;
+    for (const piece of links) {
+      if (piece.kind === 'link')
+        linkRanges.push({ start: at, end: at + piece.text.length, href: piece.href, host: piece.host });
+      at += piece.text.length;
     }
-    at += piece.text.length;
   }
-  // nextClose[k][i]: the first position >= i that can close a span of kind k (n when none).
-  const nextClose = KINDS.map((kind) => {
-    const next = new Int32Array(n + 2).fill(n);
-    for (let i = n - 1; i >= 0; i--) {
-      const closes = line[i] === kind && i > 0 && !isSpace(line[i - 1]) && inLink[i] === 0;
-      next[i] = closes ? i : next[i + 1];
-    }
-    return next;
-  });
+  // Characters inside a link are never directives.
+  const inLink = (i: number) => linkRanges.length > 0 && linkHolding(linkRanges, i);
+
+  // The next closing directive of each kind at or after a position, found by scanning forward from
+  // where the last search for that kind stopped: the walk asks for ever later positions, so each
+  // kind's scan passes each character once (linear in the line, nothing allocated per character).
+  const searchedFrom = [-1, -1, -1, -1];
+  const found = [n, n, n, n];
+  const nextClose = (k: number, from: number): number => {
+    // No close in [searchedFrom, found): the last answer still holds for any position in between.
+    if (searchedFrom[k] >= 0 && searchedFrom[k] <= from && from <= found[k]) return found[k];
+    const code = KIND_CODES[k];
+    let j = from;
+    while (j < n && !(line.charCodeAt(j) === code && j > 0 && !isSpaceAt(line, j - 1) && !inLink(j))) j++;
+    searchedFrom[k] = from;
+    found[k] = j;
+    return j;
+  };
 
   const segments: StyledSegment[] = [];
   let linkIndex = 0;
@@ -118,13 +171,13 @@ export function parseSpans(line: string): StyledSegment[] {
   const walk = (from: number, to: number, styles: SpanStyle[]) => {
     let textStart = from;
     for (let i = from; i < to; i++) {
-      const k = KINDS.indexOf(line[i]);
-      if (k < 0 || inLink[i] === 1) continue;
-      const style = DIRECTIVES[KINDS[k]];
+      const k = kindOf(line.charCodeAt(i));
+      if (k < 0 || inLink(i)) continue;
+      const style = STYLES[k];
       if (styles.includes(style)) continue;
-      if (i !== from && !isSpace(line[i - 1])) continue;
-      if (i + 1 >= to || isSpace(line[i + 1])) continue;
-      const close = nextClose[k][i + 2];
+      if (i !== from && !isSpaceAt(line, i - 1)) continue;
+      if (i + 1 >= to || isSpaceAt(line, i + 1)) continue;
+      const close = nextClose(k, i + 2);
       if (close >= to) continue;
       text(textStart, i, styles);
       const inner = [...styles, style];

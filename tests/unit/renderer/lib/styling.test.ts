@@ -90,6 +90,27 @@ describe('spans (XEP-0393 §6.2)', () => {
     );
     expect(parseSpans('*read https://example.org/ now*').find((s) => s.link)?.styles).toEqual(['strong']);
   });
+
+  it('reads whitespace as \\s does, beyond ASCII too (no-break and ideographic spaces, tabs)', () => {
+    expect(show(parseSpans('a\u00a0*b*'))).toBe('a\u00a0*[strong:b]*');
+    expect(show(parseSpans('a\t_b_'))).toBe('a\t_[emphasis:b]_');
+    expect(show(parseSpans('*b\u3000*'))).toBe('*b\u3000*'); // whitespace before the closing directive
+    expect(show(parseSpans('*\u2003b*'))).toBe('*\u2003b*'); // whitespace after the opening one
+    expect(show(parseSpans('é*b*'))).toBe('é*b*'); // a letter beyond ASCII is not whitespace
+  });
+
+  it('gives a line with no directive one plain segment, and still finds its links in any case', () => {
+    expect(parseSpans('just words, nothing styled')).toEqual([{ text: 'just words, nothing styled', styles: [] }]);
+    expect(parseSpans('')).toEqual([]);
+    const segments = parseSpans('see HTTPS://Example.org/x now');
+    expect(segments.map((s) => s.text)).toEqual(['see ', 'HTTPS://Example.org/x', ' now']);
+    expect(segments[1].link?.host).toBe('example.org');
+  });
+
+  it('closes each span at the first closing directive after it, with many openers left unclosed', () => {
+    expect(show(parseSpans('*a *b _c ~d `e *f*'))).toBe('*[strong:a *b _c ~d `e *f]*');
+    expect(show(parseSpans('_a_ _b_ *c* _d'))).toBe('_[emphasis:a]_ _[emphasis:b]_ *[strong:c]* _d');
+  });
 });
 
 describe('blocks (XEP-0393 §6.1)', () => {

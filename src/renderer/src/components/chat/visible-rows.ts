@@ -3,7 +3,9 @@
  * it (drawn ahead so that a scroll shows rows at once) the rows already drawn plus a few new ones
  * per frame, the nearest to the view first. Mounting a whole margin in one task (an older page
  * arriving above the view, a jump to the top) is what made that task long; the rest of the margin
- * comes over the next frames, where nobody sees it arrive.
+ * comes over the next frames, where nobody sees it arrive. A view that jumped (to the top, to a
+ * quoted message) may show only new rows: those are drawn a view budget a frame, from the view's top
+ * (where the list keeps its anchor) down, the rest over the next frames before any margin.
  */
 
 export interface PlacedRow<R> {
@@ -44,8 +46,9 @@ export function rowAt(offsets: ArrayLike<number>, count: number, y: number): num
 }
 
 /**
- * The rows to draw for a view at `top` of `height`, with `margin` px above and below it: all rows in
- * the view; in the margin, the rows in `drawn` (keys drawn now) and at most `budget` others.
+ * The rows to draw for a view at `top` of `height`, with `margin` px above and below it: the rows in
+ * the view (of those not in `drawn`, the keys drawn now, at most `viewBudget`, from the top); in the
+ * margin, the rows in `drawn` and, once the view is whole, at most `budget` others.
  */
 export function pickRows<R extends { key: string }>(
   rows: IndexedRows<R>,
@@ -54,6 +57,7 @@ export function pickRows<R extends { key: string }>(
   margin: number,
   drawn: KeySet,
   budget: number,
+  viewBudget = Infinity,
 ): PickedRows<R> {
   const count = rows.length;
   if (count === 0) return { rows: [], pending: false };
@@ -63,9 +67,17 @@ export function pickRows<R extends { key: string }>(
   const viewFirst = rowAt(offsets, count, Math.max(0, view.top));
   const viewLast = rowAt(offsets, count, bottom);
   const take = new Uint8Array(last - first + 1);
-  for (let i = viewFirst; i <= viewLast; i++) take[i - first] = 1;
-  let left = budget;
+  let leftInView = viewBudget;
   let pending = false;
+  for (let i = viewFirst; i <= viewLast; i++) {
+    if (drawn.has(rows.at(i)!.key)) take[i - first] = 1;
+    else if (leftInView > 0) {
+      take[i - first] = 1;
+      leftInView--;
+    } else pending = true;
+  }
+  // The margin's new rows wait until the view is whole.
+  let left = pending ? 0 : budget;
   // Outwards from the view, the nearer side first.
   let up = viewFirst - 1;
   let down = viewLast + 1;

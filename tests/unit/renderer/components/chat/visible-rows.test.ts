@@ -73,6 +73,23 @@ describe('pickRows', () => {
     expect(picked.pending).toBe(true);
   });
 
+  it('draws a view of new rows a view budget a frame, from its top, before any new margin row', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 }; // rows 30–39 in view, 25–29 and 40–44 in the margin
+    const first = pickRows(rows, offsets, view, 50, new Set(), 4, 6);
+    expect(keys(first)).toEqual(range(30, 35));
+    expect(first.pending).toBe(true);
+    // Rows already drawn in the view or the margin stay and count against no budget; the view
+    // whole, the margin's new rows come as before.
+    const second = pickRows(rows, offsets, view, 50, new Set([...keys(first), 'r27']), 4, 6);
+    expect(keys(second)).toEqual(['r27', 'r28', 'r29', ...range(30, 39), 'r40', 'r41']);
+    expect(second.pending).toBe(true);
+    // Few new rows in the view: all drawn in the one frame.
+    const few = pickRows(rows, offsets, view, 0, new Set(range(30, 35)), 0, 6);
+    expect(keys(few)).toEqual(range(30, 39));
+    expect(few.pending).toBe(false);
+  });
+
   it('draws nothing for no rows', () => {
     expect(pickRows([], new Float64Array(1), { top: 0, height: 100 }, 50, new Set(), 8)).toEqual({
       rows: [],
