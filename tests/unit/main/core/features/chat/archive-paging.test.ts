@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
@@ -17,6 +17,7 @@ import { MessagesRepository } from '../../../../../../src/main/core/store/messag
 import { OlderMessagesRepository } from '../../../../../../src/main/core/store/older-messages-repo';
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { OLDER_PAGE } from '../../../../../../src/main/core/features/chat/archive-paging';
+import { ARCHIVE_CHUNK, ARCHIVE_PAGE } from '../../../../../../src/main/core/features/chat/archive';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import {
   NS_CORRECT,
@@ -38,7 +39,7 @@ type Middleware = (ctx: { stanza: Element }, next: () => unknown) => unknown;
 /** What the fake server answers a query with: the results it sends first, then its <fin/>. */
 interface Answer {
   results?: (queryId: string) => Element[];
-  fin?: { first: string | null; complete: boolean };
+  fin?: { first: string | null; complete: boolean; last?: string };
   error?: unknown;
 }
 
@@ -62,7 +63,10 @@ function client(): SessionXmpp {
         const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
         for (const stanza of answer.results?.(queryId) ?? []) middleware({ stanza }, () => undefined);
         if (answer.error) throw answer.error;
-        const set = answer.fin?.first ? xml('set', { xmlns: NS_RSM }, xml('first', {}, answer.fin.first)) : null;
+        const fin = answer.fin;
+        const set = fin?.first
+          ? xml('set', { xmlns: NS_RSM }, xml('first', {}, fin.first), fin.last ? xml('last', {}, fin.last) : null)
+          : null;
         return xml(
           'iq',
           { type: 'result' },
@@ -373,5 +377,41 @@ describe('archive catch-up', () => {
       ok: true,
       value: [{ corrected: true }],
     });
+  });
+
+  it('stores a page a chunk a loop turn, the marker with its last chunk', async () => {
+    answers.push({
+      results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
+      fin: { first: 'k0', last: `k${ARCHIVE_PAGE - 1}`, complete: true },
+    });
+    // Loop turns counted by a chain of immediates: each chunk must see a turn the one before it did not.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const calls: { size: number; marker: boolean; turn: number }[] = [];
+    const original = MessagesRepository.prototype.storePage;
+    const storePage = vi.spyOn(MessagesRepository.prototype, 'storePage').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+      marker,
+    ) {
+      calls.push({ size: messages.length, marker: marker !== null, turn: turns });
+      return original.call(this, messages, marker);
+    });
+    try {
+      service.sessionReady(ACCOUNT);
+      await expect.poll(() => calls.length).toBe(ARCHIVE_PAGE / ARCHIVE_CHUNK);
+    } finally {
+      counting = false;
+      storePage.mockRestore();
+    }
+    expect(calls.map((c) => c.size)).toEqual(Array(ARCHIVE_PAGE / ARCHIVE_CHUNK).fill(ARCHIVE_CHUNK));
+    expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
+    for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
+    expect(bodies()).toHaveLength(ARCHIVE_PAGE);
   });
 });
