@@ -18,6 +18,7 @@ import { OlderMessagesRepository } from '../../../../../../src/main/core/store/o
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { OLDER_PAGE } from '../../../../../../src/main/core/features/chat/archive-paging';
 import { ARCHIVE_CHUNK, ARCHIVE_PAGE } from '../../../../../../src/main/core/features/chat/archive';
+import { INCOMING_CHUNK } from '../../../../../../src/main/core/features/chat/inbox';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import {
   NS_CORRECT,
@@ -413,5 +414,44 @@ describe('archive catch-up', () => {
     expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
     for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
     expect(bodies()).toHaveLength(ARCHIVE_PAGE);
+  });
+});
+
+describe('received messages', () => {
+  it('writes a burst that came in one turn a chunk a loop turn, every message once and in order', async () => {
+    const count = INCOMING_CHUNK * 2 + 7;
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const calls: { size: number; turn: number }[] = [];
+    const original = MessagesRepository.prototype.addMany;
+    const addMany = vi.spyOn(MessagesRepository.prototype, 'addMany').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+    ) {
+      calls.push({ size: messages.length, turn: turns });
+      return original.call(this, messages);
+    });
+    try {
+      for (let k = 0; k < count; k++) {
+        const stanza = xml(
+          'message',
+          { from: `${BOB}/phone`, to: OWN, type: 'chat', id: `b${k}` },
+          xml('body', {}, `burst ${k}`),
+        );
+        middleware({ stanza }, () => undefined);
+      }
+      await expect.poll(() => calls.length).toBe(3);
+    } finally {
+      counting = false;
+      addMany.mockRestore();
+    }
+    expect(calls.map((c) => c.size)).toEqual([INCOMING_CHUNK, INCOMING_CHUNK, 7]);
+    for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
+    expect(bodies()).toEqual(Array.from({ length: count }, (_, k) => `burst ${k}`));
   });
 });
