@@ -129,7 +129,9 @@ export class Archive {
         if (restoring) for (const message of page) message.read = true;
         const marker: Parameters<MessagesRepository['storePage']>[1] =
           last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
-        const stored = await this.storeInChunks(account, page, marker);
+        // The archive's last page in one go: the catch-up is done before anything sent after its <fin/> is read.
+        const chunk = fin?.attrs.complete === 'true' ? page.length : ARCHIVE_CHUNK;
+        const stored = await this.storeInChunks(account, page, marker, chunk);
         inbox.announce(account, stored, false);
         // A correction of a message we do not hold is kept as a message of its own, as a live one is.
         const unmatched = this.applyCorrections(account, corrections).map((correction) => correction.message);
@@ -155,7 +157,7 @@ export class Archive {
   }
 
   /**
-   * Stores a page ARCHIVE_CHUNK messages a transaction, one transaction a loop turn, so that a page
+   * Stores a page `chunk` messages a transaction, one transaction a loop turn, so that a page
    * (its rows and their search index) never holds the event loop for long; the marker moves with the
    * last chunk only: a crash between chunks fetches the page again, and its stored part is known by
    * its archive ids.
@@ -164,14 +166,15 @@ export class Archive {
     account: AccountChat,
     page: NewMessage[],
     marker: Parameters<MessagesRepository['storePage']>[1],
+    chunk: number,
   ): Promise<(StoredMessage | null)[]> {
     const stored: (StoredMessage | null)[] = [];
-    for (let start = 0; start === 0 || start < page.length; start += ARCHIVE_CHUNK) {
+    for (let start = 0; start === 0 || start < page.length; start += chunk) {
       if (start > 0) await nextTurn();
       // Live messages of this turn first, then the chunk: the archive never overtakes them.
       this.options.inbox.flush(account);
-      const last = start + ARCHIVE_CHUNK >= page.length;
-      stored.push(...this.repo.storePage(page.slice(start, start + ARCHIVE_CHUNK), last ? marker : null));
+      const last = start + chunk >= page.length;
+      stored.push(...this.repo.storePage(page.slice(start, start + chunk), last ? marker : null));
     }
     return stored;
   }

@@ -380,10 +380,10 @@ describe('archive catch-up', () => {
     });
   });
 
-  it('stores a page a chunk a loop turn, the marker with its last chunk', async () => {
+  it('stores a page a chunk a loop turn, the marker with its last chunk (the last page of the archive at once)', async () => {
     answers.push({
       results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
-      fin: { first: 'k0', last: `k${ARCHIVE_PAGE - 1}`, complete: true },
+      fin: { first: 'k0', last: `k${ARCHIVE_PAGE - 1}`, complete: false },
     });
     // Loop turns counted by a chain of immediates: each chunk must see a turn the one before it did not.
     let turns = 0;
@@ -414,6 +414,31 @@ describe('archive catch-up', () => {
     expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
     for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
     expect(bodies()).toHaveLength(ARCHIVE_PAGE);
+    // The archive's last page (complete) in one transaction: nothing read after its <fin/> comes first.
+    calls.length = 0;
+    answers.push({
+      results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `n${k}`, fromBob(ARCHIVE_PAGE + k))),
+      fin: { first: 'n0', last: `n${ARCHIVE_PAGE - 1}`, complete: true },
+    });
+    const again = vi.spyOn(MessagesRepository.prototype, 'storePage').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+      marker,
+    ) {
+      calls.push({ size: messages.length, marker: marker !== null, turn: 0 });
+      return original.call(this, messages, marker);
+    });
+    try {
+      service.onOffline(ACCOUNT);
+      const xmpp = client();
+      service.onClient(ACCOUNT, xmpp);
+      service.onOnline(ACCOUNT, { xmpp, boundJid: `${OWN}/jw`, resumed: false });
+      service.sessionReady(ACCOUNT);
+      await expect.poll(() => bodies().length).toBe(2 * ARCHIVE_PAGE);
+    } finally {
+      again.mockRestore();
+    }
+    expect(calls).toEqual([{ size: ARCHIVE_PAGE, marker: true, turn: 0 }]);
   });
 });
 
