@@ -174,7 +174,8 @@ export class Archive {
       // Live messages of this turn first, then the chunk: the archive never overtakes them.
       this.options.inbox.flush(account);
       const last = start + chunk >= page.length;
-      stored.push(...this.repo.storePage(page.slice(start, start + chunk), last ? marker : null));
+      const part = page.slice(start, start + chunk);
+      stored.push(...(last ? this.repo.storePage(part, marker) : this.repo.storePagePart(part)));
     }
     return stored;
   }

@@ -403,12 +403,22 @@ describe('archive catch-up', () => {
       calls.push({ size: messages.length, marker: marker !== null, turn: turns });
       return original.call(this, messages, marker);
     });
+    // The parts before the marker's are committed without their own fsync (storePagePart).
+    const originalPart = MessagesRepository.prototype.storePagePart;
+    const storePagePart = vi.spyOn(MessagesRepository.prototype, 'storePagePart').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+    ) {
+      calls.push({ size: messages.length, marker: false, turn: turns });
+      return originalPart.call(this, messages);
+    });
     try {
       service.sessionReady(ACCOUNT);
       await expect.poll(() => calls.length).toBe(ARCHIVE_PAGE / ARCHIVE_CHUNK);
     } finally {
       counting = false;
       storePage.mockRestore();
+      storePagePart.mockRestore();
     }
     expect(calls.map((c) => c.size)).toEqual(Array(ARCHIVE_PAGE / ARCHIVE_CHUNK).fill(ARCHIVE_CHUNK));
     expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
