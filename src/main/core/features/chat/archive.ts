@@ -130,7 +130,7 @@ export class Archive {
         const marker: Parameters<MessagesRepository['storePage']>[1] =
           last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
         // The archive's last page in one go: the catch-up is done before anything sent after its <fin/> is read.
-        const chunk = fin?.attrs.complete === 'true' ? page.length : ARCHIVE_CHUNK;
+        const chunk = fin?.attrs.complete === 'true' ? Math.max(page.length, 1) : ARCHIVE_CHUNK;
         const stored = await this.storeInChunks(account, page, marker, chunk);
         inbox.announce(account, stored, false);
         // A correction of a message we do not hold is kept as a message of its own, as a live one is.
@@ -169,12 +169,14 @@ export class Archive {
     chunk: number,
   ): Promise<(StoredMessage | null)[]> {
     const stored: (StoredMessage | null)[] = [];
-    for (let start = 0; start === 0 || start < page.length; start += chunk) {
+    // An empty page still runs once (it moves the marker); a chunk of at least one always ends.
+    const size = Math.max(chunk, 1);
+    for (let start = 0; start === 0 || start < page.length; start += size) {
       if (start > 0) await nextTurn();
       // Live messages of this turn first, then the chunk: the archive never overtakes them.
       this.options.inbox.flush(account);
-      const last = start + chunk >= page.length;
-      const part = page.slice(start, start + chunk);
+      const last = start + size >= page.length;
+      const part = page.slice(start, start + size);
       stored.push(...(last ? this.repo.storePage(part, marker) : this.repo.storePagePart(part)));
     }
     return stored;

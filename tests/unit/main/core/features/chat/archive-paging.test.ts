@@ -380,6 +380,17 @@ describe('archive catch-up', () => {
     });
   });
 
+  it('ends the catch-up on an empty last page of the archive', async () => {
+    answers.push({ results: () => [], fin: { first: null, complete: true } });
+    const states: string[] = [];
+    bus.subscribe((batch) => {
+      for (const event of batch.events) if (event.type === 'archive.sync') states.push(event.state);
+    });
+    service.sessionReady(ACCOUNT);
+    await expect.poll(() => states.at(-1)).toBe('done');
+    expect(bodies()).toEqual([]);
+  });
+
   it('stores a page a chunk a loop turn, the marker with its last chunk (the last page of the archive at once)', async () => {
     answers.push({
       results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
