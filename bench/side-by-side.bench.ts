@@ -16,7 +16,7 @@
  * keep state, a digest of every roster item and every available resource, and for Jabberwock the
  * roster it stored in SQLite); a run that crashes or does not verify is recorded as failed and fails
  * the bench. Nothing is retried. MUC and archive run with Jabberwock alone (their budgets are
- * absolute). BENCH_BEFORE=path/to/headless.js adds an earlier build of the headless client to every
+ * absolute; with BENCH_BEFORE, the earlier build in the same turns). BENCH_BEFORE=path/to/headless.js adds an earlier build of the headless client to every
  * turn (`jabberwock-before`), so that a change is measured before and after under the same load.
  * BENCH_RUNS=N sets every workload's number of runs (a quick check). `bench/report.mjs` prints the tables and the budgets from bench/results/side-by-side.json.
  */
@@ -288,7 +288,11 @@ describe('realistic data, side by side', () => {
                   must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
                   must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
                   must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
-                  return { clientMs: room.joinedListedMs!, eventLoopP99Ms: m.eventLoopDelayP99Ms };
+                  return {
+                    clientMs: room.joinedListedMs!,
+                    cpuMs: m.presence.firstByteToLastPingCpuMs ?? undefined,
+                    eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                  };
                 },
                 { BENCH_JOIN_ROOM: 'bench-room@conference.localhost/benchbot' },
               );
@@ -308,51 +312,53 @@ describe('realistic data, side by side', () => {
     async () => {
       for (let i = 0; i < ARCHIVE_RUNS; i++) {
         for (const mode of MODES) {
-          // A fresh server per run: its first session sees 50 messages, its second 20,000 more.
-          const server = await startReplayServer('archive', { data: 'realistic', core: mode.serverCore });
-          const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-archive-'));
-          const env = { BENCH_DATA_DIR: dataDir };
-          try {
-            await measure(
-              'archive-seed',
-              'jabberwock',
-              mode,
-              server,
-              (run) => {
-                const m = run.metrics as BenchMetrics;
-                must(m.archive.state === 'done' && m.messages.stored === 50, 'first session: 50 messages');
-                return { clientMs: m.archive.doneMs! };
-              },
-              env,
-            );
-            await measure(
-              'archive',
-              'jabberwock',
-              mode,
-              server,
-              (run) => {
-                const m = run.metrics as BenchMetrics;
-                must(m.archive.state === 'done' && m.archive.fetched === 20_000, 'archive fetched');
-                must(m.messages.stored === 20_050 && m.messages.duplicates === 0, 'messages stored once');
-                checkArchiveStore(dataDir);
-                return {
-                  clientMs: m.archive.doneMs!,
-                  eventLoopP99Ms: m.eventLoopDelayP99Ms,
-                  extra: { messagesPerSecond: Math.round(20_000 / (m.archive.doneMs! / 1000)) },
-                };
-              },
-              env,
-            );
-          } finally {
-            await server.stop();
-            fs.rmSync(dataDir, { recursive: true, force: true });
+          for (const client of JABBERWOCKS) {
+            // A fresh server per run: its first session sees 50 messages, its second 20,000 more.
+            const server = await startReplayServer('archive', { data: 'realistic', core: mode.serverCore });
+            const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-archive-'));
+            const env = { BENCH_DATA_DIR: dataDir };
+            try {
+              await measure(
+                'archive-seed',
+                client,
+                mode,
+                server,
+                (run) => {
+                  const m = run.metrics as BenchMetrics;
+                  must(m.archive.state === 'done' && m.messages.stored === 50, 'first session: 50 messages');
+                  return { clientMs: m.archive.doneMs! };
+                },
+                env,
+              );
+              await measure(
+                'archive',
+                client,
+                mode,
+                server,
+                (run) => {
+                  const m = run.metrics as BenchMetrics;
+                  must(m.archive.state === 'done' && m.archive.fetched === 20_000, 'archive fetched');
+                  must(m.messages.stored === 20_050 && m.messages.duplicates === 0, 'messages stored once');
+                  checkArchiveStore(dataDir);
+                  return {
+                    clientMs: m.archive.doneMs!,
+                    eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                    extra: { messagesPerSecond: Math.round(20_000 / (m.archive.doneMs! / 1000)) },
+                  };
+                },
+                env,
+              );
+            } finally {
+              await server.stop();
+              fs.rmSync(dataDir, { recursive: true, force: true });
+            }
           }
         }
       }
       expect(failures('archive-seed')).toEqual([]);
       expect(failures('archive')).toEqual([]);
     },
-    ARCHIVE_RUNS * 10 * MINUTE,
+    ARCHIVE_RUNS * JABBERWOCKS.length * 10 * MINUTE,
   );
 });
 

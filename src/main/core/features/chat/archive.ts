@@ -15,7 +15,7 @@ import { MESSAGE_BODY_MAX } from '../../../../shared/contract';
 import type { SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import type { Logger, RateLimitedLogger } from '../../log';
-import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
+import type { MessagesRepository, NewMessage, StoredMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { archivedSenderJid } from '../muc/room-encryption';
@@ -37,6 +37,10 @@ const ARCHIVE_MAX_PAGES = 500;
 /** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
 const RESTORE_PAGES = 20;
 const RESTORE_DAYS = 30;
+/** Messages of a page stored in one transaction (one loop turn); see storeInChunks. */
+export const ARCHIVE_CHUNK = 25;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ArchiveOptions {
   repo: MessagesRepository;
@@ -125,9 +129,9 @@ export class Archive {
         if (restoring) for (const message of page) message.read = true;
         const marker: Parameters<MessagesRepository['storePage']>[1] =
           last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
-        // The page and the marker in one transaction: a page costs one commit, not one per message.
-        inbox.flush(account);
-        const stored = this.repo.storePage(page, marker);
+        // The archive's last page in one go: the catch-up is done before anything sent after its <fin/> is read.
+        const chunk = fin?.attrs.complete === 'true' ? Math.max(page.length, 1) : ARCHIVE_CHUNK;
+        const stored = await this.storeInChunks(account, page, marker, chunk);
         inbox.announce(account, stored, false);
         // A correction of a message we do not hold is kept as a message of its own, as a live one is.
         const unmatched = this.applyCorrections(account, corrections).map((correction) => correction.message);
@@ -150,6 +154,32 @@ export class Archive {
       this.options.writes.storeFailed(error, account.accountId, archive);
       progress('failed');
     }
+  }
+
+  /**
+   * Stores a page `chunk` messages a transaction, one transaction a loop turn, so that a page
+   * (its rows and their search index) never holds the event loop for long; the marker moves with the
+   * last chunk only: a crash between chunks fetches the page again, and its stored part is known by
+   * its archive ids.
+   */
+  private async storeInChunks(
+    account: AccountChat,
+    page: NewMessage[],
+    marker: Parameters<MessagesRepository['storePage']>[1],
+    chunk: number,
+  ): Promise<(StoredMessage | null)[]> {
+    const stored: (StoredMessage | null)[] = [];
+    // An empty page still runs once (it moves the marker); a chunk of at least one always ends.
+    const size = Math.max(chunk, 1);
+    for (let start = 0; start === 0 || start < page.length; start += size) {
+      if (start > 0) await nextTurn();
+      // Live messages of this turn first, then the chunk: the archive never overtakes them.
+      this.options.inbox.flush(account);
+      const last = start + size >= page.length;
+      const part = page.slice(start, start + size);
+      stored.push(...(last ? this.repo.storePage(part, marker) : this.repo.storePagePart(part)));
+    }
+    return stored;
   }
 
   /**

@@ -16,6 +16,9 @@ import { sharedFileOf } from '../upload/oob';
 import { originIdOf, view, type AccountChat } from './accounts';
 import type { MessageWrites } from './writes';
 
+/** Received messages written in one transaction (one loop turn); see flushChunk. */
+export const INCOMING_CHUNK = 50;
+
 export type ReceivedFields = Pick<
   NewMessage,
   | 'conversation'
@@ -63,14 +66,23 @@ export class Inbox {
       ...(fields.file ? { file: true } : {}),
     });
     // Received messages of one loop turn (a room's history, a burst) share one transaction.
-    if (account.incoming.length === 1) setImmediate(() => this.flush(account));
+    if (account.incoming.length === 1) setImmediate(() => this.flushChunk(account));
   }
 
-  /** Writes the received messages waiting in this turn, then tells the UI (and maybe the desktop). */
-  flush(account: AccountChat): void {
+  /**
+   * Writes up to INCOMING_CHUNK waiting messages, the rest in the next loop turn: a room's history
+   * of hundreds (and their search index) never holds the loop in one transaction.
+   */
+  private flushChunk(account: AccountChat): void {
+    this.flush(account, INCOMING_CHUNK);
+    if (account.incoming.length > 0) setImmediate(() => this.flushChunk(account));
+  }
+
+  /** Writes the received messages waiting (all, or the first `max`), then tells the UI (and maybe the desktop). */
+  flush(account: AccountChat, max = Infinity): void {
     if (account.incoming.length === 0) return;
-    const batch = account.incoming;
-    account.incoming = [];
+    const batch = account.incoming.length <= max ? account.incoming : account.incoming.splice(0, max);
+    if (batch === account.incoming) account.incoming = [];
     try {
       this.announce(account, this.options.repo.addMany(batch), true);
     } catch (error) {

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import xml, { type Element } from '@xmpp/xml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import type { Db } from '../../../../../../src/main/core/store/db';
@@ -16,6 +16,8 @@ import { MessagesRepository } from '../../../../../../src/main/core/store/messag
 import { OlderMessagesRepository } from '../../../../../../src/main/core/store/older-messages-repo';
 import { ChatService } from '../../../../../../src/main/core/features/chat/service';
 import { OLDER_PAGE } from '../../../../../../src/main/core/features/chat/archive-paging';
+import { ARCHIVE_CHUNK, ARCHIVE_PAGE } from '../../../../../../src/main/core/features/chat/archive';
+import { INCOMING_CHUNK } from '../../../../../../src/main/core/features/chat/inbox';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import { bringOnline, fakeSession, type FakeSession } from '../../../../../support/fake-session';
 import {
@@ -37,7 +39,7 @@ const ROOM = 'room@conference.example.org';
 /** What the fake server answers a query with: the results it sends first, then its <fin/>. */
 interface Answer {
   results?: (queryId: string) => Element[];
-  fin?: { first: string | null; complete: boolean };
+  fin?: { first: string | null; complete: boolean; last?: string };
   error?: unknown;
 }
 
@@ -55,7 +57,10 @@ async function answerQuery(iq: Element): Promise<Element> {
   const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
   for (const stanza of answer.results?.(queryId) ?? []) deliver(stanza);
   if (answer.error) throw answer.error;
-  const set = answer.fin?.first ? xml('set', { xmlns: NS_RSM }, xml('first', {}, answer.fin.first)) : null;
+  const fin = answer.fin;
+  const set = fin?.first
+    ? xml('set', { xmlns: NS_RSM }, xml('first', {}, fin.first), fin.last ? xml('last', {}, fin.last) : null)
+    : null;
   return xml(
     'iq',
     { type: 'result' },
@@ -352,5 +357,129 @@ describe('archive catch-up', () => {
       ok: true,
       value: [{ corrected: true }],
     });
+  });
+
+  it('ends the catch-up on an empty last page of the archive', async () => {
+    answers.push({ results: () => [], fin: { first: null, complete: true } });
+    const states: string[] = [];
+    bus.subscribe((batch) => {
+      for (const event of batch.events) if (event.type === 'archive.sync') states.push(event.state);
+    });
+    service.sessionReady(ACCOUNT);
+    await expect.poll(() => states.at(-1)).toBe('done');
+    expect(bodies()).toEqual([]);
+  });
+
+  it('stores a page a chunk a loop turn, the marker with its last chunk (the last page of the archive at once)', async () => {
+    answers.push({
+      results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
+      fin: { first: 'k0', last: `k${ARCHIVE_PAGE - 1}`, complete: false },
+    });
+    // Loop turns counted by a chain of immediates: each chunk must see a turn the one before it did not.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const calls: { size: number; marker: boolean; turn: number }[] = [];
+    const original = MessagesRepository.prototype.storePage;
+    const storePage = vi.spyOn(MessagesRepository.prototype, 'storePage').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+      marker,
+    ) {
+      calls.push({ size: messages.length, marker: marker !== null, turn: turns });
+      return original.call(this, messages, marker);
+    });
+    // The parts before the marker's are committed without their own fsync (storePagePart).
+    const originalPart = MessagesRepository.prototype.storePagePart;
+    const storePagePart = vi.spyOn(MessagesRepository.prototype, 'storePagePart').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+    ) {
+      calls.push({ size: messages.length, marker: false, turn: turns });
+      return originalPart.call(this, messages);
+    });
+    try {
+      service.sessionReady(ACCOUNT);
+      await expect.poll(() => calls.length).toBe(ARCHIVE_PAGE / ARCHIVE_CHUNK);
+    } finally {
+      counting = false;
+      storePage.mockRestore();
+      storePagePart.mockRestore();
+    }
+    expect(calls.map((c) => c.size)).toEqual(Array(ARCHIVE_PAGE / ARCHIVE_CHUNK).fill(ARCHIVE_CHUNK));
+    expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
+    for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
+    expect(bodies()).toHaveLength(ARCHIVE_PAGE);
+    // The archive's last page (complete) in one transaction: nothing read after its <fin/> comes first.
+    calls.length = 0;
+    answers.push({
+      results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `n${k}`, fromBob(ARCHIVE_PAGE + k))),
+      fin: { first: 'n0', last: `n${ARCHIVE_PAGE - 1}`, complete: true },
+    });
+    const again = vi.spyOn(MessagesRepository.prototype, 'storePage').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+      marker,
+    ) {
+      calls.push({ size: messages.length, marker: marker !== null, turn: 0 });
+      return original.call(this, messages, marker);
+    });
+    try {
+      service.onOffline(ACCOUNT);
+      const session = fakeSession(OWN, {
+        request: answerQuery,
+        sm: Object.assign(new EventEmitter(), { enabled: true }),
+      });
+      deliver = session.deliver;
+      bringOnline(service, ACCOUNT, session, `${OWN}/jw`, false);
+      service.sessionReady(ACCOUNT);
+      await expect.poll(() => bodies().length).toBe(2 * ARCHIVE_PAGE);
+    } finally {
+      again.mockRestore();
+    }
+    expect(calls).toEqual([{ size: ARCHIVE_PAGE, marker: true, turn: 0 }]);
+  });
+});
+
+describe('received messages', () => {
+  it('writes a burst that came in one turn a chunk a loop turn, every message once and in order', async () => {
+    const count = INCOMING_CHUNK * 2 + 7;
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const calls: { size: number; turn: number }[] = [];
+    const original = MessagesRepository.prototype.addMany;
+    const addMany = vi.spyOn(MessagesRepository.prototype, 'addMany').mockImplementation(function (
+      this: MessagesRepository,
+      messages,
+    ) {
+      calls.push({ size: messages.length, turn: turns });
+      return original.call(this, messages);
+    });
+    try {
+      for (let k = 0; k < count; k++) {
+        const stanza = xml(
+          'message',
+          { from: `${BOB}/phone`, to: OWN, type: 'chat', id: `b${k}` },
+          xml('body', {}, `burst ${k}`),
+        );
+        deliver(stanza);
+      }
+      await expect.poll(() => calls.length).toBe(3);
+    } finally {
+      counting = false;
+      addMany.mockRestore();
+    }
+    expect(calls.map((c) => c.size)).toEqual([INCOMING_CHUNK, INCOMING_CHUNK, 7]);
+    for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
+    expect(bodies()).toEqual(Array.from({ length: count }, (_, k) => `burst ${k}`));
   });
 });
