@@ -304,7 +304,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       notices.show({ code: 'encryption.newKey', accountId, jid: accountJid(accountId) ?? '', oldDeviceId, deviceId }),
     rooms: (): RoomEncryption => roomEncryption,
     startAfterRoster: true,
-    roomsJoining: (accountId) => muc.joining(accountId),
   });
   accounts.addLifecycleListener(encryption);
   const media = createMediaService({

@@ -59,8 +59,6 @@ export interface EncryptionFeatureOptions {
   rooms?(): EncryptedRooms | null;
   /** See EncryptionServiceOptions.startAfterRoster. */
   startAfterRoster?: boolean;
-  /** See EncryptionServiceOptions.roomsJoining. */
-  roomsJoining?(accountId: string): boolean;
 }
 
 export class EncryptionFeature implements AccountLifecycleListener {
@@ -85,7 +83,6 @@ export class EncryptionFeature implements AccountLifecycleListener {
       onReady: (accountId) => options.onReady?.(accountId),
       onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),
       startAfterRoster: options.startAfterRoster,
-      roomsJoining: options.roomsJoining,
     }));
     this.chat = {
       isEncrypted: (message) => service.isEncrypted(message),

@@ -14,7 +14,6 @@ import type { IdentityVault } from './identity-vault';
 import { FEATURE_DEVICELIST_NOTIFY } from './omemo/stanzas';
 import { Omemo03 } from './omemo/omemo03';
 import { createPepClient, type PepClient } from './pep';
-import { whenQuiet, type QuietStartOptions } from './quiet-start';
 import { parseFingerprint, parseVerificationUri } from './trust';
 import type {
   DecryptResult,
@@ -62,14 +61,6 @@ export interface EncryptionServiceOptions {
    * (hundreds of CPU-ms for a new identity) then does not hold up the roster and initial presence.
    */
   startAfterRoster?: boolean;
-  /**
-   * With startAfterRoster: while this is true for the account (a room being joined), and until the
-   * event loop has been quiet a moment, the start waits (quiet-start.ts); a message to encrypt
-   * starts it at once.
-   */
-  roomsJoining?(accountId: string): boolean;
-  /** The quiet wait's timings (tests). */
-  quiet?: Omit<QuietStartOptions, 'busy'>;
 }
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
@@ -78,8 +69,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   private readonly engines = new Map<string, { jid: string; engine: Promise<Omemo03> }>();
   /** New sessions' engine starts waiting for their roster (startAfterRoster). */
   private readonly waitingForRoster = new Map<string, () => void>();
-  /** Sessions whose roster is in, their start waiting for a quiet loop (roomsJoining): start now, or cancel. */
-  private readonly waitingForQuiet = new Map<string, { start: () => void; cancel: () => void }>();
 
   constructor(private readonly options: EncryptionServiceOptions) {}
 
@@ -121,24 +110,7 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   rosterReady(accountId: string): void {
     const start = this.waitingForRoster.get(accountId);
     this.waitingForRoster.delete(accountId);
-    const roomsJoining = this.options.roomsJoining;
-    if (!start || !roomsJoining) {
-      start?.();
-      return;
-    }
-    const quiet = whenQuiet({ ...this.options.quiet, busy: () => roomsJoining(accountId) });
-    const waiting = { start, cancel: quiet.cancel };
-    this.waitingForQuiet.set(accountId, waiting);
-    void quiet.done.then(() => this.startWaiting(accountId, waiting));
-  }
-
-  /** Starts a session's engine that waits for a quiet loop (now, when a message needs it). */
-  private startWaiting(accountId: string, only?: { start: () => void; cancel: () => void }): void {
-    const waiting = this.waitingForQuiet.get(accountId);
-    if (!waiting || (only && waiting !== only)) return;
-    this.waitingForQuiet.delete(accountId);
-    waiting.cancel();
-    waiting.start();
+    start?.();
   }
 
   /**
@@ -164,8 +136,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
 
   onOffline(accountId: string): void {
     this.waitingForRoster.delete(accountId);
-    this.waitingForQuiet.get(accountId)?.cancel();
-    this.waitingForQuiet.delete(accountId);
     // An engine still opening when the store closes (the app quitting) fails to open: nothing to stop then.
     void this.engines
       .get(accountId)
@@ -203,7 +173,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   }
 
   async encryptMessage(accountId: string, to: string, body: string): Promise<EncryptResult> {
-    this.startWaiting(accountId);
     const engine = await this.engine(accountId);
     const jid = normalizeBareJid(to);
     if (!engine) return { ok: false, reason: 'not-connected', skipped: [] };

@@ -137,12 +137,6 @@ export class MucService implements AccountLifecycleListener {
     return this.state.existing(accountId)?.rooms.has(bare) ?? false;
   }
 
-  /** Whether a room of the account is being joined (its occupants and history on their way). */
-  joining(accountId: string): boolean {
-    for (const room of this.state.existing(accountId)?.rooms.values() ?? []) if (room.state === 'joining') return true;
-    return false;
-  }
-
   /** Our nick in a room we are in (joined), else null. */
   joinedNick(accountId: string, room: string): string | null {
     const found = this.state.existing(accountId)?.rooms.get(room);

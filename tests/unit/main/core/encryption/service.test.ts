@@ -8,7 +8,7 @@ import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { createIdentityVault } from '../../../../../src/main/core/encryption/identity-vault';
 import { bundleNode, NODE_DEVICELIST } from '../../../../../src/main/core/encryption/omemo/stanzas';
-import { EncryptionService, type EncryptionServiceOptions } from '../../../../../src/main/core/encryption/service';
+import { EncryptionService } from '../../../../../src/main/core/encryption/service';
 import { silentLogger } from '../../../../../src/main/core/log';
 import { createMemorySecretStore, type SecretStore } from '../../../../../src/main/core/secrets';
 import { OmemoRepository } from '../../../../../src/main/core/store/omemo-repo';
@@ -30,13 +30,7 @@ interface Account {
   readies(): number;
 }
 
-function account(
-  pep: MemoryPep,
-  id: string,
-  jid: string,
-  startAfterRoster = false,
-  extra: Partial<EncryptionServiceOptions> = {},
-): Account {
+function account(pep: MemoryPep, id: string, jid: string, startAfterRoster = false): Account {
   const secrets = createMemorySecretStore();
   let readies = 0;
   const service = new EncryptionService({
@@ -47,7 +41,6 @@ function account(
     pepFor: (_xmpp, ownJid) => pep.clientFor(ownJid),
     startAfterRoster,
     onReady: () => readies++,
-    ...extra,
   });
   const handlers: Handler[] = [];
   const xmpp = { middleware: { use: (handler: Handler) => handlers.push(handler) } } as unknown as SessionXmpp;
@@ -162,31 +155,6 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
     const deviceId = (await alice.service.status('a'))!.deviceId;
     expect(pep.item('alice@example.com', bundleNode(deviceId))).toBeDefined();
-  });
-
-  it('after the roster, waits while a room is being joined; a message to encrypt starts it at once', async () => {
-    const pep = new MemoryPep();
-    let joining = true;
-    // Timings for a test: any lateness of the loop counts as quiet, only the joining room holds the start.
-    const quiet = { quietMs: 20, tickMs: 5, lateMs: 60_000, maxWaitMs: 600_000 };
-    const alice = account(pep, 'a', 'alice@example.com', true, { roomsJoining: () => joining, quiet });
-    const control = account(new MemoryPep(), 'c', 'control@example.com');
-    alice.online();
-    alice.service.rosterReady('a');
-    control.online();
-    await expect.poll(async () => (await control.service.status('c'))?.published, { timeout: 30_000 }).toBe(true);
-    expect(pep.published.length).toBe(0);
-    joining = false;
-    await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
-
-    const bobPep = new MemoryPep();
-    const bob = account(bobPep, 'b', 'bob@example.com', true, { roomsJoining: () => true, quiet });
-    bob.online();
-    bob.service.rosterReady('b');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(bobPep.published.length).toBe(0);
-    await bob.service.encryptMessage('b', 'alice@example.com', 'hi');
-    await expect.poll(async () => (await bob.service.status('b'))?.published, { timeout: 30_000 }).toBe(true);
   });
 
   it('answers management calls with codes and forgets the identity key with the account', async () => {
