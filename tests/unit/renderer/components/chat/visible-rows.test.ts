@@ -90,10 +90,26 @@ describe('pickRows', () => {
     expect(few.pending).toBe(false);
   });
 
+  it('stands a box for each row of the view left for a later frame, with its place', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 }; // rows 30–39 in view
+    const first = pickRows(rows, offsets, view, 50, new Set(), 4, 4);
+    expect(keys(first)).toEqual(range(30, 33));
+    expect(first.boxes.map((b) => b.row.key)).toEqual(range(34, 39));
+    expect(first.boxes.map((b) => b.top)).toEqual([340, 350, 360, 370, 380, 390]);
+    // Drawn rows leave the boxes; a whole view has none, and nothing in the margin is ever a box.
+    const second = pickRows(rows, offsets, view, 50, new Set(keys(first)), 4, 4);
+    expect(second.boxes.map((b) => b.row.key)).toEqual(range(38, 39));
+    const whole = pickRows(rows, offsets, view, 50, new Set(range(30, 39)), 4, 4);
+    expect(whole.boxes).toEqual([]);
+    expect(whole.pending).toBe(true);
+  });
+
   it('draws nothing for no rows', () => {
     expect(pickRows([], new Float64Array(1), { top: 0, height: 100 }, 50, new Set(), 8)).toEqual({
       rows: [],
       pending: false,
+      boxes: [],
     });
   });
 
