@@ -103,3 +103,32 @@ export function pickRows<R extends { key: string }>(
   for (let i = first; i <= last; i++) if (take[i - first]) out.push({ row: rows.at(i)!, top: offsets[i] });
   return { rows: out, pending, boxes };
 }
+
+/**
+ * New rows drawn in the current frame, so that the budgets of `pickRows` hold per frame: a frame
+ * may render the list several times (a render's new rows are measured, which lays out and renders
+ * again; the view restored to its anchor picks again), and each render draws from what the ones
+ * before it left. A frame is known by the time its animation frame callbacks get (the same for
+ * every callback of one frame); a render between frames draws from what the last frame left.
+ */
+export class FrameBudget {
+  private used = 0;
+  private frame = -1;
+
+  /** An animation frame callback of the frame at `time` runs: a new frame starts afresh. */
+  started(time: number): void {
+    if (time === this.frame) return;
+    this.frame = time;
+    this.used = 0;
+  }
+
+  /** What is left of `budget` new rows in this frame. */
+  left(budget: number): number {
+    return Math.max(0, budget - this.used);
+  }
+
+  /** `count` new rows were drawn. */
+  spend(count: number): void {
+    this.used += count;
+  }
+}

@@ -4,7 +4,7 @@
  * to the view first, until the margin is full.
  */
 import { describe, expect, it } from 'vitest';
-import { pickRows, rowAt } from '../../../../../src/renderer/src/components/chat/visible-rows';
+import { FrameBudget, pickRows, rowAt } from '../../../../../src/renderer/src/components/chat/visible-rows';
 
 /** `count` rows of `height` px each, from y = 0. */
 function list(count: number, height = 10) {
@@ -117,5 +117,51 @@ describe('pickRows', () => {
     const { rows, offsets } = list(10);
     const picked = pickRows(rows, offsets, { top: 20, height: 15 }, 0, new Set(), 0);
     expect(picked.rows.map((p) => p.top)).toEqual([20, 30]);
+  });
+});
+
+describe('FrameBudget', () => {
+  it('shares a frame budget among the renders of one frame, afresh each frame', () => {
+    const budget = new FrameBudget();
+    budget.started(16.7);
+    expect(budget.left(4)).toBe(4);
+    budget.spend(3);
+    expect(budget.left(4)).toBe(1);
+    // Another callback of the same frame (same time): nothing comes back.
+    budget.started(16.7);
+    expect(budget.left(4)).toBe(1);
+    budget.spend(2);
+    expect(budget.left(4)).toBe(0);
+    // Between frames (a page's answer): what the last frame left.
+    expect(budget.left(8)).toBe(3);
+    budget.started(33.4);
+    expect(budget.left(4)).toBe(4);
+  });
+
+  it('keeps a jumped view to its budget however many times a frame picks again', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 }; // rows 30–39 in view, a margin of 5 rows each side
+    const budget = new FrameBudget();
+    let drawn = new Set<string>();
+    const perFrame: number[] = [];
+    for (let frame = 1; frame <= 10; frame++) {
+      budget.started(frame * 16.7);
+      let added = 0;
+      // Each render's new rows are measured, which renders the list again: three renders a frame.
+      for (let render = 0; render < 3; render++) {
+        const picked = pickRows(rows, offsets, view, 50, drawn, budget.left(4), budget.left(4));
+        const now = new Set(keys(picked));
+        let fresh = 0;
+        for (const key of now) if (!drawn.has(key)) fresh++;
+        budget.spend(fresh);
+        added += fresh;
+        drawn = now;
+      }
+      perFrame.push(added);
+    }
+    // 10 view rows, then 10 margin rows, 4 a frame however many renders: the view's last 2 rows and
+    // 4 of the margin share the third frame (the margin's budget starts once the view is whole).
+    expect(perFrame).toEqual([4, 4, 6, 4, 2, 0, 0, 0, 0, 0]);
+    expect([...drawn].sort()).toEqual(range(25, 44).sort());
   });
 });
