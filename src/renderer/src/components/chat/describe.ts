@@ -4,6 +4,7 @@ import { visibleNick } from '../../lib/muc-nick';
 import { cap, DISPLAY_MAX } from '../../lib/text';
 import type { TypingView } from '../../stores/chat';
 import { t } from '../../i18n';
+import { rowWords } from './row-words';
 
 export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
   queued: '○',
@@ -20,9 +21,9 @@ export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
  */
 export function messageState(message: Pick<MessageView, 'kind' | 'state'>): { words: string; icon: string } {
   if (message.kind === 'groupchat' && message.state === 'delivered') {
-    return { words: t('chat.state.sentToRoom'), icon: '✓' };
+    return { words: rowWords('chat.state.sentToRoom'), icon: '✓' };
   }
-  return { words: t(`chat.state.${message.state}`), icon: STATE_ICONS[message.state] };
+  return { words: rowWords(`chat.state.${message.state}`), icon: STATE_ICONS[message.state] };
 }
 
 /** The room and the nick of a private-message conversation ("room@service/nick"). */

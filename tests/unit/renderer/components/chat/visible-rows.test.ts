@@ -4,7 +4,7 @@
  * to the view first, until the margin is full.
  */
 import { describe, expect, it } from 'vitest';
-import { pickRows, rowAt } from '../../../../../src/renderer/src/components/chat/visible-rows';
+import { FrameBudget, pickRows, rowAt } from '../../../../../src/renderer/src/components/chat/visible-rows';
 
 /** `count` rows of `height` px each, from y = 0. */
 function list(count: number, height = 10) {
@@ -90,10 +90,26 @@ describe('pickRows', () => {
     expect(few.pending).toBe(false);
   });
 
+  it('stands a box for each row of the view left for a later frame, with its place', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 }; // rows 30–39 in view
+    const first = pickRows(rows, offsets, view, 50, new Set(), 4, 4);
+    expect(keys(first)).toEqual(range(30, 33));
+    expect(first.boxes.map((b) => b.row.key)).toEqual(range(34, 39));
+    expect(first.boxes.map((b) => b.top)).toEqual([340, 350, 360, 370, 380, 390]);
+    // Drawn rows leave the boxes; a whole view has none, and nothing in the margin is ever a box.
+    const second = pickRows(rows, offsets, view, 50, new Set(keys(first)), 4, 4);
+    expect(second.boxes.map((b) => b.row.key)).toEqual(range(38, 39));
+    const whole = pickRows(rows, offsets, view, 50, new Set(range(30, 39)), 4, 4);
+    expect(whole.boxes).toEqual([]);
+    expect(whole.pending).toBe(true);
+  });
+
   it('draws nothing for no rows', () => {
     expect(pickRows([], new Float64Array(1), { top: 0, height: 100 }, 50, new Set(), 8)).toEqual({
       rows: [],
       pending: false,
+      boxes: [],
     });
   });
 
@@ -101,5 +117,51 @@ describe('pickRows', () => {
     const { rows, offsets } = list(10);
     const picked = pickRows(rows, offsets, { top: 20, height: 15 }, 0, new Set(), 0);
     expect(picked.rows.map((p) => p.top)).toEqual([20, 30]);
+  });
+});
+
+describe('FrameBudget', () => {
+  it('shares a frame budget among the renders of one frame, afresh each frame', () => {
+    const budget = new FrameBudget();
+    budget.started(16.7);
+    expect(budget.left(4)).toBe(4);
+    budget.spend(3);
+    expect(budget.left(4)).toBe(1);
+    // Another callback of the same frame (same time): nothing comes back.
+    budget.started(16.7);
+    expect(budget.left(4)).toBe(1);
+    budget.spend(2);
+    expect(budget.left(4)).toBe(0);
+    // Between frames (a page's answer): what the last frame left.
+    expect(budget.left(8)).toBe(3);
+    budget.started(33.4);
+    expect(budget.left(4)).toBe(4);
+  });
+
+  it('keeps a jumped view to its budget however many times a frame picks again', () => {
+    const { rows, offsets } = list(100);
+    const view = { top: 300, height: 95 }; // rows 30–39 in view, a margin of 5 rows each side
+    const budget = new FrameBudget();
+    let drawn = new Set<string>();
+    const perFrame: number[] = [];
+    for (let frame = 1; frame <= 10; frame++) {
+      budget.started(frame * 16.7);
+      let added = 0;
+      // Each render's new rows are measured, which renders the list again: three renders a frame.
+      for (let render = 0; render < 3; render++) {
+        const picked = pickRows(rows, offsets, view, 50, drawn, budget.left(4), budget.left(4));
+        const now = new Set(keys(picked));
+        let fresh = 0;
+        for (const key of now) if (!drawn.has(key)) fresh++;
+        budget.spend(fresh);
+        added += fresh;
+        drawn = now;
+      }
+      perFrame.push(added);
+    }
+    // 10 view rows, then 10 margin rows, 4 a frame however many renders: the view's last 2 rows and
+    // 4 of the margin share the third frame (the margin's budget starts once the view is whole).
+    expect(perFrame).toEqual([4, 4, 6, 4, 2, 0, 0, 0, 0, 0]);
+    expect([...drawn].sort()).toEqual(range(25, 44).sort());
   });
 });
