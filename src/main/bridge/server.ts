@@ -7,7 +7,7 @@
  * additionally demands our own Origin, so another local page that learned the port cannot drive it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -55,7 +55,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('The browser bridge listens on 127.0.0.1 only.');
   const token = randomBytes(32).toString('hex');
-  const rendererDir = await fs.realpath(path.resolve(options.rendererDir));
+  const rendererDir = await fs.promises.realpath(path.resolve(options.rendererDir));
   const { messenger } = options;
 
   // Filled in once listening: the port is needed for the Host/Origin checks, the CSP and the cookie name.
@@ -106,9 +106,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return reply(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
 
-    const file = await resolveFile(rendererDir, url.pathname);
+    // Read in the request's own turn: an asynchronous read takes several turns, and each waits behind
+    // whatever the core runs meanwhile — the page's main script came after the first snapshot's reading.
+    const file = resolveFile(rendererDir, url.pathname);
     if (!file) return reply(res, 404, 'Not found');
-    const body = await fs.readFile(file);
+    const body = fs.readFileSync(file);
     const headers: Record<string, string> = {
       ...securityHeaders(),
       'Content-Type': mimeTypeOf(file),
@@ -216,7 +218,7 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /** Maps a URL path to a regular file inside `root`, or null (traversal, symlinks out, directories, missing). */
-async function resolveFile(root: string, pathname: string): Promise<string | null> {
+function resolveFile(root: string, pathname: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -228,9 +230,9 @@ async function resolveFile(root: string, pathname: string): Promise<string | nul
   const candidate = path.resolve(root, relative);
   if (!isInside(root, candidate)) return null;
   try {
-    const real = await fs.realpath(candidate);
+    const real = fs.realpathSync(candidate);
     if (!isInside(root, real)) return null;
-    const stat = await fs.stat(real);
+    const stat = fs.statSync(real);
     return stat.isFile() ? real : null;
   } catch {
     return null;

@@ -7,16 +7,19 @@
  */
 import { startEarlyEventPump } from './api/pump';
 import { createTransport } from './api/transport';
+import { prepareFirstScreenFonts } from './lib/first-screen-fonts';
 
 const transport = createTransport();
 const pump = startEarlyEventPump(transport);
 void import('./boot').then(({ boot }) => boot(transport, pump));
 // The first Intl.NumberFormat of a page loads the number data (tens of ms, more under load), and the
-// roster's first render formats its counts: made once the snapshot is asked for (the pump listens
-// first), it costs that while the core reads the snapshot, neither in the render nor before the ask.
-let numbersLoaded = false;
+// roster's first render formats its counts; its first frame looks up every font it draws with. Both
+// done once the snapshot is asked for (the pump listens first): they cost that while the core reads
+// the snapshot, neither in the render nor before the ask.
+let prepared = false;
 transport.onLink((up) => {
-  if (!up || numbersLoaded) return;
-  numbersLoaded = true;
+  if (!up || prepared) return;
+  prepared = true;
   new Intl.NumberFormat(navigator.languages).format(0);
+  prepareFirstScreenFonts();
 });

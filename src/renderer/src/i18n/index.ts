@@ -123,6 +123,34 @@ function countText(count: number): string {
 }
 
 /**
+ * Words already made, by locale: a message, its key and its parameters give the same text until the
+ * language or its catalog changes. vue-i18n formats each call anew (about 0.2 ms), and the roster's
+ * first screen and every scroll word the same few things over and over (group headers, status
+ * words, badges). Bounded: parameters such as names can make any number of distinct texts.
+ */
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, string>();
+let memoLocale = '';
+let memoMessages: unknown = null;
+
+function remembered(cacheKey: string, word: () => string): string {
+  // Reading the locale makes a computed or a render that words something follow a change of language.
+  const locale = currentLocale();
+  const messages = i18n.global.messages.value[locale];
+  if (locale !== memoLocale || messages !== memoMessages || memo.size >= MEMO_LIMIT) {
+    memo.clear();
+    memoLocale = locale;
+    memoMessages = messages;
+  }
+  let text = memo.get(cacheKey);
+  if (text === undefined) {
+    text = word();
+    memo.set(cacheKey, text);
+  }
+  return text;
+}
+
+/**
  * The message `key` in the current language, its `{name}` placeholders filled from `params` (a number
  * written for the locale; a port or a code that is no quantity is passed as text).
  * With a `count`, the message is a plural (`one | other`, Russian `one | few | many | other`): the
@@ -133,7 +161,11 @@ export function t(key: MessageKey, count: number, params?: MessageParams): strin
 export function t(key: MessageKey, countOrParams?: number | MessageParams, maybeParams?: MessageParams): string {
   if (typeof countOrParams === 'number') {
     const count = countOrParams;
-    return i18n.global.t(key, { count: countText(count), ...prepared(maybeParams) }, count);
+    return remembered(`${key}#${count}${maybeParams ? JSON.stringify(maybeParams) : ''}`, () =>
+      i18n.global.t(key, { count: countText(count), ...prepared(maybeParams) }, count),
+    );
   }
-  return i18n.global.t(key, prepared(countOrParams));
+  return remembered(countOrParams ? key + JSON.stringify(countOrParams) : key, () =>
+    i18n.global.t(key, prepared(countOrParams)),
+  );
 }

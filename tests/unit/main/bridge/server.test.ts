@@ -144,6 +144,49 @@ describe('browser bridge', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
   });
 
+  it("writes an asset's response in the turn its request is read (no waiting behind the core's work)", async () => {
+    // Whether each response to a request for the page's files was ended inside the request's event.
+    const endedInTurn: boolean[] = [];
+    let inRequest = false;
+    const emit = http.Server.prototype.emit as (
+      this: http.Server,
+      event: string | symbol,
+      ...args: unknown[]
+    ) => boolean;
+    const spyEmit = vi.spyOn(http.Server.prototype, 'emit').mockImplementation(function (
+      this: http.Server,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      if (event !== 'request') return emit.call(this, event, ...args);
+      inRequest = true;
+      try {
+        return emit.call(this, event, ...args);
+      } finally {
+        inRequest = false;
+      }
+    });
+    const end = http.ServerResponse.prototype.end;
+    const spyEnd = vi.spyOn(http.ServerResponse.prototype, 'end').mockImplementation(function (
+      this: http.ServerResponse,
+      ...args: unknown[]
+    ) {
+      endedInTurn.push(inRequest);
+      return (end as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+    });
+    try {
+      const cookie = { Cookie: `jabberwock_token_${bridge.port}=${bridge.token}` };
+      const page = await rawGet(bridge.port, `/?token=${bridge.token}`);
+      const script = await rawGet(bridge.port, '/assets/app.js', cookie);
+      expect([page.status, script.status]).toEqual([200, 200]);
+      expect(script.body).toBe('console.log(1);');
+    } finally {
+      spyEmit.mockRestore();
+      spyEnd.mockRestore();
+    }
+    expect(endedInTurn).toEqual([true, true]);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const res = await rawGet(bridge.port, `/?token=${bridge.token}`, { Host: `evil.example:${bridge.port}` });
     expect(res.status).toBe(403);

@@ -3,8 +3,9 @@
  * one/few/many/other, French's many), the count written for the locale, parameters isolated for
  * bidi, and the formatting helpers following the language.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { i18n, PSEUDO_RTL, t } from '../../../../src/renderer/src/i18n';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { computed } from 'vue';
+import { i18n, PSEUDO_RTL, t, type Messages } from '../../../../src/renderer/src/i18n';
 import { ensureCatalog, mirrored, pluralForms } from '../../../../src/renderer/src/i18n/catalogs';
 import { formatBytes, formatList, formatRelative, nativeLanguageName } from '../../../../src/renderer/src/i18n/format';
 import { pluralCategories } from '../../../../src/renderer/src/i18n/plural';
@@ -71,6 +72,59 @@ describe('parameters', () => {
     expect(t('chat.typing.one', { name: 'Bob' })).toBe('Bob schreibt…');
     use('es');
     expect(t('chat.typing.one', { name: 'Bob' })).toBe('Bob está escribiendo…');
+  });
+});
+
+describe('words made once per language', () => {
+  it('follow a change of language, of parameters and of count, and a catalog replaced', () => {
+    expect(t('roster.row.awaitingLine')).toBe(t('roster.row.awaitingLine'));
+    const english = t('chat.typing.one', { name: 'Bob' });
+    use('de');
+    expect(t('chat.typing.one', { name: 'Bob' })).toBe('Bob schreibt…');
+    expect(t('chat.typing.one', { name: 'Ann' })).toBe('Ann schreibt…');
+    use('en');
+    expect(t('chat.typing.one', { name: 'Bob' })).toBe(english);
+    expect(t('chat.unread', 1)).not.toBe(t('chat.unread', 2));
+    use('ru');
+    expect(t('chat.unread', 2)).toBe('2 непрочитанных сообщения');
+    expect(t('chat.unread', 5)).toBe('5 непрочитанных сообщений');
+
+    const french = i18n.global.getLocaleMessage('fr') as Messages;
+    use('fr');
+    const before = t('chat.typing.one', { name: 'Bob' });
+    try {
+      i18n.global.setLocaleMessage('fr', { ...french, chat: { ...french.chat, typing: { one: '{name} tape' } } });
+      expect(t('chat.typing.one', { name: 'Bob' })).toBe('Bob tape');
+    } finally {
+      i18n.global.setLocaleMessage('fr', french);
+    }
+    expect(t('chat.typing.one', { name: 'Bob' })).toBe(before);
+  });
+
+  it('are formatted once for the same key, parameters and count in a language', () => {
+    const format = vi.spyOn(i18n.global, 't');
+    try {
+      for (let i = 0; i < 3; i++) {
+        t('roster.row.renameGroupTitle');
+        t('roster.row.groupCount', { online: 1, total: 3 });
+        t('roster.row.devices', 2);
+      }
+      expect(format).toHaveBeenCalledTimes(3);
+      t('roster.row.groupCount', { online: 2, total: 3 });
+      expect(format).toHaveBeenCalledTimes(4);
+      use('de');
+      t('roster.row.renameGroupTitle');
+      expect(format).toHaveBeenCalledTimes(5);
+    } finally {
+      format.mockRestore();
+    }
+  });
+
+  it('are read reactively: a computed wording something follows the language', () => {
+    const typing = computed(() => t('chat.typing.one', { name: 'Bob' }));
+    expect(typing.value).toBe('Bob is typing…');
+    use('de');
+    expect(typing.value).toBe('Bob schreibt…');
   });
 });
 
