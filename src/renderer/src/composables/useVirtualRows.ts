@@ -50,6 +50,9 @@ export function useVirtualRows(options: VirtualRowsOptions) {
     });
   }
 
+  /** Whether a scroll waits for its frame (which lays the rows out anew anyway). */
+  const scrollPending = () => frame !== 0;
+
   let observer: ResizeObserver | null = null;
   onMounted(() => {
     const el = scroller.value;
@@ -93,6 +96,7 @@ export function useVirtualRows(options: VirtualRowsOptions) {
     spacer,
     slots,
     onScroll,
+    scrollPending,
     scrollIntoView,
     scrollToTop,
     rowsInView,

@@ -151,3 +151,35 @@ function viewFirstOrder(first: number, end: number, { viewFirst, viewEnd }: RowB
   for (let index = from - 1; index >= first; index--) order.push(index);
   return order;
 }
+
+export interface RefillOptions {
+  /** Whether the last layout left rows for later (`RowPool.pending`). */
+  pending: () => boolean;
+  /** Whether a scroll waits for its frame. */
+  scrollPending: () => boolean;
+  /** Lays the rows out again. */
+  refill: () => void;
+  requestFrame: (callback: () => void) => number;
+  cancelFrame: (request: number) => void;
+}
+
+/**
+ * Lays out the rows a capped frame left for later, in the next frame without a scroll: a scroll
+ * lays the rows out in its frame anyway, and a second patch in that frame would only add to it.
+ */
+export function createRefill(options: RefillOptions) {
+  let request = 0;
+  function later() {
+    if (!options.pending() || request) return;
+    request = options.requestFrame(() => {
+      request = 0;
+      if (options.scrollPending()) later();
+      else options.refill();
+    });
+  }
+  function cancel() {
+    if (request) options.cancelFrame(request);
+    request = 0;
+  }
+  return { later, cancel };
+}

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
 import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
 import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
-import { RowPool, rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
+import {
+  createRefill,
+  RowPool,
+  rowKey,
+  type TreeRowState,
+} from '../../../../../src/renderer/src/components/lists/virtual-tree';
 
 async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
   const app = createSSRApp({ render: () => h(component as Component, props, slots) });
@@ -202,6 +207,38 @@ describe('RowPool (the row elements a scroll patches instead of remounting)', ()
       ['row 2', true],
       ['row 3', true],
     ]);
+  });
+});
+
+describe('createRefill (the rows a capped frame left, laid out later)', () => {
+  it('lays them out in the next frame without a scroll, never as a second patch in a scroll’s frame', () => {
+    const frames: (() => void)[] = [];
+    let pending = true;
+    let scrolling = false;
+    let refills = 0;
+    const refiller = createRefill({
+      pending: () => pending,
+      scrollPending: () => scrolling,
+      refill: () => refills++,
+      requestFrame: (callback) => frames.push(callback),
+      cancelFrame: () => {},
+    });
+    const nextFrame = () => frames.splice(0).forEach((callback) => callback());
+    refiller.later();
+    refiller.later();
+    expect(frames).toHaveLength(1);
+    // Frames with a scroll: the scroll lays the rows out; the refill waits.
+    scrolling = true;
+    nextFrame();
+    nextFrame();
+    expect(refills).toBe(0);
+    scrolling = false;
+    nextFrame();
+    expect(refills).toBe(1);
+    // Nothing left: no frame asked for.
+    pending = false;
+    refiller.later();
+    expect(frames).toHaveLength(0);
   });
 });
 
