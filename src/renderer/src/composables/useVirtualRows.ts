@@ -29,9 +29,6 @@ export function useVirtualRows(options: VirtualRowsOptions) {
   const last = computed(() =>
     Math.min(options.count(), Math.ceil((scrollTop.value + viewport.value) / rowHeight) + overscan),
   );
-  /** The rows the view shows (without overscan): the first, and one past the last. */
-  const viewFirst = computed(() => Math.floor(scrollTop.value / rowHeight));
-  const viewEnd = computed(() => Math.min(options.count(), Math.ceil((scrollTop.value + viewport.value) / rowHeight)));
   const spacer = computed(() => ({ height: `${options.count() * rowHeight}px` }));
   /**
    * The most rows in the DOM at once for this view height. Rows keyed by `index % slots` are
@@ -49,9 +46,6 @@ export function useVirtualRows(options: VirtualRowsOptions) {
       scrollTop.value = scroller.value?.scrollTop ?? 0;
     });
   }
-
-  /** Whether a scroll waits for its frame (which lays the rows out anew anyway). */
-  const scrollPending = () => frame !== 0;
 
   let observer: ResizeObserver | null = null;
   onMounted(() => {
@@ -87,18 +81,5 @@ export function useVirtualRows(options: VirtualRowsOptions) {
     return Math.floor((scroller.value?.clientHeight ?? 400) / rowHeight);
   }
 
-  return {
-    scroller,
-    first,
-    last,
-    viewFirst,
-    viewEnd,
-    spacer,
-    slots,
-    onScroll,
-    scrollPending,
-    scrollIntoView,
-    scrollToTop,
-    rowsInView,
-  };
+  return { scroller, first, last, spacer, slots, onScroll, scrollIntoView, scrollToTop, rowsInView };
 }

@@ -51,35 +51,19 @@ export interface PooledRow<Item> {
 }
 
 /**
- * How much of the window outside the view one layout may bring in: rows outside `[viewFirst,
- * viewEnd)` that need an element of their own or one that showed another row are laid out at most
- * `aheadMax` a frame; the rest wait for the next frame (`RowPool.pending`). The rows in view are
- * always laid out whole.
- */
-export interface RowBudget {
-  viewFirst: number;
-  viewEnd: number;
-  aheadMax: number;
-}
-
-/**
  * The row elements of a VirtualTree. The rows in view are laid out in index order; a kind-keyed
  * row element that the window no longer needs is kept, hidden, after them, and the next row of its
  * kind takes it over: where group headers and contacts alternate, a scroll moves a header in and a
  * contact out (or back) almost every frame, and would otherwise unmount one row component and
  * mount another each time. A row with its own key is dropped when it leaves, as before. The kept
  * rows are dropped when the number of rows or the window's size changes (a filter, a collapse, a
- * resize: not a scroll). With a budget, the rows off screen that a frame would mount or hand to
- * another row are capped (a jump, the window filling up after the first paint), and follow in the
- * next frames.
+ * resize: not a scroll).
  */
 export class RowPool<Item> {
   private readonly rows = new Map<string | number, PooledRow<Item> & { frame: number }>();
   private frame = 0;
   private count = -1;
   private slots = -1;
-  /** Whether the last layout left rows outside the view for a later frame. */
-  pending = false;
 
   /** The row elements for rows `first` to `end` (exclusive) of `count`, in a window of at most `slots`. */
   layout(
@@ -89,33 +73,18 @@ export class RowPool<Item> {
     slots: number,
     itemAt: (index: number) => Item | undefined,
     stateOf: (item: Item, index: number) => TreeRowState,
-    budget?: RowBudget,
   ): PooledRow<Item>[] {
     const frame = ++this.frame;
     const keepHidden = count === this.count && slots === this.slots;
     this.count = count;
     this.slots = slots;
-    this.pending = false;
-    let ahead = budget?.aheadMax ?? Infinity;
     const out: PooledRow<Item>[] = [];
-    // The rows in view first, then the rows below them, then those above (nearest first): a capped
-    // frame brings in what a scroll shows next.
-    const order = budget ? viewFirstOrder(first, end, budget) : null;
-    for (let at = 0; at < end - first; at++) {
-      const index = order ? order[at] : first + at;
+    for (let index = first; index < end; index++) {
       const item = itemAt(index);
       if (item === undefined) continue;
       const row = stateOf(item, index);
       const key = rowKey(row, index, slots);
       let pooled = this.rows.get(key);
-      const outside = budget !== undefined && (index < budget.viewFirst || index >= budget.viewEnd);
-      if (outside && (!pooled || pooled.index !== index)) {
-        if (ahead <= 0) {
-          this.pending = true;
-          continue;
-        }
-        ahead--;
-      }
       if (pooled) {
         pooled.item = item;
         pooled.index = index;
@@ -128,8 +97,6 @@ export class RowPool<Item> {
       }
       out.push(pooled);
     }
-    // In index order: the DOM's order is the accessibility tree's.
-    if (order) out.sort((a, b) => a.index - b.index);
     for (const [key, pooled] of this.rows) {
       if (pooled.frame === frame) continue;
       if (keepHidden && pooled.row.key === undefined) {
@@ -139,47 +106,4 @@ export class RowPool<Item> {
     }
     return out;
   }
-}
-
-/** Rows `first` to `end`: those in view, then below the view downwards, then above it upwards. */
-function viewFirstOrder(first: number, end: number, { viewFirst, viewEnd }: RowBudget): number[] {
-  const from = Math.min(Math.max(first, viewFirst), end);
-  const to = Math.max(from, Math.min(end, viewEnd));
-  const order: number[] = [];
-  for (let index = from; index < to; index++) order.push(index);
-  for (let index = to; index < end; index++) order.push(index);
-  for (let index = from - 1; index >= first; index--) order.push(index);
-  return order;
-}
-
-export interface RefillOptions {
-  /** Whether the last layout left rows for later (`RowPool.pending`). */
-  pending: () => boolean;
-  /** Whether a scroll waits for its frame. */
-  scrollPending: () => boolean;
-  /** Lays the rows out again. */
-  refill: () => void;
-  requestFrame: (callback: () => void) => number;
-  cancelFrame: (request: number) => void;
-}
-
-/**
- * Lays out the rows a capped frame left for later, in the next frame without a scroll: a scroll
- * lays the rows out in its frame anyway, and a second patch in that frame would only add to it.
- */
-export function createRefill(options: RefillOptions) {
-  let request = 0;
-  function later() {
-    if (!options.pending() || request) return;
-    request = options.requestFrame(() => {
-      request = 0;
-      if (options.scrollPending()) later();
-      else options.refill();
-    });
-  }
-  function cancel() {
-    if (request) options.cancelFrame(request);
-    request = 0;
-  }
-  return { later, cancel };
 }

@@ -8,12 +8,7 @@ import { describe, expect, it } from 'vitest';
 import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
 import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
 import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
-import {
-  createRefill,
-  RowPool,
-  rowKey,
-  type TreeRowState,
-} from '../../../../../src/renderer/src/components/lists/virtual-tree';
+import { RowPool, rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
 
 async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
   const app = createSSRApp({ render: () => h(component as Component, props, slots) });
@@ -45,15 +40,14 @@ function treeProps(extra: Record<string, unknown> = {}) {
 }
 
 describe('VirtualTree', () => {
-  it('puts only a window of rows in the DOM, placed by their index; at the top its slots hold rows below', async () => {
+  it('puts only the rows in view (and the overscan) in the DOM, placed by their index', async () => {
     const html = await render(VirtualTree, treeProps());
     const rows = html.match(/<div[^>]*role="treeitem"[^>]*>/g) ?? [];
-    // 200 px of 40 px rows: a window of 5 + 1 + 2 × 2 overscan slots, all below the view at the top
-    // (a first scroll then hands on these rows' elements instead of mounting new ones).
-    expect(rows).toHaveLength(10);
+    // 200 px of 40 px rows, plus two rows of overscan below.
+    expect(rows).toHaveLength(7);
     expect(html).toContain('style="height:4000px;"');
-    expect(rows[9]).toContain('transform:translateY(360px);height:40px;');
-    expect(rows[9]).toContain('data-index="9"');
+    expect(rows[6]).toContain('transform:translateY(240px);height:40px;');
+    expect(rows[6]).toContain('data-index="6"');
   });
 
   it('gives each row its tree semantics, and names the active one on the tree', async () => {
@@ -157,35 +151,6 @@ describe('RowPool (the row elements a scroll patches instead of remounting)', ()
     expect(before.size).toBeLessThanOrEqual(2 * SLOTS);
   });
 
-  it('lays out at most the budget of new rows outside the view a frame, nearest below first, the rest next frames', () => {
-    const pool = new RowPool<number>();
-    // The view is rows 0–4 of a 13-slot window: 8 rows below it, of which a frame may bring in 3.
-    const budgeted = (first: number, viewFirst: number) =>
-      pool.layout(
-        first,
-        first + SLOTS,
-        COUNT,
-        SLOTS,
-        (i) => i,
-        (i) => stateOf(i),
-        { viewFirst, viewEnd: viewFirst + 5, aheadMax: 3 },
-      );
-    const shownIndices = (rows: { index: number; shown: boolean }[]) =>
-      rows.filter((row) => row.shown).map((row) => row.index);
-    expect(shownIndices(budgeted(0, 0))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(pool.pending).toBe(true);
-    expect(shownIndices(budgeted(0, 0))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const whole = budgeted(0, 0);
-    expect(shownIndices(whole)).toEqual(Array.from({ length: SLOTS }, (_, i) => i));
-    expect(pool.pending).toBe(false);
-    // A jump: every row in view at once, in index order, and 3 of the rows around it.
-    const jumped = budgeted(200, 205);
-    expect(shownIndices(jumped)).toEqual([205, 206, 207, 208, 209, 210, 211, 212]);
-    expect(pool.pending).toBe(true);
-    // Rows that stay where they are do not count against the budget.
-    expect(shownIndices(budgeted(200, 205))).toEqual([202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212]);
-  });
-
   it('drops the kept rows when the number of rows changes, and a row with its own key when it leaves', () => {
     const pool = new RowPool<number>();
     layout(pool, 0);
@@ -207,38 +172,6 @@ describe('RowPool (the row elements a scroll patches instead of remounting)', ()
       ['row 2', true],
       ['row 3', true],
     ]);
-  });
-});
-
-describe('createRefill (the rows a capped frame left, laid out later)', () => {
-  it('lays them out in the next frame without a scroll, never as a second patch in a scroll’s frame', () => {
-    const frames: (() => void)[] = [];
-    let pending = true;
-    let scrolling = false;
-    let refills = 0;
-    const refiller = createRefill({
-      pending: () => pending,
-      scrollPending: () => scrolling,
-      refill: () => refills++,
-      requestFrame: (callback) => frames.push(callback),
-      cancelFrame: () => {},
-    });
-    const nextFrame = () => frames.splice(0).forEach((callback) => callback());
-    refiller.later();
-    refiller.later();
-    expect(frames).toHaveLength(1);
-    // Frames with a scroll: the scroll lays the rows out; the refill waits.
-    scrolling = true;
-    nextFrame();
-    nextFrame();
-    expect(refills).toBe(0);
-    scrolling = false;
-    nextFrame();
-    expect(refills).toBe(1);
-    // Nothing left: no frame asked for.
-    pending = false;
-    refiller.later();
-    expect(frames).toHaveLength(0);
   });
 });
 
