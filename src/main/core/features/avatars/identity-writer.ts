@@ -102,7 +102,13 @@ export class IdentityWriter<E extends WrittenIdentity> {
     const records: IdentityRecord[] = [];
     for (const entry of changed) {
       if (records.length >= max) break;
-      records.push({ accountId: entry.accountId, jid: entry.jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick });
+      records.push({
+        accountId: entry.accountId,
+        jid: entry.jid,
+        avatarHash: entry.hash,
+        source: entry.source,
+        nick: entry.nick,
+      });
       changed.delete(entry);
     }
     this.lastWriteAt = performance.now();

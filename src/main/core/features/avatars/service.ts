@@ -529,7 +529,16 @@ export class IdentityService implements AccountLifecycleListener {
     const entries = this.account(accountId).entries;
     let entry = entries.get(jid);
     if (!entry) {
-      entry = { accountId, jid, hash: undefined, source: null, url: null, nick: null, ref: null, pepThisSession: false };
+      entry = {
+        accountId,
+        jid,
+        hash: undefined,
+        source: null,
+        url: null,
+        nick: null,
+        ref: null,
+        pepThisSession: false,
+      };
       entries.set(jid, entry);
     }
     return entry;
