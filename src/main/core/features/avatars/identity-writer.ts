@@ -28,16 +28,19 @@ export const SAVE_CHUNK = 250;
 
 /** What is written of an identity (its values when the write comes, not when it changed). */
 export interface WrittenIdentity {
+  /** Whose identity it is: kept on the entry, so a change allocates nothing to remember it. */
+  readonly accountId: string;
+  readonly jid: string;
   hash: string | null | undefined;
   source: AvatarSource | null;
   nick: string | null;
 }
 
-type Changed<E> = Map<E, { accountId: string; jid: string }>;
+type Changed<E> = Set<E>;
 
 export class IdentityWriter<E extends WrittenIdentity> {
   /** Changed since the last write started. */
-  private unsaved: Changed<E> = new Map();
+  private unsaved: Changed<E> = new Set();
   /** The changes of the last write's start, being written a chunk a turn. */
   private draining: Changed<E> | null = null;
   private scheduled = false;
@@ -54,9 +57,9 @@ export class IdentityWriter<E extends WrittenIdentity> {
   ) {}
 
   /** The entry changed: it is written with the next write. */
-  changed(accountId: string, jid: string, entry: E): void {
+  changed(entry: E): void {
     // Already unsaved: its latest values are written (nothing allocated per change of a flood).
-    if (!this.unsaved.has(entry)) this.unsaved.set(entry, { accountId, jid });
+    this.unsaved.add(entry);
     if (!this.scheduled && !this.closed) this.schedule();
   }
 
@@ -81,7 +84,7 @@ export class IdentityWriter<E extends WrittenIdentity> {
     if (this.draining === null) {
       this.interval = this.unsaved.size >= SAVE_CHUNK ? FLOOD_SAVE_INTERVAL_MS : SAVE_INTERVAL_MS;
       this.draining = this.unsaved;
-      this.unsaved = new Map();
+      this.unsaved = new Set();
     }
     this.write(this.draining, SAVE_CHUNK);
     if (this.draining.size > 0) {
@@ -97,9 +100,15 @@ export class IdentityWriter<E extends WrittenIdentity> {
   private write(changed: Changed<E>, max: number): void {
     if (changed.size === 0) return;
     const records: IdentityRecord[] = [];
-    for (const [entry, { accountId, jid }] of changed) {
+    for (const entry of changed) {
       if (records.length >= max) break;
-      records.push({ accountId, jid, avatarHash: entry.hash, source: entry.source, nick: entry.nick });
+      records.push({
+        accountId: entry.accountId,
+        jid: entry.jid,
+        avatarHash: entry.hash,
+        source: entry.source,
+        nick: entry.nick,
+      });
       changed.delete(entry);
     }
     this.lastWriteAt = performance.now();

@@ -72,6 +72,9 @@ export interface IdentityServiceOptions {
 }
 
 interface Entry {
+  /** Whose it is (the map's key and account): the writer and the fetch queue need nothing else. */
+  readonly accountId: string;
+  readonly jid: string;
   /** Undefined: not known; null: none. */
   hash: string | null | undefined;
   source: AvatarSource | null;
@@ -91,6 +94,8 @@ interface AccountIdentities {
   ownPhotoHash: string | undefined;
   /** Releases the fetcher's hold taken while this session's roster loads. */
   releaseHold: (() => void) | null;
+  /** The account's bare JID while this client lasts (a new JID comes with a new client); null/undefined: not known yet. */
+  jid: string | null | undefined;
 }
 
 /**
@@ -118,7 +123,7 @@ export class IdentityService implements AccountLifecycleListener {
    * Entries waiting for one of the FETCHES_AT_ONCE slots, in order: a Map entry each, not a pending
    * fetch with its promises and closures (a flood announces thousands of pictures).
    */
-  private readonly waiting = new Map<Entry, { accountId: string; jid: string }>();
+  private readonly waiting = new Set<Entry>();
   private fetchesUnderWay = 0;
 
   constructor(private readonly options: IdentityServiceOptions) {
@@ -131,6 +136,8 @@ export class IdentityService implements AccountLifecycleListener {
     if (pruned > 0) options.log.info('forgot room occupants not seen for a while', { pruned });
     for (const record of options.repo.all()) {
       this.account(record.accountId).entries.set(record.jid, {
+        accountId: record.accountId,
+        jid: record.jid,
         hash: record.avatarHash,
         source: record.source,
         url: null,
@@ -177,6 +184,7 @@ export class IdentityService implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     const account = this.account(accountId);
     account.xmpp = xmpp;
+    account.jid = undefined;
     takeStanzas(xmpp, (stanza) => {
       if (stanza.name === 'message') {
         const event = stanza.getChild('event', NS_PUBSUB_EVENT);
@@ -255,7 +263,8 @@ export class IdentityService implements AccountLifecycleListener {
    * by the presence feature only for presence it owns, with the sender's bare JID.
    */
   presenceHash(accountId: string, bare: string, photo: string): void {
-    const entry = this.accounts.get(accountId)?.entries.get(bare);
+    const account = this.accounts.get(accountId);
+    const entry = account?.entries.get(bare);
     // The common case in a login burst: nothing changed. A hash is kept as checked (lower-case hex),
     // so the same text again is the same hash, and nothing is allocated to see it.
     if (entry && (entry.pepThisSession || entry.hash === photo)) return;
@@ -263,13 +272,21 @@ export class IdentityService implements AccountLifecycleListener {
     if (hash === undefined) return;
     if (entry && entry.hash === (hash === '' ? null : hash)) return;
     // The entry keeps the hash for the session: a copy, not a view that pins the parser's whole input chunk.
-    this.announced(accountId, detach(bare), hash === '' ? null : detach(hash), 'vcard', null);
+    // The entry found above is the one changed: no second lookup of the contact.
+    const changed = entry ?? this.entry(accountId, detach(bare));
+    this.announcedTo(changed, hash === '' ? null : detach(hash), 'vcard', null);
     // Another of our clients changed our vCard photo: our own presence says so too.
-    const account = this.accounts.get(accountId);
-    if (account && bare === this.options.accountJid(accountId) && account.ownPhotoHash !== hash) {
-      account.ownPhotoHash = hash;
+    const own = account ?? this.account(accountId);
+    if (own.ownPhotoHash !== hash && bare === this.ownJid(own, accountId)) {
+      own.ownPhotoHash = hash;
       this.options.resendPresence(accountId);
     }
+  }
+
+  /** The account's bare JID, asked once per client (the accounts' list builds a view of each account). */
+  private ownJid(account: AccountIdentities, accountId: string): string | null {
+    account.jid ??= this.options.accountJid(accountId);
+    return account.jid;
   }
 
   /** An occupant's room presence carried an XEP-0153 hash (undefined: none, or not a hash). */
@@ -324,7 +341,7 @@ export class IdentityService implements AccountLifecycleListener {
     const entry = this.entry(accountId, jid);
     if (entry.nick === nick) return;
     entry.nick = nick;
-    this.save(accountId, jid, entry);
+    this.save(entry);
     this.emit(accountId, jid, entry);
   }
 
@@ -333,12 +350,16 @@ export class IdentityService implements AccountLifecycleListener {
    * else fetched; what was shown stays until the new picture is in.
    */
   announced(accountId: string, jid: string, hash: string | null, source: AvatarSource, url: string | null): void {
-    const entry = this.entry(accountId, jid);
+    this.announcedTo(this.entry(accountId, jid), hash, source, url);
+  }
+
+  private announcedTo(entry: Entry, hash: string | null, source: AvatarSource, url: string | null): void {
+    const { accountId, jid } = entry;
     const changed = entry.hash !== hash || entry.source !== source;
     entry.hash = hash;
     entry.source = source;
     entry.url = url;
-    if (changed) this.save(accountId, jid, entry);
+    if (changed) this.save(entry);
     if (hash === null) {
       if (entry.ref === null && !changed) return;
       entry.ref = null;
@@ -359,7 +380,7 @@ export class IdentityService implements AccountLifecycleListener {
     if (this.fetching.has(entry)) return;
     if (this.fetchesUnderWay >= FETCHES_AT_ONCE) {
       // Already waiting: it keeps its place (and nothing is allocated per announcement of a flood).
-      if (!this.waiting.has(entry)) this.waiting.set(entry, { accountId, jid });
+      this.waiting.add(entry);
       return;
     }
     this.waiting.delete(entry);
@@ -385,10 +406,10 @@ export class IdentityService implements AccountLifecycleListener {
   }
 
   private fetchNextWaiting(): void {
-    for (const [entry, { accountId, jid }] of this.waiting) {
+    for (const entry of this.waiting) {
       if (this.fetchesUnderWay >= FETCHES_AT_ONCE) return;
       this.waiting.delete(entry);
-      this.fetch(accountId, jid, entry);
+      this.fetch(entry.accountId, entry.jid, entry);
     }
   }
 
@@ -464,7 +485,7 @@ export class IdentityService implements AccountLifecycleListener {
     entry.url = null;
     entry.ref = ref;
     entry.pepThisSession = true;
-    this.save(accountId, jid, entry);
+    this.save(entry);
     this.emit(accountId, jid, entry);
     account.ownPhotoHash = hash ?? '';
     this.options.resendPresence(accountId);
@@ -491,7 +512,14 @@ export class IdentityService implements AccountLifecycleListener {
   private account(accountId: string): AccountIdentities {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { entries: new Map(), xmpp: null, online: false, ownPhotoHash: undefined, releaseHold: null };
+      account = {
+        entries: new Map(),
+        xmpp: null,
+        online: false,
+        ownPhotoHash: undefined,
+        releaseHold: null,
+        jid: undefined,
+      };
       this.accounts.set(accountId, account);
     }
     return account;
@@ -501,15 +529,24 @@ export class IdentityService implements AccountLifecycleListener {
     const entries = this.account(accountId).entries;
     let entry = entries.get(jid);
     if (!entry) {
-      entry = { hash: undefined, source: null, url: null, nick: null, ref: null, pepThisSession: false };
+      entry = {
+        accountId,
+        jid,
+        hash: undefined,
+        source: null,
+        url: null,
+        nick: null,
+        ref: null,
+        pepThisSession: false,
+      };
       entries.set(jid, entry);
     }
     return entry;
   }
 
   /** The entry changed: stored with the next write (identity-writer.ts). */
-  private save(accountId: string, jid: string, entry: Entry): void {
-    this.writer.changed(accountId, jid, entry);
+  private save(entry: Entry): void {
+    this.writer.changed(entry);
   }
 
   private emit(accountId: string, jid: string, entry: Entry): void {

@@ -155,6 +155,13 @@ export function clientNameOf(info: DiscoInfo): string | null {
   return clean === '' ? null : clean.slice(0, CLIENT_NAME_MAX);
 }
 
+/** A ver's lookup key, and the verified info resolve found for it (null until then): resolve's memo. */
+interface KeyOfVer {
+  hashAlgo: CapsHashAlgo;
+  key: string;
+  verified: ClientInfo | null;
+}
+
 /** A waiter from its key (account\0jid) and how to ask it. */
 function toWaiter(jidKey: string, via: WaiterVia): Waiter {
   const jid = jidKey.slice(via.accountId.length + 1);
@@ -182,8 +189,8 @@ export class CapsCache {
   /** key\0account\0jid → time until which that JID is not asked about that ver again. */
   private readonly failures = new Map<string, number>();
   private readonly pending = new Map<string, Lookup>();
-  /** ver → its key (see keyOf). */
-  private readonly keys = new Map<string, { hashAlgo: CapsHashAlgo; key: string }>();
+  /** ver → its key (see keyOf), and its verified info once resolve found it. */
+  private readonly keys = new Map<string, KeyOfVer>();
   private readonly queue: Lookup[] = [];
   private readonly perBare = new Map<string, number>();
   private readonly listeners = new Listeners<CapsResolved>();
@@ -212,10 +219,18 @@ export class CapsCache {
    */
   resolve(accountId: string, fullJid: string, capsRef: CapsReference, query: CapsQuery): ClientInfo | null {
     const hashAlgo = capsHashAlgo(capsRef.hash);
-    if (hashAlgo === null || !plausibleVer(hashAlgo, capsRef.ver)) return null;
-    const key = this.keyOf(hashAlgo, capsRef.ver);
+    if (hashAlgo === null) return null;
+    // A ver seen verified before: one lookup (a verified answer holds for every JID and node).
+    const seen = this.keys.get(capsRef.ver);
+    if (seen !== undefined && seen.hashAlgo === hashAlgo && seen.verified !== null) return seen.verified;
+    if (!plausibleVer(hashAlgo, capsRef.ver)) return null;
+    const ofVer = this.keyOf(hashAlgo, capsRef.ver);
+    const key = ofVer.key;
     const known = this.lookupKnown(key, hashAlgo, capsRef.ver);
-    if (known) return known;
+    if (known) {
+      ofVer.verified = known;
+      return known;
+    }
     const jidKey = `${accountId}\0${fullJid}`;
     const own = this.unverified.get(jidKey);
     if (own && own.hashAlgo === hashAlgo && own.ver === capsRef.ver) return own;
@@ -264,13 +279,14 @@ export class CapsCache {
    * `${hashAlgo} ${ver}`, remembered per ver: this runs for every presence with caps, and building
    * the key (and hashing a fresh string for the lookup) cost more than the lookup itself.
    */
-  private keyOf(hashAlgo: CapsHashAlgo, ver: string): string {
+  private keyOf(hashAlgo: CapsHashAlgo, ver: string): KeyOfVer {
     const cached = this.keys.get(ver);
-    if (cached !== undefined && cached.hashAlgo === hashAlgo) return cached.key;
+    if (cached !== undefined && cached.hashAlgo === hashAlgo) return cached;
     const key = detach(`${hashAlgo} ${ver}`);
     if (this.keys.size >= KEYS_MAX) this.keys.clear();
-    this.keys.set(key.slice(hashAlgo.length + 1), { hashAlgo, key });
-    return key;
+    const ofVer: KeyOfVer = { hashAlgo, key, verified: null };
+    this.keys.set(key.slice(hashAlgo.length + 1), ofVer);
+    return ofVer;
   }
 
   /** Known verified info for a ver without starting anything (e.g. for building views). */

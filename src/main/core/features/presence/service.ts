@@ -347,7 +347,11 @@ export class PresenceService {
           idleSince: read.idleSince,
         };
         const bare = resources?.bare ?? detach(read.bare);
-        if (account.tracker.available(bare, presence)) {
+        const added =
+          resources !== undefined
+            ? account.tracker.availableIn(resources, presence)
+            : account.tracker.available(bare, presence);
+        if (added) {
           this.deps.onContactChanged(accountId, bare);
         } else {
           this.floodLog.warn('presence.resource-cap', 'too many resources; presence ignored', { from: bare });

@@ -50,10 +50,18 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
       this.onSignal('available', bare, presence.resource);
       return true;
     }
+    return this.availableIn(resources, presence);
+  }
+
+  /**
+   * available() for a JID the caller just looked up with resources() (this turn, nothing changed
+   * since): the same, without looking the JID up again.
+   */
+  availableIn(resources: ContactResources<T>, presence: T): boolean {
     const known = resources.has(presence.resource);
     if (!known && resources.size >= MAX_RESOURCES_PER_JID) return false;
     resources.set(presence.resource, presence);
-    this.onSignal(known ? 'changed' : 'available', bare, presence.resource);
+    this.onSignal(known ? 'changed' : 'available', resources.bare, presence.resource);
     return true;
   }
 

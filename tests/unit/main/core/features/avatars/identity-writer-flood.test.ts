@@ -21,8 +21,14 @@ let writer: IdentityWriter<WrittenIdentity>;
 let clock: ReturnType<typeof vi.spyOn>;
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-const entries = (count: number, hash: string): WrittenIdentity[] =>
-  Array.from({ length: count }, () => ({ hash, source: 'vcard' as const, nick: null }));
+const entries = (count: number, hash: string, from = 0): WrittenIdentity[] =>
+  Array.from({ length: count }, (_, k) => ({
+    accountId: ACCOUNT,
+    jid: `c${from + k}@example.org`,
+    hash,
+    source: 'vcard' as const,
+    nick: null,
+  }));
 const stored = () => (db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n;
 
 beforeEach(() => {
@@ -52,19 +58,19 @@ afterEach(() => {
   db.close();
 });
 
-function change(list: WrittenIdentity[], from: number): void {
-  list.forEach((entry, k) => writer.changed(ACCOUNT, `c${from + k}@example.org`, entry));
+function change(list: WrittenIdentity[]): void {
+  for (const entry of list) writer.changed(entry);
 }
 
 describe('identity writes after a flood', () => {
   it("waits five seconds after a flood's write, and writes the latest values then", async () => {
     const flood = entries(SAVE_CHUNK + 1, 'a'.repeat(40));
-    change(flood, 0);
+    change(flood);
     await vi.waitUntil(() => written.length === 2, { timeout: 10_000 });
     expect(written).toEqual([SAVE_CHUNK, 1]);
     // The flood goes on: the same contacts announce new hashes.
     for (const entry of flood.slice(0, 10)) entry.hash = 'b'.repeat(40);
-    change(flood.slice(0, 10), 0);
+    change(flood.slice(0, 10));
     await turn();
     vi.advanceTimersByTime(1_000);
     await turn();
@@ -83,9 +89,9 @@ describe('identity writes after a flood', () => {
 
   it('keeps one second after a small write', async () => {
     const few = entries(10, 'a'.repeat(40));
-    change(few, 0);
+    change(few);
     await vi.waitUntil(() => written.length === 1, { timeout: 10_000 });
-    change(entries(5, 'c'.repeat(40)), 100);
+    change(entries(5, 'c'.repeat(40), 100));
     await turn();
     vi.advanceTimersByTime(1_000);
     await vi.waitUntil(() => written.length === 2, { timeout: 10_000 });

@@ -308,6 +308,45 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     expect(identity(BOB)?.avatar).toMatchObject({ width: 12 });
   });
 
+  it('an unchanged presence hash writes nothing, sends no event and fetches nothing', async () => {
+    const photo = png(9, 9, { seed: 8 });
+    answer = async () => vcardReply(photo);
+    service.presenceHash(ACCOUNT, BOB, sha1(photo));
+    await expect.poll(() => identity(BOB)?.avatar).toMatchObject({ width: 9 });
+    service.close(); // writes what is unsaved
+    const repo = (service as unknown as { options: { repo: IdentitiesRepository } }).options.repo;
+    const saved: number[] = [];
+    repo.saveMany = (records) => void saved.push(records.length);
+    repo.save = () => void saved.push(1);
+    service = makeService();
+    await settle();
+    bus.flush();
+    const eventsBefore = events.length;
+    const requestsBefore = requests.length;
+    for (let k = 0; k < 3; k++) service.presenceHash(ACCOUNT, BOB, sha1(photo));
+    service.presenceHash(ACCOUNT, BOB, sha1(photo).toUpperCase());
+    await settle();
+    service.close();
+    bus.flush();
+    expect(saved).toEqual([]);
+    expect(events.slice(eventsBefore).filter((e) => e.type === 'identity')).toEqual([]);
+    expect(requests.length).toBe(requestsBefore);
+  });
+
+  it("resends our presence when another of our clients changes our photo, never for a contact's", async () => {
+    answer = () => new Promise<Element>(() => {});
+    const before = resent;
+    service.presenceHash(ACCOUNT, BOB, 'a'.repeat(40));
+    service.presenceHash(ACCOUNT, BOB, 'b'.repeat(40));
+    expect(resent).toBe(before);
+    service.presenceHash(ACCOUNT, OWN, 'c'.repeat(40));
+    expect(resent).toBe(before + 1);
+    service.presenceHash(ACCOUNT, OWN, 'c'.repeat(40));
+    expect(resent).toBe(before + 1);
+    service.presenceHash(ACCOUNT, OWN, 'd'.repeat(40));
+    expect(resent).toBe(before + 2);
+  });
+
   it('reads the hash of a room occupant from their own room presence, and ignores a malformed one', async () => {
     const photo = png(6, 6, { seed: 8 });
     answer = async () => vcardReply(photo);

@@ -230,6 +230,24 @@ describe('CapsCache', () => {
     expect(query).not.toHaveBeenCalled();
   });
 
+  it('answers a verified ver from memory for any JID and node, never for another hash algorithm', async () => {
+    const net = network(() => GAJIM);
+    const cache = new CapsCache({ repo: null, log: createLogger(() => {}) });
+    const gajim = ref(GAJIM);
+    expect(cache.resolve('acc', 'a@example.org/r', gajim, net.query)).toBeNull();
+    await settle(cache);
+    const info = cache.resolve('acc', 'a@example.org/r', gajim, net.query);
+    expect(info).toMatchObject({ verified: true, clientName: 'Gajim', device: 'pc' });
+    // The same ver from someone else, under another node or with the algorithm's name in upper case.
+    expect(cache.resolve('acc-2', 'b@example.net/x', gajim, net.query)).toBe(info);
+    expect(cache.resolve('acc', 'c@example.org/r', { ...gajim, node: 'https://other.example/' }, net.query)).toBe(info);
+    expect(cache.resolve('acc', 'c@example.org/r', { ...gajim, hash: 'SHA-1' }, net.query)).toBe(info);
+    // The same text under another algorithm, or legacy caps, is not that client.
+    expect(cache.resolve('acc', 'c@example.org/r', { ...gajim, hash: 'sha-256' }, net.query)).toBeNull();
+    expect(cache.resolve('acc', 'c@example.org/r', { ...gajim, hash: '' }, net.query)).toBeNull();
+    expect(net.calls).toHaveLength(1);
+  });
+
   it('verifies sha-256 caps too', async () => {
     const ver = capsHash(CONVERSE, 'sha-256');
     const net = network(() => CONVERSE);

@@ -37,6 +37,24 @@ describe('PresenceTracker', () => {
     ]);
   });
 
+  it('adds to a JID already looked up with the same signals and resource cap as available', () => {
+    const { tracker, signals } = tracked();
+    tracker.available('bob@x', presence('desk'));
+    const resources = tracker.resources('bob@x')!;
+    expect(tracker.availableIn(resources, presence('phone', 'away'))).toBe(true);
+    expect(tracker.availableIn(resources, presence('desk', 'xa'))).toBe(true);
+    expect(signals).toEqual([
+      'bare-available bob@x',
+      'available bob@x/desk',
+      'available bob@x/phone',
+      'changed bob@x/desk',
+    ]);
+    expect(tracker.aggregate('bob@x')?.resource).toBe('phone');
+    for (let k = 2; k < MAX_RESOURCES_PER_JID; k++) tracker.availableIn(resources, presence(`r${k}`));
+    expect(tracker.availableIn(resources, presence('one-too-many'))).toBe(false);
+    expect(tracker.resources('bob@x')?.size).toBe(MAX_RESOURCES_PER_JID);
+  });
+
   it('aggregates to the most available resource as resources change', () => {
     const { tracker } = tracked();
     tracker.available('bob@x', presence('desk', 'away', 10));
