@@ -120,6 +120,7 @@ export function fakeSessionFactory(): { sessions: MessengerSession[]; factory: S
     const fastPath = new PresenceFastPath(xmpp, streamHooks);
     const receive = (text: string) => {
       const element = parseStanza(text);
+      streamHooks.elementIn(element);
       if (element.name === 'presence' && fastPath.element(element)) return;
       let i = 0;
       const next = (): unknown => handlers[i] && handlers[i++]({ stanza: element }, next);
