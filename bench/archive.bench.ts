@@ -1,5 +1,5 @@
 /**
- * Archive catch-up benchmark (issue 8): the headless client (out/main/headless.js, the real core)
+ * Archive catch-up benchmark: the headless client (out/main/headless.js, the real core)
  * against the replay server (replay-server.mjs, workload `archive`), twice on one data directory
  * (BENCH_DATA_DIR): the first session has no marker and takes the latest page of a 50-message
  * archive (the marker is stored); before the second session 20,000 messages arrived, and it pages

@@ -1,5 +1,5 @@
 /**
- * Transfer benchmark (issue 18): a 100 MB file uploaded through XEP-0363 to Prosody's
+ * Transfer benchmark: a 100 MB file uploaded through XEP-0363 to Prosody's
  * mod_http_file_share over HTTPS, then downloaded again from the message, by the real core in a
  * child process of its own (media-transfer-core.ts bundled by esbuild, as the presence benchmark
  * does). Budget: RSS ≤ 200 MB and event-loop p99 ≤ 50 ms in both directions. The downloaded bytes

@@ -1,5 +1,5 @@
 /**
- * MUC join benchmark (issue 8): the headless client (out/main/headless.js, the real core) joins a room
+ * MUC join benchmark: the headless client (out/main/headless.js, the real core) joins a room
  * on the replay server (replay-server.mjs, workload `muc`), which answers with 5,000 occupant
  * presences, our self-presence (110), 500 history messages (<delay/>, stanza-id by the room) and the
  * subject; the client's archive query to the room gets the latest 100 of the same messages (same

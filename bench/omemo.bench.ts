@@ -1,5 +1,5 @@
 /**
- * OMEMO 0.3 benchmark (issue 19), in process, on the real encryption layer (Omemo03 on SQLite files,
+ * OMEMO 0.3 benchmark, in process, on the real encryption layer (Omemo03 on SQLite files,
  * identity keys in a secret store with a keychain stand-in), with PEP in memory (no network):
  *
  * - encrypting one message to 10 devices (a contact with 7 devices and 3 other devices of ours):

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import { sendPaced } from './send-paced.mjs';
 
 const dir = process.argv[2];
 const key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
@@ -26,24 +27,6 @@ const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
 const NS_ROSTER = 'jabber:iq:roster';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const HEADER = /<stream:stream\b[^>]*>/;
-
-/** Slices end at stanza boundaries: replies (disco#info) written between two slices stay well-formed. */
-function sendPaced(socket, text, slice = 64 * 1024) {
-  let offset = 0;
-  const pump = () => {
-    while (offset < text.length && !socket.destroyed) {
-      let end = text.indexOf('<presence', offset + slice);
-      if (end === -1) end = text.length;
-      const more = socket.write(text.slice(offset, end));
-      offset = end;
-      if (!more) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
-}
 
 const server = net.createServer((raw) => {
   raw.on('error', () => {});

@@ -12,6 +12,7 @@ import { buildSync } from 'esbuild';
 import { capsHash, discoInfoElement, type DiscoInfo } from '../src/main/core/features/caps/hash';
 import { SENTINEL, STANZAS, type FloodRun, type FloodTarget } from './presence-flood-core';
 import { createTestCa, issueServerCert } from '../tests/support/prosody';
+import { prng } from '../tests/support/prng.mjs';
 import { NS_CAPS, NS_DISCO_INFO } from '../src/main/core/xmpp/ns';
 
 const CONTACTS = 10_000;
@@ -34,17 +35,6 @@ const dirs: string[] = [];
 let serverProcess: ChildProcess | null = null;
 let serverPort = 0;
 let caPem = '';
-
-/** A small deterministic PRNG (mulberry32), so every run replays the same workload. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The flood, the disco#info answers for its caps, and the state it must leave behind. */
 function buildWorkload(): { flood: string; disco: Record<string, string>; expected: FloodExpectation } {

@@ -1,5 +1,5 @@
 /**
- * Presence flood benchmark through the headless client (issue 8): out/main/headless.js (the real
+ * Presence flood benchmark through the headless client: out/main/headless.js (the real
  * core) against the replay server (replay-server.mjs, workload `presence`), which plays the
  * workload of presence-flood.ts (writeFloodFiles: a 10,000-item roster, then after our initial
  * presence 100,000 presence stanzas from 10,000 contacts with 1–4 resources, ~10 % unavailable,

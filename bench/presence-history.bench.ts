@@ -24,6 +24,7 @@ import { createMessenger } from '../src/main/core/messenger';
 import { createMemorySecretStore } from '../src/main/core/secrets';
 import { silentLogger } from '../src/main/core/log';
 import { WRITE_CHUNK as CHUNK } from '../src/main/core/features/presence/history';
+import { prng } from '../tests/support/prng.mjs';
 
 /** BENCH_HISTORY_CONTACTS: fewer contacts for a quick look (the budget is for 10,000). */
 const CONTACTS = Number(process.env.BENCH_HISTORY_CONTACTS ?? 10_000);
@@ -40,16 +41,6 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number) => Math.round(value * 10) / 10;
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SHOWS: Show[] = ['available', 'available', 'away', 'xa', 'dnd', 'chat'];
 const COMMON = [

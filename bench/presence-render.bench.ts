@@ -1,5 +1,5 @@
 /**
- * Renderer benchmark (issue 4): the built renderer in Chromium, served by the browser bridge, with a
+ * Renderer benchmark: the built renderer in Chromium, served by the browser bridge, with a
  * stand-in for the core injected as window.jabberwock (the preload's API) so the batches are exactly
  * the ones we choose: a 10,000-contact roster (500 groups, 1–3 groups each), then rounds of one
  * batch carrying a presence change for every contact (parsed from JSON, as the transports deliver

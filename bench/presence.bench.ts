@@ -1,5 +1,5 @@
 /**
- * Presence flood benchmark (issue 4): a scripted server (STARTTLS with the test CA, scripted login,
+ * Presence flood benchmark: a scripted server (STARTTLS with the test CA, scripted login,
  * a 10,000-item roster) waits for our initial presence, then streams 100,000 presence stanzas from
  * 10,000 contacts (1–4 resources each, ~10 % unavailable, some with <delay/>, some with caps whose
  * disco#info it answers) into the real core: parse, sender check, per-resource state, caps lookups,

@@ -31,7 +31,6 @@ export interface FloodExpectation {
   withCaps: number;
 }
 
-export function prng(seed: number): () => number;
 export function escapeXml(text: string): string;
 export function realisticContacts(count?: number): RealisticContact[];
 export function rosterXml(contacts: RealisticContact[]): string;

@@ -20,6 +20,7 @@
  * Serialized as Prosody does: single-quoted attributes, the five entities escaped everywhere.
  */
 import { createHash } from 'node:crypto';
+import { prng } from '../tests/support/prng.mjs';
 
 export const CONTACTS = 10_000;
 export const FLOOD_STANZAS = 100_000;
@@ -41,17 +42,6 @@ export const DOMAINS = [
 const NS_CAPS = 'http://jabber.org/protocol/caps';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (random, list) => list[Math.floor(random() * list.length)];
 

@@ -1,5 +1,5 @@
 /**
- * The replay server of the bench suite (issue 8): speaks enough XMPP to log a client in (STARTTLS
+ * The replay server of the bench suite: speaks enough XMPP to log a client in (STARTTLS
  * with a generated CA, PLAIN with any password, resource binding, XEP-0198 <enable/> and acks) and
  * then plays one deterministic workload. Plain Node, no dependencies, in its own process so that
  * the client's process measures only the client.
@@ -55,6 +55,7 @@ import {
   realisticRoomMessage,
   rosterXml,
 } from './realistic-data.mjs';
+import { sendPaced } from './send-paced.mjs';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -194,25 +195,6 @@ function ensureCertificate(dir) {
   run(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '30',
     '-extfile', ext]); // prettier-ignore
   return { key, cert, ca };
-}
-
-/** Writes `text` in slices at stanza boundaries, waiting for the socket to drain; then calls `done`. */
-function sendPaced(socket, text, done, slice = 64 * 1024) {
-  let offset = 0;
-  const pump = () => {
-    while (offset < text.length && !socket.destroyed) {
-      let end = text.indexOf('<presence', offset + slice);
-      if (end === -1) end = text.length;
-      const more = socket.write(text.slice(offset, end));
-      offset = end;
-      if (!more) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-    if (!socket.destroyed) done();
-  };
-  pump();
 }
 
 const attr = (head, name) => new RegExp(`\\s${name}=["']([^"']*)["']`).exec(head)?.[1];

@@ -220,7 +220,7 @@ if (paint)
     unit: ' ms',
   });
 
-// The ASCII workloads of issue 8, each with the budgets it records.
+// The ASCII workloads of the replay server (roster, presence, MUC join, archive), each with the budgets it records.
 for (const name of ['roster-headless', 'presence-headless', 'muc', 'archive']) {
   const record = load(name);
   if (!record?.budgets) continue;

@@ -1,5 +1,5 @@
 /**
- * Roster benchmark through the headless client (issue 8): out/main/headless.js (the real core)
+ * Roster benchmark through the headless client: out/main/headless.js (the real core)
  * against the replay server (replay-server.mjs, workload `roster`), which answers the roster request
  * with 10,000 items in 500 groups (ver 'replay-1') and pings once our initial presence arrived. Each
  * run has a fresh data directory (BENCH_DATA_DIR), so every run is a first, full fetch; it checks the

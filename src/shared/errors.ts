@@ -184,7 +184,6 @@ export interface MediaParams {
 export type TransferReason = keyof TransferParams;
 export type TransferError = Reasoned<TransferParams>;
 export type HttpReason = Extract<TransferReason, `http.${string}`>;
-export type MediaReason = keyof MediaParams;
 
 /**
  * Control and discovery: data forms, the block list, the account on the server (XEP-0077),

@@ -12,19 +12,6 @@ export type PresenceShow = Show | 'offline';
 export const SHOWS: readonly Show[] = ['chat', 'available', 'away', 'xa', 'dnd'];
 
 /**
- * Each show's English name, for logs and tests.
- * @deprecated The UI words shows through its catalogs (renderer: presence.show.*; the shell: show.*).
- */
-export const SHOW_LABELS: Readonly<Record<PresenceShow, string>> = {
-  available: 'Available',
-  chat: 'Free for chat',
-  away: 'Away',
-  xa: 'Extended away',
-  dnd: 'Do not disturb',
-  offline: 'Offline',
-};
-
-/**
  * How available each show is when choosing a contact's most available resource:
  * dnd > chat > available > away > xa (a busy person is more present than an idle one).
  */

@@ -4,7 +4,7 @@
  */
 import type { AppError, AppErrorOf, ErrorCode, ErrorParams, ErrorReason, ParamsArg } from './errors';
 
-export type { AppError, AppErrorOf, ErrorCode, ErrorReason } from './errors';
+export type { AppError, ErrorCode } from './errors';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 

@@ -6,8 +6,6 @@
  */
 import type { RosterItemView, RosterTable, RosterTableRow, Subscription } from './contract';
 
-export type { RosterTable, RosterTableRow };
-
 const SUBSCRIPTIONS: readonly Subscription[] = ['none', 'to', 'from', 'both'];
 
 /** Items in order; those of one account are kept together (in their order) under it. */

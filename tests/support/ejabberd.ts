@@ -25,6 +25,7 @@ import {
   forgetDir,
   freePort,
   removeDirOnExit,
+  serverLifecycle,
   serverProcess,
   type TestServer,
   type TestServerOptions,
@@ -228,7 +229,6 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
         }
       },
     });
-    let stopped = false;
 
     const ctlCommand = async (...args: string[]) => {
       // Right after start the command table may not exist yet (mnesia `no_exists` for
@@ -276,27 +276,7 @@ export async function startEjabberd(opts: EjabberdOptions = {}): Promise<Ejabber
       get running() {
         return proc.running;
       },
-      async halt() {
-        await proc.terminate('SIGTERM');
-      },
-      async kill() {
-        await proc.terminate('SIGKILL');
-      },
-      async start() {
-        if (stopped) throw new Error('ejabberd was stopped for good; start a new one');
-        if (proc.running) return;
-        await proc.spawn();
-      },
-      async restart() {
-        await server.halt();
-        await server.start();
-      },
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await proc.terminate('SIGTERM');
-        forgetDir(dir);
-      },
+      ...serverLifecycle('ejabberd', proc, dir),
     };
     return server;
   } catch (err) {

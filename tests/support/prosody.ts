@@ -16,6 +16,7 @@ import {
   forgetDir,
   freePort,
   removeDirOnExit,
+  serverLifecycle,
   serverProcess,
   type TestServer,
   type TestServerOptions,
@@ -178,7 +179,6 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
       port,
       logFile,
     });
-    let stopped = false;
 
     const register = async (user: string, password: string) => {
       await run('prosodyctl', ['--config', configFile, 'register', user, DOMAIN, password]);
@@ -205,27 +205,7 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
       get running() {
         return proc.running;
       },
-      async halt() {
-        await proc.terminate('SIGTERM');
-      },
-      async kill() {
-        await proc.terminate('SIGKILL');
-      },
-      async start() {
-        if (stopped) throw new Error('Prosody was stopped for good; start a new one');
-        if (proc.running) return;
-        await proc.spawn();
-      },
-      async restart() {
-        await server.halt();
-        await server.start();
-      },
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await proc.terminate('SIGTERM');
-        forgetDir(dir);
-      },
+      ...serverLifecycle('Prosody', proc, dir),
     };
     return server;
   } catch (err) {

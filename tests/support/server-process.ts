@@ -243,3 +243,38 @@ export function serverProcess(options: ServerProcessOptions): ServerProcess {
     },
   };
 }
+
+/** How a test server's process is stopped and started again: the same for every server. */
+export type ServerLifecycle = Pick<TestServer, 'stop' | 'halt' | 'start' | 'restart' | 'kill'>;
+
+/**
+ * The lifecycle of the server `proc` runs with its data in `dir` (`name` for messages): stop() is for
+ * good (the directory goes, a later start() throws); halt() and kill() keep the data for start().
+ */
+export function serverLifecycle(name: string, proc: ServerProcess, dir: string): ServerLifecycle {
+  let stopped = false;
+  const lifecycle: ServerLifecycle = {
+    async halt() {
+      await proc.terminate('SIGTERM');
+    },
+    async kill() {
+      await proc.terminate('SIGKILL');
+    },
+    async start() {
+      if (stopped) throw new Error(`${name} was stopped for good; start a new one`);
+      if (proc.running) return;
+      await proc.spawn();
+    },
+    async restart() {
+      await lifecycle.halt();
+      await lifecycle.start();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await proc.terminate('SIGTERM');
+      forgetDir(dir);
+    },
+  };
+  return lifecycle;
+}

@@ -12,21 +12,10 @@ import {
   type FormField,
   type FormValidate,
 } from '../../../src/shared/forms';
+import { formField } from '../../support/forms';
 
-function field(type: FormField['type'], extra: Partial<FormField> = {}): FormField {
-  return {
-    var: 'f',
-    type,
-    label: null,
-    desc: null,
-    required: false,
-    values: [],
-    options: [],
-    media: null,
-    validate: null,
-    ...extra,
-  };
-}
+const field = (type: FormField['type'], extra: Partial<FormField> = {}): FormField =>
+  formField({ var: 'f', type, ...extra });
 
 const codes = (f: FormField, values: string[]) => validateField(f, values).map((issue) => issue.code);
 const rule = (

@@ -12,8 +12,6 @@
 import type { OmemoRepository, TrustState } from '../store/omemo-repo';
 import { normalizeBareJid } from '../../../shared/jid';
 
-export type { TrustState } from '../store/omemo-repo';
-
 const KEY_BYTES = 32;
 
 /** Lower-case hexadecimal of the raw 32-byte identity key. */

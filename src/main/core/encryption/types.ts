@@ -7,7 +7,7 @@ import type { Element } from '@xmpp/xml';
 import type { EncryptionDeviceView, TrustState, UndecryptableReason } from '../../../shared/encryption';
 import type { IdentityKeeping } from './identity-vault';
 
-export type { TrustState, UndecryptableReason } from '../../../shared/encryption';
+export type { UndecryptableReason } from '../../../shared/encryption';
 
 /** Which protocol handled a message: its namespace. */
 export type ProtocolNamespace = string;

@@ -9,8 +9,6 @@
 
 import type { ImageMime, MediaMime } from '../../../shared/media';
 
-export type { ImageMime, MediaMime, VideoMime } from '../../../shared/media';
-
 export interface Sniffed {
   mime: MediaMime;
   /** Pixels, or null when the header holding them is not within the bytes given. */

@@ -11,7 +11,6 @@ import type { Db } from './db';
 import { DayDecodeError, decodeDay, encodeDay, type DayRun } from './presence-history-codec';
 
 export type { HistoryRetention } from '../../../shared/contract';
-export const HISTORY_RETENTIONS: readonly HistoryRetention[] = [0, 7, 30, 90];
 export const DEFAULT_HISTORY_RETENTION: HistoryRetention = 30;
 
 /** The show of a run as stored. */

@@ -67,8 +67,6 @@ export const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
 export const NS_MUC_REQUEST = 'http://jabber.org/protocol/muc#request';
 /** The FORM_TYPE of a room's extended disco#info (XEP-0045 §6.4). */
 export const NS_MUC_ROOMINFO = 'http://jabber.org/protocol/muc#roominfo';
-/** The FORM_TYPE of a room's configuration form (XEP-0045 §10.2). */
-export const NS_MUC_ROOMCONFIG = 'http://jabber.org/protocol/muc#roomconfig';
 /** XEP-0249 direct invitations. */
 export const NS_CONFERENCE = 'jabber:x:conference';
 

@@ -13,7 +13,7 @@ import ES from './es.json';
 import FR from './fr.json';
 import RU from './ru.json';
 
-export type { Plural, PluralKey, ShellCatalog, TextKey } from './catalog';
+export type { Plural, PluralKey, TextKey } from './catalog';
 
 export const SHELL_CATALOGS: Readonly<Record<UiLanguage, ShellCatalog>> = { en: EN, de: DE, fr: FR, es: ES, ru: RU };
 

@@ -6,8 +6,6 @@ import type { JabberwockApi } from '../../../shared/contract';
 import { createBridgeTransport } from './bridge-transport';
 import type { Transport } from './types';
 
-export type { Transport } from './types';
-
 /** The preload's API: an IPC link that is up for the life of the window. */
 export function createPreloadTransport(api: JabberwockApi): Transport {
   return {

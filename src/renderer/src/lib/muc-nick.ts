@@ -8,8 +8,6 @@
 import { skeleton } from '../../../shared/lookalike';
 import { cap, DISPLAY_MAX } from './text';
 
-export { skeleton };
-
 // Invisible or direction-changing characters (code point ranges): shown as markers, never rendered raw.
 const HIDDEN_RANGES: readonly (readonly [number, number])[] = [
   [0x00ad, 0x00ad], // soft hyphen

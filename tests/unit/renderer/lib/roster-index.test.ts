@@ -12,6 +12,7 @@ import {
   type RosterEntry,
   type RosterRow,
 } from '../../../../src/renderer/src/lib/roster-model';
+import { prng } from '../../../support/prng.mjs';
 
 function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
@@ -25,18 +26,6 @@ function outline(rows: RosterRow[]): string {
     else parts.push(row.entry.display);
   }
   return parts.join(' ');
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function someGroups(rnd: () => number, groupCount: number): string[] {
@@ -249,7 +238,7 @@ describe('roster index: flatten', () => {
 
 describe('roster index at scale: 10,000 contacts in 500 groups', () => {
   it('keeps counters and order right through upserts, removals, regroups and availability changes', () => {
-    const rnd = random(42);
+    const rnd = prng(42);
     const all = new Map<string, { item: RosterItemView; rank: number }>();
     const items: RosterItemView[] = [];
     for (let i = 0; i < 10_000; i++) {
@@ -395,7 +384,7 @@ describe('roster index: views built when first asked for', () => {
   }
 
   it('builds only the views asked for, and a view built late matches one built from scratch', () => {
-    const rnd = random(7);
+    const rnd = prng(7);
     const all: Known = new Map();
     const items: RosterItemView[] = [];
     for (let i = 0; i < 2_000; i++) {

@@ -7,7 +7,8 @@
  * - see-other-host is refused: a server cannot send us to another host, whose certificate would be
  *   checked against a name the user never chose.
  * - Presence takes the fast path (presence-fastpath.ts) and the items of a roster result are read as
- *   they end, both through the typed `hooks` features subscribe to.
+ *   they end, both through the typed `hooks` features subscribe to; so does every element that comes
+ *   in (for the XML console).
  */
 import { Client } from '@xmpp/client-core';
 import xml, { type Element } from '@xmpp/xml';
@@ -17,7 +18,7 @@ import { PresenceFastPath, type ParserClass } from './presence-fastpath';
 import { StreamGuard } from './stream-guard';
 
 export class GuardedClient extends Client {
-  /** What features subscribe to (presence on the fast path, roster result items). */
+  /** What features subscribe to (elements in, presence on the fast path, roster result items). */
   readonly hooks: StreamHooks;
   /** XEP-0198 state, once stream management is composed in: the fast path counts what it consumes. */
   streamManagement?: { enabled: boolean; inbound: number };
@@ -44,6 +45,7 @@ export class GuardedClient extends Client {
   }
 
   override _onElement(element: Element): void {
+    this.registry.elementIn(element);
     if (element.name === 'presence' && this.fastPath.element(element)) return;
     super._onElement(element);
   }

@@ -1,8 +1,9 @@
 /**
  * The typed hooks through which features see what the stream layer reads before xmpp.js's
- * middleware does: presence on the fast path (as an Element, or read straight from the stream text;
- * room presence apart, for the MUC feature) and the items of a roster result as each one ends. Features subscribe here; only the stream layer
- * (this folder) touches xmpp.js's internals.
+ * middleware does: every element as it comes in (the XML console), presence on the fast path (as an
+ * Element, or read straight from the stream text; room presence apart, for the MUC feature) and the
+ * items of a roster result as each one ends. Features subscribe here; only the stream layer (this
+ * folder) touches xmpp.js's internals.
  */
 import type { Element } from '@xmpp/xml';
 import { NS_ROSTER } from '../../xmpp/ns';
@@ -10,6 +11,8 @@ import type { RawPresence } from './raw-presence';
 import type { RosterItemTaps } from './presence-stream-parser';
 import type { RawRosterItem } from './raw-roster-item';
 
+/** Told of each element xmpp.js's parser built, before anything reads it; it cannot consume it. */
+export type ElementListener = (element: Element) => void;
 /** True when the presence was consumed (it then skips xmpp.js's middleware); may throw. */
 export type PresenceHook = (stanza: Element) => boolean;
 /** The same for a presence read from the stream text; `raw` is reused for the next one: copy what you keep. */
@@ -31,6 +34,8 @@ export type RawRoomPresenceListener = (raw: RawPresence) => void;
 export type RosterItemHook = (item: Element | RawRosterItem, query: Element) => boolean;
 
 export interface StreamHooks {
+  /** Every element that comes in, stanza or not (presence the lean reader takes from the text never becomes one). */
+  onElement(listener: ElementListener, onError?: (error: unknown) => void): () => void;
   /** Presence taking the fast path. A handler that throws is reported to `onError`, and the stanza counts as consumed. */
   onPresence(handler: PresenceHook, onError?: (error: unknown) => void): () => void;
   /** Presence of the common shape read from the stream text (the lean parser is installed while one is registered). */
@@ -81,11 +86,16 @@ function remove<T>(list: T[], entry: T): () => void {
 
 /** The hooks of one client, and how the stream layer runs them. */
 export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
+  private readonly elements: Subscriber<ElementListener>[] = [];
   private readonly presence: Subscriber<PresenceHook>[] = [];
   private readonly rawPresence: Subscriber<RawPresenceHook>[] = [];
   private readonly rawRoomPresence: Subscriber<RawRoomPresenceHook>[] = [];
   private readonly rawRoomPresenceTaken: Subscriber<RawRoomPresenceListener>[] = [];
   private readonly rosterItems: RosterItemHook[] = [];
+
+  onElement(listener: ElementListener, onError: (error: unknown) => void = ignore): () => void {
+    return subscribe(this.elements, listener, onError);
+  }
 
   onPresence(handler: PresenceHook, onError: (error: unknown) => void = ignore): () => void {
     return subscribe(this.presence, handler, onError);
@@ -111,6 +121,17 @@ export class StreamHookRegistry implements StreamHooks, RosterItemTaps {
   /** Whether a new stream should be read by the lean parser (someone wants what only it reads). */
   wantsStreamParser(): boolean {
     return this.rawPresence.length > 0 || this.rawRoomPresence.length > 0 || this.rosterItems.length > 0;
+  }
+
+  /** Tells the element listeners of an element that came in (a listener that throws is reported, not fatal). */
+  elementIn(element: Element): void {
+    for (const { handler, onError } of this.elements) {
+      try {
+        handler(element);
+      } catch (error) {
+        onError(error);
+      }
+    }
   }
 
   /** Offers a presence Element to the handlers; true when one consumed it (or failed on it). */

@@ -37,7 +37,7 @@ import {
 } from './stream-text';
 import { STREAM_LIMITS, StanzaMeter, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
-export { STREAM_LIMITS, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
+export type { StreamLimits } from './stream-limits';
 
 // Tokenizer states.
 const TEXT = 0;

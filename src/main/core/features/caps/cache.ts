@@ -34,8 +34,6 @@ import { withTimeout } from '../../util/with-timeout';
 import { NS_DISCO_INFO, NS_SOFTWARE_INFO } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 
-export type { Device } from './repo';
-
 /** The caps a presence announced (XEP-0115 <c/>): node, ver and hash. */
 export interface CapsReference {
   node: string;

@@ -58,9 +58,6 @@ import { Retractions } from './retractions';
 import { OutgoingSeals } from './sealing';
 import { MessageWrites } from './writes';
 
-export type { ChatStats, JoinedRooms } from './accounts';
-export { ARCHIVE_PAGE } from './archive';
-
 export interface ChatOptions {
   repo: MessagesRepository;
   bus: EventBus;

@@ -4,12 +4,11 @@
  * and sent to the renderer in one event per flush; a raw stanza the user typed is checked as XML and
  * as a stanza before it goes out (stanza.ts).
  *
- * Taps on the session's client, installed when the client is created (xmpp.js binds `_onElement` to
- * the parser at the first connection) and idle while not recording (one flag test per element):
- * xmpp.js's `send` event for what goes out, SASL included, and its `_onElement` for what comes in,
- * wrapped outermost (this listener is registered after the presence feature's) so that presence
- * the presence fast path consumes is seen as well. Presence that the lean stream reader takes
- * straight from the stream text never becomes an element and is not shown.
+ * Taps on the session's client, installed when the client is created and idle while not recording
+ * (one flag test per element): xmpp.js's `send` event for what goes out, SASL included, and the
+ * stream hooks' `onElement` for what comes in, which sees each element before the presence fast path
+ * can consume it. Presence that the lean stream reader takes straight from the stream text never
+ * becomes an element and is not shown.
  */
 import type { Element } from '@xmpp/xml';
 import type { ConsoleEntryView, ConsoleView } from '../../../../shared/control';
@@ -104,13 +103,9 @@ export class XmlConsole implements AccountLifecycleListener {
     xmpp.on('send', (element: Element) => {
       if (state.capturing && state.client === xmpp) this.record(state, 'out', element);
     });
-    const client = xmpp as unknown as { _onElement(element: Element): void };
-    const incoming = client._onElement;
-    const record = (element: Element) => this.record(state, 'in', element);
-    client._onElement = function (this: unknown, element: Element): void {
-      if (state.capturing && state.client === xmpp) record(element);
-      incoming.call(this, element);
-    };
+    xmpp.hooks.onElement((element) => {
+      if (state.capturing && state.client === xmpp) this.record(state, 'in', element);
+    });
   }
 
   private record(state: AccountConsole, direction: 'in' | 'out', element: Element): void {

@@ -4,7 +4,7 @@
  * voice = visitor, moderator), an affiliation by real JID (ban = outcast, member, admin, owner, none),
  * and an affiliation list is read from the room. The room has the last word: its refusal comes back.
  */
-import xml, { type Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
 import { bareJid, normalizeJid } from '../../../../shared/jid';
 import {
   MUC_NICK_MAX,
@@ -24,11 +24,6 @@ import type { MucRooms, Occupant, Room } from './rooms';
 
 const ROLES: ReadonlySet<string> = new Set<MucRole>(['moderator', 'participant', 'visitor', 'none']);
 const AFFILIATIONS: ReadonlySet<string> = new Set<MucAffiliation>(['owner', 'admin', 'member', 'outcast', 'none']);
-
-/** The role and affiliation an occupant's <item/> gives; anything unknown is 'none'. */
-export function readStanding(item: Element | undefined): { role: MucRole; affiliation: MucAffiliation } {
-  return standing(item?.attrs.role, item?.attrs.affiliation);
-}
 
 /** The role and affiliation the attributes of an occupant's <item/> give; anything unknown is 'none'. */
 export function standing(rawRole: unknown, rawAffiliation: unknown): { role: MucRole; affiliation: MucAffiliation } {

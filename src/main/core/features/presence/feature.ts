@@ -46,9 +46,6 @@ import { PresenceService } from './service';
 import type { TrackedPresence } from './stanza';
 import type { ContactResources } from './tracker';
 
-export { LAST_SEEN_FLUSH_MS } from './last-seen';
-export { RECENT_STATUSES_KEY, RECENT_STATUSES_MAX } from './own';
-
 /**
  * How long contacts' presence changes gather before they go to the bus. Presence is not a chat
  * message: a quarter of a second is hardly visible, and in a flood it sends each busy contact once

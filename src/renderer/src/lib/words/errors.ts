@@ -16,8 +16,6 @@ import { REPLIES_WORDS } from './replies';
 import { requestErrorText } from './requests';
 import { t, type MessageKey } from '../../i18n';
 
-export type { FieldErrors } from './input';
-
 /** A request refused, unanswered or dropped, in the words of the feature it was for. */
 function requestText(error: AppErrorOf<DomainReason<'request'>>): string {
   return isControlRequest(error.params.action) ? controlRequestText(error) : requestErrorText(error);

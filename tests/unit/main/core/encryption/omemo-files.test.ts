@@ -1,5 +1,5 @@
 /**
- * The encryption service's parts for issue 19's second round, with two accounts over PEP in
+ * The encryption service's verification links and key storage, with two accounts over PEP in
  * memory: a verification link (Conversations' QR code) verifies the devices it names unless one of
  * them is known with another key (then it marks nothing); a key kept for one run only is replaced
  * after a restart, the old device leaving our list; a key that is stored but unreadable is not.

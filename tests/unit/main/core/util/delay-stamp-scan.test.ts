@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDateTime } from '../../../../../src/main/core/util/delay-stamp';
+import { prng } from '../../../../support/prng.mjs';
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -24,17 +25,6 @@ function reference(text: string): number | null {
   const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, fraction));
   utc.setUTCFullYear(year);
   return utc.getTime() - offset;
-}
-
-/** A small seeded generator (mulberry32): the same cases every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

@@ -6,7 +6,7 @@ import { createSSRApp, h, type Component } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it } from 'vitest';
 import FormDialog from '../../../../../src/renderer/src/components/common/FormDialog.vue';
-import { dataForm, formField as field } from './form-fixture';
+import { dataForm, formField as field } from '../../../../support/forms';
 import type { AppError } from '../../../../../src/shared/contract';
 import { ok } from '../../../../../src/shared/result';
 import { useFormAnswer } from '../../../../../src/renderer/src/components/control/form-answer';

@@ -3,7 +3,7 @@
  * field's problem and one line for the form before sending, and the fields a server refusal names.
  */
 import { describe, expect, it } from 'vitest';
-import { dataForm, formField as field } from './form-fixture';
+import { dataForm, formField as field } from '../../../../support/forms';
 import type { AppError } from '../../../../../src/shared/contract';
 import { checkFormValues, refusedFields } from '../../../../../src/renderer/src/components/control/form-issues';
 

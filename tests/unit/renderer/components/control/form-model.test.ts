@@ -3,7 +3,7 @@
  * the same issues the core would find, and a layout that leaves no field out.
  */
 import { describe, expect, it } from 'vitest';
-import { dataForm as form, formField as field } from './form-fixture';
+import { dataForm as form, formField as field } from '../../../../support/forms';
 import {
   initialValues,
   issuesByField,

@@ -33,6 +33,7 @@ import {
   realisticRoomMessage,
   rosterXml,
 } from '../../../../../../bench/realistic-data.mjs';
+import { prng } from '../../../../../support/prng.mjs';
 
 const ltxEscape = createRequire(import.meta.url)('ltx/lib/escape.js') as { unescapeXML(s: string): string };
 
@@ -185,17 +186,6 @@ function lean(chunks: string[], decline = (n: number) => n % 3 === 2): { seen: S
     seen.push(['thrown', (error as Error).message]);
   }
   return { seen, raw: consumed };
-}
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function cut(text: string, random: () => number, maxChunk: number): string[] {

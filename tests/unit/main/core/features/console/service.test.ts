@@ -9,23 +9,26 @@ import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../../../../src/shared/contract';
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
+import { GuardedClient } from '../../../../../../src/main/core/accounts/stream/guarded-client';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { CONSOLE_ENTRIES_MAX, XmlConsole } from '../../../../../../src/main/core/features/console/service';
 import { silentLogger } from '../../../../../../src/main/core/log';
 import { parseStanza } from '../../../../../support/xml';
 
+/** A stand-in client: its stream hooks (what comes in), xmpp.js's `send` event and a send that emits it. */
 function fakeClient() {
   const client = new EventEmitter() as EventEmitter & {
     status: string;
-    received: Element[];
+    hooks: StreamHookRegistry;
     sent: Element[];
-    _onElement(element: Element): void;
+    receive(element: Element): void;
     send(element: Element): Promise<void>;
   };
   client.status = 'online';
-  client.received = [];
+  client.hooks = new StreamHookRegistry();
   client.sent = [];
-  client._onElement = (element) => void client.received.push(element);
+  client.receive = (element) => client.hooks.elementIn(element);
   client.send = async (element) => {
     client.sent.push(element);
     client.emit('send', element);
@@ -46,16 +49,14 @@ function setup() {
 describe('the console', () => {
   it('records nothing until asked, then both directions, redacted, in one event per flush', async () => {
     const { bus, events, console, client } = setup();
-    client._onElement(parseStanza(`<message from='a@b'><body>before</body></message>`));
+    client.receive(parseStanza(`<message from='a@b'><body>before</body></message>`));
     expect(console.entries('a1')).toEqual([]);
     const view = console.setCapture('a1', true);
     expect(view).toEqual({ ok: true, value: { accountId: 'a1', capturing: true, entries: [] } });
-    client._onElement(parseStanza(`<message from='a@b'><body>in</body></message>`));
+    client.receive(parseStanza(`<message from='a@b'><body>in</body></message>`));
     await client.send(
       xml('presence', {}, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('password', {}, 'pw1'))),
     );
-    // The stanza still reaches xmpp.js.
-    expect(client.received).toHaveLength(2);
     bus.flush();
     const batch = events.filter((e) => e.type === 'console.entries');
     expect(batch).toHaveLength(1);
@@ -66,14 +67,33 @@ describe('the console', () => {
     ]);
     expect(JSON.stringify(events)).not.toContain('pw1');
     console.setCapture('a1', false);
-    client._onElement(parseStanza(`<message from='a@b'><body>after</body></message>`));
+    client.receive(parseStanza(`<message from='a@b'><body>after</body></message>`));
     expect(console.entries('a1')).toHaveLength(2);
+  });
+
+  it('records what comes into the client through its stream hooks, presence the fast path takes included', () => {
+    const bus = new EventBus(1);
+    const console = new XmlConsole({ bus, log: silentLogger, now: () => 1000 });
+    const client = new GuardedClient({ domain: 'x' });
+    client.status = 'online';
+    const toXmppJs: string[] = [];
+    client.on('element', (element: Element) => toXmppJs.push(element.name));
+    client.hooks.onPresence(() => true);
+    console.onClient('a1', client as unknown as SessionXmpp);
+    console.setCapture('a1', true);
+    client._onElement(parseStanza(`<presence from='a@b/r'/>`));
+    client._onElement(parseStanza(`<message from='a@b'><body>in</body></message>`));
+    expect(console.entries('a1').map((e) => [e.direction, e.text.slice(0, 9)])).toEqual([
+      ['in', '<presence'],
+      ['in', '<message '],
+    ]);
+    expect(toXmppJs).toEqual(['message']); // the presence was the fast path's; the rest still reaches xmpp.js
   });
 
   it('keeps a bounded ring of the newest entries', () => {
     const { console, client } = setup();
     console.setCapture('a1', true);
-    for (let i = 0; i < CONSOLE_ENTRIES_MAX + 50; i++) client._onElement(xml('message', { id: `m${i}` }));
+    for (let i = 0; i < CONSOLE_ENTRIES_MAX + 50; i++) client.receive(xml('message', { id: `m${i}` }));
     const entries = console.entries('a1');
     expect(entries).toHaveLength(CONSOLE_ENTRIES_MAX);
     expect(entries[0].text).toContain(`id="m50"`);

@@ -30,5 +30,3 @@ describe('a typed stanza', () => {
     expect(parseConsoleStanza(text)).toEqual({ ok: false, reason });
   });
 });
-
-/** A stand-in client: xmpp.js's `send` event and `_onElement`, and a send that emits it. */

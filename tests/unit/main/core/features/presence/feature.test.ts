@@ -4,7 +4,6 @@
  * presence per account or for all, remembered across a restart, last seen in batches, idle changes
  * that are not stored, the tray model, MUC presence kept out.
  */
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,95 +13,18 @@ import type { AccountView, AppEvent, ContactPresenceView, Snapshot } from '../..
 import { createMessenger, type Messenger } from '../../../../../../src/main/core/messenger';
 import { createMemorySecretStore, type SecretStore } from '../../../../../../src/main/core/secrets';
 import { silentLogger } from '../../../../../../src/main/core/log';
-import type { SessionFactory, SessionHooks } from '../../../../../../src/main/core/accounts/session-api';
 import type { IdleClock } from '../../../../../../src/main/core/features/presence/idle';
-import { parseStanza } from '../../../../../support/xml';
 import { NS_CAPS, NS_DISCO_INFO } from '../../../../../../src/main/core/xmpp/ns';
-import { type SessionXmpp } from '../../../../../../src/main/core/accounts/client';
-import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
-import { PresenceFastPath } from '../../../../../../src/main/core/accounts/stream/presence-fastpath';
+import { fakeSessionFactory, type MessengerSession } from '../../../../../support/fake-session';
 
-const NS_ROSTER = 'jabber:iq:roster';
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface FakeSession {
-  jid: string;
-  xmpp: SessionXmpp;
-  sent: Element[];
-  callees: Map<string, (ctx: { element: Element; stanza: Element }) => unknown>;
-  /** Answers the pending roster request. */
-  answerRoster(items?: string): void;
-  receive(text: string): void;
-}
-
-/** A session stand-in: online at once, a roster request the test answers, stanzas the test feeds. */
-function fakeSessions() {
-  const sessions: FakeSession[] = [];
-  const factory: SessionFactory = (config, hooks: SessionHooks) => {
-    const handlers: ((ctx: { stanza: Element }, next: () => unknown) => unknown)[] = [];
-    const sent: Element[] = [];
-    const callees = new Map<string, (ctx: { element: Element; stanza: Element }) => unknown>();
-    let rosterAnswer: ((query: Element) => void) | null = null;
-    const full = `${config.jid}/test`;
-    // As GuardedClient does: presence takes the fast path to the stream hooks first, the rest the middleware.
-    const streamHooks = new StreamHookRegistry();
-    let fastPath: PresenceFastPath | null = null;
-    const xmpp = {
-      hooks: streamHooks,
-      status: 'online',
-      jid: { bare: () => ({ toString: () => config.jid }), toString: () => full },
-      rosterVersioning: false,
-      streamManagement: Object.assign(new EventEmitter(), { enabled: true, inbound: 0 }),
-      middleware: { use: (fn: (typeof handlers)[number]) => handlers.push(fn), filter: () => {} },
-      iqCallee: {
-        get: (ns: string, name: string, fn: never) => callees.set(`get ${ns} ${name}`, fn),
-        set: (ns: string, name: string, fn: never) => callees.set(`set ${ns} ${name}`, fn),
-      },
-      iqCaller: {
-        get: (element: Element) =>
-          element.attrs.xmlns === NS_ROSTER
-            ? new Promise<Element>((resolve) => (rosterAnswer = resolve))
-            : new Promise<Element>(() => {}),
-        set: async () => undefined,
-      },
-      send: async (element: Element) => void sent.push(element),
-      _onElement(element: Element) {
-        if (element.name === 'presence' && fastPath!.element(element)) return;
-        let i = 0;
-        const next = (): unknown => handlers[i] && handlers[i++]({ stanza: element }, next);
-        next();
-      },
-    } as unknown as SessionXmpp;
-    fastPath = new PresenceFastPath(xmpp, streamHooks);
-    const session: FakeSession = {
-      jid: config.jid,
-      xmpp,
-      sent,
-      callees,
-      answerRoster: (items = '') => rosterAnswer?.(parseStanza(`<query xmlns='${NS_ROSTER}'>${items}</query>`)),
-      receive: (text) => (xmpp as unknown as { _onElement(e: Element): void })._onElement(parseStanza(text)),
-    };
-    sessions.push(session);
-    hooks.onClient?.(xmpp);
-    return {
-      start: () => {
-        hooks.onStatus({ status: 'online', since: Date.now(), boundJid: full });
-        hooks.onOnline({ xmpp, boundJid: full, resumed: false });
-      },
-      stop: async () => {},
-      reconnectNow: () => {},
-      checkAlive: () => {},
-    };
-  };
-  return { sessions, factory };
-}
-
 interface Harness {
   messenger: Messenger;
-  sessions: FakeSession[];
+  sessions: MessengerSession[];
   events: AppEvent[];
   idle: { seconds: number };
   snapshot(): Promise<Snapshot>;
@@ -110,7 +32,7 @@ interface Harness {
 }
 
 async function open(dir: string, secrets: SecretStore = createMemorySecretStore()): Promise<Harness> {
-  const { sessions, factory } = fakeSessions();
+  const { sessions, factory } = fakeSessionFactory();
   const events: AppEvent[] = [];
   const idle = { seconds: 0 };
   const clock: IdleClock = { now: () => Date.now(), setInterval: () => 0, clearInterval: () => {} };
@@ -151,7 +73,7 @@ async function addAccount(h: Harness, jid: string): Promise<string> {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-const presences = (session: FakeSession) => session.sent.filter((e) => e.name === 'presence');
+const presences = (session: MessengerSession) => session.sent.filter((e) => e.name === 'presence');
 
 describe('presence in the messenger', () => {
   it('announces itself only after the roster, with caps, and answers disco#info', async () => {

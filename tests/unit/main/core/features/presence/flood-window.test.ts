@@ -3,80 +3,29 @@
  * contacts or more, the next is PRESENCE_FLOOD_COALESCE_MS long (fewer views built while a login's
  * burst lasts); a quieter window goes back to PRESENCE_COALESCE_MS. Every change is still sent.
  */
-import { EventEmitter } from 'node:events';
-import type { Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import type { AccountView, AppEvent } from '../../../../../../src/shared/contract';
 import { createMessenger } from '../../../../../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../../../../../src/main/core/secrets';
 import { silentLogger } from '../../../../../../src/main/core/log';
-import type { SessionFactory, SessionHooks } from '../../../../../../src/main/core/accounts/session-api';
 import type { EventBus } from '../../../../../../src/main/core/events';
-import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
-import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
-import { PresenceFastPath } from '../../../../../../src/main/core/accounts/stream/presence-fastpath';
 import {
   PRESENCE_COALESCE_MS,
   PRESENCE_FLOOD_COALESCE_MS,
   PRESENCE_FLOOD_CONTACTS,
 } from '../../../../../../src/main/core/features/presence/feature';
-import { parseStanza } from '../../../../../support/xml';
-
-const NS_ROSTER = 'jabber:iq:roster';
-
-/** One session stand-in, online at once: presence goes through the fast path as GuardedClient sends it. */
-function fakeSession() {
-  let receive: (text: string) => void = () => {};
-  let answerRoster: () => void = () => {};
-  const factory: SessionFactory = (config, hooks: SessionHooks) => {
-    const full = `${config.jid}/test`;
-    const streamHooks = new StreamHookRegistry();
-    let fastPath: PresenceFastPath | null = null;
-    let rosterAnswer: ((query: Element) => void) | null = null;
-    const xmpp = {
-      hooks: streamHooks,
-      status: 'online',
-      jid: { bare: () => ({ toString: () => config.jid }), toString: () => full },
-      rosterVersioning: false,
-      streamManagement: Object.assign(new EventEmitter(), { enabled: true, inbound: 0 }),
-      middleware: { use: () => {}, filter: () => {} },
-      iqCallee: { get: () => {}, set: () => {} },
-      iqCaller: {
-        get: (element: Element) =>
-          element.attrs.xmlns === NS_ROSTER
-            ? new Promise<Element>((resolve) => (rosterAnswer = resolve))
-            : new Promise<Element>(() => {}),
-        set: async () => undefined,
-      },
-      send: async () => {},
-    } as unknown as SessionXmpp;
-    fastPath = new PresenceFastPath(xmpp, streamHooks);
-    receive = (text) => void fastPath!.element(parseStanza(text));
-    answerRoster = () => rosterAnswer?.(parseStanza(`<query xmlns='${NS_ROSTER}'/>`));
-    hooks.onClient?.(xmpp);
-    return {
-      start: () => {
-        hooks.onStatus({ status: 'online', since: Date.now(), boundJid: full });
-        hooks.onOnline({ xmpp, boundJid: full, resumed: false });
-      },
-      stop: async () => {},
-      reconnectNow: () => {},
-      checkAlive: () => {},
-    };
-  };
-  return { factory, receive: (text: string) => receive(text), answerRoster: () => answerRoster() };
-}
+import { fakeSessionFactory } from '../../../../../support/fake-session';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('the presence window in a flood', () => {
   it('waits longer after a window of a flood, and goes back to the short one when it calms', async () => {
-    const session = fakeSession();
+    const { sessions, factory } = fakeSessionFactory();
     const messenger = await createMessenger({
       dataDir: ':memory:',
       secrets: createMemorySecretStore(),
       log: silentLogger,
-      sessionFactory: session.factory,
+      sessionFactory: factory,
       flushMs: 1_000_000, // flushed by hand (a snapshot flushes)
     });
     const events: AppEvent[] = [];
@@ -84,6 +33,7 @@ describe('the presence window in a flood', () => {
     const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
     if (!added.ok) throw new Error(JSON.stringify(added.error));
     const id = (added.value as AccountView).id;
+    const [session] = sessions;
     session.answerRoster();
     await tick();
     const bus = (messenger.presence as unknown as { bus: EventBus }).bus;

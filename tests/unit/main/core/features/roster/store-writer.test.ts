@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RosterItemView } from '../../../../../../src/shared/contract';
-import { openDatabase, type Db } from '../../../../../../src/main/core/store/db';
-import { AccountsRepository } from '../../../../../../src/main/core/store/accounts-repo';
+import type { Db } from '../../../../../../src/main/core/store/db';
+import { memoryDbWithAccount } from '../../../../../support/db';
 import { RosterRepository } from '../../../../../../src/main/core/store/roster-repo';
 import { LARGE_WRITE, RosterStoreWriter, SORT_RUN } from '../../../../../../src/main/core/features/roster/store-writer';
 import { silentLogger } from '../../../../../../src/main/core/log';
@@ -38,17 +38,7 @@ const nameOf = (jid: string) =>
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  new AccountsRepository(db).insert({
-    id: 'a',
-    jid: 'a@x',
-    host: null,
-    port: null,
-    label: '',
-    color: '#000000',
-    enabled: true,
-    resource: 'r',
-  });
+  db = memoryDbWithAccount('a', 'a@x');
   repo = new RosterRepository(db);
   failed = [];
   writer = new RosterStoreWriter(repo, silentLogger, (accountId) => failed.push(accountId));

@@ -1,5 +1,5 @@
-/** Data forms for the form dialog tests (src/shared/forms.ts): a field and a form with every part empty but what the test names. */
-import type { DataForm, FormField } from '../../../../../src/shared/forms';
+/** Data forms for the tests of forms (src/shared/forms.ts) and their dialogs: a field and a form with every part empty but what the test names. */
+import type { DataForm, FormField } from '../../src/shared/forms';
 
 export const formField = (extra: Partial<FormField> & Pick<FormField, 'var' | 'type'>): FormField => ({
   label: null,

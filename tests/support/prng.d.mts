@@ -1,0 +1,2 @@
+/** Types of prng.mjs. */
+export function prng(seed: number): () => number;
