@@ -67,8 +67,6 @@ export interface ArchiveQuery {
   backwards?: boolean;
   /** Paging back: the page's reactions, by the id they refer to, applied once their message is stored. */
   reactions?: ArchivedReaction[];
-  /** Catching up: told of each result added to the page, to store it in parts as it arrives. */
-  arrival?: { arrived(): void };
 }
 
 /** A reaction set read from an archive page: applied once the message `to` names is stored. */

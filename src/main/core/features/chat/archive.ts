@@ -1,9 +1,9 @@
 /**
  * Catching up from the server's archive (XEP-0313) after a new session: the account's archive once
  * our initial presence is out, and each joined room's archive, read from the newest id we hold, in
- * pages. Without a marker (a first session) only the latest page is taken; after the store was
- * rebuilt, up to RESTORE_PAGES pages of the last RESTORE_DAYS. Results count only for a query we opened and only from the archive we asked; a page
- * is stored in parts as it arrives, the marker with its last part (archive-arrival.ts).
+ * pages (each page and its marker in one transaction). Without a marker (a first session) only the
+ * latest page is taken; after the store was rebuilt, up to RESTORE_PAGES pages of the last
+ * RESTORE_DAYS. Results count only for a query we opened and only from the archive we asked.
  * Corrections in a page replace their originals' bodies once the page is stored.
  * Encrypted one-to-one messages are read (decrypting.ts) before their page is stored; when a page
  * fails, what was read of it is stored all the same (it could not be read a second time).
@@ -15,7 +15,7 @@ import { MESSAGE_BODY_MAX } from '../../../../shared/contract';
 import type { SessionXmpp } from '../../accounts/client';
 import type { EventBus } from '../../events';
 import type { Logger, RateLimitedLogger } from '../../log';
-import type { MessagesRepository, NewMessage } from '../../store/messages-repo';
+import type { MessagesRepository, NewMessage, StoredMessage } from '../../store/messages-repo';
 import { delayTime } from '../../util/delay-stamp';
 import { capText } from '../../util/text';
 import { archivedSenderJid } from '../muc/room-encryption';
@@ -23,7 +23,6 @@ import { NS_CORRECT, NS_DATA, NS_FORWARD, NS_MAM, NS_REACTIONS, NS_RSM } from '.
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import { sharedFileOf } from '../upload/oob';
 import { originIdOf, type AccountChat, type ArchivedCorrection, type JoinedRooms, type PageEntry } from './accounts';
-import { ArrivingPage } from './archive-arrival';
 import type { IncomingDecryption } from './decrypting';
 import type { Inbox } from './inbox';
 import { refersToMessage, type MessageReferences } from './references';
@@ -38,8 +37,10 @@ const ARCHIVE_MAX_PAGES = 500;
 /** After the store was rebuilt: how much history each archive gives back (2,000 messages, 30 days). */
 const RESTORE_PAGES = 20;
 const RESTORE_DAYS = 30;
-/** Messages of a page stored in one transaction (one loop turn) as they arrive; see archive-arrival.ts. */
-export const ARCHIVE_CHUNK = 50;
+/** Messages of a page stored in one transaction (one loop turn); see storeInChunks. */
+export const ARCHIVE_CHUNK = 25;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ArchiveOptions {
   repo: MessagesRepository;
@@ -84,9 +85,7 @@ export class Archive {
     try {
       for (let pageNo = 0; pageNo < ARCHIVE_MAX_PAGES; pageNo++) {
         const queryId = randomUUID();
-        const page: PageEntry[] = [];
-        const arrival = new ArrivingPage(account, page, this.repo, inbox, ARCHIVE_CHUNK, restoring);
-        account.queries.set(queryId, { archive, received: 0, page, corrections: [], after: [], arrival });
+        account.queries.set(queryId, { archive, received: 0, page: [], corrections: [], after: [] });
         const rsm =
           after === null
             ? xml('set', { xmlns: NS_RSM }, xml('max', {}, String(ARCHIVE_PAGE)), xml('before', {}, before ?? ''))
@@ -105,6 +104,7 @@ export class Archive {
           rsm,
         );
         let reply: Element;
+        let entries: PageEntry[] = [];
         let deferred: (() => void)[] = [];
         let corrections: ArchivedCorrection[] = [];
         try {
@@ -112,22 +112,26 @@ export class Archive {
           reply = (await xmpp.iqCaller.request(iq, IQ_TIMEOUT_MS)) as Element;
         } catch (error) {
           // Encrypted messages read so far cannot be read again: keep them (the marker stays).
-          const { stored, rest } = await arrival.abandon();
-          inbox.announce(account, stored, false);
-          await this.storeRead(account, rest);
+          await this.storeRead(account, account.queries.get(queryId)?.page ?? []);
           throw error;
         } finally {
           const open = account.queries.get(queryId);
           fetched += open?.received ?? 0;
+          entries = open?.page ?? [];
           deferred = open?.after ?? [];
           corrections = open?.corrections ?? [];
           account.queries.delete(queryId);
         }
+        const page = (await Promise.all(entries)).filter((message) => message !== null);
         const fin = reply.getChild('fin', NS_MAM);
         const last = fin?.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+        // Restored history was read before the store was lost; only the newest page moves the marker.
+        if (restoring) for (const message of page) message.read = true;
         const marker: Parameters<MessagesRepository['storePage']>[1] =
           last === null || newestStored ? null : { accountId: account.accountId, archive, lastId: last };
-        const stored = await arrival.finish(marker);
+        // The archive's last page in one go: the catch-up is done before anything sent after its <fin/> is read.
+        const chunk = fin?.attrs.complete === 'true' ? Math.max(page.length, 1) : ARCHIVE_CHUNK;
+        const stored = await this.storeInChunks(account, page, marker, chunk);
         inbox.announce(account, stored, false);
         // A correction of a message we do not hold is kept as a message of its own, as a live one is.
         const unmatched = this.applyCorrections(account, corrections).map((correction) => correction.message);
@@ -150,6 +154,32 @@ export class Archive {
       this.options.writes.storeFailed(error, account.accountId, archive);
       progress('failed');
     }
+  }
+
+  /**
+   * Stores a page `chunk` messages a transaction, one transaction a loop turn, so that a page
+   * (its rows and their search index) never holds the event loop for long; the marker moves with the
+   * last chunk only: a crash between chunks fetches the page again, and its stored part is known by
+   * its archive ids.
+   */
+  private async storeInChunks(
+    account: AccountChat,
+    page: NewMessage[],
+    marker: Parameters<MessagesRepository['storePage']>[1],
+    chunk: number,
+  ): Promise<(StoredMessage | null)[]> {
+    const stored: (StoredMessage | null)[] = [];
+    // An empty page still runs once (it moves the marker); a chunk of at least one always ends.
+    const size = Math.max(chunk, 1);
+    for (let start = 0; start === 0 || start < page.length; start += size) {
+      if (start > 0) await nextTurn();
+      // Live messages of this turn first, then the chunk: the archive never overtakes them.
+      this.options.inbox.flush(account);
+      const last = start + size >= page.length;
+      const part = page.slice(start, start + size);
+      stored.push(...(last ? this.repo.storePage(part, marker) : this.repo.storePagePart(part)));
+    }
+    return stored;
   }
 
   /**
@@ -287,7 +317,6 @@ export class Archive {
     if (encrypted && message.conversation !== account.ownJid)
       query.page.push(this.options.decryption!.archived(account, inner, message, author));
     else if (bodyText !== null) query.page.push(message);
-    query.arrival?.arrived();
     return true;
   }
 }

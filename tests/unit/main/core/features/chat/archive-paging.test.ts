@@ -36,13 +36,9 @@ const OWN = 'alice@example.org';
 const BOB = 'bob@example.org';
 const ROOM = 'room@conference.example.org';
 
-const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 /** What the fake server answers a query with: the results it sends first, then its <fin/>. */
 interface Answer {
   results?: (queryId: string) => Element[];
-  /** Results delivered this many a loop turn, as reads from a socket come (default: all in one). */
-  perTurn?: number;
   fin?: { first: string | null; complete: boolean; last?: string };
   error?: unknown;
 }
@@ -53,20 +49,13 @@ let service: ChatService;
 let deliver: FakeSession['deliver'];
 let requests: Element[];
 let answers: Answer[];
-/** Results the fake server delivered so far. */
-let delivered = 0;
 
 /** The fake server: each archive query answered with the next of `answers`. */
 async function answerQuery(iq: Element): Promise<Element> {
   requests.push(iq);
   const answer = answers.shift() ?? { fin: { first: null, complete: true } };
   const queryId = iq.getChild('query', NS_MAM)!.attrs.queryid as string;
-  const results = answer.results?.(queryId) ?? [];
-  for (let k = 0; k < results.length; k++) {
-    if (answer.perTurn && k > 0 && k % answer.perTurn === 0) await endOfTurn();
-    deliver(results[k]);
-    delivered++;
-  }
+  for (const stanza of answer.results?.(queryId) ?? []) deliver(stanza);
   if (answer.error) throw answer.error;
   const fin = answer.fin;
   const set = fin?.first
@@ -84,7 +73,6 @@ beforeEach(() => {
   bus = new EventBus(1);
   requests = [];
   answers = [];
-  delivered = 0;
   const repo = new MessagesRepository(db);
   service = new ChatService({
     repo,
@@ -105,6 +93,8 @@ afterEach(() => {
   bus.close();
   db.close();
 });
+
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One archived message as the archive at `from` sends it (undefined: our own server). */
 function result(
@@ -380,13 +370,12 @@ describe('archive catch-up', () => {
     expect(bodies()).toEqual([]);
   });
 
-  it('stores a page as its results arrive, a part a loop turn, the marker with the part at its <fin/> (the last page of the archive at once)', async () => {
+  it('stores a page a chunk a loop turn, the marker with its last chunk (the last page of the archive at once)', async () => {
     answers.push({
       results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
-      perTurn: 10,
       fin: { first: 'k0', last: `k${ARCHIVE_PAGE - 1}`, complete: false },
     });
-    // Loop turns counted by a chain of immediates: each part must see a turn the one before it did not.
+    // Loop turns counted by a chain of immediates: each chunk must see a turn the one before it did not.
     let turns = 0;
     let counting = true;
     const count = () => {
@@ -394,14 +383,14 @@ describe('archive catch-up', () => {
       if (counting) setImmediate(count);
     };
     setImmediate(count);
-    const calls: { size: number; marker: boolean; turn: number; delivered: number }[] = [];
+    const calls: { size: number; marker: boolean; turn: number }[] = [];
     const original = MessagesRepository.prototype.storePage;
     const storePage = vi.spyOn(MessagesRepository.prototype, 'storePage').mockImplementation(function (
       this: MessagesRepository,
       messages,
       marker,
     ) {
-      calls.push({ size: messages.length, marker: marker !== null, turn: turns, delivered });
+      calls.push({ size: messages.length, marker: marker !== null, turn: turns });
       return original.call(this, messages, marker);
     });
     // The parts before the marker's are committed without their own fsync (storePagePart).
@@ -410,24 +399,20 @@ describe('archive catch-up', () => {
       this: MessagesRepository,
       messages,
     ) {
-      calls.push({ size: messages.length, marker: false, turn: turns, delivered });
+      calls.push({ size: messages.length, marker: false, turn: turns });
       return originalPart.call(this, messages);
     });
     try {
       service.sessionReady(ACCOUNT);
-      await expect.poll(() => calls.some((c) => c.marker)).toBe(true);
+      await expect.poll(() => calls.length).toBe(ARCHIVE_PAGE / ARCHIVE_CHUNK);
     } finally {
       counting = false;
       storePage.mockRestore();
       storePagePart.mockRestore();
     }
-    // The last part waited for its turn when the <fin/> came: it went with the marker, in that turn.
-    const parts = ARCHIVE_PAGE / ARCHIVE_CHUNK;
-    expect(calls.map((c) => c.size)).toEqual(Array(parts).fill(ARCHIVE_CHUNK));
-    expect(calls.map((c) => c.marker)).toEqual([...Array(parts - 1).fill(false), true]);
-    // The first part was stored while the page was still arriving.
-    expect(calls[0].delivered).toBeLessThan(ARCHIVE_PAGE);
-    for (let k = 1; k < parts; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
+    expect(calls.map((c) => c.size)).toEqual(Array(ARCHIVE_PAGE / ARCHIVE_CHUNK).fill(ARCHIVE_CHUNK));
+    expect(calls.map((c) => c.marker)).toEqual([false, false, false, true]);
+    for (let k = 1; k < calls.length; k++) expect(calls[k].turn).toBeGreaterThan(calls[k - 1].turn);
     expect(bodies()).toHaveLength(ARCHIVE_PAGE);
     // The archive's last page (complete) in one transaction: nothing read after its <fin/> comes first.
     calls.length = 0;
@@ -440,7 +425,7 @@ describe('archive catch-up', () => {
       messages,
       marker,
     ) {
-      calls.push({ size: messages.length, marker: marker !== null, turn: 0, delivered: 0 });
+      calls.push({ size: messages.length, marker: marker !== null, turn: 0 });
       return original.call(this, messages, marker);
     });
     try {
@@ -456,24 +441,7 @@ describe('archive catch-up', () => {
     } finally {
       again.mockRestore();
     }
-    expect(calls).toEqual([{ size: ARCHIVE_PAGE, marker: true, turn: 0, delivered: 0 }]);
-  });
-
-  it('keeps the parts of a page stored as it arrived when the page then fails; the marker stays', async () => {
-    answers.push({
-      results: (q) => Array.from({ length: ARCHIVE_PAGE }, (_, k) => result(q, `k${k}`, fromBob(k))),
-      perTurn: 10,
-      error: new Error('connection lost'),
-    });
-    const states: string[] = [];
-    bus.subscribe((batch) => {
-      for (const event of batch.events) if (event.type === 'archive.sync') states.push(event.state);
-    });
-    service.sessionReady(ACCOUNT);
-    await expect.poll(() => states.at(-1)).toBe('failed');
-    // The first part was stored while the page arrived; the rest comes again with the page.
-    expect(bodies()).toHaveLength(ARCHIVE_CHUNK);
-    expect(new MessagesRepository(db).archiveMarker(ACCOUNT, '')).toBeNull();
+    expect(calls).toEqual([{ size: ARCHIVE_PAGE, marker: true, turn: 0 }]);
   });
 });
 
