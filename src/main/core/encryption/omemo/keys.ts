@@ -1,13 +1,15 @@
 /**
  * Our own key material: the identity (created once, never replaced behind the user's back), the
- * signed pre-key and the one-time pre-keys, topped up to 100 as they are used. Key generation and
- * signatures are the Signal library's (Curve25519, XEdDSA-compatible signatures).
+ * signed pre-key and the one-time pre-keys, topped up to 100 as they are used. Keys are made with
+ * Node's crypto (native-keys.ts); a signed pre-key of an identity made in an earlier run is signed
+ * with the Signal library's XEdDSA, the only step here that loads it.
  */
 import { randomInt } from 'node:crypto';
 import type { OmemoRepository } from '../../store/omemo-repo';
 import type { IdentityVault } from '../identity-vault';
 import { rawPublic, serializedPublic, toArrayBuffer, type IdentityKeyPair } from './signal-store';
 import { signalLibrary } from './native-curve';
+import { newIdentity, newKeyPair } from './native-keys';
 import { MAX_DEVICE_ID, type Bundle } from './stanzas';
 
 export const PREKEY_COUNT = 100;
@@ -20,6 +22,8 @@ export interface LoadedIdentity {
   deviceId: number;
   registrationId: number;
   pair: IdentityKeyPair;
+  /** Signs with the identity key without the library: an identity made in this run only. */
+  sign?(message: Buffer): Buffer;
 }
 
 export type IdentityLoad =
@@ -60,9 +64,7 @@ export async function createIdentity(
   accountId: string,
   takenDeviceIds: number[],
 ): Promise<LoadedIdentity> {
-  const { KeyHelper } = await signalLibrary();
-  const generated = await KeyHelper.generateIdentityKeyPair();
-  const pair = { publicKey: rawPublic(generated.pubKey), privateKey: Buffer.from(generated.privKey) };
+  const { pair, sign } = newIdentity();
   let deviceId: number;
   do deviceId = randomInt(1, MAX_DEVICE_ID + 1);
   while (takenDeviceIds.includes(deviceId));
@@ -70,7 +72,7 @@ export async function createIdentity(
   // The private key first: a stored identity row without a reachable key reads as "unavailable".
   vault.save(accountId, pair.privateKey);
   repo.replaceIdentity(accountId, { deviceId, registrationId, publicKey: pair.publicKey });
-  return { deviceId, registrationId, pair };
+  return { deviceId, registrationId, pair, sign };
 }
 
 /** Makes sure there is a signed pre-key and 100 one-time pre-keys; true when anything was added. */
@@ -88,17 +90,7 @@ export async function topUpKeys(
     let keyId: number;
     do keyId = randomInt(1, 0x1000000);
     while (used.has(keyId));
-    const { KeyHelper } = await signalLibrary();
-    const signed = await KeyHelper.generateSignedPreKey(
-      { pubKey: serializedPublic(identity.pair.publicKey), privKey: toArrayBuffer(identity.pair.privateKey) },
-      keyId,
-    );
-    repo.putSignedPreKey(accountId, namespace, {
-      keyId,
-      publicKey: rawPublic(signed.keyPair.pubKey),
-      privateKey: Buffer.from(signed.keyPair.privKey),
-      signature: Buffer.from(signed.signature),
-    });
+    repo.putSignedPreKey(accountId, namespace, { keyId, ...(await signedPreKey(identity)) });
     changed = true;
   }
   // Replaced signed pre-keys stay a while for pre-key messages written before the change arrived.
@@ -108,25 +100,40 @@ export async function topUpKeys(
   }
   const missing = PREKEY_COUNT - repo.preKeys(accountId, namespace).length;
   if (missing > 0) {
-    const { KeyHelper } = await signalLibrary();
     let next = repo.maxPreKeyId(accountId, namespace) + 1;
     if (next + missing > MAX_DEVICE_ID) next = 1; // ids wrap around after 2^31 (never in practice)
     const fresh = [];
     for (let i = 0; i < missing; i++) {
-      // The curve arithmetic is synchronous: let the event loop breathe between keys.
+      // Key generation is synchronous: let the event loop breathe between keys.
       if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
-      const keyId = next + i;
-      const generated = await KeyHelper.generatePreKey(keyId);
-      fresh.push({
-        keyId,
-        publicKey: rawPublic(generated.keyPair.pubKey),
-        privateKey: Buffer.from(generated.keyPair.privKey),
-      });
+      fresh.push({ keyId: next + i, ...newKeyPair() });
     }
     repo.addPreKeys(accountId, namespace, fresh);
     changed = true;
   }
   return changed;
+}
+
+/** A new signed pre-key pair and its signature by the identity key. */
+async function signedPreKey(
+  identity: LoadedIdentity,
+): Promise<{ publicKey: Buffer; privateKey: Buffer; signature: Buffer }> {
+  if (identity.sign) {
+    const pair = newKeyPair();
+    // What is signed is the key's serialized form (type byte 0x05 and the 32 bytes), as Signal does.
+    return { ...pair, signature: identity.sign(Buffer.from(serializedPublic(pair.publicKey))) };
+  }
+  // An identity from an earlier run: only its Curve25519 private key is kept, which XEdDSA signs with.
+  const { KeyHelper } = await signalLibrary();
+  const signed = await KeyHelper.generateSignedPreKey(
+    { pubKey: serializedPublic(identity.pair.publicKey), privKey: toArrayBuffer(identity.pair.privateKey) },
+    1, // the id is not part of what is signed
+  );
+  return {
+    publicKey: rawPublic(signed.keyPair.pubKey),
+    privateKey: Buffer.from(signed.keyPair.privKey),
+    signature: Buffer.from(signed.signature),
+  };
 }
 
 /** What we publish: the newest signed pre-key and every unused one-time pre-key. */

@@ -9,6 +9,8 @@ import * as Internal from '@privacyresearch/libsignal-protocol-typescript/lib/in
 import xml from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import { signalLibrary } from '../../../../../../src/main/core/encryption/omemo/native-curve';
+import { newIdentity, newKeyPair } from '../../../../../../src/main/core/encryption/omemo/native-keys';
+import { serializedPublic } from '../../../../../../src/main/core/encryption/omemo/signal-store';
 import { readPreKeyMessage } from '../../../../../../src/main/core/encryption/omemo/prekey-message';
 import {
   NS_OMEMO_03,
@@ -179,6 +181,43 @@ describe("Node's X25519 for the Signal library", () => {
       const signature = await Internal.crypto.Ed25519Sign(mine.privKey, new Uint8Array([1, 2, 3]).buffer);
       expect(asm.verify(theirs.pubKey, new Uint8Array([1, 2, 3]).buffer, signature)).toBe(false); // false = valid
     }
+  });
+});
+
+describe('keys made without the Signal library', () => {
+  const buffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer; // a copy: a Buffer may view a shared pool
+
+  it('a new identity signs as XEdDSA verifies, and its stored private key signs and agrees as the library does', async () => {
+    await signalLibrary();
+    const asm = await Curve25519Wrapper.create();
+    for (let i = 0; i < 16; i++) {
+      const identity = newIdentity();
+      const { publicKey, privateKey } = identity.pair;
+      // The stored pair is one Curve25519 key pair…
+      expect(Buffer.from(asm.keyPair(buffer(privateKey)).pubKey)).toEqual(publicKey);
+      const signed = Buffer.from(serializedPublic(newKeyPair().publicKey));
+      const signature = identity.sign(signed);
+      // …whose signature (made with Node's Ed25519) XEdDSA accepts (false = valid) for that message only…
+      expect(asm.verify(buffer(publicKey), buffer(signed), buffer(signature))).toBe(false);
+      const other = Buffer.from(signed);
+      other[5] ^= 1;
+      expect(asm.verify(buffer(publicKey), buffer(other), buffer(signature))).toBe(true);
+      // …and the library's own XEdDSA, signing later with the stored private key, is accepted too.
+      const later = await Internal.crypto.Ed25519Sign(buffer(privateKey), buffer(signed));
+      expect(asm.verify(buffer(publicKey), buffer(signed), later)).toBe(false);
+    }
+  });
+
+  it('makes pre-key pairs the library agrees with', async () => {
+    await signalLibrary();
+    const asm = await Curve25519Wrapper.create();
+    const a = newKeyPair();
+    const b = newKeyPair();
+    expect(Buffer.from(asm.keyPair(buffer(a.privateKey)).pubKey)).toEqual(a.publicKey);
+    expect(Buffer.from(asm.sharedSecret(buffer(b.publicKey), buffer(a.privateKey)))).toEqual(
+      Buffer.from(asm.sharedSecret(buffer(a.publicKey), buffer(b.privateKey))),
+    );
+    expect(a.privateKey[0] & 7).toBe(0); // clamped, as the library stores them
   });
 });
 
