@@ -175,6 +175,17 @@ describe('a large roster result, stored in the background', () => {
     try {
       expect(stored(messenger, id)).toHaveLength(3000);
       expect(storedVersion(messenger, id)).toBe('1');
+      // The first fetch, into an empty roster: one event with every item in document order and nothing
+      // removed, and the store equal to memory.
+      const firstFetch = events.flatMap((e) => (e.type === 'roster.items' ? [e] : []));
+      expect(firstFetch).toHaveLength(1);
+      expect(firstFetch[0].removed).toEqual([]);
+      expect(firstFetch[0].items.map((i) => `${i.jid}=${i.name}`)).toEqual(
+        range(0, 3000).map((i) => `c${i}@localhost=C${i}`),
+      );
+      expect(firstFetch[0].items).toEqual(messenger.roster.itemsOf(id));
+      expect(stored(messenger, id)).toEqual(inMemory(messenger, id));
+      expect(messenger.roster.stats(id)).toMatchObject({ full: 1, lastItems: 3000, lastChanged: 3000, lastRemoved: 0 });
 
       // When the session is ready (the initial presence goes out): the new roster is in memory, SQLite
       // still holds the old one with its version.

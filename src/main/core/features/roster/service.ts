@@ -371,14 +371,20 @@ export class RosterService implements AccountLifecycleListener {
     const { accountId } = state;
     const syncedAt = Date.now();
     const previous = state.items;
-    const changed: RosterItemView[] = [];
-    for (const [jid, item] of next) {
-      const before = previous.get(jid);
-      if (before === undefined || !sameItem(before, item)) changed.push(item);
-      else next.set(jid, before); // keep the object the snapshot already handed out
-    }
+    let changed: RosterItemView[];
     const removed: string[] = [];
-    for (const jid of previous.keys()) if (!next.has(jid)) removed.push(jid);
+    if (previous.size === 0) {
+      // Nothing cached (a first fetch): every item is new and there is nothing to compare or remove.
+      changed = Array.from(next.values());
+    } else {
+      changed = [];
+      for (const [jid, item] of next) {
+        const before = previous.get(jid);
+        if (before === undefined || !sameItem(before, item)) changed.push(item);
+        else next.set(jid, before); // keep the object the snapshot already handed out
+      }
+      for (const jid of previous.keys()) if (!next.has(jid)) removed.push(jid);
+    }
 
     this.writer.sync({ accountId, upserts: changed, removed, version, syncedAt, jid: ownJid });
     state.items = next;
@@ -390,7 +396,8 @@ export class RosterService implements AccountLifecycleListener {
     if (removed.length > 0 || changed.length > 0)
       this.bus.emit({ type: 'roster.items', accountId, items: changed, removed });
     for (const jid of removed) this.itemChanged(accountId, previous.get(jid), undefined);
-    for (const item of changed) this.itemChanged(accountId, previous.get(item.jid), item);
+    if (previous.size === 0) for (const item of changed) this.itemChanged(accountId, undefined, item);
+    else for (const item of changed) this.itemChanged(accountId, previous.get(item.jid), item);
     this.finishSync(state, ownJid, version, syncedAt);
   }
 
