@@ -24,7 +24,6 @@ import type { Db } from '../store/db';
 import { OmemoRepository } from '../store/omemo-repo';
 import { background } from '../util/background';
 import { createIdentityVault } from './identity-vault';
-import { signalLibrary } from './omemo/native-curve';
 import { NS_OMEMO_03 } from './omemo/stanzas';
 import type { PepClient } from './pep';
 import type { EncryptedRooms } from './rooms';
@@ -84,7 +83,6 @@ export class EncryptionFeature implements AccountLifecycleListener {
       onReady: (accountId) => options.onReady?.(accountId),
       onKeyReplaced: (accountId, oldDeviceId, deviceId) => options.onKeyReplaced?.(accountId, oldDeviceId, deviceId),
       startAfterRoster: options.startAfterRoster,
-      preload: signalLibrary,
     }));
     this.chat = {
       isEncrypted: (message) => service.isEncrypted(message),

@@ -61,12 +61,6 @@ export interface EncryptionServiceOptions {
    * (hundreds of CPU-ms for a new identity) then does not hold up the roster and initial presence.
    */
   startAfterRoster?: boolean;
-  /**
-   * Loads what the engine's start needs (the Signal library: ~100 CPU-ms of module evaluation in one
-   * block), called when a session's client is made: it then runs while the login waits for the server,
-   * not after the roster, where the server's next stanzas (a ping, the first presences) wait behind it.
-   */
-  preload?(): Promise<unknown>;
 }
 
 export type ManageError = 'unknown-account' | 'bad-fingerprint' | 'bad-uri' | 'wrong-contact';
@@ -81,9 +75,6 @@ export class EncryptionService implements AccountLifecycleListener, ChatEncrypti
   // ---------- lifecycle ----------
 
   onClient(accountId: string, xmpp: SessionXmpp): void {
-    this.options
-      .preload?.()
-      .catch((error: unknown) => this.options.log.warn('OMEMO library not loaded', { accountId, error }));
     xmpp.middleware.use((ctx, next) => {
       const stanza = ctx.stanza;
       if (stanza.name !== 'message' || !stanza.getChild('event', 'http://jabber.org/protocol/pubsub#event'))

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createIdentityVault } from '../../../../../src/main/core/encryption/identity-vault';
 import { bundleNode, NODE_DEVICELIST } from '../../../../../src/main/core/encryption/omemo/stanzas';
 import { EncryptionService } from '../../../../../src/main/core/encryption/service';
-import { createLogger, silentLogger } from '../../../../../src/main/core/log';
+import { silentLogger } from '../../../../../src/main/core/log';
 import { createMemorySecretStore, type SecretStore } from '../../../../../src/main/core/secrets';
 import { OmemoRepository } from '../../../../../src/main/core/store/omemo-repo';
 import { memoryDbWithAccount } from '../../../../support/db';
@@ -155,30 +155,6 @@ describe('EncryptionService', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await alice.service.status('a'))?.published, { timeout: 30_000 }).toBe(true);
     const deviceId = (await alice.service.status('a'))!.deviceId;
     expect(pep.item('alice@example.com', bundleNode(deviceId))).toBeDefined();
-  });
-
-  it("loads what its start needs when a session's client is made, before the session is online", async () => {
-    const loads: string[] = [];
-    const warnings: string[] = [];
-    const service = new EncryptionService({
-      repo: new OmemoRepository(memoryDbWithAccount('a', 'alice@example.com')),
-      vault: createIdentityVault(createMemorySecretStore()),
-      log: createLogger((level, _scope, message) => void (level === 'warn' && warnings.push(message)), 'warn'),
-      accountJid: () => 'alice@example.com',
-      pepFor: (_xmpp, ownJid) => new MemoryPep().clientFor(ownJid),
-      startAfterRoster: true,
-      preload: () => {
-        loads.push('load');
-        return loads.length === 1 ? Promise.resolve() : Promise.reject(new Error('no library'));
-      },
-    });
-    const xmpp = { middleware: { use: () => undefined } } as unknown as SessionXmpp;
-    service.onClient('a', xmpp);
-    expect(loads).toEqual(['load']);
-    // A load that fails is reported, not thrown at the session (the engine's start reports its own failure).
-    service.onClient('a', xmpp);
-    expect(loads).toEqual(['load', 'load']);
-    await expect.poll(() => warnings).toEqual(['OMEMO library not loaded']);
   });
 
   it('answers management calls with codes and forgets the identity key with the account', async () => {
