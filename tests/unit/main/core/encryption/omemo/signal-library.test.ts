@@ -82,32 +82,12 @@ describe('the Signal library', () => {
   }, 60_000);
 
   it('is loaded, with its asm.js heap, only when OMEMO first needs it', () => {
-    const built = buildSync({
-      stdin: { contents: PROBE, resolveDir: ROOT, loader: 'ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      write: false,
-      logLevel: 'silent',
-    });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-signal-'));
-    try {
-      const file = path.join(dir, 'probe.cjs');
-      fs.writeFileSync(file, built.outputFiles[0].text);
-      const out = JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8' })) as {
-        loaded: string[];
-        before: number;
-        after: number;
-        signed: number;
-      };
-      expect(out.loaded).toEqual(['function', 'function']);
-      // The engine's modules are in, the curve's heap is not…
-      expect(out.before).toBeLessThan(4 * 1024 * 1024);
-      // …until the first key is made and signed.
-      expect(out.after - out.before).toBeGreaterThanOrEqual(15 * 1024 * 1024);
-      expect(out.signed).toBe(64);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const out = runProbe(PROBE) as { loaded: string[]; before: number; after: number; signed: number };
+    expect(out.loaded).toEqual(['function', 'function']);
+    // The engine's modules are in, the curve's heap is not…
+    expect(out.before).toBeLessThan(4 * 1024 * 1024);
+    // …until the first key is made and signed.
+    expect(out.after - out.before).toBeGreaterThanOrEqual(15 * 1024 * 1024);
+    expect(out.signed).toBe(64);
   }, 60_000);
 });
