@@ -4,7 +4,6 @@ import { visibleNick } from '../../lib/muc-nick';
 import { cap, DISPLAY_MAX } from '../../lib/text';
 import type { TypingView } from '../../stores/chat';
 import { t } from '../../i18n';
-import { rowWords } from './row-words';
 
 export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
   queued: '○',
@@ -21,9 +20,9 @@ export const STATE_ICONS: Readonly<Record<MessageState, string>> = {
  */
 export function messageState(message: Pick<MessageView, 'kind' | 'state'>): { words: string; icon: string } {
   if (message.kind === 'groupchat' && message.state === 'delivered') {
-    return { words: rowWords('chat.state.sentToRoom'), icon: '✓' };
+    return { words: t('chat.state.sentToRoom'), icon: '✓' };
   }
-  return { words: rowWords(`chat.state.${message.state}`), icon: STATE_ICONS[message.state] };
+  return { words: t(`chat.state.${message.state}`), icon: STATE_ICONS[message.state] };
 }
 
 /** The room and the nick of a private-message conversation ("room@service/nick"). */
