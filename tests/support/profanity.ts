@@ -128,14 +128,25 @@ export async function startProfanity(
     received(from) {
       const file = path.join(data, 'database', `${user.user}_at_localhost`, 'chatlog.db');
       if (!fs.existsSync(file)) return [];
-      const db = new Database(file, { readonly: true, fileMustExist: true });
+      // Read a copy: a reader of the live file holds a lock that makes profanity's own write fail
+      // ("database is locked": it sets no busy timeout), and the message is then never stored. A copy
+      // taken mid-write may not open; the caller polls again.
+      const copy = path.join(home, `chatlog-read-${process.pid}.db`);
       try {
-        return db.prepare('SELECT message, encryption FROM ChatLogs WHERE from_jid = ? ORDER BY id').all(from) as {
-          message: string;
-          encryption: string | null;
-        }[];
+        fs.copyFileSync(file, copy);
+        const db = new Database(copy, { readonly: true, fileMustExist: true });
+        try {
+          return db.prepare('SELECT message, encryption FROM ChatLogs WHERE from_jid = ? ORDER BY id').all(from) as {
+            message: string;
+            encryption: string | null;
+          }[];
+        } finally {
+          db.close();
+        }
+      } catch {
+        return [];
       } finally {
-        db.close();
+        fs.rmSync(copy, { force: true });
       }
     },
     async stop() {
