@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityView, ProfileView, StagedFileView } from '../../src/shared/contract';
 import { createLogger, type Logger } from '../../src/main/core/log';
@@ -19,6 +18,7 @@ import { openTestCore, type Core } from '../support/core';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
 import { startProsody, type ProsodyServer } from '../support/prosody';
+import { listenToRoomPhotos } from '../support/room-photos';
 import { eventually, waitUntil } from '../support/wait';
 
 const JW = { user: 'jw', password: 'jw-identity-Pa55' };
@@ -153,25 +153,12 @@ describe('who is who against Prosody with slixmpp', () => {
   }, 60_000);
 
   it('carries our avatar hash in our room presence', async () => {
-    const photos: (string | undefined)[] = [];
-    const xmpp = core.sessions.at(-1)!.xmpp;
-    const fromRoom = (from: unknown) => String(from).startsWith('faces@');
-    // Room presence of a room we are in is read from the stream text (the lean path); anything
-    // else ends as a stanza.
-    const stopRaw = xmpp.hooks.onRawRoomPresenceTaken((raw) => {
-      if (fromRoom(raw.from)) photos.push(raw.photo);
-    });
-    const listener = (stanza: Element) => {
-      if (!stanza.is('presence') || !fromRoom(stanza.attrs.from)) return;
-      photos.push(stanza.getChild('x', 'vcard-temp:x:update')?.getChildText('photo') ?? undefined);
-    };
-    xmpp.on('stanza', listener);
+    const photos = listenToRoomPhotos(core.sessions.at(-1)!.xmpp, 'faces@conference.localhost');
     await core.invoke('muc.join', { accountId: core.accountId, room: 'faces@conference.localhost', nick: 'jw' });
     const ours = sha1(png(64, 64, { seed: 3 }));
     // The room reflects our own presence back, as every occupant sees it.
-    await waitUntil('our reflected room presence', () => photos.includes(ours));
-    xmpp.removeListener('stanza', listener);
-    stopRaw();
+    await waitUntil('our reflected room presence', () => photos.heard.includes(ours));
+    photos.stop();
   }, 60_000);
 
   it('refuses a picked file that is not a picture, and publishes nothing', async () => {

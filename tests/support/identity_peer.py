@@ -9,7 +9,7 @@ Reads JSON commands on stdin, one per line:
   {"cmd": "publish_avatar", "data": "<base64>", "type": "image/png", "width": 8, "height": 8}
   {"cmd": "publish_vcard", "fn": "...", "nickname": "...", "org": "...", "email": "...", "url": "...", "desc": "..."}
   {"cmd": "publish_nick", "nick": "..."}
-  {"cmd": "read_avatar", "jid": "..."}   (XEP-0084: the metadata's id, then the data's SHA-1)
+  {"cmd": "read_avatar", "jid": "..."}   (XEP-0084: the metadata's id and dimensions, then the data's SHA-1)
   {"cmd": "read_vcard", "jid": "..."}    (XEP-0054: its fields and the photo's SHA-1)
   {"cmd": "quit"}
 Writes JSON events on stdout, one per line: ready, done {cmd}, avatar {jid, id, sha1}, vcard {...},
@@ -82,6 +82,8 @@ class Peer(CommandPeer):
             sha1=hashlib.sha1(raw).hexdigest(),
             bytes=len(raw),
             type=info.get("type") if info is not None else None,
+            width=info.get("width") if info is not None else None,
+            height=info.get("height") if info is not None else None,
             png_size=[int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")] if png else None,
         )
 

@@ -41,6 +41,8 @@ export interface ProsodyOptions extends TestServerOptions {
   modules?: string[];
   /** Server admins (bare JIDs), for mod_admin_adhoc and mod_announce. */
   admins?: string[];
+  /** mod_vcard_legacy instead of mod_vcard: vCards kept in PEP, avatars converted both ways (XEP-0398). */
+  vcardLegacy?: boolean;
 }
 export type ProsodyServer = TestServer & {
   /** The Direct TLS port with `directTls`, else null. */
@@ -94,7 +96,7 @@ function prosodyConfig(
   const http = upload ? uploadConfig(upload, ssl) : { global: 'https_ports = {}\n', component: '' };
   const modules = [
     'roster', 'saslauth', 'disco', 'carbons', 'mam', 'pep', 'private', 'bookmarks', 'blocklist',
-    'vcard', 'smacks', 'ping', 'time', 'version', 'uptime', 'posix',
+    opts.vcardLegacy ? 'vcard_legacy' : 'vcard', 'smacks', 'ping', 'time', 'version', 'uptime', 'posix',
     ...(starttls ? ['tls'] : []),
     ...(opts.allowRegistration ? ['register'] : []),
     ...(opts.modules ?? []),

@@ -89,6 +89,7 @@ const XEP_CODE: Record<string, string[]> = {
   '0384': ['eu.siacs.conversations.axolotl', '.devicelist', '.bundles:', 'aes-128-gcm'],
   '0392': ['hsluvToRgb', 'identityColours'],
   '0393': ['parseStyling', 'strong', 'emphasis', 'strike'],
+  '0398': ['urn:xmpp:pep-vcard-conversion:0', 'serverConvertsAvatars'],
   '0402': ['urn:xmpp:bookmarks:1'],
   '0410': ['selfPingOutcome', 'muc.selfPingRejoining'],
   '0421': ['urn:xmpp:occupant-id:0'],

@@ -217,8 +217,10 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     repo: new IdentitiesRepository(db),
     media: () => media,
     accountJid,
-    resendPresence: (accountId) =>
-      background(presence.service.setOwn(accountId, {}), log, 'our presence with our avatar'),
+    resendPresence: (accountId) => {
+      background(presence.service.setOwn(accountId, {}), log, 'our presence with our avatar');
+      muc.ownExtrasChanged(accountId);
+    },
   });
   undo.push(() => identities.close());
   accounts.addLifecycleListener(identities);

@@ -137,6 +137,8 @@ export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
 /** XEP-0292 vCard4 over XMPP (the PEP node and the vCard namespace). */
 export const NS_VCARD4_NODE = 'urn:xmpp:vcard4';
 export const NS_VCARD4 = 'urn:ietf:params:xml:ns:vcard-4.0';
+/** XEP-0398: our server copies a PEP avatar into our vCard (and back) and puts its hash in our presence. */
+export const NS_PEP_VCARD_CONVERSION = 'urn:xmpp:pep-vcard-conversion:0';
 
 // ---------- replies, reactions, retractions ----------
 /** XEP-0461 message replies. */

@@ -1,7 +1,8 @@
 /**
  * The profile and avatar commands: read a contact's profile (vcard-temp, else vCard4 in PEP), replace
  * our own profile (the vCard's photo stays; the nickname also goes to PEP, XEP-0172), publish or
- * remove our own avatar (XEP-0084 data then metadata, and the vCard photo for XEP-0153 clients).
+ * remove our own avatar (XEP-0084 data then metadata, and the vCard photo for XEP-0153 clients unless
+ * our server converts between the two itself, XEP-0398).
  */
 import { promises as fs } from 'node:fs';
 import xml, { type Element } from '@xmpp/xml';
@@ -17,6 +18,7 @@ import type { MediaStore } from '../../media/store';
 import { requestError, stanzaCondition } from '../../util/stanza-errors';
 import { NS_AVATAR_DATA, NS_AVATAR_METADATA, NS_NICK, NS_VCARD, NS_VCARD4, NS_VCARD4_NODE } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { serverConvertsAvatars } from './conversion';
 import type { IdentityService } from './service';
 import {
   dataElement,
@@ -96,13 +98,17 @@ export class ProfileCommands {
     const own = this.options.accountJid(input.accountId);
     if (!xmpp || !own) return fail('not_connected', 'profile.notConnected');
     const pep = createPepClient(xmpp, own);
+    // Asked while we publish: the answer is needed only after. A server that converts keeps our vCard
+    // photo itself, and would take a photo written by us for a new avatar: purge our PEP avatar and
+    // publish it again with less metadata (Prosody's mod_vcard_legacy does).
+    const converts = serverConvertsAvatars(xmpp, own);
     if (input.file === null) {
       try {
         await pep.publish(NS_AVATAR_METADATA, 'current', metadataElement(null), OPEN);
       } catch (error) {
         return requestError(error, { action: 'avatar.publish' });
       }
-      await this.setVcardPhoto(xmpp, null);
+      if (!(await converts)) await this.setVcardPhoto(xmpp, null);
       return ok(identities.ownAvatarSet(input.accountId, null, null));
     }
     const { staging, store } = this.options.media();
@@ -131,7 +137,7 @@ export class ProfileCommands {
     } catch (error) {
       return requestError(error, { action: 'avatar.publish' });
     }
-    await this.setVcardPhoto(xmpp, vcardPhotoElement(mime, bytes));
+    if (!(await converts)) await this.setVcardPhoto(xmpp, vcardPhotoElement(mime, bytes));
     await staging.release(input.file).catch(() => {});
     return ok(identities.ownAvatarSet(input.accountId, hash, kept.ref));
   }

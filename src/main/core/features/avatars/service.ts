@@ -42,6 +42,7 @@ import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AvatarSource, IdentitiesRepository } from './repo';
 import { IdentityWriter } from './identity-writer';
 import { detach } from '../../util/text';
+import { serverConvertsAvatars } from './conversion';
 import {
   photoHash,
   readAvatarData,
@@ -96,6 +97,8 @@ interface AccountIdentities {
   releaseHold: (() => void) | null;
   /** The account's bare JID while this client lasts (a new JID comes with a new client); null/undefined: not known yet. */
   jid: string | null | undefined;
+  /** Whether this client's server converts avatars (XEP-0398), asked the first time it matters. */
+  converts: Promise<boolean> | null;
 }
 
 /**
@@ -185,6 +188,7 @@ export class IdentityService implements AccountLifecycleListener {
     const account = this.account(accountId);
     account.xmpp = xmpp;
     account.jid = undefined;
+    account.converts = null;
     takeStanzas(xmpp, (stanza) => {
       if (stanza.name === 'message') {
         const event = stanza.getChild('event', NS_PUBSUB_EVENT);
@@ -325,6 +329,22 @@ export class IdentityService implements AccountLifecycleListener {
     const entry = this.entry(accountId, owner);
     entry.pepThisSession = true;
     this.announced(accountId, owner, announce.hash, 'pep', announce.hash === null ? null : announce.url);
+    const account = this.account(accountId);
+    if (owner === this.ownJid(account, accountId)) void this.ownPepAvatar(account, accountId, owner, announce.hash);
+  }
+
+  /**
+   * Our PEP avatar changed (published by another of our clients, or by us). On a server that converts
+   * (XEP-0398) it is our vCard photo too: our presence, and the rooms we are in, carry its hash from
+   * now on. Elsewhere our vCard photo did not change, and neither does the hash our presence carries.
+   */
+  private async ownPepAvatar(account: AccountIdentities, accountId: string, own: string, hash: string | null) {
+    const photo = hash ?? '';
+    if (account.ownPhotoHash === photo || !account.xmpp) return;
+    account.converts ??= serverConvertsAvatars(account.xmpp, own);
+    if (!(await account.converts) || account.ownPhotoHash === photo || this.closed) return;
+    account.ownPhotoHash = photo;
+    this.options.resendPresence(accountId);
   }
 
   /** The bare JID whose PEP service sent an event, or null when the sender is not a bare JID. */
@@ -519,6 +539,7 @@ export class IdentityService implements AccountLifecycleListener {
         ownPhotoHash: undefined,
         releaseHold: null,
         jid: undefined,
+        converts: null,
       };
       this.accounts.set(accountId, account);
     }

@@ -129,11 +129,20 @@ export class RoomJoins {
     const account = this.rooms.account(accountId);
     if (account.own.show === show && account.own.status === status) return;
     account.own = { show, status };
+    this.sendOwnToRooms(account);
+  }
+
+  /** What else our room presence carries changed (our avatar's hash, XEP-0153): rooms we are in hear it. */
+  ownExtrasChanged(accountId: string): void {
+    this.sendOwnToRooms(this.rooms.account(accountId));
+  }
+
+  private sendOwnToRooms(account: AccountRooms): void {
     const xmpp = onlineClient(account.xmpp);
     if (!xmpp) return;
     for (const room of account.rooms.values()) {
       if (room.state !== 'joined') continue;
-      const children = [...ownChildren(account.own), ...this.ownExtras(accountId)];
+      const children = [...ownChildren(account.own), ...this.ownExtras(account.accountId)];
       void xmpp.send(xml('presence', { to: jidOf(room.room, room.nick) }, ...children)).catch(() => {});
     }
   }

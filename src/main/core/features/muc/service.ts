@@ -226,6 +226,11 @@ export class MucService implements AccountLifecycleListener {
     this.joins.ownPresenceChanged(accountId, show, status);
   }
 
+  /** Our avatar's hash changed: rooms we are in get our presence again, which carries it. */
+  ownExtrasChanged(accountId: string): void {
+    this.joins.ownExtrasChanged(accountId);
+  }
+
   // ---------- commands ----------
 
   join(input: ParsedInput<'muc.join'>): Promise<Result<RoomView>> {

@@ -1,0 +1,120 @@
+/**
+ * XEP-0398 against Prosody's mod_vcard_legacy, a server that converts between PEP avatars and vCard
+ * photos both ways and says so on our account: our avatar goes to PEP only (a vCard photo of ours
+ * would make the server purge and publish our PEP avatar again, without its dimensions), other
+ * clients still find it in our vCard, and the rooms we are in hear our new hash at once, also when
+ * another of our clients published it.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IdentityView } from '../../src/shared/contract';
+import { createLogger } from '../../src/main/core/log';
+import { createMemorySecretStore } from '../../src/main/core/secrets';
+import { openTestCore, type Core } from '../support/core';
+import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
+import { png } from '../support/media-samples';
+import { startProsody, type ProsodyServer } from '../support/prosody';
+import { listenToRoomPhotos } from '../support/room-photos';
+import { waitUntil } from '../support/wait';
+
+const JW = { user: 'jw', password: 'jw-conversion-Pa55' };
+const PY = { user: 'py', password: 'py-conversion-Pa55' };
+const JW_JID = 'jw@localhost';
+const ROOM = 'portraits@conference.localhost';
+
+let server: ProsodyServer;
+let peer: IdentityPeer;
+let core: Core;
+let dir: string;
+
+const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+
+async function publishOwnAvatar(picture: Buffer, name: string): Promise<IdentityView> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, picture);
+  const staged = await core.messenger.media.staging.adopt(file);
+  if (!staged.ok) throw new Error('not staged');
+  return (await core.invoke('avatar.setOwn', { accountId: core.accountId, file: staged.staged.id })) as IdentityView;
+}
+
+beforeAll(async () => {
+  server = await startProsody({ users: [JW, PY], vcardLegacy: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-conversion-'));
+  peer = await startIdentityPeer(server, PY, 'peer');
+  core = await openTestCore(
+    server,
+    path.join(dir, 'core'),
+    createMemorySecretStore(),
+    createLogger(() => {}, 'info'),
+    JW,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await peer?.stop();
+  await core?.close();
+  await server?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('avatars on a server that converts them (XEP-0398, Prosody mod_vcard_legacy)', () => {
+  it('publishes our avatar to PEP only; the server puts it in our vCard, and our metadata stays as published', async () => {
+    await core.invoke('console.setCapture', { accountId: core.accountId, capture: true });
+    const ours = png(64, 64, { seed: 3 });
+    const view = await publishOwnAvatar(ours, 'me.png');
+    expect(view).toMatchObject({ jid: JW_JID, avatar: { mime: 'image/png', width: 64, height: 64 } });
+
+    // Our metadata, dimensions included: not replaced by the server's copy from a vCard write.
+    await peer.run({ cmd: 'read_avatar', jid: JW_JID });
+    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
+      id: sha1(ours),
+      sha1: sha1(ours),
+      width: '64',
+      height: '64',
+    });
+    // XEP-0153 clients still find it: the server made it our vCard's photo.
+    await peer.run({ cmd: 'read_vcard', jid: JW_JID });
+    expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ photo: sha1(ours) });
+
+    const sent = core.messenger.control.console.entries(core.accountId).filter((entry) => entry.direction === 'out');
+    expect(sent.some((entry) => entry.text.includes('urn:xmpp:avatar:metadata'))).toBe(true);
+    expect(sent.filter((entry) => entry.text.includes('type="set"') && entry.text.includes('vcard-temp'))).toEqual([]);
+    await core.invoke('console.setCapture', { accountId: core.accountId, capture: false });
+  }, 60_000);
+
+  it('tells the rooms we are in when our avatar changes', async () => {
+    const photos = listenToRoomPhotos(core.sessions.at(-1)!.xmpp, ROOM);
+    await core.invoke('muc.join', { accountId: core.accountId, room: ROOM, nick: 'jw' });
+    await waitUntil('our reflected join', () => photos.heard.includes(sha1(png(64, 64, { seed: 3 }))));
+
+    const next = png(64, 64, { seed: 5 });
+    await publishOwnAvatar(next, 'me-again.png');
+    // Our show and status did not change; the room hears our presence again for the new hash.
+    await waitUntil('the room hearing our new hash', () => photos.heard.includes(sha1(next)));
+    photos.stop();
+  }, 60_000);
+
+  it('carries the avatar another of our clients published, in our presence and to our rooms', async () => {
+    const photos = listenToRoomPhotos(core.sessions.at(-1)!.xmpp, ROOM);
+    const other = await startIdentityPeer(server, JW, 'other');
+    try {
+      const theirs = png(48, 48, { seed: 11 });
+      await other.run({
+        cmd: 'publish_avatar',
+        data: theirs.toString('base64'),
+        type: 'image/png',
+        width: 48,
+        height: 48,
+      });
+      // Only our core is in the room: what it hears there is our core's own presence.
+      await waitUntil("the room hearing our other client's avatar", () => photos.heard.includes(sha1(theirs)));
+      expect(core.messenger.identities.ownPresenceElement(core.accountId).getChildText('photo')).toBe(sha1(theirs));
+    } finally {
+      photos.stop();
+      await other.stop();
+    }
+  }, 60_000);
+});
