@@ -117,8 +117,13 @@ interface Lookup {
   ver: string;
   /** Bare JID whose presence started it (for the per-bare limit). */
   owner: string;
-  /** account\0jid → how to ask it, in arrival order. */
-  waiters: Map<string, WaiterVia>;
+  /**
+   * account → full JID → how to ask it, in arrival order per account: a presence that joins a
+   * pending lookup builds no key (this runs for most presences of a flood, while vers are looked up).
+   */
+  waiters: Map<string, Map<string, WaiterVia>>;
+  /** How many JIDs wait, over every account. */
+  waiting: number;
   /** The last WaiterVia added (the next waiter usually shares it). */
   via: WaiterVia;
   /** Bare JIDs already asked (XEP-0115 §9: never ask the same user@host twice). */
@@ -158,12 +163,12 @@ interface KeyOfVer {
   hashAlgo: CapsHashAlgo;
   key: string;
   verified: ClientInfo | null;
-}
-
-/** A waiter from its key (account\0jid) and how to ask it. */
-function toWaiter(jidKey: string, via: WaiterVia): Waiter {
-  const jid = jidKey.slice(via.accountId.length + 1);
-  return { ...via, jid, bare: bareJid(jid) };
+  /**
+   * SQLite had no verified row for this ver when last read: not read again until a lookup for it
+   * ends (only a lookup's answer writes a row). A flood's vers whose disco#info failed, timed out or
+   * was dropped would otherwise read SQLite once per presence.
+   */
+  missed: boolean;
 }
 
 export class CapsCache {
@@ -184,6 +189,8 @@ export class CapsCache {
   private readonly known = new Map<string, ClientInfo>();
   /** account\0jid → a mismatching answer that JID gave (trusted for it alone). */
   private readonly unverified = new Map<string, ClientInfo>();
+  /** key → how many entries of `unverified` are for that ver: resolve builds account\0jid only for these. */
+  private readonly unverifiedVers = new Map<string, number>();
   /** key\0account\0jid → time until which that JID is not asked about that ver again. */
   private readonly failures = new Map<string, number>();
   private readonly pending = new Map<string, Lookup>();
@@ -224,27 +231,22 @@ export class CapsCache {
     if (!plausibleVer(hashAlgo, capsRef.ver)) return null;
     const ofVer = this.keyOf(hashAlgo, capsRef.ver);
     const key = ofVer.key;
-    const known = this.lookupKnown(key, hashAlgo, capsRef.ver);
+    const known = this.lookupKnown(key, hashAlgo, capsRef.ver, ofVer);
     if (known) {
       ofVer.verified = known;
       return known;
     }
-    const jidKey = `${accountId}\0${fullJid}`;
-    const own = this.unverified.get(jidKey);
-    if (own && own.hashAlgo === hashAlgo && own.ver === capsRef.ver) return own;
+    if (this.unverifiedVers.has(key)) {
+      const own = this.unverified.get(`${accountId}\0${fullJid}`);
+      if (own && own.hashAlgo === hashAlgo && own.ver === capsRef.ver) return own;
+    }
 
     const pending = this.pending.get(key);
     if (pending) {
-      // Kept until the lookup ends: copies (the key is built from the parser's strings).
-      if (pending.waiters.size < WAITERS_MAX) {
-        let via = pending.via;
-        if (via.accountId !== accountId || via.node !== capsRef.node || via.query !== query) {
-          via = pending.via = { accountId, node: detach(capsRef.node), query };
-        }
-        pending.waiters.set(detach(jidKey), via);
-      }
+      this.wait(pending, accountId, fullJid, capsRef.node, query);
       return null;
     }
+    const jidKey = `${accountId}\0${fullJid}`;
     const failedUntil = this.failures.get(`${key}\0${jidKey}`);
     if (failedUntil !== undefined) {
       if (failedUntil > this.now()) return null;
@@ -262,7 +264,8 @@ export class CapsCache {
       hashAlgo,
       ver: detach(capsRef.ver),
       owner: detach(bare),
-      waiters: new Map([[detach(jidKey), via]]),
+      waiters: new Map([[accountId, new Map([[detach(fullJid), via]])]]),
+      waiting: 1,
       via,
       tried: new Set(),
     };
@@ -271,6 +274,30 @@ export class CapsCache {
     this.queue.push(lookup);
     this.pump();
     return null;
+  }
+
+  /** `fullJid` on `accountId` waits for `lookup` too (asked if those before it fail). */
+  private wait(lookup: Lookup, accountId: string, fullJid: string, node: string, query: CapsQuery): void {
+    let via = lookup.via;
+    if (via.accountId !== accountId || via.node !== node || via.query !== query) {
+      via = lookup.via = { accountId, node: detach(node), query };
+    }
+    let ofAccount = lookup.waiters.get(accountId);
+    if (ofAccount === undefined) {
+      if (lookup.waiting >= WAITERS_MAX) return;
+      ofAccount = new Map();
+      lookup.waiters.set(via.accountId, ofAccount);
+    }
+    const before = ofAccount.get(fullJid);
+    if (before === via) return;
+    if (before === undefined) {
+      if (lookup.waiting >= WAITERS_MAX) return;
+      lookup.waiting++;
+      // Kept until the lookup ends: a copy (the parser's string is a view into its input).
+      ofAccount.set(detach(fullJid), via);
+    } else {
+      ofAccount.set(fullJid, via);
+    }
   }
 
   /**
@@ -282,7 +309,7 @@ export class CapsCache {
     if (cached !== undefined && cached.hashAlgo === hashAlgo) return cached;
     const key = detach(`${hashAlgo} ${ver}`);
     if (this.keys.size >= KEYS_MAX) this.keys.clear();
-    const ofVer: KeyOfVer = { hashAlgo, key, verified: null };
+    const ofVer: KeyOfVer = { hashAlgo, key, verified: null, missed: false };
     this.keys.set(key.slice(hashAlgo.length + 1), ofVer);
     return ofVer;
   }
@@ -302,12 +329,15 @@ export class CapsCache {
   forgetAccount(accountId: string): void {
     const prefix = `${accountId}\0`;
     for (const lookup of this.pending.values()) {
-      for (const jidKey of lookup.waiters.keys()) if (jidKey.startsWith(prefix)) lookup.waiters.delete(jidKey);
+      const ofAccount = lookup.waiters.get(accountId);
+      if (ofAccount === undefined) continue;
+      lookup.waiting -= ofAccount.size;
+      lookup.waiters.delete(accountId);
     }
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i].waiters.size === 0) this.finish(this.queue.splice(i, 1)[0]);
+      if (this.queue[i].waiting === 0) this.finish(this.queue.splice(i, 1)[0]);
     }
-    for (const jidKey of this.unverified.keys()) if (jidKey.startsWith(prefix)) this.unverified.delete(jidKey);
+    for (const jidKey of this.unverified.keys()) if (jidKey.startsWith(prefix)) this.forgetUnverified(jidKey);
   }
 
   /** Counters for tests and the benchmark. */
@@ -315,15 +345,22 @@ export class CapsCache {
     return { queriesSent: this.sent, inFlight: this.inFlight, queued: this.queue.length, dropped: this.dropped };
   }
 
-  private lookupKnown(key: string, hashAlgo: CapsHashAlgo, ver: string): ClientInfo | undefined {
+  /** `ofVer`: the ver's memo, which remembers a miss in SQLite (peek has none and always reads). */
+  private lookupKnown(
+    key: string,
+    hashAlgo: CapsHashAlgo,
+    ver: string,
+    ofVer: KeyOfVer | null = null,
+  ): ClientInfo | undefined {
     // Oldest-first eviction without refreshing on hits: this is the per-presence hot path, and an
     // evicted ver is one indexed SQLite read away.
     const hit = this.known.get(key);
     if (hit) return hit;
-    if (!this.repo || this.pending.has(key)) return undefined;
+    if (!this.repo || ofVer?.missed || this.pending.has(key)) return undefined;
     let record: CapsRecord | undefined;
     try {
       record = this.repo.getVerified(hashAlgo, ver);
+      if (!record && ofVer !== null) ofVer.missed = true;
     } catch (error) {
       this.log.error('reading caps failed', { error });
     }
@@ -345,6 +382,25 @@ export class CapsCache {
     map.delete(key);
     map.set(key, value);
     if (map.size > max) map.delete(map.keys().next().value as string);
+  }
+
+  /** A mismatching answer kept for `jidKey` alone (counted per ver, see unverifiedVers). */
+  private rememberUnverified(jidKey: string, info: ClientInfo): void {
+    this.forgetUnverified(jidKey);
+    this.unverified.set(jidKey, info);
+    const key = `${info.hashAlgo} ${info.ver}`;
+    this.unverifiedVers.set(key, (this.unverifiedVers.get(key) ?? 0) + 1);
+    if (this.unverified.size > MEMORY_MAX) this.forgetUnverified(this.unverified.keys().next().value as string);
+  }
+
+  private forgetUnverified(jidKey: string): void {
+    const info = this.unverified.get(jidKey);
+    if (info === undefined) return;
+    this.unverified.delete(jidKey);
+    const key = `${info.hashAlgo} ${info.ver}`;
+    const count = (this.unverifiedVers.get(key) ?? 1) - 1;
+    if (count > 0) this.unverifiedVers.set(key, count);
+    else this.unverifiedVers.delete(key);
   }
 
   private pump(): void {
@@ -407,10 +463,10 @@ export class CapsCache {
           this.log.error('storing caps failed', { error });
         }
         this.finish(lookup);
-        const jids = [...lookup.waiters].map(([jidKey, via]) => ({
-          accountId: via.accountId,
-          jid: jidKey.slice(via.accountId.length + 1),
-        }));
+        const jids: { accountId: string; jid: string }[] = [];
+        for (const [accountId, ofAccount] of lookup.waiters) {
+          for (const jid of ofAccount.keys()) jids.push({ accountId, jid });
+        }
         this.emit({ info, jids });
         return;
       }
@@ -424,7 +480,7 @@ export class CapsCache {
           },
         );
         const info = this.toClientInfo(lookup, check.info, false);
-        this.remember(this.unverified, jidKey, info, MEMORY_MAX);
+        this.rememberUnverified(jidKey, info);
         this.failed(lookup, jidKey);
         this.emit({ info, jids: [{ accountId: waiter.accountId, jid: waiter.jid }] });
         return;
@@ -442,11 +498,13 @@ export class CapsCache {
   /** The first waiter from a bare JID not yet asked, and that has not failed this ver recently. */
   private nextWaiter(lookup: Lookup): Waiter | undefined {
     const now = this.now();
-    for (const [jidKey, via] of lookup.waiters) {
-      const waiter = toWaiter(jidKey, via);
-      if (lookup.tried.has(waiter.bare)) continue;
-      if ((this.failures.get(`${lookup.key}\0${jidKey}`) ?? 0) > now) continue;
-      return waiter;
+    for (const [accountId, ofAccount] of lookup.waiters) {
+      for (const [jid, via] of ofAccount) {
+        const bare = bareJid(jid);
+        if (lookup.tried.has(bare)) continue;
+        if ((this.failures.get(`${lookup.key}\0${accountId}\0${jid}`) ?? 0) > now) continue;
+        return { ...via, jid, bare };
+      }
     }
     return undefined;
   }
@@ -470,6 +528,9 @@ export class CapsCache {
   private finish(lookup: Lookup): void {
     if (this.pending.get(lookup.key) !== lookup) return;
     this.pending.delete(lookup.key);
+    // What the lookup found is known now, or SQLite may be read again for the ver.
+    const ofVer = this.keys.get(lookup.ver);
+    if (ofVer !== undefined && ofVer.key === lookup.key) ofVer.missed = false;
     const count = (this.perBare.get(lookup.owner) ?? 1) - 1;
     if (count > 0) this.perBare.set(lookup.owner, count);
     else this.perBare.delete(lookup.owner);

@@ -89,7 +89,12 @@ export interface PresenceFeatureOptions {
 }
 
 interface DirtyContacts {
+  /** Contacts marked through their tracker entry (the hot path: a field set, no lookup). */
+  contacts: ContactResources<TrackedPresence>[];
+  /** Contacts marked by JID (no tracker entry at hand: gone, an error, directed presence). */
   jids: Set<string>;
+  /** The window being gathered: entries marked in it carry this in markedIn. */
+  window: number;
   key: string;
   build: LazyEvent;
   /** The next window's length: PRESENCE_COALESCE_MS, or PRESENCE_FLOOD_COALESCE_MS after a flood's window. */
@@ -141,7 +146,7 @@ export class PresenceFeature implements AccountLifecycleListener {
       isRoom: options.isRoom,
       onPhoto: options.onPhoto,
       ownExtras: options.ownExtras,
-      onContactChanged: (accountId, bare) => this.changed(accountId, bare),
+      onContactChanged: (accountId, bare, resources) => this.changed(accountId, bare, resources),
       onLastSeen: (accountId, bare, seen) => this.lastSeen.seen(accountId, bare, seen),
       history: this.history,
     });
@@ -414,38 +419,70 @@ export class PresenceFeature implements AccountLifecycleListener {
    * PRESENCE_COALESCE_MS (in a flood PRESENCE_FLOOD_COALESCE_MS) after the first change, as one lazy entry whose views are built when it is
    * sent. A contact that changes ten times meanwhile is sent once.
    */
-  private changed(accountId: string, bare: string): void {
+  private changed(accountId: string, bare: string, resources?: ContactResources<TrackedPresence>): void {
     let dirty = this.dirty.get(accountId);
     if (!dirty) {
-      const jids = new Set<string>();
-      dirty = {
-        jids,
+      const marked: DirtyContacts = {
+        contacts: [],
+        jids: new Set<string>(),
+        window: 0,
         key: `presenceContacts:${accountId}`,
-        build: () => {
-          if (this.removed.has(accountId)) {
-            jids.clear();
-            return null;
-          }
-          dirty!.windowMs = jids.size >= PRESENCE_FLOOD_CONTACTS ? PRESENCE_FLOOD_COALESCE_MS : PRESENCE_COALESCE_MS;
-          const tracker = this.service.tracker(accountId);
-          const recording = this.history.recording(accountId);
-          const events: AppEvent[] = [];
-          for (const jid of jids) {
-            // One lookup of the contact for its history and its view.
-            const tracked = tracker?.resources(jid);
-            if (recording && tracked) this.recordHistory(accountId, tracked);
-            events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid, tracked) });
-          }
-          jids.clear();
-          return events;
-        },
+        build: () => this.buildWindow(accountId, marked),
         windowMs: PRESENCE_COALESCE_MS,
       };
+      dirty = marked;
       this.dirty.set(accountId, dirty);
     }
     // The first change since the last send opens the window; the others join it.
-    if (dirty.jids.size === 0 && !this.closed) this.bus.emitLazy(dirty.key, dirty.build, dirty.windowMs);
-    dirty.jids.add(bare);
+    if (dirty.jids.size === 0 && dirty.contacts.length === 0 && !this.closed) {
+      this.bus.emitLazy(dirty.key, dirty.build, dirty.windowMs);
+    }
+    if (resources === undefined) {
+      dirty.jids.add(bare);
+    } else if (resources.markedIn !== dirty.window) {
+      resources.markedIn = dirty.window;
+      dirty.contacts.push(resources);
+    }
+  }
+
+  /** The views of the contacts marked in the window that ends now: one per contact, whichever way it was marked. */
+  private buildWindow(accountId: string, dirty: DirtyContacts): AppEvent[] | null {
+    const { contacts, jids } = dirty;
+    const window = dirty.window++;
+    dirty.contacts = [];
+    dirty.jids = new Set();
+    if (this.removed.has(accountId)) return null;
+    const count = contacts.length + jids.size;
+    dirty.windowMs = count >= PRESENCE_FLOOD_CONTACTS ? PRESENCE_FLOOD_COALESCE_MS : PRESENCE_COALESCE_MS;
+    const tracker = this.service.tracker(accountId);
+    const recording = this.history.recording(accountId);
+    const events: AppEvent[] = [];
+    /** JIDs sent already whose marked entry is no longer the tracker's (the contact left, or left and came back). */
+    let sent: Set<string> | null = null;
+    const send = (jid: string, tracked: ContactResources<TrackedPresence> | undefined) => {
+      // One lookup of the contact for its history and its view.
+      if (recording && tracked) this.recordHistory(accountId, tracked);
+      events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid, tracked) });
+    };
+    for (const marked of contacts) {
+      const jid = marked.bare;
+      const tracked = tracker?.resources(jid);
+      if (tracked !== marked) {
+        // The current entry (if any) was marked too, or is sent from here once.
+        if (tracked !== undefined && tracked.markedIn === window) continue;
+        sent ??= new Set();
+        if (sent.has(jid)) continue;
+        sent.add(jid);
+      }
+      send(jid, tracked);
+    }
+    for (const jid of jids) {
+      const tracked = tracker?.resources(jid);
+      if (tracked !== undefined && tracked.markedIn === window) continue;
+      if (sent?.has(jid)) continue;
+      send(jid, tracked);
+    }
+    return events;
   }
 
   /** A contact of the coalescing step to presence history; its failure loses no event. */

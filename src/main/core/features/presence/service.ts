@@ -17,7 +17,7 @@ import type { RawPresence } from '../../accounts/stream/raw-presence';
 import { detach } from '../../util/text';
 import type { CapsCache, CapsQuery, CapsReference, CapsResolved, ClientInfo } from '../caps/cache';
 import { CapsReferences, NOT_RECORDED, PresenceRead, readPresence, STATUS_MAX, type TrackedPresence } from './stanza';
-import { PresenceTracker, type PresenceError } from './tracker';
+import { PresenceTracker, type ContactResources, type PresenceError } from './tracker';
 
 export interface OwnPresence {
   /** 'offline' sends unavailable and keeps the account's connection. */
@@ -71,7 +71,8 @@ export interface PresenceDeps {
   /** Elements our presence carries besides caps (the XEP-0153 hash of our avatar). */
   ownExtras?(accountId: string): Element[];
   /** Called once per stanza that changed what we know of a contact. */
-  onContactChanged(accountId: string, bare: string): void;
+  /** `resources`: the contact's entry in the tracker, when the caller holds it (saves a lookup). */
+  onContactChanged(accountId: string, bare: string, resources?: ContactResources<TrackedPresence>): void;
   /** Called when a resource went offline (persist it as last seen). */
   onLastSeen?(accountId: string, bare: string, seen: LastSeen): void;
   /** Resolves contacts' entity capabilities into client infos (one shared cache). */
@@ -330,7 +331,7 @@ export class PresenceService {
           if (!capsUnchanged) current.caps = this.capsReferences.of(read);
           current.client = client;
           current.view = null;
-          this.deps.onContactChanged(accountId, resources!.bare);
+          this.deps.onContactChanged(accountId, resources!.bare, resources);
           return true;
         }
         const presence: TrackedPresence = {
@@ -352,7 +353,7 @@ export class PresenceService {
             ? account.tracker.availableIn(resources, presence)
             : account.tracker.available(bare, presence);
         if (added) {
-          this.deps.onContactChanged(accountId, bare);
+          this.deps.onContactChanged(accountId, bare, resources);
         } else {
           this.floodLog.warn('presence.resource-cap', 'too many resources; presence ignored', { from: bare });
         }
@@ -420,11 +421,12 @@ export class PresenceService {
       if (!account) continue;
       const slash = jid.indexOf('/'); // none: a bare sender, tracked with the empty resource
       const bare = slash === -1 ? jid : jid.slice(0, slash);
-      const entry = account.tracker.resources(bare)?.get(slash === -1 ? '' : jid.slice(slash + 1));
+      const resources = account.tracker.resources(bare);
+      const entry = resources?.get(slash === -1 ? '' : jid.slice(slash + 1));
       if (!entry?.caps || entry.caps.ver !== resolved.info.ver) continue;
       entry.client = resolved.info;
       entry.view = null;
-      this.deps.onContactChanged(accountId, bare);
+      this.deps.onContactChanged(accountId, resources!.bare, resources);
     }
   }
 

@@ -27,6 +27,12 @@ export type SignalListener = (signal: PresenceSignal, bare: string, resource: st
  * keep the whole chunk alive wherever it is stored, see presence-stanza.ts detach).
  */
 export class ContactResources<T> extends Map<string, T> {
+  /**
+   * The presence feature's coalescing window this contact was last marked changed in (-1: none):
+   * a mark is a field compared, not a lookup of the JID in a set (it runs for every presence).
+   */
+  markedIn = -1;
+
   constructor(readonly bare: string) {
     super();
   }

@@ -341,6 +341,60 @@ describe('CapsCache', () => {
     expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)?.device).toBe('web');
   });
 
+  it('reads SQLite once for a ver whose lookup failed, not per presence, until a lookup for it ends; then looks it up again', async () => {
+    vi.useFakeTimers();
+    let fail = true;
+    const net = network(() => (fail ? 'error' : CONVERSE));
+    const repo = new CapsRepository(capsDb());
+    const reads = vi.spyOn(repo, 'getVerified');
+    const cache = new CapsCache({ repo, log: createLogger(() => {}), retryAfterMs: 60_000 });
+    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(net.calls).toHaveLength(1);
+    expect(cache.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+    const readsAfterFailure = reads.mock.calls.length;
+
+    // A flood of presences with that ver from the JID that failed: neither asked again nor read from SQLite.
+    for (let i = 0; i < 100; i++) expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(readsAfterFailure + 1);
+    const readsDuringFlood = reads.mock.calls.length;
+    for (let i = 0; i < 100; i++) cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query);
+    expect(reads.mock.calls.length).toBe(readsDuringFlood);
+    expect(net.calls).toHaveLength(1);
+
+    // After the retry period the ver is looked up again, and its answer is found.
+    fail = false;
+    await vi.advanceTimersByTimeAsync(60_001);
+    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(net.calls).toHaveLength(2);
+    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)?.device).toBe('web');
+  });
+
+  it('reads SQLite again for a ver once a lookup for it ended (another cache may have stored it meanwhile)', async () => {
+    vi.useFakeTimers();
+    const file = path.join(tempDir(), 'caps.sqlite3');
+    const silent = network(() => 'silent');
+    const repo = new CapsRepository(capsDb(file));
+    const reads = vi.spyOn(repo, 'getVerified');
+    const cache = new CapsCache({ repo, log: createLogger(() => {}), timeoutMs: 1_000, maxAttempts: 1 });
+    cache.resolve('acc', 'a@example.org/r', ref(GAJIM), silent.query);
+    await vi.advanceTimersByTimeAsync(1_001);
+    expect(cache.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+    // b's presence starts a new lookup, which its next presences join (nothing read meanwhile)…
+    cache.resolve('acc', 'b@example.org/r', ref(GAJIM), silent.query);
+    const readsMeanwhile = reads.mock.calls.length;
+    for (let i = 0; i < 50; i++) cache.resolve('acc', 'b@example.org/r', ref(GAJIM), silent.query);
+    expect(reads.mock.calls.length).toBe(readsMeanwhile);
+    // …until that lookup ends: then SQLite is read again, and a row written meanwhile is found.
+    const other = new CapsCache({ repo: new CapsRepository(capsDb(file)), log: createLogger(() => {}) });
+    other.resolve('acc2', 'c@example.org/r', ref(GAJIM), network(() => GAJIM).query);
+    await vi.advanceTimersByTimeAsync(1_001);
+    expect(cache.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+    expect(cache.resolve('acc', 'b@example.org/r', ref(GAJIM), silent.query)?.clientName).toBe('Gajim');
+    expect(reads.mock.calls.length).toBe(readsMeanwhile + 1);
+  });
+
   it('stops waiting for an account that went away', () => {
     const query = vi.fn(() => new Promise<Element>(() => {}));
     const cache = new CapsCache({ repo: null, log: createLogger(() => {}), maxInFlight: 1 });
