@@ -493,7 +493,14 @@ export class StreamGuard {
         }
       }
     }
-    const name = text.slice(from, startTag.nameEnd);
+    // The last element that ended at this depth is usually a sibling of the same name (the items of a
+    // roster, their groups): its name is taken rather than copied again.
+    const length = startTag.nameEnd - from;
+    const sibling = this.names[this.level];
+    const name =
+      sibling !== undefined && sibling.length === length && textIs(text, from, sibling)
+        ? sibling
+        : text.slice(from, startTag.nameEnd);
     this.tagName = name;
     if (this.level === 1 && name === 'iq') this.iqType = attributeOf(text, 'type');
     else if (this.level === 2 && name === 'query') this.queryNs = attributeOf(text, 'xmlns');

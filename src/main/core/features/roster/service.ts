@@ -44,6 +44,7 @@ import { background } from '../../util/background';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
 import { notConnected, removeItem, renameGroup, updateItem } from './commands';
 import { RosterStoreWriter } from './store-writer';
+import { RosterItemListeners, type RosterFetchListener, type RosterItemListener } from './listeners';
 
 /** A result with more items than this is read over several event-loop turns. */
 export const ROSTER_CHUNK = 1000;
@@ -95,16 +96,14 @@ interface AccountRoster {
   stats: RosterFetchStats;
 }
 
-export type RosterItemListener = (
-  accountId: string,
-  before: RosterItemView | undefined,
-  after: RosterItemView | undefined,
-) => void;
+export type { RosterFetchChange, RosterFetchListener, RosterItemListener } from './listeners';
+
+const NONE = (): undefined => undefined;
 
 export class RosterService implements AccountLifecycleListener {
   private readonly accounts = new Map<string, AccountRoster>();
   private readonly sessionReady = new Set<(accountId: string, synced: boolean) => void>();
-  private readonly itemListeners = new Set<RosterItemListener>();
+  private readonly itemListeners: RosterItemListeners;
   /** Items of roster results read while the stream was parsed. */
   private readonly streamed = new StreamedRosterItems();
   private readonly floodLog: ReturnType<typeof rateLimited>;
@@ -117,6 +116,7 @@ export class RosterService implements AccountLifecycleListener {
     private readonly log: Logger,
   ) {
     this.floodLog = rateLimited(log);
+    this.itemListeners = new RosterItemListeners(log);
     // What memory holds could not be stored: forget its version, so the next session fetches in full.
     this.writer = new RosterStoreWriter(repo, log, (accountId) => {
       const state = this.accounts.get(accountId);
@@ -174,21 +174,11 @@ export class RosterService implements AccountLifecycleListener {
 
   /**
    * Called for every stored change of an item, from a fetch or a push: `before` is undefined for a
-   * new item, `after` for a removed one. Returns the undo.
+   * new item, `after` for a removed one. With `onFetch`, a full fetch's difference goes to it in one
+   * call instead (10,000 items of a first fetch are one call, not 10,000). Returns the undo.
    */
-  onItemChanged(listener: RosterItemListener): () => void {
-    this.itemListeners.add(listener);
-    return () => this.itemListeners.delete(listener);
-  }
-
-  private itemChanged(accountId: string, before: RosterItemView | undefined, after: RosterItemView | undefined): void {
-    for (const listener of this.itemListeners) {
-      try {
-        listener(accountId, before, after);
-      } catch (error) {
-        this.log.error('roster item listener failed', { accountId, error });
-      }
-    }
+  onItemChanged(listener: RosterItemListener, onFetch?: RosterFetchListener): () => void {
+    return this.itemListeners.add(listener, onFetch);
   }
 
   private ready(accountId: string, synced: boolean): void {
@@ -395,9 +385,15 @@ export class RosterService implements AccountLifecycleListener {
     // One event for the whole difference (10,000 items of a first fetch are one event, not 10,000).
     if (removed.length > 0 || changed.length > 0)
       this.bus.emit({ type: 'roster.items', accountId, items: changed, removed });
-    for (const jid of removed) this.itemChanged(accountId, previous.get(jid), undefined);
-    if (previous.size === 0) for (const item of changed) this.itemChanged(accountId, undefined, item);
-    else for (const item of changed) this.itemChanged(accountId, previous.get(item.jid), item);
+    if (this.itemListeners.size > 0 && (removed.length > 0 || changed.length > 0)) {
+      const allNew = previous.size === 0;
+      this.itemListeners.fetchChanged(accountId, {
+        removed: removed.map((jid) => previous.get(jid)!),
+        changed,
+        allNew,
+        before: allNew ? NONE : (jid) => previous.get(jid),
+      });
+    }
     this.finishSync(state, ownJid, version, syncedAt);
   }
 
@@ -474,13 +470,13 @@ export class RosterService implements AccountLifecycleListener {
         state.items.delete(item.jid);
         if (before) {
           this.bus.emit({ type: 'roster.removed', accountId, jid: item.jid });
-          this.itemChanged(accountId, before, undefined);
+          this.itemListeners.itemChanged(accountId, before, undefined);
         }
       } else {
         state.items.set(item.jid, item);
         if (!before || !sameItem(before, item)) {
           this.bus.emit({ type: 'roster.item', item });
-          this.itemChanged(accountId, before, item);
+          this.itemListeners.itemChanged(accountId, before, item);
         }
       }
       if (version !== null) state.version = version;

@@ -31,7 +31,7 @@ import type { SessionOnline } from '../../accounts/session-api';
 import type { EventBus } from '../../events';
 import { rateLimited, type Logger, type RateLimitedLogger } from '../../log';
 import type { SubscriptionsRepository } from '../../store/subscriptions-repo';
-import type { RosterService } from '../roster/service';
+import type { RosterFetchChange, RosterService } from '../roster/service';
 import { capText } from '../../util/text';
 import { NS_NICK } from '../../xmpp/ns';
 import { lookalikeIndex, lookalikeOf, type LookalikeIndex } from './lookalike';
@@ -115,8 +115,9 @@ export class SubscriptionService implements AccountLifecycleListener {
       this.state(stored.accountId).requests.set(stored.jid, { ...stored, lookalikeOf: null });
     }
     for (const note of this.repo.loadNotes()) this.state(note.accountId).notes.set(note.jid, note);
-    this.unsubscribeRoster = this.roster.onItemChanged((accountId, before, after) =>
-      this.rosterChanged(accountId, before, after),
+    this.unsubscribeRoster = this.roster.onItemChanged(
+      (accountId, before, after) => this.rosterChanged(this.state(accountId), before, after),
+      (accountId, change) => this.rosterFetched(accountId, change),
     );
   }
 
@@ -344,12 +345,17 @@ export class SubscriptionService implements AccountLifecycleListener {
 
   // ---------- roster changes ----------
 
-  private rosterChanged(
-    accountId: string,
-    before: RosterItemView | undefined,
-    after: RosterItemView | undefined,
-  ): void {
+  /** A full fetch's difference in one call: a new item matters only to a request, note or unsubscribe of ours. */
+  private rosterFetched(accountId: string, change: RosterFetchChange): void {
     const state = this.state(accountId);
+    state.lookalikes = null;
+    if (change.allNew && !state.requests.size && !state.notes.size && !state.ownUnsubscribes.size) return;
+    for (const item of change.removed) this.rosterChanged(state, item, undefined);
+    for (const item of change.changed) this.rosterChanged(state, change.before(item.jid), item);
+  }
+
+  private rosterChanged(state: AccountSubscriptions, before?: RosterItemView, after?: RosterItemView): void {
+    const { accountId } = state;
     state.lookalikes = null;
     const jid = (after ?? before)!.jid;
     if (after && (after.subscription === 'from' || after.subscription === 'both') && state.requests.has(jid)) {

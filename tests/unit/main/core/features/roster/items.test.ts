@@ -7,7 +7,9 @@ import {
   readRosterItem,
   readRosterQuery,
   sameItem,
+  StreamedRosterItems,
 } from '../../../../../../src/main/core/features/roster/items';
+import { RawRosterItem } from '../../../../../../src/main/core/accounts/stream/raw-roster-item';
 import { NS_ROSTER } from '../../../../../../src/main/core/xmpp/ns';
 import { capText } from '../../../../../../src/main/core/util/text';
 import { normalizeBareJid } from '../../../../../../src/shared/jid';
@@ -143,5 +145,34 @@ describe('roster item parsing', () => {
     expect(sameItem({ ...a, groups: ['x'] }, { ...a, groups: ['x', 'y'] })).toBe(false);
     expect(sameItem({ ...a, groups: [] }, { ...a, name: 'A', groups: [] })).toBe(false);
     expect(sameItem({ ...a, groups: [] }, { ...a, pendingOut: true, groups: [] })).toBe(false);
+  });
+
+  it('items read while parsing share one frozen group list per group or pair of groups', () => {
+    const streamed = new StreamedRosterItems();
+    const query = xml('query', { xmlns: NS_ROSTER });
+    const raw = new RawRosterItem();
+    const add = (jid: string, ...groups: string[]) => {
+      raw.reset();
+      raw.jid = jid;
+      for (const group of groups) raw.groups[raw.groupCount++] = group;
+      streamed.add(raw, query, 'acc');
+    };
+    add('a@example.org', 'Friends');
+    add('B@Example.org', 'Friends');
+    add('c@example.org', 'Work', 'Friends');
+    add('d@example.org', 'Work', 'Friends');
+    add('e@example.org', 'Friends', 'Work');
+    add('f@example.org', 'Work', 'Work', 'Friends');
+    const items = streamed.take('acc', query, newReport());
+    const groups = (jid: string) => items.get(jid)!.groups;
+    expect(groups('a@example.org')).toEqual(['Friends']);
+    expect(groups('b@example.org')).toBe(groups('a@example.org'));
+    expect(Object.isFrozen(groups('a@example.org'))).toBe(true);
+    expect(groups('c@example.org')).toEqual(['Work', 'Friends']);
+    expect(groups('d@example.org')).toBe(groups('c@example.org'));
+    expect(groups('e@example.org')).toEqual(['Friends', 'Work']);
+    expect(groups('f@example.org')).toEqual(['Work', 'Friends']);
+    // The names themselves are shared too.
+    expect(groups('e@example.org')[0]).toBe(groups('a@example.org')[0]);
   });
 });

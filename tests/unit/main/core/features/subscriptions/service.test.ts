@@ -16,7 +16,7 @@ import {
   SubscriptionService,
   type SubscriptionRoster,
 } from '../../../../../../src/main/core/features/subscriptions/service';
-import type { RosterItemListener } from '../../../../../../src/main/core/features/roster/service';
+import type { RosterFetchListener, RosterItemListener } from '../../../../../../src/main/core/features/roster/service';
 import { memoryDbWithAccount } from '../../../../../support/db';
 import { NS_NICK } from '../../../../../../src/main/core/xmpp/ns';
 import { type SessionXmpp } from '../../../../../../src/main/core/accounts/client';
@@ -31,6 +31,7 @@ let sent: Element[];
 let logs: string[];
 let roster: Map<string, RosterItemView>;
 let rosterListeners: Set<RosterItemListener>;
+let fetchListeners: Set<RosterFetchListener>;
 let repo: SubscriptionsRepository;
 let service: SubscriptionService;
 
@@ -38,9 +39,13 @@ let service: SubscriptionService;
 const rosterSource: SubscriptionRoster = {
   item: (_accountId, jid) => roster.get(jid),
   itemsOf: () => [...roster.values()],
-  onItemChanged: (listener) => {
+  onItemChanged: (listener, onFetch) => {
     rosterListeners.add(listener);
-    return () => rosterListeners.delete(listener);
+    if (onFetch) fetchListeners.add(onFetch);
+    return () => {
+      rosterListeners.delete(listener);
+      if (onFetch) fetchListeners.delete(onFetch);
+    };
   },
   update: async () => ok(null),
 };
@@ -99,6 +104,7 @@ beforeEach(() => {
   logs = [];
   roster = new Map();
   rosterListeners = new Set();
+  fetchListeners = new Set();
   repo = new SubscriptionsRepository(db);
   service = makeService();
   goOnline(service);
@@ -231,6 +237,36 @@ describe('incoming subscription presence', () => {
     service.receive(ACCOUNT, presence('bob@example.org', 'subscribe'));
     setItem('bob@example.org', { subscription: 'from' });
     expect(service.requests()).toEqual([]);
+  });
+
+  it('reads a full fetch in one call: approved requests leave the inbox, a lost subscription is noted', () => {
+    const item = (jid: string, subscription: RosterItemView['subscription']): RosterItemView => ({
+      accountId: ACCOUNT,
+      jid,
+      name: null,
+      subscription,
+      pendingOut: false,
+      groups: [],
+    });
+    const fetch = (change: Parameters<RosterFetchListener>[1]) => {
+      for (const listener of fetchListeners) listener(ACCOUNT, change);
+    };
+    // A first fetch: every item new, one of them approved by another of our clients.
+    service.receive(ACCOUNT, presence('bob@example.org', 'subscribe'));
+    service.receive(ACCOUNT, presence('eve@example.org', 'subscribe'));
+    const first = [item('bob@example.org', 'from'), item('romeo@example.org', 'both'), item('eve@example.org', 'none')];
+    fetch({ removed: [], changed: first, allNew: true, before: () => undefined });
+    expect(service.requests().map((request) => request.jid)).toEqual(['eve@example.org']);
+    expect(service.notes()).toEqual([]);
+    // A later fetch: Romeo stopped sharing, Bob was removed.
+    const before = new Map(first.map((one) => [one.jid, one]));
+    fetch({
+      removed: [first[0]],
+      changed: [item('romeo@example.org', 'from')],
+      allNew: false,
+      before: (jid) => before.get(jid),
+    });
+    expect(service.notes()).toMatchObject([{ jid: 'romeo@example.org', ended: 'revoked' }]);
   });
 
   it('takes 10,000 requests from distinct JIDs without answering any, stored in one transaction', () => {
