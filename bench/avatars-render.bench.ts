@@ -14,7 +14,7 @@
  * earlier build turn by turn (`avatars-before`, `none-before`) for a before/after under the same
  * load. For diagnosis, BENCH_PROFILE=1 writes a CPU profile of the first scroll with avatars
  * (bench/results/avatars-render-scroll.cpuprofile) and BENCH_TRACE=1 a Chromium trace of it
- * (avatars-render-scroll.trace.json); that scroll's numbers are then slowed.
+ * (avatars-render-scroll.trace.json; BENCH_TRACE=js with JavaScript samples); that scroll's numbers are then slowed.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -185,6 +185,8 @@ async function measure(
               'disabled-by-default-devtools.timeline',
               'v8.execute',
               'blink.user_timing',
+              // BENCH_TRACE=js: the JavaScript samples too (which functions a long task ran).
+              ...(process.env.BENCH_TRACE === 'js' ? ['disabled-by-default-v8.cpu_profiler'] : []),
             ]
           : ['toplevel'],
     });

@@ -2,7 +2,7 @@
  * The roster benches' scroll: top to bottom one screen per frame, counting long tasks on the way.
  * BENCH_SCROLL_TRACE=1 records a Chromium trace of each scroll a bench does not trace itself
  * (`roster-render.bench.ts`) to bench/results/roster-scroll-N.trace.json, and adds the main
- * thread's CPU time per task to the result (`cpu`).
+ * thread's CPU time per task to the result (`cpu`); BENCH_SCROLL_TRACE=js adds JavaScript samples.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,8 @@ const TRACE_CATEGORIES = [
   'disabled-by-default-devtools.timeline',
   'v8.execute',
   'blink.user_timing',
+  // BENCH_SCROLL_TRACE=js: the JavaScript samples too (which functions a long task ran), at a cost.
+  ...(process.env.BENCH_SCROLL_TRACE === 'js' ? ['disabled-by-default-v8.cpu_profiler'] : []),
 ];
 let traced = 0;
 

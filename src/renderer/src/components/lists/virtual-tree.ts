@@ -41,6 +41,18 @@ export function rowKey(row: TreeRowState, index: number, slots: number): string 
   return row.recycle ? `${row.recycle.kind}:${row.recycle.ordinal % slots}` : index % slots;
 }
 
+/**
+ * The rows a VirtualTree holds, `[start, end)`: the rows in view and the overscan on each side
+ * (`first` to `last`) or, where an edge of the list cuts the overscan on one side, as many more on
+ * the other: always its `slots` rows when there are that many. At rest at the top, a scroll's first
+ * frame then hands on the row elements below the view instead of mounting a dozen row components
+ * (traces: its style and layout touched twice the elements of the frames after it).
+ */
+export function windowOf(first: number, last: number, count: number, slots: number): [number, number] {
+  const end = Math.min(count, Math.max(last, first + slots));
+  return [Math.max(0, Math.min(first, end - slots)), end];
+}
+
 /** A row element of a VirtualTree and what it shows now; `shown: false` keeps it hidden for later. */
 export interface PooledRow<Item> {
   readonly key: string | number;

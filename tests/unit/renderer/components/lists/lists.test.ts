@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import ChoiceGroup from '../../../../../src/renderer/src/components/lists/ChoiceGroup.vue';
 import FactList from '../../../../../src/renderer/src/components/lists/FactList.vue';
 import VirtualTree from '../../../../../src/renderer/src/components/lists/VirtualTree.vue';
-import { RowPool, rowKey, type TreeRowState } from '../../../../../src/renderer/src/components/lists/virtual-tree';
+import {
+  RowPool,
+  rowKey,
+  windowOf,
+  type TreeRowState,
+} from '../../../../../src/renderer/src/components/lists/virtual-tree';
 
 async function render(component: unknown, props: Record<string, unknown>, slots?: Record<string, unknown>) {
   const app = createSSRApp({ render: () => h(component as Component, props, slots) });
@@ -43,11 +48,11 @@ describe('VirtualTree', () => {
   it('puts only the rows in view (and the overscan) in the DOM, placed by their index', async () => {
     const html = await render(VirtualTree, treeProps());
     const rows = html.match(/<div[^>]*role="treeitem"[^>]*>/g) ?? [];
-    // 200 px of 40 px rows, plus two rows of overscan below.
-    expect(rows).toHaveLength(7);
+    // 200 px of 40 px rows and two rows of overscan on each side: at the top, all four below.
+    expect(rows).toHaveLength(10);
     expect(html).toContain('style="height:4000px;"');
-    expect(rows[6]).toContain('transform:translateY(240px);height:40px;');
-    expect(rows[6]).toContain('data-index="6"');
+    expect(rows[9]).toContain('transform:translateY(360px);height:40px;');
+    expect(rows[9]).toContain('data-index="9"');
   });
 
   it('gives each row its tree semantics, and names the active one on the tree', async () => {
@@ -106,6 +111,16 @@ describe('rowKey (which row element a row takes over while scrolling)', () => {
   it('keeps a row’s own key, else falls back to its slot in the window', () => {
     expect(rowKey({ level: 2, label: '', key: 'bob' }, 40, SLOTS)).toBe('bob');
     expect(rowKey({ level: 2, label: '' }, 40, SLOTS)).toBe(40 % SLOTS);
+  });
+});
+
+describe('windowOf (the rows a virtual tree holds)', () => {
+  it('holds the rows in view and the overscan, and where a list edge cuts one side, as many more on the other', () => {
+    // Ten slots: the middle of the list, the top, the bottom, and a list shorter than the window.
+    expect(windowOf(40, 50, 100, 10)).toEqual([40, 50]);
+    expect(windowOf(0, 7, 100, 10)).toEqual([0, 10]);
+    expect(windowOf(93, 100, 100, 10)).toEqual([90, 100]);
+    expect(windowOf(0, 6, 6, 10)).toEqual([0, 6]);
   });
 });
 
