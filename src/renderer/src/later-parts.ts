@@ -10,17 +10,13 @@ import { loadContract } from './api/checked';
 
 type Load = () => Promise<unknown>;
 
-/**
- * The contract first: its evaluation (zod and every schema) is the one long piece (35–58 ms of CPU in
- * traces at load), and the overview's own timeline asks a command that needs it anyway; the sooner
- * after the first frame, the likelier before a scroll. Then what the next frames show.
- */
+/** In the order the window is likely to need them: what the first screen's next frames show first. */
 export const LATER_PARTS: readonly Load[] = [
-  loadContract,
   () => import('./components/chat/ConversationList.vue'),
   () => import('./components/muc/MucSidebarSection.vue'),
   () => import('./components/common/LiveAnnouncer.vue'),
   () => import('./components/accounts/AccountOverview.vue'),
+  loadContract,
   () => import('./components/roster/ContactPanel.vue'),
   () => import('./components/subscription/SubscriptionInbox.vue'),
   () => import('./components/muc/InvitePrompt.vue'),
