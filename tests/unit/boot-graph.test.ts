@@ -85,21 +85,4 @@ describe("the first screen's code (what boot.ts reaches by static imports)", () 
     // The contract's schemas (zod) are reached only by its types.
     expect(reached.filter((file) => file.endsWith('shared/contract.ts'))).toEqual([]);
   });
-
-  it('loads ahead, after the first paint, every async part of App.vue and the overview (src/later-parts.ts)', () => {
-    const later = fs.readFileSync(path.join(SRC, 'later-parts.ts'), 'utf8');
-    const asyncParts = (file: string) =>
-      [
-        ...fs
-          .readFileSync(path.join(SRC, file), 'utf8')
-          .matchAll(/defineAsyncComponent\(\(\) => import\('([^']+)'\)\)/g),
-      ].map((match) => `./${path.posix.join(path.posix.dirname(file), match[1])}`);
-    const appParts = asyncParts('App.vue');
-    const overview = asyncParts('views/MainPane.vue').filter((part) => part.endsWith('/AccountOverview.vue'));
-    expect(appParts.length).toBeGreaterThan(0);
-    expect(overview).toHaveLength(1);
-    for (const part of [...appParts, ...overview]) expect(later).toContain(`import('${part}')`);
-    // Ahead of first use, never on the first paint's path.
-    expect(reached).not.toContain('components/accounts/AccountOverview.vue');
-  });
 });

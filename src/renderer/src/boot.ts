@@ -12,7 +12,6 @@ import type { Transport } from './api/types';
 import { i18n } from './i18n';
 import { applyLocale, resolveLocale, systemLanguages } from './i18n/locale';
 import { warmUpWhileWaiting } from './i18n/warm-up';
-import { loadLaterParts } from './later-parts';
 import { nameColoursOn } from './lib/avatar';
 import { useAccountsStore } from './stores/accounts';
 import { useAppStore } from './stores/app';
@@ -67,12 +66,4 @@ export async function boot(transport: Transport, pump: EarlyEventPump): Promise<
   const accounts = useAccountsStore(pinia);
   const appState = useAppStore(pinia);
   warmUpWhileWaiting(() => accounts.list.length > 0 || appState.firstPaintDone);
-  // Once the first screen is painted, the parts that load on first use come in, in idle time.
-  if (appState.firstPaintDone) void loadLaterParts();
-  else
-    watch(
-      () => appState.firstPaintDone,
-      () => void loadLaterParts(),
-      { once: true },
-    );
 }

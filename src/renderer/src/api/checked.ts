@@ -8,24 +8,14 @@ import type { Transport } from './types';
 
 type Contract = typeof import('../../../shared/contract');
 
-let contract: Promise<Contract> | null = null;
-
-/** The contract's chunk, loaded once (a failed load is asked again next time). */
-export function loadContract(): Promise<Contract> {
-  contract ??= import('../../../shared/contract').catch((error: unknown) => {
-    contract = null;
-    throw error;
-  });
-  return contract;
-}
-
 export function checkedTransport(transport: Transport): Transport {
+  let contract: Promise<Contract> | null = null;
   return {
     ...transport,
     async invoke(command, input) {
       // Nothing in an empty input can be refused in words; the core checks it as always.
       if (isEmpty(input)) return transport.invoke(command, input);
-      const { commands, inputIssue } = await loadContract();
+      const { commands, inputIssue } = await (contract ??= import('../../../shared/contract'));
       const parsed = commands[command].input.safeParse(input);
       if (parsed.success) return transport.invoke(command, input);
       const issues = parsed.error.issues.map((issue) => inputIssue(issue, true));
