@@ -60,9 +60,13 @@ const ARCHIVE_RUNS = runs(3);
  */
 const MINUTE = 60_000;
 /** With BENCH_BEFORE=path/to/headless.js, an earlier build runs in the same turns (before/after). */
-const CLIENTS: ClientName[] = process.env.BENCH_BEFORE
+const ALL_CLIENTS: ClientName[] = process.env.BENCH_BEFORE
   ? ['ltx', 'xmpp.js', 'jabberwock-before', 'jabberwock']
   : ['ltx', 'xmpp.js', 'jabberwock'];
+/** BENCH_CLIENTS=jabberwock-before,jabberwock runs only those (a before/after pair without the baselines). */
+const CLIENTS = process.env.BENCH_CLIENTS
+  ? ALL_CLIENTS.filter((client) => process.env.BENCH_CLIENTS!.split(',').includes(client))
+  : ALL_CLIENTS;
 /** The MUC join runs Jabberwock alone, and with BENCH_BEFORE the earlier build in the same turns. */
 const JABBERWOCKS: ClientName[] = process.env.BENCH_BEFORE ? ['jabberwock-before', 'jabberwock'] : ['jabberwock'];
 const MODES = [
@@ -128,6 +132,9 @@ async function measure(
     const run = await runClient(client, server, { core: mode.clientCore, state: client !== 'ltx', env });
     if (run.timing === null) throw new Error('the server reported no timing for the session');
     Object.assign(record, check(run), { ok: true, peakRssMb: round(run.metrics.maxRssBytes / MB) });
+    // The session's own peak, before the client's snapshot and state dump (builds from mem2 on).
+    const atClose = (run.metrics as Partial<BenchMetrics>).maxRssAtCloseBytes;
+    if (atClose !== undefined) record.extra = { ...record.extra, peakRssAtCloseMb: round(atClose / MB) };
   } catch (error) {
     record.error = error instanceof Error ? error.message.slice(0, 500) : String(error);
   }

@@ -113,6 +113,11 @@ export interface BenchMetrics {
   eventLoopDelayMaxMs: number;
   /** Peak RSS of this process over its life (ru_maxrss), bytes. */
   maxRssBytes: number;
+  /**
+   * Peak RSS up to the stream's end, bytes: the session's own, without what this client does after it
+   * (the snapshot that flushes the bus, the BENCH_STATE_FILE dump: ~15–18 MB more after a flood).
+   */
+  maxRssAtCloseBytes: number;
   counts: BenchCounts;
   atPing: BenchCounts | null;
   room: {
@@ -463,6 +468,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     if (existing && !existing.enabled) await core.invoke('account.setEnabled', { id: accountId, enabled: true });
     await Promise.race([closed, failure]);
     const closedAt = performance.now();
+    const maxRssAtCloseBytes = process.resourceUsage().maxRSS * 1024;
     // Deliver the events still waiting for the bus's next batch (a snapshot flushes it first).
     await core.invoke('app.snapshot', {});
     loopDelay.disable();
@@ -506,6 +512,7 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
         eventLoopDelayP99Ms: ms(loopDelay.percentile(99)),
         eventLoopDelayMaxMs: ms(loopDelay.max),
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        maxRssAtCloseBytes,
         counts: final,
         atPing,
         room: join

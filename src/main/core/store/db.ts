@@ -30,6 +30,9 @@ export function openDatabase(file: string): Db {
     db.pragma('busy_timeout = 250');
     // Accounts and settings are things the user typed: make every commit durable.
     db.pragma('synchronous = FULL');
+    // SQLite's own default page cache (2 MB) instead of better-sqlite3's 16 MB: during a login's presence
+    // flood the cache grew to ~5 MB of the peak RSS (bench/RESULTS.md, 2026-12-07, branch mem2).
+    db.pragma('cache_size = -2000');
     migrate(db);
     return db;
   } catch (error) {

@@ -27,6 +27,12 @@ describe('store', () => {
     expect(major * 1_000_000 + minor * 1_000 + patch).toBeGreaterThanOrEqual(3_051_003);
   });
 
+  it("caps SQLite's page cache at its own default of 2 MB, not better-sqlite3's 16 MB", () => {
+    const db = openDatabase(tempFile());
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2000);
+    db.close();
+  });
+
   it('migrates an empty database from zero to the latest version, with WAL, foreign keys and synchronous=FULL', () => {
     const db = openDatabase(tempFile());
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
