@@ -138,6 +138,8 @@ interface Paint {
   snapshot: [number, number, number];
   /** The roster column's first screen applied (ms since navigation start; -1: none, the whole snapshot came first). */
   firstScreen: number;
+  /** The first screen's answer taken from the socket by the page (ms since navigation start; -1: none). */
+  firstScreenReceived: number;
   /** Traced runs: CPU time of the page's main thread from navigation start to the first rows (-1 untraced). */
   mainThreadCpu: number;
 }
@@ -224,6 +226,7 @@ async function loadOnce(
         longTasks: window.__jw.longtasks.map((t) => [Math.round(t.start), Math.round(t.duration)]),
         snapshot: [at('jw-snapshot-requested'), at('jw-snapshot-received'), at('jw-snapshot-applied')],
         firstScreen: at('jw-first-screen-applied'),
+        firstScreenReceived: at('jw-first-screen-received'),
       });
     }, 50)))`)) as Paint;
     paint.mainThreadCpu = -1;
@@ -278,6 +281,7 @@ function report(
     snapshotRequestedReceivedAppliedMs: runs.map((r) => r.snapshot),
     snapshotMedianMs: [0, 1, 2].map((at) => median(runs.map((r) => r.snapshot[at]))),
     firstScreenAppliedMs: runs.map((r) => r.firstScreen),
+    firstScreenReceivedMs: runs.map((r) => r.firstScreenReceived),
     // Traced runs only (BENCH_TRACE; =all traces every run).
     mainThreadCpuToFirstRowsMs: runs.map((r) => r.mainThreadCpu),
     budgetMs: BUDGET_MS,

@@ -10,7 +10,7 @@
  * test compares the two. Everyone counts as offline: the core gives no first screen while any
  * contact is online (at start-up nobody is: accounts connect after the first snapshot).
  */
-import type { IdentityView, Prefs, RosterFirstScreen, RosterItemView } from './contract';
+import type { Prefs, RosterFirstScreen, RosterItemView } from './contract';
 import { localOf } from './jid';
 import { sortKey } from './names';
 
@@ -18,6 +18,10 @@ import { sortKey } from './names';
 export const ALL_ROSTER_VIEW = '*';
 /** The group of contacts without one (a real group name is never empty). */
 const NO_GROUP = '';
+/** Rows of the roster column the window's first screen covers: a tall window's worth (rows are 40 px). */
+export const FIRST_SCREEN_ROWS = 60;
+/** The contact's own nickname (XEP-0172), as the identities the window holds give it. */
+export type NickOf = (accountId: string, jid: string) => string | null | undefined;
 /** Longest display name kept (as the renderer's DISPLAY_MAX). */
 const NAME_MAX = 256;
 
@@ -55,20 +59,19 @@ interface Placed {
 /**
  * The first screen of the column the prefs show, covering `rows` rows from the top (collapsed groups
  * take their header row only), or null when the index would order it otherwise: a filter that hides
- * offline contacts, or someone online. Returns the contacts of those rows, in roster order.
+ * offline contacts, or someone online. Returns the contacts of those rows, in roster order. Nicknames
+ * are looked up for the members of the shown groups only.
  */
 export function rosterFirstScreen(
   items: readonly RosterItemView[],
   prefs: Pick<Prefs, 'rosterView' | 'rosterCollapsed' | 'rosterHideOffline'>,
-  identities: readonly IdentityView[],
+  nickOf: NickOf,
   anyoneOnline: boolean,
   rows: number,
 ): { screen: RosterFirstScreen; items: RosterItemView[] } | null {
   if (prefs.rosterHideOffline || anyoneOnline) return null;
   const accountView = prefs.rosterView !== 'all' && items.some((item) => item.accountId === prefs.rosterView);
   const view = accountView ? prefs.rosterView : ALL_ROSTER_VIEW;
-  const nicks = new Map<string, string | null>();
-  for (const identity of identities) nicks.set(`${identity.accountId}|${identity.jid}`, identity.nick);
   const byGroup = new Map<string, RosterItemView[]>();
   let total = 0;
   for (const item of items) {
@@ -95,7 +98,7 @@ export function rosterFirstScreen(
     if (collapsed.has(`${view}|${name}`)) continue;
     const members: Placed[] = byGroup.get(name)!.map((item) => {
       const key = `${item.accountId}|${item.jid}`;
-      return { item, key, fold: sortKey(displayOf(item, nicks.get(key))) };
+      return { item, key, fold: sortKey(displayOf(item, nickOf(item.accountId, item.jid))) };
     });
     members.sort((a, b) => compareStrings(a.fold, b.fold) || compareStrings(a.key, b.key));
     for (let i = 0; i < members.length && filled < rows; i++, filled++) shown.add(members[i].item);

@@ -40,7 +40,10 @@ export interface WebProcess {
  * `entry` runs another build of the bridge (a benchmark's before/after).
  */
 export function startWeb(dataDir: string, caFile?: string, entry = WEB_ENTRY): Promise<WebProcess> {
-  const child = spawn(process.execPath, [entry, '--port', '0', '--data', dataDir], {
+  // BENCH_WEB_NODE_ARGS: Node flags for the bridge's process only (`--cpu-prof --cpu-prof-dir=DIR`,
+  // which NODE_OPTIONS refuses), to profile the core under a renderer benchmark.
+  const nodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, entry, '--port', '0', '--data', dataDir], {
     env: caFile ? { ...process.env, NODE_EXTRA_CA_CERTS: caFile } : process.env,
   });
   let stdout = '';

@@ -3,8 +3,9 @@
  */
 import { commands } from '../../shared/contract';
 import { toRosterTable } from '../../shared/roster-table';
-import type { RosterItemView, Snapshot } from '../../shared/contract';
-import { rosterFirstScreen } from '../../shared/roster-first-screen';
+import type { RosterItemView } from '../../shared/contract';
+import { FIRST_SCREEN_ROWS } from '../../shared/roster-first-screen';
+import type { SnapshotBuilder } from './snapshot';
 
 /** How long the shells with a window let accounts wait for the first snapshot before connecting anyway. */
 export const CONNECT_FALLBACK_MS = 3_000;
@@ -42,34 +43,14 @@ export class AfterFirstSnapshot {
 
 /**
  * The window's first command runs cold code: zod compiles a schema's parser on its first use, and the
- * compact roster's loop over every contact starts interpreted. Both run once now, in an idle moment
- * before the window asks (results dropped), not while its first paint waits.
+ * loops over every contact start interpreted. In an idle moment before the window asks: the first
+ * screen's roster part is computed and kept (its answer is then mostly a send), and the whole
+ * snapshot's compact roster is made once (dropped) so its loop is compiled too.
  */
-export function warmUpFirstSnapshot(items: () => RosterItemView[]): void {
+export function warmUpFirstSnapshot(snapshots: SnapshotBuilder, items: () => RosterItemView[]): void {
   setImmediate(() => {
     commands['app.snapshot'].input.safeParse({});
+    snapshots.prepareFirstScreen(FIRST_SCREEN_ROWS);
     toRosterTable(items());
   }).unref();
-}
-
-/**
- * The snapshot narrowed to the roster column's first `rows` rows (see shared/roster-first-screen.ts):
- * their contacts as a compact table, presence and identities of those contacts only, and the counts.
- * Without a first screen (someone online, offline contacts hidden) the roster is left empty and
- * `rosterFirstScreen` unset: the window then waits for the whole snapshot.
- */
-export function firstScreenSnapshot(snapshot: Snapshot, items: readonly RosterItemView[], rows: number): Snapshot {
-  const anyoneOnline = snapshot.presence.some((view) => view.resources.length > 0);
-  const first = rosterFirstScreen(items, snapshot.prefs, snapshot.identities ?? [], anyoneOnline, rows);
-  const shown = new Set(first?.items.map((item) => `${item.accountId}|${item.jid}`));
-  const isShown = (view: { accountId: string; jid: string }) => shown.has(`${view.accountId}|${view.jid}`);
-  return {
-    ...snapshot,
-    roster: [],
-    rosterTable: toRosterTable(first?.items ?? []),
-    ...(first ? { rosterFirstScreen: first.screen } : {}),
-    presence: snapshot.presence.filter(isShown),
-    identities: snapshot.identities?.filter(isShown),
-    xmppUri: null,
-  };
 }

@@ -5,14 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import {
-  commands,
-  inputIssue,
-  isCommandName,
-  type CommandName,
-  type ConversationKind,
-  type Snapshot,
-} from '../../shared/contract';
+import { commands, inputIssue, isCommandName, type CommandName, type ConversationKind } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import type { CommandHandlers } from './command-handlers';
 import { AccountManager } from './accounts/account-manager';
@@ -62,8 +55,8 @@ import { background } from './util/background';
 import { IdentityService } from './features/avatars/service';
 import { IdentitiesRepository } from './features/avatars/repo';
 import { ProfileCommands } from './features/avatars/commands';
-import { toRosterTable } from '../../shared/roster-table';
-import { AfterFirstSnapshot, firstScreenSnapshot, warmUpFirstSnapshot } from './first-snapshot';
+import { AfterFirstSnapshot, warmUpFirstSnapshot } from './first-snapshot';
+import { SnapshotBuilder } from './snapshot';
 
 export const DATABASE_FILE = 'jabberwock.sqlite3';
 
@@ -387,6 +380,24 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
       return fallback;
     }
   };
+  const snapshots = new SnapshotBuilder({
+    bus,
+    accounts,
+    secrets: options.secrets,
+    roster,
+    prefs,
+    presence,
+    subscriptions,
+    blocking,
+    muc,
+    bookmarks,
+    chat,
+    notices,
+    control,
+    media,
+    identities,
+    readOrReport,
+  });
   const profiles = new ProfileCommands({ identities, accountJid, media: () => media, log: log.child('profiles') });
   const spellcheck = new SpellcheckService(settings, options.spellcheck);
   const knownAccount = (id: string) => accounts.list().some((account) => account.id === id);
@@ -398,40 +409,9 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
 
   const handlers: Handlers = {
     'app.snapshot': (input) => {
-      // Flush first: every event emitted before this snapshot carries a seq at or below it.
-      const seq = bus.flush();
-      const accountList = accounts.list();
-      const rosterItems = roster.items();
-      const snapshot: Snapshot = {
-        seq,
-        accounts: accountList,
-        secretStorage: options.secrets.info,
-        roster: input.compactRoster || input.firstScreen ? [] : rosterItems,
-        ...(input.compactRoster && !input.firstScreen ? { rosterTable: toRosterTable(rosterItems) } : {}),
-        rosterSync: accountList.map((account) => roster.syncView(account.id)),
-        prefs: prefs.get(),
-        presence: presence.views(),
-        ownPresence: presence.ownPresence(),
-        recentStatuses: presence.recentStatuses(),
-        subscriptionRequests: subscriptions.requests(),
-        subscriptionPolicies: subscriptions.policies(),
-        subscriptionNotes: subscriptions.notes(),
-        blockingAccounts: blocking.blockingAccounts(),
-        rooms: muc.rooms(),
-        occupants: muc.occupants(),
-        roomNotices: muc.notices(),
-        bookmarks: bookmarks.list(),
-        roomInvites: muc.invites(),
-        voiceRequests: muc.voiceRequests(),
-        conversations: readOrReport(() => chat.conversations(), []),
-        notices: notices.list(),
-        blocklists: blocking.views(),
-        xmppUri: input.firstScreen ? null : control.takeXmppUriForSnapshot(),
-        transfers: media.transfers.views(),
-        identities: identities.views(),
-      };
       // The first screen comes before the whole snapshot, which is what counts as served.
-      if (input.firstScreen) return ok(firstScreenSnapshot(snapshot, rosterItems, input.firstScreen));
+      if (input.firstScreen) return ok(snapshots.firstScreen(input.firstScreen));
+      const snapshot = snapshots.whole(input.compactRoster === true);
       health.snapshotServed();
       connectAccounts.snapshotServed();
       return ok(snapshot);
@@ -530,7 +510,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
   // Their TLS, login and roster sync would otherwise share the CPU with the first snapshot.
   const connectAccounts = new AfterFirstSnapshot(() => accounts.startAll(), options.connectAfterFirstSnapshotMs);
   undo.push(() => connectAccounts.close());
-  warmUpFirstSnapshot(() => roster.items());
+  warmUpFirstSnapshot(snapshots, () => roster.items());
   health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);
 
   let closed = false;

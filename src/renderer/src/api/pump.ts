@@ -5,6 +5,7 @@
  * before the stores exist (startEarlyEventPump): what arrives meanwhile is applied when they do.
  */
 import type { AppEvent, EventBatch, Snapshot } from '../../../shared/contract';
+import { FIRST_SCREEN_ROWS } from '../../../shared/roster-first-screen';
 import type { useAccountsStore } from '../stores/accounts';
 import type { useAppStore } from '../stores/app';
 import type { useChatStore } from '../stores/chat';
@@ -79,9 +80,6 @@ export function withoutContactPresence(events: readonly AppEvent[]): readonly Ap
   return rest;
 }
 
-/** Rows of the roster column the first screen covers: a tall window's worth (rows are 40 px). */
-export const FIRST_SCREEN_ROWS = 60;
-
 /** Runs `then` once the next frame is painted (or soon, in a hidden window that gets no frames). */
 function afterNextPaint(then: () => void) {
   let done = false;
@@ -155,6 +153,7 @@ export function startEarlyEventPump(transport: Transport): EarlyEventPump {
   /** The roster column's first rows, painted before the whole snapshot is parsed and applied. */
   const loadFirstScreen = async (mine: number) => {
     const result = await transport.invoke('app.snapshot', { compactRoster: true, firstScreen: FIRST_SCREEN_ROWS });
+    mark('jw-first-screen-received');
     if (!result.ok || !result.value.rosterFirstScreen) return;
     const first = result.value;
     toStores((stores) => {

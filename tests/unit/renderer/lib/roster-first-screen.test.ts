@@ -8,6 +8,7 @@ import { i18n } from '../../../../src/renderer/src/i18n';
 import { realisticContacts } from '../../../../bench/realistic-data.mjs';
 
 const ROWS = 60;
+const noNicks = () => null;
 
 function item(accountId: string, jid: string, extra: Partial<RosterItemView> = {}): RosterItemView {
   return { accountId, jid, name: null, subscription: 'both', pendingOut: false, groups: [], ...extra };
@@ -66,7 +67,8 @@ function shown(row: RosterRow): string {
 }
 
 function compare(items: RosterItemView[], prefs: Prefs, identities: IdentityView[]) {
-  const first = rosterFirstScreen(items, prefs, identities, false, ROWS);
+  const nicks = new Map(identities.map((identity) => [`${identity.accountId}|${identity.jid}`, identity.nick]));
+  const first = rosterFirstScreen(items, prefs, (accountId, jid) => nicks.get(`${accountId}|${jid}`), false, ROWS);
   expect(first).not.toBeNull();
   const view = prefs.rosterView === 'all' ? ALL_VIEW : prefs.rosterView;
   expect(first!.screen.view).toBe(view);
@@ -127,12 +129,12 @@ describe('the roster’s first screen (core) against the roster index (window)',
 
   it('gives none while someone is online or offline contacts are hidden (the index would order by presence)', () => {
     const items = asciiItems(100);
-    expect(rosterFirstScreen(items, DEFAULT_PREFS, [], true, ROWS)).toBeNull();
-    expect(rosterFirstScreen(items, { ...DEFAULT_PREFS, rosterHideOffline: true }, [], false, ROWS)).toBeNull();
+    expect(rosterFirstScreen(items, DEFAULT_PREFS, noNicks, true, ROWS)).toBeNull();
+    expect(rosterFirstScreen(items, { ...DEFAULT_PREFS, rosterHideOffline: true }, noNicks, false, ROWS)).toBeNull();
   });
 
   it('shows the all-accounts view when the chosen account has no contacts', () => {
-    const first = rosterFirstScreen(asciiItems(50), { ...DEFAULT_PREFS, rosterView: 'gone' }, [], false, ROWS);
+    const first = rosterFirstScreen(asciiItems(50), { ...DEFAULT_PREFS, rosterView: 'gone' }, noNicks, false, ROWS);
     expect(first?.screen.view).toBe(ALL_VIEW);
   });
 });
