@@ -17,7 +17,8 @@ import { silentLogger } from '../../../../src/main/core/log';
 import { AccountsRepository } from '../../../../src/main/core/store/accounts-repo';
 import { openDatabase } from '../../../../src/main/core/store/db';
 import { RosterRepository } from '../../../../src/main/core/store/roster-repo';
-import { fakeSessionFactory, type MessengerSession } from '../../../support/fake-session';
+import type { MessengerSession } from '../../../support/fake-session';
+import { fakeMessenger } from '../../../support/fake-messenger';
 
 const NS_NICK = 'http://jabber.org/protocol/nick';
 // Group "Team 0" (16 contacts in both accounts) and the head of the next one.
@@ -101,14 +102,7 @@ const nick = (from: string, text: string) =>
 
 describe('the first screen built on its own', () => {
   it('is the narrowed whole snapshot: groups, nicknames, presence, collapsed groups, views, hidden offline', async () => {
-    const { sessions, factory } = fakeSessionFactory();
-    const messenger = await createMessenger({
-      dataDir: ':memory:',
-      secrets: createMemorySecretStore(),
-      log: silentLogger,
-      sessionFactory: factory,
-      flushMs: 1_000_000, // the snapshots flush
-    });
+    const { messenger, sessions } = await fakeMessenger();
     open.push(messenger);
     const a = await addAccount(messenger, 'me@a.example');
     const b = await addAccount(messenger, 'me@b.example');

@@ -89,6 +89,15 @@ async function settle(cache: CapsCache): Promise<void> {
 
 const byBare = (to: string) => to.split('/')[0];
 
+/** After the retry period a ver whose lookup failed is looked up again (the second call), and its answer is found. */
+async function expectAskedAgainAfterRetry(cache: CapsCache, net: ReturnType<typeof network>): Promise<void> {
+  await vi.advanceTimersByTimeAsync(60_001);
+  expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
+  await vi.advanceTimersByTimeAsync(5);
+  expect(net.calls).toHaveLength(2);
+  expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)?.device).toBe('web');
+}
+
 describe('CapsCache', () => {
   it('queries once per ver: 1,000 resources on two accounts sharing 3 vers → 3 queries', async () => {
     const runs = (to: string) => {
@@ -334,11 +343,7 @@ describe('CapsCache', () => {
     expect(net.calls).toHaveLength(1);
 
     fail = false;
-    await vi.advanceTimersByTimeAsync(60_001);
-    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
-    await vi.advanceTimersByTimeAsync(5);
-    expect(net.calls).toHaveLength(2);
-    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)?.device).toBe('web');
+    await expectAskedAgainAfterRetry(cache, net);
   });
 
   it('reads SQLite once for a ver whose lookup failed, not per presence, until a lookup for it ends; then looks it up again', async () => {
@@ -362,13 +367,8 @@ describe('CapsCache', () => {
     expect(reads.mock.calls.length).toBe(readsDuringFlood);
     expect(net.calls).toHaveLength(1);
 
-    // After the retry period the ver is looked up again, and its answer is found.
     fail = false;
-    await vi.advanceTimersByTimeAsync(60_001);
-    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)).toBeNull();
-    await vi.advanceTimersByTimeAsync(5);
-    expect(net.calls).toHaveLength(2);
-    expect(cache.resolve('acc', 'a@example.org/r', ref(CONVERSE), net.query)?.device).toBe('web');
+    await expectAskedAgainAfterRetry(cache, net);
   });
 
   it('reads SQLite again for a ver once a lookup for it ended (another cache may have stored it meanwhile)', async () => {

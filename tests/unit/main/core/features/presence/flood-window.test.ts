@@ -5,29 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AccountView, AppEvent } from '../../../../../../src/shared/contract';
-import { createMessenger } from '../../../../../../src/main/core/messenger';
-import { createMemorySecretStore } from '../../../../../../src/main/core/secrets';
-import { silentLogger } from '../../../../../../src/main/core/log';
 import type { EventBus } from '../../../../../../src/main/core/events';
 import {
   PRESENCE_COALESCE_MS,
   PRESENCE_FLOOD_COALESCE_MS,
   PRESENCE_FLOOD_CONTACTS,
 } from '../../../../../../src/main/core/features/presence/feature';
-import { fakeSessionFactory } from '../../../../../support/fake-session';
+import { fakeMessenger } from '../../../../../support/fake-messenger';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('the presence window in a flood', () => {
   it('waits longer after a window of a flood, and goes back to the short one when it calms', async () => {
-    const { sessions, factory } = fakeSessionFactory();
-    const messenger = await createMessenger({
-      dataDir: ':memory:',
-      secrets: createMemorySecretStore(),
-      log: silentLogger,
-      sessionFactory: factory,
-      flushMs: 1_000_000, // flushed by hand (a snapshot flushes)
-    });
+    const { messenger, sessions } = await fakeMessenger();
     const events: AppEvent[] = [];
     messenger.subscribe((batch) => events.push(...batch.events));
     const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });

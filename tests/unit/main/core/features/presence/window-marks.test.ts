@@ -6,22 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AccountView, AppEvent, ContactPresenceView } from '../../../../../../src/shared/contract';
-import { createMessenger } from '../../../../../../src/main/core/messenger';
-import { createMemorySecretStore } from '../../../../../../src/main/core/secrets';
-import { silentLogger } from '../../../../../../src/main/core/log';
-import { fakeSessionFactory } from '../../../../../support/fake-session';
+import { fakeMessenger } from '../../../../../support/fake-messenger';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function setUp() {
-  const { sessions, factory } = fakeSessionFactory();
-  const messenger = await createMessenger({
-    dataDir: ':memory:',
-    secrets: createMemorySecretStore(),
-    log: silentLogger,
-    sessionFactory: factory,
-    flushMs: 1_000_000, // flushed by hand (a snapshot flushes)
-  });
+  const { messenger, sessions } = await fakeMessenger();
   const batches: AppEvent[][] = [];
   messenger.subscribe((batch) => batches.push(batch.events));
   const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
