@@ -112,6 +112,9 @@ describe('avatars and profiles in the browser UI', () => {
     const d = page.getByRole('dialog', { name: 'Your profile' });
     await d.getByLabel(/^Full name/).waitFor();
     await expectAccessible(page, 'the own profile dialog');
+    // Before anything is published, the picture's input says who will see it.
+    const describedBy = await d.locator('[data-avatar-input]').getAttribute('aria-describedby');
+    expect(await d.locator(`[id="${describedBy}"]`).textContent()).toContain('anyone who knows your address');
 
     await d.locator('[data-avatar-input]').setInputFiles(file);
     await d.getByText('Avatar published.').waitFor({ timeout: LIVE_TIMEOUT });

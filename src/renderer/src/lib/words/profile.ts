@@ -38,6 +38,7 @@ export const profileWords = liveWords(
     avatar: 'profile.avatar',
     chooseAvatar: 'profile.chooseAvatar',
     removeAvatar: 'profile.removeAvatar',
+    publicNote: 'profile.publicNote',
     avatarSaved: 'profile.avatarSaved',
     avatarRemoved: 'profile.avatarRemoved',
     showProfile: 'profile.showProfile',
