@@ -18,7 +18,6 @@ import type { MediaStore } from '../../media/store';
 import { requestError, stanzaCondition } from '../../util/stanza-errors';
 import { NS_AVATAR_DATA, NS_AVATAR_METADATA, NS_NICK, NS_VCARD, NS_VCARD4, NS_VCARD4_NODE } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
-import { serverConvertsAvatars } from './conversion';
 import type { IdentityService } from './service';
 import {
   dataElement,
@@ -101,7 +100,7 @@ export class ProfileCommands {
     // Asked while we publish: the answer is needed only after. A server that converts keeps our vCard
     // photo itself, and would take a photo written by us for a new avatar: purge our PEP avatar and
     // publish it again with less metadata (Prosody's mod_vcard_legacy does).
-    const converts = serverConvertsAvatars(xmpp, own);
+    const converts = identities.serverConverts(input.accountId, own);
     if (input.file === null) {
       try {
         await pep.publish(NS_AVATAR_METADATA, 'current', metadataElement(null), OPEN);

@@ -176,6 +176,17 @@ export class IdentityService implements AccountLifecycleListener {
     return vcardUpdateElement(this.accounts.get(accountId)?.ownPhotoHash ?? null);
   }
 
+  /**
+   * Whether the account's server converts avatars (XEP-0398): asked once per client, the first time
+   * it matters (our avatar published, or changed by another of our clients); false while offline.
+   */
+  serverConverts(accountId: string, own: string): Promise<boolean> {
+    const account = this.accounts.get(accountId);
+    if (!account?.xmpp) return Promise.resolve(false);
+    account.converts ??= serverConvertsAvatars(account.xmpp, own);
+    return account.converts;
+  }
+
   /** The account's client while it is online, for the profile commands. */
   session(accountId: string): SessionXmpp | null {
     const account = this.accounts.get(accountId);
@@ -341,8 +352,7 @@ export class IdentityService implements AccountLifecycleListener {
   private async ownPepAvatar(account: AccountIdentities, accountId: string, own: string, hash: string | null) {
     const photo = hash ?? '';
     if (account.ownPhotoHash === photo || !account.xmpp) return;
-    account.converts ??= serverConvertsAvatars(account.xmpp, own);
-    if (!(await account.converts) || account.ownPhotoHash === photo || this.closed) return;
+    if (!(await this.serverConverts(accountId, own)) || account.ownPhotoHash === photo || this.closed) return;
     account.ownPhotoHash = photo;
     this.options.resendPresence(accountId);
   }
