@@ -85,6 +85,42 @@ describe('avatars on a server that converts them (XEP-0398, Prosody mod_vcard_le
     await core.invoke('console.setCapture', { accountId: core.accountId, capture: false });
   }, 60_000);
 
+  it('saves a profile edit as our vCard4, so the server neither purges nor re-publishes our avatar', async () => {
+    await core.invoke('console.setCapture', { accountId: core.accountId, capture: true });
+    const ours = png(64, 64, { seed: 3 });
+    const profile = {
+      fullName: 'Jabber Wock',
+      nickname: 'jw',
+      organisation: 'Tulgey Wood',
+      email: 'jw@example.org',
+      url: 'https://example.org/jw',
+      note: 'Beware',
+      birthday: '1871-12-27',
+    };
+    await core.invoke('profile.setOwn', { accountId: core.accountId, profile });
+
+    // vcard-temp readers get the new profile, with the photo the server keeps.
+    await peer.run({ cmd: 'read_vcard', jid: JW_JID });
+    expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({
+      fn: 'Jabber Wock',
+      org: 'Tulgey Wood',
+      photo: sha1(ours),
+    });
+    // Our avatar's metadata is still ours, dimensions included (a vcard-temp write would have replaced it).
+    await peer.run({ cmd: 'read_avatar', jid: JW_JID });
+    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
+      id: sha1(ours),
+      width: '64',
+      height: '64',
+    });
+    const sent = core.messenger.control.console.entries(core.accountId).filter((entry) => entry.direction === 'out');
+    expect(sent.filter((entry) => entry.text.includes('type="set"') && entry.text.includes('vcard-temp'))).toEqual([]);
+    await core.invoke('console.setCapture', { accountId: core.accountId, capture: false });
+
+    // Read back through the server's vcard-temp, the note included (it comes back as NOTE there).
+    expect(await core.invoke('profile.get', { accountId: core.accountId, jid: JW_JID })).toEqual(profile);
+  }, 60_000);
+
   it('tells the rooms we are in when our avatar changes', async () => {
     const photos = listenToRoomPhotos(core.sessions.at(-1)!.xmpp, ROOM);
     await core.invoke('muc.join', { accountId: core.accountId, room: ROOM, nick: 'jw' });

@@ -41,7 +41,10 @@ export interface ProsodyOptions extends TestServerOptions {
   modules?: string[];
   /** Server admins (bare JIDs), for mod_admin_adhoc and mod_announce. */
   admins?: string[];
-  /** mod_vcard_legacy instead of mod_vcard: vCards kept in PEP, avatars converted both ways (XEP-0398). */
+  /**
+   * mod_vcard_legacy and mod_vcard4 instead of mod_vcard (Prosody's default configuration): vCards kept
+   * in PEP as vCard4, avatars converted both ways (XEP-0398).
+   */
   vcardLegacy?: boolean;
 }
 export type ProsodyServer = TestServer & {
@@ -96,7 +99,7 @@ function prosodyConfig(
   const http = upload ? uploadConfig(upload, ssl) : { global: 'https_ports = {}\n', component: '' };
   const modules = [
     'roster', 'saslauth', 'disco', 'carbons', 'mam', 'pep', 'private', 'bookmarks', 'blocklist',
-    opts.vcardLegacy ? 'vcard_legacy' : 'vcard', 'smacks', 'ping', 'time', 'version', 'uptime', 'posix',
+    ...(opts.vcardLegacy ? ['vcard_legacy', 'vcard4'] : ['vcard']), 'smacks', 'ping', 'time', 'version', 'uptime', 'posix',
     ...(starttls ? ['tls'] : []),
     ...(opts.allowRegistration ? ['register'] : []),
     ...(opts.modules ?? []),

@@ -1,6 +1,7 @@
 /**
  * The profile and avatar commands: read a contact's profile (vcard-temp, else vCard4 in PEP), replace
- * our own profile (the vCard's photo stays; the nickname also goes to PEP, XEP-0172), publish or
+ * our own profile (in vcard-temp, or the vCard4 a converting server keeps it in; the photo and the fields
+ * we do not edit stay; the nickname also goes to PEP, XEP-0172), publish or
  * remove our own avatar (XEP-0084 data then metadata, and the vCard photo for XEP-0153 clients unless
  * our server converts between the two itself, XEP-0398).
  */
@@ -18,6 +19,7 @@ import type { MediaStore } from '../../media/store';
 import { requestError, stanzaCondition } from '../../util/stanza-errors';
 import { NS_AVATAR_DATA, NS_AVATAR_METADATA, NS_NICK, NS_VCARD, NS_VCARD4, NS_VCARD4_NODE } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
+import { serverKeepsProfileInPep } from './conversion';
 import type { IdentityService } from './service';
 import {
   dataElement,
@@ -26,6 +28,7 @@ import {
   nickElement,
   readVcard4Profile,
   readVcardProfile,
+  vcard4Element,
   vcardElement,
   vcardPhotoElement,
 } from './stanzas';
@@ -75,10 +78,8 @@ export class ProfileCommands {
     if (!xmpp || !own) return fail('not_connected', 'profile.notConnected');
     const profile: ProfileView = input.profile;
     try {
-      const current = await readVcard(xmpp, null).catch(() => null);
-      const photo = current?.getChild('PHOTO') ?? null;
-      if (photo) photo.parent = null;
-      await xmpp.iqCaller.set(vcardElement(profile, photo), undefined, IQ_TIMEOUT_MS);
+      if (await serverKeepsProfileInPep(xmpp, own)) await this.setOwnVcard4(xmpp, own, profile);
+      else await xmpp.iqCaller.set(vcardElement(profile, await readOwnVcard(xmpp)), undefined, IQ_TIMEOUT_MS);
     } catch (error) {
       return requestError(error, { action: 'profile.save' });
     }
@@ -89,6 +90,13 @@ export class ProfileCommands {
       this.options.log.info('our nickname could not be published', { error });
     }
     return ok(profile);
+  }
+
+  /** Our profile as the vCard4 a converting server answers vcard-temp readers from (see conversion.ts). */
+  private async setOwnVcard4(xmpp: SessionXmpp, own: string, profile: ProfileView): Promise<void> {
+    const pep = createPepClient(xmpp, own);
+    const current = (await pep.items(own, NS_VCARD4_NODE))?.[0]?.getChild('vcard', NS_VCARD4) ?? null;
+    await pep.publish(NS_VCARD4_NODE, 'current', vcard4Element(profile, current), OPEN);
   }
 
   async setAvatar(input: ParsedInput<'avatar.setOwn'>): Promise<Result<IdentityView>> {
@@ -144,13 +152,26 @@ export class ProfileCommands {
   /** Our vCard with this photo (XEP-0153 clients see it); the rest of the vCard stays. A failure only logs. */
   private async setVcardPhoto(xmpp: SessionXmpp, photo: Element | null): Promise<void> {
     try {
-      const current = (await readVcard(xmpp, null).catch(() => null)) ?? xml('vCard', { xmlns: NS_VCARD });
+      const current = (await readOwnVcard(xmpp)) ?? xml('vCard', { xmlns: NS_VCARD });
       const kept = current.children.filter((child) => typeof child === 'string' || child.name !== 'PHOTO');
       const vcard = xml('vCard', { xmlns: NS_VCARD }, ...kept, photo);
       await xmpp.iqCaller.set(vcard, undefined, IQ_TIMEOUT_MS);
     } catch (error) {
       this.options.log.info('our vCard photo could not be saved', { error });
     }
+  }
+}
+
+/**
+ * Our stored vCard, to write it back with only the profile changed; null when we have none. Any other
+ * failure throws: writing without what is stored would lose the photo and the fields we do not edit.
+ */
+async function readOwnVcard(xmpp: SessionXmpp): Promise<Element | null> {
+  try {
+    return await readVcard(xmpp, null);
+  } catch (error) {
+    if (stanzaCondition(error) === 'item-not-found') return null;
+    throw error;
   }
 }
 

@@ -97,8 +97,6 @@ interface AccountIdentities {
   releaseHold: (() => void) | null;
   /** The account's bare JID while this client lasts (a new JID comes with a new client); null/undefined: not known yet. */
   jid: string | null | undefined;
-  /** Whether this client's server converts avatars (XEP-0398), asked the first time it matters. */
-  converts: Promise<boolean> | null;
 }
 
 /**
@@ -177,14 +175,12 @@ export class IdentityService implements AccountLifecycleListener {
   }
 
   /**
-   * Whether the account's server converts avatars (XEP-0398): asked once per client, the first time
-   * it matters (our avatar published, or changed by another of our clients); false while offline.
+   * Whether the account's server converts avatars (XEP-0398), from our account's features (asked once
+   * per client, the first time they matter); false while offline.
    */
   serverConverts(accountId: string, own: string): Promise<boolean> {
-    const account = this.accounts.get(accountId);
-    if (!account?.xmpp) return Promise.resolve(false);
-    account.converts ??= serverConvertsAvatars(account.xmpp, own);
-    return account.converts;
+    const xmpp = this.accounts.get(accountId)?.xmpp;
+    return xmpp ? serverConvertsAvatars(xmpp, own) : Promise.resolve(false);
   }
 
   /** The account's client while it is online, for the profile commands. */
@@ -199,7 +195,6 @@ export class IdentityService implements AccountLifecycleListener {
     const account = this.account(accountId);
     account.xmpp = xmpp;
     account.jid = undefined;
-    account.converts = null;
     takeStanzas(xmpp, (stanza) => {
       if (stanza.name === 'message') {
         const event = stanza.getChild('event', NS_PUBSUB_EVENT);
@@ -549,7 +544,6 @@ export class IdentityService implements AccountLifecycleListener {
         ownPhotoHash: undefined,
         releaseHold: null,
         jid: undefined,
-        converts: null,
       };
       this.accounts.set(accountId, account);
     }

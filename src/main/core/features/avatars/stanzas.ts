@@ -112,7 +112,8 @@ export function readVcardProfile(vcard: Element): ProfileView {
     organisation: capped(vcard.getChild('ORG')?.getChildText('ORGNAME')),
     email: capped(vcard.getChild('EMAIL')?.getChildText('USERID')),
     url: capped(vcard.getChildText('URL')),
-    note: capped(vcard.getChildText('DESC')),
+    // Prosody's vCard4-backed vcard-temp (mod_vcard_legacy) gives vCard4's note back as NOTE.
+    note: capped(vcard.getChildText('DESC') ?? vcard.getChildText('NOTE')),
     birthday: capped(vcard.getChildText('BDAY')),
   };
 }
@@ -131,21 +132,82 @@ export function readVcard4Profile(vcard: Element): ProfileView {
   };
 }
 
-/** Our vcard-temp: the profile, and the PHOTO kept as it was (an element taken from the stored vCard). */
-export function vcardElement(profile: ProfileView, photo: Element | null): Element {
-  const field = (name: string, value: string | null) => (value ? xml(name, {}, value) : null);
-  return xml(
-    'vCard',
-    { xmlns: NS_VCARD },
-    field('FN', profile.fullName),
-    field('NICKNAME', profile.nickname),
-    profile.organisation ? xml('ORG', {}, xml('ORGNAME', {}, profile.organisation)) : null,
-    profile.email ? xml('EMAIL', {}, xml('INTERNET'), xml('USERID', {}, profile.email)) : null,
-    field('URL', profile.url),
-    field('DESC', profile.note),
-    field('BDAY', profile.birthday),
-    photo,
-  );
+/** Where a profile field lives in a vCard: an element, and the child holding its text (if any). */
+interface ProfileField {
+  key: keyof ProfileView;
+  name: string;
+  inner: string | null;
+  /** Children a new element starts with (vcard-temp's EMAIL says it is an Internet address). */
+  fresh?: string[];
+  /** The text child goes before the element's other children (vcard-temp's ORGNAME, then ORGUNITs). */
+  innerFirst?: boolean;
+}
+
+const VCARD_FIELDS: readonly ProfileField[] = [
+  { key: 'fullName', name: 'FN', inner: null },
+  { key: 'nickname', name: 'NICKNAME', inner: null },
+  { key: 'organisation', name: 'ORG', inner: 'ORGNAME', innerFirst: true },
+  { key: 'email', name: 'EMAIL', inner: 'USERID', fresh: ['INTERNET'] },
+  { key: 'url', name: 'URL', inner: null },
+  { key: 'note', name: 'DESC', inner: null },
+  { key: 'birthday', name: 'BDAY', inner: null },
+];
+
+const VCARD4_FIELDS: readonly ProfileField[] = [
+  { key: 'fullName', name: 'fn', inner: 'text' },
+  { key: 'nickname', name: 'nickname', inner: 'text' },
+  { key: 'organisation', name: 'org', inner: 'text' },
+  { key: 'email', name: 'email', inner: 'text' },
+  { key: 'url', name: 'url', inner: 'uri' },
+  { key: 'note', name: 'note', inner: 'text' },
+  { key: 'birthday', name: 'bday', inner: 'date' },
+];
+
+/**
+ * Our vcard-temp with this profile. Everything else in the stored vCard stays as it was: the PHOTO,
+ * and what other clients wrote that we do not edit (N, TEL, ADR, a second EMAIL, ORGUNIT...).
+ */
+export function vcardElement(profile: ProfileView, current: Element | null): Element {
+  return withProfile(current ?? xml('vCard', { xmlns: NS_VCARD }), profile, VCARD_FIELDS);
+}
+
+/** Our vCard4 (XEP-0292) with this profile; the rest of the stored one stays, as for vcard-temp. */
+export function vcard4Element(profile: ProfileView, current: Element | null): Element {
+  return withProfile(current ?? xml('vcard', { xmlns: NS_VCARD4 }), profile, VCARD4_FIELDS);
+}
+
+/**
+ * A copy of `current` where the first element of each field carries the profile's value (or is gone
+ * when the value is empty), a field not there yet is added at the end, and every other child stays.
+ */
+function withProfile(current: Element, profile: ProfileView, fields: readonly ProfileField[]): Element {
+  const vcard = xml(current.name, { xmlns: current.attrs.xmlns });
+  const written = new Set<ProfileField>();
+  for (const child of current.children) {
+    if (typeof child === 'string') continue; // whitespace between fields
+    const field = fields.find((candidate) => candidate.name === child.name && !written.has(candidate));
+    if (!field) {
+      vcard.append(child);
+      continue;
+    }
+    written.add(field);
+    const value = profile[field.key];
+    if (value) vcard.append(fieldElement(field, value, child));
+  }
+  for (const field of fields) {
+    const value = profile[field.key];
+    if (!written.has(field) && value) vcard.append(fieldElement(field, value, null));
+  }
+  return vcard;
+}
+
+function fieldElement(field: ProfileField, value: string, stored: Element | null): Element {
+  if (field.inner === null) return xml(field.name, {}, value);
+  const text = xml(field.inner, {}, value);
+  const others = stored
+    ? stored.children.filter((child): child is Element => typeof child !== 'string' && child.name !== field.inner)
+    : (field.fresh ?? []).map((name) => xml(name));
+  return xml(field.name, stored?.attrs ?? {}, ...(field.innerFirst ? [text, ...others] : [...others, text]));
 }
 
 /** A vCard PHOTO element for bytes of type `mime`. */

@@ -6,15 +6,9 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { SessionXmpp } from '../../accounts/client';
 import { isTimeout, stanzaCondition } from '../../util/stanza-errors';
-import {
-  NS_BOOKMARKS,
-  NS_BOOKMARKS_COMPAT,
-  NS_DISCO_INFO,
-  NS_LEGACY_BOOKMARKS,
-  NS_PRIVATE,
-  NS_PUBSUB,
-} from '../../xmpp/ns';
+import { NS_BOOKMARKS, NS_BOOKMARKS_COMPAT, NS_LEGACY_BOOKMARKS, NS_PRIVATE, NS_PUBSUB } from '../../xmpp/ns';
 import { iqGet } from '../../xmpp/iq-get';
+import { ownAccountFeatures } from '../../xmpp/own-features';
 
 /**
  * Whether our account offers XEP-0402 with '#compat' (then PEP) or not (private storage). A failed
@@ -26,9 +20,7 @@ export async function discoverStorage(
   failed: (error: unknown) => void,
 ): Promise<'pep' | 'private'> {
   try {
-    const info = await iqGet(xmpp, xml('query', { xmlns: NS_DISCO_INFO }), own);
-    const features = info?.getChildren('feature') ?? [];
-    return features.some((feature) => feature.attrs.var === NS_BOOKMARKS_COMPAT) ? 'pep' : 'private';
+    return (await ownAccountFeatures(xmpp, own)).has(NS_BOOKMARKS_COMPAT) ? 'pep' : 'private';
   } catch (error) {
     if (isTimeout(error)) throw error;
     failed(error);

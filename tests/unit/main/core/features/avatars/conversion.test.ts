@@ -1,13 +1,17 @@
 /**
  * XEP-0398 discovery on our own account: only a disco#info that lists the feature counts as a
  * converting server; an error reply or a reply that never comes counts as no, so the vCard photo is
- * still written for XEP-0153 clients.
+ * still written for XEP-0153 clients. Our profile goes to vCard4 in PEP only where the server also lists
+ * vCard4, as Prosody's vCard4-backed vcard-temp does.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { describe, expect, it } from 'vitest';
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
-import { serverConvertsAvatars } from '../../../../../../src/main/core/features/avatars/conversion';
-import { NS_DISCO_INFO, NS_PEP_VCARD_CONVERSION } from '../../../../../../src/main/core/xmpp/ns';
+import {
+  serverConvertsAvatars,
+  serverKeepsProfileInPep,
+} from '../../../../../../src/main/core/features/avatars/conversion';
+import { NS_DISCO_INFO, NS_PEP_VCARD_CONVERSION, NS_VCARD4 } from '../../../../../../src/main/core/xmpp/ns';
 
 function answering(reply: () => Promise<Element | undefined>) {
   const asked: { payload: Element; to: string | undefined }[] = [];
@@ -55,5 +59,20 @@ describe('serverConvertsAvatars', () => {
       ),
     );
     expect(await serverConvertsAvatars(odd.xmpp, 'me@example.org')).toBe(false);
+  });
+
+  it("keeps our profile in PEP only where the server converts and lists vCard4 (Prosody's default)", async () => {
+    const both = answering(async () => info(NS_PEP_VCARD_CONVERSION, NS_VCARD4));
+    expect(await serverKeepsProfileInPep(both.xmpp, 'me@example.org')).toBe(true);
+    // One question for both answers on the same client.
+    expect(await serverConvertsAvatars(both.xmpp, 'me@example.org')).toBe(true);
+    expect(both.asked).toHaveLength(1);
+
+    const vcard4Only = answering(async () => info(NS_VCARD4, 'vcard-temp'));
+    expect(await serverKeepsProfileInPep(vcard4Only.xmpp, 'me@example.org')).toBe(false);
+    const conversionOnly = answering(async () => info(NS_PEP_VCARD_CONVERSION));
+    expect(await serverKeepsProfileInPep(conversionOnly.xmpp, 'me@example.org')).toBe(false);
+    const silent = answering(() => Promise.reject(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+    expect(await serverKeepsProfileInPep(silent.xmpp, 'me@example.org')).toBe(false);
   });
 });
