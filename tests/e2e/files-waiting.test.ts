@@ -8,24 +8,13 @@
  * without any request to its server; a picture whose metadata cannot be removed is asked about; and
  * name colours (XEP-0392) can be turned off in Settings.
  */
-import path from 'node:path';
 import { type Locator, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLog,
-  closeBrowserUi,
-  expectBuilt,
-  LIVE_TIMEOUT,
-  openBrowserUi,
-  screenshotFailures,
-  signInThroughUi,
-  type BrowserUi,
-} from '../support/e2e';
-import { startFilePeer, type FilePeer } from '../support/file-peer';
-import { startScriptedHttps, type ScriptedHttps } from '../support/https-server';
+import { captureLog, LIVE_TIMEOUT, screenshotFailures, type BrowserUi } from '../support/e2e';
+import type { FilePeer } from '../support/file-peer';
+import type { ScriptedHttps } from '../support/https-server';
 import { png } from '../support/media-samples';
-import { startPeer, subscribeBothWays } from '../support/peer';
-import { startProsody, type ProsodyServer } from '../support/prosody';
+import { filesScene } from '../support/files-scene';
 import { startThrottleProxy, type ThrottleProxy } from '../support/throttle-proxy';
 import { eventually } from '../support/wait';
 
@@ -47,7 +36,6 @@ function fileOf(size: number, seed: number): Buffer {
 }
 
 describe('sending files: progress, cancel, waiting for the account', () => {
-  let prosody: ProsodyServer;
   let proxy: ThrottleProxy;
   let ui: BrowserUi;
   let page: Page;
@@ -114,44 +102,23 @@ describe('sending files: progress, cancel, waiting for the account', () => {
     }
   }
 
+  const scene = filesScene();
   beforeAll(async () => {
-    expectBuilt();
     proxy = await startThrottleProxy(RATE);
-    prosody = await startProsody({
-      users: [ALICE, BOB, DAVE],
+    ({ ui, page, bob, dave, host } = await scene.start({
+      users: { alice: ALICE, bob: BOB, dave: DAVE },
       httpUpload: { sizeLimit: 20_000_000, externalPort: proxy.port },
-    });
-    proxy.target = prosody.upload!.port;
-    const aliceSetup = await startPeer(prosody, ALICE, 'setup', logger);
-    const bobSetup = await startPeer(prosody, BOB, 'setup', logger);
-    await subscribeBothWays(aliceSetup, bobSetup);
-    await aliceSetup.stop();
-    await bobSetup.stop();
-    bob = await startFilePeer(prosody, BOB, 'desk');
-    dave = await startFilePeer(prosody, DAVE, 'desk');
-    host = await startScriptedHttps({
-      caFile: prosody.caFile,
-      caKeyFile: path.join(prosody.dir, 'ca.key'),
-      caPem: prosody.caPem,
-    });
-    ui = await openBrowserUi({
       prefix: 'jabberwock-e2e-files-waiting-',
-      viewport: { width: 1400, height: 900 },
-      server: prosody,
-    });
-    page = ui.page;
-    await signInThroughUi(ui, prosody, ALICE);
+      logger,
+      serverStarted: (server) => (proxy.target = server.upload!.port),
+    }));
     await openConversation('bob');
   }, 180_000);
 
   screenshotFailures(() => ui, log);
 
   afterAll(async () => {
-    await closeBrowserUi(ui);
-    await bob?.stop();
-    await dave?.stop();
-    await host?.close();
-    await prosody?.stop();
+    await scene.stop();
     await proxy?.close();
   });
 

@@ -7,9 +7,8 @@
  * the next session fetches the full roster and stores it whole.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountView, AppEvent, RosterItemView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
@@ -17,31 +16,12 @@ import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
 import { RosterRepository } from '../../src/main/core/store/roster-repo';
 import type { SecretStore } from '../../src/main/core/secrets';
-import { localhostTls } from '../support/certs';
+import { localhostTlsSuite } from '../support/certs';
 import { NS_BIND, fakeLogin, mechanisms, startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { waitUntil } from '../support/wait';
 
 const NS_ROSTER = 'jabber:iq:roster';
-const dirs: string[] = [];
-let tlsOptions: { key: string; cert: string };
-let caPem: string;
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-roster-chunked-'));
-  dirs.push(dir);
-  return dir;
-}
-
-beforeAll(async () => {
-  const dir = tempDir();
-  const { ca, tls } = await localhostTls(dir);
-  tlsOptions = tls;
-  caPem = ca.caPem;
-});
-
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const suite = localhostTlsSuite('jw-roster-chunked-');
 
 const item = (jid: string, name: string) =>
   `<item jid='${jid}' name='${name}' subscription='both'><group>G</group></item>`;
@@ -60,7 +40,7 @@ interface Setup {
 async function setUp(answer: (n: number) => string): Promise<Setup> {
   let requests = 0;
   const server = await startScriptedServer({
-    tls: tlsOptions,
+    tls: suite.tls,
     features: (_n, conn) => {
       if (!conn.secure) return `<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>`;
       if (!conn.authenticated) return mechanisms('PLAIN');
@@ -76,7 +56,7 @@ async function setUp(answer: (n: number) => string): Promise<Setup> {
       }
     },
   });
-  const dataDir = tempDir();
+  const dataDir = suite.tempDir();
   const secrets = createMemorySecretStore();
   const { messenger, events } = await startMessenger(dataDir, secrets);
   const added = await messenger.invoke('account.add', {
@@ -100,10 +80,10 @@ async function startMessenger(
     dataDir,
     secrets,
     log: silentLogger,
-    extraCa: caPem,
+    extraCa: suite.caPem,
     flushMs: 5,
     sessionFactory: (config, hooks) =>
-      new AccountSession(config, hooks, { log: silentLogger, ca: caPem, resolveSrv: false }),
+      new AccountSession(config, hooks, { log: silentLogger, ca: suite.caPem, resolveSrv: false }),
   });
   messenger.subscribe((batch) => events.push(...batch.events));
   return { messenger, events };
@@ -272,7 +252,7 @@ describe('a large roster result, stored in the background', () => {
       );
     const setup = await setUp(roster);
     const { server, messenger, id, dataDir, secrets } = setup;
-    const crashDir = tempDir();
+    const crashDir = suite.tempDir();
     let restarted: Messenger | null = null;
     try {
       // The second session's first transaction committed: what a kill now leaves on disk is copied.

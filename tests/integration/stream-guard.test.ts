@@ -6,16 +6,13 @@
  * tell the user why in words, and reconnect with backoff: the second connection delivers a control
  * message, which is stored.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountView, AppEvent, ConnectionView, MessageView } from '../../src/shared/contract';
 import { createMessenger, type Messenger } from '../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/log';
 import { AccountSession } from '../../src/main/core/accounts/session';
-import { localhostTls } from '../support/certs';
+import { localhostTlsSuite } from '../support/certs';
 import {
   fakeLogin,
   standardFeatures,
@@ -28,26 +25,7 @@ import { connectionErrorText } from '../../src/renderer/src/lib/words/connection
 
 const NS_ROSTER = 'jabber:iq:roster';
 const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
-const dirs: string[] = [];
-let tlsOptions: { key: string; cert: string };
-let caPem: string;
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-stream-guard-'));
-  dirs.push(dir);
-  return dir;
-}
-
-beforeAll(async () => {
-  const dir = tempDir();
-  const { ca, tls } = await localhostTls(dir);
-  tlsOptions = tls;
-  caPem = ca.caPem;
-});
-
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const suite = localhostTlsSuite('jw-stream-guard-');
 
 const chat = (body: string, from = 'bob@example.org/phone') =>
   `<message from='${from}' to='me@localhost' type='chat' id='${body}'><body>${body}</body></message>`;
@@ -68,7 +46,7 @@ interface Hostile {
  */
 async function hostileServer(attack: (conn: ScriptedConnection) => void): Promise<Hostile> {
   const server = await startScriptedServer({
-    tls: tlsOptions,
+    tls: suite.tls,
     features: standardFeatures,
     onData: (conn, chunk) => {
       if (fakeLogin(conn, chunk, 'me@localhost')) return;
@@ -86,15 +64,15 @@ async function hostileServer(attack: (conn: ScriptedConnection) => void): Promis
   });
   const views: ConnectionView[] = [];
   const messenger = await createMessenger({
-    dataDir: tempDir(),
+    dataDir: suite.tempDir(),
     secrets: createMemorySecretStore(),
     log: silentLogger,
-    extraCa: caPem,
+    extraCa: suite.caPem,
     flushMs: 5,
     sessionFactory: (config, hooks) =>
       new AccountSession(config, hooks, {
         log: silentLogger,
-        ca: caPem,
+        ca: suite.caPem,
         resolveSrv: false,
         backoff: { baseMs: 200, capMs: 400 },
       }),

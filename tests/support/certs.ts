@@ -3,9 +3,11 @@
  * self-signed ones it does not. Shared by every test server (Prosody, ejabberd, the scripted one).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -96,4 +98,35 @@ export async function createSelfSignedCert(
     '-addext', `subjectAltName=${sanFor(hostnames)}`,
   ]); // prettier-ignore
   return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8') };
+}
+
+/**
+ * For a suite against a scripted server: a test CA and a localhost certificate made in `beforeAll`,
+ * and temporary directories (`tempDir`) removed in `afterAll`. `tls` and `caPem` are set once the
+ * suite has started.
+ */
+export function localhostTlsSuite(prefix: string): {
+  tempDir(): string;
+  tls: { key: string; cert: string };
+  caPem: string;
+} {
+  const dirs: string[] = [];
+  const suite = {
+    tempDir(): string {
+      const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+    tls: { key: '', cert: '' },
+    caPem: '',
+  };
+  beforeAll(async () => {
+    const { ca, tls } = await localhostTls(suite.tempDir());
+    suite.tls = tls;
+    suite.caPem = ca.caPem;
+  });
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return suite;
 }
