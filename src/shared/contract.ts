@@ -1455,10 +1455,11 @@ export function isCommandName(name: unknown): name is CommandName {
 
 /**
  * A zod issue as errors carry it: the path, zod's code and its parameters (minimum, maximum, origin,
- * format, keys, …; plain values only). Its message is kept only when `withMessage` (the renderer's
- * own check, which words it): the core sends no text.
+ * format, keys, …; plain values only), and the schema's own check code ('check.nickEmpty') when it
+ * named one. zod's default messages are English sentences and are left out: the core sends codes
+ * only, and the renderer words them (lib/words/input.ts) in the user's language.
  */
-export function inputIssue(issue: z.core.$ZodIssue, withMessage = false): InputIssue {
+export function inputIssue(issue: z.core.$ZodIssue): InputIssue {
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(issue)) {
     if (['code', 'path', 'message', 'input', 'inst', 'errors'].includes(key)) continue;
@@ -1469,8 +1470,13 @@ export function inputIssue(issue: z.core.$ZodIssue, withMessage = false): InputI
     path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
     code: issue.code,
     ...(Object.keys(params).length > 0 ? { params } : {}),
-    ...(withMessage ? { message: issue.message } : {}),
+    ...(isCheckCode(issue.message) ? { message: issue.message } : {}),
   };
+}
+
+/** The schemas' own messages are codes ('check.*', worded by the renderer), never sentences. */
+function isCheckCode(message: string): boolean {
+  return /^check\.[A-Za-z]+$/.test(message);
 }
 
 function isPlain(value: unknown): value is string | number | boolean | null {

@@ -37,14 +37,14 @@ type None = Record<never, never>;
 
 /**
  * Where a command's input was refused: the path into the input, zod's issue code and zod's
- * parameters for it (minimum, maximum, origin, format, …). The core sends no text; the renderer's
- * own check of an input before it is sent (same schema) keeps the schema's `message` with it.
+ * parameters for it (minimum, maximum, origin, format, …). The core sends no text: `message` is
+ * the schema's own check code, which the renderer words.
  */
 export interface InputIssue {
   path: (string | number)[];
   code: string;
   params?: Record<string, unknown>;
-  /** Only from the renderer's own check: the contract schema's message for this issue. */
+  /** The contract schema's check code for this issue ('check.nickEmpty'), when it named one. */
   message?: string;
 }
 

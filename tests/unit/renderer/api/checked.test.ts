@@ -1,20 +1,24 @@
 /**
- * The renderer checks a command's input with the contract's schema before sending it: a refused
- * input never reaches the core, and its field errors are the schema's own words (the core's refusal
- * carries codes only).
+ * The renderer checks no input itself: every command goes to the core, which checks it with the
+ * contract's schema and refuses it with codes (tests/unit/main/core/input-refusal.test.ts). Checking
+ * here loaded zod and every schema with the first command that had fields, in the middle of the
+ * roster's scroll (issue 17). The refusal is worded here, in the user's language.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkedTransport } from '../../../../src/renderer/src/api/checked';
 import type { Transport } from '../../../../src/renderer/src/api/types';
-import { errorFields, errorText } from '../../../../src/renderer/src/lib/words/errors';
-import { ok } from '../../../../src/shared/result';
+import { i18n, t } from '../../../../src/renderer/src/i18n';
+import { ensureCatalog } from '../../../../src/renderer/src/i18n/catalogs';
+import { errorFields } from '../../../../src/renderer/src/lib/words/errors';
+import { commands, inputIssue } from '../../../../src/shared/contract';
+import { fail, ok } from '../../../../src/shared/result';
 
-function recording() {
-  const sent: string[] = [];
+function recording(answer: (command: string, input: unknown) => unknown) {
+  const sent: [string, unknown][] = [];
   const inner: Transport = {
-    invoke: async (command) => {
-      sent.push(command);
-      return ok(null) as never;
+    invoke: async (command, input) => {
+      sent.push([command, input]);
+      return answer(command, input) as never;
     },
     onEvents: () => () => {},
     onLink: () => () => {},
@@ -22,36 +26,47 @@ function recording() {
   return { sent, transport: checkedTransport(inner) };
 }
 
+/** What the core answers for an input its schema refuses (messenger.ts's invalidInput). */
+function coreRefusal(command: keyof typeof commands, input: unknown) {
+  const parsed = commands[command].input.safeParse(input);
+  if (parsed.success) return ok(null);
+  return fail('invalid_input', 'input.invalid', { issues: parsed.error.issues.map((issue) => inputIssue(issue)) });
+}
+
+beforeAll(async () => {
+  expect(await ensureCatalog('de')).toBe(true);
+});
+
+afterEach(() => {
+  i18n.global.locale.value = 'en';
+});
+
 describe('checked transport', () => {
-  it('refuses invalid input itself, in the words of the schema', async () => {
-    const { sent, transport } = recording();
-    const result = await transport.invoke('muc.join', { accountId: 'a1', room: 'no room here', nick: ' ' });
-    expect(sent).toEqual([]);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error).toMatchObject({ code: 'invalid_input', reason: 'input.invalid' });
-    expect(errorFields(result.error)).toMatchObject({ nick: 'Choose a nickname.' });
-    expect(errorText(result.error)).toMatch(/^room: /);
+  it("sends typed input on as it is and gives back the core's refusal", async () => {
+    const { sent, transport } = recording((command, input) => coreRefusal(command as 'muc.join', input));
+    const input = { accountId: 'a1', room: 'no room here', nick: ' ' };
+    const result = await transport.invoke('muc.join', input);
+    expect(sent).toEqual([['muc.join', input]]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', reason: 'input.invalid' } });
   });
 
-  it('sends valid input on unchanged', async () => {
-    const { sent, transport } = recording();
-    const input = { accountId: 'a1', room: 'tea@conference.example.org', nick: 'me' };
-    expect(await transport.invoke('muc.join', input)).toEqual({ ok: true, value: null });
-    expect(sent).toEqual(['muc.join']);
+  it('sends a command with fields at once, without loading the contract first', () => {
+    const { sent, transport } = recording(() => ok(null));
+    void transport.invoke('timeline.get', { accountId: 'a1', jid: 'bob@example.org' });
+    // Synchronously: no schema is loaded or run on the way.
+    expect(sent).toEqual([['timeline.get', { accountId: 'a1', jid: 'bob@example.org' }]]);
   });
 
-  it('sends a command without fields at once, without waiting for the contract to load', () => {
-    const { sent, transport } = recording();
-    void transport.invoke('app.snapshot', {});
-    // Synchronously: the first snapshot is not held up by loading every schema.
-    expect(sent).toEqual(['app.snapshot']);
-  });
-
-  it('still refuses fields the command does not take', async () => {
-    const { sent, transport } = recording();
-    const result = await transport.invoke('app.snapshot', { extra: true } as never);
-    expect(sent).toEqual([]);
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  it("words the core's refusal of typed input in the user's language, from the schema's check", async () => {
+    const { transport } = recording((command, input) => coreRefusal(command as 'muc.join', input));
+    i18n.global.locale.value = 'de';
+    const result = await transport.invoke('muc.join', {
+      accountId: 'a1',
+      room: 'tea@conference.example.org',
+      nick: ' ',
+    });
+    if (result.ok) throw new Error('accepted');
+    expect(errorFields(result.error)).toEqual({ nick: t('errors.check.nickEmpty') });
+    expect(errorFields(result.error).nick).toBe('Wählen Sie einen Nicknamen.');
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Refused input in words. The renderer checks a command's input with the contract's schema before
- * sending it, so a refusal carries the schema's own message (a 'check.*' code); one from the core
- * (the core sends no text) is worded from zod's code and parameters.
+ * Refused input in words. The core checks every command's input with the contract's schema and
+ * sends codes only: an issue with the schema's own check code ('check.nickEmpty') is worded from
+ * it, any other from zod's code and parameters.
  */
 import type { InputIssue } from '../../../../shared/errors';
 import { MESSAGE_BODY_MAX } from '../../../../shared/limits';
@@ -12,12 +12,12 @@ import { formatNumber } from '../../i18n/format';
 export type FieldErrors = Record<string, string>;
 
 /**
- * A schema's message: a code ('check.jidEmpty') worded from the catalog with the issue's limits
+ * A schema's check code ('check.jidEmpty') worded from the catalog with the issue's limits
  * (`maximum`, `minimum`). A message that is no known code is shown as it came.
  */
 export function checkText(message: string, params: Readonly<Record<string, unknown>> = {}): string {
+  if (!isKnownCheck(message)) return message;
   const key = `errors.${message}`;
-  if (!message.startsWith('check.') || !i18n.global.te(key, 'en')) return message;
   const limit = (value: unknown, fallback?: number) =>
     typeof value === 'number' ? formatNumber(value) : fallback !== undefined ? formatNumber(fallback) : '';
   return t(key as MessageKey, {
@@ -26,12 +26,16 @@ export function checkText(message: string, params: Readonly<Record<string, unkno
   });
 }
 
+function isKnownCheck(message: string): boolean {
+  return message.startsWith('check.') && i18n.global.te(`errors.${message}`, 'en');
+}
+
 /** The limits of checks made by a refinement, whose issue does not carry them. */
 const REFINED_LIMITS: Readonly<Record<string, number>> = { 'check.bodyTooLong': MESSAGE_BODY_MAX };
 
 export function inputIssueText(issue: InputIssue): string {
   const params = issue.params ?? {};
-  if (issue.message) return checkText(issue.message, params);
+  if (issue.message && isKnownCheck(issue.message)) return checkText(issue.message, params);
   const origin = params.origin;
   const minimum = typeof params.minimum === 'number' ? formatNumber(params.minimum) : String(params.minimum);
   const maximum = typeof params.maximum === 'number' ? formatNumber(params.maximum) : String(params.maximum);
