@@ -45,6 +45,9 @@ import { createMessenger, type Messenger } from './core/messenger';
 import { installProcessGuard } from './core/process-guard';
 import { createMemorySecretStore } from './core/secrets';
 import { NS_MAM, NS_MUC, NS_ROSTER } from './core/xmpp/ns';
+import { type BenchPresenceEntry, type BenchRosterEntry, writeBenchState } from './headless-state';
+
+export type { BenchState } from './headless-state';
 
 export interface BenchCounts {
   rosterItems: number;
@@ -66,12 +69,6 @@ export interface BenchConfig {
   sendTo?: string;
   sendEveryMs: number;
   stateFile?: string;
-}
-
-/** What BENCH_STATE_FILE receives: the roster and every contact's available resources. */
-export interface BenchState {
-  roster: { jid: string; name: string | null; subscription: string; ask: boolean; groups: string[] }[];
-  presence: { jid: string; resource: string; show: string; priority: number; status: string | null }[];
 }
 
 /** What BENCH_METRICS_FILE receives; times in ms, `…At` since the process started. */
@@ -115,7 +112,7 @@ export interface BenchMetrics {
   maxRssBytes: number;
   /**
    * Peak RSS up to the stream's end, bytes: the session's own, without what this client does after it
-   * (the snapshot that flushes the bus, the BENCH_STATE_FILE dump: ~15–18 MB more after a flood).
+   * (the first-screen snapshot that flushes the bus, the BENCH_STATE_FILE dump written piece by piece).
    */
   maxRssAtCloseBytes: number;
   counts: BenchCounts;
@@ -208,31 +205,27 @@ export function countsOf(messenger: Messenger, accountId: string): BenchCounts {
   return { rosterItems: messenger.roster.itemsOf(accountId).length, availableResources, onlineContacts };
 }
 
-/** The first account's roster and contacts' presence, from the core's own state. */
-export function stateOf(messenger: Messenger, accountId: string): BenchState {
+/** The first account's roster, entry by entry, from the core's own state. */
+export function* rosterOf(messenger: Messenger, accountId: string): Generator<BenchRosterEntry> {
+  for (const item of messenger.roster.itemsOf(accountId))
+    yield {
+      jid: item.jid,
+      name: item.name,
+      subscription: item.subscription,
+      ask: item.pendingOut,
+      groups: item.groups,
+    };
+}
+
+/** The first account's contacts' available resources, entry by entry (our own resources excepted). */
+export function* presenceOf(messenger: Messenger, accountId: string): Generator<BenchPresenceEntry> {
   const own = messenger.accounts.list().find((account) => account.id === accountId)?.jid;
-  const roster = messenger.roster.itemsOf(accountId).map((item) => ({
-    jid: item.jid,
-    name: item.name,
-    subscription: item.subscription,
-    ask: item.pendingOut,
-    groups: item.groups,
-  }));
-  const presence: BenchState['presence'] = [];
   const tracker = messenger.presence.service.tracker(accountId);
   for (const jid of tracker?.knownJids() ?? []) {
     if (jid === own) continue;
-    for (const entry of tracker!.resources(jid)?.values() ?? []) {
-      presence.push({
-        jid,
-        resource: entry.resource,
-        show: entry.show,
-        priority: entry.priority,
-        status: entry.status,
-      });
-    }
+    for (const entry of tracker!.resources(jid)?.values() ?? [])
+      yield { jid, resource: entry.resource, show: entry.show, priority: entry.priority, status: entry.status };
   }
-  return { roster, presence };
 }
 
 /** Runs one session; resolves with the result line once the server closed the stream. */
@@ -469,11 +462,13 @@ export async function runHeadless(config: BenchConfig, debug = false): Promise<s
     await Promise.race([closed, failure]);
     const closedAt = performance.now();
     const maxRssAtCloseBytes = process.resourceUsage().maxRSS * 1024;
-    // Deliver the events still waiting for the bus's next batch (a snapshot flushes it first).
-    await core.invoke('app.snapshot', {});
+    // Deliver the events still waiting for the bus's next batch: a snapshot flushes it first, and the
+    // first screen's (one row) is the cheapest; the whole one built every presence and identity view.
+    const flushed = await core.invoke('app.snapshot', { firstScreen: 1 });
+    if (!flushed.ok) throw new Error(`snapshot refused: ${JSON.stringify(flushed.error)}`);
     loopDelay.disable();
     const final = countsOf(core, accountId);
-    if (config.stateFile) fs.writeFileSync(config.stateFile, JSON.stringify(stateOf(core, accountId)));
+    if (config.stateFile) writeBenchState(config.stateFile, rosterOf(core, accountId), presenceOf(core, accountId));
     if (config.metricsFile) {
       const since = (t: number | null) => (t === null || at.online === null ? null : round(t - at.online));
       const ms = (ns: number) => round(ns / 1e6);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import xml from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/core/log';
+import type { BenchState } from '../../src/main/headless';
 import { startPeer, type Peer } from '../support/peer';
 import { startProsody, type ProsodyServer } from '../support/prosody';
 import { eventually, waitUntil } from '../support/wait';
@@ -52,6 +53,7 @@ describe('the headless bench client', () => {
 
   it('prints one BENCH_RESULT line with its counts when the server closes the stream, and exits 0', async () => {
     expect(fs.existsSync(HEADLESS)).toBe(true);
+    const stateFile = path.join(server.dir, 'headless-state.json');
     const child = spawn(process.execPath, [HEADLESS], {
       env: {
         PATH: process.env.PATH,
@@ -63,6 +65,7 @@ describe('the headless bench client', () => {
         BENCH_PASSWORD: ALICE.password,
         BENCH_CA: server.caFile,
         BENCH_PEER: 'jabberwock-test',
+        BENCH_STATE_FILE: stateFile,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -104,5 +107,14 @@ describe('the headless bench client', () => {
       onlineContacts: 1,
       atPing: { rosterItems: 2, availableResources: 2, onlineContacts: 1 },
     });
+    // What it held at the end, written piece by piece: the roster and Bob's desk (not our own resource).
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as BenchState;
+    expect([...state.roster].sort((a, b) => a.jid.localeCompare(b.jid))).toEqual([
+      { jid: 'bob@localhost', name: null, subscription: 'both', ask: false, groups: [] },
+      { jid: 'carol@localhost', name: null, subscription: 'none', ask: true, groups: [] },
+    ]);
+    expect(state.presence).toEqual([
+      { jid: 'bob@localhost', resource: 'desk', show: 'available', priority: 0, status: null },
+    ]);
   }, 60_000);
 });
