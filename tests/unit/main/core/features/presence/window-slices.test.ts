@@ -16,19 +16,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function setUp() {
   const { messenger, sessions } = await fakeMessenger();
   const batches: ContactPresenceView[][] = [];
+  // Resolved from the listener: an await on it resumes before any timer, so before the next slice.
+  let firstSlice: () => void = () => {};
+  const nextSlice = () => new Promise<void>((resolve) => (firstSlice = resolve));
   messenger.subscribe((batch) => {
     const views = batch.events.flatMap((e: AppEvent) => (e.type === 'presence.contact' ? [e.presence] : []));
-    if (views.length > 0) batches.push(views);
+    if (views.length > 0) {
+      batches.push(views);
+      firstSlice();
+    }
   });
   const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
   if (!added.ok) throw new Error(JSON.stringify(added.error));
-  void (added.value as AccountView).id;
+  const id = (added.value as AccountView).id;
   const [session] = sessions;
   session.answerRoster();
   await tick();
   await messenger.invoke('app.snapshot', {});
   batches.length = 0;
-  return { messenger, session, batches };
+  return { messenger, session, batches, id, nextSlice };
 }
 
 /** Waits until `done` holds (the bus's timers send the window and its slices). */
@@ -51,10 +57,11 @@ describe('a presence window built in slices', () => {
   });
 
   it('sends a contact changed while the slices go out with its newer state, never the older after it', async () => {
-    const { messenger, session, batches } = await setUp();
+    const { messenger, session, batches, nextSlice } = await setUp();
+    const first = nextSlice();
     for (const jid of jids) session.receive(`<presence from='${jid}/r'/>`);
     // The first slice is out; the last contact (in a later slice) and the first (sent) change now.
-    await until(() => batches.length >= 1);
+    await first;
     expect(batches.flat().length).toBeLessThan(count);
     session.receive(`<presence from='${jids[count - 1]}/r'><show>dnd</show></presence>`);
     session.receive(`<presence from='${jids[0]}/r'><show>away</show></presence>`);
@@ -68,6 +75,22 @@ describe('a presence window built in slices', () => {
     expect(shows(jids[count - 1])).not.toContain('available');
     // Every contact of the first window was sent.
     expect(new Set(views.map((v) => v.jid))).toEqual(new Set(jids));
+    await messenger.close();
+  });
+  it('sends nothing more of a window whose account was removed while its slices went out', async () => {
+    const { messenger, session, batches, id, nextSlice } = await setUp();
+    // Ten slices: the removal ends long before the last one would go out.
+    const many = Array.from({ length: PRESENCE_SLICE_VIEWS * 10 }, (_, k) => `m${k}@x`);
+    const first = nextSlice();
+    for (const jid of many) session.receive(`<presence from='${jid}/r'/>`);
+    await first;
+    const removed = await messenger.invoke('account.remove', { id });
+    expect(removed.ok).toBe(true);
+    const sent = batches.flat().length;
+    expect(sent).toBeLessThan(many.length);
+    await sleep(100);
+    await messenger.invoke('app.snapshot', {});
+    expect(batches.flat().length).toBe(sent);
     await messenger.close();
   });
 });
