@@ -48,8 +48,12 @@ export function transferKey(id: string): string {
   return `transfer:${id}`;
 }
 
-/** Builds an event (or several) at flush time; null when there is nothing to send any more. */
-export type LazyEvent = () => AppEvent | readonly AppEvent[] | null;
+/**
+ * Builds an event (or several) at flush time; null when there is nothing to send any more.
+ * `flushing`: the bus was asked to send everything now (`flush()`), so a factory that builds a large
+ * window in slices (one slice a batch, re-marking itself for the rest) must build all of it.
+ */
+export type LazyEvent = (flushing: boolean) => AppEvent | readonly AppEvent[] | null;
 
 interface Delayed {
   build: LazyEvent;
@@ -170,7 +174,7 @@ export class EventBus {
       }
       let built: AppEvent | readonly AppEvent[] | null = null;
       try {
-        built = entry();
+        built = entry(includeDelayed);
       } catch {
         // A failing factory loses its own events only.
       }

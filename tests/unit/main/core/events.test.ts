@@ -145,4 +145,24 @@ describe('EventBus', () => {
     vi.advanceTimersByTime(1000);
     expect(batches).toHaveLength(1);
   });
+  it('tells a lazy factory whether the bus is flushing (a sliced factory then builds all it has)', () => {
+    vi.useFakeTimers();
+    const bus = new EventBus(16);
+    const batches: EventBatch[] = [];
+    bus.subscribe((batch) => batches.push(batch));
+    const calls: boolean[] = [];
+    const build = (flushing: boolean) => {
+      calls.push(flushing);
+      return { type: 'account.removed', id: flushing ? 'flushed' : 'timer' } as const;
+    };
+    bus.emitLazy('k', build, 50);
+    vi.advanceTimersByTime(50);
+    bus.emitLazy('k', build, 50);
+    bus.flush();
+    expect(calls).toEqual([false, true]);
+    expect(batches.map((b) => b.events)).toEqual([
+      [{ type: 'account.removed', id: 'timer' }],
+      [{ type: 'account.removed', id: 'flushed' }],
+    ]);
+  });
 });

@@ -4,7 +4,8 @@
  *
  * - Per stanza only (account, jid) is marked dirty: every account's dirty contacts go to the bus as
  *   one lazy entry (EventBus.emitLazy with PRESENCE_COALESCE_MS), whose views are built when it is
- *   sent, however many presences a contact sent meanwhile.
+ *   sent, however many presences a contact sent meanwhile; a window of more than PRESENCE_SLICE_VIEWS
+ *   contacts is built and sent in slices, in the order they were marked.
  * - Initial presence waits for the roster of the new session (RFC 6121 §2.2).
  * - Presence takes the stream layer's fast path (the client's presence hooks); what this feature
  *   does not take (subscriptions, rooms) goes on to the middleware.
@@ -61,6 +62,14 @@ export const PRESENCE_COALESCE_MS = 250;
  */
 export const PRESENCE_FLOOD_CONTACTS = 1_000;
 export const PRESENCE_FLOOD_COALESCE_MS = 1_000;
+/**
+ * Views built per batch: a flood's window of 10,000 contacts built in one turn held the loop for
+ * 100–250 ms (the pinned flood's p99). A larger window goes out in slices, one per batch
+ * PRESENCE_SLICE_GAP_MS apart, in the order its contacts were marked; `flush()` still sends all of it.
+ */
+export const PRESENCE_SLICE_VIEWS = 500;
+/** The time between a window's slices: the reading of the stream and other work go on in between. */
+export const PRESENCE_SLICE_GAP_MS = 10;
 
 export interface PresenceFeatureOptions {
   bus: EventBus;
@@ -99,6 +108,21 @@ interface DirtyContacts {
   build: LazyEvent;
   /** The next window's length: PRESENCE_COALESCE_MS, or PRESENCE_FLOOD_COALESCE_MS after a flood's window. */
   windowMs: number;
+  /** Ended windows whose views are not all built yet, oldest first (see PRESENCE_SLICE_VIEWS). */
+  backlog: EndedWindow[];
+  /** The bus key of the backlog's next slice, and its factory. */
+  sliceKey: string;
+  buildSlice: LazyEvent;
+}
+
+/** A window's marks, built in order: contacts first, then JIDs; `next` is the first not built yet. */
+interface EndedWindow {
+  window: number;
+  contacts: ContactResources<TrackedPresence>[];
+  jids: string[];
+  next: number;
+  /** JIDs sent whose contact had no tracker entry when built (gone; a few). */
+  sentGone: Set<string> | null;
 }
 
 export class PresenceFeature implements AccountLifecycleListener {
@@ -427,8 +451,11 @@ export class PresenceFeature implements AccountLifecycleListener {
         jids: new Set<string>(),
         window: 0,
         key: `presenceContacts:${accountId}`,
-        build: () => this.buildWindow(accountId, marked),
+        build: (flushing) => this.buildWindow(accountId, marked, flushing),
         windowMs: PRESENCE_COALESCE_MS,
+        backlog: [],
+        sliceKey: `presenceSlice:${accountId}`,
+        buildSlice: (flushing) => this.buildSlice(accountId, marked, flushing),
       };
       dirty = marked;
       this.dirty.set(accountId, dirty);
@@ -445,8 +472,8 @@ export class PresenceFeature implements AccountLifecycleListener {
     }
   }
 
-  /** The views of the contacts marked in the window that ends now: one per contact, whichever way it was marked. */
-  private buildWindow(accountId: string, dirty: DirtyContacts): AppEvent[] | null {
+  /** The window that ends now joins the backlog; its views (the first slice of them, unless flushing) are built. */
+  private buildWindow(accountId: string, dirty: DirtyContacts, flushing: boolean): AppEvent[] | null {
     const { contacts, jids } = dirty;
     const window = dirty.window++;
     dirty.contacts = [];
@@ -454,34 +481,56 @@ export class PresenceFeature implements AccountLifecycleListener {
     if (this.removed.has(accountId)) return null;
     const count = contacts.length + jids.size;
     dirty.windowMs = count >= PRESENCE_FLOOD_CONTACTS ? PRESENCE_FLOOD_COALESCE_MS : PRESENCE_COALESCE_MS;
+    dirty.backlog.push({ window, contacts, jids: [...jids], next: 0, sentGone: null });
+    return this.buildSlice(accountId, dirty, flushing);
+  }
+
+  /**
+   * Up to PRESENCE_SLICE_VIEWS views from the backlog (all of it when flushing), oldest window first;
+   * what is left is marked again on the bus for its next batch. A view is built from the contact's
+   * state when its slice runs, so a contact changed meanwhile is sent as it is now (and again with
+   * the window it was marked in): a slice never sends an older state after a newer one.
+   */
+  private buildSlice(accountId: string, dirty: DirtyContacts, flushing: boolean): AppEvent[] | null {
+    if (this.removed.has(accountId)) {
+      dirty.backlog = [];
+      return null;
+    }
     const tracker = this.service.tracker(accountId);
     const recording = this.history.recording(accountId);
     const events: AppEvent[] = [];
-    /** JIDs sent already whose marked entry is no longer the tracker's (the contact left, or left and came back). */
-    let sent: Set<string> | null = null;
+    const budget = flushing ? Infinity : PRESENCE_SLICE_VIEWS;
     const send = (jid: string, tracked: ContactResources<TrackedPresence> | undefined) => {
       // One lookup of the contact for its history and its view.
       if (recording && tracked) this.recordHistory(accountId, tracked);
       events.push({ type: 'presence.contact', presence: this.contactView(accountId, jid, tracked) });
     };
-    for (const marked of contacts) {
-      const jid = marked.bare;
-      const tracked = tracker?.resources(jid);
-      if (tracked !== marked) {
-        // The current entry (if any) was marked too, or is sent from here once.
-        if (tracked !== undefined && tracked.markedIn === window) continue;
-        sent ??= new Set();
-        if (sent.has(jid)) continue;
-        sent.add(jid);
+    const backlog = dirty.backlog;
+    while (backlog.length > 0 && events.length < budget) {
+      const ended = backlog[0];
+      const { window, contacts, jids } = ended;
+      // Each contact once per window however it was marked: its current entry carries sentIn, a
+      // contact without one (gone) is remembered by JID.
+      const sendOnce = (jid: string) => {
+        const tracked = tracker?.resources(jid);
+        if (tracked !== undefined) {
+          if (tracked.sentIn === window) return;
+          tracked.sentIn = window;
+        } else {
+          ended.sentGone ??= new Set();
+          if (ended.sentGone.has(jid)) return;
+          ended.sentGone.add(jid);
+        }
+        send(jid, tracked);
+      };
+      const total = contacts.length + jids.length;
+      while (ended.next < total && events.length < budget) {
+        const i = ended.next++;
+        sendOnce(i < contacts.length ? contacts[i].bare : jids[i - contacts.length]);
       }
-      send(jid, tracked);
+      if (ended.next === total) backlog.shift();
     }
-    for (const jid of jids) {
-      const tracked = tracker?.resources(jid);
-      if (tracked !== undefined && tracked.markedIn === window) continue;
-      if (sent?.has(jid)) continue;
-      send(jid, tracked);
-    }
+    if (backlog.length > 0 && !this.closed) this.bus.emitLazy(dirty.sliceKey, dirty.buildSlice, PRESENCE_SLICE_GAP_MS);
     return events;
   }
 

@@ -32,6 +32,8 @@ export class ContactResources<T> extends Map<string, T> {
    * a mark is a field compared, not a lookup of the JID in a set (it runs for every presence).
    */
   markedIn = -1;
+  /** The window whose views sent this contact last (-1: none): one view per contact and window. */
+  sentIn = -1;
 
   constructor(readonly bare: string) {
     super();
