@@ -24,46 +24,22 @@ function preloadApp(): Plugin {
         if (!chunk) throw new Error('preloadApp: no chunk holds src/renderer/src/boot.ts');
         // The app's styles are fetched from the start too, as a preload: a stylesheet link would
         // hold the entry script back until it has loaded (boot.ts applies them before it mounts).
-        // The chunk and the chunks it imports statically (vendorChunk): each is parsed on a worker
-        // thread of its own as it arrives, in parallel.
-        const imported = chunk.type === 'chunk' ? chunk.imports : [];
-        const scripts = [chunk.fileName, ...imported.filter((file) => !isEntry(context.bundle, file))];
-        const css = scripts.flatMap((file) => {
-          const output = context.bundle?.[file];
-          return output?.type === 'chunk' ? [...(output.viteMetadata?.importedCss ?? [])] : [];
-        });
-        const styles = [...new Set(css)].map((file) => ({
+        const styles = [...(chunk.type === 'chunk' ? (chunk.viteMetadata?.importedCss ?? []) : [])].map((file) => ({
           tag: 'link',
           attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` },
           injectTo: 'head' as const,
         }));
         return [
-          ...scripts.map((file) => ({
+          {
             tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
-            injectTo: 'head' as const,
-          })),
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` },
+            injectTo: 'head',
+          },
           ...styles,
         ];
       },
     },
   };
-}
-
-function isEntry(bundle: Record<string, { type: string; isEntry?: boolean }> | undefined, file: string): boolean {
-  const output = bundle?.[file];
-  return output?.type === 'chunk' && output.isEntry === true;
-}
-
-/**
- * Vue, Pinia and vue-i18n in a chunk of their own, beside the app's. Chromium parses each module
- * script on a worker thread before it hands it to the page: the one app chunk of 383 KB took
- * 52–58 ms of that thread's CPU (0.3–1 s of wall time at load), and the first row waited for it
- * (traces, first9). The two chunks are parsed on two threads at once. Only modules the first
- * paint's code already holds go there (a package used later only stays in its lazy chunk).
- */
-export function vendorChunk(id: string): string | undefined {
-  return /\/node_modules\/(@vue|vue|pinia|vue-i18n|@intlify)\//.test(id) ? 'vendor' : undefined;
 }
 
 /**
@@ -113,10 +89,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: {
-      rollupOptions: {
-        input: resolve(__dirname, 'src/renderer/index.html'),
-        output: { manualChunks: vendorChunk },
-      },
+      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       // electron-vite leaves the renderer unminified; the app's chunk is fetched, parsed and compiled
       // before the first paint, and whitespace and long local names cost time there.
       // JW_UNMINIFIED=1 keeps the names, for reading a CPU profile.

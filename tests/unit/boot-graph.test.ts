@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { vendorChunk } from '../../electron.vite.config';
 
 const SRC = path.resolve(__dirname, '../../src/renderer/src');
 
@@ -85,19 +84,5 @@ describe("the first screen's code (what boot.ts reaches by static imports)", () 
     expect([...packages].sort()).not.toContain('zod');
     // The contract's schemas (zod) are reached only by its types.
     expect(reached.filter((file) => file.endsWith('shared/contract.ts'))).toEqual([]);
-  });
-
-  it("puts in the framework's chunk (parsed beside the app's) only packages the first screen uses", () => {
-    const inVendor = (name: string) => vendorChunk(`/repo/node_modules/${name}/dist/index.mjs`) === 'vendor';
-    // The framework's packages are in it, and the first screen reaches each by a static import.
-    for (const name of ['vue', 'pinia', 'vue-i18n']) {
-      expect(inVendor(name)).toBe(true);
-      expect(packages).toContain(name);
-    }
-    expect(inVendor('@vue/runtime-core')).toBe(true);
-    expect(inVendor('@intlify/core-base')).toBe(true);
-    // What loads later stays in its own lazy chunk (a package there would load with the first screen).
-    for (const name of ['zod', 'libsignal', 'vue-router', '@xmpp/jid']) expect(inVendor(name)).toBe(false);
-    expect(vendorChunk('/repo/src/renderer/src/boot.ts')).toBeUndefined();
   });
 });
