@@ -31,10 +31,10 @@ export interface MediaKey {
 const HEX_LENGTH: Record<HashAlgo, number> = { sha1: 40, sha256: 64 };
 const FILE_NAME = /^(sha1|sha256)-([0-9a-f]+)$/;
 
-/** Whether `name` is one the store gives its files. */
+/** Whether `name` is one the store gives its files (run for each of thousands at start-up: one regex). */
 function isFileName(name: string): boolean {
   const match = FILE_NAME.exec(name);
-  return match !== null && mediaKey(match[1] as HashAlgo, match[2]) !== null;
+  return match !== null && match[2].length === HEX_LENGTH[match[1] as HashAlgo];
 }
 
 /** A key from a hash as a protocol gave it (hex, any case), or null when it is not one. */
@@ -142,12 +142,12 @@ export class MediaStore {
     let unindexed = 0;
     const found: Entry[] = [];
     for (const name of names) {
-      const file = path.join(this.filesDir, name);
-      const indexed = isFileName(name) ? index?.get(name) : undefined;
+      const indexed = index?.get(name); // only the store's names are in the index (readStoreIndex)
       if (indexed) {
         found.push({ name, size: indexed.size, usedAt: indexed.usedAt, sniffed: indexed.sniffed });
         continue;
       }
+      const file = path.join(this.filesDir, name);
       const stat = isFileName(name) ? await fs.stat(file).catch(() => null) : null;
       if (!stat?.isFile()) {
         await fs.rm(file, { recursive: true, force: true });
