@@ -101,6 +101,7 @@ async function seed(avatars: number): Promise<{ dir: string; rows: number }> {
       Date.now(),
     );
   }
+  await store.settle(); // its index, as a run of the app leaves it
   db.close();
   return { dir, rows: CONTACTS + used.size };
 }
@@ -114,12 +115,27 @@ const OBSERVE = `
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) window.__jw.longtasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+  // Identity events reaching the window, by arrival time (compared with the first screen's mark).
+  window.__jw.identities = [];
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const count = event.data.split('"type":"identity"').length - 1;
+        if (count > 0) window.__jw.identities.push([performance.now(), count]);
+      });
+    }
+  };
 `;
 
 interface Paint {
   firstRowPainted: number;
   firstRowsMark: number;
   summary: string;
+  marks: Record<string, number>;
+  identityEvents: { beforeFirstScreen: number; after: number };
 }
 
 interface Scroll extends TreeScroll {
@@ -130,6 +146,8 @@ type Kind = 'avatars' | 'none' | 'avatars-before' | 'none-before';
 
 interface Measured {
   painted: number[];
+  /** The renderer's jw-* marks (ms) and the identity events that reached it before/after the first screen. */
+  marks: Record<string, number>[];
   picturesInView: number[];
   scrolls: Scroll[];
 }
@@ -157,10 +175,21 @@ async function measure(
         firstRowPainted: window.__jw.element.length ? Math.min(...window.__jw.element) : -1,
         firstRowsMark: mark ? mark.startTime : -1,
         summary: document.querySelector('.roster-summary').textContent,
+        marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('jw-')).map((m) => [m.name, Math.round(m.startTime)])),
+        identityEvents: (() => {
+          const at = performance.getEntriesByName('jw-first-screen-received')[0]?.startTime ?? Infinity;
+          const sum = (list) => list.reduce((total, [, count]) => total + count, 0);
+          return { beforeFirstScreen: sum(window.__jw.identities.filter(([t]) => t <= at)), after: sum(window.__jw.identities.filter(([t]) => t > at)) };
+        })(),
       });
     }, 50)))`)) as Paint;
     expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
     into.painted.push(Math.round(paint.firstRowPainted >= 0 ? paint.firstRowPainted : paint.firstRowsMark));
+    into.marks.push({
+      ...paint.marks,
+      identityEventsBeforeFirstScreen: paint.identityEvents.beforeFirstScreen,
+      identityEventsAfter: paint.identityEvents.after,
+    });
     const images = page.locator('[role="tree"] [data-avatar] img');
     // The pictures fill in after the first paint: every second row in view has one.
     if (pictures) await images.first().waitFor({ timeout: 60_000 });
@@ -217,6 +246,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const summary = (m: Measured) => ({
   firstRowPaintedMs: m.painted,
   firstRowPaintedMedianMs: median(m.painted),
+  marks: m.marks,
   picturesInView: m.picturesInView,
   scroll: m.scrolls.at(-1) ?? null,
   scrolls: m.scrolls,
@@ -233,7 +263,7 @@ it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avata
     .filter((kind) => !only || kind === only)
     .flatMap((kind): Kind[] => (BEFORE ? [`${kind}-before`, kind] : [kind]));
   const results = Object.fromEntries(
-    kinds.map((kind) => [kind, { painted: [], picturesInView: [], scrolls: [] } as Measured]),
+    kinds.map((kind) => [kind, { painted: [], marks: [], picturesInView: [], scrolls: [] } as Measured]),
   ) as Record<Kind, Measured>;
   let diagnosis: Diagnosis = process.env.BENCH_PROFILE ? 'profile' : process.env.BENCH_TRACE ? 'trace' : null;
   for (let run = 0; run < RUNS; run++)
@@ -245,7 +275,7 @@ it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avata
       await measure(data[pictures ? 'avatars' : 'none'], pictures, scrollToo, results[kind], entry, diagnose);
       if (diagnose) diagnosis = null;
     }
-  const withAvatars = results.avatars ?? { painted: [-1], picturesInView: [], scrolls: [] };
+  const withAvatars = results.avatars ?? { painted: [-1], marks: [], picturesInView: [], scrolls: [] };
   const record = {
     date: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,

@@ -8,6 +8,7 @@
  * from an idle turn at start-up: the answer then only reads the small parts and is sent.
  */
 import type {
+  AppEvent,
   ContactPresenceView,
   IdentityView,
   RosterFirstScreen,
@@ -61,16 +62,23 @@ interface RosterPart {
   rosterFirstScreen: RosterFirstScreen | null;
   presence: ContactPresenceView[];
   identities: IdentityView[];
+  /** The shown contacts (contactKey). */
+  shown: Set<string>;
+  /** The nicknames the order was computed with, where there was one (contactKey). */
+  nicks: Map<string, string>;
 }
+
+const contactKey = (accountId: string, jid: string) => `${accountId}\n${jid}`;
 
 type SnapshotParts = Omit<Snapshot, 'roster' | 'rosterTable' | 'rosterFirstScreen' | 'presence' | 'identities'>;
 
 export class SnapshotBuilder {
   /**
-   * The first screen's roster part, computed ahead (prepareFirstScreen). Any batch the bus sends
-   * drops it: every change the window would see (the roster, the prefs, a presence, an identity)
-   * is an event, and what was pending when it was computed goes out in a batch too, at the latest
-   * in the flush that starts the answer.
+   * The first screen's roster part, computed ahead (prepareFirstScreen). A batch the bus sends
+   * drops it unless it only holds identities of contacts not shown whose nickname (which can move
+   * them in the order) is the one it was computed with: every change the window would see (the
+   * roster, the prefs, a presence, an identity) is an event, and what was pending when it was
+   * computed goes out in a batch too, at the latest in the flush that starts the answer.
    */
   private ready: RosterPart | null = null;
   /** Computed again once dropped: once (for the events of the start-up), and only until a first screen is asked. */
@@ -78,7 +86,9 @@ export class SnapshotBuilder {
   private asked = false;
 
   constructor(private readonly from: SnapshotSources) {
-    from.bus.subscribe(() => this.dropReady());
+    from.bus.subscribe((batch) => {
+      if (this.ready && batch.events.some((event) => this.changesReady(this.ready!, event))) this.dropReady();
+    });
   }
 
   /** The whole snapshot: every part, the roster in full (as items, or as a compact table). */
@@ -128,6 +138,14 @@ export class SnapshotBuilder {
     this.ready = this.rosterPart(rows);
   }
 
+  /** Whether `event` may change what the prepared part shows (the kept avatars of others do not). */
+  private changesReady(ready: RosterPart, event: AppEvent): boolean {
+    if (event.type !== 'identity') return true;
+    const { accountId, jid, nick } = event.identity;
+    const key = contactKey(accountId, jid);
+    return ready.shown.has(key) || nick !== (ready.nicks.get(key) ?? null);
+  }
+
   private dropReady(): void {
     const dropped = this.ready;
     if (!dropped) return;
@@ -173,13 +191,13 @@ export class SnapshotBuilder {
   private rosterPart(rows: number): RosterPart {
     const { accounts, roster, prefs, identities } = this.from;
     const listed = new Set(accounts.list().map((account) => account.id));
-    const first = rosterFirstScreen(
-      roster.items(),
-      prefs.get(),
-      (accountId, jid) => identities.view(accountId, jid).nick,
-      this.anyoneOnline(listed),
-      rows,
-    );
+    const nicks = new Map<string, string>();
+    const nickOf = (accountId: string, jid: string) => {
+      const nick = identities.view(accountId, jid).nick;
+      if (nick !== null) nicks.set(contactKey(accountId, jid), nick);
+      return nick;
+    };
+    const first = rosterFirstScreen(roster.items(), prefs.get(), nickOf, this.anyoneOnline(listed), rows);
     const shown = first?.items ?? [];
     const presence: ContactPresenceView[] = [];
     const shownIdentities: IdentityView[] = [];
@@ -195,6 +213,8 @@ export class SnapshotBuilder {
       rosterFirstScreen: first?.screen ?? null,
       presence,
       identities: shownIdentities,
+      shown: new Set(shown.map(({ accountId, jid }) => contactKey(accountId, jid))),
+      nicks,
     };
   }
 

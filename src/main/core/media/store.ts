@@ -7,6 +7,9 @@
  * count is capped, and the file takes its name only when the hash is the one expected. The total is
  * bounded; the least recently used files go first. The renderer reaches a file only through an
  * opaque id made for this run (`ref`), which the shells resolve with `resolve`.
+ *
+ * What the store learned about each file (size, type, dimensions, last use) is kept in an index
+ * beside them (store-index.ts): opening the store reads it and the directory's listing, not every file.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -15,6 +18,7 @@ import type { MediaRef } from '../../../shared/media';
 import type { Logger } from '../log';
 import { refusal, type MediaLimits, type MediaRefusal } from './limits';
 import { SNIFF_BYTES, sniffMedia, type Sniffed } from './sniff';
+import { readStoreIndex, writeStoreIndex, type IndexedFile } from './store-index';
 
 export type HashAlgo = 'sha1' | 'sha256';
 
@@ -26,6 +30,12 @@ export interface MediaKey {
 
 const HEX_LENGTH: Record<HashAlgo, number> = { sha1: 40, sha256: 64 };
 const FILE_NAME = /^(sha1|sha256)-([0-9a-f]+)$/;
+
+/** Whether `name` is one the store gives its files (run for each of thousands at start-up: one regex). */
+function isFileName(name: string): boolean {
+  const match = FILE_NAME.exec(name);
+  return match !== null && match[2].length === HEX_LENGTH[match[1] as HashAlgo];
+}
 
 /** A key from a hash as a protocol gave it (hex, any case), or null when it is not one. */
 export function mediaKey(algo: HashAlgo, hex: string): MediaKey | null {
@@ -58,15 +68,16 @@ export interface MediaStoreOptions {
 interface Entry {
   name: string;
   size: number;
-  /** Read from the file's first bytes; undefined until needed after a restart. */
+  /** Read from the file's first bytes (or vouched for by the index); undefined until needed. */
   sniffed?: Sniffed | null;
   usedAt: number;
-  /** When usedAt was last written to the file's mtime (so the order survives a restart). */
-  savedAt: number;
 }
 
-/** The file's mtime records its last use, written at most this often. */
-const SAVE_USE_EVERY_MS = 60 * 60_000;
+/**
+ * The index is written this long after a change (uses, new and removed files), so that a burst of
+ * uses (the kept avatars at start-up) writes it once; `settle` writes it at once.
+ */
+const INDEX_WRITE_DELAY_MS = 2_000;
 
 export class MediaStore {
   private readonly filesDir: string;
@@ -80,11 +91,18 @@ export class MediaStore {
   private readonly ids = new Map<string, string>();
   private readonly idSecret = randomBytes(32);
   private total = 0;
-  private readonly writes = new Set<Promise<void>>();
+  private readonly indexFile: string;
+  /** The index differs from what is known (written after INDEX_WRITE_DELAY_MS, or by `settle`). */
+  private indexDirty = false;
+  private indexTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The index write under way (one at a time). */
+  private indexWrite: Promise<void> = Promise.resolve();
+  private loaded = false;
 
   private constructor(options: MediaStoreOptions) {
     this.filesDir = path.join(options.dir, 'files');
     this.tmpDir = path.join(options.dir, 'tmp');
+    this.indexFile = path.join(options.dir, 'index.json');
     this.log = options.log;
     this.maxTotalBytes = options.maxTotalBytes ?? 512 * 1024 * 1024;
     this.now = options.now ?? Date.now;
@@ -111,23 +129,39 @@ export class MediaStore {
   /** Settles once what is on disk is known (oldest use first) and unfinished files are removed. */
   ready: Promise<void> = Promise.resolve();
 
+  /**
+   * The directory's listing and the index: a file the index vouches for is neither stat'ed nor read;
+   * one it does not know is stat'ed now and sniffed before it is first served.
+   */
   private async load(): Promise<void> {
     await fs.mkdir(this.filesDir, { recursive: true, mode: 0o700 });
     await fs.rm(this.tmpDir, { recursive: true, force: true });
     await fs.mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
+    const [names, index] = await Promise.all([fs.readdir(this.filesDir), readStoreIndex(this.indexFile, isFileName)]);
+    if (!index) this.log.info('the media index is missing or damaged: it is made again');
+    let unindexed = 0;
     const found: Entry[] = [];
-    for (const name of await fs.readdir(this.filesDir)) {
+    for (const name of names) {
+      const indexed = index?.get(name); // only the store's names are in the index (readStoreIndex)
+      if (indexed) {
+        found.push({ name, size: indexed.size, usedAt: indexed.usedAt, sniffed: indexed.sniffed });
+        continue;
+      }
       const file = path.join(this.filesDir, name);
-      const match = FILE_NAME.exec(name);
-      const stat = await fs.stat(file).catch(() => null);
-      if (!match || !stat?.isFile() || !mediaKey(match[1] as HashAlgo, match[2])) {
+      const stat = isFileName(name) ? await fs.stat(file).catch(() => null) : null;
+      if (!stat?.isFile()) {
         await fs.rm(file, { recursive: true, force: true });
         continue;
       }
-      found.push({ name, size: stat.size, usedAt: stat.mtimeMs, savedAt: stat.mtimeMs });
+      unindexed += 1;
+      found.push({ name, size: stat.size, usedAt: stat.mtimeMs });
     }
     found.sort((a, b) => a.usedAt - b.usedAt);
     for (const entry of found) if (!this.entries.has(entry.name)) this.add(entry);
+    this.loaded = true;
+    // Files it did not know, or entries without their file: the index is written again.
+    this.indexDirty = false;
+    if (!index || unindexed > 0 || index.size !== found.length - unindexed) this.indexChanged();
     await this.evict();
   }
 
@@ -141,12 +175,26 @@ export class MediaStore {
     return { bytes: this.total, files: this.entries.size };
   }
 
+  /**
+   * The reference at once (marking the file used) when the store has been read and knows the file's
+   * type; null otherwise (not kept, not read yet, or not sniffed yet: `ref` tells).
+   */
+  refIfKnown(key: MediaKey): MediaRef | null {
+    const entry = this.loaded ? this.entries.get(nameOf(key)) : undefined;
+    if (!entry?.sniffed) return null;
+    this.touch(entry);
+    return this.refOf(entry, entry.sniffed);
+  }
+
   /** The renderer's reference to a kept file (marking it used), or null when it is not kept. */
   async ref(key: MediaKey): Promise<MediaRef | null> {
     await this.ready.catch(() => {});
     const entry = this.entries.get(nameOf(key));
     if (!entry) return null;
-    if (entry.sniffed === undefined) entry.sniffed = await this.sniffFile(entry);
+    if (entry.sniffed === undefined) {
+      entry.sniffed = await this.sniffFile(entry);
+      this.indexChanged();
+    }
     if (!this.entries.has(entry.name)) return null;
     if (!entry.sniffed) {
       await this.drop(entry); // no longer media we show: of no use to anyone
@@ -222,8 +270,9 @@ export class MediaStore {
         const file = path.join(this.filesDir, name);
         await fs.rename(tmp, file);
         const now = this.now();
-        await fs.utimes(file, new Date(now), new Date(now)); // the file's mtime records its last use
-        this.add({ name, size, sniffed, usedAt: now, savedAt: now });
+        // The file's mtime is its last use when the index is lost (its order is then the order stored).
+        await fs.utimes(file, new Date(now), new Date(now));
+        this.add({ name, size, sniffed, usedAt: now });
       }
       const entry = this.entries.get(name)!;
       this.touch(entry);
@@ -244,23 +293,44 @@ export class MediaStore {
   private add(entry: Entry): void {
     this.entries.set(entry.name, entry);
     this.total += entry.size;
+    this.indexChanged();
   }
 
+  /** Marks the file used: last in the order, which the index keeps across restarts. */
   private touch(entry: Entry): void {
     entry.usedAt = this.now();
     this.entries.delete(entry.name);
     this.entries.set(entry.name, entry);
-    if (entry.usedAt - entry.savedAt < SAVE_USE_EVERY_MS) return;
-    entry.savedAt = entry.usedAt;
-    const at = new Date(entry.usedAt);
-    const write = fs.utimes(path.join(this.filesDir, entry.name), at, at).catch(() => {});
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write));
+    this.indexChanged();
   }
 
-  /** Waits for the uses recorded in the background (before closing, and in tests). */
+  private indexChanged(): void {
+    this.indexDirty = true;
+    if (this.indexTimer || !this.loaded) return;
+    this.indexTimer = setTimeout(() => void this.writeIndex(), INDEX_WRITE_DELAY_MS);
+    this.indexTimer.unref?.();
+  }
+
+  /** Writes the index if it changed, after any write under way. */
+  private writeIndex(): Promise<void> {
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = null;
+    this.indexWrite = this.indexWrite.then(async () => {
+      if (!this.indexDirty) return;
+      this.indexDirty = false;
+      const files: [string, IndexedFile][] = [];
+      for (const { name, size, usedAt, sniffed } of this.entries.values())
+        files.push([name, { size, usedAt, sniffed: sniffed ?? undefined }]);
+      await writeStoreIndex(this.indexFile, files).catch((error: unknown) => {
+        this.log.warn('the media index could not be written', { error });
+      });
+    });
+    return this.indexWrite;
+  }
+
+  /** Writes what is pending (the index of files and uses) now: before closing, and in tests. */
   async settle(): Promise<void> {
-    await Promise.all([...this.writes]);
+    if (this.loaded) await this.writeIndex();
   }
 
   /** Removes the least recently used files until the total fits (never `keep`, just stored). */
@@ -276,6 +346,7 @@ export class MediaStore {
     this.entries.delete(entry.name);
     this.ids.delete(this.idOf(entry.name));
     this.total -= entry.size;
+    this.indexChanged();
     // A file being served stays readable (POSIX) or is removed at the next start (Windows).
     await fs.rm(path.join(this.filesDir, entry.name), { force: true }).catch(() => {});
   }

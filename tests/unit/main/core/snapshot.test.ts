@@ -17,6 +17,11 @@ import { silentLogger } from '../../../../src/main/core/log';
 import { AccountsRepository } from '../../../../src/main/core/store/accounts-repo';
 import { openDatabase } from '../../../../src/main/core/store/db';
 import { RosterRepository } from '../../../../src/main/core/store/roster-repo';
+import { IdentitiesRepository } from '../../../../src/main/core/features/avatars/repo';
+import { AVATAR_LIMITS } from '../../../../src/main/core/media/limits';
+import { MediaStore } from '../../../../src/main/core/media/store';
+import { DEFAULT_PREFS } from '../../../../src/shared/limits';
+import { png } from '../../../support/media-samples';
 import type { MessengerSession } from '../../../support/fake-session';
 import { fakeMessenger } from '../../../support/fake-messenger';
 
@@ -161,10 +166,7 @@ describe('the first screen built on its own', () => {
 });
 
 describe('the first screen kept ready from start-up', () => {
-  function seeded(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-first-screen-'));
-    dirs.push(dir);
-    const db = openDatabase(path.join(dir, DATABASE_FILE));
+  function contacts(): RosterItemView[] {
     const items: RosterItemView[] = [];
     for (let i = 0; i < 300; i++) {
       const groups = i % 11 === 0 ? [] : [`Group ${i % 7}`];
@@ -177,6 +179,14 @@ describe('the first screen kept ready from start-up', () => {
         groups,
       });
     }
+    return items;
+  }
+
+  function seeded(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-first-screen-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, DATABASE_FILE));
+    const items = contacts();
     new AccountsRepository(db).insert({
       ...{ id: 'c', jid: 'me@example.org', host: null, port: null, label: 'c', color: '#3a5bd9' },
       ...{ enabled: false, resource: 'r' },
@@ -186,9 +196,21 @@ describe('the first screen kept ready from start-up', () => {
     return dir;
   }
 
-  async function start(): Promise<Messenger> {
+  /** A kept avatar (stored and indexed, as a run of the app leaves it) for each of `jids`. */
+  async function keepAvatars(dir: string, jids: string[]): Promise<void> {
+    const store = await MediaStore.open({ dir: path.join(dir, 'media', 'store'), log: silentLogger });
+    const kept = await store.ingest(png(10, 10), 'sha1', AVATAR_LIMITS);
+    if (!kept.ok) throw new Error(kept.reason);
+    await store.settle();
+    const db = openDatabase(path.join(dir, DATABASE_FILE));
+    const repo = new IdentitiesRepository(db);
+    for (const jid of jids) repo.save({ accountId: 'c', jid, avatarHash: kept.key.hash, source: 'pep', nick: null }, 1);
+    db.close();
+  }
+
+  async function start(dataDir = seeded()): Promise<Messenger> {
     const messenger = await createMessenger({
-      dataDir: seeded(),
+      dataDir,
       secrets: createMemorySecretStore(),
       log: silentLogger,
       storeCheckFallbackMs: 60_000,
@@ -209,6 +231,27 @@ describe('the first screen kept ready from start-up', () => {
     items.mockRestore();
     const whole = await value(messenger, {});
     expect(normalized(first)).toEqual(normalized(narrowed(whole, 60)));
+  });
+
+  it('keeps it through the kept avatars of contacts not shown, not through one of a contact shown', async () => {
+    const shown = new Set(rosterFirstScreen(contacts(), DEFAULT_PREFS, () => null, false, 60)!.items.map((c) => c.jid));
+    const notShown = contacts()
+      .map((c) => c.jid)
+      .filter((jid) => !shown.has(jid));
+    const [aShown] = shown;
+    for (const avatars of [notShown.slice(0, 50), [...notShown.slice(0, 50), aShown]]) {
+      const dir = seeded();
+      await keepAvatars(dir, avatars);
+      const messenger = await start(dir);
+      // Loaded after the idle turn: their events wait in the bus until the answer's flush.
+      await vi.waitFor(() => expect(messenger.identities.view('c', avatars.at(-1)!).avatar).not.toBeNull());
+      const items = vi.spyOn(messenger.roster, 'items');
+      const first = await value(messenger, { compactRoster: true, firstScreen: 60 });
+      expect(items).toHaveBeenCalledTimes(avatars.includes(aShown) ? 1 : 0);
+      items.mockRestore();
+      expect(first.identities?.map((identity) => identity.jid)).toEqual(avatars.includes(aShown) ? [aShown] : []);
+      expect(normalized(first)).toEqual(normalized(narrowed(await value(messenger, {}), 60)));
+    }
   });
 
   it('computes it again after any change the window would be told of', async () => {

@@ -41,6 +41,7 @@ import {
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AvatarSource, IdentitiesRepository } from './repo';
 import { IdentityWriter } from './identity-writer';
+import { loadKeptAvatars } from './kept-avatars';
 import { detach } from '../../util/text';
 import { serverConvertsAvatars } from './conversion';
 import {
@@ -520,18 +521,8 @@ export class IdentityService implements AccountLifecycleListener {
   // ---------- state ----------
 
   private async loadKept(): Promise<void> {
-    const { store } = this.options.media();
-    for (const [accountId, account] of this.accounts) {
-      for (const [jid, entry] of account.entries) {
-        const key = entry.hash ? mediaKey('sha1', entry.hash) : null;
-        if (!key || entry.ref) continue;
-        const ref = await store.ref(key);
-        if (ref && entry.hash === key.hash && !entry.ref) {
-          entry.ref = ref;
-          this.emit(accountId, jid, entry);
-        }
-      }
-    }
+    const entries = [...this.accounts.values()].flatMap((account) => [...account.entries.values()]);
+    await loadKeptAvatars(this.options.media().store, entries, (entry) => this.emit(entry.accountId, entry.jid, entry));
   }
 
   private account(accountId: string): AccountIdentities {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../src/main/core/media/fetcher';
 import { AVATAR_LIMITS, IMAGE_PREVIEW_LIMITS } from '../../../../../src/main/core/media/limits';
@@ -128,6 +128,98 @@ describe('media store', () => {
     expect(tmpFiles()).toEqual([]);
     expect(store.usage().files).toBe(0);
     fs.rmSync(path.join(dir, '..', 'escape'), { force: true });
+  });
+});
+
+describe('media store index', () => {
+  const indexFile = () => path.join(dir, 'index.json');
+
+  /** Two avatars kept and the index written, as a run of the app leaves them. */
+  async function keptAvatars(): Promise<MediaKey[]> {
+    const store = await MediaStore.open({ dir, log: silentLogger });
+    const keys: MediaKey[] = [];
+    for (const avatar of [png(16, 16, { seed: 1 }), gif(9, 7)]) {
+      const result = await store.ingest(avatar, sha1(avatar), AVATAR_LIMITS);
+      if (!result.ok) throw new Error(result.reason);
+      keys.push(result.key);
+    }
+    await store.settle();
+    return keys;
+  }
+
+  /** Counts the calls of fs.promises `name` on the store's files while `run` runs. */
+  async function counting<T>(name: 'open' | 'stat', run: () => Promise<T>): Promise<{ value: T; calls: number }> {
+    const spy = vi.spyOn(fs.promises, name);
+    try {
+      const value = await run();
+      const calls = spy.mock.calls.filter(([file]) => String(file).startsWith(path.join(dir, 'files'))).length;
+      return { value, calls };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('opens without a stat or a read of the files it vouches for, and gives their refs at once', async () => {
+    const [a, b] = await keptAvatars();
+    const { value: store, calls: stats } = await counting('stat', () => MediaStore.open({ dir, log: silentLogger }));
+    expect(stats).toBe(0);
+    const { value: refs, calls: opens } = await counting('open', async () => [
+      store.refIfKnown(a),
+      store.refIfKnown(b),
+    ]);
+    expect(opens).toBe(0);
+    expect(refs).toMatchObject([
+      { mime: 'image/png', width: 16, height: 16 },
+      { mime: 'image/gif', width: 9, height: 7 },
+    ]);
+    expect(store.resolve(refs[1]!.id)?.mime).toBe('image/gif');
+  });
+
+  it('sniffs a file it has no entry for before serving it, and forgets entries without a file', async () => {
+    const [a, b] = await keptAvatars();
+    fs.rmSync(path.join(dir, 'files', `sha1-${a.hash}`));
+    // Not stored by the store (no index entry): a picture, and HTML under a picture's name.
+    const added = png(12, 12, { seed: 3 });
+    const addedKey = sha1(added);
+    fs.writeFileSync(path.join(dir, 'files', `sha1-${addedKey.hash}`), added);
+    const fake = sha1(png(13, 13));
+    fs.writeFileSync(path.join(dir, 'files', `sha1-${fake.hash}`), HTML);
+    const store = await MediaStore.open({ dir, log: silentLogger });
+    expect(store.has(a)).toBe(false);
+    expect(store.refIfKnown(addedKey)).toBeNull();
+    expect(store.refIfKnown(fake)).toBeNull();
+    const { value: sniffed, calls: opens } = await counting('open', async () => [
+      await store.ref(addedKey),
+      await store.ref(fake),
+    ]);
+    expect(opens).toBe(2);
+    expect(sniffed).toEqual([expect.objectContaining({ mime: 'image/png', width: 12 }), null]);
+    expect(store.has(fake)).toBe(false);
+    await store.settle();
+    const reopened = await MediaStore.open({ dir, log: silentLogger });
+    expect(reopened.refIfKnown(addedKey)).toMatchObject({ mime: 'image/png', width: 12 });
+    expect(reopened.refIfKnown(b)).toMatchObject({ mime: 'image/gif' });
+    expect(reopened.usage().files).toBe(2);
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,"files":[['],
+    ['another version', '{"version":99,"files":[]}'],
+    ['a type that is not media', null],
+  ])('ignores a damaged index (%s): sniffs each file before serving it, then writes it again', async (_, text) => {
+    const [a, b] = await keptAvatars();
+    const index = fs.readFileSync(indexFile(), 'utf8');
+    fs.writeFileSync(indexFile(), text ?? index.replace('"image/gif"', '"text/html"'));
+    const { value: store, calls: stats } = await counting('stat', () => MediaStore.open({ dir, log: silentLogger }));
+    expect(stats).toBe(2);
+    expect(store.usage().files).toBe(2);
+    expect(store.refIfKnown(a)).toBeNull();
+    expect(store.refIfKnown(b)).toBeNull();
+    expect(await store.ref(b)).toMatchObject({ mime: 'image/gif', width: 9, height: 7 });
+    await store.settle();
+    const reopened = await MediaStore.open({ dir, log: silentLogger });
+    expect(reopened.refIfKnown(b)).toMatchObject({ mime: 'image/gif', width: 9, height: 7 });
+    expect(reopened.has(a)).toBe(true);
   });
 });
 

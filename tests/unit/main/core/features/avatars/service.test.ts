@@ -20,6 +20,7 @@ import { SAVE_CHUNK } from '../../../../../../src/main/core/features/avatars/ide
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
 import { HttpsClient } from '../../../../../../src/main/core/media/https-client';
+import { AVATAR_LIMITS } from '../../../../../../src/main/core/media/limits';
 import { MediaStore } from '../../../../../../src/main/core/media/store';
 import type { Db } from '../../../../../../src/main/core/store/db';
 import { memoryDbWithAccount } from '../../../../../support/db';
@@ -413,6 +414,44 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     service = makeService();
     await eventually(() => expect(identity(BOB)).toMatchObject({ nick: 'Bobby', avatar: { width: 8 } }));
     expect(requests.filter((iq) => iq.attrs.to === BOB)).toHaveLength(0);
+  });
+});
+
+describe('kept avatars at start-up', () => {
+  it('shows the kept avatars the store vouches for without opening their files, and sniffs the others', async () => {
+    const pictures = [1, 2, 3].map((seed) => png(8 + seed, 8, { seed: 20 + seed }));
+    const jids = pictures.map((_, i) => `kept${i}@example.org`);
+    const repo = new IdentitiesRepository(db);
+    for (const [i, picture] of pictures.entries()) {
+      expect((await store.ingest(picture, 'sha1', AVATAR_LIMITS)).ok).toBe(true);
+      repo.save({ accountId: ACCOUNT, jid: jids[i], avatarHash: sha1(picture), source: 'pep', nick: null }, Date.now());
+    }
+    await store.settle();
+    // A picture the index does not know (put there by hand): looked at before it is shown.
+    const unindexed = png(5, 5, { seed: 40 });
+    fs.writeFileSync(path.join(dir, 'files', `sha1-${sha1(unindexed)}`), unindexed);
+    repo.save(
+      { accountId: ACCOUNT, jid: 'other@example.org', avatarHash: sha1(unindexed), source: 'pep', nick: null },
+      0,
+    );
+    service.close();
+    fetcher.close();
+    events.length = 0;
+    handlers = [];
+    const open = vi.spyOn(fs.promises, 'open');
+    try {
+      store = await MediaStore.open({ dir, log: createLogger(() => {}, 'info') });
+      fetcher = new MediaFetcher({ store, log: createLogger(() => {}, 'info') });
+      service = makeService();
+      await eventually(() => expect(identity('other@example.org')?.avatar).toMatchObject({ width: 5 }));
+      for (const [i, jid] of jids.entries()) expect(identity(jid)?.avatar).toMatchObject({ width: 9 + i, height: 8 });
+      const opened = open.mock.calls
+        .map(([file]) => path.basename(String(file)))
+        .filter((name) => name.startsWith('sha1-'));
+      expect(new Set(opened)).toEqual(new Set([`sha1-${sha1(unindexed)}`]));
+    } finally {
+      open.mockRestore();
+    }
   });
 });
 
