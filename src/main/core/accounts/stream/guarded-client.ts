@@ -13,6 +13,7 @@
 import { Client } from '@xmpp/client-core';
 import xml, { type Element } from '@xmpp/xml';
 import { NS_XMPP_STREAMS } from '../../xmpp/ns';
+import { CheckedRosterItems } from './checked-roster-item';
 import { StreamHookRegistry, type StreamHooks } from './hooks';
 import { PresenceFastPath, type ParserClass } from './presence-fastpath';
 import { StreamGuard } from './stream-guard';
@@ -54,7 +55,12 @@ export class GuardedClient extends Client {
     const parser = this.parser;
     if (!parser) return;
     let guard = this.guards.get(parser);
-    if (!guard) this.guards.set(parser, (guard = new StreamGuard()));
+    if (!guard) {
+      this.guards.set(parser, (guard = new StreamGuard()));
+      // The lean parser takes the roster items the guard reads (one pass over their bytes).
+      if ('checkedItems' in parser && parser.checkedItems instanceof CheckedRosterItems)
+        guard.items = parser.checkedItems;
+    }
     const text = guard.read(typeof data === 'string' ? Buffer.from(data) : data);
     try {
       if (text) parser.write(text);

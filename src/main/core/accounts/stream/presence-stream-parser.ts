@@ -38,6 +38,7 @@ import {
   NS_ROSTER,
   NS_VCARD_UPDATE,
 } from '../../xmpp/ns';
+import { CheckedRosterItems } from './checked-roster-item';
 import { RawPresence } from './raw-presence';
 import { RawRosterItem, readRawRosterItem } from './raw-roster-item';
 import {
@@ -317,6 +318,10 @@ export function presenceStreamParser(
     private inRosterResult = false;
     private readonly raw = new RawPresence();
     private readonly rawItem = new RawRosterItem();
+    /** Stream offset of the next text written (the texts the stream guard returned, in a row). */
+    private written = 0;
+    /** The roster items the stream guard read in one pass (GuardedClient hands them to the guard). */
+    readonly checkedItems = new CheckedRosterItems();
 
     override write(data: string): void {
       try {
@@ -327,12 +332,14 @@ export function presenceStreamParser(
     }
 
     private read(data: string): void {
+      const origin = this.written;
+      this.written += data.length;
       if (this.bypass) {
         super.write(data);
         return;
       }
       if (this.held === '') {
-        this.scan(data);
+        this.scan(data, origin);
         return;
       }
       // Joining what was held to the whole chunk would copy the chunk (a flat string per read):
@@ -341,25 +348,28 @@ export function presenceStreamParser(
       this.held = '';
       const cut = data.indexOf('<', JOIN_HEAD);
       if (cut === -1) {
-        this.scan(held + data);
+        this.scan(held + data, origin - held.length);
         return;
       }
-      this.scan(held + data.slice(0, cut));
+      this.scan(held + data.slice(0, cut), origin - held.length);
       const rest = data.slice(cut);
       if (this.bypass) {
         super.write(rest);
       } else if (this.held === '') {
-        this.scan(rest);
+        this.scan(rest, origin + cut);
       } else {
         // What was held is longer than the head: join after all.
         const longer = this.held;
         this.held = '';
-        this.scan(longer + rest);
+        this.scan(longer + rest, origin + cut - longer.length);
       }
     }
 
-    /** Reads `text` (what was held joined to new data), feeding ltx all it does not consume. */
-    private scan(text: string): void {
+    /**
+     * Reads `text` (what was held joined to new data; its first character at stream offset `origin`),
+     * feeding ltx all it does not consume.
+     */
+    private scan(text: string, origin: number): void {
       const len = text.length;
       // text[0, fed) went to ltx or was consumed.
       let fed = 0;
@@ -438,12 +448,15 @@ export function presenceStreamParser(
           }
         }
         if (this.inRosterResult && this.depth === 3 && c === 105 /* i */) {
-          const end = readRawRosterItem(text, lt, this.rawItem);
+          // Read by the stream guard already (one pass), or read here.
+          const checked = this.checkedItems.take(origin + lt, origin + len);
+          const item = checked ?? this.rawItem;
+          const end = checked ? this.checkedItems.end - origin : readRawRosterItem(text, lt, item);
           if (end >= 0) {
             if (lt > fed) super.write(text.slice(fed, lt));
             fed = lt;
             // xmpp.js's parser has seen everything before the item: its current element is the <query/>.
-            if (taps.rawRosterItem(this.rawItem, this.cursor)) fed = end;
+            if (taps.rawRosterItem(item, this.cursor)) fed = end;
             pos = end;
             continue;
           }

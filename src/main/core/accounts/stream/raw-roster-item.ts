@@ -19,7 +19,7 @@ import {
 } from './xml-scan';
 
 /** The values of `subscription` and `ask` that mean something, compared in place (no copy). */
-const SUBSCRIPTION_VALUES = ['both', 'to', 'from', 'none', 'remove'];
+export const SUBSCRIPTION_VALUES = ['both', 'to', 'from', 'none', 'remove'];
 
 /** One object per parser, refilled for every item: copy what you keep (strings may be views into the input). */
 export class RawRosterItem {

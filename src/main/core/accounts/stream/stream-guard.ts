@@ -28,6 +28,7 @@ import {
   scanStartTag,
   textIs,
   startTag,
+  attributeOf,
   isNameChar,
   isNameStart,
   isSpace,
@@ -35,32 +36,25 @@ import {
   onlySpace,
   unescapeValue,
 } from './stream-text';
+import { type CheckedRosterItems, readCheckedItem } from './checked-roster-item';
 import { STREAM_LIMITS, StanzaMeter, StreamViolation, type RefusedConstruct, type StreamLimits } from './stream-limits';
 
 export type { StreamLimits } from './stream-limits';
 
 // Tokenizer states.
 const TEXT = 0;
-/** After '<'. */
-const LT = 1;
+const LT = 1; // after '<'
 const TAG_NAME = 2;
-/** Inside a start tag, between attributes. */
-const IN_TAG = 3;
+const IN_TAG = 3; // inside a start tag, between attributes
 const ATTR_NAME = 4;
-/** After an attribute name, before '='. */
-const ATTR_EQ = 5;
-/** After '=', before the opening quote. */
-const ATTR_QUOTE = 6;
+const ATTR_EQ = 5; // after an attribute name, before '='
+const ATTR_QUOTE = 6; // after '=', before the opening quote
 const ATTR_VALUE = 7;
-/** After '/' in a start tag. */
-const EMPTY_END = 8;
+const EMPTY_END = 8; // after '/' in a start tag
 const END_TAG_NAME = 9;
-/** After an end tag's name, before '>'. */
-const END_TAG_END = 10;
-/** After '&'. */
-const REF = 11;
-/** After '<!'. */
-const BANG = 12;
+const END_TAG_END = 10; // after an end tag's name, before '>'
+const REF = 11; // after '&'
+const BANG = 12; // after '<!'
 const CDATA = 13;
 /** After '<?' at the very start of the stream. */
 const DECL_TARGET = 14;
@@ -77,6 +71,8 @@ const CDATA_OPEN = '[CDATA[';
 export class StreamGuard {
   /** Set once the stream was refused; from then on nothing more is read. */
   violation: StreamViolation | null = null;
+  /** Where the roster items this guard reads in one pass go (the lean parser's), if anywhere. */
+  items: CheckedRosterItems | null = null;
 
   private readonly limits: StreamLimits;
   private readonly meter: StanzaMeter;
@@ -121,6 +117,7 @@ export class StreamGuard {
    */
   read(chunk: Uint8Array): string {
     if (this.violation) return '';
+    this.items?.clear();
     const text = this.decoder.decode(chunk);
     if (text === null) {
       this.fail('invalid-utf8', this.base);
@@ -194,6 +191,15 @@ export class StreamGuard {
           const c = text.charCodeAt(pos);
           this.partial = '';
           if (isNameStart(c)) {
+            if (c === 105 /* i */ && this.level === 3 && this.items && this.meter.inRosterQuery) {
+              const after = this.checkedItem(text, pos - 1, end, this.items);
+              if (after === 0) return;
+              if (after > 0) {
+                pos = after;
+                state = TEXT;
+                continue;
+              }
+            }
             if (!this.beginElement()) return;
             if (nextLt < pos) nextLt = indexOrEnd(text, '<', pos, end);
             if (nextAmp < pos) nextAmp = indexOrEnd(text, '&', pos, end);
@@ -474,6 +480,19 @@ export class StreamGuard {
   }
 
   /**
+   * A roster item at `lt` read, checked and kept for the lean parser in one go (checked-roster-item.ts):
+   * the index after it, 0 when refused (a limit), -1 when the states must read it (also when its
+   * <group/> children would be too deep).
+   */
+  private checkedItem(text: string, lt: number, end: number, items: CheckedRosterItems): number {
+    const after = this.limits.depth < 4 ? -1 : readCheckedItem(text, lt, end, items.spare());
+    if (after < 0) return -1;
+    if (!this.beginElement() || !this.ok(this.meter.elementEnded(4, 'item', this.base + after))) return 0;
+    items.add(this.ltOffset, this.base + after);
+    return after;
+  }
+
+  /**
    * A start tag of the usual shape read in one go (scanStartTag) from its name at `from`: returns the
    * index after it, 0 when it was refused, -1 when the states must read it. It refuses only what the
    * states would refuse at the same place: a duplicate attribute (a tag of the usual shape has
@@ -572,16 +591,4 @@ export class StreamGuard {
     if (level === 1) this.rootClosed = true;
     return this.ok(this.meter.elementEnded(level, name, after));
   }
-}
-
-/** The value of the attribute `name` scanStartTag read, or ''. */
-function attributeOf(text: string, name: string): string {
-  const { attrs, count } = startTag;
-  for (let i = 0; i < count; i++) {
-    const at = i * 4;
-    if (attrs[at + 1] - attrs[at] === name.length && text.startsWith(name, attrs[at])) {
-      return text.slice(attrs[at + 2], attrs[at + 3]);
-    }
-  }
-  return '';
 }

@@ -103,6 +103,11 @@ export class StanzaMeter {
 
   constructor(private readonly limits: StreamLimits) {}
 
+  /** A roster result's <query/> is open: its children are roster items. */
+  get inRosterQuery(): boolean {
+    return this.rosterQuery;
+  }
+
   /** The limit the text up to `at` crosses, if any. */
   oversize(at: number): StreamViolation | null {
     const inChild = this.childStart >= 0 ? at - this.childStart : 0;

@@ -191,3 +191,15 @@ export function textIs(text: string, at: number, name: string): boolean {
   for (let i = 0; i < length; i++) if (text.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
   return true;
 }
+
+/** The value of the attribute `name` scanStartTag read, or ''. */
+export function attributeOf(text: string, name: string): string {
+  const { attrs, count } = startTag;
+  for (let i = 0; i < count; i++) {
+    const at = i * 4;
+    if (attrs[at + 1] - attrs[at] === name.length && text.startsWith(name, attrs[at])) {
+      return text.slice(attrs[at + 2], attrs[at + 3]);
+    }
+  }
+  return '';
+}
