@@ -10,6 +10,8 @@ import {
   MUC_NICK_MAX,
   MUC_SUBJECT_MAX,
   NICK_MAX,
+  REACTION_LENGTH_MAX,
+  REACTIONS_PER_REACTOR_MAX,
   ROSTER_GROUPS_MAX,
   ROSTER_TEXT_MAX,
   STATUS_TEXT_MAX,
@@ -551,9 +553,6 @@ export interface ReactionView {
   by: string[];
 }
 
-/** XEP-0444 limits we keep to (sent and received): distinct reactions per reactor, and each one's length. */
-export const REACTIONS_PER_REACTOR_MAX = 16;
-export const REACTION_LENGTH_MAX = 32;
 /** Distinct emojis kept per message (others' beyond it are dropped). */
 export const REACTIONS_PER_MESSAGE_MAX = 64;
 
@@ -878,7 +877,7 @@ export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.ro
 export const groupNameSchema = z.string().trim().min(1, 'check.groupEmpty').max(ROSTER_TEXT_MAX, 'check.groupTooLong');
 
 /** A room's bare JID: a local part is required, no resource. */
-export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid');
+export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid'); // as roomJidOf
 
 /** A room nick (XEP-0045 §7.2: a resource part, not empty). */
 export const roomNickSchema = z

@@ -75,6 +75,17 @@ const RESOURCE_UNITS_SURELY_SHORT = 341;
 const WHITESPACE = /\s/;
 
 /** The normalized JID with its resource (if any), or null when invalid. */
+/**
+ * A room's bare JID as the contract's `roomJidSchema` reads it (a local part, no resource), or null;
+ * for the renderer, which reads it without loading zod.
+ */
+export function roomJidOf(input: string): string | null {
+  if (input.length > 3071) return null;
+  const parsed = parseJid(input);
+  if ('error' in parsed || parsed.jid.resource !== '' || !parsed.jid.local) return null;
+  return `${parsed.jid.local}@${parsed.jid.domain}`;
+}
+
 export function normalizeJid(raw: string): string | null {
   // A plain bare JID and a resource that cannot be too long nor end in what trim() drops (parseJid
   // leaves the resource as it is otherwise): what parseJid would return, without its work (every

@@ -21,6 +21,9 @@ export const MUC_NICK_MAX = 256;
 export const MUC_SUBJECT_MAX = 4096;
 /** Most requests answered by one bulk action. */
 export const SUBSCRIPTION_BULK_MAX = 10_000;
+/** XEP-0444 limits we keep to (sent and received): distinct reactions per reactor, and each one's length. */
+export const REACTIONS_PER_REACTOR_MAX = 16;
+export const REACTION_LENGTH_MAX = 32;
 
 import type { LanguageChoice } from './languages';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatJid, jidOf, normalizeJid, parseAccountJid, parseJid } from '../../../src/shared/jid';
+import { formatJid, jidOf, normalizeJid, parseAccountJid, parseJid, roomJidOf } from '../../../src/shared/jid';
+import { roomJidSchema } from '../../../src/shared/contract';
 
 describe('JID parsing', () => {
   it('normalizes case and a trailing dot in the domain', () => {
@@ -85,5 +86,28 @@ describe('writing an address', () => {
       expect(written.endsWith('/')).toBe(false);
     }
     expect(formatJid({ local: '', domain: 'localhost', resource: '' })).toBe('localhost');
+  });
+});
+
+describe('roomJidOf', () => {
+  it("reads a room's address as the contract's roomJidSchema does, without zod", () => {
+    const inputs = [
+      'room@conference.example.org',
+      'Room@Conference.Example.org',
+      'café@muc.example.org',
+      'room@conference.example.org/nick',
+      'conference.example.org',
+      '@conference.example.org',
+      'room@',
+      '',
+      'a b@example.org',
+      `${'x'.repeat(1024)}@example.org`,
+      `${'x'.repeat(3072)}`,
+    ];
+    for (const input of inputs) {
+      expect(roomJidOf(input), input.slice(0, 40)).toBe(roomJidSchema.safeParse(input).data ?? null);
+    }
+    expect(roomJidOf('Room@Conference.Example.org')).toBe('room@conference.example.org');
+    expect(roomJidOf('conference.example.org')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * set with the emoji added or taken out. The stored message comes back with its reactions.
  */
 import type { MessageView } from '../../../../shared/contract';
-import { REACTIONS_PER_REACTOR_MAX } from '../../../../shared/contract';
+import { REACTIONS_PER_REACTOR_MAX } from '../../../../shared/limits';
 import type { useApi } from '../../api';
 import type { useChatStore } from '../../stores/chat';
 import { countUse } from '../../lib/emoji-list';
