@@ -263,8 +263,11 @@ export class PresenceHistory implements PresenceHistoryHooks {
     const account = this.account(accountId);
     account.lostAt = null;
     if (account.listeningSince !== null) return;
+    // Stored by the next write (writeNow covers every listening account), not here: this runs just
+    // before our initial presence is sent, and an autocommit with synchronous=FULL (an fsync) held
+    // the presence, and the server's answer to it, back. A stretch not written yet covers nothing,
+    // as one written as [at, at] did.
     account.listeningSince = at;
-    this.cover(account, at);
   }
 
   lost(accountId: string, at: number): void {

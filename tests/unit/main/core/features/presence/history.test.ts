@@ -330,6 +330,16 @@ describe('presence history', () => {
     ]);
   });
 
+  it('stores the listening stretch with the next write, not when our presence is announced', async () => {
+    const h = setup();
+    await online(h); // announces our presence: listening from now
+    expect(h.count('presence_history_coverage')).toBe(0);
+    h.advance(TICK_MS); // the first write of the account is due at its first tick
+    expect(h.db.prepare('SELECT start, stop FROM presence_history_coverage').all()).toEqual([
+      { start: NOW / 1000, stop: NOW / 1000 + TICK_MS / 1000 },
+    ]);
+  });
+
   it('ends runs a crash left open where the coverage written before it ends', async () => {
     const h = setup();
     await online(h);
