@@ -6,7 +6,6 @@ import { createPinia } from 'pinia';
 import { createApp, watch } from 'vue';
 import App from './App.vue';
 import { transportKey } from './api';
-import { checkedTransport } from './api/checked';
 import type { EarlyEventPump } from './api/pump';
 import type { Transport } from './api/types';
 import { i18n } from './i18n';
@@ -33,7 +32,7 @@ export async function boot(transport: Transport, pump: EarlyEventPump): Promise<
   const pinia = createPinia();
   app.use(pinia);
   app.use(i18n);
-  app.provide(transportKey, checkedTransport(transport));
+  app.provide(transportKey, transport);
   // When the snapshot is already in, the stores get it here and the first render shows the roster.
   pump.attach({
     accounts: useAccountsStore(pinia),

@@ -5,7 +5,6 @@
  * roster's scroll (issue 17). The refusal is worded here, in the user's language.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkedTransport } from '../../../../src/renderer/src/api/checked';
 import type { Transport } from '../../../../src/renderer/src/api/types';
 import { i18n, t } from '../../../../src/renderer/src/i18n';
 import { ensureCatalog } from '../../../../src/renderer/src/i18n/catalogs';
@@ -13,17 +12,13 @@ import { errorFields } from '../../../../src/renderer/src/lib/words/errors';
 import { commands, inputIssue } from '../../../../src/shared/contract';
 import { fail, ok } from '../../../../src/shared/result';
 
-function recording(answer: (command: string, input: unknown) => unknown) {
-  const sent: [string, unknown][] = [];
-  const inner: Transport = {
-    invoke: async (command, input) => {
-      sent.push([command, input]);
-      return answer(command, input) as never;
-    },
+/** A transport whose core answers every command with `answer`. */
+function answering(answer: (command: string, input: unknown) => unknown): Transport {
+  return {
+    invoke: async (command, input) => answer(command, input) as never,
     onEvents: () => () => {},
     onLink: () => () => {},
   };
-  return { sent, transport: checkedTransport(inner) };
 }
 
 /** What the core answers for an input its schema refuses (messenger.ts's invalidInput). */
@@ -41,24 +36,9 @@ afterEach(() => {
   i18n.global.locale.value = 'en';
 });
 
-describe('checked transport', () => {
-  it("sends typed input on as it is and gives back the core's refusal", async () => {
-    const { sent, transport } = recording((command, input) => coreRefusal(command as 'muc.join', input));
-    const input = { accountId: 'a1', room: 'no room here', nick: ' ' };
-    const result = await transport.invoke('muc.join', input);
-    expect(sent).toEqual([['muc.join', input]]);
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', reason: 'input.invalid' } });
-  });
-
-  it('sends a command with fields at once, without loading the contract first', () => {
-    const { sent, transport } = recording(() => ok(null));
-    void transport.invoke('timeline.get', { accountId: 'a1', jid: 'bob@example.org' });
-    // Synchronously: no schema is loaded or run on the way.
-    expect(sent).toEqual([['timeline.get', { accountId: 'a1', jid: 'bob@example.org' }]]);
-  });
-
+describe('the transport: input checked by the core only', () => {
   it("words the core's refusal of typed input in the user's language, from the schema's check", async () => {
-    const { transport } = recording((command, input) => coreRefusal(command as 'muc.join', input));
+    const transport = answering((command, input) => coreRefusal(command as 'muc.join', input));
     i18n.global.locale.value = 'de';
     const result = await transport.invoke('muc.join', {
       accountId: 'a1',
