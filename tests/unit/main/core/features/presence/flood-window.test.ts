@@ -4,28 +4,21 @@
  * burst lasts); a quieter window goes back to PRESENCE_COALESCE_MS. Every change is still sent.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccountView, AppEvent } from '../../../../../../src/shared/contract';
+import type { AppEvent } from '../../../../../../src/shared/contract';
 import type { EventBus } from '../../../../../../src/main/core/events';
 import {
   PRESENCE_COALESCE_MS,
   PRESENCE_FLOOD_COALESCE_MS,
   PRESENCE_FLOOD_CONTACTS,
 } from '../../../../../../src/main/core/features/presence/feature';
-import { fakeMessenger } from '../../../../../support/fake-messenger';
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+import { addOnlineAccount, fakeMessenger } from '../../../../../support/fake-messenger';
 
 describe('the presence window in a flood', () => {
   it('waits longer after a window of a flood, and goes back to the short one when it calms', async () => {
     const { messenger, sessions } = await fakeMessenger();
     const events: AppEvent[] = [];
     messenger.subscribe((batch) => events.push(...batch.events));
-    const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
-    if (!added.ok) throw new Error(JSON.stringify(added.error));
-    const id = (added.value as AccountView).id;
-    const [session] = sessions;
-    session.answerRoster();
-    await tick();
+    const { id, session } = await addOnlineAccount(messenger, sessions);
     const bus = (messenger.presence as unknown as { bus: EventBus }).bus;
     const delayed = (bus as unknown as { delayed: Map<string, { due: number }> }).delayed;
     const windowLeft = () => delayed.get(`presenceContacts:${id}`)!.due - performance.now();

@@ -5,21 +5,14 @@
  * the window's end, and a window sends nothing for a contact that was not marked in it.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccountView, AppEvent, ContactPresenceView } from '../../../../../../src/shared/contract';
-import { fakeMessenger } from '../../../../../support/fake-messenger';
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+import type { AppEvent, ContactPresenceView } from '../../../../../../src/shared/contract';
+import { addOnlineAccount, fakeMessenger } from '../../../../../support/fake-messenger';
 
 async function setUp() {
   const { messenger, sessions } = await fakeMessenger();
   const batches: AppEvent[][] = [];
   messenger.subscribe((batch) => batches.push(batch.events));
-  const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
-  if (!added.ok) throw new Error(JSON.stringify(added.error));
-  void (added.value as AccountView).id;
-  const [session] = sessions;
-  session.answerRoster();
-  await tick();
+  const { session } = await addOnlineAccount(messenger, sessions);
   const window = async (): Promise<ContactPresenceView[]> => {
     batches.length = 0;
     await messenger.invoke('app.snapshot', {});

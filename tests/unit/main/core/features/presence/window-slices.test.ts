@@ -6,11 +6,10 @@
  * (app.snapshot) sends what is left at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccountView, AppEvent, ContactPresenceView } from '../../../../../../src/shared/contract';
+import type { AppEvent, ContactPresenceView } from '../../../../../../src/shared/contract';
 import { PRESENCE_SLICE_VIEWS } from '../../../../../../src/main/core/features/presence/feature';
-import { fakeMessenger } from '../../../../../support/fake-messenger';
+import { addOnlineAccount, fakeMessenger } from '../../../../../support/fake-messenger';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function setUp() {
@@ -26,12 +25,7 @@ async function setUp() {
       firstSlice();
     }
   });
-  const added = await messenger.invoke('account.add', { jid: 'me@x', password: 'pw' });
-  if (!added.ok) throw new Error(JSON.stringify(added.error));
-  const id = (added.value as AccountView).id;
-  const [session] = sessions;
-  session.answerRoster();
-  await tick();
+  const { id, session } = await addOnlineAccount(messenger, sessions);
   await messenger.invoke('app.snapshot', {});
   batches.length = 0;
   return { messenger, session, batches, id, nextSlice };
