@@ -876,8 +876,8 @@ export const rosterNameSchema = z.string().trim().max(ROSTER_TEXT_MAX, 'check.ro
 
 export const groupNameSchema = z.string().trim().min(1, 'check.groupEmpty').max(ROSTER_TEXT_MAX, 'check.groupTooLong');
 
-/** A room's bare JID: a local part is required, no resource. */
-export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid'); // as roomJidOf
+/** A room's bare JID: a local part is required, no resource (shared/jid.ts's roomJidOf reads it alike, without zod). */
+export const roomJidSchema = contactJidSchema.refine((jid) => jid.includes('@'), 'check.roomJid');
 
 /** A room nick (XEP-0045 §7.2: a resource part, not empty). */
 export const roomNickSchema = z
