@@ -896,11 +896,11 @@ export const anyJidSchema = jidSchema((value) => {
 /** The server to create an account on: a domain, no "@" or "/". */
 export const registrationDomainSchema = anyJidSchema.refine(
   (jid) => !jid.includes('@') && !jid.includes('/'),
-  'Enter the server’s name, like example.org.',
+  'check.registrationDomain',
 );
 
-export const registrationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a registration id.');
-export const adhocSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a command session id.');
+export const registrationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'check.registrationId');
+export const adhocSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'check.commandSession');
 
 const prefsSchema = z
   .object({
@@ -1248,7 +1248,7 @@ export const commands = {
   /** The user compared a device's fingerprint (verified) or refused it (untrusted). */
   'encryption.setTrust': command(returns<EncryptionDevicesView>(), {
     ...onContact,
-    fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'A fingerprint is 64 hexadecimal characters.'),
+    fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'check.omemoFingerprint'),
     trust: z.enum(['verified', 'untrusted']),
   }),
   /**
@@ -1351,7 +1351,7 @@ export const commands = {
   /** Blocks addresses (bare, full or domain JIDs); the list changes with `blocklist.changed`. */
   'blocklist.block': command(returns<null>(), {
     ...onAccount,
-    jids: z.array(anyJidSchema).min(1, 'Choose at least one address.').max(SUBSCRIPTION_BULK_MAX),
+    jids: z.array(anyJidSchema).min(1, 'check.chooseAddress').max(SUBSCRIPTION_BULK_MAX),
   }),
   /** Unblocks the given addresses, or everyone with `all`. */
   'blocklist.unblock': {
@@ -1362,7 +1362,7 @@ export const commands = {
         all: z.literal(true).optional(),
       })
       .strict()
-      .refine((v) => (v.jids === undefined) !== (v.all === undefined), 'Name the addresses, or unblock all.'),
+      .refine((v) => (v.jids === undefined) !== (v.all === undefined), 'check.addressesOrAll'),
     output: returns<null>(),
   },
   /**
@@ -1423,7 +1423,7 @@ export const commands = {
   /** Sends one raw stanza (iq, message or presence), checked as XML first. */
   'console.send': command(returns<null>(), {
     ...onAccount,
-    xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'A stanza typed here is limited to 64 KiB.'),
+    xml: z.string().min(1).max(CONSOLE_STANZA_MAX, 'check.consoleStanzaTooLong'),
   }),
   /** Reads an `xmpp:` link a page was opened with (the bridge's ?xmpp= parameter), as the OS hand-over would. */
   'uri.open': command(returns<XmppUriResult>(), { uri: z.string().max(XMPP_URI_MAX) }),

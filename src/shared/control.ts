@@ -154,7 +154,7 @@ export type ControlEvent =
 /** What the user entered in a form: values per field var (left-out fields keep theirs). */
 export const formValuesSchema = z
   .record(z.string().max(1024), z.array(z.string().max(FORM_VALUE_MAX)).max(FORM_VALUES_MAX))
-  .refine((values) => Object.keys(values).length <= FORM_FIELDS_MAX, 'The form has too many fields.');
+  .refine((values) => Object.keys(values).length <= FORM_FIELDS_MAX, 'check.formTooManyFields');
 
 /** A disco node (XEP-0030): any text the entity named. */
 export const discoNodeSchema = z.string().min(1).max(3071);

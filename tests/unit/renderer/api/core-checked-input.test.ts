@@ -4,6 +4,8 @@
  * here loaded zod and every schema with the first command that had fields, in the middle of the
  * roster's scroll (issue 17). The refusal is worded here, in the user's language.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../../../../src/renderer/src/api/types';
 import { i18n, t } from '../../../../src/renderer/src/i18n';
@@ -28,8 +30,10 @@ function coreRefusal(command: keyof typeof commands, input: unknown) {
   return fail('invalid_input', 'input.invalid', { issues: parsed.error.issues.map((issue) => inputIssue(issue)) });
 }
 
+const LANGUAGES = ['de', 'es', 'fr', 'ru'] as const;
+
 beforeAll(async () => {
-  expect(await ensureCatalog('de')).toBe(true);
+  for (const language of LANGUAGES) expect(await ensureCatalog(language)).toBe(true);
 });
 
 afterEach(() => {
@@ -48,5 +52,31 @@ describe('the transport: input checked by the core only', () => {
     if (result.ok) throw new Error('accepted');
     expect(errorFields(result.error)).toEqual({ nick: t('errors.check.nickEmpty') });
     expect(errorFields(result.error).nick).toBe('Wählen Sie einen Nicknamen.');
+  });
+
+  it("words a refinement's check in the user's language (the blocklist's addresses or all)", async () => {
+    const transport = answering((command, input) => coreRefusal(command as 'blocklist.unblock', input));
+    i18n.global.locale.value = 'de';
+    const result = await transport.invoke('blocklist.unblock', { accountId: 'a1' });
+    if (result.ok) throw new Error('accepted');
+    expect(Object.values(errorFields(result.error))).toEqual(['Nennen Sie die Adressen oder geben Sie alle frei.']);
+  });
+
+  it('has every check code the shared schemas name in all five catalogs, and no schema message is a sentence', () => {
+    const dir = path.resolve(__dirname, '../../../../src/shared');
+    const source = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'))
+      .join('\n');
+    const codes = [...new Set([...source.matchAll(/'(check\.[A-Za-z]+)'/g)].map((match) => match[1]))];
+    expect(codes.length).toBeGreaterThan(40);
+    for (const language of ['en', ...LANGUAGES]) {
+      const missing = codes.filter((code) => !i18n.global.te(`errors.${code}`, language));
+      expect(missing, language).toEqual([]);
+    }
+    // A zod check's message argument written as an English sentence ('Choose at least one address.').
+    const sentences = [...source.matchAll(/(?:refine|regex|min|max|length)\([^;]*?,\s*'([A-Z][^']*\.)'\s*,?\s*\)/gs)];
+    expect(sentences.map((match) => match[1])).toEqual([]);
   });
 });
