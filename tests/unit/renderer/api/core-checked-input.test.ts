@@ -4,8 +4,6 @@
  * here loaded zod and every schema with the first command that had fields, in the middle of the
  * roster's scroll (issue 17). The refusal is worded here, in the user's language.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../../../../src/renderer/src/api/types';
 import { i18n, t } from '../../../../src/renderer/src/i18n';
@@ -63,12 +61,10 @@ describe('the transport: input checked by the core only', () => {
   });
 
   it('has every check code the shared schemas name in all five catalogs, and no schema message is a sentence', () => {
-    const dir = path.resolve(__dirname, '../../../../src/shared');
-    const source = fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.ts'))
-      .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'))
-      .join('\n');
+    // The shared sources as text (this project's tests are type-checked without Node's types).
+    const source = Object.values(
+      import.meta.glob<string>('../../../../src/shared/*.ts', { query: '?raw', import: 'default', eager: true }),
+    ).join('\n');
     const codes = [...new Set([...source.matchAll(/'(check\.[A-Za-z]+)'/g)].map((match) => match[1]))];
     expect(codes.length).toBeGreaterThan(40);
     for (const language of ['en', ...LANGUAGES]) {
