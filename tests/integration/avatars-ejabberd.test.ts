@@ -24,7 +24,7 @@ import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { mediaKey } from '../../src/main/core/media/store';
 import { serverConvertsAvatars, serverKeepsProfileInPep } from '../../src/main/core/features/avatars/conversion';
 import { createPepClient } from '../../src/main/core/encryption/pep';
-import { NS_AVATAR_METADATA } from '../../src/main/core/xmpp/ns';
+import { NS_AVATAR_DATA, NS_AVATAR_METADATA } from '../../src/main/core/xmpp/ns';
 import { openTestCore, type Core } from '../support/core';
 import { startEjabberd, type EjabberdServer } from '../support/ejabberd';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
@@ -69,6 +69,24 @@ for (const conversion of [true, false]) {
         .filter((entry) => entry.direction === 'out' && entry.text.includes('type="set"'))
         .filter((entry) => entry.text.includes('vcard-temp') && !entry.text.includes('vcard-temp:x:update'));
 
+    /** The avatars our PEP metadata lists (their info elements). */
+    const pepAvatars = async () => {
+      const pep = createPepClient(core.sessions.at(-1)!.xmpp, JW_JID);
+      const items = (await pep.items(JW_JID, NS_AVATAR_METADATA)) ?? [];
+      return items.flatMap((item) => item.getChild('metadata', NS_AVATAR_METADATA)?.getChildren('info') ?? []);
+    };
+
+    async function publishOwnAvatar(picture: Buffer, name: string): Promise<IdentityView> {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, picture);
+      const staged = await core.messenger.media.staging.adopt(file);
+      if (!staged.ok) throw new Error('not staged');
+      return (await core.invoke('avatar.setOwn', {
+        accountId: core.accountId,
+        file: staged.staged.id,
+      })) as IdentityView;
+    }
+
     beforeAll(async () => {
       server = await startEjabberd({ users: [JW, PY], avatarConversion: conversion });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-ejabberd-avatars-'));
@@ -105,14 +123,7 @@ for (const conversion of [true, false]) {
       await core.invoke('console.setCapture', { accountId: core.accountId, capture: true });
       const setsFrom = vcardSets().length;
       const presenceFrom = peer.events.length;
-      const file = path.join(dir, 'me.png');
-      fs.writeFileSync(file, ours);
-      const staged = await core.messenger.media.staging.adopt(file);
-      if (!staged.ok) throw new Error('not staged');
-      const view = (await core.invoke('avatar.setOwn', {
-        accountId: core.accountId,
-        file: staged.staged.id,
-      })) as IdentityView;
+      const view = await publishOwnAvatar(ours, 'me.png');
       expect(view).toMatchObject({ jid: JW_JID, avatar: { mime: 'image/png', width: 64, height: 64 } });
 
       // XEP-0084: our metadata as we published it, dimensions included, and the data behind it.
@@ -213,11 +224,6 @@ for (const conversion of [true, false]) {
     }, 90_000);
 
     it('removes our avatar from PEP and our vCard, and a later profile edit does not bring it back', async () => {
-      const pepAvatars = async () => {
-        const pep = createPepClient(core.sessions.at(-1)!.xmpp, JW_JID);
-        const items = (await pep.items(JW_JID, NS_AVATAR_METADATA)) ?? [];
-        return items.flatMap((item) => item.getChild('metadata', NS_AVATAR_METADATA)?.getChildren('info') ?? []);
-      };
       expect((await pepAvatars()).map((info) => info.attrs.id)).toEqual([sha1(ours)]);
       expect(await core.invoke('avatar.setOwn', { accountId: core.accountId, file: null })).toMatchObject({
         jid: JW_JID,
@@ -234,5 +240,42 @@ for (const conversion of [true, false]) {
       expect(await pepAvatars()).toEqual([]);
       expect(await core.invoke('profile.get', { accountId: core.accountId, jid: JW_JID })).toEqual(profile);
     }, 90_000);
+
+    if (conversion) {
+      it('shows an avatar another of our clients put only in our vCard, and publishes our next one over the nodes the server made', async () => {
+        // No avatar nodes of ours: the server makes them, with its own configuration.
+        const pep = createPepClient(core.sessions.at(-1)!.xmpp, JW_JID);
+        await pep.deleteNode(NS_AVATAR_METADATA);
+        await pep.deleteNode(NS_AVATAR_DATA);
+        const legacy = png(40, 40, { seed: 13 });
+        const eventsFrom = core.events.length;
+        const other = await startIdentityPeer(server, JW, 'legacy');
+        try {
+          await other.run({ cmd: 'publish_vcard_photo', data: legacy.toString('base64'), type: 'image/png' });
+        } finally {
+          await other.stop();
+        }
+        // mod_avatar published the vCard photo to PEP; our core heard it and fetched it.
+        expect((await pepAvatars()).map((info) => info.attrs.id)).toEqual([sha1(legacy)]);
+        await waitUntil(
+          'the avatar of our other client',
+          () => identityEvents(JW_JID, eventsFrom).at(-1)?.avatar?.size === legacy.length,
+          60_000,
+        );
+        expect(core.messenger.identities.ownPresenceElement(core.accountId).getChildText('photo')).toBe(sha1(legacy));
+
+        const next = png(64, 64, { seed: 5 });
+        expect(await publishOwnAvatar(next, 'next.png')).toMatchObject({ avatar: { width: 64, height: 64 } });
+        await peer.run({ cmd: 'read_avatar', jid: JW_JID });
+        expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
+          id: sha1(next),
+          sha1: sha1(next),
+          width: '64',
+          height: '64',
+        });
+        await peer.run({ cmd: 'read_vcard', jid: JW_JID });
+        expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ photo: sha1(next) });
+      }, 120_000);
+    }
   });
 }
