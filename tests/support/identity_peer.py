@@ -7,6 +7,7 @@ plugins. It accepts every subscription request and asks back, so the test user b
 Usage: identity_peer.py JID PASSWORD HOST PORT CAFILE
 Reads JSON commands on stdin, one per line:
   {"cmd": "publish_avatar", "data": "<base64>", "type": "image/png", "width": 8, "height": 8}
+  {"cmd": "publish_vcard_photo", "data": "<base64>", "type": "image/png"}   (XEP-0153 only, as a legacy client)
   {"cmd": "publish_vcard", "fn": "...", "nickname": "...", "org": "...", "email": "...", "url": "...", "desc": "..."}
   {"cmd": "publish_nick", "nick": "..."}
   {"cmd": "read_avatar", "jid": "..."}   (XEP-0084: the metadata's id and dimensions, then the data's SHA-1)
@@ -32,6 +33,8 @@ class Peer(CommandPeer):
     async def run(self, command: Command) -> None:
         if command["cmd"] == "publish_avatar":
             await self.publish_avatar(command)
+        elif command["cmd"] == "publish_vcard_photo":
+            await self["xep_0153"].set_avatar(avatar=base64.b64decode(command["data"]), mtype=command["type"])
         elif command["cmd"] == "publish_vcard":
             await self.publish_vcard(command)
         elif command["cmd"] == "publish_nick":

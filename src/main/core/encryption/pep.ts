@@ -6,6 +6,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import { type SessionXmpp } from '../accounts/client';
+import { hasApplicationCondition, stanzaCondition } from '../util/stanza-errors';
 import { NS_DATA, NS_PUBSUB, NS_PUBSUB_OWNER } from '../xmpp/ns';
 import { normalizeJid } from '../../../shared/jid';
 
@@ -33,16 +34,6 @@ function optionsForm(formType: string, options: Record<string, string>): Element
     xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, formType)),
     ...Object.entries(options).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
   );
-}
-
-function stanzaCondition(error: unknown): string | undefined {
-  const e = error as { name?: string; condition?: string } | null;
-  return e?.name === 'StanzaError' ? e.condition : undefined;
-}
-
-function isPreconditionNotMet(error: unknown): boolean {
-  const e = error as { name?: string; application?: Element } | null;
-  return e?.name === 'StanzaError' && e.application?.name === 'precondition-not-met';
 }
 
 export function createPepClient(xmpp: SessionXmpp, ownJid: string): PepClient {
@@ -84,7 +75,7 @@ export function createPepClient(xmpp: SessionXmpp, ownJid: string): PepClient {
       try {
         await publish();
       } catch (error) {
-        if (!isPreconditionNotMet(error)) throw error;
+        if (!hasApplicationCondition(error, 'precondition-not-met')) throw error;
         // The node exists with other options (another client made it): set ours, then publish again.
         await xmpp.iqCaller.set(
           xml(

@@ -15,6 +15,25 @@ interface RequestFailure {
   condition?: string;
   text?: string;
   application?: Element;
+  /** The reply's <error/> (xmpp.js keeps it on a StanzaError). */
+  element?: Element;
+}
+
+/**
+ * A StanzaError's defined condition, text and application-specific condition, told apart by namespace.
+ * xmpp.js reads them by position (condition first), but ejabberd puts PubSub's condition first
+ * (`<precondition-not-met xmlns='…pubsub#errors'/><conflict xmlns='…xmpp-stanzas'/>`), which xmpp.js
+ * then reports as condition precondition-not-met with application conflict.
+ */
+function stanzaErrorParts(e: RequestFailure): Pick<RequestFailure, 'condition' | 'text' | 'application'> {
+  const children = e.element?.getChildElements() ?? [];
+  if (!children.some((child) => typeof child.attrs.xmlns === 'string')) return e; // no namespaces to go by
+  const { condition, text } = readStanzaError(e.element);
+  return {
+    condition: condition ?? e.condition,
+    text: text ?? undefined,
+    application: children.find((child) => typeof child.attrs.xmlns === 'string' && child.attrs.xmlns !== NS_STANZAS),
+  };
 }
 
 /** The code of each condition a request may be refused with; a caller adds or replaces some (see requestError). */
@@ -53,9 +72,11 @@ export function requestFailure(
   const e = error as RequestFailure | null;
   if (e?.name === 'TimeoutError') return appError('timeout', 'request.timeout', request);
   if (e?.name === 'StanzaError') {
-    const condition = e.condition ?? null;
+    const parts = stanzaErrorParts(e);
+    const condition = parts.condition ?? null;
     const code = (condition === null ? undefined : (special[condition] ?? CONDITION_CODES[condition])) ?? 'internal';
-    return appError(code, 'request.refused', { ...request, condition, text: e.text ? e.text.slice(0, 200) : null });
+    const text = parts.text ? parts.text.slice(0, 200) : null;
+    return appError(code, 'request.refused', { ...request, condition, text });
   }
   return appError('not_connected', 'request.dropped', request);
 }
@@ -67,13 +88,13 @@ export function isTimeout(error: unknown): boolean {
 /** The condition of an error reply the request was rejected with; undefined for anything else. */
 export function stanzaCondition(error: unknown): string | undefined {
   const e = error as RequestFailure | null;
-  return e?.name === 'StanzaError' ? e.condition : undefined;
+  return e?.name === 'StanzaError' ? stanzaErrorParts(e).condition : undefined;
 }
 
 /** The request was refused with this application-specific condition (e.g. PubSub's precondition-not-met). */
 export function hasApplicationCondition(error: unknown, name: string): boolean {
   const e = error as RequestFailure | null;
-  return e?.name === 'StanzaError' && e.application?.name === name;
+  return e?.name === 'StanzaError' && stanzaErrorParts(e).application?.name === name;
 }
 
 /** The <error/> of a reply: `type` (cancel, modify, wait, auth) and the defined condition. */

@@ -2,7 +2,12 @@
 import XMPPError from '@xmpp/error';
 import { TimeoutError } from '@xmpp/events';
 import { describe, expect, it } from 'vitest';
-import { readStanzaError, requestError } from '../../../../../src/main/core/util/stanza-errors';
+import {
+  hasApplicationCondition,
+  readStanzaError,
+  requestError,
+  stanzaCondition,
+} from '../../../../../src/main/core/util/stanza-errors';
 import { parseStanza } from '../../../../support/xml';
 import type { RequestParams } from '../../../../../src/shared/errors';
 import type { Result } from '../../../../../src/shared/result';
@@ -67,5 +72,36 @@ describe('readStanzaError', () => {
     );
     expect(readStanzaError(error)).toEqual({ condition: 'item-not-found', text: 'gone' });
     expect(readStanzaError(undefined)).toEqual({ condition: undefined, text: null });
+  });
+});
+
+describe('a refused request read by namespace, not by position', () => {
+  const STANZAS = `xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'`;
+  const PUBSUB_ERRORS = `xmlns='http://jabber.org/protocol/pubsub#errors'`;
+  /** What xmpp.js rejects a request with for this <error/> (it reads the children by position). */
+  const refusal = (error: string) =>
+    Object.assign(XMPPError.fromElement(parseStanza(error)), { name: 'StanzaError' }) as Error;
+
+  it("reads PubSub's precondition-not-met from ejabberd, which puts it before the defined condition", () => {
+    const ejabberd = refusal(
+      `<error type='cancel'><precondition-not-met ${PUBSUB_ERRORS}/><conflict ${STANZAS}/><text ${STANZAS}>options differ</text></error>`,
+    );
+    const prosody = refusal(
+      `<error type='cancel'><conflict ${STANZAS}/><precondition-not-met ${PUBSUB_ERRORS}/></error>`,
+    );
+    for (const error of [ejabberd, prosody]) {
+      expect(stanzaCondition(error)).toBe('conflict');
+      expect(hasApplicationCondition(error, 'precondition-not-met')).toBe(true);
+      expect(hasApplicationCondition(error, 'conflict')).toBe(false);
+    }
+    expect(requestError(ejabberd, { action: 'avatar.publish' })).toMatchObject({
+      error: { code: 'conflict', params: { condition: 'conflict', text: 'options differ' } },
+    });
+  });
+
+  it('keeps what xmpp.js read when the children name no namespace', () => {
+    const bare = refusal(`<error type='cancel'><item-not-found/></error>`);
+    expect(stanzaCondition(bare)).toBe('item-not-found');
+    expect(hasApplicationCondition(bare, 'item-not-found')).toBe(false);
   });
 });
