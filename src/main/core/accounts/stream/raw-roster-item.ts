@@ -30,10 +30,16 @@ export class RawRosterItem {
   /** The groups' texts: the first groupCount entries. */
   readonly groups: string[] = [];
   groupCount = 0;
+  /**
+   * Set by the guard's one pass (checked-roster-item.ts) when the groups are one to three distinct,
+   * non-empty names of at most 64 characters: their list as the roster feature keeps it (frozen, shared).
+   */
+  groupList: readonly string[] | null = null;
 
   reset(): void {
     this.jid = this.name = this.subscription = this.ask = undefined;
     this.groupCount = 0;
+    this.groupList = null;
   }
 
   /** Lets go of the groups' texts (views into the parser's input chunk). */

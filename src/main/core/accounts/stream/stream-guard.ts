@@ -485,7 +485,7 @@ export class StreamGuard {
    * <group/> children would be too deep).
    */
   private checkedItem(text: string, lt: number, end: number, items: CheckedRosterItems): number {
-    const after = this.limits.depth < 4 ? -1 : readCheckedItem(text, lt, end, items.spare());
+    const after = this.limits.depth < 4 ? -1 : readCheckedItem(text, lt, end, items.spare(), items.groupNames);
     if (after < 0) return -1;
     if (!this.beginElement() || !this.ok(this.meter.elementEnded(4, 'item', this.base + after))) return 0;
     items.add(this.ltOffset, this.base + after);

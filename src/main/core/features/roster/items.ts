@@ -58,7 +58,7 @@ export function readRosterItem(accountId: string, element: Element, report: Rost
   for (const child of element.children) {
     if (typeof child !== 'string' && child.name === 'group') groups.push(child.text());
   }
-  const item = rosterItemOf(accountId, attrs, groups, groups.length, report, null);
+  const item = rosterItemOf(accountId, attrs, groups, groups.length, report, null, null);
   return item === null ? null : { item, remove: attrs.subscription === 'remove' };
 }
 
@@ -87,6 +87,7 @@ function rosterItemOf(
   groupCount: number,
   report: RosterParseReport,
   sharedGroups: SharedGroups | null,
+  groupList: readonly string[] | null,
 ): RosterItemView | null {
   const rawJid = attrs.jid;
   const jid = typeof rawJid === 'string' ? normalizeBareJid(rawJid) : null;
@@ -125,7 +126,8 @@ function rosterItemOf(
     name: name === null ? null : detach(name),
     subscription,
     pendingOut: attrs.ask === 'subscribe',
-    groups: groupsOf(groupTexts, groupCount, jid, report, sharedGroups),
+    // A list the stream's one pass made is what groupsOf would return (frozen, shared; its names are copies).
+    groups: (groupList as string[] | null) ?? groupsOf(groupTexts, groupCount, jid, report, sharedGroups),
   };
 }
 
@@ -260,7 +262,15 @@ export class StreamedRosterItems {
     // values do: a roster result is almost all items, so its chunks are mostly what the items hold anyway.
     const read =
       item instanceof RawRosterItem
-        ? rosterItemOf(streamed.accountId, item, item.groups, item.groupCount, streamed.report, streamed.groups)
+        ? rosterItemOf(
+            streamed.accountId,
+            item,
+            item.groups,
+            item.groupCount,
+            streamed.report,
+            streamed.groups,
+            item.groupList,
+          )
         : readRosterItem(streamed.accountId, item, streamed.report)?.item;
     if (read) putRosterItem(streamed.items, read, streamed.report);
     return true;

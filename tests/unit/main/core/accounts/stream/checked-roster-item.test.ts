@@ -10,6 +10,9 @@ import { StreamGuard, type StreamLimits } from '../../../../../../src/main/core/
 import { presenceStreamParser } from '../../../../../../src/main/core/accounts/stream/presence-stream-parser';
 import type { RawRosterItem } from '../../../../../../src/main/core/accounts/stream/raw-roster-item';
 import type { CheckedRosterItems } from '../../../../../../src/main/core/accounts/stream/checked-roster-item';
+import { StreamHookRegistry } from '../../../../../../src/main/core/accounts/stream/hooks';
+import { StreamedRosterItems, newReport, readRosterQuery } from '../../../../../../src/main/core/features/roster/items';
+import type { RosterItemView } from '../../../../../../src/shared/contract';
 import { realisticContacts, rosterXml } from '../../../../../../bench/realistic-data.mjs';
 import { prng } from '../../../../../support/prng.mjs';
 
@@ -175,5 +178,71 @@ describe('one pass over roster items', () => {
     expect(run([Buffer.from(HEADER + result(items(4)))], true, { rosterItems: 3 }).verdict).toBe(
       'policy-violation/roster-items',
     );
+  });
+
+  /**
+   * The roster views of every result in the stream as the roster service reads them: with `onePass`,
+   * through the stream hook (the guard's one pass and the lean parser); else from ltx's elements.
+   */
+  function views(chunks: Buffer[], onePass: boolean): { items: RosterItemView[]; report: unknown }[] {
+    const streamed = new StreamedRosterItems();
+    const hooks = new StreamHookRegistry();
+    hooks.onRosterItem((item, query) => streamed.add(item, query));
+    const Parser = presenceStreamParser(xml.Parser as never, () => false, undefined, hooks);
+    const lean = onePass ? (new Parser() as InstanceType<typeof Parser> & { checkedItems: CheckedRosterItems }) : null;
+    const parser = lean ?? new xml.Parser();
+    const results: { items: RosterItemView[]; report: unknown }[] = [];
+    parser.on('element', (element: Element) => {
+      const query = element.getChild('query', NS_ROSTER);
+      if (!query) return;
+      const report = newReport();
+      results.push({ items: [...readRosterQuery('account', query, report, streamed).values()], report });
+    });
+    const guard = new StreamGuard();
+    if (lean) guard.items = lean.checkedItems;
+    for (const chunk of chunks) {
+      const text = guard.read(chunk);
+      if (text) parser.write(text);
+    }
+    expect(guard.violation).toBeNull();
+    return results;
+  }
+
+  it('keeps group names once per stream: the same groups as ltx, shared lists for one to three distinct names', () => {
+    const groups = (...names: string[]) => names.map((name) => `<group>${name}</group>`).join('');
+    const odd = [
+      groups('A', '&#65;'), // one name written two ways: dropped as a duplicate
+      groups('&lt;U&gt;', '&#60;U&#x3E;', 'B'),
+      groups('A', 'A'),
+      groups('B', 'C', 'B'),
+      groups('A', 'B', 'C', 'D'),
+      groups('x'.repeat(64), 'y'.repeat(65)),
+      groups('y'.repeat(65)),
+      `<group></group>${groups('A')}`,
+      `<group/>${groups('B', 'C')}`,
+      groups('A', '', 'B'),
+      groups('C', 'B', 'A'),
+      groups('A', 'B', 'C'),
+      groups('A', 'B', 'C'),
+      groups(' A', 'A '),
+    ]
+      .map((content, k) => `<item jid='odd${k}@x' subscription='both'>${content}</item>`)
+      .join('');
+    // Two results in one stream: the second reads the names the first kept.
+    const stream =
+      HEADER + result(rosterXml(realisticContacts(300)) + odd) + result(odd + rosterXml(realisticContacts(50)));
+    const all = Buffer.from(stream);
+    const expected = views([all], false);
+    expect(expected.map((r) => r.items.length)).toEqual([314, 64]);
+    const whole = views([all], true);
+    expect(whole).toEqual(expected);
+    for (const maxChunk of [7, 300, 4096]) expect(views(cut(all, prng(maxChunk), maxChunk), true)).toEqual(expected);
+
+    const byJid = new Map(whole[0].items.map((item) => [item.jid, item]));
+    // The same three names in the same order: one frozen list; another order, another list.
+    expect(byJid.get('odd11@x')!.groups).toBe(byJid.get('odd12@x')!.groups);
+    expect(Object.isFrozen(byJid.get('odd11@x')!.groups)).toBe(true);
+    expect(byJid.get('odd10@x')!.groups).not.toBe(byJid.get('odd11@x')!.groups);
+    expect(whole[1].items.find((item) => item.jid === 'odd12@x')!.groups).toBe(byJid.get('odd12@x')!.groups);
   });
 });
