@@ -12,6 +12,8 @@ import { CapsCache, type ClientInfo } from '../../../../../../src/main/core/feat
 import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../../../../../src/main/core/features/caps/hash';
 import { STATUS_MAX } from '../../../../../../src/main/core/features/presence/stanza';
 import { NOT_IDLE } from '../../../../../../src/main/core/features/presence/idle-since';
+import { readRawPresence } from '../../../../../../src/main/core/accounts/stream/presence-stream-parser';
+import { RawPresence } from '../../../../../../src/main/core/accounts/stream/raw-presence';
 import { parseStanza } from '../../../../../support/xml';
 
 function fakeClient() {
@@ -283,6 +285,25 @@ describe('PresenceService when a resource repeats its state', () => {
     await receive(`<presence from='Bob@X/desk'>${AWAY}</presence>`);
     expect(changed).toEqual(['bob@x']);
     expect(desk()?.since).toBe(NOW);
+  });
+
+  it('changes nothing when read by the lean stream parser either (the flood path)', () => {
+    const { service, changed, later, desk } = repeating();
+    const raw = new RawPresence();
+    const receiveRaw = (xml: string) => {
+      raw.reset();
+      expect(readRawPresence(xml, 0, raw)).toBe(xml.length);
+      return service.receive('acc', raw);
+    };
+    const text = `<presence from='bob@x/desk' to='me@x/r'>${AWAY}</presence>`;
+    expect(receiveRaw(text)).toBe(true);
+    later();
+    expect(receiveRaw(text)).toBe(true);
+    expect(changed).toEqual(['bob@x']);
+    expect(desk()?.since).toBe(NOW);
+    expect(receiveRaw(text.replace('lunch', 'tea'))).toBe(true);
+    expect(changed).toEqual(['bob@x', 'bob@x']);
+    expect(desk()?.status).toBe('tea');
   });
 
   it('any field that differs is a change, and moves since', async () => {
