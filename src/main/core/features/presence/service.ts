@@ -322,6 +322,10 @@ export class PresenceService {
           this.floodLog.info('presence.idle', 'idle time not believed; presence kept without it', { from: read.bare });
         }
         if (current !== undefined) {
+          // The same state again (a client re-announcing itself, a server replaying): nothing changes,
+          // so nothing is copied, viewed or written, and the state keeps its `since`. The photo hash
+          // went to the avatars above, which compare it themselves.
+          if (capsUnchanged && sameState(current, read) && current.client === client) return true;
           // Updated in place: the long-lived entry stays, nothing is allocated for what did not change.
           current.show = read.show;
           if (current.status !== read.status) current.status = read.status === null ? null : detach(read.status);
@@ -474,6 +478,16 @@ export class PresenceService {
 }
 
 /** The kept caps reference against the one just read (no copy made to compare). */
+/** Whether `read` announces what `current` holds already (caps and client aside). */
+function sameState(current: TrackedPresence, read: PresenceRead): boolean {
+  return (
+    current.show === read.show &&
+    current.priority === read.priority &&
+    current.idleSince === read.idleSince &&
+    current.status === read.status
+  );
+}
+
 function sameCaps(kept: CapsReference | null, read: PresenceRead): boolean {
   if (!read.caps) return kept === null;
   return kept !== null && kept.ver === read.capsVer && kept.node === read.capsNode && kept.hash === read.capsHash;

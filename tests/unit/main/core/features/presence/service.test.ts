@@ -10,6 +10,10 @@ import { createLogger, silentLogger } from '../../../../../../src/main/core/log'
 import { PresenceService, type PresenceClient } from '../../../../../../src/main/core/features/presence/service';
 import { CapsCache, type ClientInfo } from '../../../../../../src/main/core/features/caps/cache';
 import { discoInfoElement, ownCapsElement, type DiscoInfo } from '../../../../../../src/main/core/features/caps/hash';
+import { STATUS_MAX } from '../../../../../../src/main/core/features/presence/stanza';
+import { NOT_IDLE } from '../../../../../../src/main/core/features/presence/idle-since';
+import { readRawPresence } from '../../../../../../src/main/core/accounts/stream/presence-stream-parser';
+import { RawPresence } from '../../../../../../src/main/core/accounts/stream/raw-presence';
 import { parseStanza } from '../../../../../support/xml';
 
 function fakeClient() {
@@ -248,5 +252,125 @@ describe('PresenceService under a flood', () => {
     now += 60_000;
     await receive(`<presence from='bob@x/one-more'/>`);
     expect(lines[1]).toBe(`warn too many resources; presence ignored (${5000 - capped - 1} more like it not logged)`);
+  });
+});
+
+describe('PresenceService when a resource repeats its state', () => {
+  function repeating(isRoom: (bare: string) => boolean = () => false) {
+    let now = NOW;
+    const changed: string[] = [];
+    const photos: string[] = [];
+    const service = new PresenceService({
+      log: silentLogger,
+      subscriptionOf: () => 'both',
+      onContactChanged: (_account, bare) => changed.push(bare),
+      onPhoto: (_account, bare, photo) => photos.push(`${bare} ${photo}`),
+      isRoom: (_account, bare) => isRoom(bare),
+      now: () => now,
+    });
+    const { client, receive } = fakeClient();
+    service.attach('acc', 'me@x', client);
+    const later = () => (now += 60_000);
+    const desk = () => service.tracker('acc')?.resources('bob@x')?.get('desk');
+    return { service, changed, photos, receive, later, desk };
+  }
+  const AWAY = `<show>away</show><status>lunch</status><priority>5</priority>`;
+
+  it('changes nothing: no change signalled, and the state keeps its since', async () => {
+    const { changed, receive, later, desk } = repeating();
+    await receive(`<presence from='bob@x/desk'>${AWAY}</presence>`);
+    later();
+    await receive(`<presence from='bob@x/desk'>${AWAY}</presence>`);
+    // The bare JID is normalized before the look-up: the same contact, the same resource.
+    await receive(`<presence from='Bob@X/desk'>${AWAY}</presence>`);
+    expect(changed).toEqual(['bob@x']);
+    expect(desk()?.since).toBe(NOW);
+  });
+
+  it('changes nothing when read by the lean stream parser either (the flood path)', () => {
+    const { service, changed, later, desk } = repeating();
+    const raw = new RawPresence();
+    const receiveRaw = (xml: string) => {
+      raw.reset();
+      expect(readRawPresence(xml, 0, raw)).toBe(xml.length);
+      return service.receive('acc', raw);
+    };
+    const text = `<presence from='bob@x/desk' to='me@x/r'>${AWAY}</presence>`;
+    expect(receiveRaw(text)).toBe(true);
+    later();
+    expect(receiveRaw(text)).toBe(true);
+    expect(changed).toEqual(['bob@x']);
+    expect(desk()?.since).toBe(NOW);
+    expect(receiveRaw(text.replace('lunch', 'tea'))).toBe(true);
+    expect(changed).toEqual(['bob@x', 'bob@x']);
+    expect(desk()?.status).toBe('tea');
+  });
+
+  it('any field that differs is a change, and moves since', async () => {
+    const { changed, receive, later, desk } = repeating();
+    await receive(`<presence from='bob@x/desk'>${AWAY}</presence>`);
+    const variants = [
+      `<show>dnd</show><status>lunch</status><priority>5</priority>`,
+      `<show>dnd</show><status>dinner</status><priority>5</priority>`,
+      `<show>dnd</show><priority>5</priority>`,
+      `<show>dnd</show><priority>6</priority>`,
+      `<show>dnd</show><priority>6</priority><idle xmlns='urn:xmpp:idle:1' since='2026-11-21T11:00:00Z'/>`,
+      `<show>dnd</show><priority>6</priority><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='v'/>`,
+    ];
+    for (const variant of variants) {
+      const at = later();
+      await receive(`<presence from='bob@x/desk'>${variant}</presence>`);
+      expect(desk()?.since).toBe(at);
+    }
+    expect(changed).toHaveLength(1 + variants.length);
+    expect(desk()?.idleSince).toBe(NOT_IDLE);
+    expect(desk()?.caps).toEqual({ node: 'n', ver: 'v', hash: 'sha-1' });
+  });
+
+  it('still hands the photo hash to the avatars, which judge it themselves', async () => {
+    const { changed, photos, receive } = repeating();
+    const photo = (hash: string) => `<x xmlns='vcard-temp:x:update'><photo>${hash}</photo></x>`;
+    await receive(`<presence from='bob@x/desk'>${AWAY}${photo('a'.repeat(40))}</presence>`);
+    await receive(`<presence from='bob@x/desk'>${AWAY}${photo('b'.repeat(40))}</presence>`);
+    expect(photos).toEqual([`bob@x ${'a'.repeat(40)}`, `bob@x ${'b'.repeat(40)}`]);
+    expect(changed).toEqual(['bob@x']);
+  });
+
+  it('compares an oversized status as it is kept: cut to STATUS_MAX', async () => {
+    const { changed, receive, desk } = repeating();
+    const long = 'x'.repeat(STATUS_MAX);
+    await receive(`<presence from='bob@x/desk'><status>${long}tail one</status></presence>`);
+    await receive(`<presence from='bob@x/desk'><status>${long}tail two</status></presence>`);
+    expect(changed).toEqual(['bob@x']);
+    await receive(`<presence from='bob@x/desk'><status>y${long}</status></presence>`);
+    expect(changed).toEqual(['bob@x', 'bob@x']);
+    expect(desk()?.status).toBe(`y${long}`.slice(0, STATUS_MAX));
+  });
+
+  it('hostile: a resource differing only in case or Unicode normalization is another resource', async () => {
+    const { service, changed, receive } = repeating();
+    await receive(`<presence from='bob@x/café'>${AWAY}</presence>`);
+    await receive(`<presence from='bob@x/Café'>${AWAY}</presence>`);
+    await receive(`<presence from='bob@x/cafe\u0301'>${AWAY}</presence>`);
+    expect(changed).toEqual(['bob@x', 'bob@x', 'bob@x']);
+    expect([...(service.tracker('acc')?.resources('bob@x')?.keys() ?? [])]).toEqual(['café', 'Café', 'cafe\u0301']);
+  });
+
+  it('hostile: a sender that is not a valid JID, or a room, never reaches a tracked state', async () => {
+    const { changed, receive, desk } = repeating((bare) => bare === 'room@conf');
+    await receive(`<presence from='bob@x/desk'>${AWAY}</presence>`);
+    expect(await receive(`<presence from='bob@@x/desk'><show>dnd</show></presence>`)).toBe(true);
+    expect(await receive(`<presence from='room@conf/desk'>${AWAY}</presence>`)).toBe(false);
+    expect(await receive(`<presence from='room@conf'>${AWAY}</presence>`)).toBe(false);
+    expect(changed).toEqual(['bob@x']);
+    expect(desk()?.show).toBe('away');
+  });
+
+  it('hostile: a stranger (a JID we never heard of) repeating a state is a new contact, then nothing', async () => {
+    const { service, changed, receive } = repeating();
+    await receive(`<presence from='stranger@evil.example/x'>${AWAY}</presence>`);
+    await receive(`<presence from='stranger@evil.example/x'>${AWAY}</presence>`);
+    expect(changed).toEqual(['stranger@evil.example']);
+    expect(service.tracker('acc')?.resources('bob@x')).toBeUndefined();
   });
 });
