@@ -477,7 +477,6 @@ export class PresenceService {
   }
 }
 
-/** The kept caps reference against the one just read (no copy made to compare). */
 /** Whether `read` announces what `current` holds already (caps and client aside). */
 function sameState(current: TrackedPresence, read: PresenceRead): boolean {
   return (
@@ -488,6 +487,7 @@ function sameState(current: TrackedPresence, read: PresenceRead): boolean {
   );
 }
 
+/** The kept caps reference against the one just read (no copy made to compare). */
 function sameCaps(kept: CapsReference | null, read: PresenceRead): boolean {
   if (!read.caps) return kept === null;
   return kept !== null && kept.ver === read.capsVer && kept.node === read.capsNode && kept.hash === read.capsHash;
