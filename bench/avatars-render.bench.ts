@@ -15,6 +15,8 @@
  * load. For diagnosis, BENCH_PROFILE=1 writes a CPU profile of the first scroll with avatars
  * (bench/results/avatars-render-scroll.cpuprofile) and BENCH_TRACE=1 a Chromium trace of it
  * (avatars-render-scroll.trace.json; BENCH_TRACE=js with JavaScript samples); that scroll's numbers are then slowed.
+ * BENCH_TRACE=load traces every load instead (not the scroll) and reports the page main thread's CPU
+ * time to the first rows and while the whole snapshot is received, parsed and applied.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -130,6 +132,37 @@ const OBSERVE = `
   };
 `;
 
+/** BENCH_TRACE=load: every load traced, for the main thread's CPU time (not the scroll). */
+const TRACE_LOADS = process.env.BENCH_TRACE === 'load';
+
+/**
+ * From a trace of a load: the CPU time (thread time) of the page's main thread's tasks up to the
+ * first rows' mark, and those that started between the whole snapshot's request and its application
+ * (its answer's parse and the stores' apply; the first screen's tasks in between count too).
+ */
+function loadCpu(trace: Buffer): { toFirstRowsMs: number; wholeSnapshotMs: number } {
+  type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; tdur?: number };
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const at = (name: string) => events.find((event) => event.name === name);
+  const firstRows = at('jw-roster-first-rows');
+  const requested = at('jw-snapshot-requested');
+  const applied = at('jw-snapshot-applied');
+  if (!firstRows) return { toFirstRowsMs: -1, wholeSnapshotMs: -1 };
+  let toFirstRows = 0;
+  let wholeSnapshot = 0;
+  for (const event of events) {
+    if (event.name !== 'RunTask' || event.ph !== 'X' || event.pid !== firstRows.pid || event.tid !== firstRows.tid)
+      continue;
+    if (event.ts < firstRows.ts) toFirstRows += event.tdur ?? 0;
+    if (requested && applied && event.ts >= requested.ts && event.ts <= applied.ts) wholeSnapshot += event.tdur ?? 0;
+  }
+  return {
+    toFirstRowsMs: Math.round(toFirstRows / 1000),
+    wholeSnapshotMs: requested && applied ? Math.round(wholeSnapshot / 1000) : -1,
+  };
+}
+
 interface Paint {
   firstRowPainted: number;
   firstRowsMark: number;
@@ -167,8 +200,17 @@ async function measure(
   const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
   try {
     await page.addInitScript(OBSERVE);
+    if (TRACE_LOADS)
+      await browser!.startTracing(page, {
+        categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+      });
     await page.goto(web.url);
     await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
+    // The whole snapshot applied (traced loads: its tasks are in the trace then).
+    if (TRACE_LOADS)
+      await page.waitForFunction(() => performance.getEntriesByName('jw-snapshot-applied').length > 0, undefined, {
+        timeout: 60_000,
+      });
     const paint = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
       const mark = performance.getEntriesByName('jw-roster-first-rows')[0];
       resolve({
@@ -185,8 +227,12 @@ async function measure(
     }, 50)))`)) as Paint;
     expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
     into.painted.push(Math.round(paint.firstRowPainted >= 0 ? paint.firstRowPainted : paint.firstRowsMark));
+    const loadCpuMs = TRACE_LOADS ? loadCpu(await browser!.stopTracing()) : null;
     into.marks.push({
       ...paint.marks,
+      ...(loadCpuMs
+        ? { cpuToFirstRowsMs: loadCpuMs.toFirstRowsMs, cpuWholeSnapshotMs: loadCpuMs.wholeSnapshotMs }
+        : {}),
       identityEventsBeforeFirstScreen: paint.identityEvents.beforeFirstScreen,
       identityEventsAfter: paint.identityEvents.after,
     });
@@ -265,7 +311,11 @@ it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avata
   const results = Object.fromEntries(
     kinds.map((kind) => [kind, { painted: [], marks: [], picturesInView: [], scrolls: [] } as Measured]),
   ) as Record<Kind, Measured>;
-  let diagnosis: Diagnosis = process.env.BENCH_PROFILE ? 'profile' : process.env.BENCH_TRACE ? 'trace' : null;
+  let diagnosis: Diagnosis = process.env.BENCH_PROFILE
+    ? 'profile'
+    : process.env.BENCH_TRACE && !TRACE_LOADS
+      ? 'trace'
+      : null;
   for (let run = 0; run < RUNS; run++)
     for (const kind of kinds) {
       const pictures = kind.startsWith('avatars');

@@ -689,6 +689,18 @@ export interface ProfileView {
   birthday: string | null;
 }
 
+/** [local part, domain index (-1: `local` is the whole JID), avatar's media id or null, nickname if any] */
+export type IdentityTableRow = [string, number, string | null] | [string, number, string | null, string];
+
+/**
+ * The identities in the window's whole snapshot (encoded and decoded by shared/identity-table.ts):
+ * what the window draws of each (the avatar's media id, the nickname), each JID domain written once.
+ */
+export interface IdentityTable {
+  domains: string[];
+  accounts: { accountId: string; rows: IdentityTableRow[] }[];
+}
+
 /** [local part, domain index (-1: `local` is the whole JID), name, subscription × 2 + pending, ...group indexes] */
 export type RosterTableRow = [string, number, string | null, number, ...number[]];
 
@@ -745,8 +757,10 @@ export interface Snapshot {
   blocklists: BlocklistView[];
   /** An `xmpp:` link the operating system handed over before the window asked for this snapshot. */
   xmppUri?: XmppUriResult | null;
-  /** Avatars and nicknames known so far (more follow as `identity` events). */
+  /** Avatars and nicknames known so far (more follow as `identity` events); empty with `identityTable`. */
   identities: IdentityView[];
+  /** The same in their compact form, when the whole snapshot was asked for with `compactRoster`. */
+  identityTable?: IdentityTable;
 }
 
 // ---------- events ----------

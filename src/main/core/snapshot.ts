@@ -15,6 +15,7 @@ import type {
   RosterTable,
   Snapshot,
 } from '../../shared/contract';
+import { toIdentityTable } from '../../shared/identity-table';
 import { bareJid } from '../../shared/jid';
 import { rosterFirstScreen } from '../../shared/roster-first-screen';
 import { toRosterTable } from '../../shared/roster-table';
@@ -91,7 +92,7 @@ export class SnapshotBuilder {
     });
   }
 
-  /** The whole snapshot: every part, the roster in full (as items, or as a compact table). */
+  /** The whole snapshot: every part, the roster and the identities in full (as views, or as compact tables). */
   whole(compactRoster: boolean): Snapshot {
     const { roster, presence, identities, control } = this.from;
     // Flush first: every event emitted before this snapshot carries a seq at or below it.
@@ -103,7 +104,10 @@ export class SnapshotBuilder {
       ...(compactRoster ? { rosterTable: toRosterTable(items) } : {}),
       presence: presence.views(),
       xmppUri: control.takeXmppUriForSnapshot(),
-      identities: identities.views(),
+      // The window's (compact) snapshot carries only what it draws of each identity.
+      ...(compactRoster
+        ? { identities: [], identityTable: toIdentityTable(identities.views()) }
+        : { identities: identities.views() }),
     };
   }
 

@@ -74,10 +74,18 @@ interface Entry {
 }
 
 /**
- * The index is written this long after a change (uses, new and removed files), so that a burst of
- * uses (the kept avatars at start-up) writes it once; `settle` writes it at once.
+ * The index is written this long after a change to what is kept (a new, removed or sniffed file), so
+ * that a burst of them (the kept avatars at start-up) writes it once; `settle` writes it at once.
  */
 const INDEX_WRITE_DELAY_MS = 2_000;
+/**
+ * Only uses changed (the order of least recent use): written this long after the first of them, or
+ * with the next change of what is kept, or by `settle` at close. Serving avatars while a roster of
+ * thousands scrolls touches files all the time; rewriting the whole index for each 2 s of it is waste.
+ * A crash loses at most this long of uses: after a restart the eviction order is then the one of at
+ * most a minute before, so a file used in that minute may be evicted as if it had not been.
+ */
+const USE_WRITE_DELAY_MS = 60_000;
 
 export class MediaStore {
   private readonly filesDir: string;
@@ -95,6 +103,8 @@ export class MediaStore {
   /** The index differs from what is known (written after INDEX_WRITE_DELAY_MS, or by `settle`). */
   private indexDirty = false;
   private indexTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The delay `indexTimer` was set with (a change of what is kept shortens a pending use's). */
+  private indexTimerDelay = 0;
   /** The index write under way (one at a time). */
   private indexWrite: Promise<void> = Promise.resolve();
   private loaded = false;
@@ -301,13 +311,21 @@ export class MediaStore {
     entry.usedAt = this.now();
     this.entries.delete(entry.name);
     this.entries.set(entry.name, entry);
-    this.indexChanged();
+    this.indexWriteIn(USE_WRITE_DELAY_MS);
   }
 
+  /** What is kept changed (a file added, removed or sniffed): the index is written soon. */
   private indexChanged(): void {
+    this.indexWriteIn(INDEX_WRITE_DELAY_MS);
+  }
+
+  /** Marks the index changed and writes it within `delay` ms (sooner if a write is due sooner). */
+  private indexWriteIn(delay: number): void {
     this.indexDirty = true;
-    if (this.indexTimer || !this.loaded) return;
-    this.indexTimer = setTimeout(() => void this.writeIndex(), INDEX_WRITE_DELAY_MS);
+    if (!this.loaded || (this.indexTimer && this.indexTimerDelay <= delay)) return;
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimerDelay = delay;
+    this.indexTimer = setTimeout(() => void this.writeIndex(), delay);
     this.indexTimer.unref?.();
   }
 

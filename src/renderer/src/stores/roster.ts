@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef, triggerRef } from 'vue';
 import type { AppEvent, RosterSyncView, Snapshot } from '../../../shared/contract';
+import { identitiesOf } from '../../../shared/identity-table';
 import { fromRosterTable } from '../../../shared/roster-table';
 import { FirstScreenIndex } from '../lib/roster-first-screen';
 import { RosterIndex } from '../lib/roster-index';
@@ -20,8 +21,7 @@ export const useRosterStore = defineStore('roster', () => {
     if (snapshot.rosterFirstScreen) index.value = new FirstScreenIndex(snapshot.rosterFirstScreen);
     else if (index.value instanceof FirstScreenIndex) index.value = new RosterIndex();
     index.value.setSort(snapshot.prefs.rosterSort);
-    for (const identity of snapshot.identities ?? [])
-      index.value.setNick(identity.accountId, identity.jid, identity.nick);
+    for (const identity of identitiesOf(snapshot)) index.value.setNick(identity.accountId, identity.jid, identity.nick);
     index.value.reset(snapshot.rosterTable ? fromRosterTable(snapshot.rosterTable) : snapshot.roster);
     sync.value = new Map(snapshot.rosterSync.map((view) => [view.accountId, view]));
     triggerRef(index);

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView, Prefs, RosterItemView, Snapshot } from '../../../../src/shared/contract';
 import { rosterFirstScreen } from '../../../../src/shared/roster-first-screen';
 import { fromRosterTable, toRosterTable } from '../../../../src/shared/roster-table';
+import { identitiesOf } from '../../../../src/shared/identity-table';
 import { createMessenger, DATABASE_FILE, type Messenger } from '../../../../src/main/core/messenger';
 import { createMemorySecretStore } from '../../../../src/main/core/secrets';
 import { silentLogger } from '../../../../src/main/core/log';
@@ -252,6 +253,21 @@ describe('the first screen kept ready from start-up', () => {
       expect(first.identities?.map((identity) => identity.jid)).toEqual(avatars.includes(aShown) ? [aShown] : []);
       expect(normalized(first)).toEqual(normalized(narrowed(await value(messenger, {}), 60)));
     }
+  });
+
+  it('gives the window’s whole snapshot the identities as a table of what it draws, the same identities', async () => {
+    const jids = contacts()
+      .slice(0, 30)
+      .map((c) => c.jid);
+    const dir = seeded();
+    await keepAvatars(dir, jids);
+    const messenger = await start(dir);
+    await vi.waitFor(() => expect(messenger.identities.views()).toHaveLength(30));
+    const views = (await value(messenger, {})).identities;
+    const compact = await value(messenger, { compactRoster: true });
+    expect(compact.identities).toEqual([]);
+    expect(identitiesOf(compact)).toEqual(views.map((view) => ({ ...view, avatar: { id: view.avatar!.id } })));
+    expect(JSON.stringify(compact)).not.toContain('image/png');
   });
 
   it('computes it again after any change the window would be told of', async () => {

@@ -9,6 +9,7 @@ import type { IdentityView } from '../../../../src/shared/contract';
 import { colourFor, colourKeyOf, initialsOf } from '../../../../src/renderer/src/lib/avatar';
 import { displayName } from '../../../../src/renderer/src/lib/roster-model';
 import { useIdentitiesStore } from '../../../../src/renderer/src/stores/identities';
+import { toIdentityTable } from '../../../../src/shared/identity-table';
 import { snapshot } from '../fixtures';
 
 const REF = { id: 'A'.repeat(22), mime: 'image/png' as const, size: 10, width: 8, height: 8 };
@@ -29,6 +30,15 @@ describe('identities store', () => {
     store.applyEvents([{ type: 'account.removed', id: 'a1' }]);
     expect(store.get('a1', 'bob@example.org')).toBeUndefined();
     expect(store.get('a2', 'carol@example.org')?.avatar).toEqual(REF);
+  });
+
+  it('takes identities from the whole snapshot’s table: the avatar’s id and the nickname', () => {
+    const store = useIdentitiesStore();
+    const carol: IdentityView = { accountId: 'a1', jid: 'carol@example.org', avatar: null, nick: 'Caro' };
+    store.applySnapshot(snapshot({ identities: [], identityTable: toIdentityTable([bob, carol]) }));
+    expect(store.get('a1', 'bob@example.org')).toEqual({ ...bob, avatar: { id: REF.id } });
+    expect(store.get('a1', 'carol@example.org')).toEqual(carol);
+    expect(store.byKey.size).toBe(2);
   });
 });
 

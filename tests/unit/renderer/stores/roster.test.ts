@@ -10,6 +10,7 @@ import {
 } from '../../../../src/shared/contract';
 import { fail, ok, type Result } from '../../../../src/shared/result';
 import { toRosterTable } from '../../../../src/shared/roster-table';
+import { toIdentityTable } from '../../../../src/shared/identity-table';
 import { ALL_VIEW, groupKey } from '../../../../src/renderer/src/lib/roster-model';
 import { useAccountsStore } from '../../../../src/renderer/src/stores/accounts';
 import { useAppStore } from '../../../../src/renderer/src/stores/app';
@@ -62,6 +63,18 @@ describe('roster store through the event pump', () => {
     expect(roster.index.get('a1', 'bob@x')?.item).toEqual(items[0]);
     expect(roster.index.groupNames(ALL_VIEW)).toEqual(['Friends', 'Work']);
     expect(roster.index.totals('a2').total).toBe(1);
+  });
+
+  it('names contacts by the nicknames of the compact identity table', async () => {
+    const items = [item('a1', 'bob@x'), item('a1', 'carol@y', { name: 'Carol' })];
+    const identityTable = toIdentityTable([
+      { accountId: 'a1', jid: 'bob@x', avatar: null, nick: 'Bobby' },
+      { accountId: 'a1', jid: 'carol@y', avatar: null, nick: 'Caro' },
+    ]);
+    const { roster } = start(snapshot({ rosterTable: toRosterTable(items), identities: [], identityTable }));
+    await flush();
+    expect(roster.index.get('a1', 'bob@x')?.display).toBe('Bobby');
+    expect(roster.index.get('a1', 'carol@y')?.display).toBe('Carol');
   });
 
   it('applies a whole batch with one trigger, in order, and ignores batches already in the snapshot', async () => {

@@ -202,6 +202,71 @@ describe('media store index', () => {
     expect(reopened.usage().files).toBe(2);
   });
 
+  /** Counts the index's writes (each writes its temporary file, then renames it). */
+  function countingIndexWrites(): { count: () => number; restore: () => void } {
+    const spy = vi.spyOn(fs.promises, 'writeFile');
+    return {
+      count: () => spy.mock.calls.filter(([file]) => String(file) === `${indexFile()}.tmp`).length,
+      restore: () => spy.mockRestore(),
+    };
+  }
+
+  it('does not rewrite the index every few seconds while kept avatars are served, and keeps their use at close', async () => {
+    const [a, b] = await keptAvatars();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const writes = countingIndexWrites();
+    try {
+      const store = await MediaStore.open({ dir, log: silentLogger, maxTotalBytes: 10_000 });
+      const refA = store.refIfKnown(a)!;
+      const refB = store.refIfKnown(b)!;
+      for (let turn = 0; turn < 10; turn++) {
+        // A roster scrolling: both pictures served again, `a` last.
+        expect(store.resolve(refB.id)).not.toBeNull();
+        await vi.advanceTimersByTimeAsync(1_250);
+        expect(store.resolve(refA.id)).not.toBeNull();
+        await vi.advanceTimersByTimeAsync(1_250);
+      }
+      expect(writes.count()).toBe(0);
+      await vi.advanceTimersByTimeAsync(40_000); // a minute after the first use
+      await vi.waitFor(() => expect(writes.count()).toBe(1));
+      expect(store.resolve(refA.id)).not.toBeNull();
+      await store.settle(); // at close
+      expect(writes.count()).toBe(2);
+    } finally {
+      writes.restore();
+      vi.useRealTimers();
+    }
+    // After a restart `b` is the least recently used: it goes first when the store must shrink.
+    const sizeOfA = fs.statSync(path.join(dir, 'files', `sha1-${a.hash}`)).size;
+    const reopened = await MediaStore.open({ dir, log: silentLogger, maxTotalBytes: sizeOfA });
+    expect(reopened.has(a)).toBe(true);
+    expect(reopened.has(b)).toBe(false);
+  });
+
+  it('writes a new file into the index promptly even while uses wait', async () => {
+    const [a] = await keptAvatars();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const writes = countingIndexWrites();
+    const added = png(12, 12, { seed: 5 });
+    try {
+      const store = await MediaStore.open({ dir, log: silentLogger });
+      expect(store.resolve(store.refIfKnown(a)!.id)).not.toBeNull(); // a use: written later
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(writes.count()).toBe(0);
+      const result = await store.ingest(added, sha1(added), AVATAR_LIMITS);
+      expect(result.ok).toBe(true);
+      await vi.advanceTimersByTimeAsync(2_500);
+      await vi.waitFor(() => expect(writes.count()).toBe(1));
+      await store.settle(); // nothing left to write
+      expect(writes.count()).toBe(1);
+    } finally {
+      writes.restore();
+      vi.useRealTimers();
+    }
+    const index = JSON.parse(fs.readFileSync(indexFile(), 'utf8')) as { files: [string][] };
+    expect(index.files.map(([name]) => name)).toContain(`sha1-${sha1(added).hash}`);
+  });
+
   it.each([
     ['not JSON', '{"version":1,"files":[['],
     ['another version', '{"version":99,"files":[]}'],
