@@ -5,15 +5,14 @@
  * clients still find it in our vCard, and the rooms we are in hear our new hash at once, also when
  * another of our clients published it.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentityView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { openTestCore, type Core } from '../support/core';
+import { publishOwnAvatar as publishOwn, sha1 } from '../support/own-avatar';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
 import { startProsody, type ProsodyServer } from '../support/prosody';
@@ -30,15 +29,7 @@ let peer: IdentityPeer;
 let core: Core;
 let dir: string;
 
-const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
-
-async function publishOwnAvatar(picture: Buffer, name: string): Promise<IdentityView> {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, picture);
-  const staged = await core.messenger.media.staging.adopt(file);
-  if (!staged.ok) throw new Error('not staged');
-  return (await core.invoke('avatar.setOwn', { accountId: core.accountId, file: staged.staged.id })) as IdentityView;
-}
+const publishOwnAvatar = (picture: Buffer, name: string) => publishOwn(core, dir, picture, name);
 
 beforeAll(async () => {
   server = await startProsody({ users: [JW, PY], vcardLegacy: true });

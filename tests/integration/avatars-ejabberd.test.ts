@@ -13,7 +13,6 @@
  * dlopens the unversioned `libgd.so`, which only libgd-dev ships, so every conversion fails with
  * "Unsupported format" here. XEP-0398's conversion needs no image library and is what runs below.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,10 +21,12 @@ import type { IdentityView, ProfileView } from '../../src/shared/contract';
 import { createLogger } from '../../src/main/core/log';
 import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { mediaKey } from '../../src/main/core/media/store';
+import { EMPTY_PROFILE } from '../../src/main/core/features/avatars/stanzas';
 import { serverConvertsAvatars, serverKeepsProfileInPep } from '../../src/main/core/features/avatars/conversion';
 import { createPepClient } from '../../src/main/core/encryption/pep';
 import { NS_AVATAR_DATA, NS_AVATAR_METADATA } from '../../src/main/core/xmpp/ns';
 import { openTestCore, type Core } from '../support/core';
+import { publishOwnAvatar as publishOwn, sha1 } from '../support/own-avatar';
 import { startEjabberd, type EjabberdServer } from '../support/ejabberd';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
@@ -35,18 +36,6 @@ const JW = { user: 'jw', password: 'jw-ejabberd-Pa55' };
 const PY = { user: 'py', password: 'py-ejabberd-Pa55' };
 const JW_JID = 'jw@localhost';
 const PY_JID = 'py@localhost';
-
-const EMPTY: ProfileView = {
-  fullName: null,
-  nickname: null,
-  organisation: null,
-  email: null,
-  url: null,
-  note: null,
-  birthday: null,
-};
-
-const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
 for (const conversion of [true, false]) {
   describe(`avatars and profiles against ejabberd ${conversion ? 'with' : 'without'} mod_avatar`, () => {
@@ -76,16 +65,7 @@ for (const conversion of [true, false]) {
       return items.flatMap((item) => item.getChild('metadata', NS_AVATAR_METADATA)?.getChildren('info') ?? []);
     };
 
-    async function publishOwnAvatar(picture: Buffer, name: string): Promise<IdentityView> {
-      const file = path.join(dir, name);
-      fs.writeFileSync(file, picture);
-      const staged = await core.messenger.media.staging.adopt(file);
-      if (!staged.ok) throw new Error('not staged');
-      return (await core.invoke('avatar.setOwn', {
-        accountId: core.accountId,
-        file: staged.staged.id,
-      })) as IdentityView;
-    }
+    const publishOwnAvatar = (picture: Buffer, name: string) => publishOwn(core, dir, picture, name);
 
     beforeAll(async () => {
       server = await startEjabberd({ users: [JW, PY], avatarConversion: conversion });
@@ -233,7 +213,7 @@ for (const conversion of [true, false]) {
       await peer.run({ cmd: 'read_vcard', jid: JW_JID });
       expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ fn: 'Jabber Wock', photo: '' });
 
-      const profile: ProfileView = { ...EMPTY, fullName: 'Jabber Wock', note: 'Gone.' };
+      const profile: ProfileView = { ...EMPTY_PROFILE, fullName: 'Jabber Wock', note: 'Gone.' };
       expect(await core.invoke('profile.setOwn', { accountId: core.accountId, profile })).toEqual(profile);
       await peer.run({ cmd: 'read_vcard', jid: JW_JID });
       expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ fn: 'Jabber Wock', photo: '' });
