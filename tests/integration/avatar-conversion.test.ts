@@ -5,14 +5,17 @@
  * clients still find it in our vCard, and the rooms we are in hear our new hash at once, also when
  * another of our clients published it.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main/core/log';
-import { createMemorySecretStore } from '../../src/main/core/secrets';
-import { openTestCore, type Core } from '../support/core';
-import { publishOwnAvatar as publishOwn, sha1 } from '../support/own-avatar';
+import type { Core } from '../support/core';
+import {
+  avatarThePeerReads,
+  openIdentityScene,
+  publishedAs,
+  publishOwnAvatar as publishOwn,
+  sha1,
+  vcardThePeerReads,
+  type IdentityScene,
+} from '../support/identity-scene';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
 import { startProsody, type ProsodyServer } from '../support/prosody';
@@ -28,27 +31,19 @@ let server: ProsodyServer;
 let peer: IdentityPeer;
 let core: Core;
 let dir: string;
+let scene: IdentityScene | undefined;
 
 const publishOwnAvatar = (picture: Buffer, name: string) => publishOwn(core, dir, picture, name);
 
 beforeAll(async () => {
   server = await startProsody({ users: [JW, PY], vcardLegacy: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-conversion-'));
-  peer = await startIdentityPeer(server, PY, 'peer');
-  core = await openTestCore(
-    server,
-    path.join(dir, 'core'),
-    createMemorySecretStore(),
-    createLogger(() => {}, 'info'),
-    JW,
-  );
+  scene = await openIdentityScene(server, JW, PY);
+  ({ dir, peer, core } = scene);
 }, 120_000);
 
 afterAll(async () => {
-  await peer?.stop();
-  await core?.close();
+  await scene?.close();
   await server?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('avatars on a server that converts them (XEP-0398, Prosody mod_vcard_legacy)', () => {
@@ -59,16 +54,9 @@ describe('avatars on a server that converts them (XEP-0398, Prosody mod_vcard_le
     expect(view).toMatchObject({ jid: JW_JID, avatar: { mime: 'image/png', width: 64, height: 64 } });
 
     // Our metadata, dimensions included: not replaced by the server's copy from a vCard write.
-    await peer.run({ cmd: 'read_avatar', jid: JW_JID });
-    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
-      id: sha1(ours),
-      sha1: sha1(ours),
-      width: '64',
-      height: '64',
-    });
+    expect(await avatarThePeerReads(peer, JW_JID)).toMatchObject(publishedAs(ours, 64, 64));
     // XEP-0153 clients still find it: the server made it our vCard's photo.
-    await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-    expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ photo: sha1(ours) });
+    expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({ photo: sha1(ours) });
 
     const sent = core.messenger.control.console.entries(core.accountId).filter((entry) => entry.direction === 'out');
     expect(sent.some((entry) => entry.text.includes('urn:xmpp:avatar:metadata'))).toBe(true);
@@ -91,19 +79,13 @@ describe('avatars on a server that converts them (XEP-0398, Prosody mod_vcard_le
     await core.invoke('profile.setOwn', { accountId: core.accountId, profile });
 
     // vcard-temp readers get the new profile, with the photo the server keeps.
-    await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-    expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({
+    expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({
       fn: 'Jabber Wock',
       org: 'Tulgey Wood',
       photo: sha1(ours),
     });
     // Our avatar's metadata is still ours, dimensions included (a vcard-temp write would have replaced it).
-    await peer.run({ cmd: 'read_avatar', jid: JW_JID });
-    expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
-      id: sha1(ours),
-      width: '64',
-      height: '64',
-    });
+    expect(await avatarThePeerReads(peer, JW_JID)).toMatchObject(publishedAs(ours, 64, 64));
     const sent = core.messenger.control.console.entries(core.accountId).filter((entry) => entry.direction === 'out');
     expect(sent.filter((entry) => entry.text.includes('type="set"') && entry.text.includes('vcard-temp'))).toEqual([]);
     await core.invoke('console.setCapture', { accountId: core.accountId, capture: false });

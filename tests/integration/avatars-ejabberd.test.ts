@@ -13,20 +13,23 @@
  * dlopens the unversioned `libgd.so`, which only libgd-dev ships, so every conversion fails with
  * "Unsupported format" here. XEP-0398's conversion needs no image library and is what runs below.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityView, ProfileView } from '../../src/shared/contract';
-import { createLogger } from '../../src/main/core/log';
-import { createMemorySecretStore } from '../../src/main/core/secrets';
 import { mediaKey } from '../../src/main/core/media/store';
 import { EMPTY_PROFILE } from '../../src/main/core/features/avatars/stanzas';
 import { serverConvertsAvatars, serverKeepsProfileInPep } from '../../src/main/core/features/avatars/conversion';
 import { createPepClient } from '../../src/main/core/encryption/pep';
 import { NS_AVATAR_DATA, NS_AVATAR_METADATA } from '../../src/main/core/xmpp/ns';
-import { openTestCore, type Core } from '../support/core';
-import { publishOwnAvatar as publishOwn, sha1 } from '../support/own-avatar';
+import type { Core } from '../support/core';
+import {
+  avatarThePeerReads,
+  openIdentityScene,
+  publishedAs,
+  publishOwnAvatar as publishOwn,
+  sha1,
+  vcardThePeerReads,
+  type IdentityScene,
+} from '../support/identity-scene';
 import { startEjabberd, type EjabberdServer } from '../support/ejabberd';
 import { startIdentityPeer, type IdentityPeer } from '../support/identity-peer';
 import { png } from '../support/media-samples';
@@ -43,6 +46,7 @@ for (const conversion of [true, false]) {
     let peer: IdentityPeer;
     let core: Core;
     let dir: string;
+    let scene: IdentityScene | undefined;
     const ours = png(64, 64, { seed: 3 });
     const theirs = png(48, 48, { seed: 7 });
 
@@ -69,15 +73,8 @@ for (const conversion of [true, false]) {
 
     beforeAll(async () => {
       server = await startEjabberd({ users: [JW, PY], avatarConversion: conversion });
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-ejabberd-avatars-'));
-      peer = await startIdentityPeer(server, PY, 'peer');
-      core = await openTestCore(
-        server,
-        path.join(dir, 'core'),
-        createMemorySecretStore(),
-        createLogger(() => {}, 'info'),
-        JW,
-      );
+      scene = await openIdentityScene(server, JW, PY);
+      ({ dir, peer, core } = scene);
       // Mutual presence subscription, as between contacts: PEP notifies contacts (XEP-0163 §4).
       await core.invoke('subscription.add', { accountId: core.accountId, jid: PY_JID });
       await eventually(
@@ -87,10 +84,8 @@ for (const conversion of [true, false]) {
     }, 180_000);
 
     afterAll(async () => {
-      await peer?.stop();
-      await core?.close();
+      await scene?.close();
       await server?.stop();
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it(`sees ${conversion ? 'that the server converts avatars, and no' : 'no avatar conversion and no'} vCard4`, async () => {
@@ -107,18 +102,13 @@ for (const conversion of [true, false]) {
       expect(view).toMatchObject({ jid: JW_JID, avatar: { mime: 'image/png', width: 64, height: 64 } });
 
       // XEP-0084: our metadata as we published it, dimensions included, and the data behind it.
-      await peer.run({ cmd: 'read_avatar', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
-        id: sha1(ours),
-        sha1: sha1(ours),
+      expect(await avatarThePeerReads(peer, JW_JID)).toMatchObject({
+        ...publishedAs(ours, 64, 64),
         bytes: ours.length,
         type: 'image/png',
-        width: '64',
-        height: '64',
       });
       // XEP-0153: the photo in our vCard (put there by mod_avatar, or by us without it)...
-      await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ photo: sha1(ours) });
+      expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({ photo: sha1(ours) });
       // ...and its hash in our presence.
       await peer.next(
         (event) => event.event === 'presence_photo' && event.jid === JW_JID && event.hash === sha1(ours),
@@ -172,21 +162,14 @@ for (const conversion of [true, false]) {
       expect(await core.invoke('profile.setOwn', { accountId: core.accountId, profile })).toEqual(profile);
       await core.invoke('console.setCapture', { accountId: core.accountId, capture: false });
 
-      await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({
+      expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({
         fn: 'Jabber Wock',
         nickname: 'JW',
         org: 'Tulgey Wood',
         photo: sha1(ours),
       });
       // Not purged (empty metadata) nor published again: the same item, our dimensions.
-      await peer.run({ cmd: 'read_avatar', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
-        id: sha1(ours),
-        sha1: sha1(ours),
-        width: '64',
-        height: '64',
-      });
+      expect(await avatarThePeerReads(peer, JW_JID)).toMatchObject(publishedAs(ours, 64, 64));
       // A purge would have reached our own client as a PEP event before the vCard write's result.
       for (const identity of identityEvents(JW_JID, eventsFrom)) {
         expect(identity.avatar).toMatchObject({ mime: 'image/png', size: ours.length, width: 64, height: 64 });
@@ -210,13 +193,11 @@ for (const conversion of [true, false]) {
         avatar: null,
       });
       expect(await pepAvatars()).toEqual([]);
-      await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ fn: 'Jabber Wock', photo: '' });
+      expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({ fn: 'Jabber Wock', photo: '' });
 
       const profile: ProfileView = { ...EMPTY_PROFILE, fullName: 'Jabber Wock', note: 'Gone.' };
       expect(await core.invoke('profile.setOwn', { accountId: core.accountId, profile })).toEqual(profile);
-      await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-      expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ fn: 'Jabber Wock', photo: '' });
+      expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({ fn: 'Jabber Wock', photo: '' });
       expect(await pepAvatars()).toEqual([]);
       expect(await core.invoke('profile.get', { accountId: core.accountId, jid: JW_JID })).toEqual(profile);
     }, 90_000);
@@ -246,15 +227,8 @@ for (const conversion of [true, false]) {
 
         const next = png(64, 64, { seed: 5 });
         expect(await publishOwnAvatar(next, 'next.png')).toMatchObject({ avatar: { width: 64, height: 64 } });
-        await peer.run({ cmd: 'read_avatar', jid: JW_JID });
-        expect(peer.events.findLast((event) => event.event === 'avatar')).toMatchObject({
-          id: sha1(next),
-          sha1: sha1(next),
-          width: '64',
-          height: '64',
-        });
-        await peer.run({ cmd: 'read_vcard', jid: JW_JID });
-        expect(peer.events.findLast((event) => event.event === 'vcard')).toMatchObject({ photo: sha1(next) });
+        expect(await avatarThePeerReads(peer, JW_JID)).toMatchObject(publishedAs(next, 64, 64));
+        expect(await vcardThePeerReads(peer, JW_JID)).toMatchObject({ photo: sha1(next) });
       }, 120_000);
     }
   });
