@@ -16,6 +16,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import xml, { type Element } from '@xmpp/xml';
 import { afterAll, expect, it } from 'vitest';
 import type { SessionXmpp } from '../src/main/core/accounts/client';
+import { StreamHookRegistry } from '../src/main/core/accounts/stream/hooks';
 import { EventBus } from '../src/main/core/events';
 import { IdentitiesRepository } from '../src/main/core/features/avatars/repo';
 import { IdentityService } from '../src/main/core/features/avatars/service';
@@ -99,6 +100,7 @@ async function runOnce(pictures: Buffer[], hashes: string[]): Promise<Run> {
   let maxConcurrent = 0;
   const xmpp = {
     middleware: { use: () => {} },
+    hooks: new StreamHookRegistry(),
     iqCaller: {
       request: async (iq: Element) => {
         const to = iq.attrs.to as string | undefined;
