@@ -74,7 +74,6 @@ export function normalizeBareJid(raw: string): string | null {
 const RESOURCE_UNITS_SURELY_SHORT = 341;
 const WHITESPACE = /\s/;
 
-/** The normalized JID with its resource (if any), or null when invalid. */
 /**
  * A room's bare JID as the contract's `roomJidSchema` reads it (a local part, no resource), or null;
  * for the renderer, which reads it without loading zod.
@@ -86,6 +85,7 @@ export function roomJidOf(input: string): string | null {
   return `${parsed.jid.local}@${parsed.jid.domain}`;
 }
 
+/** The normalized JID with its resource (if any), or null when invalid. */
 export function normalizeJid(raw: string): string | null {
   // A plain bare JID and a resource that cannot be too long nor end in what trim() drops (parseJid
   // leaves the resource as it is otherwise): what parseJid would return, without its work (every
