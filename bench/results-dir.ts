@@ -9,6 +9,9 @@ export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || path.join(__dirname,
 /**
  * Where the benches bundle the code their child processes run (presence-flood-core.ts,
  * media-transfer-core.ts): inside the repository, so that the bundle's packages resolve from its
- * node_modules, and beside the results only when those are in bench/results/.
+ * node_modules; beside the results when those are in bench/results/, else in a directory of this
+ * process (two smoke runs at once must not remove each other's bundle).
  */
-export const BUNDLE_DIR = process.env.BENCH_RESULTS_DIR ? path.join(__dirname, '..', '.tmp', 'bench') : RESULTS_DIR;
+export const BUNDLE_DIR = process.env.BENCH_RESULTS_DIR
+  ? path.join(__dirname, '..', '.tmp', `bench-${process.pid}`)
+  : RESULTS_DIR;
