@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { BENCH_SMOKE_ENV } from './tests/bench-smoke/env';
 
 // expect.poll waits for something the code does on its own time (a Signal session, a stored row): on a
 // loaded two-core machine that can take seconds. This bounds a hang, it does not measure speed.
@@ -71,7 +72,21 @@ export default defineConfig({
       },
       {
         test: {
-          // Benchmarks: run by `npm run bench`, never by `npm test`.
+          // Every benchmark once at tiny sizes, in `npm test`: a bench that no longer starts, crashes or
+          // fails its own check of the final state fails CI. Same files as `bench`, no time asserted.
+          name: 'bench-smoke',
+          include: ['bench/**/*.bench.ts'],
+          environment: 'node',
+          env: BENCH_SMOKE_ENV,
+          globalSetup: ['tests/bench-smoke/setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Benchmarks: run by `npm run bench` (full sizes); `npm test` runs them once as `bench-smoke`.
           name: 'bench',
           include: ['bench/**/*.bench.ts'],
           environment: 'node',

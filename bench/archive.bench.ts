@@ -14,9 +14,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HEADLESS, runHeadless, spread, startReplayServer, writeResults } from './replay';
 
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS) || 3;
 const SEED = 50;
-const NEW = 20_000;
+const NEW = Number(process.env.BENCH_MESSAGES) || 20_000;
 const results: Record<string, unknown> = {};
 
 afterAll(() => writeResults('archive', results));

@@ -26,9 +26,10 @@ import { HttpsClient } from '../src/main/core/media/https-client';
 import { MediaStore } from '../src/main/core/media/store';
 import { memoryDbWithAccount } from '../tests/support/db';
 import { png } from '../tests/support/media-samples';
+import { RESULTS_DIR } from './results-dir';
 
-const CONTACTS = 2_000;
-const RUNS = 3;
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 2_000;
+const RUNS = Number(process.env.BENCH_RUNS) || 3;
 const LATENCY_MS = 20;
 /** The fetcher's default (media-service.ts builds it without a number). */
 const CONFIGURED_PARALLEL = 4;
@@ -182,7 +183,7 @@ it(`fetches the avatars ${CONTACTS} contacts announce at login, a few at a time`
       Math.max(...runs.map((r) => r.maxConcurrent)) <= CONFIGURED_PARALLEL &&
       p99s[Math.floor(p99s.length / 2)] <= P99_BUDGET_MS,
   };
-  const file = path.join(__dirname, 'results', 'avatars-login.json');
+  const file = path.join(RESULTS_DIR, 'avatars-login.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log('\nBENCH avatars-login', JSON.stringify(record));

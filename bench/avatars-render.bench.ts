@@ -38,15 +38,15 @@ import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web'
 import { percentile, rendererTaskCpuMs } from './trace-tasks';
 import { scrollThroughTree, type TreeScroll } from './roster-scroll';
 
-const CONTACTS = 10_000;
-const AVATARS = 5_000;
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 10_000;
+const AVATARS = Math.min(5_000, CONTACTS / 2);
 const GROUPS = 500;
 const BUDGET_MS = 500;
 const LONG_TASK_BUDGET_MS = 50;
 const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const SCROLLS = Math.min(RUNS, Number(process.env.BENCH_SCROLLS) || 1);
 const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
-const RESULTS = path.join(ROOT, 'bench/results');
+const RESULTS = process.env.BENCH_RESULTS_DIR || path.join(ROOT, 'bench/results');
 
 const dirs: string[] = [];
 let browser: Browser | null = null;

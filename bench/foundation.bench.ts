@@ -13,6 +13,7 @@ import { createMessenger, type Messenger } from '../src/main/core/messenger';
 import { createMemorySecretStore } from '../src/main/core/secrets';
 import { silentLogger } from '../src/main/core/log';
 import { startProsody, type ProsodyServer } from '../tests/support/prosody';
+import { RESULTS_DIR } from './results-dir';
 
 const ACCOUNTS = 10;
 const results: Record<string, number | string> = {};
@@ -28,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  const file = path.join(__dirname, 'results', 'foundation.json');
+  const file = path.join(RESULTS_DIR, 'foundation.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const record = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, ...results };
   fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);

@@ -30,8 +30,9 @@ import { openDatabase } from '../src/main/core/store/db';
 import { MessagesRepository } from '../src/main/core/store/messages-repo';
 import { OlderMessagesRepository } from '../src/main/core/store/older-messages-repo';
 import { NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM } from '../src/main/core/xmpp/ns';
-import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
+import { launchChromium, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
 import { percentile, rendererTaskCpuMs } from './trace-tasks';
+import { RESULTS_DIR } from './results-dir';
 
 /** BENCH_HISTORY_ARCHIVE=N for a quick look (a multiple of 50, over 100). */
 const ARCHIVE = Number(process.env.BENCH_HISTORY_ARCHIVE ?? 20_000);
@@ -320,13 +321,13 @@ async function pageBack(browser: Browser, entry: string, name: string): Promise<
     return { moved, maxRows, stalled: null };
   })) as { moved: number[]; maxRows: number; stalled: object | null };
   const pagingMs = Date.now() - started;
-  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
   if (profiler) {
     const { profile } = await profiler.send('Profiler.stop');
-    fs.writeFileSync(path.join(ROOT, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
+    fs.writeFileSync(path.join(RESULTS_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
   }
   const trace = await browser.stopTracing();
-  if (TRACE) fs.writeFileSync(path.join(ROOT, `bench/results/${name}-${turnOf(name)}.trace.json`), trace);
+  if (TRACE) fs.writeFileSync(path.join(RESULTS_DIR, `${name}-${turnOf(name)}.trace.json`), trace);
   const cpuTasks = rendererTaskCpuMs(trace);
   const gc = TRACE ? gcInTasks(trace) : null;
   expect(paging.stalled).toBeNull();
@@ -462,7 +463,7 @@ function gcSummary(tasks: TaskGc[]): Record<string, unknown> {
 }
 
 function write(name: string, result: object): void {
-  const file = path.join(ROOT, `bench/results/${name}.json`);
+  const file = path.join(RESULTS_DIR, `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 }

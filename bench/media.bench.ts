@@ -14,10 +14,14 @@ import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../tests/support/prosody';
 import type { TransferRun, TransferTarget } from './media-transfer-core';
+import { BUNDLE_DIR, RESULTS_DIR } from './results-dir';
 
-const SIZE = 100 * 1000 * 1000;
+const SIZE = Number(process.env.BENCH_MEDIA_BYTES) || 100 * 1000 * 1000;
 const ALICE = { user: 'alice', password: 'alice-bench-Pa55' };
 const BOB = { user: 'bob', password: 'bob-bench-Pa55' };
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/** The budgets are asserted here; the smoke run of `npm test` (BENCH_SMOKE=1) checks the bytes only, never a time. */
+const ASSERT_BUDGETS = process.env.BENCH_SMOKE !== '1';
 const results: Record<string, unknown> = {};
 let server: ProsodyServer;
 let dir: string;
@@ -54,7 +58,7 @@ function sha256(target: string): Promise<string> {
 }
 
 function bundle(): string {
-  const out = path.join(__dirname, 'results', '.media-transfer-core.cjs');
+  const out = path.join(BUNDLE_DIR, '.media-transfer-core.cjs');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   buildSync({
     entryPoints: [path.join(__dirname, 'media-transfer-core.ts')],
@@ -97,7 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  const out = path.join(__dirname, 'results', 'media.json');
+  const out = path.join(RESULTS_DIR, 'media.json');
   const record = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, ...results };
   fs.writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
   console.log('\nBENCH media', JSON.stringify(record));
@@ -106,7 +110,7 @@ afterAll(async () => {
 describe('file transfer', () => {
   it('100 MB up through XEP-0363 and down again: RSS ≤ 200 MB, event-loop p99 ≤ 50 ms', async () => {
     const runs: TransferRun[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < RUNS; round++) {
       const downloads = path.join(dir, `downloads-${round}`);
       const run = await runInChild({
         host: server.host,
@@ -125,7 +129,8 @@ describe('file transfer', () => {
       runs.push(run);
     }
     const worst = (pick: (run: TransferRun) => number) => Math.max(...runs.map(pick));
-    const median = (pick: (run: TransferRun) => number) => runs.map(pick).sort((a, b) => a - b)[1];
+    const median = (pick: (run: TransferRun) => number) =>
+      runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
     Object.assign(results, {
       sizeMb: mb(SIZE),
       runs: runs.length,
@@ -144,15 +149,16 @@ describe('file transfer', () => {
       rssBeforeUploadMb: mb(median((r) => r.rssBeforeUpload)),
       maxRssMbWorst: mb(worst((r) => r.maxRss)),
     });
-    expect(worst((r) => r.maxRss)).toBeLessThanOrEqual(200 * 1024 * 1024);
-    expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
-    expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+    if (ASSERT_BUDGETS) {
+      expect(worst((r) => r.maxRss)).toBeLessThanOrEqual(200 * 1024 * 1024);
+      expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+      expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+    }
   });
 
   it('100 MB encrypted (aesgcm:) up and down again: the same budget', async () => {
     const runs: TransferRun[] = [];
-    const rounds = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < RUNS; round++) {
       const downloads = path.join(dir, `downloads-encrypted-${round}`);
       const run = await runInChild({
         host: server.host,
@@ -185,8 +191,10 @@ describe('file transfer', () => {
         maxRssMbWorst: mb(worst((r) => r.maxRss)),
       },
     });
-    expect(worst((r) => r.maxRss)).toBeLessThanOrEqual(200 * 1024 * 1024);
-    expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
-    expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+    if (ASSERT_BUDGETS) {
+      expect(worst((r) => r.maxRss)).toBeLessThanOrEqual(200 * 1024 * 1024);
+      expect(worst((r) => r.upload.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+      expect(worst((r) => r.download.eventLoopDelayP99Ms)).toBeLessThanOrEqual(50);
+    }
   });
 });

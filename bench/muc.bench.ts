@@ -10,8 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADLESS, runHeadless, spread, startReplayServer, writeResults, type ReplayServer } from './replay';
 import fs from 'node:fs';
+import { OCCUPANTS, SUBJECT } from './replay-server.mjs';
 
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS) || 7;
 const ROOM = 'bench-room@conference.localhost';
 const NICK = 'benchbot';
 const results: Record<string, unknown> = {};
@@ -37,10 +38,10 @@ describe('muc', () => {
       const { result, metrics } = await runHeadless(server, { BENCH_JOIN_ROOM: `${ROOM}/${NICK}` });
       const room = metrics.room!;
       // The final state first: a fast wrong answer fails.
-      expect(room.atPing).toEqual({ state: 'joined', occupants: 5001 });
-      expect(room.listedAtJoin).toBe(5001);
+      expect(room.atPing).toEqual({ state: 'joined', occupants: OCCUPANTS + 1 });
+      expect(room.listedAtJoin).toBe(OCCUPANTS + 1);
       expect(room.selfListed).toBe(true);
-      expect(room.subject).toBe('Benchmark room: 5,000 occupants');
+      expect(room.subject).toBe(SUBJECT);
       expect(room.messagesStored).toBe(500);
       expect(metrics.messages).toMatchObject({ stored: 500, distinctServerIds: 500, conversations: 1 });
       expect(metrics.pings).toBe(1);
@@ -51,7 +52,7 @@ describe('muc', () => {
       total.push(metrics.lastPingMs!);
     }
     Object.assign(results, {
-      occupants: 5001,
+      occupants: OCCUPANTS + 1,
       historyMessages: 500,
       runs: RUNS,
       joinedListedMs: spread(joined),

@@ -26,8 +26,8 @@ import { ACCOUNT, ALICE, BOB, openEncryptedChat } from '../tests/support/encrypt
 import { NODE_DEVICELIST } from '../src/main/core/encryption/omemo/stanzas';
 import { NS_MAM, NS_RSM } from '../src/main/core/xmpp/ns';
 
-const RUNS = 3;
-const ARCHIVED = 1_000;
+const RUNS = Number(process.env.BENCH_RUNS) || 3;
+const ARCHIVED = Number(process.env.BENCH_MESSAGES) || 1_000;
 const results: Record<string, unknown> = {};
 const dirs: string[] = [];
 

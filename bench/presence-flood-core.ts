@@ -20,7 +20,7 @@ import { createMemorySecretStore } from '../src/main/core/secrets';
 import { consoleSink, createLogger, silentLogger } from '../src/main/core/log';
 import { decodeDay } from '../src/main/core/store/presence-history-codec';
 
-export const STANZAS = 100_000;
+export const STANZAS = Number(process.env.BENCH_FLOOD) || 100_000;
 export const SENTINEL = 'zz-end@bench.example';
 
 /** Where the flood server listens and the CA its certificate chains to. */

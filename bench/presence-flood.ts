@@ -14,8 +14,9 @@ import { SENTINEL, STANZAS, type FloodRun, type FloodTarget } from './presence-f
 import { createTestCa, issueServerCert } from '../tests/support/prosody';
 import { prng } from '../tests/support/prng.mjs';
 import { NS_CAPS, NS_DISCO_INFO } from '../src/main/core/xmpp/ns';
+import { BUNDLE_DIR } from './results-dir';
 
-const CONTACTS = 10_000;
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 10_000;
 const CAPS_VERS = 20;
 const NODE = 'https://client.example';
 
@@ -179,7 +180,7 @@ let bundled: string | null = null;
 /** presence-flood-core.ts bundled next to this file (node_modules left external), once per process. */
 function coreBundle(): string {
   if (bundled) return bundled;
-  const bundle = path.join(__dirname, 'results', '.presence-flood-core.cjs');
+  const bundle = path.join(BUNDLE_DIR, '.presence-flood-core.cjs');
   fs.mkdirSync(path.dirname(bundle), { recursive: true });
   buildSync({
     entryPoints: [path.join(__dirname, 'presence-flood-core.ts')],

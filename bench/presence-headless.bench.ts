@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOD, writeFloodFiles, type FloodExpectation } from './presence-flood';
 import { HEADLESS, runHeadless, spread, startReplayServer, writeResults, type ReplayServer } from './replay';
 
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const results: Record<string, unknown> = {};
 let server: ReplayServer;
 let dir: string;

@@ -25,6 +25,7 @@ import { createMemorySecretStore } from '../src/main/core/secrets';
 import { silentLogger } from '../src/main/core/log';
 import { WRITE_CHUNK as CHUNK } from '../src/main/core/features/presence/history';
 import { prng } from '../tests/support/prng.mjs';
+import { RESULTS_DIR } from './results-dir';
 
 /** BENCH_HISTORY_CONTACTS: fewer contacts for a quick look (the budget is for 10,000). */
 const CONTACTS = Number(process.env.BENCH_HISTORY_CONTACTS ?? 10_000);
@@ -236,8 +237,8 @@ it('keeps 30 days of 10,000 contacts compactly and opens a timeline fast', async
     prunedDays: pruned,
     pruneAllMs: round(pruneMs),
   };
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'presence-history.json'), `${JSON.stringify(result, null, 2)}\n`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, 'presence-history.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`BENCH presence-history ${JSON.stringify(result)}`);
   expect(pruned).toBeGreaterThan(0);
 }, 600_000);

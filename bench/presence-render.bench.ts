@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchChromium, ROOT, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
+import { launchChromium, startWeb, WEB_ENTRY, type WebProcess } from '../tests/support/web';
+import { RESULTS_DIR } from './results-dir';
 
-const CONTACTS = 10_000;
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 10_000;
 const GROUPS = 500;
 const ROUNDS = 6;
 const BUDGET_MS = 50;
@@ -106,13 +107,12 @@ describe('presence batches in the renderer', () => {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     }
-    const output = (round: number, ext: string) =>
-      path.join(ROOT, `bench/results/presence-render-round${round}.${ext}`);
+    const output = (round: number, ext: string) => path.join(RESULTS_DIR, `presence-render-round${round}.${ext}`);
     const rounds: { applyMs: number; longTasks: number[] }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const before = (await page.evaluate('window.__jw.longtasks.length')) as number;
       const tracing = process.env.BENCH_TRACE === String(round);
-      if (tracing || cdp) fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+      if (tracing || cdp) fs.mkdirSync(RESULTS_DIR, { recursive: true });
       if (tracing)
         await browser.startTracing(page, { path: output(round, 'trace.json'), categories: TRACE_CATEGORIES });
       if (cdp) await cdp.send('Profiler.start');
@@ -142,7 +142,7 @@ describe('presence batches in the renderer', () => {
       tasksOverBudget: over,
       budgetMs: BUDGET_MS,
     };
-    const file = path.join(ROOT, 'bench/results/presence-render.json');
+    const file = path.join(RESULTS_DIR, 'presence-render.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.info(

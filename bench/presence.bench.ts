@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOD, runFloodInChild, startFloodServer, stopFloodServer, type FloodExpectation } from './presence-flood';
 import type { FloodTarget } from './presence-flood-core';
 import { CORE_NODE_FLAGS } from '../src/main/core-node-flags';
+import { RESULTS_DIR } from './results-dir';
 
 /** BENCH_RUNS: fewer turns on a loaded machine (each turn is one flood with history off and one with it on). */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -45,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopFloodServer();
-  const file = path.join(__dirname, 'results', 'presence.json');
+  const file = path.join(RESULTS_DIR, 'presence.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const record = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, ...results };
   fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);

@@ -22,9 +22,10 @@
 import { createHash } from 'node:crypto';
 import { prng } from '../tests/support/prng.mjs';
 
-export const CONTACTS = 10_000;
-export const FLOOD_STANZAS = 100_000;
-export const OCCUPANTS = 5_000;
+// Sizes: the benches' defaults, or the size knobs of the smoke run (bench/README.md).
+export const CONTACTS = Number(process.env.BENCH_CONTACTS) || 10_000;
+export const FLOOD_STANZAS = Number(process.env.BENCH_FLOOD) || 100_000;
+export const OCCUPANTS = Number(process.env.BENCH_OCCUPANTS) || 5_000;
 export const HISTORY = 500;
 export const ARCHIVE_CONTACTS = 50;
 

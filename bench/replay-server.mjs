@@ -72,14 +72,15 @@ const NS_DELAY = 'urn:xmpp:delay';
 const NS_SID = 'urn:xmpp:sid:0';
 
 export const DOMAIN = 'localhost';
-export const ROSTER_ITEMS = 10_000;
+// Sizes: the benches' defaults, or the size knobs of the smoke run (bench/README.md).
+export const ROSTER_ITEMS = Number(process.env.BENCH_CONTACTS) || 10_000;
 export const ROSTER_GROUPS = 500;
 export const ROOM = `bench-room@conference.${DOMAIN}`;
-export const OCCUPANTS = 5_000;
+export const OCCUPANTS = Number(process.env.BENCH_OCCUPANTS) || 5_000;
 export const HISTORY = 500;
 export const ROOM_ARCHIVE_PAGE_MAX = 100;
 export const ARCHIVE_SEED = 50;
-export const ARCHIVE_NEW = 20_000;
+export const ARCHIVE_NEW = Number(process.env.BENCH_MESSAGES) || 20_000;
 export const ARCHIVE_CONTACTS = 50;
 /** The subject the room sets last. */
 export const SUBJECT = 'Benchmark room: 5,000 occupants';

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CORE_NODE_FLAGS } from '../src/main/core-node-flags';
 import type { BenchMetrics, BenchState } from '../src/main/headless';
+import { RESULTS_DIR } from './results-dir';
 
 export const HEADLESS = path.join(__dirname, '..', 'out', 'main', 'headless.js');
 
@@ -241,7 +242,7 @@ export function spread(values: number[]): { median: number; min: number; max: nu
 }
 
 export function writeResults(name: string, results: Record<string, unknown>): void {
-  const file = path.join(__dirname, 'results', `${name}.json`);
+  const file = path.join(RESULTS_DIR, `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const record = {
     date: new Date().toISOString(),

@@ -15,10 +15,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADLESS, runHeadless, spread, startReplayServer, writeResults, type ReplayServer } from './replay';
+import { ROSTER_ITEMS, rosterItems } from './replay-server.mjs';
 
-const RUNS = 7;
-const ITEMS = 10_000;
-const GROUPS = 500;
+const RUNS = Number(process.env.BENCH_RUNS) || 7;
+const ITEMS = ROSTER_ITEMS;
+/** The distinct groups of the server's roster: all 500 at full size, fewer in a small roster (the smoke run). */
+const GROUPS = new Set(rosterItems().match(/<group>[^<]*<\/group>/g)).size;
 const results: Record<string, unknown> = {};
 let server: ReplayServer;
 

@@ -26,7 +26,7 @@ import { launchChromium, ROOT, startWeb, WEB_ENTRY } from '../tests/support/web'
 import { realisticContacts } from './realistic-data.mjs';
 import { scrollThroughTree, type TreeScroll } from './roster-scroll';
 
-const CONTACTS = 10_000;
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 10_000;
 const GROUPS = 500;
 const BUDGET_MS = 500;
 const RUNS = Number(process.env.BENCH_RUNS) || 7;
@@ -288,7 +288,7 @@ function report(
     withinBudget: sorted[Math.floor(sorted.length / 2)] <= BUDGET_MS,
     scroll,
   };
-  const file = path.join(__dirname, 'results', `${name}.json`);
+  const file = path.join(process.env.BENCH_RESULTS_DIR || path.join(__dirname, 'results'), `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\nBENCH ${name}`, JSON.stringify(record));

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
-import { ROOT } from '../tests/support/web';
 import { percentile, rendererTaskCpuMs } from './trace-tasks';
+import { RESULTS_DIR } from './results-dir';
 
 export interface TreeScroll {
   ms: number;
@@ -37,7 +37,7 @@ let traced = 0;
 export async function scrollThroughTree(page: Page, options: { trace?: boolean } = {}): Promise<TreeScroll> {
   const browser = page.context().browser();
   const trace = (options.trace ?? Boolean(process.env.BENCH_SCROLL_TRACE)) && browser !== null;
-  const file = path.join(ROOT, 'bench/results', `roster-scroll-${traced++}.trace.json`);
+  const file = path.join(RESULTS_DIR, `roster-scroll-${traced++}.trace.json`);
   if (trace) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await browser.startTracing(page, { path: file, categories: TRACE_CATEGORIES });

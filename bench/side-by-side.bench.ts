@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchMetrics } from '../src/main/headless';
 import {
+  FLOOD_STANZAS,
   realisticArchiveMessage,
   realisticContacts,
   realisticFlood,
@@ -47,6 +48,7 @@ import {
   type ClientRun,
   type ReplayServer,
 } from './replay';
+import { ARCHIVE_NEW, ARCHIVE_SEED, OCCUPANTS } from './replay-server.mjs';
 
 /** BENCH_RUNS=N runs every workload N times (a quick check); the defaults are for the record. */
 const runs = (count: number) => Number(process.env.BENCH_RUNS) || count;
@@ -239,7 +241,10 @@ describe('realistic data, side by side', () => {
                 must(run.metrics.pings === 1, 'one ping');
                 const m = run.metrics;
                 if (client === 'ltx') {
-                  must((run.result.atPing as unknown as { presences: number }).presences === 100_000, 'presences read');
+                  must(
+                    (run.result.atPing as unknown as { presences: number }).presences === FLOOD_STANZAS,
+                    'presences read',
+                  );
                 } else {
                   must(
                     run.result.atPing.rosterItems === contacts.length &&
@@ -248,7 +253,7 @@ describe('realistic data, side by side', () => {
                     `counts at the ping ${JSON.stringify(run.result.atPing)}`,
                   );
                   must(presenceDigest(run.state!.presence) === flood.digest, 'presence digest');
-                  must(m.presence.handled === 100_000, `presences handled: ${m.presence.handled}`);
+                  must(m.presence.handled === FLOOD_STANZAS, `presences handled: ${m.presence.handled}`);
                 }
                 const serverMs = run.timing!.floodStartToPongMs!;
                 return {
@@ -259,7 +264,7 @@ describe('realistic data, side by side', () => {
                   cpuMs: m.presence.firstByteToLastPingCpuMs!,
                   eventLoopP99Ms: isHeadless(m) ? m.eventLoopDelayP99Ms : undefined,
                   extra: {
-                    presencesPerSecond: Math.round(100_000 / (serverMs / 1000)),
+                    presencesPerSecond: Math.round(FLOOD_STANZAS / (serverMs / 1000)),
                     ...(isHeadless(m) ? { readFromText: m.presence.readFromText } : {}),
                   },
                 };
@@ -291,8 +296,8 @@ describe('realistic data, side by side', () => {
                 (run) => {
                   const m = run.metrics as BenchMetrics;
                   const room = m.room!;
-                  must(room.atPing?.state === 'joined' && room.atPing.occupants === 5001, 'room at the ping');
-                  must(room.listedAtJoin === 5001 && room.selfListed, 'occupants listed at the join');
+                  must(room.atPing?.state === 'joined' && room.atPing.occupants === OCCUPANTS + 1, 'room at the ping');
+                  must(room.listedAtJoin === OCCUPANTS + 1 && room.selfListed, 'occupants listed at the join');
                   must(room.subject === 'Benchmark room: 5,000 occupants', 'subject');
                   must(room.messagesStored === 500 && m.messages.distinctServerIds === 500, 'history stored once');
                   return {
@@ -344,13 +349,16 @@ describe('realistic data, side by side', () => {
                 server,
                 (run) => {
                   const m = run.metrics as BenchMetrics;
-                  must(m.archive.state === 'done' && m.archive.fetched === 20_000, 'archive fetched');
-                  must(m.messages.stored === 20_050 && m.messages.duplicates === 0, 'messages stored once');
+                  must(m.archive.state === 'done' && m.archive.fetched === ARCHIVE_NEW, 'archive fetched');
+                  must(
+                    m.messages.stored === ARCHIVE_SEED + ARCHIVE_NEW && m.messages.duplicates === 0,
+                    'messages stored once',
+                  );
                   checkArchiveStore(dataDir);
                   return {
                     clientMs: m.archive.doneMs!,
                     eventLoopP99Ms: m.eventLoopDelayP99Ms,
-                    extra: { messagesPerSecond: Math.round(20_000 / (m.archive.doneMs! / 1000)) },
+                    extra: { messagesPerSecond: Math.round(ARCHIVE_NEW / (m.archive.doneMs! / 1000)) },
                   };
                 },
                 env,
@@ -374,11 +382,12 @@ function checkArchiveStore(dataDir: string): void {
   const db = new Database(path.join(dataDir, 'jabberwock.sqlite3'), { readonly: true });
   try {
     const ids = db.prepare('SELECT server_id AS id FROM messages ORDER BY server_id').all() as { id: string }[];
-    must(ids.length === 20_050, `${ids.length} rows`);
+    must(ids.length === ARCHIVE_SEED + ARCHIVE_NEW, `${ids.length} rows`);
     ids.forEach((row, k) => must(row.id === `arch-${String(k).padStart(6, '0')}`, `row ${k} is ${row.id}`));
     const marker = db.prepare('SELECT last_id FROM archive_markers WHERE archive = ?').get('') as { last_id: string };
-    must(marker.last_id === 'arch-020049', 'marker at the last id');
-    for (const k of [0, 7, 4_242, 20_049]) {
+    const last = ARCHIVE_SEED + ARCHIVE_NEW - 1;
+    must(marker.last_id === `arch-${String(last).padStart(6, '0')}`, 'marker at the last id');
+    for (const k of [0, 7, 4_242, last].filter((k) => k <= last)) {
       const body = db
         .prepare('SELECT body FROM messages WHERE server_id = ?')
         .get(`arch-${String(k).padStart(6, '0')}`);

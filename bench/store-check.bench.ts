@@ -13,8 +13,9 @@ import { openDatabase } from '../src/main/core/store/db';
 import { MessagesRepository } from '../src/main/core/store/messages-repo';
 import { quickCheck, quickCheckInWorker } from '../src/main/core/store/store-check';
 import { seedStore } from '../tests/support/store-files';
+import { RESULTS_DIR } from './results-dir';
 
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS) || 7;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-store-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -58,6 +59,6 @@ it('measures quick_check on a large store', async () => {
     conversationsQueryMs: { median: round(median(conversations)), max: round(Math.max(...conversations)) },
   };
   console.log(`BENCH store-check ${JSON.stringify(result)}`);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'store-check.json'), `${JSON.stringify(result, null, 2)}\n`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, 'store-check.json'), `${JSON.stringify(result, null, 2)}\n`);
 }, 300_000);

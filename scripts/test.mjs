@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: checks (and on Debian/Ubuntu installs) the system packages the suites need, makes sure
- * better-sqlite3 is built for this Node, builds the app, runs the unit, integration and e2e suites,
- * and prints one closing line "N passed, N failed" over all of them.
+ * better-sqlite3 is built for this Node, builds the app, runs the unit, integration and e2e suites and
+ * every bench once at tiny sizes (project bench-smoke: it still starts and verifies), and prints one closing line "N passed, N failed" over all of them.
  * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
  */
 import { spawnSync } from 'node:child_process';
@@ -84,7 +84,8 @@ if (probe.status !== 0) {
   if (run('npm', ['rebuild', 'better-sqlite3']) !== 0) process.exit(1);
 }
 
-// 3. Build main, preload and renderer: the e2e suite drives the built app through the browser bridge.
+// 3. Build main, preload and renderer: the e2e suite drives the built app through the browser bridge,
+// and the bench smoke runs out/main/headless.js and the built renderer.
 if (run('npx', ['electron-vite', 'build']) !== 0) {
   console.error('Build failed.');
   console.log('0 passed, 1 failed');
@@ -103,7 +104,7 @@ const status = run('npx', [
   `--outputFile.json=${reportFile}`,
   ...(process.argv.length > 2
     ? process.argv.slice(2)
-    : ['--project', 'unit', '--project', 'integration', '--project', 'e2e']),
+    : ['--project', 'unit', '--project', 'integration', '--project', 'e2e', '--project', 'bench-smoke']),
 ]);
 
 let passed = 0;
