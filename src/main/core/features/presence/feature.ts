@@ -43,7 +43,7 @@ import type { IdleAccounts } from './idle';
 import { NOT_IDLE } from './idle-since';
 import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
-import { PresenceService } from './service';
+import { PresenceService, type PresenceDeps } from './service';
 import type { TrackedPresence } from './stanza';
 import type { ContactResources } from './tracker';
 
@@ -91,7 +91,7 @@ export interface PresenceFeatureOptions {
   /** Presence from these JIDs belongs to the MUC feature (a room's error is not a contact's). */
   isRoom: (accountId: string, bare: string) => boolean;
   /** A contact's (or our other client's) presence carried an XEP-0153 photo hash (unchecked text). */
-  onPhoto?: (accountId: string, bare: string, photo: string) => void;
+  onPhoto?: PresenceDeps['onPhoto'];
   /** Elements our presence carries besides caps. */
   ownExtras?: (accountId: string) => Element[];
   now?: () => number;

@@ -34,6 +34,11 @@ export class ContactResources<T> extends Map<string, T> {
   markedIn = -1;
   /** The window whose views sent this contact last (-1: none): one view per contact and window. */
   sentIn = -1;
+  /**
+   * What the photo hook (PresenceDeps.onPhoto: the avatars) keeps of this contact while it is online,
+   * opaque here: reached from the entry the presence path holds, it costs no table look-up of its own.
+   */
+  photoState: object | null = null;
 
   constructor(readonly bare: string) {
     super();
