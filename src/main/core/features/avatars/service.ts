@@ -40,7 +40,7 @@ import {
 } from '../../xmpp/ns';
 import { IQ_TIMEOUT_MS } from '../../xmpp/timeouts';
 import type { AvatarSource, IdentitiesRepository } from './repo';
-import { IdentityWriter } from './identity-writer';
+import { IdentityWriter, type WrittenIdentity } from './identity-writer';
 import { loadKeptAvatars } from './kept-avatars';
 import { detach } from '../../util/text';
 import { serverConvertsAvatars } from './conversion';
@@ -74,7 +74,7 @@ export interface IdentityServiceOptions {
   now?: () => number;
 }
 
-interface Entry {
+interface Entry extends WrittenIdentity {
   /** Whose it is (the map's key and account): the writer and the fetch queue need nothing else. */
   readonly accountId: string;
   readonly jid: string;
@@ -583,7 +583,7 @@ export class IdentityService implements AccountLifecycleListener {
 /** A JID's entry before anything is known of it. */
 function blankEntry(accountId: string, jid: string): Entry {
   const none = { hash: undefined, source: null, url: null, nick: null, ref: null };
-  return { accountId, jid, ...none, pepThisSession: false, fetching: false, waiting: false };
+  return { accountId, jid, ...none, pepThisSession: false, fetching: false, waiting: false, unsavedIn: -1 };
 }
 
 function viewOf(accountId: string, jid: string, entry: Entry): IdentityView {

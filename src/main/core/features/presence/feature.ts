@@ -511,8 +511,9 @@ export class PresenceFeature implements AccountLifecycleListener {
       const { window, contacts, jids } = ended;
       // Each contact once per window however it was marked: its current entry carries sentIn, a
       // contact without one (gone) is remembered by JID.
-      const sendOnce = (jid: string) => {
-        const tracked = tracker?.resources(jid);
+      const sendOnce = (jid: string, marked: ContactResources<TrackedPresence> | null) => {
+        // Marked through its entry, which the tracker still holds: that is the current one, no look-up.
+        const tracked = marked !== null && !marked.dropped ? marked : tracker?.resources(jid);
         if (tracked !== undefined) {
           if (tracked.sentIn === window) return;
           tracked.sentIn = window;
@@ -526,7 +527,8 @@ export class PresenceFeature implements AccountLifecycleListener {
       const total = contacts.length + jids.length;
       while (ended.next < total && events.length < budget) {
         const i = ended.next++;
-        sendOnce(i < contacts.length ? contacts[i].bare : jids[i - contacts.length]);
+        if (i < contacts.length) sendOnce(contacts[i].bare, contacts[i]);
+        else sendOnce(jids[i - contacts.length], null);
       }
       if (ended.next === total) backlog.shift();
     }

@@ -39,6 +39,8 @@ export class ContactResources<T> extends Map<string, T> {
    * opaque here: reached from the entry the presence path holds, it costs no table look-up of its own.
    */
   photoState: object | null = null;
+  /** The tracker let this entry go (the contact's last resource left, an error, a new session). */
+  dropped = false;
 
   constructor(readonly bare: string) {
     super();
@@ -85,6 +87,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     this.onSignal('unavailable', bare, resource);
     if (resources.size === 0) {
       this.contacts.delete(bare);
+      resources.dropped = true;
       this.onSignal('bare-unavailable', bare, null);
     }
   }
@@ -94,6 +97,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     const resources = this.contacts.get(bare);
     if (resources) {
       this.contacts.delete(bare);
+      resources.dropped = true;
       for (const resource of resources.keys()) this.onSignal('unavailable', bare, resource);
       this.onSignal('bare-unavailable', bare, null);
     }
@@ -132,6 +136,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
   /** A new session: nothing we knew is current any more. Signals every departure. */
   clear(): void {
     for (const [bare, resources] of this.contacts) {
+      resources.dropped = true;
       for (const resource of resources.keys()) this.onSignal('unavailable', bare, resource);
       this.onSignal('bare-unavailable', bare, null);
     }
