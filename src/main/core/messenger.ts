@@ -231,7 +231,7 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     caps: new CapsCache({ repo: new CapsRepository(db), log: presenceLog.child('caps') }),
     ownCaps: () => ownCaps.element(),
     isRoom: (accountId, bare) => muc.isRoom(accountId, bare),
-    onPhoto: (accountId, bare, photo) => identities.presenceHash(accountId, bare, photo),
+    onPhoto: (accountId, bare, photo, contact) => identities.presenceHash(accountId, bare, photo, contact),
     ownExtras: (accountId) => [identities.ownPresenceElement(accountId)],
   });
   accounts.addLifecycleListener(presence);

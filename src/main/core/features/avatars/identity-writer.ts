@@ -34,6 +34,8 @@ export interface WrittenIdentity {
   hash: string | null | undefined;
   source: AvatarSource | null;
   nick: string | null;
+  /** The writer's `unsaved` generation this entry was put in (absent or older: not in it). */
+  unsavedIn?: number;
 }
 
 type Changed<E> = Set<E>;
@@ -41,6 +43,8 @@ type Changed<E> = Set<E>;
 export class IdentityWriter<E extends WrittenIdentity> {
   /** Changed since the last write started. */
   private unsaved: Changed<E> = new Set();
+  /** Moves on whenever `unsaved` is emptied or swapped, so an entry's unsavedIn says whether it is in it. */
+  private generation = 0;
   /** The changes of the last write's start, being written a chunk a turn. */
   private draining: Changed<E> | null = null;
   private scheduled = false;
@@ -58,7 +62,9 @@ export class IdentityWriter<E extends WrittenIdentity> {
 
   /** The entry changed: it is written with the next write. */
   changed(entry: E): void {
-    // Already unsaved: its latest values are written (nothing allocated per change of a flood).
+    // Already unsaved: its latest values are written (nothing allocated or looked up per change of a flood).
+    if (entry.unsavedIn === this.generation) return;
+    entry.unsavedIn = this.generation;
     this.unsaved.add(entry);
     if (!this.scheduled && !this.closed) this.schedule();
   }
@@ -69,6 +75,7 @@ export class IdentityWriter<E extends WrittenIdentity> {
     if (this.draining !== null) this.write(this.draining, Infinity);
     this.draining = null;
     this.write(this.unsaved, Infinity);
+    this.generation++;
   }
 
   private schedule(): void {
@@ -85,6 +92,7 @@ export class IdentityWriter<E extends WrittenIdentity> {
       this.interval = this.unsaved.size >= SAVE_CHUNK ? FLOOD_SAVE_INTERVAL_MS : SAVE_INTERVAL_MS;
       this.draining = this.unsaved;
       this.unsaved = new Set();
+      this.generation++;
     }
     this.write(this.draining, SAVE_CHUNK);
     if (this.draining.size > 0) {

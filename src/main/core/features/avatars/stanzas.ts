@@ -75,6 +75,16 @@ export function readVcardUpdate(presence: Element): string | undefined {
   return photoHash(photo.text());
 }
 
+/** 40 lower-case hex digits: a SHA-1 as clients announce it, usable as it is (no trim, case fold or regex). */
+export function isLowerSha1Hex(text: string): boolean {
+  if (text.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 102))) return false;
+  }
+  return true;
+}
+
 /** The hash of a <photo/>'s text as XEP-0153 reads it (see readVcardUpdate). */
 export function photoHash(text: string): string | undefined {
   const trimmed = text.trim();

@@ -43,7 +43,7 @@ import type { IdleAccounts } from './idle';
 import { NOT_IDLE } from './idle-since';
 import { LastSeenStore } from './last-seen';
 import { OwnPresences } from './own';
-import { PresenceService } from './service';
+import { PresenceService, type PresenceDeps } from './service';
 import type { TrackedPresence } from './stanza';
 import type { ContactResources } from './tracker';
 
@@ -91,7 +91,7 @@ export interface PresenceFeatureOptions {
   /** Presence from these JIDs belongs to the MUC feature (a room's error is not a contact's). */
   isRoom: (accountId: string, bare: string) => boolean;
   /** A contact's (or our other client's) presence carried an XEP-0153 photo hash (unchecked text). */
-  onPhoto?: (accountId: string, bare: string, photo: string) => void;
+  onPhoto?: PresenceDeps['onPhoto'];
   /** Elements our presence carries besides caps. */
   ownExtras?: (accountId: string) => Element[];
   now?: () => number;
@@ -511,8 +511,9 @@ export class PresenceFeature implements AccountLifecycleListener {
       const { window, contacts, jids } = ended;
       // Each contact once per window however it was marked: its current entry carries sentIn, a
       // contact without one (gone) is remembered by JID.
-      const sendOnce = (jid: string) => {
-        const tracked = tracker?.resources(jid);
+      const sendOnce = (jid: string, marked: ContactResources<TrackedPresence> | null) => {
+        // Marked through its entry, which the tracker still holds: that is the current one, no look-up.
+        const tracked = marked !== null && !marked.dropped ? marked : tracker?.resources(jid);
         if (tracked !== undefined) {
           if (tracked.sentIn === window) return;
           tracked.sentIn = window;
@@ -526,7 +527,8 @@ export class PresenceFeature implements AccountLifecycleListener {
       const total = contacts.length + jids.length;
       while (ended.next < total && events.length < budget) {
         const i = ended.next++;
-        sendOnce(i < contacts.length ? contacts[i].bare : jids[i - contacts.length]);
+        if (i < contacts.length) sendOnce(contacts[i].bare, contacts[i]);
+        else sendOnce(jids[i - contacts.length], null);
       }
       if (ended.next === total) backlog.shift();
     }

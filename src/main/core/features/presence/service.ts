@@ -66,8 +66,16 @@ export interface PresenceDeps {
   subscriptionOf(accountId: string, bare: string): Subscription | null;
   /** True when `bare` is a room of the account: its presence is not a contact's. */
   isRoom?(accountId: string, bare: string): boolean;
-  /** An available presence carried an XEP-0153 <photo/> (its text, unchecked): about its sender's bare JID. */
-  onPhoto?(accountId: string, bare: string, photo: string): void;
+  /**
+   * An available presence carried an XEP-0153 <photo/> (its text, unchecked): about its sender's bare JID.
+   * `contact`: the contact's tracker entry when it has one, whose photoState the hook may keep.
+   */
+  onPhoto?(
+    accountId: string,
+    bare: string,
+    photo: string,
+    contact: ContactResources<TrackedPresence> | undefined,
+  ): void;
   /** Elements our presence carries besides caps (the XEP-0153 hash of our avatar). */
   ownExtras?(accountId: string): Element[];
   /** Called once per stanza that changed what we know of a contact. */
@@ -317,7 +325,9 @@ export class PresenceService {
         // A room's own presence (ejabberd sends one from the bare room JID, with caps): its caps are
         // looked up like anyone's, but the presence is the MUC feature's, never a contact's.
         if (this.deps.isRoom?.(accountId, read.bare)) return false;
-        if (read.photo !== undefined) this.deps.onPhoto?.(accountId, resources?.bare ?? read.bare, read.photo);
+        if (read.photo !== undefined) {
+          this.deps.onPhoto?.(accountId, resources?.bare ?? read.bare, read.photo, resources);
+        }
         if (read.idleRejected) {
           this.floodLog.info('presence.idle', 'idle time not believed; presence kept without it', { from: read.bare });
         }

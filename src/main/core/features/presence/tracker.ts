@@ -34,6 +34,13 @@ export class ContactResources<T> extends Map<string, T> {
   markedIn = -1;
   /** The window whose views sent this contact last (-1: none): one view per contact and window. */
   sentIn = -1;
+  /**
+   * What the photo hook (PresenceDeps.onPhoto: the avatars) keeps of this contact while it is online,
+   * opaque here: reached from the entry the presence path holds, it costs no table look-up of its own.
+   */
+  photoState: object | null = null;
+  /** The tracker let this entry go (the contact's last resource left, an error, a new session). */
+  dropped = false;
 
   constructor(readonly bare: string) {
     super();
@@ -80,6 +87,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     this.onSignal('unavailable', bare, resource);
     if (resources.size === 0) {
       this.contacts.delete(bare);
+      resources.dropped = true;
       this.onSignal('bare-unavailable', bare, null);
     }
   }
@@ -89,6 +97,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
     const resources = this.contacts.get(bare);
     if (resources) {
       this.contacts.delete(bare);
+      resources.dropped = true;
       for (const resource of resources.keys()) this.onSignal('unavailable', bare, resource);
       this.onSignal('bare-unavailable', bare, null);
     }
@@ -127,6 +136,7 @@ export class PresenceTracker<T extends ResourcePresence = ResourcePresence> {
   /** A new session: nothing we knew is current any more. Signals every departure. */
   clear(): void {
     for (const [bare, resources] of this.contacts) {
+      resources.dropped = true;
       for (const resource of resources.keys()) this.onSignal('unavailable', bare, resource);
       this.onSignal('bare-unavailable', bare, null);
     }

@@ -15,7 +15,11 @@ import type { AppEvent, IdentityView } from '../../../../../../src/shared/contra
 import type { SessionXmpp } from '../../../../../../src/main/core/accounts/client';
 import { EventBus } from '../../../../../../src/main/core/events';
 import { IdentitiesRepository } from '../../../../../../src/main/core/features/avatars/repo';
-import { IdentityService, OCCUPANT_KEEP_MS } from '../../../../../../src/main/core/features/avatars/service';
+import {
+  IdentityService,
+  OCCUPANT_KEEP_MS,
+  type PhotoHolder,
+} from '../../../../../../src/main/core/features/avatars/service';
 import { SAVE_CHUNK } from '../../../../../../src/main/core/features/avatars/identity-writer';
 import { createLogger } from '../../../../../../src/main/core/log';
 import { MediaFetcher } from '../../../../../../src/main/core/media/fetcher';
@@ -346,6 +350,51 @@ describe('XEP-0153 hashes and XEP-0172 nicks', () => {
     expect(resent).toBe(before + 1);
     service.presenceHash(ACCOUNT, OWN, 'd'.repeat(40));
     expect(resent).toBe(before + 2);
+  });
+
+  it("keeps the contact's entry on the holder the presence feature passes, and judges hashes through it alike", async () => {
+    const photo = png(7, 7, { seed: 30 });
+    answer = async () => vcardReply(photo);
+    const holder: PhotoHolder = { photoState: null };
+    service.presenceHash(ACCOUNT, BOB, sha1(photo), holder);
+    // Found (made) once; the next presences of this contact reach it from here, without a look-up.
+    expect(holder.photoState).not.toBeNull();
+    await expect.poll(() => identity(BOB)?.avatar).toMatchObject({ width: 7 });
+    const kept = holder.photoState;
+    const asked = requests.length;
+    bus.flush();
+    const eventsBefore = events.length;
+    service.presenceHash(ACCOUNT, BOB, sha1(photo), holder);
+    service.presenceHash(ACCOUNT, BOB, sha1(photo).toUpperCase(), holder);
+    await settle();
+    expect(holder.photoState).toBe(kept);
+    expect(requests.length).toBe(asked);
+    bus.flush();
+    expect(events.slice(eventsBefore).filter((e) => e.type === 'identity')).toEqual([]);
+    // A new holder (the contact came back online) finds the same entry by its JID.
+    const again: PhotoHolder = { photoState: null };
+    service.presenceHash(ACCOUNT, BOB, sha1(photo), again);
+    expect(again.photoState).toBe(kept);
+    // An XEP-0084 avatar still wins over what presence says, through the holder too.
+    const pep = png(11, 11, { seed: 31 });
+    answer = async (iq) => dataReply(pep, sha1(pep), iq.attrs.to as string);
+    deliver(metadataEvent(BOB, sha1(pep)));
+    await expect.poll(() => identity(BOB)?.avatar).toMatchObject({ width: 11 });
+    service.presenceHash(ACCOUNT, BOB, '', holder);
+    await settle();
+    expect(identity(BOB)?.avatar).toMatchObject({ width: 11 });
+  });
+
+  it('sends no identity event when a hash is taken back before its picture came (nothing shown changed)', async () => {
+    answer = () => new Promise<Element>(() => {});
+    bus.flush();
+    const eventsBefore = events.length;
+    service.presenceHash(ACCOUNT, BOB, 'a'.repeat(40));
+    service.presenceHash(ACCOUNT, BOB, '');
+    service.presenceHash(ACCOUNT, BOB, 'b'.repeat(40));
+    service.presenceHash(ACCOUNT, BOB, '');
+    bus.flush();
+    expect(events.slice(eventsBefore).filter((e) => e.type === 'identity')).toEqual([]);
   });
 
   it('reads the hash of a room occupant from their own room presence, and ignores a malformed one', async () => {

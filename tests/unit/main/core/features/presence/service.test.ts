@@ -336,6 +336,37 @@ describe('PresenceService when a resource repeats its state', () => {
     expect(changed).toEqual(['bob@x']);
   });
 
+  it("hands the avatars the contact's tracker entry to keep their state on, which goes with the contact", async () => {
+    const holders: (object | undefined)[] = [];
+    const service = new PresenceService({
+      log: silentLogger,
+      subscriptionOf: () => 'both',
+      onContactChanged: () => {},
+      onPhoto: (_account, _bare, _photo, contact) => {
+        holders.push(contact);
+        if (contact) contact.photoState ??= { kept: true };
+      },
+    });
+    const { client, receive } = fakeClient();
+    service.attach('acc', 'me@x', client);
+    const photo = `<x xmlns='vcard-temp:x:update'><photo>${'a'.repeat(40)}</photo></x>`;
+    // The first presence: no entry yet (it is made after the photo is handed on).
+    await receive(`<presence from='bob@x/desk'>${photo}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>away</show>${photo}</presence>`);
+    await receive(`<presence from='bob@x/phone'>${photo}</presence>`);
+    const entry = service.tracker('acc')?.resources('bob@x');
+    expect(holders).toEqual([undefined, entry, entry]);
+    expect(entry?.photoState).toEqual({ kept: true });
+    // Every resource gone: the contact's entry and what the avatars kept on it go too.
+    await receive(`<presence from='bob@x/desk' type='unavailable'/>`);
+    await receive(`<presence from='bob@x/phone' type='unavailable'/>`);
+    await receive(`<presence from='bob@x/desk'>${photo}</presence>`);
+    await receive(`<presence from='bob@x/desk'><show>dnd</show>${photo}</presence>`);
+    const next = service.tracker('acc')?.resources('bob@x');
+    expect(next).not.toBe(entry);
+    expect(holders.slice(3)).toEqual([undefined, next]);
+  });
+
   it('compares an oversized status as it is kept: cut to STATUS_MAX', async () => {
     const { changed, receive, desk } = repeating();
     const long = 'x'.repeat(STATUS_MAX);

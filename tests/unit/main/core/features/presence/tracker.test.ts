@@ -37,6 +37,30 @@ describe('PresenceTracker', () => {
     ]);
   });
 
+  it('says when it let a contact entry go (so a holder of the entry knows it is no longer current)', () => {
+    const { tracker } = tracked();
+    tracker.available('bob@x', presence('desk'));
+    tracker.available('bob@x', presence('phone'));
+    tracker.available('eve@x', presence('r'));
+    tracker.available('ann@x', presence('r'));
+    const bob = tracker.resources('bob@x')!;
+    const eve = tracker.resources('eve@x')!;
+    const ann = tracker.resources('ann@x')!;
+    tracker.unavailable('bob@x', 'desk');
+    expect(bob.dropped).toBe(false);
+    tracker.unavailable('bob@x', 'phone');
+    expect(bob.dropped).toBe(true);
+    tracker.error('eve@x', { condition: 'gone', text: null, since: 0 });
+    expect(eve.dropped).toBe(true);
+    expect(ann.dropped).toBe(false);
+    tracker.clear();
+    expect(ann.dropped).toBe(true);
+    // Back: a new entry, current.
+    tracker.available('bob@x', presence('desk'));
+    expect(tracker.resources('bob@x')).not.toBe(bob);
+    expect(tracker.resources('bob@x')!.dropped).toBe(false);
+  });
+
   it('adds to a JID already looked up with the same signals and resource cap as available', () => {
     const { tracker, signals } = tracked();
     tracker.available('bob@x', presence('desk'));
