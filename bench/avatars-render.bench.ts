@@ -16,7 +16,9 @@
  * (bench/results/avatars-render-scroll.cpuprofile) and BENCH_TRACE=1 a Chromium trace of it
  * (avatars-render-scroll.trace.json; BENCH_TRACE=js with JavaScript samples); that scroll's numbers are then slowed.
  * BENCH_TRACE=load traces every load instead (not the scroll) and reports the page main thread's CPU
- * time to the first rows and while the whole snapshot is received, parsed and applied.
+ * time to the first rows and while the whole snapshot is received, parsed and applied; with
+ * BENCH_TRACE_KEEP=1 each load's trace is kept (bench/results/avatars-render-load-<kind>-<n>.trace.json,
+ * BENCH_TRACE_KEEP=js with JavaScript samples). BENCH_WEB_NODE_ARGS profiles the core (tests/support/web.ts).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -195,6 +197,7 @@ async function measure(
   into: Measured,
   entry: string,
   diagnosis: Diagnosis,
+  label: string,
 ) {
   const web = await startWeb(data.dir, undefined, entry);
   const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
@@ -202,7 +205,13 @@ async function measure(
     await page.addInitScript(OBSERVE);
     if (TRACE_LOADS)
       await browser!.startTracing(page, {
-        categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+        categories: [
+          'toplevel',
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'blink.user_timing',
+          ...(process.env.BENCH_TRACE_KEEP === 'js' ? ['v8.execute', 'disabled-by-default-v8.cpu_profiler'] : []),
+        ],
       });
     await page.goto(web.url);
     await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
@@ -227,7 +236,13 @@ async function measure(
     }, 50)))`)) as Paint;
     expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
     into.painted.push(Math.round(paint.firstRowPainted >= 0 ? paint.firstRowPainted : paint.firstRowsMark));
-    const loadCpuMs = TRACE_LOADS ? loadCpu(await browser!.stopTracing()) : null;
+    const loadTrace = TRACE_LOADS ? await browser!.stopTracing() : null;
+    // BENCH_TRACE_KEEP=1: each load's trace kept for reading (avatars-render-load-<kind>-<n>.trace.json).
+    if (loadTrace && process.env.BENCH_TRACE_KEEP) {
+      fs.mkdirSync(RESULTS, { recursive: true });
+      fs.writeFileSync(path.join(RESULTS, `avatars-render-load-${label}-${into.painted.length}.trace.json`), loadTrace);
+    }
+    const loadCpuMs = loadTrace ? loadCpu(loadTrace) : null;
     into.marks.push({
       ...paint.marks,
       ...(loadCpuMs
@@ -322,7 +337,7 @@ it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avata
       const scrollToo = run >= RUNS - SCROLLS;
       const entry = kind.endsWith('-before') ? BEFORE! : WEB_ENTRY;
       const diagnose = scrollToo && kind === 'avatars' ? diagnosis : null;
-      await measure(data[pictures ? 'avatars' : 'none'], pictures, scrollToo, results[kind], entry, diagnose);
+      await measure(data[pictures ? 'avatars' : 'none'], pictures, scrollToo, results[kind], entry, diagnose, kind);
       if (diagnose) diagnosis = null;
     }
   const withAvatars = results.avatars ?? { painted: [-1], marks: [], picturesInView: [], scrolls: [] };
