@@ -16,7 +16,11 @@
  * (bench/results/avatars-render-scroll.cpuprofile) and BENCH_TRACE=1 a Chromium trace of it
  * (avatars-render-scroll.trace.json; BENCH_TRACE=js with JavaScript samples); that scroll's numbers are then slowed.
  * BENCH_TRACE=load traces every load instead (not the scroll) and reports the page main thread's CPU
- * time to the first rows and while the whole snapshot is received, parsed and applied.
+ * time to the first rows and while the whole snapshot is received, parsed and applied; with
+ * BENCH_TRACE_KEEP=1 each load's trace is kept (bench/results/avatars-render-load-<kind>-<n>.trace.json,
+ * BENCH_TRACE_KEEP=js with JavaScript samples). BENCH_WEB_NODE_ARGS profiles the core (tests/support/web.ts).
+ * Every load also reports the core's CPU time from its `ready` to the first row's paint
+ * (`coreCpuReadyToPaintMs`, from /proc): what the core does while the window loads.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -163,6 +167,20 @@ function loadCpu(trace: Buffer): { toFirstRowsMs: number; wholeSnapshotMs: numbe
   };
 }
 
+/**
+ * A process's CPU time (user + system, ms; 10 ms ticks) from /proc: the core's work from its `ready`
+ * to the first row's paint (what it does while the window loads), which load inflates far less than
+ * wall time. NaN where /proc is missing.
+ */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface Paint {
   firstRowPainted: number;
   firstRowsMark: number;
@@ -195,14 +213,22 @@ async function measure(
   into: Measured,
   entry: string,
   diagnosis: Diagnosis,
+  label: string,
 ) {
   const web = await startWeb(data.dir, undefined, entry);
+  const coreCpuAtReady = processCpuMs(web.pid);
   const page = await browser!.newPage({ viewport: { width: 1200, height: 760 }, colorScheme: 'light' });
   try {
     await page.addInitScript(OBSERVE);
     if (TRACE_LOADS)
       await browser!.startTracing(page, {
-        categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+        categories: [
+          'toplevel',
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'blink.user_timing',
+          ...(process.env.BENCH_TRACE_KEEP === 'js' ? ['v8.execute', 'disabled-by-default-v8.cpu_profiler'] : []),
+        ],
       });
     await page.goto(web.url);
     await page.locator('.roster-row').first().waitFor({ timeout: 30_000 });
@@ -225,14 +251,22 @@ async function measure(
         })(),
       });
     }, 50)))`)) as Paint;
+    const coreCpuToPaint = processCpuMs(web.pid) - coreCpuAtReady;
     expect(paint.summary).toContain(`${CONTACTS.toLocaleString('en')} contacts`);
     into.painted.push(Math.round(paint.firstRowPainted >= 0 ? paint.firstRowPainted : paint.firstRowsMark));
-    const loadCpuMs = TRACE_LOADS ? loadCpu(await browser!.stopTracing()) : null;
+    const loadTrace = TRACE_LOADS ? await browser!.stopTracing() : null;
+    // BENCH_TRACE_KEEP=1: each load's trace kept for reading (avatars-render-load-<kind>-<n>.trace.json).
+    if (loadTrace && process.env.BENCH_TRACE_KEEP) {
+      fs.mkdirSync(RESULTS, { recursive: true });
+      fs.writeFileSync(path.join(RESULTS, `avatars-render-load-${label}-${into.painted.length}.trace.json`), loadTrace);
+    }
+    const loadCpuMs = loadTrace ? loadCpu(loadTrace) : null;
     into.marks.push({
       ...paint.marks,
       ...(loadCpuMs
         ? { cpuToFirstRowsMs: loadCpuMs.toFirstRowsMs, cpuWholeSnapshotMs: loadCpuMs.wholeSnapshotMs }
         : {}),
+      coreCpuReadyToPaintMs: coreCpuToPaint,
       identityEventsBeforeFirstScreen: paint.identityEvents.beforeFirstScreen,
       identityEventsAfter: paint.identityEvents.after,
     });
@@ -322,7 +356,7 @@ it(`paints the first of ${CONTACTS} cached contacts with ${AVATARS} cached avata
       const scrollToo = run >= RUNS - SCROLLS;
       const entry = kind.endsWith('-before') ? BEFORE! : WEB_ENTRY;
       const diagnose = scrollToo && kind === 'avatars' ? diagnosis : null;
-      await measure(data[pictures ? 'avatars' : 'none'], pictures, scrollToo, results[kind], entry, diagnose);
+      await measure(data[pictures ? 'avatars' : 'none'], pictures, scrollToo, results[kind], entry, diagnose, kind);
       if (diagnose) diagnosis = null;
     }
   const withAvatars = results.avatars ?? { painted: [-1], marks: [], picturesInView: [], scrolls: [] };

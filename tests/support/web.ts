@@ -44,6 +44,8 @@ export interface WebProcess {
   stop(): Promise<number | null>;
   /** Everything the process printed so far, for failure messages. */
   output(): string;
+  /** The bridge's process id (a benchmark reads its CPU time). */
+  pid: number | undefined;
 }
 
 /**
@@ -73,6 +75,7 @@ export function startWeb(dataDir: string, caFile?: string, entry = WEB_ENTRY): P
       resolve({
         url: match[1],
         output,
+        pid: child.pid,
         stop: async () => {
           if (child.exitCode === null) child.kill('SIGTERM');
           return exited;

@@ -62,7 +62,8 @@ interface RosterPart {
   rosterTable: RosterTable;
   rosterFirstScreen: RosterFirstScreen | null;
   presence: ContactPresenceView[];
-  identities: IdentityView[];
+  /** The shown contacts' identities that have an avatar or a nickname (contactKey). */
+  identities: Map<string, IdentityView>;
   /** The shown contacts (contactKey). */
   shown: Set<string>;
   /** The nicknames the order was computed with, where there was one (contactKey). */
@@ -76,10 +77,12 @@ type SnapshotParts = Omit<Snapshot, 'roster' | 'rosterTable' | 'rosterFirstScree
 export class SnapshotBuilder {
   /**
    * The first screen's roster part, computed ahead (prepareFirstScreen). A batch the bus sends
-   * drops it unless it only holds identities of contacts not shown whose nickname (which can move
-   * them in the order) is the one it was computed with: every change the window would see (the
-   * roster, the prefs, a presence, an identity) is an event, and what was pending when it was
-   * computed goes out in a batch too, at the latest in the flush that starts the answer.
+   * drops it unless it only holds identities whose nickname (which can move a contact in the order)
+   * is the one it was computed with; a shown contact's new face is put in it (the kept avatars,
+   * loaded at start-up while the window loads, would otherwise have the 10,000-contact order
+   * computed again then). Every change the window would see (the roster, the prefs, a presence,
+   * an identity) is an event, and what was pending when it was computed goes out in a batch too,
+   * at the latest in the flush that starts the answer.
    */
   private ready: RosterPart | null = null;
   /** Computed again once dropped: once (for the events of the start-up), and only until a first screen is asked. */
@@ -88,7 +91,8 @@ export class SnapshotBuilder {
 
   constructor(private readonly from: SnapshotSources) {
     from.bus.subscribe((batch) => {
-      if (this.ready && batch.events.some((event) => this.changesReady(this.ready!, event))) this.dropReady();
+      const ready = this.ready;
+      if (ready && !batch.events.every((event) => this.keepsReady(ready, event))) this.dropReady();
     });
   }
 
@@ -130,7 +134,7 @@ export class SnapshotBuilder {
       ...(part.rosterFirstScreen ? { rosterFirstScreen: part.rosterFirstScreen } : {}),
       presence: part.presence,
       xmppUri: null,
-      identities: part.identities,
+      identities: [...part.identities.values()],
     };
   }
 
@@ -142,12 +146,20 @@ export class SnapshotBuilder {
     this.ready = this.rosterPart(rows);
   }
 
-  /** Whether `event` may change what the prepared part shows (the kept avatars of others do not). */
-  private changesReady(ready: RosterPart, event: AppEvent): boolean {
-    if (event.type !== 'identity') return true;
-    const { accountId, jid, nick } = event.identity;
-    const key = contactKey(accountId, jid);
-    return ready.shown.has(key) || nick !== (ready.nicks.get(key) ?? null);
+  /**
+   * Whether the prepared part stays right after `event`: an identity that keeps the order (its
+   * nickname is the one the order was computed with) does, a shown contact's face then put in it.
+   */
+  private keepsReady(ready: RosterPart, event: AppEvent): boolean {
+    if (event.type !== 'identity') return false;
+    const identity = event.identity;
+    const key = contactKey(identity.accountId, identity.jid);
+    if (identity.nick !== (ready.nicks.get(key) ?? null)) return false;
+    if (ready.shown.has(key)) {
+      if (identity.avatar || identity.nick) ready.identities.set(key, identity);
+      else ready.identities.delete(key);
+    }
+    return true;
   }
 
   private dropReady(): void {
@@ -204,12 +216,12 @@ export class SnapshotBuilder {
     const first = rosterFirstScreen(roster.items(), prefs.get(), nickOf, this.anyoneOnline(listed), rows);
     const shown = first?.items ?? [];
     const presence: ContactPresenceView[] = [];
-    const shownIdentities: IdentityView[] = [];
+    const shownIdentities = new Map<string, IdentityView>();
     for (const { accountId, jid } of shown) {
       const view = listed.has(accountId) ? this.presenceView(accountId, jid) : null;
       if (view) presence.push(view);
       const identity = identities.view(accountId, jid);
-      if (identity.avatar || identity.nick) shownIdentities.push(identity);
+      if (identity.avatar || identity.nick) shownIdentities.set(contactKey(accountId, jid), identity);
     }
     return {
       rows,

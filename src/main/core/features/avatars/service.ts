@@ -152,9 +152,17 @@ export class IdentityService implements AccountLifecycleListener {
     }
   }
 
+  private kept: Promise<void> = Promise.resolve();
+
   /** Once the media store exists: pictures kept from earlier runs show before any connection. */
   start(): void {
-    background(this.loadKept(), this.options.log, 'kept avatars');
+    this.kept = this.loadKept();
+    background(this.kept, this.options.log, 'kept avatars');
+  }
+
+  /** Settles once the pictures kept from earlier runs are loaded (or could not be). */
+  keptLoaded(): Promise<void> {
+    return this.kept.catch(() => {});
   }
 
   // ---------- views ----------
