@@ -5,7 +5,7 @@
  * `node presence-flood-server.mjs DIR` reads DIR/key.pem, DIR/cert.pem, DIR/roster.xml, DIR/flood.xml
  * and DIR/disco.json (caps ver → disco#info <query/>), listens on 127.0.0.1 and prints `port N`.
  * Per connection: STARTTLS, PLAIN (any password), bind; the roster request gets the roster, disco#info
- * requests get the query for their ver, and our initial presence (no type, no to) gets the flood,
+ * requests get the query for their ver, and our first initial presence (no type, no to) gets the flood,
  * written as a server would: in slices, waiting for the socket to drain.
  */
 import fs from 'node:fs';
@@ -35,6 +35,7 @@ const server = net.createServer((raw) => {
   let authenticated = false;
   let boundJid = 'me@localhost/bench';
   let pending = '';
+  let flooded = false;
   const send = (data) => {
     if (!socket.destroyed) socket.write(data);
   };
@@ -97,8 +98,13 @@ const server = net.createServer((raw) => {
         send(`<iq type='result' id='${id}' from='${to ?? 'localhost'}' to='${boundJid}'/>`);
       }
     }
-    // Our initial presence (no type, no to): the flood follows.
-    if (/<presence(?![^>]*\b(?:type|to)=)[^>]*>/.test(chunk)) sendPaced(socket, flood);
+    // Our initial presence (no type, no to): the flood follows, once. The client sends its presence
+    // again once it has read its own vCard (the XEP-0153 photo): a second flood would interleave with
+    // the first and the final state would not be the workload's.
+    if (!flooded && /<presence(?![^>]*\b(?:type|to)=)[^>]*>/.test(chunk)) {
+      flooded = true;
+      sendPaced(socket, flood);
+    }
   };
   raw.on('data', onData);
 });

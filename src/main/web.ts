@@ -88,9 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  // The window's first HTML then meets warm code and no start-up garbage. The kept avatars load
-  // first (5,000 of them: ~100 ms of CPU and their events), else they load while the window does.
-  await messenger.identities.keptLoaded();
+  // The window's first HTML then meets warm code and no start-up garbage.
   await warmUpBridge(bridge.url);
   process.stdout.write(`ready ${bridge.url}\n`);
 }

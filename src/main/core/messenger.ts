@@ -324,7 +324,6 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     message: (id) => messages.get(id),
   });
   undo.push(() => void media.close());
-  identities.start();
   // After MUC: room subjects and invitations are taken before messages reach chat.
   const chat = new ChatService({
     repo: messages,
@@ -507,8 +506,11 @@ function buildMessenger(options: MessengerOptions, file: string, store: OpenedSt
     }
   }
 
-  // Their TLS, login and roster sync would otherwise share the CPU with the first snapshot.
-  const connectAccounts = new AfterFirstSnapshot(() => accounts.startAll(), options.connectAfterFirstSnapshotMs);
+  // Logins, roster syncs and loading the kept pictures (5,000: ~100 ms of CPU) wait for the first snapshot.
+  const connectAccounts = new AfterFirstSnapshot(() => {
+    void identities.start();
+    accounts.startAll();
+  }, options.connectAfterFirstSnapshotMs);
   undo.push(() => connectAccounts.close());
   warmUpFirstSnapshot(snapshots, () => roster.items());
   health.startCheckLater(options.storeCheckFallbackMs ?? STORE_CHECK_FALLBACK_MS);

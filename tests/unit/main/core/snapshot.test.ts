@@ -209,9 +209,10 @@ describe('the first screen kept ready from start-up', () => {
     db.close();
   }
 
-  async function start(dataDir = seeded()): Promise<Messenger> {
+  async function start(dataDir = seeded(), connectAfterFirstSnapshotMs?: number): Promise<Messenger> {
     const messenger = await createMessenger({
       dataDir,
+      connectAfterFirstSnapshotMs,
       secrets: createMemorySecretStore(),
       log: silentLogger,
       storeCheckFallbackMs: 60_000,
@@ -254,6 +255,20 @@ describe('the first screen kept ready from start-up', () => {
       expect(first.identities?.map((identity) => identity.jid)).toEqual(avatars.includes(aShown) ? [aShown] : []);
       expect(normalized(first)).toEqual(normalized(narrowed(await value(messenger, {}), 60)));
     }
+  });
+
+  it('loads the kept avatars, in a shell with a window, only once the whole snapshot has been served', async () => {
+    const [first] = rosterFirstScreen(contacts(), DEFAULT_PREFS, () => null, false, 60)!.items;
+    const dir = seeded();
+    await keepAvatars(dir, [first.jid]);
+    const messenger = await start(dir, 60_000);
+    // Neither the idle turn nor the first screen's answer loads them: the window's start has the CPU.
+    const screen = await value(messenger, { compactRoster: true, firstScreen: 60 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(screen.identities).toEqual([]);
+    expect(messenger.identities.view('c', first.jid).avatar).toBeNull();
+    await value(messenger, { compactRoster: true });
+    await vi.waitFor(() => expect(messenger.identities.view('c', first.jid).avatar).not.toBeNull());
   });
 
   it('gives the window’s whole snapshot the identities as a table of what it draws, the same identities', async () => {

@@ -128,10 +128,7 @@ export class IdentityService implements AccountLifecycleListener {
   private closed = false;
   /** Changed entries to the store, a flood's thousands coalesced and chunked. */
   private readonly writer: IdentityWriter<Entry>;
-  /**
-   * Entries waiting for one of the FETCHES_AT_ONCE slots, in order: a Set entry each, not a pending
-   * fetch with its promises and closures (a flood announces thousands of pictures).
-   */
+  /** Entries waiting for a FETCHES_AT_ONCE slot, in order (not pending fetches: a flood announces thousands). */
   private readonly waiting = new Set<Entry>();
   private fetchesUnderWay = 0;
 
@@ -152,17 +149,11 @@ export class IdentityService implements AccountLifecycleListener {
     }
   }
 
-  private kept: Promise<void> = Promise.resolve();
-
-  /** Once the media store exists: pictures kept from earlier runs show before any connection. */
-  start(): void {
-    this.kept = this.loadKept();
-    background(this.kept, this.options.log, 'kept avatars');
-  }
-
-  /** Settles once the pictures kept from earlier runs are loaded (or could not be). */
-  keptLoaded(): Promise<void> {
-    return this.kept.catch(() => {});
+  /** Pictures kept from earlier runs, before any connection; settles once they are in (or could not be). */
+  start(): Promise<void> {
+    const kept = this.loadKept();
+    background(kept, this.options.log, 'kept avatars');
+    return kept.catch(() => {});
   }
 
   // ---------- views ----------

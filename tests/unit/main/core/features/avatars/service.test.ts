@@ -67,6 +67,9 @@ async function settle(): Promise<void> {
   for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The last made service's loading of the kept avatars. */
+let keptLoading: Promise<void> = Promise.resolve();
+
 function makeService(rosterIn = true): IdentityService {
   const made = new IdentityService({
     bus,
@@ -79,7 +82,7 @@ function makeService(rosterIn = true): IdentityService {
     accountJid: () => OWN,
     resendPresence: () => resent++,
   });
-  made.start();
+  keptLoading = made.start();
   const fake = {
     hooks: new StreamHookRegistry(),
     middleware: { use: (handler: Handler) => handlers.push(handler) },
@@ -492,8 +495,8 @@ describe('kept avatars at start-up', () => {
       store = await MediaStore.open({ dir, log: createLogger(() => {}, 'info') });
       fetcher = new MediaFetcher({ store, log: createLogger(() => {}, 'info') });
       service = makeService();
-      // Settled once all are in (the bridge waits for this before it says it is ready).
-      await service.keptLoaded();
+      // Settled once all are in.
+      await keptLoading;
       expect(identity('other@example.org')?.avatar).toMatchObject({ width: 5 });
       for (const [i, jid] of jids.entries()) expect(identity(jid)?.avatar).toMatchObject({ width: 9 + i, height: 8 });
       const opened = open.mock.calls
