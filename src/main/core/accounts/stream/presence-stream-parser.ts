@@ -352,28 +352,31 @@ export function presenceStreamParser(
         return;
       }
       this.scan(held + data.slice(0, cut), origin - held.length);
-      const rest = data.slice(cut);
       if (this.bypass) {
-        super.write(rest);
-      } else if (this.held === '') {
-        this.scan(rest, origin + cut);
+        super.write(data.slice(cut));
+      } else if (this.held.length <= cut) {
+        // The cut falls inside a stanza as a rule, so the head's scan holds that stanza's start
+        // again; it lies in `data`: read on from there, in place.
+        const from = cut - this.held.length;
+        this.held = '';
+        this.scan(data, origin, from);
       } else {
         // What was held is longer than the head: join after all.
         const longer = this.held;
         this.held = '';
-        this.scan(longer + rest, origin + cut - longer.length);
+        this.scan(longer + data.slice(cut), origin + cut - longer.length);
       }
     }
 
     /**
-     * Reads `text` (what was held joined to new data; its first character at stream offset `origin`),
-     * feeding ltx all it does not consume.
+     * Reads `text` from `from` on (what was held joined to new data, or the new data; its first
+     * character at stream offset `origin`), feeding ltx all it does not consume.
      */
-    private scan(text: string, origin: number): void {
+    private scan(text: string, origin: number, from = 0): void {
       const len = text.length;
       // text[0, fed) went to ltx or was consumed.
-      let fed = 0;
-      let pos = 0;
+      let fed = from;
+      let pos = from;
       while (pos < len) {
         const lt = text.indexOf('<', pos);
         if (lt === -1) {
