@@ -62,7 +62,7 @@ import {
 /** A presence split across socket reads is held back (not given to ltx) up to this length. */
 const MAX_HELD = 256 * 1024;
 /** How much of a new chunk is joined to what the last one left unfinished (see read). */
-const JOIN_HEAD = 2048;
+const JOIN_HEAD = 512;
 
 /**
  * Reads the top-level <presence> starting at `lt` into `raw`. Returns the index after it, INCOMPLETE
@@ -343,37 +343,44 @@ export function presenceStreamParser(
         return;
       }
       // Joining what was held to the whole chunk would copy the chunk (a flat string per read):
-      // join it to the chunk's head only, up to a tag start, and read the rest where it is.
-      const held = this.held;
+      // join it to the chunk's head only, up to a tag start, and read the rest where it is. The
+      // head grows while the held stanza goes on past it.
+      let held = this.held;
       this.held = '';
-      const cut = data.indexOf('<', JOIN_HEAD);
-      if (cut === -1) {
-        this.scan(held + data, origin - held.length);
-        return;
-      }
-      this.scan(held + data.slice(0, cut), origin - held.length);
-      const rest = data.slice(cut);
-      if (this.bypass) {
-        super.write(rest);
-      } else if (this.held === '') {
-        this.scan(rest, origin + cut);
-      } else {
-        // What was held is longer than the head: join after all.
-        const longer = this.held;
+      for (let head = JOIN_HEAD; ; head *= 4) {
+        const cut = data.indexOf('<', head);
+        if (cut === -1) {
+          this.scan(held + data, origin - held.length);
+          return;
+        }
+        this.scan(held + data.slice(0, cut), origin - held.length);
+        if (this.bypass) {
+          super.write(data.slice(cut));
+          return;
+        }
+        if (this.held.length <= cut) {
+          // The cut falls inside a stanza as a rule, so the head's scan holds that stanza's start
+          // again; it lies in `data`: read on from there, in place.
+          const from = cut - this.held.length;
+          this.held = '';
+          this.scan(data, origin, from);
+          return;
+        }
+        // What is held still starts before the chunk: join it to a longer head.
+        held = this.held.slice(0, this.held.length - cut);
         this.held = '';
-        this.scan(longer + rest, origin + cut - longer.length);
       }
     }
 
     /**
-     * Reads `text` (what was held joined to new data; its first character at stream offset `origin`),
-     * feeding ltx all it does not consume.
+     * Reads `text` from `from` on (what was held joined to new data, or the new data; its first
+     * character at stream offset `origin`), feeding ltx all it does not consume.
      */
-    private scan(text: string, origin: number): void {
+    private scan(text: string, origin: number, from = 0): void {
       const len = text.length;
       // text[0, fed) went to ltx or was consumed.
-      let fed = 0;
-      let pos = 0;
+      let fed = from;
+      let pos = from;
       while (pos < len) {
         const lt = text.indexOf('<', pos);
         if (lt === -1) {

@@ -219,6 +219,22 @@ describe('presence stream parser', () => {
     }
   }, 120_000);
 
+  it('reads on in place after a held stanza, in chunks longer than the joined head', () => {
+    // Each chunk is longer than the head joined to what the last one held (JOIN_HEAD, 512): the head
+    // ends inside a stanza, which is then read from the chunk itself; what was held and goes on past
+    // the head (the long status, a roster result) is joined to longer heads, up to the whole chunk.
+    const random = prng(21);
+    const body = Array.from({ length: 400 }, () => STANZAS[Math.floor(random() * STANZAS.length)]).join('');
+    const expected = reference([HEADER + body]);
+    for (let size = 517; size < 12_000; size += 613) {
+      const chunks = [HEADER];
+      for (let i = 0; i < body.length; i += size) chunks.push(body.slice(i, i + size));
+      const { seen, raw } = lean(chunks);
+      expect(seen).toEqual(expected);
+      expect(raw).toBeGreaterThan(100);
+    }
+  }, 120_000);
+
   it('reads realistic streams as ltx does, however they are cut, and takes the lean paths', () => {
     // What real servers send: a roster result and presence with text in many scripts, entities and
     // emoji, caps, vcard-update, idle, delay and unknown extensions; room occupants and messages.
