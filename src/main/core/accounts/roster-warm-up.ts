@@ -187,8 +187,8 @@ export class RosterWalkWarmUp {
 
 /** What the login watch reads of the client (the xmpp.js client's events and socket). */
 export interface LoginClient {
-  on(event: 'connecting' | 'disconnect', listener: () => void): unknown;
-  socket?: { once(event: 'data', listener: () => void): unknown } | null;
+  on(event: 'open' | 'disconnect', listener: () => void): unknown;
+  socket?: { encrypted?: boolean; once(event: 'data', listener: () => void): unknown } | null;
 }
 
 /** Whether this process has had its warm-up (at most one per process). */
@@ -214,8 +214,10 @@ export class RosterWarmUpDuringLogin {
     private readonly fullFetchExpected: () => boolean,
     private readonly take: () => RosterWalkWarmUp | null = takeRosterWarmUp,
   ) {
-    xmpp.on('connecting', () => {
-      if (this.warmUp !== null || !this.fullFetchExpected()) return;
+    // From the first stream over TLS on (STARTTLS done, or direct TLS): code TurboFan compiled
+    // before the TLS handshake was thrown away by it (a dependency of readCheckedItem's changed).
+    xmpp.on('open', () => {
+      if (this.warmUp !== null || this.xmpp.socket?.encrypted !== true || !this.fullFetchExpected()) return;
       this.warmUp = this.take();
       this.warmUp?.start();
     });

@@ -2,7 +2,8 @@
  * The warm-up of the roster walk (roster-warm-up.ts): it walks synthetic items of the real shapes
  * through the real walk, changes nothing anyone else reads (a real roster read while it runs comes out
  * the same), stops when told, runs once per process, and the login watch starts it only when a full
- * roster is expected and stops it at the first bytes after the roster request or at a disconnect.
+ * roster is expected, once the stream is encrypted, and stops it at the first bytes after the roster
+ * request or at a disconnect.
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -113,22 +114,24 @@ describe('the roster walk warm-up', () => {
   });
 });
 
-/** The client as the login watch sees it: its status events and its socket. */
-function fakeClient(): EventEmitter & { socket: EventEmitter } {
-  return Object.assign(new EventEmitter(), { socket: new EventEmitter() });
+/** The client as the login watch sees it: its status events and its socket (encrypted once TLS is up). */
+function fakeClient(encrypted = true): EventEmitter & { socket: EventEmitter & { encrypted: boolean } } {
+  return Object.assign(new EventEmitter(), { socket: Object.assign(new EventEmitter(), { encrypted }) });
 }
 
 describe('the warm-up during a login', () => {
-  it('starts as the connection starts when the full roster is expected, and ends at the first bytes after the roster request', async () => {
-    const client = fakeClient();
+  it('starts at the first stream over TLS when the full roster is expected, and ends at the first bytes after the roster request', async () => {
+    const client = fakeClient(false);
     const warmUp = new RosterWalkWarmUp(100_000, 1);
     const login = new RosterWarmUpDuringLogin(
       client,
       () => true,
       () => warmUp,
     );
+    client.emit('open');
     expect(warmUp.running).toBe(false);
-    client.emit('connecting');
+    client.socket.encrypted = true;
+    client.emit('open');
     expect(warmUp.running).toBe(true);
     await tick();
     login.rosterRequested();
@@ -147,7 +150,7 @@ describe('the warm-up during a login', () => {
       () => false,
       () => (taken++, null),
     );
-    client.emit('connecting');
+    client.emit('open');
     expect(taken).toBe(0);
   });
 
@@ -160,11 +163,11 @@ describe('the warm-up during a login', () => {
       () => true,
       () => (taken++, warmUp),
     );
-    client.emit('connecting');
+    client.emit('open');
     await tick();
     client.emit('disconnect');
     await warmUp.done;
-    client.emit('connecting');
+    client.emit('open');
     expect(taken).toBe(1);
     expect(warmUp.running).toBe(false);
   });
