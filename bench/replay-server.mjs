@@ -35,9 +35,15 @@
  * complete). Every generated message is deterministic (same ids, bodies and stamps every run).
  *
  * Timings seen from the server, the same for any client: when a session's stream ends, one line
- * `timing {json}` goes to stdout with the times (ms on this process's clock) it wrote the roster
- * result, got the initial presence, started and finished writing the flood or the room, sent the
- * final ping and got its answer, and the intervals between them (see sessionTimings).
+ * `timing {json}` goes to stdout with the times (ms on this process's clock) it accepted the
+ * connection, wrote the roster result, got the initial presence, started and finished writing the
+ * flood or the room, sent the final ping and got its answer, and the intervals between them (see
+ * sessionTimings).
+ *
+ * REPLAY_RTT_MS=N (default 0) holds every answer up to and including the roster result N ms before
+ * writing it (in order), as a network's round trip would: the login's waits (stream headers,
+ * STARTTLS, SASL, bind, stream management, the roster request) then exist as they do on a real
+ * network. The TLS handshake itself is not delayed. What follows the roster result is not delayed.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -262,6 +268,7 @@ function sessionTimings(session, t) {
     ...Object.fromEntries(Object.entries(t).map(([name, value]) => [name, round(value)])),
     rosterResultToInitialPresenceMs: between('rosterResultAt', 'initialPresenceAt'),
     rosterResultToPongMs: between('rosterResultAt', 'pongAt'),
+    connectToPongMs: between('connectedAt', 'pongAt'),
     floodStartToPongMs: between('floodStartAt', 'pongAt'),
     floodWrittenToPongMs: between('floodWrittenAt', 'pongAt'),
     joinToRoomWrittenMs: between('joinAt', 'roomWrittenAt'),
@@ -278,7 +285,7 @@ function roomMessageOf(data) {
   return (k) => ({ ...realisticRoomMessage(ROOM, k, nicks), stamp: stamp(ROOM_BASE, k * 30) });
 }
 
-export function startReplayServer({ workload, dir, port = 0, log = false, data = 'ascii' }) {
+export function startReplayServer({ workload, dir, port = 0, log = false, data = 'ascii', rttMs = 0 }) {
   const { key: keyFile, cert: certFile, ca } = ensureCertificate(dir);
   const key = fs.readFileSync(keyFile, 'utf8');
   const cert = fs.readFileSync(certFile, 'utf8');
@@ -328,12 +335,27 @@ export function startReplayServer({ workload, dir, port = 0, log = false, data =
     let smEnabled = false;
     let inbound = 0;
     let framer = new Framer();
-    const state = { initialPresence: false, rosterSent: false, workloadDone: false, pingId: null, closed: false };
+    const state = {
+      initialPresence: false,
+      rosterSent: false,
+      rosterWritten: false,
+      workloadDone: false,
+      pingId: null,
+      closed: false,
+    };
     /** This session's times (performance.now()), reported at its end. */
-    const times = {};
+    const times = { connectedAt: performance.now() };
     const own = () => `${local}@${DOMAIN}`;
-    const send = (data) => {
-      if (!socket.destroyed) socket.write(data);
+    // With a round trip, answers wait rttMs each (timers of one delay fire in order) until the
+    // roster result is written; `written` runs when it was.
+    const send = (data, written) => {
+      const target = socket;
+      const write = () => {
+        if (!target.destroyed) target.write(data);
+        written?.();
+      };
+      if (rttMs > 0 && !state.rosterWritten) setTimeout(write, rttMs);
+      else write();
     };
     const features = () => {
       if (!secure) return `<starttls xmlns='${NS_TLS}'><required/></starttls>`;
@@ -370,14 +392,16 @@ export function startReplayServer({ workload, dir, port = 0, log = false, data =
       if (log) process.stderr.write(`IN ${element.slice(0, 300)}\n`);
       if (name === 'stream:stream') return close();
       if (name === 'starttls' && !secure) {
-        send(`<proceed xmlns='${NS_TLS}'/>`);
-        raw.off('data', onData);
-        const upgraded = new tls.TLSSocket(raw, { isServer: true, key, cert });
-        upgraded.on('error', () => {});
-        upgraded.on('data', onData);
-        socket = upgraded;
-        secure = true;
-        framer = new Framer();
+        // The handshake starts once <proceed/> is on the wire (after the round trip, if any).
+        send(`<proceed xmlns='${NS_TLS}'/>`, () => {
+          raw.off('data', onData);
+          const upgraded = new tls.TLSSocket(raw, { isServer: true, key, cert });
+          upgraded.on('error', () => {});
+          upgraded.on('data', onData);
+          socket = upgraded;
+          secure = true;
+          framer = new Framer();
+        });
         return;
       }
       if (name === 'auth') {
@@ -421,11 +445,14 @@ export function startReplayServer({ workload, dir, port = 0, log = false, data =
         return send(`<iq type='result' id='${id}'><bind xmlns='${NS_BIND}'><jid>${bound}</jid></bind></iq>`);
       }
       if (element.includes(NS_ROSTER) && type === 'get') {
-        state.rosterSent = true;
-        times.rosterResultAt = performance.now();
         send(
           `<iq type='result' id='${id}' to='${bound}'><query xmlns='${NS_ROSTER}' ver='replay-1'>${roster}</query></iq>`,
+          () => {
+            times.rosterResultAt = performance.now();
+            state.rosterWritten = true;
+          },
         );
+        state.rosterSent = true;
         if (workload === 'roster') state.workloadDone = true;
         return maybeFinish();
       }
@@ -603,6 +630,7 @@ if (isMain) {
     port: Number(process.env.REPLAY_PORT ?? 0),
     log: Boolean(process.env.REPLAY_LOG),
     data: process.env.REPLAY_DATA || 'ascii',
+    rttMs: Number(process.env.REPLAY_RTT_MS) || 0,
   });
   process.stdout.write(`port ${port}\n${ca ? `ca ${ca}\n` : ''}`);
   process.on('SIGTERM', () => process.exit(0));

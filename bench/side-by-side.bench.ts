@@ -19,6 +19,13 @@
  * absolute; with BENCH_BEFORE, the earlier build in the same turns). BENCH_BEFORE=path/to/headless.js adds an earlier build of the headless client to every
  * turn (`jabberwock-before`), so that a change is measured before and after under the same load.
  * BENCH_RUNS=N sets every workload's number of runs (a quick check). `bench/report.mjs` prints the tables and the budgets from bench/results/side-by-side.json.
+ *
+ * The roster workload also records each client's whole login, from its process (bench/login-clock.mjs,
+ * preloaded into every client, the same for every build): first connect → its answer to the final
+ * ping, wall and CPU (`loginMs`, `loginCpuMs`), and first connect → the roster request written
+ * (`extra.connectToRosterRequestMs` / `…CpuMs`), with the server's view of the first (`extra.serverLoginMs`,
+ * connection accepted → pong). REPLAY_RTT_MS=N makes the replay server hold its answers up to the
+ * roster result N ms each, as a network's round trip would (replay-server.mjs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,6 +98,9 @@ interface RunRecord {
   cpuMs?: number;
   peakRssMb?: number;
   eventLoopP99Ms?: number;
+  /** The client's first connect → its answer to the final ping (roster workload): wall and process CPU. */
+  loginMs?: number;
+  loginCpuMs?: number;
   extra?: Record<string, unknown>;
 }
 
@@ -119,6 +129,33 @@ function loadLine(): string {
 }
 
 const MB = 1024 * 1024;
+
+/** What bench/login-clock.mjs wrote (ms on the client's clock). */
+interface LoginMarks {
+  connectAt?: number;
+  connectCpuMs?: number;
+  rosterRequestAt?: number;
+  rosterRequestCpuMs?: number;
+  pongAt?: number;
+  pongCpuMs?: number;
+}
+const LOGIN_CLOCK = path.join(__dirname, 'login-clock.mjs');
+
+/** The login's figures of one run from the marks file (which the client wrote as it exited). */
+function loginOf(file: string, run: ClientRun): Pick<RunRecord, 'loginMs' | 'loginCpuMs' | 'extra'> {
+  const marks = JSON.parse(fs.readFileSync(file, 'utf8')) as LoginMarks;
+  const between = (from?: number, to?: number) =>
+    from === undefined || to === undefined ? undefined : round(to - from);
+  return {
+    loginMs: between(marks.connectAt, marks.pongAt),
+    loginCpuMs: between(marks.connectCpuMs, marks.pongCpuMs),
+    extra: {
+      connectToRosterRequestMs: between(marks.connectAt, marks.rosterRequestAt),
+      connectToRosterRequestCpuMs: between(marks.connectCpuMs, marks.rosterRequestCpuMs),
+      serverLoginMs: run.timing?.connectToPongMs ?? undefined,
+    },
+  };
+}
 
 /** Runs one client once and records it; `check` throws when the final state is wrong. */
 async function measure(
@@ -187,6 +224,7 @@ describe('realistic data, side by side', () => {
           for (const mode of MODES) {
             for (const client of CLIENTS) {
               const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-side-'));
+              const loginFile = path.join(dataDir, 'login.json');
               try {
                 await measure(
                   'roster',
@@ -198,6 +236,7 @@ describe('realistic data, side by side', () => {
                     must(run.metrics.pings === 1, 'one ping');
                     if (run.state) must(rosterDigest(run.state.roster) === expectedRoster, 'roster digest');
                     const m = run.metrics;
+                    const login = loginOf(loginFile, run);
                     if (isHeadless(m)) {
                       must(storedRosterDigest(dataDir) === expectedRoster, 'stored roster digest');
                       return {
@@ -205,15 +244,17 @@ describe('realistic data, side by side', () => {
                         clientMs: m.rosterFirstByteToSyncedMs!,
                         cpuMs: m.rosterFirstByteToSyncedCpuMs!,
                         eventLoopP99Ms: m.eventLoopDelayP99Ms,
+                        ...login,
                       };
                     }
                     return {
                       serverMs: run.timing!.rosterResultToPongMs!,
                       clientMs: m.rosterFirstByteToDoneMs!,
                       cpuMs: m.rosterFirstByteToDoneCpuMs!,
+                      ...login,
                     };
                   },
-                  { BENCH_DATA_DIR: dataDir },
+                  { BENCH_DATA_DIR: dataDir, BENCH_LOGIN_FILE: loginFile, NODE_OPTIONS: `--import ${LOGIN_CLOCK}` },
                 );
               } finally {
                 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -436,6 +477,11 @@ function summarize(): Record<string, unknown> {
           cpuMs: series((r) => r.cpuMs),
           peakRssMb: series((r) => r.peakRssMb),
           eventLoopP99Ms: series((r) => r.eventLoopP99Ms),
+          loginMs: series((r) => r.loginMs),
+          loginCpuMs: series((r) => r.loginCpuMs),
+          serverLoginMs: series((r) => r.extra?.serverLoginMs as number | undefined),
+          connectToRosterRequestMs: series((r) => r.extra?.connectToRosterRequestMs as number | undefined),
+          connectToRosterRequestCpuMs: series((r) => r.extra?.connectToRosterRequestCpuMs as number | undefined),
         };
       }
     }

@@ -100,6 +100,8 @@ export function fakeSessionFactory(): { sessions: MessengerSession[]; factory: S
     const xmpp = {
       hooks: streamHooks,
       status: 'online',
+      // Online from the start: no status event ever comes (features may still listen).
+      on: () => xmpp,
       jid: { bare: () => ({ toString: () => config.jid }), toString: () => full },
       rosterVersioning: false,
       streamManagement: Object.assign(new EventEmitter(), { enabled: true, inbound: 0 }),

@@ -42,6 +42,7 @@ import {
 } from './items';
 import { background } from '../../util/background';
 import { onlineClient, type SessionXmpp } from '../../accounts/client';
+import { RosterWarmUpDuringLogin } from '../../accounts/roster-warm-up';
 import { notConnected, removeItem, renameGroup, updateItem } from './commands';
 import { RosterStoreWriter } from './store-writer';
 import { RosterItemListeners, type RosterFetchListener, type RosterItemListener } from './listeners';
@@ -106,6 +107,8 @@ export class RosterService implements AccountLifecycleListener {
   private readonly itemListeners: RosterItemListeners;
   /** Items of roster results read while the stream was parsed. */
   private readonly streamed = new StreamedRosterItems();
+  /** Per account: the warm-up of the roster walk while its login waits (roster-warm-up.ts). */
+  private readonly warmUps = new Map<string, RosterWarmUpDuringLogin>();
   private readonly floodLog: ReturnType<typeof rateLimited>;
   /** Every write to SQLite, in the order memory changed. */
   private readonly writer: RosterStoreWriter;
@@ -196,6 +199,13 @@ export class RosterService implements AccountLifecycleListener {
   onClient(accountId: string, xmpp: SessionXmpp): void {
     xmpp.iqCallee.set(NS_ROSTER, 'query', (ctx) => this.onPush(accountId, xmpp, ctx.stanza, ctx.element));
     xmpp.hooks.onRosterItem((item, query) => this.streamed.add(item, query, accountId));
+    // Only when the roster will come whole: without a cached version (a first login, a server
+    // without versioning, or a cache that could not be stored).
+    this.warmUps.get(accountId)?.stop();
+    this.warmUps.set(
+      accountId,
+      new RosterWarmUpDuringLogin(xmpp, () => (this.accounts.get(accountId)?.version ?? null) === null),
+    );
   }
 
   onOnline(accountId: string, online: SessionOnline): void {
@@ -211,6 +221,7 @@ export class RosterService implements AccountLifecycleListener {
   }
 
   onOffline(accountId: string): void {
+    this.warmUps.get(accountId)?.stop();
     const state = this.accounts.get(accountId);
     if (!state) return;
     state.xmpp = null;
@@ -222,6 +233,8 @@ export class RosterService implements AccountLifecycleListener {
     // The rows went with the account (ON DELETE CASCADE); the renderer drops the items on account.removed.
     const state = this.accounts.get(accountId);
     if (state) state.fetchToken++;
+    this.warmUps.get(accountId)?.stop();
+    this.warmUps.delete(accountId);
     this.accounts.delete(accountId);
     this.writer.drop(accountId);
   }
@@ -264,6 +277,8 @@ export class RosterService implements AccountLifecycleListener {
     const requested = xmpp.rosterVersioning ? (version ?? '') : undefined;
     state.stats.lastRequestedVersion = requested;
     let query: Element | undefined;
+    // The warm-up, if one runs, ends as the answer starts coming in.
+    this.warmUps.get(state.accountId)?.rosterRequested();
     try {
       query = await xmpp.iqCaller.get(
         xml('query', requested === undefined ? { xmlns: NS_ROSTER } : { xmlns: NS_ROSTER, ver: requested }),
