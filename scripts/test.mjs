@@ -2,7 +2,8 @@
 /**
  * `npm test`: checks (and on Debian/Ubuntu installs) the system packages the suites need, makes sure
  * better-sqlite3 is built for this Node, builds the app, runs the unit, integration and e2e suites and
- * every bench once at tiny sizes (project bench-smoke: it still starts and verifies), and prints one closing line "N passed, N failed" over all of them.
+ * every bench once at tiny sizes (project bench-smoke: each still starts and verifies), and prints one
+ * closing line "N passed, N failed" over all of them.
  * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
  */
 import { spawnSync } from 'node:child_process';

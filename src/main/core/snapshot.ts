@@ -79,8 +79,7 @@ export class SnapshotBuilder {
    * The first screen's roster part, computed ahead (prepareFirstScreen). A batch the bus sends
    * drops it unless it only holds identities whose nickname (which can move a contact in the order)
    * is the one it was computed with; a shown contact's new face is put in it (the kept avatars,
-   * loaded at start-up while the window loads, would otherwise have the 10,000-contact order
-   * computed again then). Every change the window would see (the roster, the prefs, a presence,
+   * loaded while the window starts, would otherwise have the 10,000-contact order computed again). Every change the window would see (the roster, the prefs, a presence,
    * an identity) is an event, and what was pending when it was computed goes out in a batch too,
    * at the latest in the flush that starts the answer.
    */
