@@ -180,8 +180,16 @@ function defaultNodeArgs(client: ClientName): string[] {
 }
 
 /**
+ * A client that has not exited this long after its start hangs (a stanza never answered, a state
+ * never reached): it is killed, and the run counts as failed rather than holding the bench forever.
+ * BENCH_RUN_TIMEOUT_MS overrides it.
+ */
+const RUN_TIMEOUT_MS = Number(process.env.BENCH_RUN_TIMEOUT_MS) || 180_000;
+
+/**
  * One run of a client against `server`: a fresh process (on `core` only, if given) that logs in,
- * plays the workload and exits. Rejects when it exits with an error or prints anything unexpected.
+ * plays the workload and exits. Rejects when it exits with an error, prints anything unexpected or
+ * does not exit within RUN_TIMEOUT_MS.
  */
 export async function runClient(
   client: ClientName,
@@ -214,7 +222,17 @@ export async function runClient(
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await new Promise<number | null | 'hung'>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('hung');
+    }, RUN_TIMEOUT_MS);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  if (code === 'hung') throw new Error(`${client} had not exited after ${RUN_TIMEOUT_MS} ms: ${stderr.slice(0, 2000)}`);
   if (code !== 0 || stderr !== '') throw new Error(`${client} exited ${code}: ${stderr.slice(0, 2000)}`);
   const lines = stdout.trim().split('\n');
   if (lines.length !== 1 || !lines[0].startsWith('BENCH_RESULT ')) throw new Error(`unexpected output: ${stdout}`);
